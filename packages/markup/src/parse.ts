@@ -132,7 +132,7 @@ class Walk {
   /** Typed attributes with defaults, and the unknown ones kept as text. */
   private attributes(item: RawItem, def: ElementDef, path: string, start: number) {
     const raw = item[':@'] as Record<string, string> | undefined;
-    if (!raw) return { attributes: { ...def.defaults }, extra: undefined };
+    if (!raw) return { attributes: freshDefaults(def), extra: undefined };
     const shape = def.attributes.shape;
     const known: Record<string, string> = {};
     let extra: Record<string, string> | undefined;
@@ -172,7 +172,7 @@ class Walk {
         this.positions.attributeIndex(start, name),
       );
     }
-    return { attributes: { ...def.defaults }, extra };
+    return { attributes: freshDefaults(def), extra };
   }
 
   private child(
@@ -254,6 +254,16 @@ class Walk {
     const message = 'only &lt; &gt; &amp; &quot; &apos; and character references may be used (no DTD entities)';
     this.report('error', MarkupCode.ParseFailure, 'undefined-entity', message, path, index);
   }
+}
+
+/** The element's defaults, with lists copied so no two documents share one. */
+function freshDefaults(def: ElementDef): Record<string, unknown> {
+  const attributes: Record<string, unknown> = { ...def.defaults };
+  for (const name in attributes) {
+    const value = attributes[name];
+    if (Array.isArray(value)) attributes[name] = [...value];
+  }
+  return attributes;
 }
 
 const parentsCache = new WeakMap<object, Map<string, string[]>>();

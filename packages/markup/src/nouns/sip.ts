@@ -23,7 +23,7 @@ export const sip = defineElement({
     amdStatusCallbackMethod: attr.method().optional(),
   }),
   content: 'text',
-  text: { pattern: /^\s*sips?:\S+\s*$/i, expected: 'expected a SIP URI such as sip:alice@example.com' },
+  text: { pattern: /^\s*[sS][iI][pP][sS]?:\S+\s*$/, expected: 'expected a SIP URI such as sip:alice@example.com' },
   codes: { default: 13260, '#text': 13261 },
 });
 
