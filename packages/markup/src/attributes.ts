@@ -16,15 +16,48 @@ function invalid(ctx: Ctx, expected: string): never {
   return z.NEVER;
 }
 
+/** Returned by a decoder for text that is not a valid value: says what was expected. */
+export class Invalid {
+  constructor(readonly expected: string) {}
+}
+/** Decodes one attribute's text: the typed value, or `Invalid`. */
+export type Decoder = (text: string) => unknown;
+
+const decoders = new WeakMap<object, Decoder>();
+// One context reused by every decoder call: decoding is synchronous and never re-entered, and
+// this keeps the parser's hot path free of allocations for valid values.
+const shared = { value: '', issues: [] as Array<{ message: string }> };
+
 function codec<T extends z.ZodType>(
   output: T,
   decode: (text: string, ctx: Ctx) => z.output<T>,
   encode: (value: z.output<T>) => string,
 ) {
-  return z.codec(z.string(), output, {
+  const schema = z.codec(z.string(), output, {
     decode: (text, ctx) => decode(text, ctx as unknown as Ctx) as never,
     encode: (value) => encode(value as z.output<T>),
   });
+  // The same decode function, callable without zod's object walk: the parser's hot path decodes
+  // only the attributes a document sets (2-3 of Dial's 20) and takes the rest from the defaults.
+  decoders.set(schema, (text) => {
+    shared.value = text;
+    shared.issues.length = 0;
+    const value = decode(text, shared as unknown as Ctx);
+    return shared.issues.length === 0 ? value : new Invalid(shared.issues[0]?.message ?? '');
+  });
+  return schema;
+}
+
+/** The decoder of an attribute schema built here, looking through `.optional()` and `.default()`. */
+export function decoderOf(schema: unknown): Decoder {
+  let current = schema as { _zod: { def: { innerType?: unknown } } };
+  for (;;) {
+    const decoder = decoders.get(current);
+    if (decoder) return decoder;
+    const inner = current._zod.def.innerType as typeof current | undefined;
+    if (!inner) throw new TypeError('attribute schemas must be built with attr.*');
+    current = inner;
+  }
 }
 
 const INTEGER = /^\s*\d+\s*$/;

@@ -4,6 +4,7 @@
  * types and docs all read these definitions; nothing else lists attributes.
  */
 import * as z from 'zod';
+import { type Decoder, decoderOf } from './attributes.js';
 
 /**
  * What an element may contain:
@@ -45,6 +46,8 @@ export interface ElementDef<
   readonly defaults: z.output<A>;
   /** The same defaults in their serialized form, to leave them out of written documents. */
   readonly encodedDefaults: Readonly<Record<string, string>>;
+  /** Each attribute's codec decode function, by attribute name. */
+  readonly decoders: Readonly<Record<string, Decoder>>;
 }
 
 export function defineElement<const N extends string, A extends AnyAttributes, const K extends ContentKind>(spec: {
@@ -59,7 +62,10 @@ export function defineElement<const N extends string, A extends AnyAttributes, c
 }): ElementDef<N, A, K> {
   const defaults = z.decode(spec.attributes, {} as z.input<A>) as z.output<A>;
   const encodedDefaults = z.encode(spec.attributes, defaults) as Record<string, string>;
-  return { ...spec, children: spec.children ?? [], opaque: spec.opaque ?? false, defaults, encodedDefaults };
+  const decoders = Object.fromEntries(
+    Object.entries(spec.attributes.shape as Record<string, unknown>).map(([name, schema]) => [name, decoderOf(schema)]),
+  );
+  return { ...spec, children: spec.children ?? [], opaque: spec.opaque ?? false, defaults, encodedDefaults, decoders };
 }
 
 /**

@@ -17,8 +17,6 @@ export interface XmlFailure {
   readonly column?: number;
 }
 
-const META = XMLParser.getMetaDataSymbol() as unknown as symbol;
-
 /** Hard stop for the XML library's own recursion; our `maxDepth` is checked well below it. */
 const LIBRARY_MAX_DEPTH = 256;
 
@@ -34,7 +32,6 @@ const parser = new XMLParser({
   ignoreDeclaration: true,
   ignorePiTags: true,
   cdataPropName: '#cdata',
-  captureMetaData: true,
   maxNestedTags: LIBRARY_MAX_DEPTH,
 });
 
@@ -72,10 +69,13 @@ function fail(type: XmlFailure['type'], message: string, index: number) {
   return { ok: false as const, failure: { type, message, index } };
 }
 
-/** Offset of an element's `<` in the source, when the library recorded it. */
-export function startIndexOf(item: RawItem): number {
-  const meta = (item as unknown as Record<symbol, { startIndex?: number } | undefined>)[META];
-  return meta?.startIndex ?? 0;
+/** How many elements an item holds, itself included (to keep element ordinals in step). */
+export function countElements(item: RawItem): number {
+  const tag = tagOf(item);
+  if (tag === undefined) return 0;
+  let count = 1;
+  for (const child of (item[tag] as RawItem[] | undefined) ?? []) count += countElements(child);
+  return count;
 }
 
 /** The tag name of an element item, or undefined for text and CDATA. */
@@ -125,9 +125,18 @@ function characterReference(name: string): string | undefined {
   return legal ? String.fromCodePoint(code) : undefined;
 }
 
-/** Maps offsets in the source to 1-based line and column, indexing line starts on first use. */
+// In well-formed XML a `<` followed by a name character starts an element, outside comments,
+// CDATA sections and processing instructions.
+const START_TAGS = /<!--[\s\S]*?-->|<!\[CDATA\[[\s\S]*?\]\]>|<\?[\s\S]*?\?>|<([A-Za-z_:])/g;
+
+/**
+ * Positions in the source, found only when an issue needs one: line starts, and the offset of
+ * the n-th element in document order (the parser's tree is in that order), so parsing a good
+ * document pays nothing for them.
+ */
 export class Positions {
   private lineStarts: number[] | undefined;
+  private elementStarts: number[] | undefined;
 
   constructor(private readonly source: string) {}
 
@@ -147,6 +156,17 @@ export class Positions {
       else high = mid - 1;
     }
     return { line: low + 1, column: index - (starts[low] as number) + 1 };
+  }
+
+  /** Offset of the `<` of the element with this ordinal (0 is the root). */
+  element(ordinal: number): number {
+    if (!this.elementStarts) {
+      this.elementStarts = [];
+      for (const match of this.source.matchAll(START_TAGS)) {
+        if (match[1] !== undefined) this.elementStarts.push(match.index);
+      }
+    }
+    return this.elementStarts[ordinal] ?? 0;
   }
 
   /** Offset of `name=` inside the start tag beginning at `tagStart`, or the tag itself. */
