@@ -261,6 +261,11 @@ describe('document-level failures', () => {
     ];
     for (const xml of cases) expect(errors(xml)[0]?.code, JSON.stringify(xml)).toBe(12100);
     expect(errors('<Response>\n<Say>hi</Gather></Response>')[0]).toMatchObject({ line: 2 });
+    expect(errors('<Response>\n  <Say>Hel')[0]).toMatchObject({
+      message: 'the document ends before <Response>, <Say> are closed',
+      line: 2,
+      column: 11,
+    });
   });
 
   it('rejects a root other than Response with 12102', () => {

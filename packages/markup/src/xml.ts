@@ -54,6 +54,11 @@ export function parseXml(xml: string): { ok: true; items: RawItem[] } | { ok: fa
   const valid = XMLValidator.validate(xml, { allowBooleanAttributes: false });
   if (valid !== true) {
     const { msg, line, col } = valid.err;
+    const unclosed = unclosedTags(msg);
+    if (unclosed) {
+      const message = `the document ends before ${unclosed.map((t) => `<${t}>`).join(', ')} ${unclosed.length === 1 ? 'is' : 'are'} closed`;
+      return fail('not-well-formed', message, xml.length);
+    }
     return { ok: false, failure: { type: 'not-well-formed', message: msg, line, column: col } };
   }
   try {
@@ -62,6 +67,21 @@ export function parseXml(xml: string): { ok: true; items: RawItem[] } | { ok: fa
     // The validator accepted the text, so the library stopped on its nesting bound.
     const message = error instanceof Error ? error.message : String(error);
     return fail('too-deep', `elements nest too deeply (${message})`, 0);
+  }
+}
+
+/**
+ * The validator reports a truncated document as `Invalid '["Response","Say"]' found.` at 1:1;
+ * recover the element names so the message says what is missing and points at the end.
+ */
+function unclosedTags(message: string): string[] | undefined {
+  const match = /^Invalid '(\[.*\])' found\.$/s.exec(message);
+  if (!match) return undefined;
+  try {
+    const names: unknown = JSON.parse(match[1] as string);
+    return Array.isArray(names) && names.every((n) => typeof n === 'string') ? (names as string[]) : undefined;
+  } catch {
+    return undefined;
   }
 }
 

@@ -1,0 +1,3 @@
+import { runDemo } from './demo.js';
+
+runDemo((line) => console.log(line));
