@@ -3,7 +3,7 @@
  * drift from the schemas (docs.test.ts compares them; UPDATE_DOCS=1 rewrites them).
  */
 import type { ElementDef } from '../define.js';
-import { MESSAGING_VERBS, messagingElements, VOICE_VERBS, voiceElements } from '../verbs/index.js';
+import { messagingElements, VOICE_VERBS, voiceElements } from '../verbs/index.js';
 
 type Def = { type: string; [key: string]: unknown };
 const defOf = (schema: unknown) => (schema as { _zod: { def: Def } })._zod.def;
@@ -72,9 +72,7 @@ export function referenceTable(): string {
   const others = Object.values(voiceElements).filter(
     (def) => def.name !== 'Response' && !(VOICE_VERBS as readonly string[]).includes(def.name),
   );
-  const messaging = MESSAGING_VERBS.filter((name) => name !== 'Redirect')
-    .map((name) => messagingElements[name])
-    .concat([messagingElements.Body, messagingElements.Media]);
+  const messaging: ElementDef[] = [messagingElements.Message, messagingElements.Body, messagingElements.Media];
   return [
     '## Voice verbs',
     ...voiceVerbs.map(section),
