@@ -5,7 +5,8 @@
 import { MarkupCode } from './codes.js';
 import { MarkupError } from './errors.js';
 
-const ILLEGAL =
+/** A character XML 1.0 cannot carry, including lone surrogates. */
+export const ILLEGAL_XML_CHAR =
   /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const TEXT_SPECIAL = /[&<>\r]/g;
 const ATTRIBUTE_SPECIAL = /[&<"\t\n\r]/g;
@@ -22,7 +23,7 @@ const replace = (char: string) => REPLACEMENTS[char] as string;
 
 /** Throws when the text holds a character XML 1.0 cannot carry. */
 export function assertLegal(value: string, path: string): void {
-  const match = ILLEGAL.exec(value);
+  const match = ILLEGAL_XML_CHAR.exec(value);
   if (match) {
     const code = match[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
     throw new MarkupError(MarkupCode.ParseFailure, `character U+${code} cannot be written in XML`, path);

@@ -258,6 +258,8 @@ describe('document-level failures', () => {
       '<Response><Say>\u0001</Say></Response>',
       '<Response><Say>&#0;</Say></Response>',
       '<Response><Say>AT&T</Say></Response>',
+      '<Response/>trailing text',
+      '<Response/>text<!-- then a comment -->\n',
     ];
     for (const xml of cases) expect(errors(xml)[0]?.code, JSON.stringify(xml)).toBe(12100);
     expect(errors('<Response>\n<Say>hi</Gather></Response>')[0]).toMatchObject({ line: 2 });

@@ -38,6 +38,20 @@ export function parseMessaging(xml: string, options?: ParseOptions): ParseResult
   return parseDocument(xml, 'messaging', options) as ParseResult<MessagingDocument>;
 }
 
+/**
+ * fast-xml-parser drops text after the root element without a word; the validator has already
+ * ruled out text before it. Past trailing comments, processing instructions and white space, a
+ * well-formed document ends with the root's `>`.
+ */
+function hasTextAfterRoot(xml: string): boolean {
+  let end = xml.trimEnd();
+  for (;;) {
+    if (end.endsWith('-->')) end = end.slice(0, end.lastIndexOf('<!--')).trimEnd();
+    else if (end.endsWith('?>')) end = end.slice(0, end.lastIndexOf('<?')).trimEnd();
+    else return !end.endsWith('>');
+  }
+}
+
 function utf8Length(text: string, limit: number): number {
   // Each UTF-16 code unit is at most 3 UTF-8 bytes: skip the count when it cannot matter.
   if (text.length > limit || text.length * 3 <= limit) return text.length;
@@ -64,6 +78,9 @@ export function parseDocument(xml: string, dialect: Dialect, options?: ParseOpti
     const line = failure.line ?? at?.line ?? 1;
     const column = failure.column ?? at?.column ?? 1;
     return issue(MarkupCode.ParseFailure, failure.type, failure.message, line, column);
+  }
+  if (hasTextAfterRoot(xml)) {
+    return issue(MarkupCode.ParseFailure, 'not-well-formed', 'text is not allowed after the root element');
   }
   const roots = parsed.items.filter((item) => tagOf(item) !== undefined);
   if (roots.length !== 1) {

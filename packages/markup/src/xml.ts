@@ -5,6 +5,7 @@
  * character references exist, so there is no entity to expand and nothing to read from outside.
  */
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { ILLEGAL_XML_CHAR } from './escape.js';
 
 /** One item of fast-xml-parser's ordered output. */
 export type RawItem = { [key: string]: RawItem[] | string | Record<string, string> | undefined };
@@ -36,9 +37,6 @@ const parser = new XMLParser({
 });
 
 const DTD = /<!(DOCTYPE|ENTITY|ELEMENT|ATTLIST|NOTATION)/i;
-// Characters XML 1.0 cannot carry, including lone surrogates.
-const ILLEGAL_CHAR =
-  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** Parses to fast-xml-parser's ordered tree, or says why the text is not acceptable XML. */
 export function parseXml(xml: string): { ok: true; items: RawItem[] } | { ok: false; failure: XmlFailure } {
@@ -46,7 +44,7 @@ export function parseXml(xml: string): { ok: true; items: RawItem[] } | { ok: fa
   if (dtd) {
     return fail('doctype', 'DOCTYPE and entity declarations are not allowed', dtd.index);
   }
-  const illegal = ILLEGAL_CHAR.exec(xml);
+  const illegal = ILLEGAL_XML_CHAR.exec(xml);
   if (illegal) {
     const code = illegal[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
     return fail('not-well-formed', `character U+${code} is not allowed in XML`, illegal.index);

@@ -6,13 +6,14 @@
 import fc from 'fast-check';
 import type * as z from 'zod';
 import type { ElementDef } from '../define.js';
+import { ILLEGAL_XML_CHAR } from '../escape.js';
 import { dialects } from '../verbs/index.js';
 
 type Def = { type: string; [key: string]: unknown };
-const defOf = (schema: unknown) => (schema as { _zod: { def: Def } })._zod.def;
+/** The internal definition of a zod schema (type, inner schemas, checks). */
+export const defOf = (schema: unknown) => (schema as { _zod: { def: Def } })._zod.def;
 
-const ILLEGAL =
-  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const ILLEGAL = ILLEGAL_XML_CHAR;
 
 /** Any text XML can carry, including markup characters, quotes, tabs and newlines. */
 export const xmlText = (options: { minLength?: number; maxLength?: number } = {}) =>

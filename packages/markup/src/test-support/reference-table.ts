@@ -4,9 +4,7 @@
  */
 import type { ElementDef } from '../define.js';
 import { messagingElements, VOICE_VERBS, voiceElements } from '../verbs/index.js';
-
-type Def = { type: string; [key: string]: unknown };
-const defOf = (schema: unknown) => (schema as { _zod: { def: Def } })._zod.def;
+import { defOf } from './arbitraries.js';
 
 function describeType(schema: unknown): string {
   const def = defOf(schema);
