@@ -36,6 +36,8 @@ export interface ElementDef<
   readonly content: K;
   /** Names of the elements allowed inside. */
   readonly children: readonly string[];
+  /** The same names as a set, for the parser's per-element check. */
+  readonly allowed: ReadonlySet<string>;
   /** Code for an invalid value of each attribute; `default` for attributes not listed. */
   readonly codes: { readonly default: number } & { readonly [attribute: string]: number };
   /** Accepted and kept verbatim but not interpreted; reported with a 12200 warning. */
@@ -48,6 +50,8 @@ export interface ElementDef<
   readonly encodedDefaults: Readonly<Record<string, string>>;
   /** Each attribute's codec decode function, by attribute name. */
   readonly decoders: Readonly<Record<string, Decoder>>;
+  /** Attributes whose default is a list: copied for each document so none is shared. */
+  readonly listDefaults: readonly string[];
 }
 
 export function defineElement<const N extends string, A extends AnyAttributes, const K extends ContentKind>(spec: {
@@ -65,7 +69,18 @@ export function defineElement<const N extends string, A extends AnyAttributes, c
   const decoders = Object.fromEntries(
     Object.entries(spec.attributes.shape as Record<string, unknown>).map(([name, schema]) => [name, decoderOf(schema)]),
   );
-  return { ...spec, children: spec.children ?? [], opaque: spec.opaque ?? false, defaults, encodedDefaults, decoders };
+  const children = spec.children ?? [];
+  const listDefaults = Object.keys(defaults).filter((name) => Array.isArray(defaults[name as keyof typeof defaults]));
+  return {
+    ...spec,
+    children,
+    allowed: new Set(children),
+    opaque: spec.opaque ?? false,
+    defaults,
+    encodedDefaults,
+    decoders,
+    listDefaults,
+  };
 }
 
 /**

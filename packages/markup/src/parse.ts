@@ -38,20 +38,6 @@ export function parseMessaging(xml: string, options?: ParseOptions): ParseResult
   return parseDocument(xml, 'messaging', options) as ParseResult<MessagingDocument>;
 }
 
-/**
- * fast-xml-parser drops text after the root element without a word; the validator has already
- * ruled out text before it. Past trailing comments, processing instructions and white space, a
- * well-formed document ends with the root's `>`.
- */
-function hasTextAfterRoot(xml: string): boolean {
-  let end = xml.trimEnd();
-  for (;;) {
-    if (end.endsWith('-->')) end = end.slice(0, end.lastIndexOf('<!--')).trimEnd();
-    else if (end.endsWith('?>')) end = end.slice(0, end.lastIndexOf('<?')).trimEnd();
-    else return !end.endsWith('>');
-  }
-}
-
 function utf8Length(text: string, limit: number): number {
   // Each UTF-16 code unit is at most 3 UTF-8 bytes: skip the count when it cannot matter.
   if (text.length > limit || text.length * 3 <= limit) return text.length;
@@ -74,21 +60,11 @@ export function parseDocument(xml: string, dialect: Dialect, options?: ParseOpti
   const parsed = parseXml(xml);
   if (!parsed.ok) {
     const { failure } = parsed;
-    const at = failure.index === undefined ? undefined : new Positions(xml).at(failure.index);
-    const line = failure.line ?? at?.line ?? 1;
-    const column = failure.column ?? at?.column ?? 1;
+    const { line, column } = new Positions(xml).at(failure.index);
     return issue(MarkupCode.ParseFailure, failure.type, failure.message, line, column);
   }
-  if (hasTextAfterRoot(xml)) {
-    return issue(MarkupCode.ParseFailure, 'not-well-formed', 'text is not allowed after the root element');
-  }
-  const roots = parsed.items.filter((item) => tagOf(item) !== undefined);
-  if (roots.length !== 1) {
-    const message =
-      roots.length === 0 ? 'the document has no root element' : 'the document has more than one root element';
-    return issue(MarkupCode.ParseFailure, 'not-well-formed', message);
-  }
-  const root = roots[0] as RawItem;
+  // Well-formedness guarantees exactly one root element among declarations and comments.
+  const root = parsed.items.find((item) => tagOf(item) !== undefined) as RawItem;
   const tag = tagOf(root) as string;
   const walk = new Walk(xml, dialects[dialect], maxDepth);
   if (tag !== 'Response') {

@@ -141,7 +141,7 @@ export class Walk {
   ): AnyNode | OpaqueNode | undefined {
     const def = this.registry[tag];
     const holdsElements = parent.content !== 'none' && parent.content !== 'text';
-    if (def && holdsElements && parent.children.includes(tag)) {
+    if (def && holdsElements && parent.allowed.has(tag)) {
       if (!def.opaque) return this.element(item, tag, def, path, depth);
       const message = `<${tag}> is accepted but not carried out by Patchbay; it is kept as is`;
       this.report('warning', MarkupCode.Schema, 'opaque-element', message, { path, ordinal: this.ordinal });
@@ -226,9 +226,6 @@ function appendText<T>(content: Array<string | T>, text: string): void {
 /** The element's defaults, with lists copied so no two documents share one. */
 function freshDefaults(def: ElementDef): Record<string, unknown> {
   const attributes: Record<string, unknown> = { ...def.defaults };
-  for (const name in attributes) {
-    const value = attributes[name];
-    if (Array.isArray(value)) attributes[name] = [...value];
-  }
+  for (const name of def.listDefaults) attributes[name] = [...(attributes[name] as unknown[])];
   return attributes;
 }

@@ -4,8 +4,9 @@
  * coerced. Entities are decoded here, never by the XML library: only the five predefined ones and
  * character references exist, so there is no entity to expand and nothing to read from outside.
  */
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { XMLParser } from 'fast-xml-parser';
 import { ILLEGAL_XML_CHAR } from './escape.js';
+import { checkWellFormed } from './wellformed.js';
 
 /** One item of fast-xml-parser's ordered output. */
 export type RawItem = { [key: string]: RawItem[] | string | Record<string, string> | undefined };
@@ -13,9 +14,8 @@ export type RawItem = { [key: string]: RawItem[] | string | Record<string, strin
 export interface XmlFailure {
   readonly type: 'not-well-formed' | 'doctype' | 'too-deep';
   readonly message: string;
-  readonly index?: number;
-  readonly line?: number;
-  readonly column?: number;
+  /** Offset in the text where the problem is. */
+  readonly index: number;
 }
 
 /** Hard stop for the XML library's own recursion; our `maxDepth` is checked well below it. */
@@ -37,49 +37,29 @@ const parser = new XMLParser({
 });
 
 const DTD = /<!(DOCTYPE|ENTITY|ELEMENT|ATTLIST|NOTATION)/i;
+const SUSPICIOUS_CHAR = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF\uD800-\uDFFF]/;
 
 /** Parses to fast-xml-parser's ordered tree, or says why the text is not acceptable XML. */
 export function parseXml(xml: string): { ok: true; items: RawItem[] } | { ok: false; failure: XmlFailure } {
-  const dtd = DTD.exec(xml);
+  const dtd = xml.includes('<!') ? DTD.exec(xml) : null;
   if (dtd) {
     return fail('doctype', 'DOCTYPE and entity declarations are not allowed', dtd.index);
   }
-  const illegal = ILLEGAL_XML_CHAR.exec(xml);
+  // A plain character class screens the whole text fast; the exact test (surrogate pairs are
+  // legal) runs only when something suspicious is there.
+  const illegal = SUSPICIOUS_CHAR.test(xml) ? ILLEGAL_XML_CHAR.exec(xml) : null;
   if (illegal) {
     const code = illegal[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
     return fail('not-well-formed', `character U+${code} is not allowed in XML`, illegal.index);
   }
-  const valid = XMLValidator.validate(xml, { allowBooleanAttributes: false });
-  if (valid !== true) {
-    const { msg, line, col } = valid.err;
-    const unclosed = unclosedTags(msg);
-    if (unclosed) {
-      const message = `the document ends before ${unclosed.map((t) => `<${t}>`).join(', ')} ${unclosed.length === 1 ? 'is' : 'are'} closed`;
-      return fail('not-well-formed', message, xml.length);
-    }
-    return { ok: false, failure: { type: 'not-well-formed', message: msg, line, column: col } };
-  }
+  const fault = checkWellFormed(xml);
+  if (fault) return fail('not-well-formed', fault.message, fault.index);
   try {
     return { ok: true, items: parser.parse(xml) as RawItem[] };
   } catch (error) {
-    // The validator accepted the text, so the library stopped on its nesting bound.
+    // The text is well-formed, so the library stopped on its nesting bound.
     const message = error instanceof Error ? error.message : String(error);
     return fail('too-deep', `elements nest too deeply (${message})`, 0);
-  }
-}
-
-/**
- * The validator reports a truncated document as `Invalid '["Response","Say"]' found.` at 1:1;
- * recover the element names so the message says what is missing and points at the end.
- */
-function unclosedTags(message: string): string[] | undefined {
-  const match = /^Invalid '(\[.*\])' found\.$/s.exec(message);
-  if (!match) return undefined;
-  try {
-    const names: unknown = JSON.parse(match[1] as string);
-    return Array.isArray(names) && names.every((n) => typeof n === 'string') ? (names as string[]) : undefined;
-  } catch {
-    return undefined;
   }
 }
 
