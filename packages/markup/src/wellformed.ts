@@ -21,6 +21,9 @@ const EQUALS = 61; // =
 const QUOTE = 34; // "
 const APOSTROPHE = 39; // '
 
+/** Attributes one element may carry; real verbs have at most ~20. */
+export const MAX_ATTRIBUTES = 100;
+
 function isSpace(code: number): boolean {
   return code === 32 || code === 9 || code === 10 || code === 13;
 }
@@ -115,6 +118,8 @@ function startTag(xml: string, start: number): number | NotWellFormed {
   if (!isNameStart(xml.charCodeAt(j))) return { message: 'a tag name is missing or invalid', index: start };
   while (j < n && isNameChar(xml.charCodeAt(j))) j++;
   const names: string[] = [];
+  // A `<` before the tag's end can only sit in an attribute value: find the first one once.
+  const nextLt = xml.indexOf('<', j);
   for (;;) {
     const before = j;
     while (j < n && isSpace(xml.charCodeAt(j))) j++;
@@ -136,9 +141,11 @@ function startTag(xml: string, start: number): number | NotWellFormed {
     }
     const end = xml.indexOf(quote === QUOTE ? '"' : "'", j + 1);
     if (end < 0) return { message: `the value of attribute ${name} is not closed`, index: nameStart };
-    const lt = xml.indexOf('<', j + 1);
-    if (lt >= 0 && lt < end) return { message: `the value of attribute ${name} contains <`, index: nameStart };
+    if (nextLt >= 0 && nextLt < end) return { message: `the value of attribute ${name} contains <`, index: nameStart };
     if (names.includes(name)) return { message: `attribute ${name} is repeated`, index: nameStart };
+    if (names.length === MAX_ATTRIBUTES) {
+      return { message: `an element may have at most ${MAX_ATTRIBUTES} attributes`, index: start };
+    }
     names.push(name);
     j = end + 1;
   }
