@@ -44,7 +44,7 @@ function utf8Length(text: string, limit: number): number {
   return Buffer.byteLength(text, 'utf8');
 }
 
-export function parseDocument(xml: string, dialect: Dialect, options?: ParseOptions): ParseResult<unknown> {
+function parseDocument(xml: string, dialect: Dialect, options?: ParseOptions): ParseResult<unknown> {
   const maxBytes = options?.maxBytes ?? DEFAULT_MAX_BYTES;
   const maxDepth = options?.maxDepth ?? DEFAULT_MAX_DEPTH;
   const issue = (code: number, type: MarkupIssueType, message: string, line = 1, column = 1): ParseResult<never> => ({
