@@ -31,6 +31,8 @@ describe('checkWellFormed', () => {
     ['<![CDATA[x]]><Response/>', 'CDATA is only allowed inside an element', 0],
     ['<Response><!ELEMENT x ANY></Response>', 'markup declarations are not allowed', 10],
     ['   ', 'the document has no root element', 0],
+    ['<?xml version="1.0"?><?xml version="1.0"?><Response/>', 'the XML declaration must come first', 21],
+    [' <?xml version="1.0"?><Response/>', 'the XML declaration must come first', 1],
     [
       `<Response ${Array.from({ length: 101 }, (_, k) => `a${k}=""`).join(' ')}/>`,
       'an element may have at most 100 attributes',

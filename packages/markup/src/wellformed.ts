@@ -41,7 +41,8 @@ export function checkWellFormed(xml: string): NotWellFormed | undefined {
   const n = xml.length;
   const stack: string[] = [];
   let rootSeen = false;
-  let i = xml.charCodeAt(0) === 0xfeff ? 1 : 0;
+  const start = xml.charCodeAt(0) === 0xfeff ? 1 : 0;
+  let i = start;
   const fail = (message: string, index: number): NotWellFormed => ({ message, index });
 
   while (i < n) {
@@ -65,6 +66,11 @@ export function checkWellFormed(xml: string): NotWellFormed | undefined {
     if (second === QUESTION) {
       const end = xml.indexOf('?>', i + 2);
       if (end < 0) return fail('a processing instruction is not closed', i);
+      let j = i + 2;
+      while (j < end && isNameChar(xml.charCodeAt(j))) j++;
+      if (xml.slice(i + 2, j).toLowerCase() === 'xml' && i !== start) {
+        return fail('the XML declaration must come first', i);
+      }
       i = end + 2;
     } else if (second === BANG) {
       if (xml.startsWith('<!--', i)) {

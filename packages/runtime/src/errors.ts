@@ -1,0 +1,44 @@
+/**
+ * One error type for the runtime, with a literal `code`, the compatible numeric code apps and
+ * dashboards know, and the HTTP status a REST layer answers with. A new code without both
+ * fails to compile.
+ */
+
+const CODES = {
+  'invalid-url': { numeric: 11100, status: 400 },
+  'http-retrieval-failure': { numeric: 11200, status: 502 },
+  'connection-failure': { numeric: 11205, status: 502 },
+  'response-too-large': { numeric: 11750, status: 502 },
+  'document-parse-failure': { numeric: 12100, status: 502 },
+  'invalid-content-type': { numeric: 12300, status: 502 },
+  'too-many-redirects': { numeric: 11215, status: 502 },
+  'call-not-found': { numeric: 20404, status: 404 },
+  'invalid-parameter': { numeric: 21200, status: 400 },
+  'invalid-call-state': { numeric: 21220, status: 409 },
+  'media-failure': { numeric: 13227, status: 500 },
+} as const satisfies Record<string, { numeric: number; status: number }>;
+
+export type ErrorCode = keyof typeof CODES;
+
+export class PatchbayError extends Error {
+  override readonly name = 'PatchbayError';
+  /** The compatible numeric code (11200, 12100, 21220, ...). */
+  readonly numericCode: number;
+  /** The HTTP status a REST response for this error carries. */
+  readonly status: number;
+
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.numericCode = CODES[code].numeric;
+    this.status = CODES[code].status;
+  }
+}
+
+/** The compatible numeric code of an error code. */
+export function numericCode(code: ErrorCode): number {
+  return CODES[code].numeric;
+}

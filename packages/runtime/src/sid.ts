@@ -1,0 +1,14 @@
+/** Resource identifiers in the familiar shape: a two-letter prefix and 32 hex digits. */
+import { randomBytes } from 'node:crypto';
+
+export type SidPrefix = 'AC' | 'CA' | 'CF' | 'QU' | 'RE' | 'SM' | 'MM' | 'SK' | 'AP' | 'PN';
+
+export function newSid(prefix: SidPrefix): string {
+  return prefix + randomBytes(16).toString('hex');
+}
+
+const SID = /^[A-Z]{2}[0-9a-f]{32}$/;
+
+export function isSid(value: string, prefix?: SidPrefix): boolean {
+  return SID.test(value) && (prefix === undefined || value.startsWith(prefix));
+}
