@@ -2,10 +2,31 @@
  * @patchbay/runtime: the call-control engine.
  */
 
+export { INSTANT_TIMING, REALISTIC_TIMING, type Timing } from './adapters/simulated/leg.js';
+export { SimulatedNetwork, type SimulatedNetworkOptions } from './adapters/simulated/network.js';
+export { Party, type PartyBehaviour, type PartyInput, type TranscriptEntry } from './adapters/simulated/party.js';
 /** Time. */
 export { type Clock, holding, sleep, systemClock } from './clock/clock.js';
 /** Errors. */
 export { type ErrorCode, numericCode, PatchbayError } from './errors.js';
+/** Media adapters: the interface, and the embedded simulated network. */
+export type {
+  AdapterEvents,
+  Address,
+  AddressKind,
+  Bridge,
+  InputOptions,
+  LegEvents,
+  MediaAdapter,
+  MediaCapabilities,
+  MediaLeg,
+  Mixer,
+  OriginateOutcome,
+  OriginateRequest,
+  RecordOptions,
+  RecordResult,
+  SpeechResult,
+} from './media/types.js';
 /** Identifiers. */
 export { isSid, newSid, type SidPrefix } from './sid.js';
 /** Webhooks. */

@@ -2,5 +2,8 @@
  * @patchbay/runtime/testing: what tests of apps and adapters use: virtual time, a loopback app
  * server, and (with the media adapter) the shared conformance suite.
  */
+
+export { simulatedHarness } from '../adapters/simulated/harness.js';
 export { VirtualClock } from '../clock/virtual.js';
 export { type AppServer, type RecordedRequest, type Reply, type Route, startAppServer } from './app-server.js';
+export { type AdapterHarness, type FarEnd, type Heard, runMediaAdapterConformance } from './media-conformance.js';

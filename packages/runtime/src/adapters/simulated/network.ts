@@ -1,0 +1,191 @@
+/**
+ * The simulated telephone network: Patchbay's embedded media adapter. Numbers, SIP URIs and
+ * client identities get behaviours; inbound calls are placed with `call()`; every party keeps a
+ * transcript. Runs on any clock: a VirtualClock makes whole calls take no real time.
+ *
+ * @example
+ * const network = new SimulatedNetwork({ clock });
+ * network.addNumber('+15550100', { ringMs: 2000, inputs: [{ digits: '1' }] });
+ * const caller = network.call({ from: '+15550199', to: '+15550001', inputs: [{ digits: '2' }] });
+ * // ... later: caller.lines()
+ */
+import { EventEmitter } from 'eventemitter3';
+import { type Clock, sleep, systemClock } from '../../clock/clock.js';
+import type {
+  AdapterEvents,
+  AddressKind,
+  Bridge,
+  MediaAdapter,
+  MediaCapabilities,
+  MediaLeg,
+  Mixer,
+  OriginateOutcome,
+  OriginateRequest,
+} from '../../media/types.js';
+import { REALISTIC_TIMING, SimulatedLeg, type Timing } from './leg.js';
+import { Party, type PartyBehaviour } from './party.js';
+
+export interface SimulatedNetworkOptions {
+  /** @default systemClock */
+  readonly clock?: Clock;
+  /** How long simulated media takes. @default REALISTIC_TIMING */
+  readonly timing?: Timing;
+  /** Behaviour of numbers and SIP URIs nobody added. @default { onCall: 'answer' } */
+  readonly unknown?: PartyBehaviour;
+}
+
+export class SimulatedNetwork implements MediaAdapter {
+  readonly name = 'simulated';
+  readonly capabilities: MediaCapabilities = {
+    dtmf: true,
+    speech: true,
+    tts: true,
+    play: true,
+    record: true,
+    conference: true,
+    originate: ['number', 'sip', 'client'],
+  };
+  readonly events = new EventEmitter<AdapterEvents>();
+  /** Every party that took part in a call, in order of appearance. */
+  readonly parties: Party[] = [];
+  readonly clock: Clock;
+  private readonly timing: Timing;
+  private readonly unknown: PartyBehaviour;
+  private readonly directory = new Map<string, PartyBehaviour>();
+  private readonly legs = new Set<SimulatedLeg>();
+  private nextLeg = 1;
+
+  constructor(options: SimulatedNetworkOptions = {}) {
+    this.clock = options.clock ?? systemClock;
+    this.timing = options.timing ?? REALISTIC_TIMING;
+    this.unknown = options.unknown ?? { onCall: 'answer' };
+  }
+
+  addNumber(number: string, behaviour: PartyBehaviour = {}): void {
+    this.directory.set(`number:${number.trim()}`, behaviour);
+  }
+
+  addSip(uri: string, behaviour: PartyBehaviour = {}): void {
+    this.directory.set(`sip:${uri.trim().split('?')[0]}`, behaviour);
+  }
+
+  addClient(identity: string, behaviour: PartyBehaviour = {}): void {
+    this.directory.set(`client:${identity.trim()}`, behaviour);
+  }
+
+  /** Places an inbound call to `to`, from a party behaving as `behaviour`. */
+  call(call: { from: string; to: string } & PartyBehaviour): Party {
+    const { from, to, ...behaviour } = call;
+    const leg = this.newLeg(from, behaviour);
+    this.events.emit('incoming', leg, { from, to });
+    return leg.party;
+  }
+
+  /** The latest party with this address. */
+  party(address: string): Party | undefined {
+    return this.parties.findLast((party) => party.address === address);
+  }
+
+  private newLeg(address: string, behaviour: PartyBehaviour): SimulatedLeg {
+    const party = new Party(address, behaviour, () => this.clock.now());
+    this.parties.push(party);
+    const leg = new SimulatedLeg(`LEG${this.nextLeg++}`, party, this.clock, this.timing);
+    this.legs.add(leg);
+    leg.events.once('hangup', () => this.legs.delete(leg));
+    return leg;
+  }
+
+  private behaviourOf(kind: AddressKind, value: string): PartyBehaviour {
+    const key = `${kind}:${kind === 'sip' ? value.trim().split('?')[0] : value.trim()}`;
+    // A client identity nobody registered does not answer.
+    return this.directory.get(key) ?? (kind === 'client' ? { onCall: 'no-answer' } : this.unknown);
+  }
+
+  async originate(request: OriginateRequest, signal: AbortSignal, onRinging?: () => void): Promise<OriginateOutcome> {
+    const behaviour = this.behaviourOf(request.to.kind, request.to.value);
+    const leg = this.newLeg(request.to.value, behaviour);
+    const { party } = leg;
+    const onCall = behaviour.onCall ?? 'answer';
+    if (onCall !== 'fail') {
+      party.note({ type: 'ringing' });
+      onRinging?.();
+    }
+    const ringMs = onCall === 'no-answer' ? request.timeoutMs : Math.min(behaviour.ringMs ?? 0, request.timeoutMs);
+    try {
+      await sleep(this.clock, ringMs, signal);
+    } catch {
+      party.note({ type: 'canceled' });
+      this.legs.delete(leg);
+      return { outcome: 'canceled' };
+    }
+    if (onCall === 'answer' && (behaviour.ringMs ?? 0) <= request.timeoutMs) {
+      party.note({ type: 'answered' });
+      leg.connected();
+      return { outcome: 'answered', leg };
+    }
+    this.legs.delete(leg);
+    const outcome =
+      onCall === 'answer' || onCall === 'no-answer'
+        ? 'no-answer'
+        : onCall === 'fail'
+          ? 'failed'
+          : onCall === 'busy'
+            ? 'busy'
+            : 'rejected';
+    party.note({ type: outcome });
+    return { outcome };
+  }
+
+  bridge(a: MediaLeg, b: MediaLeg): Bridge {
+    const [left, right] = [a as SimulatedLeg, b as SimulatedLeg];
+    left.party.note({ type: 'bridged', with: right.party.address });
+    right.party.note({ type: 'bridged', with: left.party.address });
+    let open = true;
+    return {
+      close: () => {
+        if (!open) return;
+        open = false;
+        if (left.active) left.party.note({ type: 'unbridged', with: right.party.address });
+        if (right.active) right.party.note({ type: 'unbridged', with: left.party.address });
+      },
+    };
+  }
+
+  createMixer(name: string): Mixer {
+    const members = new Set<SimulatedLeg>();
+    const clock = this.clock;
+    const timing = this.timing;
+    return {
+      join(leg) {
+        members.add(leg as SimulatedLeg);
+        (leg as SimulatedLeg).party.note({ type: 'joined', room: name });
+      },
+      leave(leg) {
+        if (!members.delete(leg as SimulatedLeg)) return;
+        if ((leg as SimulatedLeg).active) (leg as SimulatedLeg).party.note({ type: 'left', room: name });
+      },
+      setMuted(leg, muted) {
+        (leg as SimulatedLeg).party.note({ type: muted ? 'muted' : 'unmuted', room: name });
+      },
+      setHeld(leg, held) {
+        (leg as SimulatedLeg).party.note({ type: held ? 'held' : 'unheld', room: name });
+      },
+      async announce(what, signal) {
+        for (const member of members) {
+          if ('url' in what) member.party.note({ type: 'heard-audio', url: what.url });
+          else member.party.note({ type: 'heard-speech', text: what.text, voice: 'man', language: 'en-US' });
+        }
+        const words = 'text' in what ? what.text.split(/\s+/).length : 0;
+        await sleep(clock, 'url' in what ? timing.audioMs : words * timing.msPerWord, signal);
+      },
+      close() {
+        members.clear();
+      },
+    };
+  }
+
+  async close(): Promise<void> {
+    for (const leg of this.legs) await leg.hangup();
+    this.legs.clear();
+  }
+}

@@ -1,0 +1,152 @@
+/**
+ * The media adapter: what the runtime needs from whatever carries the audio (the simulated
+ * network, a SIP/RTP stack, WebRTC). It is deliberately thin: it plays, speaks, hears digits and
+ * speech, records, bridges and mixes, and places calls. Every decision (how many digits, which
+ * timeout, who answered first) stays in the runtime, on the injected clock, so an adapter only
+ * moves media and reports what happened.
+ *
+ * Long operations take an AbortSignal: the runtime interrupts a prompt on barge-in, a verb on
+ * live modification, everything on hang-up. An aborted operation rejects with `signal.reason`.
+ */
+import type { EventEmitter } from 'eventemitter3';
+
+export interface MediaCapabilities {
+  /** Hears DTMF from the party and can play DTMF to it. */
+  readonly dtmf: boolean;
+  /** Recognizes speech (Gather input="speech"). */
+  readonly speech: boolean;
+  /** Speaks text (Say). */
+  readonly tts: boolean;
+  /** Plays audio from a URL (Play). */
+  readonly play: boolean;
+  /** Records a leg (Record, Dial record). */
+  readonly record: boolean;
+  /** Mixes several legs (Conference). */
+  readonly conference: boolean;
+  /** Places outgoing calls to these kinds of address. */
+  readonly originate: ReadonlyArray<AddressKind>;
+}
+
+export type AddressKind = 'number' | 'sip' | 'client';
+
+export interface Address {
+  readonly kind: AddressKind;
+  /** E.164 number, SIP URI, or client identity. */
+  readonly value: string;
+}
+
+export interface SpeechResult {
+  readonly transcript: string;
+  /** 0..1 */
+  readonly confidence: number;
+}
+
+/** What a leg reports. */
+export interface LegEvents {
+  /** The party pressed a key: one of 0-9 * # A-D. */
+  dtmf: (digit: string) => void;
+  /** The party started speaking while speech input is on (barge-in). */
+  speechStart: () => void;
+  /** A finished utterance while speech input is on. */
+  speech: (result: SpeechResult) => void;
+  /** The party hung up (or the network dropped it). */
+  hangup: () => void;
+}
+
+export interface InputOptions {
+  readonly speech?: {
+    readonly language: string;
+    readonly hints?: string;
+    /** Silence that ends an utterance; `auto` lets the recognizer decide. */
+    readonly endOfSpeechMs: number | 'auto';
+    readonly maxSpeechMs: number;
+  };
+}
+
+export interface RecordOptions {
+  readonly maxLengthMs: number;
+  /** Silence that ends the recording. */
+  readonly silenceTimeoutMs: number;
+  /** Keys that end the recording. */
+  readonly finishOnKey: string;
+  readonly trimSilence: boolean;
+}
+
+export interface RecordResult {
+  /** WAV audio. */
+  readonly audio: Uint8Array;
+  readonly durationMs: number;
+  readonly endedBy: 'silence' | 'key' | 'max-length' | 'hangup';
+  /** The key that ended it, when `endedBy` is `key`. */
+  readonly key?: string;
+}
+
+/** One party's media: an inbound caller or a party the runtime dialed. */
+export interface MediaLeg {
+  readonly id: string;
+  readonly events: EventEmitter<LegEvents>;
+  /** Answers an inbound leg (no-op for a dialed one). */
+  answer(): Promise<void>;
+  /** Declines an inbound leg before answering. */
+  reject(reason: 'busy' | 'rejected'): Promise<void>;
+  /** Ends the leg; idempotent. */
+  hangup(): Promise<void>;
+  say(text: string, voice: { voice: string; language: string }, signal: AbortSignal): Promise<void>;
+  play(url: string, signal: AbortSignal): Promise<void>;
+  /** Plays DTMF tones to the party (`w` = half-second pause). */
+  sendDigits(digits: string, signal: AbortSignal): Promise<void>;
+  /** The short tone before a recording or on conference entry. */
+  beep(signal: AbortSignal): Promise<void>;
+  /** Turns speech recognition on until the returned function is called (DTMF is always heard). */
+  listen(options: InputOptions): () => void;
+  record(options: RecordOptions, signal: AbortSignal): Promise<RecordResult>;
+}
+
+export type OriginateOutcome =
+  | { readonly outcome: 'answered'; readonly leg: MediaLeg }
+  | { readonly outcome: 'busy' | 'no-answer' | 'failed' | 'rejected' | 'canceled'; readonly reason?: string };
+
+export interface OriginateRequest {
+  readonly to: Address;
+  readonly from: string;
+  /** Give up after ringing this long. */
+  readonly timeoutMs: number;
+  /** SIP credentials and headers, when dialing SIP. */
+  readonly sip?: { readonly username?: string; readonly password?: string; readonly headers?: Record<string, string> };
+}
+
+/** Two legs hearing each other until closed. */
+export interface Bridge {
+  close(): void;
+}
+
+/** A conference room's audio. */
+export interface Mixer {
+  join(leg: MediaLeg, options: { muted: boolean }): void;
+  leave(leg: MediaLeg): void;
+  setMuted(leg: MediaLeg, muted: boolean): void;
+  /** A held leg hears `music` (or silence) and is not heard. */
+  setHeld(leg: MediaLeg, held: boolean): void;
+  /** Plays to everyone in the room. */
+  announce(what: { url: string } | { text: string }, signal: AbortSignal): Promise<void>;
+  close(): void;
+}
+
+export interface AdapterEvents {
+  /** A call arrives for `to`; the runtime routes it and answers, rejects or ignores the leg. */
+  incoming: (leg: MediaLeg, call: { readonly to: string; readonly from: string }) => void;
+}
+
+export interface MediaAdapter {
+  readonly name: string;
+  readonly capabilities: MediaCapabilities;
+  readonly events: EventEmitter<AdapterEvents>;
+  /**
+   * Places a call. `onRinging` fires when the far end rings. Resolves with the outcome; when
+   * `signal` aborts first (another party answered, the caller hung up) it resolves `canceled`.
+   */
+  originate(request: OriginateRequest, signal: AbortSignal, onRinging?: () => void): Promise<OriginateOutcome>;
+  bridge(a: MediaLeg, b: MediaLeg): Bridge;
+  createMixer(name: string): Mixer;
+  close(): Promise<void>;
+}
