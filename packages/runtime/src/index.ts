@@ -5,10 +5,12 @@
 export { INSTANT_TIMING, REALISTIC_TIMING, type Timing } from './adapters/simulated/leg.js';
 export { SimulatedNetwork, type SimulatedNetworkOptions } from './adapters/simulated/network.js';
 export { Party, type PartyBehaviour, type PartyInput, type TranscriptEntry } from './adapters/simulated/party.js';
+export type { CallError, CallRecord, CallStatus, Direction } from './calls/call.js';
 /** Time. */
 export { type Clock, holding, sleep, systemClock } from './clock/clock.js';
 /** Errors. */
 export { type ErrorCode, numericCode, PatchbayError } from './errors.js';
+export type { AppConfig, CallEvent, RuntimeEvents } from './interpreter/session.js';
 /** Media adapters: the interface, and the embedded simulated network. */
 export type {
   AdapterEvents,
@@ -27,8 +29,21 @@ export type {
   RecordResult,
   SpeechResult,
 } from './media/types.js';
+/** The engine. */
+export {
+  type CreateCallParams,
+  createRuntime,
+  type InboundApp,
+  parseAddress,
+  type Runtime,
+  type RuntimeOptions,
+  type UpdateCallParams,
+} from './runtime.js';
 /** Identifiers. */
 export { isSid, newSid, type SidPrefix } from './sid.js';
+export { handlers } from './verbs/index.js';
+export type { Outcome, VerbContext, VerbHandler } from './verbs/types.js';
+export { type Callback, CallbackQueue, type CallbackQueueOptions, rfc2822 } from './webhooks/callbacks.js';
 /** Webhooks. */
 export { CookieJar } from './webhooks/cookies.js';
 export { DEFAULT_LIMITS, type Limits, sendWebhook, type WebhookRequest, type WebhookResult } from './webhooks/fetch.js';

@@ -1,0 +1,94 @@
+/**
+ * Getting the next document: fetch the URL, turn the response into a typed document by its
+ * content type (markup is parsed, `audio/*` is played, `text/plain` is spoken), and on any
+ * failure request the fallback URL with ErrorCode and ErrorUrl.
+ */
+import { type MarkupIssue, parseVoice, type VoiceDocument, VoiceResponse } from '@patchbay/markup';
+import type { WebhookParams } from '@patchbay/sdk';
+import type { Clock } from '../clock/clock.js';
+import { PatchbayError } from '../errors.js';
+import type { CookieJar } from '../webhooks/cookies.js';
+import { sendWebhook } from '../webhooks/fetch.js';
+
+export type Loaded =
+  | { ok: true; document: VoiceDocument; url: string }
+  | { ok: false; error: PatchbayError; url: string };
+
+export interface LoadRequest {
+  readonly url: string;
+  readonly method: 'GET' | 'POST';
+  readonly params: WebhookParams;
+  readonly fallback?: { readonly url: string; readonly method: 'GET' | 'POST' } | undefined;
+  readonly authToken: string;
+  readonly cookies: CookieJar;
+  readonly clock: Clock;
+  readonly signal: AbortSignal;
+  /** Each failure, primary and fallback, as it happens. */
+  readonly onError: (error: PatchbayError, url: string) => void;
+  readonly onWarning: (issue: MarkupIssue, url: string) => void;
+}
+
+const MARKUP = new Set(['text/xml', 'application/xml', 'text/html']);
+
+/** A typed document from what the builder writes (so defaults are applied as for any other). */
+function documentOf(build: (response: VoiceResponse) => void): VoiceDocument {
+  const response = new VoiceResponse();
+  build(response);
+  const result = parseVoice(response.toString());
+  if (!result.ok) throw new Error('built documents are valid');
+  return result.document;
+}
+
+async function fetchAndParse(
+  request: LoadRequest,
+  url: string,
+  method: 'GET' | 'POST',
+  params: WebhookParams,
+): Promise<Loaded> {
+  const response = await sendWebhook({
+    url,
+    method,
+    params,
+    authToken: request.authToken,
+    cookies: request.cookies,
+    clock: request.clock,
+    signal: request.signal,
+  });
+  if (!response.ok) return response;
+  const { contentType, body } = response;
+  if (MARKUP.has(contentType)) {
+    const parsed = parseVoice(body);
+    if (!parsed.ok) {
+      const [first] = parsed.errors;
+      const detail = first
+        ? `${first.code} at ${first.path || 'the document'} (line ${first.line}): ${first.message}`
+        : 'invalid markup';
+      return {
+        ok: false,
+        error: new PatchbayError('document-parse-failure', `the document at ${response.url} is invalid: ${detail}`),
+        url,
+      };
+    }
+    for (const warning of parsed.warnings) request.onWarning(warning, response.url);
+    return { ok: true, document: parsed.document, url: response.url };
+  }
+  if (contentType.startsWith('audio/'))
+    return { ok: true, document: documentOf((r) => r.play(response.url)), url: response.url };
+  if (contentType === 'text/plain') return { ok: true, document: documentOf((r) => r.say(body)), url: response.url };
+  const error = new PatchbayError(
+    'invalid-content-type',
+    `the response from ${response.url} has content type "${contentType}"`,
+  );
+  return { ok: false, error, url };
+}
+
+export async function loadDocument(request: LoadRequest): Promise<Loaded> {
+  const primary = await fetchAndParse(request, request.url, request.method, request.params);
+  if (primary.ok || request.signal.aborted) return primary;
+  request.onError(primary.error, request.url);
+  if (!request.fallback) return primary;
+  const params = { ...request.params, ErrorCode: String(primary.error.numericCode), ErrorUrl: request.url };
+  const fallback = await fetchAndParse(request, request.fallback.url, request.fallback.method, params);
+  if (!fallback.ok && !request.signal.aborted) request.onError(fallback.error, request.fallback.url);
+  return fallback;
+}

@@ -1,0 +1,350 @@
+/**
+ * One call: its record and status machine, its media leg, the app it runs, and the loop that
+ * fetches documents and runs their verbs until the call ends. Live modification replaces what
+ * runs next and interrupts the current verb through its AbortSignal.
+ */
+import type { VoiceDocument } from '@patchbay/markup';
+import type { WebhookParams } from '@patchbay/sdk';
+import type { EventEmitter } from 'eventemitter3';
+import { type CallError, type CallRecord, type CallStatus, canMove, type Direction, TERMINAL } from '../calls/call.js';
+import type { Clock } from '../clock/clock.js';
+import { PatchbayError } from '../errors.js';
+import type { MediaLeg } from '../media/types.js';
+import { runVerb } from '../verbs/index.js';
+import type { Outcome, VerbContext } from '../verbs/types.js';
+import { type CallbackQueue, rfc2822 } from '../webhooks/callbacks.js';
+import { CookieJar } from '../webhooks/cookies.js';
+import { loadDocument } from './documents.js';
+
+export type CallEvent = 'initiated' | 'ringing' | 'answered' | 'completed';
+
+/** What a call runs, and where it reports. */
+export interface AppConfig {
+  readonly method: 'GET' | 'POST';
+  readonly fallbackUrl?: string | undefined;
+  readonly fallbackMethod: 'GET' | 'POST';
+  readonly statusCallback?: string | undefined;
+  readonly statusCallbackMethod: 'GET' | 'POST';
+  readonly statusCallbackEvents: ReadonlySet<CallEvent>;
+}
+
+/** What runs next: a document to fetch, or one already at hand (live `twiml`). */
+export type Next =
+  | Extract<Outcome, { type: 'fetch' }>
+  | { readonly type: 'document'; readonly document: VoiceDocument; readonly url: string };
+
+export interface RuntimeEvents {
+  'call.created': (call: CallRecord) => void;
+  'call.status': (call: CallRecord, previous: CallStatus) => void;
+  'call.verb': (call: CallRecord, verb: string) => void;
+  'call.error': (call: CallRecord, error: CallError) => void;
+  'call.warning': (call: CallRecord, warning: { code: number; message: string; url?: string }) => void;
+  'call.ended': (call: CallRecord) => void;
+}
+
+export interface SessionDeps {
+  readonly clock: Clock;
+  readonly callbacks: CallbackQueue;
+  readonly events: EventEmitter<RuntimeEvents>;
+  readonly accountSid: string;
+  readonly authToken: string;
+  /** Documents fetched with no verb involving the caller in between, before giving up. */
+  readonly maxFetchesWithoutProgress: number;
+}
+
+const APPLICATION_ERROR = 'We are sorry, an application error has occurred. Goodbye.';
+
+/** Thrown into a running verb by live modification. */
+class Interrupted extends Error {}
+
+export class CallSession {
+  status: CallStatus;
+  leg: MediaLeg | undefined;
+  private answered = false;
+  private readonly createdAt: number;
+  private updatedAt: number;
+  private startedAt: number | undefined;
+  private endedAt: number | undefined;
+  private readonly errors: CallError[] = [];
+  private readonly cookies = new CookieJar();
+  private readonly ending = new AbortController();
+  private verbController: AbortController | undefined;
+  private pending: Next | undefined;
+  private sequence = 0;
+  private resolveEnded!: (call: CallRecord) => void;
+  /** Settles with the final record when the call ends. */
+  readonly ended = new Promise<CallRecord>((resolve) => {
+    this.resolveEnded = resolve;
+  });
+
+  constructor(
+    private readonly deps: SessionDeps,
+    readonly sid: string,
+    readonly direction: Direction,
+    readonly from: string,
+    readonly to: string,
+    readonly app: AppConfig,
+    readonly parentCallSid?: string,
+  ) {
+    this.createdAt = deps.clock.now();
+    this.updatedAt = this.createdAt;
+    this.status = 'queued';
+  }
+
+  /** Aborts when the call ends, for work done on the call's behalf (ringing, dialing). */
+  get signal(): AbortSignal {
+    return this.ending.signal;
+  }
+
+  get over(): boolean {
+    return TERMINAL.has(this.status) || this.ending.signal.aborted;
+  }
+
+  snapshot(): CallRecord {
+    return {
+      sid: this.sid,
+      accountSid: this.deps.accountSid,
+      ...(this.parentCallSid ? { parentCallSid: this.parentCallSid } : {}),
+      direction: this.direction,
+      from: this.from,
+      to: this.to,
+      status: this.status,
+      createdAt: this.createdAt,
+      updatedAt: this.updatedAt,
+      ...(this.startedAt === undefined ? {} : { startedAt: this.startedAt }),
+      ...(this.endedAt === undefined ? {} : { endedAt: this.endedAt, duration: this.duration() }),
+      errors: [...this.errors],
+    };
+  }
+
+  private duration(): number {
+    if (this.startedAt === undefined) return 0;
+    return Math.round(((this.endedAt ?? this.deps.clock.now()) - this.startedAt) / 1000);
+  }
+
+  /** The standard parameters of every request about this call, plus `extra`. */
+  params(extra: Record<string, string> = {}, status: string = this.status): WebhookParams {
+    return {
+      CallSid: this.sid,
+      AccountSid: this.deps.accountSid,
+      From: this.from,
+      To: this.to,
+      Caller: this.from,
+      Called: this.to,
+      CallStatus: status,
+      ApiVersion: '2010-04-01',
+      Direction: this.direction,
+      ...(this.parentCallSid ? { ParentCallSid: this.parentCallSid } : {}),
+      ...extra,
+    };
+  }
+
+  /** Moves the status machine; refuses impossible transitions. Sends the matching callback. */
+  setStatus(next: CallStatus): void {
+    if (next === this.status || !canMove(this.status, next)) return;
+    const previous = this.status;
+    const now = this.deps.clock.now();
+    this.status = next;
+    this.updatedAt = now;
+    if (next === 'in-progress') this.startedAt = now;
+    if (TERMINAL.has(next)) this.endedAt = now;
+    const record = this.snapshot();
+    this.deps.events.emit('call.status', record, previous);
+    if (next === 'ringing') this.callback('ringing', 'ringing');
+    if (next === 'in-progress') this.callback('answered', 'in-progress');
+    if (TERMINAL.has(next)) {
+      this.callback('completed', next, {
+        CallDuration: String(record.duration ?? 0),
+        Duration: String(Math.ceil((record.duration ?? 0) / 60)),
+      });
+      this.ending.abort(new Interrupted('the call ended'));
+      this.deps.events.emit('call.ended', record);
+      this.resolveEnded(record);
+    }
+  }
+
+  /** Sends a call-progress status callback if the app subscribed to the event. */
+  callback(event: CallEvent, status: string, extra: Record<string, string> = {}): void {
+    const { statusCallback, statusCallbackMethod, statusCallbackEvents } = this.app;
+    if (!statusCallback || !statusCallbackEvents.has(event)) return;
+    this.deps.callbacks.send({
+      url: statusCallback,
+      method: statusCallbackMethod,
+      authToken: this.deps.authToken,
+      params: this.params(
+        {
+          CallbackSource: 'call-progress-events',
+          SequenceNumber: String(this.sequence++),
+          Timestamp: rfc2822(this.deps.clock.now()),
+          ...extra,
+        },
+        status,
+      ),
+    });
+  }
+
+  recordError(error: PatchbayError, url?: string): void {
+    const entry: CallError = {
+      code: error.numericCode,
+      message: error.message,
+      at: this.deps.clock.now(),
+      ...(url ? { url } : {}),
+    };
+    this.errors.push(entry);
+    this.deps.events.emit('call.error', this.snapshot(), entry);
+  }
+
+  /** Attaches the media leg; a far-end hang-up ends the call. */
+  attach(leg: MediaLeg, answered: boolean): void {
+    this.leg = leg;
+    this.answered = answered;
+    leg.events.once('hangup', () => this.setStatus(this.answered ? 'completed' : 'canceled'));
+  }
+
+  async answer(): Promise<void> {
+    if (this.answered || !this.leg) return;
+    await this.leg.answer();
+    this.answered = true;
+    this.setStatus('in-progress');
+  }
+
+  async reject(reason: 'busy' | 'rejected'): Promise<void> {
+    await this.leg?.reject(reason);
+    this.setStatus(reason === 'busy' ? 'busy' : 'no-answer');
+  }
+
+  /** Live modification: what runs next, interrupting the current verb. */
+  replace(next: Next): void {
+    if (this.over) throw new PatchbayError('invalid-call-state', `call ${this.sid} has ended`);
+    this.pending = next;
+    this.verbController?.abort(new Interrupted('redirected'));
+  }
+
+  /** Ends the call from outside: completed (hang up) or canceled (before answer). */
+  async end(status: 'completed' | 'canceled'): Promise<void> {
+    if (this.over) return;
+    if (status === 'canceled' && this.answered)
+      throw new PatchbayError('invalid-call-state', `call ${this.sid} is already answered`);
+    this.ending.abort(new Interrupted('ended by request'));
+    await this.leg?.hangup();
+    this.setStatus(this.answered ? 'completed' : 'canceled');
+  }
+
+  private context(signal: AbortSignal, documentUrl: string): VerbContext {
+    const session = this;
+    return {
+      clock: this.deps.clock,
+      signal,
+      leg: this.leg as MediaLeg,
+      documentUrl,
+      get answered() {
+        return session.answered;
+      },
+      answer: () => this.answer(),
+      reject: (reason) => this.reject(reason),
+      resolve: (url) => {
+        try {
+          return new URL(url, documentUrl).href;
+        } catch {
+          return url;
+        }
+      },
+      params: (extra) => this.params(extra),
+      warn: (code, message) =>
+        this.deps.events.emit('call.warning', this.snapshot(), { code, message, url: documentUrl }),
+    };
+  }
+
+  /** Runs the app from `first` until the call ends, then hangs up. */
+  async run(first: Next): Promise<void> {
+    let next: Next | undefined = first;
+    let document: VoiceDocument | undefined;
+    let documentUrl = '';
+    let index = 0;
+    let fetchesWithoutProgress = 0;
+    while (!this.over) {
+      if (this.pending) {
+        next = this.pending;
+        this.pending = undefined;
+      }
+      if (next) {
+        if (next.type === 'document') {
+          document = next.document;
+          documentUrl = next.url;
+        } else {
+          fetchesWithoutProgress = next.progress ? 0 : fetchesWithoutProgress + 1;
+          if (fetchesWithoutProgress > this.deps.maxFetchesWithoutProgress) {
+            const message = `${fetchesWithoutProgress} documents fetched with nothing for the caller in between`;
+            this.recordError(new PatchbayError('too-many-redirects', message), next.url);
+            await this.applicationError();
+            break;
+          }
+          const loaded = await this.load(next);
+          if (this.over) break;
+          if (!loaded) {
+            await this.applicationError();
+            break;
+          }
+          document = loaded.document;
+          documentUrl = loaded.url;
+        }
+        next = undefined;
+        index = 0;
+      }
+      const verb = document?.children[index++];
+      if (!verb) break;
+      if (verb.name === '#opaque') continue;
+      if (verb.name !== 'Redirect') fetchesWithoutProgress = 0;
+      this.verbController = new AbortController();
+      const signal = AbortSignal.any([this.ending.signal, this.verbController.signal]);
+      this.deps.events.emit('call.verb', this.snapshot(), verb.name);
+      try {
+        const outcome = await runVerb(verb, this.context(signal, documentUrl));
+        if (outcome.type === 'hangup') break;
+        if (outcome.type === 'fetch') next = outcome;
+      } catch (error) {
+        if (!this.pending && !this.over) {
+          this.recordError(
+            new PatchbayError('media-failure', `<${verb.name}> failed: ${String(error)}`, { cause: error }),
+          );
+          break;
+        }
+      }
+    }
+    await this.finish();
+  }
+
+  private async load(next: Extract<Next, { type: 'fetch' }>) {
+    const loaded = await loadDocument({
+      url: next.url,
+      method: next.method,
+      params: next.params ?? this.params(),
+      fallback: this.app.fallbackUrl ? { url: this.app.fallbackUrl, method: this.app.fallbackMethod } : undefined,
+      authToken: this.deps.authToken,
+      cookies: this.cookies,
+      clock: this.deps.clock,
+      signal: this.ending.signal,
+      onError: (error, url) => this.recordError(error, url),
+      onWarning: (issue, url) =>
+        this.deps.events.emit('call.warning', this.snapshot(), { code: issue.code, message: issue.message, url }),
+    });
+    return loaded.ok ? loaded : undefined;
+  }
+
+  /** With no working document the caller hears an apology, then the call ends. */
+  private async applicationError(): Promise<void> {
+    if (this.over || !this.leg) return;
+    try {
+      await this.answer();
+      await this.leg.say(APPLICATION_ERROR, { voice: 'alice', language: 'en-US' }, this.ending.signal);
+    } catch {
+      // The caller hung up meanwhile.
+    }
+  }
+
+  private async finish(): Promise<void> {
+    if (this.over) return;
+    await this.leg?.hangup();
+    this.setStatus(this.answered ? 'completed' : 'canceled');
+  }
+}

@@ -1,0 +1,41 @@
+/**
+ * The one table of verb handlers. It is typed as exhaustive over the markup's verbs, so a verb
+ * added to @patchbay/markup without a handler here fails to compile.
+ */
+import type { VoiceVerb } from '@patchbay/markup';
+import { gather } from './gather.js';
+import { hangup } from './hangup.js';
+import { leave } from './leave.js';
+import { pause } from './pause.js';
+import { notYetSupported } from './pending.js';
+import { play } from './play.js';
+import { redirect } from './redirect.js';
+import { reject } from './reject.js';
+import { say } from './say.js';
+import type { Outcome, VerbContext, VerbHandler } from './types.js';
+
+type Handlers = { readonly [K in VoiceVerb['name']]: VerbHandler<Extract<VoiceVerb, { name: K }>> };
+
+export const handlers = {
+  Say: say,
+  Play: play,
+  Pause: pause,
+  Gather: gather,
+  Redirect: redirect,
+  Hangup: hangup,
+  Reject: reject,
+  Leave: leave,
+  Dial: notYetSupported,
+  Record: notYetSupported,
+  Enqueue: notYetSupported,
+  Connect: notYetSupported,
+  Start: notYetSupported,
+  Stop: notYetSupported,
+  Refer: notYetSupported,
+  Sms: notYetSupported,
+} as const satisfies Handlers;
+
+export function runVerb(verb: VoiceVerb, context: VerbContext): Promise<Outcome> {
+  const handler = handlers[verb.name] as VerbHandler<VoiceVerb>;
+  return handler(verb, context);
+}

@@ -1,0 +1,67 @@
+/**
+ * The contract between the interpreter and the verb handlers. A handler carries out one verb
+ * and returns what should happen next as data; the interpreter alone acts on it.
+ */
+import type { WebhookParams } from '@patchbay/sdk';
+import type { Clock } from '../clock/clock.js';
+import type { MediaLeg } from '../media/types.js';
+
+export type Outcome =
+  /** Run the next verb of the document (or hang up after the last). */
+  | { readonly type: 'next' }
+  /**
+   * Fetch a document and continue with it. `progress` says whether the caller took part since
+   * the last fetch (gave input, was connected): fetches without progress are bounded.
+   */
+  | {
+      readonly type: 'fetch';
+      readonly url: string;
+      readonly method: 'GET' | 'POST';
+      readonly params?: WebhookParams;
+      readonly progress: boolean;
+    }
+  /** End the call. */
+  | { readonly type: 'hangup' };
+
+export const NEXT: Outcome = { type: 'next' };
+export const HANGUP: Outcome = { type: 'hangup' };
+
+/** What a handler may use. */
+export interface VerbContext {
+  readonly clock: Clock;
+  /** Aborts when the verb is interrupted (live modification, barge-in) or the call ends. */
+  readonly signal: AbortSignal;
+  readonly leg: MediaLeg;
+  /** URL of the document being run: relative URLs resolve against it; actions default to it. */
+  readonly documentUrl: string;
+  /** Whether the call has been answered. */
+  readonly answered: boolean;
+  /** Answers the call if it is not yet answered. */
+  answer(): Promise<void>;
+  /** Declines an unanswered inbound call; the call ends busy or no-answer. */
+  reject(reason: 'busy' | 'rejected'): Promise<void>;
+  /** Resolves a URL from the document against the document's URL. */
+  resolve(url: string): string;
+  /** The call's standard webhook parameters plus `extra`. */
+  params(extra?: Record<string, string>): WebhookParams;
+  /** Records a problem on the call without stopping it. */
+  warn(code: number, message: string): void;
+}
+
+/** The handler of one verb: `node` is that verb's typed node. */
+export type VerbHandler<N> = (node: N, context: VerbContext) => Promise<Outcome>;
+
+/** The fetch outcome for an action URL (the document's URL when the verb has no action). */
+export function action(
+  context: VerbContext,
+  attributes: { readonly action?: string | undefined; readonly method: 'GET' | 'POST' },
+  params: Record<string, string>,
+): Outcome {
+  return {
+    type: 'fetch',
+    url: context.resolve(attributes.action ?? context.documentUrl),
+    method: attributes.method,
+    params: context.params(params),
+    progress: true,
+  };
+}

@@ -1,0 +1,75 @@
+/**
+ * Status callbacks, delivered in the background: the call never waits for them. Each is tried
+ * (with sendWebhook's own retry), then again after growing pauses on the clock, and reported as
+ * delivered or failed. `drain()` waits for everything queued (tests, shutdown).
+ */
+import type { WebhookParams } from '@patchbay/sdk';
+import { EventEmitter } from 'eventemitter3';
+import { type Clock, sleep } from '../clock/clock.js';
+import type { PatchbayError } from '../errors.js';
+import { sendWebhook } from './fetch.js';
+
+export interface Callback {
+  readonly url: string;
+  readonly method: 'GET' | 'POST';
+  readonly params: WebhookParams;
+  readonly authToken: string;
+}
+
+export interface CallbackEvents {
+  delivered: (callback: Callback, attempts: number) => void;
+  failed: (callback: Callback, error: PatchbayError) => void;
+}
+
+export interface CallbackQueueOptions {
+  /** Delivery attempts before giving up. @default 4 */
+  readonly attempts?: number;
+  /** Pause before the second attempt; doubles each time. @default 1000 */
+  readonly backoffMs?: number;
+}
+
+export class CallbackQueue {
+  readonly events = new EventEmitter<CallbackEvents>();
+  private readonly pending = new Set<Promise<void>>();
+  private readonly attempts: number;
+  private readonly backoffMs: number;
+
+  constructor(
+    private readonly clock: Clock,
+    options: CallbackQueueOptions = {},
+  ) {
+    this.attempts = options.attempts ?? 4;
+    this.backoffMs = options.backoffMs ?? 1000;
+  }
+
+  /** Queues a callback; returns at once. */
+  send(callback: Callback): void {
+    const delivery = this.deliver(callback).finally(() => this.pending.delete(delivery));
+    this.pending.add(delivery);
+  }
+
+  /** Resolves when every callback queued so far has been delivered or given up. */
+  async drain(): Promise<void> {
+    while (this.pending.size > 0) await Promise.all([...this.pending]);
+  }
+
+  private async deliver(callback: Callback): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      const result = await sendWebhook({ ...callback, clock: this.clock });
+      if (result.ok) {
+        this.events.emit('delivered', callback, attempt);
+        return;
+      }
+      if (attempt >= this.attempts) {
+        this.events.emit('failed', callback, result.error);
+        return;
+      }
+      await sleep(this.clock, this.backoffMs * 2 ** (attempt - 1));
+    }
+  }
+}
+
+/** RFC 2822 date, as callbacks carry it: `Sat, 21 Nov 2026 19:37:51 +0000`. */
+export function rfc2822(ms: number): string {
+  return new Date(ms).toUTCString().replace('GMT', '+0000');
+}
