@@ -12,9 +12,17 @@ import { EventEmitter } from 'eventemitter3';
 import type { CallRecord, CallStatus, Direction } from './calls/call.js';
 import { type Clock, systemClock } from './clock/clock.js';
 import { PatchbayError } from './errors.js';
-import { type AppConfig, type CallEvent, CallSession, type Next, type RuntimeEvents } from './interpreter/session.js';
+import {
+  type AppConfig,
+  type CallEvent,
+  CallSession,
+  type Next,
+  type RuntimeEvents,
+  type SessionDeps,
+} from './interpreter/session.js';
 import type { Address, MediaAdapter } from './media/types.js';
 import { newSid } from './sid.js';
+import type { AttemptResult, ChildCall, DialRequest } from './verbs/types.js';
 import { CallbackQueue, type CallbackQueueOptions } from './webhooks/callbacks.js';
 
 /** The app an inbound call runs: the called number's voice configuration. */
@@ -149,7 +157,9 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   const events = new EventEmitter<RuntimeEvents>();
   const callbacks = new CallbackQueue(clock, options.callbacks);
   const accountSid = options.accountSid ?? newSid('AC');
-  const deps = {
+  const deps: SessionDeps = {
+    media,
+    dialChild: (parent, request, signal) => dialChild(parent, request, signal),
     clock,
     callbacks,
     events,
@@ -182,6 +192,58 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       progress: true,
     });
   });
+
+  /** A Dial target: a child call with the parent's SID and its own status callbacks. */
+  function dialChild(parent: CallSession, request: DialRequest, signal: AbortSignal): ChildCall {
+    const to = request.to.kind === 'client' ? `client:${request.to.value}` : request.to.value;
+    const config = appConfig({
+      statusCallback: request.statusCallback,
+      statusCallbackMethod: request.statusCallbackMethod,
+      statusCallbackEvent: request.statusCallbackEvent,
+    });
+    const child = new CallSession(deps, newSid('CA'), 'outbound-dial', request.from, to, config, parent.sid);
+    track(child);
+    child.callback('initiated', 'initiated');
+    const result = (async (): Promise<AttemptResult> => {
+      const originate = {
+        to: request.to,
+        from: request.from,
+        timeoutMs: request.timeoutMs,
+        ...(request.sip ? { sip: request.sip } : {}),
+      };
+      const outcome = await media.originate(originate, AbortSignal.any([signal, child.signal]), () =>
+        child.setStatus('ringing'),
+      );
+      if (outcome.outcome === 'answered') {
+        if (child.over) {
+          await outcome.leg.hangup();
+          return 'canceled';
+        }
+        child.attach(outcome.leg, true);
+        child.setStatus('in-progress');
+        return 'answered';
+      }
+      const status = outcome.outcome === 'rejected' ? 'busy' : outcome.outcome;
+      child.setStatus(status);
+      return status;
+    })();
+    return {
+      sid: child.sid,
+      result,
+      get leg() {
+        return child.leg;
+      },
+      get over() {
+        return child.over;
+      },
+      whisper: async (url, method) =>
+        (await child.run(
+          { type: 'fetch', url, method, params: child.params(), progress: true },
+          { keepAfterDocument: true },
+        )) === 'finished',
+      end: () => child.end('completed'),
+    };
+  }
 
   async function dialOut(session: CallSession, params: CreateCallParams, first: Next): Promise<void> {
     session.callback('initiated', 'initiated');

@@ -9,9 +9,9 @@ import type { EventEmitter } from 'eventemitter3';
 import { type CallError, type CallRecord, type CallStatus, canMove, type Direction, TERMINAL } from '../calls/call.js';
 import type { Clock } from '../clock/clock.js';
 import { PatchbayError } from '../errors.js';
-import type { MediaLeg } from '../media/types.js';
+import type { MediaAdapter, MediaLeg } from '../media/types.js';
 import { runVerb } from '../verbs/index.js';
-import type { Outcome, VerbContext } from '../verbs/types.js';
+import type { ChildCall, DialRequest, Outcome, VerbContext } from '../verbs/types.js';
 import { type CallbackQueue, rfc2822 } from '../webhooks/callbacks.js';
 import { CookieJar } from '../webhooks/cookies.js';
 import { loadDocument } from './documents.js';
@@ -44,6 +44,9 @@ export interface RuntimeEvents {
 
 export interface SessionDeps {
   readonly clock: Clock;
+  readonly media: MediaAdapter;
+  /** Places a child call for `parent` (Dial). */
+  readonly dialChild: (parent: CallSession, request: DialRequest, signal: AbortSignal) => ChildCall;
   readonly callbacks: CallbackQueue;
   readonly events: EventEmitter<RuntimeEvents>;
   readonly accountSid: string;
@@ -233,6 +236,9 @@ export class CallSession {
   private context(signal: AbortSignal, documentUrl: string): VerbContext {
     const session = this;
     return {
+      call: { sid: this.sid, from: this.from, to: this.to },
+      media: this.deps.media,
+      dial: (request, dialSignal) => this.deps.dialChild(this, request, dialSignal),
       clock: this.deps.clock,
       signal,
       leg: this.leg as MediaLeg,
@@ -255,8 +261,13 @@ export class CallSession {
     };
   }
 
-  /** Runs the app from `first` until the call ends, then hangs up. */
-  async run(first: Next): Promise<void> {
+  /**
+   * Runs the app from `first` until the call ends, then hangs up. With `keepAfterDocument` (a
+   * whisper before a bridge) the call stays up when the document simply runs out; the result
+   * says whether it did (`finished`) or ended another way (`stopped`).
+   */
+  async run(first: Next, options: { keepAfterDocument?: boolean } = {}): Promise<'finished' | 'stopped'> {
+    let ending: 'finished' | 'stopped' = 'stopped';
     let next: Next | undefined = first;
     let document: VoiceDocument | undefined;
     let documentUrl = '';
@@ -292,7 +303,10 @@ export class CallSession {
         index = 0;
       }
       const verb = document?.children[index++];
-      if (!verb) break;
+      if (!verb) {
+        ending = 'finished';
+        break;
+      }
       if (verb.name === '#opaque') continue;
       if (verb.name !== 'Redirect') fetchesWithoutProgress = 0;
       this.verbController = new AbortController();
@@ -311,7 +325,9 @@ export class CallSession {
         }
       }
     }
-    await this.finish();
+    if (this.over) return 'stopped';
+    if (ending === 'stopped' || !options.keepAfterDocument) await this.finish();
+    return ending;
   }
 
   private async load(next: Extract<Next, { type: 'fetch' }>) {

@@ -3,6 +3,7 @@
  * added to @patchbay/markup without a handler here fails to compile.
  */
 import type { VoiceVerb } from '@patchbay/markup';
+import { dial } from './dial.js';
 import { gather } from './gather.js';
 import { hangup } from './hangup.js';
 import { leave } from './leave.js';
@@ -25,7 +26,7 @@ export const handlers = {
   Hangup: hangup,
   Reject: reject,
   Leave: leave,
-  Dial: notYetSupported,
+  Dial: dial,
   Record: notYetSupported,
   Enqueue: notYetSupported,
   Connect: notYetSupported,

@@ -4,7 +4,7 @@
  */
 import type { WebhookParams } from '@patchbay/sdk';
 import type { Clock } from '../clock/clock.js';
-import type { MediaLeg } from '../media/types.js';
+import type { Address, MediaAdapter, MediaLeg, OriginateRequest } from '../media/types.js';
 
 export type Outcome =
   /** Run the next verb of the document (or hang up after the last). */
@@ -26,8 +26,42 @@ export type Outcome =
 export const NEXT: Outcome = { type: 'next' };
 export const HANGUP: Outcome = { type: 'hangup' };
 
+export type AttemptResult = 'answered' | 'busy' | 'no-answer' | 'failed' | 'canceled';
+
+/** One party a Dial rings: the request, and the child call's status callbacks. */
+export interface DialRequest {
+  readonly to: Address;
+  /** The caller ID shown to the dialed party. */
+  readonly from: string;
+  readonly timeoutMs: number;
+  readonly sip?: OriginateRequest['sip'];
+  readonly statusCallback?: string | undefined;
+  readonly statusCallbackMethod: 'GET' | 'POST';
+  readonly statusCallbackEvent: readonly ('initiated' | 'ringing' | 'answered' | 'completed')[];
+}
+
+/** A child call placed by Dial (direction outbound-dial, with the parent's CallSid). */
+export interface ChildCall {
+  readonly sid: string;
+  /** Settles when the party answers or the attempt ends. */
+  readonly result: Promise<AttemptResult>;
+  /** The party's media, once answered. */
+  readonly leg: MediaLeg | undefined;
+  /** Runs a whisper document on the answered party; true when it ran to its end (bridge next). */
+  whisper(url: string, method: 'GET' | 'POST'): Promise<boolean>;
+  /** Ends the child call (hang up if answered, cancel if ringing). */
+  end(): Promise<void>;
+  /** Whether the child call has ended (the party hung up). */
+  readonly over: boolean;
+}
+
 /** What a handler may use. */
 export interface VerbContext {
+  /** The call running the verb. */
+  readonly call: { readonly sid: string; readonly from: string; readonly to: string };
+  readonly media: MediaAdapter;
+  /** Places a child call for Dial; `signal` cancels it while it rings. */
+  dial(request: DialRequest, signal: AbortSignal): ChildCall;
   readonly clock: Clock;
   /** Aborts when the verb is interrupted (live modification, barge-in) or the call ends. */
   readonly signal: AbortSignal;

@@ -1,0 +1,123 @@
+/**
+ * `<Dial>`: connects the caller to a phone number (as text or `<Number>`), SIP URIs and client
+ * identities. Every target is a child call with its own CallSid and status callbacks. The
+ * caller is answered first, or only when the bridge happens with `answerOnBridge`. The action
+ * receives DialCallStatus, DialCallSid and DialCallDuration; with no action the document goes on.
+ */
+import type { ClientNode, DialNode, NumberNode, OpaqueNode, SipNode } from '@patchbay/markup';
+import { bridge, type DialCallStatus, ring, type Target } from './dial-legs.js';
+import { action, NEXT, type Outcome, type VerbContext } from './types.js';
+
+type Noun = DialNode['children'][number];
+
+function isCalled(noun: Noun | OpaqueNode): noun is NumberNode | SipNode | ClientNode {
+  return noun.name === 'Number' || noun.name === 'Sip' || noun.name === 'Client';
+}
+
+function clientIdentity(node: ClientNode): string {
+  const identity = node.children.find((child) => child.name === 'Identity');
+  return (identity && 'text' in identity ? identity.text : node.text).trim();
+}
+
+function targetsOf(node: DialNode, context: VerbContext, from: string, timeoutMs: number): Target[] {
+  const callbacks = (attributes: {
+    statusCallback?: string | undefined;
+    statusCallbackMethod: 'GET' | 'POST';
+    statusCallbackEvent: readonly ('initiated' | 'ringing' | 'answered' | 'completed')[];
+  }) => ({
+    statusCallback: attributes.statusCallback === undefined ? undefined : context.resolve(attributes.statusCallback),
+    statusCallbackMethod: attributes.statusCallbackMethod,
+    statusCallbackEvent: attributes.statusCallbackEvent,
+  });
+  const nouns = node.children.filter(isCalled);
+  if (nouns.length === 0 && node.text.trim() !== '') {
+    const request = {
+      to: { kind: 'number' as const, value: node.text.trim() },
+      from,
+      timeoutMs,
+      statusCallbackMethod: 'POST' as const,
+      statusCallbackEvent: [],
+    };
+    return [{ request, method: 'POST' }];
+  }
+  return nouns.map((noun): Target => {
+    const whisper = noun.attributes.url === undefined ? undefined : context.resolve(noun.attributes.url);
+    const base = { from, timeoutMs, ...callbacks(noun.attributes) };
+    switch (noun.name) {
+      case 'Number':
+        return {
+          request: { ...base, to: { kind: 'number', value: noun.text.trim() } },
+          url: whisper,
+          method: noun.attributes.method,
+          sendDigits: noun.attributes.sendDigits,
+        };
+      case 'Sip': {
+        const { username, password } = noun.attributes;
+        const sip = {
+          ...(username === undefined ? {} : { username }),
+          ...(password === undefined ? {} : { password }),
+        };
+        return {
+          request: { ...base, to: { kind: 'sip', value: noun.text.trim() }, sip },
+          url: whisper,
+          method: noun.attributes.method,
+        };
+      }
+      case 'Client':
+        return {
+          request: { ...base, to: { kind: 'client', value: clientIdentity(noun) } },
+          url: whisper,
+          method: noun.attributes.method,
+        };
+    }
+  });
+}
+
+export async function dial(node: DialNode, context: VerbContext): Promise<Outcome> {
+  const options = node.attributes;
+  const unsupported = node.children.find(
+    (noun) => noun.name === 'Conference' || noun.name === 'Queue' || noun.name === 'Application',
+  );
+  if (unsupported) {
+    context.warn(13219, `<Dial><${unsupported.name}> is not carried out yet`);
+    return NEXT;
+  }
+  if (options.record !== 'do-not-record')
+    context.warn(13217, `<Dial record="${options.record}"> is not carried out yet; the call is not recorded`);
+  const targets = targetsOf(node, context, options.callerId ?? context.call.from, options.timeout * 1000);
+  if (targets.length === 0) {
+    context.warn(13223, '<Dial> has nothing to dial');
+    return NEXT;
+  }
+  if (!options.answerOnBridge) await context.answer();
+
+  const rang = await ring(targets, options.sequential, context);
+  let status: DialCallStatus = rang.status;
+  let seconds = 0;
+  const winner = rang.winner;
+  if (winner) {
+    const { target, child } = winner;
+    if (target.sendDigits && child.leg) await child.leg.sendDigits(target.sendDigits, context.signal);
+    const proceed = target.url === undefined || (await child.whisper(target.url, target.method));
+    if (proceed && !child.over) {
+      await context.answer();
+      seconds = await bridge(context, child, {
+        timeLimitMs: options.timeLimit * 1000,
+        hangupOnStar: options.hangupOnStar,
+      });
+    } else if (!child.over) {
+      await child.end();
+    }
+    status = 'completed';
+  }
+  if (context.signal.aborted) throw context.signal.reason;
+  const dialCallSid = winner?.child.sid ?? rang.lastSid;
+  const params = {
+    DialCallStatus: status,
+    ...(dialCallSid ? { DialCallSid: dialCallSid } : {}),
+    DialCallDuration: String(seconds),
+  };
+  return options.action === undefined
+    ? NEXT
+    : action(context, { action: options.action, method: options.method }, params);
+}
