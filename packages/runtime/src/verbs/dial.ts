@@ -43,33 +43,26 @@ function targetsOf(node: DialNode, context: VerbContext, from: string, timeoutMs
   return nouns.map((noun): Target => {
     const whisper = noun.attributes.url === undefined ? undefined : context.resolve(noun.attributes.url);
     const base = { from, timeoutMs, ...callbacks(noun.attributes) };
-    switch (noun.name) {
-      case 'Number':
-        return {
-          request: { ...base, to: { kind: 'number', value: noun.text.trim() } },
-          url: whisper,
-          method: noun.attributes.method,
-          sendDigits: noun.attributes.sendDigits,
-        };
-      case 'Sip': {
-        const { username, password } = noun.attributes;
-        const sip = {
-          ...(username === undefined ? {} : { username }),
-          ...(password === undefined ? {} : { password }),
-        };
-        return {
-          request: { ...base, to: { kind: 'sip', value: noun.text.trim() }, sip },
-          url: whisper,
-          method: noun.attributes.method,
-        };
-      }
-      case 'Client':
-        return {
-          request: { ...base, to: { kind: 'client', value: clientIdentity(noun) } },
-          url: whisper,
-          method: noun.attributes.method,
-        };
+    if (noun.name === 'Number') {
+      const to = { kind: 'number', value: noun.text.trim() } as const;
+      return {
+        request: { ...base, to },
+        url: whisper,
+        method: noun.attributes.method,
+        sendDigits: noun.attributes.sendDigits,
+      };
     }
+    if (noun.name === 'Sip') {
+      const { username, password } = noun.attributes;
+      const sip = { ...(username === undefined ? {} : { username }), ...(password === undefined ? {} : { password }) };
+      return {
+        request: { ...base, to: { kind: 'sip', value: noun.text.trim() }, sip },
+        url: whisper,
+        method: noun.attributes.method,
+      };
+    }
+    const to = { kind: 'client', value: clientIdentity(noun) } as const;
+    return { request: { ...base, to }, url: whisper, method: noun.attributes.method };
   });
 }
 
