@@ -1,0 +1,3 @@
+import { defineProject } from 'vitest/config';
+
+export default defineProject({ test: { name: 'example-runtime-demo', include: ['src/**/*.test.ts'] } });
