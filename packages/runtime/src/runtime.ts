@@ -22,7 +22,7 @@ import {
 } from './interpreter/session.js';
 import type { Address, MediaAdapter } from './media/types.js';
 import { newSid } from './sid.js';
-import type { AttemptResult, ChildCall, DialRequest } from './verbs/types.js';
+import type { AttemptResult, ChildCall, DialRequest, RecordingRecord } from './verbs/types.js';
 import { CallbackQueue, type CallbackQueueOptions } from './webhooks/callbacks.js';
 
 /** The app an inbound call runs: the called number's voice configuration. */
@@ -74,6 +74,8 @@ export interface RuntimeOptions {
   readonly authToken?: string;
   /** Finds the app of a called number; calls to numbers with none are rejected. */
   readonly incoming?: (call: { readonly to: string; readonly from: string }) => InboundApp | undefined;
+  /** Base URL apps reach this server at: recording URLs start with it. @default 'http://localhost:3000' */
+  readonly publicUrl?: string;
   /** Documents fetched with nothing for the caller in between before the call is ended. @default 20 */
   readonly maxFetchesWithoutProgress?: number;
   readonly callbacks?: CallbackQueueOptions;
@@ -91,6 +93,11 @@ export interface Runtime {
     list(filter?: { status?: CallStatus; direction?: Direction }): CallRecord[];
     /** Settles with the final record when the call ends. */
     ended(sid: string): Promise<CallRecord>;
+  };
+  readonly recordings: {
+    get(sid: string): RecordingRecord | undefined;
+    list(filter?: { callSid?: string }): RecordingRecord[];
+    delete(sid: string): boolean;
   };
   /** Ends every call and waits for outstanding callbacks. */
   close(): Promise<void>;
@@ -157,8 +164,27 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   const events = new EventEmitter<RuntimeEvents>();
   const callbacks = new CallbackQueue(clock, options.callbacks);
   const accountSid = options.accountSid ?? newSid('AC');
+  const recordings = new Map<string, RecordingRecord>();
+  const publicUrl = (options.publicUrl ?? 'http://localhost:3000').replace(/\/$/, '');
   const deps: SessionDeps = {
     media,
+    saveRecording(callSid, recording) {
+      const sid = newSid('RE');
+      const saved: RecordingRecord = {
+        sid,
+        accountSid,
+        callSid,
+        duration: Math.round(recording.durationMs / 1000),
+        channels: 1,
+        source: recording.source,
+        status: 'completed',
+        startedAt: recording.startedAt,
+        url: `${publicUrl}/2010-04-01/Accounts/${accountSid}/Recordings/${sid}`,
+        audio: recording.audio,
+      };
+      recordings.set(sid, saved);
+      return saved;
+    },
     dialChild: (parent, request, signal) => dialChild(parent, request, signal),
     clock,
     callbacks,
@@ -327,6 +353,12 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     events,
     callbacks,
     calls,
+    recordings: {
+      get: (sid) => recordings.get(sid),
+      list: (filter = {}) =>
+        [...recordings.values()].filter((r) => filter.callSid === undefined || r.callSid === filter.callSid),
+      delete: (sid) => recordings.delete(sid),
+    },
     async close() {
       for (const session of sessions.values()) await session.end('completed').catch(() => undefined);
       await callbacks.drain();

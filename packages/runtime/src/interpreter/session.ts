@@ -11,7 +11,7 @@ import type { Clock } from '../clock/clock.js';
 import { PatchbayError } from '../errors.js';
 import type { MediaAdapter, MediaLeg } from '../media/types.js';
 import { runVerb } from '../verbs/index.js';
-import type { ChildCall, DialRequest, Outcome, VerbContext } from '../verbs/types.js';
+import type { ChildCall, DialRequest, NewRecording, Outcome, RecordingRecord, VerbContext } from '../verbs/types.js';
 import { type CallbackQueue, rfc2822 } from '../webhooks/callbacks.js';
 import { CookieJar } from '../webhooks/cookies.js';
 import { loadDocument } from './documents.js';
@@ -47,6 +47,8 @@ export interface SessionDeps {
   readonly media: MediaAdapter;
   /** Places a child call for `parent` (Dial). */
   readonly dialChild: (parent: CallSession, request: DialRequest, signal: AbortSignal) => ChildCall;
+  /** Stores a recording of `callSid`. */
+  readonly saveRecording: (callSid: string, recording: NewRecording) => RecordingRecord;
   readonly callbacks: CallbackQueue;
   readonly events: EventEmitter<RuntimeEvents>;
   readonly accountSid: string;
@@ -74,8 +76,10 @@ export class CallSession {
   private verbController: AbortController | undefined;
   private pending: Next | undefined;
   private sequence = 0;
+  /** Run loops in progress (the app, or a whisper): `ended` waits for them. */
+  private running = 0;
   private resolveEnded!: (call: CallRecord) => void;
-  /** Settles with the final record when the call ends. */
+  /** Settles with the final record when the call has ended and all its work is done. */
   readonly ended = new Promise<CallRecord>((resolve) => {
     this.resolveEnded = resolve;
   });
@@ -162,7 +166,7 @@ export class CallSession {
       });
       this.ending.abort(new Interrupted('the call ended'));
       this.deps.events.emit('call.ended', record);
-      this.resolveEnded(record);
+      if (this.running === 0) this.resolveEnded(record);
     }
   }
 
@@ -233,7 +237,7 @@ export class CallSession {
     this.setStatus(this.answered ? 'completed' : 'canceled');
   }
 
-  private context(signal: AbortSignal, documentUrl: string): VerbContext {
+  private context(signal: AbortSignal, replaced: AbortSignal, documentUrl: string): VerbContext {
     const session = this;
     return {
       call: { sid: this.sid, from: this.from, to: this.to },
@@ -241,6 +245,7 @@ export class CallSession {
       dial: (request, dialSignal) => this.deps.dialChild(this, request, dialSignal),
       clock: this.deps.clock,
       signal,
+      replaced,
       leg: this.leg as MediaLeg,
       documentUrl,
       get answered() {
@@ -258,6 +263,9 @@ export class CallSession {
       params: (extra) => this.params(extra),
       warn: (code, message) =>
         this.deps.events.emit('call.warning', this.snapshot(), { code, message, url: documentUrl }),
+      saveRecording: (recording) => this.deps.saveRecording(this.sid, recording),
+      notify: (url, method, params) =>
+        this.deps.callbacks.send({ url, method, params, authToken: this.deps.authToken }),
     };
   }
 
@@ -267,6 +275,16 @@ export class CallSession {
    * says whether it did (`finished`) or ended another way (`stopped`).
    */
   async run(first: Next, options: { keepAfterDocument?: boolean } = {}): Promise<'finished' | 'stopped'> {
+    this.running++;
+    try {
+      return await this.loop(first, options);
+    } finally {
+      this.running--;
+      if (this.running === 0 && TERMINAL.has(this.status)) this.resolveEnded(this.snapshot());
+    }
+  }
+
+  private async loop(first: Next, options: { keepAfterDocument?: boolean }): Promise<'finished' | 'stopped'> {
     let ending: 'finished' | 'stopped' = 'stopped';
     let next: Next | undefined = first;
     let document: VoiceDocument | undefined;
@@ -313,8 +331,18 @@ export class CallSession {
       const signal = AbortSignal.any([this.ending.signal, this.verbController.signal]);
       this.deps.events.emit('call.verb', this.snapshot(), verb.name);
       try {
-        const outcome = await runVerb(verb, this.context(signal, documentUrl));
+        const outcome = await runVerb(verb, this.context(signal, this.verbController.signal, documentUrl));
         if (outcome.type === 'hangup') break;
+        if (outcome.type === 'fetch' && this.over) {
+          // The caller hung up during the verb: the app still hears how it ended.
+          this.deps.callbacks.send({
+            url: outcome.url,
+            method: outcome.method,
+            params: outcome.params ?? this.params(),
+            authToken: this.deps.authToken,
+          });
+          break;
+        }
         if (outcome.type === 'fetch') next = outcome;
       } catch (error) {
         if (!this.pending && !this.over) {

@@ -103,7 +103,8 @@ export async function dial(node: DialNode, context: VerbContext): Promise<Outcom
     }
     status = 'completed';
   }
-  if (context.signal.aborted) throw context.signal.reason;
+  // Replaced by live modification: nothing to report. Caller hung up: the action is still requested.
+  if (context.replaced.aborted) throw context.replaced.reason;
   const dialCallSid = winner?.child.sid ?? rang.lastSid;
   const params = {
     DialCallStatus: status,

@@ -10,6 +10,7 @@ import { leave } from './leave.js';
 import { pause } from './pause.js';
 import { notYetSupported } from './pending.js';
 import { play } from './play.js';
+import { record } from './record.js';
 import { redirect } from './redirect.js';
 import { reject } from './reject.js';
 import { say } from './say.js';
@@ -27,7 +28,7 @@ export const handlers = {
   Reject: reject,
   Leave: leave,
   Dial: dial,
-  Record: notYetSupported,
+  Record: record,
   Enqueue: notYetSupported,
   Connect: notYetSupported,
   Start: notYetSupported,

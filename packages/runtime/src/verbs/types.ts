@@ -65,6 +65,12 @@ export interface VerbContext {
   readonly clock: Clock;
   /** Aborts when the verb is interrupted (live modification, barge-in) or the call ends. */
   readonly signal: AbortSignal;
+  /**
+   * Aborts only when live modification replaces the verb. Work that must finish when the
+   * caller hangs up (Record keeps what it recorded) waits on this instead of `signal`; an action
+   * returned after the call ended is still requested, and its answer ignored.
+   */
+  readonly replaced: AbortSignal;
   readonly leg: MediaLeg;
   /** URL of the document being run: relative URLs resolve against it; actions default to it. */
   readonly documentUrl: string;
@@ -80,6 +86,33 @@ export interface VerbContext {
   params(extra?: Record<string, string>): WebhookParams;
   /** Records a problem on the call without stopping it. */
   warn(code: number, message: string): void;
+  /** Sends a callback in the background (recording status and the like); never delays the call. */
+  notify(url: string, method: 'GET' | 'POST', params: WebhookParams): void;
+  /** Keeps a recording of this call; returns its SID and URL. */
+  saveRecording(recording: NewRecording): RecordingRecord;
+}
+
+export interface NewRecording {
+  readonly audio: Uint8Array;
+  readonly durationMs: number;
+  readonly startedAt: number;
+  readonly source: 'RecordVerb' | 'DialVerb' | 'Conference' | 'StartCallRecordingAPI';
+}
+
+/** A stored recording. */
+export interface RecordingRecord {
+  readonly sid: string;
+  readonly accountSid: string;
+  readonly callSid: string;
+  /** Whole seconds. */
+  readonly duration: number;
+  readonly channels: 1 | 2;
+  readonly source: NewRecording['source'];
+  readonly status: 'completed';
+  readonly startedAt: number;
+  /** Where the audio is served (append `.wav`). */
+  readonly url: string;
+  readonly audio: Uint8Array;
 }
 
 /** The handler of one verb: `node` is that verb's typed node. */
