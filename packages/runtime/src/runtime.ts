@@ -21,6 +21,7 @@ import {
   type SessionDeps,
 } from './interpreter/session.js';
 import type { Address, MediaAdapter } from './media/types.js';
+import { QueueRegistry } from './queue/queues.js';
 import { newSid } from './sid.js';
 import type { AttemptResult, ChildCall, DialRequest, RecordingRecord } from './verbs/types.js';
 import { CallbackQueue, type CallbackQueueOptions } from './webhooks/callbacks.js';
@@ -94,6 +95,8 @@ export interface Runtime {
     /** Settles with the final record when the call ends. */
     ended(sid: string): Promise<CallRecord>;
   };
+  /** Call queues (Enqueue, Dial Queue). */
+  readonly queues: QueueRegistry;
   readonly recordings: {
     get(sid: string): RecordingRecord | undefined;
     list(filter?: { callSid?: string }): RecordingRecord[];
@@ -166,8 +169,10 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   const accountSid = options.accountSid ?? newSid('AC');
   const recordings = new Map<string, RecordingRecord>();
   const publicUrl = (options.publicUrl ?? 'http://localhost:3000').replace(/\/$/, '');
+  const queues = new QueueRegistry(clock);
   const deps: SessionDeps = {
     media,
+    queues,
     saveRecording(callSid, recording) {
       const sid = newSid('RE');
       const saved: RecordingRecord = {
@@ -353,6 +358,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     events,
     callbacks,
     calls,
+    queues,
     recordings: {
       get: (sid) => recordings.get(sid),
       list: (filter = {}) =>

@@ -10,6 +10,7 @@ import { type CallError, type CallRecord, type CallStatus, canMove, type Directi
 import type { Clock } from '../clock/clock.js';
 import { PatchbayError } from '../errors.js';
 import type { MediaAdapter, MediaLeg } from '../media/types.js';
+import type { QueueRegistry } from '../queue/queues.js';
 import { runVerb } from '../verbs/index.js';
 import type { ChildCall, DialRequest, NewRecording, Outcome, RecordingRecord, VerbContext } from '../verbs/types.js';
 import { type CallbackQueue, rfc2822 } from '../webhooks/callbacks.js';
@@ -17,6 +18,9 @@ import { CookieJar } from '../webhooks/cookies.js';
 import { loadDocument } from './documents.js';
 
 export type CallEvent = 'initiated' | 'ringing' | 'answered' | 'completed';
+
+/** How a run of documents ended. */
+export type RunEnd = 'finished' | 'left' | 'stopped';
 
 /** What a call runs, and where it reports. */
 export interface AppConfig {
@@ -47,6 +51,7 @@ export interface SessionDeps {
   readonly media: MediaAdapter;
   /** Places a child call for `parent` (Dial). */
   readonly dialChild: (parent: CallSession, request: DialRequest, signal: AbortSignal) => ChildCall;
+  readonly queues: QueueRegistry;
   /** Stores a recording of `callSid`. */
   readonly saveRecording: (callSid: string, recording: NewRecording) => RecordingRecord;
   readonly callbacks: CallbackQueue;
@@ -73,7 +78,8 @@ export class CallSession {
   private readonly errors: CallError[] = [];
   private readonly cookies = new CookieJar();
   private readonly ending = new AbortController();
-  private verbController: AbortController | undefined;
+  /** Controllers of the verbs running now (a wait document runs inside Enqueue). */
+  private readonly controllers: AbortController[] = [];
   private pending: Next | undefined;
   private sequence = 0;
   /** Run loops in progress (the app, or a whisper): `ended` waits for them. */
@@ -224,7 +230,7 @@ export class CallSession {
   replace(next: Next): void {
     if (this.over) throw new PatchbayError('invalid-call-state', `call ${this.sid} has ended`);
     this.pending = next;
-    this.verbController?.abort(new Interrupted('redirected'));
+    for (const controller of this.controllers) controller.abort(new Interrupted('redirected'));
   }
 
   /** Ends the call from outside: completed (hang up) or canceled (before answer). */
@@ -263,6 +269,8 @@ export class CallSession {
       params: (extra) => this.params(extra),
       warn: (code, message) =>
         this.deps.events.emit('call.warning', this.snapshot(), { code, message, url: documentUrl }),
+      queues: this.deps.queues,
+      runNested: (start, within) => this.runNested({ type: 'fetch', ...start, progress: true }, within),
       saveRecording: (recording) => this.deps.saveRecording(this.sid, recording),
       notify: (url, method, params) =>
         this.deps.callbacks.send({ url, method, params, authToken: this.deps.authToken }),
@@ -274,24 +282,35 @@ export class CallSession {
    * whisper before a bridge) the call stays up when the document simply runs out; the result
    * says whether it did (`finished`) or ended another way (`stopped`).
    */
-  async run(first: Next, options: { keepAfterDocument?: boolean } = {}): Promise<'finished' | 'stopped'> {
+  async run(first: Next, options: { keepAfterDocument?: boolean } = {}): Promise<RunEnd> {
     this.running++;
     try {
-      return await this.loop(first, options);
+      return await this.loop(first, { keepAfterDocument: options.keepAfterDocument ?? false });
     } finally {
       this.running--;
       if (this.running === 0 && TERMINAL.has(this.status)) this.resolveEnded(this.snapshot());
     }
   }
 
-  private async loop(first: Next, options: { keepAfterDocument?: boolean }): Promise<'finished' | 'stopped'> {
-    let ending: 'finished' | 'stopped' = 'stopped';
+  /**
+   * Runs a document inside a running verb (a queue's wait document): redirects are followed;
+   * it returns when the document runs out (`finished`), on `<Leave>` (`left`), or when `within`
+   * aborts, live modification arrives or the call ends (`stopped`). `<Hangup>` ends the call.
+   */
+  runNested(first: Next, within: AbortSignal): Promise<RunEnd> {
+    return this.loop(first, { keepAfterDocument: true, within });
+  }
+
+  private async loop(first: Next, options: { keepAfterDocument: boolean; within?: AbortSignal }): Promise<RunEnd> {
+    const nested = options.within !== undefined;
+    const stop = () => this.over || options.within?.aborted === true || (nested && this.pending !== undefined);
+    let ending: RunEnd = 'stopped';
     let next: Next | undefined = first;
     let document: VoiceDocument | undefined;
     let documentUrl = '';
     let index = 0;
     let fetchesWithoutProgress = 0;
-    while (!this.over) {
+    while (!stop()) {
       if (this.pending) {
         next = this.pending;
         this.pending = undefined;
@@ -309,7 +328,7 @@ export class CallSession {
             break;
           }
           const loaded = await this.load(next);
-          if (this.over) break;
+          if (stop()) return 'stopped';
           if (!loaded) {
             await this.applicationError();
             break;
@@ -327,33 +346,41 @@ export class CallSession {
       }
       if (verb.name === '#opaque') continue;
       if (verb.name !== 'Redirect') fetchesWithoutProgress = 0;
-      this.verbController = new AbortController();
-      const signal = AbortSignal.any([this.ending.signal, this.verbController.signal]);
+      const controller = new AbortController();
+      this.controllers.push(controller);
+      const signal = AbortSignal.any([
+        this.ending.signal,
+        controller.signal,
+        ...(options.within ? [options.within] : []),
+      ]);
       this.deps.events.emit('call.verb', this.snapshot(), verb.name);
       try {
-        const outcome = await runVerb(verb, this.context(signal, this.verbController.signal, documentUrl));
+        const outcome = await runVerb(verb, this.context(signal, controller.signal, documentUrl));
         if (outcome.type === 'hangup') break;
+        if (outcome.type === 'leave' && nested) return 'left';
         if (outcome.type === 'fetch' && this.over) {
           // The caller hung up during the verb: the app still hears how it ended.
+          const params = outcome.params ?? this.params();
           this.deps.callbacks.send({
             url: outcome.url,
             method: outcome.method,
-            params: outcome.params ?? this.params(),
+            params,
             authToken: this.deps.authToken,
           });
           break;
         }
         if (outcome.type === 'fetch') next = outcome;
       } catch (error) {
-        if (!this.pending && !this.over) {
-          this.recordError(
-            new PatchbayError('media-failure', `<${verb.name}> failed: ${String(error)}`, { cause: error }),
-          );
+        if (!stop() && !this.pending) {
+          const message = `<${verb.name}> failed: ${String(error)}`;
+          this.recordError(new PatchbayError('media-failure', message, { cause: error }));
           break;
         }
+      } finally {
+        this.controllers.splice(this.controllers.indexOf(controller), 1);
       }
     }
-    if (this.over) return 'stopped';
+    if (this.over || (ending === 'stopped' && stop())) return 'stopped';
     if (ending === 'stopped' || !options.keepAfterDocument) await this.finish();
     return ending;
   }

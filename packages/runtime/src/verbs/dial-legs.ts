@@ -3,6 +3,7 @@
  * canceled) or one after another, then keep the caller and the winner connected until one hangs
  * up, the time limit passes, the caller presses `*` (hangupOnStar) or the call is interrupted.
  */
+import type { MediaLeg } from '../media/types.js';
 import type { ChildCall, DialRequest, VerbContext } from './types.js';
 
 export interface Target {
@@ -66,10 +67,18 @@ export async function ring(targets: readonly Target[], sequential: boolean, cont
   return { status: combine(results, context.signal.aborted), lastSid: attempts.at(-1)?.child.sid as string };
 }
 
+/** The far side of a bridge: a dialed child call, or a dequeued queue member. */
+export interface Bridgeable {
+  readonly leg: MediaLeg | undefined;
+  readonly over: boolean;
+  /** Called when the bridge ends while the far side is still up. */
+  end(): Promise<void>;
+}
+
 /** Connects the caller and `child` until the bridge ends; returns the seconds connected. */
 export async function bridge(
   context: VerbContext,
-  child: ChildCall,
+  child: Bridgeable,
   options: { readonly timeLimitMs: number; readonly hangupOnStar: boolean },
 ): Promise<number> {
   const leg = child.leg;

@@ -6,6 +6,7 @@
  */
 import type { ClientNode, DialNode, NumberNode, OpaqueNode, SipNode } from '@patchbay/markup';
 import { bridge, type DialCallStatus, ring, type Target } from './dial-legs.js';
+import { dialQueue } from './dial-queue.js';
 import { action, NEXT, type Outcome, type VerbContext } from './types.js';
 
 type Noun = DialNode['children'][number];
@@ -68,9 +69,9 @@ function targetsOf(node: DialNode, context: VerbContext, from: string, timeoutMs
 
 export async function dial(node: DialNode, context: VerbContext): Promise<Outcome> {
   const options = node.attributes;
-  const unsupported = node.children.find(
-    (noun) => noun.name === 'Conference' || noun.name === 'Queue' || noun.name === 'Application',
-  );
+  const queue = node.children.find((noun) => noun.name === 'Queue');
+  if (queue?.name === 'Queue') return dialQueue(node, queue, context);
+  const unsupported = node.children.find((noun) => noun.name === 'Conference' || noun.name === 'Application');
   if (unsupported) {
     context.warn(13219, `<Dial><${unsupported.name}> is not carried out yet`);
     return NEXT;

@@ -4,6 +4,7 @@
  */
 import type { VoiceVerb } from '@patchbay/markup';
 import { dial } from './dial.js';
+import { enqueue } from './enqueue.js';
 import { gather } from './gather.js';
 import { hangup } from './hangup.js';
 import { leave } from './leave.js';
@@ -29,7 +30,7 @@ export const handlers = {
   Leave: leave,
   Dial: dial,
   Record: record,
-  Enqueue: notYetSupported,
+  Enqueue: enqueue,
   Connect: notYetSupported,
   Start: notYetSupported,
   Stop: notYetSupported,

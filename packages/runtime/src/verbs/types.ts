@@ -5,6 +5,7 @@
 import type { WebhookParams } from '@patchbay/sdk';
 import type { Clock } from '../clock/clock.js';
 import type { Address, MediaAdapter, MediaLeg, OriginateRequest } from '../media/types.js';
+import type { QueueRegistry } from '../queue/queues.js';
 
 export type Outcome =
   /** Run the next verb of the document (or hang up after the last). */
@@ -21,7 +22,9 @@ export type Outcome =
       readonly progress: boolean;
     }
   /** End the call. */
-  | { readonly type: 'hangup' };
+  | { readonly type: 'hangup' }
+  /** Leave the queue the call waits in (from a wait document); elsewhere, go on. */
+  | { readonly type: 'leave' };
 
 export const NEXT: Outcome = { type: 'next' };
 export const HANGUP: Outcome = { type: 'hangup' };
@@ -88,6 +91,16 @@ export interface VerbContext {
   warn(code: number, message: string): void;
   /** Sends a callback in the background (recording status and the like); never delays the call. */
   notify(url: string, method: 'GET' | 'POST', params: WebhookParams): void;
+  /** The runtime's call queues. */
+  readonly queues: QueueRegistry;
+  /**
+   * Runs a document inside this verb (a queue's wait document) until it runs out (`finished`),
+   * a `<Leave>` (`left`), or `within` aborts / the call ends / live modification (`stopped`).
+   */
+  runNested(
+    first: { url: string; method: 'GET' | 'POST'; params: WebhookParams },
+    within: AbortSignal,
+  ): Promise<'finished' | 'left' | 'stopped'>;
   /** Keeps a recording of this call; returns its SID and URL. */
   saveRecording(recording: NewRecording): RecordingRecord;
 }

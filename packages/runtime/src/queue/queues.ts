@@ -1,0 +1,167 @@
+/**
+ * FIFO call queues, named per account. A caller joins with `<Enqueue>` and waits; an agent
+ * takes the caller at the front with `<Dial><Queue>`, which hands the member over: the member's
+ * wait stops, the agent bridges the two legs, and the member's Enqueue resumes when the bridge
+ * ends (QueueResult `bridged`).
+ */
+import type { Clock } from '../clock/clock.js';
+import type { MediaLeg } from '../media/types.js';
+import { newSid } from '../sid.js';
+
+/** What a dequeued member learns: who took it, and when the bridge is over. */
+export interface Handoff {
+  readonly agentCallSid: string;
+  /** Settles when the agent's bridge with the member has ended. */
+  readonly bridged: Promise<void>;
+}
+
+export class QueueMember {
+  readonly enqueuedAt: number;
+  private settle!: (handoff: Handoff) => void;
+  /** Settles when an agent takes this member. */
+  readonly handedOff = new Promise<Handoff>((resolve) => {
+    this.settle = resolve;
+  });
+  private taken = false;
+
+  constructor(
+    readonly callSid: string,
+    readonly leg: MediaLeg,
+    clock: Clock,
+    /** Runs a document on the member's call before the bridge (Dial Queue `url`). */
+    readonly whisper: (url: string, method: 'GET' | 'POST') => Promise<boolean>,
+  ) {
+    this.enqueuedAt = clock.now();
+  }
+
+  get isTaken(): boolean {
+    return this.taken;
+  }
+
+  /** The agent takes the member; `bridged` settles when the agent's bridge ends. */
+  take(agentCallSid: string, bridged: Promise<void>): void {
+    this.taken = true;
+    this.settle({ agentCallSid, bridged });
+  }
+}
+
+export interface QueueSnapshot {
+  readonly sid: string;
+  readonly friendlyName: string;
+  readonly maxSize: number;
+  readonly currentSize: number;
+  /** Average seconds members waited before leaving the queue. */
+  readonly averageWaitTime: number;
+}
+
+export class CallQueue {
+  readonly sid = newSid('QU');
+  private readonly members: QueueMember[] = [];
+  private readonly agents: Array<(member: QueueMember) => void> = [];
+  private waited = 0;
+  private served = 0;
+
+  constructor(
+    readonly friendlyName: string,
+    public maxSize: number,
+    private readonly clock: Clock,
+  ) {}
+
+  get size(): number {
+    return this.members.length;
+  }
+
+  /** 1-based position of a member, 0 when not waiting. */
+  position(member: QueueMember): number {
+    return this.members.indexOf(member) + 1;
+  }
+
+  averageWaitSeconds(): number {
+    return this.served === 0 ? 0 : Math.round(this.waited / this.served / 1000);
+  }
+
+  snapshot(): QueueSnapshot {
+    return {
+      sid: this.sid,
+      friendlyName: this.friendlyName,
+      maxSize: this.maxSize,
+      currentSize: this.size,
+      averageWaitTime: this.averageWaitSeconds(),
+    };
+  }
+
+  /** Adds a member at the back, or hands it straight to a waiting agent. */
+  join(member: QueueMember): void {
+    const agent = this.agents.shift();
+    if (agent) {
+      this.account(member);
+      agent(member);
+    } else {
+      this.members.push(member);
+    }
+  }
+
+  /** Removes a member that left (Leave, hang-up, redirect). */
+  remove(member: QueueMember): void {
+    const index = this.members.indexOf(member);
+    if (index < 0) return;
+    this.members.splice(index, 1);
+    this.account(member);
+  }
+
+  /** The member at the front; waits up to `timeoutMs` for one to arrive. */
+  next(timeoutMs: number, signal: AbortSignal): Promise<QueueMember | undefined> {
+    const first = this.members.shift();
+    if (first) {
+      this.account(first);
+      return Promise.resolve(first);
+    }
+    return new Promise((resolve) => {
+      const done = (member: QueueMember | undefined) => {
+        cancel();
+        signal.removeEventListener('abort', onAbort);
+        const index = this.agents.indexOf(take);
+        if (index >= 0) this.agents.splice(index, 1);
+        resolve(member);
+      };
+      const take = (member: QueueMember) => done(member);
+      const onAbort = () => done(undefined);
+      const cancel = this.clock.setTimer(() => done(undefined), timeoutMs);
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.agents.push(take);
+    });
+  }
+
+  private account(member: QueueMember): void {
+    this.waited += this.clock.now() - member.enqueuedAt;
+    this.served++;
+  }
+}
+
+/** The queues of one runtime, by name. */
+export class QueueRegistry {
+  private readonly queues = new Map<string, CallQueue>();
+
+  /** @param defaultMaxSize members a queue holds unless Enqueue says otherwise @default 100 */
+  constructor(
+    private readonly clock: Clock,
+    private readonly defaultMaxSize = 100,
+  ) {}
+
+  open(name: string): CallQueue {
+    let queue = this.queues.get(name);
+    if (!queue) {
+      queue = new CallQueue(name, this.defaultMaxSize, this.clock);
+      this.queues.set(name, queue);
+    }
+    return queue;
+  }
+
+  get(name: string): CallQueue | undefined {
+    return this.queues.get(name);
+  }
+
+  list(): QueueSnapshot[] {
+    return [...this.queues.values()].map((queue) => queue.snapshot());
+  }
+}
