@@ -6,8 +6,11 @@ export { INSTANT_TIMING, REALISTIC_TIMING, type Timing } from './adapters/simula
 export { SimulatedNetwork, type SimulatedNetworkOptions } from './adapters/simulated/network.js';
 export { Party, type PartyBehaviour, type PartyInput, type TranscriptEntry } from './adapters/simulated/party.js';
 export type { CallError, CallRecord, CallStatus, Direction } from './calls/call.js';
+export { parseAddress } from './calls/params.js';
 /** Time. */
 export { type Clock, holding, sleep, systemClock } from './clock/clock.js';
+export type { AddParticipant, ConferencesApi, ParticipantUpdate } from './conference/api.js';
+export type { ConferenceSnapshot, EndReason } from './conference/conference.js';
 /** Errors. */
 export { type ErrorCode, numericCode, PatchbayError } from './errors.js';
 export type { AppConfig, CallEvent, RuntimeEvents } from './interpreter/session.js';
@@ -29,12 +32,12 @@ export type {
   RecordResult,
   SpeechResult,
 } from './media/types.js';
+export type { QueueSnapshot } from './queue/queues.js';
 /** The engine. */
 export {
   type CreateCallParams,
   createRuntime,
   type InboundApp,
-  parseAddress,
   type Runtime,
   type RuntimeOptions,
   type UpdateCallParams,
@@ -42,7 +45,7 @@ export {
 /** Identifiers. */
 export { isSid, newSid, type SidPrefix } from './sid.js';
 export { handlers } from './verbs/index.js';
-export type { Outcome, VerbContext, VerbHandler } from './verbs/types.js';
+export type { Outcome, RecordingRecord, VerbContext, VerbHandler } from './verbs/types.js';
 export { type Callback, CallbackQueue, type CallbackQueueOptions, rfc2822 } from './webhooks/callbacks.js';
 /** Webhooks. */
 export { CookieJar } from './webhooks/cookies.js';

@@ -7,23 +7,20 @@
  * const call = runtime.calls.create({ to: '+15550100', from: '+15550199', url: `${appUrl}/voice` });
  * const ended = await runtime.calls.ended(call.sid);
  */
-import { parseVoice } from '@patchbay/markup';
 import { EventEmitter } from 'eventemitter3';
 import type { CallRecord, CallStatus, Direction } from './calls/call.js';
+import { dialing } from './calls/dialing.js';
+import { appConfig, firstStep, invalid } from './calls/params.js';
 import { type Clock, systemClock } from './clock/clock.js';
+import { type ConferencesApi, conferencesApi } from './conference/api.js';
+import { ConferenceRegistry } from './conference/registry.js';
 import { PatchbayError } from './errors.js';
-import {
-  type AppConfig,
-  type CallEvent,
-  CallSession,
-  type Next,
-  type RuntimeEvents,
-  type SessionDeps,
-} from './interpreter/session.js';
-import type { Address, MediaAdapter } from './media/types.js';
+import { type CallEvent, CallSession, type RuntimeEvents, type SessionDeps } from './interpreter/session.js';
+import type { MediaAdapter } from './media/types.js';
+import { silentWav } from './media/wav.js';
 import { QueueRegistry } from './queue/queues.js';
 import { newSid } from './sid.js';
-import type { AttemptResult, ChildCall, DialRequest, RecordingRecord } from './verbs/types.js';
+import type { NewRecording, RecordingRecord } from './verbs/types.js';
 import { CallbackQueue, type CallbackQueueOptions } from './webhooks/callbacks.js';
 
 /** The app an inbound call runs: the called number's voice configuration. */
@@ -95,6 +92,8 @@ export interface Runtime {
     /** Settles with the final record when the call ends. */
     ended(sid: string): Promise<CallRecord>;
   };
+  /** Conference rooms and their participants. */
+  readonly conferences: ConferencesApi;
   /** Call queues (Enqueue, Dial Queue). */
   readonly queues: QueueRegistry;
   readonly recordings: {
@@ -106,96 +105,60 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
-const CALL_EVENTS: ReadonlySet<string> = new Set(['initiated', 'ringing', 'answered', 'completed']);
-
-function invalid(name: string, message: string): PatchbayError {
-  return new PatchbayError('invalid-parameter', `${name}: ${message}`);
-}
-
-function appConfig(params: {
-  method?: 'GET' | 'POST' | undefined;
-  fallbackUrl?: string | undefined;
-  fallbackMethod?: 'GET' | 'POST' | undefined;
-  statusCallback?: string | undefined;
-  statusCallbackMethod?: 'GET' | 'POST' | undefined;
-  statusCallbackEvent?: readonly CallEvent[] | undefined;
-}): AppConfig {
-  const events = params.statusCallbackEvent ?? ['completed'];
-  for (const event of events)
-    if (!CALL_EVENTS.has(event)) throw invalid('StatusCallbackEvent', `unknown event "${event}"`);
-  return {
-    method: params.method ?? 'POST',
-    fallbackUrl: params.fallbackUrl,
-    fallbackMethod: params.fallbackMethod ?? 'POST',
-    statusCallback: params.statusCallback,
-    statusCallbackMethod: params.statusCallbackMethod ?? 'POST',
-    statusCallbackEvents: new Set(events),
-  };
-}
-
-/** `client:alice` and `sip:...` addresses, else a phone number. */
-export function parseAddress(to: string): Address {
-  if (to.startsWith('client:')) return { kind: 'client', value: to.slice('client:'.length) };
-  if (/^sips?:/i.test(to)) return { kind: 'sip', value: to };
-  return { kind: 'number', value: to };
-}
-
-function firstStep(
-  session: CallSession,
-  params: { url?: string | undefined; twiml?: string | undefined; method?: 'GET' | 'POST' | undefined },
-): Next {
-  if (params.twiml !== undefined) {
-    const parsed = parseVoice(params.twiml);
-    if (!parsed.ok) {
-      const [error] = parsed.errors;
-      throw invalid('Twiml', `${error?.code} ${error?.path} ${error?.message}`);
-    }
-    return { type: 'document', document: parsed.document, url: params.url ?? '' };
-  }
-  return {
-    type: 'fetch',
-    url: params.url as string,
-    method: params.method ?? 'POST',
-    params: session.params(),
-    progress: true,
-  };
-}
-
 export function createRuntime(options: RuntimeOptions): Runtime {
   const clock = options.clock ?? systemClock;
   const media = options.media;
   const events = new EventEmitter<RuntimeEvents>();
   const callbacks = new CallbackQueue(clock, options.callbacks);
   const accountSid = options.accountSid ?? newSid('AC');
+  const authToken = options.authToken ?? newSid('SK').slice(2);
   const recordings = new Map<string, RecordingRecord>();
   const publicUrl = (options.publicUrl ?? 'http://localhost:3000').replace(/\/$/, '');
+  function storeRecording(
+    owner: { callSid?: string; conferenceSid?: string },
+    recording: NewRecording,
+  ): RecordingRecord {
+    const sid = newSid('RE');
+    const saved: RecordingRecord = {
+      sid,
+      accountSid,
+      ...owner,
+      duration: Math.round(recording.durationMs / 1000),
+      channels: 1,
+      source: recording.source,
+      status: 'completed',
+      startedAt: recording.startedAt,
+      url: `${publicUrl}/2010-04-01/Accounts/${accountSid}/Recordings/${sid}`,
+      audio: recording.audio,
+    };
+    recordings.set(sid, saved);
+    return saved;
+  }
+
   const queues = new QueueRegistry(clock);
+  const conferences = new ConferenceRegistry({
+    clock,
+    media,
+    accountSid,
+    authToken,
+    send: (callback) => callbacks.send(callback),
+    onChange: (room) => events.emit('conference.updated', room),
+    saveRecording: (conferenceSid, durationMs, startedAt) => {
+      storeRecording({ conferenceSid }, { audio: silentWav(durationMs), durationMs, startedAt, source: 'Conference' });
+    },
+  });
   const deps: SessionDeps = {
     media,
     queues,
-    saveRecording(callSid, recording) {
-      const sid = newSid('RE');
-      const saved: RecordingRecord = {
-        sid,
-        accountSid,
-        callSid,
-        duration: Math.round(recording.durationMs / 1000),
-        channels: 1,
-        source: recording.source,
-        status: 'completed',
-        startedAt: recording.startedAt,
-        url: `${publicUrl}/2010-04-01/Accounts/${accountSid}/Recordings/${sid}`,
-        audio: recording.audio,
-      };
-      recordings.set(sid, saved);
-      return saved;
-    },
+    conferences,
+    saveRecording: (callSid, recording) => storeRecording({ callSid }, recording),
+
     dialChild: (parent, request, signal) => dialChild(parent, request, signal),
     clock,
     callbacks,
     events,
     accountSid,
-    authToken: options.authToken ?? newSid('SK').slice(2),
+    authToken,
     maxFetchesWithoutProgress: options.maxFetchesWithoutProgress ?? 20,
   };
   const sessions = new Map<string, CallSession>();
@@ -224,79 +187,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     });
   });
 
-  /** A Dial target: a child call with the parent's SID and its own status callbacks. */
-  function dialChild(parent: CallSession, request: DialRequest, signal: AbortSignal): ChildCall {
-    const to = request.to.kind === 'client' ? `client:${request.to.value}` : request.to.value;
-    const config = appConfig({
-      statusCallback: request.statusCallback,
-      statusCallbackMethod: request.statusCallbackMethod,
-      statusCallbackEvent: request.statusCallbackEvent,
-    });
-    const child = new CallSession(deps, newSid('CA'), 'outbound-dial', request.from, to, config, parent.sid);
-    track(child);
-    child.callback('initiated', 'initiated');
-    const result = (async (): Promise<AttemptResult> => {
-      const originate = {
-        to: request.to,
-        from: request.from,
-        timeoutMs: request.timeoutMs,
-        ...(request.sip ? { sip: request.sip } : {}),
-      };
-      const outcome = await media.originate(originate, AbortSignal.any([signal, child.signal]), () =>
-        child.setStatus('ringing'),
-      );
-      if (outcome.outcome === 'answered') {
-        if (child.over) {
-          await outcome.leg.hangup();
-          return 'canceled';
-        }
-        child.attach(outcome.leg, true);
-        child.setStatus('in-progress');
-        return 'answered';
-      }
-      const status = outcome.outcome === 'rejected' ? 'busy' : outcome.outcome;
-      child.setStatus(status);
-      return status;
-    })();
-    return {
-      sid: child.sid,
-      result,
-      get leg() {
-        return child.leg;
-      },
-      get over() {
-        return child.over;
-      },
-      whisper: async (url, method) =>
-        (await child.run(
-          { type: 'fetch', url, method, params: child.params(), progress: true },
-          { keepAfterDocument: true },
-        )) === 'finished',
-      end: () => child.end('completed'),
-    };
-  }
-
-  async function dialOut(session: CallSession, params: CreateCallParams, first: Next): Promise<void> {
-    session.callback('initiated', 'initiated');
-    const outcome = await media.originate(
-      { to: parseAddress(params.to), from: params.from, timeoutMs: (params.timeout ?? 60) * 1000 },
-      session.signal,
-      () => session.setStatus('ringing'),
-    );
-    if (outcome.outcome !== 'answered') {
-      const status: CallStatus = outcome.outcome === 'rejected' ? 'busy' : outcome.outcome;
-      session.setStatus(status);
-      return;
-    }
-    if (session.over) {
-      await outcome.leg.hangup();
-      return;
-    }
-    session.attach(outcome.leg, true);
-    session.setStatus('in-progress');
-    if (params.sendDigits) await outcome.leg.sendDigits(params.sendDigits, new AbortController().signal);
-    await session.run(first);
-  }
+  const { dialChild, dialOut } = dialing({ deps, media, track });
 
   const calls: Runtime['calls'] = {
     create(params) {
@@ -358,6 +249,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     events,
     callbacks,
     calls,
+    conferences: conferencesApi(conferences, (params) => calls.create(params)),
     queues,
     recordings: {
       get: (sid) => recordings.get(sid),

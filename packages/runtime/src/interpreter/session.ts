@@ -8,6 +8,8 @@ import type { WebhookParams } from '@patchbay/sdk';
 import type { EventEmitter } from 'eventemitter3';
 import { type CallError, type CallRecord, type CallStatus, canMove, type Direction, TERMINAL } from '../calls/call.js';
 import type { Clock } from '../clock/clock.js';
+import type { ConferenceSnapshot } from '../conference/conference.js';
+import type { ConferenceRegistry } from '../conference/registry.js';
 import { PatchbayError } from '../errors.js';
 import type { MediaAdapter, MediaLeg } from '../media/types.js';
 import type { QueueRegistry } from '../queue/queues.js';
@@ -44,6 +46,8 @@ export interface RuntimeEvents {
   'call.error': (call: CallRecord, error: CallError) => void;
   'call.warning': (call: CallRecord, warning: { code: number; message: string; url?: string }) => void;
   'call.ended': (call: CallRecord) => void;
+  /** A conference room changed: someone joined or left, it started or ended, a mute or hold. */
+  'conference.updated': (room: ConferenceSnapshot) => void;
 }
 
 export interface SessionDeps {
@@ -52,6 +56,7 @@ export interface SessionDeps {
   /** Places a child call for `parent` (Dial). */
   readonly dialChild: (parent: CallSession, request: DialRequest, signal: AbortSignal) => ChildCall;
   readonly queues: QueueRegistry;
+  readonly conferences: ConferenceRegistry;
   /** Stores a recording of `callSid`. */
   readonly saveRecording: (callSid: string, recording: NewRecording) => RecordingRecord;
   readonly callbacks: CallbackQueue;
@@ -270,6 +275,7 @@ export class CallSession {
       warn: (code, message) =>
         this.deps.events.emit('call.warning', this.snapshot(), { code, message, url: documentUrl }),
       queues: this.deps.queues,
+      conferences: this.deps.conferences,
       runNested: (start, within) => this.runNested({ type: 'fetch', ...start, progress: true }, within),
       saveRecording: (recording) => this.deps.saveRecording(this.sid, recording),
       notify: (url, method, params) =>

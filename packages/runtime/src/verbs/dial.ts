@@ -5,6 +5,7 @@
  * receives DialCallStatus, DialCallSid and DialCallDuration; with no action the document goes on.
  */
 import type { ClientNode, DialNode, NumberNode, OpaqueNode, SipNode } from '@patchbay/markup';
+import { dialConference } from './dial-conference.js';
 import { bridge, type DialCallStatus, ring, type Target } from './dial-legs.js';
 import { dialQueue } from './dial-queue.js';
 import { action, NEXT, type Outcome, type VerbContext } from './types.js';
@@ -71,7 +72,9 @@ export async function dial(node: DialNode, context: VerbContext): Promise<Outcom
   const options = node.attributes;
   const queue = node.children.find((noun) => noun.name === 'Queue');
   if (queue?.name === 'Queue') return dialQueue(node, queue, context);
-  const unsupported = node.children.find((noun) => noun.name === 'Conference' || noun.name === 'Application');
+  const conference = node.children.find((noun) => noun.name === 'Conference');
+  if (conference?.name === 'Conference') return dialConference(node, conference, context);
+  const unsupported = node.children.find((noun) => noun.name === 'Application');
   if (unsupported) {
     context.warn(13219, `<Dial><${unsupported.name}> is not carried out yet`);
     return NEXT;

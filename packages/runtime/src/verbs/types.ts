@@ -4,6 +4,7 @@
  */
 import type { WebhookParams } from '@patchbay/sdk';
 import type { Clock } from '../clock/clock.js';
+import type { ConferenceRegistry } from '../conference/registry.js';
 import type { Address, MediaAdapter, MediaLeg, OriginateRequest } from '../media/types.js';
 import type { QueueRegistry } from '../queue/queues.js';
 
@@ -93,6 +94,8 @@ export interface VerbContext {
   notify(url: string, method: 'GET' | 'POST', params: WebhookParams): void;
   /** The runtime's call queues. */
   readonly queues: QueueRegistry;
+  /** The runtime's conference rooms. */
+  readonly conferences: ConferenceRegistry;
   /**
    * Runs a document inside this verb (a queue's wait document) until it runs out (`finished`),
    * a `<Leave>` (`left`), or `within` aborts / the call ends / live modification (`stopped`).
@@ -116,7 +119,10 @@ export interface NewRecording {
 export interface RecordingRecord {
   readonly sid: string;
   readonly accountSid: string;
-  readonly callSid: string;
+  /** The recorded call (Record, Dial); absent for conference recordings. */
+  readonly callSid?: string;
+  /** The recorded conference. */
+  readonly conferenceSid?: string;
   /** Whole seconds. */
   readonly duration: number;
   readonly channels: 1 | 2;

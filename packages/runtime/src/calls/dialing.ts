@@ -1,0 +1,98 @@
+/**
+ * Placing calls: outbound API calls (dial, then run the app when answered) and Dial's child
+ * calls (outbound-dial, with the parent's SID and their own status callbacks).
+ */
+
+import { CallSession, type Next, type SessionDeps } from '../interpreter/session.js';
+import type { MediaAdapter } from '../media/types.js';
+import type { CreateCallParams } from '../runtime.js';
+import { newSid } from '../sid.js';
+import type { AttemptResult, ChildCall, DialRequest } from '../verbs/types.js';
+import type { CallStatus } from './call.js';
+import { appConfig, parseAddress } from './params.js';
+
+export function dialing({
+  deps,
+  media,
+  track,
+}: {
+  deps: SessionDeps;
+  media: MediaAdapter;
+  track: (session: CallSession) => void;
+}) {
+  /** A Dial target: a child call with the parent's SID and its own status callbacks. */
+  function dialChild(parent: CallSession, request: DialRequest, signal: AbortSignal): ChildCall {
+    const to = request.to.kind === 'client' ? `client:${request.to.value}` : request.to.value;
+    const config = appConfig({
+      statusCallback: request.statusCallback,
+      statusCallbackMethod: request.statusCallbackMethod,
+      statusCallbackEvent: request.statusCallbackEvent,
+    });
+    const child = new CallSession(deps, newSid('CA'), 'outbound-dial', request.from, to, config, parent.sid);
+    track(child);
+    child.callback('initiated', 'initiated');
+    const result = (async (): Promise<AttemptResult> => {
+      const originate = {
+        to: request.to,
+        from: request.from,
+        timeoutMs: request.timeoutMs,
+        ...(request.sip ? { sip: request.sip } : {}),
+      };
+      const outcome = await media.originate(originate, AbortSignal.any([signal, child.signal]), () =>
+        child.setStatus('ringing'),
+      );
+      if (outcome.outcome === 'answered') {
+        if (child.over) {
+          await outcome.leg.hangup();
+          return 'canceled';
+        }
+        child.attach(outcome.leg, true);
+        child.setStatus('in-progress');
+        return 'answered';
+      }
+      const status = outcome.outcome === 'rejected' ? 'busy' : outcome.outcome;
+      child.setStatus(status);
+      return status;
+    })();
+    return {
+      sid: child.sid,
+      result,
+      get leg() {
+        return child.leg;
+      },
+      get over() {
+        return child.over;
+      },
+      whisper: async (url, method) =>
+        (await child.run(
+          { type: 'fetch', url, method, params: child.params(), progress: true },
+          { keepAfterDocument: true },
+        )) === 'finished',
+      end: () => child.end('completed'),
+    };
+  }
+
+  async function dialOut(session: CallSession, params: CreateCallParams, first: Next): Promise<void> {
+    session.callback('initiated', 'initiated');
+    const outcome = await media.originate(
+      { to: parseAddress(params.to), from: params.from, timeoutMs: (params.timeout ?? 60) * 1000 },
+      session.signal,
+      () => session.setStatus('ringing'),
+    );
+    if (outcome.outcome !== 'answered') {
+      const status: CallStatus = outcome.outcome === 'rejected' ? 'busy' : outcome.outcome;
+      session.setStatus(status);
+      return;
+    }
+    if (session.over) {
+      await outcome.leg.hangup();
+      return;
+    }
+    session.attach(outcome.leg, true);
+    session.setStatus('in-progress');
+    if (params.sendDigits) await outcome.leg.sendDigits(params.sendDigits, new AbortController().signal);
+    await session.run(first);
+  }
+
+  return { dialChild, dialOut };
+}

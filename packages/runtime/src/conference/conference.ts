@@ -1,0 +1,298 @@
+/**
+ * A conference room: participants join through `<Dial><Conference>`, wait (hearing the wait
+ * document) until a participant with startConferenceOnEnter arrives, then share one mixer. The
+ * room ends when a participant with endConferenceOnExit leaves, when the last one leaves, or by
+ * request. Every change is reported to the room's status callback with the parameters apps
+ * expect (ConferenceSid, FriendlyName, StatusCallbackEvent, CallSid, Muted, Hold, ...).
+ */
+import type { WebhookParams } from '@patchbay/sdk';
+import type { Clock } from '../clock/clock.js';
+import type { MediaAdapter, MediaLeg, Mixer } from '../media/types.js';
+import { newSid } from '../sid.js';
+import { rfc2822 } from '../webhooks/callbacks.js';
+
+export type ConferenceEvent =
+  | 'start'
+  | 'end'
+  | 'join'
+  | 'leave'
+  | 'mute'
+  | 'hold'
+  | 'modify'
+  | 'speaker'
+  | 'announcement';
+
+export type EndReason =
+  | 'conference-ended-via-api'
+  | 'participant-with-end-conference-on-exit-left'
+  | 'participant-with-end-conference-on-exit-kicked'
+  | 'last-participant-left'
+  | 'last-participant-kicked';
+
+/** Why a participant left. */
+export type LeaveReason = 'hangup' | 'kicked' | 'conference-ended' | 'left';
+
+export interface ParticipantOptions {
+  readonly muted: boolean;
+  readonly beep: boolean | 'onEnter' | 'onExit';
+  readonly startConferenceOnEnter: boolean;
+  readonly endConferenceOnExit: boolean;
+  readonly coach?: string | undefined;
+  readonly label?: string | undefined;
+}
+
+export interface RoomSettings {
+  readonly maxParticipants: number;
+  readonly record: boolean;
+  readonly statusCallback?: string | undefined;
+  readonly statusCallbackMethod: 'GET' | 'POST';
+  readonly statusCallbackEvents: ReadonlySet<ConferenceEvent>;
+}
+
+export interface ConferenceServices {
+  readonly clock: Clock;
+  readonly media: MediaAdapter;
+  readonly accountSid: string;
+  readonly authToken: string;
+  readonly send: (callback: { url: string; method: 'GET' | 'POST'; params: WebhookParams; authToken: string }) => void;
+  readonly saveRecording: (conferenceSid: string, durationMs: number, startedAt: number) => void;
+  readonly onEnd: (room: Conference) => void;
+  /** After every change of the room (join, leave, start, end, mute, hold). */
+  readonly onChange: (room: ConferenceSnapshot) => void;
+}
+
+export class Participant {
+  muted: boolean;
+  held = false;
+  readonly joinedAt: number;
+  private settle!: (reason: LeaveReason) => void;
+  /** Settles when the participant is out of the room. */
+  readonly left = new Promise<LeaveReason>((resolve) => {
+    this.settle = resolve;
+  });
+  private gone = false;
+
+  constructor(
+    readonly callSid: string,
+    readonly leg: MediaLeg,
+    readonly options: ParticipantOptions,
+    clock: Clock,
+  ) {
+    this.muted = options.muted;
+    this.joinedAt = clock.now();
+  }
+
+  get active(): boolean {
+    return !this.gone;
+  }
+
+  /** @internal */
+  markLeft(reason: LeaveReason): void {
+    if (this.gone) return;
+    this.gone = true;
+    this.settle(reason);
+  }
+}
+
+export interface ConferenceSnapshot {
+  readonly sid: string;
+  readonly friendlyName: string;
+  readonly status: 'init' | 'in-progress' | 'completed';
+  readonly createdAt: number;
+  readonly startedAt?: number;
+  readonly endedAt?: number;
+  readonly reasonEnded?: EndReason;
+  readonly participants: ReadonlyArray<{
+    callSid: string;
+    muted: boolean;
+    hold: boolean;
+    label?: string;
+    coaching: boolean;
+  }>;
+}
+
+export class Conference {
+  readonly sid = newSid('CF');
+  status: 'init' | 'in-progress' | 'completed' = 'init';
+  readonly createdAt: number;
+  private startedAt: number | undefined;
+  private endedAt: number | undefined;
+  private reasonEnded: EndReason | undefined;
+  private readonly participants: Participant[] = [];
+  private readonly mixer: Mixer;
+  private sequence = 0;
+  private readonly startSignals = new AbortController();
+
+  constructor(
+    readonly friendlyName: string,
+    readonly settings: RoomSettings,
+    private readonly services: ConferenceServices,
+  ) {
+    this.createdAt = services.clock.now();
+    this.mixer = services.media.createMixer(friendlyName);
+  }
+
+  /** Aborts when the conference starts (waiting participants stop their wait music). */
+  get started(): AbortSignal {
+    return this.startSignals.signal;
+  }
+
+  get size(): number {
+    return this.participants.length;
+  }
+
+  participant(callSid: string): Participant | undefined {
+    return this.participants.find((p) => p.callSid === callSid);
+  }
+
+  snapshot(): ConferenceSnapshot {
+    return {
+      sid: this.sid,
+      friendlyName: this.friendlyName,
+      status: this.status,
+      createdAt: this.createdAt,
+      ...(this.startedAt === undefined ? {} : { startedAt: this.startedAt }),
+      ...(this.endedAt === undefined ? {} : { endedAt: this.endedAt }),
+      ...(this.reasonEnded === undefined ? {} : { reasonEnded: this.reasonEnded }),
+      participants: this.participants.map((p) => ({
+        callSid: p.callSid,
+        muted: p.muted,
+        hold: p.held,
+        coaching: p.options.coach !== undefined,
+        ...(p.options.label === undefined ? {} : { label: p.options.label }),
+      })),
+    };
+  }
+
+  /** Adds a participant; returns undefined when the room is full or over. */
+  join(callSid: string, leg: MediaLeg, options: ParticipantOptions): Participant | undefined {
+    if (this.status === 'completed' || this.participants.length >= this.settings.maxParticipants) return undefined;
+    const participant = new Participant(callSid, leg, options, this.services.clock);
+    this.participants.push(participant);
+    leg.events.once('hangup', () => this.leave(participant, 'hangup'));
+    this.report('join', participant);
+    if (this.status === 'in-progress') this.enter(participant);
+    else if (options.startConferenceOnEnter) this.start();
+    return participant;
+  }
+
+  private start(): void {
+    this.status = 'in-progress';
+    this.startedAt = this.services.clock.now();
+    this.report('start');
+    for (const participant of this.participants) this.enter(participant);
+    this.startSignals.abort(new Error('the conference started'));
+  }
+
+  private enter(participant: Participant): void {
+    this.mixer.join(participant.leg, { muted: participant.muted });
+    if (participant.options.beep === true || participant.options.beep === 'onEnter') {
+      void this.mixer.announce({ url: 'patchbay:beep' }, new AbortController().signal).catch(() => undefined);
+    }
+  }
+
+  /** Takes a participant out; ends the room when that is what its options or emptiness call for. */
+  leave(participant: Participant, reason: LeaveReason): void {
+    if (!participant.active) return;
+    const index = this.participants.indexOf(participant);
+    if (index >= 0) this.participants.splice(index, 1);
+    this.mixer.leave(participant.leg);
+    participant.markLeft(reason);
+    this.report('leave', participant);
+    if (participant.options.beep === true || participant.options.beep === 'onExit') {
+      void this.mixer.announce({ url: 'patchbay:beep' }, new AbortController().signal).catch(() => undefined);
+    }
+    if (this.status === 'completed') return;
+    const kicked = reason === 'kicked';
+    if (participant.options.endConferenceOnExit && this.status === 'in-progress') {
+      this.end(
+        kicked ? 'participant-with-end-conference-on-exit-kicked' : 'participant-with-end-conference-on-exit-left',
+        participant.callSid,
+      );
+    } else if (this.participants.length === 0) {
+      this.end(kicked ? 'last-participant-kicked' : 'last-participant-left', participant.callSid);
+    }
+  }
+
+  setMuted(participant: Participant, muted: boolean): void {
+    if (participant.muted === muted) return;
+    participant.muted = muted;
+    this.mixer.setMuted(participant.leg, muted);
+    this.report('mute', participant, { event: muted ? 'participant-mute' : 'participant-unmute' });
+  }
+
+  setHeld(participant: Participant, held: boolean): void {
+    if (participant.held === held) return;
+    participant.held = held;
+    this.mixer.setHeld(participant.leg, held);
+    this.report('hold', participant, { event: held ? 'participant-hold' : 'participant-unhold' });
+  }
+
+  /** Plays to the whole room, then reports announcement-end. */
+  async announce(what: { url: string } | { text: string }): Promise<void> {
+    await this.mixer.announce(what, new AbortController().signal);
+    this.report('announcement');
+  }
+
+  /** Ends the room: everyone leaves (their Dial verbs go on). */
+  end(reason: EndReason, endingCallSid?: string): void {
+    if (this.status === 'completed') return;
+    const now = this.services.clock.now();
+    this.status = 'completed';
+    this.endedAt = now;
+    this.reasonEnded = reason;
+    for (const participant of [...this.participants]) this.leave(participant, 'conference-ended');
+    this.mixer.close();
+    this.startSignals.abort(new Error('the conference ended'));
+    this.report('end', undefined, {
+      extra: { ReasonConferenceEnded: reason, ...(endingCallSid ? { CallSidEndingConference: endingCallSid } : {}) },
+    });
+    if (this.settings.record && this.startedAt !== undefined)
+      this.services.saveRecording(this.sid, now - this.startedAt, this.startedAt);
+    this.services.onEnd(this);
+  }
+
+  private report(
+    event: ConferenceEvent,
+    participant?: Participant,
+    options: { event?: string; extra?: Record<string, string> } = {},
+  ): void {
+    this.services.onChange(this.snapshot());
+    const { statusCallback, statusCallbackMethod, statusCallbackEvents } = this.settings;
+    if (!statusCallback || !statusCallbackEvents.has(event)) return;
+    const name =
+      options.event ??
+      (event === 'start' || event === 'end'
+        ? `conference-${event}`
+        : event === 'announcement'
+          ? 'announcement-end'
+          : `participant-${event}`);
+    const params: Record<string, string> = {
+      ConferenceSid: this.sid,
+      FriendlyName: this.friendlyName,
+      AccountSid: this.services.accountSid,
+      SequenceNumber: String(this.sequence++),
+      Timestamp: rfc2822(this.services.clock.now()),
+      StatusCallbackEvent: name,
+      ...options.extra,
+    };
+    if (participant) {
+      Object.assign(params, {
+        CallSid: participant.callSid,
+        Muted: String(participant.muted),
+        Hold: String(participant.held),
+        Coaching: String(participant.options.coach !== undefined),
+        EndConferenceOnExit: String(participant.options.endConferenceOnExit),
+        StartConferenceOnEnter: String(participant.options.startConferenceOnEnter),
+        ...(participant.options.label === undefined ? {} : { ParticipantLabel: participant.options.label }),
+        ...(participant.options.coach === undefined ? {} : { CallSidToCoach: participant.options.coach }),
+      });
+    }
+    this.services.send({
+      url: statusCallback,
+      method: statusCallbackMethod,
+      params,
+      authToken: this.services.authToken,
+    });
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * `<Dial><Conference>`: joins the named room. Until a participant with startConferenceOnEnter
+ * arrives, the caller hears the `waitUrl` document (re-fetched when it ends) or hold music. The
+ * caller stays until they hang up, are kicked, press `*` (hangupOnStar), reach `timeLimit`, or
+ * the room ends; then the action gets DialCallStatus `answered` and DialCallDuration, or the
+ * document goes on.
+ */
+import type { ConferenceNode, DialNode } from '@patchbay/markup';
+import type { ConferenceEvent } from '../conference/conference.js';
+import { HOLD_MUSIC } from './enqueue.js';
+import { action, NEXT, type Outcome, type VerbContext } from './types.js';
+
+export async function dialConference(node: DialNode, noun: ConferenceNode, context: VerbContext): Promise<Outcome> {
+  const options = noun.attributes;
+  const dialOptions = node.attributes;
+  const { clock, leg } = context;
+  await context.answer();
+  const room = context.conferences.open(noun.text.trim(), {
+    maxParticipants: options.maxParticipants,
+    record: options.record === 'record-from-start',
+    statusCallback: options.statusCallback === undefined ? undefined : context.resolve(options.statusCallback),
+    statusCallbackMethod: options.statusCallbackMethod,
+    statusCallbackEvents: new Set<ConferenceEvent>(options.statusCallbackEvent ?? []),
+  });
+  const participant = room.join(context.call.sid, leg, {
+    muted: options.muted,
+    beep: options.beep,
+    startConferenceOnEnter: options.startConferenceOnEnter,
+    endConferenceOnExit: options.endConferenceOnExit,
+    coach: options.coach,
+    label: options.participantLabel,
+  });
+  if (!participant) {
+    context.warn(16020, `conference "${room.friendlyName}" is full (${room.settings.maxParticipants} participants)`);
+    return NEXT;
+  }
+  const joined = clock.now();
+
+  const waiting = (async () => {
+    while (room.status === 'init' && participant.active && !context.signal.aborted) {
+      if (options.waitUrl === undefined) {
+        await leg.play(HOLD_MUSIC, AbortSignal.any([context.signal, room.started])).catch(() => undefined);
+        continue;
+      }
+      const end = await context.runNested(
+        { url: context.resolve(options.waitUrl), method: options.waitMethod, params: context.params() },
+        room.started,
+      );
+      if (end !== 'finished') break;
+    }
+  })();
+
+  const leave = () => room.leave(participant, 'left');
+  const onStar = (digit: string) => {
+    if (digit === '*') leave();
+  };
+  const cancelTimer = clock.setTimer(leave, dialOptions.timeLimit * 1000);
+  const stopListening = dialOptions.hangupOnStar ? leg.listen({}) : undefined;
+  if (dialOptions.hangupOnStar) leg.events.on('dtmf', onStar);
+  context.signal.addEventListener('abort', leave, { once: true });
+  try {
+    await participant.left;
+  } finally {
+    cancelTimer();
+    stopListening?.();
+    leg.events.off('dtmf', onStar);
+    context.signal.removeEventListener('abort', leave);
+  }
+  await waiting;
+  if (context.replaced.aborted) throw context.replaced.reason;
+  const params = { DialCallStatus: 'answered', DialCallDuration: String(Math.round((clock.now() - joined) / 1000)) };
+  return dialOptions.action === undefined
+    ? NEXT
+    : action(context, { action: dialOptions.action, method: dialOptions.method }, params);
+}
