@@ -32,6 +32,10 @@ export type {
   RecordResult,
   SpeechResult,
 } from './media/types.js';
+export type { SendMessage } from './messaging/messages.js';
+export { SimulatedMessaging, type SimulatedMessagingOptions } from './messaging/simulated.js';
+/** Messaging: the adapter interface, the simulated carrier, message records. */
+export type { MessageRecord, MessageStatus, MessagingAdapter, OutgoingMessage } from './messaging/types.js';
 export type { QueueSnapshot } from './queue/queues.js';
 /** The engine. */
 export {

@@ -18,6 +18,9 @@ import { PatchbayError } from './errors.js';
 import { type CallEvent, CallSession, type RuntimeEvents, type SessionDeps } from './interpreter/session.js';
 import type { MediaAdapter } from './media/types.js';
 import { silentWav } from './media/wav.js';
+import { Messages } from './messaging/messages.js';
+import { SimulatedMessaging } from './messaging/simulated.js';
+import type { MessagingAdapter } from './messaging/types.js';
 import { QueueRegistry } from './queue/queues.js';
 import { newSid } from './sid.js';
 import type { NewRecording, RecordingRecord } from './verbs/types.js';
@@ -77,6 +80,8 @@ export interface RuntimeOptions {
   /** Documents fetched with nothing for the caller in between before the call is ended. @default 20 */
   readonly maxFetchesWithoutProgress?: number;
   readonly callbacks?: CallbackQueueOptions;
+  /** Carries text messages. @default a SimulatedMessaging on the same clock */
+  readonly messaging?: MessagingAdapter;
 }
 
 export interface Runtime {
@@ -92,6 +97,8 @@ export interface Runtime {
     /** Settles with the final record when the call ends. */
     ended(sid: string): Promise<CallRecord>;
   };
+  /** Text messages sent (Sms in calls, and through this API). */
+  readonly messages: Pick<Messages, 'send' | 'get' | 'list'>;
   /** Conference rooms and their participants. */
   readonly conferences: ConferencesApi;
   /** Call queues (Enqueue, Dial Queue). */
@@ -136,6 +143,13 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   }
 
   const queues = new QueueRegistry(clock);
+  const messages = new Messages(
+    options.messaging ?? new SimulatedMessaging({ clock }),
+    clock,
+    callbacks,
+    { sid: accountSid, authToken },
+    (message) => events.emit('message.updated', message),
+  );
   const conferences = new ConferenceRegistry({
     clock,
     media,
@@ -149,6 +163,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   });
   const deps: SessionDeps = {
     media,
+    messages,
     queues,
     conferences,
     saveRecording: (callSid, recording) => storeRecording({ callSid }, recording),
@@ -249,6 +264,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     events,
     callbacks,
     calls,
+    messages,
     conferences: conferencesApi(conferences, (params) => calls.create(params)),
     queues,
     recordings: {

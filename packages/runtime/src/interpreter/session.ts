@@ -12,6 +12,8 @@ import type { ConferenceSnapshot } from '../conference/conference.js';
 import type { ConferenceRegistry } from '../conference/registry.js';
 import { PatchbayError } from '../errors.js';
 import type { MediaAdapter, MediaLeg } from '../media/types.js';
+import type { Messages } from '../messaging/messages.js';
+import type { MessageRecord } from '../messaging/types.js';
 import type { QueueRegistry } from '../queue/queues.js';
 import { runVerb } from '../verbs/index.js';
 import type { ChildCall, DialRequest, NewRecording, Outcome, RecordingRecord, VerbContext } from '../verbs/types.js';
@@ -48,6 +50,8 @@ export interface RuntimeEvents {
   'call.ended': (call: CallRecord) => void;
   /** A conference room changed: someone joined or left, it started or ended, a mute or hold. */
   'conference.updated': (room: ConferenceSnapshot) => void;
+  /** A message was sent or its status changed. */
+  'message.updated': (message: MessageRecord) => void;
 }
 
 export interface SessionDeps {
@@ -57,6 +61,7 @@ export interface SessionDeps {
   readonly dialChild: (parent: CallSession, request: DialRequest, signal: AbortSignal) => ChildCall;
   readonly queues: QueueRegistry;
   readonly conferences: ConferenceRegistry;
+  readonly messages: Messages;
   /** Stores a recording of `callSid`. */
   readonly saveRecording: (callSid: string, recording: NewRecording) => RecordingRecord;
   readonly callbacks: CallbackQueue;
@@ -276,6 +281,7 @@ export class CallSession {
         this.deps.events.emit('call.warning', this.snapshot(), { code, message, url: documentUrl }),
       queues: this.deps.queues,
       conferences: this.deps.conferences,
+      sendMessage: (message) => this.deps.messages.send({ ...message, callSid: this.sid, direction: 'outbound-call' }),
       runNested: (start, within) => this.runNested({ type: 'fetch', ...start, progress: true }, within),
       saveRecording: (recording) => this.deps.saveRecording(this.sid, recording),
       notify: (url, method, params) =>

@@ -15,6 +15,7 @@ import { record } from './record.js';
 import { redirect } from './redirect.js';
 import { reject } from './reject.js';
 import { say } from './say.js';
+import { sms } from './sms.js';
 import type { Outcome, VerbContext, VerbHandler } from './types.js';
 
 type Handlers = { readonly [K in VoiceVerb['name']]: VerbHandler<Extract<VoiceVerb, { name: K }>> };
@@ -35,7 +36,7 @@ export const handlers = {
   Start: notYetSupported,
   Stop: notYetSupported,
   Refer: notYetSupported,
-  Sms: notYetSupported,
+  Sms: sms,
 } as const satisfies Handlers;
 
 export function runVerb(verb: VoiceVerb, context: VerbContext): Promise<Outcome> {

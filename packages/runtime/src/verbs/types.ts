@@ -6,6 +6,8 @@ import type { WebhookParams } from '@patchbay/sdk';
 import type { Clock } from '../clock/clock.js';
 import type { ConferenceRegistry } from '../conference/registry.js';
 import type { Address, MediaAdapter, MediaLeg, OriginateRequest } from '../media/types.js';
+import type { SendMessage } from '../messaging/messages.js';
+import type { MessageRecord } from '../messaging/types.js';
 import type { QueueRegistry } from '../queue/queues.js';
 
 export type Outcome =
@@ -104,6 +106,8 @@ export interface VerbContext {
     first: { url: string; method: 'GET' | 'POST'; params: WebhookParams },
     within: AbortSignal,
   ): Promise<'finished' | 'left' | 'stopped'>;
+  /** Sends a text message from this call (Sms). */
+  sendMessage(message: Omit<SendMessage, 'callSid' | 'direction'>): MessageRecord;
   /** Keeps a recording of this call; returns its SID and URL. */
   saveRecording(recording: NewRecording): RecordingRecord;
 }

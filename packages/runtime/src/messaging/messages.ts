@@ -1,0 +1,102 @@
+/**
+ * Sent messages: their records and their status callbacks (MessageSid, MessageStatus, and the
+ * legacy SmsSid, SmsStatus), delivered in the background like every callback.
+ */
+import type { Clock } from '../clock/clock.js';
+import { newSid } from '../sid.js';
+import type { CallbackQueue } from '../webhooks/callbacks.js';
+import type { MessageRecord, MessageStatus, MessagingAdapter } from './types.js';
+
+export interface SendMessage {
+  readonly to: string;
+  readonly from: string;
+  readonly body: string;
+  readonly mediaUrls?: readonly string[];
+  readonly statusCallback?: string;
+  readonly callSid?: string;
+  readonly direction?: MessageRecord['direction'];
+}
+
+export class Messages {
+  private readonly records = new Map<string, MessageRecord>();
+
+  constructor(
+    private readonly adapter: MessagingAdapter,
+    private readonly clock: Clock,
+    private readonly callbacks: CallbackQueue,
+    private readonly account: { sid: string; authToken: string },
+    private readonly onChange: (message: MessageRecord) => void,
+  ) {}
+
+  send(request: SendMessage): MessageRecord {
+    const now = this.clock.now();
+    const record: MessageRecord = {
+      sid: newSid('SM'),
+      accountSid: this.account.sid,
+      ...(request.callSid ? { callSid: request.callSid } : {}),
+      direction: request.direction ?? 'outbound-api',
+      from: request.from,
+      to: request.to,
+      body: request.body,
+      mediaUrls: request.mediaUrls ?? [],
+      status: 'queued',
+      createdAt: now,
+      updatedAt: now,
+    };
+    this.records.set(record.sid, record);
+    this.onChange(record);
+    this.adapter.send(
+      { sid: record.sid, from: record.from, to: record.to, body: record.body, mediaUrls: record.mediaUrls },
+      (status, errorCode) => this.update(record.sid, status, errorCode, request.statusCallback),
+    );
+    return record;
+  }
+
+  get(sid: string): MessageRecord | undefined {
+    return this.records.get(sid);
+  }
+
+  list(filter: { to?: string; from?: string; callSid?: string } = {}): MessageRecord[] {
+    return [...this.records.values()].filter(
+      (m) =>
+        (filter.to === undefined || m.to === filter.to) &&
+        (filter.from === undefined || m.from === filter.from) &&
+        (filter.callSid === undefined || m.callSid === filter.callSid),
+    );
+  }
+
+  private update(
+    sid: string,
+    status: MessageStatus,
+    errorCode: number | undefined,
+    statusCallback: string | undefined,
+  ): void {
+    const previous = this.records.get(sid);
+    if (!previous) return;
+    const record: MessageRecord = {
+      ...previous,
+      status,
+      updatedAt: this.clock.now(),
+      ...(errorCode === undefined ? {} : { errorCode }),
+    };
+    this.records.set(sid, record);
+    this.onChange(record);
+    if (!statusCallback) return;
+    this.callbacks.send({
+      url: statusCallback,
+      method: 'POST',
+      authToken: this.account.authToken,
+      params: {
+        MessageSid: sid,
+        SmsSid: sid,
+        AccountSid: this.account.sid,
+        From: record.from,
+        To: record.to,
+        MessageStatus: status,
+        SmsStatus: status,
+        ApiVersion: '2010-04-01',
+        ...(errorCode === undefined ? {} : { ErrorCode: String(errorCode) }),
+      },
+    });
+  }
+}
