@@ -20,11 +20,10 @@ export interface Clock {
 
 /** Resolves after `ms` on `clock`; rejects with `signal.reason` if the signal aborts first. */
 export function sleep(clock: Clock, ms: number, signal?: AbortSignal): Promise<void> {
+  if (signal?.aborted) return Promise.reject(signal.reason);
+  // Nothing to wait for (instant simulated media): no timer, no event-loop turn.
+  if (ms <= 0) return Promise.resolve();
   return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(signal.reason);
-      return;
-    }
     const onAbort = () => {
       cancel();
       reject(signal?.reason);
@@ -51,7 +50,12 @@ export async function holding<T>(clock: Clock, work: () => Promise<T>): Promise<
 export const systemClock: Clock = {
   now: () => Date.now(),
   setTimer(fn, ms) {
-    const timer = setTimeout(fn, Math.max(0, ms));
+    // setTimeout(0) waits at least 1 ms; immediate work should not.
+    if (ms <= 0) {
+      const immediate = setImmediate(fn);
+      return () => clearImmediate(immediate);
+    }
+    const timer = setTimeout(fn, ms);
     return () => clearTimeout(timer);
   },
   hold: () => () => {},

@@ -45,6 +45,8 @@ export interface RuntimeEvents {
   'call.created': (call: CallRecord) => void;
   'call.status': (call: CallRecord, previous: CallStatus) => void;
   'call.verb': (call: CallRecord, verb: string) => void;
+  /** A verb finished: its wall time in milliseconds (document fetches are not included). */
+  'call.verb.ended': (call: CallRecord, verb: string, elapsedMs: number) => void;
   'call.error': (call: CallRecord, error: CallError) => void;
   'call.warning': (call: CallRecord, warning: { code: number; message: string; url?: string }) => void;
   'call.ended': (call: CallRecord) => void;
@@ -366,8 +368,12 @@ export class CallSession {
         ...(options.within ? [options.within] : []),
       ]);
       this.deps.events.emit('call.verb', this.snapshot(), verb.name);
+      const began = performance.now();
       try {
         const outcome = await runVerb(verb, this.context(signal, controller.signal, documentUrl));
+        if (this.deps.events.listenerCount('call.verb.ended') > 0) {
+          this.deps.events.emit('call.verb.ended', this.snapshot(), verb.name, performance.now() - began);
+        }
         if (outcome.type === 'hangup') break;
         if (outcome.type === 'leave' && nested) return 'left';
         if (outcome.type === 'fetch' && this.over) {
