@@ -20,6 +20,7 @@ export type {
   Address,
   AddressKind,
   Bridge,
+  BridgeOptions,
   InputOptions,
   LegEvents,
   MediaAdapter,

@@ -131,7 +131,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       accountSid,
       ...owner,
       duration: Math.round(recording.durationMs / 1000),
-      channels: 1,
+      channels: recording.channels ?? 1,
       source: recording.source,
       status: 'completed',
       startedAt: recording.startedAt,
@@ -157,9 +157,8 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     authToken,
     send: (callback) => callbacks.send(callback),
     onChange: (room) => events.emit('conference.updated', room),
-    saveRecording: (conferenceSid, durationMs, startedAt) => {
-      storeRecording({ conferenceSid }, { audio: silentWav(durationMs), durationMs, startedAt, source: 'Conference' });
-    },
+    saveRecording: (conferenceSid, durationMs, startedAt) =>
+      storeRecording({ conferenceSid }, { audio: silentWav(durationMs), durationMs, startedAt, source: 'Conference' }),
   });
   const deps: SessionDeps = {
     media,
@@ -265,7 +264,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     callbacks,
     calls,
     messages,
-    conferences: conferencesApi(conferences, (params) => calls.create(params)),
+    conferences: conferencesApi(clock, conferences, (params) => calls.create(params)),
     queues,
     recordings: {
       get: (sid) => recordings.get(sid),

@@ -3,8 +3,10 @@
  * participants (mute, hold, announce to one, kick, add by dialing out).
  */
 import type { CallRecord } from '../calls/call.js';
+import type { Clock } from '../clock/clock.js';
 import { PatchbayError } from '../errors.js';
-import type { ConferenceSnapshot } from './conference.js';
+import { paced } from '../verbs/pacing.js';
+import type { ConferenceSnapshot, Participant } from './conference.js';
 import type { ConferenceRegistry } from './registry.js';
 
 export interface AddParticipant {
@@ -23,6 +25,8 @@ export interface AddParticipant {
 export interface ParticipantUpdate {
   readonly muted?: boolean;
   readonly hold?: boolean;
+  /** Music played to the participant while held (looped until unheld). */
+  readonly holdUrl?: string;
   /** Played to this participant only. */
   readonly announceUrl?: string;
 }
@@ -47,6 +51,7 @@ function escapeXml(text: string): string {
 }
 
 export function conferencesApi(
+  clock: Clock,
   registry: ConferenceRegistry,
   createCall: (params: {
     to: string;
@@ -56,6 +61,16 @@ export function conferencesApi(
     statusCallback?: string;
   }) => CallRecord,
 ): ConferencesApi {
+  const holdMusic = new WeakMap<Participant, AbortController>();
+  const playWhileHeld = (participant: Participant, url: string) => {
+    const controller = new AbortController();
+    holdMusic.set(participant, controller);
+    void paced(clock, controller.signal, async () => {
+      if (!participant.active || !participant.held) return false;
+      await participant.leg.play(url, controller.signal).catch(() => undefined);
+      return true;
+    });
+  };
   const room = (sid: string) => {
     const found = registry.get(sid);
     if (!found) throw new PatchbayError('call-not-found', `no conference ${sid}`);
@@ -85,7 +100,12 @@ export function conferencesApi(
         const found = live(sid);
         const participant = participantOf(sid, callSid);
         if (update.muted !== undefined) found.setMuted(participant, update.muted);
-        if (update.hold !== undefined) found.setHeld(participant, update.hold);
+        if (update.hold !== undefined) {
+          found.setHeld(participant, update.hold);
+          holdMusic.get(participant)?.abort(new Error('unheld'));
+          holdMusic.delete(participant);
+          if (update.hold && update.holdUrl !== undefined) playWhileHeld(participant, update.holdUrl);
+        }
         if (update.announceUrl !== undefined)
           await participant.leg.play(update.announceUrl, new AbortController().signal);
         return found.snapshot();

@@ -9,6 +9,8 @@ import type { WebhookParams } from '@patchbay/sdk';
 import type { Clock } from '../clock/clock.js';
 import type { MediaAdapter, MediaLeg, Mixer } from '../media/types.js';
 import { newSid } from '../sid.js';
+import { type RecordingCallbackSettings, recordingCallbackParams, wants } from '../verbs/recording-callback.js';
+import type { RecordingRecord } from '../verbs/types.js';
 import { rfc2822 } from '../webhooks/callbacks.js';
 
 export type ConferenceEvent =
@@ -44,6 +46,8 @@ export interface ParticipantOptions {
 export interface RoomSettings {
   readonly maxParticipants: number;
   readonly record: boolean;
+  /** Where the room's recording is reported. */
+  readonly recordingStatusCallback?: RecordingCallbackSettings;
   readonly statusCallback?: string | undefined;
   readonly statusCallbackMethod: 'GET' | 'POST';
   readonly statusCallbackEvents: ReadonlySet<ConferenceEvent>;
@@ -55,7 +59,7 @@ export interface ConferenceServices {
   readonly accountSid: string;
   readonly authToken: string;
   readonly send: (callback: { url: string; method: 'GET' | 'POST'; params: WebhookParams; authToken: string }) => void;
-  readonly saveRecording: (conferenceSid: string, durationMs: number, startedAt: number) => void;
+  readonly saveRecording: (conferenceSid: string, durationMs: number, startedAt: number) => RecordingRecord;
   readonly onEnd: (room: Conference) => void;
   /** After every change of the room (join, leave, start, end, mute, hold). */
   readonly onChange: (room: ConferenceSnapshot) => void;
@@ -247,9 +251,24 @@ export class Conference {
     this.report('end', undefined, {
       extra: { ReasonConferenceEnded: reason, ...(endingCallSid ? { CallSidEndingConference: endingCallSid } : {}) },
     });
-    if (this.settings.record && this.startedAt !== undefined)
-      this.services.saveRecording(this.sid, now - this.startedAt, this.startedAt);
+    if (this.settings.record && this.startedAt !== undefined) this.saveRecording(now - this.startedAt, this.startedAt);
     this.services.onEnd(this);
+  }
+
+  /** Stores the room's recording and reports it to the room's recording callback. */
+  private saveRecording(durationMs: number, startedAt: number): void {
+    const recording = this.services.saveRecording(this.sid, durationMs, startedAt);
+    const settings = this.settings.recordingStatusCallback;
+    if (!settings || !wants(settings, 'completed')) return;
+    const params = recordingCallbackParams('completed', {
+      accountSid: this.services.accountSid,
+      conferenceSid: this.sid,
+      source: 'Conference',
+      channels: 1,
+      startedAt,
+      recording,
+    });
+    this.services.send({ url: settings.url, method: settings.method, params, authToken: this.services.authToken });
   }
 
   private report(

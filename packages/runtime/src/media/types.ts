@@ -117,7 +117,13 @@ export interface OriginateRequest {
 
 /** Two legs hearing each other until closed. */
 export interface Bridge {
-  close(): void;
+  /** Ends the bridge; returns the recording when the bridge was asked to record. */
+  close(): RecordResult | undefined;
+}
+
+export interface BridgeOptions {
+  /** Record the bridged audio: one mixed channel, or each leg on its own channel. */
+  readonly record?: 'mono' | 'dual';
 }
 
 /** A conference room's audio. */
@@ -146,7 +152,7 @@ export interface MediaAdapter {
    * `signal` aborts first (another party answered, the caller hung up) it resolves `canceled`.
    */
   originate(request: OriginateRequest, signal: AbortSignal, onRinging?: () => void): Promise<OriginateOutcome>;
-  bridge(a: MediaLeg, b: MediaLeg): Bridge;
+  bridge(a: MediaLeg, b: MediaLeg, options?: BridgeOptions): Bridge;
   createMixer(name: string): Mixer;
   close(): Promise<void>;
 }

@@ -8,6 +8,7 @@
 import type { ConferenceNode, DialNode } from '@patchbay/markup';
 import type { ConferenceEvent } from '../conference/conference.js';
 import { HOLD_MUSIC } from './enqueue.js';
+import { paced } from './pacing.js';
 import { action, NEXT, type Outcome, type VerbContext } from './types.js';
 
 export async function dialConference(node: DialNode, noun: ConferenceNode, context: VerbContext): Promise<Outcome> {
@@ -18,6 +19,11 @@ export async function dialConference(node: DialNode, noun: ConferenceNode, conte
   const room = context.conferences.open(noun.text.trim(), {
     maxParticipants: options.maxParticipants,
     record: options.record === 'record-from-start',
+    recordingStatusCallback: {
+      url: options.recordingStatusCallback === undefined ? undefined : context.resolve(options.recordingStatusCallback),
+      method: options.recordingStatusCallbackMethod,
+      events: options.recordingStatusCallbackEvent,
+    },
     statusCallback: options.statusCallback === undefined ? undefined : context.resolve(options.statusCallback),
     statusCallbackMethod: options.statusCallbackMethod,
     statusCallbackEvents: new Set<ConferenceEvent>(options.statusCallbackEvent ?? []),
@@ -36,19 +42,19 @@ export async function dialConference(node: DialNode, noun: ConferenceNode, conte
   }
   const joined = clock.now();
 
-  const waiting = (async () => {
-    while (room.status === 'init' && participant.active && !context.signal.aborted) {
-      if (options.waitUrl === undefined) {
-        await leg.play(HOLD_MUSIC, AbortSignal.any([context.signal, room.started])).catch(() => undefined);
-        continue;
-      }
-      const end = await context.runNested(
-        { url: context.resolve(options.waitUrl), method: options.waitMethod, params: context.params() },
-        room.started,
-      );
-      if (end !== 'finished') break;
+  const stopWaiting = AbortSignal.any([context.signal, room.started]);
+  const waiting = paced(clock, stopWaiting, async () => {
+    if (room.status !== 'init' || !participant.active) return false;
+    if (options.waitUrl === undefined) {
+      await leg.play(HOLD_MUSIC, stopWaiting).catch(() => undefined);
+      return true;
     }
-  })();
+    const end = await context.runNested(
+      { url: context.resolve(options.waitUrl), method: options.waitMethod, params: context.params() },
+      room.started,
+    );
+    return end === 'finished';
+  });
 
   const leave = () => room.leave(participant, 'left');
   const onStar = (digit: string) => {

@@ -3,7 +3,7 @@
  * canceled) or one after another, then keep the caller and the winner connected until one hangs
  * up, the time limit passes, the caller presses `*` (hangupOnStar) or the call is interrupted.
  */
-import type { MediaLeg } from '../media/types.js';
+import type { MediaLeg, RecordResult } from '../media/types.js';
 import type { ChildCall, DialRequest, VerbContext } from './types.js';
 
 export interface Target {
@@ -75,16 +75,21 @@ export interface Bridgeable {
   end(): Promise<void>;
 }
 
-/** Connects the caller and `child` until the bridge ends; returns the seconds connected. */
+/** Connects the caller and `child` until the bridge ends: the seconds connected, and the recording if asked. */
 export async function bridge(
   context: VerbContext,
   child: Bridgeable,
-  options: { readonly timeLimitMs: number; readonly hangupOnStar: boolean },
-): Promise<number> {
+  options: {
+    readonly timeLimitMs: number;
+    readonly hangupOnStar: boolean;
+    readonly record?: 'mono' | 'dual' | undefined;
+  },
+): Promise<{ seconds: number; recording?: RecordResult | undefined }> {
   const leg = child.leg;
-  if (!leg) return 0;
+  if (!leg) return { seconds: 0 };
   const started = context.clock.now();
-  const connection = context.media.bridge(context.leg, leg);
+  const connection = context.media.bridge(context.leg, leg, options.record ? { record: options.record } : {});
+  let recording: RecordResult | undefined;
   let finish!: () => void;
   const ended = new Promise<void>((resolve) => {
     finish = resolve;
@@ -107,8 +112,8 @@ export async function bridge(
     context.signal.removeEventListener('abort', finish);
     context.leg.events.off('dtmf', onStar);
     stopListening?.();
-    connection.close();
+    recording = connection.close();
   }
   if (!child.over) await child.end();
-  return Math.round((context.clock.now() - started) / 1000);
+  return { seconds: Math.round((context.clock.now() - started) / 1000), recording };
 }

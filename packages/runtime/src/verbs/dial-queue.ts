@@ -31,7 +31,7 @@ export async function dialQueue(node: DialNode, noun: QueueNode, context: VerbCo
         memberGone = true;
       });
       if (proceed) {
-        seconds = await bridge(
+        const bridged = await bridge(
           context,
           {
             leg: member.leg,
@@ -45,6 +45,7 @@ export async function dialQueue(node: DialNode, noun: QueueNode, context: VerbCo
             hangupOnStar: options.hangupOnStar,
           },
         );
+        seconds = bridged.seconds;
       }
     } finally {
       bridgeEnded();

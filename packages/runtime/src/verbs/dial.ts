@@ -8,7 +8,8 @@ import type { ClientNode, DialNode, NumberNode, OpaqueNode, SipNode } from '@pat
 import { dialConference } from './dial-conference.js';
 import { bridge, type DialCallStatus, ring, type Target } from './dial-legs.js';
 import { dialQueue } from './dial-queue.js';
-import { action, NEXT, type Outcome, type VerbContext } from './types.js';
+import { recordingCallbackParams, wants } from './recording-callback.js';
+import { action, NEXT, type Outcome, type RecordingRecord, type VerbContext } from './types.js';
 
 type Noun = DialNode['children'][number];
 
@@ -88,9 +89,11 @@ export async function dial(node: DialNode, context: VerbContext): Promise<Outcom
   }
   if (!options.answerOnBridge) await context.answer();
 
+  const dialed = context.clock.now();
   const rang = await ring(targets, options.sequential, context);
   let status: DialCallStatus = rang.status;
   let seconds = 0;
+  let recording: RecordingRecord | undefined;
   const winner = rang.winner;
   if (winner) {
     const { target, child } = winner;
@@ -98,10 +101,43 @@ export async function dial(node: DialNode, context: VerbContext): Promise<Outcom
     const proceed = target.url === undefined || (await child.whisper(target.url, target.method));
     if (proceed && !child.over) {
       await context.answer();
-      seconds = await bridge(context, child, {
+      const record =
+        options.record === 'do-not-record' ? undefined : options.record.endsWith('-dual') ? 'dual' : 'mono';
+      const bridgedAt = context.clock.now();
+      const result = await bridge(context, child, {
         timeLimitMs: options.timeLimit * 1000,
         hangupOnStar: options.hangupOnStar,
+        record,
       });
+      seconds = result.seconds;
+      if (result.recording) {
+        // record-from-ringing also holds the ringing before the answer.
+        const fromRinging = options.record.startsWith('record-from-ringing');
+        const startedAt = fromRinging ? dialed : bridgedAt;
+        recording = context.saveRecording({
+          audio: result.recording.audio,
+          durationMs: result.recording.durationMs + (fromRinging ? bridgedAt - dialed : 0),
+          startedAt,
+          source: 'DialVerb',
+          channels: record === 'dual' ? 2 : 1,
+        });
+        const settings = {
+          url: options.recordingStatusCallback,
+          method: options.recordingStatusCallbackMethod,
+          events: options.recordingStatusCallbackEvent,
+        };
+        if (wants(settings, 'completed')) {
+          const params = recordingCallbackParams('completed', {
+            accountSid: String(context.params().AccountSid),
+            callSid: context.call.sid,
+            source: 'DialVerb',
+            channels: recording.channels,
+            startedAt,
+            recording,
+          });
+          context.notify(context.resolve(settings.url), settings.method, params);
+        }
+      }
     } else if (!child.over) {
       await child.end();
     }
@@ -114,6 +150,9 @@ export async function dial(node: DialNode, context: VerbContext): Promise<Outcom
     DialCallStatus: status,
     ...(dialCallSid ? { DialCallSid: dialCallSid } : {}),
     DialCallDuration: String(seconds),
+    ...(recording
+      ? { RecordingUrl: recording.url, RecordingSid: recording.sid, RecordingDuration: String(recording.duration) }
+      : {}),
   };
   return options.action === undefined
     ? NEXT

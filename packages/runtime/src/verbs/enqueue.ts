@@ -8,6 +8,7 @@
  */
 import type { EnqueueNode } from '@patchbay/markup';
 import { QueueMember } from '../queue/queues.js';
+import { paced } from './pacing.js';
 import { action, NEXT, type Outcome, type VerbContext } from './types.js';
 
 /** Played while waiting without a waitUrl: adapters map it to their own hold music. */
@@ -44,11 +45,12 @@ export async function enqueue(node: EnqueueNode, context: VerbContext): Promise<
   void member.handedOff.then(() => waiting.abort(new Error('taken by an agent')));
   queue.join(member);
   let left = false;
+  const stopWaiting = AbortSignal.any([context.signal, waiting.signal]);
   try {
-    while (!member.isTaken && !context.signal.aborted) {
+    await paced(clock, stopWaiting, async () => {
       if (options.waitUrl === undefined) {
-        await leg.play(HOLD_MUSIC, AbortSignal.any([context.signal, waiting.signal])).catch(() => undefined);
-        continue;
+        await leg.play(HOLD_MUSIC, stopWaiting).catch(() => undefined);
+        return true;
       }
       const params = context.params({
         QueuePosition: String(queue.position(member)),
@@ -62,12 +64,9 @@ export async function enqueue(node: EnqueueNode, context: VerbContext): Promise<
         { url: context.resolve(options.waitUrl), method: options.waitUrlMethod, params },
         waiting.signal,
       );
-      if (end === 'left') {
-        left = true;
-        break;
-      }
-      if (end === 'stopped') break;
-    }
+      left = end === 'left';
+      return end === 'finished';
+    });
   } finally {
     if (!member.isTaken) queue.remove(member);
   }

@@ -5,10 +5,8 @@
  * requested even when the caller hung up. An empty recording goes on to the next verb.
  */
 import type { RecordNode } from '@patchbay/markup';
-import { rfc2822 } from '../webhooks/callbacks.js';
+import { type RecordingEvent, recordingCallbackParams, wants } from './recording-callback.js';
 import { action, NEXT, type Outcome, type RecordingRecord, type VerbContext } from './types.js';
-
-type RecordingEvent = 'in-progress' | 'completed' | 'absent';
 
 function recordingCallback(
   context: VerbContext,
@@ -16,21 +14,20 @@ function recordingCallback(
   event: RecordingEvent,
   details: { recording?: RecordingRecord; startedAt: number },
 ): void {
-  const { recordingStatusCallback, recordingStatusCallbackMethod, recordingStatusCallbackEvent } = node.attributes;
-  if (!recordingStatusCallback || !recordingStatusCallbackEvent.includes(event)) return;
-  const { recording } = details;
-  context.notify(context.resolve(recordingStatusCallback), recordingStatusCallbackMethod, {
-    AccountSid: String(context.params().AccountSid),
-    CallSid: context.call.sid,
-    RecordingStatus: event,
-    RecordingSource: 'RecordVerb',
-    RecordingChannels: '1',
-    RecordingStartTime: rfc2822(details.startedAt),
-    ErrorCode: '0',
-    ...(recording
-      ? { RecordingSid: recording.sid, RecordingUrl: recording.url, RecordingDuration: String(recording.duration) }
-      : {}),
+  const settings = {
+    url: node.attributes.recordingStatusCallback,
+    method: node.attributes.recordingStatusCallbackMethod,
+    events: node.attributes.recordingStatusCallbackEvent,
+  };
+  if (!wants(settings, event)) return;
+  const params = recordingCallbackParams(event, {
+    accountSid: String(context.params().AccountSid),
+    callSid: context.call.sid,
+    source: 'RecordVerb',
+    channels: 1,
+    ...details,
   });
+  context.notify(context.resolve(settings.url), settings.method, params);
 }
 
 export async function record(node: RecordNode, context: VerbContext): Promise<Outcome> {

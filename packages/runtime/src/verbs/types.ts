@@ -117,6 +117,8 @@ export interface NewRecording {
   readonly durationMs: number;
   readonly startedAt: number;
   readonly source: 'RecordVerb' | 'DialVerb' | 'Conference' | 'StartCallRecordingAPI';
+  /** @default 1 */
+  readonly channels?: 1 | 2;
 }
 
 /** A stored recording. */

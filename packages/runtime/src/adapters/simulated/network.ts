@@ -15,6 +15,7 @@ import type {
   AdapterEvents,
   AddressKind,
   Bridge,
+  BridgeOptions,
   MediaAdapter,
   MediaCapabilities,
   MediaLeg,
@@ -22,6 +23,7 @@ import type {
   OriginateOutcome,
   OriginateRequest,
 } from '../../media/types.js';
+import { silentWav } from '../../media/wav.js';
 import { REALISTIC_TIMING, SimulatedLeg, type Timing } from './leg.js';
 import { Party, type PartyBehaviour } from './party.js';
 
@@ -136,17 +138,21 @@ export class SimulatedNetwork implements MediaAdapter {
     return { outcome };
   }
 
-  bridge(a: MediaLeg, b: MediaLeg): Bridge {
+  bridge(a: MediaLeg, b: MediaLeg, options: BridgeOptions = {}): Bridge {
     const [left, right] = [a as SimulatedLeg, b as SimulatedLeg];
     left.party.note({ type: 'bridged', with: right.party.address });
     right.party.note({ type: 'bridged', with: left.party.address });
+    const started = this.clock.now();
     let open = true;
     return {
       close: () => {
-        if (!open) return;
+        if (!open) return undefined;
         open = false;
         if (left.active) left.party.note({ type: 'unbridged', with: right.party.address });
         if (right.active) right.party.note({ type: 'unbridged', with: left.party.address });
+        if (!options.record) return undefined;
+        const durationMs = this.clock.now() - started;
+        return { audio: silentWav(durationMs), durationMs, endedBy: 'hangup' };
       },
     };
   }
