@@ -7,6 +7,7 @@ export { SimulatedNetwork, type SimulatedNetworkOptions } from './adapters/simul
 export { Party, type PartyBehaviour, type PartyInput, type TranscriptEntry } from './adapters/simulated/party.js';
 export type { CallError, CallRecord, CallStatus, Direction } from './calls/call.js';
 export { parseAddress } from './calls/params.js';
+export { recordingMedia } from './calls/recording-media.js';
 /** Time. */
 export { type Clock, holding, sleep, systemClock } from './clock/clock.js';
 export type { AddParticipant, ConferencesApi, ParticipantUpdate } from './conference/api.js';

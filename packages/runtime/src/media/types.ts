@@ -49,6 +49,8 @@ export interface LegEvents {
   speechStart: () => void;
   /** A finished utterance while speech input is on. */
   speech: (result: SpeechResult) => void;
+  /** An interim result while the party speaks, when asked for (`partialResults`). */
+  speechPartial: (result: { readonly stable: string; readonly unstable: string }) => void;
   /** The party hung up (or the network dropped it). */
   hangup: () => void;
 }
@@ -60,6 +62,12 @@ export interface InputOptions {
     /** Silence that ends an utterance; `auto` lets the recognizer decide. */
     readonly endOfSpeechMs: number | 'auto';
     readonly maxSpeechMs: number;
+    /** Recognizer hints the app chose; an adapter uses those it can. */
+    readonly model?: string;
+    readonly enhanced?: boolean;
+    readonly profanityFilter?: boolean;
+    /** Emit `speechPartial` events while the party speaks. */
+    readonly partialResults?: boolean;
   };
 }
 

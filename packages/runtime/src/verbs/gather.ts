@@ -77,10 +77,22 @@ export async function gather(node: GatherNode, context: VerbContext): Promise<Ou
     complete();
   };
 
+  let partials = 0;
+  const onPartial = (heard: { stable: string; unstable: string }) => {
+    if (options.partialResultCallback === undefined) return;
+    const params = context.params({
+      SequenceNumber: String(partials++),
+      StableSpeechResult: heard.stable,
+      UnstableSpeechResult: heard.unstable,
+    });
+    context.notify(context.resolve(options.partialResultCallback), options.partialResultCallbackMethod, params);
+  };
+
   leg.events.on('dtmf', onDigit);
   if (wantsSpeech) {
     leg.events.on('speechStart', onSpeechStart);
     leg.events.on('speech', onSpeech);
+    leg.events.on('speechPartial', onPartial);
   }
   const stopListening = leg.listen(
     wantsSpeech
@@ -95,6 +107,10 @@ export async function gather(node: GatherNode, context: VerbContext): Promise<Ou
                   ? 'auto'
                   : options.speechTimeout * 1000,
             maxSpeechMs: options.maxSpeechTime * 1000,
+            ...(options.speechModel === undefined ? {} : { model: options.speechModel }),
+            enhanced: options.enhanced,
+            profanityFilter: options.profanityFilter,
+            partialResults: options.partialResultCallback !== undefined,
           },
         }
       : {},
@@ -120,6 +136,7 @@ export async function gather(node: GatherNode, context: VerbContext): Promise<Ou
     leg.events.off('dtmf', onDigit);
     leg.events.off('speechStart', onSpeechStart);
     leg.events.off('speech', onSpeech);
+    leg.events.off('speechPartial', onPartial);
   }
 
   if (speech) {

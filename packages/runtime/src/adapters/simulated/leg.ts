@@ -126,10 +126,17 @@ export class SimulatedLeg implements MediaLeg {
             this.party.note({ type: 'said', text: input.speech });
             if (!options.speech) return;
             this.events.emit('speechStart');
+            const spoken = input.speech.split(/\s+/).filter(Boolean);
+            if (options.speech.partialResults) {
+              spoken.forEach((_, index) => {
+                const heard = { stable: spoken.slice(0, index).join(' '), unstable: spoken[index] ?? '' };
+                const at = (index + 1) * this.timing.msPerWord - 1;
+                cancels.push(this.later(at, () => this.events.emit('speechPartial', heard)));
+              });
+            }
             const result = { transcript: input.speech, confidence: input.confidence ?? 0.9 };
-            cancels.push(
-              this.later(words(input.speech) * this.timing.msPerWord, () => this.events.emit('speech', result)),
-            );
+            const done = spoken.length * this.timing.msPerWord;
+            cancels.push(this.later(done, () => this.events.emit('speech', result)));
           }),
         );
       }
