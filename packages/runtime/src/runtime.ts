@@ -26,9 +26,8 @@ import { newSid } from './sid.js';
 import type { NewRecording, RecordingRecord } from './verbs/types.js';
 import { CallbackQueue, type CallbackQueueOptions } from './webhooks/callbacks.js';
 
-/** The app an inbound call runs: the called number's voice configuration. */
-export interface InboundApp {
-  readonly url: string;
+/** How a call's app is reached and where it reports: shared by inbound numbers and API calls. */
+export interface AppSettings {
   readonly method?: 'GET' | 'POST';
   readonly fallbackUrl?: string;
   readonly fallbackMethod?: 'GET' | 'POST';
@@ -38,20 +37,18 @@ export interface InboundApp {
   readonly statusCallbackEvent?: readonly CallEvent[];
 }
 
-export interface CreateCallParams {
+/** The app an inbound call runs: the called number's voice configuration. */
+export interface InboundApp extends AppSettings {
+  readonly url: string;
+}
+
+export interface CreateCallParams extends AppSettings {
   readonly to: string;
   readonly from: string;
   /** Where the call's first document comes from (one of `url` and `twiml`). */
   readonly url?: string;
   /** The call's first document, inline. */
   readonly twiml?: string;
-  readonly method?: 'GET' | 'POST';
-  readonly fallbackUrl?: string;
-  readonly fallbackMethod?: 'GET' | 'POST';
-  readonly statusCallback?: string;
-  readonly statusCallbackMethod?: 'GET' | 'POST';
-  /** @default ['completed'] */
-  readonly statusCallbackEvent?: readonly CallEvent[];
   /** Seconds to let the far end ring. @default 60 */
   readonly timeout?: number;
   /** DTMF to play once the call is answered. */

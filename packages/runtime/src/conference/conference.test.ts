@@ -1,15 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { PartyBehaviour } from '../adapters/simulated/party.js';
-import { APP_NUMBER, type Scenario, scenario } from '../testing/scenario.js';
-
-function ringIn(s: Scenario, from: string, behaviour: PartyBehaviour = {}): string {
-  let sid = '';
-  s.runtime.events.once('call.created', (call) => {
-    sid = call.sid;
-  });
-  s.network.call({ from, to: APP_NUMBER, ...behaviour });
-  return sid;
-}
+import { APP_NUMBER, scenario } from '../testing/scenario.js';
 
 const MEMBER = '+15550003001';
 const HOST = '+15550003002';
@@ -28,12 +18,12 @@ const routes = {
 describe('<Dial><Conference>', () => {
   it('holds early participants on the wait document until the host starts it, and ends when the host leaves', async () => {
     await using s = await scenario(routes);
-    const member = ringIn(s, MEMBER, { hangupAfterMs: 120000 });
+    const member = s.ringIn(MEMBER, { hangupAfterMs: 120000 });
     // The host calls once the member hears the wait document.
     await new Promise<void>((resolve) =>
       s.runtime.events.on('call.verb', (call, verb) => call.sid === member && verb === 'Play' && resolve()),
     );
-    const host = ringIn(s, HOST, { hangupAfterMs: 20000 });
+    const host = s.ringIn(HOST, { hangupAfterMs: 20000 });
     await Promise.all([s.runtime.calls.ended(member), s.runtime.calls.ended(host)]);
     await s.runtime.callbacks.drain();
 
@@ -93,8 +83,8 @@ describe('<Dial><Conference>', () => {
     });
     const warnings: number[] = [];
     s.runtime.events.on('call.warning', (_call, warning) => warnings.push(warning.code));
-    const first = ringIn(s, '+15550003101', { hangupAfterMs: 60000 });
-    const second = ringIn(s, '+15550003102', { hangupAfterMs: 60000 });
+    const first = s.ringIn('+15550003101', { hangupAfterMs: 60000 });
+    const second = s.ringIn('+15550003102', { hangupAfterMs: 60000 });
     const { caller } = await s.inbound({ from: '+15550003103' });
     expect(warnings).toEqual([16020]);
     expect(caller.lines()).toContain('heard-speech The room is full man en-US');
@@ -106,8 +96,8 @@ describe('<Dial><Conference>', () => {
       '/voice': () => '<Response><Dial><Conference>ops</Conference></Dial><Say>Back in the IVR</Say></Response>',
     });
     s.network.addNumber('+15550003200', { ringMs: 1000 });
-    const a = ringIn(s, '+15550003201');
-    const b = ringIn(s, '+15550003202');
+    const a = s.ringIn('+15550003201');
+    const b = s.ringIn('+15550003202');
     await new Promise<void>((resolve) =>
       s.runtime.events.on('conference.updated', (room) => room.participants.length === 2 && resolve()),
     );

@@ -5,74 +5,18 @@
  */
 import type { VoiceDocument } from '@patchbay/markup';
 import type { WebhookParams } from '@patchbay/sdk';
-import type { EventEmitter } from 'eventemitter3';
 import { type CallError, type CallRecord, type CallStatus, canMove, type Direction, TERMINAL } from '../calls/call.js';
-import type { Clock } from '../clock/clock.js';
-import type { ConferenceSnapshot } from '../conference/conference.js';
-import type { ConferenceRegistry } from '../conference/registry.js';
 import { PatchbayError } from '../errors.js';
-import type { MediaAdapter, MediaLeg } from '../media/types.js';
-import type { Messages } from '../messaging/messages.js';
-import type { MessageRecord } from '../messaging/types.js';
-import type { QueueRegistry } from '../queue/queues.js';
+import type { MediaLeg } from '../media/types.js';
 import { runVerb } from '../verbs/index.js';
-import type { ChildCall, DialRequest, NewRecording, Outcome, RecordingRecord, VerbContext } from '../verbs/types.js';
-import { type CallbackQueue, rfc2822 } from '../webhooks/callbacks.js';
+import type { VerbContext } from '../verbs/types.js';
+import { rfc2822 } from '../webhooks/callbacks.js';
 import { CookieJar } from '../webhooks/cookies.js';
+import { verbContext } from './context.js';
 import { loadDocument } from './documents.js';
+import type { AppConfig, CallEvent, Next, RunEnd, SessionDeps } from './types.js';
 
-export type CallEvent = 'initiated' | 'ringing' | 'answered' | 'completed';
-
-/** How a run of documents ended. */
-export type RunEnd = 'finished' | 'left' | 'stopped';
-
-/** What a call runs, and where it reports. */
-export interface AppConfig {
-  readonly method: 'GET' | 'POST';
-  readonly fallbackUrl?: string | undefined;
-  readonly fallbackMethod: 'GET' | 'POST';
-  readonly statusCallback?: string | undefined;
-  readonly statusCallbackMethod: 'GET' | 'POST';
-  readonly statusCallbackEvents: ReadonlySet<CallEvent>;
-}
-
-/** What runs next: a document to fetch, or one already at hand (live `twiml`). */
-export type Next =
-  | Extract<Outcome, { type: 'fetch' }>
-  | { readonly type: 'document'; readonly document: VoiceDocument; readonly url: string };
-
-export interface RuntimeEvents {
-  'call.created': (call: CallRecord) => void;
-  'call.status': (call: CallRecord, previous: CallStatus) => void;
-  'call.verb': (call: CallRecord, verb: string) => void;
-  /** A verb finished: its wall time in milliseconds (document fetches are not included). */
-  'call.verb.ended': (call: CallRecord, verb: string, elapsedMs: number) => void;
-  'call.error': (call: CallRecord, error: CallError) => void;
-  'call.warning': (call: CallRecord, warning: { code: number; message: string; url?: string }) => void;
-  'call.ended': (call: CallRecord) => void;
-  /** A conference room changed: someone joined or left, it started or ended, a mute or hold. */
-  'conference.updated': (room: ConferenceSnapshot) => void;
-  /** A message was sent or its status changed. */
-  'message.updated': (message: MessageRecord) => void;
-}
-
-export interface SessionDeps {
-  readonly clock: Clock;
-  readonly media: MediaAdapter;
-  /** Places a child call for `parent` (Dial). */
-  readonly dialChild: (parent: CallSession, request: DialRequest, signal: AbortSignal) => ChildCall;
-  readonly queues: QueueRegistry;
-  readonly conferences: ConferenceRegistry;
-  readonly messages: Messages;
-  /** Stores a recording of `callSid`. */
-  readonly saveRecording: (callSid: string, recording: NewRecording) => RecordingRecord;
-  readonly callbacks: CallbackQueue;
-  readonly events: EventEmitter<RuntimeEvents>;
-  readonly accountSid: string;
-  readonly authToken: string;
-  /** Documents fetched with no verb involving the caller in between, before giving up. */
-  readonly maxFetchesWithoutProgress: number;
-}
+export type { AppConfig, CallEvent, Next, RunEnd, RuntimeEvents, SessionDeps } from './types.js';
 
 const APPLICATION_ERROR = 'We are sorry, an application error has occurred. Goodbye.';
 
@@ -226,6 +170,10 @@ export class CallSession {
     leg.events.once('hangup', () => this.setStatus(this.answered ? 'completed' : 'canceled'));
   }
 
+  get isAnswered(): boolean {
+    return this.answered;
+  }
+
   async answer(): Promise<void> {
     if (this.answered || !this.leg) return;
     await this.leg.answer();
@@ -256,39 +204,7 @@ export class CallSession {
   }
 
   private context(signal: AbortSignal, replaced: AbortSignal, documentUrl: string): VerbContext {
-    const session = this;
-    return {
-      call: { sid: this.sid, from: this.from, to: this.to },
-      media: this.deps.media,
-      dial: (request, dialSignal) => this.deps.dialChild(this, request, dialSignal),
-      clock: this.deps.clock,
-      signal,
-      replaced,
-      leg: this.leg as MediaLeg,
-      documentUrl,
-      get answered() {
-        return session.answered;
-      },
-      answer: () => this.answer(),
-      reject: (reason) => this.reject(reason),
-      resolve: (url) => {
-        try {
-          return new URL(url, documentUrl).href;
-        } catch {
-          return url;
-        }
-      },
-      params: (extra) => this.params(extra),
-      warn: (code, message) =>
-        this.deps.events.emit('call.warning', this.snapshot(), { code, message, url: documentUrl }),
-      queues: this.deps.queues,
-      conferences: this.deps.conferences,
-      sendMessage: (message) => this.deps.messages.send({ ...message, callSid: this.sid, direction: 'outbound-call' }),
-      runNested: (start, within) => this.runNested({ type: 'fetch', ...start, progress: true }, within),
-      saveRecording: (recording) => this.deps.saveRecording(this.sid, recording),
-      notify: (url, method, params) =>
-        this.deps.callbacks.send({ url, method, params, authToken: this.deps.authToken }),
-    };
+    return verbContext(this, this.deps, { signal, replaced, documentUrl });
   }
 
   /**

@@ -25,6 +25,8 @@ export interface Scenario extends AsyncDisposable {
   readonly runtime: Runtime;
   /** Calls the app's number; resolves with the call's final record and the caller's party. */
   inbound(behaviour?: PartyBehaviour & { from?: string }): Promise<{ call: CallRecord; caller: Party }>;
+  /** Calls the app's number from `from` without waiting; returns the call's SID. */
+  ringIn(from: string, behaviour?: PartyBehaviour): string;
 }
 
 export async function scenario(
@@ -47,21 +49,27 @@ export async function scenario(
     callbacks: { backoffMs: 10 },
     ...options.runtime,
   });
+  const ringIn = (from: string, behaviour: PartyBehaviour = {}): string => {
+    let sid: string | undefined;
+    const onCreated = (call: CallRecord) => {
+      sid ??= call.sid;
+    };
+    runtime.events.on('call.created', onCreated);
+    network.call({ from, to: APP_NUMBER, ...behaviour });
+    runtime.events.off('call.created', onCreated);
+    if (!sid) throw new Error('the call was not routed');
+    return sid;
+  };
   return {
     app,
     network,
     clock,
     runtime,
+    ringIn,
     async inbound(behaviour = {}) {
       const { from = CALLER, ...rest } = behaviour;
-      let sid: string | undefined;
-      const onCreated = (call: CallRecord) => {
-        sid ??= call.sid;
-      };
-      runtime.events.on('call.created', onCreated);
-      const caller = network.call({ from, to: APP_NUMBER, ...rest });
-      runtime.events.off('call.created', onCreated);
-      if (!sid) throw new Error('the call was not routed');
+      const sid = ringIn(from, rest);
+      const caller = network.party(from) as Party;
       const call = await runtime.calls.ended(sid);
       await runtime.callbacks.drain();
       return { call, caller };

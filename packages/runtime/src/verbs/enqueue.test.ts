@@ -1,18 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { PartyBehaviour } from '../adapters/simulated/party.js';
-import { APP_NUMBER, type Scenario, scenario } from '../testing/scenario.js';
+import { APP_NUMBER, scenario } from '../testing/scenario.js';
 
 const AGENT = '+15550008001';
-
-/** Places an inbound call without waiting for it; returns its SID. */
-function ringIn(s: Scenario, from: string, behaviour: PartyBehaviour = {}): string {
-  let sid = '';
-  s.runtime.events.once('call.created', (call) => {
-    sid = call.sid;
-  });
-  s.network.call({ from, to: APP_NUMBER, ...behaviour });
-  return sid;
-}
 
 const routes = {
   '/voice': () =>
@@ -30,7 +19,7 @@ describe('<Enqueue> and <Dial><Queue>', () => {
   it('waits with the wait document until an agent takes the caller, then resumes after the bridge', async () => {
     await using s = await scenario(routes);
     s.network.addNumber(AGENT, { ringMs: 10000, hangupAfterMs: 20000 });
-    const caller = ringIn(s, '+15550002001');
+    const caller = s.ringIn('+15550002001');
     const agent = s.runtime.calls.create({ to: AGENT, from: APP_NUMBER, url: `${s.app.url}/agent` });
     await Promise.all([s.runtime.calls.ended(caller), s.runtime.calls.ended(agent.sid)]);
     await s.runtime.callbacks.drain();
@@ -62,8 +51,8 @@ describe('<Enqueue> and <Dial><Queue>', () => {
   it('serves callers first in, first out', async () => {
     await using s = await scenario(routes);
     s.network.addNumber(AGENT, { ringMs: 5000, hangupAfterMs: 1000 });
-    const first = ringIn(s, '+15550002001');
-    const second = ringIn(s, '+15550002002');
+    const first = s.ringIn('+15550002001');
+    const second = s.ringIn('+15550002002');
     const one = s.runtime.calls.create({ to: AGENT, from: APP_NUMBER, url: `${s.app.url}/agent` });
     await s.runtime.calls.ended(one.sid);
     const two = s.runtime.calls.create({ to: AGENT, from: APP_NUMBER, url: `${s.app.url}/agent` });
@@ -88,7 +77,7 @@ describe('<Enqueue> and <Dial><Queue>', () => {
       '/voice': () =>
         '<Response><Enqueue maxQueueSize="1" waitUrl="/wait" action="/queue-done">support</Enqueue></Response>',
     });
-    const waiting = ringIn(s, '+15550002001', { hangupAfterMs: 60000 });
+    const waiting = s.ringIn('+15550002001', { hangupAfterMs: 60000 });
     await s.inbound({ from: '+15550002002' });
     expect(s.app.requestsTo('/queue-done').map((r) => r.params.QueueResult)).toEqual(['queue-full']);
     await s.runtime.calls.ended(waiting);

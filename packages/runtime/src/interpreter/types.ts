@@ -1,0 +1,70 @@
+/**
+ * The interpreter's shared types: what a call runs (AppConfig, Next), what the runtime
+ * reports (RuntimeEvents), and what a call session needs from the runtime (SessionDeps).
+ */
+import type { VoiceDocument } from '@patchbay/markup';
+import type { EventEmitter } from 'eventemitter3';
+import type { CallError, CallRecord, CallStatus } from '../calls/call.js';
+import type { Clock } from '../clock/clock.js';
+import type { ConferenceSnapshot } from '../conference/conference.js';
+import type { ConferenceRegistry } from '../conference/registry.js';
+import type { MediaAdapter } from '../media/types.js';
+import type { Messages } from '../messaging/messages.js';
+import type { MessageRecord } from '../messaging/types.js';
+import type { QueueRegistry } from '../queue/queues.js';
+import type { ChildCall, DialRequest, NewRecording, Outcome, RecordingRecord } from '../verbs/types.js';
+import type { CallbackQueue } from '../webhooks/callbacks.js';
+import type { CallSession } from './session.js';
+
+export type CallEvent = 'initiated' | 'ringing' | 'answered' | 'completed';
+
+/** How a run of documents ended. */
+export type RunEnd = 'finished' | 'left' | 'stopped';
+
+/** What a call runs, and where it reports. */
+export interface AppConfig {
+  readonly method: 'GET' | 'POST';
+  readonly fallbackUrl?: string | undefined;
+  readonly fallbackMethod: 'GET' | 'POST';
+  readonly statusCallback?: string | undefined;
+  readonly statusCallbackMethod: 'GET' | 'POST';
+  readonly statusCallbackEvents: ReadonlySet<CallEvent>;
+}
+
+/** What runs next: a document to fetch, or one already at hand (live `twiml`). */
+export type Next =
+  | Extract<Outcome, { type: 'fetch' }>
+  | { readonly type: 'document'; readonly document: VoiceDocument; readonly url: string };
+
+export interface RuntimeEvents {
+  'call.created': (call: CallRecord) => void;
+  'call.status': (call: CallRecord, previous: CallStatus) => void;
+  'call.verb': (call: CallRecord, verb: string) => void;
+  /** A verb finished: its wall time in milliseconds (document fetches are not included). */
+  'call.verb.ended': (call: CallRecord, verb: string, elapsedMs: number) => void;
+  'call.error': (call: CallRecord, error: CallError) => void;
+  'call.warning': (call: CallRecord, warning: { code: number; message: string; url?: string }) => void;
+  'call.ended': (call: CallRecord) => void;
+  /** A conference room changed: someone joined or left, it started or ended, a mute or hold. */
+  'conference.updated': (room: ConferenceSnapshot) => void;
+  /** A message was sent or its status changed. */
+  'message.updated': (message: MessageRecord) => void;
+}
+
+export interface SessionDeps {
+  readonly clock: Clock;
+  readonly media: MediaAdapter;
+  /** Places a child call for `parent` (Dial). */
+  readonly dialChild: (parent: CallSession, request: DialRequest, signal: AbortSignal) => ChildCall;
+  readonly queues: QueueRegistry;
+  readonly conferences: ConferenceRegistry;
+  readonly messages: Messages;
+  /** Stores a recording of `callSid`. */
+  readonly saveRecording: (callSid: string, recording: NewRecording) => RecordingRecord;
+  readonly callbacks: CallbackQueue;
+  readonly events: EventEmitter<RuntimeEvents>;
+  readonly accountSid: string;
+  readonly authToken: string;
+  /** Documents fetched with no verb involving the caller in between, before giving up. */
+  readonly maxFetchesWithoutProgress: number;
+}
