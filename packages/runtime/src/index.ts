@@ -50,6 +50,19 @@ export {
 } from './runtime.js';
 /** Identifiers. */
 export { isSid, newSid, type SidPrefix } from './sid.js';
+export { MemoryStore } from './store/memory.js';
+export { SqliteStore } from './store/sqlite.js';
+/** Storage: the Store interface, the in-memory and SQLite stores. */
+export type {
+  FilterValue,
+  ListQuery,
+  NewCallback,
+  Page,
+  PendingCallback,
+  RecordKind,
+  Store,
+  StoredRecord,
+} from './store/types.js';
 export { handlers } from './verbs/index.js';
 export type { Outcome, RecordingRecord, VerbContext, VerbHandler } from './verbs/types.js';
 export { type Callback, CallbackQueue, type CallbackQueueOptions, rfc2822 } from './webhooks/callbacks.js';

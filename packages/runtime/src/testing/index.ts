@@ -8,3 +8,4 @@ export { VirtualClock } from '../clock/virtual.js';
 export { type AppServer, type RecordedRequest, type Reply, type Route, startAppServer } from './app-server.js';
 export { type AdapterHarness, type FarEnd, type Heard, runMediaAdapterConformance } from './media-conformance.js';
 export { APP_NUMBER, AUTH_TOKEN, CALLER, type Scenario, scenario } from './scenario.js';
+export { runStoreConformance } from './store-conformance.js';

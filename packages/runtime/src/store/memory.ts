@@ -1,0 +1,91 @@
+/** The in-memory store: the reference implementation of the Store conformance suite, and the store of tests. */
+import type { ListQuery, NewCallback, Page, PendingCallback, RecordKind, Store, StoredRecord } from './types.js';
+
+export function newest(a: StoredRecord, b: StoredRecord): number {
+  return b.createdAt - a.createdAt || (a.sid < b.sid ? 1 : a.sid > b.sid ? -1 : 0);
+}
+
+export class MemoryStore implements Store {
+  private readonly records = new Map<string, StoredRecord>();
+  private readonly callbacks = new Map<number, PendingCallback & { done: boolean }>();
+  private readonly keys = new Set<string>();
+  private readonly files = new Map<string, Uint8Array>();
+  private nextId = 1;
+
+  async put<T extends StoredRecord>(kind: RecordKind, record: T): Promise<void> {
+    this.records.set(`${kind}:${record.sid}`, structuredClone(record));
+  }
+
+  async get<T extends StoredRecord>(kind: RecordKind, accountSid: string, sid: string): Promise<T | undefined> {
+    const record = this.records.get(`${kind}:${sid}`);
+    return record && record.accountSid === accountSid ? (structuredClone(record) as T) : undefined;
+  }
+
+  async find<T extends StoredRecord>(kind: RecordKind, sid: string): Promise<T | undefined> {
+    const record = this.records.get(`${kind}:${sid}`);
+    return record ? (structuredClone(record) as T) : undefined;
+  }
+
+  async delete(kind: RecordKind, accountSid: string, sid: string): Promise<boolean> {
+    const record = this.records.get(`${kind}:${sid}`);
+    if (!record || record.accountSid !== accountSid) return false;
+    return this.records.delete(`${kind}:${sid}`);
+  }
+
+  async list<T extends StoredRecord>(kind: RecordKind, query: ListQuery): Promise<Page<T>> {
+    const prefix = `${kind}:`;
+    const matching = [...this.records]
+      .filter(([key, record]) => key.startsWith(prefix) && record.accountSid === query.accountSid)
+      .map(([, record]) => record)
+      .filter((record) =>
+        Object.entries(query.where ?? {}).every(
+          ([field, value]) => (record as unknown as Record<string, unknown>)[field] === value,
+        ),
+      )
+      .sort(newest);
+    const start = query.page * query.pageSize;
+    return {
+      items: matching.slice(start, start + query.pageSize).map((r) => structuredClone(r) as T),
+      more: matching.length > start + query.pageSize,
+    };
+  }
+
+  readonly outbox: Store['outbox'] = {
+    add: async (callback: NewCallback) => {
+      if (this.keys.has(callback.key)) return false;
+      this.keys.add(callback.key);
+      const id = this.nextId++;
+      this.callbacks.set(id, { ...structuredClone(callback), id, attempts: 0, done: false });
+      return true;
+    },
+    due: async (now, limit) =>
+      [...this.callbacks.values()]
+        .filter((c) => !c.done && c.nextAttemptAt <= now)
+        .sort((a, b) => a.nextAttemptAt - b.nextAttemptAt || a.id - b.id)
+        .slice(0, limit)
+        .map(({ done: _done, ...callback }) => structuredClone(callback)),
+    done: async (id) => {
+      const callback = this.callbacks.get(id);
+      if (callback) callback.done = true;
+    },
+    retry: async (id, nextAttemptAt) => {
+      const callback = this.callbacks.get(id);
+      if (callback) this.callbacks.set(id, { ...callback, attempts: callback.attempts + 1, nextAttemptAt });
+    },
+  };
+
+  readonly blobs: Store['blobs'] = {
+    put: async (key, bytes) => {
+      this.files.set(key, new Uint8Array(bytes));
+    },
+    get: async (key) => {
+      const bytes = this.files.get(key);
+      return bytes ? new Uint8Array(bytes) : undefined;
+    },
+    delete: async (key) => {
+      this.files.delete(key);
+    },
+  };
+
+  async close(): Promise<void> {}
+}

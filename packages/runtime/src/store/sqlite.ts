@@ -1,0 +1,210 @@
+/**
+ * The embedded store: one SQLite file (WAL) in the data directory, plus a `blobs/` folder for
+ * recording audio. Every write is a committed transaction before the call returns, so a crash of
+ * the process loses nothing it acknowledged (`synchronous=NORMAL` under WAL: durable across
+ * process crashes; an OS crash or power cut may lose the last moments).
+ *
+ * @example
+ * const store = await SqliteStore.open('./.patchbay');
+ */
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import type {
+  FilterValue,
+  ListQuery,
+  NewCallback,
+  Page,
+  PendingCallback,
+  RecordKind,
+  Store,
+  StoredRecord,
+} from './types.js';
+
+const SCHEMA = `
+  CREATE TABLE IF NOT EXISTS records (
+    kind TEXT NOT NULL,
+    sid TEXT NOT NULL,
+    account_sid TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    body TEXT NOT NULL,
+    PRIMARY KEY (kind, sid)
+  );
+  CREATE INDEX IF NOT EXISTS records_by_account ON records (kind, account_sid, created_at DESC, sid DESC);
+  CREATE TABLE IF NOT EXISTS outbox (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    key TEXT NOT NULL UNIQUE,
+    account_sid TEXT NOT NULL,
+    url TEXT NOT NULL,
+    method TEXT NOT NULL,
+    params TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER NOT NULL,
+    done INTEGER NOT NULL DEFAULT 0
+  );
+  CREATE INDEX IF NOT EXISTS outbox_due ON outbox (done, next_attempt_at, id);
+`;
+
+const FIELD = /^[A-Za-z][A-Za-z0-9]*$/;
+const BLOB_KEY = /^[A-Za-z0-9._-]+$/;
+
+interface OutboxRow {
+  id: number;
+  key: string;
+  account_sid: string;
+  url: string;
+  method: 'GET' | 'POST';
+  params: string;
+  attempts: number;
+  next_attempt_at: number;
+}
+
+function sqlValue(value: FilterValue): string | number {
+  return typeof value === 'boolean' ? (value ? 1 : 0) : value;
+}
+
+export class SqliteStore implements Store {
+  private constructor(
+    private readonly db: Database.Database,
+    private readonly blobDir: string,
+  ) {}
+
+  /** Opens (creating if needed) the store in `directory`. */
+  static async open(directory: string): Promise<SqliteStore> {
+    await mkdir(join(directory, 'blobs'), { recursive: true, mode: 0o700 });
+    const db = new Database(join(directory, 'patchbay.db'));
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('busy_timeout = 5000');
+    db.exec(SCHEMA);
+    return new SqliteStore(db, join(directory, 'blobs'));
+  }
+
+  private readonly statements = {
+    put: () =>
+      this.db.prepare(
+        'INSERT OR REPLACE INTO records (kind, sid, account_sid, created_at, body) VALUES (?, ?, ?, ?, ?)',
+      ),
+    get: () => this.db.prepare('SELECT body FROM records WHERE kind = ? AND sid = ? AND account_sid = ?'),
+    find: () => this.db.prepare('SELECT body FROM records WHERE kind = ? AND sid = ?'),
+    delete: () => this.db.prepare('DELETE FROM records WHERE kind = ? AND sid = ? AND account_sid = ?'),
+    add: () =>
+      this.db.prepare(
+        'INSERT OR IGNORE INTO outbox (key, account_sid, url, method, params, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?)',
+      ),
+    due: () =>
+      this.db.prepare(
+        'SELECT * FROM outbox WHERE done = 0 AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?',
+      ),
+    done: () => this.db.prepare('UPDATE outbox SET done = 1 WHERE id = ?'),
+    retry: () => this.db.prepare('UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ? WHERE id = ?'),
+  };
+  private readonly prepared = new Map<keyof SqliteStore['statements'], Database.Statement>();
+
+  private statement(name: keyof SqliteStore['statements']): Database.Statement {
+    let statement = this.prepared.get(name);
+    if (!statement) {
+      statement = this.statements[name]();
+      this.prepared.set(name, statement);
+    }
+    return statement;
+  }
+
+  async put<T extends StoredRecord>(kind: RecordKind, record: T): Promise<void> {
+    this.statement('put').run(kind, record.sid, record.accountSid, record.createdAt, JSON.stringify(record));
+  }
+
+  async get<T extends StoredRecord>(kind: RecordKind, accountSid: string, sid: string): Promise<T | undefined> {
+    const row = this.statement('get').get(kind, sid, accountSid) as { body: string } | undefined;
+    return row ? (JSON.parse(row.body) as T) : undefined;
+  }
+
+  async find<T extends StoredRecord>(kind: RecordKind, sid: string): Promise<T | undefined> {
+    const row = this.statement('find').get(kind, sid) as { body: string } | undefined;
+    return row ? (JSON.parse(row.body) as T) : undefined;
+  }
+
+  async delete(kind: RecordKind, accountSid: string, sid: string): Promise<boolean> {
+    return this.statement('delete').run(kind, sid, accountSid).changes > 0;
+  }
+
+  async list<T extends StoredRecord>(kind: RecordKind, query: ListQuery): Promise<Page<T>> {
+    const where = Object.entries(query.where ?? {});
+    for (const [field] of where) if (!FIELD.test(field)) throw new TypeError(`invalid filter field "${field}"`);
+    const conditions = where.map(([field]) => ` AND json_extract(body, '$.${field}') = ?`).join('');
+    const sql = `SELECT body FROM records WHERE kind = ? AND account_sid = ?${conditions} ORDER BY created_at DESC, sid DESC LIMIT ? OFFSET ?`;
+    const rows = this.db
+      .prepare(sql)
+      .all(
+        kind,
+        query.accountSid,
+        ...where.map(([, value]) => sqlValue(value)),
+        query.pageSize + 1,
+        query.page * query.pageSize,
+      ) as Array<{ body: string }>;
+    return {
+      items: rows.slice(0, query.pageSize).map((row) => JSON.parse(row.body) as T),
+      more: rows.length > query.pageSize,
+    };
+  }
+
+  readonly outbox: Store['outbox'] = {
+    add: async (callback: NewCallback) =>
+      this.statement('add').run(
+        callback.key,
+        callback.accountSid,
+        callback.url,
+        callback.method,
+        JSON.stringify(callback.params),
+        callback.nextAttemptAt,
+      ).changes > 0,
+    due: async (now, limit) =>
+      (this.statement('due').all(now, limit) as OutboxRow[]).map(
+        (row): PendingCallback => ({
+          id: row.id,
+          key: row.key,
+          accountSid: row.account_sid,
+          url: row.url,
+          method: row.method,
+          params: JSON.parse(row.params),
+          attempts: row.attempts,
+          nextAttemptAt: row.next_attempt_at,
+        }),
+      ),
+    done: async (id) => {
+      this.statement('done').run(id);
+    },
+    retry: async (id, nextAttemptAt) => {
+      this.statement('retry').run(nextAttemptAt, id);
+    },
+  };
+
+  readonly blobs: Store['blobs'] = {
+    put: async (key, bytes) => {
+      const path = this.blobPath(key);
+      // Written beside, then renamed: a crash never leaves half a file under the key.
+      await writeFile(`${path}.tmp`, bytes, { mode: 0o600 });
+      await rename(`${path}.tmp`, path);
+    },
+    get: async (key) => {
+      try {
+        return new Uint8Array(await readFile(this.blobPath(key)));
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+        throw error;
+      }
+    },
+    delete: async (key) => {
+      await rm(this.blobPath(key), { force: true });
+    },
+  };
+
+  private blobPath(key: string): string {
+    if (!BLOB_KEY.test(key)) throw new TypeError(`invalid blob key "${key}"`);
+    return join(this.blobDir, key);
+  }
+
+  async close(): Promise<void> {
+    this.db.close();
+  }
+}

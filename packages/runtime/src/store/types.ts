@@ -1,0 +1,94 @@
+/**
+ * The Store: everything Patchbay must not lose, behind a deliberately narrow interface so that
+ * the embedded SQLite store and a future PostgreSQL store (for several nodes) implement the same
+ * few operations, checked by one conformance suite:
+ * - records: JSON documents by kind and SID, scoped to an account, listed newest first with
+ *   equality filters and paging;
+ * - the callback outbox: webhooks accepted but not yet delivered, each with a unique key so the
+ *   same callback (call SID + SequenceNumber) is stored, and so delivered, at most once;
+ * - blobs: recording audio.
+ */
+
+export type RecordKind =
+  | 'account'
+  | 'key'
+  | 'number'
+  | 'application'
+  | 'call'
+  | 'message'
+  | 'recording'
+  | 'conference'
+  | 'participant'
+  | 'queue';
+
+/** What every stored record carries. */
+export interface StoredRecord {
+  readonly sid: string;
+  /** The owning account (an account record owns itself; subaccounts carry their parent in their body). */
+  readonly accountSid: string;
+  /** Milliseconds since the epoch; lists are ordered by it, newest first. */
+  readonly createdAt: number;
+}
+
+export type FilterValue = string | number | boolean;
+
+export interface ListQuery {
+  readonly accountSid: string;
+  /** Top-level fields of the record that must equal these values. */
+  readonly where?: Readonly<Record<string, FilterValue>>;
+  /** 0-based page. */
+  readonly page: number;
+  readonly pageSize: number;
+}
+
+export interface Page<T> {
+  readonly items: T[];
+  /** Whether a page follows this one. */
+  readonly more: boolean;
+}
+
+/** A webhook waiting to be delivered. */
+export interface PendingCallback {
+  readonly id: number;
+  /** Unique per callback, e.g. `CA...:3` for a call's SequenceNumber 3. */
+  readonly key: string;
+  readonly accountSid: string;
+  readonly url: string;
+  readonly method: 'GET' | 'POST';
+  readonly params: Readonly<Record<string, string | readonly string[]>>;
+  readonly attempts: number;
+  /** Milliseconds since the epoch. */
+  readonly nextAttemptAt: number;
+}
+
+export type NewCallback = Omit<PendingCallback, 'id' | 'attempts'>;
+
+export interface Store {
+  /** Inserts or replaces a record. */
+  put<T extends StoredRecord>(kind: RecordKind, record: T): Promise<void>;
+  /** The record, only if it belongs to `accountSid`. */
+  get<T extends StoredRecord>(kind: RecordKind, accountSid: string, sid: string): Promise<T | undefined>;
+  /** Finds a record by SID whatever its account (authentication: keys and accounts by SID). */
+  find<T extends StoredRecord>(kind: RecordKind, sid: string): Promise<T | undefined>;
+  delete(kind: RecordKind, accountSid: string, sid: string): Promise<boolean>;
+  list<T extends StoredRecord>(kind: RecordKind, query: ListQuery): Promise<Page<T>>;
+
+  outbox: {
+    /** Queues a callback; false (and nothing stored) when its key was queued before. */
+    add(callback: NewCallback): Promise<boolean>;
+    /** Callbacks due at `now`, oldest first. */
+    due(now: number, limit: number): Promise<PendingCallback[]>;
+    /** Delivered (or given up): it will not be returned again. */
+    done(id: number): Promise<void>;
+    /** Failed this time: try again at `nextAttemptAt`. */
+    retry(id: number, nextAttemptAt: number): Promise<void>;
+  };
+
+  blobs: {
+    put(key: string, bytes: Uint8Array): Promise<void>;
+    get(key: string): Promise<Uint8Array | undefined>;
+    delete(key: string): Promise<void>;
+  };
+
+  close(): Promise<void>;
+}

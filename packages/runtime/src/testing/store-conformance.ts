@@ -1,0 +1,122 @@
+/**
+ * The conformance suite every Store runs (memory, SQLite, and later PostgreSQL).
+ *
+ * @example
+ * runStoreConformance('sqlite', async () => SqliteStore.open(await mkdtemp(...)));
+ */
+import { describe, expect, it } from 'vitest';
+import type { Store, StoredRecord } from '../store/types.js';
+
+interface Call extends StoredRecord {
+  readonly status: string;
+  readonly to: string;
+  readonly answered: boolean;
+}
+
+const A = `AC${'a'.repeat(32)}`;
+const B = `AC${'b'.repeat(32)}`;
+const call = (n: number, accountSid = A, extra: Partial<Call> = {}): Call => ({
+  sid: `CA${String(n).padStart(32, '0')}`,
+  accountSid,
+  createdAt: 1_700_000_000_000 + n,
+  status: n % 2 === 0 ? 'completed' : 'busy',
+  to: `+1555000${String(n).padStart(4, '0')}`,
+  answered: n % 2 === 0,
+  ...extra,
+});
+
+export function runStoreConformance(name: string, open: () => Promise<Store>): void {
+  describe(`store conformance: ${name}`, () => {
+    async function withStore(test: (store: Store) => Promise<void>) {
+      const store = await open();
+      try {
+        await test(store);
+      } finally {
+        await store.close();
+      }
+    }
+
+    it('puts, gets, replaces and deletes records, within their account only', () =>
+      withStore(async (store) => {
+        await store.put('call', call(1));
+        expect(await store.get('call', A, call(1).sid)).toEqual(call(1));
+        expect(await store.get('call', B, call(1).sid)).toBeUndefined();
+        expect(await store.get('message', A, call(1).sid)).toBeUndefined();
+        expect(await store.find('call', call(1).sid)).toEqual(call(1));
+        await store.put('call', call(1, A, { status: 'in-progress' }));
+        expect((await store.get<Call>('call', A, call(1).sid))?.status).toBe('in-progress');
+        expect(await store.delete('call', B, call(1).sid)).toBe(false);
+        expect(await store.delete('call', A, call(1).sid)).toBe(true);
+        expect(await store.get('call', A, call(1).sid)).toBeUndefined();
+      }));
+
+    it('lists newest first with equality filters on strings and booleans, in pages', () =>
+      withStore(async (store) => {
+        for (let n = 1; n <= 25; n++) await store.put('call', call(n));
+        await store.put('call', call(99, B));
+        const first = await store.list<Call>('call', { accountSid: A, page: 0, pageSize: 10 });
+        expect(first.items.map((c) => c.sid)).toEqual(Array.from({ length: 10 }, (_, i) => call(25 - i).sid));
+        expect(first.more).toBe(true);
+        const last = await store.list<Call>('call', { accountSid: A, page: 2, pageSize: 10 });
+        expect(last.items).toHaveLength(5);
+        expect(last.more).toBe(false);
+        const busy = await store.list<Call>('call', {
+          accountSid: A,
+          where: { status: 'busy' },
+          page: 0,
+          pageSize: 50,
+        });
+        expect(busy.items).toHaveLength(13);
+        expect(busy.items.every((c) => c.status === 'busy')).toBe(true);
+        const answered = await store.list<Call>('call', {
+          accountSid: A,
+          where: { answered: true, to: call(4).to },
+          page: 0,
+          pageSize: 50,
+        });
+        expect(answered.items.map((c) => c.sid)).toEqual([call(4).sid]);
+        expect((await store.list('call', { accountSid: B, page: 0, pageSize: 50 })).items).toHaveLength(1);
+      }));
+
+    it('queues callbacks once per key and hands them out when due until done', () =>
+      withStore(async (store) => {
+        const callback = {
+          key: 'CA1:0',
+          accountSid: A,
+          url: 'http://app/status',
+          method: 'POST' as const,
+          params: { CallStatus: 'ringing', E: ['a', 'b'] },
+          nextAttemptAt: 1000,
+        };
+        expect(await store.outbox.add(callback)).toBe(true);
+        expect(await store.outbox.add({ ...callback, url: 'http://elsewhere' })).toBe(false);
+        expect(await store.outbox.add({ ...callback, key: 'CA1:1', nextAttemptAt: 500 })).toBe(true);
+        expect(await store.outbox.due(999, 10)).toEqual([expect.objectContaining({ key: 'CA1:1', attempts: 0 })]);
+        const [due] = await store.outbox.due(1000, 1);
+        expect(due?.key).toBe('CA1:1');
+        await store.outbox.retry(due?.id ?? 0, 5000);
+        const stillDue = await store.outbox.due(1000, 10);
+        expect(stillDue.map((c) => c.key)).toEqual(['CA1:0']);
+        expect(stillDue[0]).toMatchObject({
+          accountSid: A,
+          url: 'http://app/status',
+          method: 'POST',
+          params: { CallStatus: 'ringing', E: ['a', 'b'] },
+        });
+        const [again] = await store.outbox.due(5000, 10).then((list) => list.filter((c) => c.key === 'CA1:1'));
+        expect(again).toMatchObject({ attempts: 1, nextAttemptAt: 5000 });
+        for (const pending of await store.outbox.due(10_000, 10)) await store.outbox.done(pending.id);
+        expect(await store.outbox.due(Number.MAX_SAFE_INTEGER, 10)).toEqual([]);
+        expect(await store.outbox.add(callback)).toBe(false);
+      }));
+
+    it('keeps blobs byte for byte', () =>
+      withStore(async (store) => {
+        const bytes = new Uint8Array([0, 1, 2, 255, 128]);
+        await store.blobs.put('RE1.wav', bytes);
+        expect(await store.blobs.get('RE1.wav')).toEqual(bytes);
+        await store.blobs.delete('RE1.wav');
+        expect(await store.blobs.get('RE1.wav')).toBeUndefined();
+      }));
+  });
+}
