@@ -15,7 +15,13 @@ import { type Clock, systemClock } from './clock/clock.js';
 import { type ConferencesApi, conferencesApi } from './conference/api.js';
 import { ConferenceRegistry } from './conference/registry.js';
 import { PatchbayError } from './errors.js';
-import { type CallEvent, CallSession, type RuntimeEvents, type SessionDeps } from './interpreter/session.js';
+import {
+  type CallAccount,
+  type CallEvent,
+  CallSession,
+  type RuntimeEvents,
+  type SessionDeps,
+} from './interpreter/session.js';
 import type { MediaAdapter } from './media/types.js';
 import { silentWav } from './media/wav.js';
 import { Messages } from './messaging/messages.js';
@@ -43,6 +49,8 @@ export interface InboundApp extends AppSettings {
 }
 
 export interface CreateCallParams extends AppSettings {
+  /** The account placing the call. @default the runtime's default account */
+  readonly account?: CallAccount;
   readonly to: string;
   readonly from: string;
   /** Where the call's first document comes from (one of `url` and `twiml`). */
@@ -66,12 +74,18 @@ export interface RuntimeOptions {
   readonly media: MediaAdapter;
   /** @default systemClock */
   readonly clock?: Clock;
-  /** The account calls belong to. @default a new AC SID */
+  /** The default account: calls created without one belong to it. @default a new AC SID */
   readonly accountSid?: string;
-  /** Signs every webhook. @default a random token */
+  /** The default account's auth token, which signs its webhooks. @default a random token */
   readonly authToken?: string;
-  /** Finds the app of a called number; calls to numbers with none are rejected. */
-  readonly incoming?: (call: { readonly to: string; readonly from: string }) => InboundApp | undefined;
+  /**
+   * Finds the app of a called number (and the account that owns the number, the default one if
+   * not said); calls to numbers with no app are rejected.
+   */
+  readonly incoming?: (call: {
+    readonly to: string;
+    readonly from: string;
+  }) => (InboundApp & { readonly account?: CallAccount }) | undefined;
   /** Base URL apps reach this server at: recording URLs start with it. @default 'http://localhost:3000' */
   readonly publicUrl?: string;
   /** Documents fetched with nothing for the caller in between before the call is ended. @default 20 */
@@ -82,6 +96,7 @@ export interface RuntimeOptions {
 }
 
 export interface Runtime {
+  /** The default account's SID. */
   readonly accountSid: string;
   readonly events: EventEmitter<RuntimeEvents>;
   /** Status callbacks in flight; `drain()` waits for them. */
@@ -114,25 +129,27 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   const media = options.media;
   const events = new EventEmitter<RuntimeEvents>();
   const callbacks = new CallbackQueue(clock, options.callbacks);
-  const accountSid = options.accountSid ?? newSid('AC');
-  const authToken = options.authToken ?? newSid('SK').slice(2);
+  const defaultAccount: CallAccount = {
+    sid: options.accountSid ?? newSid('AC'),
+    authToken: options.authToken ?? newSid('SK').slice(2),
+  };
+  const accountSid = defaultAccount.sid;
   const recordings = new Map<string, RecordingRecord>();
   const publicUrl = (options.publicUrl ?? 'http://localhost:3000').replace(/\/$/, '');
   function storeRecording(
-    owner: { callSid?: string; conferenceSid?: string },
+    owner: { accountSid: string; callSid?: string; conferenceSid?: string },
     recording: NewRecording,
   ): RecordingRecord {
     const sid = newSid('RE');
     const saved: RecordingRecord = {
       sid,
-      accountSid,
       ...owner,
       duration: Math.round(recording.durationMs / 1000),
       channels: recording.channels ?? 1,
       source: recording.source,
       status: 'completed',
       startedAt: recording.startedAt,
-      url: `${publicUrl}/2010-04-01/Accounts/${accountSid}/Recordings/${sid}`,
+      url: `${publicUrl}/2010-04-01/Accounts/${owner.accountSid}/Recordings/${sid}`,
       audio: recording.audio,
     };
     recordings.set(sid, saved);
@@ -140,36 +157,31 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   }
 
   const queues = new QueueRegistry(clock);
-  const messages = new Messages(
-    options.messaging ?? new SimulatedMessaging({ clock }),
-    clock,
-    callbacks,
-    { sid: accountSid, authToken },
-    (message) => events.emit('message.updated', message),
+  const messages = new Messages(options.messaging ?? new SimulatedMessaging({ clock }), clock, callbacks, (message) =>
+    events.emit('message.updated', message),
   );
   const conferences = new ConferenceRegistry({
     clock,
     media,
-    accountSid,
-    authToken,
     send: (callback) => callbacks.send(callback),
     onChange: (room) => events.emit('conference.updated', room),
-    saveRecording: (conferenceSid, durationMs, startedAt) =>
-      storeRecording({ conferenceSid }, { audio: silentWav(durationMs), durationMs, startedAt, source: 'Conference' }),
+    saveRecording: (owner, conferenceSid, durationMs, startedAt) =>
+      storeRecording(
+        { accountSid: owner, conferenceSid },
+        { audio: silentWav(durationMs), durationMs, startedAt, source: 'Conference' },
+      ),
   });
   const deps: SessionDeps = {
     media,
     messages,
     queues,
     conferences,
-    saveRecording: (callSid, recording) => storeRecording({ callSid }, recording),
+    saveRecording: (owner, callSid, recording) => storeRecording({ accountSid: owner, callSid }, recording),
 
     dialChild: (parent, request, signal) => dialChild(parent, request, signal),
     clock,
     callbacks,
     events,
-    accountSid,
-    authToken,
     maxFetchesWithoutProgress: options.maxFetchesWithoutProgress ?? 20,
   };
   const sessions = new Map<string, CallSession>();
@@ -185,7 +197,15 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       void leg.reject('rejected');
       return;
     }
-    const session = new CallSession(deps, newSid('CA'), 'inbound', call.from, call.to, appConfig(app));
+    const session = new CallSession(
+      deps,
+      newSid('CA'),
+      app.account ?? defaultAccount,
+      'inbound',
+      call.from,
+      call.to,
+      appConfig(app),
+    );
     track(session);
     session.attach(leg, false);
     session.setStatus('ringing');
@@ -212,7 +232,16 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       ) {
         throw invalid('Timeout', 'must be a whole number of seconds from 1 to 600');
       }
-      const session = new CallSession(deps, newSid('CA'), 'outbound-api', params.from, params.to, appConfig(params));
+      const account = params.account ?? defaultAccount;
+      const session = new CallSession(
+        deps,
+        newSid('CA'),
+        account,
+        'outbound-api',
+        params.from,
+        params.to,
+        appConfig(params),
+      );
       const first = firstStep(session, params);
       track(session);
       const accepted = session.snapshot();

@@ -28,7 +28,16 @@ export function dialing({
       statusCallbackMethod: request.statusCallbackMethod,
       statusCallbackEvent: request.statusCallbackEvent,
     });
-    const child = new CallSession(deps, newSid('CA'), 'outbound-dial', request.from, to, config, parent.sid);
+    const child = new CallSession(
+      deps,
+      newSid('CA'),
+      parent.account,
+      'outbound-dial',
+      request.from,
+      to,
+      config,
+      parent.sid,
+    );
     track(child);
     child.callback('initiated', 'initiated');
     const result = (async (): Promise<AttemptResult> => {

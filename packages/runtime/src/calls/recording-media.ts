@@ -13,15 +13,13 @@ import type { RecordingRecord } from '../verbs/types.js';
 
 const PATH = /^\/2010-04-01\/Accounts\/(AC[0-9a-f]{32})\/Recordings\/(RE[0-9a-f]{32})(\.wav|\.mp3)?$/;
 
-export function recordingMedia(source: {
-  readonly accountSid: string;
-  readonly recordings: { get(sid: string): RecordingRecord | undefined };
-}) {
+export function recordingMedia(source: { readonly recordings: { get(sid: string): RecordingRecord | undefined } }) {
   return (req: IncomingMessage, res: ServerResponse): boolean => {
     const match = PATH.exec(new URL(req.url ?? '/', 'http://localhost').pathname);
     if (!match || (req.method !== 'GET' && req.method !== 'HEAD')) return false;
     const [, account, sid, extension] = match;
-    const recording = account === source.accountSid ? source.recordings.get(sid as string) : undefined;
+    const found = source.recordings.get(sid as string);
+    const recording = found?.accountSid === account ? found : undefined;
     if (!recording) {
       res
         .writeHead(404, { 'content-type': 'application/json' })

@@ -32,7 +32,11 @@ export interface ParticipantUpdate {
 }
 
 export interface ConferencesApi {
-  list(filter?: { status?: ConferenceSnapshot['status']; friendlyName?: string }): ConferenceSnapshot[];
+  list(filter?: {
+    accountSid?: string;
+    status?: ConferenceSnapshot['status'];
+    friendlyName?: string;
+  }): ConferenceSnapshot[];
   get(sid: string): ConferenceSnapshot | undefined;
   /** Ends the room (ReasonConferenceEnded conference-ended-via-api). */
   end(sid: string): ConferenceSnapshot;
@@ -54,6 +58,7 @@ export function conferencesApi(
   clock: Clock,
   registry: ConferenceRegistry,
   createCall: (params: {
+    account: { readonly sid: string; readonly authToken: string };
     to: string;
     from: string;
     twiml: string;
@@ -127,6 +132,7 @@ export function conferencesApi(
         ].join('');
         const twiml = `<Response><Dial><Conference${attributes}>${escapeXml(found.friendlyName)}</Conference></Dial></Response>`;
         return createCall({
+          account: found.account,
           to: p.to,
           from: p.from,
           twiml,

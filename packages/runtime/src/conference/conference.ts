@@ -56,10 +56,13 @@ export interface RoomSettings {
 export interface ConferenceServices {
   readonly clock: Clock;
   readonly media: MediaAdapter;
-  readonly accountSid: string;
-  readonly authToken: string;
   readonly send: (callback: { url: string; method: 'GET' | 'POST'; params: WebhookParams; authToken: string }) => void;
-  readonly saveRecording: (conferenceSid: string, durationMs: number, startedAt: number) => RecordingRecord;
+  readonly saveRecording: (
+    accountSid: string,
+    conferenceSid: string,
+    durationMs: number,
+    startedAt: number,
+  ) => RecordingRecord;
   readonly onEnd: (room: Conference) => void;
   /** After every change of the room (join, leave, start, end, mute, hold). */
   readonly onChange: (room: ConferenceSnapshot) => void;
@@ -100,6 +103,7 @@ export class Participant {
 
 export interface ConferenceSnapshot {
   readonly sid: string;
+  readonly accountSid: string;
   readonly friendlyName: string;
   readonly status: 'init' | 'in-progress' | 'completed';
   readonly createdAt: number;
@@ -128,6 +132,7 @@ export class Conference {
   private readonly startSignals = new AbortController();
 
   constructor(
+    readonly account: { readonly sid: string; readonly authToken: string },
     readonly friendlyName: string,
     readonly settings: RoomSettings,
     private readonly services: ConferenceServices,
@@ -152,6 +157,7 @@ export class Conference {
   snapshot(): ConferenceSnapshot {
     return {
       sid: this.sid,
+      accountSid: this.account.sid,
       friendlyName: this.friendlyName,
       status: this.status,
       createdAt: this.createdAt,
@@ -257,18 +263,18 @@ export class Conference {
 
   /** Stores the room's recording and reports it to the room's recording callback. */
   private saveRecording(durationMs: number, startedAt: number): void {
-    const recording = this.services.saveRecording(this.sid, durationMs, startedAt);
+    const recording = this.services.saveRecording(this.account.sid, this.sid, durationMs, startedAt);
     const settings = this.settings.recordingStatusCallback;
     if (!settings || !wants(settings, 'completed')) return;
     const params = recordingCallbackParams('completed', {
-      accountSid: this.services.accountSid,
+      accountSid: this.account.sid,
       conferenceSid: this.sid,
       source: 'Conference',
       channels: 1,
       startedAt,
       recording,
     });
-    this.services.send({ url: settings.url, method: settings.method, params, authToken: this.services.authToken });
+    this.services.send({ url: settings.url, method: settings.method, params, authToken: this.account.authToken });
   }
 
   private report(
@@ -289,7 +295,7 @@ export class Conference {
     const params: Record<string, string> = {
       ConferenceSid: this.sid,
       FriendlyName: this.friendlyName,
-      AccountSid: this.services.accountSid,
+      AccountSid: this.account.sid,
       SequenceNumber: String(this.sequence++),
       Timestamp: rfc2822(this.services.clock.now()),
       StatusCallbackEvent: name,
@@ -311,7 +317,7 @@ export class Conference {
       url: statusCallback,
       method: statusCallbackMethod,
       params,
-      authToken: this.services.authToken,
+      authToken: this.account.authToken,
     });
   }
 }

@@ -1,5 +1,7 @@
-/** Conference rooms of one runtime: one live room per name, ended rooms kept for listing. */
+/** Conference rooms of one runtime: one live room per account and name, ended rooms kept for listing. */
 import { Conference, type ConferenceServices, type ConferenceSnapshot, type RoomSettings } from './conference.js';
+
+type Account = { readonly sid: string; readonly authToken: string };
 
 export class ConferenceRegistry {
   private readonly live = new Map<string, Conference>();
@@ -7,31 +9,34 @@ export class ConferenceRegistry {
 
   constructor(private readonly services: Omit<ConferenceServices, 'onEnd'>) {}
 
-  /** The live room with this name; created with `settings` when there is none. */
-  open(name: string, settings: RoomSettings): Conference {
-    let room = this.live.get(name);
+  /** The account's live room with this name; created with `settings` when there is none. */
+  open(account: Account, name: string, settings: RoomSettings): Conference {
+    const key = `${account.sid}:${name}`;
+    let room = this.live.get(key);
     if (!room) {
-      room = new Conference(name, settings, {
-        ...this.services,
-        onEnd: (ended) => this.live.delete(ended.friendlyName),
-      });
-      this.live.set(name, room);
+      room = new Conference(account, name, settings, { ...this.services, onEnd: () => this.live.delete(key) });
+      this.live.set(key, room);
       this.all.set(room.sid, room);
     }
     return room;
   }
 
-  get(sid: string): Conference | undefined {
-    return this.all.get(sid);
+  /** A room by SID, only within `accountSid` when given. */
+  get(sid: string, accountSid?: string): Conference | undefined {
+    const room = this.all.get(sid);
+    return room && (accountSid === undefined || room.account.sid === accountSid) ? room : undefined;
   }
 
-  /** The live room with this name. */
-  named(name: string): Conference | undefined {
-    return this.live.get(name);
+  /** The account's live room with this name. */
+  named(accountSid: string, name: string): Conference | undefined {
+    return this.live.get(`${accountSid}:${name}`);
   }
 
-  list(filter: { status?: ConferenceSnapshot['status']; friendlyName?: string } = {}): ConferenceSnapshot[] {
+  list(
+    filter: { accountSid?: string; status?: ConferenceSnapshot['status']; friendlyName?: string } = {},
+  ): ConferenceSnapshot[] {
     return [...this.all.values()]
+      .filter((room) => filter.accountSid === undefined || room.account.sid === filter.accountSid)
       .map((room) => room.snapshot())
       .filter(
         (room) =>

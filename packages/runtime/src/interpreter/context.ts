@@ -15,6 +15,7 @@ export function verbContext(
   const { documentUrl } = run;
   return {
     call: { sid: session.sid, from: session.from, to: session.to },
+    account: session.account,
     media: deps.media,
     dial: (request, signal) => deps.dialChild(session, request, signal),
     clock: deps.clock,
@@ -38,9 +39,10 @@ export function verbContext(
     warn: (code, message) => deps.events.emit('call.warning', session.snapshot(), { code, message, url: documentUrl }),
     queues: deps.queues,
     conferences: deps.conferences,
-    sendMessage: (message) => deps.messages.send({ ...message, callSid: session.sid, direction: 'outbound-call' }),
+    sendMessage: (message) =>
+      deps.messages.send({ ...message, account: session.account, callSid: session.sid, direction: 'outbound-call' }),
     runNested: (start, within) => session.runNested({ type: 'fetch', ...start, progress: true }, within),
-    saveRecording: (recording) => deps.saveRecording(session.sid, recording),
-    notify: (url, method, params) => deps.callbacks.send({ url, method, params, authToken: deps.authToken }),
+    saveRecording: (recording) => deps.saveRecording(session.account.sid, session.sid, recording),
+    notify: (url, method, params) => deps.callbacks.send({ url, method, params, authToken: session.account.authToken }),
   };
 }

@@ -14,9 +14,9 @@ import { rfc2822 } from '../webhooks/callbacks.js';
 import { CookieJar } from '../webhooks/cookies.js';
 import { verbContext } from './context.js';
 import { loadDocument } from './documents.js';
-import type { AppConfig, CallEvent, Next, RunEnd, SessionDeps } from './types.js';
+import type { AppConfig, CallAccount, CallEvent, Next, RunEnd, SessionDeps } from './types.js';
 
-export type { AppConfig, CallEvent, Next, RunEnd, RuntimeEvents, SessionDeps } from './types.js';
+export type { AppConfig, CallAccount, CallEvent, Next, RunEnd, RuntimeEvents, SessionDeps } from './types.js';
 
 const APPLICATION_ERROR = 'We are sorry, an application error has occurred. Goodbye.';
 
@@ -49,6 +49,7 @@ export class CallSession {
   constructor(
     private readonly deps: SessionDeps,
     readonly sid: string,
+    readonly account: CallAccount,
     readonly direction: Direction,
     readonly from: string,
     readonly to: string,
@@ -72,7 +73,7 @@ export class CallSession {
   snapshot(): CallRecord {
     return {
       sid: this.sid,
-      accountSid: this.deps.accountSid,
+      accountSid: this.account.sid,
       ...(this.parentCallSid ? { parentCallSid: this.parentCallSid } : {}),
       direction: this.direction,
       from: this.from,
@@ -95,7 +96,7 @@ export class CallSession {
   params(extra: Record<string, string> = {}, status: string = this.status): WebhookParams {
     return {
       CallSid: this.sid,
-      AccountSid: this.deps.accountSid,
+      AccountSid: this.account.sid,
       From: this.from,
       To: this.to,
       Caller: this.from,
@@ -139,7 +140,7 @@ export class CallSession {
     this.deps.callbacks.send({
       url: statusCallback,
       method: statusCallbackMethod,
-      authToken: this.deps.authToken,
+      authToken: this.account.authToken,
       params: this.params(
         {
           CallbackSource: 'call-progress-events',
@@ -299,7 +300,7 @@ export class CallSession {
             url: outcome.url,
             method: outcome.method,
             params,
-            authToken: this.deps.authToken,
+            authToken: this.account.authToken,
           });
           break;
         }
@@ -325,7 +326,7 @@ export class CallSession {
       method: next.method,
       params: next.params ?? this.params(),
       fallback: this.app.fallbackUrl ? { url: this.app.fallbackUrl, method: this.app.fallbackMethod } : undefined,
-      authToken: this.deps.authToken,
+      authToken: this.account.authToken,
       cookies: this.cookies,
       clock: this.deps.clock,
       signal: this.ending.signal,

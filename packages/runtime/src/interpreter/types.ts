@@ -16,6 +16,12 @@ import type { ChildCall, DialRequest, NewRecording, Outcome, RecordingRecord } f
 import type { CallbackQueue } from '../webhooks/callbacks.js';
 import type { CallSession } from './session.js';
 
+/** The account a call belongs to: its SID, and the auth token that signs its webhooks. */
+export interface CallAccount {
+  readonly sid: string;
+  readonly authToken: string;
+}
+
 export type CallEvent = 'initiated' | 'ringing' | 'answered' | 'completed';
 
 /** How a run of documents ended. */
@@ -60,11 +66,9 @@ export interface SessionDeps {
   readonly conferences: ConferenceRegistry;
   readonly messages: Messages;
   /** Stores a recording of `callSid`. */
-  readonly saveRecording: (callSid: string, recording: NewRecording) => RecordingRecord;
+  readonly saveRecording: (accountSid: string, callSid: string, recording: NewRecording) => RecordingRecord;
   readonly callbacks: CallbackQueue;
   readonly events: EventEmitter<RuntimeEvents>;
-  readonly accountSid: string;
-  readonly authToken: string;
   /** Documents fetched with no verb involving the caller in between, before giving up. */
   readonly maxFetchesWithoutProgress: number;
 }

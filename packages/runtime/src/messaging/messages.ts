@@ -8,6 +8,8 @@ import type { CallbackQueue } from '../webhooks/callbacks.js';
 import type { MessageRecord, MessageStatus, MessagingAdapter } from './types.js';
 
 export interface SendMessage {
+  /** The sending account: the message is its, and its auth token signs the status callbacks. */
+  readonly account: { readonly sid: string; readonly authToken: string };
   readonly to: string;
   readonly from: string;
   readonly body: string;
@@ -24,7 +26,6 @@ export class Messages {
     private readonly adapter: MessagingAdapter,
     private readonly clock: Clock,
     private readonly callbacks: CallbackQueue,
-    private readonly account: { sid: string; authToken: string },
     private readonly onChange: (message: MessageRecord) => void,
   ) {}
 
@@ -32,7 +33,7 @@ export class Messages {
     const now = this.clock.now();
     const record: MessageRecord = {
       sid: newSid('SM'),
-      accountSid: this.account.sid,
+      accountSid: request.account.sid,
       ...(request.callSid ? { callSid: request.callSid } : {}),
       direction: request.direction ?? 'outbound-api',
       from: request.from,
@@ -47,7 +48,8 @@ export class Messages {
     this.onChange(record);
     this.adapter.send(
       { sid: record.sid, from: record.from, to: record.to, body: record.body, mediaUrls: record.mediaUrls },
-      (status, errorCode) => this.update(record.sid, status, errorCode, request.statusCallback),
+      (status, errorCode) =>
+        this.update(record.sid, status, errorCode, request.statusCallback, request.account.authToken),
     );
     return record;
   }
@@ -70,6 +72,7 @@ export class Messages {
     status: MessageStatus,
     errorCode: number | undefined,
     statusCallback: string | undefined,
+    authToken: string,
   ): void {
     const previous = this.records.get(sid);
     if (!previous) return;
@@ -85,11 +88,11 @@ export class Messages {
     this.callbacks.send({
       url: statusCallback,
       method: 'POST',
-      authToken: this.account.authToken,
+      authToken,
       params: {
         MessageSid: sid,
         SmsSid: sid,
-        AccountSid: this.account.sid,
+        AccountSid: record.accountSid,
         From: record.from,
         To: record.to,
         MessageStatus: status,

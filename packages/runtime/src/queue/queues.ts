@@ -47,6 +47,7 @@ export class QueueMember {
 
 export interface QueueSnapshot {
   readonly sid: string;
+  readonly accountSid: string;
   readonly friendlyName: string;
   readonly maxSize: number;
   readonly currentSize: number;
@@ -62,6 +63,7 @@ export class CallQueue {
   private served = 0;
 
   constructor(
+    readonly accountSid: string,
     readonly friendlyName: string,
     public maxSize: number,
     private readonly clock: Clock,
@@ -83,6 +85,7 @@ export class CallQueue {
   snapshot(): QueueSnapshot {
     return {
       sid: this.sid,
+      accountSid: this.accountSid,
       friendlyName: this.friendlyName,
       maxSize: this.maxSize,
       currentSize: this.size,
@@ -148,20 +151,24 @@ export class QueueRegistry {
     private readonly defaultMaxSize = 100,
   ) {}
 
-  open(name: string): CallQueue {
-    let queue = this.queues.get(name);
+  /** The account's queue with this name, created when first used. */
+  open(accountSid: string, name: string): CallQueue {
+    const key = `${accountSid}:${name}`;
+    let queue = this.queues.get(key);
     if (!queue) {
-      queue = new CallQueue(name, this.defaultMaxSize, this.clock);
-      this.queues.set(name, queue);
+      queue = new CallQueue(accountSid, name, this.defaultMaxSize, this.clock);
+      this.queues.set(key, queue);
     }
     return queue;
   }
 
-  get(name: string): CallQueue | undefined {
-    return this.queues.get(name);
+  get(accountSid: string, name: string): CallQueue | undefined {
+    return this.queues.get(`${accountSid}:${name}`);
   }
 
-  list(): QueueSnapshot[] {
-    return [...this.queues.values()].map((queue) => queue.snapshot());
+  list(accountSid?: string): QueueSnapshot[] {
+    return [...this.queues.values()]
+      .filter((queue) => accountSid === undefined || queue.accountSid === accountSid)
+      .map((queue) => queue.snapshot());
   }
 }

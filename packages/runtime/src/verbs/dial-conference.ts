@@ -16,7 +16,7 @@ export async function dialConference(node: DialNode, noun: ConferenceNode, conte
   const dialOptions = node.attributes;
   const { clock, leg } = context;
   await context.answer();
-  const room = context.conferences.open(noun.text.trim(), {
+  const room = context.conferences.open(context.account, noun.text.trim(), {
     maxParticipants: options.maxParticipants,
     record: options.record === 'record-from-start',
     recordingStatusCallback: {

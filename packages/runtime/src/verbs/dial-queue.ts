@@ -10,7 +10,7 @@ import { action, NEXT, type Outcome, type VerbContext } from './types.js';
 export async function dialQueue(node: DialNode, noun: QueueNode, context: VerbContext): Promise<Outcome> {
   const options = node.attributes;
   await context.answer();
-  const queue = context.queues.open(noun.text.trim());
+  const queue = context.queues.open(context.account.sid, noun.text.trim());
   const member = await queue.next(options.timeout * 1000, context.signal);
   let status: 'completed' | 'no-answer' | 'canceled' = context.signal.aborted ? 'canceled' : 'no-answer';
   let seconds = 0;

@@ -68,7 +68,7 @@ describe('<Enqueue> and <Dial><Queue>', () => {
     const { caller } = await s.inbound();
     expect(s.app.requestsTo('/queue-done')[0]?.params.QueueResult).toBe('leave');
     expect(caller.lines()).toContain('heard-speech Queue result leave man en-US');
-    expect(s.runtime.queues.get('support')?.size).toBe(0);
+    expect(s.runtime.queues.get(s.runtime.accountSid, 'support')?.size).toBe(0);
   });
 
   it('reports queue-full when maxQueueSize is reached', async () => {
@@ -87,7 +87,7 @@ describe('<Enqueue> and <Dial><Queue>', () => {
     await using s = await scenario(routes);
     await s.inbound({ hangupAfterMs: 15000 });
     expect(s.app.requestsTo('/queue-done')[0]?.params).toMatchObject({ QueueResult: 'hangup', QueueTime: '15' });
-    expect(s.runtime.queues.get('support')?.size).toBe(0);
+    expect(s.runtime.queues.get(s.runtime.accountSid, 'support')?.size).toBe(0);
   });
 
   it('plays hold music without a waitUrl', async () => {
@@ -120,6 +120,6 @@ describe('<Enqueue> and <Dial><Queue>', () => {
     const { caller } = await s.inbound();
     expect(s.app.requestsTo('/queue-done')[0]?.params.QueueResult).toBe('redirected');
     expect(caller.lines()).toContain('heard-speech Moved man en-US');
-    expect(s.runtime.queues.get('support')?.size).toBe(0);
+    expect(s.runtime.queues.get(s.runtime.accountSid, 'support')?.size).toBe(0);
   });
 });

@@ -19,7 +19,7 @@ type QueueResult = 'bridged' | 'queue-full' | 'redirected' | 'hangup' | 'leave';
 export async function enqueue(node: EnqueueNode, context: VerbContext): Promise<Outcome> {
   await context.answer();
   const options = node.attributes;
-  const queue = context.queues.open(node.text.trim());
+  const queue = context.queues.open(context.account.sid, node.text.trim());
   if (options.maxQueueSize !== undefined) queue.maxSize = options.maxQueueSize;
   const { clock, leg } = context;
   const started = clock.now();

@@ -65,6 +65,8 @@ export interface ChildCall {
 export interface VerbContext {
   /** The call running the verb. */
   readonly call: { readonly sid: string; readonly from: string; readonly to: string };
+  /** The call's account (conference rooms and queues are named per account). */
+  readonly account: { readonly sid: string; readonly authToken: string };
   readonly media: MediaAdapter;
   /** Places a child call for Dial; `signal` cancels it while it rings. */
   dial(request: DialRequest, signal: AbortSignal): ChildCall;
@@ -107,7 +109,7 @@ export interface VerbContext {
     within: AbortSignal,
   ): Promise<'finished' | 'left' | 'stopped'>;
   /** Sends a text message from this call (Sms). */
-  sendMessage(message: Omit<SendMessage, 'callSid' | 'direction'>): MessageRecord;
+  sendMessage(message: Omit<SendMessage, 'callSid' | 'direction' | 'account'>): MessageRecord;
   /** Keeps a recording of this call; returns its SID and URL. */
   saveRecording(recording: NewRecording): RecordingRecord;
 }
