@@ -5,6 +5,10 @@
 export { INSTANT_TIMING, REALISTIC_TIMING, type Timing } from './adapters/simulated/leg.js';
 export { SimulatedNetwork, type SimulatedNetworkOptions } from './adapters/simulated/network.js';
 export { Party, type PartyBehaviour, type PartyInput, type TranscriptEntry } from './adapters/simulated/party.js';
+export type { AccountRecord, KeyRecord } from './api/auth.js';
+export { RestError } from './api/http.js';
+/** The REST API (2010-04-01 shape): server, authentication, bootstrap account. */
+export { type Api, type ApiOptions, bootstrapAccount, createApi } from './api/server.js';
 export type { CallError, CallRecord, CallStatus, Direction } from './calls/call.js';
 export { parseAddress } from './calls/params.js';
 export { recordingMedia } from './calls/recording-media.js';

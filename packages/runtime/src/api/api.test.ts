@@ -1,0 +1,222 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import twilio from 'twilio';
+import { afterEach, describe, expect, it } from 'vitest';
+import { SimulatedNetwork } from '../adapters/simulated/network.js';
+import { createRuntime, type Runtime } from '../runtime.js';
+import { MemoryStore } from '../store/memory.js';
+import type { Store } from '../store/types.js';
+import { type AppServer, startAppServer } from '../testing/app-server.js';
+import type { AccountRecord, KeyRecord } from './auth.js';
+import { bootstrapAccount, createApi } from './server.js';
+
+const FAST = { msPerWord: 5, audioMs: 20, beepMs: 5, digitMs: 5, inputDelayMs: 10 };
+const PEER = '+15550006001';
+
+/** The official client, unchanged, with its API host rewritten to the local server. */
+function officialClient(base: string, user: string, password: string, accountSid = user) {
+  const inner = new twilio.RequestClient();
+  const request: typeof inner.request = (opts) =>
+    inner.request({ ...opts, uri: opts.uri.replace('https://api.twilio.com', base) });
+  const httpClient = Object.assign(Object.create(inner) as typeof inner, { request });
+  return twilio(user, password, { accountSid, httpClient });
+}
+
+interface Setup {
+  base: string;
+  account: AccountRecord;
+  runtime: Runtime;
+  network: SimulatedNetwork;
+  store: Store;
+  app: AppServer;
+  client: ReturnType<typeof officialClient>;
+}
+
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function setup(routes: Parameters<typeof startAppServer>[0] = {}): Promise<Setup> {
+  const store = new MemoryStore();
+  const { account } = await bootstrapAccount(store, { now: Date.now() });
+  const network = new SimulatedNetwork({ timing: FAST });
+  network.addNumber(PEER, { ringMs: 20, hangupAfterMs: 200 });
+  const runtime = createRuntime({ media: network, accountSid: account.sid, authToken: account.authToken });
+  const api = createApi({ runtime, store });
+  const server: Server = createServer(api.handle);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const app = await startAppServer({
+    '/call': () => '<Response><Say>Hello from the app</Say><Pause length="1"/></Response>',
+    '/status': () => '',
+    ...routes,
+  });
+  cleanups.push(async () => {
+    await runtime.close();
+    await network.close();
+    api.close();
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+    await app.close();
+  });
+  return { base, account, runtime, network, store, app, client: officialClient(base, account.sid, account.authToken) };
+}
+
+describe('REST API with the official client', () => {
+  it('creates calls with Url and with Twiml, fetches them, and hangs one up', async () => {
+    const { client, app, runtime } = await setup();
+    const byUrl = await client.calls.create({
+      to: PEER,
+      from: '+15550006000',
+      url: `${app.url}/call`,
+      statusCallback: `${app.url}/status`,
+      statusCallbackEvent: ['initiated', 'completed'],
+    });
+    expect(byUrl.sid).toMatch(/^CA[0-9a-f]{32}$/);
+    expect(byUrl.status).toBe('queued');
+    expect(byUrl.direction).toBe('outbound-api');
+    const byTwiml = await client.calls.create({
+      to: PEER,
+      from: '+15550006000',
+      twiml: '<Response><Pause length="30"/></Response>',
+    });
+    await new Promise<void>((resolve) =>
+      runtime.events.on('call.verb', (call) => call.sid === byTwiml.sid && resolve()),
+    );
+    const live = await client.calls(byTwiml.sid).fetch();
+    expect(live.status).toBe('in-progress');
+    expect(live.startTime).toBeInstanceOf(Date);
+    const ended = await client.calls(byTwiml.sid).update({ status: 'completed' });
+    expect(ended.status).toBe('completed');
+    await runtime.calls.ended(byUrl.sid);
+    const fetched = await client.calls(byUrl.sid).fetch();
+    expect(fetched).toMatchObject({
+      status: 'completed',
+      to: PEER,
+      from: '+15550006000',
+      accountSid: byUrl.accountSid,
+    });
+    expect(Number(fetched.duration)).toBeGreaterThanOrEqual(0);
+    expect(fetched.dateCreated).toBeInstanceOf(Date);
+  });
+
+  it('lists with filters and pages through several pages', async () => {
+    const { client, runtime } = await setup();
+    const sids: string[] = [];
+    for (let i = 0; i < 7; i++) {
+      const call = await client.calls.create({
+        to: PEER,
+        from: '+15550006000',
+        twiml: '<Response><Hangup/></Response>',
+      });
+      sids.push(call.sid);
+      await runtime.calls.ended(call.sid);
+    }
+    const all = await client.calls.list({ pageSize: 3 });
+    expect(all.map((c) => c.sid).sort()).toEqual([...sids].sort());
+    const first = await client.calls.page({ pageSize: 3 });
+    expect(first.instances).toHaveLength(3);
+    const second = await first.nextPage();
+    expect(second?.instances).toHaveLength(3);
+    const third = await second?.nextPage();
+    expect(third?.instances).toHaveLength(1);
+    expect(await third?.nextPage()).toBeUndefined();
+    expect(await client.calls.list({ status: 'completed', to: PEER })).toHaveLength(7);
+    expect(await client.calls.list({ status: 'busy' })).toHaveLength(0);
+  });
+
+  it('redirects a live call to a new URL', async () => {
+    const { client, app, runtime, network } = await setup({
+      '/hold': () => '<Response><Say loop="0">Please hold</Say></Response>',
+      '/moved': () => '<Response><Say>You have been moved</Say></Response>',
+    });
+    const call = await client.calls.create({ to: PEER, from: '+15550006000', url: `${app.url}/hold` });
+    await new Promise<void>((resolve) =>
+      runtime.events.on('call.verb', (c, verb) => c.sid === call.sid && verb === 'Say' && resolve()),
+    );
+    await client.calls(call.sid).update({ url: `${app.url}/moved`, method: 'POST' });
+    await runtime.calls.ended(call.sid);
+    expect(network.party(PEER)?.lines()).toContain('heard-speech You have been moved man en-US');
+  });
+
+  it('reports invalid input as RestException with the compatible code', async () => {
+    const { client, app } = await setup();
+    const attempt = (params: object) =>
+      client.calls.create(params as never).then(
+        () => expect.fail('accepted'),
+        (error: { status: number; code: number; message: string }) => error,
+      );
+    // The client checks that To and From are given; empty values reach the server.
+    expect(await attempt({ to: '', from: '+1', url: `${app.url}/call` })).toMatchObject({ status: 400, code: 21201 });
+    expect(await attempt({ to: PEER, from: '', url: `${app.url}/call` })).toMatchObject({ status: 400, code: 21213 });
+    expect(await attempt({ to: 'not a number', from: '+1', url: `${app.url}/call` })).toMatchObject({ code: 21211 });
+    expect(await attempt({ to: PEER, from: '+1', url: 'ftp://nowhere' })).toMatchObject({ code: 21205 });
+    expect(await attempt({ to: PEER, from: '+1', url: `${app.url}/call`, timeout: 900 })).toMatchObject({
+      code: 21208,
+    });
+    expect(await attempt({ to: PEER, from: '+1', url: `${app.url}/call`, method: 'PUT' })).toMatchObject({
+      code: 21200,
+    });
+    const missing = await client
+      .calls(`CA${'0'.repeat(32)}`)
+      .fetch()
+      .catch((error) => error);
+    expect(missing).toMatchObject({ status: 404, code: 20404 });
+  });
+
+  it('authenticates with the auth token or an API key, in constant time, and hides other accounts', async () => {
+    const { base, account, store, client } = await setup();
+    const wrong = officialClient(base, account.sid, 'not-the-token');
+    expect(await wrong.calls.list().catch((error) => error)).toMatchObject({ status: 401, code: 20003 });
+    const key: KeyRecord = {
+      sid: `SK${'1'.repeat(32)}`,
+      accountSid: account.sid,
+      friendlyName: 'ci',
+      secret: 'key-secret',
+      createdAt: 1,
+      updatedAt: 1,
+    };
+    await store.put('key', key);
+    const withKey = officialClient(base, key.sid, key.secret, account.sid);
+    expect(await withKey.calls.list()).toEqual([]);
+    const other: AccountRecord = {
+      ...account,
+      sid: `AC${'9'.repeat(32)}`,
+      accountSid: `AC${'9'.repeat(32)}`,
+      ownerAccountSid: `AC${'9'.repeat(32)}`,
+      authToken: 'other',
+    };
+    await store.put('account', other);
+    const mine = await client.calls.create({ to: PEER, from: '+1', twiml: '<Response/>' });
+    const otherClient = officialClient(base, other.sid, other.authToken);
+    expect(
+      await otherClient
+        .calls(mine.sid)
+        .fetch()
+        .catch((error) => error),
+    ).toMatchObject({ status: 404 });
+    const intoMine = officialClient(base, other.sid, other.authToken, account.sid);
+    expect(await intoMine.calls.list().catch((error) => error)).toMatchObject({ status: 404 });
+  });
+
+  it('refuses oversize bodies with 413 and non-form bodies with 415', async () => {
+    const { base, account } = await setup();
+    const auth = `Basic ${Buffer.from(`${account.sid}:${account.authToken}`).toString('base64')}`;
+    const url = `${base}/2010-04-01/Accounts/${account.sid}/Calls.json`;
+    const big = await fetch(url, {
+      method: 'POST',
+      headers: { authorization: auth, 'content-type': 'application/x-www-form-urlencoded' },
+      body: `Twiml=${'a'.repeat(2 * 1024 * 1024)}`,
+    });
+    expect(big.status).toBe(413);
+    expect(await big.json()).toMatchObject({ code: 20413, status: 413 });
+    const json = await fetch(url, {
+      method: 'POST',
+      headers: { authorization: auth, 'content-type': 'application/json' },
+      body: '{"To":"+1"}',
+    });
+    expect(json.status).toBe(415);
+    expect(json.headers.get('x-request-id')).toMatch(/^RQ[0-9a-f]{32}$/);
+  });
+});

@@ -1,0 +1,61 @@
+/**
+ * HTTP Basic authentication: `AccountSid:AuthToken`, or `ApiKeySid:ApiKeySecret` acting for the
+ * key's account. Secrets are compared in constant time; every failure is the same 401 (20003),
+ * so a caller cannot tell a wrong SID from a wrong secret.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { Store, StoredRecord } from '../store/types.js';
+import { RestError } from './http.js';
+
+export interface AccountRecord extends StoredRecord {
+  readonly friendlyName: string;
+  readonly authToken: string;
+  readonly status: 'active' | 'suspended' | 'closed';
+  /** The parent of a subaccount (the owner of a top-level account is itself). */
+  readonly ownerAccountSid: string;
+  readonly updatedAt: number;
+}
+
+export interface KeyRecord extends StoredRecord {
+  readonly friendlyName: string;
+  readonly secret: string;
+  readonly updatedAt: number;
+}
+
+export const unauthorized = () => new RestError(401, 20003, 'Authenticate');
+
+/** Equal-length digests compared in constant time, whatever the inputs' lengths. */
+export function sameSecret(given: string, expected: string): boolean {
+  const a = createHash('sha256').update(given).digest();
+  const b = createHash('sha256').update(expected).digest();
+  return timingSafeEqual(a, b);
+}
+
+/** The account the request acts for, or a 401. */
+export async function authenticate(req: IncomingMessage, store: Store): Promise<AccountRecord> {
+  const header = req.headers.authorization ?? '';
+  if (!header.startsWith('Basic ')) throw unauthorized();
+  const decoded = Buffer.from(header.slice(6), 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon < 0) throw unauthorized();
+  const user = decoded.slice(0, colon);
+  const secret = decoded.slice(colon + 1);
+  if (user.startsWith('SK')) {
+    const key = await store.find<KeyRecord>('key', user);
+    const account = key ? await store.find<AccountRecord>('account', key.accountSid) : undefined;
+    // Compare even when nothing was found, so timing does not tell which part was wrong.
+    const matches = sameSecret(secret, key?.secret ?? '\0missing');
+    if (!key || !account || !matches || account.status !== 'active') throw unauthorized();
+    return account;
+  }
+  const account = user.startsWith('AC') ? await store.find<AccountRecord>('account', user) : undefined;
+  const matches = sameSecret(secret, account?.authToken ?? '\0missing');
+  if (!account || !matches || account.status !== 'active') throw unauthorized();
+  return account;
+}
+
+/** Whether `caller` may act on `target`: itself, or a subaccount it owns. */
+export function mayAccess(caller: AccountRecord, target: AccountRecord): boolean {
+  return caller.sid === target.sid || target.ownerAccountSid === caller.sid;
+}

@@ -1,0 +1,94 @@
+/**
+ * HTTP plumbing of the REST API: bounded form bodies (repeated keys become lists), JSON
+ * responses, and errors in the shape the helper libraries turn into RestException
+ * (`{ code, message, more_info, status }`).
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+/** An error answered to the client: HTTP status and the compatible numeric code. */
+export class RestError extends Error {
+  override readonly name = 'RestError';
+
+  constructor(
+    readonly status: number,
+    readonly code: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export const notFound = (what: string) => new RestError(404, 20404, `The requested resource ${what} was not found`);
+export const invalid = (code: number, parameter: string, message: string) =>
+  new RestError(400, code, `${parameter}: ${message}`);
+
+export type Form = Record<string, string | string[]>;
+
+/** Reads an `application/x-www-form-urlencoded` body of at most `maxBytes`. */
+export async function readForm(req: IncomingMessage, maxBytes: number): Promise<Form> {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > maxBytes) throw new RestError(413, 20413, `The request body is larger than ${maxBytes} bytes`);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > maxBytes) throw new RestError(413, 20413, `The request body is larger than ${maxBytes} bytes`);
+    chunks.push(chunk as Buffer);
+  }
+  const type = String(req.headers['content-type'] ?? '');
+  if (size > 0 && !type.startsWith('application/x-www-form-urlencoded')) {
+    throw new RestError(415, 20415, 'Send parameters as application/x-www-form-urlencoded');
+  }
+  const form: Form = {};
+  for (const [key, value] of new URLSearchParams(Buffer.concat(chunks).toString('utf8'))) {
+    const existing = form[key];
+    form[key] = existing === undefined ? value : [...(typeof existing === 'string' ? [existing] : existing), value];
+  }
+  return form;
+}
+
+/** One value of a form field (the first when repeated). */
+export function field(form: Form, name: string): string | undefined {
+  const value = form[name];
+  return typeof value === 'string' ? value : value?.[0];
+}
+
+/** Every value of a repeated form field. */
+export function fields(form: Form, name: string): string[] {
+  const value = form[name];
+  return value === undefined ? [] : typeof value === 'string' ? [value] : value;
+}
+
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': String(Buffer.byteLength(text)),
+    ...headers,
+  });
+  res.end(text);
+}
+
+export function sendError(res: ServerResponse, error: RestError, headers: Record<string, string> = {}): void {
+  sendJson(
+    res,
+    error.status,
+    {
+      code: error.code,
+      message: error.message,
+      more_info: `https://patchbay.invalid/docs/errors/${error.code}`,
+      status: error.status,
+    },
+    headers,
+  );
+}
+
+/** RFC 2822 dates, as the 2010-04-01 API writes them. */
+export function apiDate(ms: number | undefined): string | null {
+  return ms === undefined ? null : new Date(ms).toUTCString().replace('GMT', '+0000');
+}

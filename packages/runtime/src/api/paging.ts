@@ -1,0 +1,53 @@
+/**
+ * List pages in the 2010-04-01 shape: `{ <key>: [...], page, page_size, uri, first_page_uri,
+ * next_page_uri, previous_page_uri, start, end }` with relative URIs. `PageSize` is 50 by default
+ * and at most 1000; `Page` counts from 0.
+ */
+import type { Page } from '../store/types.js';
+import { invalid } from './http.js';
+
+export interface PageRequest {
+  readonly page: number;
+  readonly pageSize: number;
+}
+
+export const DEFAULT_PAGE_SIZE = 50;
+export const MAX_PAGE_SIZE = 1000;
+
+export function pageRequest(query: URLSearchParams): PageRequest {
+  const page = Number(query.get('Page') ?? 0);
+  const pageSize = Number(query.get('PageSize') ?? DEFAULT_PAGE_SIZE);
+  if (!Number.isInteger(page) || page < 0) throw invalid(20006, 'Page', 'must be a whole number from 0');
+  if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
+    throw invalid(20006, 'PageSize', `must be a whole number from 1 to ${MAX_PAGE_SIZE}`);
+  }
+  return { page, pageSize };
+}
+
+export function pageBody<T>(
+  key: string,
+  path: string,
+  query: URLSearchParams,
+  request: PageRequest,
+  page: Page<T>,
+  render: (item: T) => unknown,
+) {
+  const uri = (n: number) => {
+    const params = new URLSearchParams(query);
+    params.set('PageSize', String(request.pageSize));
+    params.set('Page', String(n));
+    return `${path}?${params.toString()}`;
+  };
+  const start = request.page * request.pageSize;
+  return {
+    [key]: page.items.map(render),
+    page: request.page,
+    page_size: request.pageSize,
+    uri: uri(request.page),
+    first_page_uri: uri(0),
+    next_page_uri: page.more ? uri(request.page + 1) : null,
+    previous_page_uri: request.page > 0 ? uri(request.page - 1) : null,
+    start,
+    end: start + Math.max(page.items.length - 1, 0),
+  };
+}

@@ -1,0 +1,195 @@
+/**
+ * /2010-04-01/Accounts/{AccountSid}/Calls: create (Url, Twiml; Method, FallbackUrl,
+ * StatusCallback, StatusCallbackEvent repeated, Timeout, SendDigits), list (To, From, Status,
+ * ParentCallSid filters, paging), fetch, update (Url/Twiml/Method to redirect a live call,
+ * Status=completed|canceled) and delete, in the JSON shape of the 2010-04-01 API.
+ */
+import type { CallRecord } from '../../calls/call.js';
+import { PatchbayError } from '../../errors.js';
+import type { CallEvent } from '../../interpreter/types.js';
+import type { CreateCallParams, Runtime } from '../../runtime.js';
+import type { Store } from '../../store/types.js';
+import type { AccountRecord } from '../auth.js';
+import { apiDate, type Form, field, fields, invalid, notFound, RestError } from '../http.js';
+import { pageBody, pageRequest } from '../paging.js';
+
+const METHODS = new Set(['GET', 'POST']);
+const EVENTS = new Set(['initiated', 'ringing', 'answered', 'completed']);
+
+export function callJson(call: CallRecord) {
+  const base = `/2010-04-01/Accounts/${call.accountSid}/Calls/${call.sid}`;
+  return {
+    sid: call.sid,
+    account_sid: call.accountSid,
+    parent_call_sid: call.parentCallSid ?? null,
+    api_version: '2010-04-01',
+    direction: call.direction,
+    from: call.from,
+    from_formatted: call.from,
+    to: call.to,
+    to_formatted: call.to,
+    status: call.status,
+    date_created: apiDate(call.createdAt),
+    date_updated: apiDate(call.updatedAt),
+    start_time: apiDate(call.startedAt),
+    end_time: apiDate(call.endedAt),
+    duration: call.endedAt === undefined ? null : String(call.duration ?? 0),
+    answered_by: null,
+    annotation: null,
+    caller_name: null,
+    forwarded_from: null,
+    group_sid: null,
+    phone_number_sid: null,
+    price: null,
+    price_unit: 'USD',
+    queue_time: '0',
+    trunk_sid: null,
+    uri: `${base}.json`,
+    subresource_uris: {
+      recordings: `${base}/Recordings.json`,
+      notifications: `${base}/Notifications.json`,
+      events: `${base}/Events.json`,
+    },
+  };
+}
+
+function method(form: Form, name: string): 'GET' | 'POST' | undefined {
+  const value = field(form, name);
+  if (value === undefined) return undefined;
+  const upper = value.toUpperCase();
+  if (!METHODS.has(upper)) throw invalid(21200, name, `must be GET or POST, not "${value}"`);
+  return upper as 'GET' | 'POST';
+}
+
+function absoluteUrl(form: Form, name: string, code: number): string | undefined {
+  const value = field(form, name);
+  if (value === undefined) return undefined;
+  try {
+    const url = new URL(value);
+    if (url.protocol === 'http:' || url.protocol === 'https:') return value;
+  } catch {
+    // reported below
+  }
+  throw invalid(code, name, `"${value}" is not an absolute http(s) URL`);
+}
+
+/** Turns runtime errors into the REST codes apps expect. */
+export function restError(error: unknown): RestError {
+  if (error instanceof RestError) return error;
+  if (error instanceof PatchbayError) {
+    const codes: Partial<Record<PatchbayError['code'], number>> = {
+      'invalid-call-state': 21220,
+      'call-not-found': 20404,
+      'invalid-parameter': 21200,
+    };
+    return new RestError(
+      error.code === 'call-not-found' ? 404 : 400,
+      codes[error.code] ?? error.numericCode,
+      error.message,
+    );
+  }
+  return new RestError(500, 20500, 'Internal error');
+}
+
+export function createCallParams(form: Form, account: AccountRecord): CreateCallParams {
+  const to = field(form, 'To');
+  const from = field(form, 'From');
+  if (!to) throw invalid(21201, 'To', "no 'To' number is specified");
+  if (!from) throw invalid(21213, 'From', "the 'From' phone number is required");
+  if (!/^(\+?[0-9][0-9 ().-]*|client:[\w.@-]+|sips?:\S+)$/i.test(to))
+    throw invalid(21211, 'To', `the 'To' number ${to} is not a valid phone number`);
+  const url = absoluteUrl(form, 'Url', 21205);
+  const twiml = field(form, 'Twiml');
+  if (field(form, 'ApplicationSid') !== undefined && url === undefined && twiml === undefined) {
+    throw invalid(21218, 'ApplicationSid', 'calls from applications are not supported yet; give Url or Twiml');
+  }
+  if ((url === undefined) === (twiml === undefined)) throw invalid(21205, 'Url', 'give exactly one of Url and Twiml');
+  const timeoutText = field(form, 'Timeout');
+  const timeout = timeoutText === undefined ? undefined : Number(timeoutText);
+  if (timeout !== undefined && !(Number.isInteger(timeout) && timeout >= 1 && timeout <= 600)) {
+    throw invalid(21208, 'Timeout', 'must be a whole number of seconds from 1 to 600');
+  }
+  const events = fields(form, 'StatusCallbackEvent').flatMap((value) => value.split(/[\s,]+/).filter(Boolean));
+  for (const event of events)
+    if (!EVENTS.has(event)) throw invalid(21200, 'StatusCallbackEvent', `unknown event "${event}"`);
+  const optional = {
+    url,
+    twiml,
+    method: method(form, 'Method'),
+    fallbackUrl: absoluteUrl(form, 'FallbackUrl', 21205),
+    fallbackMethod: method(form, 'FallbackMethod'),
+    statusCallback: absoluteUrl(form, 'StatusCallback', 21609),
+    statusCallbackMethod: method(form, 'StatusCallbackMethod'),
+    statusCallbackEvent: events.length > 0 ? (events as CallEvent[]) : undefined,
+    timeout,
+    sendDigits: field(form, 'SendDigits'),
+  };
+  const defined = Object.fromEntries(Object.entries(optional).filter(([, value]) => value !== undefined));
+  return { account: { sid: account.sid, authToken: account.authToken }, to, from, ...defined };
+}
+
+export async function callsResource(context: {
+  runtime: Runtime;
+  store: Store;
+  account: AccountRecord;
+  method: string;
+  /** Path below the account, e.g. `Calls.json` or `Calls/CA....json`. */
+  rest: string;
+  query: URLSearchParams;
+  form: () => Promise<Form>;
+}): Promise<{ status: number; body?: unknown } | undefined> {
+  const { runtime, store, account, rest, query } = context;
+  const path = `/2010-04-01/Accounts/${account.sid}/Calls.json`;
+  if (rest === 'Calls.json') {
+    if (context.method === 'POST') {
+      const call = runtime.calls.create(createCallParams(await context.form(), account));
+      return { status: 201, body: callJson(call) };
+    }
+    if (context.method === 'GET') {
+      const request = pageRequest(query);
+      const where: Record<string, string> = {};
+      for (const [param, name] of [
+        ['To', 'to'],
+        ['From', 'from'],
+        ['Status', 'status'],
+        ['ParentCallSid', 'parentCallSid'],
+      ] as const) {
+        const value = query.get(param);
+        if (value !== null) where[name] = value;
+      }
+      const page = await store.list<CallRecord>('call', { accountSid: account.sid, where, ...request });
+      return { status: 200, body: pageBody('calls', path, query, request, page, callJson) };
+    }
+    return undefined;
+  }
+  const match = /^Calls\/(CA[0-9a-f]{32})\.json$/.exec(rest);
+  if (!match) return undefined;
+  const sid = match[1] as string;
+  const stored = await store.get<CallRecord>('call', account.sid, sid);
+  if (!stored) throw notFound(sid);
+  if (context.method === 'GET') return { status: 200, body: callJson(stored) };
+  if (context.method === 'DELETE') {
+    if (runtime.calls.get(sid) && !['completed', 'busy', 'failed', 'no-answer', 'canceled'].includes(stored.status)) {
+      throw new RestError(400, 21220, `call ${sid} is in progress and cannot be deleted`);
+    }
+    await store.delete('call', account.sid, sid);
+    return { status: 204 };
+  }
+  if (context.method === 'POST') {
+    const form = await context.form();
+    const status = field(form, 'Status');
+    if (status !== undefined && status !== 'completed' && status !== 'canceled')
+      throw invalid(21200, 'Status', 'must be completed or canceled');
+    if (!runtime.calls.get(sid)) throw new RestError(400, 21220, `call ${sid} is not in progress`);
+    const url = absoluteUrl(form, 'Url', 21205);
+    const twiml = field(form, 'Twiml');
+    const updated = await runtime.calls.update(sid, {
+      ...(status === undefined ? {} : { status }),
+      ...(url === undefined ? {} : { url }),
+      ...(twiml === undefined ? {} : { twiml }),
+      ...(method(form, 'Method') === undefined ? {} : { method: method(form, 'Method') as 'GET' | 'POST' }),
+    });
+    return { status: 200, body: callJson(updated) };
+  }
+  return undefined;
+}

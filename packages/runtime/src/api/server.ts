@@ -1,0 +1,158 @@
+/**
+ * The REST API (2010-04-01 shape) over node:http: authenticates each request, scopes it to the
+ * account in its path (an account sees itself and its subaccounts; anything else is 404), and
+ * hands it to the resource. Every response carries an `X-Request-Id`.
+ *
+ * @example
+ * const api = createApi({ runtime, store });
+ * createServer(api.handle).listen(3000);
+ */
+import { randomBytes } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { recordingMedia } from '../calls/recording-media.js';
+import type { Runtime } from '../runtime.js';
+import { newSid } from '../sid.js';
+import type { Store } from '../store/types.js';
+import { type AccountRecord, authenticate, mayAccess } from './auth.js';
+import { type Form, notFound, RestError, readForm, sendError, sendJson } from './http.js';
+import { persistCalls } from './persist.js';
+import { callsResource, restError } from './resources/calls.js';
+
+export interface ApiOptions {
+  readonly runtime: Runtime;
+  readonly store: Store;
+  /** Largest request body accepted. @default 1048576 */
+  readonly maxBodyBytes?: number;
+  /** Each request, once answered. */
+  readonly onRequest?: (entry: {
+    id: string;
+    method: string;
+    path: string;
+    status: number;
+    ms: number;
+    account?: string;
+  }) => void;
+  /** Errors the API could not answer with (store failures while persisting). */
+  readonly onError?: (error: unknown) => void;
+}
+
+export interface Api {
+  /** The node:http request handler. */
+  readonly handle: (req: IncomingMessage, res: ServerResponse) => void;
+  /** Stops writing runtime events to the store. */
+  close(): void;
+}
+
+const ACCOUNT_PATH = /^\/2010-04-01\/Accounts\/(AC[0-9a-f]{32})\/(.+)$/;
+
+export function createApi(options: ApiOptions): Api {
+  const { runtime, store } = options;
+  const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
+  const onError = options.onError ?? (() => undefined);
+  const stopPersisting = persistCalls(runtime, store, onError);
+  const serveRecording = recordingMedia(runtime);
+
+  async function route(
+    req: IncomingMessage,
+    url: URL,
+    log: { account?: string },
+  ): Promise<{ status: number; body?: unknown }> {
+    const match = ACCOUNT_PATH.exec(url.pathname);
+    if (!url.pathname.startsWith('/2010-04-01/')) throw notFound(url.pathname);
+    const caller = await authenticate(req, store);
+    log.account = caller.sid;
+    if (!match) throw notFound(url.pathname);
+    const [, accountSid, rest] = match as unknown as [string, string, string];
+    const target = accountSid === caller.sid ? caller : await store.find<AccountRecord>('account', accountSid);
+    if (!target || !mayAccess(caller, target)) throw notFound(accountSid);
+    let form: Promise<Form> | undefined;
+    const result = await callsResource({
+      runtime,
+      store,
+      account: target,
+      method: req.method ?? 'GET',
+      rest,
+      query: url.searchParams,
+      form: () => {
+        form ??= readForm(req, maxBodyBytes);
+        return form;
+      },
+    });
+    if (!result) throw notFound(url.pathname);
+    return result;
+  }
+
+  return {
+    handle(req, res) {
+      const started = performance.now();
+      const id = `RQ${randomBytes(16).toString('hex')}`;
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      const log: { account?: string } = {};
+      const finish = (status: number) =>
+        options.onRequest?.({
+          id,
+          method: req.method ?? 'GET',
+          path: url.pathname,
+          status,
+          ms: performance.now() - started,
+          ...log,
+        });
+      if (serveRecording(req, res)) {
+        finish(res.statusCode);
+        return;
+      }
+      route(req, url, log)
+        .then((result) => {
+          if (result.body === undefined) res.writeHead(result.status, { 'x-request-id': id }).end();
+          else sendJson(res, result.status, result.body, { 'x-request-id': id });
+          finish(result.status);
+        })
+        .catch((error: unknown) => {
+          const rest = restError(error);
+          if (rest.status >= 500) onError(error);
+          const headers: Record<string, string> = { 'x-request-id': id };
+          if (rest.status === 401) headers['www-authenticate'] = 'Basic realm="Patchbay"';
+          sendError(res, rest, headers);
+          finish(rest.status);
+        });
+    },
+    close: stopPersisting,
+  };
+}
+
+/**
+ * Makes sure the store has a top-level account: the one named by `sid`/`authToken` (created if
+ * missing), or a new one when the store has none. Returns it, and whether it was just created.
+ */
+export async function bootstrapAccount(
+  store: Store,
+  given: { sid?: string | undefined; authToken?: string | undefined; now: number },
+): Promise<{ account: AccountRecord; created: boolean }> {
+  if (given.sid !== undefined) {
+    if (!/^AC[0-9a-f]{32}$/.test(given.sid))
+      throw new RestError(400, 20001, 'PATCHBAY_ACCOUNT_SID must be AC followed by 32 hex digits');
+    const existing = await store.find<AccountRecord>('account', given.sid);
+    if (existing) return { account: existing, created: false };
+  } else {
+    const marker = await store.find<AccountRecord & { accountSid: string }>('account', 'bootstrap');
+    if (marker) {
+      const account = await store.find<AccountRecord>('account', marker.accountSid);
+      if (account) return { account, created: false };
+    }
+  }
+  const sid = given.sid ?? newSid('AC');
+  const account: AccountRecord = {
+    sid,
+    accountSid: sid,
+    ownerAccountSid: sid,
+    friendlyName: 'Patchbay bootstrap account',
+    authToken: given.authToken ?? randomBytes(16).toString('hex'),
+    status: 'active',
+    createdAt: given.now,
+    updatedAt: given.now,
+  };
+  await store.put('account', account);
+  // A pointer to it, so the next start finds the same account without being told its SID.
+  await store.put('account', { sid: 'bootstrap', accountSid: sid, createdAt: given.now });
+  return { account, created: true };
+}
