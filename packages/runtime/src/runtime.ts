@@ -48,6 +48,9 @@ export interface InboundApp extends AppSettings {
   readonly url: string;
 }
 
+/** Where an inbound call goes: the number's app, and the account owning the number. */
+export type Routed = InboundApp & { readonly account?: CallAccount };
+
 export interface CreateCallParams extends AppSettings {
   /** The account placing the call. @default the runtime's default account */
   readonly account?: CallAccount;
@@ -85,7 +88,7 @@ export interface RuntimeOptions {
   readonly incoming?: (call: {
     readonly to: string;
     readonly from: string;
-  }) => (InboundApp & { readonly account?: CallAccount }) | undefined;
+  }) => Routed | undefined | Promise<Routed | undefined>;
   /** Base URL apps reach this server at: recording URLs start with it. @default 'http://localhost:3000' */
   readonly publicUrl?: string;
   /** Documents fetched with nothing for the caller in between before the call is ended. @default 20 */
@@ -192,30 +195,28 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   }
 
   media.events.on('incoming', (leg, call) => {
-    const app = options.incoming?.(call);
-    if (!app) {
-      void leg.reject('rejected');
-      return;
-    }
-    const session = new CallSession(
-      deps,
-      newSid('CA'),
-      app.account ?? defaultAccount,
-      'inbound',
-      call.from,
-      call.to,
-      appConfig(app),
-    );
-    track(session);
-    session.attach(leg, false);
-    session.setStatus('ringing');
-    void session.run({
-      type: 'fetch',
-      url: app.url,
-      method: app.method ?? 'POST',
-      params: session.params(),
-      progress: true,
-    });
+    const start = (app: Routed | undefined) => {
+      if (!app) {
+        void leg.reject('rejected').then(() => events.emit('incoming.rejected', call));
+        return;
+      }
+      const account = app.account ?? defaultAccount;
+      const session = new CallSession(deps, newSid('CA'), account, 'inbound', call.from, call.to, appConfig(app));
+      track(session);
+      session.attach(leg, false);
+      session.setStatus('ringing');
+      void session.run({
+        type: 'fetch',
+        url: app.url,
+        method: app.method ?? 'POST',
+        params: session.params(),
+        progress: true,
+      });
+    };
+    const routed = options.incoming?.(call);
+    // A store lookup answers later (the leg keeps ringing); a plain answer starts the call at once.
+    if (routed instanceof Promise) routed.then(start, () => start(undefined));
+    else start(routed);
   });
 
   const { dialChild, dialOut } = dialing({ deps, media, track });

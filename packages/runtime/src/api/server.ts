@@ -17,6 +17,8 @@ import { type AccountRecord, authenticate, mayAccess } from './auth.js';
 import { type Form, notFound, RestError, readForm, sendError, sendJson } from './http.js';
 import { persistCalls } from './persist.js';
 import { callsResource, restError } from './resources/calls.js';
+import type { Resource } from './resources/context.js';
+import { numbersResource } from './resources/numbers.js';
 
 export interface ApiOptions {
   readonly runtime: Runtime;
@@ -43,6 +45,8 @@ export interface Api {
   close(): void;
 }
 
+const RESOURCES: readonly Resource[] = [callsResource, numbersResource];
+
 const ACCOUNT_PATH = /^\/2010-04-01\/Accounts\/(AC[0-9a-f]{32})\/(.+)$/;
 
 export function createApi(options: ApiOptions): Api {
@@ -66,20 +70,24 @@ export function createApi(options: ApiOptions): Api {
     const target = accountSid === caller.sid ? caller : await store.find<AccountRecord>('account', accountSid);
     if (!target || !mayAccess(caller, target)) throw notFound(accountSid);
     let form: Promise<Form> | undefined;
-    const result = await callsResource({
+    const context = {
       runtime,
       store,
       account: target,
       method: req.method ?? 'GET',
       rest,
       query: url.searchParams,
+      now: Date.now(),
       form: () => {
         form ??= readForm(req, maxBodyBytes);
         return form;
       },
-    });
-    if (!result) throw notFound(url.pathname);
-    return result;
+    };
+    for (const resource of RESOURCES) {
+      const result = await resource(context);
+      if (result) return result;
+    }
+    throw notFound(url.pathname);
   }
 
   return {

@@ -53,6 +53,8 @@ export interface RuntimeEvents {
   'call.ended': (call: CallRecord) => void;
   /** A conference room changed: someone joined or left, it started or ended, a mute or hold. */
   'conference.updated': (room: ConferenceSnapshot) => void;
+  /** An inbound call was declined: nothing is routed to the number called. */
+  'incoming.rejected': (call: { readonly to: string; readonly from: string }) => void;
   /** A message was sent or its status changed. */
   'message.updated': (message: MessageRecord) => void;
 }

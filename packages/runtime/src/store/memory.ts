@@ -1,5 +1,14 @@
 /** The in-memory store: the reference implementation of the Store conformance suite, and the store of tests. */
-import type { ListQuery, NewCallback, Page, PendingCallback, RecordKind, Store, StoredRecord } from './types.js';
+import type {
+  FilterValue,
+  ListQuery,
+  NewCallback,
+  Page,
+  PendingCallback,
+  RecordKind,
+  Store,
+  StoredRecord,
+} from './types.js';
 
 export function newest(a: StoredRecord, b: StoredRecord): number {
   return b.createdAt - a.createdAt || (a.sid < b.sid ? 1 : a.sid > b.sid ? -1 : 0);
@@ -24,6 +33,24 @@ export class MemoryStore implements Store {
   async find<T extends StoredRecord>(kind: RecordKind, sid: string): Promise<T | undefined> {
     const record = this.records.get(`${kind}:${sid}`);
     return record ? (structuredClone(record) as T) : undefined;
+  }
+
+  async findOne<T extends StoredRecord>(
+    kind: RecordKind,
+    where: Readonly<Record<string, FilterValue>>,
+  ): Promise<T | undefined> {
+    const prefix = `${kind}:`;
+    const found = [...this.records]
+      .filter(
+        ([key, record]) =>
+          key.startsWith(prefix) &&
+          Object.entries(where).every(
+            ([field, value]) => (record as unknown as Record<string, unknown>)[field] === value,
+          ),
+      )
+      .map(([, record]) => record)
+      .sort(newest)[0];
+    return found ? (structuredClone(found) as T) : undefined;
   }
 
   async delete(kind: RecordKind, accountSid: string, sid: string): Promise<boolean> {

@@ -124,6 +124,20 @@ export class SqliteStore implements Store {
     return row ? (JSON.parse(row.body) as T) : undefined;
   }
 
+  async findOne<T extends StoredRecord>(
+    kind: RecordKind,
+    where: Readonly<Record<string, FilterValue>>,
+  ): Promise<T | undefined> {
+    const entries = Object.entries(where);
+    for (const [field] of entries) if (!FIELD.test(field)) throw new TypeError(`invalid filter field "${field}"`);
+    const conditions = entries.map(([field]) => ` AND json_extract(body, '$.${field}') = ?`).join('');
+    const sql = `SELECT body FROM records WHERE kind = ?${conditions} ORDER BY created_at DESC, sid DESC LIMIT 1`;
+    const row = this.db.prepare(sql).get(kind, ...entries.map(([, value]) => sqlValue(value))) as
+      | { body: string }
+      | undefined;
+    return row ? (JSON.parse(row.body) as T) : undefined;
+  }
+
   async delete(kind: RecordKind, accountSid: string, sid: string): Promise<boolean> {
     return this.statement('delete').run(kind, sid, accountSid).changes > 0;
   }

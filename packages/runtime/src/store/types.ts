@@ -70,6 +70,11 @@ export interface Store {
   get<T extends StoredRecord>(kind: RecordKind, accountSid: string, sid: string): Promise<T | undefined>;
   /** Finds a record by SID whatever its account (authentication: keys and accounts by SID). */
   find<T extends StoredRecord>(kind: RecordKind, sid: string): Promise<T | undefined>;
+  /** The newest record matching `where` in any account (routing: which account owns a number). */
+  findOne<T extends StoredRecord>(
+    kind: RecordKind,
+    where: Readonly<Record<string, FilterValue>>,
+  ): Promise<T | undefined>;
   delete(kind: RecordKind, accountSid: string, sid: string): Promise<boolean>;
   list<T extends StoredRecord>(kind: RecordKind, query: ListQuery): Promise<Page<T>>;
 

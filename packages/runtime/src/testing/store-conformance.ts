@@ -76,6 +76,9 @@ export function runStoreConformance(name: string, open: () => Promise<Store>): v
         });
         expect(answered.items.map((c) => c.sid)).toEqual([call(4).sid]);
         expect((await store.list('call', { accountSid: B, page: 0, pageSize: 50 })).items).toHaveLength(1);
+        expect(await store.findOne<Call>('call', { to: call(99).to })).toEqual(call(99, B));
+        expect((await store.findOne<Call>('call', { status: 'completed' }))?.sid).toBe(call(24).sid);
+        expect(await store.findOne('call', { to: 'nobody' })).toBeUndefined();
       }));
 
     it('queues callbacks once per key and hands them out when due until done', () =>

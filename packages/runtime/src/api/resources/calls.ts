@@ -7,11 +7,11 @@
 import type { CallRecord } from '../../calls/call.js';
 import { PatchbayError } from '../../errors.js';
 import type { CallEvent } from '../../interpreter/types.js';
-import type { CreateCallParams, Runtime } from '../../runtime.js';
-import type { Store } from '../../store/types.js';
+import type { CreateCallParams } from '../../runtime.js';
 import type { AccountRecord } from '../auth.js';
 import { apiDate, type Form, field, fields, invalid, notFound, RestError } from '../http.js';
 import { pageBody, pageRequest } from '../paging.js';
+import type { Resource } from './context.js';
 
 const METHODS = new Set(['GET', 'POST']);
 const EVENTS = new Set(['initiated', 'ringing', 'answered', 'completed']);
@@ -128,16 +128,7 @@ export function createCallParams(form: Form, account: AccountRecord): CreateCall
   return { account: { sid: account.sid, authToken: account.authToken }, to, from, ...defined };
 }
 
-export async function callsResource(context: {
-  runtime: Runtime;
-  store: Store;
-  account: AccountRecord;
-  method: string;
-  /** Path below the account, e.g. `Calls.json` or `Calls/CA....json`. */
-  rest: string;
-  query: URLSearchParams;
-  form: () => Promise<Form>;
-}): Promise<{ status: number; body?: unknown } | undefined> {
+export const callsResource: Resource = async (context) => {
   const { runtime, store, account, rest, query } = context;
   const path = `/2010-04-01/Accounts/${account.sid}/Calls.json`;
   if (rest === 'Calls.json') {
@@ -192,4 +183,4 @@ export async function callsResource(context: {
     return { status: 200, body: callJson(updated) };
   }
   return undefined;
-}
+};

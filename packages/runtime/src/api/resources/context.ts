@@ -1,0 +1,24 @@
+/** What every REST resource handler gets, and what it answers. */
+import type { Runtime } from '../../runtime.js';
+import type { Store } from '../../store/types.js';
+import type { AccountRecord } from '../auth.js';
+import type { Form } from '../http.js';
+
+export interface ResourceContext {
+  readonly runtime: Runtime;
+  readonly store: Store;
+  /** The account in the path (the caller, or one of its subaccounts). */
+  readonly account: AccountRecord;
+  readonly method: string;
+  /** Path below the account, e.g. `Calls.json` or `Calls/CA....json`. */
+  readonly rest: string;
+  readonly query: URLSearchParams;
+  /** The form body, read (once) on demand. */
+  form(): Promise<Form>;
+  readonly now: number;
+}
+
+export type ResourceResult = { status: number; body?: unknown } | undefined;
+
+/** A resource answers the requests it recognises and returns undefined for the rest. */
+export type Resource = (context: ResourceContext) => Promise<ResourceResult>;
