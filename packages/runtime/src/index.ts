@@ -7,11 +7,14 @@ export { SimulatedNetwork, type SimulatedNetworkOptions } from './adapters/simul
 export { Party, type PartyBehaviour, type PartyInput, type TranscriptEntry } from './adapters/simulated/party.js';
 export type { AccountRecord, KeyRecord } from './api/auth.js';
 export { RestError } from './api/http.js';
+export { numberRouter } from './api/routing.js';
 /** The REST API (2010-04-01 shape): server, authentication, bootstrap account. */
 export { type Api, type ApiOptions, bootstrapAccount, createApi } from './api/server.js';
 export type { CallError, CallRecord, CallStatus, Direction } from './calls/call.js';
 export { parseAddress } from './calls/params.js';
 export { recordingMedia } from './calls/recording-media.js';
+/** The server as a function (what `patchbay serve` runs). */
+export { type RunningServer, recoverCalls, type ServeOptions, startServer } from './cli/serve.js';
 /** Time. */
 export { type Clock, holding, sleep, systemClock } from './clock/clock.js';
 export type { AddParticipant, ConferencesApi, ParticipantUpdate } from './conference/api.js';

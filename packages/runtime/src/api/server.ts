@@ -9,6 +9,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { SimulatedNetwork } from '../adapters/simulated/network.js';
 import { recordingMedia } from '../calls/recording-media.js';
 import type { Runtime } from '../runtime.js';
 import { newSid } from '../sid.js';
@@ -19,6 +20,7 @@ import { persistCalls } from './persist.js';
 import { callsResource, restError } from './resources/calls.js';
 import type { Resource } from './resources/context.js';
 import { numbersResource } from './resources/numbers.js';
+import { simulatorResource } from './resources/simulator.js';
 
 export interface ApiOptions {
   readonly runtime: Runtime;
@@ -34,6 +36,8 @@ export interface ApiOptions {
     ms: number;
     account?: string;
   }) => void;
+  /** The simulated network, to serve the Simulator resource (inject inbound calls). */
+  readonly simulator?: SimulatedNetwork;
   /** Errors the API could not answer with (store failures while persisting). */
   readonly onError?: (error: unknown) => void;
 }
@@ -45,8 +49,6 @@ export interface Api {
   close(): void;
 }
 
-const RESOURCES: readonly Resource[] = [callsResource, numbersResource];
-
 const ACCOUNT_PATH = /^\/2010-04-01\/Accounts\/(AC[0-9a-f]{32})\/(.+)$/;
 
 export function createApi(options: ApiOptions): Api {
@@ -55,6 +57,7 @@ export function createApi(options: ApiOptions): Api {
   const onError = options.onError ?? (() => undefined);
   const stopPersisting = persistCalls(runtime, store, onError);
   const serveRecording = recordingMedia(runtime);
+  const resources: readonly Resource[] = [callsResource, numbersResource, simulatorResource(options.simulator)];
 
   async function route(
     req: IncomingMessage,
@@ -83,7 +86,7 @@ export function createApi(options: ApiOptions): Api {
         return form;
       },
     };
-    for (const resource of RESOURCES) {
+    for (const resource of resources) {
       const result = await resource(context);
       if (result) return result;
     }

@@ -1,0 +1,107 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startAppServer } from '../testing/app-server.js';
+import { main } from './main.js';
+
+const BIN = join(import.meta.dirname, '../../dist/cli/bin.js');
+const children: ChildProcess[] = [];
+const directories: string[] = [];
+afterEach(async () => {
+  for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
+  for (const directory of directories.splice(0)) await rm(directory, { recursive: true, force: true });
+});
+
+/** Starts `patchbay serve` in its own process; resolves with the first lines it prints. */
+async function serve(data: string, env: Record<string, string> = {}) {
+  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--data', data, '--log-level', 'warn'], {
+    env: { ...process.env, PATCHBAY_ACCOUNT_SID: '', PATCHBAY_AUTH_TOKEN: '', ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  children.push(child);
+  const lines: string[] = [];
+  const reader = createInterface({ input: child.stdout as NodeJS.ReadableStream });
+  for await (const line of reader) {
+    lines.push(line);
+    if (line === 'Ready.') break;
+  }
+  const url = /listening on (\S+)/.exec(lines[0] ?? '')?.[1] ?? '';
+  const sid = /Account SID: (\S+)/.exec(lines.join('\n'))?.[1] ?? '';
+  const token = /Auth token:\s+(\S+)/.exec(lines.join('\n'))?.[1];
+  return { child, url, sid, token, lines };
+}
+
+/** Runs a client command in-process; `output` holds the printed lines. */
+async function run(args: string[], env: Record<string, string>): Promise<{ code: number; output: string[] }> {
+  const output: string[] = [];
+  const saved = { ...process.env };
+  Object.assign(process.env, env);
+  try {
+    const code = await main(args, (text) => output.push(...text.split('\n')));
+    return { code, output };
+  } finally {
+    process.env = saved;
+  }
+}
+
+describe('patchbay CLI', () => {
+  it('documents every command in --help', async () => {
+    const { code, output } = await run(['--help'], {});
+    expect(code).toBe(0);
+    for (const command of [
+      'serve',
+      'numbers create',
+      'numbers list',
+      'calls create',
+      'calls list',
+      'calls tail',
+      'simulate call',
+    ]) {
+      expect(output.join('\n')).toContain(`patchbay ${command}`);
+    }
+    expect((await run(['frobnicate'], {})).code).toBe(2);
+  });
+
+  it('serves, shows the new token once, routes a number, simulates a call, and keeps everything across a restart', async () => {
+    const data = await mkdtemp(join(tmpdir(), 'patchbay-cli-'));
+    directories.push(data);
+    await using app = await startAppServer({
+      '/voice': () => '<Response><Gather numDigits="1" action="/menu"><Say>Press 1</Say></Gather></Response>',
+      '/menu': (req) => `<Response><Say>You pressed ${req.params.Digits}</Say></Response>`,
+    });
+    const first = await serve(data);
+    expect(first.token).toMatch(/^[0-9a-f]{32}$/);
+    expect(first.sid).toMatch(/^AC[0-9a-f]{32}$/);
+    const env = { PATCHBAY_URL: first.url, PATCHBAY_ACCOUNT_SID: first.sid, PATCHBAY_AUTH_TOKEN: first.token ?? '' };
+
+    const created = await run(
+      ['numbers', 'create', '--number', '+15558880001', '--voice-url', `${app.url}/voice`],
+      env,
+    );
+    expect(created.code).toBe(0);
+    expect(created.output[0]).toMatch(/^PN[0-9a-f]{32} {2}\+15558880001 {2}voice: http/);
+    const simulated = await run(['simulate', 'call', '--to', '+15558880001', '--digits', '1'], env);
+    expect(simulated.code).toBe(0);
+    expect(simulated.output.join('\n')).toContain('heard-speech You pressed 1');
+    const listed = await run(['calls', 'list'], env);
+    expect(listed.output[1]).toMatch(/inbound .*\+15558880001 +completed/);
+    expect((await run(['calls', 'list'], { ...env, PATCHBAY_AUTH_TOKEN: 'wrong' })).output[0]).toContain('401 20003');
+
+    first.child.kill('SIGTERM');
+    const [exitCode] = await once(first.child, 'exit');
+    expect(exitCode).toBe(0);
+
+    const second = await serve(data);
+    expect(second.sid).toBe(first.sid);
+    expect(second.token).toBeUndefined();
+    const again = await run(['calls', 'list'], { ...env, PATCHBAY_URL: second.url });
+    expect(again.output[1]).toMatch(/completed/);
+    expect((await run(['numbers', 'list'], { ...env, PATCHBAY_URL: second.url })).output.join('\n')).toContain(
+      '+15558880001',
+    );
+  }, 30_000);
+});

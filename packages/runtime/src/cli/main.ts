@@ -1,0 +1,285 @@
+/**
+ * The `patchbay` command: `serve` runs the server; the other commands talk to a running server
+ * over its REST API, with the account's credentials from the environment or flags.
+ */
+import { parseArgs } from 'node:util';
+import { pino } from 'pino';
+import { startServer } from './serve.js';
+
+const HELP = `patchbay: an open, self-hostable programmable-voice server
+
+Usage:
+  patchbay serve [options]            run the server (REST API, call runtime, simulated network)
+      --port <n>                      port to listen on (default 3000)
+      --host <address>                address to listen on (default 127.0.0.1)
+      --data <dir>                    data directory: SQLite store and recordings (default ./.patchbay)
+      --media simulated               media adapter (only the simulated network for now)
+      --public-url <url>              base URL apps reach the server at (recording URLs)
+      --log-level <level>             fatal, error, warn, info, debug (default info)
+      --drain-seconds <n>             on SIGINT/SIGTERM, let live calls finish this long (default 10)
+    On first start the bootstrap account is created and its SID and auth token printed once;
+    set PATCHBAY_ACCOUNT_SID and PATCHBAY_AUTH_TOKEN to choose them instead.
+
+  patchbay numbers create --number <E.164> [--voice-url <url>] [--voice-method GET|POST]
+                          [--sms-url <url>] [--status-callback <url>] [--friendly-name <name>]
+  patchbay numbers list
+  patchbay calls create --to <number> --from <number> (--url <url> | --twiml <xml>)
+                        [--status-callback <url>] [--timeout <seconds>]
+  patchbay calls list [--status <status>] [--to <number>]
+  patchbay calls tail                 print call status changes as they happen (Ctrl-C to stop)
+  patchbay simulate call --to <number> [--from <number>] [--digits <keys>]... [--speech <text>]...
+                         [--hangup-after <seconds>]
+                                      ring one of your numbers on the simulated network and print
+                                      what the caller heard and did
+
+Client options (all commands but serve):
+      --server <url>                  the server (default $PATCHBAY_URL or http://127.0.0.1:3000)
+      --account <sid>                 account SID (default $PATCHBAY_ACCOUNT_SID)
+      --token <token>                 auth token (default $PATCHBAY_AUTH_TOKEN)
+  patchbay --help                     this text
+`;
+
+type Values = Record<string, string | string[] | boolean | undefined>;
+
+const OPTIONS = {
+  help: { type: 'boolean', short: 'h' },
+  port: { type: 'string' },
+  host: { type: 'string' },
+  data: { type: 'string' },
+  media: { type: 'string' },
+  'public-url': { type: 'string' },
+  'log-level': { type: 'string' },
+  'drain-seconds': { type: 'string' },
+  server: { type: 'string' },
+  account: { type: 'string' },
+  token: { type: 'string' },
+  number: { type: 'string' },
+  'voice-url': { type: 'string' },
+  'voice-method': { type: 'string' },
+  'sms-url': { type: 'string' },
+  'status-callback': { type: 'string' },
+  'friendly-name': { type: 'string' },
+  to: { type: 'string' },
+  from: { type: 'string' },
+  url: { type: 'string' },
+  twiml: { type: 'string' },
+  timeout: { type: 'string' },
+  status: { type: 'string' },
+  digits: { type: 'string', multiple: true },
+  speech: { type: 'string', multiple: true },
+  'hangup-after': { type: 'string' },
+} as const;
+
+class UsageError extends Error {}
+
+function text(values: Values, name: string): string | undefined {
+  const value = values[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+function required(values: Values, name: string): string {
+  const value = text(values, name);
+  if (value === undefined) throw new UsageError(`--${name} is required`);
+  return value;
+}
+
+interface Connection {
+  readonly server: string;
+  readonly account: string;
+  readonly auth: string;
+}
+
+function connection(values: Values): Connection {
+  const server = (text(values, 'server') ?? process.env.PATCHBAY_URL ?? 'http://127.0.0.1:3000').replace(/\/$/, '');
+  const account = text(values, 'account') ?? (process.env.PATCHBAY_ACCOUNT_SID || undefined);
+  const token = text(values, 'token') ?? (process.env.PATCHBAY_AUTH_TOKEN || undefined);
+  if (!account || !token)
+    throw new UsageError(
+      'give the account SID and auth token (--account/--token, or PATCHBAY_ACCOUNT_SID/PATCHBAY_AUTH_TOKEN)',
+    );
+  return { server, account, auth: `Basic ${Buffer.from(`${account}:${token}`).toString('base64')}` };
+}
+
+async function api(
+  c: Connection,
+  method: 'GET' | 'POST',
+  resource: string,
+  form?: Record<string, string | string[] | undefined>,
+): Promise<Record<string, unknown>> {
+  const body = new URLSearchParams();
+  for (const [key, value] of Object.entries(form ?? {})) {
+    for (const item of value === undefined ? [] : Array.isArray(value) ? value : [value]) body.append(key, item);
+  }
+  const response = await fetch(`${c.server}/2010-04-01/Accounts/${c.account}/${resource}`, {
+    method,
+    headers: {
+      authorization: c.auth,
+      ...(method === 'POST' ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
+    },
+    ...(method === 'POST' ? { body } : {}),
+  });
+  const json = (await response.json()) as Record<string, unknown>;
+  if (!response.ok) throw new UsageError(`${response.status} ${String(json.code)}: ${String(json.message)}`);
+  return json;
+}
+
+function table(rows: Array<Record<string, unknown>>, columns: readonly string[]): string {
+  const widths = columns.map((column) =>
+    Math.max(column.length, ...rows.map((row) => String(row[column] ?? '').length)),
+  );
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd();
+  return [line(columns), ...rows.map((row) => line(columns.map((column) => String(row[column] ?? ''))))].join('\n');
+}
+
+async function serve(values: Values, print: (line: string) => void): Promise<void> {
+  const media = text(values, 'media') ?? 'simulated';
+  if (media !== 'simulated') throw new UsageError(`--media ${media}: only "simulated" is available`);
+  const logger = pino({ level: text(values, 'log-level') ?? 'info' });
+  const publicUrl = text(values, 'public-url');
+  const server = await startServer({
+    port: Number(text(values, 'port') ?? 3000),
+    host: text(values, 'host') ?? '127.0.0.1',
+    data: text(values, 'data') ?? './.patchbay',
+    // An empty variable counts as unset.
+    accountSid: process.env.PATCHBAY_ACCOUNT_SID || undefined,
+    authToken: process.env.PATCHBAY_AUTH_TOKEN || undefined,
+    drainMs: Number(text(values, 'drain-seconds') ?? 10) * 1000,
+    logger,
+    ...(publicUrl ? { publicUrl } : {}),
+  });
+  print(`Patchbay is listening on ${server.url}`);
+  print(`Account SID: ${server.account.sid}`);
+  if (server.accountCreated && !process.env.PATCHBAY_AUTH_TOKEN) {
+    print(`Auth token:  ${server.account.authToken}   (shown once: keep it)`);
+  }
+  print('Ready.');
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    void server.close().then(() => process.exit(0));
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+export async function main(argv: readonly string[], print: (line: string) => void = console.log): Promise<number> {
+  let parsed: { values: Values; positionals: string[] };
+  try {
+    parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true }) as typeof parsed;
+  } catch (error) {
+    print(`${(error as Error).message}\n\n${HELP}`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  const [command, action] = positionals;
+  if (values.help || command === undefined || command === 'help') {
+    print(HELP);
+    return 0;
+  }
+  try {
+    switch (`${command} ${action ?? ''}`.trim()) {
+      case 'serve':
+        await serve(values, print);
+        return 0;
+      case 'numbers create': {
+        const number = await api(connection(values), 'POST', 'IncomingPhoneNumbers.json', {
+          PhoneNumber: required(values, 'number'),
+          VoiceUrl: text(values, 'voice-url'),
+          VoiceMethod: text(values, 'voice-method'),
+          SmsUrl: text(values, 'sms-url'),
+          StatusCallback: text(values, 'status-callback'),
+          FriendlyName: text(values, 'friendly-name'),
+        });
+        print(`${number.sid}  ${number.phone_number}  voice: ${number.voice_url ?? '(none)'}`);
+        return 0;
+      }
+      case 'numbers list': {
+        const page = await api(connection(values), 'GET', 'IncomingPhoneNumbers.json?PageSize=1000');
+        print(
+          table(page.incoming_phone_numbers as Array<Record<string, unknown>>, [
+            'sid',
+            'phone_number',
+            'voice_url',
+            'sms_url',
+          ]),
+        );
+        return 0;
+      }
+      case 'calls create': {
+        const call = await api(connection(values), 'POST', 'Calls.json', {
+          To: required(values, 'to'),
+          From: required(values, 'from'),
+          Url: text(values, 'url'),
+          Twiml: text(values, 'twiml'),
+          StatusCallback: text(values, 'status-callback'),
+          Timeout: text(values, 'timeout'),
+        });
+        print(`${call.sid}  ${call.status}`);
+        return 0;
+      }
+      case 'calls list': {
+        const query = new URLSearchParams({ PageSize: '50' });
+        const status = text(values, 'status');
+        const to = text(values, 'to');
+        if (status) query.set('Status', status);
+        if (to) query.set('To', to);
+        const page = await api(connection(values), 'GET', `Calls.json?${query}`);
+        print(
+          table(page.calls as Array<Record<string, unknown>>, [
+            'sid',
+            'direction',
+            'from',
+            'to',
+            'status',
+            'duration',
+            'date_created',
+          ]),
+        );
+        return 0;
+      }
+      case 'calls tail': {
+        const c = connection(values);
+        const seen = new Map<string, string>();
+        for (;;) {
+          const page = await api(c, 'GET', 'Calls.json?PageSize=100');
+          for (const call of (page.calls as Array<Record<string, string>>).reverse()) {
+            if (seen.get(call.sid as string) === call.status) continue;
+            seen.set(call.sid as string, call.status as string);
+            print(
+              `${new Date().toISOString()}  ${call.sid}  ${call.direction}  ${call.from} -> ${call.to}  ${call.status}`,
+            );
+          }
+          await new Promise((resolve) => setTimeout(resolve, 1000));
+        }
+      }
+      case 'simulate call': {
+        const result = await api(connection(values), 'POST', 'Simulator/Calls.json', {
+          To: required(values, 'to'),
+          From: text(values, 'from'),
+          Digits: values.digits as string[] | undefined,
+          Speech: values.speech as string[] | undefined,
+          HangupAfter: text(values, 'hangup-after'),
+          Wait: 'true',
+        });
+        print(`${result.sid}  ${result.from} -> ${result.to}  ${result.status}  (${result.duration} s)`);
+        for (const line of (result.transcript as string[]) ?? []) print(`  ${line}`);
+        return 0;
+      }
+      default:
+        print(`unknown command "${positionals.join(' ')}"\n\n${HELP}`);
+        return 2;
+    }
+  } catch (error) {
+    if (error instanceof UsageError) {
+      print(`patchbay: ${error.message}`);
+      return 2;
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,147 @@
+/**
+ * `patchbay serve` as a function: the SQLite store in the data directory, the bootstrap account,
+ * the runtime on the simulated network with numbers routed from the store, and the REST API on
+ * one HTTP server. Calls a crash left live are closed on start; `close()` lets live calls finish
+ * within a bound, then ends the rest.
+ *
+ * @example
+ * const server = await startServer({ port: 3000, data: './.patchbay' });
+ * console.log(server.url, server.account.sid);
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import { REALISTIC_TIMING, type Timing } from '../adapters/simulated/leg.js';
+import { SimulatedNetwork } from '../adapters/simulated/network.js';
+import type { AccountRecord } from '../api/auth.js';
+import { numberRouter } from '../api/routing.js';
+import { bootstrapAccount, createApi } from '../api/server.js';
+import type { CallRecord, CallStatus } from '../calls/call.js';
+import { createRuntime, type Runtime } from '../runtime.js';
+import { SqliteStore } from '../store/sqlite.js';
+import type { Store } from '../store/types.js';
+
+export interface ServeOptions {
+  /** @default 3000 (0 picks a free port) */
+  readonly port?: number;
+  /** @default '127.0.0.1' */
+  readonly host?: string;
+  /** Data directory for the SQLite store and recordings. @default './.patchbay' */
+  readonly data?: string;
+  /** Base URL apps reach this server at. @default http://<host>:<port> */
+  readonly publicUrl?: string;
+  /** The bootstrap account, when given (else created once and kept in the store). */
+  readonly accountSid?: string | undefined;
+  readonly authToken?: string | undefined;
+  /** Simulated media timing. @default REALISTIC_TIMING */
+  readonly timing?: Timing;
+  /** How long `close()` lets live calls finish. @default 10000 */
+  readonly drainMs?: number;
+  readonly logger?: Logger;
+}
+
+export interface RunningServer {
+  readonly url: string;
+  readonly account: AccountRecord;
+  /** Whether the bootstrap account was created by this start (its token is shown only then). */
+  readonly accountCreated: boolean;
+  readonly runtime: Runtime;
+  readonly network: SimulatedNetwork;
+  readonly store: Store;
+  close(): Promise<void>;
+}
+
+const LIVE: readonly CallStatus[] = ['queued', 'ringing', 'in-progress'];
+
+/** Calls still live in the store belonged to a process that is gone: close them. */
+export async function recoverCalls(store: Store, now: number): Promise<number> {
+  let recovered = 0;
+  for (const status of LIVE) {
+    for (;;) {
+      const call = await store.findOne<CallRecord>('call', { status });
+      if (!call) break;
+      const ended: CallRecord = {
+        ...call,
+        status: status === 'in-progress' ? 'completed' : 'failed',
+        updatedAt: now,
+        endedAt: now,
+        duration: call.startedAt === undefined ? 0 : Math.round((now - call.startedAt) / 1000),
+        errors: [...call.errors, { code: 20500, message: 'the server stopped during the call', at: now }],
+      };
+      await store.put('call', ended);
+      recovered++;
+    }
+  }
+  return recovered;
+}
+
+export async function startServer(options: ServeOptions = {}): Promise<RunningServer> {
+  const host = options.host ?? '127.0.0.1';
+  const log = options.logger;
+  const store = await SqliteStore.open(options.data ?? './.patchbay');
+  const recovered = await recoverCalls(store, Date.now());
+  if (recovered > 0) log?.warn({ recovered }, 'closed calls left live by a previous run');
+  const { account, created } = await bootstrapAccount(store, {
+    sid: options.accountSid,
+    authToken: options.authToken,
+    now: Date.now(),
+  });
+
+  const server: Server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 3000, host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+
+  const network = new SimulatedNetwork({ timing: options.timing ?? REALISTIC_TIMING });
+  const runtime = createRuntime({
+    media: network,
+    accountSid: account.sid,
+    authToken: account.authToken,
+    incoming: numberRouter(store),
+    publicUrl: options.publicUrl ?? url,
+  });
+  runtime.events.on('call.status', (call, previous) =>
+    log?.info({ call: call.sid, direction: call.direction, from: previous, to: call.status }, 'call status'),
+  );
+  runtime.events.on('call.error', (call, error) =>
+    log?.warn({ call: call.sid, code: error.code, url: error.url }, error.message),
+  );
+  runtime.events.on('incoming.rejected', (call) => log?.info(call, 'inbound call rejected: no app for the number'));
+  runtime.callbacks.events.on('failed', (callback, error) =>
+    log?.warn({ url: callback.url, code: error.numericCode }, 'callback given up'),
+  );
+  const api = createApi({
+    runtime,
+    store,
+    simulator: network,
+    onRequest: (entry) => log?.info(entry, 'request'),
+    onError: (error) => log?.error({ err: error }, 'request failed'),
+  });
+  server.on('request', api.handle);
+
+  return {
+    url,
+    account,
+    accountCreated: created,
+    runtime,
+    network,
+    store,
+    async close() {
+      server.close();
+      const live = runtime.calls.list().filter((call) => LIVE.includes(call.status));
+      if (live.length > 0) {
+        log?.info({ live: live.length }, 'waiting for live calls to finish');
+        const limit = new Promise((resolve) => setTimeout(resolve, options.drainMs ?? 10_000).unref());
+        await Promise.race([Promise.all(live.map((call) => runtime.calls.ended(call.sid))), limit]);
+      }
+      await runtime.close();
+      api.close();
+      server.closeAllConnections();
+      await network.close();
+      await store.close();
+    },
+  };
+}
