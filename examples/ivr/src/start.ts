@@ -1,0 +1,138 @@
+/**
+ * The quick start: runs `patchbay serve` with its data in ./.patchbay-demo, starts the example
+ * app, wires +15550100100 to it, and places two calls on the simulated network (press 1 for
+ * sales; press 2 and leave a message), printing what the caller heard. Then leaves the server
+ * and the app running for you to try more (Ctrl-C stops both); `--once` stops after the calls.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
+import { dirname, join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { createApp } from './app.js';
+
+export const SUPPORT_LINE = '+15550100100';
+
+interface Credentials {
+  readonly sid: string;
+  readonly token: string;
+}
+
+/** The demo account: made once and kept beside the demo's data. */
+function credentials(data: string): Credentials {
+  const file = join(data, 'demo-credentials.json');
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as Credentials;
+  mkdirSync(data, { recursive: true, mode: 0o700 });
+  const created = { sid: `AC${randomBytes(16).toString('hex')}`, token: randomBytes(16).toString('hex') };
+  writeFileSync(file, JSON.stringify(created), { mode: 0o600 });
+  return created;
+}
+
+async function serve(data: string, port: number, account: Credentials): Promise<{ child: ChildProcess; url: string }> {
+  const bin = join(
+    dirname(createRequire(import.meta.url).resolve('@patchbay/runtime/package.json')),
+    'dist/cli/bin.js',
+  );
+  const child = spawn(process.execPath, [bin, 'serve', '--data', data, '--port', String(port), '--log-level', 'warn'], {
+    env: { ...process.env, PATCHBAY_ACCOUNT_SID: account.sid, PATCHBAY_AUTH_TOKEN: account.token },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let url = '';
+  for await (const line of createInterface({ input: child.stdout as NodeJS.ReadableStream })) {
+    url ||= /listening on (\S+)/.exec(line)?.[1] ?? '';
+    if (line === 'Ready.') break;
+  }
+  child.stdout?.resume();
+  return { child, url };
+}
+
+async function rest(
+  server: string,
+  account: Credentials,
+  path: string,
+  form: Record<string, string | readonly string[]>,
+) {
+  const body = new URLSearchParams();
+  for (const [key, value] of Object.entries(form))
+    for (const item of typeof value === 'string' ? [value] : value) body.append(key, item);
+  const response = await fetch(`${server}/2010-04-01/Accounts/${account.sid}/${path}`, {
+    method: 'POST',
+    headers: {
+      authorization: `Basic ${Buffer.from(`${account.sid}:${account.token}`).toString('base64')}`,
+      'content-type': 'application/x-www-form-urlencoded',
+    },
+    body,
+  });
+  const json = (await response.json()) as Record<string, unknown>;
+  if (!response.ok && json.code !== 21422) throw new Error(`${path}: ${response.status} ${String(json.message)}`);
+  return json;
+}
+
+export async function runQuickStart(options: {
+  data: string;
+  port: number;
+  once: boolean;
+  print: (line: string) => void;
+}) {
+  const { print } = options;
+  const account = credentials(options.data);
+  const server = await serve(options.data, options.port, account);
+  const app = createApp(account.token).listen(0, '127.0.0.1');
+  await new Promise((resolve) => app.once('listening', resolve));
+  const appUrl = `http://127.0.0.1:${(app.address() as AddressInfo).port}`;
+  print(`Patchbay is running at ${server.url} (data in ${options.data})`);
+  print(`The example app (official helper library) is at ${appUrl}`);
+  await rest(server.url, account, 'IncomingPhoneNumbers.json', {
+    PhoneNumber: SUPPORT_LINE,
+    VoiceUrl: `${appUrl}/voice`,
+  });
+  // A number from an earlier run points at that run's app: point it here.
+  const numbers = (await fetch(
+    `${server.url}/2010-04-01/Accounts/${account.sid}/IncomingPhoneNumbers.json?PhoneNumber=${encodeURIComponent(SUPPORT_LINE)}`,
+    {
+      headers: { authorization: `Basic ${Buffer.from(`${account.sid}:${account.token}`).toString('base64')}` },
+    },
+  ).then((r) => r.json())) as { incoming_phone_numbers: Array<{ sid: string }> };
+  const numberSid = numbers.incoming_phone_numbers[0]?.sid as string;
+  await rest(server.url, account, `IncomingPhoneNumbers/${numberSid}.json`, { VoiceUrl: `${appUrl}/voice` });
+  print(`${SUPPORT_LINE} runs ${appUrl}/voice\n`);
+
+  for (const [label, form] of [
+    ['A caller presses 1 for sales (and hangs up after 8 s):', { Digits: '1', HangupAfter: '8' }],
+    ['A caller presses 2 and leaves a message:', { Digits: ['2', '#'] }],
+  ] as const) {
+    print(label);
+    const call = await rest(server.url, account, 'Simulator/Calls.json', {
+      To: SUPPORT_LINE,
+      From: '+15550199000',
+      Wait: 'true',
+      ...form,
+    });
+    for (const line of call.transcript as string[]) print(`  ${line}`);
+    print(`  -> ${call.sid} ${call.status} after ${call.duration} s\n`);
+  }
+  print('Try more calls:');
+  print(`  PATCHBAY_URL=${server.url} PATCHBAY_ACCOUNT_SID=${account.sid} PATCHBAY_AUTH_TOKEN=${account.token} \\`);
+  print(`    npx -y pnpm@10.34.8 patchbay simulate call --to ${SUPPORT_LINE} --digits 2 --digits '#'`);
+  const stop = async () => {
+    app.close();
+    server.child.kill('SIGTERM');
+    await new Promise((resolve) => server.child.once('exit', resolve));
+  };
+  if (options.once) await stop();
+  else {
+    print('\nPress Ctrl-C to stop.');
+    process.once('SIGINT', () => void stop().then(() => process.exit(0)));
+  }
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename)) {
+  await runQuickStart({
+    data: resolve(process.cwd(), '../../.patchbay-demo'),
+    port: 3000,
+    once: process.argv.includes('--once'),
+    print: console.log,
+  });
+}
