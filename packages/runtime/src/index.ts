@@ -72,7 +72,15 @@ export type {
 } from './store/types.js';
 export { handlers } from './verbs/index.js';
 export type { Outcome, RecordingRecord, VerbContext, VerbHandler } from './verbs/types.js';
-export { type Callback, CallbackQueue, type CallbackQueueOptions, rfc2822 } from './webhooks/callbacks.js';
+export {
+  type Callback,
+  CallbackQueue,
+  type CallbackQueueOptions,
+  type Callbacks,
+  IDEMPOTENCY_HEADER,
+  rfc2822,
+} from './webhooks/callbacks.js';
 /** Webhooks. */
 export { CookieJar } from './webhooks/cookies.js';
+export { DurableCallbacks, type DurableCallbacksOptions } from './webhooks/durable-callbacks.js';
 export { DEFAULT_LIMITS, type Limits, sendWebhook, type WebhookRequest, type WebhookResult } from './webhooks/fetch.js';

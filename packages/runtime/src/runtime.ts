@@ -30,7 +30,7 @@ import type { MessagingAdapter } from './messaging/types.js';
 import { QueueRegistry } from './queue/queues.js';
 import { newSid } from './sid.js';
 import type { NewRecording, RecordingRecord } from './verbs/types.js';
-import { CallbackQueue, type CallbackQueueOptions } from './webhooks/callbacks.js';
+import { CallbackQueue, type CallbackQueueOptions, type Callbacks } from './webhooks/callbacks.js';
 
 /** How a call's app is reached and where it reports: shared by inbound numbers and API calls. */
 export interface AppSettings {
@@ -93,7 +93,10 @@ export interface RuntimeOptions {
   readonly publicUrl?: string;
   /** Documents fetched with nothing for the caller in between before the call is ended. @default 20 */
   readonly maxFetchesWithoutProgress?: number;
+  /** Retry settings of the default (in-memory) callback queue. */
   readonly callbacks?: CallbackQueueOptions;
+  /** Where callbacks go instead of the in-memory queue (a DurableCallbacks over a store). */
+  readonly callbackQueue?: Callbacks;
   /** Carries text messages. @default a SimulatedMessaging on the same clock */
   readonly messaging?: MessagingAdapter;
 }
@@ -103,7 +106,7 @@ export interface Runtime {
   readonly accountSid: string;
   readonly events: EventEmitter<RuntimeEvents>;
   /** Status callbacks in flight; `drain()` waits for them. */
-  readonly callbacks: CallbackQueue;
+  readonly callbacks: Callbacks;
   readonly calls: {
     create(params: CreateCallParams): CallRecord;
     update(sid: string, params: UpdateCallParams): Promise<CallRecord>;
@@ -131,7 +134,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   const clock = options.clock ?? systemClock;
   const media = options.media;
   const events = new EventEmitter<RuntimeEvents>();
-  const callbacks = new CallbackQueue(clock, options.callbacks);
+  const callbacks = options.callbackQueue ?? new CallbackQueue(clock, options.callbacks);
   const defaultAccount: CallAccount = {
     sid: options.accountSid ?? newSid('AC'),
     authToken: options.authToken ?? newSid('SK').slice(2),

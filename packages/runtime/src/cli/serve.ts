@@ -17,9 +17,11 @@ import type { AccountRecord } from '../api/auth.js';
 import { numberRouter } from '../api/routing.js';
 import { bootstrapAccount, createApi } from '../api/server.js';
 import type { CallRecord, CallStatus } from '../calls/call.js';
+import { systemClock } from '../clock/clock.js';
 import { createRuntime, type Runtime } from '../runtime.js';
 import { SqliteStore } from '../store/sqlite.js';
 import type { Store } from '../store/types.js';
+import { DurableCallbacks } from '../webhooks/durable-callbacks.js';
 
 export interface ServeOptions {
   /** @default 3000 (0 picks a free port) */
@@ -96,12 +98,20 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 
   const network = new SimulatedNetwork({ timing: options.timing ?? REALISTIC_TIMING });
+  // Callbacks go through the store's outbox: what is not delivered survives a restart.
+  const callbacks = new DurableCallbacks(
+    store,
+    systemClock,
+    async (sid) => (await store.find<AccountRecord>('account', sid))?.authToken,
+  );
+  callbacks.start();
   const runtime = createRuntime({
     media: network,
     accountSid: account.sid,
     authToken: account.authToken,
     incoming: numberRouter(store),
     publicUrl: options.publicUrl ?? url,
+    callbackQueue: callbacks,
   });
   runtime.events.on('call.status', (call, previous) =>
     log?.info({ call: call.sid, direction: call.direction, from: previous, to: call.status }, 'call status'),
@@ -138,6 +148,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
         await Promise.race([Promise.all(live.map((call) => runtime.calls.ended(call.sid))), limit]);
       }
       await runtime.close();
+      await callbacks.close();
       api.close();
       server.closeAllConnections();
       await network.close();

@@ -5,13 +5,12 @@
  * request. Every change is reported to the room's status callback with the parameters apps
  * expect (ConferenceSid, FriendlyName, StatusCallbackEvent, CallSid, Muted, Hold, ...).
  */
-import type { WebhookParams } from '@patchbay/sdk';
 import type { Clock } from '../clock/clock.js';
 import type { MediaAdapter, MediaLeg, Mixer } from '../media/types.js';
 import { newSid } from '../sid.js';
 import { type RecordingCallbackSettings, recordingCallbackParams, wants } from '../verbs/recording-callback.js';
 import type { RecordingRecord } from '../verbs/types.js';
-import { rfc2822 } from '../webhooks/callbacks.js';
+import { type Callback, rfc2822 } from '../webhooks/callbacks.js';
 
 export type ConferenceEvent =
   | 'start'
@@ -56,7 +55,7 @@ export interface RoomSettings {
 export interface ConferenceServices {
   readonly clock: Clock;
   readonly media: MediaAdapter;
-  readonly send: (callback: { url: string; method: 'GET' | 'POST'; params: WebhookParams; authToken: string }) => void;
+  readonly send: (callback: Callback) => void;
   readonly saveRecording: (
     accountSid: string,
     conferenceSid: string,
@@ -274,7 +273,8 @@ export class Conference {
       startedAt,
       recording,
     });
-    this.services.send({ url: settings.url, method: settings.method, params, authToken: this.account.authToken });
+    const key = `${recording.sid}:completed`;
+    this.services.send({ url: settings.url, method: settings.method, params, authToken: this.account.authToken, key });
   }
 
   private report(
@@ -285,6 +285,7 @@ export class Conference {
     this.services.onChange(this.snapshot());
     const { statusCallback, statusCallbackMethod, statusCallbackEvents } = this.settings;
     if (!statusCallback || !statusCallbackEvents.has(event)) return;
+    const sequence = this.sequence++;
     const name =
       options.event ??
       (event === 'start' || event === 'end'
@@ -296,7 +297,7 @@ export class Conference {
       ConferenceSid: this.sid,
       FriendlyName: this.friendlyName,
       AccountSid: this.account.sid,
-      SequenceNumber: String(this.sequence++),
+      SequenceNumber: String(sequence),
       Timestamp: rfc2822(this.services.clock.now()),
       StatusCallbackEvent: name,
       ...options.extra,
@@ -318,6 +319,7 @@ export class Conference {
       method: statusCallbackMethod,
       params,
       authToken: this.account.authToken,
+      key: `${this.sid}:${sequence}`,
     });
   }
 }

@@ -137,14 +137,16 @@ export class CallSession {
   callback(event: CallEvent, status: string, extra: Record<string, string> = {}): void {
     const { statusCallback, statusCallbackMethod, statusCallbackEvents } = this.app;
     if (!statusCallback || !statusCallbackEvents.has(event)) return;
+    const sequence = this.sequence++;
     this.deps.callbacks.send({
       url: statusCallback,
       method: statusCallbackMethod,
       authToken: this.account.authToken,
+      key: `${this.sid}:${sequence}`,
       params: this.params(
         {
           CallbackSource: 'call-progress-events',
-          SequenceNumber: String(this.sequence++),
+          SequenceNumber: String(sequence),
           Timestamp: rfc2822(this.deps.clock.now()),
           ...extra,
         },
@@ -301,6 +303,7 @@ export class CallSession {
             method: outcome.method,
             params,
             authToken: this.account.authToken,
+            key: `${this.sid}:after-hangup`,
           });
           break;
         }

@@ -13,7 +13,7 @@ import type { Messages } from '../messaging/messages.js';
 import type { MessageRecord } from '../messaging/types.js';
 import type { QueueRegistry } from '../queue/queues.js';
 import type { ChildCall, DialRequest, NewRecording, Outcome, RecordingRecord } from '../verbs/types.js';
-import type { CallbackQueue } from '../webhooks/callbacks.js';
+import type { Callbacks } from '../webhooks/callbacks.js';
 import type { CallSession } from './session.js';
 
 /** The account a call belongs to: its SID, and the auth token that signs its webhooks. */
@@ -69,7 +69,7 @@ export interface SessionDeps {
   readonly messages: Messages;
   /** Stores a recording of `callSid`. */
   readonly saveRecording: (accountSid: string, callSid: string, recording: NewRecording) => RecordingRecord;
-  readonly callbacks: CallbackQueue;
+  readonly callbacks: Callbacks;
   readonly events: EventEmitter<RuntimeEvents>;
   /** Documents fetched with no verb involving the caller in between, before giving up. */
   readonly maxFetchesWithoutProgress: number;

@@ -4,7 +4,7 @@
  */
 import type { Clock } from '../clock/clock.js';
 import { newSid } from '../sid.js';
-import type { CallbackQueue } from '../webhooks/callbacks.js';
+import type { Callbacks } from '../webhooks/callbacks.js';
 import type { MessageRecord, MessageStatus, MessagingAdapter } from './types.js';
 
 export interface SendMessage {
@@ -25,7 +25,7 @@ export class Messages {
   constructor(
     private readonly adapter: MessagingAdapter,
     private readonly clock: Clock,
-    private readonly callbacks: CallbackQueue,
+    private readonly callbacks: Callbacks,
     private readonly onChange: (message: MessageRecord) => void,
   ) {}
 
@@ -89,6 +89,7 @@ export class Messages {
       url: statusCallback,
       method: 'POST',
       authToken,
+      key: `${sid}:${status}`,
       params: {
         MessageSid: sid,
         SmsSid: sid,

@@ -14,7 +14,23 @@ export interface Callback {
   readonly method: 'GET' | 'POST';
   readonly params: WebhookParams;
   readonly authToken: string;
+  /**
+   * Identifies this callback (e.g. `CA...:3` for SequenceNumber 3): a durable queue stores each
+   * key once, and the request carries it as `I-Twilio-Idempotency-Token` so apps can drop repeats.
+   */
+  readonly key?: string;
 }
+
+/** Where callbacks go: delivered in the background, never delaying the call. */
+export interface Callbacks {
+  readonly events: EventEmitter<CallbackEvents>;
+  /** Queues a callback; returns at once. */
+  send(callback: Callback): void;
+  /** Resolves when every callback queued so far has been delivered, given up, or (durably) set aside for later. */
+  drain(): Promise<void>;
+}
+
+export const IDEMPOTENCY_HEADER = 'I-Twilio-Idempotency-Token';
 
 export interface CallbackEvents {
   delivered: (callback: Callback, attempts: number) => void;
@@ -28,7 +44,7 @@ export interface CallbackQueueOptions {
   readonly backoffMs?: number;
 }
 
-export class CallbackQueue {
+export class CallbackQueue implements Callbacks {
   readonly events = new EventEmitter<CallbackEvents>();
   private readonly pending = new Set<Promise<void>>();
   private readonly attempts: number;
@@ -55,7 +71,8 @@ export class CallbackQueue {
 
   private async deliver(callback: Callback): Promise<void> {
     for (let attempt = 1; ; attempt++) {
-      const result = await sendWebhook({ ...callback, clock: this.clock });
+      const headers = callback.key ? { [IDEMPOTENCY_HEADER]: callback.key } : undefined;
+      const result = await sendWebhook({ ...callback, clock: this.clock, ...(headers ? { headers } : {}) });
       if (result.ok) {
         this.events.emit('delivered', callback, attempt);
         return;

@@ -27,6 +27,8 @@ export interface WebhookRequest {
   readonly signal?: AbortSignal;
   /** Largest body accepted, in bytes. @default 65536 */
   readonly maxBytes?: number;
+  /** Extra request headers (an idempotency token). */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 export type WebhookResult =
@@ -131,6 +133,7 @@ async function attemptOnce(req: WebhookRequest, target: URL, method: 'GET' | 'PO
     headers['content-type'] = 'application/x-www-form-urlencoded; charset=utf-8';
     headers[SIGNATURE_HEADER.toLowerCase()] = getExpectedSignature(req.authToken, url.href, req.params);
   }
+  for (const [name, value] of Object.entries(req.headers ?? {})) headers[name.toLowerCase()] = value;
   const cookie = req.cookies?.header(url);
   if (cookie) headers.cookie = cookie;
 

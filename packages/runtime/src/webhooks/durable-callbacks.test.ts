@@ -1,0 +1,106 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer as createHttpServer } from 'node:http';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { systemClock } from '../clock/clock.js';
+import { VirtualClock } from '../clock/virtual.js';
+import { MemoryStore } from '../store/memory.js';
+import { SqliteStore } from '../store/sqlite.js';
+import { startAppServer } from '../testing/app-server.js';
+import { DurableCallbacks } from './durable-callbacks.js';
+
+const ACCOUNT = `AC${'c'.repeat(32)}`;
+const tokenFor = async (sid: string) => (sid === ACCOUNT ? 'durable-token' : undefined);
+const directories: string[] = [];
+afterEach(async () => {
+  for (const directory of directories.splice(0)) await rm(directory, { recursive: true, force: true });
+});
+
+function callback(url: string, sequence: number) {
+  return {
+    url,
+    method: 'POST' as const,
+    authToken: 'ignored',
+    key: `CA1:${sequence}`,
+    params: { AccountSid: ACCOUNT, CallSid: 'CA1', SequenceNumber: String(sequence) },
+  };
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+describe('DurableCallbacks', () => {
+  it('delivers each key once, with its idempotency token, signed with the current token', async () => {
+    await using app = await startAppServer({ '/status': () => '' });
+    const queue = new DurableCallbacks(new MemoryStore(), systemClock, tokenFor);
+    queue.send(callback(`${app.url}/status`, 0));
+    queue.send(callback(`${app.url}/status`, 0));
+    queue.send(callback(`${app.url}/status`, 1));
+    await queue.drain();
+    expect(app.requests.map((r) => r.params.SequenceNumber).sort()).toEqual(['0', '1']);
+    expect(app.requests.map((r) => r.headers['i-twilio-idempotency-token']).sort()).toEqual(['CA1:0', 'CA1:1']);
+  });
+
+  it('retries with back-off and gives up after the last attempt', async () => {
+    await using app = await startAppServer({ '/down': () => ({ status: 503 }) });
+    const clock = new VirtualClock();
+    const queue = new DurableCallbacks(new MemoryStore(), clock, tokenFor, { attempts: 3, backoffMs: 1000 });
+    const failed = new Promise((resolve) => queue.events.on('failed', resolve));
+    queue.send(callback(`${app.url}/down#rc=0`, 0));
+    await failed;
+    expect(app.requests).toHaveLength(3);
+  });
+
+  it('delivers after a restart what the previous process could not, and never repeats what it did', async () => {
+    const directory = await mkdtemp(join(tmpdir(), 'patchbay-outbox-'));
+    directories.push(directory);
+    const port = await freePort();
+    const first = new DurableCallbacks(await SqliteStore.open(directory), systemClock, tokenFor, {
+      attempts: 10,
+      backoffMs: 60_000,
+    });
+    await using up = await startAppServer({ '/status': () => '' });
+    first.send(callback(`${up.url}/status`, 0));
+    // The app at `port` is down while the first process runs.
+    first.send(callback(`http://127.0.0.1:${port}/status#rc=0`, 1));
+    await first.drain();
+    await first.close();
+    expect(up.requests).toHaveLength(1);
+
+    const later = new VirtualClock(Date.now() + 120_000);
+    const store = await SqliteStore.open(directory);
+    const second = new DurableCallbacks(store, later, tokenFor);
+    // The app comes back on the port that was down.
+    const received: string[] = [];
+    const revived = createHttpServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        received.push(String(req.headers['i-twilio-idempotency-token']));
+        res.end();
+      });
+    });
+    await new Promise<void>((resolve) => revived.listen(port, '127.0.0.1', resolve));
+    try {
+      const delivered = new Promise((resolve) => second.events.on('delivered', resolve));
+      second.start();
+      await delivered;
+      await second.drain();
+      expect(received).toEqual(['CA1:1']);
+      expect(up.requests).toHaveLength(1);
+      expect(await store.outbox.due(Number.MAX_SAFE_INTEGER, 10)).toEqual([]);
+    } finally {
+      await second.close();
+      await store.close();
+      revived.closeAllConnections();
+      await new Promise((resolve) => revived.close(resolve));
+    }
+  });
+});
