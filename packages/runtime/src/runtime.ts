@@ -159,6 +159,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       audio: recording.audio,
     };
     recordings.set(sid, saved);
+    events.emit('recording.saved', saved);
     return saved;
   }
 

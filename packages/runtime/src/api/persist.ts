@@ -1,25 +1,46 @@
 /**
- * Keeps the store in step with the runtime: every call record is written when the call is
- * created and at each status change, so lists and fetches (and restarts) see it.
+ * Keeps the store in step with the runtime: call and message records at every change, and each
+ * recording (metadata as a record, audio as a blob) when it is saved, so REST lists, fetches and
+ * recording media work the same after a restart.
  */
 import type { CallRecord } from '../calls/call.js';
+import type { MessageRecord } from '../messaging/types.js';
 import type { Runtime } from '../runtime.js';
 import type { Store } from '../store/types.js';
+import type { RecordingRecord } from '../verbs/types.js';
 
-export function persistCalls(
+/** A recording as stored: the record without its audio (which is the blob `<sid>.wav`). */
+export type StoredRecording = Omit<RecordingRecord, 'audio'> & { readonly createdAt: number };
+
+export function persistRuntime(
   runtime: Pick<Runtime, 'events'>,
   store: Store,
   onError: (error: unknown) => void,
 ): () => void {
-  const write = (call: CallRecord) => {
+  const writeCall = (call: CallRecord) => {
     store.put('call', call).catch(onError);
   };
-  runtime.events.on('call.created', write);
-  runtime.events.on('call.status', write);
-  runtime.events.on('call.error', write);
+  const writeMessage = (message: MessageRecord) => {
+    store.put('message', message).catch(onError);
+  };
+  const writeRecording = (recording: RecordingRecord) => {
+    const { audio, ...metadata } = recording;
+    const stored: StoredRecording = { ...metadata, createdAt: recording.startedAt };
+    store.blobs
+      .put(`${recording.sid}.wav`, audio)
+      .then(() => store.put('recording', stored))
+      .catch(onError);
+  };
+  runtime.events.on('call.created', writeCall);
+  runtime.events.on('call.status', writeCall);
+  runtime.events.on('call.error', writeCall);
+  runtime.events.on('message.updated', writeMessage);
+  runtime.events.on('recording.saved', writeRecording);
   return () => {
-    runtime.events.off('call.created', write);
-    runtime.events.off('call.status', write);
-    runtime.events.off('call.error', write);
+    runtime.events.off('call.created', writeCall);
+    runtime.events.off('call.status', writeCall);
+    runtime.events.off('call.error', writeCall);
+    runtime.events.off('message.updated', writeMessage);
+    runtime.events.off('recording.saved', writeRecording);
   };
 }

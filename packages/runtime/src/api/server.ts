@@ -10,16 +10,17 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SimulatedNetwork } from '../adapters/simulated/network.js';
-import { recordingMedia } from '../calls/recording-media.js';
 import type { Runtime } from '../runtime.js';
 import { newSid } from '../sid.js';
 import type { Store } from '../store/types.js';
 import { type AccountRecord, authenticate, mayAccess } from './auth.js';
 import { type Form, notFound, RestError, readForm, sendError, sendJson } from './http.js';
-import { persistCalls } from './persist.js';
+import { persistRuntime } from './persist.js';
 import { callsResource, restError } from './resources/calls.js';
 import type { Resource } from './resources/context.js';
+import { messagesResource } from './resources/messages.js';
 import { numbersResource } from './resources/numbers.js';
+import { recordingsResource, storedRecordingMedia } from './resources/recordings.js';
 import { simulatorResource } from './resources/simulator.js';
 
 export interface ApiOptions {
@@ -55,9 +56,15 @@ export function createApi(options: ApiOptions): Api {
   const { runtime, store } = options;
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
   const onError = options.onError ?? (() => undefined);
-  const stopPersisting = persistCalls(runtime, store, onError);
-  const serveRecording = recordingMedia(runtime);
-  const resources: readonly Resource[] = [callsResource, numbersResource, simulatorResource(options.simulator)];
+  const stopPersisting = persistRuntime(runtime, store, onError);
+  const serveRecording = storedRecordingMedia(store);
+  const resources: readonly Resource[] = [
+    callsResource,
+    numbersResource,
+    messagesResource,
+    recordingsResource,
+    simulatorResource(options.simulator),
+  ];
 
   async function route(
     req: IncomingMessage,
@@ -108,8 +115,9 @@ export function createApi(options: ApiOptions): Api {
           ms: performance.now() - started,
           ...log,
         });
-      if (serveRecording(req, res)) {
-        finish(res.statusCode);
+      const media = serveRecording(req, res, url.pathname);
+      if (media) {
+        void media.then(() => finish(res.statusCode), onError);
         return;
       }
       route(req, url, log)

@@ -55,6 +55,8 @@ export interface RuntimeEvents {
   'conference.updated': (room: ConferenceSnapshot) => void;
   /** An inbound call was declined: nothing is routed to the number called. */
   'incoming.rejected': (call: { readonly to: string; readonly from: string }) => void;
+  /** A recording was stored (Record, Dial, Conference). */
+  'recording.saved': (recording: RecordingRecord) => void;
   /** A message was sent or its status changed. */
   'message.updated': (message: MessageRecord) => void;
 }

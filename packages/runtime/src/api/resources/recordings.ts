@@ -1,0 +1,105 @@
+/**
+ * /2010-04-01/Accounts/{AccountSid}/Recordings: list (CallSid, ConferenceSid filters), fetch,
+ * delete (record and audio); the audio itself is served at the recording's URL (`.wav`) without
+ * credentials, as the hosted API does by default, from the store so it outlives restarts.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Store } from '../../store/types.js';
+import { apiDate, notFound, sendError } from '../http.js';
+import { pageBody, pageRequest } from '../paging.js';
+import type { StoredRecording } from '../persist.js';
+import type { Resource } from './context.js';
+
+export function recordingJson(recording: StoredRecording) {
+  const base = `/2010-04-01/Accounts/${recording.accountSid}/Recordings/${recording.sid}`;
+  return {
+    sid: recording.sid,
+    account_sid: recording.accountSid,
+    call_sid: recording.callSid ?? null,
+    conference_sid: recording.conferenceSid ?? null,
+    api_version: '2010-04-01',
+    channels: recording.channels,
+    duration: String(recording.duration),
+    source: recording.source,
+    status: recording.status,
+    start_time: apiDate(recording.startedAt),
+    date_created: apiDate(recording.createdAt),
+    date_updated: apiDate(recording.createdAt),
+    error_code: null,
+    price: null,
+    price_unit: 'USD',
+    track: 'both',
+    encryption_details: null,
+    media_url: `${recording.url}.wav`,
+    uri: `${base}.json`,
+    subresource_uris: { transcriptions: `${base}/Transcriptions.json` },
+  };
+}
+
+export const recordingsResource: Resource = async (context) => {
+  const { store, account, rest, query } = context;
+  if (rest === 'Recordings.json' && context.method === 'GET') {
+    const request = pageRequest(query);
+    const where: Record<string, string> = {};
+    for (const [param, name] of [
+      ['CallSid', 'callSid'],
+      ['ConferenceSid', 'conferenceSid'],
+    ] as const) {
+      const value = query.get(param);
+      if (value !== null) where[name] = value;
+    }
+    const page = await store.list<StoredRecording>('recording', { accountSid: account.sid, where, ...request });
+    return {
+      status: 200,
+      body: pageBody(
+        'recordings',
+        `/2010-04-01/Accounts/${account.sid}/Recordings.json`,
+        query,
+        request,
+        page,
+        recordingJson,
+      ),
+    };
+  }
+  const match = /^Recordings\/(RE[0-9a-f]{32})\.json$/.exec(rest);
+  if (!match) return undefined;
+  const sid = match[1] as string;
+  const recording = await store.get<StoredRecording>('recording', account.sid, sid);
+  if (!recording) throw notFound(sid);
+  if (context.method === 'GET') return { status: 200, body: recordingJson(recording) };
+  if (context.method === 'DELETE') {
+    await store.delete('recording', account.sid, sid);
+    await store.blobs.delete(`${sid}.wav`);
+    context.runtime.recordings.delete(sid);
+    return { status: 204 };
+  }
+  return undefined;
+};
+
+const MEDIA = /^\/2010-04-01\/Accounts\/(AC[0-9a-f]{32})\/Recordings\/(RE[0-9a-f]{32})(\.wav|\.mp3)?$/;
+
+/** Serves recording audio from the store; false when the request is not for recording media. */
+export function storedRecordingMedia(store: Store) {
+  return (req: IncomingMessage, res: ServerResponse, pathname: string): Promise<boolean> | false => {
+    const match = MEDIA.exec(pathname);
+    if (!match || (req.method !== 'GET' && req.method !== 'HEAD')) return false;
+    const [, account, sid, extension] = match as unknown as [string, string, string, string | undefined];
+    return (async () => {
+      const recording = await store.get<StoredRecording>('recording', account, sid);
+      const audio = recording ? await store.blobs.get(`${sid}.wav`) : undefined;
+      if (!audio) {
+        sendError(res, notFound(sid));
+        return true;
+      }
+      if (extension === '.mp3') {
+        res
+          .writeHead(415, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ code: 20415, message: 'Recordings are available as .wav', status: 415 }));
+        return true;
+      }
+      res.writeHead(200, { 'content-type': 'audio/x-wav', 'content-length': String(audio.byteLength) });
+      res.end(req.method === 'HEAD' ? undefined : Buffer.from(audio));
+      return true;
+    })();
+  };
+}
