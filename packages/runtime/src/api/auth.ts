@@ -11,8 +11,10 @@ import { RestError } from './http.js';
 export interface AccountRecord extends StoredRecord {
   readonly friendlyName: string;
   readonly authToken: string;
+  /** During a rotation: the next token, which authenticates too until promoted. */
+  readonly secondaryAuthToken?: string;
   readonly status: 'active' | 'suspended' | 'closed';
-  /** The parent of a subaccount (the owner of a top-level account is itself). */
+  /** The parent of a subaccount (the owner of a top-level account is itself); a subaccount's record is owned (`accountSid`) by its parent. */
   readonly ownerAccountSid: string;
   readonly updatedAt: number;
 }
@@ -50,7 +52,9 @@ export async function authenticate(req: IncomingMessage, store: Store): Promise<
     return account;
   }
   const account = user.startsWith('AC') ? await store.find<AccountRecord>('account', user) : undefined;
-  const matches = sameSecret(secret, account?.authToken ?? '\0missing');
+  const primary = sameSecret(secret, account?.authToken ?? '\0missing');
+  const secondary = sameSecret(secret, account?.secondaryAuthToken ?? '\0missing');
+  const matches = primary || secondary;
   if (!account || !matches || account.status !== 'active') throw unauthorized();
   return account;
 }

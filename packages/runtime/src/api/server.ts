@@ -16,8 +16,10 @@ import type { Store } from '../store/types.js';
 import { type AccountRecord, authenticate, mayAccess } from './auth.js';
 import { type Form, notFound, RestError, readForm, sendError, sendJson } from './http.js';
 import { persistRuntime } from './persist.js';
+import { accountResource, accountsList, authTokens } from './resources/accounts.js';
 import { callsResource, restError } from './resources/calls.js';
 import type { Resource } from './resources/context.js';
+import { keysResource } from './resources/keys.js';
 import { messagesResource } from './resources/messages.js';
 import { numbersResource } from './resources/numbers.js';
 import { recordingsResource, storedRecordingMedia } from './resources/recordings.js';
@@ -50,6 +52,7 @@ export interface Api {
   close(): void;
 }
 
+const ACCOUNT_ITSELF = /^\/2010-04-01\/Accounts\/(AC[0-9a-f]{32})\.json$/;
 const ACCOUNT_PATH = /^\/2010-04-01\/Accounts\/(AC[0-9a-f]{32})\/(.+)$/;
 
 export function createApi(options: ApiOptions): Api {
@@ -63,6 +66,7 @@ export function createApi(options: ApiOptions): Api {
     numbersResource,
     messagesResource,
     recordingsResource,
+    keysResource,
     simulatorResource(options.simulator),
   ];
 
@@ -71,27 +75,43 @@ export function createApi(options: ApiOptions): Api {
     url: URL,
     log: { account?: string },
   ): Promise<{ status: number; body?: unknown }> {
-    const match = ACCOUNT_PATH.exec(url.pathname);
-    if (!url.pathname.startsWith('/2010-04-01/')) throw notFound(url.pathname);
+    const path = url.pathname;
+    if (!path.startsWith('/2010-04-01/') && !path.startsWith('/v1/AuthTokens/')) throw notFound(path);
     const caller = await authenticate(req, store);
     log.account = caller.sid;
-    if (!match) throw notFound(url.pathname);
-    const [, accountSid, rest] = match as unknown as [string, string, string];
+    const method = req.method ?? 'GET';
+    let form: Promise<Form> | undefined;
+    const readBody = () => {
+      form ??= readForm(req, maxBodyBytes);
+      return form;
+    };
+    if (path.startsWith('/v1/AuthTokens/')) return authTokens(store, caller, path, method, Date.now());
+    if (path === '/2010-04-01/Accounts.json') {
+      const result = await accountsList(store, caller, method, url.searchParams, readBody, Date.now());
+      if (result) return result;
+      throw notFound(path);
+    }
+    const single = ACCOUNT_ITSELF.exec(path);
+    const match = ACCOUNT_PATH.exec(path);
+    const accountSid = single?.[1] ?? match?.[1];
+    if (!accountSid) throw notFound(path);
     const target = accountSid === caller.sid ? caller : await store.find<AccountRecord>('account', accountSid);
     if (!target || !mayAccess(caller, target)) throw notFound(accountSid);
-    let form: Promise<Form> | undefined;
+    if (single) {
+      const result = await accountResource(store, target, method, readBody, Date.now());
+      if (result) return result;
+      throw notFound(path);
+    }
+    const rest = match?.[2] as string;
     const context = {
       runtime,
       store,
       account: target,
-      method: req.method ?? 'GET',
+      method,
       rest,
       query: url.searchParams,
       now: Date.now(),
-      form: () => {
-        form ??= readForm(req, maxBodyBytes);
-        return form;
-      },
+      form: readBody,
     };
     for (const resource of resources) {
       const result = await resource(context);
@@ -153,7 +173,7 @@ export async function bootstrapAccount(
     const existing = await store.find<AccountRecord>('account', given.sid);
     if (existing) return { account: existing, created: false };
   } else {
-    const marker = await store.find<AccountRecord & { accountSid: string }>('account', 'bootstrap');
+    const marker = await store.find<AccountRecord & { accountSid: string }>('setting', 'bootstrap');
     if (marker) {
       const account = await store.find<AccountRecord>('account', marker.accountSid);
       if (account) return { account, created: false };
@@ -172,6 +192,6 @@ export async function bootstrapAccount(
   };
   await store.put('account', account);
   // A pointer to it, so the next start finds the same account without being told its SID.
-  await store.put('account', { sid: 'bootstrap', accountSid: sid, createdAt: given.now });
+  await store.put('setting', { sid: 'bootstrap', accountSid: sid, createdAt: given.now });
   return { account, created: true };
 }

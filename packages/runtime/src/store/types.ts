@@ -19,7 +19,9 @@ export type RecordKind =
   | 'recording'
   | 'conference'
   | 'participant'
-  | 'queue';
+  | 'queue'
+  /** Server settings, such as which account is the bootstrap one. */
+  | 'setting';
 
 /** What every stored record carries. */
 export interface StoredRecord {

@@ -1,0 +1,147 @@
+/**
+ * Accounts: `/2010-04-01/Accounts.json` lists the caller and its subaccounts and creates
+ * subaccounts; `/2010-04-01/Accounts/{Sid}.json` fetches and updates one (FriendlyName, Status
+ * active|suspended|closed). Auth-token rotation follows the hosted `accounts` API:
+ * `POST /v1/AuthTokens/Secondary` makes a secondary token (it authenticates too),
+ * `POST /v1/AuthTokens/Promote` makes it the token (the old one stops working),
+ * `DELETE /v1/AuthTokens/Secondary` drops it.
+ */
+import { randomBytes } from 'node:crypto';
+import { newSid } from '../../sid.js';
+import type { Store } from '../../store/types.js';
+import type { AccountRecord } from '../auth.js';
+import { apiDate, type Form, field, invalid, notFound, RestError } from '../http.js';
+import { pageBody, pageRequest } from '../paging.js';
+
+export function accountJson(account: AccountRecord) {
+  const base = `/2010-04-01/Accounts/${account.sid}`;
+  return {
+    sid: account.sid,
+    friendly_name: account.friendlyName,
+    status: account.status,
+    type: 'Full',
+    auth_token: account.authToken,
+    owner_account_sid: account.ownerAccountSid,
+    date_created: apiDate(account.createdAt),
+    date_updated: apiDate(account.updatedAt),
+    uri: `${base}.json`,
+    subresource_uris: {
+      calls: `${base}/Calls.json`,
+      conferences: `${base}/Conferences.json`,
+      incoming_phone_numbers: `${base}/IncomingPhoneNumbers.json`,
+      keys: `${base}/Keys.json`,
+      messages: `${base}/Messages.json`,
+      queues: `${base}/Queues.json`,
+      recordings: `${base}/Recordings.json`,
+      applications: `${base}/Applications.json`,
+    },
+  };
+}
+
+const STATUSES = new Set(['active', 'suspended', 'closed']);
+
+/**
+ * `GET`/`POST /2010-04-01/Accounts.json`. A subaccount's record is owned by its parent, so the
+ * caller's list holds itself and its subaccounts.
+ */
+export async function accountsList(
+  store: Store,
+  caller: AccountRecord,
+  method: string,
+  query: URLSearchParams,
+  form: () => Promise<Form>,
+  now: number,
+) {
+  if (method === 'POST') {
+    if (caller.ownerAccountSid !== caller.sid) throw new RestError(403, 20403, 'Subaccounts cannot create subaccounts');
+    const friendlyName = field(await form(), 'FriendlyName') ?? `Subaccount of ${caller.sid}`;
+    const account: AccountRecord = {
+      sid: newSid('AC'),
+      accountSid: caller.sid,
+      ownerAccountSid: caller.sid,
+      friendlyName: friendlyName.slice(0, 64),
+      authToken: randomBytes(16).toString('hex'),
+      status: 'active',
+      createdAt: now,
+      updatedAt: now,
+    };
+    await store.put('account', account);
+    return { status: 201, body: accountJson(account) };
+  }
+  if (method !== 'GET') return undefined;
+  const request = pageRequest(query);
+  const where: Record<string, string> = {};
+  const status = query.get('Status');
+  const name = query.get('FriendlyName');
+  if (status !== null) where.status = status;
+  if (name !== null) where.friendlyName = name;
+  // A subaccount's list is itself (its record belongs to its parent).
+  const page =
+    caller.ownerAccountSid === caller.sid
+      ? await store.list<AccountRecord>('account', { accountSid: caller.sid, where, ...request })
+      : {
+          items:
+            request.page === 0 && Object.entries(where).every(([k, v]) => caller[k as keyof AccountRecord] === v)
+              ? [caller]
+              : [],
+          more: false,
+        };
+  return { status: 200, body: pageBody('accounts', '/2010-04-01/Accounts.json', query, request, page, accountJson) };
+}
+
+/** `GET`/`POST /2010-04-01/Accounts/{Sid}.json`. */
+export async function accountResource(
+  store: Store,
+  target: AccountRecord,
+  method: string,
+  form: () => Promise<Form>,
+  now: number,
+) {
+  if (method === 'GET') return { status: 200, body: accountJson(target) };
+  if (method !== 'POST') return undefined;
+  const values = await form();
+  const status = field(values, 'Status');
+  if (status !== undefined && !STATUSES.has(status))
+    throw invalid(20001, 'Status', 'must be active, suspended or closed');
+  if (target.status === 'closed') throw new RestError(400, 20001, `account ${target.sid} is closed`);
+  if (status !== undefined && target.ownerAccountSid === target.sid && status !== target.status)
+    throw invalid(20001, 'Status', 'a top-level account cannot change its own status');
+  const friendlyName = field(values, 'FriendlyName');
+  const updated: AccountRecord = {
+    ...target,
+    ...(friendlyName === undefined ? {} : { friendlyName: friendlyName.slice(0, 64) }),
+    ...(status === undefined ? {} : { status: status as AccountRecord['status'] }),
+    updatedAt: now,
+  };
+  await store.put('account', updated);
+  return { status: 200, body: accountJson(updated) };
+}
+
+/** `/v1/AuthTokens/Secondary` and `/v1/AuthTokens/Promote` for the authenticated account. */
+export async function authTokens(store: Store, account: AccountRecord, path: string, method: string, now: number) {
+  const json = (a: AccountRecord, token?: string) => ({
+    account_sid: a.sid,
+    ...(token === undefined ? { auth_token: a.authToken } : { secondary_auth_token: token }),
+    date_created: new Date(a.updatedAt).toISOString(),
+    date_updated: new Date(a.updatedAt).toISOString(),
+    url: `https://accounts.patchbay.invalid${path}`,
+  });
+  if (path === '/v1/AuthTokens/Secondary' && method === 'POST') {
+    const updated: AccountRecord = { ...account, secondaryAuthToken: randomBytes(16).toString('hex'), updatedAt: now };
+    await store.put('account', updated);
+    return { status: 201, body: json(updated, updated.secondaryAuthToken) };
+  }
+  if (path === '/v1/AuthTokens/Secondary' && method === 'DELETE') {
+    const { secondaryAuthToken: _dropped, ...rest } = account;
+    await store.put('account', { ...rest, updatedAt: now });
+    return { status: 204 };
+  }
+  if (path === '/v1/AuthTokens/Promote' && method === 'POST') {
+    if (!account.secondaryAuthToken) throw new RestError(400, 20001, 'There is no secondary auth token to promote');
+    const { secondaryAuthToken, ...rest } = account;
+    const updated: AccountRecord = { ...rest, authToken: secondaryAuthToken, updatedAt: now };
+    await store.put('account', updated);
+    return { status: 200, body: json(updated) };
+  }
+  throw notFound(path);
+}
