@@ -1,54 +1,15 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import twilio from 'twilio';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SimulatedNetwork } from '../adapters/simulated/network.js';
-import { createRuntime } from '../runtime.js';
-import { MemoryStore } from '../store/memory.js';
-import { bootstrapAccount, createApi } from './server.js';
+import { type ApiHarness, rejected, startApiHarness } from './harness.test-support.js';
 
-const cleanups: Array<() => Promise<void>> = [];
+const harnesses: ApiHarness[] = [];
 afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  for (const harness of harnesses.splice(0)) await harness.close();
 });
 
 async function setup() {
-  const store = new MemoryStore();
-  const { account } = await bootstrapAccount(store, { now: Date.now() });
-  const runtime = createRuntime({
-    media: new SimulatedNetwork(),
-    accountSid: account.sid,
-    authToken: account.authToken,
-  });
-  const api = createApi({ runtime, store });
-  const server = createServer(api.handle);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  cleanups.push(async () => {
-    await runtime.close();
-    api.close();
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-  });
-  const inner = new twilio.RequestClient();
-  const request: typeof inner.request = (opts) =>
-    inner.request({
-      ...opts,
-      uri: opts.uri.replace('https://api.twilio.com', base).replace('https://accounts.twilio.com', base),
-    });
-  const httpClient = Object.assign(Object.create(inner) as typeof inner, { request });
-  const clientFor = (user: string, secret: string, accountSid?: string) =>
-    twilio(user, secret, { httpClient, ...(accountSid ? { accountSid } : {}) });
-  return { base, account, clientFor, client: clientFor(account.sid, account.authToken) };
-}
-
-async function rejected(promise: Promise<unknown>) {
-  try {
-    await promise;
-  } catch (error) {
-    return error as { status: number; code: number };
-  }
-  throw new Error('expected the request to fail');
+  const harness = await startApiHarness();
+  harnesses.push(harness);
+  return harness;
 }
 
 describe('API keys', () => {

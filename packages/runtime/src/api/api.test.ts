@@ -1,66 +1,27 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import twilio from 'twilio';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SimulatedNetwork } from '../adapters/simulated/network.js';
-import { createRuntime, type Runtime } from '../runtime.js';
-import { MemoryStore } from '../store/memory.js';
-import type { Store } from '../store/types.js';
-import { type AppServer, startAppServer } from '../testing/app-server.js';
+import type { Route } from '../testing/app-server.js';
 import type { AccountRecord, KeyRecord } from './auth.js';
-import { bootstrapAccount, createApi } from './server.js';
+import { type ApiHarness, officialClient, startApiHarness } from './harness.test-support.js';
 
-const FAST = { msPerWord: 5, audioMs: 20, beepMs: 5, digitMs: 5, inputDelayMs: 10 };
 const PEER = '+15550006001';
 
-/** The official client, unchanged, with its API host rewritten to the local server. */
-function officialClient(base: string, user: string, password: string, accountSid = user) {
-  const inner = new twilio.RequestClient();
-  const request: typeof inner.request = (opts) =>
-    inner.request({ ...opts, uri: opts.uri.replace('https://api.twilio.com', base) });
-  const httpClient = Object.assign(Object.create(inner) as typeof inner, { request });
-  return twilio(user, password, { accountSid, httpClient });
-}
-
-interface Setup {
-  base: string;
-  account: AccountRecord;
-  runtime: Runtime;
-  network: SimulatedNetwork;
-  store: Store;
-  app: AppServer;
-  client: ReturnType<typeof officialClient>;
-}
-
-const cleanups: Array<() => Promise<void>> = [];
+const harnesses: ApiHarness[] = [];
 afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  for (const harness of harnesses.splice(0)) await harness.close();
 });
 
-async function setup(routes: Parameters<typeof startAppServer>[0] = {}): Promise<Setup> {
-  const store = new MemoryStore();
-  const { account } = await bootstrapAccount(store, { now: Date.now() });
-  const network = new SimulatedNetwork({ timing: FAST });
-  network.addNumber(PEER, { ringMs: 20, hangupAfterMs: 200 });
-  const runtime = createRuntime({ media: network, accountSid: account.sid, authToken: account.authToken });
-  const api = createApi({ runtime, store });
-  const server: Server = createServer(api.handle);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const app = await startAppServer({
-    '/call': () => '<Response><Say>Hello from the app</Say><Pause length="1"/></Response>',
-    '/status': () => '',
-    ...routes,
+async function setup(routes: Record<string, Route> = {}): Promise<ApiHarness> {
+  const harness = await startApiHarness({
+    routes: {
+      '/call': () => '<Response><Say>Hello from the app</Say><Pause length="1"/></Response>',
+      '/status': () => '',
+      ...routes,
+    },
+    routeByNumber: false,
+    setup: (network) => network.addNumber(PEER, { ringMs: 20, hangupAfterMs: 200 }),
   });
-  cleanups.push(async () => {
-    await runtime.close();
-    await network.close();
-    api.close();
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-    await app.close();
-  });
-  return { base, account, runtime, network, store, app, client: officialClient(base, account.sid, account.authToken) };
+  harnesses.push(harness);
+  return harness;
 }
 
 describe('REST API with the official client', () => {

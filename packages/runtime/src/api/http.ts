@@ -92,3 +92,34 @@ export function sendError(res: ServerResponse, error: RestError, headers: Record
 export function apiDate(ms: number | undefined): string | null {
   return ms === undefined ? null : new Date(ms).toUTCString().replace('GMT', '+0000');
 }
+
+/** A GET/POST method field, checked (21200 otherwise). */
+export function httpMethod(form: Form, name: string): 'GET' | 'POST' | undefined {
+  const value = field(form, name);
+  if (value === undefined) return undefined;
+  const upper = value.toUpperCase();
+  if (upper !== 'GET' && upper !== 'POST') throw invalid(21200, name, `must be GET or POST, not "${value}"`);
+  return upper as 'GET' | 'POST';
+}
+
+/** An absolute http(s) URL field, checked (`code` otherwise). */
+export function absoluteUrl(form: Form, name: string, code: number): string | undefined {
+  const value = field(form, name);
+  if (value === undefined) return undefined;
+  try {
+    const url = new URL(value);
+    if (url.protocol === 'http:' || url.protocol === 'https:') return value;
+  } catch {
+    // reported below
+  }
+  throw invalid(code, name, `"${value}" is not an absolute http(s) URL`);
+}
+
+/** A `true`/`false` form field (21200 otherwise). */
+export function bool(form: Form, name: string): boolean | undefined {
+  const value = field(form, name);
+  if (value === undefined) return undefined;
+  if (value === 'true' || value === 'True') return true;
+  if (value === 'false' || value === 'False') return false;
+  throw invalid(21200, name, `must be true or false, not "${value}"`);
+}

@@ -1,50 +1,19 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import twilio from 'twilio';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SimulatedNetwork } from '../adapters/simulated/network.js';
 import type { CallRecord } from '../calls/call.js';
-import { createRuntime } from '../runtime.js';
-import { MemoryStore } from '../store/memory.js';
-import { startAppServer } from '../testing/app-server.js';
-import { numberRouter } from './routing.js';
-import { bootstrapAccount, createApi } from './server.js';
+import { type ApiHarness, startApiHarness } from './harness.test-support.js';
 
-const FAST = { msPerWord: 5, audioMs: 20, beepMs: 5, digitMs: 5, inputDelayMs: 10 };
-const cleanups: Array<() => Promise<void>> = [];
+const harnesses: ApiHarness[] = [];
 afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  for (const harness of harnesses.splice(0)) await harness.close();
 });
 
 async function setup() {
-  const store = new MemoryStore();
-  const { account } = await bootstrapAccount(store, { now: Date.now() });
-  const network = new SimulatedNetwork({ timing: FAST });
-  const runtime = createRuntime({
-    media: network,
-    accountSid: account.sid,
-    authToken: account.authToken,
-    incoming: numberRouter(store),
+  const harness = await startApiHarness({
+    routes: { '/voice': () => '<Response><Say>Routed by number</Say></Response>' },
   });
-  const api = createApi({ runtime, store });
-  const server = createServer(api.handle);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const app = await startAppServer({ '/voice': () => '<Response><Say>Routed by number</Say></Response>' });
-  cleanups.push(async () => {
-    await runtime.close();
-    api.close();
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-    await app.close();
-  });
-  const inner = new twilio.RequestClient();
-  const request: typeof inner.request = (opts) =>
-    inner.request({ ...opts, uri: opts.uri.replace('https://api.twilio.com', base) });
-  const client = twilio(account.sid, account.authToken, {
-    httpClient: Object.assign(Object.create(inner) as typeof inner, { request }),
-  });
-  return { store, account, network, runtime, app, client };
+  harnesses.push(harness);
+  return harness;
 }
 
 describe('IncomingPhoneNumbers', () => {

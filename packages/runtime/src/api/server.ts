@@ -18,6 +18,7 @@ import { type Form, notFound, RestError, readForm, sendError, sendJson } from '.
 import { persistRuntime } from './persist.js';
 import { accountResource, accountsList, authTokens } from './resources/accounts.js';
 import { callsResource, restError } from './resources/calls.js';
+import { conferencesResource } from './resources/conferences.js';
 import type { Resource } from './resources/context.js';
 import { keysResource } from './resources/keys.js';
 import { messagesResource } from './resources/messages.js';
@@ -67,6 +68,7 @@ export function createApi(options: ApiOptions): Api {
     messagesResource,
     recordingsResource,
     keysResource,
+    conferencesResource,
     simulatorResource(options.simulator),
   ];
 

@@ -14,6 +14,7 @@ import type { Logger } from 'pino';
 import { REALISTIC_TIMING, type Timing } from '../adapters/simulated/leg.js';
 import { SimulatedNetwork } from '../adapters/simulated/network.js';
 import type { AccountRecord } from '../api/auth.js';
+import type { StoredConference } from '../api/persist.js';
 import { numberRouter } from '../api/routing.js';
 import { bootstrapAccount, createApi } from '../api/server.js';
 import type { CallRecord, CallStatus } from '../calls/call.js';
@@ -55,7 +56,7 @@ export interface RunningServer {
 
 const LIVE: readonly CallStatus[] = ['queued', 'ringing', 'in-progress'];
 
-/** Calls still live in the store belonged to a process that is gone: close them. */
+/** Calls and conferences still live in the store belonged to a process that is gone: close them. */
 export async function recoverCalls(store: Store, now: number): Promise<number> {
   let recovered = 0;
   for (const status of LIVE) {
@@ -71,6 +72,14 @@ export async function recoverCalls(store: Store, now: number): Promise<number> {
         errors: [...call.errors, { code: 20500, message: 'the server stopped during the call', at: now }],
       };
       await store.put('call', ended);
+      recovered++;
+    }
+  }
+  for (const status of ['init', 'in-progress'] as const) {
+    for (;;) {
+      const room = await store.findOne<StoredConference>('conference', { status });
+      if (!room) break;
+      await store.put('conference', { ...room, status: 'completed', endedAt: now, updatedAt: now });
       recovered++;
     }
   }

@@ -29,6 +29,8 @@ export interface ParticipantUpdate {
   readonly holdUrl?: string;
   /** Played to this participant only. */
   readonly announceUrl?: string;
+  /** Whether the room ends when this participant leaves. */
+  readonly endConferenceOnExit?: boolean;
 }
 
 export interface ConferencesApi {
@@ -37,7 +39,8 @@ export interface ConferencesApi {
     status?: ConferenceSnapshot['status'];
     friendlyName?: string;
   }): ConferenceSnapshot[];
-  get(sid: string): ConferenceSnapshot | undefined;
+  /** A room by SID; with `accountSid`, only that account's. */
+  get(sid: string, accountSid?: string): ConferenceSnapshot | undefined;
   /** Ends the room (ReasonConferenceEnded conference-ended-via-api). */
   end(sid: string): ConferenceSnapshot;
   /** Plays a URL or speaks text to the whole room. */
@@ -93,7 +96,7 @@ export function conferencesApi(
   };
   return {
     list: (filter) => registry.list(filter),
-    get: (sid) => registry.get(sid)?.snapshot(),
+    get: (sid, accountSid) => registry.get(sid, accountSid)?.snapshot(),
     end(sid) {
       const found = live(sid);
       found.end('conference-ended-via-api');
@@ -111,6 +114,7 @@ export function conferencesApi(
           holdMusic.delete(participant);
           if (update.hold && update.holdUrl !== undefined) playWhileHeld(participant, update.holdUrl);
         }
+        if (update.endConferenceOnExit !== undefined) found.setEndOnExit(participant, update.endConferenceOnExit);
         if (update.announceUrl !== undefined)
           await participant.leg.play(update.announceUrl, new AbortController().signal);
         return found.snapshot();

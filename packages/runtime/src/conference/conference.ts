@@ -70,6 +70,8 @@ export interface ConferenceServices {
 export class Participant {
   muted: boolean;
   held = false;
+  /** Starts as the option; the REST API can change it while the participant is in the room. */
+  endConferenceOnExit: boolean;
   readonly joinedAt: number;
   private settle!: (reason: LeaveReason) => void;
   /** Settles when the participant is out of the room. */
@@ -85,6 +87,7 @@ export class Participant {
     clock: Clock,
   ) {
     this.muted = options.muted;
+    this.endConferenceOnExit = options.endConferenceOnExit;
     this.joinedAt = clock.now();
   }
 
@@ -109,12 +112,19 @@ export interface ConferenceSnapshot {
   readonly startedAt?: number;
   readonly endedAt?: number;
   readonly reasonEnded?: EndReason;
+  /** The participant whose leaving ended the room. */
+  readonly callSidEndingConference?: string;
   readonly participants: ReadonlyArray<{
     callSid: string;
     muted: boolean;
     hold: boolean;
     label?: string;
     coaching: boolean;
+    /** The CallSid this participant coaches. */
+    coach?: string;
+    startConferenceOnEnter: boolean;
+    endConferenceOnExit: boolean;
+    joinedAt: number;
   }>;
 }
 
@@ -125,6 +135,7 @@ export class Conference {
   private startedAt: number | undefined;
   private endedAt: number | undefined;
   private reasonEnded: EndReason | undefined;
+  private endedBy: string | undefined;
   private readonly participants: Participant[] = [];
   private readonly mixer: Mixer;
   private sequence = 0;
@@ -163,11 +174,16 @@ export class Conference {
       ...(this.startedAt === undefined ? {} : { startedAt: this.startedAt }),
       ...(this.endedAt === undefined ? {} : { endedAt: this.endedAt }),
       ...(this.reasonEnded === undefined ? {} : { reasonEnded: this.reasonEnded }),
+      ...(this.endedBy === undefined ? {} : { callSidEndingConference: this.endedBy }),
       participants: this.participants.map((p) => ({
         callSid: p.callSid,
         muted: p.muted,
         hold: p.held,
         coaching: p.options.coach !== undefined,
+        ...(p.options.coach === undefined ? {} : { coach: p.options.coach }),
+        startConferenceOnEnter: p.options.startConferenceOnEnter,
+        endConferenceOnExit: p.endConferenceOnExit,
+        joinedAt: p.joinedAt,
         ...(p.options.label === undefined ? {} : { label: p.options.label }),
       })),
     };
@@ -213,7 +229,7 @@ export class Conference {
     }
     if (this.status === 'completed') return;
     const kicked = reason === 'kicked';
-    if (participant.options.endConferenceOnExit && this.status === 'in-progress') {
+    if (participant.endConferenceOnExit && this.status === 'in-progress') {
       this.end(
         kicked ? 'participant-with-end-conference-on-exit-kicked' : 'participant-with-end-conference-on-exit-left',
         participant.callSid,
@@ -237,6 +253,13 @@ export class Conference {
     this.report('hold', participant, { event: held ? 'participant-hold' : 'participant-unhold' });
   }
 
+  /** Changes whether the room ends when this participant leaves (reported as participant-modify). */
+  setEndOnExit(participant: Participant, end: boolean): void {
+    if (participant.endConferenceOnExit === end) return;
+    participant.endConferenceOnExit = end;
+    this.report('modify', participant);
+  }
+
   /** Plays to the whole room, then reports announcement-end. */
   async announce(what: { url: string } | { text: string }): Promise<void> {
     await this.mixer.announce(what, new AbortController().signal);
@@ -250,6 +273,7 @@ export class Conference {
     this.status = 'completed';
     this.endedAt = now;
     this.reasonEnded = reason;
+    this.endedBy = endingCallSid;
     for (const participant of [...this.participants]) this.leave(participant, 'conference-ended');
     this.mixer.close();
     this.startSignals.abort(new Error('the conference ended'));
@@ -308,7 +332,7 @@ export class Conference {
         Muted: String(participant.muted),
         Hold: String(participant.held),
         Coaching: String(participant.options.coach !== undefined),
-        EndConferenceOnExit: String(participant.options.endConferenceOnExit),
+        EndConferenceOnExit: String(participant.endConferenceOnExit),
         StartConferenceOnEnter: String(participant.options.startConferenceOnEnter),
         ...(participant.options.label === undefined ? {} : { ParticipantLabel: participant.options.label }),
         ...(participant.options.coach === undefined ? {} : { CallSidToCoach: participant.options.coach }),

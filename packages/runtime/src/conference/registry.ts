@@ -1,4 +1,8 @@
-/** Conference rooms of one runtime: one live room per account and name, ended rooms kept for listing. */
+/**
+ * Conference rooms of one runtime: one live room per account and name. Ended rooms stay listed
+ * up to a bound (the most recent `keepEnded`), so a long-running server does not grow without
+ * limit; a store keeps the full history (see `persistRuntime`).
+ */
 import { Conference, type ConferenceServices, type ConferenceSnapshot, type RoomSettings } from './conference.js';
 
 type Account = { readonly sid: string; readonly authToken: string };
@@ -6,19 +10,30 @@ type Account = { readonly sid: string; readonly authToken: string };
 export class ConferenceRegistry {
   private readonly live = new Map<string, Conference>();
   private readonly all = new Map<string, Conference>();
+  private readonly ended: string[] = [];
 
-  constructor(private readonly services: Omit<ConferenceServices, 'onEnd'>) {}
+  /** @param keepEnded ended rooms kept in memory @default 1000 */
+  constructor(
+    private readonly services: Omit<ConferenceServices, 'onEnd'>,
+    private readonly keepEnded = 1000,
+  ) {}
 
   /** The account's live room with this name; created with `settings` when there is none. */
   open(account: Account, name: string, settings: RoomSettings): Conference {
     const key = `${account.sid}:${name}`;
     let room = this.live.get(key);
     if (!room) {
-      room = new Conference(account, name, settings, { ...this.services, onEnd: () => this.live.delete(key) });
+      room = new Conference(account, name, settings, { ...this.services, onEnd: (ended) => this.retire(key, ended) });
       this.live.set(key, room);
       this.all.set(room.sid, room);
     }
     return room;
+  }
+
+  private retire(key: string, room: Conference): void {
+    if (this.live.get(key) === room) this.live.delete(key);
+    this.ended.push(room.sid);
+    while (this.ended.length > this.keepEnded) this.all.delete(this.ended.shift() as string);
   }
 
   /** A room by SID, only within `accountSid` when given. */

@@ -9,11 +9,10 @@ import { PatchbayError } from '../../errors.js';
 import type { CallEvent } from '../../interpreter/types.js';
 import type { CreateCallParams } from '../../runtime.js';
 import type { AccountRecord } from '../auth.js';
-import { apiDate, type Form, field, fields, invalid, notFound, RestError } from '../http.js';
+import { absoluteUrl, apiDate, type Form, field, fields, httpMethod, invalid, notFound, RestError } from '../http.js';
 import { pageBody, pageRequest } from '../paging.js';
 import type { Resource } from './context.js';
 
-const METHODS = new Set(['GET', 'POST']);
 const EVENTS = new Set(['initiated', 'ringing', 'answered', 'completed']);
 
 export function callJson(call: CallRecord) {
@@ -51,26 +50,6 @@ export function callJson(call: CallRecord) {
       events: `${base}/Events.json`,
     },
   };
-}
-
-function method(form: Form, name: string): 'GET' | 'POST' | undefined {
-  const value = field(form, name);
-  if (value === undefined) return undefined;
-  const upper = value.toUpperCase();
-  if (!METHODS.has(upper)) throw invalid(21200, name, `must be GET or POST, not "${value}"`);
-  return upper as 'GET' | 'POST';
-}
-
-function absoluteUrl(form: Form, name: string, code: number): string | undefined {
-  const value = field(form, name);
-  if (value === undefined) return undefined;
-  try {
-    const url = new URL(value);
-    if (url.protocol === 'http:' || url.protocol === 'https:') return value;
-  } catch {
-    // reported below
-  }
-  throw invalid(code, name, `"${value}" is not an absolute http(s) URL`);
 }
 
 /** Turns runtime errors into the REST codes apps expect. */
@@ -115,11 +94,11 @@ export function createCallParams(form: Form, account: AccountRecord): CreateCall
   const optional = {
     url,
     twiml,
-    method: method(form, 'Method'),
+    method: httpMethod(form, 'Method'),
     fallbackUrl: absoluteUrl(form, 'FallbackUrl', 21205),
-    fallbackMethod: method(form, 'FallbackMethod'),
+    fallbackMethod: httpMethod(form, 'FallbackMethod'),
     statusCallback: absoluteUrl(form, 'StatusCallback', 21609),
-    statusCallbackMethod: method(form, 'StatusCallbackMethod'),
+    statusCallbackMethod: httpMethod(form, 'StatusCallbackMethod'),
     statusCallbackEvent: events.length > 0 ? (events as CallEvent[]) : undefined,
     timeout,
     sendDigits: field(form, 'SendDigits'),
@@ -178,7 +157,7 @@ export const callsResource: Resource = async (context) => {
       ...(status === undefined ? {} : { status }),
       ...(url === undefined ? {} : { url }),
       ...(twiml === undefined ? {} : { twiml }),
-      ...(method(form, 'Method') === undefined ? {} : { method: method(form, 'Method') as 'GET' | 'POST' }),
+      ...(httpMethod(form, 'Method') === undefined ? {} : { method: httpMethod(form, 'Method') as 'GET' | 'POST' }),
     });
     return { status: 200, body: callJson(updated) };
   }

@@ -1,0 +1,103 @@
+/**
+ * For this package's REST tests: a runtime on the simulated network, the REST API on a loopback
+ * HTTP server, an app server, and the official helper library (unchanged) pointed at the API
+ * through its `httpClient`, which rewrites the hosted API's hosts to the local server.
+ */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import twilio from 'twilio';
+import type { Timing } from '../adapters/simulated/leg.js';
+import { SimulatedNetwork } from '../adapters/simulated/network.js';
+import type { MessagingAdapter } from '../messaging/types.js';
+import { createRuntime, type Runtime } from '../runtime.js';
+import { MemoryStore } from '../store/memory.js';
+import type { Store } from '../store/types.js';
+import { type AppServer, type Route, startAppServer } from '../testing/app-server.js';
+import type { AccountRecord } from './auth.js';
+import { numberRouter } from './routing.js';
+import { bootstrapAccount, createApi } from './server.js';
+
+export const FAST: Timing = { msPerWord: 5, audioMs: 20, beepMs: 5, digitMs: 5, inputDelayMs: 10 };
+
+export type OfficialClient = ReturnType<typeof twilio>;
+
+export interface ApiHarness {
+  readonly base: string;
+  readonly store: Store;
+  readonly account: AccountRecord;
+  readonly network: SimulatedNetwork;
+  readonly runtime: Runtime;
+  readonly app: AppServer;
+  /** The official client with the bootstrap account's credentials. */
+  readonly client: OfficialClient;
+  /** The official client with other credentials (an API key acts for `accountSid`). */
+  clientFor(user: string, secret: string, accountSid?: string): OfficialClient;
+  close(): Promise<void>;
+}
+
+export interface ApiHarnessOptions {
+  readonly routes?: Record<string, Route>;
+  readonly messaging?: MessagingAdapter;
+  /** Route inbound calls by the numbers in the store. @default true */
+  readonly routeByNumber?: boolean;
+  readonly setup?: (network: SimulatedNetwork) => void;
+}
+
+/** The official client, unchanged, with the hosted API's hosts rewritten to `base`. */
+export function officialClient(base: string, user: string, secret: string, accountSid = user): OfficialClient {
+  const inner = new twilio.RequestClient();
+  const request: typeof inner.request = (opts) =>
+    inner.request({
+      ...opts,
+      uri: opts.uri.replace('https://api.twilio.com', base).replace('https://accounts.twilio.com', base),
+    });
+  const httpClient = Object.assign(Object.create(inner) as typeof inner, { request });
+  return twilio(user, secret, { accountSid, httpClient });
+}
+
+export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<ApiHarness> {
+  const store = new MemoryStore();
+  const { account } = await bootstrapAccount(store, { now: Date.now() });
+  const network = new SimulatedNetwork({ timing: FAST });
+  options.setup?.(network);
+  const runtime = createRuntime({
+    media: network,
+    accountSid: account.sid,
+    authToken: account.authToken,
+    ...(options.routeByNumber === false ? {} : { incoming: numberRouter(store) }),
+    ...(options.messaging ? { messaging: options.messaging } : {}),
+  });
+  const api = createApi({ runtime, store });
+  const server = createServer(api.handle);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const app = await startAppServer(options.routes ?? {});
+  return {
+    base,
+    store,
+    account,
+    network,
+    runtime,
+    app,
+    client: officialClient(base, account.sid, account.authToken),
+    clientFor: (user, secret, accountSid) => officialClient(base, user, secret, accountSid ?? user),
+    async close() {
+      await runtime.close();
+      await network.close();
+      api.close();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+      await app.close();
+    },
+  };
+}
+
+/** The error a request fails with (the helper library's RestException), or a thrown assertion. */
+export async function rejected(promise: Promise<unknown>): Promise<{ status: number; code: number; message: string }> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as { status: number; code: number; message: string };
+  }
+  throw new Error('expected the request to fail');
+}
