@@ -23,6 +23,7 @@ import type { Resource } from './resources/context.js';
 import { keysResource } from './resources/keys.js';
 import { messagesResource } from './resources/messages.js';
 import { numbersResource } from './resources/numbers.js';
+import { queuesResource } from './resources/queues.js';
 import { recordingsResource, storedRecordingMedia } from './resources/recordings.js';
 import { simulatorResource } from './resources/simulator.js';
 
@@ -69,6 +70,7 @@ export function createApi(options: ApiOptions): Api {
     recordingsResource,
     keysResource,
     conferencesResource,
+    queuesResource,
     simulatorResource(options.simulator),
   ];
 

@@ -47,6 +47,8 @@ export class QueueMember {
 
 export interface QueueSnapshot {
   readonly sid: string;
+  readonly createdAt: number;
+  readonly updatedAt: number;
   readonly accountSid: string;
   readonly friendlyName: string;
   readonly maxSize: number;
@@ -55,8 +57,18 @@ export interface QueueSnapshot {
   readonly averageWaitTime: number;
 }
 
+/** A member as the REST API shows it. */
+export interface MemberSnapshot {
+  readonly callSid: string;
+  /** 1-based. */
+  readonly position: number;
+  readonly enqueuedAt: number;
+}
+
 export class CallQueue {
   readonly sid = newSid('QU');
+  readonly createdAt: number;
+  updatedAt: number;
   private readonly members: QueueMember[] = [];
   private readonly agents: Array<(member: QueueMember) => void> = [];
   private waited = 0;
@@ -67,7 +79,10 @@ export class CallQueue {
     readonly friendlyName: string,
     public maxSize: number,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.createdAt = clock.now();
+    this.updatedAt = this.createdAt;
+  }
 
   get size(): number {
     return this.members.length;
@@ -85,12 +100,23 @@ export class CallQueue {
   snapshot(): QueueSnapshot {
     return {
       sid: this.sid,
+      createdAt: this.createdAt,
+      updatedAt: this.updatedAt,
       accountSid: this.accountSid,
       friendlyName: this.friendlyName,
       maxSize: this.maxSize,
       currentSize: this.size,
       averageWaitTime: this.averageWaitSeconds(),
     };
+  }
+
+  /** The members waiting, front first. */
+  waiting(): MemberSnapshot[] {
+    return this.members.map((member, index) => ({
+      callSid: member.callSid,
+      position: index + 1,
+      enqueuedAt: member.enqueuedAt,
+    }));
   }
 
   /** Adds a member at the back, or hands it straight to a waiting agent. */
@@ -144,6 +170,7 @@ export class CallQueue {
 /** The queues of one runtime, by name. */
 export class QueueRegistry {
   private readonly queues = new Map<string, CallQueue>();
+  private readonly bySid = new Map<string, CallQueue>();
 
   /** @param defaultMaxSize members a queue holds unless Enqueue says otherwise @default 100 */
   constructor(
@@ -158,12 +185,27 @@ export class QueueRegistry {
     if (!queue) {
       queue = new CallQueue(accountSid, name, this.defaultMaxSize, this.clock);
       this.queues.set(key, queue);
+      this.bySid.set(queue.sid, queue);
     }
     return queue;
   }
 
   get(accountSid: string, name: string): CallQueue | undefined {
     return this.queues.get(`${accountSid}:${name}`);
+  }
+
+  /** A queue by SID, only within `accountSid`. */
+  find(sid: string, accountSid: string): CallQueue | undefined {
+    const queue = this.bySid.get(sid);
+    return queue?.accountSid === accountSid ? queue : undefined;
+  }
+
+  /** Removes an empty queue; false when members are waiting. */
+  remove(queue: CallQueue): boolean {
+    if (queue.size > 0) return false;
+    this.queues.delete(`${queue.accountSid}:${queue.friendlyName}`);
+    this.bySid.delete(queue.sid);
+    return true;
   }
 
   list(accountSid?: string): QueueSnapshot[] {

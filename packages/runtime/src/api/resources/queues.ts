@@ -1,0 +1,134 @@
+/**
+ * /2010-04-01/Accounts/{AccountSid}/Queues: list, create (FriendlyName, MaxSize), fetch, update
+ * (MaxSize), delete (empty queues only), and the Members waiting in one: list, fetch (by CallSid
+ * or `Front`), and dequeue (POST Url, Method: the member leaves the queue and its call runs the
+ * document at Url).
+ *
+ * Queues live in the runtime with their waiting calls; they are not stored, since a restart
+ * ends the calls waiting in them.
+ */
+import type { CallQueue, MemberSnapshot, QueueSnapshot } from '../../queue/queues.js';
+import { absoluteUrl, apiDate, field, httpMethod, invalid, notFound, RestError } from '../http.js';
+import { pageBody, pageRequest } from '../paging.js';
+import { restError } from './calls.js';
+import type { Resource } from './context.js';
+
+const MAX_QUEUE_SIZE = 5000;
+
+export function queueJson(queue: QueueSnapshot) {
+  const base = `/2010-04-01/Accounts/${queue.accountSid}/Queues/${queue.sid}`;
+  return {
+    sid: queue.sid,
+    account_sid: queue.accountSid,
+    friendly_name: queue.friendlyName,
+    current_size: queue.currentSize,
+    max_size: queue.maxSize,
+    average_wait_time: queue.averageWaitTime,
+    date_created: apiDate(queue.createdAt),
+    date_updated: apiDate(queue.updatedAt),
+    uri: `${base}.json`,
+    subresource_uris: { members: `${base}/Members.json` },
+  };
+}
+
+export function memberJson(queue: CallQueue, member: MemberSnapshot, now: number) {
+  return {
+    call_sid: member.callSid,
+    queue_sid: queue.sid,
+    position: member.position,
+    wait_time: Math.max(0, Math.round((now - member.enqueuedAt) / 1000)),
+    date_enqueued: apiDate(member.enqueuedAt),
+    uri: `/2010-04-01/Accounts/${queue.accountSid}/Queues/${queue.sid}/Members/${member.callSid}.json`,
+  };
+}
+
+function maxSize(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const size = Number(value);
+  if (!Number.isInteger(size) || size < 1 || size > MAX_QUEUE_SIZE)
+    throw invalid(21200, 'MaxSize', `must be a whole number from 1 to ${MAX_QUEUE_SIZE}`);
+  return size;
+}
+
+/** One page of an in-memory list. */
+function slice<T>(items: readonly T[], request: { page: number; pageSize: number }) {
+  const start = request.page * request.pageSize;
+  return { items: items.slice(start, start + request.pageSize), more: items.length > start + request.pageSize };
+}
+
+const QUEUE = /^Queues\/(QU[0-9a-f]{32})(?:\.json|\/Members\.json|\/Members\/(CA[0-9a-f]{32}|Front)\.json)$/;
+
+export const queuesResource: Resource = async (context) => {
+  const { runtime, account, rest, query } = context;
+  const queues = runtime.queues;
+  if (rest === 'Queues.json') {
+    if (context.method === 'GET') {
+      const request = pageRequest(query);
+      const all = queues.list(account.sid).sort((a, b) => a.createdAt - b.createdAt);
+      const path = `/2010-04-01/Accounts/${account.sid}/Queues.json`;
+      return { status: 200, body: pageBody('queues', path, query, request, slice(all, request), queueJson) };
+    }
+    if (context.method !== 'POST') return undefined;
+    const form = await context.form();
+    const name = field(form, 'FriendlyName')?.trim();
+    if (!name) throw invalid(21200, 'FriendlyName', 'is required');
+    if (name.length > 64) throw invalid(21200, 'FriendlyName', 'must be at most 64 characters');
+    if (queues.get(account.sid, name)) throw invalid(21200, 'FriendlyName', `a queue named "${name}" already exists`);
+    const queue = queues.open(account.sid, name);
+    const size = maxSize(field(form, 'MaxSize'));
+    if (size !== undefined) queue.maxSize = size;
+    return { status: 201, body: queueJson(queue.snapshot()) };
+  }
+
+  const match = QUEUE.exec(rest);
+  if (!match) return undefined;
+  const sid = match[1] as string;
+  const queue = queues.find(sid, account.sid);
+  if (!queue) throw notFound(sid);
+
+  if (rest.endsWith(`${sid}.json`)) {
+    if (context.method === 'GET') return { status: 200, body: queueJson(queue.snapshot()) };
+    if (context.method === 'DELETE') {
+      if (!queues.remove(queue)) throw new RestError(400, 21220, `queue ${sid} has members waiting`);
+      return { status: 204 };
+    }
+    if (context.method !== 'POST') return undefined;
+    const form = await context.form();
+    const name = field(form, 'FriendlyName');
+    if (name !== undefined && name !== queue.friendlyName)
+      throw invalid(21200, 'FriendlyName', 'a queue cannot be renamed while Enqueue and Dial address it by name');
+    const size = maxSize(field(form, 'MaxSize'));
+    if (size !== undefined) queue.maxSize = size;
+    queue.updatedAt = context.now;
+    return { status: 200, body: queueJson(queue.snapshot()) };
+  }
+
+  const waiting = queue.waiting();
+  const one = match[2];
+  if (one === undefined) {
+    if (context.method !== 'GET') return undefined;
+    const request = pageRequest(query);
+    const path = `/2010-04-01/Accounts/${account.sid}/Queues/${sid}/Members.json`;
+    return {
+      status: 200,
+      body: pageBody('queue_members', path, query, request, slice(waiting, request), (member) =>
+        memberJson(queue, member, context.now),
+      ),
+    };
+  }
+  const member = one === 'Front' ? waiting[0] : waiting.find((m) => m.callSid === one);
+  if (!member) throw notFound(one);
+  if (context.method === 'GET') return { status: 200, body: memberJson(queue, member, context.now) };
+  if (context.method !== 'POST') return undefined;
+  const form = await context.form();
+  const url = absoluteUrl(form, 'Url', 21205);
+  if (url === undefined) throw invalid(21205, 'Url', 'is required to dequeue a member');
+  const method = httpMethod(form, 'Method');
+  try {
+    // The call leaves its Enqueue (and the queue) and runs the document at Url.
+    await runtime.calls.update(member.callSid, { url, ...(method === undefined ? {} : { method }) });
+  } catch (error) {
+    throw restError(error);
+  }
+  return { status: 200, body: memberJson(queue, member, context.now) };
+};
