@@ -17,6 +17,7 @@ import { type AccountRecord, authenticate, mayAccess } from './auth.js';
 import { type Form, notFound, RestError, readForm, sendError, sendJson } from './http.js';
 import { persistRuntime } from './persist.js';
 import { accountResource, accountsList, authTokens } from './resources/accounts.js';
+import { applicationsResource } from './resources/applications.js';
 import { callsResource, restError } from './resources/calls.js';
 import { conferencesResource } from './resources/conferences.js';
 import type { Resource } from './resources/context.js';
@@ -71,6 +72,7 @@ export function createApi(options: ApiOptions): Api {
     keysResource,
     conferencesResource,
     queuesResource,
+    applicationsResource,
     simulatorResource(options.simulator),
   ];
 

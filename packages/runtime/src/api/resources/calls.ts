@@ -1,5 +1,5 @@
 /**
- * /2010-04-01/Accounts/{AccountSid}/Calls: create (Url, Twiml; Method, FallbackUrl,
+ * /2010-04-01/Accounts/{AccountSid}/Calls: create (Url, Twiml or ApplicationSid; Method, FallbackUrl,
  * StatusCallback, StatusCallbackEvent repeated, Timeout, SendDigits), list (To, From, Status,
  * ParentCallSid filters, paging), fetch, update (Url/Twiml/Method to redirect a live call,
  * Status=completed|canceled) and delete, in the JSON shape of the 2010-04-01 API.
@@ -11,6 +11,7 @@ import type { CreateCallParams } from '../../runtime.js';
 import type { AccountRecord } from '../auth.js';
 import { absoluteUrl, apiDate, type Form, field, fields, httpMethod, invalid, notFound, RestError } from '../http.js';
 import { pageBody, pageRequest } from '../paging.js';
+import { type ApplicationRecord, applicationFor } from './applications.js';
 import type { Resource } from './context.js';
 
 const EVENTS = new Set(['initiated', 'ringing', 'answered', 'completed']);
@@ -70,19 +71,28 @@ export function restError(error: unknown): RestError {
   return new RestError(500, 20500, 'Internal error');
 }
 
-export function createCallParams(form: Form, account: AccountRecord): CreateCallParams {
+/**
+ * The runtime's parameters for a Calls create request. With `application` (the call named an
+ * ApplicationSid), its VoiceUrl, VoiceMethod, fallback and status callback apply unless the
+ * request gives its own.
+ */
+export function createCallParams(
+  form: Form,
+  account: AccountRecord,
+  application?: ApplicationRecord,
+): CreateCallParams {
   const to = field(form, 'To');
   const from = field(form, 'From');
   if (!to) throw invalid(21201, 'To', "no 'To' number is specified");
   if (!from) throw invalid(21213, 'From', "the 'From' phone number is required");
   if (!/^(\+?[0-9][0-9 ().-]*|client:[\w.@-]+|sips?:\S+)$/i.test(to))
     throw invalid(21211, 'To', `the 'To' number ${to} is not a valid phone number`);
-  const url = absoluteUrl(form, 'Url', 21205);
   const twiml = field(form, 'Twiml');
-  if (field(form, 'ApplicationSid') !== undefined && url === undefined && twiml === undefined) {
-    throw invalid(21218, 'ApplicationSid', 'calls from applications are not supported yet; give Url or Twiml');
-  }
-  if ((url === undefined) === (twiml === undefined)) throw invalid(21205, 'Url', 'give exactly one of Url and Twiml');
+  const given = [field(form, 'Url'), twiml, field(form, 'ApplicationSid')].filter((v) => v !== undefined);
+  if (given.length !== 1) throw invalid(21205, 'Url', 'give exactly one of Url, Twiml and ApplicationSid');
+  if (application && !application.voiceUrl)
+    throw invalid(21205, 'ApplicationSid', `application ${application.sid} has no VoiceUrl`);
+  const url = application ? application.voiceUrl : absoluteUrl(form, 'Url', 21205);
   const timeoutText = field(form, 'Timeout');
   const timeout = timeoutText === undefined ? undefined : Number(timeoutText);
   if (timeout !== undefined && !(Number.isInteger(timeout) && timeout >= 1 && timeout <= 600)) {
@@ -94,11 +104,11 @@ export function createCallParams(form: Form, account: AccountRecord): CreateCall
   const optional = {
     url,
     twiml,
-    method: httpMethod(form, 'Method'),
-    fallbackUrl: absoluteUrl(form, 'FallbackUrl', 21205),
-    fallbackMethod: httpMethod(form, 'FallbackMethod'),
-    statusCallback: absoluteUrl(form, 'StatusCallback', 21609),
-    statusCallbackMethod: httpMethod(form, 'StatusCallbackMethod'),
+    method: httpMethod(form, 'Method') ?? application?.voiceMethod,
+    fallbackUrl: absoluteUrl(form, 'FallbackUrl', 21205) ?? application?.voiceFallbackUrl,
+    fallbackMethod: httpMethod(form, 'FallbackMethod') ?? application?.voiceFallbackMethod,
+    statusCallback: absoluteUrl(form, 'StatusCallback', 21609) ?? application?.statusCallback,
+    statusCallbackMethod: httpMethod(form, 'StatusCallbackMethod') ?? application?.statusCallbackMethod,
     statusCallbackEvent: events.length > 0 ? (events as CallEvent[]) : undefined,
     timeout,
     sendDigits: field(form, 'SendDigits'),
@@ -112,7 +122,13 @@ export const callsResource: Resource = async (context) => {
   const path = `/2010-04-01/Accounts/${account.sid}/Calls.json`;
   if (rest === 'Calls.json') {
     if (context.method === 'POST') {
-      const call = runtime.calls.create(createCallParams(await context.form(), account));
+      const form = await context.form();
+      const applicationSid = field(form, 'ApplicationSid');
+      const application =
+        applicationSid === undefined
+          ? undefined
+          : await applicationFor(context.store, account.sid, applicationSid, 'ApplicationSid');
+      const call = runtime.calls.create(createCallParams(form, account, application));
       return { status: 201, body: callJson(call) };
     }
     if (context.method === 'GET') {

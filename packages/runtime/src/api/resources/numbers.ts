@@ -4,58 +4,31 @@
  * SmsUrl, SmsMethod, ...). A number belongs to one account at a time.
  */
 import { newSid } from '../../sid.js';
-import type { StoredRecord } from '../../store/types.js';
+import type { Store, StoredRecord } from '../../store/types.js';
 import { apiDate, type Form, field, invalid, notFound, RestError } from '../http.js';
 import { pageBody, pageRequest } from '../paging.js';
+import { type AppSettingsRecord, applySettings, DEFAULT_METHODS, settingsFrom, settingsJson } from './app-settings.js';
 import type { Resource } from './context.js';
 
-export interface NumberRecord extends StoredRecord {
+export interface NumberRecord extends StoredRecord, AppSettingsRecord {
   readonly phoneNumber: string;
-  readonly friendlyName: string;
-  readonly voiceUrl?: string;
-  readonly voiceMethod: 'GET' | 'POST';
-  readonly voiceFallbackUrl?: string;
-  readonly voiceFallbackMethod: 'GET' | 'POST';
-  readonly statusCallback?: string;
-  readonly statusCallbackMethod: 'GET' | 'POST';
-  readonly smsUrl?: string;
-  readonly smsMethod: 'GET' | 'POST';
-  readonly smsFallbackUrl?: string;
-  readonly smsFallbackMethod: 'GET' | 'POST';
+  /** When set, calls to the number follow this Application's voice settings instead. */
+  readonly voiceApplicationSid?: string;
+  /** When set, messages to the number follow this Application's SMS settings instead. */
+  readonly smsApplicationSid?: string;
   readonly updatedAt: number;
 }
 
 const E164 = /^\+[1-9][0-9]{6,14}$/;
-const URL_FIELDS = ['VoiceUrl', 'VoiceFallbackUrl', 'StatusCallback', 'SmsUrl', 'SmsFallbackUrl'] as const;
-const METHOD_FIELDS = [
-  'VoiceMethod',
-  'VoiceFallbackMethod',
-  'StatusCallbackMethod',
-  'SmsMethod',
-  'SmsFallbackMethod',
-] as const;
-
-const camel = (name: string) => name[0]?.toLowerCase() + name.slice(1);
 
 export function numberJson(number: NumberRecord) {
   return {
     sid: number.sid,
     account_sid: number.accountSid,
-    friendly_name: number.friendlyName,
     phone_number: number.phoneNumber,
-    voice_url: number.voiceUrl ?? null,
-    voice_method: number.voiceMethod,
-    voice_fallback_url: number.voiceFallbackUrl ?? null,
-    voice_fallback_method: number.voiceFallbackMethod,
-    voice_caller_id_lookup: false,
-    voice_application_sid: null,
-    status_callback: number.statusCallback ?? null,
-    status_callback_method: number.statusCallbackMethod,
-    sms_url: number.smsUrl ?? null,
-    sms_method: number.smsMethod,
-    sms_fallback_url: number.smsFallbackUrl ?? null,
-    sms_fallback_method: number.smsFallbackMethod,
-    sms_application_sid: null,
+    ...settingsJson(number),
+    voice_application_sid: number.voiceApplicationSid ?? null,
+    sms_application_sid: number.smsApplicationSid ?? null,
     capabilities: { voice: true, sms: true, mms: true, fax: false },
     status: 'in-use',
     origin: 'patchbay',
@@ -66,36 +39,25 @@ export function numberJson(number: NumberRecord) {
   };
 }
 
-/** The URL and method settings given in a form, checked. */
-function settings(form: Form): Partial<NumberRecord> {
-  const changes: Record<string, string> = {};
-  for (const name of URL_FIELDS) {
+/** The settings in a form, with VoiceApplicationSid/SmsApplicationSid checked against the account's applications. */
+async function numberSettings(form: Form, store: Store, accountSid: string) {
+  const changes = settingsFrom(form);
+  for (const name of ['VoiceApplicationSid', 'SmsApplicationSid'] as const) {
     const value = field(form, name);
     if (value === undefined) continue;
-    if (value !== '') {
-      try {
-        const url = new URL(value);
-        if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error();
-      } catch {
-        throw invalid(21502, name, `"${value}" is not an absolute http(s) URL`);
-      }
-    }
-    changes[camel(name)] = value;
+    if (value !== '' && !(await store.get('application', accountSid, value)))
+      throw invalid(21200, name, `${value} is not an application of this account`);
+    changes[name === 'VoiceApplicationSid' ? 'voiceApplicationSid' : 'smsApplicationSid'] = value;
   }
-  for (const name of METHOD_FIELDS) {
-    const value = field(form, name)?.toUpperCase();
-    if (value === undefined) continue;
-    if (value !== 'GET' && value !== 'POST') throw invalid(21200, name, 'must be GET or POST');
-    changes[camel(name)] = value;
-  }
-  const friendlyName = field(form, 'FriendlyName');
-  if (friendlyName !== undefined) changes.friendlyName = friendlyName.slice(0, 64);
-  return changes as Partial<NumberRecord>;
+  return changes;
 }
 
-/** Empty strings clear a URL, as in the hosted API. */
-function withoutEmpty(record: NumberRecord): NumberRecord {
-  return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== '')) as unknown as NumberRecord;
+/** Empty application SIDs clear them, as empty URLs do. */
+function withoutEmptyApps(number: NumberRecord): NumberRecord {
+  const copy: Record<string, unknown> = { ...number };
+  if (copy.voiceApplicationSid === '') delete copy.voiceApplicationSid;
+  if (copy.smsApplicationSid === '') delete copy.smsApplicationSid;
+  return copy as unknown as NumberRecord;
 }
 
 export const numbersResource: Resource = async (context) => {
@@ -109,20 +71,16 @@ export const numbersResource: Resource = async (context) => {
         throw invalid(21421, 'PhoneNumber', `"${phoneNumber ?? ''}" is not an E.164 phone number`);
       if (await store.findOne('number', { phoneNumber }))
         throw new RestError(400, 21422, `PhoneNumber: ${phoneNumber} is not available`);
-      const number: NumberRecord = withoutEmpty({
+      const base: NumberRecord = {
         sid: newSid('PN'),
         accountSid: account.sid,
         createdAt: context.now,
         updatedAt: context.now,
         phoneNumber,
         friendlyName: phoneNumber,
-        voiceMethod: 'POST',
-        voiceFallbackMethod: 'POST',
-        statusCallbackMethod: 'POST',
-        smsMethod: 'POST',
-        smsFallbackMethod: 'POST',
-        ...settings(form),
-      });
+        ...DEFAULT_METHODS,
+      };
+      const number = withoutEmptyApps(applySettings(base, await numberSettings(form, store, account.sid)));
       await store.put('number', number);
       return { status: 201, body: numberJson(number) };
     }
@@ -145,18 +103,8 @@ export const numbersResource: Resource = async (context) => {
   if (!number) throw notFound(sid);
   if (context.method === 'GET') return { status: 200, body: numberJson(number) };
   if (context.method === 'POST') {
-    const { voiceUrl, voiceFallbackUrl, statusCallback, smsUrl, smsFallbackUrl, ...kept } = number;
-    const previousUrls = Object.fromEntries(
-      Object.entries({ voiceUrl, voiceFallbackUrl, statusCallback, smsUrl, smsFallbackUrl }).filter(
-        ([, value]) => value !== undefined,
-      ),
-    );
-    const updated = withoutEmpty({
-      ...kept,
-      ...previousUrls,
-      ...settings(await context.form()),
-      updatedAt: context.now,
-    } as NumberRecord);
+    const changes = await numberSettings(await context.form(), store, account.sid);
+    const updated = withoutEmptyApps(applySettings({ ...number, updatedAt: context.now }, changes));
     await store.put('number', updated);
     return { status: 200, body: numberJson(updated) };
   }
