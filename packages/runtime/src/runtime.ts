@@ -24,6 +24,7 @@ import {
 } from './interpreter/session.js';
 import type { MediaAdapter } from './media/types.js';
 import { silentWav } from './media/wav.js';
+import { type InboundMessage, type InboundResult, type MessagingApp, receiveMessage } from './messaging/inbound.js';
 import { Messages } from './messaging/messages.js';
 import { SimulatedMessaging } from './messaging/simulated.js';
 import type { MessagingAdapter } from './messaging/types.js';
@@ -99,7 +100,18 @@ export interface RuntimeOptions {
   readonly callbackQueue?: Callbacks;
   /** Carries text messages. @default a SimulatedMessaging on the same clock */
   readonly messaging?: MessagingAdapter;
+  /**
+   * Finds the messaging app of a number a message arrived at (and the account that owns it);
+   * messages to numbers with no app are dropped and reported as `incoming.rejected`.
+   */
+  readonly incomingMessage?: (message: {
+    readonly to: string;
+    readonly from: string;
+  }) => RoutedMessageApp | undefined | Promise<RoutedMessageApp | undefined>;
 }
+
+/** Where an inbound message goes: the app and the account it belongs to (the default if not said). */
+export type RoutedMessageApp = MessagingApp & { readonly account?: CallAccount };
 
 export interface Runtime {
   /** The default account's SID. */
@@ -115,8 +127,16 @@ export interface Runtime {
     /** Settles with the final record when the call ends. */
     ended(sid: string): Promise<CallRecord>;
   };
-  /** Text messages sent (Sms in calls, and through this API). */
-  readonly messages: Pick<Messages, 'send' | 'get' | 'list'>;
+  /** Text messages: sent (Sms in calls, and through this API) and received. */
+  readonly messages: Pick<Messages, 'send' | 'get' | 'list'> & {
+    /**
+     * A message arrived at `to`: routed by `incomingMessage` (or to `app`/`account` when given),
+     * posted to the app, and its replies sent. Undefined when nothing is routed to the number.
+     */
+    receive(
+      message: InboundMessage & { readonly app?: MessagingApp; readonly account?: CallAccount },
+    ): Promise<InboundResult | undefined>;
+  };
   /** Conference rooms and their participants. */
   readonly conferences: ConferencesApi;
   /** Call queues (Enqueue, Dial Queue). */
@@ -201,7 +221,9 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   media.events.on('incoming', (leg, call) => {
     const start = (app: Routed | undefined) => {
       if (!app) {
-        void leg.reject('rejected').then(() => events.emit('incoming.rejected', call));
+        void leg
+          .reject('rejected')
+          .then(() => events.emit('incoming.rejected', { to: call.to, from: call.from, kind: 'call' }));
         return;
       }
       const account = app.account ?? defaultAccount;
@@ -289,12 +311,44 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     },
   };
 
+  const receiving = new Set<Promise<unknown>>();
+  async function receive(
+    message: InboundMessage & { readonly app?: MessagingApp; readonly account?: CallAccount },
+  ): Promise<InboundResult | undefined> {
+    const routed = message.app
+      ? { ...message.app, ...(message.account ? { account: message.account } : {}) }
+      : await options.incomingMessage?.({ to: message.to, from: message.from });
+    if (!routed) {
+      events.emit('incoming.rejected', { to: message.to, from: message.from, kind: 'message' });
+      return undefined;
+    }
+    const { account: routedAccount, ...app } = routed;
+    const work = receiveMessage(
+      messages,
+      clock,
+      { ...message, app, account: routedAccount ?? defaultAccount },
+      (record, error, url) =>
+        events.emit('message.error', record, { code: error.numericCode, message: error.message, url }),
+    );
+    receiving.add(work);
+    try {
+      return await work;
+    } finally {
+      receiving.delete(work);
+    }
+  }
+
   return {
     accountSid,
     events,
     callbacks,
     calls,
-    messages,
+    messages: {
+      send: (request) => messages.send(request),
+      get: (sid) => messages.get(sid),
+      list: (filter) => messages.list(filter),
+      receive,
+    },
     conferences: conferencesApi(clock, conferences, (params) => calls.create(params)),
     queues,
     recordings: {
@@ -305,6 +359,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     },
     async close() {
       for (const session of sessions.values()) await session.end('completed').catch(() => undefined);
+      await Promise.allSettled([...receiving]);
       await callbacks.drain();
     },
   };

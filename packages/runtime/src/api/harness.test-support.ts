@@ -14,7 +14,7 @@ import { MemoryStore } from '../store/memory.js';
 import type { Store } from '../store/types.js';
 import { type AppServer, type Route, startAppServer } from '../testing/app-server.js';
 import type { AccountRecord } from './auth.js';
-import { numberRouter } from './routing.js';
+import { messageRouter, numberRouter } from './routing.js';
 import { bootstrapAccount, createApi } from './server.js';
 
 export const FAST: Timing = { msPerWord: 5, audioMs: 20, beepMs: 5, digitMs: 5, inputDelayMs: 10 };
@@ -64,7 +64,9 @@ export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<
     media: network,
     accountSid: account.sid,
     authToken: account.authToken,
-    ...(options.routeByNumber === false ? {} : { incoming: numberRouter(store) }),
+    ...(options.routeByNumber === false
+      ? {}
+      : { incoming: numberRouter(store), incomingMessage: messageRouter(store) }),
     ...(options.messaging ? { messaging: options.messaging } : {}),
   });
   const api = createApi({ runtime, store });

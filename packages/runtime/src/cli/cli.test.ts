@@ -60,6 +60,8 @@ describe('patchbay CLI', () => {
       'calls list',
       'calls tail',
       'simulate call',
+      'simulate message',
+      'messages list',
     ]) {
       expect(output.join('\n')).toContain(`patchbay ${command}`);
     }
@@ -72,6 +74,7 @@ describe('patchbay CLI', () => {
     await using app = await startAppServer({
       '/voice': () => '<Response><Gather numDigits="1" action="/menu"><Say>Press 1</Say></Gather></Response>',
       '/menu': (req) => `<Response><Say>You pressed ${req.params.Digits}</Say></Response>`,
+      '/sms': (req) => `<Response><Message>Echo: ${req.params.Body}</Message></Response>`,
     });
     const first = await serve(data);
     expect(first.token).toMatch(/^[0-9a-f]{32}$/);
@@ -79,7 +82,16 @@ describe('patchbay CLI', () => {
     const env = { PATCHBAY_URL: first.url, PATCHBAY_ACCOUNT_SID: first.sid, PATCHBAY_AUTH_TOKEN: first.token ?? '' };
 
     const created = await run(
-      ['numbers', 'create', '--number', '+15558880001', '--voice-url', `${app.url}/voice`],
+      [
+        'numbers',
+        'create',
+        '--number',
+        '+15558880001',
+        '--voice-url',
+        `${app.url}/voice`,
+        '--sms-url',
+        `${app.url}/sms`,
+      ],
       env,
     );
     expect(created.code).toBe(0);
@@ -87,6 +99,15 @@ describe('patchbay CLI', () => {
     const simulated = await run(['simulate', 'call', '--to', '+15558880001', '--digits', '1'], env);
     expect(simulated.code).toBe(0);
     expect(simulated.output.join('\n')).toContain('heard-speech You pressed 1');
+    const texted = await run(
+      ['simulate', 'message', '--to', '+15558880001', '--from', '+15550001111', '--body', 'hi'],
+      env,
+    );
+    expect(texted.code).toBe(0);
+    expect(texted.output[0]).toMatch(/^SM[0-9a-f]{32} {2}\+15550001111 -> \+15558880001 {2}received$/);
+    expect(texted.output[1]).toMatch(/reply SM[0-9a-f]{32} {2}-> \+15550001111: Echo: hi/);
+    const messages = await run(['messages', 'list', '--to', '+15550001111'], env);
+    expect(messages.output[1]).toMatch(/outbound-reply .*Echo: hi/);
     const listed = await run(['calls', 'list'], env);
     expect(listed.output[1]).toMatch(/inbound .*\+15558880001 +completed/);
     expect((await run(['calls', 'list'], { ...env, PATCHBAY_AUTH_TOKEN: 'wrong' })).output[0]).toContain('401 20003');

@@ -31,6 +31,10 @@ Usage:
                          [--hangup-after <seconds>]
                                       ring one of your numbers on the simulated network and print
                                       what the caller heard and did
+  patchbay simulate message --to <number> [--from <number>] (--body <text> | --media-url <url>...)
+                                      text one of your numbers: its SmsUrl answers, the replies are
+                                      sent and printed
+  patchbay messages list [--to <number>] [--from <number>]
 
 Client options (all commands but serve):
       --server <url>                  the server (default $PATCHBAY_URL or http://127.0.0.1:3000)
@@ -68,6 +72,8 @@ const OPTIONS = {
   digits: { type: 'string', multiple: true },
   speech: { type: 'string', multiple: true },
   'hangup-after': { type: 'string' },
+  body: { type: 'string' },
+  'media-url': { type: 'string', multiple: true },
 } as const;
 
 class UsageError extends Error {}
@@ -269,6 +275,40 @@ export async function main(argv: readonly string[], print: (line: string) => voi
         });
         print(`${result.sid}  ${result.from} -> ${result.to}  ${result.status}  (${result.duration} s)`);
         for (const line of (result.transcript as string[]) ?? []) print(`  ${line}`);
+        return 0;
+      }
+      case 'simulate message': {
+        const result = await api(connection(values), 'POST', 'Simulator/Messages.json', {
+          To: required(values, 'to'),
+          From: text(values, 'from'),
+          Body: text(values, 'body'),
+          MediaUrl: values['media-url'] as string[] | undefined,
+        });
+        print(`${result.sid}  ${result.from} -> ${result.to}  ${result.status}`);
+        for (const reply of (result.replies as Array<Record<string, string>>) ?? [])
+          print(`  reply ${reply.sid}  -> ${reply.to}: ${reply.body}`);
+        const failure = result.error as { code: number; message: string } | null;
+        if (failure) print(`  error ${failure.code}: ${failure.message}`);
+        return failure ? 1 : 0;
+      }
+      case 'messages list': {
+        const query = new URLSearchParams();
+        const to = text(values, 'to');
+        const from = text(values, 'from');
+        if (to) query.set('To', to);
+        if (from) query.set('From', from);
+        const page = await api(connection(values), 'GET', `Messages.json?${query}`);
+        print(
+          table(page.messages as Array<Record<string, unknown>>, [
+            'sid',
+            'direction',
+            'from',
+            'to',
+            'status',
+            'body',
+            'date_created',
+          ]),
+        );
         return 0;
       }
       default:

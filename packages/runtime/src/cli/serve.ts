@@ -15,7 +15,7 @@ import { REALISTIC_TIMING, type Timing } from '../adapters/simulated/leg.js';
 import { SimulatedNetwork } from '../adapters/simulated/network.js';
 import type { AccountRecord } from '../api/auth.js';
 import type { StoredConference } from '../api/persist.js';
-import { numberRouter } from '../api/routing.js';
+import { messageRouter, numberRouter } from '../api/routing.js';
 import { bootstrapAccount, createApi } from '../api/server.js';
 import type { CallRecord, CallStatus } from '../calls/call.js';
 import { systemClock } from '../clock/clock.js';
@@ -119,6 +119,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     accountSid: account.sid,
     authToken: account.authToken,
     incoming: numberRouter(store),
+    incomingMessage: messageRouter(store),
     publicUrl: options.publicUrl ?? url,
     callbackQueue: callbacks,
   });
@@ -128,7 +129,12 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   runtime.events.on('call.error', (call, error) =>
     log?.warn({ call: call.sid, code: error.code, url: error.url }, error.message),
   );
-  runtime.events.on('incoming.rejected', (call) => log?.info(call, 'inbound call rejected: no app for the number'));
+  runtime.events.on('incoming.rejected', (event) =>
+    log?.info(event, `inbound ${event.kind} rejected: no app for the number`),
+  );
+  runtime.events.on('message.error', (message, error) =>
+    log?.warn({ message: message.sid, code: error.code, url: error.url }, error.message),
+  );
   runtime.callbacks.events.on('failed', (callback, error) =>
     log?.warn({ url: callback.url, code: error.numericCode }, 'callback given up'),
   );

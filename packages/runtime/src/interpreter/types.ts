@@ -53,12 +53,18 @@ export interface RuntimeEvents {
   'call.ended': (call: CallRecord) => void;
   /** A conference room changed: someone joined or left, it started or ended, a mute or hold. */
   'conference.updated': (room: ConferenceSnapshot) => void;
-  /** An inbound call was declined: nothing is routed to the number called. */
-  'incoming.rejected': (call: { readonly to: string; readonly from: string }) => void;
+  /** An inbound call (or message) was declined: nothing is routed to the number. */
+  'incoming.rejected': (call: {
+    readonly to: string;
+    readonly from: string;
+    readonly kind: 'call' | 'message';
+  }) => void;
   /** A recording was stored (Record, Dial, Conference). */
   'recording.saved': (recording: RecordingRecord) => void;
-  /** A message was sent or its status changed. */
+  /** A message was sent or received, or its status changed. */
   'message.updated': (message: MessageRecord) => void;
+  /** The app of an inbound message failed (unreachable, invalid document, too many redirects). */
+  'message.error': (message: MessageRecord, error: { code: number; message: string; url: string }) => void;
 }
 
 export interface SessionDeps {

@@ -1,5 +1,5 @@
 /**
- * Sent messages: their records and their status callbacks (MessageSid, MessageStatus, and the
+ * Sent and received messages: their records and their status callbacks (MessageSid, MessageStatus, and the
  * legacy SmsSid, SmsStatus), delivered in the background like every callback.
  */
 import type { Clock } from '../clock/clock.js';
@@ -51,6 +51,32 @@ export class Messages {
       (status, errorCode) =>
         this.update(record.sid, status, errorCode, request.statusCallback, request.account.authToken),
     );
+    return record;
+  }
+
+  /** Records a message that arrived (direction inbound, status received). */
+  received(inbound: {
+    readonly account: { readonly sid: string };
+    readonly from: string;
+    readonly to: string;
+    readonly body: string;
+    readonly mediaUrls?: readonly string[];
+  }): MessageRecord {
+    const now = this.clock.now();
+    const record: MessageRecord = {
+      sid: newSid('SM'),
+      accountSid: inbound.account.sid,
+      direction: 'inbound',
+      from: inbound.from,
+      to: inbound.to,
+      body: inbound.body,
+      mediaUrls: inbound.mediaUrls ?? [],
+      status: 'received',
+      createdAt: now,
+      updatedAt: now,
+    };
+    this.records.set(record.sid, record);
+    this.onChange(record);
     return record;
   }
 

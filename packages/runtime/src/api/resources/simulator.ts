@@ -1,6 +1,8 @@
 /**
  * Patchbay's own resource for trying apps with no phone: places an inbound call on the simulated
- * network from a party that presses the given digits (or says the given phrases).
+ * network from a party that presses the given digits (or says the given phrases), or delivers a
+ * text message to a number (`POST .../Simulator/Messages.json` with `To`, `From`, `Body`,
+ * `MediaUrl` repeated).
  * `POST /2010-04-01/Accounts/{AccountSid}/Simulator/Calls.json` with `To`, `From`, `Digits`
  * (repeated, one per input window), `Speech` (repeated), `HangupAfter` (seconds). With `Wait=true`
  * the answer comes when the call has ended and includes what the caller heard and did.
@@ -10,20 +12,52 @@ import type { PartyInput } from '../../adapters/simulated/party.js';
 import type { CallRecord } from '../../calls/call.js';
 import { field, fields, invalid, notFound, RestError } from '../http.js';
 import { callJson } from './calls.js';
-import type { Resource } from './context.js';
+import type { Resource, ResourceContext, ResourceResult } from './context.js';
+import { messageJson } from './messages.js';
 import type { NumberRecord } from './numbers.js';
+
+async function ownNumber(context: ResourceContext, to: string): Promise<void> {
+  const number = await context.store.findOne<NumberRecord>('number', { phoneNumber: to });
+  if (number?.accountSid !== context.account.sid)
+    throw new RestError(400, 21211, `To: ${to} is not a number of this account`);
+}
+
+/**
+ * A text message arrives at one of the account's numbers: its SmsUrl is posted to and the
+ * replies sent. Answers when the app has answered, with the message and the `replies`.
+ */
+async function simulateMessage(context: ResourceContext): Promise<ResourceResult> {
+  const form = await context.form();
+  const to = field(form, 'To');
+  const from = field(form, 'From') ?? '+15550100000';
+  const body = field(form, 'Body') ?? '';
+  const mediaUrls = fields(form, 'MediaUrl');
+  if (!to) throw invalid(21604, 'To', "no 'To' number is specified");
+  if (body === '' && mediaUrls.length === 0) throw invalid(21602, 'Body', 'give Body or MediaUrl');
+  if (body.length > 1600) throw invalid(21617, 'Body', 'must be at most 1600 characters');
+  await ownNumber(context, to);
+  const result = await context.runtime.messages.receive({ to, from, body, mediaUrls });
+  if (!result) throw new RestError(400, 21211, `To: ${to} has no SmsUrl`);
+  return {
+    status: 201,
+    body: {
+      ...messageJson(result.message),
+      replies: result.replies.map(messageJson),
+      error: result.error ? { code: result.error.numericCode, message: result.error.message } : null,
+    },
+  };
+}
 
 export function simulatorResource(network: SimulatedNetwork | undefined): Resource {
   return async (context) => {
+    if (context.rest === 'Simulator/Messages.json' && context.method === 'POST') return simulateMessage(context);
     if (context.rest !== 'Simulator/Calls.json' || context.method !== 'POST') return undefined;
     if (!network) throw notFound('Simulator');
     const form = await context.form();
     const to = field(form, 'To');
     const from = field(form, 'From') ?? '+15550100000';
     if (!to) throw invalid(21201, 'To', "no 'To' number is specified");
-    const number = await context.store.findOne<NumberRecord>('number', { phoneNumber: to });
-    if (number?.accountSid !== context.account.sid)
-      throw new RestError(400, 21211, `To: ${to} is not a number of this account`);
+    await ownNumber(context, to);
     const inputs: PartyInput[] = [
       ...fields(form, 'Digits').map((digits) => ({ digits })),
       ...fields(form, 'Speech').map((speech) => ({ speech })),

@@ -1,0 +1,176 @@
+/**
+ * An inbound text message: recorded (direction `inbound`, status `received`), posted to the
+ * app's SmsUrl with the parameters apps expect (MessageSid, SmsSid, SmsMessageSid, AccountSid,
+ * From, To, Body, NumMedia, MediaUrl0..., SmsStatus, ApiVersion), signed with the account's
+ * token. The reply is a messaging document: each `<Message>` is sent (to the sender and from
+ * the number by default), `<Redirect>` fetches the next document (at most 10 in a row). When the
+ * SmsUrl fails, its fallback gets the same request plus ErrorCode and ErrorUrl.
+ */
+import { type MessagingDocument, parseMessaging } from '@patchbay/markup';
+import type { WebhookParams } from '@patchbay/sdk';
+import type { Clock } from '../clock/clock.js';
+import { PatchbayError } from '../errors.js';
+import { sendWebhook } from '../webhooks/fetch.js';
+import type { Messages } from './messages.js';
+import type { MessageRecord } from './types.js';
+
+type Method = 'GET' | 'POST';
+
+export interface MessagingApp {
+  readonly url: string;
+  readonly method?: Method;
+  readonly fallbackUrl?: string;
+  readonly fallbackMethod?: Method;
+}
+
+export interface InboundMessage {
+  readonly from: string;
+  readonly to: string;
+  readonly body: string;
+  readonly mediaUrls?: readonly string[];
+}
+
+export interface RoutedMessage extends InboundMessage {
+  readonly account: { readonly sid: string; readonly authToken: string };
+  readonly app: MessagingApp;
+}
+
+export interface InboundResult {
+  readonly message: MessageRecord;
+  /** The replies the app's documents sent, in order. */
+  readonly replies: readonly MessageRecord[];
+  /** Why the app's document could not be followed, if it could not. */
+  readonly error?: PatchbayError;
+}
+
+/** Redirects followed for one message before giving up. */
+export const MAX_MESSAGE_REDIRECTS = 10;
+
+const MARKUP = new Set(['text/xml', 'application/xml', 'text/html']);
+
+type Fetched = { ok: true; document: MessagingDocument; url: string } | { ok: false; error: PatchbayError };
+
+async function fetchDocument(
+  url: string,
+  method: Method,
+  params: WebhookParams,
+  authToken: string,
+  clock: Clock,
+): Promise<Fetched> {
+  const response = await sendWebhook({ url, method, params, authToken, clock });
+  if (!response.ok) return response;
+  // An empty answer (or plain 204) means "no reply".
+  if (response.body.trim() === '') return { ok: true, document: emptyDocument(), url: response.url };
+  if (!MARKUP.has(response.contentType)) {
+    const message = `the response from ${response.url} has content type "${response.contentType}"`;
+    return { ok: false, error: new PatchbayError('invalid-content-type', message) };
+  }
+  const parsed = parseMessaging(response.body);
+  if (!parsed.ok) {
+    const [first] = parsed.errors;
+    const detail = first
+      ? `${first.code} at ${first.path || 'the document'} (line ${first.line}): ${first.message}`
+      : '';
+    const message = `the document at ${response.url} is invalid: ${detail}`;
+    return { ok: false, error: new PatchbayError('document-parse-failure', message) };
+  }
+  return { ok: true, document: parsed.document, url: response.url };
+}
+
+function emptyDocument(): MessagingDocument {
+  const parsed = parseMessaging('<Response/>');
+  if (!parsed.ok) throw new Error('an empty Response is valid');
+  return parsed.document;
+}
+
+const resolve = (url: string, base: string) => {
+  try {
+    return new URL(url, base).href;
+  } catch {
+    return url;
+  }
+};
+
+export async function receiveMessage(
+  messages: Messages,
+  clock: Clock,
+  inbound: RoutedMessage,
+  onError: (message: MessageRecord, error: PatchbayError, url: string) => void,
+): Promise<InboundResult> {
+  const message = messages.received(inbound);
+  const media = inbound.mediaUrls ?? [];
+  const params: Record<string, string> = {
+    MessageSid: message.sid,
+    SmsSid: message.sid,
+    SmsMessageSid: message.sid,
+    AccountSid: inbound.account.sid,
+    From: inbound.from,
+    To: inbound.to,
+    Body: inbound.body,
+    NumMedia: String(media.length),
+    NumSegments: String(Math.max(1, Math.ceil(inbound.body.length / 160))),
+    SmsStatus: 'received',
+    ApiVersion: '2010-04-01',
+  };
+  media.forEach((url, index) => {
+    params[`MediaUrl${index}`] = url;
+  });
+
+  const replies: MessageRecord[] = [];
+  const { app, account } = inbound;
+  let target = { url: app.url, method: app.method ?? 'POST' };
+  for (let hop = 0; ; hop++) {
+    if (hop > MAX_MESSAGE_REDIRECTS) {
+      const error = new PatchbayError('too-many-redirects', `more than ${MAX_MESSAGE_REDIRECTS} redirects`);
+      onError(message, error, target.url);
+      return { message, replies, error };
+    }
+    let fetched = await fetchDocument(target.url, target.method, params, account.authToken, clock);
+    if (!fetched.ok) {
+      onError(message, fetched.error, target.url);
+      if (hop > 0 || !app.fallbackUrl) return { message, replies, error: fetched.error };
+      const withError = { ...params, ErrorCode: String(fetched.error.numericCode), ErrorUrl: target.url };
+      const fallback: Fetched = await fetchDocument(
+        app.fallbackUrl,
+        app.fallbackMethod ?? 'POST',
+        withError,
+        account.authToken,
+        clock,
+      );
+      if (!fallback.ok) {
+        onError(message, fallback.error, app.fallbackUrl);
+        return { message, replies, error: fallback.error };
+      }
+      fetched = fallback;
+    }
+    let next: { url: string; method: Method } | undefined;
+    for (const verb of fetched.document.children) {
+      if (verb.name === 'Message') {
+        const { attributes } = verb;
+        const children = verb.children.filter((child) => child.name === 'Body' || child.name === 'Media');
+        const bodyChild = children.find((child) => child.name === 'Body');
+        const body = bodyChild && 'text' in bodyChild ? bodyChild.text : verb.text;
+        const mediaUrls = children
+          .filter((child) => child.name === 'Media')
+          .map((child) => resolve(('text' in child ? child.text : '').trim(), fetched.url));
+        const callback = attributes.statusCallback ?? attributes.action;
+        replies.push(
+          messages.send({
+            account,
+            to: attributes.to ?? inbound.from,
+            from: attributes.from ?? inbound.to,
+            body: body.trim(),
+            mediaUrls,
+            direction: 'outbound-reply',
+            ...(callback === undefined ? {} : { statusCallback: resolve(callback, fetched.url) }),
+          }),
+        );
+      } else if (verb.name === 'Redirect') {
+        next = { url: resolve(verb.text.trim(), fetched.url), method: verb.attributes.method };
+        break;
+      }
+    }
+    if (!next) return { message, replies };
+    target = next;
+  }
+}
