@@ -16,29 +16,42 @@ export type StoredConference = Omit<ConferenceSnapshot, 'participants'> & { read
 /** A recording as stored: the record without its audio (which is the blob `<sid>.wav`). */
 export type StoredRecording = Omit<RecordingRecord, 'audio'> & { readonly createdAt: number };
 
+export interface Persistence {
+  /** Settles when every write started so far is in the store (a REST answer waits for it). */
+  flush(): Promise<void>;
+  stop(): void;
+}
+
 export function persistRuntime(
   runtime: Pick<Runtime, 'events'>,
   store: Store,
   onError: (error: unknown) => void,
   now: () => number = Date.now,
-): () => void {
-  const writeCall = (call: CallRecord) => {
-    store.put('call', call).catch(onError);
+): Persistence {
+  // Writes of one record are chained, so a slower store never lands an older state last.
+  const chains = new Map<string, Promise<void>>();
+  const write = (sid: string, task: () => Promise<void>) => {
+    const previous = chains.get(sid);
+    const next = (previous ? previous.then(task) : task()).catch(onError);
+    chains.set(sid, next);
+    void next.then(() => {
+      if (chains.get(sid) === next) chains.delete(sid);
+    });
   };
-  const writeMessage = (message: MessageRecord) => {
-    store.put('message', message).catch(onError);
-  };
+  const writeCall = (call: CallRecord) => write(call.sid, () => store.put('call', call));
+  const writeMessage = (message: MessageRecord) => write(message.sid, () => store.put('message', message));
   const writeConference = (room: ConferenceSnapshot) => {
     const { participants: _live, ...stored } = room;
-    store.put('conference', { ...stored, updatedAt: now() } satisfies StoredConference).catch(onError);
+    const record: StoredConference = { ...stored, updatedAt: now() };
+    write(room.sid, () => store.put('conference', record));
   };
   const writeRecording = (recording: RecordingRecord) => {
     const { audio, ...metadata } = recording;
     const stored: StoredRecording = { ...metadata, createdAt: recording.startedAt };
-    store.blobs
-      .put(`${recording.sid}.wav`, audio)
-      .then(() => store.put('recording', stored))
-      .catch(onError);
+    write(recording.sid, async () => {
+      await store.blobs.put(`${recording.sid}.wav`, audio);
+      await store.put('recording', stored);
+    });
   };
   runtime.events.on('call.created', writeCall);
   runtime.events.on('call.status', writeCall);
@@ -46,12 +59,18 @@ export function persistRuntime(
   runtime.events.on('message.updated', writeMessage);
   runtime.events.on('recording.saved', writeRecording);
   runtime.events.on('conference.updated', writeConference);
-  return () => {
+  const stop = () => {
     runtime.events.off('conference.updated', writeConference);
     runtime.events.off('call.created', writeCall);
     runtime.events.off('call.status', writeCall);
     runtime.events.off('call.error', writeCall);
     runtime.events.off('message.updated', writeMessage);
     runtime.events.off('recording.saved', writeRecording);
+  };
+  return {
+    flush: async () => {
+      await Promise.all([...chains.values()]);
+    },
+    stop,
   };
 }

@@ -62,7 +62,7 @@ export function createApi(options: ApiOptions): Api {
   const { runtime, store } = options;
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
   const onError = options.onError ?? (() => undefined);
-  const stopPersisting = persistRuntime(runtime, store, onError);
+  const persistence = persistRuntime(runtime, store, onError);
   const serveRecording = storedRecordingMedia(store);
   const resources: readonly Resource[] = [
     callsResource,
@@ -121,7 +121,10 @@ export function createApi(options: ApiOptions): Api {
     };
     for (const resource of resources) {
       const result = await resource(context);
-      if (result) return result;
+      if (!result) continue;
+      // What a change wrote (a new call, a message) is in the store before the answer says so.
+      if (method !== 'GET') await persistence.flush();
+      return result;
     }
     throw notFound(url.pathname);
   }
@@ -161,7 +164,7 @@ export function createApi(options: ApiOptions): Api {
           finish(rest.status);
         });
     },
-    close: stopPersisting,
+    close: persistence.stop,
   };
 }
 
