@@ -135,6 +135,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   runtime.events.on('message.error', (message, error) =>
     log?.warn({ message: message.sid, code: error.code, url: error.url }, error.message),
   );
+  callbacks.events.on('idle', () => log?.debug('outbox empty: every status callback delivered'));
   runtime.callbacks.events.on('failed', (callback, error) =>
     log?.warn({ url: callback.url, code: error.numericCode }, 'callback given up'),
   );

@@ -35,6 +35,8 @@ export const IDEMPOTENCY_HEADER = 'I-Twilio-Idempotency-Token';
 export interface CallbackEvents {
   delivered: (callback: Callback, attempts: number) => void;
   failed: (callback: Callback, error: PatchbayError) => void;
+  /** Nothing is left to deliver or retry (emitted by DurableCallbacks whenever its outbox empties). */
+  idle: () => void;
 }
 
 export interface CallbackQueueOptions {

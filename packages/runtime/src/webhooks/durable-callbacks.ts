@@ -121,6 +121,7 @@ export class DurableCallbacks implements Callbacks {
     const [next] = await this.store.outbox
       .due(Number.MAX_SAFE_INTEGER, 1 + this.inFlight.size)
       .then((all) => all.filter((c) => !this.inFlight.has(c.id)));
+    if (!next && this.inFlight.size === 0 && !this.closed) this.events.emit('idle');
     if (!next || this.closed) return;
     this.cancelTimer = this.clock.setTimer(() => this.pump(), Math.max(0, next.nextAttemptAt - this.clock.now()));
   }
