@@ -79,11 +79,11 @@ export class MemoryStore implements Store {
 
   readonly outbox: Store['outbox'] = {
     add: async (callback: NewCallback) => {
-      if (this.keys.has(callback.key)) return false;
+      if (this.keys.has(callback.key)) return undefined;
       this.keys.add(callback.key);
       const id = this.nextId++;
       this.callbacks.set(id, { ...structuredClone(callback), id, attempts: 0, done: false });
-      return true;
+      return id;
     },
     due: async (now, limit) =>
       [...this.callbacks.values()]

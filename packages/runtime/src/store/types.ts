@@ -81,8 +81,8 @@ export interface Store {
   list<T extends StoredRecord>(kind: RecordKind, query: ListQuery): Promise<Page<T>>;
 
   outbox: {
-    /** Queues a callback; false (and nothing stored) when its key was queued before. */
-    add(callback: NewCallback): Promise<boolean>;
+    /** Queues a callback: its id, or undefined (and nothing stored) when its key was queued before. */
+    add(callback: NewCallback): Promise<number | undefined>;
     /** Callbacks due at `now`, oldest first. */
     due(now: number, limit: number): Promise<PendingCallback[]>;
     /** Delivered (or given up): it will not be returned again. */

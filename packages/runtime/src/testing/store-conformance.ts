@@ -91,10 +91,15 @@ export function runStoreConformance(name: string, open: () => Promise<Store>): v
           params: { CallStatus: 'ringing', E: ['a', 'b'] },
           nextAttemptAt: 1000,
         };
-        expect(await store.outbox.add(callback)).toBe(true);
-        expect(await store.outbox.add({ ...callback, url: 'http://elsewhere' })).toBe(false);
-        expect(await store.outbox.add({ ...callback, key: 'CA1:1', nextAttemptAt: 500 })).toBe(true);
-        expect(await store.outbox.due(999, 10)).toEqual([expect.objectContaining({ key: 'CA1:1', attempts: 0 })]);
+        const first = await store.outbox.add(callback);
+        expect(first).toBeTypeOf('number');
+        expect(await store.outbox.add({ ...callback, url: 'http://elsewhere' })).toBeUndefined();
+        const second = await store.outbox.add({ ...callback, key: 'CA1:1', nextAttemptAt: 500 });
+        expect(second).toBeTypeOf('number');
+        expect(second).not.toBe(first);
+        expect(await store.outbox.due(999, 10)).toEqual([
+          expect.objectContaining({ key: 'CA1:1', id: second, attempts: 0 }),
+        ]);
         const [due] = await store.outbox.due(1000, 1);
         expect(due?.key).toBe('CA1:1');
         await store.outbox.retry(due?.id ?? 0, 5000);
@@ -110,7 +115,7 @@ export function runStoreConformance(name: string, open: () => Promise<Store>): v
         expect(again).toMatchObject({ attempts: 1, nextAttemptAt: 5000 });
         for (const pending of await store.outbox.due(10_000, 10)) await store.outbox.done(pending.id);
         expect(await store.outbox.due(Number.MAX_SAFE_INTEGER, 10)).toEqual([]);
-        expect(await store.outbox.add(callback)).toBe(false);
+        expect(await store.outbox.add(callback)).toBeUndefined();
       }));
 
     it('keeps blobs byte for byte', () =>

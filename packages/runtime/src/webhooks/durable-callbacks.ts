@@ -30,6 +30,8 @@ export class DurableCallbacks implements Callbacks {
   private readonly backoffMs: number;
   private readonly concurrency: number;
   private readonly inFlight = new Set<number>();
+  /** Callbacks stored while every delivery slot was taken: the pump must look in the outbox. */
+  private backlog = false;
   private readonly work = new Set<Promise<void>>();
   private pumping: Promise<void> | undefined;
   private again = false;
@@ -54,17 +56,24 @@ export class DurableCallbacks implements Callbacks {
   }
 
   send(callback: Callback): void {
-    const accountSid = String(callback.params.AccountSid ?? '');
-    const stored = this.store.outbox
-      .add({
-        key: callback.key ?? `random:${randomBytes(12).toString('hex')}`,
-        accountSid,
-        url: callback.url,
-        method: callback.method,
-        params: callback.params,
-        nextAttemptAt: this.clock.now(),
-      })
-      .then(() => this.pump());
+    const pending: Omit<PendingCallback, 'id'> = {
+      key: callback.key ?? `random:${randomBytes(12).toString('hex')}`,
+      accountSid: String(callback.params.AccountSid ?? ''),
+      url: callback.url,
+      method: callback.method,
+      params: callback.params,
+      nextAttemptAt: this.clock.now(),
+      attempts: 0,
+    };
+    const stored = this.store.outbox.add(pending).then((id) => {
+      if (id === undefined) return; // stored before: this key is delivered or on its way
+      // Stored: deliver it straight away when there is room, else the pump finds it.
+      if (this.closed || this.inFlight.size >= this.concurrency) {
+        this.backlog = true;
+        return;
+      }
+      this.launch({ ...pending, id });
+    });
     this.track(stored);
   }
 
@@ -107,11 +116,22 @@ export class DurableCallbacks implements Callbacks {
     const due = (await this.store.outbox.due(this.clock.now(), room + this.inFlight.size)).filter(
       (c) => !this.inFlight.has(c.id),
     );
-    for (const callback of due.slice(0, room)) {
-      this.inFlight.add(callback.id);
-      this.track(this.deliver(callback).finally(() => this.inFlight.delete(callback.id)));
-    }
+    for (const callback of due.slice(0, room)) this.launch(callback);
     await this.scheduleNext();
+  }
+
+  private launch(callback: PendingCallback): void {
+    this.inFlight.add(callback.id);
+    this.track(
+      this.deliver(callback).finally(() => {
+        this.inFlight.delete(callback.id);
+        // Look in the outbox only when something may be waiting there, or to report idle.
+        if (this.backlog || this.inFlight.size === 0) {
+          this.backlog = false;
+          this.pump();
+        }
+      }),
+    );
   }
 
   /** Wakes up for the next retry that falls due. */
@@ -149,7 +169,7 @@ export class DurableCallbacks implements Callbacks {
       this.events.emit('failed', event, result.error);
     } else {
       await this.store.outbox.retry(callback.id, this.clock.now() + this.backoffMs * 2 ** callback.attempts);
+      this.backlog = true;
     }
-    this.pump();
   }
 }
