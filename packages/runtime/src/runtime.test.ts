@@ -1,6 +1,10 @@
 import twilio from 'twilio';
 import { describe, expect, it } from 'vitest';
+import { INSTANT_TIMING } from './adapters/simulated/leg.js';
+import { SimulatedNetwork } from './adapters/simulated/network.js';
 import type { CallRecord } from './calls/call.js';
+import { SimulatedMessaging } from './messaging/simulated.js';
+import { createRuntime } from './runtime.js';
 import { AUTH_TOKEN, scenario } from './testing/scenario.js';
 
 const DIALED = '+15550003000';
@@ -184,5 +188,51 @@ describe('live modification and ending calls', () => {
     const { call, caller } = await s.inbound({ hangupAfterMs: 2000 });
     expect(call.status).toBe('completed');
     expect(caller.lines()).toEqual(['answered', 'heard-speech Enter your account number man en-US', 'hung-up']);
+  });
+});
+
+describe('memory over a long run', () => {
+  it('lets go of ended calls and finished messages beyond keepEnded, keeping the most recent', async () => {
+    const network = new SimulatedNetwork({ timing: INSTANT_TIMING });
+    const runtime = createRuntime({ media: network, messaging: new SimulatedMessaging({ stepMs: 1 }), keepEnded: 2 });
+    const sids: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      const call = runtime.calls.create({ to: DIALED, from: '+15550001000', twiml: '<Response><Hangup/></Response>' });
+      sids.push(call.sid);
+      await runtime.calls.ended(call.sid);
+    }
+    // The oldest ended calls are gone from memory; the last two remain, and so do their records.
+    expect(runtime.calls.list().map((c) => c.sid)).toEqual(sids.slice(2));
+    expect(runtime.calls.get(sids[0] as string)).toBeUndefined();
+    await expect(runtime.calls.ended(sids[0] as string)).rejects.toMatchObject({ code: 'call-not-found' });
+    expect((await runtime.calls.ended(sids[3] as string)).status).toBe('completed');
+    await expect(runtime.calls.update(sids[3] as string, { status: 'completed' })).resolves.toMatchObject({
+      status: 'completed',
+    });
+    await expect(runtime.calls.update(sids[3] as string, { twiml: '<Response/>' })).rejects.toMatchObject({
+      code: 'invalid-call-state',
+    });
+
+    const delivered = new Promise<void>((resolve) => {
+      let count = 0;
+      runtime.events.on('message.updated', (m) => m.status === 'delivered' && ++count === 4 && resolve());
+    });
+    for (let i = 0; i < 4; i++)
+      runtime.messages.send({
+        account: { sid: runtime.accountSid, authToken: 'x' },
+        to: DIALED,
+        from: '+1',
+        body: `m${i}`,
+      });
+    await delivered;
+    runtime.messages.send({
+      account: { sid: runtime.accountSid, authToken: 'x' },
+      to: DIALED,
+      from: '+1',
+      body: 'last',
+    });
+    expect(runtime.messages.list().map((m) => m.body)).toEqual(['m3', 'last']);
+    await runtime.close();
+    await network.close();
   });
 });

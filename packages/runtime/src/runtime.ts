@@ -101,6 +101,12 @@ export interface RuntimeOptions {
   /** Carries text messages. @default a SimulatedMessaging on the same clock */
   readonly messaging?: MessagingAdapter;
   /**
+   * Ended calls, finished messages and saved recordings kept in memory for `get`/`list` (the most
+   * recent ones); a long-running server keeps the full history in its store. @default 1000
+   * (recordings, which hold their audio: 100)
+   */
+  readonly keepEnded?: number;
+  /**
    * Finds the messaging app of a number a message arrived at (and the account that owns it);
    * messages to numbers with no app are dropped and reported as `incoming.rejected`.
    */
@@ -150,6 +156,14 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
+/** Drops the oldest entries (a Map iterates in insertion order) beyond `keep`. */
+function evictOldest<V>(map: Map<string, V>, keep: number): void {
+  for (const key of map.keys()) {
+    if (map.size <= keep) return;
+    map.delete(key);
+  }
+}
+
 export function createRuntime(options: RuntimeOptions): Runtime {
   const clock = options.clock ?? systemClock;
   const media = options.media;
@@ -161,6 +175,9 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   };
   const accountSid = defaultAccount.sid;
   const recordings = new Map<string, RecordingRecord>();
+  const keepEnded = options.keepEnded ?? 1000;
+  const keepRecordings = Math.min(keepEnded, 100);
+  const finished = new Map<string, CallRecord>();
   const publicUrl = (options.publicUrl ?? 'http://localhost:3000').replace(/\/$/, '');
   function storeRecording(
     owner: { accountSid: string; callSid?: string; conferenceSid?: string },
@@ -179,13 +196,18 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       audio: recording.audio,
     };
     recordings.set(sid, saved);
+    evictOldest(recordings, keepRecordings);
     events.emit('recording.saved', saved);
     return saved;
   }
 
   const queues = new QueueRegistry(clock);
-  const messages = new Messages(options.messaging ?? new SimulatedMessaging({ clock }), clock, callbacks, (message) =>
-    events.emit('message.updated', message),
+  const messages = new Messages(
+    options.messaging ?? new SimulatedMessaging({ clock }),
+    clock,
+    callbacks,
+    (message) => events.emit('message.updated', message),
+    keepEnded,
   );
   const conferences = new ConferenceRegistry({
     clock,
@@ -216,6 +238,12 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   function track(session: CallSession): void {
     sessions.set(session.sid, session);
     events.emit('call.created', session.snapshot());
+    // Once over, the session goes (its legs, timers and documents with it); the record stays a while.
+    void session.ended.then((record) => {
+      sessions.delete(session.sid);
+      finished.set(session.sid, record);
+      evictOldest(finished, keepEnded);
+    });
   }
 
   media.events.on('incoming', (leg, call) => {
@@ -281,6 +309,9 @@ export function createRuntime(options: RuntimeOptions): Runtime {
 
     async update(sid, params) {
       const session = sessions.get(sid);
+      const over = finished.get(sid);
+      if (!session && over && params.status) return over;
+      if (!session && over) throw new PatchbayError('invalid-call-state', `call ${sid} is not in progress`);
       if (!session) throw new PatchbayError('call-not-found', `no call ${sid}`);
       if (params.status) {
         await session.end(params.status);
@@ -292,11 +323,11 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       return session.snapshot();
     },
 
-    get: (sid) => sessions.get(sid)?.snapshot(),
+    get: (sid) => sessions.get(sid)?.snapshot() ?? finished.get(sid),
 
     list(filter = {}) {
-      return [...sessions.values()]
-        .map((session) => session.snapshot())
+      return [...finished.values(), ...[...sessions.values()].map((session) => session.snapshot())]
+        .sort((a, b) => a.createdAt - b.createdAt)
         .filter(
           (call) =>
             (filter.status === undefined || call.status === filter.status) &&
@@ -306,8 +337,10 @@ export function createRuntime(options: RuntimeOptions): Runtime {
 
     ended(sid) {
       const session = sessions.get(sid);
-      if (!session) return Promise.reject(new PatchbayError('call-not-found', `no call ${sid}`));
-      return session.ended;
+      if (session) return session.ended;
+      const over = finished.get(sid);
+      if (over) return Promise.resolve(over);
+      return Promise.reject(new PatchbayError('call-not-found', `no call ${sid}`));
     },
   };
 

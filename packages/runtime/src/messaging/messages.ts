@@ -19,6 +19,8 @@ export interface SendMessage {
   readonly direction?: MessageRecord['direction'];
 }
 
+const FINAL = new Set<MessageStatus>(['delivered', 'undelivered', 'failed', 'received']);
+
 export class Messages {
   private readonly records = new Map<string, MessageRecord>();
 
@@ -27,7 +29,18 @@ export class Messages {
     private readonly clock: Clock,
     private readonly callbacks: Callbacks,
     private readonly onChange: (message: MessageRecord) => void,
+    /** Finished messages kept for `get`/`list` (the most recent). */
+    private readonly keep = 1000,
   ) {}
+
+  /** Drops the oldest finished messages beyond `keep` (ones still under way stay). */
+  private trim(): void {
+    if (this.records.size <= this.keep) return;
+    for (const [sid, record] of this.records) {
+      if (this.records.size <= this.keep) return;
+      if (FINAL.has(record.status)) this.records.delete(sid);
+    }
+  }
 
   send(request: SendMessage): MessageRecord {
     const now = this.clock.now();
@@ -45,6 +58,7 @@ export class Messages {
       updatedAt: now,
     };
     this.records.set(record.sid, record);
+    this.trim();
     this.onChange(record);
     this.adapter.send(
       { sid: record.sid, from: record.from, to: record.to, body: record.body, mediaUrls: record.mediaUrls },
@@ -76,6 +90,7 @@ export class Messages {
       updatedAt: now,
     };
     this.records.set(record.sid, record);
+    this.trim();
     this.onChange(record);
     return record;
   }

@@ -10,6 +10,7 @@
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { type Checkpointer, type CheckpointResult, startCheckpointer } from './checkpointer.js';
 import type {
   FilterValue,
   ListQuery,
@@ -67,17 +68,36 @@ export class SqliteStore implements Store {
   private constructor(
     private readonly db: Database.Database,
     private readonly blobDir: string,
+    private readonly checkpointer: Checkpointer,
   ) {}
 
   /** Opens (creating if needed) the store in `directory`. */
-  static async open(directory: string): Promise<SqliteStore> {
+  /**
+   * @param options.checkpointEveryMs how often the worker moves the log into the database @default 1000
+   * @param options.onCheckpoint after each checkpoint (for tests and metrics)
+   */
+  static async open(
+    directory: string,
+    options: { checkpointEveryMs?: number; onCheckpoint?: (result: CheckpointResult) => void } = {},
+  ): Promise<SqliteStore> {
     await mkdir(join(directory, 'blobs'), { recursive: true, mode: 0o700 });
-    const db = new Database(join(directory, 'patchbay.db'));
+    const file = join(directory, 'patchbay.db');
+    const db = new Database(file);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.pragma('busy_timeout = 5000');
     db.exec(SCHEMA);
-    return new SqliteStore(db, join(directory, 'blobs'));
+    // Checkpoints happen in a worker (see checkpointer.ts); should it fail, SQLite's own come back.
+    db.pragma('wal_autocheckpoint = 0');
+    const checkpointer = startCheckpointer(
+      file,
+      options.checkpointEveryMs ?? 1000,
+      () => {
+        if (db.open) db.pragma('wal_autocheckpoint = 1000');
+      },
+      options.onCheckpoint,
+    );
+    return new SqliteStore(db, join(directory, 'blobs'), checkpointer);
   }
 
   private readonly statements = {
@@ -148,6 +168,18 @@ export class SqliteStore implements Store {
     });
   }
 
+  private readonly queries = new Map<string, Database.Statement>();
+
+  /** A statement for SQL built at run time (filters), prepared once per distinct text. */
+  private query(sql: string): Database.Statement {
+    let statement = this.queries.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      if (this.queries.size < 256) this.queries.set(sql, statement);
+    }
+    return statement;
+  }
+
   private statement(name: keyof SqliteStore['statements']): Database.Statement {
     let statement = this.prepared.get(name);
     if (!statement) {
@@ -183,7 +215,7 @@ export class SqliteStore implements Store {
     for (const [field] of entries) if (!FIELD.test(field)) throw new TypeError(`invalid filter field "${field}"`);
     const conditions = entries.map(([field]) => ` AND json_extract(body, '$.${field}') = ?`).join('');
     const sql = `SELECT body FROM records WHERE kind = ?${conditions} ORDER BY created_at DESC, sid DESC LIMIT 1`;
-    const row = this.db.prepare(sql).get(kind, ...entries.map(([, value]) => sqlValue(value))) as
+    const row = this.query(sql).get(kind, ...entries.map(([, value]) => sqlValue(value))) as
       | { body: string }
       | undefined;
     return row ? (JSON.parse(row.body) as T) : undefined;
@@ -199,15 +231,13 @@ export class SqliteStore implements Store {
     for (const [field] of where) if (!FIELD.test(field)) throw new TypeError(`invalid filter field "${field}"`);
     const conditions = where.map(([field]) => ` AND json_extract(body, '$.${field}') = ?`).join('');
     const sql = `SELECT body FROM records WHERE kind = ? AND account_sid = ?${conditions} ORDER BY created_at DESC, sid DESC LIMIT ? OFFSET ?`;
-    const rows = this.db
-      .prepare(sql)
-      .all(
-        kind,
-        query.accountSid,
-        ...where.map(([, value]) => sqlValue(value)),
-        query.pageSize + 1,
-        query.page * query.pageSize,
-      ) as Array<{ body: string }>;
+    const rows = this.query(sql).all(
+      kind,
+      query.accountSid,
+      ...where.map(([, value]) => sqlValue(value)),
+      query.pageSize + 1,
+      query.page * query.pageSize,
+    ) as Array<{ body: string }>;
     return {
       items: rows.slice(0, query.pageSize).map((row) => JSON.parse(row.body) as T),
       more: rows.length > query.pageSize,
@@ -279,6 +309,8 @@ export class SqliteStore implements Store {
 
   async close(): Promise<void> {
     this.commit();
+    await this.checkpointer.stop();
+    this.db.pragma('wal_checkpoint(TRUNCATE)');
     this.db.close();
   }
 }

@@ -20,6 +20,51 @@ runStoreConformance('memory', async () => new MemoryStore());
 runStoreConformance('sqlite', async () => SqliteStore.open(await freshDirectory()));
 
 describe('SqliteStore', () => {
+  it('commits the writes of one turn together, and a read sees every write made before it', async () => {
+    const store = await SqliteStore.open(await freshDirectory());
+    const account = `AC${'3'.repeat(32)}`;
+    const records = Array.from({ length: 200 }, (_, i) => ({
+      sid: `CA${String(i).padStart(32, '0')}`,
+      accountSid: account,
+      createdAt: i,
+    }));
+    const writes = records.map((record) => store.put('call', record));
+    // Not awaited: the read flushes the pending writes first.
+    expect(await store.get('call', account, records[199]?.sid ?? '')).toEqual(records[199]);
+    await Promise.all(writes);
+    expect((await store.list('call', { accountSid: account, page: 0, pageSize: 1000 })).items).toHaveLength(200);
+    await store.close();
+  });
+
+  it('moves the write-ahead log into the database from a worker thread', async () => {
+    const directory = await freshDirectory();
+    let checkpointed!: (result: { log: number; checkpointed: number }) => void;
+    const done = new Promise<{ log: number; checkpointed: number }>((resolve) => {
+      checkpointed = resolve;
+    });
+    const store = await SqliteStore.open(directory, {
+      checkpointEveryMs: 10,
+      onCheckpoint: (result) => result.checkpointed > 0 && checkpointed(result),
+    });
+    const account = `AC${'4'.repeat(32)}`;
+    await Promise.all(
+      Array.from({ length: 500 }, (_, i) =>
+        store.put('call', {
+          sid: `CA${String(i).padStart(32, '0')}`,
+          accountSid: account,
+          createdAt: i,
+          pad: 'x'.repeat(200),
+        }),
+      ),
+    );
+    const result = await done;
+    expect(result.checkpointed).toBe(result.log);
+    await store.close();
+    const reopened = await SqliteStore.open(directory);
+    expect((await reopened.list('call', { accountSid: account, page: 0, pageSize: 1000 })).items).toHaveLength(500);
+    await reopened.close();
+  });
+
   it('keeps records, pending callbacks and blobs across reopening', async () => {
     const directory = await freshDirectory();
     const before = await SqliteStore.open(directory);

@@ -32,6 +32,8 @@ export class DurableCallbacks implements Callbacks {
   private readonly inFlight = new Set<number>();
   /** Callbacks stored while every delivery slot was taken: the pump must look in the outbox. */
   private backlog = false;
+  /** Whether the outbox may hold callbacks due later (retries, or left by an earlier process). */
+  private mayHaveRetries = true;
   private readonly work = new Set<Promise<void>>();
   private pumping: Promise<void> | undefined;
   private again = false;
@@ -125,10 +127,12 @@ export class DurableCallbacks implements Callbacks {
     this.track(
       this.deliver(callback).finally(() => {
         this.inFlight.delete(callback.id);
-        // Look in the outbox only when something may be waiting there, or to report idle.
-        if (this.backlog || this.inFlight.size === 0) {
+        // Look in the outbox only when something may be waiting there.
+        if (this.backlog || (this.inFlight.size === 0 && this.mayHaveRetries)) {
           this.backlog = false;
           this.pump();
+        } else if (this.inFlight.size === 0 && !this.closed) {
+          this.events.emit('idle');
         }
       }),
     );
@@ -141,6 +145,7 @@ export class DurableCallbacks implements Callbacks {
     const [next] = await this.store.outbox
       .due(Number.MAX_SAFE_INTEGER, 1 + this.inFlight.size)
       .then((all) => all.filter((c) => !this.inFlight.has(c.id)));
+    if (!next) this.mayHaveRetries = false;
     if (!next && this.inFlight.size === 0 && !this.closed) this.events.emit('idle');
     if (!next || this.closed) return;
     this.cancelTimer = this.clock.setTimer(() => this.pump(), Math.max(0, next.nextAttemptAt - this.clock.now()));
@@ -169,6 +174,7 @@ export class DurableCallbacks implements Callbacks {
       this.events.emit('failed', event, result.error);
     } else {
       await this.store.outbox.retry(callback.id, this.clock.now() + this.backoffMs * 2 ** callback.attempts);
+      this.mayHaveRetries = true;
       this.backlog = true;
     }
   }

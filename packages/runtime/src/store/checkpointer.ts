@@ -1,0 +1,71 @@
+/**
+ * Moves the SQLite write-ahead log into the database file from a worker thread, on its own
+ * connection, so the fsync a checkpoint needs never stalls the event loop. (SQLite's automatic
+ * checkpoint runs inside whichever commit crosses the threshold: under load that commit, and
+ * every request behind it, waited 100-200 ms.) PASSIVE checkpoints never block writers.
+ */
+import { once } from 'node:events';
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+
+const SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const Database = require(workerData.driver);
+const db = new Database(workerData.file);
+db.pragma('busy_timeout = 5000');
+const timer = setInterval(() => {
+  try {
+    const [result] = db.pragma('wal_checkpoint(PASSIVE)');
+    if (result.log > 0) parentPort.postMessage(result);
+  } catch {
+    // busy or locked: the next round catches up
+  }
+}, workerData.everyMs);
+parentPort.on('message', () => {
+  clearInterval(timer);
+  db.close();
+  parentPort.close();
+});
+`;
+
+export interface Checkpointer {
+  stop(): Promise<void>;
+}
+
+/** What one checkpoint did, in WAL pages. */
+export interface CheckpointResult {
+  readonly busy: number;
+  /** Pages in the log. */
+  readonly log: number;
+  /** Pages moved into the database file. */
+  readonly checkpointed: number;
+}
+
+/**
+ * Starts checkpointing `file` every `everyMs`; `onFailure` runs if the worker cannot work, and
+ * `onCheckpoint` after each checkpoint that found pages in the log.
+ */
+export function startCheckpointer(
+  file: string,
+  everyMs: number,
+  onFailure: (error: unknown) => void,
+  onCheckpoint?: (result: CheckpointResult) => void,
+): Checkpointer {
+  const driver = createRequire(import.meta.url).resolve('better-sqlite3');
+  const worker = new Worker(SOURCE, { eval: true, workerData: { driver, file, everyMs } });
+  worker.unref();
+  let stopped = false;
+  worker.on('error', (error) => {
+    if (!stopped) onFailure(error);
+  });
+  if (onCheckpoint) worker.on('message', onCheckpoint);
+  const exited = once(worker, 'exit');
+  return {
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      worker.postMessage('stop');
+      await exited;
+    },
+  };
+}
