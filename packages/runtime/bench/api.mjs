@@ -88,7 +88,8 @@ try {
       requests: [{ setupRequest: (request) => ({ ...request, body: form(n++) }) }],
       ...extra,
     });
-  const reads = (path) => run({ url: `${base}/${path}`, headers: { authorization: HEADERS.authorization }, connections: 2 });
+  const reads = (path) =>
+    run({ url: `${base}/${path}`, headers: { authorization: HEADERS.authorization }, connections: 2 });
 
   // Phase 1: creates at the goal rate, reads alongside.
   const [paced, listed, fetched] = await Promise.all([

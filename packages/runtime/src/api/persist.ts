@@ -28,27 +28,26 @@ export function persistRuntime(
   onError: (error: unknown) => void,
   now: () => number = Date.now,
 ): Persistence {
-  // Writes of one record are chained, so a slower store never lands an older state last.
-  const chains = new Map<string, Promise<void>>();
-  const write = (sid: string, task: () => Promise<void>) => {
-    const previous = chains.get(sid);
-    const next = (previous ? previous.then(task) : task()).catch(onError);
-    chains.set(sid, next);
-    void next.then(() => {
-      if (chains.get(sid) === next) chains.delete(sid);
-    });
+  // Writes go to the store in the order they happen (the store keeps that order), so a status
+  // change and the callback it sends land in the same group commit.
+  const inFlight = new Set<Promise<void>>();
+  const write = (task: () => Promise<void>) => {
+    const done = task()
+      .catch(onError)
+      .finally(() => inFlight.delete(done));
+    inFlight.add(done);
   };
-  const writeCall = (call: CallRecord) => write(call.sid, () => store.put('call', call));
-  const writeMessage = (message: MessageRecord) => write(message.sid, () => store.put('message', message));
+  const writeCall = (call: CallRecord) => write(() => store.put('call', call));
+  const writeMessage = (message: MessageRecord) => write(() => store.put('message', message));
   const writeConference = (room: ConferenceSnapshot) => {
     const { participants: _live, ...stored } = room;
     const record: StoredConference = { ...stored, updatedAt: now() };
-    write(room.sid, () => store.put('conference', record));
+    write(() => store.put('conference', record));
   };
   const writeRecording = (recording: RecordingRecord) => {
     const { audio, ...metadata } = recording;
     const stored: StoredRecording = { ...metadata, createdAt: recording.startedAt };
-    write(recording.sid, async () => {
+    write(async () => {
       await store.blobs.put(`${recording.sid}.wav`, audio);
       await store.put('recording', stored);
     });
@@ -69,7 +68,7 @@ export function persistRuntime(
   };
   return {
     flush: async () => {
-      await Promise.all([...chains.values()]);
+      await Promise.all([...inFlight]);
     },
     stop,
   };

@@ -58,5 +58,15 @@ export interface CallRecord {
   readonly endedAt?: number;
   /** Whole seconds from answer to end (0 when never answered). */
   readonly duration?: number;
+  /**
+   * Where the call's status callbacks go, and the SequenceNumber its next one takes: what a
+   * restarted server needs to send the final callback of a call a crash ended.
+   */
+  readonly statusCallback?: {
+    readonly url: string;
+    readonly method: 'GET' | 'POST';
+    readonly events: readonly ('initiated' | 'ringing' | 'answered' | 'completed')[];
+    readonly nextSequence: number;
+  };
   readonly errors: readonly CallError[];
 }

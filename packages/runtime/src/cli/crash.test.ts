@@ -1,7 +1,8 @@
 /**
  * Durability: `patchbay serve` is killed (SIGKILL) in the middle of a busy run and started again
  * on the same data directory. Nothing accepted is lost, every callback pending at the kill is
- * delivered after the restart, and no callback that was recorded as delivered is sent again.
+ * delivered after the restart (with the final one of each call the kill cut short), and no
+ * callback that was recorded as delivered is sent again.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -161,6 +162,16 @@ describe('a SIGKILL in the middle of a busy run', () => {
     const byMessage = new Set(listedMessages.messages?.map((m) => m.sid));
     for (const sid of messages) expect(byMessage.has(sid)).toBe(true);
 
+    // Every accepted call's app heard how it ended, calls the kill cut short included.
+    const finals = new Map<string, Set<string>>();
+    for (const r of received) {
+      if (!['completed', 'failed', 'busy', 'no-answer', 'canceled'].includes(String(r.params.CallStatus))) continue;
+      const sequences = finals.get(String(r.params.CallSid)) ?? new Set();
+      sequences.add(String(r.params.SequenceNumber));
+      finals.set(String(r.params.CallSid), sequences);
+    }
+    // Exactly one final callback each (a repeat would carry the same SequenceNumber).
+    for (const sid of calls) expect(finals.get(sid)?.size).toBe(1);
     // Every callback pending at the kill arrived.
     const keys = received.map((r) => String(r.headers['i-twilio-idempotency-token']));
     for (const key of pendingKeys) expect(keys).toContain(key);

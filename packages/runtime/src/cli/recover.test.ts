@@ -14,7 +14,7 @@ afterEach(async () => {
 });
 
 describe('recoverCalls', () => {
-  it('closes the calls and conferences a dead process left live, and nothing else', async () => {
+  it('closes the calls and conferences a dead process left live, sends their final callback, and touches nothing else', async () => {
     const data = await mkdtemp(join(tmpdir(), 'patchbay-recover-'));
     directories.push(data);
     const account = newSid('AC');
@@ -31,7 +31,15 @@ describe('recoverCalls', () => {
         errors: [],
         ...(startedAt === undefined ? {} : { startedAt }),
       }) as unknown as CallRecord;
-    const live = call('in-progress', 10_000);
+    const live = {
+      ...call('in-progress', 10_000),
+      statusCallback: {
+        url: 'http://app.example/status',
+        method: 'POST' as const,
+        events: ['answered', 'completed'] as const,
+        nextSequence: 1,
+      },
+    };
     const ringing = call('ringing');
     const done = call('completed', 5_000);
     const room: StoredConference = {
@@ -45,6 +53,15 @@ describe('recoverCalls', () => {
     let store = await SqliteStore.open(data);
     for (const record of [live, ringing, done]) await store.put('call', record);
     await store.put('conference', room);
+    // The answered callback was stored with SequenceNumber 1 after the last write of the record.
+    await store.outbox.add({
+      key: `${live.sid}:1`,
+      accountSid: account,
+      url: 'http://app.example/status',
+      method: 'POST',
+      params: { CallStatus: 'in-progress', SequenceNumber: '1' },
+      nextAttemptAt: 10_000,
+    });
     await store.close();
 
     store = await SqliteStore.open(data);
@@ -53,6 +70,14 @@ describe('recoverCalls', () => {
     expect(await store.get('call', account, ringing.sid)).toMatchObject({ status: 'failed', endedAt: 70_000 });
     expect(await store.get('call', account, done.sid)).toEqual(done);
     expect(await store.get('conference', account, room.sid)).toMatchObject({ status: 'completed', endedAt: 70_000 });
+    // The app asked for `completed` on the live call: it gets it, with the next free SequenceNumber.
+    const queued = await store.outbox.due(Number.MAX_SAFE_INTEGER, 10);
+    expect(queued.map((c) => c.key)).toEqual([`${live.sid}:1`, `${live.sid}:2`]);
+    expect(queued[1]).toMatchObject({
+      url: 'http://app.example/status',
+      method: 'POST',
+      params: { CallSid: live.sid, CallStatus: 'completed', SequenceNumber: '2', CallDuration: '60', Duration: '1' },
+    });
     expect(await recoverCalls(store, 80_000)).toBe(0);
     await store.close();
   });

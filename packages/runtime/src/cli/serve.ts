@@ -22,6 +22,7 @@ import { systemClock } from '../clock/clock.js';
 import { createRuntime, type Runtime } from '../runtime.js';
 import { SqliteStore } from '../store/sqlite.js';
 import type { Store } from '../store/types.js';
+import { rfc2822 } from '../webhooks/callbacks.js';
 import { DurableCallbacks } from '../webhooks/durable-callbacks.js';
 
 export interface ServeOptions {
@@ -56,7 +57,49 @@ export interface RunningServer {
 
 const LIVE: readonly CallStatus[] = ['queued', 'ringing', 'in-progress'];
 
-/** Calls and conferences still live in the store belonged to a process that is gone: close them. */
+/**
+ * The `completed` status callback of a call a crash ended, if the app asked for it. Its
+ * SequenceNumber is the next free one: the stored record says which comes next as of its last
+ * write, and the outbox (keyed `CallSid:SequenceNumber`) refuses one already used.
+ */
+async function finalCallback(store: Store, call: CallRecord, now: number): Promise<void> {
+  const settings = call.statusCallback;
+  if (!settings?.events.includes('completed')) return;
+  for (let sequence = settings.nextSequence; sequence < settings.nextSequence + 8; sequence++) {
+    const params = {
+      CallSid: call.sid,
+      AccountSid: call.accountSid,
+      From: call.from,
+      To: call.to,
+      Caller: call.from,
+      Called: call.to,
+      CallStatus: call.status,
+      ApiVersion: '2010-04-01',
+      Direction: call.direction,
+      ...(call.parentCallSid ? { ParentCallSid: call.parentCallSid } : {}),
+      CallbackSource: 'call-progress-events',
+      SequenceNumber: String(sequence),
+      Timestamp: rfc2822(now),
+      CallDuration: String(call.duration ?? 0),
+      Duration: String(Math.ceil((call.duration ?? 0) / 60)),
+    };
+    const key = `${call.sid}:${sequence}`;
+    const added = await store.outbox.add({
+      key,
+      accountSid: call.accountSid,
+      url: settings.url,
+      method: settings.method,
+      params,
+      nextAttemptAt: now,
+    });
+    if (added !== undefined) return;
+  }
+}
+
+/**
+ * Calls and conferences still live in the store belonged to a process that is gone: close them,
+ * and queue the final status callback of each call whose app asked for one.
+ */
 export async function recoverCalls(store: Store, now: number): Promise<number> {
   let recovered = 0;
   for (const status of LIVE) {
@@ -72,6 +115,7 @@ export async function recoverCalls(store: Store, now: number): Promise<number> {
         errors: [...call.errors, { code: 20500, message: 'the server stopped during the call', at: now }],
       };
       await store.put('call', ended);
+      await finalCallback(store, ended, now);
       recovered++;
     }
   }

@@ -84,6 +84,16 @@ export class CallSession {
       ...(this.startedAt === undefined ? {} : { startedAt: this.startedAt }),
       ...(this.endedAt === undefined ? {} : { endedAt: this.endedAt, duration: this.duration() }),
       errors: [...this.errors],
+      ...(this.app.statusCallback
+        ? {
+            statusCallback: {
+              url: this.app.statusCallback,
+              method: this.app.statusCallbackMethod,
+              events: [...this.app.statusCallbackEvents],
+              nextSequence: this.sequence,
+            },
+          }
+        : {}),
     };
   }
 

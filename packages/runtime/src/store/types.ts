@@ -67,6 +67,7 @@ export type NewCallback = Omit<PendingCallback, 'id' | 'attempts'>;
 
 export interface Store {
   /** Inserts or replaces a record. */
+  /** Stores (or replaces) a record. Writes take effect in the order they are made. */
   put<T extends StoredRecord>(kind: RecordKind, record: T): Promise<void>;
   /** The record, only if it belongs to `accountSid`. */
   get<T extends StoredRecord>(kind: RecordKind, accountSid: string, sid: string): Promise<T | undefined>;

@@ -123,6 +123,8 @@ export class DurableCallbacks implements Callbacks {
   }
 
   private launch(callback: PendingCallback): void {
+    // A pump that ran between the commit of a new callback and its launch may have started it.
+    if (this.inFlight.has(callback.id)) return;
     this.inFlight.add(callback.id);
     this.track(
       this.deliver(callback).finally(() => {
