@@ -8,22 +8,45 @@
 import type { Routed, RoutedMessageApp } from '../runtime.js';
 import type { Store } from '../store/types.js';
 import type { AccountRecord } from './auth.js';
+import type { AppSettingsRecord } from './resources/app-settings.js';
 import type { ApplicationRecord } from './resources/applications.js';
 import type { NumberRecord } from './resources/numbers.js';
 
+/**
+ * The settings a number's calls or messages follow (its own, or its application's), and the
+ * active account that holds it; undefined when the number is nobody's or has no such URL.
+ */
+async function ownerAndSettings(
+  store: Store,
+  to: string,
+  applicationOf: (number: NumberRecord) => string | undefined,
+  hasUrl: (settings: AppSettingsRecord) => boolean,
+): Promise<{ settings: AppSettingsRecord; account: AccountRecord } | undefined> {
+  const number = await store.findOne<NumberRecord>('number', { phoneNumber: to });
+  if (!number) return undefined;
+  const applicationSid = applicationOf(number);
+  const application = applicationSid
+    ? await store.get<ApplicationRecord>('application', number.accountSid, applicationSid)
+    : undefined;
+  const settings = application ?? number;
+  if (!hasUrl(settings)) return undefined;
+  const account = await store.find<AccountRecord>('account', number.accountSid);
+  if (account?.status !== 'active') return undefined;
+  return { settings, account };
+}
+
 export function numberRouter(store: Store): (call: { readonly to: string }) => Promise<Routed | undefined> {
   return async ({ to }) => {
-    const number = await store.findOne<NumberRecord>('number', { phoneNumber: to });
-    if (!number) return undefined;
-    const application = number.voiceApplicationSid
-      ? await store.get<ApplicationRecord>('application', number.accountSid, number.voiceApplicationSid)
-      : undefined;
-    const settings = application ?? number;
-    if (!settings.voiceUrl) return undefined;
-    const account = await store.find<AccountRecord>('account', number.accountSid);
-    if (account?.status !== 'active') return undefined;
+    const found = await ownerAndSettings(
+      store,
+      to,
+      (n) => n.voiceApplicationSid,
+      (s) => Boolean(s.voiceUrl),
+    );
+    if (!found) return undefined;
+    const { settings, account } = found;
     return {
-      url: settings.voiceUrl,
+      url: settings.voiceUrl as string,
       method: settings.voiceMethod,
       ...(settings.voiceFallbackUrl
         ? { fallbackUrl: settings.voiceFallbackUrl, fallbackMethod: settings.voiceFallbackMethod }
@@ -44,17 +67,16 @@ export function messageRouter(
   store: Store,
 ): (message: { readonly to: string }) => Promise<RoutedMessageApp | undefined> {
   return async ({ to }) => {
-    const number = await store.findOne<NumberRecord>('number', { phoneNumber: to });
-    if (!number) return undefined;
-    const application = number.smsApplicationSid
-      ? await store.get<ApplicationRecord>('application', number.accountSid, number.smsApplicationSid)
-      : undefined;
-    const settings = application ?? number;
-    if (!settings.smsUrl) return undefined;
-    const account = await store.find<AccountRecord>('account', number.accountSid);
-    if (account?.status !== 'active') return undefined;
+    const found = await ownerAndSettings(
+      store,
+      to,
+      (n) => n.smsApplicationSid,
+      (s) => Boolean(s.smsUrl),
+    );
+    if (!found) return undefined;
+    const { settings, account } = found;
     return {
-      url: settings.smsUrl,
+      url: settings.smsUrl as string,
       method: settings.smsMethod,
       ...(settings.smsFallbackUrl
         ? { fallbackUrl: settings.smsFallbackUrl, fallbackMethod: settings.smsFallbackMethod }

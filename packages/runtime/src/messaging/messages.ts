@@ -42,24 +42,40 @@ export class Messages {
     }
   }
 
-  send(request: SendMessage): MessageRecord {
+  /** A new message record, kept and reported. */
+  private create(
+    message: Pick<MessageRecord, 'accountSid' | 'direction' | 'from' | 'to' | 'body' | 'status'> & {
+      readonly callSid?: string | undefined;
+      readonly mediaUrls?: readonly string[] | undefined;
+    },
+  ): MessageRecord {
     const now = this.clock.now();
+    const { callSid, mediaUrls, ...rest } = message;
     const record: MessageRecord = {
       sid: newSid('SM'),
-      accountSid: request.account.sid,
-      ...(request.callSid ? { callSid: request.callSid } : {}),
-      direction: request.direction ?? 'outbound-api',
-      from: request.from,
-      to: request.to,
-      body: request.body,
-      mediaUrls: request.mediaUrls ?? [],
-      status: 'queued',
+      ...rest,
+      ...(callSid ? { callSid } : {}),
+      mediaUrls: mediaUrls ?? [],
       createdAt: now,
       updatedAt: now,
     };
     this.records.set(record.sid, record);
     this.trim();
     this.onChange(record);
+    return record;
+  }
+
+  send(request: SendMessage): MessageRecord {
+    const record = this.create({
+      accountSid: request.account.sid,
+      callSid: request.callSid,
+      direction: request.direction ?? 'outbound-api',
+      from: request.from,
+      to: request.to,
+      body: request.body,
+      mediaUrls: request.mediaUrls,
+      status: 'queued',
+    });
     this.adapter.send(
       { sid: record.sid, from: record.from, to: record.to, body: record.body, mediaUrls: record.mediaUrls },
       (status, errorCode) =>
@@ -76,23 +92,15 @@ export class Messages {
     readonly body: string;
     readonly mediaUrls?: readonly string[];
   }): MessageRecord {
-    const now = this.clock.now();
-    const record: MessageRecord = {
-      sid: newSid('SM'),
+    return this.create({
       accountSid: inbound.account.sid,
       direction: 'inbound',
       from: inbound.from,
       to: inbound.to,
       body: inbound.body,
-      mediaUrls: inbound.mediaUrls ?? [],
+      mediaUrls: inbound.mediaUrls,
       status: 'received',
-      createdAt: now,
-      updatedAt: now,
-    };
-    this.records.set(record.sid, record);
-    this.trim();
-    this.onChange(record);
-    return record;
+    });
   }
 
   get(sid: string): MessageRecord | undefined {
