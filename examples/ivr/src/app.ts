@@ -12,7 +12,7 @@ export function createApp(authToken: string): express.Express {
   const app = express();
   app.use(express.urlencoded({ extended: false }));
   const validate = twilio.webhook(authToken, { protocol: 'http' });
-  const { VoiceResponse } = twilio.twiml;
+  const { VoiceResponse, MessagingResponse } = twilio.twiml;
 
   app.post('/voice', validate, (_req, res) => {
     const response = new VoiceResponse();
@@ -51,6 +51,18 @@ export function createApp(authToken: string): express.Express {
   app.post('/voicemail', validate, (req, res) => {
     const response = new VoiceResponse();
     response.say(`Thanks. We got your ${req.body.RecordingDuration} second message. Goodbye.`);
+    res.type('text/xml').send(response.toString());
+  });
+
+  // Texts to the support line: an automatic answer, with the hours when asked.
+  app.post('/sms', validate, (req, res) => {
+    const response = new MessagingResponse();
+    const text = String(req.body.Body ?? '').toLowerCase();
+    response.message(
+      text.includes('hours')
+        ? 'We are open 9am-5pm, Monday to Friday.'
+        : 'Thanks for your message. Reply HOURS for our opening hours, or call us on this number.',
+    );
     res.type('text/xml').send(response.toString());
   });
 

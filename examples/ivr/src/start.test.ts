@@ -17,6 +17,7 @@ it('runs the helper-library IVR against patchbay serve, end to end', async () =>
     expect(output).toContain('heard-beep');
     expect(output).toMatch(/heard-speech Thanks\. We got your \d+ second message\. Goodbye\./);
     expect(output.match(/ completed after /g)).toHaveLength(2);
+    expect(output).toContain('reply to +15550199000: We are open 9am-5pm, Monday to Friday.');
   } finally {
     await rm(data, { recursive: true, force: true });
   }

@@ -1,7 +1,8 @@
 /**
  * The quick start: runs `patchbay serve` with its data in ./.patchbay-demo, starts the example
  * app, wires +15550100100 to it, and places two calls on the simulated network (press 1 for
- * sales; press 2 and leave a message), printing what the caller heard. Then leaves the server
+ * sales; press 2 and leave a message) and sends it a text, printing what the caller heard and
+ * the app's reply. Then leaves the server
  * and the app running for you to try more (Ctrl-C stops both); `--once` stops after the calls.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -87,6 +88,7 @@ export async function runQuickStart(options: {
   await rest(server.url, account, 'IncomingPhoneNumbers.json', {
     PhoneNumber: SUPPORT_LINE,
     VoiceUrl: `${appUrl}/voice`,
+    SmsUrl: `${appUrl}/sms`,
   });
   // A number from an earlier run points at that run's app: point it here.
   const numbers = (await fetch(
@@ -96,8 +98,11 @@ export async function runQuickStart(options: {
     },
   ).then((r) => r.json())) as { incoming_phone_numbers: Array<{ sid: string }> };
   const numberSid = numbers.incoming_phone_numbers[0]?.sid as string;
-  await rest(server.url, account, `IncomingPhoneNumbers/${numberSid}.json`, { VoiceUrl: `${appUrl}/voice` });
-  print(`${SUPPORT_LINE} runs ${appUrl}/voice\n`);
+  await rest(server.url, account, `IncomingPhoneNumbers/${numberSid}.json`, {
+    VoiceUrl: `${appUrl}/voice`,
+    SmsUrl: `${appUrl}/sms`,
+  });
+  print(`${SUPPORT_LINE} runs ${appUrl}/voice (calls) and ${appUrl}/sms (texts)\n`);
 
   for (const [label, form] of [
     ['A caller presses 1 for sales (and hangs up after 8 s):', { Digits: '1', HangupAfter: '8' }],
@@ -113,9 +118,18 @@ export async function runQuickStart(options: {
     for (const line of call.transcript as string[]) print(`  ${line}`);
     print(`  -> ${call.sid} ${call.status} after ${call.duration} s\n`);
   }
-  print('Try more calls:');
+  print('A customer texts "hours?":');
+  const text = await rest(server.url, account, 'Simulator/Messages.json', {
+    To: SUPPORT_LINE,
+    From: '+15550199000',
+    Body: 'hours?',
+  });
+  for (const reply of text.replies as Array<Record<string, string>>) print(`  reply to ${reply.to}: ${reply.body}`);
+  print('');
+  print('Try more calls and texts:');
   print(`  PATCHBAY_URL=${server.url} PATCHBAY_ACCOUNT_SID=${account.sid} PATCHBAY_AUTH_TOKEN=${account.token} \\`);
   print(`    npx -y pnpm@10.34.8 patchbay simulate call --to ${SUPPORT_LINE} --digits 2 --digits '#'`);
+  print(`  (or: patchbay simulate message --to ${SUPPORT_LINE} --body hello)`);
   const stop = async () => {
     app.close();
     server.child.kill('SIGTERM');
