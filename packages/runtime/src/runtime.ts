@@ -65,6 +65,12 @@ export interface CreateCallParams extends AppSettings {
   readonly timeout?: number;
   /** DTMF to play once the call is answered. */
   readonly sendDigits?: string;
+  /** Record the whole call, from answer to hang-up (source OutboundAPI). */
+  readonly record?: boolean;
+  /** Hang up this many seconds after the answer. @default 14400 */
+  readonly timeLimit?: number;
+  /** The caller ID the called party sees, when it is not `from` (calls from a client or SIP). */
+  readonly callerId?: string;
 }
 
 export interface UpdateCallParams {

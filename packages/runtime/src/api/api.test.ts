@@ -181,3 +181,35 @@ describe('REST API with the official client', () => {
     expect(json.headers.get('x-request-id')).toMatch(/^RQ[0-9a-f]{32}$/);
   });
 });
+
+describe('Calls create: Record, TimeLimit, CallerId, SendDigits', () => {
+  it('records the call, ends it at its time limit, and presents the caller ID', async () => {
+    const { client, runtime, network } = await setup();
+    network.addNumber('+15550006002', { ringMs: 10 });
+    const call = await client.calls.create({
+      to: '+15550006002',
+      from: 'client:alice',
+      callerId: '+15550006999',
+      twiml: '<Response><Pause length="30"/></Response>',
+      record: true,
+      timeLimit: 1,
+    });
+    const ended = await runtime.calls.ended(call.sid);
+    expect(ended).toMatchObject({ status: 'completed', duration: 1 });
+    expect(network.party('+15550006002')?.calledFrom).toEqual(['+15550006999']);
+    const [recording] = await client.recordings.list({ callSid: call.sid });
+    expect(recording).toMatchObject({ source: 'OutboundAPI', callSid: call.sid, duration: '1' });
+
+    const error = (params: Record<string, unknown>) =>
+      client.calls.create({ to: PEER, from: '+1', twiml: '<Response/>', ...params }).then(
+        () => expect.fail('accepted'),
+        (e: { code: number; message: string }) => e,
+      );
+    expect(await error({ timeLimit: 0 })).toMatchObject({ code: 21200, message: expect.stringContaining('TimeLimit') });
+    expect(await error({ sendDigits: '12x' })).toMatchObject({
+      code: 21200,
+      message: expect.stringContaining('SendDigits'),
+    });
+    expect(await error({ record: 'maybe' as unknown as boolean })).toMatchObject({ code: 21200 });
+  });
+});

@@ -5,11 +5,15 @@
 
 import { CallSession, type Next, type SessionDeps } from '../interpreter/session.js';
 import type { MediaAdapter } from '../media/types.js';
+import { silentWav } from '../media/wav.js';
 import type { CreateCallParams } from '../runtime.js';
 import { newSid } from '../sid.js';
 import type { AttemptResult, ChildCall, DialRequest } from '../verbs/types.js';
 import type { CallStatus } from './call.js';
 import { appConfig, parseAddress } from './params.js';
+
+/** How long an API call may last after its answer unless TimeLimit says otherwise (4 hours). */
+export const DEFAULT_TIME_LIMIT_S = 14_400;
 
 export function dialing({
   deps,
@@ -84,7 +88,7 @@ export function dialing({
   async function dialOut(session: CallSession, params: CreateCallParams, first: Next): Promise<void> {
     session.callback('initiated', 'initiated');
     const outcome = await media.originate(
-      { to: parseAddress(params.to), from: params.from, timeoutMs: (params.timeout ?? 60) * 1000 },
+      { to: parseAddress(params.to), from: params.callerId ?? params.from, timeoutMs: (params.timeout ?? 60) * 1000 },
       session.signal,
       () => session.setStatus('ringing'),
     );
@@ -99,6 +103,22 @@ export function dialing({
     }
     session.attach(outcome.leg, true);
     session.setStatus('in-progress');
+    const answeredAt = deps.clock.now();
+    const cancelLimit = deps.clock.setTimer(
+      () => void session.end('completed'),
+      (params.timeLimit ?? DEFAULT_TIME_LIMIT_S) * 1000,
+    );
+    void session.ended.then((ended) => {
+      cancelLimit();
+      if (!params.record) return;
+      const durationMs = Math.max(0, (ended.endedAt ?? deps.clock.now()) - answeredAt);
+      deps.saveRecording(session.account.sid, session.sid, {
+        audio: silentWav(durationMs),
+        durationMs,
+        startedAt: answeredAt,
+        source: 'OutboundAPI',
+      });
+    });
     if (params.sendDigits) await outcome.leg.sendDigits(params.sendDigits, new AbortController().signal);
     await session.run(first);
   }

@@ -118,7 +118,7 @@ export interface NewRecording {
   readonly audio: Uint8Array;
   readonly durationMs: number;
   readonly startedAt: number;
-  readonly source: 'RecordVerb' | 'DialVerb' | 'Conference' | 'StartCallRecordingAPI';
+  readonly source: 'RecordVerb' | 'DialVerb' | 'Conference' | 'StartCallRecordingAPI' | 'OutboundAPI';
   /** @default 1 */
   readonly channels?: 1 | 2;
 }

@@ -107,6 +107,7 @@ export class SimulatedNetwork implements MediaAdapter {
     const behaviour = this.behaviourOf(request.to.kind, request.to.value);
     const leg = this.newLeg(request.to.value, behaviour);
     const { party } = leg;
+    party.calledFrom.push(request.from);
     const onCall = behaviour.onCall ?? 'answer';
     if (onCall !== 'fail') {
       party.note({ type: 'ringing' });

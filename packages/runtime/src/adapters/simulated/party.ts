@@ -57,6 +57,8 @@ export type TranscriptInput = TranscriptEntry extends infer E
 
 export class Party {
   readonly transcript: TranscriptEntry[] = [];
+  /** The caller IDs this party was called from, in order. */
+  readonly calledFrom: string[] = [];
   private nextInput = 0;
 
   constructor(

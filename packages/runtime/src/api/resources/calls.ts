@@ -1,5 +1,5 @@
 /**
- * /2010-04-01/Accounts/{AccountSid}/Calls: create (Url, Twiml or ApplicationSid; Method, FallbackUrl,
+ * /2010-04-01/Accounts/{AccountSid}/Calls: create (Url, Twiml or ApplicationSid; Record, TimeLimit, CallerId, Method, FallbackUrl,
  * StatusCallback, StatusCallbackEvent repeated, Timeout, SendDigits), list (To, From, Status,
  * ParentCallSid filters, paging), fetch, update (Url/Twiml/Method to redirect a live call,
  * Status=completed|canceled) and delete, in the JSON shape of the 2010-04-01 API.
@@ -9,7 +9,18 @@ import { PatchbayError } from '../../errors.js';
 import type { CallEvent } from '../../interpreter/types.js';
 import type { CreateCallParams } from '../../runtime.js';
 import type { AccountRecord } from '../auth.js';
-import { absoluteUrl, apiDate, type Form, field, fields, httpMethod, invalid, notFound, RestError } from '../http.js';
+import {
+  absoluteUrl,
+  apiDate,
+  bool,
+  type Form,
+  field,
+  fields,
+  httpMethod,
+  invalid,
+  notFound,
+  RestError,
+} from '../http.js';
 import { pageBody, pageRequest } from '../paging.js';
 import { type ApplicationRecord, applicationFor } from './applications.js';
 import type { Resource } from './context.js';
@@ -98,6 +109,14 @@ export function createCallParams(
   if (timeout !== undefined && !(Number.isInteger(timeout) && timeout >= 1 && timeout <= 600)) {
     throw invalid(21208, 'Timeout', 'must be a whole number of seconds from 1 to 600');
   }
+  const timeLimitText = field(form, 'TimeLimit');
+  const timeLimit = timeLimitText === undefined ? undefined : Number(timeLimitText);
+  if (timeLimit !== undefined && !(Number.isInteger(timeLimit) && timeLimit >= 1 && timeLimit <= 14_400)) {
+    throw invalid(21200, 'TimeLimit', 'must be a whole number of seconds from 1 to 14400');
+  }
+  const sendDigits = field(form, 'SendDigits');
+  if (sendDigits !== undefined && !/^[0-9*#wW]*$/.test(sendDigits))
+    throw invalid(21200, 'SendDigits', 'may hold only 0-9, *, # and w');
   const events = fields(form, 'StatusCallbackEvent').flatMap((value) => value.split(/[\s,]+/).filter(Boolean));
   for (const event of events)
     if (!EVENTS.has(event)) throw invalid(21200, 'StatusCallbackEvent', `unknown event "${event}"`);
@@ -112,6 +131,9 @@ export function createCallParams(
     statusCallbackEvent: events.length > 0 ? (events as CallEvent[]) : undefined,
     timeout,
     sendDigits: field(form, 'SendDigits'),
+    record: bool(form, 'Record'),
+    timeLimit,
+    callerId: field(form, 'CallerId'),
   };
   const defined = Object.fromEntries(Object.entries(optional).filter(([, value]) => value !== undefined));
   return { account: { sid: account.sid, authToken: account.authToken }, to, from, ...defined };
