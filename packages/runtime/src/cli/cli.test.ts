@@ -1,28 +1,20 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startAppServer } from '../testing/app-server.js';
 import { main } from './main.js';
+import { cleanUpProcesses, dataDirectory, spawnPatchbay } from './processes.test-support.js';
 
-const BIN = join(import.meta.dirname, '../../dist/cli/bin.js');
-const children: ChildProcess[] = [];
-const directories: string[] = [];
-afterEach(async () => {
-  for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
-  for (const directory of directories.splice(0)) await rm(directory, { recursive: true, force: true });
-});
+afterEach(cleanUpProcesses);
 
 /** Starts `patchbay serve` in its own process; resolves with the first lines it prints. */
 async function serve(data: string, env: Record<string, string> = {}) {
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--data', data, '--log-level', 'warn'], {
-    env: { ...process.env, PATCHBAY_ACCOUNT_SID: '', PATCHBAY_AUTH_TOKEN: '', ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
+  const child = spawnPatchbay(['serve', '--port', '0', '--data', data, '--log-level', 'warn'], {
+    PATCHBAY_ACCOUNT_SID: '',
+    PATCHBAY_AUTH_TOKEN: '',
+    ...env,
   });
-  children.push(child);
   const lines: string[] = [];
   const reader = createInterface({ input: child.stdout as NodeJS.ReadableStream });
   for await (const line of reader) {
@@ -69,8 +61,7 @@ describe('patchbay CLI', () => {
   });
 
   it('serves, shows the new token once, routes a number, simulates a call, and keeps everything across a restart', async () => {
-    const data = await mkdtemp(join(tmpdir(), 'patchbay-cli-'));
-    directories.push(data);
+    const data = await dataDirectory('patchbay-cli-');
     await using app = await startAppServer({
       '/voice': () => '<Response><Gather numDigits="1" action="/menu"><Say>Press 1</Say></Gather></Response>',
       '/menu': (req) => `<Response><Say>You pressed ${req.params.Digits}</Say></Response>`,

@@ -4,23 +4,15 @@
  * delivered after the restart (with the final one of each call the kill cut short), and no
  * callback that was recorded as delivered is sent again.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SqliteStore } from '../store/sqlite.js';
 import { type RecordedRequest, startAppServer } from '../testing/app-server.js';
+import { cleanUpProcesses, dataDirectory, spawnPatchbay } from './processes.test-support.js';
 
-const BIN = join(import.meta.dirname, '../../dist/cli/bin.js');
-const children: ChildProcess[] = [];
-const directories: string[] = [];
-afterEach(async () => {
-  for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
-  for (const directory of directories.splice(0)) await rm(directory, { recursive: true, force: true });
-});
+afterEach(cleanUpProcesses);
 
 interface Served {
   child: ChildProcess;
@@ -31,11 +23,7 @@ interface Served {
 
 /** Starts `patchbay serve` in its own process with debug logs; resolves once it is ready. */
 async function serve(data: string, env: Record<string, string>): Promise<Served> {
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--data', data, '--log-level', 'debug'], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  children.push(child);
+  const child = spawnPatchbay(['serve', '--port', '0', '--data', data, '--log-level', 'debug'], env);
   const waiters: Array<{ test: (line: string) => boolean; resolve: (line: string) => void }> = [];
   const seen: string[] = [];
   const reader = createInterface({ input: child.stdout as NodeJS.ReadableStream });
@@ -87,8 +75,7 @@ async function get(base: string, resource: string) {
 
 describe('a SIGKILL in the middle of a busy run', () => {
   it('loses no accepted call, message or pending callback, and repeats no delivered callback', async () => {
-    const data = await mkdtemp(join(tmpdir(), 'patchbay-crash-'));
-    directories.push(data);
+    const data = await dataDirectory('patchbay-crash-');
     const received: RecordedRequest[] = [];
     const calls: string[] = [];
     const messages: string[] = [];
