@@ -78,6 +78,11 @@ export interface UpdateCallParams {
   readonly method?: 'GET' | 'POST';
   readonly twiml?: string;
   readonly status?: 'completed' | 'canceled';
+  /** Where the rest of the call's documents fall back to, and where its status callbacks go. */
+  readonly fallbackUrl?: string;
+  readonly fallbackMethod?: 'GET' | 'POST';
+  readonly statusCallback?: string;
+  readonly statusCallbackMethod?: 'GET' | 'POST';
 }
 
 export interface RuntimeOptions {
@@ -319,6 +324,18 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       if (!session && over && params.status) return over;
       if (!session && over) throw new PatchbayError('invalid-call-state', `call ${sid} is not in progress`);
       if (!session) throw new PatchbayError('call-not-found', `no call ${sid}`);
+      const { fallbackUrl, fallbackMethod, statusCallback, statusCallbackMethod } = params;
+      const settings = Object.fromEntries(
+        Object.entries({ fallbackUrl, fallbackMethod, statusCallback, statusCallbackMethod }).filter(
+          ([, value]) => value !== undefined,
+        ),
+      );
+      if (Object.keys(settings).length > 0) {
+        if (session.over) throw new PatchbayError('invalid-call-state', `call ${sid} is not in progress`);
+        session.app = { ...session.app, ...settings };
+        if (params.status === undefined && params.url === undefined && params.twiml === undefined)
+          return session.snapshot();
+      }
       if (params.status) {
         await session.end(params.status);
         return session.snapshot();

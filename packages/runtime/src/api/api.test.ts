@@ -213,3 +213,27 @@ describe('Calls create: Record, TimeLimit, CallerId, SendDigits', () => {
     expect(await error({ record: 'maybe' as unknown as boolean })).toMatchObject({ code: 21200 });
   });
 });
+
+describe('Calls update: FallbackUrl and StatusCallback', () => {
+  it('sends the rest of the call’s status callbacks to the new URL', async () => {
+    const { client, runtime, app } = await setup({ '/later-status': () => '' });
+    const call = await client.calls.create({
+      to: PEER,
+      from: '+15550006000',
+      twiml: '<Response><Pause length="1"/></Response>',
+    });
+    const updated = await client.calls(call.sid).update({ statusCallback: `${app.url}/later-status` });
+    expect(updated.sid).toBe(call.sid);
+    await runtime.calls.ended(call.sid);
+    await runtime.callbacks.drain();
+    expect(app.requestsTo('/later-status').map((r) => r.params.CallStatus)).toEqual(['completed']);
+    const late = await client
+      .calls(call.sid)
+      .update({ statusCallback: `${app.url}/later-status` })
+      .then(
+        () => expect.fail('accepted'),
+        (e: { status: number; code: number }) => e,
+      );
+    expect(late).toMatchObject({ status: 400, code: 21220 });
+  });
+});

@@ -53,7 +53,8 @@ export class CallSession {
     readonly direction: Direction,
     readonly from: string,
     readonly to: string,
-    readonly app: AppConfig,
+    /** Where the call's documents and callbacks go; the REST API can change the fallback and callback. */
+    public app: AppConfig,
     readonly parentCallSid?: string,
   ) {
     this.createdAt = deps.clock.now();

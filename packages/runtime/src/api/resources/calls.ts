@@ -2,12 +2,12 @@
  * /2010-04-01/Accounts/{AccountSid}/Calls: create (Url, Twiml or ApplicationSid; Record, TimeLimit, CallerId, Method, FallbackUrl,
  * StatusCallback, StatusCallbackEvent repeated, Timeout, SendDigits), list (To, From, Status,
  * ParentCallSid filters, paging), fetch, update (Url/Twiml/Method to redirect a live call,
- * Status=completed|canceled) and delete, in the JSON shape of the 2010-04-01 API.
+ * Status=completed|canceled, FallbackUrl and StatusCallback for the rest of the call) and delete, in the JSON shape of the 2010-04-01 API.
  */
 import type { CallRecord } from '../../calls/call.js';
 import { PatchbayError } from '../../errors.js';
 import type { CallEvent } from '../../interpreter/types.js';
-import type { CreateCallParams } from '../../runtime.js';
+import type { CreateCallParams, UpdateCallParams } from '../../runtime.js';
 import type { AccountRecord } from '../auth.js';
 import {
   absoluteUrl,
@@ -191,12 +191,20 @@ export const callsResource: Resource = async (context) => {
     if (!runtime.calls.get(sid)) throw new RestError(400, 21220, `call ${sid} is not in progress`);
     const url = absoluteUrl(form, 'Url', 21205);
     const twiml = field(form, 'Twiml');
-    const updated = await runtime.calls.update(sid, {
-      ...(status === undefined ? {} : { status }),
-      ...(url === undefined ? {} : { url }),
-      ...(twiml === undefined ? {} : { twiml }),
-      ...(httpMethod(form, 'Method') === undefined ? {} : { method: httpMethod(form, 'Method') as 'GET' | 'POST' }),
-    });
+    const changes = {
+      status,
+      url,
+      twiml,
+      method: httpMethod(form, 'Method'),
+      fallbackUrl: absoluteUrl(form, 'FallbackUrl', 21205),
+      fallbackMethod: httpMethod(form, 'FallbackMethod'),
+      statusCallback: absoluteUrl(form, 'StatusCallback', 21609),
+      statusCallbackMethod: httpMethod(form, 'StatusCallbackMethod'),
+    };
+    const updated = await runtime.calls.update(
+      sid,
+      Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined)) as UpdateCallParams,
+    );
     return { status: 200, body: callJson(updated) };
   }
   return undefined;
