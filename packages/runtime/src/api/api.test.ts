@@ -237,3 +237,40 @@ describe('Calls update: FallbackUrl and StatusCallback', () => {
     expect(late).toMatchObject({ status: 400, code: 21220 });
   });
 });
+
+describe('Calls list: StartTime and EndTime', () => {
+  it('filters by when calls started and ended', async () => {
+    const { client, runtime, base, account, network } = await setup();
+    network.addNumber('+15550006003', { ringMs: 600_000 });
+    const before = new Date(Date.now() - 1000);
+    const sids: string[] = [];
+    for (let i = 0; i < 2; i++) {
+      const call = await client.calls.create({
+        to: PEER,
+        from: '+15550006000',
+        twiml: '<Response><Hangup/></Response>',
+      });
+      await runtime.calls.ended(call.sid);
+      sids.push(call.sid);
+    }
+    // Still ringing: it has not started, so no StartTime filter finds it.
+    const queued = await client.calls.create({ to: '+15550006003', from: '+15550006000', twiml: '<Response/>' });
+    const started = await client.calls.list({ startTimeAfter: before });
+    expect(started.map((c) => c.sid).sort()).toEqual([...sids].sort());
+    expect(await client.calls.list({ startTimeBefore: new Date(before.getTime() - 60_000) })).toEqual([]);
+    expect((await client.calls.list({ endTimeAfter: before })).map((c) => c.sid).sort()).toEqual([...sids].sort());
+
+    const auth = `Basic ${Buffer.from(`${account.sid}:${account.authToken}`).toString('base64')}`;
+    const today = new Date().toISOString().slice(0, 10);
+    const byDay = await fetch(`${base}/2010-04-01/Accounts/${account.sid}/Calls.json?StartTime=${today}`, {
+      headers: { authorization: auth },
+    }).then((r) => r.json() as Promise<{ calls: Array<{ sid: string }> }>);
+    expect(byDay.calls.map((c) => c.sid).sort()).toEqual([...sids].sort());
+    expect(byDay.calls.map((c) => c.sid)).not.toContain(queued.sid);
+    const bad = await fetch(`${base}/2010-04-01/Accounts/${account.sid}/Calls.json?StartTime%3E=soon`, {
+      headers: { authorization: auth },
+    });
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({ code: 21200, message: expect.stringContaining('StartTime>') });
+  });
+});

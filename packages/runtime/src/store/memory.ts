@@ -69,6 +69,14 @@ export class MemoryStore implements Store {
           ([field, value]) => (record as unknown as Record<string, unknown>)[field] === value,
         ),
       )
+      .filter((record) =>
+        Object.entries(query.ranges ?? {}).every(([field, { min, max }]) => {
+          const value = (record as unknown as Record<string, unknown>)[field];
+          return (
+            typeof value === 'number' && (min === undefined || value >= min) && (max === undefined || value <= max)
+          );
+        }),
+      )
       .sort(newest);
     const start = query.page * query.pageSize;
     return {

@@ -229,12 +229,30 @@ export class SqliteStore implements Store {
     this.commit();
     const where = Object.entries(query.where ?? {});
     for (const [field] of where) if (!FIELD.test(field)) throw new TypeError(`invalid filter field "${field}"`);
-    const conditions = where.map(([field]) => ` AND json_extract(body, '$.${field}') = ?`).join('');
+    const ranges = Object.entries(query.ranges ?? {});
+    for (const [field] of ranges) if (!FIELD.test(field)) throw new TypeError(`invalid range field "${field}"`);
+    const bounds: number[] = [];
+    const rangeConditions = ranges
+      .map(([field, { min, max }]) => {
+        let condition = ` AND json_type(body, '$.${field}') IN ('integer', 'real')`;
+        if (min !== undefined) {
+          condition += ` AND json_extract(body, '$.${field}') >= ?`;
+          bounds.push(min);
+        }
+        if (max !== undefined) {
+          condition += ` AND json_extract(body, '$.${field}') <= ?`;
+          bounds.push(max);
+        }
+        return condition;
+      })
+      .join('');
+    const conditions = where.map(([field]) => ` AND json_extract(body, '$.${field}') = ?`).join('') + rangeConditions;
     const sql = `SELECT body FROM records WHERE kind = ? AND account_sid = ?${conditions} ORDER BY created_at DESC, sid DESC LIMIT ? OFFSET ?`;
     const rows = this.query(sql).all(
       kind,
       query.accountSid,
       ...where.map(([, value]) => sqlValue(value)),
+      ...bounds,
       query.pageSize + 1,
       query.page * query.pageSize,
     ) as Array<{ body: string }>;

@@ -38,6 +38,8 @@ export interface ListQuery {
   readonly accountSid: string;
   /** Top-level fields of the record that must equal these values. */
   readonly where?: Readonly<Record<string, FilterValue>>;
+  /** Top-level numeric fields (times) that must lie within these bounds, both inclusive; a record without the field does not match. */
+  readonly ranges?: Readonly<Record<string, { readonly min?: number; readonly max?: number }>>;
   /** 0-based page. */
   readonly page: number;
   readonly pageSize: number;

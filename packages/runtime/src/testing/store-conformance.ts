@@ -76,6 +76,28 @@ export function runStoreConformance(name: string, open: () => Promise<Store>): v
         });
         expect(answered.items.map((c) => c.sid)).toEqual([call(4).sid]);
         expect((await store.list('call', { accountSid: B, page: 0, pageSize: 50 })).items).toHaveLength(1);
+        const between = await store.list<Call>('call', {
+          accountSid: A,
+          where: { status: 'busy' },
+          ranges: { createdAt: { min: call(5).createdAt, max: call(9).createdAt } },
+          page: 0,
+          pageSize: 50,
+        });
+        expect(between.items.map((c) => c.sid)).toEqual([call(9).sid, call(7).sid, call(5).sid]);
+        const after = await store.list<Call>('call', {
+          accountSid: A,
+          ranges: { createdAt: { min: call(24).createdAt } },
+          page: 0,
+          pageSize: 50,
+        });
+        expect(after.items.map((c) => c.sid)).toEqual([call(25).sid, call(24).sid]);
+        const missing = await store.list('call', {
+          accountSid: A,
+          ranges: { endedAt: { min: 0 } },
+          page: 0,
+          pageSize: 50,
+        });
+        expect(missing.items).toEqual([]);
         expect(await store.findOne<Call>('call', { to: call(99).to })).toEqual(call(99, B));
         expect((await store.findOne<Call>('call', { status: 'completed' }))?.sid).toBe(call(24).sid);
         expect(await store.findOne('call', { to: 'nobody' })).toBeUndefined();

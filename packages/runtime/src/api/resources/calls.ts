@@ -64,6 +64,33 @@ export function callJson(call: CallRecord) {
   };
 }
 
+const DAY_MS = 86_400_000;
+
+/**
+ * `StartTime`/`EndTime` list filters: `Name` on that date (a `YYYY-MM-DD` day in UTC, or that
+ * instant), `Name>` on or after, `Name<` on or before (a bare date: to the end of that day).
+ */
+function timeRange(
+  query: URLSearchParams,
+  name: 'StartTime' | 'EndTime',
+  field: 'startedAt' | 'endedAt',
+): Record<string, { min?: number; max?: number }> {
+  const bounds: { min?: number; max?: number } = {};
+  for (const [param, apply] of [
+    [name, (at: number, day: boolean) => Object.assign(bounds, { min: at, max: day ? at + DAY_MS - 1 : at })],
+    [`${name}>`, (at: number) => Object.assign(bounds, { min: at })],
+    [`${name}<`, (at: number, day: boolean) => Object.assign(bounds, { max: day ? at + DAY_MS - 1 : at })],
+  ] as const) {
+    const value = query.get(param);
+    if (value === null) continue;
+    const day = /^\d{4}-\d{2}-\d{2}$/.test(value);
+    const at = Date.parse(day ? `${value}T00:00:00Z` : value);
+    if (Number.isNaN(at)) throw invalid(21200, param, `"${value}" is not a date (YYYY-MM-DD) or an ISO 8601 time`);
+    apply(at, day);
+  }
+  return Object.keys(bounds).length === 0 ? {} : { [field]: bounds };
+}
+
 /** Turns runtime errors into the REST codes apps expect. */
 export function restError(error: unknown): RestError {
   if (error instanceof RestError) return error;
@@ -165,7 +192,11 @@ export const callsResource: Resource = async (context) => {
         const value = query.get(param);
         if (value !== null) where[name] = value;
       }
-      const page = await store.list<CallRecord>('call', { accountSid: account.sid, where, ...request });
+      const ranges = {
+        ...timeRange(query, 'StartTime', 'startedAt'),
+        ...timeRange(query, 'EndTime', 'endedAt'),
+      };
+      const page = await store.list<CallRecord>('call', { accountSid: account.sid, where, ranges, ...request });
       return { status: 200, body: pageBody('calls', path, query, request, page, callJson) };
     }
     return undefined;
