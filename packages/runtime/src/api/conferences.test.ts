@@ -149,3 +149,43 @@ describe('Conferences and Participants with the official client', () => {
     expect((await client.conferences(room.sid).fetch()).status).toBe('in-progress');
   });
 });
+
+describe('a participant added to a room by its name', () => {
+  it('makes the room when nobody has dialed in, joins later ones to it, and ends it if nobody came', async () => {
+    const harness = await startApiHarness({
+      routes: { '/conf-status': () => '' },
+      setup: (network) => {
+        network.addNumber(ALICE, { ringMs: 10 });
+        network.addNumber(BOB, { ringMs: 10 });
+        network.addNumber(CAROL, { onCall: 'busy', ringMs: 10 });
+      },
+    });
+    harnesses.push(harness);
+    const { client, app, runtime } = harness;
+    const joined = roomWhen(harness, (room) => room.participants.length === 2);
+    const first = await client.conferences('Sales sync').participants.create({
+      from: FROM,
+      to: ALICE,
+      conferenceStatusCallback: `${app.url}/conf-status`,
+      conferenceStatusCallbackEvent: ['join'],
+    });
+    expect(first.conferenceSid).toMatch(/^CF[0-9a-f]{32}$/);
+    const second = await client.conferences('Sales sync').participants.create({ from: FROM, to: BOB });
+    expect(second.conferenceSid).toBe(first.conferenceSid);
+    const room = await joined;
+    expect(room).toMatchObject({ sid: first.conferenceSid, friendlyName: 'Sales sync' });
+    await runtime.callbacks.drain();
+    expect(app.requestsTo('/conf-status').map((r) => r.params.StatusCallbackEvent)).toEqual([
+      'participant-join',
+      'participant-join',
+    ]);
+
+    const nobody = await client.conferences('Empty room').participants.create({ from: FROM, to: CAROL });
+    await runtime.calls.ended(nobody.callSid);
+    expect((await client.conferences(nobody.conferenceSid).fetch()).status).toBe('completed');
+    const invalid = await rejected(client.conferences('Other').participants.create({ from: FROM, to: '' }));
+    expect(invalid).toMatchObject({ status: 400, code: 21201 });
+    // The room made for the refused request is not left waiting.
+    expect(runtime.conferences.list({ friendlyName: 'Other' }).map((r) => r.status)).toEqual(['completed']);
+  });
+});

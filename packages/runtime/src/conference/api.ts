@@ -6,7 +6,7 @@ import type { CallRecord } from '../calls/call.js';
 import type { Clock } from '../clock/clock.js';
 import { PatchbayError } from '../errors.js';
 import { paced } from '../verbs/pacing.js';
-import type { ConferenceSnapshot, Participant } from './conference.js';
+import type { ConferenceEvent, ConferenceSnapshot, Participant } from './conference.js';
 import type { ConferenceRegistry } from './registry.js';
 
 export interface AddParticipant {
@@ -39,6 +39,15 @@ export interface ConferencesApi {
     status?: ConferenceSnapshot['status'];
     friendlyName?: string;
   }): ConferenceSnapshot[];
+  /**
+   * The account's live room with this name, made (empty, waiting) when there is none, with the
+   * given status callback: how the REST API adds a participant to a room nobody has dialed yet.
+   */
+  open(
+    account: { readonly sid: string; readonly authToken: string },
+    friendlyName: string,
+    statusCallback?: { url: string; method: 'GET' | 'POST'; events: readonly ConferenceEvent[] },
+  ): ConferenceSnapshot;
   /** A room by SID; with `accountSid`, only that account's. */
   get(sid: string, accountSid?: string): ConferenceSnapshot | undefined;
   /** Ends the room (ReasonConferenceEnded conference-ended-via-api). */
@@ -96,6 +105,17 @@ export function conferencesApi(
   };
   return {
     list: (filter) => registry.list(filter),
+    open: (account, friendlyName, statusCallback) =>
+      (
+        registry.named(account.sid, friendlyName) ??
+        registry.open(account, friendlyName, {
+          maxParticipants: 250,
+          record: false,
+          statusCallback: statusCallback?.url,
+          statusCallbackMethod: statusCallback?.method ?? 'POST',
+          statusCallbackEvents: new Set(statusCallback?.events ?? []),
+        })
+      ).snapshot(),
     get: (sid, accountSid) => registry.get(sid, accountSid)?.snapshot(),
     end(sid) {
       const found = live(sid);

@@ -8,11 +8,22 @@
  * Rooms are read from the runtime while live and from the store afterwards, so lists and
  * fetches survive a restart. Participants exist only while they are in a live room.
  */
-import type { ConferenceSnapshot } from '../../conference/conference.js';
-import { absoluteUrl, apiDate, bool, field, fields, invalid, notFound, RestError } from '../http.js';
+import type { ConferenceEvent, ConferenceSnapshot } from '../../conference/conference.js';
+import {
+  absoluteUrl,
+  apiDate,
+  bool,
+  type Form,
+  field,
+  fields,
+  httpMethod,
+  invalid,
+  notFound,
+  RestError,
+} from '../http.js';
 import { pageBody, pageRequest } from '../paging.js';
 import { restError } from './calls.js';
-import type { Resource } from './context.js';
+import type { Resource, ResourceContext, ResourceResult } from './context.js';
 
 type ParticipantSnapshot = ConferenceSnapshot['participants'][number];
 
@@ -63,6 +74,18 @@ export function participantJson(
   };
 }
 
+const CONFERENCE_EVENTS = new Set([
+  'start',
+  'end',
+  'join',
+  'leave',
+  'mute',
+  'hold',
+  'modify',
+  'speaker',
+  'announcement',
+]);
+const BY_NAME = /^Conferences\/((?!CF[0-9a-f]{32}\/)[^/]+)\/Participants\.json$/;
 const ROOM = /^Conferences\/(CF[0-9a-f]{32})(?:\.json|\/Participants\.json|\/Participants\/([^/]+)\.json)$/;
 
 export const conferencesResource: Resource = async (context) => {
@@ -87,19 +110,14 @@ export const conferencesResource: Resource = async (context) => {
     return { status: 200, body: pageBody('conferences', path, query, request, page, conferenceJson) };
   }
 
+  const byName = BY_NAME.exec(rest);
+  if (byName && context.method === 'POST') return addByName(context, byName[1] as string);
   const match = ROOM.exec(rest);
   if (!match) return undefined;
   const sid = match[1] as string;
   const live = runtime.conferences.get(sid, account.sid);
   const room = live ?? (await store.get<ConferenceSnapshot>('conference', account.sid, sid));
   if (!room) throw notFound(sid);
-  const guard = async <T>(action: () => Promise<T> | T): Promise<T> => {
-    try {
-      return await action();
-    } catch (error) {
-      throw restError(error);
-    }
-  };
 
   if (rest.endsWith(`${sid}.json`)) {
     if (context.method === 'GET') return { status: 200, body: conferenceJson(room) };
@@ -114,9 +132,9 @@ export const conferencesResource: Resource = async (context) => {
     }
     if (announceUrl !== undefined) {
       // Plays in the background; the request answers at once, as on the hosted API.
-      void guard(() => runtime.conferences.announce(sid, { url: announceUrl })).catch(() => undefined);
+      void guarded(() => runtime.conferences.announce(sid, { url: announceUrl })).catch(() => undefined);
     }
-    const after = status === 'completed' ? await guard(() => runtime.conferences.end(sid)) : room;
+    const after = status === 'completed' ? await guarded(() => runtime.conferences.end(sid)) : room;
     return { status: 200, body: conferenceJson(after) };
   }
 
@@ -146,51 +164,7 @@ export const conferencesResource: Resource = async (context) => {
     }
     if (context.method !== 'POST') return undefined;
     if (!live || live.status === 'completed') throw new RestError(400, 21220, `conference ${sid} has ended`);
-    const form = await context.form();
-    const to = field(form, 'To');
-    const from = field(form, 'From');
-    if (!to) throw invalid(21201, 'To', "no 'To' number is specified");
-    if (!from) throw invalid(21213, 'From', "the 'From' phone number is required");
-    const coaching = bool(form, 'Coaching');
-    const coach = field(form, 'CallSidToCoach');
-    if (coaching && !coach) throw invalid(21200, 'CallSidToCoach', 'is required when Coaching is true');
-    if (coach !== undefined && !current.some((p) => p.callSid === coach))
-      throw invalid(21200, 'CallSidToCoach', `${coach} is not in the conference`);
-    const timeoutText = field(form, 'Timeout');
-    const timeout = timeoutText === undefined ? undefined : Number(timeoutText);
-    if (timeout !== undefined && !(Number.isInteger(timeout) && timeout >= 5 && timeout <= 600))
-      throw invalid(21200, 'Timeout', 'must be a whole number of seconds from 5 to 600');
-    for (const event of fields(form, 'StatusCallbackEvent').flatMap((v) => v.split(/[\s,]+/).filter(Boolean)))
-      if (!PARTICIPANT_EVENTS.has(event)) throw invalid(21200, 'StatusCallbackEvent', `unknown event "${event}"`);
-    const beepText = field(form, 'Beep');
-    const beep = beepText === 'onEnter' || beepText === 'onExit' ? beepText : bool(form, 'Beep');
-    const options = {
-      muted: bool(form, 'Muted'),
-      beep,
-      startConferenceOnEnter: bool(form, 'StartConferenceOnEnter'),
-      endConferenceOnExit: bool(form, 'EndConferenceOnExit'),
-      label: field(form, 'Label'),
-      coach: coaching === false ? undefined : coach,
-      timeout,
-      statusCallback: absoluteUrl(form, 'StatusCallback', 21609),
-    };
-    const defined = Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
-    const call = await guard(() => runtime.conferences.participants.add(sid, { to, from, ...defined }));
-    return {
-      status: 201,
-      body: participantJson(room, {
-        callSid: call.sid,
-        muted: options.muted ?? false,
-        hold: false,
-        coaching: options.coach !== undefined,
-        ...(options.coach === undefined ? {} : { coach: options.coach }),
-        ...(options.label === undefined ? {} : { label: options.label }),
-        startConferenceOnEnter: options.startConferenceOnEnter ?? true,
-        endConferenceOnExit: options.endConferenceOnExit ?? false,
-        joinedAt: context.now,
-        status: 'queued',
-      }),
-    };
+    return addParticipant(context, live, await context.form());
   }
 
   const participant = current.find((p) => p.callSid === one || p.label === one);
@@ -198,7 +172,7 @@ export const conferencesResource: Resource = async (context) => {
   const callSid = participant.callSid;
   if (context.method === 'GET') return { status: 200, body: participantJson(room, participant) };
   if (context.method === 'DELETE') {
-    await guard(() => runtime.conferences.participants.kick(sid, callSid));
+    await guarded(() => runtime.conferences.participants.kick(sid, callSid));
     return { status: 204 };
   }
   if (context.method !== 'POST') return undefined;
@@ -212,10 +186,118 @@ export const conferencesResource: Resource = async (context) => {
   };
   const { announceUrl, ...immediate } = update;
   const defined = Object.fromEntries(Object.entries(immediate).filter(([, value]) => value !== undefined));
-  const after = await guard(() => runtime.conferences.participants.update(sid, callSid, defined));
+  const after = await guarded(() => runtime.conferences.participants.update(sid, callSid, defined));
   if (announceUrl !== undefined) {
-    void guard(() => runtime.conferences.participants.update(sid, callSid, { announceUrl })).catch(() => undefined);
+    void guarded(() => runtime.conferences.participants.update(sid, callSid, { announceUrl })).catch(() => undefined);
   }
   const updated = after.participants.find((p) => p.callSid === callSid) ?? participant;
   return { status: 200, body: participantJson(room, updated) };
 };
+
+/** Participants create: dials `To` from `From` and joins the answer to `room`. */
+async function addParticipant(context: ResourceContext, room: ConferenceSnapshot, form: Form): Promise<ResourceResult> {
+  const to = field(form, 'To');
+  const from = field(form, 'From');
+  if (!to) throw invalid(21201, 'To', "no 'To' number is specified");
+  if (!from) throw invalid(21213, 'From', "the 'From' phone number is required");
+  const coaching = bool(form, 'Coaching');
+  const coach = field(form, 'CallSidToCoach');
+  if (coaching && !coach) throw invalid(21200, 'CallSidToCoach', 'is required when Coaching is true');
+  if (coach !== undefined && !room.participants.some((p) => p.callSid === coach))
+    throw invalid(21200, 'CallSidToCoach', `${coach} is not in the conference`);
+  const timeoutText = field(form, 'Timeout');
+  const timeout = timeoutText === undefined ? undefined : Number(timeoutText);
+  if (timeout !== undefined && !(Number.isInteger(timeout) && timeout >= 5 && timeout <= 600))
+    throw invalid(21200, 'Timeout', 'must be a whole number of seconds from 5 to 600');
+  for (const event of fields(form, 'StatusCallbackEvent').flatMap((v) => v.split(/[\s,]+/).filter(Boolean)))
+    if (!PARTICIPANT_EVENTS.has(event)) throw invalid(21200, 'StatusCallbackEvent', `unknown event "${event}"`);
+  const beepText = field(form, 'Beep');
+  const beep = beepText === 'onEnter' || beepText === 'onExit' ? beepText : bool(form, 'Beep');
+  const options = {
+    muted: bool(form, 'Muted'),
+    beep,
+    startConferenceOnEnter: bool(form, 'StartConferenceOnEnter'),
+    endConferenceOnExit: bool(form, 'EndConferenceOnExit'),
+    label: field(form, 'Label'),
+    coach: coaching === false ? undefined : coach,
+    timeout,
+    statusCallback: absoluteUrl(form, 'StatusCallback', 21609),
+  };
+  const defined = Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
+  const call = await guarded(() => context.runtime.conferences.participants.add(room.sid, { to, from, ...defined }));
+  return {
+    status: 201,
+    body: participantJson(room, {
+      callSid: call.sid,
+      muted: options.muted ?? false,
+      hold: false,
+      coaching: options.coach !== undefined,
+      ...(options.coach === undefined ? {} : { coach: options.coach }),
+      ...(options.label === undefined ? {} : { label: options.label }),
+      startConferenceOnEnter: options.startConferenceOnEnter ?? true,
+      endConferenceOnExit: options.endConferenceOnExit ?? false,
+      joinedAt: context.now,
+      status: 'queued',
+    }),
+  };
+}
+
+async function guarded<T>(action: () => Promise<T> | T): Promise<T> {
+  try {
+    return await action();
+  } catch (error) {
+    throw restError(error);
+  }
+}
+
+/**
+ * `POST /Conferences/{FriendlyName}/Participants.json`: the room of that name (made, waiting, when
+ * nobody has dialed in yet, with `ConferenceStatusCallback`, `ConferenceStatusCallbackMethod`,
+ * `ConferenceStatusCallbackEvent`), then a participant dialed into it. A room made here that
+ * nobody joins is ended when the call does.
+ */
+async function addByName(context: ResourceContext, encoded: string): Promise<ResourceResult> {
+  let name: string;
+  try {
+    name = decodeURIComponent(encoded).trim();
+  } catch {
+    throw invalid(21200, 'FriendlyName', 'is not a valid URL-encoded name');
+  }
+  if (name === '' || name.length > 128) throw invalid(21200, 'FriendlyName', 'must be 1 to 128 characters');
+  const form = await context.form();
+  const url = absoluteUrl(form, 'ConferenceStatusCallback', 21609);
+  const events = fields(form, 'ConferenceStatusCallbackEvent').flatMap((v) => v.split(/[\s,]+/).filter(Boolean));
+  for (const event of events)
+    if (!CONFERENCE_EVENTS.has(event))
+      throw invalid(21200, 'ConferenceStatusCallbackEvent', `unknown event "${event}"`);
+  const { account, runtime } = context;
+  const existed = runtime.conferences
+    .list({ accountSid: account.sid, friendlyName: name })
+    .some((r) => r.status !== 'completed');
+  const room = runtime.conferences.open(
+    { sid: account.sid, authToken: account.authToken },
+    name,
+    url === undefined
+      ? undefined
+      : {
+          url,
+          method: httpMethod(form, 'ConferenceStatusCallbackMethod') ?? 'POST',
+          events: events as ConferenceEvent[],
+        },
+  );
+  let result: ResourceResult;
+  try {
+    result = await addParticipant(context, room, form);
+  } catch (error) {
+    if (!existed) runtime.conferences.end(room.sid);
+    throw error;
+  }
+  if (!existed && result?.body && typeof result.body === 'object' && 'call_sid' in result.body) {
+    const callSid = String(result.body.call_sid);
+    void runtime.calls.ended(callSid).then(() => {
+      const now = runtime.conferences.get(room.sid);
+      if (now && now.status !== 'completed' && now.participants.length === 0) runtime.conferences.end(room.sid);
+    });
+  }
+  return result;
+}
