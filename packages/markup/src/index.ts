@@ -17,7 +17,7 @@ export type { BuilderAttributes, ContentKind, ElementDef, NodeOf, OpaqueNode } f
 export { MarkupError, type MarkupIssue, type MarkupIssueType } from './errors.js';
 export type { ApplicationNode, ApplicationSidNode } from './nouns/application.js';
 export type { ClientNode, IdentityNode } from './nouns/client.js';
-export type { ConferenceNode } from './nouns/conference.js';
+export { CONFERENCE_EVENTS, type ConferenceNode } from './nouns/conference.js';
 export type { NumberNode } from './nouns/number.js';
 export type { ParameterNode } from './nouns/parameter.js';
 export type { QueueNode } from './nouns/queue.js';

@@ -8,6 +8,7 @@
  * Rooms are read from the runtime while live and from the store afterwards, so lists and
  * fetches survive a restart. Participants exist only while they are in a live room.
  */
+import { CONFERENCE_EVENTS } from '@patchbay/markup';
 import type { ConferenceEvent, ConferenceSnapshot } from '../../conference/conference.js';
 import {
   absoluteUrl,
@@ -74,17 +75,7 @@ export function participantJson(
   };
 }
 
-const CONFERENCE_EVENTS = new Set([
-  'start',
-  'end',
-  'join',
-  'leave',
-  'mute',
-  'hold',
-  'modify',
-  'speaker',
-  'announcement',
-]);
+const CONFERENCE_EVENT_NAMES: ReadonlySet<string> = new Set(CONFERENCE_EVENTS);
 const BY_NAME = /^Conferences\/((?!CF[0-9a-f]{32}\/)[^/]+)\/Participants\.json$/;
 const ROOM = /^Conferences\/(CF[0-9a-f]{32})(?:\.json|\/Participants\.json|\/Participants\/([^/]+)\.json)$/;
 
@@ -268,7 +259,7 @@ async function addByName(context: ResourceContext, encoded: string): Promise<Res
   const url = absoluteUrl(form, 'ConferenceStatusCallback', 21609);
   const events = fields(form, 'ConferenceStatusCallbackEvent').flatMap((v) => v.split(/[\s,]+/).filter(Boolean));
   for (const event of events)
-    if (!CONFERENCE_EVENTS.has(event))
+    if (!CONFERENCE_EVENT_NAMES.has(event))
       throw invalid(21200, 'ConferenceStatusCallbackEvent', `unknown event "${event}"`);
   const { account, runtime } = context;
   const existed = runtime.conferences
