@@ -144,7 +144,7 @@ export function createApi(options: ApiOptions): Api {
           ms: performance.now() - started,
           ...log,
         });
-      const media = serveRecording(req, res, url.pathname);
+      const media = serveRecording(req, res);
       if (media) {
         void media.then(() => finish(res.statusCode), onError);
         return;

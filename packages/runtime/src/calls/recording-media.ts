@@ -2,7 +2,7 @@
  * Serves recording audio at the URLs the runtime hands out
  * (`<publicUrl>/2010-04-01/Accounts/<AC>/Recordings/<RE>` and the same with `.wav`), as the hosted
  * API does: readable without credentials, the unguessable SID being the secret. Mount it in any
- * node:http server; it answers only the requests it recognises.
+ * node:http server; it answers only the requests it recognises (`false` for the others).
  *
  * @example
  * const serveRecording = recordingMedia(runtime);
@@ -13,27 +13,35 @@ import type { RecordingRecord } from '../verbs/types.js';
 
 const PATH = /^\/2010-04-01\/Accounts\/(AC[0-9a-f]{32})\/Recordings\/(RE[0-9a-f]{32})(\.wav|\.mp3)?$/;
 
-export function recordingMedia(source: { readonly recordings: { get(sid: string): RecordingRecord | undefined } }) {
-  return (req: IncomingMessage, res: ServerResponse): boolean => {
+/** Finds a recording's WAV audio within an account; undefined when there is none. */
+export type AudioLookup = (accountSid: string, sid: string) => Promise<Uint8Array | undefined>;
+
+function sendStatus(res: ServerResponse, status: number, code: number, message: string): void {
+  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ code, message, status }));
+}
+
+/** The handler over any source of audio (the runtime's memory, a store). */
+export function serveRecordingAudio(lookup: AudioLookup) {
+  return (req: IncomingMessage, res: ServerResponse): Promise<boolean> | false => {
     const match = PATH.exec(new URL(req.url ?? '/', 'http://localhost').pathname);
     if (!match || (req.method !== 'GET' && req.method !== 'HEAD')) return false;
-    const [, account, sid, extension] = match;
-    const found = source.recordings.get(sid as string);
-    const recording = found?.accountSid === account ? found : undefined;
-    if (!recording) {
-      res
-        .writeHead(404, { 'content-type': 'application/json' })
-        .end(JSON.stringify({ code: 20404, message: `The requested resource ${sid} was not found`, status: 404 }));
+    const [, account, sid, extension] = match as unknown as [string, string, string, string | undefined];
+    return lookup(account, sid).then((audio) => {
+      if (!audio) sendStatus(res, 404, 20404, `The requested resource ${sid} was not found`);
+      else if (extension === '.mp3') sendStatus(res, 415, 20415, 'Recordings are available as .wav');
+      else {
+        res.writeHead(200, { 'content-type': 'audio/x-wav', 'content-length': String(audio.byteLength) });
+        res.end(req.method === 'HEAD' ? undefined : Buffer.from(audio));
+      }
       return true;
-    }
-    if (extension === '.mp3') {
-      res
-        .writeHead(415, { 'content-type': 'application/json' })
-        .end(JSON.stringify({ code: 20415, message: 'Recordings are available as .wav', status: 415 }));
-      return true;
-    }
-    res.writeHead(200, { 'content-type': 'audio/x-wav', 'content-length': String(recording.audio.byteLength) });
-    res.end(req.method === 'HEAD' ? undefined : Buffer.from(recording.audio));
-    return true;
+    });
   };
+}
+
+/** The handler over the runtime's own (recent) recordings. */
+export function recordingMedia(source: { readonly recordings: { get(sid: string): RecordingRecord | undefined } }) {
+  return serveRecordingAudio(async (account, sid) => {
+    const recording = source.recordings.get(sid);
+    return recording?.accountSid === account ? recording.audio : undefined;
+  });
 }

@@ -3,9 +3,9 @@
  * delete (record and audio); the audio itself is served at the recording's URL (`.wav`) without
  * credentials, as the hosted API does by default, from the store so it outlives restarts.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { serveRecordingAudio } from '../../calls/recording-media.js';
 import type { Store } from '../../store/types.js';
-import { apiDate, notFound, sendError } from '../http.js';
+import { apiDate, notFound } from '../http.js';
 import { pageBody, pageRequest } from '../paging.js';
 import type { StoredRecording } from '../persist.js';
 import type { Resource } from './context.js';
@@ -76,30 +76,9 @@ export const recordingsResource: Resource = async (context) => {
   return undefined;
 };
 
-const MEDIA = /^\/2010-04-01\/Accounts\/(AC[0-9a-f]{32})\/Recordings\/(RE[0-9a-f]{32})(\.wav|\.mp3)?$/;
-
-/** Serves recording audio from the store; false when the request is not for recording media. */
+/** Serves recording audio from the store (see `serveRecordingAudio`). */
 export function storedRecordingMedia(store: Store) {
-  return (req: IncomingMessage, res: ServerResponse, pathname: string): Promise<boolean> | false => {
-    const match = MEDIA.exec(pathname);
-    if (!match || (req.method !== 'GET' && req.method !== 'HEAD')) return false;
-    const [, account, sid, extension] = match as unknown as [string, string, string, string | undefined];
-    return (async () => {
-      const recording = await store.get<StoredRecording>('recording', account, sid);
-      const audio = recording ? await store.blobs.get(`${sid}.wav`) : undefined;
-      if (!audio) {
-        sendError(res, notFound(sid));
-        return true;
-      }
-      if (extension === '.mp3') {
-        res
-          .writeHead(415, { 'content-type': 'application/json' })
-          .end(JSON.stringify({ code: 20415, message: 'Recordings are available as .wav', status: 415 }));
-        return true;
-      }
-      res.writeHead(200, { 'content-type': 'audio/x-wav', 'content-length': String(audio.byteLength) });
-      res.end(req.method === 'HEAD' ? undefined : Buffer.from(audio));
-      return true;
-    })();
-  };
+  return serveRecordingAudio(async (account, sid) =>
+    (await store.get<StoredRecording>('recording', account, sid)) ? store.blobs.get(`${sid}.wav`) : undefined,
+  );
 }
