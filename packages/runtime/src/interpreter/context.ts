@@ -4,6 +4,7 @@
  */
 import type { MediaLeg } from '../media/types.js';
 import type { VerbContext } from '../verbs/types.js';
+import { resolveUrl } from './documents.js';
 import type { CallSession } from './session.js';
 import type { SessionDeps } from './types.js';
 
@@ -28,13 +29,7 @@ export function verbContext(
     },
     answer: () => session.answer(),
     reject: (reason) => session.reject(reason),
-    resolve: (url) => {
-      try {
-        return new URL(url, documentUrl).href;
-      } catch {
-        return url;
-      }
-    },
+    resolve: (url) => resolveUrl(url, documentUrl),
     params: (extra) => session.params(extra),
     warn: (code, message) => deps.events.emit('call.warning', session.snapshot(), { code, message, url: documentUrl }),
     queues: deps.queues,

@@ -28,7 +28,26 @@ export interface LoadRequest {
   readonly onWarning: (issue: MarkupIssue, url: string) => void;
 }
 
-const MARKUP = new Set(['text/xml', 'application/xml', 'text/html']);
+/** Content types answered with markup (voice or messaging documents). */
+export const MARKUP_TYPES: ReadonlySet<string> = new Set(['text/xml', 'application/xml', 'text/html']);
+
+/** `url` against the document it came from, as a browser would; left as is when it cannot be. */
+export function resolveUrl(url: string, base: string): string {
+  try {
+    return new URL(url, base).href;
+  } catch {
+    return url;
+  }
+}
+
+/** The 12100 error for a document that did not parse, naming its first issue. */
+export function parseFailure(url: string, errors: readonly MarkupIssue[]): PatchbayError {
+  const [first] = errors;
+  const detail = first
+    ? `${first.code} at ${first.path || 'the document'} (line ${first.line}): ${first.message}`
+    : 'invalid markup';
+  return new PatchbayError('document-parse-failure', `the document at ${url} is invalid: ${detail}`);
+}
 
 /** A typed document from what the builder writes (so defaults are applied as for any other). */
 function documentOf(build: (response: VoiceResponse) => void): VoiceDocument {
@@ -56,19 +75,9 @@ async function fetchAndParse(
   });
   if (!response.ok) return response;
   const { contentType, body } = response;
-  if (MARKUP.has(contentType)) {
+  if (MARKUP_TYPES.has(contentType)) {
     const parsed = parseVoice(body);
-    if (!parsed.ok) {
-      const [first] = parsed.errors;
-      const detail = first
-        ? `${first.code} at ${first.path || 'the document'} (line ${first.line}): ${first.message}`
-        : 'invalid markup';
-      return {
-        ok: false,
-        error: new PatchbayError('document-parse-failure', `the document at ${response.url} is invalid: ${detail}`),
-        url,
-      };
-    }
+    if (!parsed.ok) return { ok: false, error: parseFailure(response.url, parsed.errors), url };
     for (const warning of parsed.warnings) request.onWarning(warning, response.url);
     return { ok: true, document: parsed.document, url: response.url };
   }

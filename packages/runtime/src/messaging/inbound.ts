@@ -10,6 +10,7 @@ import { type MessagingDocument, parseMessaging } from '@patchbay/markup';
 import type { WebhookParams } from '@patchbay/sdk';
 import type { Clock } from '../clock/clock.js';
 import { PatchbayError } from '../errors.js';
+import { MARKUP_TYPES, parseFailure, resolveUrl } from '../interpreter/documents.js';
 import { sendWebhook } from '../webhooks/fetch.js';
 import type { Messages } from './messages.js';
 import type { MessageRecord } from './types.js';
@@ -46,8 +47,6 @@ export interface InboundResult {
 /** Redirects followed for one message before giving up. */
 export const MAX_MESSAGE_REDIRECTS = 10;
 
-const MARKUP = new Set(['text/xml', 'application/xml', 'text/html']);
-
 type Fetched = { ok: true; document: MessagingDocument; url: string } | { ok: false; error: PatchbayError };
 
 async function fetchDocument(
@@ -60,36 +59,22 @@ async function fetchDocument(
   const response = await sendWebhook({ url, method, params, authToken, clock });
   if (!response.ok) return response;
   // An empty answer (or plain 204) means "no reply".
-  if (response.body.trim() === '') return { ok: true, document: emptyDocument(), url: response.url };
-  if (!MARKUP.has(response.contentType)) {
+  if (response.body.trim() === '') return { ok: true, document: NO_REPLY, url: response.url };
+  if (!MARKUP_TYPES.has(response.contentType)) {
     const message = `the response from ${response.url} has content type "${response.contentType}"`;
     return { ok: false, error: new PatchbayError('invalid-content-type', message) };
   }
   const parsed = parseMessaging(response.body);
-  if (!parsed.ok) {
-    const [first] = parsed.errors;
-    const detail = first
-      ? `${first.code} at ${first.path || 'the document'} (line ${first.line}): ${first.message}`
-      : '';
-    const message = `the document at ${response.url} is invalid: ${detail}`;
-    return { ok: false, error: new PatchbayError('document-parse-failure', message) };
-  }
+  if (!parsed.ok) return { ok: false, error: parseFailure(response.url, parsed.errors) };
   return { ok: true, document: parsed.document, url: response.url };
 }
 
-function emptyDocument(): MessagingDocument {
+/** What an empty answer means: no reply. */
+const NO_REPLY: MessagingDocument = (() => {
   const parsed = parseMessaging('<Response/>');
   if (!parsed.ok) throw new Error('an empty Response is valid');
   return parsed.document;
-}
-
-const resolve = (url: string, base: string) => {
-  try {
-    return new URL(url, base).href;
-  } catch {
-    return url;
-  }
-};
+})();
 
 export async function receiveMessage(
   messages: Messages,
@@ -152,7 +137,7 @@ export async function receiveMessage(
         const body = bodyChild && 'text' in bodyChild ? bodyChild.text : verb.text;
         const mediaUrls = children
           .filter((child) => child.name === 'Media')
-          .map((child) => resolve(('text' in child ? child.text : '').trim(), fetched.url));
+          .map((child) => resolveUrl(('text' in child ? child.text : '').trim(), fetched.url));
         const callback = attributes.statusCallback ?? attributes.action;
         replies.push(
           messages.send({
@@ -162,11 +147,11 @@ export async function receiveMessage(
             body: body.trim(),
             mediaUrls,
             direction: 'outbound-reply',
-            ...(callback === undefined ? {} : { statusCallback: resolve(callback, fetched.url) }),
+            ...(callback === undefined ? {} : { statusCallback: resolveUrl(callback, fetched.url) }),
           }),
         );
       } else if (verb.name === 'Redirect') {
-        next = { url: resolve(verb.text.trim(), fetched.url), method: verb.attributes.method };
+        next = { url: resolveUrl(verb.text.trim(), fetched.url), method: verb.attributes.method };
         break;
       }
     }
