@@ -51,3 +51,16 @@ export function pageBody<T>(
     end: start + Math.max(page.items.length - 1, 0),
   };
 }
+
+/**
+ * Equality filters from a list's query: each PascalCase parameter given (`ParentCallSid`) filters
+ * the record field of the same name in camelCase (`parentCallSid`).
+ */
+export function filtersFrom(query: URLSearchParams, params: readonly string[]): Record<string, string> {
+  const where: Record<string, string> = {};
+  for (const param of params) {
+    const value = query.get(param);
+    if (value !== null) where[param.charAt(0).toLowerCase() + param.slice(1)] = value;
+  }
+  return where;
+}

@@ -11,7 +11,7 @@ import { newSid } from '../../sid.js';
 import type { Store } from '../../store/types.js';
 import type { AccountRecord } from '../auth.js';
 import { apiDate, type Form, field, invalid, notFound, RestError } from '../http.js';
-import { pageBody, pageRequest } from '../paging.js';
+import { filtersFrom, pageBody, pageRequest } from '../paging.js';
 
 export function accountJson(account: AccountRecord) {
   const base = `/2010-04-01/Accounts/${account.sid}`;
@@ -70,11 +70,7 @@ export async function accountsList(
   }
   if (method !== 'GET') return undefined;
   const request = pageRequest(query);
-  const where: Record<string, string> = {};
-  const status = query.get('Status');
-  const name = query.get('FriendlyName');
-  if (status !== null) where.status = status;
-  if (name !== null) where.friendlyName = name;
+  const where = filtersFrom(query, ['Status', 'FriendlyName']);
   // A subaccount's list is itself (its record belongs to its parent).
   const page =
     caller.ownerAccountSid === caller.sid

@@ -7,7 +7,7 @@
 import { newSid } from '../../sid.js';
 import type { Store, StoredRecord } from '../../store/types.js';
 import { apiDate, field, invalid, notFound } from '../http.js';
-import { pageBody, pageRequest } from '../paging.js';
+import { filtersFrom, pageBody, pageRequest } from '../paging.js';
 import { type AppSettingsRecord, applySettings, DEFAULT_METHODS, settingsFrom, settingsJson } from './app-settings.js';
 import type { Resource } from './context.js';
 
@@ -61,10 +61,9 @@ export const applicationsResource: Resource = async (context) => {
     }
     if (context.method === 'GET') {
       const request = pageRequest(query);
-      const friendlyName = query.get('FriendlyName');
       const page = await store.list<ApplicationRecord>('application', {
         accountSid: account.sid,
-        where: friendlyName === null ? {} : { friendlyName },
+        where: filtersFrom(query, ['FriendlyName']),
         ...request,
       });
       const path = `/2010-04-01/Accounts/${account.sid}/Applications.json`;

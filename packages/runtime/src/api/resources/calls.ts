@@ -21,7 +21,7 @@ import {
   notFound,
   RestError,
 } from '../http.js';
-import { pageBody, pageRequest } from '../paging.js';
+import { filtersFrom, pageBody, pageRequest } from '../paging.js';
 import { type ApplicationRecord, applicationFor } from './applications.js';
 import type { Resource } from './context.js';
 
@@ -182,16 +182,7 @@ export const callsResource: Resource = async (context) => {
     }
     if (context.method === 'GET') {
       const request = pageRequest(query);
-      const where: Record<string, string> = {};
-      for (const [param, name] of [
-        ['To', 'to'],
-        ['From', 'from'],
-        ['Status', 'status'],
-        ['ParentCallSid', 'parentCallSid'],
-      ] as const) {
-        const value = query.get(param);
-        if (value !== null) where[name] = value;
-      }
+      const where = filtersFrom(query, ['To', 'From', 'Status', 'ParentCallSid']);
       const ranges = {
         ...timeRange(query, 'StartTime', 'startedAt'),
         ...timeRange(query, 'EndTime', 'endedAt'),

@@ -22,7 +22,7 @@ import {
   notFound,
   RestError,
 } from '../http.js';
-import { pageBody, pageRequest } from '../paging.js';
+import { filtersFrom, pageBody, pageRequest } from '../paging.js';
 import { restError } from './calls.js';
 import type { Resource, ResourceContext, ResourceResult } from './context.js';
 
@@ -85,14 +85,9 @@ export const conferencesResource: Resource = async (context) => {
   if (rest === 'Conferences.json') {
     if (context.method !== 'GET') return undefined;
     const request = pageRequest(query);
-    const where: Record<string, string> = {};
-    const status = query.get('Status');
-    const friendlyName = query.get('FriendlyName');
-    if (status !== null) {
-      if (!STATUSES.has(status)) throw invalid(21200, 'Status', 'must be init, in-progress or completed');
-      where.status = status;
-    }
-    if (friendlyName !== null) where.friendlyName = friendlyName;
+    const where = filtersFrom(query, ['Status', 'FriendlyName']);
+    if (where.status !== undefined && !STATUSES.has(where.status))
+      throw invalid(21200, 'Status', 'must be init, in-progress or completed');
     const page = await store.list<ConferenceSnapshot & { updatedAt?: number }>('conference', {
       accountSid: account.sid,
       where,

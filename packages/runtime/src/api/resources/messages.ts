@@ -4,7 +4,7 @@
  */
 import type { MessageRecord } from '../../messaging/types.js';
 import { apiDate, field, fields, invalid, notFound } from '../http.js';
-import { pageBody, pageRequest } from '../paging.js';
+import { filtersFrom, pageBody, pageRequest } from '../paging.js';
 import type { Resource } from './context.js';
 
 export function messageJson(message: MessageRecord) {
@@ -62,14 +62,7 @@ export const messagesResource: Resource = async (context) => {
     }
     if (context.method === 'GET') {
       const request = pageRequest(query);
-      const where: Record<string, string> = {};
-      for (const [param, name] of [
-        ['To', 'to'],
-        ['From', 'from'],
-      ] as const) {
-        const value = query.get(param);
-        if (value !== null) where[name] = value;
-      }
+      const where = filtersFrom(query, ['To', 'From']);
       const page = await store.list<MessageRecord>('message', { accountSid: account.sid, where, ...request });
       return {
         status: 200,

@@ -6,7 +6,7 @@
 import { newSid } from '../../sid.js';
 import type { Store, StoredRecord } from '../../store/types.js';
 import { apiDate, type Form, field, invalid, notFound, RestError } from '../http.js';
-import { pageBody, pageRequest } from '../paging.js';
+import { filtersFrom, pageBody, pageRequest } from '../paging.js';
 import { type AppSettingsRecord, applySettings, DEFAULT_METHODS, settingsFrom, settingsJson } from './app-settings.js';
 import type { Resource } from './context.js';
 
@@ -86,11 +86,7 @@ export const numbersResource: Resource = async (context) => {
     }
     if (context.method === 'GET') {
       const request = pageRequest(query);
-      const where: Record<string, string> = {};
-      const phoneNumber = query.get('PhoneNumber');
-      const friendlyName = query.get('FriendlyName');
-      if (phoneNumber !== null) where.phoneNumber = phoneNumber;
-      if (friendlyName !== null) where.friendlyName = friendlyName;
+      const where = filtersFrom(query, ['PhoneNumber', 'FriendlyName']);
       const page = await store.list<NumberRecord>('number', { accountSid: account.sid, where, ...request });
       return { status: 200, body: pageBody('incoming_phone_numbers', path, query, request, page, numberJson) };
     }

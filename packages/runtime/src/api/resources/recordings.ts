@@ -6,7 +6,7 @@
 import { serveRecordingAudio } from '../../calls/recording-media.js';
 import type { Store } from '../../store/types.js';
 import { apiDate, notFound } from '../http.js';
-import { pageBody, pageRequest } from '../paging.js';
+import { filtersFrom, pageBody, pageRequest } from '../paging.js';
 import type { StoredRecording } from '../persist.js';
 import type { Resource } from './context.js';
 
@@ -40,14 +40,7 @@ export const recordingsResource: Resource = async (context) => {
   const { store, account, rest, query } = context;
   if (rest === 'Recordings.json' && context.method === 'GET') {
     const request = pageRequest(query);
-    const where: Record<string, string> = {};
-    for (const [param, name] of [
-      ['CallSid', 'callSid'],
-      ['ConferenceSid', 'conferenceSid'],
-    ] as const) {
-      const value = query.get(param);
-      if (value !== null) where[name] = value;
-    }
+    const where = filtersFrom(query, ['CallSid', 'ConferenceSid']);
     const page = await store.list<StoredRecording>('recording', { accountSid: account.sid, where, ...request });
     return {
       status: 200,
