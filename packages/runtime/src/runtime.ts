@@ -9,6 +9,7 @@
  */
 import { EventEmitter } from 'eventemitter3';
 import type { CallRecord, CallStatus, Direction } from './calls/call.js';
+import { CallTable, evictOldest } from './calls/call-table.js';
 import { dialing } from './calls/dialing.js';
 import { appConfig, firstStep, invalid } from './calls/params.js';
 import { type Clock, systemClock } from './clock/clock.js';
@@ -167,14 +168,6 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
-/** Drops the oldest entries (a Map iterates in insertion order) beyond `keep`. */
-function evictOldest<V>(map: Map<string, V>, keep: number): void {
-  for (const key of map.keys()) {
-    if (map.size <= keep) return;
-    map.delete(key);
-  }
-}
-
 export function createRuntime(options: RuntimeOptions): Runtime {
   const clock = options.clock ?? systemClock;
   const media = options.media;
@@ -188,7 +181,6 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   const recordings = new Map<string, RecordingRecord>();
   const keepEnded = options.keepEnded ?? 1000;
   const keepRecordings = Math.min(keepEnded, 100);
-  const finished = new Map<string, CallRecord>();
   const publicUrl = (options.publicUrl ?? 'http://localhost:3000').replace(/\/$/, '');
   function storeRecording(
     owner: { accountSid: string; callSid?: string; conferenceSid?: string },
@@ -244,17 +236,11 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     events,
     maxFetchesWithoutProgress: options.maxFetchesWithoutProgress ?? 20,
   };
-  const sessions = new Map<string, CallSession>();
+  const table = new CallTable(keepEnded);
 
   function track(session: CallSession): void {
-    sessions.set(session.sid, session);
+    table.add(session);
     events.emit('call.created', session.snapshot());
-    // Once over, the session goes (its legs, timers and documents with it); the record stays a while.
-    void session.ended.then((record) => {
-      sessions.delete(session.sid);
-      finished.set(session.sid, record);
-      evictOldest(finished, keepEnded);
-    });
   }
 
   media.events.on('incoming', (leg, call) => {
@@ -319,8 +305,8 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     },
 
     async update(sid, params) {
-      const session = sessions.get(sid);
-      const over = finished.get(sid);
+      const session = table.session(sid);
+      const over = table.over(sid);
       if (!session && over && params.status) return over;
       if (!session && over) throw new PatchbayError('invalid-call-state', `call ${sid} is not in progress`);
       if (!session) throw new PatchbayError('call-not-found', `no call ${sid}`);
@@ -346,25 +332,9 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       return session.snapshot();
     },
 
-    get: (sid) => sessions.get(sid)?.snapshot() ?? finished.get(sid),
-
-    list(filter = {}) {
-      return [...finished.values(), ...[...sessions.values()].map((session) => session.snapshot())]
-        .sort((a, b) => a.createdAt - b.createdAt)
-        .filter(
-          (call) =>
-            (filter.status === undefined || call.status === filter.status) &&
-            (filter.direction === undefined || call.direction === filter.direction),
-        );
-    },
-
-    ended(sid) {
-      const session = sessions.get(sid);
-      if (session) return session.ended;
-      const over = finished.get(sid);
-      if (over) return Promise.resolve(over);
-      return Promise.reject(new PatchbayError('call-not-found', `no call ${sid}`));
-    },
+    get: (sid) => table.get(sid),
+    list: (filter) => table.list(filter),
+    ended: (sid) => table.ended(sid),
   };
 
   const receiving = new Set<Promise<unknown>>();
@@ -414,7 +384,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       delete: (sid) => recordings.delete(sid),
     },
     async close() {
-      for (const session of sessions.values()) await session.end('completed').catch(() => undefined);
+      for (const session of [...table.liveSessions()]) await session.end('completed').catch(() => undefined);
       await Promise.allSettled([...receiving]);
       await callbacks.drain();
     },
