@@ -25,7 +25,7 @@ import {
 } from './interpreter/session.js';
 import type { MediaAdapter } from './media/types.js';
 import { silentWav } from './media/wav.js';
-import { type InboundMessage, type InboundResult, type MessagingApp, receiveMessage } from './messaging/inbound.js';
+import { type InboundMessage, type InboundResult, type MessagingApp, messageReceiver } from './messaging/inbound.js';
 import { Messages } from './messaging/messages.js';
 import { SimulatedMessaging } from './messaging/simulated.js';
 import type { MessagingAdapter } from './messaging/types.js';
@@ -337,32 +337,15 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     ended: (sid) => table.ended(sid),
   };
 
-  const receiving = new Set<Promise<unknown>>();
-  async function receive(
-    message: InboundMessage & { readonly app?: MessagingApp; readonly account?: CallAccount },
-  ): Promise<InboundResult | undefined> {
-    const routed = message.app
-      ? { ...message.app, ...(message.account ? { account: message.account } : {}) }
-      : await options.incomingMessage?.({ to: message.to, from: message.from });
-    if (!routed) {
-      events.emit('incoming.rejected', { to: message.to, from: message.from, kind: 'message' });
-      return undefined;
-    }
-    const { account: routedAccount, ...app } = routed;
-    const work = receiveMessage(
-      messages,
-      clock,
-      { ...message, app, account: routedAccount ?? defaultAccount },
-      (record, error, url) =>
-        events.emit('message.error', record, { code: error.numericCode, message: error.message, url }),
-    );
-    receiving.add(work);
-    try {
-      return await work;
-    } finally {
-      receiving.delete(work);
-    }
-  }
+  const inbound = messageReceiver({
+    messages,
+    clock,
+    route: (message) => options.incomingMessage?.(message),
+    defaultAccount,
+    onRejected: (message) => events.emit('incoming.rejected', { ...message, kind: 'message' }),
+    onError: (record, error, url) =>
+      events.emit('message.error', record, { code: error.numericCode, message: error.message, url }),
+  });
 
   return {
     accountSid,
@@ -373,7 +356,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       send: (request) => messages.send(request),
       get: (sid) => messages.get(sid),
       list: (filter) => messages.list(filter),
-      receive,
+      receive: inbound.receive,
     },
     conferences: conferencesApi(clock, conferences, (params) => calls.create(params)),
     queues,
@@ -385,7 +368,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     },
     async close() {
       for (const session of [...table.liveSessions()]) await session.end('completed').catch(() => undefined);
-      await Promise.allSettled([...receiving]);
+      await inbound.settled();
       await callbacks.drain();
     },
   };

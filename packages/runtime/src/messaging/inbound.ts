@@ -159,3 +159,54 @@ export async function receiveMessage(
     target = next;
   }
 }
+
+/**
+ * `runtime.messages.receive`: routes a message that arrived (to `app`/`account` when given,
+ * else by `route`), then hands it to `receiveMessage`; `settled()` waits for those under way.
+ */
+export function messageReceiver(deps: {
+  readonly messages: Messages;
+  readonly clock: Clock;
+  readonly route: (message: {
+    readonly to: string;
+    readonly from: string;
+  }) =>
+    | (MessagingApp & { readonly account?: RoutedMessage['account'] })
+    | undefined
+    | Promise<(MessagingApp & { readonly account?: RoutedMessage['account'] }) | undefined>;
+  readonly defaultAccount: RoutedMessage['account'];
+  readonly onRejected: (message: { readonly to: string; readonly from: string }) => void;
+  readonly onError: (message: MessageRecord, error: PatchbayError, url: string) => void;
+}) {
+  const underWay = new Set<Promise<unknown>>();
+  async function receive(
+    message: InboundMessage & { readonly app?: MessagingApp; readonly account?: RoutedMessage['account'] },
+  ): Promise<InboundResult | undefined> {
+    const routed = message.app
+      ? { ...message.app, ...(message.account ? { account: message.account } : {}) }
+      : await deps.route({ to: message.to, from: message.from });
+    if (!routed) {
+      deps.onRejected({ to: message.to, from: message.from });
+      return undefined;
+    }
+    const { account, ...app } = routed;
+    const work = receiveMessage(
+      deps.messages,
+      deps.clock,
+      { ...message, app, account: account ?? deps.defaultAccount },
+      deps.onError,
+    );
+    underWay.add(work);
+    try {
+      return await work;
+    } finally {
+      underWay.delete(work);
+    }
+  }
+  return {
+    receive,
+    settled: async () => {
+      await Promise.allSettled([...underWay]);
+    },
+  };
+}
