@@ -8,165 +8,34 @@
  * const ended = await runtime.calls.ended(call.sid);
  */
 import { EventEmitter } from 'eventemitter3';
-import type { CallRecord, CallStatus, Direction } from './calls/call.js';
 import { CallTable, evictOldest } from './calls/call-table.js';
 import { dialing } from './calls/dialing.js';
 import { appConfig, firstStep, invalid } from './calls/params.js';
-import { type Clock, systemClock } from './clock/clock.js';
-import { type ConferencesApi, conferencesApi } from './conference/api.js';
+import { systemClock } from './clock/clock.js';
+import { conferencesApi } from './conference/api.js';
 import { ConferenceRegistry } from './conference/registry.js';
 import { PatchbayError } from './errors.js';
-import {
-  type CallAccount,
-  type CallEvent,
-  CallSession,
-  type RuntimeEvents,
-  type SessionDeps,
-} from './interpreter/session.js';
-import type { MediaAdapter } from './media/types.js';
+import { type CallAccount, CallSession, type RuntimeEvents, type SessionDeps } from './interpreter/session.js';
 import { silentWav } from './media/wav.js';
-import { type InboundMessage, type InboundResult, type MessagingApp, messageReceiver } from './messaging/inbound.js';
+import { messageReceiver } from './messaging/inbound.js';
 import { Messages } from './messaging/messages.js';
 import { SimulatedMessaging } from './messaging/simulated.js';
-import type { MessagingAdapter } from './messaging/types.js';
 import { QueueRegistry } from './queue/queues.js';
+import type { Routed, Runtime, RuntimeOptions } from './runtime-types.js';
 import { newSid } from './sid.js';
 import type { NewRecording, RecordingRecord } from './verbs/types.js';
-import { CallbackQueue, type CallbackQueueOptions, type Callbacks } from './webhooks/callbacks.js';
+import { CallbackQueue } from './webhooks/callbacks.js';
 
-/** How a call's app is reached and where it reports: shared by inbound numbers and API calls. */
-export interface AppSettings {
-  readonly method?: 'GET' | 'POST';
-  readonly fallbackUrl?: string;
-  readonly fallbackMethod?: 'GET' | 'POST';
-  readonly statusCallback?: string;
-  readonly statusCallbackMethod?: 'GET' | 'POST';
-  /** @default ['completed'] */
-  readonly statusCallbackEvent?: readonly CallEvent[];
-}
-
-/** The app an inbound call runs: the called number's voice configuration. */
-export interface InboundApp extends AppSettings {
-  readonly url: string;
-}
-
-/** Where an inbound call goes: the number's app, and the account owning the number. */
-export type Routed = InboundApp & { readonly account?: CallAccount };
-
-export interface CreateCallParams extends AppSettings {
-  /** The account placing the call. @default the runtime's default account */
-  readonly account?: CallAccount;
-  readonly to: string;
-  readonly from: string;
-  /** Where the call's first document comes from (one of `url` and `twiml`). */
-  readonly url?: string;
-  /** The call's first document, inline. */
-  readonly twiml?: string;
-  /** Seconds to let the far end ring. @default 60 */
-  readonly timeout?: number;
-  /** DTMF to play once the call is answered. */
-  readonly sendDigits?: string;
-  /** Record the whole call, from answer to hang-up (source OutboundAPI). */
-  readonly record?: boolean;
-  /** Hang up this many seconds after the answer. @default 14400 */
-  readonly timeLimit?: number;
-  /** The caller ID the called party sees, when it is not `from` (calls from a client or SIP). */
-  readonly callerId?: string;
-}
-
-export interface UpdateCallParams {
-  readonly url?: string;
-  readonly method?: 'GET' | 'POST';
-  readonly twiml?: string;
-  readonly status?: 'completed' | 'canceled';
-  /** Where the rest of the call's documents fall back to, and where its status callbacks go. */
-  readonly fallbackUrl?: string;
-  readonly fallbackMethod?: 'GET' | 'POST';
-  readonly statusCallback?: string;
-  readonly statusCallbackMethod?: 'GET' | 'POST';
-}
-
-export interface RuntimeOptions {
-  readonly media: MediaAdapter;
-  /** @default systemClock */
-  readonly clock?: Clock;
-  /** The default account: calls created without one belong to it. @default a new AC SID */
-  readonly accountSid?: string;
-  /** The default account's auth token, which signs its webhooks. @default a random token */
-  readonly authToken?: string;
-  /**
-   * Finds the app of a called number (and the account that owns the number, the default one if
-   * not said); calls to numbers with no app are rejected.
-   */
-  readonly incoming?: (call: {
-    readonly to: string;
-    readonly from: string;
-  }) => Routed | undefined | Promise<Routed | undefined>;
-  /** Base URL apps reach this server at: recording URLs start with it. @default 'http://localhost:3000' */
-  readonly publicUrl?: string;
-  /** Documents fetched with nothing for the caller in between before the call is ended. @default 20 */
-  readonly maxFetchesWithoutProgress?: number;
-  /** Retry settings of the default (in-memory) callback queue. */
-  readonly callbacks?: CallbackQueueOptions;
-  /** Where callbacks go instead of the in-memory queue (a DurableCallbacks over a store). */
-  readonly callbackQueue?: Callbacks;
-  /** Carries text messages. @default a SimulatedMessaging on the same clock */
-  readonly messaging?: MessagingAdapter;
-  /**
-   * Ended calls, finished messages and saved recordings kept in memory for `get`/`list` (the most
-   * recent ones); a long-running server keeps the full history in its store. @default 1000
-   * (recordings, which hold their audio: 100)
-   */
-  readonly keepEnded?: number;
-  /**
-   * Finds the messaging app of a number a message arrived at (and the account that owns it);
-   * messages to numbers with no app are dropped and reported as `incoming.rejected`.
-   */
-  readonly incomingMessage?: (message: {
-    readonly to: string;
-    readonly from: string;
-  }) => RoutedMessageApp | undefined | Promise<RoutedMessageApp | undefined>;
-}
-
-/** Where an inbound message goes: the app and the account it belongs to (the default if not said). */
-export type RoutedMessageApp = MessagingApp & { readonly account?: CallAccount };
-
-export interface Runtime {
-  /** The default account's SID. */
-  readonly accountSid: string;
-  readonly events: EventEmitter<RuntimeEvents>;
-  /** Status callbacks in flight; `drain()` waits for them. */
-  readonly callbacks: Callbacks;
-  readonly calls: {
-    create(params: CreateCallParams): CallRecord;
-    update(sid: string, params: UpdateCallParams): Promise<CallRecord>;
-    get(sid: string): CallRecord | undefined;
-    list(filter?: { status?: CallStatus; direction?: Direction }): CallRecord[];
-    /** Settles with the final record when the call ends. */
-    ended(sid: string): Promise<CallRecord>;
-  };
-  /** Text messages: sent (Sms in calls, and through this API) and received. */
-  readonly messages: Pick<Messages, 'send' | 'get' | 'list'> & {
-    /**
-     * A message arrived at `to`: routed by `incomingMessage` (or to `app`/`account` when given),
-     * posted to the app, and its replies sent. Undefined when nothing is routed to the number.
-     */
-    receive(
-      message: InboundMessage & { readonly app?: MessagingApp; readonly account?: CallAccount },
-    ): Promise<InboundResult | undefined>;
-  };
-  /** Conference rooms and their participants. */
-  readonly conferences: ConferencesApi;
-  /** Call queues (Enqueue, Dial Queue). */
-  readonly queues: QueueRegistry;
-  readonly recordings: {
-    get(sid: string): RecordingRecord | undefined;
-    list(filter?: { callSid?: string }): RecordingRecord[];
-    delete(sid: string): boolean;
-  };
-  /** Ends every call and waits for outstanding callbacks. */
-  close(): Promise<void>;
-}
+export type {
+  AppSettings,
+  CreateCallParams,
+  InboundApp,
+  Routed,
+  RoutedMessageApp,
+  Runtime,
+  RuntimeOptions,
+  UpdateCallParams,
+} from './runtime-types.js';
 
 export function createRuntime(options: RuntimeOptions): Runtime {
   const clock = options.clock ?? systemClock;
