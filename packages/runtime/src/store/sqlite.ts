@@ -11,6 +11,7 @@ import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { type Checkpointer, type CheckpointResult, startCheckpointer } from './checkpointer.js';
+import { GroupCommit } from './group-commit.js';
 import type {
   FilterValue,
   ListQuery,
@@ -120,52 +121,16 @@ export class SqliteStore implements Store {
     retry: () => this.db.prepare('UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ? WHERE id = ?'),
   };
   private readonly prepared = new Map<keyof SqliteStore['statements'], Database.Statement>();
-  /** Writes waiting for the group commit at the end of this turn of the event loop. */
-  private pending: Array<{ run: () => unknown; resolve: (value: never) => void; reject: (error: unknown) => void }> =
-    [];
-  private commitScheduled = false;
+  /** Writes share one transaction per turn of the event loop (see group-commit.ts). */
+  private readonly group = new GroupCommit((work) => this.db.transaction(work)());
 
-  /**
-   * Group commit: writes made in one turn of the event loop share one transaction, committed on
-   * the next `setImmediate` (or before any read, so reads see every write made before them). A
-   * write's promise settles once its transaction is committed, so what a caller awaited is on
-   * disk. One autocommit per write costs several times as much under load.
-   */
   private write<T>(run: () => T): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      this.pending.push({ run, resolve: resolve as (value: never) => void, reject });
-      if (!this.commitScheduled) {
-        this.commitScheduled = true;
-        setImmediate(() => this.commit());
-      }
-    });
+    return this.group.write(run);
   }
 
+  /** Commits pending writes: every read calls it first. */
   private commit(): void {
-    this.commitScheduled = false;
-    if (this.pending.length === 0) return;
-    const batch = this.pending;
-    this.pending = [];
-    const results: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
-    try {
-      this.db.transaction(() => {
-        for (const op of batch) {
-          try {
-            results.push({ ok: true, value: op.run() });
-          } catch (error) {
-            results.push({ ok: false, error });
-          }
-        }
-      })();
-    } catch (error) {
-      for (const op of batch) op.reject(error);
-      return;
-    }
-    batch.forEach((op, index) => {
-      const result = results[index];
-      if (result?.ok) op.resolve(result.value as never);
-      else op.reject(result?.error);
-    });
+    this.group.flush();
   }
 
   private readonly queries = new Map<string, Database.Statement>();
