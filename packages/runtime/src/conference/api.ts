@@ -47,7 +47,7 @@ export interface ConferencesApi {
     account: { readonly sid: string; readonly authToken: string },
     friendlyName: string,
     statusCallback?: { url: string; method: 'GET' | 'POST'; events: readonly ConferenceEvent[] },
-  ): ConferenceSnapshot;
+  ): { room: ConferenceSnapshot; created: boolean };
   /** A room by SID; with `accountSid`, only that account's. */
   get(sid: string, accountSid?: string): ConferenceSnapshot | undefined;
   /** Ends the room (ReasonConferenceEnded conference-ended-via-api). */
@@ -105,17 +105,18 @@ export function conferencesApi(
   };
   return {
     list: (filter) => registry.list(filter),
-    open: (account, friendlyName, statusCallback) =>
-      (
-        registry.named(account.sid, friendlyName) ??
-        registry.open(account, friendlyName, {
-          maxParticipants: 250,
-          record: false,
-          statusCallback: statusCallback?.url,
-          statusCallbackMethod: statusCallback?.method ?? 'POST',
-          statusCallbackEvents: new Set(statusCallback?.events ?? []),
-        })
-      ).snapshot(),
+    open(account, friendlyName, statusCallback) {
+      const existing = registry.named(account.sid, friendlyName);
+      if (existing) return { room: existing.snapshot(), created: false };
+      const room = registry.open(account, friendlyName, {
+        maxParticipants: 250,
+        record: false,
+        statusCallback: statusCallback?.url,
+        statusCallbackMethod: statusCallback?.method ?? 'POST',
+        statusCallbackEvents: new Set(statusCallback?.events ?? []),
+      });
+      return { room: room.snapshot(), created: true };
+    },
     get: (sid, accountSid) => registry.get(sid, accountSid)?.snapshot(),
     end(sid) {
       const found = live(sid);

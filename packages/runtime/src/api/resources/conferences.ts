@@ -181,7 +181,11 @@ export const conferencesResource: Resource = async (context) => {
 };
 
 /** Participants create: dials `To` from `From` and joins the answer to `room`. */
-async function addParticipant(context: ResourceContext, room: ConferenceSnapshot, form: Form): Promise<ResourceResult> {
+async function addParticipant(
+  context: ResourceContext,
+  room: ConferenceSnapshot,
+  form: Form,
+): Promise<{ status: number; body: ReturnType<typeof participantJson> }> {
   const to = field(form, 'To');
   const from = field(form, 'From');
   if (!to) throw invalid(21201, 'To', "no 'To' number is specified");
@@ -257,10 +261,7 @@ async function addByName(context: ResourceContext, encoded: string): Promise<Res
     if (!CONFERENCE_EVENT_NAMES.has(event))
       throw invalid(21200, 'ConferenceStatusCallbackEvent', `unknown event "${event}"`);
   const { account, runtime } = context;
-  const existed = runtime.conferences
-    .list({ accountSid: account.sid, friendlyName: name })
-    .some((r) => r.status !== 'completed');
-  const room = runtime.conferences.open(
+  const { room, created } = runtime.conferences.open(
     { sid: account.sid, authToken: account.authToken },
     name,
     url === undefined
@@ -271,16 +272,15 @@ async function addByName(context: ResourceContext, encoded: string): Promise<Res
           events: events as ConferenceEvent[],
         },
   );
-  let result: ResourceResult;
+  let result: ResourceResult & { body: ReturnType<typeof participantJson> };
   try {
     result = await addParticipant(context, room, form);
   } catch (error) {
-    if (!existed) runtime.conferences.end(room.sid);
+    if (created) runtime.conferences.end(room.sid);
     throw error;
   }
-  if (!existed && result?.body && typeof result.body === 'object' && 'call_sid' in result.body) {
-    const callSid = String(result.body.call_sid);
-    void runtime.calls.ended(callSid).then(() => {
+  if (created) {
+    void runtime.calls.ended(result.body.call_sid).then(() => {
       const now = runtime.conferences.get(room.sid);
       if (now && now.status !== 'completed' && now.participants.length === 0) runtime.conferences.end(room.sid);
     });
