@@ -4,6 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
+import { api, type Connection, connect, table, UsageError } from './client.js';
 import { startServer } from './serve.js';
 
 const HELP = `patchbay: an open, self-hostable programmable-voice server
@@ -76,8 +77,6 @@ const OPTIONS = {
   'media-url': { type: 'string', multiple: true },
 } as const;
 
-class UsageError extends Error {}
-
 function text(values: Values, name: string): string | undefined {
   const value = values[name];
   return typeof value === 'string' ? value : undefined;
@@ -89,56 +88,8 @@ function required(values: Values, name: string): string {
   return value;
 }
 
-interface Connection {
-  readonly server: string;
-  readonly account: string;
-  readonly auth: string;
-}
-
 function connection(values: Values): Connection {
-  const server = (text(values, 'server') ?? process.env.PATCHBAY_URL ?? 'http://127.0.0.1:3000').replace(/\/$/, '');
-  const account = text(values, 'account') ?? (process.env.PATCHBAY_ACCOUNT_SID || undefined);
-  const token = text(values, 'token') ?? (process.env.PATCHBAY_AUTH_TOKEN || undefined);
-  if (!account || !token)
-    throw new UsageError(
-      'give the account SID and auth token (--account/--token, or PATCHBAY_ACCOUNT_SID/PATCHBAY_AUTH_TOKEN)',
-    );
-  return { server, account, auth: `Basic ${Buffer.from(`${account}:${token}`).toString('base64')}` };
-}
-
-async function api(
-  c: Connection,
-  method: 'GET' | 'POST',
-  resource: string,
-  form?: Record<string, string | string[] | undefined>,
-): Promise<Record<string, unknown>> {
-  const body = new URLSearchParams();
-  for (const [key, value] of Object.entries(form ?? {})) {
-    for (const item of value === undefined ? [] : Array.isArray(value) ? value : [value]) body.append(key, item);
-  }
-  const response = await fetch(`${c.server}/2010-04-01/Accounts/${c.account}/${resource}`, {
-    method,
-    headers: {
-      authorization: c.auth,
-      ...(method === 'POST' ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
-    },
-    ...(method === 'POST' ? { body } : {}),
-  });
-  const json = (await response.json()) as Record<string, unknown>;
-  if (!response.ok) throw new UsageError(`${response.status} ${String(json.code)}: ${String(json.message)}`);
-  return json;
-}
-
-function table(rows: Array<Record<string, unknown>>, columns: readonly string[]): string {
-  const widths = columns.map((column) =>
-    Math.max(column.length, ...rows.map((row) => String(row[column] ?? '').length)),
-  );
-  const line = (cells: readonly string[]) =>
-    cells
-      .map((cell, i) => cell.padEnd(widths[i] ?? 0))
-      .join('  ')
-      .trimEnd();
-  return [line(columns), ...rows.map((row) => line(columns.map((column) => String(row[column] ?? ''))))].join('\n');
+  return connect({ server: text(values, 'server'), account: text(values, 'account'), token: text(values, 'token') });
 }
 
 async function serve(values: Values, print: (line: string) => void): Promise<void> {
