@@ -3,6 +3,7 @@
  * answers) and the `Runtime` it returns.
  */
 import type { EventEmitter } from 'eventemitter3';
+import type { DeviceBridge, DeviceBridgeOptions } from './bridge/bridge.js';
 import type { CallRecord, CallStatus, Direction } from './calls/call.js';
 import type { Clock } from './clock/clock.js';
 import type { ConferencesApi } from './conference/api.js';
@@ -69,6 +70,12 @@ export interface UpdateCallParams {
 
 export interface RuntimeOptions {
   readonly media: MediaAdapter;
+  /**
+   * Client devices: with this, `<Dial><Client>` rings devices registered over the device bridge
+   * (else client addresses go to the media adapter), and devices place calls through their
+   * token's application.
+   */
+  readonly devices?: DeviceBridgeOptions;
   /** @default systemClock */
   readonly clock?: Clock;
   /** The default account: calls created without one belong to it. @default a new AC SID */
@@ -138,6 +145,8 @@ export interface Runtime {
   };
   /** Conference rooms and their participants. */
   readonly conferences: ConferencesApi;
+  /** The device bridge, when `devices` was given: transports attach to it; presence. */
+  readonly devices: DeviceBridge | undefined;
   /** Call queues (Enqueue, Dial Queue). */
   readonly queues: QueueRegistry;
   readonly recordings: {

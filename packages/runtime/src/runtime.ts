@@ -8,6 +8,7 @@
  * const ended = await runtime.calls.ended(call.sid);
  */
 import { EventEmitter } from 'eventemitter3';
+import { DeviceBridge } from './bridge/bridge.js';
 import { CallTable, evictOldest } from './calls/call-table.js';
 import { dialing } from './calls/dialing.js';
 import { appConfig, firstStep, invalid } from './calls/params.js';
@@ -16,6 +17,7 @@ import { conferencesApi } from './conference/api.js';
 import { ConferenceRegistry } from './conference/registry.js';
 import { PatchbayError } from './errors.js';
 import { type CallAccount, CallSession, type RuntimeEvents, type SessionDeps } from './interpreter/session.js';
+import type { MediaLeg } from './media/types.js';
 import { silentWav } from './media/wav.js';
 import { messageReceiver } from './messaging/inbound.js';
 import { Messages } from './messaging/messages.js';
@@ -112,6 +114,28 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     events.emit('call.created', session.snapshot());
   }
 
+  /** An inbound call (from the network, or placed by a device) runs its app. */
+  function startInbound(
+    sid: string,
+    leg: MediaLeg,
+    call: { readonly from: string; readonly to: string },
+    app: Routed,
+    extra: Record<string, string> = {},
+  ): void {
+    const account = app.account ?? defaultAccount;
+    const session = new CallSession(deps, sid, account, 'inbound', call.from, call.to, appConfig(app));
+    track(session);
+    session.attach(leg, false);
+    session.setStatus('ringing');
+    void session.run({
+      type: 'fetch',
+      url: app.url,
+      method: app.method ?? 'POST',
+      params: session.params(extra),
+      progress: true,
+    });
+  }
+
   media.events.on('incoming', (leg, call) => {
     const start = (app: Routed | undefined) => {
       if (!app) {
@@ -120,18 +144,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
           .then(() => events.emit('incoming.rejected', { to: call.to, from: call.from, kind: 'call' }));
         return;
       }
-      const account = app.account ?? defaultAccount;
-      const session = new CallSession(deps, newSid('CA'), account, 'inbound', call.from, call.to, appConfig(app));
-      track(session);
-      session.attach(leg, false);
-      session.setStatus('ringing');
-      void session.run({
-        type: 'fetch',
-        url: app.url,
-        method: app.method ?? 'POST',
-        params: session.params(),
-        progress: true,
-      });
+      startInbound(newSid('CA'), leg, call, app);
     };
     const routed = options.incoming?.(call);
     // A store lookup answers later (the leg keeps ringing); a plain answer starts the call at once.
@@ -139,7 +152,16 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     else start(routed);
   });
 
-  const { dialChild, dialOut } = dialing({ deps, media, track });
+  const devices = options.devices
+    ? new DeviceBridge(options.devices, {
+        media,
+        clock,
+        startCall: ({ sid, leg, account, from, to, app, extra }) =>
+          startInbound(sid, leg, { from, to }, { ...app, account }, extra),
+      })
+    : undefined;
+
+  const { dialChild, dialOut } = dialing({ deps, media, track, clients: devices });
 
   const calls: Runtime['calls'] = {
     create(params) {
@@ -229,6 +251,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     },
     conferences: conferencesApi(clock, conferences, (params) => calls.create(params)),
     queues,
+    devices,
     recordings: {
       get: (sid) => recordings.get(sid),
       list: (filter = {}) =>
@@ -236,6 +259,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       delete: (sid) => recordings.delete(sid),
     },
     async close() {
+      devices?.close();
       for (const session of [...table.liveSessions()]) await session.end('completed').catch(() => undefined);
       await inbound.settled();
       await callbacks.drain();

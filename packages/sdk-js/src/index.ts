@@ -1,10 +1,29 @@
 /**
- * @patchbay/sdk: what apps built on Patchbay import.
+ * @patchbay/sdk: what apps built on Patchbay import (Node): access tokens for devices, webhook
+ * validation, and client devices (browsers import `@patchbay/sdk/client`).
  *
  * @example
- * import { validateRequest } from '@patchbay/sdk';
+ * import { AccessToken, VoiceGrant, validateRequest } from '@patchbay/sdk';
  * validateRequest(authToken, req.headers['x-twilio-signature'], fullUrl, req.body);
+ * const token = new AccessToken(accountSid, keySid, keySecret, { identity: 'alice' });
+ * token.addGrant(new VoiceGrant({ incomingAllow: true }));
  */
+
+export { Call, type CallEvents, type CallStatus, type CancelReason } from './device/call.js';
+export type { DeviceClock, DeviceEvents, DeviceOptions, DeviceState } from './device/device.js';
+/** Client devices (Node: WebSockets through `ws`). */
+export { Device } from './device/node.js';
+export { DEVICE_ERRORS, DeviceError, type DeviceErrorName } from './protocol/errors.js';
+/** Access tokens for client devices. */
+export {
+  AccessToken,
+  type AccessTokenOptions,
+  MAX_TOKEN_TTL_S,
+  type TokenAlgorithm,
+  VoiceGrant,
+  type VoiceGrantOptions,
+} from './tokens/access-token.js';
+export { readTokenClaims, type TokenClaims } from './tokens/jwt.js';
 
 /** Webhook signatures: validate what Patchbay sends (and what the runtime signs with). */
 export {

@@ -8,12 +8,16 @@ import type { AddressInfo } from 'node:net';
 import twilio from 'twilio';
 import type { Timing } from '../adapters/simulated/leg.js';
 import { SimulatedNetwork } from '../adapters/simulated/network.js';
+import type { DeviceBridge, DeviceBridgeOptions } from '../bridge/bridge.js';
+import { deviceEndpoints } from '../bridge/endpoints.js';
+import type { Clock } from '../clock/clock.js';
 import type { MessagingAdapter } from '../messaging/types.js';
 import { createRuntime, type Runtime } from '../runtime.js';
 import { MemoryStore } from '../store/memory.js';
 import type { Store } from '../store/types.js';
 import { type AppServer, type Route, startAppServer } from '../testing/app-server.js';
 import type { AccountRecord } from './auth.js';
+import { storeDirectory } from './device-directory.js';
 import { messageRouter, numberRouter } from './routing.js';
 import { bootstrapAccount, createApi } from './server.js';
 
@@ -41,6 +45,10 @@ export interface ApiHarnessOptions {
   /** Route inbound calls by the numbers in the store. @default true */
   readonly routeByNumber?: boolean;
   readonly setup?: (network: SimulatedNetwork) => void;
+  /** Device bridge settings. */
+  readonly devices?: Partial<Omit<DeviceBridgeOptions, 'directory' | 'application'>>;
+  /** The runtime's clock (the network keeps real time). */
+  readonly clock?: Clock;
 }
 
 /** The official client, unchanged, with the hosted API's hosts rewritten to `base`. */
@@ -68,9 +76,15 @@ export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<
       ? {}
       : { incoming: numberRouter(store), incomingMessage: messageRouter(store) }),
     ...(options.messaging ? { messaging: options.messaging } : {}),
+    devices: { ...storeDirectory(store), ...options.devices },
+    ...(options.clock ? { clock: options.clock } : {}),
   });
   const api = createApi({ runtime, store });
-  const server = createServer(api.handle);
+  const devices = deviceEndpoints(runtime.devices as DeviceBridge);
+  const server = createServer((req, res) => devices.request(req, res) || api.handle(req, res));
+  server.on('upgrade', (req, socket, head) => {
+    if (!devices.upgrade(req, socket, head)) socket.destroy();
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const app = await startAppServer(options.routes ?? {});
@@ -84,6 +98,7 @@ export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<
     client: officialClient(base, account.sid, account.authToken),
     clientFor: (user, secret, accountSid) => officialClient(base, user, secret, accountSid ?? user),
     async close() {
+      devices.close();
       await runtime.close();
       await network.close();
       api.close();

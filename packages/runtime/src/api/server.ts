@@ -19,6 +19,7 @@ import { persistRuntime } from './persist.js';
 import { accountResource, accountsList, authTokens } from './resources/accounts.js';
 import { applicationsResource } from './resources/applications.js';
 import { callsResource, restError } from './resources/calls.js';
+import { clientsResource } from './resources/clients.js';
 import { conferencesResource } from './resources/conferences.js';
 import type { Resource } from './resources/context.js';
 import { keysResource } from './resources/keys.js';
@@ -73,6 +74,7 @@ export function createApi(options: ApiOptions): Api {
     conferencesResource,
     queuesResource,
     applicationsResource,
+    clientsResource,
     simulatorResource(options.simulator),
   ];
 

@@ -3,6 +3,7 @@
  * calls (outbound-dial, with the parent's SID and their own status callbacks).
  */
 
+import type { DeviceBridge } from '../bridge/bridge.js';
 import { CallSession, type Next, type SessionDeps } from '../interpreter/session.js';
 import type { MediaAdapter } from '../media/types.js';
 import { silentWav } from '../media/wav.js';
@@ -19,10 +20,13 @@ export function dialing({
   deps,
   media,
   track,
+  clients,
 }: {
   deps: SessionDeps;
   media: MediaAdapter;
   track: (session: CallSession) => void;
+  /** Rings client identities' registered devices (else client addresses go to the media adapter). */
+  clients?: Pick<DeviceBridge, 'ring'> | undefined;
 }) {
   /** A Dial target: a child call with the parent's SID and its own status callbacks. */
   function dialChild(parent: CallSession, request: DialRequest, signal: AbortSignal): ChildCall {
@@ -51,9 +55,23 @@ export function dialing({
         timeoutMs: request.timeoutMs,
         ...(request.sip ? { sip: request.sip } : {}),
       };
-      const outcome = await media.originate(originate, AbortSignal.any([signal, child.signal]), () =>
-        child.setStatus('ringing'),
-      );
+      const ringing = () => child.setStatus('ringing');
+      const cancel = AbortSignal.any([signal, child.signal]);
+      const outcome =
+        clients && request.to.kind === 'client'
+          ? await clients.ring(
+              {
+                accountSid: parent.account.sid,
+                callSid: child.sid,
+                identity: request.to.value,
+                from: request.from,
+                timeoutMs: request.timeoutMs,
+                parameters: request.parameters ?? {},
+              },
+              cancel,
+              ringing,
+            )
+          : await media.originate(originate, cancel, ringing);
       if (outcome.outcome === 'answered') {
         if (child.over) {
           await outcome.leg.hangup();

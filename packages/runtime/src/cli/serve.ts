@@ -14,9 +14,12 @@ import type { Logger } from 'pino';
 import { REALISTIC_TIMING, type Timing } from '../adapters/simulated/leg.js';
 import { SimulatedNetwork } from '../adapters/simulated/network.js';
 import type { AccountRecord } from '../api/auth.js';
+import { storeDirectory } from '../api/device-directory.js';
 import type { StoredConference } from '../api/persist.js';
 import { messageRouter, numberRouter } from '../api/routing.js';
 import { bootstrapAccount, createApi } from '../api/server.js';
+import type { DeviceBridge, DeviceBridgeOptions } from '../bridge/bridge.js';
+import { deviceEndpoints } from '../bridge/endpoints.js';
 import type { CallRecord, CallStatus } from '../calls/call.js';
 import { systemClock } from '../clock/clock.js';
 import { createRuntime, type Runtime } from '../runtime.js';
@@ -42,6 +45,8 @@ export interface ServeOptions {
   /** How long `close()` lets live calls finish. @default 10000 */
   readonly drainMs?: number;
   readonly logger?: Logger;
+  /** Device bridge settings (heartbeat, resume window, call token key). */
+  readonly devices?: Partial<Omit<DeviceBridgeOptions, 'directory' | 'application'>>;
 }
 
 export interface RunningServer {
@@ -166,7 +171,9 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     incomingMessage: messageRouter(store),
     publicUrl: options.publicUrl ?? url,
     callbackQueue: callbacks,
+    devices: { ...storeDirectory(store), ...options.devices },
   });
+  const devices = deviceEndpoints(runtime.devices as DeviceBridge);
   runtime.events.on('call.status', (call, previous) =>
     log?.info({ call: call.sid, direction: call.direction, from: previous, to: call.status }, 'call status'),
   );
@@ -190,7 +197,16 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     onRequest: (entry) => log?.info(entry, 'request'),
     onError: (error) => log?.error({ err: error }, 'request failed'),
   });
-  server.on('request', api.handle);
+  server.on('request', (req, res) => devices.request(req, res) || api.handle(req, res));
+  server.on('upgrade', (req, socket, head) => {
+    if (!devices.upgrade(req, socket, head)) socket.destroy();
+  });
+  runtime.devices?.events.on('refused', (event) =>
+    log?.warn({ ...event, code: event.error.code }, event.error.message),
+  );
+  runtime.devices?.events.on('presence', (record) =>
+    log?.info({ identity: record.identity, status: record.status, registrations: record.registrations }, 'presence'),
+  );
 
   return {
     url,
@@ -201,6 +217,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     store,
     async close() {
       server.close();
+      devices.close();
       const live = runtime.calls.list().filter((call) => LIVE.includes(call.status));
       if (live.length > 0) {
         log?.info({ live: live.length }, 'waiting for live calls to finish');

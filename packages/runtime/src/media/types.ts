@@ -151,10 +151,36 @@ export interface AdapterEvents {
   incoming: (leg: MediaLeg, call: { readonly to: string; readonly from: string }) => void;
 }
 
+/**
+ * A client device's side of a call. Its signaling (accept, keys, mute, hang-up) reaches the
+ * runtime over the device bridge; the adapter carries its media. The simulated network takes the
+ * device's keys and mute from signaling; a WebRTC path would take them from RTP (RFC 4733) and
+ * attach its media here.
+ */
+export interface DeviceLeg extends MediaLeg {
+  /** Keys the device sent. */
+  press(digits: string): void;
+  /** The device muted or unmuted its microphone: the other side hears it or silence. */
+  setMuted(muted: boolean): void;
+  /** The device hung up. */
+  remoteHangup(): void;
+}
+
+export interface DeviceLegRequest {
+  readonly identity: string;
+  readonly callSid: string;
+  /** The runtime answered the leg (an outgoing device call's app started). */
+  onAnswered(): void;
+  /** The leg ended, whichever side hung up. */
+  onEnded(): void;
+}
+
 export interface MediaAdapter {
   readonly name: string;
   readonly capabilities: MediaCapabilities;
   readonly events: EventEmitter<AdapterEvents>;
+  /** Media for a device that accepted or placed a call (absent: the adapter cannot carry devices). */
+  deviceLeg?(request: DeviceLegRequest): DeviceLeg;
   /**
    * Places a call. `onRinging` fires when the far end rings. Resolves with the outcome; when
    * `signal` aborts first (another party answered, the caller hung up) it resolves `canceled`.

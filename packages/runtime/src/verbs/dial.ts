@@ -65,7 +65,14 @@ function targetsOf(node: DialNode, context: VerbContext, from: string, timeoutMs
       };
     }
     const to = { kind: 'client', value: clientIdentity(noun) } as const;
-    return { request: { ...base, to }, url: whisper, method: noun.attributes.method };
+    const parameters = Object.fromEntries(
+      noun.children.flatMap((child) =>
+        child.name === 'Parameter' && child.attributes.name
+          ? [[child.attributes.name, child.attributes.value ?? '']]
+          : [],
+      ),
+    );
+    return { request: { ...base, to, parameters }, url: whisper, method: noun.attributes.method };
   });
 }
 

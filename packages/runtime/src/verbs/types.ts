@@ -41,6 +41,8 @@ export interface DialRequest {
   readonly from: string;
   readonly timeoutMs: number;
   readonly sip?: OriginateRequest['sip'];
+  /** `<Parameter>`s of a `<Client>`, passed to the device with the invitation. */
+  readonly parameters?: Readonly<Record<string, string>>;
   readonly statusCallback?: string | undefined;
   readonly statusCallbackMethod: 'GET' | 'POST';
   readonly statusCallbackEvent: readonly ('initiated' | 'ringing' | 'answered' | 'completed')[];

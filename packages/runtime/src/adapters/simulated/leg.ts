@@ -86,7 +86,7 @@ export class SimulatedLeg implements MediaLeg {
     this.events.emit('hangup');
   }
 
-  private end(): void {
+  protected end(): void {
     this.ended = true;
     for (const cancel of this.cancels) cancel();
     this.cancels.clear();
@@ -119,7 +119,7 @@ export class SimulatedLeg implements MediaLeg {
     if (input && !('silence' in input)) {
       const delay = input.afterMs ?? this.timing.inputDelayMs;
       if ('hangup' in input) cancels.push(this.later(delay, () => this.remoteHangup()));
-      else if ('digits' in input) cancels.push(this.later(delay, () => this.press(input.digits, cancels)));
+      else if ('digits' in input) cancels.push(this.later(delay, () => this.pressKeys(input.digits, cancels)));
       else {
         cancels.push(
           this.later(delay, () => {
@@ -147,7 +147,7 @@ export class SimulatedLeg implements MediaLeg {
   }
 
   /** Presses digits one after another, `digitMs` apart. */
-  private press(digits: string, cancels: Array<() => void>): void {
+  protected pressKeys(digits: string, cancels: Array<() => void>): void {
     this.party.note({ type: 'pressed', digits });
     [...digits].forEach((digit, index) => {
       cancels.push(this.later(index * this.timing.digitMs, () => this.events.emit('dtmf', digit)));

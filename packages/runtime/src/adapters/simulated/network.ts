@@ -16,6 +16,8 @@ import type {
   AddressKind,
   Bridge,
   BridgeOptions,
+  DeviceLeg,
+  DeviceLegRequest,
   MediaAdapter,
   MediaCapabilities,
   MediaLeg,
@@ -24,6 +26,7 @@ import type {
   OriginateRequest,
 } from '../../media/types.js';
 import { silentWav } from '../../media/wav.js';
+import { SimulatedDeviceLeg } from './device-leg.js';
 import { REALISTIC_TIMING, SimulatedLeg, type Timing } from './leg.js';
 import { Party, type PartyBehaviour } from './party.js';
 
@@ -101,6 +104,15 @@ export class SimulatedNetwork implements MediaAdapter {
     const key = `${kind}:${kind === 'sip' ? value.trim().split('?')[0] : value.trim()}`;
     // A client identity nobody registered does not answer.
     return this.directory.get(key) ?? (kind === 'client' ? { onCall: 'no-answer' } : this.unknown);
+  }
+
+  deviceLeg(request: DeviceLegRequest): DeviceLeg {
+    const party = new Party(`client:${request.identity}`, {}, () => this.clock.now());
+    this.parties.push(party);
+    const leg = new SimulatedDeviceLeg(`LEG${this.nextLeg++}`, party, this.clock, this.timing, request);
+    this.legs.add(leg);
+    leg.events.once('hangup', () => this.legs.delete(leg));
+    return leg;
   }
 
   async originate(request: OriginateRequest, signal: AbortSignal, onRinging?: () => void): Promise<OriginateOutcome> {

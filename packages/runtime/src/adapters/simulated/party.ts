@@ -46,7 +46,9 @@ export type TranscriptEntry =
   | { readonly at: number; readonly type: 'bridged' | 'unbridged'; readonly with: string }
   | { readonly at: number; readonly type: 'joined' | 'left'; readonly room: string }
   | { readonly at: number; readonly type: 'muted' | 'unmuted' | 'held' | 'unheld'; readonly room: string }
-  | { readonly at: number; readonly type: 'hung-up' | 'disconnected' };
+  | { readonly at: number; readonly type: 'hung-up' | 'disconnected' }
+  /** A device muted or unmuted its microphone. */
+  | { readonly at: number; readonly type: 'mic-muted' | 'mic-unmuted' };
 
 /** Distributive Omit, so each transcript variant keeps its own fields. */
 export type TranscriptInput = TranscriptEntry extends infer E

@@ -1,0 +1,108 @@
+/**
+ * Verifying a device's access token: the header is an access token's, the signing API key
+ * exists and belongs to the token's account, the account is active, the HMAC matches (jose
+ * compares in constant time), and the token is within its validity window give or take a
+ * small clock skew. Each failure has its own code, so a developer can tell an expired token from
+ * a revoked key.
+ */
+import { DeviceError } from '@patchbay/sdk/protocol';
+import { decodeJwt, decodeProtectedHeader, type JWTPayload, errors as joseErrors, jwtVerify } from 'jose';
+
+/** What the bridge needs to know about keys, accounts and applications. */
+export interface DeviceDirectory {
+  /** An API key by SID (undefined once deleted): its secret and its account. */
+  key(sid: string): Promise<{ readonly secret: string; readonly accountSid: string } | undefined>;
+  /** An account by SID: whether it may use devices, and the token that signs its webhooks. */
+  account(
+    sid: string,
+  ): Promise<{ readonly sid: string; readonly authToken: string; readonly active: boolean } | undefined>;
+}
+
+export interface VerifiedToken {
+  readonly identity: string;
+  readonly accountSid: string;
+  readonly keySid: string;
+  /** Unix ms. */
+  readonly expiresAt: number;
+  readonly incoming: boolean;
+  readonly outgoing?: { readonly applicationSid: string; readonly params: Readonly<Record<string, string>> };
+  readonly authToken: string;
+}
+
+const ALGORITHMS = ['HS256', 'HS384', 'HS512'];
+const MAX_LIFETIME_S = 86_400;
+
+interface VoiceGrantClaims {
+  readonly incoming?: { readonly allow?: unknown };
+  readonly outgoing?: { readonly application_sid?: unknown; readonly params?: unknown };
+}
+
+function stringRecord(value: unknown): Record<string, string> {
+  if (typeof value !== 'object' || value === null) return {};
+  return Object.fromEntries(Object.entries(value).map(([key, v]) => [key, String(v)]));
+}
+
+export async function verifyAccessToken(
+  token: string,
+  directory: DeviceDirectory,
+  options: { readonly now: number; readonly skewMs: number },
+): Promise<VerifiedToken> {
+  let payload: JWTPayload;
+  let header: ReturnType<typeof decodeProtectedHeader>;
+  try {
+    header = decodeProtectedHeader(token);
+    payload = decodeJwt(token);
+  } catch (cause) {
+    throw new DeviceError('AccessTokenInvalid', 'not a signed JWT', { cause });
+  }
+  if (header.cty !== 'twilio-fpa;v=1' || !ALGORITHMS.includes(String(header.alg)))
+    throw new DeviceError('AccessTokenHeaderInvalid', 'expected an HS256/384/512 access token (cty twilio-fpa;v=1)');
+  const { iss, sub } = payload;
+  if (
+    typeof iss !== 'string' ||
+    !/^SK[0-9a-f]{32}$/.test(iss) ||
+    typeof sub !== 'string' ||
+    !/^AC[0-9a-f]{32}$/.test(sub)
+  )
+    throw new DeviceError('AccessTokenIssuerInvalid', 'iss must be an API key SID and sub an account SID');
+  const key = await directory.key(iss);
+  const account = await directory.account(sub);
+  if (!key || key.accountSid !== sub)
+    throw new DeviceError('AccessTokenIssuerInvalid', `no API key ${iss} in account ${sub}`);
+  if (!account?.active) throw new DeviceError('AccessTokenIssuerInvalid', `account ${sub} is not active`);
+  try {
+    await jwtVerify(token, new TextEncoder().encode(key.secret), {
+      algorithms: ALGORITHMS,
+      clockTolerance: Math.ceil(options.skewMs / 1000),
+      currentDate: new Date(options.now),
+      requiredClaims: ['exp'],
+    });
+  } catch (cause) {
+    if (cause instanceof joseErrors.JWSSignatureVerificationFailed)
+      throw new DeviceError('AccessTokenSignatureInvalid', 'the signature does not match the API key', { cause });
+    if (cause instanceof joseErrors.JWTExpired)
+      throw new DeviceError('AccessTokenExpired', 'the token has expired', { cause });
+    if (cause instanceof joseErrors.JWTClaimValidationFailed && cause.claim === 'nbf')
+      throw new DeviceError('AccessTokenNotYetValid', 'the token is not valid yet', { cause });
+    throw new DeviceError('AccessTokenInvalid', cause instanceof Error ? cause.message : 'invalid token', { cause });
+  }
+  const exp = payload.exp as number;
+  if (exp - (payload.iat ?? exp) > MAX_LIFETIME_S)
+    throw new DeviceError('ExpirationTimeExceedsMaxTimeAllowed', 'tokens may live at most 24 hours');
+  const grants = (payload.grants ?? {}) as { identity?: unknown; voice?: VoiceGrantClaims };
+  if (typeof grants.identity !== 'string' || grants.identity === '' || grants.identity.length > 256)
+    throw new DeviceError('AccessTokenInvalid', 'the token has no identity');
+  const voice = grants.voice ?? {};
+  const applicationSid = voice.outgoing?.application_sid;
+  return {
+    identity: grants.identity,
+    accountSid: sub,
+    keySid: iss,
+    expiresAt: exp * 1000,
+    incoming: voice.incoming?.allow === true,
+    ...(typeof applicationSid === 'string'
+      ? { outgoing: { applicationSid, params: stringRecord(voice.outgoing?.params) } }
+      : {}),
+    authToken: account.authToken,
+  };
+}

@@ -1,0 +1,231 @@
+/**
+ * The bridge's endpoints on the server's HTTP port: a WebSocket at `/devices/v1/ws`, and the
+ * long-poll fallback at `/devices/v1/poll` (POST to send, GET to receive, the session in the
+ * `X-Patchbay-Session` header). Both speak the same protocol to the same sessions, so a device
+ * can switch transports and resume.
+ *
+ * Every message is validated (size, JSON, schema) before the bridge sees it. A malformed message
+ * gets a typed error and the connection stays open; a bad hello, a message before hello, or
+ * garbage larger than the hard cap closes the connection cleanly. Nothing a device sends can
+ * throw inside the server.
+ *
+ * @example
+ * const endpoints = deviceEndpoints(runtime.devices);
+ * server.on('upgrade', endpoints.upgrade);
+ * server.on('request', (req, res) => endpoints.request(req, res) || api.handle(req, res));
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { DeviceError, LIMITS, parseClientMessage, type ServerMessage } from '@patchbay/sdk/protocol';
+import { type WebSocket, WebSocketServer } from 'ws';
+import type { DeviceBridge } from './bridge.js';
+import type { DeviceSession, Link } from './session.js';
+
+export const DEVICE_PATHS = { websocket: '/devices/v1/ws', longPoll: '/devices/v1/poll' } as const;
+const SESSION_HEADER = 'x-patchbay-session';
+/** Frames above this are cut off by the socket itself (close 1009); between the limit and this, a typed error. */
+const HARD_CAP_BYTES = 4 * LIMITS.maxMessageBytes;
+/** A connection must say hello within this long. @default 10000 */
+const HELLO_TIMEOUT_MS = 10_000;
+
+function errorMessage(error: DeviceError, fatal: boolean): ServerMessage {
+  return { type: 'error', fatal, error: error.toProtocol() };
+}
+
+function asDeviceError(error: unknown): DeviceError {
+  return error instanceof DeviceError
+    ? error
+    : new DeviceError('GeneralError', error instanceof Error ? error.message : String(error));
+}
+
+export interface DeviceEndpoints {
+  /** Handles `/devices/v1/ws` upgrades; false for other paths. */
+  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
+  /** Handles long-poll requests; false for other paths. */
+  request(req: IncomingMessage, res: ServerResponse): boolean;
+  close(): void;
+}
+
+export function deviceEndpoints(bridge: DeviceBridge): DeviceEndpoints {
+  const wss = new WebSocketServer({ noServer: true, maxPayload: HARD_CAP_BYTES });
+  const polls = new Set<ServerResponse>();
+
+  function onSocket(socket: WebSocket): void {
+    let session: DeviceSession | undefined;
+    let opening = false;
+    const link: Link = {
+      send: (message) => {
+        if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
+      },
+      close: (code, reason) => socket.close(code, reason),
+    };
+    const helloTimer = setTimeout(() => {
+      if (!session) socket.close(4002, 'no hello');
+    }, HELLO_TIMEOUT_MS);
+    helloTimer.unref?.();
+    socket.on('message', (data, isBinary) => {
+      if (isBinary) {
+        link.send(
+          errorMessage(new DeviceError('MalformedRequest', 'binary frames are not part of the protocol'), false),
+        );
+        return;
+      }
+      const parsed = parseClientMessage(data.toString());
+      if (!parsed.ok) {
+        link.send({ type: 'error', fatal: !session && !opening, error: parsed.error });
+        if (!session && !opening) socket.close(4400, 'malformed hello');
+        return;
+      }
+      const message = parsed.message;
+      if (session) {
+        bridge.receive(session, message, link);
+        return;
+      }
+      if (message.type !== 'hello' || opening) {
+        const error = new DeviceError('MalformedRequest', 'the first message must be hello');
+        link.send(errorMessage(error, true));
+        socket.close(4400, 'expected hello');
+        return;
+      }
+      opening = true;
+      bridge.open(message, link).then(
+        (opened) => {
+          clearTimeout(helloTimer);
+          session = opened;
+          if (socket.readyState !== socket.OPEN) bridge.lost(opened, link);
+        },
+        (error: unknown) => {
+          link.send(errorMessage(asDeviceError(error), true));
+          socket.close(4401, 'hello refused');
+        },
+      );
+    });
+    socket.on('close', () => {
+      clearTimeout(helloTimer);
+      if (session) bridge.lost(session, link);
+    });
+    socket.on('error', () => {
+      // Oversize frames and protocol violations: ws closes the socket; 'close' follows.
+    });
+  }
+
+  function respond(res: ServerResponse, status: number, messages: ServerMessage[]): void {
+    if (res.writableEnded) return;
+    const body = JSON.stringify({ messages });
+    res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+    res.end(body);
+  }
+
+  /** A link that gathers what is sent while a request is handled, then answers it. */
+  function collecting(res: ServerResponse): Link & { messages: ServerMessage[] } {
+    const messages: ServerMessage[] = [];
+    let scheduled = false;
+    return {
+      messages,
+      send(message) {
+        messages.push(message);
+        if (scheduled) return;
+        scheduled = true;
+        setImmediate(() => respond(res, 200, messages));
+      },
+      close() {
+        setImmediate(() => respond(res, 200, messages));
+      },
+    };
+  }
+
+  async function readBody(req: IncomingMessage): Promise<string> {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of req) {
+      size += (chunk as Buffer).length;
+      if (size > HARD_CAP_BYTES) throw new DeviceError('MalformedRequest', `body larger than ${HARD_CAP_BYTES} bytes`);
+      chunks.push(chunk as Buffer);
+    }
+    return Buffer.concat(chunks).toString('utf8');
+  }
+
+  async function poll(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const sessionId = req.headers[SESSION_HEADER];
+    const session = typeof sessionId === 'string' ? bridge.session(sessionId) : undefined;
+    if (req.method === 'POST' && sessionId === undefined) {
+      // hello: opens (or resumes) a session; the answer carries welcome and what is pending.
+      const parsed = parseClientMessage(await readBody(req));
+      if (!parsed.ok || parsed.message.type !== 'hello') {
+        const error = parsed.ok
+          ? new DeviceError('MalformedRequest', 'the first message must be hello').toProtocol()
+          : parsed.error;
+        return respond(res, 400, [{ type: 'error', fatal: true, error }]);
+      }
+      const link = collecting(res);
+      try {
+        const opened = await bridge.open(parsed.message, link);
+        bridge.lost(opened, link);
+      } catch (error) {
+        respond(res, 401, [errorMessage(asDeviceError(error), true)]);
+      }
+      return;
+    }
+    if (!session)
+      return respond(res, 404, [errorMessage(new DeviceError('RegistrationError', 'no such session'), true)]);
+    if (req.method === 'POST') {
+      let body: unknown;
+      try {
+        body = JSON.parse(await readBody(req));
+      } catch (error) {
+        return respond(res, 400, [
+          errorMessage(
+            asDeviceError(
+              error instanceof DeviceError ? error : new DeviceError('MalformedRequest', 'body is not JSON'),
+            ),
+            false,
+          ),
+        ]);
+      }
+      const batch = (body as { messages?: unknown }).messages;
+      if (!Array.isArray(batch) || batch.length > 64)
+        return respond(res, 400, [
+          errorMessage(new DeviceError('MalformedRequest', 'expected { messages: [...] } (at most 64)'), false),
+        ]);
+      const replies: ServerMessage[] = [];
+      const link: Link = { send: (message) => replies.push(message), close: () => {} };
+      for (const raw of batch) {
+        const parsed = parseClientMessage(JSON.stringify(raw));
+        if (parsed.ok) bridge.receive(session, parsed.message, link);
+        else replies.push({ type: 'error', fatal: false, error: parsed.error });
+      }
+      return respond(res, 200, replies);
+    }
+    if (req.method !== 'GET') return respond(res, 405, []);
+    const after = Number(new URL(req.url ?? '/', 'http://device').searchParams.get('after') ?? 0);
+    const link = collecting(res);
+    polls.add(res);
+    const timer = setTimeout(() => link.close(1000, 'heartbeat'), bridge.heartbeatMs);
+    res.on('close', () => {
+      clearTimeout(timer);
+      polls.delete(res);
+      bridge.lost(session, link);
+    });
+    bridge.resume(session, link, Number.isFinite(after) && after >= 0 ? after : 0);
+  }
+
+  return {
+    upgrade(req, socket, head) {
+      if (new URL(req.url ?? '/', 'http://device').pathname !== DEVICE_PATHS.websocket) return false;
+      wss.handleUpgrade(req, socket, head, onSocket);
+      return true;
+    },
+    request(req, res) {
+      if (new URL(req.url ?? '/', 'http://device').pathname !== DEVICE_PATHS.longPoll) return false;
+      poll(req, res).catch((error: unknown) => {
+        respond(res, 400, [errorMessage(asDeviceError(error), false)]);
+      });
+      return true;
+    },
+    close() {
+      for (const client of wss.clients) client.close(1012, 'server restarting');
+      for (const res of polls) respond(res, 200, []);
+      wss.close();
+    },
+  };
+}

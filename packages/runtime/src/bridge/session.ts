@@ -1,0 +1,104 @@
+/**
+ * One device's session on the bridge: who it is (its verified token), whether it is registered,
+ * the calls it holds, and the ordered stream of what the server sent it. The stream outlives the
+ * connection: each message has a `seq`, stays until the device acknowledges it (or it expires),
+ * and is sent again on resume, over whichever transport the device comes back on.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Outgoing, Sequenced, ServerMessage } from '@patchbay/sdk/protocol';
+import { LIMITS } from '@patchbay/sdk/protocol';
+import type { DeviceLeg } from '../media/types.js';
+import type { VerifiedToken } from './access-tokens.js';
+
+/** A connection the session speaks through: a WebSocket, or one pending long-poll. */
+export interface Link {
+  send(message: ServerMessage): void;
+  /** Ends the connection (a WebSocket close code; a long-poll ends its response). */
+  close(code: number, reason: string): void;
+}
+
+const REMEMBERED_REQUESTS = 512;
+
+export class DeviceSession {
+  readonly id = randomBytes(16).toString('base64url');
+  registered = false;
+  /** The token expired and no fresh one came yet. */
+  expired = false;
+  /** Last time the device was heard from (ms). */
+  lastSeen: number;
+  /** When the last connection was lost (ms); undefined while connected. */
+  detachedAt: number | undefined;
+  link: Link | undefined;
+  /** The device's calls: bridged incoming calls and calls it placed. */
+  readonly calls = new Map<string, DeviceLeg>();
+  /** Calls this session was invited to and has not answered. */
+  readonly invitations = new Set<string>();
+  private seq = 0;
+  private readonly unacked: Array<Sequenced & { expiresAt?: number }> = [];
+  private readonly requests = new Set<string>();
+
+  constructor(
+    public token: VerifiedToken,
+    now: number,
+  ) {
+    this.lastSeen = now;
+  }
+
+  get identity(): string {
+    return this.token.identity;
+  }
+
+  get accountSid(): string {
+    return this.token.accountSid;
+  }
+
+  /** Numbers a message, keeps it until acknowledged, and sends it if connected. False when the device is too far behind. */
+  push(message: Outgoing, expiresAt?: number): boolean {
+    if (this.unacked.length >= LIMITS.maxUnacked) return false;
+    const sequenced = { ...message, seq: ++this.seq } as Sequenced;
+    this.unacked.push(expiresAt === undefined ? sequenced : Object.assign({ expiresAt }, sequenced));
+    this.link?.send(sequenced);
+    return true;
+  }
+
+  /** The device has everything up to `seq`. */
+  ack(seq: number): void {
+    let drop = 0;
+    while (drop < this.unacked.length && (this.unacked[drop]?.seq ?? 0) <= seq) drop++;
+    if (drop > 0) this.unacked.splice(0, drop);
+  }
+
+  /** Unacknowledged messages after `received` that have not expired, in order. */
+  pending(received: number, now: number): Sequenced[] {
+    this.ack(received);
+    return this.unacked
+      .filter((message) => message.expiresAt === undefined || message.expiresAt > now)
+      .map(({ expiresAt: _expiresAt, ...message }) => message as Sequenced);
+  }
+
+  /** Connects `link`, sending what the device missed since `received`. */
+  attach(link: Link, received: number, now: number): void {
+    if (this.link && this.link !== link) this.link.close(4001, 'replaced by a newer connection');
+    this.link = link;
+    this.detachedAt = undefined;
+    this.lastSeen = now;
+    for (const message of this.pending(received, now)) link.send(message);
+  }
+
+  detach(link: Link, now: number): void {
+    if (this.link !== link) return;
+    this.link = undefined;
+    this.detachedAt = now;
+  }
+
+  /** True the first time a request id is seen; a repeat (sent again after a reconnect) is not carried out twice. */
+  firstTime(id: string): boolean {
+    if (this.requests.has(id)) return false;
+    this.requests.add(id);
+    if (this.requests.size > REMEMBERED_REQUESTS) {
+      const oldest = this.requests.values().next().value;
+      if (oldest !== undefined) this.requests.delete(oldest);
+    }
+    return true;
+  }
+}

@@ -1,0 +1,19 @@
+/**
+ * @patchbay/sdk/client: the browser-safe part of the SDK (no Node-only imports): client devices
+ * and their calls.
+ *
+ * @example
+ * import { Device } from '@patchbay/sdk/client';
+ * const device = new Device(token, { server: 'https://patchbay.example.com' });
+ * device.on('incoming', (call) => void call.accept());
+ * await device.register();
+ */
+
+/** Devices and calls. */
+export { Call, type CallEvents, type CallStatus, type CancelReason } from '../device/call.js';
+export { Device, type DeviceClock, type DeviceEvents, type DeviceOptions, type DeviceState } from '../device/device.js';
+export type { WebSocketConstructor, WebSocketLike } from '../device/transport.js';
+/** Errors with stable names and the familiar numeric codes. */
+export { DEVICE_ERRORS, DeviceError, type DeviceErrorName } from '../protocol/errors.js';
+/** Reading a token's identity and expiry (unverified). */
+export { readTokenClaims, type TokenClaims } from '../tokens/jwt.js';

@@ -1,0 +1,197 @@
+/**
+ * A call on a device: an invitation the device may accept, reject or ignore, or a call it
+ * placed. Status follows the familiar states (pending, connecting, ringing, open, reconnecting,
+ * closed); each change is an event.
+ *
+ * @example
+ * device.on('incoming', (call) => {
+ *   call.on('disconnect', () => console.log('call over'));
+ *   void call.accept();
+ * });
+ */
+import { EventEmitter } from 'eventemitter3';
+import { DeviceError } from '../protocol/errors.js';
+import type { ClientRequest } from '../protocol/messages.js';
+
+export type CallStatus = 'pending' | 'connecting' | 'ringing' | 'open' | 'reconnecting' | 'closed';
+
+export interface CallEvents {
+  /** The call is connected (an incoming call bridged after accept, a placed call answered). */
+  accept: (call: Call) => void;
+  /** The invitation was withdrawn before this device accepted (answered elsewhere, the caller hung up, timed out). */
+  cancel: (reason: CancelReason) => void;
+  /** The call ended. */
+  disconnect: (call: Call) => void;
+  /** This device rejected the invitation. */
+  reject: () => void;
+  /** The far end is ringing (placed calls). */
+  ringing: (hasEarlyMedia: boolean) => void;
+  mute: (isMuted: boolean, call: Call) => void;
+  error: (error: DeviceError) => void;
+  /** The device lost its connection; the call continues if it comes back in time. */
+  reconnecting: (error: DeviceError) => void;
+  reconnected: () => void;
+}
+
+export type CancelReason = 'canceled' | 'answered-elsewhere' | 'rejected-elsewhere' | 'no-answer' | 'unregistered';
+
+type RequestBody<T extends ClientRequest['type']> = Omit<Extract<ClientRequest, { type: T }>, 'type' | 'id'>;
+
+/** What a call needs from its device. */
+export interface CallLink {
+  request<T extends ClientRequest['type']>(type: T, body: RequestBody<T>): Promise<{ callSid?: string }>;
+  /** The call is over: the device forgets it. */
+  closed(call: Call): void;
+}
+
+export class Call extends EventEmitter<CallEvents> {
+  static readonly Direction = { Incoming: 'INCOMING', Outgoing: 'OUTGOING' } as const;
+
+  private state: CallStatus;
+  private muted = false;
+  private sid: string | undefined;
+
+  constructor(
+    private readonly link: CallLink,
+    readonly direction: 'INCOMING' | 'OUTGOING',
+    /** The call's parameters: CallSid, From, To, AccountSid, ApiVersion (incoming), or those you passed (outgoing). */
+    readonly parameters: Readonly<Record<string, string>>,
+    /** `<Parameter>` values from `<Client>` (incoming), or the params given to `connect` (outgoing). */
+    readonly customParameters: ReadonlyMap<string, string>,
+    private readonly callToken?: string,
+  ) {
+    super();
+    this.state = direction === 'INCOMING' ? 'pending' : 'connecting';
+    this.sid = parameters.CallSid;
+  }
+
+  /** The call's SID (known once the server has it, for placed calls). */
+  get callSid(): string | undefined {
+    return this.sid;
+  }
+
+  status(): CallStatus {
+    return this.state;
+  }
+
+  isMuted(): boolean {
+    return this.muted;
+  }
+
+  /** Accepts an invitation; resolves once this device is bridged in, rejects (CallCancelled, ...) if it cannot be. */
+  async accept(): Promise<void> {
+    if (this.direction !== 'INCOMING' || !this.callToken)
+      throw new DeviceError('GeneralError', 'only invitations are accepted');
+    if (this.state === 'closed') throw new DeviceError('CallCancelled', 'the invitation is over');
+    if (this.state !== 'pending') throw new DeviceError('GeneralError', `cannot accept a call that is ${this.state}`);
+    this.state = 'connecting';
+    try {
+      await this.link.request('accept', { callToken: this.callToken });
+    } catch (error) {
+      this.closeWith(() => this.emit('error', error as DeviceError));
+      throw error;
+    }
+  }
+
+  /** Declines the invitation: the caller hears busy; other devices of the identity stop ringing. */
+  async reject(): Promise<void> {
+    if (this.direction !== 'INCOMING' || this.state !== 'pending' || !this.callToken) return;
+    this.closeWith(() => this.emit('reject'));
+    await this.link.request('reject', { callToken: this.callToken }).catch((error: DeviceError) => {
+      if (error.errorName !== 'CallCancelled') throw error;
+    });
+  }
+
+  /** Stops ringing here without telling the server: the call keeps ringing elsewhere. */
+  ignore(): void {
+    if (this.state === 'pending') this.closeWith(() => {});
+  }
+
+  /** Hangs up (a pending invitation is rejected instead). */
+  disconnect(): void {
+    if (this.state === 'pending') {
+      void this.reject().catch(() => {});
+      return;
+    }
+    if (this.state === 'closed' || !this.sid) return;
+    const sid = this.sid;
+    this.closeWith(() => this.emit('disconnect', this));
+    void this.link.request('hangup', { callSid: sid }).catch(() => {});
+  }
+
+  /** Mutes or unmutes this device's microphone. */
+  mute(shouldMute = true): void {
+    if (shouldMute === this.muted || this.state === 'closed') return;
+    this.muted = shouldMute;
+    this.emit('mute', shouldMute, this);
+    if (this.sid)
+      void this.link.request('mute', { callSid: this.sid, muted: shouldMute }).catch((error: DeviceError) => {
+        this.emit('error', error);
+      });
+  }
+
+  /** Sends DTMF (0-9, *, #, A-D; `w` waits half a second): a Gather on the far side hears them. */
+  sendDigits(digits: string): void {
+    if (!/^[0-9*#A-Dw]+$/.test(digits)) throw new DeviceError('MalformedRequest', 'digits must be 0-9, *, #, A-D or w');
+    if (this.state !== 'open' || !this.sid) throw new DeviceError('GeneralError', 'the call is not open');
+    void this.link.request('digits', { callSid: this.sid, digits }).catch((error: DeviceError) => {
+      this.emit('error', error);
+    });
+  }
+
+  // ---- driven by the device ----
+
+  /** @internal */
+  _placed(callSid: string): void {
+    this.sid = callSid;
+  }
+
+  /** @internal */
+  _state(state: 'ringing' | 'open' | 'closed'): void {
+    if (this.state === 'closed') return;
+    if (state === 'ringing') {
+      this.state = 'ringing';
+      this.emit('ringing', false);
+    } else if (state === 'open') {
+      if (this.state === 'open') return;
+      this.state = 'open';
+      if (this.muted && this.sid) void this.link.request('mute', { callSid: this.sid, muted: true }).catch(() => {});
+      this.emit('accept', this);
+    } else {
+      this.closeWith(() => this.emit('disconnect', this));
+    }
+  }
+
+  /** @internal */
+  _cancel(reason: CancelReason): void {
+    if (this.state === 'closed') return;
+    if (this.state === 'pending' || this.state === 'connecting') this.closeWith(() => this.emit('cancel', reason));
+  }
+
+  /** @internal */
+  _connection(up: boolean, error?: DeviceError): void {
+    if (this.state === 'closed') return;
+    if (!up && this.state === 'open') {
+      this.state = 'reconnecting';
+      this.emit('reconnecting', error ?? new DeviceError('ConnectionError', 'connection lost'));
+    } else if (up && this.state === 'reconnecting') {
+      this.state = 'open';
+      this.emit('reconnected');
+    }
+  }
+
+  /** @internal The call is gone: closed with its disconnect (or the given) event. */
+  _lost(error: DeviceError): void {
+    if (this.state === 'closed') return;
+    this.closeWith(() => {
+      this.emit('error', error);
+      if (this.sid) this.emit('disconnect', this);
+    });
+  }
+
+  private closeWith(emit: () => void): void {
+    this.state = 'closed';
+    emit();
+    this.link.closed(this);
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * The device protocol's error codes, shared by the SDK and the runtime: the numeric codes are the
+ * ones voice SDK developers already know (20101-20157 for tokens, 31xxx for signaling), so
+ * existing error handling keeps working.
+ */
+
+export const DEVICE_ERRORS = {
+  /** Not a well-formed access token (not a JWT, no identity, unknown algorithm). */
+  AccessTokenInvalid: 20101,
+  /** The token's header is not an access token's (`cty` is not `twilio-fpa;v=1`). */
+  AccessTokenHeaderInvalid: 20102,
+  /** The signing key is unknown, revoked, or not the token's account's; or the account is closed. */
+  AccessTokenIssuerInvalid: 20103,
+  AccessTokenExpired: 20104,
+  AccessTokenNotYetValid: 20105,
+  /** The token lacks the grant an action needs (incoming, outgoing application). */
+  AccessTokenGrantsInvalid: 20106,
+  AccessTokenSignatureInvalid: 20107,
+  /** The token lives longer than 24 hours. */
+  ExpirationTimeExceedsMaxTimeAllowed: 20157,
+  /** The account or application the token names does not exist. */
+  ApplicationNotFound: 21218,
+  /** The connection to the server failed or ended and could not be resumed. */
+  ConnectionError: 31005,
+  /** The call ended before the device could act on it (answered elsewhere, the caller hung up). */
+  CallCancelled: 31008,
+  /** No transport works: the socket and long-poll both failed. */
+  TransportError: 31009,
+  /** A protocol message was not valid JSON, did not match its schema, or was too large. */
+  MalformedRequest: 31100,
+  /** The call token was tampered with, replayed, expired, or issued for another device. */
+  CallTokenInvalid: 31202,
+  /** The device is not registered, or the session was lost. */
+  RegistrationError: 31301,
+  /** The call does not exist or is not this device's. */
+  NotFound: 31404,
+  /** The device sent more than the server accepts (messages per second, pending requests). */
+  TooManyRequests: 31429,
+  /** The server is shutting down or cannot take the request now. */
+  TemporarilyUnavailable: 31480,
+  GeneralError: 31000,
+} as const satisfies Record<string, number>;
+
+export type DeviceErrorName = keyof typeof DEVICE_ERRORS;
+
+/** The error shape carried by protocol messages. */
+export interface ProtocolError {
+  readonly name: DeviceErrorName;
+  readonly code: number;
+  readonly message: string;
+}
+
+/** An error of the device protocol, with its name and the familiar numeric code. */
+export class DeviceError extends Error {
+  override readonly name = 'DeviceError';
+  readonly code: number;
+
+  constructor(
+    /** Stable name of the error (`AccessTokenExpired`, ...): branch on this or on `code`. */
+    readonly errorName: DeviceErrorName,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`${errorName} (${DEVICE_ERRORS[errorName]}): ${message}`, options);
+    this.code = DEVICE_ERRORS[errorName];
+  }
+
+  toProtocol(): ProtocolError {
+    return { name: this.errorName, code: this.code, message: this.message };
+  }
+
+  static fromProtocol(error: ProtocolError): DeviceError {
+    const known = error.name in DEVICE_ERRORS ? error.name : 'GeneralError';
+    const prefix = `${known} (${DEVICE_ERRORS[known]}): `;
+    const text = error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message;
+    return new DeviceError(known, text);
+  }
+}

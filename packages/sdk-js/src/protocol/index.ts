@@ -1,0 +1,26 @@
+/**
+ * @patchbay/sdk/protocol: the device protocol's messages, limits and error codes, shared by the
+ * SDK's `Device` and the runtime's bridge.
+ */
+export { DEVICE_ERRORS, DeviceError, type DeviceErrorName, type ProtocolError } from './errors.js';
+export {
+  type ClientMessage,
+  type ClientRequest,
+  callState,
+  clientMessage,
+  type Hello,
+  hello,
+  LIMITS,
+  type Outgoing,
+  type Parsed,
+  PROTOCOL_VERSION,
+  parseClientMessage,
+  parseServerMessage,
+  type RequestType,
+  type Sequenced,
+  type ServerMessage,
+  sequenced,
+  serverMessage,
+  type Welcome,
+  welcome,
+} from './messages.js';

@@ -1,0 +1,209 @@
+/**
+ * The device protocol, version 1: JSON messages between a client device and Patchbay's bridge,
+ * the same over a WebSocket and over HTTP long-poll. Both sides validate every message with
+ * these schemas.
+ *
+ * Delivery: everything the server sends after `welcome` carries a per-session `seq`. The device
+ * acknowledges what it has handled (`ack`); on reconnect it says what it received last (`hello`
+ * with `resume`) and the server sends again whatever came after, in order, until it expires. The
+ * device drops any `seq` it has already seen, so the application never sees a message twice.
+ * Requests carry an `id`; a request sent again after a reconnect with the same `id` is not
+ * carried out twice, and its `result` arrives in the sequenced stream.
+ *
+ * @example
+ * const parsed = parseClientMessage(text);
+ * if (!parsed.ok) reply({ type: 'error', ...parsed.error });
+ */
+import * as z from 'zod';
+import { DEVICE_ERRORS, type DeviceErrorName, type ProtocolError } from './errors.js';
+
+export const PROTOCOL_VERSION = 1;
+
+/** Bounds both sides enforce. */
+export const LIMITS = {
+  /** Largest message, in UTF-8 bytes. */
+  maxMessageBytes: 16 * 1024,
+  /** Largest access token, in characters. */
+  maxTokenLength: 8 * 1024,
+  /** Custom parameters per call, and the length of each key and value. */
+  maxParams: 32,
+  maxParamLength: 512,
+  /** Digits per `digits` message. */
+  maxDigits: 64,
+  /** Messages a server keeps for a device that has not acknowledged them. */
+  maxUnacked: 256,
+} as const;
+
+const id = z.string().min(1).max(64);
+const sid = (prefix: string) => z.string().regex(new RegExp(`^${prefix}[0-9a-f]{32}$`), `a ${prefix} SID`);
+const callSid = sid('CA');
+const token = z.string().min(1).max(LIMITS.maxTokenLength);
+const params = z
+  .record(z.string().min(1).max(LIMITS.maxParamLength), z.string().max(LIMITS.maxParamLength))
+  .refine((value) => Object.keys(value).length <= LIMITS.maxParams, `at most ${LIMITS.maxParams} parameters`);
+
+// ---- device -> server ----
+
+export const hello = z.strictObject({
+  type: z.literal('hello'),
+  v: z.literal(PROTOCOL_VERSION),
+  token,
+  /** Resume an earlier session: its id and the last `seq` the device received. */
+  resume: z.strictObject({ session: id, received: z.number().int().min(0) }).optional(),
+  /** Free-form description of the client, for logs. */
+  agent: z.string().max(200).optional(),
+});
+
+const request = <K extends string, T extends z.ZodRawShape>(type: K, shape: T) =>
+  z.strictObject({ type: z.literal(type), id, ...shape });
+
+export const clientMessage = z.discriminatedUnion('type', [
+  hello,
+  z.strictObject({ type: z.literal('ack'), seq: z.number().int().min(0) }),
+  z.strictObject({ type: z.literal('ping') }),
+  /** The device is going away for good: its session ends now rather than by heartbeat. */
+  z.strictObject({ type: z.literal('bye') }),
+  request('register', {}),
+  request('unregister', {}),
+  request('token', { token }),
+  /** Accept an invitation: the call token from the `invite`. */
+  request('accept', { callToken: token }),
+  request('reject', { callToken: token }),
+  /** Place a call through the token's outgoing application. */
+  request('connect', { params: params.default({}) }),
+  request('digits', {
+    callSid,
+    digits: z
+      .string()
+      .regex(/^[0-9*#A-Dw]+$/)
+      .max(LIMITS.maxDigits),
+  }),
+  request('mute', { callSid, muted: z.boolean() }),
+  request('hangup', { callSid }),
+]);
+
+export type ClientMessage = z.infer<typeof clientMessage>;
+export type Hello = z.infer<typeof hello>;
+export type ClientRequest = Extract<ClientMessage, { id: string }>;
+export type RequestType = ClientRequest['type'];
+
+// ---- server -> device ----
+
+const protocolError = z.strictObject({
+  name: z.enum(Object.keys(DEVICE_ERRORS) as [DeviceErrorName, ...DeviceErrorName[]]),
+  code: z.number().int(),
+  message: z.string().max(2000),
+});
+
+export const welcome = z.strictObject({
+  type: z.literal('welcome'),
+  v: z.literal(PROTOCOL_VERSION),
+  session: id,
+  /** Whether an earlier session was resumed (false: a new session; registrations start over). */
+  resumed: z.boolean(),
+  identity: z.string(),
+  accountSid: sid('AC'),
+  /** Whether this session is registered for incoming calls. */
+  registered: z.boolean(),
+  /** Send something (a `ping` will do) at least this often, or the session expires. */
+  heartbeatMs: z.number().int().positive(),
+  /** When the token expires, in ms since the epoch. */
+  tokenExpiresAt: z.number().int(),
+});
+
+/** Call states the server reports for a device's calls. */
+export const callState = z.enum(['ringing', 'open', 'closed']);
+
+// A plain union: the two `result` shapes share their discriminator value.
+export const sequenced = z.union([
+  z.strictObject({
+    type: z.literal('result'),
+    seq: z.number().int().positive(),
+    id,
+    ok: z.literal(true),
+    callSid: callSid.optional(),
+    /** After `token`: the new token's expiry. */
+    tokenExpiresAt: z.number().int().optional(),
+  }),
+  z.strictObject({
+    type: z.literal('result'),
+    seq: z.number().int().positive(),
+    id,
+    ok: z.literal(false),
+    error: protocolError,
+  }),
+  z.strictObject({
+    type: z.literal('invite'),
+    seq: z.number().int().positive(),
+    callSid,
+    /** Sealed: proves the invitation when the device calls back to accept. */
+    callToken: token,
+    /** The call's parameters as the device sees them (CallSid, From, To, AccountSid, ApiVersion). */
+    parameters: z.record(z.string(), z.string()),
+    /** `<Parameter>` values from `<Client>`. */
+    customParameters: z.record(z.string(), z.string()),
+    expiresAt: z.number().int(),
+  }),
+  z.strictObject({
+    type: z.literal('cancel'),
+    seq: z.number().int().positive(),
+    callSid,
+    reason: z.enum(['canceled', 'answered-elsewhere', 'rejected-elsewhere', 'no-answer', 'unregistered']),
+  }),
+  /** The token expired: the session is unregistered until `token` brings a fresh one. */
+  z.strictObject({ type: z.literal('expired'), seq: z.number().int().positive() }),
+  z.strictObject({
+    type: z.literal('call'),
+    seq: z.number().int().positive(),
+    callSid,
+    state: callState,
+  }),
+]);
+
+export const serverMessage = z.union([
+  welcome,
+  z.strictObject({ type: z.literal('pong') }),
+  /** A connection-level failure (bad hello, malformed message); `fatal` closes the connection. */
+  z.strictObject({ type: z.literal('error'), error: protocolError, fatal: z.boolean() }),
+  sequenced,
+]);
+
+export type Welcome = z.infer<typeof welcome>;
+export type Sequenced = z.infer<typeof sequenced>;
+export type ServerMessage = z.infer<typeof serverMessage>;
+/** A sequenced message before the session numbers it. */
+export type Outgoing = Sequenced extends infer M ? (M extends Sequenced ? Omit<M, 'seq'> : never) : never;
+
+export type Parsed<T> = { ok: true; message: T } | { ok: false; error: ProtocolError };
+
+function utf8Length(text: string): number {
+  // Upper bound without encoding: a UTF-16 unit is at most 3 UTF-8 bytes.
+  if (text.length * 3 <= LIMITS.maxMessageBytes) return text.length;
+  return new TextEncoder().encode(text).length;
+}
+
+function parseWith<T>(schema: z.ZodType<T>, text: string): Parsed<T> {
+  const malformed = (message: string): Parsed<T> => ({
+    ok: false,
+    error: { name: 'MalformedRequest', code: DEVICE_ERRORS.MalformedRequest, message },
+  });
+  if (utf8Length(text) > LIMITS.maxMessageBytes)
+    return malformed(`message larger than ${LIMITS.maxMessageBytes} bytes`);
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return malformed('message is not JSON');
+  }
+  const result = schema.safeParse(json);
+  if (result.success) return { ok: true, message: result.data };
+  const issue = result.error.issues[0];
+  const where = issue?.path.length ? ` at ${issue.path.join('.')}` : '';
+  return malformed(`${issue?.message ?? 'invalid message'}${where}`);
+}
+
+/** Validates a message a device sent (size, JSON, schema). */
+export const parseClientMessage = (text: string): Parsed<ClientMessage> => parseWith(clientMessage, text);
+
+/** Validates a message the server sent. */
+export const parseServerMessage = (text: string): Parsed<ServerMessage> => parseWith(serverMessage, text);
