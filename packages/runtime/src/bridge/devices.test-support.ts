@@ -3,6 +3,7 @@
  * (real WebSockets or long-poll on loopback), and awaiting their events.
  */
 import { AccessToken, Device, type DeviceOptions, VoiceGrant, type VoiceGrantOptions } from '@patchbay/sdk';
+import type { EventEmitter } from 'eventemitter3';
 import type { ApiHarness } from '../api/harness.test-support.js';
 
 export interface Key {
@@ -36,13 +37,12 @@ export function deviceFor(harness: ApiHarness, token: string, options: Partial<D
   return new Device(token, { server: harness.base, reconnectDelayMs: 20, ...options });
 }
 
-interface Emitter {
-  once(event: string, listener: (...args: never[]) => void): unknown;
-}
-
 /** The arguments of the next `event` from `emitter`. */
-export function next<A extends unknown[] = unknown[]>(emitter: Emitter, event: string): Promise<A> {
+export function next<T extends EventEmitter.ValidEventTypes, K extends EventEmitter.EventNames<T>>(
+  emitter: EventEmitter<T>,
+  event: K,
+): Promise<Parameters<EventEmitter.EventListener<T, K>>> {
   return new Promise((resolve) => {
-    emitter.once(event, ((...args: A) => resolve(args)) as never);
+    emitter.once(event, ((...args: Parameters<EventEmitter.EventListener<T, K>>) => resolve(args)) as never);
   });
 }

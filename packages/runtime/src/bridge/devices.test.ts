@@ -46,7 +46,7 @@ describe('incoming calls to client devices', () => {
     await Promise.all([laptop.register(), phone.register()]);
     expect(laptop.state).toBe('registered');
 
-    const invitations = Promise.all([next<[Call]>(laptop, 'incoming'), next<[Call]>(phone, 'incoming')]);
+    const invitations = Promise.all([next(laptop, 'incoming'), next(phone, 'incoming')]);
     const caller = harness.network.call({ from: '+15550100001', to: NUMBER });
     const [[onLaptop], [onPhone]] = await invitations;
     expect(onLaptop.parameters).toMatchObject({
@@ -60,7 +60,7 @@ describe('incoming calls to client devices', () => {
     expect(onLaptop.customParameters.get('ticket')).toBe('T-42');
     expect(onLaptop.status()).toBe('pending');
 
-    const canceled = next<[string]>(onPhone, 'cancel');
+    const canceled = next(onPhone, 'cancel');
     const accepted = next(onLaptop, 'accept');
     await onLaptop.accept();
     await accepted;
@@ -87,10 +87,10 @@ describe('incoming calls to client devices', () => {
     const a = device('alice');
     const b = device('alice');
     await Promise.all([a.register(), b.register()]);
-    const invitations = Promise.all([next<[Call]>(a, 'incoming'), next<[Call]>(b, 'incoming')]);
+    const invitations = Promise.all([next(a, 'incoming'), next(b, 'incoming')]);
     harness.network.call({ from: '+15550100002', to: NUMBER });
     const [[call], [other]] = await invitations;
-    const canceled = next<[string]>(other, 'cancel');
+    const canceled = next(other, 'cancel');
     await call.reject();
     expect(await canceled).toEqual(['rejected-elsewhere']);
     const parent = await harness.runtime.calls.ended(
@@ -106,7 +106,7 @@ describe('incoming calls to client devices', () => {
       '/voice': () => dialAlice().replace('timeout="5"', 'timeout="1"'),
       '/dialed': () => '<Response/>',
     });
-    const created = next<[CallRecord]>(harness.runtime.events, 'call.created');
+    const created = next(harness.runtime.events, 'call.created');
     const first = harness.network.call({ from: '+15550100003', to: NUMBER });
     await harness.runtime.calls.ended((await created)[0].sid);
     expect(harness.app.requestsTo('/dialed')[0]?.params.DialCallStatus).toBe('no-answer');
@@ -114,7 +114,7 @@ describe('incoming calls to client devices', () => {
 
     const idle = device('alice');
     await idle.register();
-    const invited = next<[Call]>(idle, 'incoming');
+    const invited = next(idle, 'incoming');
     harness.network.call({ from: '+15550100004', to: NUMBER });
     const [call] = await invited;
     expect(await next(call, 'cancel')).toEqual(['no-answer']);
@@ -128,7 +128,7 @@ describe('incoming calls to client devices', () => {
     const { harness, device } = await setup({ '/voice': () => dialAlice(), '/dialed': () => '<Response/>' });
     const alice = device('alice');
     await alice.register();
-    const invited = next<[Call]>(alice, 'incoming');
+    const invited = next(alice, 'incoming');
     harness.network.call({ from: '+15550100005', to: NUMBER });
     const [call] = await invited;
     const parentSid = harness.runtime.calls.get(call.parameters.CallSid as string)?.parentCallSid as string;
