@@ -86,6 +86,7 @@ interface Pending {
 type RequestBody<T extends ClientRequest['type']> = Omit<Extract<ClientRequest, { type: T }>, 'type' | 'id'>;
 
 let requestCounter = 0;
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export class Device extends EventEmitter<DeviceEvents> {
   static readonly State = {
@@ -539,12 +540,15 @@ export class Device extends EventEmitter<DeviceEvents> {
     const expiresAt = readTokenClaims(this.currentToken)?.expiresAt;
     if (expiresAt === undefined) return;
     const at = expiresAt - (this.options.tokenRefreshMs ?? 10_000);
-    this.cancelExpiryWarning = this.clock.setTimeout(
-      () => {
-        if (this.currentState !== 'destroyed') this.emit('tokenWillExpire', this);
-      },
-      Math.max(0, at - this.clock.now()),
-    );
+    const wait = Math.max(0, at - this.clock.now());
+    // Timers hold at most 2^31-1 ms (24.8 days): a longer wait is taken in steps.
+    if (wait > MAX_TIMER_MS) {
+      this.cancelExpiryWarning = this.clock.setTimeout(() => this.scheduleExpiryWarning(), MAX_TIMER_MS);
+      return;
+    }
+    this.cancelExpiryWarning = this.clock.setTimeout(() => {
+      if (this.currentState !== 'destroyed') this.emit('tokenWillExpire', this);
+    }, wait);
   }
 
   private setState(state: DeviceState): void {
