@@ -1,8 +1,7 @@
-import type { Call, Device } from '@patchbay/sdk';
+import type { Device } from '@patchbay/sdk';
 import twilio from 'twilio';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type ApiHarness, startApiHarness } from '../api/harness.test-support.js';
-import type { CallRecord } from '../calls/call.js';
 import type { Route } from '../testing/app-server.js';
 import { deviceFor, newKey, next, tokenFor } from './devices.test-support.js';
 

@@ -157,7 +157,9 @@ describe('presence', () => {
     const a = deviceFor(harness, tokenFor(harness, key, 'alice'));
     const b = deviceFor(harness, tokenFor(harness, key, 'alice'));
     const c = deviceFor(harness, tokenFor(harness, key, 'bob'));
-    cleanups.push(() => [a, b, c].forEach((device) => device.destroy()));
+    cleanups.push(() => {
+      for (const device of [a, b, c]) device.destroy();
+    });
     await Promise.all([a.register(), b.register(), c.register()]);
     const auth = `Basic ${Buffer.from(`${harness.account.sid}:${harness.account.authToken}`).toString('base64')}`;
     const get = async (path: string) => {
