@@ -400,6 +400,11 @@ export class DeviceBridge {
     });
     if (claims.accountSid !== session.accountSid || claims.identity !== session.identity)
       throw this.refuse(new DeviceError('CallTokenInvalid', 'the call token was issued to another identity'), session);
+    try {
+      this.tokens.spend(claims);
+    } catch (error) {
+      throw this.refuse(error as DeviceError, session);
+    }
     const ringing = this.rings.get(claims.callSid);
     if (!ringing) throw new DeviceError('CallCancelled', `call ${claims.callSid} is no longer ringing`);
     if (how === 'reject') {

@@ -1,8 +1,8 @@
 /**
  * Sealed call tokens: what an invitation carries and the device hands back to accept or reject.
  * A JWE (direct AES-256-GCM), so the device can neither read nor alter it: call SID, the node
- * that holds the caller, the account and identity invited, and an expiry. Each token opens once;
- * a second use is a replay.
+ * that holds the caller, the account and identity invited, and an expiry. Each token is spent
+ * once; a second use is a replay.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { DeviceError } from '@patchbay/sdk/protocol';
@@ -39,8 +39,12 @@ export class CallTokens {
       .encrypt(this.key);
   }
 
-  /** The claims of a token sealed here, once; throws CallTokenInvalid when tampered, expired or replayed. */
-  async open(token: string): Promise<CallClaims> {
+  /**
+   * The claims of a token sealed here; throws CallTokenInvalid when tampered with or expired.
+   * Opening does not use the token up: `spend` does, once the caller has checked the claims, so
+   * a token shown by the wrong device is refused without being burnt.
+   */
+  async open(token: string): Promise<CallClaims & { readonly id: string }> {
     let payload: Record<string, unknown>;
     try {
       ({ payload } = await jwtDecrypt(token, this.key, { currentDate: new Date(this.now()) }));
@@ -57,11 +61,15 @@ export class CallTokens {
     const { jti, sid, node, acc, idn, exp } = payload;
     if (typeof jti !== 'string' || typeof sid !== 'string' || typeof acc !== 'string' || typeof idn !== 'string')
       throw new DeviceError('CallTokenInvalid', 'the call token is not valid');
-    this.prune();
-    if (this.used.has(jti)) throw new DeviceError('CallTokenInvalid', 'the call token was already used');
     const expiresAt = Number(exp) * 1000;
-    this.used.set(jti, expiresAt);
-    return { callSid: sid, node: String(node), accountSid: acc, identity: idn, expiresAt };
+    return { id: jti, callSid: sid, node: String(node), accountSid: acc, identity: idn, expiresAt };
+  }
+
+  /** Uses an opened token up; throws CallTokenInvalid when it was used before (a replay). */
+  spend(claims: { readonly id: string; readonly expiresAt: number }): void {
+    this.prune();
+    if (this.used.has(claims.id)) throw new DeviceError('CallTokenInvalid', 'the call token was already used');
+    this.used.set(claims.id, claims.expiresAt);
   }
 
   private prune(): void {
