@@ -14,6 +14,10 @@ export type { DeviceClock, DeviceEvents, DeviceOptions, DeviceState } from './de
 /** Client devices (Node: WebSockets through `ws`). */
 export { Device } from './device/node.js';
 export { DEVICE_ERRORS, DeviceError, type DeviceErrorName } from './protocol/errors.js';
+/** The REST client. */
+export { AccountScope, type Listing, Patchbay, type PatchbayOptions } from './rest/client.js';
+export { RestError } from './rest/http.js';
+export type * from './rest/types.js';
 /** Access tokens for client devices. */
 export {
   AccessToken,
@@ -24,7 +28,8 @@ export {
   type VoiceGrantOptions,
 } from './tokens/access-token.js';
 export { readTokenClaims, type TokenClaims } from './tokens/jwt.js';
-
+/** Webhook validation as middleware (node:http and Express-style). */
+export { isValidWebhook, requestUrl, type WebhookOptions, webhook } from './webhooks/middleware.js';
 /** Webhook signatures: validate what Patchbay sends (and what the runtime signs with). */
 export {
   getExpectedSignature,

@@ -4,11 +4,15 @@
  * server's job.
  */
 
-export function base64url(text: string): string {
-  const bytes = new TextEncoder().encode(text);
+/** Base64 of a string's UTF-8 bytes (btoa alone takes only Latin-1). */
+export function base64(text: string): string {
   let binary = '';
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  for (const byte of new TextEncoder().encode(text)) binary += String.fromCharCode(byte);
+  return btoa(binary);
+}
+
+export function base64url(text: string): string {
+  return base64(text).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
 function decodePart(part: string): unknown {

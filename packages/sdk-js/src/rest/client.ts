@@ -1,0 +1,281 @@
+/**
+ * `Patchbay`: a typed REST client for every resource of a Patchbay server (the 2010-04-01 API
+ * shape), built on `fetch`. Lists page lazily (`each` is an async iterator; `list` collects up to
+ * `limit`); failures are `RestError`s with the API's code.
+ *
+ * @example
+ * const client = new Patchbay(accountSid, authToken, { baseUrl: 'http://localhost:3000' });
+ * const call = await client.calls.create({ to: '+15550100', from: '+15550199', url: appUrl });
+ * for await (const c of client.calls.each({ status: 'completed' })) console.log(c.sid, c.duration);
+ */
+import { Http, type ParamValue } from './http.js';
+import type {
+  AccountInstance,
+  ApplicationInstance,
+  AppSettingsParams,
+  CallCreateParams,
+  CallInstance,
+  CallListParams,
+  CallUpdateParams,
+  ClientInstance,
+  ConferenceInstance,
+  IncomingPhoneNumberInstance,
+  IncomingPhoneNumberParams,
+  KeyInstance,
+  MemberInstance,
+  MessageCreateParams,
+  MessageInstance,
+  Page,
+  PageParams,
+  ParticipantCreateParams,
+  ParticipantInstance,
+  ParticipantUpdateParams,
+  QueueInstance,
+  RecordingInstance,
+} from './types.js';
+
+type Params = Readonly<Record<string, ParamValue>>;
+
+/** Read operations of a list resource. */
+export interface Listing<T, L extends PageParams = PageParams> {
+  /** One page. */
+  page(params?: L & { page?: number }): Promise<Page<T>>;
+  /** Every item, page after page, up to `limit`. */
+  each(params?: L): AsyncIterable<T>;
+  /** Every item up to `limit`, collected. */
+  list(params?: L): Promise<T[]>;
+}
+
+function listing<T, L extends PageParams>(http: Http, path: string, key: string): Listing<T, L> {
+  const toPage = async (body: Record<string, unknown>): Promise<Page<T>> => {
+    const next = body.nextPageUri as string | null;
+    return {
+      items: (body[key] ?? []) as T[],
+      page: body.page as number,
+      pageSize: body.pageSize as number,
+      nextPage: () => (next ? http.request<Record<string, unknown>>('GET', next).then(toPage) : undefined),
+    };
+  };
+  const page = async (params: (L & { page?: number }) | undefined = undefined) => {
+    const { limit: _limit, ...query } = (params ?? {}) as L & { page?: number };
+    return toPage(await http.request<Record<string, unknown>>('GET', path, query as Params));
+  };
+  async function* each(params?: L): AsyncIterable<T> {
+    const limit = params?.limit ?? Number.POSITIVE_INFINITY;
+    let count = 0;
+    let current: Page<T> | undefined = await page(params);
+    while (current) {
+      for (const item of current.items) {
+        if (count++ >= limit) return;
+        yield item;
+      }
+      current = await current.nextPage();
+    }
+  }
+  return {
+    page,
+    each,
+    async list(params) {
+      const items: T[] = [];
+      for await (const item of each(params)) items.push(item);
+      return items;
+    },
+  };
+}
+
+export interface PatchbayOptions {
+  /** The server, e.g. `http://localhost:3000`. */
+  readonly baseUrl: string;
+  /** The account to act for when authenticating with an API key. @default the username */
+  readonly accountSid?: string;
+  /** @default globalThis.fetch */
+  readonly fetch?: typeof fetch;
+  /** @default 30000 */
+  readonly timeoutMs?: number;
+}
+
+/** The resources of one account. */
+export class AccountScope {
+  readonly calls;
+  readonly conferences;
+  readonly queues;
+  readonly messages;
+  readonly recordings;
+  readonly incomingPhoneNumbers;
+  readonly applications;
+  readonly keys;
+  readonly clients;
+
+  constructor(
+    protected readonly http: Http,
+    readonly accountSid: string,
+  ) {
+    const base = `/2010-04-01/Accounts/${accountSid}`;
+    const one = <T>(path: string) => http.request<T>('GET', `${base}/${path}`);
+    const post = <T>(path: string, params: object) => http.request<T>('POST', `${base}/${path}`, params as Params);
+    const remove = (path: string) => http.request<void>('DELETE', `${base}/${path}`);
+
+    this.calls = {
+      ...listing<CallInstance, CallListParams>(http, `${base}/Calls.json`, 'calls'),
+      create: (params: CallCreateParams) => post<CallInstance>('Calls.json', params),
+      get: (sid: string) => one<CallInstance>(`Calls/${sid}.json`),
+      update: (sid: string, params: CallUpdateParams) => post<CallInstance>(`Calls/${sid}.json`, params),
+      remove: (sid: string) => remove(`Calls/${sid}.json`),
+    };
+    this.conferences = {
+      ...listing<ConferenceInstance, PageParams & { status?: string; friendlyName?: string }>(
+        http,
+        `${base}/Conferences.json`,
+        'conferences',
+      ),
+      get: (sid: string) => one<ConferenceInstance>(`Conferences/${sid}.json`),
+      update: (sid: string, params: { status?: 'completed'; announceUrl?: string; announceMethod?: 'GET' | 'POST' }) =>
+        post<ConferenceInstance>(`Conferences/${sid}.json`, params),
+      /** Participants of a conference (by SID, or by FriendlyName to create). */
+      participants: (conference: string) => {
+        const path = `Conferences/${encodeURIComponent(conference)}/Participants`;
+        return {
+          ...listing<ParticipantInstance, PageParams & { muted?: boolean; hold?: boolean; coaching?: boolean }>(
+            http,
+            `${base}/${path}.json`,
+            'participants',
+          ),
+          create: (params: ParticipantCreateParams) => post<ParticipantInstance>(`${path}.json`, params),
+          get: (callSidOrLabel: string) =>
+            one<ParticipantInstance>(`${path}/${encodeURIComponent(callSidOrLabel)}.json`),
+          update: (callSidOrLabel: string, params: ParticipantUpdateParams) =>
+            post<ParticipantInstance>(`${path}/${encodeURIComponent(callSidOrLabel)}.json`, params),
+          remove: (callSidOrLabel: string) => remove(`${path}/${encodeURIComponent(callSidOrLabel)}.json`),
+        };
+      },
+    };
+    this.queues = {
+      ...listing<QueueInstance, PageParams>(http, `${base}/Queues.json`, 'queues'),
+      create: (params: { friendlyName: string; maxSize?: number }) => post<QueueInstance>('Queues.json', params),
+      get: (sid: string) => one<QueueInstance>(`Queues/${sid}.json`),
+      update: (sid: string, params: { friendlyName?: string; maxSize?: number }) =>
+        post<QueueInstance>(`Queues/${sid}.json`, params),
+      remove: (sid: string) => remove(`Queues/${sid}.json`),
+      members: (queueSid: string) => ({
+        ...listing<MemberInstance, PageParams>(http, `${base}/Queues/${queueSid}/Members.json`, 'queueMembers'),
+        /** A member by CallSid, or `Front`. */
+        get: (callSid: string) => one<MemberInstance>(`Queues/${queueSid}/Members/${callSid}.json`),
+        /** Dequeues the member to `url`. */
+        update: (callSid: string, params: { url: string; method?: 'GET' | 'POST' }) =>
+          post<MemberInstance>(`Queues/${queueSid}/Members/${callSid}.json`, params),
+      }),
+    };
+    this.messages = {
+      ...listing<MessageInstance, PageParams & { to?: string; from?: string }>(
+        http,
+        `${base}/Messages.json`,
+        'messages',
+      ),
+      create: (params: MessageCreateParams) => post<MessageInstance>('Messages.json', params),
+      get: (sid: string) => one<MessageInstance>(`Messages/${sid}.json`),
+    };
+    this.recordings = {
+      ...listing<RecordingInstance, PageParams & { callSid?: string; conferenceSid?: string }>(
+        http,
+        `${base}/Recordings.json`,
+        'recordings',
+      ),
+      get: (sid: string) => one<RecordingInstance>(`Recordings/${sid}.json`),
+      remove: (sid: string) => remove(`Recordings/${sid}.json`),
+      /** Where the recording's WAV audio is served (needs the same credentials). */
+      mediaUrl: (sid: string) => `${http.baseUrl}${base}/Recordings/${sid}.wav`,
+    };
+    this.incomingPhoneNumbers = {
+      ...listing<IncomingPhoneNumberInstance, PageParams & { phoneNumber?: string; friendlyName?: string }>(
+        http,
+        `${base}/IncomingPhoneNumbers.json`,
+        'incomingPhoneNumbers',
+      ),
+      create: (params: IncomingPhoneNumberParams & { phoneNumber: string }) =>
+        post<IncomingPhoneNumberInstance>('IncomingPhoneNumbers.json', params),
+      get: (sid: string) => one<IncomingPhoneNumberInstance>(`IncomingPhoneNumbers/${sid}.json`),
+      update: (sid: string, params: IncomingPhoneNumberParams) =>
+        post<IncomingPhoneNumberInstance>(`IncomingPhoneNumbers/${sid}.json`, params),
+      remove: (sid: string) => remove(`IncomingPhoneNumbers/${sid}.json`),
+    };
+    this.applications = {
+      ...listing<ApplicationInstance, PageParams & { friendlyName?: string }>(
+        http,
+        `${base}/Applications.json`,
+        'applications',
+      ),
+      create: (params: AppSettingsParams = {}) => post<ApplicationInstance>('Applications.json', params),
+      get: (sid: string) => one<ApplicationInstance>(`Applications/${sid}.json`),
+      update: (sid: string, params: AppSettingsParams) => post<ApplicationInstance>(`Applications/${sid}.json`, params),
+      remove: (sid: string) => remove(`Applications/${sid}.json`),
+    };
+    this.keys = {
+      ...listing<KeyInstance, PageParams>(http, `${base}/Keys.json`, 'keys'),
+      /** A new API key; its `secret` is in this answer only. */
+      create: (params: { friendlyName?: string } = {}) => post<KeyInstance & { secret: string }>('Keys.json', params),
+      get: (sid: string) => one<KeyInstance>(`Keys/${sid}.json`),
+      update: (sid: string, params: { friendlyName?: string }) => post<KeyInstance>(`Keys/${sid}.json`, params),
+      remove: (sid: string) => remove(`Keys/${sid}.json`),
+    };
+    this.clients = {
+      ...listing<ClientInstance, PageParams & { status?: 'online' | 'offline' }>(
+        http,
+        `${base}/Clients.json`,
+        'clients',
+      ),
+      get: (identity: string) => one<ClientInstance>(`Clients/${encodeURIComponent(identity)}.json`),
+    };
+  }
+
+  /** This account. */
+  fetch(): Promise<AccountInstance> {
+    return this.http.request('GET', `/2010-04-01/Accounts/${this.accountSid}.json`);
+  }
+
+  /** Renames, suspends, reactivates or closes this account. */
+  update(params: { friendlyName?: string; status?: 'active' | 'suspended' | 'closed' }): Promise<AccountInstance> {
+    return this.http.request('POST', `/2010-04-01/Accounts/${this.accountSid}.json`, params);
+  }
+}
+
+export class Patchbay extends AccountScope {
+  /** The authenticated account and its subaccounts. */
+  readonly accounts;
+  /** Auth token rotation: a secondary token, then promote it. */
+  readonly authTokens;
+
+  constructor(username: string, password: string, options: PatchbayOptions) {
+    if (!options?.baseUrl) throw new TypeError('options.baseUrl (the Patchbay URL) is required');
+    const accountSid = options.accountSid ?? username;
+    if (!/^AC[0-9a-f]{32}$/.test(accountSid))
+      throw new TypeError('the account SID (username, or options.accountSid with an API key) must be an AC SID');
+    const http = new Http({
+      baseUrl: options.baseUrl,
+      username,
+      password,
+      fetch: options.fetch,
+      timeoutMs: options.timeoutMs,
+    });
+    super(http, accountSid);
+    this.accounts = {
+      ...listing<AccountInstance, PageParams & { friendlyName?: string; status?: string }>(
+        http,
+        '/2010-04-01/Accounts.json',
+        'accounts',
+      ),
+      /** A new subaccount. */
+      create: (params: { friendlyName?: string } = {}) =>
+        http.request<AccountInstance>('POST', '/2010-04-01/Accounts.json', params),
+    };
+    this.authTokens = {
+      createSecondary: () => http.request<{ secondaryAuthToken: string }>('POST', '/v1/AuthTokens/Secondary'),
+      deleteSecondary: () => http.request<void>('DELETE', '/v1/AuthTokens/Secondary'),
+      promote: () => http.request<{ authToken: string }>('POST', '/v1/AuthTokens/Promote'),
+    };
+  }
+
+  /** The resources of a subaccount (or this account). */
+  account(accountSid: string): AccountScope {
+    return new AccountScope(this.http, accountSid);
+  }
+}
