@@ -10,6 +10,19 @@ export { RestError } from './api/http.js';
 export { numberRouter } from './api/routing.js';
 /** The REST API (2010-04-01 shape): server, authentication, bootstrap account. */
 export { type Api, type ApiOptions, bootstrapAccount, createApi } from './api/server.js';
+/** The device bridge: client devices register, are invited to calls, and place calls. */
+export type { DeviceDirectory, VerifiedToken } from './bridge/access-tokens.js';
+export { verifyAccessToken } from './bridge/access-tokens.js';
+export {
+  type BridgeEvents,
+  type ClientRing,
+  DeviceBridge,
+  type DeviceBridgeOptions,
+  type OutgoingApp,
+} from './bridge/bridge.js';
+export { CallTokens } from './bridge/call-tokens.js';
+export { DEVICE_PATHS, type DeviceEndpoints, deviceEndpoints } from './bridge/endpoints.js';
+export type { PresenceRecord } from './bridge/presence.js';
 export type { CallError, CallRecord, CallStatus, Direction } from './calls/call.js';
 export { parseAddress } from './calls/params.js';
 export { recordingMedia } from './calls/recording-media.js';
@@ -29,6 +42,8 @@ export type {
   AddressKind,
   Bridge,
   BridgeOptions,
+  DeviceLeg,
+  DeviceLegRequest,
   InputOptions,
   LegEvents,
   MediaAdapter,

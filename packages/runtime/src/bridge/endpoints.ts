@@ -23,6 +23,15 @@ import type { DeviceSession, Link } from './session.js';
 
 export const DEVICE_PATHS = { websocket: '/devices/v1/ws', longPoll: '/devices/v1/poll' } as const;
 const SESSION_HEADER = 'x-patchbay-session';
+/**
+ * Pages on any origin may long-poll: nothing here rides on cookies (the token is in the hello,
+ * the session in a header), so allowing every origin grants nothing a page could not do anyway.
+ */
+const CORS = {
+  'access-control-allow-origin': '*',
+  'access-control-allow-methods': 'GET, POST, OPTIONS',
+  'access-control-allow-headers': `content-type, ${SESSION_HEADER}`,
+};
 /** Frames above this are cut off by the socket itself (close 1009); between the limit and this, a typed error. */
 const HARD_CAP_BYTES = 4 * LIMITS.maxMessageBytes;
 /** A connection must say hello within this long. @default 10000 */
@@ -112,7 +121,7 @@ export function deviceEndpoints(bridge: DeviceBridge): DeviceEndpoints {
   function respond(res: ServerResponse, status: number, messages: ServerMessage[]): void {
     if (res.writableEnded) return;
     const body = JSON.stringify({ messages });
-    res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+    res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store', ...CORS });
     res.end(body);
   }
 
@@ -146,6 +155,11 @@ export function deviceEndpoints(bridge: DeviceBridge): DeviceEndpoints {
   }
 
   async function poll(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (req.method === 'OPTIONS') {
+      res.writeHead(204, { ...CORS, 'access-control-max-age': '600' });
+      res.end();
+      return;
+    }
     const sessionId = req.headers[SESSION_HEADER];
     const session = typeof sessionId === 'string' ? bridge.session(sessionId) : undefined;
     if (req.method === 'POST' && sessionId === undefined) {
@@ -197,6 +211,7 @@ export function deviceEndpoints(bridge: DeviceBridge): DeviceEndpoints {
       return respond(res, 200, replies);
     }
     if (req.method !== 'GET') return respond(res, 405, []);
+
     const after = Number(new URL(req.url ?? '/', 'http://device').searchParams.get('after') ?? 0);
     const link = collecting(res);
     polls.add(res);

@@ -1,0 +1,199 @@
+/**
+ * The softphone example's servers: Patchbay itself (`startServer`, data in a directory), and the
+ * developer's side: a token server, the voice app that the page's number and the page's
+ * outgoing calls run, and the page with its browser bundle. The number +15550100300 rings the
+ * identity `alice`; whoever answers is asked to press 1 before being connected (call screening).
+ *
+ * @example
+ * const phone = await startSoftphone({ data: './.patchbay-softphone' });
+ * console.log(`open ${phone.pageUrl}`);
+ * await phone.ring('+15550109999');
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { VoiceResponse } from '@patchbay/markup';
+import { REALISTIC_TIMING, type RunningServer, startServer, type Timing } from '@patchbay/runtime';
+import { AccessToken, Patchbay, VoiceGrant, webhook } from '@patchbay/sdk';
+import { build } from 'esbuild';
+import { EventEmitter } from 'eventemitter3';
+
+export const PAGE_NUMBER = '+15550100300';
+
+export interface AppRequest {
+  readonly path: string;
+  readonly params: Record<string, string>;
+}
+
+export interface Softphone {
+  /** Open this in a browser (`?identity=bob` for another identity). */
+  readonly pageUrl: string;
+  readonly patchbay: RunningServer;
+  readonly client: Patchbay;
+  /** Each request the voice app answered. */
+  readonly requests: EventEmitter<{ request: (request: AppRequest) => void }>;
+  /** Places a call from `from` to the page's number on the simulated network. */
+  ring(from: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** The page bundle, built from page.ts for browsers: a Node-only import would fail here. */
+async function bundle(): Promise<string> {
+  const result = await build({
+    entryPoints: [fileURLToPath(new URL('./page.ts', import.meta.url))],
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    write: false,
+    minify: true,
+    logLevel: 'silent',
+  });
+  return result.outputFiles[0]?.text ?? '';
+}
+
+const PAGE = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Patchbay softphone</title>
+<style>body{font:16px system-ui;max-width:32rem;margin:2rem auto}button{font:inherit;margin:.2rem;min-width:3rem}
+#keypad{display:grid;grid-template-columns:repeat(3,4rem)}#log{font:13px monospace;color:#555}</style></head>
+<body><h1>Softphone <small id="identity"></small></h1>
+<p>State: <strong id="state">starting</strong></p>
+<section id="incoming" hidden><p>Incoming call from <strong id="incoming-from"></strong></p>
+<button id="accept">Accept</button><button id="reject">Reject</button></section>
+<form id="dial"><input id="to" value="+15550100400" aria-label="Number to call"><button>Call</button></form>
+<section id="in-call" hidden><p>Call: <strong id="call-state">idle</strong></p>
+<div id="keypad">${[...'123456789*0#'].map((d) => `<button data-digit="${d}">${d}</button>`).join('')}</div>
+<button id="mute">Mute</button><button id="hangup">Hang up</button></section>
+<ol id="log"></ol><script type="module" src="/softphone.js"></script></body></html>`;
+
+function formParams(body: unknown): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries((body ?? {}) as Record<string, string | string[]>).map(([key, value]) => [
+      key,
+      Array.isArray(value) ? (value[0] ?? '') : value,
+    ]),
+  );
+}
+
+export async function startSoftphone(
+  options: { data: string; port?: number; patchbayPort?: number; timing?: Timing } = { data: './.patchbay-softphone' },
+): Promise<Softphone> {
+  const patchbay = await startServer({
+    port: options.patchbayPort ?? 0,
+    data: options.data,
+    timing: options.timing ?? REALISTIC_TIMING,
+  });
+  const { account } = patchbay;
+  const client = new Patchbay(account.sid, account.authToken, { baseUrl: patchbay.url });
+  const key = await client.keys.create({ friendlyName: 'softphone token server' });
+  const script = await bundle();
+  const requests = new EventEmitter<{ request: (request: AppRequest) => void }>();
+
+  const voice: Record<string, (params: Record<string, string>) => string> = {
+    '/incoming': (params) => {
+      const response = new VoiceResponse();
+      const dial = response.dial({ timeout: 20, action: '/after-dial' });
+      const client = dial.client({ url: '/screen' });
+      client.identity('alice');
+      client.parameter({ name: 'caller', value: params.From ?? '' });
+      return response.toString();
+    },
+    '/screen': () => {
+      const response = new VoiceResponse();
+      response.gather({ numDigits: 1, action: '/screened', timeout: 10 }).say('Press 1 to take this call.');
+      response.hangup();
+      return response.toString();
+    },
+    '/screened': (params) => {
+      // Pressing 1 takes the call (the document ends and the bridge follows); anything else declines.
+      const response = new VoiceResponse();
+      if (params.Digits !== '1') response.hangup();
+      return response.toString();
+    },
+    '/after-dial': () => {
+      const response = new VoiceResponse();
+      response.say('Goodbye.');
+      return response.toString();
+    },
+    '/outgoing': (params) => {
+      const response = new VoiceResponse();
+      response.say(`Calling ${params.To ?? 'nobody'}.`);
+      response.dial({ callerId: PAGE_NUMBER }, params.To ?? '');
+      return response.toString();
+    },
+  };
+  const guard = webhook({ authToken: account.authToken });
+
+  let appUrl = '';
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const url = new URL(req.url ?? '/', 'http://softphone');
+    if (req.method === 'GET' && url.pathname === '/') {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.end(PAGE);
+      return;
+    }
+    if (req.method === 'GET' && url.pathname === '/softphone.js') {
+      res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8' });
+      res.end(script);
+      return;
+    }
+    if (req.method === 'GET' && url.pathname === '/token') {
+      // A real app decides who the visitor is from its own session; the example takes it from the query.
+      const identity = url.searchParams.get('identity') ?? 'alice';
+      if (!/^[\w.@-]{1,64}$/.test(identity)) {
+        res.writeHead(400).end('bad identity');
+        return;
+      }
+      const token = new AccessToken(account.sid, key.sid, key.secret, { identity, ttl: 3600 })
+        .addGrant(new VoiceGrant({ incomingAllow: true, outgoingApplicationSid: outgoingApp }))
+        .toJwt();
+      res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+      res.end(JSON.stringify({ token, identity, server: patchbay.url }));
+      return;
+    }
+    const route = voice[url.pathname];
+    if (req.method !== 'POST' || !route) {
+      res.writeHead(404).end();
+      return;
+    }
+    guard(req, res, () => {
+      const params = formParams((req as IncomingMessage & { body?: unknown }).body);
+      requests.emit('request', { path: url.pathname, params });
+      res.writeHead(200, { 'content-type': 'text/xml' });
+      res.end(route(params));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
+  appUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const app = await client.applications.create({ friendlyName: 'softphone outgoing', voiceUrl: `${appUrl}/outgoing` });
+  const outgoingApp = app.sid;
+  const numbers = await client.incomingPhoneNumbers.list({ phoneNumber: PAGE_NUMBER });
+  const numberSettings = { voiceUrl: `${appUrl}/incoming`, friendlyName: 'softphone' };
+  if (numbers[0]) await client.incomingPhoneNumbers.update(numbers[0].sid, numberSettings);
+  else await client.incomingPhoneNumbers.create({ phoneNumber: PAGE_NUMBER, ...numberSettings });
+
+  return {
+    pageUrl: appUrl,
+    patchbay,
+    client,
+    requests,
+    async ring(from) {
+      const response = await fetch(`${patchbay.url}/2010-04-01/Accounts/${account.sid}/Simulator/Calls.json`, {
+        method: 'POST',
+        headers: {
+          authorization: `Basic ${Buffer.from(`${account.sid}:${account.authToken}`).toString('base64')}`,
+          'content-type': 'application/x-www-form-urlencoded',
+        },
+        body: new URLSearchParams({ From: from, To: PAGE_NUMBER }),
+      });
+      const body = (await response.json()) as { sid?: string; message?: string };
+      if (!response.ok) throw new Error(`ring: ${response.status} ${body.message ?? ''}`);
+      return body.sid ?? '';
+    },
+    async close() {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+      await patchbay.close();
+    },
+  };
+}
