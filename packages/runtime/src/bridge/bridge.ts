@@ -345,7 +345,7 @@ export class DeviceBridge {
     const outcome = new Promise<OriginateOutcome>((resolve) => {
       this.rings.set(request.callSid, { request, invited: new Set(targets), settle: resolve });
     });
-    const callToken = await this.tokens.seal({
+    const callToken = this.tokens.seal({
       callSid: request.callSid,
       node: this.node,
       accountSid: request.accountSid,
@@ -395,9 +395,12 @@ export class DeviceBridge {
     callToken: string,
     how: 'accept' | 'reject',
   ): Promise<{ callSid: string }> {
-    const claims = await this.tokens.open(callToken).catch((error: DeviceError) => {
-      throw this.refuse(error, session);
-    });
+    let claims: ReturnType<CallTokens['open']>;
+    try {
+      claims = this.tokens.open(callToken);
+    } catch (error) {
+      throw this.refuse(error as DeviceError, session);
+    }
     if (claims.accountSid !== session.accountSid || claims.identity !== session.identity)
       throw this.refuse(new DeviceError('CallTokenInvalid', 'the call token was issued to another identity'), session);
     try {
