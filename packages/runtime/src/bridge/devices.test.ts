@@ -32,13 +32,14 @@ async function setup(routes: Record<string, Route>) {
 }
 
 const dialAlice = (extra = '') =>
-  `<Response><Dial action="/dialed" timeout="5"${extra}><Client><Identity>alice</Identity><Parameter name="ticket" value="T-42"/></Client></Dial></Response>`;
+  `<Response><Dial action="/dialed" timeout="5"${extra}><Client statusCallback="/client-status" statusCallbackEvent="initiated ringing answered completed"><Identity>alice</Identity><Parameter name="ticket" value="T-42"/></Client></Dial></Response>`;
 
 describe('incoming calls to client devices', () => {
   it('invites every registration with the call parameters; the first accept is bridged, the others are canceled', async () => {
     const { harness, device } = await setup({
       '/voice': () => dialAlice(),
       '/dialed': () => '<Response><Say>bye</Say></Response>',
+      '/client-status': () => '',
     });
     const laptop = device('alice');
     const phone = device('alice');
@@ -78,6 +79,18 @@ describe('incoming calls to client devices', () => {
     const dialed = harness.app.requestsTo('/dialed')[0];
     expect(dialed?.params).toMatchObject({ DialCallStatus: 'completed', DialCallSid: onLaptop.parameters.CallSid });
     expect(caller.lines()).toContain('bridged client:alice');
+    // The client leg's status callbacks, as for any dialed leg.
+    await harness.runtime.callbacks.drain();
+    const statuses = harness.app
+      .requestsTo('/client-status')
+      .map((request) => request.params)
+      .sort((a, b) => Number(a.SequenceNumber) - Number(b.SequenceNumber));
+    expect(statuses.map((params) => params.CallStatus)).toEqual(['initiated', 'ringing', 'in-progress', 'completed']);
+    expect(statuses[0]).toMatchObject({
+      CallSid: onLaptop.parameters.CallSid,
+      To: 'client:alice',
+      Direction: 'outbound-dial',
+    });
     expect(harness.network.party('client:alice')?.lines()).toContain('bridged +15550100001');
   });
 

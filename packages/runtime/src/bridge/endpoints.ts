@@ -1,8 +1,9 @@
 /**
- * The bridge's endpoints on the server's HTTP port: a WebSocket at `/devices/v1/ws`, and the
+ * The bridge's endpoints on the server's HTTP port: a WebSocket at `/devices/v1/ws`, the
  * long-poll fallback at `/devices/v1/poll` (POST to send, GET to receive, the session in the
- * `X-Patchbay-Session` header). Both speak the same protocol to the same sessions, so a device
- * can switch transports and resume.
+ * `X-Patchbay-Session` header), and `/devices/v1/answer` to accept or reject an invitation in one
+ * POST. All speak the same protocol to the same sessions, so a device can switch transports and
+ * resume.
  *
  * Every message is validated (size, JSON, schema) before the bridge sees it. A malformed message
  * gets a typed error and the connection stays open; a bad hello, a message before hello, or
@@ -21,7 +22,12 @@ import { type WebSocket, WebSocketServer } from 'ws';
 import type { DeviceBridge } from './bridge.js';
 import type { DeviceSession, Link } from './session.js';
 
-export const DEVICE_PATHS = { websocket: '/devices/v1/ws', longPoll: '/devices/v1/poll' } as const;
+export const DEVICE_PATHS = {
+  websocket: '/devices/v1/ws',
+  longPoll: '/devices/v1/poll',
+  /** Accept or reject an invitation with one POST: for devices woken by other means (a push). */
+  answer: '/devices/v1/answer',
+} as const;
 const SESSION_HEADER = 'x-patchbay-session';
 /**
  * Pages on any origin may long-poll: nothing here rides on cookies (the token is in the hello,
@@ -224,6 +230,52 @@ export function deviceEndpoints(bridge: DeviceBridge): DeviceEndpoints {
     bridge.resume(session, link, Number.isFinite(after) && after >= 0 ? after : 0);
   }
 
+  /**
+   * `{ token, callToken, action?: 'accept' | 'reject' }`: opens a session for the device as a
+   * hello would, answers the invitation, and replies with the welcome and the result. The device
+   * then resumes that session over a WebSocket or long-poll to follow the call.
+   */
+  async function answer(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (req.method === 'OPTIONS') return poll(req, res);
+    if (req.method !== 'POST') return respond(res, 405, []);
+    let body: { token?: unknown; callToken?: unknown; action?: unknown };
+    try {
+      body = JSON.parse(await readBody(req));
+    } catch {
+      return respond(res, 400, [errorMessage(new DeviceError('MalformedRequest', 'body is not JSON'), true)]);
+    }
+    const action = body.action ?? 'accept';
+    const hello = parseClientMessage(JSON.stringify({ type: 'hello', v: 1, token: body.token }));
+    const request = parseClientMessage(JSON.stringify({ type: action, id: 'answer', callToken: body.callToken }));
+    if (!hello.ok || !request.ok || hello.message.type !== 'hello' || (action !== 'accept' && action !== 'reject')) {
+      const error = new DeviceError('MalformedRequest', 'expected { token, callToken, action: accept | reject }');
+      return respond(res, 400, [errorMessage(error, true)]);
+    }
+    const messages: ServerMessage[] = [];
+    let finish!: () => void;
+    const answered = new Promise<void>((resolve) => {
+      finish = resolve;
+    });
+    const link: Link = {
+      send(message) {
+        messages.push(message);
+        if (message.type === 'result' && message.id === 'answer') finish();
+      },
+      close: () => finish(),
+    };
+    let session: DeviceSession;
+    try {
+      session = await bridge.open(hello.message, link);
+    } catch (error) {
+      return respond(res, 401, [errorMessage(asDeviceError(error), true)]);
+    }
+    bridge.receive(session, request.message, link);
+    await answered;
+    bridge.lost(session, link);
+    const result = messages.find((message) => message.type === 'result');
+    respond(res, result && 'ok' in result && result.ok ? 200 : 409, messages);
+  }
+
   return {
     upgrade(req, socket, head) {
       if (new URL(req.url ?? '/', 'http://device').pathname !== DEVICE_PATHS.websocket) return false;
@@ -231,8 +283,10 @@ export function deviceEndpoints(bridge: DeviceBridge): DeviceEndpoints {
       return true;
     },
     request(req, res) {
-      if (new URL(req.url ?? '/', 'http://device').pathname !== DEVICE_PATHS.longPoll) return false;
-      poll(req, res).catch((error: unknown) => {
+      const path = new URL(req.url ?? '/', 'http://device').pathname;
+      const handler = path === DEVICE_PATHS.longPoll ? poll : path === DEVICE_PATHS.answer ? answer : undefined;
+      if (!handler) return false;
+      handler(req, res).catch((error: unknown) => {
         respond(res, 400, [errorMessage(asDeviceError(error), false)]);
       });
       return true;

@@ -1,7 +1,7 @@
 import type { WebSocketConstructor, WebSocketLike } from '@patchbay/sdk/client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type ApiHarness, startApiHarness } from '../api/harness.test-support.js';
-import { deviceFor, newKey, next, tokenFor } from './devices.test-support.js';
+import { deviceFor, newKey, next, RawDevice, tokenFor } from './devices.test-support.js';
 
 const harnesses: ApiHarness[] = [];
 const cleanups: Array<() => void> = [];
@@ -122,5 +122,38 @@ describe('long-poll transport', () => {
     expect(await mixed.json()).toMatchObject({
       messages: [{ type: 'pong' }, { type: 'error', fatal: false, error: { name: 'MalformedRequest' } }],
     });
+  });
+
+  it('accepts an invitation with one POST from a device that has no connection yet (woken by a push)', async () => {
+    const { harness, key } = await setup();
+    const { device } = await RawDevice.open(harness, tokenFor(harness, key, 'alice'));
+    cleanups.push(() => device.close());
+    await device.request({ type: 'register' });
+    harness.network.call({ from: '+15550100021', to: NUMBER });
+    const invite = await device.next((m) => m.type === 'invite');
+    if (invite.type !== 'invite') throw new Error('expected an invite');
+    const post = (body: unknown) =>
+      fetch(`${harness.base}/devices/v1/answer`, { method: 'POST', body: JSON.stringify(body) });
+    const bad = await post({ token: tokenFor(harness, key, 'alice'), callToken: invite.callToken, action: 'maybe' });
+    expect(bad.status).toBe(400);
+    const answered = await post({ token: tokenFor(harness, key, 'alice'), callToken: invite.callToken });
+    expect(answered.status).toBe(200);
+    const { messages } = (await answered.json()) as { messages: Array<Record<string, unknown>> };
+    expect(messages[0]).toMatchObject({ type: 'welcome', identity: 'alice' });
+    expect(messages).toContainEqual(expect.objectContaining({ type: 'result', ok: true, callSid: invite.callSid }));
+    // The socket device that was ringing is told the call was answered elsewhere.
+    expect(await device.next((m) => m.type === 'cancel')).toMatchObject({ reason: 'answered-elsewhere' });
+    expect(harness.runtime.calls.get(invite.callSid)?.status).toBe('in-progress');
+    // The new session follows the call when it resumes.
+    const session = String(messages[0]?.session);
+    const resumed = await RawDevice.open(harness, tokenFor(harness, key, 'alice'), { session, received: 0 });
+    cleanups.push(() => resumed.device.close());
+    expect(resumed.welcome).toMatchObject({ resumed: true });
+    expect(await resumed.device.next((m) => m.type === 'call')).toMatchObject({
+      state: 'open',
+      callSid: invite.callSid,
+    });
+    const again = await post({ token: tokenFor(harness, key, 'alice'), callToken: invite.callToken });
+    expect(again.status).toBe(409);
   });
 });
