@@ -168,13 +168,14 @@ await bare(Math.min(500, REGISTRATIONS));
 const base = await bare();
 const ours = await bridge();
 const p = (list, n) => percentile(list, n).toFixed(2);
+const met = (ok) => (ok ? 'MET' : 'NOT MET');
 console.log(`\ndevice bridge: ${REGISTRATIONS} idle registrations, ${CALLS} concurrent calls to devices`);
 console.log(
-  `  heap per idle registration: ${kib(ours.perRegistration)} (goal < ${kib(GOALS.bytesPerRegistration)}) | bare WebSocket ${kib(base.perConnection)} | ratio ${(ours.perRegistration / base.perConnection).toFixed(2)}`,
+  `  heap per idle registration: ${kib(ours.perRegistration)} (goal < ${kib(GOALS.bytesPerRegistration)}) ${met(ours.perRegistration < GOALS.bytesPerRegistration)} | bare WebSocket ${kib(base.perConnection)} | ratio ${(ours.perRegistration / base.perConnection).toFixed(2)}`,
 );
 const ratio = (a, b, n) => (percentile(a, n) / percentile(b, n)).toFixed(2);
 console.log(
-  `  Dial Client -> bridged, ${CALLS} calls over ${PACE_MS} ms: p50 ${p(ours.paced, 50)} ms (goal < ${GOALS.p50Ms}), p99 ${p(ours.paced, 99)} ms (goal < ${GOALS.p99Ms})`,
+  `  Dial Client -> bridged, ${CALLS} calls over ${PACE_MS} ms: p50 ${p(ours.paced, 50)} ms (goal < ${GOALS.p50Ms}), p99 ${p(ours.paced, 99)} ms (goal < ${GOALS.p99Ms}) ${met(percentile(ours.paced, 50) < GOALS.p50Ms && percentile(ours.paced, 99) < GOALS.p99Ms)}`,
 );
 console.log(
   `  Dial Client -> bridged, ${CALLS} calls in one instant: p50 ${p(ours.burst, 50)} ms, p99 ${p(ours.burst, 99)} ms`,
