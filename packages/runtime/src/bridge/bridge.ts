@@ -21,6 +21,7 @@ import {
 import { EventEmitter } from 'eventemitter3';
 import type { Clock } from '../clock/clock.js';
 import type { DeviceLeg, MediaAdapter, OriginateOutcome } from '../media/types.js';
+import type { InboundApp } from '../runtime-types.js';
 import { newSid } from '../sid.js';
 import { type DeviceDirectory, type VerifiedToken, verifyAccessToken } from './access-tokens.js';
 import { CallTokens } from './call-tokens.js';
@@ -47,14 +48,8 @@ export interface DeviceBridgeOptions {
   readonly maxSessions?: number;
 }
 
-export interface OutgoingApp {
-  readonly url: string;
-  readonly method?: 'GET' | 'POST';
-  readonly fallbackUrl?: string;
-  readonly fallbackMethod?: 'GET' | 'POST';
-  readonly statusCallback?: string;
-  readonly statusCallbackMethod?: 'GET' | 'POST';
-}
+/** Where a device's outgoing calls go: an application's VoiceUrl and settings. */
+export type OutgoingApp = InboundApp;
 
 /** What the bridge asks of the runtime. */
 export interface BridgeHost {
