@@ -1,5 +1,6 @@
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
+import { Device, readTokenClaims } from '@patchbay/sdk';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startAppServer } from '../testing/app-server.js';
 import { main } from './main.js';
@@ -53,10 +54,41 @@ describe('patchbay CLI', () => {
       'simulate call',
       'simulate message',
       'messages list',
+      'keys create',
+      'token',
+      'clients list',
     ]) {
       expect(output.join('\n')).toContain(`patchbay ${command}`);
     }
     expect((await run(['frobnicate'], {})).code).toBe(2);
+  });
+
+  it('makes an API key and a device token, and lists client presence', async () => {
+    const data = await dataDirectory('patchbay-cli-devices-');
+    const server = await serve(data);
+    const env = { PATCHBAY_URL: server.url, PATCHBAY_ACCOUNT_SID: server.sid, PATCHBAY_AUTH_TOKEN: server.token ?? '' };
+    const key = await run(['keys', 'create', '--friendly-name', 'softphones'], env);
+    const [, sid, secret] = /^(SK[0-9a-f]{32}) {2}secret: (\S+)/.exec(key.output[0] ?? '') ?? [];
+    expect(sid).toBeDefined();
+    const minted = await run(
+      ['token', '--identity', 'alice', '--key', sid as string, '--secret', secret as string],
+      env,
+    );
+    expect(minted.code).toBe(0);
+    expect(readTokenClaims(minted.output[0] as string)).toMatchObject({ identity: 'alice', accountSid: server.sid });
+    const device = new Device(minted.output[0] as string, { server: server.url });
+    try {
+      await device.register();
+      const clients = await run(['clients', 'list'], env);
+      expect(clients.output[1]).toMatch(/^alice +online +1 /);
+    } finally {
+      device.destroy();
+    }
+    expect(
+      (await run(['token', '--identity', 'alice'], { ...env, PATCHBAY_API_KEY: '', PATCHBAY_API_SECRET: '' })).code,
+    ).toBe(2);
+    const badKey = await run(['token', '--identity', 'alice', '--key', 'nope', '--secret', 'x'], env);
+    expect([badKey.code, badKey.output[0]]).toEqual([2, 'patchbay: keySid must be an SK SID (an API key)']);
   });
 
   it('serves, shows the new token once, routes a number, simulates a call, and keeps everything across a restart', async () => {

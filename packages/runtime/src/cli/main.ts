@@ -3,6 +3,7 @@
  * over its REST API, with the account's credentials from the environment or flags.
  */
 import { parseArgs } from 'node:util';
+import { AccessToken, VoiceGrant } from '@patchbay/sdk';
 import { pino } from 'pino';
 import { api, type Connection, connect, table, UsageError } from './client.js';
 import { startServer } from './serve.js';
@@ -36,6 +37,14 @@ Usage:
                                       text one of your numbers: its SmsUrl answers, the replies are
                                       sent and printed
   patchbay messages list [--to <number>] [--from <number>]
+  patchbay keys create [--friendly-name <name>]
+                                      a new API key: its SID and secret (shown once)
+  patchbay token --identity <name> [--key <SK...>] [--secret <secret>] [--app <AP...>] [--ttl <s>]
+                                      an access token for a client device (key and secret default
+                                      to $PATCHBAY_API_KEY and $PATCHBAY_API_SECRET; --app lets it
+                                      place calls through that application)
+  patchbay clients list [--status online|offline]
+                                      client identities on the device bridge: presence, registrations
 
 Client options (all commands but serve):
       --server <url>                  the server (default $PATCHBAY_URL or http://127.0.0.1:3000)
@@ -75,6 +84,11 @@ const OPTIONS = {
   'hangup-after': { type: 'string' },
   body: { type: 'string' },
   'media-url': { type: 'string', multiple: true },
+  identity: { type: 'string' },
+  key: { type: 'string' },
+  secret: { type: 'string' },
+  app: { type: 'string' },
+  ttl: { type: 'string' },
 } as const;
 
 function text(values: Values, name: string): string | undefined {
@@ -241,6 +255,52 @@ export async function main(argv: readonly string[], print: (line: string) => voi
         const failure = result.error as { code: number; message: string } | null;
         if (failure) print(`  error ${failure.code}: ${failure.message}`);
         return failure ? 1 : 0;
+      }
+      case 'keys create': {
+        const key = await api(connection(values), 'POST', 'Keys.json', { FriendlyName: text(values, 'friendly-name') });
+        print(`${key.sid}  secret: ${key.secret}   (shown once: keep it)`);
+        return 0;
+      }
+      case 'clients list': {
+        const status = text(values, 'status');
+        const page = await api(
+          connection(values),
+          'GET',
+          `Clients.json?PageSize=1000${status ? `&Status=${status}` : ''}`,
+        );
+        print(
+          table(page.clients as Array<Record<string, unknown>>, [
+            'identity',
+            'status',
+            'registrations',
+            'date_last_seen',
+          ]),
+        );
+        return 0;
+      }
+      case 'token': {
+        const { account } = connection(values);
+        const ttl = Number(text(values, 'ttl') ?? 3600);
+        const app = text(values, 'app');
+        let token: AccessToken;
+        try {
+          token = new AccessToken(
+            account,
+            text(values, 'key') || process.env.PATCHBAY_API_KEY || required(values, 'key'),
+            text(values, 'secret') || process.env.PATCHBAY_API_SECRET || required(values, 'secret'),
+            { identity: required(values, 'identity'), ttl },
+          );
+        } catch (error) {
+          // The token's own checks (SIDs, ttl) are usage errors here.
+          if (error instanceof TypeError || error instanceof RangeError) throw new UsageError(error.message);
+          throw error;
+        }
+        print(
+          token
+            .addGrant(new VoiceGrant({ incomingAllow: true, ...(app ? { outgoingApplicationSid: app } : {}) }))
+            .toJwt(),
+        );
+        return 0;
       }
       case 'messages list': {
         const query = new URLSearchParams();
