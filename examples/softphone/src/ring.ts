@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Patchbay } from '@patchbay/sdk';
 import { PAGE_NUMBER } from './softphone.js';
 
 const data = process.env.SOFTPHONE_DATA ?? './.patchbay-softphone';
@@ -13,13 +14,6 @@ const { patchbay, account, token } = JSON.parse(readFileSync(join(data, 'softpho
   token: string;
 };
 const from = process.argv[2] ?? '+15550109999';
-const response = await fetch(`${patchbay}/2010-04-01/Accounts/${account}/Simulator/Calls.json`, {
-  method: 'POST',
-  headers: {
-    authorization: `Basic ${Buffer.from(`${account}:${token}`).toString('base64')}`,
-    'content-type': 'application/x-www-form-urlencoded',
-  },
-  body: new URLSearchParams({ From: from, To: PAGE_NUMBER }),
-});
-const body = (await response.json()) as { sid?: string; message?: string };
-console.log(response.ok ? `ringing ${PAGE_NUMBER} from ${from}: ${body.sid}` : `failed: ${body.message}`);
+const client = new Patchbay(account, token, { baseUrl: patchbay });
+const call = await client.simulator.calls.create({ from, to: PAGE_NUMBER });
+console.log(`ringing ${PAGE_NUMBER} from ${from}: ${call.sid}`);

@@ -178,17 +178,7 @@ export async function startSoftphone(
     client,
     requests,
     async ring(from) {
-      const response = await fetch(`${patchbay.url}/2010-04-01/Accounts/${account.sid}/Simulator/Calls.json`, {
-        method: 'POST',
-        headers: {
-          authorization: `Basic ${Buffer.from(`${account.sid}:${account.authToken}`).toString('base64')}`,
-          'content-type': 'application/x-www-form-urlencoded',
-        },
-        body: new URLSearchParams({ From: from, To: PAGE_NUMBER }),
-      });
-      const body = (await response.json()) as { sid?: string; message?: string };
-      if (!response.ok) throw new Error(`ring: ${response.status} ${body.message ?? ''}`);
-      return body.sid ?? '';
+      return (await client.simulator.calls.create({ from, to: PAGE_NUMBER })).sid;
     },
     async close() {
       server.closeAllConnections();

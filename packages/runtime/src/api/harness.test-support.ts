@@ -79,7 +79,7 @@ export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<
     devices: { ...storeDirectory(store), ...options.devices },
     ...(options.clock ? { clock: options.clock } : {}),
   });
-  const api = createApi({ runtime, store });
+  const api = createApi({ runtime, store, simulator: network });
   const devices = deviceEndpoints(runtime.devices as DeviceBridge);
   const server = createServer((req, res) => devices.request(req, res) || api.handle(req, res));
   server.on('upgrade', (req, socket, head) => {

@@ -36,6 +36,16 @@ import type {
 
 type Params = Readonly<Record<string, ParamValue>>;
 
+export interface SimulatedCallParams {
+  to: string;
+  from?: string;
+  digits?: readonly string[];
+  speech?: readonly string[];
+  /** Seconds after answering. */
+  hangupAfter?: number;
+  wait?: boolean;
+}
+
 /** Read operations of a list resource. */
 export interface Listing<T, L extends PageParams = PageParams> {
   /** One page. */
@@ -105,6 +115,8 @@ export class AccountScope {
   readonly applications;
   readonly keys;
   readonly clients;
+  /** Patchbay's simulated network: ring or text your numbers with no phone. */
+  readonly simulator;
 
   constructor(
     protected readonly http: Http,
@@ -216,6 +228,17 @@ export class AccountScope {
       get: (sid: string) => one<KeyInstance>(`Keys/${sid}.json`),
       update: (sid: string, params: { friendlyName?: string }) => post<KeyInstance>(`Keys/${sid}.json`, params),
       remove: (sid: string) => remove(`Keys/${sid}.json`),
+    };
+    this.simulator = {
+      calls: {
+        /** Rings `to` from a party pressing `digits` / saying `speech`, one per input window; with `wait`, answers when the call ends, with the transcript. */
+        create: (params: SimulatedCallParams) =>
+          post<CallInstance & { transcript?: string[] }>('Simulator/Calls.json', params),
+      },
+      messages: {
+        create: (params: { to: string; from?: string; body?: string; mediaUrl?: readonly string[] }) =>
+          post<MessageInstance>('Simulator/Messages.json', params),
+      },
     };
     this.clients = {
       ...listing<ClientInstance, PageParams & { status?: 'online' | 'offline' }>(
