@@ -51,6 +51,8 @@ for (const transport of ['auto', 'long-poll'] as const) {
     await page.click('#accept');
     await page.locator('#call-state', { hasText: 'open' }).waitFor();
     await screening;
+    // Press 1 once the prompt is heard, as a person would.
+    await phone.patchbay.network.party('client:alice')?.heard((entry) => entry.type === 'heard-speech');
     await page.click('[data-digit="1"]');
     expect((await screened).params.Digits).toBe('1');
 

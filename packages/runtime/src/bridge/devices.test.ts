@@ -195,6 +195,7 @@ describe('calls placed by devices', () => {
 
     call.mute(true);
     expect(call.isMuted()).toBe(true);
+    await harness.network.party('client:bob')?.heard((entry) => entry.type === 'heard-speech');
     call.sendDigits('42');
     const disconnected = next(call, 'disconnect');
     await disconnected;
@@ -224,5 +225,32 @@ describe('calls placed by devices', () => {
     await expect(
       deviceFor(harness, tokenFor(harness, key, 'carol', { outgoingApplicationSid: `AP${'0'.repeat(32)}` })).register(),
     ).rejects.toMatchObject({ errorName: 'AccessTokenGrantsInvalid' });
+  });
+});
+
+describe('API calls to client identities', () => {
+  it('rings the devices of the identity and runs the call once one accepts', async () => {
+    const { harness, device } = await setup({
+      '/agent': () =>
+        '<Response><Gather numDigits="1" action="/done"><Say>You have a callback to make</Say></Gather></Response>',
+      '/done': () => '<Response/>',
+    });
+    const agent = device('agent');
+    await agent.register();
+    const invited = next(agent, 'incoming');
+    const created = await harness.client.calls.create({
+      to: 'client:agent',
+      from: '+15550100100',
+      url: `${harness.app.url}/agent`,
+    });
+    const [call] = await invited;
+    expect(call.parameters).toMatchObject({ CallSid: created.sid, From: '+15550100100', To: 'client:agent' });
+    await call.accept();
+    if (call.status() !== 'open') await next(call, 'accept');
+    // Like a person: keys pressed once the prompt is heard.
+    await harness.network.party('client:agent')?.heard((entry) => entry.type === 'heard-speech');
+    call.sendDigits('5');
+    expect((await harness.runtime.calls.ended(created.sid)).status).toBe('completed');
+    expect(harness.app.requestsTo('/done')[0]?.params.Digits).toBe('5');
   });
 });

@@ -105,11 +105,25 @@ export function dialing({
 
   async function dialOut(session: CallSession, params: CreateCallParams, first: Next): Promise<void> {
     session.callback('initiated', 'initiated');
-    const outcome = await media.originate(
-      { to: parseAddress(params.to), from: params.callerId ?? params.from, timeoutMs: (params.timeout ?? 60) * 1000 },
-      session.signal,
-      () => session.setStatus('ringing'),
-    );
+    const to = parseAddress(params.to);
+    const from = params.callerId ?? params.from;
+    const timeoutMs = (params.timeout ?? 60) * 1000;
+    const ringing = () => session.setStatus('ringing');
+    const outcome =
+      clients && to.kind === 'client'
+        ? await clients.ring(
+            {
+              accountSid: session.account.sid,
+              callSid: session.sid,
+              identity: to.value,
+              from,
+              timeoutMs,
+              parameters: {},
+            },
+            session.signal,
+            ringing,
+          )
+        : await media.originate({ to, from, timeoutMs }, session.signal, ringing);
     if (outcome.outcome !== 'answered') {
       const status: CallStatus = outcome.outcome === 'rejected' ? 'busy' : outcome.outcome;
       session.setStatus(status);

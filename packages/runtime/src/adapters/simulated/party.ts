@@ -62,6 +62,10 @@ export class Party {
   /** The caller IDs this party was called from, in order. */
   readonly calledFrom: string[] = [];
   private nextInput = 0;
+  private readonly waiters = new Set<{
+    match: (entry: TranscriptEntry) => boolean;
+    resolve: (entry: TranscriptEntry) => void;
+  }>();
 
   constructor(
     /** The party's address: a number, SIP URI or client identity. */
@@ -71,7 +75,20 @@ export class Party {
   ) {}
 
   note(entry: TranscriptInput): void {
-    this.transcript.push({ ...entry, at: this.now() } as TranscriptEntry);
+    const noted = { ...entry, at: this.now() } as TranscriptEntry;
+    this.transcript.push(noted);
+    for (const waiter of [...this.waiters]) {
+      if (!waiter.match(noted)) continue;
+      this.waiters.delete(waiter);
+      waiter.resolve(noted);
+    }
+  }
+
+  /** The first transcript entry (already noted, or to come) matching; for tests that await what a party hears. */
+  heard(match: (entry: TranscriptEntry) => boolean): Promise<TranscriptEntry> {
+    const seen = this.transcript.find(match);
+    if (seen) return Promise.resolve(seen);
+    return new Promise((resolve) => this.waiters.add({ match, resolve }));
   }
 
   /** The next scripted input, if any is left. */
