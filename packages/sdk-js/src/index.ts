@@ -10,7 +10,7 @@
  */
 
 export { Call, type CallEvents, type CallStatus, type CancelReason } from './device/call.js';
-export type { DeviceClock, DeviceEvents, DeviceOptions, DeviceState } from './device/device.js';
+export type { DeviceClock, DeviceEvents, DeviceOptions, DeviceState, Presence } from './device/device.js';
 /** Client devices (Node: WebSockets through `ws`). */
 export { Device } from './device/node.js';
 export { DEVICE_ERRORS, DeviceError, type DeviceErrorName } from './protocol/errors.js';

@@ -15,6 +15,7 @@ import {
   type ClientRequest,
   DeviceError,
   type Hello,
+  LIMITS,
   PROTOCOL_VERSION,
   type Welcome,
 } from '@patchbay/sdk/protocol';
@@ -90,6 +91,18 @@ interface Ringing {
   settle(outcome: OriginateOutcome): void;
 }
 
+const watchKey = (accountSid: string, identity: string) => `${accountSid} ${identity}`;
+
+function presenceMessage(record: PresenceRecord) {
+  return {
+    type: 'presence',
+    identity: record.identity,
+    status: record.status,
+    registrations: record.registrations,
+    lastSeenAt: record.lastSeenAt,
+  } as const;
+}
+
 export class DeviceBridge {
   readonly events = new EventEmitter<BridgeEvents>();
   readonly presence: Presence<DeviceSession>;
@@ -100,6 +113,8 @@ export class DeviceBridge {
   private readonly tokens: CallTokens;
   private readonly sessions = new Map<string, DeviceSession>();
   private readonly rings = new Map<string, Ringing>();
+  /** Sessions following each identity's presence, by `account identity`. */
+  private readonly watchers = new Map<string, Set<DeviceSession>>();
   private readonly stopSweep: () => void;
   private closed = false;
 
@@ -115,7 +130,11 @@ export class DeviceBridge {
     this.tokens = new CallTokens(() => clock.now(), options.callTokenKey);
     this.presence = new Presence(
       () => clock.now(),
-      (record) => this.events.emit('presence', record),
+      (record) => {
+        this.events.emit('presence', record);
+        for (const watcher of this.watchers.get(watchKey(record.accountSid, record.identity)) ?? [])
+          this.push(watcher, presenceMessage(record));
+      },
     );
     let cancel = () => {};
     const sweep = () => {
@@ -293,6 +312,12 @@ export class DeviceBridge {
         return this.answer(session, message.callToken, message.type);
       case 'connect':
         return { callSid: await this.connect(session, message.params) };
+      case 'subscribe':
+        this.follow(session, message.identities);
+        return {};
+      case 'unsubscribe':
+        for (const identity of message.identities) this.unfollow(session, identity);
+        return {};
     }
   }
 
@@ -467,9 +492,42 @@ export class DeviceBridge {
     return callSid;
   }
 
-  /** Ends a session: its registration, its invitations, and its calls. */
+  /** `session` follows these identities' presence: their state now, then every change. */
+  private follow(session: DeviceSession, identities: readonly string[]): void {
+    const fresh = identities.filter((identity) => !session.following.has(identity));
+    if (session.following.size + fresh.length > LIMITS.maxSubscriptions)
+      throw new DeviceError('TooManyRequests', `a session follows at most ${LIMITS.maxSubscriptions} identities`);
+    for (const identity of fresh) {
+      session.following.add(identity);
+      const key = watchKey(session.accountSid, identity);
+      let watchers = this.watchers.get(key);
+      if (!watchers) {
+        watchers = new Set();
+        this.watchers.set(key, watchers);
+      }
+      watchers.add(session);
+      const [record] = this.presence.list(session.accountSid, identity);
+      this.push(
+        session,
+        presenceMessage(
+          record ?? { accountSid: session.accountSid, identity, status: 'offline', registrations: 0, lastSeenAt: 0 },
+        ),
+      );
+    }
+  }
+
+  private unfollow(session: DeviceSession, identity: string): void {
+    if (!session.following.delete(identity)) return;
+    const key = watchKey(session.accountSid, identity);
+    const watchers = this.watchers.get(key);
+    watchers?.delete(session);
+    if (watchers?.size === 0) this.watchers.delete(key);
+  }
+
+  /** Ends a session: its registration, its invitations, its presence subscriptions, and its calls. */
   private end(session: DeviceSession, reason: 'unregistered'): void {
     if (!this.sessions.delete(session.id)) return;
+    for (const identity of [...session.following]) this.unfollow(session, identity);
     this.unregister(session, reason);
     for (const callSid of [...session.invitations]) this.uninvite(callSid, session, reason);
     for (const leg of session.calls.values()) leg.remoteHangup();

@@ -33,6 +33,8 @@ export class DeviceSession {
   readonly calls = new Map<string, DeviceLeg>();
   /** Calls this session was invited to and has not answered. */
   readonly invitations = new Set<string>();
+  /** Identities whose presence this session follows. */
+  readonly following = new Set<string>();
   private seq = 0;
   private readonly unacked: Array<Sequenced & { expiresAt?: number }> = [];
   private readonly requests = new Set<string>();

@@ -190,4 +190,46 @@ describe('presence', () => {
     });
     expect(((await response.json()) as { clients: unknown[] }).clients).toEqual([]);
   });
+
+  it('lets a device follow identities of its own account', async () => {
+    const { harness, key } = await setup();
+    const watcher = deviceFor(harness, tokenFor(harness, key, 'supervisor'));
+    cleanups.push(() => watcher.destroy());
+    const seen: string[] = [];
+    watcher.on('presence', (presence) =>
+      seen.push(`${presence.identity} ${presence.status} ${presence.registrations}`),
+    );
+    const initial = next(watcher, 'presence');
+    await watcher.subscribe(['alice']);
+    await initial;
+    expect(watcher.presenceOf('alice')).toMatchObject({ status: 'offline', registrations: 0, lastSeenAt: 0 });
+
+    // The same identity in another account does not show.
+    const tenant = await harness.client.api.v2010.accounts.create({ friendlyName: 'tenant' });
+    const tenantKey = await harness.clientFor(tenant.sid, tenant.authToken).newKeys.create();
+    const foreign = deviceFor(
+      harness,
+      tokenFor(harness, { sid: tenantKey.sid, secret: tenantKey.secret }, 'alice', undefined, {
+        accountSid: tenant.sid,
+      }),
+    );
+    cleanups.push(() => foreign.destroy());
+    await foreign.register();
+
+    const online = next(watcher, 'presence');
+    const alice = deviceFor(harness, tokenFor(harness, key, 'alice'));
+    cleanups.push(() => alice.destroy());
+    await alice.register();
+    expect((await online)[0]).toMatchObject({ identity: 'alice', status: 'online', registrations: 1 });
+    const offline = next(watcher, 'presence');
+    alice.destroy();
+    expect((await offline)[0]).toMatchObject({ identity: 'alice', status: 'offline' });
+    expect(seen).toEqual(['alice offline 0', 'alice online 1', 'alice offline 0']);
+    expect(watcher.presenceOf('alice')?.lastSeenAt).toBeGreaterThan(0);
+
+    const many = Array.from({ length: 100 }, (_, i) => `user${i}`);
+    await expect(watcher.subscribe(many)).rejects.toMatchObject({ errorName: 'TooManyRequests' });
+    await watcher.unsubscribe(['alice']);
+    expect(watcher.presenceOf('alice')).toBeUndefined();
+  });
 });

@@ -11,7 +11,14 @@
 
 /** Devices and calls. */
 export { Call, type CallEvents, type CallStatus, type CancelReason } from '../device/call.js';
-export { Device, type DeviceClock, type DeviceEvents, type DeviceOptions, type DeviceState } from '../device/device.js';
+export {
+  Device,
+  type DeviceClock,
+  type DeviceEvents,
+  type DeviceOptions,
+  type DeviceState,
+  type Presence,
+} from '../device/device.js';
 export type { WebSocketConstructor, WebSocketLike } from '../device/transport.js';
 /** Errors with stable names and the familiar numeric codes. */
 export { DEVICE_ERRORS, DeviceError, type DeviceErrorName } from '../protocol/errors.js';

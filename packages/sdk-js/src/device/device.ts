@@ -36,7 +36,18 @@ export interface DeviceEvents {
   error: (error: DeviceError, call?: Call) => void;
   /** The token expires within `tokenRefreshMs`: call `updateToken` with a fresh one. */
   tokenWillExpire: (device: Device) => void;
+  /** An identity this device follows (`subscribe`) came online, went offline, or changed. */
+  presence: (presence: Presence) => void;
   destroyed: () => void;
+}
+
+/** Presence of a followed identity. */
+export interface Presence {
+  readonly identity: string;
+  readonly status: 'online' | 'offline';
+  readonly registrations: number;
+  /** When last seen, ms since the epoch (0: never). */
+  readonly lastSeenAt: number;
 }
 
 /** Timers, injectable so tests control time. */
@@ -109,6 +120,8 @@ export class Device extends EventEmitter<DeviceEvents> {
   private readonly invitations = new Map<string, Call>();
   /** Registered by the application's wish: restored after a new session. */
   private wantRegistered = false;
+  /** Identities followed, with their latest presence: followed again after a new session. */
+  private readonly followed = new Map<string, Presence | undefined>();
   private reconnectAttempt = 0;
   private cancelReconnect: (() => void) | undefined;
   private cancelHeartbeat: (() => void) | undefined;
@@ -188,6 +201,34 @@ export class Device extends EventEmitter<DeviceEvents> {
     if (this.currentState === 'unregistered') return;
     await this.request('unregister', {});
     this.setState('unregistered');
+  }
+
+  /**
+   * Follows the presence of identities of the same account: a `presence` event for each now,
+   * and on every change. At most 100 per device.
+   */
+  async subscribe(identities: readonly string[]): Promise<void> {
+    this.assertAlive();
+    const fresh = identities.filter((identity) => !this.followed.has(identity));
+    if (fresh.length === 0) return;
+    for (const identity of fresh) this.followed.set(identity, undefined);
+    try {
+      await this.request('subscribe', { identities: fresh });
+    } catch (error) {
+      for (const identity of fresh) this.followed.delete(identity);
+      throw error;
+    }
+  }
+
+  async unsubscribe(identities: readonly string[]): Promise<void> {
+    this.assertAlive();
+    const known = identities.filter((identity) => this.followed.delete(identity));
+    if (known.length > 0) await this.request('unsubscribe', { identities: known });
+  }
+
+  /** The latest presence of a followed identity. */
+  presenceOf(identity: string): Presence | undefined {
+    return this.followed.get(identity);
   }
 
   /** Places a call: Patchbay runs the token's application with these params (and From=client:<identity>). */
@@ -409,6 +450,10 @@ export class Device extends EventEmitter<DeviceEvents> {
         () => this.setState('registered'),
         (error: DeviceError) => this.emit('error', error),
       );
+    if (!resumed && this.followed.size > 0 && !this.hasPending('subscribe'))
+      void this.request('subscribe', { identities: [...this.followed.keys()] }).catch((error: DeviceError) =>
+        this.emit('error', error),
+      );
     this.startHeartbeat(welcome.heartbeatMs);
   }
 
@@ -459,6 +504,13 @@ export class Device extends EventEmitter<DeviceEvents> {
         const call = this.activeCalls.get(message.callSid) ?? this.invitations.get(message.callSid);
         if (call) call._state(message.state);
         else this.early.set(message.callSid, message.state);
+        return;
+      }
+      case 'presence': {
+        if (!this.followed.has(message.identity)) return;
+        const { type: _type, seq: _seq, ...presence } = message;
+        this.followed.set(message.identity, presence);
+        this.emit('presence', presence);
         return;
       }
       case 'expired':

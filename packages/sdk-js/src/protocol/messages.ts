@@ -32,6 +32,8 @@ export const LIMITS = {
   maxDigits: 64,
   /** Messages a server keeps for a device that has not acknowledged them. */
   maxUnacked: 256,
+  /** Identities one session may follow the presence of. */
+  maxSubscriptions: 100,
 } as const;
 
 const id = z.string().min(1).max(64);
@@ -41,6 +43,8 @@ const token = z.string().min(1).max(LIMITS.maxTokenLength);
 const params = z
   .record(z.string().min(1).max(LIMITS.maxParamLength), z.string().max(LIMITS.maxParamLength))
   .refine((value) => Object.keys(value).length <= LIMITS.maxParams, `at most ${LIMITS.maxParams} parameters`);
+
+const identities = z.array(z.string().min(1).max(256)).min(1).max(LIMITS.maxSubscriptions);
 
 // ---- device -> server ----
 
@@ -80,6 +84,9 @@ export const clientMessage = z.discriminatedUnion('type', [
   }),
   request('mute', { callSid, muted: z.boolean() }),
   request('hangup', { callSid }),
+  /** Follow the presence of identities of the same account: `presence` now and on each change. */
+  request('subscribe', { identities: identities }),
+  request('unsubscribe', { identities: identities }),
 ]);
 
 export type ClientMessage = z.infer<typeof clientMessage>;
@@ -149,6 +156,15 @@ export const sequenced = z.union([
     seq: z.number().int().positive(),
     callSid,
     reason: z.enum(['canceled', 'answered-elsewhere', 'rejected-elsewhere', 'no-answer', 'unregistered']),
+  }),
+  /** An identity this session follows came online, went offline, or changed its registrations. */
+  z.strictObject({
+    type: z.literal('presence'),
+    seq: z.number().int().positive(),
+    identity: z.string(),
+    status: z.enum(['online', 'offline']),
+    registrations: z.number().int().min(0),
+    lastSeenAt: z.number().int(),
   }),
   /** The token expired: the session is unregistered until `token` brings a fresh one. */
   z.strictObject({ type: z.literal('expired'), seq: z.number().int().positive() }),
