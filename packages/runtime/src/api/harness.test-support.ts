@@ -47,6 +47,8 @@ export interface ApiHarnessOptions {
   readonly setup?: (network: SimulatedNetwork) => void;
   /** Device bridge settings. */
   readonly devices?: Partial<Omit<DeviceBridgeOptions, 'directory' | 'application'>>;
+  /** Simulated media timing. @default FAST */
+  readonly timing?: Timing;
   /** The runtime's clock (the network keeps real time). */
   readonly clock?: Clock;
 }
@@ -66,7 +68,7 @@ export function officialClient(base: string, user: string, secret: string, accou
 export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<ApiHarness> {
   const store = new MemoryStore();
   const { account } = await bootstrapAccount(store, { now: Date.now() });
-  const network = new SimulatedNetwork({ timing: FAST });
+  const network = new SimulatedNetwork({ timing: options.timing ?? FAST });
   options.setup?.(network);
   const runtime = createRuntime({
     media: network,

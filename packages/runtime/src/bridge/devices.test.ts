@@ -1,7 +1,8 @@
 import type { Device } from '@patchbay/sdk';
 import twilio from 'twilio';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type ApiHarness, startApiHarness } from '../api/harness.test-support.js';
+import type { Timing } from '../adapters/simulated/leg.js';
+import { type ApiHarness, FAST, startApiHarness } from '../api/harness.test-support.js';
 import type { Route } from '../testing/app-server.js';
 import { deviceFor, newKey, next, tokenFor } from './devices.test-support.js';
 
@@ -14,8 +15,8 @@ afterEach(async () => {
 
 const NUMBER = '+15550142000';
 
-async function setup(routes: Record<string, Route>) {
-  const harness = await startApiHarness({ routes });
+async function setup(routes: Record<string, Route>, timing?: Timing) {
+  const harness = await startApiHarness({ routes, ...(timing ? { timing } : {}) });
   harnesses.push(harness);
   await harness.client.incomingPhoneNumbers.create({ phoneNumber: NUMBER, voiceUrl: `${harness.app.url}/voice` });
   const key = await newKey(harness);
@@ -210,6 +211,26 @@ describe('calls placed by devices', () => {
     );
     expect(call.status()).toBe('closed');
     expect((await harness.runtime.calls.ended(call.callSid as string)).status).toBe('completed');
+  });
+
+  it('records a device until it presses the finish key', async () => {
+    // No beep length: the recording starts as the beep is heard, so the key cannot come before it.
+    const { harness, key } = await setup(
+      {
+        '/memo': () => '<Response><Record finishOnKey="#" action="/recorded" maxLength="30"/></Response>',
+        '/recorded': () => '<Response><Hangup/></Response>',
+      },
+      { ...FAST, beepMs: 0 },
+    );
+    const app = await harness.client.applications.create({ voiceUrl: `${harness.app.url}/memo` });
+    const bob = deviceFor(harness, tokenFor(harness, key, 'bob', { outgoingApplicationSid: app.sid }));
+    devices.push(bob);
+    const call = await bob.connect();
+    if (call.status() !== 'open') await next(call, 'accept');
+    await harness.network.party('client:bob')?.heard((entry) => entry.type === 'heard-beep');
+    call.sendDigits('#');
+    await next(call, 'disconnect');
+    expect(harness.app.requestsTo('/recorded')[0]?.params).toMatchObject({ Digits: '#' });
   });
 
   it('refuses connect without an outgoing grant, and with an application that does not exist', async () => {

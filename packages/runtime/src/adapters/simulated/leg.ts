@@ -164,6 +164,7 @@ export class SimulatedLeg implements MediaLeg {
         for (const cancel of cancels) cancel();
         signal.removeEventListener('abort', onAbort);
         this.events.off('hangup', onHangup);
+        this.events.off('dtmf', onKey);
         const elapsed = this.clock.now() - started;
         const durationMs = endedBy === 'silence' && options.trimSilence ? Math.min(elapsed, speaksFor) : elapsed;
         this.party.note({ type: 'recorded', durationMs });
@@ -172,9 +173,15 @@ export class SimulatedLeg implements MediaLeg {
       const onAbort = () => {
         for (const cancel of cancels) cancel();
         this.events.off('hangup', onHangup);
+        this.events.off('dtmf', onKey);
         reject(signal.reason);
       };
       const onHangup = () => finish('hangup');
+      // Keys that arrive as events (a device's signaling) end the recording as scripted ones do.
+      const onKey = (digit: string) => {
+        if (options.finishOnKey.includes(digit)) finish('key', digit);
+      };
+      this.events.on('dtmf', onKey);
       if (signal.aborted) return onAbort();
       signal.addEventListener('abort', onAbort, { once: true });
       this.events.once('hangup', onHangup);
