@@ -443,14 +443,17 @@ export class Device extends EventEmitter<DeviceEvents> {
     } else {
       for (const call of this.activeCalls.values()) call._connection(true);
     }
+    // Decided before the pending requests go out: a register among them may be answered at once.
+    const reregister = !resumed && this.wantRegistered && !welcome.registered && !this.hasPending('register');
+    const refollow = !resumed && this.followed.size > 0 && !this.hasPending('subscribe');
     // Everything not yet answered is sent again; the server skips ids it has seen.
     for (const pending of this.pending.values()) transport.send(pending.message);
-    if (!resumed && this.wantRegistered && !welcome.registered && !this.hasPending('register'))
+    if (reregister)
       void this.request('register', {}).then(
         () => this.setState('registered'),
         (error: DeviceError) => this.emit('error', error),
       );
-    if (!resumed && this.followed.size > 0 && !this.hasPending('subscribe'))
+    if (refollow)
       void this.request('subscribe', { identities: [...this.followed.keys()] }).catch((error: DeviceError) =>
         this.emit('error', error),
       );
@@ -575,15 +578,21 @@ export class Device extends EventEmitter<DeviceEvents> {
     const delay = ceiling / 2 + Math.random() * (ceiling / 2);
     this.cancelReconnect = this.clock.setTimeout(() => {
       this.cancelReconnect = undefined;
-      this.ensureConnected().catch((error: DeviceError) => {
-        if (this.refused) {
-          this.failPending(error);
-          this.emit('error', error);
-          if (this.currentState === 'registered') this.setState('unregistered');
-          return;
-        }
-        this.scheduleReconnect();
-      });
+      this.ensureConnected().then(
+        // A connection that was still being made when the last one dropped may be gone already.
+        () => {
+          if (!this.transport) this.scheduleReconnect();
+        },
+        (error: DeviceError) => {
+          if (this.refused) {
+            this.failPending(error);
+            this.emit('error', error);
+            if (this.currentState === 'registered') this.setState('unregistered');
+            return;
+          }
+          this.scheduleReconnect();
+        },
+      );
     }, delay);
   }
 
