@@ -4,7 +4,8 @@
  * of scripted inputs.
  */
 import type { Clock } from '../../clock/clock.js';
-import type { DeviceLeg, DeviceLegRequest } from '../../media/types.js';
+import type { DeviceLeg, DeviceLegRequest, RecordOptions, RecordResult } from '../../media/types.js';
+import { silentWav } from '../../media/wav.js';
 import { SimulatedLeg, type Timing } from './leg.js';
 import type { Party } from './party.js';
 
@@ -31,6 +32,17 @@ export class SimulatedDeviceLeg extends SimulatedLeg implements DeviceLeg {
     if (!this.active || muted === this.muted) return;
     this.muted = muted;
     this.party.note({ type: muted ? 'mic-muted' : 'mic-unmuted' });
+  }
+
+  /**
+   * The simulated network cannot tell a device's speech from silence, so an open microphone
+   * counts as speaking: a recording of an unmuted device is never empty, even when its finish key
+   * comes in the same millisecond (a muted one records silence and may be).
+   */
+  override async record(options: RecordOptions, signal: AbortSignal): Promise<RecordResult> {
+    const result = await super.record(options, signal);
+    if (this.muted || result.durationMs > 0) return result;
+    return { ...result, durationMs: 1, audio: silentWav(1) };
   }
 
   override async answer(): Promise<void> {
