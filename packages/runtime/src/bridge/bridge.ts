@@ -219,7 +219,16 @@ export class DeviceBridge {
 
   /** A message from a device with an open session. */
   receive(session: DeviceSession, message: ClientMessage, link: Link): void {
-    session.lastSeen = this.host.clock.now();
+    const now = this.host.clock.now();
+    session.lastSeen = now;
+    if (!session.spend(now)) {
+      // Over its rate: the message is dropped with an error (a request gets its failed result).
+      const error = new DeviceError('TooManyRequests', 'more messages than a device may send; slow down');
+      if ('id' in message && session.firstTime(message.id))
+        this.push(session, { type: 'result', id: message.id, ok: false, error: error.toProtocol() });
+      else link.send({ type: 'error', fatal: false, error: error.toProtocol() });
+      return;
+    }
     switch (message.type) {
       case 'ping':
         link.send({ type: 'pong' });

@@ -191,6 +191,23 @@ describe('malformed and oversize messages', () => {
   });
 });
 
+describe('devices that send too fast', () => {
+  it('get TooManyRequests past a burst and keep their connection', async () => {
+    const { harness, key } = await setup();
+    const { device } = await raw(harness, key);
+    const before = device.received.length;
+    for (let i = 0; i < 150; i++) device.send({ type: 'ping' });
+    device.send({ type: 'unregister', id: 'late' });
+    const refused = await device.next((m) => m.type === 'result' && m.id === 'late', before);
+    expect(refused).toMatchObject({ ok: false, error: { name: 'TooManyRequests', code: 31429 } });
+    const pongs = device.received.slice(before).filter((m) => m.type === 'pong').length;
+    const limited = device.received.slice(before).filter((m) => m.type === 'error').length;
+    expect(pongs).toBeLessThanOrEqual(100);
+    expect(pongs + limited).toBe(150);
+    expect(device.socket.readyState).toBe(device.socket.OPEN);
+  });
+});
+
 describe('devices that vanish', () => {
   it('expire by heartbeat; calls fall to the other registrations, or to no-answer', async () => {
     const { harness, key } = await setup({ devices: { heartbeatMs: 100, resumeMs: 200 } });

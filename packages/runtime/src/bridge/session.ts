@@ -18,6 +18,8 @@ export interface Link {
 }
 
 const REMEMBERED_REQUESTS = 512;
+/** How fast a device may send: bursts of 100 messages, 50 a second sustained. */
+export const RATE = { burst: 100, perSecond: 50 } as const;
 
 export class DeviceSession {
   readonly id = randomBytes(16).toString('base64url');
@@ -35,6 +37,9 @@ export class DeviceSession {
   readonly invitations = new Set<string>();
   /** Identities whose presence this session follows. */
   readonly following = new Set<string>();
+  /** Messages the device may still send now (a token bucket: `RATE.burst`, refilled at `RATE.perSecond`). */
+  private budget: number = RATE.burst;
+  private budgetAt: number;
   private seq = 0;
   private readonly unacked: Array<Sequenced & { expiresAt?: number }> = [];
   private readonly requests = new Set<string>();
@@ -44,6 +49,16 @@ export class DeviceSession {
     now: number,
   ) {
     this.lastSeen = now;
+    this.budgetAt = now;
+  }
+
+  /** Takes one message from the device's budget; false when it sends faster than allowed. */
+  spend(now: number): boolean {
+    this.budget = Math.min(RATE.burst, this.budget + ((now - this.budgetAt) / 1000) * RATE.perSecond);
+    this.budgetAt = now;
+    if (this.budget < 1) return false;
+    this.budget -= 1;
+    return true;
   }
 
   get identity(): string {

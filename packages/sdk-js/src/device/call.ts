@@ -144,6 +144,7 @@ export class Call extends EventEmitter<CallEvents> {
   /** @internal */
   _placed(callSid: string): void {
     this.sid = callSid;
+    (this.parameters as Record<string, string>).CallSid = callSid;
   }
 
   /** @internal */
