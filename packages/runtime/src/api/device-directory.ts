@@ -16,7 +16,14 @@ export function storeDirectory(store: Store): Pick<DeviceBridgeOptions, 'directo
       },
       async account(sid) {
         const account = await store.find<AccountRecord>('account', sid);
-        return account && { sid: account.sid, authToken: account.authToken, active: account.status === 'active' };
+        return (
+          account && {
+            sid: account.sid,
+            authToken: account.authToken,
+            secondaryAuthToken: account.secondaryAuthToken,
+            active: account.status === 'active',
+          }
+        );
       },
     },
     async application(accountSid, sid) {

@@ -12,10 +12,19 @@ import { decodeJwt, decodeProtectedHeader, type JWTPayload, errors as joseErrors
 export interface DeviceDirectory {
   /** An API key by SID (undefined once deleted): its secret and its account. */
   key(sid: string): Promise<{ readonly secret: string; readonly accountSid: string } | undefined>;
-  /** An account by SID: whether it may use devices, and the token that signs its webhooks. */
-  account(
-    sid: string,
-  ): Promise<{ readonly sid: string; readonly authToken: string; readonly active: boolean } | undefined>;
+  /**
+   * An account by SID: whether it may use devices, the token that signs its webhooks, and during a
+   * rotation the secondary token (legacy capability tokens are signed with either).
+   */
+  account(sid: string): Promise<
+    | {
+        readonly sid: string;
+        readonly authToken: string;
+        readonly secondaryAuthToken?: string | undefined;
+        readonly active: boolean;
+      }
+    | undefined
+  >;
 }
 
 export interface VerifiedToken {
@@ -55,6 +64,8 @@ export async function verifyAccessToken(
   } catch (cause) {
     throw new DeviceError('AccessTokenInvalid', 'not a signed JWT', { cause });
   }
+  if (header.cty === undefined && typeof payload.scope === 'string')
+    return verifyCapabilityToken(token, payload, directory, options);
   if (header.cty !== 'twilio-fpa;v=1' || !ALGORITHMS.includes(String(header.alg)))
     throw new DeviceError('AccessTokenHeaderInvalid', 'expected an HS256/384/512 access token (cty twilio-fpa;v=1)');
   const { iss, sub } = payload;
@@ -78,13 +89,7 @@ export async function verifyAccessToken(
       requiredClaims: ['exp'],
     });
   } catch (cause) {
-    if (cause instanceof joseErrors.JWSSignatureVerificationFailed)
-      throw new DeviceError('AccessTokenSignatureInvalid', 'the signature does not match the API key', { cause });
-    if (cause instanceof joseErrors.JWTExpired)
-      throw new DeviceError('AccessTokenExpired', 'the token has expired', { cause });
-    if (cause instanceof joseErrors.JWTClaimValidationFailed && cause.claim === 'nbf')
-      throw new DeviceError('AccessTokenNotYetValid', 'the token is not valid yet', { cause });
-    throw new DeviceError('AccessTokenInvalid', cause instanceof Error ? cause.message : 'invalid token', { cause });
+    throw signatureFailure(cause);
   }
   const exp = payload.exp as number;
   if (exp - (payload.iat ?? exp) > MAX_LIFETIME_S)
@@ -103,6 +108,85 @@ export async function verifyAccessToken(
     ...(typeof applicationSid === 'string'
       ? { outgoing: { applicationSid, params: stringRecord(voice.outgoing?.params) } }
       : {}),
+    authToken: account.authToken,
+  };
+}
+
+/** jose's failures as the device protocol's codes. */
+function signatureFailure(cause: unknown): DeviceError {
+  if (cause instanceof joseErrors.JWSSignatureVerificationFailed)
+    return new DeviceError('AccessTokenSignatureInvalid', 'the signature does not match', { cause });
+  if (cause instanceof joseErrors.JWTExpired)
+    return new DeviceError('AccessTokenExpired', 'the token has expired', { cause });
+  if (cause instanceof joseErrors.JWTClaimValidationFailed && cause.claim === 'nbf')
+    return new DeviceError('AccessTokenNotYetValid', 'the token is not valid yet', { cause });
+  return new DeviceError('AccessTokenInvalid', cause instanceof Error ? cause.message : 'invalid token', { cause });
+}
+
+/**
+ * Legacy capability tokens: `{ scope, iss: <account SID>, exp }` signed with the account's auth
+ * token, the scope a space-separated list of `scope:client:incoming?clientName=alice` and
+ * `scope:client:outgoing?appSid=AP...&clientName=alice&appParams=<urlencoded>`. Accepted so apps
+ * still minting them keep working; the identity is the `clientName`.
+ */
+async function verifyCapabilityToken(
+  token: string,
+  payload: JWTPayload,
+  directory: DeviceDirectory,
+  options: { readonly now: number; readonly skewMs: number },
+): Promise<VerifiedToken> {
+  const iss = payload.iss;
+  if (typeof iss !== 'string' || !/^AC[0-9a-f]{32}$/.test(iss))
+    throw new DeviceError('AccessTokenIssuerInvalid', 'iss must be an account SID');
+  const account = await directory.account(iss);
+  if (!account?.active) throw new DeviceError('AccessTokenIssuerInvalid', `account ${iss} is not active`);
+  let failure: DeviceError | undefined;
+  for (const secret of [account.authToken, account.secondaryAuthToken]) {
+    if (!secret) continue;
+    try {
+      await jwtVerify(token, new TextEncoder().encode(secret), {
+        algorithms: ALGORITHMS,
+        clockTolerance: Math.ceil(options.skewMs / 1000),
+        currentDate: new Date(options.now),
+        requiredClaims: ['exp'],
+      });
+      failure = undefined;
+      break;
+    } catch (cause) {
+      failure = signatureFailure(cause);
+      // Only a signature mismatch is worth trying the other token for.
+      if (failure.errorName !== 'AccessTokenSignatureInvalid') break;
+    }
+  }
+  if (failure) throw failure;
+  const exp = payload.exp as number;
+  if (exp - (payload.iat ?? Math.floor(options.now / 1000)) > MAX_LIFETIME_S)
+    throw new DeviceError('ExpirationTimeExceedsMaxTimeAllowed', 'tokens may live at most 24 hours');
+  let identity: string | undefined;
+  let incoming = false;
+  let outgoing: VerifiedToken['outgoing'];
+  for (const scope of String(payload.scope).split(' ')) {
+    const [name, query = ''] = scope.split('?');
+    const args = new URLSearchParams(query);
+    if (name === 'scope:client:incoming') {
+      incoming = true;
+      identity ??= args.get('clientName') ?? undefined;
+    } else if (name === 'scope:client:outgoing') {
+      const applicationSid = args.get('appSid');
+      if (applicationSid)
+        outgoing = { applicationSid, params: Object.fromEntries(new URLSearchParams(args.get('appParams') ?? '')) };
+      identity ??= args.get('clientName') ?? undefined;
+    }
+  }
+  if (!identity || identity.length > 256)
+    throw new DeviceError('AccessTokenInvalid', 'the capability token names no clientName');
+  return {
+    identity,
+    accountSid: iss,
+    keySid: iss,
+    expiresAt: exp * 1000,
+    incoming,
+    ...(outgoing ? { outgoing } : {}),
     authToken: account.authToken,
   };
 }

@@ -53,6 +53,38 @@ describe('access tokens at the bridge', () => {
     expect(ours).toMatchObject({ type: 'welcome', identity: 'alice' });
   });
 
+  it('accepts legacy capability tokens signed with the auth token (either one during a rotation)', async () => {
+    const { harness } = await setup({ routes: { '/cap': () => '<Response><Hangup/></Response>' } });
+    const app = await harness.client.applications.create({ voiceUrl: `${harness.app.url}/cap` });
+    const capability = (authToken: string) => {
+      const token = new twilio.jwt.ClientCapability({ accountSid: harness.account.sid, authToken });
+      token.addScope(new twilio.jwt.ClientCapability.IncomingClientScope('alice'));
+      token.addScope(
+        new twilio.jwt.ClientCapability.OutgoingClientScope({
+          applicationSid: app.sid,
+          clientName: 'alice',
+          params: { team: 'red & blue' },
+        }),
+      );
+      return token.toJwt();
+    };
+    const device = deviceFor(harness, capability(harness.account.authToken));
+    cleanups.push(() => device.destroy());
+    await device.register();
+    expect(device.identity).toBe('alice');
+    expect(harness.runtime.devices?.presenceOf(harness.account.sid, 'alice')[0]).toMatchObject({ registrations: 1 });
+    const call = await device.connect();
+    await next(call, 'disconnect');
+    expect(harness.app.requestsTo('/cap')[0]?.params).toMatchObject({
+      From: 'client:alice',
+      ApplicationSid: app.sid,
+      team: 'red & blue',
+    });
+    expect(refusedWith(await hello(harness, capability('not-the-auth-token')))).toBe('AccessTokenSignatureInvalid');
+    const secondary = await harness.client.accounts.v1.secondaryAuthToken().create();
+    expect(refusedWith(await hello(harness, capability(secondary.secondaryAuthToken)))).toBe('welcome');
+  });
+
   it('gives each kind of bad token its own code', async () => {
     const { harness, key } = await setup();
     const claims = (extra: Record<string, unknown> = {}) => ({
