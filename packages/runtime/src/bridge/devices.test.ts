@@ -32,13 +32,14 @@ async function setup(routes: Record<string, Route>, timing?: Timing) {
   return { harness, key, device };
 }
 
-const dialAlice = (extra = '') =>
-  `<Response><Dial action="/dialed" timeout="5"${extra}><Client statusCallback="/client-status" statusCallbackEvent="initiated ringing answered completed"><Identity>alice</Identity><Parameter name="ticket" value="T-42"/></Client></Dial></Response>`;
+const dialAlice = (client = '') =>
+  `<Response><Dial action="/dialed" timeout="5"><Client${client}><Identity>alice</Identity><Parameter name="ticket" value="T-42"/></Client></Dial></Response>`;
+const WITH_STATUS = ' statusCallback="/client-status" statusCallbackEvent="initiated ringing answered completed"';
 
 describe('incoming calls to client devices', () => {
   it('invites every registration with the call parameters; the first accept is bridged, the others are canceled', async () => {
     const { harness, device } = await setup({
-      '/voice': () => dialAlice(),
+      '/voice': () => dialAlice(WITH_STATUS),
       '/dialed': () => '<Response><Say>bye</Say></Response>',
       '/client-status': () => '',
     });
