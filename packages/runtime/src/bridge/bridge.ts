@@ -15,93 +15,22 @@ import {
   type ClientRequest,
   DeviceError,
   type Hello,
-  LIMITS,
   PROTOCOL_VERSION,
   type Welcome,
 } from '@patchbay/sdk/protocol';
 import { EventEmitter } from 'eventemitter3';
-import type { Clock } from '../clock/clock.js';
-import type { DeviceLeg, MediaAdapter, OriginateOutcome } from '../media/types.js';
-import type { InboundApp } from '../runtime-types.js';
+import type { DeviceLeg, OriginateOutcome } from '../media/types.js';
 import { newSid } from '../sid.js';
-import { type DeviceDirectory, type VerifiedToken, verifyAccessToken } from './access-tokens.js';
+import { type VerifiedToken, verifyAccessToken } from './access-tokens.js';
 import { CallTokens } from './call-tokens.js';
+import { Followers } from './followers.js';
+import { type ClientRing, Invitations } from './invitations.js';
 import { Presence, type PresenceRecord } from './presence.js';
 import { DeviceSession, type Link } from './session.js';
+import type { BridgeEvents, BridgeHost, DeviceBridgeOptions } from './types.js';
 
-export interface DeviceBridgeOptions {
-  readonly directory: DeviceDirectory;
-  /** Where a device's outgoing calls go: the VoiceUrl and settings of an application. */
-  readonly application: (accountSid: string, sid: string) => Promise<OutgoingApp | undefined>;
-  /** Name of this node, sealed into call tokens. @default the host name */
-  readonly node?: string;
-  /** Key that seals call tokens (32 bytes; the same on every node of a cluster). @default random */
-  readonly callTokenKey?: Uint8Array;
-  /** Devices send something at least this often; silence for 2.5 times as long drops the connection. @default 10000 */
-  readonly heartbeatMs?: number;
-  /** How long a session outlives its connection, waiting for the device to resume. @default 30000 */
-  readonly resumeMs?: number;
-  /** Clock difference tolerated when checking a token's exp and nbf. @default 60000 */
-  readonly skewMs?: number;
-  /** Registrations per identity. @default 50 */
-  readonly maxPerIdentity?: number;
-  /** Sessions on this node. @default 100000 */
-  readonly maxSessions?: number;
-}
-
-/** Where a device's outgoing calls go: an application's VoiceUrl and settings. */
-export type OutgoingApp = InboundApp;
-
-/** What the bridge asks of the runtime. */
-export interface BridgeHost {
-  readonly media: MediaAdapter;
-  readonly clock: Clock;
-  /** Starts a call from a device on its application. */
-  startCall(call: {
-    readonly sid: string;
-    readonly leg: DeviceLeg;
-    readonly account: { readonly sid: string; readonly authToken: string };
-    readonly from: string;
-    readonly to: string;
-    readonly app: OutgoingApp;
-    readonly extra: Record<string, string>;
-  }): void;
-}
-
-/** `<Dial><Client>` asking to ring an identity. */
-export interface ClientRing {
-  readonly accountSid: string;
-  readonly callSid: string;
-  readonly identity: string;
-  readonly from: string;
-  readonly timeoutMs: number;
-  readonly parameters: Readonly<Record<string, string>>;
-}
-
-export interface BridgeEvents {
-  /** An identity came online, went offline, or changed its number of registrations. */
-  presence: (record: PresenceRecord) => void;
-  /** Something a device sent was refused (bad token, replayed call token, malformed message). */
-  refused: (event: { readonly session?: string; readonly identity?: string; readonly error: DeviceError }) => void;
-}
-
-interface Ringing {
-  readonly request: ClientRing;
-  readonly invited: Set<DeviceSession>;
-  settle(outcome: OriginateOutcome): void;
-}
-
-const watchKey = (accountSid: string, identity: string) => `${accountSid} ${identity}`;
-
-function presenceMessage(record: PresenceRecord) {
-  return {
-    type: 'presence',
-    identity: record.identity,
-    status: record.status,
-    registrations: record.registrations,
-    lastSeenAt: record.lastSeenAt,
-  } as const;
-}
+export type { ClientRing } from './invitations.js';
+export type { BridgeEvents, BridgeHost, DeviceBridgeOptions, OutgoingApp } from './types.js';
 
 export class DeviceBridge {
   readonly events = new EventEmitter<BridgeEvents>();
@@ -112,9 +41,8 @@ export class DeviceBridge {
   private readonly node: string;
   private readonly tokens: CallTokens;
   private readonly sessions = new Map<string, DeviceSession>();
-  private readonly rings = new Map<string, Ringing>();
-  /** Sessions following each identity's presence, by `account identity`. */
-  private readonly watchers = new Map<string, Set<DeviceSession>>();
+  private readonly invitations: Invitations;
+  private readonly followers: Followers;
   private readonly stopSweep: () => void;
   private closed = false;
 
@@ -128,14 +56,23 @@ export class DeviceBridge {
     this.skewMs = options.skewMs ?? 60_000;
     this.node = options.node ?? hostname();
     this.tokens = new CallTokens(() => clock.now(), options.callTokenKey);
+    this.followers = new Followers((session, message) => this.push(session, message));
     this.presence = new Presence(
       () => clock.now(),
       (record) => {
         this.events.emit('presence', record);
-        for (const watcher of this.watchers.get(watchKey(record.accountSid, record.identity)) ?? [])
-          this.push(watcher, presenceMessage(record));
+        this.followers.notify(record);
       },
     );
+    this.invitations = new Invitations({
+      clock,
+      tokens: this.tokens,
+      node: this.node,
+      push: (session, message, expiresAt) => this.push(session, message, expiresAt),
+      refuse: (error, session) => this.refuse(error, session),
+      attachLeg: (session, callSid) => this.attachLeg(session, callSid, () => {}),
+      isOpen: (session) => this.sessions.has(session.id),
+    });
     let cancel = () => {};
     const sweep = () => {
       this.sweep();
@@ -237,7 +174,7 @@ export class DeviceBridge {
         session.ack(message.seq);
         return;
       case 'bye':
-        this.end(session, 'unregistered');
+        this.end(session);
         link.close(1000, 'bye');
         return;
       case 'hello':
@@ -266,7 +203,7 @@ export class DeviceBridge {
     if (session.push(message, expiresAt)) return;
     // A device this far behind is not reading: end it rather than hold an unbounded queue.
     session.link?.close(4008, 'too many unacknowledged messages');
-    this.end(session, 'unregistered');
+    this.end(session);
   }
 
   private async request(
@@ -314,155 +251,48 @@ export class DeviceBridge {
         }
         return {};
       case 'unregister':
-        this.unregister(session, 'unregistered');
+        this.unregister(session);
         return {};
       case 'accept':
       case 'reject':
-        return this.answer(session, message.callToken, message.type);
+        return this.invitations.answer(session, message.callToken, message.type);
       case 'connect':
         return { callSid: await this.connect(session, message.params) };
       case 'subscribe':
-        this.follow(session, message.identities);
+        this.followers.follow(
+          session,
+          message.identities,
+          (identity) => this.presence.list(session.accountSid, identity)[0],
+        );
         return {};
       case 'unsubscribe':
-        for (const identity of message.identities) this.unfollow(session, identity);
+        for (const identity of message.identities) this.followers.unfollow(session, identity);
         return {};
     }
   }
 
-  private unregister(session: DeviceSession, reason: 'unregistered'): void {
+  private unregister(session: DeviceSession): void {
     if (!session.registered) return;
     session.registered = false;
     this.presence.remove(session);
-    for (const callSid of [...session.invitations]) this.uninvite(callSid, session, reason);
-  }
-
-  /** `session` no longer rings for `callSid`; with nobody left to ring, the call is not answered. */
-  private uninvite(callSid: string, session: DeviceSession, reason: 'unregistered'): void {
-    session.invitations.delete(callSid);
-    const ringing = this.rings.get(callSid);
-    if (!ringing?.invited.delete(session)) return;
-    if (this.sessions.has(session.id)) this.push(session, { type: 'cancel', callSid, reason });
-    if (ringing.invited.size === 0) this.finishRing(callSid, { outcome: 'no-answer' }, 'no-answer');
-  }
-
-  private finishRing(
-    callSid: string,
-    outcome: OriginateOutcome,
-    reason: 'canceled' | 'answered-elsewhere' | 'rejected-elsewhere' | 'no-answer',
-    except?: DeviceSession,
-  ): void {
-    const ringing = this.rings.get(callSid);
-    if (!ringing) return;
-    this.rings.delete(callSid);
-    for (const session of ringing.invited) {
-      session.invitations.delete(callSid);
-      if (session !== except) this.push(session, { type: 'cancel', callSid, reason });
-    }
-    ringing.settle(outcome);
+    this.invitations.withdraw(session);
   }
 
   /** Rings every registration of an identity; settles when one accepts, rejects, or nobody can. */
-  async ring(request: ClientRing, signal: AbortSignal, onRinging?: () => void): Promise<OriginateOutcome> {
-    const targets = this.presence
-      .sessions(request.accountSid, request.identity)
-      .filter((session) => session.token.incoming && !session.expired);
-    if (targets.length === 0 || this.closed) return { outcome: 'no-answer', reason: 'no device registered' };
-    if (signal.aborted) return { outcome: 'canceled' };
-    const clock = this.host.clock;
-    const expiresAt = clock.now() + request.timeoutMs;
-    const outcome = new Promise<OriginateOutcome>((resolve) => {
-      this.rings.set(request.callSid, { request, invited: new Set(targets), settle: resolve });
-    });
-    const callToken = this.tokens.seal({
-      callSid: request.callSid,
-      node: this.node,
-      accountSid: request.accountSid,
-      identity: request.identity,
-      expiresAt,
-    });
-    const parameters = {
-      CallSid: request.callSid,
-      AccountSid: request.accountSid,
-      From: request.from,
-      To: `client:${request.identity}`,
-      ApiVersion: '2010-04-01',
-    };
-    for (const session of targets) {
-      session.invitations.add(request.callSid);
-      this.push(
-        session,
-        {
-          type: 'invite',
-          callSid: request.callSid,
-          callToken,
-          parameters,
-          customParameters: { ...request.parameters },
-          expiresAt,
-        },
-        expiresAt,
-      );
-    }
-    onRinging?.();
-    const cancelTimer = clock.setTimer(
-      () => this.finishRing(request.callSid, { outcome: 'no-answer' }, 'no-answer'),
-      request.timeoutMs,
-    );
-    const onAbort = () => this.finishRing(request.callSid, { outcome: 'canceled' }, 'canceled');
-    signal.addEventListener('abort', onAbort, { once: true });
-    try {
-      return await outcome;
-    } finally {
-      cancelTimer();
-      signal.removeEventListener('abort', onAbort);
-    }
+  ring(request: ClientRing, signal: AbortSignal, onRinging?: () => void): Promise<OriginateOutcome> {
+    const targets = this.closed
+      ? []
+      : this.presence
+          .sessions(request.accountSid, request.identity)
+          .filter((session) => session.token.incoming && !session.expired);
+    return this.invitations.ring(request, targets, signal, onRinging);
   }
 
-  /** A device called back with an invitation's call token. */
-  private async answer(
-    session: DeviceSession,
-    callToken: string,
-    how: 'accept' | 'reject',
-  ): Promise<{ callSid: string }> {
-    let claims: ReturnType<CallTokens['open']>;
-    try {
-      claims = this.tokens.open(callToken);
-    } catch (error) {
-      throw this.refuse(error as DeviceError, session);
-    }
-    if (claims.accountSid !== session.accountSid || claims.identity !== session.identity)
-      throw this.refuse(new DeviceError('CallTokenInvalid', 'the call token was issued to another identity'), session);
-    try {
-      this.tokens.spend(claims);
-    } catch (error) {
-      throw this.refuse(error as DeviceError, session);
-    }
-    const ringing = this.rings.get(claims.callSid);
-    if (!ringing) throw new DeviceError('CallCancelled', `call ${claims.callSid} is no longer ringing`);
-    if (how === 'reject') {
-      this.finishRing(
-        claims.callSid,
-        { outcome: 'busy', reason: 'rejected by the device' },
-        'rejected-elsewhere',
-        session,
-      );
-      return { callSid: claims.callSid };
-    }
+  /** The device's media leg for `callSid`, kept with its session; `closed` goes to the device when it ends. */
+  private attachLeg(session: DeviceSession, callSid: string, onAnswered: () => void): DeviceLeg {
     const media = this.host.media;
     if (!media.deviceLeg) throw new DeviceError('GeneralError', `the ${media.name} media adapter cannot carry devices`);
-    const leg = this.attachLeg(session, claims.callSid, media.deviceLeg.bind(media), () => {});
-    this.finishRing(claims.callSid, { outcome: 'answered', leg }, 'answered-elsewhere', session);
-    this.push(session, { type: 'call', callSid: claims.callSid, state: 'open' });
-    return { callSid: claims.callSid };
-  }
-
-  private attachLeg(
-    session: DeviceSession,
-    callSid: string,
-    create: NonNullable<MediaAdapter['deviceLeg']>,
-    onAnswered: () => void,
-  ): DeviceLeg {
-    const leg = create({
+    const leg = media.deviceLeg({
       identity: session.identity,
       callSid,
       onAnswered,
@@ -482,12 +312,8 @@ export class DeviceBridge {
       throw this.refuse(new DeviceError('AccessTokenGrantsInvalid', 'the token has no outgoing application'), session);
     const app = await this.options.application(session.accountSid, outgoing.applicationSid);
     if (!app) throw new DeviceError('ApplicationNotFound', `no application ${outgoing.applicationSid}`);
-    const media = this.host.media;
-    if (!media.deviceLeg) throw new DeviceError('GeneralError', `the ${media.name} media adapter cannot carry devices`);
     const callSid = newSid('CA');
-    const leg = this.attachLeg(session, callSid, media.deviceLeg.bind(media), () =>
-      this.push(session, { type: 'call', callSid, state: 'open' }),
-    );
+    const leg = this.attachLeg(session, callSid, () => this.push(session, { type: 'call', callSid, state: 'open' }));
     this.host.startCall({
       sid: callSid,
       leg,
@@ -501,44 +327,12 @@ export class DeviceBridge {
     return callSid;
   }
 
-  /** `session` follows these identities' presence: their state now, then every change. */
-  private follow(session: DeviceSession, identities: readonly string[]): void {
-    const fresh = identities.filter((identity) => !session.following.has(identity));
-    if (session.following.size + fresh.length > LIMITS.maxSubscriptions)
-      throw new DeviceError('TooManyRequests', `a session follows at most ${LIMITS.maxSubscriptions} identities`);
-    for (const identity of fresh) {
-      session.following.add(identity);
-      const key = watchKey(session.accountSid, identity);
-      let watchers = this.watchers.get(key);
-      if (!watchers) {
-        watchers = new Set();
-        this.watchers.set(key, watchers);
-      }
-      watchers.add(session);
-      const [record] = this.presence.list(session.accountSid, identity);
-      this.push(
-        session,
-        presenceMessage(
-          record ?? { accountSid: session.accountSid, identity, status: 'offline', registrations: 0, lastSeenAt: 0 },
-        ),
-      );
-    }
-  }
-
-  private unfollow(session: DeviceSession, identity: string): void {
-    if (!session.following.delete(identity)) return;
-    const key = watchKey(session.accountSid, identity);
-    const watchers = this.watchers.get(key);
-    watchers?.delete(session);
-    if (watchers?.size === 0) this.watchers.delete(key);
-  }
-
   /** Ends a session: its registration, its invitations, its presence subscriptions, and its calls. */
-  private end(session: DeviceSession, reason: 'unregistered'): void {
+  private end(session: DeviceSession): void {
     if (!this.sessions.delete(session.id)) return;
-    for (const identity of [...session.following]) this.unfollow(session, identity);
-    this.unregister(session, reason);
-    for (const callSid of [...session.invitations]) this.uninvite(callSid, session, reason);
+    this.followers.dropAll(session);
+    this.unregister(session);
+    this.invitations.withdraw(session);
     for (const leg of session.calls.values()) leg.remoteHangup();
     session.calls.clear();
   }
@@ -552,12 +346,12 @@ export class DeviceBridge {
         link.close(4000, 'no heartbeat');
       }
       if (!session.link && session.detachedAt !== undefined && now - session.detachedAt > this.resumeMs) {
-        this.end(session, 'unregistered');
+        this.end(session);
         continue;
       }
       if (!session.expired && session.token.expiresAt <= now) {
         session.expired = true;
-        this.unregister(session, 'unregistered');
+        this.unregister(session);
         this.push(session, { type: 'expired' });
       }
     }
@@ -572,10 +366,10 @@ export class DeviceBridge {
   close(): void {
     this.closed = true;
     this.stopSweep();
-    for (const [callSid] of this.rings) this.finishRing(callSid, { outcome: 'canceled' }, 'canceled');
+    this.invitations.cancelAll();
     for (const session of [...this.sessions.values()]) {
       session.link?.close(1012, 'server restarting');
-      this.end(session, 'unregistered');
+      this.end(session);
     }
   }
 }

@@ -1,0 +1,157 @@
+/**
+ * Ringing client devices: the invitations of each call that rings an identity, and how it ends.
+ * Every registration gets an `invite` with a sealed call token; the first device to call back
+ * with it is bridged in (the others get `cancel answered-elsewhere`), a reject ends the attempt as
+ * busy, and the Dial timeout, the caller hanging up, or every invited device going away ends it
+ * too. Call tokens are checked before they are spent, so the wrong device cannot burn one.
+ */
+import { DeviceError, type Outgoing } from '@patchbay/sdk/protocol';
+import type { Clock } from '../clock/clock.js';
+import type { DeviceLeg, OriginateOutcome } from '../media/types.js';
+import type { CallTokens } from './call-tokens.js';
+import type { DeviceSession } from './session.js';
+
+/** `<Dial><Client>` (or an API call to `client:<identity>`) asking to ring an identity. */
+export interface ClientRing {
+  readonly accountSid: string;
+  readonly callSid: string;
+  readonly identity: string;
+  readonly from: string;
+  readonly timeoutMs: number;
+  readonly parameters: Readonly<Record<string, string>>;
+}
+
+type CancelReason = 'canceled' | 'answered-elsewhere' | 'rejected-elsewhere' | 'no-answer' | 'unregistered';
+
+/** What invitations need from the bridge. */
+export interface InvitationHost {
+  readonly clock: Clock;
+  readonly tokens: CallTokens;
+  /** This node's name, sealed into call tokens. */
+  readonly node: string;
+  /** Sends a sequenced message to a session (`expiresAt`: not sent again after it). */
+  push(session: DeviceSession, message: Outgoing, expiresAt?: number): void;
+  /** Reports a refused call token and returns the error. */
+  refuse(error: DeviceError, session: DeviceSession): DeviceError;
+  /** The accepting device's media leg, attached to its session. */
+  attachLeg(session: DeviceSession, callSid: string): DeviceLeg;
+  /** Whether the session still exists (an ended one is told nothing). */
+  isOpen(session: DeviceSession): boolean;
+}
+
+interface Ringing {
+  readonly invited: Set<DeviceSession>;
+  settle(outcome: OriginateOutcome): void;
+}
+
+export class Invitations {
+  private readonly rings = new Map<string, Ringing>();
+
+  constructor(private readonly host: InvitationHost) {}
+
+  /** Invites `targets`; settles when one accepts, one rejects, or nobody can answer any more. */
+  async ring(
+    request: ClientRing,
+    targets: readonly DeviceSession[],
+    signal: AbortSignal,
+    onRinging?: () => void,
+  ): Promise<OriginateOutcome> {
+    if (targets.length === 0) return { outcome: 'no-answer', reason: 'no device registered' };
+    if (signal.aborted) return { outcome: 'canceled' };
+    const { clock, tokens } = this.host;
+    const expiresAt = clock.now() + request.timeoutMs;
+    const outcome = new Promise<OriginateOutcome>((resolve) => {
+      this.rings.set(request.callSid, { invited: new Set(targets), settle: resolve });
+    });
+    const callToken = tokens.seal({
+      callSid: request.callSid,
+      node: this.host.node,
+      accountSid: request.accountSid,
+      identity: request.identity,
+      expiresAt,
+    });
+    const parameters = {
+      CallSid: request.callSid,
+      AccountSid: request.accountSid,
+      From: request.from,
+      To: `client:${request.identity}`,
+      ApiVersion: '2010-04-01',
+    };
+    for (const session of targets) {
+      session.invitations.add(request.callSid);
+      const invite = {
+        type: 'invite',
+        callSid: request.callSid,
+        callToken,
+        parameters,
+        customParameters: { ...request.parameters },
+        expiresAt,
+      } as const;
+      this.host.push(session, invite, expiresAt);
+    }
+    onRinging?.();
+    const cancelTimer = clock.setTimer(
+      () => this.finish(request.callSid, { outcome: 'no-answer' }, 'no-answer'),
+      request.timeoutMs,
+    );
+    const onAbort = () => this.finish(request.callSid, { outcome: 'canceled' }, 'canceled');
+    signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      return await outcome;
+    } finally {
+      cancelTimer();
+      signal.removeEventListener('abort', onAbort);
+    }
+  }
+
+  /** A device called back with an invitation's call token. */
+  answer(session: DeviceSession, callToken: string, how: 'accept' | 'reject'): { callSid: string } {
+    const { tokens } = this.host;
+    let claims: ReturnType<CallTokens['open']>;
+    try {
+      claims = tokens.open(callToken);
+      if (claims.accountSid !== session.accountSid || claims.identity !== session.identity)
+        throw new DeviceError('CallTokenInvalid', 'the call token was issued to another identity');
+      tokens.spend(claims);
+    } catch (error) {
+      throw this.host.refuse(error as DeviceError, session);
+    }
+    const callSid = claims.callSid;
+    if (!this.rings.has(callSid)) throw new DeviceError('CallCancelled', `call ${callSid} is no longer ringing`);
+    if (how === 'reject') {
+      this.finish(callSid, { outcome: 'busy', reason: 'rejected by the device' }, 'rejected-elsewhere', session);
+      return { callSid };
+    }
+    const leg = this.host.attachLeg(session, callSid);
+    this.finish(callSid, { outcome: 'answered', leg }, 'answered-elsewhere', session);
+    this.host.push(session, { type: 'call', callSid, state: 'open' });
+    return { callSid };
+  }
+
+  /** `session` rings for nothing any more (unregistered, or ended); calls left with nobody to ring are not answered. */
+  withdraw(session: DeviceSession): void {
+    for (const callSid of [...session.invitations]) {
+      session.invitations.delete(callSid);
+      const ringing = this.rings.get(callSid);
+      if (!ringing?.invited.delete(session)) continue;
+      if (this.host.isOpen(session)) this.host.push(session, { type: 'cancel', callSid, reason: 'unregistered' });
+      if (ringing.invited.size === 0) this.finish(callSid, { outcome: 'no-answer' }, 'no-answer');
+    }
+  }
+
+  /** Every call still ringing ends (the server is closing). */
+  cancelAll(): void {
+    for (const callSid of [...this.rings.keys()]) this.finish(callSid, { outcome: 'canceled' }, 'canceled');
+  }
+
+  private finish(callSid: string, outcome: OriginateOutcome, reason: CancelReason, except?: DeviceSession): void {
+    const ringing = this.rings.get(callSid);
+    if (!ringing) return;
+    this.rings.delete(callSid);
+    for (const session of ringing.invited) {
+      session.invitations.delete(callSid);
+      if (session !== except) this.host.push(session, { type: 'cancel', callSid, reason });
+    }
+    ringing.settle(outcome);
+  }
+}

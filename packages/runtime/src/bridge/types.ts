@@ -1,0 +1,55 @@
+/**
+ * The device bridge's contract: its options, what it asks of the runtime, and its events.
+ */
+import type { DeviceError } from '@patchbay/sdk/protocol';
+import type { Clock } from '../clock/clock.js';
+import type { DeviceLeg, MediaAdapter } from '../media/types.js';
+import type { InboundApp } from '../runtime-types.js';
+import type { DeviceDirectory } from './access-tokens.js';
+import type { PresenceRecord } from './presence.js';
+
+export interface DeviceBridgeOptions {
+  readonly directory: DeviceDirectory;
+  /** Where a device's outgoing calls go: the VoiceUrl and settings of an application. */
+  readonly application: (accountSid: string, sid: string) => Promise<OutgoingApp | undefined>;
+  /** Name of this node, sealed into call tokens. @default the host name */
+  readonly node?: string;
+  /** Key that seals call tokens (32 bytes; the same on every node of a cluster). @default random */
+  readonly callTokenKey?: Uint8Array;
+  /** Devices send something at least this often; silence for 2.5 times as long drops the connection. @default 10000 */
+  readonly heartbeatMs?: number;
+  /** How long a session outlives its connection, waiting for the device to resume. @default 30000 */
+  readonly resumeMs?: number;
+  /** Clock difference tolerated when checking a token's exp and nbf. @default 60000 */
+  readonly skewMs?: number;
+  /** Registrations per identity. @default 50 */
+  readonly maxPerIdentity?: number;
+  /** Sessions on this node. @default 100000 */
+  readonly maxSessions?: number;
+}
+
+/** Where a device's outgoing calls go: an application's VoiceUrl and settings. */
+export type OutgoingApp = InboundApp;
+
+/** What the bridge asks of the runtime. */
+export interface BridgeHost {
+  readonly media: MediaAdapter;
+  readonly clock: Clock;
+  /** Starts a call from a device on its application. */
+  startCall(call: {
+    readonly sid: string;
+    readonly leg: DeviceLeg;
+    readonly account: { readonly sid: string; readonly authToken: string };
+    readonly from: string;
+    readonly to: string;
+    readonly app: OutgoingApp;
+    readonly extra: Record<string, string>;
+  }): void;
+}
+
+export interface BridgeEvents {
+  /** An identity came online, went offline, or changed its number of registrations. */
+  presence: (record: PresenceRecord) => void;
+  /** Something a device sent was refused (bad token, replayed call token, malformed message). */
+  refused: (event: { readonly session?: string; readonly identity?: string; readonly error: DeviceError }) => void;
+}
