@@ -1,10 +1,10 @@
 /**
  * A client device: registers an identity with Patchbay over a connection it opens itself, is
  * told of incoming calls (`incoming`), and places calls through its token's application
- * (`connect`). The connection survives network trouble: the device reconnects with backoff and
- * jitter and resumes its session, and the server sends again whatever the device missed, in
- * order; nothing reaches the application twice. Requests never hang: a bad or expired token,
- * a lost server or a timeout rejects them with a typed DeviceError.
+ * (`connect`). The connection (see connection.ts) survives network trouble: the device
+ * reconnects with backoff and jitter and resumes its session, and the server sends again whatever
+ * the device missed, in order; nothing reaches the application twice. Requests never hang: a bad
+ * or expired token, a lost server or a timeout rejects them with a typed DeviceError.
  *
  * @example
  * const device = new Device(token, { server: 'https://patchbay.example.com' });
@@ -14,17 +14,13 @@
  */
 import { EventEmitter } from 'eventemitter3';
 import { DeviceError } from '../protocol/errors.js';
-import {
-  type ClientRequest,
-  PROTOCOL_VERSION,
-  type Sequenced,
-  type ServerMessage,
-  type Welcome,
-} from '../protocol/messages.js';
+import type { ClientRequest, Sequenced, Welcome } from '../protocol/messages.js';
 import { readTokenClaims } from '../tokens/jwt.js';
 import { Call, type CallLink } from './call.js';
-import { openLongPoll } from './long-poll.js';
-import { openWebSocket, type Transport, type TransportHandlers, type WebSocketConstructor } from './transport.js';
+import { Connection, type ConnectionOptions, type RequestBody, type RequestResult } from './connection.js';
+import type { Transport } from './transport.js';
+
+export type { DeviceClock } from './connection.js';
 
 export type DeviceState = 'unregistered' | 'registering' | 'registered' | 'destroyed';
 
@@ -50,53 +46,12 @@ export interface Presence {
   readonly lastSeenAt: number;
 }
 
-/** Timers, injectable so tests control time. */
-export interface DeviceClock {
-  now(): number;
-  setTimeout(fn: () => void, ms: number): () => void;
-}
-
-const systemClock: DeviceClock = {
-  now: () => Date.now(),
-  setTimeout(fn, ms) {
-    const timer = setTimeout(fn, ms);
-    return () => clearTimeout(timer);
-  },
-};
-
-export interface DeviceOptions {
-  /** Patchbay's base URL, e.g. `https://patchbay.example.com`. */
-  readonly server: string;
-  /** `auto` tries a WebSocket and falls back to long-poll. @default 'auto' */
-  readonly transport?: 'auto' | 'websocket' | 'long-poll';
-  /** The WebSocket implementation. @default globalThis.WebSocket (the Node entry point passes `ws`) */
-  readonly WebSocket?: WebSocketConstructor | undefined;
-  /** `fetch` for long-poll. @default globalThis.fetch */
-  readonly fetch?: typeof fetch;
+export interface DeviceOptions extends ConnectionOptions {
   /** `tokenWillExpire` fires this long before the token expires. @default 10000 */
   readonly tokenRefreshMs?: number;
-  /** A request with no answer for this long rejects (ConnectionError). @default 10000 */
-  readonly requestTimeoutMs?: number;
-  /** First reconnect delay; doubles up to `maxReconnectDelayMs`, with jitter. @default 250 */
-  readonly reconnectDelayMs?: number;
-  /** @default 15000 */
-  readonly maxReconnectDelayMs?: number;
-  /** Free-form description sent to the server for its logs. */
-  readonly agent?: string;
-  /** @default the system clock */
-  readonly clock?: DeviceClock;
 }
 
-interface Pending {
-  readonly message: ClientRequest;
-  resolve(result: { callSid?: string; tokenExpiresAt?: number }): void;
-  reject(error: DeviceError): void;
-  cancelTimer(): void;
-}
-
-type RequestBody<T extends ClientRequest['type']> = Omit<Extract<ClientRequest, { type: T }>, 'type' | 'id'>;
-
-let requestCounter = 0;
+/** Timers hold at most 2^31-1 ms (24.8 days). */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export class Device extends EventEmitter<DeviceEvents> {
@@ -109,27 +64,16 @@ export class Device extends EventEmitter<DeviceEvents> {
 
   private currentState: DeviceState = 'unregistered';
   private currentToken: string;
-  private readonly clock: DeviceClock;
-  private transport: Transport | undefined;
-  private connecting: Promise<void> | undefined;
-  private session: string | undefined;
-  private received = 0;
-  private welcome: Welcome | undefined;
-  private readonly pending = new Map<string, Pending>();
+  private readonly connection: Connection;
   private readonly activeCalls = new Map<string, Call>();
   private readonly invitations = new Map<string, Call>();
+  /** Call states that arrived before `connect` resolved (same batch). */
+  private readonly early = new Map<string, 'ringing' | 'open' | 'closed'>();
   /** Registered by the application's wish: restored after a new session. */
   private wantRegistered = false;
   /** Identities followed, with their latest presence: followed again after a new session. */
   private readonly followed = new Map<string, Presence | undefined>();
-  private reconnectAttempt = 0;
-  private cancelReconnect: (() => void) | undefined;
-  private cancelHeartbeat: (() => void) | undefined;
-  private cancelWatchdog: (() => void) | undefined;
   private cancelExpiryWarning: (() => void) | undefined;
-  private lastHeard = 0;
-  /** A token the server refused: no reconnecting until `updateToken`. */
-  private refused: DeviceError | undefined;
   private readonly link: CallLink;
 
   constructor(
@@ -139,7 +83,17 @@ export class Device extends EventEmitter<DeviceEvents> {
     super();
     if (!options?.server) throw new TypeError('options.server (the Patchbay URL) is required');
     this.currentToken = token;
-    this.clock = options.clock ?? systemClock;
+    this.connection = new Connection(options, token);
+    this.connection.on('welcome', (welcome, resumed) => this.onWelcome(welcome, resumed));
+    this.connection.on('message', (message) => this.onMessage(message));
+    this.connection.on('lost', (error) => {
+      for (const call of this.activeCalls.values()) call._connection(false, error);
+    });
+    this.connection.on('refused', (error) => {
+      this.emit('error', error);
+      if (this.currentState === 'registered') this.setState('unregistered');
+    });
+    this.connection.on('error', (error) => this.emit('error', error));
     this.link = {
       request: (type, body) => this.request(type, body),
       closed: (call) => {
@@ -162,7 +116,7 @@ export class Device extends EventEmitter<DeviceEvents> {
 
   /** The identity in the token. */
   get identity(): string | undefined {
-    return this.welcome?.identity ?? readTokenClaims(this.currentToken)?.identity;
+    return this.connection.welcome?.identity ?? readTokenClaims(this.currentToken)?.identity;
   }
 
   /** Calls in progress (not invitations). */
@@ -176,7 +130,12 @@ export class Device extends EventEmitter<DeviceEvents> {
 
   /** Which transport carries the connection now. */
   get transportKind(): Transport['kind'] | undefined {
-    return this.transport?.kind;
+    return this.connection.transportKind;
+  }
+
+  /** The session the server gave (for diagnostics). */
+  get sessionId(): string | undefined {
+    return this.connection.session;
   }
 
   /** Registers for incoming calls; resolves once registered. */
@@ -240,7 +199,12 @@ export class Device extends EventEmitter<DeviceEvents> {
     if (!callSid) throw new DeviceError('GeneralError', 'the server did not name the call');
     call._placed(callSid);
     this.activeCalls.set(callSid, call);
-    this.replayEarly(callSid, call);
+    const state = this.early.get(callSid);
+    if (state) {
+      this.early.delete(callSid);
+      if (state !== 'ringing') call._state('ringing');
+      call._state(state);
+    }
     return call;
   }
 
@@ -248,9 +212,9 @@ export class Device extends EventEmitter<DeviceEvents> {
   async updateToken(token: string): Promise<void> {
     this.assertAlive();
     this.currentToken = token;
-    this.refused = undefined;
+    this.connection.setToken(token);
     this.scheduleExpiryWarning();
-    if (!this.transport && !this.connecting) return;
+    if (!this.connection.active) return;
     await this.request('token', { token });
   }
 
@@ -258,233 +222,45 @@ export class Device extends EventEmitter<DeviceEvents> {
   destroy(): void {
     if (this.currentState === 'destroyed') return;
     for (const call of [...this.activeCalls.values(), ...this.invitations.values()]) call.disconnect();
-    this.transport?.send({ type: 'bye' });
-    this.stopConnection();
-    this.transport?.close();
-    this.transport = undefined;
+    this.connection.close();
     this.cancelExpiryWarning?.();
-    this.cancelReconnect?.();
-    for (const pending of this.pending.values()) {
-      pending.cancelTimer();
-      pending.reject(new DeviceError('GeneralError', 'the device was destroyed'));
-    }
-    this.pending.clear();
     this.setState('destroyed');
     this.emit('destroyed');
     this.removeAllListeners();
   }
 
-  // ---- requests ----
-
   private assertAlive(): void {
     if (this.currentState === 'destroyed') throw new DeviceError('GeneralError', 'the device was destroyed');
   }
 
-  private tokenProblem(): DeviceError | undefined {
-    const claims = readTokenClaims(this.currentToken);
-    if (!claims) return new DeviceError('AccessTokenInvalid', 'the token is not a JWT');
-    if (claims.expiresAt !== undefined && claims.expiresAt <= this.clock.now())
-      return new DeviceError('AccessTokenExpired', 'the token has expired; pass a fresh one to updateToken()');
-    return undefined;
+  private request<T extends ClientRequest['type']>(type: T, body: RequestBody<T>): Promise<RequestResult> {
+    return this.connection.request(type, body);
   }
 
-  private request<T extends ClientRequest['type']>(
-    type: T,
-    body: RequestBody<T>,
-  ): Promise<{ callSid?: string; tokenExpiresAt?: number }> {
-    // Settle at once rather than wait on a server that will refuse.
-    const problem = type === 'token' ? undefined : (this.refused ?? this.tokenProblem());
-    if (problem && type !== 'hangup' && type !== 'digits' && type !== 'mute') return Promise.reject(problem);
-    const id = `${(++requestCounter).toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
-    const message = { type, id, ...body } as ClientRequest;
-    return new Promise((resolve, reject) => {
-      const cancelTimer = this.clock.setTimeout(() => {
-        this.pending.delete(id);
-        reject(new DeviceError('ConnectionError', `no answer from ${this.options.server} to ${type}`));
-      }, this.options.requestTimeoutMs ?? 10_000);
-      this.pending.set(id, { message, resolve, reject, cancelTimer });
-      if (this.welcome && this.transport) this.transport.send(message);
-      else
-        void this.ensureConnected().catch((error: DeviceError) => {
-          // The connection could not be made for a reason retrying will not fix.
-          if (!this.pending.has(id)) return;
-          this.pending.delete(id);
-          cancelTimer();
-          reject(error);
-        });
-    });
-  }
-
-  private failPending(error: DeviceError): void {
-    for (const pending of this.pending.values()) {
-      pending.cancelTimer();
-      pending.reject(error);
-    }
-    this.pending.clear();
-  }
-
-  // ---- the connection ----
-
-  private ensureConnected(): Promise<void> {
-    if (this.welcome && this.transport) return Promise.resolve();
-    this.connecting ??= this.connectOnce().finally(() => {
-      this.connecting = undefined;
-    });
-    return this.connecting;
-  }
-
-  private async openTransport(handlers: TransportHandlers): Promise<Transport> {
-    const kind = this.options.transport ?? 'auto';
-    const WebSocketImpl = this.options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
-    if (kind !== 'long-poll' && WebSocketImpl) {
-      try {
-        return await openWebSocket(this.options.server, WebSocketImpl, handlers);
-      } catch (error) {
-        if (kind === 'websocket') throw error;
-      }
-    } else if (kind === 'websocket') {
-      throw new DeviceError('TransportError', 'no WebSocket implementation: pass options.WebSocket');
-    }
-    const fetchImpl = this.options.fetch ?? globalThis.fetch.bind(globalThis);
-    return openLongPoll(this.options.server, fetchImpl, handlers);
-  }
-
-  private async connectOnce(): Promise<void> {
-    const problem = this.refused ?? this.tokenProblem();
-    if (problem) throw problem;
-    let transport: Transport;
-    let settleHello!: { resolve: () => void; reject: (error: DeviceError) => void };
-    const hello = new Promise<void>((resolve, reject) => {
-      settleHello = { resolve, reject };
-    });
-    const handlers: TransportHandlers = {
-      message: (message) => this.onMessage(transport, message, settleHello),
-      closed: (code, reason) => {
-        if (this.transport !== transport) {
-          settleHello.reject(new DeviceError('ConnectionError', `connection closed (${code} ${reason})`));
-          return;
-        }
-        this.connectionLost(new DeviceError('ConnectionError', `connection closed (${code} ${reason})`));
-      },
-      malformed: (reason) => this.emit('error', new DeviceError('MalformedRequest', `from the server: ${reason}`)),
-    };
-    try {
-      transport = await this.openTransport(handlers);
-    } catch (cause) {
-      throw cause instanceof DeviceError
-        ? cause
-        : new DeviceError('TransportError', `cannot reach ${this.options.server}`, { cause });
-    }
-    if (this.currentState === 'destroyed') {
-      transport.close();
-      throw new DeviceError('GeneralError', 'the device was destroyed');
-    }
-    transport.send({
-      type: 'hello',
-      v: PROTOCOL_VERSION,
-      token: this.currentToken,
-      ...(this.session ? { resume: { session: this.session, received: this.received } } : {}),
-      ...(this.options.agent ? { agent: this.options.agent } : {}),
-    });
-    const timeout = this.clock.setTimeout(
-      () => settleHello.reject(new DeviceError('ConnectionError', 'no welcome from the server')),
-      this.options.requestTimeoutMs ?? 10_000,
-    );
-    try {
-      await hello;
-    } catch (error) {
-      transport.close();
-      throw error;
-    } finally {
-      timeout();
-    }
-  }
-
-  private onMessage(
-    transport: Transport,
-    message: ServerMessage,
-    hello: { resolve: () => void; reject: (error: DeviceError) => void },
-  ): void {
-    this.lastHeard = this.clock.now();
-    switch (message.type) {
-      case 'welcome':
-        this.onWelcome(transport, message);
-        hello.resolve();
-        return;
-      case 'pong':
-        return;
-      case 'error': {
-        const error = DeviceError.fromProtocol(message.error);
-        if (this.transport !== transport) {
-          // Refused at hello: a token problem is final until updateToken().
-          if (error.code >= 20100 && error.code < 20200) this.refused = error;
-          hello.reject(error);
-          return;
-        }
-        this.emit('error', error);
-        return;
-      }
-      default:
-        this.onSequenced(message);
-    }
-  }
-
-  private onWelcome(transport: Transport, welcome: Welcome): void {
-    const resumed = welcome.resumed && welcome.session === this.session;
-    this.transport = transport;
-    this.welcome = welcome;
-    this.session = welcome.session;
-    this.reconnectAttempt = 0;
-    if (!resumed) {
-      this.received = 0;
+  private onWelcome(welcome: Welcome, resumed: boolean): void {
+    if (resumed) {
+      for (const call of this.activeCalls.values()) call._connection(true);
+    } else {
       // A new session: the old one's calls and invitations are gone.
       const lost = new DeviceError('ConnectionError', 'the session was lost; its calls ended');
       for (const call of [...this.activeCalls.values(), ...this.invitations.values()]) call._lost(lost);
-    } else {
-      for (const call of this.activeCalls.values()) call._connection(true);
+      this.early.clear();
     }
-    // Decided before the pending requests go out: a register among them may be answered at once.
-    const reregister = !resumed && this.wantRegistered && !welcome.registered && !this.hasPending('register');
-    const refollow = !resumed && this.followed.size > 0 && !this.hasPending('subscribe');
-    // Everything not yet answered is sent again; the server skips ids it has seen.
-    for (const pending of this.pending.values()) transport.send(pending.message);
-    if (reregister)
+    if (!resumed && this.wantRegistered && !welcome.registered && !this.connection.hasPending('register'))
       void this.request('register', {}).then(
         () => this.setState('registered'),
         (error: DeviceError) => this.emit('error', error),
       );
-    if (refollow)
+    if (!resumed && this.followed.size > 0 && !this.connection.hasPending('subscribe'))
       void this.request('subscribe', { identities: [...this.followed.keys()] }).catch((error: DeviceError) =>
         this.emit('error', error),
       );
-    this.startHeartbeat(welcome.heartbeatMs);
   }
 
-  private hasPending(type: ClientRequest['type']): boolean {
-    for (const pending of this.pending.values()) if (pending.message.type === type) return true;
-    return false;
-  }
-
-  private onSequenced(message: Sequenced): void {
-    if (message.seq <= this.received) return;
-    this.received = message.seq;
-    this.transport?.send({ type: 'ack', seq: message.seq });
+  private onMessage(message: Exclude<Sequenced, { type: 'result' }>): void {
     switch (message.type) {
-      case 'result': {
-        const pending = this.pending.get(message.id);
-        if (!pending) return;
-        this.pending.delete(message.id);
-        pending.cancelTimer();
-        if (message.ok)
-          pending.resolve({
-            ...(message.callSid ? { callSid: message.callSid } : {}),
-            ...(message.tokenExpiresAt ? { tokenExpiresAt: message.tokenExpiresAt } : {}),
-          });
-        else pending.reject(DeviceError.fromProtocol(message.error));
-        return;
-      }
       case 'invite': {
-        if (message.expiresAt <= this.clock.now()) return;
+        if (message.expiresAt <= this.connection.clock.now()) return;
         const call = new Call(
           this.link,
           'INCOMING',
@@ -523,91 +299,17 @@ export class Device extends EventEmitter<DeviceEvents> {
     }
   }
 
-  /** Call states that arrived before `connect` resolved (same batch). */
-  private readonly early = new Map<string, 'ringing' | 'open' | 'closed'>();
-
-  private replayEarly(callSid: string, call: Call): void {
-    const state = this.early.get(callSid);
-    if (!state) return;
-    this.early.delete(callSid);
-    if (state !== 'ringing') call._state('ringing');
-    call._state(state);
-  }
-
-  private startHeartbeat(heartbeatMs: number): void {
-    this.cancelHeartbeat?.();
-    this.cancelWatchdog?.();
-    const beat = () => {
-      this.transport?.send({ type: 'ping' });
-      this.cancelHeartbeat = this.clock.setTimeout(beat, heartbeatMs);
-    };
-    this.cancelHeartbeat = this.clock.setTimeout(beat, heartbeatMs);
-    const watch = () => {
-      if (this.clock.now() - this.lastHeard > heartbeatMs * 2.5) {
-        this.transport?.close();
-        this.connectionLost(new DeviceError('ConnectionError', 'the server stopped answering'));
-        return;
-      }
-      this.cancelWatchdog = this.clock.setTimeout(watch, heartbeatMs);
-    };
-    this.cancelWatchdog = this.clock.setTimeout(watch, heartbeatMs);
-  }
-
-  private stopConnection(): void {
-    this.cancelHeartbeat?.();
-    this.cancelWatchdog?.();
-    this.cancelHeartbeat = undefined;
-    this.cancelWatchdog = undefined;
-  }
-
-  private connectionLost(error: DeviceError): void {
-    if (this.currentState === 'destroyed') return;
-    this.stopConnection();
-    this.transport = undefined;
-    this.welcome = undefined;
-    for (const call of this.activeCalls.values()) call._connection(false, error);
-    this.scheduleReconnect();
-  }
-
-  private scheduleReconnect(): void {
-    if (this.currentState === 'destroyed' || this.cancelReconnect) return;
-    const base = this.options.reconnectDelayMs ?? 250;
-    const max = this.options.maxReconnectDelayMs ?? 15_000;
-    const ceiling = Math.min(max, base * 2 ** this.reconnectAttempt++);
-    // Full jitter: a restarted server is not hit by every device at the same instant.
-    const delay = ceiling / 2 + Math.random() * (ceiling / 2);
-    this.cancelReconnect = this.clock.setTimeout(() => {
-      this.cancelReconnect = undefined;
-      this.ensureConnected().then(
-        // A connection that was still being made when the last one dropped may be gone already.
-        () => {
-          if (!this.transport) this.scheduleReconnect();
-        },
-        (error: DeviceError) => {
-          if (this.refused) {
-            this.failPending(error);
-            this.emit('error', error);
-            if (this.currentState === 'registered') this.setState('unregistered');
-            return;
-          }
-          this.scheduleReconnect();
-        },
-      );
-    }, delay);
-  }
-
   private scheduleExpiryWarning(): void {
     this.cancelExpiryWarning?.();
     const expiresAt = readTokenClaims(this.currentToken)?.expiresAt;
     if (expiresAt === undefined) return;
-    const at = expiresAt - (this.options.tokenRefreshMs ?? 10_000);
-    const wait = Math.max(0, at - this.clock.now());
-    // Timers hold at most 2^31-1 ms (24.8 days): a longer wait is taken in steps.
+    const clock = this.connection.clock;
+    const wait = Math.max(0, expiresAt - (this.options.tokenRefreshMs ?? 10_000) - clock.now());
     if (wait > MAX_TIMER_MS) {
-      this.cancelExpiryWarning = this.clock.setTimeout(() => this.scheduleExpiryWarning(), MAX_TIMER_MS);
+      this.cancelExpiryWarning = clock.setTimeout(() => this.scheduleExpiryWarning(), MAX_TIMER_MS);
       return;
     }
-    this.cancelExpiryWarning = this.clock.setTimeout(() => {
+    this.cancelExpiryWarning = clock.setTimeout(() => {
       if (this.currentState !== 'destroyed') this.emit('tokenWillExpire', this);
     }, wait);
   }
@@ -618,10 +320,5 @@ export class Device extends EventEmitter<DeviceEvents> {
     if (state === 'registered') this.emit('registered');
     else if (state === 'unregistered') this.emit('unregistered');
     else if (state === 'registering') this.emit('registering');
-  }
-
-  /** @internal for tests: the session id the server gave. */
-  get sessionId(): string | undefined {
-    return this.session;
   }
 }

@@ -1,0 +1,392 @@
+/**
+ * A device's connection to the bridge: opens the transport (WebSocket, falling back to
+ * long-poll), says hello (resuming its session when it has one), keeps it alive with heartbeats,
+ * reconnects with exponential backoff and full jitter, and carries requests so that each gets
+ * exactly one answer or a typed error — never a hang. Sequenced server messages come out once
+ * each, acknowledged, in order.
+ */
+import { EventEmitter } from 'eventemitter3';
+import { DeviceError } from '../protocol/errors.js';
+import {
+  type ClientRequest,
+  PROTOCOL_VERSION,
+  type Sequenced,
+  type ServerMessage,
+  type Welcome,
+} from '../protocol/messages.js';
+import { readTokenClaims } from '../tokens/jwt.js';
+import { openLongPoll } from './long-poll.js';
+import { openWebSocket, type Transport, type TransportHandlers, type WebSocketConstructor } from './transport.js';
+
+/** Timers, injectable so tests control time. */
+export interface DeviceClock {
+  now(): number;
+  setTimeout(fn: () => void, ms: number): () => void;
+}
+
+export const systemClock: DeviceClock = {
+  now: () => Date.now(),
+  setTimeout(fn, ms) {
+    const timer = setTimeout(fn, ms);
+    return () => clearTimeout(timer);
+  },
+};
+
+export interface ConnectionOptions {
+  /** Patchbay's base URL, e.g. `https://patchbay.example.com`. */
+  readonly server: string;
+  /** `auto` tries a WebSocket and falls back to long-poll. @default 'auto' */
+  readonly transport?: 'auto' | 'websocket' | 'long-poll';
+  /** The WebSocket implementation. @default globalThis.WebSocket (the Node entry point passes `ws`) */
+  readonly WebSocket?: WebSocketConstructor | undefined;
+  /** `fetch` for long-poll. @default globalThis.fetch */
+  readonly fetch?: typeof fetch;
+  /** A request with no answer for this long rejects (ConnectionError). @default 10000 */
+  readonly requestTimeoutMs?: number;
+  /** First reconnect delay; doubles up to `maxReconnectDelayMs`, with jitter. @default 250 */
+  readonly reconnectDelayMs?: number;
+  /** @default 15000 */
+  readonly maxReconnectDelayMs?: number;
+  /** Free-form description sent to the server for its logs. */
+  readonly agent?: string;
+  /** @default the system clock */
+  readonly clock?: DeviceClock;
+}
+
+export interface ConnectionEvents {
+  /** A session is open: `resumed` when it is the one the device had (else everything starts over). */
+  welcome: (welcome: Welcome, resumed: boolean) => void;
+  /** A sequenced message other than a result, once. */
+  message: (message: Exclude<Sequenced, { type: 'result' }>) => void;
+  /** The connection dropped; reconnecting follows. */
+  lost: (error: DeviceError) => void;
+  /** Reconnecting stopped: the server refused the token (until `updateToken`). */
+  refused: (error: DeviceError) => void;
+  /** The server reported a problem with the connection or sent something malformed. */
+  error: (error: DeviceError) => void;
+}
+
+export type RequestBody<T extends ClientRequest['type']> = Omit<Extract<ClientRequest, { type: T }>, 'type' | 'id'>;
+export interface RequestResult {
+  readonly callSid?: string;
+  readonly tokenExpiresAt?: number;
+}
+
+interface Pending {
+  readonly message: ClientRequest;
+  resolve(result: RequestResult): void;
+  reject(error: DeviceError): void;
+  cancelTimer(): void;
+}
+
+let requestCounter = 0;
+
+/** Requests that still make sense (and are safe) with a token the device thinks is bad. */
+const WITHOUT_TOKEN: ReadonlySet<ClientRequest['type']> = new Set(['token', 'hangup', 'digits', 'mute']);
+
+export class Connection extends EventEmitter<ConnectionEvents> {
+  readonly clock: DeviceClock;
+  private transport: Transport | undefined;
+  private connecting: Promise<void> | undefined;
+  private welcomed: Welcome | undefined;
+  private sessionId: string | undefined;
+  private received = 0;
+  private readonly pending = new Map<string, Pending>();
+  private reconnectAttempt = 0;
+  private cancelReconnect: (() => void) | undefined;
+  private cancelHeartbeat: (() => void) | undefined;
+  private cancelWatchdog: (() => void) | undefined;
+  private lastHeard = 0;
+  /** A token the server refused: no reconnecting until a new one. */
+  private refusal: DeviceError | undefined;
+  private closed = false;
+
+  constructor(
+    private readonly options: ConnectionOptions,
+    private token: string,
+  ) {
+    super();
+    this.clock = options.clock ?? systemClock;
+  }
+
+  /** The welcome of the open session, while connected. */
+  get welcome(): Welcome | undefined {
+    return this.transport ? this.welcomed : undefined;
+  }
+
+  get session(): string | undefined {
+    return this.sessionId;
+  }
+
+  get transportKind(): Transport['kind'] | undefined {
+    return this.transport?.kind;
+  }
+
+  /** Whether the connection is being made or is up. */
+  get active(): boolean {
+    return this.transport !== undefined || this.connecting !== undefined;
+  }
+
+  /** The token for the next hello; a refused one is forgotten. */
+  setToken(token: string): void {
+    this.token = token;
+    this.refusal = undefined;
+  }
+
+  hasPending(type: ClientRequest['type']): boolean {
+    for (const pending of this.pending.values()) if (pending.message.type === type) return true;
+    return false;
+  }
+
+  /** What is wrong with the token as far as the device can tell. */
+  tokenProblem(): DeviceError | undefined {
+    const claims = readTokenClaims(this.token);
+    if (!claims) return new DeviceError('AccessTokenInvalid', 'the token is not a JWT');
+    if (claims.expiresAt !== undefined && claims.expiresAt <= this.clock.now())
+      return new DeviceError('AccessTokenExpired', 'the token has expired; pass a fresh one to updateToken()');
+    return undefined;
+  }
+
+  /** Sends a request (connecting first if needed); settles with its result or a DeviceError. */
+  request<T extends ClientRequest['type']>(type: T, body: RequestBody<T>): Promise<RequestResult> {
+    if (this.closed) return Promise.reject(new DeviceError('GeneralError', 'the device was destroyed'));
+    // Settle at once rather than wait on a server that will refuse.
+    const problem = WITHOUT_TOKEN.has(type) ? undefined : (this.refusal ?? this.tokenProblem());
+    if (problem) return Promise.reject(problem);
+    const id = `${(++requestCounter).toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+    const message = { type, id, ...body } as ClientRequest;
+    return new Promise((resolve, reject) => {
+      const cancelTimer = this.clock.setTimeout(() => {
+        this.pending.delete(id);
+        reject(new DeviceError('ConnectionError', `no answer from ${this.options.server} to ${type}`));
+      }, this.options.requestTimeoutMs ?? 10_000);
+      this.pending.set(id, { message, resolve, reject, cancelTimer });
+      if (this.welcome && this.transport) this.transport.send(message);
+      else
+        void this.ensureConnected().catch((error: DeviceError) => {
+          // The connection could not be made for a reason retrying will not fix.
+          if (!this.pending.has(id)) return;
+          this.pending.delete(id);
+          cancelTimer();
+          reject(error);
+        });
+    });
+  }
+
+  /** Says goodbye, stops reconnecting, and fails what is still pending. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.transport?.send({ type: 'bye' });
+    this.stopTimers();
+    this.cancelReconnect?.();
+    this.transport?.close();
+    this.transport = undefined;
+    this.failPending(new DeviceError('GeneralError', 'the device was destroyed'));
+    this.removeAllListeners();
+  }
+
+  private failPending(error: DeviceError): void {
+    for (const pending of this.pending.values()) {
+      pending.cancelTimer();
+      pending.reject(error);
+    }
+    this.pending.clear();
+  }
+
+  private ensureConnected(): Promise<void> {
+    if (this.welcome && this.transport) return Promise.resolve();
+    this.connecting ??= this.connectOnce().finally(() => {
+      this.connecting = undefined;
+    });
+    return this.connecting;
+  }
+
+  private async openTransport(handlers: TransportHandlers): Promise<Transport> {
+    const kind = this.options.transport ?? 'auto';
+    const WebSocketImpl = this.options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
+    if (kind !== 'long-poll' && WebSocketImpl) {
+      try {
+        return await openWebSocket(this.options.server, WebSocketImpl, handlers);
+      } catch (error) {
+        if (kind === 'websocket') throw error;
+      }
+    } else if (kind === 'websocket') {
+      throw new DeviceError('TransportError', 'no WebSocket implementation: pass options.WebSocket');
+    }
+    const fetchImpl = this.options.fetch ?? globalThis.fetch.bind(globalThis);
+    return openLongPoll(this.options.server, fetchImpl, handlers);
+  }
+
+  private async connectOnce(): Promise<void> {
+    const problem = this.refusal ?? this.tokenProblem();
+    if (problem) throw problem;
+    let transport: Transport;
+    let settleHello!: { resolve: () => void; reject: (error: DeviceError) => void };
+    const hello = new Promise<void>((resolve, reject) => {
+      settleHello = { resolve, reject };
+    });
+    const handlers: TransportHandlers = {
+      message: (message) => this.onMessage(transport, message, settleHello),
+      closed: (code, reason) => {
+        const error = new DeviceError('ConnectionError', `connection closed (${code} ${reason})`);
+        if (this.transport !== transport) settleHello.reject(error);
+        else this.lost(error);
+      },
+      malformed: (reason) => this.emit('error', new DeviceError('MalformedRequest', `from the server: ${reason}`)),
+    };
+    try {
+      transport = await this.openTransport(handlers);
+    } catch (cause) {
+      throw cause instanceof DeviceError
+        ? cause
+        : new DeviceError('TransportError', `cannot reach ${this.options.server}`, { cause });
+    }
+    if (this.closed) {
+      transport.close();
+      throw new DeviceError('GeneralError', 'the device was destroyed');
+    }
+    transport.send({
+      type: 'hello',
+      v: PROTOCOL_VERSION,
+      token: this.token,
+      ...(this.sessionId ? { resume: { session: this.sessionId, received: this.received } } : {}),
+      ...(this.options.agent ? { agent: this.options.agent } : {}),
+    });
+    const timeout = this.clock.setTimeout(
+      () => settleHello.reject(new DeviceError('ConnectionError', 'no welcome from the server')),
+      this.options.requestTimeoutMs ?? 10_000,
+    );
+    try {
+      await hello;
+    } catch (error) {
+      transport.close();
+      throw error;
+    } finally {
+      timeout();
+    }
+  }
+
+  private onMessage(
+    transport: Transport,
+    message: ServerMessage,
+    hello: { resolve: () => void; reject: (error: DeviceError) => void },
+  ): void {
+    this.lastHeard = this.clock.now();
+    switch (message.type) {
+      case 'welcome':
+        this.onWelcome(transport, message);
+        hello.resolve();
+        return;
+      case 'pong':
+        return;
+      case 'error': {
+        const error = DeviceError.fromProtocol(message.error);
+        if (this.transport !== transport) {
+          // Refused at hello: a token problem is final until a new token.
+          if (error.code >= 20100 && error.code < 20200) this.refusal = error;
+          hello.reject(error);
+          return;
+        }
+        this.emit('error', error);
+        return;
+      }
+      default:
+        this.onSequenced(message);
+    }
+  }
+
+  private onWelcome(transport: Transport, welcome: Welcome): void {
+    const resumed = welcome.resumed && welcome.session === this.sessionId;
+    this.transport = transport;
+    this.welcomed = welcome;
+    this.sessionId = welcome.session;
+    this.reconnectAttempt = 0;
+    if (!resumed) this.received = 0;
+    // What was pending before this welcome is sent again (the server skips ids it has seen);
+    // requests the listeners make now go out once, on their own.
+    const resend = [...this.pending.values()];
+    this.emit('welcome', welcome, resumed);
+    for (const pending of resend) if (this.pending.has(pending.message.id)) transport.send(pending.message);
+    this.startHeartbeat(welcome.heartbeatMs);
+  }
+
+  private onSequenced(message: Sequenced): void {
+    if (message.seq <= this.received) return;
+    this.received = message.seq;
+    this.transport?.send({ type: 'ack', seq: message.seq });
+    if (message.type === 'result') {
+      const pending = this.pending.get(message.id);
+      if (!pending) return;
+      this.pending.delete(message.id);
+      pending.cancelTimer();
+      if (message.ok)
+        pending.resolve({
+          ...(message.callSid ? { callSid: message.callSid } : {}),
+          ...(message.tokenExpiresAt ? { tokenExpiresAt: message.tokenExpiresAt } : {}),
+        });
+      else pending.reject(DeviceError.fromProtocol(message.error));
+      return;
+    }
+    this.emit('message', message);
+  }
+
+  private startHeartbeat(heartbeatMs: number): void {
+    this.stopTimers();
+    const beat = () => {
+      this.transport?.send({ type: 'ping' });
+      this.cancelHeartbeat = this.clock.setTimeout(beat, heartbeatMs);
+    };
+    this.cancelHeartbeat = this.clock.setTimeout(beat, heartbeatMs);
+    const watch = () => {
+      if (this.clock.now() - this.lastHeard > heartbeatMs * 2.5) {
+        this.transport?.close();
+        this.lost(new DeviceError('ConnectionError', 'the server stopped answering'));
+        return;
+      }
+      this.cancelWatchdog = this.clock.setTimeout(watch, heartbeatMs);
+    };
+    this.cancelWatchdog = this.clock.setTimeout(watch, heartbeatMs);
+  }
+
+  private stopTimers(): void {
+    this.cancelHeartbeat?.();
+    this.cancelWatchdog?.();
+    this.cancelHeartbeat = undefined;
+    this.cancelWatchdog = undefined;
+  }
+
+  private lost(error: DeviceError): void {
+    if (this.closed) return;
+    this.stopTimers();
+    this.transport = undefined;
+    this.emit('lost', error);
+    this.scheduleReconnect();
+  }
+
+  private scheduleReconnect(): void {
+    if (this.closed || this.cancelReconnect) return;
+    const base = this.options.reconnectDelayMs ?? 250;
+    const max = this.options.maxReconnectDelayMs ?? 15_000;
+    const ceiling = Math.min(max, base * 2 ** this.reconnectAttempt++);
+    // Full jitter: a restarted server is not hit by every device at the same instant.
+    const delay = ceiling / 2 + Math.random() * (ceiling / 2);
+    this.cancelReconnect = this.clock.setTimeout(() => {
+      this.cancelReconnect = undefined;
+      this.ensureConnected().then(
+        // A connection that was still being made when the last one dropped may be gone already.
+        () => {
+          if (!this.transport) this.scheduleReconnect();
+        },
+        (error: DeviceError) => {
+          if (this.refusal) {
+            this.failPending(error);
+            this.emit('refused', error);
+            return;
+          }
+          this.scheduleReconnect();
+        },
+      );
+    }, delay);
+  }
+}
