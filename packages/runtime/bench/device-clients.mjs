@@ -36,7 +36,15 @@ function open(index) {
         else if (message.type === 'invite') {
           socket.send(JSON.stringify({ type: 'accept', id: `a${message.seq}`, callToken: message.callToken }));
         }
-        if (message.seq) socket.send(JSON.stringify({ type: 'ack', seq: message.seq }));
+        // As the SDK does: one cumulative ack per batch of messages.
+        if (message.seq && !socket.ackPending) {
+          socket.ackPending = true;
+          queueMicrotask(() => {
+            socket.ackPending = false;
+            socket.send(JSON.stringify({ type: 'ack', seq: socket.lastSeq }));
+          });
+        }
+        if (message.seq) socket.lastSeq = message.seq;
       });
       socket.send(JSON.stringify({ type: 'hello', v: 1, token }));
     });

@@ -97,6 +97,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   private cancelHeartbeat: (() => void) | undefined;
   private cancelWatchdog: (() => void) | undefined;
   private lastHeard = 0;
+  private ackScheduled = false;
   /** A token the server refused: no reconnecting until a new one. */
   private refusal: DeviceError | undefined;
   private closed = false;
@@ -314,7 +315,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   private onSequenced(message: Sequenced): void {
     if (message.seq <= this.received) return;
     this.received = message.seq;
-    this.transport?.send({ type: 'ack', seq: message.seq });
+    this.scheduleAck();
     if (message.type === 'result') {
       const pending = this.pending.get(message.id);
       if (!pending) return;
@@ -329,6 +330,16 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       return;
     }
     this.emit('message', message);
+  }
+
+  /** Acks are cumulative: one per batch of messages handled together is enough. */
+  private scheduleAck(): void {
+    if (this.ackScheduled) return;
+    this.ackScheduled = true;
+    queueMicrotask(() => {
+      this.ackScheduled = false;
+      this.transport?.send({ type: 'ack', seq: this.received });
+    });
   }
 
   private startHeartbeat(heartbeatMs: number): void {
