@@ -25,22 +25,31 @@ export const invalid = (code: number, parameter: string, message: string) =>
 export type Form = Record<string, string | string[]>;
 
 /** Reads an `application/x-www-form-urlencoded` body of at most `maxBytes`. */
-export async function readForm(req: IncomingMessage, maxBytes: number): Promise<Form> {
-  const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > maxBytes) throw new RestError(413, 20413, `The request body is larger than ${maxBytes} bytes`);
+/** A request body of at most `maxBytes` (declared or sent); `tooLarge` makes the error thrown past it. */
+export async function readBody(req: IncomingMessage, maxBytes: number, tooLarge: () => Error): Promise<Buffer> {
+  if (Number(req.headers['content-length'] ?? 0) > maxBytes) throw tooLarge();
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > maxBytes) throw new RestError(413, 20413, `The request body is larger than ${maxBytes} bytes`);
+    if (size > maxBytes) throw tooLarge();
     chunks.push(chunk as Buffer);
   }
+  return Buffer.concat(chunks);
+}
+
+export async function readForm(req: IncomingMessage, maxBytes: number): Promise<Form> {
+  const body = await readBody(
+    req,
+    maxBytes,
+    () => new RestError(413, 20413, `The request body is larger than ${maxBytes} bytes`),
+  );
   const type = String(req.headers['content-type'] ?? '');
-  if (size > 0 && !type.startsWith('application/x-www-form-urlencoded')) {
+  if (body.length > 0 && !type.startsWith('application/x-www-form-urlencoded')) {
     throw new RestError(415, 20415, 'Send parameters as application/x-www-form-urlencoded');
   }
   const form: Form = {};
-  for (const [key, value] of new URLSearchParams(Buffer.concat(chunks).toString('utf8'))) {
+  for (const [key, value] of new URLSearchParams(body.toString('utf8'))) {
     const existing = form[key];
     form[key] = existing === undefined ? value : [...(typeof existing === 'string' ? [existing] : existing), value];
   }

@@ -64,3 +64,9 @@ export function filtersFrom(query: URLSearchParams, params: readonly string[]): 
   }
   return where;
 }
+
+/** One page of a list held in memory. */
+export function pageOf<T>(items: readonly T[], request: PageRequest): Page<T> {
+  const start = request.page * request.pageSize;
+  return { items: items.slice(start, start + request.pageSize), more: items.length > start + request.pageSize };
+}

@@ -331,8 +331,8 @@ export class DeviceBridge {
   private end(session: DeviceSession): void {
     if (!this.sessions.delete(session.id)) return;
     this.followers.dropAll(session);
+    // Only registered sessions are invited: unregistering withdraws their invitations.
     this.unregister(session);
-    this.invitations.withdraw(session);
     for (const leg of session.calls.values()) leg.remoteHangup();
     session.calls.clear();
   }

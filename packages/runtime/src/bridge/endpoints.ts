@@ -17,8 +17,15 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { DeviceError, LIMITS, parseClientMessage, type ServerMessage } from '@patchbay/sdk/protocol';
+import {
+  checkClientMessage,
+  DeviceError,
+  LIMITS,
+  parseClientMessage,
+  type ServerMessage,
+} from '@patchbay/sdk/protocol';
 import { type WebSocket, WebSocketServer } from 'ws';
+import { readBody } from '../api/http.js';
 import type { DeviceBridge } from './bridge.js';
 import type { DeviceSession, Link } from './session.js';
 
@@ -149,16 +156,14 @@ export function deviceEndpoints(bridge: DeviceBridge): DeviceEndpoints {
     };
   }
 
-  async function readBody(req: IncomingMessage): Promise<string> {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of req) {
-      size += (chunk as Buffer).length;
-      if (size > HARD_CAP_BYTES) throw new DeviceError('MalformedRequest', `body larger than ${HARD_CAP_BYTES} bytes`);
-      chunks.push(chunk as Buffer);
-    }
-    return Buffer.concat(chunks).toString('utf8');
-  }
+  const readText = async (req: IncomingMessage): Promise<string> =>
+    (
+      await readBody(
+        req,
+        HARD_CAP_BYTES,
+        () => new DeviceError('MalformedRequest', `body larger than ${HARD_CAP_BYTES} bytes`),
+      )
+    ).toString('utf8');
 
   async function poll(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (req.method === 'OPTIONS') {
@@ -170,7 +175,7 @@ export function deviceEndpoints(bridge: DeviceBridge): DeviceEndpoints {
     const session = typeof sessionId === 'string' ? bridge.session(sessionId) : undefined;
     if (req.method === 'POST' && sessionId === undefined) {
       // hello: opens (or resumes) a session; the answer carries welcome and what is pending.
-      const parsed = parseClientMessage(await readBody(req));
+      const parsed = parseClientMessage(await readText(req));
       if (!parsed.ok || parsed.message.type !== 'hello') {
         const error = parsed.ok
           ? new DeviceError('MalformedRequest', 'the first message must be hello').toProtocol()
@@ -191,7 +196,7 @@ export function deviceEndpoints(bridge: DeviceBridge): DeviceEndpoints {
     if (req.method === 'POST') {
       let body: unknown;
       try {
-        body = JSON.parse(await readBody(req));
+        body = JSON.parse(await readText(req));
       } catch (error) {
         return respond(res, 400, [
           errorMessage(
@@ -240,13 +245,13 @@ export function deviceEndpoints(bridge: DeviceBridge): DeviceEndpoints {
     if (req.method !== 'POST') return respond(res, 405, []);
     let body: { token?: unknown; callToken?: unknown; action?: unknown };
     try {
-      body = JSON.parse(await readBody(req));
+      body = JSON.parse(await readText(req));
     } catch {
       return respond(res, 400, [errorMessage(new DeviceError('MalformedRequest', 'body is not JSON'), true)]);
     }
     const action = body.action ?? 'accept';
-    const hello = parseClientMessage(JSON.stringify({ type: 'hello', v: 1, token: body.token }));
-    const request = parseClientMessage(JSON.stringify({ type: action, id: 'answer', callToken: body.callToken }));
+    const hello = checkClientMessage({ type: 'hello', v: 1, token: body.token });
+    const request = checkClientMessage({ type: action, id: 'answer', callToken: body.callToken });
     if (!hello.ok || !request.ok || hello.message.type !== 'hello' || (action !== 'accept' && action !== 'reject')) {
       const error = new DeviceError('MalformedRequest', 'expected { token, callToken, action: accept | reject }');
       return respond(res, 400, [errorMessage(error, true)]);

@@ -5,7 +5,7 @@
 
 import type { DeviceBridge } from '../bridge/bridge.js';
 import { CallSession, type Next, type SessionDeps } from '../interpreter/session.js';
-import type { MediaAdapter } from '../media/types.js';
+import type { MediaAdapter, OriginateOutcome, OriginateRequest } from '../media/types.js';
 import { silentWav } from '../media/wav.js';
 import type { CreateCallParams } from '../runtime.js';
 import { newSid } from '../sid.js';
@@ -28,6 +28,29 @@ export function dialing({
   /** Rings client identities' registered devices (else client addresses go to the media adapter). */
   clients?: Pick<DeviceBridge, 'ring'> | undefined;
 }) {
+  /**
+   * Places `call`'s leg: client identities ring their registered devices when the device bridge is
+   * on, everything else goes to the media adapter. The call shows `ringing` when the far end rings.
+   */
+  function place(
+    call: CallSession,
+    request: OriginateRequest,
+    parameters: Readonly<Record<string, string>>,
+    signal: AbortSignal,
+  ): Promise<OriginateOutcome> {
+    const ringing = () => call.setStatus('ringing');
+    if (!clients || request.to.kind !== 'client') return media.originate(request, signal, ringing);
+    const ring = {
+      accountSid: call.account.sid,
+      callSid: call.sid,
+      identity: request.to.value,
+      from: request.from,
+      timeoutMs: request.timeoutMs,
+      parameters,
+    };
+    return clients.ring(ring, signal, ringing);
+  }
+
   /** A Dial target: a child call with the parent's SID and its own status callbacks. */
   function dialChild(parent: CallSession, request: DialRequest, signal: AbortSignal): ChildCall {
     const to = request.to.kind === 'client' ? `client:${request.to.value}` : request.to.value;
@@ -49,29 +72,17 @@ export function dialing({
     track(child);
     child.callback('initiated', 'initiated');
     const result = (async (): Promise<AttemptResult> => {
-      const originate = {
-        to: request.to,
-        from: request.from,
-        timeoutMs: request.timeoutMs,
-        ...(request.sip ? { sip: request.sip } : {}),
-      };
-      const ringing = () => child.setStatus('ringing');
-      const cancel = AbortSignal.any([signal, child.signal]);
-      const outcome =
-        clients && request.to.kind === 'client'
-          ? await clients.ring(
-              {
-                accountSid: parent.account.sid,
-                callSid: child.sid,
-                identity: request.to.value,
-                from: request.from,
-                timeoutMs: request.timeoutMs,
-                parameters: request.parameters ?? {},
-              },
-              cancel,
-              ringing,
-            )
-          : await media.originate(originate, cancel, ringing);
+      const outcome = await place(
+        child,
+        {
+          to: request.to,
+          from: request.from,
+          timeoutMs: request.timeoutMs,
+          ...(request.sip ? { sip: request.sip } : {}),
+        },
+        request.parameters ?? {},
+        AbortSignal.any([signal, child.signal]),
+      );
       if (outcome.outcome === 'answered') {
         if (child.over) {
           await outcome.leg.hangup();
@@ -105,25 +116,12 @@ export function dialing({
 
   async function dialOut(session: CallSession, params: CreateCallParams, first: Next): Promise<void> {
     session.callback('initiated', 'initiated');
-    const to = parseAddress(params.to);
-    const from = params.callerId ?? params.from;
-    const timeoutMs = (params.timeout ?? 60) * 1000;
-    const ringing = () => session.setStatus('ringing');
-    const outcome =
-      clients && to.kind === 'client'
-        ? await clients.ring(
-            {
-              accountSid: session.account.sid,
-              callSid: session.sid,
-              identity: to.value,
-              from,
-              timeoutMs,
-              parameters: {},
-            },
-            session.signal,
-            ringing,
-          )
-        : await media.originate({ to, from, timeoutMs }, session.signal, ringing);
+    const outcome = await place(
+      session,
+      { to: parseAddress(params.to), from: params.callerId ?? params.from, timeoutMs: (params.timeout ?? 60) * 1000 },
+      {},
+      session.signal,
+    );
     if (outcome.outcome !== 'answered') {
       const status: CallStatus = outcome.outcome === 'rejected' ? 'busy' : outcome.outcome;
       session.setStatus(status);

@@ -15,22 +15,12 @@ import {
   type Welcome,
 } from '../protocol/messages.js';
 import { readTokenClaims } from '../tokens/jwt.js';
-import { openLongPoll } from './long-poll.js';
-import { openWebSocket, type Transport, type TransportHandlers, type WebSocketConstructor } from './transport.js';
+import { type DeviceClock, systemClock } from './clock.js';
+import { openTransport } from './open-transport.js';
+import { type RequestBody, type RequestResult, Requests } from './requests.js';
+import type { Transport, TransportHandlers, WebSocketConstructor } from './transport.js';
 
-/** Timers, injectable so tests control time. */
-export interface DeviceClock {
-  now(): number;
-  setTimeout(fn: () => void, ms: number): () => void;
-}
-
-export const systemClock: DeviceClock = {
-  now: () => Date.now(),
-  setTimeout(fn, ms) {
-    const timer = setTimeout(fn, ms);
-    return () => clearTimeout(timer);
-  },
-};
+export type { DeviceClock } from './clock.js';
 
 export interface ConnectionOptions {
   /** Patchbay's base URL, e.g. `https://patchbay.example.com`. */
@@ -66,21 +56,6 @@ export interface ConnectionEvents {
   error: (error: DeviceError) => void;
 }
 
-export type RequestBody<T extends ClientRequest['type']> = Omit<Extract<ClientRequest, { type: T }>, 'type' | 'id'>;
-export interface RequestResult {
-  readonly callSid?: string;
-  readonly tokenExpiresAt?: number;
-}
-
-interface Pending {
-  readonly message: ClientRequest;
-  resolve(result: RequestResult): void;
-  reject(error: DeviceError): void;
-  cancelTimer(): void;
-}
-
-let requestCounter = 0;
-
 /** Requests that still make sense (and are safe) with a token the device thinks is bad. */
 const WITHOUT_TOKEN: ReadonlySet<ClientRequest['type']> = new Set(['token', 'hangup', 'digits', 'mute']);
 
@@ -91,7 +66,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   private welcomed: Welcome | undefined;
   private sessionId: string | undefined;
   private received = 0;
-  private readonly pending = new Map<string, Pending>();
+  private readonly requests: Requests;
   private reconnectAttempt = 0;
   private cancelReconnect: (() => void) | undefined;
   private cancelHeartbeat: (() => void) | undefined;
@@ -108,6 +83,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   ) {
     super();
     this.clock = options.clock ?? systemClock;
+    this.requests = new Requests(this.clock, options.requestTimeoutMs ?? 10_000, options.server);
   }
 
   /** The welcome of the open session, while connected. */
@@ -135,8 +111,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   }
 
   hasPending(type: ClientRequest['type']): boolean {
-    for (const pending of this.pending.values()) if (pending.message.type === type) return true;
-    return false;
+    return this.requests.has(type);
   }
 
   /** What is wrong with the token as far as the device can tell. */
@@ -154,23 +129,13 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     // Settle at once rather than wait on a server that will refuse.
     const problem = WITHOUT_TOKEN.has(type) ? undefined : (this.refusal ?? this.tokenProblem());
     if (problem) return Promise.reject(problem);
-    const id = `${(++requestCounter).toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
-    const message = { type, id, ...body } as ClientRequest;
-    return new Promise((resolve, reject) => {
-      const cancelTimer = this.clock.setTimeout(() => {
-        this.pending.delete(id);
-        reject(new DeviceError('ConnectionError', `no answer from ${this.options.server} to ${type}`));
-      }, this.options.requestTimeoutMs ?? 10_000);
-      this.pending.set(id, { message, resolve, reject, cancelTimer });
-      if (this.welcome && this.transport) this.transport.send(message);
-      else
-        void this.ensureConnected().catch((error: DeviceError) => {
-          // The connection could not be made for a reason retrying will not fix.
-          if (!this.pending.has(id)) return;
-          this.pending.delete(id);
-          cancelTimer();
-          reject(error);
-        });
+    return this.requests.add(type, body, (message) => {
+      if (this.welcome && this.transport) {
+        this.transport.send(message);
+        return;
+      }
+      // The connection could not be made for a reason retrying will not fix: the request fails.
+      void this.ensureConnected().catch((error: DeviceError) => this.requests.fail(message.id, error));
     });
   }
 
@@ -183,16 +148,8 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     this.cancelReconnect?.();
     this.transport?.close();
     this.transport = undefined;
-    this.failPending(new DeviceError('GeneralError', 'the device was destroyed'));
+    this.requests.failAll(new DeviceError('GeneralError', 'the device was destroyed'));
     this.removeAllListeners();
-  }
-
-  private failPending(error: DeviceError): void {
-    for (const pending of this.pending.values()) {
-      pending.cancelTimer();
-      pending.reject(error);
-    }
-    this.pending.clear();
   }
 
   private ensureConnected(): Promise<void> {
@@ -201,22 +158,6 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       this.connecting = undefined;
     });
     return this.connecting;
-  }
-
-  private async openTransport(handlers: TransportHandlers): Promise<Transport> {
-    const kind = this.options.transport ?? 'auto';
-    const WebSocketImpl = this.options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
-    if (kind !== 'long-poll' && WebSocketImpl) {
-      try {
-        return await openWebSocket(this.options.server, WebSocketImpl, handlers);
-      } catch (error) {
-        if (kind === 'websocket') throw error;
-      }
-    } else if (kind === 'websocket') {
-      throw new DeviceError('TransportError', 'no WebSocket implementation: pass options.WebSocket');
-    }
-    const fetchImpl = this.options.fetch ?? globalThis.fetch.bind(globalThis);
-    return openLongPoll(this.options.server, fetchImpl, handlers);
   }
 
   private async connectOnce(): Promise<void> {
@@ -237,7 +178,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       malformed: (reason) => this.emit('error', new DeviceError('MalformedRequest', `from the server: ${reason}`)),
     };
     try {
-      transport = await this.openTransport(handlers);
+      transport = await openTransport(this.options, handlers);
     } catch (cause) {
       throw cause instanceof DeviceError
         ? cause
@@ -306,9 +247,9 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     if (!resumed) this.received = 0;
     // What was pending before this welcome is sent again (the server skips ids it has seen);
     // requests the listeners make now go out once, on their own.
-    const resend = [...this.pending.values()];
+    const resend = this.requests.snapshot();
     this.emit('welcome', welcome, resumed);
-    for (const pending of resend) if (this.pending.has(pending.message.id)) transport.send(pending.message);
+    for (const message of resend) if (this.requests.waiting(message.id)) transport.send(message);
     this.startHeartbeat(welcome.heartbeatMs);
   }
 
@@ -317,16 +258,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     this.received = message.seq;
     this.scheduleAck();
     if (message.type === 'result') {
-      const pending = this.pending.get(message.id);
-      if (!pending) return;
-      this.pending.delete(message.id);
-      pending.cancelTimer();
-      if (message.ok)
-        pending.resolve({
-          ...(message.callSid ? { callSid: message.callSid } : {}),
-          ...(message.tokenExpiresAt ? { tokenExpiresAt: message.tokenExpiresAt } : {}),
-        });
-      else pending.reject(DeviceError.fromProtocol(message.error));
+      this.requests.settle(message);
       return;
     }
     this.emit('message', message);
@@ -391,7 +323,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
         },
         (error: DeviceError) => {
           if (this.refusal) {
-            this.failPending(error);
+            this.requests.failAll(error);
             this.emit('refused', error);
             return;
           }

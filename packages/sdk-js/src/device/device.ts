@@ -17,7 +17,8 @@ import { DeviceError } from '../protocol/errors.js';
 import type { ClientRequest, Sequenced, Welcome } from '../protocol/messages.js';
 import { readTokenClaims } from '../tokens/jwt.js';
 import { Call, type CallLink } from './call.js';
-import { Connection, type ConnectionOptions, type RequestBody, type RequestResult } from './connection.js';
+import { Connection, type ConnectionOptions } from './connection.js';
+import type { RequestBody, RequestResult } from './requests.js';
 import type { Transport } from './transport.js';
 
 export type { DeviceClock } from './connection.js';

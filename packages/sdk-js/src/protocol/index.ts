@@ -7,6 +7,7 @@ export {
   type ClientMessage,
   type ClientRequest,
   callState,
+  checkClientMessage,
   clientMessage,
   type Hello,
   hello,

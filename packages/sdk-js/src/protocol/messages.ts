@@ -198,11 +198,20 @@ function utf8Length(text: string): number {
   return new TextEncoder().encode(text).length;
 }
 
+const malformed = (message: string): { ok: false; error: ProtocolError } => ({
+  ok: false,
+  error: { name: 'MalformedRequest', code: DEVICE_ERRORS.MalformedRequest, message },
+});
+
+function checkWith<T>(schema: z.ZodType<T>, value: unknown): Parsed<T> {
+  const result = schema.safeParse(value);
+  if (result.success) return { ok: true, message: result.data };
+  const issue = result.error.issues[0];
+  const where = issue?.path.length ? ` at ${issue.path.join('.')}` : '';
+  return malformed(`${issue?.message ?? 'invalid message'}${where}`);
+}
+
 function parseWith<T>(schema: z.ZodType<T>, text: string): Parsed<T> {
-  const malformed = (message: string): Parsed<T> => ({
-    ok: false,
-    error: { name: 'MalformedRequest', code: DEVICE_ERRORS.MalformedRequest, message },
-  });
   if (utf8Length(text) > LIMITS.maxMessageBytes)
     return malformed(`message larger than ${LIMITS.maxMessageBytes} bytes`);
   let json: unknown;
@@ -211,12 +220,11 @@ function parseWith<T>(schema: z.ZodType<T>, text: string): Parsed<T> {
   } catch {
     return malformed('message is not JSON');
   }
-  const result = schema.safeParse(json);
-  if (result.success) return { ok: true, message: result.data };
-  const issue = result.error.issues[0];
-  const where = issue?.path.length ? ` at ${issue.path.join('.')}` : '';
-  return malformed(`${issue?.message ?? 'invalid message'}${where}`);
+  return checkWith(schema, json);
 }
+
+/** Checks a device message that is already a value (its fields' own bounds apply, not the text size). */
+export const checkClientMessage = (value: unknown): Parsed<ClientMessage> => checkWith(clientMessage, value);
 
 /** Validates a message a device sent (size, JSON, schema). */
 export const parseClientMessage = (text: string): Parsed<ClientMessage> => parseWith(clientMessage, text);

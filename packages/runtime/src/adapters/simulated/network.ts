@@ -91,10 +91,14 @@ export class SimulatedNetwork implements MediaAdapter {
     return this.parties.findLast((party) => party.address === address);
   }
 
-  private newLeg(address: string, behaviour: PartyBehaviour): SimulatedLeg {
+  private newLeg<L extends SimulatedLeg = SimulatedLeg>(
+    address: string,
+    behaviour: PartyBehaviour,
+    make: (id: string, party: Party) => L = (id, party) => new SimulatedLeg(id, party, this.clock, this.timing) as L,
+  ): L {
     const party = new Party(address, behaviour, () => this.clock.now());
     this.parties.push(party);
-    const leg = new SimulatedLeg(`LEG${this.nextLeg++}`, party, this.clock, this.timing);
+    const leg = make(`LEG${this.nextLeg++}`, party);
     this.legs.add(leg);
     leg.events.once('hangup', () => this.legs.delete(leg));
     return leg;
@@ -107,12 +111,11 @@ export class SimulatedNetwork implements MediaAdapter {
   }
 
   deviceLeg(request: DeviceLegRequest): DeviceLeg {
-    const party = new Party(`client:${request.identity}`, {}, () => this.clock.now());
-    this.parties.push(party);
-    const leg = new SimulatedDeviceLeg(`LEG${this.nextLeg++}`, party, this.clock, this.timing, request);
-    this.legs.add(leg);
-    leg.events.once('hangup', () => this.legs.delete(leg));
-    return leg;
+    return this.newLeg(
+      `client:${request.identity}`,
+      {},
+      (id, party) => new SimulatedDeviceLeg(id, party, this.clock, this.timing, request),
+    );
   }
 
   async originate(request: OriginateRequest, signal: AbortSignal, onRinging?: () => void): Promise<OriginateOutcome> {

@@ -6,7 +6,7 @@
  */
 import type { PresenceRecord } from '../../bridge/presence.js';
 import { apiDate, invalid, notFound } from '../http.js';
-import { pageBody, pageRequest } from '../paging.js';
+import { pageBody, pageOf, pageRequest } from '../paging.js';
 import type { Resource } from './context.js';
 
 function clientJson(record: PresenceRecord) {
@@ -29,12 +29,8 @@ export const clientsResource: Resource = async (context) => {
       throw invalid(21200, 'Status', 'must be online or offline');
     const all = (devices?.presenceOf(account.sid) ?? []).filter((record) => !status || record.status === status);
     const request = pageRequest(query);
-    const start = request.page * request.pageSize;
-    const page = { items: all.slice(start, start + request.pageSize), more: all.length > start + request.pageSize };
-    return {
-      status: 200,
-      body: pageBody('clients', `/2010-04-01/Accounts/${account.sid}/Clients.json`, query, request, page, clientJson),
-    };
+    const path = `/2010-04-01/Accounts/${account.sid}/Clients.json`;
+    return { status: 200, body: pageBody('clients', path, query, request, pageOf(all, request), clientJson) };
   }
   const match = /^Clients\/([^/]+)\.json$/.exec(rest);
   if (!match || context.method !== 'GET') return undefined;

@@ -9,7 +9,7 @@
  */
 import type { CallQueue, MemberSnapshot, QueueSnapshot } from '../../queue/queues.js';
 import { absoluteUrl, apiDate, field, httpMethod, invalid, notFound, RestError } from '../http.js';
-import { pageBody, pageRequest } from '../paging.js';
+import { pageBody, pageOf, pageRequest } from '../paging.js';
 import { restError } from './calls.js';
 import type { Resource } from './context.js';
 
@@ -50,12 +50,6 @@ function maxSize(value: string | undefined): number | undefined {
   return size;
 }
 
-/** One page of an in-memory list. */
-function slice<T>(items: readonly T[], request: { page: number; pageSize: number }) {
-  const start = request.page * request.pageSize;
-  return { items: items.slice(start, start + request.pageSize), more: items.length > start + request.pageSize };
-}
-
 const QUEUE = /^Queues\/(QU[0-9a-f]{32})(?:\.json|\/Members\.json|\/Members\/(CA[0-9a-f]{32}|Front)\.json)$/;
 
 export const queuesResource: Resource = async (context) => {
@@ -66,7 +60,7 @@ export const queuesResource: Resource = async (context) => {
       const request = pageRequest(query);
       const all = queues.list(account.sid).sort((a, b) => a.createdAt - b.createdAt);
       const path = `/2010-04-01/Accounts/${account.sid}/Queues.json`;
-      return { status: 200, body: pageBody('queues', path, query, request, slice(all, request), queueJson) };
+      return { status: 200, body: pageBody('queues', path, query, request, pageOf(all, request), queueJson) };
     }
     if (context.method !== 'POST') return undefined;
     const form = await context.form();
@@ -111,7 +105,7 @@ export const queuesResource: Resource = async (context) => {
     const path = `/2010-04-01/Accounts/${account.sid}/Queues/${sid}/Members.json`;
     return {
       status: 200,
-      body: pageBody('queue_members', path, query, request, slice(waiting, request), (member) =>
+      body: pageBody('queue_members', path, query, request, pageOf(waiting, request), (member) =>
         memberJson(queue, member, context.now),
       ),
     };
