@@ -16,6 +16,10 @@ const CODES = {
   'invalid-parameter': { numeric: 21200, status: 400 },
   'invalid-call-state': { numeric: 21220, status: 409 },
   'media-failure': { numeric: 13227, status: 500 },
+  /** The store refused a write for lack of space (disk full, or the database's size cap). */
+  'store-full': { numeric: 20503, status: 503 },
+  /** The store could not commit a write (I/O error, read-only file system, locked database). */
+  'store-unavailable': { numeric: 20503, status: 503 },
 } as const satisfies Record<string, { numeric: number; status: number }>;
 
 export type ErrorCode = keyof typeof CODES;

@@ -27,7 +27,8 @@ export type { CallError, CallRecord, CallStatus, Direction } from './calls/call.
 export { parseAddress } from './calls/params.js';
 export { recordingMedia } from './calls/recording-media.js';
 /** The server as a function (what `patchbay serve` runs). */
-export { type RunningServer, recoverCalls, type ServeOptions, startServer } from './cli/serve.js';
+export { recoverCalls, recoverMessages } from './cli/recover.js';
+export { type RunningServer, type ServeOptions, startServer } from './cli/serve.js';
 /** Time. */
 export { type Clock, holding, sleep, systemClock } from './clock/clock.js';
 export type { AddParticipant, ConferencesApi, ParticipantUpdate } from './conference/api.js';

@@ -11,7 +11,7 @@ import type { CallAccount, CallEvent, RuntimeEvents } from './interpreter/sessio
 import type { MediaAdapter } from './media/types.js';
 import type { InboundMessage, InboundResult, MessagingApp } from './messaging/inbound.js';
 import type { Messages } from './messaging/messages.js';
-import type { MessagingAdapter } from './messaging/types.js';
+import type { MessageRecord, MessagingAdapter } from './messaging/types.js';
 import type { QueueRegistry } from './queue/queues.js';
 import type { RecordingRecord } from './verbs/types.js';
 import type { CallbackQueueOptions, Callbacks } from './webhooks/callbacks.js';
@@ -68,8 +68,21 @@ export interface UpdateCallParams {
   readonly statusCallbackMethod?: 'GET' | 'POST';
 }
 
+/** A new call or message asking to be run (see `RuntimeOptions.admit`). */
+export type Admission =
+  | { readonly kind: 'call'; readonly record: CallRecord }
+  | { readonly kind: 'message'; readonly record: MessageRecord };
+
 export interface RuntimeOptions {
   readonly media: MediaAdapter;
+  /**
+   * Asked before a new call or message is run (dialed, its app fetched, handed to the carrier):
+   * resolves once its record is stored. One it rejects is not run: it ends `failed` with the
+   * error (a call: no status callbacks; an inbound call: rejected; an inbound message: `receive`
+   * rejects). The server stores the record here, so nothing runs that a restart would not know.
+   * Without it everything runs at once.
+   */
+  readonly admit?: (admission: Admission) => Promise<void>;
   /**
    * Client devices: with this, `<Dial><Client>` rings devices registered over the device bridge
    * (else client addresses go to the media adapter), and devices place calls through their
@@ -134,7 +147,7 @@ export interface Runtime {
     ended(sid: string): Promise<CallRecord>;
   };
   /** Text messages: sent (Sms in calls, and through this API) and received. */
-  readonly messages: Pick<Messages, 'send' | 'get' | 'list'> & {
+  readonly messages: Pick<Messages, 'send' | 'get' | 'list' | 'settled'> & {
     /**
      * A message arrived at `to`: routed by `incomingMessage` (or to `app`/`account` when given),
      * posted to the app, and its replies sent. Undefined when nothing is routed to the number.

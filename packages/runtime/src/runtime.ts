@@ -23,12 +23,14 @@ import { messageReceiver } from './messaging/inbound.js';
 import { Messages } from './messaging/messages.js';
 import { SimulatedMessaging } from './messaging/simulated.js';
 import { QueueRegistry } from './queue/queues.js';
+import { refusal } from './refusal.js';
 import type { Routed, Runtime, RuntimeOptions } from './runtime-types.js';
 import { newSid } from './sid.js';
 import type { NewRecording, RecordingRecord } from './verbs/types.js';
 import { CallbackQueue } from './webhooks/callbacks.js';
 
 export type {
+  Admission,
   AppSettings,
   CreateCallParams,
   InboundApp,
@@ -38,6 +40,15 @@ export type {
   RuntimeOptions,
   UpdateCallParams,
 } from './runtime-types.js';
+
+/** Runs `go` once admitted (at once when `admitted` is `true`), else `refused`. */
+function whenAdmitted(admitted: true | Promise<boolean>, go: () => unknown, refused?: () => void): void {
+  if (admitted === true) {
+    go();
+    return;
+  }
+  void admitted.then((ok) => (ok ? go() : refused?.()));
+}
 
 export function createRuntime(options: RuntimeOptions): Runtime {
   const clock = options.clock ?? systemClock;
@@ -76,12 +87,14 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   }
 
   const queues = new QueueRegistry(clock);
+  const admit = options.admit;
   const messages = new Messages(
     options.messaging ?? new SimulatedMessaging({ clock }),
     clock,
     callbacks,
     (message) => events.emit('message.updated', message),
     keepEnded,
+    admit && ((record) => admit({ kind: 'message', record })),
   );
   const conferences = new ConferenceRegistry({
     clock,
@@ -109,9 +122,23 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   };
   const table = new CallTable(keepEnded);
 
-  function track(session: CallSession): void {
+  /**
+   * Keeps a new call and asks for its admission: `true` at once without an `admit` hook, else
+   * whether it was admitted. A call refused never ran: it ends failed, with no status callbacks.
+   */
+  function track(session: CallSession): true | Promise<boolean> {
     table.add(session);
     events.emit('call.created', session.snapshot());
+    if (!admit) return true;
+    return admit({ kind: 'call', record: session.snapshot() }).then(
+      () => true,
+      (error: unknown) => {
+        session.app = { ...session.app, statusCallback: undefined };
+        session.recordError(refusal(error));
+        session.setStatus('failed');
+        return false;
+      },
+    );
   }
 
   /** An inbound call (from the network, or placed by a device) runs its app. */
@@ -124,16 +151,21 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   ): void {
     const account = app.account ?? defaultAccount;
     const session = new CallSession(deps, sid, account, 'inbound', call.from, call.to, appConfig(app));
-    track(session);
-    session.attach(leg, false);
-    session.setStatus('ringing');
-    void session.run({
-      type: 'fetch',
-      url: app.url,
-      method: app.method ?? 'POST',
-      params: session.params(extra),
-      progress: true,
-    });
+    whenAdmitted(
+      track(session),
+      () => {
+        session.attach(leg, false);
+        session.setStatus('ringing');
+        void session.run({
+          type: 'fetch',
+          url: app.url,
+          method: app.method ?? 'POST',
+          params: session.params(extra),
+          progress: true,
+        });
+      },
+      () => void leg.reject('rejected'),
+    );
   }
 
   media.events.on('incoming', (leg, call) => {
@@ -186,12 +218,14 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         appConfig(params),
       );
       const first = firstStep(session, params);
-      track(session);
+      const admitted = track(session);
       const accepted = session.snapshot();
-      void dialOut(session, params, first).catch((error) => {
-        session.recordError(new PatchbayError('media-failure', `dialing failed: ${String(error)}`, { cause: error }));
-        session.setStatus('failed');
-      });
+      whenAdmitted(admitted, () =>
+        dialOut(session, params, first).catch((error) => {
+          session.recordError(new PatchbayError('media-failure', `dialing failed: ${String(error)}`, { cause: error }));
+          session.setStatus('failed');
+        }),
+      );
       return accepted;
     },
 
@@ -247,6 +281,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       send: (request) => messages.send(request),
       get: (sid) => messages.get(sid),
       list: (filter) => messages.list(filter),
+      settled: () => messages.settled(),
       receive: inbound.receive,
     },
     conferences: conferencesApi(clock, conferences, (params) => calls.create(params)),

@@ -2,12 +2,25 @@
  * Keeps the store in step with the runtime: call, message and conference records at every change, and each
  * recording (metadata as a record, audio as a blob) when it is saved, so REST lists, fetches and
  * recording media work the same after a restart.
+ *
+ * `StoreWrites` is the write path: writes go to the store in the order they happen (so a status
+ * change and the callback it sends land in the same group commit); `admit` is the runtime's
+ * admission hook (a new call or message runs only once its first record is committed); and a
+ * REST request takes a `mark()` before it changes anything and awaits `settled(mark)` before it
+ * answers, which rejects if a write made since failed, so a change is never acknowledged before
+ * its commit.
+ *
+ * @example
+ * const writes = new StoreWrites(store, log.error);
+ * const runtime = createRuntime({ media, admit: writes.admit });
+ * const api = createApi({ runtime, store, writes });
  */
 import type { CallRecord } from '../calls/call.js';
 import type { ConferenceSnapshot } from '../conference/conference.js';
 import type { MessageRecord } from '../messaging/types.js';
-import type { Runtime } from '../runtime.js';
-import type { Store } from '../store/types.js';
+import type { Admission, Runtime } from '../runtime.js';
+import { storeWriteError } from '../store/health.js';
+import type { RecordKind, Store, StoredRecord } from '../store/types.js';
 import type { RecordingRecord } from '../verbs/types.js';
 
 /** A conference as stored: the room without its participants (who exist only while live). */
@@ -16,60 +29,97 @@ export type StoredConference = Omit<ConferenceSnapshot, 'participants'> & { read
 /** A recording as stored: the record without its audio (which is the blob `<sid>.wav`). */
 export type StoredRecording = Omit<RecordingRecord, 'audio'> & { readonly createdAt: number };
 
+export class StoreWrites {
+  private readonly inFlight = new Set<Promise<void>>();
+  /** The latest write of each record still in flight, by `kind:sid` (what `admit` waits for). */
+  private readonly latest = new Map<string, Promise<void>>();
+  private started = 0;
+  /** The number of the last write that failed, and why. */
+  private lastFailed = -1;
+  private lastError: unknown;
+
+  /** @param onError each failed write (the store's health reports the state; this the detail) */
+  constructor(
+    readonly store: Store,
+    private readonly onError: (error: unknown) => void = () => undefined,
+  ) {}
+
+  /** Runs `task` as a tracked write (keyed by the record it writes, when it writes one). */
+  run(key: string | undefined, task: () => Promise<void>): Promise<void> {
+    const number = this.started++;
+    const write = task();
+    const tracked = write
+      .catch((error: unknown) => {
+        this.lastFailed = number;
+        this.lastError = error;
+        this.onError(error);
+      })
+      .finally(() => {
+        this.inFlight.delete(tracked);
+        if (key !== undefined && this.latest.get(key) === write) this.latest.delete(key);
+      });
+    this.inFlight.add(tracked);
+    if (key !== undefined) this.latest.set(key, write);
+    return write;
+  }
+
+  put(kind: RecordKind, record: StoredRecord): Promise<void> {
+    return this.run(`${kind}:${record.sid}`, () => this.store.put(kind, record));
+  }
+
+  /** The runtime's admission hook: the commit of the new record (written on its creation event). */
+  readonly admit = (admission: Admission): Promise<void> =>
+    this.latest.get(`${admission.kind}:${admission.record.sid}`) ?? this.put(admission.kind, admission.record);
+
+  /** Where a request's writes begin. */
+  mark(): number {
+    return this.started;
+  }
+
+  /** Settles when every write started so far is in the store; rejects if one started since `mark` failed. */
+  async settled(mark = 0): Promise<void> {
+    await Promise.all([...this.inFlight]);
+    if (this.lastFailed >= mark) throw storeWriteError(this.lastError) ?? this.lastError;
+  }
+}
+
 export interface Persistence {
-  /** Settles when every write started so far is in the store (a REST answer waits for it). */
-  flush(): Promise<void>;
   stop(): void;
 }
 
 export function persistRuntime(
   runtime: Pick<Runtime, 'events'>,
-  store: Store,
-  onError: (error: unknown) => void,
+  writes: StoreWrites,
   now: () => number = Date.now,
 ): Persistence {
-  // Writes go to the store in the order they happen (the store keeps that order), so a status
-  // change and the callback it sends land in the same group commit.
-  const inFlight = new Set<Promise<void>>();
-  const write = (task: () => Promise<void>) => {
-    const done = task()
-      .catch(onError)
-      .finally(() => inFlight.delete(done));
-    inFlight.add(done);
-  };
-  const writeCall = (call: CallRecord) => write(() => store.put('call', call));
-  const writeMessage = (message: MessageRecord) => write(() => store.put('message', message));
+  const writeCall = (call: CallRecord) => void writes.put('call', call);
+  const writeMessage = (message: MessageRecord) => void writes.put('message', message);
   const writeConference = (room: ConferenceSnapshot) => {
     const { participants: _live, ...stored } = room;
     const record: StoredConference = { ...stored, updatedAt: now() };
-    write(() => store.put('conference', record));
+    void writes.put('conference', record);
   };
   const writeRecording = (recording: RecordingRecord) => {
     const { audio, ...metadata } = recording;
     const stored: StoredRecording = { ...metadata, createdAt: recording.startedAt };
-    write(async () => {
-      await store.blobs.put(`${recording.sid}.wav`, audio);
-      await store.put('recording', stored);
+    // The audio first: a stored recording record always has its audio.
+    void writes.run(`recording:${recording.sid}`, async () => {
+      await writes.store.blobs.put(`${recording.sid}.wav`, audio);
+      await writes.store.put('recording', stored);
     });
   };
-  runtime.events.on('call.created', writeCall);
-  runtime.events.on('call.status', writeCall);
-  runtime.events.on('call.error', writeCall);
-  runtime.events.on('message.updated', writeMessage);
-  runtime.events.on('recording.saved', writeRecording);
-  runtime.events.on('conference.updated', writeConference);
-  const stop = () => {
-    runtime.events.off('conference.updated', writeConference);
-    runtime.events.off('call.created', writeCall);
-    runtime.events.off('call.status', writeCall);
-    runtime.events.off('call.error', writeCall);
-    runtime.events.off('message.updated', writeMessage);
-    runtime.events.off('recording.saved', writeRecording);
-  };
+  const listeners = [
+    ['call.created', writeCall],
+    ['call.status', writeCall],
+    ['call.error', writeCall],
+    ['message.updated', writeMessage],
+    ['recording.saved', writeRecording],
+    ['conference.updated', writeConference],
+  ] as const;
+  for (const [event, listener] of listeners) runtime.events.on(event, listener as () => void);
   return {
-    flush: async () => {
-      await Promise.all([...inFlight]);
+    stop() {
+      for (const [event, listener] of listeners) runtime.events.off(event, listener as () => void);
     },
-    stop,
   };
 }

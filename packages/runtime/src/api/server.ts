@@ -15,7 +15,7 @@ import { newSid } from '../sid.js';
 import type { Store } from '../store/types.js';
 import { type AccountRecord, authenticate, mayAccess } from './auth.js';
 import { type Form, notFound, RestError, readForm, sendError, sendJson } from './http.js';
-import { persistRuntime } from './persist.js';
+import { persistRuntime, StoreWrites } from './persist.js';
 import { accountResource, accountsList, authTokens } from './resources/accounts.js';
 import { applicationsResource } from './resources/applications.js';
 import { callsResource, restError } from './resources/calls.js';
@@ -47,6 +47,11 @@ export interface ApiOptions {
   readonly simulator?: SimulatedNetwork;
   /** Errors the API could not answer with (store failures while persisting). */
   readonly onError?: (error: unknown) => void;
+  /**
+   * The write path to `store` (a runtime made with its `admit` hook runs nothing unstored).
+   * @default one over `store`, its failures reported to `onError`
+   */
+  readonly writes?: StoreWrites;
 }
 
 export interface Api {
@@ -56,6 +61,9 @@ export interface Api {
   close(): void;
 }
 
+/** What a 503 asks the client to wait before trying again. */
+export const RETRY_AFTER_S = 5;
+
 const ACCOUNT_ITSELF = /^\/2010-04-01\/Accounts\/(AC[0-9a-f]{32})\.json$/;
 const ACCOUNT_PATH = /^\/2010-04-01\/Accounts\/(AC[0-9a-f]{32})\/(.+)$/;
 
@@ -63,7 +71,8 @@ export function createApi(options: ApiOptions): Api {
   const { runtime, store } = options;
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
   const onError = options.onError ?? (() => undefined);
-  const persistence = persistRuntime(runtime, store, onError);
+  const writes = options.writes ?? new StoreWrites(store, onError);
+  const persistence = persistRuntime(runtime, writes);
   const serveRecording = storedRecordingMedia(store);
   const resources: readonly Resource[] = [
     callsResource,
@@ -121,11 +130,13 @@ export function createApi(options: ApiOptions): Api {
       now: Date.now(),
       form: readBody,
     };
+    const mark = writes.mark();
     for (const resource of resources) {
       const result = await resource(context);
       if (!result) continue;
-      // What a change wrote (a new call, a message) is in the store before the answer says so.
-      if (method !== 'GET') await persistence.flush();
+      // What a change wrote (a new call, a message) is in the store before the answer says so;
+      // a write that failed fails the request (503), and the runtime did not run what it refused.
+      if (method !== 'GET') await writes.settled(mark);
       return result;
     }
     throw notFound(url.pathname);
@@ -159,9 +170,11 @@ export function createApi(options: ApiOptions): Api {
         })
         .catch((error: unknown) => {
           const rest = restError(error);
-          if (rest.status >= 500) onError(error);
+          // A store that cannot write is reported once by its health, not once per request.
+          if (rest.status >= 500 && rest.status !== 503) onError(error);
           const headers: Record<string, string> = { 'x-request-id': id };
           if (rest.status === 401) headers['www-authenticate'] = 'Basic realm="Patchbay"';
+          if (rest.status === 503) headers['retry-after'] = String(RETRY_AFTER_S);
           sendError(res, rest, headers);
           finish(rest.status);
         });

@@ -24,7 +24,8 @@ export function dialing({
 }: {
   deps: SessionDeps;
   media: MediaAdapter;
-  track: (session: CallSession) => void;
+  /** Keeps a new call: `true`, or whether the store admitted it (see RuntimeOptions.admit). */
+  track: (session: CallSession) => true | Promise<boolean>;
   /** Rings client identities' registered devices (else client addresses go to the media adapter). */
   clients?: Pick<DeviceBridge, 'ring'> | undefined;
 }) {
@@ -69,9 +70,10 @@ export function dialing({
       config,
       parent.sid,
     );
-    track(child);
-    child.callback('initiated', 'initiated');
+    const admitted = track(child);
     const result = (async (): Promise<AttemptResult> => {
+      if (admitted !== true && !(await admitted)) return 'failed';
+      child.callback('initiated', 'initiated');
       const outcome = await place(
         child,
         {

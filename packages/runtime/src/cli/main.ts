@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { AccessToken, VoiceGrant } from '@patchbay/sdk';
 import { pino } from 'pino';
 import { api, type Connection, connect, table, UsageError } from './client.js';
+import { StartupError } from '../startup-error.js';
 import { startServer } from './serve.js';
 import { HELP, OPTIONS, type Values } from './usage.js';
 
@@ -37,6 +38,7 @@ async function serve(values: Values, print: (line: string) => void): Promise<voi
     accountSid: process.env.PATCHBAY_ACCOUNT_SID || undefined,
     authToken: process.env.PATCHBAY_AUTH_TOKEN || undefined,
     drainMs: Number(text(values, 'drain-seconds') ?? 10) * 1000,
+    ...(text(values, 'max-db-mb') ? { maxDatabaseBytes: Number(text(values, 'max-db-mb')) * 1024 * 1024 } : {}),
     logger,
     ...(publicUrl ? { publicUrl } : {}),
   });
@@ -248,6 +250,10 @@ export async function main(argv: readonly string[], print: (line: string) => voi
     if (error instanceof UsageError) {
       print(`patchbay: ${error.message}`);
       return 2;
+    }
+    if (error instanceof StartupError) {
+      print(`patchbay: ${error.line()}`);
+      return 1;
     }
     throw error;
   }

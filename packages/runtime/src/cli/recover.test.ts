@@ -6,7 +6,7 @@ import type { StoredConference } from '../api/persist.js';
 import type { CallRecord } from '../calls/call.js';
 import { newSid } from '../sid.js';
 import { SqliteStore } from '../store/sqlite.js';
-import { recoverCalls } from './serve.js';
+import { recoverCalls } from './recover.js';
 
 const directories: string[] = [];
 afterEach(async () => {

@@ -1,32 +1,41 @@
 /**
- * `patchbay serve` as a function: the SQLite store in the data directory, the bootstrap account,
- * the runtime on the simulated network with numbers routed from the store, and the REST API on
- * one HTTP server. Calls a crash left live are closed on start; `close()` lets live calls finish
- * within a bound, then ends the rest.
+ * `patchbay serve` as a function: the SQLite store in the data directory (locked: one server per
+ * directory), the bootstrap account, the runtime on the simulated network with numbers routed
+ * from the store, and the REST API on one HTTP server, with `GET /health`. What a crash left
+ * unfinished is closed on start (see recover.ts). A startup failure is a StartupError and undoes
+ * what the start did (no account is created before the port is ours). `close()` keeps the port
+ * and the lock while live calls finish within a bound (new requests get 503 and `Retry-After`),
+ * then ends the rest and frees both.
  *
  * @example
  * const server = await startServer({ port: 3000, data: './.patchbay' });
  * console.log(server.url, server.account.sid);
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import { REALISTIC_TIMING, type Timing } from '../adapters/simulated/leg.js';
 import { SimulatedNetwork } from '../adapters/simulated/network.js';
 import type { AccountRecord } from '../api/auth.js';
 import { storeDirectory } from '../api/device-directory.js';
-import type { StoredConference } from '../api/persist.js';
+import { type HealthReport, healthEndpoint } from '../api/health.js';
+import { RestError, sendError } from '../api/http.js';
+import { StoreWrites } from '../api/persist.js';
 import { messageRouter, numberRouter } from '../api/routing.js';
-import { bootstrapAccount, createApi } from '../api/server.js';
+import { bootstrapAccount, createApi, RETRY_AFTER_S } from '../api/server.js';
 import type { DeviceBridge, DeviceBridgeOptions } from '../bridge/bridge.js';
 import { deviceEndpoints } from '../bridge/endpoints.js';
-import type { CallRecord, CallStatus } from '../calls/call.js';
 import { systemClock } from '../clock/clock.js';
 import { createRuntime, type Runtime } from '../runtime.js';
+import { StartupError } from '../startup-error.js';
+import { type MonitoredStore, monitored, storeWriteError } from '../store/health.js';
+import { lockDataDirectory } from '../store/lock.js';
 import { SqliteStore } from '../store/sqlite.js';
-import type { Store } from '../store/types.js';
-import { rfc2822 } from '../webhooks/callbacks.js';
+import { prepareDirectory } from '../store/sqlite-file.js';
 import { DurableCallbacks } from '../webhooks/durable-callbacks.js';
+import { listen, unlisten } from './listen.js';
+import { LIVE, recoverCalls, recoverMessages } from './recover.js';
+import { logServerEvents } from './serve-logs.js';
 
 export interface ServeOptions {
   /** @default 3000 (0 picks a free port) */
@@ -47,6 +56,15 @@ export interface ServeOptions {
   readonly logger?: Logger;
   /** Device bridge settings (heartbeat, resume window, call token key). */
   readonly devices?: Partial<Omit<DeviceBridgeOptions, 'directory' | 'application'>>;
+  /**
+   * A cap on the database file, in bytes: writes past it fail as on a full disk (503, degraded).
+   * @default none (the disk's free space)
+   */
+  readonly maxDatabaseBytes?: number;
+  /** How often a degraded store tries a probe write. @default 5000 */
+  readonly probeEveryMs?: number;
+  /** Parties of ended calls the simulated network keeps for `party()`. @default 100 */
+  readonly keepParties?: number;
 }
 
 export interface RunningServer {
@@ -56,106 +74,75 @@ export interface RunningServer {
   readonly accountCreated: boolean;
   readonly runtime: Runtime;
   readonly network: SimulatedNetwork;
-  readonly store: Store;
+  readonly store: MonitoredStore;
+  /** What `GET /health` answers. */
+  health(): HealthReport;
   close(): Promise<void>;
 }
 
-const LIVE: readonly CallStatus[] = ['queued', 'ringing', 'in-progress'];
+const ACCOUNT_SID = /^AC[0-9a-f]{32}$/;
 
-/**
- * The `completed` status callback of a call a crash ended, if the app asked for it. Its
- * SequenceNumber is the next free one: the stored record says which comes next as of its last
- * write, and the outbox (keyed `CallSid:SequenceNumber`) refuses one already used.
- */
-async function finalCallback(store: Store, call: CallRecord, now: number): Promise<void> {
-  const settings = call.statusCallback;
-  if (!settings?.events.includes('completed')) return;
-  for (let sequence = settings.nextSequence; sequence < settings.nextSequence + 8; sequence++) {
-    const params = {
-      CallSid: call.sid,
-      AccountSid: call.accountSid,
-      From: call.from,
-      To: call.to,
-      Caller: call.from,
-      Called: call.to,
-      CallStatus: call.status,
-      ApiVersion: '2010-04-01',
-      Direction: call.direction,
-      ...(call.parentCallSid ? { ParentCallSid: call.parentCallSid } : {}),
-      CallbackSource: 'call-progress-events',
-      SequenceNumber: String(sequence),
-      Timestamp: rfc2822(now),
-      CallDuration: String(call.duration ?? 0),
-      Duration: String(Math.ceil((call.duration ?? 0) / 60)),
-    };
-    const key = `${call.sid}:${sequence}`;
-    const added = await store.outbox.add({
-      key,
-      accountSid: call.accountSid,
-      url: settings.url,
-      method: settings.method,
-      params,
-      nextAttemptAt: now,
-    });
-    if (added !== undefined) return;
-  }
-}
-
-/**
- * Calls and conferences still live in the store belonged to a process that is gone: close them,
- * and queue the final status callback of each call whose app asked for one.
- */
-export async function recoverCalls(store: Store, now: number): Promise<number> {
-  let recovered = 0;
-  for (const status of LIVE) {
-    for (;;) {
-      const call = await store.findOne<CallRecord>('call', { status });
-      if (!call) break;
-      const ended: CallRecord = {
-        ...call,
-        status: status === 'in-progress' ? 'completed' : 'failed',
-        updatedAt: now,
-        endedAt: now,
-        duration: call.startedAt === undefined ? 0 : Math.round((now - call.startedAt) / 1000),
-        errors: [...call.errors, { code: 20500, message: 'the server stopped during the call', at: now }],
-      };
-      await store.put('call', ended);
-      await finalCallback(store, ended, now);
-      recovered++;
-    }
-  }
-  for (const status of ['init', 'in-progress'] as const) {
-    for (;;) {
-      const room = await store.findOne<StoredConference>('conference', { status });
-      if (!room) break;
-      await store.put('conference', { ...room, status: 'completed', endedAt: now, updatedAt: now });
-      recovered++;
-    }
-  }
-  return recovered;
+/** Answers 503 with `Retry-After` (starting up, or draining). */
+function unavailable(res: ServerResponse, why: string): void {
+  sendError(res, new RestError(503, 20503, why), { 'retry-after': String(RETRY_AFTER_S) });
 }
 
 export async function startServer(options: ServeOptions = {}): Promise<RunningServer> {
   const host = options.host ?? '127.0.0.1';
+  const data = options.data ?? './.patchbay';
   const log = options.logger;
-  const store = await SqliteStore.open(options.data ?? './.patchbay');
-  const recovered = await recoverCalls(store, Date.now());
-  if (recovered > 0) log?.warn({ recovered }, 'closed calls left live by a previous run');
-  const { account, created } = await bootstrapAccount(store, {
-    sid: options.accountSid,
-    authToken: options.authToken,
-    now: Date.now(),
+  if (options.accountSid !== undefined && !ACCOUNT_SID.test(options.accountSid)) {
+    throw new StartupError(
+      'invalid-account',
+      `PATCHBAY_ACCOUNT_SID "${options.accountSid}" is not an account SID`,
+      'give AC followed by 32 hex digits, or leave it unset to create one',
+    );
+  }
+  await prepareDirectory(data);
+  const lock = lockDataDirectory(data);
+  // What to undo, newest first, should the start fail.
+  const undo: Array<() => unknown> = [() => lock.release()];
+  const rollback = async () => {
+    for (const step of undo) await Promise.resolve(step()).catch(() => undefined);
+  };
+  let ready = false;
+  let draining = false;
+  let store: MonitoredStore;
+  let server: Awaited<ReturnType<typeof listen>>['server'];
+  let url: string;
+  let account: AccountRecord;
+  let created: boolean;
+  try {
+    const maxPages = options.maxDatabaseBytes === undefined ? undefined : Math.ceil(options.maxDatabaseBytes / 4096);
+    store = monitored(await SqliteStore.open(data, maxPages === undefined ? {} : { maxPages }), {
+      ...(options.probeEveryMs === undefined ? {} : { probeEveryMs: options.probeEveryMs }),
+    });
+    const opened = store;
+    undo.unshift(() => opened.close());
+    const now = Date.now();
+    const calls = await recoverCalls(store, now);
+    const messages = await recoverMessages(store, now);
+    if (calls + messages > 0) log?.warn({ calls, messages }, 'closed calls and messages left unfinished by a previous run');
+    ({ server, url } = await listen(options.port ?? 3000, host));
+    const listening = server;
+    undo.unshift(() => unlisten(listening));
+    listening.on('request', (_req: IncomingMessage, res: ServerResponse) => {
+      if (!ready) unavailable(res, 'the server is starting');
+    });
+    // Only now, with the port ours, is an account made: a failed start never leaves one whose token nobody saw.
+    ({ account, created } = await bootstrapAccount(store, {
+      sid: options.accountSid,
+      authToken: options.authToken,
+      now: Date.now(),
+    }));
+  } catch (error) {
+    await rollback();
+    throw error;
+  }
+  const network = new SimulatedNetwork({
+    timing: options.timing ?? REALISTIC_TIMING,
+    ...(options.keepParties === undefined ? {} : { keepEnded: options.keepParties }),
   });
-
-  const server: Server = createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 3000, host, () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-
-  const network = new SimulatedNetwork({ timing: options.timing ?? REALISTIC_TIMING });
   // Callbacks go through the store's outbox: what is not delivered survives a restart.
   const callbacks = new DurableCallbacks(
     store,
@@ -163,6 +150,10 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     async (sid) => (await store.find<AccountRecord>('account', sid))?.authToken,
   );
   callbacks.start();
+  // One write path: the runtime runs a new call or message only once its record is committed.
+  const writes = new StoreWrites(store, (error) => {
+    if (!storeWriteError(error)) log?.error({ err: error }, 'store write failed');
+  });
   const runtime = createRuntime({
     media: network,
     accountSid: account.sid,
@@ -172,41 +163,29 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     publicUrl: options.publicUrl ?? url,
     callbackQueue: callbacks,
     devices: { ...storeDirectory(store), ...options.devices },
+    admit: writes.admit,
   });
   const devices = deviceEndpoints(runtime.devices as DeviceBridge);
-  runtime.events.on('call.status', (call, previous) =>
-    log?.info({ call: call.sid, direction: call.direction, from: previous, to: call.status }, 'call status'),
-  );
-  runtime.events.on('call.error', (call, error) =>
-    log?.warn({ call: call.sid, code: error.code, url: error.url }, error.message),
-  );
-  runtime.events.on('incoming.rejected', (event) =>
-    log?.info(event, `inbound ${event.kind} rejected: no app for the number`),
-  );
-  runtime.events.on('message.error', (message, error) =>
-    log?.warn({ message: message.sid, code: error.code, url: error.url }, error.message),
-  );
-  callbacks.events.on('idle', () => log?.debug('outbox empty: every status callback delivered'));
-  runtime.callbacks.events.on('failed', (callback, error) =>
-    log?.warn({ url: callback.url, code: error.numericCode }, 'callback given up'),
-  );
+  logServerEvents({ runtime, callbacks, health: store.health, log });
   const api = createApi({
     runtime,
     store,
+    writes,
     simulator: network,
     onRequest: (entry) => log?.info(entry, 'request'),
     onError: (error) => log?.error({ err: error }, 'request failed'),
   });
-  server.on('request', (req, res) => devices.request(req, res) || api.handle(req, res));
-  server.on('upgrade', (req, socket, head) => {
-    if (!devices.upgrade(req, socket, head)) socket.destroy();
+  const health = (): HealthReport => (draining ? { status: 'draining' } : store.health.state);
+  const answerHealth = healthEndpoint(health);
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    if (!ready || answerHealth(req, res)) return;
+    if (draining) unavailable(res, 'the server is shutting down');
+    else if (!devices.request(req, res)) api.handle(req, res);
   });
-  runtime.devices?.events.on('refused', (event) =>
-    log?.warn({ ...event, code: event.error.code }, event.error.message),
-  );
-  runtime.devices?.events.on('presence', (record) =>
-    log?.info({ identity: record.identity, status: record.status, registrations: record.registrations }, 'presence'),
-  );
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (draining || !devices.upgrade(req, socket, head)) socket.destroy();
+  });
+  ready = true;
 
   return {
     url,
@@ -215,21 +194,27 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     runtime,
     network,
     store,
+    health,
     async close() {
-      server.close();
+      if (draining) return;
+      draining = true;
       devices.close();
+      // Live calls and messages on their way get the drain to finish; what is left is ended.
       const live = runtime.calls.list().filter((call) => LIVE.includes(call.status));
-      if (live.length > 0) {
-        log?.info({ live: live.length }, 'waiting for live calls to finish');
-        const limit = new Promise((resolve) => setTimeout(resolve, options.drainMs ?? 10_000).unref());
-        await Promise.race([Promise.all(live.map((call) => runtime.calls.ended(call.sid))), limit]);
-      }
+      if (live.length > 0) log?.info({ live: live.length }, 'waiting for live calls to finish');
+      const limit = new Promise((resolve) => setTimeout(resolve, options.drainMs ?? 10_000).unref());
+      await Promise.race([
+        Promise.all([...live.map((call) => runtime.calls.ended(call.sid)), runtime.messages.settled()]),
+        limit,
+      ]);
       await runtime.close();
       await callbacks.close();
       api.close();
-      server.closeAllConnections();
       await network.close();
       await store.close();
+      // The port and the lock go last: a new server can start only once this one is gone.
+      await unlisten(server);
+      lock.release();
     },
   };
 }

@@ -15,6 +15,8 @@ Usage:
       --public-url <url>              base URL apps reach the server at (recording URLs)
       --log-level <level>             fatal, error, warn, info, debug (default info)
       --drain-seconds <n>             on SIGINT/SIGTERM, let live calls finish this long (default 10)
+      --max-db-mb <n>                 cap the database at this size: past it, changes get 503 as on
+                                      a full disk (default: no cap)
     On first start the bootstrap account is created and its SID and auth token printed once;
     set PATCHBAY_ACCOUNT_SID and PATCHBAY_AUTH_TOKEN to choose them instead.
 
@@ -62,6 +64,7 @@ export const OPTIONS = {
   'public-url': { type: 'string' },
   'log-level': { type: 'string' },
   'drain-seconds': { type: 'string' },
+  'max-db-mb': { type: 'string' },
   server: { type: 'string' },
   account: { type: 'string' },
   token: { type: 'string' },

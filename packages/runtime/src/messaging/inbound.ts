@@ -83,6 +83,8 @@ export async function receiveMessage(
   onError: (message: MessageRecord, error: PatchbayError, url: string) => void,
 ): Promise<InboundResult> {
   const message = messages.received(inbound);
+  // Not stored, not run: the app is not asked about a message a restart would not know.
+  await messages.admission(message);
   const media = inbound.mediaUrls ?? [];
   const params: Record<string, string> = {
     MessageSid: message.sid,

@@ -3,6 +3,7 @@
  * legacy SmsSid, SmsStatus), delivered in the background like every callback.
  */
 import type { Clock } from '../clock/clock.js';
+import { refusal } from '../refusal.js';
 import { newSid } from '../sid.js';
 import type { Callbacks } from '../webhooks/callbacks.js';
 import type { MessageRecord, MessageStatus, MessagingAdapter } from './types.js';
@@ -23,6 +24,9 @@ const FINAL = new Set<MessageStatus>(['delivered', 'undelivered', 'failed', 'rec
 
 export class Messages {
   private readonly records = new Map<string, MessageRecord>();
+  /** Sent messages not yet in a final status, and who waits for there to be none. */
+  private readonly underWay = new Set<string>();
+  private idle: Array<() => void> = [];
 
   constructor(
     private readonly adapter: MessagingAdapter,
@@ -31,7 +35,24 @@ export class Messages {
     private readonly onChange: (message: MessageRecord) => void,
     /** Finished messages kept for `get`/`list` (the most recent). */
     private readonly keep = 1000,
+    /** Stores a new message before it is run (see RuntimeOptions.admit). */
+    private readonly admit?: (message: MessageRecord) => Promise<void>,
   ) {}
+
+  /**
+   * Resolves once `message` (just made) is admitted; else it is marked failed (20503, no
+   * callback) and this rejects with the store's error.
+   */
+  async admission(message: MessageRecord): Promise<void> {
+    if (!this.admit) return;
+    try {
+      await this.admit(message);
+    } catch (error) {
+      const typed = refusal(error);
+      this.update(message.sid, 'failed', typed.numericCode, undefined, '');
+      throw typed;
+    }
+  }
 
   /** Drops the oldest finished messages beyond `keep` (ones still under way stay). */
   private trim(): void {
@@ -47,14 +68,16 @@ export class Messages {
     message: Pick<MessageRecord, 'accountSid' | 'direction' | 'from' | 'to' | 'body' | 'status'> & {
       readonly callSid?: string | undefined;
       readonly mediaUrls?: readonly string[] | undefined;
+      readonly statusCallback?: string | undefined;
     },
   ): MessageRecord {
     const now = this.clock.now();
-    const { callSid, mediaUrls, ...rest } = message;
+    const { callSid, mediaUrls, statusCallback, ...rest } = message;
     const record: MessageRecord = {
       sid: newSid('SM'),
       ...rest,
       ...(callSid ? { callSid } : {}),
+      ...(statusCallback ? { statusCallback } : {}),
       mediaUrls: mediaUrls ?? [],
       createdAt: now,
       updatedAt: now,
@@ -75,12 +98,17 @@ export class Messages {
       body: request.body,
       mediaUrls: request.mediaUrls,
       status: 'queued',
+      statusCallback: request.statusCallback,
     });
-    this.adapter.send(
-      { sid: record.sid, from: record.from, to: record.to, body: record.body, mediaUrls: record.mediaUrls },
-      (status, errorCode) =>
-        this.update(record.sid, status, errorCode, request.statusCallback, request.account.authToken),
-    );
+    this.underWay.add(record.sid);
+    const hand = () =>
+      this.adapter.send(
+        { sid: record.sid, from: record.from, to: record.to, body: record.body, mediaUrls: record.mediaUrls },
+        (status, errorCode) =>
+          this.update(record.sid, status, errorCode, request.statusCallback, request.account.authToken),
+      );
+    if (this.admit) this.admission(record).then(hand, () => undefined);
+    else hand();
     return record;
   }
 
@@ -101,6 +129,12 @@ export class Messages {
       mediaUrls: inbound.mediaUrls,
       status: 'received',
     });
+  }
+
+  /** Resolves when no sent message awaits its final status (a server drains them before it stops). */
+  settled(): Promise<void> {
+    if (this.underWay.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idle.push(resolve));
   }
 
   get(sid: string): MessageRecord | undefined {
@@ -132,24 +166,29 @@ export class Messages {
       ...(errorCode === undefined ? {} : { errorCode }),
     };
     this.records.set(sid, record);
+    if (FINAL.has(status) && this.underWay.delete(sid) && this.underWay.size === 0) {
+      for (const resolve of this.idle.splice(0)) resolve();
+    }
     this.onChange(record);
     if (!statusCallback) return;
-    this.callbacks.send({
-      url: statusCallback,
-      method: 'POST',
-      authToken,
-      key: `${sid}:${status}`,
-      params: {
-        MessageSid: sid,
-        SmsSid: sid,
-        AccountSid: record.accountSid,
-        From: record.from,
-        To: record.to,
-        MessageStatus: status,
-        SmsStatus: status,
-        ApiVersion: '2010-04-01',
-        ...(errorCode === undefined ? {} : { ErrorCode: String(errorCode) }),
-      },
-    });
+    this.callbacks.send({ url: statusCallback, method: 'POST', authToken, ...messageCallback(record) });
   }
+}
+
+/** The status callback of `message` in its current status: its key (once per status) and parameters. */
+export function messageCallback(message: MessageRecord): { key: string; params: Record<string, string> } {
+  return {
+    key: `${message.sid}:${message.status}`,
+    params: {
+      MessageSid: message.sid,
+      SmsSid: message.sid,
+      AccountSid: message.accountSid,
+      From: message.from,
+      To: message.to,
+      MessageStatus: message.status,
+      SmsStatus: message.status,
+      ApiVersion: '2010-04-01',
+      ...(message.errorCode === undefined ? {} : { ErrorCode: String(message.errorCode) }),
+    },
+  };
 }

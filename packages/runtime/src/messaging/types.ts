@@ -38,6 +38,8 @@ export interface MessageRecord {
   readonly mediaUrls: readonly string[];
   readonly status: MessageStatus;
   readonly errorCode?: number;
+  /** Where its status changes are posted (kept so a restarted server can send the final one). */
+  readonly statusCallback?: string;
   readonly createdAt: number;
   readonly updatedAt: number;
 }

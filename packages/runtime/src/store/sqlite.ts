@@ -7,11 +7,12 @@
  * @example
  * const store = await SqliteStore.open('./.patchbay');
  */
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { type Checkpointer, type CheckpointResult, startCheckpointer } from './checkpointer.js';
 import { GroupCommit } from './group-commit.js';
+import { openDatabase, prepareDirectory } from './sqlite-file.js';
 import type {
   FilterValue,
   ListQuery,
@@ -22,30 +23,6 @@ import type {
   Store,
   StoredRecord,
 } from './types.js';
-
-const SCHEMA = `
-  CREATE TABLE IF NOT EXISTS records (
-    kind TEXT NOT NULL,
-    sid TEXT NOT NULL,
-    account_sid TEXT NOT NULL,
-    created_at INTEGER NOT NULL,
-    body TEXT NOT NULL,
-    PRIMARY KEY (kind, sid)
-  );
-  CREATE INDEX IF NOT EXISTS records_by_account ON records (kind, account_sid, created_at DESC, sid DESC);
-  CREATE TABLE IF NOT EXISTS outbox (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    key TEXT NOT NULL UNIQUE,
-    account_sid TEXT NOT NULL,
-    url TEXT NOT NULL,
-    method TEXT NOT NULL,
-    params TEXT NOT NULL,
-    attempts INTEGER NOT NULL DEFAULT 0,
-    next_attempt_at INTEGER NOT NULL,
-    done INTEGER NOT NULL DEFAULT 0
-  );
-  CREATE INDEX IF NOT EXISTS outbox_due ON outbox (done, next_attempt_at, id);
-`;
 
 const FIELD = /^[A-Za-z][A-Za-z0-9]*$/;
 const BLOB_KEY = /^[A-Za-z0-9._-]+$/;
@@ -72,22 +49,27 @@ export class SqliteStore implements Store {
     private readonly checkpointer: Checkpointer,
   ) {}
 
-  /** Opens (creating if needed) the store in `directory`. */
   /**
+   * Opens (creating if needed) the store in `directory`. A database file that is empty, not a
+   * database, or fails SQLite's quick check is refused (StartupError `database-empty` or
+   * `database-corrupt`), never used as an empty store.
    * @param options.checkpointEveryMs how often the worker moves the log into the database @default 1000
    * @param options.onCheckpoint after each checkpoint (for tests and metrics)
+   * @param options.maxPages a cap on the database's size, in pages of 4 KiB (SQLite's
+   *   max_page_count): writes past it fail as on a full disk (`store-full`)
    */
   static async open(
     directory: string,
-    options: { checkpointEveryMs?: number; onCheckpoint?: (result: CheckpointResult) => void } = {},
+    options: {
+      checkpointEveryMs?: number;
+      onCheckpoint?: (result: CheckpointResult) => void;
+      maxPages?: number;
+    } = {},
   ): Promise<SqliteStore> {
-    await mkdir(join(directory, 'blobs'), { recursive: true, mode: 0o700 });
+    await prepareDirectory(directory);
     const file = join(directory, 'patchbay.db');
-    const db = new Database(file);
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = NORMAL');
-    db.pragma('busy_timeout = 5000');
-    db.exec(SCHEMA);
+    const db = await openDatabase(file);
+    if (options.maxPages !== undefined) db.pragma(`max_page_count = ${Math.floor(options.maxPages)}`);
     // Checkpoints happen in a worker (see checkpointer.ts); should it fail, SQLite's own come back.
     db.pragma('wal_autocheckpoint = 0');
     const checkpointer = startCheckpointer(
@@ -268,9 +250,15 @@ export class SqliteStore implements Store {
   readonly blobs: Store['blobs'] = {
     put: async (key, bytes) => {
       const path = this.blobPath(key);
-      // Written beside, then renamed: a crash never leaves half a file under the key.
-      await writeFile(`${path}.tmp`, bytes, { mode: 0o600 });
-      await rename(`${path}.tmp`, path);
+      // Written beside, then renamed: a crash never leaves half a file under the key, and a
+      // failed write (no space) leaves nothing.
+      try {
+        await writeFile(`${path}.tmp`, bytes, { mode: 0o600 });
+        await rename(`${path}.tmp`, path);
+      } catch (error) {
+        await rm(`${path}.tmp`, { force: true }).catch(() => undefined);
+        throw error;
+      }
     },
     get: async (key) => {
       try {

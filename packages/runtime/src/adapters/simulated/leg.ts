@@ -86,7 +86,11 @@ export class SimulatedLeg implements MediaLeg {
     this.events.emit('hangup');
   }
 
+  /** Told once when the leg ends, however it ends (the network lets go of it then). */
+  onEnded: (() => void) | undefined;
+
   protected end(): void {
+    if (!this.ended) this.onEnded?.();
     this.ended = true;
     for (const cancel of this.cancels) cancel();
     this.cancels.clear();

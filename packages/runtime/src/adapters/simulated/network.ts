@@ -37,6 +37,11 @@ export interface SimulatedNetworkOptions {
   readonly timing?: Timing;
   /** Behaviour of numbers and SIP URIs nobody added. @default { onCall: 'answer' } */
   readonly unknown?: PartyBehaviour;
+  /**
+   * Parties whose call ended kept for `party()` and `parties` (the most recent; parties of live
+   * legs are always kept). A long run holds this many transcripts, not every one. @default 100
+   */
+  readonly keepEnded?: number;
 }
 
 export class SimulatedNetwork implements MediaAdapter {
@@ -51,8 +56,10 @@ export class SimulatedNetwork implements MediaAdapter {
     originate: ['number', 'sip', 'client'],
   };
   readonly events = new EventEmitter<AdapterEvents>();
-  /** Every party that took part in a call, in order of appearance. */
-  readonly parties: Party[] = [];
+  /** Parties in order of appearance: whether each one's leg is still live. */
+  private readonly known = new Map<Party, boolean>();
+  private endedKept = 0;
+  private readonly keepEnded: number;
   readonly clock: Clock;
   private readonly timing: Timing;
   private readonly unknown: PartyBehaviour;
@@ -64,6 +71,26 @@ export class SimulatedNetwork implements MediaAdapter {
     this.clock = options.clock ?? systemClock;
     this.timing = options.timing ?? REALISTIC_TIMING;
     this.unknown = options.unknown ?? { onCall: 'answer' };
+    this.keepEnded = options.keepEnded ?? 100;
+  }
+
+  /** Parties of live calls and of the most recent ended ones (`keepEnded`), in order of appearance. */
+  get parties(): Party[] {
+    return [...this.known.keys()];
+  }
+
+  /** A leg ended: it is let go, and its party joins the bounded tail of ended ones. */
+  private release(leg: SimulatedLeg): void {
+    this.legs.delete(leg);
+    if (this.known.get(leg.party) !== true) return;
+    this.known.set(leg.party, false);
+    this.endedKept++;
+    for (const [party, live] of this.known) {
+      if (this.endedKept <= this.keepEnded) break;
+      if (live) continue;
+      this.known.delete(party);
+      this.endedKept--;
+    }
   }
 
   addNumber(number: string, behaviour: PartyBehaviour = {}): void {
@@ -97,10 +124,10 @@ export class SimulatedNetwork implements MediaAdapter {
     make: (id: string, party: Party) => L = (id, party) => new SimulatedLeg(id, party, this.clock, this.timing) as L,
   ): L {
     const party = new Party(address, behaviour, () => this.clock.now());
-    this.parties.push(party);
+    this.known.set(party, true);
     const leg = make(`LEG${this.nextLeg++}`, party);
     this.legs.add(leg);
-    leg.events.once('hangup', () => this.legs.delete(leg));
+    leg.onEnded = () => this.release(leg);
     return leg;
   }
 
@@ -133,7 +160,7 @@ export class SimulatedNetwork implements MediaAdapter {
       await sleep(this.clock, ringMs, signal);
     } catch {
       party.note({ type: 'canceled' });
-      this.legs.delete(leg);
+      this.release(leg);
       return { outcome: 'canceled' };
     }
     if (onCall === 'answer' && (behaviour.ringMs ?? 0) <= request.timeoutMs) {
@@ -141,7 +168,7 @@ export class SimulatedNetwork implements MediaAdapter {
       leg.connected();
       return { outcome: 'answered', leg };
     }
-    this.legs.delete(leg);
+    this.release(leg);
     const outcome =
       onCall === 'answer' || onCall === 'no-answer'
         ? 'no-answer'
@@ -207,7 +234,7 @@ export class SimulatedNetwork implements MediaAdapter {
   }
 
   async close(): Promise<void> {
-    for (const leg of this.legs) await leg.hangup();
+    for (const leg of [...this.legs]) await leg.hangup();
     this.legs.clear();
   }
 }

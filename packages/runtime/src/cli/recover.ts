@@ -1,0 +1,126 @@
+/**
+ * What a previous process left unfinished in the store, closed at start: calls and conferences
+ * still live (their process is gone), and messages still on their way (`queued`, `sending`,
+ * `sent`: the carrier hand-off died with the process), each with the final status callback its
+ * app asked for, so no app waits forever for a last callback.
+ */
+import type { StoredConference } from '../api/persist.js';
+import type { CallRecord, CallStatus } from '../calls/call.js';
+import { messageCallback } from '../messaging/messages.js';
+import type { MessageRecord, MessageStatus } from '../messaging/types.js';
+import type { Store } from '../store/types.js';
+import { rfc2822 } from '../webhooks/callbacks.js';
+
+export const LIVE: readonly CallStatus[] = ['queued', 'ringing', 'in-progress'];
+
+/**
+ * The `completed` status callback of a call a crash ended, if the app asked for it. Its
+ * SequenceNumber is the next free one: the stored record says which comes next as of its last
+ * write, and the outbox (keyed `CallSid:SequenceNumber`) refuses one already used.
+ */
+async function finalCallback(store: Store, call: CallRecord, now: number): Promise<void> {
+  const settings = call.statusCallback;
+  if (!settings?.events.includes('completed')) return;
+  for (let sequence = settings.nextSequence; sequence < settings.nextSequence + 8; sequence++) {
+    const params = {
+      CallSid: call.sid,
+      AccountSid: call.accountSid,
+      From: call.from,
+      To: call.to,
+      Caller: call.from,
+      Called: call.to,
+      CallStatus: call.status,
+      ApiVersion: '2010-04-01',
+      Direction: call.direction,
+      ...(call.parentCallSid ? { ParentCallSid: call.parentCallSid } : {}),
+      CallbackSource: 'call-progress-events',
+      SequenceNumber: String(sequence),
+      Timestamp: rfc2822(now),
+      CallDuration: String(call.duration ?? 0),
+      Duration: String(Math.ceil((call.duration ?? 0) / 60)),
+    };
+    const key = `${call.sid}:${sequence}`;
+    const added = await store.outbox.add({
+      key,
+      accountSid: call.accountSid,
+      url: settings.url,
+      method: settings.method,
+      params,
+      nextAttemptAt: now,
+    });
+    if (added !== undefined) return;
+  }
+}
+
+/**
+ * Calls and conferences still live in the store belonged to a process that is gone: close them,
+ * and queue the final status callback of each call whose app asked for one.
+ */
+export async function recoverCalls(store: Store, now: number): Promise<number> {
+  let recovered = 0;
+  for (const status of LIVE) {
+    for (;;) {
+      const call = await store.findOne<CallRecord>('call', { status });
+      if (!call) break;
+      const ended: CallRecord = {
+        ...call,
+        status: status === 'in-progress' ? 'completed' : 'failed',
+        updatedAt: now,
+        endedAt: now,
+        duration: call.startedAt === undefined ? 0 : Math.round((now - call.startedAt) / 1000),
+        errors: [...call.errors, { code: 20500, message: 'the server stopped during the call', at: now }],
+      };
+      await store.put('call', ended);
+      await finalCallback(store, ended, now);
+      recovered++;
+    }
+  }
+  for (const status of ['init', 'in-progress'] as const) {
+    for (;;) {
+      const room = await store.findOne<StoredConference>('conference', { status });
+      if (!room) break;
+      await store.put('conference', { ...room, status: 'completed', endedAt: now, updatedAt: now });
+      recovered++;
+    }
+  }
+  return recovered;
+}
+
+
+/**
+ * The final status of a message in flight at a crash: never handed over (`queued`, `sending`)
+ * is `failed`, handed to the carrier but not confirmed (`sent`) is `undelivered`, both with
+ * 30008 (unknown error): nobody can tell whether it arrived.
+ */
+const IN_FLIGHT: Readonly<Partial<Record<MessageStatus, MessageStatus>>> = {
+  queued: 'failed',
+  sending: 'failed',
+  sent: 'undelivered',
+};
+
+/** The 2010-04-01 code for a message whose fate is unknown. */
+export const UNKNOWN_MESSAGE_ERROR = 30008;
+
+/** Messages a dead process left on their way: ended, and their final status callback queued. */
+export async function recoverMessages(store: Store, now: number): Promise<number> {
+  let recovered = 0;
+  for (const [status, final] of Object.entries(IN_FLIGHT) as Array<[MessageStatus, MessageStatus]>) {
+    for (;;) {
+      const message = await store.findOne<MessageRecord>('message', { status });
+      if (!message) break;
+      const ended: MessageRecord = { ...message, status: final, errorCode: UNKNOWN_MESSAGE_ERROR, updatedAt: now };
+      await store.put('message', ended);
+      if (ended.statusCallback) {
+        await store.outbox.add({
+          ...messageCallback(ended),
+          accountSid: ended.accountSid,
+          url: ended.statusCallback,
+          method: 'POST',
+          nextAttemptAt: now,
+        });
+      }
+      recovered++;
+    }
+  }
+  return recovered;
+}

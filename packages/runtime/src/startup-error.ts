@@ -1,0 +1,39 @@
+/**
+ * Why a server (or an operator command on its data directory) could not start: a stable code,
+ * what went wrong and where, and what to do about it, printed by the CLI as one line. Startup
+ * undoes what it did before failing, so a failed start leaves nothing half made.
+ */
+export type StartupErrorCode =
+  /** Another process holds the data directory's lock. */
+  | 'data-locked'
+  /** The data directory cannot be created or written. */
+  | 'data-unwritable'
+  /** The database file is not a database, or fails its integrity check. */
+  | 'database-corrupt'
+  /** The database file is empty (0 bytes): truncated, not new. */
+  | 'database-empty'
+  /** Another process listens on the port. */
+  | 'port-in-use'
+  /** The host address is not one of this machine's, or the port needs privileges. */
+  | 'address-unavailable'
+  /** PATCHBAY_ACCOUNT_SID (or a given account) is malformed or unknown. */
+  | 'invalid-account';
+
+export class StartupError extends Error {
+  override readonly name = 'StartupError';
+
+  constructor(
+    readonly code: StartupErrorCode,
+    message: string,
+    /** What the operator can do about it. */
+    readonly hint: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+
+  /** The one line the CLI prints. */
+  line(): string {
+    return `${this.message}: ${this.hint} [${this.code}]`;
+  }
+}

@@ -1,0 +1,139 @@
+/**
+ * Whether the store takes writes: `monitored(store)` wraps any Store so that a write the store
+ * could not commit (disk full, the database's size cap, an I/O error, a read-only file system)
+ * rejects with a typed PatchbayError (`store-full` or `store-unavailable`, HTTP 503) and puts the
+ * server in the degraded state; the next write that commits ends it. While degraded a small probe
+ * write is tried every `probeEveryMs`, so the state ends by itself once space is back even with
+ * no traffic. Other errors (a bad filter field, a bad blob key) pass through unchanged and say
+ * nothing about the store's health.
+ *
+ * @example
+ * const store = monitored(await SqliteStore.open(dir));
+ * store.health.events.on('degraded', (error) => log.error(error.message));
+ */
+import { EventEmitter } from 'eventemitter3';
+import { PatchbayError } from '../errors.js';
+import type { Store } from './types.js';
+
+/** SQLite result codes and errno codes that mean "no space". */
+const FULL = new Set(['SQLITE_FULL', 'ENOSPC', 'EDQUOT']);
+/** Those that mean "the store cannot write now" (anything else is not about the store's health). */
+const UNAVAILABLE =
+  /^(SQLITE_(IOERR|READONLY|CANTOPEN|CORRUPT|NOTADB|BUSY|LOCKED|PROTOCOL|NOLFS)(_\w+)?|EIO|EROFS|EACCES|EPERM|EMFILE|ENFILE|ENOENT)$/;
+
+/** The typed error for a write the store could not commit, or undefined when `error` is not one. */
+export function storeWriteError(error: unknown): PatchbayError | undefined {
+  if (error instanceof PatchbayError) return error.code === 'store-full' || error.code === 'store-unavailable' ? error : undefined;
+  const code = (error as { code?: unknown } | undefined)?.code;
+  if (typeof code !== 'string') return undefined;
+  if (FULL.has(code))
+    return new PatchbayError('store-full', `the store is full (${code}): free space in the data directory`, {
+      cause: error,
+    });
+  if (UNAVAILABLE.test(code))
+    return new PatchbayError('store-unavailable', `the store cannot write (${code}: ${(error as Error).message})`, {
+      cause: error,
+    });
+  return undefined;
+}
+
+export type HealthState =
+  | { readonly status: 'ok' }
+  | { readonly status: 'degraded'; readonly code: 'store-full' | 'store-unavailable'; readonly reason: string; readonly since: number };
+
+export interface HealthEvents {
+  /** Writes started failing (once, on entering the state). */
+  degraded: (error: PatchbayError) => void;
+  /** A write committed again (once, on leaving the state). */
+  recovered: (degradedForMs: number) => void;
+}
+
+export class StoreHealth {
+  readonly events = new EventEmitter<HealthEvents>();
+  private current: HealthState = { status: 'ok' };
+
+  get state(): HealthState {
+    return this.current;
+  }
+
+  failed(error: PatchbayError, now = Date.now()): void {
+    if (this.current.status === 'degraded') return;
+    this.current = {
+      status: 'degraded',
+      code: error.code as 'store-full' | 'store-unavailable',
+      reason: error.message,
+      since: now,
+    };
+    this.events.emit('degraded', error);
+  }
+
+  succeeded(now = Date.now()): void {
+    if (this.current.status === 'ok') return;
+    const since = this.current.since;
+    this.current = { status: 'ok' };
+    this.events.emit('recovered', now - since);
+  }
+}
+
+export interface MonitoredStore extends Store {
+  readonly health: StoreHealth;
+}
+
+/**
+ * `store` with its writes watched (see the module comment).
+ * @param options.probeEveryMs how often a degraded store tries a probe write @default 5000
+ */
+export function monitored(store: Store, options: { probeEveryMs?: number } = {}): MonitoredStore {
+  const health = new StoreHealth();
+  const probeEveryMs = options.probeEveryMs ?? 5000;
+  let probe: NodeJS.Timeout | undefined;
+  let closed = false;
+  const watch = async <T>(write: () => Promise<T>): Promise<T> => {
+    try {
+      const result = await write();
+      health.succeeded();
+      return result;
+    } catch (error) {
+      const typed = storeWriteError(error);
+      if (!typed) throw error;
+      health.failed(typed);
+      throw typed;
+    }
+  };
+  health.events.on('degraded', () => {
+    probe = setInterval(() => {
+      if (closed) return;
+      // A setting only this probe writes: an upsert that needs no new space once it exists.
+      watch(() => store.put('setting', { sid: 'health-probe', accountSid: 'health-probe', createdAt: 0 })).catch(
+        () => undefined,
+      );
+    }, probeEveryMs);
+    probe.unref();
+  });
+  health.events.on('recovered', () => clearInterval(probe));
+  return {
+    health,
+    put: (kind, record) => watch(() => store.put(kind, record)),
+    get: (kind, accountSid, sid) => store.get(kind, accountSid, sid),
+    find: (kind, sid) => store.find(kind, sid),
+    findOne: (kind, where) => store.findOne(kind, where),
+    delete: (kind, accountSid, sid) => watch(() => store.delete(kind, accountSid, sid)),
+    list: (kind, query) => store.list(kind, query),
+    outbox: {
+      add: (callback) => watch(() => store.outbox.add(callback)),
+      due: (now, limit) => store.outbox.due(now, limit),
+      done: (id) => watch(() => store.outbox.done(id)),
+      retry: (id, at) => watch(() => store.outbox.retry(id, at)),
+    },
+    blobs: {
+      put: (key, bytes) => watch(() => store.blobs.put(key, bytes)),
+      get: (key) => store.blobs.get(key),
+      delete: (key) => watch(() => store.blobs.delete(key)),
+    },
+    async close() {
+      closed = true;
+      clearInterval(probe);
+      await store.close();
+    },
+  };
+}
