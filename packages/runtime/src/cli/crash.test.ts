@@ -4,49 +4,16 @@
  * delivered after the restart (with the final one of each call the kill cut short), and no
  * callback that was recorded as delivered is sent again.
  */
-import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SqliteStore } from '../store/sqlite.js';
 import { type RecordedRequest, startAppServer } from '../testing/app-server.js';
-import { cleanUpProcesses, dataDirectory, spawnPatchbay } from './processes.test-support.js';
+import { cleanUpProcesses, dataDirectory, servePatchbay } from './processes.test-support.js';
 
 afterEach(cleanUpProcesses);
 
-interface Served {
-  child: ChildProcess;
-  url: string;
-  /** Resolves with the first output line (printed so far or later) that `test` accepts. */
-  line(test: (line: string) => boolean): Promise<string>;
-}
-
 /** Starts `patchbay serve` in its own process with debug logs; resolves once it is ready. */
-async function serve(data: string, env: Record<string, string>): Promise<Served> {
-  const child = spawnPatchbay(['serve', '--port', '0', '--data', data, '--log-level', 'debug'], env);
-  const waiters: Array<{ test: (line: string) => boolean; resolve: (line: string) => void }> = [];
-  const seen: string[] = [];
-  const reader = createInterface({ input: child.stdout as NodeJS.ReadableStream });
-  reader.on('line', (text) => {
-    seen.push(text);
-    for (const waiter of [...waiters]) {
-      if (!waiter.test(text)) continue;
-      waiters.splice(waiters.indexOf(waiter), 1);
-      waiter.resolve(text);
-    }
-  });
-  const line = (test: (line: string) => boolean) =>
-    new Promise<string>((resolve, reject) => {
-      const earlier = seen.find(test);
-      if (earlier !== undefined) return resolve(earlier);
-      waiters.push({ test, resolve });
-      child.once('exit', () => reject(new Error('the server exited')));
-    });
-  const listening = line((text) => text.startsWith('Patchbay is listening on '));
-  await line((text) => text === 'Ready.');
-  const url = (await listening).replace('Patchbay is listening on ', '');
-  return { child, url, line };
-}
+const serve = (data: string, env: Record<string, string>) => servePatchbay(data, env);
 
 const ACCOUNT = `AC${'7'.repeat(32)}`;
 const TOKEN = 'c'.repeat(32);
@@ -148,6 +115,16 @@ describe('a SIGKILL in the middle of a busy run', () => {
     const listedMessages = await get(second.url, 'Messages.json?PageSize=1000');
     const byMessage = new Set(listedMessages.messages?.map((m) => m.sid));
     for (const sid of messages) expect(byMessage.has(sid)).toBe(true);
+    // Messages on their way at the kill ended too (none stays sending or sent), and their apps
+    // heard the final status.
+    const finalMessage = ['delivered', 'undelivered', 'failed'];
+    const messageStatus = new Map(listedMessages.messages?.map((m) => [m.sid, m.status]));
+    for (const sid of messages) expect(finalMessage).toContain(messageStatus.get(sid));
+    const heardFinal = new Set(
+      received.filter((r) => finalMessage.includes(String(r.params.MessageStatus))).map((r) => String(r.params.MessageSid)),
+    );
+    for (const sid of messages) expect(heardFinal.has(sid)).toBe(true);
+    const cutShort = [...messageStatus.values()].filter((status) => status !== 'delivered').length;
 
     // Every accepted call's app heard how it ended, calls the kill cut short included.
     const finals = new Map<string, Set<string>>();
@@ -183,7 +160,7 @@ describe('a SIGKILL in the middle of a busy run', () => {
     }
     for (const tokens of perSequence.values()) expect(tokens.size).toBe(1);
     console.log(
-      `crash test: ${calls.length} calls and ${messages.length} messages accepted, ${pendingKeys.size} callbacks pending at the kill, ${received.length} delivered in all, ${repeated.length} repeated`,
+      `crash test: ${calls.length} calls and ${messages.length} messages accepted (${cutShort} messages ended by the restart), ${pendingKeys.size} callbacks pending at the kill, ${received.length} delivered in all, ${repeated.length} repeated`,
     );
   }, 60_000);
 });

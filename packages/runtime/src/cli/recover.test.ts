@@ -6,7 +6,8 @@ import type { StoredConference } from '../api/persist.js';
 import type { CallRecord } from '../calls/call.js';
 import { newSid } from '../sid.js';
 import { SqliteStore } from '../store/sqlite.js';
-import { recoverCalls } from './recover.js';
+import type { MessageRecord } from '../messaging/types.js';
+import { recoverCalls, recoverMessages } from './recover.js';
 
 const directories: string[] = [];
 afterEach(async () => {
@@ -79,6 +80,49 @@ describe('recoverCalls', () => {
       params: { CallSid: live.sid, CallStatus: 'completed', SequenceNumber: '2', CallDuration: '60', Duration: '1' },
     });
     expect(await recoverCalls(store, 80_000)).toBe(0);
+    await store.close();
+  });
+});
+
+describe('recoverMessages', () => {
+  it('ends the messages a dead process left on their way and queues the final callback their app asked for', async () => {
+    const data = await mkdtemp(join(tmpdir(), 'patchbay-recover-'));
+    directories.push(data);
+    const account = newSid('AC');
+    const message = (status: MessageRecord['status'], statusCallback?: string): MessageRecord => ({
+      sid: newSid('SM'),
+      accountSid: account,
+      direction: 'outbound-api',
+      from: '+15550300000',
+      to: '+15550300001',
+      body: 'hello',
+      mediaUrls: [],
+      status,
+      createdAt: 1_000,
+      updatedAt: 1_000,
+      ...(statusCallback ? { statusCallback } : {}),
+    });
+    const queued = message('queued', 'http://app.example/sms-status');
+    const sending = message('sending');
+    const sent = message('sent', 'http://app.example/sms-status');
+    const delivered = message('delivered', 'http://app.example/sms-status');
+    const received = { ...message('received'), direction: 'inbound' as const };
+    const store = await SqliteStore.open(data);
+    for (const record of [queued, sending, sent, delivered, received]) await store.put('message', record);
+
+    expect(await recoverMessages(store, 70_000)).toBe(3);
+    expect(await store.get('message', account, queued.sid)).toMatchObject({ status: 'failed', errorCode: 30008, updatedAt: 70_000 });
+    expect(await store.get('message', account, sending.sid)).toMatchObject({ status: 'failed', errorCode: 30008 });
+    expect(await store.get('message', account, sent.sid)).toMatchObject({ status: 'undelivered', errorCode: 30008 });
+    expect(await store.get('message', account, delivered.sid)).toEqual(delivered);
+    expect(await store.get('message', account, received.sid)).toEqual(received);
+    const queuedCallbacks = await store.outbox.due(Number.MAX_SAFE_INTEGER, 10);
+    expect(queuedCallbacks.map((c) => [c.key, c.url, c.params.MessageStatus, c.params.ErrorCode])).toEqual([
+      [`${queued.sid}:failed`, 'http://app.example/sms-status', 'failed', '30008'],
+      [`${sent.sid}:undelivered`, 'http://app.example/sms-status', 'undelivered', '30008'],
+    ]);
+    expect(queuedCallbacks[0]?.params).toMatchObject({ MessageSid: queued.sid, SmsSid: queued.sid, AccountSid: account, SmsStatus: 'failed' });
+    expect(await recoverMessages(store, 80_000)).toBe(0);
     await store.close();
   });
 });

@@ -61,7 +61,7 @@ export interface ServeOptions {
    * @default none (the disk's free space)
    */
   readonly maxDatabaseBytes?: number;
-  /** How often a degraded store tries a probe write. @default 5000 */
+  /** How often a degraded store tries a probe write. @default 1000 */
   readonly probeEveryMs?: number;
   /** Parties of ended calls the simulated network keeps for `party()`. @default 100 */
   readonly keepParties?: number;

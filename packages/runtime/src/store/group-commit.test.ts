@@ -33,3 +33,31 @@ describe('GroupCommit', () => {
     for (const write of writes) await expect(write).rejects.toThrow('disk full');
   });
 });
+
+describe('GroupCommit when one write ends the transaction', () => {
+  it('fails every write of the turn with that write’s error (SQLite rolled them all back)', async () => {
+    let open = false;
+    let pending: number[] = [];
+    const committed: number[][] = [];
+    const group = new GroupCommit(
+      (work) => {
+        open = true;
+        pending = [];
+        work();
+        if (!open) throw new Error('cannot commit - no transaction is active');
+        committed.push(pending);
+        open = false;
+      },
+      () => open,
+    );
+    const push = (n: number) => () => pending.push(n);
+    const first = group.write(push(1));
+    const full = group.write(() => {
+      open = false; // as SQLite does on SQLITE_FULL: the whole transaction is rolled back
+      throw Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
+    });
+    const after = group.write(push(3));
+    for (const write of [first, full, after]) await expect(write).rejects.toMatchObject({ code: 'SQLITE_FULL' });
+    expect(committed).toEqual([]);
+  });
+});

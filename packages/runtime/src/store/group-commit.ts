@@ -14,8 +14,15 @@ export class GroupCommit {
   private pending: PendingWrite[] = [];
   private scheduled = false;
 
-  /** @param transaction runs `work` in one transaction (and throws if the commit fails) */
-  constructor(private readonly transaction: (work: () => void) => void) {}
+  /**
+   * @param transaction runs `work` in one transaction (and throws if the commit fails)
+   * @param open whether the transaction is still open: SQLite rolls the whole transaction back
+   *   on some errors of one statement (SQLITE_FULL, SQLITE_IOERR), which then fail every write
+   */
+  constructor(
+    private readonly transaction: (work: () => void) => void,
+    private readonly open: () => boolean = () => true,
+  ) {}
 
   write<T>(run: () => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
@@ -42,6 +49,7 @@ export class GroupCommit {
             const value = write.run();
             outcomes.push(() => write.resolve(value));
           } catch (error) {
+            if (!this.open()) throw error;
             outcomes.push(() => write.reject(error));
           }
         }

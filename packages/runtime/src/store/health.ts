@@ -2,9 +2,11 @@
  * Whether the store takes writes: `monitored(store)` wraps any Store so that a write the store
  * could not commit (disk full, the database's size cap, an I/O error, a read-only file system)
  * rejects with a typed PatchbayError (`store-full` or `store-unavailable`, HTTP 503) and puts the
- * server in the degraded state; the next write that commits ends it. While degraded a small probe
- * write is tried every `probeEveryMs`, so the state ends by itself once space is back even with
- * no traffic. Other errors (a bad filter field, a bad blob key) pass through unchanged and say
+ * server in the degraded state. It ends with the first write that commits once no write has
+ * failed for `quietMs`: on a nearly full disk small in-place updates still succeed between
+ * failing inserts, and the state should not flap with each. While degraded a small probe write
+ * is tried every `probeEveryMs`, so the state ends by itself once space is back even with no
+ * traffic. Other errors (a bad filter field, a bad blob key) pass through unchanged and say
  * nothing about the store's health.
  *
  * @example
@@ -51,12 +53,17 @@ export interface HealthEvents {
 export class StoreHealth {
   readonly events = new EventEmitter<HealthEvents>();
   private current: HealthState = { status: 'ok' };
+  private lastFailure = 0;
+
+  /** @param quietMs how long without a failed write before a commit ends the degraded state */
+  constructor(private readonly quietMs = 2000) {}
 
   get state(): HealthState {
     return this.current;
   }
 
   failed(error: PatchbayError, now = Date.now()): void {
+    this.lastFailure = now;
     if (this.current.status === 'degraded') return;
     this.current = {
       status: 'degraded',
@@ -68,7 +75,7 @@ export class StoreHealth {
   }
 
   succeeded(now = Date.now()): void {
-    if (this.current.status === 'ok') return;
+    if (this.current.status === 'ok' || now - this.lastFailure < this.quietMs) return;
     const since = this.current.since;
     this.current = { status: 'ok' };
     this.events.emit('recovered', now - since);
@@ -81,11 +88,12 @@ export interface MonitoredStore extends Store {
 
 /**
  * `store` with its writes watched (see the module comment).
- * @param options.probeEveryMs how often a degraded store tries a probe write @default 5000
+ * @param options.probeEveryMs how often a degraded store tries a probe write @default 1000
+ * @param options.quietMs how long without a failed write before a commit ends the degraded state @default 2000
  */
-export function monitored(store: Store, options: { probeEveryMs?: number } = {}): MonitoredStore {
-  const health = new StoreHealth();
-  const probeEveryMs = options.probeEveryMs ?? 5000;
+export function monitored(store: Store, options: { probeEveryMs?: number; quietMs?: number } = {}): MonitoredStore {
+  const health = new StoreHealth(options.quietMs);
+  const probeEveryMs = options.probeEveryMs ?? 1000;
   let probe: NodeJS.Timeout | undefined;
   let closed = false;
   const watch = async <T>(write: () => Promise<T>): Promise<T> => {

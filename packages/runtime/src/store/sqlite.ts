@@ -104,7 +104,10 @@ export class SqliteStore implements Store {
   };
   private readonly prepared = new Map<keyof SqliteStore['statements'], Database.Statement>();
   /** Writes share one transaction per turn of the event loop (see group-commit.ts). */
-  private readonly group = new GroupCommit((work) => this.db.transaction(work)());
+  private readonly group = new GroupCommit(
+    (work) => this.db.transaction(work)(),
+    () => this.db.inTransaction,
+  );
 
   private write<T>(run: () => T): Promise<T> {
     return this.group.write(run);
