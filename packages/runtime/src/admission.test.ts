@@ -14,9 +14,12 @@ const DIALED = '+15550004000';
 
 describe('a runtime whose store refuses a new call', () => {
   it('does not dial an API call, ends it failed with 20503, and sends no status callback', async () => {
-    await using s = await scenario({ '/call': () => '<Response><Say>Hi</Say></Response>', '/status': () => '' }, {
-      runtime: { admit: full },
-    });
+    await using s = await scenario(
+      { '/call': () => '<Response><Say>Hi</Say></Response>', '/status': () => '' },
+      {
+        runtime: { admit: full },
+      },
+    );
     const created = s.runtime.calls.create({
       to: DIALED,
       from: CALLER,
@@ -33,9 +36,12 @@ describe('a runtime whose store refuses a new call', () => {
   });
 
   it('rejects an inbound call instead of running its app unstored', async () => {
-    await using s = await scenario({ '/voice': () => '<Response><Say>Hi</Say></Response>' }, {
-      runtime: { admit: full },
-    });
+    await using s = await scenario(
+      { '/voice': () => '<Response><Say>Hi</Say></Response>' },
+      {
+        runtime: { admit: full },
+      },
+    );
     const sid = s.ringIn(CALLER);
     expect(await s.runtime.calls.ended(sid)).toMatchObject({ status: 'failed' });
     await s.network.party(CALLER)?.heard((entry) => entry.type === 'rejected');
@@ -64,9 +70,12 @@ describe('a runtime whose store refuses a new call', () => {
     const admission = new Promise<void>((resolve) => {
       admitted = resolve;
     });
-    await using s = await scenario({ '/call': () => '<Response><Hangup/></Response>' }, {
-      runtime: { admit: () => admission },
-    });
+    await using s = await scenario(
+      { '/call': () => '<Response><Hangup/></Response>' },
+      {
+        runtime: { admit: () => admission },
+      },
+    );
     const created = s.runtime.calls.create({ to: DIALED, from: CALLER, url: `${s.app.url}/call` });
     await new Promise((resolve) => setImmediate(resolve));
     expect(s.network.party(DIALED)).toBeUndefined();
@@ -79,9 +88,12 @@ describe('a runtime whose store refuses a new call', () => {
 describe('a runtime whose store refuses a new message', () => {
   it('does not hand a sent message to the carrier, and does not post a received one to its app', async () => {
     const messaging = new SimulatedMessaging();
-    await using s = await scenario({ '/sms': () => '<Response><Message>hi back</Message></Response>', '/status': () => '' }, {
-      runtime: { admit: full, messaging },
-    });
+    await using s = await scenario(
+      { '/sms': () => '<Response><Message>hi back</Message></Response>', '/status': () => '' },
+      {
+        runtime: { admit: full, messaging },
+      },
+    );
     const sent = s.runtime.messages.send({
       account: { sid: s.runtime.accountSid, authToken: 'x' },
       to: DIALED,

@@ -121,7 +121,9 @@ describe('a SIGKILL in the middle of a busy run', () => {
     const messageStatus = new Map(listedMessages.messages?.map((m) => [m.sid, m.status]));
     for (const sid of messages) expect(finalMessage).toContain(messageStatus.get(sid));
     const heardFinal = new Set(
-      received.filter((r) => finalMessage.includes(String(r.params.MessageStatus))).map((r) => String(r.params.MessageSid)),
+      received
+        .filter((r) => finalMessage.includes(String(r.params.MessageStatus)))
+        .map((r) => String(r.params.MessageSid)),
     );
     for (const sid of messages) expect(heardFinal.has(sid)).toBe(true);
     const cutShort = [...messageStatus.values()].filter((status) => status !== 'delivered').length;

@@ -24,7 +24,11 @@ async function request(base: string, method: string, resource: string, params?: 
     ...(params ? { body: new URLSearchParams(params) } : {}),
   });
   const text = await response.text();
-  return { status: response.status, retryAfter: response.headers.get('retry-after'), body: text ? JSON.parse(text) : {} };
+  return {
+    status: response.status,
+    retryAfter: response.headers.get('retry-after'),
+    body: text ? JSON.parse(text) : {},
+  };
 }
 
 async function health(base: string) {
@@ -106,7 +110,11 @@ describe('a server whose store is full', () => {
       expect(deleted.status).toBe(204);
     }
     await server.line((line) => line.includes('recovered: the store takes writes again'));
-    const again = await request(server.url, 'POST', 'Calls.json', { To: '+15550619999', From: NUMBER, Url: `${app.url}/voice` });
+    const again = await request(server.url, 'POST', 'Calls.json', {
+      To: '+15550619999',
+      From: NUMBER,
+      Url: `${app.url}/voice`,
+    });
     expect(again.status).toBe(201);
     accepted.push({ sid: again.body.sid, to: '+15550619999' });
     expect(await health(server.url)).toEqual({ status: 200, body: { status: 'ok' } });

@@ -5,8 +5,8 @@
 import { parseArgs } from 'node:util';
 import { AccessToken, VoiceGrant } from '@patchbay/sdk';
 import { pino } from 'pino';
-import { api, type Connection, connect, table, UsageError } from './client.js';
 import { StartupError } from '../startup-error.js';
+import { api, type Connection, connect, table, UsageError } from './client.js';
 import { startServer } from './serve.js';
 import { HELP, OPTIONS, type Values } from './usage.js';
 

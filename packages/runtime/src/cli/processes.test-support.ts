@@ -83,7 +83,8 @@ export async function runPatchbay(
 ): Promise<{ code: number | null; lines: string[] }> {
   const child = spawnPatchbay(args, env);
   const lines: string[] = [];
-  createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (text) => lines.push(text));
-  const [code] = (await once(child, 'exit')) as [number | null];
+  const reader = createInterface({ input: child.stdout as NodeJS.ReadableStream });
+  reader.on('line', (text) => lines.push(text));
+  const [[code]] = (await Promise.all([once(child, 'exit'), once(reader, 'close')])) as [[number | null], unknown];
   return { code, lines };
 }

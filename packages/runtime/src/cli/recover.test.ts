@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { StoredConference } from '../api/persist.js';
 import type { CallRecord } from '../calls/call.js';
+import type { MessageRecord } from '../messaging/types.js';
 import { newSid } from '../sid.js';
 import { SqliteStore } from '../store/sqlite.js';
-import type { MessageRecord } from '../messaging/types.js';
 import { recoverCalls, recoverMessages } from './recover.js';
 
 const directories: string[] = [];
@@ -111,7 +111,11 @@ describe('recoverMessages', () => {
     for (const record of [queued, sending, sent, delivered, received]) await store.put('message', record);
 
     expect(await recoverMessages(store, 70_000)).toBe(3);
-    expect(await store.get('message', account, queued.sid)).toMatchObject({ status: 'failed', errorCode: 30008, updatedAt: 70_000 });
+    expect(await store.get('message', account, queued.sid)).toMatchObject({
+      status: 'failed',
+      errorCode: 30008,
+      updatedAt: 70_000,
+    });
     expect(await store.get('message', account, sending.sid)).toMatchObject({ status: 'failed', errorCode: 30008 });
     expect(await store.get('message', account, sent.sid)).toMatchObject({ status: 'undelivered', errorCode: 30008 });
     expect(await store.get('message', account, delivered.sid)).toEqual(delivered);
@@ -121,7 +125,12 @@ describe('recoverMessages', () => {
       [`${queued.sid}:failed`, 'http://app.example/sms-status', 'failed', '30008'],
       [`${sent.sid}:undelivered`, 'http://app.example/sms-status', 'undelivered', '30008'],
     ]);
-    expect(queuedCallbacks[0]?.params).toMatchObject({ MessageSid: queued.sid, SmsSid: queued.sid, AccountSid: account, SmsStatus: 'failed' });
+    expect(queuedCallbacks[0]?.params).toMatchObject({
+      MessageSid: queued.sid,
+      SmsSid: queued.sid,
+      AccountSid: account,
+      SmsStatus: 'failed',
+    });
     expect(await recoverMessages(store, 80_000)).toBe(0);
     await store.close();
   });

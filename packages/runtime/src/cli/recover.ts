@@ -86,7 +86,6 @@ export async function recoverCalls(store: Store, now: number): Promise<number> {
   return recovered;
 }
 
-
 /**
  * The final status of a message in flight at a crash: never handed over (`queued`, `sending`)
  * is `failed`, handed to the carrier but not confirmed (`sent`) is `undelivered`, both with

@@ -122,7 +122,8 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     const now = Date.now();
     const calls = await recoverCalls(store, now);
     const messages = await recoverMessages(store, now);
-    if (calls + messages > 0) log?.warn({ calls, messages }, 'closed calls and messages left unfinished by a previous run');
+    if (calls + messages > 0)
+      log?.warn({ calls, messages }, 'closed calls and messages left unfinished by a previous run');
     ({ server, url } = await listen(options.port ?? 3000, host));
     const listening = server;
     undo.unshift(() => unlisten(listening));

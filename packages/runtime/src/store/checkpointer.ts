@@ -64,6 +64,8 @@ export function startCheckpointer(
     async stop() {
       if (stopped) return;
       stopped = true;
+      // Waited for: the process must not end (its loop empty) before the worker has closed.
+      worker.ref();
       worker.postMessage('stop');
       await exited;
     },

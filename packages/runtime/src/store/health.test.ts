@@ -17,7 +17,12 @@ afterEach(async () => {
 });
 
 const ACCOUNT = `AC${'4'.repeat(32)}`;
-const record = (i: number) => ({ sid: `CA${String(i).padStart(32, '0')}`, accountSid: ACCOUNT, createdAt: i, pad: 'x'.repeat(2000) });
+const record = (i: number) => ({
+  sid: `CA${String(i).padStart(32, '0')}`,
+  accountSid: ACCOUNT,
+  createdAt: i,
+  pad: 'x'.repeat(2000),
+});
 
 describe('a monitored store', () => {
   it('fails writes past SQLite’s size cap with store-full, is degraded once, and recovers on the next commit', async () => {
@@ -55,7 +60,8 @@ describe('a monitored store', () => {
   it('leaves the degraded state by itself once a probe write succeeds and no write failed for a while', async () => {
     const directory = await freshDirectory();
     const store = monitored(await SqliteStore.open(directory, { maxPages: 40 }), { probeEveryMs: 20, quietMs: 50 });
-    for (let i = 0; store.health.state.status === 'ok' && i < 500; i++) await store.put('call', record(i)).catch(() => undefined);
+    for (let i = 0; store.health.state.status === 'ok' && i < 500; i++)
+      await store.put('call', record(i)).catch(() => undefined);
     expect(store.health.state.status).toBe('degraded');
     const recovered = new Promise((resolve) => store.health.events.once('recovered', resolve));
     // Space comes back from outside (another connection deletes old rows); no request writes.

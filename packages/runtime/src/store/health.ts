@@ -25,7 +25,8 @@ const UNAVAILABLE =
 
 /** The typed error for a write the store could not commit, or undefined when `error` is not one. */
 export function storeWriteError(error: unknown): PatchbayError | undefined {
-  if (error instanceof PatchbayError) return error.code === 'store-full' || error.code === 'store-unavailable' ? error : undefined;
+  if (error instanceof PatchbayError)
+    return error.code === 'store-full' || error.code === 'store-unavailable' ? error : undefined;
   const code = (error as { code?: unknown } | undefined)?.code;
   if (typeof code !== 'string') return undefined;
   if (FULL.has(code))
@@ -41,7 +42,12 @@ export function storeWriteError(error: unknown): PatchbayError | undefined {
 
 export type HealthState =
   | { readonly status: 'ok' }
-  | { readonly status: 'degraded'; readonly code: 'store-full' | 'store-unavailable'; readonly reason: string; readonly since: number };
+  | {
+      readonly status: 'degraded';
+      readonly code: 'store-full' | 'store-unavailable';
+      readonly reason: string;
+      readonly since: number;
+    };
 
 export interface HealthEvents {
   /** Writes started failing (once, on entering the state). */

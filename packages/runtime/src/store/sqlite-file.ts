@@ -86,7 +86,8 @@ export async function openDatabase(file: string): Promise<Database.Database> {
     db = new Database(file);
     configure(db);
     const [check] = db.pragma('quick_check') as Array<{ quick_check: string }>;
-    if (check?.quick_check !== 'ok') throw Object.assign(new Error(check?.quick_check ?? 'no answer'), { code: 'SQLITE_CORRUPT' });
+    if (check?.quick_check !== 'ok')
+      throw Object.assign(new Error(check?.quick_check ?? 'no answer'), { code: 'SQLITE_CORRUPT' });
     return db;
   } catch (error) {
     db?.close();

@@ -94,7 +94,8 @@ function timeRange(
 /** Turns runtime errors into the REST codes apps expect. */
 export function restError(error: unknown): RestError {
   if (error instanceof RestError) return error;
-  if (error instanceof PatchbayError && error.status === 503) return new RestError(503, error.numericCode, error.message);
+  if (error instanceof PatchbayError && error.status === 503)
+    return new RestError(503, error.numericCode, error.message);
   if (error instanceof PatchbayError) {
     const codes: Partial<Record<PatchbayError['code'], number>> = {
       'invalid-call-state': 21220,
