@@ -58,7 +58,8 @@ export class SimulatedNetwork implements MediaAdapter {
   readonly events = new EventEmitter<AdapterEvents>();
   /** Parties in order of appearance: whether each one's leg is still live. */
   private readonly known = new Map<Party, boolean>();
-  private endedKept = 0;
+  /** Kept parties whose call ended, in the order they ended. */
+  private readonly ended: Party[] = [];
   private readonly keepEnded: number;
   readonly clock: Clock;
   private readonly timing: Timing;
@@ -84,13 +85,8 @@ export class SimulatedNetwork implements MediaAdapter {
     this.legs.delete(leg);
     if (this.known.get(leg.party) !== true) return;
     this.known.set(leg.party, false);
-    this.endedKept++;
-    for (const [party, live] of this.known) {
-      if (this.endedKept <= this.keepEnded) break;
-      if (live) continue;
-      this.known.delete(party);
-      this.endedKept--;
-    }
+    this.ended.push(leg.party);
+    while (this.ended.length > this.keepEnded) this.known.delete(this.ended.shift() as Party);
   }
 
   addNumber(number: string, behaviour: PartyBehaviour = {}): void {
