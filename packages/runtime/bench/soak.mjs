@@ -95,7 +95,8 @@ let lastSid;
 const steps = [
   () => api(base, 'POST', 'Simulator/Calls.json', { To: NUMBERS.ivr, From: from(), Digits: '1', Wait: 'true' }),
   () => api(base, 'POST', 'Simulator/Calls.json', { To: NUMBERS.long, From: from(), Wait: 'true' }),
-  () => api(base, 'POST', 'Simulator/Calls.json', { To: NUMBERS.conference, From: from(), HangupAfter: '1', Wait: 'true' }),
+  () =>
+    api(base, 'POST', 'Simulator/Calls.json', { To: NUMBERS.conference, From: from(), HangupAfter: '1', Wait: 'true' }),
   () => api(base, 'POST', 'Simulator/Calls.json', { To: NUMBERS.client, From: from(), Wait: 'true' }),
   async () => {
     const call = await api(base, 'POST', 'Calls.json', {
@@ -106,7 +107,13 @@ const steps = [
     });
     lastSid = call.sid;
   },
-  () => api(base, 'POST', 'Messages.json', { To: from(), From: NUMBERS.ivr, Body: 'Your code is 123456', StatusCallback: `${app.url}/status` }),
+  () =>
+    api(base, 'POST', 'Messages.json', {
+      To: from(),
+      From: NUMBERS.ivr,
+      Body: 'Your code is 123456',
+      StatusCallback: `${app.url}/status`,
+    }),
   () => api(base, 'GET', 'Calls.json?PageSize=50'),
   () => (lastSid ? api(base, 'GET', `Calls/${lastSid}.json`) : undefined),
 ];

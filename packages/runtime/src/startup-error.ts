@@ -10,6 +10,8 @@ export type StartupErrorCode =
   | 'data-unwritable'
   /** The database file is not a database, or fails its integrity check. */
   | 'database-corrupt'
+  /** An operator command found no database in the data directory. */
+  | 'database-missing'
   /** The database file is empty (0 bytes): truncated, not new. */
   | 'database-empty'
   /** Another process listens on the port. */
@@ -17,7 +19,9 @@ export type StartupErrorCode =
   /** The host address is not one of this machine's, or the port needs privileges. */
   | 'address-unavailable'
   /** PATCHBAY_ACCOUNT_SID (or a given account) is malformed or unknown. */
-  | 'invalid-account';
+  | 'invalid-account'
+  /** A backup's destination already holds files. */
+  | 'destination-not-empty';
 
 export class StartupError extends Error {
   override readonly name = 'StartupError';

@@ -7,6 +7,7 @@ import { AccessToken, VoiceGrant } from '@patchbay/sdk';
 import { pino } from 'pino';
 import { StartupError } from '../startup-error.js';
 import { api, type Connection, connect, table, UsageError } from './client.js';
+import { operatorCommand } from './operator.js';
 import { startServer } from './serve.js';
 import { HELP, OPTIONS, type Values } from './usage.js';
 
@@ -74,6 +75,8 @@ export async function main(argv: readonly string[], print: (line: string) => voi
     return 0;
   }
   try {
+    const operated = await operatorCommand(positionals, values, print);
+    if (operated !== undefined) return operated;
     switch (`${command} ${action ?? ''}`.trim()) {
       case 'serve':
         await serve(values, print);

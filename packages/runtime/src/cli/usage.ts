@@ -20,6 +20,14 @@ Usage:
     On first start the bootstrap account is created and its SID and auth token printed once;
     set PATCHBAY_ACCOUNT_SID and PATCHBAY_AUTH_TOKEN to choose them instead.
 
+  patchbay credentials [--data <dir>] [--account <sid>] [--rotate]
+                                      print an account's SID and auth token from the data directory
+                                      (default: the bootstrap account); --rotate makes a new token
+                                      (the server must be stopped)
+  patchbay backup <destination> [--data <dir>]
+                                      a consistent copy of the data directory (database and
+                                      recordings), safe while the server runs; serve from it to restore
+
   patchbay numbers create --number <E.164> [--voice-url <url>] [--voice-method GET|POST]
                           [--sms-url <url>] [--status-callback <url>] [--friendly-name <name>]
   patchbay numbers list
@@ -44,7 +52,7 @@ Usage:
   patchbay clients list [--status online|offline]
                                       client identities on the device bridge: presence, registrations
 
-Client options (all commands but serve):
+Client options (all commands but serve, credentials and backup):
       --server <url>                  the server (default $PATCHBAY_URL or http://127.0.0.1:3000)
       --account <sid>                 account SID (default $PATCHBAY_ACCOUNT_SID)
       --token <token>                 auth token (default $PATCHBAY_AUTH_TOKEN)
@@ -65,6 +73,7 @@ export const OPTIONS = {
   'log-level': { type: 'string' },
   'drain-seconds': { type: 'string' },
   'max-db-mb': { type: 'string' },
+  rotate: { type: 'boolean' },
   server: { type: 'string' },
   account: { type: 'string' },
   token: { type: 'string' },

@@ -68,11 +68,23 @@ async function create(file: string): Promise<void> {
 }
 
 /**
- * Opens the database of a data directory, creating it when there is none; refuses an empty or
- * corrupt file (StartupError `database-empty` / `database-corrupt`).
+ * Opens the database of a data directory, creating it when there is none (`create`, the
+ * server) or refusing its absence (StartupError `database-missing`, operator commands); refuses an
+ * empty or corrupt file (StartupError `database-empty` / `database-corrupt`).
+ * @param options.readonly a read-only connection (beside a running server)
  */
-export async function openDatabase(file: string): Promise<Database.Database> {
+export async function openDatabase(
+  file: string,
+  options: { create?: boolean; readonly?: boolean } = { create: true },
+): Promise<Database.Database> {
   const existing = await stat(file).catch(() => undefined);
+  if (!existing && !options.create) {
+    throw new StartupError(
+      'database-missing',
+      `there is no Patchbay database at ${file}`,
+      'give the --data directory of a Patchbay server (default ./.patchbay)',
+    );
+  }
   if (existing?.size === 0) {
     throw new StartupError(
       'database-empty',
@@ -83,8 +95,8 @@ export async function openDatabase(file: string): Promise<Database.Database> {
   let db: Database.Database | undefined;
   try {
     if (!existing) await create(file);
-    db = new Database(file);
-    configure(db);
+    db = new Database(file, { readonly: options.readonly ?? false, fileMustExist: true });
+    if (!options.readonly) configure(db);
     const [check] = db.pragma('quick_check') as Array<{ quick_check: string }>;
     if (check?.quick_check !== 'ok')
       throw Object.assign(new Error(check?.quick_check ?? 'no answer'), { code: 'SQLITE_CORRUPT' });
@@ -103,7 +115,7 @@ export async function openDatabase(file: string): Promise<Database.Database> {
     if (UNWRITABLE.test(code) || ['EACCES', 'EPERM', 'EROFS'].includes(code)) {
       throw new StartupError(
         'data-unwritable',
-        `cannot open ${file} for writing (${code})`,
+        `cannot open ${file}${options.readonly ? '' : ' for writing'} (${code})`,
         'check the permissions of the data directory and its files',
         { cause: error },
       );

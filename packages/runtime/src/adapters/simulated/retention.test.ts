@@ -29,11 +29,18 @@ describe('the simulated network’s memory of parties', () => {
     }
     const inbound = network.call({ from: '+30', to: '+31' });
     expect(inbound.address).toBe('+30');
-    expect((await network.originate({ to: { kind: 'number', value: '+20' }, from: '+1', timeoutMs: 1000 }, never)).outcome).toBe('busy');
+    expect(
+      (await network.originate({ to: { kind: 'number', value: '+20' }, from: '+1', timeoutMs: 1000 }, never)).outcome,
+    ).toBe('busy');
 
     const addresses = network.parties.map((party) => party.address);
     expect(addresses).toContain('+10');
-    expect(network.party('+14')?.lines()).toEqual(['ringing', 'answered', `heard-speech ${'x'.repeat(60_000)} alice en-US`, 'disconnected']);
+    expect(network.party('+14')?.lines()).toEqual([
+      'ringing',
+      'answered',
+      `heard-speech ${'x'.repeat(60_000)} alice en-US`,
+      'disconnected',
+    ]);
     expect(network.party('+20')?.lines()).toEqual(['ringing', 'busy']);
     expect(network.party('+11')).toBeUndefined();
     // The live inbound caller (nobody answered or rejected it yet) and the live +10 stay; three ended ones are kept.

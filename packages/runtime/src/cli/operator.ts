@@ -1,0 +1,127 @@
+/**
+ * Operator commands on a data directory (no server needed, none contacted):
+ * - `patchbay credentials [--data dir] [--account AC...]` prints an account's SID and auth
+ *   token (the bootstrap account by default) from the store, read-only, also beside a running
+ *   server: how to get back a token whose one showing was missed.
+ * - `patchbay credentials --rotate` replaces the token (and drops a secondary one). It takes the
+ *   data directory's lock, so it refuses while a server runs there: a live server has the old
+ *   token in its calls under way (their webhooks are signed with it) and clients using it, so a
+ *   live rotation goes through the API (AuthTokens Secondary, then Promote) instead.
+ * - `patchbay backup <destination> [--data dir]`: an online backup (see store/backup.ts).
+ */
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import type { AccountRecord } from '../api/auth.js';
+import { StartupError } from '../startup-error.js';
+import { backupDataDirectory } from '../store/backup.js';
+import { lockDataDirectory } from '../store/lock.js';
+import { SqliteStore } from '../store/sqlite.js';
+import { openDatabase } from '../store/sqlite-file.js';
+import { UsageError } from './client.js';
+import type { Values } from './usage.js';
+
+type Find = <T>(kind: 'account' | 'setting', sid: string) => T | undefined | Promise<T | undefined>;
+
+/** The account `sid`, or the bootstrap one; StartupError `invalid-account` when there is none. */
+async function accountIn(find: Find, data: string, sid: string | undefined): Promise<AccountRecord> {
+  const wanted = sid ?? (await find<{ accountSid: string }>('setting', 'bootstrap'))?.accountSid;
+  const account = wanted === undefined ? undefined : await find<AccountRecord>('account', wanted);
+  if (!account) {
+    throw new StartupError(
+      'invalid-account',
+      sid ? `there is no account ${sid} in ${data}` : `${data} has no bootstrap account yet`,
+      sid ? 'give the SID of an account of this server' : 'start the server once: it creates the account',
+    );
+  }
+  return account;
+}
+
+/** The account's credentials, read-only (a running server may hold the directory). */
+export async function readCredentials(data: string, sid?: string): Promise<AccountRecord> {
+  const db = await openDatabase(join(data, 'patchbay.db'), { readonly: true });
+  try {
+    const statement = db.prepare('SELECT body FROM records WHERE kind = ? AND sid = ?');
+    const find: Find = <T>(kind: string, key: string) => {
+      const row = statement.get(kind, key) as { body: string } | undefined;
+      return row ? (JSON.parse(row.body) as T) : undefined;
+    };
+    return await accountIn(find, data, sid);
+  } finally {
+    db.close();
+  }
+}
+
+/** A new auth token for the account, with the server stopped (the directory's lock taken). */
+export async function rotateCredentials(data: string, sid?: string, now = Date.now()): Promise<AccountRecord> {
+  await readCredentials(data, sid); // the database exists, is healthy, and has the account
+  let lock: ReturnType<typeof lockDataDirectory>;
+  try {
+    lock = lockDataDirectory(data);
+  } catch (error) {
+    if (error instanceof StartupError && error.code === 'data-locked') {
+      throw new StartupError(
+        'data-locked',
+        error.message,
+        'stop that server first, or rotate through its API (POST /v1/AuthTokens/Secondary, then POST /v1/AuthTokens/Promote)',
+        { cause: error },
+      );
+    }
+    throw error;
+  }
+  try {
+    const store = await SqliteStore.open(data);
+    try {
+      const find: Find = <T>(kind: 'account' | 'setting', key: string) =>
+        store.find(kind, key) as Promise<T | undefined>;
+      const account = await accountIn(find, data, sid);
+      const { secondaryAuthToken: _dropped, ...rest } = account;
+      const rotated: AccountRecord = { ...rest, authToken: randomBytes(16).toString('hex'), updatedAt: now };
+      await store.put('account', rotated);
+      return rotated;
+    } finally {
+      await store.close();
+    }
+  } finally {
+    lock.release();
+  }
+}
+
+function text(values: Values, name: string): string | undefined {
+  const value = values[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** Runs `credentials` or `backup`; undefined for any other command. */
+export async function operatorCommand(
+  positionals: readonly string[],
+  values: Values,
+  print: (line: string) => void,
+): Promise<number | undefined> {
+  const [command, ...rest] = positionals;
+  const data = text(values, 'data') ?? './.patchbay';
+  if (command === 'credentials') {
+    if (rest.length > 0) throw new UsageError(`credentials takes no argument (got "${rest.join(' ')}")`);
+    const sid = text(values, 'account');
+    if (values.rotate) {
+      const account = await rotateCredentials(data, sid);
+      print(`Account SID: ${account.sid}`);
+      print(`Auth token:  ${account.authToken}   (new, shown once: the old token no longer works)`);
+      return 0;
+    }
+    const account = await readCredentials(data, sid);
+    print(`Account SID: ${account.sid}`);
+    print(`Auth token:  ${account.authToken}`);
+    if (account.secondaryAuthToken) print(`Secondary auth token: ${account.secondaryAuthToken}`);
+    return 0;
+  }
+  if (command === 'backup') {
+    const [destination, ...extra] = rest;
+    if (destination === undefined || extra.length > 0) throw new UsageError('backup takes one destination directory');
+    const copied = await backupDataDirectory(data, destination);
+    print(
+      `Backed up ${data} to ${destination}: ${copied.records} records, ${copied.pendingCallbacks} callbacks to deliver, ${copied.blobs} recordings, ${(copied.bytes / 1048576).toFixed(1)} MiB`,
+    );
+    return 0;
+  }
+  return undefined;
+}
