@@ -6,7 +6,9 @@ export { INSTANT_TIMING, REALISTIC_TIMING, type Timing } from './adapters/simula
 export { SimulatedNetwork, type SimulatedNetworkOptions } from './adapters/simulated/network.js';
 export { Party, type PartyBehaviour, type PartyInput, type TranscriptEntry } from './adapters/simulated/party.js';
 export type { AccountRecord, KeyRecord } from './api/auth.js';
+export { HEALTH_PATH, type HealthReport, healthEndpoint } from './api/health.js';
 export { RestError } from './api/http.js';
+export { StoreWrites } from './api/persist.js';
 export { numberRouter } from './api/routing.js';
 /** The REST API (2010-04-01 shape): server, authentication, bootstrap account. */
 export { type Api, type ApiOptions, bootstrapAccount, createApi } from './api/server.js';
@@ -64,6 +66,7 @@ export type { MessageRecord, MessageStatus, MessagingAdapter, OutgoingMessage } 
 export type { QueueSnapshot } from './queue/queues.js';
 /** The engine. */
 export {
+  type Admission,
   type CreateCallParams,
   createRuntime,
   type InboundApp,
@@ -73,6 +76,17 @@ export {
 } from './runtime.js';
 /** Identifiers. */
 export { isSid, newSid, type SidPrefix } from './sid.js';
+/** Operating a server: startup failures, the store's health, the data directory's lock and backup. */
+export { StartupError, type StartupErrorCode } from './startup-error.js';
+export { type BackupSummary, backupDataDirectory } from './store/backup.js';
+export {
+  type HealthState,
+  type MonitoredStore,
+  monitored,
+  StoreHealth,
+  storeWriteError,
+} from './store/health.js';
+export { type DataLock, lockDataDirectory } from './store/lock.js';
 export { MemoryStore } from './store/memory.js';
 export { SqliteStore } from './store/sqlite.js';
 /** Storage: the Store interface, the in-memory and SQLite stores. */
