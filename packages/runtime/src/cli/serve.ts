@@ -105,7 +105,8 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   const rollback = async () => {
     for (const step of undo) await Promise.resolve(step()).catch(() => undefined);
   };
-  let ready = false;
+  // Requests that arrive before the server is ready are answered 503 ("starting").
+  let handle = (_req: IncomingMessage, res: ServerResponse) => unavailable(res, 'the server is starting');
   let draining = false;
   let store: MonitoredStore;
   let server: Awaited<ReturnType<typeof listen>>['server'];
@@ -127,9 +128,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     ({ server, url } = await listen(options.port ?? 3000, host));
     const listening = server;
     undo.unshift(() => unlisten(listening));
-    listening.on('request', (_req: IncomingMessage, res: ServerResponse) => {
-      if (!ready) unavailable(res, 'the server is starting');
-    });
+    listening.on('request', (req: IncomingMessage, res: ServerResponse) => handle(req, res));
     // Only now, with the port ours, is an account made: a failed start never leaves one whose token nobody saw.
     ({ account, created } = await bootstrapAccount(store, {
       sid: options.accountSid,
@@ -138,7 +137,15 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     }));
   } catch (error) {
     await rollback();
-    throw error;
+    const unwritable = storeWriteError(error);
+    if (!unwritable) throw error;
+    // Recovery or the bootstrap account could not be written: the store takes no writes at all.
+    throw new StartupError(
+      'data-unwritable',
+      `the store in ${data} takes no writes (${unwritable.message})`,
+      'free space in the data directory (or raise --max-db-mb), then start again',
+      { cause: error },
+    );
   }
   const network = new SimulatedNetwork({
     timing: options.timing ?? REALISTIC_TIMING,
@@ -178,15 +185,14 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   });
   const health = (): HealthReport => (draining ? { status: 'draining' } : store.health.state);
   const answerHealth = healthEndpoint(health);
-  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    if (!ready || answerHealth(req, res)) return;
+  handle = (req, res) => {
+    if (answerHealth(req, res)) return;
     if (draining) unavailable(res, 'the server is shutting down');
     else if (!devices.request(req, res)) api.handle(req, res);
-  });
+  };
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     if (draining || !devices.upgrade(req, socket, head)) socket.destroy();
   });
-  ready = true;
 
   return {
     url,
