@@ -185,7 +185,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         params.to,
         appConfig(params),
       );
-      const first = firstStep(session, params);
+      const first = firstStep(params);
       track(session);
       const accepted = session.snapshot();
       void dialOut(session, params, first).catch((error) => {
@@ -219,7 +219,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       }
       if (session.over) throw new PatchbayError('invalid-call-state', `call ${sid} is not in progress`);
       if (params.url === undefined && params.twiml === undefined) throw invalid('Url', 'give Url, Twiml or Status');
-      session.replace(firstStep(session, params));
+      session.replace(firstStep(params));
       return session.snapshot();
     },
 

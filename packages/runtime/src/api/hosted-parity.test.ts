@@ -1,0 +1,50 @@
+/**
+ * What apps written for the hosted service see of calls they place and receive through the REST
+ * API, checked with the official helper library.
+ */
+import twilio from 'twilio';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { RecordedRequest } from '../testing/app-server.js';
+import { type ApiHarness, startApiHarness } from './harness.test-support.js';
+
+const PEER = '+15550706001';
+const NUMBER = '+15550706000';
+
+const harnesses: ApiHarness[] = [];
+afterEach(async () => {
+  for (const harness of harnesses.splice(0)) await harness.close();
+});
+
+async function setup(routes: Record<string, (req: RecordedRequest) => string> = {}): Promise<ApiHarness> {
+  const harness = await startApiHarness({
+    routes: { '/call': () => new twilio.twiml.VoiceResponse().say('Hello').toString(), '/status': () => '', ...routes },
+    setup: (network) => network.addNumber(PEER, { ringMs: 20 }),
+  });
+  harnesses.push(harness);
+  return harness;
+}
+
+describe('calls created through the REST API', () => {
+  it('fetch their first document with CallStatus=in-progress, the callee having answered', async () => {
+    const { client, app, runtime } = await setup();
+    const call = await client.calls.create({ to: PEER, from: NUMBER, url: `${app.url}/call` });
+    expect(call.status).toBe('queued');
+    await runtime.calls.ended(call.sid);
+    const [first] = app.requestsTo('/call');
+    expect(first?.params).toMatchObject({ CallSid: call.sid, CallStatus: 'in-progress', Direction: 'outbound-api' });
+  });
+
+  it('fetch the URL a live update gives with the status the call has then', async () => {
+    const { client, app, runtime } = await setup({
+      '/hold': () => '<Response><Pause length="30"/></Response>',
+      '/moved': () => '<Response><Say>Moved</Say></Response>',
+    });
+    const call = await client.calls.create({ to: PEER, from: NUMBER, url: `${app.url}/hold` });
+    await new Promise<void>((resolve) =>
+      runtime.events.on('call.verb', (record, verb) => record.sid === call.sid && verb === 'Pause' && resolve()),
+    );
+    await client.calls(call.sid).update({ url: `${app.url}/moved` });
+    await runtime.calls.ended(call.sid);
+    expect(app.requestsTo('/moved')[0]?.params).toMatchObject({ CallStatus: 'in-progress' });
+  });
+});
