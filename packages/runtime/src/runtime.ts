@@ -123,7 +123,17 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     extra: Record<string, string> = {},
   ): void {
     const account = app.account ?? defaultAccount;
-    const session = new CallSession(deps, sid, account, 'inbound', call.from, call.to, appConfig(app));
+    const session = new CallSession(
+      deps,
+      sid,
+      account,
+      'inbound',
+      call.from,
+      call.to,
+      appConfig(app),
+      undefined,
+      app.phoneNumberSid,
+    );
     track(session);
     session.attach(leg, false);
     session.setStatus('ringing');

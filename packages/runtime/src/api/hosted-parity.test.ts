@@ -48,3 +48,18 @@ describe('calls created through the REST API', () => {
     expect(app.requestsTo('/moved')[0]?.params).toMatchObject({ CallStatus: 'in-progress' });
   });
 });
+
+describe('inbound calls', () => {
+  it('carry the SID of the number they came in on as phone_number_sid', async () => {
+    const { client, app, network, runtime } = await setup();
+    const number = await client.incomingPhoneNumbers.create({ phoneNumber: NUMBER, voiceUrl: `${app.url}/call` });
+    const created = new Promise<string>((resolve) => runtime.events.once('call.created', (call) => resolve(call.sid)));
+    network.call({ from: PEER, to: NUMBER });
+    const sid = await created;
+    await runtime.calls.ended(sid);
+    const fetched = await client.calls(sid).fetch();
+    expect(fetched).toMatchObject({ direction: 'inbound', phoneNumberSid: number.sid });
+    const [listed] = await client.calls.list({ to: NUMBER });
+    expect(listed?.phoneNumberSid).toBe(number.sid);
+  });
+});

@@ -56,6 +56,8 @@ export class CallSession {
     /** Where the call's documents and callbacks go; the REST API can change the fallback and callback. */
     public app: AppConfig,
     readonly parentCallSid?: string,
+    /** The IncomingPhoneNumber an inbound call came in on. */
+    readonly phoneNumberSid?: string,
   ) {
     this.createdAt = deps.clock.now();
     this.updatedAt = this.createdAt;
@@ -76,6 +78,7 @@ export class CallSession {
       sid: this.sid,
       accountSid: this.account.sid,
       ...(this.parentCallSid ? { parentCallSid: this.parentCallSid } : {}),
+      ...(this.phoneNumberSid ? { phoneNumberSid: this.phoneNumberSid } : {}),
       direction: this.direction,
       from: this.from,
       to: this.to,
