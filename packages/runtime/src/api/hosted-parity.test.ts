@@ -8,6 +8,7 @@ import type { RecordedRequest } from '../testing/app-server.js';
 import { type ApiHarness, startApiHarness } from './harness.test-support.js';
 
 const PEER = '+15550706001';
+const OTHER = '+15550706002';
 const NUMBER = '+15550706000';
 
 const harnesses: ApiHarness[] = [];
@@ -18,7 +19,10 @@ afterEach(async () => {
 async function setup(routes: Record<string, (req: RecordedRequest) => string> = {}): Promise<ApiHarness> {
   const harness = await startApiHarness({
     routes: { '/call': () => new twilio.twiml.VoiceResponse().say('Hello').toString(), '/status': () => '', ...routes },
-    setup: (network) => network.addNumber(PEER, { ringMs: 20 }),
+    setup: (network) => {
+      network.addNumber(PEER, { ringMs: 20 });
+      network.addNumber(OTHER, { ringMs: 20 });
+    },
   });
   harnesses.push(harness);
   return harness;
@@ -61,5 +65,45 @@ describe('inbound calls', () => {
     expect(fetched).toMatchObject({ direction: 'inbound', phoneNumberSid: number.sid });
     const [listed] = await client.calls.list({ to: NUMBER });
     expect(listed?.phoneNumberSid).toBe(number.sid);
+  });
+});
+
+describe('conferences through the Participants API', () => {
+  it('start only when a second participant joins; the first waits on the hold music', async () => {
+    const { client, app, network, runtime } = await setup();
+    const joined = (count: number) =>
+      new Promise<void>((resolve) => {
+        const listener = (room: { participants: readonly unknown[] }) => {
+          if (room.participants.length !== count) return;
+          runtime.events.off('conference.updated', listener);
+          resolve();
+        };
+        runtime.events.on('conference.updated', listener);
+      });
+    const one = joined(1);
+    const first = await client.conferences('town-hall').participants.create({
+      from: NUMBER,
+      to: PEER,
+      conferenceStatusCallback: `${app.url}/status`,
+      conferenceStatusCallbackEvent: ['start', 'join'],
+    });
+    await one;
+    const [waiting] = await client.conferences.list({ friendlyName: 'town-hall' });
+    expect(waiting?.status).toBe('init');
+    expect(network.party(PEER)?.lines()).toContain('heard-audio patchbay:hold-music');
+
+    const two = joined(2);
+    const second = await client.conferences('town-hall').participants.create({ from: NUMBER, to: OTHER });
+    await two;
+    expect((await client.conferences(String(waiting?.sid)).fetch()).status).toBe('in-progress');
+    await client.conferences(String(waiting?.sid)).update({ status: 'completed' });
+    await Promise.all([first.callSid, second.callSid].map((sid) => runtime.calls.ended(sid)));
+    await runtime.callbacks.drain();
+    const events = app.requestsTo('/status').map((r) => [r.params.StatusCallbackEvent, r.params.CallSid ?? '']);
+    expect(events).toEqual([
+      ['participant-join', first.callSid],
+      ['participant-join', second.callSid],
+      ['conference-start', ''],
+    ]);
   });
 });
