@@ -107,3 +107,67 @@ describe('conferences through the Participants API', () => {
     ]);
   });
 });
+
+describe('inbound MMS', () => {
+  async function simulate(harness: ApiHarness, params: Array<[string, string]>) {
+    const auth = Buffer.from(`${harness.account.sid}:${harness.account.authToken}`).toString('base64');
+    const response = await fetch(`${harness.base}/2010-04-01/Accounts/${harness.account.sid}/Simulator/Messages.json`, {
+      method: 'POST',
+      headers: { authorization: `Basic ${auth}`, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(params),
+    });
+    return { status: response.status, json: (await response.json()) as { code?: number; message?: string } };
+  }
+
+  it('carries MediaContentType{N} beside each MediaUrl{N}: given by the sender, else by the extension', async () => {
+    const harness = await setup({ '/sms': () => '<Response/>' });
+    const { client, app, account } = harness;
+    await client.incomingPhoneNumbers.create({ phoneNumber: NUMBER, smsUrl: `${app.url}/sms` });
+    const { status } = await simulate(harness, [
+      ['To', NUMBER],
+      ['From', PEER],
+      ['MediaUrl', 'https://cdn.example/photos/cat.jpeg?w=200'],
+      ['MediaUrl', 'https://cdn.example/media/ME42'],
+      ['MediaUrl', 'https://cdn.example/clip.mp4'],
+      ['MediaContentType', ''],
+      ['MediaContentType', 'audio/amr'],
+    ]);
+    expect(status).toBe(201);
+    const [request] = app.requestsTo('/sms');
+    expect(request?.params).toMatchObject({
+      NumMedia: '3',
+      MediaUrl0: 'https://cdn.example/photos/cat.jpeg?w=200',
+      MediaContentType0: 'image/jpeg',
+      MediaContentType1: 'audio/amr',
+      MediaContentType2: 'video/mp4',
+    });
+    const signature = String(request?.headers['x-twilio-signature']);
+    expect(twilio.validateRequest(account.authToken, signature, request?.url ?? '', request?.params ?? {})).toBe(true);
+
+    const refused = await simulate(harness, [
+      ['To', NUMBER],
+      ['From', PEER],
+      ['MediaUrl', 'https://cdn.example/a.png'],
+      ['MediaContentType', 'png'],
+    ]);
+    expect(refused).toMatchObject({ status: 400, json: { code: 21200 } });
+    expect(refused.json.message).toContain('MediaContentType');
+    expect(app.requestsTo('/sms')).toHaveLength(1);
+  });
+
+  it('carries them for messages handed to runtime.messages.receive too', async () => {
+    const { app, runtime } = await setup({ '/sms': () => '<Response/>' });
+    await runtime.messages.receive({
+      from: PEER,
+      to: NUMBER,
+      body: 'look',
+      mediaUrls: ['https://cdn.example/x.gif', 'https://cdn.example/y'],
+      mediaContentTypes: [undefined, 'image/heic'],
+      app: { url: `${app.url}/sms` },
+    });
+    expect(app.requestsTo('/sms')[0]?.params).toMatchObject({
+      MediaContentType0: 'image/gif',
+      MediaContentType1: 'image/heic',
+    });
+  });
+});
