@@ -6,6 +6,7 @@
 import type { VoiceDocument } from '@patchbay/markup';
 import type { WebhookParams } from '@patchbay/sdk';
 import { type CallError, type CallRecord, type CallStatus, canMove, type Direction, TERMINAL } from '../calls/call.js';
+import { callPlaceParams } from '../calls/geo.js';
 import { PatchbayError } from '../errors.js';
 import type { MediaLeg } from '../media/types.js';
 import { runVerb } from '../verbs/index.js';
@@ -106,8 +107,12 @@ export class CallSession {
     return Math.round(((this.endedAt ?? this.deps.clock.now()) - this.startedAt) / 1000);
   }
 
+  /** FromCity, ToState, CallerCountry, ...: where the numbers are (computed once: they never change). */
+  private places: Record<string, string> | undefined;
+
   /** The standard parameters of every request about this call, plus `extra`. */
   params(extra: Record<string, string> = {}, status: string = this.status): WebhookParams {
+    this.places ??= callPlaceParams(this.from, this.to);
     return {
       CallSid: this.sid,
       AccountSid: this.account.sid,
@@ -119,6 +124,7 @@ export class CallSession {
       ApiVersion: '2010-04-01',
       Direction: this.direction,
       ...(this.parentCallSid ? { ParentCallSid: this.parentCallSid } : {}),
+      ...this.places,
       ...extra,
     };
   }

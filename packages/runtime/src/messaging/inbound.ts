@@ -8,6 +8,7 @@
  */
 import { type MessagingDocument, parseMessaging } from '@patchbay/markup';
 import type { WebhookParams } from '@patchbay/sdk';
+import { messagePlaceParams } from '../calls/geo.js';
 import type { Clock } from '../clock/clock.js';
 import { PatchbayError } from '../errors.js';
 import { MARKUP_TYPES, parseFailure, resolveUrl } from '../interpreter/documents.js';
@@ -104,6 +105,7 @@ export async function receiveMessage(
     NumSegments: String(Math.max(1, Math.ceil(inbound.body.length / 160))),
     SmsStatus: 'received',
     ApiVersion: '2010-04-01',
+    ...messagePlaceParams(inbound.from, inbound.to),
   };
   media.forEach((url, index) => {
     params[`MediaUrl${index}`] = url;

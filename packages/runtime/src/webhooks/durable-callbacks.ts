@@ -70,11 +70,9 @@ export class DurableCallbacks implements Callbacks {
 
   /** Delivers what an earlier process left in the outbox (in its order, per resource). */
   start(): void {
-    this.loaded ??= this.store.outbox
-      .due(Number.MAX_SAFE_INTEGER, MAX_PENDING_READ)
-      .then((pending) => {
-        for (const callback of pending) this.order.add(resourceOf(callback.key) as string, callback.id);
-      });
+    this.loaded ??= this.store.outbox.due(Number.MAX_SAFE_INTEGER, MAX_PENDING_READ).then((pending) => {
+      for (const callback of pending) this.order.add(resourceOf(callback.key) as string, callback.id);
+    });
     this.track(this.loaded.then(() => this.pump()));
   }
 
