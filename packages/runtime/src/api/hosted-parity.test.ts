@@ -4,6 +4,7 @@
  */
 import twilio from 'twilio';
 import { afterEach, describe, expect, it } from 'vitest';
+import { roomWhen } from '../conference/when.test-support.js';
 import type { RecordedRequest } from '../testing/app-server.js';
 import { type ApiHarness, startApiHarness } from './harness.test-support.js';
 
@@ -71,15 +72,7 @@ describe('inbound calls', () => {
 describe('conferences through the Participants API', () => {
   it('start only when a second participant joins; the first waits on the hold music', async () => {
     const { client, app, network, runtime } = await setup();
-    const joined = (count: number) =>
-      new Promise<void>((resolve) => {
-        const listener = (room: { participants: readonly unknown[] }) => {
-          if (room.participants.length !== count) return;
-          runtime.events.off('conference.updated', listener);
-          resolve();
-        };
-        runtime.events.on('conference.updated', listener);
-      });
+    const joined = (count: number) => roomWhen(runtime.events, (room) => room.participants.length === count);
     const one = joined(1);
     const first = await client.conferences('town-hall').participants.create({
       from: NUMBER,

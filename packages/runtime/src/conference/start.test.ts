@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { sleep } from '../clock/clock.js';
 import { scenario } from '../testing/scenario.js';
-import type { ConferenceSnapshot } from './conference.js';
+import { roomWhen } from './when.test-support.js';
 
 const FIRST = '+15550004001';
 const SECOND = '+15550004002';
@@ -15,22 +15,11 @@ const MODERATOR = '+15550004009';
 const room = (attributes: string) =>
   `<Response><Dial><Conference statusCallback="/conf" statusCallbackEvent="start end join leave" ${attributes}>lobby</Conference></Dial></Response>`;
 
-function whenRoom(s: Awaited<ReturnType<typeof scenario>>, test: (room: ConferenceSnapshot) => boolean) {
-  return new Promise<ConferenceSnapshot>((resolve) => {
-    const listener = (updated: ConferenceSnapshot) => {
-      if (!test(updated)) return;
-      s.runtime.events.off('conference.updated', listener);
-      resolve(updated);
-    };
-    s.runtime.events.on('conference.updated', listener);
-  });
-}
-
 describe('conference start', () => {
   it('keeps a participant alone on the wait music, and starts when a second one joins', async () => {
     await using s = await scenario({ '/voice': () => room(''), '/conf': () => '' });
     const first = s.ringIn(FIRST, { hangupAfterMs: 60_000 });
-    const alone = await whenRoom(s, (r) => r.participants.length === 1);
+    const alone = await roomWhen(s.runtime.events, (r) => r.participants.length === 1);
     expect(alone.status).toBe('init');
     // The first caller waits a while, alone, hearing the music.
     await sleep(s.clock, 20_000);
@@ -39,7 +28,7 @@ describe('conference start', () => {
     expect(firstLines).toContain('heard-audio patchbay:hold-music');
     expect(firstLines).not.toContain('joined lobby');
 
-    const started = whenRoom(s, (r) => r.status === 'in-progress');
+    const started = roomWhen(s.runtime.events, (r) => r.status === 'in-progress');
     const second = s.ringIn(SECOND, { hangupAfterMs: 10_000 });
     expect((await started).participants.map((p) => p.callSid)).toEqual([first, second]);
     await Promise.all([first, second].map((sid) => s.runtime.calls.ended(sid)));
@@ -60,10 +49,10 @@ describe('conference start', () => {
     });
     const first = s.ringIn(FIRST, { hangupAfterMs: 60_000 });
     const second = s.ringIn(SECOND, { hangupAfterMs: 60_000 });
-    const waiting = await whenRoom(s, (r) => r.participants.length === 2);
+    const waiting = await roomWhen(s.runtime.events, (r) => r.participants.length === 2);
     await sleep(s.clock, 20_000);
     expect(s.runtime.conferences.get(waiting.sid)?.status).toBe('init');
-    const started = whenRoom(s, (r) => r.status === 'in-progress');
+    const started = roomWhen(s.runtime.events, (r) => r.status === 'in-progress');
     const moderator = s.ringIn(MODERATOR, { hangupAfterMs: 5_000 });
     expect((await started).participants).toHaveLength(3);
     await Promise.all([first, second, moderator].map((sid) => s.runtime.calls.ended(sid)));

@@ -51,19 +51,6 @@ describe('an empty <Redirect/>', () => {
     expect(again?.params).toMatchObject({ menu: 'main', CallSid: expect.any(String) });
   });
 
-  it('alone in a document, ends with 11215 after the fetches-without-progress limit', async () => {
-    await using s = await scenario(
-      { '/voice': () => '<Response><Redirect/></Response>' },
-      { runtime: { maxFetchesWithoutProgress: 5 } },
-    );
-    const { call, caller } = await s.inbound();
-    expect(s.app.requestsTo('/voice')).toHaveLength(6);
-    expect(call.errors.map((e) => e.code)).toEqual([11215]);
-    expect(caller.lines()).toContain(
-      'heard-speech We are sorry, an application error has occurred. Goodbye. alice en-US',
-    );
-  });
-
   it('in a messaging document, fetches that document again (bounded by the redirect limit)', async () => {
     let visits = 0;
     await using s = await scenario({
