@@ -94,9 +94,23 @@ function cityAndState(callingCode: string, description: string | undefined): { c
   return { city: description.slice(0, comma).toUpperCase(), state: nanp ? (NANP_REGIONS[region] ?? region) : region };
 }
 
+/** Places of addresses seen lately: a call's requests, and calls from the same numbers, reuse them. */
+const KEEP_PLACES = 10_000;
+const places = new Map<string, Place>();
+
 /** Where `address` is; empty strings for what is not known and for addresses that are not numbers. */
 export function locate(address: string): Place {
   if (!/^\+[0-9]/.test(address)) return NOWHERE;
+  let place = places.get(address);
+  if (!place) {
+    place = find(address);
+    places.set(address, place);
+    if (places.size > KEEP_PLACES) places.delete(places.keys().next().value as string);
+  }
+  return place;
+}
+
+function find(address: string): Place {
   const number = parsePhoneNumberFromString(address);
   if (!number) return NOWHERE;
   const callingCode = number.countryCallingCode;

@@ -107,12 +107,8 @@ export class CallSession {
     return Math.round(((this.endedAt ?? this.deps.clock.now()) - this.startedAt) / 1000);
   }
 
-  /** FromCity, ToState, CallerCountry, ...: where the numbers are (computed once: they never change). */
-  private places: Record<string, string> | undefined;
-
   /** The standard parameters of every request about this call, plus `extra`. */
   params(extra: Record<string, string> = {}, status: string = this.status): WebhookParams {
-    this.places ??= callPlaceParams(this.from, this.to);
     return {
       CallSid: this.sid,
       AccountSid: this.account.sid,
@@ -124,7 +120,7 @@ export class CallSession {
       ApiVersion: '2010-04-01',
       Direction: this.direction,
       ...(this.parentCallSid ? { ParentCallSid: this.parentCallSid } : {}),
-      ...this.places,
+      ...callPlaceParams(this.from, this.to),
       ...extra,
     };
   }
