@@ -9,6 +9,7 @@ import type {
   Store,
   StoredRecord,
 } from './types.js';
+import { applyChange } from './change.js';
 
 export function newest(a: StoredRecord, b: StoredRecord): number {
   return b.createdAt - a.createdAt || (a.sid < b.sid ? 1 : a.sid > b.sid ? -1 : 0);
@@ -23,6 +24,19 @@ export class MemoryStore implements Store {
 
   async put<T extends StoredRecord>(kind: RecordKind, record: T): Promise<void> {
     this.records.set(`${kind}:${record.sid}`, structuredClone(record));
+  }
+
+  async update<T extends StoredRecord>(
+    kind: RecordKind,
+    accountSid: string,
+    sid: string,
+    change: (current: T) => T,
+  ): Promise<T | undefined> {
+    const current = this.records.get(`${kind}:${sid}`);
+    if (!current || current.accountSid !== accountSid) return undefined;
+    const next = applyChange(kind, structuredClone(current) as T, change);
+    this.records.set(`${kind}:${sid}`, structuredClone(next));
+    return structuredClone(next);
   }
 
   async get<T extends StoredRecord>(kind: RecordKind, accountSid: string, sid: string): Promise<T | undefined> {
