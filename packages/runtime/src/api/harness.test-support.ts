@@ -51,6 +51,8 @@ export interface ApiHarnessOptions {
   readonly timing?: Timing;
   /** The runtime's clock (the network keeps real time). */
   readonly clock?: Clock;
+  /** The store. @default a new MemoryStore */
+  readonly store?: Store;
 }
 
 /** The official client, unchanged, with the hosted API's hosts rewritten to `base`. */
@@ -66,7 +68,7 @@ export function officialClient(base: string, user: string, secret: string, accou
 }
 
 export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<ApiHarness> {
-  const store = new MemoryStore();
+  const store = options.store ?? new MemoryStore();
   const { account } = await bootstrapAccount(store, { now: Date.now() });
   const network = new SimulatedNetwork({ timing: options.timing ?? FAST });
   options.setup?.(network);

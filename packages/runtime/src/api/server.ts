@@ -13,7 +13,7 @@ import type { SimulatedNetwork } from '../adapters/simulated/network.js';
 import type { Runtime } from '../runtime.js';
 import { newSid } from '../sid.js';
 import type { Store } from '../store/types.js';
-import { type AccountRecord, authenticate, mayAccess } from './auth.js';
+import { type AccountRecord, authenticate, mayAccess, mayAdminister, type Principal, unauthorized } from './auth.js';
 import { type Form, notFound, RestError, readForm, sendError, sendJson } from './http.js';
 import { persistRuntime } from './persist.js';
 import { accountResource, accountsList, authTokens } from './resources/accounts.js';
@@ -58,6 +58,15 @@ export interface Api {
 
 const ACCOUNT_ITSELF = /^\/2010-04-01\/Accounts\/(AC[0-9a-f]{32})\.json$/;
 const ACCOUNT_PATH = /^\/2010-04-01\/Accounts\/(AC[0-9a-f]{32})\/(.+)$/;
+/** Resources below an account that standard keys may not use. */
+const ADMIN_ONLY = /^Keys(\.json|\/)/;
+
+const sameCredential = (a: Principal, b: Principal) =>
+  a.account.sid === b.account.sid && a.via === b.via && a.keySid === b.keySid;
+
+/** What the hosted service answers a standard key on a main-key resource: 401, 20003. */
+const standardKeyRefused = (what: string) =>
+  new RestError(401, 20003, `Authenticate: a standard API key cannot use ${what}; use a main key or the auth token`);
 
 export function createApi(options: ApiOptions): Api {
   const { runtime, store } = options;
@@ -85,16 +94,28 @@ export function createApi(options: ApiOptions): Api {
   ): Promise<{ status: number; body?: unknown }> {
     const path = url.pathname;
     if (!path.startsWith('/2010-04-01/') && !path.startsWith('/v1/AuthTokens/')) throw notFound(path);
-    const caller = await authenticate(req, store);
+    const principal = await authenticate(req, store);
+    const caller = principal.account;
     log.account = caller.sid;
     const method = req.method ?? 'GET';
     let form: Promise<Form> | undefined;
     const readBody = () => {
-      form ??= readForm(req, maxBodyBytes);
+      // Credentials revoked while the body was arriving (a deleted key, a suspended account) end the request.
+      form ??= readForm(req, maxBodyBytes).then(async (values) => {
+        if (!sameCredential(principal, await authenticate(req, store))) throw unauthorized();
+        return values;
+      });
       return form;
     };
-    if (path.startsWith('/v1/AuthTokens/')) return authTokens(store, caller, path, method, Date.now());
+    const admin = (what: string) => {
+      if (!mayAdminister(principal)) throw standardKeyRefused(what);
+    };
+    if (path.startsWith('/v1/AuthTokens/')) {
+      admin('the auth tokens');
+      return authTokens(store, caller, path, method, Date.now());
+    }
     if (path === '/2010-04-01/Accounts.json') {
+      admin('the Accounts resource');
       const result = await accountsList(store, caller, method, url.searchParams, readBody, Date.now());
       if (result) return result;
       throw notFound(path);
@@ -106,11 +127,13 @@ export function createApi(options: ApiOptions): Api {
     const target = accountSid === caller.sid ? caller : await store.find<AccountRecord>('account', accountSid);
     if (!target || !mayAccess(caller, target)) throw notFound(accountSid);
     if (single) {
+      admin('the Accounts resource');
       const result = await accountResource(store, target, method, readBody, Date.now());
       if (result) return result;
       throw notFound(path);
     }
     const rest = match?.[2] as string;
+    if (ADMIN_ONLY.test(rest)) admin('the Keys resource');
     const context = {
       runtime,
       store,
