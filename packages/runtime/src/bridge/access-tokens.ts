@@ -91,9 +91,11 @@ export async function verifyAccessToken(
   } catch (cause) {
     throw signatureFailure(cause);
   }
+  // The helper libraries always set iat; without it the 24-hour rule could not be checked.
+  if (typeof payload.iat !== 'number')
+    throw new DeviceError('AccessTokenInvalid', 'the token has no iat (issued at) claim');
   const exp = payload.exp as number;
-  if (exp - (payload.iat ?? exp) > MAX_LIFETIME_S)
-    throw new DeviceError('ExpirationTimeExceedsMaxTimeAllowed', 'tokens may live at most 24 hours');
+  checkLifetime(exp, payload.iat, options);
   const grants = (payload.grants ?? {}) as { identity?: unknown; voice?: VoiceGrantClaims };
   if (typeof grants.identity !== 'string' || grants.identity === '' || grants.identity.length > 256)
     throw new DeviceError('AccessTokenInvalid', 'the token has no identity');
@@ -110,6 +112,16 @@ export async function verifyAccessToken(
       : {}),
     authToken: account.authToken,
   };
+}
+
+/**
+ * At most 24 hours from issue to expiry, and (so an iat set just before a far exp does not get
+ * round it) at most 24 hours, give or take the clock skew, from now to expiry.
+ */
+function checkLifetime(exp: number, iat: number | undefined, options: { readonly now: number; readonly skewMs: number }) {
+  const left = exp - Math.floor(options.now / 1000);
+  if ((iat !== undefined && exp - iat > MAX_LIFETIME_S) || left > MAX_LIFETIME_S + Math.ceil(options.skewMs / 1000))
+    throw new DeviceError('ExpirationTimeExceedsMaxTimeAllowed', 'tokens may live at most 24 hours');
 }
 
 /** jose's failures as the device protocol's codes. */
@@ -159,9 +171,9 @@ async function verifyCapabilityToken(
     }
   }
   if (failure) throw failure;
+  // The helper library's capability tokens carry no iat: only the time left counts then.
   const exp = payload.exp as number;
-  if (exp - (payload.iat ?? Math.floor(options.now / 1000)) > MAX_LIFETIME_S)
-    throw new DeviceError('ExpirationTimeExceedsMaxTimeAllowed', 'tokens may live at most 24 hours');
+  checkLifetime(exp, typeof payload.iat === 'number' ? payload.iat : undefined, options);
   let identity: string | undefined;
   let incoming = false;
   let outgoing: VerifiedToken['outgoing'];
