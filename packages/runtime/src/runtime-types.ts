@@ -9,6 +9,7 @@ import type { Clock } from './clock/clock.js';
 import type { ConferencesApi } from './conference/api.js';
 import type { CallAccount, CallEvent, RuntimeEvents } from './interpreter/session.js';
 import type { MediaAdapter } from './media/types.js';
+import type { AccountLimits } from './limits/account-limits.js';
 import type { InboundMessage, InboundResult, MessagingApp } from './messaging/inbound.js';
 import type { Messages } from './messaging/messages.js';
 import type { MessagingAdapter } from './messaging/types.js';
@@ -98,6 +99,11 @@ export interface RuntimeOptions {
   readonly callbacks?: CallbackQueueOptions;
   /** Where callbacks go instead of the in-memory queue (a DurableCallbacks over a store). */
   readonly callbackQueue?: Callbacks;
+  /**
+   * Every account's limits unless the account has its own (`CallAccount.limits`, a device token's
+   * account): its live calls, device sessions and REST requests. @default DEFAULT_ACCOUNT_LIMITS
+   */
+  readonly limits?: Partial<AccountLimits>;
   /** Carries text messages. @default a SimulatedMessaging on the same clock */
   readonly messaging?: MessagingAdapter;
   /**
@@ -122,6 +128,8 @@ export type RoutedMessageApp = MessagingApp & { readonly account?: CallAccount }
 export interface Runtime {
   /** The default account's SID. */
   readonly accountSid: string;
+  /** The per-account limits that apply to accounts without their own. */
+  readonly limits: AccountLimits;
   readonly events: EventEmitter<RuntimeEvents>;
   /** Status callbacks in flight; `drain()` waits for them. */
   readonly callbacks: Callbacks;

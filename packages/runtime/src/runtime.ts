@@ -16,6 +16,7 @@ import { systemClock } from './clock/clock.js';
 import { conferencesApi } from './conference/api.js';
 import { ConferenceRegistry } from './conference/registry.js';
 import { PatchbayError } from './errors.js';
+import { DEFAULT_ACCOUNT_LIMITS, resolveLimits } from './limits/account-limits.js';
 import { type CallAccount, CallSession, type RuntimeEvents, type SessionDeps } from './interpreter/session.js';
 import type { MediaLeg } from './media/types.js';
 import { silentWav } from './media/wav.js';
@@ -108,6 +109,14 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     maxFetchesWithoutProgress: options.maxFetchesWithoutProgress ?? 20,
   };
   const table = new CallTable(keepEnded);
+  const limits = { ...DEFAULT_ACCOUNT_LIMITS, ...options.limits };
+
+  /** Why the account may not have one more live call (its concurrency limit), if it may not. */
+  function overCallLimit(account: CallAccount): PatchbayError | undefined {
+    const cap = resolveLimits(account.limits, limits).concurrentCalls;
+    if (table.liveFor(account.sid) < cap) return undefined;
+    return new PatchbayError('concurrency-limit', `account ${account.sid} has ${cap} live calls, as many as its limit`);
+  }
 
   function track(session: CallSession): void {
     table.add(session);
@@ -146,22 +155,36 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       }
       startInbound(newSid('CA'), leg, call, app);
     };
+    const admit = (app: Routed | undefined) => {
+      const refusal = app && overCallLimit(app.account ?? defaultAccount);
+      if (!refusal) return start(app);
+      void leg.reject('busy').then(() =>
+        events.emit('incoming.rejected', {
+          to: call.to,
+          from: call.from,
+          kind: 'call',
+          error: { code: refusal.numericCode, message: refusal.message },
+        }),
+      );
+    };
     const routed = options.incoming?.(call);
     // A store lookup answers later (the leg keeps ringing); a plain answer starts the call at once.
-    if (routed instanceof Promise) routed.then(start, () => start(undefined));
-    else start(routed);
+    if (routed instanceof Promise) routed.then(admit, () => start(undefined));
+    else admit(routed);
   });
 
   const devices = options.devices
     ? new DeviceBridge(options.devices, {
         media,
         clock,
+        limits,
+        callRefusal: (account) => overCallLimit({ ...account, authToken: '' })?.message,
         startCall: ({ sid, leg, account, from, to, app, extra }) =>
           startInbound(sid, leg, { from, to }, { ...app, account }, extra),
       })
     : undefined;
 
-  const { dialChild, dialOut } = dialing({ deps, media, track, clients: devices });
+  const { dialChild, dialOut } = dialing({ deps, media, track, clients: devices, admit: overCallLimit });
 
   const calls: Runtime['calls'] = {
     create(params) {
@@ -186,8 +209,15 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         appConfig(params),
       );
       const first = firstStep(session, params);
+      const refusal = overCallLimit(account);
       track(session);
       const accepted = session.snapshot();
+      if (refusal) {
+        // As the hosted service does: the call is accepted, then fails at once (10004).
+        session.recordError(refusal);
+        session.setStatus('failed');
+        return accepted;
+      }
       void dialOut(session, params, first).catch((error) => {
         session.recordError(new PatchbayError('media-failure', `dialing failed: ${String(error)}`, { cause: error }));
         session.setStatus('failed');
@@ -240,6 +270,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
 
   return {
     accountSid,
+    limits,
     events,
     callbacks,
     calls,

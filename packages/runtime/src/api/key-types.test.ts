@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { KeyRecord } from './auth.js';
+import type { AccountRecord, KeyRecord } from './auth.js';
 import { type ApiHarness, rejected, startApiHarness } from './harness.test-support.js';
 
 const harnesses: ApiHarness[] = [];
@@ -55,9 +55,7 @@ describe('API key types', () => {
     // Nothing changed: no subaccount, no key, no secondary token.
     expect((await client.api.v2010.accounts.list()).map((a) => a.sid)).toEqual([account.sid]);
     expect((await client.keys.list()).map((k) => k.sid)).toEqual([created.json.sid]);
-    expect((await harness.store.find<{ secondaryAuthToken?: string }>('account', account.sid))?.secondaryAuthToken).toBe(
-      undefined,
-    );
+    expect((await harness.store.find<AccountRecord>('account', account.sid))?.secondaryAuthToken).toBeUndefined();
   });
 
   it('gives a main key (KeyType=main, made with the auth token) what the auth token has', async () => {

@@ -74,6 +74,10 @@ export function createApi(options: ApiOptions): Api {
   const onError = options.onError ?? (() => undefined);
   const persistence = persistRuntime(runtime, store, onError);
   const serveRecording = storedRecordingMedia(store);
+  /** A key, an auth token or an account's status changed: live device sessions are checked again before the answer. */
+  const credentialsChanged = async (accountSid: string) => {
+    await runtime.devices?.revalidate(accountSid);
+  };
   const resources: readonly Resource[] = [
     callsResource,
     numbersResource,
@@ -112,7 +116,9 @@ export function createApi(options: ApiOptions): Api {
     };
     if (path.startsWith('/v1/AuthTokens/')) {
       admin('the auth tokens');
-      return authTokens(store, caller, path, method, Date.now());
+      const result = await authTokens(store, caller, path, method, Date.now());
+      await credentialsChanged(caller.sid);
+      return result;
     }
     if (path === '/2010-04-01/Accounts.json') {
       admin('the Accounts resource');
@@ -129,8 +135,9 @@ export function createApi(options: ApiOptions): Api {
     if (single) {
       admin('the Accounts resource');
       const result = await accountResource(store, target, method, readBody, Date.now());
-      if (result) return result;
-      throw notFound(path);
+      if (!result) throw notFound(path);
+      if (method !== 'GET') await credentialsChanged(target.sid);
+      return result;
     }
     const rest = match?.[2] as string;
     if (ADMIN_ONLY.test(rest)) admin('the Keys resource');
@@ -149,6 +156,7 @@ export function createApi(options: ApiOptions): Api {
       if (!result) continue;
       // What a change wrote (a new call, a message) is in the store before the answer says so.
       if (method !== 'GET') await persistence.flush();
+      if (method !== 'GET' && ADMIN_ONLY.test(rest)) await credentialsChanged(target.sid);
       return result;
     }
     throw notFound(url.pathname);

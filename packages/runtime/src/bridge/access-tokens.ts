@@ -7,6 +7,7 @@
  */
 import { DeviceError } from '@patchbay/sdk/protocol';
 import { decodeJwt, decodeProtectedHeader, type JWTPayload, errors as joseErrors, jwtVerify } from 'jose';
+import type { AccountLimitOverrides } from '../limits/account-limits.js';
 
 /** What the bridge needs to know about keys, accounts and applications. */
 export interface DeviceDirectory {
@@ -22,6 +23,8 @@ export interface DeviceDirectory {
         readonly authToken: string;
         readonly secondaryAuthToken?: string | undefined;
         readonly active: boolean;
+        /** The account's own limits (device sessions, concurrent calls), where it has them. */
+        readonly limits?: AccountLimitOverrides | undefined;
       }
     | undefined
   >;
@@ -35,7 +38,11 @@ export interface VerifiedToken {
   readonly expiresAt: number;
   readonly incoming: boolean;
   readonly outgoing?: { readonly applicationSid: string; readonly params: Readonly<Record<string, string>> };
+  /** The account's auth token as of the verification: it signs the webhooks of calls the device places. */
   readonly authToken: string;
+  readonly limits?: AccountLimitOverrides | undefined;
+  /** The token itself, verified again whenever its key or account may have changed. */
+  readonly jwt: string;
 }
 
 const ALGORITHMS = ['HS256', 'HS384', 'HS512'];
@@ -111,6 +118,8 @@ export async function verifyAccessToken(
       ? { outgoing: { applicationSid, params: stringRecord(voice.outgoing?.params) } }
       : {}),
     authToken: account.authToken,
+    limits: account.limits,
+    jwt: token,
   };
 }
 
@@ -200,5 +209,7 @@ async function verifyCapabilityToken(
     incoming,
     ...(outgoing ? { outgoing } : {}),
     authToken: account.authToken,
+    limits: account.limits,
+    jwt: token,
   };
 }
