@@ -8,14 +8,15 @@ import type { CallRecord, CallStatus, Direction } from './calls/call.js';
 import type { Clock } from './clock/clock.js';
 import type { ConferencesApi } from './conference/api.js';
 import type { CallAccount, CallEvent, RuntimeEvents } from './interpreter/session.js';
-import type { MediaAdapter } from './media/types.js';
 import type { AccountLimits } from './limits/account-limits.js';
+import type { MediaAdapter } from './media/types.js';
 import type { InboundMessage, InboundResult, MessagingApp } from './messaging/inbound.js';
 import type { Messages } from './messaging/messages.js';
 import type { MessagingAdapter } from './messaging/types.js';
 import type { QueueRegistry } from './queue/queues.js';
 import type { RecordingRecord } from './verbs/types.js';
 import type { CallbackQueueOptions, Callbacks } from './webhooks/callbacks.js';
+import type { Egress } from './webhooks/egress.js';
 
 /** How a call's app is reached and where it reports: shared by inbound numbers and API calls. */
 export interface AppSettings {
@@ -104,6 +105,12 @@ export interface RuntimeOptions {
    * account): its live calls, device sessions and REST requests. @default DEFAULT_ACCOUNT_LIMITS
    */
   readonly limits?: Partial<AccountLimits>;
+  /**
+   * Where documents and callbacks may be fetched from: http/https only, never link-local or cloud
+   * metadata addresses, and private ones only if its policy allows. A `callbackQueue` given here
+   * brings its own. @default DEFAULT_EGRESS (allow-private)
+   */
+  readonly egress?: Egress;
   /** Carries text messages. @default a SimulatedMessaging on the same clock */
   readonly messaging?: MessagingAdapter;
   /**

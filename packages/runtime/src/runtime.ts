@@ -16,8 +16,8 @@ import { systemClock } from './clock/clock.js';
 import { conferencesApi } from './conference/api.js';
 import { ConferenceRegistry } from './conference/registry.js';
 import { PatchbayError } from './errors.js';
-import { DEFAULT_ACCOUNT_LIMITS, resolveLimits } from './limits/account-limits.js';
 import { type CallAccount, CallSession, type RuntimeEvents, type SessionDeps } from './interpreter/session.js';
+import { DEFAULT_ACCOUNT_LIMITS, resolveLimits } from './limits/account-limits.js';
 import type { MediaLeg } from './media/types.js';
 import { silentWav } from './media/wav.js';
 import { messageReceiver } from './messaging/inbound.js';
@@ -44,7 +44,8 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   const clock = options.clock ?? systemClock;
   const media = options.media;
   const events = new EventEmitter<RuntimeEvents>();
-  const callbacks = options.callbackQueue ?? new CallbackQueue(clock, options.callbacks);
+  const egress = options.egress;
+  const callbacks = options.callbackQueue ?? new CallbackQueue(clock, { egress, ...options.callbacks });
   const defaultAccount: CallAccount = {
     sid: options.accountSid ?? newSid('AC'),
     authToken: options.authToken ?? newSid('SK').slice(2),
@@ -107,6 +108,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     callbacks,
     events,
     maxFetchesWithoutProgress: options.maxFetchesWithoutProgress ?? 20,
+    egress,
   };
   const table = new CallTable(keepEnded);
   const limits = { ...DEFAULT_ACCOUNT_LIMITS, ...options.limits };
@@ -266,6 +268,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     onRejected: (message) => events.emit('incoming.rejected', { ...message, kind: 'message' }),
     onError: (record, error, url) =>
       events.emit('message.error', record, { code: error.numericCode, message: error.message, url }),
+    egress,
   });
 
   return {

@@ -9,6 +9,8 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import type { CallAccount } from '../interpreter/types.js';
+import type { AccountLimitOverrides } from '../limits/account-limits.js';
 import type { Store, StoredRecord } from '../store/types.js';
 import { RestError } from './http.js';
 
@@ -21,6 +23,13 @@ export interface AccountRecord extends StoredRecord {
   /** The parent of a subaccount (the owner of a top-level account is itself); a subaccount's record is owned (`accountSid`) by its parent. */
   readonly ownerAccountSid: string;
   readonly updatedAt: number;
+  /** Its own limits where they differ from the server's (set by its parent: the Limits resource). */
+  readonly limits?: AccountLimitOverrides;
+}
+
+/** What the runtime needs of an account for its calls: SID, signing token, own limits. */
+export function callAccount(account: AccountRecord): CallAccount {
+  return { sid: account.sid, authToken: account.authToken, limits: account.limits };
 }
 
 export type KeyType = 'standard' | 'main';
@@ -48,6 +57,10 @@ export interface Principal {
 export const mayAdminister = (principal: Principal): boolean => principal.via !== 'standard-key';
 
 export const unauthorized = () => new RestError(401, 20003, 'Authenticate');
+
+/** What the hosted service answers a standard key on a main-key resource: 401, 20003. */
+export const standardKeyRefused = (what: string) =>
+  new RestError(401, 20003, `Authenticate: a standard API key cannot use ${what}; use a main key or the auth token`);
 
 /** Equal-length digests compared in constant time, whatever the inputs' lengths. */
 export function sameSecret(given: string, expected: string): boolean {

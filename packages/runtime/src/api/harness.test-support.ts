@@ -11,11 +11,13 @@ import { SimulatedNetwork } from '../adapters/simulated/network.js';
 import type { DeviceBridge, DeviceBridgeOptions } from '../bridge/bridge.js';
 import { deviceEndpoints } from '../bridge/endpoints.js';
 import type { Clock } from '../clock/clock.js';
+import type { AccountLimits } from '../limits/account-limits.js';
 import type { MessagingAdapter } from '../messaging/types.js';
 import { createRuntime, type Runtime } from '../runtime.js';
 import { MemoryStore } from '../store/memory.js';
-import type { Store } from '../store/types.js';
+import type { RecordKind, Store, StoredRecord } from '../store/types.js';
 import { type AppServer, type Route, startAppServer } from '../testing/app-server.js';
+import type { Egress } from '../webhooks/egress.js';
 import type { AccountRecord } from './auth.js';
 import { storeDirectory } from './device-directory.js';
 import { messageRouter, numberRouter } from './routing.js';
@@ -53,6 +55,10 @@ export interface ApiHarnessOptions {
   readonly clock?: Clock;
   /** The store. @default a new MemoryStore */
   readonly store?: Store;
+  /** Where the runtime may fetch from. @default DEFAULT_EGRESS */
+  readonly egress?: Egress;
+  /** Per-account limits for accounts without their own. */
+  readonly limits?: Partial<AccountLimits>;
 }
 
 /** The official client, unchanged, with the hosted API's hosts rewritten to `base`. */
@@ -82,6 +88,8 @@ export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<
     ...(options.messaging ? { messaging: options.messaging } : {}),
     devices: { ...storeDirectory(store), ...options.devices },
     ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.egress ? { egress: options.egress } : {}),
+    ...(options.limits ? { limits: options.limits } : {}),
   });
   const api = createApi({ runtime, store, simulator: network });
   const devices = deviceEndpoints(runtime.devices as DeviceBridge);
@@ -111,6 +119,35 @@ export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<
       await app.close();
     },
   };
+}
+
+/** A MemoryStore that tells when a record is read, so a test knows a request has got that far. */
+export class WatchedStore extends MemoryStore {
+  private readonly watchers: Array<{ sid: string; resolve: () => void }> = [];
+
+  override async get<T extends StoredRecord>(kind: RecordKind, accountSid: string, sid: string) {
+    const record = await super.get<T>(kind, accountSid, sid);
+    this.notify(sid);
+    return record;
+  }
+
+  override async find<T extends StoredRecord>(kind: RecordKind, sid: string) {
+    const record = await super.find<T>(kind, sid);
+    this.notify(sid);
+    return record;
+  }
+
+  private notify(sid: string): void {
+    for (const watcher of this.watchers.splice(0)) {
+      if (watcher.sid === sid) watcher.resolve();
+      else this.watchers.push(watcher);
+    }
+  }
+
+  /** Resolves the next time `sid` is read. */
+  read(sid: string): Promise<void> {
+    return new Promise((resolve) => this.watchers.push({ sid, resolve }));
+  }
 }
 
 /** The error a request fails with (the helper library's RestException), or a thrown assertion. */

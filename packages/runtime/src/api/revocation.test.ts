@@ -5,38 +5,7 @@
  */
 import { request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MemoryStore } from '../store/memory.js';
-import type { RecordKind, StoredRecord } from '../store/types.js';
-import { type ApiHarness, rejected, startApiHarness } from './harness.test-support.js';
-
-/** A MemoryStore that tells when a record is read, so a test knows a request has got that far. */
-class WatchedStore extends MemoryStore {
-  private readonly watchers: Array<{ sid: string; resolve: () => void }> = [];
-
-  override async get<T extends StoredRecord>(kind: RecordKind, accountSid: string, sid: string) {
-    const record = await super.get<T>(kind, accountSid, sid);
-    this.notify(sid);
-    return record;
-  }
-
-  override async find<T extends StoredRecord>(kind: RecordKind, sid: string) {
-    const record = await super.find<T>(kind, sid);
-    this.notify(sid);
-    return record;
-  }
-
-  private notify(sid: string): void {
-    for (const watcher of this.watchers.splice(0)) {
-      if (watcher.sid === sid) watcher.resolve();
-      else this.watchers.push(watcher);
-    }
-  }
-
-  /** Resolves the next time `sid` is read. */
-  read(sid: string): Promise<void> {
-    return new Promise((resolve) => this.watchers.push({ sid, resolve }));
-  }
-}
+import { type ApiHarness, rejected, startApiHarness, WatchedStore } from './harness.test-support.js';
 
 const harnesses: ApiHarness[] = [];
 afterEach(async () => {
@@ -127,10 +96,15 @@ describe('a revocation made while a request body is arriving', () => {
     const number = await client.incomingPhoneNumbers.create({ phoneNumber: '+15550104000', voiceUrl: 'http://a/x' });
     const url = `${harness.base}/2010-04-01/Accounts/${account.sid}/IncomingPhoneNumbers/${number.sid}.json`;
     const read = store.read(number.sid);
-    const answer = await slowPost(url, basic(account.sid, account.authToken), 'VoiceUrl=http%3A%2F%2Fb%2Fy', async () => {
-      await read;
-      await client.incomingPhoneNumbers(number.sid).remove();
-    });
+    const answer = await slowPost(
+      url,
+      basic(account.sid, account.authToken),
+      'VoiceUrl=http%3A%2F%2Fb%2Fy',
+      async () => {
+        await read;
+        await client.incomingPhoneNumbers(number.sid).remove();
+      },
+    );
     expect(answer.status).toBe(404);
     expect(await client.incomingPhoneNumbers.list()).toEqual([]);
     expect(await harness.store.findOne('number', { phoneNumber: '+15550104000' })).toBeUndefined();

@@ -10,11 +10,21 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SimulatedNetwork } from '../adapters/simulated/network.js';
+import { resolveLimits } from '../limits/account-limits.js';
 import type { Runtime } from '../runtime.js';
 import { newSid } from '../sid.js';
 import type { Store } from '../store/types.js';
-import { type AccountRecord, authenticate, mayAccess, mayAdminister, type Principal, unauthorized } from './auth.js';
+import {
+  type AccountRecord,
+  authenticate,
+  mayAccess,
+  mayAdminister,
+  type Principal,
+  standardKeyRefused,
+  unauthorized,
+} from './auth.js';
 import { type Form, notFound, RestError, readForm, sendError, sendJson } from './http.js';
+import { ApiLimiter } from './limiter.js';
 import { persistRuntime } from './persist.js';
 import { accountResource, accountsList, authTokens } from './resources/accounts.js';
 import { applicationsResource } from './resources/applications.js';
@@ -23,6 +33,7 @@ import { clientsResource } from './resources/clients.js';
 import { conferencesResource } from './resources/conferences.js';
 import type { Resource } from './resources/context.js';
 import { keysResource } from './resources/keys.js';
+import { limitsResource } from './resources/limits.js';
 import { messagesResource } from './resources/messages.js';
 import { numbersResource } from './resources/numbers.js';
 import { queuesResource } from './resources/queues.js';
@@ -64,16 +75,13 @@ const ADMIN_ONLY = /^Keys(\.json|\/)/;
 const sameCredential = (a: Principal, b: Principal) =>
   a.account.sid === b.account.sid && a.via === b.via && a.keySid === b.keySid;
 
-/** What the hosted service answers a standard key on a main-key resource: 401, 20003. */
-const standardKeyRefused = (what: string) =>
-  new RestError(401, 20003, `Authenticate: a standard API key cannot use ${what}; use a main key or the auth token`);
-
 export function createApi(options: ApiOptions): Api {
   const { runtime, store } = options;
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
   const onError = options.onError ?? (() => undefined);
   const persistence = persistRuntime(runtime, store, onError);
   const serveRecording = storedRecordingMedia(store);
+  const limiter = new ApiLimiter();
   /** A key, an auth token or an account's status changed: live device sessions are checked again before the answer. */
   const credentialsChanged = async (accountSid: string) => {
     await runtime.devices?.revalidate(accountSid);
@@ -84,6 +92,7 @@ export function createApi(options: ApiOptions): Api {
     messagesResource,
     recordingsResource,
     keysResource,
+    limitsResource,
     conferencesResource,
     queuesResource,
     applicationsResource,
@@ -93,6 +102,7 @@ export function createApi(options: ApiOptions): Api {
 
   async function route(
     req: IncomingMessage,
+    res: ServerResponse,
     url: URL,
     log: { account?: string },
   ): Promise<{ status: number; body?: unknown }> {
@@ -101,6 +111,8 @@ export function createApi(options: ApiOptions): Api {
     const principal = await authenticate(req, store);
     const caller = principal.account;
     log.account = caller.sid;
+    // Counted from here until the answer is sent (or the client goes): slow bodies count too.
+    res.once('close', limiter.enter(caller.sid, resolveLimits(caller.limits, runtime.limits)));
     const method = req.method ?? 'GET';
     let form: Promise<Form> | undefined;
     const readBody = () => {
@@ -145,6 +157,7 @@ export function createApi(options: ApiOptions): Api {
       runtime,
       store,
       account: target,
+      principal,
       method,
       rest,
       query: url.searchParams,
@@ -182,7 +195,7 @@ export function createApi(options: ApiOptions): Api {
         void media.then(() => finish(res.statusCode), onError);
         return;
       }
-      route(req, url, log)
+      route(req, res, url, log)
         .then((result) => {
           if (result.body === undefined) res.writeHead(result.status, { 'x-request-id': id }).end();
           else sendJson(res, result.status, result.body, { 'x-request-id': id });

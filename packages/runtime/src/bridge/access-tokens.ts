@@ -127,7 +127,11 @@ export async function verifyAccessToken(
  * At most 24 hours from issue to expiry, and (so an iat set just before a far exp does not get
  * round it) at most 24 hours, give or take the clock skew, from now to expiry.
  */
-function checkLifetime(exp: number, iat: number | undefined, options: { readonly now: number; readonly skewMs: number }) {
+function checkLifetime(
+  exp: number,
+  iat: number | undefined,
+  options: { readonly now: number; readonly skewMs: number },
+) {
   const left = exp - Math.floor(options.now / 1000);
   if ((iat !== undefined && exp - iat > MAX_LIFETIME_S) || left > MAX_LIFETIME_S + Math.ceil(options.skewMs / 1000))
     throw new DeviceError('ExpirationTimeExceedsMaxTimeAllowed', 'tokens may live at most 24 hours');

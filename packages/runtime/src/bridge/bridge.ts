@@ -10,22 +10,15 @@
  * each message, and `lost` when its connection ends.
  */
 import { hostname } from 'node:os';
-import {
-  type ClientMessage,
-  type ClientRequest,
-  DeviceError,
-  type Hello,
-  PROTOCOL_VERSION,
-  type Welcome,
-} from '@patchbay/sdk/protocol';
+import { type ClientMessage, DeviceError, type Hello, PROTOCOL_VERSION, type Welcome } from '@patchbay/sdk/protocol';
 import { EventEmitter } from 'eventemitter3';
 import type { DeviceLeg, OriginateOutcome } from '../media/types.js';
 import { type VerifiedToken, verifyAccessToken } from './access-tokens.js';
 import { CallTokens } from './call-tokens.js';
 import { Followers } from './followers.js';
 import { type ClientRing, Invitations } from './invitations.js';
-import { handleRequest, type RequestContext } from './requests.js';
 import { Presence, type PresenceRecord } from './presence.js';
+import { handleRequest, type RequestContext } from './requests.js';
 import { DeviceSession, type Link } from './session.js';
 import { SessionTable } from './sessions.js';
 import type { BridgeEvents, BridgeHost, DeviceBridgeOptions } from './types.js';

@@ -65,7 +65,10 @@ export async function handleRequest(
         );
       if (!session.registered) {
         if (presence.count(session.accountSid, session.identity) >= context.maxPerIdentity)
-          throw new DeviceError('RegistrationError', `identity ${session.identity} has as many registrations as allowed`);
+          throw new DeviceError(
+            'RegistrationError',
+            `identity ${session.identity} has as many registrations as allowed`,
+          );
         session.registered = true;
         presence.add(session);
       }
@@ -79,7 +82,11 @@ export async function handleRequest(
     case 'connect':
       return { callSid: await placeCall(context.outgoing, session, message.params) };
     case 'subscribe':
-      context.followers.follow(session, message.identities, (identity) => presence.list(session.accountSid, identity)[0]);
+      context.followers.follow(
+        session,
+        message.identities,
+        (identity) => presence.list(session.accountSid, identity)[0],
+      );
       return {};
     case 'unsubscribe':
       for (const identity of message.identities) context.followers.unfollow(session, identity);

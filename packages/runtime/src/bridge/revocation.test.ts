@@ -4,10 +4,9 @@
  * rest on it, with a typed error, and hangs up their calls. A revocation the bridge was not told
  * of (made straight in the store) is caught at the device's next request.
  */
-import type { Device } from '@patchbay/sdk';
+import type { Call, Device } from '@patchbay/sdk';
 import twilio from 'twilio';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Call } from '@patchbay/sdk';
 import { type ApiHarness, startApiHarness } from '../api/harness.test-support.js';
 import { deviceFor, newKey, next, RawDevice, tokenFor } from './devices.test-support.js';
 
@@ -106,7 +105,10 @@ describe('revocation of live device sessions', () => {
 
     const secondary = await harness.client.accounts.v1.secondaryAuthToken().create();
     const refused = next(legacy, 'error');
-    await harness.clientFor(harness.account.sid, secondary.secondaryAuthToken).accounts.v1.authTokenPromotion().update();
+    await harness
+      .clientFor(harness.account.sid, secondary.secondaryAuthToken)
+      .accounts.v1.authTokenPromotion()
+      .update();
     expect((await refused)[0]).toMatchObject({ errorName: 'AccessTokenSignatureInvalid' });
     expect(modern.state).toBe('registered');
 

@@ -39,7 +39,10 @@ export interface BridgeHost {
   /** Per-account limits for accounts without their own (device sessions). */
   readonly limits: Pick<AccountLimits, 'deviceSessions'>;
   /** Why the account may not have another live call (its concurrency limit), if it may not. */
-  callRefusal(account: { readonly sid: string; readonly limits?: AccountLimitOverrides | undefined }): string | undefined;
+  callRefusal(account: {
+    readonly sid: string;
+    readonly limits?: AccountLimitOverrides | undefined;
+  }): string | undefined;
   /** Starts a call from a device on its application. */
   startCall(call: {
     readonly sid: string;

@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { AccessToken, VoiceGrant } from '@patchbay/sdk';
 import { pino } from 'pino';
 import { api, type Connection, connect, table, UsageError } from './client.js';
+import { securityFlags } from './security-flags.js';
 import { startServer } from './serve.js';
 import { HELP, OPTIONS, type Values } from './usage.js';
 
@@ -38,6 +39,7 @@ async function serve(values: Values, print: (line: string) => void): Promise<voi
     authToken: process.env.PATCHBAY_AUTH_TOKEN || undefined,
     drainMs: Number(text(values, 'drain-seconds') ?? 10) * 1000,
     logger,
+    ...securityFlags(values),
     ...(publicUrl ? { publicUrl } : {}),
   });
   print(`Patchbay is listening on ${server.url}`);
@@ -175,7 +177,10 @@ export async function main(argv: readonly string[], print: (line: string) => voi
         return failure ? 1 : 0;
       }
       case 'keys create': {
-        const key = await api(connection(values), 'POST', 'Keys.json', { FriendlyName: text(values, 'friendly-name') });
+        const key = await api(connection(values), 'POST', 'Keys.json', {
+          FriendlyName: text(values, 'friendly-name'),
+          KeyType: values.main ? 'main' : undefined,
+        });
         print(`${key.sid}  secret: ${key.secret}   (shown once: keep it)`);
         return 0;
       }

@@ -15,6 +15,15 @@ Usage:
       --public-url <url>              base URL apps reach the server at (recording URLs)
       --log-level <level>             fatal, error, warn, info, debug (default info)
       --drain-seconds <n>             on SIGINT/SIGTERM, let live calls finish this long (default 10)
+      --egress allow-private|deny-private
+                                      whether documents and callbacks may be fetched from loopback
+                                      and private addresses (default allow-private; link-local and
+                                      cloud metadata addresses are always refused)
+      --account-max-calls <n>         live calls per account (default 1000)
+      --account-max-devices <n>       device sessions per account (default 1000)
+      --account-api-concurrency <n>   REST requests per account handled at once (default 100)
+      --account-api-rate <n>          REST requests per account per second (default 0: no limit)
+    Accounts have these limits unless their parent set their own (Accounts/{Sid}/Limits.json).
     On first start the bootstrap account is created and its SID and auth token printed once;
     set PATCHBAY_ACCOUNT_SID and PATCHBAY_AUTH_TOKEN to choose them instead.
 
@@ -33,8 +42,9 @@ Usage:
                                       text one of your numbers: its SmsUrl answers, the replies are
                                       sent and printed
   patchbay messages list [--to <number>] [--from <number>]
-  patchbay keys create [--friendly-name <name>]
-                                      a new API key: its SID and secret (shown once)
+  patchbay keys create [--friendly-name <name>] [--main]
+                                      a new API key: its SID and secret (shown once); a standard
+                                      key unless --main (main keys may manage accounts and keys)
   patchbay token --identity <name> [--key <SK...>] [--secret <secret>] [--app <AP...>] [--ttl <s>]
                                       an access token for a client device (key and secret default
                                       to $PATCHBAY_API_KEY and $PATCHBAY_API_SECRET; --app lets it
@@ -62,6 +72,12 @@ export const OPTIONS = {
   'public-url': { type: 'string' },
   'log-level': { type: 'string' },
   'drain-seconds': { type: 'string' },
+  egress: { type: 'string' },
+  'account-max-calls': { type: 'string' },
+  'account-max-devices': { type: 'string' },
+  'account-api-concurrency': { type: 'string' },
+  'account-api-rate': { type: 'string' },
+  main: { type: 'boolean' },
   server: { type: 'string' },
   account: { type: 'string' },
   token: { type: 'string' },

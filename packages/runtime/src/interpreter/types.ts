@@ -8,14 +8,15 @@ import type { CallError, CallRecord, CallStatus } from '../calls/call.js';
 import type { Clock } from '../clock/clock.js';
 import type { ConferenceSnapshot } from '../conference/conference.js';
 import type { ConferenceRegistry } from '../conference/registry.js';
+import type { AccountLimitOverrides } from '../limits/account-limits.js';
 import type { MediaAdapter } from '../media/types.js';
 import type { Messages } from '../messaging/messages.js';
 import type { MessageRecord } from '../messaging/types.js';
 import type { QueueRegistry } from '../queue/queues.js';
 import type { ChildCall, DialRequest, NewRecording, Outcome, RecordingRecord } from '../verbs/types.js';
 import type { Callbacks } from '../webhooks/callbacks.js';
+import type { Egress } from '../webhooks/egress.js';
 import type { CallSession } from './session.js';
-import type { AccountLimitOverrides } from '../limits/account-limits.js';
 
 /** The account a call belongs to: its SID, and the auth token that signs its webhooks. */
 export interface CallAccount {
@@ -84,6 +85,8 @@ export interface SessionDeps {
   readonly saveRecording: (accountSid: string, callSid: string, recording: NewRecording) => RecordingRecord;
   readonly callbacks: Callbacks;
   readonly events: EventEmitter<RuntimeEvents>;
+  /** Where documents may be fetched from. @default DEFAULT_EGRESS */
+  readonly egress?: Egress | undefined;
   /** Documents fetched with no verb involving the caller in between, before giving up. */
   readonly maxFetchesWithoutProgress: number;
 }

@@ -1,4 +1,6 @@
 /** The in-memory store: the reference implementation of the Store conformance suite, and the store of tests. */
+
+import { applyChange } from './change.js';
 import type {
   FilterValue,
   ListQuery,
@@ -9,7 +11,6 @@ import type {
   Store,
   StoredRecord,
 } from './types.js';
-import { applyChange } from './change.js';
 
 export function newest(a: StoredRecord, b: StoredRecord): number {
   return b.createdAt - a.createdAt || (a.sid < b.sid ? 1 : a.sid > b.sid ? -1 : 0);

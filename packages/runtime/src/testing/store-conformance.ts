@@ -63,7 +63,10 @@ export function runStoreConformance(name: string, open: () => Promise<Store>): v
         // A write made after a caller read the record is what its update starts from.
         const stale = await store.get<Call>('call', A, call(1).sid);
         await store.put('call', { ...stale, status: 'completed' } as Call);
-        const updated = await store.update<Call>('call', A, call(1).sid, (current) => ({ ...current, answered: false }));
+        const updated = await store.update<Call>('call', A, call(1).sid, (current) => ({
+          ...current,
+          answered: false,
+        }));
         expect(updated).toMatchObject({ status: 'completed', answered: false });
         expect(await store.get('call', A, call(1).sid)).toEqual(updated);
       }));

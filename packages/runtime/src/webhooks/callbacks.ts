@@ -7,6 +7,7 @@ import type { WebhookParams } from '@patchbay/sdk';
 import { EventEmitter } from 'eventemitter3';
 import { type Clock, sleep } from '../clock/clock.js';
 import type { PatchbayError } from '../errors.js';
+import type { Egress } from './egress.js';
 import { sendWebhook } from './fetch.js';
 
 export interface Callback {
@@ -44,6 +45,8 @@ export interface CallbackQueueOptions {
   readonly attempts?: number;
   /** Pause before the second attempt; doubles each time. @default 1000 */
   readonly backoffMs?: number;
+  /** Where callbacks may go. @default DEFAULT_EGRESS */
+  readonly egress?: Egress | undefined;
 }
 
 export class CallbackQueue implements Callbacks {
@@ -51,6 +54,7 @@ export class CallbackQueue implements Callbacks {
   private readonly pending = new Set<Promise<void>>();
   private readonly attempts: number;
   private readonly backoffMs: number;
+  private readonly egress: Egress | undefined;
 
   constructor(
     private readonly clock: Clock,
@@ -58,6 +62,7 @@ export class CallbackQueue implements Callbacks {
   ) {
     this.attempts = options.attempts ?? 4;
     this.backoffMs = options.backoffMs ?? 1000;
+    this.egress = options.egress;
   }
 
   /** Queues a callback; returns at once. */
@@ -74,7 +79,12 @@ export class CallbackQueue implements Callbacks {
   private async deliver(callback: Callback): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       const headers = callback.key ? { [IDEMPOTENCY_HEADER]: callback.key } : undefined;
-      const result = await sendWebhook({ ...callback, clock: this.clock, ...(headers ? { headers } : {}) });
+      const result = await sendWebhook({
+        ...callback,
+        clock: this.clock,
+        egress: this.egress,
+        ...(headers ? { headers } : {}),
+      });
       if (result.ok) {
         this.events.emit('delivered', callback, attempt);
         return;

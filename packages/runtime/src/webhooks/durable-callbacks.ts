@@ -13,6 +13,7 @@ import { EventEmitter } from 'eventemitter3';
 import type { Clock } from '../clock/clock.js';
 import type { PendingCallback, Store } from '../store/types.js';
 import { type Callback, type CallbackEvents, type Callbacks, IDEMPOTENCY_HEADER } from './callbacks.js';
+import type { Egress } from './egress.js';
 import { sendWebhook } from './fetch.js';
 
 export interface DurableCallbacksOptions {
@@ -22,12 +23,15 @@ export interface DurableCallbacksOptions {
   readonly backoffMs?: number;
   /** Deliveries in flight at once. @default 32 */
   readonly concurrency?: number;
+  /** Where callbacks may go. @default DEFAULT_EGRESS */
+  readonly egress?: Egress | undefined;
 }
 
 export class DurableCallbacks implements Callbacks {
   readonly events = new EventEmitter<CallbackEvents>();
   private readonly attempts: number;
   private readonly backoffMs: number;
+  private readonly egress: Egress | undefined;
   private readonly concurrency: number;
   private readonly inFlight = new Set<number>();
   /** Callbacks stored while every delivery slot was taken: the pump must look in the outbox. */
@@ -50,6 +54,7 @@ export class DurableCallbacks implements Callbacks {
     this.attempts = options.attempts ?? 4;
     this.backoffMs = options.backoffMs ?? 1000;
     this.concurrency = options.concurrency ?? 32;
+    this.egress = options.egress;
   }
 
   /** Delivers what an earlier process left in the outbox. */
@@ -167,7 +172,8 @@ export class DurableCallbacks implements Callbacks {
       await this.store.outbox.done(callback.id);
       return;
     }
-    const result = await sendWebhook({ ...event, clock: this.clock, headers: { [IDEMPOTENCY_HEADER]: callback.key } });
+    const headers = { [IDEMPOTENCY_HEADER]: callback.key };
+    const result = await sendWebhook({ ...event, clock: this.clock, egress: this.egress, headers });
     if (result.ok) {
       await this.store.outbox.done(callback.id);
       this.events.emit('delivered', event, callback.attempts + 1);

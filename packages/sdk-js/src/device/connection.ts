@@ -234,8 +234,8 @@ export class Connection extends EventEmitter<ConnectionEvents> {
           return;
         }
         // The server ended the session because its credentials were revoked: no reconnecting.
-        if (message.fatal && tokenProblem(error)) return this.revoked(transport, error);
-        this.emit('error', error);
+        if (message.fatal && tokenProblem(error)) this.revoked(transport, error);
+        else this.emit('error', error);
         return;
       }
       default:

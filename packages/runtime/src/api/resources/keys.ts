@@ -30,7 +30,11 @@ export const keysResource: Resource = async (context) => {
       const form = await context.form();
       const keyType = field(form, 'KeyType')?.toLowerCase() ?? 'standard';
       if (keyType !== 'standard' && keyType !== 'main')
-        throw invalid(21200, 'KeyType', `must be standard or main (restricted keys are not supported), not "${keyType}"`);
+        throw invalid(
+          21200,
+          'KeyType',
+          `must be standard or main (restricted keys are not supported), not "${keyType}"`,
+        );
       const key: KeyRecord = {
         sid: newSid('SK'),
         accountSid: account.sid,
