@@ -21,7 +21,7 @@ import type { Egress } from '../webhooks/egress.js';
 import type { AccountRecord } from './auth.js';
 import { storeDirectory } from './device-directory.js';
 import { messageRouter, numberRouter } from './routing.js';
-import { bootstrapAccount, createApi } from './server.js';
+import { type ApiOptions, bootstrapAccount, createApi } from './server.js';
 
 export const FAST: Timing = { msPerWord: 5, audioMs: 20, beepMs: 5, digitMs: 5, inputDelayMs: 10 };
 
@@ -59,6 +59,8 @@ export interface ApiHarnessOptions {
   readonly egress?: Egress;
   /** Per-account limits for accounts without their own. */
   readonly limits?: Partial<AccountLimits>;
+  /** The API's request log and error hooks. */
+  readonly api?: Pick<ApiOptions, 'onError' | 'onRequest'>;
 }
 
 /** The official client, unchanged, with the hosted API's hosts rewritten to `base`. */
@@ -91,7 +93,7 @@ export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<
     ...(options.egress ? { egress: options.egress } : {}),
     ...(options.limits ? { limits: options.limits } : {}),
   });
-  const api = createApi({ runtime, store, simulator: network });
+  const api = createApi({ runtime, store, simulator: network, ...options.api });
   const devices = deviceEndpoints(runtime.devices as DeviceBridge);
   const server = createServer((req, res) => devices.request(req, res) || api.handle(req, res));
   server.on('upgrade', (req, socket, head) => {

@@ -27,6 +27,15 @@ export const invalid = (code: number, parameter: string, message: string) =>
 
 export type Form = Record<string, string | string[]>;
 
+/**
+ * The request's URL, or undefined when its target does not parse (`GET http://[ HTTP/1.1`):
+ * `new URL` would throw inside the request handler, where nothing catches it.
+ */
+export function requestUrl(req: IncomingMessage): URL | undefined {
+  const target = req.url ?? '/';
+  return URL.canParse(target, 'http://localhost') ? new URL(target, 'http://localhost') : undefined;
+}
+
 /** Reads an `application/x-www-form-urlencoded` body of at most `maxBytes`. */
 /** A request body of at most `maxBytes` (declared or sent); `tooLarge` makes the error thrown past it. */
 export async function readBody(req: IncomingMessage, maxBytes: number, tooLarge: () => Error): Promise<Buffer> {

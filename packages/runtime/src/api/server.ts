@@ -23,7 +23,7 @@ import {
   standardKeyRefused,
   unauthorized,
 } from './auth.js';
-import { type Form, notFound, RestError, readForm, sendError, sendJson } from './http.js';
+import { type Form, notFound, RestError, readForm, requestUrl, sendError, sendJson } from './http.js';
 import { ApiLimiter } from './limiter.js';
 import { persistRuntime } from './persist.js';
 import { accountResource, accountsList, authTokens } from './resources/accounts.js';
@@ -71,6 +71,14 @@ const ACCOUNT_ITSELF = /^\/2010-04-01\/Accounts\/(AC[0-9a-f]{32})\.json$/;
 const ACCOUNT_PATH = /^\/2010-04-01\/Accounts\/(AC[0-9a-f]{32})\/(.+)$/;
 /** Resources below an account that standard keys may not use. */
 const ADMIN_ONLY = /^Keys(\.json|\/)/;
+
+/** Logged for requests whose client went away mid-body (as nginx logs them); never sent. */
+const CLIENT_CLOSED = 499;
+
+const clientGone = (req: IncomingMessage, error: unknown) =>
+  req.destroyed && (error as NodeJS.ErrnoException | undefined)?.code === 'ECONNRESET';
+
+const badTarget = () => new RestError(400, 20001, 'The request target is not a valid URL');
 
 const sameCredential = (a: Principal, b: Principal) =>
   a.account.sid === b.account.sid && a.via === b.via && a.keySid === b.keySid;
@@ -179,29 +187,31 @@ export function createApi(options: ApiOptions): Api {
     handle(req, res) {
       const started = performance.now();
       const id = `RQ${randomBytes(16).toString('hex')}`;
-      const url = new URL(req.url ?? '/', 'http://localhost');
+      const url = requestUrl(req);
       const log: { account?: string } = {};
       const finish = (status: number) =>
         options.onRequest?.({
           id,
           method: req.method ?? 'GET',
-          path: url.pathname,
+          path: url?.pathname ?? String(req.url),
           status,
           ms: performance.now() - started,
           ...log,
         });
-      const media = serveRecording(req, res);
+      const media = url && serveRecording(req, res);
       if (media) {
         void media.then(() => finish(res.statusCode), onError);
         return;
       }
-      route(req, res, url, log)
+      (url ? route(req, res, url, log) : Promise.reject(badTarget()))
         .then((result) => {
           if (result.body === undefined) res.writeHead(result.status, { 'x-request-id': id }).end();
           else sendJson(res, result.status, result.body, { 'x-request-id': id });
           finish(result.status);
         })
         .catch((error: unknown) => {
+          // The client hung up before sending its whole body: nothing to answer, nothing went wrong here.
+          if (clientGone(req, error)) return finish(CLIENT_CLOSED);
           const rest = restError(error);
           if (rest.status >= 500) onError(error);
           const headers: Record<string, string> = { 'x-request-id': id };
