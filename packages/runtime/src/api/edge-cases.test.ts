@@ -9,18 +9,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SqliteStore } from '../store/sqlite.js';
-import { type ApiHarness, type ApiHarnessOptions, startApiHarness, WatchedStore } from './harness.test-support.js';
+import { type ApiHarnessOptions, harnessPerTest, WatchedStore } from './harness.test-support.js';
 
-const harnesses: ApiHarness[] = [];
+const start = harnessPerTest();
 const directories: string[] = [];
 afterEach(async () => {
-  for (const harness of harnesses.splice(0)) await harness.close();
   for (const directory of directories.splice(0)) await rm(directory, { recursive: true, force: true });
 });
 
 async function setup(options: ApiHarnessOptions = {}) {
-  const harness = await startApiHarness(options);
-  harnesses.push(harness);
+  const harness = await start(options);
   const auth = `Basic ${Buffer.from(`${harness.account.sid}:${harness.account.authToken}`).toString('base64')}`;
   const get = async (path: string) => {
     const response = await fetch(`${harness.base}/2010-04-01/Accounts/${harness.account.sid}/${path}`, {

@@ -3,21 +3,12 @@
  * link-local and cloud metadata hosts) are refused at input with the hosted codes; what a
  * document leads to is checked when fetched, with the server's policy.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { CallError, CallRecord } from '../calls/call.js';
 import { createEgress } from '../webhooks/egress.js';
-import { type ApiHarness, type ApiHarnessOptions, rejected, startApiHarness } from './harness.test-support.js';
+import { type ApiHarness, harnessPerTest, rejected } from './harness.test-support.js';
 
-const harnesses: ApiHarness[] = [];
-afterEach(async () => {
-  for (const harness of harnesses.splice(0)) await harness.close();
-});
-
-async function setup(options: ApiHarnessOptions = {}) {
-  const harness = await startApiHarness(options);
-  harnesses.push(harness);
-  return harness;
-}
+const setup = harnessPerTest();
 
 /** Collects the errors and warnings calls report from now on; `of(sid)` once the call has ended. */
 function watch(harness: ApiHarness) {

@@ -6,6 +6,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import twilio from 'twilio';
+import { afterEach } from 'vitest';
 import type { Timing } from '../adapters/simulated/leg.js';
 import { SimulatedNetwork } from '../adapters/simulated/network.js';
 import type { DeviceBridge, DeviceBridgeOptions } from '../bridge/bridge.js';
@@ -150,6 +151,19 @@ export class WatchedStore extends MemoryStore {
   read(sid: string): Promise<void> {
     return new Promise((resolve) => this.watchers.push({ sid, resolve }));
   }
+}
+
+/** Starts harnesses that are closed after each test (registers the `afterEach`). */
+export function harnessPerTest(): (options?: ApiHarnessOptions) => Promise<ApiHarness> {
+  const harnesses: ApiHarness[] = [];
+  afterEach(async () => {
+    for (const harness of harnesses.splice(0)) await harness.close();
+  });
+  return async (options) => {
+    const harness = await startApiHarness(options);
+    harnesses.push(harness);
+    return harness;
+  };
 }
 
 /** The error a request fails with (the helper library's RestException), or a thrown assertion. */

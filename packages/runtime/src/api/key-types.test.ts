@@ -1,17 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AccountRecord, KeyRecord } from './auth.js';
-import { type ApiHarness, rejected, startApiHarness } from './harness.test-support.js';
+import { type ApiHarness, harnessPerTest, rejected } from './harness.test-support.js';
 
-const harnesses: ApiHarness[] = [];
-afterEach(async () => {
-  for (const harness of harnesses.splice(0)) await harness.close();
-});
-
-async function setup() {
-  const harness = await startApiHarness();
-  harnesses.push(harness);
-  return harness;
-}
+const setup = harnessPerTest();
 
 const basic = (user: string, secret: string) => `Basic ${Buffer.from(`${user}:${secret}`).toString('base64')}`;
 

@@ -5,18 +5,16 @@
 import { request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { deviceFor, next, RawDevice, tokenFor } from '../bridge/devices.test-support.js';
-import { type ApiHarness, type ApiHarnessOptions, startApiHarness, WatchedStore } from './harness.test-support.js';
+import { type ApiHarness, type ApiHarnessOptions, harnessPerTest, WatchedStore } from './harness.test-support.js';
 
-const harnesses: ApiHarness[] = [];
+const start = harnessPerTest();
 const cleanups: Array<() => void> = [];
-afterEach(async () => {
+afterEach(() => {
   for (const cleanup of cleanups.splice(0)) cleanup();
-  for (const harness of harnesses.splice(0)) await harness.close();
 });
 
 async function setup(options: ApiHarnessOptions = {}) {
-  const harness = await startApiHarness(options);
-  harnesses.push(harness);
+  const harness = await start(options);
   const tenant = async (name: string) => {
     const sub = await harness.client.api.v2010.accounts.create({ friendlyName: name });
     return { sid: sub.sid, authToken: sub.authToken, client: harness.clientFor(sub.sid, sub.authToken) };

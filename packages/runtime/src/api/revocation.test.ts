@@ -4,19 +4,14 @@
  * suspended or the number released. Nothing the slow request writes may undo the revocation.
  */
 import { request } from 'node:http';
-import { afterEach, describe, expect, it } from 'vitest';
-import { type ApiHarness, rejected, startApiHarness, WatchedStore } from './harness.test-support.js';
+import { describe, expect, it } from 'vitest';
+import { harnessPerTest, rejected, WatchedStore } from './harness.test-support.js';
 
-const harnesses: ApiHarness[] = [];
-afterEach(async () => {
-  for (const harness of harnesses.splice(0)) await harness.close();
-});
+const start = harnessPerTest();
 
 async function setup() {
   const store = new WatchedStore();
-  const harness = await startApiHarness({ store });
-  harnesses.push(harness);
-  return { harness, store };
+  return { harness: await start({ store }), store };
 }
 
 const basic = (user: string, secret: string) => `Basic ${Buffer.from(`${user}:${secret}`).toString('base64')}`;
