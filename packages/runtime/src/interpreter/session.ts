@@ -349,6 +349,7 @@ export class CallSession {
       cookies: this.cookies,
       clock: this.deps.clock,
       signal: this.ending.signal,
+      egress: this.deps.egress,
       onError: (error, url) => this.recordError(error, url),
       onWarning: (issue, url) =>
         this.deps.events.emit('call.warning', this.snapshot(), { code: issue.code, message: issue.message, url }),
