@@ -5,7 +5,7 @@
 export { INSTANT_TIMING, REALISTIC_TIMING, type Timing } from './adapters/simulated/leg.js';
 export { SimulatedNetwork, type SimulatedNetworkOptions } from './adapters/simulated/network.js';
 export { Party, type PartyBehaviour, type PartyInput, type TranscriptEntry } from './adapters/simulated/party.js';
-export type { AccountRecord, KeyRecord } from './api/auth.js';
+export type { AccountRecord, KeyRecord, KeyType } from './api/auth.js';
 export { HEALTH_PATH, type HealthReport, healthEndpoint } from './api/health.js';
 export { RestError } from './api/http.js';
 export { StoreWrites } from './api/persist.js';
@@ -38,6 +38,12 @@ export type { ConferenceSnapshot, EndReason } from './conference/conference.js';
 /** Errors. */
 export { type ErrorCode, numericCode, PatchbayError } from './errors.js';
 export type { AppConfig, CallEvent, RuntimeEvents } from './interpreter/session.js';
+/** Per-account limits: live calls, device sessions, REST requests. */
+export {
+  type AccountLimitOverrides,
+  type AccountLimits,
+  DEFAULT_ACCOUNT_LIMITS,
+} from './limits/account-limits.js';
 /** Media adapters: the interface, and the embedded simulated network. */
 export type {
   AdapterEvents,
@@ -113,4 +119,6 @@ export {
 /** Webhooks. */
 export { CookieJar } from './webhooks/cookies.js';
 export { DurableCallbacks, type DurableCallbacksOptions } from './webhooks/durable-callbacks.js';
+/** Where Patchbay may send requests: the egress policy (http/https only; link-local and metadata never; private per policy). */
+export { createEgress, DEFAULT_EGRESS, type Egress, type EgressPolicy } from './webhooks/egress.js';
 export { DEFAULT_LIMITS, type Limits, sendWebhook, type WebhookRequest, type WebhookResult } from './webhooks/fetch.js';

@@ -1,6 +1,7 @@
 /**
  * Why a server (or an operator command on its data directory) could not start: a stable code,
- * what went wrong and where, and what to do about it, printed by the CLI as one line. Startup
+ * what went wrong and where, and what to do about it, printed by the CLI as one line
+ * (`patchbay: <message> (<code>): <hint>`, exit status 1). Startup
  * undoes what it did before failing, so a failed start leaves nothing half made.
  */
 export type StartupErrorCode =
@@ -34,10 +35,5 @@ export class StartupError extends Error {
     options?: { cause?: unknown },
   ) {
     super(message, options);
-  }
-
-  /** The one line the CLI prints. */
-  line(): string {
-    return `${this.message}: ${this.hint} [${this.code}]`;
   }
 }

@@ -13,7 +13,8 @@ import { cleanUpProcesses, dataDirectory, servePatchbay } from './processes.test
 afterEach(cleanUpProcesses);
 
 /** Starts `patchbay serve` in its own process with debug logs; resolves once it is ready. */
-const serve = (data: string, env: Record<string, string>) => servePatchbay(data, env);
+const serve = (data: string, env: Record<string, string>) =>
+  servePatchbay(data, env, { args: ['--log-level', 'debug'] });
 
 const ACCOUNT = `AC${'7'.repeat(32)}`;
 const TOKEN = 'c'.repeat(32);

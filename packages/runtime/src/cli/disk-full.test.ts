@@ -44,7 +44,7 @@ describe('a server whose store is full', () => {
       '/status': () => '',
     });
     const env = { PATCHBAY_ACCOUNT_SID: ACCOUNT, PATCHBAY_AUTH_TOKEN: TOKEN };
-    const server = await servePatchbay(data, env, ['--log-level', 'warn', '--max-db-mb', '0.25']);
+    const server = await servePatchbay(data, env, { args: ['--max-db-mb', '0.25'] });
     const number = await request(server.url, 'POST', 'IncomingPhoneNumbers.json', {
       PhoneNumber: NUMBER,
       VoiceUrl: `${app.url}/voice`,
@@ -124,7 +124,7 @@ describe('a server whose store is full', () => {
 
     server.child.kill('SIGTERM');
     await once(server.child, 'exit');
-    const restarted = await servePatchbay(data, env, ['--log-level', 'warn']);
+    const restarted = await servePatchbay(data, env);
     const listed = await request(restarted.url, 'GET', 'Calls.json?PageSize=1000');
     const stored = new Set((listed.body.calls as Array<{ sid: string }>).map((call) => call.sid));
     for (const { sid } of accepted) expect(stored.has(sid)).toBe(true);

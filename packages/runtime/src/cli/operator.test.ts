@@ -11,7 +11,13 @@ import { cleanUpProcesses, dataDirectory, runPatchbay, servePatchbay } from './p
 afterEach(cleanUpProcesses);
 
 const FRESH = { PATCHBAY_ACCOUNT_SID: '', PATCHBAY_AUTH_TOKEN: '' };
-const QUIET = ['--log-level', 'warn'];
+
+/** Runs an operator command: its exit code and the lines it printed on stdout and stderr. */
+async function operator(args: string[]) {
+  const { code, stdout, stderr } = await runPatchbay(args);
+  const lines = (text: string) => text.split('\n').filter(Boolean);
+  return { code, out: lines(stdout), err: lines(stderr) };
+}
 
 function credentialsIn(lines: readonly string[]) {
   const text = lines.join('\n');
@@ -39,40 +45,45 @@ async function api(
 describe('patchbay credentials', () => {
   it('shows the bootstrap account’s token beside a running server, and rotates it only once the server is stopped', async () => {
     const data = await dataDirectory('patchbay-credentials-');
-    const server = await servePatchbay(data, FRESH, QUIET);
+    const server = await servePatchbay(data, FRESH);
     const first = credentialsIn(server.seen);
     expect(first.token).toMatch(/^[0-9a-f]{32}$/);
 
-    const shown = await runPatchbay(['credentials', '--data', data]);
-    expect(shown).toEqual({ code: 0, lines: [`Account SID: ${first.sid}`, `Auth token:  ${first.token}`] });
+    const shown = await operator(['credentials', '--data', data]);
+    expect(shown).toEqual({ code: 0, out: [`Account SID: ${first.sid}`, `Auth token:  ${first.token}`], err: [] });
 
-    const refused = await runPatchbay(['credentials', '--rotate', '--data', data]);
-    expect(refused.code).toBe(1);
-    expect(refused.lines).toEqual([
-      `patchbay: the data directory ${data} is in use by another Patchbay process (pid ${server.child.pid}): stop that server first, or rotate through its API (POST /v1/AuthTokens/Secondary, then POST /v1/AuthTokens/Promote) [data-locked]`,
-    ]);
+    const refused = await operator(['credentials', '--rotate', '--data', data]);
+    expect(refused).toEqual({
+      code: 1,
+      out: [],
+      err: [
+        `patchbay: the data directory ${data} is in use by another Patchbay process (pid ${server.child.pid}) (data-locked): stop that server first, or rotate through its API (POST /v1/AuthTokens/Secondary, then POST /v1/AuthTokens/Promote)`,
+      ],
+    });
     expect((await api(server.url, first, 'GET', 'Calls.json')).status).toBe(200);
 
     server.child.kill('SIGTERM');
     await once(server.child, 'exit');
-    const rotated = await runPatchbay(['credentials', '--rotate', '--data', data]);
+    const rotated = await operator(['credentials', '--rotate', '--data', data]);
     expect(rotated.code).toBe(0);
-    const next = credentialsIn(rotated.lines);
+    expect(rotated.out[1]).toMatch(/\(new, shown once: the old token no longer works\)$/);
+    const next = credentialsIn(rotated.out);
     expect(next.sid).toBe(first.sid);
     expect(next.token).toMatch(/^[0-9a-f]{32}$/);
     expect(next.token).not.toBe(first.token);
 
-    const again = await servePatchbay(data, FRESH, QUIET);
+    const again = await servePatchbay(data, FRESH);
     expect((await api(again.url, first, 'GET', 'Calls.json')).status).toBe(401);
     expect((await api(again.url, next, 'GET', 'Calls.json')).status).toBe(200);
   }, 30_000);
 
   it('says so in one line when the directory holds no database', async () => {
     const data = await dataDirectory('patchbay-credentials-none-');
-    expect(await runPatchbay(['credentials', '--data', data])).toEqual({
+    expect(await operator(['credentials', '--data', data])).toEqual({
       code: 1,
-      lines: [
-        `patchbay: there is no Patchbay database at ${join(data, 'patchbay.db')}: give the --data directory of a Patchbay server (default ./.patchbay) [database-missing]`,
+      out: [],
+      err: [
+        `patchbay: there is no Patchbay database at ${join(data, 'patchbay.db')} (database-missing): give the --data directory of a Patchbay server (default ./.patchbay)`,
       ],
     });
   });
@@ -81,7 +92,7 @@ describe('patchbay credentials', () => {
 describe('patchbay backup', () => {
   it('copies a running server’s store consistently, recordings included, and the copy serves as the restored data directory', async () => {
     const data = await dataDirectory('patchbay-backup-');
-    const server = await servePatchbay(data, FRESH, QUIET);
+    const server = await servePatchbay(data, FRESH);
     const who = credentialsIn(server.seen);
     const number = await api(server.url, who, 'POST', 'IncomingPhoneNumbers.json', {
       PhoneNumber: '+15550800000',
@@ -123,23 +134,25 @@ describe('patchbay backup', () => {
       }
     })();
     const destination = join(await dataDirectory('patchbay-backup-copy-'), 'copy');
-    const backup = await runPatchbay(['backup', destination, '--data', data]);
+    const backup = await operator(['backup', destination, '--data', data]);
     writing = false;
     await during;
     expect(backup.code).toBe(0);
-    expect(backup.lines).toHaveLength(1);
-    expect(backup.lines[0]).toMatch(
+    expect(backup.out).toHaveLength(1);
+    expect(backup.out[0]).toMatch(
       new RegExp(
         `^Backed up ${data} to ${destination}: \\d+ records, \\d+ callbacks to deliver, 1 recordings, [\\d.]+ MiB$`,
       ),
     );
     // A backup never overwrites.
-    const twice = await runPatchbay(['backup', destination, '--data', data]);
+    const twice = await operator(['backup', destination, '--data', data]);
     expect(twice.code).toBe(1);
-    expect(twice.lines[0]).toContain('[destination-not-empty]');
+    expect(twice.err).toEqual([
+      `patchbay: the backup destination ${destination} is not empty (destination-not-empty): give a new or empty directory: a backup never overwrites one`,
+    ]);
 
     // Restore: serve from the copy (the live server keeps its own directory).
-    const restored = await servePatchbay(destination, FRESH, QUIET);
+    const restored = await servePatchbay(destination, FRESH);
     expect(credentialsIn(restored.seen)).toEqual({ sid: who.sid, token: '' });
     const calls = await api(restored.url, who, 'GET', 'Calls.json?PageSize=1000');
     const sids = new Set((calls.body.calls as Array<{ sid: string }>).map((call) => call.sid));

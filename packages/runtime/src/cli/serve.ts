@@ -26,6 +26,7 @@ import { bootstrapAccount, createApi, RETRY_AFTER_S } from '../api/server.js';
 import type { DeviceBridge, DeviceBridgeOptions } from '../bridge/bridge.js';
 import { deviceEndpoints } from '../bridge/endpoints.js';
 import { systemClock } from '../clock/clock.js';
+import type { AccountLimits } from '../limits/account-limits.js';
 import { createRuntime, type Runtime } from '../runtime.js';
 import { StartupError } from '../startup-error.js';
 import { type MonitoredStore, monitored, storeWriteError } from '../store/health.js';
@@ -33,6 +34,7 @@ import { lockDataDirectory } from '../store/lock.js';
 import { SqliteStore } from '../store/sqlite.js';
 import { prepareDirectory } from '../store/sqlite-file.js';
 import { DurableCallbacks } from '../webhooks/durable-callbacks.js';
+import { createEgress, type EgressPolicy } from '../webhooks/egress.js';
 import { listen, unlisten } from './listen.js';
 import { LIVE, recoverCalls, recoverMessages } from './recover.js';
 import { logServerEvents } from './serve-logs.js';
@@ -56,6 +58,10 @@ export interface ServeOptions {
   readonly logger?: Logger;
   /** Device bridge settings (heartbeat, resume window, call token key). */
   readonly devices?: Partial<Omit<DeviceBridgeOptions, 'directory' | 'application'>>;
+  /** Whether documents and callbacks may come from loopback and private addresses. @default 'allow-private' */
+  readonly egress?: EgressPolicy;
+  /** Per-account limits, for accounts whose parent set none. @default DEFAULT_ACCOUNT_LIMITS */
+  readonly limits?: Partial<AccountLimits>;
   /**
    * A cap on the database file, in bytes: writes past it fail as on a full disk (503, degraded).
    * @default none (the disk's free space)
@@ -151,11 +157,13 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     timing: options.timing ?? REALISTIC_TIMING,
     ...(options.keepParties === undefined ? {} : { keepEnded: options.keepParties }),
   });
+  const egress = createEgress({ policy: options.egress ?? 'allow-private' });
   // Callbacks go through the store's outbox: what is not delivered survives a restart.
   const callbacks = new DurableCallbacks(
     store,
     systemClock,
     async (sid) => (await store.find<AccountRecord>('account', sid))?.authToken,
+    { egress },
   );
   callbacks.start();
   // One write path: the runtime runs a new call or message only once its record is committed.
@@ -171,6 +179,8 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     publicUrl: options.publicUrl ?? url,
     callbackQueue: callbacks,
     devices: { ...storeDirectory(store), ...options.devices },
+    egress,
+    ...(options.limits ? { limits: options.limits } : {}),
     admit: writes.admit,
   });
   const devices = deviceEndpoints(runtime.devices as DeviceBridge);

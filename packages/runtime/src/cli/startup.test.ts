@@ -15,28 +15,29 @@ afterEach(cleanUpProcesses);
 
 const FRESH = { PATCHBAY_ACCOUNT_SID: '', PATCHBAY_AUTH_TOKEN: '' };
 
-/** Runs `serve` expecting it to fail: its exit code and its one line. */
+/** Runs `serve` expecting it to fail: its exit code, and the lines it printed (on stderr; nothing on stdout). */
 async function failedStart(args: string[], env: Record<string, string> = FRESH) {
-  const { code, lines } = await runPatchbay(['serve', '--log-level', 'warn', ...args], env);
-  return { code, lines };
+  const { code, stdout, stderr } = await runPatchbay(['serve', '--log-level', 'warn', ...args], env);
+  expect(stdout).toBe('');
+  return { code, lines: stderr.split('\n').filter(Boolean) };
 }
 
 describe('patchbay serve refuses to start', () => {
   it('on a data directory another server holds, and starts at once after that server was killed', async () => {
     const data = await dataDirectory('patchbay-lock-');
-    const first = await servePatchbay(data, FRESH, ['--log-level', 'warn']);
+    const first = await servePatchbay(data, FRESH);
     const second = await failedStart(['--port', '0', '--data', data]);
     expect(second.code).toBe(1);
     expect(second.lines).toHaveLength(1);
     expect(second.lines[0]).toBe(
-      `patchbay: the data directory ${data} is in use by another Patchbay process (pid ${first.child.pid}): stop that server first, or give this one its own --data directory [data-locked]`,
+      `patchbay: the data directory ${data} is in use by another Patchbay process (pid ${first.child.pid}) (data-locked): stop that server first, or give this one its own --data directory`,
     );
     // The first server is untouched: still serving.
     expect((await fetch(`${first.url}/health`)).status).toBe(200);
     // A SIGKILL leaves no lock behind: the kernel drops it with the process.
     first.child.kill('SIGKILL');
     await once(first.child, 'exit');
-    const third = await servePatchbay(data, FRESH, ['--log-level', 'warn']);
+    const third = await servePatchbay(data, FRESH);
     expect((await fetch(`${third.url}/health`)).status).toBe(200);
   });
 
@@ -51,14 +52,14 @@ describe('patchbay serve refuses to start', () => {
       expect(failed).toEqual({
         code: 1,
         lines: [
-          `patchbay: port ${port} on 127.0.0.1 is in use by another process: stop it, or choose another --port [port-in-use]`,
+          `patchbay: port ${port} on 127.0.0.1 is in use by another process (port-in-use): stop it, or choose another --port`,
         ],
       });
     } finally {
       busy.close();
     }
-    const started = await servePatchbay(data, FRESH, ['--log-level', 'warn']);
-    expect(started.seen.some((line) => /^Auth token: +[0-9a-f]{32} /.test(line))).toBe(true);
+    const started = await servePatchbay(data, FRESH);
+    expect(started.token).toMatch(/^[0-9a-f]{32}$/);
   });
 
   it('on an empty (truncated) database file, rather than using it as an empty store', async () => {
@@ -67,7 +68,7 @@ describe('patchbay serve refuses to start', () => {
     const failed = await failedStart(['--port', '0', '--data', data]);
     expect(failed.code).toBe(1);
     expect(failed.lines).toEqual([
-      `patchbay: ${join(data, 'patchbay.db')} is empty (0 bytes), so it was truncated: using it would start with no accounts, numbers or calls: restore it from a backup (docs/operations.md), or delete it to start afresh [database-empty]`,
+      `patchbay: ${join(data, 'patchbay.db')} is empty (0 bytes), so it was truncated: using it would start with no accounts, numbers or calls (database-empty): restore it from a backup (docs/operations.md), or delete it to start afresh`,
     ]);
   });
 
@@ -78,14 +79,14 @@ describe('patchbay serve refuses to start', () => {
     expect(notADatabase.code).toBe(1);
     expect(notADatabase.lines).toHaveLength(1);
     expect(notADatabase.lines[0]).toMatch(
-      /^patchbay: .*patchbay\.db is not a usable database \(SQLITE_NOTADB: .*\): restore it from a backup .* \[database-corrupt\]$/,
+      /^patchbay: .*patchbay\.db is not a usable database \(SQLITE_NOTADB: .*\) \(database-corrupt\): restore it from a backup /,
     );
 
     // A real store, stopped cleanly, then cut in half.
     const cut = await dataDirectory('patchbay-cut-');
-    const server = await servePatchbay(cut, FRESH, ['--log-level', 'warn']);
-    const auth = `Basic ${Buffer.from(`${/Account SID: (\S+)/.exec(server.seen.join('\n'))?.[1]}:${/Auth token: +(\S+)/.exec(server.seen.join('\n'))?.[1]}`).toString('base64')}`;
-    const sid = /Account SID: (\S+)/.exec(server.seen.join('\n'))?.[1];
+    const server = await servePatchbay(cut, FRESH);
+    const auth = `Basic ${Buffer.from(`${server.sid}:${server.token}`).toString('base64')}`;
+    const sid = server.sid;
     for (let i = 0; i < 40; i++) {
       await fetch(`${server.url}/2010-04-01/Accounts/${sid}/Applications.json`, {
         method: 'POST',
@@ -101,7 +102,7 @@ describe('patchbay serve refuses to start', () => {
     const truncated = await failedStart(['--port', '0', '--data', cut]);
     expect(truncated.code).toBe(1);
     expect(truncated.lines).toHaveLength(1);
-    expect(truncated.lines[0]).toMatch(/is not a usable database .*\[database-corrupt\]$/);
+    expect(truncated.lines[0]).toMatch(/is not a usable database .*\(database-corrupt\): restore it from a backup/);
   });
 
   it('on a data directory it cannot write, and on a malformed account SID', async () => {
@@ -112,7 +113,7 @@ describe('patchbay serve refuses to start', () => {
     const notADirectory = await failedStart(['--port', '0', '--data', join(file, 'data')]);
     expect(notADirectory.code).toBe(1);
     expect(notADirectory.lines).toEqual([
-      `patchbay: cannot create the data directory ${join(file, 'data')} (ENOTDIR): choose a --data directory this user may write to [data-unwritable]`,
+      `patchbay: cannot create the data directory ${join(file, 'data')} (ENOTDIR) (data-unwritable): choose a --data directory this user may write to`,
     ]);
     const data = await dataDirectory('patchbay-sid-');
     const badSid = await failedStart(['--port', '0', '--data', data], {
@@ -122,7 +123,7 @@ describe('patchbay serve refuses to start', () => {
     expect(badSid).toEqual({
       code: 1,
       lines: [
-        'patchbay: PATCHBAY_ACCOUNT_SID "ACnope" is not an account SID: give AC followed by 32 hex digits, or leave it unset to create one [invalid-account]',
+        'patchbay: PATCHBAY_ACCOUNT_SID "ACnope" is not an account SID (invalid-account): give AC followed by 32 hex digits, or leave it unset to create one',
       ],
     });
   });

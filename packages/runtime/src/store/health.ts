@@ -128,6 +128,7 @@ export function monitored(store: Store, options: { probeEveryMs?: number; quietM
   return {
     health,
     put: (kind, record) => watch(() => store.put(kind, record)),
+    update: (kind, accountSid, sid, change) => watch(() => store.update(kind, accountSid, sid, change)),
     get: (kind, accountSid, sid) => store.get(kind, accountSid, sid),
     find: (kind, sid) => store.find(kind, sid),
     findOne: (kind, where) => store.findOne(kind, where),

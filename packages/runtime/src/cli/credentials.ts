@@ -1,24 +1,20 @@
 /**
- * Operator commands on a data directory (no server needed, none contacted):
- * - `patchbay credentials [--data dir] [--account AC...]` prints an account's SID and auth
- *   token (the bootstrap account by default) from the store, read-only, also beside a running
- *   server: how to get back a token whose one showing was missed.
- * - `patchbay credentials --rotate` replaces the token (and drops a secondary one). It takes the
- *   data directory's lock, so it refuses while a server runs there: a live server has the old
- *   token in its calls under way (their webhooks are signed with it) and clients using it, so a
- *   live rotation goes through the API (AuthTokens Secondary, then Promote) instead.
- * - `patchbay backup <destination> [--data dir]`: an online backup (see store/backup.ts).
+ * Credentials from a data directory (no server needed, none contacted), for `patchbay
+ * credentials`:
+ * - reading an account's SID and auth token (the bootstrap account by default), read-only, also
+ *   beside a running server: how to get back a token whose one showing was missed;
+ * - rotating it (and dropping a secondary one). That takes the data directory's lock, so it
+ *   refuses while a server runs there: a live server has the old token in its calls under way
+ *   (their webhooks are signed with it) and clients using it, so a live rotation goes through the
+ *   API (AuthTokens Secondary, then Promote) instead.
  */
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { AccountRecord } from '../api/auth.js';
 import { StartupError } from '../startup-error.js';
-import { backupDataDirectory } from '../store/backup.js';
 import { lockDataDirectory } from '../store/lock.js';
 import { SqliteStore } from '../store/sqlite.js';
 import { openDatabase } from '../store/sqlite-file.js';
-import { UsageError } from './client.js';
-import type { Values } from './usage.js';
 
 type Find = <T>(kind: 'account' | 'setting', sid: string) => T | undefined | Promise<T | undefined>;
 
@@ -84,44 +80,4 @@ export async function rotateCredentials(data: string, sid?: string, now = Date.n
   } finally {
     lock.release();
   }
-}
-
-function text(values: Values, name: string): string | undefined {
-  const value = values[name];
-  return typeof value === 'string' ? value : undefined;
-}
-
-/** Runs `credentials` or `backup`; undefined for any other command. */
-export async function operatorCommand(
-  positionals: readonly string[],
-  values: Values,
-  print: (line: string) => void,
-): Promise<number | undefined> {
-  const [command, ...rest] = positionals;
-  const data = text(values, 'data') ?? './.patchbay';
-  if (command === 'credentials') {
-    if (rest.length > 0) throw new UsageError(`credentials takes no argument (got "${rest.join(' ')}")`);
-    const sid = text(values, 'account');
-    if (values.rotate) {
-      const account = await rotateCredentials(data, sid);
-      print(`Account SID: ${account.sid}`);
-      print(`Auth token:  ${account.authToken}   (new, shown once: the old token no longer works)`);
-      return 0;
-    }
-    const account = await readCredentials(data, sid);
-    print(`Account SID: ${account.sid}`);
-    print(`Auth token:  ${account.authToken}`);
-    if (account.secondaryAuthToken) print(`Secondary auth token: ${account.secondaryAuthToken}`);
-    return 0;
-  }
-  if (command === 'backup') {
-    const [destination, ...extra] = rest;
-    if (destination === undefined || extra.length > 0) throw new UsageError('backup takes one destination directory');
-    const copied = await backupDataDirectory(data, destination);
-    print(
-      `Backed up ${data} to ${destination}: ${copied.records} records, ${copied.pendingCallbacks} callbacks to deliver, ${copied.blobs} recordings, ${(copied.bytes / 1048576).toFixed(1)} MiB`,
-    );
-    return 0;
-  }
-  return undefined;
 }
