@@ -1,20 +1,13 @@
-import { mkdtemp, readdir, rm, symlink } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { cleanUpProcesses, dataDirectory } from '../cli/processes.test-support.js';
 import { PatchbayError } from '../errors.js';
 import { monitored } from './health.js';
 import { SqliteStore } from './sqlite.js';
 
-const directories: string[] = [];
-async function freshDirectory(): Promise<string> {
-  const directory = await mkdtemp(join(tmpdir(), 'patchbay-health-'));
-  directories.push(directory);
-  return directory;
-}
-afterEach(async () => {
-  for (const directory of directories.splice(0)) await rm(directory, { recursive: true, force: true });
-});
+afterEach(cleanUpProcesses);
+const freshDirectory = () => dataDirectory('patchbay-health-');
 
 const ACCOUNT = `AC${'4'.repeat(32)}`;
 const record = (i: number) => ({
