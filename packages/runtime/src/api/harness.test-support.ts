@@ -106,11 +106,13 @@ export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<
 }
 
 /** The error a request fails with (the helper library's RestException), or a thrown assertion. */
-export async function rejected(promise: Promise<unknown>): Promise<{ status: number; code: number; message: string }> {
+export async function rejected(
+  promise: Promise<unknown>,
+): Promise<{ status: number; code: number; message: string; moreInfo: string }> {
   try {
     await promise;
   } catch (error) {
-    return error as { status: number; code: number; message: string };
+    return error as { status: number; code: number; message: string; moreInfo: string };
   }
   throw new Error('expected the request to fail');
 }

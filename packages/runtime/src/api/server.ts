@@ -10,6 +10,8 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SimulatedNetwork } from '../adapters/simulated/network.js';
+import { ERRORS_PAGE } from '../error-codes/index.js';
+import { errorsHtml } from '../error-codes/render.js';
 import type { Runtime } from '../runtime.js';
 import { newSid } from '../sid.js';
 import type { Store } from '../store/types.js';
@@ -47,6 +49,11 @@ export interface ApiOptions {
   readonly simulator?: SimulatedNetwork;
   /** Errors the API could not answer with (store failures while persisting). */
   readonly onError?: (error: unknown) => void;
+  /**
+   * Base URL clients reach this server at: `more_info` links point at its error reference
+   * (`<publicUrl>/docs/errors#<code>`). @default http://<the request's Host>
+   */
+  readonly publicUrl?: string;
 }
 
 export interface Api {
@@ -55,6 +62,12 @@ export interface Api {
   /** Stops writing runtime events to the store. */
   close(): void;
 }
+
+let page: Buffer | undefined;
+const errorsPage = () => {
+  page ??= Buffer.from(errorsHtml());
+  return page;
+};
 
 const ACCOUNT_ITSELF = /^\/2010-04-01\/Accounts\/(AC[0-9a-f]{32})\.json$/;
 const ACCOUNT_PATH = /^\/2010-04-01\/Accounts\/(AC[0-9a-f]{32})\/(.+)$/;
@@ -146,6 +159,20 @@ export function createApi(options: ApiOptions): Api {
           ms: performance.now() - started,
           ...log,
         });
+      const base = options.publicUrl ?? `http://${req.headers.host ?? 'localhost'}`;
+      if (url.pathname === ERRORS_PAGE && (req.method === 'GET' || req.method === 'HEAD')) {
+        // The error reference (public, like any product documentation page).
+        const page = errorsPage();
+        res.writeHead(200, {
+          'content-type': 'text/html; charset=utf-8',
+          'content-length': String(page.byteLength),
+          'cache-control': 'public, max-age=3600',
+          'x-request-id': id,
+        });
+        res.end(req.method === 'HEAD' ? undefined : page);
+        finish(200);
+        return;
+      }
       const media = serveRecording(req, res);
       if (media) {
         void media.then(() => finish(res.statusCode), onError);
@@ -162,7 +189,7 @@ export function createApi(options: ApiOptions): Api {
           if (rest.status >= 500) onError(error);
           const headers: Record<string, string> = { 'x-request-id': id };
           if (rest.status === 401) headers['www-authenticate'] = 'Basic realm="Patchbay"';
-          sendError(res, rest, headers);
+          sendError(res, rest, base, headers);
           finish(rest.status);
         });
     },

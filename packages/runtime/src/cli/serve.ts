@@ -194,6 +194,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     runtime,
     store,
     simulator: network,
+    publicUrl: options.publicUrl ?? url,
     onRequest: (entry) => log?.info(entry, 'request'),
     onError: (error) => log?.error({ err: error }, 'request failed'),
   });

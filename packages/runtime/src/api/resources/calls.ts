@@ -5,6 +5,7 @@
  * Status=completed|canceled, FallbackUrl and StatusCallback for the rest of the call) and delete, in the JSON shape of the 2010-04-01 API.
  */
 import type { CallRecord } from '../../calls/call.js';
+import type { DocumentedCode } from '../../error-codes/index.js';
 import { PatchbayError } from '../../errors.js';
 import type { CallEvent } from '../../interpreter/types.js';
 import type { CreateCallParams, UpdateCallParams } from '../../runtime.js';
@@ -95,14 +96,15 @@ function timeRange(
 export function restError(error: unknown): RestError {
   if (error instanceof RestError) return error;
   if (error instanceof PatchbayError) {
-    const codes: Partial<Record<PatchbayError['code'], number>> = {
+    const codes: Partial<Record<PatchbayError['code'], DocumentedCode>> = {
       'invalid-call-state': 21220,
       'call-not-found': 20404,
       'invalid-parameter': 21200,
     };
     return new RestError(
       error.code === 'call-not-found' ? 404 : 400,
-      codes[error.code] ?? error.numericCode,
+      // Every PatchbayError code is in the reference (error-codes/reference.test.ts checks).
+      codes[error.code] ?? (error.numericCode as DocumentedCode),
       error.message,
     );
   }
