@@ -20,12 +20,14 @@ import { type Form, notFound, RestError, readForm, sendError, sendJson } from '.
 import { persistRuntime } from './persist.js';
 import { accountResource, accountsList, authTokens } from './resources/accounts.js';
 import { applicationsResource } from './resources/applications.js';
+import { callEventsResource } from './resources/call-events.js';
 import { callsResource, restError } from './resources/calls.js';
 import { clientsResource } from './resources/clients.js';
 import { conferencesResource } from './resources/conferences.js';
 import type { Resource } from './resources/context.js';
 import { keysResource } from './resources/keys.js';
 import { messagesResource } from './resources/messages.js';
+import { notificationsResource } from './resources/notifications.js';
 import { numbersResource } from './resources/numbers.js';
 import { queuesResource } from './resources/queues.js';
 import { recordingsResource, storedRecordingMedia } from './resources/recordings.js';
@@ -80,6 +82,8 @@ export function createApi(options: ApiOptions): Api {
   const serveRecording = storedRecordingMedia(store);
   const resources: readonly Resource[] = [
     callsResource,
+    notificationsResource,
+    callEventsResource,
     numbersResource,
     messagesResource,
     recordingsResource,
@@ -95,6 +99,7 @@ export function createApi(options: ApiOptions): Api {
     req: IncomingMessage,
     url: URL,
     log: { account?: string },
+    publicUrl: string,
   ): Promise<{ status: number; body?: unknown }> {
     const path = url.pathname;
     if (!path.startsWith('/2010-04-01/') && !path.startsWith('/v1/AuthTokens/')) throw notFound(path);
@@ -133,6 +138,7 @@ export function createApi(options: ApiOptions): Api {
       query: url.searchParams,
       now: Date.now(),
       form: readBody,
+      publicUrl,
     };
     for (const resource of resources) {
       const result = await resource(context);
@@ -178,7 +184,7 @@ export function createApi(options: ApiOptions): Api {
         void media.then(() => finish(res.statusCode), onError);
         return;
       }
-      route(req, url, log)
+      route(req, url, log, base)
         .then((result) => {
           if (result.body === undefined) res.writeHead(result.status, { 'x-request-id': id }).end();
           else sendJson(res, result.status, result.body, { 'x-request-id': id });

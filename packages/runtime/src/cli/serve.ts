@@ -178,7 +178,10 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     log?.info({ call: call.sid, direction: call.direction, from: previous, to: call.status }, 'call status'),
   );
   runtime.events.on('call.error', (call, error) =>
-    log?.warn({ call: call.sid, code: error.code, url: error.url }, error.message),
+    log?.error({ call: call.sid, code: error.code, url: error.url }, error.message),
+  );
+  runtime.events.on('call.warning', (call, warning) =>
+    log?.warn({ call: call.sid, code: warning.code, url: warning.url }, warning.message),
   );
   runtime.events.on('incoming.rejected', (event) =>
     log?.info(event, `inbound ${event.kind} rejected: no app for the number`),

@@ -8,7 +8,8 @@ import type { WebhookParams } from '@patchbay/sdk';
 import type { Clock } from '../clock/clock.js';
 import { PatchbayError } from '../errors.js';
 import type { CookieJar } from '../webhooks/cookies.js';
-import { sendWebhook } from '../webhooks/fetch.js';
+import { sendWebhook, type WebhookResult } from '../webhooks/fetch.js';
+import type { WebhookExchange } from './types.js';
 
 export type Loaded =
   | { ok: true; document: VoiceDocument; url: string }
@@ -26,6 +27,8 @@ export interface LoadRequest {
   /** Each failure, primary and fallback, as it happens. */
   readonly onError: (error: PatchbayError, url: string) => void;
   readonly onWarning: (issue: MarkupIssue, url: string) => void;
+  /** Each request made and what it got (for the call's Events). */
+  readonly onExchange?: ((exchange: WebhookExchange) => void) | undefined;
 }
 
 /** Content types answered with markup (voice or messaging documents). */
@@ -64,6 +67,8 @@ async function fetchAndParse(
   method: 'GET' | 'POST',
   params: WebhookParams,
 ): Promise<Loaded> {
+  const at = request.clock.now();
+  const began = performance.now();
   const response = await sendWebhook({
     url,
     method,
@@ -73,6 +78,7 @@ async function fetchAndParse(
     clock: request.clock,
     signal: request.signal,
   });
+  request.onExchange?.(exchangeOf({ url, method, params, at, durationMs: performance.now() - began }, response));
   if (!response.ok) return response;
   const { contentType, body } = response;
   if (MARKUP_TYPES.has(contentType)) {
@@ -89,6 +95,18 @@ async function fetchAndParse(
     `the response from ${response.url} has content type "${contentType}"`,
   );
   return { ok: false, error, url };
+}
+
+function exchangeOf(request: Omit<WebhookExchange, 'response' | 'error'>, result: WebhookResult): WebhookExchange {
+  if (result.ok) {
+    const { status, contentType, headers, body } = result;
+    return { ...request, response: { status, contentType, headers, body } };
+  }
+  const error = { code: result.error.numericCode, message: result.error.message };
+  if (!result.answer) return { ...request, error };
+  const { status, headers, body } = result.answer;
+  const contentType = headers['content-type']?.split(';')[0]?.trim() ?? '';
+  return { ...request, error, response: { status, contentType, headers, body } };
 }
 
 export async function loadDocument(request: LoadRequest): Promise<Loaded> {
