@@ -12,7 +12,7 @@ Usage:
       --host <address>                address to listen on (default 127.0.0.1)
       --data <dir>                    data directory: SQLite store and recordings (default ./.patchbay)
       --media simulated               media adapter (only the simulated network for now)
-      --public-url <url>              base URL apps reach the server at (recording URLs)
+      --public-url <url>              base URL apps reach the server at (recording URLs, more_info links)
       --log-level <level>             fatal, error, warn, info, debug (default info)
       --drain-seconds <n>             on SIGINT/SIGTERM, let live calls finish this long (default 10)
     On first start the bootstrap account is created and its SID and auth token printed once;
