@@ -93,6 +93,31 @@ describe('Notifications and Events of a failing app', () => {
     expect(event?.response).toMatchObject({ response_code: 500, response_body: 'database down', error_code: 11200 });
   });
 
+  it('keeps the request a hang-up cut short, after the ones before it', async () => {
+    let arrived!: () => void;
+    const slowRequest = new Promise<void>((resolve) => {
+      arrived = resolve;
+    });
+    const { client, app, runtime } = await setup({
+      '/first': () => '<Response><Redirect>/slow</Redirect></Response>',
+      '/slow': () => {
+        arrived();
+        return { delayMs: 5000, body: '<Response/>' };
+      },
+    });
+    const call = await client.calls.create({ to: PEER, from: FROM, url: `${app.url}/first` });
+    await slowRequest;
+    await client.calls(call.sid).update({ status: 'completed' });
+    await runtime.calls.ended(call.sid);
+    const events = await client.calls(call.sid).events.list();
+    expect(events.map((event) => [event.request.url, event.response.response_code, event.response.error_code])).toEqual(
+      [
+        [`${app.url}/first`, 200, undefined],
+        [`${app.url}/slow`, null, 11200],
+      ],
+    );
+  });
+
   it('answers 404 for an unknown call, and 21200 for a Log that is not 0 or 1', async () => {
     const { client, runtime } = await setup({});
     const missing = `CA${'0'.repeat(32)}`;

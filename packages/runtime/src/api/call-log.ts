@@ -9,6 +9,7 @@
 import type { WebhookParams } from '@patchbay/sdk';
 import type { EventEmitter } from 'eventemitter3';
 import type { CallError, CallRecord } from '../calls/call.js';
+import { evictOldest } from '../calls/call-table.js';
 import type { RuntimeEvents, WebhookExchange } from '../interpreter/types.js';
 import type { MessageRecord } from '../messaging/types.js';
 import { newSid } from '../sid.js';
@@ -102,12 +103,16 @@ export interface Problem {
   readonly at: number;
 }
 
-/** Turns the runtime's events into log records, keeping per live call what bounds them. */
+/** Ended calls whose bookkeeping is kept: a request cut short by the hang-up reports just after it. */
+const KEEP_ENDED = 1000;
+
+/** Turns the runtime's events into log records, keeping per call what bounds them. */
 export class CallLog {
   private readonly live = new Map<string, LiveCall>();
+  private readonly finished = new Map<string, LiveCall>();
 
   private entry(callSid: string): LiveCall {
-    let entry = this.live.get(callSid);
+    let entry = this.live.get(callSid) ?? this.finished.get(callSid);
     if (!entry) {
       entry = { notifications: 0, events: 0 };
       this.live.set(callSid, entry);
@@ -170,9 +175,13 @@ export class CallLog {
     };
   }
 
-  /** The call is over: nothing more is logged for it, so its bookkeeping goes. */
+  /** The call is over: its bookkeeping moves to the most recently ended (kept for a while, not for ever). */
   ended(callSid: string): void {
+    const entry = this.live.get(callSid);
+    if (!entry) return;
     this.live.delete(callSid);
+    this.finished.set(callSid, { notifications: entry.notifications, events: entry.events });
+    evictOldest(this.finished, KEEP_ENDED);
   }
 }
 
