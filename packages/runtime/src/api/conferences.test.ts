@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ConferenceSnapshot } from '../conference/conference.js';
-import { type ApiHarness, rejected, startApiHarness } from './harness.test-support.js';
+import { type ApiHarness, rejected, roomWhen, startApiHarness } from './harness.test-support.js';
 
 const harnesses: ApiHarness[] = [];
 afterEach(async () => {
@@ -23,18 +22,6 @@ async function setup() {
   });
   harnesses.push(harness);
   return harness;
-}
-
-/** Resolves with the room once `test` holds for it. */
-function roomWhen(harness: ApiHarness, test: (room: ConferenceSnapshot) => boolean) {
-  return new Promise<ConferenceSnapshot>((resolve) => {
-    const listener = (room: ConferenceSnapshot) => {
-      if (!test(room)) return;
-      harness.runtime.events.off('conference.updated', listener);
-      resolve(room);
-    };
-    harness.runtime.events.on('conference.updated', listener);
-  });
 }
 
 async function roomOfTwo(harness: ApiHarness, name = 'standup') {

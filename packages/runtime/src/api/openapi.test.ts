@@ -5,9 +5,8 @@
  * A new operation belongs in its area's list.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ConferenceSnapshot } from '../conference/conference.js';
 import type { RecordedRequest } from '../testing/app-server.js';
-import { type ApiHarness, startApiHarness } from './harness.test-support.js';
+import { type ApiHarness, roomWhen, startApiHarness } from './harness.test-support.js';
 import { type CheckedClient, checkedClient, openApi } from './openapi.test-support.js';
 
 const A = '/2010-04-01/Accounts/{AccountSid}';
@@ -52,17 +51,6 @@ async function setup(): Promise<Context> {
     while (waited < count) await new Promise<void>((resolve) => listeners.push(resolve));
   };
   return { ...checked, harness, waiting };
-}
-
-function roomWhen(harness: ApiHarness, test: (room: ConferenceSnapshot) => boolean) {
-  return new Promise<ConferenceSnapshot>((resolve) => {
-    const listener = (room: ConferenceSnapshot) => {
-      if (!test(room)) return;
-      harness.runtime.events.off('conference.updated', listener);
-      resolve(room);
-    };
-    harness.runtime.events.on('conference.updated', listener);
-  });
 }
 
 const AREAS: Array<[string, string[], (context: Context) => Promise<void>]> = [
