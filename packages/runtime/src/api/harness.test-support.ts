@@ -12,7 +12,6 @@ import { SimulatedNetwork } from '../adapters/simulated/network.js';
 import type { DeviceBridge, DeviceBridgeOptions } from '../bridge/bridge.js';
 import { deviceEndpoints } from '../bridge/endpoints.js';
 import type { Clock } from '../clock/clock.js';
-import type { ConferenceSnapshot } from '../conference/conference.js';
 import type { MessagingAdapter } from '../messaging/types.js';
 import { createRuntime, type Runtime } from '../runtime.js';
 import { MemoryStore } from '../store/memory.js';
@@ -116,16 +115,4 @@ export async function rejected(
     return error as { status: number; code: number; message: string; moreInfo: string };
   }
   throw new Error('expected the request to fail');
-}
-
-/** Resolves with the room once `test` holds for it (after a change to it). */
-export function roomWhen(harness: Pick<ApiHarness, 'runtime'>, test: (room: ConferenceSnapshot) => boolean) {
-  return new Promise<ConferenceSnapshot>((resolve) => {
-    const listener = (room: ConferenceSnapshot) => {
-      if (!test(room)) return;
-      harness.runtime.events.off('conference.updated', listener);
-      resolve(room);
-    };
-    harness.runtime.events.on('conference.updated', listener);
-  });
 }

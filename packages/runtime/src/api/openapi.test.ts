@@ -5,8 +5,9 @@
  * A new operation belongs in its area's list.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { roomWhen } from '../conference/when.test-support.js';
 import type { RecordedRequest } from '../testing/app-server.js';
-import { type ApiHarness, roomWhen, startApiHarness } from './harness.test-support.js';
+import { type ApiHarness, startApiHarness } from './harness.test-support.js';
 import { type CheckedClient, checkedClient, openApi } from './openapi.test-support.js';
 
 const A = '/2010-04-01/Accounts/{AccountSid}';
@@ -194,7 +195,7 @@ const AREAS: Array<[string, string[], (context: Context) => Promise<void>]> = [
     ],
     async ({ client, harness }) => {
       const twiml = '<Response><Dial><Conference>standup</Conference></Dial></Response>';
-      const two = roomWhen(harness, (room) => room.participants.length === 2);
+      const two = roomWhen(harness.runtime.events, (room) => room.participants.length === 2);
       const alice = await client.calls.create({ to: ALICE, from: FROM, twiml });
       await client.calls.create({ to: BOB, from: FROM, twiml });
       const room = await two;
@@ -203,7 +204,7 @@ const AREAS: Array<[string, string[], (context: Context) => Promise<void>]> = [
       await client.conferences(room.sid).participants.list();
       await client.conferences(room.sid).participants(alice.sid).fetch();
       await client.conferences(room.sid).participants(alice.sid).update({ muted: true });
-      const three = roomWhen(harness, (r) => r.participants.length === 3);
+      const three = roomWhen(harness.runtime.events, (r) => r.participants.length === 3);
       const carol = await client.conferences(room.sid).participants.create({ from: FROM, to: CAROL });
       await three;
       await client.conferences(room.sid).participants(carol.callSid).remove();

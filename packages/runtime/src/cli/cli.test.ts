@@ -1,150 +1,122 @@
-import { once } from 'node:events';
-import { createInterface } from 'node:readline';
-import { Device, readTokenClaims } from '@patchbay/sdk';
+/**
+ * The command line itself, as a user meets it: help for the whole command and for each command,
+ * and what a mistake prints (one line saying what was wrong and what to do, exit code 2).
+ */
 import { afterEach, describe, expect, it } from 'vitest';
-import { startAppServer } from '../testing/app-server.js';
+import { COMMANDS } from './commands/index.js';
 import { main } from './main.js';
-import { cleanUpProcesses, dataDirectory, spawnPatchbay } from './processes.test-support.js';
+import { cleanUpProcesses, runPatchbay } from './processes.test-support.js';
 
 afterEach(cleanUpProcesses);
 
-/** Starts `patchbay serve` in its own process; resolves with the first lines it prints. */
-async function serve(data: string, env: Record<string, string> = {}) {
-  const child = spawnPatchbay(['serve', '--port', '0', '--data', data, '--log-level', 'warn'], {
-    PATCHBAY_ACCOUNT_SID: '',
-    PATCHBAY_AUTH_TOKEN: '',
-    ...env,
+/** Runs `main` in this process (for checks over every command); what it printed where. */
+async function inProcess(args: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(args, { out: (text) => out.push(text), err: (text) => err.push(text), env: {} });
+  return { code, stdout: out.join('\n'), stderr: err.join('\n') };
+}
+
+describe('patchbay help', () => {
+  it('with no arguments, prints the commands to stderr and exits 2', async () => {
+    const { code, stdout, stderr } = await runPatchbay([]);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toContain('  calls hangup ');
+    expect(stderr.trimEnd().split('\n').at(-1)).toBe('patchbay: no command given (missing-command)');
   });
-  const lines: string[] = [];
-  const reader = createInterface({ input: child.stdout as NodeJS.ReadableStream });
-  for await (const line of reader) {
-    lines.push(line);
-    if (line === 'Ready.') break;
-  }
-  const url = /listening on (\S+)/.exec(lines[0] ?? '')?.[1] ?? '';
-  const sid = /Account SID: (\S+)/.exec(lines.join('\n'))?.[1] ?? '';
-  const token = /Auth token:\s+(\S+)/.exec(lines.join('\n'))?.[1];
-  return { child, url, sid, token, lines };
-}
 
-/** Runs a client command in-process; `output` holds the printed lines. */
-async function run(args: string[], env: Record<string, string>): Promise<{ code: number; output: string[] }> {
-  const output: string[] = [];
-  const saved = { ...process.env };
-  Object.assign(process.env, env);
-  try {
-    const code = await main(args, (text) => output.push(...text.split('\n')));
-    return { code, output };
-  } finally {
-    process.env = saved;
-  }
-}
+  it('--help lists every command with its one-line summary, and exits 0', async () => {
+    const { code, stdout, stderr } = await runPatchbay(['--help']);
+    expect([code, stderr]).toEqual([0, '']);
+    for (const [name, command] of Object.entries(COMMANDS))
+      expect(stdout).toMatch(new RegExp(`^  ${name} +${command.summary.replace(/[()?.*+[\]]/g, '\\$&')}$`, 'm'));
+    expect(stdout).toContain('Exit codes:');
+    expect(stdout).toContain('PATCHBAY_URL');
+  });
 
-describe('patchbay CLI', () => {
-  it('documents every command in --help', async () => {
-    const { code, output } = await run(['--help'], {});
+  it('`<command> --help` and `help <command>` print that command only', async () => {
+    const flag = await runPatchbay(['calls', 'hangup', '--help']);
+    const word = await runPatchbay(['help', 'calls', 'hangup']);
+    expect(flag.code).toBe(0);
+    expect(word).toEqual(flag);
+    expect(flag.stdout).toMatch(/^Usage: patchbay calls hangup <CallSid> \[options\]/);
+    expect(flag.stdout).toContain('--server <url>');
+    expect(flag.stdout).not.toContain('numbers create');
+  });
+
+  it("every command's help shows its own usage and each of its flags", async () => {
+    for (const [name, command] of Object.entries(COMMANDS)) {
+      const { code, stdout } = await inProcess([...name.split(' '), '--help']);
+      expect(code).toBe(0);
+      expect(stdout.startsWith(`Usage: patchbay ${name}`)).toBe(true);
+      for (const flag of Object.keys(command.flags)) expect(stdout).toContain(`--${flag}`);
+      expect(stdout.includes('--account <AC...>')).toBe(command.client);
+    }
+  });
+
+  it('a group without its command lists the group and exits 2; with --help exits 0', async () => {
+    const bare = await runPatchbay(['calls']);
+    expect(bare.code).toBe(2);
+    expect(bare.stderr).toContain('  calls tail ');
+    expect(bare.stderr).not.toContain('numbers create');
+    expect(bare.stderr).toContain('patchbay: `patchbay calls` needs a command (missing-command)');
+    const help = await runPatchbay(['calls', '--help']);
+    expect([help.code, help.stderr]).toEqual([0, '']);
+    expect(help.stdout).toContain('  calls hangup ');
+  });
+
+  it('--version prints the version', async () => {
+    const { code, stdout } = await runPatchbay(['--version']);
     expect(code).toBe(0);
-    for (const command of [
-      'serve',
-      'numbers create',
-      'numbers list',
-      'calls create',
-      'calls list',
-      'calls tail',
-      'simulate call',
-      'simulate message',
-      'messages list',
-      'keys create',
-      'token',
-      'clients list',
-    ]) {
-      expect(output.join('\n')).toContain(`patchbay ${command}`);
-    }
-    expect((await run(['frobnicate'], {})).code).toBe(2);
+    expect(stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
   });
+});
 
-  it('makes an API key and a device token, and lists client presence', async () => {
-    const data = await dataDirectory('patchbay-cli-devices-');
-    const server = await serve(data);
-    const env = { PATCHBAY_URL: server.url, PATCHBAY_ACCOUNT_SID: server.sid, PATCHBAY_AUTH_TOKEN: server.token ?? '' };
-    const key = await run(['keys', 'create', '--friendly-name', 'softphones'], env);
-    const [, sid, secret] = /^(SK[0-9a-f]{32}) {2}secret: (\S+)/.exec(key.output[0] ?? '') ?? [];
-    expect(sid).toBeDefined();
-    const minted = await run(
-      ['token', '--identity', 'alice', '--key', sid as string, '--secret', secret as string],
-      env,
-    );
-    expect(minted.code).toBe(0);
-    expect(readTokenClaims(minted.output[0] as string)).toMatchObject({ identity: 'alice', accountSid: server.sid });
-    const device = new Device(minted.output[0] as string, { server: server.url });
-    try {
-      await device.register();
-      const clients = await run(['clients', 'list'], env);
-      expect(clients.output[1]).toMatch(/^alice +online +1 /);
-    } finally {
-      device.destroy();
+describe('patchbay usage mistakes', () => {
+  const mistakes: Array<[string[], string]> = [
+    [['cals', 'list'], 'patchbay: unknown command "cals" (unknown-command): did you mean `patchbay calls list`?'],
+    [['calls', 'lst'], 'patchbay: unknown command "calls lst" (unknown-command): did you mean `patchbay calls list`?'],
+    [
+      ['calls', 'list', '--stauts', 'queued'],
+      'patchbay: unknown flag --stauts for `patchbay calls list` (unknown-flag): did you mean --status?',
+    ],
+    [
+      ['calls', 'list', '--status', 'bogus'],
+      'patchbay: --status "bogus" is not one of queued, ringing, in-progress, completed, busy, failed, no-answer, canceled (invalid-value)',
+    ],
+    [['calls', 'list', '--status'], 'patchbay: --status needs a value: --status <status> (missing-value)'],
+    [
+      ['calls', 'create', '--to', '--from', '+15550001111'],
+      'patchbay: --to needs a value: --to <number> (missing-value)',
+    ],
+    [['calls', 'hangup'], 'patchbay: `patchbay calls hangup` needs <CallSid>: the call (CA...) (missing-argument)'],
+    [
+      ['calls', 'hangup', 'CA123'],
+      'patchbay: <CallSid>: "CA123" is not a call SID (CA and 32 hex digits) (invalid-value)',
+    ],
+    [['calls', 'list', 'extra'], 'patchbay: unexpected argument "extra" (unexpected-argument)'],
+    [['numbers', 'create'], 'patchbay: `patchbay numbers create` needs --number <E.164> (missing-flag)'],
+    [
+      ['calls', 'create', '--to', '+15551230000', '--from', '+15550001111'],
+      'patchbay: give one of --url, --twiml, --application (missing-flag)',
+    ],
+    [
+      ['numbers', 'create', '--number', '+15551230000', '--voice-url', '127.0.0.1:4000/voice'],
+      'patchbay: --voice-url: "127.0.0.1:4000/voice" has no scheme: write it as http://127.0.0.1:4000/voice (invalid-value)',
+    ],
+    [['calls', 'list', '--debug=yes'], 'patchbay: --debug is a switch and takes no value (invalid-value)'],
+  ];
+
+  it('each says what was wrong on one line, points at the help, and exits 2', async () => {
+    const env = { PATCHBAY_ACCOUNT_SID: `AC${'0'.repeat(32)}`, PATCHBAY_AUTH_TOKEN: 'x' };
+    const results = await Promise.all(mistakes.map(([args]) => runPatchbay(args, env)));
+    for (const [i, [args, message]] of mistakes.entries()) {
+      const { code, stdout, stderr } = results[i] as (typeof results)[number];
+      expect({ args, code, stdout }).toEqual({ args, code: 2, stdout: '' });
+      expect(stderr.split('\n').filter(Boolean)).toHaveLength(1);
+      expect(stderr.startsWith(message)).toBe(true);
+      expect(stderr).toMatch(/see `patchbay [a-z ]*--help`/);
     }
-    expect(
-      (await run(['token', '--identity', 'alice'], { ...env, PATCHBAY_API_KEY: '', PATCHBAY_API_SECRET: '' })).code,
-    ).toBe(2);
-    const badKey = await run(['token', '--identity', 'alice', '--key', 'nope', '--secret', 'x'], env);
-    expect([badKey.code, badKey.output[0]]).toEqual([2, 'patchbay: keySid must be an SK SID (an API key)']);
   });
-
-  it('serves, shows the new token once, routes a number, simulates a call, and keeps everything across a restart', async () => {
-    const data = await dataDirectory('patchbay-cli-');
-    await using app = await startAppServer({
-      '/voice': () => '<Response><Gather numDigits="1" action="/menu"><Say>Press 1</Say></Gather></Response>',
-      '/menu': (req) => `<Response><Say>You pressed ${req.params.Digits}</Say></Response>`,
-      '/sms': (req) => `<Response><Message>Echo: ${req.params.Body}</Message></Response>`,
-    });
-    const first = await serve(data);
-    expect(first.token).toMatch(/^[0-9a-f]{32}$/);
-    expect(first.sid).toMatch(/^AC[0-9a-f]{32}$/);
-    const env = { PATCHBAY_URL: first.url, PATCHBAY_ACCOUNT_SID: first.sid, PATCHBAY_AUTH_TOKEN: first.token ?? '' };
-
-    const created = await run(
-      [
-        'numbers',
-        'create',
-        '--number',
-        '+15558880001',
-        '--voice-url',
-        `${app.url}/voice`,
-        '--sms-url',
-        `${app.url}/sms`,
-      ],
-      env,
-    );
-    expect(created.code).toBe(0);
-    expect(created.output[0]).toMatch(/^PN[0-9a-f]{32} {2}\+15558880001 {2}voice: http/);
-    const simulated = await run(['simulate', 'call', '--to', '+15558880001', '--digits', '1'], env);
-    expect(simulated.code).toBe(0);
-    expect(simulated.output.join('\n')).toContain('heard-speech You pressed 1');
-    const texted = await run(
-      ['simulate', 'message', '--to', '+15558880001', '--from', '+15550001111', '--body', 'hi'],
-      env,
-    );
-    expect(texted.code).toBe(0);
-    expect(texted.output[0]).toMatch(/^SM[0-9a-f]{32} {2}\+15550001111 -> \+15558880001 {2}received$/);
-    expect(texted.output[1]).toMatch(/reply SM[0-9a-f]{32} {2}-> \+15550001111: Echo: hi/);
-    const messages = await run(['messages', 'list', '--to', '+15550001111'], env);
-    expect(messages.output[1]).toMatch(/outbound-reply .*Echo: hi/);
-    const listed = await run(['calls', 'list'], env);
-    expect(listed.output[1]).toMatch(/inbound .*\+15558880001 +completed/);
-    expect((await run(['calls', 'list'], { ...env, PATCHBAY_AUTH_TOKEN: 'wrong' })).output[0]).toContain('401 20003');
-
-    first.child.kill('SIGTERM');
-    const [exitCode] = await once(first.child, 'exit');
-    expect(exitCode).toBe(0);
-
-    const second = await serve(data);
-    expect(second.sid).toBe(first.sid);
-    expect(second.token).toBeUndefined();
-    const again = await run(['calls', 'list'], { ...env, PATCHBAY_URL: second.url });
-    expect(again.output[1]).toMatch(/completed/);
-    expect((await run(['numbers', 'list'], { ...env, PATCHBAY_URL: second.url })).output.join('\n')).toContain(
-      '+15558880001',
-    );
-  }, 30_000);
 });

@@ -1,254 +1,170 @@
 /**
- * The `patchbay` command: `serve` runs the server; the other commands talk to a running server
- * over its REST API, with the account's credentials from the environment or flags.
+ * The `patchbay` command: finds the command in the table (`commands/index.ts`), reads its flags
+ * and arguments, runs it, and turns whatever went wrong into one line and an exit code
+ * (0 done, 1 failed, 2 usage).
+ *
+ * @example
+ * process.exitCode = await main(process.argv.slice(2));
  */
-import { parseArgs } from 'node:util';
-import { AccessToken, VoiceGrant } from '@patchbay/sdk';
-import { pino } from 'pino';
-import { api, type Connection, connect, table, UsageError } from './client.js';
-import { startServer } from './serve.js';
-import { HELP, OPTIONS, type Values } from './usage.js';
+import { createRequire } from 'node:module';
+import { accountSid, connect, type Env, serverUrl } from './client.js';
+import type { Command, Io } from './command.js';
+import { COMMANDS } from './commands/index.js';
+import { describeError, EXIT, type ExitCode, exitCodeOf, usage } from './errors.js';
+import { CLIENT_FLAGS, COMMON_FLAGS, checkRequired, type Flags, parseFlags, type Values } from './flags.js';
+import { commandHelp, globalHelp, groupHelp } from './help.js';
+import { closest } from './suggest.js';
 
-function text(values: Values, name: string): string | undefined {
-  const value = values[name];
-  return typeof value === 'string' ? value : undefined;
+export interface MainOptions extends Partial<Io> {
+  /** Environment variables. @default process.env */
+  readonly env?: Env;
+  /** Aborts a running command (bin.ts wires it to SIGINT and SIGTERM). */
+  readonly signal?: AbortSignal;
 }
 
-function required(values: Values, name: string): string {
-  const value = text(values, name);
-  if (value === undefined) throw new UsageError(`--${name} is required`);
-  return value;
+const TABLE: ReadonlyArray<readonly [string, Command]> = Object.entries(COMMANDS);
+const BY_NAME = new Map<string, Command>(TABLE);
+/** Flags that may come before the command's words (`patchbay --server URL calls list`). */
+const LEADING_WITH_VALUE = new Set(Object.keys(CLIENT_FLAGS).map((name) => `--${name}`));
+const LEADING_SWITCHES = new Set(['--help', '-h', '--debug', '--version']);
+
+function version(): string {
+  // dist/cli/bin.js and src/cli/main.ts are both two levels below the package.
+  return (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
 }
 
-function connection(values: Values): Connection {
-  return connect({ server: text(values, 'server'), account: text(values, 'account'), token: text(values, 'token') });
+/** The command's words (`calls list`), where they are in argv, and the rest of argv. */
+function commandWords(argv: readonly string[]): { words: string[]; rest: string[] } {
+  const words: string[] = [];
+  const rest: string[] = [];
+  let i = 0;
+  for (; i < argv.length && words.length < 2; i++) {
+    const arg = argv[i] as string;
+    if (LEADING_WITH_VALUE.has(arg)) {
+      rest.push(arg, ...argv.slice(i + 1, i + 2));
+      i++;
+    } else if (LEADING_SWITCHES.has(arg) || LEADING_WITH_VALUE.has(arg.split('=')[0] as string)) rest.push(arg);
+    else if (arg.startsWith('-')) break;
+    else words.push(arg);
+  }
+  return { words, rest: [...rest, ...argv.slice(i)] };
 }
 
-async function serve(values: Values, print: (line: string) => void): Promise<void> {
-  const media = text(values, 'media') ?? 'simulated';
-  if (media !== 'simulated') throw new UsageError(`--media ${media}: only "simulated" is available`);
-  const logger = pino({ level: text(values, 'log-level') ?? 'info' });
-  const publicUrl = text(values, 'public-url');
-  const server = await startServer({
-    port: Number(text(values, 'port') ?? 3000),
-    host: text(values, 'host') ?? '127.0.0.1',
-    data: text(values, 'data') ?? './.patchbay',
-    // An empty variable counts as unset.
-    accountSid: process.env.PATCHBAY_ACCOUNT_SID || undefined,
-    authToken: process.env.PATCHBAY_AUTH_TOKEN || undefined,
-    drainMs: Number(text(values, 'drain-seconds') ?? 10) * 1000,
-    logger,
-    ...(publicUrl ? { publicUrl } : {}),
+type Found =
+  | { readonly kind: 'command'; readonly name: string; readonly command: Command; readonly rest: string[] }
+  | { readonly kind: 'group'; readonly group: string; readonly rest: string[] }
+  | { readonly kind: 'none'; readonly rest: string[] };
+
+function find(argv: readonly string[]): Found {
+  const { words, rest } = commandWords(argv);
+  const [first, second] = words;
+  if (first === undefined) return { kind: 'none', rest };
+  const two = BY_NAME.get(`${first} ${second}`);
+  if (second !== undefined && two) return { kind: 'command', name: `${first} ${second}`, command: two, rest };
+  const one = BY_NAME.get(first);
+  if (one) return { kind: 'command', name: first, command: one, rest: second === undefined ? rest : [second, ...rest] };
+  const actions = TABLE.filter(([name]) => name.startsWith(`${first} `));
+  if (actions.length === 0) {
+    const near = closest(`${first}${second ? ` ${second}` : ''}`, BY_NAME.keys()) ?? closest(first, BY_NAME.keys());
+    throw usage(
+      'unknown-command',
+      `unknown command "${first}"`,
+      undefined,
+      near ? `did you mean \`patchbay ${near}\`?` : undefined,
+    );
+  }
+  if (second === undefined) return { kind: 'group', group: first, rest };
+  const near = closest(
+    second,
+    actions.map(([name]) => name.slice(first.length + 1)),
+  );
+  throw usage(
+    'unknown-command',
+    `unknown command "${first} ${second}"`,
+    first,
+    near ? `did you mean \`patchbay ${first} ${near}\`?` : undefined,
+  );
+}
+
+async function dispatch(argv: readonly string[], io: Io, env: Env, signal: AbortSignal): Promise<ExitCode> {
+  if (argv[0] === 'help') {
+    if (argv.length === 1) {
+      io.out(globalHelp(TABLE));
+      return EXIT.ok;
+    }
+    return dispatch([...argv.slice(1), '--help'], io, env, signal);
+  }
+  const found = find(argv);
+  if (found.kind !== 'command') {
+    const { values } = parseFlags(found.rest, { ...COMMON_FLAGS, version: { description: 'print the version' } }, '');
+    const group = found.kind === 'group' ? found.group : undefined;
+    const help = group
+      ? groupHelp(
+          group,
+          TABLE.filter(([name]) => name.startsWith(`${group} `)),
+        )
+      : globalHelp(TABLE);
+    if (values.version && !group) {
+      io.out(version());
+      return EXIT.ok;
+    }
+    if (values.help) {
+      io.out(help);
+      return EXIT.ok;
+    }
+    // A bare `patchbay` (or `patchbay calls`) is a usage mistake: say what exists, exit 2.
+    io.err(help);
+    io.err(`\npatchbay: ${group ? `\`patchbay ${group}\` needs a command` : 'no command given'} (missing-command)`);
+    return EXIT.usage;
+  }
+  const { name, command } = found;
+  const flags = { ...command.flags, ...(command.client ? CLIENT_FLAGS : {}), ...COMMON_FLAGS };
+  const { values, positionals } = parseFlags(found.rest, flags, name);
+  if (values.help) {
+    io.out(commandHelp(name, command));
+    return EXIT.ok;
+  }
+  checkRequired(values, command.flags, name);
+  const args = command.args ?? [];
+  if (positionals.length > args.length)
+    throw usage('unexpected-argument', `unexpected argument "${positionals[args.length]}"`, name);
+  for (const [i, arg] of args.entries()) {
+    const value = positionals[i];
+    if (value === undefined) {
+      if (arg.optional) continue;
+      throw usage('missing-argument', `\`patchbay ${name}\` needs <${arg.name}>: ${arg.description}`, name);
+    }
+    const problem = arg.check?.(value);
+    if (problem) throw usage('invalid-value', `<${arg.name}>: ${problem}`, name);
+  }
+  const given = values as Record<string, string | undefined>;
+  const code = await command.run({
+    flags: values as Values<Flags>,
+    args: positionals,
+    io,
+    env,
+    signal,
+    connection: () => connect({ server: given.server, account: given.account, token: given.token }, env),
+    server: () => serverUrl(given.server, env),
+    account: () => accountSid(given.account, env),
   });
-  print(`Patchbay is listening on ${server.url}`);
-  print(`Account SID: ${server.account.sid}`);
-  if (server.accountCreated && !process.env.PATCHBAY_AUTH_TOKEN) {
-    print(`Auth token:  ${server.account.authToken}   (shown once: keep it)`);
-  }
-  print('Ready.');
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'shutting down');
-    void server.close().then(() => process.exit(0));
-  };
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
+  return code ?? EXIT.ok;
 }
 
-export async function main(argv: readonly string[], print: (line: string) => void = console.log): Promise<number> {
-  let parsed: { values: Values; positionals: string[] };
+/** Runs the command `argv` names; resolves with its exit code (failures are printed, not thrown). */
+export async function main(argv: readonly string[], options: MainOptions = {}): Promise<ExitCode> {
+  const io: Io = {
+    out: options.out ?? ((text) => process.stdout.write(`${text}\n`)),
+    err: options.err ?? ((text) => process.stderr.write(`${text}\n`)),
+  };
+  const env = options.env ?? process.env;
+  const debug = argv.includes('--debug') || env.PATCHBAY_DEBUG === '1';
   try {
-    parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true }) as typeof parsed;
+    return await dispatch(argv, io, env, options.signal ?? new AbortController().signal);
   } catch (error) {
-    print(`${(error as Error).message}\n\n${HELP}`);
-    return 2;
-  }
-  const { values, positionals } = parsed;
-  const [command, action] = positionals;
-  if (values.help || command === undefined || command === 'help') {
-    print(HELP);
-    return 0;
-  }
-  try {
-    switch (`${command} ${action ?? ''}`.trim()) {
-      case 'serve':
-        await serve(values, print);
-        return 0;
-      case 'numbers create': {
-        const number = await api(connection(values), 'POST', 'IncomingPhoneNumbers.json', {
-          PhoneNumber: required(values, 'number'),
-          VoiceUrl: text(values, 'voice-url'),
-          VoiceMethod: text(values, 'voice-method'),
-          SmsUrl: text(values, 'sms-url'),
-          StatusCallback: text(values, 'status-callback'),
-          FriendlyName: text(values, 'friendly-name'),
-        });
-        print(`${number.sid}  ${number.phone_number}  voice: ${number.voice_url ?? '(none)'}`);
-        return 0;
-      }
-      case 'numbers list': {
-        const page = await api(connection(values), 'GET', 'IncomingPhoneNumbers.json?PageSize=1000');
-        print(
-          table(page.incoming_phone_numbers as Array<Record<string, unknown>>, [
-            'sid',
-            'phone_number',
-            'voice_url',
-            'sms_url',
-          ]),
-        );
-        return 0;
-      }
-      case 'calls create': {
-        const call = await api(connection(values), 'POST', 'Calls.json', {
-          To: required(values, 'to'),
-          From: required(values, 'from'),
-          Url: text(values, 'url'),
-          Twiml: text(values, 'twiml'),
-          StatusCallback: text(values, 'status-callback'),
-          Timeout: text(values, 'timeout'),
-        });
-        print(`${call.sid}  ${call.status}`);
-        return 0;
-      }
-      case 'calls list': {
-        const query = new URLSearchParams({ PageSize: '50' });
-        const status = text(values, 'status');
-        const to = text(values, 'to');
-        if (status) query.set('Status', status);
-        if (to) query.set('To', to);
-        const page = await api(connection(values), 'GET', `Calls.json?${query}`);
-        print(
-          table(page.calls as Array<Record<string, unknown>>, [
-            'sid',
-            'direction',
-            'from',
-            'to',
-            'status',
-            'duration',
-            'date_created',
-          ]),
-        );
-        return 0;
-      }
-      case 'calls tail': {
-        const c = connection(values);
-        const seen = new Map<string, string>();
-        for (;;) {
-          const page = await api(c, 'GET', 'Calls.json?PageSize=100');
-          for (const call of (page.calls as Array<Record<string, string>>).reverse()) {
-            if (seen.get(call.sid as string) === call.status) continue;
-            seen.set(call.sid as string, call.status as string);
-            print(
-              `${new Date().toISOString()}  ${call.sid}  ${call.direction}  ${call.from} -> ${call.to}  ${call.status}`,
-            );
-          }
-          await new Promise((resolve) => setTimeout(resolve, 1000));
-        }
-      }
-      case 'simulate call': {
-        const result = await api(connection(values), 'POST', 'Simulator/Calls.json', {
-          To: required(values, 'to'),
-          From: text(values, 'from'),
-          Digits: values.digits as string[] | undefined,
-          Speech: values.speech as string[] | undefined,
-          HangupAfter: text(values, 'hangup-after'),
-          Wait: 'true',
-        });
-        print(`${result.sid}  ${result.from} -> ${result.to}  ${result.status}  (${result.duration} s)`);
-        for (const line of (result.transcript as string[]) ?? []) print(`  ${line}`);
-        return 0;
-      }
-      case 'simulate message': {
-        const result = await api(connection(values), 'POST', 'Simulator/Messages.json', {
-          To: required(values, 'to'),
-          From: text(values, 'from'),
-          Body: text(values, 'body'),
-          MediaUrl: values['media-url'] as string[] | undefined,
-        });
-        print(`${result.sid}  ${result.from} -> ${result.to}  ${result.status}`);
-        for (const reply of (result.replies as Array<Record<string, string>>) ?? [])
-          print(`  reply ${reply.sid}  -> ${reply.to}: ${reply.body}`);
-        const failure = result.error as { code: number; message: string } | null;
-        if (failure) print(`  error ${failure.code}: ${failure.message}`);
-        return failure ? 1 : 0;
-      }
-      case 'keys create': {
-        const key = await api(connection(values), 'POST', 'Keys.json', { FriendlyName: text(values, 'friendly-name') });
-        print(`${key.sid}  secret: ${key.secret}   (shown once: keep it)`);
-        return 0;
-      }
-      case 'clients list': {
-        const status = text(values, 'status');
-        const page = await api(
-          connection(values),
-          'GET',
-          `Clients.json?PageSize=1000${status ? `&Status=${status}` : ''}`,
-        );
-        print(
-          table(page.clients as Array<Record<string, unknown>>, [
-            'identity',
-            'status',
-            'registrations',
-            'date_last_seen',
-          ]),
-        );
-        return 0;
-      }
-      case 'token': {
-        const { account } = connection(values);
-        const ttl = Number(text(values, 'ttl') ?? 3600);
-        const app = text(values, 'app');
-        let token: AccessToken;
-        try {
-          token = new AccessToken(
-            account,
-            text(values, 'key') || process.env.PATCHBAY_API_KEY || required(values, 'key'),
-            text(values, 'secret') || process.env.PATCHBAY_API_SECRET || required(values, 'secret'),
-            { identity: required(values, 'identity'), ttl },
-          );
-        } catch (error) {
-          // The token's own checks (SIDs, ttl) are usage errors here.
-          if (error instanceof TypeError || error instanceof RangeError) throw new UsageError(error.message);
-          throw error;
-        }
-        print(
-          token
-            .addGrant(new VoiceGrant({ incomingAllow: true, ...(app ? { outgoingApplicationSid: app } : {}) }))
-            .toJwt(),
-        );
-        return 0;
-      }
-      case 'messages list': {
-        const query = new URLSearchParams();
-        const to = text(values, 'to');
-        const from = text(values, 'from');
-        if (to) query.set('To', to);
-        if (from) query.set('From', from);
-        const page = await api(connection(values), 'GET', `Messages.json?${query}`);
-        print(
-          table(page.messages as Array<Record<string, unknown>>, [
-            'sid',
-            'direction',
-            'from',
-            'to',
-            'status',
-            'body',
-            'date_created',
-          ]),
-        );
-        return 0;
-      }
-      default:
-        print(`unknown command "${positionals.join(' ')}"\n\n${HELP}`);
-        return 2;
-    }
-  } catch (error) {
-    if (error instanceof UsageError) {
-      print(`patchbay: ${error.message}`);
-      return 2;
-    }
-    throw error;
+    io.err(describeError(error));
+    if (debug && error instanceof Error) io.err(String(error.stack ?? error));
+    if (debug && error instanceof Error && error.cause instanceof Error) io.err(`cause: ${error.cause.stack}`);
+    return exitCodeOf(error);
   }
 }
