@@ -8,10 +8,18 @@
 import type { ErrorTable } from './types.js';
 
 export const CALL_ERRORS = {
+  10004: {
+    title: 'Call concurrency limit exceeded',
+    meaning:
+      'The account has as many live calls as its limit allows (per-account limits, docs/security.md): the new call is not placed, and an inbound one is rejected.',
+    action: "Wait for calls to end, or raise the account's `concurrentCalls` limit.",
+  },
   11100: {
     title: 'Invalid URL',
-    meaning: 'A URL the call was to fetch is not a valid http(s) URL (an `action`, a `Redirect`, a `waitUrl`, ...).',
-    action: 'Fix the URL in the document or the app settings; relative URLs resolve against the document.',
+    meaning:
+      'A URL the call was to fetch is not a valid http(s) URL (an `action`, a `Redirect`, a `waitUrl`, ...), or the egress policy refuses the address it leads to (link-local and cloud metadata always; private ones when the server denies them).',
+    action:
+      "Fix the URL in the document or the app settings; relative URLs resolve against the document. Apps on private addresses need the server's egress policy to allow them.",
   },
   11200: {
     title: 'HTTP retrieval failure',

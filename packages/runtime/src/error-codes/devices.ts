@@ -71,6 +71,11 @@ export const DEVICE_ERROR_DOCS = {
     action:
       'Check that the server URL is reachable from the device and that proxies allow WebSockets or long requests.',
   },
+  31206: {
+    title: 'Account limit exceeded',
+    meaning: 'The account is at one of its limits: device sessions or concurrent calls.',
+    action: "Retry later, or raise the account's limits (docs/security.md).",
+  },
   31100: {
     title: 'Malformed request',
     meaning: 'A protocol message was not valid JSON, did not match its schema, or was too large.',

@@ -25,8 +25,9 @@ export const REST_ERRORS = {
   },
   20403: {
     title: 'Forbidden',
-    meaning: 'The account may not do this: a subaccount cannot create subaccounts.',
-    action: 'Make the request with the credentials of the top-level account.',
+    meaning:
+      'The credentials may not do this: a subaccount cannot create subaccounts nor set its own limits, and a standard API key cannot manage keys (docs/security.md).',
+    action: 'Make the request with the credentials of the parent account, or with its auth token or a main key.',
   },
   20404: {
     title: 'Not found',
@@ -44,6 +45,12 @@ export const REST_ERRORS = {
     meaning:
       'The request body is not `application/x-www-form-urlencoded`, or recording media was asked for in a format Patchbay does not serve (it serves `.wav`).',
     action: 'Send form-encoded parameters; fetch recordings as `.wav`.',
+  },
+  20429: {
+    title: 'Too many requests',
+    meaning:
+      'The account has as many requests in progress as its limit allows, or started more this second than its rate limit (per-account limits, docs/security.md). Answered 429 with `Retry-After`, before the body is read.',
+    action: "Wait the `Retry-After` seconds and retry; send fewer requests at once, or raise the account's limits.",
   },
   20500: {
     title: 'Internal error',
@@ -124,6 +131,11 @@ export const REST_ERRORS = {
     title: 'Invalid StatusCallback URL',
     meaning: '`StatusCallback` (or `ConferenceStatusCallback`) is not an absolute http(s) URL.',
     action: 'Give an absolute http(s) URL your app serves.',
+  },
+  21620: {
+    title: 'Invalid media URL',
+    meaning: 'A `MediaUrl` is not an absolute http(s) URL, or leads to a link-local or cloud metadata address.',
+    action: 'Give public http(s) URLs of the media.',
   },
   21617: {
     title: 'Message body too long',

@@ -350,6 +350,7 @@ export class CallSession {
       cookies: this.cookies,
       clock: this.deps.clock,
       signal: this.ending.signal,
+      egress: this.deps.egress,
       onError: (error, url) => this.recordError(error, url),
       onWarning: (issue, url) => this.warn(issue.code, issue.message, url),
       onExchange:

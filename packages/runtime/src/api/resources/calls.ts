@@ -9,7 +9,7 @@ import type { DocumentedCode } from '../../error-codes/index.js';
 import { PatchbayError } from '../../errors.js';
 import type { CallEvent } from '../../interpreter/types.js';
 import type { CreateCallParams, UpdateCallParams } from '../../runtime.js';
-import type { AccountRecord } from '../auth.js';
+import { type AccountRecord, callAccount } from '../auth.js';
 import { deleteCallLog } from '../call-log.js';
 import {
   absoluteUrl,
@@ -139,7 +139,7 @@ export function createCallParams(
     callerId: field(form, 'CallerId'),
   };
   const defined = Object.fromEntries(Object.entries(optional).filter(([, value]) => value !== undefined));
-  return { account: { sid: account.sid, authToken: account.authToken }, to, from, ...defined };
+  return { account: callAccount(account), to, from, ...defined };
 }
 
 export const callsResource: Resource = async (context) => {
