@@ -1,24 +1,15 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Route } from '../testing/app-server.js';
 import { EVENTS_PER_CALL, NOTIFICATIONS_PER_CALL } from './call-log.js';
-import { type ApiHarness, rejected, startApiHarness } from './harness.test-support.js';
+import { type ApiHarness, harnessPerTest, rejected } from './harness.test-support.js';
 
 const PEER = '+15550008001';
 const FROM = '+15550008000';
 
-const harnesses: ApiHarness[] = [];
-afterEach(async () => {
-  for (const harness of harnesses.splice(0)) await harness.close();
-});
+const harness = harnessPerTest();
 
-async function setup(routes: Record<string, Route>): Promise<ApiHarness> {
-  const harness = await startApiHarness({
-    routes,
-    routeByNumber: false,
-    setup: (network) => network.addNumber(PEER, { ringMs: 5 }),
-  });
-  harnesses.push(harness);
-  return harness;
+function setup(routes: Record<string, Route>): Promise<ApiHarness> {
+  return harness({ routes, routeByNumber: false, setup: (network) => network.addNumber(PEER, { ringMs: 5 }) });
 }
 
 describe('a document with an unknown verb (<Sayy>)', () => {

@@ -5,7 +5,7 @@ import { SimulatedNetwork } from '../adapters/simulated/network.js';
 import { errorReference } from '../error-codes/index.js';
 import { createRuntime } from '../runtime.js';
 import { MemoryStore } from '../store/memory.js';
-import { type ApiHarness, rejected, startApiHarness } from './harness.test-support.js';
+import { harnessPerTest, rejected } from './harness.test-support.js';
 import { bootstrapAccount, createApi } from './server.js';
 
 const closing: Array<() => Promise<unknown>> = [];
@@ -13,11 +13,7 @@ afterEach(async () => {
   for (const close of closing.splice(0)) await close();
 });
 
-async function harness(): Promise<ApiHarness> {
-  const started = await startApiHarness();
-  closing.push(() => started.close());
-  return started;
-}
+const harness = harnessPerTest();
 
 describe('the error reference page', () => {
   it('is served without credentials, with an entry for every code', async () => {

@@ -4,10 +4,10 @@
  * property, types, list items) is checked against the description (openapi.test-support.ts).
  * A new operation belongs in its area's list.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { roomWhen } from '../conference/when.test-support.js';
 import type { RecordedRequest } from '../testing/app-server.js';
-import { type ApiHarness, startApiHarness } from './harness.test-support.js';
+import { type ApiHarness, harnessPerTest } from './harness.test-support.js';
 import { type CheckedClient, checkedClient, openApi } from './openapi.test-support.js';
 
 const A = '/2010-04-01/Accounts/{AccountSid}';
@@ -16,10 +16,7 @@ const [ALICE, BOB, CAROL] = NUMBERS;
 const FROM = '+15550300000';
 const spec = openApi();
 
-const harnesses: ApiHarness[] = [];
-afterEach(async () => {
-  for (const harness of harnesses.splice(0)) await harness.close();
-});
+const startHarness = harnessPerTest();
 
 interface Context extends CheckedClient {
   readonly harness: ApiHarness;
@@ -30,7 +27,7 @@ interface Context extends CheckedClient {
 async function setup(): Promise<Context> {
   let waited = 0;
   const listeners: Array<() => void> = [];
-  const harness = await startApiHarness({
+  const harness = await startHarness({
     routes: {
       '/voice': () => '<Response><Sayy/><Record timeout="1" playBeep="false" action="/dequeued"/></Response>',
       '/hold': () => '<Response><Pause length="30"/></Response>',
@@ -46,7 +43,6 @@ async function setup(): Promise<Context> {
       for (const number of NUMBERS) network.addNumber(number, { ringMs: 5, speaksForMs: 1200 });
     },
   });
-  harnesses.push(harness);
   const checked = checkedClient(harness.base, harness.account.sid, harness.account.authToken, spec);
   const waiting = async (count: number) => {
     while (waited < count) await new Promise<void>((resolve) => listeners.push(resolve));
