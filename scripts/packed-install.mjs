@@ -97,7 +97,8 @@ console.log('esm ok');
   for (const flag of ['--require', '--import']) {
     const env = { ...process.env, PATCHBAY_URL: 'http://127.0.0.1:3000' };
     const preloaded = spawnSync('node', [flag, '@patchbay/sdk/register-twilio', 'esm.mjs'], { cwd: project, env });
-    if (preloaded.status !== 0) throw new Error(`node ${flag} @patchbay/sdk/register-twilio failed:\n${preloaded.stderr}`);
+    if (preloaded.status !== 0)
+      throw new Error(`node ${flag} @patchbay/sdk/register-twilio failed:\n${preloaded.stderr}`);
   }
 
   step('TypeScript types (strict, NodeNext)');
