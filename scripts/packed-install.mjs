@@ -145,7 +145,7 @@ export { ok, token, valid, client, runtime, device, serve };
 
   step('the patchbay bin');
   const help = run(join(project, 'node_modules', '.bin', 'patchbay'), ['--help'], project);
-  if (!help.includes('patchbay serve')) throw new Error(`unexpected help text:\n${help}`);
+  if (!/^\s+serve\s/m.test(help)) throw new Error(`unexpected help text:\n${help}`);
 
   step('a server from the installed runtime calls an app built with the installed markup and SDK');
   writeFileSync(
