@@ -29,6 +29,9 @@ const CODES = {
 
 export type ErrorCode = keyof typeof CODES;
 
+/** Every code (the error reference documents each: error-codes/reference.test.ts). */
+export const ERROR_CODES = Object.keys(CODES) as readonly ErrorCode[];
+
 export class PatchbayError extends Error {
   override readonly name = 'PatchbayError';
   /** The compatible numeric code (11200, 12100, 21220, ...). */

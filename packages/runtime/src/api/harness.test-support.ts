@@ -1,10 +1,11 @@
 /**
  * For this package's REST tests: a runtime on the simulated network, the REST API on a loopback
  * HTTP server, an app server, and the official helper library (unchanged) pointed at the API
- * through its `httpClient`, which rewrites the hosted API's hosts to the local server.
+ * through the SDK's `patchbayHttpClient`, as apps do.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { patchbayHttpClient } from '@patchbay/sdk';
 import twilio from 'twilio';
 import { afterEach } from 'vitest';
 import type { Timing } from '../adapters/simulated/leg.js';
@@ -64,16 +65,9 @@ export interface ApiHarnessOptions {
   readonly api?: Pick<ApiOptions, 'onError' | 'onRequest'>;
 }
 
-/** The official client, unchanged, with the hosted API's hosts rewritten to `base`. */
+/** The official client, unchanged, talking to the server at `base`. */
 export function officialClient(base: string, user: string, secret: string, accountSid = user): OfficialClient {
-  const inner = new twilio.RequestClient();
-  const request: typeof inner.request = (opts) =>
-    inner.request({
-      ...opts,
-      uri: opts.uri.replace('https://api.twilio.com', base).replace('https://accounts.twilio.com', base),
-    });
-  const httpClient = Object.assign(Object.create(inner) as typeof inner, { request });
-  return twilio(user, secret, { accountSid, httpClient });
+  return twilio(user, secret, { accountSid, httpClient: patchbayHttpClient(base) });
 }
 
 export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<ApiHarness> {
@@ -167,11 +161,13 @@ export function harnessPerTest(): (options?: ApiHarnessOptions) => Promise<ApiHa
 }
 
 /** The error a request fails with (the helper library's RestException), or a thrown assertion. */
-export async function rejected(promise: Promise<unknown>): Promise<{ status: number; code: number; message: string }> {
+export async function rejected(
+  promise: Promise<unknown>,
+): Promise<{ status: number; code: number; message: string; moreInfo: string }> {
   try {
     await promise;
   } catch (error) {
-    return error as { status: number; code: number; message: string };
+    return error as { status: number; code: number; message: string; moreInfo: string };
   }
   throw new Error('expected the request to fail');
 }

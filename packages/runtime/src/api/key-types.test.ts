@@ -28,6 +28,7 @@ describe('API key types', () => {
     expect(number.accountSid).toBe(account.sid);
     expect(await standard.applications.list()).toEqual([]);
 
+    // Each refusal is caught as it is made (they run at once, and any may fail first).
     const refusals = [
       standard.api.v2010.accounts(account.sid).fetch(),
       standard.api.v2010.accounts.list(),
@@ -36,8 +37,8 @@ describe('API key types', () => {
       standard.newKeys.create({ friendlyName: 'another' }),
       standard.accounts.v1.secondaryAuthToken().create(),
       standard.accounts.v1.authTokenPromotion().update(),
-    ];
-    for (const refusal of refusals) expect(await rejected(refusal)).toMatchObject({ status: 401, code: 20003 });
+    ].map(rejected);
+    for (const refusal of refusals) expect(await refusal).toMatchObject({ status: 401, code: 20003 });
     // Nor can it mint a main key, which would give it everything.
     const minted = await createKey(harness, [String(created.json.sid), String(created.json.secret)], {
       KeyType: 'main',

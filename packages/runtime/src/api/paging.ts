@@ -77,3 +77,30 @@ export function pageOf<T>(items: readonly T[], request: PageRequest): Page<T> {
   const start = request.page * request.pageSize;
   return { items: items.slice(start, start + request.pageSize), more: items.length > start + request.pageSize };
 }
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Date list filters (`StartTime`, `EndTime`, `MessageDate`): `Name` on that date (a `YYYY-MM-DD` day in UTC, or that
+ * instant), `Name>` on or after, `Name<` on or before (a bare date: to the end of that day).
+ */
+export function timeRange(
+  query: URLSearchParams,
+  name: string,
+  field: string,
+): Record<string, { min?: number; max?: number }> {
+  const bounds: { min?: number; max?: number } = {};
+  for (const [param, apply] of [
+    [name, (at: number, day: boolean) => Object.assign(bounds, { min: at, max: day ? at + DAY_MS - 1 : at })],
+    [`${name}>`, (at: number) => Object.assign(bounds, { min: at })],
+    [`${name}<`, (at: number, day: boolean) => Object.assign(bounds, { max: day ? at + DAY_MS - 1 : at })],
+  ] as const) {
+    const value = query.get(param);
+    if (value === null) continue;
+    const day = /^\d{4}-\d{2}-\d{2}$/.test(value);
+    const at = Date.parse(day ? `${value}T00:00:00Z` : value);
+    if (Number.isNaN(at)) throw invalid(21200, param, `"${value}" is not a date (YYYY-MM-DD) or an ISO 8601 time`);
+    apply(at, day);
+  }
+  return Object.keys(bounds).length === 0 ? {} : { [field]: bounds };
+}

@@ -1,7 +1,8 @@
 /**
  * Keeps the store in step with the runtime: call, message and conference records at every change, and each
  * recording (metadata as a record, audio as a blob) when it is saved, so REST lists, fetches and
- * recording media work the same after a restart.
+ * recording media work the same after a restart; and each call's log (notifications of its
+ * errors and warnings, events of its requests to the app: call-log.ts).
  *
  * `StoreWrites` is the write path: writes go to the store in the order they happen (so a status
  * change and the callback it sends land in the same group commit); `admit` is the runtime's
@@ -22,6 +23,7 @@ import type { Admission, Runtime } from '../runtime.js';
 import { storeWriteError } from '../store/health.js';
 import type { RecordKind, Store, StoredRecord } from '../store/types.js';
 import type { RecordingRecord } from '../verbs/types.js';
+import { logCalls } from './call-log.js';
 
 /** A conference as stored: the room without its participants (who exist only while live). */
 export type StoredConference = Omit<ConferenceSnapshot, 'participants'> & { readonly updatedAt: number };
@@ -108,6 +110,7 @@ export function persistRuntime(
       await writes.store.put('recording', stored);
     });
   };
+  const stopLog = logCalls(runtime.events, (kind, record) => void writes.put(kind, record), now);
   const listeners = [
     ['call.created', writeCall],
     ['call.status', writeCall],
@@ -119,6 +122,7 @@ export function persistRuntime(
   for (const [event, listener] of listeners) runtime.events.on(event, listener as () => void);
   return {
     stop() {
+      stopLog();
       for (const [event, listener] of listeners) runtime.events.off(event, listener as () => void);
     },
   };

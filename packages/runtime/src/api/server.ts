@@ -10,6 +10,8 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SimulatedNetwork } from '../adapters/simulated/network.js';
+import { ERRORS_PAGE } from '../error-codes/index.js';
+import { errorsHtml } from '../error-codes/render.js';
 import { resolveLimits } from '../limits/account-limits.js';
 import type { Runtime } from '../runtime.js';
 import { newSid } from '../sid.js';
@@ -28,6 +30,7 @@ import { ApiLimiter } from './limiter.js';
 import { persistRuntime, StoreWrites } from './persist.js';
 import { accountResource, accountsList, authTokens } from './resources/accounts.js';
 import { applicationsResource } from './resources/applications.js';
+import { callEventsResource } from './resources/call-events.js';
 import { callsResource, restError } from './resources/calls.js';
 import { clientsResource } from './resources/clients.js';
 import { conferencesResource } from './resources/conferences.js';
@@ -35,6 +38,7 @@ import type { Resource } from './resources/context.js';
 import { keysResource } from './resources/keys.js';
 import { limitsResource } from './resources/limits.js';
 import { messagesResource } from './resources/messages.js';
+import { notificationsResource } from './resources/notifications.js';
 import { numbersResource } from './resources/numbers.js';
 import { queuesResource } from './resources/queues.js';
 import { recordingsResource, storedRecordingMedia } from './resources/recordings.js';
@@ -63,6 +67,11 @@ export interface ApiOptions {
    * @default one over `store`, its failures reported to `onError`
    */
   readonly writes?: StoreWrites;
+  /**
+   * Base URL clients reach this server at: `more_info` links point at its error reference
+   * (`<publicUrl>/docs/errors#<code>`). @default http://<the request's Host>
+   */
+  readonly publicUrl?: string;
 }
 
 export interface Api {
@@ -74,6 +83,12 @@ export interface Api {
 
 /** What a 503 asks the client to wait before trying again. */
 export const RETRY_AFTER_S = 5;
+
+let page: Buffer | undefined;
+const errorsPage = () => {
+  page ??= Buffer.from(errorsHtml());
+  return page;
+};
 
 const ACCOUNT_ITSELF = /^\/2010-04-01\/Accounts\/(AC[0-9a-f]{32})\.json$/;
 const ACCOUNT_PATH = /^\/2010-04-01\/Accounts\/(AC[0-9a-f]{32})\/(.+)$/;
@@ -105,6 +120,8 @@ export function createApi(options: ApiOptions): Api {
   };
   const resources: readonly Resource[] = [
     callsResource,
+    notificationsResource,
+    callEventsResource,
     numbersResource,
     messagesResource,
     recordingsResource,
@@ -122,6 +139,7 @@ export function createApi(options: ApiOptions): Api {
     res: ServerResponse,
     url: URL,
     log: { account?: string },
+    publicUrl: string,
   ): Promise<{ status: number; body?: unknown }> {
     const path = url.pathname;
     if (!path.startsWith('/2010-04-01/') && !path.startsWith('/v1/AuthTokens/')) throw notFound(path);
@@ -180,6 +198,7 @@ export function createApi(options: ApiOptions): Api {
       query: url.searchParams,
       now: Date.now(),
       form: readBody,
+      publicUrl,
     };
     const mark = writes.mark();
     for (const resource of resources) {
@@ -209,12 +228,26 @@ export function createApi(options: ApiOptions): Api {
           ms: performance.now() - started,
           ...log,
         });
+      const base = options.publicUrl ?? `http://${req.headers.host ?? 'localhost'}`;
+      if (url?.pathname === ERRORS_PAGE && (req.method === 'GET' || req.method === 'HEAD')) {
+        // The error reference (public, like any product documentation page).
+        const page = errorsPage();
+        res.writeHead(200, {
+          'content-type': 'text/html; charset=utf-8',
+          'content-length': String(page.byteLength),
+          'cache-control': 'public, max-age=3600',
+          'x-request-id': id,
+        });
+        res.end(req.method === 'HEAD' ? undefined : page);
+        finish(200);
+        return;
+      }
       const media = url && serveRecording(req, res);
       if (media) {
         void media.then(() => finish(res.statusCode), onError);
         return;
       }
-      (url ? route(req, res, url, log) : Promise.reject(badTarget()))
+      (url ? route(req, res, url, log, base) : Promise.reject(badTarget()))
         .then((result) => {
           if (result.body === undefined) res.writeHead(result.status, { 'x-request-id': id }).end();
           else sendJson(res, result.status, result.body, { 'x-request-id': id });
@@ -229,7 +262,7 @@ export function createApi(options: ApiOptions): Api {
           const headers: Record<string, string> = { 'x-request-id': id };
           if (rest.status === 401) headers['www-authenticate'] = 'Basic realm="Patchbay"';
           if (rest.status === 503) headers['retry-after'] = String(RETRY_AFTER_S);
-          sendError(res, rest, headers);
+          sendError(res, rest, base, headers);
           finish(rest.status);
         });
     },

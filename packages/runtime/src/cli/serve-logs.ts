@@ -1,5 +1,5 @@
 /**
- * What `patchbay serve` logs (JSON lines): call status changes and errors, rejected inbound
+ * What `patchbay serve` logs (JSON lines): call status changes, errors and warnings, rejected inbound
  * calls and messages, given-up callbacks, device refusals and presence, and the store's health:
  * once on entering the degraded state and once on leaving it (not once per failed write).
  */
@@ -24,7 +24,10 @@ export function logServerEvents({
     log.info({ call: call.sid, direction: call.direction, from: previous, to: call.status }, 'call status'),
   );
   runtime.events.on('call.error', (call, error) =>
-    log.warn({ call: call.sid, code: error.code, url: error.url }, error.message),
+    log.error({ call: call.sid, code: error.code, url: error.url }, error.message),
+  );
+  runtime.events.on('call.warning', (call, warning) =>
+    log.warn({ call: call.sid, code: warning.code, url: warning.url }, warning.message),
   );
   runtime.events.on('incoming.rejected', (event) =>
     log.info(event, `inbound ${event.kind} rejected: no app for the number`),

@@ -88,9 +88,9 @@ export interface RunningServer {
 
 const ACCOUNT_SID = /^AC[0-9a-f]{32}$/;
 
-/** Answers 503 with `Retry-After` (starting up, or draining). */
-function unavailable(res: ServerResponse, why: string): void {
-  sendError(res, new RestError(503, 20503, why), { 'retry-after': String(RETRY_AFTER_S) });
+/** Answers 503 with `Retry-After` (starting up, or draining); `base` is where the error reference is. */
+function unavailable(res: ServerResponse, why: string, base: string): void {
+  sendError(res, new RestError(503, 20503, why), base, { 'retry-after': String(RETRY_AFTER_S) });
 }
 
 export async function startServer(options: ServeOptions = {}): Promise<RunningServer> {
@@ -112,7 +112,8 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     for (const step of undo) await Promise.resolve(step()).catch(() => undefined);
   };
   // Requests that arrive before the server is ready are answered 503 ("starting").
-  let handle = (_req: IncomingMessage, res: ServerResponse) => unavailable(res, 'the server is starting');
+  let handle = (_req: IncomingMessage, res: ServerResponse) =>
+    unavailable(res, 'the server is starting', options.publicUrl ?? url);
   let draining = false;
   let store: MonitoredStore;
   let server: Awaited<ReturnType<typeof listen>>['server'];
@@ -190,6 +191,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     store,
     writes,
     simulator: network,
+    publicUrl: options.publicUrl ?? url,
     onRequest: (entry) => log?.info(entry, 'request'),
     onError: (error) => log?.error({ err: error }, 'request failed'),
   });
@@ -197,7 +199,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   const answerHealth = healthEndpoint(health);
   handle = (req, res) => {
     if (answerHealth(req, res)) return;
-    if (draining) unavailable(res, 'the server is shutting down');
+    if (draining) unavailable(res, 'the server is shutting down', options.publicUrl ?? url);
     else if (!devices.request(req, res)) api.handle(req, res);
   };
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {

@@ -9,7 +9,8 @@ import type { Clock } from '../clock/clock.js';
 import { PatchbayError } from '../errors.js';
 import type { CookieJar } from '../webhooks/cookies.js';
 import type { Egress } from '../webhooks/egress.js';
-import { sendWebhook } from '../webhooks/fetch.js';
+import { sendWebhook, type WebhookResult } from '../webhooks/fetch.js';
+import type { WebhookExchange } from './types.js';
 
 export type Loaded =
   | { ok: true; document: VoiceDocument; url: string }
@@ -29,6 +30,8 @@ export interface LoadRequest {
   /** Each failure, primary and fallback, as it happens. */
   readonly onError: (error: PatchbayError, url: string) => void;
   readonly onWarning: (issue: MarkupIssue, url: string) => void;
+  /** Each request made and what it got (for the call's Events). */
+  readonly onExchange?: ((exchange: WebhookExchange) => void) | undefined;
 }
 
 /** Content types answered with markup (voice or messaging documents). */
@@ -67,6 +70,8 @@ async function fetchAndParse(
   method: 'GET' | 'POST',
   params: WebhookParams,
 ): Promise<Loaded> {
+  const at = request.clock.now();
+  const began = performance.now();
   const response = await sendWebhook({
     url,
     method,
@@ -77,6 +82,7 @@ async function fetchAndParse(
     signal: request.signal,
     egress: request.egress,
   });
+  request.onExchange?.(exchangeOf({ url, method, params, at, durationMs: performance.now() - began }, response));
   if (!response.ok) return response;
   const { contentType, body } = response;
   if (MARKUP_TYPES.has(contentType)) {
@@ -93,6 +99,18 @@ async function fetchAndParse(
     `the response from ${response.url} has content type "${contentType}"`,
   );
   return { ok: false, error, url };
+}
+
+function exchangeOf(request: Omit<WebhookExchange, 'response' | 'error'>, result: WebhookResult): WebhookExchange {
+  if (result.ok) {
+    const { status, contentType, headers, body } = result;
+    return { ...request, response: { status, contentType, headers, body } };
+  }
+  const error = { code: result.error.numericCode, message: result.error.message };
+  if (!result.answer) return { ...request, error };
+  const { status, headers, body } = result.answer;
+  const contentType = headers['content-type']?.split(';')[0]?.trim() ?? '';
+  return { ...request, error, response: { status, contentType, headers, body } };
 }
 
 export async function loadDocument(request: LoadRequest): Promise<Loaded> {

@@ -20,6 +20,10 @@ export type RecordKind =
   | 'conference'
   | 'participant'
   | 'queue'
+  /** What went wrong in a call or message (REST Notifications). */
+  | 'notification'
+  /** A request a call made to its app, and the answer (REST Calls/{Sid}/Events). */
+  | 'call-event'
   /** Server settings, such as which account is the bootstrap one. */
   | 'setting';
 

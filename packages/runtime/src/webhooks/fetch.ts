@@ -35,9 +35,19 @@ export interface WebhookRequest {
   readonly egress?: Egress | undefined;
 }
 
+/** What the server answered: headers, and (for a failure) the start of its body. */
+export interface WebhookAnswer {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
+}
+
 export type WebhookResult =
-  | { ok: true; status: number; contentType: string; body: string; url: string }
-  | { ok: false; error: PatchbayError; url: string };
+  | { ok: true; status: number; contentType: string; body: string; url: string; headers: Record<string, string> }
+  | { ok: false; error: PatchbayError; url: string; answer?: WebhookAnswer };
+
+/** Bytes of a failed answer's body kept for the call's Events and Notifications. */
+const FAILED_BODY_BYTES = 4096;
 
 export interface Limits {
   /** Connect timeout. @default 5000 */
@@ -157,14 +167,17 @@ async function attemptOnce(req: WebhookRequest, target: URL, method: 'GET' | 'PO
       const asGet = statusCode !== 307 && statusCode !== 308;
       return { kind: 'redirect', url: new URL(location, url), asGet };
     }
+    const answered = flatHeaders(response.headers);
     if (statusCode < 200 || statusCode >= 300) {
-      await response.body.dump();
-      const result = fail('http-retrieval-failure', `the server answered HTTP ${statusCode}`, url.href);
+      const body = await readCapped(response.body, FAILED_BODY_BYTES, true);
+      const failed = fail('http-retrieval-failure', `the server answered HTTP ${statusCode}`, url.href);
+      const result = { ...failed, answer: { status: statusCode, headers: answered, body: body ?? '' } };
       return { kind: 'failed', result, retry: statusCode >= 500 };
     }
     const text = await readCapped(response.body, req.maxBytes ?? 65536);
     if (text === undefined) {
-      const result = fail('response-too-large', `the response is larger than ${req.maxBytes ?? 65536} bytes`, url.href);
+      const failed = fail('response-too-large', `the response is larger than ${req.maxBytes ?? 65536} bytes`, url.href);
+      const result = { ...failed, answer: { status: statusCode, headers: answered, body: '' } };
       return { kind: 'failed', result, retry: false };
     }
     const contentType =
@@ -172,7 +185,10 @@ async function attemptOnce(req: WebhookRequest, target: URL, method: 'GET' | 'PO
         .split(';')[0]
         ?.trim()
         .toLowerCase() ?? '';
-    return { kind: 'done', result: { ok: true, status: statusCode, contentType, body: text, url: target.href } };
+    return {
+      kind: 'done',
+      result: { ok: true, status: statusCode, contentType, body: text, url: target.href, headers: answered },
+    };
   } catch (error) {
     if (req.signal?.aborted) {
       return {
@@ -186,9 +202,11 @@ async function attemptOnce(req: WebhookRequest, target: URL, method: 'GET' | 'PO
   }
 }
 
+/** The body as text, or undefined past `maxBytes` (with `truncate`, its first `maxBytes` instead). */
 async function readCapped(
   body: AsyncIterable<Buffer> & { destroy(): void },
   maxBytes: number,
+  truncate = false,
 ): Promise<string | undefined> {
   const chunks: Buffer[] = [];
   let size = 0;
@@ -196,11 +214,21 @@ async function readCapped(
     size += chunk.length;
     if (size > maxBytes) {
       body.destroy();
-      return undefined;
+      if (!truncate) return undefined;
+      chunks.push(chunk.subarray(0, chunk.length - (size - maxBytes)));
+      break;
     }
     chunks.push(chunk);
   }
   return Buffer.concat(chunks).toString('utf8');
+}
+
+function flatHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+  const flat: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value !== undefined) flat[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return flat;
 }
 
 function classify(error: unknown, url: string, timedOut: boolean): WebhookResult {

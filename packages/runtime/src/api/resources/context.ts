@@ -18,6 +18,8 @@ export interface ResourceContext {
   /** The form body, read (once) on demand. */
   form(): Promise<Form>;
   readonly now: number;
+  /** Base URL clients reach the server at (for `more_info` links). */
+  readonly publicUrl: string;
 }
 
 export type ResourceResult = { status: number; body?: unknown } | undefined;

@@ -19,7 +19,10 @@ export const serve = command({
     host: { value: '<address>', description: 'address to listen on (default 127.0.0.1)' },
     data: { value: '<dir>', description: 'data directory: SQLite store and recordings (default ./.patchbay)' },
     media: { value: '<adapter>', description: 'media adapter (only the simulated network for now)' },
-    'public-url': { value: '<url>', description: 'base URL apps reach the server at (recording URLs)' },
+    'public-url': {
+      value: '<url>',
+      description: 'base URL apps reach the server at (recording URLs, more_info links)',
+    },
     'log-level': { value: '<level>', description: 'fatal, error, warn, info, debug (default info)' },
     'drain-seconds': { value: '<n>', description: 'on SIGINT/SIGTERM, let live calls finish this long (default 10)' },
     'max-db-mb': {
