@@ -16,6 +16,8 @@ const CODES = {
   'invalid-parameter': { numeric: 21200, status: 400 },
   'invalid-call-state': { numeric: 21220, status: 409 },
   'media-failure': { numeric: 13227, status: 500 },
+  'invalid-script': { numeric: 21200, status: 400 },
+  'on-net-loop': { numeric: 21216, status: 400 },
 } as const satisfies Record<string, { numeric: number; status: number }>;
 
 export type ErrorCode = keyof typeof CODES;

@@ -27,7 +27,7 @@ describe('<Dial>', () => {
       'answered',
       `bridged ${AGENT}`,
       `unbridged ${AGENT}`,
-      'heard-speech Thanks for calling man en-US',
+      'heard-speech "Thanks for calling" (voice man, en-US)',
       'disconnected',
     ]);
     expect(s.network.party(AGENT)?.lines()).toEqual(['ringing', 'answered', `bridged ${CALLER}`, 'hung-up']);
@@ -85,7 +85,7 @@ describe('<Dial>', () => {
       '/voice': () => `<Response><Dial>${AGENT}</Dial><Say>Nobody answered</Say></Response>`,
     });
     s.network.addNumber(AGENT, { onCall: 'busy' });
-    expect((await s.inbound()).caller.lines()).toContain('heard-speech Nobody answered man en-US');
+    expect((await s.inbound()).caller.lines()).toContain('heard-speech "Nobody answered" (voice man, en-US)');
   });
 
   it('runs the whisper document on the answered party and plays sendDigits to it before bridging', async () => {
@@ -99,7 +99,7 @@ describe('<Dial>', () => {
       'ringing',
       'answered',
       'heard-digits ww12',
-      `heard-speech Call from ${CALLER} man en-US`,
+      `heard-speech "Call from ${CALLER}" (voice man, en-US)`,
       `bridged ${CALLER}`,
       'hung-up',
     ]);
@@ -126,6 +126,8 @@ describe('<Dial>', () => {
       'ringing',
       'answered',
       'bridged +15550002999',
+      // The key crosses the bridge before it ends it.
+      'heard-digits *',
       'unbridged +15550002999',
       'disconnected',
     ]);
