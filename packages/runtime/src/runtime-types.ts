@@ -5,6 +5,7 @@
 import type { EventEmitter } from 'eventemitter3';
 import type { DeviceBridge, DeviceBridgeOptions } from './bridge/bridge.js';
 import type { CallRecord, CallStatus, Direction } from './calls/call.js';
+import type { CallRouter } from './calls/on-net.js';
 import type { Clock } from './clock/clock.js';
 import type { ConferencesApi } from './conference/api.js';
 import type { CallAccount, CallEvent, RuntimeEvents } from './interpreter/session.js';
@@ -32,8 +33,11 @@ export interface InboundApp extends AppSettings {
   readonly url: string;
 }
 
-/** Where an inbound call goes: the number's app, and the account owning the number. */
-export type Routed = InboundApp & { readonly account?: CallAccount };
+/**
+ * Where an inbound call goes: the number's app, and the account owning the number. With `twiml`
+ * the call runs that markup instead of fetching `url` (which relative URLs then resolve against).
+ */
+export type Routed = InboundApp & { readonly account?: CallAccount; readonly twiml?: string };
 
 export interface CreateCallParams extends AppSettings {
   /** The account placing the call. @default the runtime's default account */
@@ -84,12 +88,13 @@ export interface RuntimeOptions {
   readonly authToken?: string;
   /**
    * Finds the app of a called number (and the account that owns the number, the default one if
-   * not said); calls to numbers with no app are rejected.
+   * not said); calls to numbers with no app are rejected. It is asked too when a call placed here
+   * (REST, Dial) dials a number, with `caller` the account placing it: a number it routes is
+   * called on-net, its app answering as for an inbound call (when the media adapter can `link`).
    */
-  readonly incoming?: (call: {
-    readonly to: string;
-    readonly from: string;
-  }) => Routed | undefined | Promise<Routed | undefined>;
+  readonly incoming?: CallRouter;
+  /** On-net calls one call may lead to, one inside another, before the next is refused. @default 5 */
+  readonly maxOnNetHops?: number;
   /** Base URL apps reach this server at: recording URLs start with it. @default 'http://localhost:3000' */
   readonly publicUrl?: string;
   /** Documents fetched with nothing for the caller in between before the call is ended. @default 20 */

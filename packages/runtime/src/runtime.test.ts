@@ -187,7 +187,11 @@ describe('live modification and ending calls', () => {
     });
     const { call, caller } = await s.inbound({ hangupAfterMs: 2000 });
     expect(call.status).toBe('completed');
-    expect(caller.lines()).toEqual(['answered', 'heard-speech "Enter your account number" (voice man, en-US)', 'hung-up']);
+    expect(caller.lines()).toEqual([
+      'answered',
+      'heard-speech "Enter your account number" (voice man, en-US)',
+      'hung-up',
+    ]);
   });
 });
 

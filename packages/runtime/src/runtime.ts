@@ -11,6 +11,7 @@ import { EventEmitter } from 'eventemitter3';
 import { DeviceBridge } from './bridge/bridge.js';
 import { CallTable, evictOldest } from './calls/call-table.js';
 import { dialing } from './calls/dialing.js';
+import { onNet } from './calls/on-net.js';
 import { appConfig, firstStep, invalid } from './calls/params.js';
 import { systemClock } from './clock/clock.js';
 import { conferencesApi } from './conference/api.js';
@@ -114,26 +115,25 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     events.emit('call.created', session.snapshot());
   }
 
-  /** An inbound call (from the network, or placed by a device) runs its app. */
+  /** An inbound call (from the network, placed by a device, or on-net) runs its app. */
   function startInbound(
     sid: string,
     leg: MediaLeg,
     call: { readonly from: string; readonly to: string },
     app: Routed,
     extra: Record<string, string> = {},
-  ): void {
+  ): CallSession {
     const account = app.account ?? defaultAccount;
     const session = new CallSession(deps, sid, account, 'inbound', call.from, call.to, appConfig(app));
     track(session);
     session.attach(leg, false);
     session.setStatus('ringing');
-    void session.run({
-      type: 'fetch',
-      url: app.url,
-      method: app.method ?? 'POST',
-      params: session.params(extra),
-      progress: true,
-    });
+    void session.run(
+      app.twiml === undefined
+        ? { type: 'fetch', url: app.url, method: app.method ?? 'POST', params: session.params(extra), progress: true }
+        : firstStep(session, { url: app.url, twiml: app.twiml }),
+    );
+    return session;
   }
 
   media.events.on('incoming', (leg, call) => {
@@ -161,7 +161,13 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       })
     : undefined;
 
-  const { dialChild, dialOut } = dialing({ deps, media, track, clients: devices });
+  const calledOnNet = onNet({
+    media,
+    route: options.incoming,
+    maxHops: options.maxOnNetHops,
+    start: (leg, call, app, hops) => calledOnNet.mark(startInbound(newSid('CA'), leg, call, app), hops),
+  });
+  const { dialChild, dialOut } = dialing({ deps, media, track, clients: devices, calls: calledOnNet });
 
   const calls: Runtime['calls'] = {
     create(params) {

@@ -176,7 +176,11 @@ export function runMediaAdapterConformance(name: string, create: () => AdapterHa
       withHarness(async (h) => {
         if (!h.adapter.link) return;
         let rang = false;
-        const request = { to: { kind: 'number', value: '+15550000100' }, from: '+15550000200', timeoutMs: 30000 } as const;
+        const request = {
+          to: { kind: 'number', value: '+15550000100' },
+          from: '+15550000200',
+          timeoutMs: 30000,
+        } as const;
         const { callee, outcome } = h.adapter.link(request, never(), () => {
           rang = true;
         });

@@ -40,6 +40,8 @@ export class SimulatedLeg implements MediaLeg {
   /** Media playing to the party now. */
   private playing = 0;
   private readonly outlets = new Set<Outlet>();
+  /** What the party is saying or playing now, and until when: a bridge made meanwhile still carries it. */
+  private performing: { readonly media: Media; readonly until: number } | undefined;
   private readonly watchers = new Set<() => void>();
   /** Told when the party speaks, with the time its utterance ends (recordings hear it). */
   readonly speaking = new Set<(endsAt: number) => void>();
@@ -135,6 +137,8 @@ export class SimulatedLeg implements MediaLeg {
   /** Joins this party's media to `outlet` (a bridge, a room); returns the disconnect. */
   connect(outlet: Outlet): () => void {
     this.outlets.add(outlet);
+    const now = this.performing;
+    if (now && now.until >= this.clock.now()) outlet(now.media, new Set([this]));
     this.changed();
     return () => {
       if (this.outlets.delete(outlet)) this.changed();
@@ -180,6 +184,7 @@ export class SimulatedLeg implements MediaLeg {
     const ms = lengthOf(media, this.timing);
     if (this.ended) return ms;
     seen.add(this);
+    if (media.kind === 'speech' || media.kind === 'audio') this.performing = { media, until: this.clock.now() + ms };
     if (media.kind === 'digits') {
       this.party.note({ type: 'pressed', digits: media.digits });
       for (const [key, at] of keyTimes(media.digits, this.timing).keys) {
@@ -209,7 +214,9 @@ export class SimulatedLeg implements MediaLeg {
         this.later((index + 1) * this.timing.msPerWord - 1, () => this.events.emit('speechPartial', heard));
       });
     }
-    this.later(spoken.length * this.timing.msPerWord, () => this.events.emit('speech', { transcript: text, confidence }));
+    this.later(spoken.length * this.timing.msPerWord, () =>
+      this.events.emit('speech', { transcript: text, confidence }),
+    );
   }
 
   private async playTo(media: Media, signal: AbortSignal): Promise<void> {
@@ -260,7 +267,9 @@ export class SimulatedLeg implements MediaLeg {
       const delay = input.afterMs ?? this.timing.inputDelayMs;
       if ('hangup' in input) cancels.push(this.later(delay, () => this.remoteHangup()));
       else if ('digits' in input)
-        cancels.push(this.later(delay, () => this.perform({ kind: 'digits', digits: input.digits }, new Set(), cancels)));
+        cancels.push(
+          this.later(delay, () => this.perform({ kind: 'digits', digits: input.digits }, new Set(), cancels)),
+        );
       else {
         const speech = { kind: 'speech', text: input.speech, confidence: input.confidence ?? 0.9 } as const;
         cancels.push(this.later(delay, () => this.perform(speech)));

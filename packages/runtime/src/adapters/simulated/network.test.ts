@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { VirtualClock } from '../../clock/virtual.js';
+import type { MediaLeg } from '../../media/types.js';
 import { runMediaAdapterConformance } from '../../testing/media-conformance.js';
 import { simulatedHarness } from './harness.js';
-import type { MediaLeg } from '../../media/types.js';
 import { INSTANT_TIMING, type SimulatedLeg } from './leg.js';
 import { SimulatedNetwork } from './network.js';
 import { Party } from './party.js';
@@ -92,7 +92,12 @@ describe('simulated network', () => {
   it('carries media across a bridge and a room: each party hears what the others do', async () => {
     const clock = new VirtualClock(0);
     const network = new SimulatedNetwork({ clock, timing: INSTANT_TIMING });
-    network.addNumber('+15550100', { script: [{ type: 'say', text: 'Agent here' }, { type: 'press', digits: '9' }] });
+    network.addNumber('+15550100', {
+      script: [
+        { type: 'say', text: 'Agent here' },
+        { type: 'press', digits: '9' },
+      ],
+    });
     const inbound = new Promise<MediaLeg>((resolve) => network.events.once('incoming', (leg) => resolve(leg)));
     network.call({ from: '+15550199', to: '+15550001', script: [{ type: 'wait' }, { type: 'press', digits: '5' }] });
     const caller = await inbound;
@@ -126,13 +131,16 @@ describe('simulated network', () => {
     expect(network.party('+15550100')?.lines()).not.toContain('heard-speech "Not heard: muted"');
   });
 
-  it('scopes scripted numbers to the account that placed the call, ahead of everyone\'s', async () => {
+  it("scopes scripted numbers to the account that placed the call, ahead of everyone's", async () => {
     const network = new SimulatedNetwork({ clock: new VirtualClock(), timing: INSTANT_TIMING });
     const to = { kind: 'number', value: '+15550100' } as const;
     network.addNumber('+15550100', { onCall: 'busy' }, { account: 'ACone' });
     network.addNumber('+15550100', { onCall: 'fail' });
     const call = (account?: string) =>
-      network.originate({ to, from: '+1', timeoutMs: 1000, ...(account ? { account } : {}) }, new AbortController().signal);
+      network.originate(
+        { to, from: '+1', timeoutMs: 1000, ...(account ? { account } : {}) },
+        new AbortController().signal,
+      );
     expect((await call('ACone')).outcome).toBe('busy');
     expect((await call('ACtwo')).outcome).toBe('failed');
     expect(network.removeNumber('+15550100', { account: 'ACone' })).toBe(true);

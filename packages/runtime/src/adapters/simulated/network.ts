@@ -130,8 +130,7 @@ export class SimulatedNetwork implements MediaAdapter {
   }
 
   private behaviourOf(kind: AddressKind, value: string, account?: string): PartyBehaviour {
-    const found =
-      kind === 'number' ? this.numberBehaviour(value, account) : this.directory.get(this.key(kind, value));
+    const found = kind === 'number' ? this.numberBehaviour(value, account) : this.directory.get(this.key(kind, value));
     // A client identity nobody registered does not answer.
     return found ?? (kind === 'client' ? { onCall: 'no-answer' } : this.unknown);
   }

@@ -17,9 +17,7 @@ export type PartyInput =
   | { readonly hangup: true; readonly afterMs?: number };
 
 /** An app a simulated far end runs when called, as an on-net callee would (see `callRouter`). */
-export type FarEndApp =
-  | { readonly url: string; readonly method?: 'GET' | 'POST' }
-  | { readonly twiml: string };
+export type FarEndApp = { readonly url: string; readonly method?: 'GET' | 'POST' } | { readonly twiml: string };
 
 export interface PartyBehaviour {
   /** What happens when the party is called. @default 'answer' */

@@ -76,7 +76,11 @@ export function parseStep(source: string, step = 1): ScriptStep {
   switch (action.toLowerCase()) {
     case 'press':
       if (!KEYS.test(argument))
-        throw new ScriptError(step, source, `press takes 1 to 64 keys from 0-9 * # A-D (w waits 0.5 s), not "${argument}"`);
+        throw new ScriptError(
+          step,
+          source,
+          `press takes 1 to 64 keys from 0-9 * # A-D (w waits 0.5 s), not "${argument}"`,
+        );
       return { type: 'press', digits: argument };
     case 'say': {
       const text = /^".*"$/s.test(argument) ? argument.slice(1, -1) : argument;
@@ -99,7 +103,8 @@ export function parseStep(source: string, step = 1): ScriptStep {
 /** Steps from the compact text form, or one step per entry; a ScriptError names the bad step. */
 export function parseScript(script: string | readonly string[]): ScriptStep[] {
   const sources = typeof script === 'string' ? splitSteps(script) : script;
-  if (sources.length > MAX_STEPS) throw new ScriptError(MAX_STEPS + 1, sources[MAX_STEPS] ?? '', `at most ${MAX_STEPS} steps`);
+  if (sources.length > MAX_STEPS)
+    throw new ScriptError(MAX_STEPS + 1, sources[MAX_STEPS] ?? '', `at most ${MAX_STEPS} steps`);
   return sources.map((source, index) => parseStep(source, index + 1));
 }
 
