@@ -18,7 +18,7 @@ import type { Store } from '../store/types.js';
 import { type AppServer, type Route, startAppServer } from '../testing/app-server.js';
 import type { AccountRecord } from './auth.js';
 import { storeDirectory } from './device-directory.js';
-import { messageRouter, numberRouter } from './routing.js';
+import { messageRouter, numberRouter, withSimulatedApps } from './routing.js';
 import { bootstrapAccount, createApi } from './server.js';
 
 export const FAST: Timing = { msPerWord: 5, audioMs: 20, beepMs: 5, digitMs: 5, inputDelayMs: 10 };
@@ -51,6 +51,8 @@ export interface ApiHarnessOptions {
   readonly timing?: Timing;
   /** The runtime's clock (the network keeps real time). */
   readonly clock?: Clock;
+  /** How often long Simulator answers write to keep their connection alive. */
+  readonly keepAliveMs?: number;
 }
 
 /** The official client, unchanged, with the hosted API's hosts rewritten to `base`. */
@@ -76,12 +78,17 @@ export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<
     authToken: account.authToken,
     ...(options.routeByNumber === false
       ? {}
-      : { incoming: numberRouter(store), incomingMessage: messageRouter(store) }),
+      : { incoming: withSimulatedApps(numberRouter(store), network), incomingMessage: messageRouter(store) }),
     ...(options.messaging ? { messaging: options.messaging } : {}),
     devices: { ...storeDirectory(store), ...options.devices },
     ...(options.clock ? { clock: options.clock } : {}),
   });
-  const api = createApi({ runtime, store, simulator: network });
+  const api = createApi({
+    runtime,
+    store,
+    simulator: network,
+    ...(options.keepAliveMs ? { keepAliveMs: options.keepAliveMs } : {}),
+  });
   const devices = deviceEndpoints(runtime.devices as DeviceBridge);
   const server = createServer((req, res) => devices.request(req, res) || api.handle(req, res));
   server.on('upgrade', (req, socket, head) => {

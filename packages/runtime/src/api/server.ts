@@ -21,7 +21,7 @@ import { applicationsResource } from './resources/applications.js';
 import { callsResource, restError } from './resources/calls.js';
 import { clientsResource } from './resources/clients.js';
 import { conferencesResource } from './resources/conferences.js';
-import type { Resource } from './resources/context.js';
+import type { Resource, ResourceResult } from './resources/context.js';
 import { keysResource } from './resources/keys.js';
 import { messagesResource } from './resources/messages.js';
 import { numbersResource } from './resources/numbers.js';
@@ -45,6 +45,8 @@ export interface ApiOptions {
   }) => void;
   /** The simulated network, to serve the Simulator resource (inject inbound calls). */
   readonly simulator?: SimulatedNetwork;
+  /** How often a long Simulator answer (`Wait`, `Stream`) writes to keep its connection alive. @default 10000 */
+  readonly keepAliveMs?: number;
   /** Errors the API could not answer with (store failures while persisting). */
   readonly onError?: (error: unknown) => void;
 }
@@ -75,14 +77,14 @@ export function createApi(options: ApiOptions): Api {
     queuesResource,
     applicationsResource,
     clientsResource,
-    simulatorResource(options.simulator),
+    simulatorResource(options.simulator, options.keepAliveMs),
   ];
 
   async function route(
     req: IncomingMessage,
     url: URL,
     log: { account?: string },
-  ): Promise<{ status: number; body?: unknown }> {
+  ): Promise<NonNullable<ResourceResult>> {
     const path = url.pathname;
     if (!path.startsWith('/2010-04-01/') && !path.startsWith('/v1/AuthTokens/')) throw notFound(path);
     const caller = await authenticate(req, store);
@@ -153,6 +155,10 @@ export function createApi(options: ApiOptions): Api {
       }
       route(req, url, log)
         .then((result) => {
+          if ('write' in result) {
+            void result.write(res, { 'x-request-id': id }).then(() => finish(result.status), onError);
+            return;
+          }
           if (result.body === undefined) res.writeHead(result.status, { 'x-request-id': id }).end();
           else sendJson(res, result.status, result.body, { 'x-request-id': id });
           finish(result.status);

@@ -111,6 +111,16 @@ export class SimulatedNetwork implements MediaAdapter {
     return leg.party;
   }
 
+  /** The party hangs up its call (a simulated caller whose user gave up); false if it had ended. */
+  hangUp(party: Party): boolean {
+    for (const leg of this.legs) {
+      if (leg.party !== party || !leg.active) continue;
+      leg.remoteHangup();
+      return true;
+    }
+    return false;
+  }
+
   /** The latest party with this address. */
   party(address: string): Party | undefined {
     return this.parties.findLast((party) => party.address === address);

@@ -24,7 +24,10 @@ export interface ScriptPort {
 
 /** Calls `fn` once `ready()` holds, checking whenever the port reports a change. */
 function when(port: ScriptPort, ready: () => boolean, fn: () => void): void {
-  if (ready()) return fn();
+  if (ready()) {
+    fn();
+    return;
+  }
   const stop = port.watch(() => {
     if (!ready()) return;
     stop();
@@ -40,17 +43,22 @@ export function runScript(steps: readonly ScriptStep[], port: ScriptPort): void 
     if (!step) return;
     switch (step.type) {
       case 'press':
-        return when(port, port.heard, () => port.later(port.press(step.digits), next));
+        when(port, port.heard, () => port.later(port.press(step.digits), next));
+        break;
       case 'say':
-        return when(port, port.heard, () => port.later(port.say(step.text, step.confidence), next));
+        when(port, port.heard, () => port.later(port.say(step.text, step.confidence), next));
+        break;
       case 'pause':
-        return port.later(step.ms, next);
+        port.later(step.ms, next);
+        break;
       case 'wait':
         // Prompts follow one another in the same instant: re-check once the instant has passed,
         // so the gap between two prompts is not taken for the end of the menu.
-        return when(port, prompted, () => port.later(0, () => (prompted() ? next() : retreat())));
+        when(port, prompted, () => port.later(0, () => (prompted() ? next() : retreat())));
+        break;
       case 'hangup':
-        return port.hangup();
+        port.hangup();
+        break;
     }
   };
   const retreat = () => {
