@@ -88,11 +88,17 @@ export interface RuntimeOptions {
   readonly authToken?: string;
   /**
    * Finds the app of a called number (and the account that owns the number, the default one if
-   * not said); calls to numbers with no app are rejected. It is asked too when a call placed here
-   * (REST, Dial) dials a number, with `caller` the account placing it: a number it routes is
-   * called on-net, its app answering as for an inbound call (when the media adapter can `link`).
+   * not said); calls to numbers with no app are rejected.
    */
   readonly incoming?: CallRouter;
+  /**
+   * On-net calls: a number a call placed here (REST, Dial) dials is answered by its app on this
+   * server, as an inbound call, when this router routes it (`caller` is the account placing the
+   * call). `true` uses `incoming`, which must then route only the numbers this server hosts (a
+   * catch-all router would send every dialed number back to an app). Needs a media adapter that
+   * can `link`. @default false
+   */
+  readonly onNet?: boolean | CallRouter;
   /** On-net calls one call may lead to, one inside another, before the next is refused. @default 5 */
   readonly maxOnNetHops?: number;
   /** Base URL apps reach this server at: recording URLs start with it. @default 'http://localhost:3000' */

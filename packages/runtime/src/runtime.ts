@@ -163,7 +163,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
 
   const calledOnNet = onNet({
     media,
-    route: options.incoming,
+    route: options.onNet === true ? options.incoming : options.onNet || undefined,
     maxHops: options.maxOnNetHops,
     start: (leg, call, app, hops) => calledOnNet.mark(startInbound(newSid('CA'), leg, call, app), hops),
   });

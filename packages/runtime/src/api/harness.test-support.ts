@@ -78,7 +78,11 @@ export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<
     authToken: account.authToken,
     ...(options.routeByNumber === false
       ? {}
-      : { incoming: withSimulatedApps(numberRouter(store), network), incomingMessage: messageRouter(store) }),
+      : {
+          incoming: withSimulatedApps(numberRouter(store), network),
+          onNet: true,
+          incomingMessage: messageRouter(store),
+        }),
     ...(options.messaging ? { messaging: options.messaging } : {}),
     devices: { ...storeDirectory(store), ...options.devices },
     ...(options.clock ? { clock: options.clock } : {}),

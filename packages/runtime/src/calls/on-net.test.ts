@@ -33,6 +33,7 @@ async function twoApps(sales: Record<string, Route>, support: Record<string, Rou
         : to === SUPPORT.number
           ? { url: `${supportApp.url}/voice`, account: SUPPORT.account }
           : undefined,
+    onNet: true,
     ...options,
   });
   open.push(salesApp, supportApp, { close: () => network.close() }, { close: () => runtime.close() });
@@ -228,5 +229,19 @@ describe('on-net calls', () => {
     network.call({ from: '+15550308888', to: SALES.number, hangupAfterMs: 5000 });
     expect(await talking).toMatchObject({ status: 'completed', duration: 5 });
     expect(supportApp.requestsTo('/voice')).toHaveLength(2);
+  });
+
+  it('is off unless asked: with onNet false a dialed number goes out to the network, whatever incoming routes', async () => {
+    const { network, runtime, supportApp } = await twoApps(
+      { '/voice': () => `<Response><Dial>${SUPPORT.number}</Dial></Response>` },
+      { '/voice': () => '<Response><Say>Not reached</Say></Response>' },
+      { onNet: false },
+    );
+    network.addNumber(SUPPORT.number, { onCall: 'busy' });
+    const done = ended(runtime, (call) => call.to === SALES.number && call.direction === 'inbound');
+    network.call({ from: CALLER, to: SALES.number });
+    await done;
+    expect(supportApp.requests).toEqual([]);
+    expect(network.party(SUPPORT.number)?.lines()).toEqual(['ringing', 'busy']);
   });
 });

@@ -168,6 +168,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     accountSid: account.sid,
     authToken: account.authToken,
     incoming: withSimulatedApps(numberRouter(store), network),
+    onNet: true,
     incomingMessage: messageRouter(store),
     publicUrl: options.publicUrl ?? url,
     callbackQueue: callbacks,
