@@ -36,15 +36,15 @@ export class SimulatedLeg implements MediaLeg {
   private readonly cancels = new Set<() => void>();
   /** Input windows open now (listen, record). */
   private windows = 0;
-  private readonly recognizers: NonNullable<InputOptions['speech']>[] = [];
+  // Made when first needed: a simulated network may hold many thousand legs.
+  private recognizers: NonNullable<InputOptions['speech']>[] | undefined;
   /** Media playing to the party now. */
   private playing = 0;
-  private readonly outlets = new Set<Outlet>();
+  private outlets: Set<Outlet> | undefined;
   /** What the party is saying or playing now, and until when: a bridge made meanwhile still carries it. */
   private performing: { readonly media: Media; readonly until: number } | undefined;
-  private readonly watchers = new Set<() => void>();
-  /** Told when the party speaks, with the time its utterance ends (recordings hear it). */
-  readonly speaking = new Set<(endsAt: number) => void>();
+  private watchers: Set<() => void> | undefined;
+  private speakers: Set<(endsAt: number) => void> | undefined;
 
   constructor(
     readonly id: string,
@@ -76,7 +76,7 @@ export class SimulatedLeg implements MediaLeg {
   }
 
   private changed(): void {
-    for (const watcher of [...this.watchers]) watcher();
+    for (const watcher of [...(this.watchers ?? [])]) watcher();
   }
 
   /** The party answered (dialed legs) or the runtime answered (inbound legs). */
@@ -86,11 +86,11 @@ export class SimulatedLeg implements MediaLeg {
     const script = this.party.behaviour.script;
     if (script) {
       runScript(script, {
-        heard: () => this.windows > 0 || this.outlets.size > 0,
+        heard: () => this.windows > 0 || (this.outlets?.size ?? 0) > 0,
         quiet: () => this.playing === 0,
         watch: (fn) => {
-          this.watchers.add(fn);
-          return () => this.watchers.delete(fn);
+          this.watchers = (this.watchers ?? new Set()).add(fn);
+          return () => this.watchers?.delete(fn);
         },
         later: (ms, fn) => void this.later(ms, fn),
         press: (digits) => this.perform({ kind: 'digits', digits }),
@@ -131,17 +131,23 @@ export class SimulatedLeg implements MediaLeg {
     this.ended = true;
     for (const cancel of this.cancels) cancel();
     this.cancels.clear();
-    this.watchers.clear();
+    this.watchers = undefined;
+  }
+
+  /** Tells `fn` each time the party speaks, with the time its utterance ends; returns the unsubscribe. */
+  onSpeaking(fn: (endsAt: number) => void): () => void {
+    this.speakers = (this.speakers ?? new Set()).add(fn);
+    return () => this.speakers?.delete(fn);
   }
 
   /** Joins this party's media to `outlet` (a bridge, a room); returns the disconnect. */
   connect(outlet: Outlet): () => void {
-    this.outlets.add(outlet);
+    this.outlets = (this.outlets ?? new Set()).add(outlet);
     const now = this.performing;
     if (now && now.until >= this.clock.now()) outlet(now.media, new Set([this]));
     this.changed();
     return () => {
-      if (this.outlets.delete(outlet)) this.changed();
+      if (this.outlets?.delete(outlet)) this.changed();
     };
   }
 
@@ -196,7 +202,7 @@ export class SimulatedLeg implements MediaLeg {
       this.utter(media.text, media.confidence ?? 0.9);
     } else if (media.kind === 'audio') this.party.note({ type: 'played', url: media.url });
     else this.party.note({ type: 'played-beep' });
-    for (const outlet of [...this.outlets]) outlet(media, seen);
+    for (const outlet of [...(this.outlets ?? [])]) outlet(media, seen);
     return ms;
   }
 
@@ -204,8 +210,8 @@ export class SimulatedLeg implements MediaLeg {
   private utter(text: string, confidence: number): void {
     const spoken = text.split(/\s+/).filter(Boolean);
     const endsAt = this.clock.now() + words(text) * this.timing.msPerWord;
-    for (const listener of this.speaking) listener(endsAt);
-    const recognizer = this.recognizers.at(-1);
+    for (const listener of this.speakers ?? []) listener(endsAt);
+    const recognizer = this.recognizers?.at(-1);
     if (!recognizer) return;
     this.events.emit('speechStart');
     if (recognizer.partialResults) {
@@ -247,14 +253,14 @@ export class SimulatedLeg implements MediaLeg {
   /** Opens an input window until the returned function is called. */
   openWindow(speech?: InputOptions['speech']): () => void {
     this.windows++;
-    if (speech) this.recognizers.push(speech);
+    if (speech) this.recognizers = [...(this.recognizers ?? []), speech];
     this.changed();
     let open = true;
     return () => {
       if (!open) return;
       open = false;
       this.windows--;
-      if (speech) this.recognizers.splice(this.recognizers.indexOf(speech), 1);
+      if (speech) this.recognizers = this.recognizers?.filter((open) => open !== speech);
       this.changed();
     };
   }

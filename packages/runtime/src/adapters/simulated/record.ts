@@ -17,13 +17,15 @@ export function recordLeg(leg: SimulatedLeg, options: RecordOptions, signal: Abo
   let spokeUntil: number | undefined;
   return new Promise<RecordResult>((resolve, reject) => {
     const cancels: Array<() => void> = [];
+    let cancelSilence = () => {};
+    let stopHearing = () => {};
     const close = leg.openWindow();
     const stop = () => {
       for (const cancel of cancels) cancel();
       signal.removeEventListener('abort', onAbort);
       leg.events.off('hangup', onHangup);
       leg.events.off('dtmf', onKey);
-      leg.speaking.delete(onSpeaking);
+      stopHearing();
       close();
     };
     const finish = (endedBy: RecordResult['endedBy'], key?: string) => {
@@ -43,7 +45,6 @@ export function recordLeg(leg: SimulatedLeg, options: RecordOptions, signal: Abo
     const onKey = (digit: string) => {
       if (options.finishOnKey.includes(digit)) finish('key', digit);
     };
-    let cancelSilence = () => {};
     const silenceFrom = (at: number) => {
       cancelSilence();
       cancelSilence = leg.later(at - clock.now() + options.silenceTimeoutMs, () => finish('silence'));
@@ -59,7 +60,7 @@ export function recordLeg(leg: SimulatedLeg, options: RecordOptions, signal: Abo
     cancels.push(leg.later(options.maxLengthMs, () => finish('max-length')));
     cancels.push(() => cancelSilence());
     if (leg.live) {
-      leg.speaking.add(onSpeaking);
+      stopHearing = leg.onSpeaking(onSpeaking);
       silenceFrom(started);
       return;
     }
