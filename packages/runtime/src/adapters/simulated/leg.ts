@@ -27,8 +27,10 @@ export interface Timing {
 export const REALISTIC_TIMING: Timing = { msPerWord: 300, audioMs: 3000, beepMs: 300, digitMs: 150, inputDelayMs: 500 };
 export const INSTANT_TIMING: Timing = { msPerWord: 0, audioMs: 0, beepMs: 0, digitMs: 0, inputDelayMs: 0 };
 
+const NOTHING = () => undefined;
+
 /** Where a party's media goes: another leg's party, or a room's. `seen` stops media going round. */
-export type Outlet = (media: Media, seen: Set<SimulatedLeg>) => void;
+export type Outlet = (media: Media, seen: Set<SimulatedLeg>, from: SimulatedLeg) => void;
 
 export class SimulatedLeg implements MediaLeg {
   readonly events = new EventEmitter<LegEvents>();
@@ -40,7 +42,7 @@ export class SimulatedLeg implements MediaLeg {
   private recognizers: NonNullable<InputOptions['speech']>[] | undefined;
   /** Media playing to the party now. */
   private playing = 0;
-  private outlets: Set<Outlet> | undefined;
+  private outlets: Outlet[] | undefined;
   /** What the party is saying or playing now, and until when: a bridge made meanwhile still carries it. */
   private performing: { readonly media: Media; readonly until: number } | undefined;
   private watchers: Set<() => void> | undefined;
@@ -76,7 +78,7 @@ export class SimulatedLeg implements MediaLeg {
   }
 
   private changed(): void {
-    for (const watcher of [...(this.watchers ?? [])]) watcher();
+    if (this.watchers) for (const watcher of [...this.watchers]) watcher();
   }
 
   /** The party answered (dialed legs) or the runtime answered (inbound legs). */
@@ -86,7 +88,7 @@ export class SimulatedLeg implements MediaLeg {
     const script = this.party.behaviour.script;
     if (script) {
       runScript(script, {
-        heard: () => this.windows > 0 || (this.outlets?.size ?? 0) > 0,
+        heard: () => this.windows > 0 || this.outlets !== undefined,
         quiet: () => this.playing === 0,
         watch: (fn) => {
           this.watchers = (this.watchers ?? new Set()).add(fn);
@@ -140,29 +142,35 @@ export class SimulatedLeg implements MediaLeg {
     return () => this.speakers?.delete(fn);
   }
 
-  /** Joins this party's media to `outlet` (a bridge, a room); returns the disconnect. */
-  connect(outlet: Outlet): () => void {
-    this.outlets = (this.outlets ?? new Set()).add(outlet);
+  /** Joins this party's media to `outlet` (a bridge, a room) until `disconnect`. */
+  connect(outlet: Outlet): void {
+    this.outlets = [...(this.outlets ?? []), outlet];
     const now = this.performing;
-    if (now && now.until >= this.clock.now()) outlet(now.media, new Set([this]));
+    if (now && now.until >= this.clock.now()) outlet(now.media, new Set([this]), this);
     this.changed();
-    return () => {
-      if (this.outlets?.delete(outlet)) this.changed();
-    };
+  }
+
+  disconnect(outlet: Outlet): void {
+    if (!this.outlets?.includes(outlet)) return;
+    const left = this.outlets.filter((other) => other !== outlet);
+    this.outlets = left.length > 0 ? left : undefined;
+    this.changed();
   }
 
   /**
    * The party hears `media`: noted in its transcript, playing for as long as it lasts (or until
    * `done` is called). Returns its length and `done`.
    */
-  hear(media: Media, seen: Set<SimulatedLeg> = new Set()): { ms: number; done: () => void } {
+  hear(media: Media, seen?: Set<SimulatedLeg>): { ms: number; done: () => void } {
     const ms = lengthOf(media, this.timing);
-    if (this.ended || seen.has(this)) return { ms, done: () => undefined };
-    seen.add(this);
+    if (this.ended || seen?.has(this)) return { ms, done: NOTHING };
     if (media.kind === 'speech') this.party.note({ type: 'heard-speech', text: media.text, ...media.voice });
     else if (media.kind === 'audio') this.party.note({ type: 'heard-audio', url: media.url });
     else if (media.kind === 'digits') this.party.note({ type: 'heard-digits', digits: media.digits });
     else this.party.note({ type: 'heard-beep' });
+    this.relay(media, seen ?? new Set(), this);
+    // Instant media never keeps the party busy.
+    if (ms <= 0) return { ms, done: NOTHING };
     this.playing++;
     let over = false;
     const done = () => {
@@ -171,25 +179,25 @@ export class SimulatedLeg implements MediaLeg {
       this.playing--;
       this.changed();
     };
-    if (ms > 0) this.later(ms, done);
-    else queueMicrotask(done);
+    this.later(ms, done);
     this.changed();
-    this.relay(media, seen);
     return { ms, done };
   }
 
-  /** What the party hears goes on past it: nowhere for a person; to the other side for an on-net leg. */
-  protected relay(_media: Media, _seen: Set<SimulatedLeg>): void {}
+  /**
+   * What the party hears goes on past it: nowhere for a person; to the other side for an on-net
+   * leg. `seen` holds the legs the media went through (`self` is to be added), so it never goes round.
+   */
+  protected relay(_media: Media, _seen: Set<SimulatedLeg>, _self: SimulatedLeg): void {}
 
   /**
    * The party does `media` (keys, speech, audio): noted, reported as DTMF and speech events to
    * the runtime, and heard by the parties this leg is connected to. Returns how long it takes.
    * `cancels` collects the pending key events (an input window that closes drops them).
    */
-  perform(media: Media, seen: Set<SimulatedLeg> = new Set(), cancels?: Array<() => void>): number {
+  perform(media: Media, seen?: Set<SimulatedLeg>, cancels?: Array<() => void>): number {
     const ms = lengthOf(media, this.timing);
-    if (this.ended) return ms;
-    seen.add(this);
+    if (this.ended || seen?.has(this)) return ms;
     if (media.kind === 'speech' || media.kind === 'audio') this.performing = { media, until: this.clock.now() + ms };
     if (media.kind === 'digits') {
       this.party.note({ type: 'pressed', digits: media.digits });
@@ -202,7 +210,10 @@ export class SimulatedLeg implements MediaLeg {
       this.utter(media.text, media.confidence ?? 0.9);
     } else if (media.kind === 'audio') this.party.note({ type: 'played', url: media.url });
     else this.party.note({ type: 'played-beep' });
-    for (const outlet of [...(this.outlets ?? [])]) outlet(media, seen);
+    if (this.outlets) {
+      const path = (seen ?? new Set<SimulatedLeg>()).add(this);
+      for (const outlet of this.outlets) outlet(media, path, this);
+    }
     return ms;
   }
 
@@ -274,7 +285,7 @@ export class SimulatedLeg implements MediaLeg {
       if ('hangup' in input) cancels.push(this.later(delay, () => this.remoteHangup()));
       else if ('digits' in input)
         cancels.push(
-          this.later(delay, () => this.perform({ kind: 'digits', digits: input.digits }, new Set(), cancels)),
+          this.later(delay, () => this.perform({ kind: 'digits', digits: input.digits }, undefined, cancels)),
         );
       else {
         const speech = { kind: 'speech', text: input.speech, confidence: input.confidence ?? 0.9 } as const;

@@ -26,8 +26,8 @@ export class LinkedLeg extends SimulatedLeg {
     return true;
   }
 
-  protected override relay(media: Media, seen: Set<SimulatedLeg>): void {
-    this.other?.perform(media, seen);
+  protected override relay(media: Media, seen: Set<SimulatedLeg>, self: SimulatedLeg): void {
+    this.other?.perform(media, seen.add(self));
   }
 
   override async answer(): Promise<void> {

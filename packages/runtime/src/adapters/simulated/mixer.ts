@@ -5,36 +5,34 @@
  */
 import { type Clock, sleep } from '../../clock/clock.js';
 import type { MediaLeg, Mixer } from '../../media/types.js';
-import type { SimulatedLeg, Timing } from './leg.js';
+import type { Outlet, SimulatedLeg, Timing } from './leg.js';
 import { lengthOf } from './media.js';
 
 interface Member {
   muted: boolean;
   held: boolean;
-  unplug: () => void;
 }
 
 export function simulatedMixer(room: string, clock: Clock, timing: Timing): Mixer {
   const members = new Map<SimulatedLeg, Member>();
-  const hears = (leg: SimulatedLeg) => !members.get(leg)?.held;
+  // One outlet for every member: what one does, the others hear.
+  const outlet: Outlet = (media, seen, from) => {
+    const state = members.get(from);
+    if (!state || state.muted || state.held) return;
+    for (const [other, its] of members) if (other !== from && !its.held) other.hear(media, seen);
+  };
   return {
     join(leg, { muted }) {
       const member = leg as SimulatedLeg;
       if (members.has(member)) return;
       member.party.note({ type: 'joined', room });
-      const unplug = member.connect((media, seen) => {
-        const state = members.get(member);
-        if (!state || state.muted || state.held) return;
-        for (const other of members.keys()) if (other !== member && hears(other)) other.hear(media, seen);
-      });
-      members.set(member, { muted, held: false, unplug });
+      members.set(member, { muted, held: false });
+      member.connect(outlet);
     },
     leave(leg) {
       const member = leg as SimulatedLeg;
-      const state = members.get(member);
-      if (!state) return;
-      state.unplug();
-      members.delete(member);
+      if (!members.delete(member)) return;
+      member.disconnect(outlet);
       if (member.active) member.party.note({ type: 'left', room });
     },
     setMuted(leg: MediaLeg, muted) {
@@ -58,7 +56,7 @@ export function simulatedMixer(room: string, clock: Clock, timing: Timing): Mixe
       await sleep(clock, lengthOf(media, timing), signal);
     },
     close() {
-      for (const state of members.values()) state.unplug();
+      for (const member of members.keys()) member.disconnect(outlet);
       members.clear();
     },
   };

@@ -146,4 +146,25 @@ describe('simulated network', () => {
     expect(network.removeNumber('+15550100', { account: 'ACone' })).toBe(true);
     expect((await call('ACone')).outcome).toBe('failed');
   });
+
+  it('never sends media round in circles: both sides of an on-net call in one room hear it once', async () => {
+    const network = new SimulatedNetwork({ clock: new VirtualClock(0), timing: INSTANT_TIMING });
+    const request = { to: { kind: 'number', value: '+15550100' }, from: '+15550199', timeoutMs: 1000 } as const;
+    const { callee, outcome } = network.link(request, new AbortController().signal);
+    await callee.answer();
+    const answered = await outcome;
+    if (answered.outcome !== 'answered') throw new Error('expected an answer');
+    const room = network.createMixer('loop');
+    room.join(answered.leg, { muted: false });
+    room.join(callee, { muted: false });
+    await answered.leg.say('Hello room', { voice: 'alice', language: 'en-US' }, new AbortController().signal);
+    const about = (address: string) =>
+      network
+        .party(address)
+        ?.lines()
+        .filter((line) => line.includes('Hello room'));
+    // The callee's app heard it (once), and its side says the caller's app said it (once).
+    expect(about('+15550100')).toEqual(['heard-speech "Hello room" (voice alice, en-US)']);
+    expect(about('+15550199')).toEqual(['said "Hello room"']);
+  });
 });

@@ -28,7 +28,7 @@ import type {
 } from '../../media/types.js';
 import { silentWav } from '../../media/wav.js';
 import { SimulatedDeviceLeg } from './device-leg.js';
-import { REALISTIC_TIMING, SimulatedLeg, type Timing } from './leg.js';
+import { type Outlet, REALISTIC_TIMING, SimulatedLeg, type Timing } from './leg.js';
 import { LinkedLeg, linkLegs } from './link.js';
 import { simulatedMixer } from './mixer.js';
 import { Party, type PartyBehaviour } from './party.js';
@@ -206,17 +206,18 @@ export class SimulatedNetwork implements MediaAdapter {
     left.party.note({ type: 'bridged', with: right.party.address });
     right.party.note({ type: 'bridged', with: left.party.address });
     // Each hears what the other does.
-    const unplug = [
-      left.connect((media, seen) => right.hear(media, seen)),
-      right.connect((media, seen) => left.hear(media, seen)),
-    ];
+    const toRight: Outlet = (media, seen) => right.hear(media, seen);
+    const toLeft: Outlet = (media, seen) => left.hear(media, seen);
+    left.connect(toRight);
+    right.connect(toLeft);
     const started = this.clock.now();
     let open = true;
     return {
       close: () => {
         if (!open) return undefined;
         open = false;
-        for (const disconnect of unplug) disconnect();
+        left.disconnect(toRight);
+        right.disconnect(toLeft);
         if (left.active) left.party.note({ type: 'unbridged', with: right.party.address });
         if (right.active) right.party.note({ type: 'unbridged', with: left.party.address });
         if (!options.record) return undefined;

@@ -45,7 +45,7 @@ export class Party {
     match: (entry: TranscriptEntry) => boolean;
     resolve: (entry: TranscriptEntry) => void;
   }>();
-  private readonly followers = new Set<(entry: TranscriptEntry) => void>();
+  private followers: Set<(entry: TranscriptEntry) => void> | undefined;
 
   constructor(
     /** The party's address: a number, SIP URI or client identity. */
@@ -62,7 +62,7 @@ export class Party {
       this.waiters.delete(waiter);
       waiter.resolve(noted);
     }
-    for (const follower of this.followers) follower(noted);
+    if (this.followers) for (const follower of this.followers) follower(noted);
   }
 
   /** The first transcript entry (already noted, or to come) matching; for tests that await what a party hears. */
@@ -74,8 +74,8 @@ export class Party {
 
   /** Calls `fn` with each entry from now on (a live transcript); returns the unsubscribe. */
   follow(fn: (entry: TranscriptEntry) => void): () => void {
-    this.followers.add(fn);
-    return () => this.followers.delete(fn);
+    this.followers = (this.followers ?? new Set()).add(fn);
+    return () => this.followers?.delete(fn);
   }
 
   /** The next scripted input, if any is left (never, for a party with a script). */
