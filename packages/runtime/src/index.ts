@@ -13,7 +13,7 @@ export {
 } from './adapters/simulated/party.js';
 export { parseScript, ScriptError, type ScriptStep } from './adapters/simulated/script.js';
 export { formatEntry } from './adapters/simulated/transcript.js';
-export type { AccountRecord, KeyRecord } from './api/auth.js';
+export type { AccountRecord, KeyRecord, KeyType } from './api/auth.js';
 export { RestError } from './api/http.js';
 export { numberRouter, withSimulatedApps } from './api/routing.js';
 /** The REST API (2010-04-01 shape): server, authentication, bootstrap account. */
@@ -44,6 +44,12 @@ export type { ConferenceSnapshot, EndReason } from './conference/conference.js';
 /** Errors. */
 export { type ErrorCode, numericCode, PatchbayError } from './errors.js';
 export type { AppConfig, CallEvent, RuntimeEvents } from './interpreter/session.js';
+/** Per-account limits: live calls, device sessions, REST requests. */
+export {
+  type AccountLimitOverrides,
+  type AccountLimits,
+  DEFAULT_ACCOUNT_LIMITS,
+} from './limits/account-limits.js';
 /** Media adapters: the interface, and the embedded simulated network. */
 export type {
   AdapterEvents,
@@ -109,4 +115,6 @@ export {
 /** Webhooks. */
 export { CookieJar } from './webhooks/cookies.js';
 export { DurableCallbacks, type DurableCallbacksOptions } from './webhooks/durable-callbacks.js';
+/** Where Patchbay may send requests: the egress policy (http/https only; link-local and metadata never; private per policy). */
+export { createEgress, DEFAULT_EGRESS, type Egress, type EgressPolicy } from './webhooks/egress.js';
 export { DEFAULT_LIMITS, type Limits, sendWebhook, type WebhookRequest, type WebhookResult } from './webhooks/fetch.js';

@@ -9,6 +9,7 @@ import type { CallRouter } from './calls/on-net.js';
 import type { Clock } from './clock/clock.js';
 import type { ConferencesApi } from './conference/api.js';
 import type { CallAccount, CallEvent, RuntimeEvents } from './interpreter/session.js';
+import type { AccountLimits } from './limits/account-limits.js';
 import type { MediaAdapter } from './media/types.js';
 import type { InboundMessage, InboundResult, MessagingApp } from './messaging/inbound.js';
 import type { Messages } from './messaging/messages.js';
@@ -16,6 +17,7 @@ import type { MessagingAdapter } from './messaging/types.js';
 import type { QueueRegistry } from './queue/queues.js';
 import type { RecordingRecord } from './verbs/types.js';
 import type { CallbackQueueOptions, Callbacks } from './webhooks/callbacks.js';
+import type { Egress } from './webhooks/egress.js';
 
 /** How a call's app is reached and where it reports: shared by inbound numbers and API calls. */
 export interface AppSettings {
@@ -34,10 +36,16 @@ export interface InboundApp extends AppSettings {
 }
 
 /**
- * Where an inbound call goes: the number's app, and the account owning the number. With `twiml`
- * the call runs that markup instead of fetching `url` (which relative URLs then resolve against).
+ * Where an inbound call goes: the number's app, the account owning the number, and the number's
+ * SID (its IncomingPhoneNumber, `PN...`), which the call record keeps as `phone_number_sid`. With
+ * `twiml` the call runs that markup instead of fetching `url` (which relative URLs then resolve
+ * against).
  */
-export type Routed = InboundApp & { readonly account?: CallAccount; readonly twiml?: string };
+export type Routed = InboundApp & {
+  readonly account?: CallAccount;
+  readonly phoneNumberSid?: string;
+  readonly twiml?: string;
+};
 
 export interface CreateCallParams extends AppSettings {
   /** The account placing the call. @default the runtime's default account */
@@ -109,6 +117,17 @@ export interface RuntimeOptions {
   readonly callbacks?: CallbackQueueOptions;
   /** Where callbacks go instead of the in-memory queue (a DurableCallbacks over a store). */
   readonly callbackQueue?: Callbacks;
+  /**
+   * Every account's limits unless the account has its own (`CallAccount.limits`, a device token's
+   * account): its live calls, device sessions and REST requests. @default DEFAULT_ACCOUNT_LIMITS
+   */
+  readonly limits?: Partial<AccountLimits>;
+  /**
+   * Where documents and callbacks may be fetched from: http/https only, never link-local or cloud
+   * metadata addresses, and private ones only if its policy allows. A `callbackQueue` given here
+   * brings its own. @default DEFAULT_EGRESS (allow-private)
+   */
+  readonly egress?: Egress;
   /** Carries text messages. @default a SimulatedMessaging on the same clock */
   readonly messaging?: MessagingAdapter;
   /**
@@ -133,6 +152,8 @@ export type RoutedMessageApp = MessagingApp & { readonly account?: CallAccount }
 export interface Runtime {
   /** The default account's SID. */
   readonly accountSid: string;
+  /** The per-account limits that apply to accounts without their own. */
+  readonly limits: AccountLimits;
   readonly events: EventEmitter<RuntimeEvents>;
   /** Status callbacks in flight; `drain()` waits for them. */
   readonly callbacks: Callbacks;

@@ -18,6 +18,7 @@ import { conferencesApi } from './conference/api.js';
 import { ConferenceRegistry } from './conference/registry.js';
 import { PatchbayError } from './errors.js';
 import { type CallAccount, CallSession, type RuntimeEvents, type SessionDeps } from './interpreter/session.js';
+import { DEFAULT_ACCOUNT_LIMITS, resolveLimits } from './limits/account-limits.js';
 import type { MediaLeg } from './media/types.js';
 import { silentWav } from './media/wav.js';
 import { messageReceiver } from './messaging/inbound.js';
@@ -44,7 +45,8 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   const clock = options.clock ?? systemClock;
   const media = options.media;
   const events = new EventEmitter<RuntimeEvents>();
-  const callbacks = options.callbackQueue ?? new CallbackQueue(clock, options.callbacks);
+  const egress = options.egress;
+  const callbacks = options.callbackQueue ?? new CallbackQueue(clock, { egress, ...options.callbacks });
   const defaultAccount: CallAccount = {
     sid: options.accountSid ?? newSid('AC'),
     authToken: options.authToken ?? newSid('SK').slice(2),
@@ -107,8 +109,17 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     callbacks,
     events,
     maxFetchesWithoutProgress: options.maxFetchesWithoutProgress ?? 20,
+    egress,
   };
   const table = new CallTable(keepEnded);
+  const limits = { ...DEFAULT_ACCOUNT_LIMITS, ...options.limits };
+
+  /** Why the account may not have one more live call (its concurrency limit), if it may not. */
+  function overCallLimit(account: CallAccount): PatchbayError | undefined {
+    const cap = resolveLimits(account.limits, limits).concurrentCalls;
+    if (table.liveFor(account.sid) < cap) return undefined;
+    return new PatchbayError('concurrency-limit', `account ${account.sid} has ${cap} live calls, as many as its limit`);
+  }
 
   function track(session: CallSession): void {
     table.add(session);
@@ -124,16 +135,45 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     extra: Record<string, string> = {},
   ): CallSession {
     const account = app.account ?? defaultAccount;
-    const session = new CallSession(deps, sid, account, 'inbound', call.from, call.to, appConfig(app));
+    const session = new CallSession(
+      deps,
+      sid,
+      account,
+      'inbound',
+      call.from,
+      call.to,
+      appConfig(app),
+      undefined,
+      app.phoneNumberSid,
+    );
     track(session);
     session.attach(leg, false);
     session.setStatus('ringing');
     void session.run(
       app.twiml === undefined
         ? { type: 'fetch', url: app.url, method: app.method ?? 'POST', params: session.params(extra), progress: true }
-        : firstStep(session, { url: app.url, twiml: app.twiml }),
+        : firstStep({ url: app.url, twiml: app.twiml }),
     );
     return session;
+  }
+
+  /** Starts an inbound call unless its account has as many live calls as its limit (the leg is then busy). */
+  function admitInbound(
+    leg: MediaLeg,
+    call: { readonly from: string; readonly to: string },
+    app: Routed,
+    start: () => void,
+  ): void {
+    const refusal = overCallLimit(app.account ?? defaultAccount);
+    if (!refusal) return start();
+    void leg.reject('busy').then(() =>
+      events.emit('incoming.rejected', {
+        to: call.to,
+        from: call.from,
+        kind: 'call',
+        error: { code: refusal.numericCode, message: refusal.message },
+      }),
+    );
   }
 
   media.events.on('incoming', (leg, call) => {
@@ -146,16 +186,19 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       }
       startInbound(newSid('CA'), leg, call, app);
     };
+    const admit = (app: Routed | undefined) => (app ? admitInbound(leg, call, app, () => start(app)) : start(app));
     const routed = options.incoming?.(call);
     // A store lookup answers later (the leg keeps ringing); a plain answer starts the call at once.
-    if (routed instanceof Promise) routed.then(start, () => start(undefined));
-    else start(routed);
+    if (routed instanceof Promise) routed.then(admit, () => start(undefined));
+    else admit(routed);
   });
 
   const devices = options.devices
     ? new DeviceBridge(options.devices, {
         media,
         clock,
+        limits,
+        callRefusal: (account) => overCallLimit({ ...account, authToken: '' })?.message,
         startCall: ({ sid, leg, account, from, to, app, extra }) =>
           startInbound(sid, leg, { from, to }, { ...app, account }, extra),
       })
@@ -165,9 +208,17 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     media,
     route: options.onNet === true ? options.incoming : options.onNet || undefined,
     maxHops: options.maxOnNetHops,
-    start: (leg, call, app, hops) => calledOnNet.mark(startInbound(newSid('CA'), leg, call, app), hops),
+    start: (leg, call, app, hops) =>
+      admitInbound(leg, call, app, () => calledOnNet.mark(startInbound(newSid('CA'), leg, call, app), hops)),
   });
-  const { dialChild, dialOut } = dialing({ deps, media, track, clients: devices, calls: calledOnNet });
+  const { dialChild, dialOut } = dialing({
+    deps,
+    media,
+    track,
+    clients: devices,
+    admit: overCallLimit,
+    calls: calledOnNet,
+  });
 
   const calls: Runtime['calls'] = {
     create(params) {
@@ -191,9 +242,16 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         params.to,
         appConfig(params),
       );
-      const first = firstStep(session, params);
+      const first = firstStep(params);
+      const refusal = overCallLimit(account);
       track(session);
       const accepted = session.snapshot();
+      if (refusal) {
+        // As the hosted service does: the call is accepted, then fails at once (10004).
+        session.recordError(refusal);
+        session.setStatus('failed');
+        return accepted;
+      }
       void dialOut(session, params, first).catch((error) => {
         session.recordError(new PatchbayError('media-failure', `dialing failed: ${String(error)}`, { cause: error }));
         session.setStatus('failed');
@@ -225,7 +283,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       }
       if (session.over) throw new PatchbayError('invalid-call-state', `call ${sid} is not in progress`);
       if (params.url === undefined && params.twiml === undefined) throw invalid('Url', 'give Url, Twiml or Status');
-      session.replace(firstStep(session, params));
+      session.replace(firstStep(params));
       return session.snapshot();
     },
 
@@ -242,10 +300,12 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     onRejected: (message) => events.emit('incoming.rejected', { ...message, kind: 'message' }),
     onError: (record, error, url) =>
       events.emit('message.error', record, { code: error.numericCode, message: error.message, url }),
+    egress,
   });
 
   return {
     accountSid,
+    limits,
     events,
     callbacks,
     calls,

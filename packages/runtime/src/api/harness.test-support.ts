@@ -6,20 +6,23 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import twilio from 'twilio';
+import { afterEach } from 'vitest';
 import type { Timing } from '../adapters/simulated/leg.js';
 import { SimulatedNetwork } from '../adapters/simulated/network.js';
 import type { DeviceBridge, DeviceBridgeOptions } from '../bridge/bridge.js';
 import { deviceEndpoints } from '../bridge/endpoints.js';
 import type { Clock } from '../clock/clock.js';
+import type { AccountLimits } from '../limits/account-limits.js';
 import type { MessagingAdapter } from '../messaging/types.js';
 import { createRuntime, type Runtime } from '../runtime.js';
 import { MemoryStore } from '../store/memory.js';
-import type { Store } from '../store/types.js';
+import type { RecordKind, Store, StoredRecord } from '../store/types.js';
 import { type AppServer, type Route, startAppServer } from '../testing/app-server.js';
+import type { Egress } from '../webhooks/egress.js';
 import type { AccountRecord } from './auth.js';
 import { storeDirectory } from './device-directory.js';
 import { messageRouter, numberRouter, withSimulatedApps } from './routing.js';
-import { bootstrapAccount, createApi } from './server.js';
+import { type ApiOptions, bootstrapAccount, createApi } from './server.js';
 
 export const FAST: Timing = { msPerWord: 5, audioMs: 20, beepMs: 5, digitMs: 5, inputDelayMs: 10 };
 
@@ -51,6 +54,14 @@ export interface ApiHarnessOptions {
   readonly timing?: Timing;
   /** The runtime's clock (the network keeps real time). */
   readonly clock?: Clock;
+  /** The store. @default a new MemoryStore */
+  readonly store?: Store;
+  /** Where the runtime may fetch from. @default DEFAULT_EGRESS */
+  readonly egress?: Egress;
+  /** Per-account limits for accounts without their own. */
+  readonly limits?: Partial<AccountLimits>;
+  /** The API's request log and error hooks. */
+  readonly api?: Pick<ApiOptions, 'onError' | 'onRequest'>;
   /** How often long Simulator answers write to keep their connection alive. */
   readonly keepAliveMs?: number;
 }
@@ -68,7 +79,7 @@ export function officialClient(base: string, user: string, secret: string, accou
 }
 
 export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<ApiHarness> {
-  const store = new MemoryStore();
+  const store = options.store ?? new MemoryStore();
   const { account } = await bootstrapAccount(store, { now: Date.now() });
   const network = new SimulatedNetwork({ timing: options.timing ?? FAST });
   options.setup?.(network);
@@ -86,11 +97,14 @@ export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<
     ...(options.messaging ? { messaging: options.messaging } : {}),
     devices: { ...storeDirectory(store), ...options.devices },
     ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.egress ? { egress: options.egress } : {}),
+    ...(options.limits ? { limits: options.limits } : {}),
   });
   const api = createApi({
     runtime,
     store,
     simulator: network,
+    ...options.api,
     ...(options.keepAliveMs ? { keepAliveMs: options.keepAliveMs } : {}),
   });
   const devices = deviceEndpoints(runtime.devices as DeviceBridge);
@@ -119,6 +133,48 @@ export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<
       await new Promise((resolve) => server.close(resolve));
       await app.close();
     },
+  };
+}
+
+/** A MemoryStore that tells when a record is read, so a test knows a request has got that far. */
+export class WatchedStore extends MemoryStore {
+  private readonly watchers: Array<{ sid: string; resolve: () => void }> = [];
+
+  override async get<T extends StoredRecord>(kind: RecordKind, accountSid: string, sid: string) {
+    const record = await super.get<T>(kind, accountSid, sid);
+    this.notify(sid);
+    return record;
+  }
+
+  override async find<T extends StoredRecord>(kind: RecordKind, sid: string) {
+    const record = await super.find<T>(kind, sid);
+    this.notify(sid);
+    return record;
+  }
+
+  private notify(sid: string): void {
+    for (const watcher of this.watchers.splice(0)) {
+      if (watcher.sid === sid) watcher.resolve();
+      else this.watchers.push(watcher);
+    }
+  }
+
+  /** Resolves the next time `sid` is read. */
+  read(sid: string): Promise<void> {
+    return new Promise((resolve) => this.watchers.push({ sid, resolve }));
+  }
+}
+
+/** Starts harnesses that are closed after each test (registers the `afterEach`). */
+export function harnessPerTest(): (options?: ApiHarnessOptions) => Promise<ApiHarness> {
+  const harnesses: ApiHarness[] = [];
+  afterEach(async () => {
+    for (const harness of harnesses.splice(0)) await harness.close();
+  });
+  return async (options) => {
+    const harness = await startApiHarness(options);
+    harnesses.push(harness);
+    return harness;
   };
 }
 

@@ -14,11 +14,18 @@ export interface PageRequest {
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 1000;
 
+/** Pages past this are refused rather than turned into an offset no store can use (`Page=1e300`). */
+export const MAX_PAGE = 999_999_999;
+
+/** Plain decimal digits only: `1e300`, `0x10` and ` 1` are not page numbers. */
+const wholeNumber = (text: string | null, fallback: number) =>
+  text === null ? fallback : /^\d{1,10}$/.test(text) ? Number(text) : Number.NaN;
+
 export function pageRequest(query: URLSearchParams): PageRequest {
-  const page = Number(query.get('Page') ?? 0);
-  const pageSize = Number(query.get('PageSize') ?? DEFAULT_PAGE_SIZE);
-  if (!Number.isInteger(page) || page < 0) throw invalid(20006, 'Page', 'must be a whole number from 0');
-  if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
+  const page = wholeNumber(query.get('Page'), 0);
+  const pageSize = wholeNumber(query.get('PageSize'), DEFAULT_PAGE_SIZE);
+  if (!(page >= 0 && page <= MAX_PAGE)) throw invalid(20006, 'Page', `must be a whole number from 0 to ${MAX_PAGE}`);
+  if (!(pageSize >= 1 && pageSize <= MAX_PAGE_SIZE)) {
     throw invalid(20006, 'PageSize', `must be a whole number from 1 to ${MAX_PAGE_SIZE}`);
   }
   return { page, pageSize };

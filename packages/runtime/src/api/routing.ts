@@ -9,7 +9,7 @@ import type { SimulatedNetwork } from '../adapters/simulated/network.js';
 import type { CallRouter } from '../calls/on-net.js';
 import type { Routed, RoutedMessageApp } from '../runtime.js';
 import type { Store } from '../store/types.js';
-import type { AccountRecord } from './auth.js';
+import { type AccountRecord, callAccount } from './auth.js';
 import type { AppSettingsRecord } from './resources/app-settings.js';
 import type { ApplicationRecord } from './resources/applications.js';
 import type { NumberRecord } from './resources/numbers.js';
@@ -23,7 +23,7 @@ async function ownerAndSettings(
   to: string,
   applicationOf: (number: NumberRecord) => string | undefined,
   hasUrl: (settings: AppSettingsRecord) => boolean,
-): Promise<{ settings: AppSettingsRecord; account: AccountRecord } | undefined> {
+): Promise<{ settings: AppSettingsRecord; account: AccountRecord; number: NumberRecord } | undefined> {
   const number = await store.findOne<NumberRecord>('number', { phoneNumber: to });
   if (!number) return undefined;
   const applicationSid = applicationOf(number);
@@ -34,7 +34,7 @@ async function ownerAndSettings(
   if (!hasUrl(settings)) return undefined;
   const account = await store.find<AccountRecord>('account', number.accountSid);
   if (account?.status !== 'active') return undefined;
-  return { settings, account };
+  return { settings, account, number };
 }
 
 export function numberRouter(store: Store): (call: { readonly to: string }) => Promise<Routed | undefined> {
@@ -46,9 +46,10 @@ export function numberRouter(store: Store): (call: { readonly to: string }) => P
       (s) => Boolean(s.voiceUrl),
     );
     if (!found) return undefined;
-    const { settings, account } = found;
+    const { settings, account, number } = found;
     return {
       url: settings.voiceUrl as string,
+      phoneNumberSid: number.sid,
       method: settings.voiceMethod,
       ...(settings.voiceFallbackUrl
         ? { fallbackUrl: settings.voiceFallbackUrl, fallbackMethod: settings.voiceFallbackMethod }
@@ -56,7 +57,7 @@ export function numberRouter(store: Store): (call: { readonly to: string }) => P
       ...(settings.statusCallback
         ? { statusCallback: settings.statusCallback, statusCallbackMethod: settings.statusCallbackMethod }
         : {}),
-      account: { sid: account.sid, authToken: account.authToken },
+      account: callAccount(account),
     };
   };
 }
@@ -83,7 +84,7 @@ export function messageRouter(
       ...(settings.smsFallbackUrl
         ? { fallbackUrl: settings.smsFallbackUrl, fallbackMethod: settings.smsFallbackMethod }
         : {}),
-      account: { sid: account.sid, authToken: account.authToken },
+      account: callAccount(account),
     };
   };
 }

@@ -10,11 +10,21 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SimulatedNetwork } from '../adapters/simulated/network.js';
+import { resolveLimits } from '../limits/account-limits.js';
 import type { Runtime } from '../runtime.js';
 import { newSid } from '../sid.js';
 import type { Store } from '../store/types.js';
-import { type AccountRecord, authenticate, mayAccess } from './auth.js';
-import { type Form, notFound, RestError, readForm, sendError, sendJson } from './http.js';
+import {
+  type AccountRecord,
+  authenticate,
+  mayAccess,
+  mayAdminister,
+  type Principal,
+  standardKeyRefused,
+  unauthorized,
+} from './auth.js';
+import { type Form, notFound, RestError, readForm, requestUrl, sendError, sendJson } from './http.js';
+import { ApiLimiter } from './limiter.js';
 import { persistRuntime } from './persist.js';
 import { accountResource, accountsList, authTokens } from './resources/accounts.js';
 import { applicationsResource } from './resources/applications.js';
@@ -23,6 +33,7 @@ import { clientsResource } from './resources/clients.js';
 import { conferencesResource } from './resources/conferences.js';
 import type { Resource, ResourceResult } from './resources/context.js';
 import { keysResource } from './resources/keys.js';
+import { limitsResource } from './resources/limits.js';
 import { messagesResource } from './resources/messages.js';
 import { numbersResource } from './resources/numbers.js';
 import { queuesResource } from './resources/queues.js';
@@ -60,6 +71,19 @@ export interface Api {
 
 const ACCOUNT_ITSELF = /^\/2010-04-01\/Accounts\/(AC[0-9a-f]{32})\.json$/;
 const ACCOUNT_PATH = /^\/2010-04-01\/Accounts\/(AC[0-9a-f]{32})\/(.+)$/;
+/** Resources below an account that standard keys may not use. */
+const ADMIN_ONLY = /^Keys(\.json|\/)/;
+
+/** Logged for requests whose client went away mid-body (as nginx logs them); never sent. */
+const CLIENT_CLOSED = 499;
+
+const clientGone = (req: IncomingMessage, error: unknown) =>
+  req.destroyed && (error as NodeJS.ErrnoException | undefined)?.code === 'ECONNRESET';
+
+const badTarget = () => new RestError(400, 20001, 'The request target is not a valid URL');
+
+const sameCredential = (a: Principal, b: Principal) =>
+  a.account.sid === b.account.sid && a.via === b.via && a.keySid === b.keySid;
 
 export function createApi(options: ApiOptions): Api {
   const { runtime, store } = options;
@@ -67,12 +91,18 @@ export function createApi(options: ApiOptions): Api {
   const onError = options.onError ?? (() => undefined);
   const persistence = persistRuntime(runtime, store, onError);
   const serveRecording = storedRecordingMedia(store);
+  const limiter = new ApiLimiter();
+  /** A key, an auth token or an account's status changed: live device sessions are checked again before the answer. */
+  const credentialsChanged = async (accountSid: string) => {
+    await runtime.devices?.revalidate(accountSid);
+  };
   const resources: readonly Resource[] = [
     callsResource,
     numbersResource,
     messagesResource,
     recordingsResource,
     keysResource,
+    limitsResource,
     conferencesResource,
     queuesResource,
     applicationsResource,
@@ -82,21 +112,38 @@ export function createApi(options: ApiOptions): Api {
 
   async function route(
     req: IncomingMessage,
+    res: ServerResponse,
     url: URL,
     log: { account?: string },
   ): Promise<NonNullable<ResourceResult>> {
     const path = url.pathname;
     if (!path.startsWith('/2010-04-01/') && !path.startsWith('/v1/AuthTokens/')) throw notFound(path);
-    const caller = await authenticate(req, store);
+    const principal = await authenticate(req, store);
+    const caller = principal.account;
     log.account = caller.sid;
+    // Counted from here until the answer is sent (or the client goes): slow bodies count too.
+    res.once('close', limiter.enter(caller.sid, resolveLimits(caller.limits, runtime.limits)));
     const method = req.method ?? 'GET';
     let form: Promise<Form> | undefined;
     const readBody = () => {
-      form ??= readForm(req, maxBodyBytes);
+      // Credentials revoked while the body was arriving (a deleted key, a suspended account) end the request.
+      form ??= readForm(req, maxBodyBytes).then(async (values) => {
+        if (!sameCredential(principal, await authenticate(req, store))) throw unauthorized();
+        return values;
+      });
       return form;
     };
-    if (path.startsWith('/v1/AuthTokens/')) return authTokens(store, caller, path, method, Date.now());
+    const admin = (what: string) => {
+      if (!mayAdminister(principal)) throw standardKeyRefused(what);
+    };
+    if (path.startsWith('/v1/AuthTokens/')) {
+      admin('the auth tokens');
+      const result = await authTokens(store, caller, path, method, Date.now());
+      await credentialsChanged(caller.sid);
+      return result;
+    }
     if (path === '/2010-04-01/Accounts.json') {
+      admin('the Accounts resource');
       const result = await accountsList(store, caller, method, url.searchParams, readBody, Date.now());
       if (result) return result;
       throw notFound(path);
@@ -108,15 +155,19 @@ export function createApi(options: ApiOptions): Api {
     const target = accountSid === caller.sid ? caller : await store.find<AccountRecord>('account', accountSid);
     if (!target || !mayAccess(caller, target)) throw notFound(accountSid);
     if (single) {
+      admin('the Accounts resource');
       const result = await accountResource(store, target, method, readBody, Date.now());
-      if (result) return result;
-      throw notFound(path);
+      if (!result) throw notFound(path);
+      if (method !== 'GET') await credentialsChanged(target.sid);
+      return result;
     }
     const rest = match?.[2] as string;
+    if (ADMIN_ONLY.test(rest)) admin('the Keys resource');
     const context = {
       runtime,
       store,
       account: target,
+      principal,
       method,
       rest,
       query: url.searchParams,
@@ -128,6 +179,7 @@ export function createApi(options: ApiOptions): Api {
       if (!result) continue;
       // What a change wrote (a new call, a message) is in the store before the answer says so.
       if (method !== 'GET') await persistence.flush();
+      if (method !== 'GET' && ADMIN_ONLY.test(rest)) await credentialsChanged(target.sid);
       return result;
     }
     throw notFound(url.pathname);
@@ -137,23 +189,23 @@ export function createApi(options: ApiOptions): Api {
     handle(req, res) {
       const started = performance.now();
       const id = `RQ${randomBytes(16).toString('hex')}`;
-      const url = new URL(req.url ?? '/', 'http://localhost');
+      const url = requestUrl(req);
       const log: { account?: string } = {};
       const finish = (status: number) =>
         options.onRequest?.({
           id,
           method: req.method ?? 'GET',
-          path: url.pathname,
+          path: url?.pathname ?? String(req.url),
           status,
           ms: performance.now() - started,
           ...log,
         });
-      const media = serveRecording(req, res);
+      const media = url && serveRecording(req, res);
       if (media) {
         void media.then(() => finish(res.statusCode), onError);
         return;
       }
-      route(req, url, log)
+      (url ? route(req, res, url, log) : Promise.reject(badTarget()))
         .then((result) => {
           if ('write' in result) {
             void result.write(res, { 'x-request-id': id }).then(() => finish(result.status), onError);
@@ -164,6 +216,8 @@ export function createApi(options: ApiOptions): Api {
           finish(result.status);
         })
         .catch((error: unknown) => {
+          // The client hung up before sending its whole body: nothing to answer, nothing went wrong here.
+          if (clientGone(req, error)) return finish(CLIENT_CLOSED);
           const rest = restError(error);
           if (rest.status >= 500) onError(error);
           const headers: Record<string, string> = { 'x-request-id': id };

@@ -5,6 +5,7 @@
  */
 
 import type { DeviceBridge } from '../bridge/bridge.js';
+import type { PatchbayError } from '../errors.js';
 import { CallSession, type Next, type SessionDeps } from '../interpreter/session.js';
 import type { MediaAdapter, OriginateOutcome, OriginateRequest } from '../media/types.js';
 import { silentWav } from '../media/wav.js';
@@ -23,11 +24,14 @@ export function dialing({
   media,
   track,
   clients,
+  admit,
   calls,
 }: {
   deps: SessionDeps;
   media: MediaAdapter;
   track: (session: CallSession) => void;
+  /** Why the account may not have one more live call, if it may not (its concurrency limit). */
+  admit?: ((account: CallSession['account']) => PatchbayError | undefined) | undefined;
   /** Rings client identities' registered devices (else client addresses go to the media adapter). */
   clients?: Pick<DeviceBridge, 'ring'> | undefined;
   /** Calls to numbers answered by an app on this server. */
@@ -78,9 +82,15 @@ export function dialing({
       config,
       parent.sid,
     );
+    const refusal = admit?.(parent.account);
     track(child);
     child.callback('initiated', 'initiated');
     const result = (async (): Promise<AttemptResult> => {
+      if (refusal) {
+        child.recordError(refusal);
+        child.setStatus('failed');
+        return 'failed';
+      }
       const outcome = await place(
         child,
         calls.hopsOf(parent),

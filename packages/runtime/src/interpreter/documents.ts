@@ -8,6 +8,7 @@ import type { WebhookParams } from '@patchbay/sdk';
 import type { Clock } from '../clock/clock.js';
 import { PatchbayError } from '../errors.js';
 import type { CookieJar } from '../webhooks/cookies.js';
+import type { Egress } from '../webhooks/egress.js';
 import { sendWebhook } from '../webhooks/fetch.js';
 
 export type Loaded =
@@ -23,6 +24,8 @@ export interface LoadRequest {
   readonly cookies: CookieJar;
   readonly clock: Clock;
   readonly signal: AbortSignal;
+  /** Where documents may be fetched from. @default DEFAULT_EGRESS */
+  readonly egress?: Egress | undefined;
   /** Each failure, primary and fallback, as it happens. */
   readonly onError: (error: PatchbayError, url: string) => void;
   readonly onWarning: (issue: MarkupIssue, url: string) => void;
@@ -72,6 +75,7 @@ async function fetchAndParse(
     cookies: request.cookies,
     clock: request.clock,
     signal: request.signal,
+    egress: request.egress,
   });
   if (!response.ok) return response;
   const { contentType, body } = response;

@@ -8,18 +8,22 @@ import type { CallError, CallRecord, CallStatus } from '../calls/call.js';
 import type { Clock } from '../clock/clock.js';
 import type { ConferenceSnapshot } from '../conference/conference.js';
 import type { ConferenceRegistry } from '../conference/registry.js';
+import type { AccountLimitOverrides } from '../limits/account-limits.js';
 import type { MediaAdapter } from '../media/types.js';
 import type { Messages } from '../messaging/messages.js';
 import type { MessageRecord } from '../messaging/types.js';
 import type { QueueRegistry } from '../queue/queues.js';
 import type { ChildCall, DialRequest, NewRecording, Outcome, RecordingRecord } from '../verbs/types.js';
 import type { Callbacks } from '../webhooks/callbacks.js';
+import type { Egress } from '../webhooks/egress.js';
 import type { CallSession } from './session.js';
 
 /** The account a call belongs to: its SID, and the auth token that signs its webhooks. */
 export interface CallAccount {
   readonly sid: string;
   readonly authToken: string;
+  /** The account's own limits (its concurrent calls), where they differ from the runtime's. */
+  readonly limits?: AccountLimitOverrides | undefined;
 }
 
 export type CallEvent = 'initiated' | 'ringing' | 'answered' | 'completed';
@@ -53,11 +57,13 @@ export interface RuntimeEvents {
   'call.ended': (call: CallRecord) => void;
   /** A conference room changed: someone joined or left, it started or ended, a mute or hold. */
   'conference.updated': (room: ConferenceSnapshot) => void;
-  /** An inbound call (or message) was declined: nothing is routed to the number. */
+  /** An inbound call (or message) was declined: nothing is routed to the number, or its account is at its limit. */
   'incoming.rejected': (call: {
     readonly to: string;
     readonly from: string;
     readonly kind: 'call' | 'message';
+    /** Why, when the number has an app: the account is at its concurrent-call limit (10004). */
+    readonly error?: { readonly code: number; readonly message: string };
   }) => void;
   /** A recording was stored (Record, Dial, Conference). */
   'recording.saved': (recording: RecordingRecord) => void;
@@ -79,6 +85,8 @@ export interface SessionDeps {
   readonly saveRecording: (accountSid: string, callSid: string, recording: NewRecording) => RecordingRecord;
   readonly callbacks: Callbacks;
   readonly events: EventEmitter<RuntimeEvents>;
+  /** Where documents may be fetched from. @default DEFAULT_EGRESS */
+  readonly egress?: Egress | undefined;
   /** Documents fetched with no verb involving the caller in between, before giving up. */
   readonly maxFetchesWithoutProgress: number;
 }

@@ -1,17 +1,20 @@
 /**
  * An inbound text message: recorded (direction `inbound`, status `received`), posted to the
  * app's SmsUrl with the parameters apps expect (MessageSid, SmsSid, SmsMessageSid, AccountSid,
- * From, To, Body, NumMedia, MediaUrl0..., SmsStatus, ApiVersion), signed with the account's
+ * From, To, Body, NumMedia, MediaUrl0... with MediaContentType0..., SmsStatus, ApiVersion), signed with the account's
  * token. The reply is a messaging document: each `<Message>` is sent (to the sender and from
  * the number by default), `<Redirect>` fetches the next document (at most 10 in a row). When the
  * SmsUrl fails, its fallback gets the same request plus ErrorCode and ErrorUrl.
  */
 import { type MessagingDocument, parseMessaging } from '@patchbay/markup';
 import type { WebhookParams } from '@patchbay/sdk';
+import { messagePlaceParams } from '../calls/geo.js';
 import type { Clock } from '../clock/clock.js';
 import { PatchbayError } from '../errors.js';
 import { MARKUP_TYPES, parseFailure, resolveUrl } from '../interpreter/documents.js';
+import type { Egress } from '../webhooks/egress.js';
 import { sendWebhook } from '../webhooks/fetch.js';
+import { mediaContentTypes } from './media-types.js';
 import type { Messages } from './messages.js';
 import type { MessageRecord } from './types.js';
 
@@ -29,6 +32,11 @@ export interface InboundMessage {
   readonly to: string;
   readonly body: string;
   readonly mediaUrls?: readonly string[];
+  /**
+   * The content type of each media URL, as the sender gave it (`MediaContentType{N}`); those not
+   * given are named by the URL's file extension (see media-types.ts).
+   */
+  readonly mediaContentTypes?: readonly (string | undefined)[];
 }
 
 export interface RoutedMessage extends InboundMessage {
@@ -55,8 +63,9 @@ async function fetchDocument(
   params: WebhookParams,
   authToken: string,
   clock: Clock,
+  egress?: Egress,
 ): Promise<Fetched> {
-  const response = await sendWebhook({ url, method, params, authToken, clock });
+  const response = await sendWebhook({ url, method, params, authToken, clock, egress });
   if (!response.ok) return response;
   // An empty answer (or plain 204) means "no reply".
   if (response.body.trim() === '') return { ok: true, document: NO_REPLY, url: response.url };
@@ -81,9 +90,13 @@ export async function receiveMessage(
   clock: Clock,
   inbound: RoutedMessage,
   onError: (message: MessageRecord, error: PatchbayError, url: string) => void,
+  /** Where the app's documents may be fetched from. @default DEFAULT_EGRESS */
+  egress?: Egress,
 ): Promise<InboundResult> {
-  const message = messages.received(inbound);
   const media = inbound.mediaUrls ?? [];
+  // Checked before the message is recorded: a bad content type is refused, not half received.
+  const types = mediaContentTypes(media, inbound.mediaContentTypes);
+  const message = messages.received(inbound);
   const params: Record<string, string> = {
     MessageSid: message.sid,
     SmsSid: message.sid,
@@ -96,9 +109,11 @@ export async function receiveMessage(
     NumSegments: String(Math.max(1, Math.ceil(inbound.body.length / 160))),
     SmsStatus: 'received',
     ApiVersion: '2010-04-01',
+    ...messagePlaceParams(inbound.from, inbound.to),
   };
   media.forEach((url, index) => {
     params[`MediaUrl${index}`] = url;
+    params[`MediaContentType${index}`] = types[index] as string;
   });
 
   const replies: MessageRecord[] = [];
@@ -110,7 +125,7 @@ export async function receiveMessage(
       onError(message, error, target.url);
       return { message, replies, error };
     }
-    let fetched = await fetchDocument(target.url, target.method, params, account.authToken, clock);
+    let fetched = await fetchDocument(target.url, target.method, params, account.authToken, clock, egress);
     if (!fetched.ok) {
       onError(message, fetched.error, target.url);
       if (hop > 0 || !app.fallbackUrl) return { message, replies, error: fetched.error };
@@ -121,6 +136,7 @@ export async function receiveMessage(
         withError,
         account.authToken,
         clock,
+        egress,
       );
       if (!fallback.ok) {
         onError(message, fallback.error, app.fallbackUrl);
@@ -177,6 +193,7 @@ export function messageReceiver(deps: {
   readonly defaultAccount: RoutedMessage['account'];
   readonly onRejected: (message: { readonly to: string; readonly from: string }) => void;
   readonly onError: (message: MessageRecord, error: PatchbayError, url: string) => void;
+  readonly egress?: Egress | undefined;
 }) {
   const underWay = new Set<Promise<unknown>>();
   async function receive(
@@ -195,6 +212,7 @@ export function messageReceiver(deps: {
       deps.clock,
       { ...message, app, account: account ?? deps.defaultAccount },
       deps.onError,
+      deps.egress,
     );
     underWay.add(work);
     try {

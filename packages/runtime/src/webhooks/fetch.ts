@@ -2,17 +2,19 @@
  * One signed webhook request over undici, with the hosted API's failure behaviour: connect
  * timeout 5 s, read and total timeout 15 s, one retry, per-URL overrides in the fragment
  * (`#ct=ms&rt=ms&tt=ms&rc=count`, never sent), 301/302/303/307/308 followed (re-signed), cookies
- * kept in the call's jar, and the body capped at 64 KiB.
+ * kept in the call's jar, and the body capped at 64 KiB. Every URL, redirects included, and every
+ * address connected to passes the egress policy (egress.ts) first.
  *
  * @example
  * const result = await sendWebhook({ url, method: 'POST', params, authToken, cookies, clock });
  * if (result.ok) result.body;
  */
 import { getExpectedSignature, SIGNATURE_HEADER, type WebhookParams } from '@patchbay/sdk';
-import { Agent, request, errors as undiciErrors } from 'undici';
+import { request, errors as undiciErrors } from 'undici';
 import { type Clock, holding } from '../clock/clock.js';
 import { PatchbayError } from '../errors.js';
 import type { CookieJar } from './cookies.js';
+import { DEFAULT_EGRESS, EGRESS_REFUSED, type Egress } from './egress.js';
 
 export interface WebhookRequest {
   /** Absolute http(s) URL as configured, fragment overrides included. */
@@ -29,6 +31,8 @@ export interface WebhookRequest {
   readonly maxBytes?: number;
   /** Extra request headers (an idempotency token). */
   readonly headers?: Readonly<Record<string, string>>;
+  /** Where requests may go. @default DEFAULT_EGRESS (allow-private) */
+  readonly egress?: Egress | undefined;
 }
 
 export type WebhookResult =
@@ -68,16 +72,6 @@ export function parseOverrides(url: URL): Limits {
   return limits;
 }
 
-const agents = new Map<number, Agent>();
-function agentFor(connectMs: number): Agent {
-  let agent = agents.get(connectMs);
-  if (!agent) {
-    agent = new Agent({ connect: { timeout: connectMs }, keepAliveTimeout: 4000 });
-    agents.set(connectMs, agent);
-  }
-  return agent;
-}
-
 /** Sends the request, following redirects and retrying as the limits say. Never throws. */
 export async function sendWebhook(req: WebhookRequest): Promise<WebhookResult> {
   let target: URL;
@@ -86,6 +80,7 @@ export async function sendWebhook(req: WebhookRequest): Promise<WebhookResult> {
   } catch {
     return fail('invalid-url', `"${req.url}" is not a valid URL`, req.url);
   }
+  const egress = req.egress ?? DEFAULT_EGRESS;
   if (target.protocol !== 'http:' && target.protocol !== 'https:') {
     return fail('invalid-url', `"${req.url}" is not an http(s) URL`, req.url);
   }
@@ -93,6 +88,10 @@ export async function sendWebhook(req: WebhookRequest): Promise<WebhookResult> {
   target.hash = '';
   let method = req.method;
   for (let redirects = 0; ; redirects++) {
+    // Checked at each hop: a redirect may lead anywhere.
+    const refused = egress.refuseUrl(target);
+    if (refused)
+      return fail(target.protocol.startsWith('http') ? 'egress-refused' : 'invalid-url', refused, target.href);
     let outcome = await holding(req.clock, () => attemptOnce(req, target, method, limits));
     for (let retry = 0; retry < limits.retries && outcome.kind === 'failed' && outcome.retry; retry++) {
       if (req.signal?.aborted) break;
@@ -145,7 +144,7 @@ async function attemptOnce(req: WebhookRequest, target: URL, method: 'GET' | 'PO
       headers,
       body: body ?? null,
       signal,
-      dispatcher: agentFor(limits.connectMs),
+      dispatcher: (req.egress ?? DEFAULT_EGRESS).dispatcher(limits.connectMs),
       headersTimeout: limits.readMs,
       bodyTimeout: limits.readMs,
     });
@@ -182,7 +181,8 @@ async function attemptOnce(req: WebhookRequest, target: URL, method: 'GET' | 'PO
         retry: false,
       };
     }
-    return { kind: 'failed', result: classify(error, url.href, timeout.aborted), retry: true };
+    const result = classify(error, url.href, timeout.aborted);
+    return { kind: 'failed', result, retry: result.ok || result.error.code !== 'egress-refused' };
   }
 }
 
@@ -212,6 +212,10 @@ function classify(error: unknown, url: string, timedOut: boolean): WebhookResult
     return fail('connection-failure', 'the connection timed out', url, error);
   }
   const code = (error as { code?: string }).code ?? (error as { cause?: { code?: string } }).cause?.code;
+  if (code === EGRESS_REFUSED) {
+    const reason = (error as { cause?: Error }).cause?.message ?? (error as Error).message;
+    return fail('egress-refused', `refused by the egress policy: ${reason}`, url, error);
+  }
   return fail('connection-failure', `the connection failed${code ? ` (${code})` : ''}`, url, error);
 }
 

@@ -8,7 +8,7 @@ import type { CallRecord } from '../../calls/call.js';
 import { PatchbayError } from '../../errors.js';
 import type { CallEvent } from '../../interpreter/types.js';
 import type { CreateCallParams, UpdateCallParams } from '../../runtime.js';
-import type { AccountRecord } from '../auth.js';
+import { type AccountRecord, callAccount } from '../auth.js';
 import {
   absoluteUrl,
   apiDate,
@@ -50,7 +50,7 @@ export function callJson(call: CallRecord) {
     caller_name: null,
     forwarded_from: null,
     group_sid: null,
-    phone_number_sid: null,
+    phone_number_sid: call.phoneNumberSid ?? null,
     price: null,
     price_unit: 'USD',
     queue_time: '0',
@@ -163,7 +163,7 @@ export function createCallParams(
     callerId: field(form, 'CallerId'),
   };
   const defined = Object.fromEntries(Object.entries(optional).filter(([, value]) => value !== undefined));
-  return { account: { sid: account.sid, authToken: account.authToken }, to, from, ...defined };
+  return { account: callAccount(account), to, from, ...defined };
 }
 
 export const callsResource: Resource = async (context) => {

@@ -2,7 +2,7 @@
 import type { ServerResponse } from 'node:http';
 import type { Runtime } from '../../runtime.js';
 import type { Store } from '../../store/types.js';
-import type { AccountRecord } from '../auth.js';
+import type { AccountRecord, Principal } from '../auth.js';
 import type { Form } from '../http.js';
 
 export interface ResourceContext {
@@ -10,6 +10,8 @@ export interface ResourceContext {
   readonly store: Store;
   /** The account in the path (the caller, or one of its subaccounts). */
   readonly account: AccountRecord;
+  /** Who is asking: the authenticated account and the credential it used. */
+  readonly principal: Principal;
   readonly method: string;
   /** Path below the account, e.g. `Calls.json` or `Calls/CA....json`. */
   readonly rest: string;

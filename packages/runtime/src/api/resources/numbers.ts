@@ -100,8 +100,11 @@ export const numbersResource: Resource = async (context) => {
   if (context.method === 'GET') return { status: 200, body: numberJson(number) };
   if (context.method === 'POST') {
     const changes = await numberSettings(await context.form(), store, account.sid);
-    const updated = withoutEmptyApps(applySettings({ ...number, updatedAt: context.now }, changes));
-    await store.put('number', updated);
+    // The number as stored now: one released while the body arrived stays released.
+    const updated = await store.update<NumberRecord>('number', account.sid, sid, (current) =>
+      withoutEmptyApps(applySettings({ ...current, updatedAt: context.now }, changes)),
+    );
+    if (!updated) throw notFound(sid);
     return { status: 200, body: numberJson(updated) };
   }
   if (context.method === 'DELETE') {

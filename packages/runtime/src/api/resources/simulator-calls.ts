@@ -44,8 +44,12 @@ function inboundClaims(runtime: Runtime) {
     if (call.direction === 'inbound') take(call.to, call.from)?.resolve(call);
   });
   runtime.events.on('incoming.rejected', (event) => {
-    if (event.kind === 'call')
-      take(event.to, event.from)?.reject(new RestError(400, 21211, `To: ${event.to} has no VoiceUrl`));
+    if (event.kind !== 'call') return;
+    // Refused for a reason of its own (the account's limit of live calls), or nothing answers the number.
+    const refusal = event.error
+      ? new RestError(429, event.error.code, event.error.message)
+      : new RestError(400, 21211, `To: ${event.to} has no VoiceUrl`);
+    take(event.to, event.from)?.reject(refusal);
   });
   return (to: string, from: string) =>
     new Promise<CallRecord>((resolve, reject) => {

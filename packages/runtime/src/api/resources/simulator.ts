@@ -2,9 +2,11 @@
  * Patchbay's own resource for trying apps with no phone: places an inbound call on the simulated
  * network (`Simulator/Calls.json`, simulator-calls.ts), scripts far ends by number
  * (`Simulator/Numbers`, simulator-numbers.ts), or delivers a text message to a number
- * (`POST .../Simulator/Messages.json` with `To`, `From`, `Body`, `MediaUrl` repeated).
+ * (`POST .../Simulator/Messages.json` with `To`, `From`, `Body`, `MediaUrl` repeated, and
+ * `MediaContentType` repeated alongside).
  */
 import type { SimulatedNetwork } from '../../adapters/simulated/network.js';
+import { mediaContentTypes as checkMediaTypes } from '../../messaging/media-types.js';
 import { field, fields, invalid, notFound, RestError } from '../http.js';
 import type { Resource, ResourceContext, ResourceResult } from './context.js';
 import { messageJson } from './messages.js';
@@ -28,11 +30,18 @@ async function simulateMessage(context: ResourceContext): Promise<ResourceResult
   const from = field(form, 'From') ?? '+15550100000';
   const body = field(form, 'Body') ?? '';
   const mediaUrls = fields(form, 'MediaUrl');
+  // One per MediaUrl, in order; those left out are named by the URL's extension.
+  const mediaContentTypes = fields(form, 'MediaContentType');
   if (!to) throw invalid(21604, 'To', "no 'To' number is specified");
   if (body === '' && mediaUrls.length === 0) throw invalid(21602, 'Body', 'give Body or MediaUrl');
   if (body.length > 1600) throw invalid(21617, 'Body', 'must be at most 1600 characters');
+  try {
+    checkMediaTypes(mediaUrls, mediaContentTypes);
+  } catch (error) {
+    throw invalid(21200, 'MediaContentType', error instanceof Error ? error.message : String(error));
+  }
   await ownNumber(context, to);
-  const result = await context.runtime.messages.receive({ to, from, body, mediaUrls });
+  const result = await context.runtime.messages.receive({ to, from, body, mediaUrls, mediaContentTypes });
   if (!result) throw new RestError(400, 21211, `To: ${to} has no SmsUrl`);
   return {
     status: 201,
