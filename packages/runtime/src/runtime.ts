@@ -165,7 +165,10 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     start: () => void,
   ): void {
     const refusal = overCallLimit(app.account ?? defaultAccount);
-    if (!refusal) return start();
+    if (!refusal) {
+      start();
+      return;
+    }
     void leg.reject('busy').then(() =>
       events.emit('incoming.rejected', {
         to: call.to,
