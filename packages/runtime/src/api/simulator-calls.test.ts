@@ -3,23 +3,19 @@ import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { createInterface } from 'node:readline';
 import twilio from 'twilio';
 import { request } from 'undici';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { CallRecord } from '../calls/call.js';
 import type { Route } from '../testing/app-server.js';
-import { type ApiHarness, startApiHarness } from './harness.test-support.js';
+import { type ApiHarness, harnessPerTest } from './harness.test-support.js';
 import { otherAccount, rest } from './simulator.test-support.js';
 
 const LINE = '+15550500100';
 const CALLER = '+15550500999';
 
-const harnesses: ApiHarness[] = [];
-afterEach(async () => {
-  for (const harness of harnesses.splice(0)) await harness.close();
-});
+const started = harnessPerTest();
 
 async function setup(routes: Record<string, Route>, keepAliveMs?: number) {
-  const harness = await startApiHarness({ routes, ...(keepAliveMs ? { keepAliveMs } : {}) });
-  harnesses.push(harness);
+  const harness = await started({ routes, ...(keepAliveMs ? { keepAliveMs } : {}) });
   await harness.client.incomingPhoneNumbers.create({ phoneNumber: LINE, voiceUrl: `${harness.app.url}/voice` });
   return harness;
 }

@@ -1,24 +1,16 @@
 import twilio from 'twilio';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { CallRecord } from '../calls/call.js';
 import type { Route } from '../testing/app-server.js';
-import { type ApiHarness, startApiHarness } from './harness.test-support.js';
+import { type ApiHarness, harnessPerTest } from './harness.test-support.js';
 import { otherAccount, rest } from './simulator.test-support.js';
 
 const FAR = '+15550400001';
 const LINE = '+15550400100';
 const CALLER = '+15550400999';
 
-const harnesses: ApiHarness[] = [];
-afterEach(async () => {
-  for (const harness of harnesses.splice(0)) await harness.close();
-});
-
-async function setup(routes: Record<string, Route> = {}) {
-  const harness = await startApiHarness({ routes });
-  harnesses.push(harness);
-  return harness;
-}
+const started = harnessPerTest();
+const setup = (routes: Record<string, Route> = {}) => started({ routes });
 
 /** Rings `to` from the simulated network as the bootstrap account and waits for the call's end. */
 async function ring(harness: ApiHarness, to: string, script?: string) {
