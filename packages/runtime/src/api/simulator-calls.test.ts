@@ -179,4 +179,25 @@ describe('Simulator/Calls', () => {
     expect(theirs.map((c) => [c.sid, c.direction])).toEqual([[callee.sid, 'inbound']]);
     expect((await client.calls.list()).map((c) => c.sid)).toEqual([call.sid]);
   });
+
+  it("holds the account's limit of live calls: a simulated call past it is refused (10004), an on-net call to an account at its limit is busy", async () => {
+    const harness = await started({
+      routes: {
+        '/hold': () => '<Response><Say>Hold</Say><Pause length="5"/></Response>',
+        '/call': () => '<Response/>',
+      },
+      limits: { concurrentCalls: 1 },
+    });
+    const { client, app } = harness;
+    const other = await otherAccount(harness);
+    const otherClient = harness.clientFor(other.sid, other.authToken);
+    await otherClient.incomingPhoneNumbers.create({ phoneNumber: '+15550500200', voiceUrl: `${app.url}/hold` });
+    const holding = await rest(harness, 'POST', 'Simulator/Calls.json', { To: '+15550500200' }, other);
+    expect(holding.status).toBe(201);
+    const refused = await rest(harness, 'POST', 'Simulator/Calls.json', { To: '+15550500200' }, other);
+    expect(refused).toMatchObject({ status: 429, json: { code: 10004 } });
+    const call = await client.calls.create({ to: '+15550500200', from: LINE, url: `${app.url}/call` });
+    expect((await harness.runtime.calls.ended(call.sid)).status).toBe('busy');
+    expect(app.requestsTo('/call')).toEqual([]);
+  });
 });
