@@ -21,6 +21,8 @@ const CODES = {
   'concurrency-limit': { numeric: 10004, status: 429 },
   /** The egress policy forbids the address a URL leads to (link-local, cloud metadata, or private when denied). */
   'egress-refused': { numeric: 11100, status: 400 },
+  'invalid-script': { numeric: 21200, status: 400 },
+  'on-net-loop': { numeric: 21216, status: 400 },
 } as const satisfies Record<string, { numeric: number; status: number }>;
 
 export type ErrorCode = keyof typeof CODES;

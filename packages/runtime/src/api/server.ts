@@ -34,7 +34,7 @@ import { callEventsResource } from './resources/call-events.js';
 import { callsResource, restError } from './resources/calls.js';
 import { clientsResource } from './resources/clients.js';
 import { conferencesResource } from './resources/conferences.js';
-import type { Resource } from './resources/context.js';
+import type { Resource, ResourceResult } from './resources/context.js';
 import { keysResource } from './resources/keys.js';
 import { limitsResource } from './resources/limits.js';
 import { messagesResource } from './resources/messages.js';
@@ -60,6 +60,8 @@ export interface ApiOptions {
   }) => void;
   /** The simulated network, to serve the Simulator resource (inject inbound calls). */
   readonly simulator?: SimulatedNetwork;
+  /** How often a long Simulator answer (`Wait`, `Stream`) writes to keep its connection alive. @default 10000 */
+  readonly keepAliveMs?: number;
   /** Errors the API could not answer with (store failures while persisting). */
   readonly onError?: (error: unknown) => void;
   /**
@@ -122,7 +124,7 @@ export function createApi(options: ApiOptions): Api {
     queuesResource,
     applicationsResource,
     clientsResource,
-    simulatorResource(options.simulator),
+    simulatorResource(options.simulator, options.keepAliveMs),
   ];
 
   async function route(
@@ -131,7 +133,7 @@ export function createApi(options: ApiOptions): Api {
     url: URL,
     log: { account?: string },
     publicUrl: string,
-  ): Promise<{ status: number; body?: unknown }> {
+  ): Promise<NonNullable<ResourceResult>> {
     const path = url.pathname;
     if (!path.startsWith('/2010-04-01/') && !path.startsWith('/v1/AuthTokens/')) throw notFound(path);
     const principal = await authenticate(req, store);
@@ -238,6 +240,10 @@ export function createApi(options: ApiOptions): Api {
       }
       (url ? route(req, res, url, log, base) : Promise.reject(badTarget()))
         .then((result) => {
+          if ('write' in result) {
+            void result.write(res, { 'x-request-id': id }).then(() => finish(result.status), onError);
+            return;
+          }
           if (result.body === undefined) res.writeHead(result.status, { 'x-request-id': id }).end();
           else sendJson(res, result.status, result.body, { 'x-request-id': id });
           finish(result.status);

@@ -38,7 +38,7 @@ describe('patchbay client commands', () => {
     expect(created.stdout).toMatch(/^PN[0-9a-f]{32} {2}\+15558880001 {2}voice: http/);
     const simulated = await runPatchbay(['simulate', 'call', '--to', '+15558880001', '--digits', '1'], env);
     expect(simulated.code).toBe(0);
-    expect(simulated.stdout).toContain('heard-speech You pressed 1');
+    expect(simulated.stdout).toContain('heard-speech "You pressed 1" (voice man, en-US)');
     const texted = await runPatchbay(
       ['simulate', 'message', '--to', '+15558880001', '--from', '+15550001111', '--body', 'hi'],
       env,

@@ -16,7 +16,7 @@ import { SimulatedNetwork } from '../adapters/simulated/network.js';
 import type { AccountRecord } from '../api/auth.js';
 import { storeDirectory } from '../api/device-directory.js';
 import type { StoredConference } from '../api/persist.js';
-import { messageRouter, numberRouter } from '../api/routing.js';
+import { messageRouter, numberRouter, withSimulatedApps } from '../api/routing.js';
 import { bootstrapAccount, createApi } from '../api/server.js';
 import type { DeviceBridge, DeviceBridgeOptions } from '../bridge/bridge.js';
 import { deviceEndpoints } from '../bridge/endpoints.js';
@@ -175,7 +175,8 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     media: network,
     accountSid: account.sid,
     authToken: account.authToken,
-    incoming: numberRouter(store),
+    incoming: withSimulatedApps(numberRouter(store), network),
+    onNet: true,
     incomingMessage: messageRouter(store),
     publicUrl: options.publicUrl ?? url,
     callbackQueue: callbacks,

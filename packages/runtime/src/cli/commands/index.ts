@@ -17,7 +17,9 @@ import { keysCreate, keysDelete, keysList } from './keys.js';
 import { messagesGet, messagesList, messagesSend } from './messages.js';
 import { numbersCreate, numbersDelete, numbersGet, numbersList, numbersUpdate } from './numbers.js';
 import { serve } from './serve.js';
-import { simulateCall, simulateMessage } from './simulate.js';
+import { simulateMessage } from './simulate.js';
+import { simulateCall } from './simulate-call.js';
+import { simulateNumber, simulateNumbers } from './simulate-numbers.js';
 import { token } from './token.js';
 
 export const COMMANDS = {
@@ -48,6 +50,8 @@ export const COMMANDS = {
   'clients list': clientsList,
   'simulate call': simulateCall,
   'simulate message': simulateMessage,
+  'simulate number': simulateNumber,
+  'simulate numbers': simulateNumbers,
 } as const satisfies Record<string, Command>;
 
 export type CommandName = keyof typeof COMMANDS;
