@@ -18,6 +18,7 @@ import type { Store } from '../store/types.js';
 import { type AppServer, type Route, startAppServer } from '../testing/app-server.js';
 import type { AccountRecord } from './auth.js';
 import { storeDirectory } from './device-directory.js';
+import type { EventStreamOptions } from './event-stream.js';
 import { messageRouter, numberRouter } from './routing.js';
 import { bootstrapAccount, createApi } from './server.js';
 
@@ -51,6 +52,8 @@ export interface ApiHarnessOptions {
   readonly timing?: Timing;
   /** The runtime's clock (the network keeps real time). */
   readonly clock?: Clock;
+  /** Event stream settings. */
+  readonly events?: EventStreamOptions;
 }
 
 /** The official client, unchanged, with the hosted API's hosts rewritten to `base`. */
@@ -81,7 +84,7 @@ export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<
     devices: { ...storeDirectory(store), ...options.devices },
     ...(options.clock ? { clock: options.clock } : {}),
   });
-  const api = createApi({ runtime, store, simulator: network });
+  const api = createApi({ runtime, store, simulator: network, ...(options.events ? { events: options.events } : {}) });
   const devices = deviceEndpoints(runtime.devices as DeviceBridge);
   const server = createServer((req, res) => devices.request(req, res) || api.handle(req, res));
   server.on('upgrade', (req, socket, head) => {

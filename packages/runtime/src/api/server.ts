@@ -14,6 +14,7 @@ import type { Runtime } from '../runtime.js';
 import { newSid } from '../sid.js';
 import type { Store } from '../store/types.js';
 import { type AccountRecord, authenticate, mayAccess } from './auth.js';
+import { type EventStreamOptions, eventStream } from './event-stream.js';
 import { type Form, notFound, RestError, readForm, sendError, sendJson } from './http.js';
 import { persistRuntime } from './persist.js';
 import { accountResource, accountsList, authTokens } from './resources/accounts.js';
@@ -47,12 +48,14 @@ export interface ApiOptions {
   readonly simulator?: SimulatedNetwork;
   /** Errors the API could not answer with (store failures while persisting). */
   readonly onError?: (error: unknown) => void;
+  /** The event stream (/events/v1/Accounts/{AccountSid}/Stream): heartbeats, buffers, window. */
+  readonly events?: EventStreamOptions;
 }
 
 export interface Api {
   /** The node:http request handler. */
   readonly handle: (req: IncomingMessage, res: ServerResponse) => void;
-  /** Stops writing runtime events to the store. */
+  /** Stops writing runtime events to the store, and ends the event streams. */
   close(): void;
 }
 
@@ -65,6 +68,7 @@ export function createApi(options: ApiOptions): Api {
   const onError = options.onError ?? (() => undefined);
   const persistence = persistRuntime(runtime, store, onError);
   const serveRecording = storedRecordingMedia(store);
+  const events = eventStream({ runtime, store, ...options.events });
   const resources: readonly Resource[] = [
     callsResource,
     numbersResource,
@@ -146,7 +150,7 @@ export function createApi(options: ApiOptions): Api {
           ms: performance.now() - started,
           ...log,
         });
-      const media = serveRecording(req, res);
+      const media = serveRecording(req, res) || events.handle(req, res);
       if (media) {
         void media.then(() => finish(res.statusCode), onError);
         return;
@@ -166,7 +170,10 @@ export function createApi(options: ApiOptions): Api {
           finish(rest.status);
         });
     },
-    close: persistence.stop,
+    close() {
+      persistence.stop();
+      events.close();
+    },
   };
 }
 

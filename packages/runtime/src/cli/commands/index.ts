@@ -11,13 +11,13 @@ import {
   applicationsUpdate,
 } from './applications.js';
 import { callsCreate, callsGet, callsHangup, callsList, callsUpdate } from './calls.js';
-import { callsTail } from './calls-tail.js';
 import { clientsList } from './clients.js';
 import { keysCreate, keysDelete, keysList } from './keys.js';
 import { messagesGet, messagesList, messagesSend } from './messages.js';
 import { numbersCreate, numbersDelete, numbersGet, numbersList, numbersUpdate } from './numbers.js';
 import { serve } from './serve.js';
 import { simulateCall, simulateMessage } from './simulate.js';
+import { callsTail, messagesTail } from './tail.js';
 import { token } from './token.js';
 
 export const COMMANDS = {
@@ -36,6 +36,7 @@ export const COMMANDS = {
   'messages send': messagesSend,
   'messages list': messagesList,
   'messages get': messagesGet,
+  'messages tail': messagesTail,
   'applications create': applicationsCreate,
   'applications list': applicationsList,
   'applications get': applicationsGet,
