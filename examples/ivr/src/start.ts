@@ -3,7 +3,8 @@
  * app, wires +15550100100 to it, and places two calls on the simulated network (press 1 for
  * sales; press 2 and leave a message) and sends it a text, printing what the caller heard and
  * the app's reply. Then leaves the server
- * and the app running for you to try more (Ctrl-C stops both); `--once` stops after the calls.
+ * and the app running for you to try more (Ctrl-C stops both, and exits 0); `--once` stops after the calls.
+ * `--port` and `--data` choose the server's port (3000) and data directory (./.patchbay-demo).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -12,6 +13,7 @@ import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
 import { createApp } from './app.js';
 
 export const SUPPORT_LINE = '+15550100100';
@@ -138,15 +140,24 @@ export async function runQuickStart(options: {
   if (options.once) await stop();
   else {
     print('\nPress Ctrl-C to stop.');
-    process.once('SIGINT', () => void stop().then(() => process.exit(0)));
+    // Ctrl-C (which pnpm and tsx may pass on again) or SIGTERM: stop once, then exit 0.
+    let stopping: Promise<void> | undefined;
+    const shutdown = () => {
+      stopping ??= stop().then(() => process.exit(0));
+    };
+    process.on('SIGINT', shutdown);
+    process.on('SIGTERM', shutdown);
   }
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename)) {
+  const { values } = parseArgs({
+    options: { once: { type: 'boolean' }, port: { type: 'string' }, data: { type: 'string' } },
+  });
   await runQuickStart({
-    data: resolve(process.cwd(), '../../.patchbay-demo'),
-    port: 3000,
-    once: process.argv.includes('--once'),
+    data: resolve(process.cwd(), values.data ?? '../../.patchbay-demo'),
+    port: Number(values.port ?? 3000),
+    once: values.once ?? false,
     print: console.log,
   });
 }
