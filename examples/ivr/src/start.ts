@@ -141,9 +141,11 @@ export async function runQuickStart(options: {
   else {
     print('\nPress Ctrl-C to stop.');
     // Ctrl-C (which pnpm and tsx may pass on again) or SIGTERM: stop once, then exit 0.
-    let stopping: Promise<void> | undefined;
+    let stopping = false;
     const shutdown = () => {
-      stopping ??= stop().then(() => process.exit(0));
+      if (stopping) return;
+      stopping = true;
+      void stop().then(() => process.exit(0));
     };
     process.on('SIGINT', shutdown);
     process.on('SIGTERM', shutdown);
