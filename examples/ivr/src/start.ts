@@ -131,7 +131,7 @@ export async function runQuickStart(options: {
   print('Try more calls and texts:');
   print(`  PATCHBAY_URL=${server.url} PATCHBAY_ACCOUNT_SID=${account.sid} PATCHBAY_AUTH_TOKEN=${account.token} \\`);
   print(`    npx -y pnpm@10.34.8 patchbay simulate call --to ${SUPPORT_LINE} --digits 2 --digits '#'`);
-  print(`  (or: patchbay simulate message --to ${SUPPORT_LINE} --body hello)`);
+  print(`  (or: patchbay simulate message --to ${SUPPORT_LINE} --body hello; patchbay calls tail to watch calls)`);
   const stop = async () => {
     app.close();
     server.child.kill('SIGTERM');
