@@ -3,8 +3,8 @@
 // after the workspace packages it depends on, one line per package. A failure prints that
 // package's build output and exits with its code.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { capture, pnpm, seconds } from './steps.mjs';
+import { delimiter, join } from 'node:path';
+import { capture, seconds } from './steps.mjs';
 
 const root = join(import.meta.dirname, '..');
 const packages = readdirSync(join(root, 'packages'))
@@ -28,8 +28,13 @@ while (built.size < packages.length) {
   await Promise.all(
     ready.map(async ({ dir, manifest }) => {
       const since = performance.now();
-      const [command, args] = pnpm(['run', '--silent', 'build']);
-      const { code, output } = await capture(command, args, { cwd: dir });
+      // The package's build script as pnpm runs it: a shell, with the package's bins on the PATH.
+      const path = [join(dir, 'node_modules/.bin'), join(root, 'node_modules/.bin'), process.env.PATH].join(delimiter);
+      const { code, output } = await capture(manifest.scripts.build, [], {
+        cwd: dir,
+        shell: true,
+        env: { ...process.env, PATH: path },
+      });
       if (code !== 0) {
         process.stderr.write(`${output.trimEnd()}\n\n${manifest.name}: build failed (exit code ${code})\n`);
         process.exit(code);
