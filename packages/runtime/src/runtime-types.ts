@@ -32,8 +32,11 @@ export interface InboundApp extends AppSettings {
   readonly url: string;
 }
 
-/** Where an inbound call goes: the number's app, and the account owning the number. */
-export type Routed = InboundApp & { readonly account?: CallAccount };
+/**
+ * Where an inbound call goes: the number's app, the account owning the number, and the number's
+ * SID (its IncomingPhoneNumber, `PN...`), which the call record keeps as `phone_number_sid`.
+ */
+export type Routed = InboundApp & { readonly account?: CallAccount; readonly phoneNumberSid?: string };
 
 export interface CreateCallParams extends AppSettings {
   /** The account placing the call. @default the runtime's default account */

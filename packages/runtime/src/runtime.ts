@@ -123,7 +123,17 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     extra: Record<string, string> = {},
   ): void {
     const account = app.account ?? defaultAccount;
-    const session = new CallSession(deps, sid, account, 'inbound', call.from, call.to, appConfig(app));
+    const session = new CallSession(
+      deps,
+      sid,
+      account,
+      'inbound',
+      call.from,
+      call.to,
+      appConfig(app),
+      undefined,
+      app.phoneNumberSid,
+    );
     track(session);
     session.attach(leg, false);
     session.setStatus('ringing');
@@ -185,7 +195,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         params.to,
         appConfig(params),
       );
-      const first = firstStep(session, params);
+      const first = firstStep(params);
       track(session);
       const accepted = session.snapshot();
       void dialOut(session, params, first).catch((error) => {
@@ -219,7 +229,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       }
       if (session.over) throw new PatchbayError('invalid-call-state', `call ${sid} is not in progress`);
       if (params.url === undefined && params.twiml === undefined) throw invalid('Url', 'give Url, Twiml or Status');
-      session.replace(firstStep(session, params));
+      session.replace(firstStep(params));
       return session.snapshot();
     },
 

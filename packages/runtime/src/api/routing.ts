@@ -21,7 +21,7 @@ async function ownerAndSettings(
   to: string,
   applicationOf: (number: NumberRecord) => string | undefined,
   hasUrl: (settings: AppSettingsRecord) => boolean,
-): Promise<{ settings: AppSettingsRecord; account: AccountRecord } | undefined> {
+): Promise<{ settings: AppSettingsRecord; account: AccountRecord; number: NumberRecord } | undefined> {
   const number = await store.findOne<NumberRecord>('number', { phoneNumber: to });
   if (!number) return undefined;
   const applicationSid = applicationOf(number);
@@ -32,7 +32,7 @@ async function ownerAndSettings(
   if (!hasUrl(settings)) return undefined;
   const account = await store.find<AccountRecord>('account', number.accountSid);
   if (account?.status !== 'active') return undefined;
-  return { settings, account };
+  return { settings, account, number };
 }
 
 export function numberRouter(store: Store): (call: { readonly to: string }) => Promise<Routed | undefined> {
@@ -44,9 +44,10 @@ export function numberRouter(store: Store): (call: { readonly to: string }) => P
       (s) => Boolean(s.voiceUrl),
     );
     if (!found) return undefined;
-    const { settings, account } = found;
+    const { settings, account, number } = found;
     return {
       url: settings.voiceUrl as string,
+      phoneNumberSid: number.sid,
       method: settings.voiceMethod,
       ...(settings.voiceFallbackUrl
         ? { fallbackUrl: settings.voiceFallbackUrl, fallbackMethod: settings.voiceFallbackMethod }

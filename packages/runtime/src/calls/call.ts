@@ -46,6 +46,8 @@ export interface CallRecord {
   readonly sid: string;
   readonly accountSid: string;
   readonly parentCallSid?: string;
+  /** The IncomingPhoneNumber (`PN...`) an inbound call came in on. */
+  readonly phoneNumberSid?: string;
   readonly direction: Direction;
   readonly from: string;
   readonly to: string;

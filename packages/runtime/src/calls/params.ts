@@ -4,7 +4,7 @@
  */
 import { parseVoice } from '@patchbay/markup';
 import { PatchbayError } from '../errors.js';
-import type { AppConfig, CallEvent, CallSession, Next } from '../interpreter/session.js';
+import type { AppConfig, CallEvent, Next } from '../interpreter/session.js';
 import type { Address } from '../media/types.js';
 
 const CALL_EVENTS: ReadonlySet<string> = new Set(['initiated', 'ringing', 'answered', 'completed']);
@@ -41,10 +41,17 @@ export function parseAddress(to: string): Address {
   return { kind: 'number', value: to };
 }
 
-export function firstStep(
-  session: CallSession,
-  params: { url?: string | undefined; twiml?: string | undefined; method?: 'GET' | 'POST' | undefined },
-): Next {
+/**
+ * What a created (or redirected) call runs first. A URL's webhook parameters are left for the
+ * interpreter to compute when it fetches the document, so they say how the call is then (an API
+ * call's first request says `in-progress`, the callee having answered), not how it was when the
+ * request was accepted (`queued`).
+ */
+export function firstStep(params: {
+  url?: string | undefined;
+  twiml?: string | undefined;
+  method?: 'GET' | 'POST' | undefined;
+}): Next {
   if (params.twiml !== undefined) {
     const parsed = parseVoice(params.twiml);
     if (!parsed.ok) {
@@ -57,7 +64,6 @@ export function firstStep(
     type: 'fetch',
     url: params.url as string,
     method: params.method ?? 'POST',
-    params: session.params(),
     progress: true,
   };
 }

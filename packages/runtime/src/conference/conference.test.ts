@@ -67,9 +67,11 @@ describe('<Dial><Conference>', () => {
 
   it('ends when the last participant leaves, and records from the start when asked', async () => {
     await using s = await scenario({
-      '/voice': () => '<Response><Dial><Conference record="record-from-start">solo</Conference></Dial></Response>',
+      '/voice': () => '<Response><Dial><Conference record="record-from-start">duo</Conference></Dial></Response>',
     });
-    await s.inbound({ hangupAfterMs: 30000 });
+    const first = s.ringIn('+15550003011', { hangupAfterMs: 30000 });
+    const second = s.ringIn('+15550003012', { hangupAfterMs: 10000 });
+    await Promise.all([first, second].map((call) => s.runtime.calls.ended(call)));
     const [room] = s.runtime.conferences.list();
     expect(room?.reasonEnded).toBe('last-participant-left');
     const [recording] = s.runtime.recordings.list();

@@ -1,6 +1,7 @@
 /**
  * A conference room: participants join through `<Dial><Conference>`, wait (hearing the wait
- * document) until a participant with startConferenceOnEnter arrives, then share one mixer. The
+ * document) until at least two are in the room and one of them joined with
+ * startConferenceOnEnter, then share one mixer. The
  * room ends when a participant with endConferenceOnExit leaves, when the last one leaves, or by
  * request. Every change is reported to the room's status callback with the parameters apps
  * expect (ConferenceSid, FriendlyName, StatusCallbackEvent, CallSid, Muted, Hold, ...).
@@ -197,8 +198,17 @@ export class Conference {
     leg.events.once('hangup', () => this.leave(participant, 'hangup'));
     this.report('join', participant);
     if (this.status === 'in-progress') this.enter(participant);
-    else if (options.startConferenceOnEnter) this.start();
+    else if (this.ready) this.start();
     return participant;
+  }
+
+  /**
+   * Whether a waiting room starts: as on the hosted service, only with at least two participants
+   * in it, one of whom joined with startConferenceOnEnter. A caller alone keeps hearing the wait
+   * music, whatever their own startConferenceOnEnter.
+   */
+  private get ready(): boolean {
+    return this.participants.length >= 2 && this.participants.some((p) => p.options.startConferenceOnEnter);
   }
 
   private start(): void {

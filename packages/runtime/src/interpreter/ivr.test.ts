@@ -118,9 +118,12 @@ describe('an IVR end to end', () => {
     expect(caller.lines()).toContain(`heard-audio ${s.app.url}/audio/hello.mp3`);
   });
 
-  it('stops a redirect loop with an error and an announcement', async () => {
+  it.each([
+    ['to its own URL', '<Redirect>/voice</Redirect>'],
+    ['empty (the current document again)', '<Redirect/>'],
+  ])('stops a redirect loop (%s) with an error and an announcement', async (_, redirect) => {
     await using s = await scenario(
-      { '/voice': () => '<Response><Redirect>/voice</Redirect></Response>' },
+      { '/voice': () => `<Response>${redirect}</Response>` },
       { runtime: { maxFetchesWithoutProgress: 5 } },
     );
     const { call, caller } = await s.inbound();

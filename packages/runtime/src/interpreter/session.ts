@@ -6,6 +6,7 @@
 import type { VoiceDocument } from '@patchbay/markup';
 import type { WebhookParams } from '@patchbay/sdk';
 import { type CallError, type CallRecord, type CallStatus, canMove, type Direction, TERMINAL } from '../calls/call.js';
+import { callPlaceParams } from '../calls/geo.js';
 import { PatchbayError } from '../errors.js';
 import type { MediaLeg } from '../media/types.js';
 import { runVerb } from '../verbs/index.js';
@@ -56,6 +57,8 @@ export class CallSession {
     /** Where the call's documents and callbacks go; the REST API can change the fallback and callback. */
     public app: AppConfig,
     readonly parentCallSid?: string,
+    /** The IncomingPhoneNumber an inbound call came in on. */
+    readonly phoneNumberSid?: string,
   ) {
     this.createdAt = deps.clock.now();
     this.updatedAt = this.createdAt;
@@ -76,6 +79,7 @@ export class CallSession {
       sid: this.sid,
       accountSid: this.account.sid,
       ...(this.parentCallSid ? { parentCallSid: this.parentCallSid } : {}),
+      ...(this.phoneNumberSid ? { phoneNumberSid: this.phoneNumberSid } : {}),
       direction: this.direction,
       from: this.from,
       to: this.to,
@@ -116,6 +120,7 @@ export class CallSession {
       ApiVersion: '2010-04-01',
       Direction: this.direction,
       ...(this.parentCallSid ? { ParentCallSid: this.parentCallSid } : {}),
+      ...callPlaceParams(this.from, this.to),
       ...extra,
     };
   }

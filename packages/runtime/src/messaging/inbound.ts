@@ -1,17 +1,19 @@
 /**
  * An inbound text message: recorded (direction `inbound`, status `received`), posted to the
  * app's SmsUrl with the parameters apps expect (MessageSid, SmsSid, SmsMessageSid, AccountSid,
- * From, To, Body, NumMedia, MediaUrl0..., SmsStatus, ApiVersion), signed with the account's
+ * From, To, Body, NumMedia, MediaUrl0... with MediaContentType0..., SmsStatus, ApiVersion), signed with the account's
  * token. The reply is a messaging document: each `<Message>` is sent (to the sender and from
  * the number by default), `<Redirect>` fetches the next document (at most 10 in a row). When the
  * SmsUrl fails, its fallback gets the same request plus ErrorCode and ErrorUrl.
  */
 import { type MessagingDocument, parseMessaging } from '@patchbay/markup';
 import type { WebhookParams } from '@patchbay/sdk';
+import { messagePlaceParams } from '../calls/geo.js';
 import type { Clock } from '../clock/clock.js';
 import { PatchbayError } from '../errors.js';
 import { MARKUP_TYPES, parseFailure, resolveUrl } from '../interpreter/documents.js';
 import { sendWebhook } from '../webhooks/fetch.js';
+import { mediaContentTypes } from './media-types.js';
 import type { Messages } from './messages.js';
 import type { MessageRecord } from './types.js';
 
@@ -29,6 +31,11 @@ export interface InboundMessage {
   readonly to: string;
   readonly body: string;
   readonly mediaUrls?: readonly string[];
+  /**
+   * The content type of each media URL, as the sender gave it (`MediaContentType{N}`); those not
+   * given are named by the URL's file extension (see media-types.ts).
+   */
+  readonly mediaContentTypes?: readonly (string | undefined)[];
 }
 
 export interface RoutedMessage extends InboundMessage {
@@ -82,8 +89,10 @@ export async function receiveMessage(
   inbound: RoutedMessage,
   onError: (message: MessageRecord, error: PatchbayError, url: string) => void,
 ): Promise<InboundResult> {
-  const message = messages.received(inbound);
   const media = inbound.mediaUrls ?? [];
+  // Checked before the message is recorded: a bad content type is refused, not half received.
+  const types = mediaContentTypes(media, inbound.mediaContentTypes);
+  const message = messages.received(inbound);
   const params: Record<string, string> = {
     MessageSid: message.sid,
     SmsSid: message.sid,
@@ -96,9 +105,11 @@ export async function receiveMessage(
     NumSegments: String(Math.max(1, Math.ceil(inbound.body.length / 160))),
     SmsStatus: 'received',
     ApiVersion: '2010-04-01',
+    ...messagePlaceParams(inbound.from, inbound.to),
   };
   media.forEach((url, index) => {
     params[`MediaUrl${index}`] = url;
+    params[`MediaContentType${index}`] = types[index] as string;
   });
 
   const replies: MessageRecord[] = [];

@@ -1,6 +1,7 @@
 /**
- * `<Dial><Conference>`: joins the named room. Until a participant with startConferenceOnEnter
- * arrives, the caller hears the `waitUrl` document (re-fetched when it ends) or hold music. The
+ * `<Dial><Conference>`: joins the named room. Until the room starts (two participants in it, one
+ * of them with startConferenceOnEnter), the caller hears the `waitUrl` document (re-fetched when
+ * it ends) or hold music. The
  * caller stays until they hang up, are kicked, press `*` (hangupOnStar), reach `timeLimit`, or
  * the room ends; then the action gets DialCallStatus `answered` and DialCallDuration, or the
  * document goes on.

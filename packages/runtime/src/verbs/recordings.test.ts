@@ -53,7 +53,11 @@ describe('recordings of bridges and rooms', () => {
         '<Response><Dial><Conference record="record-from-start" recordingStatusCallback="/rec">board</Conference></Dial></Response>',
       '/rec': () => '',
     });
-    await s.inbound({ hangupAfterMs: 25000 });
+    // A room starts (and so records) once a second participant is in it.
+    const first = s.ringIn('+15550002101', { hangupAfterMs: 25000 });
+    const second = s.ringIn('+15550002102', { hangupAfterMs: 5000 });
+    await Promise.all([first, second].map((sid) => s.runtime.calls.ended(sid)));
+    await s.runtime.callbacks.drain();
     const [room] = s.runtime.conferences.list();
     expect(s.app.requestsTo('/rec')[0]?.params).toMatchObject({
       ConferenceSid: room?.sid,

@@ -1,13 +1,17 @@
 /**
  * Status callbacks, delivered in the background: the call never waits for them. Each is tried
  * (with sendWebhook's own retry), then again after growing pauses on the clock, and reported as
- * delivered or failed. `drain()` waits for everything queued (tests, shutdown).
+ * delivered or failed. The callbacks of one resource (call, conference, message: see
+ * ordering.ts) go one at a time in the order they were queued: a callback being retried holds
+ * back the later ones of its resource, and one given up lets the next go. `drain()` waits for
+ * everything queued (tests, shutdown).
  */
 import type { WebhookParams } from '@patchbay/sdk';
 import { EventEmitter } from 'eventemitter3';
 import { type Clock, sleep } from '../clock/clock.js';
 import type { PatchbayError } from '../errors.js';
 import { sendWebhook } from './fetch.js';
+import { resourceOf } from './ordering.js';
 
 export interface Callback {
   readonly url: string;
@@ -60,9 +64,19 @@ export class CallbackQueue implements Callbacks {
     this.backoffMs = options.backoffMs ?? 1000;
   }
 
+  /** The last delivery queued for each resource with callbacks under way: the next waits for it. */
+  private readonly tails = new Map<string, Promise<void>>();
+
   /** Queues a callback; returns at once. */
   send(callback: Callback): void {
-    const delivery = this.deliver(callback).finally(() => this.pending.delete(delivery));
+    const resource = resourceOf(callback.key);
+    const before = resource === undefined ? undefined : this.tails.get(resource);
+    const next = () => this.deliver(callback);
+    const delivery = (before ? before.then(next, next) : next()).finally(() => {
+      this.pending.delete(delivery);
+      if (resource !== undefined && this.tails.get(resource) === delivery) this.tails.delete(resource);
+    });
+    if (resource !== undefined) this.tails.set(resource, delivery);
     this.pending.add(delivery);
   }
 

@@ -7,6 +7,12 @@
  * Delivery is at least once: a crash between the app's 2xx and the commit of "done" (a moment)
  * sends that callback again after the restart, with the same `I-Twilio-Idempotency-Token`, so an
  * app can recognise the repeat.
+ *
+ * The callbacks of one resource (a call, conference or message SID: see ordering.ts) go one at a
+ * time in outbox order (the order they were queued, so SequenceNumber order); other resources'
+ * go concurrently. One being retried holds back the later ones of its resource, also across a
+ * restart (`start()` reads which callbacks are pending, in outbox order); one given up after its
+ * last attempt lets the next go.
  */
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'eventemitter3';
@@ -14,6 +20,10 @@ import type { Clock } from '../clock/clock.js';
 import type { PendingCallback, Store } from '../store/types.js';
 import { type Callback, type CallbackEvents, type Callbacks, IDEMPOTENCY_HEADER } from './callbacks.js';
 import { sendWebhook } from './fetch.js';
+import { ResourceOrder, resourceOf } from './ordering.js';
+
+/** Pending callbacks `start()` reads to know their order (ids and keys are kept, not bodies). */
+const MAX_PENDING_READ = 1_000_000;
 
 export interface DurableCallbacksOptions {
   /** Delivery attempts before giving up. @default 4 */
@@ -30,6 +40,12 @@ export class DurableCallbacks implements Callbacks {
   private readonly backoffMs: number;
   private readonly concurrency: number;
   private readonly inFlight = new Set<number>();
+  /** Pending callbacks per resource, oldest first: only the oldest of each may be delivered. */
+  private readonly order = new ResourceOrder();
+  /** Resources with a delivery in flight. */
+  private readonly busy = new Set<string>();
+  /** Set by `start()`: the pending callbacks an earlier process left, read into `order`. */
+  private loaded: Promise<void> | undefined;
   /** Callbacks stored while every delivery slot was taken: the pump must look in the outbox. */
   private backlog = false;
   /** Whether the outbox may hold callbacks due later (retries, or left by an earlier process). */
@@ -52,9 +68,12 @@ export class DurableCallbacks implements Callbacks {
     this.concurrency = options.concurrency ?? 32;
   }
 
-  /** Delivers what an earlier process left in the outbox. */
+  /** Delivers what an earlier process left in the outbox (in its order, per resource). */
   start(): void {
-    this.pump();
+    this.loaded ??= this.store.outbox.due(Number.MAX_SAFE_INTEGER, MAX_PENDING_READ).then((pending) => {
+      for (const callback of pending) this.order.add(resourceOf(callback.key) as string, callback.id);
+    });
+    this.track(this.loaded.then(() => this.pump()));
   }
 
   send(callback: Callback): void {
@@ -67,10 +86,13 @@ export class DurableCallbacks implements Callbacks {
       nextAttemptAt: this.clock.now(),
       attempts: 0,
     };
-    const stored = this.store.outbox.add(pending).then((id) => {
+    const stored = this.store.outbox.add(pending).then(async (id) => {
       if (id === undefined) return; // stored before: this key is delivered or on its way
-      // Stored: deliver it straight away when there is room, else the pump finds it.
-      if (this.closed || this.inFlight.size >= this.concurrency) {
+      await this.loaded;
+      const resource = resourceOf(pending.key) as string;
+      this.order.add(resource, id);
+      // Stored: deliver it straight away when it may go and there is room, else the pump finds it.
+      if (this.closed || this.inFlight.size >= this.concurrency || !this.mayGo(resource, id)) {
         this.backlog = true;
         return;
       }
@@ -112,12 +134,29 @@ export class DurableCallbacks implements Callbacks {
     });
   }
 
+  /** Whether a pending callback may be delivered now: the oldest of its resource, none in flight. */
+  private mayGo(resource: string, id: number): boolean {
+    return this.order.isHead(resource, id) && !this.busy.has(resource) && !this.inFlight.has(id);
+  }
+
+  /**
+   * Pending callbacks that may go now or later, oldest due first: the outbox's, less those held
+   * back behind an older one of their resource (enough are read to see past those).
+   */
+  private async heads(until: number, wanted: number): Promise<PendingCallback[]> {
+    const pending = await this.store.outbox.due(until, wanted + this.inFlight.size + this.order.heldBack);
+    return pending.filter((callback) => {
+      const resource = resourceOf(callback.key) as string;
+      if (this.order.has(resource, callback.id)) return this.mayGo(resource, callback.id);
+      // An earlier process's, when start() did not read the outbox: in outbox order only as due.
+      return !this.inFlight.has(callback.id) && !this.busy.has(resource);
+    });
+  }
+
   private async round(): Promise<void> {
     const room = this.concurrency - this.inFlight.size;
     if (room <= 0) return;
-    const due = (await this.store.outbox.due(this.clock.now(), room + this.inFlight.size)).filter(
-      (c) => !this.inFlight.has(c.id),
-    );
+    const due = await this.heads(this.clock.now(), room);
     for (const callback of due.slice(0, room)) this.launch(callback);
     await this.scheduleNext();
   }
@@ -125,10 +164,15 @@ export class DurableCallbacks implements Callbacks {
   private launch(callback: PendingCallback): void {
     // A pump that ran between the commit of a new callback and its launch may have started it.
     if (this.inFlight.has(callback.id)) return;
+    const resource = resourceOf(callback.key) as string;
     this.inFlight.add(callback.id);
+    this.busy.add(resource);
     this.track(
       this.deliver(callback).finally(() => {
         this.inFlight.delete(callback.id);
+        this.busy.delete(resource);
+        // The next callback of this resource may go now (or, behind a retry, when it is due).
+        if (this.order.pending(resource)) this.backlog = true;
         // Look in the outbox only when something may be waiting there.
         if (this.backlog || (this.inFlight.size === 0 && this.mayHaveRetries)) {
           this.backlog = false;
@@ -144,9 +188,7 @@ export class DurableCallbacks implements Callbacks {
   private async scheduleNext(): Promise<void> {
     this.cancelTimer?.();
     this.cancelTimer = undefined;
-    const [next] = await this.store.outbox
-      .due(Number.MAX_SAFE_INTEGER, 1 + this.inFlight.size)
-      .then((all) => all.filter((c) => !this.inFlight.has(c.id)));
+    const [next] = await this.heads(Number.MAX_SAFE_INTEGER, 1);
     if (!next) this.mayHaveRetries = false;
     if (!next && this.inFlight.size === 0 && !this.closed) this.events.emit('idle');
     if (!next || this.closed) return;
@@ -164,20 +206,27 @@ export class DurableCallbacks implements Callbacks {
     };
     if (authToken === undefined) {
       // The account is gone: nobody can check the signature any more.
-      await this.store.outbox.done(callback.id);
+      await this.finished(callback);
       return;
     }
     const result = await sendWebhook({ ...event, clock: this.clock, headers: { [IDEMPOTENCY_HEADER]: callback.key } });
     if (result.ok) {
-      await this.store.outbox.done(callback.id);
+      await this.finished(callback);
       this.events.emit('delivered', event, callback.attempts + 1);
     } else if (callback.attempts + 1 >= this.attempts) {
-      await this.store.outbox.done(callback.id);
+      // Given up: it is reported, and the next callback of its resource goes.
+      await this.finished(callback);
       this.events.emit('failed', event, result.error);
     } else {
       await this.store.outbox.retry(callback.id, this.clock.now() + this.backoffMs * 2 ** callback.attempts);
       this.mayHaveRetries = true;
       this.backlog = true;
     }
+  }
+
+  /** Delivered or given up: out of the outbox and out of its resource's order. */
+  private async finished(callback: PendingCallback): Promise<void> {
+    await this.store.outbox.done(callback.id);
+    this.order.remove(resourceOf(callback.key) as string, callback.id);
   }
 }

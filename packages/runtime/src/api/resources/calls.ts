@@ -50,7 +50,7 @@ export function callJson(call: CallRecord) {
     caller_name: null,
     forwarded_from: null,
     group_sid: null,
-    phone_number_sid: null,
+    phone_number_sid: call.phoneNumberSid ?? null,
     price: null,
     price_unit: 'USD',
     queue_time: '0',

@@ -2,7 +2,7 @@
  * Patchbay's own resource for trying apps with no phone: places an inbound call on the simulated
  * network from a party that presses the given digits (or says the given phrases), or delivers a
  * text message to a number (`POST .../Simulator/Messages.json` with `To`, `From`, `Body`,
- * `MediaUrl` repeated).
+ * `MediaUrl` repeated, and `MediaContentType` repeated alongside).
  * `POST /2010-04-01/Accounts/{AccountSid}/Simulator/Calls.json` with `To`, `From`, `Digits`
  * (repeated, one per input window), `Speech` (repeated), `HangupAfter` (seconds). With `Wait=true`
  * the answer comes when the call has ended and includes what the caller heard and did.
@@ -10,6 +10,7 @@
 import type { SimulatedNetwork } from '../../adapters/simulated/network.js';
 import type { PartyInput } from '../../adapters/simulated/party.js';
 import type { CallRecord } from '../../calls/call.js';
+import { mediaContentTypes as checkMediaTypes } from '../../messaging/media-types.js';
 import { field, fields, invalid, notFound, RestError } from '../http.js';
 import { callJson } from './calls.js';
 import type { Resource, ResourceContext, ResourceResult } from './context.js';
@@ -32,11 +33,18 @@ async function simulateMessage(context: ResourceContext): Promise<ResourceResult
   const from = field(form, 'From') ?? '+15550100000';
   const body = field(form, 'Body') ?? '';
   const mediaUrls = fields(form, 'MediaUrl');
+  // One per MediaUrl, in order; those left out are named by the URL's extension.
+  const mediaContentTypes = fields(form, 'MediaContentType');
   if (!to) throw invalid(21604, 'To', "no 'To' number is specified");
   if (body === '' && mediaUrls.length === 0) throw invalid(21602, 'Body', 'give Body or MediaUrl');
   if (body.length > 1600) throw invalid(21617, 'Body', 'must be at most 1600 characters');
+  try {
+    checkMediaTypes(mediaUrls, mediaContentTypes);
+  } catch (error) {
+    throw invalid(21200, 'MediaContentType', error instanceof Error ? error.message : String(error));
+  }
   await ownNumber(context, to);
-  const result = await context.runtime.messages.receive({ to, from, body, mediaUrls });
+  const result = await context.runtime.messages.receive({ to, from, body, mediaUrls, mediaContentTypes });
   if (!result) throw new RestError(400, 21211, `To: ${to} has no SmsUrl`);
   return {
     status: 201,
