@@ -12,18 +12,18 @@
  * const stop = log.subscribe((entry) => console.log(entry.type, entry.data));
  */
 import { randomBytes } from 'node:crypto';
-import type { CallError, CallRecord, CallStatus } from '../calls/call.js';
+import type { EventEmitter } from 'eventemitter3';
+import type { CallRecord } from '../calls/call.js';
 import { type Clock, systemClock } from '../clock/clock.js';
+import type { RuntimeEvents } from '../interpreter/types.js';
 import type { MessageRecord } from '../messaging/types.js';
 import type { Runtime } from '../runtime.js';
 
-export type EventType =
-  | 'call.created'
-  | 'call.status'
-  | 'call.error'
-  | 'call.warning'
-  | 'message.updated'
-  | 'message.error';
+/** The runtime events the log keeps (entries are typed by these names). */
+export type EventType = Extract<
+  keyof RuntimeEvents,
+  'call.created' | 'call.status' | 'call.error' | 'call.warning' | 'message.updated' | 'message.error'
+>;
 
 export interface LogEntry {
   /** `<run>-<sequence>`: what the stream sends as the SSE id and takes back as Last-Event-ID. */
@@ -103,31 +103,23 @@ export class EventLog {
     this.clock = options.clock ?? systemClock;
     this.maxEvents = options.maxEvents ?? 10_000;
     this.windowMs = options.windowMs ?? 300_000;
-    const events = options.runtime.events;
-    const onCreated = (call: CallRecord) => this.add('call.created', call.accountSid, callFields(call));
-    const onStatus = (call: CallRecord, previous: CallStatus) =>
-      this.add('call.status', call.accountSid, { ...callFields(call), previous_status: previous });
-    const onError = (call: CallRecord, error: CallError) =>
-      this.add('call.error', call.accountSid, { ...callFields(call), error: problem(error) });
-    const onWarning = (call: CallRecord, warning: { code: number; message: string; url?: string }) =>
-      this.add('call.warning', call.accountSid, { ...callFields(call), warning: problem(warning) });
-    const onMessage = (message: MessageRecord) =>
-      this.add('message.updated', message.accountSid, messageFields(message));
-    const onMessageError = (message: MessageRecord, error: { code: number; message: string; url: string }) =>
-      this.add('message.error', message.accountSid, { ...messageFields(message), error: problem(error) });
-    events.on('call.created', onCreated);
-    events.on('call.status', onStatus);
-    events.on('call.error', onError);
-    events.on('call.warning', onWarning);
-    events.on('message.updated', onMessage);
-    events.on('message.error', onMessageError);
+    // The runtime events logged, and the entry each makes (the entry types are these names).
+    const handlers: { [K in EventType]: RuntimeEvents[K] } = {
+      'call.created': (call) => this.add('call.created', call.accountSid, callFields(call)),
+      'call.status': (call, previous) =>
+        this.add('call.status', call.accountSid, { ...callFields(call), previous_status: previous }),
+      'call.error': (call, error) =>
+        this.add('call.error', call.accountSid, { ...callFields(call), error: problem(error) }),
+      'call.warning': (call, warning) =>
+        this.add('call.warning', call.accountSid, { ...callFields(call), warning: problem(warning) }),
+      'message.updated': (message) => this.add('message.updated', message.accountSid, messageFields(message)),
+      'message.error': (message, error) =>
+        this.add('message.error', message.accountSid, { ...messageFields(message), error: problem(error) }),
+    };
+    const events = options.runtime.events as unknown as EventEmitter<Record<string, (...args: never[]) => void>>;
+    for (const [name, handler] of Object.entries(handlers)) events.on(name, handler);
     this.unsubscribe = () => {
-      events.off('call.created', onCreated);
-      events.off('call.status', onStatus);
-      events.off('call.error', onError);
-      events.off('call.warning', onWarning);
-      events.off('message.updated', onMessage);
-      events.off('message.error', onMessageError);
+      for (const [name, handler] of Object.entries(handlers)) events.off(name, handler);
     };
   }
 
