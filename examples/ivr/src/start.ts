@@ -134,8 +134,11 @@ export async function runQuickStart(options: {
   print(`  (or: patchbay simulate message --to ${SUPPORT_LINE} --body hello; patchbay calls tail to watch calls)`);
   const stop = async () => {
     app.close();
+    const exited = new Promise<number | null>((resolve) => server.child.once('exit', resolve));
     server.child.kill('SIGTERM');
-    await new Promise((resolve) => server.child.once('exit', resolve));
+    // The server drains and exits 0; anything else is worth saying.
+    const code = await exited;
+    if (code !== 0) console.error(`patchbay serve exited with code ${code}`);
   };
   if (options.once) await stop();
   else {

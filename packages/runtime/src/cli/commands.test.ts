@@ -175,4 +175,36 @@ describe('patchbay client commands', () => {
     expect((await runPatchbay(['keys', 'delete', keySid as string], env)).stdout).toBe(`deleted ${keySid}\n`);
     expect((await runPatchbay(['keys', 'list'], env)).stdout).toBe('(none)\n');
   }, 30_000);
+
+  it('serve drains a live call on Ctrl-C, even when a SIGTERM follows, and exits 0', async () => {
+    const data = await dataDirectory('patchbay-cli-drain-');
+    const server = await servePatchbay(data);
+    const created = await runPatchbay(
+      [
+        'calls',
+        'create',
+        '--to',
+        '+15559990000',
+        '--from',
+        '+15550001111',
+        '--twiml',
+        '<Response><Pause length="2"/></Response>',
+      ],
+      server.env,
+    );
+    const sid = created.stdout.split(' ')[0] as string;
+    while (!/^status: +in-progress$/m.test((await runPatchbay(['calls', 'get', sid], server.env)).stdout));
+    // What a terminal's Ctrl-C and a supervisor's SIGTERM after it look like.
+    server.child.kill('SIGINT');
+    server.child.kill('SIGTERM');
+    const [code] = await once(server.child, 'exit');
+    expect(code).toBe(0);
+    const again = await servePatchbay(data, {
+      PATCHBAY_ACCOUNT_SID: server.env.PATCHBAY_ACCOUNT_SID as string,
+      PATCHBAY_AUTH_TOKEN: server.env.PATCHBAY_AUTH_TOKEN as string,
+    });
+    const shown = await runPatchbay(['calls', 'get', sid], again.env);
+    expect(shown.stdout).toMatch(/^status: +completed$/m);
+    expect(shown.stdout).toMatch(/^duration: +2$/m);
+  }, 30_000);
 });
