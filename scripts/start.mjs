@@ -16,9 +16,9 @@ const [command, args] = pnpm(['--silent', '--filter', '@patchbay/example-ivr', '
 const example = spawn(command, args, { cwd: join(import.meta.dirname, '..'), stdio: 'inherit' });
 // The terminal sends Ctrl-C to the example too: wait for it, and only if it is still running
 // after a moment (the SIGINT was for this process alone) ask it to stop. SIGTERM is passed on.
-let grace;
-process.on('SIGINT', () => {
-  grace ??= setTimeout(() => example.kill('SIGTERM'), 2000);
+process.once('SIGINT', () => {
+  setTimeout(() => example.kill('SIGTERM'), 2000).unref();
+  process.on('SIGINT', () => {});
 });
 process.on('SIGTERM', () => example.kill('SIGTERM'));
 example.on('exit', (code, signal) => process.exit(code ?? (signal === 'SIGINT' || signal === 'SIGTERM' ? 0 : 1)));
