@@ -93,6 +93,14 @@ console.log('esm ok');
   );
   run('node', ['esm.mjs'], project);
 
+  step('the register-twilio preload, under --require (CommonJS) and --import (ESM)');
+  for (const flag of ['--require', '--import']) {
+    const env = { ...process.env, PATCHBAY_URL: 'http://127.0.0.1:3000' };
+    const preloaded = spawnSync('node', [flag, '@patchbay/sdk/register-twilio', 'esm.mjs'], { cwd: project, env });
+    if (preloaded.status !== 0)
+      throw new Error(`node ${flag} @patchbay/sdk/register-twilio failed:\n${preloaded.stderr}`);
+  }
+
   step('TypeScript types (strict, NodeNext)');
   writeFileSync(
     join(project, 'tsconfig.json'),
@@ -112,7 +120,7 @@ console.log('esm ok');
   writeFileSync(
     join(project, 'consumer.ts'),
     `import { parseVoice, VoiceResponse } from '@patchbay/markup';
-import { AccessToken, Patchbay, VoiceGrant, validateRequest } from '@patchbay/sdk';
+import { AccessToken, Patchbay, patchbayHttpClient, VoiceGrant, validateRequest } from '@patchbay/sdk';
 import { Device } from '@patchbay/sdk/client';
 import { createRuntime, type RunningServer, SimulatedNetwork, startServer } from '@patchbay/runtime';
 
@@ -127,6 +135,8 @@ const valid: boolean = validateRequest('token', 'signature', 'https://example.co
 const client = new Patchbay('AC' + '0'.repeat(32), 'token', { baseUrl: 'http://127.0.0.1:1' });
 const runtime = createRuntime({ media: new SimulatedNetwork() });
 const device: typeof Device = Device;
+const helperClient = patchbayHttpClient('http://127.0.0.1:1');
+void helperClient.request;
 const serve: (options: { port: number }) => Promise<RunningServer> = startServer;
 export { ok, token, valid, client, runtime, device, serve };
 `,
@@ -135,7 +145,7 @@ export { ok, token, valid, client, runtime, device, serve };
 
   step('the patchbay bin');
   const help = run(join(project, 'node_modules', '.bin', 'patchbay'), ['--help'], project);
-  if (!help.includes('patchbay serve')) throw new Error(`unexpected help text:\n${help}`);
+  if (!/^\s+serve\s/m.test(help)) throw new Error(`unexpected help text:\n${help}`);
 
   step('a server from the installed runtime calls an app built with the installed markup and SDK');
   writeFileSync(

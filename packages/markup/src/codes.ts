@@ -12,6 +12,8 @@ export const MarkupCode = {
   RootNotResponse: 12102,
   /** Schema problem: unknown element or attribute (warning), or an element in the wrong place. */
   Schema: 12200,
+  /** `<Gather>` holds an element other than `<Say>`, `<Play>` and `<Pause>`. */
+  GatherNesting: 13320,
 } as const;
 
 export type MarkupCode = (typeof MarkupCode)[keyof typeof MarkupCode];

@@ -152,7 +152,7 @@ export class Walk {
       const message = holdsElements
         ? `<${tag}> is not allowed inside <${parent.name}>${this.belongsIn(tag)}`
         : `<${parent.name}> cannot contain elements; found <${tag}>`;
-      const code = parent.name === 'Gather' ? 13320 : MarkupCode.Schema;
+      const code = parent.name === 'Gather' ? MarkupCode.GatherNesting : MarkupCode.Schema;
       this.report('error', code, 'invalid-nesting', message, place);
       this.ordinal += countElements(item);
       return undefined;

@@ -39,7 +39,9 @@ async function startApp() {
 async function startPatchbay(data) {
   const bin = new URL('../dist/cli/bin.js', import.meta.url).pathname;
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawnNode([...nodeArgs, bin, 'serve', '--port', '0', '--data', data, '--log-level', 'warn'], {
+  // One account makes every call here: its concurrent-call limit must not cut the load short.
+  const args = ['serve', '--port', '0', '--data', data, '--log-level', 'warn', '--account-max-calls', '1000000'];
+  const child = spawnNode([...nodeArgs, bin, ...args], {
     PATCHBAY_ACCOUNT_SID: ACCOUNT,
     PATCHBAY_AUTH_TOKEN: TOKEN,
   });

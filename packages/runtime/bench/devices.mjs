@@ -89,6 +89,8 @@ async function bridge() {
     accountSid: ACCOUNT,
     authToken: 'f'.repeat(32),
     keepEnded: 100,
+    // One account holds every device and call here: lift its per-account limits above the load.
+    limits: { deviceSessions: 1_000_000, concurrentCalls: 1_000_000 },
     devices: {
       directory: {
         key: async (sid) => (sid === KEY ? { secret: SECRET, accountSid: ACCOUNT } : undefined),

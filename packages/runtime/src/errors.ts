@@ -16,9 +16,17 @@ const CODES = {
   'invalid-parameter': { numeric: 21200, status: 400 },
   'invalid-call-state': { numeric: 21220, status: 409 },
   'media-failure': { numeric: 13227, status: 500 },
+  // Security and per-account limits (ws/security).
+  /** The account has as many live calls as its limit allows (hosted: "Call concurrency limit exceeded"). */
+  'concurrency-limit': { numeric: 10004, status: 429 },
+  /** The egress policy forbids the address a URL leads to (link-local, cloud metadata, or private when denied). */
+  'egress-refused': { numeric: 11100, status: 400 },
 } as const satisfies Record<string, { numeric: number; status: number }>;
 
 export type ErrorCode = keyof typeof CODES;
+
+/** Every code (the error reference documents each: error-codes/reference.test.ts). */
+export const ERROR_CODES = Object.keys(CODES) as readonly ErrorCode[];
 
 export class PatchbayError extends Error {
   override readonly name = 'PatchbayError';

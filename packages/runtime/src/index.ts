@@ -5,7 +5,7 @@
 export { INSTANT_TIMING, REALISTIC_TIMING, type Timing } from './adapters/simulated/leg.js';
 export { SimulatedNetwork, type SimulatedNetworkOptions } from './adapters/simulated/network.js';
 export { Party, type PartyBehaviour, type PartyInput, type TranscriptEntry } from './adapters/simulated/party.js';
-export type { AccountRecord, KeyRecord } from './api/auth.js';
+export type { AccountRecord, KeyRecord, KeyType } from './api/auth.js';
 export { RestError } from './api/http.js';
 export { numberRouter } from './api/routing.js';
 /** The REST API (2010-04-01 shape): server, authentication, bootstrap account. */
@@ -35,6 +35,12 @@ export type { ConferenceSnapshot, EndReason } from './conference/conference.js';
 /** Errors. */
 export { type ErrorCode, numericCode, PatchbayError } from './errors.js';
 export type { AppConfig, CallEvent, RuntimeEvents } from './interpreter/session.js';
+/** Per-account limits: live calls, device sessions, REST requests. */
+export {
+  type AccountLimitOverrides,
+  type AccountLimits,
+  DEFAULT_ACCOUNT_LIMITS,
+} from './limits/account-limits.js';
 /** Media adapters: the interface, and the embedded simulated network. */
 export type {
   AdapterEvents,
@@ -98,4 +104,6 @@ export {
 /** Webhooks. */
 export { CookieJar } from './webhooks/cookies.js';
 export { DurableCallbacks, type DurableCallbacksOptions } from './webhooks/durable-callbacks.js';
+/** Where Patchbay may send requests: the egress policy (http/https only; link-local and metadata never; private per policy). */
+export { createEgress, DEFAULT_EGRESS, type Egress, type EgressPolicy } from './webhooks/egress.js';
 export { DEFAULT_LIMITS, type Limits, sendWebhook, type WebhookRequest, type WebhookResult } from './webhooks/fetch.js';

@@ -8,6 +8,7 @@ import type { CallRecord, CallStatus, Direction } from './calls/call.js';
 import type { Clock } from './clock/clock.js';
 import type { ConferencesApi } from './conference/api.js';
 import type { CallAccount, CallEvent, RuntimeEvents } from './interpreter/session.js';
+import type { AccountLimits } from './limits/account-limits.js';
 import type { MediaAdapter } from './media/types.js';
 import type { InboundMessage, InboundResult, MessagingApp } from './messaging/inbound.js';
 import type { Messages } from './messaging/messages.js';
@@ -15,6 +16,7 @@ import type { MessagingAdapter } from './messaging/types.js';
 import type { QueueRegistry } from './queue/queues.js';
 import type { RecordingRecord } from './verbs/types.js';
 import type { CallbackQueueOptions, Callbacks } from './webhooks/callbacks.js';
+import type { Egress } from './webhooks/egress.js';
 
 /** How a call's app is reached and where it reports: shared by inbound numbers and API calls. */
 export interface AppSettings {
@@ -101,6 +103,17 @@ export interface RuntimeOptions {
   readonly callbacks?: CallbackQueueOptions;
   /** Where callbacks go instead of the in-memory queue (a DurableCallbacks over a store). */
   readonly callbackQueue?: Callbacks;
+  /**
+   * Every account's limits unless the account has its own (`CallAccount.limits`, a device token's
+   * account): its live calls, device sessions and REST requests. @default DEFAULT_ACCOUNT_LIMITS
+   */
+  readonly limits?: Partial<AccountLimits>;
+  /**
+   * Where documents and callbacks may be fetched from: http/https only, never link-local or cloud
+   * metadata addresses, and private ones only if its policy allows. A `callbackQueue` given here
+   * brings its own. @default DEFAULT_EGRESS (allow-private)
+   */
+  readonly egress?: Egress;
   /** Carries text messages. @default a SimulatedMessaging on the same clock */
   readonly messaging?: MessagingAdapter;
   /**
@@ -125,6 +138,8 @@ export type RoutedMessageApp = MessagingApp & { readonly account?: CallAccount }
 export interface Runtime {
   /** The default account's SID. */
   readonly accountSid: string;
+  /** The per-account limits that apply to accounts without their own. */
+  readonly limits: AccountLimits;
   readonly events: EventEmitter<RuntimeEvents>;
   /** Status callbacks in flight; `drain()` waits for them. */
   readonly callbacks: Callbacks;

@@ -17,6 +17,7 @@ import { conferencesApi } from './conference/api.js';
 import { ConferenceRegistry } from './conference/registry.js';
 import { PatchbayError } from './errors.js';
 import { type CallAccount, CallSession, type RuntimeEvents, type SessionDeps } from './interpreter/session.js';
+import { DEFAULT_ACCOUNT_LIMITS, resolveLimits } from './limits/account-limits.js';
 import type { MediaLeg } from './media/types.js';
 import { silentWav } from './media/wav.js';
 import { messageReceiver } from './messaging/inbound.js';
@@ -43,7 +44,8 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   const clock = options.clock ?? systemClock;
   const media = options.media;
   const events = new EventEmitter<RuntimeEvents>();
-  const callbacks = options.callbackQueue ?? new CallbackQueue(clock, options.callbacks);
+  const egress = options.egress;
+  const callbacks = options.callbackQueue ?? new CallbackQueue(clock, { egress, ...options.callbacks });
   const defaultAccount: CallAccount = {
     sid: options.accountSid ?? newSid('AC'),
     authToken: options.authToken ?? newSid('SK').slice(2),
@@ -106,8 +108,17 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     callbacks,
     events,
     maxFetchesWithoutProgress: options.maxFetchesWithoutProgress ?? 20,
+    egress,
   };
   const table = new CallTable(keepEnded);
+  const limits = { ...DEFAULT_ACCOUNT_LIMITS, ...options.limits };
+
+  /** Why the account may not have one more live call (its concurrency limit), if it may not. */
+  function overCallLimit(account: CallAccount): PatchbayError | undefined {
+    const cap = resolveLimits(account.limits, limits).concurrentCalls;
+    if (table.liveFor(account.sid) < cap) return undefined;
+    return new PatchbayError('concurrency-limit', `account ${account.sid} has ${cap} live calls, as many as its limit`);
+  }
 
   function track(session: CallSession): void {
     table.add(session);
@@ -156,22 +167,36 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       }
       startInbound(newSid('CA'), leg, call, app);
     };
+    const admit = (app: Routed | undefined) => {
+      const refusal = app && overCallLimit(app.account ?? defaultAccount);
+      if (!refusal) return start(app);
+      void leg.reject('busy').then(() =>
+        events.emit('incoming.rejected', {
+          to: call.to,
+          from: call.from,
+          kind: 'call',
+          error: { code: refusal.numericCode, message: refusal.message },
+        }),
+      );
+    };
     const routed = options.incoming?.(call);
     // A store lookup answers later (the leg keeps ringing); a plain answer starts the call at once.
-    if (routed instanceof Promise) routed.then(start, () => start(undefined));
-    else start(routed);
+    if (routed instanceof Promise) routed.then(admit, () => start(undefined));
+    else admit(routed);
   });
 
   const devices = options.devices
     ? new DeviceBridge(options.devices, {
         media,
         clock,
+        limits,
+        callRefusal: (account) => overCallLimit({ ...account, authToken: '' })?.message,
         startCall: ({ sid, leg, account, from, to, app, extra }) =>
           startInbound(sid, leg, { from, to }, { ...app, account }, extra),
       })
     : undefined;
 
-  const { dialChild, dialOut } = dialing({ deps, media, track, clients: devices });
+  const { dialChild, dialOut } = dialing({ deps, media, track, clients: devices, admit: overCallLimit });
 
   const calls: Runtime['calls'] = {
     create(params) {
@@ -196,8 +221,15 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         appConfig(params),
       );
       const first = firstStep(params);
+      const refusal = overCallLimit(account);
       track(session);
       const accepted = session.snapshot();
+      if (refusal) {
+        // As the hosted service does: the call is accepted, then fails at once (10004).
+        session.recordError(refusal);
+        session.setStatus('failed');
+        return accepted;
+      }
       void dialOut(session, params, first).catch((error) => {
         session.recordError(new PatchbayError('media-failure', `dialing failed: ${String(error)}`, { cause: error }));
         session.setStatus('failed');
@@ -246,10 +278,12 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     onRejected: (message) => events.emit('incoming.rejected', { ...message, kind: 'message' }),
     onError: (record, error, url) =>
       events.emit('message.error', record, { code: error.numericCode, message: error.message, url }),
+    egress,
   });
 
   return {
     accountSid,
+    limits,
     events,
     callbacks,
     calls,

@@ -1,7 +1,7 @@
 /** Resource identifiers in the familiar shape: a two-letter prefix and 32 hex digits. */
 import { randomBytes } from 'node:crypto';
 
-export type SidPrefix = 'AC' | 'CA' | 'CF' | 'QU' | 'RE' | 'SM' | 'MM' | 'SK' | 'AP' | 'PN';
+export type SidPrefix = 'AC' | 'CA' | 'CF' | 'QU' | 'RE' | 'SM' | 'MM' | 'SK' | 'AP' | 'PN' | 'NO';
 
 export function newSid(prefix: SidPrefix): string {
   return prefix + randomBytes(16).toString('hex');

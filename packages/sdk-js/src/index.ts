@@ -28,6 +28,15 @@ export {
   type VoiceGrantOptions,
 } from './tokens/access-token.js';
 export { readTokenClaims, type TokenClaims } from './tokens/jwt.js';
+/** The official `twilio` helper library pointed at Patchbay (`@patchbay/sdk/register-twilio` preloads it). */
+export {
+  type HelperRequest,
+  type HelperResponse,
+  type PatchbayHttpClient,
+  type PatchbayHttpClientOptions,
+  patchbayHttpClient,
+} from './twilio/http-client.js';
+export { PatchbayUrlError, type PatchbayUrlErrorCode } from './twilio/target.js';
 /** Webhook validation as middleware (node:http and Express-style). */
 export { isValidWebhook, requestUrl, type WebhookOptions, webhook } from './webhooks/middleware.js';
 /** Webhook signatures: validate what Patchbay sends (and what the runtime signs with). */

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ConferenceSnapshot } from '../conference/conference.js';
+import { roomWhen } from '../conference/when.test-support.js';
 import { type ApiHarness, rejected, startApiHarness } from './harness.test-support.js';
 
 const harnesses: ApiHarness[] = [];
@@ -25,22 +25,10 @@ async function setup() {
   return harness;
 }
 
-/** Resolves with the room once `test` holds for it. */
-function roomWhen(harness: ApiHarness, test: (room: ConferenceSnapshot) => boolean) {
-  return new Promise<ConferenceSnapshot>((resolve) => {
-    const listener = (room: ConferenceSnapshot) => {
-      if (!test(room)) return;
-      harness.runtime.events.off('conference.updated', listener);
-      resolve(room);
-    };
-    harness.runtime.events.on('conference.updated', listener);
-  });
-}
-
 async function roomOfTwo(harness: ApiHarness, name = 'standup') {
   const { client, app } = harness;
   const twiml = ROOM(name).replace('STATUS', `${app.url}/conf-status`);
-  const both = roomWhen(harness, (room) => room.participants.length === 2);
+  const both = roomWhen(harness.runtime.events, (room) => room.participants.length === 2);
   const alice = await client.calls.create({ to: ALICE, from: FROM, twiml });
   const bob = await client.calls.create({ to: BOB, from: FROM, twiml });
   const room = await both;
@@ -80,7 +68,7 @@ describe('Conferences and Participants with the official client', () => {
     const modified = await client.conferences(room.sid).participants(bob).update({ endConferenceOnExit: true });
     expect(modified.endConferenceOnExit).toBe(true);
 
-    const ended = roomWhen(harness, (r) => r.status === 'completed');
+    const ended = roomWhen(harness.runtime.events, (r) => r.status === 'completed');
     expect(await client.conferences(room.sid).participants(bob).remove()).toBe(true);
     const after = await ended;
     expect(after.reasonEnded).toBe('participant-with-end-conference-on-exit-kicked');
@@ -105,7 +93,7 @@ describe('Conferences and Participants with the official client', () => {
     const harness = await setup();
     const { client } = harness;
     const { room } = await roomOfTwo(harness);
-    const three = roomWhen(harness, (r) => r.participants.length === 3);
+    const three = roomWhen(harness.runtime.events, (r) => r.participants.length === 3);
     const added = await client.conferences(room.sid).participants.create({
       from: FROM,
       to: CAROL,
@@ -162,7 +150,7 @@ describe('a participant added to a room by its name', () => {
     });
     harnesses.push(harness);
     const { client, app, runtime } = harness;
-    const joined = roomWhen(harness, (room) => room.participants.length === 2);
+    const joined = roomWhen(harness.runtime.events, (room) => room.participants.length === 2);
     const first = await client.conferences('Sales sync').participants.create({
       from: FROM,
       to: ALICE,

@@ -22,6 +22,7 @@ export function storeDirectory(store: Store): Pick<DeviceBridgeOptions, 'directo
             authToken: account.authToken,
             secondaryAuthToken: account.secondaryAuthToken,
             active: account.status === 'active',
+            limits: account.limits,
           }
         );
       },

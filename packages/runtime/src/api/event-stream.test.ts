@@ -164,7 +164,7 @@ describe('event stream', () => {
 
   it('sends heartbeats on an idle stream', async () => {
     const clock = new VirtualClock();
-    const { base, account } = await setup({ events: { clock, heartbeatMs: 15_000 } });
+    const { base, account } = await setup({ api: { events: { clock, heartbeatMs: 15_000 } } });
     const started = clock.now();
     const stream = await open(base, account.sid, basic(account.sid, account.authToken));
     await stream.next((item) => item.kind === 'comment' && item.text === 'connected');
@@ -175,7 +175,7 @@ describe('event stream', () => {
 
   it('disconnects a reader that falls too far behind, and limits streams per account', async () => {
     const { base, account, runtime } = await setup({
-      events: { maxBufferedBytes: 64 * 1024, maxStreamsPerAccount: 1 },
+      api: { events: { maxBufferedBytes: 64 * 1024, maxStreamsPerAccount: 1 } },
     });
     const auth = basic(account.sid, account.authToken);
     const url = new URL(`${base}/events/v1/Accounts/${account.sid}/Stream`);

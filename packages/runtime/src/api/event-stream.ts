@@ -40,8 +40,11 @@ export interface EventStreamOptions {
 }
 
 export interface EventStream {
-  /** Serves the request if it is for the stream (settles when the stream ends), else undefined. */
-  handle(req: IncomingMessage, res: ServerResponse): Promise<void> | undefined;
+  /**
+   * Serves the request if it is for the stream (settles when the stream ends), else undefined.
+   * `base` is the server's public URL, for the `more_info` links of errors.
+   */
+  handle(req: IncomingMessage, res: ServerResponse, base: string): Promise<void> | undefined;
   /** Tells every reader the server is closing, ends the streams, and stops logging. */
   close(): void;
 }
@@ -68,11 +71,14 @@ export function eventStream(
   const closers = new Set<() => void>();
 
   async function start(req: IncomingMessage, res: ServerResponse, accountSid: string): Promise<void> {
-    const caller = await authenticate(req, store);
+    // Any credential of the account may read its events (a standard API key too).
+    const caller = (await authenticate(req, store)).account;
     const target = accountSid === caller.sid ? caller : await store.find<AccountRecord>('account', accountSid);
     if (!target || !mayAccess(caller, target)) throw notFound(accountSid);
     if ((open.get(target.sid) ?? 0) >= maxStreams)
-      throw new RestError(429, 20429, `Too many event streams for ${target.sid} (at most ${maxStreams})`);
+      throw new RestError(429, 20429, `Too many event streams for ${target.sid} (at most ${maxStreams})`, {
+        'retry-after': '5',
+      });
     open.set(target.sid, (open.get(target.sid) ?? 0) + 1);
 
     res.writeHead(200, {
@@ -118,18 +124,19 @@ export function eventStream(
   }
 
   return {
-    handle(req, res) {
+    handle(req, res, base) {
       const path = new URL(req.url ?? '/', 'http://localhost').pathname;
       const match = EVENT_STREAM_PATH.exec(path);
       if (!match) return undefined;
       return (async () => {
         try {
-          if (req.method !== 'GET') throw new RestError(405, 20004, 'The event stream is read with GET');
+          // Like any path the API does not serve for a method.
+          if (req.method !== 'GET') throw notFound(path);
           await start(req, res, match[1] as string);
         } catch (error) {
           if (res.headersSent) return;
           const rest = error instanceof RestError ? error : new RestError(500, 20500, 'Internal error');
-          sendError(res, rest, rest.status === 401 ? { 'www-authenticate': 'Basic realm="Patchbay"' } : {});
+          sendError(res, rest, base, rest.status === 401 ? { 'www-authenticate': 'Basic realm="Patchbay"' } : {});
         }
       })();
     },

@@ -1,26 +1,30 @@
 /**
  * For this package's REST tests: a runtime on the simulated network, the REST API on a loopback
  * HTTP server, an app server, and the official helper library (unchanged) pointed at the API
- * through its `httpClient`, which rewrites the hosted API's hosts to the local server.
+ * through the SDK's `patchbayHttpClient`, as apps do.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { patchbayHttpClient } from '@patchbay/sdk';
 import twilio from 'twilio';
+import { afterEach } from 'vitest';
 import type { Timing } from '../adapters/simulated/leg.js';
 import { SimulatedNetwork } from '../adapters/simulated/network.js';
 import type { DeviceBridge, DeviceBridgeOptions } from '../bridge/bridge.js';
 import { deviceEndpoints } from '../bridge/endpoints.js';
 import type { Clock } from '../clock/clock.js';
+import type { AccountLimits } from '../limits/account-limits.js';
 import type { MessagingAdapter } from '../messaging/types.js';
 import { createRuntime, type Runtime } from '../runtime.js';
 import { MemoryStore } from '../store/memory.js';
-import type { Store } from '../store/types.js';
+import type { RecordKind, Store, StoredRecord } from '../store/types.js';
 import { type AppServer, type Route, startAppServer } from '../testing/app-server.js';
+import type { Egress } from '../webhooks/egress.js';
 import type { AccountRecord } from './auth.js';
 import { storeDirectory } from './device-directory.js';
 import type { EventStreamOptions } from './event-stream.js';
 import { messageRouter, numberRouter } from './routing.js';
-import { bootstrapAccount, createApi } from './server.js';
+import { type ApiOptions, bootstrapAccount, createApi } from './server.js';
 
 export const FAST: Timing = { msPerWord: 5, audioMs: 20, beepMs: 5, digitMs: 5, inputDelayMs: 10 };
 
@@ -52,24 +56,23 @@ export interface ApiHarnessOptions {
   readonly timing?: Timing;
   /** The runtime's clock (the network keeps real time). */
   readonly clock?: Clock;
-  /** Event stream settings. */
-  readonly events?: EventStreamOptions;
+  /** The store. @default a new MemoryStore */
+  readonly store?: Store;
+  /** Where the runtime may fetch from. @default DEFAULT_EGRESS */
+  readonly egress?: Egress;
+  /** Per-account limits for accounts without their own. */
+  readonly limits?: Partial<AccountLimits>;
+  /** The API's request log and error hooks, and its event stream's settings. */
+  readonly api?: Pick<ApiOptions, 'onError' | 'onRequest' | 'events'>;
 }
 
-/** The official client, unchanged, with the hosted API's hosts rewritten to `base`. */
+/** The official client, unchanged, talking to the server at `base`. */
 export function officialClient(base: string, user: string, secret: string, accountSid = user): OfficialClient {
-  const inner = new twilio.RequestClient();
-  const request: typeof inner.request = (opts) =>
-    inner.request({
-      ...opts,
-      uri: opts.uri.replace('https://api.twilio.com', base).replace('https://accounts.twilio.com', base),
-    });
-  const httpClient = Object.assign(Object.create(inner) as typeof inner, { request });
-  return twilio(user, secret, { accountSid, httpClient });
+  return twilio(user, secret, { accountSid, httpClient: patchbayHttpClient(base) });
 }
 
 export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<ApiHarness> {
-  const store = new MemoryStore();
+  const store = options.store ?? new MemoryStore();
   const { account } = await bootstrapAccount(store, { now: Date.now() });
   const network = new SimulatedNetwork({ timing: options.timing ?? FAST });
   options.setup?.(network);
@@ -83,8 +86,10 @@ export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<
     ...(options.messaging ? { messaging: options.messaging } : {}),
     devices: { ...storeDirectory(store), ...options.devices },
     ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.egress ? { egress: options.egress } : {}),
+    ...(options.limits ? { limits: options.limits } : {}),
   });
-  const api = createApi({ runtime, store, simulator: network, ...(options.events ? { events: options.events } : {}) });
+  const api = createApi({ runtime, store, simulator: network, ...options.api });
   const devices = deviceEndpoints(runtime.devices as DeviceBridge);
   const server = createServer((req, res) => devices.request(req, res) || api.handle(req, res));
   server.on('upgrade', (req, socket, head) => {
@@ -114,12 +119,56 @@ export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<
   };
 }
 
+/** A MemoryStore that tells when a record is read, so a test knows a request has got that far. */
+export class WatchedStore extends MemoryStore {
+  private readonly watchers: Array<{ sid: string; resolve: () => void }> = [];
+
+  override async get<T extends StoredRecord>(kind: RecordKind, accountSid: string, sid: string) {
+    const record = await super.get<T>(kind, accountSid, sid);
+    this.notify(sid);
+    return record;
+  }
+
+  override async find<T extends StoredRecord>(kind: RecordKind, sid: string) {
+    const record = await super.find<T>(kind, sid);
+    this.notify(sid);
+    return record;
+  }
+
+  private notify(sid: string): void {
+    for (const watcher of this.watchers.splice(0)) {
+      if (watcher.sid === sid) watcher.resolve();
+      else this.watchers.push(watcher);
+    }
+  }
+
+  /** Resolves the next time `sid` is read. */
+  read(sid: string): Promise<void> {
+    return new Promise((resolve) => this.watchers.push({ sid, resolve }));
+  }
+}
+
+/** Starts harnesses that are closed after each test (registers the `afterEach`). */
+export function harnessPerTest(): (options?: ApiHarnessOptions) => Promise<ApiHarness> {
+  const harnesses: ApiHarness[] = [];
+  afterEach(async () => {
+    for (const harness of harnesses.splice(0)) await harness.close();
+  });
+  return async (options) => {
+    const harness = await startApiHarness(options);
+    harnesses.push(harness);
+    return harness;
+  };
+}
+
 /** The error a request fails with (the helper library's RestException), or a thrown assertion. */
-export async function rejected(promise: Promise<unknown>): Promise<{ status: number; code: number; message: string }> {
+export async function rejected(
+  promise: Promise<unknown>,
+): Promise<{ status: number; code: number; message: string; moreInfo: string }> {
   try {
     await promise;
   } catch (error) {
-    return error as { status: number; code: number; message: string };
+    return error as { status: number; code: number; message: string; moreInfo: string };
   }
   throw new Error('expected the request to fail');
 }

@@ -4,25 +4,38 @@
  * (`{ code, message, more_info, status }`).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type DocumentedCode, moreInfoUrl } from '../error-codes/index.js';
+import { urlRefusal } from '../webhooks/egress.js';
 
-/** An error answered to the client: HTTP status and the compatible numeric code. */
+/** An error answered to the client: HTTP status and the compatible numeric code (documented, so `more_info` leads somewhere). */
 export class RestError extends Error {
   override readonly name = 'RestError';
 
   constructor(
     readonly status: number,
-    readonly code: number,
+    readonly code: DocumentedCode,
     message: string,
+    /** Headers the answer carries (`Retry-After` on a 429). */
+    readonly headers: Readonly<Record<string, string>> = {},
   ) {
     super(message);
   }
 }
 
 export const notFound = (what: string) => new RestError(404, 20404, `The requested resource ${what} was not found`);
-export const invalid = (code: number, parameter: string, message: string) =>
+export const invalid = (code: DocumentedCode, parameter: string, message: string) =>
   new RestError(400, code, `${parameter}: ${message}`);
 
 export type Form = Record<string, string | string[]>;
+
+/**
+ * The request's URL, or undefined when its target does not parse (`GET http://[ HTTP/1.1`):
+ * `new URL` would throw inside the request handler, where nothing catches it.
+ */
+export function requestUrl(req: IncomingMessage): URL | undefined {
+  const target = req.url ?? '/';
+  return URL.canParse(target, 'http://localhost') ? new URL(target, 'http://localhost') : undefined;
+}
 
 /** Reads an `application/x-www-form-urlencoded` body of at most `maxBytes`. */
 /** A request body of at most `maxBytes` (declared or sent); `tooLarge` makes the error thrown past it. */
@@ -83,16 +96,18 @@ export function sendJson(
   res.end(text);
 }
 
-export function sendError(res: ServerResponse, error: RestError, headers: Record<string, string> = {}): void {
+/** The error as JSON; `more_info` is its entry in the reference the server at `base` serves. */
+export function sendError(
+  res: ServerResponse,
+  error: RestError,
+  base: string,
+  headers: Record<string, string> = {},
+): void {
+  headers = { ...error.headers, ...headers };
   sendJson(
     res,
     error.status,
-    {
-      code: error.code,
-      message: error.message,
-      more_info: `https://patchbay.invalid/docs/errors/${error.code}`,
-      status: error.status,
-    },
+    { code: error.code, message: error.message, more_info: moreInfoUrl(base, error.code), status: error.status },
     headers,
   );
 }
@@ -111,17 +126,16 @@ export function httpMethod(form: Form, name: string): 'GET' | 'POST' | undefined
   return upper as 'GET' | 'POST';
 }
 
-/** An absolute http(s) URL field, checked (`code` otherwise). */
-export function absoluteUrl(form: Form, name: string, code: number): string | undefined {
+/**
+ * An absolute http(s) URL field, checked (`code` otherwise), that may never lead to a link-local
+ * or cloud metadata address (private ones are the egress policy's to refuse, when fetched).
+ */
+export function absoluteUrl(form: Form, name: string, code: DocumentedCode): string | undefined {
   const value = field(form, name);
   if (value === undefined) return undefined;
-  try {
-    const url = new URL(value);
-    if (url.protocol === 'http:' || url.protocol === 'https:') return value;
-  } catch {
-    // reported below
-  }
-  throw invalid(code, name, `"${value}" is not an absolute http(s) URL`);
+  const problem = urlRefusal(value);
+  if (problem) throw invalid(code, name, problem);
+  return value;
 }
 
 /** A `true`/`false` form field (21200 otherwise). */

@@ -1,7 +1,8 @@
 /**
  * Keeps the store in step with the runtime: call, message and conference records at every change, and each
  * recording (metadata as a record, audio as a blob) when it is saved, so REST lists, fetches and
- * recording media work the same after a restart.
+ * recording media work the same after a restart; and each call's log (notifications of its
+ * errors and warnings, events of its requests to the app: call-log.ts).
  */
 import type { CallRecord } from '../calls/call.js';
 import type { ConferenceSnapshot } from '../conference/conference.js';
@@ -9,6 +10,7 @@ import type { MessageRecord } from '../messaging/types.js';
 import type { Runtime } from '../runtime.js';
 import type { Store } from '../store/types.js';
 import type { RecordingRecord } from '../verbs/types.js';
+import { logCalls } from './call-log.js';
 
 /** A conference as stored: the room without its participants (who exist only while live). */
 export type StoredConference = Omit<ConferenceSnapshot, 'participants'> & { readonly updatedAt: number };
@@ -52,6 +54,7 @@ export function persistRuntime(
       await store.put('recording', stored);
     });
   };
+  const stopLog = logCalls(runtime.events, (kind, record) => write(() => store.put(kind, record)), now);
   runtime.events.on('call.created', writeCall);
   runtime.events.on('call.status', writeCall);
   runtime.events.on('call.error', writeCall);
@@ -59,6 +62,7 @@ export function persistRuntime(
   runtime.events.on('recording.saved', writeRecording);
   runtime.events.on('conference.updated', writeConference);
   const stop = () => {
+    stopLog();
     runtime.events.off('conference.updated', writeConference);
     runtime.events.off('call.created', writeCall);
     runtime.events.off('call.status', writeCall);

@@ -7,7 +7,7 @@
  */
 import type { Routed, RoutedMessageApp } from '../runtime.js';
 import type { Store } from '../store/types.js';
-import type { AccountRecord } from './auth.js';
+import { type AccountRecord, callAccount } from './auth.js';
 import type { AppSettingsRecord } from './resources/app-settings.js';
 import type { ApplicationRecord } from './resources/applications.js';
 import type { NumberRecord } from './resources/numbers.js';
@@ -55,7 +55,7 @@ export function numberRouter(store: Store): (call: { readonly to: string }) => P
       ...(settings.statusCallback
         ? { statusCallback: settings.statusCallback, statusCallbackMethod: settings.statusCallbackMethod }
         : {}),
-      account: { sid: account.sid, authToken: account.authToken },
+      account: callAccount(account),
     };
   };
 }
@@ -82,7 +82,7 @@ export function messageRouter(
       ...(settings.smsFallbackUrl
         ? { fallbackUrl: settings.smsFallbackUrl, fallbackMethod: settings.smsFallbackMethod }
         : {}),
-      account: { sid: account.sid, authToken: account.authToken },
+      account: callAccount(account),
     };
   };
 }

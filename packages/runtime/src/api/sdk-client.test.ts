@@ -39,8 +39,8 @@ describe('the SDK REST client against a real server', () => {
     expect(outbound[0]?.dateCreated).toBeInstanceOf(Date);
     expect(await client.calls.list({ to: '+15550146101' })).toHaveLength(1);
 
-    const key = await client.keys.create({ friendlyName: 'sdk' });
-    expect(key.secret).toBeTruthy();
+    const key = await client.keys.create({ friendlyName: 'sdk', keyType: 'main' });
+    expect(key).toMatchObject({ keyType: 'main', secret: expect.any(String) });
     const viaKey = new Patchbay(key.sid, key.secret, { baseUrl: harness.base, accountSid: harness.account.sid });
     expect((await viaKey.fetch()).sid).toBe(harness.account.sid);
     await client.keys.remove(key.sid);

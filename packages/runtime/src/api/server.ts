@@ -10,21 +10,36 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SimulatedNetwork } from '../adapters/simulated/network.js';
+import { ERRORS_PAGE } from '../error-codes/index.js';
+import { errorsHtml } from '../error-codes/render.js';
+import { resolveLimits } from '../limits/account-limits.js';
 import type { Runtime } from '../runtime.js';
 import { newSid } from '../sid.js';
 import type { Store } from '../store/types.js';
-import { type AccountRecord, authenticate, mayAccess } from './auth.js';
+import {
+  type AccountRecord,
+  authenticate,
+  mayAccess,
+  mayAdminister,
+  type Principal,
+  standardKeyRefused,
+  unauthorized,
+} from './auth.js';
 import { type EventStreamOptions, eventStream } from './event-stream.js';
-import { type Form, notFound, RestError, readForm, sendError, sendJson } from './http.js';
+import { type Form, notFound, RestError, readForm, requestUrl, sendError, sendJson } from './http.js';
+import { ApiLimiter } from './limiter.js';
 import { persistRuntime } from './persist.js';
 import { accountResource, accountsList, authTokens } from './resources/accounts.js';
 import { applicationsResource } from './resources/applications.js';
+import { callEventsResource } from './resources/call-events.js';
 import { callsResource, restError } from './resources/calls.js';
 import { clientsResource } from './resources/clients.js';
 import { conferencesResource } from './resources/conferences.js';
 import type { Resource } from './resources/context.js';
 import { keysResource } from './resources/keys.js';
+import { limitsResource } from './resources/limits.js';
 import { messagesResource } from './resources/messages.js';
+import { notificationsResource } from './resources/notifications.js';
 import { numbersResource } from './resources/numbers.js';
 import { queuesResource } from './resources/queues.js';
 import { recordingsResource, storedRecordingMedia } from './resources/recordings.js';
@@ -50,6 +65,11 @@ export interface ApiOptions {
   readonly onError?: (error: unknown) => void;
   /** The event stream (/events/v1/Accounts/{AccountSid}/Stream): heartbeats, buffers, window. */
   readonly events?: EventStreamOptions;
+  /**
+   * Base URL clients reach this server at: `more_info` links point at its error reference
+   * (`<publicUrl>/docs/errors#<code>`). @default http://<the request's Host>
+   */
+  readonly publicUrl?: string;
 }
 
 export interface Api {
@@ -59,8 +79,27 @@ export interface Api {
   close(): void;
 }
 
+let page: Buffer | undefined;
+const errorsPage = () => {
+  page ??= Buffer.from(errorsHtml());
+  return page;
+};
+
 const ACCOUNT_ITSELF = /^\/2010-04-01\/Accounts\/(AC[0-9a-f]{32})\.json$/;
 const ACCOUNT_PATH = /^\/2010-04-01\/Accounts\/(AC[0-9a-f]{32})\/(.+)$/;
+/** Resources below an account that standard keys may not use. */
+const ADMIN_ONLY = /^Keys(\.json|\/)/;
+
+/** Logged for requests whose client went away mid-body (as nginx logs them); never sent. */
+const CLIENT_CLOSED = 499;
+
+const clientGone = (req: IncomingMessage, error: unknown) =>
+  req.destroyed && (error as NodeJS.ErrnoException | undefined)?.code === 'ECONNRESET';
+
+const badTarget = () => new RestError(400, 20001, 'The request target is not a valid URL');
+
+const sameCredential = (a: Principal, b: Principal) =>
+  a.account.sid === b.account.sid && a.via === b.via && a.keySid === b.keySid;
 
 export function createApi(options: ApiOptions): Api {
   const { runtime, store } = options;
@@ -68,13 +107,21 @@ export function createApi(options: ApiOptions): Api {
   const onError = options.onError ?? (() => undefined);
   const persistence = persistRuntime(runtime, store, onError);
   const serveRecording = storedRecordingMedia(store);
+  const limiter = new ApiLimiter();
+  /** A key, an auth token or an account's status changed: live device sessions are checked again before the answer. */
+  const credentialsChanged = async (accountSid: string) => {
+    await runtime.devices?.revalidate(accountSid);
+  };
   const events = eventStream({ runtime, store, ...options.events });
   const resources: readonly Resource[] = [
     callsResource,
+    notificationsResource,
+    callEventsResource,
     numbersResource,
     messagesResource,
     recordingsResource,
     keysResource,
+    limitsResource,
     conferencesResource,
     queuesResource,
     applicationsResource,
@@ -84,21 +131,39 @@ export function createApi(options: ApiOptions): Api {
 
   async function route(
     req: IncomingMessage,
+    res: ServerResponse,
     url: URL,
     log: { account?: string },
+    publicUrl: string,
   ): Promise<{ status: number; body?: unknown }> {
     const path = url.pathname;
     if (!path.startsWith('/2010-04-01/') && !path.startsWith('/v1/AuthTokens/')) throw notFound(path);
-    const caller = await authenticate(req, store);
+    const principal = await authenticate(req, store);
+    const caller = principal.account;
     log.account = caller.sid;
+    // Counted from here until the answer is sent (or the client goes): slow bodies count too.
+    res.once('close', limiter.enter(caller.sid, resolveLimits(caller.limits, runtime.limits)));
     const method = req.method ?? 'GET';
     let form: Promise<Form> | undefined;
     const readBody = () => {
-      form ??= readForm(req, maxBodyBytes);
+      // Credentials revoked while the body was arriving (a deleted key, a suspended account) end the request.
+      form ??= readForm(req, maxBodyBytes).then(async (values) => {
+        if (!sameCredential(principal, await authenticate(req, store))) throw unauthorized();
+        return values;
+      });
       return form;
     };
-    if (path.startsWith('/v1/AuthTokens/')) return authTokens(store, caller, path, method, Date.now());
+    const admin = (what: string) => {
+      if (!mayAdminister(principal)) throw standardKeyRefused(what);
+    };
+    if (path.startsWith('/v1/AuthTokens/')) {
+      admin('the auth tokens');
+      const result = await authTokens(store, caller, path, method, Date.now());
+      await credentialsChanged(caller.sid);
+      return result;
+    }
     if (path === '/2010-04-01/Accounts.json') {
+      admin('the Accounts resource');
       const result = await accountsList(store, caller, method, url.searchParams, readBody, Date.now());
       if (result) return result;
       throw notFound(path);
@@ -110,26 +175,32 @@ export function createApi(options: ApiOptions): Api {
     const target = accountSid === caller.sid ? caller : await store.find<AccountRecord>('account', accountSid);
     if (!target || !mayAccess(caller, target)) throw notFound(accountSid);
     if (single) {
+      admin('the Accounts resource');
       const result = await accountResource(store, target, method, readBody, Date.now());
-      if (result) return result;
-      throw notFound(path);
+      if (!result) throw notFound(path);
+      if (method !== 'GET') await credentialsChanged(target.sid);
+      return result;
     }
     const rest = match?.[2] as string;
+    if (ADMIN_ONLY.test(rest)) admin('the Keys resource');
     const context = {
       runtime,
       store,
       account: target,
+      principal,
       method,
       rest,
       query: url.searchParams,
       now: Date.now(),
       form: readBody,
+      publicUrl,
     };
     for (const resource of resources) {
       const result = await resource(context);
       if (!result) continue;
       // What a change wrote (a new call, a message) is in the store before the answer says so.
       if (method !== 'GET') await persistence.flush();
+      if (method !== 'GET' && ADMIN_ONLY.test(rest)) await credentialsChanged(target.sid);
       return result;
     }
     throw notFound(url.pathname);
@@ -139,34 +210,50 @@ export function createApi(options: ApiOptions): Api {
     handle(req, res) {
       const started = performance.now();
       const id = `RQ${randomBytes(16).toString('hex')}`;
-      const url = new URL(req.url ?? '/', 'http://localhost');
+      const url = requestUrl(req);
       const log: { account?: string } = {};
       const finish = (status: number) =>
         options.onRequest?.({
           id,
           method: req.method ?? 'GET',
-          path: url.pathname,
+          path: url?.pathname ?? String(req.url),
           status,
           ms: performance.now() - started,
           ...log,
         });
-      const media = serveRecording(req, res) || events.handle(req, res);
+      const base = options.publicUrl ?? `http://${req.headers.host ?? 'localhost'}`;
+      if (url?.pathname === ERRORS_PAGE && (req.method === 'GET' || req.method === 'HEAD')) {
+        // The error reference (public, like any product documentation page).
+        const page = errorsPage();
+        res.writeHead(200, {
+          'content-type': 'text/html; charset=utf-8',
+          'content-length': String(page.byteLength),
+          'cache-control': 'public, max-age=3600',
+          'x-request-id': id,
+        });
+        res.end(req.method === 'HEAD' ? undefined : page);
+        finish(200);
+        return;
+      }
+      const media = url && (serveRecording(req, res) || events.handle(req, res, base));
       if (media) {
         void media.then(() => finish(res.statusCode), onError);
         return;
       }
-      route(req, url, log)
+      (url ? route(req, res, url, log, base) : Promise.reject(badTarget()))
         .then((result) => {
           if (result.body === undefined) res.writeHead(result.status, { 'x-request-id': id }).end();
           else sendJson(res, result.status, result.body, { 'x-request-id': id });
           finish(result.status);
         })
         .catch((error: unknown) => {
+          // The client hung up before sending its whole body: nothing to answer, nothing went wrong here.
+          if (clientGone(req, error)) return finish(CLIENT_CLOSED);
           const rest = restError(error);
           if (rest.status >= 500) onError(error);
           const headers: Record<string, string> = { 'x-request-id': id };
           if (rest.status === 401) headers['www-authenticate'] = 'Basic realm="Patchbay"';
-          sendError(res, rest, headers);
+          sendError(res, rest, base, headers);
           finish(rest.status);
         });
     },

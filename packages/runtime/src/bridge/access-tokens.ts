@@ -7,6 +7,7 @@
  */
 import { DeviceError } from '@patchbay/sdk/protocol';
 import { decodeJwt, decodeProtectedHeader, type JWTPayload, errors as joseErrors, jwtVerify } from 'jose';
+import type { AccountLimitOverrides } from '../limits/account-limits.js';
 
 /** What the bridge needs to know about keys, accounts and applications. */
 export interface DeviceDirectory {
@@ -22,6 +23,8 @@ export interface DeviceDirectory {
         readonly authToken: string;
         readonly secondaryAuthToken?: string | undefined;
         readonly active: boolean;
+        /** The account's own limits (device sessions, concurrent calls), where it has them. */
+        readonly limits?: AccountLimitOverrides | undefined;
       }
     | undefined
   >;
@@ -35,7 +38,11 @@ export interface VerifiedToken {
   readonly expiresAt: number;
   readonly incoming: boolean;
   readonly outgoing?: { readonly applicationSid: string; readonly params: Readonly<Record<string, string>> };
+  /** The account's auth token as of the verification: it signs the webhooks of calls the device places. */
   readonly authToken: string;
+  readonly limits?: AccountLimitOverrides | undefined;
+  /** The token itself, verified again whenever its key or account may have changed. */
+  readonly jwt: string;
 }
 
 const ALGORITHMS = ['HS256', 'HS384', 'HS512'];
@@ -91,9 +98,11 @@ export async function verifyAccessToken(
   } catch (cause) {
     throw signatureFailure(cause);
   }
+  // The helper libraries always set iat; without it the 24-hour rule could not be checked.
+  if (typeof payload.iat !== 'number')
+    throw new DeviceError('AccessTokenInvalid', 'the token has no iat (issued at) claim');
   const exp = payload.exp as number;
-  if (exp - (payload.iat ?? exp) > MAX_LIFETIME_S)
-    throw new DeviceError('ExpirationTimeExceedsMaxTimeAllowed', 'tokens may live at most 24 hours');
+  checkLifetime(exp, payload.iat, options);
   const grants = (payload.grants ?? {}) as { identity?: unknown; voice?: VoiceGrantClaims };
   if (typeof grants.identity !== 'string' || grants.identity === '' || grants.identity.length > 256)
     throw new DeviceError('AccessTokenInvalid', 'the token has no identity');
@@ -109,7 +118,23 @@ export async function verifyAccessToken(
       ? { outgoing: { applicationSid, params: stringRecord(voice.outgoing?.params) } }
       : {}),
     authToken: account.authToken,
+    limits: account.limits,
+    jwt: token,
   };
+}
+
+/**
+ * At most 24 hours from issue to expiry, and (so an iat set just before a far exp does not get
+ * round it) at most 24 hours, give or take the clock skew, from now to expiry.
+ */
+function checkLifetime(
+  exp: number,
+  iat: number | undefined,
+  options: { readonly now: number; readonly skewMs: number },
+) {
+  const left = exp - Math.floor(options.now / 1000);
+  if ((iat !== undefined && exp - iat > MAX_LIFETIME_S) || left > MAX_LIFETIME_S + Math.ceil(options.skewMs / 1000))
+    throw new DeviceError('ExpirationTimeExceedsMaxTimeAllowed', 'tokens may live at most 24 hours');
 }
 
 /** jose's failures as the device protocol's codes. */
@@ -159,9 +184,9 @@ async function verifyCapabilityToken(
     }
   }
   if (failure) throw failure;
+  // The helper library's capability tokens carry no iat: only the time left counts then.
   const exp = payload.exp as number;
-  if (exp - (payload.iat ?? Math.floor(options.now / 1000)) > MAX_LIFETIME_S)
-    throw new DeviceError('ExpirationTimeExceedsMaxTimeAllowed', 'tokens may live at most 24 hours');
+  checkLifetime(exp, typeof payload.iat === 'number' ? payload.iat : undefined, options);
   let identity: string | undefined;
   let incoming = false;
   let outgoing: VerifiedToken['outgoing'];
@@ -188,5 +213,7 @@ async function verifyCapabilityToken(
     incoming,
     ...(outgoing ? { outgoing } : {}),
     authToken: account.authToken,
+    limits: account.limits,
+    jwt: token,
   };
 }

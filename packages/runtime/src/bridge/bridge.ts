@@ -10,27 +10,25 @@
  * each message, and `lost` when its connection ends.
  */
 import { hostname } from 'node:os';
-import {
-  type ClientMessage,
-  type ClientRequest,
-  DeviceError,
-  type Hello,
-  PROTOCOL_VERSION,
-  type Welcome,
-} from '@patchbay/sdk/protocol';
+import { type ClientMessage, DeviceError, type Hello, PROTOCOL_VERSION, type Welcome } from '@patchbay/sdk/protocol';
 import { EventEmitter } from 'eventemitter3';
 import type { DeviceLeg, OriginateOutcome } from '../media/types.js';
-import { newSid } from '../sid.js';
 import { type VerifiedToken, verifyAccessToken } from './access-tokens.js';
 import { CallTokens } from './call-tokens.js';
 import { Followers } from './followers.js';
 import { type ClientRing, Invitations } from './invitations.js';
 import { Presence, type PresenceRecord } from './presence.js';
+import { handleRequest, type RequestContext } from './requests.js';
 import { DeviceSession, type Link } from './session.js';
+import { SessionTable } from './sessions.js';
 import type { BridgeEvents, BridgeHost, DeviceBridgeOptions } from './types.js';
 
 export type { ClientRing } from './invitations.js';
 export type { BridgeEvents, BridgeHost, DeviceBridgeOptions, OutgoingApp } from './types.js';
+
+/** Whether a verification failure means the credentials are gone (not merely expired, nor a lookup that failed). */
+const revokes = (error: unknown): error is DeviceError =>
+  error instanceof DeviceError && error.code >= 20100 && error.code < 20200 && error.errorName !== 'AccessTokenExpired';
 
 export class DeviceBridge {
   readonly events = new EventEmitter<BridgeEvents>();
@@ -40,9 +38,10 @@ export class DeviceBridge {
   private readonly skewMs: number;
   private readonly node: string;
   private readonly tokens: CallTokens;
-  private readonly sessions = new Map<string, DeviceSession>();
+  private readonly sessions = new SessionTable();
   private readonly invitations: Invitations;
   private readonly followers: Followers;
+  private readonly requests: RequestContext;
   private readonly stopSweep: () => void;
   private closed = false;
 
@@ -71,8 +70,26 @@ export class DeviceBridge {
       push: (session, message, expiresAt) => this.push(session, message, expiresAt),
       refuse: (error, session) => this.refuse(error, session),
       attachLeg: (session, callSid) => this.attachLeg(session, callSid, () => {}),
-      isOpen: (session) => this.sessions.has(session.id),
+      isOpen: (session) => this.sessions.has(session),
     });
+    this.requests = {
+      now: () => clock.now(),
+      verify: (jwt) => this.verify(jwt),
+      refuse: (error, session) => this.refuse(error, session),
+      recheck: (session) => this.recheck(session),
+      unregister: (session) => this.unregister(session),
+      presence: this.presence,
+      maxPerIdentity: options.maxPerIdentity ?? 50,
+      invitations: this.invitations,
+      followers: this.followers,
+      outgoing: {
+        host,
+        application: options.application,
+        attachLeg: (session, callSid, onAnswered) => this.attachLeg(session, callSid, onAnswered),
+        push: (session, message) => this.push(session, message),
+        refuse: (error, session) => this.refuse(error, session),
+      },
+    };
     let cancel = () => {};
     const sweep = () => {
       this.sweep();
@@ -118,10 +135,11 @@ export class DeviceBridge {
       session.expired = false;
       resumed = true;
     } else {
-      if (this.sessions.size >= (this.options.maxSessions ?? 100_000))
-        throw this.refuse(new DeviceError('TemporarilyUnavailable', 'this server has as many devices as it takes'));
+      const accountLimit = token.limits?.deviceSessions ?? this.host.limits.deviceSessions;
+      const refusal = this.sessions.refusal(token, accountLimit, this.options.maxSessions ?? 100_000);
+      if (refusal) throw this.refuse(refusal);
       session = new DeviceSession(token, now);
-      this.sessions.set(session.id, session);
+      this.sessions.add(session);
     }
     const welcome: Welcome = {
       type: 'welcome',
@@ -186,7 +204,7 @@ export class DeviceBridge {
         return;
       default:
         if (!session.firstTime(message.id)) return;
-        void this.request(session, message).then(
+        void handleRequest(this.requests, session, message).then(
           (result) => this.push(session, { type: 'result', id: message.id, ok: true, ...result }),
           (error: unknown) => {
             const failure =
@@ -204,71 +222,6 @@ export class DeviceBridge {
     // A device this far behind is not reading: end it rather than hold an unbounded queue.
     session.link?.close(4008, 'too many unacknowledged messages');
     this.end(session);
-  }
-
-  private async request(
-    session: DeviceSession,
-    message: ClientRequest,
-  ): Promise<{ callSid?: string; tokenExpiresAt?: number }> {
-    if (message.type === 'token') {
-      const token = await this.verify(message.token).catch((error: DeviceError) => {
-        throw this.refuse(error, session);
-      });
-      if (token.accountSid !== session.accountSid || token.identity !== session.identity)
-        throw this.refuse(
-          new DeviceError('AccessTokenInvalid', 'a new token must name the same account and identity'),
-          session,
-        );
-      session.token = token;
-      session.expired = false;
-      return { tokenExpiresAt: token.expiresAt };
-    }
-    if (message.type === 'hangup' || message.type === 'digits' || message.type === 'mute') {
-      const leg = session.calls.get(message.callSid);
-      if (!leg) throw new DeviceError('NotFound', `no call ${message.callSid} on this device`);
-      if (message.type === 'hangup') leg.remoteHangup();
-      else if (message.type === 'digits') leg.press(message.digits);
-      else leg.setMuted(message.muted);
-      return {};
-    }
-    if (session.expired || session.token.expiresAt <= this.host.clock.now())
-      throw this.refuse(new DeviceError('AccessTokenExpired', 'the token has expired; send a fresh one'), session);
-    switch (message.type) {
-      case 'register':
-        if (!session.token.incoming)
-          throw this.refuse(
-            new DeviceError('AccessTokenGrantsInvalid', 'the token does not allow incoming calls'),
-            session,
-          );
-        if (!session.registered) {
-          if (this.presence.count(session.accountSid, session.identity) >= (this.options.maxPerIdentity ?? 50))
-            throw new DeviceError(
-              'RegistrationError',
-              `identity ${session.identity} has as many registrations as allowed`,
-            );
-          session.registered = true;
-          this.presence.add(session);
-        }
-        return {};
-      case 'unregister':
-        this.unregister(session);
-        return {};
-      case 'accept':
-      case 'reject':
-        return this.invitations.answer(session, message.callToken, message.type);
-      case 'connect':
-        return { callSid: await this.connect(session, message.params) };
-      case 'subscribe':
-        this.followers.follow(
-          session,
-          message.identities,
-          (identity) => this.presence.list(session.accountSid, identity)[0],
-        );
-        return {};
-      case 'unsubscribe':
-        for (const identity of message.identities) this.followers.unfollow(session, identity);
-        return {};
-    }
   }
 
   private unregister(session: DeviceSession): void {
@@ -305,31 +258,52 @@ export class DeviceBridge {
     return leg;
   }
 
-  /** A device places a call: its token's application runs with From=client:<identity>. */
-  private async connect(session: DeviceSession, params: Record<string, string>): Promise<string> {
-    const outgoing = session.token.outgoing;
-    if (!outgoing)
-      throw this.refuse(new DeviceError('AccessTokenGrantsInvalid', 'the token has no outgoing application'), session);
-    const app = await this.options.application(session.accountSid, outgoing.applicationSid);
-    if (!app) throw new DeviceError('ApplicationNotFound', `no application ${outgoing.applicationSid}`);
-    const callSid = newSid('CA');
-    const leg = this.attachLeg(session, callSid, () => this.push(session, { type: 'call', callSid, state: 'open' }));
-    this.host.startCall({
-      sid: callSid,
-      leg,
-      account: { sid: session.accountSid, authToken: session.token.authToken },
-      from: `client:${session.identity}`,
-      to: params.To ?? '',
-      app,
-      extra: { ApplicationSid: outgoing.applicationSid, ...outgoing.params, ...params },
-    });
-    this.push(session, { type: 'call', callSid, state: 'ringing' });
-    return callSid;
+  /**
+   * Verifies the token of every session of `accountSid` again, after its keys, auth token or
+   * status changed: a session whose token no longer verifies (its key deleted, its account
+   * suspended or closed, the auth token that signed a capability token rotated away) ends with
+   * that error; the others go on with what is true now (the current auth token signs their calls'
+   * webhooks). A session whose token merely expired waits for a fresh one, as before.
+   */
+  async revalidate(accountSid: string): Promise<void> {
+    await Promise.all(
+      this.sessions.ofAccount(accountSid).map(async (session) => {
+        await this.recheck(session).catch(() => undefined);
+      }),
+    );
+  }
+
+  /**
+   * Verifies the session's token again (before it acts, and when its account's credentials
+   * change): a token that no longer verifies ends the session. An expired token does not (the
+   * session waits for a fresh one), nor does a failure to look the key up (the request fails).
+   */
+  private async recheck(session: DeviceSession): Promise<void> {
+    try {
+      session.token = await this.verify(session.token.jwt);
+    } catch (error) {
+      if (revokes(error)) this.revoke(session, error);
+      throw error;
+    }
+  }
+
+  /**
+   * Ends a session whose credentials were revoked: its calls are hung up (the device hears they
+   * closed), then it gets the error, fatal, and its connection closes.
+   */
+  private revoke(session: DeviceSession, error: DeviceError): void {
+    if (!this.sessions.has(session)) return;
+    this.refuse(error, session);
+    const link = session.link;
+    // Ending hangs its calls up; the device hears each closed before the error.
+    this.end(session);
+    link?.send({ type: 'error', fatal: true, error: error.toProtocol() });
+    link?.close(4403, 'credentials revoked');
   }
 
   /** Ends a session: its registration, its invitations, its presence subscriptions, and its calls. */
   private end(session: DeviceSession): void {
-    if (!this.sessions.delete(session.id)) return;
+    if (!this.sessions.delete(session)) return;
     this.followers.dropAll(session);
     // Only registered sessions are invited: unregistering withdraws their invitations.
     this.unregister(session);

@@ -25,7 +25,7 @@ import {
   type ServerMessage,
 } from '@patchbay/sdk/protocol';
 import { type WebSocket, WebSocketServer } from 'ws';
-import { readBody } from '../api/http.js';
+import { readBody, requestUrl } from '../api/http.js';
 import type { DeviceBridge } from './bridge.js';
 import type { DeviceSession, Link } from './session.js';
 
@@ -223,7 +223,7 @@ export function deviceEndpoints(bridge: DeviceBridge): DeviceEndpoints {
     }
     if (req.method !== 'GET') return respond(res, 405, []);
 
-    const after = Number(new URL(req.url ?? '/', 'http://device').searchParams.get('after') ?? 0);
+    const after = Number(requestUrl(req)?.searchParams.get('after') ?? 0);
     const link = collecting(res);
     polls.add(res);
     const timer = setTimeout(() => link.close(1000, 'heartbeat'), bridge.heartbeatMs);
@@ -283,12 +283,12 @@ export function deviceEndpoints(bridge: DeviceBridge): DeviceEndpoints {
 
   return {
     upgrade(req, socket, head) {
-      if (new URL(req.url ?? '/', 'http://device').pathname !== DEVICE_PATHS.websocket) return false;
+      if (requestUrl(req)?.pathname !== DEVICE_PATHS.websocket) return false;
       wss.handleUpgrade(req, socket, head, onSocket);
       return true;
     },
     request(req, res) {
-      const path = new URL(req.url ?? '/', 'http://device').pathname;
+      const path = requestUrl(req)?.pathname;
       const handler = path === DEVICE_PATHS.longPoll ? poll : path === DEVICE_PATHS.answer ? answer : undefined;
       if (!handler) return false;
       handler(req, res).catch((error: unknown) => {

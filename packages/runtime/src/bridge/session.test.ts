@@ -9,6 +9,7 @@ const token: VerifiedToken = {
   expiresAt: 10_000_000,
   incoming: true,
   authToken: 'x',
+  jwt: 'a.b.c',
 };
 
 describe('DeviceSession', () => {

@@ -33,6 +33,7 @@ async function hello(harness: ApiHarness, token: string): Promise<ServerMessage>
 const refusedWith = (message: ServerMessage) => (message.type === 'error' ? message.error.name : message.type);
 
 const now = () => Math.floor(Date.now() / 1000);
+const TEN_YEARS = 10 * 365 * 86_400;
 
 function craft(
   payload: Record<string, unknown>,
@@ -81,6 +82,20 @@ describe('access tokens at the bridge', () => {
       team: 'red & blue',
     });
     expect(refusedWith(await hello(harness, capability('not-the-auth-token')))).toBe('AccessTokenSignatureInvalid');
+    // Capability tokens carry no iat: they may not be valid for more than 24 hours from now either way.
+    const farCapability = (iat?: number) =>
+      craft(
+        {
+          scope: 'scope:client:incoming?clientName=alice',
+          iss: harness.account.sid,
+          exp: now() + TEN_YEARS,
+          ...(iat === undefined ? {} : { iat }),
+        },
+        harness.account.authToken,
+        { alg: 'HS256', typ: 'JWT' },
+      );
+    for (const token of [await farCapability(), await farCapability(now() + TEN_YEARS - 60)])
+      expect(refusedWith(await hello(harness, token))).toBe('ExpirationTimeExceedsMaxTimeAllowed');
     const secondary = await harness.client.accounts.v1.secondaryAuthToken().create();
     expect(refusedWith(await hello(harness, capability(secondary.secondaryAuthToken)))).toBe('welcome');
   });
@@ -107,6 +122,12 @@ describe('access tokens at the bridge', () => {
       [await craft(claims({ iat: now() - 4000, exp: now() - 3000 }), key.secret), 'AccessTokenExpired'],
       [await craft(claims({ nbf: now() + 3600 }), key.secret), 'AccessTokenNotYetValid'],
       [await craft(claims({ exp: now() + 90_000 }), key.secret), 'ExpirationTimeExceedsMaxTimeAllowed'],
+      // Without iat, or with iat just before a far exp, a token would otherwise last ten years.
+      [await craft(claims({ iat: undefined, exp: now() + TEN_YEARS }), key.secret), 'AccessTokenInvalid'],
+      [
+        await craft(claims({ iat: now() + TEN_YEARS - 3600, exp: now() + TEN_YEARS }), key.secret),
+        'ExpirationTimeExceedsMaxTimeAllowed',
+      ],
       [await craft(claims({ grants: { voice: {} } }), key.secret), 'AccessTokenInvalid'],
     ];
     for (const [token, expected] of cases)

@@ -3,6 +3,7 @@
  */
 import type { DeviceError } from '@patchbay/sdk/protocol';
 import type { Clock } from '../clock/clock.js';
+import type { AccountLimitOverrides, AccountLimits } from '../limits/account-limits.js';
 import type { DeviceLeg, MediaAdapter } from '../media/types.js';
 import type { InboundApp } from '../runtime-types.js';
 import type { DeviceDirectory } from './access-tokens.js';
@@ -24,7 +25,7 @@ export interface DeviceBridgeOptions {
   readonly skewMs?: number;
   /** Registrations per identity. @default 50 */
   readonly maxPerIdentity?: number;
-  /** Sessions on this node. @default 100000 */
+  /** Sessions on this node, all accounts together (each account also has its own limit). @default 100000 */
   readonly maxSessions?: number;
 }
 
@@ -35,11 +36,22 @@ export type OutgoingApp = InboundApp;
 export interface BridgeHost {
   readonly media: MediaAdapter;
   readonly clock: Clock;
+  /** Per-account limits for accounts without their own (device sessions). */
+  readonly limits: Pick<AccountLimits, 'deviceSessions'>;
+  /** Why the account may not have another live call (its concurrency limit), if it may not. */
+  callRefusal(account: {
+    readonly sid: string;
+    readonly limits?: AccountLimitOverrides | undefined;
+  }): string | undefined;
   /** Starts a call from a device on its application. */
   startCall(call: {
     readonly sid: string;
     readonly leg: DeviceLeg;
-    readonly account: { readonly sid: string; readonly authToken: string };
+    readonly account: {
+      readonly sid: string;
+      readonly authToken: string;
+      readonly limits?: AccountLimitOverrides | undefined;
+    };
     readonly from: string;
     readonly to: string;
     readonly app: OutgoingApp;

@@ -19,16 +19,28 @@ export function evictOldest<V>(map: Map<string, V>, keep: number): void {
 export class CallTable {
   private readonly live = new Map<string, CallSession>();
   private readonly finished = new Map<string, CallRecord>();
+  /** Live calls per account (per-account concurrency limits). */
+  private readonly perAccount = new Map<string, number>();
 
   constructor(private readonly keep: number) {}
 
   add(session: CallSession): void {
     this.live.set(session.sid, session);
+    const account = session.account.sid;
+    this.perAccount.set(account, (this.perAccount.get(account) ?? 0) + 1);
     void session.ended.then((record) => {
+      const left = (this.perAccount.get(account) ?? 1) - 1;
+      if (left > 0) this.perAccount.set(account, left);
+      else this.perAccount.delete(account);
       this.live.delete(session.sid);
       this.finished.set(session.sid, record);
       evictOldest(this.finished, this.keep);
     });
+  }
+
+  /** How many calls of the account are live. */
+  liveFor(accountSid: string): number {
+    return this.perAccount.get(accountSid) ?? 0;
   }
 
   /** The live session, if the call is still going. */

@@ -4,6 +4,7 @@
  */
 
 import type { DeviceBridge } from '../bridge/bridge.js';
+import type { PatchbayError } from '../errors.js';
 import { CallSession, type Next, type SessionDeps } from '../interpreter/session.js';
 import type { MediaAdapter, OriginateOutcome, OriginateRequest } from '../media/types.js';
 import { silentWav } from '../media/wav.js';
@@ -21,10 +22,13 @@ export function dialing({
   media,
   track,
   clients,
+  admit,
 }: {
   deps: SessionDeps;
   media: MediaAdapter;
   track: (session: CallSession) => void;
+  /** Why the account may not have one more live call, if it may not (its concurrency limit). */
+  admit?: ((account: CallSession['account']) => PatchbayError | undefined) | undefined;
   /** Rings client identities' registered devices (else client addresses go to the media adapter). */
   clients?: Pick<DeviceBridge, 'ring'> | undefined;
 }) {
@@ -69,9 +73,15 @@ export function dialing({
       config,
       parent.sid,
     );
+    const refusal = admit?.(parent.account);
     track(child);
     child.callback('initiated', 'initiated');
     const result = (async (): Promise<AttemptResult> => {
+      if (refusal) {
+        child.recordError(refusal);
+        child.setStatus('failed');
+        return 'failed';
+      }
       const outcome = await place(
         child,
         {

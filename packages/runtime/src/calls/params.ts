@@ -58,7 +58,7 @@ export function firstStep(params: {
       const [error] = parsed.errors;
       throw invalid('Twiml', `${error?.code} ${error?.path} ${error?.message}`);
     }
-    return { type: 'document', document: parsed.document, url: params.url ?? '' };
+    return { type: 'document', document: parsed.document, url: params.url ?? '', warnings: parsed.warnings };
   }
   return {
     type: 'fetch',

@@ -9,6 +9,7 @@
  * createServer((req, res) => serveRecording(req, res) || notFound(res));
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { requestUrl } from '../api/http.js';
 import type { RecordingRecord } from '../verbs/types.js';
 
 const PATH = /^\/2010-04-01\/Accounts\/(AC[0-9a-f]{32})\/Recordings\/(RE[0-9a-f]{32})(\.wav|\.mp3)?$/;
@@ -23,7 +24,7 @@ function sendStatus(res: ServerResponse, status: number, code: number, message: 
 /** The handler over any source of audio (the runtime's memory, a store). */
 export function serveRecordingAudio(lookup: AudioLookup) {
   return (req: IncomingMessage, res: ServerResponse): Promise<boolean> | false => {
-    const match = PATH.exec(new URL(req.url ?? '/', 'http://localhost').pathname);
+    const match = PATH.exec(requestUrl(req)?.pathname ?? '');
     if (!match || (req.method !== 'GET' && req.method !== 'HEAD')) return false;
     const [, account, sid, extension] = match as unknown as [string, string, string, string | undefined];
     return lookup(account, sid).then((audio) => {

@@ -147,6 +147,7 @@ async function dispatch(argv: readonly string[], io: Io, env: Env, signal: Abort
     connection: () => connect({ server: given.server, account: given.account, token: given.token }, env),
     server: () => serverUrl(given.server, env),
     account: () => accountSid(given.account, env),
+    authToken: () => given.token ?? (env.PATCHBAY_AUTH_TOKEN || undefined),
   });
   return code ?? EXIT.ok;
 }

@@ -22,11 +22,13 @@ import type { DeviceBridge, DeviceBridgeOptions } from '../bridge/bridge.js';
 import { deviceEndpoints } from '../bridge/endpoints.js';
 import type { CallRecord, CallStatus } from '../calls/call.js';
 import { systemClock } from '../clock/clock.js';
+import type { AccountLimits } from '../limits/account-limits.js';
 import { createRuntime, type Runtime } from '../runtime.js';
 import { SqliteStore } from '../store/sqlite.js';
 import type { Store } from '../store/types.js';
 import { rfc2822 } from '../webhooks/callbacks.js';
 import { DurableCallbacks } from '../webhooks/durable-callbacks.js';
+import { createEgress, type EgressPolicy } from '../webhooks/egress.js';
 
 export interface ServeOptions {
   /** @default 3000 (0 picks a free port) */
@@ -47,6 +49,10 @@ export interface ServeOptions {
   readonly logger?: Logger;
   /** Device bridge settings (heartbeat, resume window, call token key). */
   readonly devices?: Partial<Omit<DeviceBridgeOptions, 'directory' | 'application'>>;
+  /** Whether documents and callbacks may come from loopback and private addresses. @default 'allow-private' */
+  readonly egress?: EgressPolicy;
+  /** Per-account limits, for accounts whose parent set none. @default DEFAULT_ACCOUNT_LIMITS */
+  readonly limits?: Partial<AccountLimits>;
 }
 
 export interface RunningServer {
@@ -156,11 +162,13 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 
   const network = new SimulatedNetwork({ timing: options.timing ?? REALISTIC_TIMING });
+  const egress = createEgress({ policy: options.egress ?? 'allow-private' });
   // Callbacks go through the store's outbox: what is not delivered survives a restart.
   const callbacks = new DurableCallbacks(
     store,
     systemClock,
     async (sid) => (await store.find<AccountRecord>('account', sid))?.authToken,
+    { egress },
   );
   callbacks.start();
   const runtime = createRuntime({
@@ -172,13 +180,18 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     publicUrl: options.publicUrl ?? url,
     callbackQueue: callbacks,
     devices: { ...storeDirectory(store), ...options.devices },
+    egress,
+    ...(options.limits ? { limits: options.limits } : {}),
   });
   const devices = deviceEndpoints(runtime.devices as DeviceBridge);
   runtime.events.on('call.status', (call, previous) =>
     log?.info({ call: call.sid, direction: call.direction, from: previous, to: call.status }, 'call status'),
   );
   runtime.events.on('call.error', (call, error) =>
-    log?.warn({ call: call.sid, code: error.code, url: error.url }, error.message),
+    log?.error({ call: call.sid, code: error.code, url: error.url }, error.message),
+  );
+  runtime.events.on('call.warning', (call, warning) =>
+    log?.warn({ call: call.sid, code: warning.code, url: warning.url }, warning.message),
   );
   runtime.events.on('incoming.rejected', (event) =>
     log?.info(event, `inbound ${event.kind} rejected: no app for the number`),
@@ -194,6 +207,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     runtime,
     store,
     simulator: network,
+    publicUrl: options.publicUrl ?? url,
     onRequest: (entry) => log?.info(entry, 'request'),
     onError: (error) => log?.error({ err: error }, 'request failed'),
   });

@@ -8,7 +8,9 @@ import type { WebhookParams } from '@patchbay/sdk';
 import type { Clock } from '../clock/clock.js';
 import { PatchbayError } from '../errors.js';
 import type { CookieJar } from '../webhooks/cookies.js';
-import { sendWebhook } from '../webhooks/fetch.js';
+import type { Egress } from '../webhooks/egress.js';
+import { sendWebhook, type WebhookResult } from '../webhooks/fetch.js';
+import type { WebhookExchange } from './types.js';
 
 export type Loaded =
   | { ok: true; document: VoiceDocument; url: string }
@@ -23,9 +25,13 @@ export interface LoadRequest {
   readonly cookies: CookieJar;
   readonly clock: Clock;
   readonly signal: AbortSignal;
+  /** Where documents may be fetched from. @default DEFAULT_EGRESS */
+  readonly egress?: Egress | undefined;
   /** Each failure, primary and fallback, as it happens. */
   readonly onError: (error: PatchbayError, url: string) => void;
   readonly onWarning: (issue: MarkupIssue, url: string) => void;
+  /** Each request made and what it got (for the call's Events). */
+  readonly onExchange?: ((exchange: WebhookExchange) => void) | undefined;
 }
 
 /** Content types answered with markup (voice or messaging documents). */
@@ -64,6 +70,8 @@ async function fetchAndParse(
   method: 'GET' | 'POST',
   params: WebhookParams,
 ): Promise<Loaded> {
+  const at = request.clock.now();
+  const began = performance.now();
   const response = await sendWebhook({
     url,
     method,
@@ -72,7 +80,9 @@ async function fetchAndParse(
     cookies: request.cookies,
     clock: request.clock,
     signal: request.signal,
+    egress: request.egress,
   });
+  request.onExchange?.(exchangeOf({ url, method, params, at, durationMs: performance.now() - began }, response));
   if (!response.ok) return response;
   const { contentType, body } = response;
   if (MARKUP_TYPES.has(contentType)) {
@@ -89,6 +99,18 @@ async function fetchAndParse(
     `the response from ${response.url} has content type "${contentType}"`,
   );
   return { ok: false, error, url };
+}
+
+function exchangeOf(request: Omit<WebhookExchange, 'response' | 'error'>, result: WebhookResult): WebhookExchange {
+  if (result.ok) {
+    const { status, contentType, headers, body } = result;
+    return { ...request, response: { status, contentType, headers, body } };
+  }
+  const error = { code: result.error.numericCode, message: result.error.message };
+  if (!result.answer) return { ...request, error };
+  const { status, headers, body } = result.answer;
+  const contentType = headers['content-type']?.split(';')[0]?.trim() ?? '';
+  return { ...request, error, response: { status, contentType, headers, body } };
 }
 
 export async function loadDocument(request: LoadRequest): Promise<Loaded> {

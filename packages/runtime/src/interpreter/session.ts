@@ -268,6 +268,7 @@ export class CallSession {
         if (next.type === 'document') {
           document = next.document;
           documentUrl = next.url;
+          for (const issue of next.warnings ?? []) this.warn(issue.code, issue.message, next.url);
         } else {
           fetchesWithoutProgress = next.progress ? 0 : fetchesWithoutProgress + 1;
           if (fetchesWithoutProgress > this.deps.maxFetchesWithoutProgress) {
@@ -349,11 +350,20 @@ export class CallSession {
       cookies: this.cookies,
       clock: this.deps.clock,
       signal: this.ending.signal,
+      egress: this.deps.egress,
       onError: (error, url) => this.recordError(error, url),
-      onWarning: (issue, url) =>
-        this.deps.events.emit('call.warning', this.snapshot(), { code: issue.code, message: issue.message, url }),
+      onWarning: (issue, url) => this.warn(issue.code, issue.message, url),
+      onExchange:
+        this.deps.events.listenerCount('call.webhook') > 0
+          ? (exchange) => this.deps.events.emit('call.webhook', this.snapshot(), exchange)
+          : undefined,
     });
     return loaded.ok ? loaded : undefined;
+  }
+
+  /** A problem that does not stop the call (a 12200 for an unknown element, ...). */
+  private warn(code: number, message: string, url: string): void {
+    this.deps.events.emit('call.warning', this.snapshot(), { code, message, ...(url ? { url } : {}) });
   }
 
   /** With no working document the caller hears an apology, then the call ends. */

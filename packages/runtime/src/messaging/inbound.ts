@@ -12,6 +12,7 @@ import { messagePlaceParams } from '../calls/geo.js';
 import type { Clock } from '../clock/clock.js';
 import { PatchbayError } from '../errors.js';
 import { MARKUP_TYPES, parseFailure, resolveUrl } from '../interpreter/documents.js';
+import type { Egress } from '../webhooks/egress.js';
 import { sendWebhook } from '../webhooks/fetch.js';
 import { mediaContentTypes } from './media-types.js';
 import type { Messages } from './messages.js';
@@ -62,8 +63,9 @@ async function fetchDocument(
   params: WebhookParams,
   authToken: string,
   clock: Clock,
+  egress?: Egress,
 ): Promise<Fetched> {
-  const response = await sendWebhook({ url, method, params, authToken, clock });
+  const response = await sendWebhook({ url, method, params, authToken, clock, egress });
   if (!response.ok) return response;
   // An empty answer (or plain 204) means "no reply".
   if (response.body.trim() === '') return { ok: true, document: NO_REPLY, url: response.url };
@@ -88,6 +90,8 @@ export async function receiveMessage(
   clock: Clock,
   inbound: RoutedMessage,
   onError: (message: MessageRecord, error: PatchbayError, url: string) => void,
+  /** Where the app's documents may be fetched from. @default DEFAULT_EGRESS */
+  egress?: Egress,
 ): Promise<InboundResult> {
   const media = inbound.mediaUrls ?? [];
   // Checked before the message is recorded: a bad content type is refused, not half received.
@@ -121,7 +125,7 @@ export async function receiveMessage(
       onError(message, error, target.url);
       return { message, replies, error };
     }
-    let fetched = await fetchDocument(target.url, target.method, params, account.authToken, clock);
+    let fetched = await fetchDocument(target.url, target.method, params, account.authToken, clock, egress);
     if (!fetched.ok) {
       onError(message, fetched.error, target.url);
       if (hop > 0 || !app.fallbackUrl) return { message, replies, error: fetched.error };
@@ -132,6 +136,7 @@ export async function receiveMessage(
         withError,
         account.authToken,
         clock,
+        egress,
       );
       if (!fallback.ok) {
         onError(message, fallback.error, app.fallbackUrl);
@@ -188,6 +193,7 @@ export function messageReceiver(deps: {
   readonly defaultAccount: RoutedMessage['account'];
   readonly onRejected: (message: { readonly to: string; readonly from: string }) => void;
   readonly onError: (message: MessageRecord, error: PatchbayError, url: string) => void;
+  readonly egress?: Egress | undefined;
 }) {
   const underWay = new Set<Promise<unknown>>();
   async function receive(
@@ -206,6 +212,7 @@ export function messageReceiver(deps: {
       deps.clock,
       { ...message, app, account: account ?? deps.defaultAccount },
       deps.onError,
+      deps.egress,
     );
     underWay.add(work);
     try {

@@ -1,4 +1,6 @@
 /** The in-memory store: the reference implementation of the Store conformance suite, and the store of tests. */
+
+import { applyChange } from './change.js';
 import type {
   FilterValue,
   ListQuery,
@@ -23,6 +25,19 @@ export class MemoryStore implements Store {
 
   async put<T extends StoredRecord>(kind: RecordKind, record: T): Promise<void> {
     this.records.set(`${kind}:${record.sid}`, structuredClone(record));
+  }
+
+  async update<T extends StoredRecord>(
+    kind: RecordKind,
+    accountSid: string,
+    sid: string,
+    change: (current: T) => T,
+  ): Promise<T | undefined> {
+    const current = this.records.get(`${kind}:${sid}`);
+    if (!current || current.accountSid !== accountSid) return undefined;
+    const next = applyChange(kind, structuredClone(current) as T, change);
+    this.records.set(`${kind}:${sid}`, structuredClone(next));
+    return structuredClone(next);
   }
 
   async get<T extends StoredRecord>(kind: RecordKind, accountSid: string, sid: string): Promise<T | undefined> {

@@ -10,6 +10,7 @@
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { applyChange } from './change.js';
 import { type Checkpointer, type CheckpointResult, startCheckpointer } from './checkpointer.js';
 import { GroupCommit } from './group-commit.js';
 import type {
@@ -157,6 +158,22 @@ export class SqliteStore implements Store {
   async put<T extends StoredRecord>(kind: RecordKind, record: T): Promise<void> {
     const body = JSON.stringify(record);
     await this.write(() => this.statement('put').run(kind, record.sid, record.accountSid, record.createdAt, body));
+  }
+
+  async update<T extends StoredRecord>(
+    kind: RecordKind,
+    accountSid: string,
+    sid: string,
+    change: (current: T) => T,
+  ): Promise<T | undefined> {
+    // Read and write in the same write (one transaction, in order with every other write).
+    return this.write(() => {
+      const row = this.statement('get').get(kind, sid, accountSid) as { body: string } | undefined;
+      if (!row) return undefined;
+      const next = applyChange(kind, JSON.parse(row.body) as T, change);
+      this.statement('put').run(kind, next.sid, next.accountSid, next.createdAt, JSON.stringify(next));
+      return next;
+    });
   }
 
   async get<T extends StoredRecord>(kind: RecordKind, accountSid: string, sid: string): Promise<T | undefined> {

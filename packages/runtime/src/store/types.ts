@@ -20,6 +20,10 @@ export type RecordKind =
   | 'conference'
   | 'participant'
   | 'queue'
+  /** What went wrong in a call or message (REST Notifications). */
+  | 'notification'
+  /** A request a call made to its app, and the answer (REST Calls/{Sid}/Events). */
+  | 'call-event'
   /** Server settings, such as which account is the bootstrap one. */
   | 'setting';
 
@@ -68,9 +72,25 @@ export interface PendingCallback {
 export type NewCallback = Omit<PendingCallback, 'id' | 'attempts'>;
 
 export interface Store {
-  /** Inserts or replaces a record. */
   /** Stores (or replaces) a record. Writes take effect in the order they are made. */
   put<T extends StoredRecord>(kind: RecordKind, record: T): Promise<void>;
+  /**
+   * Changes a record atomically: `change` gets the record as it is stored at that moment (no
+   * other write lands between the read and the write) and returns the new one, which keeps the
+   * SID and account. Resolves with the stored result, or undefined (nothing written, `change` not
+   * called) when the account has no such record: a deleted record stays deleted. `change` runs
+   * inside the store's transaction, so it must be synchronous and quick; to refuse the change
+   * (the record is in a state that forbids it) it throws, and nothing is written.
+   *
+   * Use it for every change to an existing record: a request that read the record, then waited
+   * for its body, must never write that old copy back over a revocation made meanwhile.
+   */
+  update<T extends StoredRecord>(
+    kind: RecordKind,
+    accountSid: string,
+    sid: string,
+    change: (current: T) => T,
+  ): Promise<T | undefined>;
   /** The record, only if it belongs to `accountSid`. */
   get<T extends StoredRecord>(kind: RecordKind, accountSid: string, sid: string): Promise<T | undefined>;
   /** Finds a record by SID whatever its account (authentication: keys and accounts by SID). */

@@ -50,6 +50,67 @@ export function runStoreConformance(name: string, open: () => Promise<Store>): v
         expect(await store.get('call', A, call(1).sid)).toBeUndefined();
       }));
 
+    it('updates the record as stored at that moment, in order with every other write', () =>
+      withStore(async (store) => {
+        await store.put('call', call(1, A, { status: 'queued' }));
+        // Not awaited: each update must see the one before it (a read-then-put would lose all but one).
+        const bumps = Array.from({ length: 20 }, () =>
+          store.update<Call>('call', A, call(1).sid, (current) => ({ ...current, to: `${current.to}+` })),
+        );
+        await Promise.all(bumps);
+        expect((await store.get<Call>('call', A, call(1).sid))?.to).toBe(`${call(1).to}${'+'.repeat(20)}`);
+
+        // A write made after a caller read the record is what its update starts from.
+        const stale = await store.get<Call>('call', A, call(1).sid);
+        await store.put('call', { ...stale, status: 'completed' } as Call);
+        const updated = await store.update<Call>('call', A, call(1).sid, (current) => ({
+          ...current,
+          answered: false,
+        }));
+        expect(updated).toMatchObject({ status: 'completed', answered: false });
+        expect(await store.get('call', A, call(1).sid)).toEqual(updated);
+      }));
+
+    it('leaves a deleted record deleted, and another account’s record alone', () =>
+      withStore(async (store) => {
+        await store.put('call', call(2));
+        const deleting = store.delete('call', A, call(2).sid);
+        let called = false;
+        const change = (current: Call) => {
+          called = true;
+          return { ...current, status: 'in-progress' };
+        };
+        // Made after the delete (not yet committed): it finds nothing and writes nothing.
+        expect(await store.update<Call>('call', A, call(2).sid, change)).toBeUndefined();
+        expect(await deleting).toBe(true);
+        expect(called).toBe(false);
+        expect(await store.find('call', call(2).sid)).toBeUndefined();
+
+        await store.put('call', call(3, B));
+        expect(await store.update<Call>('call', A, call(3).sid, change)).toBeUndefined();
+        expect(await store.get('call', B, call(3).sid)).toEqual(call(3, B));
+      }));
+
+    it('writes nothing when the change refuses, or would move the record', () =>
+      withStore(async (store) => {
+        await store.put('call', call(4));
+        const refusal = new Error('closed');
+        await expect(
+          store.update<Call>('call', A, call(4).sid, () => {
+            throw refusal;
+          }),
+        ).rejects.toBe(refusal);
+        await expect(
+          store.update<Call>('call', A, call(4).sid, (current) => ({ ...current, accountSid: B })),
+        ).rejects.toThrow(TypeError);
+        await expect(
+          store.update<Call>('call', A, call(4).sid, (current) => ({ ...current, sid: call(5).sid })),
+        ).rejects.toThrow(TypeError);
+        expect(await store.get('call', A, call(4).sid)).toEqual(call(4));
+        expect(await store.find('call', call(5).sid)).toBeUndefined();
+        expect(await store.get('call', B, call(4).sid)).toBeUndefined();
+      }));
+
     it('lists newest first with equality filters on strings and booleans, in pages', () =>
       withStore(async (store) => {
         for (let n = 1; n <= 25; n++) await store.put('call', call(n));

@@ -1,5 +1,6 @@
 /** `<Play>`: plays the URL `loop` times (0 = up to 1000), or DTMF `digits` when given. */
 import type { PlayNode } from '@patchbay/markup';
+import { urlRefusal } from '../webhooks/egress.js';
 import { MAX_LOOPS } from './say.js';
 import { NEXT, type Outcome, type VerbContext } from './types.js';
 
@@ -16,6 +17,12 @@ export async function play(node: PlayNode, context: VerbContext): Promise<Outcom
     return NEXT;
   }
   const resolved = context.resolve(url);
+  // The media adapter fetches it: only http(s), and never a link-local or metadata address.
+  const refused = urlRefusal(resolved);
+  if (refused) {
+    context.warn(11100, `<Play> ${refused}`);
+    return NEXT;
+  }
   for (let i = 0; i < (loop === 0 ? MAX_LOOPS : loop); i++) await context.leg.play(resolved, context.signal);
   return NEXT;
 }

@@ -5,6 +5,7 @@
 import type { WebhookParams } from '@patchbay/sdk';
 import type { Clock } from '../clock/clock.js';
 import type { ConferenceRegistry } from '../conference/registry.js';
+import type { DocumentedCode } from '../error-codes/index.js';
 import type { Address, MediaAdapter, MediaLeg, OriginateRequest } from '../media/types.js';
 import type { SendMessage } from '../messaging/messages.js';
 import type { MessageRecord } from '../messaging/types.js';
@@ -94,8 +95,8 @@ export interface VerbContext {
   resolve(url: string): string;
   /** The call's standard webhook parameters plus `extra`. */
   params(extra?: Record<string, string>): WebhookParams;
-  /** Records a problem on the call without stopping it. */
-  warn(code: number, message: string): void;
+  /** Records a problem on the call without stopping it (a warning Notification with `code`). */
+  warn(code: DocumentedCode, message: string): void;
   /** Sends a callback in the background (recording status and the like); never delays the call. */
   notify(url: string, method: 'GET' | 'POST', params: WebhookParams): void;
   /** The runtime's call queues. */

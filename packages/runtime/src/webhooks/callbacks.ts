@@ -10,6 +10,7 @@ import type { WebhookParams } from '@patchbay/sdk';
 import { EventEmitter } from 'eventemitter3';
 import { type Clock, sleep } from '../clock/clock.js';
 import type { PatchbayError } from '../errors.js';
+import type { Egress } from './egress.js';
 import { sendWebhook } from './fetch.js';
 import { resourceOf } from './ordering.js';
 
@@ -48,6 +49,8 @@ export interface CallbackQueueOptions {
   readonly attempts?: number;
   /** Pause before the second attempt; doubles each time. @default 1000 */
   readonly backoffMs?: number;
+  /** Where callbacks may go. @default DEFAULT_EGRESS */
+  readonly egress?: Egress | undefined;
 }
 
 export class CallbackQueue implements Callbacks {
@@ -55,6 +58,7 @@ export class CallbackQueue implements Callbacks {
   private readonly pending = new Set<Promise<void>>();
   private readonly attempts: number;
   private readonly backoffMs: number;
+  private readonly egress: Egress | undefined;
 
   constructor(
     private readonly clock: Clock,
@@ -62,6 +66,7 @@ export class CallbackQueue implements Callbacks {
   ) {
     this.attempts = options.attempts ?? 4;
     this.backoffMs = options.backoffMs ?? 1000;
+    this.egress = options.egress;
   }
 
   /** The last delivery queued for each resource with callbacks under way: the next waits for it. */
@@ -88,7 +93,12 @@ export class CallbackQueue implements Callbacks {
   private async deliver(callback: Callback): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       const headers = callback.key ? { [IDEMPOTENCY_HEADER]: callback.key } : undefined;
-      const result = await sendWebhook({ ...callback, clock: this.clock, ...(headers ? { headers } : {}) });
+      const result = await sendWebhook({
+        ...callback,
+        clock: this.clock,
+        egress: this.egress,
+        ...(headers ? { headers } : {}),
+      });
       if (result.ok) {
         this.events.emit('delivered', callback, attempt);
         return;

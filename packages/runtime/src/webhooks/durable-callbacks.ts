@@ -19,6 +19,7 @@ import { EventEmitter } from 'eventemitter3';
 import type { Clock } from '../clock/clock.js';
 import type { PendingCallback, Store } from '../store/types.js';
 import { type Callback, type CallbackEvents, type Callbacks, IDEMPOTENCY_HEADER } from './callbacks.js';
+import type { Egress } from './egress.js';
 import { sendWebhook } from './fetch.js';
 import { ResourceOrder, resourceOf } from './ordering.js';
 
@@ -32,12 +33,15 @@ export interface DurableCallbacksOptions {
   readonly backoffMs?: number;
   /** Deliveries in flight at once. @default 32 */
   readonly concurrency?: number;
+  /** Where callbacks may go. @default DEFAULT_EGRESS */
+  readonly egress?: Egress | undefined;
 }
 
 export class DurableCallbacks implements Callbacks {
   readonly events = new EventEmitter<CallbackEvents>();
   private readonly attempts: number;
   private readonly backoffMs: number;
+  private readonly egress: Egress | undefined;
   private readonly concurrency: number;
   private readonly inFlight = new Set<number>();
   /** Pending callbacks per resource, oldest first: only the oldest of each may be delivered. */
@@ -66,6 +70,7 @@ export class DurableCallbacks implements Callbacks {
     this.attempts = options.attempts ?? 4;
     this.backoffMs = options.backoffMs ?? 1000;
     this.concurrency = options.concurrency ?? 32;
+    this.egress = options.egress;
   }
 
   /** Delivers what an earlier process left in the outbox (in its order, per resource). */
@@ -209,7 +214,8 @@ export class DurableCallbacks implements Callbacks {
       await this.finished(callback);
       return;
     }
-    const result = await sendWebhook({ ...event, clock: this.clock, headers: { [IDEMPOTENCY_HEADER]: callback.key } });
+    const headers = { [IDEMPOTENCY_HEADER]: callback.key };
+    const result = await sendWebhook({ ...event, clock: this.clock, egress: this.egress, headers });
     if (result.ok) {
       await this.finished(callback);
       this.events.emit('delivered', event, callback.attempts + 1);

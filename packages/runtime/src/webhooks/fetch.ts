@@ -2,17 +2,19 @@
  * One signed webhook request over undici, with the hosted API's failure behaviour: connect
  * timeout 5 s, read and total timeout 15 s, one retry, per-URL overrides in the fragment
  * (`#ct=ms&rt=ms&tt=ms&rc=count`, never sent), 301/302/303/307/308 followed (re-signed), cookies
- * kept in the call's jar, and the body capped at 64 KiB.
+ * kept in the call's jar, and the body capped at 64 KiB. Every URL, redirects included, and every
+ * address connected to passes the egress policy (egress.ts) first.
  *
  * @example
  * const result = await sendWebhook({ url, method: 'POST', params, authToken, cookies, clock });
  * if (result.ok) result.body;
  */
 import { getExpectedSignature, SIGNATURE_HEADER, type WebhookParams } from '@patchbay/sdk';
-import { Agent, request, errors as undiciErrors } from 'undici';
+import { request, errors as undiciErrors } from 'undici';
 import { type Clock, holding } from '../clock/clock.js';
 import { PatchbayError } from '../errors.js';
 import type { CookieJar } from './cookies.js';
+import { DEFAULT_EGRESS, EGRESS_REFUSED, type Egress } from './egress.js';
 
 export interface WebhookRequest {
   /** Absolute http(s) URL as configured, fragment overrides included. */
@@ -29,11 +31,23 @@ export interface WebhookRequest {
   readonly maxBytes?: number;
   /** Extra request headers (an idempotency token). */
   readonly headers?: Readonly<Record<string, string>>;
+  /** Where requests may go. @default DEFAULT_EGRESS (allow-private) */
+  readonly egress?: Egress | undefined;
+}
+
+/** What the server answered: headers, and (for a failure) the start of its body. */
+export interface WebhookAnswer {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
 }
 
 export type WebhookResult =
-  | { ok: true; status: number; contentType: string; body: string; url: string }
-  | { ok: false; error: PatchbayError; url: string };
+  | { ok: true; status: number; contentType: string; body: string; url: string; headers: Record<string, string> }
+  | { ok: false; error: PatchbayError; url: string; answer?: WebhookAnswer };
+
+/** Bytes of a failed answer's body kept for the call's Events and Notifications. */
+const FAILED_BODY_BYTES = 4096;
 
 export interface Limits {
   /** Connect timeout. @default 5000 */
@@ -68,16 +82,6 @@ export function parseOverrides(url: URL): Limits {
   return limits;
 }
 
-const agents = new Map<number, Agent>();
-function agentFor(connectMs: number): Agent {
-  let agent = agents.get(connectMs);
-  if (!agent) {
-    agent = new Agent({ connect: { timeout: connectMs }, keepAliveTimeout: 4000 });
-    agents.set(connectMs, agent);
-  }
-  return agent;
-}
-
 /** Sends the request, following redirects and retrying as the limits say. Never throws. */
 export async function sendWebhook(req: WebhookRequest): Promise<WebhookResult> {
   let target: URL;
@@ -86,6 +90,7 @@ export async function sendWebhook(req: WebhookRequest): Promise<WebhookResult> {
   } catch {
     return fail('invalid-url', `"${req.url}" is not a valid URL`, req.url);
   }
+  const egress = req.egress ?? DEFAULT_EGRESS;
   if (target.protocol !== 'http:' && target.protocol !== 'https:') {
     return fail('invalid-url', `"${req.url}" is not an http(s) URL`, req.url);
   }
@@ -93,6 +98,10 @@ export async function sendWebhook(req: WebhookRequest): Promise<WebhookResult> {
   target.hash = '';
   let method = req.method;
   for (let redirects = 0; ; redirects++) {
+    // Checked at each hop: a redirect may lead anywhere.
+    const refused = egress.refuseUrl(target);
+    if (refused)
+      return fail(target.protocol.startsWith('http') ? 'egress-refused' : 'invalid-url', refused, target.href);
     let outcome = await holding(req.clock, () => attemptOnce(req, target, method, limits));
     for (let retry = 0; retry < limits.retries && outcome.kind === 'failed' && outcome.retry; retry++) {
       if (req.signal?.aborted) break;
@@ -145,7 +154,7 @@ async function attemptOnce(req: WebhookRequest, target: URL, method: 'GET' | 'PO
       headers,
       body: body ?? null,
       signal,
-      dispatcher: agentFor(limits.connectMs),
+      dispatcher: (req.egress ?? DEFAULT_EGRESS).dispatcher(limits.connectMs),
       headersTimeout: limits.readMs,
       bodyTimeout: limits.readMs,
     });
@@ -158,14 +167,17 @@ async function attemptOnce(req: WebhookRequest, target: URL, method: 'GET' | 'PO
       const asGet = statusCode !== 307 && statusCode !== 308;
       return { kind: 'redirect', url: new URL(location, url), asGet };
     }
+    const answered = flatHeaders(response.headers);
     if (statusCode < 200 || statusCode >= 300) {
-      await response.body.dump();
-      const result = fail('http-retrieval-failure', `the server answered HTTP ${statusCode}`, url.href);
+      const body = await readCapped(response.body, FAILED_BODY_BYTES, true);
+      const failed = fail('http-retrieval-failure', `the server answered HTTP ${statusCode}`, url.href);
+      const result = { ...failed, answer: { status: statusCode, headers: answered, body: body ?? '' } };
       return { kind: 'failed', result, retry: statusCode >= 500 };
     }
     const text = await readCapped(response.body, req.maxBytes ?? 65536);
     if (text === undefined) {
-      const result = fail('response-too-large', `the response is larger than ${req.maxBytes ?? 65536} bytes`, url.href);
+      const failed = fail('response-too-large', `the response is larger than ${req.maxBytes ?? 65536} bytes`, url.href);
+      const result = { ...failed, answer: { status: statusCode, headers: answered, body: '' } };
       return { kind: 'failed', result, retry: false };
     }
     const contentType =
@@ -173,7 +185,10 @@ async function attemptOnce(req: WebhookRequest, target: URL, method: 'GET' | 'PO
         .split(';')[0]
         ?.trim()
         .toLowerCase() ?? '';
-    return { kind: 'done', result: { ok: true, status: statusCode, contentType, body: text, url: target.href } };
+    return {
+      kind: 'done',
+      result: { ok: true, status: statusCode, contentType, body: text, url: target.href, headers: answered },
+    };
   } catch (error) {
     if (req.signal?.aborted) {
       return {
@@ -182,13 +197,16 @@ async function attemptOnce(req: WebhookRequest, target: URL, method: 'GET' | 'PO
         retry: false,
       };
     }
-    return { kind: 'failed', result: classify(error, url.href, timeout.aborted), retry: true };
+    const result = classify(error, url.href, timeout.aborted);
+    return { kind: 'failed', result, retry: result.ok || result.error.code !== 'egress-refused' };
   }
 }
 
+/** The body as text, or undefined past `maxBytes` (with `truncate`, its first `maxBytes` instead). */
 async function readCapped(
   body: AsyncIterable<Buffer> & { destroy(): void },
   maxBytes: number,
+  truncate = false,
 ): Promise<string | undefined> {
   const chunks: Buffer[] = [];
   let size = 0;
@@ -196,11 +214,21 @@ async function readCapped(
     size += chunk.length;
     if (size > maxBytes) {
       body.destroy();
-      return undefined;
+      if (!truncate) return undefined;
+      chunks.push(chunk.subarray(0, chunk.length - (size - maxBytes)));
+      break;
     }
     chunks.push(chunk);
   }
   return Buffer.concat(chunks).toString('utf8');
+}
+
+function flatHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+  const flat: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value !== undefined) flat[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return flat;
 }
 
 function classify(error: unknown, url: string, timedOut: boolean): WebhookResult {
@@ -212,6 +240,10 @@ function classify(error: unknown, url: string, timedOut: boolean): WebhookResult
     return fail('connection-failure', 'the connection timed out', url, error);
   }
   const code = (error as { code?: string }).code ?? (error as { cause?: { code?: string } }).cause?.code;
+  if (code === EGRESS_REFUSED) {
+    const reason = (error as { cause?: Error }).cause?.message ?? (error as Error).message;
+    return fail('egress-refused', `refused by the egress policy: ${reason}`, url, error);
+  }
   return fail('connection-failure', `the connection failed${code ? ` (${code})` : ''}`, url, error);
 }
 

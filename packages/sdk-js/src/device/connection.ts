@@ -59,6 +59,9 @@ export interface ConnectionEvents {
 /** Requests that still make sense (and are safe) with a token the device thinks is bad. */
 const WITHOUT_TOKEN: ReadonlySet<ClientRequest['type']> = new Set(['token', 'hangup', 'digits', 'mute']);
 
+/** A token problem (20100-20199) is final: retrying with the same token cannot succeed. */
+const tokenProblem = (error: DeviceError) => error.code >= 20100 && error.code < 20200;
+
 export class Connection extends EventEmitter<ConnectionEvents> {
   readonly clock: DeviceClock;
   private transport: Transport | undefined;
@@ -226,11 +229,13 @@ export class Connection extends EventEmitter<ConnectionEvents> {
         const error = DeviceError.fromProtocol(message.error);
         if (this.transport !== transport) {
           // Refused at hello: a token problem is final until a new token.
-          if (error.code >= 20100 && error.code < 20200) this.refusal = error;
+          if (tokenProblem(error)) this.refusal = error;
           hello.reject(error);
           return;
         }
-        this.emit('error', error);
+        // The server ended the session because its credentials were revoked: no reconnecting.
+        if (message.fatal && tokenProblem(error)) this.revoked(transport, error);
+        else this.emit('error', error);
         return;
       }
       default:
@@ -297,6 +302,15 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     this.cancelWatchdog?.();
     this.cancelHeartbeat = undefined;
     this.cancelWatchdog = undefined;
+  }
+
+  private revoked(transport: Transport, error: DeviceError): void {
+    this.refusal = error;
+    this.stopTimers();
+    this.transport = undefined;
+    transport.close();
+    this.requests.failAll(error);
+    this.emit('refused', error);
   }
 
   private lost(error: DeviceError): void {

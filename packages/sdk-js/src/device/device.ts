@@ -93,6 +93,8 @@ export class Device extends EventEmitter<DeviceEvents> {
     this.connection.on('refused', (error) => {
       this.emit('error', error);
       if (this.currentState === 'registered') this.setState('unregistered');
+      // No session goes on without a token the server accepts: its calls and invitations are over.
+      for (const call of [...this.activeCalls.values(), ...this.invitations.values()]) call._lost(error);
     });
     this.connection.on('error', (error) => this.emit('error', error));
     this.link = {

@@ -9,7 +9,10 @@ export const DEVICE_ERRORS = {
   AccessTokenInvalid: 20101,
   /** The token's header is not an access token's (`cty` is not `twilio-fpa;v=1`). */
   AccessTokenHeaderInvalid: 20102,
-  /** The signing key is unknown, revoked, or not the token's account's; or the account is closed. */
+  /**
+   * The signing key is unknown, revoked, or not the token's account's; or the account is
+   * suspended or closed. Also ends a live session when that happens after it opened.
+   */
   AccessTokenIssuerInvalid: 20103,
   AccessTokenExpired: 20104,
   AccessTokenNotYetValid: 20105,
@@ -26,6 +29,11 @@ export const DEVICE_ERRORS = {
   CallCancelled: 31008,
   /** No transport works: the socket and long-poll both failed. */
   TransportError: 31009,
+  /**
+   * The account is at one of its limits (device sessions, concurrent calls): the hosted SDK's
+   * "rate exceeded authorized limit". Retrying later may succeed.
+   */
+  AccountLimitExceeded: 31206,
   /** A protocol message was not valid JSON, did not match its schema, or was too large. */
   MalformedRequest: 31100,
   /** The call token was tampered with, replayed, expired, or issued for another device. */

@@ -224,7 +224,9 @@ export class AccountScope {
     this.keys = {
       ...listing<KeyInstance, PageParams>(http, `${base}/Keys.json`, 'keys'),
       /** A new API key; its `secret` is in this answer only. */
-      create: (params: { friendlyName?: string } = {}) => post<KeyInstance & { secret: string }>('Keys.json', params),
+      /** `keyType: 'main'` (only with the auth token or a main key) makes a key that may manage accounts and keys. */
+      create: (params: { friendlyName?: string; keyType?: 'standard' | 'main' } = {}) =>
+        post<KeyInstance & { secret: string }>('Keys.json', params),
       get: (sid: string) => one<KeyInstance>(`Keys/${sid}.json`),
       update: (sid: string, params: { friendlyName?: string }) => post<KeyInstance>(`Keys/${sid}.json`, params),
       remove: (sid: string) => remove(`Keys/${sid}.json`),

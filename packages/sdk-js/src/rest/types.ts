@@ -253,6 +253,8 @@ export interface ApplicationInstance extends AppSettings {
 export interface KeyInstance {
   sid: string;
   friendlyName: string;
+  /** `main` keys may use the Accounts, Keys and auth-token resources; `standard` keys may not. */
+  keyType: 'standard' | 'main';
   dateCreated: Date;
   dateUpdated: Date;
   /** Only in the answer to create. */

@@ -99,18 +99,31 @@ export async function accountResource(
   const status = field(values, 'Status');
   if (status !== undefined && !STATUSES.has(status))
     throw invalid(20001, 'Status', 'must be active, suspended or closed');
-  if (target.status === 'closed') throw new RestError(400, 20001, `account ${target.sid} is closed`);
-  if (status !== undefined && target.ownerAccountSid === target.sid && status !== target.status)
-    throw invalid(20001, 'Status', 'a top-level account cannot change its own status');
   const friendlyName = field(values, 'FriendlyName');
-  const updated: AccountRecord = {
-    ...target,
-    ...(friendlyName === undefined ? {} : { friendlyName: friendlyName.slice(0, 64) }),
-    ...(status === undefined ? {} : { status: status as AccountRecord['status'] }),
-    updatedAt: now,
-  };
-  await store.put('account', updated);
+  // Checked against the account as it is now, not as it was when the request began.
+  const updated = await changeAccount(store, target, (current) => {
+    if (current.status === 'closed') throw new RestError(400, 20001, `account ${current.sid} is closed`);
+    if (status !== undefined && current.ownerAccountSid === current.sid && status !== current.status)
+      throw invalid(20001, 'Status', 'a top-level account cannot change its own status');
+    return {
+      ...current,
+      ...(friendlyName === undefined ? {} : { friendlyName: friendlyName.slice(0, 64) }),
+      ...(status === undefined ? {} : { status: status as AccountRecord['status'] }),
+      updatedAt: now,
+    };
+  });
   return { status: 200, body: accountJson(updated) };
+}
+
+/** Changes the stored account atomically (see Store.update); 404 once it is gone. */
+export async function changeAccount(
+  store: Store,
+  account: AccountRecord,
+  change: (current: AccountRecord) => AccountRecord,
+): Promise<AccountRecord> {
+  const updated = await store.update<AccountRecord>('account', account.accountSid, account.sid, change);
+  if (!updated) throw notFound(account.sid);
+  return updated;
 }
 
 /** `/v1/AuthTokens/Secondary` and `/v1/AuthTokens/Promote` for the authenticated account. */
@@ -123,20 +136,26 @@ export async function authTokens(store: Store, account: AccountRecord, path: str
     url: `https://accounts.patchbay.invalid${path}`,
   });
   if (path === '/v1/AuthTokens/Secondary' && method === 'POST') {
-    const updated: AccountRecord = { ...account, secondaryAuthToken: randomBytes(16).toString('hex'), updatedAt: now };
-    await store.put('account', updated);
+    const updated = await changeAccount(store, account, (current) => {
+      // A second one would silently replace the first, which apps may have deployed already.
+      if (current.secondaryAuthToken)
+        throw new RestError(400, 20001, 'There is a secondary auth token already; promote or delete it first');
+      return { ...current, secondaryAuthToken: randomBytes(16).toString('hex'), updatedAt: now };
+    });
     return { status: 201, body: json(updated, updated.secondaryAuthToken) };
   }
   if (path === '/v1/AuthTokens/Secondary' && method === 'DELETE') {
-    const { secondaryAuthToken: _dropped, ...rest } = account;
-    await store.put('account', { ...rest, updatedAt: now });
+    await changeAccount(store, account, ({ secondaryAuthToken: _dropped, ...current }) => ({
+      ...current,
+      updatedAt: now,
+    }));
     return { status: 204 };
   }
   if (path === '/v1/AuthTokens/Promote' && method === 'POST') {
-    if (!account.secondaryAuthToken) throw new RestError(400, 20001, 'There is no secondary auth token to promote');
-    const { secondaryAuthToken, ...rest } = account;
-    const updated: AccountRecord = { ...rest, authToken: secondaryAuthToken, updatedAt: now };
-    await store.put('account', updated);
+    const updated = await changeAccount(store, account, ({ secondaryAuthToken, ...current }) => {
+      if (!secondaryAuthToken) throw new RestError(400, 20001, 'There is no secondary auth token to promote');
+      return { ...current, authToken: secondaryAuthToken, updatedAt: now };
+    });
     return { status: 200, body: json(updated) };
   }
   throw notFound(path);

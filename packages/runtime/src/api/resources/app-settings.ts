@@ -3,6 +3,8 @@
  * IncomingPhoneNumbers and Applications (VoiceUrl, VoiceMethod, VoiceFallbackUrl, StatusCallback,
  * SmsUrl, SmsMethod, ...), read from a form and checked.
  */
+
+import { urlRefusal } from '../../webhooks/egress.js';
 import { type Form, field, invalid } from '../http.js';
 
 type Method = 'GET' | 'POST';
@@ -50,14 +52,8 @@ export function settingsFrom(form: Form): Partial<Record<string, string>> {
   for (const name of URL_FIELDS) {
     const value = field(form, name);
     if (value === undefined) continue;
-    if (value !== '') {
-      try {
-        const url = new URL(value);
-        if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error();
-      } catch {
-        throw invalid(21502, name, `"${value}" is not an absolute http(s) URL`);
-      }
-    }
+    const problem = value === '' ? undefined : urlRefusal(value);
+    if (problem) throw invalid(21502, name, problem);
     changes[camel(name)] = value;
   }
   for (const name of METHOD_FIELDS) {

@@ -78,8 +78,11 @@ export const applicationsResource: Resource = async (context) => {
   if (!app) throw notFound(sid);
   if (context.method === 'GET') return { status: 200, body: applicationJson(app) };
   if (context.method === 'POST') {
-    const updated = applySettings({ ...app, updatedAt: context.now }, settingsFrom(await context.form()));
-    await store.put('application', updated);
+    const changes = settingsFrom(await context.form());
+    const updated = await store.update<ApplicationRecord>('application', account.sid, sid, (current) =>
+      applySettings({ ...current, updatedAt: context.now }, changes),
+    );
+    if (!updated) throw notFound(sid);
     return { status: 200, body: applicationJson(updated) };
   }
   if (context.method === 'DELETE') {

@@ -5,10 +5,12 @@
  * Status=completed|canceled, FallbackUrl and StatusCallback for the rest of the call) and delete, in the JSON shape of the 2010-04-01 API.
  */
 import type { CallRecord } from '../../calls/call.js';
+import type { DocumentedCode } from '../../error-codes/index.js';
 import { PatchbayError } from '../../errors.js';
 import type { CallEvent } from '../../interpreter/types.js';
 import type { CreateCallParams, UpdateCallParams } from '../../runtime.js';
-import type { AccountRecord } from '../auth.js';
+import { type AccountRecord, callAccount } from '../auth.js';
+import { deleteCallLog } from '../call-log.js';
 import {
   absoluteUrl,
   apiDate,
@@ -21,7 +23,7 @@ import {
   notFound,
   RestError,
 } from '../http.js';
-import { filtersFrom, pageBody, pageRequest } from '../paging.js';
+import { filtersFrom, pageBody, pageRequest, timeRange } from '../paging.js';
 import { type ApplicationRecord, applicationFor } from './applications.js';
 import type { Resource } from './context.js';
 
@@ -64,45 +66,19 @@ export function callJson(call: CallRecord) {
   };
 }
 
-const DAY_MS = 86_400_000;
-
-/**
- * `StartTime`/`EndTime` list filters: `Name` on that date (a `YYYY-MM-DD` day in UTC, or that
- * instant), `Name>` on or after, `Name<` on or before (a bare date: to the end of that day).
- */
-function timeRange(
-  query: URLSearchParams,
-  name: 'StartTime' | 'EndTime',
-  field: 'startedAt' | 'endedAt',
-): Record<string, { min?: number; max?: number }> {
-  const bounds: { min?: number; max?: number } = {};
-  for (const [param, apply] of [
-    [name, (at: number, day: boolean) => Object.assign(bounds, { min: at, max: day ? at + DAY_MS - 1 : at })],
-    [`${name}>`, (at: number) => Object.assign(bounds, { min: at })],
-    [`${name}<`, (at: number, day: boolean) => Object.assign(bounds, { max: day ? at + DAY_MS - 1 : at })],
-  ] as const) {
-    const value = query.get(param);
-    if (value === null) continue;
-    const day = /^\d{4}-\d{2}-\d{2}$/.test(value);
-    const at = Date.parse(day ? `${value}T00:00:00Z` : value);
-    if (Number.isNaN(at)) throw invalid(21200, param, `"${value}" is not a date (YYYY-MM-DD) or an ISO 8601 time`);
-    apply(at, day);
-  }
-  return Object.keys(bounds).length === 0 ? {} : { [field]: bounds };
-}
-
 /** Turns runtime errors into the REST codes apps expect. */
 export function restError(error: unknown): RestError {
   if (error instanceof RestError) return error;
   if (error instanceof PatchbayError) {
-    const codes: Partial<Record<PatchbayError['code'], number>> = {
+    const codes: Partial<Record<PatchbayError['code'], DocumentedCode>> = {
       'invalid-call-state': 21220,
       'call-not-found': 20404,
       'invalid-parameter': 21200,
     };
     return new RestError(
       error.code === 'call-not-found' ? 404 : 400,
-      codes[error.code] ?? error.numericCode,
+      // Every PatchbayError code is in the reference (error-codes/reference.test.ts checks).
+      codes[error.code] ?? (error.numericCode as DocumentedCode),
       error.message,
     );
   }
@@ -163,7 +139,7 @@ export function createCallParams(
     callerId: field(form, 'CallerId'),
   };
   const defined = Object.fromEntries(Object.entries(optional).filter(([, value]) => value !== undefined));
-  return { account: { sid: account.sid, authToken: account.authToken }, to, from, ...defined };
+  return { account: callAccount(account), to, from, ...defined };
 }
 
 export const callsResource: Resource = async (context) => {
@@ -203,6 +179,7 @@ export const callsResource: Resource = async (context) => {
       throw new RestError(400, 21220, `call ${sid} is in progress and cannot be deleted`);
     }
     await store.delete('call', account.sid, sid);
+    await deleteCallLog(store, account.sid, sid);
     return { status: 204 };
   }
   if (context.method === 'POST') {

@@ -34,7 +34,12 @@ export const clientsResource: Resource = async (context) => {
   }
   const match = /^Clients\/([^/]+)\.json$/.exec(rest);
   if (!match || context.method !== 'GET') return undefined;
-  const identity = decodeURIComponent(match[1] as string);
+  let identity: string;
+  try {
+    identity = decodeURIComponent(match[1] as string);
+  } catch {
+    throw invalid(21200, 'Identity', `"${match[1]}" holds a malformed percent-escape`);
+  }
   const record = devices?.presenceOf(account.sid, identity)[0];
   if (!record) throw notFound(identity);
   return { status: 200, body: clientJson(record) };

@@ -10,6 +10,7 @@
  */
 import { CONFERENCE_EVENTS } from '@patchbay/markup';
 import type { ConferenceEvent, ConferenceSnapshot } from '../../conference/conference.js';
+import { callAccount } from '../auth.js';
 import {
   absoluteUrl,
   apiDate,
@@ -262,7 +263,7 @@ async function addByName(context: ResourceContext, encoded: string): Promise<Res
       throw invalid(21200, 'ConferenceStatusCallbackEvent', `unknown event "${event}"`);
   const { account, runtime } = context;
   const { room, created } = runtime.conferences.open(
-    { sid: account.sid, authToken: account.authToken },
+    callAccount(account),
     name,
     url === undefined
       ? undefined

@@ -1,7 +1,7 @@
 /** What every REST resource handler gets, and what it answers. */
 import type { Runtime } from '../../runtime.js';
 import type { Store } from '../../store/types.js';
-import type { AccountRecord } from '../auth.js';
+import type { AccountRecord, Principal } from '../auth.js';
 import type { Form } from '../http.js';
 
 export interface ResourceContext {
@@ -9,6 +9,8 @@ export interface ResourceContext {
   readonly store: Store;
   /** The account in the path (the caller, or one of its subaccounts). */
   readonly account: AccountRecord;
+  /** Who is asking: the authenticated account and the credential it used. */
+  readonly principal: Principal;
   readonly method: string;
   /** Path below the account, e.g. `Calls.json` or `Calls/CA....json`. */
   readonly rest: string;
@@ -16,6 +18,8 @@ export interface ResourceContext {
   /** The form body, read (once) on demand. */
   form(): Promise<Form>;
   readonly now: number;
+  /** Base URL clients reach the server at (for `more_info` links). */
+  readonly publicUrl: string;
 }
 
 export type ResourceResult = { status: number; body?: unknown } | undefined;

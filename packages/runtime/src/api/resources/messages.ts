@@ -3,7 +3,9 @@
  * StatusCallback) through the messaging adapter, list (To, From filters), fetch.
  */
 import type { MessageRecord } from '../../messaging/types.js';
-import { apiDate, field, fields, invalid, notFound } from '../http.js';
+import { urlRefusal } from '../../webhooks/egress.js';
+import { callAccount } from '../auth.js';
+import { absoluteUrl, apiDate, field, fields, invalid, notFound } from '../http.js';
 import { filtersFrom, pageBody, pageRequest } from '../paging.js';
 import type { Resource } from './context.js';
 
@@ -49,9 +51,13 @@ export const messagesResource: Resource = async (context) => {
       if (!from) throw invalid(21603, 'From', "a 'From' phone number is required");
       if (body === '' && mediaUrls.length === 0) throw invalid(21602, 'Body', 'a message body or media is required');
       if (body.length > 1600) throw invalid(21617, 'Body', 'the message body exceeds 1600 characters');
-      const statusCallback = field(form, 'StatusCallback');
+      for (const url of mediaUrls) {
+        const problem = urlRefusal(url);
+        if (problem) throw invalid(21620, 'MediaUrl', problem);
+      }
+      const statusCallback = absoluteUrl(form, 'StatusCallback', 21609);
       const message = runtime.messages.send({
-        account: { sid: account.sid, authToken: account.authToken },
+        account: callAccount(account),
         to,
         from,
         body,

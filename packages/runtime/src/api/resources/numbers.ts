@@ -32,6 +32,17 @@ export function numberJson(number: NumberRecord) {
     capabilities: { voice: true, sms: true, mms: true, fax: false },
     status: 'in-use',
     origin: 'patchbay',
+    type: 'local',
+    beta: false,
+    voice_receive_mode: 'voice',
+    address_sid: null,
+    address_requirements: 'none',
+    identity_sid: null,
+    trunk_sid: null,
+    bundle_sid: null,
+    emergency_status: 'Inactive',
+    emergency_address_sid: null,
+    emergency_address_status: 'unregistered',
     api_version: '2010-04-01',
     date_created: apiDate(number.createdAt),
     date_updated: apiDate(number.updatedAt),
@@ -100,8 +111,11 @@ export const numbersResource: Resource = async (context) => {
   if (context.method === 'GET') return { status: 200, body: numberJson(number) };
   if (context.method === 'POST') {
     const changes = await numberSettings(await context.form(), store, account.sid);
-    const updated = withoutEmptyApps(applySettings({ ...number, updatedAt: context.now }, changes));
-    await store.put('number', updated);
+    // The number as stored now: one released while the body arrived stays released.
+    const updated = await store.update<NumberRecord>('number', account.sid, sid, (current) =>
+      withoutEmptyApps(applySettings({ ...current, updatedAt: context.now }, changes)),
+    );
+    if (!updated) throw notFound(sid);
     return { status: 200, body: numberJson(updated) };
   }
   if (context.method === 'DELETE') {

@@ -1,6 +1,6 @@
 /**
- * /2010-04-01/Accounts/{AccountSid}/Recordings: list (CallSid, ConferenceSid filters), fetch,
- * delete (record and audio); the audio itself is served at the recording's URL (`.wav`) without
+ * /2010-04-01/Accounts/{AccountSid}/Recordings (and a call's, /Calls/{CallSid}/Recordings): list
+ * (CallSid, ConferenceSid filters), fetch, delete (record and audio); the audio itself is served at the recording's URL (`.wav`) without
  * credentials, as the hosted API does by default, from the store so it outlives restarts.
  */
 import { serveRecordingAudio } from '../../calls/recording-media.js';
@@ -36,30 +36,29 @@ export function recordingJson(recording: StoredRecording) {
   };
 }
 
+/** A call's recordings (`/Calls/{CallSid}/Recordings...`), or the account's. */
+const PATH = /^(?:Calls\/(CA[0-9a-f]{32})\/)?Recordings(?:\.json|\/(RE[0-9a-f]{32})\.json)$/;
+
 export const recordingsResource: Resource = async (context) => {
   const { store, account, rest, query } = context;
-  if (rest === 'Recordings.json' && context.method === 'GET') {
-    const request = pageRequest(query);
-    const where = filtersFrom(query, ['CallSid', 'ConferenceSid']);
-    const page = await store.list<StoredRecording>('recording', { accountSid: account.sid, where, ...request });
-    return {
-      status: 200,
-      body: pageBody(
-        'recordings',
-        `/2010-04-01/Accounts/${account.sid}/Recordings.json`,
-        query,
-        request,
-        page,
-        recordingJson,
-      ),
-    };
-  }
-  const match = /^Recordings\/(RE[0-9a-f]{32})\.json$/.exec(rest);
+  const match = PATH.exec(rest);
   if (!match) return undefined;
-  const sid = match[1] as string;
+  const [, callSid, sid] = match;
+  if (callSid && !(await store.get('call', account.sid, callSid))) throw notFound(callSid);
+  const base = `/2010-04-01/Accounts/${account.sid}${callSid ? `/Calls/${callSid}` : ''}/Recordings`;
+  // Under a call, `uri` names the recording there (the hosted API's call recording).
+  const render = (recording: StoredRecording) =>
+    callSid ? { ...recordingJson(recording), uri: `${base}/${recording.sid}.json` } : recordingJson(recording);
+  if (!sid) {
+    if (context.method !== 'GET') return undefined;
+    const request = pageRequest(query);
+    const where = callSid ? { callSid } : filtersFrom(query, ['CallSid', 'ConferenceSid']);
+    const page = await store.list<StoredRecording>('recording', { accountSid: account.sid, where, ...request });
+    return { status: 200, body: pageBody('recordings', `${base}.json`, query, request, page, render) };
+  }
   const recording = await store.get<StoredRecording>('recording', account.sid, sid);
-  if (!recording) throw notFound(sid);
-  if (context.method === 'GET') return { status: 200, body: recordingJson(recording) };
+  if (!recording || (callSid && recording.callSid !== callSid)) throw notFound(sid);
+  if (context.method === 'GET') return { status: 200, body: render(recording) };
   if (context.method === 'DELETE') {
     await store.delete('recording', account.sid, sid);
     await store.blobs.delete(`${sid}.wav`);

@@ -7,10 +7,15 @@ import { table } from '../output.js';
 export const keysCreate = command({
   summary: 'a new API key: prints its SID and secret (the secret is shown once)',
   client: true,
-  flags: { 'friendly-name': { value: '<name>', description: 'a name for it' } },
+  description: 'A standard key unless --main: main keys may also manage accounts, auth tokens and keys.',
+  flags: {
+    'friendly-name': { value: '<name>', description: 'a name for it' },
+    main: { description: 'a main key (only the auth token or a main key may make one)' },
+  },
   examples: ['patchbay keys create --friendly-name softphones'],
   async run({ flags, io, connection, signal }) {
-    const key = await api(connection(), 'POST', 'Keys.json', { FriendlyName: flags['friendly-name'] }, signal);
+    const params = { FriendlyName: flags['friendly-name'], KeyType: flags.main ? 'main' : undefined };
+    const key = await api(connection(), 'POST', 'Keys.json', params, signal);
     io.out(`${key.sid}  secret: ${key.secret}   (shown once: keep it)`);
     return 0;
   },

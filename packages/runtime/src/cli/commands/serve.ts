@@ -1,6 +1,7 @@
 /** `patchbay serve`: the server (REST API, call runtime, simulated network) in this process. */
 import { command } from '../command.js';
 import { usage } from '../errors.js';
+import { SECURITY_FLAGS, securityOptions } from '../security-flags.js';
 
 export const serve = command({
   summary: 'run the server (REST API, call runtime, simulated network)',
@@ -8,6 +9,7 @@ export const serve = command({
     'On first start the bootstrap account is created and its SID and auth token printed once;',
     'set PATCHBAY_ACCOUNT_SID and PATCHBAY_AUTH_TOKEN to choose them instead. On SIGINT/SIGTERM',
     'it stops taking requests, lets live calls finish (--drain-seconds), and exits 0.',
+    'Accounts have the --account-* limits unless their parent set their own (Accounts/{Sid}/Limits.json).',
   ].join('\n'),
   client: false,
   flags: {
@@ -15,9 +17,13 @@ export const serve = command({
     host: { value: '<address>', description: 'address to listen on (default 127.0.0.1)' },
     data: { value: '<dir>', description: 'data directory: SQLite store and recordings (default ./.patchbay)' },
     media: { value: '<adapter>', description: 'media adapter (only the simulated network for now)' },
-    'public-url': { value: '<url>', description: 'base URL apps reach the server at (recording URLs)' },
+    'public-url': {
+      value: '<url>',
+      description: 'base URL apps reach the server at (recording URLs, more_info links)',
+    },
     'log-level': { value: '<level>', description: 'fatal, error, warn, info, debug (default info)' },
     'drain-seconds': { value: '<n>', description: 'on SIGINT/SIGTERM, let live calls finish this long (default 10)' },
+    ...SECURITY_FLAGS,
   },
   examples: ['patchbay serve --port 3000 --data ./.patchbay'],
   async run({ flags, io, env }) {
@@ -36,6 +42,7 @@ export const serve = command({
       authToken: env.PATCHBAY_AUTH_TOKEN || undefined,
       drainMs: Number(flags['drain-seconds'] ?? 10) * 1000,
       logger,
+      ...securityOptions(flags),
       ...(publicUrl ? { publicUrl } : {}),
     });
     io.out(`Patchbay is listening on ${server.url}`);

@@ -1,0 +1,95 @@
+/**
+ * What each request of a device does (token, calls' keys and mute, register, answer, connect,
+ * presence subscriptions). Requests that act on the token's grants first check it is still
+ * valid: not expired, and still verifying (its key not deleted, its account still active).
+ */
+import { type ClientRequest, DeviceError } from '@patchbay/sdk/protocol';
+import type { VerifiedToken } from './access-tokens.js';
+import type { Followers } from './followers.js';
+import type { Invitations } from './invitations.js';
+import { type OutgoingDeps, placeCall } from './outgoing.js';
+import type { Presence } from './presence.js';
+import type { DeviceSession } from './session.js';
+
+/** What requests need from the bridge. */
+export interface RequestContext {
+  now(): number;
+  verify(jwt: string): Promise<VerifiedToken>;
+  refuse(error: DeviceError, session: DeviceSession): DeviceError;
+  /** Verifies the session's token again; throws (and ends the session) when it no longer does. */
+  recheck(session: DeviceSession): Promise<void>;
+  unregister(session: DeviceSession): void;
+  readonly presence: Presence<DeviceSession>;
+  readonly maxPerIdentity: number;
+  readonly invitations: Invitations;
+  readonly followers: Followers;
+  readonly outgoing: OutgoingDeps;
+}
+
+export async function handleRequest(
+  context: RequestContext,
+  session: DeviceSession,
+  message: ClientRequest,
+): Promise<{ callSid?: string; tokenExpiresAt?: number }> {
+  if (message.type === 'token') {
+    const token = await context.verify(message.token).catch((error: DeviceError) => {
+      throw context.refuse(error, session);
+    });
+    if (token.accountSid !== session.accountSid || token.identity !== session.identity)
+      throw context.refuse(
+        new DeviceError('AccessTokenInvalid', 'a new token must name the same account and identity'),
+        session,
+      );
+    session.token = token;
+    session.expired = false;
+    return { tokenExpiresAt: token.expiresAt };
+  }
+  if (message.type === 'hangup' || message.type === 'digits' || message.type === 'mute') {
+    const leg = session.calls.get(message.callSid);
+    if (!leg) throw new DeviceError('NotFound', `no call ${message.callSid} on this device`);
+    if (message.type === 'hangup') leg.remoteHangup();
+    else if (message.type === 'digits') leg.press(message.digits);
+    else leg.setMuted(message.muted);
+    return {};
+  }
+  if (session.expired || session.token.expiresAt <= context.now())
+    throw context.refuse(new DeviceError('AccessTokenExpired', 'the token has expired; send a fresh one'), session);
+  await context.recheck(session);
+  const { presence } = context;
+  switch (message.type) {
+    case 'register':
+      if (!session.token.incoming)
+        throw context.refuse(
+          new DeviceError('AccessTokenGrantsInvalid', 'the token does not allow incoming calls'),
+          session,
+        );
+      if (!session.registered) {
+        if (presence.count(session.accountSid, session.identity) >= context.maxPerIdentity)
+          throw new DeviceError(
+            'RegistrationError',
+            `identity ${session.identity} has as many registrations as allowed`,
+          );
+        session.registered = true;
+        presence.add(session);
+      }
+      return {};
+    case 'unregister':
+      context.unregister(session);
+      return {};
+    case 'accept':
+    case 'reject':
+      return context.invitations.answer(session, message.callToken, message.type);
+    case 'connect':
+      return { callSid: await placeCall(context.outgoing, session, message.params) };
+    case 'subscribe':
+      context.followers.follow(
+        session,
+        message.identities,
+        (identity) => presence.list(session.accountSid, identity)[0],
+      );
+      return {};
+    case 'unsubscribe':
+      for (const identity of message.identities) context.followers.unfollow(session, identity);
+      return {};
+  }
+}
