@@ -22,7 +22,6 @@ import { type AppServer, type Route, startAppServer } from '../testing/app-serve
 import type { Egress } from '../webhooks/egress.js';
 import type { AccountRecord } from './auth.js';
 import { storeDirectory } from './device-directory.js';
-import type { EventStreamOptions } from './event-stream.js';
 import { messageRouter, numberRouter } from './routing.js';
 import { type ApiOptions, bootstrapAccount, createApi } from './server.js';
 
