@@ -61,8 +61,8 @@ export interface ApiHarnessOptions {
   readonly egress?: Egress;
   /** Per-account limits for accounts without their own. */
   readonly limits?: Partial<AccountLimits>;
-  /** The API's request log and error hooks. */
-  readonly api?: Pick<ApiOptions, 'onError' | 'onRequest'>;
+  /** The API's request log and error hooks, and its event stream's settings. */
+  readonly api?: Pick<ApiOptions, 'onError' | 'onRequest' | 'events'>;
   /** How often long Simulator answers write to keep their connection alive. */
   readonly keepAliveMs?: number;
 }

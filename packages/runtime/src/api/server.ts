@@ -25,6 +25,7 @@ import {
   standardKeyRefused,
   unauthorized,
 } from './auth.js';
+import { type EventStreamOptions, eventStream } from './event-stream.js';
 import { type Form, notFound, RestError, readForm, requestUrl, sendError, sendJson } from './http.js';
 import { ApiLimiter } from './limiter.js';
 import { persistRuntime } from './persist.js';
@@ -64,6 +65,8 @@ export interface ApiOptions {
   readonly keepAliveMs?: number;
   /** Errors the API could not answer with (store failures while persisting). */
   readonly onError?: (error: unknown) => void;
+  /** The event stream (/events/v1/Accounts/{AccountSid}/Stream): heartbeats, buffers, window. */
+  readonly events?: EventStreamOptions;
   /**
    * Base URL clients reach this server at: `more_info` links point at its error reference
    * (`<publicUrl>/docs/errors#<code>`). @default http://<the request's Host>
@@ -74,7 +77,7 @@ export interface ApiOptions {
 export interface Api {
   /** The node:http request handler. */
   readonly handle: (req: IncomingMessage, res: ServerResponse) => void;
-  /** Stops writing runtime events to the store. */
+  /** Stops writing runtime events to the store, and ends the event streams. */
   close(): void;
 }
 
@@ -111,6 +114,7 @@ export function createApi(options: ApiOptions): Api {
   const credentialsChanged = async (accountSid: string) => {
     await runtime.devices?.revalidate(accountSid);
   };
+  const events = eventStream({ runtime, store, ...options.events });
   const resources: readonly Resource[] = [
     callsResource,
     notificationsResource,
@@ -233,7 +237,7 @@ export function createApi(options: ApiOptions): Api {
         finish(200);
         return;
       }
-      const media = url && serveRecording(req, res);
+      const media = url && (serveRecording(req, res) || events.handle(req, res, base));
       if (media) {
         void media.then(() => finish(res.statusCode), onError);
         return;
@@ -259,7 +263,10 @@ export function createApi(options: ApiOptions): Api {
           finish(rest.status);
         });
     },
-    close: persistence.stop,
+    close() {
+      persistence.stop();
+      events.close();
+    },
   };
 }
 

@@ -11,7 +11,6 @@ import {
   applicationsUpdate,
 } from './applications.js';
 import { callsCreate, callsGet, callsHangup, callsList, callsUpdate } from './calls.js';
-import { callsTail } from './calls-tail.js';
 import { clientsList } from './clients.js';
 import { keysCreate, keysDelete, keysList } from './keys.js';
 import { messagesGet, messagesList, messagesSend } from './messages.js';
@@ -20,6 +19,7 @@ import { serve } from './serve.js';
 import { simulateMessage } from './simulate.js';
 import { simulateCall } from './simulate-call.js';
 import { simulateNumber, simulateNumbers } from './simulate-numbers.js';
+import { callsTail, messagesTail } from './tail.js';
 import { token } from './token.js';
 
 export const COMMANDS = {
@@ -38,6 +38,7 @@ export const COMMANDS = {
   'messages send': messagesSend,
   'messages list': messagesList,
   'messages get': messagesGet,
+  'messages tail': messagesTail,
   'applications create': applicationsCreate,
   'applications list': applicationsList,
   'applications get': applicationsGet,
