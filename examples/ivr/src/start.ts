@@ -1,9 +1,10 @@
 /**
  * The quick start: runs `patchbay serve` with its data in ./.patchbay-demo, starts the example
- * app, wires +15550100100 to it, and places two calls on the simulated network (press 1 for
- * sales; press 2 and leave a message) and sends it a text, printing what the caller heard and
- * the app's reply. Then leaves the server
- * and the app running for you to try more (Ctrl-C stops both); `--once` stops after the calls.
+ * app, wires +15550100100 to it, scripts the sales number it dials, and places two scripted calls
+ * on the simulated network (press 1 for sales; press 2 and leave a message) and sends it a text,
+ * printing what the caller heard and did and the app's reply. Then leaves the server and the app
+ * running for you to try more (Ctrl-C stops both, and exits 0); `--once` stops after the calls.
+ * `--port` and `--data` choose the server's port (3000) and data directory (./.patchbay-demo).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -12,7 +13,8 @@ import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { createApp } from './app.js';
+import { parseArgs } from 'node:util';
+import { createApp, SALES } from './app.js';
 
 export const SUPPORT_LINE = '+15550100100';
 
@@ -104,16 +106,27 @@ export async function runQuickStart(options: {
   });
   print(`${SUPPORT_LINE} runs ${appUrl}/voice (calls) and ${appUrl}/sms (texts)\n`);
 
-  for (const [label, form] of [
-    ['A caller presses 1 for sales (and hangs up after 8 s):', { Digits: '1', HangupAfter: '8' }],
-    ['A caller presses 2 and leaves a message:', { Digits: ['2', '#'] }],
+  // Sales is a number outside Patchbay: script how it behaves when the app dials it.
+  await rest(server.url, account, 'Simulator/Numbers.json', {
+    Number: SALES,
+    RingTime: '2',
+    Script: 'say Sales, this is Sam. How can I help?; pause 3; hangup',
+  });
+  print(`${SALES} (sales, outside Patchbay) answers after 2 s, speaks, and hangs up\n`);
+
+  for (const [label, script] of [
+    ['A caller presses 1 for sales:', 'wait; press 1'],
+    [
+      'A caller presses 2 and leaves a message:',
+      'wait; press 2; wait; say Hello, I would like to change my order, please call me back; press #',
+    ],
   ] as const) {
     print(label);
     const call = await rest(server.url, account, 'Simulator/Calls.json', {
       To: SUPPORT_LINE,
       From: '+15550199000',
+      Script: script,
       Wait: 'true',
-      ...form,
     });
     for (const line of call.transcript as string[]) print(`  ${line}`);
     print(`  -> ${call.sid} ${call.status} after ${call.duration} s\n`);
@@ -128,25 +141,41 @@ export async function runQuickStart(options: {
   print('');
   print('Try more calls and texts:');
   print(`  PATCHBAY_URL=${server.url} PATCHBAY_ACCOUNT_SID=${account.sid} PATCHBAY_AUTH_TOKEN=${account.token} \\`);
-  print(`    npx -y pnpm@10.34.8 patchbay simulate call --to ${SUPPORT_LINE} --digits 2 --digits '#'`);
-  print(`  (or: patchbay simulate message --to ${SUPPORT_LINE} --body hello)`);
+  print(
+    `    npx -y pnpm@10.34.8 patchbay simulate call --to ${SUPPORT_LINE} --script 'wait; press 2; wait; say hi; press #'`,
+  );
+  print(`  (or: patchbay simulate message --to ${SUPPORT_LINE} --body hello; patchbay calls tail to watch calls)`);
   const stop = async () => {
     app.close();
+    const exited = new Promise<number | null>((resolve) => server.child.once('exit', resolve));
     server.child.kill('SIGTERM');
-    await new Promise((resolve) => server.child.once('exit', resolve));
+    // The server drains and exits 0; anything else is worth saying.
+    const code = await exited;
+    if (code !== 0) console.error(`patchbay serve exited with code ${code}`);
   };
   if (options.once) await stop();
   else {
     print('\nPress Ctrl-C to stop.');
-    process.once('SIGINT', () => void stop().then(() => process.exit(0)));
+    // Ctrl-C (which pnpm and tsx may pass on again) or SIGTERM: stop once, then exit 0.
+    let stopping = false;
+    const shutdown = () => {
+      if (stopping) return;
+      stopping = true;
+      void stop().then(() => process.exit(0));
+    };
+    process.on('SIGINT', shutdown);
+    process.on('SIGTERM', shutdown);
   }
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename)) {
+  const { values } = parseArgs({
+    options: { once: { type: 'boolean' }, port: { type: 'string' }, data: { type: 'string' } },
+  });
   await runQuickStart({
-    data: resolve(process.cwd(), '../../.patchbay-demo'),
-    port: 3000,
-    once: process.argv.includes('--once'),
+    data: resolve(process.cwd(), values.data ?? '../../.patchbay-demo'),
+    port: Number(values.port ?? 3000),
+    once: values.once ?? false,
     print: console.log,
   });
 }

@@ -3,7 +3,7 @@
  * +15550100100 to the sample app. A caller rings in and presses 1; the sales agent hears a
  * whisper, is bridged, and hangs up after a while. Then everything that happened is printed.
  */
-import { createRuntime, type Party, SimulatedNetwork } from '@patchbay/runtime';
+import { createRuntime, formatEntry, type Party, SimulatedNetwork } from '@patchbay/runtime';
 import { SALES_AGENT, startSampleApp } from './app.js';
 
 export const SUPPORT_LINE = '+15550100100';
@@ -11,12 +11,9 @@ export const CALLER = '+15550199000';
 const AUTH_TOKEN = 'demo-auth-token';
 
 function transcript(party: Party, start: number): string[] {
-  return party.transcript.map((entry) => {
-    const { at, type, ...rest } = entry as typeof entry & Record<string, unknown>;
-    const seconds = ((at - start) / 1000).toFixed(1).padStart(5);
-    const detail = 'text' in rest ? `"${rest.text}"` : Object.values(rest).join(' ');
-    return `  ${seconds}s  ${type}${detail ? ` ${detail}` : ''}`;
-  });
+  return party.transcript.map(
+    (entry) => `  ${((entry.at - start) / 1000).toFixed(1).padStart(5)} s  ${formatEntry(entry)}`,
+  );
 }
 
 export async function runDemo(print: (line: string) => void): Promise<{ unsigned: string[]; callbacks: number }> {

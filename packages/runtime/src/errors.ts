@@ -21,6 +21,8 @@ const CODES = {
   'concurrency-limit': { numeric: 10004, status: 429 },
   /** The egress policy forbids the address a URL leads to (link-local, cloud metadata, or private when denied). */
   'egress-refused': { numeric: 11100, status: 400 },
+  'invalid-script': { numeric: 21200, status: 400 },
+  'on-net-loop': { numeric: 21216, status: 400 },
   /** The store refused a write for lack of space (disk full, or the database's size cap). */
   'store-full': { numeric: 20503, status: 503 },
   /** The store could not commit a write (I/O error, read-only file system, locked database). */

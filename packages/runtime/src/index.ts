@@ -4,12 +4,20 @@
 
 export { INSTANT_TIMING, REALISTIC_TIMING, type Timing } from './adapters/simulated/leg.js';
 export { SimulatedNetwork, type SimulatedNetworkOptions } from './adapters/simulated/network.js';
-export { Party, type PartyBehaviour, type PartyInput, type TranscriptEntry } from './adapters/simulated/party.js';
+export {
+  type FarEndApp,
+  Party,
+  type PartyBehaviour,
+  type PartyInput,
+  type TranscriptEntry,
+} from './adapters/simulated/party.js';
+export { parseScript, ScriptError, type ScriptStep } from './adapters/simulated/script.js';
+export { formatEntry } from './adapters/simulated/transcript.js';
 export type { AccountRecord, KeyRecord, KeyType } from './api/auth.js';
 export { HEALTH_PATH, type HealthReport, healthEndpoint } from './api/health.js';
 export { RestError } from './api/http.js';
 export { StoreWrites } from './api/persist.js';
-export { numberRouter } from './api/routing.js';
+export { numberRouter, withSimulatedApps } from './api/routing.js';
 /** The REST API (2010-04-01 shape): server, authentication, bootstrap account. */
 export { type Api, type ApiOptions, bootstrapAccount, createApi } from './api/server.js';
 /** The device bridge: client devices register, are invited to calls, and place calls. */
@@ -26,6 +34,7 @@ export { CallTokens } from './bridge/call-tokens.js';
 export { DEVICE_PATHS, type DeviceEndpoints, deviceEndpoints } from './bridge/endpoints.js';
 export type { PresenceRecord } from './bridge/presence.js';
 export type { CallError, CallRecord, CallStatus, Direction } from './calls/call.js';
+export { type CallRouter, DEFAULT_MAX_ON_NET_HOPS } from './calls/on-net.js';
 export { parseAddress } from './calls/params.js';
 export { recordingMedia } from './calls/recording-media.js';
 /** The server as a function (what `patchbay serve` runs). */
@@ -55,6 +64,7 @@ export type {
   DeviceLegRequest,
   InputOptions,
   LegEvents,
+  LinkedCall,
   MediaAdapter,
   MediaCapabilities,
   MediaLeg,
@@ -76,6 +86,7 @@ export {
   type CreateCallParams,
   createRuntime,
   type InboundApp,
+  type Routed,
   type Runtime,
   type RuntimeOptions,
   type UpdateCallParams,

@@ -5,6 +5,7 @@
 import type { EventEmitter } from 'eventemitter3';
 import type { DeviceBridge, DeviceBridgeOptions } from './bridge/bridge.js';
 import type { CallRecord, CallStatus, Direction } from './calls/call.js';
+import type { CallRouter } from './calls/on-net.js';
 import type { Clock } from './clock/clock.js';
 import type { ConferencesApi } from './conference/api.js';
 import type { CallAccount, CallEvent, RuntimeEvents } from './interpreter/session.js';
@@ -36,9 +37,15 @@ export interface InboundApp extends AppSettings {
 
 /**
  * Where an inbound call goes: the number's app, the account owning the number, and the number's
- * SID (its IncomingPhoneNumber, `PN...`), which the call record keeps as `phone_number_sid`.
+ * SID (its IncomingPhoneNumber, `PN...`), which the call record keeps as `phone_number_sid`. With
+ * `twiml` the call runs that markup instead of fetching `url` (which relative URLs then resolve
+ * against).
  */
-export type Routed = InboundApp & { readonly account?: CallAccount; readonly phoneNumberSid?: string };
+export type Routed = InboundApp & {
+  readonly account?: CallAccount;
+  readonly phoneNumberSid?: string;
+  readonly twiml?: string;
+};
 
 export interface CreateCallParams extends AppSettings {
   /** The account placing the call. @default the runtime's default account */
@@ -104,10 +111,17 @@ export interface RuntimeOptions {
    * Finds the app of a called number (and the account that owns the number, the default one if
    * not said); calls to numbers with no app are rejected.
    */
-  readonly incoming?: (call: {
-    readonly to: string;
-    readonly from: string;
-  }) => Routed | undefined | Promise<Routed | undefined>;
+  readonly incoming?: CallRouter;
+  /**
+   * On-net calls: a number a call placed here (REST, Dial) dials is answered by its app on this
+   * server, as an inbound call, when this router routes it (`caller` is the account placing the
+   * call). `true` uses `incoming`, which must then route only the numbers this server hosts (a
+   * catch-all router would send every dialed number back to an app). Needs a media adapter that
+   * can `link`. @default false
+   */
+  readonly onNet?: boolean | CallRouter;
+  /** On-net calls one call may lead to, one inside another, before the next is refused. @default 5 */
+  readonly maxOnNetHops?: number;
   /** Base URL apps reach this server at: recording URLs start with it. @default 'http://localhost:3000' */
   readonly publicUrl?: string;
   /** Documents fetched with nothing for the caller in between before the call is ended. @default 20 */

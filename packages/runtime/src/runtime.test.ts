@@ -54,7 +54,7 @@ describe('outbound calls', () => {
     expect(s.network.party(DIALED)?.lines()).toEqual([
       'ringing',
       'answered',
-      'heard-speech Your code is 1 2 3 man en-US',
+      'heard-speech "Your code is 1 2 3" (voice man, en-US)',
       'disconnected',
     ]);
   });
@@ -82,7 +82,7 @@ describe('outbound calls', () => {
     await using s = await scenario({});
     const { sid } = s.runtime.calls.create({ to: DIALED, from: '+1', twiml: '<Response><Say>Inline</Say></Response>' });
     await s.runtime.calls.ended(sid);
-    expect(s.network.party(DIALED)?.lines()).toContain('heard-speech Inline man en-US');
+    expect(s.network.party(DIALED)?.lines()).toContain('heard-speech "Inline" (voice man, en-US)');
   });
 
   it('refuses bad parameters with typed errors naming them', async () => {
@@ -126,8 +126,8 @@ describe('live modification and ending calls', () => {
     const { caller } = await s.inbound();
     expect(caller.lines()).toEqual([
       'answered',
-      'heard-speech Please hold man en-US',
-      'heard-speech You are being transferred man en-US',
+      'heard-speech "Please hold" (voice man, en-US)',
+      'heard-speech "You are being transferred" (voice man, en-US)',
       'disconnected',
     ]);
   });
@@ -139,7 +139,7 @@ describe('live modification and ending calls', () => {
         void s.runtime.calls.update(call.sid, { twiml: '<Response><Say>Changed</Say></Response>' });
     });
     const { caller } = await s.inbound();
-    expect(caller.lines()).toEqual(['answered', 'heard-speech Changed man en-US', 'disconnected']);
+    expect(caller.lines()).toEqual(['answered', 'heard-speech "Changed" (voice man, en-US)', 'disconnected']);
   });
 
   it('cancels a ringing outbound call and completes an answered one', async () => {
@@ -187,7 +187,11 @@ describe('live modification and ending calls', () => {
     });
     const { call, caller } = await s.inbound({ hangupAfterMs: 2000 });
     expect(call.status).toBe('completed');
-    expect(caller.lines()).toEqual(['answered', 'heard-speech Enter your account number man en-US', 'hung-up']);
+    expect(caller.lines()).toEqual([
+      'answered',
+      'heard-speech "Enter your account number" (voice man, en-US)',
+      'hung-up',
+    ]);
   });
 });
 

@@ -11,6 +11,7 @@ import { EventEmitter } from 'eventemitter3';
 import { DeviceBridge } from './bridge/bridge.js';
 import { CallTable, evictOldest } from './calls/call-table.js';
 import { dialing } from './calls/dialing.js';
+import { onNet } from './calls/on-net.js';
 import { appConfig, firstStep, invalid } from './calls/params.js';
 import { systemClock } from './clock/clock.js';
 import { conferencesApi } from './conference/api.js';
@@ -153,14 +154,14 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     );
   }
 
-  /** An inbound call (from the network, or placed by a device) runs its app. */
+  /** An inbound call (from the network, placed by a device, or on-net) runs its app. */
   function startInbound(
     sid: string,
     leg: MediaLeg,
     call: { readonly from: string; readonly to: string },
     app: Routed,
     extra: Record<string, string> = {},
-  ): void {
+  ): CallSession {
     const account = app.account ?? defaultAccount;
     const session = new CallSession(
       deps,
@@ -178,15 +179,42 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       () => {
         session.attach(leg, false);
         session.setStatus('ringing');
-        void session.run({
-          type: 'fetch',
-          url: app.url,
-          method: app.method ?? 'POST',
-          params: session.params(extra),
-          progress: true,
-        });
+        void session.run(
+          app.twiml === undefined
+            ? {
+                type: 'fetch',
+                url: app.url,
+                method: app.method ?? 'POST',
+                params: session.params(extra),
+                progress: true,
+              }
+            : firstStep({ url: app.url, twiml: app.twiml }),
+        );
       },
       () => void leg.reject('rejected'),
+    );
+    return session;
+  }
+
+  /** Starts an inbound call unless its account has as many live calls as its limit (the leg is then busy). */
+  function admitInbound(
+    leg: MediaLeg,
+    call: { readonly from: string; readonly to: string },
+    app: Routed,
+    start: () => void,
+  ): void {
+    const refusal = overCallLimit(app.account ?? defaultAccount);
+    if (!refusal) {
+      start();
+      return;
+    }
+    void leg.reject('busy').then(() =>
+      events.emit('incoming.rejected', {
+        to: call.to,
+        from: call.from,
+        kind: 'call',
+        error: { code: refusal.numericCode, message: refusal.message },
+      }),
     );
   }
 
@@ -200,18 +228,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       }
       startInbound(newSid('CA'), leg, call, app);
     };
-    const admit = (app: Routed | undefined) => {
-      const refusal = app && overCallLimit(app.account ?? defaultAccount);
-      if (!refusal) return start(app);
-      void leg.reject('busy').then(() =>
-        events.emit('incoming.rejected', {
-          to: call.to,
-          from: call.from,
-          kind: 'call',
-          error: { code: refusal.numericCode, message: refusal.message },
-        }),
-      );
-    };
+    const admit = (app: Routed | undefined) => (app ? admitInbound(leg, call, app, () => start(app)) : start(app));
     const routed = options.incoming?.(call);
     // A store lookup answers later (the leg keeps ringing); a plain answer starts the call at once.
     if (routed instanceof Promise) routed.then(admit, () => start(undefined));
@@ -229,7 +246,21 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       })
     : undefined;
 
-  const { dialChild, dialOut } = dialing({ deps, media, track, clients: devices, admit: overCallLimit });
+  const calledOnNet = onNet({
+    media,
+    route: options.onNet === true ? options.incoming : options.onNet || undefined,
+    maxHops: options.maxOnNetHops,
+    start: (leg, call, app, hops) =>
+      admitInbound(leg, call, app, () => calledOnNet.mark(startInbound(newSid('CA'), leg, call, app), hops)),
+  });
+  const { dialChild, dialOut } = dialing({
+    deps,
+    media,
+    track,
+    clients: devices,
+    admit: overCallLimit,
+    calls: calledOnNet,
+  });
 
   const calls: Runtime['calls'] = {
     create(params) {

@@ -15,7 +15,15 @@ export type { DeviceClock, DeviceEvents, DeviceOptions, DeviceState, Presence } 
 export { Device } from './device/node.js';
 export { DEVICE_ERRORS, DeviceError, type DeviceErrorName } from './protocol/errors.js';
 /** The REST client. */
-export { AccountScope, type Listing, Patchbay, type PatchbayOptions } from './rest/client.js';
+export {
+  AccountScope,
+  type Listing,
+  Patchbay,
+  type PatchbayOptions,
+  type SimulatedCallParams,
+  type SimulatedNumberInstance,
+  type SimulatedNumberParams,
+} from './rest/client.js';
 export { RestError } from './rest/http.js';
 export type * from './rest/types.js';
 /** Access tokens for client devices. */

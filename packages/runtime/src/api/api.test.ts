@@ -98,7 +98,7 @@ describe('REST API with the official client', () => {
     );
     await client.calls(call.sid).update({ url: `${app.url}/moved`, method: 'POST' });
     await runtime.calls.ended(call.sid);
-    expect(network.party(PEER)?.lines()).toContain('heard-speech You have been moved man en-US');
+    expect(network.party(PEER)?.lines()).toContain('heard-speech "You have been moved" (voice man, en-US)');
   });
 
   it('reports invalid input as RestException with the compatible code', async () => {

@@ -66,7 +66,7 @@ describe('Applications with the official client', () => {
     expect(fetch?.method).toBe('GET');
     expect(fetch?.params.CallSid).toBe(call.sid);
     expect(app.requestsTo('/app-status').map((r) => r.params.CallStatus)).toEqual(['completed']);
-    expect(network.party(PEER)?.lines()).toContain('heard-speech From the application man en-US');
+    expect(network.party(PEER)?.lines()).toContain('heard-speech "From the application" (voice man, en-US)');
 
     const unknown = await rejected(
       client.calls.create({ to: PEER, from: '+15550500000', applicationSid: `AP${'0'.repeat(32)}` }),
@@ -91,7 +91,7 @@ describe('Applications with the official client', () => {
     const created = new Promise<CallRecord>((resolve) => runtime.events.once('call.created', resolve));
     const caller = network.call({ from: '+15550509000', to: '+15550502000' });
     await runtime.calls.ended((await created).sid);
-    expect(caller.lines()).toContain('heard-speech From the application man en-US');
+    expect(caller.lines()).toContain('heard-speech "From the application" (voice man, en-US)');
     expect(app.requestsTo('/number-voice')).toEqual([]);
     const cleared = await client.incomingPhoneNumbers(number.sid).update({ voiceApplicationSid: '' });
     expect(cleared.voiceApplicationSid).toBeNull();

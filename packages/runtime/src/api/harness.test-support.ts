@@ -22,7 +22,7 @@ import { type AppServer, type Route, startAppServer } from '../testing/app-serve
 import type { Egress } from '../webhooks/egress.js';
 import type { AccountRecord } from './auth.js';
 import { storeDirectory } from './device-directory.js';
-import { messageRouter, numberRouter } from './routing.js';
+import { messageRouter, numberRouter, withSimulatedApps } from './routing.js';
 import { type ApiOptions, bootstrapAccount, createApi } from './server.js';
 
 export const FAST: Timing = { msPerWord: 5, audioMs: 20, beepMs: 5, digitMs: 5, inputDelayMs: 10 };
@@ -61,8 +61,10 @@ export interface ApiHarnessOptions {
   readonly egress?: Egress;
   /** Per-account limits for accounts without their own. */
   readonly limits?: Partial<AccountLimits>;
-  /** The API's request log and error hooks. */
-  readonly api?: Pick<ApiOptions, 'onError' | 'onRequest'>;
+  /** The API's request log and error hooks, and its event stream's settings. */
+  readonly api?: Pick<ApiOptions, 'onError' | 'onRequest' | 'events'>;
+  /** How often long Simulator answers write to keep their connection alive. */
+  readonly keepAliveMs?: number;
 }
 
 /** The official client, unchanged, talking to the server at `base`. */
@@ -81,14 +83,24 @@ export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<
     authToken: account.authToken,
     ...(options.routeByNumber === false
       ? {}
-      : { incoming: numberRouter(store), incomingMessage: messageRouter(store) }),
+      : {
+          incoming: withSimulatedApps(numberRouter(store), network),
+          onNet: true,
+          incomingMessage: messageRouter(store),
+        }),
     ...(options.messaging ? { messaging: options.messaging } : {}),
     devices: { ...storeDirectory(store), ...options.devices },
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.egress ? { egress: options.egress } : {}),
     ...(options.limits ? { limits: options.limits } : {}),
   });
-  const api = createApi({ runtime, store, simulator: network, ...options.api });
+  const api = createApi({
+    runtime,
+    store,
+    simulator: network,
+    ...options.api,
+    ...(options.keepAliveMs ? { keepAliveMs: options.keepAliveMs } : {}),
+  });
   const devices = deviceEndpoints(runtime.devices as DeviceBridge);
   const server = createServer((req, res) => devices.request(req, res) || api.handle(req, res));
   server.on('upgrade', (req, socket, head) => {

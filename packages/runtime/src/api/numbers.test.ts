@@ -62,7 +62,7 @@ describe('IncomingPhoneNumbers', () => {
     const caller = network.call({ from: '+15550009000', to: '+15557770001' });
     const call = await runtime.calls.ended((await created).sid);
     expect(call).toMatchObject({ accountSid: account.sid, status: 'completed', direction: 'inbound' });
-    expect(caller.lines()).toContain('heard-speech Routed by number man en-US');
+    expect(caller.lines()).toContain('heard-speech "Routed by number" (voice man, en-US)');
     const [request] = app.requests;
     expect(
       twilio.validateRequest(

@@ -64,7 +64,9 @@ describe('Queues and Members with the official client', () => {
     const ended = await runtime.calls.ended(first.sid);
     expect(ended.status).toBe('completed');
     expect(app.requestsTo('/dequeued').map((r) => r.params.CallSid)).toEqual([first.sid]);
-    expect(network.party(CALLERS[0] as string)?.lines()).toContain('heard-speech Thanks for waiting man en-US');
+    expect(network.party(CALLERS[0] as string)?.lines()).toContain(
+      'heard-speech "Thanks for waiting" (voice man, en-US)',
+    );
 
     const after = await client.queues(String(queue?.sid)).members.list();
     expect(after.map((m) => [m.callSid, m.position])).toEqual([[second.sid, 1]]);

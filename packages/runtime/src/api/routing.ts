@@ -5,6 +5,8 @@
  * Numbers with no VoiceUrl, or owned by an inactive account, are rejected. Messages are routed
  * the same way, to the SmsUrl.
  */
+import type { SimulatedNetwork } from '../adapters/simulated/network.js';
+import type { CallRouter } from '../calls/on-net.js';
 import type { Routed, RoutedMessageApp } from '../runtime.js';
 import type { Store } from '../store/types.js';
 import { type AccountRecord, callAccount } from './auth.js';
@@ -84,5 +86,22 @@ export function messageRouter(
         : {}),
       account: callAccount(account),
     };
+  };
+}
+
+/**
+ * `route`, and the far ends an account scripted on the simulated network to run a document
+ * (Simulator/Numbers with `Url` or `Twiml`), for calls that account places: they are called
+ * on-net, their document running in the calling account as an inbound call would.
+ */
+export function withSimulatedApps(route: CallRouter, network: SimulatedNetwork | undefined): CallRouter {
+  if (!network) return route;
+  return async (call) => {
+    const hosted = await route(call);
+    if (hosted || !call.caller) return hosted;
+    const app = network.numberBehaviour(call.to, call.caller.sid)?.app;
+    if (!app) return undefined;
+    if ('twiml' in app) return { url: '', twiml: app.twiml, account: call.caller };
+    return { url: app.url, ...(app.method ? { method: app.method } : {}), account: call.caller };
   };
 }

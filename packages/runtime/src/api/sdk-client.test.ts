@@ -26,6 +26,19 @@ describe('the SDK REST client against a real server', () => {
     expect(simulated.status).toBe('completed');
     expect(simulated.transcript).toContain('pressed 7');
     expect(harness.app.requestsTo('/done')[0]?.params.Digits).toBe('7');
+    const scripted = await client.simulator.calls.create({ to: '+15550146000', script: 'wait; press 8', wait: true });
+    expect(scripted.transcript).toContain('pressed 8');
+    const far = await client.simulator.numbers.create({ number: '+15550146999', onCall: 'busy', ringTime: 2 });
+    expect(far).toMatchObject({ number: '+15550146999', onCall: 'busy', ringTime: 2, script: null });
+    expect(far.dateCreated).toBeInstanceOf(Date);
+    expect(await client.simulator.numbers.list()).toHaveLength(1);
+    expect((await client.simulator.numbers.get('+15550146999')).onCall).toBe('busy');
+    await client.simulator.numbers.remove('+15550146999');
+    await expect(client.simulator.numbers.get('+15550146999')).rejects.toMatchObject({ status: 404 });
+    await expect(client.simulator.numbers.create({ number: '+15550146999', script: 'press x' })).rejects.toMatchObject({
+      status: 400,
+      code: 21200,
+    });
 
     for (let i = 0; i < 3; i++)
       await client.calls.create({
@@ -35,7 +48,7 @@ describe('the SDK REST client against a real server', () => {
       });
     const outbound = [];
     for await (const call of client.calls.each({ pageSize: 2 })) outbound.push(call);
-    expect(outbound).toHaveLength(4);
+    expect(outbound).toHaveLength(5);
     expect(outbound[0]?.dateCreated).toBeInstanceOf(Date);
     expect(await client.calls.list({ to: '+15550146101' })).toHaveLength(1);
 

@@ -25,6 +25,7 @@ import {
   standardKeyRefused,
   unauthorized,
 } from './auth.js';
+import { type EventStreamOptions, eventStream } from './event-stream.js';
 import { type Form, notFound, RestError, readForm, requestUrl, sendError, sendJson } from './http.js';
 import { ApiLimiter } from './limiter.js';
 import { persistRuntime, StoreWrites } from './persist.js';
@@ -34,7 +35,7 @@ import { callEventsResource } from './resources/call-events.js';
 import { callsResource, restError } from './resources/calls.js';
 import { clientsResource } from './resources/clients.js';
 import { conferencesResource } from './resources/conferences.js';
-import type { Resource } from './resources/context.js';
+import type { Resource, ResourceResult } from './resources/context.js';
 import { keysResource } from './resources/keys.js';
 import { limitsResource } from './resources/limits.js';
 import { messagesResource } from './resources/messages.js';
@@ -60,8 +61,12 @@ export interface ApiOptions {
   }) => void;
   /** The simulated network, to serve the Simulator resource (inject inbound calls). */
   readonly simulator?: SimulatedNetwork;
+  /** How often a long Simulator answer (`Wait`, `Stream`) writes to keep its connection alive. @default 10000 */
+  readonly keepAliveMs?: number;
   /** Errors the API could not answer with (store failures while persisting). */
   readonly onError?: (error: unknown) => void;
+  /** The event stream (/events/v1/Accounts/{AccountSid}/Stream): heartbeats, buffers, window. */
+  readonly events?: EventStreamOptions;
   /**
    * The write path to `store` (a runtime made with its `admit` hook runs nothing unstored).
    * @default one over `store`, its failures reported to `onError`
@@ -77,7 +82,7 @@ export interface ApiOptions {
 export interface Api {
   /** The node:http request handler. */
   readonly handle: (req: IncomingMessage, res: ServerResponse) => void;
-  /** Stops writing runtime events to the store. */
+  /** Stops writing runtime events to the store, and ends the event streams. */
   close(): void;
 }
 
@@ -118,6 +123,7 @@ export function createApi(options: ApiOptions): Api {
   const credentialsChanged = async (accountSid: string) => {
     await runtime.devices?.revalidate(accountSid);
   };
+  const events = eventStream({ runtime, store, ...options.events });
   const resources: readonly Resource[] = [
     callsResource,
     notificationsResource,
@@ -131,7 +137,7 @@ export function createApi(options: ApiOptions): Api {
     queuesResource,
     applicationsResource,
     clientsResource,
-    simulatorResource(options.simulator),
+    simulatorResource(options.simulator, options.keepAliveMs),
   ];
 
   async function route(
@@ -140,7 +146,7 @@ export function createApi(options: ApiOptions): Api {
     url: URL,
     log: { account?: string },
     publicUrl: string,
-  ): Promise<{ status: number; body?: unknown }> {
+  ): Promise<NonNullable<ResourceResult>> {
     const path = url.pathname;
     if (!path.startsWith('/2010-04-01/') && !path.startsWith('/v1/AuthTokens/')) throw notFound(path);
     const principal = await authenticate(req, store);
@@ -242,13 +248,17 @@ export function createApi(options: ApiOptions): Api {
         finish(200);
         return;
       }
-      const media = url && serveRecording(req, res);
+      const media = url && (serveRecording(req, res) || events.handle(req, res, base));
       if (media) {
         void media.then(() => finish(res.statusCode), onError);
         return;
       }
       (url ? route(req, res, url, log, base) : Promise.reject(badTarget()))
         .then((result) => {
+          if ('write' in result) {
+            void result.write(res, { 'x-request-id': id }).then(() => finish(result.status), onError);
+            return;
+          }
           if (result.body === undefined) res.writeHead(result.status, { 'x-request-id': id }).end();
           else sendJson(res, result.status, result.body, { 'x-request-id': id });
           finish(result.status);
@@ -266,7 +276,10 @@ export function createApi(options: ApiOptions): Api {
           finish(rest.status);
         });
     },
-    close: persistence.stop,
+    close() {
+      persistence.stop();
+      events.close();
+    },
   };
 }
 

@@ -204,10 +204,10 @@ describe('calls placed by devices', () => {
     expect(harness.app.requestsTo('/gathered')[0]?.params.Digits).toBe('42');
     expect(harness.network.party('client:bob')?.lines()).toEqual(
       expect.arrayContaining([
-        'heard-speech Enter code man en-US',
+        'heard-speech "Enter code" (voice man, en-US)',
         'mic-muted',
         'pressed 42',
-        'heard-speech Thanks man en-US',
+        'heard-speech "Thanks" (voice man, en-US)',
       ]),
     );
     expect(call.status()).toBe('closed');

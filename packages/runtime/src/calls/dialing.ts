@@ -1,6 +1,7 @@
 /**
  * Placing calls: outbound API calls (dial, then run the app when answered) and Dial's child
- * calls (outbound-dial, with the parent's SID and their own status callbacks).
+ * calls (outbound-dial, with the parent's SID and their own status callbacks). A number an app
+ * on this server answers is called on-net (on-net.ts).
  */
 
 import type { DeviceBridge } from '../bridge/bridge.js';
@@ -12,6 +13,7 @@ import type { CreateCallParams } from '../runtime.js';
 import { newSid } from '../sid.js';
 import type { AttemptResult, ChildCall, DialRequest } from '../verbs/types.js';
 import type { CallStatus } from './call.js';
+import type { onNet } from './on-net.js';
 import { appConfig, parseAddress } from './params.js';
 
 /** How long an API call may last after its answer unless TimeLimit says otherwise (4 hours). */
@@ -23,6 +25,7 @@ export function dialing({
   track,
   clients,
   admit,
+  calls,
 }: {
   deps: SessionDeps;
   media: MediaAdapter;
@@ -32,18 +35,24 @@ export function dialing({
   admit?: ((account: CallSession['account']) => PatchbayError | undefined) | undefined;
   /** Rings client identities' registered devices (else client addresses go to the media adapter). */
   clients?: Pick<DeviceBridge, 'ring'> | undefined;
+  /** Calls to numbers answered by an app on this server. */
+  calls: ReturnType<typeof onNet>;
 }) {
   /**
-   * Places `call`'s leg: client identities ring their registered devices when the device bridge is
-   * on, everything else goes to the media adapter. The call shows `ringing` when the far end rings.
+   * Places `call`'s leg: numbers an app here answers on-net, client identities ring their
+   * registered devices when the device bridge is on, everything else goes to the media adapter.
+   * The call shows `ringing` when the far end rings. `hops`: how deep in on-net calls it starts.
    */
-  function place(
+  async function place(
     call: CallSession,
+    hops: number,
     request: OriginateRequest,
     parameters: Readonly<Record<string, string>>,
     signal: AbortSignal,
   ): Promise<OriginateOutcome> {
     const ringing = () => call.setStatus('ringing');
+    const onNet = await calls.place(call, hops, request, signal, ringing);
+    if (onNet) return onNet;
     if (!clients || request.to.kind !== 'client') return media.originate(request, signal, ringing);
     const ring = {
       accountSid: call.account.sid,
@@ -86,10 +95,12 @@ export function dialing({
       }
       const outcome = await place(
         child,
+        calls.hopsOf(parent),
         {
           to: request.to,
           from: request.from,
           timeoutMs: request.timeoutMs,
+          account: child.account.sid,
           ...(request.sip ? { sip: request.sip } : {}),
         },
         request.parameters ?? {},
@@ -130,7 +141,13 @@ export function dialing({
     session.callback('initiated', 'initiated');
     const outcome = await place(
       session,
-      { to: parseAddress(params.to), from: params.callerId ?? params.from, timeoutMs: (params.timeout ?? 60) * 1000 },
+      0,
+      {
+        to: parseAddress(params.to),
+        from: params.callerId ?? params.from,
+        timeoutMs: (params.timeout ?? 60) * 1000,
+        account: session.account.sid,
+      },
       {},
       session.signal,
     );

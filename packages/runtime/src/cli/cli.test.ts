@@ -118,5 +118,5 @@ describe('patchbay usage mistakes', () => {
       expect(stderr.startsWith(message)).toBe(true);
       expect(stderr).toMatch(/see `patchbay [a-z ]*--help`/);
     }
-  });
+  }, 30_000);
 });

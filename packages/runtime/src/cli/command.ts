@@ -44,6 +44,8 @@ export interface CommandContext<F extends Flags> {
   server(): string;
   /** `--account` or PATCHBAY_ACCOUNT_SID, checked (client commands only). */
   account(): string;
+  /** `--token` or PATCHBAY_AUTH_TOKEN, if given (client commands only). */
+  authToken(): string | undefined;
 }
 
 export interface CommandSpec<F extends Flags> {

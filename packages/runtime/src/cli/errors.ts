@@ -36,6 +36,8 @@ const CODES = {
   'verification-failed': EXIT.failed,
   /** The command was stopped (Ctrl-C) before it finished. */
   interrupted: EXIT.failed,
+  /** What the command waited for did not happen within its --timeout. */
+  'timed-out': EXIT.failed,
   failed: EXIT.failed,
   /** A bug: anything not foreseen. */
   internal: EXIT.failed,

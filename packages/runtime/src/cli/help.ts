@@ -82,6 +82,13 @@ export function globalHelp(commands: ReadonlyArray<readonly [string, Command]>):
   return [
     'patchbay: an open, self-hostable programmable-voice server',
     'Usage: patchbay <command> [arguments] [options]',
+    [
+      'Start:',
+      '  patchbay serve             run the server; it prints the account SID (and, the first time, its auth token)',
+      '  export PATCHBAY_URL=http://127.0.0.1:3000 PATCHBAY_ACCOUNT_SID=AC... PATCHBAY_AUTH_TOKEN=...',
+      '  patchbay numbers create --number +15551230000 --voice-url http://127.0.0.1:4000/voice',
+      '  patchbay calls tail        watch calls as they happen',
+    ].join('\n'),
     ['Commands:', ...commandRows(commands)].join('\n'),
     'Run `patchbay <command> --help` (or `patchbay help <command>`) for its arguments and options.',
     `Environment (flags win over it):\n${ENVIRONMENT}`,

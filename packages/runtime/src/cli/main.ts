@@ -147,6 +147,7 @@ async function dispatch(argv: readonly string[], io: Io, env: Env, signal: Abort
     connection: () => connect({ server: given.server, account: given.account, token: given.token }, env),
     server: () => serverUrl(given.server, env),
     account: () => accountSid(given.account, env),
+    authToken: () => given.token ?? (env.PATCHBAY_AUTH_TOKEN || undefined),
   });
   return code ?? EXIT.ok;
 }
@@ -163,8 +164,9 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
     return await dispatch(argv, io, env, options.signal ?? new AbortController().signal);
   } catch (error) {
     io.err(describeError(error));
-    if (debug && error instanceof Error) io.err(String(error.stack ?? error));
-    if (debug && error instanceof Error && error.cause instanceof Error) io.err(`cause: ${error.cause.stack}`);
+    // The whole chain: a fetch failure's reason (ECONNREFUSED ...) is two causes down.
+    for (let e: unknown = error, depth = 0; debug && e instanceof Error && depth < 5; e = e.cause, depth++)
+      io.err(`${depth > 0 ? 'cause: ' : ''}${e.stack ?? e}`);
     return exitCodeOf(error);
   }
 }

@@ -72,13 +72,14 @@ export interface Served {
 
 /**
  * Starts `patchbay serve` in its own process; resolves once it printed `Ready.`.
- * @param options.args more flags (logs at `warn` unless they say otherwise)
+ * @param options the port (a number), or the port and more flags (logs at `warn` unless they say otherwise)
  */
 export async function servePatchbay(
   data: string,
   env: Record<string, string> = {},
-  options: { port?: number; args?: readonly string[] } = {},
+  given: number | { port?: number; args?: readonly string[] } = {},
 ): Promise<Served> {
+  const options = typeof given === 'number' ? { port: given } : given;
   const args = options.args ?? [];
   const child = spawnPatchbay(
     [

@@ -17,7 +17,7 @@ export function editDistance(a: string, b: string): number {
   return previous[b.length] as number;
 }
 
-/** The candidate closest to `given`, if within a third of its length (at least 2 edits); a prefix counts too. */
+/** The candidate closest to `given`, if within a third of its length (2 edits for short words, 1 for one or two letters); a prefix counts too. */
 export function closest(given: string, candidates: Iterable<string>): string | undefined {
   let best: string | undefined;
   let bestDistance = Number.POSITIVE_INFINITY;
@@ -28,5 +28,7 @@ export function closest(given: string, candidates: Iterable<string>): string | u
       bestDistance = distance;
     }
   }
-  return bestDistance <= Math.max(2, Math.floor(given.length / 3)) ? best : undefined;
+  // One or two letters are too little to guess from: only a one-letter slip counts.
+  const limit = given.length <= 2 ? 1 : Math.max(2, Math.floor(given.length / 3));
+  return bestDistance <= limit ? best : undefined;
 }

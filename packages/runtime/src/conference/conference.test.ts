@@ -30,7 +30,7 @@ describe('<Dial><Conference>', () => {
     const memberLines = s.network.party(MEMBER)?.lines() ?? [];
     expect(memberLines).toContain('heard-audio http://media.example/wait.mp3');
     expect(memberLines).toContain('joined standup');
-    expect(memberLines).toContain('heard-speech You left with answered man en-US');
+    expect(memberLines).toContain('heard-speech "You left with answered" (voice man, en-US)');
     const [conference] = s.runtime.conferences.list({ friendlyName: 'standup' });
     expect(conference).toMatchObject({
       status: 'completed',
@@ -89,7 +89,7 @@ describe('<Dial><Conference>', () => {
     const second = s.ringIn('+15550003102', { hangupAfterMs: 60000 });
     const { caller } = await s.inbound({ from: '+15550003103' });
     expect(warnings).toEqual([16020]);
-    expect(caller.lines()).toContain('heard-speech The room is full man en-US');
+    expect(caller.lines()).toContain('heard-speech "The room is full" (voice man, en-US)');
     await Promise.all([s.runtime.calls.ended(first), s.runtime.calls.ended(second)]);
   });
 
@@ -137,9 +137,9 @@ describe('<Dial><Conference>', () => {
         'joined ops',
         'muted ops',
         'held ops',
-        'heard-speech Two minutes left man en-US',
+        'heard-speech "Two minutes left" (voice man, en-US)',
         'left ops',
-        'heard-speech Back in the IVR man en-US',
+        'heard-speech "Back in the IVR" (voice man, en-US)',
       ]),
     );
     expect(() => s.runtime.conferences.end(sid)).toThrowError(expect.objectContaining({ numericCode: 21220 }));

@@ -113,6 +113,12 @@ export const CALL_ERRORS = {
       'The caller could not join: the conference has `maxParticipants` participants already (a warning; the Dial ends).',
     action: 'Raise `maxParticipants` (up to 250) or end the room sooner.',
   },
+  21216: {
+    title: 'Call blocked',
+    meaning:
+      'The call was refused before it was placed: it is an on-net call (to a number an app on this server answers) nested deeper than the server allows (`maxOnNetHops`, 5 by default), as when two apps keep dialing each other.',
+    action: 'Look for apps that dial each other in a loop; end the chain with a document that does not dial on-net.',
+  },
   30003: {
     title: 'Unreachable destination handset',
     meaning:

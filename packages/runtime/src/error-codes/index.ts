@@ -77,6 +77,11 @@ function markupDoc(places: readonly string[]): ErrorDoc {
 let reference: readonly ErrorEntry[] | undefined;
 
 /** Every documented code, in order. */
+/** Whether a code (one a call recorded, say) has its entry in the reference. */
+export function isDocumentedCode(code: number): code is DocumentedCode {
+  return code in REST_ERRORS || code in CALL_ERRORS;
+}
+
 export function errorReference(): readonly ErrorEntry[] {
   if (reference) return reference;
   const entries = new Map<number, ErrorEntry>();

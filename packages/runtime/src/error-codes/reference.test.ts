@@ -1,8 +1,8 @@
-import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MarkupCode, messagingElements, voiceElements } from '@patchbay/markup';
 import { DEVICE_ERRORS } from '@patchbay/sdk';
 import { describe, expect, it } from 'vitest';
+import { generatedSection } from '../docs.test-support.js';
 import { ERROR_CODES, numericCode } from '../errors.js';
 import { errorReference, HAND_WRITTEN } from './index.js';
 import { errorsMarkdown } from './render.js';
@@ -52,12 +52,8 @@ describe('the error reference', () => {
   });
 
   it('is what docs/errors.md shows', () => {
-    const doc = readFileSync(DOC, 'utf8');
-    const before = doc.slice(0, doc.indexOf(START) + START.length);
-    const after = doc.slice(doc.indexOf(END));
-    const expected = `${before}\n\n${errorsMarkdown()}\n\n${after}`;
-    if (process.env.UPDATE_DOCS) writeFileSync(DOC, expected);
-    expect(doc.includes(START) && doc.includes(END)).toBe(true);
+    const { doc, expected, marked } = generatedSection(DOC, { start: START, end: END }, errorsMarkdown());
+    expect(marked).toBe(true);
     expect(doc).toBe(expected);
   });
 });

@@ -25,9 +25,9 @@ describe('an IVR end to end', () => {
     expect(call).toMatchObject({ direction: 'inbound', from: CALLER, to: APP_NUMBER, status: 'completed', errors: [] });
     expect(caller.lines()).toEqual([
       'answered',
-      'heard-speech For sales press 1, for support press 2. man en-US',
+      'heard-speech "For sales press 1, for support press 2." (voice man, en-US)',
       'pressed 2',
-      'heard-speech Connecting you to support. man en-US',
+      'heard-speech "Connecting you to support." (voice man, en-US)',
       'disconnected',
     ]);
     const [first, menu] = s.app.requests;
@@ -56,7 +56,7 @@ describe('an IVR end to end', () => {
     });
     const { caller } = await s.inbound({ inputs: [{ digits: '12#', afterMs: 1000 }] });
     expect(caller.lines().filter((line) => line.startsWith('heard'))).toEqual([
-      'heard-speech This is a very long prompt that keeps going and going man en-US',
+      'heard-speech "This is a very long prompt that keeps going and going" (voice man, en-US)',
     ]);
     expect(s.app.requestsTo('/got')[0]?.params.Digits).toBe('12');
   });
@@ -69,7 +69,7 @@ describe('an IVR end to end', () => {
     });
     const { call, caller } = await s.inbound({ inputs: [{ silence: true }, { silence: true }] });
     expect(s.app.requestsTo('/empty')[0]?.params.Digits).toBe('');
-    expect(caller.lines()).toContain('heard-speech Nothing entered man en-US');
+    expect(caller.lines()).toContain('heard-speech "Nothing entered" (voice man, en-US)');
     // "Enter a code" (3 words at 300 ms), 3 s and 2 s of waiting, then "Nothing entered" (2 words).
     expect((call.endedAt ?? 0) - (call.startedAt ?? 0)).toBe(900 + 3000 + 2000 + 600);
   });
@@ -84,7 +84,7 @@ describe('an IVR end to end', () => {
     const { caller } = await s.inbound({ inputs: [{ speech: 'billing question', confidence: 0.87 }] });
     const second = s.app.requestsTo('/voice')[1];
     expect(second?.params).toMatchObject({ SpeechResult: 'billing question', Confidence: '0.87000000' });
-    expect(caller.lines()).toContain('heard-speech You said billing question man en-US');
+    expect(caller.lines()).toContain('heard-speech "You said billing question" (voice man, en-US)');
   });
 
   it('delays answering while a first Pause runs', async () => {
@@ -130,7 +130,7 @@ describe('an IVR end to end', () => {
     expect(s.app.requestsTo('/voice')).toHaveLength(6);
     expect(call.errors.map((e) => e.code)).toEqual([11215]);
     expect(caller.lines()).toContain(
-      'heard-speech We are sorry, an application error has occurred. Goodbye. alice en-US',
+      'heard-speech "We are sorry, an application error has occurred. Goodbye." (voice alice, en-US)',
     );
   });
 
@@ -144,7 +144,7 @@ describe('an IVR end to end', () => {
     await using t = await scenario({
       '/voice': () => ({ headers: { 'content-type': 'text/plain' }, body: 'Plain hello' }),
     });
-    expect((await t.inbound()).caller.lines()).toContain('heard-speech Plain hello man en-US');
+    expect((await t.inbound()).caller.lines()).toContain('heard-speech "Plain hello" (voice man, en-US)');
   });
 });
 
@@ -155,7 +155,7 @@ describe('failures and the fallback URL', () => {
       { inbound: (appUrl) => ({ fallbackUrl: `${appUrl}/fallback` }) },
     );
     const { call, caller } = await s.inbound();
-    expect(caller.lines()).toContain('heard-speech Backup app man en-US');
+    expect(caller.lines()).toContain('heard-speech "Backup app" (voice man, en-US)');
     expect(s.app.requestsTo('/fallback')[0]?.params).toMatchObject({
       ErrorCode: '11200',
       ErrorUrl: `${s.app.url}/voice`,
@@ -174,7 +174,7 @@ describe('failures and the fallback URL', () => {
     expect(call.errors[0]?.code).toBe(code);
     expect(caller.lines()).toEqual([
       'answered',
-      'heard-speech We are sorry, an application error has occurred. Goodbye. alice en-US',
+      'heard-speech "We are sorry, an application error has occurred. Goodbye." (voice alice, en-US)',
       'disconnected',
     ]);
     expect(call.status).toBe('completed');

@@ -121,6 +121,19 @@ export interface OriginateRequest {
   readonly timeoutMs: number;
   /** SIP credentials and headers, when dialing SIP. */
   readonly sip?: { readonly username?: string; readonly password?: string; readonly headers?: Record<string, string> };
+  /**
+   * The SID of the account placing the call. An adapter may choose a trunk or a caller-ID policy
+   * by it; the simulated network finds the far ends that account scripted.
+   */
+  readonly account?: string;
+}
+
+/** An on-net call: the caller's outcome, and the leg the called number's app answers. */
+export interface LinkedCall {
+  /** The called side's leg: the runtime runs the called number's app on it as an inbound call. */
+  readonly callee: MediaLeg;
+  /** Settles as `originate` would, from what the callee's app does with `callee`. */
+  readonly outcome: Promise<OriginateOutcome>;
 }
 
 /** Two legs hearing each other until closed. */
@@ -186,6 +199,15 @@ export interface MediaAdapter {
    * `signal` aborts first (another party answered, the caller hung up) it resolves `canceled`.
    */
   originate(request: OriginateRequest, signal: AbortSignal, onRinging?: () => void): Promise<OriginateOutcome>;
+  /**
+   * An on-net call (to a number an app on this server answers): two legs back to back. The
+   * callee's app answering `callee` answers the caller's leg, rejecting it makes the call busy or
+   * rejected, and ringing past `timeoutMs` is no-answer (the callee's leg then hangs up, as it does
+   * when `signal` aborts). What the runtime plays to either leg (speech, audio, DTMF) the other
+   * side hears, in its input windows too; a hang-up on one side reaches the other. Absent: the
+   * adapter cannot, and on-net calls go out through `originate`.
+   */
+  link?(request: OriginateRequest, signal: AbortSignal, onRinging?: () => void): LinkedCall;
   bridge(a: MediaLeg, b: MediaLeg, options?: BridgeOptions): Bridge;
   createMixer(name: string): Mixer;
   close(): Promise<void>;

@@ -172,6 +172,71 @@ export function runMediaAdapterConformance(name: string, create: () => AdapterHa
         await hungUp;
       }));
 
+    it('links two legs for an on-net call: the callee answering answers it, media crosses, hang-ups reach the other side', () =>
+      withHarness(async (h) => {
+        if (!h.adapter.link) return;
+        let rang = false;
+        const request = {
+          to: { kind: 'number', value: '+15550000100' },
+          from: '+15550000200',
+          timeoutMs: 30000,
+        } as const;
+        const { callee, outcome } = h.adapter.link(request, never(), () => {
+          rang = true;
+        });
+        expect(rang).toBe(true);
+        await callee.answer();
+        const answered = await outcome;
+        if (answered.outcome !== 'answered') throw new Error('expected an answer');
+        const caller = answered.leg;
+        const digits: string[] = [];
+        const keys = new Promise<void>((resolve) =>
+          callee.events.on('dtmf', (digit) => {
+            digits.push(digit);
+            if (digit === '#') resolve();
+          }),
+        );
+        const stopKeys = callee.listen({});
+        await caller.sendDigits('12#', never());
+        await keys;
+        stopKeys();
+        expect(digits).toEqual(['1', '2', '#']);
+        const speech = new Promise<string>((resolve) => caller.events.once('speech', (s) => resolve(s.transcript)));
+        const stopSpeech = caller.listen({ speech: { language: 'en-US', endOfSpeechMs: 'auto', maxSpeechMs: 60000 } });
+        await callee.say('How can I help', { voice: 'alice', language: 'en-US' }, never());
+        expect(await speech).toBe('How can I help');
+        stopSpeech();
+        expect(h.heard(caller)).toEqual(['digits:12#']);
+        expect(h.heard(callee)).toEqual(['speech:How can I help']);
+        const hungUp = new Promise<void>((resolve) => caller.events.once('hangup', () => resolve()));
+        await callee.hangup();
+        await hungUp;
+      }));
+
+    it('ends an on-net call as the callee decides: busy, rejected; no-answer at the timeout and canceled hang the callee up', () =>
+      withHarness(async (h) => {
+        const link = h.adapter.link?.bind(h.adapter);
+        if (!link) return;
+        const request = { to: { kind: 'number', value: '+15550000100' }, from: '+1', timeoutMs: 5000 } as const;
+        for (const reason of ['busy', 'rejected'] as const) {
+          const { callee, outcome } = link(request, never());
+          await callee.reject(reason);
+          expect((await outcome).outcome).toBe(reason);
+        }
+        const started = h.clock.now();
+        const unanswered = link(request, never());
+        const calleeHungUp = new Promise<void>((resolve) => unanswered.callee.events.once('hangup', () => resolve()));
+        expect((await unanswered.outcome).outcome).toBe('no-answer');
+        expect(h.clock.now() - started).toBeGreaterThanOrEqual(5000);
+        await calleeHungUp;
+        const controller = new AbortController();
+        const canceled = link(request, controller.signal);
+        const canceledHungUp = new Promise<void>((resolve) => canceled.callee.events.once('hangup', () => resolve()));
+        controller.abort(new Error('the caller hung up'));
+        expect((await canceled.outcome).outcome).toBe('canceled');
+        await canceledHungUp;
+      }));
+
     it('bridges two legs and mixes several', () =>
       withHarness(async (h) => {
         const caller = await h.inbound({});

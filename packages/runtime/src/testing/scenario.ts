@@ -46,6 +46,8 @@ export async function scenario(
     clock,
     authToken: AUTH_TOKEN,
     incoming: ({ to }) => (to === APP_NUMBER ? { url: `${app.url}/voice`, ...inboundApp } : undefined),
+    // The app's number is on this server: a call to it from the app reaches the app.
+    onNet: true,
     callbacks: { backoffMs: 10 },
     ...options.runtime,
   });

@@ -10,11 +10,11 @@ describe('verb attributes', () => {
     });
     const { caller } = await s.inbound({ hangupAfterMs: 30000 });
     const lines = caller.lines();
-    expect(lines.filter((l) => l === 'heard-speech Hello man en-US')).toHaveLength(3);
+    expect(lines.filter((l) => l === 'heard-speech "Hello" (voice man, en-US)')).toHaveLength(3);
     expect(lines.filter((l) => l === 'heard-audio http://m.example/a.mp3')).toHaveLength(2);
     expect(lines).toContain('heard-digits 1w2');
     // 30 s minus 3 x 300 ms, 2 x 3 s and the digits, in 300 ms repetitions of "Again".
-    expect(lines.filter((l) => l === 'heard-speech Again man en-US').length).toBeGreaterThan(70);
+    expect(lines.filter((l) => l === 'heard-speech "Again" (voice man, en-US)').length).toBeGreaterThan(70);
     expect(lines.at(-1)).toBe('hung-up');
   });
 
@@ -22,7 +22,7 @@ describe('verb attributes', () => {
     await using s = await scenario({
       '/voice': () => '<Response><Say voice="Polly.Celine" language="fr-FR">Bonjour</Say></Response>',
     });
-    expect((await s.inbound()).caller.lines()).toContain('heard-speech Bonjour Polly.Celine fr-FR');
+    expect((await s.inbound()).caller.lines()).toContain('heard-speech "Bonjour" (voice Polly.Celine, fr-FR)');
   });
 
   it('sends partial speech results to partialResultCallback and passes recognizer hints to the adapter', async () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { parseScript } from '../adapters/simulated/script.js';
 import { CALLER, scenario } from '../testing/scenario.js';
 
 const AGENT = '+15550007001';
@@ -27,7 +28,7 @@ describe('<Dial>', () => {
       'answered',
       `bridged ${AGENT}`,
       `unbridged ${AGENT}`,
-      'heard-speech Thanks for calling man en-US',
+      'heard-speech "Thanks for calling" (voice man, en-US)',
       'disconnected',
     ]);
     expect(s.network.party(AGENT)?.lines()).toEqual(['ringing', 'answered', `bridged ${CALLER}`, 'hung-up']);
@@ -85,7 +86,7 @@ describe('<Dial>', () => {
       '/voice': () => `<Response><Dial>${AGENT}</Dial><Say>Nobody answered</Say></Response>`,
     });
     s.network.addNumber(AGENT, { onCall: 'busy' });
-    expect((await s.inbound()).caller.lines()).toContain('heard-speech Nobody answered man en-US');
+    expect((await s.inbound()).caller.lines()).toContain('heard-speech "Nobody answered" (voice man, en-US)');
   });
 
   it('runs the whisper document on the answered party and plays sendDigits to it before bridging', async () => {
@@ -99,7 +100,7 @@ describe('<Dial>', () => {
       'ringing',
       'answered',
       'heard-digits ww12',
-      `heard-speech Call from ${CALLER} man en-US`,
+      `heard-speech "Call from ${CALLER}" (voice man, en-US)`,
       `bridged ${CALLER}`,
       'hung-up',
     ]);
@@ -126,6 +127,8 @@ describe('<Dial>', () => {
       'ringing',
       'answered',
       'bridged +15550002999',
+      // The key crosses the bridge before it ends it.
+      'heard-digits *',
       'unbridged +15550002999',
       'disconnected',
     ]);
@@ -177,5 +180,31 @@ describe('<Dial>', () => {
     expect(call.status).toBe('completed');
     expect(s.network.party(AGENT)?.lines()).toEqual(['ringing', 'canceled']);
     expect(s.runtime.calls.list({ direction: 'outbound-dial' }).map((c) => c.status)).toEqual(['canceled', 'canceled']);
+  });
+
+  it("follows a dialed far end's script: it rings, accepts the whisper with a key, talks, and hangs up", async () => {
+    await using s = await scenario({
+      '/voice': () => `<Response><Dial action="/after"><Number url="/whisper">${AGENT}</Number></Dial></Response>`,
+      '/whisper': () =>
+        '<Response><Gather numDigits="1" action="/accept"><Say>Press 1 to take the call</Say></Gather><Hangup/></Response>',
+      '/accept': (req) => (req.params.Digits === '1' ? '<Response/>' : '<Response><Hangup/></Response>'),
+      '/after': () => '<Response/>',
+    });
+    s.network.addNumber(AGENT, {
+      ringMs: 4000,
+      script: parseScript('wait; press 1; pause 1; say Hello, this is Sam; pause 2; hangup'),
+    });
+    const { call, caller } = await s.inbound();
+    expect(s.app.requestsTo('/accept')[0]?.params).toMatchObject({ Digits: '1', Direction: 'outbound-dial' });
+    expect(s.app.requestsTo('/after')[0]?.params).toMatchObject({ DialCallStatus: 'completed' });
+    expect(caller.lines()).toEqual([
+      'answered',
+      `bridged ${AGENT}`,
+      'heard-speech "Hello, this is Sam"',
+      `unbridged ${AGENT}`,
+      'disconnected',
+    ]);
+    // Rang 4 s, heard the 6-word whisper (1.8 s), a key (0.15 s), a second, 4 words (1.2 s), 2 s.
+    expect((call.endedAt ?? 0) - call.createdAt).toBe(4000 + 1800 + 150 + 1000 + 1200 + 2000);
   });
 });

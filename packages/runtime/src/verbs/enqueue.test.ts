@@ -42,10 +42,10 @@ describe('<Enqueue> and <Dial><Queue>', () => {
     expect(done).toMatchObject({ QueueResult: 'bridged', QueueSid: wait?.QueueSid });
     expect(Number(done?.QueueTime)).toBeGreaterThanOrEqual(30);
     const lines = s.network.party('+15550002001')?.lines() ?? [];
-    expect(lines).toContain('heard-speech Please hold man en-US');
-    expect(lines).toContain('heard-speech An agent will take your call now man en-US');
+    expect(lines).toContain('heard-speech "Please hold" (voice man, en-US)');
+    expect(lines).toContain('heard-speech "An agent will take your call now" (voice man, en-US)');
     expect(lines).toContain(`bridged ${AGENT}`);
-    expect(lines.at(-2)).toBe('heard-speech Queue result bridged man en-US');
+    expect(lines.at(-2)).toBe('heard-speech "Queue result bridged" (voice man, en-US)');
   });
 
   it('serves callers first in, first out', async () => {
@@ -67,7 +67,7 @@ describe('<Enqueue> and <Dial><Queue>', () => {
     });
     const { caller } = await s.inbound();
     expect(s.app.requestsTo('/queue-done')[0]?.params.QueueResult).toBe('leave');
-    expect(caller.lines()).toContain('heard-speech Queue result leave man en-US');
+    expect(caller.lines()).toContain('heard-speech "Queue result leave" (voice man, en-US)');
     expect(s.runtime.queues.get(s.runtime.accountSid, 'support')?.size).toBe(0);
   });
 
@@ -119,7 +119,7 @@ describe('<Enqueue> and <Dial><Queue>', () => {
     });
     const { caller } = await s.inbound();
     expect(s.app.requestsTo('/queue-done')[0]?.params.QueueResult).toBe('redirected');
-    expect(caller.lines()).toContain('heard-speech Moved man en-US');
+    expect(caller.lines()).toContain('heard-speech "Moved" (voice man, en-US)');
     expect(s.runtime.queues.get(s.runtime.accountSid, 'support')?.size).toBe(0);
   });
 });

@@ -15,10 +15,10 @@ describe('<Record>', () => {
     const { call, caller } = await s.inbound({ inputs: [{ digits: '#', afterMs: 4000 }] });
     expect(caller.lines().slice(0, 5)).toEqual([
       'answered',
-      'heard-speech Leave a message man en-US',
+      'heard-speech "Leave a message" (voice man, en-US)',
       'heard-beep',
       'pressed #',
-      'recorded 4000',
+      'recorded 4 s',
     ]);
     const saved = s.app.requestsTo('/saved')[0]?.params;
     expect(saved).toMatchObject({
@@ -41,8 +41,8 @@ describe('<Record>', () => {
       RecordingSource: 'RecordVerb',
       RecordingChannels: '1',
     });
-    expect(caller.lines()).toContain('heard-speech Thanks man en-US');
-    expect(caller.lines()).not.toContain('heard-speech Not reached man en-US');
+    expect(caller.lines()).toContain('heard-speech "Thanks" (voice man, en-US)');
+    expect(caller.lines()).not.toContain('heard-speech "Not reached" (voice man, en-US)');
   });
 
   it('ends after the silence timeout (trimmed) or at maxLength, without Digits', async () => {
@@ -74,7 +74,7 @@ describe('<Record>', () => {
       RecordingDuration: '6',
       CallStatus: 'completed',
     });
-    expect(caller.lines()).not.toContain('heard-speech Ignored man en-US');
+    expect(caller.lines()).not.toContain('heard-speech "Ignored" (voice man, en-US)');
     expect(s.runtime.recordings.list({ callSid: call.sid })).toHaveLength(1);
   });
 

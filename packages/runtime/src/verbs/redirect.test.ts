@@ -23,8 +23,8 @@ describe('an empty <Redirect/>', () => {
     expect(call.errors).toEqual([]);
     expect(caller.lines()).toEqual([
       'answered',
-      'heard-speech Please hold. man en-US',
-      'heard-speech Thanks for holding. man en-US',
+      'heard-speech "Please hold." (voice man, en-US)',
+      'heard-speech "Thanks for holding." (voice man, en-US)',
       'disconnected',
     ]);
     const requests = s.app.requestsTo('/voice');
@@ -45,7 +45,7 @@ describe('an empty <Redirect/>', () => {
       { inbound: (appUrl) => ({ url: `${appUrl}/voice?menu=main` }) },
     );
     const { caller } = await s.inbound();
-    expect(caller.lines()).toContain('heard-speech Step two man en-US');
+    expect(caller.lines()).toContain('heard-speech "Step two" (voice man, en-US)');
     const again = s.app.requestsTo('/voice')[1];
     expect(again?.method).toBe('GET');
     expect(again?.params).toMatchObject({ menu: 'main', CallSid: expect.any(String) });

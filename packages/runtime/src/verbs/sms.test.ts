@@ -18,7 +18,7 @@ describe('<Sms>', () => {
     await s.runtime.callbacks.drain();
     const sent = s.app.requestsTo('/sent')[0]?.params;
     expect(sent).toMatchObject({ SmsStatus: 'sending', SmsSid: expect.stringMatching(/^SM[0-9a-f]{32}$/) });
-    expect(caller.lines()).toContain('heard-speech Sent man en-US');
+    expect(caller.lines()).toContain('heard-speech "Sent" (voice man, en-US)');
     const message = s.runtime.messages.get(String(sent?.SmsSid));
     expect(message).toMatchObject({
       from: APP_NUMBER,
@@ -58,7 +58,7 @@ describe('<Sms>', () => {
     const { caller } = await s.inbound();
     await undelivered;
     await s.runtime.callbacks.drain();
-    expect(caller.lines()).toContain('heard-speech Next verb man en-US');
+    expect(caller.lines()).toContain('heard-speech "Next verb" (voice man, en-US)');
     expect(messaging.outbox).toEqual([
       expect.objectContaining({ to: '+15550009999', from: '+15550001111', body: 'Hi' }),
     ]);

@@ -25,7 +25,7 @@ export class SimulatedDeviceLeg extends SimulatedLeg implements DeviceLeg {
   }
 
   press(digits: string): void {
-    if (this.active) this.pressKeys(digits, []);
+    if (this.active) this.perform({ kind: 'digits', digits });
   }
 
   setMuted(muted: boolean): void {

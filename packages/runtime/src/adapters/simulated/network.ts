@@ -18,6 +18,7 @@ import type {
   BridgeOptions,
   DeviceLeg,
   DeviceLegRequest,
+  LinkedCall,
   MediaAdapter,
   MediaCapabilities,
   MediaLeg,
@@ -27,7 +28,9 @@ import type {
 } from '../../media/types.js';
 import { silentWav } from '../../media/wav.js';
 import { SimulatedDeviceLeg } from './device-leg.js';
-import { REALISTIC_TIMING, SimulatedLeg, type Timing } from './leg.js';
+import { type Outlet, REALISTIC_TIMING, SimulatedLeg, type Timing } from './leg.js';
+import { LinkedLeg, linkLegs } from './link.js';
+import { simulatedMixer } from './mixer.js';
 import { Party, type PartyBehaviour } from './party.js';
 
 export interface SimulatedNetworkOptions {
@@ -89,16 +92,38 @@ export class SimulatedNetwork implements MediaAdapter {
     while (this.ended.length > this.keepEnded) this.known.delete(this.ended.shift() as Party);
   }
 
-  addNumber(number: string, behaviour: PartyBehaviour = {}): void {
-    this.directory.set(`number:${number.trim()}`, behaviour);
+  /**
+   * How `number` behaves when called: for every caller, or (with `account`) only for calls that
+   * account places, ahead of the behaviour for everyone.
+   */
+  addNumber(number: string, behaviour: PartyBehaviour = {}, scope: { account?: string } = {}): void {
+    this.directory.set(this.key('number', number, scope.account), behaviour);
+  }
+
+  /** Forgets what `addNumber` said of `number` (for `account`, when given); true if it had. */
+  removeNumber(number: string, scope: { account?: string } = {}): boolean {
+    return this.directory.delete(this.key('number', number, scope.account));
+  }
+
+  /** How `number` behaves for calls `account` places (its own script, else everyone's). */
+  numberBehaviour(number: string, account?: string): PartyBehaviour | undefined {
+    return (
+      (account === undefined ? undefined : this.directory.get(this.key('number', number, account))) ??
+      this.directory.get(this.key('number', number))
+    );
+  }
+
+  private key(kind: AddressKind, value: string, account?: string): string {
+    const address = kind === 'sip' ? value.trim().split('?')[0] : value.trim();
+    return `${account ?? '*'} ${kind}:${address}`;
   }
 
   addSip(uri: string, behaviour: PartyBehaviour = {}): void {
-    this.directory.set(`sip:${uri.trim().split('?')[0]}`, behaviour);
+    this.directory.set(this.key('sip', uri), behaviour);
   }
 
   addClient(identity: string, behaviour: PartyBehaviour = {}): void {
-    this.directory.set(`client:${identity.trim()}`, behaviour);
+    this.directory.set(this.key('client', identity), behaviour);
   }
 
   /** Places an inbound call to `to`, from a party behaving as `behaviour`. */
@@ -107,6 +132,16 @@ export class SimulatedNetwork implements MediaAdapter {
     const leg = this.newLeg(from, behaviour);
     this.events.emit('incoming', leg, { from, to });
     return leg.party;
+  }
+
+  /** The party hangs up its call (a simulated caller whose user gave up); false if it had ended. */
+  hangUp(party: Party): boolean {
+    for (const leg of this.legs) {
+      if (leg.party !== party || !leg.active) continue;
+      leg.remoteHangup();
+      return true;
+    }
+    return false;
   }
 
   /** The latest party with this address. */
@@ -127,10 +162,10 @@ export class SimulatedNetwork implements MediaAdapter {
     return leg;
   }
 
-  private behaviourOf(kind: AddressKind, value: string): PartyBehaviour {
-    const key = `${kind}:${kind === 'sip' ? value.trim().split('?')[0] : value.trim()}`;
+  private behaviourOf(kind: AddressKind, value: string, account?: string): PartyBehaviour {
+    const found = kind === 'number' ? this.numberBehaviour(value, account) : this.directory.get(this.key(kind, value));
     // A client identity nobody registered does not answer.
-    return this.directory.get(key) ?? (kind === 'client' ? { onCall: 'no-answer' } : this.unknown);
+    return found ?? (kind === 'client' ? { onCall: 'no-answer' } : this.unknown);
   }
 
   deviceLeg(request: DeviceLegRequest): DeviceLeg {
@@ -142,11 +177,12 @@ export class SimulatedNetwork implements MediaAdapter {
   }
 
   async originate(request: OriginateRequest, signal: AbortSignal, onRinging?: () => void): Promise<OriginateOutcome> {
-    const behaviour = this.behaviourOf(request.to.kind, request.to.value);
+    const behaviour = this.behaviourOf(request.to.kind, request.to.value, request.account);
     const leg = this.newLeg(request.to.value, behaviour);
     const { party } = leg;
     party.calledFrom.push(request.from);
-    const onCall = behaviour.onCall ?? 'answer';
+    // A far end that runs an app is reached through the runtime's on-net routing (link), not here.
+    const onCall = behaviour.app ? 'fail' : (behaviour.onCall ?? 'answer');
     if (onCall !== 'fail') {
       party.note({ type: 'ringing' });
       onRinging?.();
@@ -177,16 +213,34 @@ export class SimulatedNetwork implements MediaAdapter {
     return { outcome };
   }
 
+  link(request: OriginateRequest, signal: AbortSignal, onRinging?: () => void): LinkedCall {
+    const make = (id: string, party: Party) => new LinkedLeg(id, party, this.clock, this.timing);
+    const caller = this.newLeg(request.to.value, {}, make);
+    const callee = this.newLeg(request.from, {}, make);
+    const outcome = linkLegs(caller, callee, request, this.clock, signal, onRinging);
+    void outcome.then((result) => {
+      if (result.outcome !== 'answered') this.legs.delete(caller);
+    });
+    return { callee, outcome };
+  }
+
   bridge(a: MediaLeg, b: MediaLeg, options: BridgeOptions = {}): Bridge {
     const [left, right] = [a as SimulatedLeg, b as SimulatedLeg];
     left.party.note({ type: 'bridged', with: right.party.address });
     right.party.note({ type: 'bridged', with: left.party.address });
+    // Each hears what the other does.
+    const toRight: Outlet = (media, seen) => right.hear(media, seen);
+    const toLeft: Outlet = (media, seen) => left.hear(media, seen);
+    left.connect(toRight);
+    right.connect(toLeft);
     const started = this.clock.now();
     let open = true;
     return {
       close: () => {
         if (!open) return undefined;
         open = false;
+        left.disconnect(toRight);
+        right.disconnect(toLeft);
         if (left.active) left.party.note({ type: 'unbridged', with: right.party.address });
         if (right.active) right.party.note({ type: 'unbridged', with: left.party.address });
         if (!options.record) return undefined;
@@ -197,36 +251,7 @@ export class SimulatedNetwork implements MediaAdapter {
   }
 
   createMixer(name: string): Mixer {
-    const members = new Set<SimulatedLeg>();
-    const clock = this.clock;
-    const timing = this.timing;
-    return {
-      join(leg) {
-        members.add(leg as SimulatedLeg);
-        (leg as SimulatedLeg).party.note({ type: 'joined', room: name });
-      },
-      leave(leg) {
-        if (!members.delete(leg as SimulatedLeg)) return;
-        if ((leg as SimulatedLeg).active) (leg as SimulatedLeg).party.note({ type: 'left', room: name });
-      },
-      setMuted(leg, muted) {
-        (leg as SimulatedLeg).party.note({ type: muted ? 'muted' : 'unmuted', room: name });
-      },
-      setHeld(leg, held) {
-        (leg as SimulatedLeg).party.note({ type: held ? 'held' : 'unheld', room: name });
-      },
-      async announce(what, signal) {
-        for (const member of members) {
-          if ('url' in what) member.party.note({ type: 'heard-audio', url: what.url });
-          else member.party.note({ type: 'heard-speech', text: what.text, voice: 'man', language: 'en-US' });
-        }
-        const words = 'text' in what ? what.text.split(/\s+/).length : 0;
-        await sleep(clock, 'url' in what ? timing.audioMs : words * timing.msPerWord, signal);
-      },
-      close() {
-        members.clear();
-      },
-    };
+    return simulatedMixer(name, this.clock, this.timing);
   }
 
   async close(): Promise<void> {

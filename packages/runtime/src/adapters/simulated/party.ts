@@ -2,6 +2,10 @@
  * A party on the simulated network: how it behaves when called and when asked for input, and
  * the transcript of everything it heard and did, for tests and the demo to read.
  */
+import type { ScriptStep } from './script.js';
+import { formatEntry, type TranscriptEntry, type TranscriptInput } from './transcript.js';
+
+export type { TranscriptEntry, TranscriptInput } from './transcript.js';
 
 /** One scripted input, consumed in order each time the runtime opens an input window. */
 export type PartyInput =
@@ -12,50 +16,25 @@ export type PartyInput =
   /** Hangs up instead of answering the prompt. */
   | { readonly hangup: true; readonly afterMs?: number };
 
+/** An app a simulated far end runs when called, as an on-net callee would (see `callRouter`). */
+export type FarEndApp = { readonly url: string; readonly method?: 'GET' | 'POST' } | { readonly twiml: string };
+
 export interface PartyBehaviour {
   /** What happens when the party is called. @default 'answer' */
   readonly onCall?: 'answer' | 'busy' | 'no-answer' | 'fail' | 'reject';
   /** Ringing time before answering, or before busy/fail/reject. @default 0 */
   readonly ringMs?: number;
-  /** Inputs for successive Gathers and Records. */
+  /** Inputs for successive Gathers and Records (ignored when there is a `script`). */
   readonly inputs?: readonly PartyInput[];
+  /** What the party does once answered, step by step (see script.ts). */
+  readonly script?: readonly ScriptStep[];
   /** Hangs up this long after answering. */
   readonly hangupAfterMs?: number;
-  /** When recorded, speaks this long before falling silent. @default 3000 */
+  /** When recorded with `inputs`, speaks this long before falling silent. @default 3000 */
   readonly speaksForMs?: number;
+  /** Answers by running this app (a far end scripted through the Simulator; needs the runtime's routing). */
+  readonly app?: FarEndApp;
 }
-
-export type TranscriptEntry =
-  | {
-      readonly at: number;
-      readonly type: 'ringing' | 'answered' | 'busy' | 'failed' | 'rejected' | 'no-answer' | 'canceled';
-    }
-  | {
-      readonly at: number;
-      readonly type: 'heard-speech';
-      readonly text: string;
-      readonly voice: string;
-      readonly language: string;
-    }
-  | { readonly at: number; readonly type: 'heard-audio'; readonly url: string }
-  | { readonly at: number; readonly type: 'heard-digits'; readonly digits: string }
-  | { readonly at: number; readonly type: 'heard-beep' }
-  | { readonly at: number; readonly type: 'pressed'; readonly digits: string }
-  | { readonly at: number; readonly type: 'said'; readonly text: string }
-  | { readonly at: number; readonly type: 'recorded'; readonly durationMs: number }
-  | { readonly at: number; readonly type: 'bridged' | 'unbridged'; readonly with: string }
-  | { readonly at: number; readonly type: 'joined' | 'left'; readonly room: string }
-  | { readonly at: number; readonly type: 'muted' | 'unmuted' | 'held' | 'unheld'; readonly room: string }
-  | { readonly at: number; readonly type: 'hung-up' | 'disconnected' }
-  /** A device muted or unmuted its microphone. */
-  | { readonly at: number; readonly type: 'mic-muted' | 'mic-unmuted' };
-
-/** Distributive Omit, so each transcript variant keeps its own fields. */
-export type TranscriptInput = TranscriptEntry extends infer E
-  ? E extends TranscriptEntry
-    ? Omit<E, 'at'>
-    : never
-  : never;
 
 export class Party {
   readonly transcript: TranscriptEntry[] = [];
@@ -66,6 +45,7 @@ export class Party {
     match: (entry: TranscriptEntry) => boolean;
     resolve: (entry: TranscriptEntry) => void;
   }>();
+  private followers: Set<(entry: TranscriptEntry) => void> | undefined;
 
   constructor(
     /** The party's address: a number, SIP URI or client identity. */
@@ -82,6 +62,7 @@ export class Party {
       this.waiters.delete(waiter);
       waiter.resolve(noted);
     }
+    if (this.followers) for (const follower of this.followers) follower(noted);
   }
 
   /** The first transcript entry (already noted, or to come) matching; for tests that await what a party hears. */
@@ -91,19 +72,22 @@ export class Party {
     return new Promise((resolve) => this.waiters.add({ match, resolve }));
   }
 
-  /** The next scripted input, if any is left. */
+  /** Calls `fn` with each entry from now on (a live transcript); returns the unsubscribe. */
+  follow(fn: (entry: TranscriptEntry) => void): () => void {
+    this.followers = (this.followers ?? new Set()).add(fn);
+    return () => this.followers?.delete(fn);
+  }
+
+  /** The next scripted input, if any is left (never, for a party with a script). */
   takeInput(): PartyInput | undefined {
+    if (this.behaviour.script) return undefined;
     const input = this.behaviour.inputs?.[this.nextInput];
     if (input) this.nextInput++;
     return input;
   }
 
-  /** The transcript as short lines, for demos and failure messages. */
+  /** The transcript as short lines (`heard-speech "Welcome" (voice alice, en-US)`, `recorded 3.2 s`). */
   lines(): string[] {
-    return this.transcript.map((entry) => {
-      const { at: _at, type, ...rest } = entry as TranscriptEntry & Record<string, unknown>;
-      const detail = Object.values(rest).join(' ');
-      return detail ? `${type} ${detail}` : type;
-    });
+    return this.transcript.map(formatEntry);
   }
 }

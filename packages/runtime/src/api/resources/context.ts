@@ -1,4 +1,5 @@
 /** What every REST resource handler gets, and what it answers. */
+import type { ServerResponse } from 'node:http';
 import type { Runtime } from '../../runtime.js';
 import type { Store } from '../../store/types.js';
 import type { AccountRecord, Principal } from '../auth.js';
@@ -22,7 +23,11 @@ export interface ResourceContext {
   readonly publicUrl: string;
 }
 
-export type ResourceResult = { status: number; body?: unknown } | undefined;
+export type ResourceResult =
+  | { status: number; body?: unknown }
+  /** An answer written over time (a call's progress): `write` sends the head and the body. */
+  | { status: number; write: (res: ServerResponse, headers: Record<string, string>) => Promise<void> }
+  | undefined;
 
 /** A resource answers the requests it recognises and returns undefined for the rest. */
 export type Resource = (context: ResourceContext) => Promise<ResourceResult>;

@@ -1,21 +1,18 @@
 /**
  * Patchbay's own resource for trying apps with no phone: places an inbound call on the simulated
- * network from a party that presses the given digits (or says the given phrases), or delivers a
- * text message to a number (`POST .../Simulator/Messages.json` with `To`, `From`, `Body`,
- * `MediaUrl` repeated, and `MediaContentType` repeated alongside).
- * `POST /2010-04-01/Accounts/{AccountSid}/Simulator/Calls.json` with `To`, `From`, `Digits`
- * (repeated, one per input window), `Speech` (repeated), `HangupAfter` (seconds). With `Wait=true`
- * the answer comes when the call has ended and includes what the caller heard and did.
+ * network (`Simulator/Calls.json`, simulator-calls.ts), scripts far ends by number
+ * (`Simulator/Numbers`, simulator-numbers.ts), or delivers a text message to a number
+ * (`POST .../Simulator/Messages.json` with `To`, `From`, `Body`, `MediaUrl` repeated, and
+ * `MediaContentType` repeated alongside).
  */
 import type { SimulatedNetwork } from '../../adapters/simulated/network.js';
-import type { PartyInput } from '../../adapters/simulated/party.js';
-import type { CallRecord } from '../../calls/call.js';
 import { mediaContentTypes as checkMediaTypes } from '../../messaging/media-types.js';
 import { field, fields, invalid, notFound, RestError } from '../http.js';
-import { callJson } from './calls.js';
 import type { Resource, ResourceContext, ResourceResult } from './context.js';
 import { messageJson } from './messages.js';
 import type { NumberRecord } from './numbers.js';
+import { simulatorCalls } from './simulator-calls.js';
+import { simulatorNumbers } from './simulator-numbers.js';
 
 async function ownNumber(context: ResourceContext, to: string): Promise<void> {
   const number = await context.store.findOne<NumberRecord>('number', { phoneNumber: to });
@@ -56,38 +53,15 @@ async function simulateMessage(context: ResourceContext): Promise<ResourceResult
   };
 }
 
-export function simulatorResource(network: SimulatedNetwork | undefined): Resource {
+export function simulatorResource(network: SimulatedNetwork | undefined, keepAliveMs?: number): Resource {
+  const calls = network ? simulatorCalls(network, keepAliveMs) : undefined;
+  const numbers = network ? simulatorNumbers(network) : undefined;
   return async (context) => {
     if (context.rest === 'Simulator/Messages.json' && context.method === 'POST') return simulateMessage(context);
-    if (context.rest !== 'Simulator/Calls.json' || context.method !== 'POST') return undefined;
-    if (!network) throw notFound('Simulator');
-    const form = await context.form();
-    const to = field(form, 'To');
-    const from = field(form, 'From') ?? '+15550100000';
-    if (!to) throw invalid(21201, 'To', "no 'To' number is specified");
-    await ownNumber(context, to);
-    const inputs: PartyInput[] = [
-      ...fields(form, 'Digits').map((digits) => ({ digits })),
-      ...fields(form, 'Speech').map((speech) => ({ speech })),
-    ];
-    const hangupAfter = field(form, 'HangupAfter');
-    const created = new Promise<CallRecord>((resolve) => {
-      const onCreated = (call: CallRecord) => {
-        if (call.to !== to || call.from !== from || call.direction !== 'inbound') return;
-        context.runtime.events.off('call.created', onCreated);
-        resolve(call);
-      };
-      context.runtime.events.on('call.created', onCreated);
-    });
-    const party = network.call({
-      from,
-      to,
-      inputs,
-      ...(hangupAfter ? { hangupAfterMs: Number(hangupAfter) * 1000 } : {}),
-    });
-    const call = await created;
-    if (field(form, 'Wait') !== 'true') return { status: 201, body: callJson(call) };
-    const ended = await context.runtime.calls.ended(call.sid);
-    return { status: 201, body: { ...callJson(ended), transcript: party.lines() } };
+    if (context.rest !== 'Simulator/Calls.json' && !context.rest.startsWith('Simulator/Numbers')) return undefined;
+    if (!calls || !numbers) throw notFound('Simulator');
+    if (context.rest !== 'Simulator/Calls.json') return numbers(context);
+    if (context.method !== 'POST') return undefined;
+    return calls(context, (to) => ownNumber(context, to));
   };
 }

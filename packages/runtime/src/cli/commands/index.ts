@@ -11,14 +11,16 @@ import {
   applicationsUpdate,
 } from './applications.js';
 import { callsCreate, callsGet, callsHangup, callsList, callsUpdate } from './calls.js';
-import { callsTail } from './calls-tail.js';
 import { clientsList } from './clients.js';
 import { keysCreate, keysDelete, keysList } from './keys.js';
 import { messagesGet, messagesList, messagesSend } from './messages.js';
 import { numbersCreate, numbersDelete, numbersGet, numbersList, numbersUpdate } from './numbers.js';
 import { backup, credentials } from './operator.js';
 import { serve } from './serve.js';
-import { simulateCall, simulateMessage } from './simulate.js';
+import { simulateMessage } from './simulate.js';
+import { simulateCall } from './simulate-call.js';
+import { simulateNumber, simulateNumbers } from './simulate-numbers.js';
+import { callsTail, messagesTail } from './tail.js';
 import { token } from './token.js';
 
 export const COMMANDS = {
@@ -39,6 +41,7 @@ export const COMMANDS = {
   'messages send': messagesSend,
   'messages list': messagesList,
   'messages get': messagesGet,
+  'messages tail': messagesTail,
   'applications create': applicationsCreate,
   'applications list': applicationsList,
   'applications get': applicationsGet,
@@ -51,6 +54,8 @@ export const COMMANDS = {
   'clients list': clientsList,
   'simulate call': simulateCall,
   'simulate message': simulateMessage,
+  'simulate number': simulateNumber,
+  'simulate numbers': simulateNumbers,
 } as const satisfies Record<string, Command>;
 
 export type CommandName = keyof typeof COMMANDS;

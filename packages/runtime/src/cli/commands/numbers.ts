@@ -7,7 +7,7 @@ import { details, table } from '../output.js';
 import { anySetting, SETTINGS_FLAGS, settingsForm } from './settings.js';
 
 const E164 = /^\+[1-9][0-9]{6,14}$/;
-const checkE164 = (value: string) =>
+export const checkE164 = (value: string) =>
   E164.test(value) ? undefined : `"${value}" is not an E.164 number (a + and up to 15 digits, e.g. +15551230000)`;
 
 const NUMBER_ARG: Argument = {

@@ -1,38 +1,6 @@
-/** `patchbay simulate call|message`: inbound traffic on the simulated network, to try an app. */
+/** `patchbay simulate message`: a text to one of your numbers on the simulated network (calls: simulate-call.ts). */
 import { api } from '../client.js';
 import { command } from '../command.js';
-
-export const simulateCall = command({
-  summary: 'ring one of your numbers on the simulated network; print what the caller heard and did',
-  client: true,
-  flags: {
-    to: { value: '<number>', description: 'the number to call (one of yours)', required: true },
-    from: { value: '<number>', description: 'the caller' },
-    digits: { value: '<keys>', description: 'keys the caller presses, one prompt each', multiple: true },
-    speech: { value: '<text>', description: 'what the caller says, one prompt each', multiple: true },
-    'hangup-after': { value: '<seconds>', description: 'the caller hangs up after this long' },
-  },
-  examples: ["patchbay simulate call --to +15550100100 --digits 2 --digits '#'"],
-  async run({ flags, io, connection, signal }) {
-    const result = await api(
-      connection(),
-      'POST',
-      'Simulator/Calls.json',
-      {
-        To: flags.to,
-        From: flags.from,
-        Digits: flags.digits,
-        Speech: flags.speech,
-        HangupAfter: flags['hangup-after'],
-        Wait: 'true',
-      },
-      signal,
-    );
-    io.out(`${result.sid}  ${result.from} -> ${result.to}  ${result.status}  (${result.duration} s)`);
-    for (const line of (result.transcript as string[]) ?? []) io.out(`  ${line}`);
-    return 0;
-  },
-});
 
 export const simulateMessage = command({
   summary: 'text one of your numbers: its SmsUrl answers, and the replies are sent and printed',

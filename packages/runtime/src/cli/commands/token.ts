@@ -5,7 +5,7 @@
  * `--offline` skips that. The token is the only thing on stdout, so `$(patchbay token ...)` works.
  */
 import { AccessToken, VoiceGrant } from '@patchbay/sdk';
-import { api, basicAuth } from '../client.js';
+import { api, basicAuth, type Connection } from '../client.js';
 import { command } from '../command.js';
 import { CliError, RestRefusal, usage } from '../errors.js';
 import { checkInteger, checkSid } from '../flags.js';
@@ -13,31 +13,56 @@ import { checkInteger, checkSid } from '../flags.js';
 const MAKE_A_KEY =
   'make one with `patchbay keys create`, then pass --key SK... --secret ... (or set PATCHBAY_API_KEY and PATCHBAY_API_SECRET)';
 
-/** Asks the server, as the key, for the key itself and the application: 401 is a wrong key or secret, 404 one of another account. */
+const NOT_THIS_ACCOUNT =
+  'use a key of this account (`patchbay keys list`), or the account the key belongs to (--account)';
+
+/** A refusal with this HTTP status. */
+const refused = (error: unknown, status: number) => error instanceof RestRefusal && error.status === status;
+
+/**
+ * Asks the server before a token is made: as the key (any key type may read applications), that
+ * it authenticates (401: a wrong key or secret) and reaches the account (404: a key of another
+ * account); with the account's auth token, when given, that the key is the account's own (a
+ * parent's key reaches a subaccount, but a device token needs the account's own key); and that
+ * the application of --app exists.
+ */
 async function verify(
-  c: { server: string; account: string; auth: string },
+  c: Connection,
   key: string,
   app: string | undefined,
+  accountAuth: Connection | undefined,
   signal: AbortSignal,
 ): Promise<void> {
   try {
-    await api(c, 'GET', `Keys/${key}.json`, {}, signal);
+    await api(c, 'GET', 'Applications.json?PageSize=1', {}, signal);
   } catch (error) {
-    if (error instanceof RestRefusal && error.status === 401)
+    if (refused(error, 401))
       throw new CliError('verification-failed', `the server refused API key ${key} with that secret`, {
         hint: `check --key and --secret; ${MAKE_A_KEY.replace('make one', 'or make a new key')}`,
       });
-    if (error instanceof RestRefusal && error.status === 404)
+    if (refused(error, 404))
       throw new CliError('verification-failed', `API key ${key} does not belong to account ${c.account}`, {
-        hint: 'use a key of this account (`patchbay keys list`), or the account the key belongs to (--account)',
+        hint: NOT_THIS_ACCOUNT,
       });
     throw error;
+  }
+  if (accountAuth) {
+    try {
+      await api(accountAuth, 'GET', `Keys/${key}.json`, {}, signal);
+    } catch (error) {
+      if (refused(error, 404))
+        throw new CliError('verification-failed', `API key ${key} does not belong to account ${c.account}`, {
+          hint: NOT_THIS_ACCOUNT,
+        });
+      // A wrong auth token, or a standard key given as --token: the check as the key stands.
+      if (!refused(error, 401) && !refused(error, 403)) throw error;
+    }
   }
   if (app === undefined) return;
   try {
     await api(c, 'GET', `Applications/${app}.json`, {}, signal);
   } catch (error) {
-    if (error instanceof RestRefusal && error.status === 404)
+    if (refused(error, 404))
       throw new CliError('verification-failed', `application ${app} is not one of account ${c.account}'s`, {
         hint: 'see `patchbay applications list`, or make one with `patchbay applications create --voice-url <url>`',
       });
@@ -98,7 +123,17 @@ export const token = command({
         hint: 'pass --secret (or set PATCHBAY_API_SECRET): `patchbay keys create` printed it once',
       });
     if (flags.offline) io.err('patchbay: --offline: the key, secret and application were not checked');
-    else await verify({ server: context.server(), account, auth: basicAuth(key, secret) }, key, flags.app, signal);
+    else {
+      const server = context.server();
+      const authToken = context.authToken();
+      await verify(
+        { server, account, auth: basicAuth(key, secret) },
+        key,
+        flags.app,
+        authToken === undefined ? undefined : { server, account, auth: basicAuth(account, authToken) },
+        signal,
+      );
+    }
     const accessToken = new AccessToken(account, key, secret, {
       identity: flags.identity as string,
       ttl: Number(flags.ttl ?? 3600),

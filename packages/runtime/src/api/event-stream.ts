@@ -1,0 +1,148 @@
+/**
+ * GET /events/v1/Accounts/{AccountSid}/Stream: the account's events as they happen, as
+ * Server-Sent Events (a Patchbay resource; the hosted API has none). Authenticated like the REST
+ * API; a stream sees its account and that account's subaccounts. Each event carries an id; a
+ * reader that reconnects with `Last-Event-ID` gets what it missed within the log's window (or a
+ * `stream.gap` event saying events may be missing). Comments keep idle connections alive; a
+ * reader too slow to keep up is disconnected (it reconnects and resumes) rather than buffered
+ * without bound.
+ *
+ * @example
+ * // curl -N -u "$PATCHBAY_ACCOUNT_SID:$PATCHBAY_AUTH_TOKEN" "$PATCHBAY_URL/events/v1/Accounts/$PATCHBAY_ACCOUNT_SID/Stream"
+ * const stream = eventStream({ runtime, store });
+ * createServer((req, res) => stream.handle(req, res) ?? api.handle(req, res));
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type Clock, systemClock } from '../clock/clock.js';
+import type { Runtime } from '../runtime.js';
+import type { Store } from '../store/types.js';
+import { type AccountRecord, authenticate, mayAccess } from './auth.js';
+import { EventLog, type LogEntry } from './event-log.js';
+import { notFound, RestError, sendError } from './http.js';
+
+export const EVENT_STREAM_PATH = /^\/events\/v1\/Accounts\/(AC[0-9a-f]{32})\/Stream$/;
+
+export interface EventStreamOptions {
+  /** Heartbeat timers and event times. @default systemClock */
+  readonly clock?: Clock;
+  /** A comment line this often keeps idle connections (and proxies) open. @default 15000 */
+  readonly heartbeatMs?: number;
+  /** A reader with more than this unsent is disconnected. @default 1048576 */
+  readonly maxBufferedBytes?: number;
+  /** Open streams per account. @default 16 */
+  readonly maxStreamsPerAccount?: number;
+  /** Events kept for resuming. @default 10000 */
+  readonly maxEvents?: number;
+  /** How long events are kept for resuming. @default 300000 */
+  readonly windowMs?: number;
+  /** Sent as the SSE `retry` field: how soon a browser EventSource reconnects. @default 1000 */
+  readonly retryMs?: number;
+}
+
+export interface EventStream {
+  /**
+   * Serves the request if it is for the stream (settles when the stream ends), else undefined.
+   * `base` is the server's public URL, for the `more_info` links of errors.
+   */
+  handle(req: IncomingMessage, res: ServerResponse, base: string): Promise<void> | undefined;
+  /** Tells every reader the server is closing, ends the streams, and stops logging. */
+  close(): void;
+}
+
+const frame = (entry: LogEntry) => `id: ${entry.id}\nevent: ${entry.type}\ndata: ${entry.data}\n\n`;
+const notice = (event: string, data: object) => `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
+
+export function eventStream(
+  options: EventStreamOptions & { readonly runtime: Pick<Runtime, 'events'>; readonly store: Store },
+): EventStream {
+  const { store } = options;
+  const clock = options.clock ?? systemClock;
+  const heartbeatMs = options.heartbeatMs ?? 15_000;
+  const maxBuffered = options.maxBufferedBytes ?? 1024 * 1024;
+  const maxStreams = options.maxStreamsPerAccount ?? 16;
+  const log = new EventLog({
+    runtime: options.runtime,
+    clock,
+    ownerOf: async (sid) => (await store.find<AccountRecord>('account', sid))?.ownerAccountSid,
+    ...(options.maxEvents === undefined ? {} : { maxEvents: options.maxEvents }),
+    ...(options.windowMs === undefined ? {} : { windowMs: options.windowMs }),
+  });
+  const open = new Map<string, number>();
+  const closers = new Set<() => void>();
+
+  async function start(req: IncomingMessage, res: ServerResponse, accountSid: string): Promise<void> {
+    // Any credential of the account may read its events (a standard API key too).
+    const caller = (await authenticate(req, store)).account;
+    const target = accountSid === caller.sid ? caller : await store.find<AccountRecord>('account', accountSid);
+    if (!target || !mayAccess(caller, target)) throw notFound(accountSid);
+    if ((open.get(target.sid) ?? 0) >= maxStreams)
+      throw new RestError(429, 20429, `Too many event streams for ${target.sid} (at most ${maxStreams})`, {
+        'retry-after': '5',
+      });
+    open.set(target.sid, (open.get(target.sid) ?? 0) + 1);
+
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-store',
+      'x-accel-buffering': 'no',
+    });
+    const write = (text: string) => {
+      if (res.destroyed) return;
+      res.write(text);
+      // Too far behind: let it reconnect and resume from the log instead of buffering more.
+      if (res.writableLength > maxBuffered) res.destroy();
+    };
+    const visible = (entry: LogEntry) => entry.accountSid === target.sid || entry.ownerSid === target.sid;
+    const lastId = req.headers['last-event-id'];
+    const resume = log.resume(typeof lastId === 'string' && lastId !== '' ? lastId : undefined);
+    const missed = resume.kind === 'live' ? [] : resume.entries.filter(visible);
+    // With nothing to replay, an id-only block tells the reader where it stands, so that after a
+    // drop before its first event it still resumes from here (an EventSource keeps it too).
+    const position = missed.length === 0 ? `id: ${log.position()}\n` : '';
+    write(`retry: ${options.retryMs ?? 1000}\n${position}: connected\n\n`);
+    if (resume.kind === 'gap') write(notice('stream.gap', { reason: resume.reason, last_event_id: lastId }));
+    for (const entry of missed) write(frame(entry));
+    // Replay and subscribe in the same turn: nothing is appended in between, so nothing is lost or repeated.
+    const unsubscribe = log.subscribe((entry) => {
+      if (visible(entry)) write(frame(entry));
+    });
+    let cancelHeartbeat = () => {};
+    const beat = () => {
+      write(': heartbeat\n\n');
+      cancelHeartbeat = clock.setTimer(beat, heartbeatMs);
+    };
+    cancelHeartbeat = clock.setTimer(beat, heartbeatMs);
+    const closing = () => {
+      if (!res.destroyed) res.end(notice('stream.closing', { reason: 'the server is shutting down' }));
+    };
+    closers.add(closing);
+    await new Promise<void>((resolve) => res.once('close', resolve));
+    closers.delete(closing);
+    unsubscribe();
+    cancelHeartbeat();
+    open.set(target.sid, (open.get(target.sid) ?? 1) - 1);
+  }
+
+  return {
+    handle(req, res, base) {
+      const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+      const match = EVENT_STREAM_PATH.exec(path);
+      if (!match) return undefined;
+      return (async () => {
+        try {
+          // Like any path the API does not serve for a method.
+          if (req.method !== 'GET') throw notFound(path);
+          await start(req, res, match[1] as string);
+        } catch (error) {
+          if (res.headersSent) return;
+          const rest = error instanceof RestError ? error : new RestError(500, 20500, 'Internal error');
+          sendError(res, rest, base, rest.status === 401 ? { 'www-authenticate': 'Basic realm="Patchbay"' } : {});
+        }
+      })();
+    },
+    close() {
+      for (const closing of [...closers]) closing();
+      log.close();
+    },
+  };
+}
