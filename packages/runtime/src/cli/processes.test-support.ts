@@ -72,7 +72,7 @@ export interface Served {
 
 /**
  * Starts `patchbay serve` in its own process; resolves once it printed `Ready.`.
- * @param options the port (a number), or the port and more flags (logs at `warn` unless they say otherwise)
+ * @param given the port (a number), or the port and more flags (logs at `warn` unless they say otherwise)
  */
 export async function servePatchbay(
   data: string,

@@ -219,7 +219,7 @@ export class SimulatedNetwork implements MediaAdapter {
     const callee = this.newLeg(request.from, {}, make);
     const outcome = linkLegs(caller, callee, request, this.clock, signal, onRinging);
     void outcome.then((result) => {
-      if (result.outcome !== 'answered') this.legs.delete(caller);
+      if (result.outcome !== 'answered') this.release(caller);
     });
     return { callee, outcome };
   }

@@ -35,18 +35,27 @@ describe('the simulated network’s memory of parties', () => {
 
     const addresses = network.parties.map((party) => party.address);
     expect(addresses).toContain('+10');
-    expect(network.party('+14')?.lines()).toEqual([
+    expect(network.party('+14')?.transcript.map((entry) => entry.type)).toEqual([
       'ringing',
       'answered',
-      `heard-speech ${'x'.repeat(60_000)} alice en-US`,
+      'heard-speech',
       'disconnected',
     ]);
-    expect(network.party('+20')?.lines()).toEqual(['ringing', 'busy']);
+    expect(network.party('+20')?.transcript.map((entry) => entry.type)).toEqual(['ringing', 'busy']);
     expect(network.party('+11')).toBeUndefined();
     // The live inbound caller (nobody answered or rejected it yet) and the live +10 stay; three ended ones are kept.
     expect(addresses).toEqual(['+10', '+13', '+14', '+30', '+20']);
     await live.hangup();
     // The one that ended last is kept; the one that ended first goes.
     expect(network.parties.map((party) => party.address)).toEqual(['+10', '+14', '+30', '+20']);
+  });
+
+  it('lets go of both sides of an on-net call that was never answered', async () => {
+    const network = new SimulatedNetwork({ clock: new VirtualClock(0), timing: INSTANT_TIMING, keepEnded: 0 });
+    const request = { to: { kind: 'number', value: '+15550100' }, from: '+15550199', timeoutMs: 1000 } as const;
+    const { callee, outcome } = network.link(request, new AbortController().signal);
+    await callee.reject('busy');
+    expect((await outcome).outcome).toBe('busy');
+    expect(network.parties).toEqual([]);
   });
 });
