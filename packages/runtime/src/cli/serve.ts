@@ -69,7 +69,7 @@ export interface ServeOptions {
   readonly maxDatabaseBytes?: number;
   /** How often a degraded store tries a probe write. @default 1000 */
   readonly probeEveryMs?: number;
-  /** Parties of ended calls the simulated network keeps for `party()`. @default 100 */
+  /** Parties of ended calls the simulated network keeps for `party()`. @default 10 */
   readonly keepParties?: number;
 }
 
@@ -156,7 +156,8 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   }
   const network = new SimulatedNetwork({
     timing: options.timing ?? REALISTIC_TIMING,
-    ...(options.keepParties === undefined ? {} : { keepEnded: options.keepParties }),
+    // Nothing in the server reads an ended call's transcript (the Simulator's answer holds its own).
+    keepEnded: options.keepParties ?? 10,
   });
   const egress = createEgress({ policy: options.egress ?? 'allow-private' });
   // Callbacks go through the store's outbox: what is not delivered survives a restart.
