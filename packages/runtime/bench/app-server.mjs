@@ -7,12 +7,13 @@ const IVR =
   '<?xml version="1.0" encoding="UTF-8"?><Response><Say>Welcome. Press 1 for sales.</Say><Gather numDigits="1" action="/menu"><Say>Press 1 now.</Say></Gather></Response>';
 const MENU = '<?xml version="1.0" encoding="UTF-8"?><Response><Dial><Number>+15550900001</Number></Dial></Response>';
 
-// The soak benchmark's documents: a long prompt (60 KB of speech), a conference room, and a
+// The soak benchmark's documents (their own paths: run.mjs's rooms are /conference?room=N): a
+// long prompt (60 KB of speech), one conference room, and a
 // registered client device (accepting at once; the bridge ends after a second).
 const LONG = `<Response><Say>${'Thank you for calling. '.repeat(2700)}</Say></Response>`;
 const SOAK = {
   '/long': () => LONG,
-  '/conference': () => '<Response><Dial><Conference>soak-room</Conference></Dial></Response>',
+  '/soak-room': () => '<Response><Dial><Conference>soak-room</Conference></Dial></Response>',
   '/client': (params) =>
     `<Response><Dial timeLimit="1"><Client>dev${Number(String(params.get('From') ?? '0').slice(-6)) % 50}</Client></Dial></Response>`,
 };

@@ -81,7 +81,7 @@ server.network.addNumber('+15550900001', { hangupAfterMs: 0 });
 for (const [kind, number] of Object.entries(NUMBERS)) {
   await api(base, 'POST', 'IncomingPhoneNumbers.json', {
     PhoneNumber: number,
-    VoiceUrl: `${app.url}/${kind === 'ivr' ? 'voice' : kind}`,
+    VoiceUrl: `${app.url}/${{ ivr: 'voice', conference: 'soak-room' }[kind] ?? kind}`,
     StatusCallback: `${app.url}/status`,
   });
 }
