@@ -139,6 +139,7 @@ export function monitored(store: Store, options: { probeEveryMs?: number; quietM
       due: (now, limit) => store.outbox.due(now, limit),
       done: (id) => watch(() => store.outbox.done(id)),
       retry: (id, at) => watch(() => store.outbox.retry(id, at)),
+      prune: (before) => watch(() => store.outbox.prune(before)),
     },
     blobs: {
       put: (key, bytes) => watch(() => store.blobs.put(key, bytes)),

@@ -122,6 +122,16 @@ export class MemoryStore implements Store {
       const callback = this.callbacks.get(id);
       if (callback) this.callbacks.set(id, { ...callback, attempts: callback.attempts + 1, nextAttemptAt });
     },
+    prune: async (before) => {
+      let pruned = 0;
+      for (const [id, callback] of this.callbacks) {
+        if (!callback.done || callback.nextAttemptAt >= before) continue;
+        this.callbacks.delete(id);
+        this.keys.delete(callback.key);
+        pruned++;
+      }
+      return pruned;
+    },
   };
 
   readonly blobs: Store['blobs'] = {

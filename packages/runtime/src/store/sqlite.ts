@@ -102,6 +102,7 @@ export class SqliteStore implements Store {
       ),
     done: () => this.db.prepare('UPDATE outbox SET done = 1 WHERE id = ?'),
     retry: () => this.db.prepare('UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ? WHERE id = ?'),
+    prune: () => this.db.prepare('DELETE FROM outbox WHERE done = 1 AND next_attempt_at < ?'),
   };
   private readonly prepared = new Map<keyof SqliteStore['statements'], Database.Statement>();
   /** Writes share one transaction per turn of the event loop (see group-commit.ts). */
@@ -265,6 +266,7 @@ export class SqliteStore implements Store {
     retry: async (id, nextAttemptAt) => {
       await this.write(() => this.statement('retry').run(nextAttemptAt, id));
     },
+    prune: async (before) => this.write(() => this.statement('prune').run(before).changes),
   };
 
   readonly blobs: Store['blobs'] = {

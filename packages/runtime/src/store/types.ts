@@ -112,6 +112,11 @@ export interface Store {
     done(id: number): Promise<void>;
     /** Failed this time: try again at `nextAttemptAt`. */
     retry(id: number, nextAttemptAt: number): Promise<void>;
+    /**
+     * Forgets callbacks that are done and whose last attempt was due before `before` (their keys
+     * may then be queued again): delivered callbacks do not fill the disk. Returns how many.
+     */
+    prune(before: number): Promise<number>;
   };
 
   blobs: {

@@ -201,6 +201,23 @@ export function runStoreConformance(name: string, open: () => Promise<Store>): v
         expect(await store.outbox.add(callback)).toBeUndefined();
       }));
 
+    it('forgets delivered callbacks once they are old enough, and only those', () =>
+      withStore(async (store) => {
+        const base = { accountSid: A, url: 'http://app/status', method: 'POST' as const, params: {} };
+        const old = await store.outbox.add({ ...base, key: 'CA2:0', nextAttemptAt: 100 });
+        const recent = await store.outbox.add({ ...base, key: 'CA2:1', nextAttemptAt: 900 });
+        await store.outbox.add({ ...base, key: 'CA2:2', nextAttemptAt: 100 });
+        await store.outbox.done(old ?? 0);
+        await store.outbox.done(recent ?? 0);
+        // Done before 500: forgotten. Done since, or not done at all: kept.
+        expect(await store.outbox.prune(500)).toBe(1);
+        expect(await store.outbox.prune(500)).toBe(0);
+        expect((await store.outbox.due(Number.MAX_SAFE_INTEGER, 10)).map((c) => c.key)).toEqual(['CA2:2']);
+        expect(await store.outbox.add({ ...base, key: 'CA2:1', nextAttemptAt: 1000 })).toBeUndefined();
+        // A forgotten key may be queued again.
+        expect(await store.outbox.add({ ...base, key: 'CA2:0', nextAttemptAt: 1000 })).toBeTypeOf('number');
+      }));
+
     it('keeps blobs byte for byte', () =>
       withStore(async (store) => {
         const bytes = new Uint8Array([0, 1, 2, 255, 128]);

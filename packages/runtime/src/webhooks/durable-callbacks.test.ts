@@ -49,6 +49,32 @@ describe('DurableCallbacks', () => {
     expect(app.requests.map((r) => r.headers['i-twilio-idempotency-token']).sort()).toEqual(['CA1:0', 'CA1:1']);
   });
 
+  it('forgets delivered callbacks after keepDoneMs, so the outbox does not grow with every callback', async () => {
+    await using app = await startAppServer({ '/status': () => '' });
+    const clock = new VirtualClock();
+    const store = new MemoryStore();
+    const day = 86_400_000;
+    const options = { keepDoneMs: day, pruneEveryMs: 60_000 };
+    const queue = new DurableCallbacks(store, clock, tokenFor, options);
+    queue.start();
+    queue.send(callback(`${app.url}/status`, 0));
+    await queue.drain();
+    // Within the day its key is remembered: the same callback is not sent twice.
+    queue.send(callback(`${app.url}/status`, 0));
+    await queue.drain();
+    expect(app.requests).toHaveLength(1);
+    await queue.close();
+    // A day later, a server starting forgets it (an earlier delivery no longer blocks the key).
+    await new Promise<void>((resolve) => clock.setTimer(resolve, day + 1));
+    const later = new DurableCallbacks(store, clock, tokenFor, options);
+    later.start();
+    await later.drain();
+    expect(
+      await store.outbox.add({ ...callback(`${app.url}/status`, 0), accountSid: ACCOUNT, nextAttemptAt: 0 }),
+    ).toBeTypeOf('number');
+    await later.close();
+  });
+
   it('retries with back-off and gives up after the last attempt', async () => {
     await using app = await startAppServer({ '/down': () => ({ status: 503 }) });
     const clock = new VirtualClock();

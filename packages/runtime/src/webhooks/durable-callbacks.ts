@@ -35,6 +35,14 @@ export interface DurableCallbacksOptions {
   readonly concurrency?: number;
   /** Where callbacks may go. @default DEFAULT_EGRESS */
   readonly egress?: Egress | undefined;
+  /**
+   * How long a delivered (or given-up) callback stays in the outbox, so the same key is not
+   * queued twice; then it is forgotten, and the outbox does not grow with every callback ever
+   * sent. A call's callbacks are all queued within its lifetime, far shorter. @default 7 days
+   */
+  readonly keepDoneMs?: number;
+  /** At most how often done callbacks older than `keepDoneMs` are forgotten (at start, then after deliveries). @default 1 hour */
+  readonly pruneEveryMs?: number;
 }
 
 export class DurableCallbacks implements Callbacks {
@@ -58,6 +66,9 @@ export class DurableCallbacks implements Callbacks {
   private pumping: Promise<void> | undefined;
   private again = false;
   private cancelTimer: (() => void) | undefined;
+  private prunedAt = Number.NEGATIVE_INFINITY;
+  private readonly keepDoneMs: number;
+  private readonly pruneEveryMs: number;
   private closed = false;
 
   constructor(
@@ -71,6 +82,8 @@ export class DurableCallbacks implements Callbacks {
     this.backoffMs = options.backoffMs ?? 1000;
     this.concurrency = options.concurrency ?? 32;
     this.egress = options.egress;
+    this.keepDoneMs = options.keepDoneMs ?? 7 * 86_400_000;
+    this.pruneEveryMs = options.pruneEveryMs ?? 3_600_000;
   }
 
   /** Delivers what an earlier process left in the outbox (in its order, per resource). */
@@ -79,6 +92,18 @@ export class DurableCallbacks implements Callbacks {
       for (const callback of pending) this.order.add(resourceOf(callback.key) as string, callback.id);
     });
     this.track(this.loaded.then(() => this.pump()));
+    this.prune();
+  }
+
+  /**
+   * Forgets done callbacks older than `keepDoneMs`, at most every `pruneEveryMs`: at start and
+   * after deliveries, so an idle server (and a test's virtual clock) has no housekeeping timer.
+   */
+  private prune(): void {
+    const now = this.clock.now();
+    if (this.closed || now - this.prunedAt < this.pruneEveryMs) return;
+    this.prunedAt = now;
+    this.track(this.store.outbox.prune(now - this.keepDoneMs).then(() => undefined));
   }
 
   send(callback: Callback): void {
@@ -176,6 +201,7 @@ export class DurableCallbacks implements Callbacks {
       this.deliver(callback).finally(() => {
         this.inFlight.delete(callback.id);
         this.busy.delete(resource);
+        this.prune();
         // The next callback of this resource may go now (or, behind a retry, when it is due).
         if (this.order.pending(resource)) this.backlog = true;
         // Look in the outbox only when something may be waiting there.
