@@ -9,10 +9,10 @@
  * @example
  * const copied = await backupDataDirectory('./.patchbay', '/backups/patchbay-2026-11-28');
  */
-import { copyFile, mkdir, readdir, stat } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StartupError } from '../startup-error.js';
-import { openDatabase } from './sqlite-file.js';
+import { DATABASE_MODE, openDatabase } from './sqlite-file.js';
 
 export interface BackupSummary {
   /** Records (accounts, numbers, calls, messages, ...) in the copy. */
@@ -37,6 +37,8 @@ export async function backupDataDirectory(data: string, destination: string): Pr
     }
     await mkdir(join(destination, 'blobs'), { recursive: true, mode: 0o700 });
     const copy = join(destination, 'patchbay.db');
+    // The copy holds the same secrets: owner-only, as the original (SQLite would use the umask).
+    await writeFile(copy, '', { mode: DATABASE_MODE });
     // All pages in one step: one read transaction, one snapshot, whatever the server writes meanwhile.
     await source.backup(copy, { progress: () => 0x7fffffff });
   } finally {

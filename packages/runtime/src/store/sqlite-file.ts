@@ -4,7 +4,7 @@
  * (an empty file or one that is not a healthy database is refused with a one-line reason rather
  * than used as an empty store or failing later with a stack trace).
  */
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { chmod, mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { StartupError } from '../startup-error.js';
@@ -57,10 +57,27 @@ function configure(db: Database.Database): void {
   db.exec(SCHEMA);
 }
 
+/**
+ * The database holds auth tokens and key secrets: readable by the server's user only, whatever
+ * the umask or the directory's mode. SQLite gives its -wal and -shm files the database's mode.
+ */
+export const DATABASE_MODE = 0o600;
+
+/** Makes an existing database, and its -wal and -shm files, readable by the owner only. */
+async function restrict(file: string): Promise<void> {
+  for (const suffix of ['', '-wal', '-shm']) {
+    await chmod(`${file}${suffix}`, DATABASE_MODE).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ENOENT') throw error;
+    });
+  }
+}
+
 /** A new, empty database at `file`, made beside it and renamed into place. */
 async function create(file: string): Promise<void> {
   const side = `${file}.new`;
   for (const suffix of ['', '-wal', '-shm']) await rm(`${side}${suffix}`, { force: true });
+  // Created with its mode first: SQLite would create it with the umask's.
+  await writeFile(side, '', { mode: DATABASE_MODE });
   const db = new Database(side);
   configure(db);
   db.close();
@@ -95,6 +112,7 @@ export async function openDatabase(
   let db: Database.Database | undefined;
   try {
     if (!existing) await create(file);
+    else if (!options.readonly) await restrict(file);
     db = new Database(file, { readonly: options.readonly ?? false, fileMustExist: true });
     if (!options.readonly) configure(db);
     const [check] = db.pragma('quick_check') as Array<{ quick_check: string }>;

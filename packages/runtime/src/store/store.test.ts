@@ -1,9 +1,10 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runStoreConformance } from '../testing/store-conformance.js';
 import { MemoryStore } from './memory.js';
+import { backupDataDirectory } from './backup.js';
 import { SqliteStore } from './sqlite.js';
 
 const directories: string[] = [];
@@ -94,5 +95,30 @@ describe('SqliteStore', () => {
     ).rejects.toThrow(TypeError);
     await expect(store.blobs.put('../escape', new Uint8Array())).rejects.toThrow(TypeError);
     await store.close();
+  });
+
+  it('keeps its database (auth tokens, key secrets) readable by its owner only, whatever the umask', async () => {
+    const mode = async (file: string) => (await stat(file)).mode & 0o777;
+    const directory = await freshDirectory();
+    // A directory anyone may read, as an operator might make it, and a permissive umask.
+    await chmod(directory, 0o755);
+    const umask = process.umask(0o022);
+    try {
+      const store = await SqliteStore.open(directory);
+      await store.put('setting', { sid: 'x', accountSid: 'AC1', createdAt: 1 });
+      for (const file of ['patchbay.db', 'patchbay.db-wal', 'patchbay.db-shm'])
+        expect(await mode(join(directory, file))).toBe(0o600);
+      const copy = join(await freshDirectory(), 'copy');
+      await backupDataDirectory(directory, copy);
+      expect(await mode(join(copy, 'patchbay.db'))).toBe(0o600);
+      await store.close();
+      // A database made before (with the umask's mode) is restricted when the server opens it.
+      await chmod(join(directory, 'patchbay.db'), 0o644);
+      const reopened = await SqliteStore.open(directory);
+      expect(await mode(join(directory, 'patchbay.db'))).toBe(0o600);
+      await reopened.close();
+    } finally {
+      process.umask(umask);
+    }
   });
 });
