@@ -19,6 +19,12 @@ const SCHEMA = `
     PRIMARY KEY (kind, sid)
   );
   CREATE INDEX IF NOT EXISTS records_by_account ON records (kind, account_sid, created_at DESC, sid DESC);
+  -- findOne's lookups on hot paths: which account holds a number (every inbound and every placed
+  -- call), and which calls and messages a crash left live (every start). SQLite uses a partial
+  -- index when the query names the kind as a literal, which findOne does.
+  CREATE INDEX IF NOT EXISTS numbers_by_phone ON records (json_extract(body, '$.phoneNumber')) WHERE kind = 'number';
+  CREATE INDEX IF NOT EXISTS calls_by_status ON records (json_extract(body, '$.status')) WHERE kind = 'call';
+  CREATE INDEX IF NOT EXISTS messages_by_status ON records (json_extract(body, '$.status')) WHERE kind = 'message';
   CREATE TABLE IF NOT EXISTS outbox (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     key TEXT NOT NULL UNIQUE,

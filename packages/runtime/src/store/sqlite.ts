@@ -26,6 +26,7 @@ import type {
 } from './types.js';
 
 const FIELD = /^[A-Za-z][A-Za-z0-9]*$/;
+const KIND = /^[a-z][a-z-]*$/;
 const BLOB_KEY = /^[A-Za-z0-9._-]+$/;
 
 interface OutboxRow {
@@ -181,9 +182,11 @@ export class SqliteStore implements Store {
     this.commit();
     const entries = Object.entries(where);
     for (const [field] of entries) if (!FIELD.test(field)) throw new TypeError(`invalid filter field "${field}"`);
+    if (!KIND.test(kind)) throw new TypeError(`invalid record kind "${kind}"`);
     const conditions = entries.map(([field]) => ` AND json_extract(body, '$.${field}') = ?`).join('');
-    const sql = `SELECT body FROM records WHERE kind = ?${conditions} ORDER BY created_at DESC, sid DESC LIMIT 1`;
-    const row = this.query(sql).get(kind, ...entries.map(([, value]) => sqlValue(value))) as
+    // The kind as a literal, so SQLite may use a partial index on it (sqlite-file.ts).
+    const sql = `SELECT body FROM records WHERE kind = '${kind}'${conditions} ORDER BY created_at DESC, sid DESC LIMIT 1`;
+    const row = this.query(sql).get(...entries.map(([, value]) => sqlValue(value))) as
       | { body: string }
       | undefined;
     return row ? (JSON.parse(row.body) as T) : undefined;
