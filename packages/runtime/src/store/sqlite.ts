@@ -186,9 +186,7 @@ export class SqliteStore implements Store {
     const conditions = entries.map(([field]) => ` AND json_extract(body, '$.${field}') = ?`).join('');
     // The kind as a literal, so SQLite may use a partial index on it (sqlite-file.ts).
     const sql = `SELECT body FROM records WHERE kind = '${kind}'${conditions} ORDER BY created_at DESC, sid DESC LIMIT 1`;
-    const row = this.query(sql).get(...entries.map(([, value]) => sqlValue(value))) as
-      | { body: string }
-      | undefined;
+    const row = this.query(sql).get(...entries.map(([, value]) => sqlValue(value))) as { body: string } | undefined;
     return row ? (JSON.parse(row.body) as T) : undefined;
   }
 

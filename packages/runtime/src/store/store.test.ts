@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runStoreConformance } from '../testing/store-conformance.js';
-import { MemoryStore } from './memory.js';
 import { backupDataDirectory } from './backup.js';
+import { MemoryStore } from './memory.js';
 import { SqliteStore } from './sqlite.js';
 
 const directories: string[] = [];
