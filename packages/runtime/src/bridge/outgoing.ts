@@ -6,13 +6,15 @@
  * dropped, so a correctly signed webhook always says who really called.
  */
 import { DeviceError, type Outgoing } from '@patchbay/sdk/protocol';
+import { callPlaceParams } from '../calls/geo.js';
 import type { DeviceLeg } from '../media/types.js';
 import { newSid } from '../sid.js';
 import type { DeviceSession } from './session.js';
 import type { BridgeHost, DeviceBridgeOptions } from './types.js';
 
-/** Names the runtime sets on a call's webhooks (ApplicationSid: the token's own). */
+/** Names the runtime sets on a call's webhooks (ApplicationSid: the token's own; the location parameters). */
 export const STANDARD_PARAMETERS: ReadonlySet<string> = new Set([
+  ...Object.keys(callPlaceParams('', '')),
   'AccountSid',
   'ApiVersion',
   'ApplicationSid',

@@ -138,7 +138,7 @@ describe('revocation of live device sessions', () => {
 });
 
 describe('custom parameters of device calls', () => {
-  it('never replace the standard ones: From, Caller, AccountSid, CallSid, Direction, ApiVersion, ApplicationSid', async () => {
+  it('never replace the standard ones: From, Caller, AccountSid, CallSid, Direction, ApiVersion, ApplicationSid, the location parameters', async () => {
     const { harness, app, key } = await setup();
     const token = tokenFor(harness, key, 'intern', {
       outgoingApplicationSid: app.sid,
@@ -153,6 +153,9 @@ describe('custom parameters of device calls', () => {
       Direction: 'outbound-api',
       ApiVersion: '1999-01-01',
       ApplicationSid: `AP${'0'.repeat(32)}`,
+      FromCountry: 'XX',
+      CallerCity: 'NOWHERE',
+      CalledState: 'ZZ',
       note: 'kept',
     };
     const call = await intern.connect({ params: forged });
@@ -166,9 +169,13 @@ describe('custom parameters of device calls', () => {
       Direction: 'inbound',
       ApiVersion: '2010-04-01',
       ApplicationSid: app.sid,
+      // A device's number is no place: its location parameters are empty, whatever it sends.
+      FromCountry: '',
+      CallerCity: '',
       team: 'blue',
       note: 'kept',
     });
+    expect(request?.params.CalledState).not.toBe('ZZ');
     const signature = String(request?.headers['x-twilio-signature']);
     const params = request?.params as Record<string, string>;
     expect(twilio.validateRequest(harness.account.authToken, signature, String(request?.url), params)).toBe(true);
