@@ -52,8 +52,11 @@ export class StoreWrites {
     const write = task();
     const tracked = write
       .catch((error: unknown) => {
-        this.lastFailed = number;
-        this.lastError = error;
+        // Failures may complete out of order (a recording is two writes): keep the latest started.
+        if (number > this.lastFailed) {
+          this.lastFailed = number;
+          this.lastError = error;
+        }
         this.onError(error);
       })
       .finally(() => {
