@@ -16,7 +16,9 @@ const CODES = {
   'invalid-parameter': { numeric: 21200, status: 400 },
   'invalid-call-state': { numeric: 21220, status: 409 },
   'media-failure': { numeric: 13227, status: 500 },
-  // Security and per-account limits (ws/security).
+  /** `<Message from>` names a number another account holds. */
+  'sender-refused': { numeric: 14102, status: 400 },
+  // Security and per-account limits.
   /** The account has as many live calls as its limit allows (hosted: "Call concurrency limit exceeded"). */
   'concurrency-limit': { numeric: 10004, status: 429 },
   /** The egress policy forbids the address a URL leads to (link-local, cloud metadata, or private when denied). */

@@ -122,6 +122,13 @@ export interface RuntimeOptions {
   readonly onNet?: boolean | CallRouter;
   /** On-net calls one call may lead to, one inside another, before the next is refused. @default 5 */
   readonly maxOnNetHops?: number;
+  /**
+   * Whether an account may present `number` as the caller ID of a call it places (`<Dial
+   * callerId>`) or as the sender of a message (`<Sms from>`, `<Message from>`). A server refuses
+   * the numbers another account holds (`callerIdPolicy`), so one tenant cannot pose as another.
+   * @default every number
+   */
+  readonly callerIds?: (accountSid: string, number: string) => boolean | Promise<boolean>;
   /** Base URL apps reach this server at: recording URLs start with it. @default 'http://localhost:3000' */
   readonly publicUrl?: string;
   /** Documents fetched with nothing for the caller in between before the call is ended. @default 20 */

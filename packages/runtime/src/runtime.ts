@@ -123,6 +123,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     callbacks,
     events,
     maxFetchesWithoutProgress: options.maxFetchesWithoutProgress ?? 20,
+    callerIdAllowed: async (accountSid, number) => (options.callerIds ? options.callerIds(accountSid, number) : true),
     egress,
   };
   const table = new CallTable(keepEnded);
@@ -345,6 +346,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     onError: (record, error, url) =>
       events.emit('message.error', record, { code: error.numericCode, message: error.message, url }),
     egress,
+    senderAllowed: deps.callerIdAllowed,
   });
 
   return {

@@ -22,7 +22,7 @@ import { type AppServer, type Route, startAppServer } from '../testing/app-serve
 import type { Egress } from '../webhooks/egress.js';
 import type { AccountRecord } from './auth.js';
 import { storeDirectory } from './device-directory.js';
-import { messageRouter, numberRouter, withSimulatedApps } from './routing.js';
+import { callerIdPolicy, messageRouter, numberRouter, withSimulatedApps } from './routing.js';
 import { type ApiOptions, bootstrapAccount, createApi } from './server.js';
 
 export const FAST: Timing = { msPerWord: 5, audioMs: 20, beepMs: 5, digitMs: 5, inputDelayMs: 10 };
@@ -86,6 +86,7 @@ export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<
       : {
           incoming: withSimulatedApps(numberRouter(store), network),
           onNet: true,
+          callerIds: callerIdPolicy(store),
           incomingMessage: messageRouter(store),
         }),
     ...(options.messaging ? { messaging: options.messaging } : {}),

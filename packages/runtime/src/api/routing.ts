@@ -10,6 +10,7 @@ import type { CallRouter } from '../calls/on-net.js';
 import type { Routed, RoutedMessageApp } from '../runtime.js';
 import type { Store } from '../store/types.js';
 import { type AccountRecord, callAccount } from './auth.js';
+import { RestError } from './http.js';
 import type { AppSettingsRecord } from './resources/app-settings.js';
 import type { ApplicationRecord } from './resources/applications.js';
 import type { NumberRecord } from './resources/numbers.js';
@@ -104,4 +105,29 @@ export function withSimulatedApps(route: CallRouter, network: SimulatedNetwork |
     if ('twiml' in app) return { url: '', twiml: app.twiml, account: call.caller };
     return { url: app.url, ...(app.method ? { method: app.method } : {}), account: call.caller };
   };
+}
+
+/**
+ * Which numbers an account may present as a call's caller ID or a message's sender: any but a
+ * number another account on this server holds, so one tenant cannot pose as another (to that
+ * tenant's own apps through on-net calls, or to anyone). Numbers this server does not host are
+ * not the server's to vouch for, and stay allowed, as do `client:` identities.
+ */
+export function callerIdPolicy(store: Store): (accountSid: string, number: string) => Promise<boolean> {
+  return async (accountSid, number) => {
+    const held = await store.findOne<NumberRecord>('number', { phoneNumber: number.trim() });
+    return !held || held.accountSid === accountSid;
+  };
+}
+
+/** A REST request's caller ID (`From`, `CallerId`), refused with `code` when `callerIdPolicy` refuses it. */
+export async function checkCallerId(
+  store: Store,
+  accountSid: string,
+  parameter: string,
+  number: string | undefined,
+  code: 21210 | 21606,
+): Promise<void> {
+  if (number === undefined || (await callerIdPolicy(store)(accountSid, number))) return;
+  throw new RestError(400, code, `${parameter}: ${number} is a number of another account, not yours to use`);
 }

@@ -21,7 +21,7 @@ import { storeDirectory } from '../api/device-directory.js';
 import { type HealthReport, healthEndpoint } from '../api/health.js';
 import { RestError, sendError } from '../api/http.js';
 import { StoreWrites } from '../api/persist.js';
-import { messageRouter, numberRouter, withSimulatedApps } from '../api/routing.js';
+import { callerIdPolicy, messageRouter, numberRouter, withSimulatedApps } from '../api/routing.js';
 import { bootstrapAccount, createApi, RETRY_AFTER_S } from '../api/server.js';
 import type { DeviceBridge, DeviceBridgeOptions } from '../bridge/bridge.js';
 import { deviceEndpoints } from '../bridge/endpoints.js';
@@ -178,6 +178,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     authToken: account.authToken,
     incoming: withSimulatedApps(numberRouter(store), network),
     onNet: true,
+    callerIds: callerIdPolicy(store),
     incomingMessage: messageRouter(store),
     publicUrl: options.publicUrl ?? url,
     callbackQueue: callbacks,

@@ -67,6 +67,12 @@ export const CALL_ERRORS = {
       'The app answered with a content type that is not markup (`text/xml`, `application/xml`, `text/html`), audio (`audio/*`) or `text/plain`.',
     action: 'Answer with `Content-Type: text/xml` (or audio, or plain text to be spoken).',
   },
+  13214: {
+    title: 'Dial: invalid callerId',
+    meaning:
+      '`<Dial callerId>` is not a valid phone number or client identity, or is a number another account on this server holds: nothing is dialed (`DialCallStatus=failed`).',
+    action: "Give one of the account's own numbers (or leave callerId out: the caller's number is used).",
+  },
   13217: {
     title: 'Dial: recording not carried out',
     meaning: '`<Dial record="...">` is accepted, but the dialed call is not recorded (a warning; the call goes on).',
@@ -101,6 +107,12 @@ export const CALL_ERRORS = {
     title: 'Record: transcription not available',
     meaning: '`<Record transcribe="true">` records without a transcription (a warning).',
     action: 'Transcribe the recording yourself from its media URL.',
+  },
+  14102: {
+    title: "Invalid 'From' of a message",
+    meaning:
+      '`<Sms from>` or `<Message from>` is not a valid sender, or is a number another account on this server holds: that message is not sent (a warning; the document goes on).',
+    action: "Leave `from` out (the number called or texted is used) or give one of the account's own numbers.",
   },
   14103: {
     title: 'Sms: no text',

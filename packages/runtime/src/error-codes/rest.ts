@@ -86,6 +86,12 @@ export const REST_ERRORS = {
     meaning: '`Timeout` is not a whole number of seconds from 1 to 600.',
     action: 'Give a Timeout from 1 to 600 (the default is 60).',
   },
+  21210: {
+    title: "'From' phone number not verified",
+    meaning:
+      "`From` (or `CallerId`) of a call is a number another account on this server holds: an account may not pose as another's number.",
+    action: "Call from one of the account's own numbers, a number this server does not host, or a `client:` identity.",
+  },
   21211: {
     title: "Invalid 'To' number",
     meaning:
@@ -133,6 +139,11 @@ export const REST_ERRORS = {
     title: "No 'To' for the message",
     meaning: 'A message was sent without `To`.',
     action: 'Give `To`: the number to text.',
+  },
+  21606: {
+    title: "'From' number not valid for the account",
+    meaning: "A message's `From` is a number another account on this server holds.",
+    action: "Send from one of the account's own numbers.",
   },
   21609: {
     title: 'Invalid StatusCallback URL',

@@ -39,5 +39,6 @@ export function verbContext(
     runNested: (start, within) => session.runNested({ type: 'fetch', ...start, progress: true }, within),
     saveRecording: (recording) => deps.saveRecording(session.account.sid, session.sid, recording),
     notify: (url, method, params) => deps.callbacks.send({ url, method, params, authToken: session.account.authToken }),
+    mayPresent: (number) => deps.callerIdAllowed(session.account.sid, number),
   };
 }

@@ -116,4 +116,6 @@ export interface SessionDeps {
   readonly egress?: Egress | undefined;
   /** Documents fetched with no verb involving the caller in between, before giving up. */
   readonly maxFetchesWithoutProgress: number;
+  /** Whether the account may present `number` as a caller ID or message sender. */
+  readonly callerIdAllowed: (accountSid: string, number: string) => Promise<boolean>;
 }

@@ -92,6 +92,8 @@ export async function receiveMessage(
   onError: (message: MessageRecord, error: PatchbayError, url: string) => void,
   /** Where the app's documents may be fetched from. @default DEFAULT_EGRESS */
   egress?: Egress,
+  /** Whether the account may send from a number (`<Message from>`). @default every number */
+  senderAllowed: (accountSid: string, number: string) => Promise<boolean> = async () => true,
 ): Promise<InboundResult> {
   const media = inbound.mediaUrls ?? [];
   // Checked before the message is recorded: a bad content type is refused, not half received.
@@ -157,6 +159,11 @@ export async function receiveMessage(
           .filter((child) => child.name === 'Media')
           .map((child) => resolveUrl(('text' in child ? child.text : '').trim(), fetched.url));
         const callback = attributes.statusCallback ?? attributes.action;
+        if (attributes.from !== undefined && !(await senderAllowed(account.sid, attributes.from))) {
+          const refused = `<Message from="${attributes.from}">: the number belongs to another account; nothing is sent`;
+          onError(message, new PatchbayError('sender-refused', refused), fetched.url);
+          continue;
+        }
         replies.push(
           messages.send({
             account,
@@ -196,6 +203,7 @@ export function messageReceiver(deps: {
   readonly onRejected: (message: { readonly to: string; readonly from: string }) => void;
   readonly onError: (message: MessageRecord, error: PatchbayError, url: string) => void;
   readonly egress?: Egress | undefined;
+  readonly senderAllowed?: (accountSid: string, number: string) => Promise<boolean>;
 }) {
   const underWay = new Set<Promise<unknown>>();
   async function receive(
@@ -215,6 +223,7 @@ export function messageReceiver(deps: {
       { ...message, app, account: account ?? deps.defaultAccount },
       deps.onError,
       deps.egress,
+      deps.senderAllowed,
     );
     underWay.add(work);
     try {

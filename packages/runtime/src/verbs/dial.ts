@@ -89,6 +89,17 @@ export async function dial(node: DialNode, context: VerbContext): Promise<Outcom
   }
   if (options.record !== 'do-not-record')
     context.warn(13217, `<Dial record="${options.record}"> is not carried out yet; the call is not recorded`);
+  if (options.callerId !== undefined && !(await context.mayPresent(options.callerId))) {
+    // As the hosted service does with a caller ID the account may not use: nothing is dialed.
+    context.warn(13214, `<Dial callerId="${options.callerId}">: the number belongs to another account`);
+    return options.action === undefined
+      ? NEXT
+      : action(
+          context,
+          { action: options.action, method: options.method },
+          { DialCallStatus: 'failed', DialCallDuration: '0' },
+        );
+  }
   const targets = targetsOf(node, context, options.callerId ?? context.call.from, options.timeout * 1000);
   if (targets.length === 0) {
     context.warn(13223, '<Dial> has nothing to dial');

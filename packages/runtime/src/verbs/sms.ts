@@ -13,6 +13,10 @@ export async function sms(node: SmsNode, context: VerbContext): Promise<Outcome>
     context.warn(14103, '<Sms> has no text to send');
     return NEXT;
   }
+  if (options.from !== undefined && !(await context.mayPresent(options.from))) {
+    context.warn(14102, `<Sms from="${options.from}">: the number belongs to another account; nothing is sent`);
+    return NEXT;
+  }
   const message = context.sendMessage({
     to: options.to ?? context.call.from,
     from: options.from ?? context.call.to,

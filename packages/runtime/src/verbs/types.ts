@@ -99,6 +99,8 @@ export interface VerbContext {
   warn(code: DocumentedCode, message: string): void;
   /** Sends a callback in the background (recording status and the like); never delays the call. */
   notify(url: string, method: 'GET' | 'POST', params: WebhookParams): void;
+  /** Whether the call's account may present `number` as a caller ID or message sender. */
+  mayPresent(number: string): Promise<boolean>;
   /** The runtime's call queues. */
   readonly queues: QueueRegistry;
   /** The runtime's conference rooms. */

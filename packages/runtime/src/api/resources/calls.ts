@@ -24,6 +24,7 @@ import {
   RestError,
 } from '../http.js';
 import { filtersFrom, pageBody, pageRequest, timeRange } from '../paging.js';
+import { checkCallerId } from '../routing.js';
 import { type ApplicationRecord, applicationFor } from './applications.js';
 import type { Resource } from './context.js';
 
@@ -154,7 +155,10 @@ export const callsResource: Resource = async (context) => {
         applicationSid === undefined
           ? undefined
           : await applicationFor(context.store, account.sid, applicationSid, 'ApplicationSid');
-      const call = runtime.calls.create(createCallParams(form, account, application));
+      const params = createCallParams(form, account, application);
+      await checkCallerId(context.store, account.sid, 'From', params.from, 21210);
+      await checkCallerId(context.store, account.sid, 'CallerId', params.callerId, 21210);
+      const call = runtime.calls.create(params);
       return { status: 201, body: callJson(call) };
     }
     if (context.method === 'GET') {

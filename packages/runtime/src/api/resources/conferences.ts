@@ -24,6 +24,7 @@ import {
   RestError,
 } from '../http.js';
 import { filtersFrom, pageBody, pageRequest } from '../paging.js';
+import { checkCallerId } from '../routing.js';
 import { restError } from './calls.js';
 import type { Resource, ResourceContext, ResourceResult } from './context.js';
 
@@ -191,6 +192,7 @@ async function addParticipant(
   const from = field(form, 'From');
   if (!to) throw invalid(21201, 'To', "no 'To' number is specified");
   if (!from) throw invalid(21213, 'From', "the 'From' phone number is required");
+  await checkCallerId(context.store, context.account.sid, 'From', from, 21210);
   const coaching = bool(form, 'Coaching');
   const coach = field(form, 'CallSidToCoach');
   if (coaching && !coach) throw invalid(21200, 'CallSidToCoach', 'is required when Coaching is true');

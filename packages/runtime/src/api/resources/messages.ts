@@ -7,6 +7,7 @@ import { urlRefusal } from '../../webhooks/egress.js';
 import { callAccount } from '../auth.js';
 import { absoluteUrl, apiDate, field, fields, invalid, notFound } from '../http.js';
 import { filtersFrom, pageBody, pageRequest } from '../paging.js';
+import { checkCallerId } from '../routing.js';
 import type { Resource } from './context.js';
 
 export function messageJson(message: MessageRecord) {
@@ -56,6 +57,7 @@ export const messagesResource: Resource = async (context) => {
         if (problem) throw invalid(21620, 'MediaUrl', problem);
       }
       const statusCallback = absoluteUrl(form, 'StatusCallback', 21609);
+      await checkCallerId(store, account.sid, 'From', from, 21606);
       const message = runtime.messages.send({
         account: callAccount(account),
         to,
