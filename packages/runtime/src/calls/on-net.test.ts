@@ -162,7 +162,8 @@ describe('on-net calls', () => {
   it.each([
     ['<Reject reason="busy"/>', 'busy', 'busy'],
     ['<Reject/>', 'busy', 'no-answer'],
-    ['<Hangup/>', 'completed', 'canceled'],
+    // <Hangup> answers first (only <Reject> leaves a call unanswered): a call of 0 seconds.
+    ['<Hangup/>', 'completed', 'completed'],
     ['<Pause length="30"/><Say>Too late</Say>', 'no-answer', 'canceled'],
   ])(
     'reports a called app answering %s as the hosted service would: DialCallStatus %s',

@@ -105,6 +105,17 @@ describe('an IVR end to end', () => {
     expect(rejected.call).toMatchObject({ status: 'no-answer', duration: 0 });
   });
 
+  it.each([
+    ['an empty document', '<Response/>'],
+    ['<Hangup> first', '<Response><Hangup/></Response>'],
+    ['only verbs it skips', '<Response><Sayy>Hi</Sayy></Response>'],
+  ])('answers, then ends completed, a call whose document is %s (only <Reject> leaves it unanswered)', async (_, doc) => {
+    await using s = await scenario({ '/voice': () => doc });
+    const { call, caller } = await s.inbound();
+    expect(call).toMatchObject({ status: 'completed', duration: 0 });
+    expect(caller.lines()).toEqual(['answered', 'disconnected']);
+  });
+
   it('resolves relative URLs against the document and follows Redirect with its method', async () => {
     await using s = await scenario({
       '/voice': () => '<Response><Redirect method="GET">ivr/step?x=1</Redirect></Response>',

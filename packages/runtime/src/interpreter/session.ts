@@ -379,6 +379,10 @@ export class CallSession {
 
   private async finish(): Promise<void> {
     if (this.over) return;
+    // Only <Reject> leaves an inbound call unanswered: a document that ends (or hangs up) before
+    // anything answered it answers first, as the hosted service does, so the call is completed.
+    if (this.direction === 'inbound' && !this.answered) await this.answer().catch(() => undefined);
+    if (this.over) return;
     await this.leg?.hangup();
     this.setStatus(this.answered ? 'completed' : 'canceled');
   }
