@@ -109,12 +109,15 @@ describe('an IVR end to end', () => {
     ['an empty document', '<Response/>'],
     ['<Hangup> first', '<Response><Hangup/></Response>'],
     ['only verbs it skips', '<Response><Sayy>Hi</Sayy></Response>'],
-  ])('answers, then ends completed, a call whose document is %s (only <Reject> leaves it unanswered)', async (_, doc) => {
-    await using s = await scenario({ '/voice': () => doc });
-    const { call, caller } = await s.inbound();
-    expect(call).toMatchObject({ status: 'completed', duration: 0 });
-    expect(caller.lines()).toEqual(['answered', 'disconnected']);
-  });
+  ])(
+    'answers, then ends completed, a call whose document is %s (only <Reject> leaves it unanswered)',
+    async (_, doc) => {
+      await using s = await scenario({ '/voice': () => doc });
+      const { call, caller } = await s.inbound();
+      expect(call).toMatchObject({ status: 'completed', duration: 0 });
+      expect(caller.lines()).toEqual(['answered', 'disconnected']);
+    },
+  );
 
   it('resolves relative URLs against the document and follows Redirect with its method', async () => {
     await using s = await scenario({
