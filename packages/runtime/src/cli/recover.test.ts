@@ -79,6 +79,8 @@ describe('recoverCalls', () => {
       method: 'POST',
       params: { CallSid: live.sid, CallStatus: 'completed', SequenceNumber: '2', CallDuration: '60', Duration: '1' },
     });
+    // The same parameters as any other callback of a call: the location ones included.
+    expect(queued[1]?.params).toMatchObject({ FromCountry: 'US', ToCountry: 'US', CallerCountry: 'US', CalledZip: '' });
     expect(await recoverCalls(store, 80_000)).toBe(0);
     await store.close();
   });

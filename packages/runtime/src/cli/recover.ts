@@ -6,6 +6,7 @@
  */
 import type { StoredConference } from '../api/persist.js';
 import type { CallRecord, CallStatus } from '../calls/call.js';
+import { callWebhookParams } from '../calls/webhook-params.js';
 import { messageCallback } from '../messaging/messages.js';
 import type { MessageRecord, MessageStatus } from '../messaging/types.js';
 import type { Store } from '../store/types.js';
@@ -23,16 +24,7 @@ async function finalCallback(store: Store, call: CallRecord, now: number): Promi
   if (!settings?.events.includes('completed')) return;
   for (let sequence = settings.nextSequence; sequence < settings.nextSequence + 8; sequence++) {
     const params = {
-      CallSid: call.sid,
-      AccountSid: call.accountSid,
-      From: call.from,
-      To: call.to,
-      Caller: call.from,
-      Called: call.to,
-      CallStatus: call.status,
-      ApiVersion: '2010-04-01',
-      Direction: call.direction,
-      ...(call.parentCallSid ? { ParentCallSid: call.parentCallSid } : {}),
+      ...callWebhookParams(call, call.status),
       CallbackSource: 'call-progress-events',
       SequenceNumber: String(sequence),
       Timestamp: rfc2822(now),

@@ -6,7 +6,7 @@
 import type { VoiceDocument } from '@patchbay/markup';
 import type { WebhookParams } from '@patchbay/sdk';
 import { type CallError, type CallRecord, type CallStatus, canMove, type Direction, TERMINAL } from '../calls/call.js';
-import { callPlaceParams } from '../calls/geo.js';
+import { callWebhookParams } from '../calls/webhook-params.js';
 import { PatchbayError } from '../errors.js';
 import type { MediaLeg } from '../media/types.js';
 import { runVerb } from '../verbs/index.js';
@@ -109,18 +109,15 @@ export class CallSession {
 
   /** The standard parameters of every request about this call, plus `extra`. */
   params(extra: Record<string, string> = {}, status: string = this.status): WebhookParams {
+    const call = {
+      sid: this.sid,
+      accountSid: this.account.sid,
+      from: this.from,
+      to: this.to,
+      direction: this.direction,
+    };
     return {
-      CallSid: this.sid,
-      AccountSid: this.account.sid,
-      From: this.from,
-      To: this.to,
-      Caller: this.from,
-      Called: this.to,
-      CallStatus: status,
-      ApiVersion: '2010-04-01',
-      Direction: this.direction,
-      ...(this.parentCallSid ? { ParentCallSid: this.parentCallSid } : {}),
-      ...callPlaceParams(this.from, this.to),
+      ...callWebhookParams(this.parentCallSid ? { ...call, parentCallSid: this.parentCallSid } : call, status),
       ...extra,
     };
   }
