@@ -75,6 +75,46 @@ describe('DurableCallbacks', () => {
     await later.close();
   });
 
+  it("gives each account a share of the deliveries: one account's stuck URL does not hold up another's", async () => {
+    const other = `AC${'e'.repeat(32)}`;
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let arrived!: () => void;
+    const otherArrived = new Promise<void>((resolve) => {
+      arrived = resolve;
+    });
+    await using app = await startAppServer({
+      '/stuck': async () => {
+        await released;
+        return '';
+      },
+      '/fine': () => {
+        arrived();
+        return '';
+      },
+    });
+    const tokens = async (sid: string) => (sid === ACCOUNT || sid === other ? 'token' : undefined);
+    const queue = new DurableCallbacks(new MemoryStore(), systemClock, tokens, { concurrency: 8, perAccount: 2 });
+    // Forty callbacks of forty calls of one account, all to a URL that does not answer...
+    for (let i = 0; i < 40; i++) {
+      const sid = `CA${String(i).padStart(32, '0')}`;
+      queue.send({
+        ...callback(`${app.url}/stuck`, 0),
+        key: `${sid}:0`,
+        params: { AccountSid: ACCOUNT, CallSid: sid },
+      });
+    }
+    // ...and then one of another account: it goes at once.
+    queue.send({ ...callback(`${app.url}/fine`, 0), key: `CA${'f'.repeat(32)}:0`, params: { AccountSid: other } });
+    await otherArrived;
+    expect(app.requestsTo('/stuck')).toHaveLength(2);
+    release();
+    await queue.drain();
+    expect(app.requestsTo('/stuck')).toHaveLength(40);
+  });
+
   it('retries with back-off and gives up after the last attempt', async () => {
     await using app = await startAppServer({ '/down': () => ({ status: 503 }) });
     const clock = new VirtualClock();

@@ -18,6 +18,7 @@ import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'eventemitter3';
 import type { Clock } from '../clock/clock.js';
 import type { PendingCallback, Store } from '../store/types.js';
+import { AccountShare } from './account-share.js';
 import { type Callback, type CallbackEvents, type Callbacks, IDEMPOTENCY_HEADER } from './callbacks.js';
 import type { Egress } from './egress.js';
 import { sendWebhook } from './fetch.js';
@@ -33,6 +34,11 @@ export interface DurableCallbacksOptions {
   readonly backoffMs?: number;
   /** Deliveries in flight at once. @default 32 */
   readonly concurrency?: number;
+  /**
+   * Deliveries one account may have in flight at once, so an account whose callback URL is slow
+   * or down holds up only its own callbacks. @default a quarter of `concurrency`
+   */
+  readonly perAccount?: number;
   /** Where callbacks may go. @default DEFAULT_EGRESS */
   readonly egress?: Egress | undefined;
   /**
@@ -52,6 +58,7 @@ export class DurableCallbacks implements Callbacks {
   private readonly egress: Egress | undefined;
   private readonly concurrency: number;
   private readonly inFlight = new Set<number>();
+  private readonly share: AccountShare;
   /** Pending callbacks per resource, oldest first: only the oldest of each may be delivered. */
   private readonly order = new ResourceOrder();
   /** Resources with a delivery in flight. */
@@ -81,6 +88,7 @@ export class DurableCallbacks implements Callbacks {
     this.attempts = options.attempts ?? 4;
     this.backoffMs = options.backoffMs ?? 1000;
     this.concurrency = options.concurrency ?? 32;
+    this.share = new AccountShare(options.perAccount ?? Math.max(1, Math.floor(this.concurrency / 4)));
     this.egress = options.egress;
     this.keepDoneMs = options.keepDoneMs ?? 7 * 86_400_000;
     this.pruneEveryMs = options.pruneEveryMs ?? 3_600_000;
@@ -89,7 +97,10 @@ export class DurableCallbacks implements Callbacks {
   /** Delivers what an earlier process left in the outbox (in its order, per resource). */
   start(): void {
     this.loaded ??= this.store.outbox.due(Number.MAX_SAFE_INTEGER, MAX_PENDING_READ).then((pending) => {
-      for (const callback of pending) this.order.add(resourceOf(callback.key) as string, callback.id);
+      for (const callback of pending) {
+        this.order.add(resourceOf(callback.key) as string, callback.id);
+        this.share.queued(callback.accountSid);
+      }
     });
     this.track(this.loaded.then(() => this.pump()));
     this.prune();
@@ -121,8 +132,10 @@ export class DurableCallbacks implements Callbacks {
       await this.loaded;
       const resource = resourceOf(pending.key) as string;
       this.order.add(resource, id);
+      this.share.queued(pending.accountSid);
       // Stored: deliver it straight away when it may go and there is room, else the pump finds it.
-      if (this.closed || this.inFlight.size >= this.concurrency || !this.mayGo(resource, id)) {
+      const room = this.inFlight.size < this.concurrency && !this.share.full(pending.accountSid);
+      if (this.closed || !room || !this.mayGo(resource, id)) {
         this.backlog = true;
         return;
       }
@@ -174,8 +187,10 @@ export class DurableCallbacks implements Callbacks {
    * back behind an older one of their resource (enough are read to see past those).
    */
   private async heads(until: number, wanted: number): Promise<PendingCallback[]> {
-    const pending = await this.store.outbox.due(until, wanted + this.inFlight.size + this.order.heldBack);
+    const read = wanted + this.inFlight.size + this.order.heldBack + this.share.held;
+    const pending = await this.store.outbox.due(until, read);
     return pending.filter((callback) => {
+      if (this.share.full(callback.accountSid)) return false;
       const resource = resourceOf(callback.key) as string;
       if (this.order.has(resource, callback.id)) return this.mayGo(resource, callback.id);
       // An earlier process's, when start() did not read the outbox: in outbox order only as due.
@@ -187,23 +202,32 @@ export class DurableCallbacks implements Callbacks {
     const room = this.concurrency - this.inFlight.size;
     if (room <= 0) return;
     const due = await this.heads(this.clock.now(), room);
-    for (const callback of due.slice(0, room)) this.launch(callback);
+    let launched = 0;
+    // launch() refuses a callback whose account has taken its share meanwhile (earlier in this loop).
+    for (const callback of due) if (launched < room && this.launch(callback)) launched++;
     await this.scheduleNext();
   }
 
-  private launch(callback: PendingCallback): void {
+  /** Starts delivering `callback`; false when it may not go now (its account has its share in flight). */
+  private launch(callback: PendingCallback): boolean {
     // A pump that ran between the commit of a new callback and its launch may have started it.
-    if (this.inFlight.has(callback.id)) return;
+    if (this.inFlight.has(callback.id)) return false;
+    if (this.share.full(callback.accountSid)) {
+      this.backlog = true;
+      return false;
+    }
     const resource = resourceOf(callback.key) as string;
     this.inFlight.add(callback.id);
     this.busy.add(resource);
+    this.share.started(callback.accountSid);
     this.track(
       this.deliver(callback).finally(() => {
         this.inFlight.delete(callback.id);
         this.busy.delete(resource);
+        this.share.ended(callback.accountSid);
         this.prune();
-        // The next callback of this resource may go now (or, behind a retry, when it is due).
-        if (this.order.pending(resource)) this.backlog = true;
+        // The next callback of this resource (or account) may go now (or, behind a retry, when it is due).
+        if (this.order.pending(resource) || this.share.waiting(callback.accountSid)) this.backlog = true;
         // Look in the outbox only when something may be waiting there.
         if (this.backlog || (this.inFlight.size === 0 && this.mayHaveRetries)) {
           this.backlog = false;
@@ -213,6 +237,7 @@ export class DurableCallbacks implements Callbacks {
         }
       }),
     );
+    return true;
   }
 
   /** Wakes up for the next retry that falls due. */
@@ -260,5 +285,6 @@ export class DurableCallbacks implements Callbacks {
   private async finished(callback: PendingCallback): Promise<void> {
     await this.store.outbox.done(callback.id);
     this.order.remove(resourceOf(callback.key) as string, callback.id);
+    this.share.finished(callback.accountSid);
   }
 }
