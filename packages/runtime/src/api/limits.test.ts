@@ -5,7 +5,13 @@
 import { request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { deviceFor, next, RawDevice, tokenFor } from '../bridge/devices.test-support.js';
-import { type ApiHarness, type ApiHarnessOptions, harnessPerTest, WatchedStore } from './harness.test-support.js';
+import {
+  type ApiHarness,
+  type ApiHarnessOptions,
+  harnessPerTest,
+  rejected,
+  WatchedStore,
+} from './harness.test-support.js';
 
 const start = harnessPerTest();
 const cleanups: Array<() => void> = [];
@@ -112,6 +118,31 @@ describe('an account at its limit', () => {
     slow.end('slowly');
     expect(await answered).toBe(201);
     expect((await a.client.applications.list()).map((app) => app.friendlyName)).toEqual(['slowly']);
+  });
+
+  it('holds at most its limit of numbers, applications and API keys (59200, 70151); the others go on', async () => {
+    const { harness, a, b } = await setup();
+    const parent: [string, string] = [harness.account.sid, harness.account.authToken];
+    await limits(harness, parent, a.sid, { Numbers: '2', Applications: '1', Keys: '1' });
+    const number = (n: number) => ({ phoneNumber: `+1555042${String(n).padStart(4, '0')}` });
+    await a.client.incomingPhoneNumbers.create(number(1));
+    const second = await a.client.incomingPhoneNumbers.create(number(2));
+    expect(await rejected(a.client.incomingPhoneNumbers.create(number(3)))).toMatchObject({ status: 400, code: 59200 });
+    await a.client.applications.create({ friendlyName: 'one' });
+    expect(await rejected(a.client.applications.create({ friendlyName: 'two' }))).toMatchObject({ code: 59200 });
+    const keyOf = (sid: string, token: string) =>
+      fetch(`${harness.base}/2010-04-01/Accounts/${sid}/Keys.json`, {
+        method: 'POST',
+        headers: { authorization: basic(sid, token), 'content-type': 'application/x-www-form-urlencoded' },
+      }).then(async (response) => ({ status: response.status, json: (await response.json()) as { code?: number } }));
+    expect((await keyOf(a.sid, a.authToken)).status).toBe(201);
+    expect(await keyOf(a.sid, a.authToken)).toMatchObject({ status: 400, json: { code: 70151 } });
+    // Another account is not affected; and a released number makes room again.
+    await b.client.incomingPhoneNumbers.create(number(3));
+    await b.client.applications.create({ friendlyName: 'b' });
+    expect((await keyOf(b.sid, b.authToken)).status).toBe(201);
+    await a.client.incomingPhoneNumbers(second.sid).remove();
+    await a.client.incomingPhoneNumbers.create(number(4));
   });
 
   it('gets 429 past its request rate while others are served', async () => {

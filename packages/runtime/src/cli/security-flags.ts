@@ -13,6 +13,9 @@ const LIMIT_FLAGS = {
   deviceSessions: 'account-max-devices',
   apiConcurrency: 'account-api-concurrency',
   apiRequestsPerSecond: 'account-api-rate',
+  numbers: 'account-max-numbers',
+  applications: 'account-max-applications',
+  keys: 'account-max-keys',
 } as const satisfies Record<keyof AccountLimits, string>;
 
 const limitFlag = (name: keyof AccountLimits, description: string) => ({
@@ -32,6 +35,9 @@ export const SECURITY_FLAGS = {
   'account-max-devices': limitFlag('deviceSessions', 'device sessions per account (default 1000)'),
   'account-api-concurrency': limitFlag('apiConcurrency', 'REST requests per account handled at once (default 100)'),
   'account-api-rate': limitFlag('apiRequestsPerSecond', 'REST requests per account per second (default 0: no limit)'),
+  'account-max-numbers': limitFlag('numbers', 'phone numbers an account may hold (default 1000)'),
+  'account-max-applications': limitFlag('applications', 'applications per account (default 1000)'),
+  'account-max-keys': limitFlag('keys', 'API keys per account (default 100)'),
 } as const satisfies Flags;
 
 /** The server options the flags give (the parser has checked each value). */

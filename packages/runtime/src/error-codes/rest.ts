@@ -160,4 +160,16 @@ export const REST_ERRORS = {
     meaning: 'The message body is longer than 1600 characters.',
     action: 'Split the text into several messages.',
   },
+  59200: {
+    title: 'Account limit reached',
+    meaning:
+      'The account holds as many phone numbers or applications as its limit allows (`numbers`, `applications`: 1,000 by default; docs/security.md).',
+    action:
+      "Delete ones it no longer needs, or have its parent raise the limit (the Limits resource) or the operator the server's default.",
+  },
+  70151: {
+    title: 'Maximum number of API keys exceeded',
+    meaning: 'The account has as many API keys as its limit allows (`keys`: 100 by default; docs/security.md).',
+    action: 'Delete API keys it no longer uses before creating more.',
+  },
 } as const satisfies ErrorTable;

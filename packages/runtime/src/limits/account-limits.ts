@@ -18,6 +18,12 @@ export interface AccountLimits {
   readonly apiConcurrency: number;
   /** REST requests a second, sustained (bursts of as many); 0: no rate limit. @default 0 */
   readonly apiRequestsPerSecond: number;
+  /** Phone numbers the account may hold (IncomingPhoneNumbers). @default 1000 */
+  readonly numbers: number;
+  /** Applications the account may have. @default 1000 */
+  readonly applications: number;
+  /** API keys the account may have. @default 100 */
+  readonly keys: number;
 }
 
 /** An account's own limits, where they differ from the server's defaults. */
@@ -28,6 +34,9 @@ export const DEFAULT_ACCOUNT_LIMITS: AccountLimits = {
   deviceSessions: 1000,
   apiConcurrency: 100,
   apiRequestsPerSecond: 0,
+  numbers: 1000,
+  applications: 1000,
+  keys: 100,
 };
 
 /** Each limit's bounds, and its name as a REST parameter. */
@@ -36,6 +45,9 @@ export const LIMIT_FIELDS = {
   deviceSessions: { parameter: 'DeviceSessions', json: 'device_sessions', min: 1 },
   apiConcurrency: { parameter: 'ApiConcurrency', json: 'api_concurrency', min: 1 },
   apiRequestsPerSecond: { parameter: 'ApiRequestsPerSecond', json: 'api_requests_per_second', min: 0 },
+  numbers: { parameter: 'Numbers', json: 'numbers', min: 0 },
+  applications: { parameter: 'Applications', json: 'applications', min: 0 },
+  keys: { parameter: 'Keys', json: 'keys', min: 0 },
 } as const satisfies Record<keyof AccountLimits, { parameter: string; json: string; min: number }>;
 
 export const MAX_LIMIT = 1_000_000;

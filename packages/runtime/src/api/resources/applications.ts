@@ -10,6 +10,7 @@ import { apiDate, field, invalid, notFound } from '../http.js';
 import { filtersFrom, pageBody, pageRequest } from '../paging.js';
 import { type AppSettingsRecord, applySettings, DEFAULT_METHODS, settingsFrom, settingsJson } from './app-settings.js';
 import type { Resource } from './context.js';
+import { checkCount } from './counts.js';
 
 export interface ApplicationRecord extends StoredRecord, AppSettingsRecord {
   readonly updatedAt: number;
@@ -56,6 +57,7 @@ export const applicationsResource: Resource = async (context) => {
         ...DEFAULT_METHODS,
       };
       const app = applySettings(base, settingsFrom(form));
+      await checkCount(context, 'application');
       await store.put('application', app);
       return { status: 201, body: applicationJson(app) };
     }

@@ -11,6 +11,7 @@ import { type KeyRecord, type KeyType, keyTypeOf } from '../auth.js';
 import { apiDate, field, invalid, notFound } from '../http.js';
 import { pageBody, pageRequest } from '../paging.js';
 import type { Resource } from './context.js';
+import { checkCount } from './counts.js';
 
 export function keyJson(key: KeyRecord, withSecret = false) {
   return {
@@ -44,6 +45,7 @@ export const keysResource: Resource = async (context) => {
         createdAt: context.now,
         updatedAt: context.now,
       };
+      await checkCount(context, 'key');
       await store.put('key', key);
       return { status: 201, body: keyJson(key, true) };
     }

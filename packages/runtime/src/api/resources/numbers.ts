@@ -9,6 +9,7 @@ import { apiDate, type Form, field, invalid, notFound, RestError } from '../http
 import { filtersFrom, pageBody, pageRequest } from '../paging.js';
 import { type AppSettingsRecord, applySettings, DEFAULT_METHODS, settingsFrom, settingsJson } from './app-settings.js';
 import type { Resource } from './context.js';
+import { checkCount } from './counts.js';
 
 export interface NumberRecord extends StoredRecord, AppSettingsRecord {
   readonly phoneNumber: string;
@@ -92,6 +93,7 @@ export const numbersResource: Resource = async (context) => {
         ...DEFAULT_METHODS,
       };
       const number = withoutEmptyApps(applySettings(base, await numberSettings(form, store, account.sid)));
+      await checkCount(context, 'number');
       await store.put('number', number);
       return { status: 201, body: numberJson(number) };
     }
