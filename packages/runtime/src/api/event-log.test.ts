@@ -95,6 +95,20 @@ describe('EventLog', () => {
     expect(log.resume(seen[2]?.id)).toMatchObject({ kind: 'gap', reason: 'expired', entries: [] });
   });
 
+  it("keeps each account's events apart: a busy account does not push a quiet one's out of the window", async () => {
+    const { events, log, seen, settled } = setup({ maxEvents: 2 });
+    const QUIET = `AC${'3'.repeat(32)}`;
+    events.emit('call.created', call('CA1', QUIET));
+    for (const sid of ['CA2', 'CA3', 'CA4', 'CA5', 'CA6']) events.emit('call.created', call(sid));
+    events.emit('call.status', call('CA1', QUIET), 'queued');
+    await settled();
+    const quiet = (entry: { accountSid: string }) => entry.accountSid === QUIET;
+    const resumed = log.resume(seen[0]?.id, quiet);
+    expect(resumed.kind === 'replay' && resumed.entries.map((entry) => entry.sequence)).toEqual([7]);
+    // The busy account's own readers do miss what its cap dropped.
+    expect(log.resume(seen[1]?.id, (entry) => entry.accountSid === PARENT)).toMatchObject({ kind: 'gap' });
+  });
+
   it('stops listening when closed', async () => {
     const { events, log, seen, settled } = setup();
     log.close();

@@ -7,6 +7,9 @@
  * Ids are `<run>-<sequence>`: the run is this process's, so an id from before a restart (whose
  * log is gone) is recognised as such and the reader told that events may be missing.
  *
+ * Each account keeps its own entries (`maxEvents` of them, for `windowMs`), so a busy account
+ * cannot push a quiet one's events out of the window its readers resume from.
+ *
  * @example
  * const log = new EventLog({ runtime, ownerOf: async (sid) => (await store.find('account', sid))?.ownerAccountSid });
  * const stop = log.subscribe((entry) => console.log(entry.type, entry.data));
@@ -45,7 +48,7 @@ export interface EventLogOptions {
   readonly ownerOf: (accountSid: string) => Promise<string | undefined>;
   /** @default systemClock */
   readonly clock?: Clock;
-  /** Events kept for resuming. @default 10000 */
+  /** Events kept per account for resuming. @default 10000 */
   readonly maxEvents?: number;
   /** How long an event is kept for resuming. @default 300000 (5 minutes) */
   readonly windowMs?: number;
@@ -83,15 +86,27 @@ const messageFields = (message: MessageRecord) => ({
   error_code: message.errorCode ?? null,
 });
 
+/** One account's entries, oldest first from `head`; `dropped` is the newest sequence its cap dropped. */
+interface Ring {
+  entries: LogEntry[];
+  head: number;
+  dropped: number;
+  readonly ownerSid: string;
+}
+
+/** Which accounts' events a reader sees (its own, and its subaccounts'). */
+export type Visible = (entry: Pick<LogEntry, 'accountSid' | 'ownerSid'>) => boolean;
+
 export class EventLog {
   /** This process's run: ids from another run cannot be resumed. */
   readonly run = randomBytes(4).toString('hex');
   private readonly clock: Clock;
   private readonly maxEvents: number;
   private readonly windowMs: number;
-  /** Entries from `head` on are kept; the array is compacted when half of it is dropped. */
-  private entries: LogEntry[] = [];
-  private head = 0;
+  private readonly rings = new Map<string, Ring>();
+  /** The newest sequence the window dropped, whatever its account. */
+  private expiredUpTo = 0;
+  private appended = 0;
   private sequence = 0;
   private readonly owners = new Map<string, string>();
   private readonly listeners = new Set<(entry: LogEntry) => void>();
@@ -129,18 +144,21 @@ export class EventLog {
     return () => this.listeners.delete(listener);
   }
 
-  /** What a reader whose last entry was `lastId` missed (none given: nothing, it starts live). */
-  resume(lastId: string | undefined): Resume {
+  /**
+   * What a reader whose last entry was `lastId` missed (none given: nothing, it starts live), of
+   * the accounts it sees.
+   */
+  resume(lastId: string | undefined, visible: Visible = () => true): Resume {
     if (lastId === undefined) return { kind: 'live' };
-    this.expire();
     const match = /^([0-9a-f]{8})-(\d+)$/.exec(lastId);
     if (!match) return { kind: 'gap', reason: 'invalid', entries: [] };
-    if (match[1] !== this.run) return { kind: 'gap', reason: 'restarted', entries: this.kept() };
+    const rings = this.visibleRings(visible);
+    const kept = rings.flatMap((ring) => ring.entries.slice(ring.head)).sort((a, b) => a.sequence - b.sequence);
+    if (match[1] !== this.run) return { kind: 'gap', reason: 'restarted', entries: kept };
     const last = Number(match[2]);
-    const kept = this.kept();
-    const first = kept[0]?.sequence ?? this.sequence + 1;
     const entries = kept.filter((entry) => entry.sequence > last);
-    return last < first - 1 ? { kind: 'gap', reason: 'expired', entries } : { kind: 'replay', entries };
+    const lost = last < this.expiredUpTo || rings.some((ring) => ring.dropped > last);
+    return lost ? { kind: 'gap', reason: 'expired', entries } : { kind: 'replay', entries };
   }
 
   /** The id of the latest entry: where a reader that starts now stands. */
@@ -175,22 +193,41 @@ export class EventLog {
     const id = `${this.run}-${sequence}`;
     const data = JSON.stringify({ id, type, timestamp: new Date(at).toISOString(), ...fields });
     const entry: LogEntry = { id, sequence, type, accountSid, ownerSid, at, data };
-    this.entries.push(entry);
-    this.expire();
+    let ring = this.rings.get(accountSid);
+    if (!ring) {
+      ring = { entries: [], head: 0, dropped: 0, ownerSid };
+      this.rings.set(accountSid, ring);
+    }
+    ring.entries.push(entry);
+    this.trim(ring);
+    // Now and then, every account's window: rings of accounts gone quiet are let go.
+    if (++this.appended % 1024 === 0) for (const [account, other] of this.rings) this.trim(other, account);
     for (const listener of this.listeners) listener(entry);
   }
 
-  private kept(): LogEntry[] {
-    return this.entries.slice(this.head);
+  /** The rings a reader sees, each trimmed to its window first. */
+  private visibleRings(visible: Visible): Ring[] {
+    const rings: Ring[] = [];
+    for (const [accountSid, ring] of this.rings) {
+      this.trim(ring, accountSid);
+      if (this.rings.has(accountSid) && visible({ accountSid, ownerSid: ring.ownerSid })) rings.push(ring);
+    }
+    return rings;
   }
 
-  private expire(): void {
+  /** Drops what is past the account's cap or the window; an emptied ring goes (given its account). */
+  private trim(ring: Ring, accountSid?: string): void {
     const oldest = this.clock.now() - this.windowMs;
-    this.head = Math.max(this.head, this.entries.length - this.maxEvents);
-    while (this.head < this.entries.length && (this.entries[this.head] as LogEntry).at < oldest) this.head++;
-    if (this.head > 1024 && this.head * 2 > this.entries.length) {
-      this.entries = this.entries.slice(this.head);
-      this.head = 0;
+    while (ring.entries.length - ring.head > this.maxEvents)
+      ring.dropped = (ring.entries[ring.head++] as LogEntry).sequence;
+    while (ring.head < ring.entries.length && (ring.entries[ring.head] as LogEntry).at < oldest)
+      this.expiredUpTo = Math.max(this.expiredUpTo, (ring.entries[ring.head++] as LogEntry).sequence);
+    if (ring.head === ring.entries.length && accountSid !== undefined) {
+      this.expiredUpTo = Math.max(this.expiredUpTo, ring.dropped);
+      this.rings.delete(accountSid);
+    } else if (ring.head > 1024 && ring.head * 2 > ring.entries.length) {
+      ring.entries = ring.entries.slice(ring.head);
+      ring.head = 0;
     }
   }
 }

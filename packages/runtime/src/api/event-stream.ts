@@ -17,7 +17,7 @@ import { type Clock, systemClock } from '../clock/clock.js';
 import type { Runtime } from '../runtime.js';
 import type { Store } from '../store/types.js';
 import { type AccountRecord, authenticate, mayAccess } from './auth.js';
-import { EventLog, type LogEntry } from './event-log.js';
+import { EventLog, type LogEntry, type Visible } from './event-log.js';
 import { notFound, RestError, sendError } from './http.js';
 
 export const EVENT_STREAM_PATH = /^\/events\/v1\/Accounts\/(AC[0-9a-f]{32})\/Stream$/;
@@ -92,10 +92,10 @@ export function eventStream(
       // Too far behind: let it reconnect and resume from the log instead of buffering more.
       if (res.writableLength > maxBuffered) res.destroy();
     };
-    const visible = (entry: LogEntry) => entry.accountSid === target.sid || entry.ownerSid === target.sid;
+    const visible: Visible = (entry) => entry.accountSid === target.sid || entry.ownerSid === target.sid;
     const lastId = req.headers['last-event-id'];
-    const resume = log.resume(typeof lastId === 'string' && lastId !== '' ? lastId : undefined);
-    const missed = resume.kind === 'live' ? [] : resume.entries.filter(visible);
+    const resume = log.resume(typeof lastId === 'string' && lastId !== '' ? lastId : undefined, visible);
+    const missed = resume.kind === 'live' ? [] : resume.entries;
     // With nothing to replay, an id-only block tells the reader where it stands, so that after a
     // drop before its first event it still resumes from here (an EventSource keeps it too).
     const position = missed.length === 0 ? `id: ${log.position()}\n` : '';
