@@ -143,7 +143,7 @@ export class Walk {
     const holdsElements = parent.content !== 'none' && parent.content !== 'text';
     if (def && holdsElements && parent.allowed.has(tag)) {
       if (!def.opaque) return this.element(item, tag, def, path, depth);
-      const message = `<${tag}> is accepted but not carried out by Patchbay; it is kept as is`;
+      const message = `<${tag}> is accepted but not carried out by Patchbay: skipped (kept in the parsed document as it is)`;
       this.report('warning', MarkupCode.Schema, 'opaque-element', message, { path, ordinal: this.ordinal });
       return this.opaque(item, tag, path, depth);
     }
@@ -157,8 +157,8 @@ export class Walk {
       this.ordinal += countElements(item);
       return undefined;
     }
-    const kept = holdsElements ? 'kept as is' : 'ignored';
-    this.report('warning', MarkupCode.Schema, 'unknown-element', `unknown element <${tag}> is ${kept}`, place);
+    const kept = holdsElements ? 'skipped (kept in the parsed document as it is)' : 'ignored';
+    this.report('warning', MarkupCode.Schema, 'unknown-element', `unknown element <${tag}>: ${kept}`, place);
     if (holdsElements) return this.opaque(item, tag, path, depth);
     this.ordinal += countElements(item);
     return undefined;

@@ -106,7 +106,7 @@ const CLIENT_CLOSED = 499;
 const clientGone = (req: IncomingMessage, error: unknown) =>
   req.destroyed && (error as NodeJS.ErrnoException | undefined)?.code === 'ECONNRESET';
 
-const badTarget = () => new RestError(400, 20001, 'The request target is not a valid URL');
+const badTarget = () => new RestError(400, 21200, 'The request target is not a valid URL');
 
 const sameCredential = (a: Principal, b: Principal) =>
   a.account.sid === b.account.sid && a.via === b.via && a.keySid === b.keySid;

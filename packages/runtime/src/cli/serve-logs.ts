@@ -29,9 +29,11 @@ export function logServerEvents({
   runtime.events.on('call.warning', (call, warning) =>
     log.warn({ call: call.sid, code: warning.code, url: warning.url }, warning.message),
   );
-  runtime.events.on('incoming.rejected', (event) =>
-    log.info(event, `inbound ${event.kind} rejected: no app for the number`),
-  );
+  runtime.events.on('incoming.rejected', (event) => {
+    const { error, ...where } = event;
+    if (error) log.warn({ ...where, code: error.code }, `inbound ${event.kind} rejected: ${error.message}`);
+    else log.info(where, `inbound ${event.kind} rejected: no app for the number`);
+  });
   runtime.events.on('message.error', (message, error) =>
     log.warn({ message: message.sid, code: error.code, url: error.url }, error.message),
   );
@@ -45,7 +47,7 @@ export function logServerEvents({
   );
   health.events.on('degraded', (error) =>
     log.error(
-      { code: error.code },
+      { code: error.code, err: error.cause },
       `degraded: the store refuses writes (${error.message}); changes are answered 503 until a write succeeds`,
     ),
   );

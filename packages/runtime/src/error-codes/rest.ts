@@ -67,7 +67,8 @@ export const REST_ERRORS = {
   },
   21200: {
     title: 'Invalid parameter',
-    meaning: 'A parameter has a value the resource does not accept; the message names the parameter and why.',
+    meaning:
+      'A parameter has a value the resource does not accept (the message names the parameter and why), or the request itself is malformed: a request target that is not a URL, a malformed percent-escape in the path.',
     action: "Fix the named parameter (docs/rest.md lists each resource's parameters).",
   },
   21201: {
@@ -116,7 +117,8 @@ export const REST_ERRORS = {
   },
   21422: {
     title: 'Phone number not available',
-    meaning: 'Another account already holds this number.',
+    meaning:
+      'An account on this server already holds this number (for `Simulator/Numbers`: any account, yours included, since calls to it run its app).',
     action: 'Release it from the other account, or use another number.',
   },
   21502: {

@@ -34,7 +34,8 @@ export function storeWriteError(error: unknown): PatchbayError | undefined {
       cause: error,
     });
   if (UNAVAILABLE.test(code))
-    return new PatchbayError('store-unavailable', `the store cannot write (${code}: ${(error as Error).message})`, {
+    // The code only: the cause's own message may name files of the server (it is logged, not answered).
+    return new PatchbayError('store-unavailable', `the store cannot write (${code}): see the server log`, {
       cause: error,
     });
   return undefined;
