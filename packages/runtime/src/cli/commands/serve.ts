@@ -37,7 +37,11 @@ export const serve = command({
     const media = flags.media ?? 'simulated';
     if (media !== 'simulated') throw usage('invalid-value', `--media ${media}: only "simulated" is available`, 'serve');
     // Loaded here, so client commands start without the server's modules.
-    const [{ pino }, { startServer }] = await Promise.all([import('pino'), import('../serve.js')]);
+    const [{ pino }, { startServer }, { sameSecret }] = await Promise.all([
+      import('pino'),
+      import('../serve.js'),
+      import('../../api/auth.js'),
+    ]);
     const logger = pino({ level: flags['log-level'] ?? 'info' });
     const publicUrl = flags['public-url'];
     const server = await startServer({
@@ -53,6 +57,15 @@ export const serve = command({
       ...securityOptions(flags),
       ...(publicUrl ? { publicUrl } : {}),
     });
+    // The account keeps its stored token: a variable set before a rotation no longer matches it.
+    const given = env.PATCHBAY_AUTH_TOKEN || undefined;
+    const { authToken, secondaryAuthToken } = server.account;
+    if (given && ![authToken, secondaryAuthToken].some((token) => token !== undefined && sameSecret(given, token))) {
+      logger.warn(
+        { account: server.account.sid },
+        "PATCHBAY_AUTH_TOKEN is not this account's auth token (rotated since it was set?): the stored token is in effect; update the variable (`patchbay credentials` shows the token)",
+      );
+    }
     io.out(`Patchbay is listening on ${server.url}`);
     io.out(`Account SID: ${server.account.sid}`);
     if (server.accountCreated && !env.PATCHBAY_AUTH_TOKEN) {
