@@ -1,6 +1,7 @@
 /** `patchbay serve`: the server (REST API, call runtime, simulated network) in this process. */
 import { command } from '../command.js';
 import { usage } from '../errors.js';
+import { checkInteger, checkUrl } from '../flags.js';
 import { SECURITY_FLAGS, securityOptions } from '../security-flags.js';
 
 export const serve = command({
@@ -15,16 +16,25 @@ export const serve = command({
   ].join('\n'),
   client: false,
   flags: {
-    port: { value: '<n>', description: 'port to listen on (default 3000)' },
+    port: { value: '<n>', description: 'port to listen on (default 3000)', check: checkInteger(0, 65_535) },
     host: { value: '<address>', description: 'address to listen on (default 127.0.0.1)' },
     data: { value: '<dir>', description: 'data directory: SQLite store and recordings (default ./.patchbay)' },
     media: { value: '<adapter>', description: 'media adapter (only the simulated network for now)' },
     'public-url': {
       value: '<url>',
       description: 'base URL apps reach the server at (recording URLs, more_info links)',
+      check: checkUrl,
     },
-    'log-level': { value: '<level>', description: 'fatal, error, warn, info, debug (default info)' },
-    'drain-seconds': { value: '<n>', description: 'on SIGINT/SIGTERM, let live calls finish this long (default 10)' },
+    'log-level': {
+      value: '<level>',
+      description: 'how much to log (default info)',
+      choices: ['fatal', 'error', 'warn', 'info', 'debug'],
+    },
+    'drain-seconds': {
+      value: '<n>',
+      description: 'on SIGINT/SIGTERM, let live calls finish this long (default 10)',
+      check: checkInteger(0, 86_400),
+    },
     'max-db-mb': {
       value: '<n>',
       description: 'cap the database at this size: past it, changes get 503 as on a full disk (default: no cap)',
