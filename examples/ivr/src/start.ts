@@ -139,12 +139,13 @@ export async function runQuickStart(options: {
   });
   for (const reply of text.replies as Array<Record<string, string>>) print(`  reply to ${reply.to}: ${reply.body}`);
   print('');
-  print('Try more calls and texts:');
-  print(`  PATCHBAY_URL=${server.url} PATCHBAY_ACCOUNT_SID=${account.sid} PATCHBAY_AUTH_TOKEN=${account.token} \\`);
-  print(
-    `    npx -y pnpm@10.34.8 patchbay simulate call --to ${SUPPORT_LINE} --script 'wait; press 2; wait; say hi; press #'`,
-  );
-  print(`  (or: patchbay simulate message --to ${SUPPORT_LINE} --body hello; patchbay calls tail to watch calls)`);
+  // Each line works pasted alone, once the export is done: no `patchbay` on the PATH is assumed.
+  const cli = 'npx -y pnpm@10.34.8 patchbay';
+  print('Try more calls and texts, from the repository (another terminal):');
+  print(`  export PATCHBAY_URL=${server.url} PATCHBAY_ACCOUNT_SID=${account.sid} PATCHBAY_AUTH_TOKEN=${account.token}`);
+  print(`  ${cli} simulate call --to ${SUPPORT_LINE} --script 'wait; press 2; wait; say hi; press #'`);
+  print(`  ${cli} simulate message --to ${SUPPORT_LINE} --body hello`);
+  print(`  ${cli} calls tail              # calls as they happen (Ctrl-C to stop)`);
   const stop = async () => {
     app.close();
     const exited = new Promise<number | null>((resolve) => server.child.once('exit', resolve));

@@ -22,7 +22,9 @@ export type StartupErrorCode =
   /** PATCHBAY_ACCOUNT_SID (or a given account) is malformed or unknown. */
   | 'invalid-account'
   /** A backup's destination already holds files. */
-  | 'destination-not-empty';
+  | 'destination-not-empty'
+  /** The SQLite driver's native binary is missing or built for another Node.js. */
+  | 'sqlite-unavailable';
 
 export class StartupError extends Error {
   override readonly name = 'StartupError';

@@ -147,7 +147,8 @@ describe('the preload', () => {
     await writeFile(join(folder, 'app.cjs'), 'console.log("the app ran");');
     for (const [env, expected] of [
       [{}, 'PATCHBAY_URL (for @patchbay/sdk/register-twilio) is not set'],
-      [{ PATCHBAY_URL: 'localhost:3000' }, 'is not an http(s) URL'],
+      [{ PATCHBAY_URL: 'localhost:3000' }, 'has no scheme: write it as http://localhost:3000'],
+      [{ PATCHBAY_URL: 'ftp://127.0.0.1:3000' }, 'is not an http(s) URL'],
     ] as const) {
       const failure = await runApp(folder, '--require', 'app.cjs', env).then(
         () => undefined,

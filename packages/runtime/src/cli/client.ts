@@ -98,6 +98,17 @@ export function networkError(error: unknown, server: string): CliError {
 
 const HINTS: Readonly<Record<number, string>> = {
   20003: 'check the account SID and auth token (--account/--token, or PATCHBAY_ACCOUNT_SID/PATCHBAY_AUTH_TOKEN)',
+  20503: 'try again in a few seconds; if it lasts, see GET /health and the server log (stopping, or unable to write)',
+};
+
+/**
+ * What a reverse proxy answers while the server behind it is down or restarting (Patchbay's own
+ * 503 has a JSON body with a code). Passing, so `calls tail` waits them out.
+ */
+export const GATEWAY_STATUS: Readonly<Record<number, string>> = {
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+  504: 'Gateway Timeout',
 };
 
 /** A response that is not 2xx, as a RestRefusal (or not-patchbay when it is not the REST API's JSON). */
@@ -109,6 +120,13 @@ export async function refusal(response: Response, server: string): Promise<CliEr
   } catch {
     body = undefined;
   }
+  const gateway = GATEWAY_STATUS[response.status];
+  if (typeof body?.code !== 'number' && gateway)
+    return new CliError(
+      'unreachable',
+      `${server} answered HTTP ${response.status} (${gateway}), a proxy's answer when nothing answers behind it`,
+      { hint: 'is `patchbay serve` running behind the proxy, at the address the proxy sends to?' },
+    );
   if (typeof body?.code !== 'number')
     return new CliError('not-patchbay', `${server} answered HTTP ${response.status} and not as the REST API does`, {
       hint: 'is --server (or PATCHBAY_URL) a Patchbay server?',

@@ -171,8 +171,15 @@ describe('patchbay client commands', () => {
     expect((await runPatchbay(['messages', 'get', sid as string], env)).stdout).toMatch(/^body: +hello$/m);
     const key = await runPatchbay(['keys', 'create', '--friendly-name', 'ci'], env);
     const [keySid] = key.stdout.split(' ');
-    expect((await runPatchbay(['keys', 'list'], env)).stdout).toMatch(new RegExp(`^${keySid} +ci `, 'm'));
-    expect((await runPatchbay(['keys', 'delete', keySid as string], env)).stdout).toBe(`deleted ${keySid}\n`);
+    const main = await runPatchbay(['keys', 'create', '--friendly-name', 'ops', '--main'], env);
+    const [mainSid] = main.stdout.split(' ');
+    // Which key may manage accounts and keys is what an operator looks for in the list.
+    const listed = (await runPatchbay(['keys', 'list'], env)).stdout;
+    expect(listed).toMatch(/^sid +friendly_name +key_type +date_created$/m);
+    expect(listed).toMatch(new RegExp(`^${keySid} +ci +standard `, 'm'));
+    expect(listed).toMatch(new RegExp(`^${mainSid} +ops +main `, 'm'));
+    for (const sid of [keySid, mainSid])
+      expect((await runPatchbay(['keys', 'delete', sid as string], env)).stdout).toBe(`deleted ${sid}\n`);
     expect((await runPatchbay(['keys', 'list'], env)).stdout).toBe('(none)\n');
   }, 30_000);
 

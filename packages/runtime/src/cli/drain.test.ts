@@ -7,7 +7,7 @@ import { once } from 'node:events';
 import { createServer } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { lockDataDirectory } from '../store/lock.js';
-import { cleanUpProcesses, dataDirectory } from './processes.test-support.js';
+import { cleanUpProcesses, dataDirectory, runPatchbay } from './processes.test-support.js';
 import { startServer } from './serve.js';
 
 afterEach(cleanUpProcesses);
@@ -56,6 +56,15 @@ describe('a server shutting down', () => {
     expect(refused.status).toBe(503);
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(await refused.json()).toMatchObject({ code: 20503, status: 503 });
+    const listed = await runPatchbay(['calls', 'list'], {
+      PATCHBAY_URL: server.url,
+      PATCHBAY_ACCOUNT_SID: server.account.sid,
+      PATCHBAY_AUTH_TOKEN: server.account.authToken,
+    });
+    expect([listed.code, listed.stderr]).toEqual([
+      1,
+      'patchbay: the server is shutting down (20503, HTTP 503): try again in a few seconds; if it lasts, see GET /health and the server log (stopping, or unable to write)\n',
+    ]);
     const health = await fetch(`${server.url}/health`);
     expect([health.status, await health.json()]).toEqual([503, { status: 'draining' }]);
     expect(await bindable(port)).toBe(false);

@@ -7,7 +7,7 @@
  * @example
  * await follow({ connection, signal, onEvent: (e) => console.log(e.type), onNotice: console.error });
  */
-import { type Connection, networkError, refusal, request } from './client.js';
+import { type Connection, GATEWAY_STATUS, networkError, refusal, request } from './client.js';
 import { CliError } from './errors.js';
 import { readEvents } from './sse.js';
 
@@ -82,6 +82,13 @@ export async function follow(options: FollowOptions): Promise<void> {
       if (!connected) throw error;
       const failure = networkError(error, c.server);
       lost = `cannot reach ${c.server} (${failure.label})`;
+      attempt++;
+      continue;
+    }
+    // Once following, a server restarting behind a proxy (502, 504) or draining (503) is passing.
+    if (connected && GATEWAY_STATUS[response.status]) {
+      await response.body?.cancel();
+      lost = `${c.server} answered HTTP ${response.status}`;
       attempt++;
       continue;
     }

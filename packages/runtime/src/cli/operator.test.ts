@@ -72,9 +72,21 @@ describe('patchbay credentials', () => {
     expect(next.token).toMatch(/^[0-9a-f]{32}$/);
     expect(next.token).not.toBe(first.token);
 
-    const again = await servePatchbay(data, FRESH);
+    // Started with the variables of before the rotation (a stale EnvironmentFile): the stored token
+    // is in effect, and the log says the variable is out of date, without showing either token.
+    const again = await servePatchbay(data, { PATCHBAY_ACCOUNT_SID: first.sid, PATCHBAY_AUTH_TOKEN: first.token });
     expect((await api(again.url, first, 'GET', 'Calls.json')).status).toBe(401);
     expect((await api(again.url, next, 'GET', 'Calls.json')).status).toBe(200);
+    const stale = JSON.parse(await again.line((line) => line.includes('PATCHBAY_AUTH_TOKEN'))) as Record<
+      string,
+      unknown
+    >;
+    expect(stale).toMatchObject({
+      level: 40,
+      account: first.sid,
+      msg: "PATCHBAY_AUTH_TOKEN is not this account's auth token (rotated since it was set?): the stored token is in effect; update the variable (`patchbay credentials` shows the token)",
+    });
+    expect(again.seen.join('\n')).not.toContain(first.token);
   }, 30_000);
 
   it('says so in one line when the directory holds no database', async () => {

@@ -24,3 +24,13 @@ export function details(resource: Record<string, unknown>, fields: readonly stri
     })
     .join('\n');
 }
+
+/**
+ * An error or warning of a call or message: `error 11205: <message> (<url>)`. The URL is left out
+ * when the message already names it (a failed fetch says which URL failed).
+ */
+export function problemText(label: string, detail: unknown): string {
+  const { code, message, url } = (detail ?? {}) as { code?: unknown; message?: unknown; url?: unknown };
+  const text = String(message);
+  return `${label} ${code}: ${text}${url && !text.includes(String(url)) ? ` (${url})` : ''}`;
+}

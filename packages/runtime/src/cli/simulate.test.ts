@@ -119,4 +119,20 @@ describe('patchbay simulate', () => {
     );
     expect(both.code).toBe(2);
   }, 30_000);
+
+  it("prints the app's errors and warnings where they happen, each with its code and URL once", async () => {
+    const { served, app } = await setup({
+      '/voice': () => '<Response><Say>Hi</Say><Sya>typo</Sya><Redirect>http://127.0.0.1:1/gone</Redirect></Response>',
+    });
+    const call = await runPatchbay(['simulate', 'call', '--to', LINE], served.env);
+    const lines = call.stdout.trimEnd().split('\n');
+    expect(lines.slice(1, -1).map((line) => line.replace(/^ +[\d.]+ s {2}/, ''))).toEqual([
+      `warning 12200: unknown element <Sya> is kept as is (${app.url}/voice)`,
+      'answered',
+      'heard-speech "Hi" (voice man, en-US)',
+      'error 11205: the connection failed (ECONNREFUSED): http://127.0.0.1:1/gone',
+      'heard-speech "We are sorry, an application error has occurred. Goodbye." (voice alice, en-US)',
+      'disconnected',
+    ]);
+  }, 30_000);
 });

@@ -127,4 +127,24 @@ describe('patchbay serve refuses to start', () => {
       ],
     });
   });
+
+  it('on a bad flag value, as a usage error naming the flag (not an internal bug, nor a start with it)', async () => {
+    const data = await dataDirectory('patchbay-flags-');
+    const see = '(invalid-value): see `patchbay serve --help`';
+    for (const [flags, line] of [
+      [['--port', '99999'], `patchbay: --port: must be a whole number from 0 to 65535 ${see}`],
+      [['--port', 'abc'], `patchbay: --port: must be a whole number from 0 to 65535 ${see}`],
+      [['--drain-seconds', 'abc'], `patchbay: --drain-seconds: must be a whole number from 0 to 86400 ${see}`],
+      [
+        ['--log-level', 'verbose'],
+        'patchbay: --log-level "verbose" is not one of fatal, error, warn, info, debug (invalid-value): see `patchbay serve --help`',
+      ],
+      [
+        ['--public-url', 'voice.example.com'],
+        `patchbay: --public-url: "voice.example.com" has no scheme: write it as http://voice.example.com ${see}`,
+      ],
+    ] as const) {
+      expect(await failedStart([...flags, '--data', data])).toEqual({ code: 2, lines: [line] });
+    }
+  });
 });

@@ -4,7 +4,7 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer as createHttpServer } from 'node:http';
+import { createServer as createHttpServer, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createServer, type Socket, connect as tcpConnect } from 'node:net';
 import { createInterface } from 'node:readline';
@@ -175,4 +175,55 @@ describe('patchbay calls tail', () => {
     expect(nothing.code).toBe(1);
     expect(nothing.stderr).toMatch(/^patchbay: cannot reach Patchbay at .* \(connection refused\)/);
   }, 30_000);
+
+  it("behind a reverse proxy, rides out the proxy's 502 while the server restarts", async () => {
+    const data = await dataDirectory('patchbay-tail-proxy-');
+    const port = await freePort();
+    const first = await servePatchbay(data, {}, port);
+    // An HTTP reverse proxy as nginx is one: it streams, and answers 502 (HTML) when nothing listens behind it.
+    const proxy = createHttpServer((req, res) => {
+      const up = httpRequest(
+        { host: '127.0.0.1', port, path: req.url, method: req.method, headers: req.headers },
+        (answer) => {
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(res);
+        },
+      );
+      up.on('error', () => {
+        if (res.headersSent) return res.destroy();
+        res.writeHead(502, { 'content-type': 'text/html' }).end('<html><body>502 Bad Gateway</body></html>');
+      });
+      req.pipe(up);
+    }).listen(0, '127.0.0.1');
+    await once(proxy, 'listening');
+    try {
+      const env = { ...first.env, PATCHBAY_URL: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}` };
+      const follower = tail(env);
+      await follower.err.waitFor(/^patchbay: following/);
+      first.child.kill('SIGTERM');
+      await once(first.child, 'exit');
+      await follower.err.waitFor(/answered HTTP 502; reconnecting in \d+\.\d s$/);
+      // A command meanwhile says where the trouble is: behind the proxy.
+      const refused = await runPatchbay(['calls', 'list'], env);
+      expect([refused.code, refused.stderr]).toEqual([
+        1,
+        `patchbay: ${env.PATCHBAY_URL} answered HTTP 502 (Bad Gateway), a proxy's answer when nothing answers behind it (unreachable): is \`patchbay serve\` running behind the proxy, at the address the proxy sends to?\n`,
+      ]);
+      const second = await servePatchbay(
+        data,
+        {
+          PATCHBAY_ACCOUNT_SID: first.env.PATCHBAY_ACCOUNT_SID as string,
+          PATCHBAY_AUTH_TOKEN: first.env.PATCHBAY_AUTH_TOKEN as string,
+        },
+        port,
+      );
+      await follower.err.waitFor(/^patchbay: reconnected to http/);
+      const sid = await placeCall(second.env);
+      await follower.out.waitFor(new RegExp(`${sid} .* completed$`));
+      expect(await interrupt(follower.child)).toBe(0);
+    } finally {
+      proxy.close();
+      proxy.closeAllConnections();
+    }
+  }, 60_000);
 });

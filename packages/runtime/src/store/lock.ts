@@ -17,6 +17,7 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { StartupError } from '../startup-error.js';
+import { sqliteUnavailable } from './sqlite-driver.js';
 
 export interface DataLock {
   /** Lets the next process in (idempotent). */
@@ -51,6 +52,8 @@ export function lockDataDirectory(directory: string): DataLock {
         { cause: error },
       );
     }
+    const driver = sqliteUnavailable(error);
+    if (driver) throw driver;
     throw new StartupError(
       'data-unwritable',
       `cannot lock the data directory ${directory} (${code || (error as Error).message})`,

@@ -8,6 +8,7 @@ import { chmod, mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { StartupError } from '../startup-error.js';
+import { sqliteUnavailable } from './sqlite-driver.js';
 
 const SCHEMA = `
   CREATE TABLE IF NOT EXISTS records (
@@ -144,6 +145,6 @@ export async function openDatabase(
         { cause: error },
       );
     }
-    throw error;
+    throw sqliteUnavailable(error) ?? error;
   }
 }

@@ -64,4 +64,13 @@ describe('patchbayBase', () => {
     expect(failure(() => patchbayBase('ftp://example.com')).code).toBe('invalid-url');
     expect(failure(() => patchbayBase('not a url')).code).toBe('invalid-url');
   });
+
+  it('says how to write a URL given without its scheme, as the CLI does', () => {
+    for (const url of ['localhost:3000', '127.0.0.1:3000', 'voice.example.com']) {
+      expect(failure(() => patchbayBase(url, 'PATCHBAY_URL'))).toMatchObject({
+        code: 'invalid-url',
+        message: `PATCHBAY_URL "${url}" has no scheme: write it as http://${url}`,
+      });
+    }
+  });
 });

@@ -35,6 +35,11 @@ export function patchbayBase(url: string | undefined, name = 'the Patchbay URL')
   if (url === undefined || url.trim() === '') {
     throw new PatchbayUrlError('missing-url', `${name} is not set: give the server's http(s) URL`);
   }
+  // `localhost:3000` parses as a URL with the scheme `localhost:`: a host and port alone is
+  // the usual slip, so say how to write it, as the CLI does.
+  if (/^[\w.-]+(:\d+)?(\/|$)/.test(url)) {
+    throw new PatchbayUrlError('invalid-url', `${name} "${url}" has no scheme: write it as http://${url}`);
+  }
   let parsed: URL;
   try {
     parsed = new URL(url);

@@ -17,6 +17,7 @@ import type { Party, PartyBehaviour, PartyInput } from '../../adapters/simulated
 import { formatEntry, type TranscriptEntry } from '../../adapters/simulated/transcript.js';
 import type { CallRecord } from '../../calls/call.js';
 import { isDocumentedCode } from '../../error-codes/index.js';
+import type { RuntimeEvents } from '../../interpreter/types.js';
 import type { Runtime } from '../../runtime.js';
 import { bool, field, fields, invalid, RestError } from '../http.js';
 import { callJson } from './calls.js';
@@ -74,6 +75,42 @@ function callerOf(form: Parameters<typeof field>[0]): PartyBehaviour {
   };
 }
 
+type Problem = { level: 'error' | 'warning'; code: number; message: string; url?: string | undefined };
+
+/**
+ * The errors and warnings of calls placed from now on, kept until the caller's call is known (its
+ * first document may fail before then), then replayed and followed for that call alone.
+ */
+function problemsFrom(runtime: Runtime, now: () => number) {
+  let kept: Array<{ sid: string; at: number; problem: Problem }> = [];
+  let forward: ((at: number, problem: Problem) => void) | undefined;
+  let sid: string | undefined;
+  const add = (callSid: string, problem: Problem) => {
+    if (sid === undefined) kept.push({ sid: callSid, at: now(), problem });
+    else if (callSid === sid) forward?.(now(), problem);
+  };
+  const onError: RuntimeEvents['call.error'] = (call, error) =>
+    add(call.sid, { level: 'error', code: error.code, message: error.message, url: error.url });
+  const onWarning: RuntimeEvents['call.warning'] = (call, warning) => add(call.sid, { level: 'warning', ...warning });
+  runtime.events.on('call.error', onError);
+  runtime.events.on('call.warning', onWarning);
+  return {
+    /** The call's problems so far; each new one goes to `listener`. */
+    follow(callSid: string, listener: (at: number, problem: Problem) => void) {
+      sid = callSid;
+      const earlier = kept.filter((entry) => entry.sid === callSid);
+      kept = [];
+      forward = listener;
+      return earlier;
+    },
+    close() {
+      kept = [];
+      runtime.events.off('call.error', onError);
+      runtime.events.off('call.warning', onWarning);
+    },
+  };
+}
+
 interface Progress {
   readonly runtime: Runtime;
   readonly network: SimulatedNetwork;
@@ -83,6 +120,7 @@ interface Progress {
   readonly origin: number;
   readonly stream: boolean;
   readonly keepAliveMs: number;
+  readonly problems: ReturnType<typeof problemsFrom>;
 }
 
 /** Writes the call's progress (NDJSON) or its final record (JSON) as described above. */
@@ -105,12 +143,21 @@ async function writeProgress(res: ServerResponse, headers: Record<string, string
     if (record.sid === p.call.sid) event({ event: 'status', status: record.status });
   };
   let unfollow = () => {};
+  const problem = (at: number, detail: Problem) =>
+    event({ event: 'problem', at: Number(((at - p.origin) / 1000).toFixed(1)), ...detail });
   if (p.stream) {
     event({ event: 'call', call: callJson(p.call) });
-    for (const entry of p.party.transcript) transcript(entry);
+    // What happened before this answer began, in the order it happened.
+    const earlier = [
+      ...p.party.transcript.map((entry) => ({ at: entry.at, write: () => transcript(entry) })),
+      ...p.problems
+        .follow(p.call.sid, problem)
+        .map((entry) => ({ at: entry.at, write: () => problem(entry.at, entry.problem) })),
+    ];
+    for (const entry of earlier.sort((a, b) => a.at - b.at)) entry.write();
     unfollow = p.party.follow(transcript);
     p.runtime.events.on('call.status', status);
-  }
+  } else p.problems.close();
   try {
     const ended = await p.runtime.calls.ended(p.call.sid);
     over = true;
@@ -121,6 +168,7 @@ async function writeProgress(res: ServerResponse, headers: Record<string, string
     over = true;
     clearInterval(keepAlive);
     unfollow();
+    p.problems.close();
     p.runtime.events.off('call.status', status);
     res.end();
   }
@@ -142,10 +190,17 @@ export function simulatorCalls(network: SimulatedNetwork, keepAliveMs = KEEP_ALI
     claims.set(context.runtime, claim);
     const created = claim(to, from);
     const origin = network.clock.now();
+    const problems = problemsFrom(context.runtime, () => network.clock.now());
     const party = network.call({ from, to, ...caller });
-    const call = await created;
-    if (!wait && !stream) return { status: 201, body: callJson(call) };
-    const progress = { runtime: context.runtime, network, party, call, origin, stream, keepAliveMs };
+    const call = await created.catch((error: unknown) => {
+      problems.close();
+      throw error;
+    });
+    if (!wait && !stream) {
+      problems.close();
+      return { status: 201, body: callJson(call) };
+    }
+    const progress = { runtime: context.runtime, network, party, call, origin, stream, keepAliveMs, problems };
     return { status: 201, write: (res, headers) => writeProgress(res, headers, progress) };
   };
 }

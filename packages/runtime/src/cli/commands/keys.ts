@@ -27,7 +27,7 @@ export const keysList = command({
   flags: {},
   async run({ io, connection, signal }) {
     const page = await api(connection(), 'GET', 'Keys.json?PageSize=1000', {}, signal);
-    io.out(table(page.keys as Array<Record<string, unknown>>, ['sid', 'friendly_name', 'date_created']));
+    io.out(table(page.keys as Array<Record<string, unknown>>, ['sid', 'friendly_name', 'key_type', 'date_created']));
     return 0;
   },
 });

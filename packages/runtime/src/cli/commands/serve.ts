@@ -1,6 +1,7 @@
 /** `patchbay serve`: the server (REST API, call runtime, simulated network) in this process. */
 import { command } from '../command.js';
 import { usage } from '../errors.js';
+import { checkInteger, checkUrl } from '../flags.js';
 import { SECURITY_FLAGS, securityOptions } from '../security-flags.js';
 
 export const serve = command({
@@ -15,16 +16,25 @@ export const serve = command({
   ].join('\n'),
   client: false,
   flags: {
-    port: { value: '<n>', description: 'port to listen on (default 3000)' },
+    port: { value: '<n>', description: 'port to listen on (default 3000)', check: checkInteger(0, 65_535) },
     host: { value: '<address>', description: 'address to listen on (default 127.0.0.1)' },
     data: { value: '<dir>', description: 'data directory: SQLite store and recordings (default ./.patchbay)' },
     media: { value: '<adapter>', description: 'media adapter (only the simulated network for now)' },
     'public-url': {
       value: '<url>',
       description: 'base URL apps reach the server at (recording URLs, more_info links)',
+      check: checkUrl,
     },
-    'log-level': { value: '<level>', description: 'fatal, error, warn, info, debug (default info)' },
-    'drain-seconds': { value: '<n>', description: 'on SIGINT/SIGTERM, let live calls finish this long (default 10)' },
+    'log-level': {
+      value: '<level>',
+      description: 'how much to log (default info)',
+      choices: ['fatal', 'error', 'warn', 'info', 'debug'],
+    },
+    'drain-seconds': {
+      value: '<n>',
+      description: 'on SIGINT/SIGTERM, let live calls finish this long (default 10)',
+      check: checkInteger(0, 86_400),
+    },
     'max-db-mb': {
       value: '<n>',
       description: 'cap the database at this size: past it, changes get 503 as on a full disk (default: no cap)',
@@ -37,7 +47,11 @@ export const serve = command({
     const media = flags.media ?? 'simulated';
     if (media !== 'simulated') throw usage('invalid-value', `--media ${media}: only "simulated" is available`, 'serve');
     // Loaded here, so client commands start without the server's modules.
-    const [{ pino }, { startServer }] = await Promise.all([import('pino'), import('../serve.js')]);
+    const [{ pino }, { startServer }, { sameSecret }] = await Promise.all([
+      import('pino'),
+      import('../serve.js'),
+      import('../../api/auth.js'),
+    ]);
     const logger = pino({ level: flags['log-level'] ?? 'info' });
     const publicUrl = flags['public-url'];
     const server = await startServer({
@@ -53,6 +67,15 @@ export const serve = command({
       ...securityOptions(flags),
       ...(publicUrl ? { publicUrl } : {}),
     });
+    // The account keeps its stored token: a variable set before a rotation no longer matches it.
+    const given = env.PATCHBAY_AUTH_TOKEN || undefined;
+    const { authToken, secondaryAuthToken } = server.account;
+    if (given && ![authToken, secondaryAuthToken].some((token) => token !== undefined && sameSecret(given, token))) {
+      logger.warn(
+        { account: server.account.sid },
+        "PATCHBAY_AUTH_TOKEN is not this account's auth token (rotated since it was set?): the stored token is in effect; update the variable (`patchbay credentials` shows the token)",
+      );
+    }
     io.out(`Patchbay is listening on ${server.url}`);
     io.out(`Account SID: ${server.account.sid}`);
     if (server.accountCreated && !env.PATCHBAY_AUTH_TOKEN) {

@@ -10,6 +10,7 @@ import { type Form, networkError, refusal, request } from '../client.js';
 import { command } from '../command.js';
 import { CliError, usage } from '../errors.js';
 import { checkInteger } from '../flags.js';
+import { problemText } from '../output.js';
 import { checkE164 } from './numbers.js';
 
 /** How long `simulate call` waits for the call to end, unless `--timeout` says. */
@@ -96,6 +97,7 @@ export const simulateCall = command({
         const call = event.call as Record<string, string> | undefined;
         if (event.event === 'call') io.out(`${call?.sid}  ${call?.from} -> ${call?.to}`);
         else if (event.event === 'transcript') io.out(`${seconds(event.at)}  ${String(event.line)}`);
+        else if (event.event === 'problem') io.out(`${seconds(event.at)}  ${problemText(String(event.level), event)}`);
         else if (event.event === 'ended') ended = event;
       }
     } catch (error) {

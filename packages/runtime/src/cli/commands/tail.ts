@@ -6,22 +6,16 @@
 import { command } from '../command.js';
 import { checkSid } from '../flags.js';
 import { follow, type StreamEvent } from '../follow.js';
-
-type Fields = Record<string, unknown>;
-
-function problem(label: string, detail: unknown): string {
-  const { code, message, url } = (detail ?? {}) as Fields;
-  return `${label} ${code}: ${message}${url ? ` (${url})` : ''}`;
-}
+import { problemText } from '../output.js';
 
 /** One line for a call event: time, call, direction, parties, and what happened. */
 export function callLine(event: StreamEvent): string {
   const d = event.data;
   const what =
     event.type === 'call.error'
-      ? problem('error', d.error)
+      ? problemText('error', d.error)
       : event.type === 'call.warning'
-        ? problem('warning', d.warning)
+        ? problemText('warning', d.warning)
         : String(d.status);
   return `${d.timestamp}  ${d.sid}  ${d.direction}  ${d.from} -> ${d.to}  ${what}`;
 }
@@ -29,7 +23,8 @@ export function callLine(event: StreamEvent): string {
 /** One line for a message event. */
 export function messageLine(event: StreamEvent): string {
   const d = event.data;
-  const what = event.type === 'message.error' ? problem('error', d.error) : `${d.status}  ${JSON.stringify(d.body)}`;
+  const what =
+    event.type === 'message.error' ? problemText('error', d.error) : `${d.status}  ${JSON.stringify(d.body)}`;
   return `${d.timestamp}  ${d.sid}  ${d.direction}  ${d.from} -> ${d.to}  ${what}`;
 }
 
