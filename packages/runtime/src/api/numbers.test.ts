@@ -1,6 +1,8 @@
 import twilio from 'twilio';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CallRecord } from '../calls/call.js';
+import { MemoryStore } from '../store/memory.js';
+import type { StoredRecord } from '../store/types.js';
 import { type ApiHarness, startApiHarness } from './harness.test-support.js';
 
 const harnesses: ApiHarness[] = [];
@@ -52,6 +54,33 @@ describe('IncomingPhoneNumbers', () => {
     ).toMatchObject({ code: 21502 });
     expect(await client.incomingPhoneNumbers(number.sid).remove()).toBe(true);
     expect(await client.incomingPhoneNumbers.list()).toEqual([]);
+  });
+
+  it('gives a number claimed by many requests at once to exactly one of them, on a store that answers later', async () => {
+    // A store over the network (PostgreSQL) answers a read after other requests have run.
+    class SlowStore extends MemoryStore {
+      override async findOne<T extends StoredRecord>(...args: Parameters<MemoryStore['findOne']>) {
+        const found = await super.findOne<T>(...args);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        return found;
+      }
+    }
+    const harness = await startApiHarness({ store: new SlowStore() });
+    harnesses.push(harness);
+    const { base, account } = harness;
+    const claims = await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        const response = await fetch(`${base}/2010-04-01/Accounts/${account.sid}/IncomingPhoneNumbers.json`, {
+          method: 'POST',
+          headers: { authorization: `Basic ${btoa(`${account.sid}:${account.authToken}`)}` },
+          body: new URLSearchParams({ PhoneNumber: '+15557770009' }),
+        });
+        return { status: response.status, code: ((await response.json()) as { code?: number }).code };
+      }),
+    );
+    expect(claims.filter((claim) => claim.status === 201)).toHaveLength(1);
+    expect(claims.filter((claim) => claim.status !== 201)).toEqual(Array(7).fill({ status: 400, code: 21422 }));
+    expect(await harness.client.incomingPhoneNumbers.list({ phoneNumber: '+15557770009' })).toHaveLength(1);
   });
 
   it("routes a call to the number's VoiceUrl, signed with the owner's token; numbers with no app reject", async () => {

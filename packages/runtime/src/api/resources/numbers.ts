@@ -8,7 +8,7 @@ import type { Store, StoredRecord } from '../../store/types.js';
 import { apiDate, type Form, field, invalid, notFound, RestError } from '../http.js';
 import { filtersFrom, pageBody, pageRequest } from '../paging.js';
 import { type AppSettingsRecord, applySettings, DEFAULT_METHODS, settingsFrom, settingsJson } from './app-settings.js';
-import type { Resource } from './context.js';
+import type { Resource, ResourceContext } from './context.js';
 import { checkCount } from './counts.js';
 
 export interface NumberRecord extends StoredRecord, AppSettingsRecord {
@@ -72,6 +72,33 @@ function withoutEmptyApps(number: NumberRecord): NumberRecord {
   return copy as unknown as NumberRecord;
 }
 
+/** Numbers being claimed by requests in flight, per store (a number belongs to one account at a time). */
+const claims = new WeakMap<Store, Set<string>>();
+
+function claimsOf(store: Store): Set<string> {
+  const claiming = claims.get(store) ?? new Set<string>();
+  claims.set(store, claiming);
+  return claiming;
+}
+
+async function claim(context: ResourceContext, phoneNumber: string, form: Form, taken: () => RestError) {
+  const { store, account } = context;
+  if (await store.findOne('number', { phoneNumber })) throw taken();
+  const base: NumberRecord = {
+    sid: newSid('PN'),
+    accountSid: account.sid,
+    createdAt: context.now,
+    updatedAt: context.now,
+    phoneNumber,
+    friendlyName: phoneNumber,
+    ...DEFAULT_METHODS,
+  };
+  const number = withoutEmptyApps(applySettings(base, await numberSettings(form, store, account.sid)));
+  await checkCount(context, 'number');
+  await store.put('number', number);
+  return { status: 201, body: numberJson(number) };
+}
+
 export const numbersResource: Resource = async (context) => {
   const { store, account, rest, query } = context;
   const path = `/2010-04-01/Accounts/${account.sid}/IncomingPhoneNumbers.json`;
@@ -81,21 +108,16 @@ export const numbersResource: Resource = async (context) => {
       const phoneNumber = field(form, 'PhoneNumber');
       if (!phoneNumber || !E164.test(phoneNumber))
         throw invalid(21421, 'PhoneNumber', `"${phoneNumber ?? ''}" is not an E.164 phone number`);
-      if (await store.findOne('number', { phoneNumber }))
-        throw new RestError(400, 21422, `PhoneNumber: ${phoneNumber} is not available`);
-      const base: NumberRecord = {
-        sid: newSid('PN'),
-        accountSid: account.sid,
-        createdAt: context.now,
-        updatedAt: context.now,
-        phoneNumber,
-        friendlyName: phoneNumber,
-        ...DEFAULT_METHODS,
-      };
-      const number = withoutEmptyApps(applySettings(base, await numberSettings(form, store, account.sid)));
-      await checkCount(context, 'number');
-      await store.put('number', number);
-      return { status: 201, body: numberJson(number) };
+      const taken = () => new RestError(400, 21422, `PhoneNumber: ${phoneNumber} is not available`);
+      // Checked and reserved before the first await, so two requests cannot both see it free.
+      const claiming = claimsOf(store);
+      if (claiming.has(phoneNumber)) throw taken();
+      claiming.add(phoneNumber);
+      try {
+        return await claim(context, phoneNumber, form, taken);
+      } finally {
+        claiming.delete(phoneNumber);
+      }
     }
     if (context.method === 'GET') {
       const request = pageRequest(query);
