@@ -127,7 +127,7 @@ describe('patchbay simulate', () => {
     const call = await runPatchbay(['simulate', 'call', '--to', LINE], served.env);
     const lines = call.stdout.trimEnd().split('\n');
     expect(lines.slice(1, -1).map((line) => line.replace(/^ +[\d.]+ s {2}/, ''))).toEqual([
-      `warning 12200: unknown element <Sya> is kept as is (${app.url}/voice)`,
+      `warning 12200: unknown element <Sya>: skipped (kept in the parsed document as it is) (${app.url}/voice)`,
       'answered',
       'heard-speech "Hi" (voice man, en-US)',
       'error 11205: the connection failed (ECONNREFUSED): http://127.0.0.1:1/gone',
