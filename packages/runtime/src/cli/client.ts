@@ -183,3 +183,27 @@ export async function api(
     });
   }
 }
+
+/**
+ * The newest rows of a list resource (`Calls.json`, `Messages.json`), filtered by the flags given:
+ * `filters` maps each flag to the REST parameter it sets.
+ */
+export async function listRows(
+  c: Connection,
+  resource: string,
+  flags: Readonly<Record<string, string | undefined>>,
+  filters: Readonly<Record<string, string>>,
+  signal?: AbortSignal,
+): Promise<Array<Record<string, unknown>>> {
+  const query = new URLSearchParams({ PageSize: flags.limit ?? '50' });
+  for (const [flag, parameter] of Object.entries(filters)) {
+    const value = flags[flag];
+    if (value) query.set(parameter, value);
+  }
+  const page = await api(c, 'GET', `${resource}?${query}`, {}, signal);
+  // The list's key is the resource's name in snake case: Calls.json → calls.
+  const key = resource
+    .replace(/\.json$/, '')
+    .replace(/[A-Z]/g, (letter, at) => `${at ? '_' : ''}${letter.toLowerCase()}`);
+  return page[key] as Array<Record<string, unknown>>;
+}

@@ -1,5 +1,5 @@
 /** `patchbay calls ...`: place, list, show, redirect and hang up calls. */
-import { api } from '../client.js';
+import { api, listRows } from '../client.js';
 import { type Argument, command } from '../command.js';
 import { RestRefusal, usage } from '../errors.js';
 import { checkInteger, checkSid, checkUrl } from '../flags.js';
@@ -98,22 +98,14 @@ export const callsList = command({
     limit: { value: '<n>', description: 'at most this many (default 50)', check: checkInteger(1, 1000) },
   },
   async run({ flags, io, connection, signal }) {
-    const query = new URLSearchParams({ PageSize: flags.limit ?? '50' });
-    if (flags.status) query.set('Status', flags.status);
-    if (flags.to) query.set('To', flags.to);
-    if (flags.from) query.set('From', flags.from);
-    const page = await api(connection(), 'GET', `Calls.json?${query}`, {}, signal);
-    io.out(
-      table(page.calls as Array<Record<string, unknown>>, [
-        'sid',
-        'direction',
-        'from',
-        'to',
-        'status',
-        'duration',
-        'date_created',
-      ]),
+    const rows = await listRows(
+      connection(),
+      'Calls.json',
+      flags,
+      { status: 'Status', to: 'To', from: 'From' },
+      signal,
     );
+    io.out(table(rows, ['sid', 'direction', 'from', 'to', 'status', 'duration', 'date_created']));
     return 0;
   },
 });

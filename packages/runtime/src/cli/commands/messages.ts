@@ -1,5 +1,5 @@
 /** `patchbay messages ...`: send, list and show text messages. */
-import { api } from '../client.js';
+import { api, listRows } from '../client.js';
 import { command } from '../command.js';
 import { usage } from '../errors.js';
 import { checkInteger, checkSid, checkUrl } from '../flags.js';
@@ -59,21 +59,8 @@ export const messagesList = command({
     limit: { value: '<n>', description: 'at most this many (default 50)', check: checkInteger(1, 1000) },
   },
   async run({ flags, io, connection, signal }) {
-    const query = new URLSearchParams({ PageSize: flags.limit ?? '50' });
-    if (flags.to) query.set('To', flags.to);
-    if (flags.from) query.set('From', flags.from);
-    const page = await api(connection(), 'GET', `Messages.json?${query}`, {}, signal);
-    io.out(
-      table(page.messages as Array<Record<string, unknown>>, [
-        'sid',
-        'direction',
-        'from',
-        'to',
-        'status',
-        'body',
-        'date_created',
-      ]),
-    );
+    const rows = await listRows(connection(), 'Messages.json', flags, { to: 'To', from: 'From' }, signal);
+    io.out(table(rows, ['sid', 'direction', 'from', 'to', 'status', 'body', 'date_created']));
     return 0;
   },
 });
