@@ -75,6 +75,7 @@ export type {
   RecordResult,
   SpeechResult,
 } from './media/types.js';
+export { MediaProblem } from './media/types.js';
 export type { SendMessage } from './messaging/messages.js';
 export { SimulatedMessaging, type SimulatedMessagingOptions } from './messaging/simulated.js';
 /** Messaging: the adapter interface, the simulated carrier, message records. */

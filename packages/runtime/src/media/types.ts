@@ -9,6 +9,23 @@
  * live modification, everything on hang-up. An aborted operation rejects with `signal.reason`.
  */
 import type { EventEmitter } from 'eventemitter3';
+import type { DocumentedCode } from '../error-codes/index.js';
+
+/**
+ * A media operation an adapter could not carry out for a reason the app should see (a Play URL
+ * that is not audio, text no engine can speak). The verb records `code` as a warning on the call
+ * and goes on; any other rejection ends the call as an error.
+ */
+export class MediaProblem extends Error {
+  override readonly name = 'MediaProblem';
+  constructor(
+    readonly code: DocumentedCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
 
 export interface MediaCapabilities {
   /** Hears DTMF from the party and can play DTMF to it. */
@@ -112,7 +129,12 @@ export interface MediaLeg {
 
 export type OriginateOutcome =
   | { readonly outcome: 'answered'; readonly leg: MediaLeg }
-  | { readonly outcome: 'busy' | 'no-answer' | 'failed' | 'rejected' | 'canceled'; readonly reason?: string };
+  | {
+      readonly outcome: 'busy' | 'no-answer' | 'failed' | 'rejected' | 'canceled';
+      readonly reason?: string;
+      /** The SIP final response that ended the attempt, on SIP media. */
+      readonly sipResponseCode?: number;
+    };
 
 export interface OriginateRequest {
   readonly to: Address;
@@ -139,7 +161,7 @@ export interface LinkedCall {
 /** Two legs hearing each other until closed. */
 export interface Bridge {
   /** Ends the bridge; returns the recording when the bridge was asked to record. */
-  close(): RecordResult | undefined;
+  close(): RecordResult | undefined | Promise<RecordResult | undefined>;
 }
 
 export interface BridgeOptions {

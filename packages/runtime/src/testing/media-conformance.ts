@@ -243,8 +243,8 @@ export function runMediaAdapterConformance(name: string, create: () => AdapterHa
         await caller.answer();
         const dialed = await h.adapter.originate({ to: h.farEnd({}), from: '+1', timeoutMs: 30000 }, never());
         if (dialed.outcome !== 'answered') throw new Error('expected an answer');
-        h.adapter.bridge(caller, dialed.leg).close();
-        const recorded = h.adapter.bridge(caller, dialed.leg, { record: 'dual' }).close();
+        await h.adapter.bridge(caller, dialed.leg).close();
+        const recorded = await h.adapter.bridge(caller, dialed.leg, { record: 'dual' }).close();
         expect(recorded?.durationMs).toBeGreaterThanOrEqual(0);
         expect(Buffer.from(recorded?.audio.subarray(0, 4) ?? []).toString('ascii')).toBe('RIFF');
         const room = h.adapter.createMixer('room-1');

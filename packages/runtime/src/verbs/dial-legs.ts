@@ -112,7 +112,7 @@ export async function bridge(
     context.signal.removeEventListener('abort', finish);
     context.leg.events.off('dtmf', onStar);
     stopListening?.();
-    recording = connection.close();
+    recording = await connection.close();
   }
   if (!child.over) await child.end();
   return { seconds: Math.round((context.clock.now() - started) / 1000), recording };

@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { type MediaLeg, MediaProblem } from '../media/types.js';
+import { scenario } from '../testing/scenario.js';
+
+describe('a prompt the media adapter cannot render', () => {
+  it('is a warning on the call with its code, and the call goes on with the next verb', async () => {
+    await using s = await scenario({
+      '/voice': () =>
+        '<Response><Say>Unspeakable</Say><Play>http://127.0.0.1:1/not-audio.txt</Play><Say>Still here</Say></Response>',
+    });
+    // A real adapter rejects what it cannot speak or decode with a MediaProblem.
+    s.network.events.on('incoming', (leg: MediaLeg) => {
+      const say = leg.say.bind(leg);
+      leg.say = (text, voice, signal) =>
+        text === 'Unspeakable' ? Promise.reject(new MediaProblem(13520, 'Say: no engine')) : say(text, voice, signal);
+      leg.play = () => Promise.reject(new MediaProblem(12300, 'Play: not audio'));
+    });
+    const warnings: Array<[number, string]> = [];
+    s.runtime.events.on('call.warning', (_call, warning) => warnings.push([warning.code, warning.message]));
+    const { call, caller } = await s.inbound();
+    expect(caller.lines()).toEqual(['answered', 'heard-speech "Still here" (voice man, en-US)', 'disconnected']);
+    expect(call.status).toBe('completed');
+    expect(warnings).toEqual([
+      [13520, 'Say: no engine'],
+      [12300, 'Play: not audio'],
+    ]);
+  });
+});
