@@ -73,6 +73,7 @@ export type {
   OriginateRequest,
   RecordOptions,
   RecordResult,
+  SayVoice,
   SpeechResult,
 } from './media/types.js';
 export { MediaProblem } from './media/types.js';

@@ -106,6 +106,13 @@ export interface RecordResult {
   readonly key?: string;
 }
 
+/** Who speaks a `<Say>`, and its SSML when it has some. */
+export interface SayVoice {
+  readonly voice: string;
+  readonly language: string;
+  readonly ssml?: string;
+}
+
 /** One party's media: an inbound caller or a party the runtime dialed. */
 export interface MediaLeg {
   readonly id: string;
@@ -116,7 +123,11 @@ export interface MediaLeg {
   reject(reason: 'busy' | 'rejected'): Promise<void>;
   /** Ends the leg; idempotent. */
   hangup(): Promise<void>;
-  say(text: string, voice: { voice: string; language: string }, signal: AbortSignal): Promise<void>;
+  /**
+   * Speaks `text`. `voice.ssml` is the same speech as an SSML `<speak>` document, when the app
+   * used SSML elements (break, prosody, say-as, ...): an engine that reads SSML speaks that instead.
+   */
+  say(text: string, voice: SayVoice, signal: AbortSignal): Promise<void>;
   play(url: string, signal: AbortSignal): Promise<void>;
   /** Plays DTMF tones to the party (`w` = half-second pause). */
   sendDigits(digits: string, signal: AbortSignal): Promise<void>;

@@ -26,3 +26,28 @@ describe('a prompt the media adapter cannot render', () => {
     ]);
   });
 });
+
+describe('<Say> with SSML', () => {
+  it('gives the media adapter the SSML as a <speak> document beside the plain text; plain text has none', async () => {
+    await using s = await scenario({
+      '/voice': () =>
+        '<Response><Say voice="Polly.Joanna">Your code is <say-as interpret-as="digits">42</say-as>.<break time="1s"/>Bye &amp; thanks</Say><Say>Plain</Say></Response>',
+    });
+    const spoken: Array<[string, string | undefined]> = [];
+    s.network.events.on('incoming', (leg: MediaLeg) => {
+      const say = leg.say.bind(leg);
+      leg.say = (text, voice, signal) => {
+        spoken.push([text, voice.ssml]);
+        return say(text, voice, signal);
+      };
+    });
+    await s.inbound();
+    expect(spoken).toEqual([
+      [
+        'Your code is 42.Bye & thanks',
+        '<speak>Your code is <say-as interpret-as="digits">42</say-as>.<break time="1s"/>Bye &amp; thanks</speak>',
+      ],
+      ['Plain', undefined],
+    ]);
+  });
+});
