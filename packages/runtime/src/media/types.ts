@@ -182,7 +182,8 @@ export interface BridgeOptions {
 
 /** A conference room's audio. */
 export interface Mixer {
-  join(leg: MediaLeg, options: { muted: boolean }): void;
+  /** `coaching`: the leg this one coaches, who alone hears it (it hears everyone). */
+  join(leg: MediaLeg, options: { muted: boolean; coaching?: MediaLeg }): void;
   leave(leg: MediaLeg): void;
   setMuted(leg: MediaLeg, muted: boolean): void;
   /** A held leg hears `music` (or silence) and is not heard. */

@@ -51,3 +51,20 @@ describe('<Say> with SSML', () => {
     ]);
   });
 });
+
+describe('<Gather input="speech"> on media with no speech recognizer', () => {
+  it('warns (12200), hears no speech, and goes on as with no input', async () => {
+    await using s = await scenario({
+      '/voice': () =>
+        '<Response><Gather input="speech dtmf" action="/got" timeout="2"><Say>Say or press</Say></Gather><Say>Nothing heard</Say></Response>',
+      '/got': () => '<Response><Say>Got it</Say></Response>',
+    });
+    Object.assign(s.network, { capabilities: { ...s.network.capabilities, speech: false } });
+    const warnings: number[] = [];
+    s.runtime.events.on('call.warning', (_call, warning) => warnings.push(warning.code));
+    const { caller } = await s.inbound({ script: [{ type: 'say', text: 'sales please' }] });
+    expect(warnings).toEqual([12200]);
+    expect(caller.lines()).toContain('heard-speech "Nothing heard" (voice man, en-US)');
+    expect(s.app.requestsTo('/got')).toHaveLength(0);
+  });
+});
