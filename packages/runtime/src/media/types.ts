@@ -131,6 +131,12 @@ export interface MediaLeg {
   play(url: string, signal: AbortSignal): Promise<void>;
   /** Plays DTMF tones to the party (`w` = half-second pause). */
   sendDigits(digits: string, signal: AbortSignal): Promise<void>;
+  /**
+   * Plays a ring tone (or the far end's early media) to the party until `signal` aborts: what a
+   * caller hears while a Dial rings. Before the leg is answered it goes as early media.
+   * Absent: the adapter plays nothing (the simulated network).
+   */
+  ringback?(signal: AbortSignal): Promise<void>;
   /** The short tone before a recording or on conference entry. */
   beep(signal: AbortSignal): Promise<void>;
   /** Turns speech recognition on until the returned function is called (DTMF is always heard). */

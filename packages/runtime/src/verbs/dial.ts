@@ -108,7 +108,10 @@ export async function dial(node: DialNode, context: VerbContext): Promise<Outcom
   if (!options.answerOnBridge) await context.answer();
 
   const dialed = context.clock.now();
-  const rang = await ring(targets, options.sequential, context);
+  // The caller hears ringing until someone answers (as early media while the call is unanswered).
+  const ringing = new AbortController();
+  void context.leg.ringback?.(AbortSignal.any([ringing.signal, context.signal])).catch(() => undefined);
+  const rang = await ring(targets, options.sequential, context).finally(() => ringing.abort(new Error('rung')));
   let status: DialCallStatus = rang.status;
   let seconds = 0;
   let recording: RecordingRecord | undefined;

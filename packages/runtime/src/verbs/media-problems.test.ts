@@ -68,3 +68,27 @@ describe('<Gather input="speech"> on media with no speech recognizer', () => {
     expect(s.app.requestsTo('/got')).toHaveLength(0);
   });
 });
+
+describe('<Dial> ringing', () => {
+  it('plays ringback to the caller while the far end rings, and stops it when the far end answers', async () => {
+    await using s = await scenario({
+      '/voice': () => '<Response><Dial answerOnBridge="true"><Number>+15550003000</Number></Dial></Response>',
+    });
+    s.network.addNumber('+15550003000', { ringMs: 3000, hangupAfterMs: 1000 });
+    const ringback: string[] = [];
+    s.network.events.on('incoming', (leg: MediaLeg) => {
+      leg.ringback = (signal) => {
+        ringback.push(`start ${s.clock.now()}`);
+        return new Promise((resolve) =>
+          signal.addEventListener('abort', () => {
+            ringback.push(`stop ${s.clock.now()}`);
+            resolve();
+          }),
+        );
+      };
+    });
+    const started = s.clock.now();
+    await s.inbound();
+    expect(ringback).toEqual([`start ${started}`, `stop ${started + 3000}`]);
+  });
+});
