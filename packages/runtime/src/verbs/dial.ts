@@ -167,8 +167,10 @@ export async function dial(node: DialNode, context: VerbContext): Promise<Outcom
   // Replaced by live modification: nothing to report. Caller hung up: the action is still requested.
   if (context.replaced.aborted) throw context.replaced.reason;
   const dialCallSid = winner?.child.sid ?? rang.lastSid;
+  const sipResponseCode = winner ? winner.child.sipResponseCode : rang.sipResponseCode;
   const params = {
     DialCallStatus: status,
+    ...(sipResponseCode === undefined ? {} : { DialSipResponseCode: String(sipResponseCode) }),
     ...(dialCallSid ? { DialCallSid: dialCallSid } : {}),
     DialCallDuration: String(seconds),
     ...(recording

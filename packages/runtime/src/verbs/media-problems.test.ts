@@ -92,3 +92,19 @@ describe('<Dial> ringing', () => {
     expect(ringback).toEqual([`start ${started}`, `stop ${started + 3000}`]);
   });
 });
+
+describe('<Dial><Sip> on SIP media', () => {
+  it("gives the action DialSipResponseCode: the far end's final response", async () => {
+    await using s = await scenario({
+      '/voice': () => '<Response><Dial action="/after"><Sip>sip:alice@127.0.0.2:5062</Sip></Dial></Response>',
+      '/after': () => '<Response/>',
+    });
+    // What a SIP adapter reports for a 486 Busy Here.
+    s.network.originate = async () => ({ outcome: 'busy', reason: '486 Busy Here', sipResponseCode: 486 });
+    await s.inbound();
+    expect(s.app.requestsTo('/after')[0]?.params).toMatchObject({
+      DialCallStatus: 'busy',
+      DialSipResponseCode: '486',
+    });
+  });
+});
