@@ -29,8 +29,8 @@ export type Heard = string[];
 export interface AdapterHarness {
   readonly adapter: MediaAdapter;
   readonly clock: Clock;
-  /** An address that behaves as asked when the adapter calls it. */
-  farEnd(behaviour: FarEnd): Address;
+  /** An address that behaves as asked when the adapter calls it (a real peer may take a moment to start). */
+  farEnd(behaviour: FarEnd): Address | Promise<Address>;
   /** Places a call into the adapter from a far end behaving as asked; resolves with its leg. */
   inbound(behaviour: FarEnd): Promise<MediaLeg>;
   /** What the far end of `leg` heard so far. */
@@ -72,7 +72,7 @@ export function runMediaAdapterConformance(name: string, create: () => AdapterHa
       withHarness(async (h) => {
         let rang = false;
         const answered = await h.adapter.originate(
-          { to: h.farEnd({ ringMs: 1000 }), from: '+15550000001', timeoutMs: 30000 },
+          { to: await h.farEnd({ ringMs: 1000 }), from: '+15550000001', timeoutMs: 30000 },
           never(),
           () => {
             rang = true;
@@ -82,12 +82,15 @@ export function runMediaAdapterConformance(name: string, create: () => AdapterHa
         expect(rang).toBe(true);
         if (answered.outcome === 'answered') await answered.leg.hangup();
         for (const onCall of ['busy', 'fail', 'reject'] as const) {
-          const result = await h.adapter.originate({ to: h.farEnd({ onCall }), from: '+1', timeoutMs: 30000 }, never());
+          const result = await h.adapter.originate(
+            { to: await h.farEnd({ onCall }), from: '+1', timeoutMs: 30000 },
+            never(),
+          );
           expect(result.outcome).toBe({ busy: 'busy', fail: 'failed', reject: 'rejected' }[onCall]);
         }
         const started = h.clock.now();
         const silent = await h.adapter.originate(
-          { to: h.farEnd({ onCall: 'no-answer' }), from: '+1', timeoutMs: 5000 },
+          { to: await h.farEnd({ onCall: 'no-answer' }), from: '+1', timeoutMs: 5000 },
           never(),
         );
         expect(silent.outcome).toBe('no-answer');
@@ -98,7 +101,7 @@ export function runMediaAdapterConformance(name: string, create: () => AdapterHa
       withHarness(async (h) => {
         const controller = new AbortController();
         const pending = h.adapter.originate(
-          { to: h.farEnd({ ringMs: 10000 }), from: '+1', timeoutMs: 30000 },
+          { to: await h.farEnd({ ringMs: 10000 }), from: '+1', timeoutMs: 30000 },
           controller.signal,
           () => controller.abort(new Error('another party answered')),
         );
@@ -255,7 +258,7 @@ export function runMediaAdapterConformance(name: string, create: () => AdapterHa
       withHarness(async (h) => {
         const caller = await h.inbound({});
         await caller.answer();
-        const dialed = await h.adapter.originate({ to: h.farEnd({}), from: '+1', timeoutMs: 30000 }, never());
+        const dialed = await h.adapter.originate({ to: await h.farEnd({}), from: '+1', timeoutMs: 30000 }, never());
         if (dialed.outcome !== 'answered') throw new Error('expected an answer');
         await h.adapter.bridge(caller, dialed.leg).close();
         const recorded = await h.adapter.bridge(caller, dialed.leg, { record: 'dual' }).close();
