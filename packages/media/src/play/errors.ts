@@ -1,0 +1,36 @@
+/**
+ * Why a Play URL gave no audio. Each code carries what the adapter needs to record the hosted
+ * service's error on the call: the URL, and the HTTP status when the server answered one.
+ *
+ * @example
+ * if (error instanceof PlayError && error.code === 'play-http-status') error.status; // 404
+ */
+import { MediaError } from '../errors.js';
+
+export type PlayErrorCode =
+  /** Connection refused or reset, DNS failure, too many redirects. */
+  | 'play-fetch-failed'
+  /** The server answered outside 2xx (`status`). */
+  | 'play-http-status'
+  /** The body is larger than `maxBytes`, or the audio longer than `maxDurationMs`. */
+  | 'play-too-large'
+  /** The whole fetch took longer than `timeoutMs`. */
+  | 'play-timeout'
+  /** The server answered something other than audio (text/html, ...). */
+  | 'play-not-audio'
+  /** Audio, but not WAV or MP3 we can decode (or a malformed file). */
+  | 'play-unsupported-format'
+  /** Not an http(s) URL, or one the egress policy refuses (at any redirect). */
+  | 'play-refused-url';
+
+export class PlayError extends MediaError<PlayErrorCode> {
+  readonly url: string;
+  readonly status?: number;
+
+  constructor(code: PlayErrorCode, message: string, url: string, options: { status?: number; cause?: unknown } = {}) {
+    super(code, message, url, { cause: options.cause });
+    this.name = 'PlayError';
+    this.url = url;
+    if (options.status !== undefined) this.status = options.status;
+  }
+}
