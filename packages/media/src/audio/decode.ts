@@ -15,10 +15,7 @@ import { decodeWav } from './wav-decode.js';
 /** Ten minutes at 8 kHz. */
 export const DEFAULT_MAX_SAMPLES = PHONE_RATE * 600;
 
-export async function decodeToPhone(
-  bytes: Uint8Array,
-  options: { maxSamples?: number } = {},
-): Promise<Int16Array> {
+export async function decodeToPhone(bytes: Uint8Array, options: { maxSamples?: number } = {}): Promise<Int16Array> {
   const maxSamples = options.maxSamples ?? DEFAULT_MAX_SAMPLES;
   const container = sniffAudio(bytes);
   if (container === 'mp3') return decodeMp3ToPhone(bytes, { maxSamples });

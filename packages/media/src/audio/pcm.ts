@@ -26,7 +26,7 @@ export function toInt16(pcm: Float32Array): Int16Array {
   const out = new Int16Array(pcm.length);
   for (let i = 0; i < pcm.length; i++) {
     const scaled = Math.round((pcm[i] as number) * 32768);
-    out[i] = scaled > 32767 ? 32767 : scaled < -32768 ? -32768 : scaled;
+    out[i] = Math.max(-32768, Math.min(32767, scaled)); // NaN stores as 0
   }
   return out;
 }

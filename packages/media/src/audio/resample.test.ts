@@ -53,7 +53,7 @@ describe('resample', () => {
     for (let at = 0; at < input.length; at += 1234) parts.push(...streaming.push(input.subarray(at, at + 1234)));
     parts.push(...streaming.flush());
     expect(parts.length).toBe(whole.length);
-    parts.forEach((value, i) => expect(Math.abs(value - (whole[i] as number))).toBeLessThan(1e-5));
+    for (const [i, value] of parts.entries()) expect(Math.abs(value - (whole[i] as number))).toBeLessThan(1e-5);
   });
 
   it('refuses rates that are not positive integers', () => {

@@ -46,9 +46,8 @@ describe('decodeWav', () => {
           [stereo.pcm[1], right],
         ] as const) {
           expect(decoded?.length).toBe(expected.length);
-          expected.forEach((value, i) =>
-            expect(Math.abs((decoded?.[i] ?? NaN) - value)).toBeLessThanOrEqual(TOLERANCE[encoding] + 1e-12),
-          );
+          for (const [i, value] of expected.entries())
+            expect(Math.abs((decoded?.[i] ?? NaN) - value)).toBeLessThanOrEqual(TOLERANCE[encoding] + 1e-12);
         }
       });
     }

@@ -72,7 +72,11 @@ function readFormat(view: DataView, at: number, size: number): Format {
   if (!supported)
     throw new AudioFormatError('audio-unsupported', `format tag ${tag} with ${bits} bits per sample`, 'wav fmt');
   if (blockAlign !== channels * (bits / 8))
-    throw new AudioFormatError('audio-malformed', `block align ${blockAlign} for ${channels} × ${bits} bits`, 'wav fmt');
+    throw new AudioFormatError(
+      'audio-malformed',
+      `block align ${blockAlign} for ${channels} × ${bits} bits`,
+      'wav fmt',
+    );
   return { tag, channels, sampleRate, blockAlign, bits };
 }
 
@@ -126,7 +130,8 @@ export function decodeWav(bytes: Uint8Array): DecodedAudio {
       const length = Math.min(size, available);
       return readSamples(view, body, length, format);
     }
-    if (body + size > bytes.length) throw new AudioFormatError('audio-truncated', `${id} chunk runs past the end`, 'wav');
+    if (body + size > bytes.length)
+      throw new AudioFormatError('audio-truncated', `${id} chunk runs past the end`, 'wav');
     if (id === 'fmt ') format = readFormat(view, body, size);
     at = body + size + (size & 1);
   }

@@ -23,7 +23,8 @@ function count(map: Map<string, number>, path: string): void {
 }
 
 const routes: Record<string, (req: IncomingMessage, res: ServerResponse) => void> = {
-  '/tone.wav': (_req, res) => res.writeHead(200, { 'content-type': 'audio/wav', 'cache-control': 'max-age=60', etag: '"t1"' }).end(TONE_WAV),
+  '/tone.wav': (_req, res) =>
+    res.writeHead(200, { 'content-type': 'audio/wav', 'cache-control': 'max-age=60', etag: '"t1"' }).end(TONE_WAV),
   '/revalidate.wav': (req, res) => {
     if (req.headers['if-none-match'] === '"r1"') {
       count(notModified, '/revalidate.wav');
@@ -31,8 +32,10 @@ const routes: Record<string, (req: IncomingMessage, res: ServerResponse) => void
     }
     res.writeHead(200, { 'content-type': 'audio/x-wav', 'cache-control': 'no-cache', etag: '"r1"' }).end(TONE_WAV);
   },
-  '/no-store.wav': (_req, res) => res.writeHead(200, { 'content-type': 'audio/wav', 'cache-control': 'no-store' }).end(TONE_WAV),
-  '/other.wav': (_req, res) => res.writeHead(200, { 'content-type': 'audio/wav', 'cache-control': 'max-age=60' }).end(OTHER_WAV),
+  '/no-store.wav': (_req, res) =>
+    res.writeHead(200, { 'content-type': 'audio/wav', 'cache-control': 'no-store' }).end(TONE_WAV),
+  '/other.wav': (_req, res) =>
+    res.writeHead(200, { 'content-type': 'audio/wav', 'cache-control': 'max-age=60' }).end(OTHER_WAV),
   '/octet.mp3': (_req, res) => res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(MP3),
   '/redirect': (_req, res) => res.writeHead(302, { location: '/tone.wav' }).end(),
   '/loop': (_req, res) => res.writeHead(302, { location: '/loop' }).end(),
@@ -50,7 +53,8 @@ const routes: Record<string, (req: IncomingMessage, res: ServerResponse) => void
     };
     pump();
   },
-  '/huge-declared': (_req, res) => res.writeHead(200, { 'content-type': 'audio/wav', 'content-length': 50_000_000 }).write(TONE_WAV.subarray(0, 100)),
+  '/huge-declared': (_req, res) =>
+    res.writeHead(200, { 'content-type': 'audio/wav', 'content-length': 50_000_000 }).write(TONE_WAV.subarray(0, 100)),
   '/slow': (_req, res) => res.writeHead(200, { 'content-type': 'audio/wav' }).write(TONE_WAV.subarray(0, 100)),
   '/gated.wav': (_req, res) => {
     release = () => res.writeHead(200, { 'content-type': 'audio/wav', 'cache-control': 'no-store' }).end(TONE_WAV);

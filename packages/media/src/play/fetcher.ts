@@ -86,7 +86,9 @@ export class AudioFetcher {
   constructor(options: AudioFetcherOptions = {}) {
     this.egress = options.egress ?? DEFAULT_EGRESS;
     this.maxBytes = options.maxBytes ?? 16 * 1024 * 1024;
-    this.maxSamples = options.maxDurationMs ? Math.ceil((options.maxDurationMs * PHONE_RATE) / 1000) : DEFAULT_MAX_SAMPLES;
+    this.maxSamples = options.maxDurationMs
+      ? Math.ceil((options.maxDurationMs * PHONE_RATE) / 1000)
+      : DEFAULT_MAX_SAMPLES;
     this.timeoutMs = options.timeoutMs ?? 15000;
     this.connectMs = Math.min(options.connectMs ?? 5000, this.timeoutMs);
     this.maxRedirects = options.maxRedirects ?? 5;

@@ -5,7 +5,10 @@ const NOW = Date.parse('2026-01-01T00:00:00Z');
 
 describe('cachePolicy', () => {
   it('keeps max-age responses fresh for that long', () => {
-    expect(cachePolicy({ 'cache-control': 'public, max-age=60' }, NOW)).toEqual({ store: true, freshUntil: NOW + 60000 });
+    expect(cachePolicy({ 'cache-control': 'public, max-age=60' }, NOW)).toEqual({
+      store: true,
+      freshUntil: NOW + 60000,
+    });
   });
 
   it('stores no-store responses never, and no-cache ones only to revalidate', () => {
