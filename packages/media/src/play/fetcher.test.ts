@@ -15,7 +15,17 @@ const OTHER_WAV = Buffer.from(buildWav({ encoding: 'alaw', rate: 8000, channels:
 /** What the server saw: full answers and 304s per path. */
 const served = new Map<string, number>();
 const notModified = new Map<string, number>();
-let release: (() => void) | undefined;
+/** Resolves with a function that answers the pending /gated.wav request, once it arrives. */
+let gated: { arrived: Promise<() => void>; arrive: (answer: () => void) => void } | undefined;
+
+function expectGated(): Promise<() => void> {
+  let arrive!: (answer: () => void) => void;
+  const arrived = new Promise<() => void>((resolve) => {
+    arrive = resolve;
+  });
+  gated = { arrived, arrive };
+  return arrived;
+}
 let base = '';
 
 function count(map: Map<string, number>, path: string): void {
@@ -57,7 +67,7 @@ const routes: Record<string, (req: IncomingMessage, res: ServerResponse) => void
     res.writeHead(200, { 'content-type': 'audio/wav', 'content-length': 50_000_000 }).write(TONE_WAV.subarray(0, 100)),
   '/slow': (_req, res) => res.writeHead(200, { 'content-type': 'audio/wav' }).write(TONE_WAV.subarray(0, 100)),
   '/gated.wav': (_req, res) => {
-    release = () => res.writeHead(200, { 'content-type': 'audio/wav', 'cache-control': 'no-store' }).end(TONE_WAV);
+    gated?.arrive(() => res.writeHead(200, { 'content-type': 'audio/wav', 'cache-control': 'no-store' }).end(TONE_WAV));
   },
 };
 
@@ -145,10 +155,9 @@ describe('AudioFetcher', () => {
 
   it('shares one download among concurrent fetches of a URL', async () => {
     const fetcher = new AudioFetcher();
+    const arrived = expectGated();
     const pending = [1, 2, 3].map(() => fetcher.fetch(`${base}/gated.wav`, live()));
-    while (!release) await new Promise((resolve) => setImmediate(resolve));
-    release();
-    release = undefined;
+    (await arrived)();
     const [a, b, c] = await Promise.all(pending);
     expect(a).toBe(b);
     expect(b).toBe(c);

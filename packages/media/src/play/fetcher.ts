@@ -14,10 +14,11 @@
 import { DEFAULT_EGRESS } from '@patchbay/runtime';
 import type { Dispatcher } from 'undici';
 import { request } from 'undici';
-import { DEFAULT_MAX_SAMPLES, decodeToPhone } from '../audio/decode.js';
+import { decodeToPhone } from '../audio/decode.js';
 import { AudioFormatError } from '../audio/errors.js';
 import { ByteLru } from '../audio/lru.js';
 import { PHONE_RATE } from '../audio/pcm.js';
+import { DEFAULT_MAX_SAMPLES } from '../audio/phone-sink.js';
 import { SingleFlight } from '../audio/single-flight.js';
 import { sniffAudio } from '../audio/sniff.js';
 import { PlayError } from './errors.js';
@@ -176,7 +177,7 @@ export class AudioFetcher {
           const code = generic ? 'play-not-audio' : 'play-unsupported-format';
           throw new PlayError(code, `${type || 'an unlabelled body'} that is neither WAV nor MP3`, target.href);
         }
-        const audio = await this.decode(bytes, target.href);
+        const audio = await this.decode(bytes, target.href, shared);
         this.remember(key, { ...cachePolicy(headers, this.now()), audio, headers: cachingHeaders(headers) });
         return audio;
       }
@@ -209,9 +210,9 @@ export class AudioFetcher {
     return new Uint8Array(Buffer.concat(chunks, size));
   }
 
-  private async decode(bytes: Uint8Array, url: string): Promise<Int16Array> {
+  private async decode(bytes: Uint8Array, url: string, signal: AbortSignal): Promise<Int16Array> {
     try {
-      return await decodeToPhone(bytes, { maxSamples: this.maxSamples });
+      return await decodeToPhone(bytes, { maxSamples: this.maxSamples, signal });
     } catch (error) {
       if (!(error instanceof AudioFormatError)) throw error;
       const code = error.code === 'audio-too-long' ? 'play-too-large' : 'play-unsupported-format';

@@ -11,9 +11,9 @@
  */
 import { spawn } from 'node:child_process';
 import { AudioFormatError } from '../audio/errors.js';
-import { PHONE_RATE, toInt16, toMono } from '../audio/pcm.js';
-import { resample } from '../audio/resample.js';
-import { decodeWav } from '../audio/wav-decode.js';
+import { toMono } from '../audio/pcm.js';
+import { pcmToPhone } from '../audio/phone-sink.js';
+import { type DecodedAudio, decodeWav } from '../audio/wav-decode.js';
 import { TtsError } from './errors.js';
 import { toEspeakSsml } from './ssml.js';
 import type { SayVoice, TextToSpeech, TtsCheck } from './types.js';
@@ -73,13 +73,14 @@ export class EspeakTts implements TextToSpeech {
     const args = ['-m', '--stdin', '--stdout', '-v', espeakVoice(voice).name, '-s', String(this.wordsPerMinute)];
     const run = await this.run(args, toEspeakSsml(text), signal);
     if (run.code !== 0) throw new TtsError('tts-failed', `exited with ${run.code}: ${run.stderr}`, 'espeak-ng');
+    let decoded: DecodedAudio;
     try {
-      const decoded = decodeWav(new Uint8Array(run.stdout.buffer, run.stdout.byteOffset, run.stdout.length));
-      return toInt16(resample(toMono(decoded.pcm), decoded.sampleRate, PHONE_RATE));
+      decoded = decodeWav(new Uint8Array(run.stdout.buffer, run.stdout.byteOffset, run.stdout.length));
     } catch (error) {
       if (error instanceof AudioFormatError && error.code === 'audio-empty') return new Int16Array(0);
       throw new TtsError('tts-failed', 'its output is not a WAV file', 'espeak-ng', { cause: error });
     }
+    return pcmToPhone(toMono(decoded.pcm), decoded.sampleRate, { signal, maxSamples: Number.POSITIVE_INFINITY });
   }
 
   /** Runs the engine to completion (killing it on abort, timeout or oversize output). */
