@@ -9,6 +9,7 @@ export { PHONE_RATE, toFloat, toInt16, toMono } from './pcm.js';
 export { DEFAULT_MAX_SAMPLES, type PhoneOptions, PhoneSink, pcmToPhone, yieldToEventLoop } from './phone-sink.js';
 export { Resampler, resample } from './resample.js';
 export { SingleFlight } from './single-flight.js';
+export { Slots } from './slots.js';
 export { type AudioContainer, sniffAudio } from './sniff.js';
 export { type DecodedAudio, decodeWav } from './wav-decode.js';
 export { encodeWav } from './wav-encode.js';

@@ -8,8 +8,10 @@
 import { MediaError } from '../errors.js';
 
 export type PlayErrorCode =
-  /** Connection refused or reset, DNS failure, too many redirects. */
+  /** Connection refused, reset or timed out, DNS failure (`cause` holds the system error). */
   | 'play-fetch-failed'
+  /** More redirects than `maxRedirects`. */
+  | 'play-too-many-redirects'
   /** The server answered outside 2xx (`status`). */
   | 'play-http-status'
   /** The body is larger than `maxBytes`, or the audio longer than `maxDurationMs`. */

@@ -168,7 +168,7 @@ describe('AudioFetcher', () => {
     const fetcher = new AudioFetcher({ maxRedirects: 3 });
     expect((await fetcher.fetch(`${base}/redirect`, live())).length).toBe(8000);
     const error = await failure(fetcher.fetch(`${base}/loop`, live()));
-    expect(error.code).toBe('play-fetch-failed');
+    expect(error.code).toBe('play-too-many-redirects');
     expect(served.get('/loop')).toBe(4);
   });
 
@@ -184,6 +184,15 @@ describe('AudioFetcher', () => {
     const resolved = await failure(strict.fetch(`http://localhost:${port}/tone.wav`, live()));
     expect(resolved.code).toBe('play-refused-url'); // refused after resolution, at connect
     expect(served.get('/tone.wav')).toBeUndefined();
+  });
+
+  it('reports a refused connection', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve));
+    const error = await failure(new AudioFetcher().fetch(`http://127.0.0.1:${port}/a.wav`, live()));
+    expect([error.code, (error.cause as { code?: string }).code]).toEqual(['play-fetch-failed', 'ECONNREFUSED']);
   });
 
   it('reports HTTP errors with their status', async () => {

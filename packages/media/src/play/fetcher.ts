@@ -147,7 +147,7 @@ export class AudioFetcher {
         if (REDIRECTS.has(statusCode) && typeof location === 'string') {
           await response.body.dump();
           if (hop === this.maxRedirects)
-            throw new PlayError('play-fetch-failed', `more than ${this.maxRedirects} redirects`, target.href);
+            throw new PlayError('play-too-many-redirects', `more than ${this.maxRedirects} redirects`, target.href);
           target = new URL(location, target);
           continue;
         }

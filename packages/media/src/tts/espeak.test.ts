@@ -112,6 +112,15 @@ describe('EspeakTts failures', () => {
     expect((error as TtsError).code).toBe('tts-timeout');
   });
 
+  it('runs at most maxProcesses engines at once', async () => {
+    const log = join(dir, 'log');
+    const command = fakeEngine('logged', `echo start >> ${log}\nsleep 0.2\necho end >> ${log}\nexit 1`);
+    const engine = new EspeakTts({ command, maxProcesses: 1 });
+    const results = await Promise.allSettled([1, 2, 3].map(() => engine.synthesize('Hi', US, live())));
+    expect(results.map((result) => result.status)).toEqual(['rejected', 'rejected', 'rejected']);
+    expect(readFileSync(log, 'utf8').trim().split('\n')).toEqual(['start', 'end', 'start', 'end', 'start', 'end']);
+  });
+
   it('reports an engine that fails or writes something other than WAV', async () => {
     const crashing = fakeEngine('crash', 'echo "voice missing" >&2\nexit 3');
     const crashed = await failure(new EspeakTts({ command: crashing }).synthesize('Hello', US, live()));

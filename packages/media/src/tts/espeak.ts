@@ -10,9 +10,11 @@
  * const audio = await tts.synthesize('Hello', { voice: 'woman', language: 'en-GB' }, signal);
  */
 import { spawn } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { AudioFormatError } from '../audio/errors.js';
 import { toMono } from '../audio/pcm.js';
 import { pcmToPhone } from '../audio/phone-sink.js';
+import { Slots } from '../audio/slots.js';
 import { type DecodedAudio, decodeWav } from '../audio/wav-decode.js';
 import { TtsError } from './errors.js';
 import { toEspeakSsml } from './ssml.js';
@@ -30,6 +32,8 @@ export interface EspeakOptions {
   readonly maxOutputBytes?: number;
   /** Speaking rate in words per minute. @default 165 */
   readonly wordsPerMinute?: number;
+  /** espeak-ng processes running at once; more renders wait their turn. @default the number of cores */
+  readonly maxProcesses?: number;
 }
 
 const STDERR_BYTES = 2048;
@@ -47,6 +51,7 @@ export class EspeakTts implements TextToSpeech {
   private readonly timeoutMs: number;
   private readonly maxOutputBytes: number;
   private readonly wordsPerMinute: number;
+  private readonly slots: Slots;
 
   constructor(options: EspeakOptions = {}) {
     this.command = options.command ?? 'espeak-ng';
@@ -54,6 +59,7 @@ export class EspeakTts implements TextToSpeech {
     this.timeoutMs = options.timeoutMs ?? 10000;
     this.maxOutputBytes = options.maxOutputBytes ?? 16 * 1024 * 1024;
     this.wordsPerMinute = options.wordsPerMinute ?? 165;
+    this.slots = new Slots(options.maxProcesses ?? availableParallelism());
   }
 
   async check(): Promise<TtsCheck> {
@@ -71,7 +77,13 @@ export class EspeakTts implements TextToSpeech {
     if (text.length > this.maxTextLength)
       throw new TtsError('tts-text-too-long', `${text.length} characters (at most ${this.maxTextLength})`, 'espeak-ng');
     const args = ['-m', '--stdin', '--stdout', '-v', espeakVoice(voice).name, '-s', String(this.wordsPerMinute)];
-    const run = await this.run(args, toEspeakSsml(text), signal);
+    const release = await this.slots.acquire(signal);
+    let run: Run;
+    try {
+      run = await this.run(args, toEspeakSsml(text), signal);
+    } finally {
+      release();
+    }
     if (run.code !== 0) throw new TtsError('tts-failed', `exited with ${run.code}: ${run.stderr}`, 'espeak-ng');
     let decoded: DecodedAudio;
     try {
