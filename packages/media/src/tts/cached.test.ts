@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { CachedTts } from './cached.js';
 import { TtsError } from './errors.js';
+import { EspeakTts } from './espeak.js';
+import { runTextToSpeechConformance } from './tts-conformance.js';
 import type { SayVoice, TextToSpeech } from './types.js';
 
 /** An engine that renders `text.length` samples of its first char code, counting renders. */
@@ -26,6 +28,8 @@ class CountingTts implements TextToSpeech {
 
 const US = { voice: 'man', language: 'en-US' };
 const live = () => new AbortController().signal;
+
+runTextToSpeechConformance('cached espeak-ng', () => new CachedTts(new EspeakTts()));
 
 describe('CachedTts', () => {
   it('renders each (text, voice, language) once and replays it', async () => {

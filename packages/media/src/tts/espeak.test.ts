@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { rmsDb } from '../audio/goertzel.js';
 import { TtsError } from './errors.js';
 import { EspeakTts } from './espeak.js';
+import { runTextToSpeechConformance } from './tts-conformance.js';
 
 const tts = new EspeakTts();
 const US = { voice: 'man', language: 'en-US' };
@@ -39,6 +40,8 @@ async function failure(promise: Promise<unknown>): Promise<unknown> {
     (error: unknown) => error,
   );
 }
+
+runTextToSpeechConformance('espeak-ng', () => new EspeakTts());
 
 describe('EspeakTts with espeak-ng', () => {
   it('is available here', async () => {
@@ -104,6 +107,16 @@ describe('EspeakTts failures', () => {
     controller.abort(new Error('barge-in'));
     await expect(pending).rejects.toThrow('barge-in');
     expect(() => process.kill(pid, 0)).toThrow(/ESRCH/);
+  });
+
+  it('kills the process when the abort comes right after the call, before the spawn', async () => {
+    const command = fakeEngine('sleepy-too', 'exec sleep 30');
+    const controller = new AbortController();
+    const pending = new EspeakTts({ command }).synthesize('Hello', US, controller.signal);
+    controller.abort(new Error('at once'));
+    const started = performance.now();
+    await expect(pending).rejects.toThrow('at once');
+    expect(performance.now() - started).toBeLessThan(5000);
   });
 
   it('kills a process that runs past timeoutMs', async () => {

@@ -112,7 +112,8 @@ export class EspeakTts implements TextToSpeech {
         this.timeoutMs,
       );
       const onAbort = () => stop(signal.reason);
-      signal.addEventListener('abort', onAbort, { once: true });
+      if (signal.aborted) onAbort();
+      else signal.addEventListener('abort', onAbort, { once: true });
       child.stdout.on('data', (chunk: Buffer) => {
         size += chunk.length;
         if (size > this.maxOutputBytes)
