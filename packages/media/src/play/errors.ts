@@ -36,3 +36,18 @@ export class PlayError extends MediaError<PlayErrorCode> {
     if (options.status !== undefined) this.status = options.status;
   }
 }
+
+/**
+ * The hosted service's error code for each failure (the runtime's CALL_ERRORS table): what the
+ * adapter records on the call. A new PlayErrorCode without a number here fails to compile.
+ */
+export const PLAY_ERROR_HOSTED_CODES: Record<PlayErrorCode, number> = {
+  'play-fetch-failed': 11205,
+  'play-http-status': 11200,
+  'play-timeout': 11200,
+  'play-too-many-redirects': 11215,
+  'play-too-large': 11750,
+  'play-not-audio': 12300,
+  'play-unsupported-format': 12300,
+  'play-refused-url': 11100,
+};

@@ -1,6 +1,6 @@
 /**
- * Why Say produced no audio. The adapter records the hosted service's code on the call (the
- * engine missing or failing is 13520-ish "Say: invalid text/engine" territory; see the report).
+ * Why Say produced no audio. The adapter records the hosted service's code on the call
+ * (TTS_ERROR_HOSTED_CODES below).
  *
  * @example
  * if (error instanceof TtsError && error.code === 'tts-unavailable') warnOnce(error.message);
@@ -23,3 +23,15 @@ export class TtsError extends MediaError<TtsErrorCode> {
     this.name = 'TtsError';
   }
 }
+
+/**
+ * The hosted service's error code for each failure: 13227 (media failure) when the engine cannot
+ * speak, 13520 (Say: invalid text) for text over the limit. A new TtsErrorCode without a number
+ * here fails to compile.
+ */
+export const TTS_ERROR_HOSTED_CODES: Record<TtsErrorCode, number> = {
+  'tts-unavailable': 13227,
+  'tts-failed': 13227,
+  'tts-timeout': 13227,
+  'tts-text-too-long': 13520,
+};
