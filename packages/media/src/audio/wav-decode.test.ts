@@ -110,6 +110,14 @@ describe('decodeWav', () => {
     expect(codeOf(() => decodeWav(rf64))).toBe('audio-unsupported');
   });
 
+  it('stops looking for the data after 1024 chunks', () => {
+    const junk = Array.from({ length: 1100 }, () => ['junk', new Uint8Array(0)] as [string, Uint8Array]);
+    const file = buildWav({ encoding: 'pcm16', rate: 8000, channels: [KNOWN], extra: junk });
+    expect(codeOf(() => decodeWav(file))).toBe('audio-malformed');
+    const fewer = buildWav({ encoding: 'pcm16', rate: 8000, channels: [KNOWN], extra: junk.slice(0, 1000) });
+    expect(decodeWav(fewer).pcm[0]?.length).toBe(KNOWN.length);
+  });
+
   it('never throws anything but AudioFormatError on corrupted files', () => {
     const good = buildWav({ encoding: 'pcm24', rate: 16000, channels: [KNOWN, KNOWN], extensible: true });
     let seed = 12345;
