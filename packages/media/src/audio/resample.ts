@@ -149,9 +149,8 @@ export class Resampler {
 
 /** Σ row[j]·input[start + j], inputs outside the buffer counting as silence. */
 function dot(row: Float32Array, input: Float32Array, start: number): number {
-  const from = start < 0 ? -start : 0;
-  const end = input.length - start;
-  const to = end < row.length ? end : row.length;
+  const from = Math.max(0, -start);
+  const to = Math.min(row.length, input.length - start);
   // Four partial sums: independent additions the CPU can overlap.
   let a = 0;
   let b = 0;
