@@ -45,6 +45,7 @@ export { type Clock, holding, sleep, systemClock } from './clock/clock.js';
 export type { AddParticipant, ConferencesApi, ParticipantUpdate } from './conference/api.js';
 export type { ConferenceSnapshot, EndReason } from './conference/conference.js';
 /** Errors. */
+export type { DocumentedCode } from './error-codes/index.js';
 export { type ErrorCode, numericCode, PatchbayError } from './errors.js';
 export type { AppConfig, CallEvent, RuntimeEvents } from './interpreter/session.js';
 /** Per-account limits: live calls, device sessions, REST requests. */

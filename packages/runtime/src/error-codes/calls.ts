@@ -40,8 +40,10 @@ export const CALL_ERRORS = {
   },
   11750: {
     title: 'Response too large',
-    meaning: 'The document (or webhook answer) is larger than 64 KiB.',
-    action: 'Return a smaller document: move long prompts to audio files or split the flow across documents.',
+    meaning:
+      'The document (or webhook answer) is larger than 64 KiB; on real media, also a `<Play>` file larger than 16 MiB or longer than 10 minutes (the `<Play>` is skipped).',
+    action:
+      'Return a smaller document: move long prompts to audio files or split the flow across documents; play shorter files.',
   },
   12100: {
     title: 'Document parse failure',
