@@ -19,7 +19,9 @@ function noise(length: number, rmsDb: number, seed = 1): Int16Array {
 
 function mix(...parts: Int16Array[]): Int16Array {
   const out = new Int16Array(Math.max(...parts.map((p) => p.length)));
-  for (const p of parts) p.forEach((v, i) => (out[i] = Math.max(-32768, Math.min(32767, (out[i] ?? 0) + v))));
+  for (const p of parts) {
+    for (let i = 0; i < p.length; i++) out[i] = Math.max(-32768, Math.min(32767, (out[i] ?? 0) + (p[i] ?? 0)));
+  }
   return out;
 }
 
