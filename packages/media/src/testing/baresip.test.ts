@@ -1,0 +1,104 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { detectDtmf, hearsTone } from './audio-analysis.js';
+import { type Phone, startPhone } from './baresip.js';
+
+// Two real baresip phones calling each other directly (no server): proof that the driver and
+// the ears work before the engine exists. Each sends its own tone; each must hear the other's.
+const phones: Phone[] = [];
+afterEach(async () => {
+  await Promise.all(phones.splice(0).map((p) => p.close()));
+});
+
+async function pair(options: { autoAnswer?: boolean } = {}) {
+  const [a, b] = await Promise.all([
+    startPhone({ address: '127.0.0.2', tone: 600 }),
+    startPhone({ address: '127.0.0.3', tone: 900, autoAnswer: options.autoAnswer ?? false }),
+  ]);
+  phones.push(a, b);
+  return { a, b };
+}
+
+async function connected() {
+  const { a, b } = await pair({ autoAnswer: true });
+  await a.dial(b.uri);
+  await Promise.all([a.waitFor('established'), b.waitFor('established')]);
+  return { a, b };
+}
+
+/** Polls `check` every 50 ms until it holds or `timeoutMs` passes; returns its last value. */
+async function eventually<T>(read: () => Promise<T>, check: (value: T) => boolean, timeoutMs = 3000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (check(value) || Date.now() > deadline) return value;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('baresip phones', () => {
+  it('A calls B, B answers: each hears the other tone and not its own; hang-up reaches B', async () => {
+    const { a, b } = await pair();
+    await a.dial(b.uri);
+    expect(await b.waitFor('incoming')).toMatch(/^sip:phone@127\.0\.0\.2:\d+$/);
+    await a.waitFor('ringing');
+    await b.accept();
+    await Promise.all([a.waitFor('established'), b.waitFor('established')]);
+    const [heardByA, heardByB] = await Promise.all([a.listen(1200), b.listen(1200)]);
+    expect(hearsTone(heardByA, 900, { minMs: 800 })).toBe(true);
+    expect(hearsTone(heardByA, 600)).toBe(false);
+    expect(hearsTone(heardByB, 600, { minMs: 800 })).toBe(true);
+    expect(hearsTone(heardByB, 900)).toBe(false);
+    await a.hangup();
+    await Promise.all([a.waitFor('closed'), b.waitFor('closed')]);
+  });
+
+  it('carries digits: RFC 4733 events arrive in order, in-band tones are detected in what B heard', async () => {
+    const { a, b } = await connected();
+    await a.sendDigits('159#');
+    for (let i = 0; i < 4; i++) await b.waitFor('dtmf');
+    expect(b.digits).toBe('159#');
+    await a.sendDigits('2580', { inband: true });
+    const heard = await eventually(
+      () => b.heard(),
+      (pcm) => detectDtmf(pcm) === '2580',
+    );
+    expect(detectDtmf(heard)).toBe('2580');
+    // After the digits, A's own tone again.
+    const later = await b.listen(heard.length / 8 + 600);
+    expect(hearsTone(later.subarray(heard.length), 600, { minMs: 400 })).toBe(true);
+  });
+
+  it('a call B rejects ends at A with the response, never established', async () => {
+    const { a, b } = await pair();
+    await a.dial(b.uri);
+    await b.waitFor('incoming');
+    await b.hangup();
+    await expect(a.waitFor('established')).rejects.toMatchObject({ code: 'PEER_TIMEOUT' });
+    expect(await a.waitFor('closed')).toMatch(/^486/);
+  });
+
+  // baresip 1.0 between two baresips: after hold and resume neither side's recording grows
+  // again (measured; also after a re-INVITE or a new source), so only hold is asserted here.
+  it('hold stops the audio B receives from A (sndfile records packets, so its recording stops growing)', async () => {
+    const { a, b } = await connected();
+    await b.listen(300);
+    await a.hold();
+    const atHold = (await b.heard()).length;
+    // Absence takes time to show: 500 ms of wall time with at most 150 ms more recording.
+    await new Promise((r) => setTimeout(r, 500));
+    expect((await b.heard()).length - atHold).toBeLessThan(150 * 8);
+  });
+
+  it('hang-up from the called side reaches the caller', async () => {
+    const { a, b } = await connected();
+    await b.hangup();
+    await Promise.all([a.waitFor('closed'), b.waitFor('closed')]);
+  });
+
+  it('refuses an address that is not loopback and a dial string that is not a URI', async () => {
+    await expect(startPhone({ address: 'lo' })).rejects.toThrow(RangeError);
+    const { a } = await pair();
+    await expect(a.dial('sip:x@127.0.0.9 ;evil')).rejects.toThrow(RangeError);
+    await expect(a.sendDigits('12x')).rejects.toThrow(RangeError);
+  });
+});

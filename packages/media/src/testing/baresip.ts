@@ -1,0 +1,306 @@
+/**
+ * A real SIP phone for the media tests: Debian's baresip 1.0, one process per phone, each on its
+ * own 127.0.0.x with its own config directory, driven over one persistent ctrl_tcp connection.
+ * It sends a tone of its own frequency (or silence) and records what it hears, so a test asserts
+ * on audio: `hearsTone(await phone.heard(), 900)`.
+ *
+ * Startup waits on the control connection (retried every 20 ms), not on a sleep; the account is
+ * added with `uanew` after connecting so a registration event cannot be missed. close() quits
+ * baresip and removes its directory; anything left is killed and removed at process exit.
+ *
+ * @example
+ * const a = await startPhone({ address: '127.0.0.2', tone: 600 });
+ * const b = await startPhone({ address: '127.0.0.3', tone: 900, autoAnswer: true });
+ * await a.dial(b.uri);
+ * await a.waitFor('established');
+ * expect(hearsTone(await a.heard(), 900)).toBe(true);
+ * await Promise.all([a.close(), b.close()]);
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { EventEmitter } from 'eventemitter3';
+import { accountLine, baresipConfig, type PhoneAccount } from './baresip-config.js';
+import { type BaresipEvent, CtrlTcp } from './ctrl-tcp.js';
+import { PeerError } from './errors.js';
+import { freePort, OutputTail, removeDir, stopChild, tempDir, track } from './processes.js';
+import { concatPcm, dtmfPcm, encodeWav, readWav, tonePcm } from './wav.js';
+
+export type { PhoneAccount } from './baresip-config.js';
+
+export interface PhoneOptions {
+  /** Its own loopback address, e.g. 127.0.0.2 (baresip's net_interface must be an IP). */
+  address: string;
+  /** The frequency it sends, in Hz; silence when absent. */
+  tone?: number;
+  account?: PhoneAccount;
+  /** Answer incoming calls at once. @default false */
+  autoAnswer?: boolean;
+  /** @default a free port on `address` */
+  sipPort?: number;
+  /** Length of the source file: the call ends when it ends. @default 120 */
+  toneSeconds?: number;
+  /** @default 5000 */
+  startTimeoutMs?: number;
+}
+
+/** Each event carries one text: the caller's URI, the close reason, the digit; '' otherwise. */
+export interface PhoneEvents {
+  incoming: (from: string) => void;
+  ringing: () => void;
+  progress: () => void;
+  established: () => void;
+  closed: (reason: string) => void;
+  registered: () => void;
+  registerFailed: (reason: string) => void;
+  dtmf: (digit: string) => void;
+}
+export type PhoneEvent = keyof PhoneEvents;
+
+export interface Phone {
+  /** Where to dial this phone directly: sip:<user>@<address>:<sipPort>. */
+  readonly uri: string;
+  /** Its address of record (the account's, or the direct URI). */
+  readonly aor: string;
+  readonly address: string;
+  readonly sipPort: number;
+  readonly events: EventEmitter<PhoneEvents>;
+  /** RFC 4733 digits received so far, in order. */
+  readonly digits: string;
+  dial(uri: string): Promise<void>;
+  accept(): Promise<void>;
+  hangup(): Promise<void>;
+  /** RFC 4733 events by default; `inband` sends the tone pairs in the audio instead. */
+  sendDigits(digits: string, options?: { inband?: boolean }): Promise<void>;
+  hold(): Promise<void>;
+  resume(): Promise<void>;
+  /**
+   * Resolves with the event's text at its next occurrence, or at once with the oldest one not yet
+   * waited for. Waiting for ringing, progress or established rejects if the call closes first.
+   */
+  waitFor(event: PhoneEvent, timeoutMs?: number): Promise<string>;
+  /** What it heard in its latest call so far (8 kHz, from sndfile's -dec recording). */
+  heard(): Promise<Int16Array>;
+  /**
+   * What it heard, once the recording holds at least `ms` of audio (checked every 50 ms; a wait
+   * on the condition, not a fixed sleep). Rejects after `timeoutMs` (@default ms + 3000).
+   */
+  listen(ms: number, timeoutMs?: number): Promise<Int16Array>;
+  close(): Promise<void>;
+}
+
+const EVENT_TYPES: Record<string, PhoneEvent> = {
+  CALL_INCOMING: 'incoming',
+  CALL_RINGING: 'ringing',
+  CALL_PROGRESS: 'progress',
+  CALL_ESTABLISHED: 'established',
+  CALL_CLOSED: 'closed',
+  REGISTER_OK: 'registered',
+  REGISTER_FAIL: 'registerFailed',
+  CALL_DTMF_START: 'dtmf',
+};
+const CALL_EVENTS: PhoneEvent[] = ['ringing', 'progress', 'established', 'closed', 'dtmf'];
+const MAX_QUEUED = 32;
+const DIGITS = /^[0-9*#A-D]{1,64}$/i;
+
+class BaresipPhone implements Phone {
+  readonly events = new EventEmitter<PhoneEvents>();
+  readonly uri: string;
+  readonly aor: string;
+  #digits = '';
+  #queues = new Map<PhoneEvent, string[]>();
+  #control: CtrlTcp | undefined;
+  #closed = false;
+
+  constructor(
+    readonly address: string,
+    readonly sipPort: number,
+    private readonly dir: string,
+    private readonly child: ChildProcess,
+    private readonly options: PhoneOptions,
+  ) {
+    const user = options.account?.user ?? 'phone';
+    this.uri = `sip:${user}@${address}:${sipPort}`;
+    this.aor = options.account ? `sip:${user}@${options.account.domain}` : this.uri;
+  }
+
+  get digits(): string {
+    return this.#digits;
+  }
+
+  attach(control: CtrlTcp): void {
+    this.#control = control;
+  }
+
+  receive(event: BaresipEvent): void {
+    const name = EVENT_TYPES[event.type];
+    if (!name) return;
+    const text = name === 'incoming' ? (event.peeruri ?? '') : (event.param ?? '');
+    if (name === 'dtmf') this.#digits += text;
+    const queue = this.#queues.get(name) ?? [];
+    queue.push(text);
+    if (queue.length > MAX_QUEUED) queue.shift();
+    this.#queues.set(name, queue);
+    (this.events.emit as (event: PhoneEvent, text: string) => boolean)(name, text);
+  }
+
+  async #command(command: string, params = ''): Promise<string> {
+    if (this.#closed || !this.#control) throw new PeerError('PEER_CLOSED', `${command} after close`, this.uri);
+    return this.#control.command(command, params);
+  }
+
+  #forgetCall(): void {
+    for (const name of CALL_EVENTS) this.#queues.delete(name);
+  }
+
+  async dial(uri: string): Promise<void> {
+    if (/[\s<>"]/.test(uri)) throw new RangeError(`not a SIP URI: ${JSON.stringify(uri)}`);
+    this.#forgetCall();
+    await this.#command('dial', uri);
+  }
+
+  async accept(): Promise<void> {
+    this.#forgetCall();
+    await this.#command('accept');
+  }
+
+  async hangup(): Promise<void> {
+    await this.#command('hangup');
+  }
+
+  async sendDigits(digits: string, options: { inband?: boolean } = {}): Promise<void> {
+    if (!DIGITS.test(digits)) throw new RangeError(`not DTMF digits: ${JSON.stringify(digits)}`);
+    if (!options.inband) {
+      await this.#command('sndcode', digits);
+      return;
+    }
+    // The tone pairs, then the phone's own tone again: aufile plays one file, and its end ends the call.
+    const path = join(this.dir, `dtmf-${Date.now()}.wav`);
+    const rest = tonePcm(this.options.tone ?? 0, this.options.toneSeconds ?? 120);
+    await writeFile(path, encodeWav(concatPcm([dtmfPcm(digits), rest])));
+    await this.#command('ausrc', `aufile,${path}`);
+  }
+
+  async hold(): Promise<void> {
+    await this.#command('hold');
+  }
+
+  async resume(): Promise<void> {
+    await this.#command('resume');
+  }
+
+  waitFor(event: PhoneEvent, timeoutMs = 5000): Promise<string> {
+    const queued = this.#queues.get(event);
+    if (queued && queued.length > 0) return Promise.resolve(queued.shift() ?? '');
+    const callSetup = event === 'ringing' || event === 'progress' || event === 'established';
+    const closedAlready = callSetup ? this.#queues.get('closed')?.[0] : undefined;
+    if (closedAlready !== undefined) {
+      return Promise.reject(new PeerError('PEER_TIMEOUT', `call closed (${closedAlready}) before ${event}`, this.uri));
+    }
+    return new Promise<string>((resolve, reject) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.events.off(event, onEvent);
+        this.events.off('closed', onClosed);
+      };
+      const onEvent = (text?: string) => {
+        done();
+        this.#queues.get(event)?.shift();
+        resolve(text ?? '');
+      };
+      const onClosed = (reason: string) => {
+        done();
+        reject(new PeerError('PEER_TIMEOUT', `call closed (${reason}) while waiting for ${event}`, this.uri));
+      };
+      const timer = setTimeout(() => {
+        done();
+        reject(new PeerError('PEER_TIMEOUT', `no ${event} within ${timeoutMs} ms`, this.uri));
+      }, timeoutMs);
+      this.events.on(event, onEvent);
+      if (callSetup) this.events.on('closed', onClosed);
+    });
+  }
+
+  async heard(): Promise<Int16Array> {
+    const names = (await readdir(this.dir)).filter((n) => n.startsWith('dump-') && n.endsWith('-dec.wav')).sort();
+    const latest = names.at(-1);
+    if (!latest) return new Int16Array(0);
+    const { sampleRate, pcm } = await readWav(join(this.dir, latest));
+    if (sampleRate !== 8000) throw new PeerError('PEER_COMMAND', `recording at ${sampleRate} Hz, not 8000`, this.uri);
+    return pcm;
+  }
+
+  async listen(ms: number, timeoutMs = ms + 3000): Promise<Int16Array> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const pcm = await this.heard();
+      if (pcm.length >= ms * 8) return pcm;
+      if (Date.now() > deadline) {
+        throw new PeerError('PEER_TIMEOUT', `heard ${pcm.length / 8} ms of audio, not ${ms}`, this.uri);
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    const control = this.#control;
+    await stopChild(this.child, 1000, () => {
+      control?.command('quit').catch(() => {});
+    });
+    control?.close();
+    removeDir(this.dir);
+    this.events.removeAllListeners();
+  }
+}
+
+/** Starts a baresip phone and resolves once it takes commands (its account added). */
+export async function startPhone(options: PhoneOptions): Promise<Phone> {
+  if (!/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(options.address)) {
+    throw new RangeError(`a test phone needs its own loopback IP, not ${JSON.stringify(options.address)}`);
+  }
+  const dir = await tempDir('patchbay-phone-');
+  try {
+    const sipPort = options.sipPort ?? (await freePort(options.address));
+    const ctrlPort = await freePort(options.address);
+    const source = join(dir, 'source.wav');
+    await writeFile(source, encodeWav(tonePcm(options.tone ?? 0, options.toneSeconds ?? 120)));
+    await writeFile(join(dir, 'accounts'), '');
+    await writeFile(
+      join(dir, 'config'),
+      baresipConfig({ address: options.address, sipPort, ctrlPort, source, recordDir: dir }),
+    );
+    const output = new OutputTail();
+    const child = track(spawn('baresip', ['-f', dir], { stdio: ['ignore', 'pipe', 'pipe'] }));
+    child.stdout?.on('data', (chunk: Buffer) => output.push(chunk));
+    child.stderr?.on('data', (chunk: Buffer) => output.push(chunk));
+    let spawnError: Error | undefined;
+    child.once('error', (error) => {
+      spawnError = error;
+    });
+    const phone = new BaresipPhone(options.address, sipPort, dir, child, options);
+    const where = `baresip on ${options.address}:${sipPort}`;
+    try {
+      const control = await CtrlTcp.connect(options.address, ctrlPort, {
+        timeoutMs: options.startTimeoutMs ?? 5000,
+        isAlive: () => !spawnError && child.exitCode === null && child.signalCode === null,
+        onEvent: (event) => phone.receive(event),
+      });
+      phone.attach(control);
+      await control.command('uanew', accountLine({ ...options, sipPort }));
+    } catch (error) {
+      await stopChild(child, 200);
+      if ((spawnError as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') {
+        throw new PeerError('PEER_MISSING', 'baresip is not installed: run scripts/ensure-media-tools.sh', where);
+      }
+      throw new PeerError('PEER_START', `baresip did not start: ${output.toString().slice(-1500)}`, where, {
+        cause: error,
+      });
+    }
+    return phone;
+  } catch (error) {
+    removeDir(dir);
+    throw error;
+  }
+}
