@@ -1,0 +1,33 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { runSipp, type SippProcess, startSipp } from './sipp.js';
+
+const running: SippProcess[] = [];
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((s) => s.kill()));
+});
+
+describe('sipp', () => {
+  it('a UAC completes N calls against a UAS on loopback, and the UAS quits cleanly', async () => {
+    const uas = await startSipp({ scenario: 'uas', local: '127.0.0.3' });
+    running.push(uas);
+    const run = await runSipp({ scenario: 'uac', remote: uas.target, local: '127.0.0.2', calls: 20, rate: 100 });
+    expect(run).toMatchObject({ code: 0, successful: 20, failed: 0 });
+    expect((await uas.kill()).code).toBe(0);
+  });
+
+  it('a call to nobody ends at the timeout as a fatal run (255), none successful, saying why', async () => {
+    const run = await runSipp({
+      scenario: 'uac',
+      remote: '127.0.0.3:9', // nothing listens there: INVITE retransmits until the timeout
+      local: '127.0.0.2',
+      calls: 1,
+      timeoutMs: 1000,
+    });
+    expect(run).toMatchObject({ code: 255, successful: 0 });
+    expect(run.output).toContain('timed out');
+  });
+
+  it('refuses a non-loopback address', async () => {
+    await expect(startSipp({ scenario: 'uas', local: '0.0.0.0' })).rejects.toThrow(RangeError);
+  });
+});
