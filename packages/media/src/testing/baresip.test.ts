@@ -1,13 +1,20 @@
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { detectDtmf, hearsTone } from './audio-analysis.js';
 import { type Phone, startPhone } from './baresip.js';
+import { type SippProcess, startSipp } from './sipp.js';
 
 // Two real baresip phones calling each other directly (no server): proof that the driver and
 // the ears work before the engine exists. Each sends its own tone; each must hear the other's.
 const phones: Phone[] = [];
+const sipps: SippProcess[] = [];
 afterEach(async () => {
+  // Phones first: a registered phone unregisters as it quits, and its registrar should answer.
   await Promise.all(phones.splice(0).map((p) => p.close()));
+  await Promise.all(sipps.splice(0).map((s) => s.kill()));
 });
+
+const registrarScenario = fileURLToPath(new URL('./scenarios/registrar.xml', import.meta.url));
 
 async function pair(options: { autoAnswer?: boolean } = {}) {
   const [a, b] = await Promise.all([
@@ -93,6 +100,23 @@ describe('baresip phones', () => {
     const { a, b } = await connected();
     await b.hangup();
     await Promise.all([a.waitFor('closed'), b.waitFor('closed')]);
+  });
+
+  it('a phone with an account registers with digest at its registrar; a wrong password fails', async () => {
+    const registrar = await startSipp({
+      scenario: registrarScenario,
+      local: '127.0.0.4',
+      extra: ['-set', 'user', 'alice', '-set', 'password', 's3cret'],
+    });
+    sipps.push(registrar);
+    const account = { user: 'alice', domain: 'patchbay.test', registrar: registrar.target };
+    const good = await startPhone({ address: '127.0.0.2', account: { ...account, password: 's3cret' } });
+    phones.push(good);
+    await good.waitFor('registered');
+    expect(good.aor).toBe('sip:alice@patchbay.test');
+    const bad = await startPhone({ address: '127.0.0.3', account: { ...account, password: 'wrong' } });
+    phones.push(bad);
+    expect(await bad.waitFor('registerFailed')).toMatch(/403/);
   });
 
   it('refuses an address that is not loopback and a dial string that is not a URI', async () => {

@@ -246,9 +246,16 @@ class BaresipPhone implements Phone {
     if (this.#closed) return;
     this.#closed = true;
     const control = this.#control;
-    await stopChild(this.child, 1000, () => {
-      control?.command('quit').catch(() => {});
-    });
+    // quit unregisters first; a registrar that does not answer would hold it for seconds, and
+    // baresip's SIGTERM does the same as quit, so after 500 ms it is killed.
+    await stopChild(
+      this.child,
+      500,
+      () => {
+        control?.command('quit').catch(() => {});
+      },
+      false,
+    );
     control?.close();
     removeDir(this.dir);
     this.events.removeAllListeners();

@@ -64,8 +64,16 @@ export function removeDir(dir: string): void {
   dirs.delete(dir);
 }
 
-/** Ends a child: `graceful` first if given, then SIGTERM, then SIGKILL, each after `waitMs`. */
-export async function stopChild(child: ChildProcess, waitMs = 1000, graceful?: () => void): Promise<void> {
+/**
+ * Ends a child: `graceful` first if given, then SIGTERM (unless its graceful step is what SIGTERM
+ * does anyway), then SIGKILL, each after `waitMs`.
+ */
+export async function stopChild(
+  child: ChildProcess,
+  waitMs = 1000,
+  graceful?: () => void,
+  sigterm = true,
+): Promise<void> {
   const exited = () => child.exitCode !== null || child.signalCode !== null;
   const wait = () =>
     new Promise<boolean>((resolve) => {
@@ -80,8 +88,10 @@ export async function stopChild(child: ChildProcess, waitMs = 1000, graceful?: (
     graceful();
     if (await wait()) return;
   }
-  if (!exited()) child.kill('SIGTERM');
-  if (await wait()) return;
+  if (sigterm) {
+    if (!exited()) child.kill('SIGTERM');
+    if (await wait()) return;
+  }
   child.kill('SIGKILL');
   await wait();
 }
