@@ -1,8 +1,9 @@
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { detectDtmf, hearsTone } from './audio-analysis.js';
+import { detectDtmf, hearsTone, speechEnergy } from './audio-analysis.js';
 import { type Phone, startPhone } from './baresip.js';
 import { type SippProcess, startSipp } from './sipp.js';
+import { tonePcm } from './wav.js';
 
 // Two real baresip phones calling each other directly (no server): proof that the driver and
 // the ears work before the engine exists. Each sends its own tone; each must hear the other's.
@@ -73,6 +74,20 @@ describe('baresip phones', () => {
     // After the digits, A's own tone again.
     const later = await b.listen(heard.length / 8 + 600);
     expect(hearsTone(later.subarray(heard.length), 600, { minMs: 400 })).toBe(true);
+  });
+
+  it('play sends a sound then silence: B hears speech energy, then none', async () => {
+    const { a, b } = await connected();
+    const burst = tonePcm([500, 1500], 0.6); // loud, voice-band
+    await a.play(burst, { then: 'silence' });
+    const heard = await eventually(
+      () => b.heard(),
+      (pcm) => speechEnergy(pcm).activeMs >= 500,
+    );
+    const later = await b.listen(heard.length / 8 + 800);
+    expect(speechEnergy(later).activeMs).toBeGreaterThanOrEqual(500);
+    expect(speechEnergy(later).activeMs).toBeLessThanOrEqual(700);
+    expect(speechEnergy(later.subarray(-400 * 8)).activeMs).toBe(0);
   });
 
   it('a call B rejects ends at A with the response, never established', async () => {

@@ -72,6 +72,11 @@ export interface Phone {
   hangup(): Promise<void>;
   /** RFC 4733 events by default; `inband` sends the tone pairs in the audio instead. */
   sendDigits(digits: string, options?: { inband?: boolean }): Promise<void>;
+  /**
+   * Sends `pcm` (8 kHz) now, in place of its tone, then its tone again or silence (@default
+   * 'tone'): speech for Record or Gather, silence to end a recording.
+   */
+  play(pcm: Int16Array, options?: { then?: 'tone' | 'silence' }): Promise<void>;
   hold(): Promise<void>;
   resume(): Promise<void>;
   /**
@@ -111,6 +116,7 @@ class BaresipPhone implements Phone {
   #queues = new Map<PhoneEvent, string[]>();
   #control: CtrlTcp | undefined;
   #closed = false;
+  #played = 0;
 
   constructor(
     readonly address: string,
@@ -170,14 +176,15 @@ class BaresipPhone implements Phone {
 
   async sendDigits(digits: string, options: { inband?: boolean } = {}): Promise<void> {
     if (!DIGITS.test(digits)) throw new RangeError(`not DTMF digits: ${JSON.stringify(digits)}`);
-    if (!options.inband) {
-      await this.#command('sndcode', digits);
-      return;
-    }
-    // The tone pairs, then the phone's own tone again: aufile plays one file, and its end ends the call.
-    const path = join(this.dir, `dtmf-${Date.now()}.wav`);
-    const rest = tonePcm(this.options.tone ?? 0, this.options.toneSeconds ?? 120);
-    await writeFile(path, encodeWav(concatPcm([dtmfPcm(digits), rest])));
+    if (options.inband) await this.play(dtmfPcm(digits));
+    else await this.#command('sndcode', digits);
+  }
+
+  async play(pcm: Int16Array, options: { then?: 'tone' | 'silence' } = {}): Promise<void> {
+    // aufile plays one file and its end ends the call: the sound, then a long tone or silence.
+    const tone = options.then === 'silence' ? 0 : (this.options.tone ?? 0);
+    const path = join(this.dir, `play-${++this.#played}.wav`);
+    await writeFile(path, encodeWav(concatPcm([pcm, tonePcm(tone, this.options.toneSeconds ?? 120)])));
     await this.#command('ausrc', `aufile,${path}`);
   }
 
