@@ -134,6 +134,24 @@ describe('baresip phones', () => {
     expect(await bad.waitFor('registerFailed')).toMatch(/403/);
   });
 
+  it('close() ends baresip and removes its files; commands after it reject; twice is fine', async () => {
+    const { a } = await pair();
+    await a.close();
+    await a.close();
+    await expect(a.dial('sip:x@127.0.0.3')).rejects.toMatchObject({ code: 'PEER_CLOSED' });
+    await expect(a.heard()).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  it('says baresip is missing when it is not on the PATH', async () => {
+    const path = process.env.PATH;
+    process.env.PATH = '/nonexistent';
+    try {
+      await expect(startPhone({ address: '127.0.0.2' })).rejects.toMatchObject({ code: 'PEER_MISSING' });
+    } finally {
+      process.env.PATH = path;
+    }
+  });
+
   it('refuses an address that is not loopback and a dial string that is not a URI', async () => {
     await expect(startPhone({ address: 'lo' })).rejects.toThrow(RangeError);
     const { a } = await pair();

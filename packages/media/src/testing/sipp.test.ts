@@ -27,6 +27,18 @@ describe('sipp', () => {
     expect(run.output).toContain('timed out');
   });
 
+  it('says sipp is missing when it is not on the PATH', async () => {
+    const path = process.env.PATH;
+    process.env.PATH = '/nonexistent';
+    try {
+      await expect(runSipp({ scenario: 'uac', remote: '127.0.0.3:5060', local: '127.0.0.2' })).rejects.toMatchObject({
+        code: 'PEER_MISSING',
+      });
+    } finally {
+      process.env.PATH = path;
+    }
+  });
+
   it('refuses a non-loopback address', async () => {
     await expect(startSipp({ scenario: 'uas', local: '0.0.0.0' })).rejects.toThrow(RangeError);
   });
