@@ -79,7 +79,7 @@ describe('baresip phones', () => {
   it('play sends a sound then silence: B hears speech energy, then none', async () => {
     const { a, b } = await connected();
     const burst = tonePcm([500, 1500], 0.6); // loud, voice-band
-    await a.play(burst, { then: 'silence' });
+    await a.play(burst, { after: 'silence' });
     const heard = await eventually(
       () => b.heard(),
       (pcm) => speechEnergy(pcm).activeMs >= 500,
