@@ -101,10 +101,11 @@ describe('baresip phones', () => {
     expect(await a.waitFor('closed')).toMatch(/^486/);
   });
 
-  // baresip 1.0 after a re-INVITE (hold, then resume): RTP flows again both ways (its rtp_stats
-  // count the packets, also against sipp answering sendrecv), but sndfile's -dec recording never
-  // grows again, with or without a jitter buffer or a player. So only hold is asserted here, and
-  // what a phone hears after it resumes cannot be measured from its own recording.
+  // baresip 1.0 after hold, then resume: RTP flows again both ways (its rtp_stats count the
+  // packets, also against sipp answering sendrecv), but sndfile's -dec recording never grows
+  // again, with or without a jitter buffer or a player (a re-INVITE that keeps sendrecv does not
+  // stop it). So only hold is asserted here: what a phone hears after a resume cannot be
+  // measured from its own recording.
   it('hold stops the audio B receives from A (sndfile records packets, so its recording stops growing)', async () => {
     const { a, b } = await connected();
     await b.listen(300);
