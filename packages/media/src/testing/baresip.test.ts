@@ -133,6 +133,13 @@ describe('baresip phones', () => {
     await a.waitFor('closed');
   });
 
+  it('a phone that vanishes mid-call sends no BYE: its own waiters see it exit, the other side stays up', async () => {
+    const { a, b } = await connected();
+    b.vanish();
+    expect(await b.waitFor('closed')).toBe('baresip exited');
+    await expect(a.waitFor('closed', 300)).rejects.toMatchObject({ code: 'PEER_TIMEOUT' });
+  });
+
   it('hang-up from the called side reaches the caller', async () => {
     const { a, b } = await connected();
     await b.hangup();

@@ -13,7 +13,7 @@
  * const b = await startPhone({ address: '127.0.0.3', tone: 900, autoAnswer: true });
  * await a.dial(b.uri);
  * await a.waitFor('established');
- * expect(hearsTone(await a.heard(), 900)).toBe(true);
+ * expect(hearsTone(await a.listen(1000), 900)).toBe(true);
  * await Promise.all([a.close(), b.close()]);
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -71,6 +71,12 @@ class BaresipPhone implements Phone {
 
   attach(control: CtrlTcp): void {
     this.#control = control;
+  }
+
+  /** The control connection ended without close(): baresip exited, so any call is over. */
+  lost(): void {
+    if (this.#closed) return;
+    this.receive({ type: 'CALL_CLOSED', param: 'baresip exited' });
   }
 
   receive(event: BaresipEvent): void {
@@ -184,6 +190,10 @@ class BaresipPhone implements Phone {
     }
   }
 
+  vanish(): void {
+    this.child.kill('SIGKILL');
+  }
+
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
@@ -204,52 +214,63 @@ class BaresipPhone implements Phone {
   }
 }
 
-/** Starts a baresip phone and resolves once it takes commands (its account added). */
+/**
+ * Starts a baresip phone and resolves once it takes commands (its account added). A port taken
+ * between choosing it and baresip binding it (another test starting) gets one more try.
+ */
 export async function startPhone(options: PhoneOptions): Promise<Phone> {
   if (!/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(options.address)) {
     throw new RangeError(`a test phone needs its own loopback IP, not ${JSON.stringify(options.address)}`);
   }
-  const dir = await tempDir('patchbay-phone-');
-  try {
-    const sipPort = options.sipPort ?? (await freePort(options.address));
-    const ctrlPort = await freePort(options.address);
-    const source = join(dir, 'source.wav');
-    await writeFile(source, encodeWav(tonePcm(options.tone ?? 0, options.toneSeconds ?? 120)));
-    await writeFile(join(dir, 'accounts'), '');
-    await writeFile(
-      join(dir, 'config'),
-      baresipConfig({ address: options.address, sipPort, ctrlPort, source, recordDir: dir }),
-    );
-    const output = new OutputTail();
-    const child = track(spawn('baresip', ['-f', dir], { stdio: ['ignore', 'pipe', 'pipe'] }));
-    child.stdout?.on('data', (chunk: Buffer) => output.push(chunk));
-    child.stderr?.on('data', (chunk: Buffer) => output.push(chunk));
-    let spawnError: Error | undefined;
-    child.once('error', (error) => {
-      spawnError = error;
-    });
-    const phone = new BaresipPhone(options.address, sipPort, dir, child, options);
-    const where = `baresip on ${options.address}:${sipPort}`;
+  for (let attempt = 1; ; attempt++) {
+    const dir = await tempDir('patchbay-phone-');
     try {
-      const control = await CtrlTcp.connect(options.address, ctrlPort, {
-        timeoutMs: options.startTimeoutMs ?? 5000,
-        isAlive: () => !spawnError && child.exitCode === null && child.signalCode === null,
-        onEvent: (event) => phone.receive(event),
-      });
-      phone.attach(control);
-      await control.command('uanew', accountLine({ ...options, sipPort }));
+      return await launch(options, dir);
     } catch (error) {
-      await stopChild(child, 200);
-      if ((spawnError as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') {
-        throw new PeerError('PEER_MISSING', 'baresip is not installed: run scripts/ensure-media-tools.sh', where);
-      }
-      throw new PeerError('PEER_START', `baresip did not start: ${output.toString().slice(-1500)}`, where, {
-        cause: error,
-      });
+      removeDir(dir);
+      const retry = error instanceof PeerError && error.code === 'PEER_START' && attempt < 2 && !options.sipPort;
+      if (!retry) throw error;
     }
-    return phone;
-  } catch (error) {
-    removeDir(dir);
-    throw error;
   }
+}
+
+async function launch(options: PhoneOptions, dir: string): Promise<Phone> {
+  const sipPort = options.sipPort ?? (await freePort(options.address));
+  const ctrlPort = await freePort(options.address);
+  const source = join(dir, 'source.wav');
+  await writeFile(source, encodeWav(tonePcm(options.tone ?? 0, options.toneSeconds ?? 120)));
+  await writeFile(join(dir, 'accounts'), '');
+  await writeFile(
+    join(dir, 'config'),
+    baresipConfig({ address: options.address, sipPort, ctrlPort, source, recordDir: dir }),
+  );
+  const output = new OutputTail();
+  const child = track(spawn('baresip', ['-f', dir], { stdio: ['ignore', 'pipe', 'pipe'] }));
+  child.stdout?.on('data', (chunk: Buffer) => output.push(chunk));
+  child.stderr?.on('data', (chunk: Buffer) => output.push(chunk));
+  let spawnError: Error | undefined;
+  child.once('error', (error) => {
+    spawnError = error;
+  });
+  const phone = new BaresipPhone(options.address, sipPort, dir, child, options);
+  const where = `baresip on ${options.address}:${sipPort}`;
+  try {
+    const control = await CtrlTcp.connect(options.address, ctrlPort, {
+      timeoutMs: options.startTimeoutMs ?? 5000,
+      isAlive: () => !spawnError && child.exitCode === null && child.signalCode === null,
+      onEvent: (event) => phone.receive(event),
+      onClose: () => phone.lost(),
+    });
+    phone.attach(control);
+    await control.command('uanew', accountLine({ ...options, sipPort }));
+  } catch (error) {
+    await stopChild(child, 200);
+    if ((spawnError as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') {
+      throw new PeerError('PEER_MISSING', 'baresip is not installed: run scripts/ensure-media-tools.sh', where);
+    }
+    throw new PeerError('PEER_START', `baresip did not start: ${output.toString().slice(-1500)}`, where, {
+      cause: error,
+    });
+  }
+  return phone;
 }

@@ -77,4 +77,9 @@ export interface Phone {
    */
   listen(ms: number, timeoutMs?: number): Promise<Int16Array>;
   close(): Promise<void>;
+  /**
+   * Kills the phone abruptly (SIGKILL): a peer that vanishes mid-call, sending no BYE. Its own
+   * waiters see 'closed' with reason 'baresip exited'; close() still cleans up.
+   */
+  vanish(): void;
 }
