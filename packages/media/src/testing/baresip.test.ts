@@ -45,7 +45,8 @@ async function eventually<T>(read: () => Promise<T>, check: (value: T) => boolea
   }
 }
 
-describe('baresip phones', () => {
+// Real processes on a shared 2-core machine: generous timeouts; each test still takes 0.1-2.5 s.
+describe('baresip phones', { timeout: 15_000 }, () => {
   it('A calls B, B answers: each hears the other tone and not its own; hang-up reaches B', async () => {
     const { a, b } = await pair();
     await a.dial(b.uri);

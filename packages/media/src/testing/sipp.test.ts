@@ -6,7 +6,7 @@ afterEach(async () => {
   await Promise.all(running.splice(0).map((s) => s.kill()));
 });
 
-describe('sipp', () => {
+describe('sipp', { timeout: 15_000 }, () => {
   it('a UAC completes N calls against a UAS on loopback, and the UAS quits cleanly', async () => {
     const uas = await startSipp({ scenario: 'uas', local: '127.0.0.3' });
     running.push(uas);
