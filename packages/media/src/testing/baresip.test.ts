@@ -18,6 +18,7 @@ afterEach(async () => {
 
 const registrarScenario = fileURLToPath(new URL('./scenarios/registrar.xml', import.meta.url));
 const echoScenario = fileURLToPath(new URL('./scenarios/uas-echo.xml', import.meta.url));
+const authScenario = fileURLToPath(new URL('./scenarios/uas-auth.xml', import.meta.url));
 
 async function pair(options: { autoAnswer?: boolean } = {}) {
   const [a, b] = await Promise.all([
@@ -162,6 +163,26 @@ describe('baresip phones', { timeout: 15_000 }, () => {
     const bad = await startPhone({ address: '127.0.0.3', account: { ...account, password: 'wrong' } });
     phones.push(bad);
     expect(await bad.waitFor('registerFailed')).toMatch(/403/);
+  });
+
+  it('a phone answers a digest challenge to its INVITE with its account; a wrong password gets 403', async () => {
+    const uas = await startSipp({
+      scenario: authScenario,
+      local: '127.0.0.4',
+      extra: ['-set', 'user', 'alice', '-set', 'password', 's3cret'],
+    });
+    sipps.push(uas);
+    const account = { user: 'alice', domain: 'patchbay.test', register: false };
+    const [good, bad] = await Promise.all([
+      startPhone({ address: '127.0.0.2', account: { ...account, password: 's3cret' } }),
+      startPhone({ address: '127.0.0.3', account: { ...account, password: 'wrong' } }),
+    ]);
+    phones.push(good, bad);
+    await good.dial(`sip:+15550100100@${uas.target}`);
+    await good.waitFor('established');
+    await good.hangup();
+    await bad.dial(`sip:+15550100100@${uas.target}`);
+    expect(await bad.waitFor('closed')).toMatch(/^403/);
   });
 
   it('close() ends baresip and removes its files; commands after it reject; twice is fine', async () => {
