@@ -1,4 +1,8 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { PeerError } from './errors.js';
 import { runSipp, type SippProcess, startSipp } from './sipp.js';
 
 const running: SippProcess[] = [];
@@ -36,6 +40,21 @@ describe('sipp', { timeout: 15_000 }, () => {
       });
     } finally {
       process.env.PATH = path;
+    }
+  });
+
+  it('rejects when sipp refuses its scenario, giving the reason sipp printed', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sipp-test-'));
+    try {
+      const path = join(dir, 'bad.xml');
+      const sequence = '<recv request="INVITE" optional="true"/><send><![CDATA[SIP/2.0 200 OK]]></send>';
+      await writeFile(path, `<?xml version="1.0"?><scenario name="bad">${sequence}</scenario>`);
+      const error = await startSipp({ scenario: path, local: '127.0.0.3', timeoutMs: 3000 }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(PeerError);
+      expect(error).toMatchObject({ code: 'PEER_START' });
+      expect(String(error)).toMatch(/sipp exited \(\d+\) before listening[\s\S]*optional/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
   });
 

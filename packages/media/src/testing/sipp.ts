@@ -64,7 +64,16 @@ export interface SippProcess {
 }
 
 /** Starts sipp; resolves once its SIP port is bound (a UAS is then ready to be dialed). */
-export async function startSipp(options: SippOptions): Promise<SippProcess> {
+export function startSipp(options: SippOptions): Promise<SippProcess> {
+  return launch(options, true);
+}
+
+/** Runs sipp to its end (`calls` made, or its timeout) and returns its counts. */
+export async function runSipp(options: SippOptions): Promise<SippResult> {
+  return (await launch(options, false)).result;
+}
+
+async function launch(options: SippOptions, waitBound: boolean): Promise<SippProcess> {
   if (!/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(options.local)) {
     throw new RangeError(`sipp needs a loopback IP, not ${JSON.stringify(options.local)}`);
   }
@@ -107,8 +116,17 @@ export async function startSipp(options: SippOptions): Promise<SippProcess> {
     });
   });
   result.catch(() => {}); // observed by whoever awaits it; not an unhandled rejection meanwhile
-  await untilBound(options.local, port, () => ended, where);
-  if (ended) await result; // rethrows a spawn failure (PEER_MISSING)
+  if (waitBound) {
+    await untilBound(options.local, port, () => ended, where);
+    if (ended) {
+      const early = await result; // rethrows a spawn failure (PEER_MISSING)
+      throw new PeerError(
+        'PEER_START',
+        `sipp exited (${early.code}) before listening: ${early.output.slice(-800)}`,
+        where,
+      );
+    }
+  }
   return {
     address: options.local,
     port,
@@ -120,12 +138,6 @@ export async function startSipp(options: SippOptions): Promise<SippProcess> {
       return result;
     },
   };
-}
-
-/** Runs sipp to its end (`calls` made, or its timeout) and returns its counts. */
-export async function runSipp(options: SippOptions): Promise<SippResult> {
-  const sipp = await startSipp(options);
-  return sipp.result;
 }
 
 /** Waits (polling every 10 ms, at most 3 s) until something holds the UDP port: sipp is up. */
