@@ -1,8 +1,8 @@
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { detectDtmf, hearsTone, speechEnergy } from './audio-analysis.js';
 import { type Phone, startPhone } from './baresip.js';
 import { freePort } from './processes.js';
+import { scenarioPath } from './scenarios.js';
 import { type SippProcess, startSipp } from './sipp.js';
 import { tonePcm } from './wav.js';
 
@@ -16,9 +16,9 @@ afterEach(async () => {
   await Promise.all(sipps.splice(0).map((s) => s.kill()));
 });
 
-const registrarScenario = fileURLToPath(new URL('./scenarios/registrar.xml', import.meta.url));
-const echoScenario = fileURLToPath(new URL('./scenarios/uas-echo.xml', import.meta.url));
-const authScenario = fileURLToPath(new URL('./scenarios/uas-auth.xml', import.meta.url));
+const registrarScenario = scenarioPath('registrar');
+const echoScenario = scenarioPath('uas-echo');
+const authScenario = scenarioPath('uas-auth');
 
 async function pair(options: { autoAnswer?: boolean } = {}) {
   const [a, b] = await Promise.all([

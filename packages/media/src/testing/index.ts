@@ -27,5 +27,6 @@ export {
 export { PeerError, type PeerErrorCode, WavError, type WavErrorCode } from './errors.js';
 export { freePort } from './processes.js';
 export { type ResponderOptions, respondScenario, startResponder } from './responder.js';
+export { type ScenarioName, scenarioPath } from './scenarios.js';
 export { runSipp, type SippOptions, type SippProcess, type SippResult, startSipp } from './sipp.js';
 export { concatPcm, DTMF_FREQUENCIES, dtmfPcm, encodeWav, parseWav, tonePcm } from './wav.js';
