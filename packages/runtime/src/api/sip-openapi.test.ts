@@ -98,34 +98,29 @@ describe('SIP resources', () => {
     await sip.ipAccessControlLists(carriers.sid).ipAddresses(edge.sid).update({ cidrPrefixLength: 28 });
 
     const d = sip.domains(domain.sid);
-    for (const [mappings, sid] of [
-      [d.credentialListMappings, phones.sid],
-      [d.ipAccessControlListMappings, carriers.sid],
-    ] as const) {
-      const mapping = await mappings.create(
-        sid.startsWith('CL') ? { credentialListSid: sid } : ({ ipAccessControlListSid: sid } as never),
-      );
-      await mappings.list();
-      await mappings(mapping.sid).fetch();
-      await mappings(mapping.sid).remove();
-    }
-    const auth = d.auth;
-    for (const [mappings, params] of [
-      [auth.calls.credentialListMappings, { credentialListSid: phones.sid }],
-      [auth.calls.ipAccessControlListMappings, { ipAccessControlListSid: carriers.sid }],
-      [auth.registrations.credentialListMappings, { credentialListSid: phones.sid }],
-    ] as const) {
-      const mapping = await mappings.create(params as never);
-      await mappings.list();
-      await mappings(mapping.sid).fetch();
-    }
+    await d.credentialListMappings.create({ credentialListSid: phones.sid });
+    await d.credentialListMappings.list();
+    await d.credentialListMappings(phones.sid).fetch();
+    await d.credentialListMappings(phones.sid).remove();
+    await d.ipAccessControlListMappings.create({ ipAccessControlListSid: carriers.sid });
+    await d.ipAccessControlListMappings.list();
+    await d.ipAccessControlListMappings(carriers.sid).fetch();
+    await d.ipAccessControlListMappings(carriers.sid).remove();
+    const calls = d.auth.calls;
+    const registrations = d.auth.registrations;
+    await calls.credentialListMappings.create({ credentialListSid: phones.sid });
+    await calls.credentialListMappings.list();
+    await calls.credentialListMappings(phones.sid).fetch();
+    await calls.ipAccessControlListMappings.create({ ipAccessControlListSid: carriers.sid });
+    await calls.ipAccessControlListMappings.list();
+    await calls.ipAccessControlListMappings(carriers.sid).fetch();
+    await registrations.credentialListMappings.create({ credentialListSid: phones.sid });
+    await registrations.credentialListMappings.list();
+    await registrations.credentialListMappings(phones.sid).fetch();
     expect((await d.fetch()).authType).toBe('IP_ACL,CREDENTIAL_LIST');
-    for (const mappings of [
-      auth.calls.credentialListMappings,
-      auth.calls.ipAccessControlListMappings,
-      auth.registrations.credentialListMappings,
-    ])
-      await mappings(mappings === auth.calls.ipAccessControlListMappings ? carriers.sid : phones.sid).remove();
+    await calls.credentialListMappings(phones.sid).remove();
+    await calls.ipAccessControlListMappings(carriers.sid).remove();
+    await registrations.credentialListMappings(phones.sid).remove();
 
     await sip.ipAccessControlLists(carriers.sid).ipAddresses(edge.sid).remove();
     await sip.ipAccessControlLists(carriers.sid).remove();

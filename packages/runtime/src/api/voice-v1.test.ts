@@ -6,12 +6,14 @@
 import { describe, expect, it } from 'vitest';
 import type { ByocTrunkRecord } from '../sip/records.js';
 import { harnessPerTest, rejected } from './harness.test-support.js';
+import { updateTrunk } from './voice-v1.test-support.js';
 
 const startHarness = harnessPerTest();
 
 describe('voice v1: BYOC trunks and connection policies', () => {
   it('create, list, fetch, update and delete trunks, policies and targets', async () => {
-    const { client, base, store, account, clientFor } = await startHarness();
+    const harness = await startHarness();
+    const { client, base, store, account, clientFor } = harness;
     const voice = client.voice.v1;
     const policy = await voice.connectionPolicies.create({ friendlyName: 'Carrier A' });
     expect(policy.sid).toMatch(/^NY[0-9a-f]{32}$/);
@@ -36,9 +38,7 @@ describe('voice v1: BYOC trunks and connection policies', () => {
       friendlyName: 'Carrier A',
       voiceUrl: 'http://127.0.0.1:9/voice',
       connectionPolicySid: policy.sid,
-      authUsername: 'patchbay',
-      authPassword: 'carrier-secret',
-    } as never);
+    });
     expect(trunk).toMatchObject({
       friendlyName: 'Carrier A',
       voiceUrl: 'http://127.0.0.1:9/voice',
@@ -50,9 +50,15 @@ describe('voice v1: BYOC trunks and connection policies', () => {
       fromDomainSid: null,
       url: `${base}/v1/ByocTrunks/${trunk.sid}`,
     });
-    expect(JSON.stringify(trunk.toJSON())).not.toContain('carrier-secret');
+    // The carrier's credentials (Patchbay's fields, which the helper does not send) are write-only and sealed.
+    const withCredentials = await updateTrunk(harness, trunk.sid, { AuthUsername: 'patchbay', AuthPassword: 'carrier-secret' });
+    expect(withCredentials.status).toBe(200);
+    expect(JSON.stringify(withCredentials.json)).not.toContain('carrier-secret');
     const stored = await store.get<ByocTrunkRecord>('byoc-trunk', account.sid, trunk.sid);
+    expect(stored?.authUsername).toBe('patchbay');
+    expect(stored?.sealedAuthPassword).toMatch(/^v1\./);
     expect(JSON.stringify(stored)).not.toContain('carrier-secret');
+    expect((await updateTrunk(harness, trunk.sid, { AuthUsername: 'patchbay' })).json).toMatchObject({ code: 21200 });
     expect((await voice.byocTrunks.list()).map((t) => t.sid)).toEqual([trunk.sid]);
     expect((await voice.byocTrunks(trunk.sid).update({ statusCallbackUrl: 'http://127.0.0.1:9/status' })).statusCallbackUrl).toBe(
       'http://127.0.0.1:9/status',
