@@ -30,3 +30,20 @@ describe('SecretBox', () => {
     expect((await SecretBox.inDirectory(directory)).open(sealed)).toBe('Secret123456');
   });
 });
+
+describe('a backup of the data directory', () => {
+  it('takes the secrets key along (owner-only), so the copy opens the SIP passwords sealed in the original', async () => {
+    const { backupDataDirectory } = await import('../store/backup.js');
+    const { SqliteStore } = await import('../store/sqlite.js');
+    const directory = await mkdtemp(join(tmpdir(), 'patchbay-secrets-'));
+    const destination = await mkdtemp(join(tmpdir(), 'patchbay-secrets-copy-'));
+    directories.push(directory, destination);
+    const store = await SqliteStore.open(directory);
+    const sealed = (await SecretBox.inDirectory(directory)).seal('Secret123456');
+    await store.close();
+    const copy = join(destination, 'copy');
+    await backupDataDirectory(directory, copy);
+    expect((await stat(join(copy, SECRETS_KEY_FILE))).mode & 0o777).toBe(0o600);
+    expect((await SecretBox.inDirectory(copy)).open(sealed)).toBe('Secret123456');
+  });
+});
