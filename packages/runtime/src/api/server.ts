@@ -15,6 +15,7 @@ import { errorsHtml } from '../error-codes/render.js';
 import { resolveLimits } from '../limits/account-limits.js';
 import type { Runtime } from '../runtime.js';
 import { newSid } from '../sid.js';
+import { type SipApiSettings, sipApiSettings } from '../sip/settings.js';
 import type { Store } from '../store/types.js';
 import {
   type AccountRecord,
@@ -46,7 +47,6 @@ import { recordingsResource, storedRecordingMedia } from './resources/recordings
 import { simulatorResource } from './resources/simulator.js';
 import { sipResource } from './resources/sip/index.js';
 import { voiceV1Resource } from './resources/voice-v1/index.js';
-import { type SipApiSettings, sipApiSettings } from '../sip/settings.js';
 
 export interface ApiOptions {
   readonly runtime: Runtime;

@@ -79,7 +79,9 @@ describe('SIP resources', () => {
     await sip.credentialLists.list();
     await sip.credentialLists(phones.sid).fetch();
     await sip.credentialLists(phones.sid).update({ friendlyName: 'Desk phones' });
-    const alice = await sip.credentialLists(phones.sid).credentials.create({ username: 'alice', password: 'IWasAtSignal2018' });
+    const alice = await sip
+      .credentialLists(phones.sid)
+      .credentials.create({ username: 'alice', password: 'IWasAtSignal2018' });
     await sip.credentialLists(phones.sid).credentials.list();
     await sip.credentialLists(phones.sid).credentials(alice.sid).fetch();
     await sip.credentialLists(phones.sid).credentials(alice.sid).update({ password: 'AnotherSecret2026' });

@@ -50,7 +50,9 @@ describe('SIP domains', () => {
 
   it('use the operator suffix when one is set', async () => {
     const { client } = await startHarness({ api: { sip: { domainSuffix: 'voice.example.org' } } });
-    expect((await client.sip.domains.create({ domainName: 'a.voice.example.org' })).domainName).toBe('a.voice.example.org');
+    expect((await client.sip.domains.create({ domainName: 'a.voice.example.org' })).domainName).toBe(
+      'a.voice.example.org',
+    );
     expect((await rejected(client.sip.domains.create({ domainName: 'b.sip.patchbay.local' }))).message).toContain(
       '.voice.example.org',
     );
@@ -89,7 +91,9 @@ describe('SIP credentials', () => {
     const alice = await list.credentials.create({ username: 'alice', password: 'IWasAtSignal2018' });
     expect(JSON.stringify(alice.toJSON())).not.toContain('IWasAtSignal2018');
     expect(Object.keys(alice.toJSON())).not.toContain('password');
-    expect((await rejected(list.credentials.create({ username: 'alice', password: 'IWasAtSignal2019' }))).code).toBe(21240);
+    expect((await rejected(list.credentials.create({ username: 'alice', password: 'IWasAtSignal2019' }))).code).toBe(
+      21240,
+    );
     const stored = await store.get<SipCredentialRecord>('sip-credential', account.sid, alice.sid);
     expect(JSON.stringify(stored)).not.toContain('IWasAtSignal2018');
     expect(stored?.sealedPassword).toMatch(/^v1\./);
@@ -119,7 +123,11 @@ describe('SIP IP access control lists', () => {
       ['192.0.2.0', 33, 'CidrPrefixLength'],
     ] as const) {
       const error = await rejected(
-        acl.ipAddresses.create({ friendlyName: 'x', ipAddress, ...(cidrPrefixLength === undefined ? {} : { cidrPrefixLength }) }),
+        acl.ipAddresses.create({
+          friendlyName: 'x',
+          ipAddress,
+          ...(cidrPrefixLength === undefined ? {} : { cidrPrefixLength }),
+        }),
       );
       expect(error, ipAddress).toMatchObject({ status: 400, code: 21200 });
       expect(error.message).toContain(parameter);

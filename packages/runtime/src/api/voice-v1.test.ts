@@ -51,7 +51,10 @@ describe('voice v1: BYOC trunks and connection policies', () => {
       url: `${base}/v1/ByocTrunks/${trunk.sid}`,
     });
     // The carrier's credentials (Patchbay's fields, which the helper does not send) are write-only and sealed.
-    const withCredentials = await updateTrunk(harness, trunk.sid, { AuthUsername: 'patchbay', AuthPassword: 'carrier-secret' });
+    const withCredentials = await updateTrunk(harness, trunk.sid, {
+      AuthUsername: 'patchbay',
+      AuthPassword: 'carrier-secret',
+    });
     expect(withCredentials.status).toBe(200);
     expect(JSON.stringify(withCredentials.json)).not.toContain('carrier-secret');
     const stored = await store.get<ByocTrunkRecord>('byoc-trunk', account.sid, trunk.sid);
@@ -60,9 +63,9 @@ describe('voice v1: BYOC trunks and connection policies', () => {
     expect(JSON.stringify(stored)).not.toContain('carrier-secret');
     expect((await updateTrunk(harness, trunk.sid, { AuthUsername: 'patchbay' })).json).toMatchObject({ code: 21200 });
     expect((await voice.byocTrunks.list()).map((t) => t.sid)).toEqual([trunk.sid]);
-    expect((await voice.byocTrunks(trunk.sid).update({ statusCallbackUrl: 'http://127.0.0.1:9/status' })).statusCallbackUrl).toBe(
-      'http://127.0.0.1:9/status',
-    );
+    expect(
+      (await voice.byocTrunks(trunk.sid).update({ statusCallbackUrl: 'http://127.0.0.1:9/status' })).statusCallbackUrl,
+    ).toBe('http://127.0.0.1:9/status');
     expect((await rejected(voice.byocTrunks.create({ connectionPolicySid: `NY${'0'.repeat(32)}` }))).code).toBe(21231);
     expect((await rejected(voice.byocTrunks.create({ cnamLookupEnabled: true }))).code).toBe(21231);
 

@@ -87,16 +87,43 @@ describe('patchbay serve refuses bad media flags', () => {
     const pem = join(await dataDirectory('patchbay-pem-'), 'not.pem');
     await writeFile(pem, 'not a certificate');
     for (const [flags, line] of [
-      [['--media', 'webrtc'], 'patchbay: --media "webrtc" is not one of simulated, sip (invalid-value): see `patchbay serve --help`'],
-      [['--sip-listen', '5060'], `patchbay: --sip-listen: "5060" is not <ip>:<port> (an IPv4 address, or [IPv6]; udp: or tcp: before it for one transport) ${see}`],
-      [['--sip-listen', '127.0.0.1:70000'], `patchbay: --sip-listen: the port of "127.0.0.1:70000" must be from 1 to 65535 ${see}`],
-      [['--rtp-ports', '20000-10000'], `patchbay: --rtp-ports: "20000-10000" is not <lo>-<hi> with 1024 <= lo < hi <= 65535 ${see}`],
-      [['--sip-allow', '0.0.0.0/0'], `patchbay: --sip-allow: "0.0.0.0/0" allows too much (a prefix of at least 8: never an open door) ${see}`],
-      [['--sip-allow', 'pbx.example.com'], `patchbay: --sip-allow: "pbx.example.com" is not an IPv4 address or <address>/<prefix> ${see}`],
-      [['--sip-trunk', 'carrier=http://x'], `patchbay: --sip-trunk: "http://x" is not a sip: or sips: URI with a host ${see}`],
+      [
+        ['--media', 'webrtc'],
+        'patchbay: --media "webrtc" is not one of simulated, sip (invalid-value): see `patchbay serve --help`',
+      ],
+      [
+        ['--sip-listen', '5060'],
+        `patchbay: --sip-listen: "5060" is not <ip>:<port> (an IPv4 address, or [IPv6]; udp: or tcp: before it for one transport) ${see}`,
+      ],
+      [
+        ['--sip-listen', '127.0.0.1:70000'],
+        `patchbay: --sip-listen: the port of "127.0.0.1:70000" must be from 1 to 65535 ${see}`,
+      ],
+      [
+        ['--rtp-ports', '20000-10000'],
+        `patchbay: --rtp-ports: "20000-10000" is not <lo>-<hi> with 1024 <= lo < hi <= 65535 ${see}`,
+      ],
+      [
+        ['--sip-allow', '0.0.0.0/0'],
+        `patchbay: --sip-allow: "0.0.0.0/0" allows too much (a prefix of at least 8: never an open door) ${see}`,
+      ],
+      [
+        ['--sip-allow', 'pbx.example.com'],
+        `patchbay: --sip-allow: "pbx.example.com" is not an IPv4 address or <address>/<prefix> ${see}`,
+      ],
+      [
+        ['--sip-trunk', 'carrier=http://x'],
+        `patchbay: --sip-trunk: "http://x" is not a sip: or sips: URI with a host ${see}`,
+      ],
       [['--sip-tls-cert', pem], `patchbay: --sip-tls-cert: ${pem} is not a PEM file ${see}`],
-      [['--public-address', 'bad_host'], `patchbay: --public-address: "bad_host" is not an IPv4 address or a host name ${see}`],
-      [['--sip-domain-suffix', 'bad_suffix'], `patchbay: --sip-domain-suffix: "bad_suffix" is not a DNS label (letters, digits and '-', not first nor last) ${see}`],
+      [
+        ['--public-address', 'bad_host'],
+        `patchbay: --public-address: "bad_host" is not an IPv4 address or a host name ${see}`,
+      ],
+      [
+        ['--sip-domain-suffix', 'bad_suffix'],
+        `patchbay: --sip-domain-suffix: "bad_suffix" is not a DNS label (letters, digits and '-', not first nor last) ${see}`,
+      ],
     ] as const) {
       expect(await refused([...flags]), flags.join(' ')).toEqual({ code: 2, lines: [line] });
     }
@@ -109,14 +136,23 @@ describe('patchbay serve refuses bad media flags', () => {
     });
     expect(await refused(['--media', 'sip', '--sip-tls-listen', '127.0.0.1:5061'])).toEqual({
       code: 2,
-      lines: [`patchbay: SIP over TLS needs --sip-tls-listen, --sip-tls-cert and --sip-tls-key: --sip-tls-cert is missing ${see}`],
+      lines: [
+        `patchbay: SIP over TLS needs --sip-tls-listen, --sip-tls-cert and --sip-tls-key: --sip-tls-cert is missing ${see}`,
+      ],
     });
     expect(await refused(['--media', 'sip', '--sip-trunk-credentials', 'carrier=pb:Secret'])).toEqual({
       code: 2,
       lines: [`patchbay: --sip-trunk-credentials: no --sip-trunk is named "carrier" ${see}`],
     });
     expect(
-      await refused(['--media', 'sip', '--sip-trunk', 'carrier=sip:127.0.0.2', '--sip-trunk-credentials', 'carrier=pb']),
+      await refused([
+        '--media',
+        'sip',
+        '--sip-trunk',
+        'carrier=sip:127.0.0.2',
+        '--sip-trunk-credentials',
+        'carrier=pb',
+      ]),
     ).toEqual({
       code: 2,
       lines: [

@@ -6,7 +6,7 @@
  * may come from the environment (`PATCHBAY_SIP_TRUNK_PASSWORD_<NAME>`), so they stay out of `ps`.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { parseCidr } from '../sip/addresses.js';
+import { ipv4, parseCidr } from '../sip/addresses.js';
 import {
   DEFAULT_RTP_PORTS,
   DEFAULT_SIP_LISTEN,
@@ -17,7 +17,6 @@ import {
 } from '../sip/media-options.js';
 import { hostnameProblem } from '../sip/settings.js';
 import { parseSipTarget } from '../sip/target.js';
-import { ipv4 } from '../sip/addresses.js';
 import { usage } from './errors.js';
 import type { Flags, Values } from './flags.js';
 
@@ -27,7 +26,8 @@ const TRUNK_NAME = /^[a-z0-9][a-z0-9-]{0,31}$/;
 /** `[udp:|tcp:]<ipv4>:<port>` or `[...]` for IPv6. */
 function listenAddress(value: string): (SipListenAddress & { transport?: 'udp' | 'tcp' }) | string {
   const match = /^(?:(udp|tcp):)?(?:\[([0-9a-fA-F:.]+)\]|(\d{1,3}(?:\.\d{1,3}){3})):(\d{1,5})$/.exec(value);
-  if (!match) return `"${value}" is not <ip>:<port> (an IPv4 address, or [IPv6]; udp: or tcp: before it for one transport)`;
+  if (!match)
+    return `"${value}" is not <ip>:<port> (an IPv4 address, or [IPv6]; udp: or tcp: before it for one transport)`;
   const [, transport, v6, v4, portText] = match;
   if (v4 !== undefined && ipv4(v4) === undefined) return `"${v4}" is not an IPv4 address`;
   const port = Number(portText);
@@ -40,8 +40,7 @@ const problem = (result: object | string) => (typeof result === 'string' ? resul
 function rtpPorts(value: string): { min: number; max: number } | string {
   const match = /^(\d{1,5})-(\d{1,5})$/.exec(value);
   const [min, max] = match ? [Number(match[1]), Number(match[2])] : [Number.NaN, Number.NaN];
-  if (!(min >= 1024 && max <= 65_535 && max > min))
-    return `"${value}" is not <lo>-<hi> with 1024 <= lo < hi <= 65535`;
+  if (!(min >= 1024 && max <= 65_535 && max > min)) return `"${value}" is not <lo>-<hi> with 1024 <= lo < hi <= 65535`;
   return { min, max };
 }
 
@@ -106,14 +105,17 @@ export const SIP_FLAGS = {
   'sip-allow': {
     value: '<cidr>',
     multiple: true,
-    description: 'sources whose INVITEs need no digest, repeatable (an address or <address>/<prefix>, prefix 8 or more)',
+    description:
+      'sources whose INVITEs need no digest, repeatable (an address or <address>/<prefix>, prefix 8 or more)',
     check: (value: string) => problem(allow(value)),
   },
   'public-address': {
     value: '<ip or host>',
     description: 'the address put in SDP and Contact headers, behind NAT (default: the listening address)',
     check: (value: string) =>
-      ipv4(value) !== undefined ? undefined : hostnameProblem(value.toLowerCase()) && `"${value}" is not an IPv4 address or a host name`,
+      ipv4(value) !== undefined
+        ? undefined
+        : hostnameProblem(value.toLowerCase()) && `"${value}" is not an IPv4 address or a host name`,
   },
   'sip-trunk': {
     value: '<name>=<sip uri>',
@@ -149,7 +151,8 @@ export function mediaOptions(
 ): MediaOptions {
   if ((values.media ?? 'simulated') === 'simulated') {
     const given = SIP_ONLY.find((name) => values[name as keyof typeof values] !== undefined);
-    if (given) throw usage('invalid-value', `--${given} is for --media sip (the simulated network has no SIP)`, 'serve');
+    if (given)
+      throw usage('invalid-value', `--${given} is for --media sip (the simulated network has no SIP)`, 'serve');
     return { kind: 'simulated' };
   }
   const listen: SipListen[] = (values['sip-listen'] ?? []).map((text) => {
@@ -158,14 +161,19 @@ export function mediaOptions(
   });
   const tlsListen = (values['sip-tls-listen'] ?? []).map((text) => {
     const { transport, ...address } = listenAddress(text) as SipListenAddress & { transport?: string };
-    if (transport) throw usage('invalid-value', `--sip-tls-listen: "${text}" is TLS: no udp: or tcp: before it`, 'serve');
+    if (transport)
+      throw usage('invalid-value', `--sip-tls-listen: "${text}" is TLS: no udp: or tcp: before it`, 'serve');
     return address;
   });
   const cert = values['sip-tls-cert'];
   const key = values['sip-tls-key'];
   if ((tlsListen.length > 0 || cert || key) && !(tlsListen.length > 0 && cert && key)) {
     const missing = tlsListen.length === 0 ? '--sip-tls-listen' : !cert ? '--sip-tls-cert' : '--sip-tls-key';
-    throw usage('invalid-value', `SIP over TLS needs --sip-tls-listen, --sip-tls-cert and --sip-tls-key: ${missing} is missing`, 'serve');
+    throw usage(
+      'invalid-value',
+      `SIP over TLS needs --sip-tls-listen, --sip-tls-cert and --sip-tls-key: ${missing} is missing`,
+      'serve',
+    );
   }
   const trunks = new Map<string, SipTrunkOption>();
   for (const text of values['sip-trunk'] ?? []) {
@@ -176,11 +184,16 @@ export function mediaOptions(
   for (const text of values['sip-trunk-credentials'] ?? []) {
     const given = credentials(text) as { name: string; username: string; password?: string };
     const named = trunks.get(given.name);
-    if (!named) throw usage('invalid-value', `--sip-trunk-credentials: no --sip-trunk is named "${given.name}"`, 'serve');
+    if (!named)
+      throw usage('invalid-value', `--sip-trunk-credentials: no --sip-trunk is named "${given.name}"`, 'serve');
     const variable = trunkPasswordVariable(given.name);
     const password = given.password ?? env[variable];
     if (!password)
-      throw usage('invalid-value', `--sip-trunk-credentials: ${given.name} has no password: give <user>:<password> or set ${variable}`, 'serve');
+      throw usage(
+        'invalid-value',
+        `--sip-trunk-credentials: ${given.name} has no password: give <user>:<password> or set ${variable}`,
+        'serve',
+      );
     trunks.set(given.name, { ...named, credentials: { username: given.username, password } });
   }
   const ports = values['rtp-ports'];

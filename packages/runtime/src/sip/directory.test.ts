@@ -79,7 +79,9 @@ describe.each(STORES)('the SIP directory on the %s store', (_, openStore) => {
     const { client, directory } = await setup();
     const domain = await client.sip.domains.create({ domainName: 'acme.sip.patchbay.local', sipRegistration: true });
     const phones = await client.sip.credentialLists.create({ friendlyName: 'Phones' });
-    await client.sip.credentialLists(phones.sid).credentials.create({ username: 'alice', password: 'IWasAtSignal2018' });
+    await client.sip
+      .credentialLists(phones.sid)
+      .credentials.create({ username: 'alice', password: 'IWasAtSignal2018' });
     expect(await directory.verifyCallCredential(domain.sid, 'alice')).toBeUndefined();
     const d = client.sip.domains(domain.sid);
     await d.auth.calls.credentialListMappings.create({ credentialListSid: phones.sid });
@@ -90,10 +92,16 @@ describe.each(STORES)('the SIP directory on the %s store', (_, openStore) => {
     expect(await directory.verifyRegistrationCredential(domain.sid, 'alice')).toBe('IWasAtSignal2018');
     await d.update({ sipRegistration: false });
     expect(await directory.verifyRegistrationCredential(domain.sid, 'alice')).toBeUndefined();
-    expect((await directory.domainByName('acme.sip.patchbay.local'))?.callAuth).toEqual({ credentials: true, ipAcl: false });
+    expect((await directory.domainByName('acme.sip.patchbay.local'))?.callAuth).toEqual({
+      credentials: true,
+      ipAcl: false,
+    });
     // A changed password is in effect at once; an unmapped list no longer counts.
     const [alice] = await client.sip.credentialLists(phones.sid).credentials.list();
-    await client.sip.credentialLists(phones.sid).credentials(alice?.sid as string).update({ password: 'NewPassword2026' });
+    await client.sip
+      .credentialLists(phones.sid)
+      .credentials(alice?.sid as string)
+      .update({ password: 'NewPassword2026' });
     expect(await directory.verifyCallCredential(domain.sid, 'alice')).toBe('NewPassword2026');
     await d.auth.calls.credentialListMappings(phones.sid).remove();
     expect(await directory.verifyCallCredential(domain.sid, 'alice')).toBeUndefined();
@@ -131,7 +139,9 @@ describe.each(STORES)('the SIP directory on the %s store', (_, openStore) => {
       voiceUrl: 'http://127.0.0.1:9/trunk',
       connectionPolicySid: policy.sid,
     });
-    expect((await updateTrunk(harness, trunk.sid, { AuthUsername: 'patchbay', AuthPassword: 'carrier-secret' })).status).toBe(200);
+    expect(
+      (await updateTrunk(harness, trunk.sid, { AuthUsername: 'patchbay', AuthPassword: 'carrier-secret' })).status,
+    ).toBe(200);
     expect(await directory.trunkForSource('127.0.0.2')).toMatchObject({
       accountSid: account.sid,
       trunkSid: trunk.sid,

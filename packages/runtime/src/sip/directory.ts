@@ -111,12 +111,24 @@ export function storeSipDirectory(
   const random = options.random ?? Math.random;
   const active = async (accountSid: string) =>
     (await store.find<AccountRecord>('account', accountSid))?.status === 'active';
-  const all = async <T>(kind: Parameters<Store['list']>[0], accountSid: string, where: Record<string, string | boolean>) =>
-    (await store.list<T & { sid: string; accountSid: string; createdAt: number }>(kind, { accountSid, where, page: 0, pageSize: MAX }))
-      .items;
+  const all = async <T>(
+    kind: Parameters<Store['list']>[0],
+    accountSid: string,
+    where: Record<string, string | boolean>,
+  ) =>
+    (
+      await store.list<T & { sid: string; accountSid: string; createdAt: number }>(kind, {
+        accountSid,
+        where,
+        page: 0,
+        pageSize: MAX,
+      })
+    ).items;
   const domain = (sid: string) => store.find<SipDomainRecord>('sip-domain', sid);
   const mapped = async (record: SipDomainRecord, type: SipMappingType) =>
-    (await all<SipMappingRecord>('sip-mapping', record.accountSid, { domainSid: record.sid, type })).map((m) => m.listSid);
+    (await all<SipMappingRecord>('sip-mapping', record.accountSid, { domainSid: record.sid, type })).map(
+      (m) => m.listSid,
+    );
 
   async function password(domainSid: string, username: string, type: SipMappingType): Promise<string | undefined> {
     const found = await domain(domainSid);

@@ -80,7 +80,9 @@ export function sipDomainRouter(
     return {
       url: voice.voiceUrl as string,
       method: voice.voiceMethod,
-      ...(voice.voiceFallbackUrl ? { fallbackUrl: voice.voiceFallbackUrl, fallbackMethod: voice.voiceFallbackMethod } : {}),
+      ...(voice.voiceFallbackUrl
+        ? { fallbackUrl: voice.voiceFallbackUrl, fallbackMethod: voice.voiceFallbackMethod }
+        : {}),
       ...(voice.statusCallbackUrl
         ? { statusCallback: voice.statusCallbackUrl, statusCallbackMethod: voice.statusCallbackMethod }
         : {}),

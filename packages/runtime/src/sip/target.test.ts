@@ -18,7 +18,15 @@ describe('SIP targets', () => {
   });
 
   it('refuses what is not a sip URI with a host', () => {
-    for (const bad of ['http://example.com', 'sip:', 'sip:host:0', 'sip:host:70000', 'sip:-bad.com', 'sip:a b', 'example.com'])
+    for (const bad of [
+      'http://example.com',
+      'sip:',
+      'sip:host:0',
+      'sip:host:70000',
+      'sip:-bad.com',
+      'sip:a b',
+      'example.com',
+    ])
       expect(parseSipTarget(bad), bad).toBeUndefined();
   });
 

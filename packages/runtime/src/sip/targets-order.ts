@@ -17,9 +17,14 @@ export function orderTargets<T extends { readonly priority: number; readonly wei
     const left = [...(byPriority.get(priority) ?? [])];
     while (left.length > 0) {
       const total = left.reduce((sum, target) => sum + target.weight, 0);
-      let draw = random() * total;
-      let index = left.findIndex((target) => (draw -= target.weight) < 0);
-      if (index < 0) index = left.length - 1;
+      const draw = random() * total;
+      // The first target whose running total of weights passes the draw.
+      let index = 0;
+      let passed = left[0]?.weight ?? 0;
+      while (passed <= draw && index < left.length - 1) {
+        index++;
+        passed += left[index]?.weight ?? 0;
+      }
       ordered.push(...left.splice(index, 1));
     }
   }

@@ -91,6 +91,7 @@ export function applyChanges<T extends object>(record: T, changes: Record<string
 export function friendlyName(form: Form, max: number, required: boolean, code: 21200 | 21240 = 21200) {
   const value = field(form, 'FriendlyName');
   if (required && !value) throw invalid(code, 'FriendlyName', 'is required');
-  if (value !== undefined && value.length > max) throw invalid(code, 'FriendlyName', `must be at most ${max} characters`);
+  if (value !== undefined && value.length > max)
+    throw invalid(code, 'FriendlyName', `must be at most ${max} characters`);
   return value;
 }

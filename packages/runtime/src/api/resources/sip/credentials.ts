@@ -24,14 +24,22 @@ function password(form: Form, required: boolean): string | undefined {
     /[a-z]/.test(value) &&
     /[A-Z]/.test(value);
   if (!ok)
-    throw invalid(21240, 'Password', 'must be 12 to 255 characters with at least a digit, a lower and an upper case letter');
+    throw invalid(
+      21240,
+      'Password',
+      'must be 12 to 255 characters with at least a digit, a lower and an upper case letter',
+    );
   return value;
 }
 
 async function username(form: Form, listSid: string, context: ResourceContext): Promise<string> {
   const value = field(form, 'Username');
   if (!value || !USERNAME.test(value))
-    throw invalid(21240, 'Username', 'must be 1 to 32 characters SIP allows in a user name (letters, digits, -_.!~*\'()&=+$,;?/)');
+    throw invalid(
+      21240,
+      'Username',
+      "must be 1 to 32 characters SIP allows in a user name (letters, digits, -_.!~*'()&=+$,;?/)",
+    );
   const same = await allOf(context.store, 'sip-credential', context.account.sid, {
     credentialListSid: listSid,
     username: value,

@@ -7,12 +7,7 @@
  * mappings (the lists stay).
  */
 import { newSid } from '../../../sid.js';
-import {
-  DEFAULT_VOICE_METHODS,
-  SIP_CAPS,
-  type SipDomainRecord,
-  type SipMappingRecord,
-} from '../../../sip/records.js';
+import { DEFAULT_VOICE_METHODS, SIP_CAPS, type SipDomainRecord, type SipMappingRecord } from '../../../sip/records.js';
 import { hostnameProblem } from '../../../sip/settings.js';
 import type { Store } from '../../../store/types.js';
 import { apiDate, bool, type Form, field, invalid, notFound } from '../../http.js';
@@ -23,8 +18,7 @@ import { allOf, applyChanges, checkCap, DOMAIN_FIELDS, friendlyName, voiceChange
 /** Names being created right now: the check and the write are apart, so two requests cannot both take one. */
 const claiming = new Set<string>();
 
-const domainPath = (domain: SipDomainRecord) =>
-  `/2010-04-01/Accounts/${domain.accountSid}/SIP/Domains/${domain.sid}`;
+const domainPath = (domain: SipDomainRecord) => `/2010-04-01/Accounts/${domain.accountSid}/SIP/Domains/${domain.sid}`;
 
 /** What `auth_type` says: the kinds of call authentication mapped, comma-separated, or null when none. */
 async function authType(store: Store, domain: SipDomainRecord): Promise<string | null> {

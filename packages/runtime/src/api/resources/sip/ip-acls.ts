@@ -15,7 +15,11 @@ function address(form: Form, required: boolean): string | undefined {
   const value = field(form, 'IpAddress');
   if (value === undefined && !required) return undefined;
   if (value === undefined || ipv4(value) === undefined)
-    throw invalid(21200, 'IpAddress', `"${value ?? ''}" is not an IPv4 address in dotted decimal (IPv6 is not supported)`);
+    throw invalid(
+      21200,
+      'IpAddress',
+      `"${value ?? ''}" is not an IPv4 address in dotted decimal (IPv6 is not supported)`,
+    );
   return value;
 }
 

@@ -6,7 +6,7 @@
  * list mapped through either authenticates calls and shows under both. A mapping's SID is the
  * list's; mapping a list twice is 21231. A mapped list cannot be deleted (unmap it first).
  */
-import type { SipMappingRecord, SipMappingType, SipDomainRecord } from '../../../sip/records.js';
+import type { SipDomainRecord, SipMappingRecord, SipMappingType } from '../../../sip/records.js';
 import { SIP_CAPS } from '../../../sip/records.js';
 import type { Store, StoredRecord } from '../../../store/types.js';
 import { apiDate, field, invalid, notFound } from '../../http.js';
@@ -26,7 +26,12 @@ interface MappingPath {
 
 const credentials = { parameter: 'CredentialListSid', legacy: false, key: 'contents' } as const;
 const PATHS: Record<string, MappingPath> = {
-  CredentialListMappings: { ...credentials, type: 'calls-credential-list', legacy: true, key: 'credential_list_mappings' },
+  CredentialListMappings: {
+    ...credentials,
+    type: 'calls-credential-list',
+    legacy: true,
+    key: 'credential_list_mappings',
+  },
   IpAccessControlListMappings: {
     type: 'calls-ip-acl',
     parameter: 'IpAccessControlListSid',

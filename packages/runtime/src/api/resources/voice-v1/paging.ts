@@ -6,13 +6,7 @@
 import type { Page } from '../../../store/types.js';
 import type { PageRequest } from '../../paging.js';
 
-export function v1Page<T>(
-  key: string,
-  url: string,
-  request: PageRequest,
-  page: Page<T>,
-  render: (item: T) => unknown,
-) {
+export function v1Page<T>(key: string, url: string, request: PageRequest, page: Page<T>, render: (item: T) => unknown) {
   const at = (n: number) => `${url}?PageSize=${request.pageSize}&Page=${n}`;
   return {
     [key]: page.items.map(render),

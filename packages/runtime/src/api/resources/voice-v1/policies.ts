@@ -73,9 +73,16 @@ async function targets(context: ResourceContext, policySid: string, sid: string 
   if (sid === undefined) {
     if (context.method === 'POST') {
       const changes = await targetChanges(await context.form(), true);
-      await checkCap(store, 'connection-policy-target', account.sid, SIP_CAPS.targetsPerPolicy, 'targets in the policy', {
-        connectionPolicySid: policySid,
-      });
+      await checkCap(
+        store,
+        'connection-policy-target',
+        account.sid,
+        SIP_CAPS.targetsPerPolicy,
+        'targets in the policy',
+        {
+          connectionPolicySid: policySid,
+        },
+      );
       const target = {
         sid: newSid('NE'),
         accountSid: account.sid,
@@ -142,7 +149,10 @@ export const policiesResource: Resource = async (context) => {
     }
     if (context.method === 'GET') {
       const request = pageRequest(query);
-      const page = await store.list<ConnectionPolicyRecord>('connection-policy', { accountSid: account.sid, ...request });
+      const page = await store.list<ConnectionPolicyRecord>('connection-policy', {
+        accountSid: account.sid,
+        ...request,
+      });
       const url = `${publicUrl}/v1/ConnectionPolicies`;
       return { status: 200, body: v1Page('connection_policies', url, request, page, (p) => policyJson(p, publicUrl)) };
     }

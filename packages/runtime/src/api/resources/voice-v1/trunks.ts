@@ -55,9 +55,14 @@ async function trunkChanges(context: ResourceContext, form: Form) {
   const user = field(form, 'AuthUsername');
   const secret = field(form, 'AuthPassword');
   if ((user === undefined) !== (secret === undefined) && (user || secret))
-    throw invalid(21200, user === undefined ? 'AuthUsername' : 'AuthPassword', 'give AuthUsername and AuthPassword together');
+    throw invalid(
+      21200,
+      user === undefined ? 'AuthUsername' : 'AuthPassword',
+      'give AuthUsername and AuthPassword together',
+    );
   if (user !== undefined && user.length > 128) throw invalid(21200, 'AuthUsername', 'must be at most 128 characters');
-  if (secret !== undefined && secret.length > 255) throw invalid(21200, 'AuthPassword', 'must be at most 255 characters');
+  if (secret !== undefined && secret.length > 255)
+    throw invalid(21200, 'AuthPassword', 'must be at most 255 characters');
   if (user !== undefined) {
     changes.authUsername = user === '' ? null : user;
     changes.sealedAuthPassword = user === '' || !secret ? null : context.sip.secrets.seal(secret);
