@@ -235,7 +235,9 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     runtime,
     network,
     store,
-    sip: storeSipDirectory(store, secrets),
+    sip: storeSipDirectory(store, secrets, {
+      serverTrunks: options.media?.kind === 'sip' ? options.media.trunks : [],
+    }),
     health,
     async close() {
       if (draining) return;

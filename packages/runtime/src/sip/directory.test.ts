@@ -159,4 +159,40 @@ describe.each(STORES)('the SIP directory on the %s store', (_, openStore) => {
     ]);
     expect((await directory.trunkTargets(account.sid)).map((t) => t.targetSid)).not.toContain(off.sid);
   });
+
+  it("adds the server's own trunks after an account's, and knows them by their hosts' addresses", async () => {
+    const secrets = new SecretBox();
+    const store = await openStore();
+    const harness = await startHarness({ store, api: { sip: { secrets } } });
+    const directory = storeSipDirectory(store, secrets, {
+      random: () => 0,
+      serverTrunks: [
+        { name: 'carrier', uri: 'sip:127.0.0.7:5062', credentials: { username: 'pb', password: 'Secret' } },
+        { name: 'backup', uri: 'sip:localhost' },
+      ],
+    });
+    const server = [
+      {
+        trunkSid: 'carrier',
+        targetSid: 'carrier',
+        uri: 'sip:127.0.0.7:5062',
+        priority: 65_536,
+        weight: 1,
+        credentials: { username: 'pb', password: 'Secret' },
+      },
+      { trunkSid: 'backup', targetSid: 'backup', uri: 'sip:localhost', priority: 65_537, weight: 1 },
+    ];
+    expect(await directory.trunkTargets(harness.account.sid)).toEqual(server);
+    const policy = await harness.client.voice.v1.connectionPolicies.create({ friendlyName: 'Own' });
+    await harness.client.voice.v1.connectionPolicies(policy.sid).targets.create({ target: 'sip:127.0.0.8' });
+    await harness.client.voice.v1.byocTrunks.create({ connectionPolicySid: policy.sid });
+    expect((await directory.trunkTargets(harness.account.sid)).map((t) => t.uri)).toEqual([
+      'sip:127.0.0.8',
+      'sip:127.0.0.7:5062',
+      'sip:localhost',
+    ]);
+    expect(await directory.serverTrunkForSource('127.0.0.7')).toBe('carrier');
+    expect(await directory.serverTrunkForSource('::ffff:127.0.0.1')).toBe('backup');
+    expect(await directory.serverTrunkForSource('127.0.0.8')).toBeUndefined();
+  });
 });

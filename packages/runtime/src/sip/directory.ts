@@ -24,7 +24,9 @@ import type {
   SipMappingType,
   VoiceSettings,
 } from './records.js';
+import type { SipTrunkOption } from './media-options.js';
 import type { SecretBox } from './secret-box.js';
+import { parseSipTarget, resolveHost } from './target.js';
 import { orderTargets } from './targets-order.js';
 
 export interface SipDomainRoute {
@@ -58,7 +60,9 @@ export interface SipCarrierCredentials {
 }
 
 export interface SipTrunkTarget {
+  /** The BYOC trunk's SID, or for a server trunk (`--sip-trunk`) its name. */
   readonly trunkSid: string;
+  /** The connection policy target's SID; a server trunk's name. */
   readonly targetSid: string;
   /** `sip:host[:port][;params]` */
   readonly uri: string;
@@ -78,10 +82,13 @@ export interface SipDirectory {
   ipAllowed(domainSid: string, address: string): Promise<boolean>;
   /** The trunk one of whose enabled targets' hosts resolved to `address` (newest first), or undefined. */
   trunkForSource(address: string): Promise<SipTrunkRoute | undefined>;
+  /** The name of the server trunk (`--sip-trunk`) whose host is `address`, or undefined. */
+  serverTrunkForSource(address: string): Promise<string | undefined>;
   /**
    * Where the account's outbound calls to the public network go: the enabled targets of its
    * trunks' connection policies, by priority (lowest first), weighted at random within a
-   * priority, each with its trunk's carrier credentials.
+   * priority, each with its trunk's carrier credentials; then the server trunks, in the order
+   * they were given.
    */
   trunkTargets(accountSid: string): Promise<SipTrunkTarget[]>;
 }
@@ -101,6 +108,8 @@ const voiceOf = (record: VoiceSettings): VoiceSettings => ({
 export interface StoreSipDirectoryOptions {
   /** A number in [0, 1) for the weighted order of targets. @default Math.random */
   readonly random?: () => number;
+  /** The server's own trunks (`--sip-trunk`), for every account; their hosts are resolved once, when first asked. @default none */
+  readonly serverTrunks?: readonly SipTrunkOption[];
 }
 
 export function storeSipDirectory(
@@ -109,6 +118,17 @@ export function storeSipDirectory(
   options: StoreSipDirectoryOptions = {},
 ): SipDirectory {
   const random = options.random ?? Math.random;
+  const serverTrunks = options.serverTrunks ?? [];
+  let serverAddresses: Promise<Array<string | undefined>> | undefined;
+  const serverTargets: SipTrunkTarget[] = serverTrunks.map((trunk, index) => ({
+    trunkSid: trunk.name,
+    targetSid: trunk.name,
+    uri: trunk.uri,
+    // After every account target, in the order given.
+    priority: 65_536 + index,
+    weight: 1,
+    ...(trunk.credentials ? { credentials: trunk.credentials } : {}),
+  }));
   const active = async (accountSid: string) =>
     (await store.find<AccountRecord>('account', accountSid))?.status === 'active';
   const all = async <T>(
@@ -195,6 +215,17 @@ export function storeSipDirectory(
         ...(trunk.fromDomainSid ? { fromDomainSid: trunk.fromDomainSid } : {}),
       };
     },
+    async serverTrunkForSource(address) {
+      const plain = address.startsWith('::ffff:') ? address.slice(7) : address;
+      serverAddresses ??= Promise.all(
+        serverTrunks.map((trunk) => {
+          const host = parseSipTarget(trunk.uri)?.host;
+          return host === undefined ? undefined : resolveHost(host);
+        }),
+      );
+      const index = (await serverAddresses).indexOf(plain);
+      return index < 0 ? undefined : serverTrunks[index]?.name;
+    },
     async trunkTargets(accountSid) {
       if (!(await active(accountSid))) return [];
       const found: SipTrunkTarget[] = [];
@@ -216,7 +247,7 @@ export function storeSipDirectory(
             ...(credentials ? { credentials } : {}),
           });
       }
-      return orderTargets(found, random);
+      return [...orderTargets(found, random), ...serverTargets];
     },
   };
 }
