@@ -113,6 +113,8 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
       'give AC followed by 32 hex digits, or leave it unset to create one',
     );
   }
+  const serverTrunks = options.media?.kind === 'sip' ? options.media.trunks : [];
+  // The lead wires @patchbay/media here; until then real SIP is refused before anything starts.
   if (options.media?.kind === 'sip') {
     throw new StartupError(
       'media-unavailable',
@@ -235,9 +237,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     runtime,
     network,
     store,
-    sip: storeSipDirectory(store, secrets, {
-      serverTrunks: options.media?.kind === 'sip' ? options.media.trunks : [],
-    }),
+    sip: storeSipDirectory(store, secrets, { serverTrunks }),
     health,
     async close() {
       if (draining) return;

@@ -14,6 +14,7 @@
 import type { AccountRecord } from '../api/auth.js';
 import type { Store } from '../store/types.js';
 import { inBlock } from './addresses.js';
+import type { SipTrunkOption } from './media-options.js';
 import type {
   ByocTrunkRecord,
   ConnectionPolicyTargetRecord,
@@ -24,7 +25,6 @@ import type {
   SipMappingType,
   VoiceSettings,
 } from './records.js';
-import type { SipTrunkOption } from './media-options.js';
 import type { SecretBox } from './secret-box.js';
 import { parseSipTarget, resolveHost } from './target.js';
 import { orderTargets } from './targets-order.js';
