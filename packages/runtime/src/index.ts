@@ -103,7 +103,24 @@ export {
   type SipTrunkTarget,
   storeSipDirectory,
 } from './sip/directory.js';
-export { type SipInvite, type SipRouted, sipDomainParams, sipDomainRouter, sipUriHost } from './sip/inbound.js';
+export {
+  inboundAppOf,
+  type SipInvite,
+  type SipRouted,
+  sipDomainParams,
+  sipDomainRouter,
+  sipUriHost,
+} from './sip/inbound.js';
+export type {
+  MediaOptions,
+  SipListen,
+  SipListenAddress,
+  SipMediaOptions,
+  SipTls,
+  SipTransport,
+  SipTrunkOption,
+} from './sip/media-options.js';
+export type { VoiceSettings } from './sip/records.js';
 export { SecretBox } from './sip/secret-box.js';
 export { DEFAULT_SIP_DOMAIN_SUFFIX } from './sip/settings.js';
 export { parseSipTarget, type SipTarget } from './sip/target.js';

@@ -14,9 +14,10 @@
  * // routed.url is the domain's VoiceUrl; routed.params.SipDomain === 'acme.sip.patchbay.local'
  */
 import { type AccountRecord, callAccount } from '../api/auth.js';
-import type { Routed } from '../runtime-types.js';
+import type { InboundApp, Routed } from '../runtime-types.js';
 import type { Store } from '../store/types.js';
 import type { SipDirectory, SipDomainRoute } from './directory.js';
+import type { VoiceSettings } from './records.js';
 
 /** What the media side knows of an INVITE to a domain. */
 export interface SipInvite {
@@ -76,18 +77,24 @@ export function sipDomainRouter(
     if (!domain?.voice.voiceUrl) return undefined;
     const account = await store.find<AccountRecord>('account', domain.accountSid);
     if (account?.status !== 'active') return undefined;
-    const { voice } = domain;
     return {
-      url: voice.voiceUrl as string,
-      method: voice.voiceMethod,
-      ...(voice.voiceFallbackUrl
-        ? { fallbackUrl: voice.voiceFallbackUrl, fallbackMethod: voice.voiceFallbackMethod }
-        : {}),
-      ...(voice.statusCallbackUrl
-        ? { statusCallback: voice.statusCallbackUrl, statusCallbackMethod: voice.statusCallbackMethod }
-        : {}),
+      ...inboundAppOf(domain.voice, domain.voice.voiceUrl),
       account: callAccount(account),
       params: sipDomainParams(invite, domain),
     };
+  };
+}
+
+/** The app a domain's or a trunk's voice settings run (`url`: their VoiceUrl, checked present by the caller). */
+export function inboundAppOf(voice: VoiceSettings, url: string): InboundApp {
+  return {
+    url,
+    method: voice.voiceMethod,
+    ...(voice.voiceFallbackUrl
+      ? { fallbackUrl: voice.voiceFallbackUrl, fallbackMethod: voice.voiceFallbackMethod }
+      : {}),
+    ...(voice.statusCallbackUrl
+      ? { statusCallback: voice.statusCallbackUrl, statusCallbackMethod: voice.statusCallbackMethod }
+      : {}),
   };
 }
