@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { harnessPerTest } from '../api/harness.test-support.js';
+import { scenario } from '../testing/scenario.js';
 import { storeSipDirectory } from './directory.js';
 import { type SipInvite, sipDomainRouter, sipUriHost } from './inbound.js';
 import { SecretBox } from './secret-box.js';
@@ -63,5 +64,40 @@ describe('inbound calls to a SIP domain', () => {
     expect(sipUriHost('<sips:acme.example>')).toBe('acme.example');
     expect(sipUriHost('sip:+15550100100@127.0.0.1')).toBe('127.0.0.1');
     expect(sipUriHost('tel:+15550100100')).toBeUndefined();
+  });
+});
+
+describe('a routed call with parameters', () => {
+  it('carries them on its first request, beside (and over) the standard ones, and not on later ones', async () => {
+    let base = '';
+    await using s = await scenario(
+      {
+        '/voice': () => '<Response><Redirect>/next</Redirect></Response>',
+        '/next': () => '<Response><Hangup/></Response>',
+      },
+      {
+        runtime: {
+          incoming: () => ({
+            url: `${base}/voice`,
+            params: {
+              To: 'sip:alice@acme.sip.patchbay.local',
+              SipDomain: 'acme.sip.patchbay.local',
+              'SipHeader_X-Ticket': '42',
+            },
+          }),
+        },
+      },
+    );
+    base = s.app.url;
+    await s.inbound();
+    const [first] = s.app.requestsTo('/voice');
+    expect(first?.params).toMatchObject({
+      To: 'sip:alice@acme.sip.patchbay.local',
+      SipDomain: 'acme.sip.patchbay.local',
+      'SipHeader_X-Ticket': '42',
+      CallStatus: 'ringing',
+      Direction: 'inbound',
+    });
+    expect(s.app.requestsTo('/next')[0]?.params).not.toHaveProperty('SipDomain');
   });
 });

@@ -33,7 +33,7 @@ export interface SipInvite {
   readonly username?: string;
 }
 
-/** A routed call to a domain, with the SIP parameters its webhooks carry beside the standard ones. */
+/** A routed call to a domain, with the SIP parameters its first request carries beside the standard ones. */
 export type SipRouted = Routed & { readonly params: Readonly<Record<string, string>> };
 
 /** Custom headers passed on to the app, and their length: bounded, as any input. */
