@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ByocTrunkRecord } from '../sip/records.js';
 import { harnessPerTest, rejected } from './harness.test-support.js';
-import { updateTrunk } from './voice-v1.test-support.js';
+import { updateTrunk, v1Request } from './voice-v1.test-support.js';
 
 const startHarness = harnessPerTest();
 
@@ -29,6 +29,23 @@ describe('voice v1: BYOC trunks and connection policies', () => {
     await voice.connectionPolicies(policy.sid).targets.create({ target: 'sip:localhost:5064', priority: 2 });
     const listed = await voice.connectionPolicies(policy.sid).targets.list({ pageSize: 1 });
     expect(listed.map((t) => t.priority).sort()).toEqual([1, 2]);
+    const page = await v1Request(harness, 'GET', `ConnectionPolicies/${policy.sid}/Targets?PageSize=1`);
+    const targetsUrl = `${base}/v1/ConnectionPolicies/${policy.sid}/Targets`;
+    expect(page.json.meta).toEqual({
+      page: 0,
+      page_size: 1,
+      first_page_url: `${targetsUrl}?PageSize=1&Page=0`,
+      previous_page_url: null,
+      url: `${targetsUrl}?PageSize=1&Page=0`,
+      next_page_url: `${targetsUrl}?PageSize=1&Page=1`,
+      key: 'targets',
+    });
+    expect(page.json.targets).toEqual([
+      expect.objectContaining({
+        connection_policy_sid: policy.sid,
+        date_created: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/),
+      }),
+    ]);
     const disabled = await voice.connectionPolicies(policy.sid).targets(primary.sid).update({ enabled: false });
     expect(disabled.enabled).toBe(false);
     for (const target of ['http://127.0.0.2', 'sip:', 'sip:host:99999'])
