@@ -96,6 +96,37 @@ export {
 } from './runtime.js';
 /** Identifiers. */
 export { isSid, newSid, type SidPrefix } from './sid.js';
+/** SIP: the directory the media side asks (domains, credentials, IP lists, trunks), inbound routing to a domain, sealed secrets. */
+export { inBlock, ipv4, parseCidr } from './sip/addresses.js';
+export {
+  type SipCarrierCredentials,
+  type SipDirectory,
+  type SipDomainRoute,
+  type SipTrunkRoute,
+  type SipTrunkTarget,
+  storeSipDirectory,
+} from './sip/directory.js';
+export {
+  inboundAppOf,
+  type SipInvite,
+  type SipRouted,
+  sipDomainParams,
+  sipDomainRouter,
+  sipUriHost,
+} from './sip/inbound.js';
+export type {
+  MediaOptions,
+  SipListen,
+  SipListenAddress,
+  SipMediaOptions,
+  SipTls,
+  SipTransport,
+  SipTrunkOption,
+} from './sip/media-options.js';
+export type { VoiceSettings } from './sip/records.js';
+export { SecretBox } from './sip/secret-box.js';
+export { DEFAULT_SIP_DOMAIN_SUFFIX } from './sip/settings.js';
+export { parseSipTarget, type SipTarget } from './sip/target.js';
 /** Operating a server: startup failures, the store's health, the data directory's lock and backup. */
 export { StartupError, type StartupErrorCode } from './startup-error.js';
 export { type BackupSummary, backupDataDirectory } from './store/backup.js';

@@ -45,6 +45,8 @@ export type Routed = InboundApp & {
   readonly account?: CallAccount;
   readonly phoneNumberSid?: string;
   readonly twiml?: string;
+  /** Parameters the call's first request carries beside the standard ones (a SIP call's `SipDomain`, `SipCallId`, ...). */
+  readonly params?: Readonly<Record<string, string>>;
 };
 
 export interface CreateCallParams extends AppSettings {

@@ -227,7 +227,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
           .then(() => events.emit('incoming.rejected', { to: call.to, from: call.from, kind: 'call' }));
         return;
       }
-      startInbound(newSid('CA'), leg, call, app);
+      startInbound(newSid('CA'), leg, call, app, app.params);
     };
     const admit = (app: Routed | undefined) => (app ? admitInbound(leg, call, app, () => start(app)) : start(app));
     const routed = options.incoming?.(call);

@@ -1,7 +1,28 @@
 /** Resource identifiers in the familiar shape: a two-letter prefix and 32 hex digits. */
 import { randomBytes } from 'node:crypto';
 
-export type SidPrefix = 'AC' | 'CA' | 'CF' | 'QU' | 'RE' | 'SM' | 'MM' | 'SK' | 'AP' | 'PN' | 'NO';
+export type SidPrefix =
+  | 'AC'
+  | 'CA'
+  | 'CF'
+  | 'QU'
+  | 'RE'
+  | 'SM'
+  | 'MM'
+  | 'SK'
+  | 'AP'
+  | 'PN'
+  | 'NO'
+  /** SIP: domains, credential lists, credentials, IP access control lists, IP addresses. */
+  | 'SD'
+  | 'CL'
+  | 'CR'
+  | 'AL'
+  | 'IP'
+  /** Voice v1: BYOC trunks, connection policies, their targets. */
+  | 'BY'
+  | 'NY'
+  | 'NE';
 
 export function newSid(prefix: SidPrefix): string {
   return prefix + randomBytes(16).toString('hex');

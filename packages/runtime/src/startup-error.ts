@@ -24,7 +24,9 @@ export type StartupErrorCode =
   /** A backup's destination already holds files. */
   | 'destination-not-empty'
   /** The SQLite driver's native binary is missing or built for another Node.js. */
-  | 'sqlite-unavailable';
+  | 'sqlite-unavailable'
+  /** The media asked for (`--media sip`) is not in this build. */
+  | 'media-unavailable';
 
 export class StartupError extends Error {
   override readonly name = 'StartupError';

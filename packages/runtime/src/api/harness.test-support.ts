@@ -62,7 +62,7 @@ export interface ApiHarnessOptions {
   /** Per-account limits for accounts without their own. */
   readonly limits?: Partial<AccountLimits>;
   /** The API's request log and error hooks, and its event stream's settings. */
-  readonly api?: Pick<ApiOptions, 'onError' | 'onRequest' | 'events'>;
+  readonly api?: Pick<ApiOptions, 'onError' | 'onRequest' | 'events' | 'sip'>;
   /** How often long Simulator answers write to keep their connection alive. */
   readonly keepAliveMs?: number;
 }

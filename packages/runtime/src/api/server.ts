@@ -15,6 +15,7 @@ import { errorsHtml } from '../error-codes/render.js';
 import { resolveLimits } from '../limits/account-limits.js';
 import type { Runtime } from '../runtime.js';
 import { newSid } from '../sid.js';
+import { type SipApiSettings, sipApiSettings } from '../sip/settings.js';
 import type { Store } from '../store/types.js';
 import {
   type AccountRecord,
@@ -44,6 +45,8 @@ import { numbersResource } from './resources/numbers.js';
 import { queuesResource } from './resources/queues.js';
 import { recordingsResource, storedRecordingMedia } from './resources/recordings.js';
 import { simulatorResource } from './resources/simulator.js';
+import { sipResource } from './resources/sip/index.js';
+import { voiceV1Resource } from './resources/voice-v1/index.js';
 
 export interface ApiOptions {
   readonly runtime: Runtime;
@@ -77,6 +80,8 @@ export interface ApiOptions {
    * (`<publicUrl>/docs/errors#<code>`). @default http://<the request's Host>
    */
   readonly publicUrl?: string;
+  /** SIP domain names' suffix (`sip.patchbay.local`) and the box SIP passwords are sealed in (random per process). */
+  readonly sip?: Partial<SipApiSettings>;
 }
 
 export interface Api {
@@ -97,6 +102,8 @@ const errorsPage = () => {
 
 const ACCOUNT_ITSELF = /^\/2010-04-01\/Accounts\/(AC[0-9a-f]{32})\.json$/;
 const ACCOUNT_PATH = /^\/2010-04-01\/Accounts\/(AC[0-9a-f]{32})\/(.+)$/;
+/** The hosted voice v1 API's trunk resources, served at the same paths. */
+const VOICE_V1 = /^\/v1\/(ByocTrunks|ConnectionPolicies)(\/|$)/;
 /** Resources below an account that standard keys may not use. */
 const ADMIN_ONLY = /^Keys(\.json|\/)/;
 
@@ -137,8 +144,10 @@ export function createApi(options: ApiOptions): Api {
     queuesResource,
     applicationsResource,
     clientsResource,
+    sipResource,
     simulatorResource(options.simulator, options.keepAliveMs),
   ];
+  const sip = sipApiSettings(options.sip);
 
   async function route(
     req: IncomingMessage,
@@ -148,7 +157,8 @@ export function createApi(options: ApiOptions): Api {
     publicUrl: string,
   ): Promise<NonNullable<ResourceResult>> {
     const path = url.pathname;
-    if (!path.startsWith('/2010-04-01/') && !path.startsWith('/v1/AuthTokens/')) throw notFound(path);
+    const voiceV1 = VOICE_V1.test(path);
+    if (!path.startsWith('/2010-04-01/') && !path.startsWith('/v1/AuthTokens/') && !voiceV1) throw notFound(path);
     const principal = await authenticate(req, store);
     const caller = principal.account;
     log.account = caller.sid;
@@ -171,6 +181,26 @@ export function createApi(options: ApiOptions): Api {
       admin('the auth tokens');
       const result = await authTokens(store, caller, path, method, Date.now());
       await credentialsChanged(caller.sid);
+      return result;
+    }
+    if (voiceV1) {
+      // The voice v1 resources (BYOC trunks, connection policies) belong to the caller's account, as on the hosted API.
+      const mark = writes.mark();
+      const result = await voiceV1Resource({
+        runtime,
+        store,
+        account: caller,
+        principal,
+        method,
+        rest: path.slice('/v1/'.length),
+        query: url.searchParams,
+        now: Date.now(),
+        form: readBody,
+        publicUrl,
+        sip,
+      });
+      if (!result) throw notFound(path);
+      if (method !== 'GET') await writes.settled(mark);
       return result;
     }
     if (path === '/2010-04-01/Accounts.json') {
@@ -205,6 +235,7 @@ export function createApi(options: ApiOptions): Api {
       now: Date.now(),
       form: readBody,
       publicUrl,
+      sip,
     };
     const mark = writes.mark();
     for (const resource of resources) {

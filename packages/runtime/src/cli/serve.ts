@@ -28,6 +28,9 @@ import { deviceEndpoints } from '../bridge/endpoints.js';
 import { systemClock } from '../clock/clock.js';
 import type { AccountLimits } from '../limits/account-limits.js';
 import { createRuntime, type Runtime } from '../runtime.js';
+import { type SipDirectory, storeSipDirectory } from '../sip/directory.js';
+import type { MediaOptions } from '../sip/media-options.js';
+import { SecretBox } from '../sip/secret-box.js';
 import { StartupError } from '../startup-error.js';
 import { type MonitoredStore, monitored, storeWriteError } from '../store/health.js';
 import { lockDataDirectory } from '../store/lock.js';
@@ -71,6 +74,10 @@ export interface ServeOptions {
   readonly probeEveryMs?: number;
   /** Parties of ended calls the simulated network keeps for `party()`. @default 10 */
   readonly keepParties?: number;
+  /** The media: the simulated network, or real SIP and RTP (not available in this build yet). @default { kind: 'simulated' } */
+  readonly media?: MediaOptions;
+  /** The suffix SIP domain names end in. @default 'sip.patchbay.local' */
+  readonly sipDomainSuffix?: string;
 }
 
 export interface RunningServer {
@@ -81,6 +88,8 @@ export interface RunningServer {
   readonly runtime: Runtime;
   readonly network: SimulatedNetwork;
   readonly store: MonitoredStore;
+  /** What the media side asks about SIP domains, credentials, IP lists and trunks. */
+  readonly sip: SipDirectory;
   /** What `GET /health` answers. */
   health(): HealthReport;
   close(): Promise<void>;
@@ -104,8 +113,19 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
       'give AC followed by 32 hex digits, or leave it unset to create one',
     );
   }
+  const serverTrunks = options.media?.kind === 'sip' ? options.media.trunks : [];
+  // The lead wires @patchbay/media here; until then real SIP is refused before anything starts.
+  if (options.media?.kind === 'sip') {
+    throw new StartupError(
+      'media-unavailable',
+      'real SIP media is not available in this build yet',
+      'start with the simulated network (the default)',
+    );
+  }
   await prepareDirectory(data);
   const lock = lockDataDirectory(data);
+  // SIP passwords in the store are sealed with this key, kept beside the database.
+  const secrets = await SecretBox.inDirectory(data);
   // What to undo, newest first, should the start fail.
   const undo: Array<() => unknown> = [() => lock.release()];
   const rollback = async () => {
@@ -195,6 +215,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     writes,
     simulator: network,
     publicUrl: options.publicUrl ?? url,
+    sip: { secrets, ...(options.sipDomainSuffix ? { domainSuffix: options.sipDomainSuffix } : {}) },
     onRequest: (entry) => log?.info(entry, 'request'),
     onError: (error) => log?.error({ err: error }, 'request failed'),
   });
@@ -216,6 +237,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     runtime,
     network,
     store,
+    sip: storeSipDirectory(store, secrets, { serverTrunks }),
     health,
     async close() {
       if (draining) return;

@@ -121,6 +121,24 @@ export const REST_ERRORS = {
       'An account on this server already holds this number (for `Simulator/Numbers`: any account, yours included, since calls to it run its app).',
     action: 'Release it from the other account, or use another number.',
   },
+  21231: {
+    title: 'SIP domain validation error',
+    meaning:
+      'A SIP domain, its mapping or a trunk refused a parameter: the list is already mapped to the domain, a credential or IP access control list still mapped to a domain (or a connection policy a trunk uses) cannot be deleted, or the domain asks for what Patchbay does not offer (`Secure` SRTP, emergency calling).',
+    action: 'Read the message: it names the parameter, the mapping or the domain involved (docs/sip.md).',
+  },
+  21232: {
+    title: 'Invalid SIP domain name',
+    meaning:
+      "`DomainName` is not letters, digits and '-' labels ending in the server's SIP domain suffix (`sip.patchbay.local` unless the operator set `--sip-domain-suffix`), or another domain on this server has it already.",
+    action: 'Choose another name under the suffix the message names.',
+  },
+  21240: {
+    title: 'Credential list validation error',
+    meaning:
+      'A credential list or credential refused a parameter: a list with this FriendlyName exists, the Username is missing, longer than 32 characters, has characters SIP does not allow or is in the list already, or the Password is not 12 to 255 characters with a digit, a lower case and an upper case letter.',
+    action: 'Fix the named parameter; passwords such as `IWasAtSignal2018` pass.',
+  },
   21502: {
     title: 'Invalid callback URL',
     meaning:
@@ -165,7 +183,7 @@ export const REST_ERRORS = {
   59200: {
     title: 'Account limit reached',
     meaning:
-      'The account holds as many phone numbers or applications as its limit allows (`numbers`, `applications`: 1,000 by default; docs/security.md).',
+      'The account holds as many phone numbers or applications as its limit allows (`numbers`, `applications`: 1,000 by default; docs/security.md), or as many SIP domains, credential lists, IP access control lists, trunks or connection policies as Patchbay allows one account (or a list as many entries: docs/sip.md).',
     action:
       "Delete ones it no longer needs, or have its parent raise the limit (the Limits resource) or the operator the server's default.",
   },

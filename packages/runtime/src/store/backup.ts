@@ -4,13 +4,16 @@
  * even while a server writes), then the recording audio (`blobs/`). It needs no lock and works
  * beside a running server. The database goes first: audio is written before its recording's
  * record, so every recording in the copy has its audio (a recording deleted during the backup may
- * be in it without). The result is itself a data directory: restoring is serving from it.
+ * be in it without). The key SIP passwords are sealed with (`secrets.key`) goes along: without
+ * it the copy's SIP credentials could not be read. The result is itself a data directory:
+ * restoring is serving from it.
  *
  * @example
  * const copied = await backupDataDirectory('./.patchbay', '/backups/patchbay-2026-11-28');
  */
-import { copyFile, mkdir, readdir, stat, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { SECRETS_KEY_FILE } from '../sip/secret-box.js';
 import { StartupError } from '../startup-error.js';
 import { DATABASE_MODE, openDatabase } from './sqlite-file.js';
 
@@ -45,6 +48,12 @@ export async function backupDataDirectory(data: string, destination: string): Pr
     source.close();
   }
   let bytes = (await stat(join(destination, 'patchbay.db'))).size;
+  try {
+    await copyFile(join(data, SECRETS_KEY_FILE), join(destination, SECRETS_KEY_FILE));
+    await chmod(join(destination, SECRETS_KEY_FILE), 0o600);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error; // no SIP secrets sealed yet
+  }
   let blobs = 0;
   for (const name of await readdir(join(data, 'blobs')).catch(() => [] as string[])) {
     if (name.endsWith('.tmp')) continue; // a write in progress: not yet a blob

@@ -26,6 +26,9 @@ const SCHEMA = `
   CREATE INDEX IF NOT EXISTS numbers_by_phone ON records (json_extract(body, '$.phoneNumber')) WHERE kind = 'number';
   CREATE INDEX IF NOT EXISTS calls_by_status ON records (json_extract(body, '$.status')) WHERE kind = 'call';
   CREATE INDEX IF NOT EXISTS messages_by_status ON records (json_extract(body, '$.status')) WHERE kind = 'message';
+  -- The SIP directory's per-INVITE lookups: a domain by name, a carrier by its target's address.
+  CREATE INDEX IF NOT EXISTS sip_domains_by_name ON records (json_extract(body, '$.domainName')) WHERE kind = 'sip-domain';
+  CREATE INDEX IF NOT EXISTS sip_targets_by_address ON records (json_extract(body, '$.address')) WHERE kind = 'connection-policy-target';
   CREATE TABLE IF NOT EXISTS outbox (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     key TEXT NOT NULL UNIQUE,

@@ -25,7 +25,18 @@ export type RecordKind =
   /** A request a call made to its app, and the answer (REST Calls/{Sid}/Events). */
   | 'call-event'
   /** Server settings, such as which account is the bootstrap one. */
-  | 'setting';
+  | 'setting'
+  /** SIP domains, their credential and IP lists, the mappings between them (sip/records.ts). */
+  | 'sip-domain'
+  | 'sip-mapping'
+  | 'sip-credential-list'
+  | 'sip-credential'
+  | 'sip-ip-acl'
+  | 'sip-ip-address'
+  /** Trunks to carriers (voice v1 BYOC trunks), their connection policies and targets. */
+  | 'byoc-trunk'
+  | 'connection-policy'
+  | 'connection-policy-target';
 
 /** What every stored record carries. */
 export interface StoredRecord {

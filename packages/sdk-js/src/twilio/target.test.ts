@@ -39,6 +39,20 @@ describe('patchbayUri', () => {
     );
   });
 
+  it("sends the voice host's trunk resources (BYOC trunks, connection policies), and nothing else of it", () => {
+    expect(patchbayUri(base, 'https://voice.twilio.com/v1/ByocTrunks/BY1')).toBe(
+      'http://127.0.0.1:3000/v1/ByocTrunks/BY1',
+    );
+    expect(patchbayUri(base, 'https://voice.twilio.com/v1/ConnectionPolicies/NY1/Targets?PageSize=1')).toBe(
+      'http://127.0.0.1:3000/v1/ConnectionPolicies/NY1/Targets?PageSize=1',
+    );
+    for (const uri of [
+      'https://voice.twilio.com/v1/ByocTrunksX',
+      'https://voice.twilio.com/v1/Archives/2020-01-01/Calls',
+    ])
+      expect(failure(() => patchbayUri(base, uri)).code).toBe('unserved-host');
+  });
+
   it('refuses other hosts before anything is sent', () => {
     for (const uri of [
       'https://voice.twilio.com/v1/DialingPermissions',

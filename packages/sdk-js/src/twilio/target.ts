@@ -1,7 +1,8 @@
 /**
  * Where the official helper library's requests go instead of the hosted API: its REST hosts
  * (`api.twilio.com`, `accounts.twilio.com`, and their edge/region forms such as
- * `api.sydney.au1.twilio.com`) become the Patchbay server's URL, path and query kept. Any other
+ * `api.sydney.au1.twilio.com`), and the voice host's `/v1/ByocTrunks` and `/v1/ConnectionPolicies`,
+ * become the Patchbay server's URL, path and query kept. Any other
  * host is refused before a byte is sent, so credentials meant for Patchbay never leave for the
  * Internet.
  *
@@ -29,6 +30,13 @@ export class PatchbayUrlError extends Error {
  * these products (the 2010-04-01 API, and auth-token rotation under `accounts`).
  */
 const SERVED_HOST = /^(?:api|accounts)(?:\.[a-z0-9-]+){0,2}\.twilio\.com$/i;
+
+/** Of the voice host, the v1 resources Patchbay serves: trunks to carriers (BYOC trunks, connection policies). */
+const VOICE_HOST = /^voice(?:\.[a-z0-9-]+){0,2}\.twilio\.com$/i;
+const SERVED_VOICE_PATH = /^\/v1\/(?:ByocTrunks|ConnectionPolicies)(?:\/|$)/;
+
+const served = (target: URL) =>
+  SERVED_HOST.test(target.hostname) || (VOICE_HOST.test(target.hostname) && SERVED_VOICE_PATH.test(target.pathname));
 
 /** The server URL, checked: an absolute http(s) URL (a path prefix, for a proxy, is kept). */
 export function patchbayBase(url: string | undefined, name = 'the Patchbay URL'): URL {
@@ -60,10 +68,10 @@ export function patchbayUri(base: URL, uri: string): string {
   const prefix = base.href.replace(/\/$/, '');
   // Already on the server (an absolute next-page URL the server wrote): unchanged.
   if (target.origin === base.origin && `${target.href}/`.startsWith(`${prefix}/`)) return target.href;
-  if (target.protocol !== 'https:' || !SERVED_HOST.test(target.hostname)) {
+  if (target.protocol !== 'https:' || !served(target)) {
     throw new PatchbayUrlError(
       'unserved-host',
-      `Patchbay serves the helper's api and accounts hosts; ${target.origin} is not sent to (request for ${target.pathname})`,
+      `Patchbay serves the helper's api and accounts hosts (and voice v1 trunks); ${target.origin} is not sent to (request for ${target.pathname})`,
     );
   }
   return `${prefix}${target.pathname}${target.search}`;

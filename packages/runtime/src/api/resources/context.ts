@@ -1,6 +1,7 @@
 /** What every REST resource handler gets, and what it answers. */
 import type { ServerResponse } from 'node:http';
 import type { Runtime } from '../../runtime.js';
+import type { SipApiSettings } from '../../sip/settings.js';
 import type { Store } from '../../store/types.js';
 import type { AccountRecord, Principal } from '../auth.js';
 import type { Form } from '../http.js';
@@ -21,6 +22,8 @@ export interface ResourceContext {
   readonly now: number;
   /** Base URL clients reach the server at (for `more_info` links). */
   readonly publicUrl: string;
+  /** SIP domain names' suffix and the box SIP passwords are sealed in. */
+  readonly sip: SipApiSettings;
 }
 
 export type ResourceResult =

@@ -5,7 +5,7 @@
  */
 import type { AccountLimits } from '../../limits/account-limits.js';
 import { resolveLimits } from '../../limits/account-limits.js';
-import type { RecordKind } from '../../store/types.js';
+import type { FilterValue, RecordKind, Store } from '../../store/types.js';
 import { RestError } from '../http.js';
 import type { ResourceContext } from './context.js';
 
@@ -19,10 +19,18 @@ const CAPPED = {
 export async function checkCount(context: ResourceContext, kind: keyof typeof CAPPED): Promise<void> {
   const { limit, what, code } = CAPPED[kind];
   const cap = resolveLimits(context.account.limits, context.runtime.limits)[limit];
-  // With pages of one record, page `cap - 1` is the cap-th record: the account is at its cap when it exists.
-  const atCap =
-    cap === 0 ||
-    (await context.store.list(kind, { accountSid: context.account.sid, page: cap - 1, pageSize: 1 })).items.length > 0;
-  if (atCap)
+  if (await atCap(context.store, kind, context.account.sid, cap))
     throw new RestError(400, code, `the account has ${cap} ${what}, as many as its limit allows: delete some first`);
+}
+
+/** Whether the account has `cap` records of `kind` (matching `where`) already. */
+export async function atCap(
+  store: Store,
+  kind: RecordKind,
+  accountSid: string,
+  cap: number,
+  where: Readonly<Record<string, FilterValue>> = {},
+): Promise<boolean> {
+  // With pages of one record, page `cap - 1` is the cap-th record: the account is at its cap when it exists.
+  return cap === 0 || (await store.list(kind, { accountSid, where, page: cap - 1, pageSize: 1 })).items.length > 0;
 }

@@ -3,6 +3,7 @@ import { command } from '../command.js';
 import { usage } from '../errors.js';
 import { checkInteger, checkUrl } from '../flags.js';
 import { SECURITY_FLAGS, securityOptions } from '../security-flags.js';
+import { mediaOptions, SIP_FLAGS } from '../sip-flags.js';
 
 export const serve = command({
   summary: 'run the server (REST API, call runtime, simulated network)',
@@ -19,7 +20,6 @@ export const serve = command({
     port: { value: '<n>', description: 'port to listen on (default 3000)', check: checkInteger(0, 65_535) },
     host: { value: '<address>', description: 'address to listen on (default 127.0.0.1)' },
     data: { value: '<dir>', description: 'data directory: SQLite store and recordings (default ./.patchbay)' },
-    media: { value: '<adapter>', description: 'media adapter (only the simulated network for now)' },
     'public-url': {
       value: '<url>',
       description: 'base URL apps reach the server at (recording URLs, more_info links)',
@@ -41,11 +41,18 @@ export const serve = command({
       check: (value: string) => (Number(value) > 0 ? undefined : 'must be a positive number of megabytes'),
     },
     ...SECURITY_FLAGS,
+    ...SIP_FLAGS,
   },
-  examples: ['patchbay serve --port 3000 --data ./.patchbay'],
+  examples: [
+    'patchbay serve --port 3000 --data ./.patchbay',
+    'patchbay serve --media sip --sip-listen 0.0.0.0:5060 --rtp-ports 10000-20000 --sip-allow 203.0.113.0/24 --public-address 198.51.100.7',
+  ],
   async run({ flags, io, env }) {
-    const media = flags.media ?? 'simulated';
-    if (media !== 'simulated') throw usage('invalid-value', `--media ${media}: only "simulated" is available`, 'serve');
+    const media = mediaOptions(flags, env);
+    // The lead wires @patchbay/media here (a dynamic import); until then real SIP is refused up front.
+    if (media.kind === 'sip')
+      throw usage('invalid-value', '--media sip: real SIP media is not available in this build yet', 'serve');
+    const suffix = flags['sip-domain-suffix'];
     // Loaded here, so client commands start without the server's modules.
     const [{ pino }, { startServer }, { sameSecret }] = await Promise.all([
       import('pino'),
@@ -66,6 +73,8 @@ export const serve = command({
       logger,
       ...securityOptions(flags),
       ...(publicUrl ? { publicUrl } : {}),
+      media,
+      ...(suffix ? { sipDomainSuffix: suffix } : {}),
     });
     // The account keeps its stored token: a variable set before a rotation no longer matches it.
     const given = env.PATCHBAY_AUTH_TOKEN || undefined;
