@@ -7,7 +7,7 @@
  * const verdict = await authorizeRequest(policy, digestServer, request, source);
  * if ('respond' in verdict) send(verdict.respond); else accept(verdict.user);
  */
-import type { DigestServer } from './digest.js';
+import type { DigestAlgorithm, DigestServer } from './digest.js';
 import type { SipRequest } from './message.js';
 import type { Source } from './transport.js';
 
@@ -17,6 +17,8 @@ export type AuthDecision =
       challenge: {
         realm: string;
         password(username: string): string | undefined | Promise<string | undefined>;
+        /** Algorithms offered, in order; old phones and sipp 3.6 only know MD5. @default ['SHA-256', 'MD5'] */
+        algorithms?: ReadonlyArray<DigestAlgorithm>;
       };
     }
   | { reject: number; reason?: string };
@@ -40,7 +42,7 @@ export async function authorizeRequest(
     const status = decision.reject >= 300 && decision.reject <= 699 ? decision.reject : 403;
     return { respond: { status, ...(decision.reason ? { reason: decision.reason } : {}), headers: [] } };
   }
-  const { realm, password } = decision.challenge;
+  const { realm, password, algorithms } = decision.challenge;
   const proxy = request.method !== 'REGISTER';
   const verdict = await digest.verify(request, proxy ? 'proxy-authorization' : 'authorization', realm, password);
   if (verdict.ok) return { user: verdict.user };
@@ -48,7 +50,7 @@ export async function authorizeRequest(
   return {
     respond: {
       status: proxy ? 407 : 401,
-      headers: digest.challenge(realm, verdict.stale).map((v): [string, string] => [header, v]),
+      headers: digest.challenge(realm, verdict.stale, algorithms).map((v): [string, string] => [header, v]),
     },
   };
 }

@@ -14,6 +14,7 @@ import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypt
 import { parseAuthParams } from './headers.js';
 import type { SipRequest } from './message.js';
 import { realTimers, type Timers } from './timers.js';
+import { parseUri } from './uri.js';
 
 export type DigestAlgorithm = 'MD5' | 'SHA-256';
 
@@ -94,6 +95,21 @@ export function authorize(
   return out;
 }
 
+/**
+ * The digest-uri must name the request's target (RFC 2617 §3.2.2.5). Some clients (sipp 3.6)
+ * send only the host and port of the Request-URI, so the same host:port is accepted too.
+ */
+function sameTarget(digestUri: string, requestUri: string): boolean {
+  if (digestUri === requestUri) return true;
+  try {
+    const a = parseUri(digestUri);
+    const b = parseUri(requestUri);
+    return a.host === b.host && (a.port ?? 5060) === (b.port ?? 5060);
+  } catch {
+    return false;
+  }
+}
+
 export type DigestVerdict = { ok: true; user: string } | { ok: false; stale: boolean };
 
 export interface DigestServerOptions {
@@ -131,12 +147,10 @@ export class DigestServer {
   }
 
   /** WWW-Authenticate / Proxy-Authenticate values: SHA-256 first, then MD5 (RFC 8760 §2.4). */
-  challenge(realm: string, stale = false): string[] {
+  challenge(realm: string, stale = false, algorithms: ReadonlyArray<DigestAlgorithm> = ['SHA-256', 'MD5']): string[] {
     const nonce = this.newNonce();
     const tail = `, qop="auth"${stale ? ', stale=true' : ''}`;
-    return (['SHA-256', 'MD5'] as const).map(
-      (a) => `Digest realm=${quote(realm)}, nonce=${quote(nonce)}, algorithm=${a}${tail}`,
-    );
+    return algorithms.map((a) => `Digest realm=${quote(realm)}, nonce=${quote(nonce)}, algorithm=${a}${tail}`);
   }
 
   /** Checks the credentials in `header` ('authorization' or 'proxy-authorization') of `request`. */
@@ -161,7 +175,7 @@ export class DigestServer {
       if (!algorithm || !nonce || username === undefined || !uri || !response) return { ok: false, stale: false };
       if (p.qop?.toLowerCase() !== 'auth' || !nc || !/^[0-9a-fA-F]{8}$/.test(nc) || !cnonce)
         return { ok: false, stale: false };
-      if (uri !== request.uri) return { ok: false, stale: false };
+      if (!sameTarget(uri, request.uri)) return { ok: false, stale: false };
       const freshness = this.checkNonce(nonce);
       if (freshness !== 'fresh') return { ok: false, stale: freshness === 'expired' };
       const secret = await password(username);
