@@ -134,7 +134,11 @@ export class SipAgent extends EventEmitter<SipAgentEvents> {
       const invite = this.core.inviteFor(req);
       if (!invite) return respond(481);
       tx.respond(buildResponse(req, 200));
-      for (const [key, call] of this.calls) if (call.request === invite.request) this.calls.delete(key), call.cancel();
+      for (const [key, call] of this.calls) {
+        if (call.request !== invite.request) continue;
+        this.calls.delete(key);
+        call.cancel();
+      }
       return;
     }
     const verdict = this.limiter?.check(tx.source.address) ?? 'ok';

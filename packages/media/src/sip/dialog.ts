@@ -72,9 +72,10 @@ export class SipDialog implements Dialog {
   private localSeq: number;
   private remoteSeq: number | undefined;
   private outgoingInvite = false;
-  private incomingInvite = false;
+  /** Settles when the peer's re-INVITE we are answering has its ACK (or gave up). */
+  private incomingInvite: Promise<void> | undefined;
   private lastAck: { seq: number; request: SipRequest } | undefined;
-  private readonly awaitingAck = new Map<number, () => void>();
+  private readonly awaitingAck = new Map<number, { acked(): void; closed(): void }>();
 
   constructor(
     private readonly core: SipCore,
@@ -151,8 +152,10 @@ export class SipDialog implements Dialog {
 
   async reinvite(sdp: string, retried = false): Promise<string> {
     if (this.closed) throw new SipError('sip-closed', 'dialog closed', 'dialog.reinvite');
-    if (this.outgoingInvite || this.incomingInvite)
-      throw new SipError('sip-glare', 're-INVITE already pending', 'dialog.reinvite');
+    if (this.outgoingInvite) throw new SipError('sip-glare', 're-INVITE already pending', 'dialog.reinvite');
+    // §14.1: no new INVITE while the peer's is still open; wait for its ACK.
+    while (this.incomingInvite) await this.incomingInvite;
+    if (this.closed) throw new SipError('sip-closed', 'dialog closed', 'dialog.reinvite');
     this.outgoingInvite = true;
     let res: SipResponse;
     try {
@@ -200,9 +203,13 @@ export class SipDialog implements Dialog {
         this.close('remote-bye');
         return;
       case 'INVITE':
-        return this.handleReinvite(req, tx);
+        this.handleReinvite(req, tx);
+        return;
       case 'UPDATE': {
-        if (req.body === '') return tx.respond(ok()); // session refresh
+        if (req.body === '') {
+          tx.respond(ok()); // session refresh
+          return;
+        }
         this.answerOffer(req.body, (sdp) => {
           const res = ok();
           res.headers.set('contact', this.core.contactHeader(this.init.transport));
@@ -219,7 +226,8 @@ export class SipDialog implements Dialog {
       case 'OPTIONS': {
         const res = ok();
         res.headers.set('allow', ALLOW);
-        return tx.respond(res);
+        tx.respond(res);
+        return;
       }
       default: {
         const res = buildResponse(req, 405);
@@ -242,13 +250,23 @@ export class SipDialog implements Dialog {
   }
 
   private handleReinvite(req: SipRequest, tx: ServerTransaction): void {
-    if (this.outgoingInvite) return tx.respond(buildResponse(req, 491));
+    if (this.outgoingInvite) {
+      tx.respond(buildResponse(req, 491));
+      return;
+    }
     if (this.incomingInvite) {
       const res = buildResponse(req, 500);
       res.headers.set('retry-after', String(1 + Math.floor(Math.random() * 10)));
-      return tx.respond(res);
+      tx.respond(res);
+      return;
     }
-    this.incomingInvite = true;
+    let settle: () => void = () => {};
+    this.incomingInvite = new Promise<void>((resolve) => {
+      settle = () => {
+        this.incomingInvite = undefined;
+        resolve();
+      };
+    });
     this.updateTarget(req.headers.get('contact'));
     this.answerOffer(req.body === '' ? undefined : req.body, (sdp) => {
       const res = buildResponse(req, 200);
@@ -257,9 +275,7 @@ export class SipDialog implements Dialog {
       res.body = sdp;
       this.sendReliable2xx(tx, res)
         .catch(() => this.bye('timeout'))
-        .finally(() => {
-          this.incomingInvite = false;
-        });
+        .finally(settle);
     });
   }
 
@@ -283,24 +299,33 @@ export class SipDialog implements Dialog {
         cancelRetransmit();
         reject(new SipError('sip-timeout', `no ACK for 2xx in ${64 * t1Ms} ms`, 'dialog.answer'));
       }, 64 * t1Ms);
-      this.awaitingAck.set(seq, () => {
+      const stop = () => {
+        this.awaitingAck.delete(seq);
         cancelRetransmit();
         cancelGiveUp();
-        resolve();
+      };
+      this.awaitingAck.set(seq, {
+        acked: () => {
+          stop();
+          resolve();
+        },
+        closed: () => {
+          stop();
+          reject(new SipError('sip-closed', 'dialog closed before the ACK', 'dialog.answer'));
+        },
       });
     });
   }
 
   handleAck(req: SipRequest): void {
     const { seq } = cseqOf(req);
-    const done = this.awaitingAck.get(seq);
-    this.awaitingAck.delete(seq);
-    done?.();
+    this.awaitingAck.get(seq)?.acked();
   }
 
   close(reason: DialogCloseReason): void {
     if (this.closed) return;
     this.closed = true;
+    for (const waiting of [...this.awaitingAck.values()]) waiting.closed();
     this.onClosed(this);
     this.events.emit('closed', reason);
   }

@@ -191,10 +191,11 @@ export function parseAuthParams(value: string): { scheme: string; params: Record
   const params: Record<string, string> = {};
   const re = /\s*([A-Za-z0-9\-_]+)\s*=\s*("((?:[^"\\]|\\.)*)"|[^\s,]*)\s*(,|$)/gy;
   const text = m[2] ?? '';
-  let match: RegExpExecArray | null;
   let consumed = 0;
   re.lastIndex = 0;
-  while (consumed < text.length && (match = re.exec(text)) !== null) {
+  while (consumed < text.length) {
+    const match = re.exec(text);
+    if (match === null) break;
     const name = (match[1] ?? '').toLowerCase();
     params[name] = match[3] !== undefined ? match[3].replace(/\\(.)/g, '$1') : (match[2] ?? '');
     consumed = re.lastIndex;

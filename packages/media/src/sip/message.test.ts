@@ -81,6 +81,10 @@ describe('parseMessage', () => {
 
   it('rejects messages over the size limit', () => {
     expect(() => parseMessage(Buffer.alloc(70_000, 65))).toThrow(expect.objectContaining({ code: 'sip-too-large' }));
+    const big = INVITE.replace('Max-Forwards: 70', `Max-Forwards: 70\r\nX-Pad: ${'a'.repeat(3000)}`);
+    expect(() => parseMessage(Buffer.from(big), { maxBytes: 2000 })).toThrow(
+      expect.objectContaining({ code: 'sip-too-large', partial: expect.objectContaining({ method: 'INVITE' }) }),
+    );
   });
 
   it('never throws anything but SipParseError, whatever the bytes', () => {

@@ -54,7 +54,9 @@ export function findHeaderEnd(buf: Buffer, from = 0): { end: number; sep: number
  */
 export function parseMessage(buf: Buffer, options: { maxBytes?: number } = {}): SipMessage {
   const max = options.maxBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
-  if (buf.length > max) throw new SipParseError('sip-too-large', `message of ${buf.length} bytes`, 'message');
+  // A datagram is at most 64 KiB, so an oversize one is still parsed far enough to answer 513.
+  if (buf.length > Math.max(max, 65_536))
+    throw new SipParseError('sip-too-large', `message of ${buf.length} bytes`, 'message');
   // Keep-alives (CRLF) and leading blank lines are allowed before the start line (§7.5).
   let start = 0;
   while (start < buf.length && (buf[start] === 0x0d || buf[start] === 0x0a)) start++;
@@ -102,6 +104,8 @@ export function parseMessage(buf: Buffer, options: { maxBytes?: number } = {}): 
   if (message.kind === 'request' && cseq[2].toUpperCase() !== message.method && message.method !== 'ACK')
     throw new SipParseError('sip-bad-header', 'CSeq method differs from request method', 'header CSeq', answerable);
 
+  if (buf.length > max)
+    throw new SipParseError('sip-too-large', `message of ${buf.length} bytes`, 'message', answerable);
   const cl = headers.get('content-length');
   let length = bodyBytes.length;
   if (cl !== undefined) {

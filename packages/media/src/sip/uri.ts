@@ -116,21 +116,22 @@ export function parseUri(text: string, where = 'uri'): SipUri {
 
 const USER_SAFE = /[^A-Za-z0-9\-_.!~*'()&=+$,/]/g;
 const HEADER_SAFE = /[^A-Za-z0-9\-_.!~*'()[\]/?:+$]/g;
-const escape = (s: string, re: RegExp) => s.replace(re, (c) => encodeURIComponent(c));
+const escapeChars = (s: string, re: RegExp) => s.replace(re, (c) => encodeURIComponent(c));
 
 export function formatUri(uri: SipUri): string {
   let out = `${uri.scheme}:`;
   if (uri.user !== undefined) {
-    out += escape(uri.user, USER_SAFE).replace(/;/g, '%3B');
+    out += escapeChars(uri.user, USER_SAFE).replace(/;/g, '%3B');
     out += formatParams(uri.userParams);
-    if (uri.password !== undefined) out += `:${escape(uri.password, USER_SAFE)}`;
+    if (uri.password !== undefined) out += `:${escapeChars(uri.password, USER_SAFE)}`;
     out += '@';
   }
   out += uri.host;
   if (uri.port !== undefined) out += `:${uri.port}`;
   out += formatParams(uri.params);
   const hs = Object.entries(uri.headers);
-  if (hs.length > 0) out += `?${hs.map(([k, v]) => `${escape(k, HEADER_SAFE)}=${escape(v, HEADER_SAFE)}`).join('&')}`;
+  if (hs.length > 0)
+    out += `?${hs.map(([k, v]) => `${escapeChars(k, HEADER_SAFE)}=${escapeChars(v, HEADER_SAFE)}`).join('&')}`;
   return out;
 }
 
