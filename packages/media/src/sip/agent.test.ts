@@ -149,11 +149,12 @@ describe('agent to agent', () => {
   it('carries custom URI headers and the display name; BYE closes both sides', async () => {
     const a = await agentOn('127.0.31.20');
     const b = await agentOn('127.0.31.21');
-    const seen = new Promise<{ header: string | undefined; name: string | undefined; user: string | undefined }>((resolve) =>
-      b.on('invite', (c) => {
-        resolve({ header: c.request.headers.get('x-account'), name: c.from.displayName, user: c.from.uri.user });
-        c.answer(sdp(5000)).catch(() => {});
-      }),
+    const seen = new Promise<{ header: string | undefined; name: string | undefined; user: string | undefined }>(
+      (resolve) =>
+        b.on('invite', (c) => {
+          resolve({ header: c.request.headers.get('x-account'), name: c.from.displayName, user: c.from.uri.user });
+          c.answer(sdp(5000)).catch(() => {});
+        }),
     );
     const r = await a.invite(
       `sip:bob@127.0.31.21:${b.addresses[0]?.port}?X-Account=42`,
