@@ -108,6 +108,19 @@ describe('agent answering requests outside dialogs (raw UDP)', () => {
     expect((await peer.next()).status).toBe(480);
   });
 
+  it('answers 482 to the same INVITE arriving again by another path (new branch)', async () => {
+    const agent = await agentOn('127.0.31.10');
+    agent.on('invite', (call) => call.ring());
+    const port = agent.addresses[0]?.port ?? 0;
+    const peer = await rawPeer('127.0.31.11');
+    const invite = request('INVITE', peer.port, 'Contact: <sip:peer@127.0.31.11>\n', sdp(4000), 'first');
+    peer.send(invite, port);
+    expect((await peer.next()).status).toBe(100);
+    expect((await peer.next()).status).toBe(180);
+    peer.send(invite.replace('branch=z9hG4bKfirst', 'branch=z9hG4bKsecond'), port);
+    expect((await peer.next()).status).toBe(482);
+  });
+
   it('answers oversize requests 513 when it can still read them', async () => {
     const agent = await agentOn('127.0.31.10', { maxMessageBytes: 2000 });
     const peer = await rawPeer('127.0.31.11');
@@ -219,6 +232,9 @@ describe('agent to agent', () => {
     expect((await impl.send(impl.request('INFO', 'Signal=5\r\n', 'application/dtmf-relay'))).status).toBe(200);
     expect(infos).toEqual(['application/dtmf-relay:Signal=5\r\n']);
     expect((await impl.send(impl.request('UPDATE'))).status).toBe(200);
+    const refresh = await impl.send(impl.request('INVITE')); // re-INVITE without SDP: the answer offers the session
+    expect(refresh.status).toBe(200);
+    expect(refresh.body).toContain('m=audio 5000');
     await callee.bye();
     expect((await impl.send(impl.request('INFO', 'x', 'text/plain'))).status).toBe(481);
   });
