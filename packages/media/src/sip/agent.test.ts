@@ -239,6 +239,18 @@ describe('agent to agent', () => {
     expect((await impl.send(impl.request('INFO', 'x', 'text/plain'))).status).toBe(481);
   });
 
+  it('an unreachable TCP target fails at once with 503, not after Timer B', async () => {
+    const a = await agentOn('127.0.31.20', {}, 'tcp');
+    const started = Date.now();
+    const result = await a.invite(
+      'sip:bob@127.0.31.22:15099;transport=tcp',
+      { from: 'bot', sdp: sdp(4000) },
+      new AbortController().signal,
+    );
+    expect(result).toEqual({ outcome: 'failed', status: 503, reason: 'Service Unavailable' });
+    expect(Date.now() - started).toBeLessThan(64 * timerConfig.t1Ms);
+  });
+
   it('close() sends BYE for open dialogs', async () => {
     const { a, callee } = await call();
     const closed = new Promise((resolve) => callee.events.on('closed', resolve));

@@ -17,7 +17,7 @@ import type { Destination } from './transport.js';
 export interface TransactionContext {
   timers: Timers;
   config: TimerConfig;
-  send(message: SipRequest | SipResponse, dest: Destination): void;
+  send(message: SipRequest | SipResponse, dest: Destination, onError?: () => void): void;
 }
 
 export interface ClientHandlers {
@@ -25,6 +25,8 @@ export interface ClientHandlers {
   onResponse(response: SipResponse): void;
   /** Timer B or F fired: no final response. */
   onTimeout(): void;
+  /** The request could not be sent (connection refused, TLS failure); without it, `onTimeout`. */
+  onTransportError?(): void;
   onTerminated?(): void;
 }
 
@@ -50,7 +52,11 @@ export class ClientTransaction {
 
   start(): void {
     const { t1Ms } = this.ctx.config;
-    this.ctx.send(this.request, this.dest);
+    this.ctx.send(this.request, this.dest, () => {
+      if (this.state !== 'calling' && this.state !== 'trying' && this.state !== 'proceeding') return;
+      this.terminate();
+      (this.handlers.onTransportError ?? this.handlers.onTimeout)();
+    });
     if (!this.reliable) this.armRetransmit(t1Ms);
     this.after(64 * t1Ms, () => {
       if (this.state === 'calling' || this.state === 'trying' || this.state === 'proceeding') {

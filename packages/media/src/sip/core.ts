@@ -57,7 +57,7 @@ export class SipCore extends EventEmitter<CoreEvents> {
     this.ctx = {
       timers: options.timers,
       config: options.config,
-      send: (m, d) => this.safeSend(m, d),
+      send: (m, d, onError) => this.safeSend(m, d, onError),
       respond: (r, s) => {
         r.headers.set('server', options.userAgent);
         try {
@@ -76,11 +76,12 @@ export class SipCore extends EventEmitter<CoreEvents> {
     return this.options.timers;
   }
 
-  private safeSend(message: SipMessage, dest: Destination): void {
+  private safeSend(message: SipMessage, dest: Destination, onError?: () => void): void {
     try {
-      this.transport.send(message, dest);
+      this.transport.send(message, dest, onError);
     } catch (e) {
       this.emit('error', e instanceof SipError ? e : new SipError('sip-transport', String(e), 'send'));
+      onError?.();
     }
   }
 

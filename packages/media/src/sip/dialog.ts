@@ -10,6 +10,7 @@
  * await dialog.bye();
  */
 import { EventEmitter } from 'eventemitter3';
+import { AckWait } from './ack-wait.js';
 import type { SipCore } from './core.js';
 import { SipError } from './errors.js';
 import { SipHeaders } from './headers.js';
@@ -75,7 +76,7 @@ export class SipDialog implements Dialog {
   /** Settles when the peer's re-INVITE we are answering has its ACK (or gave up). */
   private incomingInvite: Promise<void> | undefined;
   private lastAck: { seq: number; request: SipRequest } | undefined;
-  private readonly awaitingAck = new Map<number, { acked(): void; closed(): void }>();
+  private readonly acks: AckWait;
 
   constructor(
     private readonly core: SipCore,
@@ -87,6 +88,7 @@ export class SipDialog implements Dialog {
     this.localSeq = init.localSeq;
     this.remoteSeq = init.remoteSeq;
     this.localSdp = init.localSdp;
+    this.acks = new AckWait(core);
   }
 
   get local(): NameAddr {
@@ -279,53 +281,19 @@ export class SipDialog implements Dialog {
     });
   }
 
-  /** Sends a 2xx to INVITE and retransmits it (T1 doubling to T2) until its ACK; rejects after 64*T1. */
+  /** Sends a 2xx to INVITE and retransmits it until its ACK (see `AckWait`). */
   sendReliable2xx(tx: ServerTransaction, response: SipResponse): Promise<void> {
-    const seq = cseqOf(response).seq;
-    const { t1Ms, t2Ms } = this.core.options.config;
-    tx.respond(response);
-    return new Promise<void>((resolve, reject) => {
-      let cancelRetransmit: () => void = () => {};
-      const retransmit = (interval: number) => {
-        if (tx.source.transport !== 'udp') return;
-        cancelRetransmit = this.core.timers.setTimer(() => {
-          this.core.ctx.respond(response, tx.source);
-          retransmit(Math.min(interval * 2, t2Ms));
-        }, interval);
-      };
-      retransmit(t1Ms);
-      const cancelGiveUp = this.core.timers.setTimer(() => {
-        this.awaitingAck.delete(seq);
-        cancelRetransmit();
-        reject(new SipError('sip-timeout', `no ACK for 2xx in ${64 * t1Ms} ms`, 'dialog.answer'));
-      }, 64 * t1Ms);
-      const stop = () => {
-        this.awaitingAck.delete(seq);
-        cancelRetransmit();
-        cancelGiveUp();
-      };
-      this.awaitingAck.set(seq, {
-        acked: () => {
-          stop();
-          resolve();
-        },
-        closed: () => {
-          stop();
-          reject(new SipError('sip-closed', 'dialog closed before the ACK', 'dialog.answer'));
-        },
-      });
-    });
+    return this.acks.send(tx, response);
   }
 
   handleAck(req: SipRequest): void {
-    const { seq } = cseqOf(req);
-    this.awaitingAck.get(seq)?.acked();
+    this.acks.acked(cseqOf(req).seq);
   }
 
   close(reason: DialogCloseReason): void {
     if (this.closed) return;
     this.closed = true;
-    for (const waiting of [...this.awaitingAck.values()]) waiting.closed();
+    this.acks.closeAll();
     this.onClosed(this);
     this.events.emit('closed', reason);
   }

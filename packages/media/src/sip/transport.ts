@@ -194,19 +194,21 @@ export class SipTransport extends EventEmitter<TransportEvents> {
     this.emit('message', message, source);
   }
 
-  /** Sends a request (or an ACK) to `dest`, over the given flow or a new connection. */
-  send(message: SipMessage, dest: Destination): void {
+  /**
+   * Sends a message to `dest`, over the given flow or a new connection. `onError` hears a failed
+   * send or connection (RFC 3261 §8.1.3.1: the transaction treats it as a 503).
+   */
+  send(message: SipMessage, dest: Destination, onError?: (error: SipError) => void): void {
     if (this.closed) throw new SipError('sip-closed', 'transport closed', 'transport.send');
     const bytes = serialize(message);
     if (dest.transport === 'udp') {
       const u = this.udp[0];
       if (!u) throw new SipError('sip-transport', 'no UDP socket', 'transport.send');
       u.socket.send(bytes, dest.port, dest.host, (err) => {
-        if (err)
-          this.emit(
-            'error',
-            new SipError('sip-transport', err.message, `udp ${dest.host}:${dest.port}`, { cause: err }),
-          );
+        if (!err) return;
+        const error = new SipError('sip-transport', err.message, `udp ${dest.host}:${dest.port}`, { cause: err });
+        this.emit('error', error);
+        onError?.(error);
       });
       return;
     }
@@ -226,13 +228,17 @@ export class SipTransport extends EventEmitter<TransportEvents> {
             servername: net.isIP(dest.host) ? '' : dest.host,
           })
         : net.connect({ host: dest.host, port: dest.port });
-    socket.on('error', (err) =>
-      this.emit(
-        'error',
-        new SipError('sip-transport', err.message, `${dest.transport} ${dest.host}:${dest.port}`, { cause: err }),
-      ),
-    );
     const flowId = `${dest.transport}:${dest.host}:${dest.port}`;
+    socket.on('error', (err) => {
+      const error = new SipError('sip-transport', err.message, `${dest.transport} ${dest.host}:${dest.port}`, {
+        cause: err,
+      });
+      this.emit('error', error);
+      onError?.(error);
+    });
+    socket.on('close', () => {
+      if (this.flows.get(flowId)?.socket === socket) this.flows.delete(flowId);
+    });
     this.flows.set(flowId, { socket, local });
     socket.once(dest.transport === 'tls' ? 'secureConnect' : 'connect', () => this.adopt(socket, local));
     socket.write(bytes);

@@ -143,12 +143,14 @@ export function placeCall(
           seq++;
           current = build({ header: res.status === 401 ? 'authorization' : 'proxy-authorization', value });
           provisional = false;
-          core.sendRequest(current, dest, { onResponse, onTimeout });
+          core.sendRequest(current, dest, { onResponse, onTimeout, onTransportError });
           return;
         }
       }
       finish(canceled ? { outcome: 'canceled' } : { outcome: 'failed', status: res.status, reason: res.reason });
     };
+    const onTransportError = () =>
+      finish(canceled ? { outcome: 'canceled' } : { outcome: 'failed', status: 503, reason: 'Service Unavailable' });
     const onTimeout = () =>
       finish(canceled ? { outcome: 'canceled' } : { outcome: 'failed', status: 408, reason: 'Request Timeout' });
 
@@ -192,6 +194,6 @@ export function placeCall(
 
     if (signal.aborted) return finish({ outcome: 'canceled' });
     signal.addEventListener('abort', onAbort, { once: true });
-    core.sendRequest(current, dest, { onResponse, onTimeout });
+    core.sendRequest(current, dest, { onResponse, onTimeout, onTransportError });
   });
 }
