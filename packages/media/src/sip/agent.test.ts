@@ -121,6 +121,28 @@ describe('agent answering requests outside dialogs (raw UDP)', () => {
     expect((await peer.next()).status).toBe(482);
   });
 
+  it('answers 420 to an INVITE requiring an unknown extension and 415 to a body that is not SDP', async () => {
+    const agent = await agentOn('127.0.31.10');
+    agent.on('invite', (call) => call.ring());
+    const port = agent.addresses[0]?.port ?? 0;
+    const peer = await rawPeer('127.0.31.11');
+    peer.send(request('INVITE', peer.port, 'Require: 100rel\n', sdp(4000)), port);
+    const bad = await peer.next();
+    expect([bad.status, bad.headers.get('unsupported')]).toEqual([420, '100rel']);
+    peer.send(request('INVITE', peer.port, 'Content-Type: text/plain\n', 'hello'), port);
+    expect((await peer.next()).status).toBe(415);
+  });
+
+  it('rejects a bad target with a typed error', async () => {
+    const agent = await agentOn('127.0.31.10');
+    await expect(
+      agent.invite('sip:bad host', { from: 'x', sdp: '' }, new AbortController().signal),
+    ).rejects.toMatchObject({ code: 'sip-bad-uri' });
+    expect(() => agent.register('http://x', { aor: 'sip:a@b' })).toThrow(
+      expect.objectContaining({ code: 'sip-bad-uri' }),
+    );
+  });
+
   it('answers oversize requests 513 when it can still read them', async () => {
     const agent = await agentOn('127.0.31.10', { maxMessageBytes: 2000 });
     const peer = await rawPeer('127.0.31.11');

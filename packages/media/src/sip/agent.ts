@@ -51,6 +51,9 @@ export interface SipAgentOptions {
   tlsVerify?: boolean;
 }
 
+/** Extensions a request may Require of us; anything else gets 420 (RFC 3261 §8.2.2.3). */
+const SUPPORTED = new Set(['timer']);
+
 export interface SipAgentEvents {
   invite: (call: IncomingCall) => void;
   register: (request: SipRequest, source: Source, user?: string) => void;
@@ -166,6 +169,10 @@ export class SipAgent extends EventEmitter<SipAgentEvents> {
     if (req.method === 'INVITE') {
       const loopKey = this.idOf(req);
       if (this.calls.has(loopKey)) return respond(482); // same call arriving by a second path (§8.2.2.2)
+      const unsupported = req.headers.getAll('require').filter((ext) => !SUPPORTED.has(ext.toLowerCase()));
+      if (unsupported.length > 0) return respond(420, undefined, { unsupported: unsupported.join(', ') });
+      const type = (req.headers.get('content-type') ?? 'application/sdp').split(';')[0]?.trim().toLowerCase();
+      if (req.body !== '' && type !== 'application/sdp') return respond(415, undefined, { accept: 'application/sdp' });
       respond(100);
     }
     const auth = await authorizeRequest(this.opts.authorize, this.digest, req, tx.source);
@@ -202,12 +209,20 @@ export class SipAgent extends EventEmitter<SipAgentEvents> {
     signal: AbortSignal,
     onProvisional?: (status: number, sdp?: string) => void,
   ): Promise<InviteResult> {
-    return placeCall(this.core, this.registry, target, options, signal, onProvisional);
+    try {
+      return placeCall(this.core, this.registry, target, options, signal, onProvisional);
+    } catch (e) {
+      return Promise.reject(e); // a bad target or proxy URI: SipParseError / SipError
+    }
   }
 
   /** Sends OPTIONS (a keep-alive or capability probe); resolves with the final response (408 on timeout). */
   options(target: string): Promise<SipResponse> {
-    return sendOptions(this.core, target);
+    try {
+      return sendOptions(this.core, target);
+    } catch (e) {
+      return Promise.reject(e);
+    }
   }
 
   /** Registers `aor` with `registrar` and keeps it registered. */

@@ -10,6 +10,7 @@
  * core.sendRequest(req, dest, { onResponse, onTimeout });
  */
 import { randomBytes } from 'node:crypto';
+import { isIPv6 } from 'node:net';
 import { EventEmitter } from 'eventemitter3';
 import { type ClientHandlers, ClientTransaction } from './client-transaction.js';
 import { SipError, type SipParseError } from './errors.js';
@@ -97,7 +98,8 @@ export class SipCore extends EventEmitter<CoreEvents> {
 
   /** The host:port we are reachable at on `transport` (publicAddress when behind NAT). */
   host(transport: TransportName): string {
-    return this.options.publicAddress ?? this.transport.local(transport).host;
+    const host = this.options.publicAddress ?? this.transport.local(transport).host;
+    return isIPv6(host) ? `[${host}]` : host;
   }
 
   via(transport: TransportName, branch = this.newBranch()): string {

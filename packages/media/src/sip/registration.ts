@@ -46,6 +46,8 @@ export class Registration extends EventEmitter<RegistrationEvents> {
     private readonly options: RegisterOptions,
   ) {
     super();
+    parseUri(registrar, 'registrar'); // a bad URI fails here, at register(), not later
+    parseUri(options.aor, 'aor');
     this.callId = core.newCallId();
     this.fromTag = core.newTag();
     this.expiresS = options.expiresS ?? 600;
