@@ -309,6 +309,37 @@ describe('registrar and registration', () => {
     expect(users).toEqual(['100', '100', '100']);
   });
 
+  it('calls a phone behind NAT at the address it registered from, not its unreachable Contact', async () => {
+    const registrar = new Registrar();
+    open.push(registrar);
+    const server = await agentOn('127.0.31.30', { registrar });
+    // The phone writes a private address into its Contact, as a phone behind NAT does.
+    const phone = await agentOn('127.0.31.31', { publicAddress: '10.99.0.1' });
+    const reg = phone.register(`sip:127.0.31.30:${server.addresses[0]?.port}`, { aor: 'sip:100@pb.test' });
+    await new Promise((resolve) => reg.once('registered', resolve));
+    const [binding] = registrar.lookup('100@pb.test');
+    if (!binding) throw new Error('no binding');
+    expect(binding.uri.host).toBe('10.99.0.1');
+    const rang = new Promise<string | undefined>((resolve) =>
+      phone.on('invite', (c) => {
+        resolve(c.requestUri.host);
+        c.reject(486);
+      }),
+    );
+    const { source } = binding;
+    const result = await server.invite(
+      `sip:100@${binding.uri.host}:${binding.uri.port}`,
+      {
+        from: 'pbx',
+        sdp: sdp(4000),
+        destination: { transport: source.transport, host: source.address, port: source.port },
+      },
+      new AbortController().signal,
+    );
+    expect(await rang).toBe('10.99.0.1');
+    expect(result).toMatchObject({ outcome: 'failed', status: 486 });
+  });
+
   it('answers 423 below Min-Expires; the client raises Expires and succeeds', async () => {
     const registrar = new Registrar({ minExpiresS: 120 });
     open.push(registrar);

@@ -28,7 +28,7 @@ export { type Binding, Registrar, type RegistrarOptions } from './registrar.js';
 export { type RegisterOptions, Registration } from './registration.js';
 /** Time: injectable timers and RFC 3261 timer values. */
 export { DEFAULT_TIMER_CONFIG, realTimers, type TimerConfig, type Timers, VirtualTimers } from './timers.js';
-export type { BoundAddress, ListenSpec, Source, TransportName } from './transport.js';
+export type { BoundAddress, Destination, ListenSpec, Source, TransportName } from './transport.js';
 export type { InviteOptions, InviteResult } from './uac.js';
 export type { IncomingCall } from './uas.js';
 export { formatNameAddr, formatUri, type NameAddr, parseNameAddr, parseUri, type SipUri } from './uri.js';

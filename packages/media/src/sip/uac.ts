@@ -29,6 +29,11 @@ export interface InviteOptions {
   /** Outbound proxy or trunk: the request goes there, the Request-URI stays the target. */
   proxy?: string;
   transport?: TransportName;
+  /**
+   * Send here instead of resolving the target: a registered phone's `Binding.source` (its NAT
+   * address, or the TCP/TLS connection it registered over). In-dialog requests follow it too.
+   */
+  destination?: Destination;
 }
 
 export type InviteResult =
@@ -70,7 +75,7 @@ export function placeCall(
 ): Promise<InviteResult> {
   const proxyUri = options.proxy ? parseUri(options.proxy, 'proxy') : undefined;
   const targetUri = toUri(target, proxyUri?.host ?? core.host('udp'));
-  const dest = destinationOf(proxyUri ?? targetUri, options.transport);
+  const dest = options.destination ?? destinationOf(proxyUri ?? targetUri, options.transport);
   const extra: Record<string, string> = { ...targetUri.headers, ...options.headers };
   const requestUri = formatUri({ ...targetUri, headers: {} });
   const fromUri = toUri(options.from, core.host(dest.transport));
@@ -177,7 +182,7 @@ export function placeCall(
           localSeq: cseqOf(current).seq,
           remoteSeq: undefined,
           transport: dest.transport,
-          dest: proxyUri ? dest : destinationOf(remoteTarget, dest.transport),
+          dest: proxyUri || options.destination ? dest : destinationOf(remoteTarget, dest.transport),
           localSdp: options.sdp,
           isUac: true,
         },
