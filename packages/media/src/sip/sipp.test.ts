@@ -144,6 +144,21 @@ describe('the agent calls sipp', () => {
     expect(run.messages()).toContain('CANCEL sip:service@');
   });
 
+  it('forked answers: keeps the first 200, ACKs both and hangs up the second', async () => {
+    const { agent } = await startAgent();
+    const run = sipp(['-sf', fixture('uas-fork.xml'), '-i', uas, '-p', String(uasPort), '-m', '1']);
+    const result = await agent.invite(target, { from: 'bot', sdp: SDP }, new AbortController().signal);
+    if (result.outcome !== 'answered') throw new Error(result.outcome);
+    expect(result.dialog.remote.params.tag).toBe('forkone');
+    expect(result.dialog.remoteTarget.user).toBe('one');
+    // The second fork is hung up when its 200 arrives; only then hang up the first.
+    while (!/^BYE sip:two@/m.test(run.messages())) await new Promise((r) => setTimeout(r, 20));
+    await result.dialog.bye();
+    expect(await run.exited, run.output()).toBe(0);
+    const byes = run.messages().match(/^BYE sip:(\w+)@/gm);
+    expect(byes).toEqual(['BYE sip:two@', 'BYE sip:one@']);
+  });
+
   it('nobody answers: Timer B ends the attempt with 408', async () => {
     const { agent } = await startAgent();
     const started = Date.now();

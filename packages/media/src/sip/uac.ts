@@ -159,9 +159,9 @@ export function placeCall(
     const onTimeout = () =>
       finish(canceled ? { outcome: 'canceled' } : { outcome: 'failed', status: 408, reason: 'Request Timeout' });
 
-    let dialog: SipDialog | undefined;
+    /** One dialog per To tag: a forking proxy may deliver 2xx from several phones (§13.2.2.4). */
+    const forks = new Map<string, SipDialog>();
     const established = (res: SipResponse) => {
-      if (dialog) return dialog.ack(cseqOf(current).seq); // 2xx retransmission
       let remote: NameAddr;
       let remoteTarget: SipUri;
       try {
@@ -171,7 +171,10 @@ export function placeCall(
         remote = { uri: targetUri, params: { tag: '' } };
         remoteTarget = targetUri;
       }
-      dialog = new SipDialog(
+      const tag = remote.params.tag ?? '';
+      const known = forks.get(tag);
+      if (known) return known.ack(cseqOf(current).seq); // 2xx retransmission
+      const dialog = new SipDialog(
         core,
         {
           callId,
@@ -188,9 +191,11 @@ export function placeCall(
         },
         (d) => dialogs.remove(d),
       );
+      forks.set(tag, dialog);
       dialogs.add(dialog);
       dialog.ack(cseqOf(current).seq);
       if (canceled || done) {
+        // Canceled meanwhile, or a second fork answered: acknowledge and hang up.
         void dialog.bye();
         return finish({ outcome: 'canceled' });
       }
