@@ -261,6 +261,44 @@ describe('agent to agent', () => {
     expect((await impl.send(impl.request('INFO', 'x', 'text/plain'))).status).toBe(481);
   });
 
+  it('early media: 183 with SDP reaches onProvisional before the answer', async () => {
+    const a = await agentOn('127.0.31.20');
+    const b = await agentOn('127.0.31.21');
+    b.on('invite', (c) => {
+      c.ring(sdp(5010));
+      c.answer(sdp(5000)).catch(() => {});
+    });
+    const provisional: Array<[number, string | undefined]> = [];
+    const r = await a.invite(
+      `sip:bob@127.0.31.21:${b.addresses[0]?.port}`,
+      { from: 'bot', sdp: sdp(4000) },
+      new AbortController().signal,
+      (status, early) => provisional.push([status, early]),
+    );
+    expect(r.outcome).toBe('answered');
+    expect(provisional).toEqual([[183, sdp(5010)]]);
+  });
+
+  it('the callee sees the caller give up: cancel event, and answer() refused afterwards', async () => {
+    const a = await agentOn('127.0.31.20');
+    const b = await agentOn('127.0.31.21');
+    const controller = new AbortController();
+    const canceled = new Promise<unknown>((resolve) =>
+      b.on('invite', (c) => {
+        c.events.on('cancel', () => resolve(c.answer(sdp(5000)).catch((e) => e)));
+        c.ring();
+      }),
+    );
+    const r = await a.invite(
+      `sip:bob@127.0.31.21:${b.addresses[0]?.port}`,
+      { from: 'bot', sdp: sdp(4000) },
+      controller.signal,
+      () => controller.abort(),
+    );
+    expect(r).toEqual({ outcome: 'canceled' });
+    expect(await canceled).toMatchObject({ code: 'sip-dialog' });
+  });
+
   it('an unreachable TCP target fails at once with 503, not after Timer B', async () => {
     const a = await agentOn('127.0.31.20', {}, 'tcp');
     const started = Date.now();

@@ -13,7 +13,7 @@
  */
 import { EventEmitter } from 'eventemitter3';
 import { type AuthDecision, type AuthorizeFn, authorizeRequest } from './authorize.js';
-import { SipCore } from './core.js';
+import { MAX_TRANSACTIONS, SipCore } from './core.js';
 import { ALLOW, dialogId, type SipDialog } from './dialog.js';
 import { DigestServer } from './digest.js';
 import { SipError } from './errors.js';
@@ -53,6 +53,8 @@ export interface SipAgentOptions {
 
 /** Extensions a request may Require of us; anything else gets 420 (RFC 3261 §8.2.2.3). */
 const SUPPORTED = new Set(['timer']);
+/** Incoming calls not yet answered, rejected or canceled; beyond it INVITEs get 503. */
+const MAX_PENDING_CALLS = 10_000;
 
 export interface SipAgentEvents {
   invite: (call: IncomingCall) => void;
@@ -147,7 +149,7 @@ export class SipAgent extends EventEmitter<SipAgentEvents> {
     const verdict = this.limiter?.check(tx.source.address) ?? 'ok';
     if (verdict === 'drop') return;
     if (verdict === 'throttle') return respond(503, undefined, { 'retry-after': '5' });
-    if (this.core.servers.size >= 20_000) return respond(503, undefined, { 'retry-after': '5' });
+    if (this.core.servers.size >= MAX_TRANSACTIONS) return respond(503, undefined, { 'retry-after': '5' });
     const mf = req.headers.get('max-forwards');
     if (mf !== undefined && Number(mf) <= 0) return respond(483);
     const hasToTag = /;\s*tag=/i.test(req.headers.get('to') ?? '');
@@ -195,6 +197,7 @@ export class SipAgent extends EventEmitter<SipAgentEvents> {
       return;
     }
     if (this.listenerCount('invite') === 0) return respond(480);
+    if (this.calls.size >= MAX_PENDING_CALLS) return respond(503, undefined, { 'retry-after': '5' });
     const call = new IncomingInvite(this.core, this.registry, req, tx, user);
     const key = this.idOf(req);
     this.calls.set(key, call);
