@@ -53,6 +53,7 @@ async function rawPeer(host: string) {
         else waiters.push(resolve);
       }),
     sendBytes: (buf: Buffer, to: number) => socket.send(buf, to, '127.0.31.10'),
+    drain: () => queue.splice(0),
   };
 }
 
@@ -141,6 +142,35 @@ describe('agent answering requests outside dialogs (raw UDP)', () => {
     expect(() => agent.register('http://x', { aor: 'sip:a@b' })).toThrow(
       expect.objectContaining({ code: 'sip-bad-uri' }),
     );
+  });
+
+  it('answers CANCEL 200 and the INVITE 487, retransmitting the 487 until the ACK', async () => {
+    const agent = await agentOn('127.0.31.10');
+    const canceled = new Promise<void>((resolve) =>
+      agent.on('invite', (call) => {
+        call.ring();
+        call.events.on('cancel', resolve);
+      }),
+    );
+    const port = agent.addresses[0]?.port ?? 0;
+    const peer = await rawPeer('127.0.31.11');
+    const invite = request('INVITE', peer.port, 'Contact: <sip:peer@127.0.31.11>\n', sdp(4000), 'cx');
+    peer.send(invite, port);
+    expect((await peer.next()).status).toBe(100);
+    const ringing = await peer.next();
+    expect(ringing.status).toBe(180);
+    peer.send(request('CANCEL', peer.port, '', '', 'cx'), port);
+    const answers = [await peer.next(), await peer.next()].map((r) => `${r.status} ${r.headers.get('cseq')}`).sort();
+    expect(answers).toEqual(['200 1 CANCEL', '487 1 INVITE']);
+    await canceled;
+    expect((await peer.next()).status).toBe(487); // Timer G: retransmitted until the ACK
+    const to = ringing.headers.get('to') ?? '';
+    peer.send(request('ACK', peer.port, '', '', 'cx').replace(/^To: .*$/m, `To: ${to}`), port);
+    // Proving an absence needs a wait: drop what crossed the ACK, then longer than T2 (400 ms) of quiet.
+    await new Promise((r) => setTimeout(r, 100));
+    peer.drain();
+    const after = await Promise.race([peer.next(), new Promise((r) => setTimeout(() => r('quiet'), 600))]);
+    expect(after).toBe('quiet');
   });
 
   it('answers oversize requests 513 when it can still read them', async () => {
