@@ -49,8 +49,9 @@ export function findHeaderEnd(buf: Buffer, from = 0): { end: number; sep: number
 }
 
 /**
- * Parses one message. On a datagram (`stream: false`) the body is what follows the headers,
- * cut to Content-Length; a Content-Length longer than the body is an error.
+ * Parses one whole message (a datagram, or one framed by `StreamFramer`): the body is what follows
+ * the headers, cut to Content-Length; a Content-Length longer than the body is an error. Over
+ * `maxBytes` the error carries the request as far as parsed, so it can be answered 513.
  */
 export function parseMessage(buf: Buffer, options: { maxBytes?: number } = {}): SipMessage {
   const max = options.maxBytes ?? DEFAULT_MAX_MESSAGE_BYTES;

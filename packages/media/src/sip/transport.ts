@@ -263,7 +263,8 @@ export class SipTransport extends EventEmitter<TransportEvents> {
       host = via.params.received ?? via.host;
       const rport = via.params.rport;
       port = rport ? Number(rport) : (via.port ?? 5060);
-      if (source.transport !== 'udp') [host, port] = [source.address, source.port];
+      // The connection is gone: open a new one to the sent-by port (§18.2.2), not the ephemeral source port.
+      if (source.transport !== 'udp') port = via.port ?? (source.transport === 'tls' ? 5061 : 5060);
     } catch {
       // Unparseable Via: answer the packet's source.
     }
