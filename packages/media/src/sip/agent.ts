@@ -184,8 +184,7 @@ export class SipAgent extends EventEmitter<SipAgentEvents> {
       return tx.respond(res);
     }
     const user = auth.user;
-    if (req.method === 'OPTIONS')
-      return respond(200, undefined, { allow: ALLOW, accept: 'application/sdp', supported: '' });
+    if (req.method === 'OPTIONS') return respond(200, undefined, { allow: ALLOW, accept: 'application/sdp' });
     if (req.method === 'REGISTER') {
       const registrar = this.opts.registrar;
       if (!registrar) return respond(405, undefined, { allow: 'INVITE, ACK, CANCEL, BYE, OPTIONS, UPDATE, INFO' });
