@@ -7,12 +7,15 @@ describe('agent answering requests outside dialogs (raw UDP)', () => {
   it('answers OPTIONS 200 with Allow and Accept, routed back per rport', async () => {
     const agent = await agentOn('127.0.31.10');
     const peer = await rawPeer('127.0.31.11');
-    peer.send(request('OPTIONS', 1 /* wrong port in Via: rport must win */), agent.addresses[0]?.port ?? 0);
+    // A phone behind NAT writes its private address and port into Via: received/rport must win.
+    const natted = request('OPTIONS', 1).replace('Via: SIP/2.0/UDP 127.0.31.11:1', 'Via: SIP/2.0/UDP 10.1.2.3:1');
+    peer.send(natted, agent.addresses[0]?.port ?? 0);
     const res = await peer.next();
     expect(res.status).toBe(200);
     expect(res.headers.get('allow')).toContain('INVITE');
     expect(res.headers.get('accept')).toBe('application/sdp');
     expect(res.headers.get('via')).toContain(`rport=${peer.port}`);
+    expect(res.headers.get('via')).toContain('received=127.0.31.11');
   });
 
   it('answers malformed requests 400, ignores garbage, and keeps serving', async () => {
