@@ -18,6 +18,18 @@ describe('agent answering requests outside dialogs (raw UDP)', () => {
     expect(res.headers.get('via')).toContain('received=127.0.31.11');
   });
 
+  it('bound to 0.0.0.0, names a real interface in Via instead', async () => {
+    const agent = await agentOn('0.0.0.0');
+    const phone = dgram.createSocket('udp4');
+    await new Promise<void>((r) => phone.bind(0, '127.0.31.11', () => r()));
+    open.push({ close: () => new Promise<void>((r) => phone.close(() => r())) });
+    const received = new Promise<string>((resolve) => phone.on('message', (buf) => resolve(buf.toString())));
+    void agent.options(`sip:127.0.31.11:${phone.address().port}`);
+    const via = /^Via: (.*)$/m.exec(await received)?.[1] ?? '';
+    expect(via).toMatch(/^SIP\/2\.0\/UDP \d+\.\d+\.\d+\.\d+:\d+;branch=z9hG4bK/);
+    expect(via).not.toContain('0.0.0.0');
+  });
+
   it('answers malformed requests 400, ignores garbage, and keeps serving', async () => {
     const agent = await agentOn('127.0.31.10');
     const port = agent.addresses[0]?.port ?? 0;

@@ -11,6 +11,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { isIPv6 } from 'node:net';
+import { networkInterfaces } from 'node:os';
 import { EventEmitter } from 'eventemitter3';
 import { type ClientHandlers, ClientTransaction } from './client-transaction.js';
 import { SipError, type SipParseError } from './errors.js';
@@ -24,6 +25,12 @@ import { formatUri, type SipUri } from './uri.js';
 export const BRANCH_MAGIC = 'z9hG4bK';
 /** Most transactions alive at once; beyond it new requests are answered 503 by the agent. */
 export const MAX_TRANSACTIONS = 20_000;
+
+function firstAddress(family: 'IPv4' | 'IPv6'): string {
+  const all = Object.values(networkInterfaces()).flat();
+  const external = all.find((a) => a && a.family === family && !a.internal);
+  return external?.address ?? (family === 'IPv4' ? '127.0.0.1' : '::1');
+}
 
 const token = (bytes: number) => randomBytes(bytes).toString('hex');
 
@@ -98,7 +105,9 @@ export class SipCore extends EventEmitter<CoreEvents> {
 
   /** The host:port we are reachable at on `transport` (publicAddress when behind NAT). */
   host(transport: TransportName): string {
-    const host = this.options.publicAddress ?? this.transport.local(transport).host;
+    let host = this.options.publicAddress ?? this.transport.local(transport).host;
+    // Bound to every interface: name one a peer can reach (set publicAddress behind NAT).
+    if (host === '0.0.0.0' || host === '::') host = firstAddress(host === '::' ? 'IPv6' : 'IPv4');
     return isIPv6(host) ? `[${host}]` : host;
   }
 
