@@ -130,6 +130,9 @@ export class SipTransport extends EventEmitter<TransportEvents> {
         resolve();
       });
     });
+    server.on('error', (cause) =>
+      this.emit('error', new SipError('sip-transport', cause.message, spec.transport, { cause })),
+    );
     const addr = server.address() as net.AddressInfo;
     const bound: BoundAddress = { transport: spec.transport, host: spec.host, port: addr.port };
     this.servers.push({ server, bound });
