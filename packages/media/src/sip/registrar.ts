@@ -1,0 +1,167 @@
+/**
+ * A registrar for SIP domains (RFC 3261 §10.3): bindings from an address of record to contacts,
+ * in memory, each expiring on `Timers`. A binding remembers the source and flow the REGISTER came
+ * from, so calls to a phone behind NAT go back through the same address and connection. Bounded:
+ * bindings per AOR, AORs overall, and Expires between min (423 below it) and max.
+ *
+ * @example
+ * const registrar = new Registrar({ minExpiresS: 60 });
+ * const agent = await SipAgent.start({ listen, registrar, authorize });
+ * registrar.lookup('alice@example.com') // [{ uri, source, expiresAt, ... }]
+ */
+import type { SipRequest } from './message.js';
+import { realTimers, type Timers } from './timers.js';
+import type { Source } from './transport.js';
+import { formatNameAddr, type NameAddr, parseNameAddr, type SipUri } from './uri.js';
+
+export interface Binding {
+  aor: string;
+  contact: NameAddr;
+  uri: SipUri;
+  /** Where the REGISTER came from (use it to reach a NAT'd phone). */
+  source: Source;
+  expiresAt: number;
+  callId: string;
+  cseq: number;
+}
+
+export interface RegistrarOptions {
+  timers?: Timers;
+  /** @default 60 */
+  minExpiresS?: number;
+  /** @default 3600 */
+  maxExpiresS?: number;
+  /** @default 3600 */
+  defaultExpiresS?: number;
+  /** @default 10 */
+  maxBindingsPerAor?: number;
+  /** @default 100000 */
+  maxAors?: number;
+}
+
+export interface RegistrarAnswer {
+  status: number;
+  reason?: string;
+  headers: Record<string, string | string[]>;
+}
+
+const aorOf = (uri: SipUri) => `${uri.user ?? ''}@${uri.host}`.toLowerCase();
+
+export class Registrar {
+  private readonly timers: Timers;
+  private readonly o: Required<Omit<RegistrarOptions, 'timers'>>;
+  private readonly bindings = new Map<string, Map<string, Binding & { cancel: () => void }>>();
+
+  constructor(options: RegistrarOptions = {}) {
+    this.timers = options.timers ?? realTimers;
+    this.o = {
+      minExpiresS: options.minExpiresS ?? 60,
+      maxExpiresS: options.maxExpiresS ?? 3600,
+      defaultExpiresS: options.defaultExpiresS ?? 3600,
+      maxBindingsPerAor: options.maxBindingsPerAor ?? 10,
+      maxAors: options.maxAors ?? 100_000,
+    };
+  }
+
+  /** Current contacts of `aor` (`user@host` or a sip: URI). */
+  lookup(aor: string): Binding[] {
+    const key = aor.replace(/^sips?:/i, '').toLowerCase();
+    return [...(this.bindings.get(key)?.values() ?? [])].map(({ cancel: _, ...b }) => b);
+  }
+
+  /** Applies a REGISTER (already authorized) and returns the answer to send. */
+  handle(request: SipRequest, source: Source): RegistrarAnswer {
+    let aor: string;
+    let contacts: Array<NameAddr | '*'>;
+    try {
+      aor = aorOf(parseNameAddr(request.headers.get('to') ?? '', 'header To').uri);
+      contacts = request.headers
+        .getAll('contact')
+        .map((c) => (c.trim() === '*' ? '*' : parseNameAddr(c, 'header Contact')));
+    } catch {
+      return { status: 400, headers: {} };
+    }
+    const headerExpires = request.headers.get('expires');
+    const defaultExpires =
+      headerExpires !== undefined && /^\d+$/.test(headerExpires.trim())
+        ? Number(headerExpires)
+        : this.o.defaultExpiresS;
+    const callId = request.headers.get('call-id') ?? '';
+    const cseq = Number((request.headers.get('cseq') ?? '0').split(/\s+/)[0]);
+    const now = this.timers.now();
+    if (contacts.includes('*')) {
+      if (contacts.length > 1 || defaultExpires !== 0) return { status: 400, reason: 'Invalid Wildcard', headers: {} };
+      this.removeAor(aor);
+      return this.answer(aor);
+    }
+    const updates: Array<{ contact: NameAddr; expires: number }> = [];
+    for (const contact of contacts as NameAddr[]) {
+      const p = contact.params.expires;
+      const expires = p !== undefined && p !== null && /^\d+$/.test(p) ? Number(p) : defaultExpires;
+      if (expires !== 0 && expires < this.o.minExpiresS)
+        return { status: 423, headers: { 'min-expires': String(this.o.minExpiresS) } };
+      updates.push({ contact, expires: Math.min(expires, this.o.maxExpiresS) });
+    }
+    let set = this.bindings.get(aor);
+    if (!set) {
+      if (updates.length === 0) return this.answer(aor);
+      if (this.bindings.size >= this.o.maxAors) return { status: 503, headers: { 'retry-after': '60' } };
+      set = new Map();
+      this.bindings.set(aor, set);
+    }
+    const added = updates.filter((u) => u.expires > 0 && !set.has(this.keyOf(u.contact))).length;
+    if (set.size + added > this.o.maxBindingsPerAor) return { status: 403, reason: 'Too Many Bindings', headers: {} };
+    for (const { contact, expires } of updates) {
+      const key = this.keyOf(contact);
+      const old = set.get(key);
+      if (old && old.callId === callId && cseq <= old.cseq) return { status: 500, reason: 'Out of Order', headers: {} };
+      old?.cancel();
+      set.delete(key);
+      if (expires === 0) continue;
+      const cancel = this.timers.setTimer(() => this.expire(aor, key), expires * 1000);
+      const params = { ...contact.params };
+      delete params.expires;
+      set.set(key, {
+        aor,
+        contact: { ...contact, params },
+        uri: contact.uri,
+        source,
+        expiresAt: now + expires * 1000,
+        callId,
+        cseq,
+        cancel,
+      });
+    }
+    if (set.size === 0) this.bindings.delete(aor);
+    return this.answer(aor);
+  }
+
+  private keyOf(contact: NameAddr): string {
+    const u = contact.uri;
+    return `${u.user ?? ''}@${u.host}:${u.port ?? ''}`.toLowerCase();
+  }
+
+  private answer(aor: string): RegistrarAnswer {
+    const now = this.timers.now();
+    const contact = this.lookup(aor).map((b) => {
+      const remaining = Math.max(0, Math.round((b.expiresAt - now) / 1000));
+      return formatNameAddr({ ...b.contact, params: { ...b.contact.params, expires: String(remaining) } });
+    });
+    return { status: 200, headers: contact.length > 0 ? { contact } : {} };
+  }
+
+  private expire(aor: string, key: string): void {
+    const set = this.bindings.get(aor);
+    set?.delete(key);
+    if (set?.size === 0) this.bindings.delete(aor);
+  }
+
+  private removeAor(aor: string): void {
+    for (const b of this.bindings.get(aor)?.values() ?? []) b.cancel();
+    this.bindings.delete(aor);
+  }
+
+  close(): void {
+    for (const aor of [...this.bindings.keys()]) this.removeAor(aor);
+  }
+}
