@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { DtmfDetector, detectDtmfFrame } from './dtmf-detect.js';
 import { trimSilence, VoiceActivity } from './energy.js';
 import { FRAME_SAMPLES, goertzel, rms } from './goertzel.js';
-import { addClip, addInto, conceal, mixMinus } from './mix.js';
+import { conceal } from '../../rtp/plc.js';
+import { addClip, addInto, mixMinus } from './mix.js';
 import { BEEP, dtmfFrequencies, RINGBACK, ToneGenerator } from './tone.js';
 
 function frames(spec: ConstructorParameters<typeof ToneGenerator>[0], count: number): Int16Array[] {

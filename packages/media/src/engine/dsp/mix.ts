@@ -28,13 +28,3 @@ export function addClip(a: Int16Array, b: Int16Array, out: Int16Array): void {
     out[i] = v > 32767 ? 32767 : v < -32768 ? -32768 : v;
   }
 }
-
-/** Packet loss concealment: repeat the last frame, halving each missing frame, silent after 3. */
-export function conceal(last: Int16Array, missed: number, out: Int16Array): void {
-  if (missed > 3) {
-    out.fill(0);
-    return;
-  }
-  const shift = missed;
-  for (let i = 0; i < out.length; i++) out[i] = (last[i] as number) >> shift;
-}

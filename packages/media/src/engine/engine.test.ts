@@ -1,0 +1,212 @@
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { NegotiatedMedia } from '../sdp/types.js';
+import { goertzel } from './dsp/goertzel.js';
+import { MediaEngine } from './engine.js';
+import { EngineError } from './errors.js';
+import type { EngineLeg } from './leg.js';
+import { RtpPeer } from './test-peer.js';
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+let nextRange = 42000 + (process.pid % 50) * 100;
+async function engine(options: { workers?: number; rtpTimeoutMs?: number; ports?: number } = {}): Promise<MediaEngine> {
+  const lo = nextRange;
+  nextRange += 100;
+  const e = await MediaEngine.start({ bindAddress: '127.0.0.1', rtpPorts: [lo, lo + (options.ports ?? 99)], workers: options.workers ?? 2, rtpTimeoutMs: options.rtpTimeoutMs ?? 0 });
+  cleanups.push(() => e.close());
+  return e;
+}
+
+async function peer(): Promise<RtpPeer> {
+  const p = await RtpPeer.open();
+  cleanups.push(() => p.close());
+  return p;
+}
+
+function media(port: number, extra: Partial<NegotiatedMedia> = {}): NegotiatedMedia {
+  return { remote: { address: '127.0.0.1', port }, payloadType: 0, ptime: 20, direction: 'sendrecv', telephoneEvent: 101, ...extra };
+}
+
+function sine(freq: number, ms: number): Int16Array {
+  return Int16Array.from({ length: ms * 8 }, (_, i) => Math.round(6000 * Math.sin((2 * Math.PI * freq * i) / 8000)));
+}
+
+const never = new AbortController().signal;
+const record = (leg: EngineLeg, maxLengthMs: number) => leg.record({ maxLengthMs, silenceTimeoutMs: 0, finishOnKey: '', trimSilence: false }, never);
+const tail = (pcm: Int16Array, freq: number) => goertzel(pcm.subarray(Math.max(0, pcm.length - 3200)), freq);
+
+/** A peer on a leg, sending `tone` and ready to report what it hears once the stream has settled. */
+async function party(e: MediaEngine, tone: number[] | undefined, near?: EngineLeg): Promise<{ leg: EngineLeg; peer: RtpPeer }> {
+  const leg = await e.openLeg(near ? { near } : {});
+  const p = await peer();
+  leg.configure(media(p.port));
+  p.start(leg.localPort, tone ? { tone } : {});
+  return { leg, peer: p };
+}
+
+async function listen(...peers: RtpPeer[]): Promise<void> {
+  await Promise.all(peers.map((p) => p.waitPackets(15)));
+  for (const p of peers) p.clear();
+  await Promise.all(peers.map((p) => p.waitPackets(25)));
+}
+
+beforeAll(async () => {
+  // bundle the worker once before the timed tests
+  const e = await MediaEngine.start({ bindAddress: '127.0.0.1', rtpPorts: [41000, 41010], workers: 1 });
+  await e.close();
+}, 30_000);
+
+describe('MediaEngine legs', () => {
+  it('two engine legs exchange audio: each records the tone the other plays', async () => {
+    const e = await engine();
+    const a = await e.openLeg();
+    const b = await e.openLeg();
+    a.configure(media(b.localPort));
+    b.configure(media(a.localPort));
+    const ac = new AbortController();
+    void a.play(sine(440, 3000), ac.signal).catch(() => {});
+    void b.play(sine(1000, 3000), ac.signal).catch(() => {});
+    const [ra, rb] = await Promise.all([record(a, 800), record(b, 800)]);
+    ac.abort();
+    expect(ra.endedBy).toBe('max-length');
+    expect(tail(ra.pcm, 1000)).toBeGreaterThan(3000);
+    expect(tail(ra.pcm, 440)).toBeLessThan(300);
+    expect(tail(rb.pcm, 440)).toBeGreaterThan(3000);
+    expect(tail(rb.pcm, 1000)).toBeLessThan(300);
+    const stats = await a.stats();
+    expect(stats.packetsIn).toBeGreaterThan(20);
+    expect(stats.packetsOut).toBeGreaterThan(20);
+  });
+
+  it('play resolves after its last frame; a plain peer hears it; abort stops it', async () => {
+    const e = await engine();
+    const { leg, peer: p } = await party(e, undefined);
+    await p.waitPackets(10);
+    p.clear();
+    await leg.play(sine(1000, 400), never);
+    expect(p.level(1000, 300)).toBeGreaterThan(3000);
+    const ac = new AbortController();
+    const long = leg.play(sine(700, 5000), ac.signal);
+    await p.waitPackets(10);
+    ac.abort(new Error('barge-in'));
+    await expect(long).rejects.toThrow('barge-in');
+    await p.waitPackets(10);
+    p.clear();
+    await p.waitPackets(10);
+    expect(p.level(700, 150)).toBeLessThan(200);
+  });
+
+  it('ringback is 440+480 Hz until aborted', async () => {
+    const e = await engine();
+    const { leg, peer: p } = await party(e, undefined);
+    const ac = new AbortController();
+    const ring = leg.tone('ringback', ac.signal);
+    await listen(p);
+    expect(p.level(440)).toBeGreaterThan(2000);
+    expect(p.level(480)).toBeGreaterThan(2000);
+    ac.abort(new Error('answered'));
+    await expect(ring).rejects.toThrow('answered');
+  });
+
+  it('symmetric RTP: latches on the first source and ignores an injector mid-call', async () => {
+    const e = await engine();
+    const { leg, peer: caller } = await party(e, [440]);
+    await caller.waitPackets(10);
+    const injector = await peer();
+    injector.start(leg.localPort, { tone: [2000] });
+    const r = await record(leg, 800);
+    expect(tail(r.pcm, 440)).toBeGreaterThan(3000);
+    expect(tail(r.pcm, 2000)).toBeLessThan(200);
+    expect(injector.packetsIn).toBe(0);
+    expect((await leg.stats()).dropped).toBeGreaterThan(10);
+  });
+
+  it('garbage and oversize datagrams are dropped and counted, and the leg keeps working', async () => {
+    const e = await engine();
+    const { leg, peer: p } = await party(e, [440]);
+    for (const bytes of [new Uint8Array(3), new Uint8Array(3000).fill(0x80), new Uint8Array(40).fill(0xff)]) {
+      p.socket.send(bytes, leg.localPort, '127.0.0.1');
+    }
+    const r = await record(leg, 600);
+    expect(tail(r.pcm, 440)).toBeGreaterThan(3000);
+    expect((await leg.stats()).dropped).toBeGreaterThanOrEqual(2);
+  });
+
+  it('hears RFC 4733 once per key press and in-band DTMF from a peer without telephone-event', async () => {
+    const e = await engine();
+    const { leg, peer: p } = await party(e, undefined);
+    const digits: string[] = [];
+    leg.events.on('dtmf', (d, source) => digits.push(`${d}:${source}`));
+    await p.waitPackets(5);
+    p.sendEvent(leg.localPort, 11);
+    await p.waitPackets(5);
+    expect(digits).toEqual(['#:rfc4733']);
+    const other = await e.openLeg();
+    const q = await peer();
+    other.configure(media(q.port, { telephoneEvent: undefined }));
+    const inband = new Promise<string>((resolve) => other.events.on('dtmf', (d, source) => resolve(`${d}:${source}`)));
+    q.start(other.localPort, { dtmf: '7' });
+    expect(await inband).toBe('7:inband');
+  });
+
+  it('sends digits as RFC 4733 when negotiated and as tones otherwise', async () => {
+    const e = await engine();
+    const { leg, peer: p } = await party(e, undefined);
+    await leg.sendDigits('1w#', never);
+    expect(p.digits).toEqual(['1', '#']);
+    const other = await e.openLeg();
+    const q = await peer();
+    other.configure(media(q.port, { telephoneEvent: undefined }));
+    q.start(other.localPort);
+    await q.waitPackets(5);
+    q.clear();
+    await other.sendDigits('5', never);
+    expect(goertzel(Int16Array.from(q.heard.slice(0, 800)), 770)).toBeGreaterThan(2000);
+    expect(goertzel(Int16Array.from(q.heard.slice(0, 800)), 1336)).toBeGreaterThan(2000);
+  });
+
+  it('record ends on silence, and on a finish key sent as RFC 4733', async () => {
+    const e = await engine();
+    const { leg, peer: p } = await party(e, [440]);
+    await p.waitPackets(5);
+    const rec = leg.record({ maxLengthMs: 10_000, silenceTimeoutMs: 400, finishOnKey: '#', trimSilence: true }, never);
+    await p.waitPackets(15);
+    p.setSource({});
+    const r = await rec;
+    expect(r.endedBy).toBe('silence');
+    expect(r.durationMs).toBeGreaterThan(100);
+    expect(r.durationMs).toBeLessThan(1500);
+    expect(goertzel(r.pcm, 440)).toBeGreaterThan(2000);
+    p.setSource({ tone: [440] });
+    const rec2 = leg.record({ maxLengthMs: 10_000, silenceTimeoutMs: 5000, finishOnKey: '#*', trimSilence: false }, never);
+    await p.waitPackets(10);
+    p.sendEvent(leg.localPort, 10);
+    expect(await rec2).toMatchObject({ endedBy: 'key', key: '*' });
+  });
+
+  it('a recording in progress ends with hangup when the leg closes; rtpTimeout fires on silence from the network', async () => {
+    const e = await engine({ rtpTimeoutMs: 200 });
+    const { leg, peer: p } = await party(e, [440]);
+    await p.waitPackets(5);
+    const timeout = new Promise<void>((resolve) => leg.events.on('rtpTimeout', resolve));
+    const rec = leg.record({ maxLengthMs: 10_000, silenceTimeoutMs: 0, finishOnKey: '', trimSilence: false }, never);
+    p.stop();
+    await timeout;
+    await leg.close();
+    expect((await rec).endedBy).toBe('hangup');
+  });
+
+  it('hands out even ports from the range and says when it is exhausted', async () => {
+    const e = await engine({ ports: 3 });
+    const a = await e.openLeg();
+    const b = await e.openLeg();
+    expect([a.localPort % 2, b.localPort % 2]).toEqual([0, 0]);
+    await expect(e.openLeg()).rejects.toBeInstanceOf(EngineError);
+    await expect(e.openLeg()).rejects.toMatchObject({ code: 'ports-exhausted' });
+    await a.close();
+    expect((await e.openLeg()).localPort).toBe(a.localPort);
+  });
+});
