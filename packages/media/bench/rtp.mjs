@@ -35,7 +35,17 @@ function farEnd() {
           (target) =>
             new Promise((resolve) => {
               const s = dgram.createSocket('udp4');
-              const st = { s, target, seq: 0, ts: 0, ssrc: (Math.random() * 2 ** 32) >>> 0, rx: 0, first: -1, last: -1, cycles: 0 };
+              const st = {
+                s,
+                target,
+                seq: 0,
+                ts: 0,
+                ssrc: (Math.random() * 2 ** 32) >>> 0,
+                rx: 0,
+                first: -1,
+                last: -1,
+                cycles: 0,
+              };
               s.on('message', (buf) => {
                 if (buf.length < 12) return;
                 const seq = (buf[2] << 8) | buf[3];
@@ -43,7 +53,7 @@ function farEnd() {
                   st.first = seq;
                   st.last = seq;
                 } else {
-                  const d = (((seq - st.last) & 0xffff) + 0x8000 & 0xffff) - 0x8000;
+                  const d = ((((seq - st.last) & 0xffff) + 0x8000) & 0xffff) - 0x8000;
                   if (d > 0) {
                     if (seq < st.last) st.cycles += 0x10000;
                     st.last = seq;
@@ -186,14 +196,26 @@ async function baseline(n) {
 
 async function engineRun(dist, n, kind) {
   const far = farEndProcess();
-  const engine = await dist.MediaEngine.start({ bindAddress: '127.0.0.1', rtpPorts: [30000, 30000 + n * 2 + 10], workers });
+  const engine = await dist.MediaEngine.start({
+    bindAddress: '127.0.0.1',
+    rtpPorts: [30000, 30000 + n * 2 + 10],
+    workers,
+  });
   const legs = [];
   for (let i = 0; i < n; i++) {
     const group = kind === 'bridge' ? 2 : confSize;
     legs.push(await engine.openLeg(i % group === 0 ? {} : { near: legs[i - (i % group)] }));
   }
   const { ports } = await far.ask({ t: 'open', targets: legs.map((l) => l.localPort) }, 'opened');
-  legs.forEach((leg, i) => leg.configure({ remote: { address: '127.0.0.1', port: ports[i] }, payloadType: 0, ptime: 20, direction: 'sendrecv', telephoneEvent: 101 }));
+  for (const [i, leg] of legs.entries()) {
+    leg.configure({
+      remote: { address: '127.0.0.1', port: ports[i] },
+      payloadType: 0,
+      ptime: 20,
+      direction: 'sendrecv',
+      telephoneEvent: 101,
+    });
+  }
   if (kind === 'bridge') for (let i = 0; i + 1 < n; i += 2) engine.bridge(legs[i], legs[i + 1]);
   else
     for (let i = 0; i < n; i += confSize) {
@@ -230,14 +252,18 @@ async function engineRun(dist, n, kind) {
 
 async function main() {
   const dist = await import('../dist/index.js');
-  console.log(`RTP engine benchmark: ${seconds}s measured (+${warmup}s warm-up) per run, ${workers} engine worker(s), conferences of ${confSize}`);
+  console.log(
+    `RTP engine benchmark: ${seconds}s measured (+${warmup}s warm-up) per run, ${workers} engine worker(s), conferences of ${confSize}`,
+  );
   console.log('legs  run         µs/leg-frame  ratio   legs/core  p50ms  p99ms  maxms  late  lost  worker-busy');
   const verdicts = [];
   for (const n of legCounts) {
     const base = await baseline(n);
     const frames = (n * base.wallMs) / FRAME_MS;
     const baseUs = base.cpuUs / frames;
-    console.log(`${String(n).padEnd(5)} baseline    ${baseUs.toFixed(1).padStart(12)}  ${'1.00'.padStart(5)}  ${String(Math.floor(20000 / baseUs)).padStart(9)}      -      -      -     -  ${String(base.lost).padStart(4)}`);
+    console.log(
+      `${String(n).padEnd(5)} baseline    ${baseUs.toFixed(1).padStart(12)}  ${'1.00'.padStart(5)}  ${String(Math.floor(20000 / baseUs)).padStart(9)}      -      -      -     -  ${String(base.lost).padStart(4)}`,
+    );
     for (const kind of ['bridge', 'conference']) {
       const r = await engineRun(dist, n, kind);
       const us = r.cpuUs / ((n * r.wallMs) / FRAME_MS);
@@ -245,11 +271,14 @@ async function main() {
       console.log(
         `${String(n).padEnd(5)} ${kind.padEnd(11)} ${us.toFixed(1).padStart(12)}  ${(us / baseUs).toFixed(2).padStart(5)}  ${String(perCore).padStart(9)}  ${r.p50.toFixed(1).padStart(5)}  ${r.p99.toFixed(1).padStart(5)}  ${r.max.toFixed(1).padStart(5)}  ${String(r.lateFrames).padStart(4)}  ${String(r.lost).padStart(4)}  ${r.utilization}`,
       );
-      if (n === Math.max(...legCounts)) verdicts.push({ kind, ok: perCore >= 500 && r.p99 < 5 && r.lost === 0, perCore, p99: r.p99, lost: r.lost });
+      if (n === Math.max(...legCounts))
+        verdicts.push({ kind, ok: perCore >= 500 && r.p99 < 5 && r.lost === 0, perCore, p99: r.p99, lost: r.lost });
     }
   }
   for (const v of verdicts) {
-    console.log(`${v.kind}: ${v.ok ? 'MET' : 'NOT MET'} (goal >= 500 legs/core, p99 < 5 ms, no loss; got ${v.perCore} legs/core, p99 ${v.p99.toFixed(1)} ms, lost ${v.lost})`);
+    console.log(
+      `${v.kind}: ${v.ok ? 'MET' : 'NOT MET'} (goal >= 500 legs/core, p99 < 5 ms, no loss; got ${v.perCore} legs/core, p99 ${v.p99.toFixed(1)} ms, lost ${v.lost})`,
+    );
   }
 }
 

@@ -5,11 +5,11 @@
  */
 export const MEDIA_PACKAGE = '@patchbay/media';
 
-/** The shared error base. */
-export { MediaError } from './errors.js';
-/** SDP offer/answer. */
-export * from './sdp/index.js';
-/** RTP, RTCP, RFC 4733, G.711. */
-export * from './rtp/index.js';
 /** The media engine. */
 export * from './engine/index.js';
+/** The shared error base. */
+export { MediaError } from './errors.js';
+/** RTP, RTCP, RFC 4733, G.711. */
+export * from './rtp/index.js';
+/** SDP offer/answer. */
+export * from './sdp/index.js';

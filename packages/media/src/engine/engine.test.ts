@@ -15,7 +15,12 @@ let nextRange = 42000 + (process.pid % 50) * 100;
 async function engine(options: { workers?: number; rtpTimeoutMs?: number; ports?: number } = {}): Promise<MediaEngine> {
   const lo = nextRange;
   nextRange += 100;
-  const e = await MediaEngine.start({ bindAddress: '127.0.0.1', rtpPorts: [lo, lo + (options.ports ?? 99)], workers: options.workers ?? 2, rtpTimeoutMs: options.rtpTimeoutMs ?? 0 });
+  const e = await MediaEngine.start({
+    bindAddress: '127.0.0.1',
+    rtpPorts: [lo, lo + (options.ports ?? 99)],
+    workers: options.workers ?? 2,
+    rtpTimeoutMs: options.rtpTimeoutMs ?? 0,
+  });
   cleanups.push(() => e.close());
   return e;
 }
@@ -26,8 +31,9 @@ async function peer(): Promise<RtpPeer> {
   return p;
 }
 
-function media(port: number, extra: Partial<NegotiatedMedia> = {}): NegotiatedMedia {
-  return { remote: { address: '127.0.0.1', port }, payloadType: 0, ptime: 20, direction: 'sendrecv', telephoneEvent: 101, ...extra };
+function media(port: number, options: { telephoneEvent: boolean } = { telephoneEvent: true }): NegotiatedMedia {
+  const base = { remote: { address: '127.0.0.1', port }, payloadType: 0, ptime: 20, direction: 'sendrecv' } as const;
+  return options.telephoneEvent ? { ...base, telephoneEvent: 101 } : base;
 }
 
 function sine(freq: number, ms: number): Int16Array {
@@ -35,11 +41,16 @@ function sine(freq: number, ms: number): Int16Array {
 }
 
 const never = new AbortController().signal;
-const record = (leg: EngineLeg, maxLengthMs: number) => leg.record({ maxLengthMs, silenceTimeoutMs: 0, finishOnKey: '', trimSilence: false }, never);
+const record = (leg: EngineLeg, maxLengthMs: number) =>
+  leg.record({ maxLengthMs, silenceTimeoutMs: 0, finishOnKey: '', trimSilence: false }, never);
 const tail = (pcm: Int16Array, freq: number) => goertzel(pcm.subarray(Math.max(0, pcm.length - 3200)), freq);
 
 /** A peer on a leg, sending `tone` and ready to report what it hears once the stream has settled. */
-async function party(e: MediaEngine, tone: number[] | undefined, near?: EngineLeg): Promise<{ leg: EngineLeg; peer: RtpPeer }> {
+async function party(
+  e: MediaEngine,
+  tone: number[] | undefined,
+  near?: EngineLeg,
+): Promise<{ leg: EngineLeg; peer: RtpPeer }> {
   const leg = await e.openLeg(near ? { near } : {});
   const p = await peer();
   leg.configure(media(p.port));
@@ -146,7 +157,7 @@ describe('MediaEngine legs', () => {
     expect(digits).toEqual(['#:rfc4733']);
     const other = await e.openLeg();
     const q = await peer();
-    other.configure(media(q.port, { telephoneEvent: undefined }));
+    other.configure(media(q.port, { telephoneEvent: false }));
     const inband = new Promise<string>((resolve) => other.events.on('dtmf', (d, source) => resolve(`${d}:${source}`)));
     q.start(other.localPort, { dtmf: '7' });
     expect(await inband).toBe('7:inband');
@@ -159,7 +170,7 @@ describe('MediaEngine legs', () => {
     expect(p.digits).toEqual(['1', '#']);
     const other = await e.openLeg();
     const q = await peer();
-    other.configure(media(q.port, { telephoneEvent: undefined }));
+    other.configure(media(q.port, { telephoneEvent: false }));
     q.start(other.localPort);
     await q.waitPackets(5);
     q.clear();
@@ -181,7 +192,10 @@ describe('MediaEngine legs', () => {
     expect(r.durationMs).toBeLessThan(1500);
     expect(goertzel(r.pcm, 440)).toBeGreaterThan(2000);
     p.setSource({ tone: [440] });
-    const rec2 = leg.record({ maxLengthMs: 10_000, silenceTimeoutMs: 5000, finishOnKey: '#*', trimSilence: false }, never);
+    const rec2 = leg.record(
+      { maxLengthMs: 10_000, silenceTimeoutMs: 5000, finishOnKey: '#*', trimSilence: false },
+      never,
+    );
     await p.waitPackets(10);
     p.sendEvent(leg.localPort, 10);
     expect(await rec2).toMatchObject({ endedBy: 'key', key: '*' });

@@ -78,7 +78,9 @@ export class MediaEngine {
       else leg.events.emit(e.event);
     };
     const init = { bindAddress: options.bindAddress, rtpTimeoutMs: options.rtpTimeoutMs ?? 0 };
-    const workers = await Promise.all(Array.from({ length: count }, (_, index) => WorkerHandle.start(script, { ...init, index }, onEvent)));
+    const workers = await Promise.all(
+      Array.from({ length: count }, (_, index) => WorkerHandle.start(script, { ...init, index }, onEvent)),
+    );
     for (let i = 0; i < count; i++) {
       for (let j = i + 1; j < count; j++) {
         const { port1, port2 } = new MessageChannel();
@@ -125,7 +127,9 @@ export class MediaEngine {
         throw e;
       }
       worker.legs++;
-      const leg = new Leg(id, this.options.publicAddress ?? this.options.bindAddress, port, worker, (l) => this.#release(l, port));
+      const leg = new Leg(id, this.options.publicAddress ?? this.options.bindAddress, port, worker, (l) =>
+        this.#release(l, port),
+      );
       this.legs.set(id, leg);
       return leg;
     }
@@ -166,9 +170,17 @@ export class MediaEngine {
   }
 
   async stats(): Promise<EngineStats> {
-    const workers = await Promise.all(this.workers.map((w) => w.request<WorkerStats>({ t: 'workerStats', id: w.nextId() })));
+    const workers = await Promise.all(
+      this.workers.map((w) => w.request<WorkerStats>({ t: 'workerStats', id: w.nextId() })),
+    );
     const slots = Math.floor((this.#last - this.#first + 1) / 2);
-    return { legs: this.legs.size, rooms: this.#rooms.size, portsInUse: this.#ports.size, portsFree: slots - this.#ports.size, workers };
+    return {
+      legs: this.legs.size,
+      rooms: this.#rooms.size,
+      portsInUse: this.#ports.size,
+      portsFree: slots - this.#ports.size,
+      workers,
+    };
   }
 
   /** Closes every leg and room, frees every port and stops the workers. */

@@ -7,7 +7,13 @@
  */
 import { MediaError } from '../errors.js';
 
-export type EngineErrorCode = 'ports-exhausted' | 'bind-failed' | 'leg-closed' | 'engine-closed' | 'worker-failed' | 'invalid-options';
+export type EngineErrorCode =
+  | 'ports-exhausted'
+  | 'bind-failed'
+  | 'leg-closed'
+  | 'engine-closed'
+  | 'worker-failed'
+  | 'invalid-options';
 
 export class EngineError extends MediaError<EngineErrorCode> {
   constructor(code: EngineErrorCode, message: string, where?: string, options?: { cause?: unknown }) {

@@ -43,7 +43,12 @@ export interface EngineLeg {
 function toneSpec(tone: ToneName): ToneSpec {
   if (tone === 'beep') return BEEP;
   if (tone === 'ringback') return RINGBACK;
-  if (!Array.isArray(tone.frequencies) || tone.frequencies.length === 0 || tone.frequencies.length > 4 || !(tone.onMs > 0)) {
+  if (
+    !Array.isArray(tone.frequencies) ||
+    tone.frequencies.length === 0 ||
+    tone.frequencies.length > 4 ||
+    !(tone.onMs > 0)
+  ) {
     throw new EngineError('invalid-options', 'a tone needs 1 to 4 frequencies and onMs > 0', 'tone');
   }
   return { frequencies: tone.frequencies, onMs: tone.onMs, offMs: tone.offMs ?? 0, loop: tone.loop ?? false };
@@ -93,7 +98,10 @@ export class Leg implements EngineLeg {
 
   async record(options: RecordRequest, signal: AbortSignal): Promise<RecordResult> {
     this.#check();
-    const result = await this.worker.operation<RecordResult | undefined>((op) => ({ t: 'record', op, leg: this.id, options }), signal);
+    const result = await this.worker.operation<RecordResult | undefined>(
+      (op) => ({ t: 'record', op, leg: this.id, options }),
+      signal,
+    );
     return result ?? { pcm: new Int16Array(0), durationMs: 0, endedBy: 'hangup' };
   }
 

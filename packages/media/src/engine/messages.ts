@@ -87,14 +87,26 @@ export type ToWorker =
     }
   | { readonly t: 'roomLeave'; readonly room: string; readonly member: string }
   | { readonly t: 'roomMute'; readonly room: string; readonly member: string; readonly muted: boolean }
-  | { readonly t: 'roomHold'; readonly room: string; readonly member: string; readonly held: boolean; readonly music?: Int16Array }
+  | {
+      readonly t: 'roomHold';
+      readonly room: string;
+      readonly member: string;
+      readonly held: boolean;
+      readonly music?: Int16Array;
+    }
   | { readonly t: 'roomPlay'; readonly op: number; readonly room: string; readonly pcm: Int16Array }
   | { readonly t: 'roomRecord'; readonly room: string; readonly mode: 'mono' | 'dual' }
   | { readonly t: 'roomStopRecord'; readonly id: number; readonly room: string }
   | { readonly t: 'roomClose'; readonly id: number; readonly room: string };
 
 export type LegEventMessage =
-  | { readonly t: 'event'; readonly leg: string; readonly event: 'dtmf'; readonly digit: string; readonly source: 'rfc4733' | 'inband' }
+  | {
+      readonly t: 'event';
+      readonly leg: string;
+      readonly event: 'dtmf';
+      readonly digit: string;
+      readonly source: 'rfc4733' | 'inband';
+    }
   | { readonly t: 'event'; readonly leg: string; readonly event: 'voiceStart' | 'voiceEnd' | 'rtpTimeout' };
 
 export type FromWorker =

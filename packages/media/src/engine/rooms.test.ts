@@ -22,7 +22,13 @@ async function party(e: MediaEngine, tone: number, near?: EngineLeg): Promise<{ 
   const leg = await e.openLeg(near ? { near } : {});
   const peer = await RtpPeer.open();
   cleanups.push(() => peer.close());
-  leg.configure({ remote: { address: '127.0.0.1', port: peer.port }, payloadType: 0, ptime: 20, direction: 'sendrecv', telephoneEvent: 101 });
+  leg.configure({
+    remote: { address: '127.0.0.1', port: peer.port },
+    payloadType: 0,
+    ptime: 20,
+    direction: 'sendrecv',
+    telephoneEvent: 101,
+  });
   peer.start(leg.localPort, { tone: [tone] });
   return { leg, peer };
 }
@@ -77,9 +83,21 @@ describe('conference mixer', () => {
     for (const p of [a, b, c]) mixer.join(p.leg, { muted: false });
     mixer.startRecording();
     await listen(a.peer, b.peer, c.peer);
-    expect([a.peer.level(700), a.peer.level(1100), a.peer.level(400)].map((x) => x > HEARD)).toEqual([true, true, false]);
-    expect([b.peer.level(400), b.peer.level(1100), b.peer.level(700)].map((x) => x > HEARD)).toEqual([true, true, false]);
-    expect([c.peer.level(400), c.peer.level(700), c.peer.level(1100)].map((x) => x > HEARD)).toEqual([true, true, false]);
+    expect([a.peer.level(700), a.peer.level(1100), a.peer.level(400)].map((x) => x > HEARD)).toEqual([
+      true,
+      true,
+      false,
+    ]);
+    expect([b.peer.level(400), b.peer.level(1100), b.peer.level(700)].map((x) => x > HEARD)).toEqual([
+      true,
+      true,
+      false,
+    ]);
+    expect([c.peer.level(400), c.peer.level(700), c.peer.level(1100)].map((x) => x > HEARD)).toEqual([
+      true,
+      true,
+      false,
+    ]);
     expect(a.peer.level(400)).toBeLessThan(NOT_HEARD);
 
     mixer.setMuted(a.leg, true);
@@ -89,7 +107,9 @@ describe('conference mixer', () => {
     expect(b.peer.level(1100)).toBeGreaterThan(HEARD);
     mixer.setMuted(a.leg, false);
 
-    const music = Int16Array.from({ length: 8000 }, (_, i) => Math.round(6000 * Math.sin((2 * Math.PI * 1500 * i) / 8000)));
+    const music = Int16Array.from({ length: 8000 }, (_, i) =>
+      Math.round(6000 * Math.sin((2 * Math.PI * 1500 * i) / 8000)),
+    );
     mixer.setHeld(c.leg, true, music);
     await listen(a.peer, c.peer);
     expect(c.peer.level(1500)).toBeGreaterThan(HEARD);
@@ -118,7 +138,10 @@ describe('conference mixer', () => {
     expect(coach.peer.level(400)).toBeGreaterThan(HEARD);
     expect(coach.peer.level(700)).toBeGreaterThan(HEARD);
     customer.peer.clear();
-    await mixer.play(Int16Array.from({ length: 4000 }, (_, i) => Math.round(6000 * Math.sin((2 * Math.PI * 1800 * i) / 8000))), never);
+    await mixer.play(
+      Int16Array.from({ length: 4000 }, (_, i) => Math.round(6000 * Math.sin((2 * Math.PI * 1800 * i) / 8000))),
+      never,
+    );
     expect(customer.peer.level(1800, 300)).toBeGreaterThan(HEARD);
     mixer.leave(customer.leg);
     await listen(agent.peer);

@@ -59,7 +59,14 @@ export class Room {
     const home = this.ensureHome(leg.worker);
     if (this.members.has(leg.id)) this.leave(leg);
     const remote = leg.worker === home ? undefined : leg.worker.index;
-    home.send({ t: 'roomJoin', room: this.id, member: leg.id, muted, ...(remote !== undefined ? { remote } : {}), ...(coachOf ? { coachOf: coachOf.id } : {}) });
+    home.send({
+      t: 'roomJoin',
+      room: this.id,
+      member: leg.id,
+      muted,
+      ...(remote !== undefined ? { remote } : {}),
+      ...(coachOf ? { coachOf: coachOf.id } : {}),
+    });
     if (remote !== undefined) leg.worker.send({ t: 'uplink', leg: leg.id, room: this.id, home: home.index });
     this.members.set(leg.id, leg);
   }
@@ -79,7 +86,9 @@ export class Room {
     for (const leg of [...this.members.values()]) this.leave(leg);
     const home = this.home;
     if (!home) return undefined;
-    return home.request<RoomRecording | undefined>({ t: 'roomClose', id: home.nextId(), room: this.id }).catch(() => undefined);
+    return home
+      .request<RoomRecording | undefined>({ t: 'roomClose', id: home.nextId(), room: this.id })
+      .catch(() => undefined);
   }
 }
 
@@ -112,7 +121,10 @@ export class Mixer implements EngineMixer {
     const home = this.room.home;
     if (!home) return;
     const copy = music?.slice();
-    home.send({ t: 'roomHold', room: this.room.id, member: leg.id, held, ...(copy ? { music: copy } : {}) }, copy ? [copy.buffer] : []);
+    home.send(
+      { t: 'roomHold', room: this.room.id, member: leg.id, held, ...(copy ? { music: copy } : {}) },
+      copy ? [copy.buffer] : [],
+    );
   }
 
   async play(pcm: Int16Array, signal: AbortSignal): Promise<void> {
@@ -128,7 +140,11 @@ export class Mixer implements EngineMixer {
   async stopRecording(): Promise<Int16Array> {
     const home = this.room.home;
     if (!home) return new Int16Array(0);
-    const r = await home.request<RoomRecording | undefined>({ t: 'roomStopRecord', id: home.nextId(), room: this.room.id });
+    const r = await home.request<RoomRecording | undefined>({
+      t: 'roomStopRecord',
+      id: home.nextId(),
+      room: this.room.id,
+    });
     return r && 'mono' in r ? r.mono : new Int16Array(0);
   }
 

@@ -44,7 +44,9 @@ export class RtpPeer {
         return;
       }
       this.packetsIn++;
-      this.#waiters = this.#waiters.filter((w) => (this.packetsIn >= w.count ? (w.resolve(), false) : true));
+      const ready = this.#waiters.filter((w) => this.packetsIn >= w.count);
+      this.#waiters = this.#waiters.filter((w) => this.packetsIn < w.count);
+      for (const w of ready) w.resolve();
     });
   }
 
@@ -69,7 +71,11 @@ export class RtpPeer {
       if (this.#gen) this.#gen.fill(pcm);
       else pcm.fill(0);
       encodeUlaw(pcm, payload);
-      const n = writeRtp(buf, { payloadType: 0, marker: false, sequence: this.#seq, timestamp: this.#ts, ssrc: 0x1234 }, payload);
+      const n = writeRtp(
+        buf,
+        { payloadType: 0, marker: false, sequence: this.#seq, timestamp: this.#ts, ssrc: 0x1234 },
+        payload,
+      );
       this.#seq = (this.#seq + 1) & 0xffff;
       this.#ts = (this.#ts + 160) >>> 0;
       this.socket.send(buf, 0, n, port, address);
@@ -77,8 +83,15 @@ export class RtpPeer {
   }
 
   setSource(source: { tone?: number[]; dtmf?: string }): void {
-    if (source.tone) this.#gen = new ToneGenerator({ frequencies: source.tone, onMs: 1000, loop: true, amplitude: 6000 });
-    else if (source.dtmf) this.#gen = new ToneGenerator({ frequencies: dtmfFrequencies(source.dtmf) ?? [], onMs: 1000, loop: true, amplitude: 6000 });
+    if (source.tone)
+      this.#gen = new ToneGenerator({ frequencies: source.tone, onMs: 1000, loop: true, amplitude: 6000 });
+    else if (source.dtmf)
+      this.#gen = new ToneGenerator({
+        frequencies: dtmfFrequencies(source.dtmf) ?? [],
+        onMs: 1000,
+        loop: true,
+        amplitude: 6000,
+      });
     else this.#gen = undefined;
   }
 
@@ -90,7 +103,11 @@ export class RtpPeer {
     for (let i = 0; i < 8; i++) {
       const end = i >= 5;
       writeTelephoneEvent(payload, { event: digitEvent, end, volume: 10, duration: Math.min(i + 1, 5) * 160 });
-      const n = writeRtp(buf, { payloadType: 101, marker: i === 0, sequence: this.#seq, timestamp: ts, ssrc: 0x1234 }, payload);
+      const n = writeRtp(
+        buf,
+        { payloadType: 101, marker: i === 0, sequence: this.#seq, timestamp: ts, ssrc: 0x1234 },
+        payload,
+      );
       this.#seq = (this.#seq + 1) & 0xffff;
       this.socket.send(buf, 0, n, port, address);
     }

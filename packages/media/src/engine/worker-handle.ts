@@ -31,7 +31,12 @@ export class WorkerHandle {
         const p = this.#requests.get(m.id);
         this.#requests.delete(m.id);
         if (m.ok) p?.resolve(m.value);
-        else p?.reject(new EngineError(m.code === 'port-in-use' ? 'bind-failed' : 'worker-failed', m.message, `worker ${index}`, { cause: m.code }));
+        else
+          p?.reject(
+            new EngineError(m.code === 'port-in-use' ? 'bind-failed' : 'worker-failed', m.message, `worker ${index}`, {
+              cause: m.code,
+            }),
+          );
       } else if (m.t === 'opDone') {
         const p = this.#ops.get(m.op);
         this.#ops.delete(m.op);
@@ -84,7 +89,11 @@ export class WorkerHandle {
    * Starts a long operation; resolves when the worker reports it done. On abort the worker is
    * told to stop at its next frame and the promise rejects with `signal.reason` at once.
    */
-  operation<T = RecordResult | undefined>(make: (op: number) => ToWorker, signal: AbortSignal, transfer: ArrayBuffer[] = []): Promise<T> {
+  operation<T = RecordResult | undefined>(
+    make: (op: number) => ToWorker,
+    signal: AbortSignal,
+    transfer: ArrayBuffer[] = [],
+  ): Promise<T> {
     if (signal.aborted) return Promise.reject(signal.reason);
     if (this.#failed) return Promise.reject(this.#failed);
     const op = this.nextId();

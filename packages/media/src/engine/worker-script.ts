@@ -22,7 +22,15 @@ async function compileFromSource(entry: string): Promise<URL> {
   mkdirSync(dir, { recursive: true });
   const outfile = join(dir, `engine-worker-${process.pid}-${Date.now()}.mjs`);
   const esbuild = await import('esbuild');
-  await esbuild.build({ entryPoints: [entry], bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile, logLevel: 'silent' });
+  await esbuild.build({
+    entryPoints: [entry],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    outfile,
+    logLevel: 'silent',
+  });
   process.once('exit', () => rmSync(outfile, { force: true }));
   return pathToFileURL(outfile);
 }
@@ -32,11 +40,18 @@ export function resolveWorkerScript(): Promise<URL> {
   if (!here.endsWith('.ts')) {
     const built = new URL('./engine-worker.js', here);
     if (existsSync(fileURLToPath(built))) return Promise.resolve(built);
-    return Promise.reject(new EngineError('worker-failed', `the worker script ${built.href} is missing; build the package`));
+    return Promise.reject(
+      new EngineError('worker-failed', `the worker script ${built.href} is missing; build the package`),
+    );
   }
   compiled ??= compileFromSource(fileURLToPath(new URL('./worker/main.ts', here))).catch((e: unknown) => {
     compiled = undefined;
-    throw new EngineError('worker-failed', 'could not bundle the worker from source (is esbuild installed?)', 'worker-script', { cause: e });
+    throw new EngineError(
+      'worker-failed',
+      'could not bundle the worker from source (is esbuild installed?)',
+      'worker-script',
+      { cause: e },
+    );
   });
   return compiled;
 }

@@ -29,7 +29,8 @@ export function eventToDigit(event: number): string | undefined {
 }
 
 export function parseTelephoneEvent(payload: Uint8Array): TelephoneEvent {
-  if (payload.length < 4) throw new RtpParseError('dtmf-malformed', `telephone-event of ${payload.length} bytes`, 'rfc4733');
+  if (payload.length < 4)
+    throw new RtpParseError('dtmf-malformed', `telephone-event of ${payload.length} bytes`, 'rfc4733');
   const b1 = payload[1] as number;
   return {
     event: payload[0] as number,

@@ -60,7 +60,12 @@ export class JitterBuffer {
     this.#started = false;
   }
 
-  push(sequence: number, source: Uint8Array, offset: number, length: number): 'queued' | 'late' | 'duplicate' | 'reset' {
+  push(
+    sequence: number,
+    source: Uint8Array,
+    offset: number,
+    length: number,
+  ): 'queued' | 'late' | 'duplicate' | 'reset' {
     let result: 'queued' | 'reset' = 'queued';
     if (this.#next < 0) this.#next = sequence;
     let d = seqDelta(this.#next, sequence);

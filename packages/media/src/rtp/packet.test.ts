@@ -16,14 +16,28 @@ describe('RTP packets', () => {
   it('writes and reads back a header and payload', () => {
     const buf = new Uint8Array(200);
     const payload = new Uint8Array(160).map((_, i) => i);
-    const n = writeRtp(buf, { payloadType: 8, marker: true, sequence: 65535, timestamp: 0xfffffff0, ssrc: 0xdeadbeef }, payload);
+    const n = writeRtp(
+      buf,
+      { payloadType: 8, marker: true, sequence: 65535, timestamp: 0xfffffff0, ssrc: 0xdeadbeef },
+      payload,
+    );
     expect(n).toBe(172);
     const h = parseRtp(buf.subarray(0, n), newRtpHeader());
-    expect(h).toMatchObject({ payloadType: 8, marker: true, sequence: 65535, timestamp: 0xfffffff0, ssrc: 0xdeadbeef, payloadOffset: 12, payloadLength: 160 });
+    expect(h).toMatchObject({
+      payloadType: 8,
+      marker: true,
+      sequence: 65535,
+      timestamp: 0xfffffff0,
+      ssrc: 0xdeadbeef,
+      payloadOffset: 12,
+      payloadLength: 160,
+    });
   });
 
   it('skips CSRCs, extensions and padding', () => {
-    const buf = new Uint8Array([0xb1, 0x00, 0, 1, 0, 0, 0, 1, 0, 0, 0, 2, 9, 9, 9, 9, 0xbe, 0xde, 0, 1, 7, 7, 7, 7, 0x55, 0x55, 0, 2]);
+    const buf = new Uint8Array([
+      0xb1, 0x00, 0, 1, 0, 0, 0, 1, 0, 0, 0, 2, 9, 9, 9, 9, 0xbe, 0xde, 0, 1, 7, 7, 7, 7, 0x55, 0x55, 0, 2,
+    ]);
     const h = parseRtp(buf, newRtpHeader());
     expect(h.payloadOffset).toBe(24);
     expect(h.payloadLength).toBe(2);
@@ -65,16 +79,41 @@ describe('RTP packets', () => {
 describe('RTCP', () => {
   it('round-trips a sender report with a block', () => {
     const buf = new Uint8Array(100);
-    const block = { ssrc: 7, fractionLost: 64, cumulativeLost: 12, highestSequence: 70000, jitter: 33, lastSr: 1, delaySinceLastSr: 2 };
-    const n = writeReport(buf, { ssrc: 5, sender: { ntpMs: 1_700_000_000_123, rtpTimestamp: 160, packets: 10, octets: 1600 }, block });
+    const block = {
+      ssrc: 7,
+      fractionLost: 64,
+      cumulativeLost: 12,
+      highestSequence: 70000,
+      jitter: 33,
+      lastSr: 1,
+      delaySinceLastSr: 2,
+    };
+    const n = writeReport(buf, {
+      ssrc: 5,
+      sender: { ntpMs: 1_700_000_000_123, rtpTimestamp: 160, packets: 10, octets: 1600 },
+      block,
+    });
     expect(n).toBe(52);
     const [r] = parseRtcp(buf.subarray(0, n));
-    expect(r).toEqual({ type: 'sr', ssrc: 5, sender: { ntpMs: 1_700_000_000_123, rtpTimestamp: 160, packets: 10, octets: 1600 }, blocks: [block] });
+    expect(r).toEqual({
+      type: 'sr',
+      ssrc: 5,
+      sender: { ntpMs: 1_700_000_000_123, rtpTimestamp: 160, packets: 10, octets: 1600 },
+      blocks: [block],
+    });
   });
 
   it('round-trips a receiver report with negative loss', () => {
     const buf = new Uint8Array(100);
-    const block = { ssrc: 7, fractionLost: 0, cumulativeLost: -3, highestSequence: 5, jitter: 0, lastSr: 0, delaySinceLastSr: 0 };
+    const block = {
+      ssrc: 7,
+      fractionLost: 0,
+      cumulativeLost: -3,
+      highestSequence: 5,
+      jitter: 0,
+      lastSr: 0,
+      delaySinceLastSr: 0,
+    };
     const n = writeReport(buf, { ssrc: 9, block });
     expect(parseRtcp(buf.subarray(0, n))).toEqual([{ type: 'rr', ssrc: 9, blocks: [block] }]);
   });

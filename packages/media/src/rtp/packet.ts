@@ -38,7 +38,8 @@ export function looksLikeRtcp(buf: Uint8Array): boolean {
 export function parseRtp(buf: Uint8Array, out: RtpHeader): RtpHeader {
   const len = buf.length;
   if (len > MAX_RTP_PACKET) throw new RtpParseError('rtp-oversize', `packet of ${len} bytes`, 'rtp');
-  if (len < RTP_HEADER_BYTES) throw new RtpParseError('rtp-malformed', `packet of ${len} bytes is shorter than a header`, 'rtp');
+  if (len < RTP_HEADER_BYTES)
+    throw new RtpParseError('rtp-malformed', `packet of ${len} bytes is shorter than a header`, 'rtp');
   const b0 = buf[0] as number;
   if (b0 >> 6 !== 2) throw new RtpParseError('rtp-malformed', `version ${b0 >> 6}`, 'rtp');
   const csrcCount = b0 & 0x0f;
@@ -59,8 +60,10 @@ export function parseRtp(buf: Uint8Array, out: RtpHeader): RtpHeader {
   out.marker = (b1 & 0x80) !== 0;
   out.payloadType = b1 & 0x7f;
   out.sequence = ((buf[2] as number) << 8) | (buf[3] as number);
-  out.timestamp = (((buf[4] as number) << 24) | ((buf[5] as number) << 16) | ((buf[6] as number) << 8) | (buf[7] as number)) >>> 0;
-  out.ssrc = (((buf[8] as number) << 24) | ((buf[9] as number) << 16) | ((buf[10] as number) << 8) | (buf[11] as number)) >>> 0;
+  out.timestamp =
+    (((buf[4] as number) << 24) | ((buf[5] as number) << 16) | ((buf[6] as number) << 8) | (buf[7] as number)) >>> 0;
+  out.ssrc =
+    (((buf[8] as number) << 24) | ((buf[9] as number) << 16) | ((buf[10] as number) << 8) | (buf[11] as number)) >>> 0;
   out.payloadOffset = offset;
   out.payloadLength = end - offset;
   return out;
@@ -75,7 +78,12 @@ export interface RtpSendHeader {
 }
 
 /** Writes a 12-byte header and `payloadLength` bytes of `payload` into `out`; returns the length. */
-export function writeRtp(out: Uint8Array, h: RtpSendHeader, payload: Uint8Array, payloadLength = payload.length): number {
+export function writeRtp(
+  out: Uint8Array,
+  h: RtpSendHeader,
+  payload: Uint8Array,
+  payloadLength = payload.length,
+): number {
   out[0] = 0x80;
   out[1] = (h.marker ? 0x80 : 0) | (h.payloadType & 0x7f);
   out[2] = (h.sequence >> 8) & 0xff;

@@ -40,7 +40,9 @@ const MAX_REPORTS = 16;
 const NTP_EPOCH_OFFSET_S = 2208988800;
 
 function u32(b: Uint8Array, o: number): number {
-  return (((b[o] as number) << 24) | ((b[o + 1] as number) << 16) | ((b[o + 2] as number) << 8) | (b[o + 3] as number)) >>> 0;
+  return (
+    (((b[o] as number) << 24) | ((b[o + 1] as number) << 16) | ((b[o + 2] as number) << 8) | (b[o + 3] as number)) >>> 0
+  );
 }
 
 function put32(b: Uint8Array, o: number, v: number): void {

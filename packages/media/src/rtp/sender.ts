@@ -23,7 +23,13 @@ export class RtpSender {
   readonly rtcpBuffer = new Uint8Array(64);
   readonly #payload: Uint8Array;
   readonly #event = { event: 0, end: false, volume: 10, duration: 0 };
-  readonly #header = { payloadType: 0, marker: true, sequence: Math.floor(Math.random() * 0x10000), timestamp: random32(), ssrc: random32() };
+  readonly #header = {
+    payloadType: 0,
+    marker: true,
+    sequence: Math.floor(Math.random() * 0x10000),
+    timestamp: random32(),
+    ssrc: random32(),
+  };
   #eventTimestamp = 0;
   payloadType: 0 | 8 = 0;
   telephoneEvent: number | undefined;
@@ -65,7 +71,18 @@ export class RtpSender {
     ev.end = e.end;
     ev.duration = e.duration;
     writeTelephoneEvent(this.#payload, ev);
-    writeRtp(this.buffer, { payloadType: this.telephoneEvent ?? 101, marker: e.start, sequence: h.sequence, timestamp: this.#eventTimestamp, ssrc: h.ssrc }, this.#payload, 4);
+    writeRtp(
+      this.buffer,
+      {
+        payloadType: this.telephoneEvent ?? 101,
+        marker: e.start,
+        sequence: h.sequence,
+        timestamp: this.#eventTimestamp,
+        ssrc: h.ssrc,
+      },
+      this.#payload,
+      4,
+    );
     h.sequence = (h.sequence + 1) & 0xffff;
     this.packetsOut++;
     this.octetsOut += 4;
@@ -79,7 +96,10 @@ export class RtpSender {
 
   /** An SR (we have sent) or RR into `rtcpBuffer`; returns its length. */
   report(nowMs: number, block: ReportBlock | undefined): number {
-    const sender = this.packetsOut > 0 ? { ntpMs: nowMs, rtpTimestamp: this.#header.timestamp, packets: this.packetsOut, octets: this.octetsOut } : undefined;
+    const sender =
+      this.packetsOut > 0
+        ? { ntpMs: nowMs, rtpTimestamp: this.#header.timestamp, packets: this.packetsOut, octets: this.octetsOut }
+        : undefined;
     return writeReport(this.rtcpBuffer, { ssrc: this.#header.ssrc, sender, block });
   }
 }

@@ -27,7 +27,13 @@ describe('SDP offer/answer', () => {
   it('answers a softphone offer with its first codec we support and telephone-event', () => {
     const result = answerOffer(BARESIP_OFFER, local);
     if ('reject' in result) throw new Error(result.reason);
-    expect(result.media).toEqual({ remote: { address: '127.0.0.2', port: 10000 }, payloadType: 0, telephoneEvent: 101, ptime: 20, direction: 'sendrecv' });
+    expect(result.media).toEqual({
+      remote: { address: '127.0.0.2', port: 10000 },
+      payloadType: 0,
+      telephoneEvent: 101,
+      ptime: 20,
+      direction: 'sendrecv',
+    });
     const answer = parseSdp(result.sdp);
     expect(answer.address).toBe('203.0.113.5');
     expect(answer.origin.sessionId).toBe('42');
@@ -46,7 +52,9 @@ describe('SDP offer/answer', () => {
   it('rejects with 488 when no codec matches or no audio is offered', () => {
     expect(answerOffer(BARESIP_OFFER.replace('RTP/AVP 9 0 8 101', 'RTP/AVP 9'), local)).toMatchObject({ reject: 488 });
     expect(answerOffer(BARESIP_OFFER.replace('m=audio 10000', 'm=audio 0'), local)).toMatchObject({ reject: 488 });
-    expect(answerOffer(BARESIP_OFFER.replace(/RTP\/AVP 9 0 8 101/, 'RTP/SAVP 0'), local)).toMatchObject({ reject: 488 });
+    expect(answerOffer(BARESIP_OFFER.replace(/RTP\/AVP 9 0 8 101/, 'RTP/SAVP 0'), local)).toMatchObject({
+      reject: 488,
+    });
   });
 
   it('mirrors hold: sendonly offered gives recvonly, and c=0.0.0.0 stops us sending', () => {
@@ -68,7 +76,13 @@ describe('SDP offer/answer', () => {
     expect(parsed.media[0]?.codecs.map((c) => c.name)).toEqual(['PCMU', 'PCMA', 'telephone-event']);
     const remote = answerOffer(offer, { address: '127.0.0.9', port: 5000 });
     if ('reject' in remote) throw new Error(remote.reason);
-    expect(readAnswer(remote.sdp, offer)).toEqual({ remote: { address: '127.0.0.9', port: 5000 }, payloadType: 0, telephoneEvent: 101, ptime: 20, direction: 'sendrecv' });
+    expect(readAnswer(remote.sdp, offer)).toEqual({
+      remote: { address: '127.0.0.9', port: 5000 },
+      payloadType: 0,
+      telephoneEvent: 101,
+      ptime: 20,
+      direction: 'sendrecv',
+    });
     const held = readAnswer(remote.sdp.replace('a=sendrecv', 'a=recvonly'), offer);
     expect('direction' in held && held.direction).toBe('sendonly');
     expect(readAnswer(remote.sdp.replace('RTP/AVP 0 101', 'RTP/AVP 9'), offer)).toMatchObject({ reject: 488 });
@@ -76,8 +90,12 @@ describe('SDP offer/answer', () => {
 
   it('throws SdpParseError on garbage and on oversize input, and nothing else (fuzz)', () => {
     expect(() => parseSdp('hello')).toThrow(SdpParseError);
-    expect(() => parseSdp('v=0\r\nm=audio x RTP/AVP 0\r\n')).toThrow(expect.objectContaining({ code: 'sdp-malformed' }));
-    expect(() => parseSdp(`v=0\r\n${'a=x\r\n'.repeat(5000)}`)).toThrow(expect.objectContaining({ code: 'sdp-too-large' }));
+    expect(() => parseSdp('v=0\r\nm=audio x RTP/AVP 0\r\n')).toThrow(
+      expect.objectContaining({ code: 'sdp-malformed' }),
+    );
+    expect(() => parseSdp(`v=0\r\n${'a=x\r\n'.repeat(5000)}`)).toThrow(
+      expect.objectContaining({ code: 'sdp-too-large' }),
+    );
     let s = 7;
     const rnd = () => {
       s = (s * 1103515245 + 12345) & 0x7fffffff;
@@ -85,7 +103,8 @@ describe('SDP offer/answer', () => {
     };
     for (let i = 0; i < 3000; i++) {
       const chars = BARESIP_OFFER.split('');
-      for (let k = 0; k < 5; k++) chars[Math.floor(rnd() * chars.length)] = String.fromCharCode(Math.floor(rnd() * 128));
+      for (let k = 0; k < 5; k++)
+        chars[Math.floor(rnd() * chars.length)] = String.fromCharCode(Math.floor(rnd() * 128));
       const text = chars.join('').slice(0, Math.floor(rnd() * chars.length) + 10);
       try {
         answerOffer(text, local);

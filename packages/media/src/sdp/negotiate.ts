@@ -35,7 +35,11 @@ function intersect(a: Direction, b: Direction): Direction {
 }
 
 function isAudioCodec(c: Codec): c is Codec & { payloadType: 0 | 8 } {
-  return c.clockRate === 8000 && ((c.name.toUpperCase() === 'PCMU' && c.payloadType === 0) || (c.name.toUpperCase() === 'PCMA' && c.payloadType === 8));
+  return (
+    c.clockRate === 8000 &&
+    ((c.name.toUpperCase() === 'PCMU' && c.payloadType === 0) ||
+      (c.name.toUpperCase() === 'PCMA' && c.payloadType === 8))
+  );
 }
 
 function isEvent(c: Codec): boolean {
@@ -93,7 +97,9 @@ export function answerOffer(offer: string, local: LocalMedia): { sdp: string; me
   const audio = firstAudio(sdp);
   if (!audio) return { reject: 488, reason: 'no RTP/AVP audio stream offered' };
   const ours = local.codecs ?? DEFAULT_CODECS;
-  const codec = audio.codecs.find((c) => isAudioCodec(c) && ours.some((o) => isAudioCodec(o) && o.payloadType === c.payloadType));
+  const codec = audio.codecs.find(
+    (c) => isAudioCodec(c) && ours.some((o) => isAudioCodec(o) && o.payloadType === c.payloadType),
+  );
   if (!codec || !isAudioCodec(codec)) return { reject: 488, reason: 'no common audio codec (PCMU or PCMA)' };
   const event = ours.some(isEvent) ? audio.codecs.find(isEvent) : undefined;
   const remote = remoteOf(sdp, audio);
@@ -123,7 +129,9 @@ export function readAnswer(answer: string, offered: string | SessionDescription)
   const ourAudio = firstAudio(offer);
   const audio = firstAudio(sdp);
   if (!audio || !ourAudio) return { reject: 488, reason: 'the answer rejected the audio stream' };
-  const codec = audio.codecs.find((c) => isAudioCodec(c) && ourAudio.codecs.some((o) => o.payloadType === c.payloadType));
+  const codec = audio.codecs.find(
+    (c) => isAudioCodec(c) && ourAudio.codecs.some((o) => o.payloadType === c.payloadType),
+  );
   if (!codec || !isAudioCodec(codec)) return { reject: 488, reason: 'the answer chose a codec we did not offer' };
   const event = audio.codecs.find((c) => isEvent(c) && ourAudio.codecs.some((o) => isEvent(o)));
   const remote = remoteOf(sdp, audio);

@@ -53,12 +53,14 @@ export function parseSdp(text: string): SessionDescription {
     const raw = lines[i] as string;
     const n = i + 1;
     if (raw === '') continue;
-    if (raw.length < 2 || raw[1] !== '=') throw new SdpParseError('sdp-malformed', `not a type=value line`, `line ${n}`);
+    if (raw.length < 2 || raw[1] !== '=')
+      throw new SdpParseError('sdp-malformed', `not a type=value line`, `line ${n}`);
     const type = raw[0];
     const value = raw.slice(2).trim();
     const current = media[media.length - 1];
     if (!sawVersion) {
-      if (type !== 'v' || value !== '0') throw new SdpParseError('sdp-malformed', 'SDP must start with v=0', `line ${n}`);
+      if (type !== 'v' || value !== '0')
+        throw new SdpParseError('sdp-malformed', 'SDP must start with v=0', `line ${n}`);
       sawVersion = true;
       continue;
     }
@@ -66,7 +68,12 @@ export function parseSdp(text: string): SessionDescription {
       case 'o': {
         const p = value.split(' ');
         if (p.length !== 6) throw new SdpParseError('sdp-malformed', 'bad origin line', `line ${n}`);
-        origin = { username: p[0] as string, sessionId: p[1] as string, sessionVersion: p[2] as string, address: p[5] as string };
+        origin = {
+          username: p[0] as string,
+          sessionId: p[1] as string,
+          sessionVersion: p[2] as string,
+          address: p[5] as string,
+        };
         break;
       }
       case 's':
@@ -77,13 +84,26 @@ export function parseSdp(text: string): SessionDescription {
         else address = parseAddress(value, n);
         break;
       case 'm': {
-        if (media.length >= MAX_MEDIA) throw new SdpParseError('sdp-too-large', `more than ${MAX_MEDIA} media`, `line ${n}`);
+        if (media.length >= MAX_MEDIA)
+          throw new SdpParseError('sdp-too-large', `more than ${MAX_MEDIA} media`, `line ${n}`);
         const p = value.split(' ');
         const port = Number.parseInt((p[1] ?? '').split('/')[0] as string, 10);
-        if (p.length < 4 || !/^\d+(\/\d+)?$/.test(p[1] ?? '') || !(port >= 0 && port <= 65535) || p.length > MAX_FORMATS + 3) {
+        if (
+          p.length < 4 ||
+          !/^\d+(\/\d+)?$/.test(p[1] ?? '') ||
+          !(port >= 0 && port <= 65535) ||
+          p.length > MAX_FORMATS + 3
+        ) {
           throw new SdpParseError('sdp-malformed', `bad media line "${value.slice(0, 80)}"`, `line ${n}`);
         }
-        media.push({ type: p[0] as string, port, protocol: p[2] as string, formats: p.slice(3), rtpmap: new Map(), fmtp: new Map() });
+        media.push({
+          type: p[0] as string,
+          port,
+          protocol: p[2] as string,
+          formats: p.slice(3),
+          rtpmap: new Map(),
+          fmtp: new Map(),
+        });
         break;
       }
       case 'a': {

@@ -32,7 +32,12 @@ export interface MediaDescription {
 }
 
 export interface SessionDescription {
-  readonly origin: { readonly username: string; readonly sessionId: string; readonly sessionVersion: string; readonly address: string };
+  readonly origin: {
+    readonly username: string;
+    readonly sessionId: string;
+    readonly sessionVersion: string;
+    readonly address: string;
+  };
   readonly sessionName: string;
   readonly address?: string;
   readonly direction?: Direction;

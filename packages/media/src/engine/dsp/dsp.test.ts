@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { conceal } from '../../rtp/plc.js';
 import { DtmfDetector, detectDtmfFrame } from './dtmf-detect.js';
 import { trimSilence, VoiceActivity } from './energy.js';
 import { FRAME_SAMPLES, goertzel, rms } from './goertzel.js';
-import { conceal } from '../../rtp/plc.js';
 import { addClip, addInto, mixMinus } from './mix.js';
 import { BEEP, dtmfFrequencies, RINGBACK, ToneGenerator } from './tone.js';
 
@@ -58,7 +58,10 @@ describe('DTMF detection', () => {
     expect(detectDtmfFrame(sine(440, 8000))).toBeUndefined();
     expect(detectDtmfFrame(new Int16Array(160))).toBeUndefined();
     let s = 1;
-    const noise = Int16Array.from({ length: 160 }, () => ((s = (s * 16807) % 2147483647) % 16000) - 8000);
+    const noise = Int16Array.from({ length: 160 }, () => {
+      s = (s * 16807) % 2147483647;
+      return (s % 16000) - 8000;
+    });
     expect(detectDtmfFrame(noise)).toBeUndefined();
   });
 

@@ -18,7 +18,10 @@ export class VoiceActivity {
   #speaking = false;
   readonly #hangoverFrames: number;
 
-  constructor(readonly threshold = VOICE_RMS, hangoverMs = 400) {
+  constructor(
+    readonly threshold = VOICE_RMS,
+    hangoverMs = 400,
+  ) {
     this.#hangoverFrames = Math.max(1, Math.round(hangoverMs / 20));
   }
 

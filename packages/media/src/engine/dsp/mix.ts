@@ -17,7 +17,7 @@ export function addInto(acc: Int32Array, frame: Int16Array): void {
 export function mixMinus(acc: Int32Array, own: Int16Array | undefined, out: Int16Array): void {
   for (let i = 0; i < out.length; i++) {
     const v = (acc[i] as number) - (own ? (own[i] as number) : 0);
-    out[i] = v > 32767 ? 32767 : v < -32768 ? -32768 : v;
+    out[i] = Math.max(-32768, Math.min(32767, v));
   }
 }
 
@@ -25,6 +25,6 @@ export function mixMinus(acc: Int32Array, own: Int16Array | undefined, out: Int1
 export function addClip(a: Int16Array, b: Int16Array, out: Int16Array): void {
   for (let i = 0; i < out.length; i++) {
     const v = (a[i] as number) + (b[i] as number);
-    out[i] = v > 32767 ? 32767 : v < -32768 ? -32768 : v;
+    out[i] = Math.max(-32768, Math.min(32767, v));
   }
 }

@@ -9,17 +9,17 @@
  * leg.configure(media); leg.receive(now); leg.send(now);
  */
 import dgram from 'node:dgram';
-import { parseRtcp } from '../../rtp/rtcp.js';
 import { RtpReceiver } from '../../rtp/receiver.js';
+import { parseRtcp } from '../../rtp/rtcp.js';
 import { RtpSender } from '../../rtp/sender.js';
 import type { NegotiatedMedia } from '../../sdp/types.js';
 import { DtmfDetector } from '../dsp/dtmf-detect.js';
 import { VoiceActivity } from '../dsp/energy.js';
 import { FRAME_SAMPLES } from '../dsp/goertzel.js';
 import type { FromWorker, LegStats } from '../messages.js';
-import { FrameQueue } from './frames.js';
+import type { FrameQueue } from './frames.js';
 import type { EventFrame, Playback } from './playback.js';
-import { Recorder } from './recorder.js';
+import type { Recorder } from './recorder.js';
 
 const RTCP_INTERVAL_MS = 5000;
 
@@ -72,7 +72,14 @@ export class WorkerLeg {
     rtcp.on('error', () => {});
   }
 
-  static async open(id: string, address: string, port: number, post: Post, rtpTimeoutMs: number, nowMs: number): Promise<WorkerLeg> {
+  static async open(
+    id: string,
+    address: string,
+    port: number,
+    post: Post,
+    rtpTimeoutMs: number,
+    nowMs: number,
+  ): Promise<WorkerLeg> {
     const rtp = dgram.createSocket({ type: address.includes(':') ? 'udp6' : 'udp4' });
     const rtcp = dgram.createSocket({ type: address.includes(':') ? 'udp6' : 'udp4' });
     try {
@@ -109,7 +116,12 @@ export class WorkerLeg {
     try {
       for (const report of parseRtcp(buf)) {
         const block = report.blocks.find((b) => b.ssrc === this.tx.ssrc);
-        if (block) this.#remoteReport = { fractionLost: block.fractionLost / 256, cumulativeLost: block.cumulativeLost, jitter: block.jitter };
+        if (block)
+          this.#remoteReport = {
+            fractionLost: block.fractionLost / 256,
+            cumulativeLost: block.cumulativeLost,
+            jitter: block.jitter,
+          };
       }
       this.#rtcpFrom = { address, port };
     } catch {
@@ -136,7 +148,12 @@ export class WorkerLeg {
       this.recorder.push(this.inFrame, this.#vad.silentFrames > 0);
       if (this.recorder.done) this.#finishRecording();
     }
-    if (media && this.rtpTimeoutMs > 0 && !this.#timedOut && (media.direction === 'sendrecv' || media.direction === 'recvonly')) {
+    if (
+      media &&
+      this.rtpTimeoutMs > 0 &&
+      !this.#timedOut &&
+      (media.direction === 'sendrecv' || media.direction === 'recvonly')
+    ) {
       if (nowMs - this.rx.lastPacketAt > this.rtpTimeoutMs) {
         this.#timedOut = true;
         this.post({ t: 'event', leg: this.id, event: 'rtpTimeout' });
@@ -161,10 +178,16 @@ export class WorkerLeg {
     }
     const media = this.media;
     const target = this.rx.latched ?? media?.remote;
-    const canSend = media && target && target.port > 0 && target.address !== '0.0.0.0' && (media.direction === 'sendrecv' || media.direction === 'sendonly');
+    const canSend =
+      media &&
+      target &&
+      target.port > 0 &&
+      target.address !== '0.0.0.0' &&
+      (media.direction === 'sendrecv' || media.direction === 'sendonly');
     if (canSend) {
       if (kind === 'event' && media.telephoneEvent !== undefined) {
-        for (let i = 0; i < this.#event.repeats; i++) this.rtp.send(this.tx.buffer, 0, this.tx.event(this.#event), target.port, target.address);
+        for (let i = 0; i < this.#event.repeats; i++)
+          this.rtp.send(this.tx.buffer, 0, this.tx.event(this.#event), target.port, target.address);
       } else {
         this.rtp.send(this.tx.buffer, 0, this.tx.audio(out), target.port, target.address);
       }

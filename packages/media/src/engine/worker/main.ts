@@ -93,7 +93,10 @@ async function handle(m: ToWorker): Promise<void> {
       return;
     case 'openLeg':
       try {
-        legs.set(m.leg, await WorkerLeg.open(m.leg, init.bindAddress, m.port, post, init.rtpTimeoutMs, performance.now()));
+        legs.set(
+          m.leg,
+          await WorkerLeg.open(m.leg, init.bindAddress, m.port, post, init.rtpTimeoutMs, performance.now()),
+        );
         reply(m.id);
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code === 'EADDRINUSE' ? 'port-in-use' : 'bind-failed';
@@ -126,7 +129,8 @@ async function handle(m: ToWorker): Promise<void> {
     }
     case 'record': {
       const leg = legs.get(m.leg);
-      if (!leg) return post({ t: 'opDone', op: m.op, result: { pcm: new Int16Array(0), durationMs: 0, endedBy: 'hangup' } });
+      if (!leg)
+        return post({ t: 'opDone', op: m.op, result: { pcm: new Int16Array(0), durationMs: 0, endedBy: 'hangup' } });
       leg.recorder = new Recorder(m.op, m.options);
       opLegs.set(m.op, leg);
       return;
@@ -197,7 +201,10 @@ async function handle(m: ToWorker): Promise<void> {
       const recording = room?.stopRecording();
       if (room && m.t === 'roomClose') closeRoom(room);
       const transfer = recording ? Object.values(recording).map((a: Int16Array) => a.buffer as ArrayBuffer) : [];
-      post(recording ? { t: 'reply', id: m.id, ok: true, value: recording } : { t: 'reply', id: m.id, ok: true }, transfer);
+      post(
+        recording ? { t: 'reply', id: m.id, ok: true, value: recording } : { t: 'reply', id: m.id, ok: true },
+        transfer,
+      );
       return;
     }
   }

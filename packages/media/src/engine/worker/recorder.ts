@@ -26,7 +26,8 @@ export class Recorder {
     readonly options: RecordRequest,
   ) {
     this.#chunks = new PcmChunks(Math.min(options.maxLengthMs, MAX_RECORD_MS) * 8);
-    this.#silenceFrames = options.silenceTimeoutMs > 0 ? Math.ceil(options.silenceTimeoutMs / 20) : Number.POSITIVE_INFINITY;
+    this.#silenceFrames =
+      options.silenceTimeoutMs > 0 ? Math.ceil(options.silenceTimeoutMs / 20) : Number.POSITIVE_INFINITY;
   }
 
   get done(): boolean {

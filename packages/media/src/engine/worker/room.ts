@@ -15,7 +15,7 @@ import { addClip, addInto, mixMinus } from '../dsp/mix.js';
 import type { RoomRecording } from '../messages.js';
 import { FrameQueue, PcmChunks } from './frames.js';
 import type { WorkerLeg } from './leg.js';
-import { PcmPlayback } from './playback.js';
+import type { PcmPlayback } from './playback.js';
 
 /** A room recording is bounded: four hours. */
 const MAX_ROOM_RECORD_SAMPLES = 4 * 3600 * 8000;
@@ -48,7 +48,11 @@ export class Room {
     readonly onPlayDone: (op: number) => void,
   ) {}
 
-  join(id: string, leg: WorkerLeg | undefined, options: { remote?: number | undefined; muted: boolean; coachOf?: string | undefined }): void {
+  join(
+    id: string,
+    leg: WorkerLeg | undefined,
+    options: { remote?: number | undefined; muted: boolean; coachOf?: string | undefined },
+  ): void {
     const member: Member = {
       id,
       leg,
