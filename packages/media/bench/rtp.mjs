@@ -47,7 +47,8 @@ function farEnd() {
                 cycles: 0,
               };
               s.on('message', (buf) => {
-                if (buf.length < 12) return;
+                // RTCP for the leg's port + 1 may land on a neighbouring far-end socket: skip it
+                if (buf.length < 12 || (buf[1] >= 192 && buf[1] <= 223)) return;
                 const seq = (buf[2] << 8) | buf[3];
                 if (st.first < 0) {
                   st.first = seq;
@@ -237,6 +238,7 @@ async function engineRun(dist, n, kind) {
       return {
         ...farReport,
         lost: farReport.lost + engineLost,
+        lostDetail: `${farReport.lost}+${engineLost}`,
         p50: Math.max(...w.map((x) => x.latenessP50Ms)),
         p99: Math.max(...w.map((x) => x.latenessP99Ms)),
         max: Math.max(...w.map((x) => x.latenessMaxMs)),
@@ -269,7 +271,7 @@ async function main() {
       const us = r.cpuUs / ((n * r.wallMs) / FRAME_MS);
       const perCore = Math.floor(20000 / us);
       console.log(
-        `${String(n).padEnd(5)} ${kind.padEnd(11)} ${us.toFixed(1).padStart(12)}  ${(us / baseUs).toFixed(2).padStart(5)}  ${String(perCore).padStart(9)}  ${r.p50.toFixed(1).padStart(5)}  ${r.p99.toFixed(1).padStart(5)}  ${r.max.toFixed(1).padStart(5)}  ${String(r.lateFrames).padStart(4)}  ${String(r.lost).padStart(4)}  ${r.utilization}`,
+        `${String(n).padEnd(5)} ${kind.padEnd(11)} ${us.toFixed(1).padStart(12)}  ${(us / baseUs).toFixed(2).padStart(5)}  ${String(perCore).padStart(9)}  ${r.p50.toFixed(1).padStart(5)}  ${r.p99.toFixed(1).padStart(5)}  ${r.max.toFixed(1).padStart(5)}  ${String(r.lateFrames).padStart(4)}  ${String(r.lost).padStart(4)}  ${r.utilization}  (lost far+engine ${r.lostDetail}, far received ${r.received})`,
       );
       if (n === Math.max(...legCounts))
         verdicts.push({ kind, ok: perCore >= 500 && r.p99 < 5 && r.lost === 0, perCore, p99: r.p99, lost: r.lost });

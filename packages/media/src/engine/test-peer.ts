@@ -99,8 +99,8 @@ export class RtpPeer {
   sendEvent(port: number, digitEvent: number, address = '127.0.0.1'): void {
     const ts = this.#ts;
     const payload = new Uint8Array(4);
-    const buf = new Uint8Array(16);
     for (let i = 0; i < 8; i++) {
+      const buf = new Uint8Array(16); // dgram may send after this loop: one buffer per packet
       const end = i >= 5;
       writeTelephoneEvent(payload, { event: digitEvent, end, volume: 10, duration: Math.min(i + 1, 5) * 160 });
       const n = writeRtp(

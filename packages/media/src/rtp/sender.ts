@@ -18,10 +18,20 @@ function random32(): number {
   return Math.floor(Math.random() * 2 ** 32) >>> 0;
 }
 
+/**
+ * Datagrams rotate through a small pool: node:dgram may still hold a buffer after send() returns
+ * (a send that could not go out at once is queued with a reference to it), and a frame clock
+ * catching up sends several frames of one leg back to back. Eight frames in flight is plenty.
+ */
+const POOL = 8;
+
 export class RtpSender {
-  readonly buffer = new Uint8Array(RTP_HEADER_BYTES + FRAME);
+  readonly #pool = Array.from({ length: POOL }, () => new Uint8Array(RTP_HEADER_BYTES + FRAME));
+  #next = 0;
+  /** The datagram last written by `audio()` or `event()`. */
+  buffer: Uint8Array = this.#pool[0] as Uint8Array;
   readonly rtcpBuffer = new Uint8Array(64);
-  readonly #payload: Uint8Array;
+  readonly #payload = new Uint8Array(FRAME);
   readonly #event = { event: 0, end: false, volume: 10, duration: 0 };
   readonly #header = {
     payloadType: 0,
@@ -36,8 +46,10 @@ export class RtpSender {
   packetsOut = 0;
   octetsOut = 0;
 
-  constructor() {
-    this.#payload = this.buffer.subarray(RTP_HEADER_BYTES);
+  #take(): Uint8Array {
+    this.buffer = this.#pool[this.#next] as Uint8Array;
+    this.#next = (this.#next + 1) % POOL;
+    return this.buffer;
   }
 
   get ssrc(): number {
@@ -54,7 +66,7 @@ export class RtpSender {
     else encodeUlaw(pcm, this.#payload, FRAME);
     const h = this.#header;
     h.payloadType = this.payloadType;
-    writeRtp(this.buffer, h, this.#payload, FRAME);
+    writeRtp(this.#take(), h, this.#payload, FRAME);
     h.marker = false;
     h.sequence = (h.sequence + 1) & 0xffff;
     this.packetsOut++;

@@ -31,9 +31,14 @@ export class FrameClock {
 
   start(): void {
     if (this.#timer) return;
+    this.reset();
+    this.#schedule();
+  }
+
+  /** Frame 0 is due now. */
+  reset(): void {
     this.#start = this.now();
     this.#frame = 0;
-    this.#schedule();
   }
 
   stop(): void {
@@ -43,10 +48,17 @@ export class FrameClock {
 
   #schedule(): void {
     const due = this.#start + this.#frame * FRAME_MS;
-    this.#timer = setTimeout(() => this.#run(), Math.max(0, due - this.now()));
+    this.#timer = setTimeout(
+      () => {
+        this.runDue();
+        if (this.#timer) this.#schedule();
+      },
+      Math.max(0, due - this.now()),
+    );
   }
 
-  #run(): void {
+  /** Runs every frame that is due by `now()` (the timer calls this; tests call it with a fake clock). */
+  runDue(): void {
     let now = this.now();
     let ran = 0;
     for (;;) {
@@ -65,7 +77,6 @@ export class FrameClock {
       ran++;
       now = this.now();
     }
-    if (this.#timer) this.#schedule();
   }
 
   #record(lateness: number): void {

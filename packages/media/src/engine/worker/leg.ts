@@ -25,6 +25,16 @@ const RTCP_INTERVAL_MS = 5000;
 
 export type Post = (message: FromWorker, transfer?: ArrayBuffer[]) => void;
 
+/**
+ * Remote addresses are IP literals from SDP or a latched source: answering the lookup at once
+ * spares dgram a DNS round trip through process.nextTick for every packet sent.
+ */
+const literalLookup = ((
+  host: string,
+  _options: unknown,
+  callback: (e: Error | null, address: string, family: number) => void,
+) => callback(null, host, host.includes(':') ? 6 : 4)) as unknown as dgram.SocketOptions['lookup'];
+
 function bind(socket: dgram.Socket, address: string, port: number): Promise<void> {
   return new Promise((resolve, reject) => {
     socket.once('error', reject);
@@ -80,8 +90,9 @@ export class WorkerLeg {
     rtpTimeoutMs: number,
     nowMs: number,
   ): Promise<WorkerLeg> {
-    const rtp = dgram.createSocket({ type: address.includes(':') ? 'udp6' : 'udp4' });
-    const rtcp = dgram.createSocket({ type: address.includes(':') ? 'udp6' : 'udp4' });
+    const type = address.includes(':') ? 'udp6' : 'udp4';
+    const rtp = dgram.createSocket({ type, lookup: literalLookup });
+    const rtcp = dgram.createSocket({ type, lookup: literalLookup });
     try {
       await bind(rtp, address, port);
       await bind(rtcp, address, port + 1);
@@ -189,7 +200,8 @@ export class WorkerLeg {
         for (let i = 0; i < this.#event.repeats; i++)
           this.rtp.send(this.tx.buffer, 0, this.tx.event(this.#event), target.port, target.address);
       } else {
-        this.rtp.send(this.tx.buffer, 0, this.tx.audio(out), target.port, target.address);
+        const n = this.tx.audio(out);
+        this.rtp.send(this.tx.buffer, 0, n, target.port, target.address);
       }
       if (nowMs >= this.#nextRtcpAt) {
         this.#nextRtcpAt = nowMs + RTCP_INTERVAL_MS;
