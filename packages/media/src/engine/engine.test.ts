@@ -1,4 +1,6 @@
+import dgram from 'node:dgram';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { parseRtcp, writeReport } from '../rtp/rtcp.js';
 import type { NegotiatedMedia } from '../sdp/types.js';
 import { goertzel } from './dsp/goertzel.js';
 import { MediaEngine } from './engine.js';
@@ -12,7 +14,15 @@ afterEach(async () => {
 });
 
 let nextRange = 42000 + (process.pid % 50) * 100;
-async function engine(options: { workers?: number; rtpTimeoutMs?: number; ports?: number } = {}): Promise<MediaEngine> {
+async function engine(
+  options: {
+    workers?: number;
+    rtpTimeoutMs?: number;
+    ports?: number;
+    rtcpIntervalMs?: number;
+    publicAddress?: string;
+  } = {},
+): Promise<MediaEngine> {
   const lo = nextRange;
   nextRange += 100;
   const e = await MediaEngine.start({
@@ -20,6 +30,8 @@ async function engine(options: { workers?: number; rtpTimeoutMs?: number; ports?
     rtpPorts: [lo, lo + (options.ports ?? 99)],
     workers: options.workers ?? 2,
     rtpTimeoutMs: options.rtpTimeoutMs ?? 0,
+    rtcpIntervalMs: options.rtcpIntervalMs ?? 5000,
+    ...(options.publicAddress ? { publicAddress: options.publicAddress } : {}),
   });
   cleanups.push(() => e.close());
   return e;
@@ -31,8 +43,16 @@ async function peer(): Promise<RtpPeer> {
   return p;
 }
 
-function media(port: number, options: { telephoneEvent: boolean } = { telephoneEvent: true }): NegotiatedMedia {
-  const base = { remote: { address: '127.0.0.1', port }, payloadType: 0, ptime: 20, direction: 'sendrecv' } as const;
+function media(
+  port: number,
+  options: { telephoneEvent: boolean; direction?: NegotiatedMedia['direction'] } = { telephoneEvent: true },
+): NegotiatedMedia {
+  const base = {
+    remote: { address: '127.0.0.1', port },
+    payloadType: 0,
+    ptime: 20,
+    direction: options.direction ?? 'sendrecv',
+  } as const;
   return options.telephoneEvent ? { ...base, telephoneEvent: 101 } : base;
 }
 
@@ -87,7 +107,7 @@ describe('MediaEngine legs', () => {
     expect(tail(ra.pcm, 440)).toBeLessThan(300);
     expect(tail(rb.pcm, 440)).toBeGreaterThan(3000);
     expect(tail(rb.pcm, 1000)).toBeLessThan(300);
-    const stats = await a.stats();
+    const stats = a.stats();
     expect(stats.packetsIn).toBeGreaterThan(20);
     expect(stats.packetsOut).toBeGreaterThan(20);
   });
@@ -132,7 +152,7 @@ describe('MediaEngine legs', () => {
     expect(tail(r.pcm, 440)).toBeGreaterThan(3000);
     expect(tail(r.pcm, 2000)).toBeLessThan(200);
     expect(injector.packetsIn).toBe(0);
-    expect((await leg.stats()).dropped).toBeGreaterThan(10);
+    expect(leg.stats().dropped).toBeGreaterThan(10);
   });
 
   it('garbage and oversize datagrams are dropped and counted, and the leg keeps working', async () => {
@@ -143,7 +163,7 @@ describe('MediaEngine legs', () => {
     }
     const r = await record(leg, 600);
     expect(tail(r.pcm, 440)).toBeGreaterThan(3000);
-    expect((await leg.stats()).dropped).toBeGreaterThanOrEqual(2);
+    expect(leg.stats().dropped).toBeGreaterThanOrEqual(2);
   });
 
   it('hears RFC 4733 once per key press and in-band DTMF from a peer without telephone-event', async () => {
@@ -213,11 +233,56 @@ describe('MediaEngine legs', () => {
     expect((await rec).endedBy).toBe('hangup');
   });
 
-  it('hands out even ports from the range and says when it is exhausted', async () => {
-    const e = await engine({ ports: 3 });
+  it('hold: a re-configured direction stops and resumes what the far end receives', async () => {
+    const e = await engine();
+    const { leg, peer: p } = await party(e, [440]);
+    await p.waitPackets(5);
+    leg.configure(media(p.port, { telephoneEvent: true, direction: 'recvonly' }));
+    await record(leg, 100); // let a frame already on its way arrive
+    const before = p.packetsIn;
+    const held = await record(leg, 400);
+    expect(p.packetsIn).toBe(before);
+    expect(tail(held.pcm, 440)).toBeGreaterThan(3000); // we still hear them
+    leg.configure(media(p.port));
+    await p.waitPackets(5);
+  });
+
+  it('sends RTCP sender reports and reads the receiver reports it gets back', async () => {
+    const e = await engine({ rtcpIntervalMs: 100 });
+    const rtcp = dgram.createSocket('udp4');
+    cleanups.push(() => new Promise((resolve) => rtcp.close(() => resolve())));
+    await new Promise<void>((resolve) => rtcp.bind(0, '127.0.0.1', resolve));
+    const leg = await e.openLeg();
+    const p = await peer();
+    // RTP latches on the peer; RTCP goes to the SDP port + 1, where our socket listens
+    leg.configure(media(rtcp.address().port - 1));
+    p.start(leg.localPort, { tone: [440] });
+    const [report] = await new Promise<ReturnType<typeof parseRtcp>>((resolve) =>
+      rtcp.once('message', (buf) => resolve(parseRtcp(buf))),
+    );
+    expect(report?.type).toBe('sr');
+    expect(report?.sender?.packets).toBeGreaterThan(0);
+    const rr = new Uint8Array(64);
+    const block = {
+      ssrc: report?.ssrc ?? 0,
+      fractionLost: 64,
+      cumulativeLost: 3,
+      highestSequence: 1,
+      jitter: 8,
+      lastSr: 0,
+      delaySinceLastSr: 0,
+    };
+    rtcp.send(rr, 0, writeReport(rr, { ssrc: 99, block }), leg.localPort + 1, '127.0.0.1');
+    await p.waitPackets(5);
+    expect(leg.stats().remoteReport).toEqual({ fractionLost: 0.25, cumulativeLost: 3, jitter: 8 });
+  });
+
+  it('hands out even ports from the range and says when it is exhausted; legs advertise the public address', async () => {
+    const e = await engine({ ports: 3, publicAddress: '203.0.113.9' });
     const a = await e.openLeg();
     const b = await e.openLeg();
     expect([a.localPort % 2, b.localPort % 2]).toEqual([0, 0]);
+    expect(a.localAddress).toBe('203.0.113.9');
     await expect(e.openLeg()).rejects.toBeInstanceOf(EngineError);
     await expect(e.openLeg()).rejects.toMatchObject({ code: 'ports-exhausted' });
     await a.close();

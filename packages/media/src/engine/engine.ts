@@ -14,6 +14,7 @@ import { availableParallelism } from 'node:os';
 import { MessageChannel } from 'node:worker_threads';
 import { EngineError } from './errors.js';
 import { type EngineLeg, Leg } from './leg.js';
+import { newLegStatsBuffer } from './leg-stats.js';
 import type { LegEventMessage, WorkerStats } from './messages.js';
 import { Bridge, type EngineBridge, type EngineMixer, Mixer, Room } from './rooms.js';
 import { WorkerHandle } from './worker-handle.js';
@@ -30,6 +31,8 @@ export interface MediaEngineOptions {
   readonly workers?: number;
   /** Emit `rtpTimeout` on a leg that receives nothing for this long; 0 disables. @default 0 */
   readonly rtpTimeoutMs?: number;
+  /** Between RTCP reports of a leg (RFC 3550 suggests 5 s at these rates). @default 5000 */
+  readonly rtcpIntervalMs?: number;
   /** The worker's JavaScript, overriding the built or bundled-from-source one. */
   readonly workerScript?: URL;
 }
@@ -77,7 +80,11 @@ export class MediaEngine {
       if (e.event === 'dtmf') leg.events.emit('dtmf', e.digit, e.source);
       else leg.events.emit(e.event);
     };
-    const init = { bindAddress: options.bindAddress, rtpTimeoutMs: options.rtpTimeoutMs ?? 0 };
+    const init = {
+      bindAddress: options.bindAddress,
+      rtpTimeoutMs: options.rtpTimeoutMs ?? 0,
+      rtcpIntervalMs: options.rtcpIntervalMs ?? 5000,
+    };
     const workers = await Promise.all(
       Array.from({ length: count }, (_, index) => WorkerHandle.start(script, { ...init, index }, onEvent)),
     );
@@ -119,16 +126,22 @@ export class MediaEngine {
       const port = this.#takePort();
       if (port === undefined) break;
       const id = `leg-${++this.#legSequence}`;
+      const shared = newLegStatsBuffer();
       try {
-        await worker.request({ t: 'openLeg', id: worker.nextId(), leg: id, port });
+        await worker.request({ t: 'openLeg', id: worker.nextId(), leg: id, port, stats: shared });
       } catch (e) {
         this.#ports.delete(port);
         if (e instanceof EngineError && e.code === 'bind-failed' && e.cause === 'port-in-use') continue;
         throw e;
       }
       worker.legs++;
-      const leg = new Leg(id, this.options.publicAddress ?? this.options.bindAddress, port, worker, (l) =>
-        this.#release(l, port),
+      const leg = new Leg(
+        id,
+        this.options.publicAddress ?? this.options.bindAddress,
+        port,
+        worker,
+        (l) => this.#release(l, port),
+        shared,
       );
       this.legs.set(id, leg);
       return leg;

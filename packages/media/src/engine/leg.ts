@@ -14,6 +14,7 @@ import { EventEmitter } from 'eventemitter3';
 import type { NegotiatedMedia } from '../sdp/types.js';
 import { BEEP, RINGBACK, type ToneSpec } from './dsp/tone.js';
 import { EngineError } from './errors.js';
+import { readLegStats } from './leg-stats.js';
 import type { LegStats, RecordRequest, RecordResult } from './messages.js';
 import type { WorkerHandle } from './worker-handle.js';
 
@@ -36,7 +37,8 @@ export interface EngineLeg {
   tone(tone: ToneName, signal: AbortSignal): Promise<void>;
   sendDigits(digits: string, signal: AbortSignal): Promise<void>;
   record(options: RecordRequest, signal: AbortSignal): Promise<RecordResult>;
-  stats(): Promise<LegStats>;
+  /** Counters as of the last frame (read from shared memory: no round trip). */
+  stats(): LegStats;
   close(): Promise<void>;
 }
 
@@ -64,7 +66,12 @@ export class Leg implements EngineLeg {
     readonly localPort: number,
     readonly worker: WorkerHandle,
     readonly onClose: (leg: Leg) => void,
-  ) {}
+    shared: SharedArrayBuffer,
+  ) {
+    this.#stats = new Float64Array(shared);
+  }
+
+  readonly #stats: Float64Array;
 
   get closed(): boolean {
     return this.#closed !== undefined;
@@ -105,9 +112,8 @@ export class Leg implements EngineLeg {
     return result ?? { pcm: new Int16Array(0), durationMs: 0, endedBy: 'hangup' };
   }
 
-  stats(): Promise<LegStats> {
-    this.#check();
-    return this.worker.request<LegStats>({ t: 'legStats', id: this.worker.nextId(), leg: this.id });
+  stats(): LegStats {
+    return readLegStats(this.#stats);
   }
 
   /** Frees the ports; a recording in progress ends with `hangup`, plays resolve. Idempotent. */

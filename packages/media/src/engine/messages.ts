@@ -15,6 +15,7 @@ export interface WorkerInit {
   readonly index: number;
   readonly bindAddress: string;
   readonly rtpTimeoutMs: number;
+  readonly rtcpIntervalMs: number;
 }
 
 export interface RecordRequest {
@@ -62,7 +63,13 @@ export type RoomRecording = { readonly mono: Int16Array } | { readonly left: Int
 
 export type ToWorker =
   | { readonly t: 'peer'; readonly worker: number; readonly port: MessagePort }
-  | { readonly t: 'openLeg'; readonly id: number; readonly leg: string; readonly port: number }
+  | {
+      readonly t: 'openLeg';
+      readonly id: number;
+      readonly leg: string;
+      readonly port: number;
+      readonly stats: SharedArrayBuffer;
+    }
   | { readonly t: 'configure'; readonly leg: string; readonly media: NegotiatedMedia }
   | { readonly t: 'closeLeg'; readonly id: number; readonly leg: string }
   | { readonly t: 'play'; readonly op: number; readonly leg: string; readonly pcm: Int16Array }
@@ -70,7 +77,6 @@ export type ToWorker =
   | { readonly t: 'digits'; readonly op: number; readonly leg: string; readonly digits: string }
   | { readonly t: 'record'; readonly op: number; readonly leg: string; readonly options: RecordRequest }
   | { readonly t: 'cancel'; readonly op: number }
-  | { readonly t: 'legStats'; readonly id: number; readonly leg: string }
   | { readonly t: 'workerStats'; readonly id: number }
   | { readonly t: 'uplink'; readonly leg: string; readonly room: string; readonly home: number }
   | { readonly t: 'unlink'; readonly leg: string }

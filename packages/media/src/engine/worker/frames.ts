@@ -1,7 +1,9 @@
 /**
  * Buffers of frames without per-frame allocation: `FrameQueue` is a small ring that carries
- * frames between workers (a bridged or mixed leg living on another worker), bounded so a stalled
- * peer cannot grow it; `PcmChunks` collects a recording in one-second chunks up to a limit.
+ * frames between workers (a bridged or mixed leg living on another worker). Two workers' clocks
+ * tick at unrelated phases, so it plays out only once `prime` frames are queued (and re-primes
+ * after running dry) instead of alternating between silence and doubled frames; it is bounded so
+ * a stalled peer cannot grow it; `PcmChunks` collects a recording in one-second chunks up to a limit.
  *
  * @example
  * queue.push(pcm); if (queue.pop(frame)) use(frame);
@@ -13,8 +15,12 @@ export class FrameQueue {
   readonly #frames: Int16Array[];
   #head = 0;
   #count = 0;
+  #started = false;
 
-  constructor(readonly capacity = 4) {
+  constructor(
+    readonly capacity = 5,
+    readonly prime = 2,
+  ) {
     this.#frames = Array.from({ length: capacity }, () => new Int16Array(FRAME_SAMPLES));
   }
 
@@ -34,9 +40,11 @@ export class FrameQueue {
     this.#count++;
   }
 
-  /** Copies the oldest frame into `out`; false (and silence) when empty. */
+  /** Copies the oldest frame into `out`; false (and silence) while priming or empty. */
   pop(out: Int16Array): boolean {
-    if (this.#count === 0) {
+    if (!this.#started && this.#count >= this.prime) this.#started = true;
+    if (!this.#started || this.#count === 0) {
+      this.#started = false;
       out.fill(0);
       return false;
     }
@@ -48,6 +56,7 @@ export class FrameQueue {
 
   clear(): void {
     this.#count = 0;
+    this.#started = false;
   }
 }
 

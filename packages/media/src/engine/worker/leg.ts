@@ -16,12 +16,11 @@ import type { NegotiatedMedia } from '../../sdp/types.js';
 import { DtmfDetector } from '../dsp/dtmf-detect.js';
 import { VoiceActivity } from '../dsp/energy.js';
 import { FRAME_SAMPLES } from '../dsp/goertzel.js';
-import type { FromWorker, LegStats } from '../messages.js';
+import { STAT } from '../leg-stats.js';
+import type { FromWorker, LegStats, WorkerInit } from '../messages.js';
 import type { FrameQueue } from './frames.js';
 import type { EventFrame, Playback } from './playback.js';
 import type { Recorder } from './recorder.js';
-
-const RTCP_INTERVAL_MS = 5000;
 
 export type Post = (message: FromWorker, transfer?: ArrayBuffer[]) => void;
 
@@ -66,30 +65,29 @@ export class WorkerLeg {
   #remoteReport: LegStats['remoteReport'];
   #rtcpFrom: { address: string; port: number } | undefined;
   closed = false;
+  /** Where `stats()` is published every frame for the main thread to read. */
+  sharedStats: Float64Array | undefined;
+  readonly rtpTimeoutMs: number;
 
   private constructor(
     readonly id: string,
     readonly rtp: dgram.Socket,
     readonly rtcp: dgram.Socket,
     readonly post: Post,
-    readonly rtpTimeoutMs: number,
+    readonly init: WorkerInit,
     nowMs: number,
   ) {
-    this.#nextRtcpAt = nowMs + RTCP_INTERVAL_MS * (0.5 + Math.random());
+    this.rtpTimeoutMs = init.rtpTimeoutMs;
+    // RFC 3550 §6.2: randomize the first report so legs opened together do not report together
+    this.#nextRtcpAt = nowMs + init.rtcpIntervalMs * (0.5 + Math.random());
     rtp.on('message', (buf, rinfo) => this.#onRtp(buf, rinfo.address, rinfo.port));
     rtcp.on('message', (buf, rinfo) => this.#onRtcp(buf, rinfo.address, rinfo.port));
     rtp.on('error', () => {});
     rtcp.on('error', () => {});
   }
 
-  static async open(
-    id: string,
-    address: string,
-    port: number,
-    post: Post,
-    rtpTimeoutMs: number,
-    nowMs: number,
-  ): Promise<WorkerLeg> {
+  static async open(id: string, init: WorkerInit, port: number, post: Post, nowMs: number): Promise<WorkerLeg> {
+    const address = init.bindAddress;
     const type = address.includes(':') ? 'udp6' : 'udp4';
     const rtp = dgram.createSocket({ type, lookup: literalLookup });
     const rtcp = dgram.createSocket({ type, lookup: literalLookup });
@@ -103,7 +101,7 @@ export class WorkerLeg {
       } catch {}
       throw e;
     }
-    return new WorkerLeg(id, rtp, rtcp, post, rtpTimeoutMs, nowMs);
+    return new WorkerLeg(id, rtp, rtcp, post, init, nowMs);
   }
 
   configure(media: NegotiatedMedia): void {
@@ -204,13 +202,14 @@ export class WorkerLeg {
         this.rtp.send(this.tx.buffer, 0, n, target.port, target.address);
       }
       if (nowMs >= this.#nextRtcpAt) {
-        this.#nextRtcpAt = nowMs + RTCP_INTERVAL_MS;
+        this.#nextRtcpAt = nowMs + this.init.rtcpIntervalMs;
         const rtcpTo = this.#rtcpFrom ?? { address: target.address, port: (media.remote.port || target.port) + 1 };
         const n = this.tx.report(Date.now(), this.#reportBlock());
         this.rtcp.send(this.tx.rtcpBuffer, 0, n, rtcpTo.port, rtcpTo.address);
       }
     }
     this.tx.advance();
+    if (this.sharedStats) this.#publish(this.sharedStats);
     const head = this.ops[0];
     if (head?.finished) this.#complete(head);
   }
@@ -256,16 +255,22 @@ export class WorkerLeg {
     this.post({ t: 'opDone', op: recorder.op, result }, [result.pcm.buffer as ArrayBuffer]);
   }
 
-  stats(): LegStats {
-    return {
-      packetsIn: this.rx.packetsIn,
-      packetsOut: this.tx.packetsOut,
-      lost: this.rx.lost,
-      jitterMs: this.rx.jitterTs / 8,
-      dropped: this.rx.dropped,
-      late: this.rx.jitter.late + this.rx.jitter.duplicates,
-      ...(this.#remoteReport ? { remoteReport: this.#remoteReport } : {}),
-    };
+  /** Writes the counters into shared memory without allocating (once per frame). */
+  #publish(view: Float64Array): void {
+    const rx = this.rx;
+    view[STAT.packetsIn] = rx.packetsIn;
+    view[STAT.packetsOut] = this.tx.packetsOut;
+    view[STAT.lost] = rx.lost;
+    view[STAT.jitterMs] = rx.jitterTs / 8;
+    view[STAT.dropped] = rx.dropped;
+    view[STAT.late] = rx.jitter.late + rx.jitter.duplicates;
+    const report = this.#remoteReport;
+    if (report) {
+      view[STAT.hasRemoteReport] = 1;
+      view[STAT.remoteFractionLost] = report.fractionLost;
+      view[STAT.remoteCumulativeLost] = report.cumulativeLost;
+      view[STAT.remoteJitter] = report.jitter;
+    }
   }
 
   close(): void {

@@ -93,10 +93,9 @@ async function handle(m: ToWorker): Promise<void> {
       return;
     case 'openLeg':
       try {
-        legs.set(
-          m.leg,
-          await WorkerLeg.open(m.leg, init.bindAddress, m.port, post, init.rtpTimeoutMs, performance.now()),
-        );
+        const leg = await WorkerLeg.open(m.leg, init, m.port, post, performance.now());
+        leg.sharedStats = new Float64Array(m.stats);
+        legs.set(m.leg, leg);
         reply(m.id);
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code === 'EADDRINUSE' ? 'port-in-use' : 'bind-failed';
@@ -138,14 +137,7 @@ async function handle(m: ToWorker): Promise<void> {
     case 'cancel': {
       const owner = opLegs.get(m.op);
       opLegs.delete(m.op);
-      if (owner instanceof WorkerLeg) owner.cancel(m.op);
-      else if (owner) owner.plays.splice(owner.plays.findIndex((p) => p.op === m.op) >>> 0, 1);
-      return;
-    }
-    case 'legStats': {
-      const leg = legs.get(m.leg);
-      if (leg) reply(m.id, leg.stats());
-      else fail(m.id, 'leg-closed', `no leg ${m.leg}`);
+      owner?.cancel(m.op);
       return;
     }
     case 'workerStats':

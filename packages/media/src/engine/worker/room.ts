@@ -144,6 +144,12 @@ export class Room {
     }
   }
 
+  /** Drops a room play the main thread gave up on. */
+  cancel(op: number): void {
+    const i = this.plays.findIndex((p) => p.op === op);
+    if (i >= 0) this.plays.splice(i, 1);
+  }
+
   /** Detaches local legs; returns pending room plays so they can be reported done. */
   close(): number[] {
     for (const id of [...this.members.keys()]) this.leave(id);
