@@ -188,6 +188,11 @@ describe('MediaEngine legs', () => {
     const { leg, peer: p } = await party(e, undefined);
     await leg.sendDigits('1w#', never);
     expect(p.digits).toEqual(['1', '#']);
+    const one = p.events.filter((e) => e.event === 1);
+    expect(one.map((e) => e.duration)).toEqual([160, 320, 480, 640, 800, 800, 800, 800]);
+    expect(one.map((e) => e.end)).toEqual([false, false, false, false, false, true, true, true]);
+    expect(one.map((e) => e.marker)).toEqual([true, false, false, false, false, false, false, false]);
+    expect(new Set(one.map((e) => e.timestamp)).size).toBe(1);
     const other = await e.openLeg();
     const q = await peer();
     other.configure(media(q.port, { telephoneEvent: false }));

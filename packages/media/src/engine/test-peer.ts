@@ -19,6 +19,8 @@ import { dtmfFrequencies, ToneGenerator } from './dsp/tone.js';
 export class RtpPeer {
   readonly heard: number[] = [];
   readonly digits: string[] = [];
+  /** Every RFC 4733 packet received, in order. */
+  readonly events: { event: number; end: boolean; duration: number; marker: boolean; timestamp: number }[] = [];
   #timer: NodeJS.Timeout | undefined;
   #seq = 1000;
   #ts = 5000;
@@ -33,7 +35,15 @@ export class RtpPeer {
       try {
         const h = parseRtp(buf, header);
         if (h.payloadType === 101) {
-          const d = this.#dtmf.accept(h.timestamp, parseTelephoneEvent(buf.subarray(h.payloadOffset)));
+          const e = parseTelephoneEvent(buf.subarray(h.payloadOffset));
+          this.events.push({
+            event: e.event,
+            end: e.end,
+            duration: e.duration,
+            marker: h.marker,
+            timestamp: h.timestamp,
+          });
+          const d = this.#dtmf.accept(h.timestamp, e);
           if (d) this.digits.push(d);
         } else if (h.payloadType === 0) {
           const pcm = new Int16Array(h.payloadLength);

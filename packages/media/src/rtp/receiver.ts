@@ -65,6 +65,11 @@ export class RtpReceiver {
     return Math.max(0, expected - this.#received);
   }
 
+  /** The SSRC heard last (0 before any packet). */
+  get remoteSsrc(): number {
+    return Math.max(0, this.#ssrc);
+  }
+
   get extendedMaxSequence(): number {
     return this.#cycles + this.#maxSeq;
   }

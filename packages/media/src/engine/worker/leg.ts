@@ -195,8 +195,10 @@ export class WorkerLeg {
       (media.direction === 'sendrecv' || media.direction === 'sendonly');
     if (canSend) {
       if (kind === 'event' && media.telephoneEvent !== undefined) {
-        for (let i = 0; i < this.#event.repeats; i++)
-          this.rtp.send(this.tx.buffer, 0, this.tx.event(this.#event), target.port, target.address);
+        for (let i = 0; i < this.#event.repeats; i++) {
+          const n = this.tx.event(this.#event); // writes tx.buffer: call it before reading the buffer
+          this.rtp.send(this.tx.buffer, 0, n, target.port, target.address);
+        }
       } else {
         const n = this.tx.audio(out);
         this.rtp.send(this.tx.buffer, 0, n, target.port, target.address);
@@ -217,7 +219,7 @@ export class WorkerLeg {
   #reportBlock() {
     if (this.rx.packetsIn === 0) return undefined;
     return {
-      ssrc: 0,
+      ssrc: this.rx.remoteSsrc,
       fractionLost: 0,
       cumulativeLost: this.rx.lost,
       highestSequence: this.rx.extendedMaxSequence,
