@@ -109,20 +109,24 @@ function farEnd() {
   });
 }
 
-function farEndProcess() {
-  const child = fork(fileURLToPath(import.meta.url), ['farend'], { stdio: 'inherit' });
-  const ask = (message, reply) =>
+/** Sends `message` through `send` and resolves with the first message of type `reply` from `from`. */
+function asker(from, send) {
+  return (message, reply) =>
     new Promise((resolve) => {
       const on = (m) => {
         if (m.t === reply) {
-          child.off('message', on);
+          from.off('message', on);
           resolve(m);
         }
       };
-      child.on('message', on);
-      child.send(message);
+      from.on('message', on);
+      send(message);
     });
-  return { child, ask };
+}
+
+function farEndProcess() {
+  const child = fork(fileURLToPath(import.meta.url), ['farend'], { stdio: 'inherit' });
+  return { child, ask: asker(child, (m) => child.send(m)) };
 }
 
 // ---------------------------------------------------------------- baseline: bare UDP in a worker
@@ -194,17 +198,7 @@ async function baseline(n) {
   worker.postMessage({ t: 'targets', targets: farPorts });
   worker.postMessage({ t: 'start' });
   far.child.send({ t: 'start' });
-  const fromWorker = (message, reply) =>
-    new Promise((resolve) => {
-      const on = (m) => {
-        if (m.t === reply) {
-          worker.off('message', on);
-          resolve(m);
-        }
-      };
-      worker.on('message', on);
-      worker.postMessage(message);
-    });
+  const fromWorker = asker(worker, (m) => worker.postMessage(m));
   const m = await measure({
     reset: async () => {
       await fromWorker({ t: 'reset' }, 'reset');
