@@ -91,26 +91,32 @@ beforeAll(async () => {
 }, 30_000);
 
 describe('MediaEngine legs', () => {
-  it('two engine legs exchange audio: each records the tone the other plays', async () => {
-    const e = await engine();
-    const a = await e.openLeg();
-    const b = await e.openLeg();
-    a.configure(media(b.localPort));
-    b.configure(media(a.localPort));
-    const ac = new AbortController();
-    void a.play(sine(440, 3000), ac.signal).catch(() => {});
-    void b.play(sine(1000, 3000), ac.signal).catch(() => {});
-    const [ra, rb] = await Promise.all([record(a, 800), record(b, 800)]);
-    ac.abort();
-    expect(ra.endedBy).toBe('max-length');
-    expect(tail(ra.pcm, 1000)).toBeGreaterThan(3000);
-    expect(tail(ra.pcm, 440)).toBeLessThan(300);
-    expect(tail(rb.pcm, 440)).toBeGreaterThan(3000);
-    expect(tail(rb.pcm, 1000)).toBeLessThan(300);
-    const stats = a.stats();
-    expect(stats.packetsIn).toBeGreaterThan(20);
-    expect(stats.packetsOut).toBeGreaterThan(20);
-  });
+  it.each([
+    ['PCMU', 0],
+    ['PCMA', 8],
+  ] as const)(
+    'two engine legs exchange audio (%s): each records the tone the other plays',
+    async (_name, payloadType) => {
+      const e = await engine();
+      const a = await e.openLeg();
+      const b = await e.openLeg();
+      a.configure({ ...media(b.localPort), payloadType });
+      b.configure({ ...media(a.localPort), payloadType });
+      const ac = new AbortController();
+      void a.play(sine(440, 3000), ac.signal).catch(() => {});
+      void b.play(sine(1000, 3000), ac.signal).catch(() => {});
+      const [ra, rb] = await Promise.all([record(a, 800), record(b, 800)]);
+      ac.abort();
+      expect(ra.endedBy).toBe('max-length');
+      expect(tail(ra.pcm, 1000)).toBeGreaterThan(3000);
+      expect(tail(ra.pcm, 440)).toBeLessThan(300);
+      expect(tail(rb.pcm, 440)).toBeGreaterThan(3000);
+      expect(tail(rb.pcm, 1000)).toBeLessThan(300);
+      const stats = a.stats();
+      expect(stats.packetsIn).toBeGreaterThan(20);
+      expect(stats.packetsOut).toBeGreaterThan(20);
+    },
+  );
 
   it('play resolves after its last frame; a plain peer hears it; abort stops it', async () => {
     const e = await engine();
@@ -292,5 +298,24 @@ describe('MediaEngine legs', () => {
     await expect(e.openLeg()).rejects.toMatchObject({ code: 'ports-exhausted' });
     await a.close();
     expect((await e.openLeg()).localPort).toBe(a.localPort);
+    expect((await e.stats()).portsInUse).toBe(2);
+    await e.close();
+    await expect(e.openLeg()).rejects.toMatchObject({ code: 'engine-closed' });
+  });
+
+  it('reports voiceStart and voiceEnd as the far end starts and stops making sound', async () => {
+    const e = await engine();
+    const { leg, peer: p } = await party(e, undefined);
+    const events: string[] = [];
+    const started = new Promise<void>((resolve) => leg.events.once('voiceStart', resolve));
+    const ended = new Promise<void>((resolve) => leg.events.once('voiceEnd', resolve));
+    leg.events.on('voiceStart', () => events.push('start'));
+    leg.events.on('voiceEnd', () => events.push('end'));
+    await p.waitPackets(5);
+    p.setSource({ tone: [300] });
+    await started;
+    p.setSource({});
+    await ended;
+    expect(events).toEqual(['start', 'end']);
   });
 });
