@@ -39,7 +39,7 @@ export interface LegStats {
   readonly jitterMs: number;
   /** Datagrams dropped: malformed, oversize, from an unlatched source, or of an unknown payload type. */
   readonly dropped: number;
-  /** Packets that came after their playout time, and duplicates. */
+  /** Packets that came after their playout time, duplicates, and frames dropped to keep the delay bounded. */
   readonly late: number;
   /** What the far end last reported about our stream in RTCP, if it did. */
   readonly remoteReport?: { readonly fractionLost: number; readonly cumulativeLost: number; readonly jitter: number };

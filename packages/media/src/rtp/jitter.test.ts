@@ -59,6 +59,20 @@ describe('JitterBuffer', () => {
     expect(drain(jb, 2)).toEqual([5000 & 0xff, 5001 & 0xff]);
   });
 
+  it('bounds its delay: beyond twice its depth the oldest frames are dropped', () => {
+    const jb = new JitterBuffer({ depthFrames: 2 });
+    for (let s = 1; s <= 9; s++) jb.push(s, packet(s), 0, 160);
+    expect(drain(jb, 2)).toEqual([5, 6]);
+    expect(jb.trimmed).toBe(4);
+  });
+
+  it('skips playout frames after a stall', () => {
+    const jb = new JitterBuffer({ depthFrames: 2 });
+    for (let s = 1; s <= 5; s++) jb.push(s, packet(s), 0, 160);
+    jb.skip(2);
+    expect(drain(jb, 1)).toEqual([3]);
+  });
+
   it('never starts below 40 ms of depth', () => {
     expect(new JitterBuffer({ depthFrames: 1 }).depth).toBe(2);
   });

@@ -2,8 +2,10 @@
  * A fixed-depth jitter buffer over RTP sequence numbers: packets are stored in preallocated slots,
  * played out in order once `depthFrames` are queued (default 3, i.e. 60 ms; never below the
  * 40 ms MEDIA.md asks for), late and duplicate packets are dropped and counted, a gap becomes a
- * `LOST` frame for the decoder to conceal, and an underrun re-buffers. A jump far ahead (a new
- * stream after hold, a restarted sender) resets it.
+ * `LOST` frame for the decoder to conceal, and an underrun re-buffers. When more than twice the
+ * depth piles up (a sender whose clock runs fast, a burst after a stall) the oldest frames are
+ * dropped so delay cannot grow without bound. A jump far ahead (a new stream after hold, a
+ * restarted sender) resets it.
  *
  * @example
  * const jb = new JitterBuffer();
@@ -38,6 +40,8 @@ export class JitterBuffer {
   duplicates = 0;
   lost = 0;
   resets = 0;
+  /** Frames dropped to bring the delay back down. */
+  trimmed = 0;
 
   constructor(options: JitterOptions = {}) {
     this.depth = Math.max(2, options.depthFrames ?? 3);
@@ -97,9 +101,26 @@ export class JitterBuffer {
     return result;
   }
 
+  #discardHead(): void {
+    const slot = this.#next % this.capacity;
+    if (this.#seq[slot] === this.#next) {
+      this.#seq[slot] = -1;
+      this.#count--;
+      this.trimmed++;
+    }
+    this.#next = (this.#next + 1) & 0xffff;
+  }
+
+  /** Drops `frames` frames of playout, for a clock that skipped ahead after a stall. */
+  skip(frames: number): void {
+    if (!this.#started) return;
+    for (let i = 0; i < frames && this.#count > 0; i++) this.#discardHead();
+  }
+
   /** Copies the next frame into `out` and returns its length, or `LOST` (a gap) or `WAITING`. */
   pop(out: Uint8Array): number {
     if (!this.#started) return WAITING;
+    while (this.#count > this.depth * 2 + 1) this.#discardHead();
     const slot = this.#next % this.capacity;
     const expected = this.#next;
     this.#next = (this.#next + 1) & 0xffff;

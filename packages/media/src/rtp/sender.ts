@@ -101,6 +101,12 @@ export class RtpSender {
     return RTP_HEADER_BYTES + 4;
   }
 
+  /** Moves the media clock on over frames that were skipped (a stall): the far end sees the gap. */
+  skip(frames: number): void {
+    this.#header.timestamp = (this.#header.timestamp + FRAME * frames) >>> 0;
+    this.#header.marker = true;
+  }
+
   /** Moves the media clock on by one frame. */
   advance(): void {
     this.#header.timestamp = (this.#header.timestamp + FRAME) >>> 0;

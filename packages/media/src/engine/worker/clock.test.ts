@@ -26,15 +26,18 @@ describe('FrameClock', () => {
   it('skips ahead after a stall instead of bursting more than ten frames', () => {
     let now = 0;
     let count = 0;
+    const skips: number[] = [];
     const clock = new FrameClock(
       () => count++,
       () => now,
+      (frames) => skips.push(frames),
     );
     clock.reset();
     now = 1000; // 50 frames due
     clock.runDue();
     expect(count).toBe(10);
     expect(clock.skippedFrames).toBe(41);
+    expect(skips).toEqual([41]);
     now = 1020;
     clock.runDue();
     expect(count).toBe(11);

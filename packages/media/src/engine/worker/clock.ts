@@ -27,6 +27,8 @@ export class FrameClock {
   constructor(
     readonly tick: (nowMs: number) => void,
     readonly now: () => number = () => performance.now(),
+    /** Told how many frames were skipped, so streams can jump their timestamps over the gap. */
+    readonly onSkip: (frames: number) => void = () => {},
   ) {}
 
   start(): void {
@@ -68,6 +70,7 @@ export class FrameClock {
         const skip = Math.floor((now - due) / FRAME_MS) + 1;
         this.#frame += skip;
         this.skippedFrames += skip;
+        this.onSkip(skip);
         break;
       }
       const lateness = now - due;

@@ -216,6 +216,12 @@ export class WorkerLeg {
     if (head?.finished) this.#complete(head);
   }
 
+  /** The clock skipped `frames` after a stall: drop that much playout and jump the timestamps. */
+  skip(frames: number): void {
+    this.rx.jitter.skip(frames);
+    this.tx.skip(frames);
+  }
+
   #reportBlock() {
     if (this.rx.packetsIn === 0) return undefined;
     return {
@@ -265,7 +271,7 @@ export class WorkerLeg {
     view[STAT.lost] = rx.lost;
     view[STAT.jitterMs] = rx.jitterTs / 8;
     view[STAT.dropped] = rx.dropped;
-    view[STAT.late] = rx.jitter.late + rx.jitter.duplicates;
+    view[STAT.late] = rx.jitter.late + rx.jitter.duplicates + rx.jitter.trimmed;
     const report = this.#remoteReport;
     if (report) {
       view[STAT.hasRemoteReport] = 1;

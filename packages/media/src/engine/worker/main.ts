@@ -55,7 +55,9 @@ function tick(nowMs: number): void {
   for (const leg of legs.values()) leg.send(nowMs);
 }
 
-const clock = new FrameClock(tick);
+const clock = new FrameClock(tick, undefined, (frames) => {
+  for (const leg of legs.values()) leg.skip(frames);
+});
 
 function onPeer(message: PeerMessage): void {
   if (message.t === 'up') rooms.get(message.room)?.up(message.member, message.pcm);
