@@ -303,6 +303,18 @@ describe('MediaEngine legs', () => {
     await expect(e.openLeg()).rejects.toMatchObject({ code: 'engine-closed' });
   });
 
+  it('a worker that dies fails its operations with a typed error, reports rtpTimeout and frees its ports', async () => {
+    const e = await engine({ workers: 1 });
+    const { leg } = await party(e, undefined);
+    const timedOut = new Promise<void>((resolve) => leg.events.once('rtpTimeout', resolve));
+    const playing = leg.play(sine(440, 5000), never);
+    await (e.workers[0] as (typeof e.workers)[number]).worker.terminate();
+    await expect(playing).rejects.toMatchObject({ code: 'worker-failed' });
+    await timedOut;
+    await expect(e.openLeg()).rejects.toMatchObject({ code: 'worker-failed' });
+    expect(e.legs.size).toBe(0);
+  });
+
   it('reports voiceStart and voiceEnd as the far end starts and stops making sound', async () => {
     const e = await engine();
     const { leg, peer: p } = await party(e, undefined);

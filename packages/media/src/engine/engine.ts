@@ -85,8 +85,17 @@ export class MediaEngine {
       rtpTimeoutMs: options.rtpTimeoutMs ?? 0,
       rtcpIntervalMs: options.rtcpIntervalMs ?? 5000,
     };
+    // A worker that dies takes its sockets with it: its legs report rtpTimeout (the media is
+    // gone, so the call should end) and are closed, which frees their ports.
+    const onDeath = (handle: WorkerHandle) => {
+      for (const leg of [...legs.values()]) {
+        if (leg.worker !== handle) continue;
+        leg.events.emit('rtpTimeout');
+        void leg.close();
+      }
+    };
     const workers = await Promise.all(
-      Array.from({ length: count }, (_, index) => WorkerHandle.start(script, { ...init, index }, onEvent)),
+      Array.from({ length: count }, (_, index) => WorkerHandle.start(script, { ...init, index }, onEvent, onDeath)),
     );
     for (let i = 0; i < count; i++) {
       for (let j = i + 1; j < count; j++) {
@@ -99,8 +108,9 @@ export class MediaEngine {
   }
 
   #leastLoaded(): WorkerHandle {
-    let best = this.workers[0] as WorkerHandle;
-    for (const w of this.workers) if (w.legs < best.legs) best = w;
+    let best: WorkerHandle | undefined;
+    for (const w of this.workers) if (w.alive && (!best || w.legs < best.legs)) best = w;
+    if (!best) throw new EngineError('worker-failed', 'no media worker is running', 'MediaEngine');
     return best;
   }
 
@@ -121,7 +131,7 @@ export class MediaEngine {
   async openLeg(options: { near?: EngineLeg } = {}): Promise<EngineLeg> {
     if (this.#closed) throw new EngineError('engine-closed', 'the media engine is closed', 'openLeg');
     const near = options.near ? this.legs.get(options.near.id) : undefined;
-    const worker = near?.worker ?? this.#leastLoaded();
+    const worker = near?.worker.alive ? near.worker : this.#leastLoaded();
     for (let attempt = 0; attempt < 32; attempt++) {
       const port = this.#takePort();
       if (port === undefined) break;

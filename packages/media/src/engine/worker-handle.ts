@@ -25,6 +25,7 @@ export class WorkerHandle {
     readonly index: number,
     readonly worker: Worker,
     onEvent: (e: LegEventMessage) => void,
+    onDeath: (handle: WorkerHandle) => void,
   ) {
     worker.on('message', (m: FromWorker) => {
       if (m.t === 'reply') {
@@ -44,7 +45,10 @@ export class WorkerHandle {
       } else if (m.t === 'event') onEvent(m);
     });
     const die = (cause: unknown) => {
-      this.#failed ??= new EngineError('worker-failed', 'media worker stopped', `worker ${index}`, { cause });
+      if (!this.#failed) {
+        this.#failed = new EngineError('worker-failed', 'media worker stopped', `worker ${index}`, { cause });
+        onDeath(this);
+      }
       for (const p of [...this.#requests.values(), ...this.#ops.values()]) p.reject(this.#failed);
       this.#requests.clear();
       this.#ops.clear();
@@ -53,9 +57,14 @@ export class WorkerHandle {
     worker.on('exit', (code) => die(code));
   }
 
-  static start(script: URL, init: WorkerInit, onEvent: (e: LegEventMessage) => void): Promise<WorkerHandle> {
+  static start(
+    script: URL,
+    init: WorkerInit,
+    onEvent: (e: LegEventMessage) => void,
+    onDeath: (handle: WorkerHandle) => void,
+  ): Promise<WorkerHandle> {
     const worker = new Worker(script, { workerData: init });
-    const handle = new WorkerHandle(init.index, worker, onEvent);
+    const handle = new WorkerHandle(init.index, worker, onEvent, onDeath);
     return new Promise((resolve, reject) => {
       const onReady = (m: FromWorker) => {
         if (m.t !== 'ready') return;
@@ -66,6 +75,11 @@ export class WorkerHandle {
       worker.on('message', onReady);
       worker.once('error', reject);
     });
+  }
+
+  /** False once the worker stopped (crashed, or the engine closed). */
+  get alive(): boolean {
+    return this.#failed === undefined;
   }
 
   nextId(): number {
