@@ -167,6 +167,19 @@ describe('MediaEngine legs', () => {
     for (const bytes of [new Uint8Array(3), new Uint8Array(3000).fill(0x80), new Uint8Array(40).fill(0xff)]) {
       p.socket.send(bytes, leg.localPort, '127.0.0.1');
     }
+    // fuzz from the latched source itself, RTP and RTCP ports: random bytes, random sizes
+    let seed = 99;
+    const rnd = () => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed / 0x7fffffff;
+    };
+    for (let i = 0; i < 1000; i++) {
+      const bytes = Uint8Array.from({ length: Math.floor(rnd() * 400) }, () => Math.floor(rnd() * 256));
+      if (bytes.length > 1) bytes[0] = rnd() < 0.5 ? 0x80 : (bytes[0] as number);
+      if (bytes.length > 1 && rnd() < 0.3) bytes[1] = 0xc8 + Math.floor(rnd() * 2);
+      p.socket.send(bytes, leg.localPort + (i % 2), '127.0.0.1');
+    }
+    await p.waitPackets(25);
     const r = await record(leg, 600);
     expect(tail(r.pcm, 440)).toBeGreaterThan(3000);
     expect(leg.stats().dropped).toBeGreaterThanOrEqual(2);
