@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { conceal } from '../../rtp/plc.js';
 import { DtmfDetector, detectDtmfFrame } from './dtmf-detect.js';
 import { trimSilence, VoiceActivity } from './energy.js';
 import { FRAME_SAMPLES, goertzel, rms } from './goertzel.js';
@@ -92,15 +91,6 @@ describe('mixing', () => {
     expect(out[0]).toBe(-32768);
     addClip(a, b, out);
     expect(out[0]).toBe(32767);
-  });
-
-  it('conceals loss by repeating the last frame with fading, then silence', () => {
-    const last = new Int16Array(4).fill(1000);
-    const out = new Int16Array(4);
-    conceal(last, 1, out);
-    expect(out[0]).toBe(500);
-    conceal(last, 4, out);
-    expect(out[0]).toBe(0);
   });
 });
 
