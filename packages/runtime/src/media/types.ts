@@ -199,9 +199,31 @@ export interface Mixer {
   close(): void;
 }
 
+/** What a SIP adapter knows of an inbound call beyond To and From (the app's Sip* parameters). */
+export interface SipCallInfo {
+  /** The Request-URI, `sip:user@host[:port][;params]`. */
+  readonly requestUri: string;
+  /** The From header's URI. */
+  readonly from: string;
+  readonly callId: string;
+  readonly sourceIp: string;
+  /** The INVITE's headers as received (only `X-` ones are passed on). */
+  readonly headers: ReadonlyArray<readonly [string, string]>;
+  /** The username whose credential admitted the call, when digest did. */
+  readonly username?: string;
+}
+
+/** An inbound call as an adapter reports it. */
+export interface IncomingCallInfo {
+  readonly to: string;
+  readonly from: string;
+  /** On SIP media: the INVITE's details (routing to SIP domains, the Sip* webhook parameters). */
+  readonly sip?: SipCallInfo;
+}
+
 export interface AdapterEvents {
   /** A call arrives for `to`; the runtime routes it and answers, rejects or ignores the leg. */
-  incoming: (leg: MediaLeg, call: { readonly to: string; readonly from: string }) => void;
+  incoming: (leg: MediaLeg, call: IncomingCallInfo) => void;
 }
 
 /**
