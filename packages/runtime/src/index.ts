@@ -40,7 +40,7 @@ export { recordingMedia } from './calls/recording-media.js';
 /** The server as a function (what `patchbay serve` runs). */
 export { recoverCalls, recoverMessages } from './cli/recover.js';
 export { type RunningServer, type ServeOptions, startServer } from './cli/serve.js';
-export type { SipMediaDeps, StartedSipMedia } from './cli/serve-media.js';
+export type { SipMediaDeps, SipMediaModule, StartedSipMedia } from './cli/serve-media.js';
 /** Time. */
 export { type Clock, holding, sleep, systemClock } from './clock/clock.js';
 export type { AddParticipant, ConferencesApi, ParticipantUpdate } from './conference/api.js';

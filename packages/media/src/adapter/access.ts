@@ -40,6 +40,13 @@ function hostOf(uri: string): string {
   }
 }
 
+/**
+ * The digest algorithm challenged with: MD5, what SIP phones implement. A SHA-256 challenge
+ * beside it (RFC 8760) makes phones such as baresip 1.0 fail the call (ENOSYS) instead of
+ * answering the MD5 one, so it is not offered.
+ */
+const ALGORITHMS = ['MD5'] as const;
+
 const FORBIDDEN: AuthDecision = { reject: 403, reason: 'Forbidden' };
 
 export class Access {
@@ -65,6 +72,7 @@ export class Access {
       return {
         challenge: {
           realm: domain.domainName,
+          algorithms: ALGORITHMS,
           password: (user) => directory.verifyRegistrationCredential(domain.domainSid, user),
         },
       };
@@ -76,6 +84,7 @@ export class Access {
         return {
           challenge: {
             realm: domain.domainName,
+            algorithms: ALGORITHMS,
             password: (user) => directory.verifyCallCredential(domain.domainSid, user),
           },
         };

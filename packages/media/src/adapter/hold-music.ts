@@ -23,3 +23,14 @@ export function holdMusic(): Int16Array {
   made = pcm;
   return pcm;
 }
+
+let beeped: Int16Array | undefined;
+
+/** The conference beep (`patchbay:beep`): 400 ms of 1 kHz, as the engine's own beep. */
+export function beepTone(): Int16Array {
+  if (beeped) return beeped;
+  const pcm = new Int16Array(RATE * 0.4);
+  for (let i = 0; i < pcm.length; i++) pcm[i] = Math.round(8000 * Math.sin((2 * Math.PI * 1000 * i) / RATE));
+  beeped = pcm;
+  return pcm;
+}

@@ -13,10 +13,12 @@ import type { DocumentedCode } from '@patchbay/runtime';
 import { MediaProblem } from '@patchbay/runtime';
 import { type AudioFetcher, PLAY_ERROR_HOSTED_CODES, PlayError } from '../play/index.js';
 import type { TextToSpeech } from '../tts/index.js';
-import { holdMusic } from './hold-music.js';
+import { beepTone, holdMusic } from './hold-music.js';
 
 /** What queues and waiting conferences play (the runtime's HOLD_MUSIC). */
 const HOLD_MUSIC = 'patchbay:hold-music';
+/** What conferences play on entry and exit. */
+const BEEP = 'patchbay:beep';
 
 export class Prompts {
   constructor(private readonly parts: { readonly tts?: TextToSpeech | undefined; readonly fetcher: AudioFetcher }) {}
@@ -40,6 +42,7 @@ export class Prompts {
 
   async audio(url: string, signal: AbortSignal): Promise<Int16Array> {
     if (url === HOLD_MUSIC) return holdMusic();
+    if (url === BEEP) return beepTone();
     try {
       return await this.parts.fetcher.fetch(url, signal);
     } catch (error) {

@@ -33,7 +33,8 @@ export interface StartedSipMedia {
   close(): Promise<void>;
 }
 
-interface SipMediaModule {
+/** @patchbay/media's entry, as the server uses it. */
+export interface SipMediaModule {
   startSipMedia(options: SipMediaOptions, deps: SipMediaDeps): Promise<StartedSipMedia>;
 }
 
@@ -59,7 +60,7 @@ export async function startMedia(options: ServeOptions, deps: SipMediaDeps): Pro
   }
   let module: SipMediaModule;
   try {
-    module = (await import(MEDIA_PACKAGE)) as SipMediaModule;
+    module = options.sipMedia ?? ((await import(MEDIA_PACKAGE)) as SipMediaModule);
   } catch (error) {
     throw new StartupError(
       'media-unavailable',

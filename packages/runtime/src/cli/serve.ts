@@ -43,7 +43,7 @@ import { createEgress, type EgressPolicy } from '../webhooks/egress.js';
 import { listen, unlisten } from './listen.js';
 import { LIVE, recoverCalls, recoverMessages } from './recover.js';
 import { logServerEvents } from './serve-logs.js';
-import { type ServerMedia, startMedia } from './serve-media.js';
+import { type ServerMedia, type SipMediaModule, startMedia } from './serve-media.js';
 
 export interface ServeOptions {
   /** @default 3000 (0 picks a free port) */
@@ -79,6 +79,8 @@ export interface ServeOptions {
   readonly keepParties?: number;
   /** The media: the simulated network, or real SIP and RTP (not available in this build yet). @default { kind: 'simulated' } */
   readonly media?: MediaOptions;
+  /** @patchbay/media, when the caller has it loaded (else `--media sip` imports it). */
+  readonly sipMedia?: SipMediaModule;
   /** The suffix SIP domain names end in. @default 'sip.patchbay.local' */
   readonly sipDomainSuffix?: string;
 }
