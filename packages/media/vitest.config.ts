@@ -1,3 +1,4 @@
 import { defineProject } from 'vitest/config';
 
-export default defineProject({ test: { name: 'media', include: ['src/**/*.test.ts'] } });
+// Tests with real peers (baresip phones, sipp, espeak-ng) place real calls: seconds, not milliseconds.
+export default defineProject({ test: { name: 'media', include: ['src/**/*.test.ts'], testTimeout: 60_000 } });

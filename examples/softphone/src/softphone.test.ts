@@ -52,14 +52,14 @@ for (const transport of ['auto', 'long-poll'] as const) {
     await page.locator('#call-state', { hasText: 'open' }).waitFor();
     await screening;
     // Press 1 once the prompt is heard, as a person would.
-    await phone.patchbay.network.party('client:alice')?.heard((entry) => entry.type === 'heard-speech');
+    await phone.patchbay.network?.party('client:alice')?.heard((entry) => entry.type === 'heard-speech');
     await page.click('[data-digit="1"]');
     expect((await screened).params.Digits).toBe('1');
 
     const dialed = request(phone, '/after-dial');
     await page.click('#hangup');
     expect((await dialed).params.DialCallStatus).toBe('completed');
-    expect(phone.patchbay.network.party('+15550109999')?.lines()).toEqual(
+    expect(phone.patchbay.network?.party('+15550109999')?.lines()).toEqual(
       expect.arrayContaining(['bridged client:alice', 'unbridged client:alice']),
     );
     await page.locator('#call-state', { hasText: 'idle' }).waitFor({ state: 'attached' });

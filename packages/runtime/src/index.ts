@@ -40,11 +40,13 @@ export { recordingMedia } from './calls/recording-media.js';
 /** The server as a function (what `patchbay serve` runs). */
 export { recoverCalls, recoverMessages } from './cli/recover.js';
 export { type RunningServer, type ServeOptions, startServer } from './cli/serve.js';
+export type { SipMediaDeps, SipMediaModule, StartedSipMedia } from './cli/serve-media.js';
 /** Time. */
 export { type Clock, holding, sleep, systemClock } from './clock/clock.js';
 export type { AddParticipant, ConferencesApi, ParticipantUpdate } from './conference/api.js';
 export type { ConferenceSnapshot, EndReason } from './conference/conference.js';
 /** Errors. */
+export type { DocumentedCode } from './error-codes/index.js';
 export { type ErrorCode, numericCode, PatchbayError } from './errors.js';
 export type { AppConfig, CallEvent, RuntimeEvents } from './interpreter/session.js';
 /** Per-account limits: live calls, device sessions, REST requests. */
@@ -62,6 +64,7 @@ export type {
   BridgeOptions,
   DeviceLeg,
   DeviceLegRequest,
+  IncomingCallInfo,
   InputOptions,
   LegEvents,
   LinkedCall,
@@ -73,8 +76,11 @@ export type {
   OriginateRequest,
   RecordOptions,
   RecordResult,
+  SayVoice,
+  SipCallInfo,
   SpeechResult,
 } from './media/types.js';
+export { MediaProblem } from './media/types.js';
 export type { SendMessage } from './messaging/messages.js';
 export { SimulatedMessaging, type SimulatedMessagingOptions } from './messaging/simulated.js';
 /** Messaging: the adapter interface, the simulated carrier, message records. */

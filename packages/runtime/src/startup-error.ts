@@ -25,8 +25,10 @@ export type StartupErrorCode =
   | 'destination-not-empty'
   /** The SQLite driver's native binary is missing or built for another Node.js. */
   | 'sqlite-unavailable'
-  /** The media asked for (`--media sip`) is not in this build. */
-  | 'media-unavailable';
+  /** The media asked for (`--media sip`) is not installed. */
+  | 'media-unavailable'
+  /** Another process listens on the SIP port. */
+  | 'sip-port-in-use';
 
 export class StartupError extends Error {
   override readonly name = 'StartupError';

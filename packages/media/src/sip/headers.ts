@@ -93,6 +93,11 @@ export class SipHeaders {
     else this.list.push({ name: n, value });
   }
 
+  /** Every header in order, by its display name (`X-Customer-Id`), one entry per value. */
+  entries(): Array<readonly [string, string]> {
+    return this.list.map(({ name, value }) => [displayName(name), value] as const);
+  }
+
   append(name: string, value: string): this {
     this.list.push({ name: canonicalName(name), value });
     return this;

@@ -43,7 +43,7 @@ describe('a server restart with devices connected', () => {
     expect(device.sessionId).not.toBe(firstSession);
 
     const invited = next(device, 'incoming');
-    server.network.call({ from: '+15550100030', to: '+15550145000' });
+    server.network?.call({ from: '+15550100030', to: '+15550145000' });
     const [call] = await invited;
     expect(call.parameters.To).toBe('client:alice');
   });

@@ -85,6 +85,7 @@ export function dialing({
     );
     const refusal = admit?.(parent.account);
     const admitted = track(child);
+    let sipResponseCode: number | undefined;
     const result = (async (): Promise<AttemptResult> => {
       if (admitted !== true && !(await admitted)) return 'failed';
       child.callback('initiated', 'initiated');
@@ -106,7 +107,9 @@ export function dialing({
         request.parameters ?? {},
         AbortSignal.any([signal, child.signal]),
       );
+      sipResponseCode = outcome.outcome === 'answered' ? undefined : outcome.sipResponseCode;
       if (outcome.outcome === 'answered') {
+        if (request.to.kind === 'sip') sipResponseCode = 200;
         if (child.over) {
           await outcome.leg.hangup();
           return 'canceled';
@@ -127,6 +130,9 @@ export function dialing({
       },
       get over() {
         return child.over;
+      },
+      get sipResponseCode() {
+        return sipResponseCode;
       },
       whisper: async (url, method) =>
         (await child.run(

@@ -5,9 +5,10 @@
  * answers, and hears what it does, through the media adapter's `link`. Each account sees only its
  * own side. A chain of on-net calls (A dials B, which dials A...) is refused past `maxHops`.
  */
+
 import { PatchbayError } from '../errors.js';
 import type { CallAccount, CallSession } from '../interpreter/session.js';
-import type { MediaAdapter, MediaLeg, OriginateOutcome, OriginateRequest } from '../media/types.js';
+import type { MediaAdapter, MediaLeg, OriginateOutcome, OriginateRequest, SipCallInfo } from '../media/types.js';
 import type { Routed } from '../runtime-types.js';
 
 /** On-net calls one call may lead to, one inside another, before the next is refused. */
@@ -18,6 +19,8 @@ export type CallRouter = (call: {
   readonly to: string;
   readonly from: string;
   readonly caller?: CallAccount;
+  /** On SIP media, the INVITE's details. */
+  readonly sip?: SipCallInfo;
 }) => Routed | undefined | Promise<Routed | undefined>;
 
 export interface OnNetOptions {

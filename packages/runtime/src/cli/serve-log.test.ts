@@ -33,7 +33,7 @@ describe('the server log', () => {
       logger: capturedLogger(lines),
     });
     try {
-      server.network.addNumber('+15550009001', { ringMs: 5 });
+      server.network?.addNumber('+15550009001', { ringMs: 5 });
       const client = officialClient(server.url, server.account.sid, server.account.authToken);
       const warned = await client.calls.create({ to: '+15550009001', from: '+15550009000', url: `${app.url}/sayy` });
       const failed = await client.calls.create({ to: '+15550009001', from: '+15550009000', url: `${app.url}/broken` });

@@ -7,7 +7,6 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FAST, officialClient } from '../api/harness.test-support.js';
-import { StartupError } from '../startup-error.js';
 import { dataDirectory } from './processes.test-support.js';
 import { type RunningServer, startServer } from './serve.js';
 
@@ -37,16 +36,5 @@ describe('the server with SIP', () => {
     server = await startServer({ ...options, port: Number(new URL(server.url).port) });
     expect((await server.sip.domainByName('ACME.voice.example.org'))?.domainSid).toBe(domain.sid);
     expect(await server.sip.verifyCallCredential(domain.sid, 'alice')).toBe('IWasAtSignal2018');
-  });
-
-  it('refuses real SIP media, which this build does not have yet', async () => {
-    const data = await dataDirectory('patchbay-serve-sip-');
-    const failure = await startServer({
-      port: 0,
-      data,
-      media: { kind: 'sip', listen: [], rtpPorts: { min: 10_000, max: 20_000 }, allow: [], trunks: [] },
-    }).catch((error: unknown) => error);
-    expect(failure).toBeInstanceOf(StartupError);
-    expect((failure as StartupError).code).toBe('media-unavailable');
   });
 });

@@ -14,8 +14,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
-import { REALISTIC_TIMING, type Timing } from '../adapters/simulated/leg.js';
-import { SimulatedNetwork } from '../adapters/simulated/network.js';
+import type { Timing } from '../adapters/simulated/leg.js';
+import type { SimulatedNetwork } from '../adapters/simulated/network.js';
 import type { AccountRecord } from '../api/auth.js';
 import { storeDirectory } from '../api/device-directory.js';
 import { type HealthReport, healthEndpoint } from '../api/health.js';
@@ -27,8 +27,10 @@ import type { DeviceBridge, DeviceBridgeOptions } from '../bridge/bridge.js';
 import { deviceEndpoints } from '../bridge/endpoints.js';
 import { systemClock } from '../clock/clock.js';
 import type { AccountLimits } from '../limits/account-limits.js';
+import type { MediaAdapter } from '../media/types.js';
 import { createRuntime, type Runtime } from '../runtime.js';
 import { type SipDirectory, storeSipDirectory } from '../sip/directory.js';
+import { sipCallRouter } from '../sip/inbound.js';
 import type { MediaOptions } from '../sip/media-options.js';
 import { SecretBox } from '../sip/secret-box.js';
 import { StartupError } from '../startup-error.js';
@@ -41,6 +43,7 @@ import { createEgress, type EgressPolicy } from '../webhooks/egress.js';
 import { listen, unlisten } from './listen.js';
 import { LIVE, recoverCalls, recoverMessages } from './recover.js';
 import { logServerEvents } from './serve-logs.js';
+import { type ServerMedia, type SipMediaModule, startMedia } from './serve-media.js';
 
 export interface ServeOptions {
   /** @default 3000 (0 picks a free port) */
@@ -76,6 +79,8 @@ export interface ServeOptions {
   readonly keepParties?: number;
   /** The media: the simulated network, or real SIP and RTP (not available in this build yet). @default { kind: 'simulated' } */
   readonly media?: MediaOptions;
+  /** @patchbay/media, when the caller has it loaded (else `--media sip` imports it). */
+  readonly sipMedia?: SipMediaModule;
   /** The suffix SIP domain names end in. @default 'sip.patchbay.local' */
   readonly sipDomainSuffix?: string;
 }
@@ -86,7 +91,10 @@ export interface RunningServer {
   /** Whether the bootstrap account was created by this start (its token is shown only then). */
   readonly accountCreated: boolean;
   readonly runtime: Runtime;
-  readonly network: SimulatedNetwork;
+  /** The simulated network, when the server runs on it (not with `--media sip`). */
+  readonly network: SimulatedNetwork | undefined;
+  /** The media the calls run on. */
+  readonly media: MediaAdapter;
   readonly store: MonitoredStore;
   /** What the media side asks about SIP domains, credentials, IP lists and trunks. */
   readonly sip: SipDirectory;
@@ -114,14 +122,6 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     );
   }
   const serverTrunks = options.media?.kind === 'sip' ? options.media.trunks : [];
-  // The lead wires @patchbay/media here; until then real SIP is refused before anything starts.
-  if (options.media?.kind === 'sip') {
-    throw new StartupError(
-      'media-unavailable',
-      'real SIP media is not available in this build yet',
-      'start with the simulated network (the default)',
-    );
-  }
   await prepareDirectory(data);
   const lock = lockDataDirectory(data);
   // SIP passwords in the store are sealed with this key, kept beside the database.
@@ -174,12 +174,17 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
       { cause: error },
     );
   }
-  const network = new SimulatedNetwork({
-    timing: options.timing ?? REALISTIC_TIMING,
-    // Nothing in the server reads an ended call's transcript (the Simulator's answer holds its own).
-    keepEnded: options.keepParties ?? 10,
-  });
   const egress = createEgress({ policy: options.egress ?? 'allow-private' });
+  const sip = storeSipDirectory(store, secrets, { serverTrunks });
+  let media: ServerMedia;
+  try {
+    media = await startMedia(options, { directory: sip, egress, warn: (message) => log?.warn(message) });
+  } catch (error) {
+    await rollback();
+    throw error;
+  }
+  const { network } = media;
+  if (media.listening.length > 0) log?.info({ listening: media.listening }, 'SIP media ready');
   // Callbacks go through the store's outbox: what is not delivered survives a restart.
   const callbacks = new DurableCallbacks(
     store,
@@ -193,10 +198,10 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     if (!storeWriteError(error)) log?.error({ err: error }, 'store write failed');
   });
   const runtime = createRuntime({
-    media: network,
+    media: media.adapter,
     accountSid: account.sid,
     authToken: account.authToken,
-    incoming: withSimulatedApps(numberRouter(store), network),
+    incoming: network ? withSimulatedApps(numberRouter(store), network) : sipCallRouter(store, sip),
     onNet: true,
     callerIds: callerIdPolicy(store),
     incomingMessage: messageRouter(store),
@@ -213,7 +218,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     runtime,
     store,
     writes,
-    simulator: network,
+    ...(network ? { simulator: network } : {}),
     publicUrl: options.publicUrl ?? url,
     sip: { secrets, ...(options.sipDomainSuffix ? { domainSuffix: options.sipDomainSuffix } : {}) },
     onRequest: (entry) => log?.info(entry, 'request'),
@@ -236,8 +241,9 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     accountCreated: created,
     runtime,
     network,
+    media: media.adapter,
     store,
-    sip: storeSipDirectory(store, secrets, { serverTrunks }),
+    sip,
     health,
     async close() {
       if (draining) return;
@@ -254,7 +260,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
       await runtime.close();
       await callbacks.close();
       api.close();
-      await network.close();
+      await media.close();
       await store.close();
       // The port and the lock go last: a new server can start only once this one is gone.
       await unlisten(server);

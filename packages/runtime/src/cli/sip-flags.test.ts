@@ -160,11 +160,4 @@ describe('patchbay serve refuses bad media flags', () => {
       ],
     });
   });
-
-  it('and --media sip itself, until this build has real SIP media', async () => {
-    expect(await refused(['--media', 'sip', '--sip-allow', '127.0.0.2'])).toEqual({
-      code: 2,
-      lines: [`patchbay: --media sip: real SIP media is not available in this build yet ${see}`],
-    });
-  });
 });

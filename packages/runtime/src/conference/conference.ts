@@ -220,7 +220,8 @@ export class Conference {
   }
 
   private enter(participant: Participant): void {
-    this.mixer.join(participant.leg, { muted: participant.muted });
+    const coached = this.participants.find((p) => p.callSid === participant.options.coach);
+    this.mixer.join(participant.leg, { muted: participant.muted, ...(coached ? { coaching: coached.leg } : {}) });
     if (participant.options.beep === true || participant.options.beep === 'onEnter') {
       void this.mixer.announce({ url: 'patchbay:beep' }, new AbortController().signal).catch(() => undefined);
     }

@@ -24,7 +24,7 @@ export const CALL_ERRORS = {
   11200: {
     title: 'HTTP retrieval failure',
     meaning:
-      "The app answered with a status outside 2xx, timed out (15 s by default), or the call ended during the request. The call's Events show the request and the answer.",
+      "The app answered with a status outside 2xx, timed out (15 s by default), or the call ended during the request. The call's Events show the request and the answer. On real media, also a `<Play>` URL that could not be fetched or decoded (too large, too slow, not WAV or MP3): the `<Play>` is skipped.",
     action: 'Make the URL answer 200 with a document; check the app log for the request.',
   },
   11205: {
@@ -40,8 +40,10 @@ export const CALL_ERRORS = {
   },
   11750: {
     title: 'Response too large',
-    meaning: 'The document (or webhook answer) is larger than 64 KiB.',
-    action: 'Return a smaller document: move long prompts to audio files or split the flow across documents.',
+    meaning:
+      'The document (or webhook answer) is larger than 64 KiB; on real media, also a `<Play>` file larger than 16 MiB or longer than 10 minutes (the `<Play>` is skipped).',
+    action:
+      'Return a smaller document: move long prompts to audio files or split the flow across documents; play shorter files.',
   },
   12100: {
     title: 'Document parse failure',
@@ -102,6 +104,12 @@ export const CALL_ERRORS = {
     title: 'Play: nothing to play',
     meaning: '`<Play>` has no URL and no `digits`; it is skipped.',
     action: 'Give a media URL as its text, or `digits`.',
+  },
+  13520: {
+    title: 'Say: the text could not be spoken',
+    meaning:
+      'On real media, the server has no text-to-speech engine (espeak-ng is not installed: the server warned at start), or the engine failed on this text. The `<Say>` is skipped, so the caller never hears silence without a reason on the call.',
+    action: 'Install espeak-ng on the server (docs/sip.md), or play recorded audio with `<Play>`.',
   },
   13614: {
     title: 'Record: transcription not available',

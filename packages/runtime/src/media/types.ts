@@ -9,6 +9,23 @@
  * live modification, everything on hang-up. An aborted operation rejects with `signal.reason`.
  */
 import type { EventEmitter } from 'eventemitter3';
+import type { DocumentedCode } from '../error-codes/index.js';
+
+/**
+ * A media operation an adapter could not carry out for a reason the app should see (a Play URL
+ * that is not audio, text no engine can speak). The verb records `code` as a warning on the call
+ * and goes on; any other rejection ends the call as an error.
+ */
+export class MediaProblem extends Error {
+  override readonly name = 'MediaProblem';
+  constructor(
+    readonly code: DocumentedCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
 
 export interface MediaCapabilities {
   /** Hears DTMF from the party and can play DTMF to it. */
@@ -89,6 +106,13 @@ export interface RecordResult {
   readonly key?: string;
 }
 
+/** Who speaks a `<Say>`, and its SSML when it has some. */
+export interface SayVoice {
+  readonly voice: string;
+  readonly language: string;
+  readonly ssml?: string;
+}
+
 /** One party's media: an inbound caller or a party the runtime dialed. */
 export interface MediaLeg {
   readonly id: string;
@@ -99,10 +123,20 @@ export interface MediaLeg {
   reject(reason: 'busy' | 'rejected'): Promise<void>;
   /** Ends the leg; idempotent. */
   hangup(): Promise<void>;
-  say(text: string, voice: { voice: string; language: string }, signal: AbortSignal): Promise<void>;
+  /**
+   * Speaks `text`. `voice.ssml` is the same speech as an SSML `<speak>` document, when the app
+   * used SSML elements (break, prosody, say-as, ...): an engine that reads SSML speaks that instead.
+   */
+  say(text: string, voice: SayVoice, signal: AbortSignal): Promise<void>;
   play(url: string, signal: AbortSignal): Promise<void>;
   /** Plays DTMF tones to the party (`w` = half-second pause). */
   sendDigits(digits: string, signal: AbortSignal): Promise<void>;
+  /**
+   * Plays a ring tone (or the far end's early media) to the party until `signal` aborts: what a
+   * caller hears while a Dial rings. Before the leg is answered it goes as early media.
+   * Absent: the adapter plays nothing (the simulated network).
+   */
+  ringback?(signal: AbortSignal): Promise<void>;
   /** The short tone before a recording or on conference entry. */
   beep(signal: AbortSignal): Promise<void>;
   /** Turns speech recognition on until the returned function is called (DTMF is always heard). */
@@ -112,7 +146,12 @@ export interface MediaLeg {
 
 export type OriginateOutcome =
   | { readonly outcome: 'answered'; readonly leg: MediaLeg }
-  | { readonly outcome: 'busy' | 'no-answer' | 'failed' | 'rejected' | 'canceled'; readonly reason?: string };
+  | {
+      readonly outcome: 'busy' | 'no-answer' | 'failed' | 'rejected' | 'canceled';
+      readonly reason?: string;
+      /** The SIP final response that ended the attempt, on SIP media. */
+      readonly sipResponseCode?: number;
+    };
 
 export interface OriginateRequest {
   readonly to: Address;
@@ -139,7 +178,7 @@ export interface LinkedCall {
 /** Two legs hearing each other until closed. */
 export interface Bridge {
   /** Ends the bridge; returns the recording when the bridge was asked to record. */
-  close(): RecordResult | undefined;
+  close(): RecordResult | undefined | Promise<RecordResult | undefined>;
 }
 
 export interface BridgeOptions {
@@ -149,7 +188,8 @@ export interface BridgeOptions {
 
 /** A conference room's audio. */
 export interface Mixer {
-  join(leg: MediaLeg, options: { muted: boolean }): void;
+  /** `coaching`: the leg this one coaches, who alone hears it (it hears everyone). */
+  join(leg: MediaLeg, options: { muted: boolean; coaching?: MediaLeg }): void;
   leave(leg: MediaLeg): void;
   setMuted(leg: MediaLeg, muted: boolean): void;
   /** A held leg hears `music` (or silence) and is not heard. */
@@ -159,9 +199,31 @@ export interface Mixer {
   close(): void;
 }
 
+/** What a SIP adapter knows of an inbound call beyond To and From (the app's Sip* parameters). */
+export interface SipCallInfo {
+  /** The Request-URI, `sip:user@host[:port][;params]`. */
+  readonly requestUri: string;
+  /** The From header's URI. */
+  readonly from: string;
+  readonly callId: string;
+  readonly sourceIp: string;
+  /** The INVITE's headers as received (only `X-` ones are passed on). */
+  readonly headers: ReadonlyArray<readonly [string, string]>;
+  /** The username whose credential admitted the call, when digest did. */
+  readonly username?: string;
+}
+
+/** An inbound call as an adapter reports it. */
+export interface IncomingCallInfo {
+  readonly to: string;
+  readonly from: string;
+  /** On SIP media: the INVITE's details (routing to SIP domains, the Sip* webhook parameters). */
+  readonly sip?: SipCallInfo;
+}
+
 export interface AdapterEvents {
   /** A call arrives for `to`; the runtime routes it and answers, rejects or ignores the leg. */
-  incoming: (leg: MediaLeg, call: { readonly to: string; readonly from: string }) => void;
+  incoming: (leg: MediaLeg, call: IncomingCallInfo) => void;
 }
 
 /**

@@ -13,25 +13,19 @@
  *   callId: 'a84b4c76e66710', sourceIp: '10.0.0.5', headers: [['X-Ticket', '42']] });
  * // routed.url is the domain's VoiceUrl; routed.params.SipDomain === 'acme.sip.patchbay.local'
  */
+
 import { type AccountRecord, callAccount } from '../api/auth.js';
+import { numberRouter } from '../api/routing.js';
+import type { CallRouter } from '../calls/on-net.js';
+import type { SipCallInfo } from '../media/types.js';
 import type { InboundApp, Routed } from '../runtime-types.js';
 import type { Store } from '../store/types.js';
 import type { SipDirectory, SipDomainRoute } from './directory.js';
 import type { VoiceSettings } from './records.js';
 
 /** What the media side knows of an INVITE to a domain. */
-export interface SipInvite {
-  /** The Request-URI, `sip:user@host[:port][;params]`. */
-  readonly requestUri: string;
-  /** The From header's URI. */
-  readonly from: string;
-  readonly callId: string;
-  readonly sourceIp: string;
-  /** The INVITE's headers as received (only `X-` ones are passed on). */
-  readonly headers: ReadonlyArray<readonly [string, string]>;
-  /** The username whose credential admitted the call, when digest did. */
-  readonly username?: string;
-}
+/** The INVITE as the media adapter reports it. */
+export type SipInvite = SipCallInfo;
 
 /** A routed call to a domain, with the SIP parameters its first request carries beside the standard ones. */
 export type SipRouted = Routed & { readonly params: Readonly<Record<string, string>> };
@@ -96,5 +90,26 @@ export function inboundAppOf(voice: VoiceSettings, url: string): InboundApp {
     ...(voice.statusCallbackUrl
       ? { statusCallback: voice.statusCallbackUrl, statusCallbackMethod: voice.statusCallbackMethod }
       : {}),
+  };
+}
+
+/**
+ * Inbound routing on SIP media: a call to one of our SIP domains runs the domain's VoiceUrl; any
+ * other by the number it is for (the Request-URI's user part); a number nobody here holds, from
+ * an account's BYOC trunk, runs that trunk's VoiceUrl; anything else is refused.
+ */
+export function sipCallRouter(store: Store, directory: SipDirectory): CallRouter {
+  const domains = sipDomainRouter(store, directory);
+  const numbers = numberRouter(store);
+  return async (call) => {
+    if (!call.sip) return numbers(call);
+    const sip = call.sip;
+    const routed = (await domains(sip)) ?? (await numbers(call));
+    if (routed) return routed;
+    const trunk = await directory.trunkForSource(sip.sourceIp);
+    if (!trunk?.voice.voiceUrl) return undefined;
+    const account = await store.find<AccountRecord>('account', trunk.accountSid);
+    if (account?.status !== 'active') return undefined;
+    return { ...inboundAppOf(trunk.voice, trunk.voice.voiceUrl), account: callAccount(account) };
   };
 }

@@ -22,6 +22,8 @@ export interface RingResult {
   readonly status: DialCallStatus;
   /** The last child call placed (DialCallSid when nobody answered). */
   readonly lastSid?: string;
+  /** The SIP response that ended the last attempt, on SIP media. */
+  readonly sipResponseCode?: number;
 }
 
 function combine(results: readonly string[], interrupted: boolean): DialCallStatus {
@@ -31,19 +33,27 @@ function combine(results: readonly string[], interrupted: boolean): DialCallStat
   return 'no-answer';
 }
 
+function lastOf(child: ChildCall | undefined): Pick<RingResult, 'lastSid' | 'sipResponseCode'> {
+  if (!child) return {};
+  return {
+    lastSid: child.sid,
+    ...(child.sipResponseCode === undefined ? {} : { sipResponseCode: child.sipResponseCode }),
+  };
+}
+
 export async function ring(targets: readonly Target[], sequential: boolean, context: VerbContext): Promise<RingResult> {
   if (sequential) {
     const results: string[] = [];
-    let lastSid: string | undefined;
+    let last: ChildCall | undefined;
     for (const target of targets) {
       const child = context.dial(target.request, context.signal);
-      lastSid = child.sid;
+      last = child;
       const result = await child.result;
       if (result === 'answered') return { winner: { target, child }, status: 'completed' };
       results.push(result);
       if (context.signal.aborted) break;
     }
-    return { status: combine(results, context.signal.aborted), ...(lastSid ? { lastSid } : {}) };
+    return { status: combine(results, context.signal.aborted), ...lastOf(last) };
   }
   const others = new AbortController();
   const signal = AbortSignal.any([context.signal, others.signal]);
@@ -64,7 +74,7 @@ export async function ring(targets: readonly Target[], sequential: boolean, cont
     }),
   );
   if (winner) return { winner, status: 'completed' };
-  return { status: combine(results, context.signal.aborted), lastSid: attempts.at(-1)?.child.sid as string };
+  return { status: combine(results, context.signal.aborted), ...lastOf(attempts.at(-1)?.child) };
 }
 
 /** The far side of a bridge: a dialed child call, or a dequeued queue member. */
@@ -112,7 +122,7 @@ export async function bridge(
     context.signal.removeEventListener('abort', finish);
     context.leg.events.off('dtmf', onStar);
     stopListening?.();
-    recording = connection.close();
+    recording = await connection.close();
   }
   if (!child.over) await child.end();
   return { seconds: Math.round((context.clock.now() - started) / 1000), recording };

@@ -108,7 +108,10 @@ export async function dial(node: DialNode, context: VerbContext): Promise<Outcom
   if (!options.answerOnBridge) await context.answer();
 
   const dialed = context.clock.now();
-  const rang = await ring(targets, options.sequential, context);
+  // The caller hears ringing until someone answers (as early media while the call is unanswered).
+  const ringing = new AbortController();
+  void context.leg.ringback?.(AbortSignal.any([ringing.signal, context.signal])).catch(() => undefined);
+  const rang = await ring(targets, options.sequential, context).finally(() => ringing.abort(new Error('rung')));
   let status: DialCallStatus = rang.status;
   let seconds = 0;
   let recording: RecordingRecord | undefined;
@@ -164,8 +167,10 @@ export async function dial(node: DialNode, context: VerbContext): Promise<Outcom
   // Replaced by live modification: nothing to report. Caller hung up: the action is still requested.
   if (context.replaced.aborted) throw context.replaced.reason;
   const dialCallSid = winner?.child.sid ?? rang.lastSid;
+  const sipResponseCode = winner ? winner.child.sipResponseCode : rang.sipResponseCode;
   const params = {
     DialCallStatus: status,
+    ...(sipResponseCode === undefined ? {} : { DialSipResponseCode: String(sipResponseCode) }),
     ...(dialCallSid ? { DialCallSid: dialCallSid } : {}),
     DialCallDuration: String(seconds),
     ...(recording

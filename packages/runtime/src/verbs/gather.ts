@@ -39,7 +39,15 @@ export async function gather(node: GatherNode, context: VerbContext): Promise<Ou
   await context.answer();
   const options = node.attributes;
   const wantsDtmf = options.input.includes('dtmf');
-  const wantsSpeech = options.input.includes('speech');
+  const asksSpeech = options.input.includes('speech');
+  const wantsSpeech = asksSpeech && context.media.capabilities.speech;
+  if (asksSpeech && !wantsSpeech) {
+    // As the hosted service with nothing recognized: the Gather runs to its timeout (keys still count).
+    context.warn(
+      12200,
+      `<Gather input="${options.input}">: this server has no speech recognizer, so speech is not heard`,
+    );
+  }
   const { leg, clock } = context;
 
   let digits = '';

@@ -1,5 +1,6 @@
 /** `<Play>`: plays the URL `loop` times (0 = up to 1000), or DTMF `digits` when given. */
 import type { PlayNode } from '@patchbay/markup';
+import { MediaProblem } from '../media/types.js';
 import { urlRefusal } from '../webhooks/egress.js';
 import { MAX_LOOPS } from './say.js';
 import { NEXT, type Outcome, type VerbContext } from './types.js';
@@ -23,6 +24,12 @@ export async function play(node: PlayNode, context: VerbContext): Promise<Outcom
     context.warn(11100, `<Play> ${refused}`);
     return NEXT;
   }
-  for (let i = 0; i < (loop === 0 ? MAX_LOOPS : loop); i++) await context.leg.play(resolved, context.signal);
+  try {
+    for (let i = 0; i < (loop === 0 ? MAX_LOOPS : loop); i++) await context.leg.play(resolved, context.signal);
+  } catch (error) {
+    // Audio the adapter could not fetch or decode is a warning on the call, as on the hosted service.
+    if (!(error instanceof MediaProblem)) throw error;
+    context.warn(error.code, error.message);
+  }
   return NEXT;
 }

@@ -62,6 +62,8 @@ export interface ChildCall {
   end(): Promise<void>;
   /** Whether the child call has ended (the party hung up). */
   readonly over: boolean;
+  /** The SIP final response of the attempt (200 when answered), on SIP media. */
+  readonly sipResponseCode: number | undefined;
 }
 
 /** What a handler may use. */

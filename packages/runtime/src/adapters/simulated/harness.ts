@@ -31,7 +31,8 @@ export function simulatedHarness(): AdapterHarness {
           case 'heard-audio':
             return [`audio:${entry.url}`];
           case 'heard-digits':
-            return [`digits:${entry.digits}`];
+            // A pause (w) is not heard.
+            return [`digits:${entry.digits.replace(/w/gi, '')}`];
           case 'heard-beep':
             return ['beep'];
           default:

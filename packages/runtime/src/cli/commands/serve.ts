@@ -1,6 +1,5 @@
 /** `patchbay serve`: the server (REST API, call runtime, simulated network) in this process. */
 import { command } from '../command.js';
-import { usage } from '../errors.js';
 import { checkInteger, checkUrl } from '../flags.js';
 import { SECURITY_FLAGS, securityOptions } from '../security-flags.js';
 import { mediaOptions, SIP_FLAGS } from '../sip-flags.js';
@@ -49,9 +48,6 @@ export const serve = command({
   ],
   async run({ flags, io, env }) {
     const media = mediaOptions(flags, env);
-    // The lead wires @patchbay/media here (a dynamic import); until then real SIP is refused up front.
-    if (media.kind === 'sip')
-      throw usage('invalid-value', '--media sip: real SIP media is not available in this build yet', 'serve');
     const suffix = flags['sip-domain-suffix'];
     // Loaded here, so client commands start without the server's modules.
     const [{ pino }, { startServer }, { sameSecret }] = await Promise.all([
@@ -86,6 +82,10 @@ export const serve = command({
       );
     }
     io.out(`Patchbay is listening on ${server.url}`);
+    if (media.kind === 'sip') {
+      const sip = media.listen.map((at) => `${at.transports.join('+')} ${at.host}:${at.port}`).join(', ');
+      io.out(`SIP:         ${sip}; RTP ports ${media.rtpPorts.min}-${media.rtpPorts.max}`);
+    }
     io.out(`Account SID: ${server.account.sid}`);
     if (server.accountCreated && !env.PATCHBAY_AUTH_TOKEN) {
       io.out(`Auth token:  ${server.account.authToken}   (shown once: keep it)`);

@@ -1,0 +1,313 @@
+/**
+ * The runtime's `MediaAdapter` over real SIP and RTP: `patchbay serve --media sip`. INVITEs that
+ * `Access` lets in become inbound legs (`incoming`); `originate` places INVITEs to SIP URIs
+ * directly and to numbers through a trunk; bridges and conferences are the engine's. Every call
+ * carries real audio: prompts are rendered (`Prompts`) and played by the engine.
+ *
+ * @example
+ * const media = await SipMediaAdapter.start({ listen: [{ transport: 'udp', host: '127.0.0.1', port: 5060 }],
+ *   rtpPorts: [10000, 20000], allow: ['127.0.0.0/8'], prompts });
+ * createRuntime({ media, ... });
+ */
+import { randomUUID } from 'node:crypto';
+import type {
+  AdapterEvents,
+  Bridge,
+  BridgeOptions,
+  MediaAdapter,
+  MediaCapabilities,
+  MediaLeg,
+  Mixer,
+  OriginateOutcome,
+  OriginateRequest,
+  SipDirectory,
+} from '@patchbay/runtime';
+import { EventEmitter } from 'eventemitter3';
+import { encodeWav } from '../audio/index.js';
+import { MediaEngine } from '../engine/index.js';
+import { answerOffer, createOffer, readAnswer } from '../sdp/index.js';
+import {
+  type Destination,
+  formatUri,
+  type IncomingCall,
+  parseUri,
+  Registrar,
+  SipAgent,
+  type SipAgentOptions,
+  type SipUri,
+} from '../sip/index.js';
+import { Access } from './access.js';
+import { SipMixer } from './mixer.js';
+import { outcomeOf } from './outcomes.js';
+import type { Prompts } from './prompts.js';
+import { SipLeg } from './sip-leg.js';
+
+export interface Trunk {
+  readonly name: string;
+  /** Where calls to numbers go: `sip:carrier.example.com:5060;transport=udp`. */
+  readonly uri: string;
+  readonly credentials?: { readonly username: string; readonly password: string } | undefined;
+}
+
+export interface SipMediaOptions {
+  readonly listen: SipAgentOptions['listen'];
+  /** The address written into SDP and SIP headers when the server is behind NAT. @default the listen address */
+  readonly publicAddress?: string | undefined;
+  /** RTP ports (even ones, each with the next for RTCP). */
+  readonly rtpPorts: readonly [number, number];
+  /** Sources whose INVITEs need no digest (CIDR blocks). */
+  readonly allow: readonly string[];
+  readonly trunks?: readonly Trunk[];
+  readonly directory?: SipDirectory | undefined;
+  readonly prompts: Prompts;
+  /** Media worker threads. @default one per core */
+  readonly workers?: number;
+}
+
+/** The E.164 number a SIP URI's user part holds (`+15550100100`, or digits a trunk sends without the plus). */
+function numberOf(uri: SipUri): string | undefined {
+  const user = uri.user ?? '';
+  if (!/^\+?[1-9][0-9]{6,14}$/.test(user)) return undefined;
+  return user.startsWith('+') ? user : `+${user}`;
+}
+
+/** How an INVITE is sent. */
+interface Route {
+  readonly target: string;
+  readonly proxy?: string;
+  readonly headers?: Record<string, string>;
+  readonly credentials?: { readonly username: string; readonly password: string };
+  readonly destination?: Destination;
+}
+
+export class SipMediaAdapter implements MediaAdapter {
+  readonly name = 'sip';
+  readonly events = new EventEmitter<AdapterEvents>();
+  readonly capabilities: MediaCapabilities;
+  private readonly legs = new Set<SipLeg>();
+  private readonly access: Access;
+
+  private constructor(
+    readonly agent: SipAgent,
+    readonly engine: MediaEngine,
+    readonly registrar: Registrar,
+    private readonly options: SipMediaOptions,
+  ) {
+    this.access = new Access({ allow: options.allow, directory: options.directory });
+    this.capabilities = {
+      dtmf: true,
+      speech: false,
+      tts: options.prompts.speaks,
+      play: true,
+      record: true,
+      conference: true,
+      originate: ['number', 'sip'],
+    };
+    agent.on('invite', (call) => void this.incoming(call));
+  }
+
+  static async start(options: SipMediaOptions): Promise<SipMediaAdapter> {
+    const host = options.listen[0]?.host ?? '127.0.0.1';
+    const bindAddress = host === '0.0.0.0' || host === '::' ? host : host;
+    const engine = await MediaEngine.start({
+      bindAddress,
+      ...(options.publicAddress ? { publicAddress: options.publicAddress } : {}),
+      rtpPorts: [options.rtpPorts[0], options.rtpPorts[1]],
+      ...(options.workers ? { workers: options.workers } : {}),
+    });
+    let access: Access | undefined;
+    try {
+      const registrar = new Registrar();
+      const agent = await SipAgent.start({
+        listen: options.listen,
+        registrar,
+        ...(options.publicAddress ? { publicAddress: options.publicAddress } : {}),
+        authorize: (request, source) => (access as Access).decide(request, source.address),
+      });
+      const adapter = new SipMediaAdapter(agent, engine, registrar, options);
+      access = adapter.access;
+      return adapter;
+    } catch (error) {
+      await engine.close();
+      throw error;
+    }
+  }
+
+  /** An authorized INVITE: negotiate its media and hand the leg to the runtime. */
+  private async incoming(call: IncomingCall): Promise<void> {
+    if (call.offer === undefined) {
+      call.reject(488, 'An SDP offer is required');
+      return;
+    }
+    const media = await this.engine.openLeg().catch(() => undefined);
+    if (!media) {
+      call.reject(503, 'No media ports free');
+      return;
+    }
+    const answer = answerOffer(call.offer, { address: this.advertised(media.localAddress), port: media.localPort });
+    if ('reject' in answer) {
+      call.reject(488, answer.reason);
+      await media.close();
+      return;
+    }
+    media.configure(answer.media);
+    call.ring();
+    const leg = this.track(
+      new SipLeg(randomUUID(), media, this.options.prompts, { incoming: call, answerSdp: answer.sdp }),
+    );
+    const requestUri = formatUri(call.requestUri);
+    const from = formatUri(call.from.uri);
+    this.events.emit('incoming', leg, {
+      to: numberOf(call.requestUri) ?? requestUri,
+      from: numberOf(call.from.uri) ?? from,
+      sip: {
+        requestUri,
+        from,
+        callId: call.request.headers.get('call-id') ?? '',
+        sourceIp: call.source.address,
+        headers: call.request.headers.entries(),
+        ...(call.user ? { username: call.user } : {}),
+      },
+    });
+  }
+
+  async originate(request: OriginateRequest, signal: AbortSignal, onRinging?: () => void): Promise<OriginateOutcome> {
+    if (signal.aborted) return { outcome: 'canceled' };
+    const route = await this.route(request);
+    if ('outcome' in route) return route;
+    const media = await this.engine.openLeg();
+    const offer = createOffer({ address: this.advertised(media.localAddress), port: media.localPort });
+    const ringing = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      ringing.abort(new Error('no answer'));
+    }, request.timeoutMs);
+    const both = AbortSignal.any([signal, ringing.signal]);
+    let rang = false;
+    try {
+      const result = await this.agent.invite(
+        route.target,
+        {
+          from: request.from,
+          sdp: offer,
+          ...(route.headers ? { headers: route.headers } : {}),
+          ...(route.credentials ? { credentials: route.credentials } : {}),
+          ...(route.proxy ? { proxy: route.proxy } : {}),
+          ...(route.destination ? { destination: route.destination } : {}),
+        },
+        both,
+        (status) => {
+          if (!rang && status >= 180 && status < 200) {
+            rang = true;
+            onRinging?.();
+          }
+        },
+      );
+      if (result.outcome === 'canceled') {
+        await media.close();
+        return { outcome: timedOut ? 'no-answer' : 'canceled' };
+      }
+      if (result.outcome === 'failed') {
+        await media.close();
+        return outcomeOf(result.status, result.reason);
+      }
+      const negotiated = readAnswer(result.sdp, offer);
+      if ('reject' in negotiated) {
+        await result.dialog.bye().catch(() => undefined);
+        await media.close();
+        return { outcome: 'failed', reason: `488 ${negotiated.reason}`, sipResponseCode: 488 };
+      }
+      media.configure(negotiated);
+      const leg = this.track(new SipLeg(randomUUID(), media, this.options.prompts, { dialog: result.dialog }));
+      return { outcome: 'answered', leg };
+    } catch (error) {
+      await media.close();
+      return { outcome: 'failed', reason: error instanceof Error ? error.message : String(error) };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  bridge(a: MediaLeg, b: MediaLeg, options: BridgeOptions = {}): Bridge {
+    const connection = this.engine.bridge(
+      (a as SipLeg).media,
+      (b as SipLeg).media,
+      options.record ? { record: options.record } : {},
+    );
+    return {
+      async close() {
+        const recorded = await connection.close();
+        if (!recorded) return undefined;
+        const channels = recorded instanceof Int16Array ? [recorded] : [recorded.left, recorded.right];
+        return {
+          audio: encodeWav(channels, 8000),
+          durationMs: Math.round(((channels[0]?.length ?? 0) / 8000) * 1000),
+          endedBy: 'hangup' as const,
+        };
+      },
+    };
+  }
+
+  createMixer(_name: string): Mixer {
+    return new SipMixer(this.engine.createMixer(), this.options.prompts);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.legs].map((leg) => leg.hangup()));
+    await this.agent.close();
+    await this.engine.close();
+  }
+
+  private track(leg: SipLeg): SipLeg {
+    this.legs.add(leg);
+    leg.events.once('hangup', () => this.legs.delete(leg));
+    return leg;
+  }
+
+  private advertised(local: string): string {
+    return this.options.publicAddress ?? local;
+  }
+
+  /**
+   * Where a call goes: a phone registered to one of our SIP domains at the address it registered
+   * from; another SIP URI as given; a number through the account's BYOC trunk targets, then the
+   * server's `--sip-trunk`s.
+   */
+  private async route(request: OriginateRequest): Promise<OriginateOutcome | Route> {
+    if (request.to.kind === 'sip') {
+      const { username, password, headers } = request.sip ?? {};
+      const base: Route = {
+        target: request.to.value,
+        ...(headers ? { headers } : {}),
+        ...(username !== undefined && password !== undefined ? { credentials: { username, password } } : {}),
+      };
+      const uri = parseUri(request.to.value);
+      const domain = await this.options.directory?.domainByName(uri.host.toLowerCase());
+      if (!domain) return base;
+      // Newest registration first: the phone the user picked up last.
+      const binding = this.registrar
+        .lookup(`sip:${uri.user ?? ''}@${uri.host.toLowerCase()}`)
+        .sort((a, b) => b.expiresAt - a.expiresAt)[0];
+      if (!binding) return outcomeOf(480, 'Temporarily Unavailable (not registered)');
+      const { transport, address, port, flowId } = binding.source;
+      return {
+        ...base,
+        target: formatUri(binding.uri),
+        destination: { transport, host: address, port, ...(flowId === undefined ? {} : { flowId }) },
+      };
+    }
+    if (request.to.kind === 'number') {
+      const targets = request.account ? ((await this.options.directory?.trunkTargets(request.account)) ?? []) : [];
+      const trunk = targets[0] ?? this.options.trunks?.[0];
+      if (!trunk) return { outcome: 'failed', reason: 'no SIP trunk is configured for calls to numbers (--sip-trunk)' };
+      const trunkUri = parseUri(trunk.uri);
+      return {
+        target: formatUri({ ...trunkUri, user: request.to.value, userParams: {}, params: {}, headers: {} }),
+        proxy: trunk.uri,
+        ...(trunk.credentials ? { credentials: trunk.credentials } : {}),
+      };
+    }
+    return { outcome: 'failed', reason: 'SIP media does not carry client devices yet' };
+  }
+}
