@@ -13,7 +13,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const PACKAGES = ['markup', 'sdk-js', 'runtime'];
+const PACKAGES = ['markup', 'sdk-js', 'runtime', 'media'];
 const work = mkdtempSync(join(tmpdir(), 'patchbay-packed-'));
 const tarballs = join(work, 'tarballs');
 const project = join(work, 'project');
@@ -31,7 +31,7 @@ function run(command, args, cwd) {
 }
 
 try {
-  step('pack @patchbay/markup, @patchbay/sdk, @patchbay/runtime');
+  step('pack @patchbay/markup, @patchbay/sdk, @patchbay/runtime, @patchbay/media');
   mkdirSync(tarballs);
   for (const name of PACKAGES) {
     run('npx', ['-y', 'pnpm@10.34.8', 'pack', '--pack-destination', tarballs], join(root, 'packages', name));
@@ -69,7 +69,9 @@ const sdk = require('@patchbay/sdk');
 const runtime = require('@patchbay/runtime');
 const client = require('@patchbay/sdk/client');
 const protocol = require('@patchbay/sdk/protocol');
+const media = require('@patchbay/media');
 for (const [name, value] of Object.entries({
+  startSipMedia: media.startSipMedia, SipAgent: media.SipAgent, MediaEngine: media.MediaEngine,
   parseVoice: markup.parseVoice, AccessToken: sdk.AccessToken, validateRequest: sdk.validateRequest,
   createRuntime: runtime.createRuntime, startServer: runtime.startServer,
   Device: client.Device, PROTOCOL_VERSION: protocol.PROTOCOL_VERSION,
@@ -190,6 +192,42 @@ console.log('call ' + call.sid + ' ' + record.status + ', ' + seen.length + ' si
 `,
   );
   console.log(run('node', ['call.mjs'], project).trim());
+
+  step('a server from the installed runtime with --media sip loads the installed media package and answers SIP');
+  writeFileSync(
+    join(project, 'sip.mjs'),
+    `import { createSocket } from 'node:dgram';
+import { startServer } from '@patchbay/runtime';
+
+const probe = createSocket('udp4');
+await new Promise((resolve) => probe.bind(0, '127.0.0.1', resolve));
+// A free port for SIP: bound once by a socket that lets it go.
+const spare = createSocket('udp4');
+await new Promise((resolve) => spare.bind(0, '127.0.0.1', resolve));
+const sipPort = spare.address().port;
+await new Promise((resolve) => spare.close(resolve));
+const server = await startServer({
+  port: 0,
+  data: './.patchbay-sip',
+  drainMs: 1000,
+  media: { kind: 'sip', listen: [{ host: '127.0.0.1', port: sipPort, transports: ['udp'] }], rtpPorts: { min: 52000, max: 52098 }, allow: [], trunks: [] },
+});
+const port = probe.address().port;
+const answer = new Promise((resolve) => probe.on('message', (message) => resolve(message.toString())));
+probe.send(
+  'OPTIONS sip:127.0.0.1:' + sipPort + ' SIP/2.0\\r\\nVia: SIP/2.0/UDP 127.0.0.1:' + port + ';branch=z9hG4bKpacked;rport\\r\\nMax-Forwards: 70\\r\\n' +
+    'From: <sip:probe@127.0.0.1>;tag=1\\r\\nTo: <sip:127.0.0.1>\\r\\nCall-ID: packed-1\\r\\nCSeq: 1 OPTIONS\\r\\nContent-Length: 0\\r\\n\\r\\n',
+  sipPort,
+  '127.0.0.1',
+);
+const first = await Promise.race([answer, new Promise((resolve) => setTimeout(() => resolve('no answer in 5 s'), 5000))]);
+await server.close();
+probe.close();
+if (!String(first).startsWith('SIP/2.0 200')) { console.error('OPTIONS answered: ' + first); process.exit(1); }
+console.log('SIP OPTIONS answered 200 by ' + server.media.name + ' media');
+`,
+  );
+  console.log(run('node', ['sip.mjs'], project).trim());
   step('the packed packages install and work outside the workspace');
 } finally {
   rmSync(work, { recursive: true, force: true });

@@ -14,7 +14,7 @@ export async function prepare({ chromium = false, mediaTools = false } = {}) {
   await step('Installing dependencies', command, args, { cwd: root });
   if (chromium) await step('Checking Chromium', 'bash', [join(root, 'scripts/ensure-chromium.sh')]);
   if (mediaTools) {
-    await step('Checking the media tests\' SIP phones and tools', 'bash', [join(root, 'scripts/ensure-media-tools.sh')]);
+    await step("Checking the media tests' SIP phones and tools", 'bash', [join(root, 'scripts/ensure-media-tools.sh')]);
   }
   const build = spawnSync(process.execPath, [join(root, 'scripts/build.mjs')], { stdio: 'inherit' });
   if (build.status !== 0) process.exit(build.status ?? 1);
