@@ -127,7 +127,8 @@ describe('patchbay serve refuses bad media flags', () => {
     ] as const) {
       expect(await refused([...flags]), flags.join(' ')).toEqual({ code: 2, lines: [line] });
     }
-  });
+    // A dozen server processes, one after another: seconds on a loaded machine.
+  }, 60_000);
 
   it('that go together, and SIP flags without --media sip', async () => {
     expect(await refused(['--sip-allow', '127.0.0.2'])).toEqual({
