@@ -21,6 +21,7 @@ import { type RunningServer, startServer } from '@patchbay/runtime';
 import { afterEach } from 'vitest';
 import { encodeWav } from '../audio/index.js';
 import * as media from '../index.js';
+import { speechEnergy } from '../testing/audio-analysis.js';
 import { type Phone, type PhoneOptions, startPhone } from '../testing/baresip.js';
 import { freePort } from '../testing/processes.js';
 
@@ -118,6 +119,19 @@ export async function nextHeard(phone: Phone, ms: number): Promise<Int16Array> {
   const before = (await phone.heard()).length;
   const heard = await phone.listen(before / 8 + ms);
   return heard.subarray(before);
+}
+
+/**
+ * Resolves once the phone has heard at least `activeMs` of speech from now on (a prompt may take
+ * a moment to render and start on a loaded machine); rejects after `timeoutMs`.
+ */
+export async function hearsSpeech(phone: Phone, activeMs: number, timeoutMs = 10_000): Promise<void> {
+  const from = (await phone.heard()).length;
+  await eventually(
+    `${activeMs} ms of speech heard by ${phone.uri}`,
+    async () => (speechEnergy((await phone.heard()).subarray(from)).activeMs >= activeMs ? true : undefined),
+    timeoutMs,
+  );
 }
 
 /** Serves `pcm` as an 8 kHz WAV at `<url>/<anything>.wav`, as an app's media host would. */
