@@ -94,7 +94,11 @@ export async function runQuickStart(options: {
   const app = createApp(account.token).listen(0, '127.0.0.1');
   await new Promise((resolve) => app.once('listening', resolve));
   const appUrl = `http://127.0.0.1:${(app.address() as AddressInfo).port}`;
-  print(options.server ? `Using Patchbay at ${server.url}` : `Patchbay is running at ${server.url} (data in ${options.data})`);
+  print(
+    options.server
+      ? `Using Patchbay at ${server.url}`
+      : `Patchbay is running at ${server.url} (data in ${options.data})`,
+  );
   print(`The example app (official helper library) is at ${appUrl}`);
   await rest(server.url, account, 'IncomingPhoneNumbers.json', {
     PhoneNumber: SUPPORT_LINE,
@@ -162,14 +166,18 @@ export async function runQuickStart(options: {
   print(`  ${cli} simulate message --to ${SUPPORT_LINE} --body hello`);
   print(`  ${cli} calls tail              # calls as they happen (Ctrl-C to stop)`);
   const child = server.child;
-  await keepRunning(async () => {
-    app.close();
-    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    // The server drains and exits 0; anything else is worth saying.
-    const code = await exited;
-    if (code !== 0) console.error(`patchbay serve exited with code ${code}`);
-  }, options.once, print);
+  await keepRunning(
+    async () => {
+      app.close();
+      const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      // The server drains and exits 0; anything else is worth saying.
+      const code = await exited;
+      if (code !== 0) console.error(`patchbay serve exited with code ${code}`);
+    },
+    options.once,
+    print,
+  );
 }
 
 /** Stops now (`once`), or on Ctrl-C (which pnpm and tsx may pass on again) or SIGTERM: once, then exit 0. */

@@ -35,7 +35,8 @@ describe('hold and resume in a <Dial> bridge', () => {
     expect(hearsTone(await nextHeard(holder, 800), 900)).toBe(true);
 
     await holder.hold();
-    const whileHeld = await nextHeard(held, 1000);
+    // What was already on its way (jitter buffers) is let through: judged from 300 ms on.
+    const whileHeld = (await nextHeard(held, 1300)).subarray(300 * 8);
     expect(hearsTone(whileHeld, 600)).toBe(false);
 
     await holder.resume();

@@ -49,4 +49,3 @@ describe('<Record> over SIP', () => {
     expect(pcm.length / 8000).toBeLessThan(2.5);
   });
 });
-

@@ -147,7 +147,11 @@ export async function serveWav(cleanup: Cleanup, pcm: Int16Array): Promise<strin
 }
 
 /** Resolves once `check` returns a value (polled every 50 ms), or rejects after `timeoutMs`. */
-export async function eventually<T>(what: string, check: () => T | undefined | Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
+export async function eventually<T>(
+  what: string,
+  check: () => T | undefined | Promise<T | undefined>,
+  timeoutMs = 10_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
