@@ -3,14 +3,12 @@
  * other two and never itself; a participant muted through the REST API is no longer heard but
  * still hears; one removed through the API is hung up and no longer heard.
  */
-import { startAppServer } from '@patchbay/runtime/testing';
 import { describe, expect, it } from 'vitest';
 import { hearsTone } from '../testing/audio-analysis.js';
 import type { Phone } from '../testing/baresip.js';
-import { eventually, nextHeard, phone, sipServer, useCleanup } from './scenarios.test-support.js';
+import { appLine, eventually, nextHeard, phone, useCleanup } from './scenarios.test-support.js';
 
 const cleanup = useCleanup();
-const NUMBER = '+15550100100';
 const PARTIES = [
   { address: '127.0.0.43', tone: 500 },
   { address: '127.0.0.44', tone: 700 },
@@ -30,18 +28,14 @@ async function whoHears(phones: readonly Phone[], settleMs = 0): Promise<number[
 
 describe('<Dial><Conference> with three SIP phones', () => {
   it('each hears the other two; a muted one is not heard but hears; a kicked one is hung up and gone', async () => {
-    const app = await startAppServer({
-      '/voice': () => '<Response><Dial><Conference beep="false">standup</Conference></Dial></Response>',
-    });
-    cleanup(() => app.close());
-    const { rest, sipPort } = await sipServer(cleanup, {
-      rtpPorts: { min: 44600, max: 44798 },
-      allow: PARTIES.map((party) => ({ address: party.address, prefix: 32 })),
-    });
-    await rest.post('IncomingPhoneNumbers.json', { PhoneNumber: NUMBER, VoiceUrl: `${app.url}/voice` });
+    const { app, rest, lineUri } = await appLine(
+      cleanup,
+      { '/voice': () => '<Response><Dial><Conference beep="false">standup</Conference></Dial></Response>' },
+      { rtpPorts: { min: 44600, max: 44798 }, callers: PARTIES.map((party) => party.address) },
+    );
     const phones = await Promise.all(PARTIES.map((party) => phone(cleanup, party)));
     for (const p of phones) {
-      await p.dial(`sip:${NUMBER}@127.0.0.1:${sipPort}`);
+      await p.dial(lineUri);
       await p.waitFor('established', 10_000);
     }
     const conference = await eventually('the conference with three participants', async () => {

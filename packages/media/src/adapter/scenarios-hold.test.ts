@@ -4,30 +4,24 @@
  * person on hold expects; after resume they hear each other again. baresip stops its own
  * recording for good after hold/resume, so what is heard is judged on the party that did not hold.
  */
-import { startAppServer } from '@patchbay/runtime/testing';
 import { describe, expect, it } from 'vitest';
 import { hearsTone } from '../testing/audio-analysis.js';
-import { nextHeard, phone, sipServer, useCleanup } from './scenarios.test-support.js';
+import { appLine, nextHeard, phone, useCleanup } from './scenarios.test-support.js';
 
 const cleanup = useCleanup();
-const NUMBER = '+15550100100';
 
 describe('hold and resume in a <Dial> bridge', () => {
   it('the held party hears nothing from the holder while held, and the holder again after resume', async () => {
     let callee = 'sip:nobody@127.0.0.1';
-    const app = await startAppServer({
-      '/voice': () => `<Response><Dial><Sip>${callee}</Sip></Dial></Response>`,
-    });
-    cleanup(() => app.close());
-    const { rest, sipPort } = await sipServer(cleanup, {
-      rtpPorts: { min: 44400, max: 44598 },
-      allow: [{ address: '127.0.0.46', prefix: 32 }],
-    });
-    await rest.post('IncomingPhoneNumbers.json', { PhoneNumber: NUMBER, VoiceUrl: `${app.url}/voice` });
+    const { lineUri } = await appLine(
+      cleanup,
+      { '/voice': () => `<Response><Dial><Sip>${callee}</Sip></Dial></Response>` },
+      { rtpPorts: { min: 44400, max: 44598 }, callers: ['127.0.0.46'] },
+    );
     const holder = await phone(cleanup, { address: '127.0.0.46', tone: 600 });
     const held = await phone(cleanup, { address: '127.0.0.47', tone: 900 });
     callee = held.uri;
-    await holder.dial(`sip:${NUMBER}@127.0.0.1:${sipPort}`);
+    await holder.dial(lineUri);
     await held.waitFor('incoming', 10_000);
     await held.accept();
     await held.waitFor('established');

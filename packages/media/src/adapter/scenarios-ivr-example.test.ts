@@ -10,11 +10,18 @@ import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
 import { hearsTone } from '../testing/audio-analysis.js';
 import { freePort } from '../testing/processes.js';
-import { eventually, hearsSpeech, nextHeard, phone, sipServer, useCleanup } from './scenarios.test-support.js';
+import {
+  eventually,
+  hearsSpeech,
+  nextHeard,
+  phone,
+  SUPPORT_LINE,
+  sipServer,
+  useCleanup,
+} from './scenarios.test-support.js';
 
 const cleanup = useCleanup();
 const EXAMPLE = join(import.meta.dirname, '../../../../examples/ivr');
-const SUPPORT_LINE = '+15550100100';
 const SALES = '+15550100200';
 
 /** Starts the example against `url`, resolved once it has pointed the support line at its app. */

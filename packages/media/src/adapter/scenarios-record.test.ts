@@ -3,30 +3,26 @@
  * then goes quiet; the recording ends by the silence timeout, the action gets its duration, and
  * the recording's media through the REST API holds what the phone sent, about as long.
  */
-import { startAppServer } from '@patchbay/runtime/testing';
 import { describe, expect, it } from 'vitest';
 import { hearsTone } from '../testing/audio-analysis.js';
 import { parseWav, tonePcm } from '../testing/wav.js';
-import { eventually, phone, sipServer, useCleanup } from './scenarios.test-support.js';
+import { appLine, eventually, phone, useCleanup } from './scenarios.test-support.js';
 
 const cleanup = useCleanup();
-const NUMBER = '+15550100100';
 
 describe('<Record> over SIP', () => {
   it('beeps, records what the phone says, ends on 2 s of silence, and serves the recording as WAV', async () => {
-    const app = await startAppServer({
-      '/voice': () =>
-        '<Response><Record timeout="2" playBeep="true" maxLength="20" action="/done" trim="trim-silence"/></Response>',
-      '/done': () => '<Response><Hangup/></Response>',
-    });
-    cleanup(() => app.close());
-    const { rest, sipPort } = await sipServer(cleanup, {
-      rtpPorts: { min: 44800, max: 44998 },
-      allow: [{ address: '127.0.0.50', prefix: 32 }],
-    });
-    await rest.post('IncomingPhoneNumbers.json', { PhoneNumber: NUMBER, VoiceUrl: `${app.url}/voice` });
+    const { app, rest, lineUri } = await appLine(
+      cleanup,
+      {
+        '/voice': () =>
+          '<Response><Record timeout="2" playBeep="true" maxLength="20" action="/done" trim="trim-silence"/></Response>',
+        '/done': () => '<Response><Hangup/></Response>',
+      },
+      { rtpPorts: { min: 44800, max: 44998 }, callers: ['127.0.0.50'] },
+    );
     const caller = await phone(cleanup, { address: '127.0.0.50' }); // silent until it speaks
-    await caller.dial(`sip:${NUMBER}@127.0.0.1:${sipPort}`);
+    await caller.dial(lineUri);
     await caller.waitFor('established', 10_000);
 
     // A person speaks after the beep.

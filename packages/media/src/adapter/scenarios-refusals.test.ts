@@ -4,13 +4,12 @@
  * Each is seen where a user sees it: the dialed phone's ringing stops, the child call's status,
  * and what the app's Dial action is told.
  */
-import { type AppServer, startAppServer } from '@patchbay/runtime/testing';
+import type { AppServer } from '@patchbay/runtime/testing';
 import { describe, expect, it } from 'vitest';
 import type { Phone } from '../testing/baresip.js';
-import { eventually, phone, type Rest, sipServer, useCleanup } from './scenarios.test-support.js';
+import { appLine, eventually, phone, type Rest, useCleanup } from './scenarios.test-support.js';
 
 const cleanup = useCleanup();
-const NUMBER = '+15550100100';
 
 interface Setup {
   readonly app: AppServer;
@@ -22,20 +21,18 @@ interface Setup {
 /** A number whose app dials the callee phone (with `dial` attributes); a caller phone let in by address. */
 async function setup(dial: string): Promise<Setup> {
   let callee = 'sip:nobody@127.0.0.1';
-  const app = await startAppServer({
-    '/voice': () => `<Response><Dial action="/after" ${dial}><Sip>${callee}</Sip></Dial></Response>`,
-    '/after': () => '<Response><Hangup/></Response>',
-  });
-  cleanup(() => app.close());
-  const { rest, sipPort } = await sipServer(cleanup, {
-    rtpPorts: { min: 44200, max: 44398 },
-    allow: [{ address: '127.0.0.41', prefix: 32 }],
-  });
-  await rest.post('IncomingPhoneNumbers.json', { PhoneNumber: NUMBER, VoiceUrl: `${app.url}/voice` });
+  const { app, rest, lineUri } = await appLine(
+    cleanup,
+    {
+      '/voice': () => `<Response><Dial action="/after" ${dial}><Sip>${callee}</Sip></Dial></Response>`,
+      '/after': () => '<Response><Hangup/></Response>',
+    },
+    { rtpPorts: { min: 44200, max: 44398 }, callers: ['127.0.0.41'] },
+  );
   const caller = await phone(cleanup, { address: '127.0.0.41', tone: 600 });
   const calleePhone = await phone(cleanup, { address: '127.0.0.42', tone: 900 });
   callee = calleePhone.uri;
-  await caller.dial(`sip:${NUMBER}@127.0.0.1:${sipPort}`);
+  await caller.dial(lineUri);
   await calleePhone.waitFor('incoming', 10_000);
   return { app, rest, caller, callee: calleePhone };
 }

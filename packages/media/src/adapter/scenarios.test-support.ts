@@ -18,6 +18,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type RunningServer, startServer } from '@patchbay/runtime';
+import { type AppServer, type Route, startAppServer } from '@patchbay/runtime/testing';
 import { afterEach } from 'vitest';
 import { encodeWav } from '../audio/index.js';
 import * as media from '../index.js';
@@ -105,6 +106,33 @@ function restClient(server: RunningServer): Rest {
     },
     fetch: (path) => fetch(path.startsWith('http') ? path : base + path, { headers: { authorization } }),
   };
+}
+
+export const SUPPORT_LINE = '+15550100100';
+
+export interface AppLine extends SipServer {
+  readonly app: AppServer;
+  /** Where a phone let in by address calls the line: sip:+15550100100@127.0.0.1:<port>. */
+  readonly lineUri: string;
+}
+
+/**
+ * An app with `routes`, a server that lets `callers` (their addresses) in without digest, and
+ * +15550100100 pointed at the app's `/voice`.
+ */
+export async function appLine(
+  cleanup: Cleanup,
+  routes: Record<string, Route>,
+  options: SipServerOptions & { readonly callers: readonly string[] },
+): Promise<AppLine> {
+  const app = await startAppServer(routes);
+  cleanup(() => app.close());
+  const server = await sipServer(cleanup, {
+    ...options,
+    allow: [...(options.allow ?? []), ...options.callers.map((address) => ({ address, prefix: 32 }))],
+  });
+  await server.rest.post('IncomingPhoneNumbers.json', { PhoneNumber: SUPPORT_LINE, VoiceUrl: `${app.url}/voice` });
+  return { ...server, app, lineUri: `sip:${SUPPORT_LINE}@127.0.0.1:${server.sipPort}` };
 }
 
 /** A baresip phone, closed after the test. */
