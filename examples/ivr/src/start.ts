@@ -5,6 +5,11 @@
  * printing what the caller heard and did and the app's reply. Then leaves the server and the app
  * running for you to try more (Ctrl-C stops both, and exits 0); `--once` stops after the calls.
  * `--port` and `--data` choose the server's port (3000) and data directory (./.patchbay-demo).
+ *
+ * `--server <url>` runs the app against a Patchbay already running (e.g. `patchbay serve --media
+ * sip`, for calls from real SIP phones), with the account in PATCHBAY_ACCOUNT_SID and
+ * PATCHBAY_AUTH_TOKEN: it starts the app and points the support line at it, places no scripted
+ * calls, and leaves the server running when stopped.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -78,14 +83,22 @@ export async function runQuickStart(options: {
   port: number;
   once: boolean;
   print: (line: string) => void;
+  /** A Patchbay already running, and its account: nothing is started or scripted there. */
+  server?: { url: string; account: Credentials };
 }) {
   const { print } = options;
-  const account = credentials(options.data);
-  const server = await serve(options.data, options.port, account);
+  const account = options.server?.account ?? credentials(options.data);
+  const server = options.server
+    ? { child: undefined, url: options.server.url }
+    : await serve(options.data, options.port, account);
   const app = createApp(account.token).listen(0, '127.0.0.1');
   await new Promise((resolve) => app.once('listening', resolve));
   const appUrl = `http://127.0.0.1:${(app.address() as AddressInfo).port}`;
-  print(`Patchbay is running at ${server.url} (data in ${options.data})`);
+  print(
+    options.server
+      ? `Using Patchbay at ${server.url}`
+      : `Patchbay is running at ${server.url} (data in ${options.data})`,
+  );
   print(`The example app (official helper library) is at ${appUrl}`);
   await rest(server.url, account, 'IncomingPhoneNumbers.json', {
     PhoneNumber: SUPPORT_LINE,
@@ -105,6 +118,12 @@ export async function runQuickStart(options: {
     SmsUrl: `${appUrl}/sms`,
   });
   print(`${SUPPORT_LINE} runs ${appUrl}/voice (calls) and ${appUrl}/sms (texts)\n`);
+  if (!server.child) {
+    print('Call the support line from a phone (Ctrl-C stops the app).');
+    return keepRunning(async () => {
+      app.close();
+    }, options.once);
+  }
 
   // Sales is a number outside Patchbay: script how it behaves when the app dials it.
   await rest(server.url, account, 'Simulator/Numbers.json', {
@@ -146,34 +165,52 @@ export async function runQuickStart(options: {
   print(`  ${cli} simulate call --to ${SUPPORT_LINE} --script 'wait; press 2; wait; say hi; press #'`);
   print(`  ${cli} simulate message --to ${SUPPORT_LINE} --body hello`);
   print(`  ${cli} calls tail              # calls as they happen (Ctrl-C to stop)`);
-  const stop = async () => {
-    app.close();
-    const exited = new Promise<number | null>((resolve) => server.child.once('exit', resolve));
-    server.child.kill('SIGTERM');
-    // The server drains and exits 0; anything else is worth saying.
-    const code = await exited;
-    if (code !== 0) console.error(`patchbay serve exited with code ${code}`);
+  const child = server.child;
+  await keepRunning(
+    async () => {
+      app.close();
+      const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      // The server drains and exits 0; anything else is worth saying.
+      const code = await exited;
+      if (code !== 0) console.error(`patchbay serve exited with code ${code}`);
+    },
+    options.once,
+    print,
+  );
+}
+
+/** Stops now (`once`), or on Ctrl-C (which pnpm and tsx may pass on again) or SIGTERM: once, then exit 0. */
+async function keepRunning(stop: () => Promise<void>, once: boolean, print?: (line: string) => void): Promise<void> {
+  if (once) return stop();
+  print?.('\nPress Ctrl-C to stop.');
+  let stopping = false;
+  const shutdown = () => {
+    if (stopping) return;
+    stopping = true;
+    void stop().then(() => process.exit(0));
   };
-  if (options.once) await stop();
-  else {
-    print('\nPress Ctrl-C to stop.');
-    // Ctrl-C (which pnpm and tsx may pass on again) or SIGTERM: stop once, then exit 0.
-    let stopping = false;
-    const shutdown = () => {
-      if (stopping) return;
-      stopping = true;
-      void stop().then(() => process.exit(0));
-    };
-    process.on('SIGINT', shutdown);
-    process.on('SIGTERM', shutdown);
-  }
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename)) {
   const { values } = parseArgs({
-    options: { once: { type: 'boolean' }, port: { type: 'string' }, data: { type: 'string' } },
+    options: {
+      once: { type: 'boolean' },
+      port: { type: 'string' },
+      data: { type: 'string' },
+      server: { type: 'string' },
+    },
   });
+  const sid = process.env.PATCHBAY_ACCOUNT_SID;
+  const token = process.env.PATCHBAY_AUTH_TOKEN;
+  if (values.server && !(sid && token)) {
+    console.error('--server needs the account in PATCHBAY_ACCOUNT_SID and PATCHBAY_AUTH_TOKEN');
+    process.exit(2);
+  }
   await runQuickStart({
+    ...(values.server && sid && token ? { server: { url: values.server, account: { sid, token } } } : {}),
     data: resolve(process.cwd(), values.data ?? '../../.patchbay-demo'),
     port: Number(values.port ?? 3000),
     once: values.once ?? false,

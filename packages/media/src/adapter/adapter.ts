@@ -219,7 +219,9 @@ export class SipMediaAdapter implements MediaAdapter {
         return { outcome: 'failed', reason: `488 ${negotiated.reason}`, sipResponseCode: 488 };
       }
       media.configure(negotiated);
-      const leg = this.track(new SipLeg(randomUUID(), media, this.options.prompts, { dialog: result.dialog }));
+      const leg = this.track(
+        new SipLeg(randomUUID(), media, this.options.prompts, { dialog: result.dialog, offerSdp: offer }),
+      );
       return { outcome: 'answered', leg };
     } catch (error) {
       await media.close();

@@ -1,58 +1,10 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type RunningServer, startServer } from '@patchbay/runtime';
-import { type AppServer, startAppServer } from '@patchbay/runtime/testing';
-import { afterEach, describe, expect, it } from 'vitest';
-import * as media from '../index.js';
-import { hearsTone, speechEnergy } from '../testing/audio-analysis.js';
-import { type Phone, startPhone } from '../testing/baresip.js';
-import { freePort } from '../testing/processes.js';
+import { startAppServer } from '@patchbay/runtime/testing';
+import { describe, expect, it } from 'vitest';
+import { hearsTone } from '../testing/audio-analysis.js';
 import type { SipMediaAdapter } from './adapter.js';
+import { hearsSpeech, nextHeard, phone, sipServer, useCleanup } from './scenarios.test-support.js';
 
-const cleanup: Array<() => Promise<unknown>> = [];
-afterEach(async () => {
-  for (const step of cleanup.splice(0).reverse()) await step().catch(() => undefined);
-});
-
-/** What a phone hears in the next `ms`. */
-async function nextHeard(phone: Phone, ms: number): Promise<Int16Array> {
-  const before = (await phone.heard()).length;
-  const heard = await phone.listen(before / 8 + ms);
-  return heard.subarray(before);
-}
-
-async function sipServer(app: AppServer): Promise<{ server: RunningServer; sipPort: number; rest: typeof fetch }> {
-  const data = await mkdtemp(join(tmpdir(), 'patchbay-sip-server-'));
-  cleanup.push(() => rm(data, { recursive: true, force: true }));
-  const sipPort = await freePort('127.0.0.1');
-  const server = await startServer({
-    port: 0,
-    data,
-    media: {
-      kind: 'sip',
-      listen: [{ host: '127.0.0.1', port: sipPort, transports: ['udp'] }],
-      rtpPorts: { min: 43000, max: 43998 },
-      allow: [],
-      trunks: [],
-    },
-    sipMedia: media,
-  });
-  cleanup.push(() => server.close());
-  const { sid, authToken } = server.account;
-  const rest = ((path: string, form: Record<string, string>) =>
-    fetch(`${server.url}/2010-04-01/Accounts/${sid}/${path}`, {
-      method: 'POST',
-      headers: { authorization: `Basic ${btoa(`${sid}:${authToken}`)}` },
-      body: new URLSearchParams(form),
-    }).then(async (response) => {
-      const body = (await response.json()) as Record<string, string>;
-      if (!response.ok) throw new Error(`${path}: ${response.status} ${JSON.stringify(body)}`);
-      return body;
-    })) as unknown as typeof fetch;
-  void app;
-  return { server, sipPort, rest };
-}
+const cleanup = useCleanup();
 
 describe('patchbay serve --media sip, with real phones', () => {
   it('a phone calls a SIP domain with digest, the IVR gathers a key, dials a second phone, each hears the other, either hangs up', async () => {
@@ -66,9 +18,10 @@ describe('patchbay serve --media sip, with real phones', () => {
           : '<Response><Hangup/></Response>',
       '/after': () => '<Response/>',
     });
-    cleanup.push(() => app.close());
-    const { server, sipPort, rest } = await sipServer(app);
-    const post = rest as unknown as (path: string, form: Record<string, string>) => Promise<Record<string, string>>;
+    cleanup(() => app.close());
+    const { server, sipPort, rest } = await sipServer(cleanup, { rtpPorts: { min: 43000, max: 43998 } });
+    const post = async (path: string, form: Record<string, string>) =>
+      (await rest.post(path, form)) as Record<string, string>;
     const list = await post('SIP/CredentialLists.json', { FriendlyName: 'staff' });
     await post(`SIP/CredentialLists/${list.sid ?? ''}/Credentials.json`, {
       Username: 'alice',
@@ -82,7 +35,7 @@ describe('patchbay serve --media sip, with real phones', () => {
       CredentialListSid: list.sid ?? '',
     });
 
-    const alice = await startPhone({
+    const alice = await phone(cleanup, {
       address: '127.0.0.21',
       tone: 600,
       account: {
@@ -93,16 +46,14 @@ describe('patchbay serve --media sip, with real phones', () => {
         register: false,
       },
     });
-    cleanup.push(() => alice.close());
-    const bobPhone = await startPhone({ address: '127.0.0.22', tone: 900 });
-    cleanup.push(() => bobPhone.close());
+    const bobPhone = await phone(cleanup, { address: '127.0.0.22', tone: 900 });
     bob = bobPhone.uri;
     expect(bob).toMatch(/^sip:/);
 
     await alice.dial('sip:support@acme.sip.patchbay.local');
     await alice.waitFor('established', 10_000);
     // A person presses 1 once the prompt is heard.
-    expect(speechEnergy(await nextHeard(alice, 800)).activeMs).toBeGreaterThan(300);
+    await hearsSpeech(alice, 300);
     await alice.sendDigits('1');
     await bobPhone.waitFor('incoming', 10_000);
     await bobPhone.accept();

@@ -3,7 +3,8 @@
  * INVITE not yet answered, then a dialog) and its audio (an engine leg). Verbs become engine
  * work: Say and Play render through `Prompts` and play, digits and beeps are tones or RFC 4733
  * events, Record records what the party says. The party's hang-up (BYE, CANCEL, RTP gone silent
- * for good) ends the engine leg and is reported once as `hangup`.
+ * for good) ends the engine leg and is reported once as `hangup`. A re-INVITE from the far end
+ * (hold, resume) is answered from the new offer and the engine leg follows it.
  *
  * @example
  * const leg = new SipLeg(id, engineLeg, prompts, { incoming: call, answerSdp });
@@ -16,17 +17,20 @@ import { encodeWav } from '../audio/index.js';
 import type { EngineLeg } from '../engine/index.js';
 import type { Dialog, IncomingCall } from '../sip/index.js';
 import type { Prompts } from './prompts.js';
+import { answerReoffer } from './reinvite.js';
 
-/** How the leg began: an INVITE we answer, or a dialog we placed. */
+/** How the leg began: an INVITE we answer, or a dialog we placed (with the offer we made). */
 export type LegSignaling =
   | { readonly incoming: IncomingCall; readonly answerSdp: string }
-  | { readonly dialog: Dialog };
+  | { readonly dialog: Dialog; readonly offerSdp: string };
 
 export class SipLeg implements MediaLeg {
   readonly events = new EventEmitter<LegEvents>();
   private dialog: Dialog | undefined;
   private answering: Promise<void> | undefined;
   private over = false;
+  /** Our side of the session as last agreed: the SDP a re-INVITE's answer starts from. */
+  private localSdp: string;
 
   constructor(
     readonly id: string,
@@ -35,6 +39,7 @@ export class SipLeg implements MediaLeg {
     private readonly signaling: LegSignaling,
     private readonly onEnded: (leg: SipLeg) => void = () => undefined,
   ) {
+    this.localSdp = 'dialog' in signaling ? signaling.offerSdp : signaling.answerSdp;
     media.events.on('dtmf', (digit) => this.events.emit('dtmf', digit));
     media.events.on('rtpTimeout', () => void this.end(true));
     if ('dialog' in signaling) this.watch(signaling.dialog);
@@ -115,6 +120,16 @@ export class SipLeg implements MediaLeg {
   private watch(dialog: Dialog): void {
     this.dialog = dialog;
     dialog.events.once('closed', (reason) => void this.end(reason !== 'bye'));
+    // Hold, resume, a moved RTP address: answer the new offer and send (or not) where it says.
+    // A re-INVITE without an offer gets our current session as the offer.
+    dialog.events.on('reinvite', (offer, respond) => {
+      const next = offer === undefined || this.over ? undefined : answerReoffer(offer, this.localSdp);
+      if (next) {
+        this.localSdp = next.sdp;
+        this.media.configure(next.media);
+      }
+      respond(this.localSdp);
+    });
   }
 
   /** Ends the leg once: BYE (or a final answer to an unanswered INVITE) unless the far end ended it. */
