@@ -196,6 +196,8 @@ async function keepRunning(stop: () => Promise<void>, once: boolean, print?: (li
 
 if (process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename)) {
   const { values } = parseArgs({
+    // `pnpm start -- --once` hands the script a literal `--` before its flags.
+    args: process.argv.slice(2).filter((arg, index) => !(index === 0 && arg === '--')),
     options: {
       once: { type: 'boolean' },
       port: { type: 'string' },
