@@ -12,7 +12,7 @@
  * const result = await agent.invite('sip:bob@127.0.0.2', { from: '+15550001111', sdp }, signal);
  */
 import { EventEmitter } from 'eventemitter3';
-import { type AuthDecision, type AuthorizeFn, authorizeRequest } from './authorize.js';
+import { AuthFailures, type AuthDecision, type AuthorizeFn, authorizeRequest } from './authorize.js';
 import { MAX_TRANSACTIONS, SipCore } from './core.js';
 import { ALLOW, dialogId, type SipDialog } from './dialog.js';
 import { DigestServer } from './digest.js';
@@ -68,6 +68,7 @@ export class SipAgent extends EventEmitter<SipAgentEvents> {
   private readonly registrations = new Set<Registration>();
   private readonly digest: DigestServer;
   private readonly limiter: RateLimiter | undefined;
+  private readonly authFailures = new AuthFailures();
   private readonly registry = {
     add: (d: SipDialog) => this.dialogs.set(d.id, d),
     remove: (d: SipDialog) => this.dialogs.delete(d.id),
@@ -147,7 +148,9 @@ export class SipAgent extends EventEmitter<SipAgentEvents> {
       return;
     }
     const verdict = this.limiter?.check(tx.source.address) ?? 'ok';
-    if (verdict === 'drop') return;
+    // Dropped, and forgotten: a transaction kept for it would absorb the source's retransmissions
+    // after it slowed down, and a flood of them would fill the transaction table for everyone.
+    if (verdict === 'drop') return tx.terminate();
     if (verdict === 'throttle') return respond(503, undefined, { 'retry-after': '5' });
     if (this.core.servers.size >= MAX_TRANSACTIONS) return respond(503, undefined, { 'retry-after': '5' });
     const mf = req.headers.get('max-forwards');
@@ -177,7 +180,7 @@ export class SipAgent extends EventEmitter<SipAgentEvents> {
       if (req.body !== '' && type !== 'application/sdp') return respond(415, undefined, { accept: 'application/sdp' });
       respond(100);
     }
-    const auth = await authorizeRequest(this.opts.authorize, this.digest, req, tx.source);
+    const auth = await authorizeRequest(this.opts.authorize, this.digest, req, tx.source, this.authFailures);
     if ('respond' in auth) {
       const res = buildResponse(req, auth.respond.status, auth.respond.reason, this.core.newTag());
       for (const [k, v] of auth.respond.headers) res.headers.append(k, v);
