@@ -164,7 +164,7 @@ describe('malformed SIP and SDP at a running SIP server', () => {
     expect((await engine.stats()).legs).toBe(0);
     expect(s.app.requests).toEqual([]);
 
-    phone = await startPhone({ address: '127.0.0.89', tone: 700 });
+    phone = await startPhone({ address: '127.0.0.95', tone: 700 });
     await phone.dial(`sip:+15550001234@127.0.0.1:${s.sipPort}`);
     await phone.waitFor('established', 15_000);
     expect(s.app.requestsTo('/voice')[0]?.params).toMatchObject({ To: '+15550001234', Direction: 'inbound' });

@@ -24,7 +24,7 @@ const sockets: dgram.Socket[] = [];
 beforeAll(async () => {
   s = await hostileServer(
     {
-      rtpPorts: { min: 47000, max: 47998 },
+      rtpPorts: { min: 47000, max: 47498 },
       allow: [{ address: '127.0.0.88', prefix: 29 }],
       rtpTimeoutMs: RTP_TIMEOUT_MS,
     },
