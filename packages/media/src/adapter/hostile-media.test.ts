@@ -6,7 +6,7 @@
  */
 import dgram from 'node:dgram';
 import type { MediaLeg } from '@patchbay/runtime';
-import { afterEach, beforeAll, afterAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { encodeUlaw } from '../rtp/index.js';
 import { hearsTone } from '../testing/audio-analysis.js';
 import { type Phone, startPhone } from '../testing/baresip.js';

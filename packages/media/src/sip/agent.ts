@@ -12,7 +12,7 @@
  * const result = await agent.invite('sip:bob@127.0.0.2', { from: '+15550001111', sdp }, signal);
  */
 import { EventEmitter } from 'eventemitter3';
-import { AuthFailures, type AuthDecision, type AuthorizeFn, authorizeRequest } from './authorize.js';
+import { type AuthDecision, AuthFailures, type AuthorizeFn, authorizeRequest } from './authorize.js';
 import { MAX_TRANSACTIONS, SipCore } from './core.js';
 import { ALLOW, dialogId, type SipDialog } from './dialog.js';
 import { DigestServer } from './digest.js';

@@ -35,7 +35,7 @@ function listenAddress(value: string): (SipListenAddress & { transport?: 'udp' |
   return { host: (v4 ?? v6) as string, port, ...(transport ? { transport: transport as 'udp' | 'tcp' } : {}) };
 }
 
-const problem = (result: object | string) => (typeof result === 'string' ? result : undefined);
+const problem = (result: object | number | string) => (typeof result === 'string' ? result : undefined);
 
 function rtpPorts(value: string): { min: number; max: number } | string {
   const match = /^(\d{1,5})-(\d{1,5})$/.exec(value);
