@@ -13,12 +13,12 @@ import {
   offer,
   overTcp,
   type RawPeer,
-  rawPeer,
+  RawPeers,
   sipRequest,
 } from './hostile.test-support.js';
 
 let s: HostileServer;
-const peers: RawPeer[] = [];
+const peers = new RawPeers();
 let phone: Phone | undefined;
 const unhandled: unknown[] = [];
 const onUnhandled = (reason: unknown) => unhandled.push(reason);
@@ -41,15 +41,11 @@ beforeAll(async () => {
 afterAll(async () => {
   process.off('unhandledRejection', onUnhandled);
   await phone?.close();
-  await Promise.all(peers.map((p) => p.close()));
+  await peers.close();
   await s?.close();
 });
 
-const peer = async (address: string) => {
-  const p = await rawPeer(address);
-  peers.push(p);
-  return p;
-};
+const peer = (address: string) => peers.at(address);
 
 /** An INVITE from an allowed source to a number nobody has (so the survivors end in 404, not calls). */
 function invite(

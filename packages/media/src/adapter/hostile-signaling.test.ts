@@ -4,23 +4,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { digestAuthorization } from '../sip/index.js';
-import {
-  calls,
-  type HostileServer,
-  hostileServer,
-  overTcp,
-  type RawPeer,
-  rawPeer,
-  sipRequest,
-} from './hostile.test-support.js';
+import { calls, type HostileServer, hostileServer, overTcp, RawPeers, sipRequest } from './hostile.test-support.js';
 
 let s: HostileServer;
-const peers: RawPeer[] = [];
-const peer = async (address: string) => {
-  const p = await rawPeer(address);
-  peers.push(p);
-  return p;
-};
+const peers = new RawPeers();
+const peer = (address: string) => peers.at(address);
 
 beforeAll(async () => {
   // 127.0.0.80 is a --sip-allow source (a PBX of ours); everything else in 127.0.0.70-99 is a stranger.
@@ -37,7 +25,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await Promise.all(peers.map((p) => p.close()));
+  await peers.close();
   await s?.close();
 });
 

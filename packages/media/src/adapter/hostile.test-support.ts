@@ -165,6 +165,21 @@ export async function rawPeer(address: string): Promise<RawPeer> {
   };
 }
 
+/** The raw peers a test file opened, closed together at its end. */
+export class RawPeers {
+  private readonly open: RawPeer[] = [];
+
+  async at(address: string): Promise<RawPeer> {
+    const peer = await rawPeer(address);
+    this.open.push(peer);
+    return peer;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.open.splice(0).map((peer) => peer.close()));
+  }
+}
+
 /**
  * Opens a TCP connection from `address`, writes `bytes`, and resolves with everything the server
  * wrote back until it closed the connection, a final response arrived, or `timeoutMs` passed.
