@@ -121,10 +121,15 @@ describe('malformed SIP and SDP at a running SIP server', () => {
       `Max-Forwards: 70\r\nX-Pad: ${'a'.repeat(70_000)}`,
     );
     expect(await overTcp('127.0.0.82', s.sipPort, huge.replace('/UDP', '/TCP'))).not.toMatch(/^SIP\/2\.0 [1-4]\d\d/m);
+    // Counted for the operator.
+    const counters = (s.server.media as SipMediaAdapter).agent.counters;
+    expect(counters.malformed).toBeGreaterThanOrEqual(2);
+    expect(counters.tooLarge).toBeGreaterThanOrEqual(1);
     expect(unhandled).toEqual([]);
   });
 
   it('survives 400 mutated messages over UDP and 60 connections of them over TCP: no crash, no unhandled rejection, no leg left, OPTIONS answered, and a real phone then calls in', async () => {
+    const malformedBefore = (s.server.media as SipMediaAdapter).agent.counters.malformed;
     const sources = await Promise.all(['127.0.0.83', '127.0.0.84', '127.0.0.85', '127.0.0.86'].map(peer));
     const samples = fc.sample(mutation, { numRuns: 460, seed: 10 });
     samples.slice(0, 400).forEach((m, n) => {
@@ -159,6 +164,7 @@ describe('malformed SIP and SDP at a running SIP server', () => {
     for (let i = 0; i < 100 && (await engine.stats()).legs > 0; i++) await new Promise((r) => setTimeout(r, 100));
     expect((await engine.stats()).legs).toBe(0);
     expect(s.app.requests).toEqual([]);
+    expect((s.server.media as SipMediaAdapter).agent.counters.malformed - malformedBefore).toBeGreaterThan(100);
 
     phone = await startPhone({ address: '127.0.0.95', tone: 700 });
     await phone.dial(`sip:+15550001234@127.0.0.1:${s.sipPort}`);

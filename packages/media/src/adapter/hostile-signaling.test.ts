@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { digestAuthorization } from '../sip/index.js';
+import type { SipMediaAdapter } from './adapter.js';
 import { calls, type HostileServer, hostileServer, overTcp, RawPeers, sipRequest } from './hostile.test-support.js';
 
 let s: HostileServer;
@@ -135,6 +136,9 @@ describe('hostile signaling at a running SIP server', () => {
     expect(busy.length).toBeGreaterThan(0);
     expect(busy.every((text) => /^Retry-After: \d+/im.test(text))).toBe(true);
     expect(answers.length).toBeLessThan(burst);
+    const counters = (s.server.media as SipMediaAdapter).agent.counters;
+    expect(counters.throttled).toBeGreaterThanOrEqual(busy.length);
+    expect(counters.rateDropped).toBeGreaterThanOrEqual(burst - answers.length);
     // Another source is not affected by that one's flood.
     const other = await peer('127.0.0.75');
     expect(await other.ask(s.sipPort, sipRequest({ method: 'OPTIONS', uri: uri('x') }))).toMatch(/^SIP\/2\.0 200/);

@@ -56,6 +56,18 @@ const SUPPORTED = new Set(['timer']);
 /** Incoming calls not yet answered, rejected or canceled; beyond it INVITEs get 503. */
 const MAX_PENDING_CALLS = 10_000;
 
+/** What the agent refused or could not read, since it started: for operators' metrics and tests. */
+export interface SipAgentCounters {
+  /** Messages that did not parse (answered 400 when they could be, else dropped). */
+  malformed: number;
+  /** Messages over the maximum size (answered 513 when they could be, else dropped). */
+  tooLarge: number;
+  /** Requests past a source's rate, answered 503. */
+  throttled: number;
+  /** Requests past twice a source's rate, dropped unanswered. */
+  rateDropped: number;
+}
+
 export interface SipAgentEvents {
   invite: (call: IncomingCall) => void;
   register: (request: SipRequest, source: Source, user?: string) => void;
@@ -69,6 +81,7 @@ export class SipAgent extends EventEmitter<SipAgentEvents> {
   private readonly digest: DigestServer;
   private readonly limiter: RateLimiter | undefined;
   private readonly authFailures = new AuthFailures();
+  readonly counters: SipAgentCounters = { malformed: 0, tooLarge: 0, throttled: 0, rateDropped: 0 };
   private readonly registry = {
     add: (d: SipDialog) => this.dialogs.set(d.id, d),
     remove: (d: SipDialog) => this.dialogs.delete(d.id),
@@ -85,6 +98,8 @@ export class SipAgent extends EventEmitter<SipAgentEvents> {
     core.on('request', (req, tx) => void this.onRequest(req, tx).catch((e) => this.fail(e, req, tx)));
     core.on('ack', (req) => this.dialogs.get(this.idOf(req))?.handleAck(req));
     core.on('malformed', (error, source) => {
+      if (error.code === 'sip-too-large') this.counters.tooLarge++;
+      else this.counters.malformed++;
       if (!error.partial || error.partial.method === 'ACK') return;
       const res = buildResponse(error.partial, error.code === 'sip-too-large' ? 513 : 400, error.message.slice(0, 100));
       core.ctx.respond(res, source);
@@ -150,8 +165,14 @@ export class SipAgent extends EventEmitter<SipAgentEvents> {
     const verdict = this.limiter?.check(tx.source.address) ?? 'ok';
     // Dropped, and forgotten: a transaction kept for it would absorb the source's retransmissions
     // after it slowed down, and a flood of them would fill the transaction table for everyone.
-    if (verdict === 'drop') return tx.terminate();
-    if (verdict === 'throttle') return respond(503, undefined, { 'retry-after': '5' });
+    if (verdict === 'drop') {
+      this.counters.rateDropped++;
+      return tx.terminate();
+    }
+    if (verdict === 'throttle') {
+      this.counters.throttled++;
+      return respond(503, undefined, { 'retry-after': '5' });
+    }
     if (this.core.servers.size >= MAX_TRANSACTIONS) return respond(503, undefined, { 'retry-after': '5' });
     const mf = req.headers.get('max-forwards');
     if (mf !== undefined && Number(mf) <= 0) return respond(483);
