@@ -12,7 +12,7 @@ import { hearsTone } from '../testing/audio-analysis.js';
 import { type Phone, startPhone } from '../testing/baresip.js';
 import { tonePcm } from '../testing/wav.js';
 import type { SipMediaAdapter } from './adapter.js';
-import { calls, type HostileServer, hostileServer } from './hostile.test-support.js';
+import { calls, type HostileServer, hostileServer, offer, RawPeers, sipRequest } from './hostile.test-support.js';
 import type { SipLeg } from './sip-leg.js';
 
 const RTP_TIMEOUT_MS = 2000;
@@ -28,9 +28,13 @@ beforeAll(async () => {
       allow: [{ address: '127.0.0.88', prefix: 29 }],
       rtpTimeoutMs: RTP_TIMEOUT_MS,
     },
-    { '/voice': () => `<Response><Dial><Sip>${bobUri}</Sip></Dial></Response>` },
+    {
+      '/voice': () => `<Response><Dial><Sip>${bobUri}</Sip></Dial></Response>`,
+      '/listen': () => '<Response><Say>Hello.</Say><Pause length="20"/></Response>',
+    },
   );
   await s.post('IncomingPhoneNumbers.json', { PhoneNumber: '+15550002000', VoiceUrl: `${s.app.url}/voice` });
+  await s.post('IncomingPhoneNumbers.json', { PhoneNumber: '+15550002001', VoiceUrl: `${s.app.url}/listen` });
 });
 afterEach(async () => {
   await Promise.all(phones.splice(0).map((p) => p.close()));
@@ -108,6 +112,53 @@ async function settled(): Promise<{ legs: number; portsInUse: number }> {
 }
 
 describe('hostile media through a running SIP server', () => {
+  it('oversize RTP from the caller itself is dropped and counted while its good packets are taken', async () => {
+    const peers = new RawPeers();
+    try {
+      const sip = await peers.at('127.0.0.94');
+      const rtp = await udpFrom('127.0.0.94');
+      const incoming = new Promise<MediaLeg>((resolve) => adapter().events.once('incoming', (leg) => resolve(leg)));
+      const target = 'sip:+15550002001@127.0.0.1';
+      const invite = sipRequest({
+        method: 'INVITE',
+        uri: target,
+        from: 'sip:pbx@127.0.0.94',
+        callId: 'oversize@127.0.0.94',
+        via: 'SIP/2.0/UDP 127.0.0.94:5060;branch=z9hG4bKoversize;rport',
+        body: offer('127.0.0.94', rtp.address().port, '0'),
+      });
+      expect(await sip.ask(s.sipPort, invite, 15_000)).toMatch(/^SIP\/2\.0 200/);
+      const ok = sip.received.find((text) => text.startsWith('SIP/2.0 200')) ?? '';
+      const to = /^To: (.*)$/im.exec(ok)?.[1]?.trim() ?? '';
+      sip.send(
+        s.sipPort,
+        sipRequest({
+          method: 'ACK',
+          uri: target,
+          callId: 'oversize@127.0.0.94',
+          headers: { To: to, From: /^From: (.*)$/im.exec(ok)?.[1]?.trim() ?? '' },
+        }),
+      );
+      const leg = (await incoming) as SipLeg;
+      const media = leg.media;
+      const good = rtpTone(1000, 500);
+      const big = Buffer.concat([good[0] as Buffer, Buffer.alloc(1600, 0x55)]);
+      await stream(
+        rtp,
+        media.localPort,
+        good.flatMap((packet, i) => (i % 2 === 0 ? [packet, big] : [packet])),
+      );
+      // 25 good packets, 13 oversize among them; stats are published once per 20 ms frame, so allow for the last one.
+      const stats = media.stats();
+      expect(stats.dropped).toBeGreaterThanOrEqual(Math.ceil(good.length / 2) - 2);
+      expect(stats.packetsIn).toBeGreaterThanOrEqual(good.length - 2);
+      expect(stats.packetsIn).toBeLessThanOrEqual(good.length);
+      expect(leg.ended).toBe(false);
+    } finally {
+      await peers.close();
+    }
+  });
+
   it('RTP from a new source mid-call and oversize RTP are dropped and counted; the other party never hears them', async () => {
     const { alice, bob, leg } = await bridgedCall('127.0.0.89', '127.0.0.90');
     const before = leg.media.stats();
