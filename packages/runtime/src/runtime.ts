@@ -223,7 +223,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     const start = (app: Routed | undefined) => {
       if (!app) {
         void leg
-          .reject('rejected')
+          .reject('not-found')
           .then(() => events.emit('incoming.rejected', { to: call.to, from: call.from, kind: 'call' }));
         return;
       }

@@ -25,7 +25,7 @@ import type {
 import { EventEmitter } from 'eventemitter3';
 import { encodeWav } from '../audio/index.js';
 import { MediaEngine } from '../engine/index.js';
-import { answerOffer, createOffer, readAnswer } from '../sdp/index.js';
+import { answerOffer, createOffer, type LocalMedia, readAnswer, SdpParseError } from '../sdp/index.js';
 import {
   type Destination,
   formatUri,
@@ -62,13 +62,38 @@ export interface SipMediaOptions {
   readonly prompts: Prompts;
   /** Media worker threads. @default one per core */
   readonly workers?: number;
+  /**
+   * A call whose far end sends no RTP for this long is hung up (a trunk or phone that vanished
+   * without a BYE); 0 turns it off. @default 30000
+   */
+  readonly rtpTimeoutMs?: number;
+  /**
+   * SIP requests one source address may send per second; past it 503 with Retry-After, past
+   * twice it silently dropped (scanner floods). 0 turns it off. @default 50
+   */
+  readonly requestsPerSecondPerSource?: number;
 }
+
+/** See `SipMediaOptions.rtpTimeoutMs`. */
+export const DEFAULT_RTP_TIMEOUT_MS = 30_000;
+/** See `SipMediaOptions.requestsPerSecondPerSource`: well above a phone's or a small trunk's rate. */
+export const DEFAULT_REQUESTS_PER_SECOND_PER_SOURCE = 50;
 
 /** The E.164 number a SIP URI's user part holds (`+15550100100`, or digits a trunk sends without the plus). */
 function numberOf(uri: SipUri): string | undefined {
   const user = uri.user ?? '';
   if (!/^\+?[1-9][0-9]{6,14}$/.test(user)) return undefined;
   return user.startsWith('+') ? user : `+${user}`;
+}
+
+/** The answer to an offer, or why none: an offer that does not even parse is refused as one nothing matches. */
+function answerable(offer: string, local: LocalMedia): ReturnType<typeof answerOffer> {
+  try {
+    return answerOffer(offer, local);
+  } catch (error) {
+    if (error instanceof SdpParseError) return { reject: 488, reason: `malformed SDP: ${error.message}`.slice(0, 100) };
+    throw error;
+  }
 }
 
 /** How an INVITE is sent. */
@@ -103,7 +128,8 @@ export class SipMediaAdapter implements MediaAdapter {
       conference: true,
       originate: ['number', 'sip'],
     };
-    agent.on('invite', (call) => void this.incoming(call));
+    // Whatever goes wrong with one INVITE is that call's failure, never the server's.
+    agent.on('invite', (call) => void this.incoming(call).catch(() => call.reject(500)));
   }
 
   static async start(options: SipMediaOptions): Promise<SipMediaAdapter> {
@@ -113,6 +139,7 @@ export class SipMediaAdapter implements MediaAdapter {
       bindAddress,
       ...(options.publicAddress ? { publicAddress: options.publicAddress } : {}),
       rtpPorts: [options.rtpPorts[0], options.rtpPorts[1]],
+      rtpTimeoutMs: options.rtpTimeoutMs ?? DEFAULT_RTP_TIMEOUT_MS,
       ...(options.workers ? { workers: options.workers } : {}),
     });
     let access: Access | undefined;
@@ -121,6 +148,7 @@ export class SipMediaAdapter implements MediaAdapter {
       const agent = await SipAgent.start({
         listen: options.listen,
         registrar,
+        requestsPerSecondPerSource: options.requestsPerSecondPerSource ?? DEFAULT_REQUESTS_PER_SECOND_PER_SOURCE,
         ...(options.publicAddress ? { publicAddress: options.publicAddress } : {}),
         authorize: (request, source) => (access as Access).decide(request, source.address),
       });
@@ -144,7 +172,7 @@ export class SipMediaAdapter implements MediaAdapter {
       call.reject(503, 'No media ports free');
       return;
     }
-    const answer = answerOffer(call.offer, { address: this.advertised(media.localAddress), port: media.localPort });
+    const answer = answerable(call.offer, { address: this.advertised(media.localAddress), port: media.localPort });
     if ('reject' in answer) {
       call.reject(488, answer.reason);
       await media.close();

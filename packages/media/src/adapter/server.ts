@@ -74,6 +74,10 @@ export async function startSipMedia(options: SipMediaOptions, deps: SipMediaDeps
     trunks,
     directory: deps.directory,
     prompts,
+    ...(options.rtpTimeoutMs === undefined ? {} : { rtpTimeoutMs: options.rtpTimeoutMs }),
+    ...(options.requestsPerSecondPerSource === undefined
+      ? {}
+      : { requestsPerSecondPerSource: options.requestsPerSecondPerSource }),
   });
   const listening = adapter.agent.addresses.map((at) => `sip ${at.transport} ${at.host}:${at.port}`);
   listening.push(`rtp ${options.rtpPorts.min}-${options.rtpPorts.max}`);

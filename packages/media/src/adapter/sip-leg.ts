@@ -24,6 +24,9 @@ export type LegSignaling =
   | { readonly incoming: IncomingCall; readonly answerSdp: string }
   | { readonly dialog: Dialog; readonly offerSdp: string };
 
+/** The final answer to an INVITE the runtime declines. */
+const REJECTIONS = { busy: 486, rejected: 603, 'not-found': 404 } as const;
+
 export class SipLeg implements MediaLeg {
   readonly events = new EventEmitter<LegEvents>();
   private dialog: Dialog | undefined;
@@ -64,9 +67,9 @@ export class SipLeg implements MediaLeg {
     return this.answering;
   }
 
-  async reject(reason: 'busy' | 'rejected'): Promise<void> {
+  async reject(reason: 'busy' | 'rejected' | 'not-found'): Promise<void> {
     if ('incoming' in this.signaling && !this.dialog && !this.over) {
-      this.signaling.incoming.reject(reason === 'busy' ? 486 : 603);
+      this.signaling.incoming.reject(REJECTIONS[reason]);
     }
     await this.end(false);
   }

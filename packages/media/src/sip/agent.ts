@@ -12,7 +12,7 @@
  * const result = await agent.invite('sip:bob@127.0.0.2', { from: '+15550001111', sdp }, signal);
  */
 import { EventEmitter } from 'eventemitter3';
-import { type AuthDecision, type AuthorizeFn, authorizeRequest } from './authorize.js';
+import { type AuthDecision, AuthFailures, type AuthorizeFn, authorizeRequest } from './authorize.js';
 import { MAX_TRANSACTIONS, SipCore } from './core.js';
 import { ALLOW, dialogId, type SipDialog } from './dialog.js';
 import { DigestServer } from './digest.js';
@@ -56,6 +56,18 @@ const SUPPORTED = new Set(['timer']);
 /** Incoming calls not yet answered, rejected or canceled; beyond it INVITEs get 503. */
 const MAX_PENDING_CALLS = 10_000;
 
+/** What the agent refused or could not read, since it started: for operators' metrics and tests. */
+export interface SipAgentCounters {
+  /** Messages that did not parse (answered 400 when they could be, else dropped). */
+  malformed: number;
+  /** Messages over the maximum size (answered 513 when they could be, else dropped). */
+  tooLarge: number;
+  /** Requests past a source's rate, answered 503. */
+  throttled: number;
+  /** Requests past twice a source's rate, dropped unanswered. */
+  rateDropped: number;
+}
+
 export interface SipAgentEvents {
   invite: (call: IncomingCall) => void;
   register: (request: SipRequest, source: Source, user?: string) => void;
@@ -68,6 +80,8 @@ export class SipAgent extends EventEmitter<SipAgentEvents> {
   private readonly registrations = new Set<Registration>();
   private readonly digest: DigestServer;
   private readonly limiter: RateLimiter | undefined;
+  private readonly authFailures = new AuthFailures();
+  readonly counters: SipAgentCounters = { malformed: 0, tooLarge: 0, throttled: 0, rateDropped: 0 };
   private readonly registry = {
     add: (d: SipDialog) => this.dialogs.set(d.id, d),
     remove: (d: SipDialog) => this.dialogs.delete(d.id),
@@ -84,6 +98,8 @@ export class SipAgent extends EventEmitter<SipAgentEvents> {
     core.on('request', (req, tx) => void this.onRequest(req, tx).catch((e) => this.fail(e, req, tx)));
     core.on('ack', (req) => this.dialogs.get(this.idOf(req))?.handleAck(req));
     core.on('malformed', (error, source) => {
+      if (error.code === 'sip-too-large') this.counters.tooLarge++;
+      else this.counters.malformed++;
       if (!error.partial || error.partial.method === 'ACK') return;
       const res = buildResponse(error.partial, error.code === 'sip-too-large' ? 513 : 400, error.message.slice(0, 100));
       core.ctx.respond(res, source);
@@ -147,8 +163,16 @@ export class SipAgent extends EventEmitter<SipAgentEvents> {
       return;
     }
     const verdict = this.limiter?.check(tx.source.address) ?? 'ok';
-    if (verdict === 'drop') return;
-    if (verdict === 'throttle') return respond(503, undefined, { 'retry-after': '5' });
+    // Dropped, and forgotten: a transaction kept for it would absorb the source's retransmissions
+    // after it slowed down, and a flood of them would fill the transaction table for everyone.
+    if (verdict === 'drop') {
+      this.counters.rateDropped++;
+      return tx.terminate();
+    }
+    if (verdict === 'throttle') {
+      this.counters.throttled++;
+      return respond(503, undefined, { 'retry-after': '5' });
+    }
     if (this.core.servers.size >= MAX_TRANSACTIONS) return respond(503, undefined, { 'retry-after': '5' });
     const mf = req.headers.get('max-forwards');
     if (mf !== undefined && Number(mf) <= 0) return respond(483);
@@ -177,7 +201,7 @@ export class SipAgent extends EventEmitter<SipAgentEvents> {
       if (req.body !== '' && type !== 'application/sdp') return respond(415, undefined, { accept: 'application/sdp' });
       respond(100);
     }
-    const auth = await authorizeRequest(this.opts.authorize, this.digest, req, tx.source);
+    const auth = await authorizeRequest(this.opts.authorize, this.digest, req, tx.source, this.authFailures);
     if ('respond' in auth) {
       const res = buildResponse(req, auth.respond.status, auth.respond.reason, this.core.newTag());
       for (const [k, v] of auth.respond.headers) res.headers.append(k, v);

@@ -29,11 +29,34 @@ export type AuthVerdict =
   | { user?: string }
   | { respond: { status: number; reason?: string; headers: Array<[string, string]> } };
 
+/**
+ * Calls (by Call-ID) whose credentials were already wrong once. A second wrong answer is 403,
+ * not another challenge: a phone with a bad password stops, and a guesser learns no more per call.
+ * Bounded: the oldest entries go first.
+ */
+export class AuthFailures {
+  private readonly seen = new Set<string>();
+
+  constructor(private readonly max = 10_000) {}
+
+  /** Notes a failed answer for `callId`; true when that call had failed before. */
+  again(callId: string): boolean {
+    if (this.seen.has(callId)) return true;
+    if (this.seen.size >= this.max) {
+      const oldest = this.seen.values().next().value;
+      if (oldest !== undefined) this.seen.delete(oldest);
+    }
+    this.seen.add(callId);
+    return false;
+  }
+}
+
 export async function authorizeRequest(
   policy: AuthorizeFn | undefined,
   digest: DigestServer,
   request: SipRequest,
   source: Source,
+  failures?: AuthFailures,
 ): Promise<AuthVerdict> {
   if (!policy) return {};
   const decision = await policy(request, source);
@@ -46,6 +69,10 @@ export async function authorizeRequest(
   const proxy = request.method !== 'REGISTER';
   const verdict = await digest.verify(request, proxy ? 'proxy-authorization' : 'authorization', realm, password);
   if (verdict.ok) return { user: verdict.user };
+  const answered = request.headers.has(proxy ? 'proxy-authorization' : 'authorization');
+  if (answered && !verdict.stale && failures?.again(request.headers.get('call-id') ?? '')) {
+    return { respond: { status: 403, reason: 'Forbidden', headers: [] } };
+  }
   const header = proxy ? 'proxy-authenticate' : 'www-authenticate';
   return {
     respond: {

@@ -11,7 +11,7 @@
  * const agent = await SipAgent.start({ listen: [{ transport: 'udp', host: '0.0.0.0', port: 5060 }] });
  */
 
-export { SipAgent, type SipAgentEvents, type SipAgentOptions } from './agent.js';
+export { SipAgent, type SipAgentCounters, type SipAgentEvents, type SipAgentOptions } from './agent.js';
 export type { AuthDecision, AuthorizeFn } from './authorize.js';
 export type { Dialog, DialogCloseReason, DialogEvents } from './dialog.js';
 export { authorize as digestAuthorization, DigestServer, digestResponse } from './digest.js';

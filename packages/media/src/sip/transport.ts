@@ -59,6 +59,14 @@ interface TransportEvents {
 
 const MAX_CONNECTIONS = 1024;
 
+/** Notes on a request's top Via where it really came from (`received`, and `rport` when asked, RFC 3581). */
+function stampVia(request: SipMessage, source: Source): void {
+  const via = parseVia(request.headers.get('via') ?? '');
+  if (via.host !== source.address || 'rport' in via.params) via.params.received = source.address;
+  if ('rport' in via.params) via.params.rport = String(source.port);
+  request.headers.replaceFirst('via', formatVia(via));
+}
+
 export class SipTransport extends EventEmitter<TransportEvents> {
   private readonly udp: Array<{ socket: dgram.Socket; bound: BoundAddress }> = [];
   private readonly servers: Array<{ server: net.Server; bound: BoundAddress }> = [];
@@ -173,8 +181,17 @@ export class SipTransport extends EventEmitter<TransportEvents> {
     try {
       message = parseMessage(buf, { maxBytes: this.maxBytes });
     } catch (e) {
-      if (e instanceof SipParseError) this.emit('malformed', e, source);
-      else
+      if (e instanceof SipParseError) {
+        // Its 400 or 513 goes where the packet came from, as any response does (RFC 3581).
+        if (e.partial) {
+          try {
+            stampVia(e.partial, source);
+          } catch {
+            // An unreadable Via: the answer goes to the packet's source anyway (see respond).
+          }
+        }
+        this.emit('malformed', e, source);
+      } else
         this.emit(
           'error',
           new SipError('sip-transport', 'unexpected parser failure', 'transport.receive', { cause: e }),
@@ -183,11 +200,7 @@ export class SipTransport extends EventEmitter<TransportEvents> {
     }
     if (message.kind === 'request') {
       try {
-        const top = message.headers.get('via') ?? '';
-        const via = parseVia(top);
-        if (via.host !== source.address || 'rport' in via.params) via.params.received = source.address;
-        if ('rport' in via.params) via.params.rport = String(source.port);
-        message.headers.replaceFirst('via', formatVia(via));
+        stampVia(message, source);
       } catch (e) {
         if (e instanceof SipParseError)
           this.emit('malformed', new SipParseError(e.code, e.message, 'header Via', message), source);

@@ -38,6 +38,8 @@ describe('the media options the flags give', () => {
         'public-address': 'voice.example.org',
         'sip-trunk': ['carrier=sip:127.0.0.2:5062', 'backup=sips:edge.example.net'],
         'sip-trunk-credentials': ['carrier=patchbay:s3cret:with:colons', 'backup=pb'],
+        'sip-rtp-timeout': '45',
+        'sip-rate': '200',
       },
       { [trunkPasswordVariable('backup')]: 'from-the-environment' },
     );
@@ -54,6 +56,8 @@ describe('the media options the flags give', () => {
         { address: '10.1.0.0', prefix: 16 },
       ],
       publicAddress: 'voice.example.org',
+      rtpTimeoutMs: 45_000,
+      requestsPerSecondPerSource: 200,
       trunks: [
         {
           name: 'carrier',
@@ -120,6 +124,8 @@ describe('patchbay serve refuses bad media flags', () => {
         ['--public-address', 'bad_host'],
         `patchbay: --public-address: "bad_host" is not an IPv4 address or a host name ${see}`,
       ],
+      [['--sip-rate', 'fast'], `patchbay: --sip-rate: "fast" is not a whole number from 0 to 100000 ${see}`],
+      [['--sip-rtp-timeout', '-1'], `patchbay: --sip-rtp-timeout: "-1" is not a whole number from 0 to 3600 ${see}`],
       [
         ['--sip-domain-suffix', 'bad_suffix'],
         `patchbay: --sip-domain-suffix: "bad_suffix" is not a DNS label (letters, digits and '-', not first nor last) ${see}`,
@@ -127,7 +133,7 @@ describe('patchbay serve refuses bad media flags', () => {
     ] as const) {
       expect(await refused([...flags]), flags.join(' ')).toEqual({ code: 2, lines: [line] });
     }
-    // A dozen server processes, one after another: seconds on a loaded machine.
+    // One patchbay process per case, one after another: seconds on a loaded machine.
   }, 60_000);
 
   it('that go together, and SIP flags without --media sip', async () => {

@@ -35,7 +35,7 @@ function listenAddress(value: string): (SipListenAddress & { transport?: 'udp' |
   return { host: (v4 ?? v6) as string, port, ...(transport ? { transport: transport as 'udp' | 'tcp' } : {}) };
 }
 
-const problem = (result: object | string) => (typeof result === 'string' ? result : undefined);
+const problem = (result: object | number | string) => (typeof result === 'string' ? result : undefined);
 
 function rtpPorts(value: string): { min: number; max: number } | string {
   const match = /^(\d{1,5})-(\d{1,5})$/.exec(value);
@@ -75,6 +75,12 @@ function pemFile(value: string): string | undefined {
   } catch (error) {
     return `cannot read ${value} (${(error as NodeJS.ErrnoException).code ?? 'error'})`;
   }
+}
+
+/** A whole number from 0 to `max` (0 turns the setting off). */
+function wholeNumber(value: string, max: number): number | string {
+  if (!/^\d{1,7}$/.test(value) || Number(value) > max) return `"${value}" is not a whole number from 0 to ${max}`;
+  return Number(value);
 }
 
 export const SIP_FLAGS = {
@@ -129,6 +135,17 @@ export const SIP_FLAGS = {
     description:
       "a trunk's digest credentials, repeatable; without :<password>, from $PATCHBAY_SIP_TRUNK_PASSWORD_<NAME> (keeps it out of ps)",
     check: (value: string) => problem(credentials(value)),
+  },
+  'sip-rtp-timeout': {
+    value: '<seconds>',
+    description: 'hang up a call whose far end sends no RTP for this long, 0 never (default 30)',
+    check: (value: string) => problem(wholeNumber(value, 3600)),
+  },
+  'sip-rate': {
+    value: '<requests/s>',
+    description:
+      'SIP requests one source may send per second: past it 503, past twice dropped; 0 no limit (default 50)',
+    check: (value: string) => problem(wholeNumber(value, 100_000)),
   },
   'sip-domain-suffix': {
     value: '<domain>',
@@ -205,5 +222,11 @@ export function mediaOptions(
     allow: (values['sip-allow'] ?? []).map((text) => allow(text) as { address: string; prefix: number }),
     ...(values['public-address'] ? { publicAddress: values['public-address'] } : {}),
     trunks: [...trunks.values()],
+    ...(values['sip-rtp-timeout'] === undefined
+      ? {}
+      : { rtpTimeoutMs: (wholeNumber(values['sip-rtp-timeout'], 3600) as number) * 1000 }),
+    ...(values['sip-rate'] === undefined
+      ? {}
+      : { requestsPerSecondPerSource: wholeNumber(values['sip-rate'], 100_000) as number }),
   };
 }

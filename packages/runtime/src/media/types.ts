@@ -119,8 +119,11 @@ export interface MediaLeg {
   readonly events: EventEmitter<LegEvents>;
   /** Answers an inbound leg (no-op for a dialed one). */
   answer(): Promise<void>;
-  /** Declines an inbound leg before answering. */
-  reject(reason: 'busy' | 'rejected'): Promise<void>;
+  /**
+   * Declines an inbound leg before answering: busy or rejected by the app, or `not-found` when no
+   * app holds the number or address called (SIP answers 404, not a refusal by anyone).
+   */
+  reject(reason: 'busy' | 'rejected' | 'not-found'): Promise<void>;
   /** Ends the leg; idempotent. */
   hangup(): Promise<void>;
   /**

@@ -44,6 +44,10 @@ export interface SipMediaOptions {
   /** The address or host name put in SDP and Contact headers. @default the listening address */
   readonly publicAddress?: string;
   readonly trunks: readonly SipTrunkOption[];
+  /** A call whose far end sends no RTP for this long is hung up (it vanished without a BYE); 0 off. @default 30000 */
+  readonly rtpTimeoutMs?: number;
+  /** SIP requests per second one source address may send: past it 503 + Retry-After, past twice dropped; 0 off. @default 50 */
+  readonly requestsPerSecondPerSource?: number;
 }
 
 export type MediaOptions = { readonly kind: 'simulated' } | ({ readonly kind: 'sip' } & SipMediaOptions);

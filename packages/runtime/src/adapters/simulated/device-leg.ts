@@ -62,7 +62,7 @@ export class SimulatedDeviceLeg extends SimulatedLeg implements DeviceLeg {
     this.ended_();
   }
 
-  override async reject(reason: 'busy' | 'rejected'): Promise<void> {
+  override async reject(reason: 'busy' | 'rejected' | 'not-found'): Promise<void> {
     await super.reject(reason);
     this.ended_();
   }

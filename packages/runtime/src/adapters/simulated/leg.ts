@@ -109,9 +109,9 @@ export class SimulatedLeg implements MediaLeg {
     this.connected();
   }
 
-  async reject(reason: 'busy' | 'rejected'): Promise<void> {
+  async reject(reason: 'busy' | 'rejected' | 'not-found'): Promise<void> {
     if (this.ended) return;
-    this.party.note({ type: reason });
+    this.party.note({ type: reason === 'busy' ? 'busy' : 'rejected' });
     this.end();
   }
 

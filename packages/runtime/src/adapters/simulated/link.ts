@@ -37,10 +37,10 @@ export class LinkedLeg extends SimulatedLeg {
     this.onAnswer = undefined;
   }
 
-  override async reject(reason: 'busy' | 'rejected'): Promise<void> {
+  override async reject(reason: 'busy' | 'rejected' | 'not-found'): Promise<void> {
     if (!this.active) return;
     await super.reject(reason);
-    this.onReject?.(reason);
+    this.onReject?.(reason === 'busy' ? 'busy' : 'rejected');
   }
 
   override async hangup(): Promise<void> {
