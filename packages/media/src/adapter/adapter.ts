@@ -41,13 +41,9 @@ import { SipMixer } from './mixer.js';
 import { outcomeOf } from './outcomes.js';
 import type { Prompts } from './prompts.js';
 import { SipLeg } from './sip-leg.js';
+import { registerTrunks, type Trunk } from './trunks.js';
 
-export interface Trunk {
-  readonly name: string;
-  /** Where calls to numbers go: `sip:carrier.example.com:5060;transport=udp`. */
-  readonly uri: string;
-  readonly credentials?: { readonly username: string; readonly password: string } | undefined;
-}
+export type { Trunk };
 
 export interface SipMediaOptions {
   readonly listen: SipAgentOptions['listen'];
@@ -62,6 +58,8 @@ export interface SipMediaOptions {
   readonly prompts: Prompts;
   /** Media worker threads. @default one per core */
   readonly workers?: number;
+  /** Problems the operator should see while the server runs (a trunk refusing our REGISTER). */
+  readonly warn?: ((message: string) => void) | undefined;
 }
 
 /** The E.164 number a SIP URI's user part holds (`+15550100100`, or digits a trunk sends without the plus). */
@@ -126,6 +124,7 @@ export class SipMediaAdapter implements MediaAdapter {
       });
       const adapter = new SipMediaAdapter(agent, engine, registrar, options);
       access = adapter.access;
+      registerTrunks(agent, options.trunks ?? [], options.warn ?? (() => undefined));
       return adapter;
     } catch (error) {
       await engine.close();

@@ -130,6 +130,12 @@ export const SIP_FLAGS = {
       "a trunk's digest credentials, repeatable; without :<password>, from $PATCHBAY_SIP_TRUNK_PASSWORD_<NAME> (keeps it out of ps)",
     check: (value: string) => problem(credentials(value)),
   },
+  'sip-trunk-register': {
+    value: '<name>',
+    multiple: true,
+    description:
+      'register to this trunk with its credentials and keep the registration fresh, repeatable (for carriers that send calls only to registered customers)',
+  },
   'sip-domain-suffix': {
     value: '<domain>',
     description: 'the suffix SIP domain names end in (default sip.patchbay.local)',
@@ -195,6 +201,17 @@ export function mediaOptions(
         'serve',
       );
     trunks.set(given.name, { ...named, credentials: { username: given.username, password } });
+  }
+  for (const name of values['sip-trunk-register'] ?? []) {
+    const named = trunks.get(name);
+    if (!named) throw usage('invalid-value', `--sip-trunk-register: no --sip-trunk is named "${name}"`, 'serve');
+    if (!named.credentials)
+      throw usage(
+        'invalid-value',
+        `--sip-trunk-register: ${name} has no credentials to register with: give --sip-trunk-credentials ${name}=<user>:<password>`,
+        'serve',
+      );
+    trunks.set(name, { ...named, register: true });
   }
   const ports = values['rtp-ports'];
   return {
