@@ -37,6 +37,7 @@ import {
   type SipUri,
 } from '../sip/index.js';
 import { Access } from './access.js';
+import { EarlyMedia } from './early-media.js';
 import { SipMixer } from './mixer.js';
 import { outcomeOf } from './outcomes.js';
 import type { Prompts } from './prompts.js';
@@ -183,7 +184,9 @@ export class SipMediaAdapter implements MediaAdapter {
       ringing.abort(new Error('no answer'));
     }, request.timeoutMs);
     const both = AbortSignal.any([signal, ringing.signal]);
+    const early = new EarlyMedia(this.engine, request.caller, media, offer);
     let rang = false;
+    let answered = false;
     try {
       const result = await this.agent.invite(
         route.target,
@@ -196,11 +199,12 @@ export class SipMediaAdapter implements MediaAdapter {
           ...(route.destination ? { destination: route.destination } : {}),
         },
         both,
-        (status) => {
+        (status, sdp) => {
           if (!rang && status >= 180 && status < 200) {
             rang = true;
             onRinging?.();
           }
+          early.provisional(status, sdp);
         },
       );
       if (result.outcome === 'canceled') {
@@ -218,6 +222,7 @@ export class SipMediaAdapter implements MediaAdapter {
         return { outcome: 'failed', reason: `488 ${negotiated.reason}`, sipResponseCode: 488 };
       }
       media.configure(negotiated);
+      answered = true;
       const leg = this.track(new SipLeg(randomUUID(), media, this.options.prompts, { dialog: result.dialog }));
       return { outcome: 'answered', leg };
     } catch (error) {
@@ -225,6 +230,7 @@ export class SipMediaAdapter implements MediaAdapter {
       return { outcome: 'failed', reason: error instanceof Error ? error.message : String(error) };
     } finally {
       clearTimeout(timer);
+      await early.end(answered);
     }
   }
 

@@ -27,6 +27,9 @@ export class SipLeg implements MediaLeg {
   private dialog: Dialog | undefined;
   private answering: Promise<void> | undefined;
   private over = false;
+  /** While a Dial rings: its signal, and the ring tone's own (paused for the far end's early media). */
+  private ringing: AbortSignal | undefined;
+  private tone: AbortController | undefined;
 
   constructor(
     readonly id: string,
@@ -85,12 +88,38 @@ export class SipLeg implements MediaLeg {
     return this.media.sendDigits(digits, signal);
   }
 
-  /** A ring tone until `signal` aborts; before the answer, as early media (183 with the answer's SDP). */
-  ringback(signal: AbortSignal): Promise<void> {
+  /**
+   * A ring tone until `signal` aborts; before the answer, as early media (183 with the answer's
+   * SDP). The tone pauses while the dialed far end's own early media is heard (`hearEarly`).
+   */
+  async ringback(signal: AbortSignal): Promise<void> {
     if ('incoming' in this.signaling && !this.dialog && !this.answering) {
       this.signaling.incoming.ring(this.signaling.answerSdp);
     }
-    return this.media.tone('ringback', signal);
+    this.ringing = signal;
+    this.ringTone();
+    await new Promise<void>((resolve) => {
+      if (signal.aborted) resolve();
+      else signal.addEventListener('abort', () => resolve(), { once: true });
+    });
+    signal.throwIfAborted();
+  }
+
+  /** Stops the ring tone while the far end's early media is heard (`true`), or brings it back. */
+  hearEarly(early: boolean): void {
+    if (early) {
+      this.tone?.abort(new Error('early media'));
+      this.tone = undefined;
+    } else if (!this.tone) {
+      this.ringTone();
+    }
+  }
+
+  private ringTone(): void {
+    const ringing = this.ringing;
+    if (!ringing || ringing.aborted || this.over) return;
+    this.tone = new AbortController();
+    void this.media.tone('ringback', AbortSignal.any([ringing, this.tone.signal])).catch(() => undefined);
   }
 
   beep(signal: AbortSignal): Promise<void> {
