@@ -53,7 +53,11 @@ describe('what a SIP caller and a dialed SIP party see of the markup', () => {
     const far = await SipAgent.start({
       listen: [{ transport: 'udp', host: '127.0.0.126', port: 0 }],
       authorize: () => ({
-        challenge: { realm: 'far.example', algorithms: ['MD5'], password: (user) => (user === 'pb' ? 'Far-Pass-1' : undefined) },
+        challenge: {
+          realm: 'far.example',
+          algorithms: ['MD5'],
+          password: (user) => (user === 'pb' ? 'Far-Pass-1' : undefined),
+        },
       }),
     });
     cleanup.push(() => far.close());
@@ -72,7 +76,9 @@ describe('what a SIP caller and a dialed SIP party see of the markup', () => {
     const invited = new Promise<{ user: string | undefined; ticket: string | undefined }>((resolve) =>
       far.once('invite', (incoming) => {
         resolve({ user: incoming.user, ticket: incoming.request.headers.get('x-ticket') });
-        void incoming.answer(silentSdp('127.0.0.126', 50_992)).then((dialog) => setTimeout(() => void dialog.bye(), 300));
+        void incoming
+          .answer(silentSdp('127.0.0.126', 50_992))
+          .then((dialog) => setTimeout(() => void dialog.bye(), 300));
       }),
     );
 

@@ -56,7 +56,11 @@ export async function sipServer(
   const base = `${server.url}/2010-04-01/Accounts/${sid}/`;
   const authorization = `Basic ${btoa(`${sid}:${authToken}`)}`;
   const post: Post = async (path, form) => {
-    const response = await fetch(base + path, { method: 'POST', headers: { authorization }, body: new URLSearchParams(form) });
+    const response = await fetch(base + path, {
+      method: 'POST',
+      headers: { authorization },
+      body: new URLSearchParams(form),
+    });
     const body = (await response.json()) as Record<string, string>;
     if (!response.ok) throw new Error(`${path}: ${response.status} ${JSON.stringify(body)}`);
     return body;

@@ -66,7 +66,10 @@ describe('SIP over TLS (--sip-tls-listen, --sip-tls-cert, --sip-tls-key)', () =>
     expect(app.requestsTo('/voice')).toEqual([]);
 
     // The caller trusts this certificate (a private CA): the call goes through.
-    const caller = await SipAgent.start({ listen: [{ transport: 'tls', host: CALLER, port: 0, cert, key }], tlsCa: cert });
+    const caller = await SipAgent.start({
+      listen: [{ transport: 'tls', host: CALLER, port: 0, cert, key }],
+      tlsCa: cert,
+    });
     cleanup.push(() => caller.close());
     const rtp = await RtpPeer.open(CALLER);
     cleanup.push(async () => rtp.close());

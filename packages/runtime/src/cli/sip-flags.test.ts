@@ -161,7 +161,9 @@ describe('patchbay serve refuses bad media flags', () => {
         `patchbay: --sip-trunk-credentials: carrier has no password: give <user>:<password> or set PATCHBAY_SIP_TRUNK_PASSWORD_CARRIER ${see}`,
       ],
     });
-    expect(await refused(['--media', 'sip', '--sip-trunk', 'carrier=sip:127.0.0.2', '--sip-trunk-register', 'carrier'])).toEqual({
+    expect(
+      await refused(['--media', 'sip', '--sip-trunk', 'carrier=sip:127.0.0.2', '--sip-trunk-register', 'carrier']),
+    ).toEqual({
       code: 2,
       lines: [
         `patchbay: --sip-trunk-register: carrier has no credentials to register with: give --sip-trunk-credentials carrier=<user>:<password> ${see}`,
