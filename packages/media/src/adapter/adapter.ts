@@ -14,6 +14,7 @@ import type {
   AdapterEvents,
   Bridge,
   BridgeOptions,
+  LinkedCall,
   MediaAdapter,
   MediaCapabilities,
   MediaLeg,
@@ -38,6 +39,7 @@ import {
 } from '../sip/index.js';
 import { Access } from './access.js';
 import { EarlyMedia } from './early-media.js';
+import { linkLegs } from './link.js';
 import { SipMixer } from './mixer.js';
 import { outcomeOf } from './outcomes.js';
 import type { Prompts } from './prompts.js';
@@ -232,6 +234,13 @@ export class SipMediaAdapter implements MediaAdapter {
       clearTimeout(timer);
       await early.end(answered);
     }
+  }
+
+  /** An on-net call: two engine legs back to back (link.ts). */
+  link(request: OriginateRequest, signal: AbortSignal, onRinging?: () => void): LinkedCall {
+    const host = this.options.listen[0]?.host ?? '127.0.0.1';
+    const loopback = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
+    return linkLegs(this.engine, this.options.prompts, loopback, request, signal, onRinging, (leg) => this.track(leg));
   }
 
   bridge(a: MediaLeg, b: MediaLeg, options: BridgeOptions = {}): Bridge {
