@@ -38,10 +38,14 @@ export class EarlyMedia {
     if (caller.ended || hearing.has(caller)) return;
     const negotiated = readAnswer(sdp, this.offer);
     if ('reject' in negotiated) return;
+    try {
+      this.bridge = this.engine.bridge(caller.media, this.media);
+    } catch {
+      return; // the caller's leg closed meanwhile: nobody to hear it
+    }
     this.media.configure(negotiated);
     hearing.add(caller);
     caller.hearEarly(true);
-    this.bridge = this.engine.bridge(caller.media, this.media);
   }
 
   /** The call is answered, failed or given up: the early bridge ends (the ring tone returns unless answered). */
