@@ -1,58 +1,9 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type RunningServer, startServer } from '@patchbay/runtime';
-import { type AppServer, startAppServer } from '@patchbay/runtime/testing';
-import { afterEach, describe, expect, it } from 'vitest';
-import * as media from '../index.js';
+import { startAppServer } from '@patchbay/runtime/testing';
+import { describe, expect, it } from 'vitest';
 import { hearsTone, speechEnergy } from '../testing/audio-analysis.js';
-import { type Phone, startPhone } from '../testing/baresip.js';
-import { freePort } from '../testing/processes.js';
+import { startPhone } from '../testing/baresip.js';
 import type { SipMediaAdapter } from './adapter.js';
-
-const cleanup: Array<() => Promise<unknown>> = [];
-afterEach(async () => {
-  for (const step of cleanup.splice(0).reverse()) await step().catch(() => undefined);
-});
-
-/** What a phone hears in the next `ms`. */
-async function nextHeard(phone: Phone, ms: number): Promise<Int16Array> {
-  const before = (await phone.heard()).length;
-  const heard = await phone.listen(before / 8 + ms);
-  return heard.subarray(before);
-}
-
-async function sipServer(app: AppServer): Promise<{ server: RunningServer; sipPort: number; rest: typeof fetch }> {
-  const data = await mkdtemp(join(tmpdir(), 'patchbay-sip-server-'));
-  cleanup.push(() => rm(data, { recursive: true, force: true }));
-  const sipPort = await freePort('127.0.0.1');
-  const server = await startServer({
-    port: 0,
-    data,
-    media: {
-      kind: 'sip',
-      listen: [{ host: '127.0.0.1', port: sipPort, transports: ['udp'] }],
-      rtpPorts: { min: 43000, max: 43998 },
-      allow: [],
-      trunks: [],
-    },
-    sipMedia: media,
-  });
-  cleanup.push(() => server.close());
-  const { sid, authToken } = server.account;
-  const rest = ((path: string, form: Record<string, string>) =>
-    fetch(`${server.url}/2010-04-01/Accounts/${sid}/${path}`, {
-      method: 'POST',
-      headers: { authorization: `Basic ${btoa(`${sid}:${authToken}`)}` },
-      body: new URLSearchParams(form),
-    }).then(async (response) => {
-      const body = (await response.json()) as Record<string, string>;
-      if (!response.ok) throw new Error(`${path}: ${response.status} ${JSON.stringify(body)}`);
-      return body;
-    })) as unknown as typeof fetch;
-  void app;
-  return { server, sipPort, rest };
-}
+import { cleanup, nextHeard, sipServer } from './server.test-support.js';
 
 describe('patchbay serve --media sip, with real phones', () => {
   it('a phone calls a SIP domain with digest, the IVR gathers a key, dials a second phone, each hears the other, either hangs up', async () => {
@@ -67,8 +18,7 @@ describe('patchbay serve --media sip, with real phones', () => {
       '/after': () => '<Response/>',
     });
     cleanup.push(() => app.close());
-    const { server, sipPort, rest } = await sipServer(app);
-    const post = rest as unknown as (path: string, form: Record<string, string>) => Promise<Record<string, string>>;
+    const { server, sipPort, post } = await sipServer({ rtpPorts: [43000, 43998] });
     const list = await post('SIP/CredentialLists.json', { FriendlyName: 'staff' });
     await post(`SIP/CredentialLists/${list.sid ?? ''}/Credentials.json`, {
       Username: 'alice',

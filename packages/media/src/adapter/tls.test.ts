@@ -1,43 +1,22 @@
-import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { startAppServer } from '@patchbay/runtime/testing';
 import { describe, expect, it } from 'vitest';
 import { RtpPeer } from '../engine/test-peer.js';
 import { SipAgent } from '../sip/index.js';
 import { speechEnergy } from '../testing/audio-analysis.js';
+import { selfSignedCertificate } from '../sip/certificate.test-support.js';
 import { freePort } from '../testing/processes.js';
 import { awaited, cleanup, sipServer } from './server.test-support.js';
 
 const CALLER = '127.0.0.133';
 
-/** A self-signed certificate for 127.0.0.1, made now: its PEM files and texts. */
+/** A certificate for the server's and the caller's addresses, removed after the test. */
 async function certificate() {
   const dir = await mkdtemp(join(tmpdir(), 'patchbay-sip-tls-'));
   cleanup.push(() => rm(dir, { recursive: true, force: true }));
-  const [certFile, keyFile] = [join(dir, 'cert.pem'), join(dir, 'key.pem')];
-  await promisify(execFile)('openssl', [
-    'req',
-    '-x509',
-    '-newkey',
-    'ec',
-    '-pkeyopt',
-    'ec_paramgen_curve:prime256v1',
-    '-nodes',
-    '-days',
-    '1',
-    '-subj',
-    '/CN=patchbay.test',
-    '-addext',
-    `subjectAltName=IP:127.0.0.1,IP:${CALLER}`,
-    '-keyout',
-    keyFile,
-    '-out',
-    certFile,
-  ]);
-  return { certFile, keyFile, cert: await readFile(certFile, 'utf8'), key: await readFile(keyFile, 'utf8') };
+  return selfSignedCertificate(dir, ['127.0.0.1', CALLER]);
 }
 
 describe('SIP over TLS (--sip-tls-listen, --sip-tls-cert, --sip-tls-key)', () => {
