@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { startAppServer } from '@patchbay/runtime/testing';
 import { describe, expect, it } from 'vitest';
 import { RtpPeer } from '../engine/test-peer.js';
+import { selfSignedCertificate } from '../sip/certificate.test-support.js';
 import { SipAgent } from '../sip/index.js';
 import { speechEnergy } from '../testing/audio-analysis.js';
-import { selfSignedCertificate } from '../sip/certificate.test-support.js';
 import { freePort } from '../testing/processes.js';
 import { awaited, cleanup, sipServer } from './server.test-support.js';
 
