@@ -52,11 +52,15 @@ describe('a carrier trunk (--sip-trunk with credentials and --sip-trunk-register
     const far = await carrier();
     const firstRegister = far.nextRegister();
     const status = awaited('');
-    const inbound = awaited('<Response><Reject reason="busy"/></Response>');
+    const inbound = awaited(
+      '<Response><Dial action="/after" timeout="10"><Number>+15557770003</Number></Dial></Response>',
+    );
+    const after = awaited('<Response/>');
     const app = await startAppServer({
       '/hello': () => '<Response><Say>Hello from the trunk.</Say><Hangup/></Response>',
       '/status': status.route,
       '/inbound': inbound.route,
+      '/after': after.route,
     });
     cleanup.push(() => app.close());
     const { sipPort, post } = await sipServer({
@@ -92,15 +96,26 @@ describe('a carrier trunk (--sip-trunk with credentials and --sip-trunk-register
     await incoming.answer(silentSdp(CARRIER, 50_996));
     expect((await status.next()).params).toMatchObject({ CallSid: call.sid, CallStatus: 'completed' });
 
-    // A call from the carrier's address to a number we hold runs that number's app, without digest.
+    // A call from the carrier's address to a number we hold runs that number's app, without digest;
+    // its <Dial><Number> goes back out through the trunk, answering the challenge again.
     await post('IncomingPhoneNumbers.json', { PhoneNumber: '+15550100501', VoiceUrl: `${app.url}/inbound` });
+    const dialed = new Promise<IncomingCall>((resolve) =>
+      far.agent.on('invite', (call) => {
+        if (call.requestUri.user === '+15557770003') resolve(call);
+      }),
+    );
     const fromCarrier = await far.agent.invite(
       `sip:15550100501@127.0.0.1:${sipPort}`,
       { from: '+15557770002', sdp: silentSdp(CARRIER, 50_994) },
       new AbortController().signal,
     );
-    expect(fromCarrier).toMatchObject({ outcome: 'failed', status: 486 });
+    expect(fromCarrier.outcome).toBe('answered');
     expect((await inbound.next()).params).toMatchObject({ To: '+15550100501', From: '+15557770002' });
+    const onward = await dialed;
+    expect(onward.user).toBe(TRUNK_USER);
+    const leg = await onward.answer(silentSdp(CARRIER, 50_992));
+    await leg.bye();
+    expect((await after.next()).params).toMatchObject({ DialCallStatus: 'completed' });
   });
 });
 
