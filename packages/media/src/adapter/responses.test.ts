@@ -1,6 +1,7 @@
 import { startAppServer } from '@patchbay/runtime/testing';
 import { describe, expect, it } from 'vitest';
 import { SipAgent } from '../sip/index.js';
+import { startPhone } from '../testing/baresip.js';
 import { awaited, cleanup, sipServer } from './server.test-support.js';
 
 /** An SDP offer or answer for a party that never sends audio (the test reads signaling only). */
@@ -46,6 +47,35 @@ describe('what a SIP caller and a dialed SIP party see of the markup', () => {
     const bye = new Promise<void>((resolve) => answered.dialog.events.once('bye', resolve));
     await bye;
     expect(answered.dialog.closed).toBe(true);
+  });
+
+  it('a baresip phone sees the same: 486 for busy, 603 for rejected, and the call closed by <Hangup>', async () => {
+    const app = await startAppServer({
+      '/voice': (request) => {
+        const to = String(request.params.To ?? '');
+        if (to.includes('+15550100211')) return '<Response><Reject reason="busy"/></Response>';
+        if (to.includes('+15550100212')) return '<Response><Reject reason="rejected"/></Response>';
+        return '<Response><Say>Goodbye.</Say><Hangup/></Response>';
+      },
+    });
+    cleanup.push(() => app.close());
+    const { sipPort, post } = await sipServer({
+      rtpPorts: [51600, 51798],
+      allow: [{ address: '127.0.0.128', prefix: 32 }],
+    });
+    for (const number of ['+15550100211', '+15550100212', '+15550100213']) {
+      await post('IncomingPhoneNumbers.json', { PhoneNumber: number, VoiceUrl: `${app.url}/voice` });
+    }
+    const phone = await startPhone({ address: '127.0.0.128' });
+    cleanup.push(() => phone.close());
+    await phone.dial(`sip:+15550100211@127.0.0.1:${sipPort}`);
+    expect(await phone.waitFor('closed', 10_000)).toMatch(/486/);
+    await phone.dial(`sip:+15550100212@127.0.0.1:${sipPort}`);
+    expect(await phone.waitFor('closed', 10_000)).toMatch(/603/);
+    await phone.dial(`sip:+15550100213@127.0.0.1:${sipPort}`);
+    await phone.waitFor('established', 10_000);
+    // baresip 1.0 reports the far end's BYE as "Connection reset by peer".
+    expect(await phone.waitFor('closed', 10_000)).toBe('Connection reset by peer');
   });
 
   it('<Dial><Sip> with username and password answers the far end challenge and carries the URI headers', async () => {
