@@ -1,8 +1,10 @@
 /**
  * The runtime's `MediaAdapter` over real SIP and RTP: `patchbay serve --media sip`. INVITEs that
- * `Access` lets in become inbound legs (`incoming`); `originate` places INVITEs to SIP URIs
- * directly and to numbers through a trunk; bridges and conferences are the engine's. Every call
- * carries real audio: prompts are rendered (`Prompts`) and played by the engine.
+ * `Access` lets in become inbound legs (`incoming`); `originate` places INVITEs where `routeOf`
+ * says (a registered phone, a SIP URI, a trunk), passing a far end's early media to the waiting
+ * caller (`EarlyMedia`); `link` keeps on-net calls inside (link.ts); bridges and conferences are
+ * the engine's. Every call carries real audio: prompts are rendered (`Prompts`) and played by the
+ * engine. Trunks that need it are kept registered (trunks.ts).
  *
  * @example
  * const media = await SipMediaAdapter.start({ listen: [{ transport: 'udp', host: '127.0.0.1', port: 5060 }],
@@ -28,10 +30,8 @@ import { encodeWav } from '../audio/index.js';
 import { MediaEngine } from '../engine/index.js';
 import { answerOffer, createOffer, readAnswer } from '../sdp/index.js';
 import {
-  type Destination,
   formatUri,
   type IncomingCall,
-  parseUri,
   Registrar,
   SipAgent,
   type SipAgentOptions,
@@ -43,6 +43,7 @@ import { linkLegs } from './link.js';
 import { SipMixer } from './mixer.js';
 import { outcomeOf } from './outcomes.js';
 import type { Prompts } from './prompts.js';
+import { routeOf } from './routing.js';
 import { SipLeg } from './sip-leg.js';
 import { registerTrunks, type Trunk } from './trunks.js';
 
@@ -70,15 +71,6 @@ function numberOf(uri: SipUri): string | undefined {
   const user = uri.user ?? '';
   if (!/^\+?[1-9][0-9]{6,14}$/.test(user)) return undefined;
   return user.startsWith('+') ? user : `+${user}`;
-}
-
-/** How an INVITE is sent. */
-interface Route {
-  readonly target: string;
-  readonly proxy?: string;
-  readonly headers?: Record<string, string>;
-  readonly credentials?: { readonly username: string; readonly password: string };
-  readonly destination?: Destination;
 }
 
 export class SipMediaAdapter implements MediaAdapter {
@@ -175,7 +167,11 @@ export class SipMediaAdapter implements MediaAdapter {
 
   async originate(request: OriginateRequest, signal: AbortSignal, onRinging?: () => void): Promise<OriginateOutcome> {
     if (signal.aborted) return { outcome: 'canceled' };
-    const route = await this.route(request);
+    const route = await routeOf(request, {
+      directory: this.options.directory,
+      registrar: this.registrar,
+      trunks: this.options.trunks ?? [],
+    });
     if ('outcome' in route) return route;
     const media = await this.engine.openLeg();
     const offer = createOffer({ address: this.advertised(media.localAddress), port: media.localPort });
@@ -281,47 +277,5 @@ export class SipMediaAdapter implements MediaAdapter {
 
   private advertised(local: string): string {
     return this.options.publicAddress ?? local;
-  }
-
-  /**
-   * Where a call goes: a phone registered to one of our SIP domains at the address it registered
-   * from; another SIP URI as given; a number through the account's BYOC trunk targets, then the
-   * server's `--sip-trunk`s.
-   */
-  private async route(request: OriginateRequest): Promise<OriginateOutcome | Route> {
-    if (request.to.kind === 'sip') {
-      const { username, password, headers } = request.sip ?? {};
-      const base: Route = {
-        target: request.to.value,
-        ...(headers ? { headers } : {}),
-        ...(username !== undefined && password !== undefined ? { credentials: { username, password } } : {}),
-      };
-      const uri = parseUri(request.to.value);
-      const domain = await this.options.directory?.domainByName(uri.host.toLowerCase());
-      if (!domain) return base;
-      // Newest registration first: the phone the user picked up last.
-      const binding = this.registrar
-        .lookup(`sip:${uri.user ?? ''}@${uri.host.toLowerCase()}`)
-        .sort((a, b) => b.expiresAt - a.expiresAt)[0];
-      if (!binding) return outcomeOf(480, 'Temporarily Unavailable (not registered)');
-      const { transport, address, port, flowId } = binding.source;
-      return {
-        ...base,
-        target: formatUri(binding.uri),
-        destination: { transport, host: address, port, ...(flowId === undefined ? {} : { flowId }) },
-      };
-    }
-    if (request.to.kind === 'number') {
-      const targets = request.account ? ((await this.options.directory?.trunkTargets(request.account)) ?? []) : [];
-      const trunk = targets[0] ?? this.options.trunks?.[0];
-      if (!trunk) return { outcome: 'failed', reason: 'no SIP trunk is configured for calls to numbers (--sip-trunk)' };
-      const trunkUri = parseUri(trunk.uri);
-      return {
-        target: formatUri({ ...trunkUri, user: request.to.value, userParams: {}, params: {}, headers: {} }),
-        proxy: trunk.uri,
-        ...(trunk.credentials ? { credentials: trunk.credentials } : {}),
-      };
-    }
-    return { outcome: 'failed', reason: 'SIP media does not carry client devices yet' };
   }
 }
