@@ -40,8 +40,8 @@ describe('what a SIP caller and a dialed SIP party see of the markup', () => {
         new AbortController().signal,
       );
 
-    expect(await call('+15550100201')).toMatchObject({ outcome: 'failed', status: 486 });
-    expect(await call('+15550100202')).toMatchObject({ outcome: 'failed', status: 603 });
+    expect(await call('+15550100201')).toEqual({ outcome: 'failed', status: 486, reason: 'Busy Here' });
+    expect(await call('+15550100202')).toEqual({ outcome: 'failed', status: 603, reason: 'Decline' });
     const answered = await call('+15550100203');
     if (answered.outcome !== 'answered') throw new Error(`not answered: ${JSON.stringify(answered)}`);
     const bye = new Promise<void>((resolve) => answered.dialog.events.once('bye', resolve));
