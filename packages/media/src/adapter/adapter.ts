@@ -29,14 +29,7 @@ import { EventEmitter } from 'eventemitter3';
 import { encodeWav } from '../audio/index.js';
 import { MediaEngine } from '../engine/index.js';
 import { answerOffer, createOffer, readAnswer } from '../sdp/index.js';
-import {
-  formatUri,
-  type IncomingCall,
-  Registrar,
-  SipAgent,
-  type SipAgentOptions,
-  type SipUri,
-} from '../sip/index.js';
+import { formatUri, type IncomingCall, Registrar, SipAgent, type SipAgentOptions, type SipUri } from '../sip/index.js';
 import { Access } from './access.js';
 import { EarlyMedia } from './early-media.js';
 import { linkLegs } from './link.js';

@@ -14,24 +14,30 @@ async function agentOn(host: string): Promise<SipAgent> {
   return agent;
 }
 
+/**
+ * A server whose app answers three numbers (`<prefix>1` busy, `<prefix>2` rejected, `<prefix>3`
+ * says goodbye and hangs up), letting `caller` in without digest. Returns the SIP port.
+ */
+async function markupServer(prefix: string, caller: string, rtpPorts: [number, number]): Promise<number> {
+  const app = await startAppServer({
+    '/voice': (request) => {
+      const to = String(request.params.To ?? '');
+      if (to === `${prefix}1`) return '<Response><Reject reason="busy"/></Response>';
+      if (to === `${prefix}2`) return '<Response><Reject reason="rejected"/></Response>';
+      return '<Response><Say>Goodbye.</Say><Hangup/></Response>';
+    },
+  });
+  cleanup.push(() => app.close());
+  const { sipPort, post } = await sipServer({ rtpPorts, allow: [{ address: caller, prefix: 32 }] });
+  for (const last of ['1', '2', '3']) {
+    await post('IncomingPhoneNumbers.json', { PhoneNumber: prefix + last, VoiceUrl: `${app.url}/voice` });
+  }
+  return sipPort;
+}
+
 describe('what a SIP caller and a dialed SIP party see of the markup', () => {
   it('<Reject reason="busy"> answers 486, reason="rejected" 603, <Hangup> sends BYE after the answer', async () => {
-    const app = await startAppServer({
-      '/voice': (request) => {
-        const to = String(request.params.To ?? '');
-        if (to.includes('+15550100201')) return '<Response><Reject reason="busy"/></Response>';
-        if (to.includes('+15550100202')) return '<Response><Reject reason="rejected"/></Response>';
-        return '<Response><Pause length="1"/><Hangup/></Response>';
-      },
-    });
-    cleanup.push(() => app.close());
-    const { sipPort, post } = await sipServer({
-      rtpPorts: [50400, 50598],
-      allow: [{ address: '127.0.0.125', prefix: 32 }],
-    });
-    for (const number of ['+15550100201', '+15550100202', '+15550100203']) {
-      await post('IncomingPhoneNumbers.json', { PhoneNumber: number, VoiceUrl: `${app.url}/voice` });
-    }
+    const sipPort = await markupServer('+1555010020', '127.0.0.125', [50400, 50598]);
     const caller = await agentOn('127.0.0.125');
     const call = (number: string) =>
       caller.invite(
@@ -50,22 +56,7 @@ describe('what a SIP caller and a dialed SIP party see of the markup', () => {
   });
 
   it('a baresip phone sees the same: 486 for busy, 603 for rejected, and the call closed by <Hangup>', async () => {
-    const app = await startAppServer({
-      '/voice': (request) => {
-        const to = String(request.params.To ?? '');
-        if (to.includes('+15550100211')) return '<Response><Reject reason="busy"/></Response>';
-        if (to.includes('+15550100212')) return '<Response><Reject reason="rejected"/></Response>';
-        return '<Response><Say>Goodbye.</Say><Hangup/></Response>';
-      },
-    });
-    cleanup.push(() => app.close());
-    const { sipPort, post } = await sipServer({
-      rtpPorts: [51600, 51798],
-      allow: [{ address: '127.0.0.128', prefix: 32 }],
-    });
-    for (const number of ['+15550100211', '+15550100212', '+15550100213']) {
-      await post('IncomingPhoneNumbers.json', { PhoneNumber: number, VoiceUrl: `${app.url}/voice` });
-    }
+    const sipPort = await markupServer('+1555010021', '127.0.0.128', [51600, 51798]);
     const phone = await startPhone({ address: '127.0.0.128' });
     cleanup.push(() => phone.close());
     await phone.dial(`sip:+15550100211@127.0.0.1:${sipPort}`);
