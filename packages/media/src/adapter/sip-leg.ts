@@ -84,7 +84,11 @@ export class SipLeg implements MediaLeg {
   answer(): Promise<void> {
     if ('linked' in this.signaling) {
       if (!this.over) this.signaling.linked.answered();
-      return this.opened.then(() => undefined);
+      // A leg whose ports failed to open has ended itself (hangup): nothing to answer.
+      return this.opened.then(
+        () => undefined,
+        () => undefined,
+      );
     }
     if ('dialog' in this.signaling || this.over) return Promise.resolve();
     const { incoming, answerSdp } = this.signaling;
