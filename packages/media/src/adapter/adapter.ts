@@ -1,8 +1,10 @@
 /**
  * The runtime's `MediaAdapter` over real SIP and RTP: `patchbay serve --media sip`. INVITEs that
- * `Access` lets in become inbound legs (`incoming`); `originate` places INVITEs to SIP URIs
- * directly and to numbers through a trunk; bridges and conferences are the engine's. Every call
- * carries real audio: prompts are rendered (`Prompts`) and played by the engine.
+ * `Access` lets in become inbound legs (`incoming`); `originate` places INVITEs where `routeOf`
+ * says (a registered phone, a SIP URI, a trunk), passing a far end's early media to the waiting
+ * caller (`EarlyMedia`); `link` keeps on-net calls inside (link.ts); bridges and conferences are
+ * the engine's. Every call carries real audio: prompts are rendered (`Prompts`) and played by the
+ * engine. Trunks that need it are kept registered (trunks.ts).
  *
  * @example
  * const media = await SipMediaAdapter.start({ listen: [{ transport: 'udp', host: '127.0.0.1', port: 5060 }],
@@ -14,6 +16,7 @@ import type {
   AdapterEvents,
   Bridge,
   BridgeOptions,
+  LinkedCall,
   MediaAdapter,
   MediaCapabilities,
   MediaLeg,
@@ -26,28 +29,18 @@ import { EventEmitter } from 'eventemitter3';
 import { encodeWav } from '../audio/index.js';
 import { MediaEngine } from '../engine/index.js';
 import { answerOffer, createOffer, type LocalMedia, readAnswer, SdpParseError } from '../sdp/index.js';
-import {
-  type Destination,
-  formatUri,
-  type IncomingCall,
-  parseUri,
-  Registrar,
-  SipAgent,
-  type SipAgentOptions,
-  type SipUri,
-} from '../sip/index.js';
+import { formatUri, type IncomingCall, Registrar, SipAgent, type SipAgentOptions, type SipUri } from '../sip/index.js';
 import { Access } from './access.js';
+import { EarlyMedia } from './early-media.js';
+import { linkLegs } from './link.js';
 import { SipMixer } from './mixer.js';
 import { outcomeOf } from './outcomes.js';
 import type { Prompts } from './prompts.js';
+import { routeOf } from './routing.js';
 import { SipLeg } from './sip-leg.js';
+import { registerTrunks, type Trunk } from './trunks.js';
 
-export interface Trunk {
-  readonly name: string;
-  /** Where calls to numbers go: `sip:carrier.example.com:5060;transport=udp`. */
-  readonly uri: string;
-  readonly credentials?: { readonly username: string; readonly password: string } | undefined;
-}
+export type { Trunk };
 
 export interface SipMediaOptions {
   readonly listen: SipAgentOptions['listen'];
@@ -62,6 +55,8 @@ export interface SipMediaOptions {
   readonly prompts: Prompts;
   /** Media worker threads. @default one per core */
   readonly workers?: number;
+  /** Problems the operator should see while the server runs (a trunk refusing our REGISTER). */
+  readonly warn?: ((message: string) => void) | undefined;
   /**
    * A call whose far end sends no RTP for this long is hung up (a trunk or phone that vanished
    * without a BYE); 0 turns it off. @default 30000
@@ -79,13 +74,6 @@ export const DEFAULT_RTP_TIMEOUT_MS = 30_000;
 /** See `SipMediaOptions.requestsPerSecondPerSource`: well above a phone's or a small trunk's rate. */
 export const DEFAULT_REQUESTS_PER_SECOND_PER_SOURCE = 50;
 
-/** The E.164 number a SIP URI's user part holds (`+15550100100`, or digits a trunk sends without the plus). */
-function numberOf(uri: SipUri): string | undefined {
-  const user = uri.user ?? '';
-  if (!/^\+?[1-9][0-9]{6,14}$/.test(user)) return undefined;
-  return user.startsWith('+') ? user : `+${user}`;
-}
-
 /** The answer to an offer, or why none: an offer that does not even parse is refused as one nothing matches. */
 function answerable(offer: string, local: LocalMedia): ReturnType<typeof answerOffer> {
   try {
@@ -96,13 +84,11 @@ function answerable(offer: string, local: LocalMedia): ReturnType<typeof answerO
   }
 }
 
-/** How an INVITE is sent. */
-interface Route {
-  readonly target: string;
-  readonly proxy?: string;
-  readonly headers?: Record<string, string>;
-  readonly credentials?: { readonly username: string; readonly password: string };
-  readonly destination?: Destination;
+/** The E.164 number a SIP URI's user part holds (`+15550100100`, or digits a trunk sends without the plus). */
+function numberOf(uri: SipUri): string | undefined {
+  const user = uri.user ?? '';
+  if (!/^\+?[1-9][0-9]{6,14}$/.test(user)) return undefined;
+  return user.startsWith('+') ? user : `+${user}`;
 }
 
 export class SipMediaAdapter implements MediaAdapter {
@@ -148,12 +134,13 @@ export class SipMediaAdapter implements MediaAdapter {
       const agent = await SipAgent.start({
         listen: options.listen,
         registrar,
-        requestsPerSecondPerSource: options.requestsPerSecondPerSource ?? DEFAULT_REQUESTS_PER_SECOND_PER_SOURCE,
         ...(options.publicAddress ? { publicAddress: options.publicAddress } : {}),
         authorize: (request, source) => (access as Access).decide(request, source.address),
+        requestsPerSecondPerSource: options.requestsPerSecondPerSource ?? DEFAULT_REQUESTS_PER_SECOND_PER_SOURCE,
       });
       const adapter = new SipMediaAdapter(agent, engine, registrar, options);
       access = adapter.access;
+      registerTrunks(agent, options.trunks ?? [], options.warn ?? (() => undefined));
       return adapter;
     } catch (error) {
       await engine.close();
@@ -201,7 +188,11 @@ export class SipMediaAdapter implements MediaAdapter {
 
   async originate(request: OriginateRequest, signal: AbortSignal, onRinging?: () => void): Promise<OriginateOutcome> {
     if (signal.aborted) return { outcome: 'canceled' };
-    const route = await this.route(request);
+    const route = await routeOf(request, {
+      directory: this.options.directory,
+      registrar: this.registrar,
+      trunks: this.options.trunks ?? [],
+    });
     if ('outcome' in route) return route;
     const media = await this.engine.openLeg();
     const offer = createOffer({ address: this.advertised(media.localAddress), port: media.localPort });
@@ -212,7 +203,9 @@ export class SipMediaAdapter implements MediaAdapter {
       ringing.abort(new Error('no answer'));
     }, request.timeoutMs);
     const both = AbortSignal.any([signal, ringing.signal]);
+    const early = new EarlyMedia(this.engine, request.caller, media, offer);
     let rang = false;
+    let answered = false;
     try {
       const result = await this.agent.invite(
         route.target,
@@ -225,11 +218,12 @@ export class SipMediaAdapter implements MediaAdapter {
           ...(route.destination ? { destination: route.destination } : {}),
         },
         both,
-        (status) => {
+        (status, sdp) => {
           if (!rang && status >= 180 && status < 200) {
             rang = true;
             onRinging?.();
           }
+          early.provisional(status, sdp);
         },
       );
       if (result.outcome === 'canceled') {
@@ -247,6 +241,7 @@ export class SipMediaAdapter implements MediaAdapter {
         return { outcome: 'failed', reason: `488 ${negotiated.reason}`, sipResponseCode: 488 };
       }
       media.configure(negotiated);
+      answered = true;
       const leg = this.track(
         new SipLeg(randomUUID(), media, this.options.prompts, { dialog: result.dialog, offerSdp: offer }),
       );
@@ -256,7 +251,15 @@ export class SipMediaAdapter implements MediaAdapter {
       return { outcome: 'failed', reason: error instanceof Error ? error.message : String(error) };
     } finally {
       clearTimeout(timer);
+      await early.end(answered);
     }
+  }
+
+  /** An on-net call: two engine legs back to back (link.ts). */
+  link(request: OriginateRequest, signal: AbortSignal, onRinging?: () => void): LinkedCall {
+    const host = this.options.listen[0]?.host ?? '127.0.0.1';
+    const loopback = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
+    return linkLegs(this.engine, this.options.prompts, loopback, request, signal, onRinging, (leg) => this.track(leg));
   }
 
   bridge(a: MediaLeg, b: MediaLeg, options: BridgeOptions = {}): Bridge {
@@ -297,47 +300,5 @@ export class SipMediaAdapter implements MediaAdapter {
 
   private advertised(local: string): string {
     return this.options.publicAddress ?? local;
-  }
-
-  /**
-   * Where a call goes: a phone registered to one of our SIP domains at the address it registered
-   * from; another SIP URI as given; a number through the account's BYOC trunk targets, then the
-   * server's `--sip-trunk`s.
-   */
-  private async route(request: OriginateRequest): Promise<OriginateOutcome | Route> {
-    if (request.to.kind === 'sip') {
-      const { username, password, headers } = request.sip ?? {};
-      const base: Route = {
-        target: request.to.value,
-        ...(headers ? { headers } : {}),
-        ...(username !== undefined && password !== undefined ? { credentials: { username, password } } : {}),
-      };
-      const uri = parseUri(request.to.value);
-      const domain = await this.options.directory?.domainByName(uri.host.toLowerCase());
-      if (!domain) return base;
-      // Newest registration first: the phone the user picked up last.
-      const binding = this.registrar
-        .lookup(`sip:${uri.user ?? ''}@${uri.host.toLowerCase()}`)
-        .sort((a, b) => b.expiresAt - a.expiresAt)[0];
-      if (!binding) return outcomeOf(480, 'Temporarily Unavailable (not registered)');
-      const { transport, address, port, flowId } = binding.source;
-      return {
-        ...base,
-        target: formatUri(binding.uri),
-        destination: { transport, host: address, port, ...(flowId === undefined ? {} : { flowId }) },
-      };
-    }
-    if (request.to.kind === 'number') {
-      const targets = request.account ? ((await this.options.directory?.trunkTargets(request.account)) ?? []) : [];
-      const trunk = targets[0] ?? this.options.trunks?.[0];
-      if (!trunk) return { outcome: 'failed', reason: 'no SIP trunk is configured for calls to numbers (--sip-trunk)' };
-      const trunkUri = parseUri(trunk.uri);
-      return {
-        target: formatUri({ ...trunkUri, user: request.to.value, userParams: {}, params: {}, headers: {} }),
-        proxy: trunk.uri,
-        ...(trunk.credentials ? { credentials: trunk.credentials } : {}),
-      };
-    }
-    return { outcome: 'failed', reason: 'SIP media does not carry client devices yet' };
   }
 }

@@ -57,6 +57,7 @@ export async function startSipMedia(options: SipMediaOptions, deps: SipMediaDeps
     name: trunk.name,
     uri: trunk.uri,
     ...(trunk.credentials ? { credentials: trunk.credentials } : {}),
+    ...(trunk.register ? { register: true } : {}),
   }));
   const allow = [
     ...options.allow.map(({ address, prefix }) => `${address}/${prefix}`),
@@ -78,6 +79,7 @@ export async function startSipMedia(options: SipMediaOptions, deps: SipMediaDeps
     ...(options.requestsPerSecondPerSource === undefined
       ? {}
       : { requestsPerSecondPerSource: options.requestsPerSecondPerSource }),
+    warn: deps.warn,
   });
   const listening = adapter.agent.addresses.map((at) => `sip ${at.transport} ${at.host}:${at.port}`);
   listening.push(`rtp ${options.rtpPorts.min}-${options.rtpPorts.max}`);

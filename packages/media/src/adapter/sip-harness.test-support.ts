@@ -97,6 +97,23 @@ export async function sipHarness(): Promise<AdapterHarness> {
     }
   }
 
+  /**
+   * On-net calls: the caller's party is the engine leg behind the callee, so what it heard is
+   * what arrived there: the RFC 4733 digits the callee's leg reported (its speech would need a
+   * recognizer, which the SIP media does not have).
+   */
+  const linkedHeard = new Map<MediaLeg, Array<{ at: number; digit: string }>>();
+  const link = adapter.link.bind(adapter);
+  adapter.link = (request, signal, onRinging) => {
+    const linked = link(request, signal, onRinging);
+    const received: Array<{ at: number; digit: string }> = [];
+    linked.callee.events.on('dtmf', (digit) => received.push({ at: Date.now(), digit }));
+    void linked.outcome.then((outcome) => {
+      if (outcome.outcome === 'answered') linkedHeard.set(outcome.leg, received);
+    });
+    return linked;
+  };
+
   return {
     adapter,
     clock: systemClock,
@@ -128,6 +145,12 @@ export async function sipHarness(): Promise<AdapterHarness> {
       return leg;
     },
     async heard(leg) {
+      const linked = linkedHeard.get(leg);
+      if (linked)
+        return heardIn(
+          new Int16Array(0),
+          linked.map(({ at, digit }) => ({ atMs: at, digit })),
+        );
       const phone = phoneOf.get(leg);
       if (!phone) return [];
       const pcm = await phone.heard();

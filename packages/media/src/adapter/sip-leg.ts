@@ -14,18 +14,26 @@
 import type { InputOptions, LegEvents, MediaLeg, RecordOptions, RecordResult, SayVoice } from '@patchbay/runtime';
 import { EventEmitter } from 'eventemitter3';
 import { encodeWav } from '../audio/index.js';
-import type { EngineLeg } from '../engine/index.js';
+import { EngineError, type EngineLeg } from '../engine/index.js';
 import type { Dialog, IncomingCall } from '../sip/index.js';
 import type { Prompts } from './prompts.js';
 import { answerReoffer } from './reinvite.js';
 
-/** How the leg began: an INVITE we answer, or a dialog we placed (with the offer we made). */
-export type LegSignaling =
-  | { readonly incoming: IncomingCall; readonly answerSdp: string }
-  | { readonly dialog: Dialog; readonly offerSdp: string };
-
+/** The other side of an on-net call (link.ts): what this leg's answer, rejection and hang-up tell it. */
 /** The final answer to an INVITE the runtime declines. */
 const REJECTIONS = { busy: 486, rejected: 603, 'not-found': 404 } as const;
+
+export interface LinkedSide {
+  answered(): void;
+  rejected(reason: 'busy' | 'rejected'): void;
+  hungUp(): void;
+}
+
+/** How the leg began: an INVITE we answer, a dialog we placed, or one side of an on-net call. */
+export type LegSignaling =
+  | { readonly incoming: IncomingCall; readonly answerSdp: string }
+  | { readonly dialog: Dialog; readonly offerSdp: string }
+  | { readonly linked: LinkedSide };
 
 export class SipLeg implements MediaLeg {
   readonly events = new EventEmitter<LegEvents>();
@@ -34,19 +42,46 @@ export class SipLeg implements MediaLeg {
   private over = false;
   /** Our side of the session as last agreed: the SDP a re-INVITE's answer starts from. */
   private localSdp: string;
+  /** While a Dial rings: its signal, and the ring tone's own (paused for the far end's early media). */
+  private ringing: AbortSignal | undefined;
+  private tone: AbortController | undefined;
+
+  private engineLeg: EngineLeg | undefined;
+  /** The engine leg, once open: an on-net leg is handed to the runtime before its ports are. */
+  private readonly opened: Promise<EngineLeg>;
 
   constructor(
     readonly id: string,
-    readonly media: EngineLeg,
+    media: EngineLeg | Promise<EngineLeg>,
     private readonly prompts: Prompts,
     private readonly signaling: LegSignaling,
     private readonly onEnded: (leg: SipLeg) => void = () => undefined,
   ) {
-    this.localSdp = 'dialog' in signaling ? signaling.offerSdp : signaling.answerSdp;
-    media.events.on('dtmf', (digit) => this.events.emit('dtmf', digit));
-    media.events.on('rtpTimeout', () => void this.end(true));
+    this.localSdp = 'dialog' in signaling ? signaling.offerSdp : 'incoming' in signaling ? signaling.answerSdp : '';
+    this.opened = Promise.resolve(media);
+    this.opened.then(
+      (engineLeg) => {
+        this.engineLeg = engineLeg;
+        engineLeg.events.on('dtmf', (digit) => this.events.emit('dtmf', digit));
+        engineLeg.events.on('rtpTimeout', () => void this.end(true));
+        if (this.over) void engineLeg.close().catch(() => undefined);
+      },
+      () => void this.end(true),
+    );
     if ('dialog' in signaling) this.watch(signaling.dialog);
-    else signaling.incoming.events.once('cancel', () => void this.end(true));
+    else if ('incoming' in signaling) signaling.incoming.events.once('cancel', () => void this.end(true));
+  }
+
+  /** The engine leg, for bridges and conferences (open by then: a leg is bridged after its answer). */
+  get media(): EngineLeg {
+    if (!this.engineLeg)
+      throw new EngineError('leg-closed', 'the leg has no media (not open yet, or failed to open)', this.id);
+    return this.engineLeg;
+  }
+
+  /** The far end hung up (the other side of an on-net call). */
+  farEndHungUp(): Promise<void> {
+    return this.end(true);
   }
 
   /** Whether the leg has ended (either side hung up). */
@@ -55,6 +90,14 @@ export class SipLeg implements MediaLeg {
   }
 
   answer(): Promise<void> {
+    if ('linked' in this.signaling) {
+      if (!this.over) this.signaling.linked.answered();
+      // A leg whose ports failed to open has ended itself (hangup): nothing to answer.
+      return this.opened.then(
+        () => undefined,
+        () => undefined,
+      );
+    }
     if ('dialog' in this.signaling || this.over) return Promise.resolve();
     const { incoming, answerSdp } = this.signaling;
     this.answering ??= incoming.answer(answerSdp).then(
@@ -71,6 +114,8 @@ export class SipLeg implements MediaLeg {
     if ('incoming' in this.signaling && !this.dialog && !this.over) {
       this.signaling.incoming.reject(REJECTIONS[reason]);
     }
+    if ('linked' in this.signaling && !this.over)
+      this.signaling.linked.rejected(reason === 'not-found' ? 'rejected' : reason);
     await this.end(false);
   }
 
@@ -81,28 +126,57 @@ export class SipLeg implements MediaLeg {
   async say(text: string, voice: SayVoice, signal: AbortSignal): Promise<void> {
     signal.throwIfAborted();
     // The engine reads SSML where the app used it (break, prosody, say-as).
-    await this.media.play(await this.prompts.speech(voice.ssml ?? text, voice, signal), signal);
+    const pcm = await this.prompts.speech(voice.ssml ?? text, voice, signal);
+    await (await this.opened).play(pcm, signal);
   }
 
   async play(url: string, signal: AbortSignal): Promise<void> {
     signal.throwIfAborted();
-    await this.media.play(await this.prompts.audio(url, signal), signal);
+    const pcm = await this.prompts.audio(url, signal);
+    await (await this.opened).play(pcm, signal);
   }
 
-  sendDigits(digits: string, signal: AbortSignal): Promise<void> {
-    return this.media.sendDigits(digits, signal);
+  async sendDigits(digits: string, signal: AbortSignal): Promise<void> {
+    await (await this.opened).sendDigits(digits, signal);
   }
 
-  /** A ring tone until `signal` aborts; before the answer, as early media (183 with the answer's SDP). */
-  ringback(signal: AbortSignal): Promise<void> {
+  /**
+   * A ring tone until `signal` aborts; before the answer, as early media (183 with the answer's
+   * SDP). The tone pauses while the dialed far end's own early media is heard (`hearEarly`).
+   */
+  async ringback(signal: AbortSignal): Promise<void> {
     if ('incoming' in this.signaling && !this.dialog && !this.answering) {
       this.signaling.incoming.ring(this.signaling.answerSdp);
     }
-    return this.media.tone('ringback', signal);
+    this.ringing = signal;
+    this.ringTone();
+    await new Promise<void>((resolve) => {
+      if (signal.aborted) resolve();
+      else signal.addEventListener('abort', () => resolve(), { once: true });
+    });
+    signal.throwIfAborted();
   }
 
-  beep(signal: AbortSignal): Promise<void> {
-    return this.media.tone('beep', signal);
+  /** Stops the ring tone while the far end's early media is heard (`true`), or brings it back. */
+  hearEarly(early: boolean): void {
+    if (early) {
+      this.tone?.abort(new Error('early media'));
+      this.tone = undefined;
+    } else if (!this.tone) {
+      this.ringTone();
+    }
+  }
+
+  private ringTone(): void {
+    const ringing = this.ringing;
+    if (!ringing || ringing.aborted || this.over) return;
+    this.tone = new AbortController();
+    const tone = AbortSignal.any([ringing, this.tone.signal]);
+    void this.opened.then((media) => media.tone('ringback', tone)).catch(() => undefined);
+  }
+
+  async beep(signal: AbortSignal): Promise<void> {
+    await (await this.opened).tone('beep', signal);
   }
 
   /** Digits are always heard (the engine reports them); no speech recognizer ships, so speech is never heard. */
@@ -111,7 +185,7 @@ export class SipLeg implements MediaLeg {
   }
 
   async record(options: RecordOptions, signal: AbortSignal): Promise<RecordResult> {
-    const recorded = await this.media.record(options, signal);
+    const recorded = await (await this.opened).record(options, signal);
     return {
       audio: encodeWav([recorded.pcm], 8000),
       durationMs: recorded.durationMs,
@@ -129,7 +203,7 @@ export class SipLeg implements MediaLeg {
       const next = offer === undefined || this.over ? undefined : answerReoffer(offer, this.localSdp);
       if (next) {
         this.localSdp = next.sdp;
-        this.media.configure(next.media);
+        this.engineLeg?.configure(next.media);
       }
       respond(this.localSdp);
     });
@@ -142,8 +216,9 @@ export class SipLeg implements MediaLeg {
     if (!byFarEnd) {
       if (this.dialog && !this.dialog.closed) await this.dialog.bye().catch(() => undefined);
       else if ('incoming' in this.signaling && !this.dialog && !this.answering) this.signaling.incoming.reject(480);
+      else if ('linked' in this.signaling) this.signaling.linked.hungUp();
     }
-    await this.media.close().catch(() => undefined);
+    await this.engineLeg?.close().catch(() => undefined);
     this.onEnded(this);
     if (byFarEnd) this.events.emit('hangup');
   }

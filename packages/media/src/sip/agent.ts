@@ -49,6 +49,8 @@ export interface SipAgentOptions {
   registrar?: Registrar;
   /** Verify TLS peers' certificates on outgoing connections. @default true */
   tlsVerify?: boolean;
+  /** Certificate authorities (PEM) trusted for outgoing TLS instead of the system's: a private CA. */
+  tlsCa?: string;
 }
 
 /** Extensions a request may Require of us; anything else gets 420 (RFC 3261 §8.2.2.3). */
@@ -111,6 +113,7 @@ export class SipAgent extends EventEmitter<SipAgentEvents> {
     const transport = await SipTransport.start(options.listen, {
       maxMessageBytes: options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
       ...(options.tlsVerify !== undefined ? { tlsVerify: options.tlsVerify } : {}),
+      ...(options.tlsCa !== undefined ? { tlsCa: options.tlsCa } : {}),
     });
     const core = new SipCore(transport, {
       timers: options.timers ?? realTimers,

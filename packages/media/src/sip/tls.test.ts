@@ -1,9 +1,9 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SipAgent } from './agent.js';
+import { selfSignedCertificate } from './certificate.test-support.js';
 import type { Dialog } from './dialog.js';
 
 const SDP = 'v=0\r\no=- 1 1 IN IP4 127.0.31.50\r\ns=-\r\nc=IN IP4 127.0.31.50\r\nt=0 0\r\nm=audio 40000 RTP/AVP 0\r\n';
@@ -12,33 +12,9 @@ let cert = '';
 let key = '';
 const agents: SipAgent[] = [];
 
-beforeAll(() => {
+beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'sip-tls-'));
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
-      '-nodes',
-      '-days',
-      '1',
-      '-subj',
-      '/CN=patchbay.test',
-      '-addext',
-      'subjectAltName=IP:127.0.31.50,IP:127.0.31.51',
-      '-keyout',
-      join(dir, 'key.pem'),
-      '-out',
-      join(dir, 'cert.pem'),
-    ],
-    { stdio: 'ignore' },
-  );
-  cert = readFileSync(join(dir, 'cert.pem'), 'utf8');
-  key = readFileSync(join(dir, 'key.pem'), 'utf8');
+  ({ cert, key } = await selfSignedCertificate(dir, ['127.0.31.50', '127.0.31.51']));
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 afterEach(async () => {

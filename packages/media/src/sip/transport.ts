@@ -76,15 +76,16 @@ export class SipTransport extends EventEmitter<TransportEvents> {
   private constructor(
     private readonly maxBytes: number,
     private readonly tlsVerify: boolean,
+    private readonly tlsCa: string | undefined,
   ) {
     super();
   }
 
   static async start(
     listen: readonly ListenSpec[],
-    options: { maxMessageBytes: number; tlsVerify?: boolean },
+    options: { maxMessageBytes: number; tlsVerify?: boolean; tlsCa?: string },
   ): Promise<SipTransport> {
-    const t = new SipTransport(options.maxMessageBytes, options.tlsVerify ?? true);
+    const t = new SipTransport(options.maxMessageBytes, options.tlsVerify ?? true, options.tlsCa);
     try {
       for (const spec of listen) await t.listen(spec);
     } catch (cause) {
@@ -235,15 +236,20 @@ export class SipTransport extends EventEmitter<TransportEvents> {
       return;
     }
     const local = this.local(dest.transport);
+    // From the address we listen on (not whichever the OS picks), so peers that admit by source address see ours.
+    const sameFamily = net.isIP(dest.host) !== 0 && net.isIPv6(dest.host) === net.isIPv6(local.host);
+    const from = sameFamily && local.host !== '0.0.0.0' && local.host !== '::' ? { localAddress: local.host } : {};
     const socket =
       dest.transport === 'tls'
         ? tls.connect({
             host: dest.host,
             port: dest.port,
+            ...from,
             rejectUnauthorized: this.tlsVerify,
+            ...(this.tlsCa ? { ca: this.tlsCa } : {}),
             servername: net.isIP(dest.host) ? '' : dest.host,
           })
-        : net.connect({ host: dest.host, port: dest.port });
+        : net.connect({ host: dest.host, port: dest.port, ...from });
     const flowId = `${dest.transport}:${dest.host}:${dest.port}`;
     socket.on('error', (err) => {
       const error = new SipError('sip-transport', err.message, `${dest.transport} ${dest.host}:${dest.port}`, {

@@ -103,6 +103,7 @@ export function dialing({
           timeoutMs: request.timeoutMs,
           account: child.account.sid,
           ...(request.sip ? { sip: request.sip } : {}),
+          ...(parent.leg ? { caller: parent.leg } : {}),
         },
         request.parameters ?? {},
         AbortSignal.any([signal, child.signal]),

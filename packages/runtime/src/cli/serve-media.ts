@@ -21,7 +21,7 @@ export interface SipMediaDeps {
   readonly directory: SipDirectory;
   /** The server's policy for what Play may fetch. */
   readonly egress: Egress;
-  /** A problem the operator should see at start (no speech engine, ...). */
+  /** A problem the operator should see: at start (no speech engine, ...) or while running (a trunk refusing our REGISTER). */
   warn(message: string): void;
 }
 

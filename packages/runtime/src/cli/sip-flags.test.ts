@@ -40,6 +40,7 @@ describe('the media options the flags give', () => {
         'sip-trunk-credentials': ['carrier=patchbay:s3cret:with:colons', 'backup=pb'],
         'sip-rtp-timeout': '45',
         'sip-rate': '200',
+        'sip-trunk-register': ['carrier'],
       },
       { [trunkPasswordVariable('backup')]: 'from-the-environment' },
     );
@@ -63,6 +64,7 @@ describe('the media options the flags give', () => {
           name: 'carrier',
           uri: 'sip:127.0.0.2:5062',
           credentials: { username: 'patchbay', password: 's3cret:with:colons' },
+          register: true,
         },
         {
           name: 'backup',
@@ -164,6 +166,14 @@ describe('patchbay serve refuses bad media flags', () => {
       code: 2,
       lines: [
         `patchbay: --sip-trunk-credentials: carrier has no password: give <user>:<password> or set PATCHBAY_SIP_TRUNK_PASSWORD_CARRIER ${see}`,
+      ],
+    });
+    expect(
+      await refused(['--media', 'sip', '--sip-trunk', 'carrier=sip:127.0.0.2', '--sip-trunk-register', 'carrier']),
+    ).toEqual({
+      code: 2,
+      lines: [
+        `patchbay: --sip-trunk-register: carrier has no credentials to register with: give --sip-trunk-credentials carrier=<user>:<password> ${see}`,
       ],
     });
   });

@@ -147,6 +147,12 @@ export const SIP_FLAGS = {
       'SIP requests one source may send per second: past it 503, past twice dropped; 0 no limit (default 50)',
     check: (value: string) => problem(wholeNumber(value, 100_000)),
   },
+  'sip-trunk-register': {
+    value: '<name>',
+    multiple: true,
+    description:
+      'register to this trunk with its credentials and keep the registration fresh, repeatable (for carriers that send calls only to registered customers)',
+  },
   'sip-domain-suffix': {
     value: '<domain>',
     description: 'the suffix SIP domain names end in (default sip.patchbay.local)',
@@ -212,6 +218,17 @@ export function mediaOptions(
         'serve',
       );
     trunks.set(given.name, { ...named, credentials: { username: given.username, password } });
+  }
+  for (const name of values['sip-trunk-register'] ?? []) {
+    const named = trunks.get(name);
+    if (!named) throw usage('invalid-value', `--sip-trunk-register: no --sip-trunk is named "${name}"`, 'serve');
+    if (!named.credentials)
+      throw usage(
+        'invalid-value',
+        `--sip-trunk-register: ${name} has no credentials to register with: give --sip-trunk-credentials ${name}=<user>:<password>`,
+        'serve',
+      );
+    trunks.set(name, { ...named, register: true });
   }
   const ports = values['rtp-ports'];
   return {

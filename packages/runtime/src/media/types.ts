@@ -168,6 +168,12 @@ export interface OriginateRequest {
    * by it; the simulated network finds the far ends that account scripted.
    */
   readonly account?: string;
+  /**
+   * The leg of the call that dials (a Dial's caller), while it waits: an adapter may let it hear
+   * the far end's early media (a 183 with SDP: announcements, the carrier's own ringing) in place
+   * of the ring tone. Absent for REST calls.
+   */
+  readonly caller?: MediaLeg;
 }
 
 /** An on-net call: the caller's outcome, and the leg the called number's app answers. */

@@ -31,6 +31,8 @@ export interface SipTrunkOption {
   readonly uri: string;
   /** What to answer the carrier's digest challenges with. */
   readonly credentials?: { readonly username: string; readonly password: string };
+  /** Register to the trunk with `credentials` (`--sip-trunk-register`), kept fresh while the server runs. */
+  readonly register?: boolean;
 }
 
 export interface SipMediaOptions {
