@@ -58,6 +58,8 @@ export class SipLeg implements MediaLeg {
     private readonly onEnded: (leg: SipLeg) => void = () => undefined,
   ) {
     this.localSdp = 'dialog' in signaling ? signaling.offerSdp : 'incoming' in signaling ? signaling.answerSdp : '';
+    // An engine leg already open is usable at once (re-INVITEs, bridges); an on-net one once it opens.
+    if (!(media instanceof Promise)) this.engineLeg = media;
     this.opened = Promise.resolve(media);
     this.opened.then(
       (engineLeg) => {
