@@ -1,0 +1,121 @@
+// The far ends of the RTP benchmarks (rtp.mjs, rtp-rest.mjs), in a child process of their own:
+// plain UDP sockets, one per engine leg, each sending a µ-law tone to its leg every 20 ms and
+// counting what comes back (received packets, sequence gaps). Driven by messages: open {targets,
+// host?, bind?} (the legs' ports, their address, the far ends' own) -> opened {ports}; start;
+// reset -> reset; report -> report {received, lost}; close.
+import { fork } from 'node:child_process';
+import dgram from 'node:dgram';
+import { fileURLToPath } from 'node:url';
+
+export const FRAME_MS = 20;
+
+function farEnd() {
+  let sockets = [];
+  let timer;
+  let host = '127.0.0.1';
+  const payload = Buffer.alloc(172);
+  payload[0] = 0x80;
+  for (let i = 12; i < 172; i++) payload[i] = [0xff, 0xa5, 0x9a, 0xa5, 0xff, 0x25, 0x1a, 0x25][i % 8];
+  process.on('message', async (m) => {
+    if (m.t === 'open') {
+      host = m.host ?? '127.0.0.1';
+      sockets = await Promise.all(
+        m.targets.map(
+          (target) =>
+            new Promise((resolve) => {
+              const s = dgram.createSocket('udp4');
+              const st = {
+                s,
+                target,
+                seq: 0,
+                ts: 0,
+                ssrc: (Math.random() * 2 ** 32) >>> 0,
+                rx: 0,
+                first: -1,
+                last: -1,
+                cycles: 0,
+              };
+              s.on('message', (buf) => {
+                // RTCP for the leg's port + 1 may land on a neighbouring far-end socket: skip it
+                if (buf.length < 12 || (buf[1] >= 192 && buf[1] <= 223)) return;
+                const seq = (buf[2] << 8) | buf[3];
+                if (st.first < 0) {
+                  st.first = seq;
+                  st.last = seq;
+                } else {
+                  const d = ((((seq - st.last) & 0xffff) + 0x8000) & 0xffff) - 0x8000;
+                  if (d > 0) {
+                    if (seq < st.last) st.cycles += 0x10000;
+                    st.last = seq;
+                  }
+                }
+                st.rx++;
+              });
+              s.bind(0, m.bind ?? '127.0.0.1', () => resolve(st));
+            }),
+        ),
+      );
+      process.send({ t: 'opened', ports: sockets.map((st) => st.s.address().port) });
+    } else if (m.t === 'start') {
+      const start = performance.now();
+      let n = 0;
+      const tick = () => {
+        while (performance.now() >= start + n * FRAME_MS) {
+          for (const st of sockets) {
+            payload[2] = (st.seq >> 8) & 0xff;
+            payload[3] = st.seq & 0xff;
+            payload.writeUInt32BE(st.ts >>> 0, 4);
+            payload.writeUInt32BE(st.ssrc, 8);
+            st.seq = (st.seq + 1) & 0xffff;
+            st.ts = (st.ts + 160) >>> 0;
+            st.s.send(payload, st.target, host);
+          }
+          n++;
+        }
+        timer = setTimeout(tick, Math.max(0, start + n * FRAME_MS - performance.now()));
+      };
+      tick();
+    } else if (m.t === 'reset') {
+      for (const st of sockets) {
+        st.rx = 0;
+        st.first = -1;
+        st.cycles = 0;
+      }
+      process.send({ t: 'reset' });
+    } else if (m.t === 'report') {
+      let received = 0;
+      let lost = 0;
+      for (const st of sockets) {
+        received += st.rx;
+        if (st.first >= 0) lost += Math.max(0, st.cycles + st.last - st.first + 1 - st.rx);
+      }
+      process.send({ t: 'report', received, lost });
+    } else if (m.t === 'close') {
+      clearTimeout(timer);
+      for (const st of sockets) st.s.close();
+      process.exit(0);
+    }
+  });
+}
+
+/** Sends `message` through `send` and resolves with the first message of type `reply` from `from`. */
+export function asker(from, send) {
+  return (message, reply) =>
+    new Promise((resolve) => {
+      const on = (m) => {
+        if (m.t === reply) {
+          from.off('message', on);
+          resolve(m);
+        }
+      };
+      from.on('message', on);
+      send(message);
+    });
+}
+
+export function farEndProcess() {
+  const child = fork(fileURLToPath(import.meta.url), ['farend'], { stdio: 'inherit' });
+  return { child, ask: asker(child, (m) => child.send(m)) };
+}
+
+if (process.argv[2] === 'farend') farEnd();
