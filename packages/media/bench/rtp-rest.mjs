@@ -68,10 +68,7 @@ try {
     const first = i < bridged ? i % 2 === 0 : (i - bridged) % CONF_SIZE === 0;
     legs.push(await engine.openLeg(first ? {} : { near: legs.at(-1) }));
   }
-  const { ports } = await far.ask(
-    { t: 'open', targets: legs.map((l) => l.localPort), host, bind: farHost },
-    'opened',
-  );
+  const { ports } = await far.ask({ t: 'open', targets: legs.map((l) => l.localPort), host, bind: farHost }, 'opened');
   for (const [i, leg] of legs.entries()) {
     leg.configure({
       remote: { address: farHost, port: ports[i] },
@@ -89,17 +86,20 @@ try {
   far.child.send({ t: 'start' });
   await sleep(warmup * 1000);
 
-  const engineLost = () => legs.reduce((sum, leg) => sum + leg.stats().lost, 0);
+  // A leg's `lost` is RFC 3550's cumulative count (expected - received): a packet counted lost
+  // that arrives later takes it back down, so each leg's change over a window counts from 0.
+  const legLost = () => legs.map((leg) => leg.stats().lost);
+  const lostSince = (before) => legLost().reduce((sum, now, i) => sum + Math.max(0, now - before[i]), 0);
   /** One measured window: RTP figures over `during()` (a sleep, or the REST load). */
   async function window(during) {
     await engine.stats();
     await far.ask({ t: 'reset' }, 'reset');
-    const lost0 = engineLost();
+    const lost0 = legLost();
     const rest = await during();
     const stats = await engine.stats();
     const farReport = await far.ask({ t: 'report' }, 'report');
     const w = stats.workers;
-    const lostEngine = engineLost() - lost0;
+    const lostEngine = lostSince(lost0);
     return {
       rest,
       p50: Math.max(...w.map((x) => x.latenessP50Ms)),

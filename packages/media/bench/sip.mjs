@@ -1,6 +1,5 @@
 // SIP calls per second (runs from dist: `pnpm build` first; needs sipp on the PATH). sipp places
-// calls at BENCH_SIP_RATE per second, BENCH_SIP_CALLS of them, against three answerers, side by
-// side in one run:
+// calls for BENCH_SIP_SECONDS at a fixed rate against three answerers, side by side in one run:
 //   baseline   a bare UDP responder answering INVITE and BYE by string templates (Node's UDP I/O
 //              with no SIP stack), sipp's built-in uac (INVITE/200/ACK, 50 ms, BYE/200)
 //   agent      our SipAgent answering the same calls (signaling only, no media)
@@ -8,16 +7,17 @@
 //              answers <Response><Say>Hello</Say></Response>; sipp (bench/sipp-uac-say.xml, no
 //              RTP of its own) calls it, hears the Say and answers the server's BYE. The app and
 //              its webhooks, SQLite, the RTP leg and the prompt are all in the call; espeak-ng
-//              renders "Hello" once, on a warm-up call, and the cache plays it after.
+//              renders "Hello" once, on a warm-up call, and the cache plays it after. One run
+//              per rate in BENCH_SIP_SERVE_RATES, against the same server.
 // Reported: calls that succeeded and failed, how long sipp ran (calls at the offered rate, then
-// the last ones ending), CPU per call of the
-// answering process (this one for the first two; the server's process, all its threads, for
-// serve) and its ratio to the baseline, and calls per core (1 s / CPU per call).
-// Goal (serve): >= 200 calls/s with zero failures, on one core.
+// the last ones ending), CPU per call of the answering process (this one for the first two; the
+// server's process, all its threads, for serve) and its ratio to the baseline, and calls per core
+// (1 s / CPU per call). Goal (serve): >= 200 calls/s with zero failures, on one core.
 //
-// Environment: BENCH_SIP_CALLS (default 2000), BENCH_SIP_RATE (default 200), BENCH_SIP_HOST
-// (the answerers' address, default 127.0.0.102; sipp uses the next one), BENCH_SIP_RTP_PORT
-// (the server's first RTP port, default 52000; it takes 4,000).
+// Environment: BENCH_SIP_SECONDS (per run, default 10), BENCH_SIP_RATE (baseline and agent,
+// default 200), BENCH_SIP_SERVE_RATES (serve, default 100,200), BENCH_SIP_HOST (the answerers'
+// address, default 127.0.0.102; sipp uses the next one), BENCH_SIP_RTP_PORT (the server's first
+// RTP port, default 52000; it takes 4,000).
 import { execFileSync, spawn } from 'node:child_process';
 import dgram from 'node:dgram';
 import { readFileSync } from 'node:fs';
@@ -28,8 +28,10 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
-const CALLS = Number(process.env.BENCH_SIP_CALLS ?? 2000);
+const SECONDS = Number(process.env.BENCH_SIP_SECONDS ?? 10);
 const RATE = Number(process.env.BENCH_SIP_RATE ?? 200);
+const SERVE_RATES = (process.env.BENCH_SIP_SERVE_RATES ?? '100,200').split(',').map(Number);
+const callsAt = (rate) => Math.max(1, Math.ceil(rate * SECONDS));
 const HOST = process.env.BENCH_SIP_HOST ?? '127.0.0.102';
 const SIPP_HOST = HOST.replace(/\d+$/, (last) => String(Number(last) + 1));
 const RTP_PORT = Number(process.env.BENCH_SIP_RTP_PORT ?? 52000);
@@ -40,7 +42,7 @@ const { SipAgent } = await import('../dist/index.js');
 const TICKS_PER_SECOND = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
 
 /** Runs sipp to its end and returns its counts (from its final screen). */
-function runSipp(port, { calls = CALLS, rate = RATE, scenario = ['-sn', 'uac', '-d', '50'] } = {}) {
+function runSipp(port, { calls = callsAt(RATE), rate = RATE, scenario = ['-sn', 'uac', '-d', '50'] } = {}) {
   return new Promise((resolve) => {
     const args = [
       `${HOST}:${port}`,
@@ -72,7 +74,11 @@ function runSipp(port, { calls = CALLS, rate = RATE, scenario = ['-sn', 'uac', '
         Number(new RegExp(`${name}\\s*\\|\\s*\\d+\\s*\\|\\s*(\\d+)`).exec(out)?.[1] ?? Number.NaN);
       const ok = count('Successful call');
       const failed = count('Failed call');
-      if (!(ok > 0) || failed > 0) process.stderr.write(`sipp exited ${code}:\n${out.slice(-2000)}\n`);
+      if (!(ok > 0) || failed > 0) {
+        // Its last scenario screen: each message's count, retransmissions, timeouts, unexpected.
+        const screen = out.lastIndexOf('Messages  Retrans');
+        process.stderr.write(`sipp exited ${code}:\n${out.slice(screen > 0 ? screen - 200 : -3000).slice(0, 3000)}\n`);
+      }
       resolve({ code, ok, failed, seconds });
     });
   });
@@ -91,10 +97,15 @@ const rows = [];
 /** Runs sipp against what `start` started; `cpu()` gives the answering process's CPU seconds so far. */
 async function measure(name, start, options) {
   const { port, stop, cpu } = await start();
-  const cpu0 = cpu();
-  const result = await runSipp(port, options);
-  const cpuMsPerCall = ((cpu() - cpu0) * 1000) / Math.max(1, result.ok);
-  await stop();
+  let result;
+  let cpuMsPerCall;
+  try {
+    const cpu0 = cpu();
+    result = await runSipp(port, options);
+    cpuMsPerCall = ((cpu() - cpu0) * 1000) / Math.max(1, result.ok);
+  } finally {
+    await stop();
+  }
   const row = { name, ...result, cpuMsPerCall };
   rows.push(row);
   return row;
@@ -180,55 +191,73 @@ async function startPatchbay(app) {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const exited = new Promise((resolve) => child.once('exit', resolve));
-  let url;
-  for await (const line of createInterface({ input: child.stdout })) {
-    url ??= /listening on (\S+)/.exec(line)?.[1];
-    if (line === 'Ready.') break;
-  }
-  child.stdout.resume();
-  if (!url) throw new Error('patchbay serve did not start');
-  const response = await fetch(`${url}/2010-04-01/Accounts/${ACCOUNT}/IncomingPhoneNumbers.json`, {
-    method: 'POST',
-    headers: { authorization: `Basic ${Buffer.from(`${ACCOUNT}:${TOKEN}`).toString('base64')}` },
-    body: new URLSearchParams({ PhoneNumber: NUMBER, VoiceUrl: `${app.url}/voice` }),
-  });
-  if (response.status !== 201) throw new Error(`buying ${NUMBER}: ${response.status} ${await response.text()}`);
-  return {
-    port: sipPort,
-    cpu: () => processCpuSeconds(child.pid),
-    stop: async () => {
-      child.kill('SIGTERM');
-      await exited;
-      await rm(data, { recursive: true, force: true });
-    },
+  const stop = async () => {
+    child.kill('SIGTERM');
+    await exited;
+    await rm(data, { recursive: true, force: true });
   };
+  try {
+    let url;
+    for await (const line of createInterface({ input: child.stdout })) {
+      url ??= /listening on (\S+)/.exec(line)?.[1];
+      if (line === 'Ready.') break;
+    }
+    child.stdout.resume();
+    if (!url) throw new Error('patchbay serve did not start');
+    const response = await fetch(`${url}/2010-04-01/Accounts/${ACCOUNT}/IncomingPhoneNumbers.json`, {
+      method: 'POST',
+      headers: { authorization: `Basic ${Buffer.from(`${ACCOUNT}:${TOKEN}`).toString('base64')}` },
+      body: new URLSearchParams({ PhoneNumber: NUMBER, VoiceUrl: `${app.url}/voice` }),
+    });
+    if (response.status !== 201) throw new Error(`buying ${NUMBER}: ${response.status} ${await response.text()}`);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { port: sipPort, cpu: () => processCpuSeconds(child.pid), stop };
 }
 
 const app = await startApp();
 const scenario = ['-sf', fileURLToPath(new URL('./sipp-uac-say.xml', import.meta.url)), '-s', NUMBER];
-const serve = await measure(
-  'serve: INVITE, Say, BYE',
-  async () => {
-    const server = await startPatchbay(app);
+const served = [];
+try {
+  const server = await startPatchbay(app);
+  try {
     // The first call renders "Hello" with espeak-ng; the measured calls play it from the cache.
     const warm = await runSipp(server.port, { calls: 1, rate: 1, scenario });
     if (warm.ok !== 1) throw new Error('the warm-up call to patchbay serve failed');
-    return server;
-  },
-  { scenario },
-);
-app.close();
+    for (const rate of SERVE_RATES) {
+      const cpu0 = server.cpu();
+      const result = await runSipp(server.port, { calls: callsAt(rate), rate, scenario });
+      const cpuMsPerCall = ((server.cpu() - cpu0) * 1000) / Math.max(1, result.ok);
+      served.push({ rate, calls: callsAt(rate), ...result, cpuMsPerCall });
+      rows.push({ name: `serve at ${rate}/s: INVITE, Say, BYE`, ...result, cpuMsPerCall });
+    }
+  } finally {
+    await server.stop();
+  }
+} finally {
+  app.close();
+}
 
-console.log(`SIP calls: sipp at ${RATE} calls/s, ${CALLS} calls per answerer, on ${HOST}`);
-console.log('answerer                        ok  failed  sipp run s  CPU ms/call  ratio  calls/core');
+console.log(
+  `SIP calls: sipp for ${SECONDS} s per run (baseline and agent at ${RATE} calls/s), answerers on ${HOST}, sipp on ${SIPP_HOST}`,
+);
+console.log('answerer                              ok  failed  sipp run s  CPU ms/call  ratio  calls/core');
 for (const r of rows) {
+  const ratio = (r.cpuMsPerCall / baseline.cpuMsPerCall).toFixed(2);
+  const perCore = String(Math.floor(1000 / r.cpuMsPerCall));
   console.log(
-    `${r.name.padEnd(30)} ${String(r.ok).padStart(4)}  ${String(r.failed).padStart(6)}  ${r.seconds.toFixed(1).padStart(10)}  ${r.cpuMsPerCall.toFixed(3).padStart(11)}  ${(r.cpuMsPerCall / baseline.cpuMsPerCall).toFixed(2).padStart(5)}  ${Math.floor(1000 / r.cpuMsPerCall).toString().padStart(10)}`,
+    `${r.name.padEnd(36)} ${String(r.ok).padStart(4)}  ${String(r.failed).padStart(6)}  ${r.seconds.toFixed(1).padStart(10)}  ${r.cpuMsPerCall.toFixed(3).padStart(11)}  ${ratio.padStart(5)}  ${perCore.padStart(10)}`,
   );
 }
-const perCore = Math.floor(1000 / serve.cpuMsPerCall);
-const ok = serve.failed === 0 && serve.ok === CALLS && RATE >= GOAL_CPS && perCore >= GOAL_CPS;
+const clean = served.filter((r) => r.failed === 0 && r.ok === r.calls);
+const best = clean.at(-1);
+const atGoal = served.find((r) => r.rate >= GOAL_CPS);
+const perCore = atGoal ? Math.floor(1000 / atGoal.cpuMsPerCall) : 0;
+const ok = clean.some((r) => r.rate >= GOAL_CPS) && perCore >= GOAL_CPS;
 console.log(
-  `INVITE -> Say -> BYE: ${ok ? 'MET' : 'NOT MET'} (goal >= ${GOAL_CPS} calls/s with zero failures on one core; got ${serve.ok}/${CALLS} calls at ${RATE} calls/s offered, ${serve.failed} failed, ${serve.cpuMsPerCall.toFixed(2)} ms CPU per call = ${perCore} calls per core-second)`,
+  `INVITE -> Say -> BYE: ${ok ? 'MET' : 'NOT MET'} (goal >= ${GOAL_CPS} calls/s with zero failures on one core; highest rate with zero failures ${best ? `${best.rate} calls/s` : 'none'} of ${SERVE_RATES.join(', ')}; ${atGoal ? `at ${atGoal.rate} calls/s ${atGoal.failed} of ${atGoal.calls} failed, ${atGoal.cpuMsPerCall.toFixed(2)} ms CPU per call = ${perCore} calls per core-second` : `no run at ${GOAL_CPS} calls/s`})`,
 );
-if (rows.some((r) => r.failed > 0 || !(r.ok > 0))) process.exitCode = 1;
+// Calls failing past the capacity is a figure; failing everywhere is a broken benchmark or server.
+if (rows.slice(0, 2).some((r) => r.failed > 0 || !(r.ok > 0)) || clean.length === 0) process.exitCode = 1;
