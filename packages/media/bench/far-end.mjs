@@ -9,6 +9,14 @@ import { fileURLToPath } from 'node:url';
 
 export const FRAME_MS = 20;
 
+/**
+ * Answers the address lookup at once, as the engine's sockets do. With dgram's default lookup an
+ * IP literal still resolves on the next tick, so `send` copies nothing until then: every packet
+ * sent from the one reused buffer in a tick would carry the last header written (one SSRC for
+ * all legs, and repeated sequence numbers, seen as loss, whenever a late timer sends two frames).
+ */
+export const literalLookup = (host, _options, callback) => callback(null, host, 4);
+
 function farEnd() {
   let sockets = [];
   let timer;
@@ -23,7 +31,7 @@ function farEnd() {
         m.targets.map(
           (target) =>
             new Promise((resolve) => {
-              const s = dgram.createSocket('udp4');
+              const s = dgram.createSocket({ type: 'udp4', lookup: literalLookup });
               const st = {
                 s,
                 target,
@@ -35,8 +43,11 @@ function farEnd() {
                 last: -1,
                 cycles: 0,
               };
-              s.on('message', (buf) => {
-                // RTCP for the leg's port + 1 may land on a neighbouring far-end socket: skip it
+              s.on('message', (buf, from) => {
+                // Only the leg's own RTP counts: RTCP for the leg's port + 1 may land on a
+                // neighbouring far-end socket, and on a shared machine a stray stream meant for a
+                // port someone closed may reach one (its sequence numbers would count as loss).
+                if (from.port !== target || from.address !== host) return;
                 if (buf.length < 12 || (buf[1] >= 192 && buf[1] <= 223)) return;
                 const seq = (buf[2] << 8) | buf[3];
                 if (st.first < 0) {
@@ -115,7 +126,16 @@ export function asker(from, send) {
 
 export function farEndProcess() {
   const child = fork(fileURLToPath(import.meta.url), ['farend'], { stdio: 'inherit' });
-  return { child, ask: asker(child, (m) => child.send(m)) };
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  return {
+    child,
+    ask: asker(child, (m) => child.send(m)),
+    /** Ends it; resolves once it has exited, so its sockets send nothing to the next run's legs. */
+    close: () => {
+      child.send({ t: 'close' });
+      return exited;
+    },
+  };
 }
 
 if (process.argv[2] === 'farend') farEnd();

@@ -146,7 +146,7 @@ try {
     process.exitCode = 1;
   }
 } finally {
-  far.child.send({ t: 'close' });
+  await far.close();
   load.send({ t: 'close' });
   await server.close();
   await rm(data, { recursive: true, force: true });

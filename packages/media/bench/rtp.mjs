@@ -14,7 +14,8 @@
 // Environment: BENCH_RTP_SECONDS (measured seconds per run, default 10), BENCH_RTP_WARMUP
 // (seconds, default 2), BENCH_RTP_LEGS (comma list, default 100,300,500), BENCH_RTP_WORKERS
 // (engine workers, default 1 so the figures are per core), BENCH_RTP_CONF_SIZE (default 5),
-// BENCH_RTP_PORT (the first of the engine's RTP ports, default 50000).
+// BENCH_RTP_PORT (the first of the engine's RTP ports, default 50000), BENCH_RTP_HOST (the
+// engine's address, default 127.0.0.104; the far ends use the next one).
 import { Worker } from 'node:worker_threads';
 import { asker, FRAME_MS, farEndProcess } from './far-end.mjs';
 
@@ -28,10 +29,12 @@ const packet = Buffer.alloc(172);
 packet[0] = 0x80;
 let opened = 0;
 for (let i = 0; i < workerData.count; i++) {
-  const s = dgram.createSocket('udp4');
+  // An IP literal answered at once (as the engine does), so each send goes out with the header
+  // written just before it rather than on the next tick.
+  const s = dgram.createSocket({ type: 'udp4', lookup: (host, _options, callback) => callback(null, host, 4) });
   s.on('message', () => { received++; });
-  s.bind(0, '127.0.0.1', () => { if (++opened === workerData.count) parentPort.postMessage({ t: 'opened', ports: sockets.map((x) => x.s.address().port) }); });
   sockets.push({ s, target: 0 });
+  s.bind(0, workerData.host, () => { if (++opened === workerData.count) parentPort.postMessage({ t: 'opened', ports: sockets.map((x) => x.s.address().port) }); });
 }
 let timer;
 let lateness = [];
@@ -48,7 +51,7 @@ parentPort.on('message', (m) => {
     const tick = () => {
       while (performance.now() >= start + n * 20) {
         lateness.push(performance.now() - (start + n * 20));
-        for (const x of sockets) { packet[2] = seq >> 8 & 0xff; packet[3] = seq & 0xff; x.s.send(packet, x.target, '127.0.0.1'); }
+        for (const x of sockets) { packet[2] = seq >> 8 & 0xff; packet[3] = seq & 0xff; x.s.send(packet, x.target, workerData.farHost); }
         seq = (seq + 1) & 0xffff; n++;
       }
       timer = setTimeout(tick, Math.max(0, start + n * 20 - performance.now()));
@@ -66,6 +69,8 @@ const legCounts = env('BENCH_RTP_LEGS', '100,300,500').split(',').map(Number);
 const workers = Number(env('BENCH_RTP_WORKERS', '1'));
 const confSize = Number(env('BENCH_RTP_CONF_SIZE', '5'));
 const rtpBase = Number(env('BENCH_RTP_PORT', '50000'));
+const host = env('BENCH_RTP_HOST', '127.0.0.104');
+const farHost = host.replace(/\d+$/, (last) => String(Number(last) + 1));
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 async function measure(run) {
@@ -82,9 +87,9 @@ async function measure(run) {
 
 async function baseline(n) {
   const far = farEndProcess();
-  const worker = new Worker(BASELINE_WORKER, { eval: true, workerData: { count: n } });
+  const worker = new Worker(BASELINE_WORKER, { eval: true, workerData: { count: n, host, farHost } });
   const { ports } = await new Promise((resolve) => worker.once('message', resolve));
-  const { ports: farPorts } = await far.ask({ t: 'open', targets: ports }, 'opened');
+  const { ports: farPorts } = await far.ask({ t: 'open', targets: ports, host, bind: farHost }, 'opened');
   worker.postMessage({ t: 'targets', targets: farPorts });
   worker.postMessage({ t: 'start' });
   far.child.send({ t: 'start' });
@@ -99,15 +104,15 @@ async function baseline(n) {
       ...(await fromWorker({ t: 'stats' }, 'stats')),
     }),
   });
-  worker.postMessage({ t: 'close' });
-  far.child.send({ t: 'close' });
+  await worker.terminate();
+  await far.close();
   return m;
 }
 
 async function engineRun(dist, n, kind) {
   const far = farEndProcess();
   const engine = await dist.MediaEngine.start({
-    bindAddress: '127.0.0.1',
+    bindAddress: host,
     rtpPorts: [rtpBase, rtpBase + n * 2 + 10],
     workers,
   });
@@ -116,10 +121,10 @@ async function engineRun(dist, n, kind) {
     const group = kind === 'bridge' ? 2 : confSize;
     legs.push(await engine.openLeg(i % group === 0 ? {} : { near: legs[i - (i % group)] }));
   }
-  const { ports } = await far.ask({ t: 'open', targets: legs.map((l) => l.localPort) }, 'opened');
+  const { ports } = await far.ask({ t: 'open', targets: legs.map((l) => l.localPort), host, bind: farHost }, 'opened');
   for (const [i, leg] of legs.entries()) {
     leg.configure({
-      remote: { address: '127.0.0.1', port: ports[i] },
+      remote: { address: farHost, port: ports[i] },
       payloadType: 0,
       ptime: 20,
       direction: 'sendrecv',
@@ -157,7 +162,7 @@ async function engineRun(dist, n, kind) {
     },
   });
   await engine.close();
-  far.child.send({ t: 'close' });
+  await far.close();
   return m;
 }
 
