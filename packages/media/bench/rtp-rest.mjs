@@ -10,8 +10,9 @@
 //              StatusCallback; with no trunk the calls fail at once, so each create is HTTP +
 //              SQLite + a webhook, and no media)
 // Reported per window: frame lateness p50/p99/max from the engine's frame clocks, late frames,
-// lost packets (far-end sequence gaps + engine receive loss), worker busy share; creates/s
-// accepted and their latency. Goal: lateness p99 < 10 ms and no loss while the REST API is busy.
+// lost packets (far-end sequence gaps + engine receive loss), worker busy share, the cores this
+// process used (main thread and engine workers); creates/s accepted and their latency.
+// Goal: lateness p99 < 10 ms and no loss while the REST API is busy.
 //
 // Environment: BENCH_RTP_REST_SECONDS (per window, default 10), BENCH_RTP_REST_WARMUP (seconds,
 // default 2), BENCH_RTP_REST_LEGS (default 500), BENCH_RTP_REST_CONNECTIONS (REST connections,
@@ -95,7 +96,11 @@ try {
     await engine.stats();
     await far.ask({ t: 'reset' }, 'reset');
     const lost0 = legLost();
+    const cpu0 = process.cpuUsage();
+    const t0 = performance.now();
     const rest = await during();
+    const cpu = process.cpuUsage(cpu0);
+    const cores = (cpu.user + cpu.system) / 1000 / (performance.now() - t0);
     const stats = await engine.stats();
     const farReport = await far.ask({ t: 'report' }, 'report');
     const w = stats.workers;
@@ -110,6 +115,7 @@ try {
       lostDetail: `${farReport.lost}+${lostEngine}`,
       received: farReport.received,
       busy: w.map((x) => x.utilization.toFixed(2)).join('/'),
+      cores,
     };
   }
   const baseline = await window(() => sleep(seconds * 1000));
@@ -124,10 +130,10 @@ try {
   console.log(
     `RTP under REST load: ${legCount} legs (${bridged} in two-party bridges, ${legCount - bridged} in conferences of ${CONF_SIZE}) on the engine of a --media sip server in this process (${engine.workers.length} workers), ${seconds} s a window (+${warmup} s warm-up)`,
   );
-  console.log('window                p50ms  p99ms  maxms  late  lost  worker-busy  REST');
+  console.log('window                p50ms  p99ms  maxms  late  lost  worker-busy  cores  REST');
   const row = (name, r, rest) =>
     console.log(
-      `${name.padEnd(21)} ${r.p50.toFixed(1).padStart(5)}  ${r.p99.toFixed(1).padStart(5)}  ${r.max.toFixed(1).padStart(5)}  ${String(r.late).padStart(4)}  ${String(r.lost).padStart(4)}  ${r.busy.padEnd(11)}  ${rest}  (lost far+engine ${r.lostDetail}, far received ${r.received})`,
+      `${name.padEnd(21)} ${r.p50.toFixed(1).padStart(5)}  ${r.p99.toFixed(1).padStart(5)}  ${r.max.toFixed(1).padStart(5)}  ${String(r.late).padStart(4)}  ${String(r.lost).padStart(4)}  ${r.busy.padEnd(11)}  ${r.cores.toFixed(2).padStart(5)}  ${rest}  (lost far+engine ${r.lostDetail}, far received ${r.received})`,
     );
   row('baseline (RTP alone)', baseline, 'none');
   const rest = loaded.rest;
