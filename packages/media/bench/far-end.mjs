@@ -127,9 +127,19 @@ export function asker(from, send) {
 export function farEndProcess() {
   const child = fork(fileURLToPath(import.meta.url), ['farend'], { stdio: 'inherit' });
   const exited = new Promise((resolve) => child.once('exit', resolve));
+  const ask = asker(child, (m) => child.send(m));
   return {
     child,
-    ask: asker(child, (m) => child.send(m)),
+    ask,
+    /** Opens a far end (on `farHost`) for each engine leg (on `host`) and points the leg at it: PCMU, 20 ms. */
+    connect: async (legs, host, farHost) => {
+      const targets = legs.map((leg) => leg.localPort);
+      const { ports } = await ask({ t: 'open', targets, host, bind: farHost }, 'opened');
+      for (const [i, leg] of legs.entries()) {
+        const remote = { address: farHost, port: ports[i] };
+        leg.configure({ remote, payloadType: 0, ptime: 20, direction: 'sendrecv', telephoneEvent: 101 });
+      }
+    },
     /** Ends it; resolves once it has exited, so its sockets send nothing to the next run's legs. */
     close: () => {
       child.send({ t: 'close' });

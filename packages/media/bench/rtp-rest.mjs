@@ -69,16 +69,7 @@ try {
     const first = i < bridged ? i % 2 === 0 : (i - bridged) % CONF_SIZE === 0;
     legs.push(await engine.openLeg(first ? {} : { near: legs.at(-1) }));
   }
-  const { ports } = await far.ask({ t: 'open', targets: legs.map((l) => l.localPort), host, bind: farHost }, 'opened');
-  for (const [i, leg] of legs.entries()) {
-    leg.configure({
-      remote: { address: farHost, port: ports[i] },
-      payloadType: 0,
-      ptime: 20,
-      direction: 'sendrecv',
-      telephoneEvent: 101,
-    });
-  }
+  await far.connect(legs, host, farHost);
   for (let i = 0; i + 1 < bridged; i += 2) engine.bridge(legs[i], legs[i + 1]);
   for (let i = bridged; i < legCount; i += CONF_SIZE) {
     const mixer = engine.createMixer();

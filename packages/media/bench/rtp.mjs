@@ -121,16 +121,7 @@ async function engineRun(dist, n, kind) {
     const group = kind === 'bridge' ? 2 : confSize;
     legs.push(await engine.openLeg(i % group === 0 ? {} : { near: legs[i - (i % group)] }));
   }
-  const { ports } = await far.ask({ t: 'open', targets: legs.map((l) => l.localPort), host, bind: farHost }, 'opened');
-  for (const [i, leg] of legs.entries()) {
-    leg.configure({
-      remote: { address: farHost, port: ports[i] },
-      payloadType: 0,
-      ptime: 20,
-      direction: 'sendrecv',
-      telephoneEvent: 101,
-    });
-  }
+  await far.connect(legs, host, farHost);
   if (kind === 'bridge') for (let i = 0; i + 1 < n; i += 2) engine.bridge(legs[i], legs[i + 1]);
   else
     for (let i = 0; i < n; i += confSize) {
