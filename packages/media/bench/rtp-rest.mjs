@@ -52,6 +52,8 @@ const server = await startServer({
   },
   sipMedia: media,
   limits: { concurrentCalls: 1_000_000 },
+  // At the end, the status callbacks still queued need not all be delivered.
+  drainMs: 1000,
 });
 const engine = server.media.engine;
 const far = farEndProcess();
