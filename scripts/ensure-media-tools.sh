@@ -8,9 +8,10 @@ command -v baresip >/dev/null || missing+=(baresip-core)
 command -v sipp >/dev/null || missing+=(sip-tester)
 command -v espeak-ng >/dev/null || missing+=(espeak-ng)
 command -v sox >/dev/null || missing+=(sox)
-if [ ${#missing[@]} -eq 0 ]; then exit 0; fi
 install=(apt-get install -y -qq --no-install-recommends "${missing[@]}")
-if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+if [ ${#missing[@]} -eq 0 ]; then
+  :
+elif [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   echo "Installing Debian's ${missing[*]} for the media tests..."
   DEBIAN_FRONTEND=noninteractive apt-get update -qq
   DEBIAN_FRONTEND=noninteractive "${install[@]}" >/dev/null
@@ -25,3 +26,12 @@ fi
 for tool in baresip sipp espeak-ng sox; do
   command -v "$tool" >/dev/null || { echo "$tool is still missing after installing ${missing[*]}" >&2; exit 1; }
 done
+# What the tests load, checked here so a partial install fails with its name rather than as a
+# phone that never registers or a prompt that is silent: the baresip modules of the test phones
+# (src/testing/baresip-config.ts) and espeak-ng's voice data (the en-us voice the server speaks).
+for module in g711 aufile sndfile menu ctrl_tcp; do
+  [ -f "/usr/lib/baresip/modules/$module.so" ] ||
+    { echo "baresip's $module module is not in /usr/lib/baresip/modules: install Debian's baresip-core" >&2; exit 1; }
+done
+espeak-ng --stdout -v en-us+f3 test >/dev/null ||
+  { echo "espeak-ng cannot speak with its en-us voice: install Debian's espeak-ng-data" >&2; exit 1; }

@@ -13,121 +13,11 @@
 //
 // Environment: BENCH_RTP_SECONDS (measured seconds per run, default 10), BENCH_RTP_WARMUP
 // (seconds, default 2), BENCH_RTP_LEGS (comma list, default 100,300,500), BENCH_RTP_WORKERS
-// (engine workers, default 1 so the figures are per core), BENCH_RTP_CONF_SIZE (default 5).
-import { fork } from 'node:child_process';
-import dgram from 'node:dgram';
-import { fileURLToPath } from 'node:url';
+// (engine workers, default 1 so the figures are per core), BENCH_RTP_CONF_SIZE (default 5),
+// BENCH_RTP_PORT (the first of the engine's RTP ports, default 50000), BENCH_RTP_HOST (the
+// engine's address, default 127.0.0.104; the far ends use the next one).
 import { Worker } from 'node:worker_threads';
-
-const FRAME_MS = 20;
-
-// ---------------------------------------------------------------- far end (child process)
-function farEnd() {
-  let sockets = [];
-  let timer;
-  const payload = Buffer.alloc(172);
-  payload[0] = 0x80;
-  for (let i = 12; i < 172; i++) payload[i] = [0xff, 0xa5, 0x9a, 0xa5, 0xff, 0x25, 0x1a, 0x25][i % 8];
-  process.on('message', async (m) => {
-    if (m.t === 'open') {
-      sockets = await Promise.all(
-        m.targets.map(
-          (target) =>
-            new Promise((resolve) => {
-              const s = dgram.createSocket('udp4');
-              const st = {
-                s,
-                target,
-                seq: 0,
-                ts: 0,
-                ssrc: (Math.random() * 2 ** 32) >>> 0,
-                rx: 0,
-                first: -1,
-                last: -1,
-                cycles: 0,
-              };
-              s.on('message', (buf) => {
-                // RTCP for the leg's port + 1 may land on a neighbouring far-end socket: skip it
-                if (buf.length < 12 || (buf[1] >= 192 && buf[1] <= 223)) return;
-                const seq = (buf[2] << 8) | buf[3];
-                if (st.first < 0) {
-                  st.first = seq;
-                  st.last = seq;
-                } else {
-                  const d = ((((seq - st.last) & 0xffff) + 0x8000) & 0xffff) - 0x8000;
-                  if (d > 0) {
-                    if (seq < st.last) st.cycles += 0x10000;
-                    st.last = seq;
-                  }
-                }
-                st.rx++;
-              });
-              s.bind(0, '127.0.0.1', () => resolve(st));
-            }),
-        ),
-      );
-      process.send({ t: 'opened', ports: sockets.map((st) => st.s.address().port) });
-    } else if (m.t === 'start') {
-      const start = performance.now();
-      let n = 0;
-      const tick = () => {
-        while (performance.now() >= start + n * FRAME_MS) {
-          for (const st of sockets) {
-            payload[2] = (st.seq >> 8) & 0xff;
-            payload[3] = st.seq & 0xff;
-            payload.writeUInt32BE(st.ts >>> 0, 4);
-            payload.writeUInt32BE(st.ssrc, 8);
-            st.seq = (st.seq + 1) & 0xffff;
-            st.ts = (st.ts + 160) >>> 0;
-            st.s.send(payload, st.target, '127.0.0.1');
-          }
-          n++;
-        }
-        timer = setTimeout(tick, Math.max(0, start + n * FRAME_MS - performance.now()));
-      };
-      tick();
-    } else if (m.t === 'reset') {
-      for (const st of sockets) {
-        st.rx = 0;
-        st.first = -1;
-        st.cycles = 0;
-      }
-      process.send({ t: 'reset' });
-    } else if (m.t === 'report') {
-      let received = 0;
-      let lost = 0;
-      for (const st of sockets) {
-        received += st.rx;
-        if (st.first >= 0) lost += Math.max(0, st.cycles + st.last - st.first + 1 - st.rx);
-      }
-      process.send({ t: 'report', received, lost });
-    } else if (m.t === 'close') {
-      clearTimeout(timer);
-      for (const st of sockets) st.s.close();
-      process.exit(0);
-    }
-  });
-}
-
-/** Sends `message` through `send` and resolves with the first message of type `reply` from `from`. */
-function asker(from, send) {
-  return (message, reply) =>
-    new Promise((resolve) => {
-      const on = (m) => {
-        if (m.t === reply) {
-          from.off('message', on);
-          resolve(m);
-        }
-      };
-      from.on('message', on);
-      send(message);
-    });
-}
-
-function farEndProcess() {
-  const child = fork(fileURLToPath(import.meta.url), ['farend'], { stdio: 'inherit' });
-  return { child, ask: asker(child, (m) => child.send(m)) };
-}
+import { asker, FRAME_MS, farEndProcess } from './far-end.mjs';
 
 // ---------------------------------------------------------------- baseline: bare UDP in a worker
 const BASELINE_WORKER = `
@@ -139,10 +29,12 @@ const packet = Buffer.alloc(172);
 packet[0] = 0x80;
 let opened = 0;
 for (let i = 0; i < workerData.count; i++) {
-  const s = dgram.createSocket('udp4');
+  // An IP literal answered at once (as the engine does), so each send goes out with the header
+  // written just before it rather than on the next tick.
+  const s = dgram.createSocket({ type: 'udp4', lookup: (host, _options, callback) => callback(null, host, 4) });
   s.on('message', () => { received++; });
-  s.bind(0, '127.0.0.1', () => { if (++opened === workerData.count) parentPort.postMessage({ t: 'opened', ports: sockets.map((x) => x.s.address().port) }); });
   sockets.push({ s, target: 0 });
+  s.bind(0, workerData.host, () => { if (++opened === workerData.count) parentPort.postMessage({ t: 'opened', ports: sockets.map((x) => x.s.address().port) }); });
 }
 let timer;
 let lateness = [];
@@ -159,7 +51,7 @@ parentPort.on('message', (m) => {
     const tick = () => {
       while (performance.now() >= start + n * 20) {
         lateness.push(performance.now() - (start + n * 20));
-        for (const x of sockets) { packet[2] = seq >> 8 & 0xff; packet[3] = seq & 0xff; x.s.send(packet, x.target, '127.0.0.1'); }
+        for (const x of sockets) { packet[2] = seq >> 8 & 0xff; packet[3] = seq & 0xff; x.s.send(packet, x.target, workerData.farHost); }
         seq = (seq + 1) & 0xffff; n++;
       }
       timer = setTimeout(tick, Math.max(0, start + n * 20 - performance.now()));
@@ -176,6 +68,9 @@ const warmup = Number(env('BENCH_RTP_WARMUP', '2'));
 const legCounts = env('BENCH_RTP_LEGS', '100,300,500').split(',').map(Number);
 const workers = Number(env('BENCH_RTP_WORKERS', '1'));
 const confSize = Number(env('BENCH_RTP_CONF_SIZE', '5'));
+const rtpBase = Number(env('BENCH_RTP_PORT', '50000'));
+const host = env('BENCH_RTP_HOST', '127.0.0.104');
+const farHost = host.replace(/\d+$/, (last) => String(Number(last) + 1));
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 async function measure(run) {
@@ -192,9 +87,9 @@ async function measure(run) {
 
 async function baseline(n) {
   const far = farEndProcess();
-  const worker = new Worker(BASELINE_WORKER, { eval: true, workerData: { count: n } });
+  const worker = new Worker(BASELINE_WORKER, { eval: true, workerData: { count: n, host, farHost } });
   const { ports } = await new Promise((resolve) => worker.once('message', resolve));
-  const { ports: farPorts } = await far.ask({ t: 'open', targets: ports }, 'opened');
+  const { ports: farPorts } = await far.ask({ t: 'open', targets: ports, host, bind: farHost }, 'opened');
   worker.postMessage({ t: 'targets', targets: farPorts });
   worker.postMessage({ t: 'start' });
   far.child.send({ t: 'start' });
@@ -209,16 +104,16 @@ async function baseline(n) {
       ...(await fromWorker({ t: 'stats' }, 'stats')),
     }),
   });
-  worker.postMessage({ t: 'close' });
-  far.child.send({ t: 'close' });
+  await worker.terminate();
+  await far.close();
   return m;
 }
 
 async function engineRun(dist, n, kind) {
   const far = farEndProcess();
   const engine = await dist.MediaEngine.start({
-    bindAddress: '127.0.0.1',
-    rtpPorts: [30000, 30000 + n * 2 + 10],
+    bindAddress: host,
+    rtpPorts: [rtpBase, rtpBase + n * 2 + 10],
     workers,
   });
   const legs = [];
@@ -226,16 +121,7 @@ async function engineRun(dist, n, kind) {
     const group = kind === 'bridge' ? 2 : confSize;
     legs.push(await engine.openLeg(i % group === 0 ? {} : { near: legs[i - (i % group)] }));
   }
-  const { ports } = await far.ask({ t: 'open', targets: legs.map((l) => l.localPort) }, 'opened');
-  for (const [i, leg] of legs.entries()) {
-    leg.configure({
-      remote: { address: '127.0.0.1', port: ports[i] },
-      payloadType: 0,
-      ptime: 20,
-      direction: 'sendrecv',
-      telephoneEvent: 101,
-    });
-  }
+  await far.connect(legs, host, farHost);
   if (kind === 'bridge') for (let i = 0; i + 1 < n; i += 2) engine.bridge(legs[i], legs[i + 1]);
   else
     for (let i = 0; i < n; i += confSize) {
@@ -267,7 +153,7 @@ async function engineRun(dist, n, kind) {
     },
   });
   await engine.close();
-  far.child.send({ t: 'close' });
+  await far.close();
   return m;
 }
 
@@ -310,5 +196,4 @@ async function main() {
   }
 }
 
-if (process.argv[2] === 'farend') farEnd();
-else await main();
+await main();
