@@ -11,14 +11,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import dgram from 'node:dgram';
-import { mkdtemp, rm } from 'node:fs/promises';
 import net from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type RunningServer, type SipMediaOptions, startServer } from '@patchbay/runtime';
+import type { RunningServer, SipMediaOptions } from '@patchbay/runtime';
 import { type AppServer, startAppServer } from '@patchbay/runtime/testing';
-import * as media from '../index.js';
-import { freePort } from '../testing/processes.js';
+import { sipServer } from './scenarios.test-support.js';
 
 export interface HostileServer {
   readonly server: RunningServer;
@@ -36,38 +32,20 @@ export async function hostileServer(
   routes: Parameters<typeof startAppServer>[0] = { '/voice': () => '<Response><Pause length="30"/></Response>' },
 ): Promise<HostileServer> {
   const app = await startAppServer(routes);
-  const data = await mkdtemp(join(tmpdir(), 'patchbay-hostile-'));
-  const sipPort = await freePort('127.0.0.1');
-  const server = await startServer({
-    port: 0,
-    data,
-    media: {
-      kind: 'sip',
-      listen: [{ host: '127.0.0.1', port: sipPort, transports: ['udp', 'tcp'] }],
-      allow: [],
-      trunks: [],
-      ...options,
-    },
-    sipMedia: media,
+  const steps: Array<() => Promise<unknown>> = [];
+  const { server, sipPort, rest } = await sipServer((step) => void steps.push(step), {
+    listen: [{ host: '127.0.0.1', port: 0, transports: ['udp', 'tcp'] }],
+    ...options,
   });
-  const { sid, authToken } = server.account;
-  const base = `${server.url}/2010-04-01/Accounts/${sid}/`;
-  const headers = { authorization: `Basic ${btoa(`${sid}:${authToken}`)}` };
-  const json = async (response: Response) => {
-    const body = (await response.json()) as Record<string, string>;
-    if (!response.ok) throw new Error(`${response.url}: ${response.status} ${JSON.stringify(body)}`);
-    return body;
-  };
   return {
     server,
     app,
     sipPort,
-    post: (path, form) => fetch(base + path, { method: 'POST', headers, body: new URLSearchParams(form) }).then(json),
-    get: (path) => fetch(base + path, { headers }).then(json),
+    post: async (path, form) => (await rest.post(path, form)) as Record<string, string>,
+    get: (path) => rest.get(path),
     async close() {
-      await server.close();
+      for (const step of steps.reverse()) await step().catch(() => undefined);
       await app.close();
-      await rm(data, { recursive: true, force: true });
     },
   };
 }

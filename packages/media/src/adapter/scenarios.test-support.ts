@@ -17,7 +17,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type RunningServer, startServer } from '@patchbay/runtime';
+import { type RunningServer, type SipMediaOptions, startServer } from '@patchbay/runtime';
 import { type AppServer, type Route, startAppServer } from '@patchbay/runtime/testing';
 import { afterEach } from 'vitest';
 import { encodeWav } from '../audio/index.js';
@@ -54,12 +54,8 @@ export interface SipServer {
   readonly rest: Rest;
 }
 
-export interface SipServerOptions {
-  readonly rtpPorts: { readonly min: number; readonly max: number };
-  /** `--sip-allow` blocks. @default none */
-  readonly allow?: ReadonlyArray<{ readonly address: string; readonly prefix: number }>;
-  readonly trunks?: ReadonlyArray<{ readonly name: string; readonly uri: string }>;
-}
+/** The `--media sip` settings a test gives: the RTP range, and any others it needs (trunks, TLS, limits). */
+export type SipServerOptions = Partial<SipMediaOptions> & Pick<SipMediaOptions, 'rtpPorts'>;
 
 /** A server with `--media sip` on 127.0.0.1 (UDP on a free port), data in a temporary directory. */
 export async function sipServer(cleanup: Cleanup, options: SipServerOptions): Promise<SipServer> {
@@ -72,9 +68,11 @@ export async function sipServer(cleanup: Cleanup, options: SipServerOptions): Pr
     media: {
       kind: 'sip',
       listen: [{ host: '127.0.0.1', port: sipPort, transports: ['udp'] }],
-      rtpPorts: options.rtpPorts,
-      allow: options.allow ?? [],
-      trunks: options.trunks ?? [],
+      allow: [],
+      trunks: [],
+      ...options,
+      // A listen address given names no port: the server's is the free one found here.
+      ...(options.listen ? { listen: options.listen.map((at) => ({ ...at, port: sipPort })) } : {}),
     },
     sipMedia: media,
   });
@@ -82,7 +80,8 @@ export async function sipServer(cleanup: Cleanup, options: SipServerOptions): Pr
   return { server, sipPort, rest: restClient(server) };
 }
 
-function restClient(server: RunningServer): Rest {
+/** The account's REST API with its credentials. */
+export function restClient(server: RunningServer): Rest {
   const { sid, authToken } = server.account;
   const base = `${server.url}/2010-04-01/Accounts/${sid}/`;
   const authorization = `Basic ${btoa(`${sid}:${authToken}`)}`;
