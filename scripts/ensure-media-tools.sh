@@ -3,26 +3,13 @@
 # sipp (sip-tester) for scripted SIP traffic, espeak-ng for speech and sox for audio files.
 # Installs what is missing with apt-get when it is missing and we may.
 set -euo pipefail
+source "$(dirname "$0")/debian-packages.sh"
 missing=()
 command -v baresip >/dev/null || missing+=(baresip-core)
 command -v sipp >/dev/null || missing+=(sip-tester)
 command -v espeak-ng >/dev/null || missing+=(espeak-ng)
 command -v sox >/dev/null || missing+=(sox)
-install=(apt-get install -y -qq --no-install-recommends "${missing[@]}")
-if [ ${#missing[@]} -eq 0 ]; then
-  :
-elif [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-  echo "Installing Debian's ${missing[*]} for the media tests..."
-  DEBIAN_FRONTEND=noninteractive apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive "${install[@]}" >/dev/null
-elif command -v sudo >/dev/null && sudo -n true 2>/dev/null && command -v apt-get >/dev/null; then
-  echo "Installing Debian's ${missing[*]} for the media tests (sudo)..."
-  sudo -n env DEBIAN_FRONTEND=noninteractive apt-get update -qq
-  sudo -n env DEBIAN_FRONTEND=noninteractive "${install[@]}" >/dev/null
-else
-  echo "The media tests need ${missing[*]}: on Debian/Ubuntu, sudo apt-get install ${missing[*]}" >&2
-  exit 1
-fi
+if [ ${#missing[@]} -gt 0 ]; then install_debian_packages "the media tests" "${missing[@]}"; fi
 for tool in baresip sipp espeak-ng sox; do
   command -v "$tool" >/dev/null || { echo "$tool is still missing after installing ${missing[*]}" >&2; exit 1; }
 done

@@ -119,10 +119,9 @@ export class SipMediaAdapter implements MediaAdapter {
   }
 
   static async start(options: SipMediaOptions): Promise<SipMediaAdapter> {
-    const host = options.listen[0]?.host ?? '127.0.0.1';
-    const bindAddress = host === '0.0.0.0' || host === '::' ? host : host;
+    // RTP binds where SIP listens first (all interfaces when that is 0.0.0.0).
     const engine = await MediaEngine.start({
-      bindAddress,
+      bindAddress: options.listen[0]?.host ?? '127.0.0.1',
       ...(options.publicAddress ? { publicAddress: options.publicAddress } : {}),
       rtpPorts: [options.rtpPorts[0], options.rtpPorts[1]],
       rtpTimeoutMs: options.rtpTimeoutMs ?? DEFAULT_RTP_TIMEOUT_MS,
