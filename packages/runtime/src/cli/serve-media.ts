@@ -70,7 +70,9 @@ export async function startMedia(options: ServeOptions, deps: SipMediaDeps): Pro
     );
   }
   const started = await module.startSipMedia(options.media, deps).catch((error: unknown) => {
-    const code = (error as NodeJS.ErrnoException).code ?? (error as { cause?: NodeJS.ErrnoException }).cause?.code;
+    // The socket's errno, on the error or (wrapped by the SIP agent) on its cause.
+    const codes = [(error as NodeJS.ErrnoException).code, (error as { cause?: NodeJS.ErrnoException }).cause?.code];
+    const code = codes.find((each) => each?.startsWith('E'));
     if (code === 'EADDRINUSE') {
       throw new StartupError(
         'sip-port-in-use',
