@@ -82,6 +82,8 @@ export async function startSipMedia(options: SipMediaOptions, deps: SipMediaDeps
     warn: deps.warn,
   });
   const listening = adapter.agent.addresses.map((at) => `sip ${at.transport} ${at.host}:${at.port}`);
-  listening.push(`rtp ${options.rtpPorts.min}-${options.rtpPorts.max}`);
+  const { priority } = adapter.engine;
+  listening.push(`rtp ${options.rtpPorts.min}-${options.rtpPorts.max} (audio threads ${priority.level})`);
+  if (priority.reason && priority.level === 'normal') deps.warn(priority.reason);
   return { adapter, listening, close: () => adapter.close() };
 }
