@@ -19,6 +19,7 @@ import { parseUri, type SipAgentOptions } from '../sip/index.js';
 import { CachedTts, EspeakTts, type TextToSpeech } from '../tts/index.js';
 import { SipMediaAdapter, type Trunk } from './adapter.js';
 import { Prompts } from './prompts.js';
+import { keepRegistrations } from './registrations.js';
 
 /** The engine behind `<Say>`, when one is installed; else a warning for the operator. */
 async function speechEngine(warn: (message: string) => void): Promise<TextToSpeech | undefined> {
@@ -81,6 +82,7 @@ export async function startSipMedia(options: SipMediaOptions, deps: SipMediaDeps
       : { requestsPerSecondPerSource: options.requestsPerSecondPerSource }),
     warn: deps.warn,
   });
+  await keepRegistrations(adapter.registrar, deps.registrations, deps.warn);
   const listening = adapter.agent.addresses.map((at) => `sip ${at.transport} ${at.host}:${at.port}`);
   const { priority } = adapter.engine;
   listening.push(`rtp ${options.rtpPorts.min}-${options.rtpPorts.max} (audio threads ${priority.level})`);
