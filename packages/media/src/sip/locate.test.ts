@@ -164,7 +164,10 @@ describe('orderSrv (RFC 2782)', () => {
     expect(orderSrv(records, () => 0.5).map((r) => r.name)).toEqual(['b', 'a', 'c']);
     const firsts = { a: 0, b: 0 };
     let seed = 1;
-    const random = () => ((seed = (seed * 16807) % 2147483647) - 1) / 2147483646;
+    const random = () => {
+      seed = (seed * 16807) % 2147483647;
+      return (seed - 1) / 2147483646;
+    };
     for (let i = 0; i < 4000; i++) firsts[orderSrv(records, random)[0]?.name as 'a' | 'b']++;
     expect(firsts.b / 4000).toBeGreaterThan(0.7);
     expect(firsts.b / 4000).toBeLessThan(0.8);

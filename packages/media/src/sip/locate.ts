@@ -63,9 +63,16 @@ export function orderSrv<T extends { priority: number; weight: number }>(
       const total = left.reduce((sum, r) => sum + r.weight, 0);
       let pick = 0;
       if (total > 0) {
-        let point = random() * total;
-        pick = left.findIndex((r) => (point -= r.weight) < 0);
-        if (pick < 0) pick = left.length - 1;
+        const point = random() * total;
+        let running = 0;
+        pick = left.length - 1;
+        for (let i = 0; i < left.length; i++) {
+          running += (left[i] as T).weight;
+          if (point < running) {
+            pick = i;
+            break;
+          }
+        }
       }
       ordered.push(...left.splice(pick, 1));
     }
