@@ -28,7 +28,7 @@ import type {
 import { EventEmitter } from 'eventemitter3';
 import { encodeWav } from '../audio/index.js';
 import { MediaEngine } from '../engine/index.js';
-import { answerOffer, createOffer, type LocalMedia, readAnswer, SdpParseError } from '../sdp/index.js';
+import { createOffer, type LocalMedia, readAnswer } from '../sdp/index.js';
 import { formatUri, type IncomingCall, Registrar, SipAgent, type SipAgentOptions, type SipUri } from '../sip/index.js';
 import { Access } from './access.js';
 import { EarlyMedia } from './early-media.js';
@@ -36,6 +36,7 @@ import { linkLegs } from './link.js';
 import { SipMixer } from './mixer.js';
 import { outcomeOf } from './outcomes.js';
 import type { Prompts } from './prompts.js';
+import { answerable } from './reinvite.js';
 import { routeOf } from './routing.js';
 import { SipLeg } from './sip-leg.js';
 import { registerTrunks, type Trunk } from './trunks.js';
@@ -73,16 +74,6 @@ export interface SipMediaOptions {
 export const DEFAULT_RTP_TIMEOUT_MS = 30_000;
 /** See `SipMediaOptions.requestsPerSecondPerSource`: well above a phone's or a small trunk's rate. */
 export const DEFAULT_REQUESTS_PER_SECOND_PER_SOURCE = 50;
-
-/** The answer to an offer, or why none: an offer that does not even parse is refused as one nothing matches. */
-function answerable(offer: string, local: LocalMedia): ReturnType<typeof answerOffer> {
-  try {
-    return answerOffer(offer, local);
-  } catch (error) {
-    if (error instanceof SdpParseError) return { reject: 488, reason: `malformed SDP: ${error.message}`.slice(0, 100) };
-    throw error;
-  }
-}
 
 /** The E.164 number a SIP URI's user part holds (`+15550100100`, or digits a trunk sends without the plus). */
 function numberOf(uri: SipUri): string | undefined {

@@ -209,12 +209,13 @@ export class SipLeg implements MediaLeg {
     dialog.events.once('closed', (reason) => void this.end(reason !== 'bye'));
     // Hold, resume, a moved RTP address: answer the new offer and send (or not) where it says.
     // A re-INVITE without an offer gets our current session as the offer.
+    // An offer we cannot take is refused (488) and the call keeps its session.
     dialog.events.on('reinvite', (offer, respond) => {
-      const next = offer === undefined || this.over ? undefined : answerReoffer(offer, this.localSdp);
-      if (next) {
-        this.localSdp = next.sdp;
-        this.engineLeg?.configure(next.media);
-      }
+      if (offer === undefined || this.over) return respond(this.localSdp);
+      const next = answerReoffer(offer, this.localSdp);
+      if ('warning' in next) return respond(next);
+      this.localSdp = next.sdp;
+      this.engineLeg?.configure(next.media);
       respond(this.localSdp);
     });
   }
