@@ -188,7 +188,8 @@ export class SipTransport extends EventEmitter<TransportEvents> {
     if (this.closed) throw new SipError('sip-closed', 'transport closed', 'transport.send');
     const bytes = serialize(message);
     if (dest.transport === 'udp') {
-      const u = this.udp[0];
+      // The socket of the destination's family: an IPv4 socket cannot reach [::1].
+      const u = this.udp.find((x) => net.isIPv6(x.bound.host) === net.isIPv6(dest.host)) ?? this.udp[0];
       if (!u) throw new SipError('sip-transport', 'no UDP socket', 'transport.send');
       u.socket.send(bytes, dest.port, dest.host, (err) => {
         if (!err) return;
