@@ -1,10 +1,10 @@
 /**
  * The runtime's `MediaAdapter` over real SIP and RTP: `patchbay serve --media sip`. INVITEs that
- * `Access` lets in become inbound legs (`incoming`); `originate` places INVITEs where `routeOf`
- * says (a registered phone, a SIP URI, a trunk), passing a far end's early media to the waiting
- * caller (`EarlyMedia`); `link` keeps on-net calls inside (link.ts); bridges and conferences are
- * the engine's. Every call carries real audio: prompts are rendered (`Prompts`) and played by the
- * engine. Trunks that need it are kept registered (trunks.ts).
+ * `Access` lets in become inbound legs (`incoming`); `originate` places INVITEs where `routesOf`
+ * says (a registered phone, a SIP URI, a trunk's targets in turn: originate.ts), passing a far
+ * end's early media to the waiting caller; `link` keeps on-net calls inside (link.ts); bridges
+ * and conferences are the engine's. Every call carries real audio: prompts are rendered
+ * (`Prompts`) and played by the engine. Trunks that need it are kept registered (trunks.ts).
  *
  * @example
  * const media = await SipMediaAdapter.start({ listen: [{ transport: 'udp', host: '127.0.0.1', port: 5060 }],
