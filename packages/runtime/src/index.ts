@@ -64,6 +64,7 @@ export type {
   BridgeOptions,
   DeviceLeg,
   DeviceLegRequest,
+  HangupCause,
   IncomingCallInfo,
   InputOptions,
   LegEvents,

@@ -183,7 +183,12 @@ export class CallSession {
   attach(leg: MediaLeg, answered: boolean): void {
     this.leg = leg;
     this.answered = answered;
-    leg.events.once('hangup', () => this.setStatus(this.answered ? 'completed' : 'canceled'));
+    leg.events.once('hangup', (cause) => {
+      if (cause === 'media-timeout') {
+        this.recordError(new PatchbayError('media-failure', 'the media stopped arriving (the far end vanished)'));
+        this.setStatus('failed');
+      } else this.setStatus(this.answered ? 'completed' : 'canceled');
+    });
   }
 
   get isAnswered(): boolean {
