@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Registrar } from '../sip/index.js';
+import { Registrar, type SipResolver } from '../sip/index.js';
 import { failsOver, MAX_ATTEMPTS, routesOf } from './routing.js';
 
 const failed = (status: number) => ({ outcome: 'failed' as const, status, reason: '' });
@@ -25,5 +25,51 @@ describe('routesOf a number', () => {
     if (!Array.isArray(routes)) throw new Error(routes.outcome);
     expect(routes.map((route) => route.proxy)).toEqual(trunks.slice(0, MAX_ATTEMPTS).map((trunk) => trunk.uri));
     expect(routes[0]?.target).toBe('sip:+15557770001@127.0.41.50:5060');
+  });
+
+  it("tries each server a trunk's DNS publishes (SRV by priority), skipping a trunk DNS cannot find", async () => {
+    const none = Object.assign(new Error('queryA ENOTFOUND'), { code: 'ENOTFOUND' });
+    const resolver: SipResolver = {
+      resolveNaptr: async () => Promise.reject(none),
+      resolveSrv: async (name) => {
+        if (name !== '_sip._udp.carrier.test') throw none;
+        return [
+          { name: 'b.carrier.test', port: 5070, priority: 20, weight: 1 },
+          { name: 'a.carrier.test', port: 5080, priority: 10, weight: 1 },
+        ];
+      },
+      addresses: async (name) => {
+        if (name === 'a.carrier.test') return ['127.0.41.60'];
+        if (name === 'b.carrier.test') return ['127.0.41.61'];
+        throw none;
+      },
+    };
+    const routes = await routesOf(
+      { to: { kind: 'number', value: '+15557770001' }, from: '+15550004100', timeoutMs: 1000 },
+      {
+        directory: undefined,
+        registrar: new Registrar(),
+        trunks: [
+          { name: 'gone', uri: 'sip:gone.test' },
+          { name: 'carrier', uri: 'sip:carrier.test', credentials: { username: 'u', password: 'p' } },
+        ],
+        resolver,
+      },
+    );
+    if (!Array.isArray(routes)) throw new Error(routes.outcome);
+    expect(routes.map((route) => route.destination)).toEqual([
+      { transport: 'udp', host: '127.0.41.60', port: 5080 },
+      { transport: 'udp', host: '127.0.41.61', port: 5070 },
+    ]);
+    expect(routes[0]).toMatchObject({ target: 'sip:+15557770001@carrier.test', credentials: { username: 'u' } });
+
+    const nowhere = await routesOf(
+      { to: { kind: 'number', value: '+15557770001' }, from: '+15550004100', timeoutMs: 1000 },
+      { directory: undefined, registrar: new Registrar(), trunks: [{ name: 'gone', uri: 'sip:gone.test' }], resolver },
+    );
+    expect(nowhere).toMatchObject({
+      outcome: 'failed',
+      reason: expect.stringContaining('no server found for gone.test'),
+    });
   });
 });

@@ -3,7 +3,8 @@
  * domains to the address its phone registered from (480 when none is registered), another SIP URI
  * as given with the app's credentials and headers, a number through the account's BYOC trunk
  * targets (by priority, weighted at random within one: the directory orders them), then the
- * server's `--sip-trunk`s in the order given, answering each carrier's challenge.
+ * server's `--sip-trunk`s in the order given, answering each carrier's challenge. A trunk named
+ * by a domain is each of the servers its DNS publishes (RFC 3263: NAPTR, SRV, A/AAAA, locate.ts).
  *
  * A number has several routes: the next is tried when one fails as a target, not as the callee
  * (`failsOver`): no answer at all, 408, 5xx (503 is also what a transport failure reports).
@@ -16,7 +17,15 @@
  */
 import type { OriginateOutcome, OriginateRequest, SipDirectory } from '@patchbay/runtime';
 import type { InviteResult } from '../sip/index.js';
-import { type Destination, formatUri, parseUri, type Registrar } from '../sip/index.js';
+import {
+  type Destination,
+  formatUri,
+  locateServers,
+  parseUri,
+  type Registrar,
+  type SipResolver,
+  systemSipResolver,
+} from '../sip/index.js';
 import { outcomeOf } from './outcomes.js';
 import type { Trunk } from './trunks.js';
 
@@ -33,7 +42,16 @@ export interface Where {
   readonly directory: SipDirectory | undefined;
   readonly registrar: Registrar;
   readonly trunks: readonly Trunk[];
+  /** Where a trunk's servers are looked up (RFC 3263). @default node's resolver */
+  readonly resolver?: SipResolver;
 }
+
+let shared: SipResolver | undefined;
+/** The system's resolver, made when first needed. */
+const systemResolver = () => {
+  shared ??= systemSipResolver();
+  return shared;
+};
 
 /** The most targets one call tries (a policy may list more: the first by priority are tried). */
 export const MAX_ATTEMPTS = 8;
@@ -79,11 +97,30 @@ export async function routesOf(request: OriginateRequest, where: Where): Promise
     if (trunks.length === 0)
       return { outcome: 'failed', reason: 'no SIP trunk is configured for calls to numbers (--sip-trunk)' };
     const number = request.to.value;
-    return trunks.slice(0, MAX_ATTEMPTS).map((trunk) => ({
-      target: formatUri({ ...parseUri(trunk.uri), user: number, userParams: {}, params: {}, headers: {} }),
-      proxy: trunk.uri,
-      ...(trunk.credentials ? { credentials: trunk.credentials } : {}),
-    }));
+    const routes: Route[] = [];
+    const unresolved: string[] = [];
+    // Each trunk's servers as DNS publishes them (NAPTR/SRV/A), in the order to try them.
+    for (const trunk of trunks) {
+      if (routes.length >= MAX_ATTEMPTS) break;
+      let servers: Destination[];
+      try {
+        servers = await locateServers(parseUri(trunk.uri), where.resolver ?? systemResolver());
+      } catch (error) {
+        unresolved.push(error instanceof Error ? error.message : String(error));
+        continue;
+      }
+      for (const destination of servers.slice(0, MAX_ATTEMPTS - routes.length)) {
+        routes.push({
+          target: formatUri({ ...parseUri(trunk.uri), user: number, userParams: {}, params: {}, headers: {} }),
+          proxy: trunk.uri,
+          destination,
+          ...(trunk.credentials ? { credentials: trunk.credentials } : {}),
+        });
+      }
+    }
+    if (routes.length === 0)
+      return { outcome: 'failed', reason: `no trunk server could be found: ${unresolved.join('; ')}` };
+    return routes;
   }
   return { outcome: 'failed', reason: 'SIP media does not carry client devices yet' };
 }

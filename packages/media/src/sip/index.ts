@@ -17,6 +17,7 @@ export type { Dialog, DialogCloseReason, DialogEvents, OfferRefusal } from './di
 export { authorize as digestAuthorization, DigestServer, digestResponse } from './digest.js';
 export { SipError, type SipErrorCode, type SipParseCode, SipParseError } from './errors.js';
 export { SipHeaders } from './headers.js';
+export { locateServers, MAX_SERVERS, orderSrv, type SipResolver, systemSipResolver } from './locate.js';
 export {
   buildResponse,
   parseMessage,

@@ -7,7 +7,7 @@ import { Resolver } from 'node:dns/promises';
 import type { AddressInfo } from 'node:net';
 import * as packet from 'dns-packet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { locateServers, orderSrv } from './locate.js';
+import { locateServers, orderSrv, type SipResolver } from './locate.js';
 import { parseUri } from './uri.js';
 
 type Answer = packet.Answer;
@@ -80,7 +80,18 @@ const zone: Record<string, Answer[]> = {
 };
 
 let server: Socket;
-const resolver = new Resolver({ timeout: 2000, tries: 1 });
+const dns = new Resolver({ timeout: 2000, tries: 1 });
+/** DNS for everything (the zone above), addresses from its A and AAAA records. */
+const resolver: SipResolver = {
+  resolveNaptr: (name) => dns.resolveNaptr(name),
+  resolveSrv: (name) => dns.resolveSrv(name),
+  addresses: async (host) => {
+    const [v4, v6] = await Promise.allSettled([dns.resolve4(host), dns.resolve6(host)]);
+    const found = [...(v4.status === 'fulfilled' ? v4.value : []), ...(v6.status === 'fulfilled' ? v6.value : [])];
+    if (found.length === 0) throw Object.assign(new Error(`ENOTFOUND ${host}`), { code: 'ENOTFOUND' });
+    return found;
+  },
+};
 const asked: string[] = [];
 
 beforeAll(async () => {
@@ -102,7 +113,7 @@ beforeAll(async () => {
     server.send(reply, from.port, from.address);
   });
   await new Promise<void>((resolve) => server.bind(0, '127.0.0.1', resolve));
-  resolver.setServers([`127.0.0.1:${(server.address() as AddressInfo).port}`]);
+  dns.setServers([`127.0.0.1:${(server.address() as AddressInfo).port}`]);
 });
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
@@ -143,6 +154,28 @@ describe('locateServers (RFC 3263)', () => {
       { transport: 'udp', host: '127.0.0.9', port: 5060 },
     ]);
     expect(asked.filter((q) => q.startsWith('NAPTR') || q.startsWith('SRV'))).toEqual([]);
+  });
+
+  it('goes straight to the system resolution when DNS does not answer, naming the failure', async () => {
+    const silent = new Resolver({ timeout: 200, tries: 1 });
+    silent.setServers(['127.0.0.1:9']); // nothing listens: refused at once
+    const asked: string[] = [];
+    const offline: SipResolver = {
+      resolveNaptr: (name) => silent.resolveNaptr(name),
+      resolveSrv: (name) => {
+        asked.push(name);
+        return silent.resolveSrv(name);
+      },
+      addresses: async (host) => (host === 'pbx.internal' ? ['127.0.0.36'] : []),
+    };
+    expect(await locateServers(parseUri('sip:pbx.internal'), offline)).toEqual([
+      { transport: 'udp', host: '127.0.0.36', port: 5060 },
+    ]);
+    expect(asked).toEqual([]);
+    await expect(locateServers(parseUri('sip:other.internal'), offline)).rejects.toMatchObject({
+      code: 'sip-no-server',
+      message: expect.stringContaining('DNS failed'),
+    });
   });
 
   it('says which host had no server, with a typed error', async () => {

@@ -7,15 +7,19 @@
  * A URI with an IP address or an explicit port skips NAPTR and SRV, as the RFC says.
  *
  * @example
- * const servers = await locateServers(parseUri('sip:carrier.example'), new Resolver());
+ * const servers = await locateServers(parseUri('sip:carrier.example'), systemSipResolver());
  * // [{ transport: 'udp', host: '192.0.2.10', port: 5060 }, { transport: 'udp', host: '192.0.2.11', port: 5060 }]
  */
+import { lookup, Resolver } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { SipError } from './errors.js';
 import type { Destination, TransportName } from './transport.js';
 import type { SipUri } from './uri.js';
 
-/** The lookups this needs: `node:dns/promises`' `Resolver` has them. */
+/**
+ * The lookups this needs. NAPTR and SRV come from DNS (`node:dns/promises`' `Resolver`); a host's
+ * addresses as the system resolves them (`addresses`: /etc/hosts first, as for any other name).
+ */
 export interface SipResolver {
   resolveNaptr(
     name: string,
@@ -23,8 +27,17 @@ export interface SipResolver {
     Array<{ flags: string; service: string; regexp: string; replacement: string; order: number; preference: number }>
   >;
   resolveSrv(name: string): Promise<Array<{ name: string; port: number; priority: number; weight: number }>>;
-  resolve4(name: string): Promise<string[]>;
-  resolve6(name: string): Promise<string[]>;
+  addresses(host: string): Promise<string[]>;
+}
+
+/** The system's resolver: DNS for NAPTR and SRV, getaddrinfo for addresses. */
+export function systemSipResolver(): SipResolver {
+  const dns = new Resolver({ timeout: 2000, tries: 2 });
+  return {
+    resolveNaptr: (name) => dns.resolveNaptr(name),
+    resolveSrv: (name) => dns.resolveSrv(name),
+    addresses: async (host) => (await lookup(host, { all: true })).map((entry) => entry.address),
+  };
 }
 
 /** At most this many servers come back: each costs a try of up to 32 s on UDP. */
@@ -40,9 +53,9 @@ const SRV_PREFIX: Record<TransportName, string> = { udp: '_sip._udp.', tcp: '_si
 const DEFAULT_PORT: Record<TransportName, number> = { udp: 5060, tcp: 5060, tls: 5061 };
 
 /** Answers `[]` where DNS says there is no such record; other failures (timeouts) too, but remembered. */
-async function ask<T>(lookup: () => Promise<T[]>, failures: string[]): Promise<T[]> {
+async function ask<T>(query: () => Promise<T[]>, failures: string[]): Promise<T[]> {
   try {
-    return await lookup();
+    return await query();
   } catch (error) {
     const code = (error as { code?: string }).code;
     if (code !== 'ENOTFOUND' && code !== 'ENODATA') failures.push(code ?? String(error));
@@ -82,11 +95,7 @@ export function orderSrv<T extends { priority: number; weight: number }>(
 
 async function addresses(host: string, resolver: SipResolver, failures: string[]): Promise<string[]> {
   if (isIP(host)) return [host];
-  const [v4, v6] = await Promise.all([
-    ask(() => resolver.resolve4(host), failures),
-    ask(() => resolver.resolve6(host), failures),
-  ]);
-  return [...v4, ...v6];
+  return ask(() => resolver.addresses(host), failures);
 }
 
 export async function locateServers(
@@ -111,6 +120,7 @@ export async function locateServers(
   } else {
     // Which transports, and the SRV names for them: NAPTR first, else SRV for each we speak.
     let srvNames: Array<[TransportName, string]> = [];
+    let reachable = true;
     if (given === undefined) {
       const naptr = (await ask(() => resolver.resolveNaptr(host), failures))
         .filter((r) => r.flags.toLowerCase() === 's')
@@ -119,8 +129,11 @@ export async function locateServers(
         const service = SERVICES.find(([name]) => name === record.service.toUpperCase());
         if (service && (!secure || service[1] === 'tls')) srvNames.push([service[1], record.replacement]);
       }
+      // DNS did not answer at all (no server, a timeout): SRV would wait as long again for each
+      // transport; the system's own resolution (/etc/hosts) may still know the host.
+      reachable = failures.length === 0;
     }
-    if (srvNames.length === 0) {
+    if (srvNames.length === 0 && reachable) {
       const transports: TransportName[] = given ? [given as TransportName] : secure ? ['tls'] : ['udp', 'tcp', 'tls'];
       srvNames = transports.map((t) => [t, `${SRV_PREFIX[t]}${host}`]);
     }
