@@ -164,14 +164,35 @@ export async function request(
 }
 
 /** One REST request for the account (`resource` below /2010-04-01/Accounts/{sid}/); a non-2xx answer throws. */
-export async function api(
+export function api(
   c: Connection,
   method: 'GET' | 'POST' | 'DELETE',
   resource: string,
   form?: Form,
   signal?: AbortSignal,
 ): Promise<Record<string, unknown>> {
-  const response = await request(c, method, `/2010-04-01/Accounts/${c.account}/${resource}`, { form, signal });
+  return apiAt(c, method, `/2010-04-01/Accounts/${c.account}/${resource}`, form, signal);
+}
+
+/** One request to the voice v1 API (`resource` below /v1/: ByocTrunks, ConnectionPolicies), which is the caller's account's. */
+export function voiceApi(
+  c: Connection,
+  method: 'GET' | 'POST' | 'DELETE',
+  resource: string,
+  form?: Form,
+  signal?: AbortSignal,
+): Promise<Record<string, unknown>> {
+  return apiAt(c, method, `/v1/${resource}`, form, signal);
+}
+
+async function apiAt(
+  c: Connection,
+  method: 'GET' | 'POST' | 'DELETE',
+  path: string,
+  form?: Form,
+  signal?: AbortSignal,
+): Promise<Record<string, unknown>> {
+  const response = await request(c, method, path, { form, signal });
   if (!response.ok) throw await refusal(response, c.server);
   if (response.status === 204) return {};
   try {
