@@ -64,20 +64,38 @@ describe('patchbay SIP commands', () => {
     );
     expect((await server.sip.domainByName('acme.sip.patchbay.local'))?.voice.voiceUrl).toBe('http://127.0.0.1:9/sip');
     const list = sidOf(await run('sip-creds', 'create', '--friendly-name', 'Desk phones'), 'CL');
-    const added = await run(`PATCHBAY_SIP_PASSWORD=${PASSWORD}`, 'sip-creds', 'add', list, '--username', 'alice');
+    // The list and the domain by their names, as a user types them.
+    const added = await run(
+      `PATCHBAY_SIP_PASSWORD=${PASSWORD}`,
+      'sip-creds',
+      'add',
+      'Desk phones',
+      '--username',
+      'alice',
+    );
     expect(added.stdout).toMatch(/^CR[0-9a-f]{32} {2}alice {2}\(password set\)\n$/);
     // Not mapped yet: the domain takes nobody.
     expect(await server.sip.verifyCallCredential(domain, 'alice')).toBeUndefined();
 
-    const mapped = await run('sip-domains', 'map', domain, '--credential-list', list, '--for', 'both');
+    const mapped = await run(
+      'sip-domains',
+      'map',
+      'acme.sip.patchbay.local',
+      '--credential-list',
+      'Desk phones',
+      '--for',
+      'both',
+    );
     expect(mapped.code).toBe(0);
     expect(mapped.stdout).toBe(
       `mapped ${list} to ${domain} for calls\nmapped ${list} to ${domain} for registrations\n`,
     );
     expect(await server.sip.verifyCallCredential(domain, 'alice')).toBe(PASSWORD);
     expect(await server.sip.verifyRegistrationCredential(domain, 'alice')).toBe(PASSWORD);
+    const again = await run('sip-domains', 'map', domain, '--credential-list', list);
+    expect([again.code, again.stdout]).toEqual([0, `${list} is mapped to ${domain} for calls already\n`]);
 
-    const shown = await run('sip-domains', 'get', domain);
+    const shown = await run('sip-domains', 'get', 'ACME.sip.patchbay.local');
     expect(shown.stdout).toMatch(/^auth_type: +CREDENTIAL_LIST$/m);
     expect(shown.stdout).toMatch(new RegExp(`^credential_lists_for_registrations: +${list} \\(Desk phones\\)$`, 'm'));
     expect(shown.stdout).toMatch(/^ip_acls_for_calls: +-$/m);
@@ -118,7 +136,7 @@ describe('patchbay SIP commands', () => {
   it('connect a carrier: a connection policy with a target and a BYOC trunk with its app and password', async () => {
     const { server, run } = await serve();
     const policy = sidOf(await run('policies', 'create', '--friendly-name', 'carrier'), 'NY');
-    const target = await run('policies', 'add', policy, '--target', 'sip:127.0.0.1:5090', '--priority', '5');
+    const target = await run('policies', 'add', 'carrier', '--target', 'sip:127.0.0.1:5090', '--priority', '5');
     expect(target.stdout).toMatch(/^NE[0-9a-f]{32} {2}sip:127\.0\.0\.1:5090 {2}priority 5 {2}weight 10\n$/);
     const trunk = sidOf(
       await run(
@@ -130,7 +148,7 @@ describe('patchbay SIP commands', () => {
         '--voice-url',
         'http://127.0.0.1:9/voice',
         '--connection-policy',
-        policy,
+        'carrier',
         '--auth-username',
         'patchbay',
       ),
@@ -145,7 +163,9 @@ describe('patchbay SIP commands', () => {
       priority: 5,
       credentials: { username: 'patchbay', password: 'carrier-secret-1A' },
     });
-    expect((await run('trunks', 'get', trunk)).stdout).toMatch(new RegExp(`^connection_policy_sid: +${policy}$`, 'm'));
+    expect((await run('trunks', 'get', 'carrier')).stdout).toMatch(
+      new RegExp(`^connection_policy_sid: +${policy}$`, 'm'),
+    );
     expect((await run('policies', 'get', policy)).stdout).toMatch(/^NE[0-9a-f]{32} +sip:127\.0\.0\.1:5090 +5 /m);
     expect((await run('trunks', 'list')).stdout).toContain(trunk);
 
@@ -169,7 +189,7 @@ describe('patchbay SIP commands', () => {
     expect(weak.stderr).toMatch(/\(21240, HTTP 400\)/);
     const nothing = await run('sip-domains', 'map', `SD${'0'.repeat(32)}`);
     expect(nothing.code).toBe(2);
-    expect(nothing.stderr).toContain('--credential-list CL... or --ip-acl AL...');
+    expect(nothing.stderr).toContain('name the list: --credential-list CL...|name or --ip-acl AL...|name');
     const ipForRegistrations = await run(
       'sip-domains',
       'map',
@@ -180,9 +200,13 @@ describe('patchbay SIP commands', () => {
       'both',
     );
     expect(ipForRegistrations.code).toBe(2);
-    const badSid = await run('sip-domains', 'get', 'acme.sip.patchbay.local');
-    expect(badSid.code).toBe(2);
-    expect(badSid.stderr).toContain('is not a SIP domain SID (SD and 32 hex digits)');
+    const copied = await run('sip-domains', 'get', 'SD...');
+    expect(copied.code).toBe(2);
+    expect(copied.stderr).toContain('"SD..." is not a SIP domain SID (SD and 32 hex digits)');
+    const unknown = await run('sip-domains', 'get', 'nowhere.sip.patchbay.local');
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('no SIP domain named "nowhere.sip.patchbay.local" in this account');
+    expect(unknown.stderr).toContain('patchbay sip-domains list');
     const trunkPassword = await run('trunks', 'create', '--auth-username', 'patchbay');
     expect(trunkPassword.code).toBe(2);
     expect(trunkPassword.stderr).toContain('PATCHBAY_TRUNK_PASSWORD');

@@ -5,20 +5,17 @@
  *
  * @example
  * patchbay sip-domains create --domain-name acme.sip.patchbay.local --voice-url http://127.0.0.1:4000/sip
- * patchbay sip-domains map SD... --credential-list CL... --for both
+ * patchbay sip-domains map acme.sip.patchbay.local --credential-list "Desk phones" --for both
  */
 import { api, type Connection, type Form } from '../client.js';
 import { type Argument, command } from '../command.js';
 import { usage } from '../errors.js';
 import { checkSid, checkUrl, type Flag } from '../flags.js';
 import { details, table } from '../output.js';
+import { CREDENTIAL_LIST, DOMAIN, IP_ACL, sidFor, sidOrName, sidOrNameFlag } from './names.js';
 import { anySetting } from './settings.js';
 
-const DOMAIN_ARG: Argument = {
-  name: 'DomainSid',
-  description: 'the SIP domain (SD...)',
-  check: checkSid('SD', 'a SIP domain'),
-};
+const DOMAIN_ARG: Argument = sidOrName(DOMAIN, 'SD...|domain');
 
 const url = (description: string): Flag & { value: string } => ({
   value: '<url>',
@@ -88,16 +85,14 @@ const MAPPINGS: Record<Purpose, Partial<Record<ListKind, readonly [path: string,
 };
 
 const MAP_FLAGS = {
-  'credential-list': {
-    value: '<CL...>',
-    description: 'a credential list: its usernames and passwords are let in',
-    check: checkSid('CL', 'a credential list'),
-  },
-  'ip-acl': {
-    value: '<AL...>',
-    description: 'an IP access control list: calls from its addresses are let in without a password',
-    check: checkSid('AL', 'an IP access control list'),
-  },
+  'credential-list': sidOrNameFlag(
+    CREDENTIAL_LIST,
+    'a credential list (its SID or friendly name): its usernames and passwords are let in',
+  ),
+  'ip-acl': sidOrNameFlag(
+    IP_ACL,
+    'an IP access control list (its SID or friendly name): calls from its addresses are let in without a password',
+  ),
   for: {
     value: '<calls|registrations|both>',
     description: 'what the list admits: calls (default), registrations (phones that register), or both',
@@ -112,15 +107,22 @@ function mapping(flags: { [K in keyof typeof MAP_FLAGS]?: string | undefined }, 
   if (credentialList !== undefined && ipAcl !== undefined)
     throw usage('conflicting-flags', 'give one of --credential-list and --ip-acl, not both', name);
   if (credentialList === undefined && ipAcl === undefined)
-    throw usage('missing-flag', 'give the list to map: --credential-list CL... or --ip-acl AL...', name);
+    throw usage('missing-flag', 'name the list: --credential-list CL...|name or --ip-acl AL...|name', name);
   const kind: ListKind = credentialList !== undefined ? 'credential-list' : 'ip-acl';
   const purposes: Purpose[] = flags.for === 'both' ? ['calls', 'registrations'] : [(flags.for ?? 'calls') as Purpose];
   if (kind === 'ip-acl' && purposes.includes('registrations'))
     throw usage('invalid-value', 'an IP access control list admits calls only: phones register with a password', name);
-  return { kind, listSid: (credentialList ?? ipAcl) as string, purposes };
+  return { kind, list: (credentialList ?? ipAcl) as string, purposes };
 }
 
 const mappingPath = (purpose: Purpose, kind: ListKind) => MAPPINGS[purpose][kind] as readonly [string, string];
+
+/** The SIDs of the domain and the list a map/unmap names (each by SID or by name). */
+async function resolve(c: Connection, domain: string, kind: ListKind, list: string, signal: AbortSignal) {
+  const domainSid = await sidFor(c, domain, DOMAIN, signal);
+  const listSid = await sidFor(c, list, kind === 'ip-acl' ? IP_ACL : CREDENTIAL_LIST, signal);
+  return { domainSid, listSid };
+}
 
 /** The lists mapped to a domain, by purpose and kind: `credential_lists_for_calls: CL... (Desk phones)`. */
 async function mappedLists(c: Connection, domainSid: string, signal: AbortSignal): Promise<Record<string, string>> {
@@ -177,7 +179,7 @@ export const sipDomainsGet = command({
   flags: {},
   async run({ args, io, connection, signal }) {
     const c = connection();
-    const sid = args[0] as string;
+    const sid = await sidFor(c, args[0] as string, DOMAIN, signal);
     const domain = await api(c, 'GET', `SIP/Domains/${sid}.json`, {}, signal);
     const mapped = await mappedLists(c, sid, signal);
     io.out(details({ ...domain, ...mapped }, [...FIELDS, ...Object.keys(mapped)]));
@@ -191,11 +193,13 @@ export const sipDomainsUpdate = command({
   client: true,
   args: [DOMAIN_ARG],
   flags: { 'domain-name': { value: '<name>', description: 'a new name for the domain' }, ...DOMAIN_FLAGS },
-  examples: ['patchbay sip-domains update SD... --voice-url http://127.0.0.1:4000/sip'],
+  examples: ['patchbay sip-domains update acme.sip.patchbay.local --voice-url http://127.0.0.1:4000/sip'],
   async run({ args, flags, io, connection, signal }) {
     const form = { DomainName: flags['domain-name'], ...domainForm(flags) };
     if (!anySetting(form)) throw usage('missing-flag', 'give at least one setting to change', 'sip-domains update');
-    io.out(details(await api(connection(), 'POST', `SIP/Domains/${args[0]}.json`, form, signal), FIELDS));
+    const c = connection();
+    const sid = await sidFor(c, args[0] as string, DOMAIN, signal);
+    io.out(details(await api(c, 'POST', `SIP/Domains/${sid}.json`, form, signal), FIELDS));
     return 0;
   },
 });
@@ -206,8 +210,10 @@ export const sipDomainsDelete = command({
   args: [DOMAIN_ARG],
   flags: {},
   async run({ args, io, connection, signal }) {
-    await api(connection(), 'DELETE', `SIP/Domains/${args[0]}.json`, {}, signal);
-    io.out(`deleted ${args[0]}`);
+    const c = connection();
+    const sid = await sidFor(c, args[0] as string, DOMAIN, signal);
+    await api(c, 'DELETE', `SIP/Domains/${sid}.json`, {}, signal);
+    io.out(`deleted ${sid}`);
     return 0;
   },
 });
@@ -222,16 +228,23 @@ export const sipDomainsMap = command({
   args: [DOMAIN_ARG],
   flags: MAP_FLAGS,
   examples: [
-    'patchbay sip-domains map SD... --credential-list CL... --for both',
-    'patchbay sip-domains map SD... --ip-acl AL...',
+    'patchbay sip-domains map acme.sip.patchbay.local --credential-list "Desk phones" --for both',
+    'patchbay sip-domains map acme.sip.patchbay.local --ip-acl "Office PBX"',
   ],
   async run({ args, flags, io, connection, signal }) {
-    const { kind, listSid, purposes } = mapping(flags, 'sip-domains map');
+    const { kind, list, purposes } = mapping(flags, 'sip-domains map');
     const c = connection();
+    const { domainSid, listSid } = await resolve(c, args[0] as string, kind, list, signal);
     for (const purpose of purposes) {
       const [path, parameter] = mappingPath(purpose, kind);
-      await api(c, 'POST', `SIP/Domains/${args[0]}/${path}.json`, { [parameter]: listSid }, signal);
-      io.out(`mapped ${listSid} to ${args[0]} for ${purpose}`);
+      // Mapping again is not a mistake worth stopping for (`--for both` after `--for calls`).
+      const mapped = await api(c, 'GET', `SIP/Domains/${domainSid}/${path}.json`, {}, signal);
+      if ((mapped.contents as Array<{ sid: string }>).some((list) => list.sid === listSid)) {
+        io.out(`${listSid} is mapped to ${domainSid} for ${purpose} already`);
+        continue;
+      }
+      await api(c, 'POST', `SIP/Domains/${domainSid}/${path}.json`, { [parameter]: listSid }, signal);
+      io.out(`mapped ${listSid} to ${domainSid} for ${purpose}`);
     }
     return 0;
   },
@@ -243,12 +256,13 @@ export const sipDomainsUnmap = command({
   args: [DOMAIN_ARG],
   flags: MAP_FLAGS,
   async run({ args, flags, io, connection, signal }) {
-    const { kind, listSid, purposes } = mapping(flags, 'sip-domains unmap');
+    const { kind, list, purposes } = mapping(flags, 'sip-domains unmap');
     const c = connection();
+    const { domainSid, listSid } = await resolve(c, args[0] as string, kind, list, signal);
     for (const purpose of purposes) {
       const [path] = mappingPath(purpose, kind);
-      await api(c, 'DELETE', `SIP/Domains/${args[0]}/${path}/${listSid}.json`, {}, signal);
-      io.out(`unmapped ${listSid} from ${args[0]} for ${purpose}`);
+      await api(c, 'DELETE', `SIP/Domains/${domainSid}/${path}/${listSid}.json`, {}, signal);
+      io.out(`unmapped ${listSid} from ${domainSid} for ${purpose}`);
     }
     return 0;
   },

@@ -5,24 +5,17 @@
  *
  * @example
  * patchbay sip-creds create --friendly-name "Desk phones"
- * PATCHBAY_SIP_PASSWORD=IWasAtSignal2018 patchbay sip-creds add CL... --username alice
+ * PATCHBAY_SIP_PASSWORD=IWasAtSignal2018 patchbay sip-creds add "Desk phones" --username alice
  */
 import { api, type Connection } from '../client.js';
 import { type Argument, command } from '../command.js';
 import { CliError } from '../errors.js';
-import { checkInteger, checkSid } from '../flags.js';
+import { checkInteger } from '../flags.js';
 import { details, table } from '../output.js';
+import { CREDENTIAL_LIST, IP_ACL, sidFor, sidOrName } from './names.js';
 
-const LIST_ARG: Argument = {
-  name: 'CredentialListSid',
-  description: 'the credential list (CL...)',
-  check: checkSid('CL', 'a credential list'),
-};
-const ACL_ARG: Argument = {
-  name: 'IpAccessControlListSid',
-  description: 'the IP access control list (AL...)',
-  check: checkSid('AL', 'an IP access control list'),
-};
+const LIST_ARG: Argument = sidOrName(CREDENTIAL_LIST, 'CL...|name');
+const ACL_ARG: Argument = sidOrName(IP_ACL, 'AL...|name');
 const NAME = { value: '<name>', description: 'a name for it (unique in the account)', required: true } as const;
 const PASSWORD = {
   value: '<password>',
@@ -92,8 +85,9 @@ export const credentialListsGet = command({
   flags: {},
   async run({ args, io, connection, signal }) {
     const c = connection();
-    const list = await api(c, 'GET', `SIP/CredentialLists/${args[0]}.json`, {}, signal);
-    const page = await api(c, 'GET', `SIP/CredentialLists/${args[0]}/Credentials.json?PageSize=1000`, {}, signal);
+    const sid = await sidFor(c, args[0] as string, CREDENTIAL_LIST, signal);
+    const list = await api(c, 'GET', `SIP/CredentialLists/${sid}.json`, {}, signal);
+    const page = await api(c, 'GET', `SIP/CredentialLists/${sid}/Credentials.json?PageSize=1000`, {}, signal);
     const rows = page.credentials as Array<Record<string, unknown>>;
     io.out(`${details(list, LIST_FIELDS)}\n\n${table(rows, ['sid', 'username', 'date_created'])}`);
     return 0;
@@ -106,8 +100,10 @@ export const credentialListsDelete = command({
   args: [LIST_ARG],
   flags: {},
   async run({ args, io, connection, signal }) {
-    await api(connection(), 'DELETE', `SIP/CredentialLists/${args[0]}.json`, {}, signal);
-    io.out(`deleted ${args[0]}`);
+    const c = connection();
+    const sid = await sidFor(c, args[0] as string, CREDENTIAL_LIST, signal);
+    await api(c, 'DELETE', `SIP/CredentialLists/${sid}.json`, {}, signal);
+    io.out(`deleted ${sid}`);
     return 0;
   },
 });
@@ -124,13 +120,15 @@ export const credentialListsAdd = command({
     },
     password: PASSWORD,
   },
-  examples: ['PATCHBAY_SIP_PASSWORD=IWasAtSignal2018 patchbay sip-creds add CL... --username alice'],
+  examples: ['PATCHBAY_SIP_PASSWORD=IWasAtSignal2018 patchbay sip-creds add "Desk phones" --username alice'],
   async run({ args, flags, env, io, connection, signal }) {
     const form = {
       Username: flags.username,
       Password: password(flags.password, env, 'sip-creds add'),
     };
-    const credential = await api(connection(), 'POST', `SIP/CredentialLists/${args[0]}/Credentials.json`, form, signal);
+    const c = connection();
+    const sid = await sidFor(c, args[0] as string, CREDENTIAL_LIST, signal);
+    const credential = await api(c, 'POST', `SIP/CredentialLists/${sid}/Credentials.json`, form, signal);
     io.out(`${credential.sid}  ${credential.username}  (password set)`);
     return 0;
   },
@@ -145,7 +143,7 @@ export const credentialListsPassword = command({
   flags: { password: PASSWORD },
   async run({ args, flags, env, io, connection, signal }) {
     const c = connection();
-    const path = `SIP/CredentialLists/${args[0]}/Credentials`;
+    const path = `SIP/CredentialLists/${await sidFor(c, args[0] as string, CREDENTIAL_LIST, signal)}/Credentials`;
     const sid = await entrySid(c, path, 'credentials', 'username', args[1] as string, 'CR', signal);
     const form = { Password: password(flags.password, env, 'sip-creds password') };
     const credential = await api(c, 'POST', `${path}/${sid}.json`, form, signal);
@@ -161,7 +159,7 @@ export const credentialListsRemove = command({
   flags: {},
   async run({ args, io, connection, signal }) {
     const c = connection();
-    const path = `SIP/CredentialLists/${args[0]}/Credentials`;
+    const path = `SIP/CredentialLists/${await sidFor(c, args[0] as string, CREDENTIAL_LIST, signal)}/Credentials`;
     const sid = await entrySid(c, path, 'credentials', 'username', args[1] as string, 'CR', signal);
     await api(c, 'DELETE', `${path}/${sid}.json`, {}, signal);
     io.out(`deleted ${sid}`);
@@ -200,8 +198,9 @@ export const ipAclsGet = command({
   flags: {},
   async run({ args, io, connection, signal }) {
     const c = connection();
-    const list = await api(c, 'GET', `SIP/IpAccessControlLists/${args[0]}.json`, {}, signal);
-    const page = await api(c, 'GET', `SIP/IpAccessControlLists/${args[0]}/IpAddresses.json?PageSize=1000`, {}, signal);
+    const sid = await sidFor(c, args[0] as string, IP_ACL, signal);
+    const list = await api(c, 'GET', `SIP/IpAccessControlLists/${sid}.json`, {}, signal);
+    const page = await api(c, 'GET', `SIP/IpAccessControlLists/${sid}/IpAddresses.json?PageSize=1000`, {}, signal);
     const rows = page.ip_addresses as Array<Record<string, unknown>>;
     io.out(
       `${details(list, LIST_FIELDS)}\n\n${table(rows, ['sid', 'ip_address', 'cidr_prefix_length', 'friendly_name'])}`,
@@ -216,8 +215,10 @@ export const ipAclsDelete = command({
   args: [ACL_ARG],
   flags: {},
   async run({ args, io, connection, signal }) {
-    await api(connection(), 'DELETE', `SIP/IpAccessControlLists/${args[0]}.json`, {}, signal);
-    io.out(`deleted ${args[0]}`);
+    const c = connection();
+    const sid = await sidFor(c, args[0] as string, IP_ACL, signal);
+    await api(c, 'DELETE', `SIP/IpAccessControlLists/${sid}.json`, {}, signal);
+    io.out(`deleted ${sid}`);
     return 0;
   },
 });
@@ -235,14 +236,16 @@ export const ipAclsAdd = command({
     },
     'friendly-name': { value: '<name>', description: 'a name for it (default: the address)' },
   },
-  examples: ['patchbay sip-acls add AL... --ip 203.0.113.10 --friendly-name pbx'],
+  examples: ['patchbay sip-acls add "Office PBX" --ip 203.0.113.10'],
   async run({ args, flags, io, connection, signal }) {
     const form = {
       IpAddress: flags.ip,
       CidrPrefixLength: flags['cidr-prefix-length'],
       FriendlyName: flags['friendly-name'] ?? flags.ip,
     };
-    const entry = await api(connection(), 'POST', `SIP/IpAccessControlLists/${args[0]}/IpAddresses.json`, form, signal);
+    const c = connection();
+    const sid = await sidFor(c, args[0] as string, IP_ACL, signal);
+    const entry = await api(c, 'POST', `SIP/IpAccessControlLists/${sid}/IpAddresses.json`, form, signal);
     io.out(`${entry.sid}  ${entry.ip_address}/${entry.cidr_prefix_length}  ${entry.friendly_name}`);
     return 0;
   },
@@ -255,7 +258,7 @@ export const ipAclsRemove = command({
   flags: {},
   async run({ args, io, connection, signal }) {
     const c = connection();
-    const path = `SIP/IpAccessControlLists/${args[0]}/IpAddresses`;
+    const path = `SIP/IpAccessControlLists/${await sidFor(c, args[0] as string, IP_ACL, signal)}/IpAddresses`;
     const sid = await entrySid(c, path, 'ip_addresses', 'ip_address', args[1] as string, 'IP', signal);
     await api(c, 'DELETE', `${path}/${sid}.json`, {}, signal);
     io.out(`deleted ${sid}`);

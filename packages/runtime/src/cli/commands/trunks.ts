@@ -5,26 +5,19 @@
  *
  * @example
  * patchbay policies create --friendly-name carrier
- * patchbay policies add NY... --target sip:sip.carrier.example:5060
- * patchbay trunks create --friendly-name carrier --voice-url http://127.0.0.1:4000/voice --connection-policy NY...
+ * patchbay policies add carrier --target sip:sip.carrier.example:5060
+ * patchbay trunks create --friendly-name carrier --voice-url http://127.0.0.1:4000/voice --connection-policy carrier
  */
 import { type Connection, type Form, voiceApi } from '../client.js';
 import { type Argument, command } from '../command.js';
 import { CliError, usage } from '../errors.js';
 import { checkInteger, checkSid, checkUrl, type Flag } from '../flags.js';
 import { details, table } from '../output.js';
+import { checkSidOrName, POLICY, sidFor, sidOrName, TRUNK } from './names.js';
 import { anySetting } from './settings.js';
 
-const TRUNK_ARG: Argument = {
-  name: 'ByocTrunkSid',
-  description: 'the trunk (BY...)',
-  check: checkSid('BY', 'a BYOC trunk'),
-};
-const POLICY_ARG: Argument = {
-  name: 'ConnectionPolicySid',
-  description: 'the connection policy (NY...)',
-  check: checkSid('NY', 'a connection policy'),
-};
+const TRUNK_ARG: Argument = sidOrName(TRUNK, 'BY...|name');
+const POLICY_ARG: Argument = sidOrName(POLICY, 'NY...|name');
 
 const url = (description: string): Flag & { value: string } => ({
   value: '<url>',
@@ -44,9 +37,10 @@ const TRUNK_FLAGS = {
   'voice-fallback-url': url('requested when VoiceUrl fails'),
   'status-callback': url('where call status changes are sent'),
   'connection-policy': {
-    value: '<NY...>',
-    description: "the connection policy whose targets are the carrier's addresses ('' to stop)",
-    check: orEmpty('NY', 'a connection policy'),
+    value: '<NY...|name>',
+    description:
+      "the connection policy (its SID or friendly name) whose targets are the carrier's addresses ('' to stop)",
+    check: (value: string) => (value === '' ? undefined : checkSidOrName(POLICY)(value)),
   },
   'from-domain': {
     value: '<SD...>',
@@ -66,8 +60,14 @@ const TRUNK_FLAGS = {
 
 type TrunkValues = { readonly [K in keyof typeof TRUNK_FLAGS]?: string | undefined };
 
-/** The REST form of the trunk flags: a username needs a password (flag or environment). */
-function trunkForm(flags: TrunkValues, env: Readonly<Record<string, string | undefined>>, name: string): Form {
+/** The REST form of the trunk flags: a username needs a password (flag or environment); a policy may be named. */
+async function trunkForm(
+  c: Connection,
+  flags: TrunkValues,
+  env: Readonly<Record<string, string | undefined>>,
+  name: string,
+  signal: AbortSignal,
+): Promise<Form> {
   const username = flags['auth-username'];
   const password = flags['auth-password'] ?? (username ? env.PATCHBAY_TRUNK_PASSWORD || undefined : undefined);
   if (username && password === undefined)
@@ -76,13 +76,14 @@ function trunkForm(flags: TrunkValues, env: Readonly<Record<string, string | und
     });
   if (password !== undefined && username === undefined)
     throw usage('missing-flag', '--auth-password goes with --auth-username', name);
+  const policy = flags['connection-policy'];
   return {
     FriendlyName: flags['friendly-name'],
     VoiceUrl: flags['voice-url'],
     VoiceMethod: flags['voice-method'],
     VoiceFallbackUrl: flags['voice-fallback-url'],
     StatusCallbackUrl: flags['status-callback'],
-    ConnectionPolicySid: flags['connection-policy'],
+    ConnectionPolicySid: policy ? await sidFor(c, policy, POLICY, signal) : policy,
     FromDomainSid: flags['from-domain'],
     AuthUsername: username,
     AuthPassword: username === '' ? undefined : password,
@@ -107,10 +108,17 @@ export const trunksCreate = command({
   client: true,
   flags: TRUNK_FLAGS,
   examples: [
-    'patchbay trunks create --friendly-name carrier --voice-url http://127.0.0.1:4000/voice --connection-policy NY...',
+    'patchbay trunks create --friendly-name carrier --voice-url http://127.0.0.1:4000/voice --connection-policy carrier',
   ],
   async run({ flags, env, io, connection, signal }) {
-    const trunk = await voiceApi(connection(), 'POST', 'ByocTrunks', trunkForm(flags, env, 'trunks create'), signal);
+    const c = connection();
+    const trunk = await voiceApi(
+      c,
+      'POST',
+      'ByocTrunks',
+      await trunkForm(c, flags, env, 'trunks create', signal),
+      signal,
+    );
     io.out(`${trunk.sid}  ${trunk.friendly_name ?? '(no name)'}  voice: ${trunk.voice_url ?? '(none)'}`);
     return 0;
   },
@@ -134,7 +142,9 @@ export const trunksGet = command({
   args: [TRUNK_ARG],
   flags: {},
   async run({ args, io, connection, signal }) {
-    io.out(details(await voiceApi(connection(), 'GET', `ByocTrunks/${args[0]}`, {}, signal), TRUNK_FIELDS));
+    const c = connection();
+    const sid = await sidFor(c, args[0] as string, TRUNK, signal);
+    io.out(details(await voiceApi(c, 'GET', `ByocTrunks/${sid}`, {}, signal), TRUNK_FIELDS));
     return 0;
   },
 });
@@ -146,9 +156,11 @@ export const trunksUpdate = command({
   args: [TRUNK_ARG],
   flags: TRUNK_FLAGS,
   async run({ args, flags, env, io, connection, signal }) {
-    const form = trunkForm(flags, env, 'trunks update');
+    const c = connection();
+    const form = await trunkForm(c, flags, env, 'trunks update', signal);
     if (!anySetting(form)) throw usage('missing-flag', 'give at least one setting to change', 'trunks update');
-    io.out(details(await voiceApi(connection(), 'POST', `ByocTrunks/${args[0]}`, form, signal), TRUNK_FIELDS));
+    const sid = await sidFor(c, args[0] as string, TRUNK, signal);
+    io.out(details(await voiceApi(c, 'POST', `ByocTrunks/${sid}`, form, signal), TRUNK_FIELDS));
     return 0;
   },
 });
@@ -159,8 +171,10 @@ export const trunksDelete = command({
   args: [TRUNK_ARG],
   flags: {},
   async run({ args, io, connection, signal }) {
-    await voiceApi(connection(), 'DELETE', `ByocTrunks/${args[0]}`, {}, signal);
-    io.out(`deleted ${args[0]}`);
+    const c = connection();
+    const sid = await sidFor(c, args[0] as string, TRUNK, signal);
+    await voiceApi(c, 'DELETE', `ByocTrunks/${sid}`, {}, signal);
+    io.out(`deleted ${sid}`);
     return 0;
   },
 });
@@ -201,8 +215,9 @@ export const policiesGet = command({
   flags: {},
   async run({ args, io, connection, signal }) {
     const c = connection();
-    const policy = await voiceApi(c, 'GET', `ConnectionPolicies/${args[0]}`, {}, signal);
-    const rows = await targetRows(c, args[0] as string, signal);
+    const sid = await sidFor(c, args[0] as string, POLICY, signal);
+    const policy = await voiceApi(c, 'GET', `ConnectionPolicies/${sid}`, {}, signal);
+    const rows = await targetRows(c, sid, signal);
     const fields = ['sid', 'friendly_name', 'date_created', 'date_updated'];
     io.out(`${details(policy, fields)}\n\n${table(rows, ['sid', 'target', 'priority', 'weight', 'enabled'])}`);
     return 0;
@@ -215,8 +230,10 @@ export const policiesDelete = command({
   args: [POLICY_ARG],
   flags: {},
   async run({ args, io, connection, signal }) {
-    await voiceApi(connection(), 'DELETE', `ConnectionPolicies/${args[0]}`, {}, signal);
-    io.out(`deleted ${args[0]}`);
+    const c = connection();
+    const sid = await sidFor(c, args[0] as string, POLICY, signal);
+    await voiceApi(c, 'DELETE', `ConnectionPolicies/${sid}`, {}, signal);
+    io.out(`deleted ${sid}`);
     return 0;
   },
 });
@@ -237,7 +254,7 @@ export const policiesAddTarget = command({
     enabled: { value: '<true|false>', description: 'whether calls use it (default true)', choices: ['true', 'false'] },
     'friendly-name': { value: '<name>', description: 'a name for it' },
   },
-  examples: ['patchbay policies add NY... --target sip:sip.carrier.example:5060'],
+  examples: ['patchbay policies add carrier --target sip:sip.carrier.example:5060'],
   async run({ args, flags, io, connection, signal }) {
     const form = {
       Target: flags.target,
@@ -246,7 +263,9 @@ export const policiesAddTarget = command({
       Enabled: flags.enabled,
       FriendlyName: flags['friendly-name'],
     };
-    const target = await voiceApi(connection(), 'POST', `ConnectionPolicies/${args[0]}/Targets`, form, signal);
+    const c = connection();
+    const policy = await sidFor(c, args[0] as string, POLICY, signal);
+    const target = await voiceApi(c, 'POST', `ConnectionPolicies/${policy}/Targets`, form, signal);
     io.out(`${target.sid}  ${target.target}  priority ${target.priority}  weight ${target.weight}`);
     return 0;
   },
@@ -259,17 +278,18 @@ export const policiesRemoveTarget = command({
   flags: {},
   async run({ args, io, connection, signal }) {
     const c = connection();
+    const policy = await sidFor(c, args[0] as string, POLICY, signal);
     const given = args[1] as string;
     let sid = given;
     if (!/^NE[0-9a-f]{32}$/.test(given)) {
-      const found = (await targetRows(c, args[0] as string, signal)).find((row) => row.target === given);
+      const found = (await targetRows(c, policy, signal)).find((row) => row.target === given);
       if (!found)
-        throw new CliError('not-found', `no target ${given} in ${args[0]}`, {
+        throw new CliError('not-found', `no target ${given} in ${policy}`, {
           hint: 'see `patchbay policies get`',
         });
       sid = String(found.sid);
     }
-    await voiceApi(c, 'DELETE', `ConnectionPolicies/${args[0]}/Targets/${sid}`, {}, signal);
+    await voiceApi(c, 'DELETE', `ConnectionPolicies/${policy}/Targets/${sid}`, {}, signal);
     io.out(`deleted ${sid}`);
     return 0;
   },
