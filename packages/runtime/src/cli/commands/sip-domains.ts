@@ -95,7 +95,7 @@ const MAP_FLAGS = {
   ),
   for: {
     value: '<calls|registrations|both>',
-    description: 'what the list admits: calls (default), registrations (phones that register), or both',
+    description: 'what the list admits (default calls; phones that register need registrations)',
     choices: ['calls', 'registrations', 'both'],
   },
 } as const satisfies Record<string, Flag>;
