@@ -114,6 +114,10 @@ describe('patchbay SIP commands', () => {
     expect((await run('sip-domains', 'list')).stdout).toMatch(
       new RegExp(`^${domain} +acme\\.sip\\.patchbay\\.local `, 'm'),
     );
+    expect((await run('sip-domains', 'delete', 'acme.sip.patchbay.local')).stdout).toBe(`deleted ${domain}\n`);
+    expect(await server.sip.domainByName('acme.sip.patchbay.local')).toBeUndefined();
+    expect((await run('sip-creds', 'delete', 'Desk phones')).stdout).toBe(`deleted ${list}\n`);
+    expect((await run('sip-creds', 'list')).stdout).toBe('(none)\n');
   }, 30_000);
 
   it('let a PBX in by address, and take it out again by the same address', async () => {

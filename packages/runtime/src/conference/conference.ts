@@ -21,14 +21,8 @@ import {
   type ParticipantOptions,
 } from './participant.js';
 
-export {
-  type ConferenceEvent,
-  type ConferenceSnapshot,
-  type EndReason,
-  type LeaveReason,
-  Participant,
-  type ParticipantOptions,
-} from './participant.js';
+// What moved to participant.ts, still importable from here.
+export * from './participant.js';
 
 export interface RoomSettings {
   readonly maxParticipants: number;

@@ -7,7 +7,7 @@
  * const sid = await sidFor(c, 'Desk phones', CREDENTIAL_LIST, signal); // CL...
  */
 import { api, type Connection, voiceApi } from '../client.js';
-import type { Argument } from '../command.js';
+import { type Argument, type Command, command } from '../command.js';
 import { CliError } from '../errors.js';
 import { checkSid, type Flag } from '../flags.js';
 
@@ -110,4 +110,25 @@ export async function sidFor(c: Connection, given: string, named: Named, signal:
       hint: `see \`patchbay ${named.listCommand}\``,
     });
   return String(found[0]?.sid);
+}
+
+/** The path of one of `named` (`SIP/Domains/SD....json`, `ByocTrunks/BY...`). */
+export const onePath = (named: Named, sid: string) =>
+  named.v1 ? `${named.list}/${sid}` : `${named.list.replace(/\.json$/, '')}/${sid}.json`;
+
+/** `<group> delete <SID|name>`: deletes one of `named` and says which. */
+export function deleteCommand(named: Named, arg: Argument, summary: string): Command {
+  return command({
+    summary,
+    client: true,
+    args: [arg],
+    flags: {},
+    async run({ args, io, connection, signal }) {
+      const c = connection();
+      const sid = await sidFor(c, args[0] as string, named, signal);
+      await (named.v1 ? voiceApi : api)(c, 'DELETE', onePath(named, sid), {}, signal);
+      io.out(`deleted ${sid}`);
+      return 0;
+    },
+  });
 }

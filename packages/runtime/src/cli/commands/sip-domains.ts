@@ -12,7 +12,7 @@ import { type Argument, command } from '../command.js';
 import { usage } from '../errors.js';
 import { checkSid, checkUrl, type Flag } from '../flags.js';
 import { details, table } from '../output.js';
-import { CREDENTIAL_LIST, DOMAIN, IP_ACL, sidFor, sidOrName, sidOrNameFlag } from './names.js';
+import { CREDENTIAL_LIST, DOMAIN, deleteCommand, IP_ACL, sidFor, sidOrName, sidOrNameFlag } from './names.js';
 import { anySetting } from './settings.js';
 
 const DOMAIN_ARG: Argument = sidOrName(DOMAIN, 'SD...|domain');
@@ -204,19 +204,11 @@ export const sipDomainsUpdate = command({
   },
 });
 
-export const sipDomainsDelete = command({
-  summary: 'delete a SIP domain (its mappings go too; the lists stay)',
-  client: true,
-  args: [DOMAIN_ARG],
-  flags: {},
-  async run({ args, io, connection, signal }) {
-    const c = connection();
-    const sid = await sidFor(c, args[0] as string, DOMAIN, signal);
-    await api(c, 'DELETE', `SIP/Domains/${sid}.json`, {}, signal);
-    io.out(`deleted ${sid}`);
-    return 0;
-  },
-});
+export const sipDomainsDelete = deleteCommand(
+  DOMAIN,
+  DOMAIN_ARG,
+  'delete a SIP domain (its mappings go too; the lists stay)',
+);
 
 export const sipDomainsMap = command({
   summary: 'let the users of a credential list (or the addresses of an IP list) call or register',

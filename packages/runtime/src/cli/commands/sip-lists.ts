@@ -8,14 +8,12 @@
  * PATCHBAY_SIP_PASSWORD=IWasAtSignal2018 patchbay sip-creds add "Desk phones" --username alice
  */
 import { api, type Connection } from '../client.js';
-import { type Argument, command } from '../command.js';
+import { type Argument, type Command, command } from '../command.js';
 import { CliError } from '../errors.js';
 import { checkInteger } from '../flags.js';
 import { details, table } from '../output.js';
-import { CREDENTIAL_LIST, IP_ACL, sidFor, sidOrName } from './names.js';
+import { CREDENTIAL_LIST, deleteCommand, IP_ACL, type Named, sidFor, sidOrName } from './names.js';
 
-const LIST_ARG: Argument = sidOrName(CREDENTIAL_LIST, 'CL...|name');
-const ACL_ARG: Argument = sidOrName(IP_ACL, 'AL...|name');
 const NAME = { value: '<name>', description: 'a name for it (unique in the account)', required: true } as const;
 const PASSWORD = {
   value: '<password>',
@@ -34,84 +32,153 @@ function password(given: string | undefined, env: Readonly<Record<string, string
   return value;
 }
 
-/**
- * The SID of an entry of a list (a credential, an address): given as a SID, or found by its
- * username or address.
- */
-async function entrySid(
-  c: Connection,
-  path: string,
-  key: string,
-  field: string,
-  given: string,
-  prefix: string,
-  signal: AbortSignal,
-): Promise<string> {
-  if (new RegExp(`^${prefix}[0-9a-f]{32}$`).test(given)) return given;
+/** What differs between the two kinds of list: credential lists and IP access control lists. */
+interface ListKind {
+  readonly named: Named;
+  readonly group: string;
+  readonly arg: Argument;
+  /** Below the account: `SIP/CredentialLists`. */
+  readonly path: string;
+  readonly entries: {
+    /** Below a list: `Credentials`. */
+    readonly path: string;
+    readonly key: string;
+    readonly prefix: string;
+    /** The field an entry is named by (`username`, `ip_address`). */
+    readonly field: string;
+    readonly columns: readonly string[];
+    readonly arg: Argument;
+  };
+  readonly summaries: { create: string; get: string; delete: string; remove: string };
+  readonly example: string;
+}
+
+/** A list's SID and the path of its entries. */
+async function entriesPath(c: Connection, kind: ListKind, given: string, signal: AbortSignal): Promise<string> {
+  return `${kind.path}/${await sidFor(c, given, kind.named, signal)}/${kind.entries.path}`;
+}
+
+/** The SID of an entry of a list (a credential, an address): given as a SID, or found by its username or address. */
+async function entrySid(c: Connection, kind: ListKind, path: string, given: string, signal: AbortSignal) {
+  if (new RegExp(`^${kind.entries.prefix}[0-9a-f]{32}$`).test(given)) return given;
   const page = await api(c, 'GET', `${path}.json?PageSize=1000`, {}, signal);
-  const found = (page[key] as Array<Record<string, unknown>>).find((entry) => entry[field] === given);
-  if (!found) throw new CliError('not-found', `no ${given} in this list`, { hint: 'see the list with `get`' });
+  const found = (page[kind.entries.key] as Array<Record<string, unknown>>).find(
+    (entry) => entry[kind.entries.field] === given,
+  );
+  if (!found)
+    throw new CliError('not-found', `no ${given} in this list`, { hint: `see \`patchbay ${kind.group} get\`` });
   return String(found.sid);
 }
 
-export const credentialListsCreate = command({
-  summary: 'a new credential list: usernames and passwords a SIP domain lets in once mapped',
-  client: true,
-  flags: { 'friendly-name': NAME },
-  examples: ['patchbay sip-creds create --friendly-name "Desk phones"'],
-  async run({ flags, io, connection, signal }) {
-    const form = { FriendlyName: flags['friendly-name'] };
-    const list = await api(connection(), 'POST', 'SIP/CredentialLists.json', form, signal);
-    io.out(`${list.sid}  ${list.friendly_name}`);
-    return 0;
-  },
-});
+/** The commands both kinds have: create, list, get (with the entries), delete, and remove an entry. */
+function listCommands(kind: ListKind): Record<'create' | 'list' | 'get' | 'delete' | 'remove', Command> {
+  return {
+    create: command({
+      summary: kind.summaries.create,
+      client: true,
+      flags: { 'friendly-name': NAME },
+      examples: [kind.example],
+      async run({ flags, io, connection, signal }) {
+        const form = { FriendlyName: flags['friendly-name'] };
+        const list = await api(connection(), 'POST', `${kind.path}.json`, form, signal);
+        io.out(`${list.sid}  ${list.friendly_name}`);
+        return 0;
+      },
+    }),
+    list: command({
+      summary: `the account's ${kind.named.what.replace(/^an? /, '')}s`,
+      client: true,
+      flags: {},
+      async run({ io, connection, signal }) {
+        const page = await api(connection(), 'GET', `${kind.path}.json?PageSize=1000`, {}, signal);
+        io.out(table(page[kind.named.key] as Array<Record<string, unknown>>, ['sid', 'friendly_name']));
+        return 0;
+      },
+    }),
+    get: command({
+      summary: kind.summaries.get,
+      client: true,
+      args: [kind.arg],
+      flags: {},
+      async run({ args, io, connection, signal }) {
+        const c = connection();
+        const sid = await sidFor(c, args[0] as string, kind.named, signal);
+        const list = await api(c, 'GET', `${kind.path}/${sid}.json`, {}, signal);
+        const page = await api(c, 'GET', `${kind.path}/${sid}/${kind.entries.path}.json?PageSize=1000`, {}, signal);
+        const rows = page[kind.entries.key] as Array<Record<string, unknown>>;
+        io.out(`${details(list, LIST_FIELDS)}\n\n${table(rows, kind.entries.columns)}`);
+        return 0;
+      },
+    }),
+    delete: deleteCommand(kind.named, kind.arg, kind.summaries.delete),
+    remove: command({
+      summary: kind.summaries.remove,
+      client: true,
+      args: [kind.arg, kind.entries.arg],
+      flags: {},
+      async run({ args, io, connection, signal }) {
+        const c = connection();
+        const path = await entriesPath(c, kind, args[0] as string, signal);
+        const sid = await entrySid(c, kind, path, args[1] as string, signal);
+        await api(c, 'DELETE', `${path}/${sid}.json`, {}, signal);
+        io.out(`deleted ${sid}`);
+        return 0;
+      },
+    }),
+  };
+}
 
-export const credentialListsList = command({
-  summary: "the account's credential lists",
-  client: true,
-  flags: {},
-  async run({ io, connection, signal }) {
-    const page = await api(connection(), 'GET', 'SIP/CredentialLists.json?PageSize=1000', {}, signal);
-    io.out(table(page.credential_lists as Array<Record<string, unknown>>, ['sid', 'friendly_name']));
-    return 0;
+const CREDENTIALS: ListKind = {
+  named: CREDENTIAL_LIST,
+  group: 'sip-creds',
+  arg: sidOrName(CREDENTIAL_LIST, 'CL...|name'),
+  path: 'SIP/CredentialLists',
+  entries: {
+    path: 'Credentials',
+    key: 'credentials',
+    prefix: 'CR',
+    field: 'username',
+    columns: ['sid', 'username', 'date_created'],
+    arg: { name: 'CR...|username', description: 'the credential: its SID or its username' },
   },
-});
+  summaries: {
+    create: 'a new credential list: usernames and passwords a SIP domain lets in once mapped',
+    get: 'show a credential list and its usernames',
+    delete: 'delete a credential list and its credentials (unmap it from its domains first)',
+    remove: 'remove a username from a credential list',
+  },
+  example: 'patchbay sip-creds create --friendly-name "Desk phones"',
+};
 
-export const credentialListsGet = command({
-  summary: 'show a credential list and its usernames',
-  client: true,
-  args: [LIST_ARG],
-  flags: {},
-  async run({ args, io, connection, signal }) {
-    const c = connection();
-    const sid = await sidFor(c, args[0] as string, CREDENTIAL_LIST, signal);
-    const list = await api(c, 'GET', `SIP/CredentialLists/${sid}.json`, {}, signal);
-    const page = await api(c, 'GET', `SIP/CredentialLists/${sid}/Credentials.json?PageSize=1000`, {}, signal);
-    const rows = page.credentials as Array<Record<string, unknown>>;
-    io.out(`${details(list, LIST_FIELDS)}\n\n${table(rows, ['sid', 'username', 'date_created'])}`);
-    return 0;
+const ACLS: ListKind = {
+  named: IP_ACL,
+  group: 'sip-acls',
+  arg: sidOrName(IP_ACL, 'AL...|name'),
+  path: 'SIP/IpAccessControlLists',
+  entries: {
+    path: 'IpAddresses',
+    key: 'ip_addresses',
+    prefix: 'IP',
+    field: 'ip_address',
+    columns: ['sid', 'ip_address', 'cidr_prefix_length', 'friendly_name'],
+    arg: { name: 'IP...|address', description: 'the entry: its SID or its address' },
   },
-});
+  summaries: {
+    create: 'a new IP access control list: addresses a SIP domain lets call without a password once mapped',
+    get: 'show an IP access control list and its addresses',
+    delete: 'delete an IP access control list and its addresses (unmap it from its domains first)',
+    remove: 'remove an address from an IP access control list',
+  },
+  example: 'patchbay sip-acls create --friendly-name "Office PBX"',
+};
 
-export const credentialListsDelete = command({
-  summary: 'delete a credential list and its credentials (unmap it from its domains first)',
-  client: true,
-  args: [LIST_ARG],
-  flags: {},
-  async run({ args, io, connection, signal }) {
-    const c = connection();
-    const sid = await sidFor(c, args[0] as string, CREDENTIAL_LIST, signal);
-    await api(c, 'DELETE', `SIP/CredentialLists/${sid}.json`, {}, signal);
-    io.out(`deleted ${sid}`);
-    return 0;
-  },
-});
+export const credentialLists = listCommands(CREDENTIALS);
+export const ipAcls = listCommands(ACLS);
 
 export const credentialListsAdd = command({
   summary: 'add a username and password to a credential list',
   client: true,
-  args: [LIST_ARG],
+  args: [CREDENTIALS.arg],
   flags: {
     username: {
       value: '<username>',
@@ -127,24 +194,22 @@ export const credentialListsAdd = command({
       Password: password(flags.password, env, 'sip-creds add'),
     };
     const c = connection();
-    const sid = await sidFor(c, args[0] as string, CREDENTIAL_LIST, signal);
-    const credential = await api(c, 'POST', `SIP/CredentialLists/${sid}/Credentials.json`, form, signal);
+    const path = await entriesPath(c, CREDENTIALS, args[0] as string, signal);
+    const credential = await api(c, 'POST', `${path}.json`, form, signal);
     io.out(`${credential.sid}  ${credential.username}  (password set)`);
     return 0;
   },
 });
 
-const CREDENTIAL_ARG: Argument = { name: 'CR...|username', description: 'the credential: its SID or its username' };
-
 export const credentialListsPassword = command({
   summary: "change a credential's password",
   client: true,
-  args: [LIST_ARG, CREDENTIAL_ARG],
+  args: [CREDENTIALS.arg, CREDENTIALS.entries.arg],
   flags: { password: PASSWORD },
   async run({ args, flags, env, io, connection, signal }) {
     const c = connection();
-    const path = `SIP/CredentialLists/${await sidFor(c, args[0] as string, CREDENTIAL_LIST, signal)}/Credentials`;
-    const sid = await entrySid(c, path, 'credentials', 'username', args[1] as string, 'CR', signal);
+    const path = await entriesPath(c, CREDENTIALS, args[0] as string, signal);
+    const sid = await entrySid(c, CREDENTIALS, path, args[1] as string, signal);
     const form = { Password: password(flags.password, env, 'sip-creds password') };
     const credential = await api(c, 'POST', `${path}/${sid}.json`, form, signal);
     io.out(`${credential.sid}  ${credential.username}  (password changed)`);
@@ -152,81 +217,10 @@ export const credentialListsPassword = command({
   },
 });
 
-export const credentialListsRemove = command({
-  summary: 'remove a username from a credential list',
-  client: true,
-  args: [LIST_ARG, CREDENTIAL_ARG],
-  flags: {},
-  async run({ args, io, connection, signal }) {
-    const c = connection();
-    const path = `SIP/CredentialLists/${await sidFor(c, args[0] as string, CREDENTIAL_LIST, signal)}/Credentials`;
-    const sid = await entrySid(c, path, 'credentials', 'username', args[1] as string, 'CR', signal);
-    await api(c, 'DELETE', `${path}/${sid}.json`, {}, signal);
-    io.out(`deleted ${sid}`);
-    return 0;
-  },
-});
-
-export const ipAclsCreate = command({
-  summary: 'a new IP access control list: addresses a SIP domain lets call without a password once mapped',
-  client: true,
-  flags: { 'friendly-name': NAME },
-  examples: ['patchbay sip-acls create --friendly-name "Office PBX"'],
-  async run({ flags, io, connection, signal }) {
-    const form = { FriendlyName: flags['friendly-name'] };
-    const list = await api(connection(), 'POST', 'SIP/IpAccessControlLists.json', form, signal);
-    io.out(`${list.sid}  ${list.friendly_name}`);
-    return 0;
-  },
-});
-
-export const ipAclsList = command({
-  summary: "the account's IP access control lists",
-  client: true,
-  flags: {},
-  async run({ io, connection, signal }) {
-    const page = await api(connection(), 'GET', 'SIP/IpAccessControlLists.json?PageSize=1000', {}, signal);
-    io.out(table(page.ip_access_control_lists as Array<Record<string, unknown>>, ['sid', 'friendly_name']));
-    return 0;
-  },
-});
-
-export const ipAclsGet = command({
-  summary: 'show an IP access control list and its addresses',
-  client: true,
-  args: [ACL_ARG],
-  flags: {},
-  async run({ args, io, connection, signal }) {
-    const c = connection();
-    const sid = await sidFor(c, args[0] as string, IP_ACL, signal);
-    const list = await api(c, 'GET', `SIP/IpAccessControlLists/${sid}.json`, {}, signal);
-    const page = await api(c, 'GET', `SIP/IpAccessControlLists/${sid}/IpAddresses.json?PageSize=1000`, {}, signal);
-    const rows = page.ip_addresses as Array<Record<string, unknown>>;
-    io.out(
-      `${details(list, LIST_FIELDS)}\n\n${table(rows, ['sid', 'ip_address', 'cidr_prefix_length', 'friendly_name'])}`,
-    );
-    return 0;
-  },
-});
-
-export const ipAclsDelete = command({
-  summary: 'delete an IP access control list and its addresses (unmap it from its domains first)',
-  client: true,
-  args: [ACL_ARG],
-  flags: {},
-  async run({ args, io, connection, signal }) {
-    const c = connection();
-    const sid = await sidFor(c, args[0] as string, IP_ACL, signal);
-    await api(c, 'DELETE', `SIP/IpAccessControlLists/${sid}.json`, {}, signal);
-    io.out(`deleted ${sid}`);
-    return 0;
-  },
-});
-
 export const ipAclsAdd = command({
   summary: 'add an IPv4 address (or a range) to an IP access control list',
   client: true,
-  args: [ACL_ARG],
+  args: [ACLS.arg],
   flags: {
     ip: { value: '<address>', description: 'an IPv4 address, e.g. 203.0.113.10', required: true },
     'cidr-prefix-length': {
@@ -244,24 +238,9 @@ export const ipAclsAdd = command({
       FriendlyName: flags['friendly-name'] ?? flags.ip,
     };
     const c = connection();
-    const sid = await sidFor(c, args[0] as string, IP_ACL, signal);
-    const entry = await api(c, 'POST', `SIP/IpAccessControlLists/${sid}/IpAddresses.json`, form, signal);
+    const path = await entriesPath(c, ACLS, args[0] as string, signal);
+    const entry = await api(c, 'POST', `${path}.json`, form, signal);
     io.out(`${entry.sid}  ${entry.ip_address}/${entry.cidr_prefix_length}  ${entry.friendly_name}`);
-    return 0;
-  },
-});
-
-export const ipAclsRemove = command({
-  summary: 'remove an address from an IP access control list',
-  client: true,
-  args: [ACL_ARG, { name: 'IP...|address', description: 'the entry: its SID or its address' }],
-  flags: {},
-  async run({ args, io, connection, signal }) {
-    const c = connection();
-    const path = `SIP/IpAccessControlLists/${await sidFor(c, args[0] as string, IP_ACL, signal)}/IpAddresses`;
-    const sid = await entrySid(c, path, 'ip_addresses', 'ip_address', args[1] as string, 'IP', signal);
-    await api(c, 'DELETE', `${path}/${sid}.json`, {}, signal);
-    io.out(`deleted ${sid}`);
     return 0;
   },
 });

@@ -13,7 +13,7 @@ import { type Argument, command } from '../command.js';
 import { CliError, usage } from '../errors.js';
 import { checkInteger, checkSid, checkUrl, type Flag } from '../flags.js';
 import { details, table } from '../output.js';
-import { checkSidOrName, POLICY, sidFor, sidOrName, TRUNK } from './names.js';
+import { checkSidOrName, deleteCommand, POLICY, sidFor, sidOrName, TRUNK } from './names.js';
 import { anySetting } from './settings.js';
 
 const TRUNK_ARG: Argument = sidOrName(TRUNK, 'BY...|name');
@@ -165,19 +165,7 @@ export const trunksUpdate = command({
   },
 });
 
-export const trunksDelete = command({
-  summary: 'delete a BYOC trunk',
-  client: true,
-  args: [TRUNK_ARG],
-  flags: {},
-  async run({ args, io, connection, signal }) {
-    const c = connection();
-    const sid = await sidFor(c, args[0] as string, TRUNK, signal);
-    await voiceApi(c, 'DELETE', `ByocTrunks/${sid}`, {}, signal);
-    io.out(`deleted ${sid}`);
-    return 0;
-  },
-});
+export const trunksDelete = deleteCommand(TRUNK, TRUNK_ARG, 'delete a BYOC trunk');
 
 export const policiesCreate = command({
   summary: "a new connection policy: the carrier's addresses a trunk sends calls to (add them with `policies add`)",
@@ -224,19 +212,11 @@ export const policiesGet = command({
   },
 });
 
-export const policiesDelete = command({
-  summary: 'delete a connection policy and its targets (refused while a trunk uses it)',
-  client: true,
-  args: [POLICY_ARG],
-  flags: {},
-  async run({ args, io, connection, signal }) {
-    const c = connection();
-    const sid = await sidFor(c, args[0] as string, POLICY, signal);
-    await voiceApi(c, 'DELETE', `ConnectionPolicies/${sid}`, {}, signal);
-    io.out(`deleted ${sid}`);
-    return 0;
-  },
-});
+export const policiesDelete = deleteCommand(
+  POLICY,
+  POLICY_ARG,
+  'delete a connection policy and its targets (refused while a trunk uses it)',
+);
 
 export const policiesAddTarget = command({
   summary: 'add a carrier address (a sip: URI) to a connection policy',
