@@ -173,6 +173,18 @@ describe('patchbay SIP commands', () => {
     expect((await run('policies', 'get', policy)).stdout).toMatch(/^NE[0-9a-f]{32} +sip:127\.0\.0\.1:5090 +5 /m);
     expect((await run('trunks', 'list')).stdout).toContain(trunk);
 
+    // A domain whose calls go out through the trunk, and the trunk's From domain, each by name.
+    const domain = sidOf(
+      await run('sip-domains', 'create', '--domain-name', 'carrier.sip.patchbay.local', '--byoc-trunk', 'carrier'),
+      'SD',
+    );
+    expect((await run('sip-domains', 'get', domain)).stdout).toMatch(new RegExp(`^byoc_trunk_sid: +${trunk}$`, 'm'));
+    const from = await run('trunks', 'update', 'carrier', '--from-domain', 'carrier.sip.patchbay.local');
+    expect(from.stdout).toMatch(new RegExp(`^from_domain_sid: +${domain}$`, 'm'));
+    const inUse = await run('trunks', 'delete', 'carrier');
+    expect([inUse.code, inUse.stderr]).toEqual([1, expect.stringMatching(/\(21231, HTTP 400\)/)]);
+    const cleared = await run('sip-domains', 'update', domain, '--byoc-trunk', '');
+    expect(cleared.stdout).toMatch(/^byoc_trunk_sid: +-$/m);
     const updated = await run('trunks', 'update', trunk, '--voice-url', 'http://127.0.0.1:9/other');
     expect(updated.stdout).toMatch(/^voice_url: +http:\/\/127\.0\.0\.1:9\/other$/m);
     expect((await run('policies', 'remove', policy, 'sip:127.0.0.1:5090')).code).toBe(0);

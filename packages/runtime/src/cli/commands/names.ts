@@ -87,10 +87,19 @@ export function sidOrName(named: Named, name: string): Argument {
   };
 }
 
-/** A flag naming one of `named`, as `sidOrName` does. */
-export function sidOrNameFlag(named: Named, description: string): Flag & { value: string } {
-  return { value: `<${named.prefix}...|name>`, description, check: checkSidOrName(named) };
+/** A flag naming one of `named`, as `sidOrName` does; with `clears`, '' is allowed too (it clears a reference). */
+export function sidOrNameFlag(named: Named, description: string, clears = false): Flag & { value: string } {
+  const check = checkSidOrName(named);
+  return {
+    value: `<${named.prefix}...|name>`,
+    description,
+    check: (value) => (clears && value === '' ? undefined : check(value)),
+  };
 }
+
+/** A reference flag's value as a SID: unset and '' (clear it) pass as they are. */
+export const referenceSid = (c: Connection, given: string | undefined, named: Named, signal: AbortSignal) =>
+  given ? sidFor(c, given, named, signal) : Promise.resolve(given);
 
 /** The SID `given` names: itself, or the one entry of the list whose name it is. */
 export async function sidFor(c: Connection, given: string, named: Named, signal: AbortSignal): Promise<string> {

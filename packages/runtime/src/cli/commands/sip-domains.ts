@@ -10,9 +10,19 @@
 import { api, type Connection, type Form } from '../client.js';
 import { type Argument, command } from '../command.js';
 import { usage } from '../errors.js';
-import { checkSid, checkUrl, type Flag } from '../flags.js';
+import { checkUrl, type Flag } from '../flags.js';
 import { details, table } from '../output.js';
-import { CREDENTIAL_LIST, DOMAIN, deleteCommand, IP_ACL, sidFor, sidOrName, sidOrNameFlag } from './names.js';
+import {
+  CREDENTIAL_LIST,
+  DOMAIN,
+  deleteCommand,
+  IP_ACL,
+  referenceSid,
+  sidFor,
+  sidOrName,
+  sidOrNameFlag,
+  TRUNK,
+} from './names.js';
 import { anySetting } from './settings.js';
 
 const DOMAIN_ARG: Argument = sidOrName(DOMAIN, 'SD...|domain');
@@ -37,23 +47,23 @@ const DOMAIN_FLAGS = {
     description: 'whether phones may register to the domain (default false)',
     choices: ['true', 'false'],
   },
-  'byoc-trunk': {
-    value: '<BY...>',
-    description: "the BYOC trunk the domain's calls to numbers go out through ('' to stop)",
-    check: (value: string) => (value === '' ? undefined : checkSid('BY', 'a BYOC trunk')(value)),
-  },
+  'byoc-trunk': sidOrNameFlag(
+    TRUNK,
+    "the BYOC trunk (its SID or friendly name) the domain's calls to numbers go out through ('' to stop)",
+    true,
+  ),
   'friendly-name': { value: '<name>', description: 'a name for it' },
 } as const satisfies Record<string, Flag>;
 
 type DomainValues = { readonly [K in keyof typeof DOMAIN_FLAGS]?: string | undefined };
 
-const domainForm = (flags: DomainValues): Form => ({
+const domainForm = async (c: Connection, flags: DomainValues, signal: AbortSignal): Promise<Form> => ({
   VoiceUrl: flags['voice-url'],
   VoiceMethod: flags['voice-method'],
   VoiceFallbackUrl: flags['voice-fallback-url'],
   VoiceStatusCallbackUrl: flags['voice-status-callback'],
   SipRegistration: flags['sip-registration'],
-  ByocTrunkSid: flags['byoc-trunk'],
+  ByocTrunkSid: await referenceSid(c, flags['byoc-trunk'], TRUNK, signal),
   FriendlyName: flags['friendly-name'],
 });
 
@@ -154,8 +164,9 @@ export const sipDomainsCreate = command({
     'patchbay sip-domains create --domain-name acme.sip.patchbay.local --voice-url http://127.0.0.1:4000/sip --sip-registration true',
   ],
   async run({ flags, io, connection, signal }) {
-    const form = { DomainName: flags['domain-name'], ...domainForm(flags) };
-    const domain = await api(connection(), 'POST', 'SIP/Domains.json', form, signal);
+    const c = connection();
+    const form = { DomainName: flags['domain-name'], ...(await domainForm(c, flags, signal)) };
+    const domain = await api(c, 'POST', 'SIP/Domains.json', form, signal);
     io.out(`${domain.sid}  ${domain.domain_name}  voice: ${domain.voice_url ?? '(none)'}`);
     return 0;
   },
@@ -195,9 +206,9 @@ export const sipDomainsUpdate = command({
   flags: { 'domain-name': { value: '<name>', description: 'a new name for the domain' }, ...DOMAIN_FLAGS },
   examples: ['patchbay sip-domains update acme.sip.patchbay.local --voice-url http://127.0.0.1:4000/sip'],
   async run({ args, flags, io, connection, signal }) {
-    const form = { DomainName: flags['domain-name'], ...domainForm(flags) };
-    if (!anySetting(form)) throw usage('missing-flag', 'give at least one setting to change', 'sip-domains update');
     const c = connection();
+    const form = { DomainName: flags['domain-name'], ...(await domainForm(c, flags, signal)) };
+    if (!anySetting(form)) throw usage('missing-flag', 'give at least one setting to change', 'sip-domains update');
     const sid = await sidFor(c, args[0] as string, DOMAIN, signal);
     io.out(details(await api(c, 'POST', `SIP/Domains/${sid}.json`, form, signal), FIELDS));
     return 0;

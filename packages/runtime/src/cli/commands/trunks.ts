@@ -11,9 +11,9 @@
 import { type Connection, type Form, voiceApi } from '../client.js';
 import { type Argument, command } from '../command.js';
 import { CliError, usage } from '../errors.js';
-import { checkInteger, checkSid, checkUrl, type Flag } from '../flags.js';
+import { checkInteger, checkUrl, type Flag } from '../flags.js';
 import { details, table } from '../output.js';
-import { checkSidOrName, deleteCommand, POLICY, sidFor, sidOrName, TRUNK } from './names.js';
+import { DOMAIN, deleteCommand, POLICY, referenceSid, sidFor, sidOrName, sidOrNameFlag, TRUNK } from './names.js';
 import { anySetting } from './settings.js';
 
 const TRUNK_ARG: Argument = sidOrName(TRUNK, 'BY...|name');
@@ -24,9 +24,6 @@ const url = (description: string): Flag & { value: string } => ({
   description,
   check: (value) => (value === '' ? undefined : checkUrl(value)),
 });
-const orEmpty = (prefix: string, what: string) => (value: string) =>
-  value === '' ? undefined : checkSid(prefix, what)(value);
-
 const TRUNK_FLAGS = {
   'voice-url': url("where the trunk's calls go when no number routes them"),
   'voice-method': {
@@ -36,17 +33,12 @@ const TRUNK_FLAGS = {
   },
   'voice-fallback-url': url('requested when VoiceUrl fails'),
   'status-callback': url('where call status changes are sent'),
-  'connection-policy': {
-    value: '<NY...|name>',
-    description:
-      "the connection policy (its SID or friendly name) whose targets are the carrier's addresses ('' to stop)",
-    check: (value: string) => (value === '' ? undefined : checkSidOrName(POLICY)(value)),
-  },
-  'from-domain': {
-    value: '<SD...>',
-    description: "the SIP domain outbound calls' From uses ('' to stop)",
-    check: orEmpty('SD', 'a SIP domain'),
-  },
+  'connection-policy': sidOrNameFlag(
+    POLICY,
+    "the connection policy (its SID or friendly name) whose targets are the carrier's addresses ('' to stop)",
+    true,
+  ),
+  'from-domain': sidOrNameFlag(DOMAIN, "the SIP domain (its SID or name) outbound calls' From uses ('' to stop)", true),
   'auth-username': {
     value: '<user>',
     description: "what Patchbay answers the carrier's digest challenge with ('' clears it and the password)",
@@ -76,15 +68,14 @@ async function trunkForm(
     });
   if (password !== undefined && username === undefined)
     throw usage('missing-flag', '--auth-password goes with --auth-username', name);
-  const policy = flags['connection-policy'];
   return {
     FriendlyName: flags['friendly-name'],
     VoiceUrl: flags['voice-url'],
     VoiceMethod: flags['voice-method'],
     VoiceFallbackUrl: flags['voice-fallback-url'],
     StatusCallbackUrl: flags['status-callback'],
-    ConnectionPolicySid: policy ? await sidFor(c, policy, POLICY, signal) : policy,
-    FromDomainSid: flags['from-domain'],
+    ConnectionPolicySid: await referenceSid(c, flags['connection-policy'], POLICY, signal),
+    FromDomainSid: await referenceSid(c, flags['from-domain'], DOMAIN, signal),
     AuthUsername: username,
     AuthPassword: username === '' ? undefined : password,
   };
