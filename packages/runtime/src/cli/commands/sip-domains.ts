@@ -10,7 +10,7 @@
 import { api, type Connection, type Form } from '../client.js';
 import { type Argument, command } from '../command.js';
 import { usage } from '../errors.js';
-import { checkUrl, type Flag } from '../flags.js';
+import type { Flag } from '../flags.js';
 import { details, table } from '../output.js';
 import {
   CREDENTIAL_LIST,
@@ -23,23 +23,13 @@ import {
   sidOrNameFlag,
   TRUNK,
 } from './names.js';
-import { anySetting } from './settings.js';
+import { anySetting, method, url } from './settings.js';
 
 const DOMAIN_ARG: Argument = sidOrName(DOMAIN, 'SD...|domain');
 
-const url = (description: string): Flag & { value: string } => ({
-  value: '<url>',
-  description,
-  check: (value) => (value === '' ? undefined : checkUrl(value)),
-});
-
 const DOMAIN_FLAGS = {
   'voice-url': url("where the domain's calls go: the app that answers them"),
-  'voice-method': {
-    value: '<method>',
-    description: 'how VoiceUrl is requested (default POST)',
-    choices: ['GET', 'POST'],
-  },
+  'voice-method': method('how VoiceUrl is requested (default POST)'),
   'voice-fallback-url': url('requested when VoiceUrl fails'),
   'voice-status-callback': url('where call status changes are sent'),
   'sip-registration': {

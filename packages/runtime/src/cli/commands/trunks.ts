@@ -11,26 +11,17 @@
 import { type Connection, type Form, voiceApi } from '../client.js';
 import { type Argument, command } from '../command.js';
 import { CliError, usage } from '../errors.js';
-import { checkInteger, checkUrl, type Flag } from '../flags.js';
+import { checkInteger, type Flag } from '../flags.js';
 import { details, table } from '../output.js';
 import { DOMAIN, deleteCommand, POLICY, referenceSid, sidFor, sidOrName, sidOrNameFlag, TRUNK } from './names.js';
-import { anySetting } from './settings.js';
+import { anySetting, method, url } from './settings.js';
 
 const TRUNK_ARG: Argument = sidOrName(TRUNK, 'BY...|name');
 const POLICY_ARG: Argument = sidOrName(POLICY, 'NY...|name');
 
-const url = (description: string): Flag & { value: string } => ({
-  value: '<url>',
-  description,
-  check: (value) => (value === '' ? undefined : checkUrl(value)),
-});
 const TRUNK_FLAGS = {
   'voice-url': url("where the trunk's calls go when no number routes them"),
-  'voice-method': {
-    value: '<method>',
-    description: 'how VoiceUrl is requested (default POST)',
-    choices: ['GET', 'POST'],
-  },
+  'voice-method': method('how VoiceUrl is requested (default POST)'),
   'voice-fallback-url': url('requested when VoiceUrl fails'),
   'status-callback': url('where call status changes are sent'),
   'connection-policy': sidOrNameFlag(
