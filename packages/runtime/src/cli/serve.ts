@@ -227,7 +227,9 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     admit: writes.admit,
   });
   const devices = deviceEndpoints(runtime.devices as DeviceBridge);
-  const compat = compatEndpoints(runtime.devices as DeviceBridge, { media: options.compatMedia ?? simulatedCompatMedia() });
+  const compat = compatEndpoints(runtime.devices as DeviceBridge, {
+    media: options.compatMedia ?? simulatedCompatMedia(),
+  });
   logServerEvents({ runtime, callbacks, health: store.health, log });
   const api = createApi({
     runtime,

@@ -20,9 +20,14 @@ function read(path: string, what: string): Buffer {
     return readFileSync(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'unknown error';
-    throw new StartupError('tls-unreadable', `cannot read the TLS ${what} ${path} (${code})`, `give a readable PEM file`, {
-      cause: error,
-    });
+    throw new StartupError(
+      'tls-unreadable',
+      `cannot read the TLS ${what} ${path} (${code})`,
+      `give a readable PEM file`,
+      {
+        cause: error,
+      },
+    );
   }
 }
 

@@ -86,7 +86,8 @@ export async function startRig(dir: string, routes: Record<string, Route>): Prom
   const server = await startServer({ port: 0, data: join(dir, 'data'), tls, timing: FAST, drainMs: 0 });
   // The helper library, unchanged, over HTTPS that trusts the test's certificate.
   const dispatcher = new Agent({ connect: { ca: readFileSync(tls.certFile) } });
-  const fetch = ((url: string, init: object) => undiciFetch(url, { ...init, dispatcher })) as unknown as typeof globalThis.fetch;
+  const fetch = ((url: string, init: object) =>
+    undiciFetch(url, { ...init, dispatcher })) as unknown as typeof globalThis.fetch;
   const { sid, authToken } = server.account;
   const client = twilio(sid, authToken, { accountSid: sid, httpClient: patchbayHttpClient(server.url, { fetch }) });
   const close = async () => {
@@ -197,7 +198,8 @@ export async function sdkPage(
   page.on('pageerror', (error) => errors.push(error.message));
   await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
   await page.evaluate(
-    ([token, options]) => (globalThis as unknown as { start(t: string, o: object): Promise<void> }).start(token, options),
+    ([token, options]) =>
+      (globalThis as unknown as { start(t: string, o: object): Promise<void> }).start(token, options),
     [token, { chunderw: rig.chunderw, publishEvents: false, sounds: soundUrls(`https://${rig.chunderw}`) }] as const,
   );
   const events = () => page.evaluate(() => (globalThis as unknown as { events: unknown[][] }).events);

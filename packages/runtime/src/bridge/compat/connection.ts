@@ -95,7 +95,11 @@ export class CompatConnection {
         const call = attached.state.call(message.payload.callsid);
         if (!call?.live) return this.notFound(message.payload.callsid);
         const digits = message.payload.dtmf.replace(/[^0-9*#A-Dw]/g, '');
-        if (digits) this.request(attached, { type: 'digits', callSid: call.callSid, digits }, this.onFailure(call));
+        // After the accept (queued behind its SDP) has reached the bridge.
+        if (digits)
+          void this.after(call, () =>
+            this.request(attached, { type: 'digits', callSid: call.callSid, digits }, this.onFailure(call)),
+          );
         return;
       }
       case 'hangup':
@@ -246,13 +250,15 @@ export class CompatConnection {
     const callToken = call.callToken;
     void this.after(call, async () => {
       await this.media.complete(call.callSid, payload.sdp);
-      this.request(attached, { type: 'accept', callToken }, (result) => {
-        if (result.ok) return;
-        // Answered elsewhere or hung up meanwhile: the call is over for this device.
-        attached.state.remove(call);
-        this.media.close(call.callSid);
-        this.send('cancel', { callsid: call.callSid });
-      });
+      // Digits and a hang-up the SDK sends meanwhile wait for this (the leg exists only once accepted).
+      const result = await new Promise<RequestResult>((resolve) =>
+        this.request(attached, { type: 'accept', callToken }, resolve),
+      );
+      if (result.ok) return;
+      // Answered elsewhere or hung up meanwhile: the call is over for this device.
+      attached.state.remove(call);
+      this.media.close(call.callSid);
+      this.send('cancel', { callsid: call.callSid });
     });
   }
 
@@ -270,7 +276,7 @@ export class CompatConnection {
       call.hangupWanted = true;
       return;
     }
-    this.request(attached, { type: 'hangup', callSid: call.callSid }, () => {});
+    void this.after(call, () => this.request(attached, { type: 'hangup', callSid: call.callSid }, () => {}));
   }
 
   /**
@@ -288,7 +294,12 @@ export class CompatConnection {
         this.pending = link;
         try {
           const back = await this.bridge.open(
-            { type: 'hello', v: 1, token: session.token.jwt, resume: { session: token, received: stateOf(earlier).lastSeq } },
+            {
+              type: 'hello',
+              v: 1,
+              token: session.token.jwt,
+              resume: { session: token, received: stateOf(earlier).lastSeq },
+            },
             link,
           );
           const resumed = { session: back, state: stateOf(back), link };
@@ -311,7 +322,9 @@ export class CompatConnection {
       return;
     }
     const sdp = call.localSdp;
-    await this.after(call, async () => this.send('answer', { callsid: call.callSid, sdp: await sdp, reconnect: token }));
+    await this.after(call, async () =>
+      this.send('answer', { callsid: call.callSid, sdp: await sdp, reconnect: token }),
+    );
   }
 }
 
@@ -322,4 +335,3 @@ export function asDeviceError(error: unknown): DeviceError {
     ? error
     : new DeviceError('GeneralError', error instanceof Error ? error.message : String(error));
 }
-

@@ -73,7 +73,10 @@ export function compatEndpoints(bridge: DeviceBridge, options: CompatOptions): C
       const text = data.toString();
       if (!isBinary && text === HEARTBEAT) return connection.heartbeat();
       const parsed = isBinary
-        ? { ok: false as const, error: new DeviceError('MalformedRequest', 'binary frames are not part of the protocol') }
+        ? {
+            ok: false as const,
+            error: new DeviceError('MalformedRequest', 'binary frames are not part of the protocol'),
+          }
         : parseCompatMessage(text);
       if (!parsed.ok) return connection.socket.send(errorFrame(parsed.error));
       if (++queued > MAX_QUEUED) {

@@ -31,7 +31,9 @@ export interface CompatMedia {
  */
 export function simulatedCompatMedia(): CompatMedia {
   const { publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  const digest = createHash('sha256').update(publicKey.export({ type: 'spki', format: 'der' })).digest();
+  const digest = createHash('sha256')
+    .update(publicKey.export({ type: 'spki', format: 'der' }))
+    .digest();
   const fingerprint = [...digest].map((byte) => byte.toString(16).padStart(2, '0').toUpperCase()).join(':');
   return {
     offer: async () => simulatedSdp({ fingerprint, setup: 'actpass', mid: '0' }),

@@ -58,7 +58,11 @@ export const serve = command({
     const media = mediaOptions(flags, env);
     const [certFile, keyFile] = [flags['tls-cert'], flags['tls-key']];
     if ((certFile === undefined) !== (keyFile === undefined))
-      throw usage('invalid-value', `--${certFile === undefined ? 'tls-key' : 'tls-cert'} needs ${certFile === undefined ? '--tls-cert' : '--tls-key'} too`, 'serve');
+      throw usage(
+        'invalid-value',
+        `--${certFile === undefined ? 'tls-key' : 'tls-cert'} needs ${certFile === undefined ? '--tls-cert' : '--tls-key'} too`,
+        'serve',
+      );
     const suffix = flags['sip-domain-suffix'];
     // Loaded here, so client commands start without the server's modules.
     const [{ pino }, { startServer }, { sameSecret }] = await Promise.all([
