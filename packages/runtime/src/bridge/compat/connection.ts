@@ -148,7 +148,10 @@ export class CompatConnection {
   ): void {
     const id = attached.state.requestId();
     const checked = checkClientMessage({ ...request, id });
-    if (!checked.ok) return onResult({ ok: false, error: DeviceError.fromProtocol(checked.error) });
+    if (!checked.ok) {
+      onResult({ ok: false, error: DeviceError.fromProtocol(checked.error) });
+      return;
+    }
     attached.state.requests.set(id, onResult);
     this.bridge.receive(attached.session, checked.message, attached.link);
   }
