@@ -15,7 +15,7 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import twilio from 'twilio';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { FAST } from '../../api/harness.test-support.js';
-import { type RunningServer, startServer } from '../../cli/serve.js';
+import { type RunningServer, type ServeOptions, startServer } from '../../cli/serve.js';
 import { type AppServer, type RecordedRequest, type Route, startAppServer } from '../../testing/app-server.js';
 import { soundUrls } from './sounds.js';
 
@@ -59,17 +59,23 @@ export interface CompatRig {
   readonly server: RunningServer;
   readonly app: AppServer;
   readonly client: ReturnType<typeof twilio>;
+  /** The certificate the server serves (to trust it). */
+  readonly ca: Buffer;
   /** `127.0.0.1:<port>`, the SDK's `chunderw`. */
   readonly chunderw: string;
   /** The next request the voice app gets at `path`. */
   hit(path: string): Promise<RecordedRequest>;
   /** An access token from the official helper library (incoming allowed, the rig's outgoing application). */
-  token(identity: string, ttl?: number): string;
+  token(identity: string, ttl?: number, secret?: string): string;
   close(): Promise<void>;
 }
 
 /** The server over TLS, the voice app (its routes answer `NUMBER` and the outgoing application). */
-export async function startRig(dir: string, routes: Record<string, Route>): Promise<CompatRig> {
+export async function startRig(
+  dir: string,
+  routes: Record<string, Route>,
+  options: Partial<ServeOptions> = {},
+): Promise<CompatRig> {
   const seen = new EventEmitter<{ request: (request: RecordedRequest) => void }>();
   const app = await startAppServer(
     Object.fromEntries(
@@ -83,9 +89,10 @@ export async function startRig(dir: string, routes: Record<string, Route>): Prom
     ),
   );
   const tls = selfSignedCert(dir);
-  const server = await startServer({ port: 0, data: join(dir, 'data'), tls, timing: FAST, drainMs: 0 });
+  const server = await startServer({ port: 0, data: join(dir, 'data'), tls, timing: FAST, drainMs: 0, ...options });
   // The helper library, unchanged, over HTTPS that trusts the test's certificate.
-  const dispatcher = new Agent({ connect: { ca: readFileSync(tls.certFile) } });
+  const ca = readFileSync(tls.certFile);
+  const dispatcher = new Agent({ connect: { ca } });
   const fetch = ((url: string, init: object) =>
     undiciFetch(url, { ...init, dispatcher })) as unknown as typeof globalThis.fetch;
   const { sid, authToken } = server.account;
@@ -109,6 +116,7 @@ export async function startRig(dir: string, routes: Record<string, Route>): Prom
     server,
     app,
     client,
+    ca,
     chunderw: server.url.replace('https://', ''),
     hit: (path) =>
       new Promise((resolve) => {
@@ -119,8 +127,8 @@ export async function startRig(dir: string, routes: Record<string, Route>): Prom
         };
         seen.on('request', listener);
       }),
-    token(identity, ttl = 3600) {
-      const token = new twilio.jwt.AccessToken(sid, key.sid, key.secret, { identity, ttl });
+    token(identity, ttl = 3600, secret = key.secret) {
+      const token = new twilio.jwt.AccessToken(sid, key.sid, secret, { identity, ttl });
       token.addGrant(
         new twilio.jwt.AccessToken.VoiceGrant({ incomingAllow: true, outgoingApplicationSid: application.sid }),
       );

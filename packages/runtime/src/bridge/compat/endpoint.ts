@@ -33,8 +33,8 @@ export const COMPAT_PATHS = {
 const LISTEN_TIMEOUT_MS = 10_000;
 /** The SDK reconnects after 15 s without a frame: heartbeats come at least this often. */
 const MAX_HEARTBEAT_MS = 10_000;
-/** Frames waiting their turn on one connection (the SDK sends a few at a time). */
-const MAX_QUEUED = 64;
+/** Frames waiting their turn on one connection (the SDK sends a few at a time; past the bridge's burst of 100 they are refused anyway). */
+const MAX_QUEUED = 256;
 
 export interface CompatOptions {
   /** Answers the SDP questions of compat calls. */

@@ -1,0 +1,188 @@
+/**
+ * `/signal` at the frame level, with a raw WebSocket speaking the hosted SDK's protocol: what the
+ * SDK would never send (bad tokens, garbage, floods, silence), and a call that survives a lost
+ * connection.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import type { ServeOptions } from '../../cli/serve.js';
+import { type CompatRig, startRig } from './compat.test-support.js';
+
+type Frame = { type: string; payload: Record<string, unknown> } | { type: 'heartbeat'; payload: Record<string, never> };
+
+/** A client speaking the SDK's signaling by hand. */
+class RawSdk {
+  readonly frames: Frame[] = [];
+  readonly closed: Promise<{ code: number; reason: string }>;
+  private readonly waiters: Array<{ match: (frame: Frame) => boolean; resolve: (frame: Frame) => void }> = [];
+
+  private constructor(
+    readonly socket: WebSocket,
+    echo: boolean,
+  ) {
+    socket.on('message', (data) => {
+      const text = String(data);
+      const frame: Frame = text === '\n' ? { type: 'heartbeat', payload: {} } : JSON.parse(text);
+      if (frame.type === 'heartbeat' && echo) socket.send('\n');
+      this.frames.push(frame);
+      for (const waiter of [...this.waiters]) {
+        if (!waiter.match(frame)) continue;
+        this.waiters.splice(this.waiters.indexOf(waiter), 1);
+        waiter.resolve(frame);
+      }
+    });
+    this.closed = new Promise((resolve) =>
+      socket.on('close', (code, reason) => resolve({ code, reason: reason.toString() })),
+    );
+  }
+
+  static async connect(rig: CompatRig, echo = true): Promise<RawSdk> {
+    const socket = new WebSocket(`wss://${rig.chunderw}/signal`, { ca: rig.ca });
+    const sdk = new RawSdk(socket, echo);
+    await new Promise((resolve, reject) => {
+      socket.once('open', resolve);
+      socket.once('error', reject);
+    });
+    return sdk;
+  }
+
+  send(type: string, payload: Record<string, unknown>): void {
+    this.socket.send(JSON.stringify({ type, version: '1.6', payload }));
+  }
+
+  /** The next frame of `type` (one already received after `after` frames counts). */
+  next(type: string, after = 0): Promise<Frame> {
+    const seen = this.frames.slice(after).find((frame) => frame.type === type);
+    if (seen) return Promise.resolve(seen);
+    return new Promise((resolve) => this.waiters.push({ match: (frame) => frame.type === type, resolve }));
+  }
+
+  async listen(token: string): Promise<Frame> {
+    const at = this.frames.length;
+    this.send('listen', { token, browserinfo: {}, reconnectTimeout: 0 });
+    return Promise.race([this.next('connected', at), this.next('error', at)]);
+  }
+}
+
+const cleanups: Array<() => Promise<unknown>> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function setup(options: Partial<ServeOptions> = {}) {
+  const dir = await mkdtemp(join(tmpdir(), 'patchbay-signal-'));
+  cleanups.push(() => rm(dir, { recursive: true, force: true }));
+  const rig = await startRig(dir, { '/outgoing': () => '<Response><Pause length="30"/></Response>' }, options);
+  cleanups.push(() => rig.close());
+  const open = async (echo = true) => {
+    const sdk = await RawSdk.connect(rig, echo);
+    cleanups.push(async () => sdk.socket.terminate());
+    return sdk;
+  };
+  return { rig, open };
+}
+
+const SDP = 'v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 0\r\na=mid:0\r\n';
+
+describe('/signal', () => {
+  it("answers listen with connected (identity, the token's time left), register with ready", async () => {
+    const { rig, open } = await setup();
+    const sdk = await open();
+    const connected = await sdk.listen(rig.token('alice', 600));
+    expect(connected).toMatchObject({ type: 'connected', payload: { token: { identity: 'alice' } } });
+    expect((connected.payload as { token: { ttl: number } }).token.ttl).toBeGreaterThan(590);
+    sdk.send('register', { media: { audio: true } });
+    await sdk.next('ready');
+    expect(rig.server.runtime.devices?.presenceOf(rig.server.account.sid, 'alice')[0]).toMatchObject({
+      status: 'online',
+    });
+  });
+
+  it('refuses bad tokens with the codes the SDK knows, and the connection stays for a good one', async () => {
+    const { rig, open } = await setup();
+    const sdk = await open();
+    const codeOf = (frame: Frame) => (frame.payload as { error?: { code: number } }).error?.code;
+    expect(codeOf(await sdk.listen('not a token'))).toBe(20101);
+    expect(codeOf(await sdk.listen(rig.token('alice', 600, 'not the secret')))).toBe(31202);
+    sdk.send('register', { media: { audio: true } });
+    expect(codeOf(await sdk.next('error', sdk.frames.length))).toBe(31301);
+    expect((await sdk.listen(rig.token('alice'))).type).toBe('connected');
+  });
+
+  it('answers garbage with 31100 and keeps the connection; a frame over 64 KiB closes it', async () => {
+    const { rig, open } = await setup();
+    const sdk = await open();
+    await sdk.listen(rig.token('alice'));
+    const errors = sdk.frames.length;
+    sdk.socket.send('{"type":');
+    sdk.send('dtmf', { callsid: 'CA1' });
+    const [first, second] = [await sdk.next('error', errors), await sdk.next('error', errors + 1)];
+    expect([first.payload.error, second.payload.error]).toMatchObject([{ code: 31100 }, { code: 31100 }]);
+    sdk.send('invite', { callsid: 'TJS1', sdp: 'x'.repeat(70_000) });
+    expect((await sdk.closed).code).toBe(1009);
+  });
+
+  it("holds a flood to the bridge's rate: past the burst, requests get 31429", async () => {
+    const { rig, open } = await setup();
+    const sdk = await open();
+    await sdk.listen(rig.token('alice'));
+    for (let i = 0; i < 150; i++) sdk.send('register', { media: { audio: true } });
+    const error = await sdk.next('error');
+    expect(error.payload).toMatchObject({ error: { code: 31429 } });
+    expect(sdk.socket.readyState).toBe(WebSocket.OPEN);
+  });
+
+  it('sends a heartbeat every heartbeatMs; a client that stops echoing it is dropped', async () => {
+    const { rig, open } = await setup({ devices: { heartbeatMs: 200 } });
+    const echoing = await open(true);
+    const silent = await open(false);
+    await Promise.all([echoing.listen(rig.token('alice')), silent.listen(rig.token('bob'))]);
+    expect((await silent.closed).code).toBe(4000);
+    const beats = echoing.frames.filter((frame) => frame.type === 'heartbeat').length;
+    expect(beats).toBeGreaterThanOrEqual(2);
+    expect(echoing.socket.readyState).toBe(WebSocket.OPEN);
+  });
+
+  it('a call survives a lost connection: the SDK reconnects with its token and hears what happened meanwhile', async () => {
+    const { rig, open } = await setup();
+    const first = await open();
+    const token = rig.token('alice');
+    await first.listen(token);
+    first.send('register', { media: { audio: true } });
+    await first.next('ready');
+    const call = await rig.client.calls.create({
+      to: 'client:alice',
+      from: '+15550100009',
+      url: `${rig.app.url}/outgoing`,
+    });
+    const invite = await first.next('invite');
+    expect(invite.payload).toMatchObject({ callsid: call.sid, parameters: { CallSid: call.sid } });
+    const reconnect = invite.payload.reconnect as string;
+    // The call's document is fetched once the device answered.
+    const answered = rig.hit('/outgoing');
+    first.send('answer', { callsid: call.sid, sdp: SDP });
+    await answered;
+
+    first.socket.terminate();
+    const second = await open();
+    await second.listen(token);
+    second.send('invite', { callsid: call.sid, sdp: SDP, reconnect, twilio: {} });
+    const answer = await second.next('answer');
+    expect(answer.payload).toMatchObject({ callsid: call.sid, reconnect });
+    expect(answer.payload.sdp).toMatch(/^v=0/);
+
+    await rig.client.calls(call.sid).update({ status: 'completed' });
+    expect((await second.next('hangup')).payload).toMatchObject({ callsid: call.sid });
+  });
+
+  it('a reconnect naming no call it can resume gets a hangup with 31005', async () => {
+    const { rig, open } = await setup();
+    const sdk = await open();
+    await sdk.listen(rig.token('alice'));
+    sdk.send('invite', { callsid: 'CA00000000000000000000000000000000', sdp: SDP, reconnect: 'nothing', twilio: {} });
+    expect((await sdk.next('hangup')).payload).toMatchObject({ error: { code: 31005 } });
+  });
+});
