@@ -7,7 +7,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, connect, createServer as createNetServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { patchbayHttpClient } from '@patchbay/sdk';
 import { EventEmitter } from 'eventemitter3';
@@ -141,7 +141,7 @@ export async function startRig(
 const PAGE = `<!doctype html><meta charset="utf-8"><title>compat</title><script src="/sdk.js"></script>
 <script>
 window.events = [];
-const record = (...event) => window.events.push(event);
+const record = (...event) => window.events.push([...event, Math.round(performance.now())]);
 function follow(call) {
   window.call = call;
   for (const name of ['accept', 'cancel', 'disconnect', 'reject', 'ringing', 'reconnecting', 'reconnected'])
@@ -189,11 +189,45 @@ export async function openBrowser(): Promise<{ browser: Browser; close(): Promis
   return { browser, close: () => browser.close() };
 }
 
+/**
+ * A TCP relay in front of the server (TLS passes through), whose `cut()` drops every connection
+ * at once, as a network change would; new connections go through again.
+ */
+export async function startRelay(target: string): Promise<{ address: string; cut(): void; close(): Promise<void> }> {
+  const [host, port] = [target.slice(0, target.lastIndexOf(':')), Number(target.slice(target.lastIndexOf(':') + 1))];
+  const sockets = new Set<Socket>();
+  const relay = createNetServer((inbound) => {
+    const outbound = connect(port, host);
+    for (const socket of [inbound, outbound]) {
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
+      socket.on('error', () => {
+        inbound.destroy();
+        outbound.destroy();
+      });
+    }
+    inbound.pipe(outbound).pipe(inbound);
+  });
+  await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
+  const cut = () => {
+    for (const socket of sockets) socket.destroy();
+  };
+  return {
+    address: `127.0.0.1:${(relay.address() as AddressInfo).port}`,
+    cut,
+    close: async () => {
+      cut();
+      await new Promise((resolve) => relay.close(resolve));
+    },
+  };
+}
+
 export async function sdkPage(
   browser: Browser,
   version: SdkVersion,
   rig: CompatRig,
   token: string,
+  chunderw = rig.chunderw,
 ): Promise<SdkPage & { close(): Promise<void> }> {
   const bundle = readFileSync(join(import.meta.dirname, '../../../node_modules', version, 'dist/twilio.min.js'));
   const server = createServer((req, res) => {
@@ -208,7 +242,7 @@ export async function sdkPage(
   await page.evaluate(
     ([token, options]) =>
       (globalThis as unknown as { start(t: string, o: object): Promise<void> }).start(token, options),
-    [token, { chunderw: rig.chunderw, publishEvents: false, sounds: soundUrls(`https://${rig.chunderw}`) }] as const,
+    [token, { chunderw, publishEvents: false, sounds: soundUrls(`https://${rig.chunderw}`) }] as const,
   );
   const events = () => page.evaluate(() => (globalThis as unknown as { events: unknown[][] }).events);
   return {

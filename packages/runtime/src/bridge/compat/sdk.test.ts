@@ -16,6 +16,7 @@ import {
   SDK_VERSIONS,
   type SdkPage,
   sdkPage,
+  startRelay,
   startRig,
 } from './compat.test-support.js';
 
@@ -34,7 +35,7 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function setup(version: (typeof SDK_VERSIONS)[number], incoming = DIAL(), ttl = 3600) {
+async function setup(version: (typeof SDK_VERSIONS)[number], incoming = DIAL(), ttl = 3600, relayed = false) {
   const dir = await mkdtemp(join(tmpdir(), 'patchbay-compat-'));
   cleanups.push(() => rm(dir, { recursive: true, force: true }));
   const rig: CompatRig = await startRig(dir, {
@@ -46,12 +47,20 @@ async function setup(version: (typeof SDK_VERSIONS)[number], incoming = DIAL(), 
     '/outgoing': () => '<Response><Say>Hello from the application</Say><Pause length="30"/></Response>',
   });
   cleanups.push(() => rig.close());
-  const sdk: SdkPage & { close(): Promise<void> } = await sdkPage(browser, version, rig, rig.token('alice', ttl));
+  const relay = await startRelay(rig.chunderw);
+  cleanups.push(() => relay.close());
+  const sdk: SdkPage & { close(): Promise<void> } = await sdkPage(
+    browser,
+    version,
+    rig,
+    rig.token('alice', ttl),
+    relayed ? relay.address : rig.chunderw,
+  );
   cleanups.push(async () => {
     if (process.env.DEBUG_COMPAT) console.log(JSON.stringify(await sdk.page.evaluate('events')));
     await sdk.close();
   });
-  return { rig, sdk };
+  return { rig, sdk, relay };
 }
 
 type Js = (script: string) => Promise<unknown>;
@@ -61,7 +70,8 @@ const run =
     sdk.page.evaluate(script);
 
 for (const version of SDK_VERSIONS) {
-  describe(`@twilio/voice-sdk (${version})`, () => {
+  // A browser and a server per test, on two cores shared with the rest of the suite.
+  describe(`@twilio/voice-sdk (${version})`, { timeout: 30_000 }, () => {
     it('registers, and an incoming call from <Dial><Client> brings its custom parameters', async () => {
       const { rig, sdk } = await setup(
         version,
@@ -165,9 +175,7 @@ for (const version of SDK_VERSIONS) {
       expect(sdk.errors).toEqual([]);
     });
 
-    it('an expired token unregisters the device (20104); updateToken registers it again', {
-      timeout: 20_000,
-    }, async () => {
+    it('an expired token unregisters the device (20104); updateToken registers it again', async () => {
       // A token that lives 4 s: registered at once, expired soon after (the bridge checks every heartbeat/2).
       const { rig, sdk } = await setup(version, DIAL(), 4);
       await run(sdk)('device.register()');
@@ -181,6 +189,28 @@ for (const version of SDK_VERSIONS) {
       await sdk.event('registered', 1);
       rig.server.network?.call({ from: '+15550100001', to: NUMBER });
       await sdk.event('incoming');
+    });
+
+    it('a call in progress survives the connection dropping: the SDK reconnects, registers again, and the call goes on', async () => {
+      const { rig, sdk, relay } = await setup(version, DIAL(), 3600, true);
+      await run(sdk)('device.register()');
+      await sdk.event('registered');
+      rig.server.network?.call({ from: '+15550100001', to: NUMBER });
+      const [, parameters] = await sdk.event('incoming');
+      const callSid = (parameters as { CallSid: string }).CallSid;
+      await run(sdk)('call.accept()');
+      await sdk.event('call:accept');
+
+      relay.cut();
+      await sdk.event('call:reconnecting');
+      await sdk.event('call:reconnected');
+      await sdk.event('registered', 1);
+      expect(rig.server.runtime.calls.get(callSid)?.status).toBe('in-progress');
+      // The caller hangs up: the device hears it on its new connection.
+      const parent = rig.server.runtime.calls.get(callSid)?.parentCallSid as string;
+      await rig.client.calls(parent).update({ status: 'completed' });
+      await sdk.event('call:disconnect');
+      expect((await rig.server.runtime.calls.ended(callSid)).status).toBe('completed');
     });
 
     it('unregister stops invitations: the Dial is not answered', async () => {
