@@ -19,7 +19,7 @@ export interface CompatCall {
   localSdp?: Promise<string>;
   /** The device accepted (incoming) or the call was placed (outgoing): hanging up ends a leg. */
   live: boolean;
-  /** The SDK hung up before the bridge named the call. */
+  /** The SDK hung up before the bridge named the call: it is hung up once answered. */
   hangupWanted?: boolean;
   /** Frames for this call go out in order, each after the SDP it needs. */
   chain: Promise<void>;

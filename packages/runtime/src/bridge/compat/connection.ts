@@ -241,7 +241,6 @@ export class CompatConnection {
       }
       const early = attached.state.named(call, result.callSid);
       call.localSdp = this.media.answer(result.callSid, payload.sdp);
-      if (call.hangupWanted) this.request(attached, { type: 'hangup', callSid: result.callSid }, () => {});
       for (const message of early) translate(this, attached, message);
     });
   }

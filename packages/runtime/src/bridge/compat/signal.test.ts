@@ -75,7 +75,11 @@ afterEach(async () => {
 async function setup(options: Partial<ServeOptions> = {}) {
   const dir = await mkdtemp(join(tmpdir(), 'patchbay-signal-'));
   cleanups.push(() => rm(dir, { recursive: true, force: true }));
-  const rig = await startRig(dir, { '/outgoing': () => '<Response><Pause length="30"/></Response>' }, options);
+  const rig = await startRig(
+    dir,
+    { '/outgoing': () => '<Response><Say>Hello</Say><Pause length="30"/></Response>' },
+    options,
+  );
   cleanups.push(() => rig.close());
   const open = async (echo = true) => {
     const sdk = await RawSdk.connect(rig, echo);
@@ -176,6 +180,42 @@ describe('/signal', () => {
 
     await rig.client.calls(call.sid).update({ status: 'completed' });
     expect((await second.next('hangup')).payload).toMatchObject({ callsid: call.sid });
+  });
+
+  it('an invitation answered or rejected on another device is canceled on this one', async () => {
+    const { rig, open } = await setup();
+    const [laptop, phone] = [await open(), await open()];
+    for (const sdk of [laptop, phone]) {
+      await sdk.listen(rig.token('alice'));
+      sdk.send('register', { media: { audio: true } });
+      await sdk.next('ready');
+    }
+    const ring = () =>
+      rig.client.calls.create({ to: 'client:alice', from: '+15550100009', url: `${rig.app.url}/outgoing` });
+    const answered = await ring();
+    await Promise.all([laptop.next('invite'), phone.next('invite')]);
+    laptop.send('answer', { callsid: answered.sid, sdp: SDP });
+    expect((await phone.next('cancel')).payload).toEqual({ callsid: answered.sid });
+
+    const [laptopSeen, phoneSeen] = [laptop.frames.length, phone.frames.length];
+    const rejected = await ring();
+    await Promise.all([laptop.next('invite', laptopSeen), phone.next('invite', phoneSeen)]);
+    phone.send('reject', { callsid: rejected.sid });
+    expect((await laptop.next('cancel', laptopSeen)).payload).toEqual({ callsid: rejected.sid });
+    expect((await rig.server.runtime.calls.ended(rejected.sid)).status).toBe('busy');
+  });
+
+  it('a call the SDK hangs up before Patchbay named it still ends', async () => {
+    const { rig, open } = await setup();
+    const sdk = await open();
+    await sdk.listen(rig.token('alice'));
+    const temp = 'TJSce0f6b5a-4c1e-4a52-8a2e-9d4c0a1b2c3d';
+    sdk.send('invite', { callsid: temp, sdp: SDP, twilio: { params: 'To=%2B15550100400' } });
+    sdk.send('hangup', { callsid: temp });
+    const callSid = (await sdk.next('hangup')).payload.callsid as string;
+    expect(callSid).toMatch(/^CA[0-9a-f]{32}$/);
+    // Hung up as it is answered: canceled or completed, depending on which the runtime saw first.
+    expect(['canceled', 'completed']).toContain((await rig.server.runtime.calls.ended(callSid)).status);
   });
 
   it('a reconnect naming no call it can resume gets a hangup with 31005', async () => {

@@ -77,6 +77,12 @@ export function translate(connection: CompatConnection, attached: Attached, mess
         void connection.after(call, () => connection.send('ringing', { callsid: call.callSid }));
         return;
       }
+      if (call.hangupWanted) {
+        // The SDK hung up before the call was named: it ends now that it is answered (a leg that
+        // ends before the runtime has admitted its call goes unnoticed by the call).
+        connection.request(attached, { type: 'hangup', callSid: call.callSid }, () => {});
+        return;
+      }
       void connection.after(call, async () =>
         connection.send('answer', { callsid: call.callSid, sdp: await call.localSdp, reconnect: session.id }),
       );
