@@ -13,13 +13,15 @@
  */
 import { type ClientMessage, checkClientMessage, DeviceError, type ServerMessage } from '@patchbay/sdk/protocol';
 import type { DeviceBridge } from '../bridge.js';
+import { asDeviceError } from '../endpoints.js';
 import type { DeviceSession, Link } from '../session.js';
+import { accept, hangup, place } from './actions.js';
 import { type CompatCall, type CompatState, type RequestResult, stateOf } from './calls.js';
 import type { CompatMedia } from './media.js';
-import { type CompatMessage, decodeParams, errorFrame, errorPayload, frameOf } from './messages.js';
+import { type CompatMessage, errorFrame, frameOf } from './messages.js';
 import { translate } from './translate.js';
 
-type Payload<K extends CompatMessage['type']> = Extract<CompatMessage, { type: K }>['payload'];
+export type Payload<K extends CompatMessage['type']> = Extract<CompatMessage, { type: K }>['payload'];
 
 /** The socket under a connection. */
 export interface CompatSocket {
@@ -80,10 +82,10 @@ export class CompatConnection {
         );
       case 'invite':
         return message.payload.reconnect === undefined
-          ? this.place(attached, message.payload)
+          ? place(this, attached, message.payload)
           : this.reconnect(attached, message.payload.callsid, message.payload.reconnect);
       case 'answer':
-        return this.accept(attached, message.payload);
+        return accept(this, attached, message.payload);
       case 'reject': {
         const call = attached.state.call(message.payload.callsid);
         if (call?.direction !== 'incoming' || call.live || !call.callToken) return;
@@ -103,7 +105,7 @@ export class CompatConnection {
         return;
       }
       case 'hangup':
-        return this.hangup(attached, message.payload.callsid);
+        return hangup(this, attached, message.payload.callsid);
       case 'reinvite': {
         const call = attached.state.call(message.payload.callsid);
         if (!call?.callSid) return this.notFound(message.payload.callsid);
@@ -227,60 +229,6 @@ export class CompatConnection {
   /** The link of a session being resumed, before `open` returns (the bridge replays its messages at once). */
   private pending: Link | undefined;
 
-  private place(attached: Attached, payload: Payload<'invite'>): void {
-    const tempSid = payload.callsid;
-    if (attached.state.call(tempSid)) return;
-    const call: CompatCall = { callSid: '', direction: 'outgoing', tempSid, live: true, chain: Promise.resolve() };
-    attached.state.add(call);
-    this.request(attached, { type: 'connect', params: decodeParams(payload.twilio?.params) }, (result) => {
-      if (!result.ok || !result.callSid) {
-        attached.state.remove(call);
-        const error = result.ok ? new DeviceError('GeneralError', 'no call was placed') : result.error;
-        this.send('hangup', { callsid: tempSid, error: errorPayload(error) });
-        return;
-      }
-      const early = attached.state.named(call, result.callSid);
-      call.localSdp = this.media.answer(result.callSid, payload.sdp);
-      for (const message of early) translate(this, attached, message);
-    });
-  }
-
-  private accept(attached: Attached, payload: Payload<'answer'>): void {
-    const call = attached.state.call(payload.callsid);
-    if (call?.direction !== 'incoming' || !call.callToken || call.live) return;
-    call.live = true;
-    const callToken = call.callToken;
-    void this.after(call, async () => {
-      await this.media.complete(call.callSid, payload.sdp);
-      // Digits and a hang-up the SDK sends meanwhile wait for this (the leg exists only once accepted).
-      const result = await new Promise<RequestResult>((resolve) =>
-        this.request(attached, { type: 'accept', callToken }, resolve),
-      );
-      if (result.ok) return;
-      // Answered elsewhere or hung up meanwhile: the call is over for this device.
-      attached.state.remove(call);
-      this.media.close(call.callSid);
-      this.send('cancel', { callsid: call.callSid });
-    });
-  }
-
-  private hangup(attached: Attached, callsid: string): void {
-    const call = attached.state.call(callsid);
-    if (!call) return;
-    if (call.direction === 'incoming' && !call.live) {
-      // Hanging up a call still ringing declines it, as the hosted service does.
-      attached.state.remove(call);
-      this.media.close(call.callSid);
-      if (call.callToken) this.request(attached, { type: 'reject', callToken: call.callToken }, () => {});
-      return;
-    }
-    if (!call.callSid) {
-      call.hangupWanted = true;
-      return;
-    }
-    void this.after(call, () => this.request(attached, { type: 'hangup', callSid: call.callSid }, () => {}));
-  }
-
   /**
    * The SDK came back on a new connection and names a call's reconnect token (the session it
    * was on). The session this connection opened gives way to that one, if it is still waiting
@@ -331,9 +279,3 @@ export class CompatConnection {
 }
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
-
-export function asDeviceError(error: unknown): DeviceError {
-  return error instanceof DeviceError
-    ? error
-    : new DeviceError('GeneralError', error instanceof Error ? error.message : String(error));
-}
