@@ -88,6 +88,11 @@ for (const version of SDK_VERSIONS) {
       });
       expect((parameters as { CallSid: string }).CallSid).toMatch(/^CA[0-9a-f]{32}$/);
       expect(custom).toEqual({ ticket: 'T-42', note: 'a b&c=d' });
+      // The ringtone came from Patchbay (the sounds option), not the hosted service's CDN.
+      const loaded = await run(sdk)(
+        "performance.getEntriesByType('resource').filter((e) => e.name.includes('/sdk/sounds/incoming.wav')).map((e) => e.responseStatus)",
+      );
+      expect(loaded).toContain(200);
       expect(sdk.errors).toEqual([]);
     });
 
