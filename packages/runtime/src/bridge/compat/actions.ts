@@ -28,7 +28,16 @@ export function place(connection: CompatConnection, attached: Attached, payload:
 }
 
 /** The SDK answers an invitation with its SDP: the media completes, then the bridge accepts. */
-export function accept(connection: CompatConnection, attached: Attached, payload: Payload<'answer'>): void {
+export async function accept(
+  connection: CompatConnection,
+  attached: Attached,
+  payload: Payload<'answer'>,
+): Promise<void> {
+  if (!attached.state.call(payload.callsid)) {
+    // Invited before the connection dropped: that session comes over to this connection.
+    const adopted = await connection.adopt(attached, payload.callsid);
+    if (adopted) attached = adopted;
+  }
   const call = attached.state.call(payload.callsid);
   if (call?.direction !== 'incoming' || !call.callToken || call.live) return;
   call.live = true;

@@ -235,37 +235,8 @@ export class CompatConnection {
    * for its device; the SDK gets its call's SDP again (and what happened meanwhile), or a hang-up.
    */
   private async reconnect(attached: Attached, callsid: string, token: string): Promise<void> {
-    let target = attached;
     const earlier = this.bridge.session(token);
-    if (token !== attached.session.id && earlier) {
-      const { session } = attached;
-      if (earlier.accountSid === session.accountSid && earlier.identity === session.identity) {
-        const link = this.linkFor();
-        this.pending = link;
-        try {
-          const back = await this.bridge.open(
-            {
-              type: 'hello',
-              v: 1,
-              token: session.token.jwt,
-              resume: { session: token, received: stateOf(earlier).lastSeq },
-            },
-            link,
-          );
-          const resumed = { session: back, state: stateOf(back), link };
-          const wasRegistered = session.registered;
-          this.current = resumed;
-          // The session opened for the new connection ends; the resumed one keeps (or takes) the registration.
-          this.bridge.receive(session, { type: 'bye' }, attached.link);
-          if (wasRegistered && !back.registered) this.request(resumed, { type: 'register' }, () => {});
-          target = resumed;
-        } catch (error) {
-          this.socket.send(errorFrame(asDeviceError(error), callsid));
-        } finally {
-          this.pending = undefined;
-        }
-      }
-    }
+    const target = earlier ? await this.takeOver(attached, earlier, callsid) : attached;
     const call = target.state.call(callsid);
     if (!call?.callSid || !call.localSdp || !target.session.calls.has(call.callSid)) {
       this.send('hangup', { callsid, error: { code: 31005, message: 'the call could not be resumed' } });
@@ -275,6 +246,46 @@ export class CompatConnection {
     await this.after(call, async () =>
       this.send('answer', { callsid: call.callSid, sdp: await sdp, reconnect: token }),
     );
+  }
+
+  /**
+   * The session of the same identity, waiting for its device, that was invited to `callsid`: an
+   * invitation still ringing when the connection dropped, answered after the SDK came back.
+   */
+  async adopt(attached: Attached, callsid: string): Promise<Attached | undefined> {
+    const { accountSid, identity } = attached.session;
+    const earlier = this.bridge.presence
+      .sessions(accountSid, identity)
+      .find((session) => !session.link && stateOf(session).call(callsid)?.direction === 'incoming');
+    return earlier ? this.takeOver(attached, earlier, callsid) : undefined;
+  }
+
+  /**
+   * Takes `earlier` (a session of the same account and identity) onto this connection, in place
+   * of the one it opened, which ends; the taken session keeps (or takes) the registration. When
+   * it cannot be resumed the SDK is told and the connection keeps its own.
+   */
+  private async takeOver(attached: Attached, earlier: DeviceSession, callsid: string): Promise<Attached> {
+    const { session } = attached;
+    if (earlier === session || earlier.accountSid !== session.accountSid || earlier.identity !== session.identity)
+      return attached;
+    const link = this.linkFor();
+    this.pending = link;
+    try {
+      const resume = { session: earlier.id, received: stateOf(earlier).lastSeq };
+      const back = await this.bridge.open({ type: 'hello', v: 1, token: session.token.jwt, resume }, link);
+      const resumed = { session: back, state: stateOf(back), link };
+      const wasRegistered = session.registered;
+      this.current = resumed;
+      this.bridge.receive(session, { type: 'bye' }, attached.link);
+      if (wasRegistered && !back.registered) this.request(resumed, { type: 'register' }, () => {});
+      return resumed;
+    } catch (error) {
+      this.socket.send(errorFrame(asDeviceError(error), callsid));
+      return attached;
+    } finally {
+      this.pending = undefined;
+    }
   }
 }
 

@@ -218,6 +218,34 @@ describe('/signal', () => {
     expect(['canceled', 'completed']).toContain((await rig.server.runtime.calls.ended(callSid)).status);
   });
 
+  it('an invitation that was ringing when the connection dropped can be answered after the SDK came back', async () => {
+    const { rig, open } = await setup();
+    const first = await open();
+    const token = rig.token('alice');
+    await first.listen(token);
+    first.send('register', { media: { audio: true } });
+    await first.next('ready');
+    const call = await rig.client.calls.create({
+      to: 'client:alice',
+      from: '+15550100009',
+      url: `${rig.app.url}/outgoing`,
+    });
+    await first.next('invite');
+    first.socket.terminate();
+
+    const second = await open();
+    await second.listen(token);
+    second.send('register', { media: { audio: true } });
+    await second.next('ready');
+    const answered = rig.hit('/outgoing');
+    second.send('answer', { callsid: call.sid, sdp: SDP });
+    await answered;
+    await rig.client.calls(call.sid).update({ status: 'completed' });
+    expect((await second.next('hangup')).payload).toEqual({ callsid: call.sid });
+    // One registration: the session the second connection opened gave way to the one it took over.
+    expect(rig.server.runtime.devices?.presenceOf(rig.server.account.sid, 'alice')[0]?.registrations).toBe(1);
+  });
+
   it('a reconnect naming no call it can resume gets a hangup with 31005', async () => {
     const { rig, open } = await setup();
     const sdk = await open();
