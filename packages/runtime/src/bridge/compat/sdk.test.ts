@@ -132,17 +132,18 @@ for (const version of SDK_VERSIONS) {
       expect((await dialed).params.DialCallStatus).toBe('busy');
     });
 
-    it('a REST call to client:alice rings the device; canceling it cancels the invitation', async () => {
+    it('a REST call to client:alice?ticket=... rings the device with its custom parameters; canceling it cancels the invitation', async () => {
       const { rig, sdk } = await setup(version);
       await run(sdk)('device.register()');
       await sdk.event('registered');
       const call = await rig.client.calls.create({
-        to: 'client:alice',
+        to: 'client:alice?ticket=T-7&note=a%20b',
         from: '+15550100009',
         url: `${rig.app.url}/outgoing`,
       });
-      const [, parameters] = await sdk.event('incoming');
+      const [, parameters, custom] = await sdk.event('incoming');
       expect(parameters).toMatchObject({ CallSid: call.sid, From: '+15550100009', To: 'client:alice' });
+      expect(custom).toEqual({ ticket: 'T-7', note: 'a b' });
       await rig.client.calls(call.sid).update({ status: 'canceled' });
       await sdk.event('call:cancel');
       expect((await rig.server.runtime.calls.ended(call.sid)).status).toBe('canceled');
