@@ -86,7 +86,18 @@ async function setup(options: Partial<ServeOptions> = {}) {
     cleanups.push(async () => sdk.socket.terminate());
     return sdk;
   };
-  return { rig, open };
+  /** A connection that listened with `token` and registered. */
+  const registered = async (token: string) => {
+    const sdk = await open();
+    await sdk.listen(token);
+    sdk.send('register', { media: { audio: true } });
+    await sdk.next('ready');
+    return sdk;
+  };
+  /** A REST call to client:alice, running /outgoing once answered. */
+  const ring = () =>
+    rig.client.calls.create({ to: 'client:alice', from: '+15550100009', url: `${rig.app.url}/outgoing` });
+  return { rig, open, registered, ring };
 }
 
 const SDP = 'v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 0\r\na=mid:0\r\n';
@@ -151,17 +162,10 @@ describe('/signal', () => {
   });
 
   it('a call survives a lost connection: the SDK reconnects with its token and hears what happened meanwhile', async () => {
-    const { rig, open } = await setup();
-    const first = await open();
+    const { rig, open, registered, ring } = await setup();
     const token = rig.token('alice');
-    await first.listen(token);
-    first.send('register', { media: { audio: true } });
-    await first.next('ready');
-    const call = await rig.client.calls.create({
-      to: 'client:alice',
-      from: '+15550100009',
-      url: `${rig.app.url}/outgoing`,
-    });
+    const first = await registered(token);
+    const call = await ring();
     const invite = await first.next('invite');
     expect(invite.payload).toMatchObject({ callsid: call.sid, parameters: { CallSid: call.sid } });
     const reconnect = invite.payload.reconnect as string;
@@ -183,15 +187,8 @@ describe('/signal', () => {
   });
 
   it('an invitation answered or rejected on another device is canceled on this one', async () => {
-    const { rig, open } = await setup();
-    const [laptop, phone] = [await open(), await open()];
-    for (const sdk of [laptop, phone]) {
-      await sdk.listen(rig.token('alice'));
-      sdk.send('register', { media: { audio: true } });
-      await sdk.next('ready');
-    }
-    const ring = () =>
-      rig.client.calls.create({ to: 'client:alice', from: '+15550100009', url: `${rig.app.url}/outgoing` });
+    const { rig, registered, ring } = await setup();
+    const [laptop, phone] = [await registered(rig.token('alice')), await registered(rig.token('alice'))];
     const answered = await ring();
     await Promise.all([laptop.next('invite'), phone.next('invite')]);
     laptop.send('answer', { callsid: answered.sid, sdp: SDP });
@@ -219,24 +216,14 @@ describe('/signal', () => {
   });
 
   it('an invitation that was ringing when the connection dropped can be answered after the SDK came back', async () => {
-    const { rig, open } = await setup();
-    const first = await open();
+    const { rig, registered, ring } = await setup();
     const token = rig.token('alice');
-    await first.listen(token);
-    first.send('register', { media: { audio: true } });
-    await first.next('ready');
-    const call = await rig.client.calls.create({
-      to: 'client:alice',
-      from: '+15550100009',
-      url: `${rig.app.url}/outgoing`,
-    });
+    const first = await registered(token);
+    const call = await ring();
     await first.next('invite');
     first.socket.terminate();
 
-    const second = await open();
-    await second.listen(token);
-    second.send('register', { media: { audio: true } });
-    await second.next('ready');
+    const second = await registered(token);
     const answered = rig.hit('/outgoing');
     second.send('answer', { callsid: call.sid, sdp: SDP });
     await answered;
