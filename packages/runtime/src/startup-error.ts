@@ -28,7 +28,11 @@ export type StartupErrorCode =
   /** The media asked for (`--media sip`) is not installed. */
   | 'media-unavailable'
   /** Another process listens on the SIP port. */
-  | 'sip-port-in-use';
+  | 'sip-port-in-use'
+  /** The TLS certificate or key file cannot be read. */
+  | 'tls-unreadable'
+  /** The TLS certificate or key is not PEM, or the key is not the certificate's. */
+  | 'tls-invalid';
 
 export class StartupError extends Error {
   override readonly name = 'StartupError';

@@ -54,7 +54,8 @@ function errorMessage(error: DeviceError, fatal: boolean): ServerMessage {
   return { type: 'error', fatal, error: error.toProtocol() };
 }
 
-function asDeviceError(error: unknown): DeviceError {
+/** Any failure as a DeviceError (a GeneralError with its message when it is not one). */
+export function asDeviceError(error: unknown): DeviceError {
   return error instanceof DeviceError
     ? error
     : new DeviceError('GeneralError', error instanceof Error ? error.message : String(error));

@@ -54,13 +54,15 @@ export function dialing({
     const onNet = await calls.place(call, hops, request, signal, ringing);
     if (onNet) return onNet;
     if (!clients || request.to.kind !== 'client') return media.originate(request, signal, ringing);
+    // `client:alice?ticket=T-42` (a REST call) carries custom parameters as the hosted service's do.
+    const [identity = '', query = ''] = request.to.value.split(/\?(.*)/s);
     const ring = {
       accountSid: call.account.sid,
       callSid: call.sid,
-      identity: request.to.value,
+      identity,
       from: request.from,
       timeoutMs: request.timeoutMs,
-      parameters,
+      parameters: { ...Object.fromEntries(new URLSearchParams(query)), ...parameters },
     };
     return clients.ring(ring, signal, ringing);
   }

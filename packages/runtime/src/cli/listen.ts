@@ -4,11 +4,17 @@
  * restart cannot overlap the old process.
  */
 import { createServer, type Server } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { StartupError } from '../startup-error.js';
 
-export async function listen(port: number, host: string): Promise<{ server: Server; url: string }> {
-  const server = createServer();
+/** With `tls` (PEM, see tls.ts) the port speaks HTTPS and WSS only. */
+export async function listen(
+  port: number,
+  host: string,
+  tls?: { readonly cert: Buffer; readonly key: Buffer },
+): Promise<{ server: Server; url: string }> {
+  const server: Server = tls ? createTlsServer({ cert: tls.cert, key: tls.key }) : createServer();
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -37,7 +43,7 @@ export async function listen(port: number, host: string): Promise<{ server: Serv
     throw error;
   }
   const { port: bound } = server.address() as AddressInfo;
-  return { server, url: `http://${host.includes(':') ? `[${host}]` : host}:${bound}` };
+  return { server, url: `${tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${bound}` };
 }
 
 /** Stops listening and ends every connection; resolves once the port is free. */

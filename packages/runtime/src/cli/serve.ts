@@ -24,6 +24,8 @@ import { StoreWrites } from '../api/persist.js';
 import { callerIdPolicy, messageRouter, numberRouter, withSimulatedApps } from '../api/routing.js';
 import { bootstrapAccount, createApi, RETRY_AFTER_S } from '../api/server.js';
 import type { DeviceBridge, DeviceBridgeOptions } from '../bridge/bridge.js';
+import { compatEndpoints } from '../bridge/compat/endpoint.js';
+import { type CompatMedia, simulatedCompatMedia } from '../bridge/compat/media.js';
 import { deviceEndpoints } from '../bridge/endpoints.js';
 import { systemClock } from '../clock/clock.js';
 import type { AccountLimits } from '../limits/account-limits.js';
@@ -45,6 +47,7 @@ import { listen, unlisten } from './listen.js';
 import { LIVE, recoverCalls, recoverMessages } from './recover.js';
 import { logServerEvents } from './serve-logs.js';
 import { type ServerMedia, type SipMediaModule, startMedia } from './serve-media.js';
+import { loadTls, type TlsFiles } from './tls.js';
 
 export interface ServeOptions {
   /** @default 3000 (0 picks a free port) */
@@ -84,6 +87,10 @@ export interface ServeOptions {
   readonly sipMedia?: SipMediaModule;
   /** The suffix SIP domain names end in. @default 'sip.patchbay.local' */
   readonly sipDomainSuffix?: string;
+  /** Serve HTTPS and WSS (the hosted browser SDK's `/signal` needs it) with this certificate and key. @default plain HTTP */
+  readonly tls?: TlsFiles;
+  /** SDP for the hosted browser SDK's calls (compat mode). @default simulatedCompatMedia() (no media flows) */
+  readonly compatMedia?: CompatMedia;
 }
 
 export interface RunningServer {
@@ -123,6 +130,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     );
   }
   const serverTrunks = options.media?.kind === 'sip' ? options.media.trunks : [];
+  const tls = options.tls ? loadTls(options.tls) : undefined;
   await prepareDirectory(data);
   const lock = lockDataDirectory(data);
   // SIP passwords in the store are sealed with this key, kept beside the database.
@@ -153,7 +161,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     const messages = await recoverMessages(store, now);
     if (calls + messages > 0)
       log?.warn({ calls, messages }, 'closed calls and messages left unfinished by a previous run');
-    ({ server, url } = await listen(options.port ?? 3000, host));
+    ({ server, url } = await listen(options.port ?? 3000, host, tls));
     const listening = server;
     undo.unshift(() => unlisten(listening));
     listening.on('request', (req: IncomingMessage, res: ServerResponse) => handle(req, res));
@@ -219,6 +227,9 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     admit: writes.admit,
   });
   const devices = deviceEndpoints(runtime.devices as DeviceBridge);
+  const compat = compatEndpoints(runtime.devices as DeviceBridge, {
+    media: options.compatMedia ?? simulatedCompatMedia(),
+  });
   logServerEvents({ runtime, callbacks, health: store.health, log });
   const api = createApi({
     runtime,
@@ -235,10 +246,10 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   handle = (req, res) => {
     if (answerHealth(req, res)) return;
     if (draining) unavailable(res, 'the server is shutting down', options.publicUrl ?? url);
-    else if (!devices.request(req, res)) api.handle(req, res);
+    else if (!devices.request(req, res) && !compat.request(req, res)) api.handle(req, res);
   };
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    if (draining || !devices.upgrade(req, socket, head)) socket.destroy();
+    if (draining || !(devices.upgrade(req, socket, head) || compat.upgrade(req, socket, head))) socket.destroy();
   });
 
   return {
@@ -255,6 +266,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
       if (draining) return;
       draining = true;
       devices.close();
+      compat.close();
       // Live calls and messages on their way get the drain to finish; what is left is ended.
       const live = runtime.calls.list().filter((call) => LIVE.includes(call.status));
       if (live.length > 0) log?.info({ live: live.length }, 'waiting for live calls to finish');

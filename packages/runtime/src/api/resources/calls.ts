@@ -101,7 +101,8 @@ export function createCallParams(
   const from = field(form, 'From');
   if (!to) throw invalid(21201, 'To', "no 'To' number is specified");
   if (!from) throw invalid(21213, 'From', "the 'From' phone number is required");
-  if (!/^(\+?[0-9][0-9 ().-]*|client:[\w.@-]+|sips?:\S+)$/i.test(to))
+  // A client may carry custom parameters for its devices: client:alice?ticket=T-42.
+  if (!/^(\+?[0-9][0-9 ().-]*|client:[\w.@-]+(\?\S{1,2048})?|sips?:\S+)$/i.test(to))
     throw invalid(21211, 'To', `the 'To' number ${to} is not a valid phone number`);
   const twiml = field(form, 'Twiml');
   const given = [field(form, 'Url'), twiml, field(form, 'ApplicationSid')].filter((v) => v !== undefined);

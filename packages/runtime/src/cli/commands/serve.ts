@@ -1,5 +1,6 @@
 /** `patchbay serve`: the server (REST API, call runtime, simulated network) in this process. */
 import { command } from '../command.js';
+import { usage } from '../errors.js';
 import { checkInteger, checkUrl } from '../flags.js';
 import { SECURITY_FLAGS, securityOptions } from '../security-flags.js';
 import { mediaOptions, SIP_FLAGS } from '../sip-flags.js';
@@ -39,15 +40,29 @@ export const serve = command({
       description: 'cap the database at this size: past it, changes get 503 as on a full disk (default: no cap)',
       check: (value: string) => (Number(value) > 0 ? undefined : 'must be a positive number of megabytes'),
     },
+    'tls-cert': {
+      value: '<pem>',
+      description:
+        'serve HTTPS and WSS with this certificate (chain) on --port; needed by the hosted browser SDK (/signal, docs/hosted-sdk.md); with --tls-key',
+    },
+    'tls-key': { value: '<pem>', description: 'the private key of --tls-cert (PEM, not encrypted)' },
     ...SECURITY_FLAGS,
     ...SIP_FLAGS,
   },
   examples: [
     'patchbay serve --port 3000 --data ./.patchbay',
+    'patchbay serve --port 3443 --tls-cert cert.pem --tls-key key.pem',
     'patchbay serve --media sip --sip-listen 0.0.0.0:5060 --rtp-ports 10000-20000 --sip-allow 203.0.113.0/24 --public-address 198.51.100.7',
   ],
   async run({ flags, io, env }) {
     const media = mediaOptions(flags, env);
+    const [certFile, keyFile] = [flags['tls-cert'], flags['tls-key']];
+    if ((certFile === undefined) !== (keyFile === undefined))
+      throw usage(
+        'invalid-value',
+        `--${certFile === undefined ? 'tls-key' : 'tls-cert'} needs ${certFile === undefined ? '--tls-cert' : '--tls-key'} too`,
+        'serve',
+      );
     const suffix = flags['sip-domain-suffix'];
     // Loaded here, so client commands start without the server's modules.
     const [{ pino }, { startServer }, { sameSecret }] = await Promise.all([
@@ -71,6 +86,7 @@ export const serve = command({
       ...(publicUrl ? { publicUrl } : {}),
       media,
       ...(suffix ? { sipDomainSuffix: suffix } : {}),
+      ...(certFile && keyFile ? { tls: { certFile, keyFile } } : {}),
     });
     // The account keeps its stored token: a variable set before a rotation no longer matches it.
     const given = env.PATCHBAY_AUTH_TOKEN || undefined;
