@@ -65,6 +65,23 @@ describe('a runtime whose store refuses a new call', () => {
     expect(s.network.party(DIALED)).toBeUndefined();
   });
 
+  it('ends an inbound call whose caller hung up while it was being admitted, without running its app', async () => {
+    let admitted!: () => void;
+    const admission = new Promise<void>((resolve) => {
+      admitted = resolve;
+    });
+    await using s = await scenario(
+      { '/voice': () => '<Response><Say>Hi</Say><Pause length="30"/></Response>' },
+      { runtime: { admit: () => admission } },
+    );
+    const sid = s.ringIn(CALLER);
+    const caller = s.network.party(CALLER);
+    expect(caller && s.network.hangUp(caller)).toBe(true);
+    admitted();
+    expect(await s.runtime.calls.ended(sid)).toMatchObject({ status: 'canceled' });
+    expect(s.app.requests).toEqual([]);
+  });
+
   it('dials only once the admission resolves', async () => {
     let admitted!: () => void;
     const admission = new Promise<void>((resolve) => {

@@ -167,10 +167,19 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       undefined,
       app.phoneNumberSid,
     );
+    // The caller may hang up while the call's record is being stored: that must end the call,
+    // not be missed because nothing listened yet.
+    let gone = false;
+    const early = () => {
+      gone = true;
+    };
+    leg.events.once('hangup', early);
     whenAdmitted(
       track(session),
       () => {
+        leg.events.off('hangup', early);
         session.attach(leg, false);
+        if (gone) return session.setStatus('canceled');
         session.setStatus('ringing');
         void session.run(
           app.twiml === undefined
@@ -184,7 +193,10 @@ export function createRuntime(options: RuntimeOptions): Runtime {
             : firstStep({ url: app.url, twiml: app.twiml }),
         );
       },
-      () => void leg.reject('rejected'),
+      () => {
+        leg.events.off('hangup', early);
+        void leg.reject('rejected');
+      },
     );
     return session;
   }

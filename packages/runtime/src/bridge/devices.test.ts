@@ -96,6 +96,29 @@ describe('incoming calls to client devices', () => {
     expect(harness.network.party('client:alice')?.lines()).toContain('bridged +15550100001');
   });
 
+  it('ends the Dial when the client leg is completed through REST: the device is told, the action runs', async () => {
+    const { harness, device } = await setup({
+      '/voice': () => dialAlice(),
+      '/dialed': () => '<Response><Say>bye</Say></Response>',
+    });
+    const alice = device('alice');
+    await alice.register();
+    const invited = next(alice, 'incoming');
+    harness.network.call({ from: '+15550100003', to: NUMBER });
+    const [call] = await invited;
+    await call.accept();
+    const childSid = call.parameters.CallSid as string;
+    const disconnected = next(call, 'disconnect');
+    await harness.client.calls(childSid).update({ status: 'completed' });
+    await disconnected;
+    const parent = await harness.runtime.calls.ended(harness.runtime.calls.get(childSid)?.parentCallSid as string);
+    expect(parent.status).toBe('completed');
+    expect(harness.app.requestsTo('/dialed')[0]?.params).toMatchObject({
+      DialCallStatus: 'completed',
+      DialCallSid: childSid,
+    });
+  });
+
   it('maps reject to busy, and stops the other registrations ringing', async () => {
     const { harness, device } = await setup({ '/voice': () => dialAlice(), '/dialed': () => '<Response/>' });
     const a = device('alice');

@@ -134,6 +134,7 @@ export function dialing({
       get over() {
         return child.over;
       },
+      ended: child.signal,
       get sipResponseCode() {
         return sipResponseCode;
       },

@@ -62,6 +62,8 @@ export interface ChildCall {
   end(): Promise<void>;
   /** Whether the child call has ended (the party hung up). */
   readonly over: boolean;
+  /** Aborts when the child call ends, however (its party hung up, or it was ended through REST). */
+  readonly ended: AbortSignal;
   /** The SIP final response of the attempt (200 when answered), on SIP media. */
   readonly sipResponseCode: number | undefined;
 }
