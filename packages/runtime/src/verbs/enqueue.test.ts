@@ -48,6 +48,20 @@ describe('<Enqueue> and <Dial><Queue>', () => {
     expect(lines.at(-2)).toBe('heard-speech "Queue result bridged" (voice man, en-US)');
   });
 
+  it('ends the agent’s bridge when the queued caller’s call is ended through REST', async () => {
+    await using s = await scenario(routes);
+    s.network.addNumber(AGENT, { ringMs: 10000, hangupAfterMs: 600_000 });
+    const caller = s.ringIn('+15550002002');
+    const agent = s.runtime.calls.create({ to: AGENT, from: APP_NUMBER, url: `${s.app.url}/agent` });
+    await s.network.party('+15550002002')?.heard((entry) => entry.type === 'bridged');
+    await s.runtime.calls.update(caller, { status: 'completed' });
+    const ended = await s.runtime.calls.ended(agent.sid);
+    expect(ended.status).toBe('completed');
+    const done = s.app.requestsTo('/agent-done')[0]?.params;
+    expect(done).toMatchObject({ DialCallStatus: 'completed', DialCallSid: caller });
+    expect(Number(done?.DialCallDuration)).toBeLessThan(60);
+  });
+
   it('serves callers first in, first out', async () => {
     await using s = await scenario(routes);
     s.network.addNumber(AGENT, { ringMs: 5000, hangupAfterMs: 1000 });

@@ -40,6 +40,7 @@ export async function enqueue(node: EnqueueNode, context: VerbContext): Promise<
     leg,
     clock,
     async (url, method) => (await context.runNested({ url, method, params: context.params() }, keepUp)) === 'finished',
+    context.signal,
   );
   const waiting = new AbortController();
   void member.handedOff.then(() => waiting.abort(new Error('taken by an agent')));
