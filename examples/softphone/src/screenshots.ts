@@ -12,7 +12,8 @@ const images = fileURLToPath(new URL('../../../docs/images/', import.meta.url));
 for (const [size, viewport] of Object.entries(SIZES)) {
   const { phone, page, close } = await openPhone({ viewport });
   try {
-    const shot = (state: string) => page.screenshot({ path: `${images}softphone-${state}-${size}.png`, animations: 'disabled' });
+    const shot = (state: string) =>
+      page.screenshot({ path: `${images}softphone-${state}-${size}.png`, animations: 'disabled' });
     if (await page.locator('#allow-devices').isVisible()) await page.click('#allow-devices');
     await page.mouse.move(0, 0);
     await shot('idle');

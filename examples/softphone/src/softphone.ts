@@ -60,6 +60,7 @@ async function pageFiles(): Promise<Record<string, { type: string; body: string 
   return {
     '/': { type: 'text/html; charset=utf-8', body: await read('index.html') },
     '/softphone.css': { type: 'text/css; charset=utf-8', body: await read('softphone.css') },
+    '/phone.css': { type: 'text/css; charset=utf-8', body: await read('phone.css') },
     '/softphone.js': { type: 'text/javascript; charset=utf-8', body: await bundle() },
     '/ringtone.wav': { type: 'audio/wav', body: ringtoneWav() },
   };

@@ -150,7 +150,12 @@ export class View {
     el.alertAction.onclick = signIn ? () => signIn() : null;
   }
 
-  recent(entry: { direction: 'INCOMING' | 'OUTGOING'; peer: string; outcome: string; duration?: string | undefined }): void {
+  recent(entry: {
+    direction: 'INCOMING' | 'OUTGOING';
+    peer: string;
+    outcome: string;
+    duration?: string | undefined;
+  }): void {
     const item = document.createElement('li');
     item.dataset.direction = entry.direction;
     const who = document.createElement('span');

@@ -21,10 +21,12 @@ export interface Problem {
 const WORDS = {
   AccessTokenInvalid: 'This phone could not sign in: its access token is not valid.',
   AccessTokenHeaderInvalid: 'This phone could not sign in: its access token is not valid.',
-  AccessTokenIssuerInvalid: 'Your sign-in was revoked (the key that signed it was removed, or the account is suspended).',
+  AccessTokenIssuerInvalid:
+    'Your sign-in was revoked (the key that signed it was removed, or the account is suspended).',
   AccessTokenExpired: 'Your sign-in has expired. Sign in again to make and take calls.',
   AccessTokenNotYetValid: "Your sign-in is not valid yet. Check that this computer's clock is right.",
-  AccessTokenGrantsInvalid: 'This phone is not allowed to do that (its sign-in does not grant incoming or outgoing calls).',
+  AccessTokenGrantsInvalid:
+    'This phone is not allowed to do that (its sign-in does not grant incoming or outgoing calls).',
   AccessTokenSignatureInvalid: 'This phone could not sign in: its access token was not signed by this account.',
   ExpirationTimeExceedsMaxTimeAllowed: 'This phone could not sign in: its access token lasts longer than 24 hours.',
   ApplicationNotFound: 'The calling app set up for this phone no longer exists.',
