@@ -127,6 +127,43 @@ it('an expired token is explained in words, and signing in again registers', asy
   expect(await page.locator('#alert').isHidden()).toBe(true);
 });
 
+it('says in words when the network is lost: the browser offline, or the service gone', async () => {
+  const { phone, page } = await open();
+  await page.context().setOffline(true);
+  await page.locator('#alert', { hasText: 'This computer is offline.' }).waitFor();
+  expect(await page.locator('#state').textContent()).toBe('Offline');
+  await page.context().setOffline(false);
+  await page.locator('#state', { hasText: 'Ready for calls' }).waitFor();
+  expect(await page.locator('#alert').isHidden()).toBe(true);
+
+  await phone.patchbay.close();
+  await page.locator('#alert', { hasText: 'The connection to the phone service was lost. Reconnecting…' }).waitFor();
+  expect(await page.locator('#state').textContent()).toBe('Reconnecting…');
+});
+
+it('a call the service refuses is explained by its code: a token without an outgoing application', async () => {
+  const { page } = await open({
+    prepare: async (page, phone) => {
+      const key = await phone.client.keys.create({ friendlyName: 'incoming only' });
+      const token = new AccessToken(phone.patchbay.account.sid, key.sid, key.secret, { identity: 'alice' })
+        .addGrant(new VoiceGrant({ incomingAllow: true }))
+        .toJwt();
+      await page.route('**/token?*', (route) =>
+        route.fulfill({ json: { token, identity: 'alice', server: phone.patchbay.url } }),
+      );
+    },
+  });
+  await page.fill('#to', '+15550100400');
+  await page.keyboard.press('Enter');
+  await page.locator('#alert').waitFor();
+  expect(await page.locator('#alert-text').textContent()).toBe(
+    'This phone is not allowed to do that (its sign-in does not grant incoming or outgoing calls).',
+  );
+  expect(await page.locator('#alert-code').textContent()).toBe('(error 20106)');
+  expect(await page.locator('#call-state').textContent()).toBe('Call failed');
+  expect(await page.locator('#recent li').first().textContent()).toContain('+15550100400Outgoing · Call failed');
+});
+
 it('works from the keyboard alone: accept, keypad, hang up', async () => {
   const opened = await open();
   const { phone, page } = opened;

@@ -6,6 +6,7 @@
  */
 import { type Call, Device, readTokenClaims } from '@patchbay/sdk/client';
 import { PhoneAudio } from './audio.js';
+import { watchConnection } from './connection.js';
 import { DeviceSettings } from './devices.js';
 import { wireKeypad } from './keypad.js';
 import { CallTimer, formatDuration } from './timer.js';
@@ -171,6 +172,9 @@ function createDevice(token: string, server: string): Device {
   return created;
 }
 
+/** The connection is watched from the first registration on (the watch ends with the device). */
+let watching = false;
+
 /** Signs in (again): a fresh token, then registration. */
 async function signIn(): Promise<void> {
   view.alert(undefined);
@@ -181,6 +185,14 @@ async function signIn(): Promise<void> {
     else await device.updateToken(token);
     view.el.identity.textContent = device.identity ?? identity;
     await device.register();
+    if (!watching) {
+      watching = true;
+      watchConnection(device, (up) => {
+        connectionState();
+        if (up) connectionBack();
+        else if (navigator.onLine) view.alert({ text: LOST });
+      });
+    }
   } catch (error) {
     view.registration(device?.state === 'registered' ? 'registered' : 'unregistered');
     problem(error);
@@ -219,13 +231,27 @@ view.el.dial.onsubmit = async (event) => {
     problem(error);
   }
 };
+/** The registration pill while signed in: ready only with a connection to the service. */
+function connectionState(): void {
+  if (!device || device.state === 'destroyed') return;
+  if (!navigator.onLine) view.registration('offline');
+  else if (device.transportKind === undefined) view.registration('reconnecting');
+  else view.registration(device.state === 'registered' ? 'registered' : 'unregistered', device.transportKind);
+}
+const LOST = 'The connection to the phone service was lost. Reconnecting…';
+const OFFLINE = 'This computer is offline. The phone reconnects when the network is back.';
+/** Clears the message if it is about the connection (and leaves any other). */
+function connectionBack(): void {
+  const shown = view.el.alertText.textContent;
+  if (navigator.onLine && (shown === LOST || shown === OFFLINE)) view.alert(undefined);
+}
 window.addEventListener('offline', () => {
-  view.registration('offline');
-  view.alert({ text: 'This computer is offline. The phone reconnects when the network is back.' });
+  connectionState();
+  view.alert({ text: OFFLINE });
 });
 window.addEventListener('online', () => {
-  view.alert(undefined);
-  view.registration(device?.state === 'registered' ? 'registered' : 'registering', device?.transportKind);
+  connectionBack();
+  connectionState();
 });
 
 view.el.identity.textContent = identity;

@@ -10,7 +10,7 @@
  */
 import type { Problem } from './words.js';
 
-export type Registration = 'starting' | 'registering' | 'registered' | 'unregistered' | 'offline';
+export type Registration = 'starting' | 'registering' | 'registered' | 'reconnecting' | 'unregistered' | 'offline';
 export type PhoneState = 'idle' | 'incoming' | 'calling' | 'in-call' | 'reconnecting';
 
 /** What the banner shows of an invitation. */
@@ -26,6 +26,7 @@ const REGISTRATION_WORDS: Record<Registration, string> = {
   starting: 'Starting…',
   registering: 'Connecting…',
   registered: 'Ready for calls',
+  reconnecting: 'Reconnecting…',
   unregistered: 'Not receiving calls',
   offline: 'Offline',
 };
