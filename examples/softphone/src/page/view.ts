@@ -160,10 +160,10 @@ export class View {
     const item = document.createElement('li');
     item.dataset.direction = entry.direction;
     const who = document.createElement('span');
-    who.className = 'who';
+    who.className = 'recent-peer';
     who.textContent = entry.peer;
     const what = document.createElement('span');
-    what.className = 'what';
+    what.className = 'recent-what';
     const arrow = entry.direction === 'INCOMING' ? 'Incoming' : 'Outgoing';
     what.textContent = `${arrow} · ${entry.outcome}${entry.duration ? ` · ${entry.duration}` : ''}`;
     item.append(who, what);
