@@ -38,11 +38,13 @@ for (const transport of ['auto', 'long-poll'] as const) {
     expect(await page.locator('#incoming-from').textContent()).toBe('+15550109999');
     expect(await page.locator('#incoming-screening').textContent()).toBe('Screening: Press 1 to take this call.');
     await expect.poll(() => ringtonePlaying(page)).toBe(true);
+    expect(await page.title()).toBe('Incoming call from +15550109999 – Patchbay Phone');
 
     await page.click('#accept');
     await page.locator('#call-state', { hasText: 'In call' }).waitFor();
     expect(await page.locator('#incoming').isHidden()).toBe(true);
     expect(await ringtonePlaying(page)).toBe(false);
+    expect(await page.title()).toBe('Patchbay Phone');
     await page.locator('#timer', { hasText: '0:01' }).waitFor();
 
     await page.click('#mute');

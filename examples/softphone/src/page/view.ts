@@ -115,6 +115,8 @@ export class View {
     const { el } = this;
     const hadFocus = el.incoming.contains(document.activeElement);
     el.incoming.hidden = !invitation;
+    // A ringing tab says so in its title, for a person looking at another tab.
+    document.title = invitation ? `Incoming call from ${invitation.caller} – Patchbay Phone` : 'Patchbay Phone';
     if (!invitation) {
       if (hadFocus) (el.hangup.hidden ? el.to : el.hangup).focus();
       return;
