@@ -9,6 +9,7 @@
  * console.log(`open ${phone.pageUrl}`);
  * await phone.ring('+15550109999');
  */
+import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +18,7 @@ import { REALISTIC_TIMING, type RunningServer, startServer, type Timing } from '
 import { AccessToken, Patchbay, VoiceGrant, webhook } from '@patchbay/sdk';
 import { build } from 'esbuild';
 import { EventEmitter } from 'eventemitter3';
+import { ringtoneWav } from './ringtone.js';
 
 export const PAGE_NUMBER = '+15550100300';
 
@@ -37,10 +39,10 @@ export interface Softphone {
   close(): Promise<void>;
 }
 
-/** The page bundle, built from page.ts for browsers: a Node-only import would fail here. */
+/** The page bundle, built from page/main.ts for browsers: a Node-only import would fail here. */
 async function bundle(): Promise<string> {
   const result = await build({
-    entryPoints: [fileURLToPath(new URL('./page.ts', import.meta.url))],
+    entryPoints: [fileURLToPath(new URL('./page/main.ts', import.meta.url))],
     bundle: true,
     format: 'esm',
     platform: 'browser',
@@ -52,19 +54,17 @@ async function bundle(): Promise<string> {
   return result.outputFiles[0]?.text ?? '';
 }
 
-const PAGE = `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Patchbay softphone</title>
-<style>body{font:16px system-ui;max-width:32rem;margin:2rem auto}button{font:inherit;margin:.2rem;min-width:3rem}
-#keypad{display:grid;grid-template-columns:repeat(3,4rem)}#log{font:13px monospace;color:#555}</style></head>
-<body><h1>Softphone <small id="identity"></small></h1>
-<p>State: <strong id="state">starting</strong></p>
-<section id="incoming" hidden><p>Incoming call from <strong id="incoming-from"></strong></p>
-<button id="accept">Accept</button><button id="reject">Reject</button></section>
-<form id="dial"><input id="to" value="+15550100400" aria-label="Number to call"><button>Call</button></form>
-<section id="in-call" hidden><p>Call: <strong id="call-state">idle</strong></p>
-<div id="keypad">${[...'123456789*0#'].map((d) => `<button data-digit="${d}">${d}</button>`).join('')}</div>
-<button id="mute">Mute</button><button id="hangup">Hang up</button></section>
-<ol id="log"></ol><script type="module" src="/softphone.js"></script></body></html>`;
+/** What the page is made of, by path: its HTML and CSS as written, the bundle, the ringtone. */
+async function pageFiles(): Promise<Record<string, { type: string; body: string | Buffer }>> {
+  const read = (name: string) => readFile(new URL(`./page/${name}`, import.meta.url), 'utf8');
+  return {
+    '/': { type: 'text/html; charset=utf-8', body: await read('index.html') },
+    '/softphone.css': { type: 'text/css; charset=utf-8', body: await read('softphone.css') },
+    '/phone.css': { type: 'text/css; charset=utf-8', body: await read('phone.css') },
+    '/softphone.js': { type: 'text/javascript; charset=utf-8', body: await bundle() },
+    '/ringtone.wav': { type: 'audio/wav', body: ringtoneWav() },
+  };
+}
 
 function formParams(body: unknown): Record<string, string> {
   return Object.fromEntries(
@@ -86,7 +86,7 @@ export async function startSoftphone(
   const { account } = patchbay;
   const client = new Patchbay(account.sid, account.authToken, { baseUrl: patchbay.url });
   const key = await client.keys.create({ friendlyName: 'softphone token server' });
-  const script = await bundle();
+  const files = await pageFiles();
   const requests = new EventEmitter<{ request: (request: AppRequest) => void }>();
 
   const voice: Record<string, (params: Record<string, string>) => string> = {
@@ -96,6 +96,8 @@ export async function startSoftphone(
       const client = dial.client({ url: '/screen' });
       client.identity('alice');
       client.parameter({ name: 'caller', value: params.From ?? '' });
+      // The page's banner shows this, so the person knows what answering involves.
+      client.parameter({ name: 'screening', value: 'Press 1 to take this call.' });
       return response.toString();
     },
     '/screen': () => {
@@ -127,14 +129,10 @@ export async function startSoftphone(
   let appUrl = '';
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://softphone');
-    if (req.method === 'GET' && url.pathname === '/') {
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-      res.end(PAGE);
-      return;
-    }
-    if (req.method === 'GET' && url.pathname === '/softphone.js') {
-      res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8' });
-      res.end(script);
+    const file = req.method === 'GET' ? files[url.pathname] : undefined;
+    if (file) {
+      res.writeHead(200, { 'content-type': file.type, 'cache-control': 'no-cache' });
+      res.end(file.body);
       return;
     }
     if (req.method === 'GET' && url.pathname === '/token') {
