@@ -16,6 +16,8 @@ import type {
   AdapterEvents,
   Bridge,
   BridgeOptions,
+  DeviceLeg,
+  DeviceLegRequest,
   LinkedCall,
   MediaAdapter,
   MediaCapabilities,
@@ -30,7 +32,9 @@ import { encodeWav } from '../audio/index.js';
 import { MediaEngine } from '../engine/index.js';
 import { answerOffer, createOffer, type LocalMedia, readAnswer, SdpParseError } from '../sdp/index.js';
 import { formatUri, type IncomingCall, Registrar, SipAgent, type SipAgentOptions, type SipUri } from '../sip/index.js';
+import { createWebRtcTransport, type WebRtcTransport } from '../webrtc/index.js';
 import { Access } from './access.js';
+import { DeviceMediaLeg } from './device-leg.js';
 import { EarlyMedia } from './early-media.js';
 import { linkLegs } from './link.js';
 import { SipMixer } from './mixer.js';
@@ -39,6 +43,7 @@ import type { Prompts } from './prompts.js';
 import { routeOf } from './routing.js';
 import { SipLeg } from './sip-leg.js';
 import { registerTrunks, type Trunk } from './trunks.js';
+import { splitPorts, type WebRtcMediaOptions } from './webrtc-options.js';
 
 export type { Trunk };
 
@@ -67,6 +72,11 @@ export interface SipMediaOptions {
    * twice it silently dropped (scanner floods). 0 turns it off. @default 50
    */
   readonly requestsPerSecondPerSource?: number;
+  /**
+   * WebRTC for client devices (webrtc-options.ts): its own UDP port range, STUN/TURN servers,
+   * the driver; `false` turns it off. @default on, with the top quarter of `rtpPorts`
+   */
+  readonly webrtc?: WebRtcMediaOptions | false;
 }
 
 /** See `SipMediaOptions.rtpTimeoutMs`. */
@@ -103,6 +113,7 @@ export class SipMediaAdapter implements MediaAdapter {
     readonly engine: MediaEngine,
     readonly registrar: Registrar,
     private readonly options: SipMediaOptions,
+    readonly webrtc: WebRtcTransport | undefined,
   ) {
     this.access = new Access({ allow: options.allow, directory: options.directory });
     this.capabilities = {
@@ -120,10 +131,12 @@ export class SipMediaAdapter implements MediaAdapter {
 
   static async start(options: SipMediaOptions): Promise<SipMediaAdapter> {
     // RTP binds where SIP listens first (all interfaces when that is 0.0.0.0).
+    const bindAddress = options.listen[0]?.host ?? '127.0.0.1';
+    const ports = splitPorts(options.rtpPorts, options.webrtc);
     const engine = await MediaEngine.start({
-      bindAddress: options.listen[0]?.host ?? '127.0.0.1',
+      bindAddress,
       ...(options.publicAddress ? { publicAddress: options.publicAddress } : {}),
-      rtpPorts: [options.rtpPorts[0], options.rtpPorts[1]],
+      rtpPorts: ports.rtp,
       rtpTimeoutMs: options.rtpTimeoutMs ?? DEFAULT_RTP_TIMEOUT_MS,
       ...(options.workers ? { workers: options.workers } : {}),
     });
@@ -137,7 +150,17 @@ export class SipMediaAdapter implements MediaAdapter {
         authorize: (request, source) => (access as Access).decide(request, source.address),
         requestsPerSecondPerSource: options.requestsPerSecondPerSource ?? DEFAULT_REQUESTS_PER_SECOND_PER_SOURCE,
       });
-      const adapter = new SipMediaAdapter(agent, engine, registrar, options);
+      const webrtc =
+        options.webrtc === false || !ports.webrtc
+          ? undefined
+          : createWebRtcTransport({
+              bindAddress: options.webrtc?.bindAddress ?? bindAddress,
+              portRange: ports.webrtc,
+              ...(options.webrtc?.iceServers ? { iceServers: options.webrtc.iceServers } : {}),
+              ...(options.webrtc?.connectTimeoutMs ? { connectTimeoutMs: options.webrtc.connectTimeoutMs } : {}),
+              ...(options.webrtc?.driver ? { driver: options.webrtc.driver } : {}),
+            });
+      const adapter = new SipMediaAdapter(agent, engine, registrar, options, webrtc);
       access = adapter.access;
       registerTrunks(agent, options.trunks ?? [], options.warn ?? (() => undefined));
       return adapter;
@@ -254,6 +277,13 @@ export class SipMediaAdapter implements MediaAdapter {
     }
   }
 
+  /** A client device's leg: WebRTC audio when the request carries SDP (device-leg.ts). */
+  deviceLeg(request: DeviceLegRequest): DeviceLeg {
+    const leg = new DeviceMediaLeg(this.engine, this.webrtc, this.options.prompts, request);
+    this.track(leg);
+    return leg;
+  }
+
   /** An on-net call: two engine legs back to back (link.ts). */
   link(request: OriginateRequest, signal: AbortSignal, onRinging?: () => void): LinkedCall {
     const host = this.options.listen[0]?.host ?? '127.0.0.1';
@@ -288,6 +318,7 @@ export class SipMediaAdapter implements MediaAdapter {
   async close(): Promise<void> {
     await Promise.all([...this.legs].map((leg) => leg.hangup()));
     await this.agent.close();
+    await this.webrtc?.close();
     await this.engine.close();
   }
 

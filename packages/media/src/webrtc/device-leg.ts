@@ -13,11 +13,35 @@ import { PIPE_SOURCE } from '../engine/index.js';
 import { WebRtcError } from './errors.js';
 import type { WebRtcSession } from './transport.js';
 
-export function attachSession(session: WebRtcSession, leg: EngineLeg): void {
+/** What the leg's owner controls on an attached session. */
+export interface AttachedSession {
+  /**
+   * While muted, the device's audio is replaced by silence before the engine hears it: others
+   * hear nothing even from a device that keeps sending (its own mute is not trusted alone).
+   */
+  setMuted(muted: boolean): void;
+}
+
+const PCMU_SILENCE = 0xff;
+
+export function attachSession(session: WebRtcSession, leg: EngineLeg): AttachedSession {
   const pipe = leg.pipe;
   if (!pipe) throw new WebRtcError('invalid-options', 'the leg is not external', leg.id);
+  let muted = false;
   pipe.onSend((rtp) => session.send(rtp));
-  session.onRtp((rtp) => pipe.receive(rtp));
+  session.onRtp((rtp) => {
+    if (muted && rtp.byteLength > 12 && ((rtp[1] ?? 0) & 0x7f) === 0) {
+      let header = 12 + ((rtp[0] ?? 0) & 0x0f) * 4;
+      if ((rtp[0] ?? 0) & 0x10 && rtp.byteLength >= header + 4) {
+        header += 4 + (((rtp[header + 2] ?? 0) << 8) | (rtp[header + 3] ?? 0)) * 4;
+      }
+      const copy = rtp.slice();
+      copy.fill(PCMU_SILENCE, header);
+      pipe.receive(copy);
+      return;
+    }
+    pipe.receive(rtp);
+  });
   const te = session.telephoneEvent;
   leg.configure({
     remote: PIPE_SOURCE,
@@ -27,4 +51,9 @@ export function attachSession(session: WebRtcSession, leg: EngineLeg): void {
     direction: 'sendrecv',
   });
   session.onClose(() => void leg.close());
+  return {
+    setMuted(next) {
+      muted = next;
+    },
+  };
 }
