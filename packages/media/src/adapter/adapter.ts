@@ -117,6 +117,7 @@ export class SipMediaAdapter implements MediaAdapter {
   ) {
     this.access = new Access({ allow: options.allow, directory: options.directory });
     this.capabilities = {
+      webrtc: webrtc !== undefined,
       dtmf: true,
       speech: false,
       tts: options.prompts.speaks,

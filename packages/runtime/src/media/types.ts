@@ -42,6 +42,8 @@ export interface MediaCapabilities {
   readonly conference: boolean;
   /** Places outgoing calls to these kinds of address. */
   readonly originate: ReadonlyArray<AddressKind>;
+  /** Carries client devices' audio over WebRTC (`deviceLeg` with `sdp`). @default false */
+  readonly webrtc?: boolean;
 }
 
 export type AddressKind = 'number' | 'sip' | 'client';
