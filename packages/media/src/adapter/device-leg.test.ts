@@ -1,4 +1,5 @@
 import type { DeviceLegRequest } from '@patchbay/runtime';
+import { MockAgent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AudioFetcher } from '../play/index.js';
 import { hearsTone } from '../testing/audio-analysis.js';
@@ -17,7 +18,7 @@ beforeAll(async () => {
     allow: [],
     prompts: new Prompts({
       tts: new CachedTts(new EspeakTts()),
-      fetcher: new AudioFetcher({ egress: { refuseUrl: () => 'no fetches here', dispatcher: () => undefined } }),
+      fetcher: new AudioFetcher({ egress: { refuseUrl: () => 'no fetches here', dispatcher: () => new MockAgent() } }),
     }),
     workers: 1,
     webrtc: { ports: [43500, 43529], connectTimeoutMs: 1500 },

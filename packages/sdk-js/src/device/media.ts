@@ -33,7 +33,8 @@ interface Codec {
 }
 interface Transceiver {
   setCodecPreferences?(codecs: Codec[]): void;
-  readonly sender: { readonly dtmf: DtmfSender | null };
+  direction: string;
+  readonly sender: { readonly dtmf: DtmfSender | null; replaceTrack(track: Track): Promise<void> };
 }
 interface PeerConnection {
   readonly localDescription: Description | null;
@@ -99,11 +100,12 @@ export class CallMedia {
   remoteStream: Stream | undefined;
   private readonly player: AudioElement | undefined;
   private closed = false;
+  private transceiver: Transceiver | undefined;
 
   private constructor(
     private readonly pc: PeerConnection,
     private readonly microphone: Stream,
-    private readonly transceiver: Transceiver,
+    private readonly track: Track,
     private readonly gatherTimeoutMs: number,
   ) {
     this.player = browser.Audio ? new browser.Audio() : undefined;
@@ -127,22 +129,35 @@ export class CallMedia {
     const microphone = await getUserMedia.call(browser.navigator?.mediaDevices, { audio: options.audio ?? true });
     const pc = new Peer({ iceServers: options.iceServers ?? [] });
     const track = microphone.getAudioTracks()[0];
-    if (!track) throw new Error('the microphone gave no audio track');
-    const transceiver = pc.addTransceiver(track, { direction: 'sendrecv', streams: [microphone] });
-    const codecs = pcmuFirst();
-    if (codecs && transceiver.setCodecPreferences) transceiver.setCodecPreferences(codecs);
-    return new CallMedia(pc, microphone, transceiver, options.gatherTimeoutMs ?? 1500);
+    if (!track) {
+      pc.close();
+      throw new Error('the microphone gave no audio track');
+    }
+    return new CallMedia(pc, microphone, track, options.gatherTimeoutMs ?? 1500);
   }
 
   async offer(): Promise<string> {
+    this.prefer(this.pc.addTransceiver(this.track, { direction: 'sendrecv', streams: [this.microphone] }));
     await this.pc.setLocalDescription(await this.pc.createOffer());
     return this.described();
   }
 
+  /** Answers Patchbay's offer: the microphone goes on the transceiver the offer created (a transceiver added before would be another m-line, and the answer recvonly). */
   async answer(offer: string): Promise<string> {
     await this.pc.setRemoteDescription({ type: 'offer', sdp: offer });
+    const transceiver = this.pc.getTransceivers()[0];
+    if (!transceiver) throw new Error('the offer has no audio');
+    await transceiver.sender.replaceTrack(this.track);
+    transceiver.direction = 'sendrecv';
+    this.prefer(transceiver);
     await this.pc.setLocalDescription(await this.pc.createAnswer());
     return this.described();
+  }
+
+  private prefer(transceiver: Transceiver): void {
+    this.transceiver = transceiver;
+    const codecs = pcmuFirst();
+    if (codecs && transceiver.setCodecPreferences) transceiver.setCodecPreferences(codecs);
   }
 
   async complete(answer: string): Promise<void> {
@@ -156,7 +171,7 @@ export class CallMedia {
 
   /** Sends digits as RFC 4733 events; false when the call negotiated none (send them by signaling). */
   sendDigits(digits: string): boolean {
-    const dtmf = this.transceiver.sender.dtmf;
+    const dtmf = this.transceiver?.sender.dtmf;
     if (!dtmf || dtmf.canInsertDTMF === false) return false;
     dtmf.insertDTMF(digits.replaceAll('w', ','), 100, 70);
     return true;
