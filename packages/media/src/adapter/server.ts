@@ -19,6 +19,7 @@ import { parseUri, type SipAgentOptions } from '../sip/index.js';
 import { CachedTts, EspeakTts, type TextToSpeech } from '../tts/index.js';
 import { SipMediaAdapter, type Trunk } from './adapter.js';
 import { Prompts } from './prompts.js';
+import { splitPorts } from './webrtc-options.js';
 
 /** The engine behind `<Say>`, when one is installed; else a warning for the operator. */
 async function speechEngine(warn: (message: string) => void): Promise<TextToSpeech | undefined> {
@@ -82,6 +83,8 @@ export async function startSipMedia(options: SipMediaOptions, deps: SipMediaDeps
     warn: deps.warn,
   });
   const listening = adapter.agent.addresses.map((at) => `sip ${at.transport} ${at.host}:${at.port}`);
-  listening.push(`rtp ${options.rtpPorts.min}-${options.rtpPorts.max}`);
+  const ports = splitPorts([options.rtpPorts.min, options.rtpPorts.max], undefined);
+  listening.push(`rtp ${ports.rtp[0]}-${ports.rtp[1]}`);
+  if (ports.webrtc) listening.push(`webrtc (devices) udp ${ports.webrtc[0]}-${ports.webrtc[1]}`);
   return { adapter, listening, close: () => adapter.close() };
 }
