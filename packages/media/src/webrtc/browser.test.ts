@@ -14,6 +14,7 @@ import { AccessToken, VoiceGrant } from '@patchbay/sdk';
 import { build } from 'esbuild';
 import { chromium, type Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import type { SipMediaAdapter } from '../adapter/adapter.js';
 import { appLine, eventually, nextHeard, phone, serveWav, useCleanup } from '../adapter/scenarios.test-support.js';
 import { hearsTone } from '../testing/audio-analysis.js';
 import { tonePcm, toneWav } from '../testing/wav.js';
@@ -93,17 +94,29 @@ async function setup(routes: Parameters<typeof appLine>[1]) {
   return { ...line, token, lineUri };
 }
 
-async function waitHears(page: Page, hz: number): Promise<void> {
+/** Every WebRTC session, engine leg and port is freed once the call is over. */
+async function nothingLeft(adapter: SipMediaAdapter): Promise<void> {
+  await expect.poll(() => adapter.webrtc?.sessions, { timeout: 10_000 }).toBe(0);
+  await expect.poll(async () => (await adapter.engine.stats()).legs, { timeout: 10_000 }).toBe(0);
+  await expect.poll(async () => (await adapter.engine.stats()).portsInUse, { timeout: 10_000 }).toBe(0);
+}
+
+/** Waits for `check` in the page (generous: other real-peer tests share the machine); says what the page saw if not. */
+async function pageWaits(page: Page, what: string, check: (arg: number) => boolean, arg = 0): Promise<void> {
   try {
-    await page.waitForFunction((f) => globalThis.patchbay.hears(f), hz, { timeout: 15_000 });
+    await page.waitForFunction(check, arg, { timeout: 30_000 });
   } catch (error) {
     const seen = await page.evaluate(() => ({
+      status: globalThis.patchbay.status(),
       log: globalThis.patchbay.log(),
       loudest: globalThis.patchbay.loudest(),
     }));
-    throw new Error(`the page did not hear ${hz} Hz: ${JSON.stringify(seen)}`, { cause: error });
+    throw new Error(`waiting for ${what}: ${JSON.stringify(seen)}`, { cause: error });
   }
 }
+
+const waitHears = (page: Page, hz: number) =>
+  pageWaits(page, `the page to hear ${hz} Hz`, (f: number) => globalThis.patchbay.hears(f), hz);
 
 describe('a browser device with WebRTC audio', () => {
   it('answers <Dial><Client> from a phone: each hears the other; mute stops the phone hearing it', async () => {
@@ -112,8 +125,8 @@ describe('a browser device with WebRTC audio', () => {
     await page.evaluate(([t, s]) => globalThis.patchbay.start(t as string, s as string), [line.token, line.server.url]);
     const caller = await phone(cleanup, { address: PHONE, tone: 600 });
     await caller.dial(line.lineUri);
-    await caller.waitFor('established', 15_000);
-    await page.waitForFunction(() => globalThis.patchbay.status() === 'open', undefined, { timeout: 15_000 });
+    await caller.waitFor('established', 30_000);
+    await pageWaits(page, 'the call to open', () => globalThis.patchbay.status() === 'open');
     await waitHears(page, 600);
     await eventually('the phone hears the browser', async () =>
       hearsTone(await nextHeard(caller, 1000), BROWSER_HZ, { minMs: 400 }) ? true : undefined,
@@ -130,6 +143,7 @@ describe('a browser device with WebRTC audio', () => {
     await page.evaluate(() => globalThis.patchbay.hangup());
     await caller.waitFor('closed', 10_000);
     expect(await page.evaluate(() => globalThis.patchbay.log())).not.toContainEqual(expect.stringMatching(/error/));
+    await nothingLeft(line.server.media as SipMediaAdapter);
   });
 
   it('places a call: hears what the app plays, and Gather gets its digits once', async () => {
@@ -152,5 +166,6 @@ describe('a browser device with WebRTC audio', () => {
     await waitHears(page, 1400);
     await page.evaluate(() => globalThis.patchbay.digits('42'));
     expect(await digits).toBe('42');
+    await nothingLeft(line.server.media as SipMediaAdapter);
   });
 });

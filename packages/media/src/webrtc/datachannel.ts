@@ -10,16 +10,16 @@
  */
 import { Audio, PeerConnection, type Track } from 'node-datachannel';
 import { WebRtcError } from './errors.js';
-import { checkOptions, iceServerUrls } from './options.js';
-import { asActiveOffer, checkRemoteSdp } from './remote-sdp.js';
+import { iceServerUrls } from './options.js';
+import { asActiveOffer, checkRemoteSdp, type RemoteSdp } from './remote-sdp.js';
 import { SessionBase } from './session-base.js';
 import {
   DEFAULT_CONNECT_TIMEOUT_MS,
   OFFER_TELEPHONE_EVENT,
   type WebRtcSession,
-  type WebRtcTransport,
   type WebRtcTransportOptions,
 } from './transport.js';
+import { applyRemote, TransportBase } from './transport-base.js';
 
 const GATHER_TIMEOUT_MS = 3000;
 let sequence = 0;
@@ -83,11 +83,7 @@ class DataChannelSession extends SessionBase implements WebRtcSession {
     if (this.isClosed) throw new WebRtcError('session-closed', 'the session is closed', this.id);
     const remote = checkRemoteSdp(answerSdp, 'answer');
     if (remote.telephoneEvent !== this.telephoneEvent) this.telephoneEvent = remote.telephoneEvent;
-    try {
-      this.pc.setRemoteDescription(remote.sdp, 'answer');
-    } catch (e) {
-      throw new WebRtcError('sdp-malformed', 'the stack refused the answer', this.id, { cause: e });
-    }
+    await applyRemote(this.id, 'answer', () => this.pc.setRemoteDescription(remote.sdp, 'answer'));
   }
 
   send(rtp: Uint8Array): void {
@@ -107,56 +103,22 @@ class DataChannelSession extends SessionBase implements WebRtcSession {
   }
 }
 
-export class DataChannelTransport implements WebRtcTransport {
+export class DataChannelTransport extends TransportBase<DataChannelSession> {
   readonly name = 'node-datachannel';
-  readonly #open = new Set<DataChannelSession>();
-  readonly options: WebRtcTransportOptions;
 
-  constructor(options: WebRtcTransportOptions) {
-    this.options = checkOptions(options);
+  protected create(_telephoneEvent: number | undefined, onGone: (s: DataChannelSession) => void): DataChannelSession {
+    return new DataChannelSession(this.options, onGone);
   }
 
-  get sessions(): number {
-    return this.#open.size;
+  protected async makeOffer(session: DataChannelSession): Promise<void> {
+    session.addTrack('0', OFFER_TELEPHONE_EVENT);
+    await session.describe('offer');
   }
 
-  #session(): DataChannelSession {
-    const session = new DataChannelSession(this.options, (s) => this.#open.delete(s));
-    this.#open.add(session);
-    return session;
-  }
-
-  async offer(): Promise<WebRtcSession> {
-    const session = this.#session();
-    try {
-      session.addTrack('0', OFFER_TELEPHONE_EVENT);
-      await session.describe('offer');
-      return session;
-    } catch (e) {
-      session.close();
-      throw e;
-    }
-  }
-
-  async answer(offerSdp: string): Promise<WebRtcSession> {
-    const remote = checkRemoteSdp(offerSdp, 'offer');
-    const session = this.#session();
-    try {
-      session.addTrack(remote.mid, remote.telephoneEvent);
-      try {
-        session.pc.setRemoteDescription(remote.actpass ? asActiveOffer(remote.sdp) : remote.sdp, 'offer');
-      } catch (e) {
-        throw new WebRtcError('sdp-malformed', 'the stack refused the offer', session.id, { cause: e });
-      }
-      await session.describe('answer');
-      return session;
-    } catch (e) {
-      session.close();
-      throw e;
-    }
-  }
-
-  async close(): Promise<void> {
-    for (const s of [...this.#open]) s.close();
+  protected async makeAnswer(session: DataChannelSession, remote: RemoteSdp): Promise<void> {
+    session.addTrack(remote.mid, remote.telephoneEvent);
+    const sdp = remote.actpass ? asActiveOffer(remote.sdp) : remote.sdp;
+    await applyRemote(session.id, 'offer', () => session.pc.setRemoteDescription(sdp, 'offer'));
+    await session.describe('answer');
   }
 }

@@ -10,16 +10,10 @@
  */
 import { RTCPeerConnection, RTCRtpCodecParameters, type RTCRtpSender, type RTCRtpTransceiver, RtpPacket } from 'werift';
 import { WebRtcError } from './errors.js';
-import { checkOptions } from './options.js';
-import { checkRemoteSdp } from './remote-sdp.js';
+import { checkRemoteSdp, type RemoteSdp } from './remote-sdp.js';
 import { SessionBase } from './session-base.js';
-import {
-  DEFAULT_CONNECT_TIMEOUT_MS,
-  OFFER_TELEPHONE_EVENT,
-  type WebRtcSession,
-  type WebRtcTransport,
-  type WebRtcTransportOptions,
-} from './transport.js';
+import { DEFAULT_CONNECT_TIMEOUT_MS, type WebRtcSession, type WebRtcTransportOptions } from './transport.js';
+import { applyRemote, TransportBase } from './transport-base.js';
 
 let sequence = 0;
 
@@ -102,11 +96,7 @@ class WeriftSession extends SessionBase implements WebRtcSession {
   async complete(answerSdp: string): Promise<void> {
     if (this.isClosed) throw new WebRtcError('session-closed', 'the session is closed', this.id);
     const remote = checkRemoteSdp(answerSdp, 'answer');
-    try {
-      await this.pc.setRemoteDescription({ type: 'answer', sdp: remote.sdp });
-    } catch (e) {
-      throw new WebRtcError('sdp-malformed', 'the stack refused the answer', this.id, { cause: e });
-    }
+    await applyRemote(this.id, 'answer', () => this.pc.setRemoteDescription({ type: 'answer', sdp: remote.sdp }));
   }
 
   send(rtp: Uint8Array): void {
@@ -125,56 +115,21 @@ class WeriftSession extends SessionBase implements WebRtcSession {
   }
 }
 
-export class WeriftTransport implements WebRtcTransport {
+export class WeriftTransport extends TransportBase<WeriftSession> {
   readonly name = 'werift';
-  readonly #open = new Set<WeriftSession>();
-  readonly options: WebRtcTransportOptions;
 
-  constructor(options: WebRtcTransportOptions) {
-    this.options = checkOptions(options);
+  protected create(telephoneEvent: number | undefined, onGone: (s: WeriftSession) => void): WeriftSession {
+    return new WeriftSession(this.options, telephoneEvent, onGone);
   }
 
-  get sessions(): number {
-    return this.#open.size;
+  protected async makeOffer(session: WeriftSession): Promise<void> {
+    session.listen(session.pc.addTransceiver('audio', { direction: 'sendrecv' }));
+    await session.describe(() => session.pc.createOffer());
   }
 
-  #session(telephoneEvent: number | undefined): WeriftSession {
-    const session = new WeriftSession(this.options, telephoneEvent, (s) => this.#open.delete(s));
-    this.#open.add(session);
-    return session;
-  }
-
-  async offer(): Promise<WebRtcSession> {
-    const session = this.#session(OFFER_TELEPHONE_EVENT);
-    try {
-      session.listen(session.pc.addTransceiver('audio', { direction: 'sendrecv' }));
-      await session.describe(() => session.pc.createOffer());
-      return session;
-    } catch (e) {
-      session.close();
-      throw e;
-    }
-  }
-
-  async answer(offerSdp: string): Promise<WebRtcSession> {
-    const remote = checkRemoteSdp(offerSdp, 'offer');
-    const session = this.#session(remote.telephoneEvent);
-    try {
-      session.pc.onTransceiverAdded.subscribe((t) => session.listen(t));
-      try {
-        await session.pc.setRemoteDescription({ type: 'offer', sdp: remote.sdp });
-      } catch (e) {
-        throw new WebRtcError('sdp-malformed', 'the stack refused the offer', session.id, { cause: e });
-      }
-      await session.describe(() => session.pc.createAnswer());
-      return session;
-    } catch (e) {
-      session.close();
-      throw e;
-    }
-  }
-
-  async close(): Promise<void> {
-    for (const s of [...this.#open]) s.close();
+  protected async makeAnswer(session: WeriftSession, remote: RemoteSdp): Promise<void> {
+    session.pc.onTransceiverAdded.subscribe((t) => session.listen(t));
+    await applyRemote(session.id, 'offer', () => session.pc.setRemoteDescription({ type: 'offer', sdp: remote.sdp }));
+    await session.describe(() => session.pc.createAnswer());
   }
 }
