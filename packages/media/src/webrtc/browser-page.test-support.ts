@@ -82,6 +82,19 @@ const api = {
     return l !== undefined && Math.abs(l.hz - hz) < 40 && l.db > -75;
   },
   loudest,
+  /** Whether every one of `hzs` is heard at once: each within 20 dB of the loudest, clearly above silence. */
+  hearsAll(hzs: number[]): boolean {
+    const l = loudest();
+    if (!l || !analyser || l.db < -75) return false;
+    const bins = new Float32Array(analyser.node.frequencyBinCount);
+    analyser.node.getFloatFrequencyData(bins);
+    const hzPerBin = analyser.ctx.sampleRate / analyser.node.fftSize;
+    return hzs.every((hz) => {
+      const i = Math.round(hz / hzPerBin);
+      const db = Math.max(bins[i - 1] ?? -Infinity, bins[i] ?? -Infinity, bins[i + 1] ?? -Infinity);
+      return db > l.db - 20;
+    });
+  },
   mute: (muted: boolean) => call?.mute(muted),
   digits: (digits: string) => call?.sendDigits(digits),
   hangup: () => call?.disconnect(),

@@ -23,6 +23,7 @@ import type { PageApi } from './browser-page.test-support.js';
 const cleanup = useCleanup();
 const BROWSER_HZ = 1000;
 const PHONE = '127.0.43.20';
+const SECOND_PHONE = '127.0.43.21';
 
 declare global {
   var patchbay: PageApi;
@@ -79,7 +80,7 @@ async function setup(routes: Parameters<typeof appLine>[1]) {
   const line = await appLine(cleanup, routes, {
     rtpPorts: { min: 43600, max: 43799 },
     listen: [{ host: '127.0.43.1', port: 0, transports: ['udp'] }],
-    callers: [PHONE],
+    callers: [PHONE, SECOND_PHONE],
   });
   const key = (await line.rest.post('Keys.json', { FriendlyName: 'webrtc test' })) as { sid: string; secret: string };
   const app = (await line.rest.post('Applications.json', {
@@ -166,6 +167,36 @@ describe('a browser device with WebRTC audio', () => {
     await waitHears(page, 1400);
     await page.evaluate(() => globalThis.patchbay.digits('42'));
     expect(await digits).toBe('42');
+    await nothingLeft(line.server.media as SipMediaAdapter);
+  });
+
+  it('joins a conference with two phones: each of the three hears the other two', async () => {
+    const room = '<Response><Dial><Conference beep="false">webrtc-room</Conference></Dial></Response>';
+    const line = await setup({ '/voice': () => room, '/outgoing': () => room });
+    const page = await browserPage();
+    await page.evaluate(([t, s]) => globalThis.patchbay.start(t as string, s as string), [line.token, line.server.url]);
+    const a = await phone(cleanup, { address: PHONE, tone: 600 });
+    const b = await phone(cleanup, { address: SECOND_PHONE, tone: 800 });
+    await a.dial(line.lineUri);
+    await b.dial(line.lineUri);
+    await a.waitFor('established', 30_000);
+    await b.waitFor('established', 30_000);
+    await page.evaluate(() => globalThis.patchbay.dial({ To: 'room' }));
+    await pageWaits(page, 'the page to hear both phones', (_: number) => globalThis.patchbay.hearsAll([600, 800]));
+    for (const [who, other] of [
+      [a, 800],
+      [b, 600],
+    ] as const) {
+      await eventually(`a phone hears the browser and the other phone (${other} Hz)`, async () => {
+        const heard = await nextHeard(who, 1500);
+        return hearsTone(heard, BROWSER_HZ, { minMs: 400 }) && hearsTone(heard, other, { minMs: 400 })
+          ? true
+          : undefined;
+      });
+    }
+    await page.evaluate(() => globalThis.patchbay.hangup());
+    await a.hangup();
+    await b.hangup();
     await nothingLeft(line.server.media as SipMediaAdapter);
   });
 });
