@@ -72,6 +72,22 @@ describe.each(drivers)('WebRTC legs on %s', (_name, make, base) => {
     expect(digits).toEqual(['7']);
   });
 
+  it('a device offering no candidates (as the hosted SDK does) connects: its address is learnt from its checks', async () => {
+    const { engine, transport, device } = await setup(make, base);
+    const offer = (await device.offer())
+      .split('\r\n')
+      .filter((l) => !l.startsWith('a=candidate:') && l !== 'a=end-of-candidates')
+      .join('\r\n');
+    expect(offer).not.toContain('a=candidate');
+    const session = await transport.answer(offer);
+    const leg = await engine.openLeg({ external: true });
+    attachSession(session, leg);
+    await device.accept(session.localSdp);
+    await session.connected;
+    void leg.tone({ frequencies: [1000], onMs: 5000 }, abort()).catch(() => {});
+    expect(hearsTone(await device.hear(600), 1000, { minMs: 300 })).toBe(true);
+  });
+
   it('malformed SDP gets a typed error and leaves nothing open', async () => {
     const { transport } = await setup(make, base);
     await expect(transport.answer('garbage')).rejects.toMatchObject({ code: 'sdp-malformed' });
