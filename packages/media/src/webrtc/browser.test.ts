@@ -199,4 +199,20 @@ describe('a browser device with WebRTC audio', () => {
     await b.hangup();
     await nothingLeft(line.server.media as SipMediaAdapter);
   });
+
+  it('places a call that <Dial><Sip> sends to a phone: each hears the other', async () => {
+    const callee = await phone(cleanup, { address: PHONE, tone: 600, autoAnswer: true });
+    const line = await setup({ '/outgoing': () => `<Response><Dial><Sip>${callee.uri}</Sip></Dial></Response>` });
+    const page = await browserPage();
+    await page.evaluate(([t, s]) => globalThis.patchbay.start(t as string, s as string), [line.token, line.server.url]);
+    await page.evaluate(() => globalThis.patchbay.dial({ To: 'the phone' }));
+    await callee.waitFor('established', 30_000);
+    await waitHears(page, 600);
+    await eventually('the phone hears the browser', async () =>
+      hearsTone(await nextHeard(callee, 1000), BROWSER_HZ, { minMs: 400 }) ? true : undefined,
+    );
+    await callee.hangup();
+    await pageWaits(page, 'the call to close', () => globalThis.patchbay.status() === 'closed');
+    await nothingLeft(line.server.media as SipMediaAdapter);
+  });
 });
