@@ -32,7 +32,7 @@ import { encodeWav } from '../audio/index.js';
 import { MediaEngine } from '../engine/index.js';
 import { answerOffer, createOffer, type LocalMedia, readAnswer, SdpParseError } from '../sdp/index.js';
 import { formatUri, type IncomingCall, Registrar, SipAgent, type SipAgentOptions, type SipUri } from '../sip/index.js';
-import { createWebRtcTransport, type WebRtcTransport } from '../webrtc/index.js';
+import type { WebRtcTransport } from '../webrtc/index.js';
 import { Access } from './access.js';
 import { DeviceMediaLeg } from './device-leg.js';
 import { EarlyMedia } from './early-media.js';
@@ -43,7 +43,7 @@ import type { Prompts } from './prompts.js';
 import { routeOf } from './routing.js';
 import { SipLeg } from './sip-leg.js';
 import { registerTrunks, type Trunk } from './trunks.js';
-import { splitPorts, type WebRtcMediaOptions } from './webrtc-options.js';
+import { splitPorts, type WebRtcMediaOptions, webRtcTransport } from './webrtc-options.js';
 
 export type { Trunk };
 
@@ -151,16 +151,7 @@ export class SipMediaAdapter implements MediaAdapter {
         authorize: (request, source) => (access as Access).decide(request, source.address),
         requestsPerSecondPerSource: options.requestsPerSecondPerSource ?? DEFAULT_REQUESTS_PER_SECOND_PER_SOURCE,
       });
-      const webrtc =
-        options.webrtc === false || !ports.webrtc
-          ? undefined
-          : createWebRtcTransport({
-              bindAddress: options.webrtc?.bindAddress ?? bindAddress,
-              portRange: ports.webrtc,
-              ...(options.webrtc?.iceServers ? { iceServers: options.webrtc.iceServers } : {}),
-              ...(options.webrtc?.connectTimeoutMs ? { connectTimeoutMs: options.webrtc.connectTimeoutMs } : {}),
-              ...(options.webrtc?.driver ? { driver: options.webrtc.driver } : {}),
-            });
+      const webrtc = webRtcTransport(options.webrtc, bindAddress, ports.webrtc);
       const adapter = new SipMediaAdapter(agent, engine, registrar, options, webrtc);
       access = adapter.access;
       registerTrunks(agent, options.trunks ?? [], options.warn ?? (() => undefined));

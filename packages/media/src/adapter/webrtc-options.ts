@@ -6,8 +6,8 @@
  * @example
  * splitPorts([10000, 19999], undefined); // { rtp: [10000, 17499], webrtc: [17500, 19999] }
  */
-import type { WebRtcDriver } from '../webrtc/index.js';
-import type { IceServer } from '../webrtc/transport.js';
+import { createWebRtcTransport, type WebRtcDriver } from '../webrtc/index.js';
+import type { IceServer, WebRtcTransport } from '../webrtc/transport.js';
 
 export interface WebRtcMediaOptions {
   /** UDP ports for WebRTC (ICE). @default the top quarter of `rtpPorts` */
@@ -33,4 +33,20 @@ export function splitPorts(
   if (span < 16) return { rtp: [lo, hi] };
   const split = hi - Math.floor(span / 4) + 1;
   return { rtp: [lo, split - 1], webrtc: [split, hi] };
+}
+
+/** The adapter's transport for device legs, or none when WebRTC is off (or has no ports). */
+export function webRtcTransport(
+  options: WebRtcMediaOptions | false | undefined,
+  bindAddress: string,
+  ports: readonly [number, number] | undefined,
+): WebRtcTransport | undefined {
+  if (options === false || !ports) return undefined;
+  return createWebRtcTransport({
+    bindAddress: options?.bindAddress ?? bindAddress,
+    portRange: ports,
+    ...(options?.iceServers ? { iceServers: options.iceServers } : {}),
+    ...(options?.connectTimeoutMs ? { connectTimeoutMs: options.connectTimeoutMs } : {}),
+    ...(options?.driver ? { driver: options.driver } : {}),
+  });
 }
