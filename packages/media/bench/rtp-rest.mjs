@@ -121,7 +121,7 @@ try {
   );
 
   console.log(
-    `RTP under REST load: ${legCount} legs (${bridged} in two-party bridges, ${legCount - bridged} in conferences of ${CONF_SIZE}) on the engine of a --media sip server in this process (${engine.workers.length} workers), ${seconds} s a window (+${warmup} s warm-up)`,
+    `RTP under REST load: ${legCount} legs (${bridged} in two-party bridges, ${legCount - bridged} in conferences of ${CONF_SIZE}) on the engine of a --media sip server in this process (${engine.workers.length} workers, audio threads ${engine.priority.level}), ${seconds} s a window (+${warmup} s warm-up)`,
   );
   console.log('window                p50ms  p99ms  maxms  late  lost  worker-busy  cores  REST');
   const row = (name, r, rest) =>

@@ -154,7 +154,7 @@ async function engineRun(dist, n, kind) {
   });
   await engine.close();
   await far.close();
-  return m;
+  return { ...m, priority: engine.priority.level };
 }
 
 async function main() {
@@ -176,7 +176,7 @@ async function main() {
       const us = r.cpuUs / ((n * r.wallMs) / FRAME_MS);
       const perCore = Math.floor(20000 / us);
       console.log(
-        `${String(n).padEnd(5)} ${kind.padEnd(11)} ${us.toFixed(1).padStart(12)}  ${(us / baseUs).toFixed(2).padStart(5)}  ${String(perCore).padStart(9)}  ${r.p50.toFixed(1).padStart(5)}  ${r.p99.toFixed(1).padStart(5)}  ${r.max.toFixed(1).padStart(5)}  ${String(r.lateFrames).padStart(4)}  ${String(r.lost).padStart(4)}  ${r.utilization}  (lost far+engine ${r.lostDetail}, far received ${r.received})`,
+        `${String(n).padEnd(5)} ${kind.padEnd(11)} ${us.toFixed(1).padStart(12)}  ${(us / baseUs).toFixed(2).padStart(5)}  ${String(perCore).padStart(9)}  ${r.p50.toFixed(1).padStart(5)}  ${r.p99.toFixed(1).padStart(5)}  ${r.max.toFixed(1).padStart(5)}  ${String(r.lateFrames).padStart(4)}  ${String(r.lost).padStart(4)}  ${r.utilization}  (audio threads ${r.priority}; lost far+engine ${r.lostDetail}, far received ${r.received})`,
       );
       if (n === Math.max(...legCounts))
         verdicts.push({

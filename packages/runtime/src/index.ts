@@ -64,6 +64,7 @@ export type {
   BridgeOptions,
   DeviceLeg,
   DeviceLegRequest,
+  HangupCause,
   IncomingCallInfo,
   InputOptions,
   LegEvents,
@@ -127,6 +128,12 @@ export type {
   SipTrunkOption,
 } from './sip/media-options.js';
 export type { VoiceSettings } from './sip/records.js';
+export {
+  type SavedSipBinding,
+  type SavedSipRegistration,
+  type SipRegistrationStore,
+  storeSipRegistrations,
+} from './sip/registrations.js';
 export { SecretBox } from './sip/secret-box.js';
 export { DEFAULT_SIP_DOMAIN_SUFFIX } from './sip/settings.js';
 export { parseSipTarget, type SipTarget } from './sip/target.js';

@@ -10,9 +10,10 @@
 import { EventEmitter } from 'eventemitter3';
 import { DeviceBridge } from './bridge/bridge.js';
 import { CallTable, evictOldest } from './calls/call-table.js';
+import { callsApi, whenAdmitted } from './calls/calls-api.js';
 import { dialing } from './calls/dialing.js';
 import { onNet } from './calls/on-net.js';
-import { appConfig, firstStep, invalid } from './calls/params.js';
+import { appConfig, firstStep } from './calls/params.js';
 import { systemClock } from './clock/clock.js';
 import { conferencesApi } from './conference/api.js';
 import { ConferenceRegistry } from './conference/registry.js';
@@ -42,15 +43,6 @@ export type {
   RuntimeOptions,
   UpdateCallParams,
 } from './runtime-types.js';
-
-/** Runs `go` once admitted (at once when `admitted` is `true`), else `refused`. */
-function whenAdmitted(admitted: true | Promise<boolean>, go: () => unknown, refused?: () => void): void {
-  if (admitted === true) {
-    go();
-    return;
-  }
-  void admitted.then((ok) => (ok ? go() : refused?.()));
-}
 
 export function createRuntime(options: RuntimeOptions): Runtime {
   const clock = options.clock ?? systemClock;
@@ -263,79 +255,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     calls: calledOnNet,
   });
 
-  const calls: Runtime['calls'] = {
-    create(params) {
-      if (!params.to) throw invalid('To', 'required');
-      if (!params.from) throw invalid('From', 'required');
-      if ((params.url === undefined) === (params.twiml === undefined))
-        throw invalid('Url', 'give exactly one of Url and Twiml');
-      if (
-        params.timeout !== undefined &&
-        !(Number.isInteger(params.timeout) && params.timeout >= 1 && params.timeout <= 600)
-      ) {
-        throw invalid('Timeout', 'must be a whole number of seconds from 1 to 600');
-      }
-      const account = params.account ?? defaultAccount;
-      const session = new CallSession(
-        deps,
-        newSid('CA'),
-        account,
-        'outbound-api',
-        params.from,
-        params.to,
-        appConfig(params),
-      );
-      const first = firstStep(params);
-      const refusal = overCallLimit(account);
-      const admitted = track(session);
-      const accepted = session.snapshot();
-      whenAdmitted(admitted, () => {
-        if (refusal) {
-          // As the hosted service does: the call is accepted, then fails at once (10004).
-          session.recordError(refusal);
-          session.setStatus('failed');
-          return;
-        }
-        dialOut(session, params, first).catch((error) => {
-          session.recordError(new PatchbayError('media-failure', `dialing failed: ${String(error)}`, { cause: error }));
-          session.setStatus('failed');
-        });
-      });
-      return accepted;
-    },
-
-    async update(sid, params) {
-      const session = table.session(sid);
-      const over = table.over(sid);
-      if (!session && over && params.status) return over;
-      if (!session && over) throw new PatchbayError('invalid-call-state', `call ${sid} is not in progress`);
-      if (!session) throw new PatchbayError('call-not-found', `no call ${sid}`);
-      const { fallbackUrl, fallbackMethod, statusCallback, statusCallbackMethod } = params;
-      const settings = Object.fromEntries(
-        Object.entries({ fallbackUrl, fallbackMethod, statusCallback, statusCallbackMethod }).filter(
-          ([, value]) => value !== undefined,
-        ),
-      );
-      if (Object.keys(settings).length > 0) {
-        if (session.over) throw new PatchbayError('invalid-call-state', `call ${sid} is not in progress`);
-        session.app = { ...session.app, ...settings };
-        if (params.status === undefined && params.url === undefined && params.twiml === undefined)
-          return session.snapshot();
-      }
-      if (params.status) {
-        await session.end(params.status);
-        return session.snapshot();
-      }
-      if (session.over) throw new PatchbayError('invalid-call-state', `call ${sid} is not in progress`);
-      if (params.url === undefined && params.twiml === undefined) throw invalid('Url', 'give Url, Twiml or Status');
-      session.replace(firstStep(params));
-      return session.snapshot();
-    },
-
-    get: (sid) => table.get(sid),
-    list: (filter) => table.list(filter),
-    ended: (sid) => table.ended(sid),
-  };
+  const calls = callsApi({ deps, table, defaultAccount, overCallLimit, track, dialOut });
 
   const inbound = messageReceiver({
     messages,

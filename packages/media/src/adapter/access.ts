@@ -27,7 +27,7 @@ export function blockList(cidrs: readonly string[]): BlockList {
 
 /** Whether `list` holds `address` (an IPv4 address mapped into IPv6 counts as IPv4). */
 export function contains(list: BlockList, address: string): boolean {
-  const bare = address.startsWith('::ffff:') ? address.slice(7) : address;
+  const bare = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(address)?.[1] ?? address;
   return list.check(bare, isIPv6(bare) ? 'ipv6' : 'ipv4');
 }
 

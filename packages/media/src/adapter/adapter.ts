@@ -1,10 +1,10 @@
 /**
  * The runtime's `MediaAdapter` over real SIP and RTP: `patchbay serve --media sip`. INVITEs that
- * `Access` lets in become inbound legs (`incoming`); `originate` places INVITEs where `routeOf`
- * says (a registered phone, a SIP URI, a trunk), passing a far end's early media to the waiting
- * caller (`EarlyMedia`); `link` keeps on-net calls inside (link.ts); bridges and conferences are
- * the engine's. Every call carries real audio: prompts are rendered (`Prompts`) and played by the
- * engine. Trunks that need it are kept registered (trunks.ts).
+ * `Access` lets in become inbound legs (`incoming`); `originate` places INVITEs where `routesOf`
+ * says (a registered phone, a SIP URI, a trunk's targets in turn: originate.ts), passing a far
+ * end's early media to the waiting caller; `link` keeps on-net calls inside (link.ts); bridges
+ * and conferences are the engine's. Every call carries real audio: prompts are rendered
+ * (`Prompts`) and played by the engine. Trunks that need it are kept registered (trunks.ts).
  *
  * @example
  * const media = await SipMediaAdapter.start({ listen: [{ transport: 'udp', host: '127.0.0.1', port: 5060 }],
@@ -30,17 +30,15 @@ import type {
 import { EventEmitter } from 'eventemitter3';
 import { encodeWav } from '../audio/index.js';
 import { MediaEngine } from '../engine/index.js';
-import { answerOffer, createOffer, type LocalMedia, readAnswer, SdpParseError } from '../sdp/index.js';
 import { formatUri, type IncomingCall, Registrar, SipAgent, type SipAgentOptions, type SipUri } from '../sip/index.js';
 import type { WebRtcTransport } from '../webrtc/index.js';
 import { Access } from './access.js';
 import { DeviceMediaLeg } from './device-leg.js';
-import { EarlyMedia } from './early-media.js';
 import { linkLegs } from './link.js';
 import { SipMixer } from './mixer.js';
-import { outcomeOf } from './outcomes.js';
+import { DEFAULT_TARGET_SILENCE_MS, type Outbound, originate } from './originate.js';
 import type { Prompts } from './prompts.js';
-import { routeOf } from './routing.js';
+import { answerable } from './reinvite.js';
 import { SipLeg } from './sip-leg.js';
 import { registerTrunks, type Trunk } from './trunks.js';
 import { splitPorts, type WebRtcMediaOptions, webRtcTransport } from './webrtc-options.js';
@@ -77,22 +75,17 @@ export interface SipMediaOptions {
    * the driver; `false` turns it off. @default on, with the top quarter of `rtpPorts`
    */
   readonly webrtc?: WebRtcMediaOptions | false;
+  /**
+   * A trunk target that sends no response at all (not even 100 Trying) for this long is given up
+   * for the call's next target; the last target is waited for until the ring timeout. @default 5000
+   */
+  readonly targetSilenceMs?: number;
 }
 
 /** See `SipMediaOptions.rtpTimeoutMs`. */
 export const DEFAULT_RTP_TIMEOUT_MS = 30_000;
 /** See `SipMediaOptions.requestsPerSecondPerSource`: well above a phone's or a small trunk's rate. */
 export const DEFAULT_REQUESTS_PER_SECOND_PER_SOURCE = 50;
-
-/** The answer to an offer, or why none: an offer that does not even parse is refused as one nothing matches. */
-function answerable(offer: string, local: LocalMedia): ReturnType<typeof answerOffer> {
-  try {
-    return answerOffer(offer, local);
-  } catch (error) {
-    if (error instanceof SdpParseError) return { reject: 488, reason: `malformed SDP: ${error.message}`.slice(0, 100) };
-    throw error;
-  }
-}
 
 /** The E.164 number a SIP URI's user part holds (`+15550100100`, or digits a trunk sends without the plus). */
 function numberOf(uri: SipUri): string | undefined {
@@ -107,6 +100,7 @@ export class SipMediaAdapter implements MediaAdapter {
   readonly capabilities: MediaCapabilities;
   private readonly legs = new Set<SipLeg>();
   private readonly access: Access;
+  private readonly outbound: Outbound;
 
   private constructor(
     readonly agent: SipAgent,
@@ -125,6 +119,15 @@ export class SipMediaAdapter implements MediaAdapter {
       record: true,
       conference: true,
       originate: ['number', 'sip'],
+    };
+    this.outbound = {
+      agent,
+      engine,
+      prompts: options.prompts,
+      where: { directory: options.directory, registrar, trunks: options.trunks ?? [] },
+      targetSilenceMs: options.targetSilenceMs ?? DEFAULT_TARGET_SILENCE_MS,
+      advertised: (local) => this.advertised(local),
+      track: (leg) => this.track(leg),
     };
     // Whatever goes wrong with one INVITE is that call's failure, never the server's.
     agent.on('invite', (call) => void this.incoming(call).catch(() => call.reject(500)));
@@ -200,73 +203,8 @@ export class SipMediaAdapter implements MediaAdapter {
     });
   }
 
-  async originate(request: OriginateRequest, signal: AbortSignal, onRinging?: () => void): Promise<OriginateOutcome> {
-    if (signal.aborted) return { outcome: 'canceled' };
-    const route = await routeOf(request, {
-      directory: this.options.directory,
-      registrar: this.registrar,
-      trunks: this.options.trunks ?? [],
-    });
-    if ('outcome' in route) return route;
-    const media = await this.engine.openLeg();
-    const offer = createOffer({ address: this.advertised(media.localAddress), port: media.localPort });
-    const ringing = new AbortController();
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      ringing.abort(new Error('no answer'));
-    }, request.timeoutMs);
-    const both = AbortSignal.any([signal, ringing.signal]);
-    const early = new EarlyMedia(this.engine, request.caller, media, offer);
-    let rang = false;
-    let answered = false;
-    try {
-      const result = await this.agent.invite(
-        route.target,
-        {
-          from: request.from,
-          sdp: offer,
-          ...(route.headers ? { headers: route.headers } : {}),
-          ...(route.credentials ? { credentials: route.credentials } : {}),
-          ...(route.proxy ? { proxy: route.proxy } : {}),
-          ...(route.destination ? { destination: route.destination } : {}),
-        },
-        both,
-        (status, sdp) => {
-          if (!rang && status >= 180 && status < 200) {
-            rang = true;
-            onRinging?.();
-          }
-          early.provisional(status, sdp);
-        },
-      );
-      if (result.outcome === 'canceled') {
-        await media.close();
-        return { outcome: timedOut ? 'no-answer' : 'canceled' };
-      }
-      if (result.outcome === 'failed') {
-        await media.close();
-        return outcomeOf(result.status, result.reason);
-      }
-      const negotiated = readAnswer(result.sdp, offer);
-      if ('reject' in negotiated) {
-        await result.dialog.bye().catch(() => undefined);
-        await media.close();
-        return { outcome: 'failed', reason: `488 ${negotiated.reason}`, sipResponseCode: 488 };
-      }
-      media.configure(negotiated);
-      answered = true;
-      const leg = this.track(
-        new SipLeg(randomUUID(), media, this.options.prompts, { dialog: result.dialog, offerSdp: offer }),
-      );
-      return { outcome: 'answered', leg };
-    } catch (error) {
-      await media.close();
-      return { outcome: 'failed', reason: error instanceof Error ? error.message : String(error) };
-    } finally {
-      clearTimeout(timer);
-      await early.end(answered);
-    }
+  originate(request: OriginateRequest, signal: AbortSignal, onRinging?: () => void): Promise<OriginateOutcome> {
+    return originate(this.outbound, request, signal, onRinging);
   }
 
   /** A client device's leg: WebRTC audio when the request carries SDP (device-leg.ts). */

@@ -2,7 +2,8 @@
  * Hostile media at a real `patchbay serve --media sip`, with real phones: RTP injected from
  * another address mid-call is never heard, oversize RTP is dropped and counted, and a far end
  * that vanishes (SIGKILL, no BYE) ends the call by RTP timeout, hangs up the survivor, records
- * the calls completed and leaves no leg or port behind.
+ * the vanished party's call failed with a notification saying why (13227) and leaves no leg or port
+ * behind.
  */
 import dgram from 'node:dgram';
 import type { MediaLeg } from '@patchbay/runtime';
@@ -186,7 +187,7 @@ describe('hostile media through a running SIP server', () => {
     expect(await settled()).toMatchObject({ legs: 0, portsInUse: 0 });
   });
 
-  it('a far end that vanishes mid-call (no BYE) ends the call by RTP timeout: the survivor is hung up, both calls are completed, no leg or port is left', async () => {
+  it('a far end that vanishes mid-call (no BYE) ends the call by RTP timeout: the survivor is hung up, the vanished call failed (13227), no leg or port is left', async () => {
     const { alice, bob } = await bridgedCall('127.0.0.92', '127.0.0.93');
     const vanishedAt = Date.now();
     bob.vanish();
@@ -200,7 +201,13 @@ describe('hostile media through a running SIP server', () => {
     );
     expect(parent).toBeDefined();
     const child = records.find((call) => call.parent_call_sid === parent?.sid);
+    // The app's call ends as usual; the vanished party's call failed, and says why.
     expect(parent?.status).toBe('completed');
-    expect(child?.status).toBe('completed');
+    expect(child?.status).toBe('failed');
+    const notes = (await s.get(`Calls/${child?.sid}/Notifications.json`)).notifications as Array<
+      Record<string, string>
+    >;
+    expect(notes.map((note) => note.error_code)).toEqual(['13227']);
+    expect(new URLSearchParams(notes[0]?.message_text).get('Msg')).toMatch(/media stopped arriving/);
   });
 });

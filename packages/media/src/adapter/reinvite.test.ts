@@ -2,7 +2,7 @@ import { EventEmitter } from 'eventemitter3';
 import { describe, expect, it, vi } from 'vitest';
 import type { EngineLeg } from '../engine/index.js';
 import { answerOffer, type NegotiatedMedia, parseSdp } from '../sdp/index.js';
-import type { Dialog, DialogEvents } from '../sip/index.js';
+import type { Dialog, DialogEvents, OfferRefusal } from '../sip/index.js';
 import type { Prompts } from './prompts.js';
 import { answerReoffer } from './reinvite.js';
 import { SipLeg } from './sip-leg.js';
@@ -34,7 +34,7 @@ function current(): string {
 describe('answering a re-INVITE', () => {
   it('answers a hold (sendonly) with recvonly, keeping our address, port and session id, one version up', () => {
     const next = answerReoffer(phoneOffer('sendonly'), current());
-    if (!next) throw new Error('no answer');
+    if ('warning' in next) throw new Error(next.reason);
     const sdp = parseSdp(next.sdp);
     expect(sdp.origin).toMatchObject({ sessionId: '77', sessionVersion: '2', address: '127.0.0.1' });
     expect(sdp.media[0]).toMatchObject({ port: 44000, direction: 'recvonly' });
@@ -42,14 +42,20 @@ describe('answering a re-INVITE', () => {
   });
 
   it('answers inactive with inactive, a resume with sendrecv, and follows a moved RTP port', () => {
-    expect(answerReoffer(phoneOffer('inactive'), current())?.media.direction).toBe('inactive');
+    expect(answerReoffer(phoneOffer('inactive'), current())).toMatchObject({ media: { direction: 'inactive' } });
     const resumed = answerReoffer(phoneOffer('sendrecv', 10008), current());
-    expect(resumed?.media).toMatchObject({ direction: 'sendrecv', remote: { port: 10008 } });
+    expect(resumed).toMatchObject({ media: { direction: 'sendrecv', remote: { port: 10008 } } });
   });
 
-  it('keeps the session as it is for an offer it cannot take', () => {
-    expect(answerReoffer(phoneOffer('sendonly').replace(/RTP\/AVP 0 8 101/, 'RTP/AVP 9'), current())).toBeUndefined();
-    expect(answerReoffer('not sdp', current())).toBeUndefined();
+  it('refuses an offer it cannot take, saying why with the RFC 3261 warn-code', () => {
+    expect(answerReoffer(phoneOffer('sendonly').replace(/RTP\/AVP 0 8 101/, 'RTP/AVP 9'), current())).toEqual({
+      warning: 305,
+      reason: 'no common audio codec (PCMU or PCMA)',
+    });
+    expect(answerReoffer(phoneOffer('sendrecv').replace('m=audio 10000', 'm=audio 0'), current())).toMatchObject({
+      warning: 304,
+    });
+    expect(answerReoffer('not sdp', current())).toMatchObject({ warning: 399, reason: /^malformed SDP/ });
   });
 });
 
@@ -61,12 +67,13 @@ describe('a SIP leg whose far end sends a re-INVITE', () => {
     const media = { events: new EventEmitter(), configure, close: async () => undefined } as unknown as EngineLeg;
     new SipLeg('leg', media, {} as Prompts, { dialog, offerSdp: current() });
     const reinvite = (offer: string | undefined) =>
-      new Promise<string>((resolve) => events.emit('reinvite', offer, resolve));
+      new Promise<string | OfferRefusal>((resolve) => events.emit('reinvite', offer, resolve));
     return { reinvite, configure };
   }
 
   it('answers hold then resume from the offers and points the engine leg at each', async () => {
-    const { reinvite, configure } = leg();
+    const { reinvite: offered, configure } = leg();
+    const reinvite = async (offer: string) => String(await offered(offer));
     expect(parseSdp(await reinvite(phoneOffer('sendonly'))).media[0]?.direction).toBe('recvonly');
     expect(configure).toHaveBeenLastCalledWith(expect.objectContaining({ direction: 'recvonly' }));
     const resumed = parseSdp(await reinvite(phoneOffer('sendrecv')));
@@ -75,10 +82,15 @@ describe('a SIP leg whose far end sends a re-INVITE', () => {
     expect(configure).toHaveBeenLastCalledWith(expect.objectContaining({ direction: 'sendrecv' }));
   });
 
-  it('offers the current session to a re-INVITE without SDP, and keeps it for one it cannot take', async () => {
+  it('offers the current session to a re-INVITE without SDP, refuses one it cannot take and keeps its session', async () => {
     const { reinvite, configure } = leg();
     expect(await reinvite(undefined)).toBe(current());
-    expect(await reinvite('garbage')).toContain('a=sendrecv');
+    expect(await reinvite('garbage')).toMatchObject({ warning: 399 });
+    expect(await reinvite(phoneOffer('sendonly').replace(/RTP\/AVP 0 8 101/, 'RTP/AVP 9'))).toMatchObject({
+      warning: 305,
+    });
     expect(configure).not.toHaveBeenCalled();
+    // The next offer is answered from the session as it was (version one up from the call's).
+    expect(parseSdp(String(await reinvite(phoneOffer('sendonly')))).origin.sessionVersion).toBe('2');
   });
 });

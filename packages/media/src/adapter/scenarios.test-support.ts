@@ -54,14 +54,19 @@ export interface SipServer {
   readonly rest: Rest;
 }
 
-/** The `--media sip` settings a test gives: the RTP range, and any others it needs (trunks, TLS, limits). */
-export type SipServerOptions = Partial<SipMediaOptions> & Pick<SipMediaOptions, 'rtpPorts'>;
+/**
+ * The `--media sip` settings a test gives: the RTP range, and any others it needs (trunks, TLS,
+ * limits); `data` and `sipPort` to start a server again where one ran before.
+ */
+export type SipServerOptions = Partial<SipMediaOptions> &
+  Pick<SipMediaOptions, 'rtpPorts'> & { readonly data?: string; readonly sipPort?: number };
 
 /** A server with `--media sip` on 127.0.0.1 (UDP on a free port), data in a temporary directory. */
-export async function sipServer(cleanup: Cleanup, options: SipServerOptions): Promise<SipServer> {
-  const data = await mkdtemp(join(tmpdir(), 'patchbay-sip-server-'));
-  cleanup(() => rm(data, { recursive: true, force: true }));
-  const sipPort = await freePort('127.0.0.1');
+export async function sipServer(cleanup: Cleanup, given: SipServerOptions): Promise<SipServer> {
+  const { data: givenData, sipPort: givenPort, ...options } = given;
+  const data = givenData ?? (await mkdtemp(join(tmpdir(), 'patchbay-sip-server-')));
+  if (!givenData) cleanup(() => rm(data, { recursive: true, force: true }));
+  const sipPort = givenPort ?? (await freePort('127.0.0.1'));
   const server = await startServer({
     port: 0,
     data,

@@ -15,10 +15,11 @@ import { readFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import type { SipMediaDeps, SipMediaOptions, StartedSipMedia } from '@patchbay/runtime';
 import { AudioFetcher } from '../play/index.js';
-import { parseUri, type SipAgentOptions } from '../sip/index.js';
+import { locateServers, parseUri, type SipAgentOptions, systemSipResolver } from '../sip/index.js';
 import { CachedTts, EspeakTts, type TextToSpeech } from '../tts/index.js';
 import { SipMediaAdapter, type Trunk } from './adapter.js';
 import { Prompts } from './prompts.js';
+import { keepRegistrations } from './registrations.js';
 import { splitPorts } from './webrtc-options.js';
 
 /** The engine behind `<Say>`, when one is installed; else a warning for the operator. */
@@ -32,15 +33,19 @@ async function speechEngine(warn: (message: string) => void): Promise<TextToSpee
   return undefined;
 }
 
-/** The trunks' addresses, as CIDR blocks that may call in without digest. */
+/** The trunks' addresses (every server their DNS publishes, and the host's own), as sources that may call in without digest. */
 async function trunkSources(trunks: readonly Trunk[]): Promise<string[]> {
-  const blocks: string[] = [];
+  const blocks = new Set<string>();
+  const resolver = systemSipResolver();
   for (const trunk of trunks) {
-    const host = parseUri(trunk.uri).host.replace(/^\[|\]$/g, '');
+    const uri = parseUri(trunk.uri);
+    const host = uri.host.replace(/^\[|\]$/g, '');
+    const located = await locateServers(uri, resolver).catch(() => []);
+    for (const server of located) blocks.add(server.host);
     const addresses = isIP(host) ? [host] : (await lookup(host, { all: true })).map((entry) => entry.address);
-    for (const address of addresses) blocks.push(address);
+    for (const address of addresses) blocks.add(address);
   }
-  return blocks;
+  return [...blocks];
 }
 
 export async function startSipMedia(options: SipMediaOptions, deps: SipMediaDeps): Promise<StartedSipMedia> {
@@ -82,9 +87,12 @@ export async function startSipMedia(options: SipMediaOptions, deps: SipMediaDeps
       : { requestsPerSecondPerSource: options.requestsPerSecondPerSource }),
     warn: deps.warn,
   });
+  await keepRegistrations(adapter.registrar, deps.registrations, deps.warn);
   const listening = adapter.agent.addresses.map((at) => `sip ${at.transport} ${at.host}:${at.port}`);
+  const { priority } = adapter.engine;
   const ports = splitPorts([options.rtpPorts.min, options.rtpPorts.max], undefined);
-  listening.push(`rtp ${ports.rtp[0]}-${ports.rtp[1]}`);
+  listening.push(`rtp ${ports.rtp[0]}-${ports.rtp[1]} (audio threads ${priority.level})`);
   if (ports.webrtc) listening.push(`webrtc (devices) udp ${ports.webrtc[0]}-${ports.webrtc[1]}`);
+  if (priority.reason && priority.level === 'normal') deps.warn(priority.reason);
   return { adapter, listening, close: () => adapter.close() };
 }

@@ -11,7 +11,15 @@
  * await leg.answer(); // 200 OK, retransmitted until the ACK
  */
 
-import type { InputOptions, LegEvents, MediaLeg, RecordOptions, RecordResult, SayVoice } from '@patchbay/runtime';
+import type {
+  HangupCause,
+  InputOptions,
+  LegEvents,
+  MediaLeg,
+  RecordOptions,
+  RecordResult,
+  SayVoice,
+} from '@patchbay/runtime';
 import { EventEmitter } from 'eventemitter3';
 import { encodeWav } from '../audio/index.js';
 import { EngineError, type EngineLeg } from '../engine/index.js';
@@ -65,7 +73,7 @@ export class SipLeg implements MediaLeg {
       (engineLeg) => {
         this.engineLeg = engineLeg;
         engineLeg.events.on('dtmf', (digit) => this.events.emit('dtmf', digit));
-        engineLeg.events.on('rtpTimeout', () => void this.end(true));
+        engineLeg.events.on('rtpTimeout', () => void this.end(true, 'media-timeout'));
         if (this.over) void engineLeg.close().catch(() => undefined);
       },
       () => void this.end(true),
@@ -201,20 +209,27 @@ export class SipLeg implements MediaLeg {
     dialog.events.once('closed', (reason) => void this.end(reason !== 'bye'));
     // Hold, resume, a moved RTP address: answer the new offer and send (or not) where it says.
     // A re-INVITE without an offer gets our current session as the offer.
+    // An offer we cannot take is refused (488) and the call keeps its session.
     dialog.events.on('reinvite', (offer, respond) => {
-      const next = offer === undefined || this.over ? undefined : answerReoffer(offer, this.agreedSdp);
-      if (next) {
-        this.agreedSdp = next.sdp;
-        this.engineLeg?.configure(next.media);
-      }
+      if (offer === undefined || this.over) return respond(this.agreedSdp);
+      const next = answerReoffer(offer, this.agreedSdp);
+      if ('warning' in next) return respond(next);
+      this.agreedSdp = next.sdp;
+      this.engineLeg?.configure(next.media);
       respond(this.agreedSdp);
     });
   }
 
-  /** Ends the leg once: BYE (or a final answer to an unanswered INVITE) unless the far end ended it. */
-  private async end(byFarEnd: boolean): Promise<void> {
+  /**
+   * Ends the leg once: BYE (or a final answer to an unanswered INVITE) unless the far end ended it.
+   * A leg whose RTP stopped arriving ends as by the far end, with `media-timeout`.
+   */
+  private async end(byFarEnd: boolean, cause?: HangupCause): Promise<void> {
     if (this.over) return;
     this.over = true;
+    // A far end gone silent may still be there (its media lost on the way): tell it, without
+    // waiting out the BYE's timeout when it is not.
+    if (cause === 'media-timeout' && this.dialog && !this.dialog.closed) void this.dialog.bye().catch(() => undefined);
     if (!byFarEnd) {
       if (this.dialog && !this.dialog.closed) await this.dialog.bye().catch(() => undefined);
       else if ('incoming' in this.signaling && !this.dialog && !this.answering) this.signaling.incoming.reject(480);
@@ -222,6 +237,6 @@ export class SipLeg implements MediaLeg {
     }
     await this.engineLeg?.close().catch(() => undefined);
     this.onEnded(this);
-    if (byFarEnd) this.events.emit('hangup');
+    if (byFarEnd) this.events.emit('hangup', cause);
   }
 }

@@ -17,6 +17,7 @@ import { type EngineLeg, Leg } from './leg.js';
 import { newLegStatsBuffer } from './leg-stats.js';
 import type { LegEventMessage, WorkerStats } from './messages.js';
 import { PipeEnd } from './pipe-end.js';
+import { type PriorityOutcome, raiseAudioPriority } from './priority.js';
 import { Bridge, type EngineBridge, type EngineMixer, Mixer, Room } from './rooms.js';
 import { WorkerHandle } from './worker-handle.js';
 import { resolveWorkerScript } from './worker-script.js';
@@ -36,6 +37,12 @@ export interface MediaEngineOptions {
   readonly rtcpIntervalMs?: number;
   /** The worker's JavaScript, overriding the built or bundled-from-source one. */
   readonly workerScript?: URL;
+  /**
+   * `auto` runs the workers' frame clocks real-time (or at high priority) where the process is
+   * allowed, so the control plane cannot make audio late (see `priority.ts`); `normal` leaves
+   * them as the rest of the process. @default 'auto'
+   */
+  readonly priority?: 'auto' | 'normal';
 }
 
 export interface EngineStats {
@@ -61,6 +68,8 @@ export class MediaEngine {
     readonly options: MediaEngineOptions,
     readonly workers: readonly WorkerHandle[],
     readonly legs: Map<string, Leg>,
+    /** The scheduling priority the workers' frame clocks run at, and why not higher. */
+    readonly priority: PriorityOutcome,
   ) {
     this.#first = options.rtpPorts[0] + (options.rtpPorts[0] % 2);
     this.#last = options.rtpPorts[1];
@@ -105,7 +114,11 @@ export class MediaEngine {
         (workers[j] as WorkerHandle).send({ t: 'peer', worker: i, port: port2 }, [port2]);
       }
     }
-    return new MediaEngine(options, workers, legs);
+    const priority =
+      options.priority === 'normal'
+        ? { level: 'normal' as const }
+        : await raiseAudioPriority(workers.map((w) => w.thread));
+    return new MediaEngine(options, workers, legs, priority);
   }
 
   #leastLoaded(): WorkerHandle {

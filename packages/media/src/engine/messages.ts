@@ -128,7 +128,8 @@ export type LegEventMessage =
   | { readonly t: 'event'; readonly leg: string; readonly event: 'voiceStart' | 'voiceEnd' | 'rtpTimeout' };
 
 export type FromWorker =
-  | { readonly t: 'ready' }
+  /** The worker started; `thread` is its Linux thread id (for its scheduling priority), where known. */
+  | { readonly t: 'ready'; readonly thread?: number }
   | { readonly t: 'reply'; readonly id: number; readonly ok: true; readonly value?: unknown }
   | { readonly t: 'reply'; readonly id: number; readonly ok: false; readonly code: string; readonly message: string }
   | { readonly t: 'opDone'; readonly op: number; readonly result?: RecordResult }

@@ -20,6 +20,8 @@ export class WorkerHandle {
   readonly #ops = new Map<number, Pending>();
   #failed: EngineError | undefined;
   legs = 0;
+  /** The worker's Linux thread id, once it reported ready (undefined off Linux). */
+  thread: number | undefined;
 
   private constructor(
     readonly index: number,
@@ -68,6 +70,7 @@ export class WorkerHandle {
     return new Promise((resolve, reject) => {
       const onReady = (m: FromWorker) => {
         if (m.t !== 'ready') return;
+        handle.thread = m.thread;
         worker.off('message', onReady);
         worker.off('error', reject);
         resolve(handle);

@@ -95,12 +95,13 @@ function remoteOf(sdp: SessionDescription, m: MediaDescription): { address: stri
 export function answerOffer(offer: string, local: LocalMedia): { sdp: string; media: NegotiatedMedia } | SdpRejection {
   const sdp = parseSdp(offer);
   const audio = firstAudio(sdp);
-  if (!audio) return { reject: 488, reason: 'no RTP/AVP audio stream offered' };
+  if (!audio) return { reject: 488, reason: 'no RTP/AVP audio stream offered', warning: 304 };
   const ours = local.codecs ?? DEFAULT_CODECS;
   const codec = audio.codecs.find(
     (c) => isAudioCodec(c) && ours.some((o) => isAudioCodec(o) && o.payloadType === c.payloadType),
   );
-  if (!codec || !isAudioCodec(codec)) return { reject: 488, reason: 'no common audio codec (PCMU or PCMA)' };
+  if (!codec || !isAudioCodec(codec))
+    return { reject: 488, reason: 'no common audio codec (PCMU or PCMA)', warning: 305 };
   const event = ours.some(isEvent) ? audio.codecs.find(isEvent) : undefined;
   const remote = remoteOf(sdp, audio);
   const offered = audio.direction ?? sdp.direction ?? 'sendrecv';
@@ -128,11 +129,12 @@ export function readAnswer(answer: string, offered: string | SessionDescription)
   const offer = typeof offered === 'string' ? parseSdp(offered) : offered;
   const ourAudio = firstAudio(offer);
   const audio = firstAudio(sdp);
-  if (!audio || !ourAudio) return { reject: 488, reason: 'the answer rejected the audio stream' };
+  if (!audio || !ourAudio) return { reject: 488, reason: 'the answer rejected the audio stream', warning: 304 };
   const codec = audio.codecs.find(
     (c) => isAudioCodec(c) && ourAudio.codecs.some((o) => o.payloadType === c.payloadType),
   );
-  if (!codec || !isAudioCodec(codec)) return { reject: 488, reason: 'the answer chose a codec we did not offer' };
+  if (!codec || !isAudioCodec(codec))
+    return { reject: 488, reason: 'the answer chose a codec we did not offer', warning: 305 };
   const event = audio.codecs.find((c) => isEvent(c) && ourAudio.codecs.some((o) => isEvent(o)));
   const remote = remoteOf(sdp, audio);
   const ourDirection = ourAudio.direction ?? offer.direction ?? 'sendrecv';

@@ -71,7 +71,11 @@ export interface LocalMedia {
   readonly sessionVersion?: number;
 }
 
-export type SdpRejection = { readonly reject: 488; readonly reason: string };
+/**
+ * Why an offer or answer is refused (488), with the RFC 3261 §20.43 warn-code to send beside it:
+ * 304 media type not available, 305 incompatible media format, 399 anything else (malformed).
+ */
+export type SdpRejection = { readonly reject: 488; readonly reason: string; readonly warning: 304 | 305 | 399 };
 
 export type SdpErrorCode = 'sdp-malformed' | 'sdp-too-large';
 

@@ -12,6 +12,7 @@
 import { EventEmitter } from 'eventemitter3';
 import { AckWait } from './ack-wait.js';
 import type { SipCore } from './core.js';
+import type { Dialog, DialogCloseReason, DialogEvents, OfferRefusal } from './dialog-api.js';
 import { SipError } from './errors.js';
 import { SipHeaders } from './headers.js';
 import { buildResponse, cseqOf, type SipRequest, type SipResponse } from './message.js';
@@ -19,26 +20,7 @@ import type { ServerTransaction } from './server-transaction.js';
 import type { Destination, TransportName } from './transport.js';
 import { formatNameAddr, formatUri, type NameAddr, parseNameAddr, type SipUri } from './uri.js';
 
-export type DialogCloseReason = 'bye' | 'remote-bye' | 'timeout' | 'error';
-
-export interface DialogEvents {
-  bye: () => void;
-  reinvite: (offer: string | undefined, respond: (answerSdp: string) => void) => void;
-  info: (contentType: string, body: string) => void;
-  closed: (reason: DialogCloseReason) => void;
-}
-
-export interface Dialog {
-  readonly id: string;
-  readonly remoteTarget: SipUri;
-  readonly local: NameAddr;
-  readonly remote: NameAddr;
-  readonly events: EventEmitter<DialogEvents>;
-  bye(): Promise<void>;
-  /** Sends a re-INVITE with `sdp` (hold, resume); resolves with the answer SDP. */
-  reinvite(sdp: string): Promise<string>;
-  readonly closed: boolean;
-}
+export type { Dialog, DialogCloseReason, DialogEvents, OfferRefusal } from './dialog-api.js';
 
 export const ALLOW = 'INVITE, ACK, CANCEL, BYE, OPTIONS, UPDATE, INFO, REGISTER';
 
@@ -212,7 +194,7 @@ export class SipDialog implements Dialog {
           tx.respond(ok()); // session refresh
           return;
         }
-        this.answerOffer(req.body, (sdp) => {
+        this.answerOffer(req, tx, req.body, (sdp) => {
           const res = ok();
           res.headers.set('contact', this.core.contactHeader(this.init.transport));
           res.headers.set('content-type', 'application/sdp');
@@ -239,13 +221,27 @@ export class SipDialog implements Dialog {
     }
   }
 
-  private answerOffer(offer: string | undefined, send: (sdp: string) => void): void {
+  /** Asks the listener for an answer to `offer`; `send` sends it, a refusal is answered 488 here. */
+  private answerOffer(
+    req: SipRequest,
+    tx: ServerTransaction,
+    offer: string | undefined,
+    send: (sdp: string) => void,
+    done: () => void = () => undefined,
+  ): void {
     let answered = false;
-    const respond = (sdp: string) => {
+    const respond = (answer: string | OfferRefusal) => {
       if (answered) return;
       answered = true;
-      this.localSdp = sdp;
-      send(sdp);
+      if (typeof answer === 'string') {
+        this.localSdp = answer;
+        send(answer);
+        return;
+      }
+      const res = buildResponse(req, 488);
+      res.headers.set('warning', `${answer.warning} patchbay "${answer.reason.replace(/["\\\r\n]/g, ' ')}"`);
+      tx.respond(res);
+      done();
     };
     if (this.events.listenerCount('reinvite') > 0) this.events.emit('reinvite', offer, respond);
     else respond(this.localSdp);
@@ -270,7 +266,8 @@ export class SipDialog implements Dialog {
       };
     });
     this.updateTarget(req.headers.get('contact'));
-    this.answerOffer(req.body === '' ? undefined : req.body, (sdp) => {
+    const offer = req.body === '' ? undefined : req.body;
+    const send = (sdp: string) => {
       const res = buildResponse(req, 200);
       res.headers.set('contact', this.core.contactHeader(this.init.transport));
       res.headers.set('content-type', 'application/sdp');
@@ -278,7 +275,8 @@ export class SipDialog implements Dialog {
       this.sendReliable2xx(tx, res)
         .catch(() => this.bye('timeout'))
         .finally(settle);
-    });
+    };
+    this.answerOffer(req, tx, offer, send, settle);
   }
 
   /** Sends a 2xx to INVITE and retransmits it until its ACK (see `AckWait`). */

@@ -36,7 +36,9 @@ export type SipErrorCode =
   | 'sip-glare'
   | 'sip-rejected'
   | 'sip-closed'
-  | 'sip-bad-target';
+  | 'sip-bad-target'
+  /** DNS found no server for a target (RFC 3263: no NAPTR, SRV or address records answered). */
+  | 'sip-no-server';
 
 export class SipError extends MediaError<SipErrorCode> {
   constructor(code: SipErrorCode, message: string, where?: string, options?: { cause?: unknown; status?: number }) {

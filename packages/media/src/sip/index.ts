@@ -13,10 +13,11 @@
 
 export { SipAgent, type SipAgentCounters, type SipAgentEvents, type SipAgentOptions } from './agent.js';
 export type { AuthDecision, AuthorizeFn } from './authorize.js';
-export type { Dialog, DialogCloseReason, DialogEvents } from './dialog.js';
+export type { Dialog, DialogCloseReason, DialogEvents, OfferRefusal } from './dialog.js';
 export { authorize as digestAuthorization, DigestServer, digestResponse } from './digest.js';
 export { SipError, type SipErrorCode, type SipParseCode, SipParseError } from './errors.js';
 export { SipHeaders } from './headers.js';
+export { locateServers, MAX_SERVERS, orderSrv, type SipResolver, systemSipResolver } from './locate.js';
 export {
   buildResponse,
   parseMessage,

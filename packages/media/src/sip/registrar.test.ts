@@ -65,4 +65,51 @@ describe('Registrar', () => {
     r.handle(register(['<sip:a@10.0.0.1>;expires=0'], 300), source);
     expect(r.handle(register([]), source).headers.contact).toEqual(['<sip:a@10.0.0.2>;expires=300']);
   });
+
+  it('tells where it persists every change: new bindings, refreshes, removals and expiry', () => {
+    const timers = new VirtualTimers();
+    const r = new Registrar({ timers });
+    const saved: Array<[string, string[]]> = [];
+    r.persistTo((aor, bindings) => saved.push([aor, bindings.map((b) => b.uri.host)]));
+    r.handle(register(['<sip:alice@10.0.0.5:5060>'], 120), source);
+    r.handle(register(['<sip:alice@10.0.0.6:5060>'], 60), source);
+    r.handle(register(['<sip:alice@10.0.0.6:5060>'], 0), source);
+    timers.advance(120_000);
+    r.handle(register(['<sip:alice@10.0.0.7:5060>'], 120), source);
+    r.handle(register(['*'], 0), source);
+    expect(saved).toEqual([
+      ['alice@pb.test', ['10.0.0.5']],
+      ['alice@pb.test', ['10.0.0.5', '10.0.0.6']],
+      ['alice@pb.test', ['10.0.0.5']],
+      ['alice@pb.test', []],
+      ['alice@pb.test', ['10.0.0.7']],
+      ['alice@pb.test', []],
+    ]);
+  });
+
+  it('restores saved bindings for what is left of their time, without their TCP connection', () => {
+    const timers = new VirtualTimers();
+    const first = new Registrar({ timers });
+    first.handle(register(['<sip:alice@10.0.0.5:5060;transport=tcp>'], 120), {
+      ...source,
+      transport: 'tcp',
+      flowId: 'f1',
+    });
+    const saved = first.lookup('alice@pb.test');
+    timers.advance(60_000);
+    const second = new Registrar({ timers });
+    second.restore('sip:Alice@pb.test', saved);
+    second.restore(
+      'bob@pb.test',
+      saved.map((b) => ({ ...b, expiresAt: timers.now() })),
+    );
+    const [restored] = second.lookup('alice@pb.test');
+    expect(restored).toMatchObject({ uri: { host: '10.0.0.5' }, source: { transport: 'tcp', address: '203.0.113.7' } });
+    expect(restored?.source.flowId).toBeUndefined();
+    expect(second.lookup('bob@pb.test')).toEqual([]);
+    timers.advance(59_999);
+    expect(second.lookup('alice@pb.test')).toHaveLength(1);
+    timers.advance(1);
+    expect(second.lookup('alice@pb.test')).toEqual([]);
+  });
 });

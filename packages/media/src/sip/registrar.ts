@@ -1,6 +1,8 @@
 /**
  * A registrar for SIP domains (RFC 3261 §10.3): bindings from an address of record to contacts,
- * in memory, each expiring on `Timers`. A binding remembers the source and flow the REGISTER came
+ * each expiring on `Timers`, served from memory and, when given somewhere to persist them
+ * (`persistTo`), written there on every change and `restore`d at start, so phones stay reachable
+ * across a restart instead of being unreachable until their next REGISTER (up to an hour). A binding remembers the source and flow the REGISTER came
  * from, so calls to a phone behind NAT go back through the same address and connection. Bounded:
  * bindings per AOR, AORs overall, and Expires between min (423 below it) and max.
  *
@@ -24,6 +26,9 @@ export interface Binding {
   callId: string;
   cseq: number;
 }
+
+/** Told an AOR's bindings after every change (empty: the AOR has none left). */
+export type PersistBindings = (aor: string, bindings: readonly Binding[]) => void;
 
 export interface RegistrarOptions {
   timers?: Timers;
@@ -51,6 +56,7 @@ export class Registrar {
   private readonly timers: Timers;
   private readonly o: Required<Omit<RegistrarOptions, 'timers'>>;
   private readonly bindings = new Map<string, Map<string, Binding & { cancel: () => void }>>();
+  private persist: PersistBindings = () => undefined;
 
   constructor(options: RegistrarOptions = {}) {
     this.timers = options.timers ?? realTimers;
@@ -67,6 +73,30 @@ export class Registrar {
   lookup(aor: string): Binding[] {
     const key = aor.replace(/^sips?:/i, '').toLowerCase();
     return [...(this.bindings.get(key)?.values() ?? [])].map(({ cancel: _, ...b }) => b);
+  }
+
+  /** Where every change goes from now on. */
+  persistTo(persist: PersistBindings): void {
+    this.persist = persist;
+  }
+
+  /**
+   * Takes back bindings saved before a restart (bounded as REGISTERs are; expired ones dropped).
+   * A TCP or TLS binding loses its connection: calls go to its source until the phone registers again.
+   */
+  restore(aor: string, saved: readonly Binding[]): void {
+    const key = aor.replace(/^sips?:/i, '').toLowerCase();
+    const now = this.timers.now();
+    const live = saved.filter((b) => b.expiresAt > now).slice(0, this.o.maxBindingsPerAor);
+    if (live.length === 0 || this.bindings.has(key) || this.bindings.size >= this.o.maxAors) return;
+    const set = new Map<string, Binding & { cancel: () => void }>();
+    for (const binding of live) {
+      const { flowId: _, ...source } = binding.source;
+      const contactKey = this.keyOf(binding.contact);
+      const cancel = this.timers.setTimer(() => this.expire(key, contactKey), binding.expiresAt - now);
+      set.set(contactKey, { ...binding, aor: key, source, cancel });
+    }
+    this.bindings.set(key, set);
   }
 
   /** Applies a REGISTER (already authorized) and returns the answer to send. */
@@ -92,6 +122,7 @@ export class Registrar {
     if (contacts.includes('*')) {
       if (contacts.length > 1 || defaultExpires !== 0) return { status: 400, reason: 'Invalid Wildcard', headers: {} };
       this.removeAor(aor);
+      this.persist(aor, []);
       return this.answer(aor);
     }
     const updates: Array<{ contact: NameAddr; expires: number }> = [];
@@ -133,6 +164,7 @@ export class Registrar {
       });
     }
     if (set.size === 0) this.bindings.delete(aor);
+    if (updates.length > 0) this.persist(aor, this.lookup(aor));
     return this.answer(aor);
   }
 
@@ -152,8 +184,9 @@ export class Registrar {
 
   private expire(aor: string, key: string): void {
     const set = this.bindings.get(aor);
-    set?.delete(key);
-    if (set?.size === 0) this.bindings.delete(aor);
+    if (!set?.delete(key)) return;
+    if (set.size === 0) this.bindings.delete(aor);
+    this.persist(aor, this.lookup(aor));
   }
 
   private removeAor(aor: string): void {

@@ -13,43 +13,20 @@ import dgram from 'node:dgram';
 import net from 'node:net';
 import tls from 'node:tls';
 import { EventEmitter } from 'eventemitter3';
+import {
+  type BoundAddress,
+  type Destination,
+  type ListenSpec,
+  replyDestination,
+  type Source,
+  stampVia,
+  type TransportName,
+} from './addressing.js';
 import { SipError, SipParseError } from './errors.js';
 import { StreamFramer } from './framing.js';
-import { formatVia, parseVia } from './headers.js';
 import { parseMessage, type SipMessage, type SipResponse, serialize } from './message.js';
 
-export type TransportName = 'udp' | 'tcp' | 'tls';
-
-export interface ListenSpec {
-  transport: TransportName;
-  host: string;
-  /** 0 picks a free port. */
-  port: number;
-  cert?: string;
-  key?: string;
-}
-
-export interface BoundAddress {
-  transport: TransportName;
-  host: string;
-  port: number;
-}
-
-/** Where a message came from; `flowId` names the TCP/TLS connection it arrived on. */
-export interface Source {
-  transport: TransportName;
-  address: string;
-  port: number;
-  local: BoundAddress;
-  flowId?: string;
-}
-
-export interface Destination {
-  transport: TransportName;
-  host: string;
-  port: number;
-  flowId?: string;
-}
+export type { BoundAddress, Destination, ListenSpec, Source, TransportName };
 
 interface TransportEvents {
   message: (message: SipMessage, source: Source) => void;
@@ -58,14 +35,6 @@ interface TransportEvents {
 }
 
 const MAX_CONNECTIONS = 1024;
-
-/** Notes on a request's top Via where it really came from (`received`, and `rport` when asked, RFC 3581). */
-function stampVia(request: SipMessage, source: Source): void {
-  const via = parseVia(request.headers.get('via') ?? '');
-  if (via.host !== source.address || 'rport' in via.params) via.params.received = source.address;
-  if ('rport' in via.params) via.params.rport = String(source.port);
-  request.headers.replaceFirst('via', formatVia(via));
-}
 
 export class SipTransport extends EventEmitter<TransportEvents> {
   private readonly udp: Array<{ socket: dgram.Socket; bound: BoundAddress }> = [];
@@ -219,7 +188,8 @@ export class SipTransport extends EventEmitter<TransportEvents> {
     if (this.closed) throw new SipError('sip-closed', 'transport closed', 'transport.send');
     const bytes = serialize(message);
     if (dest.transport === 'udp') {
-      const u = this.udp[0];
+      // The socket of the destination's family: an IPv4 socket cannot reach [::1].
+      const u = this.udp.find((x) => net.isIPv6(x.bound.host) === net.isIPv6(dest.host)) ?? this.udp[0];
       if (!u) throw new SipError('sip-transport', 'no UDP socket', 'transport.send');
       u.socket.send(bytes, dest.port, dest.host, (err) => {
         if (!err) return;
@@ -278,19 +248,7 @@ export class SipTransport extends EventEmitter<TransportEvents> {
       });
       return;
     }
-    let host = source.address;
-    let port = source.port;
-    try {
-      const via = parseVia(response.headers.get('via') ?? '');
-      host = via.params.received ?? via.host;
-      const rport = via.params.rport;
-      port = rport ? Number(rport) : (via.port ?? 5060);
-      // The connection is gone: open a new one to the sent-by port (§18.2.2), not the ephemeral source port.
-      if (source.transport !== 'udp') port = via.port ?? (source.transport === 'tls' ? 5061 : 5060);
-    } catch {
-      // Unparseable Via: answer the packet's source.
-    }
-    this.send(response, { transport: source.transport, host, port });
+    this.send(response, replyDestination(response, source));
   }
 
   async close(): Promise<void> {

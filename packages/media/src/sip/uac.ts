@@ -34,6 +34,8 @@ export interface InviteOptions {
    * address, or the TCP/TLS connection it registered over). In-dialog requests follow it too.
    */
   destination?: Destination;
+  /** Called at the target's first response of any kind (100 Trying too): it is alive. */
+  heard?: () => void;
 }
 
 export type InviteResult =
@@ -133,6 +135,7 @@ export function placeCall(
     };
 
     const onResponse = (res: SipResponse) => {
+      options.heard?.();
       if (res.status < 200) {
         if (res.status > 100) provisional = true;
         if (canceled) return sendCancel();

@@ -1,7 +1,8 @@
 /**
  * The REST API (2010-04-01 shape) over node:http: authenticates each request, scopes it to the
  * account in its path (an account sees itself and its subaccounts; anything else is 404), and
- * hands it to the resource. Every response carries an `X-Request-Id`.
+ * hands it to the resource (the route table is in routes.ts). Every response carries an
+ * `X-Request-Id`.
  *
  * @example
  * const api = createApi({ runtime, store });
@@ -12,41 +13,17 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SimulatedNetwork } from '../adapters/simulated/network.js';
 import { ERRORS_PAGE } from '../error-codes/index.js';
 import { errorsHtml } from '../error-codes/render.js';
-import { resolveLimits } from '../limits/account-limits.js';
 import type { Runtime } from '../runtime.js';
 import { newSid } from '../sid.js';
-import { type SipApiSettings, sipApiSettings } from '../sip/settings.js';
+import type { SipApiSettings } from '../sip/settings.js';
 import type { Store } from '../store/types.js';
-import {
-  type AccountRecord,
-  authenticate,
-  mayAccess,
-  mayAdminister,
-  type Principal,
-  standardKeyRefused,
-  unauthorized,
-} from './auth.js';
+import type { AccountRecord } from './auth.js';
 import { type EventStreamOptions, eventStream } from './event-stream.js';
-import { type Form, notFound, RestError, readForm, requestUrl, sendError, sendJson } from './http.js';
-import { ApiLimiter } from './limiter.js';
+import { RestError, requestUrl, sendError, sendJson } from './http.js';
 import { persistRuntime, StoreWrites } from './persist.js';
-import { accountResource, accountsList, authTokens } from './resources/accounts.js';
-import { applicationsResource } from './resources/applications.js';
-import { callEventsResource } from './resources/call-events.js';
-import { callsResource, restError } from './resources/calls.js';
-import { clientsResource } from './resources/clients.js';
-import { conferencesResource } from './resources/conferences.js';
-import type { Resource, ResourceResult } from './resources/context.js';
-import { keysResource } from './resources/keys.js';
-import { limitsResource } from './resources/limits.js';
-import { messagesResource } from './resources/messages.js';
-import { notificationsResource } from './resources/notifications.js';
-import { numbersResource } from './resources/numbers.js';
-import { queuesResource } from './resources/queues.js';
-import { recordingsResource, storedRecordingMedia } from './resources/recordings.js';
-import { simulatorResource } from './resources/simulator.js';
-import { sipResource } from './resources/sip/index.js';
-import { voiceV1Resource } from './resources/voice-v1/index.js';
+import { restError } from './resources/calls.js';
+import { storedRecordingMedia } from './resources/recordings.js';
+import { createRouter } from './routes.js';
 
 export interface ApiOptions {
   readonly runtime: Runtime;
@@ -100,13 +77,6 @@ const errorsPage = () => {
   return page;
 };
 
-const ACCOUNT_ITSELF = /^\/2010-04-01\/Accounts\/(AC[0-9a-f]{32})\.json$/;
-const ACCOUNT_PATH = /^\/2010-04-01\/Accounts\/(AC[0-9a-f]{32})\/(.+)$/;
-/** The hosted voice v1 API's trunk resources, served at the same paths. */
-const VOICE_V1 = /^\/v1\/(ByocTrunks|ConnectionPolicies)(\/|$)/;
-/** Resources below an account that standard keys may not use. */
-const ADMIN_ONLY = /^Keys(\.json|\/)/;
-
 /** Logged for requests whose client went away mid-body (as nginx logs them); never sent. */
 const CLIENT_CLOSED = 499;
 
@@ -115,140 +85,14 @@ const clientGone = (req: IncomingMessage, error: unknown) =>
 
 const badTarget = () => new RestError(400, 21200, 'The request target is not a valid URL');
 
-const sameCredential = (a: Principal, b: Principal) =>
-  a.account.sid === b.account.sid && a.via === b.via && a.keySid === b.keySid;
-
 export function createApi(options: ApiOptions): Api {
   const { runtime, store } = options;
-  const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
   const onError = options.onError ?? (() => undefined);
   const writes = options.writes ?? new StoreWrites(store, onError);
   const persistence = persistRuntime(runtime, writes);
   const serveRecording = storedRecordingMedia(store);
-  const limiter = new ApiLimiter();
-  /** A key, an auth token or an account's status changed: live device sessions are checked again before the answer. */
-  const credentialsChanged = async (accountSid: string) => {
-    await runtime.devices?.revalidate(accountSid);
-  };
   const events = eventStream({ runtime, store, ...options.events });
-  const resources: readonly Resource[] = [
-    callsResource,
-    notificationsResource,
-    callEventsResource,
-    numbersResource,
-    messagesResource,
-    recordingsResource,
-    keysResource,
-    limitsResource,
-    conferencesResource,
-    queuesResource,
-    applicationsResource,
-    clientsResource,
-    sipResource,
-    simulatorResource(options.simulator, options.keepAliveMs),
-  ];
-  const sip = sipApiSettings(options.sip);
-
-  async function route(
-    req: IncomingMessage,
-    res: ServerResponse,
-    url: URL,
-    log: { account?: string },
-    publicUrl: string,
-  ): Promise<NonNullable<ResourceResult>> {
-    const path = url.pathname;
-    const voiceV1 = VOICE_V1.test(path);
-    if (!path.startsWith('/2010-04-01/') && !path.startsWith('/v1/AuthTokens/') && !voiceV1) throw notFound(path);
-    const principal = await authenticate(req, store);
-    const caller = principal.account;
-    log.account = caller.sid;
-    // Counted from here until the answer is sent (or the client goes): slow bodies count too.
-    res.once('close', limiter.enter(caller.sid, resolveLimits(caller.limits, runtime.limits)));
-    const method = req.method ?? 'GET';
-    let form: Promise<Form> | undefined;
-    const readBody = () => {
-      // Credentials revoked while the body was arriving (a deleted key, a suspended account) end the request.
-      form ??= readForm(req, maxBodyBytes).then(async (values) => {
-        if (!sameCredential(principal, await authenticate(req, store))) throw unauthorized();
-        return values;
-      });
-      return form;
-    };
-    const admin = (what: string) => {
-      if (!mayAdminister(principal)) throw standardKeyRefused(what);
-    };
-    if (path.startsWith('/v1/AuthTokens/')) {
-      admin('the auth tokens');
-      const result = await authTokens(store, caller, path, method, Date.now());
-      await credentialsChanged(caller.sid);
-      return result;
-    }
-    if (voiceV1) {
-      // The voice v1 resources (BYOC trunks, connection policies) belong to the caller's account, as on the hosted API.
-      const mark = writes.mark();
-      const result = await voiceV1Resource({
-        runtime,
-        store,
-        account: caller,
-        principal,
-        method,
-        rest: path.slice('/v1/'.length),
-        query: url.searchParams,
-        now: Date.now(),
-        form: readBody,
-        publicUrl,
-        sip,
-      });
-      if (!result) throw notFound(path);
-      if (method !== 'GET') await writes.settled(mark);
-      return result;
-    }
-    if (path === '/2010-04-01/Accounts.json') {
-      admin('the Accounts resource');
-      const result = await accountsList(store, caller, method, url.searchParams, readBody, Date.now());
-      if (result) return result;
-      throw notFound(path);
-    }
-    const single = ACCOUNT_ITSELF.exec(path);
-    const match = ACCOUNT_PATH.exec(path);
-    const accountSid = single?.[1] ?? match?.[1];
-    if (!accountSid) throw notFound(path);
-    const target = accountSid === caller.sid ? caller : await store.find<AccountRecord>('account', accountSid);
-    if (!target || !mayAccess(caller, target)) throw notFound(accountSid);
-    if (single) {
-      admin('the Accounts resource');
-      const result = await accountResource(store, target, method, readBody, Date.now());
-      if (!result) throw notFound(path);
-      if (method !== 'GET') await credentialsChanged(target.sid);
-      return result;
-    }
-    const rest = match?.[2] as string;
-    if (ADMIN_ONLY.test(rest)) admin('the Keys resource');
-    const context = {
-      runtime,
-      store,
-      account: target,
-      principal,
-      method,
-      rest,
-      query: url.searchParams,
-      now: Date.now(),
-      form: readBody,
-      publicUrl,
-      sip,
-    };
-    const mark = writes.mark();
-    for (const resource of resources) {
-      const result = await resource(context);
-      if (!result) continue;
-      // What a change wrote (a new call, a message) is in the store before the answer says so;
-      // a write that failed fails the request (503), and the runtime did not run what it refused.
-      if (method !== 'GET') await writes.settled(mark);
-      if (method !== 'GET' && ADMIN_ONLY.test(rest)) await credentialsChanged(target.sid);
-      return result;
-    }
-    throw notFound(url.pathname);
-  }
+  const route = createRouter(options, writes);
 
   return {
     handle(req, res) {

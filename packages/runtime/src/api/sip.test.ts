@@ -108,19 +108,38 @@ describe('SIP credentials', () => {
 });
 
 describe('SIP IP access control lists', () => {
-  it('take IPv4 addresses with a prefix from 8 to 32 (32 by default), at most 100 a list', async () => {
+  it('take IPv4 addresses with a prefix from 8 to 32, IPv6 ones from 32 to 128 (the whole address by default), at most 100 a list', async () => {
     const { client, store, account } = await startHarness();
     const acl = client.sip.ipAccessControlLists(
       (await client.sip.ipAccessControlLists.create({ friendlyName: 'Carriers' })).sid,
     );
     const one = await acl.ipAddresses.create({ friendlyName: 'Edge', ipAddress: '192.0.2.10' });
     expect(one).toMatchObject({ ipAddress: '192.0.2.10', cidrPrefixLength: 32 });
+    // IPv6 too: a whole address by default, a block from /32 to /128.
+    const v6 = await acl.ipAddresses.create({ friendlyName: 'Edge6', ipAddress: '2001:db8::10' });
+    expect(v6).toMatchObject({ ipAddress: '2001:db8::10', cidrPrefixLength: 128 });
+    const block = await acl.ipAddresses.create({
+      friendlyName: 'Net6',
+      ipAddress: '2001:db8:1::',
+      cidrPrefixLength: 48,
+    });
+    expect(block).toMatchObject({ cidrPrefixLength: 48 });
+    // Moving an entry to the other family does not carry its prefix over.
+    expect(await acl.ipAddresses(block.sid).update({ ipAddress: '192.0.2.20' })).toMatchObject({
+      cidrPrefixLength: 32,
+    });
+    expect((await rejected(acl.ipAddresses(v6.sid).update({ cidrPrefixLength: 16 }))).code).toBe(21200);
+    await acl.ipAddresses(v6.sid).remove();
+    await acl.ipAddresses(block.sid).remove();
     for (const [ipAddress, cidrPrefixLength, parameter] of [
       ['192.0.2', undefined, 'IpAddress'],
-      ['2001:db8::1', undefined, 'IpAddress'],
+      ['2001:db8::1/64', undefined, 'IpAddress'],
+      ['fe80::1%eth0', undefined, 'IpAddress'],
       ['192.0.2.300', undefined, 'IpAddress'],
       ['192.0.2.0', 0, 'CidrPrefixLength'],
       ['192.0.2.0', 33, 'CidrPrefixLength'],
+      ['2001:db8::', 16, 'CidrPrefixLength'],
+      ['2001:db8::', 129, 'CidrPrefixLength'],
     ] as const) {
       const error = await rejected(
         acl.ipAddresses.create({

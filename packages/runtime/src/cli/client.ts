@@ -163,15 +163,31 @@ export async function request(
   }
 }
 
-/** One REST request for the account (`resource` below /2010-04-01/Accounts/{sid}/); a non-2xx answer throws. */
-export async function api(
+/** A REST request below a base path (the account's, or /v1/); a non-2xx answer throws. */
+export type ApiCall = (
   c: Connection,
   method: 'GET' | 'POST' | 'DELETE',
   resource: string,
   form?: Form,
   signal?: AbortSignal,
+) => Promise<Record<string, unknown>>;
+
+/** One REST request for the account (`resource` below /2010-04-01/Accounts/{sid}/). */
+export const api: ApiCall = (c, method, resource, form, signal) =>
+  apiAt(c, method, `/2010-04-01/Accounts/${c.account}/${resource}`, form, signal);
+
+/** One request to the voice v1 API (`resource` below /v1/: ByocTrunks, ConnectionPolicies), which is the caller's account's. */
+export const voiceApi: ApiCall = (c, method, resource, form, signal) =>
+  apiAt(c, method, `/v1/${resource}`, form, signal);
+
+async function apiAt(
+  c: Connection,
+  method: 'GET' | 'POST' | 'DELETE',
+  path: string,
+  form?: Form,
+  signal?: AbortSignal,
 ): Promise<Record<string, unknown>> {
-  const response = await request(c, method, `/2010-04-01/Accounts/${c.account}/${resource}`, { form, signal });
+  const response = await request(c, method, path, { form, signal });
   if (!response.ok) throw await refusal(response, c.server);
   if (response.status === 204) return {};
   try {

@@ -12,6 +12,7 @@ import { SimulatedNetwork } from '../adapters/simulated/network.js';
 import type { MediaAdapter } from '../media/types.js';
 import type { SipDirectory } from '../sip/directory.js';
 import type { SipMediaOptions } from '../sip/media-options.js';
+import type { SipRegistrationStore } from '../sip/registrations.js';
 import { StartupError } from '../startup-error.js';
 import type { Egress } from '../webhooks/egress.js';
 import type { ServeOptions } from './serve.js';
@@ -19,6 +20,8 @@ import type { ServeOptions } from './serve.js';
 /** What the SIP media needs from the server. */
 export interface SipMediaDeps {
   readonly directory: SipDirectory;
+  /** Where SIP phones' registrations are kept across restarts (absent: in memory only). */
+  readonly registrations?: SipRegistrationStore;
   /** The server's policy for what Play may fetch. */
   readonly egress: Egress;
   /** A problem the operator should see: at start (no speech engine, ...) or while running (a trunk refusing our REGISTER). */

@@ -32,6 +32,7 @@ import { createRuntime, type Runtime } from '../runtime.js';
 import { type SipDirectory, storeSipDirectory } from '../sip/directory.js';
 import { sipCallRouter } from '../sip/inbound.js';
 import type { MediaOptions } from '../sip/media-options.js';
+import { storeSipRegistrations } from '../sip/registrations.js';
 import { SecretBox } from '../sip/secret-box.js';
 import { StartupError } from '../startup-error.js';
 import { type MonitoredStore, monitored, storeWriteError } from '../store/health.js';
@@ -178,7 +179,12 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   const sip = storeSipDirectory(store, secrets, { serverTrunks });
   let media: ServerMedia;
   try {
-    media = await startMedia(options, { directory: sip, egress, warn: (message) => log?.warn(message) });
+    media = await startMedia(options, {
+      directory: sip,
+      registrations: storeSipRegistrations(store),
+      egress,
+      warn: (message) => log?.warn(message),
+    });
   } catch (error) {
     await rollback();
     throw error;

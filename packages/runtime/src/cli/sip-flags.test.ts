@@ -34,7 +34,7 @@ describe('the media options the flags give', () => {
         'sip-tls-cert': '/etc/cert.pem',
         'sip-tls-key': '/etc/key.pem',
         'rtp-ports': '30000-30100',
-        'sip-allow': ['127.0.0.2', '10.1.0.0/16'],
+        'sip-allow': ['127.0.0.2', '10.1.0.0/16', '::1', '2001:db8::/48'],
         'public-address': 'voice.example.org',
         'sip-trunk': ['carrier=sip:127.0.0.2:5062', 'backup=sips:edge.example.net'],
         'sip-trunk-credentials': ['carrier=patchbay:s3cret:with:colons', 'backup=pb'],
@@ -55,6 +55,8 @@ describe('the media options the flags give', () => {
       allow: [
         { address: '127.0.0.2', prefix: 32 },
         { address: '10.1.0.0', prefix: 16 },
+        { address: '::1', prefix: 128 },
+        { address: '2001:db8::', prefix: 48 },
       ],
       publicAddress: 'voice.example.org',
       rtpTimeoutMs: 45_000,
@@ -115,7 +117,11 @@ describe('patchbay serve refuses bad media flags', () => {
       ],
       [
         ['--sip-allow', 'pbx.example.com'],
-        `patchbay: --sip-allow: "pbx.example.com" is not an IPv4 address or <address>/<prefix> ${see}`,
+        `patchbay: --sip-allow: "pbx.example.com" is not an IPv4 or IPv6 address or <address>/<prefix> ${see}`,
+      ],
+      [
+        ['--sip-allow', '2001:db8::/16'],
+        `patchbay: --sip-allow: "2001:db8::/16" allows too much (a prefix of at least 32: never an open door) ${see}`,
       ],
       [
         ['--sip-trunk', 'carrier=http://x'],

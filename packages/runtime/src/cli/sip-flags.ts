@@ -6,7 +6,7 @@
  * may come from the environment (`PATCHBAY_SIP_TRUNK_PASSWORD_<NAME>`), so they stay out of `ps`.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { ipv4, parseCidr } from '../sip/addresses.js';
+import { ipv4, minPrefix, parseCidr } from '../sip/addresses.js';
 import {
   DEFAULT_RTP_PORTS,
   DEFAULT_SIP_LISTEN,
@@ -20,7 +20,6 @@ import { parseSipTarget } from '../sip/target.js';
 import { usage } from './errors.js';
 import type { Flags, Values } from './flags.js';
 
-const MIN_ALLOW_PREFIX = 8;
 const TRUNK_NAME = /^[a-z0-9][a-z0-9-]{0,31}$/;
 
 /** `[udp:|tcp:]<ipv4>:<port>` or `[...]` for IPv6. */
@@ -46,9 +45,9 @@ function rtpPorts(value: string): { min: number; max: number } | string {
 
 function allow(value: string): { address: string; prefix: number } | string {
   const block = parseCidr(value);
-  if (!block) return `"${value}" is not an IPv4 address or <address>/<prefix>`;
-  if (block.prefix < MIN_ALLOW_PREFIX)
-    return `"${value}" allows too much (a prefix of at least ${MIN_ALLOW_PREFIX}: never an open door)`;
+  if (!block) return `"${value}" is not an IPv4 or IPv6 address or <address>/<prefix>`;
+  if (block.prefix < minPrefix(block.address))
+    return `"${value}" allows too much (a prefix of at least ${minPrefix(block.address)}: never an open door)`;
   return block;
 }
 
@@ -112,7 +111,7 @@ export const SIP_FLAGS = {
     value: '<cidr>',
     multiple: true,
     description:
-      'sources whose INVITEs need no digest, repeatable (an address or <address>/<prefix>, prefix 8 or more)',
+      'sources whose INVITEs need no digest, repeatable (an IPv4 or IPv6 address or <address>/<prefix>, prefix 8 or more, 32 for IPv6)',
     check: (value: string) => problem(allow(value)),
   },
   'public-address': {

@@ -92,8 +92,10 @@ export const CALL_ERRORS = {
   },
   13227: {
     title: 'Media failure',
-    meaning: 'The media side failed while placing the call or running a verb; the call ends (failed).',
-    action: 'Check the server log for the cause under the call SID; retry the call.',
+    meaning:
+      "The media side failed while placing the call or running a verb, or on real media the party's audio stopped arriving mid-call (a phone or trunk that vanished without hanging up: no RTP for the RTP timeout); the call ends (failed).",
+    action:
+      'Check the server log for the cause under the call SID, and the far end or trunk for a crash or a lost network; retry the call.',
   },
   13320: {
     title: 'Gather: invalid nested verb',

@@ -60,6 +60,9 @@ export interface SpeechResult {
   readonly confidence: number;
 }
 
+/** Why a leg ended other than by the party hanging up: its media stopped arriving. */
+export type HangupCause = 'media-timeout';
+
 /** What a leg reports. */
 export interface LegEvents {
   /** The party pressed a key: one of 0-9 * # A-D. */
@@ -70,8 +73,12 @@ export interface LegEvents {
   speech: (result: SpeechResult) => void;
   /** An interim result while the party speaks, when asked for (`partialResults`). */
   speechPartial: (result: { readonly stable: string; readonly unstable: string }) => void;
-  /** The party hung up (or the network dropped it). */
-  hangup: () => void;
+  /**
+   * The party hung up (or the network dropped it). `cause` says why when it was not the party's
+   * own choice: `media-timeout` when its audio stopped arriving (a far end or trunk that vanished
+   * without a BYE). No cause: an ordinary hang-up.
+   */
+  hangup: (cause?: HangupCause) => void;
 }
 
 export interface InputOptions {

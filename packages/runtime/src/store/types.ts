@@ -36,7 +36,9 @@ export type RecordKind =
   /** Trunks to carriers (voice v1 BYOC trunks), their connection policies and targets. */
   | 'byoc-trunk'
   | 'connection-policy'
-  | 'connection-policy-target';
+  | 'connection-policy-target'
+  /** SIP phones' registrations, owned by the server (sip/registrations.ts). */
+  | 'sip-registration';
 
 /** What every stored record carries. */
 export interface StoredRecord {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseScript } from '../adapters/simulated/script.js';
-import { CALLER, scenario } from '../testing/scenario.js';
+import { APP_NUMBER, CALLER, scenario } from '../testing/scenario.js';
 
 const AGENT = '+15550007001';
 const OTHER = '+15550007002';
@@ -157,6 +157,17 @@ describe('<Dial>', () => {
       ['in-progress', '+15559990000', '1'],
       ['completed', '+15559990000', '2'],
     ]);
+  });
+
+  it('dials a number as a SIP caller presents it: its user part when a number, else the number it called', async () => {
+    await using s = await scenario({
+      '/voice': () => `<Response><Dial><Number>${AGENT}</Number></Dial></Response>`,
+    });
+    s.network.addNumber(AGENT, { hangupAfterMs: 1000 });
+    await s.inbound({ from: 'sip:alice@pbx.example.com' });
+    await s.inbound({ from: 'sip:+15550003333@pbx.example.com' });
+    const children = s.runtime.calls.list({ direction: 'outbound-dial' }).map((call) => call.from);
+    expect(children.sort()).toEqual([APP_NUMBER, '+15550003333'].sort());
   });
 
   it('rings client identities; nobody registered means no-answer', async () => {

@@ -22,7 +22,23 @@ function clientIdentity(node: ClientNode): string {
   return (identity && 'text' in identity ? identity.text : node.text).trim();
 }
 
-function targetsOf(node: DialNode, context: VerbContext, from: string, timeoutMs: number): Target[] {
+const E164 = /^\+[1-9][0-9]{6,14}$/;
+
+/**
+ * Who a number is dialed as when the Dial gives no callerId: the caller; but a SIP caller
+ * (`sip:alice@pbx`) presents its user part when that is a number, else the number it called (the
+ * account's number, as the hosted service presents it): a carrier takes only numbers in From.
+ */
+function presentedNumber(call: VerbContext['call']): string {
+  if (!/^sips?:/i.test(call.from)) return call.from;
+  const user = /^sips?:([^@;]+)@/i.exec(call.from)?.[1] ?? '';
+  if (E164.test(user)) return user;
+  return E164.test(call.to) ? call.to : call.from;
+}
+
+function targetsOf(node: DialNode, context: VerbContext, callerId: string | undefined, timeoutMs: number): Target[] {
+  const from = callerId ?? context.call.from;
+  const numberFrom = callerId ?? presentedNumber(context.call);
   const callbacks = (attributes: {
     statusCallback?: string | undefined;
     statusCallbackMethod: 'GET' | 'POST';
@@ -36,7 +52,7 @@ function targetsOf(node: DialNode, context: VerbContext, from: string, timeoutMs
   if (nouns.length === 0 && node.text.trim() !== '') {
     const request = {
       to: { kind: 'number' as const, value: node.text.trim() },
-      from,
+      from: numberFrom,
       timeoutMs,
       statusCallbackMethod: 'POST' as const,
       statusCallbackEvent: [],
@@ -49,7 +65,7 @@ function targetsOf(node: DialNode, context: VerbContext, from: string, timeoutMs
     if (noun.name === 'Number') {
       const to = { kind: 'number', value: noun.text.trim() } as const;
       return {
-        request: { ...base, to },
+        request: { ...base, from: numberFrom, to },
         url: whisper,
         method: noun.attributes.method,
         sendDigits: noun.attributes.sendDigits,
@@ -100,7 +116,7 @@ export async function dial(node: DialNode, context: VerbContext): Promise<Outcom
           { DialCallStatus: 'failed', DialCallDuration: '0' },
         );
   }
-  const targets = targetsOf(node, context, options.callerId ?? context.call.from, options.timeout * 1000);
+  const targets = targetsOf(node, context, options.callerId, options.timeout * 1000);
   if (targets.length === 0) {
     context.warn(13223, '<Dial> has nothing to dial');
     return NEXT;

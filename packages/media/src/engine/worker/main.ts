@@ -9,6 +9,7 @@
  */
 import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
 import type { FromWorker, PeerMessage, ToWorker, WorkerInit, WorkerStats } from '../messages.js';
+import { currentThreadId } from '../priority.js';
 import { FrameClock } from './clock.js';
 import { FrameQueue } from './frames.js';
 import { WorkerLeg } from './leg.js';
@@ -213,4 +214,5 @@ port.on('message', (m: ToWorker) => {
   });
 });
 clock.start();
-post({ t: 'ready' });
+const thread = currentThreadId();
+post(thread === undefined ? { t: 'ready' } : { t: 'ready', thread });

@@ -20,8 +20,31 @@ import { serve } from './serve.js';
 import { simulateMessage } from './simulate.js';
 import { simulateCall } from './simulate-call.js';
 import { simulateNumber, simulateNumbers } from './simulate-numbers.js';
+import {
+  sipDomainsCreate,
+  sipDomainsDelete,
+  sipDomainsGet,
+  sipDomainsList,
+  sipDomainsMap,
+  sipDomainsUnmap,
+  sipDomainsUpdate,
+} from './sip-domains.js';
+import { credentialLists, credentialListsAdd, credentialListsPassword, ipAcls, ipAclsAdd } from './sip-lists.js';
 import { callsTail, messagesTail } from './tail.js';
 import { token } from './token.js';
+import {
+  policiesAddTarget,
+  policiesCreate,
+  policiesDelete,
+  policiesGet,
+  policiesList,
+  policiesRemoveTarget,
+  trunksCreate,
+  trunksDelete,
+  trunksGet,
+  trunksList,
+  trunksUpdate,
+} from './trunks.js';
 
 export const COMMANDS = {
   serve,
@@ -52,6 +75,37 @@ export const COMMANDS = {
   'keys delete': keysDelete,
   token,
   'clients list': clientsList,
+  'sip-domains create': sipDomainsCreate,
+  'sip-domains list': sipDomainsList,
+  'sip-domains get': sipDomainsGet,
+  'sip-domains update': sipDomainsUpdate,
+  'sip-domains delete': sipDomainsDelete,
+  'sip-domains map': sipDomainsMap,
+  'sip-domains unmap': sipDomainsUnmap,
+  'sip-creds create': credentialLists.create,
+  'sip-creds list': credentialLists.list,
+  'sip-creds get': credentialLists.get,
+  'sip-creds delete': credentialLists.delete,
+  'sip-creds add': credentialListsAdd,
+  'sip-creds password': credentialListsPassword,
+  'sip-creds remove': credentialLists.remove,
+  'sip-acls create': ipAcls.create,
+  'sip-acls list': ipAcls.list,
+  'sip-acls get': ipAcls.get,
+  'sip-acls delete': ipAcls.delete,
+  'sip-acls add': ipAclsAdd,
+  'sip-acls remove': ipAcls.remove,
+  'trunks create': trunksCreate,
+  'trunks list': trunksList,
+  'trunks get': trunksGet,
+  'trunks update': trunksUpdate,
+  'trunks delete': trunksDelete,
+  'policies create': policiesCreate,
+  'policies list': policiesList,
+  'policies get': policiesGet,
+  'policies delete': policiesDelete,
+  'policies add': policiesAddTarget,
+  'policies remove': policiesRemoveTarget,
   'simulate call': simulateCall,
   'simulate message': simulateMessage,
   'simulate number': simulateNumber,

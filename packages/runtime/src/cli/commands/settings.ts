@@ -5,12 +5,14 @@
 import type { Form } from '../client.js';
 import { checkUrl, type Flag } from '../flags.js';
 
-const url = (description: string): Flag & { value: string } => ({
+/** A URL flag; '' clears the URL. */
+export const url = (description: string): Flag & { value: string } => ({
   value: '<url>',
   description,
   check: (value) => (value === '' ? undefined : checkUrl(value)),
 });
-const method = (description: string): Flag & { value: string } => ({
+/** A GET/POST flag. */
+export const method = (description: string): Flag & { value: string } => ({
   value: '<method>',
   description,
   choices: ['GET', 'POST'],

@@ -1,33 +1,33 @@
 /**
  * /2010-04-01/Accounts/{AccountSid}/SIP/IpAccessControlLists and their IpAddresses: the source
- * addresses (IPv4, with a CIDR prefix) whose calls a domain takes without a password.
- * A prefix shorter than 8 is refused: a list is a list of carriers and PBXs, not the internet.
+ * addresses (IPv4 or IPv6, with a CIDR prefix) whose calls a domain takes without a password.
+ * A prefix shorter than 8 (32 for IPv6) is refused: a list is a list of carriers and PBXs, not
+ * the internet. (The hosted API takes IPv4 only; IPv6 is Patchbay's own.)
  */
-import { ipv4 } from '../../../sip/addresses.js';
+import { minPrefix, parseCidr } from '../../../sip/addresses.js';
 import { SIP_CAPS, type SipIpAddressRecord } from '../../../sip/records.js';
 import { apiDate, type Form, field, invalid } from '../../http.js';
 import { friendlyName } from './common.js';
 import { listResource } from './lists.js';
 
-const MIN_PREFIX = 8;
-
 function address(form: Form, required: boolean): string | undefined {
   const value = field(form, 'IpAddress');
   if (value === undefined && !required) return undefined;
-  if (value === undefined || ipv4(value) === undefined)
-    throw invalid(
-      21200,
-      'IpAddress',
-      `"${value ?? ''}" is not an IPv4 address in dotted decimal (IPv6 is not supported)`,
-    );
+  if (value === undefined || value.includes('/') || !parseCidr(value))
+    throw invalid(21200, 'IpAddress', `"${value ?? ''}" is not an IPv4 address in dotted decimal or an IPv6 address`);
   return value;
 }
 
-function prefix(form: Form): number | undefined {
+/** The whole address's length: 32 for IPv4, 128 for IPv6. */
+const fullLength = (address: string) => parseCidr(address)?.prefix ?? 32;
+
+/** The prefix given for `address`, from the shortest its family allows (8, or 32 for IPv6) to its length. */
+function prefix(form: Form, address: string): number | undefined {
   const value = field(form, 'CidrPrefixLength');
   if (value === undefined) return undefined;
-  if (!/^\d{1,2}$/.test(value) || Number(value) < MIN_PREFIX || Number(value) > 32)
-    throw invalid(21200, 'CidrPrefixLength', `must be a whole number from ${MIN_PREFIX} to 32`);
+  const [least, most] = [minPrefix(address), fullLength(address)];
+  if (!/^\d{1,3}$/.test(value) || Number(value) < least || Number(value) > most)
+    throw invalid(21200, 'CidrPrefixLength', `must be a whole number from ${least} to ${most} for ${address}`);
   return Number(value);
 }
 
@@ -48,18 +48,23 @@ export const ipAclsResource = listResource<SipIpAddressRecord>({
     parent: 'ipAccessControlListSid',
     cap: SIP_CAPS.ipAddressesPerList,
     async create(form, base, context) {
+      const name = friendlyName(form, 255, true) as string;
+      const ip = address(form, true) as string;
       return {
         ...base,
         ipAccessControlListSid: /IpAccessControlLists\/(AL[0-9a-f]{32})/.exec(context.rest)?.[1] as string,
-        friendlyName: friendlyName(form, 255, true) as string,
-        ipAddress: address(form, true) as string,
-        cidrPrefixLength: prefix(form) ?? 32,
+        friendlyName: name,
+        ipAddress: ip,
+        cidrPrefixLength: prefix(form, ip) ?? fullLength(ip),
       };
     },
-    async update(form) {
+    async update(form, _context, current) {
       const name = friendlyName(form, 255, false);
       const ip = address(form, false);
-      const length = prefix(form);
+      // A new address of the other family does not keep the old prefix (a /24 is not an IPv6 block).
+      const sameFamily = ip === undefined || minPrefix(ip) === minPrefix(current.ipAddress);
+      const length =
+        prefix(form, ip ?? current.ipAddress) ?? (sameFamily ? undefined : fullLength(ip ?? current.ipAddress));
       return {
         ...(name === undefined ? {} : { friendlyName: name }),
         ...(ip === undefined ? {} : { ipAddress: ip }),

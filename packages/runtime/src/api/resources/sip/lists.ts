@@ -34,7 +34,8 @@ export interface ListKind<Entry extends StoredRecord> {
     /** A new entry from a form (checked), given the fields every record has. */
     create(form: Form, base: StoredRecord & { updatedAt: number }, context: ResourceContext): Promise<Entry>;
     /** The fields a form changes (checked). */
-    update(form: Form, context: ResourceContext): Promise<Partial<Entry>>;
+    /** The changes `form` asks of `current`. */
+    update(form: Form, context: ResourceContext, current: Entry): Promise<Partial<Entry>>;
     json(entry: Entry, uri: string): Record<string, unknown>;
   };
 }
@@ -156,7 +157,7 @@ export function listResource<Entry extends StoredRecord>(spec: ListKind<Entry>):
     if (!entry || (entry as Record<string, unknown>)[entries.parent] !== listSid) throw notFound(sid);
     if (context.method === 'GET') return { status: 200, body: entries.json(entry, `${base}/${sid}.json`) };
     if (context.method === 'POST') {
-      const changed = await entries.update(await context.form(), context);
+      const changed = await entries.update(await context.form(), context, entry);
       const updated = await store.update<Entry>(entries.kind, account.sid, sid, (current) => ({
         ...current,
         ...changed,
