@@ -11,6 +11,7 @@
 import { RTCPeerConnection, RTCRtpCodecParameters, type RTCRtpTransceiver } from 'werift';
 import { ToneGenerator } from '../engine/dsp/tone.js';
 import { decodeUlaw, encodeUlaw } from '../rtp/g711.js';
+import { concatPcm } from '../testing/wav.js';
 import { sendEvent } from './werift.js';
 
 const TE = 126;
@@ -77,7 +78,7 @@ export class TestDevice {
     const start = this.#samples;
     const want = start + ms * 8;
     return new Promise<void>((resolve) => this.#waiters.push({ samples: want, resolve })).then(() => {
-      const all = concat(this.heard);
+      const all = concatPcm(this.heard);
       return all.subarray(start, want);
     });
   }
@@ -144,14 +145,4 @@ export class TestDevice {
     clearInterval(this.#timer);
     await this.pc.close();
   }
-}
-
-function concat(parts: Int16Array[]): Int16Array {
-  const out = new Int16Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
 }
