@@ -22,6 +22,13 @@ import {
 import { applyRemote, TransportBase } from './transport-base.js';
 
 const GATHER_TIMEOUT_MS = 3000;
+
+function withoutCandidates(sdp: string): string {
+  return sdp
+    .split('\r\n')
+    .filter((l) => !l.startsWith('a=candidate:') && l !== 'a=end-of-candidates')
+    .join('\r\n');
+}
 let sequence = 0;
 
 class DataChannelSession extends SessionBase implements WebRtcSession {
@@ -76,7 +83,14 @@ class DataChannelSession extends SessionBase implements WebRtcSession {
     if (this.pc.gatheringState() !== 'complete') await gathered;
     const local = this.pc.localDescription();
     if (!local) throw new WebRtcError('connection-failed', 'no local description', this.id);
-    this.localSdp = local.sdp;
+    // An offer goes out without our candidates: the device's connectivity checks (and its DTLS)
+    // can then only start once we have its answer and check towards it, learning the device's
+    // address from its answer's candidates. With our candidates in the offer, a browser starts
+    // ICE and DTLS at once, and when its answer reaches us through signaling while that is under
+    // way libdatachannel fails the connection ("remote candidate without ICE transport": about
+    // one incoming call in seven with Chromium here). The device's answer must carry its
+    // candidates (the SDK waits for gathering).
+    this.localSdp = type === 'offer' ? withoutCandidates(local.sdp) : local.sdp;
   }
 
   async complete(answerSdp: string): Promise<void> {
