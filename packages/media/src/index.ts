@@ -23,3 +23,5 @@ export * from './sdp/index.js';
 /** SIP: agent, dialogs, registrar, messages, URIs, digest. */
 export * from './sip/index.js';
 export * from './tts/index.js';
+/** WebRTC device legs: transports (node-datachannel, werift) and the seam into the engine. */
+export * from './webrtc/index.js';

@@ -16,6 +16,8 @@ import type {
   AdapterEvents,
   Bridge,
   BridgeOptions,
+  DeviceLeg,
+  DeviceLegRequest,
   LinkedCall,
   MediaAdapter,
   MediaCapabilities,
@@ -29,7 +31,9 @@ import { EventEmitter } from 'eventemitter3';
 import { encodeWav } from '../audio/index.js';
 import { MediaEngine } from '../engine/index.js';
 import { formatUri, type IncomingCall, Registrar, SipAgent, type SipAgentOptions, type SipUri } from '../sip/index.js';
+import type { WebRtcTransport } from '../webrtc/index.js';
 import { Access } from './access.js';
+import { DeviceMediaLeg } from './device-leg.js';
 import { linkLegs } from './link.js';
 import { SipMixer } from './mixer.js';
 import { DEFAULT_TARGET_SILENCE_MS, type Outbound, originate } from './originate.js';
@@ -37,6 +41,7 @@ import type { Prompts } from './prompts.js';
 import { answerable } from './reinvite.js';
 import { SipLeg } from './sip-leg.js';
 import { registerTrunks, type Trunk } from './trunks.js';
+import { splitPorts, type WebRtcMediaOptions, webRtcTransport } from './webrtc-options.js';
 
 export type { Trunk };
 
@@ -65,6 +70,11 @@ export interface SipMediaOptions {
    * twice it silently dropped (scanner floods). 0 turns it off. @default 50
    */
   readonly requestsPerSecondPerSource?: number;
+  /**
+   * WebRTC for client devices (webrtc-options.ts): its own UDP port range, STUN/TURN servers,
+   * the driver; `false` turns it off. @default on, with the top quarter of `rtpPorts`
+   */
+  readonly webrtc?: WebRtcMediaOptions | false;
   /**
    * A trunk target that sends no response at all (not even 100 Trying) for this long is given up
    * for the call's next target; the last target is waited for until the ring timeout. @default 5000
@@ -97,9 +107,11 @@ export class SipMediaAdapter implements MediaAdapter {
     readonly engine: MediaEngine,
     readonly registrar: Registrar,
     private readonly options: SipMediaOptions,
+    readonly webrtc: WebRtcTransport | undefined,
   ) {
     this.access = new Access({ allow: options.allow, directory: options.directory });
     this.capabilities = {
+      webrtc: webrtc !== undefined,
       dtmf: true,
       speech: false,
       tts: options.prompts.speaks,
@@ -123,10 +135,12 @@ export class SipMediaAdapter implements MediaAdapter {
 
   static async start(options: SipMediaOptions): Promise<SipMediaAdapter> {
     // RTP binds where SIP listens first (all interfaces when that is 0.0.0.0).
+    const bindAddress = options.listen[0]?.host ?? '127.0.0.1';
+    const ports = splitPorts(options.rtpPorts, options.webrtc);
     const engine = await MediaEngine.start({
-      bindAddress: options.listen[0]?.host ?? '127.0.0.1',
+      bindAddress,
       ...(options.publicAddress ? { publicAddress: options.publicAddress } : {}),
-      rtpPorts: [options.rtpPorts[0], options.rtpPorts[1]],
+      rtpPorts: ports.rtp,
       rtpTimeoutMs: options.rtpTimeoutMs ?? DEFAULT_RTP_TIMEOUT_MS,
       ...(options.workers ? { workers: options.workers } : {}),
     });
@@ -140,7 +154,8 @@ export class SipMediaAdapter implements MediaAdapter {
         authorize: (request, source) => (access as Access).decide(request, source.address),
         requestsPerSecondPerSource: options.requestsPerSecondPerSource ?? DEFAULT_REQUESTS_PER_SECOND_PER_SOURCE,
       });
-      const adapter = new SipMediaAdapter(agent, engine, registrar, options);
+      const webrtc = webRtcTransport(options.webrtc, bindAddress, ports.webrtc);
+      const adapter = new SipMediaAdapter(agent, engine, registrar, options, webrtc);
       access = adapter.access;
       registerTrunks(agent, options.trunks ?? [], options.warn ?? (() => undefined));
       return adapter;
@@ -192,6 +207,13 @@ export class SipMediaAdapter implements MediaAdapter {
     return originate(this.outbound, request, signal, onRinging);
   }
 
+  /** A client device's leg: WebRTC audio when the request carries SDP (device-leg.ts). */
+  deviceLeg(request: DeviceLegRequest): DeviceLeg {
+    const leg = new DeviceMediaLeg(this.engine, this.webrtc, this.options.prompts, request);
+    this.track(leg);
+    return leg;
+  }
+
   /** An on-net call: two engine legs back to back (link.ts). */
   link(request: OriginateRequest, signal: AbortSignal, onRinging?: () => void): LinkedCall {
     const host = this.options.listen[0]?.host ?? '127.0.0.1';
@@ -226,6 +248,7 @@ export class SipMediaAdapter implements MediaAdapter {
   async close(): Promise<void> {
     await Promise.all([...this.legs].map((leg) => leg.hangup()));
     await this.agent.close();
+    await this.webrtc?.close();
     await this.engine.close();
   }
 

@@ -20,6 +20,7 @@ import { CachedTts, EspeakTts, type TextToSpeech } from '../tts/index.js';
 import { SipMediaAdapter, type Trunk } from './adapter.js';
 import { Prompts } from './prompts.js';
 import { keepRegistrations } from './registrations.js';
+import { splitPorts, type WebRtcMediaOptions } from './webrtc-options.js';
 
 /** The engine behind `<Say>`, when one is installed; else a warning for the operator. */
 async function speechEngine(warn: (message: string) => void): Promise<TextToSpeech | undefined> {
@@ -84,12 +85,26 @@ export async function startSipMedia(options: SipMediaOptions, deps: SipMediaDeps
     ...(options.requestsPerSecondPerSource === undefined
       ? {}
       : { requestsPerSecondPerSource: options.requestsPerSecondPerSource }),
+    webrtc: webRtcOptions(options.webrtc),
     warn: deps.warn,
   });
   await keepRegistrations(adapter.registrar, deps.registrations, deps.warn);
   const listening = adapter.agent.addresses.map((at) => `sip ${at.transport} ${at.host}:${at.port}`);
   const { priority } = adapter.engine;
-  listening.push(`rtp ${options.rtpPorts.min}-${options.rtpPorts.max} (audio threads ${priority.level})`);
+  const ports = splitPorts([options.rtpPorts.min, options.rtpPorts.max], webRtcOptions(options.webrtc));
+  listening.push(`rtp ${ports.rtp[0]}-${ports.rtp[1]} (audio threads ${priority.level})`);
+  if (ports.webrtc) listening.push(`webrtc (devices) udp ${ports.webrtc[0]}-${ports.webrtc[1]}`);
   if (priority.reason && priority.level === 'normal') deps.warn(priority.reason);
   return { adapter, listening, close: () => adapter.close() };
+}
+
+/** The server's WebRTC settings as the adapter takes them. */
+function webRtcOptions(webrtc: SipMediaOptions['webrtc']): WebRtcMediaOptions | false {
+  if (webrtc === undefined) return {};
+  if (webrtc === false) return false;
+  return {
+    ...(webrtc.ports ? { ports: [webrtc.ports.min, webrtc.ports.max] as const } : {}),
+    ...(webrtc.connectTimeoutMs === undefined ? {} : { connectTimeoutMs: webrtc.connectTimeoutMs }),
+    ...(webrtc.iceServers ? { iceServers: webrtc.iceServers } : {}),
+  };
 }

@@ -49,7 +49,7 @@ export class SipLeg implements MediaLeg {
   private answering: Promise<void> | undefined;
   private over = false;
   /** Our side of the session as last agreed: the SDP a re-INVITE's answer starts from. */
-  private localSdp: string;
+  private agreedSdp: string;
   /** While a Dial rings: its signal, and the ring tone's own (paused for the far end's early media). */
   private ringing: AbortSignal | undefined;
   private tone: AbortController | undefined;
@@ -65,7 +65,7 @@ export class SipLeg implements MediaLeg {
     private readonly signaling: LegSignaling,
     private readonly onEnded: (leg: SipLeg) => void = () => undefined,
   ) {
-    this.localSdp = 'dialog' in signaling ? signaling.offerSdp : 'incoming' in signaling ? signaling.answerSdp : '';
+    this.agreedSdp = 'dialog' in signaling ? signaling.offerSdp : 'incoming' in signaling ? signaling.answerSdp : '';
     // An engine leg already open is usable at once (re-INVITEs, bridges); an on-net one once it opens.
     if (!(media instanceof Promise)) this.engineLeg = media;
     this.opened = Promise.resolve(media);
@@ -211,12 +211,12 @@ export class SipLeg implements MediaLeg {
     // A re-INVITE without an offer gets our current session as the offer.
     // An offer we cannot take is refused (488) and the call keeps its session.
     dialog.events.on('reinvite', (offer, respond) => {
-      if (offer === undefined || this.over) return respond(this.localSdp);
-      const next = answerReoffer(offer, this.localSdp);
+      if (offer === undefined || this.over) return respond(this.agreedSdp);
+      const next = answerReoffer(offer, this.agreedSdp);
       if ('warning' in next) return respond(next);
-      this.localSdp = next.sdp;
+      this.agreedSdp = next.sdp;
       this.engineLeg?.configure(next.media);
-      respond(this.localSdp);
+      respond(this.agreedSdp);
     });
   }
 

@@ -16,6 +16,7 @@ import { EngineError } from './errors.js';
 import { type EngineLeg, Leg } from './leg.js';
 import { newLegStatsBuffer } from './leg-stats.js';
 import type { LegEventMessage, WorkerStats } from './messages.js';
+import { PipeEnd } from './pipe-end.js';
 import { type PriorityOutcome, raiseAudioPriority } from './priority.js';
 import { Bridge, type EngineBridge, type EngineMixer, Mixer, Room } from './rooms.js';
 import { WorkerHandle } from './worker-handle.js';
@@ -140,11 +141,16 @@ export class MediaEngine {
     return undefined;
   }
 
-  /** Opens a leg on an even port of the range (RTCP on the next); `near` puts it on that leg's worker. */
-  async openLeg(options: { near?: EngineLeg } = {}): Promise<EngineLeg> {
+  /**
+   * Opens a leg on an even port of the range (RTCP on the next); `near` puts it on that leg's
+   * worker. An `external` leg binds no port: its RTP goes through `leg.pipe` to a transport
+   * (WebRTC) that carries it, and it joins bridges, mixers and operations like any other leg.
+   */
+  async openLeg(options: { near?: EngineLeg; external?: boolean } = {}): Promise<EngineLeg> {
     if (this.#closed) throw new EngineError('engine-closed', 'the media engine is closed', 'openLeg');
     const near = options.near ? this.legs.get(options.near.id) : undefined;
     const worker = near?.worker.alive ? near.worker : this.#leastLoaded();
+    if (options.external) return this.#openExternal(worker);
     for (let attempt = 0; attempt < 32; attempt++) {
       const port = this.#takePort();
       if (port === undefined) break;
@@ -172,9 +178,39 @@ export class MediaEngine {
     throw new EngineError('ports-exhausted', `no free RTP port pair in ${this.#first}-${this.#last}`, 'openLeg');
   }
 
+  async #openExternal(worker: WorkerHandle): Promise<EngineLeg> {
+    const id = `leg-${++this.#legSequence}`;
+    const shared = newLegStatsBuffer();
+    const { port1, port2 } = new MessageChannel();
+    try {
+      await worker.request({ t: 'openLeg', id: worker.nextId(), leg: id, port: 0, stats: shared, pipe: port2 }, [
+        port2,
+      ]);
+    } catch (e) {
+      port1.close();
+      throw e;
+    }
+    worker.legs++;
+    const pipe = new PipeEnd(port1);
+    const leg = new Leg(
+      id,
+      this.options.publicAddress ?? this.options.bindAddress,
+      0,
+      worker,
+      (l) => {
+        pipe.close();
+        this.#release(l, 0);
+      },
+      shared,
+      pipe,
+    );
+    this.legs.set(id, leg);
+    return leg;
+  }
+
   #release(leg: Leg, port: number): void {
     if (!this.legs.delete(leg.id)) return;
-    this.#ports.delete(port);
+    if (port > 0) this.#ports.delete(port);
     leg.worker.legs--;
     for (const room of this.#rooms) room.leave(leg);
   }

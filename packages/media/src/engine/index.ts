@@ -12,6 +12,7 @@
 export { BEEP_HZ } from './dsp/tone.js';
 export { type EngineStats, MediaEngine, type MediaEngineOptions } from './engine.js';
 export { EngineError, type EngineErrorCode } from './errors.js';
-export type { EngineLeg, EngineLegEvents, ToneName } from './leg.js';
+export type { EngineLeg, EngineLegEvents, LegPipe, ToneName } from './leg.js';
 export type { LegStats, RecordRequest, RecordResult, WorkerStats } from './messages.js';
+export { PIPE_SOURCE } from './messages.js';
 export type { DualRecording, EngineBridge, EngineMixer } from './rooms.js';

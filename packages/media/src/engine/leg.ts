@@ -27,8 +27,18 @@ export interface EngineLegEvents {
 
 export type ToneName = 'beep' | 'ringback' | { frequencies: number[]; onMs: number; offMs?: number; loop?: boolean };
 
+/** An external leg's RTP, both ways, for the transport that carries it (see `openLeg({ external })`). */
+export interface LegPipe {
+  /** Hands the leg one plain RTP packet from the far end. */
+  receive(packet: Uint8Array): void;
+  /** Called with every RTP packet the leg sends to the far end. */
+  onSend(listener: (packet: Uint8Array) => void): void;
+}
+
 export interface EngineLeg {
   readonly id: string;
+  /** Present on an external leg: its packets go through the transport that holds this, not UDP. */
+  readonly pipe?: LegPipe | undefined;
   readonly localAddress: string;
   readonly localPort: number;
   readonly events: EventEmitter<EngineLegEvents>;
@@ -67,6 +77,7 @@ export class Leg implements EngineLeg {
     readonly worker: WorkerHandle,
     readonly onClose: (leg: Leg) => void,
     shared: SharedArrayBuffer,
+    readonly pipe?: LegPipe,
   ) {
     this.#stats = new Float64Array(shared);
   }

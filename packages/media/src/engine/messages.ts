@@ -11,6 +11,12 @@ import type { MessagePort } from 'node:worker_threads';
 import type { NegotiatedMedia } from '../sdp/types.js';
 import type { ToneSpec } from './dsp/tone.js';
 
+/**
+ * What an external leg's receiver sees as every packet's source, and the `remote` its
+ * `NegotiatedMedia` must carry: fixed, so symmetric latching holds.
+ */
+export const PIPE_SOURCE = { address: '0.0.0.1', port: 9 } as const;
+
 export interface WorkerInit {
   readonly index: number;
   readonly bindAddress: string;
@@ -69,6 +75,12 @@ export type ToWorker =
       readonly leg: string;
       readonly port: number;
       readonly stats: SharedArrayBuffer;
+      /**
+       * An external leg: RTP comes and goes through this port (plain RTP packets as Uint8Array,
+       * both ways) instead of UDP sockets the worker binds; a WebRTC transport decrypts and
+       * encrypts on the other end. `port` is then 0.
+       */
+      readonly pipe?: MessagePort;
     }
   | { readonly t: 'configure'; readonly leg: string; readonly media: NegotiatedMedia }
   | { readonly t: 'closeLeg'; readonly id: number; readonly leg: string }

@@ -94,7 +94,7 @@ export class WorkerHandle {
   }
 
   /** A message with an `id` whose reply resolves the promise. */
-  request<T = unknown>(message: ToWorker & { id: number }, transfer: ArrayBuffer[] = []): Promise<T> {
+  request<T = unknown>(message: ToWorker & { id: number }, transfer: readonly TransferListItem[] = []): Promise<T> {
     if (this.#failed) return Promise.reject(this.#failed);
     return new Promise<T>((resolve, reject) => {
       this.#requests.set(message.id, { resolve: resolve as (v: unknown) => void, reject });

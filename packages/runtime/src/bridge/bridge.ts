@@ -70,6 +70,11 @@ export class DeviceBridge {
       push: (session, message, expiresAt) => this.push(session, message, expiresAt),
       refuse: (error, session) => this.refuse(error, session),
       attachLeg: (session, callSid) => this.attachLeg(session, callSid, () => {}),
+      offerLeg: (session, callSid) =>
+        this.host.media.capabilities.webrtc ? this.newLeg(session, callSid, () => {}, 'offer') : undefined,
+      adoptLeg: (session, callSid, leg) => {
+        session.calls.set(callSid, leg);
+      },
       isOpen: (session) => this.sessions.has(session),
     });
     this.requests = {
@@ -85,7 +90,7 @@ export class DeviceBridge {
       outgoing: {
         host,
         application: options.application,
-        attachLeg: (session, callSid, onAnswered) => this.attachLeg(session, callSid, onAnswered),
+        attachLeg: (session, callSid, onAnswered, sdp) => this.attachLeg(session, callSid, onAnswered, sdp),
         push: (session, message) => this.push(session, message),
         refuse: (error, session) => this.refuse(error, session),
       },
@@ -151,6 +156,7 @@ export class DeviceBridge {
       registered: session.registered,
       heartbeatMs: this.heartbeatMs,
       tokenExpiresAt: token.expiresAt,
+      ...(this.host.media.capabilities.webrtc ? { webrtc: true } : {}),
     };
     link.send(welcome);
     session.attach(link, resumed ? (hello.resume?.received ?? 0) : 0, now);
@@ -242,20 +248,26 @@ export class DeviceBridge {
   }
 
   /** The device's media leg for `callSid`, kept with its session; `closed` goes to the device when it ends. */
-  private attachLeg(session: DeviceSession, callSid: string, onAnswered: () => void): DeviceLeg {
+  private attachLeg(session: DeviceSession, callSid: string, onAnswered: () => void, sdp?: string): DeviceLeg {
+    const leg = this.newLeg(session, callSid, onAnswered, this.host.media.capabilities.webrtc ? sdp : undefined);
+    session.calls.set(callSid, leg);
+    return leg;
+  }
+
+  /** A device leg not yet kept with its session (an offer to an invited device: kept once it accepts). */
+  private newLeg(session: DeviceSession, callSid: string, onAnswered: () => void, sdp?: string): DeviceLeg {
     const media = this.host.media;
     if (!media.deviceLeg) throw new DeviceError('GeneralError', `the ${media.name} media adapter cannot carry devices`);
-    const leg = media.deviceLeg({
+    return media.deviceLeg({
       identity: session.identity,
       callSid,
+      ...(sdp === undefined ? {} : { sdp }),
       onAnswered,
       onEnded: () => {
         if (!session.calls.delete(callSid)) return;
         this.push(session, { type: 'call', callSid, state: 'closed' });
       },
     });
-    session.calls.set(callSid, leg);
-    return leg;
   }
 
   /**

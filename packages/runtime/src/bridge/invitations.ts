@@ -35,12 +35,18 @@ export interface InvitationHost {
   refuse(error: DeviceError, session: DeviceSession): DeviceError;
   /** The accepting device's media leg, attached to its session. */
   attachLeg(session: DeviceSession, callSid: string): DeviceLeg;
+  /** A leg that offers WebRTC to an invited device (not yet kept with its session). */
+  offerLeg(session: DeviceSession, callSid: string): DeviceLeg | undefined;
+  /** Keeps an offered leg with the session that accepted it. */
+  adoptLeg(session: DeviceSession, callSid: string, leg: DeviceLeg): void;
   /** Whether the session still exists (an ended one is told nothing). */
   isOpen(session: DeviceSession): boolean;
 }
 
 interface Ringing {
   readonly invited: Set<DeviceSession>;
+  /** Legs offered to WebRTC devices, by session: the accepting one is kept, the others hung up. */
+  readonly offered: Map<DeviceSession, DeviceLeg>;
   settle(outcome: OriginateOutcome): void;
 }
 
@@ -60,9 +66,11 @@ export class Invitations {
     if (signal.aborted) return { outcome: 'canceled' };
     const { clock, tokens } = this.host;
     const expiresAt = clock.now() + request.timeoutMs;
+    const offered = new Map<DeviceSession, DeviceLeg>();
     const outcome = new Promise<OriginateOutcome>((resolve) => {
-      this.rings.set(request.callSid, { invited: new Set(targets), settle: resolve });
+      this.rings.set(request.callSid, { invited: new Set(targets), offered, settle: resolve });
     });
+    const offers = await this.offers(request.callSid, targets, offered);
     const callToken = tokens.seal({
       callSid: request.callSid,
       node: this.host.node,
@@ -86,6 +94,7 @@ export class Invitations {
         parameters,
         customParameters: { ...request.parameters },
         expiresAt,
+        ...(offers.has(session) ? { sdp: offers.get(session) as string } : {}),
       } as const;
       this.host.push(session, invite, expiresAt);
     }
@@ -96,6 +105,7 @@ export class Invitations {
     );
     const onAbort = () => this.finish(request.callSid, { outcome: 'canceled' }, 'canceled');
     signal.addEventListener('abort', onAbort, { once: true });
+    if (signal.aborted) onAbort();
     try {
       return await outcome;
     } finally {
@@ -104,8 +114,41 @@ export class Invitations {
     }
   }
 
-  /** A device called back with an invitation's call token. */
-  answer(session: DeviceSession, callToken: string, how: 'accept' | 'reject'): { callSid: string } {
+  /**
+   * Patchbay's offer to each WebRTC device among `targets` (a device whose offer fails is invited
+   * without one and answers without audio rather than not at all).
+   */
+  private async offers(
+    callSid: string,
+    targets: readonly DeviceSession[],
+    offered: Map<DeviceSession, DeviceLeg>,
+  ): Promise<Map<DeviceSession, string>> {
+    const sdps = new Map<DeviceSession, string>();
+    await Promise.all(
+      targets
+        .filter((session) => session.webrtc)
+        .map(async (session) => {
+          const leg = this.host.offerLeg(session, callSid);
+          if (!leg) return;
+          if (!leg.localSdp) return void leg.hangup().catch(() => undefined);
+          offered.set(session, leg);
+          const sdp = await leg.localSdp().catch(() => undefined);
+          if (sdp === undefined) {
+            offered.delete(session);
+            await leg.hangup().catch(() => undefined);
+          } else sdps.set(session, sdp);
+        }),
+    );
+    return sdps;
+  }
+
+  /** A device called back with an invitation's call token (and, accepting an offer, its answer). */
+  async answer(
+    session: DeviceSession,
+    callToken: string,
+    how: 'accept' | 'reject',
+    sdp?: string,
+  ): Promise<{ callSid: string }> {
     const { tokens } = this.host;
     let claims: ReturnType<CallTokens['open']>;
     try {
@@ -122,7 +165,25 @@ export class Invitations {
       this.finish(callSid, { outcome: 'busy', reason: 'rejected by the device' }, 'rejected-elsewhere', session);
       return { callSid };
     }
-    const leg = this.host.attachLeg(session, callSid);
+    const offered = this.rings.get(callSid)?.offered.get(session);
+    let leg: DeviceLeg;
+    if (offered) {
+      this.rings.get(callSid)?.offered.delete(session);
+      if (sdp !== undefined && offered.completeSdp) {
+        try {
+          await offered.completeSdp(sdp);
+        } catch (error) {
+          await offered.hangup().catch(() => undefined);
+          throw new DeviceError('MalformedRequest', `the answer cannot carry the call: ${String(error)}`.slice(0, 500));
+        }
+      }
+      if (!this.rings.has(callSid)) {
+        await offered.hangup().catch(() => undefined);
+        throw new DeviceError('CallCancelled', `call ${callSid} is no longer ringing`);
+      }
+      this.host.adoptLeg(session, callSid, offered);
+      leg = offered;
+    } else leg = this.host.attachLeg(session, callSid);
     this.finish(callSid, { outcome: 'answered', leg }, 'answered-elsewhere', session);
     this.host.push(session, { type: 'call', callSid, state: 'open' });
     return { callSid };
@@ -148,6 +209,8 @@ export class Invitations {
     const ringing = this.rings.get(callSid);
     if (!ringing) return;
     this.rings.delete(callSid);
+    for (const [session, leg] of ringing.offered) if (session !== except) void leg.hangup().catch(() => undefined);
+    ringing.offered.clear();
     for (const session of ringing.invited) {
       session.invitations.delete(callSid);
       if (session !== except) this.host.push(session, { type: 'cancel', callSid, reason });

@@ -42,18 +42,19 @@ export function customParameters(...sources: ReadonlyArray<Readonly<Record<strin
 export interface OutgoingDeps {
   readonly host: BridgeHost;
   readonly application: DeviceBridgeOptions['application'];
-  /** The device's media leg for the call, kept with its session. */
-  attachLeg(session: DeviceSession, callSid: string, onAnswered: () => void): DeviceLeg;
+  /** The device's media leg for the call, kept with its session (`sdp`: the device's WebRTC offer). */
+  attachLeg(session: DeviceSession, callSid: string, onAnswered: () => void, sdp?: string): DeviceLeg;
   push(session: DeviceSession, message: Outgoing): void;
   refuse(error: DeviceError, session: DeviceSession): DeviceError;
 }
 
-/** Places a call from `session` through its token's application; its SID. */
+/** Places a call from `session` through its token's application; its SID, and Patchbay's SDP answer to `offer`. */
 export async function placeCall(
   deps: OutgoingDeps,
   session: DeviceSession,
   params: Readonly<Record<string, string>>,
-): Promise<string> {
+  offer?: string,
+): Promise<{ callSid: string; sdp?: string }> {
   const outgoing = session.token.outgoing;
   if (!outgoing)
     throw deps.refuse(new DeviceError('AccessTokenGrantsInvalid', 'the token has no outgoing application'), session);
@@ -63,7 +64,13 @@ export async function placeCall(
   const refusal = deps.host.callRefusal(account);
   if (refusal) throw new DeviceError('AccountLimitExceeded', refusal);
   const callSid = newSid('CA');
-  const leg = deps.attachLeg(session, callSid, () => deps.push(session, { type: 'call', callSid, state: 'open' }));
+  const leg = deps.attachLeg(
+    session,
+    callSid,
+    () => deps.push(session, { type: 'call', callSid, state: 'open' }),
+    offer,
+  );
+  const sdp = offer === undefined ? undefined : await answerSdp(leg);
   deps.host.startCall({
     sid: callSid,
     leg,
@@ -74,5 +81,26 @@ export async function placeCall(
     extra: { ...customParameters(outgoing.params, params), ApplicationSid: outgoing.applicationSid },
   });
   deps.push(session, { type: 'call', callSid, state: 'ringing' });
-  return callSid;
+  return sdp === undefined ? { callSid } : { callSid, sdp };
+}
+
+/**
+ * Patchbay's SDP for a device leg (undefined where the adapter carries no WebRTC); an SDP the
+ * adapter cannot use ends the leg and the request fails with the adapter's reason.
+ */
+export async function answerSdp(leg: DeviceLeg): Promise<string | undefined> {
+  if (!leg.localSdp) return undefined;
+  try {
+    return await leg.localSdp();
+  } catch (error) {
+    await leg.hangup().catch(() => undefined);
+    const code = (error as { code?: unknown }).code;
+    throw new DeviceError(
+      'MalformedRequest',
+      `the session description cannot carry the call${typeof code === 'string' ? ` (${code})` : ''}: ${error instanceof Error ? error.message : String(error)}`.slice(
+        0,
+        500,
+      ),
+    );
+  }
 }

@@ -30,7 +30,7 @@ export async function handleRequest(
   context: RequestContext,
   session: DeviceSession,
   message: ClientRequest,
-): Promise<{ callSid?: string; tokenExpiresAt?: number }> {
+): Promise<{ callSid?: string; tokenExpiresAt?: number; sdp?: string }> {
   if (message.type === 'token') {
     const token = await context.verify(message.token).catch((error: DeviceError) => {
       throw context.refuse(error, session);
@@ -72,15 +72,21 @@ export async function handleRequest(
         session.registered = true;
         presence.add(session);
       }
+      session.webrtc = message.webrtc === true;
       return {};
     case 'unregister':
       context.unregister(session);
       return {};
     case 'accept':
     case 'reject':
-      return context.invitations.answer(session, message.callToken, message.type);
+      return context.invitations.answer(
+        session,
+        message.callToken,
+        message.type,
+        message.type === 'accept' ? message.sdp : undefined,
+      );
     case 'connect':
-      return { callSid: await placeCall(context.outgoing, session, message.params) };
+      return placeCall(context.outgoing, session, message.params, message.sdp);
     case 'subscribe':
       context.followers.follow(
         session,

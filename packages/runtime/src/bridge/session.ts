@@ -24,6 +24,8 @@ export const RATE = { burst: 100, perSecond: 50 } as const;
 export class DeviceSession {
   readonly id = randomBytes(16).toString('base64url');
   registered = false;
+  /** Registered with WebRTC: its invitations carry Patchbay's SDP offer. */
+  webrtc = false;
   /** The token expired and no fresh one came yet. */
   expired = false;
   /** Last time the device was heard from (ms). */

@@ -42,6 +42,8 @@ export interface MediaCapabilities {
   readonly conference: boolean;
   /** Places outgoing calls to these kinds of address. */
   readonly originate: ReadonlyArray<AddressKind>;
+  /** Carries client devices' audio over WebRTC (`deviceLeg` with `sdp`). @default false */
+  readonly webrtc?: boolean;
 }
 
 export type AddressKind = 'number' | 'sip' | 'client';
@@ -245,11 +247,19 @@ export interface AdapterEvents {
 /**
  * A client device's side of a call. Its signaling (accept, keys, mute, hang-up) reaches the
  * runtime over the device bridge; the adapter carries its media. The simulated network takes the
- * device's keys and mute from signaling; a WebRTC path would take them from RTP (RFC 4733) and
- * attach its media here.
+ * device's keys and mute from signaling; a WebRTC leg (a request with `sdp`) carries real audio
+ * and hears keys as RFC 4733 in its RTP, so keys sent over signaling as well are not heard twice.
  */
 export interface DeviceLeg extends MediaLeg {
-  /** Keys the device sent. */
+  /**
+   * Patchbay's SDP for the device: the answer to the device's offer, or the offer the device is
+   * to answer (`sdp: 'offer'`). Rejects with a `MediaProblem` when the device's SDP cannot carry a
+   * call. Absent on a leg without real media (no `sdp` in the request, the simulated network).
+   */
+  localSdp?(): Promise<string>;
+  /** Completes a leg that offered (`sdp: 'offer'`) with the device's answer. */
+  completeSdp?(answer: string): Promise<void>;
+  /** Keys the device sent over signaling (a WebRTC leg with RFC 4733 ignores them: its RTP carries them). */
   press(digits: string): void;
   /** The device muted or unmuted its microphone: the other side hears it or silence. */
   setMuted(muted: boolean): void;
@@ -260,6 +270,12 @@ export interface DeviceLeg extends MediaLeg {
 export interface DeviceLegRequest {
   readonly identity: string;
   readonly callSid: string;
+  /**
+   * WebRTC: the device's SDP offer (a call the device places: the adapter answers), or `'offer'`
+   * to have the adapter offer (a call to the device: its invitation carries the offer and the
+   * device answers on accept, `completeSdp`). Absent: the device has no real media (simulated).
+   */
+  readonly sdp?: string;
   /** The runtime answered the leg (an outgoing device call's app started). */
   onAnswered(): void;
   /** The leg ended, whichever side hung up. */

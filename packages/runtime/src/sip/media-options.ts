@@ -50,6 +50,22 @@ export interface SipMediaOptions {
   readonly rtpTimeoutMs?: number;
   /** SIP requests per second one source address may send: past it 503 + Retry-After, past twice dropped; 0 off. @default 50 */
   readonly requestsPerSecondPerSource?: number;
+  /**
+   * WebRTC for client devices (docs/webrtc.md): its UDP ports (@default the top quarter of
+   * `rtpPorts`), how long a device has to complete ICE and DTLS (@default 10000 ms), STUN/TURN
+   * for the server's own candidates; `false` turns device audio off.
+   */
+  readonly webrtc?:
+    | false
+    | {
+        readonly ports?: { readonly min: number; readonly max: number };
+        readonly connectTimeoutMs?: number;
+        readonly iceServers?: readonly {
+          readonly urls: string;
+          readonly username?: string;
+          readonly credential?: string;
+        }[];
+      };
 }
 
 export type MediaOptions = { readonly kind: 'simulated' } | ({ readonly kind: 'sip' } & SipMediaOptions);

@@ -19,6 +19,8 @@ export {
   type DeviceState,
   type Presence,
 } from '../device/device.js';
+/** Call audio over WebRTC: its options (TURN servers, microphone constraints). */
+export { type CallMediaOptions, type IceServer, webRtcAvailable } from '../device/media.js';
 export type { WebSocketConstructor, WebSocketLike } from '../device/transport.js';
 /** Errors with stable names and the familiar numeric codes. */
 export { DEVICE_ERRORS, DeviceError, type DeviceErrorName } from '../protocol/errors.js';

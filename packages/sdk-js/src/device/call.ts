@@ -12,6 +12,7 @@
 import { EventEmitter } from 'eventemitter3';
 import { DeviceError } from '../protocol/errors.js';
 import type { ClientRequest } from '../protocol/messages.js';
+import type { CallMedia } from './media.js';
 
 export type CallStatus = 'pending' | 'connecting' | 'ringing' | 'open' | 'reconnecting' | 'closed';
 
@@ -39,7 +40,9 @@ type RequestBody<T extends ClientRequest['type']> = Omit<Extract<ClientRequest, 
 
 /** What a call needs from its device. */
 export interface CallLink {
-  request<T extends ClientRequest['type']>(type: T, body: RequestBody<T>): Promise<{ callSid?: string }>;
+  request<T extends ClientRequest['type']>(type: T, body: RequestBody<T>): Promise<{ callSid?: string; sdp?: string }>;
+  /** Audio for a call, where the browser and the server carry WebRTC (undefined: no audio). */
+  media(): Promise<CallMedia | undefined>;
   /** The call is over: the device forgets it. */
   closed(call: Call): void;
 }
@@ -50,6 +53,8 @@ export class Call extends EventEmitter<CallEvents> {
   private state: CallStatus;
   private muted = false;
   private sid: string | undefined;
+  /** The call's audio, when it has some (a browser with WebRTC, a server that carries it). */
+  private audio: CallMedia | undefined;
 
   constructor(
     private readonly link: CallLink,
@@ -59,6 +64,8 @@ export class Call extends EventEmitter<CallEvents> {
     /** `<Parameter>` values from `<Client>` (incoming), or the params given to `connect` (outgoing). */
     readonly customParameters: ReadonlyMap<string, string>,
     private readonly callToken?: string,
+    /** Patchbay's offer, from the invitation. */
+    private readonly offer?: string,
   ) {
     super();
     this.state = direction === 'INCOMING' ? 'pending' : 'connecting';
@@ -86,10 +93,41 @@ export class Call extends EventEmitter<CallEvents> {
     if (this.state !== 'pending') throw new DeviceError('GeneralError', `cannot accept a call that is ${this.state}`);
     this.state = 'connecting';
     try {
-      await this.link.request('accept', { callToken: this.callToken });
+      let sdp: string | undefined;
+      if (this.offer) {
+        this.audio = await this.link.media();
+        sdp = await this.audio?.answer(this.offer);
+      }
+      await this.link.request('accept', { callToken: this.callToken, ...(sdp ? { sdp } : {}) });
     } catch (error) {
-      this.closeWith(() => this.emit('error', error as DeviceError));
-      throw error;
+      const failure =
+        error instanceof DeviceError
+          ? error
+          : new DeviceError('GeneralError', `no audio for the call: ${String(error)}`);
+      this.closeWith(() => this.emit('error', failure));
+      throw failure;
+    }
+  }
+
+  /** The far end's audio, while the call has some (for a level meter, or your own audio element). */
+  get remoteStream(): unknown {
+    return this.audio?.remoteStream;
+  }
+
+  /** @internal A placed call's audio: offers, then takes Patchbay's answer. */
+  async _offer(): Promise<string | undefined> {
+    this.audio = await this.link.media();
+    return this.audio?.offer();
+  }
+
+  /** @internal */
+  async _answered(sdp: string | undefined): Promise<void> {
+    if (!this.audio) return;
+    if (sdp) await this.audio.complete(sdp);
+    else {
+      // the server carries no audio for this call after all
+      this.audio.close();
+      this.audio = undefined;
     }
   }
 
@@ -123,6 +161,7 @@ export class Call extends EventEmitter<CallEvents> {
   mute(shouldMute = true): void {
     if (shouldMute === this.muted || this.state === 'closed') return;
     this.muted = shouldMute;
+    this.audio?.setMuted(shouldMute);
     this.emit('mute', shouldMute, this);
     if (this.sid)
       void this.link.request('mute', { callSid: this.sid, muted: shouldMute }).catch((error: DeviceError) => {
@@ -134,6 +173,8 @@ export class Call extends EventEmitter<CallEvents> {
   sendDigits(digits: string): void {
     if (!/^[0-9*#A-Dw]+$/.test(digits)) throw new DeviceError('MalformedRequest', 'digits must be 0-9, *, #, A-D or w');
     if (this.state !== 'open' || !this.sid) throw new DeviceError('GeneralError', 'the call is not open');
+    // RFC 4733 in the audio reaches Gather; sending them by signaling too would count them twice
+    if (this.audio?.sendDigits(digits)) return;
     void this.link.request('digits', { callSid: this.sid, digits }).catch((error: DeviceError) => {
       this.emit('error', error);
     });
@@ -192,6 +233,8 @@ export class Call extends EventEmitter<CallEvents> {
 
   private closeWith(emit: () => void): void {
     this.state = 'closed';
+    this.audio?.close();
+    this.audio = undefined;
     emit();
     this.link.closed(this);
   }

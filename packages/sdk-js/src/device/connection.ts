@@ -155,6 +155,11 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     this.removeAllListeners();
   }
 
+  /** Connects (once) and resolves when the server has said welcome. */
+  ready(): Promise<void> {
+    return this.ensureConnected();
+  }
+
   private ensureConnected(): Promise<void> {
     if (this.welcome && this.transport) return Promise.resolve();
     this.connecting ??= this.connectOnce().finally(() => {

@@ -18,6 +18,7 @@ import type { ClientRequest, Sequenced, Welcome } from '../protocol/messages.js'
 import { readTokenClaims } from '../tokens/jwt.js';
 import { Call, type CallLink } from './call.js';
 import { Connection, type ConnectionOptions } from './connection.js';
+import { CallMedia, type CallMediaOptions, webRtcAvailable } from './media.js';
 import type { RequestBody, RequestResult } from './requests.js';
 import type { Transport } from './transport.js';
 
@@ -50,6 +51,11 @@ export interface Presence {
 export interface DeviceOptions extends ConnectionOptions {
   /** `tokenWillExpire` fires this long before the token expires. @default 10000 */
   readonly tokenRefreshMs?: number;
+  /**
+   * Call audio over WebRTC where the browser has it and the server carries it: TURN servers,
+   * microphone constraints; `false` turns audio off. @default on, no ICE servers
+   */
+  readonly media?: CallMediaOptions | false;
 }
 
 /** Timers hold at most 2^31-1 ms (24.8 days). */
@@ -99,6 +105,7 @@ export class Device extends EventEmitter<DeviceEvents> {
     this.connection.on('error', (error) => this.emit('error', error));
     this.link = {
       request: (type, body) => this.request(type, body),
+      media: () => this.openMedia(),
       closed: (call) => {
         if (call.callSid) {
           this.activeCalls.delete(call.callSid);
@@ -147,7 +154,7 @@ export class Device extends EventEmitter<DeviceEvents> {
     this.wantRegistered = true;
     this.setState('registering');
     try {
-      await this.request('register', {});
+      await this.request('register', this.wantsWebRtc() ? { webrtc: true } : {});
     } catch (error) {
       this.wantRegistered = false;
       this.setState('unregistered');
@@ -198,9 +205,21 @@ export class Device extends EventEmitter<DeviceEvents> {
     this.assertAlive();
     const params = options.params ?? {};
     const call = new Call(this.link, 'OUTGOING', { ...params }, new Map(Object.entries(params)));
-    const { callSid } = await this.request('connect', { params });
+    await this.connection.ready();
+    let offer: string | undefined;
+    try {
+      offer = await call._offer();
+    } catch (error) {
+      throw new DeviceError('GeneralError', `no audio for the call: ${String(error)}`);
+    }
+    const { callSid, sdp } = await this.request('connect', { params, ...(offer ? { sdp: offer } : {}) });
     if (!callSid) throw new DeviceError('GeneralError', 'the server did not name the call');
     call._placed(callSid);
+    await call
+      ._answered(sdp)
+      .catch((error: unknown) =>
+        call.emit('error', new DeviceError('GeneralError', `no audio for the call: ${String(error)}`)),
+      );
     this.activeCalls.set(callSid, call);
     const state = this.early.get(callSid);
     if (state) {
@@ -232,6 +251,16 @@ export class Device extends EventEmitter<DeviceEvents> {
     this.removeAllListeners();
   }
 
+  private wantsWebRtc(): boolean {
+    return this.options.media !== false && webRtcAvailable();
+  }
+
+  /** Audio for a call, when this browser and the server both carry WebRTC. */
+  private async openMedia(): Promise<CallMedia | undefined> {
+    if (!this.wantsWebRtc() || !this.connection.welcome?.webrtc) return undefined;
+    return CallMedia.open(this.options.media || {});
+  }
+
   private assertAlive(): void {
     if (this.currentState === 'destroyed') throw new DeviceError('GeneralError', 'the device was destroyed');
   }
@@ -250,7 +279,7 @@ export class Device extends EventEmitter<DeviceEvents> {
       this.early.clear();
     }
     if (!resumed && this.wantRegistered && !welcome.registered && !this.connection.hasPending('register'))
-      void this.request('register', {}).then(
+      void this.request('register', this.wantsWebRtc() ? { webrtc: true } : {}).then(
         () => this.setState('registered'),
         (error: DeviceError) => this.emit('error', error),
       );
@@ -270,6 +299,7 @@ export class Device extends EventEmitter<DeviceEvents> {
           message.parameters,
           new Map(Object.entries(message.customParameters)),
           message.callToken,
+          message.sdp,
         );
         this.invitations.set(message.callSid, call);
         call.once('accept', () => {

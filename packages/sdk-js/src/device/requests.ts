@@ -11,6 +11,8 @@ export type RequestBody<T extends ClientRequest['type']> = Omit<Extract<ClientRe
 export interface RequestResult {
   readonly callSid?: string;
   readonly tokenExpiresAt?: number;
+  /** After `connect` with an offer: Patchbay's answer. */
+  readonly sdp?: string;
 }
 
 interface Pending {
@@ -75,6 +77,7 @@ export class Requests {
       pending.resolve({
         ...(result.callSid ? { callSid: result.callSid } : {}),
         ...(result.tokenExpiresAt ? { tokenExpiresAt: result.tokenExpiresAt } : {}),
+        ...(result.sdp ? { sdp: result.sdp } : {}),
       });
     else pending.reject(DeviceError.fromProtocol(result.error));
   }

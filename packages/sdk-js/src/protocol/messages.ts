@@ -34,6 +34,8 @@ export const LIMITS = {
   maxUnacked: 256,
   /** Identities one session may follow the presence of. */
   maxSubscriptions: 100,
+  /** A WebRTC session description (offer or answer), in characters. */
+  maxSdpLength: 12 * 1024,
 } as const;
 
 const id = z.string().min(1).max(64);
@@ -43,6 +45,9 @@ const token = z.string().min(1).max(LIMITS.maxTokenLength);
 const params = z
   .record(z.string().min(1).max(LIMITS.maxParamLength), z.string().max(LIMITS.maxParamLength))
   .refine((value) => Object.keys(value).length <= LIMITS.maxParams, `at most ${LIMITS.maxParams} parameters`);
+
+/** A WebRTC session description: the server checks it further (typed media errors). */
+const sdp = z.string().min(10).max(LIMITS.maxSdpLength).startsWith('v=0');
 
 const identities = z.array(z.string().min(1).max(256)).min(1).max(LIMITS.maxSubscriptions);
 
@@ -67,14 +72,15 @@ export const clientMessage = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('ping') }),
   /** The device is going away for good: its session ends now rather than by heartbeat. */
   z.strictObject({ type: z.literal('bye') }),
-  request('register', {}),
+  /** `webrtc`: invitations carry Patchbay's SDP offer, answered on `accept`. */
+  request('register', { webrtc: z.boolean().optional() }),
   request('unregister', {}),
   request('token', { token }),
-  /** Accept an invitation: the call token from the `invite`. */
-  request('accept', { callToken: token }),
+  /** Accept an invitation: the call token from the `invite`, and the answer to its `sdp`. */
+  request('accept', { callToken: token, sdp: sdp.optional() }),
   request('reject', { callToken: token }),
-  /** Place a call through the token's outgoing application. */
-  request('connect', { params: params.default({}) }),
+  /** Place a call through the token's outgoing application; `sdp`: the device's WebRTC offer. */
+  request('connect', { params: params.default({}), sdp: sdp.optional() }),
   request('digits', {
     callSid,
     digits: z
@@ -116,6 +122,8 @@ export const welcome = z.strictObject({
   heartbeatMs: z.number().int().positive(),
   /** When the token expires, in ms since the epoch. */
   tokenExpiresAt: z.number().int(),
+  /** The server carries device audio over WebRTC: `sdp` on register/invite/accept/connect. */
+  webrtc: z.literal(true).optional(),
 });
 
 /** Call states the server reports for a device's calls. */
@@ -131,6 +139,8 @@ export const sequenced = z.union([
     callSid: callSid.optional(),
     /** After `token`: the new token's expiry. */
     tokenExpiresAt: z.number().int().optional(),
+    /** After `connect` with an offer: Patchbay's answer. */
+    sdp: sdp.optional(),
   }),
   z.strictObject({
     type: z.literal('result'),
@@ -150,6 +160,8 @@ export const sequenced = z.union([
     /** `<Parameter>` values from `<Client>`. */
     customParameters: z.record(z.string(), z.string()),
     expiresAt: z.number().int(),
+    /** To a session registered with `webrtc`: Patchbay's offer, answered on `accept`. */
+    sdp: sdp.optional(),
   }),
   z.strictObject({
     type: z.literal('cancel'),

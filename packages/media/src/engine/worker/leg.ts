@@ -44,6 +44,12 @@ function bind(socket: dgram.Socket, address: string, port: number): Promise<void
   });
 }
 
+/** Where a leg's packets go: its own UDP sockets, or a pipe to a transport (see `./pipe.ts`). */
+export interface PacketIo {
+  send(buf: Uint8Array, offset: number, length: number, port: number, address: string): void;
+  close(): void;
+}
+
 export class WorkerLeg {
   readonly inFrame = new Int16Array(FRAME_SAMPLES);
   readonly #outFrame = new Int16Array(FRAME_SAMPLES);
@@ -69,10 +75,10 @@ export class WorkerLeg {
   sharedStats: Float64Array | undefined;
   readonly rtpTimeoutMs: number;
 
-  private constructor(
+  constructor(
     readonly id: string,
-    readonly rtp: dgram.Socket,
-    readonly rtcp: dgram.Socket,
+    readonly rtp: PacketIo,
+    readonly rtcp: PacketIo,
     readonly post: Post,
     readonly init: WorkerInit,
     nowMs: number,
@@ -80,10 +86,6 @@ export class WorkerLeg {
     this.rtpTimeoutMs = init.rtpTimeoutMs;
     // RFC 3550 §6.2: randomize the first report so legs opened together do not report together
     this.#nextRtcpAt = nowMs + init.rtcpIntervalMs * (0.5 + Math.random());
-    rtp.on('message', (buf, rinfo) => this.#onRtp(buf, rinfo.address, rinfo.port));
-    rtcp.on('message', (buf, rinfo) => this.#onRtcp(buf, rinfo.address, rinfo.port));
-    rtp.on('error', () => {});
-    rtcp.on('error', () => {});
   }
 
   static async open(id: string, init: WorkerInit, port: number, post: Post, nowMs: number): Promise<WorkerLeg> {
@@ -101,7 +103,12 @@ export class WorkerLeg {
       } catch {}
       throw e;
     }
-    return new WorkerLeg(id, rtp, rtcp, post, init, nowMs);
+    const leg = new WorkerLeg(id, rtp, rtcp, post, init, nowMs);
+    rtp.on('message', (buf, rinfo) => leg.onRtp(buf, rinfo.address, rinfo.port));
+    rtcp.on('message', (buf, rinfo) => leg.onRtcp(buf, rinfo.address, rinfo.port));
+    rtp.on('error', () => {});
+    rtcp.on('error', () => {});
+    return leg;
   }
 
   configure(media: NegotiatedMedia): void {
@@ -113,13 +120,13 @@ export class WorkerLeg {
     this.rx.lastPacketAt = performance.now();
   }
 
-  #onRtp(buf: Buffer, address: string, port: number): void {
+  onRtp(buf: Uint8Array, address: string, port: number): void {
     if (this.closed) return;
     const result = this.rx.handle(buf, address, port, performance.now());
     if (result === 'digit') this.#digit(this.rx.digit, 'rfc4733');
   }
 
-  #onRtcp(buf: Buffer, address: string, port: number): void {
+  onRtcp(buf: Uint8Array, address: string, port: number): void {
     const latched = this.rx.latched;
     if (latched && latched.address !== address) return;
     try {

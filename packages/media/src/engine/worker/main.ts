@@ -13,6 +13,7 @@ import { currentThreadId } from '../priority.js';
 import { FrameClock } from './clock.js';
 import { FrameQueue } from './frames.js';
 import { WorkerLeg } from './leg.js';
+import { pipeLeg } from './pipe.js';
 import { DigitsPlayback, PcmPlayback, TonePlayback } from './playback.js';
 import { Recorder } from './recorder.js';
 import { Room } from './room.js';
@@ -96,7 +97,9 @@ async function handle(m: ToWorker): Promise<void> {
       return;
     case 'openLeg':
       try {
-        const leg = await WorkerLeg.open(m.leg, init, m.port, post, performance.now());
+        const leg = m.pipe
+          ? pipeLeg(m.leg, m.pipe, init, post, performance.now())
+          : await WorkerLeg.open(m.leg, init, m.port, post, performance.now());
         leg.sharedStats = new Float64Array(m.stats);
         legs.set(m.leg, leg);
         reply(m.id);

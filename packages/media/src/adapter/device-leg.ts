@@ -1,0 +1,125 @@
+/**
+ * A client device's leg on SIP media (`MediaAdapter.deviceLeg`): a `SipLeg` whose audio is an
+ * external engine leg carried by WebRTC, so the device joins bridges, conferences and every verb
+ * like a phone. The device offers (a call it places: Patchbay answers) or Patchbay offers (a call
+ * to it: the invitation carries the offer, the device answers on accept, `completeSdp`). A leg
+ * whose ICE and DTLS never complete hangs up within the transport's connect bound, with the
+ * `WebRtcError` kept as `failure`. Without `sdp` (a device with no WebRTC, the SDK in Node) the
+ * leg has no audio, as on the simulated network. Keys: RFC 4733 from the device's RTP when
+ * negotiated (signaling keys are then ignored, so Gather hears each key once), else signaling.
+ *
+ * @example
+ * const leg = new DeviceMediaLeg(engine, transport, prompts, request);
+ * invite.sdp = await leg.localSdp();  // Patchbay offers
+ * await leg.completeSdp(answer);      // on accept
+ */
+import { randomUUID } from 'node:crypto';
+import type { DeviceLeg, DeviceLegRequest } from '@patchbay/runtime';
+import type { EngineLeg, MediaEngine } from '../engine/index.js';
+import { type AttachedSession, attachSession } from '../webrtc/device-leg.js';
+import { WebRtcError } from '../webrtc/errors.js';
+import type { WebRtcSession, WebRtcTransport } from '../webrtc/transport.js';
+import type { Prompts } from './prompts.js';
+import { SipLeg } from './sip-leg.js';
+
+interface Opened {
+  readonly leg: EngineLeg;
+  readonly session: WebRtcSession | undefined;
+  readonly attached: AttachedSession | undefined;
+}
+
+async function open(engine: MediaEngine, transport: WebRtcTransport | undefined, sdp: string | undefined) {
+  if (sdp === undefined)
+    return { leg: await engine.openLeg({ external: true }), session: undefined, attached: undefined };
+  if (!transport) throw new WebRtcError('invalid-options', 'WebRTC is not enabled on this server', 'deviceLeg');
+  const session = sdp === 'offer' ? await transport.offer() : await transport.answer(sdp);
+  try {
+    const leg = await engine.openLeg({ external: true });
+    return { leg, session, attached: attachSession(session, leg) };
+  } catch (e) {
+    session.close();
+    throw e;
+  }
+}
+
+export class DeviceMediaLeg extends SipLeg implements DeviceLeg {
+  readonly #ready: Promise<Opened>;
+  #answered = false;
+  /** Why the leg failed, when its WebRTC did (`ice-timeout`, `sdp-malformed`, ...). */
+  failure: WebRtcError | undefined;
+
+  constructor(
+    engine: MediaEngine,
+    transport: WebRtcTransport | undefined,
+    prompts: Prompts,
+    request: DeviceLegRequest,
+  ) {
+    const ready = open(engine, transport, request.sdp);
+    ready.catch(() => undefined);
+    super(
+      randomUUID(),
+      ready.then((o) => o.leg),
+      prompts,
+      {
+        linked: {
+          answered: () => {
+            if (this && !this.#answered) {
+              this.#answered = true;
+              request.onAnswered();
+            }
+          },
+          rejected: () => undefined,
+          hungUp: () => undefined,
+        },
+      },
+      () => request.onEnded(),
+    );
+    this.#ready = ready;
+    ready.then(
+      ({ session }) => {
+        session?.onClose(() => void this.farEndHungUp());
+        session?.connected.catch((e: unknown) => {
+          this.failure = e instanceof WebRtcError ? e : undefined;
+          void this.farEndHungUp();
+        });
+      },
+      (e: unknown) => {
+        this.failure = e instanceof WebRtcError ? e : undefined;
+      },
+    );
+  }
+
+  async localSdp(): Promise<string> {
+    const { session } = await this.#ready;
+    if (!session) throw new WebRtcError('invalid-options', 'the device leg has no WebRTC session', this.id);
+    return session.localSdp;
+  }
+
+  async completeSdp(answer: string): Promise<void> {
+    const { session } = await this.#ready;
+    if (!session) throw new WebRtcError('invalid-options', 'the device leg has no WebRTC session', this.id);
+    await session.complete(answer);
+  }
+
+  press(digits: string): void {
+    if (this.ended) return;
+    void this.#ready.then(({ session }) => {
+      // RFC 4733 in the RTP already carries the keys: hearing signaling too would double them
+      if (session?.telephoneEvent !== undefined) return;
+      for (const digit of digits) if (digit !== 'w') this.events.emit('dtmf', digit);
+    });
+  }
+
+  setMuted(muted: boolean): void {
+    void this.#ready.then(({ attached }) => attached?.setMuted(muted)).catch(() => undefined);
+  }
+
+  remoteHangup(): void {
+    void this.farEndHungUp();
+  }
+
+  override async hangup(): Promise<void> {
+    await super.hangup();
+    await this.#ready.then(({ session }) => session?.close()).catch(() => undefined);
+  }
+}

@@ -1,0 +1,218 @@
+/**
+ * A real browser as a device: Chromium from Debian (never downloaded) runs the SDK's `Device`
+ * with a fake microphone playing a 1000 Hz tone; Patchbay with `--media sip` carries its WebRTC
+ * audio; baresip phones and the page's AnalyserNode say what each side heard.
+ */
+
+import { writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { AccessToken, VoiceGrant } from '@patchbay/sdk';
+import { build } from 'esbuild';
+import { chromium, type Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { SipMediaAdapter } from '../adapter/adapter.js';
+import { appLine, eventually, nextHeard, phone, serveWav, useCleanup } from '../adapter/scenarios.test-support.js';
+import { hearsTone } from '../testing/audio-analysis.js';
+import { tonePcm, toneWav } from '../testing/wav.js';
+import type { PageApi } from './browser-page.test-support.js';
+
+const cleanup = useCleanup();
+const BROWSER_HZ = 1000;
+const PHONE = '127.0.43.20';
+const SECOND_PHONE = '127.0.43.21';
+
+declare global {
+  var patchbay: PageApi;
+}
+
+async function pageServer(): Promise<string> {
+  const bundled = await build({
+    entryPoints: [fileURLToPath(new URL('./browser-page.test-support.ts', import.meta.url))],
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    write: false,
+    logLevel: 'silent',
+  });
+  const script = bundled.outputFiles[0]?.text ?? '';
+  const http = createServer((req, res) => {
+    if (req.url === '/page.js') {
+      res.writeHead(200, { 'content-type': 'text/javascript' }).end(script);
+      return;
+    }
+    res
+      .writeHead(200, { 'content-type': 'text/html' })
+      .end('<!doctype html><script type="module" src="/page.js"></script>');
+  });
+  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+  cleanup(() => new Promise((resolve) => http.close(resolve)));
+  return `http://127.0.0.1:${(http.address() as AddressInfo).port}/`;
+}
+
+async function browserPage(): Promise<Page> {
+  const wav = join(tmpdir(), `patchbay-webrtc-tone-${process.pid}.wav`);
+  await writeFile(wav, toneWav(BROWSER_HZ, 30, 48000));
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: [
+      '--no-sandbox',
+      '--use-fake-ui-for-media-stream',
+      '--use-fake-device-for-media-stream',
+      `--use-file-for-fake-audio-capture=${wav}`,
+      '--allow-loopback-in-peer-connection',
+      '--autoplay-policy=no-user-gesture-required',
+    ],
+  });
+  cleanup(() => browser.close());
+  const page = await browser.newPage();
+  await page.goto(await pageServer());
+  await page.waitForFunction(() => typeof globalThis.patchbay === 'object');
+  return page;
+}
+
+/** A server with `--media sip` (WebRTC on), an app, a key for tokens and an outgoing application. */
+async function setup(routes: Parameters<typeof appLine>[1]) {
+  const line = await appLine(cleanup, routes, {
+    rtpPorts: { min: 43600, max: 43799 },
+    listen: [{ host: '127.0.43.1', port: 0, transports: ['udp'] }],
+    callers: [PHONE, SECOND_PHONE],
+  });
+  const key = (await line.rest.post('Keys.json', { FriendlyName: 'webrtc test' })) as { sid: string; secret: string };
+  const app = (await line.rest.post('Applications.json', {
+    FriendlyName: 'outgoing',
+    VoiceUrl: `${line.app.url}/outgoing`,
+  })) as { sid: string };
+  const { sid } = line.server.account;
+  const token = new AccessToken(sid, key.sid, key.secret, { identity: 'alice', ttl: 600 })
+    .addGrant(new VoiceGrant({ incomingAllow: true, outgoingApplicationSid: app.sid }))
+    .toJwt();
+  const lineUri = line.lineUri.replace('127.0.0.1', '127.0.43.1');
+  return { ...line, token, lineUri };
+}
+
+/** Every WebRTC session, engine leg and port is freed once the call is over. */
+async function nothingLeft(adapter: SipMediaAdapter): Promise<void> {
+  await expect.poll(() => adapter.webrtc?.sessions, { timeout: 10_000 }).toBe(0);
+  await expect.poll(async () => (await adapter.engine.stats()).legs, { timeout: 10_000 }).toBe(0);
+  await expect.poll(async () => (await adapter.engine.stats()).portsInUse, { timeout: 10_000 }).toBe(0);
+}
+
+/** Waits for `check` in the page (generous: other real-peer tests share the machine); says what the page saw if not. */
+async function pageWaits(page: Page, what: string, check: (arg: number) => boolean, arg = 0): Promise<void> {
+  try {
+    await page.waitForFunction(check, arg, { timeout: 30_000 });
+  } catch (error) {
+    const seen = await page.evaluate(() => ({
+      status: globalThis.patchbay.status(),
+      log: globalThis.patchbay.log(),
+      loudest: globalThis.patchbay.loudest(),
+    }));
+    throw new Error(`waiting for ${what}: ${JSON.stringify(seen)}`, { cause: error });
+  }
+}
+
+const waitHears = (page: Page, hz: number) =>
+  pageWaits(page, `the page to hear ${hz} Hz`, (f: number) => globalThis.patchbay.hears(f), hz);
+
+describe('a browser device with WebRTC audio', () => {
+  it('answers <Dial><Client> from a phone: each hears the other; mute stops the phone hearing it', async () => {
+    const line = await setup({ '/voice': () => '<Response><Dial><Client>alice</Client></Dial></Response>' });
+    const page = await browserPage();
+    await page.evaluate(([t, s]) => globalThis.patchbay.start(t as string, s as string), [line.token, line.server.url]);
+    const caller = await phone(cleanup, { address: PHONE, tone: 600 });
+    await caller.dial(line.lineUri);
+    await caller.waitFor('established', 30_000);
+    await pageWaits(page, 'the call to open', () => globalThis.patchbay.status() === 'open');
+    await waitHears(page, 600);
+    await eventually('the phone hears the browser', async () =>
+      hearsTone(await nextHeard(caller, 1000), BROWSER_HZ, { minMs: 400 }) ? true : undefined,
+    );
+    await page.evaluate(() => globalThis.patchbay.mute(true));
+    await eventually('the phone stops hearing the muted browser', async () => {
+      const heard = await nextHeard(caller, 1000);
+      return hearsTone(heard, BROWSER_HZ, { minMs: 100 }) ? undefined : true;
+    });
+    await page.evaluate(() => globalThis.patchbay.mute(false));
+    await eventually('the phone hears the browser again', async () =>
+      hearsTone(await nextHeard(caller, 1000), BROWSER_HZ, { minMs: 400 }) ? true : undefined,
+    );
+    await page.evaluate(() => globalThis.patchbay.hangup());
+    await caller.waitFor('closed', 10_000);
+    expect(await page.evaluate(() => globalThis.patchbay.log())).not.toContainEqual(expect.stringMatching(/error/));
+    await nothingLeft(line.server.media as SipMediaAdapter);
+  });
+
+  it('places a call: hears what the app plays, and Gather gets its digits once', async () => {
+    const prompt = await serveWav(cleanup, tonePcm(1400, 20));
+    let gathered: (digits: string) => void = () => undefined;
+    const digits = new Promise<string>((resolve) => {
+      gathered = resolve;
+    });
+    const line = await setup({
+      '/outgoing': () =>
+        `<Response><Gather numDigits="2" timeout="20" action="/gathered"><Play>${prompt}/prompt.wav</Play></Gather></Response>`,
+      '/gathered': (request) => {
+        gathered(String(request.params.Digits));
+        return '<Response><Hangup/></Response>';
+      },
+    });
+    const page = await browserPage();
+    await page.evaluate(([t, s]) => globalThis.patchbay.start(t as string, s as string), [line.token, line.server.url]);
+    await page.evaluate(() => globalThis.patchbay.dial({ To: '+15550100999' }));
+    await waitHears(page, 1400);
+    await page.evaluate(() => globalThis.patchbay.digits('42'));
+    expect(await digits).toBe('42');
+    await nothingLeft(line.server.media as SipMediaAdapter);
+  });
+
+  it('joins a conference with two phones: each of the three hears the other two', async () => {
+    const room = '<Response><Dial><Conference beep="false">webrtc-room</Conference></Dial></Response>';
+    const line = await setup({ '/voice': () => room, '/outgoing': () => room });
+    const page = await browserPage();
+    await page.evaluate(([t, s]) => globalThis.patchbay.start(t as string, s as string), [line.token, line.server.url]);
+    const a = await phone(cleanup, { address: PHONE, tone: 600 });
+    const b = await phone(cleanup, { address: SECOND_PHONE, tone: 800 });
+    await a.dial(line.lineUri);
+    await b.dial(line.lineUri);
+    await a.waitFor('established', 30_000);
+    await b.waitFor('established', 30_000);
+    await page.evaluate(() => globalThis.patchbay.dial({ To: 'room' }));
+    await pageWaits(page, 'the page to hear both phones', (_: number) => globalThis.patchbay.hearsAll([600, 800]));
+    for (const [who, other] of [
+      [a, 800],
+      [b, 600],
+    ] as const) {
+      await eventually(`a phone hears the browser and the other phone (${other} Hz)`, async () => {
+        const heard = await nextHeard(who, 1500);
+        return hearsTone(heard, BROWSER_HZ, { minMs: 400 }) && hearsTone(heard, other, { minMs: 400 })
+          ? true
+          : undefined;
+      });
+    }
+    await page.evaluate(() => globalThis.patchbay.hangup());
+    await a.hangup();
+    await b.hangup();
+    await nothingLeft(line.server.media as SipMediaAdapter);
+  });
+
+  it('places a call that <Dial><Sip> sends to a phone: each hears the other', async () => {
+    const callee = await phone(cleanup, { address: PHONE, tone: 600, autoAnswer: true });
+    const line = await setup({ '/outgoing': () => `<Response><Dial><Sip>${callee.uri}</Sip></Dial></Response>` });
+    const page = await browserPage();
+    await page.evaluate(([t, s]) => globalThis.patchbay.start(t as string, s as string), [line.token, line.server.url]);
+    await page.evaluate(() => globalThis.patchbay.dial({ To: 'the phone' }));
+    await callee.waitFor('established', 30_000);
+    await waitHears(page, 600);
+    await eventually('the phone hears the browser', async () =>
+      hearsTone(await nextHeard(callee, 1000), BROWSER_HZ, { minMs: 400 }) ? true : undefined,
+    );
+    await callee.hangup();
+    await pageWaits(page, 'the call to close', () => globalThis.patchbay.status() === 'closed');
+    await nothingLeft(line.server.media as SipMediaAdapter);
+  });
+});
