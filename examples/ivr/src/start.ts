@@ -183,15 +183,17 @@ export async function runQuickStart(options: {
 /** Stops now (`once`), or on Ctrl-C (which pnpm and tsx may pass on again) or SIGTERM: once, then exit 0. */
 async function keepRunning(stop: () => Promise<void>, once: boolean, print?: (line: string) => void): Promise<void> {
   if (once) return stop();
-  print?.('\nPress Ctrl-C to stop.');
   let stopping = false;
   const shutdown = () => {
     if (stopping) return;
     stopping = true;
     void stop().then(() => process.exit(0));
   };
+  // Listening before saying so: a Ctrl-C that follows the line at once must find the handler
+  // (without one, the process dies of the signal and pnpm reports a failure).
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);
+  print?.('\nPress Ctrl-C to stop.');
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename)) {
