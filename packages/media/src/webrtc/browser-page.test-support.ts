@@ -37,7 +37,8 @@ function watch(c: Call): void {
 
 /** The loudest frequency (200-3800 Hz) the page hears now, and its level in dB. */
 function loudest(): { hz: number; db: number } | undefined {
-  const stream = call?.remoteStream;
+  // The hosted browser SDK's name for it, which pages written for that SDK use.
+  const stream = call?.getRemoteStream();
   if (!stream) return undefined;
   if (!analyser || analyser.stream !== stream) {
     const Ctx = (globalThis as unknown as { AudioContext: new () => AudioCtx }).AudioContext;
@@ -76,6 +77,11 @@ const api = {
     watch(await device.connect({ params }));
   },
   status: (): string => call?.status() ?? 'none',
+  /** Live audio tracks of the microphone stream the call sends (`getLocalStream()`). */
+  localTracks(): number {
+    const stream = call?.getLocalStream() as { getAudioTracks(): Array<{ readyState: string }> } | undefined;
+    return stream?.getAudioTracks().filter((track) => track.readyState === 'live').length ?? 0;
+  },
   /** Whether the loudest thing heard is `hz` (within 40 Hz) and clearly above silence. */
   hears(hz: number): boolean {
     const l = loudest();

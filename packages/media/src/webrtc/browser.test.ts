@@ -128,6 +128,7 @@ describe('a browser device with WebRTC audio', () => {
     await caller.dial(line.lineUri);
     await caller.waitFor('established', 30_000);
     await pageWaits(page, 'the call to open', () => globalThis.patchbay.status() === 'open');
+    expect(await page.evaluate(() => globalThis.patchbay.localTracks())).toBe(1);
     await waitHears(page, 600);
     await eventually('the phone hears the browser', async () =>
       hearsTone(await nextHeard(caller, 1000), BROWSER_HZ, { minMs: 400 }) ? true : undefined,

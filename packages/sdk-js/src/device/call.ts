@@ -114,6 +114,16 @@ export class Call extends EventEmitter<CallEvents> {
     return this.audio?.remoteStream;
   }
 
+  /** The far end's audio as a `MediaStream`, as the hosted browser SDK names it (undefined: no audio). */
+  getRemoteStream(): unknown {
+    return this.audio?.remoteStream;
+  }
+
+  /** The microphone's audio sent on this call, as the hosted browser SDK names it (undefined: no audio). */
+  getLocalStream(): unknown {
+    return this.audio?.localStream;
+  }
+
   /** @internal A placed call's audio: offers, then takes Patchbay's answer. */
   async _offer(): Promise<string | undefined> {
     this.audio = await this.link.media();

@@ -104,7 +104,8 @@ export class CallMedia {
 
   private constructor(
     private readonly pc: PeerConnection,
-    private readonly microphone: Stream,
+    /** The microphone's audio sent to Patchbay (for a level meter). */
+    readonly localStream: Stream,
     private readonly track: Track,
     private readonly gatherTimeoutMs: number,
   ) {
@@ -137,7 +138,7 @@ export class CallMedia {
   }
 
   async offer(): Promise<string> {
-    this.prefer(this.pc.addTransceiver(this.track, { direction: 'sendrecv', streams: [this.microphone] }));
+    this.prefer(this.pc.addTransceiver(this.track, { direction: 'sendrecv', streams: [this.localStream] }));
     await this.pc.setLocalDescription(await this.pc.createOffer());
     return this.described();
   }
@@ -166,7 +167,7 @@ export class CallMedia {
 
   /** Disables the microphone track: the far end hears silence. */
   setMuted(muted: boolean): void {
-    for (const track of this.microphone.getAudioTracks()) track.enabled = !muted;
+    for (const track of this.localStream.getAudioTracks()) track.enabled = !muted;
   }
 
   /** Sends digits as RFC 4733 events; false when the call negotiated none (send them by signaling). */
@@ -180,7 +181,7 @@ export class CallMedia {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    for (const track of this.microphone.getTracks()) track.stop();
+    for (const track of this.localStream.getTracks()) track.stop();
     this.pc.close();
     if (this.player) this.player.srcObject = null;
   }
