@@ -47,6 +47,8 @@ const server = await startServer({
     kind: 'sip',
     listen: [{ host, port: 0, transports: ['udp'] }],
     rtpPorts: { min: rtpBase, max: rtpBase + legCount * 2 + 20 },
+    // No WebRTC devices here: every port of the range is for RTP legs.
+    webrtc: false,
     allow: [],
     trunks: [],
   },
