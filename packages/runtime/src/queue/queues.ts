@@ -31,7 +31,7 @@ export class QueueMember {
     /** Runs a document on the member's call before the bridge (Dial Queue `url`). */
     readonly whisper: (url: string, method: 'GET' | 'POST') => Promise<boolean>,
     /** Aborts when the member's call ends however it ends (also through REST): the agent's bridge ends with it. */
-    readonly ended?: AbortSignal,
+    readonly ended: AbortSignal,
   ) {
     this.enqueuedAt = clock.now();
   }

@@ -85,7 +85,7 @@ export interface Bridgeable {
    * Aborts when the far side's call ends however it ends: also when it is ended from our side
    * (a REST update with Status=completed), which its leg does not report as the party's hang-up.
    */
-  readonly ended?: AbortSignal;
+  readonly ended: AbortSignal;
   /** Called when the bridge ends while the far side is still up. */
   end(): Promise<void>;
 }
@@ -115,18 +115,18 @@ export async function bridge(
   const cancelTimer = context.clock.setTimer(finish, options.timeLimitMs);
   leg.events.once('hangup', finish);
   context.signal.addEventListener('abort', finish, { once: true });
-  child.ended?.addEventListener('abort', finish, { once: true });
+  child.ended.addEventListener('abort', finish, { once: true });
   // With hangupOnStar the caller's keys are listened for during the bridge.
   const stopListening = options.hangupOnStar ? context.leg.listen({}) : undefined;
   if (options.hangupOnStar) context.leg.events.on('dtmf', onStar);
-  if (child.over || context.signal.aborted || child.ended?.aborted) finish();
+  if (child.over || context.signal.aborted || child.ended.aborted) finish();
   try {
     await ended;
   } finally {
     cancelTimer();
     leg.events.off('hangup', finish);
     context.signal.removeEventListener('abort', finish);
-    child.ended?.removeEventListener('abort', finish);
+    child.ended.removeEventListener('abort', finish);
     context.leg.events.off('dtmf', onStar);
     stopListening?.();
     recording = await connection.close();

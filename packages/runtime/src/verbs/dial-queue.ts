@@ -38,7 +38,7 @@ export async function dialQueue(node: DialNode, noun: QueueNode, context: VerbCo
             get over() {
               return memberGone;
             },
-            ...(member.ended ? { ended: member.ended } : {}),
+            ended: member.ended,
             end: async () => {},
           },
           {
