@@ -91,6 +91,16 @@ export const DEVICE_ERROR_DOCS = {
     meaning: 'The device is not registered, or its session was lost.',
     action: 'Call `register()` again (the SDK does after a reconnect).',
   },
+  31401: {
+    title: 'Microphone not allowed',
+    meaning: 'The person or the browser did not allow the microphone (getUserMedia was refused).',
+    action: "Ask the person to allow the microphone in the browser's site settings; pages must be https or localhost.",
+  },
+  31402: {
+    title: 'Microphone unavailable',
+    meaning: 'The microphone could not be opened: no such device, or another program holds it.',
+    action: 'Choose another microphone (`device.audio.availableInputDevices`), or close the program using it.',
+  },
   31404: {
     title: 'Call not found',
     meaning: "The call does not exist or is not this device's.",

@@ -21,6 +21,18 @@ export {
 } from '../device/device.js';
 /** Call audio over WebRTC: its options (TURN servers, microphone constraints). */
 export { type CallMediaOptions, type IceServer, webRtcAvailable } from '../device/media.js';
+/** `device.audio`: microphone and speaker selection, sounds on or off (the hosted browser SDK's shapes). */
+export {
+  AudioError,
+  type AudioDeviceInfo,
+  AudioHelper,
+  type AudioHelperEvents,
+  OutputDeviceCollection,
+  type ToggleableSound,
+} from '../device/audio.js';
+/** The device's sounds (ringtone, keys, disconnect) and the call quality warnings' names. */
+export { SOUND_NAMES, type SoundName } from '../device/sounds.js';
+export { THRESHOLDS as QUALITY_THRESHOLDS, type WarningName } from '../device/quality.js';
 export type { WebSocketConstructor, WebSocketLike } from '../device/transport.js';
 /** Errors with stable names and the familiar numeric codes. */
 export { DEVICE_ERRORS, DeviceError, type DeviceErrorName } from '../protocol/errors.js';

@@ -13,6 +13,9 @@ import { EventEmitter } from 'eventemitter3';
 import { DeviceError } from '../protocol/errors.js';
 import type { ClientRequest } from '../protocol/messages.js';
 import type { CallMedia } from './media.js';
+import { monitorCall } from './monitor.js';
+import type { WarningName } from './quality.js';
+import { type SoundName, soundOfKey } from './sounds.js';
 
 export type CallStatus = 'pending' | 'connecting' | 'ringing' | 'open' | 'reconnecting' | 'closed';
 
@@ -32,6 +35,12 @@ export interface CallEvents {
   /** The device lost its connection; the call continues if it comes back in time. */
   reconnecting: (error: DeviceError) => void;
   reconnected: () => void;
+  /** About every 50 ms while the call has audio: microphone and far-end volume, 0 to 1 (-100 to -30 dBFS). */
+  volume: (inputVolume: number, outputVolume: number) => void;
+  /** A quality problem began (`high-rtt`, `high-packet-loss`, `constant-audio-input-level`, ...: see quality.ts). */
+  warning: (name: WarningName) => void;
+  /** A quality problem is over. */
+  'warning-cleared': (name: WarningName) => void;
 }
 
 export type CancelReason = 'canceled' | 'answered-elsewhere' | 'rejected-elsewhere' | 'no-answer' | 'unregistered';
@@ -45,6 +54,10 @@ export interface CallLink {
   media(): Promise<CallMedia | undefined>;
   /** The call is over: the device forgets it. */
   closed(call: Call): void;
+  /** The invitation stopped waiting for an answer (accepted, rejected, ignored, withdrawn): stop ringing. */
+  settled(call: Call): void;
+  /** Plays one of the device's sounds. */
+  sound(name: SoundName): void;
 }
 
 export class Call extends EventEmitter<CallEvents> {
@@ -55,6 +68,8 @@ export class Call extends EventEmitter<CallEvents> {
   private sid: string | undefined;
   /** The call's audio, when it has some (a browser with WebRTC, a server that carries it). */
   private audio: CallMedia | undefined;
+  /** Stops the volume and quality monitor of an open call. */
+  private stopMonitor: (() => void) | undefined;
 
   constructor(
     private readonly link: CallLink,
@@ -92,6 +107,7 @@ export class Call extends EventEmitter<CallEvents> {
     if (this.state === 'closed') throw new DeviceError('CallCancelled', 'the invitation is over');
     if (this.state !== 'pending') throw new DeviceError('GeneralError', `cannot accept a call that is ${this.state}`);
     this.state = 'connecting';
+    this.link.settled(this);
     try {
       let sdp: string | undefined;
       if (this.offer) {
@@ -183,6 +199,9 @@ export class Call extends EventEmitter<CallEvents> {
   sendDigits(digits: string): void {
     if (!/^[0-9*#A-Dw]+$/.test(digits)) throw new DeviceError('MalformedRequest', 'digits must be 0-9, *, #, A-D or w');
     if (this.state !== 'open' || !this.sid) throw new DeviceError('GeneralError', 'the call is not open');
+    // a key pressed on a keypad is heard; a string sent at once would sound as a chord
+    const key = digits.length === 1 ? soundOfKey(digits) : undefined;
+    if (key) this.link.sound(key);
     // RFC 4733 in the audio reaches Gather; sending them by signaling too would count them twice
     if (this.audio?.sendDigits(digits)) return;
     void this.link.request('digits', { callSid: this.sid, digits }).catch((error: DeviceError) => {
@@ -208,6 +227,7 @@ export class Call extends EventEmitter<CallEvents> {
       if (this.state === 'open') return;
       this.state = 'open';
       if (this.muted && this.sid) void this.link.request('mute', { callSid: this.sid, muted: true }).catch(() => {});
+      this.startMonitor();
       this.emit('accept', this);
     } else {
       this.closeWith(() => this.emit('disconnect', this));
@@ -242,10 +262,25 @@ export class Call extends EventEmitter<CallEvents> {
   }
 
   private closeWith(emit: () => void): void {
+    const was = this.state;
     this.state = 'closed';
+    this.stopMonitor?.();
+    this.stopMonitor = undefined;
     this.audio?.close();
     this.audio = undefined;
+    if (was === 'open' || was === 'reconnecting') this.link.sound('disconnect');
     emit();
+    this.link.settled(this);
     this.link.closed(this);
+  }
+
+  private startMonitor(): void {
+    if (!this.audio || this.stopMonitor) return;
+    this.stopMonitor = monitorCall(this.audio, {
+      volume: (input, output) => this.emit('volume', input, output),
+      warning: (name) => this.emit('warning', name),
+      cleared: (name) => this.emit('warning-cleared', name),
+      muted: () => this.muted,
+    });
   }
 }

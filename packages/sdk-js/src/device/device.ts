@@ -16,50 +16,21 @@ import { EventEmitter } from 'eventemitter3';
 import { DeviceError } from '../protocol/errors.js';
 import type { ClientRequest, Sequenced, Welcome } from '../protocol/messages.js';
 import { readTokenClaims } from '../tokens/jwt.js';
+import type { AudioHelper } from './audio.js';
 import { Call, type CallLink } from './call.js';
-import { Connection, type ConnectionOptions } from './connection.js';
-import { CallMedia, type CallMediaOptions, webRtcAvailable } from './media.js';
+import { CallTable } from './calls.js';
+import { Connection } from './connection.js';
+import type { DeviceEvents, DeviceOptions, DeviceState } from './device-types.js';
+import { DeviceMedia } from './device-media.js';
+import { warnBeforeExpiry } from './expiry.js';
+import { Following, type Presence } from './following.js';
 import type { RequestBody, RequestResult } from './requests.js';
 import type { Transport } from './transport.js';
 
 export type { DeviceClock } from './connection.js';
+export type { Presence } from './following.js';
 
-export type DeviceState = 'unregistered' | 'registering' | 'registered' | 'destroyed';
-
-export interface DeviceEvents {
-  registered: () => void;
-  unregistered: () => void;
-  registering: () => void;
-  incoming: (call: Call) => void;
-  error: (error: DeviceError, call?: Call) => void;
-  /** The token expires within `tokenRefreshMs`: call `updateToken` with a fresh one. */
-  tokenWillExpire: (device: Device) => void;
-  /** An identity this device follows (`subscribe`) came online, went offline, or changed. */
-  presence: (presence: Presence) => void;
-  destroyed: () => void;
-}
-
-/** Presence of a followed identity. */
-export interface Presence {
-  readonly identity: string;
-  readonly status: 'online' | 'offline';
-  readonly registrations: number;
-  /** When last seen, ms since the epoch (0: never). */
-  readonly lastSeenAt: number;
-}
-
-export interface DeviceOptions extends ConnectionOptions {
-  /** `tokenWillExpire` fires this long before the token expires. @default 10000 */
-  readonly tokenRefreshMs?: number;
-  /**
-   * Call audio over WebRTC where the browser has it and the server carries it: TURN servers,
-   * microphone constraints; `false` turns audio off. @default on, no ICE servers
-   */
-  readonly media?: CallMediaOptions | false;
-}
-
-/** Timers hold at most 2^31-1 ms (24.8 days). */
-const MAX_TIMER_MS = 2 ** 31 - 1;
+export type { DeviceEvents, DeviceOptions, DeviceState } from './device-types.js';
 
 export class Device extends EventEmitter<DeviceEvents> {
   static readonly State = {
@@ -72,16 +43,14 @@ export class Device extends EventEmitter<DeviceEvents> {
   private currentState: DeviceState = 'unregistered';
   private currentToken: string;
   private readonly connection: Connection;
-  private readonly activeCalls = new Map<string, Call>();
-  private readonly invitations = new Map<string, Call>();
-  /** Call states that arrived before `connect` resolved (same batch). */
-  private readonly early = new Map<string, 'ringing' | 'open' | 'closed'>();
+  private readonly table = new CallTable();
   /** Registered by the application's wish: restored after a new session. */
   private wantRegistered = false;
   /** Identities followed, with their latest presence: followed again after a new session. */
-  private readonly followed = new Map<string, Presence | undefined>();
+  private readonly following: Following;
   private cancelExpiryWarning: (() => void) | undefined;
   private readonly link: CallLink;
+  private readonly media: DeviceMedia;
 
   constructor(
     token: string,
@@ -94,26 +63,37 @@ export class Device extends EventEmitter<DeviceEvents> {
     this.connection.on('welcome', (welcome, resumed) => this.onWelcome(welcome, resumed));
     this.connection.on('message', (message) => this.onMessage(message));
     this.connection.on('lost', (error) => {
-      for (const call of this.activeCalls.values()) call._connection(false, error);
+      for (const call of this.table.calls) call._connection(false, error);
     });
     this.connection.on('refused', (error) => {
       this.emit('error', error);
       if (this.currentState === 'registered') this.setState('unregistered');
       // No session goes on without a token the server accepts: its calls and invitations are over.
-      for (const call of [...this.activeCalls.values(), ...this.invitations.values()]) call._lost(error);
+      for (const call of this.table.all) call._lost(error);
     });
     this.connection.on('error', (error) => this.emit('error', error));
+    this.media = new DeviceMedia(options);
+    this.following = new Following((type, identities) => this.request(type, { identities }));
     this.link = {
       request: (type, body) => this.request(type, body),
-      media: () => this.openMedia(),
+      media: () => this.media.open(this.connection.welcome),
+      settled: (call) => this.media.settled(call),
+      sound: (name) => this.media.play(name),
       closed: (call) => {
-        if (call.callSid) {
-          this.activeCalls.delete(call.callSid);
-          this.invitations.delete(call.callSid);
-        }
+        if (call.callSid) this.table.forget(call.callSid);
       },
     };
     this.scheduleExpiryWarning();
+  }
+
+  /** Microphone and speaker selection, sounds on or off (the hosted SDK's `device.audio`). */
+  get audio(): AudioHelper {
+    return this.media.audio;
+  }
+
+  /** Whether the ringtone of an incoming call plays now. */
+  get isRinging(): boolean {
+    return this.media.isRinging;
   }
 
   get state(): DeviceState {
@@ -131,11 +111,11 @@ export class Device extends EventEmitter<DeviceEvents> {
 
   /** Calls in progress (not invitations). */
   get calls(): Call[] {
-    return [...this.activeCalls.values()];
+    return this.table.calls;
   }
 
   get isBusy(): boolean {
-    return this.activeCalls.size > 0;
+    return this.table.busy;
   }
 
   /** Which transport carries the connection now. */
@@ -178,26 +158,17 @@ export class Device extends EventEmitter<DeviceEvents> {
    */
   async subscribe(identities: readonly string[]): Promise<void> {
     this.assertAlive();
-    const fresh = identities.filter((identity) => !this.followed.has(identity));
-    if (fresh.length === 0) return;
-    for (const identity of fresh) this.followed.set(identity, undefined);
-    try {
-      await this.request('subscribe', { identities: fresh });
-    } catch (error) {
-      for (const identity of fresh) this.followed.delete(identity);
-      throw error;
-    }
+    await this.following.subscribe(identities);
   }
 
   async unsubscribe(identities: readonly string[]): Promise<void> {
     this.assertAlive();
-    const known = identities.filter((identity) => this.followed.delete(identity));
-    if (known.length > 0) await this.request('unsubscribe', { identities: known });
+    await this.following.unsubscribe(identities);
   }
 
   /** The latest presence of a followed identity. */
   presenceOf(identity: string): Presence | undefined {
-    return this.followed.get(identity);
+    return this.following.presenceOf(identity);
   }
 
   /** Places a call: Patchbay runs the token's application with these params (and From=client:<identity>). */
@@ -215,18 +186,13 @@ export class Device extends EventEmitter<DeviceEvents> {
     const { callSid, sdp } = await this.request('connect', { params, ...(offer ? { sdp: offer } : {}) });
     if (!callSid) throw new DeviceError('GeneralError', 'the server did not name the call');
     call._placed(callSid);
+    call.once('accept', () => this.media.play('outgoing'));
     await call
       ._answered(sdp)
       .catch((error: unknown) =>
         call.emit('error', new DeviceError('GeneralError', `no audio for the call: ${String(error)}`)),
       );
-    this.activeCalls.set(callSid, call);
-    const state = this.early.get(callSid);
-    if (state) {
-      this.early.delete(callSid);
-      if (state !== 'ringing') call._state('ringing');
-      call._state(state);
-    }
+    this.table.placed(callSid, call);
     return call;
   }
 
@@ -243,8 +209,9 @@ export class Device extends EventEmitter<DeviceEvents> {
   /** Hangs up every call, unregisters and closes the connection for good. */
   destroy(): void {
     if (this.currentState === 'destroyed') return;
-    for (const call of [...this.activeCalls.values(), ...this.invitations.values()]) call.disconnect();
+    for (const call of this.table.all) call.disconnect();
     this.connection.close();
+    this.media.destroy();
     this.cancelExpiryWarning?.();
     this.setState('destroyed');
     this.emit('destroyed');
@@ -252,13 +219,7 @@ export class Device extends EventEmitter<DeviceEvents> {
   }
 
   private wantsWebRtc(): boolean {
-    return this.options.media !== false && webRtcAvailable();
-  }
-
-  /** Audio for a call, when this browser and the server both carry WebRTC. */
-  private async openMedia(): Promise<CallMedia | undefined> {
-    if (!this.wantsWebRtc() || !this.connection.welcome?.webrtc) return undefined;
-    return CallMedia.open(this.options.media || {});
+    return this.media.wanted;
   }
 
   private assertAlive(): void {
@@ -271,22 +232,20 @@ export class Device extends EventEmitter<DeviceEvents> {
 
   private onWelcome(welcome: Welcome, resumed: boolean): void {
     if (resumed) {
-      for (const call of this.activeCalls.values()) call._connection(true);
+      for (const call of this.table.calls) call._connection(true);
     } else {
       // A new session: the old one's calls and invitations are gone.
       const lost = new DeviceError('ConnectionError', 'the session was lost; its calls ended');
-      for (const call of [...this.activeCalls.values(), ...this.invitations.values()]) call._lost(lost);
-      this.early.clear();
+      for (const call of this.table.all) call._lost(lost);
+      this.table.clearEarly();
     }
     if (!resumed && this.wantRegistered && !welcome.registered && !this.connection.hasPending('register'))
       void this.request('register', this.wantsWebRtc() ? { webrtc: true } : {}).then(
         () => this.setState('registered'),
         (error: DeviceError) => this.emit('error', error),
       );
-    if (!resumed && this.followed.size > 0 && !this.connection.hasPending('subscribe'))
-      void this.request('subscribe', { identities: [...this.followed.keys()] }).catch((error: DeviceError) =>
-        this.emit('error', error),
-      );
+    if (!resumed && !this.connection.hasPending('subscribe'))
+      void this.following.resubscribe()?.catch((error: DeviceError) => this.emit('error', error));
   }
 
   private onMessage(message: Exclude<Sequenced, { type: 'result' }>): void {
@@ -301,28 +260,20 @@ export class Device extends EventEmitter<DeviceEvents> {
           message.callToken,
           message.sdp,
         );
-        this.invitations.set(message.callSid, call);
-        call.once('accept', () => {
-          this.invitations.delete(message.callSid);
-          this.activeCalls.set(message.callSid, call);
-        });
+        this.table.invited(message.callSid, call);
+        this.media.ring(call, this.isBusy);
         this.emit('incoming', call);
         return;
       }
       case 'cancel':
-        this.invitations.get(message.callSid)?._cancel(message.reason);
+        this.table.invitation(message.callSid)?._cancel(message.reason);
         return;
-      case 'call': {
-        const call = this.activeCalls.get(message.callSid) ?? this.invitations.get(message.callSid);
-        if (call) call._state(message.state);
-        else this.early.set(message.callSid, message.state);
+      case 'call':
+        this.table.state(message.callSid, message.state);
         return;
-      }
       case 'presence': {
-        if (!this.followed.has(message.identity)) return;
         const { type: _type, seq: _seq, ...presence } = message;
-        this.followed.set(message.identity, presence);
-        this.emit('presence', presence);
+        if (this.following.update(presence)) this.emit('presence', presence);
         return;
       }
       case 'expired':
@@ -334,17 +285,10 @@ export class Device extends EventEmitter<DeviceEvents> {
 
   private scheduleExpiryWarning(): void {
     this.cancelExpiryWarning?.();
-    const expiresAt = readTokenClaims(this.currentToken)?.expiresAt;
-    if (expiresAt === undefined) return;
-    const clock = this.connection.clock;
-    const wait = Math.max(0, expiresAt - (this.options.tokenRefreshMs ?? 10_000) - clock.now());
-    if (wait > MAX_TIMER_MS) {
-      this.cancelExpiryWarning = clock.setTimeout(() => this.scheduleExpiryWarning(), MAX_TIMER_MS);
-      return;
-    }
-    this.cancelExpiryWarning = clock.setTimeout(() => {
+    const { clock } = this.connection;
+    this.cancelExpiryWarning = warnBeforeExpiry(clock, this.currentToken, this.options.tokenRefreshMs ?? 10_000, () => {
       if (this.currentState !== 'destroyed') this.emit('tokenWillExpire', this);
-    }, wait);
+    });
   }
 
   private setState(state: DeviceState): void {

@@ -12,14 +12,9 @@
  * await media.complete(answer);        // from its result
  */
 
-interface Track {
-  enabled: boolean;
-  stop(): void;
-}
-interface Stream {
-  getAudioTracks(): Track[];
-  getTracks(): Track[];
-}
+import type { AudioHelper, InputUser } from './audio.js';
+import { type MediaElement, type StatsReport, type Stream, type Track, browser as scope } from './dom.js';
+
 interface DtmfSender {
   readonly canInsertDTMF?: boolean;
   insertDTMF(tones: string, duration?: number, gap?: number): void;
@@ -34,7 +29,7 @@ interface Codec {
 interface Transceiver {
   setCodecPreferences?(codecs: Codec[]): void;
   direction: string;
-  readonly sender: { readonly dtmf: DtmfSender | null; replaceTrack(track: Track): Promise<void> };
+  readonly sender: { readonly dtmf: DtmfSender | null; replaceTrack(track: Track | null): Promise<void> };
 }
 interface PeerConnection {
   readonly localDescription: Description | null;
@@ -47,31 +42,30 @@ interface PeerConnection {
   setLocalDescription(d: Description): Promise<void>;
   setRemoteDescription(d: Description): Promise<void>;
   addEventListener(type: string, listener: (event: { streams?: Stream[] }) => void): void;
+  getStats(): Promise<StatsReport>;
   close(): void;
 }
-interface AudioElement {
-  srcObject: Stream | null;
-  autoplay: boolean;
-  play(): Promise<void>;
-}
 interface Browser {
-  RTCPeerConnection?: new (config: { iceServers?: readonly IceServer[] }) => PeerConnection;
+  RTCPeerConnection?: new (config: { iceServers?: readonly IceServer[]; iceTransportPolicy?: string }) => PeerConnection;
   RTCRtpReceiver?: { getCapabilities?(kind: string): { codecs: Codec[] } | null };
-  navigator?: { mediaDevices?: { getUserMedia?(constraints: { audio: unknown }): Promise<Stream> } };
-  Audio?: new () => AudioElement;
 }
 
 /** A STUN or TURN server for the device (coturn: `turn:turn.example.com:3478`). */
 export interface IceServer {
   readonly urls: string | readonly string[];
-  readonly username?: string;
-  readonly credential?: string;
+  readonly username?: string | undefined;
+  readonly credential?: string | undefined;
 }
 
 export interface CallMediaOptions {
   /** STUN/TURN servers the browser gathers candidates from. @default none (host candidates) */
   readonly iceServers?: readonly IceServer[];
-  /** Microphone constraints for getUserMedia. @default true */
+  /**
+   * `'relay'` sends audio only through the TURN servers (never directly). Server-given ICE servers
+   * apply unless `iceServers` is set. @default 'all'
+   */
+  readonly iceTransportPolicy?: 'all' | 'relay';
+  /** Microphone constraints for getUserMedia (the device id comes from `device.audio.setInputDevice`). @default true */
   readonly audio?: unknown;
   /** Waits at most this long for ICE candidates before sending a description. @default 1500 */
   readonly gatherTimeoutMs?: number;
@@ -83,7 +77,7 @@ const browser = globalThis as Browser;
 export function webRtcAvailable(): boolean {
   return (
     typeof browser.RTCPeerConnection === 'function' &&
-    typeof browser.navigator?.mediaDevices?.getUserMedia === 'function'
+    typeof scope().navigator?.mediaDevices?.getUserMedia === 'function'
   );
 }
 
@@ -95,22 +89,33 @@ function pcmuFirst(): Codec[] | undefined {
   return [...codecs].sort((a, b) => rank(a) - rank(b));
 }
 
-export class CallMedia {
+export class CallMedia implements InputUser {
   /** The far end's audio, also played through an audio element. */
   remoteStream: Stream | undefined;
-  private readonly player: AudioElement | undefined;
+  /** Called when the far end's audio arrives (a volume meter listens). */
+  onRemoteStream: ((stream: Stream) => void) | undefined;
+  /** Called when the microphone sent changes (`device.audio.setInputDevice` in a call). */
+  onInputChanged: ((stream: Stream) => void) | undefined;
+  private readonly player: MediaElement | undefined;
   private closed = false;
   private transceiver: Transceiver | undefined;
+  private readonly releases: Array<() => void> = [];
 
   private constructor(
     private readonly pc: PeerConnection,
     /** The microphone's audio sent to Patchbay (for a level meter). */
     readonly localStream: Stream,
-    private readonly track: Track,
+    private track: Track,
     private readonly gatherTimeoutMs: number,
+    audio: AudioHelper,
   ) {
-    this.player = browser.Audio ? new browser.Audio() : undefined;
-    if (this.player) this.player.autoplay = true;
+    const Audio = scope().Audio;
+    this.player = Audio ? new Audio() : undefined;
+    if (this.player) {
+      this.player.autoplay = true;
+      this.releases.push(audio.speakerDevices._attach(this.player));
+    }
+    this.releases.push(audio._use(this));
     pc.addEventListener('track', (event) => {
       const stream = event.streams?.[0];
       if (!stream) return;
@@ -119,22 +124,41 @@ export class CallMedia {
         this.player.srcObject = stream;
         void this.player.play().catch(() => undefined);
       }
+      this.onRemoteStream?.(stream);
     });
   }
 
-  /** Opens the microphone (the browser may ask the user) and a peer connection. */
-  static async open(options: CallMediaOptions): Promise<CallMedia> {
+  /** Opens the microphone (the browser may ask the user; `device.audio` says which) and a peer connection. */
+  static async open(options: CallMediaOptions, audio: AudioHelper): Promise<CallMedia> {
     const Peer = browser.RTCPeerConnection;
-    const getUserMedia = browser.navigator?.mediaDevices?.getUserMedia;
-    if (!Peer || !getUserMedia) throw new Error('WebRTC is not available here');
-    const microphone = await getUserMedia.call(browser.navigator?.mediaDevices, { audio: options.audio ?? true });
-    const pc = new Peer({ iceServers: options.iceServers ?? [] });
+    if (!Peer) throw new Error('WebRTC is not available here');
+    const microphone = await audio._microphone();
     const track = microphone.getAudioTracks()[0];
-    if (!track) {
-      pc.close();
-      throw new Error('the microphone gave no audio track');
-    }
-    return new CallMedia(pc, microphone, track, options.gatherTimeoutMs ?? 1500);
+    if (!track) throw new Error('the microphone gave no audio track');
+    const pc = new Peer({
+      iceServers: options.iceServers ?? [],
+      ...(options.iceTransportPolicy ? { iceTransportPolicy: options.iceTransportPolicy } : {}),
+    });
+    return new CallMedia(pc, microphone, track, options.gatherTimeoutMs ?? 1500, audio);
+  }
+
+  /** Sends another microphone on this call: the sender's track is replaced, mute carries over. */
+  async replaceInput(source: Track): Promise<void> {
+    if (this.closed) return;
+    const track = source.clone ? source.clone() : source;
+    track.enabled = this.track.enabled;
+    await this.transceiver?.sender.replaceTrack(track);
+    const old = this.track;
+    this.track = track;
+    this.localStream.removeTrack?.(old);
+    this.localStream.addTrack?.(track);
+    old.stop();
+    this.onInputChanged?.(this.localStream);
+  }
+
+  /** The peer connection's statistics (quality warnings read them every second). */
+  getStats(): Promise<StatsReport> {
+    return this.pc.getStats();
   }
 
   async offer(): Promise<string> {
@@ -184,6 +208,7 @@ export class CallMedia {
     for (const track of this.localStream.getTracks()) track.stop();
     this.pc.close();
     if (this.player) this.player.srcObject = null;
+    for (const release of this.releases.splice(0)) release();
   }
 
   /** The local description once candidates are gathered (or the wait is over: the server learns the rest). */

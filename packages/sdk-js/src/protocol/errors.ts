@@ -46,6 +46,10 @@ export const DEVICE_ERRORS = {
   TooManyRequests: 31429,
   /** The server is shutting down or cannot take the request now. */
   TemporarilyUnavailable: 31480,
+  /** The person or the browser did not allow the microphone (the hosted SDK's PermissionDeniedError). */
+  PermissionDenied: 31401,
+  /** The microphone could not be opened: no such device, or it is in use (the hosted SDK's AcquisitionFailedError). */
+  AcquisitionFailed: 31402,
   GeneralError: 31000,
 } as const satisfies Record<string, number>;
 

@@ -108,6 +108,13 @@ const protocolError = z.strictObject({
   message: z.string().max(2000),
 });
 
+/** A STUN or TURN server for the device's calls (TURN with time-limited credentials). */
+export const iceServer = z.strictObject({
+  urls: z.union([z.string().min(1).max(512), z.array(z.string().min(1).max(512)).min(1).max(8)]),
+  username: z.string().max(512).optional(),
+  credential: z.string().max(512).optional(),
+});
+
 export const welcome = z.strictObject({
   type: z.literal('welcome'),
   v: z.literal(PROTOCOL_VERSION),
@@ -124,6 +131,8 @@ export const welcome = z.strictObject({
   tokenExpiresAt: z.number().int(),
   /** The server carries device audio over WebRTC: `sdp` on register/invite/accept/connect. */
   webrtc: z.literal(true).optional(),
+  /** STUN/TURN servers for the device's RTCPeerConnection (`patchbay serve --ice-server`, `--turn-secret`). */
+  iceServers: z.array(iceServer).max(16).optional(),
 });
 
 /** Call states the server reports for a device's calls. */
