@@ -9,6 +9,15 @@
  * await device.register();
  */
 
+/** `device.audio`: microphone and speaker selection, sounds on or off (the hosted browser SDK's shapes). */
+export {
+  type AudioDeviceInfo,
+  AudioError,
+  AudioHelper,
+  type AudioHelperEvents,
+  OutputDeviceCollection,
+  type ToggleableSound,
+} from '../device/audio.js';
 /** Devices and calls. */
 export { Call, type CallEvents, type CallStatus, type CancelReason } from '../device/call.js';
 export {
@@ -21,18 +30,9 @@ export {
 } from '../device/device.js';
 /** Call audio over WebRTC: its options (TURN servers, microphone constraints). */
 export { type CallMediaOptions, type IceServer, webRtcAvailable } from '../device/media.js';
-/** `device.audio`: microphone and speaker selection, sounds on or off (the hosted browser SDK's shapes). */
-export {
-  AudioError,
-  type AudioDeviceInfo,
-  AudioHelper,
-  type AudioHelperEvents,
-  OutputDeviceCollection,
-  type ToggleableSound,
-} from '../device/audio.js';
+export { THRESHOLDS as QUALITY_THRESHOLDS, type WarningName } from '../device/quality.js';
 /** The device's sounds (ringtone, keys, disconnect) and the call quality warnings' names. */
 export { SOUND_NAMES, type SoundName } from '../device/sounds.js';
-export { THRESHOLDS as QUALITY_THRESHOLDS, type WarningName } from '../device/quality.js';
 export type { WebSocketConstructor, WebSocketLike } from '../device/transport.js';
 /** Errors with stable names and the familiar numeric codes. */
 export { DEVICE_ERRORS, DeviceError, type DeviceErrorName } from '../protocol/errors.js';

@@ -118,14 +118,24 @@ export class AudioHelper extends EventEmitter<AudioHelperEvents> {
   readonly ringtoneDevices: OutputDeviceCollection;
   private selected: { readonly device: AudioDeviceInfo; readonly stream: Stream } | undefined;
   private readonly users = new Set<InputUser>();
-  private readonly enabledSounds: Record<ToggleableSound, boolean> = { incoming: true, outgoing: true, disconnect: true };
+  private readonly enabledSounds: Record<ToggleableSound, boolean> = {
+    incoming: true,
+    outgoing: true,
+    disconnect: true,
+  };
   private readonly onDeviceChange = () => void this.refresh().catch(() => undefined);
 
   /** @internal */
   constructor(private readonly constraints: unknown = true) {
     super();
-    this.speakerDevices = new OutputDeviceCollection(this.availableOutputDevices, () => this.isOutputSelectionSupported);
-    this.ringtoneDevices = new OutputDeviceCollection(this.availableOutputDevices, () => this.isOutputSelectionSupported);
+    this.speakerDevices = new OutputDeviceCollection(
+      this.availableOutputDevices,
+      () => this.isOutputSelectionSupported,
+    );
+    this.ringtoneDevices = new OutputDeviceCollection(
+      this.availableOutputDevices,
+      () => this.isOutputSelectionSupported,
+    );
     const devices = browser().navigator?.mediaDevices;
     devices?.addEventListener?.('devicechange', this.onDeviceChange);
     if (devices?.enumerateDevices) void this.refresh().catch(() => undefined);

@@ -1,6 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ClientMessage, ServerMessage } from '../protocol/messages.js';
 import { AccessToken, VoiceGrant } from '../tokens/access-token.js';
+import { FakeAudio, fakeBrowser } from './audio.test-support.js';
 import type { Call } from './call.js';
 import { Device, type DeviceClock } from './device.js';
 import type { WebSocketConstructor, WebSocketLike } from './transport.js';
@@ -113,6 +114,7 @@ afterEach(() => {
   for (const device of devices.splice(0)) device.destroy();
   FakeSocket.sockets = [];
   FakeSocket.refuse = false;
+  vi.unstubAllGlobals();
 });
 
 function device(clock: ManualClock) {
@@ -195,5 +197,31 @@ describe('Device', () => {
     expect(warned).toBe(0);
     await clock.advance(1);
     expect(warned).toBe(1);
+  });
+
+  it('rings while an invitation waits: the ringtone stops when it is rejected or withdrawn', async () => {
+    fakeBrowser();
+    const clock = new ManualClock();
+    let seq = 0;
+    FakeSocket.answer = (socket, message) => {
+      if (message.type === 'hello') socket.deliver(welcome(false));
+      if (message.type === 'register' || message.type === 'reject')
+        socket.deliver({ type: 'result', seq: ++seq, id: message.id, ok: true });
+    };
+    const alice = device(clock);
+    await alice.register();
+    const ringtone = FakeAudio.all.find((a) => a.src === 'http://patchbay.test/sdk/sounds/incoming.wav');
+    expect(ringtone?.preload).toBe('auto');
+    const incoming: Call[] = [];
+    alice.on('incoming', (call) => incoming.push(call));
+    FakeSocket.sockets[0]?.deliver(invite(++seq));
+    expect(alice.isRinging).toBe(true);
+    expect(ringtone?.loop).toBe(true);
+    await incoming[0]?.reject();
+    expect(alice.isRinging).toBe(false);
+    FakeSocket.sockets[0]?.deliver({ ...invite(++seq), callSid: `CA${'2'.repeat(32)}` } as ServerMessage);
+    expect(alice.isRinging).toBe(true);
+    FakeSocket.sockets[0]?.deliver({ type: 'cancel', seq: ++seq, callSid: `CA${'2'.repeat(32)}`, reason: 'canceled' });
+    expect(alice.isRinging).toBe(false);
   });
 });

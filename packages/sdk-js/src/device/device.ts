@@ -20,17 +20,16 @@ import type { AudioHelper } from './audio.js';
 import { Call, type CallLink } from './call.js';
 import { CallTable } from './calls.js';
 import { Connection } from './connection.js';
-import type { DeviceEvents, DeviceOptions, DeviceState } from './device-types.js';
 import { DeviceMedia } from './device-media.js';
+import type { DeviceEvents, DeviceOptions, DeviceState } from './device-types.js';
 import { warnBeforeExpiry } from './expiry.js';
 import { Following, type Presence } from './following.js';
 import type { RequestBody, RequestResult } from './requests.js';
 import type { Transport } from './transport.js';
 
 export type { DeviceClock } from './connection.js';
-export type { Presence } from './following.js';
-
 export type { DeviceEvents, DeviceOptions, DeviceState } from './device-types.js';
+export type { Presence } from './following.js';
 
 export class Device extends EventEmitter<DeviceEvents> {
   static readonly State = {

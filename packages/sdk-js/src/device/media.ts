@@ -13,7 +13,7 @@
  */
 
 import type { AudioHelper, InputUser } from './audio.js';
-import { type MediaElement, type StatsReport, type Stream, type Track, browser as scope } from './dom.js';
+import { type MediaElement, type StatsReport, type Stream, browser as scope, type Track } from './dom.js';
 
 interface DtmfSender {
   readonly canInsertDTMF?: boolean;
@@ -46,7 +46,10 @@ interface PeerConnection {
   close(): void;
 }
 interface Browser {
-  RTCPeerConnection?: new (config: { iceServers?: readonly IceServer[]; iceTransportPolicy?: string }) => PeerConnection;
+  RTCPeerConnection?: new (config: {
+    iceServers?: readonly IceServer[];
+    iceTransportPolicy?: string;
+  }) => PeerConnection;
   RTCRtpReceiver?: { getCapabilities?(kind: string): { codecs: Codec[] } | null };
 }
 

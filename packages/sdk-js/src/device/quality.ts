@@ -172,9 +172,24 @@ function constantLevel(samples: readonly QualitySample[], which: 'inputLevels' |
 
 function verdicts(samples: readonly QualitySample[]): Record<WarningName, Verdict> {
   return {
-    'high-rtt': counted(samples, WINDOW, (s) => s.rtt, (v) => v > THRESHOLDS.rttMs),
-    'high-jitter': counted(samples, WINDOW, (s) => s.jitter, (v) => v > THRESHOLDS.jitterMs),
-    'low-mos': counted(samples, WINDOW, (s) => s.mos, (v) => v < THRESHOLDS.mos),
+    'high-rtt': counted(
+      samples,
+      WINDOW,
+      (s) => s.rtt,
+      (v) => v > THRESHOLDS.rttMs,
+    ),
+    'high-jitter': counted(
+      samples,
+      WINDOW,
+      (s) => s.jitter,
+      (v) => v > THRESHOLDS.jitterMs,
+    ),
+    'low-mos': counted(
+      samples,
+      WINDOW,
+      (s) => s.mos,
+      (v) => v < THRESHOLDS.mos,
+    ),
     'high-packet-loss': counted(
       samples,
       WINDOW,
@@ -183,9 +198,25 @@ function verdicts(samples: readonly QualitySample[]): Record<WarningName, Verdic
     ),
     'high-packets-lost-fraction': averageLoss(samples),
     'low-bytes-received':
-      samples.length < BYTES_WINDOW ? 'keep' : counted(samples, BYTES_WINDOW, (s) => s.bytesReceived, (v) => v < 1, 2),
+      samples.length < BYTES_WINDOW
+        ? 'keep'
+        : counted(
+            samples,
+            BYTES_WINDOW,
+            (s) => s.bytesReceived,
+            (v) => v < 1,
+            2,
+          ),
     'low-bytes-sent':
-      samples.length < BYTES_WINDOW ? 'keep' : counted(samples, BYTES_WINDOW, (s) => s.bytesSent, (v) => v < 1, 2),
+      samples.length < BYTES_WINDOW
+        ? 'keep'
+        : counted(
+            samples,
+            BYTES_WINDOW,
+            (s) => s.bytesSent,
+            (v) => v < 1,
+            2,
+          ),
     'constant-audio-input-level': constantLevel(samples, 'inputLevels'),
     'constant-audio-output-level': constantLevel(samples, 'outputLevels'),
   };
@@ -217,5 +248,9 @@ export function assess(
       cleared.push(name);
     }
   }
-  return { state: { startedAt: state.startedAt, totals, samples: state.totals ? samples : [], active }, raised, cleared };
+  return {
+    state: { startedAt: state.startedAt, totals, samples: state.totals ? samples : [], active },
+    raised,
+    cleared,
+  };
 }

@@ -18,7 +18,12 @@ const KEYS = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 's', 'h'] as con
 export type SoundName = 'incoming' | 'outgoing' | 'disconnect' | `dtmf${(typeof KEYS)[number]}`;
 
 /** Every sound's name. */
-export const SOUND_NAMES: readonly SoundName[] = ['incoming', 'outgoing', 'disconnect', ...KEYS.map((k) => `dtmf${k}` as const)];
+export const SOUND_NAMES: readonly SoundName[] = [
+  'incoming',
+  'outgoing',
+  'disconnect',
+  ...KEYS.map((k) => `dtmf${k}` as const),
+];
 
 /** Loaded with the device (the others when first played). */
 const EAGER: readonly SoundName[] = ['incoming', 'outgoing', 'disconnect'];

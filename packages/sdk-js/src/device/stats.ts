@@ -9,7 +9,8 @@
 import type { StatsReport } from './dom.js';
 import type { StatsTotals } from './quality.js';
 
-const num = (value: unknown): number | undefined => (typeof value === 'number' && Number.isFinite(value) ? value : undefined);
+const num = (value: unknown): number | undefined =>
+  typeof value === 'number' && Number.isFinite(value) ? value : undefined;
 const ms = (seconds: unknown): number | undefined => {
   const s = num(seconds);
   return s === undefined ? undefined : s * 1000;
