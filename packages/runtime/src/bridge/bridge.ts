@@ -16,6 +16,7 @@ import type { DeviceLeg, OriginateOutcome } from '../media/types.js';
 import { type VerifiedToken, verifyAccessToken } from './access-tokens.js';
 import { CallTokens } from './call-tokens.js';
 import { Followers } from './followers.js';
+import { iceServersFor } from './ice-servers.js';
 import { type ClientRing, Invitations } from './invitations.js';
 import { Presence, type PresenceRecord } from './presence.js';
 import { handleRequest, type RequestContext } from './requests.js';
@@ -158,7 +159,8 @@ export class DeviceBridge {
       tokenExpiresAt: token.expiresAt,
       ...(this.host.media.capabilities.webrtc ? { webrtc: true } : {}),
     };
-    link.send(welcome);
+    const iceServers = iceServersFor(this.options.ice, token.identity, now);
+    link.send(iceServers.length > 0 ? { ...welcome, iceServers } : welcome);
     session.attach(link, resumed ? (hello.resume?.received ?? 0) : 0, now);
     return session;
   }

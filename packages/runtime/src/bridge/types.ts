@@ -7,6 +7,7 @@ import type { AccountLimitOverrides, AccountLimits } from '../limits/account-lim
 import type { DeviceLeg, MediaAdapter } from '../media/types.js';
 import type { InboundApp } from '../runtime-types.js';
 import type { DeviceDirectory } from './access-tokens.js';
+import type { IceSettings } from './ice-servers.js';
 import type { PresenceRecord } from './presence.js';
 
 export interface DeviceBridgeOptions {
@@ -27,6 +28,8 @@ export interface DeviceBridgeOptions {
   readonly maxPerIdentity?: number;
   /** Sessions on this node, all accounts together (each account also has its own limit). @default 100000 */
   readonly maxSessions?: number;
+  /** STUN/TURN servers handed to devices in their welcome (TURN credentials made per device). @default none */
+  readonly ice?: IceSettings;
 }
 
 /** Where a device's outgoing calls go: an application's VoiceUrl and settings. */

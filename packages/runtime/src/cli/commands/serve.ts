@@ -2,6 +2,7 @@
 import { command } from '../command.js';
 import { usage } from '../errors.js';
 import { checkInteger, checkUrl } from '../flags.js';
+import { ICE_FLAGS, iceOptions } from '../ice-flags.js';
 import { SECURITY_FLAGS, securityOptions } from '../security-flags.js';
 import { mediaOptions, SIP_FLAGS } from '../sip-flags.js';
 
@@ -48,6 +49,7 @@ export const serve = command({
     'tls-key': { value: '<pem>', description: 'the private key of --tls-cert (PEM, not encrypted)' },
     ...SECURITY_FLAGS,
     ...SIP_FLAGS,
+    ...ICE_FLAGS,
   },
   examples: [
     'patchbay serve --port 3000 --data ./.patchbay',
@@ -56,6 +58,7 @@ export const serve = command({
   ],
   async run({ flags, io, env }) {
     const media = mediaOptions(flags, env);
+    const ice = iceOptions(flags, env);
     const [certFile, keyFile] = [flags['tls-cert'], flags['tls-key']];
     if ((certFile === undefined) !== (keyFile === undefined))
       throw usage(
@@ -87,6 +90,7 @@ export const serve = command({
       media,
       ...(suffix ? { sipDomainSuffix: suffix } : {}),
       ...(certFile && keyFile ? { tls: { certFile, keyFile } } : {}),
+      ...ice,
     });
     // The account keeps its stored token: a variable set before a rotation no longer matches it.
     const given = env.PATCHBAY_AUTH_TOKEN || undefined;
