@@ -17,7 +17,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type RunningServer, type SipMediaOptions, startServer } from '@patchbay/runtime';
+import { type RunningServer, type ServeOptions, type SipMediaOptions, startServer } from '@patchbay/runtime';
 import { type AppServer, type Route, startAppServer } from '@patchbay/runtime/testing';
 import { afterEach } from 'vitest';
 import { encodeWav } from '../audio/index.js';
@@ -59,11 +59,16 @@ export interface SipServer {
  * limits); `data` and `sipPort` to start a server again where one ran before.
  */
 export type SipServerOptions = Partial<SipMediaOptions> &
-  Pick<SipMediaOptions, 'rtpPorts'> & { readonly data?: string; readonly sipPort?: number };
+  Pick<SipMediaOptions, 'rtpPorts'> & {
+    readonly data?: string;
+    readonly sipPort?: number;
+    /** Device bridge settings (ICE servers handed to devices). */
+    readonly devices?: ServeOptions['devices'];
+  };
 
 /** A server with `--media sip` on 127.0.0.1 (UDP on a free port), data in a temporary directory. */
 export async function sipServer(cleanup: Cleanup, given: SipServerOptions): Promise<SipServer> {
-  const { data: givenData, sipPort: givenPort, ...options } = given;
+  const { data: givenData, sipPort: givenPort, devices, ...options } = given;
   const data = givenData ?? (await mkdtemp(join(tmpdir(), 'patchbay-sip-server-')));
   if (!givenData) cleanup(() => rm(data, { recursive: true, force: true }));
   const sipPort = givenPort ?? (await freePort('127.0.0.1'));
@@ -80,6 +85,7 @@ export async function sipServer(cleanup: Cleanup, given: SipServerOptions): Prom
       ...(options.listen ? { listen: options.listen.map((at) => ({ ...at, port: sipPort })) } : {}),
     },
     sipMedia: media,
+    ...(devices ? { devices } : {}),
   });
   cleanup(() => server.close());
   return { server, sipPort, rest: restClient(server) };

@@ -4,24 +4,22 @@
  * audio; baresip phones and the page's AnalyserNode say what each side heard.
  */
 
-import { writeFile } from 'node:fs/promises';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { AccessToken, VoiceGrant } from '@patchbay/sdk';
-import { build } from 'esbuild';
-import { chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { SipMediaAdapter } from '../adapter/adapter.js';
-import { appLine, eventually, nextHeard, phone, serveWav, useCleanup } from '../adapter/scenarios.test-support.js';
+import { eventually, nextHeard, phone, serveWav, useCleanup } from '../adapter/scenarios.test-support.js';
 import { hearsTone } from '../testing/audio-analysis.js';
-import { tonePcm, toneWav } from '../testing/wav.js';
+import { tonePcm } from '../testing/wav.js';
+import {
+  BROWSER_HZ,
+  browserLine,
+  nothingLeft,
+  browserPage as openPage,
+  pageWaits as waitInPage,
+} from './browser-harness.test-support.js';
 import type { PageApi } from './browser-page.test-support.js';
 
 const cleanup = useCleanup();
-const BROWSER_HZ = 1000;
 const PHONE = '127.0.43.20';
 const SECOND_PHONE = '127.0.43.21';
 
@@ -29,92 +27,22 @@ declare global {
   var patchbay: PageApi;
 }
 
-async function pageServer(): Promise<string> {
-  const bundled = await build({
-    entryPoints: [fileURLToPath(new URL('./browser-page.test-support.ts', import.meta.url))],
-    bundle: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2022',
-    write: false,
-    logLevel: 'silent',
-  });
-  const script = bundled.outputFiles[0]?.text ?? '';
-  const http = createServer((req, res) => {
-    if (req.url === '/page.js') {
-      res.writeHead(200, { 'content-type': 'text/javascript' }).end(script);
-      return;
-    }
-    res
-      .writeHead(200, { 'content-type': 'text/html' })
-      .end('<!doctype html><script type="module" src="/page.js"></script>');
-  });
-  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-  cleanup(() => new Promise((resolve) => http.close(resolve)));
-  return `http://127.0.0.1:${(http.address() as AddressInfo).port}/`;
-}
+const browserPage = () => openPage(cleanup, { entry: new URL('./browser-page.test-support.ts', import.meta.url) });
 
-async function browserPage(): Promise<Page> {
-  const wav = join(tmpdir(), `patchbay-webrtc-tone-${process.pid}.wav`);
-  await writeFile(wav, toneWav(BROWSER_HZ, 30, 48000));
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--use-fake-ui-for-media-stream',
-      '--use-fake-device-for-media-stream',
-      `--use-file-for-fake-audio-capture=${wav}`,
-      '--allow-loopback-in-peer-connection',
-      '--autoplay-policy=no-user-gesture-required',
-    ],
-  });
-  cleanup(() => browser.close());
-  const page = await browser.newPage();
-  await page.goto(await pageServer());
-  await page.waitForFunction(() => typeof globalThis.patchbay === 'object');
-  return page;
-}
-
-/** A server with `--media sip` (WebRTC on), an app, a key for tokens and an outgoing application. */
-async function setup(routes: Parameters<typeof appLine>[1]) {
-  const line = await appLine(cleanup, routes, {
+const setup = (routes: Parameters<typeof browserLine>[1]) =>
+  browserLine(cleanup, routes, {
     rtpPorts: { min: 43600, max: 43799 },
-    listen: [{ host: '127.0.43.1', port: 0, transports: ['udp'] }],
+    sipHost: '127.0.43.1',
     callers: [PHONE, SECOND_PHONE],
   });
-  const key = (await line.rest.post('Keys.json', { FriendlyName: 'webrtc test' })) as { sid: string; secret: string };
-  const app = (await line.rest.post('Applications.json', {
-    FriendlyName: 'outgoing',
-    VoiceUrl: `${line.app.url}/outgoing`,
-  })) as { sid: string };
-  const { sid } = line.server.account;
-  const token = new AccessToken(sid, key.sid, key.secret, { identity: 'alice', ttl: 600 })
-    .addGrant(new VoiceGrant({ incomingAllow: true, outgoingApplicationSid: app.sid }))
-    .toJwt();
-  const lineUri = line.lineUri.replace('127.0.0.1', '127.0.43.1');
-  return { ...line, token, lineUri };
-}
 
-/** Every WebRTC session, engine leg and port is freed once the call is over. */
-async function nothingLeft(adapter: SipMediaAdapter): Promise<void> {
-  await expect.poll(() => adapter.webrtc?.sessions, { timeout: 10_000 }).toBe(0);
-  await expect.poll(async () => (await adapter.engine.stats()).legs, { timeout: 10_000 }).toBe(0);
-  await expect.poll(async () => (await adapter.engine.stats()).portsInUse, { timeout: 10_000 }).toBe(0);
-}
-
-/** Waits for `check` in the page (generous: other real-peer tests share the machine); says what the page saw if not. */
-async function pageWaits(page: Page, what: string, check: (arg: number) => boolean, arg = 0): Promise<void> {
-  try {
-    await page.waitForFunction(check, arg, { timeout: 30_000 });
-  } catch (error) {
-    const seen = await page.evaluate(() => ({
-      status: globalThis.patchbay.status(),
-      log: globalThis.patchbay.log(),
-      loudest: globalThis.patchbay.loudest(),
-    }));
-    throw new Error(`waiting for ${what}: ${JSON.stringify(seen)}`, { cause: error });
-  }
-}
+/** Waits for `check` in the page; says what the page saw if not. */
+const pageWaits = (page: Page, what: string, check: (arg: number) => boolean, arg = 0) =>
+  waitInPage(page, what, check, arg, () => ({
+    status: globalThis.patchbay.status(),
+    log: globalThis.patchbay.log(),
+    loudest: globalThis.patchbay.loudest(),
+  }));
 
 const waitHears = (page: Page, hz: number) =>
   pageWaits(page, `the page to hear ${hz} Hz`, (f: number) => globalThis.patchbay.hears(f), hz);
