@@ -122,7 +122,10 @@ const api = {
   /** The type of the local candidate of the pair the call's audio uses ('host', 'relay', ...). */
   async candidateType(): Promise<string | undefined> {
     const stats: Array<Record<string, unknown>> = [];
-    for (const peer of peers) (await peer.getStats()).forEach((stat) => stats.push(stat));
+    for (const peer of peers)
+      (await peer.getStats()).forEach((stat) => {
+        stats.push(stat);
+      });
     const pair = stats.find((s) => s.type === 'candidate-pair' && s.nominated === true && s.state === 'succeeded');
     return stats.find((s) => s.id === pair?.localCandidateId)?.candidateType as string | undefined;
   },
