@@ -9,8 +9,27 @@ afterEach(async () => {
   for (const phone of opened.splice(0)) await phone.close();
 });
 
+/** Keeps every audio element the page makes (the SDK's ringtone is not in the document). */
+function watchAudio(): void {
+  const Native = window.Audio;
+  const made: HTMLAudioElement[] = [];
+  window.Audio = class extends Native {
+    constructor(src?: string) {
+      super(src);
+      made.push(this);
+    }
+  };
+  (window as unknown as { audioElements: HTMLAudioElement[] }).audioElements = made;
+}
+
 async function open(options: Parameters<typeof openPhone>[0] = {}): Promise<OpenPhone> {
-  const phone = await openPhone(options);
+  const phone = await openPhone({
+    ...options,
+    prepare: async (page, softphone) => {
+      await page.addInitScript(watchAudio);
+      await options.prepare?.(page, softphone);
+    },
+  });
   opened.push(phone);
   return phone;
 }
@@ -21,11 +40,13 @@ async function ring({ phone, page }: OpenPhone): Promise<void> {
   await page.locator('#incoming').waitFor();
 }
 
+/** Whether the SDK plays the page's ringtone (loaded: the file was found and decoded). */
 const ringtonePlaying = (page: Page) =>
-  page.evaluate(() => {
-    const ringtone = document.getElementById('ringtone') as HTMLAudioElement;
-    return !ringtone.paused && ringtone.readyState > 0;
-  });
+  page.evaluate(() =>
+    (window as unknown as { audioElements: HTMLAudioElement[] }).audioElements.some(
+      (audio) => audio.src.endsWith('/ringtone.wav') && !audio.paused && audio.readyState > 0,
+    ),
+  );
 
 for (const transport of ['auto', 'long-poll'] as const) {
   it(`in Chromium (${transport}): rings with the caller and the screening instruction, accepts, times, mutes, sends digits, hangs up`, async () => {

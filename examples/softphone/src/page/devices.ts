@@ -1,15 +1,17 @@
 /**
- * The audio settings: which microphone and which speaker, where the browser lets the page
- * choose. `enumerateDevices` only names devices after the person has allowed the microphone, so
- * the panel offers that first; without `navigator.mediaDevices` (a page not served over https or
- * from localhost) it says why there is no choice. The speaker applies through `setSinkId`; the
- * microphone choice is kept and handed to the SDK when it offers a way to take it.
+ * The audio settings: which microphone and which speaker, through the SDK's `device.audio` (the
+ * hosted browser SDK's names). `enumerateDevices` only names devices after the person has allowed
+ * the microphone, so the panel offers that first; without `navigator.mediaDevices` (a page not
+ * served over https or from localhost) it says why there is no choice. The speaker applies to
+ * call audio and the ringtone (`speakerDevices`, `ringtoneDevices`); a microphone chosen during a
+ * call switches it at once (`setInputDevice`), and each call starts on the chosen one and releases
+ * it when it ends, so the browser does not show the microphone in use between calls.
  *
  * @example
- * const settings = new DeviceSettings(elements, audio, () => device);
+ * const settings = new DeviceSettings(elements, () => device);
  * await settings.refresh();
  */
-import { canChooseOutput, type PhoneAudio } from './audio.js';
+import { AudioError, type Device } from '@patchbay/sdk/client';
 
 export interface DeviceElements {
   readonly microphone: HTMLSelectElement;
@@ -18,12 +20,13 @@ export interface DeviceElements {
   readonly allow: HTMLButtonElement;
 }
 
-/** The SDK's audio helper, if it has one (the hosted browser SDK's `device.audio`); checked before use. */
-interface DeviceAudioHelper {
-  audio?: { setInputDevice?: (deviceId: string) => Promise<void> };
-}
-
 const STORE = 'patchbay-softphone-devices';
+
+/** Output selection needs `setSinkId` (Chromium, Firefox 116+; not Safari). */
+function canChooseOutput(device: Device | undefined): boolean {
+  if (device) return device.audio.isOutputSelectionSupported;
+  return typeof HTMLMediaElement !== 'undefined' && 'setSinkId' in HTMLMediaElement.prototype;
+}
 
 function fill(select: HTMLSelectElement, devices: MediaDeviceInfo[], chosen: string | undefined): void {
   const options = devices.map((device, index) => {
@@ -37,11 +40,12 @@ function fill(select: HTMLSelectElement, devices: MediaDeviceInfo[], chosen: str
 
 export class DeviceSettings {
   private chosen: { microphone?: string; speaker?: string };
+  /** Whether a call holds the chosen microphone (released when it ends). */
+  private inCall = false;
 
   constructor(
     private readonly elements: DeviceElements,
-    private readonly audio: PhoneAudio,
-    private readonly device: () => object | undefined,
+    private readonly device: () => Device | undefined,
   ) {
     this.chosen = JSON.parse(localStorage.getItem(STORE) ?? '{}') as typeof this.chosen;
     elements.microphone.onchange = () => void this.choose('microphone', elements.microphone.value);
@@ -63,17 +67,45 @@ export class DeviceSettings {
     const devices = await navigator.mediaDevices.enumerateDevices().catch(() => [] as MediaDeviceInfo[]);
     const inputs = devices.filter((device) => device.kind === 'audioinput');
     const outputs = devices.filter((device) => device.kind === 'audiooutput');
+    const output = canChooseOutput(this.device());
     fill(microphone, inputs, this.chosen.microphone);
-    fill(speaker, canChooseOutput() ? outputs : [], this.chosen.speaker);
+    fill(speaker, output ? outputs : [], this.chosen.speaker);
     const named = devices.some((device) => device.label !== '');
     allow.hidden = named || inputs.length === 0;
-    note.textContent = !canChooseOutput()
+    note.textContent = !output
       ? 'This browser plays calls on its default speaker.'
       : named || inputs.length === 0
         ? ''
         : 'Allow the microphone to see your devices by name.';
     if (inputs.length === 0) note.textContent = 'No microphone found.';
-    if (this.chosen.speaker && canChooseOutput()) await this.audio.setOutput(this.chosen.speaker).catch(() => {});
+    await this.applySpeaker().catch(() => undefined);
+  }
+
+  /** A call starts: it uses the chosen microphone (the SDK opens it). */
+  async callStarting(): Promise<void> {
+    this.inCall = true;
+    const id = this.chosen.microphone;
+    if (id)
+      await this.device()
+        ?.audio.setInputDevice(id)
+        .catch(() => undefined);
+  }
+
+  /** The call ended: the microphone is released. */
+  async callEnded(): Promise<void> {
+    this.inCall = false;
+    await this.device()
+      ?.audio.unsetInputDevice()
+      .catch(() => undefined);
+  }
+
+  /** Plays calls and the ringtone on the chosen speaker (after sign-in, and when it changes). */
+  async applySpeaker(): Promise<void> {
+    const device = this.device();
+    const id = this.chosen.speaker;
+    if (!device || !id || !device.audio.isOutputSelectionSupported) return;
+    await device.audio.speakerDevices.set(id);
+    await device.audio.ringtoneDevices.set(id);
   }
 
   private async allow(): Promise<void> {
@@ -90,11 +122,14 @@ export class DeviceSettings {
     this.chosen[kind] = deviceId;
     localStorage.setItem(STORE, JSON.stringify(this.chosen));
     try {
-      if (kind === 'speaker') await this.audio.setOutput(deviceId);
-      else await (this.device() as DeviceAudioHelper | undefined)?.audio?.setInputDevice?.(deviceId);
+      if (kind === 'speaker') await this.applySpeaker();
+      else if (this.inCall) await this.device()?.audio.setInputDevice(deviceId);
       this.elements.note.textContent = '';
-    } catch {
-      this.elements.note.textContent = `That ${kind} could not be used. Choose another.`;
+    } catch (error) {
+      this.elements.note.textContent =
+        error instanceof AudioError && error.code === 'not-supported'
+          ? 'This browser plays calls on its default speaker.'
+          : `That ${kind} could not be used. Choose another.`;
     }
   }
 }

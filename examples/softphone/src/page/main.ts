@@ -1,11 +1,12 @@
 /**
  * The softphone page, bundled for the browser from `@patchbay/sdk/client`: signs in with a token
- * from the token server, registers, rings (banner, ringtone) for incoming calls, places calls
- * from the keypad, and in a call shows a timer and offers mute, keypad tones and hang-up. What
- * goes wrong is shown in words (words.ts); what is shown lives in view.ts.
+ * from the token server, registers, rings (banner, and the SDK's ringtone playing this page's
+ * `/ringtone.wav`) for incoming calls, places calls from the keypad, and in a call shows a timer,
+ * the microphone level (the SDK's `volume` events) and offers mute, keypad tones and hang-up.
+ * What goes wrong is shown in words (words.ts); what is shown lives in view.ts.
  */
 import { type Call, Device, readTokenClaims } from '@patchbay/sdk/client';
-import { PhoneAudio } from './audio.js';
+import { LevelMeter } from './audio.js';
 import { watchConnection } from './connection.js';
 import { DeviceSettings } from './devices.js';
 import { wireKeypad } from './keypad.js';
@@ -18,7 +19,7 @@ const identity = query.get('identity') ?? 'alice';
 const transport = (query.get('transport') ?? 'auto') as 'auto' | 'websocket' | 'long-poll';
 
 const view = new View();
-const audio = new PhoneAudio({ ringtone: view.el.ringtone, remote: view.el.remote, meter: view.el.level });
+const meter = new LevelMeter(view.el.level);
 const timer = new CallTimer((text) => {
   view.el.timer.textContent = text;
 });
@@ -62,13 +63,14 @@ function follow(call: Call): (how?: CallEnd) => void {
     view.phone('in-call', 'In call', peer);
     view.el.timer.hidden = false;
     timer.start();
-    audio.attach(call);
+    meter.follow(call);
   };
   const end = (how?: CallEnd) => {
     if (over) return;
     over = true;
     const lasted = timer.stop();
-    audio.detach();
+    meter.stop();
+    void settings.callEnded();
     if (current === call) current = undefined;
     const outcome = describeEnd(call.direction, how ?? (connected ? 'completed' : 'missed'));
     const duration = connected ? formatDuration(lasted) : undefined;
@@ -99,7 +101,7 @@ function follow(call: Call): (how?: CallEnd) => void {
   return end;
 }
 
-/** Shows an invitation: banner, ringtone, Accept and Decline. */
+/** Shows an invitation: banner, Accept and Decline (the SDK rings until it is settled). */
 function offer(call: Call): void {
   const caller = peerOf(call);
   if (current || invitation) {
@@ -113,11 +115,9 @@ function offer(call: Call): void {
   const details = [...call.customParameters].filter(([name]) => name !== 'caller' && name !== 'screening');
   view.phone('incoming', 'Incoming call', caller);
   view.incoming({ caller, screening, details });
-  audio.ring();
   const settle = () => {
     if (invitation !== call) return;
     invitation = undefined;
-    audio.stopRinging();
     view.incoming(undefined);
   };
   call.on('cancel', (reason) => {
@@ -131,10 +131,13 @@ function offer(call: Call): void {
     if (invitation !== call) return;
     const end = follow(call);
     settle();
-    call.accept().catch((error: unknown) => {
-      problem(error);
-      end('failed');
-    });
+    settings
+      .callStarting()
+      .then(() => call.accept())
+      .catch((error: unknown) => {
+        problem(error);
+        end('failed');
+      });
   };
   view.el.reject.onclick = () => {
     if (invitation !== call) return;
@@ -146,7 +149,9 @@ function offer(call: Call): void {
 }
 
 function createDevice(token: string, server: string): Device {
-  const created = new Device(token, { server, transport, agent: 'patchbay-softphone' });
+  // The SDK rings with this page's own ringtone rather than the one Patchbay serves.
+  const sounds = { incoming: new URL('/ringtone.wav', location.href).href };
+  const created = new Device(token, { server, transport, agent: 'patchbay-softphone', sounds });
   created.on('registering', () => view.registration('registering'));
   created.on('registered', () => {
     view.registration('registered', created.transportKind);
@@ -181,8 +186,10 @@ async function signIn(): Promise<void> {
   view.registration('registering');
   try {
     const { token, server } = await fetchToken();
-    if (!device || device.state === 'destroyed') device = createDevice(token, server);
-    else await device.updateToken(token);
+    if (!device || device.state === 'destroyed') {
+      device = createDevice(token, server);
+      void settings.applySpeaker().catch(() => undefined);
+    } else await device.updateToken(token);
     view.el.identity.textContent = device.identity ?? identity;
     await device.register();
     if (!watching) {
@@ -224,8 +231,10 @@ view.el.dial.onsubmit = async (event) => {
   view.alert(undefined);
   view.phone('calling', 'Calling…', to);
   try {
+    await settings.callStarting();
     follow(await device.connect({ params: { To: to } }));
   } catch (error) {
+    void settings.callEnded();
     view.phone('idle', describeEnd('OUTGOING', 'failed'));
     view.recent({ direction: 'OUTGOING', peer: to, outcome: describeEnd('OUTGOING', 'failed') });
     problem(error);
@@ -255,14 +264,14 @@ window.addEventListener('online', () => {
 });
 
 view.el.identity.textContent = identity;
-void new DeviceSettings(
+const settings = new DeviceSettings(
   {
     microphone: view.el.microphone,
     speaker: view.el.speaker,
     note: view.el.devicesNote,
     allow: view.el.allowDevices,
   },
-  audio,
   () => device,
-).refresh();
+);
+void settings.refresh();
 void signIn();

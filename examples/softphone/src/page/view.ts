@@ -73,8 +73,6 @@ export class View {
     allowDevices: byId<HTMLButtonElement>('allow-devices'),
     recent: byId('recent'),
     recentEmpty: byId('recent-empty'),
-    ringtone: byId<HTMLAudioElement>('ringtone'),
-    remote: byId<HTMLAudioElement>('remote'),
   };
 
   constructor() {

@@ -40,6 +40,8 @@ const WORDS = {
   NotFound: 'That call no longer exists.',
   TooManyRequests: 'Too many actions too quickly. Wait a moment and try again.',
   TemporarilyUnavailable: 'The phone service is busy or restarting. Try again shortly.',
+  PermissionDenied: "The microphone is not allowed. Allow it in the browser's site settings to make and take calls.",
+  AcquisitionFailed: 'The microphone could not be opened. Choose another one, or close the program using it.',
   GeneralError: 'Something went wrong with the phone service.',
 } satisfies Record<DeviceErrorName, string>;
 

@@ -88,6 +88,12 @@ describe('device.audio', () => {
     audio.speakerDevices._attach(late);
     await expect.poll(() => late.sinkId).toBe('headset-out');
     await expect(audio.speakerDevices.set('gone')).rejects.toMatchObject({ code: 'unknown-device' });
+    // a device the helper has not listed yet (no devicechange seen) is looked up before refusing
+    fake.devices.push(device('audiooutput', 'just-plugged'));
+    await audio.ringtoneDevices.set('just-plugged');
+    expect(ringer.sinkId).toBe('just-plugged');
+    await audio.ringtoneDevices.set('default');
+    fake.devices.pop();
     // unplugged: the set forgets it and the element goes back to the default output
     const lost = new Promise((resolve) => audio.once('deviceChange', resolve));
     fake.devices.pop();

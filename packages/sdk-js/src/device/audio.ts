@@ -61,6 +61,8 @@ export class OutputDeviceCollection {
   constructor(
     private readonly available: ReadonlyMap<string, AudioDeviceInfo>,
     private readonly supported: () => boolean,
+    /** Lists the devices again (an id not seen yet may be new). */
+    private readonly refresh: () => Promise<void> = async () => undefined,
   ) {}
 
   /** The devices this sound plays on now (empty: the browser's default). */
@@ -76,6 +78,7 @@ export class OutputDeviceCollection {
     if (!this.supported()) throw new AudioError('not-supported', 'this browser cannot choose the output device');
     const ids = typeof deviceIdOrIds === 'string' ? [deviceIdOrIds] : [...deviceIdOrIds];
     if (ids.length === 0) throw new AudioError('no-device', 'give at least one device id');
+    if (ids.some((id) => !this.available.has(id))) await this.refresh();
     const devices = ids.map((id) => {
       const device = this.available.get(id);
       if (!device) throw new AudioError('unknown-device', `no output device with id "${id}"`);
@@ -128,14 +131,10 @@ export class AudioHelper extends EventEmitter<AudioHelperEvents> {
   /** @internal */
   constructor(private readonly constraints: unknown = true) {
     super();
-    this.speakerDevices = new OutputDeviceCollection(
-      this.availableOutputDevices,
-      () => this.isOutputSelectionSupported,
-    );
-    this.ringtoneDevices = new OutputDeviceCollection(
-      this.availableOutputDevices,
-      () => this.isOutputSelectionSupported,
-    );
+    const supported = () => this.isOutputSelectionSupported;
+    const refresh = () => this.refresh();
+    this.speakerDevices = new OutputDeviceCollection(this.availableOutputDevices, supported, refresh);
+    this.ringtoneDevices = new OutputDeviceCollection(this.availableOutputDevices, supported, refresh);
     const devices = browser().navigator?.mediaDevices;
     devices?.addEventListener?.('devicechange', this.onDeviceChange);
     if (devices?.enumerateDevices) void this.refresh().catch(() => undefined);
