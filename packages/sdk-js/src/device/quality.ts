@@ -170,6 +170,18 @@ function constantLevel(samples: readonly QualitySample[], which: 'inputLevels' |
   return spread < THRESHOLDS.levelDeviation ? 'raise' : 'clear';
 }
 
+/** Nothing sent or received in each of the last 3 seconds; cleared by one second with something. */
+function silent(samples: readonly QualitySample[], key: 'bytesSent' | 'bytesReceived'): Verdict {
+  if (samples.length < BYTES_WINDOW) return 'keep';
+  return counted(
+    samples,
+    BYTES_WINDOW,
+    (s) => s[key],
+    (v) => v < 1,
+    BYTES_WINDOW - 1,
+  );
+}
+
 function verdicts(samples: readonly QualitySample[]): Record<WarningName, Verdict> {
   return {
     'high-rtt': counted(
@@ -197,26 +209,8 @@ function verdicts(samples: readonly QualitySample[]): Record<WarningName, Verdic
       (v) => v > THRESHOLDS.packetLossPercent,
     ),
     'high-packets-lost-fraction': averageLoss(samples),
-    'low-bytes-received':
-      samples.length < BYTES_WINDOW
-        ? 'keep'
-        : counted(
-            samples,
-            BYTES_WINDOW,
-            (s) => s.bytesReceived,
-            (v) => v < 1,
-            2,
-          ),
-    'low-bytes-sent':
-      samples.length < BYTES_WINDOW
-        ? 'keep'
-        : counted(
-            samples,
-            BYTES_WINDOW,
-            (s) => s.bytesSent,
-            (v) => v < 1,
-            2,
-          ),
+    'low-bytes-received': silent(samples, 'bytesReceived'),
+    'low-bytes-sent': silent(samples, 'bytesSent'),
     'constant-audio-input-level': constantLevel(samples, 'inputLevels'),
     'constant-audio-output-level': constantLevel(samples, 'outputLevels'),
   };
