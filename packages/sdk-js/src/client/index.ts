@@ -29,7 +29,7 @@ export {
   type Presence,
 } from '../device/device.js';
 /** Call audio over WebRTC: its options (TURN servers, microphone constraints). */
-export { type CallMediaOptions, type IceServer, webRtcAvailable } from '../device/media.js';
+export { type CallMediaOptions, type IceServer, type RtcConfiguration, webRtcAvailable } from '../device/media.js';
 export { THRESHOLDS as QUALITY_THRESHOLDS, type WarningName } from '../device/quality.js';
 /** The device's sounds (ringtone, keys, disconnect) and the call quality warnings' names. */
 export { SOUND_NAMES, type SoundName } from '../device/sounds.js';

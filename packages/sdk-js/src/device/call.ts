@@ -12,7 +12,7 @@
 import { EventEmitter } from 'eventemitter3';
 import { DeviceError } from '../protocol/errors.js';
 import type { ClientRequest } from '../protocol/messages.js';
-import type { CallMedia } from './media.js';
+import type { CallMedia, RtcConfiguration } from './media.js';
 import { monitorCall } from './monitor.js';
 import type { WarningName } from './quality.js';
 import { type SoundName, soundOfKey } from './sounds.js';
@@ -51,7 +51,7 @@ type RequestBody<T extends ClientRequest['type']> = Omit<Extract<ClientRequest, 
 export interface CallLink {
   request<T extends ClientRequest['type']>(type: T, body: RequestBody<T>): Promise<{ callSid?: string; sdp?: string }>;
   /** Audio for a call, where the browser and the server carry WebRTC (undefined: no audio). */
-  media(): Promise<CallMedia | undefined>;
+  media(rtcConfiguration?: RtcConfiguration): Promise<CallMedia | undefined>;
   /** The call is over: the device forgets it. */
   closed(call: Call): void;
   /** The invitation stopped waiting for an answer (accepted, rejected, ignored, withdrawn): stop ringing. */
@@ -101,7 +101,7 @@ export class Call extends EventEmitter<CallEvents> {
   }
 
   /** Accepts an invitation; resolves once this device is bridged in, rejects (CallCancelled, ...) if it cannot be. */
-  async accept(): Promise<void> {
+  async accept(options: { rtcConfiguration?: RtcConfiguration } = {}): Promise<void> {
     if (this.direction !== 'INCOMING' || !this.callToken)
       throw new DeviceError('GeneralError', 'only invitations are accepted');
     if (this.state === 'closed') throw new DeviceError('CallCancelled', 'the invitation is over');
@@ -111,7 +111,7 @@ export class Call extends EventEmitter<CallEvents> {
     try {
       let sdp: string | undefined;
       if (this.offer) {
-        this.audio = await this.link.media();
+        this.audio = await this.link.media(options.rtcConfiguration);
         sdp = await this.audio?.answer(this.offer);
       }
       await this.link.request('accept', { callToken: this.callToken, ...(sdp ? { sdp } : {}) });
@@ -141,8 +141,8 @@ export class Call extends EventEmitter<CallEvents> {
   }
 
   /** @internal A placed call's audio: offers, then takes Patchbay's answer. */
-  async _offer(): Promise<string | undefined> {
-    this.audio = await this.link.media();
+  async _offer(rtcConfiguration?: RtcConfiguration): Promise<string | undefined> {
+    this.audio = await this.link.media(rtcConfiguration);
     return this.audio?.offer();
   }
 

@@ -12,7 +12,7 @@
 import type { Welcome } from '../protocol/messages.js';
 import { AudioHelper } from './audio.js';
 import type { Call } from './call.js';
-import { CallMedia, type CallMediaOptions, webRtcAvailable } from './media.js';
+import { CallMedia, type CallMediaOptions, type RtcConfiguration, webRtcAvailable } from './media.js';
 import { type SoundName, Sounds } from './sounds.js';
 
 export interface DeviceMediaOptions {
@@ -36,10 +36,13 @@ export class DeviceMedia {
     return this.options.media !== false && webRtcAvailable();
   }
 
-  /** Audio for a call, when this browser and the server both carry WebRTC. */
-  async open(welcome: Welcome | undefined): Promise<CallMedia | undefined> {
+  /**
+   * Audio for a call, when this browser and the server both carry WebRTC. ICE servers: the call's
+   * `rtcConfiguration`, else the device's `media.iceServers`, else the server's.
+   */
+  async open(welcome: Welcome | undefined, rtc: RtcConfiguration = {}): Promise<CallMedia | undefined> {
     if (!this.wanted || !welcome?.webrtc) return undefined;
-    const options = this.options.media || {};
+    const options = { ...(this.options.media || {}), ...rtc };
     const iceServers = options.iceServers ?? welcome.iceServers ?? [];
     return CallMedia.open({ ...options, iceServers }, this.audio);
   }

@@ -24,6 +24,7 @@ import { DeviceMedia } from './device-media.js';
 import type { DeviceEvents, DeviceOptions, DeviceState } from './device-types.js';
 import { warnBeforeExpiry } from './expiry.js';
 import { Following, type Presence } from './following.js';
+import type { RtcConfiguration } from './media.js';
 import type { RequestBody, RequestResult } from './requests.js';
 import type { Transport } from './transport.js';
 
@@ -75,7 +76,7 @@ export class Device extends EventEmitter<DeviceEvents> {
     this.following = new Following((type, identities) => this.request(type, { identities }));
     this.link = {
       request: (type, body) => this.request(type, body),
-      media: () => this.media.open(this.connection.welcome),
+      media: (rtc) => this.media.open(this.connection.welcome, rtc),
       settled: (call) => this.media.settled(call),
       sound: (name) => this.media.play(name),
       closed: (call) => {
@@ -171,14 +172,14 @@ export class Device extends EventEmitter<DeviceEvents> {
   }
 
   /** Places a call: Patchbay runs the token's application with these params (and From=client:<identity>). */
-  async connect(options: { params?: Record<string, string> } = {}): Promise<Call> {
+  async connect(options: { params?: Record<string, string>; rtcConfiguration?: RtcConfiguration } = {}): Promise<Call> {
     this.assertAlive();
     const params = options.params ?? {};
     const call = new Call(this.link, 'OUTGOING', { ...params }, new Map(Object.entries(params)));
     await this.connection.ready();
     let offer: string | undefined;
     try {
-      offer = await call._offer();
+      offer = await call._offer(options.rtcConfiguration);
     } catch (error) {
       throw new DeviceError('GeneralError', `no audio for the call: ${String(error)}`);
     }

@@ -60,6 +60,12 @@ export interface IceServer {
   readonly credential?: string | undefined;
 }
 
+/** One call's ICE settings, as the hosted browser SDK takes them (`connect`/`accept` `rtcConfiguration`). */
+export interface RtcConfiguration {
+  readonly iceServers?: readonly IceServer[];
+  readonly iceTransportPolicy?: 'all' | 'relay';
+}
+
 export interface CallMediaOptions {
   /** STUN/TURN servers the browser gathers candidates from. @default none (host candidates) */
   readonly iceServers?: readonly IceServer[];
