@@ -3,9 +3,9 @@ import { defineConfig } from 'tsup';
 export default defineConfig({
   // The media worker is its own entry: a Worker needs a JavaScript file, found next to index.js
   // (see src/engine/worker-script.ts). `shims` gives the CJS build an import.meta.url.
-  entry: { index: 'src/index.ts', 'engine-worker': 'src/engine/worker/main.ts' },
+  entry: { index: 'src/index.ts', testing: 'src/testing/public.ts', 'engine-worker': 'src/engine/worker/main.ts' },
   format: ['esm', 'cjs'],
-  dts: { entry: { index: 'src/index.ts' } },
+  dts: { entry: { index: 'src/index.ts', testing: 'src/testing/public.ts' } },
   clean: true,
   sourcemap: true,
   shims: true,

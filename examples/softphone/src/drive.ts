@@ -13,7 +13,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import { type AppRequest, type Softphone, startSoftphone } from './softphone.js';
+import { type AppRequest, type RealMedia, type Softphone, startSoftphone } from './softphone.js';
 
 /** Prompts and beeps short enough for tests and screenshots. */
 export const FAST = { msPerWord: 5, audioMs: 20, beepMs: 5, digitMs: 5, inputDelayMs: 10 };
@@ -33,12 +33,16 @@ export async function openPhone(
     viewport?: { width: number; height: number };
     /** Wait for registration before returning. @default true */
     registered?: boolean;
+    /** Real audio (`--media sip`) instead of the simulated network. */
+    media?: RealMedia;
+    /** A WAV file the browser's fake microphone plays (Chromium's default is a beep). */
+    microphone?: string;
     /** Called before the page loads (routes, init scripts). */
     prepare?: (page: Page, phone: Softphone) => Promise<void>;
   } = {},
 ): Promise<OpenPhone> {
   const data = await mkdtemp(join(tmpdir(), 'patchbay-softphone-'));
-  const phone = await startSoftphone({ data, timing: FAST });
+  const phone = await startSoftphone({ data, timing: FAST, ...(options.media ? { media: options.media } : {}) });
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     // The ringtone plays without a click first, as it does once a person has used the page; a
@@ -48,6 +52,9 @@ export async function openPhone(
       '--autoplay-policy=no-user-gesture-required',
       '--use-fake-device-for-media-stream',
       '--use-fake-ui-for-media-stream',
+      ...(options.microphone ? [`--use-file-for-fake-audio-capture=${options.microphone}`] : []),
+      // WebRTC between the page and Patchbay on this machine's loopback.
+      '--allow-loopback-in-peer-connection',
     ],
   });
   const close = async () => {

@@ -14,13 +14,29 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { VoiceResponse } from '@patchbay/markup';
-import { REALISTIC_TIMING, type RunningServer, startServer, type Timing } from '@patchbay/runtime';
+import { REALISTIC_TIMING, type RunningServer, type ServeOptions, startServer, type Timing } from '@patchbay/runtime';
 import { AccessToken, Patchbay, VoiceGrant, webhook } from '@patchbay/sdk';
 import { build } from 'esbuild';
 import { EventEmitter } from 'eventemitter3';
 import { ringtoneWav } from './ringtone.js';
 
 export const PAGE_NUMBER = '+15550100300';
+
+/**
+ * Real audio: Patchbay with `--media sip` (WebRTC for the page, SIP and RTP for phones). SIP
+ * phones on the machine's loopback call the page's number without a password
+ * (`sip:+15550100300@<host>:<sipPort>`); the page can call them back by typing their SIP address.
+ */
+export interface RealMedia {
+  /** Where SIP listens. @default 127.0.0.1 */
+  readonly host?: string;
+  /** @default 5062 (the start script), 0 picks a free one */
+  readonly sipPort: number;
+  /** RTP for phones and (its top quarter) WebRTC for pages. @default 30000-30999 */
+  readonly rtpPorts?: { readonly min: number; readonly max: number };
+  /** Who may call in without digest. @default 127.0.0.0/8 */
+  readonly allow?: readonly { readonly address: string; readonly prefix: number }[];
+}
 
 export interface AppRequest {
   readonly path: string;
@@ -76,12 +92,15 @@ function formParams(body: unknown): Record<string, string> {
 }
 
 export async function startSoftphone(
-  options: { data: string; port?: number; patchbayPort?: number; timing?: Timing } = { data: './.patchbay-softphone' },
+  options: { data: string; port?: number; patchbayPort?: number; timing?: Timing; media?: RealMedia } = {
+    data: './.patchbay-softphone',
+  },
 ): Promise<Softphone> {
   const patchbay = await startServer({
     port: options.patchbayPort ?? 0,
     data: options.data,
     timing: options.timing ?? REALISTIC_TIMING,
+    ...(options.media ? await realMedia(options.media) : {}),
   });
   const { account } = patchbay;
   const client = new Patchbay(account.sid, account.authToken, { baseUrl: patchbay.url });
@@ -118,9 +137,15 @@ export async function startSoftphone(
       return response.toString();
     },
     '/outgoing': (params) => {
+      const to = params.To ?? '';
       const response = new VoiceResponse();
-      response.say(`Calling ${params.To ?? 'nobody'}.`);
-      response.dial({ callerId: PAGE_NUMBER }, params.To ?? '');
+      if (to.startsWith('sip:')) {
+        // A SIP address reaches a phone directly (real media): no announcement in the way.
+        response.dial({ callerId: PAGE_NUMBER }).sip(to);
+        return response.toString();
+      }
+      response.say(`Calling ${to || 'nobody'}.`);
+      response.dial({ callerId: PAGE_NUMBER }, to);
       return response.toString();
     },
   };
@@ -176,6 +201,8 @@ export async function startSoftphone(
     client,
     requests,
     async ring(from) {
+      if (!patchbay.network)
+        throw new Error('ring() needs the simulated network: with real media, call the page from a SIP phone');
       return (await client.simulator.calls.create({ from, to: PAGE_NUMBER })).sid;
     },
     async close() {
@@ -183,5 +210,20 @@ export async function startSoftphone(
       await new Promise((resolve) => server.close(resolve));
       await patchbay.close();
     },
+  };
+}
+
+/** The server options for real media, loading @patchbay/media only when asked for. */
+async function realMedia(media: RealMedia): Promise<Pick<ServeOptions, 'media' | 'sipMedia'>> {
+  const host = media.host ?? '127.0.0.1';
+  return {
+    media: {
+      kind: 'sip',
+      listen: [{ host, port: media.sipPort, transports: ['udp', 'tcp'] }],
+      rtpPorts: media.rtpPorts ?? { min: 30000, max: 30999 },
+      allow: media.allow ?? [{ address: '127.0.0.0', prefix: 8 }],
+      trunks: [],
+    },
+    sipMedia: await import('@patchbay/media'),
   };
 }

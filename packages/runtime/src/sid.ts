@@ -22,7 +22,12 @@ export type SidPrefix =
   /** Voice v1: BYOC trunks, connection policies, their targets. */
   | 'BY'
   | 'NY'
-  | 'NE';
+  | 'NE'
+  /** Rooms (docs/rooms.md): rooms, their members, the operator's directory entries, account room policies. */
+  | 'RM'
+  | 'MB'
+  | 'DE'
+  | 'RP';
 
 export function newSid(prefix: SidPrefix): string {
   return prefix + randomBytes(16).toString('hex');

@@ -25,6 +25,21 @@ export {
   type SimulatedNumberParams,
 } from './rest/client.js';
 export { RestError } from './rest/http.js';
+export type {
+  ContactInstance,
+  ContactParams,
+  DirectoryEntryInstance,
+  MemberParams,
+  NonMemberPolicy,
+  PhoneType,
+  RoomInstance,
+  RoomMemberInstance,
+  RoomParams,
+  RoomPolicyInstance,
+  RoomPolicyParams,
+  RoomsClient,
+  V1Page,
+} from './rest/rooms.js';
 export type * from './rest/types.js';
 /** Access tokens for client devices. */
 export {

@@ -9,6 +9,8 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { resolveLimits } from '../limits/account-limits.js';
+import { notifyMemberAdded } from '../rooms/notify.js';
+import { Serial } from '../rooms/serial.js';
 import { sipApiSettings } from '../sip/settings.js';
 import {
   type AccountRecord,
@@ -34,6 +36,7 @@ import { limitsResource } from './resources/limits.js';
 import { messagesResource } from './resources/messages.js';
 import { notificationsResource } from './resources/notifications.js';
 import { numbersResource } from './resources/numbers.js';
+import { patchbayV1Resource } from './resources/patchbay-v1/index.js';
 import { queuesResource } from './resources/queues.js';
 import { recordingsResource } from './resources/recordings.js';
 import { simulatorResource } from './resources/simulator.js';
@@ -45,6 +48,8 @@ const ACCOUNT_ITSELF = /^\/2010-04-01\/Accounts\/(AC[0-9a-f]{32})\.json$/;
 const ACCOUNT_PATH = /^\/2010-04-01\/Accounts\/(AC[0-9a-f]{32})\/(.+)$/;
 /** The hosted voice v1 API's trunk resources, served at the same paths. */
 const VOICE_V1 = /^\/v1\/(ByocTrunks|ConnectionPolicies)(\/|$)/;
+/** Patchbay's own resources (rooms), in the newer APIs' conventions. */
+const PATCHBAY_V1 = '/patchbay/v1/';
 /** Resources below an account that standard keys may not use. */
 const ADMIN_ONLY = /^Keys(\.json|\/)/;
 
@@ -85,6 +90,13 @@ export function createRouter(options: ApiOptions, writes: StoreWrites): Route {
     simulatorResource(options.simulator, options.keepAliveMs),
   ];
   const sip = sipApiSettings(options.sip);
+  const patchbayV1 = patchbayV1Resource({
+    serial: new Serial(),
+    callInProgress: () => false,
+    memberAdded: (context, room, member) =>
+      // The member is added whatever happens to the text: a failed send shows on the message itself.
+      notifyMemberAdded(context, room, member).catch((error: unknown) => options.onError?.(error)),
+  });
 
   async function route(
     req: IncomingMessage,
@@ -95,7 +107,9 @@ export function createRouter(options: ApiOptions, writes: StoreWrites): Route {
   ): Promise<NonNullable<ResourceResult>> {
     const path = url.pathname;
     const voiceV1 = VOICE_V1.test(path);
-    if (!path.startsWith('/2010-04-01/') && !path.startsWith('/v1/AuthTokens/') && !voiceV1) throw notFound(path);
+    const ownV1 = path.startsWith(PATCHBAY_V1);
+    if (!path.startsWith('/2010-04-01/') && !path.startsWith('/v1/AuthTokens/') && !voiceV1 && !ownV1)
+      throw notFound(path);
     const principal = await authenticate(req, store);
     const caller = principal.account;
     log.account = caller.sid;
@@ -120,16 +134,16 @@ export function createRouter(options: ApiOptions, writes: StoreWrites): Route {
       await credentialsChanged(caller.sid);
       return result;
     }
-    if (voiceV1) {
-      // The voice v1 resources (BYOC trunks, connection policies) belong to the caller's account, as on the hosted API.
+    if (voiceV1 || ownV1) {
+      // The v1 resources (BYOC trunks, connection policies, rooms) belong to the caller's account, as on the hosted API.
       const mark = writes.mark();
-      const result = await voiceV1Resource({
+      const result = await (ownV1 ? patchbayV1 : voiceV1Resource)({
         runtime,
         store,
         account: caller,
         principal,
         method,
-        rest: path.slice('/v1/'.length),
+        rest: path.slice(ownV1 ? PATCHBAY_V1.length : '/v1/'.length),
         query: url.searchParams,
         now: Date.now(),
         form: readBody,

@@ -12,14 +12,15 @@ import { type ElementDef, messagingElements, voiceElements } from '@patchbay/mar
 import { CALL_ERRORS } from './calls.js';
 import { DEVICE_ERROR_DOCS } from './devices.js';
 import { REST_ERRORS } from './rest.js';
+import { ROOM_ERRORS } from './rooms.js';
 import type { ErrorDoc, ErrorTable } from './types.js';
 
 export type { ErrorDoc } from './types.js';
 
 /** A code the REST API may answer with, or a call may record: each has its entry. */
-export type DocumentedCode = keyof typeof REST_ERRORS | keyof typeof CALL_ERRORS;
+export type DocumentedCode = keyof typeof REST_ERRORS | keyof typeof CALL_ERRORS | keyof typeof ROOM_ERRORS;
 
-export type ErrorFamily = 'rest' | 'calls' | 'markup' | 'devices';
+export type ErrorFamily = 'rest' | 'calls' | 'markup' | 'devices' | 'rooms';
 
 export interface ErrorEntry extends ErrorDoc {
   readonly code: number;
@@ -45,6 +46,10 @@ export const FAMILIES: Readonly<Record<ErrorFamily, { title: string; intro: stri
   devices: {
     title: 'Client devices',
     intro: 'The `code` of a `DeviceError` in the SDK and of errors in the device protocol.',
+  },
+  rooms: {
+    title: 'Rooms',
+    intro: 'Answered by the rooms API (`/patchbay/v1`, docs/rooms.md) and its control channel.',
   },
 };
 
@@ -79,7 +84,7 @@ let reference: readonly ErrorEntry[] | undefined;
 /** Every documented code, in order. */
 /** Whether a code (one a call recorded, say) has its entry in the reference. */
 export function isDocumentedCode(code: number): code is DocumentedCode {
-  return code in REST_ERRORS || code in CALL_ERRORS;
+  return code in REST_ERRORS || code in CALL_ERRORS || code in ROOM_ERRORS;
 }
 
 export function errorReference(): readonly ErrorEntry[] {
@@ -91,6 +96,7 @@ export function errorReference(): readonly ErrorEntry[] {
   add('rest', REST_ERRORS);
   add('calls', CALL_ERRORS);
   add('devices', DEVICE_ERROR_DOCS);
+  add('rooms', ROOM_ERRORS);
   for (const [code, places] of markupPlaces()) {
     if (!entries.has(code)) entries.set(code, { code, family: 'markup', ...markupDoc(places) });
   }
@@ -103,6 +109,7 @@ export const HAND_WRITTEN: Readonly<Record<Exclude<ErrorFamily, 'markup'>, Error
   rest: REST_ERRORS,
   calls: CALL_ERRORS,
   devices: DEVICE_ERROR_DOCS,
+  rooms: ROOM_ERRORS,
 };
 
 /** The path the server serves the reference at. */

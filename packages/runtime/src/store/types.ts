@@ -38,7 +38,12 @@ export type RecordKind =
   | 'connection-policy'
   | 'connection-policy-target'
   /** SIP phones' registrations, owned by the server (sip/registrations.ts). */
-  | 'sip-registration';
+  | 'sip-registration'
+  /** Rooms, their members, the operator's directory, each account's room policy (rooms/records.ts). */
+  | 'room'
+  | 'room-member'
+  | 'room-directory-entry'
+  | 'room-policy';
 
 /** What every stored record carries. */
 export interface StoredRecord {

@@ -9,6 +9,7 @@
  * for await (const c of client.calls.each({ status: 'completed' })) console.log(c.sid, c.duration);
  */
 import { Http, type ParamValue } from './http.js';
+import { roomsClient } from './rooms.js';
 import type {
   AccountInstance,
   ApplicationInstance,
@@ -310,6 +311,8 @@ export class Patchbay extends AccountScope {
   readonly accounts;
   /** Auth token rotation: a secondary token, then promote it. */
   readonly authTokens;
+  /** Rooms with their own number, their members, the directory and the room policy (docs/rooms.md). */
+  readonly rooms;
 
   constructor(username: string, password: string, options: PatchbayOptions) {
     if (!options?.baseUrl) throw new TypeError('options.baseUrl (the Patchbay URL) is required');
@@ -339,6 +342,7 @@ export class Patchbay extends AccountScope {
       deleteSecondary: () => http.request<void>('DELETE', '/v1/AuthTokens/Secondary'),
       promote: () => http.request<{ authToken: string }>('POST', '/v1/AuthTokens/Promote'),
     };
+    this.rooms = roomsClient(http);
   }
 
   /** The resources of a subaccount (or this account). */

@@ -17,6 +17,8 @@ export interface NumberRecord extends StoredRecord, AppSettingsRecord {
   readonly voiceApplicationSid?: string;
   /** When set, messages to the number follow this Application's SMS settings instead. */
   readonly smsApplicationSid?: string;
+  /** The room this number was assigned to (rooms/numbers.ts): its calls and messages are the room's. */
+  readonly roomSid?: string;
   readonly updatedAt: number;
 }
 
@@ -143,6 +145,8 @@ export const numbersResource: Resource = async (context) => {
     return { status: 200, body: numberJson(updated) };
   }
   if (context.method === 'DELETE') {
+    if (number.roomSid)
+      throw new RestError(409, 91108, `${sid} is the number of room ${number.roomSid}: delete the room first`);
     await store.delete('number', account.sid, sid);
     return { status: 204 };
   }

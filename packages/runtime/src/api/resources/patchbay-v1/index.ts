@@ -1,0 +1,33 @@
+/**
+ * Patchbay's own REST namespace, `/patchbay/v1`, in the conventions of the hosted service's newer
+ * APIs (form-encoded requests, JSON answers with snake_case properties, `meta` paging): rooms,
+ * their members, the operator's directory and the account's room policy (docs/rooms.md).
+ */
+import type { RoomMemberRecord, RoomRecord } from '../../../rooms/records.js';
+import type { Serial } from '../../../rooms/serial.js';
+import type { Resource, ResourceContext } from '../context.js';
+import { directoryResource } from './directory.js';
+import { membersResource } from './members.js';
+import { policyResource } from './policy.js';
+import { roomsResource } from './rooms.js';
+
+/** What the rooms resources need beyond the request. */
+export interface RoomsApi {
+  /** One change at a time per room (and per account for room creation). */
+  readonly serial: Serial;
+  /** Whether the room's call runs (a room with a call in progress cannot be deleted). */
+  callInProgress(room: RoomRecord): boolean;
+  /** A member was added (not merged): tell them. */
+  memberAdded(context: ResourceContext, room: RoomRecord, member: RoomMemberRecord): Promise<void>;
+}
+
+export function patchbayV1Resource(api: RoomsApi): Resource {
+  const resources = [roomsResource(api), membersResource(api), directoryResource(api), policyResource(api)];
+  return async (context) => {
+    for (const resource of resources) {
+      const result = await resource(context);
+      if (result) return result;
+    }
+    return undefined;
+  };
+}

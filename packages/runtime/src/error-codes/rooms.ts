@@ -1,0 +1,57 @@
+/**
+ * Codes of rooms (`/patchbay/v1/Rooms`, docs/rooms.md): Patchbay's own feature, so its own range
+ * (91100-91199), answered by the REST API like any other (`{ code, message, more_info, status }`).
+ */
+import type { ErrorTable } from './types.js';
+
+export const ROOM_ERRORS = {
+  91101: {
+    title: 'No free phone number for the room',
+    meaning:
+      "A room gets a number of the account's own that nothing else uses (no voice or SMS URL, no application, no other room). Every number of the account is in use. Answered 409.",
+    action:
+      'Add a number to the account (IncomingPhoneNumbers), or free one by clearing its URLs, then create the room again.',
+  },
+  91102: {
+    title: 'The room has a call in progress',
+    meaning: 'A room cannot be deleted while its call runs (members would be cut off without a word). Answered 409.',
+    action: 'End the call (`POST .../Rooms/{Sid}/Call` with `Status=completed`) and delete the room afterwards.',
+  },
+  91103: {
+    title: 'Room member limit reached',
+    meaning:
+      'The room holds as many members as its `MemberLimit` (40 by default, at most 250). A contact that merges into an existing member does not count again.',
+    action: "Remove a member, or raise the room's `MemberLimit`.",
+  },
+  91104: {
+    title: 'Contact not in the directory',
+    meaning:
+      "The account's room policy takes contacts only from the operator's directory (`ContactsFromDirectoryOnly`), and this one is not there: no `DirectoryEntrySid`, and no entry with its identity or one of its numbers.",
+    action:
+      'Add the contact to the directory (`/patchbay/v1/Directory`) first, or name the entry with `DirectoryEntrySid`.',
+  },
+  91105: {
+    title: 'Too many rooms or directory entries',
+    meaning: 'The account holds as many rooms (1,000) or directory entries (10,000) as Patchbay keeps per account.',
+    action: 'Delete rooms or entries that are no longer used.',
+  },
+  91106: {
+    title: 'A contact needs a way to reach it',
+    meaning:
+      'A member or directory entry has neither an identity (an app user) nor a phone number, or names a `RingPhone` it has no number for.',
+    action:
+      'Give `Identity`, a phone number (`PhoneNumber`, `MobileNumber`, `WorkNumber`, `HomeNumber`, `OtherNumber`), or both.',
+  },
+  91107: {
+    title: 'Not allowed by the room policy',
+    meaning:
+      "The account's room policy forbids this for members: changing an avatar (`MembersMayChangeAvatar`), chatting or sending media.",
+    action: 'Ask the operator to change the policy (`/patchbay/v1/RoomPolicy`), or leave the field out.',
+  },
+  91108: {
+    title: 'The number belongs to a room',
+    meaning:
+      'The number was assigned to a room when the room was created; it cannot be deleted while the room exists. Answered 409.',
+    action: 'Delete the room first (its number is then free again).',
+  },
+} as const satisfies ErrorTable;

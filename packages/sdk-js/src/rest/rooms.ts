@@ -1,0 +1,188 @@
+/**
+ * The rooms API (`/patchbay/v1`, docs/rooms.md) in the REST client: rooms with their own number,
+ * their members, the operator's directory and the account's room policy. Same conventions as the
+ * rest of the client: camelCase parameters and properties, dates as `Date`, `RestError`s with
+ * the API's code (91101 no free number, 91103 member limit, ...).
+ *
+ * @example
+ * const room = await client.rooms.create({ friendlyName: 'Family' });
+ * await client.rooms.members(room.sid).create({ firstName: 'Ann', phoneNumber: '+15550100101' });
+ * for await (const member of client.rooms.members(room.sid).each()) console.log(member.displayName, member.presence);
+ */
+import type { Http, ParamValue } from './http.js';
+
+type Params = Readonly<Record<string, ParamValue>>;
+export type PhoneType = 'mobile' | 'work' | 'home' | 'other';
+export type NonMemberPolicy = 'join-in-progress' | 'admit-and-ring' | 'admit';
+
+export interface RoomParams {
+  friendlyName?: string;
+  avatarUrl?: string;
+  memberLimit?: number;
+  endWhenOrganizerLeaves?: boolean;
+  /** Seconds one person may be left alone before the call ends. */
+  inactivityTimeout?: number;
+  /** Seconds a call may last. */
+  maxDuration?: number;
+  membersMayStart?: boolean;
+  nonMembers?: NonMemberPolicy;
+  membersMaySchedule?: boolean;
+  statusCallback?: string;
+  statusCallbackMethod?: 'GET' | 'POST';
+}
+
+export interface RoomInstance extends Required<Omit<RoomParams, 'avatarUrl' | 'statusCallback'>> {
+  sid: string;
+  accountSid: string;
+  avatarUrl: string | null;
+  statusCallback: string | null;
+  phoneNumber: string;
+  phoneNumberSid: string;
+  dateCreated: Date;
+  dateUpdated: Date;
+  url: string;
+  links: { members: string };
+}
+
+export interface ContactParams {
+  firstName?: string;
+  lastName?: string;
+  avatarUrl?: string;
+  identity?: string;
+  /** The mobile number unless `phoneNumberType` says otherwise. */
+  phoneNumber?: string;
+  phoneNumberType?: PhoneType;
+  mobileNumber?: string;
+  workNumber?: string;
+  homeNumber?: string;
+  otherNumber?: string;
+}
+
+export interface MemberParams extends ContactParams {
+  role?: 'organizer' | 'member';
+  ringPhone?: PhoneType;
+  directoryEntrySid?: string;
+}
+
+export interface ContactInstance {
+  sid: string;
+  accountSid: string;
+  firstName: string | null;
+  lastName: string | null;
+  displayName: string;
+  avatarUrl: string | null;
+  identity: string | null;
+  phoneNumbers: { type: PhoneType; number: string }[];
+  dateCreated: Date;
+  dateUpdated: Date;
+  url: string;
+}
+
+export interface RoomMemberInstance extends ContactInstance {
+  roomSid: string;
+  ringPhone: PhoneType | null;
+  role: 'organizer' | 'member';
+  optedOut: boolean;
+  directoryEntrySid: string | null;
+  /** Whether an app of theirs is online; null for members without an identity. */
+  presence: 'online' | 'offline' | null;
+  reachableBy: ('app' | 'phone')[];
+}
+
+export type DirectoryEntryInstance = ContactInstance;
+
+export interface RoomPolicyParams {
+  membersMayChat?: boolean;
+  membersMaySendMedia?: boolean;
+  membersMayChangeAvatar?: boolean;
+  contactsFromDirectoryOnly?: boolean;
+  /** `{organizer}`, `{room}` and `{number}` are filled in. */
+  memberAddedTemplate?: string;
+}
+
+export interface RoomPolicyInstance extends Required<RoomPolicyParams> {
+  accountSid: string;
+  dateUpdated: Date | null;
+  url: string;
+}
+
+export interface V1Page<T> {
+  readonly items: T[];
+  nextPage(): Promise<V1Page<T>> | undefined;
+}
+
+/** The v1 APIs' lists: `{ <key>: [...], meta: { next_page_url } }`, followed page after page. */
+function v1Listing<T>(http: Http, path: string, key: string) {
+  const toPage = (body: Record<string, unknown>): V1Page<T> => {
+    const next = (body.meta as { nextPageUrl?: string | null } | undefined)?.nextPageUrl;
+    return {
+      items: (body[key] ?? []) as T[],
+      nextPage: () => {
+        if (!next) return undefined;
+        const url = new URL(next);
+        return http.request<Record<string, unknown>>('GET', url.pathname + url.search).then(toPage);
+      },
+    };
+  };
+  const page = async (params: { pageSize?: number; page?: number } = {}) =>
+    toPage(await http.request<Record<string, unknown>>('GET', path, params));
+  async function* each(params: { pageSize?: number; limit?: number } = {}): AsyncIterable<T> {
+    const { limit = Number.POSITIVE_INFINITY, ...query } = params;
+    let count = 0;
+    let current: V1Page<T> | undefined = await page(query);
+    while (current) {
+      for (const item of current.items) {
+        if (count++ >= limit) return;
+        yield item;
+      }
+      current = await current.nextPage();
+    }
+  }
+  return {
+    page,
+    each,
+    async list(params: { pageSize?: number; limit?: number } = {}): Promise<T[]> {
+      const items: T[] = [];
+      for await (const item of each(params)) items.push(item);
+      return items;
+    },
+  };
+}
+
+const BASE = '/patchbay/v1';
+
+function contacts<T, P extends object>(http: Http, path: string, key: string) {
+  return {
+    ...v1Listing<T>(http, path, key),
+    /** Adds a contact; the same person twice is merged into the one already there. */
+    create: (params: P) => http.request<T>('POST', path, params as unknown as Params),
+    get: (sid: string) => http.request<T>('GET', `${path}/${sid}`),
+    update: (sid: string, params: P) => http.request<T>('POST', `${path}/${sid}`, params as unknown as Params),
+    remove: (sid: string) => http.request<void>('DELETE', `${path}/${sid}`),
+  };
+}
+
+export type RoomsClient = ReturnType<typeof roomsClient>;
+
+export function roomsClient(http: Http) {
+  return {
+    ...v1Listing<RoomInstance>(http, `${BASE}/Rooms`, 'rooms'),
+    /** A room on a number of the account's that nothing else uses (RestError 91101 when none is free). */
+    create: (params: RoomParams & { friendlyName: string }) =>
+      http.request<RoomInstance>('POST', `${BASE}/Rooms`, params as unknown as Params),
+    get: (sid: string) => http.request<RoomInstance>('GET', `${BASE}/Rooms/${sid}`),
+    update: (sid: string, params: RoomParams) =>
+      http.request<RoomInstance>('POST', `${BASE}/Rooms/${sid}`, params as unknown as Params),
+    /** Its members go and its number is free again (RestError 91102 while its call runs). */
+    remove: (sid: string) => http.request<void>('DELETE', `${BASE}/Rooms/${sid}`),
+    members: (roomSid: string) =>
+      contacts<RoomMemberInstance, MemberParams>(http, `${BASE}/Rooms/${roomSid}/Members`, 'members'),
+    /** The operator's contacts (for `contactsFromDirectoryOnly`). */
+    directory: contacts<DirectoryEntryInstance, ContactParams>(http, `${BASE}/Directory`, 'entries'),
+    policy: {
+      get: () => http.request<RoomPolicyInstance>('GET', `${BASE}/RoomPolicy`),
+      update: (params: RoomPolicyParams) =>
+        http.request<RoomPolicyInstance>('POST', `${BASE}/RoomPolicy`, params as unknown as Params),
+    },
+  };
+}
