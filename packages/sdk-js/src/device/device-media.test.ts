@@ -48,6 +48,20 @@ describe("a call's ICE servers", () => {
     expect(configs.at(-1)).toEqual({ iceServers: call });
   });
 
+  it('an ICE server the browser rejects fails the call and closes the microphone it opened', async () => {
+    const fake = fakeBrowser();
+    vi.stubGlobal(
+      'RTCPeerConnection',
+      class {
+        constructor() {
+          throw Object.assign(new Error('bad URL'), { name: 'SyntaxError' });
+        }
+      },
+    );
+    await expect(new DeviceMedia({ server: 'http://pbx' }).open(welcome)).rejects.toThrow('bad URL');
+    expect(fake.opened.map((track) => track.readyState)).toEqual(['ended']);
+  });
+
   it('no audio where the server carries none', async () => {
     fakeBrowser();
     const configs = fakePeers();

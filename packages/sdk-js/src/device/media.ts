@@ -1,13 +1,14 @@
 /**
  * A call's audio in the browser: the microphone into an RTCPeerConnection with Patchbay, the
  * far end's audio played, PCMU preferred (what Patchbay carries), digits as RFC 4733 through
- * RTCDTMFSender, mute by disabling the microphone track (it then sends silence). Used only where
- * the browser has WebRTC and the server says it carries it (`welcome.webrtc`); elsewhere (Node)
- * calls have no audio, as before. The DOM types are declared here, narrowly, so the SDK builds
- * without the DOM library.
+ * RTCDTMFSender, mute by disabling the microphone track (it then sends silence). The microphone
+ * and the speaker are the ones `device.audio` chose (audio.ts); a microphone switched in a call
+ * replaces the sender's track. Used only where the browser has WebRTC and the server says it
+ * carries it (`welcome.webrtc`); elsewhere (Node) calls have no audio, as before. The DOM types
+ * are declared narrowly (here and in dom.ts), so the SDK builds without the DOM library.
  *
  * @example
- * const media = await CallMedia.open({});
+ * const media = await CallMedia.open({ iceServers }, device.audio);
  * const offer = await media.offer();  // to `connect`
  * await media.complete(answer);        // from its result
  */
@@ -144,11 +145,17 @@ export class CallMedia implements InputUser {
     const microphone = await audio._microphone();
     const track = microphone.getAudioTracks()[0];
     if (!track) throw new Error('the microphone gave no audio track');
-    const pc = new Peer({
-      iceServers: options.iceServers ?? [],
-      ...(options.iceTransportPolicy ? { iceTransportPolicy: options.iceTransportPolicy } : {}),
-    });
-    return new CallMedia(pc, microphone, track, options.gatherTimeoutMs ?? 1500, audio);
+    try {
+      const pc = new Peer({
+        iceServers: options.iceServers ?? [],
+        ...(options.iceTransportPolicy ? { iceTransportPolicy: options.iceTransportPolicy } : {}),
+      });
+      return new CallMedia(pc, microphone, track, options.gatherTimeoutMs ?? 1500, audio);
+    } catch (error) {
+      // an ICE server URL the browser rejects: the microphone opened for the call is closed again
+      for (const opened of microphone.getTracks()) opened.stop();
+      throw error;
+    }
   }
 
   /** Sends another microphone on this call: the sender's track is replaced, mute carries over. */
