@@ -35,23 +35,15 @@ declare global {
 
 /**
  * The page's ears: the loudest frequency (200-3800 Hz) on the far end's audio, and its level. The
- * SDK plays the far end on an audio element of its own (not in the document): the elements the
- * page makes are kept to find it.
+ * SDK plays the far end on an audio element of its own (not in the document), which drive.ts
+ * keeps in `audioElements`.
  */
 async function installEars(page: Page): Promise<void> {
   await page.addInitScript(() => {
-    const Native = window.Audio;
-    const made: HTMLAudioElement[] = [];
-    window.Audio = class extends Native {
-      constructor(src?: string) {
-        super(src);
-        made.push(this);
-      }
-    };
     let analyser: { node: AnalyserNode; stream: MediaStream } | undefined;
     globalThis.ears = {
       loudest() {
-        const stream = made.find((audio) => audio.srcObject instanceof MediaStream)?.srcObject;
+        const stream = globalThis.audioElements.find((audio) => audio.srcObject instanceof MediaStream)?.srcObject;
         if (!(stream instanceof MediaStream)) return { hz: 0, db: -Infinity };
         if (analyser?.stream !== stream) {
           const context = new AudioContext();

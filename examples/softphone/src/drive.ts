@@ -15,6 +15,24 @@ import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { type AppRequest, type RealMedia, type Softphone, startSoftphone } from './softphone.js';
 
+declare global {
+  /** Every audio element the page made (the SDK's are not in the document): see `watchAudio`. */
+  var audioElements: HTMLAudioElement[];
+}
+
+/** Runs in the page before its scripts: keeps every `new Audio()` in `audioElements`. */
+function watchAudio(): void {
+  const Native = window.Audio;
+  const made: HTMLAudioElement[] = [];
+  window.Audio = class extends Native {
+    constructor(src?: string) {
+      super(src);
+      made.push(this);
+    }
+  };
+  globalThis.audioElements = made;
+}
+
 /** Prompts and beeps short enough for tests and screenshots. */
 export const FAST = { msPerWord: 5, audioMs: 20, beepMs: 5, digitMs: 5, inputDelayMs: 10 };
 
@@ -66,6 +84,7 @@ export async function openPhone(
     const page = await browser.newPage(options.viewport ? { viewport: options.viewport } : {});
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
+    await page.addInitScript(watchAudio);
     await options.prepare?.(page, phone);
     await page.goto(`${phone.pageUrl}/?identity=alice&transport=${options.transport ?? 'auto'}`);
     if (options.registered ?? true) await page.locator('#state', { hasText: 'Ready for calls' }).waitFor();

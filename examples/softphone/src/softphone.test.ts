@@ -9,27 +9,8 @@ afterEach(async () => {
   for (const phone of opened.splice(0)) await phone.close();
 });
 
-/** Keeps every audio element the page makes (the SDK's ringtone is not in the document). */
-function watchAudio(): void {
-  const Native = window.Audio;
-  const made: HTMLAudioElement[] = [];
-  window.Audio = class extends Native {
-    constructor(src?: string) {
-      super(src);
-      made.push(this);
-    }
-  };
-  (window as unknown as { audioElements: HTMLAudioElement[] }).audioElements = made;
-}
-
 async function open(options: Parameters<typeof openPhone>[0] = {}): Promise<OpenPhone> {
-  const phone = await openPhone({
-    ...options,
-    prepare: async (page, softphone) => {
-      await page.addInitScript(watchAudio);
-      await options.prepare?.(page, softphone);
-    },
-  });
+  const phone = await openPhone(options);
   opened.push(phone);
   return phone;
 }
@@ -43,7 +24,7 @@ async function ring({ phone, page }: OpenPhone): Promise<void> {
 /** Whether the SDK plays the page's ringtone (loaded: the file was found and decoded). */
 const ringtonePlaying = (page: Page) =>
   page.evaluate(() =>
-    (window as unknown as { audioElements: HTMLAudioElement[] }).audioElements.some(
+    globalThis.audioElements.some(
       (audio) => audio.src.endsWith('/ringtone.wav') && !audio.paused && audio.readyState > 0,
     ),
   );
