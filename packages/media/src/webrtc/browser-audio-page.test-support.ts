@@ -69,7 +69,7 @@ function watch(c: Call): void {
     volumes.push({ input, output, at: performance.now() });
     if (volumes.length > 400) volumes.shift();
   });
-  c.on('warning', (name) => warnings.push(name));
+  c.on('warning', (name, data) => warnings.push(`${name} ${data.name} ${data.threshold.name}`));
   c.on('warning-cleared', (name) => warnings.push(`cleared ${name}`));
 }
 

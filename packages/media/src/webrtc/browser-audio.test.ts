@@ -184,7 +184,7 @@ describe('the SDK audio surface in Chromium', () => {
     await waits(page, 'the call to open', () => globalThis.patchbayAudio.status() === 'open');
     // ten seconds of samples, after the first five of the call
     await waits(page, 'constant-audio-input-level', () =>
-      globalThis.patchbayAudio.warnings().includes('constant-audio-input-level'),
+      globalThis.patchbayAudio.warnings().includes('constant-audio-input-level audioInputLevel minStandardDeviation'),
     );
     await page.evaluate(() => globalThis.patchbayAudio.hangup());
     await nothingLeft(line.server.media as SipMediaAdapter);

@@ -30,7 +30,7 @@ export {
 } from '../device/device.js';
 /** Call audio over WebRTC: its options (TURN servers, microphone constraints). */
 export { type CallMediaOptions, type IceServer, type RtcConfiguration, webRtcAvailable } from '../device/media.js';
-export { THRESHOLDS as QUALITY_THRESHOLDS, type WarningName } from '../device/quality.js';
+export { THRESHOLDS as QUALITY_THRESHOLDS, type WarningData, type WarningName } from '../device/quality.js';
 /** The device's sounds (ringtone, keys, disconnect) and the call quality warnings' names. */
 export { SOUND_NAMES, type SoundName } from '../device/sounds.js';
 export type { WebSocketConstructor, WebSocketLike } from '../device/transport.js';

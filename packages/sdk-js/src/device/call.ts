@@ -14,7 +14,7 @@ import { DeviceError } from '../protocol/errors.js';
 import type { ClientRequest } from '../protocol/messages.js';
 import type { CallMedia, RtcConfiguration } from './media.js';
 import { monitorCall } from './monitor.js';
-import type { WarningName } from './quality.js';
+import type { WarningData, WarningName } from './quality.js';
 import { type SoundName, soundOfKey } from './sounds.js';
 
 export type CallStatus = 'pending' | 'connecting' | 'ringing' | 'open' | 'reconnecting' | 'closed';
@@ -38,7 +38,7 @@ export interface CallEvents {
   /** About every 50 ms while the call has audio: microphone and far-end volume, 0 to 1 (-100 to -30 dBFS). */
   volume: (inputVolume: number, outputVolume: number) => void;
   /** A quality problem began (`high-rtt`, `high-packet-loss`, `constant-audio-input-level`, ...: see quality.ts). */
-  warning: (name: WarningName) => void;
+  warning: (name: WarningName, data: WarningData) => void;
   /** A quality problem is over. */
   'warning-cleared': (name: WarningName) => void;
 }
@@ -278,7 +278,7 @@ export class Call extends EventEmitter<CallEvents> {
     if (!this.audio || this.stopMonitor) return;
     this.stopMonitor = monitorCall(this.audio, {
       volume: (input, output) => this.emit('volume', input, output),
-      warning: (name) => this.emit('warning', name),
+      warning: (name, data) => this.emit('warning', name, data),
       cleared: (name) => this.emit('warning-cleared', name),
       muted: () => this.muted,
     });

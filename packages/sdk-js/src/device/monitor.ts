@@ -7,13 +7,13 @@
  * const stop = monitorCall(media, { volume, warning, cleared, muted: () => call.isMuted() });
  */
 import type { CallMedia } from './media.js';
-import { assess, initialQuality, type WarningName } from './quality.js';
+import { assess, initialQuality, WARNING_DATA, type WarningData, type WarningName } from './quality.js';
 import { totalsOf } from './stats.js';
 import { VolumeMeter } from './volume.js';
 
 export interface MonitorHandlers {
   volume(input: number, output: number): void;
-  warning(name: WarningName): void;
+  warning(name: WarningName, data: WarningData): void;
   cleared(name: WarningName): void;
   muted(): boolean;
 }
@@ -46,7 +46,7 @@ export function monitorCall(media: CallMedia, handlers: MonitorHandlers): () => 
         levels = { input: [], output: [] };
         const next = assess(state, totalsOf(report), second, handlers.muted(), Date.now());
         state = next.state;
-        for (const name of next.raised) handlers.warning(name);
+        for (const name of next.raised) handlers.warning(name, WARNING_DATA[name]);
         for (const name of next.cleared) handlers.cleared(name);
       })
       .catch(() => undefined)

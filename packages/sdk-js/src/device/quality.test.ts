@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { assess, initialQuality, mos, type QualityState, type StatsTotals, type WarningName } from './quality.js';
+import {
+  assess,
+  initialQuality,
+  mos,
+  type QualityState,
+  type StatsTotals,
+  WARNING_DATA,
+  type WarningName,
+} from './quality.js';
 
 /** One second of a healthy call: 50 packets each way, 160 bytes each, a little jitter. */
 interface Second {
@@ -114,6 +122,15 @@ describe('call quality warnings (the hosted SDK names and thresholds)', () => {
   it('nothing is raised in the first 5 s of a call', () => {
     const { events } = run(Array.from({ length: 4 }, () => ({ rttMs: 900 })));
     expect(events).toEqual([]);
+  });
+
+  it("says what each warning is about as the hosted SDK's second argument does", () => {
+    expect(WARNING_DATA['high-rtt']).toEqual({ name: 'rtt', threshold: { name: 'max', value: 400 } });
+    expect(WARNING_DATA['high-packets-lost-fraction']).toEqual({
+      name: 'packetsLostFraction',
+      threshold: { name: 'maxAverage', value: 3 },
+    });
+    expect(WARNING_DATA['constant-audio-input-level'].threshold.value).toBeCloseTo(327.67, 2);
   });
 
   it('MOS: about 4.4 on a clean line, falling with delay and loss', () => {

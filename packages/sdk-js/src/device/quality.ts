@@ -80,6 +80,35 @@ export const THRESHOLDS = {
   holdMs: 5000,
 } as const;
 
+/** What a warning is about, as the hosted SDK's second `warning` argument names it. */
+export interface WarningData {
+  /** The statistic (the hosted SDK's names: `rtt`, `jitter`, `mos`, `packetsLostFraction`, ...). */
+  readonly name: string;
+  readonly threshold: { readonly name: 'max' | 'min' | 'maxAverage' | 'minStandardDeviation'; readonly value: number };
+}
+
+export const WARNING_DATA: Readonly<Record<WarningName, WarningData>> = {
+  'high-rtt': { name: 'rtt', threshold: { name: 'max', value: THRESHOLDS.rttMs } },
+  'high-jitter': { name: 'jitter', threshold: { name: 'max', value: THRESHOLDS.jitterMs } },
+  'low-mos': { name: 'mos', threshold: { name: 'min', value: THRESHOLDS.mos } },
+  'high-packet-loss': { name: 'packetsLostFraction', threshold: { name: 'max', value: THRESHOLDS.packetLossPercent } },
+  'high-packets-lost-fraction': {
+    name: 'packetsLostFraction',
+    threshold: { name: 'maxAverage', value: THRESHOLDS.averageLossPercent },
+  },
+  'low-bytes-received': { name: 'bytesReceived', threshold: { name: 'min', value: 1 } },
+  'low-bytes-sent': { name: 'bytesSent', threshold: { name: 'min', value: 1 } },
+  // the hosted SDK's scale for levels is 0..32767
+  'constant-audio-input-level': {
+    name: 'audioInputLevel',
+    threshold: { name: 'minStandardDeviation', value: THRESHOLDS.levelDeviation * 32767 },
+  },
+  'constant-audio-output-level': {
+    name: 'audioOutputLevel',
+    threshold: { name: 'minStandardDeviation', value: THRESHOLDS.levelDeviation * 32767 },
+  },
+};
+
 const WINDOW = 5;
 const RAISE_COUNT = 3;
 const LOSS_WINDOW = 7;
