@@ -16,6 +16,7 @@ import { SessionBase } from './session-base.js';
 import {
   DEFAULT_CONNECT_TIMEOUT_MS,
   OFFER_TELEPHONE_EVENT,
+  type OfferOptions,
   type WebRtcSession,
   type WebRtcTransportOptions,
 } from './transport.js';
@@ -69,7 +70,7 @@ class DataChannelSession extends SessionBase implements WebRtcSession {
     });
   }
 
-  async describe(type: 'offer' | 'answer'): Promise<void> {
+  async describe(type: 'offer' | 'answer', candidatesInOffer = false): Promise<void> {
     const gathered = new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, GATHER_TIMEOUT_MS);
       this.pc.onGatheringStateChange((state) => {
@@ -90,7 +91,7 @@ class DataChannelSession extends SessionBase implements WebRtcSession {
     // way libdatachannel fails the connection ("remote candidate without ICE transport": about
     // one incoming call in seven with Chromium here). The device's answer must carry its
     // candidates (the SDK waits for gathering).
-    this.localSdp = type === 'offer' ? withoutCandidates(local.sdp) : local.sdp;
+    this.localSdp = type === 'offer' && !candidatesInOffer ? withoutCandidates(local.sdp) : local.sdp;
   }
 
   async complete(answerSdp: string): Promise<void> {
@@ -124,9 +125,9 @@ export class DataChannelTransport extends TransportBase<DataChannelSession> {
     return new DataChannelSession(this.options, onGone);
   }
 
-  protected async makeOffer(session: DataChannelSession): Promise<void> {
+  protected async makeOffer(session: DataChannelSession, options: OfferOptions): Promise<void> {
     session.addTrack('0', OFFER_TELEPHONE_EVENT);
-    await session.describe('offer');
+    await session.describe('offer', options.candidatesInOffer === true);
   }
 
   protected async makeAnswer(session: DataChannelSession, remote: RemoteSdp): Promise<void> {
