@@ -76,7 +76,12 @@ export class DeviceMediaLeg extends SipLeg implements DeviceLeg {
           hungUp: () => undefined,
         },
       },
-      () => request.onEnded(),
+      () => {
+        // Whichever side ended the call, the WebRTC session goes too (a device that hung up by
+        // signaling may leave its DTLS open: werift would keep the session until ICE consent fails).
+        void ready.then(({ session }) => session?.close()).catch(() => undefined);
+        request.onEnded();
+      },
     );
     this.#ready = ready;
     ready.then(

@@ -84,13 +84,12 @@ class DataChannelSession extends SessionBase implements WebRtcSession {
     if (this.pc.gatheringState() !== 'complete') await gathered;
     const local = this.pc.localDescription();
     if (!local) throw new WebRtcError('connection-failed', 'no local description', this.id);
-    // An offer goes out without our candidates: the device's connectivity checks (and its DTLS)
-    // can then only start once we have its answer and check towards it, learning the device's
-    // address from its answer's candidates. With our candidates in the offer, a browser starts
-    // ICE and DTLS at once, and when its answer reaches us through signaling while that is under
-    // way libdatachannel fails the connection ("remote candidate without ICE transport": about
-    // one incoming call in seven with Chromium here). The device's answer must carry its
-    // candidates (the SDK waits for gathering).
+    // An offer goes out without our candidates unless asked: the device's connectivity checks
+    // (and its DTLS) can then only start once we have its answer and check towards it, learning
+    // the device's address from its answer's candidates. With our candidates in the offer, a
+    // browser starts ICE and DTLS at once; applying its answer then races libdatachannel's ICE
+    // thread (see early-offers.ts: about one call in 400-1200 fails), which is why the default
+    // transport sends such offers to werift.
     this.localSdp = type === 'offer' && !candidatesInOffer ? withoutCandidates(local.sdp) : local.sdp;
   }
 

@@ -3,18 +3,21 @@
  * browser SDK sends its answer right after setting it) can only connect if the offer carries the
  * server's candidates (`candidatesInOffer`). The device then starts ICE and DTLS towards us
  * before its answer reaches us: Chromium here, answering as that SDK does, with its answer
- * delivered only once its own checks have been answered and its DTLS has started. Each driver
- * must connect every one of 20 consecutive calls that way.
+ * delivered only once its own checks have been answered and its DTLS has started. Every one of
+ * 50 consecutive calls must connect on both ends. (node-datachannel alone fails about one such
+ * call in 400-1200 here, `EARLY_CALLS=300`: see early-offers.ts; the default transport sends
+ * these offers to werift.)
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DataChannelTransport } from './datachannel.js';
+import { createWebRtcTransport } from './index.js';
 import type { WebRtcTransport, WebRtcTransportOptions } from './transport.js';
 import { WeriftTransport } from './werift.js';
 
-const CALLS = 20;
+const CALLS = Number(process.env.EARLY_CALLS ?? 50);
 let page: Page;
 const closing: Array<() => Promise<unknown>> = [];
 
@@ -77,7 +80,7 @@ function pageChecksAnswered(): Promise<unknown> {
   return page.waitForFunction(
     async () => {
       const pc = (globalThis as unknown as Answering).pc;
-      if (!pc || pc.iceConnectionState !== 'connected') return false;
+      if (pc?.iceConnectionState !== 'connected') return false;
       let dtls = '';
       (await pc.getStats()).forEach((report) => {
         if (report.type === 'transport') dtls = report.dtlsState ?? '';
@@ -89,12 +92,12 @@ function pageChecksAnswered(): Promise<unknown> {
   );
 }
 
-const drivers: [string, (o: WebRtcTransportOptions) => WebRtcTransport, [number, number]][] = [
-  ['node-datachannel', (o) => new DataChannelTransport(o), [41400, 41449]],
+const transports: [string, (o: WebRtcTransportOptions) => WebRtcTransport, [number, number]][] = [
+  ['the default transport (its offers with candidates on werift)', (o) => createWebRtcTransport(o), [41400, 41449]],
   ['werift', (o) => new WeriftTransport(o), [41450, 41499]],
 ];
 
-describe.each(drivers)('offers with candidates on %s', (_name, make, portRange) => {
+describe.each(transports)('offers with candidates on %s', (_name, make, portRange) => {
   it(`connects ${CALLS} of ${CALLS} calls whose device starts ICE and DTLS before its answer arrives`, async () => {
     const transport = make({ bindAddress: '127.0.61.2', portRange, connectTimeoutMs: 10_000 });
     closing.push(() => transport.close());
@@ -106,16 +109,20 @@ describe.each(drivers)('offers with candidates on %s', (_name, make, portRange) 
       expect(answer).not.toContain('a=candidate:');
       await pageChecksAnswered();
       await session.complete(answer);
-      outcomes.push(
-        await session.connected.then(
-          () => 'connected',
-          (error: { code?: string }) => `failed: ${error.code}`,
-        ),
+      const server = await session.connected.then(
+        () => 'connected',
+        (error: { code?: string }) => `failed: ${error.code}`,
       );
-      await page.waitForFunction(() => (globalThis as unknown as Answering).pc?.connectionState === 'connected');
+      const browser = await page
+        .waitForFunction(() => {
+          const state = (globalThis as unknown as Answering).pc?.connectionState;
+          return state === 'connected' || state === 'failed' ? state : undefined;
+        })
+        .then((state) => state.jsonValue());
+      outcomes.push(`${server}/${browser}`);
       session.close();
     }
-    expect(outcomes).toEqual(Array(CALLS).fill('connected'));
+    expect(outcomes.filter((o) => o !== 'connected/connected')).toEqual([]);
     expect(transport.sessions).toBe(0);
   });
 });

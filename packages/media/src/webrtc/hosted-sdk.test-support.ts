@@ -16,8 +16,8 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AccessToken, VoiceGrant } from '@patchbay/sdk';
 import { type Route, selfSignedCert } from '@patchbay/runtime/testing';
+import { AccessToken, VoiceGrant } from '@patchbay/sdk';
 import { chromium, type Page } from 'playwright-core';
 import { type AppLine, appLine, type Cleanup } from '../adapter/scenarios.test-support.js';
 import { toneWav } from '../testing/wav.js';
@@ -111,15 +111,16 @@ window.hosted = {
     device.on('incoming', (c) => { follow(c); record('incoming', c.parameters.CallSid); });
   },
   register: () => device.register(),
-  /** Accepts the ringing call; resolves with the ms from accept() until the page hears hz. */
+  /** Accepts the ringing call; resolves with the ms from accept() until the page hears hz (-1: not in 20 s). */
   accept(hz) {
     const started = performance.now();
     call.accept();
     return new Promise((resolve) => {
       const timer = setInterval(() => {
-        if (!hears(hz)) return;
+        const waited = performance.now() - started;
+        if (!hears(hz) && waited < 20000) return;
         clearInterval(timer);
-        resolve(performance.now() - started);
+        resolve(waited < 20000 ? waited : -1);
       }, 5);
     });
   },

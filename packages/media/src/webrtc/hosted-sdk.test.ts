@@ -23,6 +23,7 @@ const cleanup = useCleanup();
 const PHONE = '127.0.61.20';
 const SIP_HOST = '127.0.61.1';
 const RTP_PORTS: [number, number] = [41000, 41399];
+const CALLS_IN_A_ROW = Number(process.env.HOSTED_CALLS ?? 10);
 
 const hosted = (page: Page) => ({
   run: <T>(fn: (h: HostedGlobal['hosted']) => T) =>
@@ -88,6 +89,51 @@ for (const version of SDK_VERSIONS) {
         (globalThis as unknown as HostedGlobal).events.filter((e) => String(e[0]).includes('error')),
       );
       expect(errors).toEqual([]);
+      await nothingLeft(line.server.media as SipMediaAdapter);
+    });
+
+    it('takes 10 calls in a row, each heard after accept (prints accept → audio p50/p99)', async () => {
+      const prompt = await serveWav(cleanup, tonePcm(1400, 20));
+      const line = await hostedLine(
+        cleanup,
+        { '/voice': () => `<Response><Play loop="0">${prompt}/prompt.wav</Play></Response>` },
+        { callers: [], sipHost: SIP_HOST, rtpPorts: RTP_PORTS },
+      );
+      const page = await hostedPage(cleanup, version, line);
+      await page.evaluate(() => (globalThis as unknown as HostedGlobal).hosted.register());
+      await pageWaits(page, 'registered', () =>
+        (globalThis as unknown as HostedGlobal).events.some((e) => e[0] === 'registered'),
+      );
+      const latencies: number[] = [];
+      for (let i = 0; i < CALLS_IN_A_ROW; i++) {
+        await line.rest.post('Calls.json', { To: 'client:alice', From: '+15550100200', Url: `${line.app.url}/voice` });
+        await pageWaits(
+          page,
+          `incoming call ${i + 1}`,
+          (n: number) => (globalThis as unknown as HostedGlobal).events.filter((e) => e[0] === 'incoming').length > n,
+          i,
+        );
+        const heardAfter = await page.evaluate(() => (globalThis as unknown as HostedGlobal).hosted.accept(1400));
+        if (heardAfter < 0) {
+          const seen = await page.evaluate(() => (globalThis as unknown as HostedGlobal).events.slice(-8));
+          throw new Error(`call ${i + 1} was not heard within 20 s of accept: ${JSON.stringify(seen)}`);
+        }
+        latencies.push(heardAfter);
+        await page.evaluate(() => (globalThis as unknown as HostedGlobal).hosted.hangup());
+        await pageWaits(
+          page,
+          `call ${i + 1} to end`,
+          (n: number) =>
+            (globalThis as unknown as HostedGlobal).events.filter((e) => e[0] === 'call:disconnect').length > n,
+          i,
+        );
+      }
+      const sorted = latencies.toSorted((a, b) => a - b);
+      const at = (q: number) => Math.round(sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? 0);
+      console.log(
+        `${version}: accept → audio over ${sorted.length} calls in Chromium: p50 ${at(0.5)} ms, p99 ${at(0.99)} ms (min ${Math.round(sorted[0] ?? 0)}, max ${Math.round(sorted.at(-1) ?? 0)})`,
+      );
+      expect(latencies).toHaveLength(CALLS_IN_A_ROW);
       await nothingLeft(line.server.media as SipMediaAdapter);
     });
 

@@ -58,7 +58,9 @@ export interface OfferOptions {
    * Put the server's candidates in the offer, for devices that answer without candidates of
    * their own and never trickle (the hosted browser SDK): the device then starts its checks
    * towards us before its answer reaches us, and the session accepts those early checks.
-   * Without it the offer carries none and the device's answer must carry its candidates.
+   * Without it node-datachannel's offer carries none and the device's answer must carry its
+   * candidates (werift's offers always carry them). The default transport makes such offers on
+   * werift (early-offers.ts says why).
    * @default false
    */
   readonly candidatesInOffer?: boolean;
