@@ -4,21 +4,19 @@
  * audio; baresip phones and the page's AnalyserNode say what each side heard.
  */
 
-import { writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AccessToken, VoiceGrant } from '@patchbay/sdk';
 import { build } from 'esbuild';
-import { chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { SipMediaAdapter } from '../adapter/adapter.js';
 import { appLine, eventually, nextHeard, phone, serveWav, useCleanup } from '../adapter/scenarios.test-support.js';
 import { hearsTone } from '../testing/audio-analysis.js';
-import { tonePcm, toneWav } from '../testing/wav.js';
+import { tonePcm } from '../testing/wav.js';
 import type { PageApi } from './browser-page.test-support.js';
+import { launchChromium } from './chromium.test-support.js';
 
 const cleanup = useCleanup();
 const BROWSER_HZ = 1000;
@@ -55,19 +53,7 @@ async function pageServer(): Promise<string> {
 }
 
 async function browserPage(): Promise<Page> {
-  const wav = join(tmpdir(), `patchbay-webrtc-tone-${process.pid}.wav`);
-  await writeFile(wav, toneWav(BROWSER_HZ, 30, 48000));
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--use-fake-ui-for-media-stream',
-      '--use-fake-device-for-media-stream',
-      `--use-file-for-fake-audio-capture=${wav}`,
-      '--allow-loopback-in-peer-connection',
-      '--autoplay-policy=no-user-gesture-required',
-    ],
-  });
+  const browser = await launchChromium({ toneHz: BROWSER_HZ });
   cleanup(() => browser.close());
   const page = await browser.newPage();
   await page.goto(await pageServer());

@@ -11,16 +11,16 @@
  * await page.evaluate(() => hosted.register());
  */
 import { readFileSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Route, selfSignedCert } from '@patchbay/runtime/testing';
 import { AccessToken, VoiceGrant } from '@patchbay/sdk';
-import { chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { type AppLine, appLine, type Cleanup } from '../adapter/scenarios.test-support.js';
-import { toneWav } from '../testing/wav.js';
+import { launchChromium } from './chromium.test-support.js';
 
 /** The pinned SDK versions: npm aliases in package.json (the latest 2.x and an older one). */
 export const SDK_VERSIONS = ['voice-sdk-2-18', 'voice-sdk-2-11'] as const;
@@ -137,20 +137,7 @@ window.hosted = {
 
 /** Chromium with the fake microphone, on a page serving `version` of the SDK, started against `line`. */
 export async function hostedPage(cleanup: Cleanup, version: SdkVersion, line: HostedLine): Promise<Page> {
-  const wav = join(tmpdir(), `patchbay-hosted-tone-${process.pid}.wav`);
-  await writeFile(wav, toneWav(BROWSER_HZ, 30, 48000));
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--ignore-certificate-errors',
-      '--use-fake-ui-for-media-stream',
-      '--use-fake-device-for-media-stream',
-      `--use-file-for-fake-audio-capture=${wav}`,
-      '--allow-loopback-in-peer-connection',
-      '--autoplay-policy=no-user-gesture-required',
-    ],
-  });
+  const browser = await launchChromium({ toneHz: BROWSER_HZ, insecureTls: true });
   cleanup(() => browser.close());
   const bundle = readFileSync(join(import.meta.dirname, '../../node_modules', version, 'dist/twilio.min.js'));
   const http = createServer((req, res) => {
