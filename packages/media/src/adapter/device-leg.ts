@@ -28,11 +28,15 @@ interface Opened {
   readonly attached: AttachedSession | undefined;
 }
 
-async function open(engine: MediaEngine, transport: WebRtcTransport | undefined, sdp: string | undefined) {
+async function open(engine: MediaEngine, transport: WebRtcTransport | undefined, request: DeviceLegRequest) {
+  const { sdp } = request;
   if (sdp === undefined)
     return { leg: await engine.openLeg({ external: true }), session: undefined, attached: undefined };
   if (!transport) throw new WebRtcError('invalid-options', 'WebRTC is not enabled on this server', 'deviceLeg');
-  const session = sdp === 'offer' ? await transport.offer() : await transport.answer(sdp);
+  const session =
+    sdp === 'offer'
+      ? await transport.offer({ candidatesInOffer: request.candidatesInOffer === true })
+      : await transport.answer(sdp);
   try {
     const leg = await engine.openLeg({ external: true });
     return { leg, session, attached: attachSession(session, leg) };
@@ -54,7 +58,7 @@ export class DeviceMediaLeg extends SipLeg implements DeviceLeg {
     prompts: Prompts,
     request: DeviceLegRequest,
   ) {
-    const ready = open(engine, transport, request.sdp);
+    const ready = open(engine, transport, request);
     ready.catch(() => undefined);
     super(
       randomUUID(),
@@ -72,7 +76,12 @@ export class DeviceMediaLeg extends SipLeg implements DeviceLeg {
           hungUp: () => undefined,
         },
       },
-      () => request.onEnded(),
+      () => {
+        // Whichever side ended the call, the WebRTC session goes too (a device that hung up by
+        // signaling may leave its DTLS open: werift would keep the session until ICE consent fails).
+        void ready.then(({ session }) => session?.close()).catch(() => undefined);
+        request.onEnded();
+      },
     );
     this.#ready = ready;
     ready.then(

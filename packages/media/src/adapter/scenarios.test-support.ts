@@ -12,6 +12,7 @@
  * const { rest, sipPort } = await sipServer(cleanup, { rtpPorts: { min: 44000, max: 44198 } });
  * const alice = await phone(cleanup, { address: '127.0.0.40', tone: 600 });
  */
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -19,6 +20,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type RunningServer, type ServeOptions, type SipMediaOptions, startServer } from '@patchbay/runtime';
 import { type AppServer, type Route, startAppServer } from '@patchbay/runtime/testing';
+import { Agent, fetch as undiciFetch } from 'undici';
 import { afterEach } from 'vitest';
 import { encodeWav } from '../audio/index.js';
 import * as media from '../index.js';
@@ -64,17 +66,20 @@ export type SipServerOptions = Partial<SipMediaOptions> &
     readonly sipPort?: number;
     /** Device bridge settings (ICE servers handed to devices). */
     readonly devices?: ServeOptions['devices'];
+    /** Serve the API, device channel and `/signal` over TLS (the hosted browser SDK needs it). */
+    readonly serveTls?: { readonly certFile: string; readonly keyFile: string };
   };
 
 /** A server with `--media sip` on 127.0.0.1 (UDP on a free port), data in a temporary directory. */
 export async function sipServer(cleanup: Cleanup, given: SipServerOptions): Promise<SipServer> {
-  const { data: givenData, sipPort: givenPort, devices, ...options } = given;
+  const { data: givenData, sipPort: givenPort, devices, serveTls: tls, ...options } = given;
   const data = givenData ?? (await mkdtemp(join(tmpdir(), 'patchbay-sip-server-')));
   if (!givenData) cleanup(() => rm(data, { recursive: true, force: true }));
   const sipPort = givenPort ?? (await freePort('127.0.0.1'));
   const server = await startServer({
     port: 0,
     data,
+    ...(tls ? { tls } : {}),
     media: {
       kind: 'sip',
       listen: [{ host: '127.0.0.1', port: sipPort, transports: ['udp'] }],
@@ -88,11 +93,17 @@ export async function sipServer(cleanup: Cleanup, given: SipServerOptions): Prom
     ...(devices ? { devices } : {}),
   });
   cleanup(() => server.close());
-  return { server, sipPort, rest: restClient(server) };
+  return { server, sipPort, rest: restClient(server, tls ? trusting(readFileSync(tls.certFile)) : fetch) };
+}
+
+/** `fetch` that trusts the test's certificate `ca` (for a server over TLS). */
+function trusting(ca: Buffer): typeof fetch {
+  const dispatcher = new Agent({ connect: { ca } });
+  return ((url: string, init: object) => undiciFetch(url, { ...init, dispatcher })) as unknown as typeof fetch;
 }
 
 /** The account's REST API with its credentials. */
-export function restClient(server: RunningServer): Rest {
+export function restClient(server: RunningServer, fetch = globalThis.fetch): Rest {
   const { sid, authToken } = server.account;
   const base = `${server.url}/2010-04-01/Accounts/${sid}/`;
   const authorization = `Basic ${btoa(`${sid}:${authToken}`)}`;

@@ -8,19 +8,16 @@
  * const line = await browserLine(cleanup, routes, { callers: [PHONE], rtpPorts, sipHost: '127.0.43.1' });
  * const page = await browserPage(cleanup, { entry: new URL('./browser-page.test-support.ts', import.meta.url) });
  */
-import { writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AccessToken, VoiceGrant } from '@patchbay/sdk';
 import { build } from 'esbuild';
-import { chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { expect } from 'vitest';
 import type { SipMediaAdapter } from '../adapter/adapter.js';
 import { appLine, type Cleanup, type SipServerOptions } from '../adapter/scenarios.test-support.js';
-import { toneWav } from '../testing/wav.js';
+import { launchChromium } from './chromium.test-support.js';
 
 /** The tone the fake microphone plays (unless a test asks for silence). */
 export const BROWSER_HZ = 1000;
@@ -53,20 +50,7 @@ async function pageServer(cleanup: Cleanup, entry: URL): Promise<string> {
 
 /** Chromium on the page of `entry` (ready once it sets `globalThis[api]`), its fake microphone playing `hz` (0: silence). */
 export async function browserPage(cleanup: Cleanup, options: { entry: URL; api?: string; hz?: number }): Promise<Page> {
-  const hz = options.hz ?? BROWSER_HZ;
-  const wav = join(tmpdir(), `patchbay-webrtc-tone-${hz}-${process.pid}.wav`);
-  await writeFile(wav, hz > 0 ? toneWav(hz, 30, 48000) : toneWav([], 30, 48000));
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--use-fake-ui-for-media-stream',
-      '--use-fake-device-for-media-stream',
-      `--use-file-for-fake-audio-capture=${wav}`,
-      '--allow-loopback-in-peer-connection',
-      '--autoplay-policy=no-user-gesture-required',
-    ],
-  });
+  const browser = await launchChromium({ toneHz: options.hz ?? BROWSER_HZ });
   cleanup(() => browser.close());
   const page = await browser.newPage();
   await page.goto(await pageServer(cleanup, options.entry));

@@ -16,6 +16,7 @@ import { SessionBase } from './session-base.js';
 import {
   DEFAULT_CONNECT_TIMEOUT_MS,
   OFFER_TELEPHONE_EVENT,
+  type OfferOptions,
   type WebRtcSession,
   type WebRtcTransportOptions,
 } from './transport.js';
@@ -69,7 +70,7 @@ class DataChannelSession extends SessionBase implements WebRtcSession {
     });
   }
 
-  async describe(type: 'offer' | 'answer'): Promise<void> {
+  async describe(type: 'offer' | 'answer', candidatesInOffer = false): Promise<void> {
     const gathered = new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, GATHER_TIMEOUT_MS);
       this.pc.onGatheringStateChange((state) => {
@@ -83,14 +84,13 @@ class DataChannelSession extends SessionBase implements WebRtcSession {
     if (this.pc.gatheringState() !== 'complete') await gathered;
     const local = this.pc.localDescription();
     if (!local) throw new WebRtcError('connection-failed', 'no local description', this.id);
-    // An offer goes out without our candidates: the device's connectivity checks (and its DTLS)
-    // can then only start once we have its answer and check towards it, learning the device's
-    // address from its answer's candidates. With our candidates in the offer, a browser starts
-    // ICE and DTLS at once, and when its answer reaches us through signaling while that is under
-    // way libdatachannel fails the connection ("remote candidate without ICE transport": about
-    // one incoming call in seven with Chromium here). The device's answer must carry its
-    // candidates (the SDK waits for gathering).
-    this.localSdp = type === 'offer' ? withoutCandidates(local.sdp) : local.sdp;
+    // An offer goes out without our candidates unless asked: the device's connectivity checks
+    // (and its DTLS) can then only start once we have its answer and check towards it, learning
+    // the device's address from its answer's candidates. With our candidates in the offer, a
+    // browser starts ICE and DTLS at once; applying its answer then races libdatachannel's ICE
+    // thread (see early-offers.ts: about one call in 400-1200 fails), which is why the default
+    // transport sends such offers to werift.
+    this.localSdp = type === 'offer' && !candidatesInOffer ? withoutCandidates(local.sdp) : local.sdp;
   }
 
   async complete(answerSdp: string): Promise<void> {
@@ -124,9 +124,9 @@ export class DataChannelTransport extends TransportBase<DataChannelSession> {
     return new DataChannelSession(this.options, onGone);
   }
 
-  protected async makeOffer(session: DataChannelSession): Promise<void> {
+  protected async makeOffer(session: DataChannelSession, options: OfferOptions): Promise<void> {
     session.addTrack('0', OFFER_TELEPHONE_EVENT);
-    await session.describe('offer');
+    await session.describe('offer', options.candidatesInOffer === true);
   }
 
   protected async makeAnswer(session: DataChannelSession, remote: RemoteSdp): Promise<void> {

@@ -12,6 +12,7 @@ import { checkRemoteSdp, type RemoteSdp } from './remote-sdp.js';
 import type { SessionBase } from './session-base.js';
 import {
   OFFER_TELEPHONE_EVENT,
+  type OfferOptions,
   type WebRtcSession,
   type WebRtcTransport,
   type WebRtcTransportOptions,
@@ -31,11 +32,11 @@ export abstract class TransportBase<S extends SessionBase & WebRtcSession> imple
   }
 
   protected abstract create(telephoneEvent: number | undefined, onGone: (session: S) => void): S;
-  protected abstract makeOffer(session: S): Promise<void>;
+  protected abstract makeOffer(session: S, options: OfferOptions): Promise<void>;
   protected abstract makeAnswer(session: S, remote: RemoteSdp): Promise<void>;
 
-  async offer(): Promise<WebRtcSession> {
-    return this.#prepare(OFFER_TELEPHONE_EVENT, (s) => this.makeOffer(s));
+  async offer(options: OfferOptions = {}): Promise<WebRtcSession> {
+    return this.#prepare(OFFER_TELEPHONE_EVENT, (s) => this.makeOffer(s, options));
   }
 
   /** Rejects (never throws) with a typed error when the offer is unusable. */

@@ -52,12 +52,26 @@ export interface WebRtcSession {
   close(): void;
 }
 
+/** How Patchbay offers to one device. */
+export interface OfferOptions {
+  /**
+   * Put the server's candidates in the offer, for devices that answer without candidates of
+   * their own and never trickle (the hosted browser SDK): the device then starts its checks
+   * towards us before its answer reaches us, and the session accepts those early checks.
+   * Without it node-datachannel's offer carries none and the device's answer must carry its
+   * candidates (werift's offers always carry them). The default transport makes such offers on
+   * werift (early-offers.ts says why).
+   * @default false
+   */
+  readonly candidatesInOffer?: boolean;
+}
+
 export interface WebRtcTransport {
   readonly name: string;
   /** Sessions open now (each holds one UDP port until closed). */
   readonly sessions: number;
   /** Patchbay offers: for calls to a device. */
-  offer(): Promise<WebRtcSession>;
+  offer(options?: OfferOptions): Promise<WebRtcSession>;
   /** The device offered: for calls from a device. */
   answer(offerSdp: string): Promise<WebRtcSession>;
   /** Closes every session. */

@@ -12,7 +12,12 @@ import { RTCPeerConnection, RTCRtpCodecParameters, type RTCRtpSender, type RTCRt
 import { WebRtcError } from './errors.js';
 import { checkRemoteSdp, type RemoteSdp } from './remote-sdp.js';
 import { SessionBase } from './session-base.js';
-import { DEFAULT_CONNECT_TIMEOUT_MS, type WebRtcSession, type WebRtcTransportOptions } from './transport.js';
+import {
+  DEFAULT_CONNECT_TIMEOUT_MS,
+  type OfferOptions,
+  type WebRtcSession,
+  type WebRtcTransportOptions,
+} from './transport.js';
 import { applyRemote, TransportBase } from './transport-base.js';
 
 let sequence = 0;
@@ -122,9 +127,14 @@ export class WeriftTransport extends TransportBase<WeriftSession> {
     return new WeriftSession(this.options, telephoneEvent, onGone);
   }
 
-  protected async makeOffer(session: WeriftSession): Promise<void> {
+  protected async makeOffer(session: WeriftSession, options: OfferOptions): Promise<void> {
     session.listen(session.pc.addTransceiver('audio', { direction: 'sendrecv' }));
     await session.describe(() => session.pc.createOffer());
+    // A device answering this offer starts ICE at once (our candidates are in it). As DTLS
+    // client it would also send its ClientHello before we have its answer, and we would drop
+    // it: the handshake would wait for its retransmission (1 s, then 2 s...). Offering `active`
+    // makes the device the DTLS server: we send the first flight once we have its answer.
+    if (options.candidatesInOffer) session.localSdp = session.localSdp.replaceAll('a=setup:actpass', 'a=setup:active');
   }
 
   protected async makeAnswer(session: WeriftSession, remote: RemoteSdp): Promise<void> {

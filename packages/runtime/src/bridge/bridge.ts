@@ -264,6 +264,7 @@ export class DeviceBridge {
       identity: session.identity,
       callSid,
       ...(sdp === undefined ? {} : { sdp }),
+      ...(sdp === 'offer' && session.candidatesInOffer ? { candidatesInOffer: true } : {}),
       onAnswered,
       onEnded: () => {
         if (!session.calls.delete(callSid)) return;

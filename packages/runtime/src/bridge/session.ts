@@ -26,6 +26,8 @@ export class DeviceSession {
   registered = false;
   /** Registered with WebRTC: its invitations carry Patchbay's SDP offer. */
   webrtc = false;
+  /** Its invitations' offers carry the server's candidates (a device that never trickles: the hosted SDK). */
+  candidatesInOffer = false;
   /** The token expired and no fresh one came yet. */
   expired = false;
   /** Last time the device was heard from (ms). */

@@ -276,6 +276,11 @@ export interface DeviceLegRequest {
    * device answers on accept, `completeSdp`). Absent: the device has no real media (simulated).
    */
   readonly sdp?: string;
+  /**
+   * With `sdp: 'offer'`: the offer carries the server's ICE candidates, for a device that answers
+   * without candidates and never trickles (the hosted browser SDK). @default false
+   */
+  readonly candidatesInOffer?: boolean;
   /** The runtime answered the leg (an outgoing device call's app started). */
   onAnswered(): void;
   /** The leg ended, whichever side hung up. */

@@ -9,3 +9,4 @@ export { type AppServer, type RecordedRequest, type Reply, type Route, startAppS
 export { type AdapterHarness, type FarEnd, type Heard, runMediaAdapterConformance } from './media-conformance.js';
 export { APP_NUMBER, AUTH_TOKEN, CALLER, type Scenario, scenario } from './scenario.js';
 export { runStoreConformance } from './store-conformance.js';
+export { selfSignedCert } from './tls.js';

@@ -1,11 +1,12 @@
 /**
  * What the SDK does to its calls, as bridge requests: placing one (`invite`), answering an
- * invitation (`answer`), and hanging up. Each call's steps run in order behind its SDP.
+ * invitation (`answer`) or declining it (`reject`), renegotiating (`reinvite`), and hanging up.
+ * Each call's steps run in order behind its SDP.
  */
 import { DeviceError } from '@patchbay/sdk/protocol';
 import type { CompatCall, RequestResult } from './calls.js';
 import type { Attached, CompatConnection, Payload } from './connection.js';
-import { decodeParams, errorPayload } from './messages.js';
+import { decodeParams, errorPayload, frameOf } from './messages.js';
 import { translate } from './translate.js';
 
 /** The SDK places a call (`invite` without a reconnect token): `connect` through the token's application. */
@@ -14,7 +15,10 @@ export function place(connection: CompatConnection, attached: Attached, payload:
   if (attached.state.call(tempSid)) return;
   const call: CompatCall = { callSid: '', direction: 'outgoing', tempSid, live: true, chain: Promise.resolve() };
   attached.state.add(call);
-  connection.request(attached, { type: 'connect', params: decodeParams(payload.twilio?.params) }, (result) => {
+  const { webrtc } = attached.state;
+  const connect = { type: 'connect', params: decodeParams(payload.twilio?.params) } as const;
+  // With WebRTC the leg answers the SDK's offer; else the connection's CompatMedia does.
+  connection.request(attached, webrtc ? { ...connect, sdp: payload.sdp } : connect, (result) => {
     if (!result.ok || !result.callSid) {
       attached.state.remove(call);
       const error = result.ok ? new DeviceError('GeneralError', 'no call was placed') : result.error;
@@ -22,7 +26,8 @@ export function place(connection: CompatConnection, attached: Attached, payload:
       return;
     }
     const early = attached.state.named(call, result.callSid);
-    call.localSdp = connection.media.answer(result.callSid, payload.sdp);
+    call.localSdp =
+      webrtc && result.sdp ? Promise.resolve(result.sdp) : connection.media.answer(result.callSid, payload.sdp);
     for (const message of early) translate(connection, attached, message);
   });
 }
@@ -43,10 +48,12 @@ export async function accept(
   call.live = true;
   const callToken = call.callToken;
   void connection.after(call, async () => {
-    await connection.media.complete(call.callSid, payload.sdp);
+    // With WebRTC the answer goes with the accept to the leg that offered; else to CompatMedia.
+    const webrtc = attached.state.webrtc;
+    if (!webrtc) await connection.media.complete(call.callSid, payload.sdp);
     // Digits and a hang-up the SDK sends meanwhile wait for this (the leg exists only once accepted).
     const result = await new Promise<RequestResult>((resolve) =>
-      connection.request(attached, { type: 'accept', callToken }, resolve),
+      connection.request(attached, { type: 'accept', callToken, ...(webrtc ? { sdp: payload.sdp } : {}) }, resolve),
     );
     if (result.ok) return;
     // Answered elsewhere or hung up meanwhile: the call is over for this device.
@@ -72,4 +79,35 @@ export function hangup(connection: CompatConnection, attached: Attached, callsid
     return;
   }
   void connection.after(call, () => connection.request(attached, { type: 'hangup', callSid: call.callSid }, () => {}));
+}
+
+/** The SDK declines an invitation. */
+export function reject(connection: CompatConnection, attached: Attached, callsid: string): void {
+  const call = attached.state.call(callsid);
+  if (call?.direction !== 'incoming' || call.live || !call.callToken) return;
+  attached.state.remove(call);
+  connection.media.close(call.callSid);
+  connection.request(attached, { type: 'reject', callToken: call.callToken }, () => {});
+}
+
+/** The SDK renegotiates (its ICE restart): answered by CompatMedia; refused on WebRTC legs. */
+export function reinvite(
+  connection: CompatConnection,
+  attached: Attached,
+  payload: Payload<'reinvite'>,
+): Promise<void> | undefined {
+  const call = attached.state.call(payload.callsid);
+  if (!call?.callSid) {
+    connection.notFound(payload.callsid);
+    return undefined;
+  }
+  if (attached.state.webrtc) {
+    // An ICE restart needs a renegotiated WebRTC leg, which the bridge does not offer yet.
+    const error = { code: 31000, message: 'ICE restart is not supported by Patchbay' };
+    connection.socket.send(frameOf('error', { error, callsid: call.callSid }));
+    return undefined;
+  }
+  const sdp = connection.media.answer(call.callSid, payload.sdp);
+  call.localSdp = sdp;
+  return connection.after(call, async () => connection.send('answer', { callsid: call.callSid, sdp: await sdp }));
 }

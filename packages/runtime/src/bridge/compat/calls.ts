@@ -25,13 +25,19 @@ export interface CompatCall {
   chain: Promise<void>;
 }
 
-export type RequestResult = { ok: true; callSid?: string } | { ok: false; error: DeviceError };
+export type RequestResult = { ok: true; callSid?: string; sdp?: string } | { ok: false; error: DeviceError };
 
 /** Calls the bridge named before the result that tells which SDK call they are (kept per call, bounded). */
 const MAX_EARLY = 8;
 
 export class CompatState {
   lastSeq = 0;
+  /**
+   * The server carries audio over WebRTC (its welcome said so): the SDK's SDP goes to the
+   * bridge's WebRTC legs (`sdp` on register, invite, accept, connect and the result), not to
+   * the connection's `CompatMedia`.
+   */
+  webrtc = false;
   private nextId = 0;
   private readonly calls = new Map<string, CompatCall>();
   readonly requests = new Map<string, (result: RequestResult) => void>();
@@ -76,6 +82,11 @@ export class CompatState {
   all(): CompatCall[] {
     return [...new Set(this.calls.values())];
   }
+}
+
+/** The bridge's register request for a session (with WebRTC when the server carries it). */
+export function registration(state: CompatState): { type: 'register'; webrtc?: true } {
+  return state.webrtc ? { type: 'register', webrtc: true } : { type: 'register' };
 }
 
 const states = new WeakMap<DeviceSession, CompatState>();

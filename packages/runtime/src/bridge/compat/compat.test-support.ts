@@ -4,7 +4,6 @@
  * through playwright-core) on a loopback page that loads one pinned, unmodified
  * `@twilio/voice-sdk` bundle and records what its Device and Calls emit (`window.events`).
  */
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { type AddressInfo, connect, createServer as createNetServer, type Socket } from 'node:net';
@@ -17,41 +16,14 @@ import { Agent, fetch as undiciFetch } from 'undici';
 import { FAST } from '../../api/harness.test-support.js';
 import { type RunningServer, type ServeOptions, startServer } from '../../cli/serve.js';
 import { type AppServer, type RecordedRequest, type Route, startAppServer } from '../../testing/app-server.js';
+import { selfSignedCert } from '../../testing/tls.js';
 import { soundUrls } from './sounds.js';
 
 /** The pinned SDK versions: npm aliases in package.json (the latest 2.x and an older one). */
+export { selfSignedCert };
+
 export const SDK_VERSIONS = ['voice-sdk-2-18', 'voice-sdk-2-11'] as const;
 export type SdkVersion = (typeof SDK_VERSIONS)[number];
-
-/** A throwaway self-signed certificate for 127.0.0.1, written to `dir`. */
-export function selfSignedCert(dir: string): { certFile: string; keyFile: string } {
-  const certFile = join(dir, 'cert.pem');
-  const keyFile = join(dir, 'key.pem');
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:P-256',
-      '-nodes',
-      '-days',
-      '1',
-      '-subj',
-      '/CN=127.0.0.1',
-      '-addext',
-      'subjectAltName=IP:127.0.0.1',
-      '-keyout',
-      keyFile,
-      '-out',
-      certFile,
-    ],
-    { stdio: 'ignore' },
-  );
-  return { certFile, keyFile };
-}
 
 export const NUMBER = '+15550142000';
 

@@ -15,8 +15,8 @@ import { type ClientMessage, checkClientMessage, DeviceError, type ServerMessage
 import type { DeviceBridge } from '../bridge.js';
 import { asDeviceError } from '../endpoints.js';
 import type { DeviceSession, Link } from '../session.js';
-import { accept, hangup, place } from './actions.js';
-import { type CompatCall, type CompatState, type RequestResult, stateOf } from './calls.js';
+import { accept, hangup, place, reinvite, reject } from './actions.js';
+import { type CompatCall, type CompatState, type RequestResult, registration, stateOf } from './calls.js';
 import type { CompatMedia } from './media.js';
 import { type CompatMessage, errorFrame, frameOf } from './messages.js';
 import { translate } from './translate.js';
@@ -77,7 +77,7 @@ export class CompatConnection {
           return this.request(attached, { type: 'unregister' }, (result) =>
             result.ok ? this.send('offline', {}) : this.socket.send(errorFrame(result.error)),
           );
-        return this.request(attached, { type: 'register' }, (result) =>
+        return this.request(attached, registration(attached.state), (result) =>
           result.ok ? this.send('ready', {}) : this.socket.send(errorFrame(result.error)),
         );
       case 'invite':
@@ -86,13 +86,8 @@ export class CompatConnection {
           : this.reconnect(attached, message.payload.callsid, message.payload.reconnect);
       case 'answer':
         return accept(this, attached, message.payload);
-      case 'reject': {
-        const call = attached.state.call(message.payload.callsid);
-        if (call?.direction !== 'incoming' || call.live || !call.callToken) return;
-        attached.state.remove(call);
-        this.media.close(call.callSid);
-        return this.request(attached, { type: 'reject', callToken: call.callToken }, () => {});
-      }
+      case 'reject':
+        return reject(this, attached, message.payload.callsid);
       case 'dtmf': {
         const call = attached.state.call(message.payload.callsid);
         if (!call?.live) return this.notFound(message.payload.callsid);
@@ -106,13 +101,8 @@ export class CompatConnection {
       }
       case 'hangup':
         return hangup(this, attached, message.payload.callsid);
-      case 'reinvite': {
-        const call = attached.state.call(message.payload.callsid);
-        if (!call?.callSid) return this.notFound(message.payload.callsid);
-        const sdp = this.media.answer(call.callSid, message.payload.sdp);
-        call.localSdp = sdp;
-        return this.after(call, async () => this.send('answer', { callsid: call.callSid, sdp: await sdp }));
-      }
+      case 'reinvite':
+        return reinvite(this, attached, message.payload);
       case 'message':
         // User-defined call messages need the hosted service's event stream: not offered.
         this.socket.send(
@@ -132,7 +122,7 @@ export class CompatConnection {
     return call.chain;
   }
 
-  private notFound(callsid: string): void {
+  notFound(callsid: string): void {
     this.socket.send(errorFrame(new DeviceError('NotFound', `no call ${callsid} on this device`), callsid));
   }
 
@@ -208,6 +198,11 @@ export class CompatConnection {
       send: (message: ServerMessage) => {
         if (message.type === 'welcome') {
           session = this.bridge.session(message.session);
+          if (session && message.webrtc) {
+            stateOf(session).webrtc = true;
+            // The SDK answers without candidates and never trickles: the offers must carry ours.
+            session.candidatesInOffer = true;
+          }
           return;
         }
         if (message.type === 'pong' || !ours()) return;
@@ -278,7 +273,7 @@ export class CompatConnection {
       const wasRegistered = session.registered;
       this.current = resumed;
       this.bridge.receive(session, { type: 'bye' }, attached.link);
-      if (wasRegistered && !back.registered) this.request(resumed, { type: 'register' }, () => {});
+      if (wasRegistered && !back.registered) this.request(resumed, registration(resumed.state), () => {});
       return resumed;
     } catch (error) {
       this.socket.send(errorFrame(asDeviceError(error), callsid));

@@ -1,8 +1,9 @@
 /**
- * Every SDP question of compat mode, behind one small interface: the official SDK sends SDP in
- * its `invite` (an outgoing call: the server answers) and `answer` (an incoming call: the server
- * offered in its `invite`). A WebRTC media engine answers them for real; until one is wired in,
- * `simulatedCompatMedia` gives valid descriptions on which no media flows.
+ * Every SDP question of compat mode on a server without WebRTC, behind one small interface: the
+ * official SDK sends SDP in its `invite` (an outgoing call: the server answers) and `answer` (an
+ * incoming call: the server offered in its `invite`). `simulatedCompatMedia` gives valid
+ * descriptions on which no media flows. When the media adapter carries WebRTC (`--media sip`),
+ * the bridge's WebRTC legs answer instead (`CompatState.webrtc`), as for Patchbay's own SDK.
  *
  * @example
  * const media = simulatedCompatMedia();

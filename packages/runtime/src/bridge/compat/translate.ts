@@ -18,7 +18,11 @@ export function translate(connection: CompatConnection, attached: Attached, mess
       state.requests.delete(message.id);
       done?.(
         message.ok
-          ? { ok: true, ...(message.callSid ? { callSid: message.callSid } : {}) }
+          ? {
+              ok: true,
+              ...(message.callSid ? { callSid: message.callSid } : {}),
+              ...(message.sdp ? { sdp: message.sdp } : {}),
+            }
           : { ok: false, error: DeviceError.fromProtocol(message.error) },
       );
       return;
@@ -31,7 +35,8 @@ export function translate(connection: CompatConnection, attached: Attached, mess
         live: false,
         chain: Promise.resolve(),
       };
-      const sdp = connection.media.offer(message.callSid);
+      // The WebRTC leg's offer; without one (no real media, or the offer failed) a simulated one.
+      const sdp = message.sdp === undefined ? connection.media.offer(message.callSid) : Promise.resolve(message.sdp);
       call.localSdp = sdp;
       state.add(call);
       const { parameters } = message;
