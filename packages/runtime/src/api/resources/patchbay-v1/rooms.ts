@@ -109,7 +109,9 @@ export const roomsResource =
         const page = await store.list<RoomRecord>('room', { accountSid: account.sid, ...request });
         return {
           status: 200,
-          body: v1Page('rooms', `${publicUrl}${V1}/Rooms`, request, page, (r) => roomJson(r, publicUrl)),
+          body: v1Page('rooms', `${publicUrl}${V1}/Rooms`, request, page, (r) =>
+            roomJson(r, publicUrl, api.callInProgress(r)),
+          ),
         };
       }
       return undefined;
@@ -119,14 +121,14 @@ export const roomsResource =
     const sid = match[1] as string;
     const room = await store.get<RoomRecord>('room', account.sid, sid);
     if (!room) throw notFound(sid);
-    if (method === 'GET') return { status: 200, body: roomJson(room, publicUrl) };
+    if (method === 'GET') return { status: 200, body: roomJson(room, publicUrl, api.callInProgress(room)) };
     if (method === 'POST') {
       const changes = roomChanges(await context.form(), false);
       const updated = await store.update<RoomRecord>('room', account.sid, sid, (current) =>
         apply({ ...current, updatedAt: context.now }, changes),
       );
       if (!updated) throw notFound(sid);
-      return { status: 200, body: roomJson(updated, publicUrl) };
+      return { status: 200, body: roomJson(updated, publicUrl, api.callInProgress(updated)) };
     }
     if (method === 'DELETE') {
       await api.serial.run(sid, async () => {
