@@ -101,7 +101,7 @@ export class RoomCalls {
     }
     this.#byConference.set(call.conference, call);
     for (const entry of request.skipped ?? []) call.entries.set(entry.key, entry);
-    for (const plan of call.pending) call.entries.set(plan.entry.key, plan.entry);
+    for (const plan of call.pending) call.entries.set(plan.entry.key, { ...plan.entry, state: 'waiting' });
     this.#emit({ type: 'call-started', call });
     if (request.admitted) this.admit(call, request.admitted);
     this.ring(call, request.plans);
@@ -141,12 +141,13 @@ export class RoomCalls {
     this.#update(call, entry);
   }
 
-  /** Ends the call: the ringing stop, participants leave first, the organizer last, then the conference ends. */
+  /** Ends the call: those waiting are not rung, the ringing stop, participants leave first, the organizer last, then the conference ends. */
   end(call: RoomCall, reason: EndReason): void {
     if (call.status !== 'in-progress') return;
     call.status = 'completed';
     call.endedAt = this.runtime.clock.now();
     call.endReason = reason;
+    for (const plan of call.pending) this.#update(call, { ...plan.entry, state: 'no-answer' });
     call.pending = [];
     for (const cancel of Object.values(call.timers)) cancel?.();
     const entries = [...call.entries.values()];

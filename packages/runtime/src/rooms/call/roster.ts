@@ -11,6 +11,8 @@ import type { ConferenceSnapshot } from '../../conference/conference.js';
 
 /** Where one person is in the room call. */
 export const ROSTER_STATES = [
+  /** To be rung once the organizer answered (organizer-phone-first). */
+  'waiting',
   'ringing',
   'busy',
   'no-answer',
@@ -23,7 +25,7 @@ export const ROSTER_STATES = [
 export type RosterState = (typeof ROSTER_STATES)[number];
 
 /** States that may still change (the call is placed and not over). */
-export const LIVE_STATES: ReadonlySet<RosterState> = new Set(['ringing', 'joined']);
+export const LIVE_STATES: ReadonlySet<RosterState> = new Set(['waiting', 'ringing', 'joined']);
 
 export interface RosterEntry {
   /** The member, or undefined for a non-member who dialed in (shown by number). */
