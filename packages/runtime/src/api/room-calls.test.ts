@@ -4,6 +4,7 @@
  * unanswered phones, the live roster after each, on the simulated network in virtual time.
  */
 import { describe, expect, it } from 'vitest';
+import { deviceFor, newKey, next, tokenFor, until } from '../bridge/devices.test-support.js';
 import { VirtualClock } from '../clock/virtual.js';
 import { harnessPerTest } from './harness.test-support.js';
 import { type MemberSpec, pauseWhen, ROOM_NUMBER, roomWith, roster, settled } from './room-calls.test-support.js';
@@ -66,5 +67,30 @@ describe('one tap', () => {
     expect(joinedOne?.lines().join('\n')).toContain('Olga is calling you for Book club. Press 1 to join.');
     const declined = harness.network.parties.find((p) => p.address === phone(1));
     expect(declined?.calledFrom).toEqual([ROOM_NUMBER]);
+  });
+
+  it('invites an app member through their device, who joins by accepting', async () => {
+    const harness = await startHarness();
+    const room = await roomWith(harness, [
+      { name: 'Olga', phone: phone(0), role: 'organizer' },
+      { name: 'Dana', identity: 'dana', phone: phone(1) },
+    ]);
+    const dana = deviceFor(harness, tokenFor(harness, await newKey(harness), 'dana'));
+    await dana.register();
+    const invited = next(dana, 'incoming');
+    const joined = until(harness.runtime.events, 'conference.updated', (c) => c.participants.length === 2);
+    await roomsRequest(harness, 'POST', `Rooms/${room.sid}/Call`, { Members: room.members.Dana as string });
+    const [call] = await invited;
+    expect(Object.fromEntries(call.customParameters)).toEqual({
+      RoomSid: room.sid,
+      RoomName: 'Book club',
+      Caller: 'Olga',
+    });
+    expect((await roster(harness, room.sid)).byName.Dana).toMatchObject({ address: 'client:dana', state: 'ringing' });
+    await call.accept();
+    await joined;
+    expect((await roster(harness, room.sid)).byName.Dana?.state).toBe('joined');
+    await roomsRequest(harness, 'POST', `Rooms/${room.sid}/Call`, { Status: 'completed' });
+    dana.destroy();
   });
 });
