@@ -100,8 +100,10 @@ export class RoomCalls {
       this.#calls.delete(oldest.room.sid);
     }
     this.#byConference.set(call.conference, call);
-    for (const entry of request.skipped ?? []) call.entries.set(entry.key, entry);
+    // The roster in the order the request named them: those rung now, those waiting, those skipped.
+    for (const plan of request.plans) call.entries.set(plan.entry.key, plan.entry);
     for (const plan of call.pending) call.entries.set(plan.entry.key, { ...plan.entry, state: 'waiting' });
+    for (const entry of request.skipped ?? []) call.entries.set(entry.key, entry);
     this.#emit({ type: 'call-started', call });
     if (request.admitted) this.admit(call, request.admitted);
     this.ring(call, request.plans);
@@ -202,7 +204,7 @@ export class RoomCalls {
   #update(call: RoomCall, entry: RosterEntry): void {
     const before = call.entries.get(entry.key);
     call.entries.set(entry.key, entry);
-    if (before?.state !== entry.state || before.muted !== entry.muted)
+    if (before?.state !== entry.state || before.muted !== entry.muted || before.callSid !== entry.callSid)
       this.#emit({ type: 'member-updated', call, entry });
     if (!LIVE_STATES.has(entry.state) && entry.callSid) this.#byLeg.delete(entry.callSid);
   }
