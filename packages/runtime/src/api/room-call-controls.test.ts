@@ -169,4 +169,34 @@ describe('room call controls', () => {
       expect(twilio.validateRequest(harness.account.authToken, signature, request.url, request.params)).toBe(true);
     }
   });
+
+  it("gives a call the room did not ring nothing from the room's documents", async () => {
+    const clock = new VirtualClock();
+    const redirect = { to: '' };
+    const harness = await startHarness({
+      clock,
+      networkClock: clock,
+      routes: { '/voice': () => `<Response><Redirect>${redirect.to}</Redirect></Response>` },
+    });
+    const room = await organizerAndThree(harness);
+    await harness.client.incomingPhoneNumbers.create({
+      phoneNumber: '+15550300999',
+      voiceUrl: `${harness.app.url}/voice`,
+    });
+    const started = await roomsRequest(harness, 'POST', `Rooms/${room.sid}/Call`, {
+      Members: room.members.Ann as string,
+    });
+    let release = await pauseWhen(harness, clock, () => inRoom(harness) === 2);
+    release();
+    redirect.to = `https://rooms.patchbay.invalid/${room.sid}/${started.json.sid}/join?key=${room.members.Ann}`;
+    const intruder = harness.network.call({ from: '+15550300998', to: '+15550300999' });
+    await intruder.heard((entry) => JSON.stringify(entry).includes('application error'));
+    release = await pauseWhen(harness, clock, () => true);
+    const { byName } = await roster(harness, room.sid);
+    release();
+    expect(inRoom(harness)).toBe(2);
+    expect(Object.keys(byName)).toEqual(['Olga', 'Ann']);
+    const intruderCall = harness.runtime.calls.list().find((call) => call.from === '+15550300998');
+    expect(intruderCall?.errors[0]).toMatchObject({ code: 11200, url: redirect.to });
+  });
 });
