@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { VirtualClock } from '../clock/virtual.js';
 import type { ConferenceSnapshot } from '../conference/conference.js';
 import { type ApiHarness, harnessPerTest } from './harness.test-support.js';
-import { pauseWhen, roomWith, roster } from './room-calls.test-support.js';
+import { inRoom, pauseWhen, roomWith, roster } from './room-calls.test-support.js';
 import { roomsRequest } from './rooms.test-support.js';
 
 const startHarness = harnessPerTest();
@@ -32,8 +32,6 @@ async function organizerAndThree(harness: ApiHarness, settings: Record<string, s
   );
 }
 
-const inRoom = (harness: ApiHarness) =>
-  harness.runtime.conferences.list().find((room) => room.status !== 'completed')?.participants.length ?? 0;
 const partyOf = (harness: ApiHarness, number: string) => harness.network.parties.find((p) => p.address === number);
 
 describe('room call controls', () => {

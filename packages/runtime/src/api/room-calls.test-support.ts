@@ -93,3 +93,8 @@ export function settled(harness: ApiHarness, callSids: readonly string[], confer
   const inRoom = harness.runtime.conferences.list({ status: 'in-progress' })[0]?.participants.length ?? 0;
   return inRoom === conferenceSize && ended + inRoom === callSids.length;
 }
+
+/** How many are in the room's conference now (the one not over; 0 when none). */
+export function inRoom(harness: ApiHarness): number {
+  return harness.runtime.conferences.list().find((room) => room.status !== 'completed')?.participants.length ?? 0;
+}

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { PartyBehaviour } from '../adapters/simulated/party.js';
 import { VirtualClock } from '../clock/virtual.js';
 import { type ApiHarness, harnessPerTest } from './harness.test-support.js';
-import { pauseWhen, ROOM_NUMBER, roomWith, roster } from './room-calls.test-support.js';
+import { inRoom, pauseWhen, ROOM_NUMBER, roomWith, roster } from './room-calls.test-support.js';
 import { roomsRequest } from './rooms.test-support.js';
 
 const startHarness = harnessPerTest();
@@ -31,9 +31,6 @@ async function setUp(settings: Record<string, string> = {}) {
   );
   return { clock, harness, room };
 }
-
-const inRoom = (harness: ApiHarness) =>
-  harness.runtime.conferences.list().find((room) => room.status !== 'completed')?.participants.length ?? 0;
 
 /** A caller dials the room's number; resolves (time held) when `test` holds. */
 function dial(

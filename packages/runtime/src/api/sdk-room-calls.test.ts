@@ -3,7 +3,7 @@ import { Patchbay } from '@patchbay/sdk';
 import { expect, it } from 'vitest';
 import { VirtualClock } from '../clock/virtual.js';
 import { harnessPerTest } from './harness.test-support.js';
-import { pauseWhen, roomWith } from './room-calls.test-support.js';
+import { inRoom, pauseWhen, roomWith } from './room-calls.test-support.js';
 
 const startHarness = harnessPerTest();
 
@@ -28,9 +28,7 @@ it('starts a room call, reads the roster, mutes, adds, removes and ends it throu
     ['Olga', 'ringing'],
     ['Ann', 'waiting'],
   ]);
-  const inRoom = () =>
-    harness.runtime.conferences.list().find((c) => c.status !== 'completed')?.participants.length ?? 0;
-  let release = await pauseWhen(harness, clock, () => inRoom() === 2);
+  let release = await pauseWhen(harness, clock, () => inRoom(harness) === 2);
   expect((await client.rooms.get(room.sid)).callInProgress).toBe(true);
   await expect(call.start({ all: true })).rejects.toMatchObject({ status: 409, code: 91109 });
   const muted = await call.mute(room.members.Ann as string);
@@ -39,7 +37,7 @@ it('starts a room call, reads the roster, mutes, adds, removes and ends it throu
   const added = await call.add([room.members.Bob as string, room.members.Cid as string]);
   expect(added.participants.filter((p) => p.state === 'ringing').map((p) => p.displayName)).toEqual(['Bob', 'Cid']);
   release();
-  release = await pauseWhen(harness, clock, () => inRoom() === 3);
+  release = await pauseWhen(harness, clock, () => inRoom(harness) === 3);
   const roster = await call.get();
   expect(Object.fromEntries(roster.participants.map((p) => [p.displayName, p.state]))).toEqual({
     Olga: 'joined',
