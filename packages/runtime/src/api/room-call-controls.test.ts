@@ -7,9 +7,10 @@ import twilio from 'twilio';
 import { describe, expect, it } from 'vitest';
 import { VirtualClock } from '../clock/virtual.js';
 import type { ConferenceSnapshot } from '../conference/conference.js';
-import { type ApiHarness, harnessPerTest } from './harness.test-support.js';
+import { type ApiHarness, harnessPerTest, officialClient } from './harness.test-support.js';
 import { inRoom, pauseWhen, roomWith, roster } from './room-calls.test-support.js';
 import { roomsRequest } from './rooms.test-support.js';
+import { otherAccount } from './simulator.test-support.js';
 
 const startHarness = harnessPerTest();
 
@@ -196,5 +197,16 @@ describe('room call controls', () => {
     expect(Object.keys(byName)).toEqual(['Olga', 'Ann']);
     const intruderCall = harness.runtime.calls.list().find((call) => call.from === '+15550300998');
     expect(intruderCall?.errors[0]).toMatchObject({ code: 11200, url: redirect.to });
+
+    // Another account's call, even one naming the member's own call, finds no room there.
+    const other = await otherAccount(harness);
+    const client = officialClient(harness.base, other.sid, other.authToken);
+    await client.incomingPhoneNumbers.create({ phoneNumber: '+15550300997', voiceUrl: `${harness.app.url}/voice` });
+    const stranger = harness.network.call({ from: '+15550300996', to: '+15550300997' });
+    await stranger.heard((entry) => JSON.stringify(entry).includes('application error'));
+    const strangerCall = harness.runtime.calls.list().find((call) => call.from === '+15550300996');
+    expect(strangerCall?.accountSid).toBe(other.sid);
+    expect(strangerCall?.errors[0]).toMatchObject({ code: 11200, url: redirect.to });
+    expect(inRoom(harness)).toBe(2);
   });
 });
