@@ -93,4 +93,28 @@ describe('one tap', () => {
     await roomsRequest(harness, 'POST', `Rooms/${room.sid}/Call`, { Status: 'completed' });
     dana.destroy();
   });
+
+  it('rings the number the call chooses for a member, and refuses one they do not have', async () => {
+    const clock = new VirtualClock();
+    const harness = await startHarness({ clock, networkClock: clock });
+    const room = await roomWith(harness, [{ name: 'Olga', phone: phone(0), role: 'organizer' }]);
+    const ann = await roomsRequest(harness, 'POST', `Rooms/${room.sid}/Members`, {
+      FirstName: 'Ann',
+      PhoneNumber: phone(1),
+      WorkNumber: phone(2),
+    });
+    const call = `Rooms/${room.sid}/Call`;
+    const home = await roomsRequest(harness, 'POST', call, {
+      Members: String(ann.json.sid),
+      RingPhone: `${ann.json.sid}:home`,
+    });
+    expect([home.status, home.json.code]).toEqual([400, 91106]);
+    const work = await roomsRequest(harness, 'POST', call, {
+      Members: String(ann.json.sid),
+      RingPhone: `${ann.json.sid}:work`,
+    });
+    const rows = work.json.participants as Array<{ display_name: string; address: string }>;
+    expect(rows.find((row) => row.display_name === 'Ann')?.address).toBe(phone(2));
+    await roomsRequest(harness, 'POST', call, { Status: 'completed' });
+  });
 });

@@ -75,13 +75,16 @@ function plansFor(
   const skipped: RosterEntry[] = [];
   let organizer: RingPlan | undefined;
   for (const member of members) {
+    const wanted = ringPhone?.[member.sid];
+    if (wanted && !member.phones.some((phone) => phone.type === wanted))
+      throw new RestError(400, 91106, `RingPhone: member ${member.sid} has no ${wanted} number`);
     const online =
       member.identity !== undefined &&
       deps.runtime.devices?.presenceOf(account.sid, member.identity)[0]?.status === 'online';
     const isOrganizer = member.sid === options.organizerSid;
     const plan = ringPlan(member, {
       online,
-      ringPhone: ringPhone?.[member.sid],
+      ringPhone: wanted,
       phone: isOrganizer && options.organizerPhone === true,
     });
     if (!('to' in plan)) skipped.push(plan);
