@@ -44,6 +44,30 @@ function dial(
   return { party, paused: pauseWhen(harness, clock, test) };
 }
 
+/**
+ * `from` dials in with no call in progress and is told there is none (nobody is rung); then,
+ * with a call to Ann running, dials in again: the roster once they are in the conference.
+ */
+async function refusedThenJoins(
+  harness: ApiHarness,
+  clock: VirtualClock,
+  room: { sid: string; members: Record<string, string> },
+  from: string,
+) {
+  const refused = harness.network.call({ from, to: ROOM_NUMBER });
+  await refused.heard((entry) => JSON.stringify(entry).includes('Goodbye'));
+  expect(refused.lines().join('\n')).toContain('There is no call in progress for Book club. Goodbye.');
+  expect(harness.runtime.calls.list().filter((call) => call.direction !== 'inbound')).toEqual([]);
+  await roomsRequest(harness, 'POST', `Rooms/${room.sid}/Call`, { Members: room.members.Ann as string });
+  let release = await pauseWhen(harness, clock, () => inRoom(harness) === 2);
+  release();
+  const { paused } = dial(harness, clock, from, () => inRoom(harness) === 3);
+  release = await paused;
+  const { byName } = await roster(harness, room.sid);
+  release();
+  return byName;
+}
+
 describe('dialing the room number', () => {
   it('a member with no call in progress starts one that rings every other member', async () => {
     const { clock, harness, room } = await setUp();
@@ -60,35 +84,14 @@ describe('dialing the room number', () => {
 
   it('a member joins the call in progress; with MembersMayStart=false and no call, is told so', async () => {
     const { clock, harness, room } = await setUp({ MembersMayStart: 'false' });
-    const refused = harness.network.call({ from: BOB, to: ROOM_NUMBER });
-    await refused.heard((entry) => JSON.stringify(entry).includes('Goodbye'));
-    expect(refused.lines().join('\n')).toContain('There is no call in progress for Book club. Goodbye.');
-    expect(harness.runtime.calls.list().filter((call) => call.direction !== 'inbound')).toEqual([]);
-
-    await roomsRequest(harness, 'POST', `Rooms/${room.sid}/Call`, { Members: room.members.Ann as string });
-    let release = await pauseWhen(harness, clock, () => inRoom(harness) === 2);
-    release();
-    const { paused } = dial(harness, clock, BOB, () => inRoom(harness) === 3);
-    release = await paused;
-    const { byName } = await roster(harness, room.sid);
-    release();
+    const byName = await refusedThenJoins(harness, clock, room, BOB);
     expect(byName.Bob?.state).toBe('joined');
     expect(byName.Bob?.member_sid).toBe(room.members.Bob);
   });
 
   it('a non-member under join-in-progress is refused with no call, and joins one in progress by number', async () => {
     const { clock, harness, room } = await setUp();
-    const refused = harness.network.call({ from: STRANGER, to: ROOM_NUMBER });
-    await refused.heard((entry) => JSON.stringify(entry).includes('Goodbye'));
-    expect(harness.runtime.calls.list().filter((call) => call.direction !== 'inbound')).toEqual([]);
-
-    await roomsRequest(harness, 'POST', `Rooms/${room.sid}/Call`, { Members: room.members.Ann as string });
-    let release = await pauseWhen(harness, clock, () => inRoom(harness) === 2);
-    release();
-    const { paused } = dial(harness, clock, STRANGER, () => inRoom(harness) === 3);
-    release = await paused;
-    const { byName } = await roster(harness, room.sid);
-    release();
+    const byName = await refusedThenJoins(harness, clock, room, STRANGER);
     expect(byName[STRANGER]).toMatchObject({ member_sid: null, role: 'guest', state: 'joined', address: STRANGER });
   });
 
