@@ -40,6 +40,8 @@ describe('room call controls', () => {
     const clock = new VirtualClock();
     const harness = await startHarness({ clock, networkClock: clock });
     const room = await organizerAndThree(harness);
+    // Time stands still while the call is changed with Olga's phone still ringing.
+    const held = clock.hold();
     const started = await roomsRequest(harness, 'POST', `Rooms/${room.sid}/Call`, {
       Members: [room.members.Ann as string, room.members.Bob as string],
       OrganizerPhone: 'true',
@@ -52,10 +54,22 @@ describe('room call controls', () => {
     );
     expect(states).toEqual({ Olga: ['ringing', false], Ann: ['waiting', true], Bob: ['waiting', true] });
     expect(harness.runtime.calls.list().map((call) => call.to)).toEqual([OLGA]);
+    // Cid added and Bob removed while Olga is rung: Ann and Cid wait, then are rung once she answered.
+    await roomsRequest(harness, 'POST', `Rooms/${room.sid}/Call/Participants`, { Members: room.members.Cid as string });
+    const unqueued = await roomsRequest(harness, 'DELETE', `Rooms/${room.sid}/Call/Participants/${room.members.Bob}`);
+    const rows = unqueued.json.participants as Array<{ display_name: string; state: string }>;
+    expect(rows.map((p) => [p.display_name, p.state])).toEqual([
+      ['Olga', 'ringing'],
+      ['Ann', 'waiting'],
+      ['Cid', 'waiting'],
+    ]);
+    expect(harness.runtime.calls.list().map((call) => call.to)).toEqual([OLGA]);
+    held();
     const release = await pauseWhen(harness, clock, () => inRoom(harness) === 3);
     const { byName } = await roster(harness, room.sid);
     release();
-    expect([byName.Olga?.state, byName.Ann?.state, byName.Bob?.state]).toEqual(['joined', 'joined', 'joined']);
+    expect([byName.Olga?.state, byName.Ann?.state, byName.Cid?.state]).toEqual(['joined', 'joined', 'joined']);
+    expect(harness.runtime.calls.list().some((call) => call.to === BOB)).toBe(false);
     const olgaAnswered = harness.runtime.calls.get(byName.Olga?.call_sid as string)?.startedAt as number;
     const annCall = harness.runtime.calls.get(byName.Ann?.call_sid as string);
     expect(olgaAnswered).toBeGreaterThan(0);

@@ -152,13 +152,14 @@ export function runCommand(
         );
         const { plans, skipped } = plansFor(deps, account, members, command.ringPhone);
         for (const s of skipped) call.entries.set(s.key, s);
-        deps.engine.ring(call, plans);
+        deps.engine.ringOrQueue(call, plans);
         return call;
       }
       case 'remove': {
         const found = entry(call, command.key);
         if (found.callSid && found.state === 'joined') deps.engine.kick(call, found.callSid);
         else if (found.callSid && found.state === 'ringing') deps.engine.hangUp(found.callSid);
+        else if (found.state === 'waiting') deps.engine.unqueue(call, found.key);
         return call;
       }
       case 'mute': {

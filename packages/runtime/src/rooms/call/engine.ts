@@ -170,6 +170,25 @@ export class RoomCalls {
     this.#emit({ type: 'call-ended', call });
   }
 
+  /** Rings people now, or once the organizer answered when the call still waits for that. */
+  ringOrQueue(call: RoomCall, plans: readonly RingPlan[]): void {
+    if (call.pending.length === 0) {
+      this.ring(call, plans);
+      return;
+    }
+    for (const plan of plans) {
+      call.pending.push(plan);
+      this.#update(call, { ...plan.entry, state: 'waiting' });
+    }
+  }
+
+  /** Someone waiting to be rung (organizer-phone-first) will not be: they leave the roster. */
+  unqueue(call: RoomCall, key: string): void {
+    call.pending = call.pending.filter((plan) => plan.entry.key !== key);
+    call.entries.delete(key);
+    this.#settle(call);
+  }
+
   /** Takes a participant out of the conference (their call then hangs up). */
   kick(call: RoomCall, callSid: string): void {
     if (!call.conferenceSid) return;
