@@ -7,6 +7,11 @@ import twilio from 'twilio';
 import { describe, expect, it } from 'vitest';
 import { VirtualClock } from '../clock/virtual.js';
 import type { ConferenceSnapshot } from '../conference/conference.js';
+import { runCommand } from '../rooms/call/commands.js';
+import { RoomCalls } from '../rooms/call/engine.js';
+import type { RoomRecord } from '../rooms/records.js';
+import { Serial } from '../rooms/serial.js';
+import { callAccount } from './auth.js';
 import { type ApiHarness, harnessPerTest, officialClient } from './harness.test-support.js';
 import { inRoom, pauseWhen, roomWith, roster } from './room-calls.test-support.js';
 import { roomsRequest } from './rooms.test-support.js';
@@ -161,6 +166,21 @@ describe('room call controls', () => {
     release();
     expect((await roomsRequest(harness, 'GET', `Rooms/${room.sid}`)).json.call_in_progress).toBe(false);
     expect((await roomsRequest(harness, 'DELETE', `Rooms/${room.sid}`)).status).toBe(204);
+  });
+
+  it('a start that gets its turn after the room was deleted finds no room, and rings nobody', async () => {
+    const harness = await startHarness();
+    const room = await organizerAndThree(harness);
+    const record = (await harness.store.get<RoomRecord>('room', harness.account.sid, room.sid)) as RoomRecord;
+    expect((await roomsRequest(harness, 'DELETE', `Rooms/${room.sid}`)).status).toBe(204);
+    // The start read the room before the deletion and runs its command after it (the room's turn).
+    const engine = new RoomCalls(harness.runtime);
+    const deps = { engine, runtime: harness.runtime, store: harness.store, serial: new Serial() };
+    const start = { type: 'start', members: 'all' } as const;
+    const error = await runCommand(deps, record, callAccount(harness.account), start).catch((e: unknown) => e);
+    engine.close();
+    expect(error).toMatchObject({ status: 404, code: 20404 });
+    expect(harness.runtime.calls.list()).toEqual([]);
   });
 
   it('posts room events to the status callback, signed like every webhook', async () => {

@@ -7,7 +7,7 @@
  * @example
  * const call = await runCommand(deps, room, account, { type: 'start', members: 'all', organizerPhone: true });
  */
-import { RestError } from '../../api/http.js';
+import { notFound, RestError } from '../../api/http.js';
 import type { CallAccount } from '../../interpreter/session.js';
 import type { Runtime } from '../../runtime.js';
 import type { Store } from '../../store/types.js';
@@ -134,6 +134,9 @@ function entry(call: RoomCall, key: string): RosterEntry {
   return found;
 }
 
+/** The Serial key of a room's call: its commands, dial-ins and the room's deletion take turns on it. */
+export const roomCallKey = (roomSid: string) => `room-call:${roomSid}`;
+
 export function runCommand(
   deps: CommandDeps,
   room: RoomRecord,
@@ -141,8 +144,13 @@ export function runCommand(
   command: RoomCommand,
 ): Promise<RoomCall> {
   // One command at a time per room: two starts at once make one call, not two.
-  return deps.serial.run(`room-call:${room.sid}`, async () => {
-    if (command.type === 'start') return start(deps, room, account, command);
+  return deps.serial.run(roomCallKey(room.sid), async () => {
+    if (command.type === 'start') {
+      // The room as it is now: deleted meanwhile (404), or with settings changed since the request read it.
+      const current = await deps.store.get<RoomRecord>('room', room.accountSid, room.sid);
+      if (!current) throw notFound(room.sid);
+      return start(deps, current, account, command);
+    }
     const call = deps.engine.live(room.sid);
     if (!call) throw noCall(room);
     switch (command.type) {

@@ -11,7 +11,7 @@ import { type AccountRecord, callAccount } from '../../api/auth.js';
 import { displayName } from '../contacts.js';
 import { roomMembers } from '../members.js';
 import type { RoomRecord, RoomSettings } from '../records.js';
-import type { CommandDeps } from './commands.js';
+import { type CommandDeps, roomCallKey } from './commands.js';
 import { goodbye, join } from './documents.js';
 import { entryOf, ringPlan } from './ringing.js';
 import type { RosterEntry } from './roster.js';
@@ -43,7 +43,7 @@ export async function dialIn(deps: CommandDeps, room: RoomRecord, params: Webhoo
   const entry: RosterEntry & { callSid: string } = member
     ? { ...entryOf(member, from, 'ringing'), callSid }
     : { key: callSid, address: from, role: 'guest', state: 'ringing', muted: false, callSid };
-  return deps.serial.run(`room-call:${room.sid}`, async () => {
+  return deps.serial.run(roomCallKey(room.sid), async () => {
     const live = deps.engine.live(room.sid);
     const decision = decideDialIn(member ? 'member' : 'non-member', live !== undefined, room);
     if (decision === 'refuse') return goodbye(`There is no call in progress for ${room.friendlyName}. Goodbye.`);

@@ -4,6 +4,7 @@
  * and change its settings, delete (its members go, its number is free again).
  */
 
+import { roomCallKey } from '../../../rooms/call/commands.js';
 import { roomMembers } from '../../../rooms/members.js';
 import { claimNumber, releaseNumber } from '../../../rooms/numbers.js';
 import { defaultRoomSettings, NON_MEMBER_POLICIES, ROOM_LIMITS, type RoomRecord } from '../../../rooms/records.js';
@@ -131,13 +132,17 @@ export const roomsResource =
       return { status: 200, body: roomJson(updated, publicUrl, api.callInProgress(updated)) };
     }
     if (method === 'DELETE') {
-      await api.serial.run(sid, async () => {
-        if (api.callInProgress(room))
-          throw new RestError(409, 91102, `room ${sid} has a call in progress: end it first`);
-        for (const member of await roomMembers(store, room)) await store.delete('room-member', account.sid, member.sid);
-        await store.delete('room', account.sid, sid);
-        await releaseNumber(store, account.sid, room.phoneNumberSid, sid, context.now);
-      });
+      // After any call command that started first (one starting now would ring a deleted room's members).
+      await api.serial.run(roomCallKey(sid), () =>
+        api.serial.run(sid, async () => {
+          if (api.callInProgress(room))
+            throw new RestError(409, 91102, `room ${sid} has a call in progress: end it first`);
+          for (const member of await roomMembers(store, room))
+            await store.delete('room-member', account.sid, member.sid);
+          await store.delete('room', account.sid, sid);
+          await releaseNumber(store, account.sid, room.phoneNumberSid, sid, context.now);
+        }),
+      );
       return { status: 204 };
     }
     return undefined;
