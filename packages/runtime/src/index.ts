@@ -48,6 +48,8 @@ export type { ConferenceSnapshot, EndReason } from './conference/conference.js';
 /** Errors. */
 export type { DocumentedCode } from './error-codes/index.js';
 export { type ErrorCode, numericCode, PatchbayError } from './errors.js';
+/** Apps answered in-process at reserved `.invalid` origins (`runtime.localApps`; rooms use one). */
+export { type LocalApp, LocalApps, type LocalRequest } from './interpreter/local-apps.js';
 export type { AppConfig, CallEvent, RuntimeEvents } from './interpreter/session.js';
 /** Per-account limits: live calls, device sessions, REST requests. */
 export {

@@ -8,6 +8,7 @@ import type { CallRecord, CallStatus, Direction } from './calls/call.js';
 import type { CallRouter } from './calls/on-net.js';
 import type { Clock } from './clock/clock.js';
 import type { ConferencesApi } from './conference/api.js';
+import type { LocalApps } from './interpreter/local-apps.js';
 import type { CallAccount, CallEvent, RuntimeEvents } from './interpreter/session.js';
 import type { AccountLimits } from './limits/account-limits.js';
 import type { MediaAdapter } from './media/types.js';
@@ -176,6 +177,10 @@ export interface Runtime {
   readonly accountSid: string;
   /** The per-account limits that apply to accounts without their own. */
   readonly limits: AccountLimits;
+  /** The clock every call waits on (features built on the runtime time their timers with it too). */
+  readonly clock: Clock;
+  /** Apps answered in-process at reserved `.invalid` origins (rooms): see interpreter/local-apps.ts. */
+  readonly localApps: LocalApps;
   readonly events: EventEmitter<RuntimeEvents>;
   /** Status callbacks in flight; `drain()` waits for them. */
   readonly callbacks: Callbacks;

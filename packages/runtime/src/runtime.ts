@@ -18,6 +18,7 @@ import { systemClock } from './clock/clock.js';
 import { conferencesApi } from './conference/api.js';
 import { ConferenceRegistry } from './conference/registry.js';
 import { PatchbayError } from './errors.js';
+import { LocalApps } from './interpreter/local-apps.js';
 import { type CallAccount, CallSession, type RuntimeEvents, type SessionDeps } from './interpreter/session.js';
 import { DEFAULT_ACCOUNT_LIMITS, resolveLimits } from './limits/account-limits.js';
 import type { MediaLeg } from './media/types.js';
@@ -82,6 +83,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   }
 
   const queues = new QueueRegistry(clock);
+  const localApps = new LocalApps();
   /** The store's admission of new calls and messages (see RuntimeOptions.admit). */
   const admission = options.admit;
   const messages = new Messages(
@@ -117,6 +119,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     maxFetchesWithoutProgress: options.maxFetchesWithoutProgress ?? 20,
     callerIdAllowed: async (accountSid, number) => (options.callerIds ? options.callerIds(accountSid, number) : true),
     egress,
+    localApps,
   };
   const table = new CallTable(keepEnded);
   const limits = { ...DEFAULT_ACCOUNT_LIMITS, ...options.limits };
@@ -284,6 +287,8 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   return {
     accountSid,
     limits,
+    clock,
+    localApps,
     events,
     callbacks,
     calls,

@@ -27,7 +27,9 @@ export type SidPrefix =
   | 'RM'
   | 'MB'
   | 'DE'
-  | 'RP';
+  | 'RP'
+  /** A room's call (one conference, its roster). */
+  | 'RC';
 
 export function newSid(prefix: SidPrefix): string {
   return prefix + randomBytes(16).toString('hex');

@@ -26,6 +26,14 @@ export {
 } from './rest/client.js';
 export { RestError } from './rest/http.js';
 export type {
+  RoomCallClient,
+  RoomCallEndReason,
+  RoomCallInstance,
+  RoomCallParticipant,
+  RoomCallState,
+  StartRoomCall,
+} from './rest/room-calls.js';
+export type {
   ContactInstance,
   ContactParams,
   DirectoryEntryInstance,

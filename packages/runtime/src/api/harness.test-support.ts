@@ -53,8 +53,10 @@ export interface ApiHarnessOptions {
   readonly devices?: Partial<Omit<DeviceBridgeOptions, 'directory' | 'application'>>;
   /** Simulated media timing. @default FAST */
   readonly timing?: Timing;
-  /** The runtime's clock (the network keeps real time). */
+  /** The runtime's clock (the network keeps real time unless `networkClock`). */
   readonly clock?: Clock;
+  /** The simulated network's clock (give the runtime's VirtualClock to run whole calls in virtual time). */
+  readonly networkClock?: Clock;
   /** The store. @default a new MemoryStore */
   readonly store?: Store;
   /** Where the runtime may fetch from. @default DEFAULT_EGRESS */
@@ -75,7 +77,10 @@ export function officialClient(base: string, user: string, secret: string, accou
 export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<ApiHarness> {
   const store = options.store ?? new MemoryStore();
   const { account } = await bootstrapAccount(store, { now: Date.now() });
-  const network = new SimulatedNetwork({ timing: options.timing ?? FAST });
+  const network = new SimulatedNetwork({
+    timing: options.timing ?? FAST,
+    ...(options.networkClock ? { clock: options.networkClock } : {}),
+  });
   options.setup?.(network);
   const runtime = createRuntime({
     media: network,

@@ -9,11 +9,19 @@ export interface V1Answer {
   readonly json: Record<string, unknown>;
 }
 
+/** A form with repeated keys from arrays (`Members=MB1&Members=MB2`). */
+function formBody(form: Record<string, string | readonly string[]>): URLSearchParams {
+  const body = new URLSearchParams();
+  for (const [key, value] of Object.entries(form))
+    for (const item of typeof value === 'string' ? [value] : value) body.append(key, item);
+  return body;
+}
+
 export async function roomsRequest(
   harness: ApiHarness,
   method: 'GET' | 'POST' | 'DELETE',
   path: string,
-  form?: Record<string, string>,
+  form?: Record<string, string | readonly string[]>,
   credentials: { sid: string; secret: string } = { sid: harness.account.sid, secret: harness.account.authToken },
 ): Promise<V1Answer> {
   const response = await fetch(`${harness.base}/patchbay/v1/${path}`, {
@@ -22,7 +30,7 @@ export async function roomsRequest(
       authorization: `Basic ${Buffer.from(`${credentials.sid}:${credentials.secret}`).toString('base64')}`,
       ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
     },
-    ...(form ? { body: new URLSearchParams(form) } : {}),
+    ...(form ? { body: formBody(form) } : {}),
   });
   const text = await response.text();
   return { status: response.status, json: text ? (JSON.parse(text) as Record<string, unknown>) : {} };

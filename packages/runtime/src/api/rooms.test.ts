@@ -39,10 +39,14 @@ describe('rooms', () => {
       members_may_schedule: false,
       status_callback: null,
       status_callback_method: 'POST',
+      call_in_progress: false,
       date_created: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/),
       date_updated: expect.stringMatching(/Z$/),
       url: `${base}/patchbay/v1/Rooms/${room.sid}`,
-      links: { members: `${base}/patchbay/v1/Rooms/${room.sid}/Members` },
+      links: {
+        members: `${base}/patchbay/v1/Rooms/${room.sid}/Members`,
+        call: `${base}/patchbay/v1/Rooms/${room.sid}/Call`,
+      },
     });
 
     // No number left: a typed error, and nothing created.

@@ -9,6 +9,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { resolveLimits } from '../limits/account-limits.js';
+import { roomCalls } from '../rooms/call/index.js';
 import { notifyMemberAdded } from '../rooms/notify.js';
 import { Serial } from '../rooms/serial.js';
 import { sipApiSettings } from '../sip/settings.js';
@@ -65,7 +66,7 @@ export type Route = (
   publicUrl: string,
 ) => Promise<NonNullable<ResourceResult>>;
 
-export function createRouter(options: ApiOptions, writes: StoreWrites): Route {
+export function createRouter(options: ApiOptions, writes: StoreWrites): Route & { close(): void } {
   const { runtime, store } = options;
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
   const limiter = new ApiLimiter();
@@ -90,9 +91,12 @@ export function createRouter(options: ApiOptions, writes: StoreWrites): Route {
     simulatorResource(options.simulator, options.keepAliveMs),
   ];
   const sip = sipApiSettings(options.sip);
+  const serial = new Serial();
+  const calls = roomCalls({ runtime, store, serial });
   const patchbayV1 = patchbayV1Resource({
-    serial: new Serial(),
-    callInProgress: () => false,
+    serial,
+    calls: calls.deps,
+    callInProgress: (room) => calls.deps.engine.live(room.sid) !== undefined,
     memberAdded: (context, room, member) =>
       // The member is added whatever happens to the text: a failed send shows on the message itself.
       notifyMemberAdded(context, room, member).catch((error: unknown) => options.onError?.(error)),
@@ -201,5 +205,6 @@ export function createRouter(options: ApiOptions, writes: StoreWrites): Route {
     throw notFound(url.pathname);
   }
 
-  return route;
+  // Room calls stop following the runtime with the API.
+  return Object.assign(route, { close: calls.close });
 }

@@ -7,6 +7,7 @@
  */
 import type { SimulatedNetwork } from '../adapters/simulated/network.js';
 import type { CallRouter } from '../calls/on-net.js';
+import { roomDialInUrl } from '../rooms/call/urls.js';
 import type { Routed, RoutedMessageApp } from '../runtime.js';
 import type { Store } from '../store/types.js';
 import { type AccountRecord, callAccount } from './auth.js';
@@ -23,7 +24,7 @@ async function ownerAndSettings(
   store: Store,
   to: string,
   applicationOf: (number: NumberRecord) => string | undefined,
-  hasUrl: (settings: AppSettingsRecord) => boolean,
+  hasUrl: (settings: AppSettingsRecord, number: NumberRecord) => boolean,
 ): Promise<{ settings: AppSettingsRecord; account: AccountRecord; number: NumberRecord } | undefined> {
   const number = await store.findOne<NumberRecord>('number', { phoneNumber: to });
   if (!number) return undefined;
@@ -32,7 +33,7 @@ async function ownerAndSettings(
     ? await store.get<ApplicationRecord>('application', number.accountSid, applicationSid)
     : undefined;
   const settings = application ?? number;
-  if (!hasUrl(settings)) return undefined;
+  if (!hasUrl(settings, number)) return undefined;
   const account = await store.find<AccountRecord>('account', number.accountSid);
   if (account?.status !== 'active') return undefined;
   return { settings, account, number };
@@ -44,10 +45,13 @@ export function numberRouter(store: Store): (call: { readonly to: string }) => P
       store,
       to,
       (n) => n.voiceApplicationSid,
-      (s) => Boolean(s.voiceUrl),
+      (s, n) => Boolean(s.voiceUrl || n.roomSid),
     );
     if (!found) return undefined;
     const { settings, account, number } = found;
+    // A room's number (free of URLs by definition) is answered by the rooms app in-process.
+    if (!settings.voiceUrl && number.roomSid)
+      return { url: roomDialInUrl(number.roomSid), phoneNumberSid: number.sid, account: callAccount(account) };
     return {
       url: settings.voiceUrl as string,
       phoneNumberSid: number.sid,

@@ -152,6 +152,7 @@ export function createApi(options: ApiOptions): Api {
         });
     },
     close() {
+      route.close();
       persistence.stop();
       events.close();
     },

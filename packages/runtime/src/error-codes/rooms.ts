@@ -54,4 +54,29 @@ export const ROOM_ERRORS = {
       'The number was assigned to a room when the room was created; it cannot be deleted while the room exists. Answered 409.',
     action: 'Delete the room first (its number is then free again).',
   },
+  91109: {
+    title: 'The room already has a call in progress',
+    meaning:
+      'A room has one call at a time; starting another while it runs would split the members between two conferences. Answered 409.',
+    action:
+      'Ring more members into the running call (`POST .../Rooms/{Sid}/Call/Participants`), or end it (`Status=completed`) and start again.',
+  },
+  91110: {
+    title: 'The room has no call in progress',
+    meaning:
+      'The roster and the call controls (`.../Rooms/{Sid}/Call`, `.../Call/Participants`) need a call that runs; this room has none (none was started, or it ended). Answered 404.',
+    action: 'Start a call first (`POST .../Rooms/{Sid}/Call` with `Members` or `All=true`).',
+  },
+  91111: {
+    title: 'Not in the room call',
+    meaning:
+      "The participant named is not in the room call's roster (a member SID, or a non-member's call SID), or has not joined the conference for a command that needs it (mute). Answered 404, or 409 when not joined.",
+    action: "Read the roster (`GET .../Rooms/{Sid}/Call`) for the participants' keys and states.",
+  },
+  91112: {
+    title: 'Nobody to ring',
+    meaning:
+      "The selection of members is empty, names a SID that is not a member of this room, or holds only members who opted out (texted STOP to the room's number).",
+    action: 'Give `Members` (member SIDs of this room, repeated) or `All=true`.',
+  },
 } as const satisfies ErrorTable;

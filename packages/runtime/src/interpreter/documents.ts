@@ -10,6 +10,7 @@ import { PatchbayError } from '../errors.js';
 import type { CookieJar } from '../webhooks/cookies.js';
 import type { Egress } from '../webhooks/egress.js';
 import { sendWebhook, type WebhookResult } from '../webhooks/fetch.js';
+import type { LocalApp, LocalApps } from './local-apps.js';
 import type { WebhookExchange } from './types.js';
 
 export type Loaded =
@@ -32,6 +33,8 @@ export interface LoadRequest {
   readonly onWarning: (issue: MarkupIssue, url: string) => void;
   /** Each request made and what it got (for the call's Events). */
   readonly onExchange?: ((exchange: WebhookExchange) => void) | undefined;
+  /** In-process apps (reserved `.invalid` origins) and the account of the call asking them. */
+  readonly local?: { readonly apps: LocalApps; readonly accountSid: string } | undefined;
 }
 
 /** Content types answered with markup (voice or messaging documents). */
@@ -64,6 +67,23 @@ function documentOf(build: (response: VoiceResponse) => void): VoiceDocument {
   return result.document;
 }
 
+/** A local app's answer, shaped as an HTTP one: 200 with markup, or 11200 when it failed. */
+async function askLocal(
+  app: LocalApp,
+  request: LoadRequest,
+  url: string,
+  method: 'GET' | 'POST',
+  params: WebhookParams,
+): Promise<WebhookResult> {
+  try {
+    const body = await app({ url: new URL(url), method, params, accountSid: request.local?.accountSid ?? '' });
+    return { ok: true, status: 200, contentType: 'text/xml', headers: { 'content-type': 'text/xml' }, body, url };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return { ok: false, error: new PatchbayError('http-retrieval-failure', `${url}: ${message}`), url };
+  }
+}
+
 async function fetchAndParse(
   request: LoadRequest,
   url: string,
@@ -72,16 +92,19 @@ async function fetchAndParse(
 ): Promise<Loaded> {
   const at = request.clock.now();
   const began = performance.now();
-  const response = await sendWebhook({
-    url,
-    method,
-    params,
-    authToken: request.authToken,
-    cookies: request.cookies,
-    clock: request.clock,
-    signal: request.signal,
-    egress: request.egress,
-  });
+  const local = request.local?.apps.find(url);
+  const response = local
+    ? await askLocal(local, request, url, method, params)
+    : await sendWebhook({
+        url,
+        method,
+        params,
+        authToken: request.authToken,
+        cookies: request.cookies,
+        clock: request.clock,
+        signal: request.signal,
+        egress: request.egress,
+      });
   request.onExchange?.(exchangeOf({ url, method, params, at, durationMs: performance.now() - began }, response));
   if (!response.ok) return response;
   const { contentType, body } = response;

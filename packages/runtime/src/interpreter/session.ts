@@ -201,6 +201,7 @@ export class CallSession extends CallState {
       clock: this.deps.clock,
       signal: this.ending.signal,
       egress: this.deps.egress,
+      local: this.deps.localApps && { apps: this.deps.localApps, accountSid: this.account.sid },
       onError: (error, url) => this.recordError(error, url),
       onWarning: (issue, url) => this.warn(issue.code, issue.message, url),
       onExchange:

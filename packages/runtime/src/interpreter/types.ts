@@ -17,6 +17,7 @@ import type { QueueRegistry } from '../queue/queues.js';
 import type { ChildCall, DialRequest, NewRecording, Outcome, RecordingRecord } from '../verbs/types.js';
 import type { Callbacks } from '../webhooks/callbacks.js';
 import type { Egress } from '../webhooks/egress.js';
+import type { LocalApps } from './local-apps.js';
 import type { CallSession } from './session.js';
 
 /** The account a call belongs to: its SID, and the auth token that signs its webhooks. */
@@ -118,4 +119,6 @@ export interface SessionDeps {
   readonly maxFetchesWithoutProgress: number;
   /** Whether the account may present `number` as a caller ID or message sender. */
   readonly callerIdAllowed: (accountSid: string, number: string) => Promise<boolean>;
+  /** Documents answered in-process (reserved `.invalid` origins: rooms). */
+  readonly localApps?: LocalApps | undefined;
 }

@@ -10,6 +10,7 @@
  * for await (const member of client.rooms.members(room.sid).each()) console.log(member.displayName, member.presence);
  */
 import type { Http, ParamValue } from './http.js';
+import { roomCallClient } from './room-calls.js';
 
 type Params = Readonly<Record<string, ParamValue>>;
 export type PhoneType = 'mobile' | 'work' | 'home' | 'other';
@@ -41,7 +42,9 @@ export interface RoomInstance extends Required<Omit<RoomParams, 'avatarUrl' | 's
   dateCreated: Date;
   dateUpdated: Date;
   url: string;
-  links: { members: string };
+  /** Whether the room's call runs now. */
+  callInProgress: boolean;
+  links: { members: string; call: string };
 }
 
 export interface ContactParams {
@@ -175,6 +178,8 @@ export function roomsClient(http: Http) {
       http.request<RoomInstance>('POST', `${BASE}/Rooms/${sid}`, params as unknown as Params),
     /** Its members go and its number is free again (RestError 91102 while its call runs). */
     remove: (sid: string) => http.request<void>('DELETE', `${BASE}/Rooms/${sid}`),
+    /** The room's call: start, roster, controls, end. */
+    call: (roomSid: string) => roomCallClient(http, `${BASE}/Rooms/${roomSid}/Call`),
     members: (roomSid: string) =>
       contacts<RoomMemberInstance, MemberParams>(http, `${BASE}/Rooms/${roomSid}/Members`, 'members'),
     /** The operator's contacts (for `contactsFromDirectoryOnly`). */

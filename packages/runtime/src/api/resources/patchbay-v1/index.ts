@@ -3,12 +3,14 @@
  * APIs (form-encoded requests, JSON answers with snake_case properties, `meta` paging): rooms,
  * their members, the operator's directory and the account's room policy (docs/rooms.md).
  */
+import type { CommandDeps } from '../../../rooms/call/commands.js';
 import type { RoomMemberRecord, RoomRecord } from '../../../rooms/records.js';
 import type { Serial } from '../../../rooms/serial.js';
 import type { Resource, ResourceContext } from '../context.js';
 import { directoryResource } from './directory.js';
 import { membersResource } from './members.js';
 import { policyResource } from './policy.js';
+import { roomCallResource } from './room-call.js';
 import { roomsResource } from './rooms.js';
 
 /** What the rooms resources need beyond the request. */
@@ -19,10 +21,18 @@ export interface RoomsApi {
   callInProgress(room: RoomRecord): boolean;
   /** A member was added (not merged): tell them. */
   memberAdded(context: ResourceContext, room: RoomRecord, member: RoomMemberRecord): Promise<void>;
+  /** The room call engine and what its commands need. */
+  readonly calls: CommandDeps;
 }
 
 export function patchbayV1Resource(api: RoomsApi): Resource {
-  const resources = [roomsResource(api), membersResource(api), directoryResource(api), policyResource(api)];
+  const resources = [
+    roomsResource(api),
+    roomCallResource(api.calls),
+    membersResource(api),
+    directoryResource(api),
+    policyResource(api),
+  ];
   return async (context) => {
     for (const resource of resources) {
       const result = await resource(context);

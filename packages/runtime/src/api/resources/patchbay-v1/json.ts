@@ -15,7 +15,7 @@ import { isoDate } from '../voice-v1/paging.js';
 
 export const V1 = '/patchbay/v1';
 
-export function roomJson(room: RoomRecord, base: string) {
+export function roomJson(room: RoomRecord, base: string, callInProgress = false) {
   const url = `${base}${V1}/Rooms/${room.sid}`;
   return {
     sid: room.sid,
@@ -33,10 +33,11 @@ export function roomJson(room: RoomRecord, base: string) {
     members_may_schedule: room.membersMaySchedule,
     status_callback: room.statusCallback ?? null,
     status_callback_method: room.statusCallbackMethod,
+    call_in_progress: callInProgress,
     date_created: isoDate(room.createdAt),
     date_updated: isoDate(room.updatedAt),
     url,
-    links: { members: `${url}/Members` },
+    links: { members: `${url}/Members`, call: `${url}/Call` },
   };
 }
 

@@ -4,6 +4,7 @@
  * and change its settings, delete (its members go, its number is free again).
  */
 
+import { roomCallKey } from '../../../rooms/call/commands.js';
 import { roomMembers } from '../../../rooms/members.js';
 import { claimNumber, releaseNumber } from '../../../rooms/numbers.js';
 import { defaultRoomSettings, NON_MEMBER_POLICIES, ROOM_LIMITS, type RoomRecord } from '../../../rooms/records.js';
@@ -109,7 +110,9 @@ export const roomsResource =
         const page = await store.list<RoomRecord>('room', { accountSid: account.sid, ...request });
         return {
           status: 200,
-          body: v1Page('rooms', `${publicUrl}${V1}/Rooms`, request, page, (r) => roomJson(r, publicUrl)),
+          body: v1Page('rooms', `${publicUrl}${V1}/Rooms`, request, page, (r) =>
+            roomJson(r, publicUrl, api.callInProgress(r)),
+          ),
         };
       }
       return undefined;
@@ -119,23 +122,27 @@ export const roomsResource =
     const sid = match[1] as string;
     const room = await store.get<RoomRecord>('room', account.sid, sid);
     if (!room) throw notFound(sid);
-    if (method === 'GET') return { status: 200, body: roomJson(room, publicUrl) };
+    if (method === 'GET') return { status: 200, body: roomJson(room, publicUrl, api.callInProgress(room)) };
     if (method === 'POST') {
       const changes = roomChanges(await context.form(), false);
       const updated = await store.update<RoomRecord>('room', account.sid, sid, (current) =>
         apply({ ...current, updatedAt: context.now }, changes),
       );
       if (!updated) throw notFound(sid);
-      return { status: 200, body: roomJson(updated, publicUrl) };
+      return { status: 200, body: roomJson(updated, publicUrl, api.callInProgress(updated)) };
     }
     if (method === 'DELETE') {
-      await api.serial.run(sid, async () => {
-        if (api.callInProgress(room))
-          throw new RestError(409, 91102, `room ${sid} has a call in progress: end it first`);
-        for (const member of await roomMembers(store, room)) await store.delete('room-member', account.sid, member.sid);
-        await store.delete('room', account.sid, sid);
-        await releaseNumber(store, account.sid, room.phoneNumberSid, sid, context.now);
-      });
+      // After any call command that started first (one starting now would ring a deleted room's members).
+      await api.serial.run(roomCallKey(sid), () =>
+        api.serial.run(sid, async () => {
+          if (api.callInProgress(room))
+            throw new RestError(409, 91102, `room ${sid} has a call in progress: end it first`);
+          for (const member of await roomMembers(store, room))
+            await store.delete('room-member', account.sid, member.sid);
+          await store.delete('room', account.sid, sid);
+          await releaseNumber(store, account.sid, room.phoneNumberSid, sid, context.now);
+        }),
+      );
       return { status: 204 };
     }
     return undefined;

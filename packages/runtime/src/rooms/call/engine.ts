@@ -1,0 +1,281 @@
+/**
+ * The room call engine: starts a room's call (everyone selected rung at once through
+ * `runtime.calls.create`, the room's number as caller ID), follows each person from the runtime's
+ * own events (call status, conference changes) into the roster, and ends the call when the room
+ * says so: the organizer left, one person alone too long, the maximum length (warned first), or
+ * nobody left. Every timer runs on the runtime's clock. Nothing here speaks HTTP or markup:
+ * commands.ts drives it, local-app.ts answers its calls' documents.
+ *
+ * @example
+ * const engine = new RoomCalls({ runtime, store });
+ * const call = await engine.start(room, account, { plans, organizerKey, caller: 'Olga' });
+ */
+import { EventEmitter } from 'eventemitter3';
+import type { CallRecord, CallStatus } from '../../calls/call.js';
+import type { ConferenceSnapshot } from '../../conference/conference.js';
+import type { CallAccount } from '../../interpreter/session.js';
+import type { Runtime } from '../../runtime.js';
+import { newSid } from '../../sid.js';
+import type { RoomRecord } from '../records.js';
+import { maxDurationWarning } from './documents.js';
+import { postEvent, type RoomCallEvents, type RoomEvent } from './events.js';
+import { invitationParameters } from './ringing.js';
+import { LIVE_STATES, onCallStatus, onConference, type RosterEntry } from './roster.js';
+import { type EndReason, entryOfCall, type RingPlan, type RoomCall, verdict } from './state.js';
+import { stepUrl } from './urls.js';
+
+/** Seconds a member's phone or app rings before it counts as no answer. */
+export const RING_TIMEOUT_S = 30;
+/** Seconds before the maximum length that the room hears it is about to end. */
+export const WARNING_BEFORE_S = 60;
+/** Ended calls whose roster stays readable, per engine. */
+const KEEP_ENDED = 1000;
+
+export interface StartRequest {
+  /** Rung now, all at once. */
+  readonly plans: readonly RingPlan[];
+  /** Rung once the organizer joined (organizer-phone-first); `plans` then holds only the organizer. */
+  readonly later?: readonly RingPlan[];
+  /** In the roster without being rung (opted out). */
+  readonly skipped?: readonly RosterEntry[];
+  /** Who started it by dialing the room's number: in the call already. */
+  readonly admitted?: RosterEntry & { readonly callSid: string };
+  /** Whose leaving ends the call. */
+  readonly organizerKey?: string | undefined;
+  readonly caller?: string | undefined;
+}
+
+export class RoomCalls {
+  readonly events = new EventEmitter<RoomCallEvents>();
+  /** Each room's call: the live one, else its last. */
+  readonly #calls = new Map<string, RoomCall>();
+  /** Live calls by the SID of a leg in them. */
+  readonly #byLeg = new Map<string, RoomCall>();
+  readonly #byConference = new Map<string, RoomCall>();
+  readonly #off: Array<() => void> = [];
+
+  constructor(private readonly runtime: Runtime) {
+    const status = (record: CallRecord, _previous: CallStatus) => this.#callStatus(record);
+    const conference = (snapshot: ConferenceSnapshot) => this.#conference(snapshot);
+    runtime.events.on('call.status', status);
+    runtime.events.on('conference.updated', conference);
+    this.#off.push(
+      () => runtime.events.off('call.status', status),
+      () => runtime.events.off('conference.updated', conference),
+    );
+  }
+
+  /** The room's live call, if one runs. */
+  live(roomSid: string): RoomCall | undefined {
+    const call = this.#calls.get(roomSid);
+    return call?.status === 'in-progress' ? call : undefined;
+  }
+
+  /** The room's live call, else the last one it had (since this process started). */
+  latest(roomSid: string): RoomCall | undefined {
+    return this.#calls.get(roomSid);
+  }
+
+  start(room: RoomRecord, account: CallAccount, request: StartRequest): RoomCall {
+    const sid = newSid('RC');
+    const call: RoomCall = {
+      sid,
+      room,
+      account,
+      conference: `room-${room.sid}-${sid}`,
+      startedAt: this.runtime.clock.now(),
+      status: 'in-progress',
+      entries: new Map(),
+      ...(request.organizerKey ? { organizerKey: request.organizerKey } : {}),
+      ...(request.caller ? { caller: request.caller } : {}),
+      pending: [...(request.later ?? [])],
+      timers: {},
+      sequence: 0,
+    };
+    this.#calls.delete(room.sid);
+    this.#calls.set(room.sid, call);
+    while (this.#calls.size > KEEP_ENDED) {
+      const oldest = [...this.#calls.values()].find((c) => c.status === 'completed');
+      if (!oldest) break;
+      this.#calls.delete(oldest.room.sid);
+    }
+    this.#byConference.set(call.conference, call);
+    // The roster in the order the request named them: those rung now, those waiting, those skipped.
+    for (const plan of request.plans) call.entries.set(plan.entry.key, plan.entry);
+    for (const plan of call.pending) call.entries.set(plan.entry.key, { ...plan.entry, state: 'waiting' });
+    for (const entry of request.skipped ?? []) call.entries.set(entry.key, entry);
+    this.#emit({ type: 'call-started', call });
+    if (request.admitted) this.admit(call, request.admitted);
+    this.ring(call, request.plans);
+    this.#scheduleLimit(call);
+    return call;
+  }
+
+  /** Rings people now (a start, an added member, the others once the organizer answered). */
+  ring(call: RoomCall, plans: readonly RingPlan[]): void {
+    for (const plan of plans) {
+      call.entries.set(plan.entry.key, plan.entry);
+      const url = stepUrl({ roomSid: call.room.sid, callId: call.sid, step: plan.first, key: plan.entry.key });
+      const to = plan.to.startsWith('client:') ? `${plan.to}?${invitationParameters(call.room, call.caller)}` : plan.to;
+      try {
+        const record = this.runtime.calls.create({
+          account: call.account,
+          to,
+          from: call.room.phoneNumber,
+          url,
+          timeout: RING_TIMEOUT_S,
+          timeLimit: call.room.maxDuration + WARNING_BEFORE_S,
+        });
+        this.#byLeg.set(record.sid, call);
+        this.#update(call, { ...plan.entry, callSid: record.sid });
+        // A call refused at once (the account's limit) has ended before we knew its SID.
+        if (record.status !== 'queued') this.#callStatus(record);
+      } catch {
+        this.#update(call, { ...plan.entry, state: 'failed' });
+      }
+    }
+    this.#settle(call);
+  }
+
+  /** A call that reached the room by itself (someone dialing in) joins the roster. */
+  admit(call: RoomCall, entry: RosterEntry & { callSid: string }): void {
+    this.#byLeg.set(entry.callSid, call);
+    this.#update(call, entry);
+  }
+
+  /** Ends the call: those waiting are not rung, the ringing stop, participants leave first, the organizer last, then the conference ends. */
+  end(call: RoomCall, reason: EndReason): void {
+    if (call.status !== 'in-progress') return;
+    call.status = 'completed';
+    call.endedAt = this.runtime.clock.now();
+    call.endReason = reason;
+    for (const plan of call.pending) this.#update(call, { ...plan.entry, state: 'no-answer' });
+    call.pending = [];
+    for (const cancel of Object.values(call.timers)) cancel?.();
+    const entries = [...call.entries.values()];
+    for (const entry of entries) if (entry.state === 'ringing' && entry.callSid) this.hangUp(entry.callSid);
+    const organizerLast = [
+      ...entries.filter((e) => e.key !== call.organizerKey),
+      ...entries.filter((e) => e.key === call.organizerKey),
+    ];
+    if (call.conferenceSid) {
+      for (const entry of organizerLast) if (entry.state === 'joined' && entry.callSid) this.kick(call, entry.callSid);
+      try {
+        this.runtime.conferences.end(call.conferenceSid);
+      } catch {
+        // Already over: the last participant's leaving ended it.
+      }
+    }
+    this.#byConference.delete(call.conference);
+    this.#emit({ type: 'call-ended', call });
+  }
+
+  /** Rings people now, or once the organizer answered when the call still waits for that. */
+  ringOrQueue(call: RoomCall, plans: readonly RingPlan[]): void {
+    if (call.pending.length === 0) {
+      this.ring(call, plans);
+      return;
+    }
+    for (const plan of plans) {
+      call.pending.push(plan);
+      this.#update(call, { ...plan.entry, state: 'waiting' });
+    }
+  }
+
+  /** Someone waiting to be rung (organizer-phone-first) will not be: they leave the roster. */
+  unqueue(call: RoomCall, key: string): void {
+    call.pending = call.pending.filter((plan) => plan.entry.key !== key);
+    call.entries.delete(key);
+    this.#settle(call);
+  }
+
+  /** Takes a participant out of the conference (their call then hangs up). */
+  kick(call: RoomCall, callSid: string): void {
+    if (!call.conferenceSid) return;
+    try {
+      this.runtime.conferences.participants.kick(call.conferenceSid, callSid);
+    } catch {
+      // Left meanwhile.
+    }
+  }
+
+  /** Stops a leg: a ringing one is canceled, an answered one hung up. */
+  hangUp(callSid: string): void {
+    const record = this.runtime.calls.get(callSid);
+    if (!record) return;
+    const status = record.status === 'in-progress' ? 'completed' : 'canceled';
+    this.runtime.calls.update(callSid, { status }).catch(() => undefined);
+  }
+
+  close(): void {
+    for (const off of this.#off.splice(0)) off();
+    for (const call of this.#calls.values()) for (const cancel of Object.values(call.timers)) cancel?.();
+    this.events.removeAllListeners();
+  }
+
+  #emit(event: RoomEvent): void {
+    const call = event.call;
+    call.sequence++;
+    postEvent(this.runtime.callbacks, event, this.runtime.clock.now());
+    this.events.emit('event', event);
+  }
+
+  #update(call: RoomCall, entry: RosterEntry): void {
+    const before = call.entries.get(entry.key);
+    call.entries.set(entry.key, entry);
+    if (before?.state !== entry.state || before.muted !== entry.muted || before.callSid !== entry.callSid)
+      this.#emit({ type: 'member-updated', call, entry });
+    if (!LIVE_STATES.has(entry.state) && entry.callSid) this.#byLeg.delete(entry.callSid);
+  }
+
+  #callStatus(record: CallRecord): void {
+    const call = this.#byLeg.get(record.sid);
+    const entry = call && entryOfCall(call, record.sid);
+    if (!call || !entry) return;
+    const next = onCallStatus(entry, record.status, this.runtime.clock.now());
+    if (next === entry) return;
+    this.#update(call, next);
+    this.#settle(call);
+  }
+
+  #conference(snapshot: ConferenceSnapshot): void {
+    const call = this.#byConference.get(snapshot.friendlyName);
+    if (!call || snapshot.accountSid !== call.account.sid) return;
+    call.conferenceSid ??= snapshot.sid;
+    for (const entry of onConference(call.entries.values(), snapshot, this.runtime.clock.now()))
+      this.#update(call, entry);
+    this.#settle(call);
+  }
+
+  /** Does what the roster now means for the call (see `verdict`). */
+  #settle(call: RoomCall): void {
+    if (call.status !== 'in-progress') return;
+    const next = verdict(call);
+    if (next.type === 'end') this.end(call, next.reason);
+    else if (next.type === 'ring-later') {
+      const later = call.pending;
+      call.pending = [];
+      this.ring(call, later);
+    } else if (next.alone && !call.timers.inactivity) {
+      call.timers.inactivity = this.runtime.clock.setTimer(
+        () => this.end(call, 'inactivity'),
+        call.room.inactivityTimeout * 1000,
+      );
+    } else if (!next.alone && call.timers.inactivity) {
+      call.timers.inactivity();
+      delete call.timers.inactivity;
+    }
+  }
+
+  /** The warning announced to the room before its maximum length, then the end. */
+  #scheduleLimit(call: RoomCall): void {
+    const limitMs = call.room.maxDuration * 1000;
+    const warnMs = Math.max(0, limitMs - WARNING_BEFORE_S * 1000);
+    const text = maxDurationWarning(Math.round((limitMs - warnMs) / 1000));
+    call.timers.warning = this.runtime.clock.setTimer(() => {
+      if (call.status === 'in-progress' && call.conferenceSid)
+        this.runtime.conferences.announce(call.conferenceSid, { text }).catch(() => undefined);
+    }, warnMs);
+    call.timers.limit = this.runtime.clock.setTimer(() => this.end(call, 'max-duration'), limitMs);
+  }
+}
