@@ -209,7 +209,14 @@ export class SipMediaAdapter implements MediaAdapter {
 
   /** A client device's leg: WebRTC audio when the request carries SDP (device-leg.ts). */
   deviceLeg(request: DeviceLegRequest): DeviceLeg {
-    const leg = new DeviceMediaLeg(this.engine, this.webrtc, this.options.prompts, request);
+    const perMinute = this.options.webrtc ? this.options.webrtc.renegotiationsPerMinute : undefined;
+    const leg = new DeviceMediaLeg(
+      this.engine,
+      this.webrtc,
+      this.options.prompts,
+      request,
+      perMinute === undefined ? undefined : { max: perMinute },
+    );
     this.track(leg);
     return leg;
   }

@@ -18,6 +18,8 @@ export interface WebRtcMediaOptions {
   readonly iceServers?: readonly IceServer[];
   /** A device leg whose ICE and DTLS do not complete in this time hangs up. @default 10000 */
   readonly connectTimeoutMs?: number;
+  /** ICE restarts one device leg may make in a minute (`renegotiation-limit` past it). @default 5 */
+  readonly renegotiationsPerMinute?: number;
   /** @default 'node-datachannel' */
   readonly driver?: WebRtcDriver;
 }
