@@ -10,7 +10,10 @@
  * const media = await CallMedia.open({});
  * const offer = await media.offer();  // to `connect`
  * await media.complete(answer);        // from its result
+ * const stop = media.watchRestarts(hooks); // ICE restarts when the network changes (restart.ts)
  */
+import { type RestartHooks, type RestartablePeer, watchIceRestarts } from './restart.js';
+
 
 interface Track {
   enabled: boolean;
@@ -36,13 +39,13 @@ interface Transceiver {
   direction: string;
   readonly sender: { readonly dtmf: DtmfSender | null; replaceTrack(track: Track): Promise<void> };
 }
-interface PeerConnection {
+interface PeerConnection extends RestartablePeer {
   readonly localDescription: Description | null;
   readonly iceGatheringState: string;
   readonly connectionState: string;
   addTransceiver(track: Track, init: { direction: string; streams: Stream[] }): Transceiver;
   getTransceivers(): Transceiver[];
-  createOffer(): Promise<Description>;
+  createOffer(options?: { iceRestart?: boolean }): Promise<Description>;
   createAnswer(): Promise<Description>;
   setLocalDescription(d: Description): Promise<void>;
   setRemoteDescription(d: Description): Promise<void>;
@@ -163,6 +166,18 @@ export class CallMedia {
 
   async complete(answer: string): Promise<void> {
     await this.pc.setRemoteDescription({ type: 'answer', sdp: answer });
+  }
+
+  /** Restarts ICE when the network changes (restart.ts) until the returned function is called. */
+  watchRestarts(hooks: Omit<RestartHooks, 'offer' | 'complete'>): () => void {
+    return watchIceRestarts(this.pc, {
+      ...hooks,
+      offer: async () => {
+        await this.pc.setLocalDescription(await this.pc.createOffer({ iceRestart: true }));
+        return this.described();
+      },
+      complete: (answer) => this.complete(answer),
+    });
   }
 
   /** Disables the microphone track: the far end hears silence. */

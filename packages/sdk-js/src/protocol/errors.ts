@@ -46,6 +46,8 @@ export const DEVICE_ERRORS = {
   TooManyRequests: 31429,
   /** The server is shutting down or cannot take the request now. */
   TemporarilyUnavailable: 31480,
+  /** The call's audio connection (ICE) was lost: the device restarts ICE (`renegotiate`). */
+  MediaConnectionFailed: 53405,
   GeneralError: 31000,
 } as const satisfies Record<string, number>;
 
