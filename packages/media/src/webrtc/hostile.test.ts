@@ -5,6 +5,9 @@
  * answer), and afterwards no session is open and every port of the range binds again.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import type { DeviceLegRequest } from '@patchbay/runtime';
+import { DeviceMediaLeg } from '../adapter/device-leg.js';
+import type { Prompts } from '../adapter/prompts.js';
 import { MediaEngine } from '../engine/index.js';
 import { hearsTone } from '../testing/audio-analysis.js';
 import { DataChannelTransport } from './datachannel.js';
@@ -89,6 +92,50 @@ describe.each(drivers)('hostile input on %s', (_name, make, base) => {
     // what the flood left on the heap is bounded (no per-packet state kept): generous for GC timing
     expect(process.memoryUsage().heapUsed - heapBefore).toBeLessThan(64 * 1024 * 1024);
     await over();
+  });
+
+  it('a renegotiation storm: a few answered, the rest refused with renegotiation-limit, the call keeps its audio', async () => {
+    const engine = await MediaEngine.start({ bindAddress: SERVER, rtpPorts: [base + 60, base + 79], workers: 1 });
+    const transport = make({ bindAddress: SERVER, portRange: range, connectTimeoutMs: 1500 });
+    const device = new TestDevice(DEVICE, [base + 30, base + 44], 600);
+    const stranger = new TestDevice(STRANGER, [base + 45, base + 59]);
+    cleanups.push(
+      () => engine.close(),
+      () => transport.close(),
+      () => device.close(),
+      () => stranger.close(),
+    );
+    let ended = 0;
+    const request: DeviceLegRequest = {
+      identity: 'alice',
+      callSid: `CA${'7'.repeat(32)}`,
+      sdp: await device.offer(),
+      onAnswered: () => undefined,
+      onEnded: () => ended++,
+    };
+    const leg = new DeviceMediaLeg(engine, transport, {} as Prompts, request, { max: 4 });
+    await device.accept(await leg.localSdp());
+    await leg.answer();
+    void leg.media.tone({ frequencies: [1000], onMs: 60_000 }, new AbortController().signal).catch(() => {});
+    expect(hearsTone(await device.hear(600), 1000, { minMs: 300 })).toBe(true);
+
+    // offers whose answers never reach a device: each stays pending until a newer one replaces it
+    const offer = await stranger.offer();
+    const results = await Promise.allSettled(Array.from({ length: 40 }, () => leg.renegotiate(offer)));
+    const refused = results.filter((r) => r.status === 'rejected');
+    expect(results.length - refused.length).toBe(4);
+    for (const r of refused) expect(r.reason).toMatchObject({ name: 'WebRtcError', code: 'renegotiation-limit' });
+    expect(transport.sessions).toBeLessThanOrEqual(5);
+    expect(hearsTone(await device.hear(1000), 1000, { minMs: 400 })).toBe(true);
+    // the last pending one times out; the call goes on on its first session
+    await expect.poll(() => transport.sessions, { timeout: 10_000 }).toBe(1);
+    expect(hearsTone(await device.hear(1000), 1000, { minMs: 400 })).toBe(true);
+    expect(ended).toBe(0);
+    await leg.hangup();
+    expect(ended).toBe(1);
+    await expect.poll(() => engine.stats().then((s) => s.legs)).toBe(0);
+    expect(transport.sessions).toBe(0);
+    await expect.poll(() => rangeFree(SERVER, range), { timeout: 10_000 }).toEqual([]);
   });
 
   it('DTLS ClientHellos and records from an unexpected address are ignored; the session is unaffected', async () => {
