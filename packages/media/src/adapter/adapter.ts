@@ -154,7 +154,7 @@ export class SipMediaAdapter implements MediaAdapter {
         authorize: (request, source) => (access as Access).decide(request, source.address),
         requestsPerSecondPerSource: options.requestsPerSecondPerSource ?? DEFAULT_REQUESTS_PER_SECOND_PER_SOURCE,
       });
-      const webrtc = webRtcTransport(options.webrtc, bindAddress, ports.webrtc);
+      const webrtc = webRtcTransport(options.webrtc, bindAddress, ports.webrtc, options.publicAddress);
       const adapter = new SipMediaAdapter(agent, engine, registrar, options, webrtc);
       access = adapter.access;
       registerTrunks(agent, options.trunks ?? [], options.warn ?? (() => undefined));

@@ -10,7 +10,7 @@
  */
 import { Audio, PeerConnection, type Track } from 'node-datachannel';
 import { WebRtcError } from './errors.js';
-import { iceServerUrls } from './options.js';
+import { announced, iceServerUrls } from './options.js';
 import { asActiveOffer, checkRemoteSdp, type RemoteSdp } from './remote-sdp.js';
 import { SessionBase } from './session-base.js';
 import {
@@ -37,7 +37,10 @@ class DataChannelSession extends SessionBase implements WebRtcSession {
   readonly pc: PeerConnection;
   track: Track | undefined;
 
-  constructor(options: WebRtcTransportOptions, onGone: (s: DataChannelSession) => void) {
+  constructor(
+    readonly options: WebRtcTransportOptions,
+    onGone: (s: DataChannelSession) => void,
+  ) {
     super(`webrtc-${++sequence}`, options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS);
     this.pc = new PeerConnection(this.id, {
       iceServers: iceServerUrls(options.iceServers),
@@ -90,7 +93,7 @@ class DataChannelSession extends SessionBase implements WebRtcSession {
     // way libdatachannel fails the connection ("remote candidate without ICE transport": about
     // one incoming call in seven with Chromium here). The device's answer must carry its
     // candidates (the SDK waits for gathering).
-    this.localSdp = type === 'offer' ? withoutCandidates(local.sdp) : local.sdp;
+    this.localSdp = announced(type === 'offer' ? withoutCandidates(local.sdp) : local.sdp, this.options);
   }
 
   async complete(answerSdp: string): Promise<void> {

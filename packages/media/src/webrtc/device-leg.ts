@@ -112,7 +112,8 @@ export function attachSession(first: WebRtcSession, leg: EngineLeg, onEnded?: ()
         failure = e;
       });
       if (pending === next) pending = undefined;
-      else if (failure === undefined) failure = new WebRtcError('session-closed', 'a newer restart replaced it', next.id);
+      else if (failure === undefined)
+        failure = new WebRtcError('session-closed', 'a newer restart replaced it', next.id);
       if (failure === undefined && ended) {
         failure = new WebRtcError('session-closed', 'the leg ended before the new session connected', next.id);
       }

@@ -4,8 +4,9 @@
  * offers. The call keeps its audio both ways, every bad offer gets a typed error (or a valid
  * answer), and afterwards no session is open and every port of the range binds again.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+
 import type { DeviceLegRequest } from '@patchbay/runtime';
+import { afterEach, describe, expect, it } from 'vitest';
 import { DeviceMediaLeg } from '../adapter/device-leg.js';
 import type { Prompts } from '../adapter/prompts.js';
 import { MediaEngine } from '../engine/index.js';

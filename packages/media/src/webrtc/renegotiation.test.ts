@@ -17,6 +17,8 @@ describe('RenegotiationLimit', () => {
 
   it('refuses nonsense options', () => {
     expect(() => new RenegotiationLimit({ max: 0 })).toThrow(expect.objectContaining({ code: 'invalid-options' }));
-    expect(() => new RenegotiationLimit({ windowMs: 10 })).toThrow(expect.objectContaining({ code: 'invalid-options' }));
+    expect(() => new RenegotiationLimit({ windowMs: 10 })).toThrow(
+      expect.objectContaining({ code: 'invalid-options' }),
+    );
   });
 });

@@ -32,7 +32,11 @@ export class RenegotiationLimit {
     this.windowMs = options.windowMs ?? 60_000;
     this.#now = options.now ?? Date.now;
     if (!Number.isInteger(this.max) || this.max < 1 || this.max > 1000 || !(this.windowMs >= 1000)) {
-      throw new WebRtcError('invalid-options', 'renegotiation limit: max 1..1000, windowMs >= 1000', 'RenegotiationLimit');
+      throw new WebRtcError(
+        'invalid-options',
+        'renegotiation limit: max 1..1000, windowMs >= 1000',
+        'RenegotiationLimit',
+      );
     }
   }
 

@@ -10,6 +10,7 @@
  */
 import { RTCPeerConnection, RTCRtpCodecParameters, type RTCRtpSender, type RTCRtpTransceiver, RtpPacket } from 'werift';
 import { WebRtcError } from './errors.js';
+import { announced } from './options.js';
 import { checkRemoteSdp, type RemoteSdp } from './remote-sdp.js';
 import { SessionBase } from './session-base.js';
 import { DEFAULT_CONNECT_TIMEOUT_MS, type WebRtcSession, type WebRtcTransportOptions } from './transport.js';
@@ -90,7 +91,7 @@ class WeriftSession extends SessionBase implements WebRtcSession {
     await this.pc.setLocalDescription(await make());
     const local = this.pc.localDescription;
     if (!local) throw new WebRtcError('connection-failed', 'no local description', this.id);
-    this.localSdp = onlyBound(local.sdp, this.options.bindAddress);
+    this.localSdp = announced(onlyBound(local.sdp, this.options.bindAddress), this.options);
   }
 
   async complete(answerSdp: string): Promise<void> {

@@ -12,8 +12,7 @@
  * await media.complete(answer);        // from its result
  * const stop = media.watchRestarts(hooks); // ICE restarts when the network changes (restart.ts)
  */
-import { type RestartHooks, type RestartablePeer, watchIceRestarts } from './restart.js';
-
+import { type RestartablePeer, type RestartHooks, watchIceRestarts } from './restart.js';
 
 interface Track {
   enabled: boolean;

@@ -12,7 +12,7 @@
  * const stop = watchIceRestarts(pc, { offer, renegotiate, complete, reconnecting, reconnected, failed });
  * stop(); // when the call ends
  */
-import { systemClock, type DeviceClock } from './clock.js';
+import { type DeviceClock, systemClock } from './clock.js';
 
 /** The parts of an RTCPeerConnection this needs. */
 export interface RestartablePeer {
@@ -44,7 +44,10 @@ export interface RestartOptions {
   /** Attempts per episode of trouble. @default 5 */
   readonly maxAttempts?: number;
   /** Where `online` is heard. @default globalThis when it has addEventListener */
-  readonly window?: { addEventListener(type: string, l: () => void): void; removeEventListener(type: string, l: () => void): void };
+  readonly window?: {
+    addEventListener(type: string, l: () => void): void;
+    removeEventListener(type: string, l: () => void): void;
+  };
   readonly clock?: DeviceClock;
 }
 

@@ -4,6 +4,7 @@ import { usage } from '../errors.js';
 import { checkInteger, checkUrl } from '../flags.js';
 import { SECURITY_FLAGS, securityOptions } from '../security-flags.js';
 import { mediaOptions, SIP_FLAGS } from '../sip-flags.js';
+import { WEBRTC_FLAGS, withWebRtc } from '../webrtc-flags.js';
 
 export const serve = command({
   summary: 'run the server (REST API, call runtime, simulated network)',
@@ -48,6 +49,7 @@ export const serve = command({
     'tls-key': { value: '<pem>', description: 'the private key of --tls-cert (PEM, not encrypted)' },
     ...SECURITY_FLAGS,
     ...SIP_FLAGS,
+    ...WEBRTC_FLAGS,
   },
   examples: [
     'patchbay serve --port 3000 --data ./.patchbay',
@@ -55,7 +57,7 @@ export const serve = command({
     'patchbay serve --media sip --sip-listen 0.0.0.0:5060 --rtp-ports 10000-20000 --sip-allow 203.0.113.0/24 --public-address 198.51.100.7',
   ],
   async run({ flags, io, env }) {
-    const media = mediaOptions(flags, env);
+    const media = withWebRtc(mediaOptions(flags, env), flags);
     const [certFile, keyFile] = [flags['tls-cert'], flags['tls-key']];
     if ((certFile === undefined) !== (keyFile === undefined))
       throw usage(
