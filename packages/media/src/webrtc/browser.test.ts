@@ -119,14 +119,20 @@ async function pageWaits(page: Page, what: string, check: (arg: number) => boole
 const waitHears = (page: Page, hz: number) =>
   pageWaits(page, `the page to hear ${hz} Hz`, (f: number) => globalThis.patchbay.hears(f), hz);
 
+/** A phone (600 Hz) calls the app, which dials the browser; the page answers. */
+async function phoneCallsBrowser() {
+  const line = await setup({ '/voice': () => '<Response><Dial><Client>alice</Client></Dial></Response>' });
+  const page = await browserPage();
+  await page.evaluate(([t, s]) => globalThis.patchbay.start(t as string, s as string), [line.token, line.server.url]);
+  const caller = await phone(cleanup, { address: PHONE, tone: 600 });
+  await caller.dial(line.lineUri);
+  await caller.waitFor('established', 30_000);
+  return { line, page, caller };
+}
+
 describe('a browser device with WebRTC audio', () => {
   it('answers <Dial><Client> from a phone: each hears the other; mute stops the phone hearing it', async () => {
-    const line = await setup({ '/voice': () => '<Response><Dial><Client>alice</Client></Dial></Response>' });
-    const page = await browserPage();
-    await page.evaluate(([t, s]) => globalThis.patchbay.start(t as string, s as string), [line.token, line.server.url]);
-    const caller = await phone(cleanup, { address: PHONE, tone: 600 });
-    await caller.dial(line.lineUri);
-    await caller.waitFor('established', 30_000);
+    const { line, page, caller } = await phoneCallsBrowser();
     await pageWaits(page, 'the call to open', () => globalThis.patchbay.status() === 'open');
     expect(await page.evaluate(() => globalThis.patchbay.localTracks())).toBe(1);
     await waitHears(page, 600);
@@ -149,12 +155,7 @@ describe('a browser device with WebRTC audio', () => {
   });
 
   it('restarts ICE mid-call (pc.restartIce()): the call goes on, each side still hears the other', async () => {
-    const line = await setup({ '/voice': () => '<Response><Dial><Client>alice</Client></Dial></Response>' });
-    const page = await browserPage();
-    await page.evaluate(([t, s]) => globalThis.patchbay.start(t as string, s as string), [line.token, line.server.url]);
-    const caller = await phone(cleanup, { address: PHONE, tone: 600 });
-    await caller.dial(line.lineUri);
-    await caller.waitFor('established', 30_000);
+    const { line, page, caller } = await phoneCallsBrowser();
     await waitHears(page, 600);
     const before = await page.evaluate(() => globalThis.patchbay.remoteUfrag());
     await page.evaluate(() => globalThis.patchbay.restartIce());
