@@ -40,7 +40,7 @@ const WORDS = {
   NotFound: 'That call no longer exists.',
   TooManyRequests: 'Too many actions too quickly. Wait a moment and try again.',
   TemporarilyUnavailable: 'The phone service is busy or restarting. Try again shortly.',
-  MediaConnectionFailed: 'The audio of this call was interrupted. Reconnecting…',
+  MediaConnectionFailed: 'The audio of this call was interrupted; reconnecting.',
   GeneralError: 'Something went wrong with the phone service.',
 } satisfies Record<DeviceErrorName, string>;
 

@@ -10,6 +10,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createSocket } from 'node:dgram';
+import { Worker } from 'node:worker_threads';
 
 /** The port of the first host candidate in an SDP. */
 export function hostPort(sdp: string): number {
@@ -67,7 +68,28 @@ export function dtlsRecord(): Buffer {
   return Buffer.concat([record, payload]);
 }
 
-/** Sends `count` packets made by `make` to `port`, a burst at a time so the loop keeps turning. */
+/** The sender: a thread of its own, as an attacker is another machine (its cost is not the server's). */
+const SENDER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { createSocket } = require('node:dgram');
+const { from, address, port, data, ends } = workerData;
+const socket = createSocket('udp4');
+socket.bind(0, from, async () => {
+  const bytes = new Uint8Array(data);
+  for (let i = 0; i < ends.length; i += 200) {
+    const burst = [];
+    for (let j = i; j < Math.min(i + 200, ends.length); j++) {
+      const packet = bytes.subarray(j === 0 ? 0 : ends[j - 1], ends[j]);
+      burst.push(new Promise((resolve) => socket.send(packet, port, address, () => resolve())));
+    }
+    await Promise.all(burst);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  socket.close(() => parentPort.postMessage('done'));
+});
+`;
+
+/** Sends `count` packets made by `make` to `port` from another thread, a burst at a time. */
 export async function blast(
   from: string,
   address: string,
@@ -75,20 +97,25 @@ export async function blast(
   count: number,
   make: (i: number) => Buffer,
 ): Promise<void> {
-  const socket = createSocket('udp4');
-  await new Promise<void>((resolve) => socket.bind(0, from, resolve));
+  const packets = Array.from({ length: count }, (_, i) => make(i));
+  const ends: number[] = [];
+  let end = 0;
+  for (const p of packets) ends.push((end += p.length));
+  const data = new ArrayBuffer(end);
+  const bytes = new Uint8Array(data);
+  packets.forEach((p, i) => bytes.set(p, i === 0 ? 0 : (ends[i - 1] as number)));
+  const worker = new Worker(SENDER, {
+    eval: true,
+    workerData: { from, address, port, data, ends },
+    transferList: [data],
+  });
   try {
-    for (let i = 0; i < count; i += 200) {
-      await Promise.all(
-        Array.from({ length: Math.min(200, count - i) }, (_, j) => {
-          const packet = make(i + j);
-          return new Promise<void>((resolve) => socket.send(packet, port, address, () => resolve()));
-        }),
-      );
-      await new Promise((resolve) => setImmediate(resolve));
-    }
+    await new Promise<void>((resolve, reject) => {
+      worker.once('message', () => resolve());
+      worker.once('error', reject);
+    });
   } finally {
-    socket.close();
+    await worker.terminate();
   }
 }
 

@@ -13,6 +13,7 @@ import { WebRtcError } from './errors.js';
 import { announced } from './options.js';
 import { checkRemoteSdp, type RemoteSdp } from './remote-sdp.js';
 import { SessionBase } from './session-base.js';
+import { stunGate } from './stun-gate.js';
 import { DEFAULT_CONNECT_TIMEOUT_MS, type WebRtcSession, type WebRtcTransportOptions } from './transport.js';
 import { applyRemote, TransportBase } from './transport-base.js';
 
@@ -50,6 +51,8 @@ export function sendEvent(sender: RTCRtpSender, buf: Buffer): void {
 
 class WeriftSession extends SessionBase implements WebRtcSession {
   localSdp = '';
+  /** Our ICE ufrag, once described: what requests to us must name (stun-gate.ts). */
+  ufrag: string | undefined;
   readonly pc: RTCPeerConnection;
   transceiver: RTCRtpTransceiver | undefined;
 
@@ -71,6 +74,7 @@ class WeriftSession extends SessionBase implements WebRtcSession {
       icePortRange: [options.portRange[0], options.portRange[1]],
       iceUseIpv6: false,
       headerExtensions: { audio: [] },
+      iceFilterStunResponse: stunGate(() => this.ufrag),
     });
     this.pc.connectionStateChange.subscribe((state) => {
       if (state === 'connected') this.opened();
@@ -92,6 +96,7 @@ class WeriftSession extends SessionBase implements WebRtcSession {
     const local = this.pc.localDescription;
     if (!local) throw new WebRtcError('connection-failed', 'no local description', this.id);
     this.localSdp = announced(onlyBound(local.sdp, this.options.bindAddress), this.options);
+    this.ufrag = /^a=ice-ufrag:(\S+)/m.exec(local.sdp)?.[1];
   }
 
   async complete(answerSdp: string): Promise<void> {
