@@ -100,10 +100,13 @@ export async function blast(
   const packets = Array.from({ length: count }, (_, i) => make(i));
   const ends: number[] = [];
   let end = 0;
-  for (const p of packets) ends.push((end += p.length));
+  for (const p of packets) {
+    end += p.length;
+    ends.push(end);
+  }
   const data = new ArrayBuffer(end);
   const bytes = new Uint8Array(data);
-  packets.forEach((p, i) => bytes.set(p, i === 0 ? 0 : (ends[i - 1] as number)));
+  for (const [i, p] of packets.entries()) bytes.set(p, i === 0 ? 0 : (ends[i - 1] as number));
   const worker = new Worker(SENDER, {
     eval: true,
     workerData: { from, address, port, data, ends },
