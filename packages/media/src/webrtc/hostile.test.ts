@@ -25,7 +25,7 @@ import {
   seeded,
   stunRequest,
 } from './hostile.test-support.js';
-import { TestDevice } from './test-device.test-support.js';
+import { connectedDevice, TestDevice } from './test-device.test-support.js';
 import type { WebRtcTransport, WebRtcTransportOptions } from './transport.js';
 import { WeriftTransport } from './werift.js';
 
@@ -193,14 +193,8 @@ describe.each(drivers)('hostile input on %s', (_name, make, base) => {
 describe('werift behind the STUN gate', () => {
   it('leaves binding requests that do not name the session unanswered (werift itself answers them all)', async () => {
     const transport = new WeriftTransport({ bindAddress: SERVER, portRange: [43960, 43979] });
-    const device = new TestDevice(DEVICE, [43980, 43999]);
-    cleanups.push(
-      () => transport.close(),
-      () => device.close(),
-    );
-    const session = await transport.answer(await device.offer());
-    await device.accept(session.localSdp);
-    await session.connected;
+    cleanups.push(() => transport.close());
+    const { session } = await connectedDevice(transport, DEVICE, [43980, 43999], (c) => cleanups.push(c));
     const ufrag = /a=ice-ufrag:(\S+)/.exec(session.localSdp)?.[1] ?? '';
     const socket = createSocket('udp4');
     cleanups.push(() => void socket.close());

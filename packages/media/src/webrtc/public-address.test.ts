@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { DataChannelTransport } from './datachannel.js';
 import { announced } from './options.js';
-import { TestDevice } from './test-device.test-support.js';
+import { connectedDevice } from './test-device.test-support.js';
 import type { WebRtcTransport, WebRtcTransportOptions } from './transport.js';
 import { WeriftTransport } from './werift.js';
 
@@ -18,14 +18,8 @@ const PUBLIC = '127.0.63.5';
 const candidates = (sdp: string) => sdp.split('\r\n').filter((l) => l.startsWith('a=candidate:'));
 
 async function connects(transport: WebRtcTransport): Promise<string> {
-  const device = new TestDevice('127.0.63.2', [43090, 43099], 600);
-  cleanups.push(
-    () => transport.close(),
-    () => device.close(),
-  );
-  const session = await transport.answer(await device.offer());
-  await device.accept(session.localSdp);
-  await session.connected;
+  cleanups.push(() => transport.close());
+  const { session } = await connectedDevice(transport, '127.0.63.2', [43090, 43099], (c) => cleanups.push(c));
   return session.localSdp;
 }
 

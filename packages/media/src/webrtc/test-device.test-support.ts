@@ -14,6 +14,7 @@ import { RTCPeerConnection, RTCRtpCodecParameters, type RTCRtpTransceiver } from
 import { ToneGenerator } from '../engine/dsp/tone.js';
 import { decodeUlaw, encodeUlaw } from '../rtp/g711.js';
 import { concatPcm } from '../testing/wav.js';
+import type { WebRtcSession, WebRtcTransport } from './transport.js';
 import { sendEvent } from './werift.js';
 
 const TE = 126;
@@ -189,4 +190,20 @@ export class TestDevice {
     clearInterval(this.#timer);
     await Promise.all(this.#all.map((pc) => pc.close()));
   }
+}
+
+/** A device at `address` that offered to `transport` and is connected; `cleanup` gets its closing. */
+export async function connectedDevice(
+  transport: WebRtcTransport,
+  address: string,
+  ports: [number, number],
+  cleanup: (close: () => Promise<void>) => void,
+  toneHz?: number,
+): Promise<{ device: TestDevice; session: WebRtcSession }> {
+  const device = new TestDevice(address, ports, toneHz);
+  cleanup(() => device.close());
+  const session = await transport.answer(await device.offer());
+  await device.accept(session.localSdp);
+  await session.connected;
+  return { device, session };
 }
