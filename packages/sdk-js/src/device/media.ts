@@ -42,6 +42,7 @@ interface PeerConnection extends RestartablePeer {
   readonly localDescription: Description | null;
   readonly iceGatheringState: string;
   readonly connectionState: string;
+  readonly signalingState: string;
   addTransceiver(track: Track, init: { direction: string; streams: Stream[] }): Transceiver;
   getTransceivers(): Transceiver[];
   createOffer(options?: { iceRestart?: boolean }): Promise<Description>;
@@ -176,6 +177,12 @@ export class CallMedia {
         return this.described();
       },
       complete: (answer) => this.complete(answer),
+      failed: (error) => {
+        // an offer the server never answered is withdrawn, so the next restart starts clean
+        if (this.pc.signalingState === 'have-local-offer')
+          void this.pc.setLocalDescription({ type: 'rollback', sdp: '' }).catch(() => undefined);
+        hooks.failed(error);
+      },
     });
   }
 
