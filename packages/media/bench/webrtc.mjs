@@ -11,6 +11,10 @@
 // offers (as the SDK does on connect), Patchbay answers and plays a tone; the time from Patchbay
 // receiving the offer to the device hearing its first audio packet, p50/p99.
 // Goals: >= 200 WebRTC legs per core, accept -> audio p50 < 300 ms on loopback.
+// Keep the legs near 100 even in short runs: the process has a fixed cost whatever the legs
+// (the engine worker's 20 ms clock, the event loop, the native poll thread), which at 20 legs
+// weighs as much as the legs themselves (the SIP baseline itself then reads ~53 µs a leg-frame
+// against ~18 at 100), so a light run under-states legs per core; shorten the seconds instead.
 //
 // Environment: BENCH_WEBRTC_LEGS (default 100), BENCH_WEBRTC_SECONDS (default 8),
 // BENCH_WEBRTC_CALLS (accept->audio calls per transport, default 20), BENCH_WEBRTC_WARMUP
@@ -260,4 +264,7 @@ if (process.argv[2] === 'devices') {
   await devices();
 } else {
   await main();
+  // node-datachannel keeps the event loop alive with the callbacks of closed tracks until they are
+  // collected (60-100 s measured): everything is closed and printed, so end here
+  process.exit(0);
 }

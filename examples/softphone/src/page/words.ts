@@ -42,6 +42,7 @@ const WORDS = {
   TemporarilyUnavailable: 'The phone service is busy or restarting. Try again shortly.',
   PermissionDenied: "The microphone is not allowed. Allow it in the browser's site settings to make and take calls.",
   AcquisitionFailed: 'The microphone could not be opened. Choose another one, or close the program using it.',
+  MediaConnectionFailed: 'The audio of this call was interrupted; reconnecting.',
   GeneralError: 'Something went wrong with the phone service.',
 } satisfies Record<DeviceErrorName, string>;
 

@@ -154,7 +154,7 @@ export class SipMediaAdapter implements MediaAdapter {
         authorize: (request, source) => (access as Access).decide(request, source.address),
         requestsPerSecondPerSource: options.requestsPerSecondPerSource ?? DEFAULT_REQUESTS_PER_SECOND_PER_SOURCE,
       });
-      const webrtc = webRtcTransport(options.webrtc, bindAddress, ports.webrtc);
+      const webrtc = webRtcTransport(options.webrtc, bindAddress, ports.webrtc, options.publicAddress);
       const adapter = new SipMediaAdapter(agent, engine, registrar, options, webrtc);
       access = adapter.access;
       registerTrunks(agent, options.trunks ?? [], options.warn ?? (() => undefined));
@@ -209,7 +209,14 @@ export class SipMediaAdapter implements MediaAdapter {
 
   /** A client device's leg: WebRTC audio when the request carries SDP (device-leg.ts). */
   deviceLeg(request: DeviceLegRequest): DeviceLeg {
-    const leg = new DeviceMediaLeg(this.engine, this.webrtc, this.options.prompts, request);
+    const perMinute = this.options.webrtc ? this.options.webrtc.renegotiationsPerMinute : undefined;
+    const leg = new DeviceMediaLeg(
+      this.engine,
+      this.webrtc,
+      this.options.prompts,
+      request,
+      perMinute === undefined ? undefined : { max: perMinute },
+    );
     this.track(leg);
     return leg;
   }

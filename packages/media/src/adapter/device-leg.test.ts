@@ -21,7 +21,7 @@ beforeAll(async () => {
       fetcher: new AudioFetcher({ egress: { refuseUrl: () => 'no fetches here', dispatcher: () => new MockAgent() } }),
     }),
     workers: 1,
-    webrtc: { ports: [43500, 43529], connectTimeoutMs: 1500 },
+    webrtc: { ports: [43500, 43529], connectTimeoutMs: 1500, renegotiationsPerMinute: 2 },
   });
 });
 afterAll(async () => {
@@ -120,6 +120,35 @@ describe('device legs on SIP media (WebRTC)', () => {
     await endedOnce;
     expect(performance.now() - started).toBeLessThan(5000);
     expect(leg.failure?.code).toBe('ice-timeout');
+  });
+
+  it('renegotiates after a network change (the call goes on), and refuses a storm with renegotiation-limit', async () => {
+    const phone = device(600);
+    const { req, seen } = request(await phone.offer());
+    const leg = adapter.deviceLeg(req) as DeviceMediaLeg;
+    await phone.accept(await leg.localSdp());
+    await leg.answer();
+    void leg.media.tone({ frequencies: [1000], onMs: 60_000 }, signal()).catch(() => undefined);
+    expect(hearsTone(await phone.hear(1000), 1000, { minMs: 400 })).toBe(true);
+
+    await phone.accept(await leg.renegotiate(await phone.restart('127.0.63.3', [43570, 43599])));
+    await phone.restarted();
+    expect(hearsTone(await phone.hear(1000), 1000, { minMs: 400 })).toBe(true);
+    const rec = { maxLengthMs: 800, silenceTimeoutMs: 0, finishOnKey: '', trimSilence: false };
+    expect(hearsTone((await leg.media.record(rec, signal())).pcm, 600, { minMs: 400 })).toBe(true);
+    await expect.poll(() => adapter.webrtc?.sessions).toBe(1);
+
+    // the limit is 2 a minute here: one more is allowed, the next refused, and the call goes on
+    const stray = new TestDevice('127.0.63.3', [43570, 43599]);
+    devices.push(stray);
+    const offer = await stray.offer();
+    await leg.renegotiate(offer);
+    await expect(leg.renegotiate(offer)).rejects.toMatchObject({ name: 'WebRtcError', code: 'renegotiation-limit' });
+    await expect(leg.renegotiate('v=0\r\nnot sdp')).rejects.toMatchObject({ code: 'renegotiation-limit' });
+    expect(hearsTone(await phone.hear(1000), 1000, { minMs: 400 })).toBe(true);
+    expect(seen.ended).toBe(0);
+    await leg.hangup();
+    expect(seen.ended).toBe(1);
   });
 
   it('leaves no session, leg or port behind', async () => {

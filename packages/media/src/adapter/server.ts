@@ -93,7 +93,11 @@ export async function startSipMedia(options: SipMediaOptions, deps: SipMediaDeps
   const { priority } = adapter.engine;
   const ports = splitPorts([options.rtpPorts.min, options.rtpPorts.max], webRtcOptions(options.webrtc));
   listening.push(`rtp ${ports.rtp[0]}-${ports.rtp[1]} (audio threads ${priority.level})`);
-  if (ports.webrtc) listening.push(`webrtc (devices) udp ${ports.webrtc[0]}-${ports.webrtc[1]}`);
+  const webrtc = adapter.webrtc;
+  if (ports.webrtc && webrtc) {
+    const [lo, hi] = ports.webrtc;
+    listening.push(`webrtc (devices, ${webrtc.name}) udp ${lo}-${hi}, candidates ${webrtc.address}`);
+  }
   if (priority.reason && priority.level === 'normal') deps.warn(priority.reason);
   return { adapter, listening, close: () => adapter.close() };
 }
@@ -106,5 +110,7 @@ function webRtcOptions(webrtc: SipMediaOptions['webrtc']): WebRtcMediaOptions | 
     ...(webrtc.ports ? { ports: [webrtc.ports.min, webrtc.ports.max] as const } : {}),
     ...(webrtc.connectTimeoutMs === undefined ? {} : { connectTimeoutMs: webrtc.connectTimeoutMs }),
     ...(webrtc.iceServers ? { iceServers: webrtc.iceServers } : {}),
+    ...(webrtc.driver ? { driver: webrtc.driver } : {}),
+    ...(webrtc.address ? { publicAddress: webrtc.address } : {}),
   };
 }

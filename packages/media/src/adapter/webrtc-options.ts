@@ -6,6 +6,7 @@
  * @example
  * splitPorts([10000, 19999], undefined); // { rtp: [10000, 17499], webrtc: [17500, 19999] }
  */
+import { isIP } from 'node:net';
 import { createWebRtcTransport, type WebRtcDriver } from '../webrtc/index.js';
 import type { IceServer, WebRtcTransport } from '../webrtc/transport.js';
 
@@ -14,10 +15,17 @@ export interface WebRtcMediaOptions {
   readonly ports?: readonly [number, number];
   /** Address ICE binds to and offers. @default the SIP listen address */
   readonly bindAddress?: string;
+  /**
+   * The address put in host candidates, behind a 1:1 NAT (`--webrtc-address`).
+   * @default the SIP `publicAddress` when that is an IP address, else the bind address
+   */
+  readonly publicAddress?: string;
   /** STUN/TURN for the server's own candidates (devices get theirs from the app). */
   readonly iceServers?: readonly IceServer[];
   /** A device leg whose ICE and DTLS do not complete in this time hangs up. @default 10000 */
   readonly connectTimeoutMs?: number;
+  /** ICE restarts one device leg may make in a minute (`renegotiation-limit` past it). @default 5 */
+  readonly renegotiationsPerMinute?: number;
   /** @default 'node-datachannel' */
   readonly driver?: WebRtcDriver;
 }
@@ -40,10 +48,14 @@ export function webRtcTransport(
   options: WebRtcMediaOptions | false | undefined,
   bindAddress: string,
   ports: readonly [number, number] | undefined,
+  sipPublicAddress?: string,
 ): WebRtcTransport | undefined {
   if (options === false || !ports) return undefined;
+  const publicAddress =
+    options?.publicAddress ?? (sipPublicAddress && isIP(sipPublicAddress) ? sipPublicAddress : undefined);
   return createWebRtcTransport({
     bindAddress: options?.bindAddress ?? bindAddress,
+    ...(publicAddress ? { publicAddress } : {}),
     portRange: ports,
     ...(options?.iceServers ? { iceServers: options.iceServers } : {}),
     ...(options?.connectTimeoutMs ? { connectTimeoutMs: options.connectTimeoutMs } : {}),

@@ -22,6 +22,20 @@ interface AudioCtx {
   resume(): Promise<void>;
 }
 
+interface Peer {
+  restartIce(): void;
+  readonly remoteDescription: { sdp: string } | null;
+}
+/** Every peer connection the SDK makes, so a test can force an ICE restart (`pc.restartIce()`). */
+const peers: Peer[] = [];
+const Native = (globalThis as unknown as { RTCPeerConnection: new (...args: unknown[]) => Peer }).RTCPeerConnection;
+(globalThis as unknown as { RTCPeerConnection: unknown }).RTCPeerConnection = class extends Native {
+  constructor(...args: unknown[]) {
+    super(...args);
+    peers.push(this);
+  }
+};
+
 let device: Device | undefined;
 let call: Call | undefined;
 let analyser: { node: Analyser; ctx: AudioCtx; stream: unknown } | undefined;
@@ -33,6 +47,8 @@ function watch(c: Call): void {
   c.on('accept', () => log.push('accept'));
   c.on('disconnect', () => log.push('disconnect'));
   c.on('error', (e) => log.push(`error ${e.message}`));
+  c.on('reconnecting', (e) => log.push(`reconnecting ${e.errorName}`));
+  c.on('reconnected', () => log.push('reconnected'));
 }
 
 /** The loudest frequency (200-3800 Hz) the page hears now, and its level in dB. */
@@ -104,6 +120,10 @@ const api = {
   mute: (muted: boolean) => call?.mute(muted),
   digits: (digits: string) => call?.sendDigits(digits),
   hangup: () => call?.disconnect(),
+  /** Forces an ICE restart on the call's peer connection, as a network change would. */
+  restartIce: () => peers.at(-1)?.restartIce(),
+  /** The ICE username fragment of Patchbay's current description. */
+  remoteUfrag: () => /a=ice-ufrag:(\S+)/.exec(peers.at(-1)?.remoteDescription?.sdp ?? '')?.[1],
   log: () => log.slice(),
 };
 

@@ -47,14 +47,20 @@ const pageWaits = (page: Page, what: string, check: (arg: number) => boolean, ar
 const waitHears = (page: Page, hz: number) =>
   pageWaits(page, `the page to hear ${hz} Hz`, (f: number) => globalThis.patchbay.hears(f), hz);
 
+/** A phone (600 Hz) calls the app, which dials the browser; the page answers. */
+async function phoneCallsBrowser() {
+  const line = await setup({ '/voice': () => '<Response><Dial><Client>alice</Client></Dial></Response>' });
+  const page = await browserPage();
+  await page.evaluate(([t, s]) => globalThis.patchbay.start(t as string, s as string), [line.token, line.server.url]);
+  const caller = await phone(cleanup, { address: PHONE, tone: 600 });
+  await caller.dial(line.lineUri);
+  await caller.waitFor('established', 30_000);
+  return { line, page, caller };
+}
+
 describe('a browser device with WebRTC audio', () => {
   it('answers <Dial><Client> from a phone: each hears the other; mute stops the phone hearing it', async () => {
-    const line = await setup({ '/voice': () => '<Response><Dial><Client>alice</Client></Dial></Response>' });
-    const page = await browserPage();
-    await page.evaluate(([t, s]) => globalThis.patchbay.start(t as string, s as string), [line.token, line.server.url]);
-    const caller = await phone(cleanup, { address: PHONE, tone: 600 });
-    await caller.dial(line.lineUri);
-    await caller.waitFor('established', 30_000);
+    const { line, page, caller } = await phoneCallsBrowser();
     await pageWaits(page, 'the call to open', () => globalThis.patchbay.status() === 'open');
     expect(await page.evaluate(() => globalThis.patchbay.localTracks())).toBe(1);
     await waitHears(page, 600);
@@ -74,6 +80,27 @@ describe('a browser device with WebRTC audio', () => {
     await caller.waitFor('closed', 10_000);
     expect(await page.evaluate(() => globalThis.patchbay.log())).not.toContainEqual(expect.stringMatching(/error/));
     await nothingLeft(line.server.media as SipMediaAdapter);
+  });
+
+  it('restarts ICE mid-call (pc.restartIce()): the call goes on, each side still hears the other', async () => {
+    const { line, page, caller } = await phoneCallsBrowser();
+    await waitHears(page, 600);
+    const before = await page.evaluate(() => globalThis.patchbay.remoteUfrag());
+    await page.evaluate(() => globalThis.patchbay.restartIce());
+    await pageWaits(page, 'the restart to finish', () => globalThis.patchbay.log().includes('reconnected'));
+    expect(await page.evaluate(() => globalThis.patchbay.remoteUfrag())).not.toBe(before);
+    expect(await page.evaluate(() => globalThis.patchbay.log())).toContain('reconnecting MediaConnectionFailed');
+    const adapter = line.server.media as SipMediaAdapter;
+    await expect.poll(() => adapter.webrtc?.sessions, { timeout: 10_000 }).toBe(1);
+    await waitHears(page, 600);
+    await eventually('the phone hears the browser after the restart', async () =>
+      hearsTone(await nextHeard(caller, 1000), BROWSER_HZ, { minMs: 400 }) ? true : undefined,
+    );
+    expect(await page.evaluate(() => globalThis.patchbay.status())).toBe('open');
+    await caller.hangup();
+    await pageWaits(page, 'the call to close', () => globalThis.patchbay.status() === 'closed');
+    expect(await page.evaluate(() => globalThis.patchbay.log())).not.toContainEqual(expect.stringMatching(/error/));
+    await nothingLeft(adapter);
   });
 
   it('places a call: hears what the app plays, and Gather gets its digits once', async () => {

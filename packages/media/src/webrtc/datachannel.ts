@@ -10,7 +10,7 @@
  */
 import { Audio, PeerConnection, type Track } from 'node-datachannel';
 import { WebRtcError } from './errors.js';
-import { iceServerUrls } from './options.js';
+import { announced, iceServerUrls } from './options.js';
 import { asActiveOffer, checkRemoteSdp, type RemoteSdp } from './remote-sdp.js';
 import { SessionBase } from './session-base.js';
 import {
@@ -38,7 +38,10 @@ class DataChannelSession extends SessionBase implements WebRtcSession {
   readonly pc: PeerConnection;
   track: Track | undefined;
 
-  constructor(options: WebRtcTransportOptions, onGone: (s: DataChannelSession) => void) {
+  constructor(
+    readonly options: WebRtcTransportOptions,
+    onGone: (s: DataChannelSession) => void,
+  ) {
     super(`webrtc-${++sequence}`, options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS);
     this.pc = new PeerConnection(this.id, {
       iceServers: iceServerUrls(options.iceServers),
@@ -90,7 +93,10 @@ class DataChannelSession extends SessionBase implements WebRtcSession {
     // browser starts ICE and DTLS at once; applying its answer then races libdatachannel's ICE
     // thread (see early-offers.ts: about one call in 400-1200 fails), which is why the default
     // transport sends such offers to werift.
-    this.localSdp = type === 'offer' && !candidatesInOffer ? withoutCandidates(local.sdp) : local.sdp;
+    this.localSdp = announced(
+      type === 'offer' && !candidatesInOffer ? withoutCandidates(local.sdp) : local.sdp,
+      this.options,
+    );
   }
 
   async complete(answerSdp: string): Promise<void> {

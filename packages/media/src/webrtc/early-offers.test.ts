@@ -8,6 +8,7 @@ function fake(name: string) {
   let closed = false;
   const transport: WebRtcTransport = {
     name,
+    address: '127.0.0.1',
     sessions: 0,
     offer: async (options?: OfferOptions) => {
       asked.push(`offer ${JSON.stringify(options ?? {})}`);

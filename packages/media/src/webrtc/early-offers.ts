@@ -32,6 +32,10 @@ export class EarlyOffersTransport implements WebRtcTransport {
     return this.main.name;
   }
 
+  get address(): string {
+    return this.main.address;
+  }
+
   get sessions(): number {
     return this.main.sessions + (this.#early?.sessions ?? 0);
   }

@@ -1,7 +1,7 @@
 /**
  * Typed errors of WebRTC legs: a device's SDP that cannot carry a call (malformed, too large, not
  * DTLS-SRTP, no PCMU), ICE or DTLS that never completes within the bound, a session used after it
- * closed, options out of range.
+ * closed, renegotiations (ICE restarts) beyond the rate a leg allows, options out of range.
  *
  * @example
  * try { await transport.answer(offer) } catch (e) { if (e instanceof WebRtcError && e.code === 'sdp-malformed') ... }
@@ -15,6 +15,7 @@ export type WebRtcErrorCode =
   | 'ice-timeout'
   | 'connection-failed'
   | 'session-closed'
+  | 'renegotiation-limit'
   | 'invalid-options';
 
 export class WebRtcError extends MediaError<WebRtcErrorCode> {

@@ -2,7 +2,9 @@
  * A WebRTC "device" for Node tests, on werift: it answers Patchbay's offer or makes its own,
  * sends a PCMU tone every 20 ms once connected (and RFC 4733 digits on request), and keeps what it
  * hears decoded to 8 kHz PCM for Goertzel. Not a browser (see the Chromium tests for that), but the
- * same DTLS-SRTP and ICE on the wire.
+ * same DTLS-SRTP and ICE on the wire. `restart()` moves it to another address (a network change):
+ * a new peer connection offers with new ICE credentials; once it connects it carries the tone
+ * and the old one is closed, as a browser's ICE restart does.
  *
  * @example
  * const device = await TestDevice.create('127.0.43.9', [43900, 43949], 600);
@@ -12,13 +14,14 @@ import { RTCPeerConnection, RTCRtpCodecParameters, type RTCRtpTransceiver } from
 import { ToneGenerator } from '../engine/dsp/tone.js';
 import { decodeUlaw, encodeUlaw } from '../rtp/g711.js';
 import { concatPcm } from '../testing/wav.js';
+import type { WebRtcSession, WebRtcTransport } from './transport.js';
 import { sendEvent } from './werift.js';
 
 const TE = 126;
 
 export class TestDevice {
   readonly heard: Int16Array[] = [];
-  readonly pc: RTCPeerConnection;
+  pc: RTCPeerConnection;
   transceiver: RTCRtpTransceiver | undefined;
   #timer: NodeJS.Timeout | undefined;
   #seq = 1;
@@ -27,6 +30,7 @@ export class TestDevice {
   readonly #frame = new Int16Array(160);
   #waiters: { samples: number; resolve: () => void }[] = [];
   #samples = 0;
+  readonly #all: RTCPeerConnection[] = [];
   /** Sends nothing while true (a muted microphone). */
   muted = false;
 
@@ -34,7 +38,11 @@ export class TestDevice {
     this.#tone = toneHz
       ? new ToneGenerator({ frequencies: [toneHz], onMs: 1000, loop: true, amplitude: 8000 })
       : undefined;
-    this.pc = new RTCPeerConnection({
+    this.pc = this.#connection(address, ports);
+  }
+
+  #connection(address: string, ports: [number, number]): RTCPeerConnection {
+    const pc = new RTCPeerConnection({
       codecs: {
         audio: [
           new RTCRtpCodecParameters({ mimeType: 'audio/PCMU', clockRate: 8000, payloadType: 0, channels: 1 }),
@@ -52,14 +60,51 @@ export class TestDevice {
       iceUseIpv6: false,
       headerExtensions: { audio: [] },
     });
-    this.pc.connectionStateChange.subscribe((s) => {
+    pc.connectionStateChange.subscribe((s) => {
       if (s === 'connected') this.#start();
     });
-    this.pc.onTransceiverAdded.subscribe((t) => this.#listen(t));
+    pc.onTransceiverAdded.subscribe((t) => this.#listen(t));
+    this.#all.push(pc);
+    return pc;
+  }
+
+  /**
+   * A network change: a new peer connection at `address` offers (new ICE credentials, new
+   * port); `accept` the server's answer. Resolves with the offer.
+   */
+  async restart(address: string, ports: [number, number]): Promise<string> {
+    const old = this.pc;
+    const pc = this.#connection(address, ports);
+    this.pc = pc;
+    const transceiver = pc.addTransceiver('audio', { direction: 'sendrecv' });
+    this.#hear(transceiver);
+    pc.connectionStateChange.subscribe((s) => {
+      if (s !== 'connected') return;
+      this.transceiver = transceiver;
+      void old.close();
+    });
+    await pc.setLocalDescription(await pc.createOffer());
+    return pc.localDescription?.sdp ?? '';
+  }
+
+  /** Resolves once the restarted connection carries the call (the old one closed). */
+  async restarted(): Promise<void> {
+    const pc = this.pc;
+    if (pc.connectionState === 'connected') return;
+    await new Promise<void>((resolve, reject) =>
+      pc.connectionStateChange.subscribe((s) => {
+        if (s === 'connected') resolve();
+        else if (s === 'failed' || s === 'closed') reject(new Error(`restart ${s}`));
+      }),
+    );
   }
 
   #listen(t: RTCRtpTransceiver): void {
     this.transceiver = t;
+    this.#hear(t);
+  }
+
+  #hear(t: RTCRtpTransceiver): void {
     t.onTrack.subscribe((track) =>
       track.onReceiveRtp.subscribe((rtp) => {
         if (rtp.header.payloadType !== 0) return;
@@ -143,6 +188,22 @@ export class TestDevice {
 
   async close(): Promise<void> {
     clearInterval(this.#timer);
-    await this.pc.close();
+    await Promise.all(this.#all.map((pc) => pc.close()));
   }
+}
+
+/** A device at `address` that offered to `transport` and is connected; `cleanup` gets its closing. */
+export async function connectedDevice(
+  transport: WebRtcTransport,
+  address: string,
+  ports: [number, number],
+  cleanup: (close: () => Promise<void>) => void,
+  toneHz?: number,
+): Promise<{ device: TestDevice; session: WebRtcSession }> {
+  const device = new TestDevice(address, ports, toneHz);
+  cleanup(() => device.close());
+  const session = await transport.answer(await device.offer());
+  await device.accept(session.localSdp);
+  await session.connected;
+  return { device, session };
 }

@@ -27,6 +27,10 @@ export abstract class TransportBase<S extends SessionBase & WebRtcSession> imple
     this.options = checkOptions(options);
   }
 
+  get address(): string {
+    return this.options.publicAddress ?? this.options.bindAddress;
+  }
+
   get sessions(): number {
     return this.#open.size;
   }

@@ -24,6 +24,11 @@ export interface IceServer {
 export interface WebRtcTransportOptions {
   /** Address the ICE sockets bind to and advertise as host candidates. */
   readonly bindAddress: string;
+  /**
+   * The address put in Patchbay's host candidates instead of `bindAddress`: a public address
+   * that a 1:1 NAT forwards to it (bind `0.0.0.0` or the private address). @default bindAddress
+   */
+  readonly publicAddress?: string;
   /** Inclusive UDP port range for ICE sockets (one port per session). */
   readonly portRange: readonly [number, number];
   /** STUN/TURN servers for the server's own candidates. @default none */
@@ -68,6 +73,8 @@ export interface OfferOptions {
 
 export interface WebRtcTransport {
   readonly name: string;
+  /** The address Patchbay's candidates name (`publicAddress`, else the bind address). */
+  readonly address: string;
   /** Sessions open now (each holds one UDP port until closed). */
   readonly sessions: number;
   /** Patchbay offers: for calls to a device. */

@@ -10,8 +10,10 @@
  */
 import { RTCPeerConnection, RTCRtpCodecParameters, type RTCRtpSender, type RTCRtpTransceiver, RtpPacket } from 'werift';
 import { WebRtcError } from './errors.js';
+import { announced } from './options.js';
 import { checkRemoteSdp, type RemoteSdp } from './remote-sdp.js';
 import { SessionBase } from './session-base.js';
+import { stunGate } from './stun-gate.js';
 import {
   DEFAULT_CONNECT_TIMEOUT_MS,
   type OfferOptions,
@@ -54,6 +56,8 @@ export function sendEvent(sender: RTCRtpSender, buf: Buffer): void {
 
 class WeriftSession extends SessionBase implements WebRtcSession {
   localSdp = '';
+  /** Our ICE ufrag, once described: what requests to us must name (stun-gate.ts). */
+  ufrag: string | undefined;
   readonly pc: RTCPeerConnection;
   transceiver: RTCRtpTransceiver | undefined;
 
@@ -75,6 +79,7 @@ class WeriftSession extends SessionBase implements WebRtcSession {
       icePortRange: [options.portRange[0], options.portRange[1]],
       iceUseIpv6: false,
       headerExtensions: { audio: [] },
+      iceFilterStunResponse: stunGate(() => this.ufrag),
     });
     this.pc.connectionStateChange.subscribe((state) => {
       if (state === 'connected') this.opened();
@@ -95,7 +100,8 @@ class WeriftSession extends SessionBase implements WebRtcSession {
     await this.pc.setLocalDescription(await make());
     const local = this.pc.localDescription;
     if (!local) throw new WebRtcError('connection-failed', 'no local description', this.id);
-    this.localSdp = onlyBound(local.sdp, this.options.bindAddress);
+    this.localSdp = announced(onlyBound(local.sdp, this.options.bindAddress), this.options);
+    this.ufrag = /^a=ice-ufrag:(\S+)/m.exec(local.sdp)?.[1];
   }
 
   async complete(answerSdp: string): Promise<void> {

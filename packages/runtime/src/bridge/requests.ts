@@ -9,6 +9,7 @@ import type { Followers } from './followers.js';
 import type { Invitations } from './invitations.js';
 import { type OutgoingDeps, placeCall } from './outgoing.js';
 import type { Presence } from './presence.js';
+import { renegotiate } from './renegotiate.js';
 import type { DeviceSession } from './session.js';
 
 /** What requests need from the bridge. */
@@ -52,6 +53,8 @@ export async function handleRequest(
     else leg.setMuted(message.muted);
     return {};
   }
+  // like the call's other controls, allowed while the token awaits renewal: the call is open
+  if (message.type === 'renegotiate') return renegotiate(session, message.callSid, message.sdp);
   if (session.expired || session.token.expiresAt <= context.now())
     throw context.refuse(new DeviceError('AccessTokenExpired', 'the token has expired; send a fresh one'), session);
   await context.recheck(session);

@@ -36,7 +36,8 @@ function listenAddress(value: string): (SipListenAddress & { transport?: 'udp' |
 
 const problem = (result: object | number | string) => (typeof result === 'string' ? result : undefined);
 
-function rtpPorts(value: string): { min: number; max: number } | string {
+/** `<lo>-<hi>`, a UDP port range (--rtp-ports, --webrtc-ports). */
+export function rtpPorts(value: string): { min: number; max: number } | string {
   const match = /^(\d{1,5})-(\d{1,5})$/.exec(value);
   const [min, max] = match ? [Number(match[1]), Number(match[2])] : [Number.NaN, Number.NaN];
   if (!(min >= 1024 && max <= 65_535 && max > min)) return `"${value}" is not <lo>-<hi> with 1024 <= lo < hi <= 65535`;

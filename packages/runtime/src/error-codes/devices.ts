@@ -108,12 +108,20 @@ export const DEVICE_ERROR_DOCS = {
   },
   31429: {
     title: 'Too many requests',
-    meaning: 'The device sent more than the server accepts: messages per second, or pending requests.',
+    meaning:
+      'The device sent more than the server accepts: messages per second, pending requests, or ICE restarts of one call (5 a minute).',
     action: 'Slow down; the SDK paces itself.',
   },
   31480: {
     title: 'Temporarily unavailable',
     meaning: 'The server is shutting down or cannot take the request now.',
     action: 'Retry shortly; the device reconnects to the next server.',
+  },
+  53405: {
+    title: 'Media connection failed',
+    meaning:
+      "The call's audio connection (ICE) was lost, usually because the device's network changed; the SDK restarts ICE (`renegotiate`) and the call emits `reconnecting` with this error.",
+    action:
+      'Nothing for the app to do: `reconnected` follows once audio flows again; check the network if it does not.',
   },
 } as const satisfies ErrorTable;

@@ -259,6 +259,13 @@ export interface DeviceLeg extends MediaLeg {
   localSdp?(): Promise<string>;
   /** Completes a leg that offered (`sdp: 'offer'`) with the device's answer. */
   completeSdp?(answer: string): Promise<void>;
+  /**
+   * The device's new offer after its network changed (an ICE restart): Patchbay's answer. The
+   * call goes on on the same media leg (bridges, conferences, recordings continue); rejects with
+   * a typed error (an SDP that cannot carry the call, too many renegotiations) and the call keeps
+   * the media path it has. Absent where the leg has no WebRTC.
+   */
+  renegotiate?(offer: string): Promise<string>;
   /** Keys the device sent over signaling (a WebRTC leg with RFC 4733 ignores them: its RTP carries them). */
   press(digits: string): void;
   /** The device muted or unmuted its microphone: the other side hears it or silence. */

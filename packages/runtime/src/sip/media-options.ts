@@ -53,13 +53,17 @@ export interface SipMediaOptions {
   /**
    * WebRTC for client devices (docs/webrtc.md): its UDP ports (@default the top quarter of
    * `rtpPorts`), how long a device has to complete ICE and DTLS (@default 10000 ms), STUN/TURN
-   * for the server's own candidates; `false` turns device audio off.
+   * for the server's own candidates, the driver (@default 'node-datachannel'), the address put
+   * in its candidates behind NAT (@default `publicAddress` when an IP address); `false` turns
+   * device audio off.
    */
   readonly webrtc?:
     | false
     | {
         readonly ports?: { readonly min: number; readonly max: number };
         readonly connectTimeoutMs?: number;
+        readonly driver?: 'node-datachannel' | 'werift';
+        readonly address?: string;
         readonly iceServers?: readonly {
           readonly urls: string;
           readonly username?: string;

@@ -32,7 +32,11 @@ export interface CallEvents {
   ringing: (hasEarlyMedia: boolean) => void;
   mute: (isMuted: boolean, call: Call) => void;
   error: (error: DeviceError) => void;
-  /** The device lost its connection; the call continues if it comes back in time. */
+  /**
+   * The device lost its connection (ConnectionError), or the call's audio path did and ICE is
+   * restarting (MediaConnectionFailed, e.g. the network changed); the call continues if it comes
+   * back in time.
+   */
   reconnecting: (error: DeviceError) => void;
   reconnected: () => void;
   /** About every 50 ms while the call has audio: microphone and far-end volume, 0 to 1 (-100 to -30 dBFS). */
@@ -70,6 +74,9 @@ export class Call extends EventEmitter<CallEvents> {
   private audio: CallMedia | undefined;
   /** Stops the volume and quality monitor of an open call. */
   private stopMonitor: (() => void) | undefined;
+  /** What is interrupted now: the device's connection, the call's audio path (ICE). */
+  private readonly down = { link: false, media: false };
+  private stopRestarts: (() => void) | undefined;
 
   constructor(
     private readonly link: CallLink,
@@ -226,6 +233,7 @@ export class Call extends EventEmitter<CallEvents> {
     } else if (state === 'open') {
       if (this.state === 'open') return;
       this.state = 'open';
+      this.watchRestarts();
       if (this.muted && this.sid) void this.link.request('mute', { callSid: this.sid, muted: true }).catch(() => {});
       this.startMonitor();
       this.emit('accept', this);
@@ -242,14 +250,40 @@ export class Call extends EventEmitter<CallEvents> {
 
   /** @internal */
   _connection(up: boolean, error?: DeviceError): void {
+    this.interrupted('link', !up, error ?? new DeviceError('ConnectionError', 'connection lost'));
+  }
+
+  /** `reconnecting` when the connection or the audio path goes down, `reconnected` once both are back. */
+  private interrupted(what: 'link' | 'media', down: boolean, error: DeviceError): void {
     if (this.state === 'closed') return;
-    if (!up && this.state === 'open') {
+    this.down[what] = down;
+    const any = this.down.link || this.down.media;
+    if (any && this.state === 'open') {
       this.state = 'reconnecting';
-      this.emit('reconnecting', error ?? new DeviceError('ConnectionError', 'connection lost'));
-    } else if (up && this.state === 'reconnecting') {
+      this.emit('reconnecting', error);
+    } else if (!any && this.state === 'reconnecting') {
       this.state = 'open';
       this.emit('reconnected');
     }
+  }
+
+  /** ICE restarts (restart.ts) while the call has audio: its network may change under it. */
+  private watchRestarts(): void {
+    const audio = this.audio;
+    if (!audio || this.stopRestarts) return;
+    const lost = new DeviceError('MediaConnectionFailed', "the call's audio connection was lost; restarting ICE");
+    this.stopRestarts = audio.watchRestarts({
+      renegotiate: async (sdp) => {
+        if (!this.sid) throw new DeviceError('GeneralError', 'the call has no SID yet');
+        const result = await this.link.request('renegotiate', { callSid: this.sid, sdp });
+        if (!result.sdp) throw new DeviceError('GeneralError', 'the server sent no answer');
+        return result.sdp;
+      },
+      reconnecting: () => this.interrupted('media', true, lost),
+      reconnected: () => this.interrupted('media', false, lost),
+      // the call stays `reconnecting` while attempts go on (bounded); the server ends it if none works
+      failed: () => undefined,
+    });
   }
 
   /** @internal The call is gone: closed with its disconnect (or the given) event. */
@@ -266,6 +300,7 @@ export class Call extends EventEmitter<CallEvents> {
     this.state = 'closed';
     this.stopMonitor?.();
     this.stopMonitor = undefined;
+    this.stopRestarts?.();
     this.audio?.close();
     this.audio = undefined;
     if (was === 'open' || was === 'reconnecting') this.link.sound('disconnect');

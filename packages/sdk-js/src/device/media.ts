@@ -11,10 +11,12 @@
  * const media = await CallMedia.open({ iceServers }, device.audio);
  * const offer = await media.offer();  // to `connect`
  * await media.complete(answer);        // from its result
+ * const stop = media.watchRestarts(hooks); // ICE restarts when the network changes (restart.ts)
  */
 
 import type { AudioHelper, InputUser } from './audio.js';
 import { type MediaElement, type StatsReport, type Stream, browser as scope, type Track } from './dom.js';
+import { type RestartablePeer, type RestartHooks, watchIceRestarts } from './restart.js';
 
 interface DtmfSender {
   readonly canInsertDTMF?: boolean;
@@ -32,13 +34,14 @@ interface Transceiver {
   direction: string;
   readonly sender: { readonly dtmf: DtmfSender | null; replaceTrack(track: Track | null): Promise<void> };
 }
-interface PeerConnection {
+interface PeerConnection extends RestartablePeer {
   readonly localDescription: Description | null;
   readonly iceGatheringState: string;
   readonly connectionState: string;
+  readonly signalingState: string;
   addTransceiver(track: Track, init: { direction: string; streams: Stream[] }): Transceiver;
   getTransceivers(): Transceiver[];
-  createOffer(): Promise<Description>;
+  createOffer(options?: { iceRestart?: boolean }): Promise<Description>;
   createAnswer(): Promise<Description>;
   setLocalDescription(d: Description): Promise<void>;
   setRemoteDescription(d: Description): Promise<void>;
@@ -203,6 +206,24 @@ export class CallMedia implements InputUser {
 
   async complete(answer: string): Promise<void> {
     await this.pc.setRemoteDescription({ type: 'answer', sdp: answer });
+  }
+
+  /** Restarts ICE when the network changes (restart.ts) until the returned function is called. */
+  watchRestarts(hooks: Omit<RestartHooks, 'offer' | 'complete'>): () => void {
+    return watchIceRestarts(this.pc, {
+      ...hooks,
+      offer: async () => {
+        await this.pc.setLocalDescription(await this.pc.createOffer({ iceRestart: true }));
+        return this.described();
+      },
+      complete: (answer) => this.complete(answer),
+      failed: (error) => {
+        // an offer the server never answered is withdrawn, so the next restart starts clean
+        if (this.pc.signalingState === 'have-local-offer')
+          void this.pc.setLocalDescription({ type: 'rollback', sdp: '' }).catch(() => undefined);
+        hooks.failed(error);
+      },
+    });
   }
 
   /** Disables the microphone track: the far end hears silence. */

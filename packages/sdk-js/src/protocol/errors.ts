@@ -50,6 +50,8 @@ export const DEVICE_ERRORS = {
   PermissionDenied: 31401,
   /** The microphone could not be opened: no such device, or it is in use (the hosted SDK's AcquisitionFailedError). */
   AcquisitionFailed: 31402,
+  /** The call's audio connection (ICE) was lost: the device restarts ICE (`renegotiate`). */
+  MediaConnectionFailed: 53405,
   GeneralError: 31000,
 } as const satisfies Record<string, number>;
 

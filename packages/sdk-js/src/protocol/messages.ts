@@ -90,6 +90,11 @@ export const clientMessage = z.discriminatedUnion('type', [
   }),
   request('mute', { callSid, muted: z.boolean() }),
   request('hangup', { callSid }),
+  /**
+   * The device's network changed: its new offer (an ICE restart) for an open call; the result
+   * carries Patchbay's answer. The call goes on; refused past a few a minute (TooManyRequests).
+   */
+  request('renegotiate', { callSid, sdp }),
   /** Follow the presence of identities of the same account: `presence` now and on each change. */
   request('subscribe', { identities: identities }),
   request('unsubscribe', { identities: identities }),
@@ -148,7 +153,7 @@ export const sequenced = z.union([
     callSid: callSid.optional(),
     /** After `token`: the new token's expiry. */
     tokenExpiresAt: z.number().int().optional(),
-    /** After `connect` with an offer: Patchbay's answer. */
+    /** After `connect` with an offer, or `renegotiate`: Patchbay's answer. */
     sdp: sdp.optional(),
   }),
   z.strictObject({

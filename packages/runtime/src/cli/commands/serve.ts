@@ -5,6 +5,7 @@ import { checkInteger, checkUrl } from '../flags.js';
 import { ICE_FLAGS, iceOptions } from '../ice-flags.js';
 import { SECURITY_FLAGS, securityOptions } from '../security-flags.js';
 import { mediaOptions, SIP_FLAGS } from '../sip-flags.js';
+import { WEBRTC_FLAGS, withWebRtc } from '../webrtc-flags.js';
 
 export const serve = command({
   summary: 'run the server (REST API, call runtime, simulated network)',
@@ -50,6 +51,7 @@ export const serve = command({
     ...SECURITY_FLAGS,
     ...SIP_FLAGS,
     ...ICE_FLAGS,
+    ...WEBRTC_FLAGS,
   },
   examples: [
     'patchbay serve --port 3000 --data ./.patchbay',
@@ -57,7 +59,7 @@ export const serve = command({
     'patchbay serve --media sip --sip-listen 0.0.0.0:5060 --rtp-ports 10000-20000 --sip-allow 203.0.113.0/24 --public-address 198.51.100.7',
   ],
   async run({ flags, io, env }) {
-    const media = mediaOptions(flags, env);
+    const media = withWebRtc(mediaOptions(flags, env), flags);
     const ice = iceOptions(flags, env);
     const [certFile, keyFile] = [flags['tls-cert'], flags['tls-key']];
     if ((certFile === undefined) !== (keyFile === undefined))
