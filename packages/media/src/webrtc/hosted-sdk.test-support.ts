@@ -132,6 +132,13 @@ window.hosted = {
   digits: (digits) => call.sendDigits(digits),
   hangup: () => call.disconnect(),
   destroy: () => device.destroy(),
+  // What the SDK does itself when the network changes (its media reconnect); reached through its
+  // internals, as a test cannot change Chromium's network under it.
+  restartIce: () => call._mediaHandler.iceRestart(),
+  remoteUfrag: () => {
+    const sdp = call._mediaHandler.version.pc.currentRemoteDescription?.sdp ?? '';
+    return (/a=ice-ufrag:(\\S+)/.exec(sdp) || [])[1] || '';
+  },
 };
 </script>`;
 
@@ -172,6 +179,10 @@ export interface HostedApi {
   digits(digits: string): void;
   hangup(): void;
   destroy(): void;
+  /** The SDK's ICE restart (a `reinvite` with a new offer), as after a network change. */
+  restartIce(): void;
+  /** The ICE username fragment of Patchbay's current description. */
+  remoteUfrag(): string;
 }
 export interface HostedGlobal {
   hosted: HostedApi;

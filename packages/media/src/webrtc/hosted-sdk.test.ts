@@ -137,6 +137,42 @@ for (const version of SDK_VERSIONS) {
       await nothingLeft(line.server.media as SipMediaAdapter);
     });
 
+    it("restarts ICE (the SDK's reinvite) on the same call: a new description, the audio goes on", async () => {
+      const prompt = await serveWav(cleanup, tonePcm(1400, 20));
+      const line = await hostedLine(
+        cleanup,
+        { '/outgoing': () => `<Response><Play loop="0">${prompt}/prompt.wav</Play></Response>` },
+        { callers: [], sipHost: SIP_HOST, rtpPorts: RTP_PORTS },
+      );
+      const page = await hostedPage(cleanup, version, line);
+      const sdk = hosted(page);
+      await sdk.run((h) => h.dial({ To: '+15550100999' }));
+      await waitHears(page, 1400);
+      const before = await sdk.run((h) => h.remoteUfrag());
+      expect(before).not.toBe('');
+      await sdk.run((h) => h.restartIce());
+      await expect.poll(() => sdk.run((h) => h.remoteUfrag()), { timeout: 20_000 }).not.toBe(before);
+      // The old session goes once the new one carries the call (one session, the same engine leg).
+      const adapter = line.server.media as SipMediaAdapter;
+      await expect.poll(() => adapter.webrtc?.sessions, { timeout: 20_000 }).toBe(1);
+      // Heard again half a second after that: what arrives now came over the new session.
+      const switched = await page.evaluate(() => performance.now());
+      await pageWaits(
+        page,
+        'the app heard over the new session',
+        (since: number) =>
+          performance.now() > since + 500 && (globalThis as unknown as HostedGlobal).hosted.hears(1400),
+        switched,
+      );
+      expect(await sdk.run((h) => h.status())).toBe('open');
+      const errors = await page.evaluate(() =>
+        (globalThis as unknown as HostedGlobal).events.filter((e) => String(e[0]).includes('error')),
+      );
+      expect(errors).toEqual([]);
+      await sdk.run((h) => h.hangup());
+      await nothingLeft(line.server.media as SipMediaAdapter);
+    });
+
     it('connect() hears <Play>, and sendDigits reaches Gather exactly once', async () => {
       const prompt = await serveWav(cleanup, tonePcm(1400, 20));
       const gathered: string[] = [];

@@ -90,7 +90,11 @@ export function reject(connection: CompatConnection, attached: Attached, callsid
   connection.request(attached, { type: 'reject', callToken: call.callToken }, () => {});
 }
 
-/** The SDK renegotiates (its ICE restart): answered by CompatMedia; refused on WebRTC legs. */
+/**
+ * The SDK renegotiates (its ICE restart after a network change): on WebRTC legs the bridge's
+ * `renegotiate` answers it (a new session behind the same leg); else CompatMedia does. Either
+ * way the SDK gets an `answer`, or an `error` for the call when the leg refuses (too many).
+ */
 export function reinvite(
   connection: CompatConnection,
   attached: Attached,
@@ -101,13 +105,21 @@ export function reinvite(
     connection.notFound(payload.callsid);
     return undefined;
   }
+  const callSid = call.callSid;
   if (attached.state.webrtc) {
-    // An ICE restart needs a renegotiated WebRTC leg, which the bridge does not offer yet.
-    const error = { code: 31000, message: 'ICE restart is not supported by Patchbay' };
-    connection.socket.send(frameOf('error', { error, callsid: call.callSid }));
-    return undefined;
+    return connection.after(call, async () => {
+      const result = await new Promise<RequestResult>((resolve) =>
+        connection.request(attached, { type: 'renegotiate', callSid, sdp: payload.sdp }, resolve),
+      );
+      if (result.ok && result.sdp) {
+        connection.send('answer', { callsid: callSid, sdp: result.sdp });
+        return;
+      }
+      const error = result.ok ? new DeviceError('GeneralError', 'the call could not renegotiate') : result.error;
+      connection.socket.send(frameOf('error', { error: errorPayload(error), callsid: callSid }));
+    });
   }
-  const sdp = connection.media.answer(call.callSid, payload.sdp);
+  const sdp = connection.media.answer(callSid, payload.sdp);
   call.localSdp = sdp;
-  return connection.after(call, async () => connection.send('answer', { callsid: call.callSid, sdp: await sdp }));
+  return connection.after(call, async () => connection.send('answer', { callsid: callSid, sdp: await sdp }));
 }
