@@ -18,18 +18,17 @@ import { CallTokens } from './call-tokens.js';
 import { Followers } from './followers.js';
 import { iceServersFor } from './ice-servers.js';
 import { type ClientRing, Invitations } from './invitations.js';
+import { deviceLeg } from './legs.js';
 import { Presence, type PresenceRecord } from './presence.js';
-import { handleRequest, type RequestContext } from './requests.js';
+import { answerRequest, type RequestContext } from './requests.js';
+import { type CredentialChecks, recheck } from './revocation.js';
 import { DeviceSession, type Link } from './session.js';
 import { SessionTable } from './sessions.js';
+import { sweepSessions } from './sweep.js';
 import type { BridgeEvents, BridgeHost, DeviceBridgeOptions } from './types.js';
 
 export type { ClientRing } from './invitations.js';
 export type { BridgeEvents, BridgeHost, DeviceBridgeOptions, OutgoingApp } from './types.js';
-
-/** Whether a verification failure means the credentials are gone (not merely expired, nor a lookup that failed). */
-const revokes = (error: unknown): error is DeviceError =>
-  error instanceof DeviceError && error.code >= 20100 && error.code < 20200 && error.errorName !== 'AccessTokenExpired';
 
 export class DeviceBridge {
   readonly events = new EventEmitter<BridgeEvents>();
@@ -45,6 +44,12 @@ export class DeviceBridge {
   private readonly requests: RequestContext;
   private readonly stopSweep: () => void;
   private closed = false;
+  private readonly checks: CredentialChecks = {
+    verify: (jwt) => this.verify(jwt),
+    active: (session) => this.sessions.has(session),
+    refuse: (error, session) => void this.refuse(error, session),
+    end: (session) => this.end(session),
+  };
 
   constructor(
     private readonly options: DeviceBridgeOptions,
@@ -82,7 +87,7 @@ export class DeviceBridge {
       now: () => clock.now(),
       verify: (jwt) => this.verify(jwt),
       refuse: (error, session) => this.refuse(error, session),
-      recheck: (session) => this.recheck(session),
+      recheck: (session) => recheck(this.checks, session),
       unregister: (session) => this.unregister(session),
       presence: this.presence,
       maxPerIdentity: options.maxPerIdentity ?? 50,
@@ -212,16 +217,7 @@ export class DeviceBridge {
         return;
       default:
         if (!session.firstTime(message.id)) return;
-        void handleRequest(this.requests, session, message).then(
-          (result) => this.push(session, { type: 'result', id: message.id, ok: true, ...result }),
-          (error: unknown) => {
-            const failure =
-              error instanceof DeviceError
-                ? error
-                : new DeviceError('GeneralError', error instanceof Error ? error.message : String(error));
-            this.push(session, { type: 'result', id: message.id, ok: false, error: failure.toProtocol() });
-          },
-        );
+        void answerRequest(this.requests, session, message, (result) => this.push(session, result));
     }
   }
 
@@ -258,19 +254,7 @@ export class DeviceBridge {
 
   /** A device leg not yet kept with its session (an offer to an invited device: kept once it accepts). */
   private newLeg(session: DeviceSession, callSid: string, onAnswered: () => void, sdp?: string): DeviceLeg {
-    const media = this.host.media;
-    if (!media.deviceLeg) throw new DeviceError('GeneralError', `the ${media.name} media adapter cannot carry devices`);
-    return media.deviceLeg({
-      identity: session.identity,
-      callSid,
-      ...(sdp === undefined ? {} : { sdp }),
-      ...(sdp === 'offer' && session.candidatesInOffer ? { candidatesInOffer: true } : {}),
-      onAnswered,
-      onEnded: () => {
-        if (!session.calls.delete(callSid)) return;
-        this.push(session, { type: 'call', callSid, state: 'closed' });
-      },
-    });
+    return deviceLeg(this.host.media, session, { callSid, onAnswered, sdp }, (message) => this.push(session, message));
   }
 
   /**
@@ -283,37 +267,9 @@ export class DeviceBridge {
   async revalidate(accountSid: string): Promise<void> {
     await Promise.all(
       this.sessions.ofAccount(accountSid).map(async (session) => {
-        await this.recheck(session).catch(() => undefined);
+        await recheck(this.checks, session).catch(() => undefined);
       }),
     );
-  }
-
-  /**
-   * Verifies the session's token again (before it acts, and when its account's credentials
-   * change): a token that no longer verifies ends the session. An expired token does not (the
-   * session waits for a fresh one), nor does a failure to look the key up (the request fails).
-   */
-  private async recheck(session: DeviceSession): Promise<void> {
-    try {
-      session.token = await this.verify(session.token.jwt);
-    } catch (error) {
-      if (revokes(error)) this.revoke(session, error);
-      throw error;
-    }
-  }
-
-  /**
-   * Ends a session whose credentials were revoked: its calls are hung up (the device hears they
-   * closed), then it gets the error, fatal, and its connection closes.
-   */
-  private revoke(session: DeviceSession, error: DeviceError): void {
-    if (!this.sessions.has(session)) return;
-    this.refuse(error, session);
-    const link = session.link;
-    // Ending hangs its calls up; the device hears each closed before the error.
-    this.end(session);
-    link?.send({ type: 'error', fatal: true, error: error.toProtocol() });
-    link?.close(4403, 'credentials revoked');
   }
 
   /** Ends a session: its registration, its invitations, its presence subscriptions, and its calls. */
@@ -327,23 +283,18 @@ export class DeviceBridge {
   }
 
   private sweep(): void {
-    const now = this.host.clock.now();
-    for (const session of this.sessions.values()) {
-      if (session.link && now - session.lastSeen > this.heartbeatMs * 2.5) {
-        const link = session.link;
-        session.detach(link, now);
-        link.close(4000, 'no heartbeat');
-      }
-      if (!session.link && session.detachedAt !== undefined && now - session.detachedAt > this.resumeMs) {
-        this.end(session);
-        continue;
-      }
-      if (!session.expired && session.token.expiresAt <= now) {
-        session.expired = true;
-        this.unregister(session);
-        this.push(session, { type: 'expired' });
-      }
-    }
+    sweepSessions(
+      this.sessions.values(),
+      this.host.clock.now(),
+      { heartbeatMs: this.heartbeatMs, resumeMs: this.resumeMs },
+      {
+        end: (session) => this.end(session),
+        expire: (session) => {
+          this.unregister(session);
+          this.push(session, { type: 'expired' });
+        },
+      },
+    );
   }
 
   /** Presence of one identity, or of every identity of an account. */

@@ -3,7 +3,7 @@
  * presence subscriptions). Requests that act on the token's grants first check it is still
  * valid: not expired, and still verifying (its key not deleted, its account still active).
  */
-import { type ClientRequest, DeviceError } from '@patchbay/sdk/protocol';
+import { type ClientRequest, DeviceError, type Outgoing } from '@patchbay/sdk/protocol';
 import type { VerifiedToken } from './access-tokens.js';
 import type { Followers } from './followers.js';
 import type { Invitations } from './invitations.js';
@@ -25,6 +25,25 @@ export interface RequestContext {
   readonly invitations: Invitations;
   readonly followers: Followers;
   readonly outgoing: OutgoingDeps;
+}
+
+/** Handles `message` and sends its result: ok with what the request gives, or its error (typed; anything else a GeneralError). */
+export function answerRequest(
+  context: RequestContext,
+  session: DeviceSession,
+  message: ClientRequest,
+  send: (result: Outgoing) => void,
+): Promise<void> {
+  return handleRequest(context, session, message).then(
+    (result) => send({ type: 'result', id: message.id, ok: true, ...result }),
+    (error: unknown) => {
+      const failure =
+        error instanceof DeviceError
+          ? error
+          : new DeviceError('GeneralError', error instanceof Error ? error.message : String(error));
+      send({ type: 'result', id: message.id, ok: false, error: failure.toProtocol() });
+    },
+  );
 }
 
 export async function handleRequest(
