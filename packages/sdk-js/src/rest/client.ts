@@ -9,6 +9,7 @@
  * for await (const c of client.calls.each({ status: 'completed' })) console.log(c.sid, c.duration);
  */
 import { Http, type ParamValue } from './http.js';
+import { collect, itemsOf } from './pages.js';
 import { roomsClient } from './rooms.js';
 import type {
   AccountInstance,
@@ -107,25 +108,12 @@ function listing<T, L extends PageParams>(http: Http, path: string, key: string)
     return toPage(await http.request<Record<string, unknown>>('GET', path, query as Params));
   };
   async function* each(params?: L): AsyncIterable<T> {
-    const limit = params?.limit ?? Number.POSITIVE_INFINITY;
-    let count = 0;
-    let current: Page<T> | undefined = await page(params);
-    while (current) {
-      for (const item of current.items) {
-        if (count++ >= limit) return;
-        yield item;
-      }
-      current = await current.nextPage();
-    }
+    yield* itemsOf(await page(params), params?.limit);
   }
   return {
     page,
     each,
-    async list(params) {
-      const items: T[] = [];
-      for await (const item of each(params)) items.push(item);
-      return items;
-    },
+    list: (params) => collect(each(params)),
   };
 }
 

@@ -10,6 +10,7 @@
  * for await (const member of client.rooms.members(room.sid).each()) console.log(member.displayName, member.presence);
  */
 import type { Http, ParamValue } from './http.js';
+import { collect, itemsOf } from './pages.js';
 import { roomCallClient } from './room-calls.js';
 
 type Params = Readonly<Record<string, ParamValue>>;
@@ -130,25 +131,13 @@ function v1Listing<T>(http: Http, path: string, key: string) {
   const page = async (params: { pageSize?: number; page?: number } = {}) =>
     toPage(await http.request<Record<string, unknown>>('GET', path, params));
   async function* each(params: { pageSize?: number; limit?: number } = {}): AsyncIterable<T> {
-    const { limit = Number.POSITIVE_INFINITY, ...query } = params;
-    let count = 0;
-    let current: V1Page<T> | undefined = await page(query);
-    while (current) {
-      for (const item of current.items) {
-        if (count++ >= limit) return;
-        yield item;
-      }
-      current = await current.nextPage();
-    }
+    const { limit, ...query } = params;
+    yield* itemsOf(await page(query), limit);
   }
   return {
     page,
     each,
-    async list(params: { pageSize?: number; limit?: number } = {}): Promise<T[]> {
-      const items: T[] = [];
-      for await (const item of each(params)) items.push(item);
-      return items;
-    },
+    list: (params: { pageSize?: number; limit?: number } = {}): Promise<T[]> => collect(each(params)),
   };
 }
 
