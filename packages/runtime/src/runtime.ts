@@ -282,6 +282,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       events.emit('message.error', record, { code: error.numericCode, message: error.message, url }),
     egress,
     senderAllowed: deps.callerIdAllowed,
+    localApps,
   });
 
   return {

@@ -7,7 +7,7 @@
  */
 import type { SimulatedNetwork } from '../adapters/simulated/network.js';
 import type { CallRouter } from '../calls/on-net.js';
-import { roomDialInUrl } from '../rooms/call/urls.js';
+import { roomDialInUrl, roomSmsUrl } from '../rooms/call/urls.js';
 import type { Routed, RoutedMessageApp } from '../runtime.js';
 import type { Store } from '../store/types.js';
 import { type AccountRecord, callAccount } from './auth.js';
@@ -79,10 +79,12 @@ export function messageRouter(
       store,
       to,
       (n) => n.smsApplicationSid,
-      (s) => Boolean(s.smsUrl),
+      (s, n) => Boolean(s.smsUrl || n.roomSid),
     );
     if (!found) return undefined;
-    const { settings, account } = found;
+    const { settings, account, number } = found;
+    // A room's number: the rooms app takes its messages in-process (STOP, START).
+    if (!settings.smsUrl && number.roomSid) return { url: roomSmsUrl(number.roomSid), account: callAccount(account) };
     return {
       url: settings.smsUrl as string,
       method: settings.smsMethod,

@@ -10,7 +10,7 @@ import { PatchbayError } from '../errors.js';
 import type { CookieJar } from '../webhooks/cookies.js';
 import type { Egress } from '../webhooks/egress.js';
 import { sendWebhook, type WebhookResult } from '../webhooks/fetch.js';
-import type { LocalApp, LocalApps } from './local-apps.js';
+import { askLocal, type LocalApps } from './local-apps.js';
 import type { WebhookExchange } from './types.js';
 
 export type Loaded =
@@ -67,23 +67,6 @@ function documentOf(build: (response: VoiceResponse) => void): VoiceDocument {
   return result.document;
 }
 
-/** A local app's answer, shaped as an HTTP one: 200 with markup, or 11200 when it failed. */
-async function askLocal(
-  app: LocalApp,
-  request: LoadRequest,
-  url: string,
-  method: 'GET' | 'POST',
-  params: WebhookParams,
-): Promise<WebhookResult> {
-  try {
-    const body = await app({ url: new URL(url), method, params, accountSid: request.local?.accountSid ?? '' });
-    return { ok: true, status: 200, contentType: 'text/xml', headers: { 'content-type': 'text/xml' }, body, url };
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    return { ok: false, error: new PatchbayError('http-retrieval-failure', `${url}: ${message}`), url };
-  }
-}
-
 async function fetchAndParse(
   request: LoadRequest,
   url: string,
@@ -94,7 +77,7 @@ async function fetchAndParse(
   const began = performance.now();
   const local = request.local?.apps.find(url);
   const response = local
-    ? await askLocal(local, request, url, method, params)
+    ? await askLocal(local, { url, method, params, accountSid: request.local?.accountSid ?? '' })
     : await sendWebhook({
         url,
         method,

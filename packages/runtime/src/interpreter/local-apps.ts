@@ -10,6 +10,8 @@
  * runtime.localApps.mount('https://rooms.patchbay.invalid', async ({ url, params }) => '<Response/>');
  */
 import type { WebhookParams } from '@patchbay/sdk';
+import { PatchbayError } from '../errors.js';
+import type { WebhookResult } from '../webhooks/fetch.js';
 
 export interface LocalRequest {
   readonly url: URL;
@@ -43,5 +45,25 @@ export class LocalApps {
     } catch {
       return undefined;
     }
+  }
+}
+
+/** A local app's answer, shaped as an HTTP one: 200 with markup, or 11200 when it failed. */
+export async function askLocal(
+  app: LocalApp,
+  request: {
+    readonly url: string;
+    readonly method: 'GET' | 'POST';
+    readonly params: WebhookParams;
+    readonly accountSid: string;
+  },
+): Promise<WebhookResult> {
+  const { url, method, params, accountSid } = request;
+  try {
+    const body = await app({ url: new URL(url), method, params, accountSid });
+    return { ok: true, status: 200, contentType: 'text/xml', headers: { 'content-type': 'text/xml' }, body, url };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return { ok: false, error: new PatchbayError('http-retrieval-failure', `${url}: ${message}`), url };
   }
 }

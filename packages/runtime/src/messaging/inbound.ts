@@ -12,6 +12,7 @@ import { messagePlaceParams } from '../calls/geo.js';
 import type { Clock } from '../clock/clock.js';
 import { PatchbayError } from '../errors.js';
 import { MARKUP_TYPES, parseFailure, resolveUrl } from '../interpreter/documents.js';
+import { askLocal, type LocalApps } from '../interpreter/local-apps.js';
 import type { Egress } from '../webhooks/egress.js';
 import { sendWebhook } from '../webhooks/fetch.js';
 import { mediaContentTypes } from './media-types.js';
@@ -64,8 +65,12 @@ async function fetchDocument(
   authToken: string,
   clock: Clock,
   egress?: Egress,
+  local?: { readonly apps: LocalApps; readonly accountSid: string },
 ): Promise<Fetched> {
-  const response = await sendWebhook({ url, method, params, authToken, clock, egress });
+  const app = local?.apps.find(url);
+  const response = app
+    ? await askLocal(app, { url, method, params, accountSid: local?.accountSid ?? '' })
+    : await sendWebhook({ url, method, params, authToken, clock, egress });
   if (!response.ok) return response;
   // An empty answer (or plain 204) means "no reply".
   if (response.body.trim() === '') return { ok: true, document: NO_REPLY, url: response.url };
@@ -94,6 +99,8 @@ export async function receiveMessage(
   egress?: Egress,
   /** Whether the account may send from a number (`<Message from>`). @default every number */
   senderAllowed: (accountSid: string, number: string) => Promise<boolean> = async () => true,
+  /** Apps answered in-process (a room's number: rooms/sms.ts). */
+  localApps?: LocalApps,
 ): Promise<InboundResult> {
   const media = inbound.mediaUrls ?? [];
   // Checked before the message is recorded: a bad content type is refused, not half received.
@@ -122,6 +129,7 @@ export async function receiveMessage(
 
   const replies: MessageRecord[] = [];
   const { app, account } = inbound;
+  const local = localApps ? { apps: localApps, accountSid: account.sid } : undefined;
   let target = { url: app.url, method: app.method ?? 'POST' };
   for (let hop = 0; ; hop++) {
     if (hop > MAX_MESSAGE_REDIRECTS) {
@@ -129,7 +137,7 @@ export async function receiveMessage(
       onError(message, error, target.url);
       return { message, replies, error };
     }
-    let fetched = await fetchDocument(target.url, target.method, params, account.authToken, clock, egress);
+    let fetched = await fetchDocument(target.url, target.method, params, account.authToken, clock, egress, local);
     if (!fetched.ok) {
       onError(message, fetched.error, target.url);
       if (hop > 0 || !app.fallbackUrl) return { message, replies, error: fetched.error };
@@ -141,6 +149,7 @@ export async function receiveMessage(
         account.authToken,
         clock,
         egress,
+        local,
       );
       if (!fallback.ok) {
         onError(message, fallback.error, app.fallbackUrl);
@@ -204,6 +213,7 @@ export function messageReceiver(deps: {
   readonly onError: (message: MessageRecord, error: PatchbayError, url: string) => void;
   readonly egress?: Egress | undefined;
   readonly senderAllowed?: (accountSid: string, number: string) => Promise<boolean>;
+  readonly localApps?: LocalApps;
 }) {
   const underWay = new Set<Promise<unknown>>();
   async function receive(
@@ -224,6 +234,7 @@ export function messageReceiver(deps: {
       deps.onError,
       deps.egress,
       deps.senderAllowed,
+      deps.localApps,
     );
     underWay.add(work);
     try {

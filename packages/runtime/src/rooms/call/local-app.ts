@@ -9,6 +9,7 @@
  */
 import type { LocalApp } from '../../interpreter/local-apps.js';
 import type { RoomRecord } from '../records.js';
+import { roomMessage } from '../sms.js';
 import type { CommandDeps } from './commands.js';
 import { dialIn } from './dial-in.js';
 import { goodbye, invitation, join } from './documents.js';
@@ -20,6 +21,10 @@ export function roomsApp(deps: CommandDeps): LocalApp {
     if (!ref) throw new Error('no such room document');
     const room = await deps.store.get<RoomRecord>('room', accountSid, ref.roomSid);
     if (!room) throw new Error(`no room ${ref.roomSid} in account ${accountSid}`);
+    if (ref.step === 'sms') {
+      if (params.To !== room.phoneNumber) throw new Error(`only messages to ${room.phoneNumber} reach the room`);
+      return roomMessage(deps, room, params);
+    }
     if (ref.step === 'dial-in') {
       if (params.To !== room.phoneNumber) throw new Error(`only calls to ${room.phoneNumber} dial in`);
       return dialIn(deps, room, params);

@@ -8,7 +8,7 @@
  */
 export const ROOMS_ORIGIN = 'https://rooms.patchbay.invalid';
 
-export const STEPS = ['invite', 'answer', 'join', 'dial-in'] as const;
+export const STEPS = ['invite', 'answer', 'join', 'dial-in', 'sms'] as const;
 export type Step = (typeof STEPS)[number];
 
 export interface StepRef {
@@ -37,3 +37,6 @@ export function parseStep(url: URL): StepRef | undefined {
 
 /** Where a call to a room's number goes: the rooms app decides by the caller and the room's policy. */
 export const roomDialInUrl = (roomSid: string) => stepUrl({ roomSid, callId: '-', step: 'dial-in' });
+
+/** Where a message to a room's number goes: STOP and START (rooms/sms.ts). */
+export const roomSmsUrl = (roomSid: string) => stepUrl({ roomSid, callId: '-', step: 'sms' });
