@@ -109,5 +109,5 @@ export function appRequest(phone: Softphone, path: string): Promise<AppRequest> 
 
 /** Resolves once the caller side has heard the screening prompt, so a key press answers it. */
 export async function promptHeard(phone: Softphone): Promise<void> {
-  await phone.patchbay.network?.party('client:alice')?.heard((entry) => entry.type === 'heard-speech');
+  await phone.patchbay.network?.heard('client:alice', (entry) => entry.type === 'heard-speech');
 }

@@ -44,7 +44,7 @@ describe('a runtime whose store refuses a new call', () => {
     );
     const sid = s.ringIn(CALLER);
     expect(await s.runtime.calls.ended(sid)).toMatchObject({ status: 'failed' });
-    await s.network.party(CALLER)?.heard((entry) => entry.type === 'rejected');
+    await s.network.heard(CALLER, (entry) => entry.type === 'rejected');
     expect(s.network.party(CALLER)?.lines()).toEqual(['rejected']);
     expect(s.app.requests).toEqual([]);
   });

@@ -220,7 +220,7 @@ describe('calls placed by devices', () => {
 
     call.mute(true);
     expect(call.isMuted()).toBe(true);
-    await harness.network.party('client:bob')?.heard((entry) => entry.type === 'heard-speech');
+    await harness.network.heard('client:bob', (entry) => entry.type === 'heard-speech');
     call.sendDigits('42');
     const disconnected = next(call, 'disconnect');
     await disconnected;
@@ -251,7 +251,7 @@ describe('calls placed by devices', () => {
     devices.push(bob);
     const call = await bob.connect();
     if (call.status() !== 'open') await next(call, 'accept');
-    await harness.network.party('client:bob')?.heard((entry) => entry.type === 'heard-beep');
+    await harness.network.heard('client:bob', (entry) => entry.type === 'heard-beep');
     call.sendDigits('#');
     await next(call, 'disconnect');
     expect(harness.app.requestsTo('/recorded')[0]?.params).toMatchObject({ Digits: '#' });
@@ -293,7 +293,7 @@ describe('API calls to client identities', () => {
     await call.accept();
     if (call.status() !== 'open') await next(call, 'accept');
     // Like a person: keys pressed once the prompt is heard.
-    await harness.network.party('client:agent')?.heard((entry) => entry.type === 'heard-speech');
+    await harness.network.heard('client:agent', (entry) => entry.type === 'heard-speech');
     call.sendDigits('5');
     expect((await harness.runtime.calls.ended(created.sid)).status).toBe('completed');
     expect(harness.app.requestsTo('/done')[0]?.params.Digits).toBe('5');

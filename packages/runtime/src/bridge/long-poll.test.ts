@@ -75,7 +75,7 @@ describe('long-poll transport', () => {
     const placed = await alice.connect({ params: { To: '+15550177000' } });
     if (placed.status() !== 'open') await next(placed, 'accept');
     const heard = digits;
-    await harness.network.party('client:alice')?.heard((entry) => entry.type === 'heard-speech');
+    await harness.network.heard('client:alice', (entry) => entry.type === 'heard-speech');
     placed.sendDigits('7');
     expect(await heard).toBe('7');
     expect((await next(placed, 'disconnect'))[0]).toBe(placed);

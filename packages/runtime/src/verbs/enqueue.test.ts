@@ -53,7 +53,7 @@ describe('<Enqueue> and <Dial><Queue>', () => {
     s.network.addNumber(AGENT, { ringMs: 10000, hangupAfterMs: 600_000 });
     const caller = s.ringIn('+15550002002');
     const agent = s.runtime.calls.create({ to: AGENT, from: APP_NUMBER, url: `${s.app.url}/agent` });
-    await s.network.party('+15550002002')?.heard((entry) => entry.type === 'bridged');
+    await s.network.heard('+15550002002', (entry) => entry.type === 'bridged');
     await s.runtime.calls.update(caller, { status: 'completed' });
     const ended = await s.runtime.calls.ended(agent.sid);
     expect(ended.status).toBe('completed');

@@ -38,6 +38,23 @@ describe('simulated network', () => {
     expect(result.outcome).toBe('no-answer');
   });
 
+  it('heard() waits for a party that no call has reached yet', async () => {
+    const network = new SimulatedNetwork({ clock: new VirtualClock(0), timing: INSTANT_TIMING });
+    let heard: string | undefined;
+    const waiting = network
+      .heard('+2', (entry) => entry.type === 'answered')
+      .then((entry) => {
+        heard = entry.type;
+      });
+    await Promise.resolve();
+    expect(heard).toBeUndefined();
+    const inbound = new Promise<MediaLeg>((resolve) => network.events.once('incoming', (leg) => resolve(leg)));
+    network.call({ from: '+2', to: '+3' });
+    await (await inbound).answer();
+    await waiting;
+    expect(heard).toBe('answered');
+  });
+
   it('takes no time with instant timing', async () => {
     const clock = new VirtualClock(0);
     const network = new SimulatedNetwork({ clock, timing: INSTANT_TIMING });
@@ -108,8 +125,8 @@ describe('simulated network', () => {
     );
     if (agent.outcome !== 'answered') throw new Error('expected an answer');
     const bridge = network.bridge(caller, agent.leg);
-    await network.party('+15550199')?.heard((entry) => entry.type === 'heard-digits');
-    await network.party('+15550100')?.heard((entry) => entry.type === 'heard-digits');
+    await network.heard('+15550199', (entry) => entry.type === 'heard-digits');
+    await network.heard('+15550100', (entry) => entry.type === 'heard-digits');
     bridge.close();
     expect(network.party('+15550199')?.lines()).toEqual([
       'answered',

@@ -31,7 +31,7 @@ import { SimulatedDeviceLeg } from './device-leg.js';
 import { type Outlet, REALISTIC_TIMING, SimulatedLeg, type Timing } from './leg.js';
 import { LinkedLeg, linkLegs } from './link.js';
 import { simulatedMixer } from './mixer.js';
-import { Party, type PartyBehaviour } from './party.js';
+import { Party, type PartyBehaviour, type TranscriptEntry } from './party.js';
 
 export interface SimulatedNetworkOptions {
   /** @default systemClock */
@@ -59,6 +59,8 @@ export class SimulatedNetwork implements MediaAdapter {
     originate: ['number', 'sip', 'client'],
   };
   readonly events = new EventEmitter<AdapterEvents>();
+  /** Who waits for a party at an address to exist (`heard`). */
+  private readonly partyWaiters = new Set<{ readonly address: string; readonly resolve: (party: Party) => void }>();
   /** Parties in order of appearance: whether each one's leg is still live. */
   private readonly known = new Map<Party, boolean>();
   /** Kept parties whose call ended, in the order they ended. */
@@ -149,6 +151,16 @@ export class SimulatedNetwork implements MediaAdapter {
     return this.parties.findLast((party) => party.address === address);
   }
 
+  /**
+   * The first entry matching `match` in the transcript of the party at `address`, waiting for
+   * that party to exist if no call has reached it yet (`party(address)?.heard(...)` would not wait).
+   */
+  async heard(address: string, match: (entry: TranscriptEntry) => boolean): Promise<TranscriptEntry> {
+    const party =
+      this.party(address) ?? (await new Promise<Party>((resolve) => this.partyWaiters.add({ address, resolve })));
+    return party.heard(match);
+  }
+
   private newLeg<L extends SimulatedLeg = SimulatedLeg>(
     address: string,
     behaviour: PartyBehaviour,
@@ -156,6 +168,11 @@ export class SimulatedNetwork implements MediaAdapter {
   ): L {
     const party = new Party(address, behaviour, () => this.clock.now());
     this.known.set(party, true);
+    for (const waiter of this.partyWaiters)
+      if (waiter.address === address) {
+        this.partyWaiters.delete(waiter);
+        waiter.resolve(party);
+      }
     const leg = make(`LEG${this.nextLeg++}`, party);
     this.legs.add(leg);
     leg.onEnded = () => this.release(leg);

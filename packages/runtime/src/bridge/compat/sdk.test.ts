@@ -111,7 +111,7 @@ for (const version of SDK_VERSIONS) {
       await sdk.event('call:accept');
       expect(rig.server.runtime.calls.get(callSid)?.to).toBe('client:alice');
       // Keys pressed once the prompt is heard, as a person would (the Gather is listening then).
-      await rig.server.network?.party('client:alice')?.heard((entry) => entry.type === 'heard-speech');
+      await rig.server.network?.heard('client:alice', (entry) => entry.type === 'heard-speech');
       await run(sdk)("call.sendDigits('42')");
       expect((await gathered).params.Digits).toBe('42');
 
