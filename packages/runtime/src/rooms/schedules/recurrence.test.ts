@@ -51,7 +51,11 @@ describe('nextOccurrence', () => {
 
   it('takes the weekday in the zone, not in UTC', () => {
     // 23:30 on Monday in Los Angeles is Tuesday in UTC.
-    const at = nextOccurrence({ type: 'weekly', days: [1], time: '23:30' }, 'America/Los_Angeles', utc('2026-06-06T00:00:00Z'));
+    const at = nextOccurrence(
+      { type: 'weekly', days: [1], time: '23:30' },
+      'America/Los_Angeles',
+      utc('2026-06-06T00:00:00Z'),
+    );
     expect(iso(at)).toBe('2026-06-09T06:30:00.000Z');
   });
 

@@ -100,7 +100,13 @@ export function zonedInstant(civil: Civil, timeZone: string): number {
 
 function civilMatches(at: number, civil: Civil, timeZone: string): boolean {
   const c = civilAt(at, timeZone);
-  return c.year === civil.year && c.month === civil.month && c.day === civil.day && c.hour === civil.hour && c.minute === civil.minute;
+  return (
+    c.year === civil.year &&
+    c.month === civil.month &&
+    c.day === civil.day &&
+    c.hour === civil.hour &&
+    c.minute === civil.minute
+  );
 }
 
 /** `HH:MM` (24-hour) as hours and minutes, or undefined. */
@@ -137,7 +143,10 @@ export function nextOccurrence(rule: Recurrence, timeZone: string, after: number
   }
   for (let i = 0; i < 10; i++) {
     const date = addDays(today, i);
-    if (rule.type === 'weekly' && !rule.days.includes(new Date(Date.UTC(date.year, date.month - 1, date.day)).getUTCDay()))
+    if (
+      rule.type === 'weekly' &&
+      !rule.days.includes(new Date(Date.UTC(date.year, date.month - 1, date.day)).getUTCDay())
+    )
       continue;
     const at = zonedInstant({ ...date, ...time }, timeZone);
     if (at > after) return at;
