@@ -82,6 +82,14 @@ describe('room schedules over REST', () => {
     ]);
     expect((await roomsRequest(harness, 'DELETE', `Rooms/${room.sid}/Schedules/${sid}`)).status).toBe(204);
     expect((await roomsRequest(harness, 'GET', `Rooms/${room.sid}/Schedules/${sid}`)).status).toBe(404);
+    // A room deleted takes its schedules with it.
+    const other = await roomsRequest(harness, 'POST', `Rooms/${room.sid}/Schedules`, {
+      Recurrence: 'daily',
+      Time: '08:00',
+      All: 'true',
+    });
+    expect((await roomsRequest(harness, 'DELETE', `Rooms/${room.sid}`)).status).toBe(204);
+    expect(await harness.store.get('room-schedule', harness.account.sid, other.json.sid as string)).toBeUndefined();
   });
 
   it('answers typed errors for bad fields, and lets members schedule only when the room allows', async () => {
