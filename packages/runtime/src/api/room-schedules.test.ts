@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { VirtualClock } from '../clock/virtual.js';
 import type { RoomScheduleRecord } from '../rooms/schedules/records.js';
+import { MemoryStore } from '../store/memory.js';
 import { harnessPerTest } from './harness.test-support.js';
 import { roomWith } from './room-calls.test-support.js';
 import { roomsRequest } from './rooms.test-support.js';
@@ -173,6 +174,46 @@ describe('firing', () => {
       return stored?.runs === 1;
     });
     expect(stored?.lastRun).toMatchObject({ at: START + 60_000, outcome: 'skipped-call-in-progress' });
+    // Over, it can still be renamed; a time in the past cannot be given.
+    const renamed = await roomsRequest(harness, 'POST', `Rooms/${room.sid}/Schedules/${sid}`, { FriendlyName: 'Done' });
+    expect(renamed.json).toMatchObject({ friendly_name: 'Done', status: 'completed', next_run: null, runs: 1 });
+    const past = await roomsRequest(harness, 'POST', `Rooms/${room.sid}/Schedules/${sid}`, {
+      StartTime: new Date(START).toISOString(),
+    });
+    expect(past.json.code).toBe(91142);
+  });
+
+  it('at start-up runs an occurrence missed by at most 15 minutes, and records an older one as missed', async () => {
+    const store = new MemoryStore();
+    const before = new VirtualClock(START);
+    const down = await startHarness({ clock: before, networkClock: before, store });
+    const room = await roomWith(down, members);
+    // Time stands still while the schedules are made; then this server stops.
+    before.hold();
+    const post = (time: string) =>
+      roomsRequest(down, 'POST', `Rooms/${room.sid}/Schedules`, { Recurrence: 'daily', Time: time, All: 'true' });
+    const old = (await post('00:10')).json.sid as string;
+    const recent = (await post('00:50')).json.sid as string;
+    await down.close();
+
+    // Back an hour later on the same store: 00:10 is 50 minutes old, 00:50 only 10.
+    const clock = new VirtualClock(START + 60 * 60_000);
+    const harness = await startHarness({ clock, networkClock: clock, store });
+    for (const member of members) harness.network.addNumber(member.phone, member.behaviour);
+    const stored = (sid: string) => store.get<RoomScheduleRecord>('room-schedule', harness.account.sid, sid);
+    await until(async () => (await stored(old))?.runs === 1 && (await stored(recent))?.lastRun?.outcome === 'started');
+    const release = clock.hold();
+    expect(await stored(old)).toMatchObject({
+      runs: 1,
+      lastRun: { at: Date.parse('2026-01-01T00:10:00Z'), outcome: 'missed' },
+      nextRun: Date.parse('2026-01-02T00:10:00Z'),
+    });
+    expect(await stored(recent)).toMatchObject({
+      runs: 1,
+      lastRun: { at: Date.parse('2026-01-01T00:50:00Z'), outcome: 'started' },
+      nextRun: Date.parse('2026-01-02T00:50:00Z'),
+    });
+    release();
   });
 });
 

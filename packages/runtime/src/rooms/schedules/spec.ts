@@ -51,9 +51,11 @@ function recurrence(form: Form, before: Recurrence | undefined, now: number): Re
   const type = field(form, 'Recurrence') ?? before?.type;
   switch (type) {
     case 'once': {
-      const at = instant(form, 'StartTime') ?? (before?.type === 'once' ? before.at : undefined);
+      const given = instant(form, 'StartTime');
+      const at = given ?? (before?.type === 'once' ? before.at : undefined);
       if (at === undefined) throw bad('StartTime', 'give the time of a one-off call (ISO 8601)');
-      if (at <= now || at > now + SCHEDULE_LIMITS.horizonMs)
+      // A one-off call already past may be renamed; a new time must be ahead.
+      if (given !== undefined && (at <= now || at > now + SCHEDULE_LIMITS.horizonMs))
         throw bad('StartTime', 'must be in the future, and at most ten years ahead');
       return { type, at };
     }
@@ -87,12 +89,15 @@ function members(form: Form, before: ScheduleSpec | undefined): 'all' | readonly
   return [...new Set(given)];
 }
 
-/** The schedule the form describes (over `before` on an update) and its first run after `now`. */
+/**
+ * The schedule the form describes (over `before` on an update) and its first run after `now`:
+ * a changed schedule may be over (completed); a new one must not (`newScheduleSpec`).
+ */
 export function scheduleSpec(
   form: Form,
   now: number,
   before?: ScheduleSpec & { readonly runs: number },
-): { spec: ScheduleSpec; nextRun: number } {
+): { spec: ScheduleSpec; nextRun: number | undefined } {
   const timeZone = field(form, 'TimeZone') ?? before?.timeZone ?? 'UTC';
   if (!isTimeZone(timeZone)) throw bad('TimeZone', `"${timeZone}" is not an IANA time zone, like Europe/Paris`);
   const friendlyName = field(form, 'FriendlyName') ?? before?.friendlyName;
@@ -113,6 +118,12 @@ export function scheduleSpec(
     ...(count === undefined ? {} : { count }),
   };
   const nextRun = upcoming(spec, before?.runs ?? 0, now);
+  return { spec, nextRun };
+}
+
+/** A new schedule: it must have an occurrence to come (91142). */
+export function newScheduleSpec(form: Form, now: number): { spec: ScheduleSpec; nextRun: number } {
+  const { spec, nextRun } = scheduleSpec(form, now);
   if (nextRun === undefined) throw bad('EndDate', 'the schedule has no occurrence left (EndDate or Count)');
   return { spec, nextRun };
 }

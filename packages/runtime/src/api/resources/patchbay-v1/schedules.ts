@@ -16,7 +16,7 @@ import {
 } from '../../../rooms/schedules/records.js';
 import { WEEKDAYS } from '../../../rooms/schedules/recurrence.js';
 import type { RoomScheduler } from '../../../rooms/schedules/scheduler.js';
-import { scheduleSpec } from '../../../rooms/schedules/spec.js';
+import { newScheduleSpec, scheduleSpec } from '../../../rooms/schedules/spec.js';
 import { newSid } from '../../../sid.js';
 import type { Store } from '../../../store/types.js';
 import { field, invalid, notFound, RestError } from '../../http.js';
@@ -113,7 +113,7 @@ export const schedulesResource =
       }
       if (method !== 'POST') return undefined;
       const form = await context.form();
-      const { spec, nextRun } = scheduleSpec(form, now);
+      const { spec, nextRun } = newScheduleSpec(form, now);
       const createdBy = await creator(store, room, field(form, 'CreatedBy'));
       // One creation at a time per account: two at once cannot pass the bounds together.
       const schedule = await api.serial.run(`room-schedules:${account.sid}`, async () => {
@@ -152,8 +152,8 @@ export const schedulesResource =
     const form = await context.form();
     const updated = await store.update<RoomScheduleRecord>('room-schedule', account.sid, scheduleSid, (current) => {
       const { spec, nextRun } = scheduleSpec(form, now, current);
-      const { endsAt: _e, count: _c, friendlyName: _f, ...kept } = current;
-      return { ...kept, ...spec, nextRun, updatedAt: now };
+      const { endsAt: _e, count: _c, friendlyName: _f, nextRun: _n, ...kept } = current;
+      return { ...kept, ...spec, ...(nextRun === undefined ? {} : { nextRun }), updatedAt: now };
     });
     if (!updated) throw notFound(scheduleSid);
     scheduler.changed(updated);
