@@ -29,7 +29,9 @@ export type SidPrefix =
   | 'DE'
   | 'RP'
   /** A room's call (one conference, its roster). */
-  | 'RC';
+  | 'RC'
+  /** A room's scheduled call. */
+  | 'RS';
 
 export function newSid(prefix: SidPrefix): string {
   return prefix + randomBytes(16).toString('hex');

@@ -34,6 +34,13 @@ export type {
   StartRoomCall,
 } from './rest/room-calls.js';
 export type {
+  RoomScheduleInstance,
+  RoomSchedulesClient,
+  ScheduleParams,
+  ScheduleRunOutcome,
+  Weekday,
+} from './rest/room-schedules.js';
+export type {
   ContactInstance,
   ContactParams,
   DirectoryEntryInstance,

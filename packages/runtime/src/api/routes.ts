@@ -11,6 +11,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { resolveLimits } from '../limits/account-limits.js';
 import { roomCalls } from '../rooms/call/index.js';
 import { notifyMemberAdded } from '../rooms/notify.js';
+import { RoomScheduler } from '../rooms/schedules/scheduler.js';
 import { Serial } from '../rooms/serial.js';
 import { sipApiSettings } from '../sip/settings.js';
 import {
@@ -93,9 +94,13 @@ export function createRouter(options: ApiOptions, writes: StoreWrites): Route & 
   const sip = sipApiSettings(options.sip);
   const serial = new Serial();
   const calls = roomCalls({ runtime, store, serial });
+  const schedules = new RoomScheduler({ calls: calls.deps, clock: runtime.clock, onError: options.onError });
+  // Occurrences due while the server was down run (or are recorded missed) as soon as the store is read.
+  schedules.start().catch((error: unknown) => options.onError?.(error));
   const patchbayV1 = patchbayV1Resource({
     serial,
     calls: calls.deps,
+    schedules,
     callInProgress: (room) => calls.deps.engine.live(room.sid) !== undefined,
     memberAdded: (context, room, member) =>
       // The member is added whatever happens to the text: a failed send shows on the message itself.
@@ -206,5 +211,10 @@ export function createRouter(options: ApiOptions, writes: StoreWrites): Route & 
   }
 
   // Room calls stop following the runtime with the API.
-  return Object.assign(route, { close: calls.close });
+  return Object.assign(route, {
+    close() {
+      schedules.close();
+      calls.close();
+    },
+  });
 }

@@ -79,4 +79,22 @@ export const ROOM_ERRORS = {
       "The selection of members is empty, names a SID that is not a member of this room, or holds only members who opted out (texted STOP to the room's number).",
     action: 'Give `Members` (member SIDs of this room, repeated) or `All=true`.',
   },
+  91140: {
+    title: 'Too many schedules',
+    meaning:
+      'A room holds at most 20 scheduled calls, an account 500 (ended schedules count until deleted). Answered 409.',
+    action: 'Delete schedules that are over or no longer wanted (`DELETE .../Rooms/{Sid}/Schedules/{ScheduleSid}`).',
+  },
+  91141: {
+    title: 'Not allowed to schedule calls',
+    meaning:
+      "`CreatedBy` names a member who is not the room's organizer, and the room does not let members schedule calls (`MembersMaySchedule`). Answered 403.",
+    action: 'Schedule as the organizer or the account, or set `MembersMaySchedule=true` on the room.',
+  },
+  91142: {
+    title: 'Invalid schedule',
+    meaning:
+      'The schedule has no future occurrence or does not parse: an unknown `Recurrence` or `TimeZone`, a `Time` that is not HH:MM, no `Days` for a weekly call, a `DayOfMonth` outside 1-31, a `StartTime` in the past or more than ten years ahead, or an `EndDate`/`Count` that leaves nothing to run.',
+    action: 'Fix the field named in the message (docs/rooms.md, Schedules).',
+  },
 } as const satisfies ErrorTable;

@@ -43,7 +43,9 @@ export type RecordKind =
   | 'room'
   | 'room-member'
   | 'room-directory-entry'
-  | 'room-policy';
+  | 'room-policy'
+  /** A room's scheduled calls (rooms/schedules/records.ts). */
+  | 'room-schedule';
 
 /** What every stored record carries. */
 export interface StoredRecord {

@@ -12,6 +12,7 @@
 import type { Http, ParamValue } from './http.js';
 import { collect, itemsOf } from './pages.js';
 import { roomCallClient } from './room-calls.js';
+import { roomSchedulesClient } from './room-schedules.js';
 
 type Params = Readonly<Record<string, ParamValue>>;
 export type PhoneType = 'mobile' | 'work' | 'home' | 'other';
@@ -116,7 +117,7 @@ export interface V1Page<T> {
 }
 
 /** The v1 APIs' lists: `{ <key>: [...], meta: { next_page_url } }`, followed page after page. */
-function v1Listing<T>(http: Http, path: string, key: string) {
+export function v1Listing<T>(http: Http, path: string, key: string) {
   const toPage = (body: Record<string, unknown>): V1Page<T> => {
     const next = (body.meta as { nextPageUrl?: string | null } | undefined)?.nextPageUrl;
     return {
@@ -169,6 +170,8 @@ export function roomsClient(http: Http) {
     remove: (sid: string) => http.request<void>('DELETE', `${BASE}/Rooms/${sid}`),
     /** The room's call: start, roster, controls, end. */
     call: (roomSid: string) => roomCallClient(http, `${BASE}/Rooms/${roomSid}/Call`),
+    /** The room's scheduled calls. */
+    schedules: (roomSid: string) => roomSchedulesClient(http, `${BASE}/Rooms/${roomSid}/Schedules`),
     members: (roomSid: string) =>
       contacts<RoomMemberInstance, MemberParams>(http, `${BASE}/Rooms/${roomSid}/Members`, 'members'),
     /** The operator's contacts (for `contactsFromDirectoryOnly`). */

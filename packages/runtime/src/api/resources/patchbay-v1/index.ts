@@ -5,6 +5,7 @@
  */
 import type { CommandDeps } from '../../../rooms/call/commands.js';
 import type { RoomMemberRecord, RoomRecord } from '../../../rooms/records.js';
+import type { RoomScheduler } from '../../../rooms/schedules/scheduler.js';
 import type { Serial } from '../../../rooms/serial.js';
 import type { Resource, ResourceContext } from '../context.js';
 import { directoryResource } from './directory.js';
@@ -12,6 +13,7 @@ import { membersResource } from './members.js';
 import { policyResource } from './policy.js';
 import { roomCallResource } from './room-call.js';
 import { roomsResource } from './rooms.js';
+import { schedulesResource } from './schedules.js';
 
 /** What the rooms resources need beyond the request. */
 export interface RoomsApi {
@@ -23,6 +25,8 @@ export interface RoomsApi {
   memberAdded(context: ResourceContext, room: RoomRecord, member: RoomMemberRecord): Promise<void>;
   /** The room call engine and what its commands need. */
   readonly calls: CommandDeps;
+  /** Runs the rooms' scheduled calls; told of every change made over REST. */
+  readonly schedules: RoomScheduler;
 }
 
 export function patchbayV1Resource(api: RoomsApi): Resource {
@@ -32,6 +36,7 @@ export function patchbayV1Resource(api: RoomsApi): Resource {
     membersResource(api),
     directoryResource(api),
     policyResource(api),
+    schedulesResource(api, api.schedules),
   ];
   return async (context) => {
     for (const resource of resources) {

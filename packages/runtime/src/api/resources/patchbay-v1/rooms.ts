@@ -13,6 +13,7 @@ import { absoluteUrl, bool, type Form, field, httpMethod, invalid, notFound, Res
 import { pageRequest } from '../../paging.js';
 import type { Resource, ResourceContext } from '../context.js';
 import { atCap } from '../counts.js';
+import { allOf } from '../sip/common.js';
 import { v1Page } from '../voice-v1/paging.js';
 import type { RoomsApi } from './index.js';
 import { roomJson, V1 } from './json.js';
@@ -139,6 +140,9 @@ export const roomsResource =
             throw new RestError(409, 91102, `room ${sid} has a call in progress: end it first`);
           for (const member of await roomMembers(store, room))
             await store.delete('room-member', account.sid, member.sid);
+          // Its schedules go with it (the scheduler drops one it finds gone at its time).
+          for (const schedule of await allOf(store, 'room-schedule', account.sid, { roomSid: sid }))
+            await store.delete('room-schedule', account.sid, schedule.sid);
           await store.delete('room', account.sid, sid);
           await releaseNumber(store, account.sid, room.phoneNumberSid, sid, context.now);
         }),

@@ -1,0 +1,100 @@
+/**
+ * Rooms' scheduled calls survive restarts (docs/rooms.md, Schedules): `patchbay serve` is killed
+ * (SIGKILL) before a scheduled start and started again on the same data directory after it: the
+ * occurrence runs once, at start-up. Killed and started again once more, it does not run again;
+ * a schedule made afterwards still runs. Real processes, real SQLite, real time (seconds).
+ */
+import { setTimeout as delay } from 'node:timers/promises';
+import { afterEach, describe, expect, it } from 'vitest';
+import { cleanUpProcesses, dataDirectory, type Served, servePatchbay } from './processes.test-support.js';
+
+afterEach(cleanUpProcesses);
+
+const ACCOUNT = `AC${'5'.repeat(32)}`;
+const TOKEN = 'd'.repeat(32);
+const AUTH = `Basic ${Buffer.from(`${ACCOUNT}:${TOKEN}`).toString('base64')}`;
+const DANA = '+15550400002';
+
+async function request(base: string, method: string, path: string, params?: Record<string, string>) {
+  const response = await fetch(`${base}${path}`, {
+    method,
+    headers: { authorization: AUTH, 'content-type': 'application/x-www-form-urlencoded' },
+    ...(params ? { body: new URLSearchParams(params) } : {}),
+  });
+  return (await response.json()) as Record<string, unknown>;
+}
+
+const v1 = (served: Served, method: string, path: string, params?: Record<string, string>) =>
+  request(served.url, method, `/patchbay/v1/${path}`, params);
+
+/** The calls made to Dana's number, as the store holds them. */
+async function callsToDana(served: Served): Promise<number> {
+  const answer = await request(
+    served.url,
+    'GET',
+    `/2010-04-01/Accounts/${ACCOUNT}/Calls.json?To=${encodeURIComponent(DANA)}`,
+  );
+  return (answer.calls as unknown[]).length;
+}
+
+/** Polls the schedule until `test` holds (the server runs on real time). */
+async function scheduleWhen(served: Served, path: string, test: (schedule: Record<string, unknown>) => boolean) {
+  for (let i = 0; i < 200; i++) {
+    const schedule = await v1(served, 'GET', path);
+    if (test(schedule)) return schedule;
+    await delay(50);
+  }
+  throw new Error(`${path} never reached the state wanted`);
+}
+
+describe('a scheduled room call across SIGKILLs', () => {
+  it('runs an occurrence due while the server was down once, at start-up, and never again', async () => {
+    const data = await dataDirectory('patchbay-schedule-');
+    const env = { PATCHBAY_ACCOUNT_SID: ACCOUNT, PATCHBAY_AUTH_TOKEN: TOKEN };
+    const first = await servePatchbay(data, env);
+    await request(first.url, 'POST', `/2010-04-01/Accounts/${ACCOUNT}/IncomingPhoneNumbers.json`, {
+      PhoneNumber: '+15550400900',
+    });
+    const room = await v1(first, 'POST', 'Rooms', { FriendlyName: 'Book club' });
+    await v1(first, 'POST', `Rooms/${room.sid}/Members`, {
+      FirstName: 'Olga',
+      PhoneNumber: '+15550400001',
+      Role: 'organizer',
+    });
+    await v1(first, 'POST', `Rooms/${room.sid}/Members`, { FirstName: 'Dana', PhoneNumber: DANA });
+    const at = Date.now() + 2_000;
+    const schedule = await v1(first, 'POST', `Rooms/${room.sid}/Schedules`, {
+      Recurrence: 'once',
+      StartTime: new Date(at).toISOString(),
+      All: 'true',
+    });
+    expect(schedule.status).toBe('active');
+    const path = `Rooms/${room.sid}/Schedules/${schedule.sid}`;
+    first.child.kill('SIGKILL');
+    await new Promise((resolve) => first.child.once('exit', resolve));
+    // Down across the scheduled time.
+    await delay(Math.max(0, at - Date.now()) + 200);
+
+    const second = await servePatchbay(data, env);
+    const ran = await scheduleWhen(
+      second,
+      path,
+      (s) => (s.last_run as { outcome?: string } | null)?.outcome === 'started',
+    );
+    expect(ran).toMatchObject({ runs: 1, status: 'completed', next_run: null });
+    expect(await callsToDana(second)).toBe(1);
+    second.child.kill('SIGKILL');
+    await new Promise((resolve) => second.child.once('exit', resolve));
+
+    const third = await servePatchbay(data, env);
+    // A new schedule a second ahead: once it has run, start-up is long past, and the old one did not run again.
+    const later = await v1(third, 'POST', `Rooms/${room.sid}/Schedules`, {
+      Recurrence: 'once',
+      StartTime: new Date(Date.now() + 1_000).toISOString(),
+      All: 'true',
+    });
+    await scheduleWhen(third, `Rooms/${room.sid}/Schedules/${later.sid}`, (s) => s.runs === 1);
+    expect(await v1(third, 'GET', path)).toMatchObject({ runs: 1, last_run: { outcome: 'started' } });
+    expect(await callsToDana(third)).toBe(2);
+  }, 30_000);
+});

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import type { RoomScheduleRecord } from './records.js';
+import { Claimed, claim, due, upcoming } from './runs.js';
+
+const AT = Date.parse('2026-04-01T09:00:00Z');
+const MINUTE = 60_000;
+const daily: RoomScheduleRecord = {
+  sid: `RS${'1'.repeat(32)}`,
+  accountSid: `AC${'1'.repeat(32)}`,
+  roomSid: `RM${'1'.repeat(32)}`,
+  createdAt: 0,
+  updatedAt: 0,
+  createdBy: `AC${'1'.repeat(32)}`,
+  members: 'all',
+  organizerPhone: false,
+  recurrence: { type: 'daily', time: '09:00' },
+  timeZone: 'UTC',
+  nextRun: AT,
+  runs: 0,
+};
+
+describe('schedule runs', () => {
+  it('waits, runs on time or within the 15-minute grace, and calls older occurrences missed', () => {
+    expect(due(AT, AT - 1)).toBe('wait');
+    expect(due(AT, AT)).toBe('run');
+    expect(due(AT, AT + 15 * MINUTE)).toBe('run');
+    expect(due(AT, AT + 15 * MINUTE + 1)).toBe('missed');
+  });
+
+  it('claims an occurrence once: next_run moves on, and claiming it again is refused', () => {
+    const claimed = claim(daily, AT, AT, 'claimed');
+    expect(claimed).toMatchObject({ runs: 1, nextRun: AT + 24 * 60 * MINUTE, lastRun: { at: AT, outcome: 'claimed' } });
+    expect(() => claim(claimed, AT, AT, 'claimed')).toThrow(Claimed);
+  });
+
+  it('after a long outage records one missed occurrence and moves to the next one still to come', () => {
+    const now = AT + 3.5 * 24 * 60 * MINUTE;
+    const claimed = claim(daily, AT, now, 'missed');
+    expect(claimed).toMatchObject({ runs: 1, nextRun: AT + 4 * 24 * 60 * MINUTE, lastRun: { outcome: 'missed' } });
+  });
+
+  it('ends at the count or the end date', () => {
+    expect(claim({ ...daily, count: 1 }, AT, AT, 'claimed').nextRun).toBeUndefined();
+    expect(upcoming({ ...daily, endsAt: AT + MINUTE }, 1, AT)).toBeUndefined();
+    expect(upcoming({ ...daily, endsAt: AT + 24 * 60 * MINUTE }, 1, AT)).toBe(AT + 24 * 60 * MINUTE);
+  });
+});

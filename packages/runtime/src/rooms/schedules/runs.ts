@@ -1,0 +1,43 @@
+/**
+ * The scheduler's decisions as pure functions: the first run of a new or changed schedule, what
+ * to do with an occurrence at a given moment (wait, run, or record it missed), and the record
+ * once an occurrence is claimed. Claiming moves `nextRun` on in the same atomic store update, so
+ * an occurrence is claimed once, whatever process or restart looks at it afterwards.
+ */
+
+import { type RoomScheduleRecord, type RunOutcome, SCHEDULE_LIMITS, type ScheduleSpec } from './records.js';
+import { nextOccurrence } from './recurrence.js';
+
+/** The first occurrence after `after` that the end date and count allow, or undefined. */
+export function upcoming(spec: ScheduleSpec, runs: number, after: number): number | undefined {
+  if (spec.count !== undefined && runs >= spec.count) return undefined;
+  const next = nextOccurrence(spec.recurrence, spec.timeZone, after);
+  if (next === undefined || (spec.endsAt !== undefined && next > spec.endsAt)) return undefined;
+  return next;
+}
+
+export type Due = 'wait' | 'run' | 'missed';
+
+/** An occurrence at `now`: not yet, run it (on time, or late within the grace window), or too old to run. */
+export function due(nextRun: number, now: number, graceMs: number = SCHEDULE_LIMITS.graceMs): Due {
+  if (nextRun > now) return 'wait';
+  return now - nextRun <= graceMs ? 'run' : 'missed';
+}
+
+/**
+ * The record with occurrence `at` claimed: counted, recorded, and `nextRun` moved to the next
+ * occurrence after both `at` and `now` (a server down for a week records one missed occurrence,
+ * then waits for the next one). Throws `Claimed` when `at` is no longer the record's next run.
+ */
+export function claim(current: RoomScheduleRecord, at: number, now: number, outcome: RunOutcome): RoomScheduleRecord {
+  if (current.nextRun !== at) throw new Claimed();
+  const runs = current.runs + 1;
+  const next = upcoming(current, runs, Math.max(at, now));
+  const { nextRun: _, ...rest } = current;
+  return { ...rest, runs, lastRun: { at, outcome }, updatedAt: now, ...(next === undefined ? {} : { nextRun: next }) };
+}
+
+/** The occurrence was claimed already (by this process before, or by the one that ran before a restart). */
+export class Claimed extends Error {
+  override readonly name = 'Claimed';
+}

@@ -1,0 +1,178 @@
+/**
+ * Runs rooms' scheduled calls on the runtime's clock: one timer for the earliest due occurrence.
+ * At its time the occurrence is first claimed in the store (runs.ts `claim`, one atomic update
+ * that moves `nextRun` on), and only then is the call started through the room's commands, as
+ * the organizer's `start` would: a process that stops at any point never runs an occurrence
+ * twice, and one restarted finds every occurrence it missed. At start-up, occurrences that came
+ * due while the server was down run at once if they are at most 15 minutes old, and are recorded
+ * as `missed` otherwise. A call already in progress at the time is left alone and the occurrence
+ * recorded as `skipped-call-in-progress`.
+ *
+ * @example
+ * const scheduler = new RoomScheduler({ calls, clock: runtime.clock });
+ * await scheduler.start();
+ * scheduler.close();
+ */
+import { type AccountRecord, callAccount } from '../../api/auth.js';
+import { RestError } from '../../api/http.js';
+import { allOf } from '../../api/resources/sip/common.js';
+import type { Clock } from '../../clock/clock.js';
+import { type CommandDeps, runCommand } from '../call/commands.js';
+import type { RoomRecord } from '../records.js';
+import {
+  type RoomScheduleRecord,
+  type RunOutcome,
+  SCHEDULE_INDEX_SID,
+  SCHEDULE_LIMITS,
+  type ScheduleIndexRecord,
+} from './records.js';
+import { Claimed, claim, due } from './runs.js';
+
+/** setTimeout holds at most 2^31-1 ms (24.8 days); a monthly call further away is re-armed on the way. */
+const MAX_TIMER_MS = 24 * 3600_000;
+
+export interface SchedulerOptions {
+  readonly calls: CommandDeps;
+  readonly clock: Clock;
+  /** An occurrence that could not be claimed or recorded (the store failed). */
+  readonly onError?: ((error: unknown) => void) | undefined;
+}
+
+interface Due {
+  readonly accountSid: string;
+  readonly nextRun: number;
+}
+
+export class RoomScheduler {
+  /** Each active schedule's next occurrence, by SID. */
+  readonly #due = new Map<string, Due>();
+  #cancel: (() => void) | undefined;
+  #closed = false;
+  #running: Promise<void> = Promise.resolve();
+
+  constructor(private readonly options: SchedulerOptions) {}
+
+  /** Reads every account's schedules from the store, then runs (or records missed) what came due meanwhile. */
+  async start(): Promise<void> {
+    const { store } = this.options.calls;
+    const index = await store.find<ScheduleIndexRecord>('setting', SCHEDULE_INDEX_SID);
+    for (const accountSid of index?.accounts ?? []) {
+      const schedules = await allOf<RoomScheduleRecord>(
+        store,
+        'room-schedule',
+        accountSid,
+        {},
+        SCHEDULE_LIMITS.perAccount,
+      );
+      for (const schedule of schedules) this.changed(schedule);
+    }
+    await this.tick();
+  }
+
+  /** A schedule was created or changed (REST): its next run counts from now on. */
+  changed(schedule: RoomScheduleRecord): void {
+    if (schedule.nextRun === undefined) this.#due.delete(schedule.sid);
+    else this.#due.set(schedule.sid, { accountSid: schedule.accountSid, nextRun: schedule.nextRun });
+    this.#arm();
+  }
+
+  removed(sid: string): void {
+    this.#due.delete(sid);
+    this.#arm();
+  }
+
+  /** Settles when the occurrences being run now have been claimed and their calls started (tests). */
+  idle(): Promise<void> {
+    return this.#running;
+  }
+
+  close(): void {
+    this.#closed = true;
+    this.#cancel?.();
+    this.#cancel = undefined;
+  }
+
+  #arm(): void {
+    this.#cancel?.();
+    this.#cancel = undefined;
+    if (this.#closed) return;
+    let earliest = Number.POSITIVE_INFINITY;
+    for (const entry of this.#due.values()) earliest = Math.min(earliest, entry.nextRun);
+    if (earliest === Number.POSITIVE_INFINITY) return;
+    const wait = Math.min(Math.max(0, earliest - this.options.clock.now()), MAX_TIMER_MS);
+    this.#cancel = this.options.clock.setTimer(() => {
+      this.#cancel = undefined;
+      void this.tick();
+    }, wait);
+  }
+
+  /** Runs every occurrence due now, one after another, then arms the timer for the next. */
+  tick(): Promise<void> {
+    this.#running = this.#running.then(async () => {
+      const now = this.options.clock.now();
+      const ready = [...this.#due]
+        .filter(([, entry]) => entry.nextRun <= now)
+        .sort((a, b) => a[1].nextRun - b[1].nextRun);
+      for (const [sid, entry] of ready) {
+        if (this.#closed) return;
+        await this.#occur(sid, entry).catch((error: unknown) => this.options.onError?.(error));
+      }
+      this.#arm();
+    });
+    return this.#running;
+  }
+
+  async #occur(sid: string, entry: Due): Promise<void> {
+    const { store, engine } = this.options.calls;
+    const now = this.options.clock.now();
+    const schedule = await store.get<RoomScheduleRecord>('room-schedule', entry.accountSid, sid);
+    const room = schedule && (await store.get<RoomRecord>('room', schedule.accountSid, schedule.roomSid));
+    if (!schedule || !room) {
+      // Deleted, or its room was: nothing to run, ever.
+      if (schedule) await store.delete('room-schedule', schedule.accountSid, sid);
+      this.#due.delete(sid);
+      return;
+    }
+    const at = entry.nextRun;
+    const verdict = due(at, now);
+    const outcome: RunOutcome =
+      verdict === 'missed' ? 'missed' : engine.live(room.sid) ? 'skipped-call-in-progress' : 'claimed';
+    let claimed: RoomScheduleRecord | undefined;
+    try {
+      claimed = await store.update<RoomScheduleRecord>('room-schedule', schedule.accountSid, sid, (current) =>
+        claim(current, at, now, outcome),
+      );
+    } catch (error) {
+      if (!(error instanceof Claimed)) throw error;
+    }
+    // Claimed before (or changed meanwhile): follow what the store holds now.
+    const current = claimed ?? (await store.get<RoomScheduleRecord>('room-schedule', schedule.accountSid, sid));
+    if (current) this.changed(current);
+    else this.#due.delete(sid);
+    if (!claimed || outcome !== 'claimed') return;
+    await this.#startCall(claimed, room, at);
+  }
+
+  async #startCall(schedule: RoomScheduleRecord, room: RoomRecord, at: number): Promise<void> {
+    const { store } = this.options.calls;
+    let result: { outcome: RunOutcome; callSid?: string; errorCode?: number };
+    try {
+      const account = await store.find<AccountRecord>('account', schedule.accountSid);
+      if (!account) throw new RestError(404, 20404, `account ${schedule.accountSid} not found`);
+      const call = await runCommand(this.options.calls, room, callAccount(account), {
+        type: 'start',
+        members: schedule.members,
+        organizerPhone: schedule.organizerPhone,
+      });
+      result = { outcome: 'started', callSid: call.sid };
+    } catch (error) {
+      if (!(error instanceof RestError)) throw error;
+      // Started meanwhile by someone else (91109): the same as finding it in progress.
+      result =
+        error.code === 91109 ? { outcome: 'skipped-call-in-progress' } : { outcome: 'failed', errorCode: error.code };
+    }
+    await store.update<RoomScheduleRecord>('room-schedule', schedule.accountSid, schedule.sid, (current) =>
+      current.lastRun?.at === at ? { ...current, lastRun: { at, ...result } } : current,
+    );
+  }
+}
