@@ -29,7 +29,9 @@ export type SidPrefix =
   | 'DE'
   | 'RP'
   /** A room's call (one conference, its roster). */
-  | 'RC';
+  | 'RC'
+  /** A room's audit log: one entry per command and event (rooms/call/audit.ts). */
+  | 'RV';
 
 export function newSid(prefix: SidPrefix): string {
   return prefix + randomBytes(16).toString('hex');

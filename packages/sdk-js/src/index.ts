@@ -40,6 +40,8 @@ export type {
   MemberParams,
   NonMemberPolicy,
   PhoneType,
+  RoomEventFilters,
+  RoomEventInstance,
   RoomInstance,
   RoomMemberInstance,
   RoomParams,

@@ -92,14 +92,16 @@ export function createRouter(options: ApiOptions, writes: StoreWrites): Route & 
   ];
   const sip = sipApiSettings(options.sip);
   const serial = new Serial();
-  const calls = roomCalls({ runtime, store, serial });
+  const calls = roomCalls({ runtime, store, serial, onError: options.onError });
   const patchbayV1 = patchbayV1Resource({
     serial,
     calls: calls.deps,
     callInProgress: (room) => calls.deps.engine.live(room.sid) !== undefined,
-    memberAdded: (context, room, member) =>
+    memberAdded: async (context, room, member) => {
+      await calls.audit.append(room, { kind: 'event', type: 'member-added', memberSid: member.sid });
       // The member is added whatever happens to the text: a failed send shows on the message itself.
-      notifyMemberAdded(context, room, member).catch((error: unknown) => options.onError?.(error)),
+      await notifyMemberAdded(context, room, member).catch((error: unknown) => options.onError?.(error));
+    },
   });
 
   async function route(

@@ -43,7 +43,9 @@ export type RecordKind =
   | 'room'
   | 'room-member'
   | 'room-directory-entry'
-  | 'room-policy';
+  | 'room-policy'
+  /** A room's audit log: its commands and events, sequence-numbered (rooms/call/audit.ts). */
+  | 'room-event';
 
 /** What every stored record carries. */
 export interface StoredRecord {

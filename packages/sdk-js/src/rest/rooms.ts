@@ -110,13 +110,45 @@ export interface RoomPolicyInstance extends Required<RoomPolicyParams> {
   url: string;
 }
 
+/** One entry of a room's audit log (`GET /patchbay/v1/Rooms/{Sid}/Events`). */
+export interface RoomEventInstance {
+  sid: string;
+  accountSid: string;
+  roomSid: string;
+  /** 1, 2, 3... per room, in the order things happened. */
+  sequenceNumber: number;
+  kind: 'command' | 'event';
+  /** start, add, remove, mute, unmute, end; call-started, member-updated, call-ended, member-added. */
+  type: string;
+  roomCallSid: string | null;
+  participantKey: string | null;
+  memberSid: string | null;
+  callSid: string | null;
+  members: string[] | null;
+  state: string | null;
+  muted: boolean | null;
+  reason: string | null;
+  outcome: 'pending' | 'accepted' | 'refused' | null;
+  errorCode: number | null;
+  source: 'api' | 'channel' | null;
+  dateCreated: Date;
+}
+
+export interface RoomEventFilters {
+  kind?: 'command' | 'event';
+  type?: string;
+  participantKey?: string;
+  /** Only entries after this sequence number. */
+  after?: number;
+}
+
 export interface V1Page<T> {
   readonly items: T[];
   nextPage(): Promise<V1Page<T>> | undefined;
 }
 
 /** The v1 APIs' lists: `{ <key>: [...], meta: { next_page_url } }`, followed page after page. */
-function v1Listing<T>(http: Http, path: string, key: string) {
+function v1Listing<T>(http: Http, path: string, key: string, filters: Params = {}) {
   const toPage = (body: Record<string, unknown>): V1Page<T> => {
     const next = (body.meta as { nextPageUrl?: string | null } | undefined)?.nextPageUrl;
     return {
@@ -129,7 +161,7 @@ function v1Listing<T>(http: Http, path: string, key: string) {
     };
   };
   const page = async (params: { pageSize?: number; page?: number } = {}) =>
-    toPage(await http.request<Record<string, unknown>>('GET', path, params));
+    toPage(await http.request<Record<string, unknown>>('GET', path, { ...filters, ...params }));
   async function* each(params: { pageSize?: number; limit?: number } = {}): AsyncIterable<T> {
     const { limit, ...query } = params;
     yield* itemsOf(await page(query), limit);
@@ -169,6 +201,9 @@ export function roomsClient(http: Http) {
     remove: (sid: string) => http.request<void>('DELETE', `${BASE}/Rooms/${sid}`),
     /** The room's call: start, roster, controls, end. */
     call: (roomSid: string) => roomCallClient(http, `${BASE}/Rooms/${roomSid}/Call`),
+    /** The room's audit log, newest first: its call's commands (with their outcome) and events. */
+    events: (roomSid: string, filters: RoomEventFilters = {}) =>
+      v1Listing<RoomEventInstance>(http, `${BASE}/Rooms/${roomSid}/Events`, 'events', filters as Params),
     members: (roomSid: string) =>
       contacts<RoomMemberInstance, MemberParams>(http, `${BASE}/Rooms/${roomSid}/Members`, 'members'),
     /** The operator's contacts (for `contactsFromDirectoryOnly`). */

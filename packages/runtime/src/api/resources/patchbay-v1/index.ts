@@ -11,6 +11,7 @@ import { directoryResource } from './directory.js';
 import { membersResource } from './members.js';
 import { policyResource } from './policy.js';
 import { roomCallResource } from './room-call.js';
+import { roomEventsResource } from './room-events.js';
 import { roomsResource } from './rooms.js';
 
 /** What the rooms resources need beyond the request. */
@@ -29,6 +30,7 @@ export function patchbayV1Resource(api: RoomsApi): Resource {
   const resources = [
     roomsResource(api),
     roomCallResource(api.calls),
+    roomEventsResource(api.calls.audit),
     membersResource(api),
     directoryResource(api),
     policyResource(api),

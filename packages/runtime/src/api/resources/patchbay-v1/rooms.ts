@@ -140,6 +140,7 @@ export const roomsResource =
           for (const member of await roomMembers(store, room))
             await store.delete('room-member', account.sid, member.sid);
           await store.delete('room', account.sid, sid);
+          await api.calls.audit?.purge(room);
           await releaseNumber(store, account.sid, room.phoneNumberSid, sid, context.now);
         }),
       );
