@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { VirtualClock } from '../clock/virtual.js';
-import { RoomAudit } from '../rooms/call/audit.js';
+import { RoomAudit, type RoomEventRecord } from '../rooms/call/audit.js';
 import { harnessPerTest } from './harness.test-support.js';
 import { inRoom, pauseWhen, roomWith } from './room-calls.test-support.js';
 import { roomsRequest } from './rooms.test-support.js';
@@ -126,7 +126,7 @@ describe('room audit log', () => {
     const again = new RoomAudit(harness.store, () => 500, 3);
     const sixth = await again.append(room, { kind: 'event', type: 'f' });
     expect([sixth.sequence, sixth.createdAt]).toEqual([6, 1_000]);
-    const kept = await harness.store.list<{ sequence: number; type: string }>('room-event', {
+    const kept = await harness.store.list<RoomEventRecord>('room-event', {
       accountSid: room.accountSid,
       where: { roomSid: room.sid },
       page: 0,
