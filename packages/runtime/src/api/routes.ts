@@ -9,6 +9,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { resolveLimits } from '../limits/account-limits.js';
+import { roomControl } from '../rooms/call/control.js';
 import { roomCalls } from '../rooms/call/index.js';
 import { notifyMemberAdded } from '../rooms/notify.js';
 import { Serial } from '../rooms/serial.js';
@@ -208,5 +209,12 @@ export function createRouter(options: ApiOptions, writes: StoreWrites): Route & 
   }
 
   // Room calls stop following the runtime with the API.
-  return Object.assign(route, { close: calls.close });
+  // Devices command and follow rooms over their channel (docs/rooms.md, the control channel).
+  const detachRooms = runtime.devices?.rooms.attach(roomControl(calls.deps, calls.audit));
+  return Object.assign(route, {
+    close() {
+      detachRooms?.();
+      calls.close();
+    },
+  });
 }

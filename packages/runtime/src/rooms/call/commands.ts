@@ -149,19 +149,29 @@ function commandFields(command: RoomCommand, source: 'api' | 'channel'): AuditFi
   return { ...base, type: command.type };
 }
 
-/** Runs the command, entered in the room's audit log (when there is one) with its outcome. */
+/** Runs the command (as REST sends it). */
 export async function runCommand(
   deps: CommandDeps,
   room: RoomRecord,
   account: CallAccount,
   command: RoomCommand,
-  source: 'api' | 'channel' = 'api',
 ): Promise<RoomCall> {
+  return (await runLogged(deps, room, account, command, 'api')).call;
+}
+
+/** Runs the command, entered in the room's audit log (when there is one) with its outcome: the call, and the entry's sequence number. */
+export async function runLogged(
+  deps: CommandDeps,
+  room: RoomRecord,
+  account: CallAccount,
+  command: RoomCommand,
+  source: 'api' | 'channel',
+): Promise<{ call: RoomCall; sequence?: number }> {
   const entered = await deps.audit?.append(room, commandFields(command, source));
   try {
     const call = await perform(deps, room, account, command);
     if (entered) await deps.audit?.settle(entered, 'accepted');
-    return call;
+    return { call, ...(entered ? { sequence: entered.sequence } : {}) };
   } catch (error) {
     if (entered) await deps.audit?.settle(entered, 'refused', error instanceof RestError ? error.code : undefined);
     throw error;

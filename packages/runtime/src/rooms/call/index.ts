@@ -31,8 +31,15 @@ export function roomCalls(parts: {
   const audit = new RoomAudit(parts.store, () => parts.runtime.clock.now());
   const deps: CommandDeps = { ...parts, engine, audit };
   // Every event in the room's log: a failed write is the runtime's error, never the call's.
-  const enter = (event: RoomEvent) =>
-    void audit.append(event.call.room, eventFields(event)).catch((error: unknown) => parts.onError?.(error));
+  const enter = (event: RoomEvent) => {
+    const entries = [eventFields(event)];
+    // The call starts with its roster (no event per person): each one's first state follows it.
+    if (event.type === 'call-started')
+      for (const entry of event.call.entries.values())
+        entries.push(eventFields({ type: 'member-updated', call: event.call, entry }));
+    for (const fields of entries)
+      void audit.append(event.call.room, fields).catch((error: unknown) => parts.onError?.(error));
+  };
   engine.events.on('event', enter);
   const unmount = parts.runtime.localApps.mount(ROOMS_ORIGIN, roomsApp(deps));
   return {

@@ -86,8 +86,8 @@ export const roomEventsResource =
     });
     const url = `${context.publicUrl}${V1}/Rooms/${roomSid}/Events`;
     const given = FILTERS.flatMap((name) => {
-    const value = context.query.get(name);
-    return value === null ? [] : [[name, value] as const];
-  });
-  return { status: 200, body: v1Page('events', url, request, page, roomEventJson, Object.fromEntries(given)) };
+      const value = context.query.get(name);
+      return value === null ? [] : [[name, value] as const];
+    });
+    return { status: 200, body: v1Page('events', url, request, page, roomEventJson, Object.fromEntries(given)) };
   };
