@@ -90,12 +90,13 @@ export const ROOM_ERRORS = {
     title: 'The token may follow the room but not command it',
     meaning:
       "A device sent a `room-command` for a room it may only follow: its token's rooms grant lacks `organizer: true`, or it follows the room as a member. The device's error is `RoomCommandForbidden`.",
-    action: "Command the room with a token whose rooms grant names it with `organizer: true` (the room's organizer's app).",
+    action:
+      "Command the room with a token whose rooms grant names it with `organizer: true` (the room's organizer's app).",
   },
   91122: {
     title: 'The room refused the command',
     meaning:
-      'A `room-command` failed for a reason the device protocol has no code of its own for (for example the organizer has no phone to ring first); the message says which. The device\'s error is `RoomCommandRefused`.',
+      "A `room-command` failed for a reason the device protocol has no code of its own for (for example the organizer has no phone to ring first); the message says which. The device's error is `RoomCommandRefused`.",
     action: 'Read the message; the same command over REST answers with the detailed code.',
   },
 } as const satisfies ErrorTable;
