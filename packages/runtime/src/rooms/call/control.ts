@@ -32,8 +32,8 @@ export interface RoomControl {
   command(holder: RoomHolder, roomSid: string, command: ChannelCommand): Promise<number>;
 }
 
-/** Entries replayed per page from the store. */
-const REPLAY_PAGE = 200;
+/** Entries replayed on subscribing, at most (the newest of those missed). @default 200 */
+export const REPLAY_LIMIT = 200;
 
 export function entryOf(record: RoomEventRecord): RoomEntry {
   const { sid: _sid, accountSid: _account, roomSid: _room, createdAt, ...fields } = record;
@@ -100,19 +100,17 @@ export function roomControl(deps: CommandDeps, audit: RoomAudit): RoomControl {
       });
       try {
         await audit.flush(roomSid);
-        // Newest first in the store: read from the newest back to `after`, then push oldest first.
-        const missed: RoomEventRecord[] = [];
-        for (let page = 0; ; page++) {
-          const found = await store.list<RoomEventRecord>('room-event', {
+        // The newest REPLAY_LIMIT entries after `after` (newest first in the store): a session
+        // holds at most LIMITS.maxUnacked messages, and older ones are at GET .../Events.
+        const missed = (
+          await store.list<RoomEventRecord>('room-event', {
             accountSid: room.accountSid,
             where: { roomSid },
             ranges: { sequence: { min: after + 1 } },
-            page,
-            pageSize: REPLAY_PAGE,
-          });
-          missed.push(...found.items);
-          if (!found.more) break;
-        }
+            page: 0,
+            pageSize: REPLAY_LIMIT,
+          })
+        ).items;
         for (const record of [...missed.reverse(), ...held]) {
           if (record.sequence <= last) continue;
           last = record.sequence;
