@@ -31,7 +31,9 @@ export type SidPrefix =
   /** A room's call (one conference, its roster). */
   | 'RC'
   /** A room's scheduled call. */
-  | 'RS';
+  | 'RS'
+  /** A room's audit log: one entry per command and event (rooms/call/audit.ts). */
+  | 'RV';
 
 export function newSid(prefix: SidPrefix): string {
   return prefix + randomBytes(16).toString('hex');

@@ -47,6 +47,8 @@ export type {
   MemberParams,
   NonMemberPolicy,
   PhoneType,
+  RoomEventFilters,
+  RoomEventInstance,
   RoomInstance,
   RoomMemberInstance,
   RoomParams,
@@ -60,12 +62,14 @@ export type * from './rest/types.js';
 export {
   AccessToken,
   type AccessTokenOptions,
+  type Grant,
   MAX_TOKEN_TTL_S,
   type TokenAlgorithm,
   VoiceGrant,
   type VoiceGrantOptions,
 } from './tokens/access-token.js';
 export { readTokenClaims, type TokenClaims } from './tokens/jwt.js';
+export { MAX_GRANT_ROOMS, RoomsGrant, type RoomsGrantOptions } from './tokens/rooms-grant.js';
 /** The official `twilio` helper library pointed at Patchbay (`@patchbay/sdk/register-twilio` preloads it). */
 export {
   type HelperRequest,

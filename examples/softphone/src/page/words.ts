@@ -43,6 +43,14 @@ const WORDS = {
   PermissionDenied: "The microphone is not allowed. Allow it in the browser's site settings to make and take calls.",
   AcquisitionFailed: 'The microphone could not be opened. Choose another one, or close the program using it.',
   MediaConnectionFailed: 'The audio of this call was interrupted; reconnecting.',
+  // Rooms' control channel (the softphone does not use it; every name needs words).
+  RoomCallInProgress: 'The room already has a call in progress.',
+  RoomCallNotFound: 'The room has no call in progress.',
+  RoomParticipantNotFound: 'That person is not in the call.',
+  RoomNobodyToRing: 'There is nobody to ring in this room.',
+  RoomNotFound: 'That room does not exist, or you may not follow it.',
+  RoomCommandForbidden: 'Only the organizer can do that.',
+  RoomCommandRefused: 'The room could not do that.',
   GeneralError: 'Something went wrong with the phone service.',
 } satisfies Record<DeviceErrorName, string>;
 

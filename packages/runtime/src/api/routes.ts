@@ -9,6 +9,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { resolveLimits } from '../limits/account-limits.js';
+import { roomControl } from '../rooms/call/control.js';
 import { roomCalls } from '../rooms/call/index.js';
 import { notifyMemberAdded } from '../rooms/notify.js';
 import { RoomScheduler } from '../rooms/schedules/scheduler.js';
@@ -93,7 +94,7 @@ export function createRouter(options: ApiOptions, writes: StoreWrites): Route & 
   ];
   const sip = sipApiSettings(options.sip);
   const serial = new Serial();
-  const calls = roomCalls({ runtime, store, serial });
+  const calls = roomCalls({ runtime, store, serial, onError: options.onError });
   const schedules = new RoomScheduler({ calls: calls.deps, clock: runtime.clock, onError: options.onError });
   // Occurrences due while the server was down run (or are recorded missed) as soon as the store is read.
   schedules.start().catch((error: unknown) => options.onError?.(error));
@@ -102,9 +103,11 @@ export function createRouter(options: ApiOptions, writes: StoreWrites): Route & 
     calls: calls.deps,
     schedules,
     callInProgress: (room) => calls.deps.engine.live(room.sid) !== undefined,
-    memberAdded: (context, room, member) =>
+    memberAdded: async (context, room, member) => {
+      await calls.audit.append(room, { kind: 'event', type: 'member-added', memberSid: member.sid });
       // The member is added whatever happens to the text: a failed send shows on the message itself.
-      notifyMemberAdded(context, room, member).catch((error: unknown) => options.onError?.(error)),
+      await notifyMemberAdded(context, room, member).catch((error: unknown) => options.onError?.(error));
+    },
   });
 
   async function route(
@@ -211,8 +214,11 @@ export function createRouter(options: ApiOptions, writes: StoreWrites): Route & 
   }
 
   // Room calls stop following the runtime with the API.
+  // Devices command and follow rooms over their channel (docs/rooms.md, the control channel).
+  const detachRooms = runtime.devices?.rooms.attach(roomControl(calls.deps, calls.audit));
   return Object.assign(route, {
     close() {
+      detachRooms?.();
       schedules.close();
       calls.close();
     },

@@ -53,4 +53,21 @@ it('starts a room call, reads the roster, mutes, adds, removes and ends it throu
   expect([ended.status, ended.endReason]).toEqual(['completed', 'ended-by-request']);
   expect(ended.dateEnded).toBeInstanceOf(Date);
   expect((await client.rooms.get(room.sid)).callInProgress).toBe(false);
+
+  // The audit log, through the client: filtered, page after page (the filter kept in the page URLs).
+  const commands = await client.rooms.events(room.sid, { kind: 'command' }).list({ pageSize: 2 });
+  expect(commands.map((entry) => [entry.type, entry.outcome, entry.errorCode])).toEqual([
+    ['end', 'accepted', null],
+    ['mute', 'refused', 91111],
+    ['remove', 'accepted', null],
+    ['add', 'accepted', null],
+    ['unmute', 'accepted', null],
+    ['mute', 'accepted', null],
+    ['start', 'refused', 91109],
+    ['start', 'accepted', null],
+    ['start', 'refused', 91112],
+  ]);
+  const newest = commands[0]?.sequenceNumber as number;
+  const after = await client.rooms.events(room.sid, { after: newest, type: 'call-ended' }).list();
+  expect(after.map((entry) => [entry.type, entry.dateCreated instanceof Date])).toEqual([['call-ended', true]]);
 });

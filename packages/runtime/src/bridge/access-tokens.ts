@@ -8,6 +8,7 @@
 import { DeviceError } from '@patchbay/sdk/protocol';
 import { decodeJwt, decodeProtectedHeader, type JWTPayload, errors as joseErrors, jwtVerify } from 'jose';
 import type { AccountLimitOverrides } from '../limits/account-limits.js';
+import { type RoomsAccess, roomsGrant } from './room-grant.js';
 
 /** What the bridge needs to know about keys, accounts and applications. */
 export interface DeviceDirectory {
@@ -38,6 +39,8 @@ export interface VerifiedToken {
   readonly expiresAt: number;
   readonly incoming: boolean;
   readonly outgoing?: { readonly applicationSid: string; readonly params: Readonly<Record<string, string>> };
+  /** The rooms grant: rooms the device may follow, and whether it may command them (bridge/room-grant.ts). */
+  readonly rooms?: RoomsAccess;
   /** The account's auth token as of the verification: it signs the webhooks of calls the device places. */
   readonly authToken: string;
   readonly limits?: AccountLimitOverrides | undefined;
@@ -103,11 +106,12 @@ export async function verifyAccessToken(
     throw new DeviceError('AccessTokenInvalid', 'the token has no iat (issued at) claim');
   const exp = payload.exp as number;
   checkLifetime(exp, payload.iat, options);
-  const grants = (payload.grants ?? {}) as { identity?: unknown; voice?: VoiceGrantClaims };
+  const grants = (payload.grants ?? {}) as { identity?: unknown; voice?: VoiceGrantClaims; rooms?: unknown };
   if (typeof grants.identity !== 'string' || grants.identity === '' || grants.identity.length > 256)
     throw new DeviceError('AccessTokenInvalid', 'the token has no identity');
   const voice = grants.voice ?? {};
   const applicationSid = voice.outgoing?.application_sid;
+  const rooms = roomsGrant(grants.rooms);
   return {
     identity: grants.identity,
     accountSid: sub,
@@ -117,6 +121,7 @@ export async function verifyAccessToken(
     ...(typeof applicationSid === 'string'
       ? { outgoing: { applicationSid, params: stringRecord(voice.outgoing?.params) } }
       : {}),
+    ...(rooms ? { rooms } : {}),
     authToken: account.authToken,
     limits: account.limits,
     jwt: token,

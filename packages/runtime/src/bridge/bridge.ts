@@ -22,6 +22,7 @@ import { deviceLeg } from './legs.js';
 import { Presence, type PresenceRecord } from './presence.js';
 import { answerRequest, type RequestContext } from './requests.js';
 import { type CredentialChecks, recheck } from './revocation.js';
+import { RoomChannel } from './room-channel.js';
 import { DeviceSession, type Link } from './session.js';
 import { SessionTable } from './sessions.js';
 import { sweepSessions } from './sweep.js';
@@ -41,6 +42,8 @@ export class DeviceBridge {
   private readonly sessions = new SessionTable();
   private readonly invitations: Invitations;
   private readonly followers: Followers;
+  /** Room subscriptions and commands (the rooms control channel). */
+  readonly rooms: RoomChannel;
   private readonly requests: RequestContext;
   private readonly stopSweep: () => void;
   private closed = false;
@@ -62,6 +65,7 @@ export class DeviceBridge {
     this.node = options.node ?? hostname();
     this.tokens = new CallTokens(() => clock.now(), options.callTokenKey);
     this.followers = new Followers((session, message) => this.push(session, message));
+    this.rooms = new RoomChannel((session, message) => this.push(session, message));
     this.presence = new Presence(
       () => clock.now(),
       (record) => {
@@ -93,6 +97,7 @@ export class DeviceBridge {
       maxPerIdentity: options.maxPerIdentity ?? 50,
       invitations: this.invitations,
       followers: this.followers,
+      rooms: this.rooms,
       outgoing: {
         host,
         application: options.application,
@@ -276,6 +281,7 @@ export class DeviceBridge {
   private end(session: DeviceSession): void {
     if (!this.sessions.delete(session)) return;
     this.followers.dropAll(session);
+    this.rooms.dropAll(session);
     // Only registered sessions are invited: unregistering withdraws their invitations.
     this.unregister(session);
     for (const leg of session.calls.values()) leg.remoteHangup();

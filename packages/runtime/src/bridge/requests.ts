@@ -10,6 +10,7 @@ import type { Invitations } from './invitations.js';
 import { type OutgoingDeps, placeCall } from './outgoing.js';
 import type { Presence } from './presence.js';
 import { renegotiate } from './renegotiate.js';
+import type { RoomChannel } from './room-channel.js';
 import type { DeviceSession } from './session.js';
 
 /** What requests need from the bridge. */
@@ -24,6 +25,7 @@ export interface RequestContext {
   readonly maxPerIdentity: number;
   readonly invitations: Invitations;
   readonly followers: Followers;
+  readonly rooms: RoomChannel;
   readonly outgoing: OutgoingDeps;
 }
 
@@ -50,7 +52,7 @@ export async function handleRequest(
   context: RequestContext,
   session: DeviceSession,
   message: ClientRequest,
-): Promise<{ callSid?: string; tokenExpiresAt?: number; sdp?: string }> {
+): Promise<{ callSid?: string; tokenExpiresAt?: number; sdp?: string; roomSeq?: number }> {
   if (message.type === 'token') {
     const token = await context.verify(message.token).catch((error: DeviceError) => {
       throw context.refuse(error, session);
@@ -119,5 +121,13 @@ export async function handleRequest(
     case 'unsubscribe':
       for (const identity of message.identities) context.followers.unfollow(session, identity);
       return {};
+    case 'room-subscribe':
+      await context.rooms.subscribe(session, message.room, message.after ?? 0);
+      return {};
+    case 'room-unsubscribe':
+      context.rooms.unsubscribe(session, message.room);
+      return {};
+    case 'room-command':
+      return { roomSeq: await context.rooms.command(session, message.room, message.command) };
   }
 }

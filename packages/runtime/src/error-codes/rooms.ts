@@ -79,6 +79,26 @@ export const ROOM_ERRORS = {
       "The selection of members is empty, names a SID that is not a member of this room, or holds only members who opted out (texted STOP to the room's number).",
     action: 'Give `Members` (member SIDs of this room, repeated) or `All=true`.',
   },
+  91120: {
+    title: 'Room not found on the control channel',
+    meaning:
+      "A device's `room-subscribe` or `room-command` names a room that is not in the token's account, or that the token may not follow: its rooms grant does not name it and its identity is not one of the room's members. Both get the same answer, so a room another account owns stays invisible. The device's error is `RoomNotFound`.",
+    action:
+      'Mint the token with `new RoomsGrant({ rooms: [roomSid] })` (the SDK) for the account that owns the room, or add the identity as a member.',
+  },
+  91121: {
+    title: 'The token may follow the room but not command it',
+    meaning:
+      "A device sent a `room-command` for a room it may only follow: its token's rooms grant lacks `organizer: true`, or it follows the room as a member. The device's error is `RoomCommandForbidden`.",
+    action:
+      "Command the room with a token whose rooms grant names it with `organizer: true` (the room's organizer's app).",
+  },
+  91122: {
+    title: 'The room refused the command',
+    meaning:
+      "A `room-command` failed for a reason the device protocol has no code of its own for (for example the organizer has no phone to ring first); the message says which. The device's error is `RoomCommandRefused`.",
+    action: 'Read the message; the same command over REST answers with the detailed code.',
+  },
   91140: {
     title: 'Too many schedules',
     meaning:

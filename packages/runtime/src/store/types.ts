@@ -45,7 +45,9 @@ export type RecordKind =
   | 'room-directory-entry'
   | 'room-policy'
   /** A room's scheduled calls (rooms/schedules/records.ts). */
-  | 'room-schedule';
+  | 'room-schedule'
+  /** A room's audit log: its commands and events, sequence-numbered (rooms/call/audit.ts). */
+  | 'room-event';
 
 /** What every stored record carries. */
 export interface StoredRecord {

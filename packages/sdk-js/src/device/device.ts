@@ -26,6 +26,7 @@ import { warnBeforeExpiry } from './expiry.js';
 import { Following, type Presence } from './following.js';
 import type { RtcConfiguration } from './media.js';
 import type { RequestBody, RequestResult } from './requests.js';
+import { Room, type RoomLink } from './room.js';
 import type { Transport } from './transport.js';
 
 export type { DeviceClock } from './connection.js';
@@ -50,6 +51,8 @@ export class Device extends EventEmitter<DeviceEvents> {
   private readonly following: Following;
   private cancelExpiryWarning: (() => void) | undefined;
   private readonly link: CallLink;
+  /** Rooms this device holds (`room()`): followed again after a new session. */
+  private readonly rooms = new Map<string, Room>();
   private readonly media: DeviceMedia;
 
   constructor(
@@ -84,6 +87,26 @@ export class Device extends EventEmitter<DeviceEvents> {
       },
     };
     this.scheduleExpiryWarning();
+  }
+
+  /** A room on this device's channel: its commands, events and roster (docs/rooms.md). The same object for the same SID. */
+  room(sid: string): Room {
+    this.assertAlive();
+    let room = this.rooms.get(sid);
+    if (!room) {
+      room = new Room(
+        {
+          request: ((type: 'room-subscribe', body: RequestBody<'room-subscribe'>) =>
+            this.request(type, body)) as RoomLink['request'],
+          forget: (closed) => {
+            if (this.rooms.get(closed.sid) === closed) this.rooms.delete(closed.sid);
+          },
+        },
+        sid,
+      );
+      this.rooms.set(sid, room);
+    }
+    return room;
   }
 
   /** Microphone and speaker selection, sounds on or off (the hosted SDK's `device.audio`). */
@@ -212,6 +235,8 @@ export class Device extends EventEmitter<DeviceEvents> {
     for (const call of this.table.all) call.disconnect();
     this.connection.close();
     this.media.destroy();
+    for (const room of this.rooms.values()) room.removeAllListeners();
+    this.rooms.clear();
     this.cancelExpiryWarning?.();
     this.setState('destroyed');
     this.emit('destroyed');
@@ -246,6 +271,10 @@ export class Device extends EventEmitter<DeviceEvents> {
       );
     if (!resumed && !this.connection.hasPending('subscribe'))
       void this.following.resubscribe()?.catch((error: DeviceError) => this.emit('error', error));
+    // A new session follows no room: each is followed again from the last entry it delivered.
+    if (!resumed && !this.connection.hasPending('room-subscribe'))
+      for (const room of this.rooms.values())
+        void room._resubscribe()?.catch((error: DeviceError) => this.emit('error', error));
   }
 
   private onMessage(message: Exclude<Sequenced, { type: 'result' }>): void {
@@ -276,6 +305,9 @@ export class Device extends EventEmitter<DeviceEvents> {
         if (this.following.update(presence)) this.emit('presence', presence);
         return;
       }
+      case 'room':
+        this.rooms.get(message.room)?._entry(message.entry);
+        return;
       case 'expired':
         this.setState('unregistered');
         this.emit('error', new DeviceError('AccessTokenExpired', 'the token expired; call updateToken()'));

@@ -13,6 +13,8 @@ export interface RequestResult {
   readonly tokenExpiresAt?: number;
   /** After `connect` with an offer: Patchbay's answer. */
   readonly sdp?: string;
+  /** After `room-command`: the command's sequence number in the room's log. */
+  readonly roomSeq?: number;
 }
 
 interface Pending {
@@ -77,6 +79,7 @@ export class Requests {
       pending.resolve({
         ...(result.callSid ? { callSid: result.callSid } : {}),
         ...(result.tokenExpiresAt ? { tokenExpiresAt: result.tokenExpiresAt } : {}),
+        ...(result.roomSeq ? { roomSeq: result.roomSeq } : {}),
         ...(result.sdp ? { sdp: result.sdp } : {}),
       });
     else pending.reject(DeviceError.fromProtocol(result.error));

@@ -52,6 +52,20 @@ export const DEVICE_ERRORS = {
   AcquisitionFailed: 31402,
   /** The call's audio connection (ICE) was lost: the device restarts ICE (`renegotiate`). */
   MediaConnectionFailed: 53405,
+  /** Rooms on the control channel (docs/rooms.md): the room's call is in progress already. */
+  RoomCallInProgress: 91109,
+  /** The room has no call in progress. */
+  RoomCallNotFound: 91110,
+  /** The participant is not in the room's call (or has not joined, for a mute). */
+  RoomParticipantNotFound: 91111,
+  /** Nobody to ring: a member not of this room, or only opted-out members. */
+  RoomNobodyToRing: 91112,
+  /** No such room in the token's account, or the token may not follow it: the same answer. */
+  RoomNotFound: 91120,
+  /** The token may follow the room but not command it (its rooms grant lacks `organizer`). */
+  RoomCommandForbidden: 91121,
+  /** The room refused the command for another reason (the message says which). */
+  RoomCommandRefused: 91122,
   GeneralError: 31000,
 } as const satisfies Record<string, number>;
 

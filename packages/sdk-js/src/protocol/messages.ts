@@ -36,6 +36,10 @@ export const LIMITS = {
   maxSubscriptions: 100,
   /** A WebRTC session description (offer or answer), in characters. */
   maxSdpLength: 12 * 1024,
+  /** Rooms one session may follow (`room-subscribe`). */
+  maxRoomSubscriptions: 20,
+  /** Members one room command may name. */
+  maxRoomMembers: 250,
 } as const;
 
 const id = z.string().min(1).max(64);
@@ -48,6 +52,48 @@ const params = z
 
 /** A WebRTC session description: the server checks it further (typed media errors). */
 const sdp = z.string().min(10).max(LIMITS.maxSdpLength).startsWith('v=0');
+
+const roomSid = sid('RM');
+const participantKey = z.string().regex(/^(MB|CA)[0-9a-f]{32}$/, 'a member or call SID');
+
+/** A command on a room's call, as REST's (docs/rooms.md): the holder's token must grant the room as organizer. */
+export const roomCommand = z.discriminatedUnion('type', [
+  z.strictObject({
+    type: z.literal('start'),
+    /** These members, or (absent) everyone. */
+    members: z.array(sid('MB')).min(1).max(LIMITS.maxRoomMembers).optional(),
+    /** Ring the organizer's phone first, the others once the organizer answered. */
+    organizerPhone: z.boolean().optional(),
+  }),
+  z.strictObject({ type: z.literal('add'), members: z.array(sid('MB')).min(1).max(LIMITS.maxRoomMembers) }),
+  z.strictObject({ type: z.literal('remove'), key: participantKey }),
+  z.strictObject({ type: z.literal('mute'), key: participantKey }),
+  z.strictObject({ type: z.literal('unmute'), key: participantKey }),
+  z.strictObject({ type: z.literal('end') }),
+]);
+export type RoomCommand = z.infer<typeof roomCommand>;
+
+/** One entry of a room's audit log, as pushed (`room`) and listed (`GET .../Rooms/{Sid}/Events`). */
+export const roomEntry = z.strictObject({
+  /** 1, 2, 3... per room, in the order things happened: the same numbers after a reconnect. */
+  sequence: z.number().int().positive(),
+  kind: z.enum(['command', 'event']),
+  type: z.string().max(32),
+  roomCallSid: z.string().max(64).optional(),
+  participantKey: z.string().max(64).optional(),
+  memberSid: z.string().max(64).optional(),
+  callSid: z.string().max(64).optional(),
+  members: z.array(z.string().max(64)).max(LIMITS.maxRoomMembers).optional(),
+  state: z.string().max(32).optional(),
+  muted: z.boolean().optional(),
+  reason: z.string().max(64).optional(),
+  outcome: z.enum(['pending', 'accepted', 'refused']).optional(),
+  errorCode: z.number().int().optional(),
+  source: z.enum(['api', 'channel']).optional(),
+  /** When, in ms since the epoch. */
+  at: z.number().int(),
+});
+export type RoomEntry = z.infer<typeof roomEntry>;
 
 const identities = z.array(z.string().min(1).max(256)).min(1).max(LIMITS.maxSubscriptions);
 
@@ -98,6 +144,14 @@ export const clientMessage = z.discriminatedUnion('type', [
   /** Follow the presence of identities of the same account: `presence` now and on each change. */
   request('subscribe', { identities: identities }),
   request('unsubscribe', { identities: identities }),
+  /**
+   * Follow a room's commands and events (`room` messages): those after `after` (a room sequence
+   * number) from its audit log first, then each as it happens.
+   */
+  request('room-subscribe', { room: roomSid, after: z.number().int().min(0).optional() }),
+  request('room-unsubscribe', { room: roomSid }),
+  /** A command on the room's call; its result carries `roomSeq`, the command's entry in the room's log. */
+  request('room-command', { room: roomSid, command: roomCommand }),
 ]);
 
 export type ClientMessage = z.infer<typeof clientMessage>;
@@ -155,6 +209,8 @@ export const sequenced = z.union([
     tokenExpiresAt: z.number().int().optional(),
     /** After `connect` with an offer, or `renegotiate`: Patchbay's answer. */
     sdp: sdp.optional(),
+    /** After `room-command`: the command's sequence number in the room's log. */
+    roomSeq: z.number().int().positive().optional(),
   }),
   z.strictObject({
     type: z.literal('result'),
@@ -200,6 +256,8 @@ export const sequenced = z.union([
     callSid,
     state: callState,
   }),
+  /** An entry of a followed room's log (a command, or an event of its call). */
+  z.strictObject({ type: z.literal('room'), seq: z.number().int().positive(), room: roomSid, entry: roomEntry }),
 ]);
 
 export const serverMessage = z.union([

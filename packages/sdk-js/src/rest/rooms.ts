@@ -111,13 +111,45 @@ export interface RoomPolicyInstance extends Required<RoomPolicyParams> {
   url: string;
 }
 
+/** One entry of a room's audit log (`GET /patchbay/v1/Rooms/{Sid}/Events`). */
+export interface RoomEventInstance {
+  sid: string;
+  accountSid: string;
+  roomSid: string;
+  /** 1, 2, 3... per room, in the order things happened. */
+  sequenceNumber: number;
+  kind: 'command' | 'event';
+  /** start, add, remove, mute, unmute, end; call-started, member-updated, call-ended, member-added. */
+  type: string;
+  roomCallSid: string | null;
+  participantKey: string | null;
+  memberSid: string | null;
+  callSid: string | null;
+  members: string[] | null;
+  state: string | null;
+  muted: boolean | null;
+  reason: string | null;
+  outcome: 'pending' | 'accepted' | 'refused' | null;
+  errorCode: number | null;
+  source: 'api' | 'channel' | null;
+  dateCreated: Date;
+}
+
+export interface RoomEventFilters {
+  kind?: 'command' | 'event';
+  type?: string;
+  participantKey?: string;
+  /** Only entries after this sequence number. */
+  after?: number;
+}
+
 export interface V1Page<T> {
   readonly items: T[];
   nextPage(): Promise<V1Page<T>> | undefined;
 }
 
 /** The v1 APIs' lists: `{ <key>: [...], meta: { next_page_url } }`, followed page after page. */
-export function v1Listing<T>(http: Http, path: string, key: string) {
+export function v1Listing<T>(http: Http, path: string, key: string, filters: Params = {}) {
   const toPage = (body: Record<string, unknown>): V1Page<T> => {
     const next = (body.meta as { nextPageUrl?: string | null } | undefined)?.nextPageUrl;
     return {
@@ -130,7 +162,7 @@ export function v1Listing<T>(http: Http, path: string, key: string) {
     };
   };
   const page = async (params: { pageSize?: number; page?: number } = {}) =>
-    toPage(await http.request<Record<string, unknown>>('GET', path, params));
+    toPage(await http.request<Record<string, unknown>>('GET', path, { ...filters, ...params }));
   async function* each(params: { pageSize?: number; limit?: number } = {}): AsyncIterable<T> {
     const { limit, ...query } = params;
     yield* itemsOf(await page(query), limit);
@@ -172,6 +204,9 @@ export function roomsClient(http: Http) {
     call: (roomSid: string) => roomCallClient(http, `${BASE}/Rooms/${roomSid}/Call`),
     /** The room's scheduled calls. */
     schedules: (roomSid: string) => roomSchedulesClient(http, `${BASE}/Rooms/${roomSid}/Schedules`),
+    /** The room's audit log, newest first: its call's commands (with their outcome) and events. */
+    events: (roomSid: string, filters: RoomEventFilters = {}) =>
+      v1Listing<RoomEventInstance>(http, `${BASE}/Rooms/${roomSid}/Events`, 'events', filters as Params),
     members: (roomSid: string) =>
       contacts<RoomMemberInstance, MemberParams>(http, `${BASE}/Rooms/${roomSid}/Members`, 'members'),
     /** The operator's contacts (for `contactsFromDirectoryOnly`). */

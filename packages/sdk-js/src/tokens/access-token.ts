@@ -51,6 +51,12 @@ export class VoiceGrant {
   }
 }
 
+/** A grant a token carries (VoiceGrant, RoomsGrant): its key in `grants` and its claims. */
+export interface Grant {
+  readonly key: string;
+  toPayload(): Record<string, unknown>;
+}
+
 export interface AccessTokenOptions {
   /** Who the device is: `<Dial><Client>alice</Client>` rings every device registered as `alice`. */
   readonly identity: string;
@@ -67,7 +73,7 @@ export type TokenAlgorithm = 'HS256' | 'HS384' | 'HS512';
 const HASH: Record<TokenAlgorithm, string> = { HS256: 'sha256', HS384: 'sha384', HS512: 'sha512' };
 
 export class AccessToken {
-  private readonly grants: VoiceGrant[] = [];
+  private readonly grants: Grant[] = [];
   readonly identity: string;
   readonly ttl: number;
 
@@ -87,7 +93,7 @@ export class AccessToken {
       throw new RangeError(`ttl must be a whole number of seconds from 1 to ${MAX_TOKEN_TTL_S}`);
   }
 
-  addGrant(grant: VoiceGrant): this {
+  addGrant(grant: Grant): this {
     this.grants.push(grant);
     return this;
   }

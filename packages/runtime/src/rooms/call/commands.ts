@@ -15,6 +15,7 @@ import { displayName } from '../contacts.js';
 import { roomMembers } from '../members.js';
 import type { PhoneType, RoomMemberRecord, RoomRecord } from '../records.js';
 import type { Serial } from '../serial.js';
+import type { AuditFields, RoomAudit } from './audit.js';
 import type { RoomCalls } from './engine.js';
 import { ringPlan } from './ringing.js';
 import { LIVE_STATES, type RosterEntry } from './roster.js';
@@ -41,6 +42,8 @@ export type RoomCommand =
 
 export interface CommandDeps {
   readonly engine: RoomCalls;
+  /** The rooms' audit log: each command is entered before it runs, and settled after. */
+  readonly audit?: RoomAudit;
   readonly runtime: Runtime;
   readonly store: Store;
   readonly serial: Serial;
@@ -137,12 +140,45 @@ function entry(call: RoomCall, key: string): RosterEntry {
 /** The Serial key of a room's call: its commands, dial-ins and the room's deletion take turns on it. */
 export const roomCallKey = (roomSid: string) => `room-call:${roomSid}`;
 
-export function runCommand(
+function commandFields(command: RoomCommand, source: 'api' | 'channel'): AuditFields {
+  const base = { kind: 'command', outcome: 'pending', source } as const;
+  if (command.type === 'start' || command.type === 'add')
+    return { ...base, type: command.type, ...(command.members === 'all' ? {} : { members: command.members }) };
+  if (command.type === 'mute') return { ...base, type: command.muted ? 'mute' : 'unmute', participantKey: command.key };
+  if (command.type === 'remove') return { ...base, type: command.type, participantKey: command.key };
+  return { ...base, type: command.type };
+}
+
+/** Runs the command (as REST sends it). */
+export async function runCommand(
   deps: CommandDeps,
   room: RoomRecord,
   account: CallAccount,
   command: RoomCommand,
 ): Promise<RoomCall> {
+  return (await runLogged(deps, room, account, command, 'api')).call;
+}
+
+/** Runs the command, entered in the room's audit log (when there is one) with its outcome: the call, and the entry's sequence number. */
+export async function runLogged(
+  deps: CommandDeps,
+  room: RoomRecord,
+  account: CallAccount,
+  command: RoomCommand,
+  source: 'api' | 'channel',
+): Promise<{ call: RoomCall; sequence?: number }> {
+  const entered = await deps.audit?.append(room, commandFields(command, source));
+  try {
+    const call = await perform(deps, room, account, command);
+    if (entered) await deps.audit?.settle(entered, 'accepted');
+    return { call, ...(entered ? { sequence: entered.sequence } : {}) };
+  } catch (error) {
+    if (entered) await deps.audit?.settle(entered, 'refused', error instanceof RestError ? error.code : undefined);
+    throw error;
+  }
+}
+
+function perform(deps: CommandDeps, room: RoomRecord, account: CallAccount, command: RoomCommand): Promise<RoomCall> {
   // One command at a time per room: two starts at once make one call, not two.
   return deps.serial.run(roomCallKey(room.sid), async () => {
     if (command.type === 'start') {

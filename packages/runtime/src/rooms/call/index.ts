@@ -10,22 +10,44 @@
 import type { Runtime } from '../../runtime.js';
 import type { Store } from '../../store/types.js';
 import type { Serial } from '../serial.js';
+import { eventFields, RoomAudit } from './audit.js';
 import type { CommandDeps } from './commands.js';
 import { RoomCalls } from './engine.js';
+import type { RoomEvent } from './events.js';
 import { roomsApp } from './local-app.js';
 import { ROOMS_ORIGIN } from './urls.js';
 
-export function roomCalls(parts: { runtime: Runtime; store: Store; serial: Serial }): {
+export function roomCalls(parts: {
+  runtime: Runtime;
+  store: Store;
+  serial: Serial;
+  onError?: ((error: unknown) => void) | undefined;
+}): {
   deps: CommandDeps;
+  audit: RoomAudit;
   close(): void;
 } {
   const engine = new RoomCalls(parts.runtime);
-  const deps: CommandDeps = { ...parts, engine };
+  const audit = new RoomAudit(parts.store, () => parts.runtime.clock.now());
+  const deps: CommandDeps = { ...parts, engine, audit };
+  // Every event in the room's log: a failed write is the runtime's error, never the call's.
+  const enter = (event: RoomEvent) => {
+    const entries = [eventFields(event)];
+    // The call starts with its roster (no event per person): each one's first state follows it.
+    if (event.type === 'call-started')
+      for (const entry of event.call.entries.values())
+        entries.push(eventFields({ type: 'member-updated', call: event.call, entry }));
+    for (const fields of entries)
+      void audit.append(event.call.room, fields).catch((error: unknown) => parts.onError?.(error));
+  };
+  engine.events.on('event', enter);
   const unmount = parts.runtime.localApps.mount(ROOMS_ORIGIN, roomsApp(deps));
   return {
     deps,
+    audit,
     close() {
       unmount();
+      engine.events.off('event', enter);
       engine.close();
     },
   };

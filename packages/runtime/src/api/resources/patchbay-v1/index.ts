@@ -12,6 +12,7 @@ import { directoryResource } from './directory.js';
 import { membersResource } from './members.js';
 import { policyResource } from './policy.js';
 import { roomCallResource } from './room-call.js';
+import { roomEventsResource } from './room-events.js';
 import { roomsResource } from './rooms.js';
 import { schedulesResource } from './schedules.js';
 
@@ -33,6 +34,7 @@ export function patchbayV1Resource(api: RoomsApi): Resource {
   const resources = [
     roomsResource(api),
     roomCallResource(api.calls),
+    roomEventsResource(api.calls.audit),
     membersResource(api),
     directoryResource(api),
     policyResource(api),

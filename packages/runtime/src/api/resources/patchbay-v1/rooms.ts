@@ -144,6 +144,7 @@ export const roomsResource =
           for (const schedule of await allOf(store, 'room-schedule', account.sid, { roomSid: sid }))
             await store.delete('room-schedule', account.sid, schedule.sid);
           await store.delete('room', account.sid, sid);
+          await api.calls.audit?.purge(room);
           await releaseNumber(store, account.sid, room.phoneNumberSid, sid, context.now);
         }),
       );

@@ -6,8 +6,17 @@
 import type { Page } from '../../../store/types.js';
 import type { PageRequest } from '../../paging.js';
 
-export function v1Page<T>(key: string, url: string, request: PageRequest, page: Page<T>, render: (item: T) => unknown) {
-  const at = (n: number) => `${url}?PageSize=${request.pageSize}&Page=${n}`;
+export function v1Page<T>(
+  key: string,
+  url: string,
+  request: PageRequest,
+  page: Page<T>,
+  render: (item: T) => unknown,
+  /** The list's filters, kept in its page URLs. */
+  filters?: Readonly<Record<string, string>>,
+) {
+  const kept = filters ? Object.entries(filters).map(([name, value]) => `${name}=${encodeURIComponent(value)}&`) : [];
+  const at = (n: number) => `${url}?${kept.join('')}PageSize=${request.pageSize}&Page=${n}`;
   return {
     [key]: page.items.map(render),
     meta: {

@@ -1,0 +1,141 @@
+/**
+ * The rooms control channel's server side: what a device session may do with a room (follow its
+ * log, command its call), checked against its token and the room's members, and carried out by
+ * the same commands as REST (commands.ts), so both behave alike. A session follows a room's
+ * audit log: the entries after the sequence number it asks from (replayed from the store), then
+ * each new one as it is appended.
+ *
+ * @example
+ * const control = roomControl(calls.deps, calls.audit);
+ * const stop = await control.subscribe(session, roomSid, 0, (entry) => push(entry));
+ */
+import { type RoomCommand as ChannelCommand, DeviceError, type RoomEntry } from '@patchbay/sdk/protocol';
+import { type AccountRecord, callAccount } from '../../api/auth.js';
+import { RestError } from '../../api/http.js';
+import { mayCommand, mayFollow, type RoomsAccess } from '../../bridge/room-grant.js';
+import { roomMembers } from '../members.js';
+import type { RoomRecord } from '../records.js';
+import type { RoomAudit, RoomEventRecord } from './audit.js';
+import { type CommandDeps, type RoomCommand, runLogged } from './commands.js';
+
+/** Who asks: a device session's account, identity and rooms grant. */
+export interface RoomHolder {
+  readonly accountSid: string;
+  readonly identity: string;
+  readonly rooms?: RoomsAccess | undefined;
+}
+
+export interface RoomControl {
+  /** Follows the room from `after` on; resolves (with the stop function) once the replay was pushed. */
+  subscribe(holder: RoomHolder, roomSid: string, after: number, push: (entry: RoomEntry) => void): Promise<() => void>;
+  /** Runs the command; resolves with its sequence number in the room's log. */
+  command(holder: RoomHolder, roomSid: string, command: ChannelCommand): Promise<number>;
+}
+
+/** Entries replayed on subscribing, at most (the newest of those missed). @default 200 */
+export const REPLAY_LIMIT = 200;
+
+export function entryOf(record: RoomEventRecord): RoomEntry {
+  const { sid: _sid, accountSid: _account, roomSid: _room, createdAt, ...fields } = record;
+  return { ...fields, members: fields.members ? [...fields.members] : undefined, at: createdAt } as RoomEntry;
+}
+
+const REFUSALS: Readonly<Record<number, ConstructorParameters<typeof DeviceError>[0]>> = {
+  20404: 'RoomNotFound',
+  91109: 'RoomCallInProgress',
+  91110: 'RoomCallNotFound',
+  91111: 'RoomParticipantNotFound',
+  91112: 'RoomNobodyToRing',
+};
+
+/** A REST refusal as the channel's typed error (same code where the protocol has one). */
+function refusal(error: unknown): unknown {
+  if (!(error instanceof RestError)) return error;
+  return new DeviceError(REFUSALS[error.code] ?? 'RoomCommandRefused', error.message);
+}
+
+function asCommand(command: ChannelCommand): RoomCommand {
+  switch (command.type) {
+    case 'start':
+      return { type: 'start', members: command.members ?? 'all', organizerPhone: command.organizerPhone === true };
+    case 'add':
+      return command;
+    case 'remove':
+      return command;
+    case 'mute':
+    case 'unmute':
+      return { type: 'mute', key: command.key, muted: command.type === 'mute' };
+    case 'end':
+      return command;
+  }
+}
+
+export function roomControl(deps: CommandDeps, audit: RoomAudit): RoomControl {
+  const { store } = deps;
+  const notFound = (roomSid: string) => new DeviceError('RoomNotFound', `no room ${roomSid} this token may follow`);
+
+  /** The room, if the holder may follow it: named by its grant, or the holder is one of its members. */
+  async function followable(holder: RoomHolder, roomSid: string): Promise<RoomRecord> {
+    const room = await store.get<RoomRecord>('room', holder.accountSid, roomSid);
+    if (!room) throw notFound(roomSid);
+    if (mayFollow(holder.rooms, roomSid)) return room;
+    const members = await roomMembers(store, room);
+    if (members.some((member) => member.identity === holder.identity)) return room;
+    throw notFound(roomSid);
+  }
+
+  return {
+    async subscribe(holder, roomSid, after, push) {
+      const room = await followable(holder, roomSid);
+      // Live entries wait while the log is replayed, so none is pushed twice or out of order.
+      let last = after;
+      let held: RoomEventRecord[] | undefined = [];
+      const stop = audit.onEntry((record) => {
+        if (record.roomSid !== roomSid || record.accountSid !== holder.accountSid) return;
+        if (held) held.push(record);
+        else if (record.sequence > last) {
+          last = record.sequence;
+          push(entryOf(record));
+        }
+      });
+      try {
+        await audit.flush(roomSid);
+        // The newest REPLAY_LIMIT entries after `after` (newest first in the store): a session
+        // holds at most LIMITS.maxUnacked messages, and older ones are at GET .../Events.
+        const missed = (
+          await store.list<RoomEventRecord>('room-event', {
+            accountSid: room.accountSid,
+            where: { roomSid },
+            ranges: { sequence: { min: after + 1 } },
+            page: 0,
+            pageSize: REPLAY_LIMIT,
+          })
+        ).items;
+        for (const record of [...missed.reverse(), ...held]) {
+          if (record.sequence <= last) continue;
+          last = record.sequence;
+          push(entryOf(record));
+        }
+        held = undefined;
+      } catch (error) {
+        stop();
+        throw error;
+      }
+      return stop;
+    },
+
+    async command(holder, roomSid, command) {
+      const room = await followable(holder, roomSid);
+      if (!mayCommand(holder.rooms, roomSid))
+        throw new DeviceError('RoomCommandForbidden', `this token may follow room ${roomSid} but not command it`);
+      const account = await store.get<AccountRecord>('account', room.accountSid, room.accountSid);
+      if (!account) throw notFound(roomSid);
+      try {
+        const { sequence } = await runLogged(deps, room, callAccount(account), asCommand(command), 'channel');
+        return sequence ?? 0;
+      } catch (error) {
+        throw refusal(error);
+      }
+    },
+  };
+}

@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import type { RoomEntry } from '../protocol/messages.js';
+import { Room, type RoomLink } from './room.js';
+
+const entry = (sequence: number, fields: Partial<RoomEntry> = {}): RoomEntry => ({
+  sequence,
+  kind: 'event',
+  type: 'member-updated',
+  participantKey: `MB${String(sequence % 2).repeat(32)}`,
+  state: 'ringing',
+  at: 0,
+  ...fields,
+});
+
+function roomWithLink() {
+  const requests: Array<[string, unknown]> = [];
+  const link = {
+    request: async (type: string, body: unknown) => {
+      requests.push([type, body]);
+      return { roomSeq: 7 };
+    },
+    forget: () => {},
+  } as unknown as RoomLink;
+  return { room: new Room(link, `RM${'a'.repeat(32)}`), requests };
+}
+
+describe('Room', () => {
+  it('delivers each entry once, in order, whatever the server sends again', () => {
+    const { room } = roomWithLink();
+    const seen: number[] = [];
+    room.on('entry', (e) => seen.push(e.sequence));
+    for (const sequence of [1, 2, 2, 1, 3, 3, 4]) room._entry(entry(sequence));
+    expect(seen).toEqual([1, 2, 3, 4]);
+    expect(room.lastSequence).toBe(4);
+  });
+
+  it('keeps the roster of the current call, and follows again from the last entry delivered', async () => {
+    const { room, requests } = roomWithLink();
+    await room.subscribe();
+    room._entry(entry(1, { type: 'call-started', roomCallSid: `RC${'1'.repeat(32)}`, participantKey: undefined }));
+    room._entry(entry(2));
+    room._entry(entry(3, { state: 'joined', muted: true }));
+    room._entry(entry(4, { state: 'joined' }));
+    expect(room.roster.map((m) => [m.state, m.muted])).toEqual([
+      ['joined', false],
+      ['joined', true],
+    ]);
+    expect(await room.mute(`MB${'0'.repeat(32)}`)).toBe(7);
+    void room._resubscribe();
+    expect(requests.map(([type, body]) => [type, (body as { after?: number }).after])).toEqual([
+      ['room-subscribe', 0],
+      ['room-command', undefined],
+      ['room-subscribe', 4],
+    ]);
+    room._entry(entry(5, { type: 'call-started', roomCallSid: `RC${'2'.repeat(32)}`, participantKey: undefined }));
+    expect(room.roster).toEqual([]);
+  });
+});

@@ -1,0 +1,181 @@
+/**
+ * A room on the device channel (docs/rooms.md, the control channel): its call's commands as
+ * methods (start, add, remove, mute, unmute, end; each resolves with the command's sequence
+ * number in the room's log, or rejects with a typed DeviceError: RoomCallNotFound,
+ * RoomCommandForbidden...), its events as typed events, and the call's roster kept up to date.
+ *
+ * Never twice: the server may send an entry again (a resumed session redelivers what was not
+ * acknowledged; a resubscription replays from the log). The room keeps the highest sequence
+ * number it delivered and drops anything at or below it; after a new session it follows the
+ * room again from that number, so the entries missed in the gap arrive once, in order.
+ *
+ * @example
+ * const room = device.room('RM...');
+ * room.on('member', (member) => console.log(member.key, member.state));
+ * await room.subscribe();
+ * await room.start();
+ * await room.mute('MB...');
+ */
+import { EventEmitter } from 'eventemitter3';
+import type { RoomCommand, RoomEntry } from '../protocol/messages.js';
+
+/** One person in the room's call, as its events told. */
+export interface RoomMember {
+  readonly key: string;
+  readonly memberSid?: string | undefined;
+  readonly callSid?: string | undefined;
+  /** waiting, ringing, joined, left, declined, busy, no-answer, failed, opted-out. */
+  readonly state: string;
+  readonly muted: boolean;
+}
+
+export interface RoomEvents {
+  /** Every entry of the room's log (commands and events), once each, in order. */
+  entry: (entry: RoomEntry) => void;
+  'call-started': (roomCallSid: string) => void;
+  /** A person's state or mute changed. */
+  member: (member: RoomMember) => void;
+  /** The roster after each change. */
+  roster: (roster: readonly RoomMember[]) => void;
+  'call-ended': (reason: string | undefined) => void;
+  /** A member was added to the room. */
+  'member-added': (memberSid: string) => void;
+  /** A command (this device's or anyone's, REST's too) and its outcome. */
+  command: (entry: RoomEntry) => void;
+}
+
+/** What a room needs from its device. */
+export interface RoomLink {
+  request(type: 'room-subscribe', body: { room: string; after?: number }): Promise<unknown>;
+  request(type: 'room-unsubscribe', body: { room: string }): Promise<unknown>;
+  request(type: 'room-command', body: { room: string; command: RoomCommand }): Promise<{ roomSeq?: number }>;
+  forget(room: Room): void;
+}
+
+export class Room extends EventEmitter<RoomEvents> {
+  #last = 0;
+  #subscribed = false;
+  readonly #roster = new Map<string, RoomMember>();
+  #callSid: string | undefined;
+
+  constructor(
+    private readonly link: RoomLink,
+    readonly sid: string,
+  ) {
+    super();
+  }
+
+  /** The highest sequence number delivered (0: none yet). */
+  get lastSequence(): number {
+    return this.#last;
+  }
+
+  /** The running call's SID, while one runs. */
+  get callSid(): string | undefined {
+    return this.#callSid;
+  }
+
+  /** The current (or last) call's people, in the order they appeared. */
+  get roster(): RoomMember[] {
+    return [...this.#roster.values()];
+  }
+
+  /** Follows the room: its log since the last entry delivered (all of it the first time), then live. */
+  async subscribe(): Promise<void> {
+    this.#subscribed = true;
+    try {
+      await this.link.request('room-subscribe', { room: this.sid, after: this.#last });
+    } catch (error) {
+      this.#subscribed = false;
+      throw error;
+    }
+  }
+
+  /** Stops following the room, and the device forgets it. */
+  async close(): Promise<void> {
+    const was = this.#subscribed;
+    this.#subscribed = false;
+    this.link.forget(this);
+    this.removeAllListeners();
+    if (was) await this.link.request('room-unsubscribe', { room: this.sid });
+  }
+
+  /** Rings everyone (or these members); the organizer's phone first with `organizerPhone`. */
+  start(options: { members?: readonly string[]; organizerPhone?: boolean } = {}): Promise<number> {
+    return this.#command({
+      type: 'start',
+      ...(options.members ? { members: [...options.members] } : {}),
+      ...(options.organizerPhone ? { organizerPhone: true } : {}),
+    });
+  }
+
+  add(members: readonly string[]): Promise<number> {
+    return this.#command({ type: 'add', members: [...members] });
+  }
+
+  remove(key: string): Promise<number> {
+    return this.#command({ type: 'remove', key });
+  }
+
+  mute(key: string): Promise<number> {
+    return this.#command({ type: 'mute', key });
+  }
+
+  unmute(key: string): Promise<number> {
+    return this.#command({ type: 'unmute', key });
+  }
+
+  end(): Promise<number> {
+    return this.#command({ type: 'end' });
+  }
+
+  async #command(command: RoomCommand): Promise<number> {
+    const { roomSeq } = await this.link.request('room-command', { room: this.sid, command });
+    return roomSeq ?? 0;
+  }
+
+  /** @internal A new session: follow again from the last entry delivered. */
+  _resubscribe(): Promise<unknown> | undefined {
+    return this.#subscribed ? this.link.request('room-subscribe', { room: this.sid, after: this.#last }) : undefined;
+  }
+
+  /** @internal An entry from the server: delivered unless it was already. */
+  _entry(entry: RoomEntry): void {
+    if (entry.sequence <= this.#last) return;
+    this.#last = entry.sequence;
+    this.emit('entry', entry);
+    if (entry.kind === 'command') {
+      this.emit('command', entry);
+      return;
+    }
+    switch (entry.type) {
+      case 'call-started':
+        this.#roster.clear();
+        this.#callSid = entry.roomCallSid;
+        this.emit('call-started', entry.roomCallSid ?? '');
+        this.emit('roster', this.roster);
+        return;
+      case 'member-updated': {
+        if (!entry.participantKey) return;
+        const member: RoomMember = {
+          key: entry.participantKey,
+          memberSid: entry.memberSid,
+          callSid: entry.callSid,
+          state: entry.state ?? 'waiting',
+          muted: entry.muted === true,
+        };
+        this.#roster.set(member.key, member);
+        this.emit('member', member);
+        this.emit('roster', this.roster);
+        return;
+      }
+      case 'call-ended':
+        this.#callSid = undefined;
+        this.emit('call-ended', entry.reason);
+        return;
+      case 'member-added':
+        if (entry.memberSid) this.emit('member-added', entry.memberSid);
+        return;
+    }
+  }
+}
