@@ -33,9 +33,10 @@ export type Cleanup = (step: () => Promise<unknown>) => void;
 /** Registers an afterEach that runs every step given during the test, newest first. */
 export function useCleanup(): Cleanup {
   const steps: Array<() => Promise<unknown>> = [];
+  // Generous: closing browsers, phones and servers with calls still up takes a while on a loaded machine.
   afterEach(async () => {
     for (const step of steps.splice(0).reverse()) await step().catch(() => undefined);
-  });
+  }, 30_000);
   return (step) => steps.push(step);
 }
 

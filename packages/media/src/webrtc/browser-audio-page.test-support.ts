@@ -126,7 +126,11 @@ const api = {
       (await peer.getStats()).forEach((stat) => {
         stats.push(stat);
       });
-    const pair = stats.find((s) => s.type === 'candidate-pair' && s.nominated === true && s.state === 'succeeded');
+    // The transport names the pair in use; a pair's own `nominated` flag can lag behind it.
+    const selected = stats.find((s) => s.type === 'transport' && s.selectedCandidatePairId)?.selectedCandidatePairId;
+    const pair =
+      stats.find((s) => s.type === 'candidate-pair' && s.id === selected) ??
+      stats.find((s) => s.type === 'candidate-pair' && s.nominated === true && s.state === 'succeeded');
     return stats.find((s) => s.id === pair?.localCandidateId)?.candidateType as string | undefined;
   },
   hangup: () => call?.disconnect(),

@@ -202,7 +202,7 @@ describe('the SDK audio surface in Chromium', () => {
       await start(page, line, { media: { iceTransportPolicy: 'relay' } });
       await page.evaluate(() => globalThis.patchbayAudio.dial({ To: 'the tone' }));
       await waits(page, 'audio both ways through the relay', () => globalThis.patchbayAudio.loud(0.3));
-      expect(await page.evaluate(() => globalThis.patchbayAudio.candidateType())).toBe('relay');
+      await expect.poll(() => page.evaluate(() => globalThis.patchbayAudio.candidateType())).toBe('relay');
       // coturn accepted the time-limited credentials: an allocation for <expiry>:alice
       expect(turn.log()).toMatch(/\d+:alice/);
       await page.evaluate(() => globalThis.patchbayAudio.hangup());
