@@ -208,3 +208,21 @@ it('posts, lists and fetches through client.rooms.messages', async () => {
   const events = await client.rooms.events(room.sid, { type: 'message' }).list();
   expect(events.map((e) => e.messageSid)).toEqual([secret.sid, hello.sid]);
 });
+
+it('verifies a member through client.rooms.verification', async () => {
+  const { harness, room, m } = await setup();
+  const client = new Patchbay(harness.account.sid, harness.account.authToken, { baseUrl: harness.base });
+  const verification = client.rooms.verification(room.sid, m.Bob);
+  const sent = await verification.send();
+  expect(sent).toMatchObject({ memberSid: m.Bob, phoneNumber: BOB, status: 'pending', attemptsLeft: 5 });
+  expect(sent.dateExpires).toBeInstanceOf(Date);
+  const code = harness.runtime.messages
+    .list({ to: BOB })
+    .find((t) => t.body.includes('is your code'))
+    ?.body.slice(0, 6);
+  const wrong = code === '000000' ? '111111' : '000000';
+  await expect(verification.check(wrong)).rejects.toMatchObject({ status: 400, code: 91171 });
+  expect(await verification.check(code ?? '')).toMatchObject({ status: 'approved' });
+  expect((await verification.get()).status).toBe('approved');
+  expect((await client.rooms.members(room.sid).get(m.Bob)).verifiedNumbers).toEqual([BOB]);
+});
