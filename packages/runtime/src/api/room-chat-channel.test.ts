@@ -4,10 +4,10 @@
  * `message` event over WebSocket and long-poll; private messages reach only their recipients'
  * and author's sessions; refusals are typed DeviceErrors; `client.rooms.messages` over REST.
  */
-import { AccessToken, DeviceError, Patchbay, RoomsGrant, VoiceGrant } from '@patchbay/sdk';
+import { AccessToken, Patchbay, RoomsGrant, VoiceGrant } from '@patchbay/sdk';
 import type { RoomChatMessage } from '@patchbay/sdk/client';
 import { describe, expect, it } from 'vitest';
-import { deviceFor, newKey, until } from '../bridge/devices.test-support.js';
+import { deviceFor, newKey, refusal, until } from '../bridge/devices.test-support.js';
 import { VirtualClock } from '../clock/virtual.js';
 import { harnessPerTest } from './harness.test-support.js';
 import { ROOM_NUMBER, roomWith } from './room-calls.test-support.js';
@@ -71,15 +71,6 @@ async function follow(
   const seen = (body: string) =>
     messages.some((m) => m.body === body) ? Promise.resolve() : until(room, 'message', (m) => m.body === body);
   return { device, room, messages, seen };
-}
-
-async function refusal(promise: Promise<unknown>): Promise<DeviceError> {
-  const outcome = await promise.then(
-    () => undefined,
-    (error: unknown) => error,
-  );
-  if (!(outcome instanceof DeviceError)) throw new Error(`expected a DeviceError, got ${String(outcome)}`);
-  return outcome;
 }
 
 describe('room chat on the control channel', () => {
