@@ -4,8 +4,9 @@
  */
 import { expect, it } from 'vitest';
 import { harnessPerTest } from '../../api/harness.test-support.js';
-import { defaultRoomSettings, type RoomMemberRecord, type RoomRecord } from '../records.js';
+import type { RoomMemberRecord } from '../records.js';
 import { RoomChat } from './chat.js';
+import { storedRoom } from './chat.test-support.js';
 import type { RoomMessageRecord } from './records.js';
 
 const startHarness = harnessPerTest();
@@ -13,17 +14,7 @@ const startHarness = harnessPerTest();
 it("keeps a room's newest messages, dropping the oldest, and decides each one's SMS when posted", async () => {
   const harness = await startHarness();
   const { store, runtime, account } = harness;
-  const room: RoomRecord = {
-    ...defaultRoomSettings(),
-    sid: `RM${'e'.repeat(32)}`,
-    accountSid: account.sid,
-    createdAt: 0,
-    updatedAt: 0,
-    friendlyName: 'Crew',
-    phoneNumber: '+15550650900',
-    phoneNumberSid: `PN${'e'.repeat(32)}`,
-  };
-  await store.put('room', room);
+  const room = await storedRoom(harness, 'e', '+15550650900');
   const member = (sid: string, number: string, extra: Partial<RoomMemberRecord> = {}): RoomMemberRecord => ({
     sid,
     accountSid: account.sid,

@@ -8,7 +8,7 @@ import { expect, it } from 'vitest';
 import { harnessPerTest } from '../../api/harness.test-support.js';
 import { newSid } from '../../sid.js';
 import { RoomAudit, type RoomEventRecord } from '../call/audit.js';
-import { defaultRoomSettings, type RoomRecord } from '../records.js';
+import { storedRoom } from './chat.test-support.js';
 import { messageSid, type RoomMessageRecord } from './records.js';
 import { ChatRelay } from './relay.js';
 
@@ -18,17 +18,7 @@ const ROOM_NUMBER = '+15550640900';
 async function setup() {
   const harness = await startHarness();
   const { store, runtime, account } = harness;
-  const room: RoomRecord = {
-    ...defaultRoomSettings(),
-    sid: `RM${'d'.repeat(32)}`,
-    accountSid: account.sid,
-    createdAt: 0,
-    updatedAt: 0,
-    friendlyName: 'Crew',
-    phoneNumber: ROOM_NUMBER,
-    phoneNumberSid: `PN${'d'.repeat(32)}`,
-  };
-  await store.put('room', room);
+  const room = await storedRoom(harness, 'd', ROOM_NUMBER);
   const audit = new RoomAudit(store, () => 1_000);
   const deliveries = ['+15550640001', '+15550640002', '+15550640003'].map((to, i) => ({
     memberSid: `MB${String(i).repeat(32)}`,

@@ -103,16 +103,14 @@ export function sendCode(
   number: string,
   hold?: HeldText,
 ): Promise<VerificationRecord> {
-  return turns.run(`${member.sid}:${number}`, () => newCode(deps, room, member, number, hold));
+  return turns.run(`${member.sid}:${number}`, () => newCode(deps, { room, member, number, hold }));
 }
 
 async function newCode(
   deps: VerificationDeps,
-  room: RoomRecord,
-  member: RoomMemberRecord,
-  number: string,
-  hold?: HeldText,
+  target: { room: RoomRecord; member: RoomMemberRecord; number: string; hold: HeldText | undefined },
 ): Promise<VerificationRecord> {
+  const { room, member, number, hold } = target;
   const now = deps.runtime.clock.now();
   const code = String(randomInt(0, 10 ** VERIFICATION.codeDigits)).padStart(VERIFICATION.codeDigits, '0');
   const salt = randomBytes(16).toString('hex');
