@@ -237,3 +237,19 @@ it('holds texts that arrive at once under one code, and releases them all', asyn
   await text(harness, ANN, lastCode(harness, ANN));
   expect(chatTo(harness, BOB).sort()).toEqual(bodies.map((body) => `Ann: ${body}`).sort());
 });
+
+it("answers a text the room's policy refuses in words, and relays nothing", async () => {
+  const { harness, room, m } = await setup();
+  await verification(harness, room.sid, m.Ann, {});
+  await verification(harness, room.sid, m.Ann, { Code: lastCode(harness, ANN) });
+  await roomsRequest(harness, 'POST', 'RoomPolicy', { MembersMaySendMedia: 'false' });
+  expect(await text(harness, ANN, 'see', ['https://example.com/a.jpg'])).toEqual([
+    [ANN, "Book club: members cannot send that to the room (the room's rules)."],
+  ]);
+  await roomsRequest(harness, 'POST', 'RoomPolicy', { MembersMayChat: 'false' });
+  expect(await text(harness, ANN, 'hello')).toEqual([
+    [ANN, "Book club: members cannot send that to the room (the room's rules)."],
+  ]);
+  expect(chatTo(harness, BOB)).toEqual([]);
+  expect((await roomsRequest(harness, 'GET', `Rooms/${room.sid}/Messages`)).json.messages).toEqual([]);
+});

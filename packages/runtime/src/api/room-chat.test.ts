@@ -191,6 +191,8 @@ it("shows another account nothing of a room's chat", async () => {
   expect((await roomsRequest(harness, 'GET', base, undefined, as)).status).toBe(404);
   expect((await roomsRequest(harness, 'GET', `${base}/${posted.json.sid}`, undefined, as)).status).toBe(404);
   expect((await roomsRequest(harness, 'POST', base, { Body: 'theirs' }, as)).status).toBe(404);
+  const verify = `Rooms/${room.sid}/Members/${m.Bob}/Verification`;
+  expect((await roomsRequest(harness, 'POST', verify, {}, as)).status).toBe(404);
   // Deleting the room takes its history.
   expect((await roomsRequest(harness, 'DELETE', `Rooms/${room.sid}`)).status).toBe(204);
   expect(await harness.store.get('room-message', harness.account.sid, posted.json.sid as string)).toBeUndefined();
