@@ -67,18 +67,52 @@ export function showProblem(error: unknown): void {
   byId('alert-code').textContent = problem?.code ? `(error ${problem.code})` : '';
 }
 
-/** A form's own error line (beside the fields, so the person sees what to fix). */
-export function formError(id: string, error: unknown): void {
-  const line = byId(id);
-  const problem = error === undefined ? undefined : describeError(error);
-  line.hidden = !problem;
-  line.textContent = problem ? `${problem.text}${problem.code ? ` (error ${problem.code})` : ''}` : '';
-}
+/**
+ * A form that opens from a button (`<name>-form`, its Cancel `<name>-cancel`, its error line
+ * `<name>-form-error`): the button's aria-expanded follows, the focus goes into the form when it
+ * opens and back to the button when it closes, and its problems show beside its fields.
+ */
+export class Drawer {
+  readonly form: HTMLFormElement;
+  readonly opener: HTMLButtonElement;
 
-/** Shows or hides a form behind the button that opens it (its aria-expanded follows). */
-export function toggleForm(button: HTMLButtonElement, form: HTMLFormElement, open: boolean): void {
-  form.hidden = !open;
-  button.setAttribute('aria-expanded', String(open));
-  if (open) form.querySelector<HTMLElement>('input, select')?.focus();
-  else button.focus();
+  constructor(
+    private readonly name: string,
+    opener: string,
+    submit: () => Promise<void>,
+  ) {
+    this.form = byId<HTMLFormElement>(`${name}-form`);
+    this.opener = byId<HTMLButtonElement>(opener);
+    this.opener.onclick = () => this.#open(this.form.hidden);
+    byId(`${name}-cancel`).onclick = () => {
+      this.error(undefined);
+      this.#open(false);
+    };
+    this.form.onsubmit = (event) => {
+      event.preventDefault();
+      void submit();
+    };
+  }
+
+  /** Saved: emptied and closed. */
+  done(): void {
+    this.form.reset();
+    this.error(undefined);
+    this.#open(false);
+  }
+
+  /** The form's own error line (beside the fields, so the person sees what to fix), or none. */
+  error(error: unknown): void {
+    const line = byId(`${this.name}-form-error`);
+    const problem = error === undefined ? undefined : describeError(error);
+    line.hidden = !problem;
+    line.textContent = problem ? `${problem.text}${problem.code ? ` (error ${problem.code})` : ''}` : '';
+  }
+
+  #open(open: boolean): void {
+    this.form.hidden = !open;
+    this.opener.setAttribute('aria-expanded', String(open));
+    if (open) this.form.querySelector<HTMLElement>('input, select')?.focus();
+    else this.opener.focus();
+  }
 }

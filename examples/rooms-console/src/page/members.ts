@@ -9,7 +9,7 @@
  * await members.load(room);
  */
 import type { Presence, RoomInstance, RoomMemberInstance } from '@patchbay/sdk/client';
-import { announce, avatar, byId, formError, make, showProblem, toggleForm } from './dom.js';
+import { announce, avatar, byId, Drawer, make, showProblem } from './dom.js';
 import type { Session } from './session.js';
 import { UserError } from './words.js';
 
@@ -30,22 +30,12 @@ export class MembersPanel {
   readonly #list = byId<HTMLUListElement>('member-list');
   readonly #all = byId<HTMLInputElement>('select-all');
   readonly #tap = byId<HTMLButtonElement>('one-tap');
-  readonly #form = byId<HTMLFormElement>('member-form');
-  readonly #open = byId<HTMLButtonElement>('add-member');
+  readonly #drawer = new Drawer('member', 'add-member', () => this.#add());
 
   constructor(
     private readonly session: Session,
     private readonly ringing: Ringing,
   ) {
-    this.#open.onclick = () => toggleForm(this.#open, this.#form, this.#form.hidden);
-    byId('member-cancel').onclick = () => {
-      formError('member-form-error', undefined);
-      toggleForm(this.#open, this.#form, false);
-    };
-    this.#form.onsubmit = (event) => {
-      event.preventDefault();
-      void this.#add();
-    };
     this.#all.onchange = () => {
       for (const member of this.#callable()) {
         if (this.#all.checked) this.selected.add(member.sid);
@@ -169,8 +159,9 @@ export class MembersPanel {
         ...(phoneNumber ? { phoneNumber } : {}),
         ...(identity ? { identity } : {}),
       });
-      this.#form.reset();
-      formError('member-form-error', undefined);
+      // The form stays open for the next person.
+      this.#drawer.form.reset();
+      this.#drawer.error(undefined);
       byId<HTMLInputElement>('member-first').focus();
       await this.load(this.#room);
       announce(
@@ -179,7 +170,7 @@ export class MembersPanel {
           : `${member.displayName} added.`,
       );
     } catch (error) {
-      formError('member-form-error', error);
+      this.#drawer.error(error);
     }
   }
 
@@ -190,7 +181,7 @@ export class MembersPanel {
       this.selected.delete(member.sid);
       await this.load(this.#room);
       announce(`${member.displayName} removed from the room.`);
-      this.#open.focus();
+      this.#drawer.opener.focus();
     } catch (error) {
       showProblem(error);
     }

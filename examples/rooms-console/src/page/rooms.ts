@@ -8,7 +8,7 @@
  * await rooms.load();
  */
 import type { RoomInstance } from '@patchbay/sdk/client';
-import { announce, avatar, byId, formError, make, toggleForm } from './dom.js';
+import { announce, avatar, byId, Drawer, make } from './dom.js';
 import type { Session } from './session.js';
 import { UserError } from './words.js';
 
@@ -16,25 +16,14 @@ export class RoomsPanel {
   rooms: RoomInstance[] = [];
   selected: string | undefined;
   readonly #list = byId<HTMLUListElement>('room-list');
-  readonly #form = byId<HTMLFormElement>('room-form');
-  readonly #open = byId<HTMLButtonElement>('new-room');
+  readonly #drawer = new Drawer('room', 'new-room', () => this.#create());
   readonly #name = byId<HTMLInputElement>('room-name');
   readonly #avatar = byId<HTMLInputElement>('room-avatar');
 
   constructor(
     private readonly session: Session,
     private readonly select: (room: RoomInstance) => void,
-  ) {
-    this.#open.onclick = () => toggleForm(this.#open, this.#form, this.#form.hidden);
-    byId('room-cancel').onclick = () => {
-      formError('room-form-error', undefined);
-      toggleForm(this.#open, this.#form, false);
-    };
-    this.#form.onsubmit = (event) => {
-      event.preventDefault();
-      void this.#create();
-    };
-  }
+  ) {}
 
   async load(): Promise<void> {
     this.rooms = await this.session.client.rooms.list({ limit: 100 });
@@ -90,13 +79,11 @@ export class RoomsPanel {
       // The token's grant names rooms one by one: this one is in the next token.
       await this.session.refresh();
       this.rooms = [room, ...this.rooms];
-      this.#form.reset();
-      formError('room-form-error', undefined);
-      toggleForm(this.#open, this.#form, false);
+      this.#drawer.done();
       announce(`Room ${room.friendlyName} created. Its number is ${room.phoneNumber}.`);
       this.select(room);
     } catch (error) {
-      formError('room-form-error', error);
+      this.#drawer.error(error);
       this.#name.focus();
     }
   }

@@ -8,7 +8,7 @@
  * await schedules.load(room.sid);
  */
 import type { RoomScheduleInstance, ScheduleParams, Weekday } from '@patchbay/sdk/client';
-import { announce, byId, formError, make, showProblem, toggleForm } from './dom.js';
+import { announce, byId, Drawer, make, showProblem } from './dom.js';
 import type { Session } from './session.js';
 import { UserError } from './words.js';
 
@@ -57,8 +57,7 @@ export function describeRule(schedule: RoomScheduleInstance): string {
 export class SchedulesPanel {
   #room: string | undefined;
   readonly #list = byId<HTMLUListElement>('schedule-list');
-  readonly #form = byId<HTMLFormElement>('schedule-form');
-  readonly #open = byId<HTMLButtonElement>('add-schedule');
+  readonly #drawer = new Drawer('schedule', 'add-schedule', () => this.#create());
   readonly #recurrence = byId<HTMLSelectElement>('schedule-recurrence');
 
   constructor(
@@ -67,16 +66,7 @@ export class SchedulesPanel {
     private readonly who: () => { members: string[]; organizerPhone: boolean },
   ) {
     byId('schedule-zone').textContent = zone;
-    this.#open.onclick = () => toggleForm(this.#open, this.#form, this.#form.hidden);
-    byId('schedule-cancel').onclick = () => {
-      formError('schedule-form-error', undefined);
-      toggleForm(this.#open, this.#form, false);
-    };
     this.#recurrence.onchange = () => this.#fields();
-    this.#form.onsubmit = (event) => {
-      event.preventDefault();
-      void this.#create();
-    };
     this.#fields();
   }
 
@@ -151,14 +141,12 @@ export class SchedulesPanel {
     if (!this.#room) return;
     try {
       const schedule = await this.session.client.rooms.schedules(this.#room).create(this.#params());
-      this.#form.reset();
+      this.#drawer.done();
       this.#fields();
-      formError('schedule-form-error', undefined);
-      toggleForm(this.#open, this.#form, false);
       await this.load(this.#room);
       announce(`Scheduled: ${describeRule(schedule)}.`);
     } catch (error) {
-      formError('schedule-form-error', error);
+      this.#drawer.error(error);
     }
   }
 
@@ -168,7 +156,7 @@ export class SchedulesPanel {
       await this.session.client.rooms.schedules(this.#room).remove(schedule.sid);
       await this.load(this.#room);
       announce('Schedule deleted.');
-      this.#open.focus();
+      this.#drawer.opener.focus();
     } catch (error) {
       showProblem(error);
     }
