@@ -34,6 +34,12 @@ export type {
   StartRoomCall,
 } from './rest/room-calls.js';
 export type {
+  RoomMessageFilters,
+  RoomMessageInstance,
+  RoomMessageParams,
+  RoomMessagesClient,
+} from './rest/room-messages.js';
+export type {
   RoomScheduleInstance,
   RoomSchedulesClient,
   ScheduleParams,

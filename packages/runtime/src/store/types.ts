@@ -47,7 +47,10 @@ export type RecordKind =
   /** A room's scheduled calls (rooms/schedules/records.ts). */
   | 'room-schedule'
   /** A room's audit log: its commands and events, sequence-numbered (rooms/call/audit.ts). */
-  | 'room-event';
+  | 'room-event'
+  /** A room's chat messages, and its members' phone verifications (rooms/chat). */
+  | 'room-message'
+  | 'room-verification';
 
 /** What every stored record carries. */
 export interface StoredRecord {

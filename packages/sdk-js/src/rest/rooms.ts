@@ -12,6 +12,7 @@
 import type { Http, ParamValue } from './http.js';
 import { collect, itemsOf } from './pages.js';
 import { roomCallClient } from './room-calls.js';
+import { type RoomMessageFilters, roomMessagesClient } from './room-messages.js';
 import { roomSchedulesClient } from './room-schedules.js';
 
 type Params = Readonly<Record<string, ParamValue>>;
@@ -119,7 +120,7 @@ export interface RoomEventInstance {
   /** 1, 2, 3... per room, in the order things happened. */
   sequenceNumber: number;
   kind: 'command' | 'event';
-  /** start, add, remove, mute, unmute, end; call-started, member-updated, call-ended, member-added. */
+  /** start, add, remove, mute, unmute, end; call-started, member-updated, call-ended, member-added, message. */
   type: string;
   roomCallSid: string | null;
   participantKey: string | null;
@@ -132,6 +133,8 @@ export interface RoomEventInstance {
   outcome: 'pending' | 'accepted' | 'refused' | null;
   errorCode: number | null;
   source: 'api' | 'channel' | null;
+  /** `message` entries: the room message (its text is in the chat's history). */
+  messageSid: string | null;
   dateCreated: Date;
 }
 
@@ -202,6 +205,9 @@ export function roomsClient(http: Http) {
     remove: (sid: string) => http.request<void>('DELETE', `${BASE}/Rooms/${sid}`),
     /** The room's call: start, roster, controls, end. */
     call: (roomSid: string) => roomCallClient(http, `${BASE}/Rooms/${roomSid}/Call`),
+    /** The room's chat: post, history (newest first), one message. */
+    messages: (roomSid: string, filters: RoomMessageFilters = {}) =>
+      roomMessagesClient(http, `${BASE}/Rooms/${roomSid}/Messages`, filters),
     /** The room's scheduled calls. */
     schedules: (roomSid: string) => roomSchedulesClient(http, `${BASE}/Rooms/${roomSid}/Schedules`),
     /** The room's audit log, newest first: its call's commands (with their outcome) and events. */

@@ -44,6 +44,8 @@ export interface AuditFields {
   readonly errorCode?: number;
   /** Commands: where it came from. */
   readonly source?: 'api' | 'channel';
+  /** `message`: the room message (rooms/chat; its text is in the room's history, not here). */
+  readonly messageSid?: string;
 }
 
 export interface RoomEventRecord extends StoredRecord, AuditFields {

@@ -13,6 +13,7 @@ import { type RoomCommand as ChannelCommand, DeviceError, type RoomEntry } from 
 import { type AccountRecord, callAccount } from '../../api/auth.js';
 import { RestError } from '../../api/http.js';
 import { mayCommand, mayFollow, type RoomsAccess } from '../../bridge/room-grant.js';
+import { ChatView, sendFrom } from '../chat/channel.js';
 import { roomMembers } from '../members.js';
 import type { RoomRecord } from '../records.js';
 import type { RoomAudit, RoomEventRecord } from './audit.js';
@@ -46,6 +47,10 @@ const REFUSALS: Readonly<Record<number, ConstructorParameters<typeof DeviceError
   91110: 'RoomCallNotFound',
   91111: 'RoomParticipantNotFound',
   91112: 'RoomNobodyToRing',
+  91107: 'RoomNotAllowed',
+  91160: 'RoomMessageInvalid',
+  91161: 'RoomRecipientNotFound',
+  91162: 'RoomChatRateLimited',
 };
 
 /** A REST refusal as the channel's typed error (same code where the protocol has one). */
@@ -54,7 +59,7 @@ function refusal(error: unknown): unknown {
   return new DeviceError(REFUSALS[error.code] ?? 'RoomCommandRefused', error.message);
 }
 
-function asCommand(command: ChannelCommand): RoomCommand {
+function asCommand(command: Exclude<ChannelCommand, { type: 'send' }>): RoomCommand {
   switch (command.type) {
     case 'start':
       return { type: 'start', members: command.members ?? 'all', organizerPhone: command.organizerPhone === true };
@@ -87,6 +92,8 @@ export function roomControl(deps: CommandDeps, audit: RoomAudit): RoomControl {
   return {
     async subscribe(holder, roomSid, after, push) {
       const room = await followable(holder, roomSid);
+      // Private chat messages only to their recipients and author; messages attached to their entries.
+      const chat = await ChatView.of(deps.chat, store, holder, room);
       // Live entries wait while the log is replayed, so none is pushed twice or out of order.
       let last = after;
       let held: RoomEventRecord[] | undefined = [];
@@ -95,7 +102,7 @@ export function roomControl(deps: CommandDeps, audit: RoomAudit): RoomControl {
         if (held) held.push(record);
         else if (record.sequence > last) {
           last = record.sequence;
-          push(entryOf(record));
+          if (chat.shows(record)) push(chat.attach(entryOf(record)));
         }
       });
       try {
@@ -111,10 +118,11 @@ export function roomControl(deps: CommandDeps, audit: RoomAudit): RoomControl {
             pageSize: REPLAY_LIMIT,
           })
         ).items;
+        await chat.load([...missed, ...held]);
         for (const record of [...missed.reverse(), ...held]) {
           if (record.sequence <= last) continue;
           last = record.sequence;
-          push(entryOf(record));
+          if (chat.shows(record)) push(chat.attach(entryOf(record)));
         }
         held = undefined;
       } catch (error) {
@@ -126,6 +134,10 @@ export function roomControl(deps: CommandDeps, audit: RoomAudit): RoomControl {
 
     async command(holder, roomSid, command) {
       const room = await followable(holder, roomSid);
+      if (command.type === 'send')
+        return sendFrom(deps.chat, store, holder, room, command).catch((error: unknown) => {
+          throw refusal(error);
+        });
       if (!mayCommand(holder.rooms, roomSid))
         throw new DeviceError('RoomCommandForbidden', `this token may follow room ${roomSid} but not command it`);
       const account = await store.get<AccountRecord>('account', room.accountSid, room.accountSid);

@@ -9,6 +9,7 @@
  */
 import type { Runtime } from '../../runtime.js';
 import type { Store } from '../../store/types.js';
+import { RoomChat } from '../chat/chat.js';
 import type { Serial } from '../serial.js';
 import { eventFields, RoomAudit } from './audit.js';
 import type { CommandDeps } from './commands.js';
@@ -29,7 +30,8 @@ export function roomCalls(parts: {
 } {
   const engine = new RoomCalls(parts.runtime);
   const audit = new RoomAudit(parts.store, () => parts.runtime.clock.now());
-  const deps: CommandDeps = { ...parts, engine, audit };
+  const chat = new RoomChat({ ...parts, audit });
+  const deps: CommandDeps = { ...parts, engine, audit, chat };
   // Every event in the room's log: a failed write is the runtime's error, never the call's.
   const enter = (event: RoomEvent) => {
     const entries = [eventFields(event)];

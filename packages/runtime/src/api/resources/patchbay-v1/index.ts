@@ -13,6 +13,7 @@ import { membersResource } from './members.js';
 import { policyResource } from './policy.js';
 import { roomCallResource } from './room-call.js';
 import { roomEventsResource } from './room-events.js';
+import { roomMessagesResource } from './room-messages.js';
 import { roomsResource } from './rooms.js';
 import { schedulesResource } from './schedules.js';
 
@@ -39,6 +40,7 @@ export function patchbayV1Resource(api: RoomsApi): Resource {
     directoryResource(api),
     policyResource(api),
     schedulesResource(api, api.schedules),
+    roomMessagesResource(api.calls.chat),
   ];
   return async (context) => {
     for (const resource of resources) {

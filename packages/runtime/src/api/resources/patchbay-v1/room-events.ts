@@ -35,6 +35,7 @@ export function roomEventJson(entry: RoomEventRecord) {
     outcome: entry.outcome ?? null,
     error_code: entry.errorCode ?? null,
     source: entry.source ?? null,
+    message_sid: entry.messageSid ?? null,
     date_created: isoDate(entry.createdAt),
   };
 }
