@@ -38,6 +38,7 @@ export type {
   RoomMessageInstance,
   RoomMessageParams,
   RoomMessagesClient,
+  RoomVerificationInstance,
 } from './rest/room-messages.js';
 export type {
   RoomScheduleInstance,

@@ -65,3 +65,31 @@ export function roomMessagesClient(http: Http, path: string, filters: RoomMessag
     get: (sid: string) => http.request<RoomMessageInstance>('GET', `${path}/${sid}`),
   };
 }
+
+/** A member's phone verification (`.../Members/{Sid}/Verification`). */
+export interface RoomVerificationInstance {
+  sid: string;
+  accountSid: string;
+  roomSid: string;
+  memberSid: string;
+  phoneNumber: string;
+  status: 'pending' | 'approved' | 'expired' | 'max-attempts';
+  attemptsLeft: number;
+  /** Texts the member sent before verifying, held until the code is right. */
+  heldMessages: number;
+  dateExpires: Date;
+  dateCreated: Date;
+  dateUpdated: Date;
+  url: string;
+}
+
+export function roomVerificationClient(http: Http, path: string) {
+  return {
+    /** Texts a code to the number (`phoneNumber`, else the one they are texted on). RestError 91174 past 5 an hour. */
+    send: (params: { phoneNumber?: string } = {}) => http.request<RoomVerificationInstance>('POST', path, params),
+    /** Checks the code: `approved`, or RestError 91171 wrong, 91172 none pending or expired, 91173 too many attempts. */
+    check: (code: string, params: { phoneNumber?: string } = {}) =>
+      http.request<RoomVerificationInstance>('POST', path, { ...params, code }),
+    get: (params: { phoneNumber?: string } = {}) => http.request<RoomVerificationInstance>('GET', path, params),
+  };
+}

@@ -12,7 +12,7 @@
 import type { Http, ParamValue } from './http.js';
 import { collect, itemsOf } from './pages.js';
 import { roomCallClient } from './room-calls.js';
-import { type RoomMessageFilters, roomMessagesClient } from './room-messages.js';
+import { type RoomMessageFilters, roomMessagesClient, roomVerificationClient } from './room-messages.js';
 import { roomSchedulesClient } from './room-schedules.js';
 
 type Params = Readonly<Record<string, ParamValue>>;
@@ -90,6 +90,8 @@ export interface RoomMemberInstance extends ContactInstance {
   role: 'organizer' | 'member';
   optedOut: boolean;
   directoryEntrySid: string | null;
+  /** Their numbers proven by a code: they may chat by text from them. */
+  verifiedNumbers: string[];
   /** Whether an app of theirs is online; null for members without an identity. */
   presence: 'online' | 'offline' | null;
   reachableBy: ('app' | 'phone')[];
@@ -215,6 +217,9 @@ export function roomsClient(http: Http) {
       v1Listing<RoomEventInstance>(http, `${BASE}/Rooms/${roomSid}/Events`, 'events', filters as Params),
     members: (roomSid: string) =>
       contacts<RoomMemberInstance, MemberParams>(http, `${BASE}/Rooms/${roomSid}/Members`, 'members'),
+    /** A member's phone verification: `send` a code, `check` the code they got, `get` the state. */
+    verification: (roomSid: string, memberSid: string) =>
+      roomVerificationClient(http, `${BASE}/Rooms/${roomSid}/Members/${memberSid}/Verification`),
     /** The operator's contacts (for `contactsFromDirectoryOnly`). */
     directory: contacts<DirectoryEntryInstance, ContactParams>(http, `${BASE}/Directory`, 'entries'),
     policy: {

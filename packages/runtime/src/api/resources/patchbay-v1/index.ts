@@ -16,6 +16,7 @@ import { roomEventsResource } from './room-events.js';
 import { roomMessagesResource } from './room-messages.js';
 import { roomsResource } from './rooms.js';
 import { schedulesResource } from './schedules.js';
+import { verificationResource } from './verification.js';
 
 /** What the rooms resources need beyond the request. */
 export interface RoomsApi {
@@ -41,6 +42,7 @@ export function patchbayV1Resource(api: RoomsApi): Resource {
     policyResource(api),
     schedulesResource(api, api.schedules),
     roomMessagesResource(api.calls.chat),
+    verificationResource(api),
   ];
   return async (context) => {
     for (const resource of resources) {
