@@ -160,6 +160,73 @@ it('schedules a call, which starts on time and shows live; lists, explains and d
   await page.locator('#schedules-empty').waitFor();
 });
 
+it('chats: to everyone and privately to the members selected (texted to their phones), and texts to the room arrive live', async () => {
+  const { page, server, errors } = await open();
+  await createRoom(page, 'Book club');
+  for (const first of ['Ann', 'Bob']) await addMember(page, phone(first));
+  await page.locator('#chat-empty', { hasText: 'No messages yet.' }).waitFor();
+  const number = (await page.locator('#room-number').textContent()) ?? '';
+  /** The chat's texts from the room's number (not the notices new members get), as "to: body". */
+  const texts = () =>
+    server.patchbay.runtime.messages
+      .list({ from: number })
+      .filter((text) => !text.body.includes('new conference number'))
+      .map((text) => `${text.to}: ${text.body}`)
+      .sort();
+
+  await page.click('#chat-send');
+  await page.locator('#chat-form-error', { hasText: 'Write a message first.' }).waitFor();
+  await page.fill('#chat-body', 'We meet Thursday: chapter 3');
+  await page.keyboard.press('Enter');
+  const first = page.locator('.message.own', { hasText: 'We meet Thursday: chapter 3' });
+  await first.waitFor();
+  expect(await first.locator('.member-name').textContent()).toBe('You');
+  expect(await page.inputValue('#chat-body')).toBe('');
+  await expect
+    .poll(texts)
+    .toEqual([
+      '+15550100101: Olga Novak: We meet Thursday: chapter 3',
+      '+15550100102: Olga Novak: We meet Thursday: chapter 3',
+    ]);
+
+  // Private: to the members selected only.
+  expect(await page.locator('#chat-to option[value="selected"]').isDisabled()).toBe(true);
+  await select(page, 'Ann Lee');
+  expect(await page.locator('#chat-to option[value="selected"]').textContent()).toBe('Only the 1 selected (private)');
+  await page.selectOption('#chat-to', 'selected');
+  await page.fill('#chat-body', 'Can you bring the book?');
+  await page.click('#chat-send');
+  const secret = page.locator('.message', { hasText: 'Can you bring the book?' });
+  await secret.locator('.private', { hasText: 'Private to Ann Lee' }).waitFor();
+  await expect.poll(async () => (await texts()).length).toBe(3);
+  expect(await texts()).toContain('+15550100101: Olga Novak (private): Can you bring the book?');
+
+  // A member texts the room's number: held until Bob proves the number (he replies with the code
+  // texted to him), then it reaches the console live.
+  const bob = phone('Bob').phoneNumber;
+  await server.client.simulator.messages.create({ from: bob, to: number, body: 'See you at 7' });
+  const codeText = () =>
+    server.patchbay.runtime.messages.list({ to: bob }).find((text) => / is your code /.test(text.body))?.body ?? '';
+  await expect.poll(codeText).toMatch(/^\d{6} is your code/);
+  await server.client.simulator.messages.create({ from: bob, to: number, body: codeText().slice(0, 6) });
+  const reply = page.locator('.message:not(.own)', { hasText: 'See you at 7' });
+  await reply.waitFor();
+  expect(await reply.locator('.message-head').textContent()).toMatch(/^Bob Stone.* · by text$/);
+  await expect.poll(texts).toContain('+15550100101: Bob Stone: See you at 7');
+
+  // The history, in order, after a reload.
+  await page.reload();
+  await roomOpen(page, 'Book club');
+  expect(await page.locator('.member[data-name="Bob Stone"]').textContent()).toContain('texts verified');
+  expect(await page.locator('.member[data-name="Ann Lee"]').textContent()).not.toContain('texts verified');
+  expect(await page.locator('.message-body').allTextContents()).toEqual([
+    'We meet Thursday: chapter 3',
+    'Can you bring the book?',
+    'See you at 7',
+  ]);
+  expect(errors).toEqual([]);
+});
+
 it('shows presence live, opted-out members, and problems in words beside the form that caused them', async () => {
   const { page, server } = await open();
   await createRoom(page, 'Book club');

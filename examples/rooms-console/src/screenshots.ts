@@ -1,7 +1,7 @@
 /**
  * `pnpm --filter @patchbay/example-rooms-console screenshots`: photographs the console in
- * Chromium on a desktop and at phone width (a room with its members, a live call with every
- * state, a scheduled call) into `examples/rooms-console/docs/`.
+ * Chromium on a desktop and at phone width (a room with its members and chat, a live call with
+ * every state, a scheduled call) into `examples/rooms-console/docs/`.
  */
 import { fileURLToPath } from 'node:url';
 import { addMember, createRoom, openConsole, rosterState } from './drive.js';
@@ -11,13 +11,24 @@ const SIZES = { desktop: { width: 1360, height: 900 }, phone: { width: 390, heig
 const docs = fileURLToPath(new URL('../docs/', import.meta.url));
 
 for (const [size, viewport] of Object.entries(SIZES)) {
-  const { page, clock, close } = await openConsole({ viewport });
+  const { page, clock, server, close } = await openConsole({ viewport });
   try {
     const shot = (name: string) =>
       page.screenshot({ path: `${docs}${name}-${size}.png`, animations: 'disabled', fullPage: size === 'phone' });
     await createRoom(page, 'Book club');
     for (const phone of DEMO_PHONES) await addMember(page, phone);
     await page.click('#member-cancel');
+    // A few messages in the chat: the organizer's, and members' from their apps.
+    const room = (await page.locator('.room-item[aria-current="page"]').getAttribute('data-sid')) ?? '';
+    const members = await server.client.rooms.members(room).list();
+    const sid = (name: string) => members.find((member) => member.displayName === name)?.sid ?? '';
+    await page.fill('#chat-body', 'Thursday at 7? We start chapter 3.');
+    await page.click('#chat-send');
+    await page.locator('.message.own').waitFor();
+    const chat = server.client.rooms.messages(room);
+    await chat.create({ from: sid('Ann Lee'), body: 'Works for me. I will bring cake.' });
+    await chat.create({ from: sid('Cleo Park'), body: "Can't make it this week, sorry!" });
+    await page.locator('.message', { hasText: "Can't make it" }).waitFor();
     await page.click('#select-all');
     await page.mouse.move(0, 0);
     await shot('members');

@@ -67,6 +67,14 @@ export function showProblem(error: unknown): void {
   byId('alert-code').textContent = problem?.code ? `(error ${problem.code})` : '';
 }
 
+/** A form's error line: the problem in words with its code, or nothing. */
+export function errorLine(id: string, error: unknown): void {
+  const line = byId(id);
+  const problem = error === undefined ? undefined : describeError(error);
+  line.hidden = !problem;
+  line.textContent = problem ? `${problem.text}${problem.code ? ` (error ${problem.code})` : ''}` : '';
+}
+
 /**
  * A form that opens from a button (`<name>-form`, its Cancel `<name>-cancel`, its error line
  * `<name>-form-error`): the button's aria-expanded follows, the focus goes into the form when it
@@ -103,10 +111,7 @@ export class Drawer {
 
   /** The form's own error line (beside the fields, so the person sees what to fix), or none. */
   error(error: unknown): void {
-    const line = byId(`${this.name}-form-error`);
-    const problem = error === undefined ? undefined : describeError(error);
-    line.hidden = !problem;
-    line.textContent = problem ? `${problem.text}${problem.code ? ` (error ${problem.code})` : ''}` : '';
+    errorLine(`${this.name}-form-error`, error);
   }
 
   #open(open: boolean): void {

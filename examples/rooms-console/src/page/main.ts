@@ -2,10 +2,11 @@
  * The organizer console, bundled for the browser from `@patchbay/sdk/client`: the REST client
  * (`client.rooms`, through the console's server) for rooms, members and schedules, and the
  * device channel's `Room` for the live part (the call's events, and its commands: start, add,
- * mute, unmute, remove, end). Each panel lives in its own module; this one wires them.
+ * mute, unmute, remove, end; the chat's messages and `send`). Each panel lives in its own module; this one wires them.
  */
 import { RestError, type Room, type RoomInstance } from '@patchbay/sdk/client';
 import { LiveCall } from './call.js';
+import { ChatPanel } from './chat.js';
 import { announce, byId, fillAvatar, showProblem } from './dom.js';
 import { MembersPanel } from './members.js';
 import { RoomsPanel } from './rooms.js';
@@ -62,6 +63,8 @@ async function main(): Promise<void> {
     members: [...members.selected],
     organizerPhone: byId<HTMLInputElement>('phone-first').checked,
   }));
+  const chat = new ChatPanel(session, members);
+  members.onChange = () => chat.selectionChanged();
   const rooms = new RoomsPanel(session, (room) => void open(room));
   const required = (): Room => {
     if (!opened) throw new Error('no room is open');
@@ -104,7 +107,8 @@ async function main(): Promise<void> {
         }, 150);
       });
       await Promise.all([members.load(room), schedules.load(room.sid)]);
-      await control.subscribe();
+      // The chat listens from before subscribing, and reads its history meanwhile.
+      await chat.load(room.sid, control, () => control.subscribe());
       call.follow(control, await client.rooms.call(room.sid).get().catch(noCall));
       link('live');
       showProblem(undefined);

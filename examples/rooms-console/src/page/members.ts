@@ -25,6 +25,8 @@ export class MembersPanel {
   readonly selected = new Set<string>();
   /** Whether the room's call runs (the button then rings more people into it). */
   live = false;
+  /** Called after each change of the list or the selection. */
+  onChange: () => void = () => undefined;
   #room: RoomInstance | undefined;
   readonly #presence = new Map<string, Presence['status']>();
   readonly #list = byId<HTMLUListElement>('member-list');
@@ -79,7 +81,9 @@ export class MembersPanel {
     if (member.optedOut) return 'Opted out: texted STOP to the room';
     const phone = member.phoneNumbers.find((entry) => entry.type === member.ringPhone) ?? member.phoneNumbers[0];
     const app = member.identity ? (this.#presenceOf(member) === 'online' ? 'App online' : 'App offline') : undefined;
-    return [app, phone ? `Phone ${phone.number}` : undefined].filter(Boolean).join(' · ');
+    // Texts to the room's number reach the chat only from a number proven by a code.
+    const verified = phone && member.verifiedNumbers?.includes(phone.number) ? 'texts verified' : undefined;
+    return [app, phone ? `Phone ${phone.number}` : undefined, verified].filter(Boolean).join(' · ');
   }
 
   render(): void {
@@ -98,6 +102,7 @@ export class MembersPanel {
     this.#tap.textContent = count === 0 ? 'Select who to call' : this.live ? `Ring ${people} now` : `Call ${people}`;
     this.#tap.dataset.mode = this.live ? 'add' : 'start';
     byId<HTMLInputElement>('phone-first').disabled = this.live;
+    this.onChange();
   }
 
   #row(member: RoomMemberInstance): HTMLLIElement {
