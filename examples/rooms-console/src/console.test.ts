@@ -316,7 +316,7 @@ it('keeps the account credentials on its server: the page reaches only the rooms
   expect((await fetch(`${server.pageUrl}/api/patchbay/v1/RoomPolicy`, { headers: key })).status).toBe(404);
 });
 
-it('has no serious or critical accessibility violations (axe-core), and works from the keyboard', async () => {
+it('has no serious or critical accessibility violations (axe-core), and works from the keyboard: a room, a member, a call and a message', async () => {
   const { page } = await open({ viewport: { width: 390, height: 844 } });
   const axe = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
   const violations = async () => {
@@ -361,6 +361,11 @@ it('has no serious or critical accessibility violations (axe-core), and works fr
   await page.focus('#one-tap');
   await page.keyboard.press('Enter');
   await rosterState(page, 'Ann').getByText('Joined').waitFor();
+  // A message from the keyboard too: Enter sends it.
+  await page.focus('#chat-body');
+  await page.keyboard.type('Hello from the keyboard');
+  await page.keyboard.press('Enter');
+  await page.locator('.message.own', { hasText: 'Hello from the keyboard' }).waitFor();
   expect(await violations()).toEqual([]);
   await page.setViewportSize({ width: 1360, height: 900 });
   expect(await violations()).toEqual([]);

@@ -121,11 +121,10 @@ export class ChatPanel {
       item.append(make('p', { class: 'badge warn private' }, `Private to ${names}`));
     }
     if (message.body) item.append(make('p', { class: 'message-body' }, message.body));
-    message.mediaUrls.forEach((url, index) =>
-      item.append(
-        make('p', {}, make('a', { href: url, target: '_blank', rel: 'noreferrer' }, `Attachment ${index + 1}`)),
-      ),
-    );
+    for (const [index, url] of message.mediaUrls.entries()) {
+      const link = make('a', { href: url, target: '_blank', rel: 'noreferrer' }, `Attachment ${index + 1}`);
+      item.append(make('p', {}, link));
+    }
     return item;
   }
 
