@@ -86,7 +86,7 @@ it('creates a room, adds members, rings them with one tap and follows the roster
   expect(errors).toEqual([]);
 });
 
-it('rings more people into the call, takes one out, and calls the organizer first when asked', async () => {
+it('calls the organizer first when asked, rings more people into the call, shows a caller who is no member by number, takes one out', async () => {
   const { page, clock, server } = await open();
   // The organizer's phone rings 20 s before it answers: the others wait meanwhile.
   server.patchbay.network?.addNumber(ORGANIZER.phoneNumber, { ringMs: 20_000 });
@@ -109,9 +109,14 @@ it('rings more people into the call, takes one out, and calls the organizer firs
   await rosterState(page, 'Bob Stone').getByText('Joined').waitFor();
   await rosterState(page, 'Eve Moss').getByText('Busy').waitFor();
 
+  // Someone who is not a member dials the room's number: in the roster by their number.
+  const number = (await page.locator('#room-number').textContent()) ?? '';
+  await server.client.simulator.calls.create({ from: '+15550100999', to: number });
+  await rosterState(page, '+15550100999').getByText('Joined').waitFor();
+
   await page.click('[aria-label="Remove Bob Stone from the call"]');
   await rosterState(page, 'Bob Stone').getByText('Left').waitFor();
-  await page.locator('#call-state', { hasText: '2 in the call' }).waitFor();
+  await page.locator('#call-state', { hasText: '3 in the call' }).waitFor();
   await page.click('#end-call');
   await page.locator('#call-title', { hasText: 'Last call' }).waitFor();
 });
@@ -287,7 +292,7 @@ it('shows presence live, opted-out members, and problems in words beside the for
   );
 });
 
-it('keeps the account credentials on its server: the page reaches only the rooms, with its own key', async () => {
+it('keeps the account credentials on its server (the page reaches only the rooms, with its own key); says when it is offline', async () => {
   const { page, server } = await open();
   await createRoom(page, 'Book club');
   const { authToken, sid } = server.patchbay.account;
@@ -314,6 +319,12 @@ it('keeps the account credentials on its server: the page reaches only the rooms
       .status,
   ).toBe(404);
   expect((await fetch(`${server.pageUrl}/api/patchbay/v1/RoomPolicy`, { headers: key })).status).toBe(404);
+
+  // The live pill says when the connection is gone, and when it is back.
+  await page.context().setOffline(true);
+  await page.locator('#link', { hasText: 'Offline' }).waitFor();
+  await page.context().setOffline(false);
+  await page.locator('#link', { hasText: 'Live' }).waitFor();
 });
 
 it('has no serious or critical accessibility violations (axe-core), and works from the keyboard: a room, a member, a call and a message', async () => {
