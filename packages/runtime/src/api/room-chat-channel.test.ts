@@ -4,10 +4,10 @@
  * `message` event over WebSocket and long-poll; private messages reach only their recipients'
  * and author's sessions; refusals are typed DeviceErrors; `client.rooms.messages` over REST.
  */
-import { AccessToken, DeviceError, Patchbay, RoomsGrant, VoiceGrant } from '@patchbay/sdk';
+import { AccessToken, Patchbay, RoomsGrant, VoiceGrant } from '@patchbay/sdk';
 import type { RoomChatMessage } from '@patchbay/sdk/client';
 import { describe, expect, it } from 'vitest';
-import { deviceFor, newKey, until } from '../bridge/devices.test-support.js';
+import { deviceFor, newKey, refusal, until } from '../bridge/devices.test-support.js';
 import { VirtualClock } from '../clock/virtual.js';
 import { harnessPerTest } from './harness.test-support.js';
 import { ROOM_NUMBER, roomWith } from './room-calls.test-support.js';
@@ -71,15 +71,6 @@ async function follow(
   const seen = (body: string) =>
     messages.some((m) => m.body === body) ? Promise.resolve() : until(room, 'message', (m) => m.body === body);
   return { device, room, messages, seen };
-}
-
-async function refusal(promise: Promise<unknown>): Promise<DeviceError> {
-  const outcome = await promise.then(
-    () => undefined,
-    (error: unknown) => error,
-  );
-  if (!(outcome instanceof DeviceError)) throw new Error(`expected a DeviceError, got ${String(outcome)}`);
-  return outcome;
 }
 
 describe('room chat on the control channel', () => {
@@ -207,4 +198,22 @@ it('posts, lists and fetches through client.rooms.messages', async () => {
   await expect(chat.create({ body: '', from: m.Ann })).rejects.toMatchObject({ status: 400, code: 91160 });
   const events = await client.rooms.events(room.sid, { type: 'message' }).list();
   expect(events.map((e) => e.messageSid)).toEqual([secret.sid, hello.sid]);
+});
+
+it('verifies a member through client.rooms.verification', async () => {
+  const { harness, room, m } = await setup();
+  const client = new Patchbay(harness.account.sid, harness.account.authToken, { baseUrl: harness.base });
+  const verification = client.rooms.verification(room.sid, m.Bob);
+  const sent = await verification.send();
+  expect(sent).toMatchObject({ memberSid: m.Bob, phoneNumber: BOB, status: 'pending', attemptsLeft: 5 });
+  expect(sent.dateExpires).toBeInstanceOf(Date);
+  const code = harness.runtime.messages
+    .list({ to: BOB })
+    .find((t) => t.body.includes('is your code'))
+    ?.body.slice(0, 6);
+  const wrong = code === '000000' ? '111111' : '000000';
+  await expect(verification.check(wrong)).rejects.toMatchObject({ status: 400, code: 91171 });
+  expect(await verification.check(code ?? '')).toMatchObject({ status: 'approved' });
+  expect((await verification.get()).status).toBe('approved');
+  expect((await client.rooms.members(room.sid).get(m.Bob)).verifiedNumbers).toEqual([BOB]);
 });

@@ -4,6 +4,7 @@
  * private messages reach only their recipients, the account's policy and the room's bounds are
  * typed errors, and another account sees nothing.
  */
+import twilio from 'twilio';
 import { expect, it } from 'vitest';
 import { VirtualClock } from '../clock/virtual.js';
 import { harnessPerTest } from './harness.test-support.js';
@@ -193,4 +194,47 @@ it("shows another account nothing of a room's chat", async () => {
   // Deleting the room takes its history.
   expect((await roomsRequest(harness, 'DELETE', `Rooms/${room.sid}`)).status).toBe(204);
   expect(await harness.store.get('room-message', harness.account.sid, posted.json.sid as string)).toBeUndefined();
+});
+
+it("posts each message to the room's status callback, signed, without its text", async () => {
+  const clock = new VirtualClock(Date.parse('2026-04-01T12:00:00Z'));
+  const harness = await startHarness({ clock, networkClock: clock, routes: { '/room-events': () => '' } });
+  const room = await roomWith(
+    harness,
+    [
+      { name: 'Ann', phone: ANN },
+      { name: 'Bob', phone: BOB },
+    ],
+    {
+      StatusCallback: `${harness.app.url}/room-events`,
+    },
+  );
+  const ann = room.members.Ann as string;
+  const bob = room.members.Bob as string;
+  const posted = await roomsRequest(harness, 'POST', `Rooms/${room.sid}/Messages`, {
+    From: ann,
+    Body: 'a secret plan',
+    To: [bob],
+  });
+  await harness.runtime.callbacks.drain();
+  const requests = harness.app.requestsTo('/room-events').filter((r) => r.params.StatusCallbackEvent === 'message');
+  expect(requests.map((r) => r.params)).toEqual([
+    {
+      AccountSid: harness.account.sid,
+      RoomSid: room.sid,
+      StatusCallbackEvent: 'message',
+      RoomMessageSid: posted.json.sid,
+      MemberSid: ann,
+      Source: 'api',
+      Private: 'true',
+      Timestamp: expect.any(String),
+      SequenceNumber: String(posted.json.sequence_number),
+    },
+  ]);
+  const [request] = requests;
+  expect(request?.headers['i-twilio-idempotency-token']).toBe(`${posted.json.sid}:message`);
+  const signature = String(request?.headers['x-twilio-signature']);
+  expect(twilio.validateRequest(harness.account.authToken, signature, request?.url ?? '', request?.params ?? {})).toBe(
+    true,
+  );
 });

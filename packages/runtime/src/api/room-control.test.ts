@@ -5,12 +5,12 @@
  * cut in the middle, or a session lost, delivers the entries of the gap once, none twice; a
  * member's token follows but may not command; another account's room is invisible.
  */
-import { AccessToken, DeviceError, RoomsGrant } from '@patchbay/sdk';
+import { AccessToken, RoomsGrant } from '@patchbay/sdk';
 import type { Room, RoomMember } from '@patchbay/sdk/client';
 import type { RoomEntry } from '@patchbay/sdk/protocol';
 import { describe, expect, it } from 'vitest';
 import type { DeviceBridge } from '../bridge/bridge.js';
-import { deviceFor, type Key, newKey, until } from '../bridge/devices.test-support.js';
+import { deviceFor, type Key, newKey, refusal, until } from '../bridge/devices.test-support.js';
 import { VirtualClock } from '../clock/virtual.js';
 import { type ApiHarness, harnessPerTest } from './harness.test-support.js';
 import { inRoom, pauseWhen, roomWith } from './room-calls.test-support.js';
@@ -60,16 +60,6 @@ function watch(room: Room) {
       ? Promise.resolve()
       : until(room, 'member', (m) => m.key === key && match(m)).then(() => undefined);
   return { entries, member };
-}
-
-/** The typed error a request was refused with (fails the test when it was not). */
-async function refusal(promise: Promise<unknown>): Promise<DeviceError> {
-  const outcome = await promise.then(
-    () => undefined,
-    (error: unknown) => error,
-  );
-  if (!(outcome instanceof DeviceError)) throw new Error(`expected a DeviceError, got ${String(outcome)}`);
-  return outcome;
 }
 
 const bridgeOf = (harness: ApiHarness) => harness.runtime.devices as DeviceBridge;
