@@ -56,6 +56,10 @@ it('creates a room, adds members, rings them with one tap and follows the roster
   await rosterState(page, 'Olga Novak').getByText('Joined').waitFor();
   await rosterState(page, 'Cleo Park').getByText('Declined').waitFor();
   expect(await rosterState(page, 'Dan Ruiz').textContent()).toBe('Ringing');
+  // The organizer leaves by ending the call for everyone: no Remove on their row.
+  const olga = page.locator('.person[data-name="Olga Novak"]');
+  expect(await olga.locator('.badge').textContent()).toBe('Organizer');
+  expect(await olga.getByText('Remove').count()).toBe(0);
   await page.locator('#call-state', { hasText: '3 in the call' }).waitFor();
   await page.locator('#room-live', { hasText: 'Call in progress' }).waitFor();
   await page.locator('.room-item[aria-current="page"] .badge', { hasText: 'Live' }).waitFor();
@@ -113,6 +117,7 @@ it('calls the organizer first when asked, rings more people into the call, shows
   const number = (await page.locator('#room-number').textContent()) ?? '';
   await server.client.simulator.calls.create({ from: '+15550100999', to: number });
   await rosterState(page, '+15550100999').getByText('Joined').waitFor();
+  expect(await page.locator('.person[data-name="+15550100999"] .badge').textContent()).toBe('Not a member');
 
   await page.click('[aria-label="Remove Bob Stone from the call"]');
   await rosterState(page, 'Bob Stone').getByText('Left').waitFor();

@@ -21,6 +21,7 @@ interface Row {
   memberSid: string | null;
   name: string;
   address: string;
+  role: 'organizer' | 'member' | 'guest';
   state: string;
   muted: boolean;
 }
@@ -108,6 +109,7 @@ export class LiveCall {
         memberSid: person.memberSid,
         name: person.displayName ?? person.address,
         address: person.address,
+        role: person.role,
         state: person.state,
         muted: person.muted,
       });
@@ -170,6 +172,8 @@ export class LiveCall {
     const name = this.nameOf(row.memberSid) ?? row.name;
     const state = make('span', { class: 'state', 'data-state': row.state }, STATE_WORDS[row.state] ?? row.state);
     const title = make('span', { class: 'member-name' }, name);
+    if (row.role === 'organizer') title.append(make('span', { class: 'badge' }, 'Organizer'));
+    if (row.role === 'guest') title.append(make('span', { class: 'badge warn' }, 'Not a member'));
     if (row.muted && row.state === 'joined') title.append(make('span', { class: 'badge muted-badge' }, 'Muted'));
     const item = make(
       'li',
@@ -193,7 +197,8 @@ export class LiveCall {
       mute.onclick = () => void this.#command((room) => (row.muted ? room.unmute(row.key) : room.mute(row.key)));
       controls.append(mute);
     }
-    if (REMOVABLE.has(row.state)) {
+    // The organizer leaves by ending the call for everyone.
+    if (REMOVABLE.has(row.state) && row.role !== 'organizer') {
       const remove = make(
         'button',
         { type: 'button', class: 'button small quiet', 'aria-label': `Remove ${name} from the call` },
