@@ -7,7 +7,7 @@
  *   with this server (a real app takes both from its own sign-in);
  * - `/api/patchbay/v1/Rooms...`: the page's REST client (`client.rooms`) through this server,
  *   which checks the page's key and adds the account's credentials (nothing else is passed on);
- * - the page: `src/page/index.html`, its stylesheet, and the bundle esbuild builds from
+ * - the page: `src/page/index.html`, its stylesheets, and the bundle esbuild builds from
  *   `src/page/main.ts`.
  *
  * The account gets numbers for rooms (each room takes a free one). On the simulated network the
@@ -83,6 +83,8 @@ async function pageFiles(): Promise<Record<string, { type: string; body: string 
   return {
     '/': { type: 'text/html; charset=utf-8', body: await read('index.html') },
     '/console.css': { type: 'text/css; charset=utf-8', body: await read('console.css') },
+    '/controls.css': { type: 'text/css; charset=utf-8', body: await read('controls.css') },
+    '/room.css': { type: 'text/css; charset=utf-8', body: await read('room.css') },
     '/console.js': { type: 'text/javascript; charset=utf-8', body: await bundle() },
   };
 }

@@ -13,8 +13,10 @@ const docs = fileURLToPath(new URL('../docs/', import.meta.url));
 for (const [size, viewport] of Object.entries(SIZES)) {
   const { page, clock, server, close } = await openConsole({ viewport });
   try {
-    const shot = (name: string) =>
-      page.screenshot({ path: `${docs}${name}-${size}.png`, animations: 'disabled', fullPage: size === 'phone' });
+    const shot = async (name: string) => {
+      await page.evaluate(() => window.scrollTo(0, 0));
+      await page.screenshot({ path: `${docs}${name}-${size}.png`, animations: 'disabled', fullPage: size === 'phone' });
+    };
     await createRoom(page, 'Book club');
     for (const phone of DEMO_PHONES) await addMember(page, phone);
     await page.click('#member-cancel');
