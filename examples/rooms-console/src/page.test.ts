@@ -124,12 +124,23 @@ it('shows presence live, opted-out members, and problems in words beside the for
   expect(await ann.textContent()).toContain('texted STOP');
   expect(await ann.locator('input[type="checkbox"]').count()).toBe(0);
 
+  // A picture that is not http(s): said beside the form; an http one shows as the room's picture.
+  await page.click('#new-room');
+  await page.fill('#room-name', 'Choir');
+  await page.fill('#room-avatar', 'ftp://example.com/choir.png');
+  await page.click('#room-form button[type="submit"]');
+  await page.locator('#room-form-error', { hasText: 'The picture must be an http or https address.' }).waitFor();
+  await page.fill('#room-avatar', `${server.pageUrl}/choir.png`);
+  await page.click('#room-form button[type="submit"]');
+  await roomOpen(page, 'Choir');
+  expect(await page.getAttribute('#room-avatar-img img', 'src')).toBe(`${server.pageUrl}/choir.png`);
+
   // No number free for another room: the form says so, with the code.
   for (const free of await server.client.incomingPhoneNumbers.list())
     if (free.phoneNumber !== number)
       await server.client.incomingPhoneNumbers.update(free.sid, { voiceUrl: 'http://127.0.0.1:9/voice' });
   await page.click('#new-room');
-  await page.fill('#room-name', 'Second');
+  await page.fill('#room-name', 'Third');
   await page.click('#room-form button[type="submit"]');
   await page.locator('#room-form-error').waitFor();
   expect(await page.locator('#room-form-error').textContent()).toBe(
