@@ -228,3 +228,12 @@ it('relays nothing from a stranger or from a member who opted out, and keeps STO
   const history = await roomsRequest(harness, 'GET', `Rooms/${room.sid}/Messages`);
   expect((history.json.messages as unknown[]).length).toBe(1);
 });
+
+it('holds texts that arrive at once under one code, and releases them all', async () => {
+  const { harness } = await setup();
+  const bodies = ['one', 'two', 'three'];
+  await Promise.all(bodies.map((body) => text(harness, ANN, body)));
+  expect(harness.runtime.messages.list({ to: ANN }).filter((t) => t.body.includes('is your code'))).toHaveLength(1);
+  await text(harness, ANN, lastCode(harness, ANN));
+  expect(chatTo(harness, BOB).sort()).toEqual(bodies.map((body) => `Ann: ${body}`).sort());
+});

@@ -39,6 +39,8 @@ export function messageOf(record: RoomMessageRecord): RoomMessage {
 /** A session's view of a room's chat: its member SIDs in the room, kept current as members are added. */
 export class ChatView {
   #mine: ReadonlySet<string>;
+  #reloading: Promise<void> | undefined;
+  #again = false;
 
   private constructor(
     private readonly chat: RoomChat | undefined,
@@ -59,16 +61,31 @@ export class ChatView {
     return new Set(members.filter((m) => m.identity === holder.identity).map((m) => m.sid));
   }
 
-  /** Whether the session sees this entry (every entry but private messages not for it). */
-  shows(record: RoomEventRecord): boolean {
-    if (record.type === 'member-added')
-      // A member added with this session's identity sees the private messages to them from now on.
-      void ChatView.#members(this.store, this.holder, this.room).then(
+  /** A member added with this session's identity sees the private messages to them from then on (one reload at a time). */
+  #reload(): void {
+    if (this.#reloading) {
+      this.#again = true;
+      return;
+    }
+    this.#reloading = ChatView.#members(this.store, this.holder, this.room)
+      .then(
         (mine) => {
           this.#mine = mine;
         },
         () => undefined,
-      );
+      )
+      .finally(() => {
+        this.#reloading = undefined;
+        if (this.#again) {
+          this.#again = false;
+          this.#reload();
+        }
+      });
+  }
+
+  /** Whether the session sees this entry (every entry but private messages not for it). */
+  shows(record: RoomEventRecord): boolean {
+    if (record.type === 'member-added') this.#reload();
     if (record.type !== 'message' || !record.members) return true;
     if (!record.memberSid) return mayCommand(this.holder.rooms, this.room.sid);
     return [record.memberSid, ...record.members].some((sid) => this.#mine.has(sid));

@@ -33,7 +33,8 @@ export interface ChatDeps {
   readonly store: Store;
   readonly runtime: Runtime;
   readonly audit?: RoomAudit | undefined;
-  readonly onError?: ((error: unknown) => void) | undefined;
+  /** Messages kept per room. @default CHAT_LIMITS.keptPerRoom */
+  readonly keep?: number;
 }
 
 export interface NewMessage extends Content {
@@ -154,13 +155,13 @@ export class RoomChat {
     }
   }
 
-  /** Past the room's `keptPerRoom` messages, the oldest go. */
+  /** Past the messages a room keeps, the oldest go. */
   async #trim(room: RoomRecord): Promise<void> {
     for (;;) {
       const page = await this.deps.store.list<RoomMessageRecord>('room-message', {
         accountSid: room.accountSid,
         where: { roomSid: room.sid },
-        page: CHAT_LIMITS.keptPerRoom,
+        page: this.deps.keep ?? CHAT_LIMITS.keptPerRoom,
         pageSize: 1,
       });
       const oldest = page.items[0];

@@ -17,6 +17,7 @@ import type { Runtime } from '../../runtime.js';
 import type { Store } from '../../store/types.js';
 import { roomMembers } from '../members.js';
 import type { RoomMemberRecord, RoomRecord } from '../records.js';
+import { Serial } from '../serial.js';
 import type { RoomChat } from './chat.js';
 import { checkCode, type HeldText, holdText, isVerified, sendCode, verificationOf } from './verification.js';
 
@@ -53,7 +54,14 @@ async function post(deps: InboundDeps, room: RoomRecord, member: RoomMemberRecor
     await deps.chat?.post(room, { from: member.sid, body: text.body, mediaUrls: text.mediaUrls, source: 'sms' });
 }
 
-export async function chatText(deps: InboundDeps, room: RoomRecord, params: WebhookParams): Promise<string> {
+/** One text at a time per sender and room: a text decides on the verification the one before left. */
+const turns = new Serial();
+
+export function chatText(deps: InboundDeps, room: RoomRecord, params: WebhookParams): Promise<string> {
+  return turns.run(`${room.sid}:${String(params.From ?? '')}`, () => relayText(deps, room, params));
+}
+
+async function relayText(deps: InboundDeps, room: RoomRecord, params: WebhookParams): Promise<string> {
   const from = String(params.From ?? '');
   const senders = (await roomMembers(deps.store, room)).filter(
     (m) => !m.optedOut && m.phones.some((p) => p.number === from),

@@ -18,6 +18,7 @@ import type { Runtime } from '../../runtime.js';
 import { newSid } from '../../sid.js';
 import type { Store, StoredRecord } from '../../store/types.js';
 import type { RoomMemberRecord, RoomRecord } from '../records.js';
+import { Serial } from '../serial.js';
 
 export const VERIFICATION = {
   codeDigits: 6,
@@ -91,8 +92,21 @@ export function numberToVerify(member: RoomMemberRecord, named: string | undefin
   return number;
 }
 
+/** One code at a time per member and number (in-process: one node owns a room's writes). */
+const turns = new Serial();
+
 /** Texts a new code to `number` (the earlier one stops working); held texts are kept. */
-export async function sendCode(
+export function sendCode(
+  deps: VerificationDeps,
+  room: RoomRecord,
+  member: RoomMemberRecord,
+  number: string,
+  hold?: HeldText,
+): Promise<VerificationRecord> {
+  return turns.run(`${member.sid}:${number}`, () => newCode(deps, room, member, number, hold));
+}
+
+async function newCode(
   deps: VerificationDeps,
   room: RoomRecord,
   member: RoomMemberRecord,
