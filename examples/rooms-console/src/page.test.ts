@@ -134,6 +134,12 @@ it('shows presence live, opted-out members, and problems in words beside the for
   await page.click('#room-form button[type="submit"]');
   await roomOpen(page, 'Choir');
   expect(await page.getAttribute('#room-avatar-img img', 'src')).toBe(`${server.pageUrl}/choir.png`);
+  await page.locator('#members-empty').waitFor();
+  // Back to the first room: its own members again.
+  await page.click('.room-item:has-text("Book club")');
+  await roomOpen(page, 'Book club');
+  await page.locator('.member[data-name="Ann Lee"]').waitFor();
+  expect(await page.locator('.room-item[aria-current="page"] .room-name').textContent()).toBe('Book club');
 
   // No number free for another room: the form says so, with the code.
   for (const free of await server.client.incomingPhoneNumbers.list())

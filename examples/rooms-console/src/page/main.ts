@@ -43,6 +43,8 @@ async function main(): Promise<void> {
   const session = await signIn();
   const { client, device, organizer } = session;
   byId('organizer').textContent = `${organizer.firstName} ${organizer.lastName}`;
+  // What the live channel reports (a room that could not be followed again after a reconnect...).
+  device.on('error', showProblem);
   watchLink(session);
 
   let current: RoomInstance | undefined;
