@@ -110,6 +110,18 @@ it('shows presence live, opted-out members, and problems in words beside the for
   device.destroy();
   await dana.getByText('App offline').waitFor();
 
+  // Removing someone is asked once more: Keep leaves them, Remove takes them out of the room.
+  await page.click('[aria-label="Remove Dana from the room"]');
+  await page.locator('.member[data-name="Dana"] .confirm', { hasText: 'Remove Dana?' }).waitFor();
+  await page.click('.member[data-name="Dana"] >> text=Keep');
+  expect(await page.locator('.member[data-name="Dana"] .confirm').count()).toBe(0);
+  await page.click('[aria-label="Remove Dana from the room"]');
+  await page.click('[aria-label="Yes, remove Dana"]');
+  await page.locator('.member[data-name="Dana"]').waitFor({ state: 'detached' });
+  expect((await server.client.rooms.members((await roomSid(page)) ?? '').list()).map((m) => m.displayName)).toEqual([
+    'Olga Novak',
+  ]);
+
   // A member who texts STOP to the room's number is opted out: shown so, and not selectable.
   await addMember(page, phone('Ann'));
   const number = (await page.locator('#room-number').textContent()) ?? '';

@@ -139,7 +139,7 @@ export class MembersPanel {
         { type: 'button', class: 'icon-button', 'aria-label': `Remove ${member.displayName} from the room` },
         '✕',
       );
-      remove.onclick = () => void this.#remove(member);
+      remove.onclick = () => this.#confirm(row, member);
       row.append(remove);
     }
     return row;
@@ -177,6 +177,31 @@ export class MembersPanel {
     } catch (error) {
       this.#drawer.error(error);
     }
+  }
+
+  /** Removing someone is asked once more, in the row itself: Remove, or Keep. */
+  #confirm(row: HTMLLIElement, member: RoomMemberInstance): void {
+    const keep = make('button', { type: 'button', class: 'button small quiet' }, 'Keep');
+    const remove = make(
+      'button',
+      { type: 'button', class: 'button small danger', 'aria-label': `Yes, remove ${member.displayName}` },
+      'Remove',
+    );
+    keep.onclick = () => {
+      this.render();
+      this.#list.querySelector<HTMLElement>(`[data-sid="${member.sid}"] .icon-button`)?.focus();
+    };
+    remove.onclick = () => void this.#remove(member);
+    row.lastElementChild?.replaceWith(
+      make(
+        'span',
+        { class: 'confirm' },
+        make('span', { class: 'small' }, `Remove ${member.displayName}?`),
+        remove,
+        keep,
+      ),
+    );
+    remove.focus();
   }
 
   async #remove(member: RoomMemberInstance): Promise<void> {
