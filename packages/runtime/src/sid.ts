@@ -33,7 +33,11 @@ export type SidPrefix =
   /** A room's scheduled call. */
   | 'RS'
   /** A room's audit log: one entry per command and event (rooms/call/audit.ts). */
-  | 'RV';
+  | 'RV'
+  /** Devices bound to a number or email (devices/records.ts), their pending registrations, each account's device settings. */
+  | 'DV'
+  | 'DR'
+  | 'DS';
 
 export function newSid(prefix: SidPrefix): string {
   return prefix + randomBytes(16).toString('hex');

@@ -47,7 +47,11 @@ export type RecordKind =
   /** A room's scheduled calls (rooms/schedules/records.ts). */
   | 'room-schedule'
   /** A room's audit log: its commands and events, sequence-numbered (rooms/call/audit.ts). */
-  | 'room-event';
+  | 'room-event'
+  /** Devices bound to a number or email, their pending registrations, each account's device settings (devices/records.ts). */
+  | 'device'
+  | 'device-registration'
+  | 'device-settings';
 
 /** What every stored record carries. */
 export interface StoredRecord {
