@@ -14,6 +14,17 @@ export type { DeviceClock, DeviceEvents, DeviceOptions, DeviceState, Presence } 
 /** Client devices (Node: WebSockets through `ws`). */
 export { Device } from './device/node.js';
 export { DEVICE_ERRORS, DeviceError, type DeviceErrorName } from './protocol/errors.js';
+/** Registering a device by its phone number (SMS round trip or code) or email (docs/registration.md). */
+export {
+  fetchNotices,
+  type PendingCode,
+  type PendingEmail,
+  type PushSubscriptionLike,
+  type RegisteredDevice,
+  Registration,
+  type RegistrationOptions,
+} from './registration/registration.js';
+export type { SmsPort, SmsText } from './registration/sms-port.js';
 /** The REST client. */
 export {
   AccountScope,

@@ -96,7 +96,7 @@ export class Registrations {
       updatedAt: now,
     });
     const signature = sign(settings.signingKey, { accountSid, binding, deviceId, wakeUp, nonce, expiresAt });
-    return `Patchbay registration of ${deviceId}: ${signature} (valid 10 minutes)`;
+    return `Patchbay registration of ${deviceId} for ${from}: ${signature} (valid 10 minutes)`;
   }
 
   /** The device posts what it sent and the signature it got back: verified, spent, bound. */
