@@ -64,7 +64,7 @@ export interface ApiHarnessOptions {
   /** Per-account limits for accounts without their own. */
   readonly limits?: Partial<AccountLimits>;
   /** The API's request log and error hooks, and its event stream's settings. */
-  readonly api?: Pick<ApiOptions, 'onError' | 'onRequest' | 'events' | 'sip'>;
+  readonly api?: Pick<ApiOptions, 'onError' | 'onRequest' | 'events' | 'sip' | 'devices'>;
   /** How often long Simulator answers write to keep their connection alive. */
   readonly keepAliveMs?: number;
 }

@@ -226,7 +226,7 @@ export class Registrations {
       throw new RestError(400, 91206, `the registration was issued to device "${record.deviceId}", not "${deviceId}"`);
     if (record.status === 'pending') {
       checkUsable(record, now);
-      throw new RestError(409, 91204, 'the link in the email has not been opened yet');
+      throw new RestError(409, 91216, 'the link in the email has not been opened yet');
     }
     return this.bind(who, await spend(this.deps.store, record, 'verified', 'completed', now));
   }

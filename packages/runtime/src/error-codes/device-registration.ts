@@ -93,4 +93,10 @@ export const REGISTRATION_ERRORS = {
       'Every way of waking the device failed: it has no open channel, its push service refused the message (the message says how), and it has no number to text. Answered 502.',
     action: 'The device must open the app (or register again with a fresh push subscription).',
   },
+  91216: {
+    title: 'Email address not verified yet',
+    meaning:
+      'The device asked for its credential before the link in the email was opened. Answered 409; the device is told over its open channel when it is (a `notice` of kind `registration`, status `verified`).',
+    action: 'Open the link in the email, then ask again (the SDK waits for the notice, or polls).',
+  },
 } as const satisfies ErrorTable;
