@@ -155,7 +155,9 @@ export function createRouter(options: ApiOptions, writes: StoreWrites): Route & 
     if (voiceV1 || ownV1) {
       // The v1 resources (BYOC trunks, connection policies, rooms) belong to the caller's account, as on the hosted API.
       const mark = writes.mark();
-      const result = await (ownV1 ? async (c: ResourceContext) => (await devices.resource(c)) ?? patchbayV1(c) : voiceV1Resource)({
+      const result = await (ownV1
+        ? async (c: ResourceContext) => (await devices.resource(c)) ?? patchbayV1(c)
+        : voiceV1Resource)({
         runtime,
         store,
         account: caller,

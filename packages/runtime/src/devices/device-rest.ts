@@ -60,14 +60,18 @@ async function deviceOf(req: IncomingMessage, store: Store): Promise<DeviceRecor
 
 function binding(form: Form): Binding {
   const email = field(form, 'Email');
-  return email !== undefined ? { type: 'email', address: parseEmail(email) } : { type: 'phone', number: parsePhoneNumber(field(form, 'PhoneNumber')) };
+  return email !== undefined
+    ? { type: 'email', address: parseEmail(email) }
+    : { type: 'phone', number: parsePhoneNumber(field(form, 'PhoneNumber')) };
 }
 
 const page = (title: string, text: string): Answer => ({
   status: 200,
   write: async (res, headers) => {
     const html = `<!doctype html><html lang="en"><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${title}</title><h1>${title}</h1><p>${text}</p></html>`;
-    res.writeHead(200, { ...headers, 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }).end(html);
+    res
+      .writeHead(200, { ...headers, 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' })
+      .end(html);
   },
 });
 
@@ -82,7 +86,10 @@ export function deviceRoutes(deps: DeviceRouteDeps, maxBodyBytes = 64 * 1024) {
       return (async () => {
         const device = await deviceOf(req, store);
         const after = Number(url.searchParams.get('After') ?? '0');
-        return { status: 200, body: { device_sid: device.sid, notices: noticesAfter(device, Number.isFinite(after) ? after : 0) } };
+        return {
+          status: 200,
+          body: { device_sid: device.sid, notices: noticesAfter(device, Number.isFinite(after) ? after : 0) },
+        };
       })();
     const match = REGISTRATION.exec(rest);
     if (match?.[2] === 'Verify' && method === 'GET')
@@ -117,7 +124,8 @@ export function deviceRoutes(deps: DeviceRouteDeps, maxBodyBytes = 64 * 1024) {
       }
       if (!match) throw notFound(url.pathname);
       const sid = match[1] as string;
-      if (!match[2] && method === 'GET') return { status: 200, body: registrationJson(await registrations.get(who, sid), base) };
+      if (!match[2] && method === 'GET')
+        return { status: 200, body: registrationJson(await registrations.get(who, sid), base) };
       if (match[2] === 'Code' && method === 'POST') {
         const values = await form();
         const done = await registrations.completeCode(who, sid, {

@@ -27,7 +27,9 @@ export interface DevicesHarness extends ApiHarness {
   ): Promise<{ status: number; json: Record<string, unknown> }>;
 }
 
-export function devicesHarnessPerTest(): (options?: ApiHarnessOptions & { registrationNumber?: boolean }) => Promise<DevicesHarness> {
+export function devicesHarnessPerTest(): (
+  options?: ApiHarnessOptions & { registrationNumber?: boolean },
+) => Promise<DevicesHarness> {
   const start = harnessPerTest();
   return async (options = {}) => {
     const harness = await start(options);

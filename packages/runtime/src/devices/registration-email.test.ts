@@ -19,12 +19,15 @@ afterEach(async () => {
 async function withSmtp() {
   const smtp = await SmtpReceiver.start();
   receivers.push(smtp);
-  const harness = await start({ api: { devices: { mailer: smtpMailer({ url: smtp.url, from: 'Patchbay <no-reply@patchbay.test>' }) } } });
+  const harness = await start({
+    api: { devices: { mailer: smtpMailer({ url: smtp.url, from: 'Patchbay <no-reply@patchbay.test>' }) } },
+  });
   return { smtp, harness };
 }
 
 /** The verification link in a mail (quoted-printable soft breaks undone). */
-const linkIn = (raw: string) => /(http:\/\/\S+\/Verify\?Token=[A-Za-z0-9_-]+)/.exec(raw.replace(/=\r?\n/g, '').replace(/=3D/g, '='))?.[1] as string;
+const linkIn = (raw: string) =>
+  /(http:\/\/\S+\/Verify\?Token=[A-Za-z0-9_-]+)/.exec(raw.replace(/=\r?\n/g, '').replace(/=3D/g, '='))?.[1] as string;
 
 it('mails a one-use link; the waiting device is told over its channel and gets its credential', async () => {
   const { smtp, harness } = await withSmtp();
@@ -44,13 +47,23 @@ it('mails a one-use link; the waiting device is told over its channel and gets i
   expect(opened.status).toBe(200);
   expect(await opened.text()).toContain('Email address confirmed');
   const registered = await verifying;
-  expect(registered).toMatchObject({ deviceId: 'ann-tablet', identity: 'ann', email: 'ann@example.com', phoneNumber: null });
+  expect(registered).toMatchObject({
+    deviceId: 'ann-tablet',
+    identity: 'ann',
+    email: 'ann@example.com',
+    phoneNumber: null,
+  });
   expect(notices).toContainEqual({ kind: 'registration', registration: pending.sid, status: 'verified' });
   // The link works once; a forged token is not one this server sent.
   expect(await (await fetch(link)).json()).toMatchObject({ code: 91204 });
-  expect(await (await fetch(link.replace(/Token=.*/, 'Token=forged'))).json()).toMatchObject({ code: 91214, status: 404 });
+  expect(await (await fetch(link.replace(/Token=.*/, 'Token=forged'))).json()).toMatchObject({
+    code: 91214,
+    status: 404,
+  });
   // And the credential is collected once.
-  const again = await harness.device('POST', `DeviceRegistrations/${pending.sid}/Complete`, 'ann', { DeviceId: 'ann-tablet' });
+  const again = await harness.device('POST', `DeviceRegistrations/${pending.sid}/Complete`, 'ann', {
+    DeviceId: 'ann-tablet',
+  });
   expect(again.json).toMatchObject({ code: 91204 });
   device.destroy();
 });
@@ -60,9 +73,14 @@ it('a link not opened yet gives no credential; a server without SMTP refuses ema
   const mailed = smtp.next('bob@example.com');
   const pending = await harness.registration('bob', 'bob-1').byEmail('bob@example.com');
   await mailed;
-  const early = await harness.device('POST', `DeviceRegistrations/${pending.sid}/Complete`, 'bob', { DeviceId: 'bob-1' });
+  const early = await harness.device('POST', `DeviceRegistrations/${pending.sid}/Complete`, 'bob', {
+    DeviceId: 'bob-1',
+  });
   expect(early.json).toMatchObject({ code: 91216, status: 409 });
   const plain = await start();
-  const refused = await plain.device('POST', 'DeviceRegistrations', 'bob', { Email: 'bob@example.com', DeviceId: 'bob-1' });
+  const refused = await plain.device('POST', 'DeviceRegistrations', 'bob', {
+    Email: 'bob@example.com',
+    DeviceId: 'bob-1',
+  });
   expect(refused.json).toMatchObject({ code: 91213, status: 503 });
 });

@@ -7,8 +7,8 @@ import type { Call, Device } from '@patchbay/sdk';
 import { afterEach, expect, it } from 'vitest';
 import { deviceFor, next } from '../bridge/devices.test-support.js';
 import type { Route } from '../testing/app-server.js';
-import { afterAppRing } from './ring-number.js';
 import { ANN, type DevicesHarness, devicesHarnessPerTest, REGISTRATION_NUMBER } from './harness.test-support.js';
+import { afterAppRing } from './ring-number.js';
 
 const start = devicesHarnessPerTest();
 const NUMBER = '+15550100500';
@@ -27,8 +27,11 @@ const routes: Record<string, Route> = {
 async function annWithTwoDevices(harness: DevicesHarness, options: { connect: boolean }) {
   await harness.client.incomingPhoneNumbers.create({ phoneNumber: NUMBER, voiceUrl: `${harness.app.url}/voice` });
   const phone = harness.phone(ANN);
-  for (const deviceId of ['ann-phone', 'ann-tablet']) await harness.registration('ann', deviceId).bySms(phone, REGISTRATION_NUMBER);
-  const connected = options.connect ? [deviceFor(harness, harness.token('ann')), deviceFor(harness, harness.token('ann'))] : [];
+  for (const deviceId of ['ann-phone', 'ann-tablet'])
+    await harness.registration('ann', deviceId).bySms(phone, REGISTRATION_NUMBER);
+  const connected = options.connect
+    ? [deviceFor(harness, harness.token('ann')), deviceFor(harness, harness.token('ann'))]
+    : [];
   devices.push(...connected);
   await Promise.all(connected.map((device) => device.register()));
   return connected;
@@ -94,6 +97,9 @@ it('with nobody answering in the app in time, the number rings for the rest of t
 it('the rule, as a decision', () => {
   expect(afterAppRing({ outcome: 'busy' }, 1000, 20_000)).toEqual({ type: 'settled', outcome: { outcome: 'busy' } });
   expect(afterAppRing({ outcome: 'no-answer' }, 15_000, 20_000)).toEqual({ type: 'fallback', remainingMs: 5000 });
-  expect(afterAppRing({ outcome: 'no-answer' }, 20_000, 20_000)).toEqual({ type: 'settled', outcome: { outcome: 'no-answer' } });
+  expect(afterAppRing({ outcome: 'no-answer' }, 20_000, 20_000)).toEqual({
+    type: 'settled',
+    outcome: { outcome: 'no-answer' },
+  });
   expect(afterAppRing({ outcome: 'canceled' }, 0, 20_000).type).toBe('settled');
 });

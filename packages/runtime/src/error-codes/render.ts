@@ -4,7 +4,7 @@
  */
 import { type ErrorEntry, type ErrorFamily, errorReference, FAMILIES } from './index.js';
 
-const ORDER: readonly ErrorFamily[] = ['rest', 'calls', 'markup', 'devices', 'rooms'];
+const ORDER: readonly ErrorFamily[] = ['rest', 'calls', 'markup', 'devices', 'rooms', 'registration'];
 
 function byFamily(): Array<[ErrorFamily, ErrorEntry[]]> {
   const entries = errorReference();

@@ -38,8 +38,6 @@ export { SOUND_NAMES, type SoundName } from '../device/sounds.js';
 export type { WebSocketConstructor, WebSocketLike } from '../device/transport.js';
 /** Errors with stable names and the familiar numeric codes. */
 export { DEVICE_ERRORS, DeviceError, type DeviceErrorName } from '../protocol/errors.js';
-/** Reading a token's identity and expiry (unverified). */
-export { readTokenClaims, type TokenClaims } from '../tokens/jwt.js';
 /** Registering this device by its phone number or email; what waits for it once woken (docs/registration.md). */
 export {
   fetchNotices,
@@ -51,3 +49,5 @@ export {
   type RegistrationOptions,
 } from '../registration/registration.js';
 export type { SmsPort, SmsText } from '../registration/sms-port.js';
+/** Reading a token's identity and expiry (unverified). */
+export { readTokenClaims, type TokenClaims } from '../tokens/jwt.js';
