@@ -10,13 +10,13 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { DeviceError } from '@patchbay/sdk/protocol';
-import { sameSecret } from '../api/auth.js';
 import { type Form, field, notFound, RestError, readForm } from '../api/http.js';
 import type { ResourceResult } from '../api/resources/context.js';
 import type { VerifiedToken } from '../bridge/access-tokens.js';
 import type { Store } from '../store/types.js';
+import { authenticateDevice } from './credentials.js';
 import { deviceJson, registrationJson, settingsJson } from './json.js';
-import type { Binding, DeviceRecord } from './records.js';
+import type { Binding } from './records.js';
 import type { Registrant, Registrations } from './registrations.js';
 import { deviceSettings } from './settings.js';
 import { noticesAfter } from './waiting.js';
@@ -47,17 +47,6 @@ async function registrant(req: IncomingMessage, deps: DeviceRouteDeps): Promise<
   }
 }
 
-async function deviceOf(req: IncomingMessage, store: Store): Promise<DeviceRecord> {
-  const header = req.headers.authorization ?? '';
-  const decoded = header.startsWith('Basic ') ? Buffer.from(header.slice(6), 'base64').toString('utf8') : '';
-  const [sid = '', secret = ''] = decoded.split(/:(.*)/s);
-  const device = /^DV[0-9a-f]{32}$/.test(sid) ? await store.find<DeviceRecord>('device', sid) : undefined;
-  // The same answer for an unknown device and a wrong secret; the secret compared in constant time.
-  if (!sameSecret(secret, device?.secret ?? `absent:${sid}`) || !device)
-    throw new RestError(401, 20003, 'Authenticate with the device credential: Basic <device SID>:<secret>');
-  return device;
-}
-
 function binding(form: Form): Binding {
   const email = field(form, 'Email');
   return email !== undefined
@@ -84,7 +73,7 @@ export function deviceRoutes(deps: DeviceRouteDeps, maxBodyBytes = 64 * 1024) {
     const form = () => readForm(req, maxBodyBytes);
     if (rest === 'DeviceNotices' && method === 'GET')
       return (async () => {
-        const device = await deviceOf(req, store);
+        const device = await authenticateDevice(req, store);
         const after = Number(url.searchParams.get('After') ?? '0');
         return {
           status: 200,
