@@ -5,6 +5,8 @@
  */
 import type { Call, Device } from '@patchbay/sdk';
 import { afterEach, expect, it } from 'vitest';
+import { ROOM_NUMBER, roomWith } from '../api/room-calls.test-support.js';
+import { roomsRequest } from '../api/rooms.test-support.js';
 import { deviceFor, next } from '../bridge/devices.test-support.js';
 import type { Route } from '../testing/app-server.js';
 import { ANN, type DevicesHarness, devicesHarnessPerTest, REGISTRATION_NUMBER } from './harness.test-support.js';
@@ -102,4 +104,19 @@ it('the rule, as a decision', () => {
     outcome: { outcome: 'no-answer' },
   });
   expect(afterAppRing({ outcome: 'canceled' }, 0, 20_000).type).toBe('settled');
+});
+
+it("a room calling a member at a registered number rings the member's devices in the app first", async () => {
+  const harness = await start({ routes });
+  const [phone] = (await annWithTwoDevices(harness, { connect: true })) as [Device, Device];
+  const room = await roomWith(harness, [
+    { name: 'Olga', identity: 'olga', role: 'organizer' },
+    { name: 'Ann', phone: ANN, behaviour: { onCall: 'answer' } },
+  ]);
+  const ringing = invited(phone);
+  expect((await roomsRequest(harness, 'POST', `Rooms/${room.sid}/Call`, { All: 'true' })).status).toBe(201);
+  const call = await ringing;
+  expect(call.parameters).toMatchObject({ To: ANN, From: ROOM_NUMBER });
+  expect(harness.network.party(ANN)).toBeUndefined();
+  await roomsRequest(harness, 'POST', `Rooms/${room.sid}/Call`, { Status: 'completed' });
 });
