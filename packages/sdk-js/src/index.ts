@@ -15,16 +15,7 @@ export type { DeviceClock, DeviceEvents, DeviceOptions, DeviceState, Presence } 
 export { Device } from './device/node.js';
 export { DEVICE_ERRORS, DeviceError, type DeviceErrorName } from './protocol/errors.js';
 /** Registering a device by its phone number (SMS round trip or code) or email (docs/registration.md). */
-export {
-  fetchNotices,
-  type PendingCode,
-  type PendingEmail,
-  type PushSubscriptionLike,
-  type RegisteredDevice,
-  Registration,
-  type RegistrationOptions,
-} from './registration/registration.js';
-export type { SmsPort, SmsText } from './registration/sms-port.js';
+export * from './registration/index.js';
 /** The REST client. */
 export {
   AccountScope,
