@@ -10,6 +10,7 @@ import type { DeviceNotice } from '@patchbay/sdk/protocol';
 import { afterEach, expect, it } from 'vitest';
 import { roomsRequest } from '../api/rooms.test-support.js';
 import { deviceFor } from '../bridge/devices.test-support.js';
+import { createEgress } from '../webhooks/egress.js';
 import { ANN, devicesHarnessPerTest, REGISTRATION_NUMBER } from './harness.test-support.js';
 import { LoopbackPushService } from './push-service.test-support.js';
 
@@ -19,8 +20,8 @@ afterEach(async () => {
   for (const service of services.splice(0)) await service.close();
 });
 
-async function setup() {
-  const harness = await start();
+async function setup(options: Parameters<typeof start>[0] = {}) {
+  const harness = await start(options);
   const push = await LoopbackPushService.start();
   services.push(push);
   const subscription = push.subscribe();
@@ -96,6 +97,13 @@ it('texts a device that has no push subscription; an email device with no way to
   const woken = await roomsRequest(harness, 'POST', `Devices/${registered.sid}/WakeUp`, { Reason: 'incoming-call' });
   expect(woken.json).toMatchObject({ woken: true, via: 'sms', failures: [] });
   expect((await texted).body).toContain('PBWAKE ann-phone incoming-call');
+  // Woken by the text, the app connects and reads what waits.
+  const device = deviceFor(harness, harness.token('ann'));
+  await device.register();
+  expect(await fetchNotices(harness.base, registered.credential)).toEqual([
+    expect.objectContaining({ seq: 1, reason: 'incoming-call' }),
+  ]);
+  device.destroy();
   expect(
     (await roomsRequest(harness, 'POST', `Devices/${registered.sid}/WakeUp`, { Reason: 'bad reason!' })).json,
   ).toMatchObject({
@@ -104,4 +112,17 @@ it('texts a device that has no push subscription; an email device with no way to
   expect((await roomsRequest(harness, 'POST', 'Devices/DV00000000000000000000000000000000/WakeUp', {})).status).toBe(
     404,
   );
+});
+
+it('sends pushes through the egress policy: under deny-private a loopback push service is refused, SMS wakes the device', async () => {
+  const { phone, wake, push } = await setup({ api: { devices: { egress: createEgress({ policy: 'deny-private' }) } } });
+  const texted = phone.receive(REGISTRATION_NUMBER);
+  const woken = await wake({ Reason: 'incoming-call' });
+  expect(woken.json).toMatchObject({
+    woken: true,
+    via: 'sms',
+    failures: [{ via: 'web-push', error: expect.stringContaining('refused') }],
+  });
+  expect((await texted).body).toContain('PBWAKE');
+  expect(push.received).toEqual([]);
 });
