@@ -78,5 +78,12 @@ it('a device registers by email through the SMTP server patchbay serve was given
     mail.raw.replace(/=\r?\n/g, '').replace(/=3D/g, '='),
   )?.[1];
   expect((await fetch(link as string)).status).toBe(200);
+  const linkToken = new URL(link as string).searchParams.get('Token') ?? '';
+  const confirmed = await fetch((link as string).replace(/\?.*/, ''), {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ Token: linkToken }),
+  });
+  expect(confirmed.status).toBe(200);
   expect(await pending.verified()).toMatchObject({ deviceId: 'ann-laptop', email: 'ann@example.com', identity: 'ann' });
 });

@@ -54,12 +54,25 @@ function binding(form: Form): Binding {
     : { type: 'phone', number: parsePhoneNumber(field(form, 'PhoneNumber')) };
 }
 
-const page = (title: string, text: string): Answer => ({
+const escape = (text: string) =>
+  text.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string,
+  );
+
+/** A small page for a person (the email link): `body` is HTML made of escaped values. */
+const page = (title: string, body: string): Answer => ({
   status: 200,
   write: async (res, headers) => {
-    const html = `<!doctype html><html lang="en"><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${title}</title><h1>${title}</h1><p>${text}</p></html>`;
+    const html = `<!doctype html><html lang="en"><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${escape(title)}</title><h1>${escape(title)}</h1>${body}</html>`;
     res
-      .writeHead(200, { ...headers, 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' })
+      .writeHead(200, {
+        ...headers,
+        'content-type': 'text/html; charset=utf-8',
+        'cache-control': 'no-store',
+        'referrer-policy': 'no-referrer',
+        'content-security-policy': "default-src 'none'; form-action 'self'",
+      })
       .end(html);
   },
 });
@@ -81,10 +94,21 @@ export function deviceRoutes(deps: DeviceRouteDeps, maxBodyBytes = 64 * 1024) {
         };
       })();
     const match = REGISTRATION.exec(rest);
+    // The link only shows what would be confirmed: mail scanners that open links confirm nothing.
     if (match?.[2] === 'Verify' && method === 'GET')
       return (async () => {
-        await registrations.verifyLink(match[1] as string, url.searchParams.get('Token') ?? '');
-        return page('Email address confirmed', 'You can go back to the app: it knows.');
+        const token = url.searchParams.get('Token') ?? '';
+        const record = await registrations.checkLink(match[1] as string, token);
+        const address = record.binding.type === 'email' ? record.binding.address : '';
+        return page(
+          'Confirm your email address',
+          `<p>The device <strong>${escape(record.deviceId)}</strong> asks to use <strong>${escape(address)}</strong>. Confirm only if you started this on that device.</p><form method="post"><input type="hidden" name="Token" value="${escape(token)}"><button>Confirm</button></form>`,
+        );
+      })();
+    if (match?.[2] === 'Verify' && method === 'POST')
+      return (async () => {
+        await registrations.verifyLink(match[1] as string, field(await form(), 'Token') ?? '');
+        return page('Email address confirmed', '<p>You can go back to the app: it knows.</p>');
       })();
     if (!rest.startsWith('DeviceRegistrations')) return undefined;
     return (async (): Promise<Answer> => {

@@ -25,6 +25,14 @@ async function withSmtp() {
   return { smtp, harness };
 }
 
+/** What the page's Confirm button posts. */
+const confirm = (link: string) =>
+  fetch(link.replace(/\?.*/, ''), {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ Token: new URL(link).searchParams.get('Token') ?? '' }),
+  });
+
 /** The verification link in a mail (quoted-printable soft breaks undone). */
 const linkIn = (raw: string) =>
   /(http:\/\/\S+\/Verify\?Token=[A-Za-z0-9_-]+)/.exec(raw.replace(/=\r?\n/g, '').replace(/=3D/g, '='))?.[1] as string;
@@ -43,9 +51,15 @@ it('mails a one-use link; the waiting device is told over its channel and gets i
   const link = linkIn(mail.raw);
   expect(link).toContain(`/patchbay/v1/DeviceRegistrations/${pending.sid}/Verify?Token=`);
   const verifying = pending.verified({ device });
+  // Opening the link (as a mail scanner would) confirms nothing; the person confirms on the page.
   const opened = await fetch(link);
   expect(opened.status).toBe(200);
-  expect(await opened.text()).toContain('Email address confirmed');
+  const shown = await opened.text();
+  expect(shown).toContain('The device <strong>ann-tablet</strong> asks to use <strong>ann@example.com</strong>');
+  expect((await harness.device('GET', `DeviceRegistrations/${pending.sid}`, 'ann')).json.status).toBe('pending');
+  const confirmed = await confirm(link);
+  expect(confirmed.status).toBe(200);
+  expect(await confirmed.text()).toContain('Email address confirmed');
   const registered = await verifying;
   expect(registered).toMatchObject({
     deviceId: 'ann-tablet',

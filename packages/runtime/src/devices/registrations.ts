@@ -225,8 +225,8 @@ export class Registrations {
     return this.bind(who, await spend(store, record, 'pending', 'completed', now));
   }
 
-  /** The email link was opened: the registration is verified, and its devices are told. */
-  async verifyLink(sid: string, token: string): Promise<RegistrationRecord> {
+  /** The registration an email link names, if its token is right and it can still be confirmed (nothing changes). */
+  async checkLink(sid: string, token: string): Promise<RegistrationRecord> {
     const { store } = this.deps;
     const now = this.deps.now();
     const record = await store.find<RegistrationRecord>('device-registration', sid);
@@ -235,8 +235,14 @@ export class Registrations {
     const { signingKey } = await deviceSettings(store, record.accountSid, now);
     if (!sameDigest(signingKey, token, record.digest ?? '')) throw unknown();
     checkUsable(record, now);
-    if (record.status === 'verified') throw new RestError(409, 91204, 'this link was opened already');
-    const verified = await spend(store, record, 'pending', 'verified', now);
+    if (record.status === 'verified') throw new RestError(409, 91204, 'this link was used already');
+    return record;
+  }
+
+  /** The person confirmed the link: the registration is verified, and its devices are told. */
+  async verifyLink(sid: string, token: string): Promise<RegistrationRecord> {
+    const record = await this.checkLink(sid, token);
+    const verified = await spend(this.deps.store, record, 'pending', 'verified', this.deps.now());
     if (verified.identity) this.deps.tell(verified.accountSid, verified.identity, verified);
     return verified;
   }
