@@ -6,6 +6,7 @@
 import type { DeviceNotice } from '@patchbay/sdk/protocol';
 import { afterEach, expect, it } from 'vitest';
 import { deviceFor } from '../bridge/devices.test-support.js';
+import { VirtualClock } from '../clock/virtual.js';
 import { devicesHarnessPerTest } from './harness.test-support.js';
 import { smtpMailer } from './mailer.js';
 import { SmtpReceiver } from './smtp.test-support.js';
@@ -97,4 +98,20 @@ it('a link not opened yet gives no credential; a server without SMTP refuses ema
     DeviceId: 'bob-1',
   });
   expect(refused.json).toMatchObject({ code: 91213, status: 503 });
+});
+
+it('a link past its ten minutes is refused (virtual time)', async () => {
+  const smtp = await SmtpReceiver.start();
+  receivers.push(smtp);
+  const clock = new VirtualClock(Date.now());
+  const harness = await start({
+    clock,
+    api: { devices: { mailer: smtpMailer({ url: smtp.url, from: 'pb@patchbay.test' }) } },
+  });
+  const mailed = smtp.next('ann@example.com');
+  await harness.registration('ann', 'ann-tablet').byEmail('ann@example.com');
+  const link = linkIn((await mailed).raw);
+  await new Promise<void>((resolve) => clock.setTimer(resolve, 10 * 60_000 + 1));
+  expect(await (await fetch(link)).json()).toMatchObject({ code: 91205, status: 410 });
+  expect(await (await confirm(link)).json()).toMatchObject({ code: 91205 });
 });
