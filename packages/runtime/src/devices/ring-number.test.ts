@@ -120,3 +120,27 @@ it("a room calling a member at a registered number rings the member's devices in
   expect(harness.network.party(ANN)).toBeUndefined();
   await roomsRequest(harness, 'POST', `Rooms/${room.sid}/Call`, { Status: 'completed' });
 });
+
+it('rings the devices of every identity bound to the number; each answers as itself', async () => {
+  const harness = await start({ routes });
+  await harness.client.incomingPhoneNumbers.create({ phoneNumber: NUMBER, voiceUrl: `${harness.app.url}/voice` });
+  const phone = harness.phone(ANN);
+  await harness.registration('ann', 'ann-phone').bySms(phone, REGISTRATION_NUMBER);
+  await harness.registration('ann-work', 'ann-work-laptop').bySms(phone, REGISTRATION_NUMBER);
+  const personal = deviceFor(harness, harness.token('ann'));
+  const work = deviceFor(harness, harness.token('ann-work'));
+  devices.push(personal, work);
+  await Promise.all([personal.register(), work.register()]);
+  const invitations = Promise.all([invited(personal), invited(work)]);
+  harness.network.call({ from: CALLER, to: NUMBER });
+  const [onPersonal, onWork] = await invitations;
+  // Each in turn: the other identity's device is cancelled, this one bridged.
+  const cancelled = next(onWork, 'cancel');
+  await onPersonal.accept();
+  expect(await cancelled).toEqual(['answered-elsewhere']);
+  expect(harness.runtime.calls.get(onPersonal.parameters.CallSid as string)).toMatchObject({
+    to: ANN,
+    status: 'in-progress',
+  });
+  expect(onWork.status()).toBe('closed');
+});
