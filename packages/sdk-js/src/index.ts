@@ -26,6 +26,13 @@ export {
   type SimulatedNumberInstance,
   type SimulatedNumberParams,
 } from './rest/client.js';
+export type {
+  DeviceFilters,
+  DeviceInstance,
+  DeviceSettingsInstance,
+  DevicesClient,
+  WakeResult,
+} from './rest/devices.js';
 export { RestError } from './rest/http.js';
 export type {
   RoomCallClient,
