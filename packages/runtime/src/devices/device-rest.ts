@@ -13,6 +13,7 @@ import type { DeviceError } from '@patchbay/sdk/protocol';
 import { type Form, field, notFound, RestError, readForm } from '../api/http.js';
 import type { ResourceResult } from '../api/resources/context.js';
 import type { VerifiedToken } from '../bridge/access-tokens.js';
+import { escapeHtml } from '../error-codes/render.js';
 import type { Store } from '../store/types.js';
 import { authenticateDevice } from './credentials.js';
 import { deviceJson, registrationJson, settingsJson } from './json.js';
@@ -54,17 +55,11 @@ function binding(form: Form): Binding {
     : { type: 'phone', number: parsePhoneNumber(field(form, 'PhoneNumber')) };
 }
 
-const escape = (text: string) =>
-  text.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string,
-  );
-
 /** A small page for a person (the email link): `body` is HTML made of escaped values. */
 const page = (title: string, body: string): Answer => ({
   status: 200,
   write: async (res, headers) => {
-    const html = `<!doctype html><html lang="en"><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${escape(title)}</title><h1>${escape(title)}</h1>${body}</html>`;
+    const html = `<!doctype html><html lang="en"><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${escapeHtml(title)}</title><h1>${escapeHtml(title)}</h1>${body}</html>`;
     res
       .writeHead(200, {
         ...headers,
@@ -102,7 +97,7 @@ export function deviceRoutes(deps: DeviceRouteDeps, maxBodyBytes = 64 * 1024) {
         const address = record.binding.type === 'email' ? record.binding.address : '';
         return page(
           'Confirm your email address',
-          `<p>The device <strong>${escape(record.deviceId)}</strong> asks to use <strong>${escape(address)}</strong>. Confirm only if you started this on that device.</p><form method="post"><input type="hidden" name="Token" value="${escape(token)}"><button>Confirm</button></form>`,
+          `<p>The device <strong>${escapeHtml(record.deviceId)}</strong> asks to use <strong>${escapeHtml(address)}</strong>. Confirm only if you started this on that device.</p><form method="post"><input type="hidden" name="Token" value="${escapeHtml(token)}"><button>Confirm</button></form>`,
         );
       })();
     if (match?.[2] === 'Verify' && method === 'POST')
