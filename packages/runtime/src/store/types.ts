@@ -50,7 +50,11 @@ export type RecordKind =
   | 'room-event'
   /** A room's chat messages, and its members' phone verifications (rooms/chat). */
   | 'room-message'
-  | 'room-verification';
+  | 'room-verification'
+  /** Devices bound to a number or email, their pending registrations, each account's device settings (devices/records.ts). */
+  | 'device'
+  | 'device-registration'
+  | 'device-settings';
 
 /** What every stored record carries. */
 export interface StoredRecord {

@@ -47,5 +47,7 @@ export { RestError } from '../rest/http.js';
 export type { RoomCallInstance, RoomCallParticipant, RoomCallState, StartRoomCall } from '../rest/room-calls.js';
 export type { RoomScheduleInstance, ScheduleParams, Weekday } from '../rest/room-schedules.js';
 export type { MemberParams, PhoneType, RoomInstance, RoomMemberInstance } from '../rest/rooms.js';
+/** Registering this device by its phone number or email; what waits for it once woken (docs/registration.md). */
+export * from '../registration/index.js';
 /** Reading a token's identity and expiry (unverified). */
 export { readTokenClaims, type TokenClaims } from '../tokens/jwt.js';

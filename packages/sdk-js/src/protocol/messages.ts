@@ -230,6 +230,26 @@ export const welcome = z.strictObject({
 /** Call states the server reports for a device's calls. */
 export const callState = z.enum(['ringing', 'open', 'closed']);
 
+/** What `notice` tells a device: a registration of its identity changed, or something waits for it. */
+export const deviceNotice = z.discriminatedUnion('kind', [
+  z.strictObject({
+    kind: z.literal('registration'),
+    registration: z.string().regex(/^DR[0-9a-f]{32}$/),
+    status: z.enum(['pending', 'verified', 'completed', 'locked']),
+    device: z
+      .string()
+      .regex(/^DV[0-9a-f]{32}$/)
+      .optional(),
+  }),
+  z.strictObject({
+    kind: z.literal('wake'),
+    device: z.string().regex(/^DV[0-9a-f]{32}$/),
+    reason: z.string().max(64),
+    data: z.record(z.string().max(64), z.string().max(512)).optional(),
+  }),
+]);
+export type DeviceNotice = z.infer<typeof deviceNotice>;
+
 // A plain union: the two `result` shapes share their discriminator value.
 export const sequenced = z.union([
   z.strictObject({
@@ -291,6 +311,8 @@ export const sequenced = z.union([
   }),
   /** An entry of a followed room's log (a command, or an event of its call). */
   z.strictObject({ type: z.literal('room'), seq: z.number().int().positive(), room: roomSid, entry: roomEntry }),
+  /** A device registration changed, or the device is asked to fetch what waits for it (docs/registration.md). */
+  z.strictObject({ type: z.literal('notice'), seq: z.number().int().positive(), notice: deviceNotice }),
 ]);
 
 export const serverMessage = z.union([
