@@ -38,6 +38,8 @@ export { SOUND_NAMES, type SoundName } from '../device/sounds.js';
 export type { WebSocketConstructor, WebSocketLike } from '../device/transport.js';
 /** Errors with stable names and the familiar numeric codes. */
 export { DEVICE_ERRORS, DeviceError, type DeviceErrorName } from '../protocol/errors.js';
+/** Registering this device by its phone number or email; what waits for it once woken (docs/registration.md). */
+export * from '../registration/index.js';
 /**
  * The REST client runs in browsers too (it uses `fetch`): point it at your own server, which adds
  * the account's credentials (never put an auth token in a page). Rooms are `client.rooms`.
@@ -47,7 +49,5 @@ export { RestError } from '../rest/http.js';
 export type { RoomCallInstance, RoomCallParticipant, RoomCallState, StartRoomCall } from '../rest/room-calls.js';
 export type { RoomScheduleInstance, ScheduleParams, Weekday } from '../rest/room-schedules.js';
 export type { MemberParams, PhoneType, RoomInstance, RoomMemberInstance } from '../rest/rooms.js';
-/** Registering this device by its phone number or email; what waits for it once woken (docs/registration.md). */
-export * from '../registration/index.js';
 /** Reading a token's identity and expiry (unverified). */
 export { readTokenClaims, type TokenClaims } from '../tokens/jwt.js';
