@@ -13,6 +13,7 @@ import { MessagingResponse } from '@patchbay/markup';
 import type { WebhookParams } from '@patchbay/sdk';
 import type { Runtime } from '../runtime.js';
 import type { Store } from '../store/types.js';
+import type { RoomUpdates } from './call/room-updates.js';
 import { roomMembers } from './members.js';
 import type { RoomMemberRecord, RoomRecord } from './records.js';
 
@@ -41,7 +42,7 @@ function reply(text: string): string {
 }
 
 export async function roomMessage(
-  deps: { readonly store: Store; readonly runtime: Runtime },
+  deps: { readonly store: Store; readonly runtime: Runtime; readonly updates?: RoomUpdates | undefined },
   room: RoomRecord,
   params: WebhookParams,
 ): Promise<string> {
@@ -59,6 +60,9 @@ export async function roomMessage(
       optedOut,
       updatedAt: now,
     }));
+  for (const member of members)
+    if (member.optedOut !== optedOut)
+      await deps.updates?.changed(room, { change: 'member-changed', memberSid: member.sid, fields: ['OptedOut'] });
   if (members.length === 0) return new MessagingResponse().toString();
   return reply(
     optedOut

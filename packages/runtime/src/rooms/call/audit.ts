@@ -44,6 +44,11 @@ export interface AuditFields {
   readonly errorCode?: number;
   /** Commands: where it came from. */
   readonly source?: 'api' | 'channel';
+  /** room-updated: what changed, and which fields (docs/rooms.md). */
+  readonly change?: string;
+  readonly fields?: readonly string[];
+  /** call-ended with reason fatal-error: what failed (its code is `errorCode`). */
+  readonly message?: string;
 }
 
 export interface RoomEventRecord extends StoredRecord, AuditFields {

@@ -15,6 +15,7 @@ import type { CommandDeps } from './commands.js';
 import { RoomCalls } from './engine.js';
 import type { RoomEvent } from './events.js';
 import { roomsApp } from './local-app.js';
+import { roomUpdates } from './room-updates.js';
 import { ROOMS_ORIGIN } from './urls.js';
 
 export function roomCalls(parts: {
@@ -29,7 +30,8 @@ export function roomCalls(parts: {
 } {
   const engine = new RoomCalls(parts.runtime);
   const audit = new RoomAudit(parts.store, () => parts.runtime.clock.now());
-  const deps: CommandDeps = { ...parts, engine, audit };
+  const updates = roomUpdates({ audit, store: parts.store, callbacks: parts.runtime.callbacks });
+  const deps: CommandDeps = { ...parts, engine, audit, updates };
   // Every event in the room's log: a failed write is the runtime's error, never the call's.
   const enter = (event: RoomEvent) => {
     const entries = [eventFields(event)];

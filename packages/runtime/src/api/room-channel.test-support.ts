@@ -1,0 +1,70 @@
+/**
+ * For rooms control channel tests: a harness on virtual time whose device sessions outlive the
+ * clock running ahead, access tokens with or without a rooms grant, every entry a `Room`
+ * delivers (and a way to await a member's state), and the typed error a request was refused with.
+ */
+import { AccessToken, DeviceError, type RoomsGrant } from '@patchbay/sdk';
+import type { Room, RoomMember } from '@patchbay/sdk/client';
+import type { RoomEntry } from '@patchbay/sdk/protocol';
+import type { DeviceBridge } from '../bridge/bridge.js';
+import { type Key, newKey, until } from '../bridge/devices.test-support.js';
+import { VirtualClock } from '../clock/virtual.js';
+import type { ApiHarness, ApiHarnessOptions } from './harness.test-support.js';
+import { type MemberSpec, roomWith } from './room-calls.test-support.js';
+
+export const PRESS_1 = { inputs: [{ digits: '1' }] };
+const HOUR = 3_600_000;
+
+/** A harness on virtual time (from now: devices check tokens on the real clock), a room with these members, an API key. */
+export async function channelSetup(
+  startHarness: (options?: ApiHarnessOptions) => Promise<ApiHarness>,
+  members: readonly MemberSpec[],
+  settings: Record<string, string> = {},
+  options: ApiHarnessOptions = {},
+) {
+  const clock = new VirtualClock(Date.now());
+  const harness = await startHarness({
+    clock,
+    networkClock: clock,
+    devices: { heartbeatMs: 12 * HOUR, resumeMs: 12 * HOUR },
+    ...options,
+  });
+  const room = await roomWith(harness, members, settings);
+  return { clock, harness, room, key: await newKey(harness) };
+}
+
+export function token(clock: VirtualClock, accountSid: string, key: Key, identity: string, grant?: RoomsGrant): string {
+  const built = new AccessToken(accountSid, key.sid, key.secret, {
+    identity,
+    ttl: 86_400,
+    iat: Math.floor(clock.now() / 1000),
+  });
+  if (grant) built.addGrant(grant);
+  return built.toJwt();
+}
+
+/** Every entry the room delivers, and a way to await the first one matching. */
+export function watch(room: Room) {
+  const entries: RoomEntry[] = [];
+  room.on('entry', (entry) => entries.push(entry));
+  const members: RoomMember[] = [];
+  room.on('member', (m) => members.push(m));
+  /** Resolves once the member was (or is) seen as `match` says. */
+  const member = (key: string, match: (member: RoomMember) => boolean) =>
+    members.some((m) => m.key === key && match(m))
+      ? Promise.resolve()
+      : until(room, 'member', (m) => m.key === key && match(m)).then(() => undefined);
+  return { entries, member };
+}
+
+/** The typed error a request was refused with (fails the test when it was not). */
+export async function refusal(promise: Promise<unknown>): Promise<DeviceError> {
+  const outcome = await promise.then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+  if (!(outcome instanceof DeviceError)) throw new Error(`expected a DeviceError, got ${String(outcome)}`);
+  return outcome;
+}
+
+export const bridgeOf = (harness: ApiHarness) => harness.runtime.devices as DeviceBridge;
