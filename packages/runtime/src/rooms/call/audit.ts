@@ -78,6 +78,7 @@ export function eventFields(event: RoomEvent): AuditFields {
     roomCallSid: call.sid,
     state: call.status,
     ...(event.type === 'call-ended' && call.endReason ? { reason: call.endReason } : {}),
+    ...(event.type === 'call-ended' && call.error ? { errorCode: call.error.code, message: call.error.message } : {}),
   };
 }
 

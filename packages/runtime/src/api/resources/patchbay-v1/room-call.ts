@@ -28,6 +28,8 @@ export function roomCallJson(call: RoomCall, base: string) {
     date_started: isoDate(call.startedAt),
     date_ended: call.endedAt === undefined ? null : isoDate(call.endedAt),
     end_reason: call.endReason ?? null,
+    error_code: call.error?.code ?? null,
+    error_message: call.error?.message ?? null,
     participants: [...call.entries.values()].map((entry) => ({
       key: entry.key,
       member_sid: entry.memberSid ?? null,
