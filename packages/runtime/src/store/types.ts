@@ -47,7 +47,9 @@ export type RecordKind =
   /** A room's scheduled calls (rooms/schedules/records.ts). */
   | 'room-schedule'
   /** A room's audit log: its commands and events, sequence-numbered (rooms/call/audit.ts). */
-  | 'room-event';
+  | 'room-event'
+  /** A room's calls and their rosters, as they were (rooms/call/persist.ts). */
+  | 'room-call';
 
 /** What every stored record carries. */
 export interface StoredRecord {

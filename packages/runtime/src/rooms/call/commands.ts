@@ -17,6 +17,7 @@ import type { PhoneType, RoomMemberRecord, RoomRecord } from '../records.js';
 import type { Serial } from '../serial.js';
 import type { AuditFields, RoomAudit } from './audit.js';
 import type { RoomCalls } from './engine.js';
+import type { RoomCallStore } from './persist.js';
 import { ringPlan } from './ringing.js';
 import type { RoomUpdates } from './room-updates.js';
 import { LIVE_STATES, type RosterEntry } from './roster.js';
@@ -50,6 +51,8 @@ export interface CommandDeps {
   readonly serial: Serial;
   /** The room's own changes (settings, members) as room events (room-updates.ts). */
   readonly updates?: RoomUpdates;
+  /** The rooms' calls as stored (persist.ts): the last one after a restart, and the history. */
+  readonly history?: RoomCallStore;
 }
 
 export const noCall = (room: RoomRecord) =>

@@ -84,6 +84,12 @@ export class RoomCalls {
     return this.#calls.get(roomSid);
   }
 
+  /** Whether this engine ran the call (live, or among the ended ones it keeps). */
+  has(callSid: string): boolean {
+    for (const call of this.#calls.values()) if (call.sid === callSid) return true;
+    return false;
+  }
+
   start(room: RoomRecord, account: CallAccount, request: StartRequest): RoomCall {
     const sid = newSid('RC');
     const call: RoomCall = {
