@@ -5,12 +5,11 @@
  * an app following the room (WebSocket and long-poll) and the status callback, with its code.
  * A refused leg the call can do without only shows as failed.
  */
-import { RoomsGrant } from '@patchbay/sdk';
 import { describe, expect, it } from 'vitest';
-import { deviceFor, until } from '../bridge/devices.test-support.js';
+import { until } from '../bridge/devices.test-support.js';
 import { harnessPerTest } from './harness.test-support.js';
 import { inRoom, pauseWhen, roster } from './room-calls.test-support.js';
-import { channelSetup, PRESS_1, token } from './room-channel.test-support.js';
+import { channelSetup, follower, PRESS_1 } from './room-channel.test-support.js';
 import { roomsRequest } from './rooms.test-support.js';
 
 const startHarness = harnessPerTest();
@@ -32,12 +31,7 @@ describe('a room call ended by a failure under it', () => {
       );
       await roomsRequest(harness, 'POST', `Rooms/${room.sid}`, { StatusCallback: `${harness.app.url}/room-events` });
       const held = clock.hold();
-      const device = deviceFor(
-        harness,
-        token(clock, harness.account.sid, key, 'olga', new RoomsGrant({ rooms: [room.sid] })),
-        { transport },
-      );
-      const followed = device.room(room.sid);
+      const { device, room: followed } = follower({ clock, harness, key }, room.sid, transport);
       await followed.subscribe();
       const ended = until(followed, 'call-ended', () => true);
       const started = await roomsRequest(harness, 'POST', `Rooms/${room.sid}/Call`, { All: 'true' });

@@ -3,11 +3,11 @@
  * clock running ahead, access tokens with or without a rooms grant, every entry a `Room`
  * delivers (and a way to await a member's state), and the typed error a request was refused with.
  */
-import { AccessToken, DeviceError, type RoomsGrant } from '@patchbay/sdk';
-import type { Room, RoomMember } from '@patchbay/sdk/client';
+import { AccessToken, DeviceError, RoomsGrant } from '@patchbay/sdk';
+import type { DeviceOptions, Room, RoomMember } from '@patchbay/sdk/client';
 import type { RoomEntry } from '@patchbay/sdk/protocol';
 import type { DeviceBridge } from '../bridge/bridge.js';
-import { type Key, newKey, until } from '../bridge/devices.test-support.js';
+import { deviceFor, type Key, newKey, until } from '../bridge/devices.test-support.js';
 import { VirtualClock } from '../clock/virtual.js';
 import type { ApiHarness, ApiHarnessOptions } from './harness.test-support.js';
 import { type MemberSpec, roomWith } from './room-calls.test-support.js';
@@ -41,6 +41,19 @@ export function token(clock: VirtualClock, accountSid: string, key: Key, identit
   });
   if (grant) built.addGrant(grant);
   return built.toJwt();
+}
+
+/** A device on `transport` whose token follows the room (a grant without organizer), and its `Room`. */
+export function follower(
+  parts: { clock: VirtualClock; harness: ApiHarness; key: Key },
+  roomSid: string,
+  transport: NonNullable<DeviceOptions['transport']>,
+) {
+  const grant = new RoomsGrant({ rooms: [roomSid] });
+  const device = deviceFor(parts.harness, token(parts.clock, parts.harness.account.sid, parts.key, 'olga', grant), {
+    transport,
+  });
+  return { device, room: device.room(roomSid) };
 }
 
 /** Every entry the room delivers, and a way to await the first one matching. */

@@ -4,14 +4,13 @@
  * app following the room (WebSocket and long-poll) as a typed `room-updated`, and posted to the
  * room's status callback, signed. A change that changes nothing says nothing.
  */
-import { RoomsGrant } from '@patchbay/sdk';
 import type { RoomUpdate } from '@patchbay/sdk/client';
 import twilio from 'twilio';
 import { describe, expect, it } from 'vitest';
-import { deviceFor, until } from '../bridge/devices.test-support.js';
+import { until } from '../bridge/devices.test-support.js';
 import { harnessPerTest } from './harness.test-support.js';
 import { ROOM_NUMBER } from './room-calls.test-support.js';
-import { channelSetup, token } from './room-channel.test-support.js';
+import { channelSetup, follower } from './room-channel.test-support.js';
 import { roomsRequest } from './rooms.test-support.js';
 
 const startHarness = harnessPerTest();
@@ -31,12 +30,7 @@ describe('room-updated', () => {
       );
       const { Ann = '' } = room.members;
       const held = clock.hold();
-      const device = deviceFor(
-        harness,
-        token(clock, harness.account.sid, key, 'olga', new RoomsGrant({ rooms: [room.sid] })),
-        { transport },
-      );
-      const followed = device.room(room.sid);
+      const { device, room: followed } = follower({ clock, harness, key }, room.sid, transport);
       const updates: RoomUpdate[] = [];
       followed.on('room-updated', (update) => updates.push(update));
       await followed.subscribe();
