@@ -33,7 +33,10 @@ export type SidPrefix =
   /** A room's scheduled call. */
   | 'RS'
   /** A room's audit log: one entry per command and event (rooms/call/audit.ts). */
-  | 'RV';
+  | 'RV'
+  /** A room's chat: a message, a member's phone verification (rooms/chat). */
+  | 'RT'
+  | 'RF';
 
 export function newSid(prefix: SidPrefix): string {
   return prefix + randomBytes(16).toString('hex');

@@ -34,6 +34,13 @@ export type {
   StartRoomCall,
 } from './rest/room-calls.js';
 export type {
+  RoomMessageFilters,
+  RoomMessageInstance,
+  RoomMessageParams,
+  RoomMessagesClient,
+  RoomVerificationInstance,
+} from './rest/room-messages.js';
+export type {
   RoomScheduleInstance,
   RoomSchedulesClient,
   ScheduleParams,

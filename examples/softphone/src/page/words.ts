@@ -51,6 +51,10 @@ const WORDS = {
   RoomNotFound: 'That room does not exist, or you may not follow it.',
   RoomCommandForbidden: 'Only the organizer can do that.',
   RoomCommandRefused: 'The room could not do that.',
+  RoomNotAllowed: "The room's rules do not allow that.",
+  RoomMessageInvalid: 'That message cannot be sent: it is empty or too long.',
+  RoomRecipientNotFound: 'That person is not a member of the room.',
+  RoomChatRateLimited: 'Too many messages in this room. Wait a moment and try again.',
   GeneralError: 'Something went wrong with the phone service.',
 } satisfies Record<DeviceErrorName, string>;
 

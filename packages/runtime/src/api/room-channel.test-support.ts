@@ -3,11 +3,14 @@
  * clock running ahead, access tokens with or without a rooms grant, every entry a `Room`
  * delivers (and a way to await a member's state), and the typed error a request was refused with.
  */
-import { AccessToken, DeviceError, RoomsGrant } from '@patchbay/sdk';
+import { AccessToken, RoomsGrant } from '@patchbay/sdk';
 import type { DeviceOptions, Room, RoomMember } from '@patchbay/sdk/client';
 import type { RoomEntry } from '@patchbay/sdk/protocol';
 import type { DeviceBridge } from '../bridge/bridge.js';
 import { deviceFor, type Key, newKey, until } from '../bridge/devices.test-support.js';
+
+export { refusal } from '../bridge/devices.test-support.js';
+
 import { VirtualClock } from '../clock/virtual.js';
 import type { ApiHarness, ApiHarnessOptions } from './harness.test-support.js';
 import { type MemberSpec, roomWith } from './room-calls.test-support.js';
@@ -68,16 +71,6 @@ export function watch(room: Room) {
       ? Promise.resolve()
       : until(room, 'member', (m) => m.key === key && match(m)).then(() => undefined);
   return { entries, member };
-}
-
-/** The typed error a request was refused with (fails the test when it was not). */
-export async function refusal(promise: Promise<unknown>): Promise<DeviceError> {
-  const outcome = await promise.then(
-    () => undefined,
-    (error: unknown) => error,
-  );
-  if (!(outcome instanceof DeviceError)) throw new Error(`expected a DeviceError, got ${String(outcome)}`);
-  return outcome;
 }
 
 export const bridgeOf = (harness: ApiHarness) => harness.runtime.devices as DeviceBridge;

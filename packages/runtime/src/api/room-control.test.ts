@@ -7,10 +7,10 @@
  */
 import { RoomsGrant } from '@patchbay/sdk';
 import { describe, expect, it } from 'vitest';
-import { deviceFor, until } from '../bridge/devices.test-support.js';
+import { deviceFor, refusal, until } from '../bridge/devices.test-support.js';
 import { harnessPerTest } from './harness.test-support.js';
 import { inRoom, pauseWhen } from './room-calls.test-support.js';
-import { bridgeOf, channelSetup, PRESS_1, refusal, token, watch } from './room-channel.test-support.js';
+import { bridgeOf, channelSetup, PRESS_1, token, watch } from './room-channel.test-support.js';
 import { roomsRequest } from './rooms.test-support.js';
 import { otherAccount, rest } from './simulator.test-support.js';
 

@@ -54,6 +54,7 @@ describe('room members', () => {
       role: 'member',
       opted_out: false,
       directory_entry_sid: null,
+      verified_numbers: [],
       presence: null,
       reachable_by: ['phone'],
       date_created: expect.stringMatching(/Z$/),

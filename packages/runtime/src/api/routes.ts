@@ -98,6 +98,8 @@ export function createRouter(options: ApiOptions, writes: StoreWrites): Route & 
   const schedules = new RoomScheduler({ calls: calls.deps, clock: runtime.clock, onError: options.onError });
   // Occurrences due while the server was down run (or are recorded missed) as soon as the store is read.
   schedules.start().catch((error: unknown) => options.onError?.(error));
+  // Chat messages a killed server left half relayed: each missing SMS and log entry made once.
+  calls.deps.chat?.relay.resume().catch((error: unknown) => options.onError?.(error));
   const patchbayV1 = patchbayV1Resource({
     serial,
     calls: calls.deps,

@@ -2,7 +2,14 @@
  * For device tests: API keys and access tokens for the harness's account, devices from the SDK
  * (real WebSockets or long-poll on loopback), and awaiting their events.
  */
-import { AccessToken, Device, type DeviceOptions, VoiceGrant, type VoiceGrantOptions } from '@patchbay/sdk';
+import {
+  AccessToken,
+  Device,
+  DeviceError,
+  type DeviceOptions,
+  VoiceGrant,
+  type VoiceGrantOptions,
+} from '@patchbay/sdk';
 import type { ServerMessage } from '@patchbay/sdk/protocol';
 import type { EventEmitter } from 'eventemitter3';
 import { WebSocket } from 'ws';
@@ -66,6 +73,16 @@ export function until<T extends EventEmitter.ValidEventTypes, K extends EventEmi
 }
 
 /** A device speaking the protocol by hand over a raw WebSocket, to test what the SDK would never send. */
+/** The typed error a request was refused with (fails the test when it was not). */
+export async function refusal(promise: Promise<unknown>): Promise<DeviceError> {
+  const outcome = await promise.then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+  if (!(outcome instanceof DeviceError)) throw new Error(`expected a DeviceError, got ${String(outcome)}`);
+  return outcome;
+}
+
 export class RawDevice {
   readonly received: ServerMessage[] = [];
   private readonly waiters: Array<{ match: (m: ServerMessage) => boolean; resolve: (m: ServerMessage) => void }> = [];

@@ -55,6 +55,7 @@ const MEDIA_PACKAGE = '@patchbay/media';
 export async function startMedia(options: ServeOptions, deps: SipMediaDeps): Promise<ServerMedia> {
   if (options.media?.kind !== 'sip') {
     const network = new SimulatedNetwork({
+      ...(options.clock ? { clock: options.clock } : {}),
       timing: options.timing ?? REALISTIC_TIMING,
       // Nothing in the server reads an ended call's transcript (the Simulator's answer holds its own).
       keepEnded: options.keepParties ?? 10,

@@ -27,7 +27,7 @@ import type { DeviceBridge, DeviceBridgeOptions } from '../bridge/bridge.js';
 import { compatEndpoints } from '../bridge/compat/endpoint.js';
 import { type CompatMedia, simulatedCompatMedia } from '../bridge/compat/media.js';
 import { deviceEndpoints } from '../bridge/endpoints.js';
-import { systemClock } from '../clock/clock.js';
+import { type Clock, systemClock } from '../clock/clock.js';
 import type { AccountLimits } from '../limits/account-limits.js';
 import type { MediaAdapter } from '../media/types.js';
 import { createRuntime, type Runtime } from '../runtime.js';
@@ -91,6 +91,8 @@ export interface ServeOptions {
   readonly tls?: TlsFiles;
   /** SDP for the hosted browser SDK's calls (compat mode). @default simulatedCompatMedia() (no media flows) */
   readonly compatMedia?: CompatMedia;
+  /** The runtime's and the simulated network's time (ringing, timeouts, schedules, callbacks). @default systemClock */
+  readonly clock?: Clock;
 }
 
 export interface RunningServer {
@@ -200,9 +202,10 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   const { network } = media;
   if (media.listening.length > 0) log?.info({ listening: media.listening }, 'SIP media ready');
   // Callbacks go through the store's outbox: what is not delivered survives a restart.
+  const clock = options.clock ?? systemClock;
   const callbacks = new DurableCallbacks(
     store,
-    systemClock,
+    clock,
     async (sid) => (await store.find<AccountRecord>('account', sid))?.authToken,
     { egress },
   );
@@ -213,6 +216,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   });
   const runtime = createRuntime({
     media: media.adapter,
+    clock,
     accountSid: account.sid,
     authToken: account.authToken,
     incoming: network ? withSimulatedApps(numberRouter(store), network) : sipCallRouter(store, sip),

@@ -117,6 +117,54 @@ export const ROOM_ERRORS = {
       'The schedule has no future occurrence or does not parse: an unknown `Recurrence` or `TimeZone`, a `Time` that is not HH:MM, no `Days` for a weekly call, a `DayOfMonth` outside 1-31, a `StartTime` in the past or more than ten years ahead, or an `EndDate`/`Count` that leaves nothing to run.',
     action: 'Fix the field named in the message (docs/rooms.md, Schedules).',
   },
+  91160: {
+    title: 'Invalid room message',
+    meaning:
+      'A chat message (`POST .../Rooms/{Sid}/Messages`, `send` on the control channel) has no text and no media, more than 1,600 characters, more than 10 media URLs, a media URL longer than 512 characters or not http(s), or a `To` that is not a list of member SIDs. The message names the field. Answered 400.',
+    action: 'Fix the field named in the message (docs/rooms.md, Chat).',
+  },
+  91161: {
+    title: 'Not a member of the room',
+    meaning:
+      "A chat message's `From` or one of its `To` recipients is not a member of this room (another room's member, or one removed). Answered 400.",
+    action: "List the room's members (`GET .../Rooms/{Sid}/Members`) and use their SIDs.",
+  },
+  91162: {
+    title: 'Too many messages in the room',
+    meaning:
+      'A room takes 20 chat messages at once, then one a second (texts to its number included), so that a runaway app or a loop of texts cannot flood every member with SMS. Answered 429 with `Retry-After`.',
+    action: 'Wait the seconds `Retry-After` says and post again.',
+  },
+  91170: {
+    title: 'No phone number to verify',
+    meaning:
+      "A phone verification (`POST .../Members/{Sid}/Verification`) for a member with no phone number, for a `PhoneNumber` that is not one of the member's, or for a member who opted out of the room's texts (STOP). Answered 400.",
+    action:
+      "Give the member a number first, or name one of theirs; a member who opted out texts START to the room's number.",
+  },
+  91171: {
+    title: 'Wrong verification code',
+    meaning:
+      'The `Code` given (or texted back) is not the code sent to the number. Each code takes 5 attempts; the message says how many are left. Answered 400.',
+    action: 'Check the code in the text the room sent, and try again.',
+  },
+  91172: {
+    title: 'No verification code pending',
+    meaning:
+      'No code was sent to this number, the code expired (codes last 10 minutes), or it was used up by too many wrong attempts. Answered 400.',
+    action: 'Ask for a new code (`POST .../Members/{Sid}/Verification` without `Code`).',
+  },
+  91173: {
+    title: 'Too many verification attempts',
+    meaning:
+      'The code was tried 5 times without success: it no longer works, so a code cannot be guessed. Answered 429.',
+    action: 'Ask for a new code.',
+  },
+  91174: {
+    title: 'Too many verification codes',
+    meaning: 'A number gets at most 5 codes an hour (each is an SMS to it). Answered 429 with `Retry-After`.',
+    action: 'Use the last code sent, or wait for the time `Retry-After` says.',
+  },
   91180: {
     title: "The room call's conference ended under it",
     meaning:

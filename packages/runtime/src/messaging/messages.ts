@@ -9,6 +9,8 @@ import type { Callbacks } from '../webhooks/callbacks.js';
 import type { MessageRecord, MessageStatus, MessagingAdapter } from './types.js';
 
 export interface SendMessage {
+  /** The message's SID, assigned in advance by a sender that must know it before sending (idempotent relays). */
+  readonly sid?: string;
   /** The sending account: the message is its, and its auth token signs the status callbacks. */
   readonly account: { readonly sid: string; readonly authToken: string };
   readonly to: string;
@@ -66,15 +68,16 @@ export class Messages {
   /** A new message record, kept and reported. */
   private create(
     message: Pick<MessageRecord, 'accountSid' | 'direction' | 'from' | 'to' | 'body' | 'status'> & {
+      readonly sid?: string | undefined;
       readonly callSid?: string | undefined;
       readonly mediaUrls?: readonly string[] | undefined;
       readonly statusCallback?: string | undefined;
     },
   ): MessageRecord {
     const now = this.clock.now();
-    const { callSid, mediaUrls, statusCallback, ...rest } = message;
+    const { sid, callSid, mediaUrls, statusCallback, ...rest } = message;
     const record: MessageRecord = {
-      sid: newSid('SM'),
+      sid: sid ?? newSid('SM'),
       ...rest,
       ...(callSid ? { callSid } : {}),
       ...(statusCallback ? { statusCallback } : {}),
@@ -90,6 +93,7 @@ export class Messages {
 
   send(request: SendMessage): MessageRecord {
     const record = this.create({
+      sid: request.sid,
       accountSid: request.account.sid,
       callSid: request.callSid,
       direction: request.direction ?? 'outbound-api',

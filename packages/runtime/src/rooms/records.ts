@@ -74,6 +74,8 @@ export interface RoomMemberRecord extends StoredRecord, ContactFields {
   readonly optedOut: boolean;
   /** The directory entry this member came from, under a directory-only policy. */
   readonly directoryEntrySid?: string;
+  /** Numbers of theirs proven by a code (rooms/chat/verification.ts): they may chat by text from them. */
+  readonly verifiedNumbers?: readonly string[];
   readonly updatedAt: number;
 }
 

@@ -3,17 +3,16 @@
  * QUIT: the carriers' usual opt-out words) is opted out of the room's texts and calls, and
  * START (YES, UNSTOP) brings them back; HELP (INFO) says what the number is. Every member with
  * the sender's number changes (two members may share a home line). Answered as a messaging
- * document, so the reply goes out like any app's `<Message>`. Other texts, and keywords from
- * someone who is not a member, get no answer (the room's chat takes texts later).
+ * document, so the reply goes out like any app's `<Message>`. Keywords from someone who is not a
+ * member get no answer; other texts are the room's chat (chat/inbound.ts).
  *
  * @example
  * const markup = await roomMessage({ store, runtime }, room, { From: '+15550100101', Body: 'stop' });
  */
 import { MessagingResponse } from '@patchbay/markup';
 import type { WebhookParams } from '@patchbay/sdk';
-import type { Runtime } from '../runtime.js';
-import type { Store } from '../store/types.js';
 import type { RoomUpdates } from './call/room-updates.js';
+import { chatText, type InboundDeps } from './chat/inbound.js';
 import { roomMembers } from './members.js';
 import type { RoomMemberRecord, RoomRecord } from './records.js';
 
@@ -42,13 +41,13 @@ function reply(text: string): string {
 }
 
 export async function roomMessage(
-  deps: { readonly store: Store; readonly runtime: Runtime; readonly updates?: RoomUpdates | undefined },
+  deps: InboundDeps & { readonly updates?: RoomUpdates | undefined },
   room: RoomRecord,
   params: WebhookParams,
 ): Promise<string> {
   const from = String(params.From ?? '');
   const keyword = keywordOf(String(params.Body ?? ''));
-  if (!keyword) return new MessagingResponse().toString();
+  if (!keyword) return chatText(deps, room, params);
   if (keyword === 'help')
     return reply(`${room.friendlyName}: this number calls and texts the room's members. Reply STOP to opt out.`);
   const optedOut = keyword === 'opt-out';

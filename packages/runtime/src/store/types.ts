@@ -49,7 +49,10 @@ export type RecordKind =
   /** A room's audit log: its commands and events, sequence-numbered (rooms/call/audit.ts). */
   | 'room-event'
   /** A room's calls and their rosters, as they were (rooms/call/persist.ts). */
-  | 'room-call';
+  | 'room-call'
+  /** A room's chat messages, and its members' phone verifications (rooms/chat). */
+  | 'room-message'
+  | 'room-verification';
 
 /** What every stored record carries. */
 export interface StoredRecord {

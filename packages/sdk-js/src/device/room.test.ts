@@ -70,7 +70,7 @@ describe('Room', () => {
     room._entry(
       entry(3, { type: 'room-updated', change: 'member-removed', memberSid: member, participantKey: undefined }),
     );
-    room._entry(entry(4, { type: 'call-ended', reason: 'fatal-error', errorCode: 91180, message: 'gone' }));
+    room._entry(entry(4, { type: 'call-ended', reason: 'fatal-error', errorCode: 91180, errorMessage: 'gone' }));
     room._entry(entry(5, { type: 'call-ended', reason: 'empty' }));
     expect(updates).toEqual([
       { change: 'member-added', fields: [], memberSid: member },
@@ -87,5 +87,26 @@ describe('Room', () => {
       'leave-call',
       'leave-room',
     ]);
+  });
+
+  it('sends chat messages as room commands and emits each message once', async () => {
+    const { room, requests } = roomWithLink();
+    const to = [`MB${'b'.repeat(32)}`];
+    expect(await room.send('hi', { to, mediaUrls: ['https://example.com/a.png'] })).toBe(7);
+    expect(requests).toEqual([
+      [
+        'room-command',
+        { room: room.sid, command: { type: 'send', body: 'hi', to, mediaUrls: ['https://example.com/a.png'] } },
+      ],
+    ]);
+    const messages: unknown[] = [];
+    room.on('message', (m) => messages.push(m));
+    const message = { sid: `RT${'c'.repeat(32)}`, author: 'Ann', body: 'hi', mediaUrls: [], source: 'app' as const };
+    const sid = message.sid;
+    room._entry(entry(1, { type: 'message', messageSid: sid, message, participantKey: undefined, at: 5 }));
+    room._entry(entry(1, { type: 'message', messageSid: sid, message, participantKey: undefined, at: 5 }));
+    // A message the server no longer keeps: the entry only (the app can list the history).
+    room._entry(entry(2, { type: 'message', messageSid: `RT${'d'.repeat(32)}`, participantKey: undefined }));
+    expect(messages).toEqual([{ ...message, sequence: 1, at: 5 }]);
   });
 });

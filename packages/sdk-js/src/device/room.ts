@@ -9,6 +9,10 @@
  * number it delivered and drops anything at or below it; after a new session it follows the
  * room again from that number, so the entries missed in the gap arrive once, in order.
  *
+ * Chat: `send(body, { to, mediaUrls })` posts in the room's chat as the token's member (no
+ * organizer grant needed), and every message meant for this device's identity arrives as a
+ * `message` event (private messages only reach their recipients and their author).
+ *
  * @example
  * const room = device.room('RM...');
  * room.on('member', (member) => console.log(member.key, member.state));
@@ -17,7 +21,7 @@
  * await room.mute('MB...');
  */
 import { EventEmitter } from 'eventemitter3';
-import type { RoomCommand, RoomEntry } from '../protocol/messages.js';
+import type { RoomCommand, RoomEntry, RoomMessage } from '../protocol/messages.js';
 
 /** One person in the room's call, as its events told. */
 export interface RoomMember {
@@ -60,6 +64,23 @@ export interface RoomEvents {
   command: (entry: RoomEntry) => void;
   /** The room's settings or member list changed (a member added is `member-added` too). */
   'room-updated': (update: RoomUpdate) => void;
+  /** A chat message meant for this identity (everyone's, or private to it), with when it was posted. */
+  message: (message: RoomChatMessage) => void;
+}
+
+/** A message in the room's chat. */
+export interface RoomChatMessage extends RoomMessage {
+  /** Its sequence number in the room's log. */
+  readonly sequence: number;
+  /** When it was posted, in ms since the epoch. */
+  readonly at: number;
+}
+
+export interface SendOptions {
+  /** A private message to these members (SIDs); left out: everyone. */
+  readonly to?: readonly string[];
+  /** Media (http or https URLs) to pass on, as MMS to phone members. */
+  readonly mediaUrls?: readonly string[];
 }
 
 /** What a room needs from its device. */
@@ -157,6 +178,20 @@ export class Room extends EventEmitter<RoomEvents> {
     return this.#command({ type: 'leave-room' });
   }
 
+  /**
+   * Posts a message in the room's chat; resolves with its sequence number in the room's log, or
+   * rejects with RoomNotAllowed (the policy), RoomMessageInvalid, RoomRecipientNotFound,
+   * RoomChatRateLimited, RoomCommandForbidden (no member and no organizer grant).
+   */
+  send(body: string, options: SendOptions = {}): Promise<number> {
+    return this.#command({
+      type: 'send',
+      body,
+      ...(options.to ? { to: [...options.to] } : {}),
+      ...(options.mediaUrls ? { mediaUrls: [...options.mediaUrls] } : {}),
+    });
+  }
+
   async #command(command: RoomCommand): Promise<number> {
     const { roomSeq } = await this.link.request('room-command', { room: this.sid, command });
     return roomSeq ?? 0;
@@ -200,7 +235,7 @@ export class Room extends EventEmitter<RoomEvents> {
       case 'call-ended':
         this.#callSid = undefined;
         if (entry.errorCode === undefined) this.emit('call-ended', entry.reason);
-        else this.emit('call-ended', entry.reason, { code: entry.errorCode, message: entry.message ?? '' });
+        else this.emit('call-ended', entry.reason, { code: entry.errorCode, message: entry.errorMessage ?? '' });
         return;
       case 'member-added':
         if (!entry.memberSid) return;
@@ -213,6 +248,9 @@ export class Room extends EventEmitter<RoomEvents> {
           fields: entry.fields ?? [],
           memberSid: entry.memberSid,
         });
+        return;
+      case 'message':
+        if (entry.message) this.emit('message', { ...entry.message, sequence: entry.sequence, at: entry.at });
         return;
     }
   }

@@ -66,6 +66,14 @@ export const DEVICE_ERRORS = {
   RoomCommandForbidden: 91121,
   /** The room refused the command for another reason (the message says which). */
   RoomCommandRefused: 91122,
+  /** The account's room policy does not let members chat, or send media (`MembersMayChat`, `MembersMaySendMedia`). */
+  RoomNotAllowed: 91107,
+  /** A room message with no text and no media, or past a bound (text, media count, URL length, not http/https). */
+  RoomMessageInvalid: 91160,
+  /** A private message's recipient is not a member of the room. */
+  RoomRecipientNotFound: 91161,
+  /** The room takes messages in bursts of 20, then one a second. */
+  RoomChatRateLimited: 91162,
   GeneralError: 31000,
 } as const satisfies Record<string, number>;
 

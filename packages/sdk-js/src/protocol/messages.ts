@@ -40,6 +40,10 @@ export const LIMITS = {
   maxRoomSubscriptions: 20,
   /** Members one room command may name. */
   maxRoomMembers: 250,
+  /** A room message's text (characters), media URLs and the length of each (docs/rooms.md, Chat). */
+  maxRoomMessageBody: 1600,
+  maxRoomMessageMedia: 10,
+  maxRoomMediaUrlLength: 512,
 } as const;
 
 const id = z.string().min(1).max(64);
@@ -74,8 +78,34 @@ export const roomCommand = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('leave-call') }),
   /** The holder's own member leaves the room (and its call, if in it). */
   z.strictObject({ type: z.literal('leave-room') }),
+  /**
+   * A message in the room's chat, from the token's member (no organizer grant needed in one's own
+   * room; a token that is no member but may command the room posts as the organizer): to
+   * everyone, or privately to `to`.
+   */
+  z.strictObject({
+    type: z.literal('send'),
+    body: z.string().max(LIMITS.maxRoomMessageBody),
+    to: z.array(sid('MB')).min(1).max(LIMITS.maxRoomMembers).optional(),
+    mediaUrls: z.array(z.string().max(LIMITS.maxRoomMediaUrlLength)).max(LIMITS.maxRoomMessageMedia).optional(),
+  }),
 ]);
 export type RoomCommand = z.infer<typeof roomCommand>;
+
+/** A room message, as attached to its `message` entry (REST: `GET .../Rooms/{Sid}/Messages/{Sid}`). */
+export const roomMessage = z.strictObject({
+  sid: sid('RT'),
+  /** The member who wrote it; absent: the account. */
+  from: sid('MB').optional(),
+  /** The author's name ("Ann"). */
+  author: z.string().max(256),
+  body: z.string().max(LIMITS.maxRoomMessageBody),
+  mediaUrls: z.array(z.string().max(LIMITS.maxRoomMediaUrlLength)).max(LIMITS.maxRoomMessageMedia),
+  /** A private message's recipients; absent: everyone. */
+  to: z.array(sid('MB')).max(LIMITS.maxRoomMembers).optional(),
+  source: z.enum(['api', 'app', 'sms']),
+});
+export type RoomMessage = z.infer<typeof roomMessage>;
 
 /** One entry of a room's audit log, as pushed (`room`) and listed (`GET .../Rooms/{Sid}/Events`). */
 export const roomEntry = z.strictObject({
@@ -99,7 +129,10 @@ export const roomEntry = z.strictObject({
   /** room-updated: the settings or member fields changed (REST parameter names: FriendlyName, AvatarUrl...). */
   fields: z.array(z.string().max(64)).max(32).optional(),
   /** call-ended with reason fatal-error: what failed (its code is errorCode). */
-  message: z.string().max(512).optional(),
+  errorMessage: z.string().max(512).optional(),
+  /** `message` entries: the room message, and the message itself (absent if the server no longer has it). */
+  messageSid: z.string().max(64).optional(),
+  message: roomMessage.optional(),
   /** When, in ms since the epoch. */
   at: z.number().int(),
 });

@@ -12,6 +12,7 @@
 import type { Http, ParamValue } from './http.js';
 import { collect, itemsOf } from './pages.js';
 import { type RoomCallInstance, roomCallClient } from './room-calls.js';
+import { type RoomMessageFilters, roomMessagesClient, roomVerificationClient } from './room-messages.js';
 import { roomSchedulesClient } from './room-schedules.js';
 
 type Params = Readonly<Record<string, ParamValue>>;
@@ -89,6 +90,8 @@ export interface RoomMemberInstance extends ContactInstance {
   role: 'organizer' | 'member';
   optedOut: boolean;
   directoryEntrySid: string | null;
+  /** Their numbers proven by a code: they may chat by text from them. */
+  verifiedNumbers: string[];
   /** Whether an app of theirs is online; null for members without an identity. */
   presence: 'online' | 'offline' | null;
   reachableBy: ('app' | 'phone')[];
@@ -119,7 +122,7 @@ export interface RoomEventInstance {
   /** 1, 2, 3... per room, in the order things happened. */
   sequenceNumber: number;
   kind: 'command' | 'event';
-  /** start, add, remove, mute, unmute, end, leave-call, leave-room; call-started, member-updated, call-ended, member-added, room-updated. */
+  /** start, add, remove, mute, unmute, end, leave-call, leave-room; call-started, member-updated, call-ended, member-added, room-updated, message. */
   type: string;
   roomCallSid: string | null;
   participantKey: string | null;
@@ -137,6 +140,8 @@ export interface RoomEventInstance {
   fields: string[] | null;
   /** call-ended with reason fatal-error: what failed. */
   errorMessage: string | null;
+  /** `message` entries: the room message (its text is in the chat's history). */
+  messageSid: string | null;
   dateCreated: Date;
 }
 
@@ -212,6 +217,9 @@ export function roomsClient(http: Http) {
       ...v1Listing<RoomCallInstance>(http, `${BASE}/Rooms/${roomSid}/Calls`, 'calls'),
       get: (sid: string) => http.request<RoomCallInstance>('GET', `${BASE}/Rooms/${roomSid}/Calls/${sid}`),
     }),
+    /** The room's chat: post, history (newest first), one message. */
+    messages: (roomSid: string, filters: RoomMessageFilters = {}) =>
+      roomMessagesClient(http, `${BASE}/Rooms/${roomSid}/Messages`, filters),
     /** The room's scheduled calls. */
     schedules: (roomSid: string) => roomSchedulesClient(http, `${BASE}/Rooms/${roomSid}/Schedules`),
     /** The room's audit log, newest first: its call's commands (with their outcome) and events. */
@@ -219,6 +227,9 @@ export function roomsClient(http: Http) {
       v1Listing<RoomEventInstance>(http, `${BASE}/Rooms/${roomSid}/Events`, 'events', filters as Params),
     members: (roomSid: string) =>
       contacts<RoomMemberInstance, MemberParams>(http, `${BASE}/Rooms/${roomSid}/Members`, 'members'),
+    /** A member's phone verification: `send` a code, `check` the code they got, `get` the state. */
+    verification: (roomSid: string, memberSid: string) =>
+      roomVerificationClient(http, `${BASE}/Rooms/${roomSid}/Members/${memberSid}/Verification`),
     /** The operator's contacts (for `contactsFromDirectoryOnly`). */
     directory: contacts<DirectoryEntryInstance, ContactParams>(http, `${BASE}/Directory`, 'entries'),
     policy: {

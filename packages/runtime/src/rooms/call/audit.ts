@@ -47,7 +47,9 @@ export interface AuditFields {
   readonly change?: string;
   readonly fields?: readonly string[];
   /** call-ended with reason fatal-error: what failed (its code is `errorCode`). */
-  readonly message?: string;
+  readonly errorMessage?: string;
+  /** `message`: the room message (rooms/chat; its text is in the room's history, not here). */
+  readonly messageSid?: string;
 }
 
 export interface RoomEventRecord extends StoredRecord, AuditFields {
@@ -77,7 +79,9 @@ export function eventFields(event: RoomEvent): AuditFields {
     roomCallSid: call.sid,
     state: call.status,
     ...(event.type === 'call-ended' && call.endReason ? { reason: call.endReason } : {}),
-    ...(event.type === 'call-ended' && call.error ? { errorCode: call.error.code, message: call.error.message } : {}),
+    ...(event.type === 'call-ended' && call.error
+      ? { errorCode: call.error.code, errorMessage: call.error.message }
+      : {}),
   };
 }
 

@@ -11,6 +11,7 @@ import { notFound, RestError } from '../../api/http.js';
 import type { CallAccount } from '../../interpreter/session.js';
 import type { Runtime } from '../../runtime.js';
 import type { Store } from '../../store/types.js';
+import type { RoomChat } from '../chat/chat.js';
 import { displayName } from '../contacts.js';
 import { roomMembers } from '../members.js';
 import type { PhoneType, RoomMemberRecord, RoomRecord } from '../records.js';
@@ -53,6 +54,8 @@ export interface CommandDeps {
   readonly updates?: RoomUpdates;
   /** The rooms' calls as stored (persist.ts): the last one after a restart, and the history. */
   readonly history?: RoomCallStore;
+  /** The room's chat (rooms/chat), where the server runs it. */
+  readonly chat?: RoomChat;
 }
 
 export const noCall = (room: RoomRecord) =>

@@ -13,6 +13,7 @@ import { type RoomCommand as ChannelCommand, DeviceError, type RoomEntry } from 
 import { type AccountRecord, callAccount } from '../../api/auth.js';
 import { RestError } from '../../api/http.js';
 import { mayCommand, mayFollow, type RoomsAccess } from '../../bridge/room-grant.js';
+import { ChatView, sendFrom } from '../chat/channel.js';
 import { roomMembers } from '../members.js';
 import type { RoomRecord } from '../records.js';
 import type { RoomAudit, RoomEventRecord } from './audit.js';
@@ -47,6 +48,10 @@ const REFUSALS: Readonly<Record<number, ConstructorParameters<typeof DeviceError
   91110: 'RoomCallNotFound',
   91111: 'RoomParticipantNotFound',
   91112: 'RoomNobodyToRing',
+  91107: 'RoomNotAllowed',
+  91160: 'RoomMessageInvalid',
+  91161: 'RoomRecipientNotFound',
+  91162: 'RoomChatRateLimited',
 };
 
 /** A REST refusal as the channel's typed error (same code where the protocol has one). */
@@ -55,8 +60,8 @@ function refusal(error: unknown): unknown {
   return new DeviceError(REFUSALS[error.code] ?? 'RoomCommandRefused', error.message);
 }
 
-/** The organizer's commands (a member's own leave runs through leave.ts). */
-function asCommand(command: Exclude<ChannelCommand, { type: LeaveCommand['type'] }>): RoomCommand {
+/** The organizer's commands (a member's own leave runs through leave.ts, a chat message through rooms/chat). */
+function asCommand(command: Exclude<ChannelCommand, { type: 'send' | LeaveCommand['type'] }>): RoomCommand {
   switch (command.type) {
     case 'start':
       return { type: 'start', members: command.members ?? 'all', organizerPhone: command.organizerPhone === true };
@@ -104,6 +109,8 @@ export function roomControl(deps: CommandDeps, audit: RoomAudit): RoomControl {
   return {
     async subscribe(holder, roomSid, after, push) {
       const room = await followable(holder, roomSid);
+      // Private chat messages only to their recipients and author; messages attached to their entries.
+      const chat = await ChatView.of(deps.chat, store, holder, room);
       // Live entries wait while the log is replayed, so none is pushed twice or out of order.
       let last = after;
       let held: RoomEventRecord[] | undefined = [];
@@ -112,7 +119,7 @@ export function roomControl(deps: CommandDeps, audit: RoomAudit): RoomControl {
         if (held) held.push(record);
         else if (record.sequence > last) {
           last = record.sequence;
-          push(entryOf(record));
+          if (chat.shows(record)) push(chat.attach(entryOf(record)));
         }
       });
       try {
@@ -128,10 +135,11 @@ export function roomControl(deps: CommandDeps, audit: RoomAudit): RoomControl {
             pageSize: REPLAY_LIMIT,
           })
         ).items;
+        await chat.load([...missed, ...held]);
         for (const record of [...missed.reverse(), ...held]) {
           if (record.sequence <= last) continue;
           last = record.sequence;
-          push(entryOf(record));
+          if (chat.shows(record)) push(chat.attach(entryOf(record)));
         }
         held = undefined;
       } catch (error) {
@@ -143,6 +151,10 @@ export function roomControl(deps: CommandDeps, audit: RoomAudit): RoomControl {
 
     async command(holder, roomSid, command) {
       const room = await followable(holder, roomSid);
+      if (command.type === 'send')
+        return sendFrom(deps.chat, store, holder, room, command).catch((error: unknown) => {
+          throw refusal(error);
+        });
       if (command.type === 'leave-call' || command.type === 'leave-room') return leave(holder, room, command.type);
       if (!mayCommand(holder.rooms, roomSid))
         throw new DeviceError('RoomCommandForbidden', `this token may follow room ${roomSid} but not command it`);

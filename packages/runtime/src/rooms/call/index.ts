@@ -9,6 +9,7 @@
  */
 import type { Runtime } from '../../runtime.js';
 import type { Store } from '../../store/types.js';
+import { RoomChat } from '../chat/chat.js';
 import type { Serial } from '../serial.js';
 import { eventFields, RoomAudit } from './audit.js';
 import type { CommandDeps } from './commands.js';
@@ -33,7 +34,8 @@ export function roomCalls(parts: {
   const audit = new RoomAudit(parts.store, () => parts.runtime.clock.now());
   const updates = roomUpdates({ audit, store: parts.store, callbacks: parts.runtime.callbacks });
   const history = new RoomCallStore(parts.store, parts.runtime.clock, parts.onError);
-  const deps: CommandDeps = { ...parts, engine, audit, updates, history };
+  const chat = new RoomChat({ ...parts, audit });
+  const deps: CommandDeps = { ...parts, engine, audit, chat, updates, history };
   // Every event in the room's log: a failed write is the runtime's error, never the call's.
   const enter = (event: RoomEvent) => {
     const entries = [eventFields(event)];

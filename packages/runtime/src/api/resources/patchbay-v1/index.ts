@@ -13,8 +13,10 @@ import { membersResource } from './members.js';
 import { policyResource } from './policy.js';
 import { roomCallResource } from './room-call.js';
 import { roomEventsResource } from './room-events.js';
+import { roomMessagesResource } from './room-messages.js';
 import { roomsResource } from './rooms.js';
 import { schedulesResource } from './schedules.js';
+import { verificationResource } from './verification.js';
 
 /** What the rooms resources need beyond the request. */
 export interface RoomsApi {
@@ -39,6 +41,8 @@ export function patchbayV1Resource(api: RoomsApi): Resource {
     directoryResource(api),
     policyResource(api),
     schedulesResource(api, api.schedules),
+    roomMessagesResource(api.calls.chat),
+    verificationResource(api),
   ];
   return async (context) => {
     for (const resource of resources) {

@@ -64,6 +64,8 @@ export function memberJson(member: RoomMemberRecord, base: string, presence: Pre
     role: member.role,
     opted_out: member.optedOut,
     directory_entry_sid: member.directoryEntrySid ?? null,
+    /** Numbers proven by a code: the member may chat by text from them. */
+    verified_numbers: (member.verifiedNumbers ?? []).filter((n) => member.phones.some((p) => p.number === n)),
     presence: member.identity ? (online ? 'online' : 'offline') : null,
     reachable_by: member.optedOut ? [] : [...(online ? ['app'] : []), ...(member.phones.length > 0 ? ['phone'] : [])],
     date_created: isoDate(member.createdAt),

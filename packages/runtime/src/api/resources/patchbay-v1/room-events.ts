@@ -37,7 +37,8 @@ export function roomEventJson(entry: RoomEventRecord) {
     source: entry.source ?? null,
     change: entry.change ?? null,
     fields: entry.fields ?? null,
-    error_message: entry.message ?? null,
+    error_message: entry.errorMessage ?? null,
+    message_sid: entry.messageSid ?? null,
     date_created: isoDate(entry.createdAt),
   };
 }

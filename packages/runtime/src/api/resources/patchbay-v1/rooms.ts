@@ -148,6 +148,7 @@ export const roomsResource =
             await store.delete('room-schedule', account.sid, schedule.sid);
           await store.delete('room', account.sid, sid);
           await api.calls.audit?.purge(room);
+          await api.calls.chat?.purge(room);
           await releaseNumber(store, account.sid, room.phoneNumberSid, sid, context.now);
         }),
       );
