@@ -107,7 +107,7 @@ export function createRouter(options: ApiOptions, writes: StoreWrites): Route & 
     schedules,
     callInProgress: (room) => calls.deps.engine.live(room.sid) !== undefined,
     memberAdded: async (context, room, member) => {
-      await calls.audit.append(room, { kind: 'event', type: 'member-added', memberSid: member.sid });
+      await calls.deps.updates?.changed(room, { change: 'member-added', memberSid: member.sid });
       // The member is added whatever happens to the text: a failed send shows on the message itself.
       await notifyMemberAdded(context, room, member).catch((error: unknown) => options.onError?.(error));
     },

@@ -48,6 +48,8 @@ export type RecordKind =
   | 'room-schedule'
   /** A room's audit log: its commands and events, sequence-numbered (rooms/call/audit.ts). */
   | 'room-event'
+  /** A room's calls and their rosters, as they were (rooms/call/persist.ts). */
+  | 'room-call'
   /** A room's chat messages, and its members' phone verifications (rooms/chat). */
   | 'room-message'
   | 'room-verification'

@@ -74,6 +74,10 @@ export const roomCommand = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('mute'), key: participantKey }),
   z.strictObject({ type: z.literal('unmute'), key: participantKey }),
   z.strictObject({ type: z.literal('end') }),
+  /** The holder's own member leaves the room's call (no organizer grant needed: its identity is the member's). */
+  z.strictObject({ type: z.literal('leave-call') }),
+  /** The holder's own member leaves the room (and its call, if in it). */
+  z.strictObject({ type: z.literal('leave-room') }),
   /**
    * A message in the room's chat, from the token's member (no organizer grant needed in one's own
    * room; a token that is no member but may command the room posts as the organizer): to
@@ -120,6 +124,12 @@ export const roomEntry = z.strictObject({
   outcome: z.enum(['pending', 'accepted', 'refused']).optional(),
   errorCode: z.number().int().optional(),
   source: z.enum(['api', 'channel']).optional(),
+  /** room-updated: what changed (settings, member-removed, member-changed); member-added is its own type. */
+  change: z.string().max(32).optional(),
+  /** room-updated: the settings or member fields changed (REST parameter names: FriendlyName, AvatarUrl...). */
+  fields: z.array(z.string().max(64)).max(32).optional(),
+  /** call-ended with reason fatal-error: what failed (its code is errorCode). */
+  errorMessage: z.string().max(512).optional(),
   /** `message` entries: the room message, and the message itself (absent if the server no longer has it). */
   messageSid: z.string().max(64).optional(),
   message: roomMessage.optional(),
