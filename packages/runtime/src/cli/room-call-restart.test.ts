@@ -2,14 +2,39 @@
  * A room call survives its server's death as a record (docs/rooms.md, calls): `patchbay serve` is
  * killed (SIGKILL) with a room call in progress, two members joined; started again on the same
  * data directory, `GET .../Call` shows that call `completed`, `server-restart`, nobody in it any
- * more, `GET .../Calls` lists it, and the room's log has its end. Real processes, real SQLite,
+ * more, `GET .../Calls` lists it, the room's log has its end and its status callback is told.
+ * Real processes, real SQLite,
  * real time, the members' phones scripted on the server's simulated network.
  */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanUpProcesses, dataDirectory, type Served, servePatchbay } from './processes.test-support.js';
 
 afterEach(cleanUpProcesses);
+
+/** A status callback on loopback: resolves with the first post whose parameters pass `test`. */
+async function statusCallback(test: (params: URLSearchParams) => boolean) {
+  let told: (params: URLSearchParams) => void = () => {};
+  const heard = new Promise<URLSearchParams>((resolve) => {
+    told = resolve;
+  });
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk: Buffer) => {
+      body += chunk.toString();
+    });
+    req.on('end', () => {
+      res.end();
+      const params = new URLSearchParams(body);
+      if (test(params)) told(params);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  afterEach(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/room-events`, heard };
+}
 
 const ACCOUNT = `AC${'6'.repeat(32)}`;
 const TOKEN = 'e'.repeat(32);
@@ -57,7 +82,8 @@ describe('a room call across a SIGKILL', () => {
     // Olga (the organizer) goes straight in; Ann presses 1 at the invitation.
     await one.account('Simulator/Numbers.json', { Number: '+15550620901', OnCall: 'answer' });
     await one.account('Simulator/Numbers.json', { Number: '+15550620902', OnCall: 'answer', Script: 'wait; press 1' });
-    const room = await one.v1('POST', 'Rooms', { FriendlyName: 'Book club' });
+    const ended = await statusCallback((params) => params.get('StatusCallbackEvent') === 'call-ended');
+    const room = await one.v1('POST', 'Rooms', { FriendlyName: 'Book club', StatusCallback: ended.url });
     await one.v1('POST', `Rooms/${room.sid}/Members`, {
       FirstName: 'Olga',
       PhoneNumber: '+15550620901',
@@ -91,6 +117,12 @@ describe('a room call across a SIGKILL', () => {
     expect(
       (log.events as Array<{ reason: string; room_call_sid: string }>).map((e) => [e.room_call_sid, e.reason]),
     ).toEqual([[started.sid, 'server-restart']]);
+    const told = await ended.heard;
+    expect(Object.fromEntries(told)).toMatchObject({
+      RoomSid: room.sid,
+      RoomCallSid: started.sid,
+      Reason: 'server-restart',
+    });
     // The room is free again: a new call starts.
     const again = await two.v1('POST', `Rooms/${room.sid}/Call`, { All: 'true' });
     expect(again.status).toBe('in-progress');

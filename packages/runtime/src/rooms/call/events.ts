@@ -4,7 +4,11 @@
  * every webhook, through the runtime's callback queue (durable when the server has one), each
  * with a key so a redelivery is recognisable.
  */
+import type { AccountRecord } from '../../api/auth.js';
+import type { Store } from '../../store/types.js';
 import type { Callbacks } from '../../webhooks/callbacks.js';
+import type { RoomRecord } from '../records.js';
+import type { RoomCallRecord } from './persist.js';
 import type { RosterEntry } from './roster.js';
 import type { RoomCall } from './state.js';
 
@@ -55,5 +59,35 @@ export function postEvent(callbacks: Callbacks, event: RoomEvent, at: number): v
     params: callbackParams(event, at),
     authToken: account.authToken,
     key: `${event.call.sid}:${event.call.sequence}`,
+  });
+}
+
+/**
+ * Posts `call-ended` with `Reason=server-restart` for a call the server stopped running when it
+ * died (rooms/call/persist.ts recovers it at the next start), keyed by the room call and its end
+ * so a redelivery is recognisable. It has no `SequenceNumber`: the call's own count of events
+ * died with the process (the stored roster may lag its last half second).
+ */
+export async function postRecovered(
+  parts: { readonly store: Store; readonly callbacks: Callbacks },
+  record: RoomCallRecord,
+): Promise<void> {
+  const room = await parts.store.get<RoomRecord>('room', record.accountSid, record.roomSid);
+  if (!room?.statusCallback) return;
+  const account = await parts.store.find<AccountRecord>('account', record.accountSid);
+  if (!account) return;
+  parts.callbacks.send({
+    url: room.statusCallback,
+    method: room.statusCallbackMethod,
+    params: {
+      AccountSid: record.accountSid,
+      RoomSid: record.roomSid,
+      RoomCallSid: record.sid,
+      StatusCallbackEvent: 'call-ended',
+      Reason: 'server-restart',
+      Timestamp: new Date(record.endedAt ?? record.updatedAt).toISOString(),
+    },
+    authToken: account.authToken,
+    key: `${record.sid}:server-restart`,
   });
 }

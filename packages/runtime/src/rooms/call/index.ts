@@ -14,7 +14,7 @@ import type { Serial } from '../serial.js';
 import { eventFields, RoomAudit } from './audit.js';
 import type { CommandDeps } from './commands.js';
 import { RoomCalls } from './engine.js';
-import type { RoomEvent } from './events.js';
+import { postRecovered, type RoomEvent } from './events.js';
 import { roomsApp } from './local-app.js';
 import { RoomCallStore } from './persist.js';
 import { roomUpdates } from './room-updates.js';
@@ -50,7 +50,13 @@ export function roomCalls(parts: {
   // Each call stored as it changes; those the server was running when it stopped are over.
   const keep = (event: RoomEvent) => history.changed(event.call);
   engine.events.on('event', keep);
-  history.recover(audit, (sid) => engine.has(sid)).catch((error: unknown) => parts.onError?.(error));
+  history
+    .recover(
+      audit,
+      (sid) => engine.has(sid),
+      (record) => postRecovered({ store: parts.store, callbacks: parts.runtime.callbacks }, record),
+    )
+    .catch((error: unknown) => parts.onError?.(error));
   const unmount = parts.runtime.localApps.mount(ROOMS_ORIGIN, roomsApp(deps));
   return {
     deps,

@@ -162,7 +162,12 @@ export class RoomCallStore {
    * Calls in progress when the server stopped (not `running`: this process's own) are stored
    * `server-restart`, and their `call-ended` entered in their room's log. Resolves with how many.
    */
-  async recover(audit: RoomAudit | undefined, running: (sid: string) => boolean): Promise<number> {
+  async recover(
+    audit: RoomAudit | undefined,
+    running: (sid: string) => boolean,
+    /** Told of each call ended here (the status callback posts it). */
+    onEnded?: (record: RoomCallRecord) => Promise<void>,
+  ): Promise<number> {
     const index = await this.store.find<LiveIndexRecord>('setting', LIVE_INDEX_SID);
     const over = new Set<string>();
     for (const { accountSid, sid } of index?.calls ?? []) {
@@ -177,6 +182,7 @@ export class RoomCallStore {
         { sid: ended.roomSid, accountSid },
         { kind: 'event', type: 'call-ended', roomCallSid: sid, state: 'completed', reason: 'server-restart' },
       );
+      await onEnded?.(ended);
     }
     if (over.size > 0) await this.#changeIndex((calls) => calls.filter((c) => !over.has(c.sid)));
     return over.size;
