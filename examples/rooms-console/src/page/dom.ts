@@ -88,18 +88,28 @@ export class Drawer {
     private readonly name: string,
     opener: string,
     submit: () => Promise<void>,
+    /** Fills the form as it opens (with what the server holds now). */
+    private readonly filling: () => void = () => undefined,
   ) {
     this.form = byId<HTMLFormElement>(`${name}-form`);
     this.opener = byId<HTMLButtonElement>(opener);
     this.opener.onclick = () => this.#open(this.form.hidden);
-    byId(`${name}-cancel`).onclick = () => {
-      this.error(undefined);
-      this.#open(false);
-    };
+    byId(`${name}-cancel`).onclick = () => this.close();
     this.form.onsubmit = (event) => {
       event.preventDefault();
       void submit();
     };
+  }
+
+  get isOpen(): boolean {
+    return !this.form.hidden;
+  }
+
+  /** Closed without saving: what was typed is dropped, and the focus is back on its button. */
+  close(): void {
+    this.form.reset();
+    this.error(undefined);
+    this.#open(false);
   }
 
   /** Saved: emptied and closed. */
@@ -115,6 +125,7 @@ export class Drawer {
   }
 
   #open(open: boolean): void {
+    if (open) this.filling();
     this.form.hidden = !open;
     this.opener.setAttribute('aria-expanded', String(open));
     if (open) this.form.querySelector<HTMLElement>('input, select')?.focus();

@@ -11,6 +11,7 @@ import { announce, byId, fillAvatar, showProblem } from './dom.js';
 import { MembersPanel } from './members.js';
 import { RoomsPanel } from './rooms.js';
 import { SchedulesPanel } from './schedules.js';
+import { SettingsPanel } from './settings.js';
 import { type Session, signIn } from './session.js';
 
 type LinkState = 'starting' | 'connecting' | 'live' | 'reconnecting' | 'offline';
@@ -57,9 +58,16 @@ async function main(): Promise<void> {
     },
     () => (current ? client.rooms.call(current.sid).get().catch(noCall) : Promise.resolve(undefined)),
   );
+  // A call goes over the live channel; one that rings someone on another of their numbers goes
+  // over REST (`RingPhone=MB...:work`), which the channel's commands do not carry.
+  const calls = () => client.rooms.call(required().sid);
   const members = new MembersPanel(session, {
-    start: (chosen, organizerPhone) => required().start({ members: chosen, organizerPhone }),
-    add: (chosen) => required().add(chosen),
+    start: (chosen, organizerPhone, ringPhone) =>
+      Object.keys(ringPhone).length > 0
+        ? calls().start({ members: chosen, organizerPhone, ringPhone })
+        : required().start({ members: chosen, organizerPhone }),
+    add: (chosen, ringPhone) =>
+      Object.keys(ringPhone).length > 0 ? calls().add(chosen, ringPhone) : required().add(chosen),
   });
   const schedules = new SchedulesPanel(session, () => ({
     members: [...members.selected],
@@ -68,6 +76,26 @@ async function main(): Promise<void> {
   const chat = new ChatPanel(session, members);
   members.onChange = () => chat.selectionChanged();
   const rooms = new RoomsPanel(session, (room) => void open(room));
+  const settings = new SettingsPanel(session, {
+    current: () => current,
+    saved: (room) => {
+      current = room;
+      rooms.replace(room);
+      header(room);
+    },
+    deleted: async (room) => {
+      rooms.drop(room.sid);
+      await leave();
+      const next = rooms.rooms[0];
+      if (next) await open(next);
+      else {
+        byId('room-none').hidden = false;
+        byId('room-open').hidden = true;
+        byId('side').hidden = true;
+        byId('new-room').focus();
+      }
+    },
+  });
   const required = (): Room => {
     if (!opened) throw new Error('no room is open');
     return opened;
@@ -81,12 +109,19 @@ async function main(): Promise<void> {
     document.title = `${room.friendlyName} – Patchbay Rooms`;
   }
 
-  async function open(room: RoomInstance): Promise<void> {
-    if (opened?.sid === room.sid) return;
+  /** Stops following the room open now. */
+  async function leave(): Promise<void> {
     const previous = opened;
     opened = undefined;
+    current = undefined;
     call.close();
     await previous?.close().catch(() => undefined);
+  }
+
+  async function open(room: RoomInstance): Promise<void> {
+    if (opened?.sid === room.sid) return;
+    await leave();
+    settings.reset();
     current = room;
     rooms.selected = room.sid;
     rooms.render();
