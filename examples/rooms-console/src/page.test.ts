@@ -281,6 +281,10 @@ it('has no serious or critical accessibility violations (axe-core), and works fr
   await page.keyboard.press('Enter');
   await page.locator('.message.own', { hasText: 'Hello from the keyboard' }).waitFor();
   expect(await violations()).toEqual([]);
+  // The settings drawer and the chat's attachments, open.
+  await page.click('#room-settings');
+  await page.click('#chat-attach summary');
+  expect(await violations()).toEqual([]);
   await page.setViewportSize({ width: 1360, height: 900 });
   expect(await violations()).toEqual([]);
   await page.click('#end-call');
