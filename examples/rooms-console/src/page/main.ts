@@ -11,8 +11,8 @@ import { announce, byId, fillAvatar, showProblem } from './dom.js';
 import { MembersPanel } from './members.js';
 import { RoomsPanel } from './rooms.js';
 import { SchedulesPanel } from './schedules.js';
-import { SettingsPanel } from './settings.js';
 import { type Session, signIn } from './session.js';
+import { SettingsPanel } from './settings.js';
 
 type LinkState = 'starting' | 'connecting' | 'live' | 'reconnecting' | 'offline';
 const LINK_WORDS: Record<LinkState, string> = {

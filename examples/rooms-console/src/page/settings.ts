@@ -100,8 +100,7 @@ export class SettingsPanel {
     if (!room) return;
     try {
       const changes = this.#changes(room);
-      const saved =
-        Object.keys(changes).length > 0 ? await this.session.client.rooms.update(room.sid, changes) : room;
+      const saved = Object.keys(changes).length > 0 ? await this.session.client.rooms.update(room.sid, changes) : room;
       this.#drawer.done();
       this.host.saved(saved);
       announce(`Settings of ${saved.friendlyName} saved.`);
