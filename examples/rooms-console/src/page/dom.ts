@@ -52,6 +52,22 @@ export function fillAvatar(span: HTMLElement, name: string, url: string | null |
   span.style.setProperty('--hue', String(hue));
 }
 
+/**
+ * A destructive step asked once more where it was asked: the question, the step (its button
+ * labelled in full for screen readers) and Keep. The caller puts it in place, then focuses `yes`.
+ */
+export function askAgain(
+  question: string,
+  step: { readonly text: string; readonly label: string; run(): void },
+  keep: () => void,
+): { readonly element: HTMLElement; readonly yes: HTMLButtonElement } {
+  const kept = make('button', { type: 'button', class: 'button small quiet' }, 'Keep');
+  const yes = make('button', { type: 'button', class: 'button small danger', 'aria-label': step.label }, step.text);
+  kept.onclick = keep;
+  yes.onclick = () => step.run();
+  return { element: make('span', { class: 'confirm' }, make('span', { class: 'small' }, question), yes, kept), yes };
+}
+
 const announcer = () => byId('announcer');
 
 /** Said by screen readers (politely: after what they are reading). */

@@ -9,7 +9,7 @@
  * await members.load(room);
  */
 import type { PhoneType, Presence, RoomInstance, RoomMemberInstance } from '@patchbay/sdk/client';
-import { announce, avatar, byId, Drawer, make, showProblem } from './dom.js';
+import { announce, askAgain, avatar, byId, Drawer, make, showProblem } from './dom.js';
 import type { Session } from './session.js';
 import { UserError } from './words.js';
 
@@ -224,27 +224,16 @@ export class MembersPanel {
 
   /** Removing someone is asked once more, in the row itself: Remove, or Keep. */
   #confirm(row: HTMLLIElement, member: RoomMemberInstance): void {
-    const keep = make('button', { type: 'button', class: 'button small quiet' }, 'Keep');
-    const remove = make(
-      'button',
-      { type: 'button', class: 'button small danger', 'aria-label': `Yes, remove ${member.displayName}` },
-      'Remove',
+    const { element, yes } = askAgain(
+      `Remove ${member.displayName}?`,
+      { text: 'Remove', label: `Yes, remove ${member.displayName}`, run: () => void this.#remove(member) },
+      () => {
+        this.render();
+        this.#list.querySelector<HTMLElement>(`[data-sid="${member.sid}"] .icon-button`)?.focus();
+      },
     );
-    keep.onclick = () => {
-      this.render();
-      this.#list.querySelector<HTMLElement>(`[data-sid="${member.sid}"] .icon-button`)?.focus();
-    };
-    remove.onclick = () => void this.#remove(member);
-    row.lastElementChild?.replaceWith(
-      make(
-        'span',
-        { class: 'confirm' },
-        make('span', { class: 'small' }, `Remove ${member.displayName}?`),
-        remove,
-        keep,
-      ),
-    );
-    remove.focus();
+    row.lastElementChild?.replaceWith(element);
+    yes.focus();
   }
 
   async #remove(member: RoomMemberInstance): Promise<void> {

@@ -9,7 +9,7 @@
  * const settings = new SettingsPanel(session, { current, saved, deleted });
  */
 import type { RoomInstance } from '@patchbay/sdk/client';
-import { announce, byId, Drawer, make } from './dom.js';
+import { announce, askAgain, byId, Drawer, make } from './dom.js';
 import type { Session } from './session.js';
 import { UserError } from './words.js';
 
@@ -119,19 +119,16 @@ export class SettingsPanel {
   #confirm(): void {
     const room = this.host.current();
     if (!room) return;
-    const keep = make('button', { type: 'button', class: 'button small quiet' }, 'Keep');
-    const remove = make(
-      'button',
-      { type: 'button', class: 'button small danger', 'aria-label': `Yes, delete ${room.friendlyName}` },
-      'Delete',
+    const { element, yes } = askAgain(
+      `Delete ${room.friendlyName} for good?`,
+      { text: 'Delete', label: `Yes, delete ${room.friendlyName}`, run: () => void this.#delete(room) },
+      () => {
+        this.#askButton();
+        byId('delete-room').focus();
+      },
     );
-    keep.onclick = () => {
-      this.#askButton();
-      byId('delete-room').focus();
-    };
-    remove.onclick = () => void this.#delete(room);
-    this.#ask.replaceChildren(make('span', { class: 'small' }, `Delete ${room.friendlyName} for good?`), remove, keep);
-    remove.focus();
+    this.#ask.replaceChildren(element);
+    yes.focus();
   }
 
   async #delete(room: RoomInstance): Promise<void> {
