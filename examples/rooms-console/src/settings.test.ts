@@ -53,7 +53,7 @@ it('changes the room in its settings drawer (name, picture, call settings), expl
   expect(await page.getAttribute('#room-avatar-img img', 'src')).toBe(`${server.pageUrl}/circle.png`);
   expect(await page.title()).toBe('Reading circle – Patchbay Rooms');
   const saved = await server.client.rooms.get(sid);
-  expect({ ...saved, dateCreated: 0, dateUpdated: 0, links: 0, url: 0 }).toMatchObject({
+  expect(saved).toMatchObject({
     friendlyName: 'Reading circle',
     avatarUrl: `${server.pageUrl}/circle.png`,
     inactivityTimeout: 120,
