@@ -104,6 +104,14 @@ export interface RuntimeOptions {
    * token's application.
    */
   readonly devices?: DeviceBridgeOptions;
+  /**
+   * The identities whose devices are bound to a number in an account (devices/ring-number.ts):
+   * with it, calls to such a number ring those devices in the app first, the number itself
+   * after. @default none: numbers ring over the network only
+   */
+  readonly numberDevices?: (accountSid: string, number: string) => Promise<readonly string[]>;
+  /** How long a registered number's devices ring in the app before the number itself. @default 15000 */
+  readonly appRingMs?: number;
   /** @default systemClock */
   readonly clock?: Clock;
   /** The default account: calls created without one belong to it. @default a new AC SID */

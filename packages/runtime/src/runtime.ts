@@ -17,6 +17,7 @@ import { appConfig, firstStep } from './calls/params.js';
 import { systemClock } from './clock/clock.js';
 import { conferencesApi } from './conference/api.js';
 import { ConferenceRegistry } from './conference/registry.js';
+import { numberRinger } from './devices/ring-number.js';
 import { PatchbayError } from './errors.js';
 import { LocalApps } from './interpreter/local-apps.js';
 import { type CallAccount, CallSession, type RuntimeEvents, type SessionDeps } from './interpreter/session.js';
@@ -266,6 +267,15 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     media,
     track,
     clients: devices,
+    numbers:
+      devices && options.numberDevices
+        ? numberRinger({
+            ring: (request, signal, onRinging) => devices.ring(request, signal, onRinging),
+            identities: options.numberDevices,
+            clock,
+            appRingMs: options.appRingMs,
+          })
+        : undefined,
     admit: overCallLimit,
     calls: calledOnNet,
   });

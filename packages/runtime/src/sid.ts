@@ -36,7 +36,11 @@ export type SidPrefix =
   | 'RV'
   /** A room's chat: a message, a member's phone verification (rooms/chat). */
   | 'RT'
-  | 'RF';
+  | 'RF'
+  /** Devices bound to a number or email (devices/records.ts), their pending registrations, each account's device settings. */
+  | 'DV'
+  | 'DR'
+  | 'DS';
 
 export function newSid(prefix: SidPrefix): string {
   return prefix + randomBytes(16).toString('hex');

@@ -14,6 +14,8 @@ export type { DeviceClock, DeviceEvents, DeviceOptions, DeviceState, Presence } 
 /** Client devices (Node: WebSockets through `ws`). */
 export { Device } from './device/node.js';
 export { DEVICE_ERRORS, DeviceError, type DeviceErrorName } from './protocol/errors.js';
+/** Registering a device by its phone number (SMS round trip or code) or email (docs/registration.md). */
+export * from './registration/index.js';
 /** The REST client. */
 export {
   AccountScope,
@@ -24,6 +26,13 @@ export {
   type SimulatedNumberInstance,
   type SimulatedNumberParams,
 } from './rest/client.js';
+export type {
+  DeviceFilters,
+  DeviceInstance,
+  DeviceSettingsInstance,
+  DevicesClient,
+  WakeResult,
+} from './rest/devices.js';
 export { RestError } from './rest/http.js';
 export type {
   RoomCallClient,

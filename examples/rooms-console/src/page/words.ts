@@ -130,6 +130,8 @@ export const END_WORDS: Record<string, string> = {
   inactivity: 'Ended: one person was left alone',
   'max-duration': 'Ended: the longest a call may last',
   empty: 'Ended: everyone left',
+  'fatal-error': 'Ended: the call failed',
+  'server-restart': 'Ended: the server restarted',
 };
 
 /** `65_000` → `1:05`; an hour and more → `1:02:05`. */

@@ -13,6 +13,7 @@ import { SimulatedNetwork } from '../adapters/simulated/network.js';
 import type { DeviceBridge, DeviceBridgeOptions } from '../bridge/bridge.js';
 import { deviceEndpoints } from '../bridge/endpoints.js';
 import type { Clock } from '../clock/clock.js';
+import { numberIdentities } from '../devices/ring-number.js';
 import type { AccountLimits } from '../limits/account-limits.js';
 import type { MessagingAdapter } from '../messaging/types.js';
 import { createRuntime, type Runtime } from '../runtime.js';
@@ -64,7 +65,9 @@ export interface ApiHarnessOptions {
   /** Per-account limits for accounts without their own. */
   readonly limits?: Partial<AccountLimits>;
   /** The API's request log and error hooks, and its event stream's settings. */
-  readonly api?: Pick<ApiOptions, 'onError' | 'onRequest' | 'events' | 'sip'>;
+  readonly api?: Pick<ApiOptions, 'onError' | 'onRequest' | 'events' | 'sip' | 'devices'>;
+  /** How long a registered number's devices ring in the app before the number. */
+  readonly appRingMs?: number;
   /** How often long Simulator answers write to keep their connection alive. */
   readonly keepAliveMs?: number;
 }
@@ -96,6 +99,8 @@ export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<
         }),
     ...(options.messaging ? { messaging: options.messaging } : {}),
     devices: { ...storeDirectory(store), ...options.devices },
+    numberDevices: numberIdentities(store),
+    ...(options.appRingMs === undefined ? {} : { appRingMs: options.appRingMs }),
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.egress ? { egress: options.egress } : {}),
     ...(options.limits ? { limits: options.limits } : {}),

@@ -5,64 +5,24 @@
  * cut in the middle, or a session lost, delivers the entries of the gap once, none twice; a
  * member's token follows but may not command; another account's room is invisible.
  */
-import { AccessToken, RoomsGrant } from '@patchbay/sdk';
-import type { Room, RoomMember } from '@patchbay/sdk/client';
-import type { RoomEntry } from '@patchbay/sdk/protocol';
+import { RoomsGrant } from '@patchbay/sdk';
 import { describe, expect, it } from 'vitest';
-import type { DeviceBridge } from '../bridge/bridge.js';
-import { deviceFor, type Key, newKey, refusal, until } from '../bridge/devices.test-support.js';
-import { VirtualClock } from '../clock/virtual.js';
-import { type ApiHarness, harnessPerTest } from './harness.test-support.js';
-import { inRoom, pauseWhen, roomWith } from './room-calls.test-support.js';
+import { deviceFor, refusal, until } from '../bridge/devices.test-support.js';
+import { harnessPerTest } from './harness.test-support.js';
+import { inRoom, pauseWhen } from './room-calls.test-support.js';
+import { bridgeOf, channelSetup, PRESS_1, token, watch } from './room-channel.test-support.js';
 import { roomsRequest } from './rooms.test-support.js';
 import { otherAccount, rest } from './simulator.test-support.js';
 
 const startHarness = harnessPerTest();
-const PRESS_1 = { inputs: [{ digits: '1' }] };
-const HOUR = 3_600_000;
-
 /** A harness on virtual time whose device sessions do not time out while the clock runs ahead. */
-async function setup() {
-  // Virtual time from now: the devices check their tokens against the real clock.
-  const clock = new VirtualClock(Date.now());
-  const harness = await startHarness({
-    clock,
-    networkClock: clock,
-    devices: { heartbeatMs: 12 * HOUR, resumeMs: 12 * HOUR },
-  });
-  const room = await roomWith(harness, [
+function setup() {
+  return channelSetup(startHarness, [
     { name: 'Olga', phone: '+15550700001', identity: 'olga', role: 'organizer', behaviour: PRESS_1 },
     { name: 'Ann', phone: '+15550700002', identity: 'ann', behaviour: PRESS_1 },
     { name: 'Bob', phone: '+15550700003', behaviour: { onCall: 'reject' } },
   ]);
-  return { clock, harness, room, key: await newKey(harness) };
 }
-
-function token(clock: VirtualClock, accountSid: string, key: Key, identity: string, grant?: RoomsGrant): string {
-  const built = new AccessToken(accountSid, key.sid, key.secret, {
-    identity,
-    ttl: 86_400,
-    iat: Math.floor(clock.now() / 1000),
-  });
-  if (grant) built.addGrant(grant);
-  return built.toJwt();
-}
-
-/** Every entry the room delivers, and a way to await the first one matching. */
-function watch(room: Room) {
-  const entries: RoomEntry[] = [];
-  room.on('entry', (entry) => entries.push(entry));
-  const members: RoomMember[] = [];
-  room.on('member', (m) => members.push(m));
-  /** Resolves once the member was (or is) seen as `match` says. */
-  const member = (key: string, match: (member: RoomMember) => boolean) =>
-    members.some((m) => m.key === key && match(m))
-      ? Promise.resolve()
-      : until(room, 'member', (m) => m.key === key && match(m)).then(() => undefined);
-  return { entries, member };
-}
-
-const bridgeOf = (harness: ApiHarness) => harness.runtime.devices as DeviceBridge;
 
 describe('rooms control channel', () => {
   for (const transport of ['websocket', 'long-poll'] as const)

@@ -138,4 +138,24 @@ describe('room audit log', () => {
       [4, 'd'],
     ]);
   });
+
+  it('drops the oldest entry by its SID, and one stored before SIDs named their room by a search', async () => {
+    const harness = await startHarness();
+    const room = { sid: `RM${'2'.repeat(32)}`, accountSid: harness.account.sid };
+    const old = { sid: `RV${'0'.repeat(11)}1${'f'.repeat(20)}`, accountSid: room.accountSid, createdAt: 900 };
+    await harness.store.put('room-event', { ...old, roomSid: room.sid, sequence: 1, kind: 'event', type: 'old' });
+    const audit = new RoomAudit(harness.store, () => 1_000, 2);
+    const entries = [];
+    for (const type of ['a', 'b', 'c']) entries.push(await audit.append(room, { kind: 'event', type }));
+    expect(entries.map((entry) => entry.sid)).toEqual(
+      [2, 3, 4].map((sequence) => `RV${sequence.toString(16).padStart(12, '0')}${'2'.repeat(20)}`),
+    );
+    const kept = await harness.store.list<RoomEventRecord>('room-event', {
+      accountSid: room.accountSid,
+      where: { roomSid: room.sid },
+      page: 0,
+      pageSize: 10,
+    });
+    expect(kept.items.map((entry) => entry.type)).toEqual(['c', 'b']);
+  });
 });

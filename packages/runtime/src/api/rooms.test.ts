@@ -46,6 +46,7 @@ describe('rooms', () => {
       links: {
         members: `${base}/patchbay/v1/Rooms/${room.sid}/Members`,
         call: `${base}/patchbay/v1/Rooms/${room.sid}/Call`,
+        calls: `${base}/patchbay/v1/Rooms/${room.sid}/Calls`,
       },
     });
 

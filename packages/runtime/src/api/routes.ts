@@ -8,6 +8,7 @@
  * const result = await route(req, res, url, log, 'http://localhost:3000');
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { devicesFeature } from '../devices/index.js';
 import { resolveLimits } from '../limits/account-limits.js';
 import { roomControl } from '../rooms/call/control.js';
 import { roomCalls } from '../rooms/call/index.js';
@@ -33,7 +34,7 @@ import { callEventsResource } from './resources/call-events.js';
 import { callsResource } from './resources/calls.js';
 import { clientsResource } from './resources/clients.js';
 import { conferencesResource } from './resources/conferences.js';
-import type { Resource, ResourceResult } from './resources/context.js';
+import type { Resource, ResourceContext, ResourceResult } from './resources/context.js';
 import { keysResource } from './resources/keys.js';
 import { limitsResource } from './resources/limits.js';
 import { messagesResource } from './resources/messages.js';
@@ -106,11 +107,14 @@ export function createRouter(options: ApiOptions, writes: StoreWrites): Route & 
     schedules,
     callInProgress: (room) => calls.deps.engine.live(room.sid) !== undefined,
     memberAdded: async (context, room, member) => {
-      await calls.audit.append(room, { kind: 'event', type: 'member-added', memberSid: member.sid });
+      await calls.deps.updates?.changed(room, { change: 'member-added', memberSid: member.sid });
       // The member is added whatever happens to the text: a failed send shows on the message itself.
       await notifyMemberAdded(context, room, member).catch((error: unknown) => options.onError?.(error));
     },
   });
+
+  // Devices bound to a number or email: their own endpoints (access-token auth) and the account's resources.
+  const devices = devicesFeature({ runtime, store, options: options.devices, onError: options.onError });
 
   async function route(
     req: IncomingMessage,
@@ -124,6 +128,8 @@ export function createRouter(options: ApiOptions, writes: StoreWrites): Route & 
     const ownV1 = path.startsWith(PATCHBAY_V1);
     if (!path.startsWith('/2010-04-01/') && !path.startsWith('/v1/AuthTokens/') && !voiceV1 && !ownV1)
       throw notFound(path);
+    const device = ownV1 ? devices.route(req, url, publicUrl) : undefined;
+    if (device) return device;
     const principal = await authenticate(req, store);
     const caller = principal.account;
     log.account = caller.sid;
@@ -151,7 +157,9 @@ export function createRouter(options: ApiOptions, writes: StoreWrites): Route & 
     if (voiceV1 || ownV1) {
       // The v1 resources (BYOC trunks, connection policies, rooms) belong to the caller's account, as on the hosted API.
       const mark = writes.mark();
-      const result = await (ownV1 ? patchbayV1 : voiceV1Resource)({
+      const result = await (ownV1
+        ? async (c: ResourceContext) => (await devices.resource(c)) ?? patchbayV1(c)
+        : voiceV1Resource)({
         runtime,
         store,
         account: caller,
@@ -221,6 +229,7 @@ export function createRouter(options: ApiOptions, writes: StoreWrites): Route & 
   return Object.assign(route, {
     close() {
       detachRooms?.();
+      devices.close();
       schedules.close();
       calls.close();
     },

@@ -70,4 +70,9 @@ it('starts a room call, reads the roster, mutes, adds, removes and ends it throu
   const newest = commands[0]?.sequenceNumber as number;
   const after = await client.rooms.events(room.sid, { after: newest, type: 'call-ended' }).list();
   expect(after.map((entry) => [entry.type, entry.dateCreated instanceof Date])).toEqual([['call-ended', true]]);
+
+  // The room's calls as stored: the one that ended, with its roster.
+  const past = await client.rooms.calls(room.sid).list();
+  expect(past.map((c) => [c.sid, c.endReason, c.errorCode])).toEqual([[started.sid, 'ended-by-request', null]]);
+  expect((await client.rooms.calls(room.sid).get(started.sid)).participants).toHaveLength(4);
 });

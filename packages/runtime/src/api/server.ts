@@ -11,6 +11,7 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SimulatedNetwork } from '../adapters/simulated/network.js';
+import type { DevicesOptions } from '../devices/index.js';
 import { ERRORS_PAGE } from '../error-codes/index.js';
 import { errorsHtml } from '../error-codes/render.js';
 import type { Runtime } from '../runtime.js';
@@ -59,6 +60,8 @@ export interface ApiOptions {
   readonly publicUrl?: string;
   /** SIP domain names' suffix (`sip.patchbay.local`) and the box SIP passwords are sealed in (random per process). */
   readonly sip?: Partial<SipApiSettings>;
+  /** Device registration and wake-up: the SMTP mailer, the VAPID subject, the egress rules for push endpoints. */
+  readonly devices?: DevicesOptions;
 }
 
 export interface Api {

@@ -10,7 +10,14 @@
  * each message, and `lost` when its connection ends.
  */
 import { hostname } from 'node:os';
-import { type ClientMessage, DeviceError, type Hello, PROTOCOL_VERSION, type Welcome } from '@patchbay/sdk/protocol';
+import {
+  type ClientMessage,
+  DeviceError,
+  type Hello,
+  type Outgoing,
+  PROTOCOL_VERSION,
+  type Welcome,
+} from '@patchbay/sdk/protocol';
 import { EventEmitter } from 'eventemitter3';
 import type { DeviceLeg, OriginateOutcome } from '../media/types.js';
 import { type VerifiedToken, verifyAccessToken } from './access-tokens.js';
@@ -246,6 +253,9 @@ export class DeviceBridge {
       ? []
       : this.presence
           .sessions(request.accountSid, request.identity)
+          .concat(
+            ...(request.alsoIdentities ?? []).map((identity) => this.presence.sessions(request.accountSid, identity)),
+          )
           .filter((session) => session.token.incoming && !session.expired);
     return this.invitations.ring(request, targets, signal, onRinging);
   }
@@ -301,6 +311,13 @@ export class DeviceBridge {
         },
       },
     );
+  }
+
+  /** Sends `message` to every open session of the identity (registered or not): how many got it. */
+  tell(accountSid: string, identity: string, message: Outgoing): number {
+    const sessions = this.sessions.ofAccount(accountSid).filter((session) => session.identity === identity);
+    for (const session of sessions) this.push(session, message);
+    return sessions.length;
   }
 
   /** Presence of one identity, or of every identity of an account. */

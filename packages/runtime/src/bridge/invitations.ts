@@ -19,6 +19,10 @@ export interface ClientRing {
   readonly from: string;
   readonly timeoutMs: number;
   readonly parameters: Readonly<Record<string, string>>;
+  /** Other identities rung with it (a registered number's devices: devices/ring-number.ts). */
+  readonly alsoIdentities?: readonly string[];
+  /** The `To` the devices see. @default `client:<identity>` */
+  readonly to?: string;
 }
 
 type CancelReason = 'canceled' | 'answered-elsewhere' | 'rejected-elsewhere' | 'no-answer' | 'unregistered';
@@ -71,18 +75,26 @@ export class Invitations {
       this.rings.set(request.callSid, { invited: new Set(targets), offered, settle: resolve });
     });
     const offers = await this.offers(request.callSid, targets, offered);
-    const callToken = tokens.seal({
-      callSid: request.callSid,
-      node: this.host.node,
-      accountSid: request.accountSid,
-      identity: request.identity,
-      expiresAt,
-    });
+    // One call token per identity rung: each device can only answer as itself.
+    const callTokens = new Map<string, string>();
+    const callTokenFor = (identity: string) => {
+      const sealed =
+        callTokens.get(identity) ??
+        tokens.seal({
+          callSid: request.callSid,
+          node: this.host.node,
+          accountSid: request.accountSid,
+          identity,
+          expiresAt,
+        });
+      callTokens.set(identity, sealed);
+      return sealed;
+    };
     const parameters = {
       CallSid: request.callSid,
       AccountSid: request.accountSid,
       From: request.from,
-      To: `client:${request.identity}`,
+      To: request.to ?? `client:${request.identity}`,
       ApiVersion: '2010-04-01',
     };
     for (const session of targets) {
@@ -90,7 +102,7 @@ export class Invitations {
       const invite = {
         type: 'invite',
         callSid: request.callSid,
-        callToken,
+        callToken: callTokenFor(session.identity),
         parameters,
         customParameters: { ...request.parameters },
         expiresAt,

@@ -5,6 +5,7 @@
  */
 
 import type { DeviceBridge } from '../bridge/bridge.js';
+import type { NumberRinger } from '../devices/ring-number.js';
 import type { PatchbayError } from '../errors.js';
 import { CallSession, type Next, type SessionDeps } from '../interpreter/session.js';
 import type { MediaAdapter, OriginateOutcome, OriginateRequest } from '../media/types.js';
@@ -26,6 +27,7 @@ export function dialing({
   clients,
   admit,
   calls,
+  numbers,
 }: {
   deps: SessionDeps;
   media: MediaAdapter;
@@ -37,6 +39,8 @@ export function dialing({
   clients?: Pick<DeviceBridge, 'ring'> | undefined;
   /** Calls to numbers answered by an app on this server. */
   calls: ReturnType<typeof onNet>;
+  /** Rings a registered number's devices in the app before the number itself (devices/ring-number.ts). */
+  numbers?: NumberRinger | undefined;
 }) {
   /**
    * Places `call`'s leg: numbers an app here answers on-net, client identities ring their
@@ -53,6 +57,12 @@ export function dialing({
     const ringing = () => call.setStatus('ringing');
     const onNet = await calls.place(call, hops, request, signal, ringing);
     if (onNet) return onNet;
+    if (numbers && request.to.kind === 'number') {
+      const ring = { accountSid: call.account.sid, callSid: call.sid, number: request.to.value, from: request.from };
+      const app = await numbers({ ...ring, timeoutMs: request.timeoutMs, parameters }, signal, ringing);
+      if (app?.type === 'settled') return app.outcome;
+      if (app) return media.originate({ ...request, timeoutMs: app.remainingMs }, signal, ringing);
+    }
     if (!clients || request.to.kind !== 'client') return media.originate(request, signal, ringing);
     // `client:alice?ticket=T-42` (a REST call) carries custom parameters as the hosted service's do.
     const [identity = '', query = ''] = request.to.value.split(/\?(.*)/s);

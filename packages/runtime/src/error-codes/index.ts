@@ -10,6 +10,7 @@
  */
 import { type ElementDef, messagingElements, voiceElements } from '@patchbay/markup';
 import { CALL_ERRORS } from './calls.js';
+import { REGISTRATION_ERRORS } from './device-registration.js';
 import { DEVICE_ERROR_DOCS } from './devices.js';
 import { REST_ERRORS } from './rest.js';
 import { ROOM_ERRORS } from './rooms.js';
@@ -18,9 +19,13 @@ import type { ErrorDoc, ErrorTable } from './types.js';
 export type { ErrorDoc } from './types.js';
 
 /** A code the REST API may answer with, or a call may record: each has its entry. */
-export type DocumentedCode = keyof typeof REST_ERRORS | keyof typeof CALL_ERRORS | keyof typeof ROOM_ERRORS;
+export type DocumentedCode =
+  | keyof typeof REST_ERRORS
+  | keyof typeof CALL_ERRORS
+  | keyof typeof ROOM_ERRORS
+  | keyof typeof REGISTRATION_ERRORS;
 
-export type ErrorFamily = 'rest' | 'calls' | 'markup' | 'devices' | 'rooms';
+export type ErrorFamily = 'rest' | 'calls' | 'markup' | 'devices' | 'rooms' | 'registration';
 
 export interface ErrorEntry extends ErrorDoc {
   readonly code: number;
@@ -50,6 +55,10 @@ export const FAMILIES: Readonly<Record<ErrorFamily, { title: string; intro: stri
   rooms: {
     title: 'Rooms',
     intro: 'Answered by the rooms API (`/patchbay/v1`, docs/rooms.md) and its control channel.',
+  },
+  registration: {
+    title: 'Device registration and wake-up',
+    intro: 'Answered by the device registration API (`/patchbay/v1/Devices`, docs/registration.md).',
   },
 };
 
@@ -84,7 +93,7 @@ let reference: readonly ErrorEntry[] | undefined;
 /** Every documented code, in order. */
 /** Whether a code (one a call recorded, say) has its entry in the reference. */
 export function isDocumentedCode(code: number): code is DocumentedCode {
-  return code in REST_ERRORS || code in CALL_ERRORS || code in ROOM_ERRORS;
+  return code in REST_ERRORS || code in CALL_ERRORS || code in ROOM_ERRORS || code in REGISTRATION_ERRORS;
 }
 
 export function errorReference(): readonly ErrorEntry[] {
@@ -97,6 +106,7 @@ export function errorReference(): readonly ErrorEntry[] {
   add('calls', CALL_ERRORS);
   add('devices', DEVICE_ERROR_DOCS);
   add('rooms', ROOM_ERRORS);
+  add('registration', REGISTRATION_ERRORS);
   for (const [code, places] of markupPlaces()) {
     if (!entries.has(code)) entries.set(code, { code, family: 'markup', ...markupDoc(places) });
   }
@@ -110,6 +120,7 @@ export const HAND_WRITTEN: Readonly<Record<Exclude<ErrorFamily, 'markup'>, Error
   calls: CALL_ERRORS,
   devices: DEVICE_ERROR_DOCS,
   rooms: ROOM_ERRORS,
+  registration: REGISTRATION_ERRORS,
 };
 
 /** The path the server serves the reference at. */

@@ -4,7 +4,7 @@
  */
 import { type ErrorEntry, type ErrorFamily, errorReference, FAMILIES } from './index.js';
 
-const ORDER: readonly ErrorFamily[] = ['rest', 'calls', 'markup', 'devices', 'rooms'];
+const ORDER: readonly ErrorFamily[] = ['rest', 'calls', 'markup', 'devices', 'rooms', 'registration'];
 
 function byFamily(): Array<[ErrorFamily, ErrorEntry[]]> {
   const entries = errorReference();
@@ -31,7 +31,7 @@ export function errorsMarkdown(): string {
   return sections.join('\n\n');
 }
 
-function escapeHtml(text: string): string {
+export function escapeHtml(text: string): string {
   return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;');
 }
 

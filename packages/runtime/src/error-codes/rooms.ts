@@ -165,4 +165,18 @@ export const ROOM_ERRORS = {
     meaning: 'A number gets at most 5 codes an hour (each is an SMS to it). Answered 429 with `Retry-After`.',
     action: 'Use the last code sent, or wait for the time `Retry-After` says.',
   },
+  91180: {
+    title: "The room call's conference ended under it",
+    meaning:
+      "A room call's conference ended while the call ran, and not because its last participant left: it was ended over REST (`POST .../Conferences/{Sid}.json` with `Status=completed`), or a participant made to end it on leaving left. The room call cannot go on: it ends with `end_reason` `fatal-error` and this code in its `call-ended` event (`ErrorCode`, `ErrorMessage`).",
+    action:
+      "Leave a room's conference to the room: end its call with `POST .../Rooms/{Sid}/Call` and `Status=completed`. Start a new call when you want one.",
+  },
+  91181: {
+    title: 'The runtime refused to place the room call',
+    meaning:
+      "The runtime refused a leg of a room call (the account's concurrent-call limit, 10004, or dialing failed, 13227), and the call could not go on without it: it was the organizer's, or nobody had joined when no one was left to ring. The call ends with `end_reason` `fatal-error` and this code; the message names the number and the runtime's code. A refused leg the call can do without only shows its person as `failed`.",
+    action:
+      "Raise the account's `ConcurrentCalls` limit (or end other calls) and start the call again; for 13227, see the call's own errors (`GET .../Calls/{Sid}/Events`).",
+  },
 } as const satisfies ErrorTable;

@@ -11,6 +11,7 @@
  */
 import { MessagingResponse } from '@patchbay/markup';
 import type { WebhookParams } from '@patchbay/sdk';
+import type { RoomUpdates } from './call/room-updates.js';
 import { chatText, type InboundDeps } from './chat/inbound.js';
 import { roomMembers } from './members.js';
 import type { RoomMemberRecord, RoomRecord } from './records.js';
@@ -39,7 +40,11 @@ function reply(text: string): string {
   return response.toString();
 }
 
-export async function roomMessage(deps: InboundDeps, room: RoomRecord, params: WebhookParams): Promise<string> {
+export async function roomMessage(
+  deps: InboundDeps & { readonly updates?: RoomUpdates | undefined },
+  room: RoomRecord,
+  params: WebhookParams,
+): Promise<string> {
   const from = String(params.From ?? '');
   const keyword = keywordOf(String(params.Body ?? ''));
   if (!keyword) return chatText(deps, room, params);
@@ -54,6 +59,9 @@ export async function roomMessage(deps: InboundDeps, room: RoomRecord, params: W
       optedOut,
       updatedAt: now,
     }));
+  for (const member of members)
+    if (member.optedOut !== optedOut)
+      await deps.updates?.changed(room, { change: 'member-changed', memberSid: member.sid, fields: ['OptedOut'] });
   if (members.length === 0) return new MessagingResponse().toString();
   return reply(
     optedOut

@@ -48,9 +48,15 @@ export type RecordKind =
   | 'room-schedule'
   /** A room's audit log: its commands and events, sequence-numbered (rooms/call/audit.ts). */
   | 'room-event'
+  /** A room's calls and their rosters, as they were (rooms/call/persist.ts). */
+  | 'room-call'
   /** A room's chat messages, and its members' phone verifications (rooms/chat). */
   | 'room-message'
-  | 'room-verification';
+  | 'room-verification'
+  /** Devices bound to a number or email, their pending registrations, each account's device settings (devices/records.ts). */
+  | 'device'
+  | 'device-registration'
+  | 'device-settings';
 
 /** What every stored record carries. */
 export interface StoredRecord {

@@ -32,12 +32,22 @@ export {
 export { type CallMediaOptions, type IceServer, type RtcConfiguration, webRtcAvailable } from '../device/media.js';
 export { THRESHOLDS as QUALITY_THRESHOLDS, type WarningData, type WarningName } from '../device/quality.js';
 /** A room on the device channel: its call's commands, events and roster. */
-export { Room, type RoomChatMessage, type RoomEvents, type RoomMember, type SendOptions } from '../device/room.js';
+export {
+  Room,
+  type RoomCallError,
+  type RoomChatMessage,
+  type RoomEvents,
+  type RoomMember,
+  type RoomUpdate,
+  type SendOptions,
+} from '../device/room.js';
 /** The device's sounds (ringtone, keys, disconnect) and the call quality warnings' names. */
 export { SOUND_NAMES, type SoundName } from '../device/sounds.js';
 export type { WebSocketConstructor, WebSocketLike } from '../device/transport.js';
 /** Errors with stable names and the familiar numeric codes. */
 export { DEVICE_ERRORS, DeviceError, type DeviceErrorName } from '../protocol/errors.js';
+/** Registering this device by its phone number or email; what waits for it once woken (docs/registration.md). */
+export * from '../registration/index.js';
 /**
  * The REST client runs in browsers too (it uses `fetch`): point it at your own server, which adds
  * the account's credentials (never put an auth token in a page). Rooms are `client.rooms`.

@@ -2,6 +2,7 @@
  * The `Device`'s public shapes: its states, events and options.
  */
 import type { DeviceError } from '../protocol/errors.js';
+import type { DeviceNotice } from '../protocol/messages.js';
 import type { Call } from './call.js';
 import type { ConnectionOptions } from './connection.js';
 import type { Device } from './device.js';
@@ -21,6 +22,8 @@ export interface DeviceEvents {
   tokenWillExpire: (device: Device) => void;
   /** An identity this device follows (`subscribe`) came online, went offline, or changed. */
   presence: (presence: Presence) => void;
+  /** A registration of this identity changed, or something waits for one of its devices (docs/registration.md). */
+  notice: (notice: DeviceNotice) => void;
   destroyed: () => void;
 }
 

@@ -308,6 +308,9 @@ export class Device extends EventEmitter<DeviceEvents> {
       case 'room':
         this.rooms.get(message.room)?._entry(message.entry);
         return;
+      case 'notice':
+        this.emit('notice', message.notice);
+        return;
       case 'expired':
         this.setState('unregistered');
         this.emit('error', new DeviceError('AccessTokenExpired', 'the token expired; call updateToken()'));

@@ -56,6 +56,39 @@ describe('Room', () => {
     expect(room.roster).toEqual([]);
   });
 
+  it("types room-updated changes and a fatal end, and sends a member's own leave", async () => {
+    const { room, requests } = roomWithLink();
+    const updates: unknown[] = [];
+    room.on('room-updated', (update) => updates.push(update));
+    const ended: unknown[] = [];
+    room.on('call-ended', (reason, error) => ended.push([reason, error]));
+    const member = `MB${'3'.repeat(32)}`;
+    room._entry(entry(1, { type: 'member-added', memberSid: member, participantKey: undefined }));
+    room._entry(
+      entry(2, { type: 'room-updated', change: 'settings', fields: ['FriendlyName'], participantKey: undefined }),
+    );
+    room._entry(
+      entry(3, { type: 'room-updated', change: 'member-removed', memberSid: member, participantKey: undefined }),
+    );
+    room._entry(entry(4, { type: 'call-ended', reason: 'fatal-error', errorCode: 91180, errorMessage: 'gone' }));
+    room._entry(entry(5, { type: 'call-ended', reason: 'empty' }));
+    expect(updates).toEqual([
+      { change: 'member-added', fields: [], memberSid: member },
+      { change: 'settings', fields: ['FriendlyName'], memberSid: undefined },
+      { change: 'member-removed', fields: [], memberSid: member },
+    ]);
+    expect(ended).toEqual([
+      ['fatal-error', { code: 91180, message: 'gone' }],
+      ['empty', undefined],
+    ]);
+    await room.leaveCall();
+    await room.leaveRoom();
+    expect(requests.map(([, body]) => (body as { command: { type: string } }).command.type)).toEqual([
+      'leave-call',
+      'leave-room',
+    ]);
+  });
+
   it('sends chat messages as room commands and emits each message once', async () => {
     const { room, requests } = roomWithLink();
     const to = [`MB${'b'.repeat(32)}`];

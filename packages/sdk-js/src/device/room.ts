@@ -1,6 +1,6 @@
 /**
  * A room on the device channel (docs/rooms.md, the control channel): its call's commands as
- * methods (start, add, remove, mute, unmute, end; each resolves with the command's sequence
+ * methods (start, add, remove, mute, unmute, end, and a member's own leaveCall, leaveRoom; each resolves with the command's sequence
  * number in the room's log, or rejects with a typed DeviceError: RoomCallNotFound,
  * RoomCommandForbidden...), its events as typed events, and the call's roster kept up to date.
  *
@@ -33,6 +33,21 @@ export interface RoomMember {
   readonly muted: boolean;
 }
 
+/** The room itself changed (`room-updated`): its settings, or its member list. */
+export interface RoomUpdate {
+  /** settings, member-added, member-removed or member-changed. */
+  readonly change: 'settings' | 'member-added' | 'member-removed' | 'member-changed';
+  /** What changed, by REST parameter name (FriendlyName, AvatarUrl, OptedOut...): absent for adds and removals. */
+  readonly fields: readonly string[];
+  readonly memberSid?: string | undefined;
+}
+
+/** Why a call ended in a failure (`call-ended` with reason `fatal-error`). */
+export interface RoomCallError {
+  readonly code: number;
+  readonly message: string;
+}
+
 export interface RoomEvents {
   /** Every entry of the room's log (commands and events), once each, in order. */
   entry: (entry: RoomEntry) => void;
@@ -41,11 +56,14 @@ export interface RoomEvents {
   member: (member: RoomMember) => void;
   /** The roster after each change. */
   roster: (roster: readonly RoomMember[]) => void;
-  'call-ended': (reason: string | undefined) => void;
+  /** The call ended, and why (`error` with reason `fatal-error`: what failed). */
+  'call-ended': (reason: string | undefined, error?: RoomCallError) => void;
   /** A member was added to the room. */
   'member-added': (memberSid: string) => void;
   /** A command (this device's or anyone's, REST's too) and its outcome. */
   command: (entry: RoomEntry) => void;
+  /** The room's settings or member list changed (a member added is `member-added` too). */
+  'room-updated': (update: RoomUpdate) => void;
   /** A chat message meant for this identity (everyone's, or private to it), with when it was posted. */
   message: (message: RoomChatMessage) => void;
 }
@@ -150,6 +168,16 @@ export class Room extends EventEmitter<RoomEvents> {
     return this.#command({ type: 'end' });
   }
 
+  /** This device's member leaves the room's call (the others stay); the organizer's leaving ends it unless the room says otherwise. */
+  leaveCall(): Promise<number> {
+    return this.#command({ type: 'leave-call' });
+  }
+
+  /** This device's member leaves the room (and its call, when in it). */
+  leaveRoom(): Promise<number> {
+    return this.#command({ type: 'leave-room' });
+  }
+
   /**
    * Posts a message in the room's chat; resolves with its sequence number in the room's log, or
    * rejects with RoomNotAllowed (the policy), RoomMessageInvalid, RoomRecipientNotFound,
@@ -206,10 +234,20 @@ export class Room extends EventEmitter<RoomEvents> {
       }
       case 'call-ended':
         this.#callSid = undefined;
-        this.emit('call-ended', entry.reason);
+        if (entry.errorCode === undefined) this.emit('call-ended', entry.reason);
+        else this.emit('call-ended', entry.reason, { code: entry.errorCode, message: entry.errorMessage ?? '' });
         return;
       case 'member-added':
-        if (entry.memberSid) this.emit('member-added', entry.memberSid);
+        if (!entry.memberSid) return;
+        this.emit('member-added', entry.memberSid);
+        this.emit('room-updated', { change: 'member-added', fields: [], memberSid: entry.memberSid });
+        return;
+      case 'room-updated':
+        this.emit('room-updated', {
+          change: entry.change as RoomUpdate['change'],
+          fields: entry.fields ?? [],
+          memberSid: entry.memberSid,
+        });
         return;
       case 'message':
         if (entry.message) this.emit('message', { ...entry.message, sequence: entry.sequence, at: entry.at });

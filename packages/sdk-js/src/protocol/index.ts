@@ -9,6 +9,8 @@ export {
   callState,
   checkClientMessage,
   clientMessage,
+  type DeviceNotice,
+  deviceNotice,
   type Hello,
   hello,
   LIMITS,

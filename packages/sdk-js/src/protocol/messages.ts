@@ -74,6 +74,10 @@ export const roomCommand = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('mute'), key: participantKey }),
   z.strictObject({ type: z.literal('unmute'), key: participantKey }),
   z.strictObject({ type: z.literal('end') }),
+  /** The holder's own member leaves the room's call (no organizer grant needed: its identity is the member's). */
+  z.strictObject({ type: z.literal('leave-call') }),
+  /** The holder's own member leaves the room (and its call, if in it). */
+  z.strictObject({ type: z.literal('leave-room') }),
   /**
    * A message in the room's chat, from the token's member (no organizer grant needed in one's own
    * room; a token that is no member but may command the room posts as the organizer): to
@@ -120,6 +124,12 @@ export const roomEntry = z.strictObject({
   outcome: z.enum(['pending', 'accepted', 'refused']).optional(),
   errorCode: z.number().int().optional(),
   source: z.enum(['api', 'channel']).optional(),
+  /** room-updated: what changed (settings, member-removed, member-changed); member-added is its own type. */
+  change: z.string().max(32).optional(),
+  /** room-updated: the settings or member fields changed (REST parameter names: FriendlyName, AvatarUrl...). */
+  fields: z.array(z.string().max(64)).max(32).optional(),
+  /** call-ended with reason fatal-error: what failed (its code is errorCode). */
+  errorMessage: z.string().max(512).optional(),
   /** `message` entries: the room message, and the message itself (absent if the server no longer has it). */
   messageSid: z.string().max(64).optional(),
   message: roomMessage.optional(),
@@ -230,6 +240,26 @@ export const welcome = z.strictObject({
 /** Call states the server reports for a device's calls. */
 export const callState = z.enum(['ringing', 'open', 'closed']);
 
+/** What `notice` tells a device: a registration of its identity changed, or something waits for it. */
+export const deviceNotice = z.discriminatedUnion('kind', [
+  z.strictObject({
+    kind: z.literal('registration'),
+    registration: z.string().regex(/^DR[0-9a-f]{32}$/),
+    status: z.enum(['pending', 'verified', 'completed', 'locked']),
+    device: z
+      .string()
+      .regex(/^DV[0-9a-f]{32}$/)
+      .optional(),
+  }),
+  z.strictObject({
+    kind: z.literal('wake'),
+    device: z.string().regex(/^DV[0-9a-f]{32}$/),
+    reason: z.string().max(64),
+    data: z.record(z.string().max(64), z.string().max(512)).optional(),
+  }),
+]);
+export type DeviceNotice = z.infer<typeof deviceNotice>;
+
 // A plain union: the two `result` shapes share their discriminator value.
 export const sequenced = z.union([
   z.strictObject({
@@ -291,6 +321,8 @@ export const sequenced = z.union([
   }),
   /** An entry of a followed room's log (a command, or an event of its call). */
   z.strictObject({ type: z.literal('room'), seq: z.number().int().positive(), room: roomSid, entry: roomEntry }),
+  /** A device registration changed, or the device is asked to fetch what waits for it (docs/registration.md). */
+  z.strictObject({ type: z.literal('notice'), seq: z.number().int().positive(), notice: deviceNotice }),
 ]);
 
 export const serverMessage = z.union([

@@ -8,6 +8,8 @@
  * const call = await client.calls.create({ to: '+15550100', from: '+15550199', url: appUrl });
  * for await (const c of client.calls.each({ status: 'completed' })) console.log(c.sid, c.duration);
  */
+
+import { devicesClient } from './devices.js';
 import { Http, type ParamValue } from './http.js';
 import { collect, itemsOf } from './pages.js';
 import { roomsClient } from './rooms.js';
@@ -301,6 +303,8 @@ export class Patchbay extends AccountScope {
   readonly authTokens;
   /** Rooms with their own number, their members, the directory and the room policy (docs/rooms.md). */
   readonly rooms;
+  /** Devices bound to a number or email: settings, the devices, waking one (docs/registration.md). */
+  readonly devices;
 
   constructor(username: string, password: string, options: PatchbayOptions) {
     if (!options?.baseUrl) throw new TypeError('options.baseUrl (the Patchbay URL) is required');
@@ -331,6 +335,7 @@ export class Patchbay extends AccountScope {
       promote: () => http.request<{ authToken: string }>('POST', '/v1/AuthTokens/Promote'),
     };
     this.rooms = roomsClient(http);
+    this.devices = devicesClient(http);
   }
 
   /** The resources of a subaccount (or this account). */

@@ -31,7 +31,11 @@ export type RoomCallEndReason =
   | 'organizer-unreachable'
   | 'inactivity'
   | 'max-duration'
-  | 'empty';
+  | 'empty'
+  /** The bridge failed under it: `errorCode` 91180 (its conference ended) or 91181 (its legs refused). */
+  | 'fatal-error'
+  /** The server stopped while it ran. */
+  | 'server-restart';
 
 export interface RoomCallParticipant {
   /** The member SID, or a non-member's call SID: what the participant commands take. */
@@ -59,6 +63,9 @@ export interface RoomCallInstance {
   dateStarted: Date;
   dateEnded: Date | null;
   endReason: RoomCallEndReason | null;
+  /** With `fatal-error`: what failed. */
+  errorCode: number | null;
+  errorMessage: string | null;
   participants: RoomCallParticipant[];
   url: string;
 }

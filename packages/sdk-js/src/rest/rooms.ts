@@ -11,7 +11,7 @@
  */
 import type { Http, ParamValue } from './http.js';
 import { collect, itemsOf } from './pages.js';
-import { roomCallClient } from './room-calls.js';
+import { type RoomCallInstance, roomCallClient } from './room-calls.js';
 import { type RoomMessageFilters, roomMessagesClient, roomVerificationClient } from './room-messages.js';
 import { roomSchedulesClient } from './room-schedules.js';
 
@@ -47,7 +47,7 @@ export interface RoomInstance extends Required<Omit<RoomParams, 'avatarUrl' | 's
   url: string;
   /** Whether the room's call runs now. */
   callInProgress: boolean;
-  links: { members: string; call: string };
+  links: { members: string; call: string; calls: string };
 }
 
 export interface ContactParams {
@@ -122,7 +122,7 @@ export interface RoomEventInstance {
   /** 1, 2, 3... per room, in the order things happened. */
   sequenceNumber: number;
   kind: 'command' | 'event';
-  /** start, add, remove, mute, unmute, end; call-started, member-updated, call-ended, member-added, message. */
+  /** start, add, remove, mute, unmute, end, leave-call, leave-room; call-started, member-updated, call-ended, member-added, room-updated, message. */
   type: string;
   roomCallSid: string | null;
   participantKey: string | null;
@@ -135,6 +135,11 @@ export interface RoomEventInstance {
   outcome: 'pending' | 'accepted' | 'refused' | null;
   errorCode: number | null;
   source: 'api' | 'channel' | null;
+  /** room-updated: settings, member-removed or member-changed, and the fields changed. */
+  change: string | null;
+  fields: string[] | null;
+  /** call-ended with reason fatal-error: what failed. */
+  errorMessage: string | null;
   /** `message` entries: the room message (its text is in the chat's history). */
   messageSid: string | null;
   dateCreated: Date;
@@ -207,6 +212,11 @@ export function roomsClient(http: Http) {
     remove: (sid: string) => http.request<void>('DELETE', `${BASE}/Rooms/${sid}`),
     /** The room's call: start, roster, controls, end. */
     call: (roomSid: string) => roomCallClient(http, `${BASE}/Rooms/${roomSid}/Call`),
+    /** The room's calls as stored, newest first (`get(sid)` one of them): each with its final roster and end reason. */
+    calls: (roomSid: string) => ({
+      ...v1Listing<RoomCallInstance>(http, `${BASE}/Rooms/${roomSid}/Calls`, 'calls'),
+      get: (sid: string) => http.request<RoomCallInstance>('GET', `${BASE}/Rooms/${roomSid}/Calls/${sid}`),
+    }),
     /** The room's chat: post, history (newest first), one message. */
     messages: (roomSid: string, filters: RoomMessageFilters = {}) =>
       roomMessagesClient(http, `${BASE}/Rooms/${roomSid}/Messages`, filters),

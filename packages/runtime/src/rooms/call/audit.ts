@@ -12,7 +12,6 @@
  * const audit = new RoomAudit(store, () => clock.now());
  * const entry = await audit.append(room, { kind: 'command', type: 'end', outcome: 'pending', source: 'api' });
  */
-import { newSid } from '../../sid.js';
 import type { Store, StoredRecord } from '../../store/types.js';
 import type { RoomRecord } from '../records.js';
 import { Serial } from '../serial.js';
@@ -44,6 +43,11 @@ export interface AuditFields {
   readonly errorCode?: number;
   /** Commands: where it came from. */
   readonly source?: 'api' | 'channel';
+  /** room-updated: what changed, and which fields (docs/rooms.md). */
+  readonly change?: string;
+  readonly fields?: readonly string[];
+  /** call-ended with reason fatal-error: what failed (its code is `errorCode`). */
+  readonly errorMessage?: string;
   /** `message`: the room message (rooms/chat; its text is in the room's history, not here). */
   readonly messageSid?: string;
 }
@@ -75,11 +79,19 @@ export function eventFields(event: RoomEvent): AuditFields {
     roomCallSid: call.sid,
     state: call.status,
     ...(event.type === 'call-ended' && call.endReason ? { reason: call.endReason } : {}),
+    ...(event.type === 'call-ended' && call.error
+      ? { errorCode: call.error.code, errorMessage: call.error.message }
+      : {}),
   };
 }
 
-/** The SID carries the sequence number (fixed width) so entries made in the same millisecond list in order. */
-const auditSid = (sequence: number) => `RV${sequence.toString(16).padStart(12, '0')}${newSid('RV').slice(2, 22)}`;
+/**
+ * The SID carries the sequence number (fixed width) so entries made in the same millisecond list
+ * in order, then the room's SID's last 20 hex digits: the entry a number names is found without a
+ * search (dropping the oldest is one delete, not a query per append).
+ */
+const auditSid = (roomSid: string, sequence: number) =>
+  `RV${sequence.toString(16).padStart(12, '0')}${roomSid.slice(-20)}`;
 
 export class RoomAudit {
   readonly #last = new Map<string, { sequence: number; createdAt: number }>();
@@ -106,7 +118,7 @@ export class RoomAudit {
       const createdAt = Math.max(this.now(), last.createdAt);
       const sequence = last.sequence + 1;
       const record: RoomEventRecord = {
-        sid: auditSid(sequence),
+        sid: auditSid(room.sid, sequence),
         accountSid: room.accountSid,
         createdAt,
         roomSid: room.sid,
@@ -164,6 +176,8 @@ export class RoomAudit {
   }
 
   async #drop(room: Pick<RoomRecord, 'sid' | 'accountSid'>, sequence: number) {
+    if (await this.store.delete('room-event', room.accountSid, auditSid(room.sid, sequence))) return;
+    // Entries stored before SIDs named their room are searched for.
     const page = await this.store.list<RoomEventRecord>('room-event', {
       accountSid: room.accountSid,
       where: { roomSid: room.sid, sequence },

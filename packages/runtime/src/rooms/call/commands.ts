@@ -18,7 +18,9 @@ import type { PhoneType, RoomMemberRecord, RoomRecord } from '../records.js';
 import type { Serial } from '../serial.js';
 import type { AuditFields, RoomAudit } from './audit.js';
 import type { RoomCalls } from './engine.js';
+import type { RoomCallStore } from './persist.js';
 import { ringPlan } from './ringing.js';
+import type { RoomUpdates } from './room-updates.js';
 import { LIVE_STATES, type RosterEntry } from './roster.js';
 import type { RingPlan, RoomCall } from './state.js';
 
@@ -48,6 +50,10 @@ export interface CommandDeps {
   readonly runtime: Runtime;
   readonly store: Store;
   readonly serial: Serial;
+  /** The room's own changes (settings, members) as room events (room-updates.ts). */
+  readonly updates?: RoomUpdates;
+  /** The rooms' calls as stored (persist.ts): the last one after a restart, and the history. */
+  readonly history?: RoomCallStore;
   /** The room's chat (rooms/chat), where the server runs it. */
   readonly chat?: RoomChat;
 }
@@ -170,11 +176,24 @@ export async function runLogged(
   command: RoomCommand,
   source: 'api' | 'channel',
 ): Promise<{ call: RoomCall; sequence?: number }> {
-  const entered = await deps.audit?.append(room, commandFields(command, source));
+  const { result, sequence } = await runAudited(deps, room, commandFields(command, source), () =>
+    perform(deps, room, account, command),
+  );
+  return { call: result, ...(sequence === undefined ? {} : { sequence }) };
+}
+
+/** Runs `work` entered in the room's audit log as the command `fields` say, settled with its outcome. */
+export async function runAudited<T>(
+  deps: CommandDeps,
+  room: RoomRecord,
+  fields: AuditFields,
+  work: () => Promise<T>,
+): Promise<{ result: T; sequence?: number }> {
+  const entered = await deps.audit?.append(room, fields);
   try {
-    const call = await perform(deps, room, account, command);
+    const result = await work();
     if (entered) await deps.audit?.settle(entered, 'accepted');
-    return { call, ...(entered ? { sequence: entered.sequence } : {}) };
+    return { result, ...(entered ? { sequence: entered.sequence } : {}) };
   } catch (error) {
     if (entered) await deps.audit?.settle(entered, 'refused', error instanceof RestError ? error.code : undefined);
     throw error;

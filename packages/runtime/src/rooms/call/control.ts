@@ -18,6 +18,7 @@ import { roomMembers } from '../members.js';
 import type { RoomRecord } from '../records.js';
 import type { RoomAudit, RoomEventRecord } from './audit.js';
 import { type CommandDeps, type RoomCommand, runLogged } from './commands.js';
+import { type LeaveCommand, runLeave } from './leave.js';
 
 /** Who asks: a device session's account, identity and rooms grant. */
 export interface RoomHolder {
@@ -59,7 +60,8 @@ function refusal(error: unknown): unknown {
   return new DeviceError(REFUSALS[error.code] ?? 'RoomCommandRefused', error.message);
 }
 
-function asCommand(command: Exclude<ChannelCommand, { type: 'send' }>): RoomCommand {
+/** The organizer's commands (a member's own leave runs through leave.ts, a chat message through rooms/chat). */
+function asCommand(command: Exclude<ChannelCommand, { type: 'send' | LeaveCommand['type'] }>): RoomCommand {
   switch (command.type) {
     case 'start':
       return { type: 'start', members: command.members ?? 'all', organizerPhone: command.organizerPhone === true };
@@ -87,6 +89,21 @@ export function roomControl(deps: CommandDeps, audit: RoomAudit): RoomControl {
     const members = await roomMembers(store, room);
     if (members.some((member) => member.identity === holder.identity)) return room;
     throw notFound(roomSid);
+  }
+
+  /** The holder's own member leaves: their identity names them, no organizer grant needed. */
+  async function leave(holder: RoomHolder, room: RoomRecord, type: LeaveCommand['type']): Promise<number> {
+    const member = (await roomMembers(store, room)).find((m) => m.identity === holder.identity);
+    if (!member)
+      throw new DeviceError(
+        'RoomCommandForbidden',
+        `${holder.identity} is not a member of room ${room.sid}: nothing to leave`,
+      );
+    try {
+      return (await runLeave(deps, room, { type, memberSid: member.sid }, 'channel')) ?? 0;
+    } catch (error) {
+      throw refusal(error);
+    }
   }
 
   return {
@@ -138,6 +155,7 @@ export function roomControl(deps: CommandDeps, audit: RoomAudit): RoomControl {
         return sendFrom(deps.chat, store, holder, room, command).catch((error: unknown) => {
           throw refusal(error);
         });
+      if (command.type === 'leave-call' || command.type === 'leave-room') return leave(holder, room, command.type);
       if (!mayCommand(holder.rooms, roomSid))
         throw new DeviceError('RoomCommandForbidden', `this token may follow room ${roomSid} but not command it`);
       const account = await store.get<AccountRecord>('account', room.accountSid, room.accountSid);

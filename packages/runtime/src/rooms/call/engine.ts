@@ -21,13 +21,21 @@ import { maxDurationWarning } from './documents.js';
 import { postEvent, type RoomCallEvents, type RoomEvent } from './events.js';
 import { invitationParameters } from './ringing.js';
 import { LIVE_STATES, onCallStatus, onConference, type RosterEntry } from './roster.js';
-import { type EndReason, entryOfCall, type RingPlan, type RoomCall, verdict } from './state.js';
+import { type EndReason, entryOfCall, type RingPlan, type RoomCall, type RoomCallError, verdict } from './state.js';
 import { stepUrl } from './urls.js';
 
 /** Seconds a member's phone or app rings before it counts as no answer. */
 export const RING_TIMEOUT_S = 30;
 /** Seconds before the maximum length that the room hears it is about to end. */
 export const WARNING_BEFORE_S = 60;
+/** Codes of a leg the runtime refused to place: the account's concurrent-call limit, dialing failed. */
+const RUNTIME_REFUSALS: ReadonlySet<number> = new Set([10004, 13227]);
+
+const refused = (to: string, why: string): RoomCallError => ({
+  code: 91181,
+  message: `the runtime refused to place the call to ${to}: ${why}`,
+});
+
 /** Ended calls whose roster stays readable, per engine. */
 const KEEP_ENDED = 1000;
 
@@ -74,6 +82,12 @@ export class RoomCalls {
   /** The room's live call, else the last one it had (since this process started). */
   latest(roomSid: string): RoomCall | undefined {
     return this.#calls.get(roomSid);
+  }
+
+  /** Whether this engine ran the call (live, or among the ended ones it keeps). */
+  has(callSid: string): boolean {
+    for (const call of this.#calls.values()) if (call.sid === callSid) return true;
+    return false;
   }
 
   start(room: RoomRecord, account: CallAccount, request: StartRequest): RoomCall {
@@ -129,8 +143,13 @@ export class RoomCalls {
         this.#byLeg.set(record.sid, call);
         this.#update(call, { ...plan.entry, callSid: record.sid });
         // A call refused at once (the account's limit) has ended before we knew its SID.
-        if (record.status !== 'queued') this.#callStatus(record);
-      } catch {
+        const now = this.runtime.calls.get(record.sid) ?? record;
+        if (now.status !== 'queued') this.#callStatus(now);
+      } catch (error) {
+        call.fault ??= {
+          key: plan.entry.key,
+          ...refused(plan.to, error instanceof Error ? error.message : String(error)),
+        };
         this.#update(call, { ...plan.entry, state: 'failed' });
       }
     }
@@ -144,11 +163,13 @@ export class RoomCalls {
   }
 
   /** Ends the call: those waiting are not rung, the ringing stop, participants leave first, the organizer last, then the conference ends. */
-  end(call: RoomCall, reason: EndReason): void {
+  end(call: RoomCall, reason: EndReason, error?: RoomCallError): void {
     if (call.status !== 'in-progress') return;
     call.status = 'completed';
     call.endedAt = this.runtime.clock.now();
     call.endReason = reason;
+    const failure = error ?? (reason === 'fatal-error' ? call.fault : undefined);
+    if (failure) call.error = { code: failure.code, message: failure.message };
     for (const plan of call.pending) this.#update(call, { ...plan.entry, state: 'no-answer' });
     call.pending = [];
     for (const cancel of Object.values(call.timers)) cancel?.();
@@ -234,6 +255,10 @@ export class RoomCalls {
     if (!call || !entry) return;
     const next = onCallStatus(entry, record.status, this.runtime.clock.now());
     if (next === entry) return;
+    // The runtime refused the leg (the account's concurrent-call limit, dialing failed): not the person's doing.
+    const refusal = record.status === 'failed' ? record.errors.find((e) => RUNTIME_REFUSALS.has(e.code)) : undefined;
+    if (refusal && entry.state === 'ringing')
+      call.fault ??= { key: entry.key, ...refused(record.to, `${refusal.code} ${refusal.message}`) };
     this.#update(call, next);
     this.#settle(call);
   }
@@ -241,9 +266,20 @@ export class RoomCalls {
   #conference(snapshot: ConferenceSnapshot): void {
     const call = this.#byConference.get(snapshot.friendlyName);
     if (!call || snapshot.accountSid !== call.account.sid) return;
-    call.conferenceSid ??= snapshot.sid;
+    // A conference emptied while others were rung starts again under the same name when one joins.
+    if (snapshot.status !== 'completed') call.conferenceSid = snapshot.sid;
+    else call.conferenceSid ??= snapshot.sid;
     for (const entry of onConference(call.entries.values(), snapshot, this.runtime.clock.now()))
       this.#update(call, entry);
+    // Ended under the room (by REST, or a participant made to end it on leaving): the call cannot go on.
+    const reason = snapshot.reasonEnded;
+    if (snapshot.status === 'completed' && reason && !reason.startsWith('last-participant-')) {
+      this.end(call, 'fatal-error', {
+        code: 91180,
+        message: `the room's conference ${snapshot.sid} ended under it (${reason})`,
+      });
+      return;
+    }
     this.#settle(call);
   }
 

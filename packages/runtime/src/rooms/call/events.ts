@@ -40,6 +40,8 @@ export function callbackParams(event: RoomEvent, at: number): Record<string, str
     });
   }
   if (event.type === 'call-ended' && call.endReason) params.Reason = call.endReason;
+  if (event.type === 'call-ended' && call.error)
+    Object.assign(params, { ErrorCode: String(call.error.code), ErrorMessage: call.error.message });
   return params;
 }
 

@@ -16,6 +16,8 @@ import type { CommandDeps } from './commands.js';
 import { RoomCalls } from './engine.js';
 import type { RoomEvent } from './events.js';
 import { roomsApp } from './local-app.js';
+import { RoomCallStore } from './persist.js';
+import { roomUpdates } from './room-updates.js';
 import { ROOMS_ORIGIN } from './urls.js';
 
 export function roomCalls(parts: {
@@ -30,8 +32,10 @@ export function roomCalls(parts: {
 } {
   const engine = new RoomCalls(parts.runtime);
   const audit = new RoomAudit(parts.store, () => parts.runtime.clock.now());
+  const updates = roomUpdates({ audit, store: parts.store, callbacks: parts.runtime.callbacks });
+  const history = new RoomCallStore(parts.store, parts.runtime.clock, parts.onError);
   const chat = new RoomChat({ ...parts, audit });
-  const deps: CommandDeps = { ...parts, engine, audit, chat };
+  const deps: CommandDeps = { ...parts, engine, audit, chat, updates, history };
   // Every event in the room's log: a failed write is the runtime's error, never the call's.
   const enter = (event: RoomEvent) => {
     const entries = [eventFields(event)];
@@ -43,6 +47,10 @@ export function roomCalls(parts: {
       void audit.append(event.call.room, fields).catch((error: unknown) => parts.onError?.(error));
   };
   engine.events.on('event', enter);
+  // Each call stored as it changes; those the server was running when it stopped are over.
+  const keep = (event: RoomEvent) => history.changed(event.call);
+  engine.events.on('event', keep);
+  history.recover(audit, (sid) => engine.has(sid)).catch((error: unknown) => parts.onError?.(error));
   const unmount = parts.runtime.localApps.mount(ROOMS_ORIGIN, roomsApp(deps));
   return {
     deps,
@@ -50,6 +58,7 @@ export function roomCalls(parts: {
     close() {
       unmount();
       engine.events.off('event', enter);
+      engine.events.off('event', keep);
       engine.close();
     },
   };

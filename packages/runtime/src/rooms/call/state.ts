@@ -15,6 +15,10 @@ export const END_REASONS = [
   'inactivity',
   'max-duration',
   'empty',
+  /** The bridge failed under the call (its conference ended from outside, the runtime refused its legs): `error` says how. */
+  'fatal-error',
+  /** The server stopped while the call ran (found in progress at start-up). */
+  'server-restart',
 ] as const;
 export type EndReason = (typeof END_REASONS)[number];
 
@@ -48,6 +52,16 @@ export interface RoomCall {
   readonly timers: { inactivity?: () => void; warning?: () => void; limit?: () => void };
   /** Room events sent so far (each status callback's key). */
   sequence: number;
+  /** The first leg the runtime refused to place (the account's call limit, a media failure), and whose it was. */
+  fault?: RoomCallError & { readonly key: string };
+  /** Why the call ended `fatal-error`. */
+  error?: RoomCallError;
+}
+
+/** What failed under a room call (docs/rooms.md: 91180 its conference ended, 91181 its legs refused). */
+export interface RoomCallError {
+  readonly code: number;
+  readonly message: string;
 }
 
 export function entryOfCall(call: RoomCall, callSid: string): RosterEntry | undefined {
@@ -66,6 +80,17 @@ export type Verdict =
   | { readonly type: 'go-on'; readonly alone: boolean };
 
 export function verdict(call: RoomCall): Verdict {
+  const next = roomVerdict(call);
+  // A refused leg is fatal when it was the organizer's, or when the call cannot go on and nobody ever joined it.
+  const { fault } = call;
+  if (!fault) return next;
+  const joinedOnce = [...call.entries.values()].some((entry) => entry.joinedAt !== undefined);
+  if (fault.key === call.organizerKey || (next.type === 'end' && !joinedOnce))
+    return { type: 'end', reason: 'fatal-error' };
+  return next;
+}
+
+function roomVerdict(call: RoomCall): Verdict {
   const organizer = call.organizerKey === undefined ? undefined : call.entries.get(call.organizerKey);
   if (call.pending.length > 0 && organizer) {
     if (organizer.state === 'joined') return { type: 'ring-later' };

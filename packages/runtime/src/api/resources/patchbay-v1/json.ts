@@ -37,7 +37,7 @@ export function roomJson(room: RoomRecord, base: string, callInProgress = false)
     date_created: isoDate(room.createdAt),
     date_updated: isoDate(room.updatedAt),
     url,
-    links: { members: `${url}/Members`, call: `${url}/Call` },
+    links: { members: `${url}/Members`, call: `${url}/Call`, calls: `${url}/Calls` },
   };
 }
 

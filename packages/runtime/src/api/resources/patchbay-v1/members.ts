@@ -4,6 +4,7 @@
  * a directory-only policy contacts come from the directory (91104). Each member shows whether an
  * app of theirs is online and how they can be reached.
  */
+import { changedFields } from '../../../rooms/call/room-updates.js';
 import { applyContact, checkReachable, contactChanges, phoneType } from '../../../rooms/contacts.js';
 import { addMember, roomMembers } from '../../../rooms/members.js';
 import { roomPolicy } from '../../../rooms/policy.js';
@@ -29,6 +30,9 @@ function directorySid(form: Form): string | undefined {
     throw invalid(21200, 'DirectoryEntrySid', `"${value}" is not a directory entry SID`);
   return value;
 }
+
+/** What a member's change may touch, as `room-updated` names it. */
+const MEMBER_FIELDS = ['firstName', 'lastName', 'avatarUrl', 'identity', 'phones', 'ringPhone', 'role'] as const;
 
 export const membersResource =
   (api: RoomsApi): Resource =>
@@ -64,6 +68,7 @@ export const membersResource =
           },
         );
         if (!merged) await api.memberAdded(context, room, member);
+        else await api.calls.updates?.changed(room, { change: 'member-changed', memberSid: member.sid });
         return { status: merged ? 200 : 201, body: render(member) };
       }
       if (method === 'GET') {
@@ -97,10 +102,15 @@ export const membersResource =
         }),
       );
       if (!updated) throw notFound(memberSid);
+      // The number rung by default is the first one until one is chosen: choosing it changes nothing.
+      const rung = (m: RoomMemberRecord) => ({ ...m, ringPhone: m.ringPhone ?? m.phones[0]?.type });
+      const fields = changedFields(rung(member), rung(updated), MEMBER_FIELDS);
+      if (fields.length > 0) await api.calls.updates?.changed(room, { change: 'member-changed', memberSid, fields });
       return { status: 200, body: render(updated) };
     }
     if (method === 'DELETE') {
       await api.serial.run(roomSid, () => store.delete('room-member', account.sid, memberSid));
+      await api.calls.updates?.changed(room, { change: 'member-removed', memberSid });
       return { status: 204 };
     }
     return undefined;

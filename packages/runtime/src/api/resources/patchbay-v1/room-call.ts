@@ -7,28 +7,35 @@
  */
 import { callAccount } from '../../../api/auth.js';
 import { type CommandDeps, noCall, type RoomCommand, runCommand } from '../../../rooms/call/commands.js';
+import { type RoomCallRecord, roomCallRecord } from '../../../rooms/call/persist.js';
 import type { RoomCall } from '../../../rooms/call/state.js';
 import { PHONE_TYPES, type PhoneType, type RoomRecord } from '../../../rooms/records.js';
 import { bool, type Form, field, fields, invalid, notFound } from '../../http.js';
-import type { Resource } from '../context.js';
-import { isoDate } from '../voice-v1/paging.js';
+import { pageRequest } from '../../paging.js';
+import type { Resource, ResourceContext } from '../context.js';
+import { isoDate, v1Page } from '../voice-v1/paging.js';
 import { V1 } from './json.js';
 
 const PATH = /^Rooms\/(RM[0-9a-f]{32})\/Call(?:\/Participants(?:\/((?:MB|CA)[0-9a-f]{32}))?)?$/;
+const HISTORY = /^Rooms\/(RM[0-9a-f]{32})\/Calls(?:\/(RC[0-9a-f]{32}))?$/;
 
-export function roomCallJson(call: RoomCall, base: string) {
-  const url = `${base}${V1}/Rooms/${call.room.sid}/Call`;
+/** A room call's JSON, live (from the engine) or stored (persist.ts). */
+export function roomCallJson(call: RoomCall | RoomCallRecord, base: string) {
+  if ('room' in call) return roomCallJson(roomCallRecord(call, Date.now()), base);
+  const url = `${base}${V1}/Rooms/${call.roomSid}/Calls/${call.sid}`;
   return {
     sid: call.sid,
-    account_sid: call.room.accountSid,
-    room_sid: call.room.sid,
+    account_sid: call.accountSid,
+    room_sid: call.roomSid,
     status: call.status,
     conference_sid: call.conferenceSid ?? null,
     organizer: call.organizerKey ?? null,
-    date_started: isoDate(call.startedAt),
+    date_started: isoDate(call.createdAt),
     date_ended: call.endedAt === undefined ? null : isoDate(call.endedAt),
     end_reason: call.endReason ?? null,
-    participants: [...call.entries.values()].map((entry) => ({
+    error_code: call.error?.code ?? null,
+    error_message: call.error?.message ?? null,
+    participants: call.participants.map((entry) => ({
       key: entry.key,
       member_sid: entry.memberSid ?? null,
       call_sid: entry.callSid ?? null,
@@ -76,9 +83,32 @@ function startOrEnd(form: Form): RoomCommand {
   };
 }
 
+/** `GET .../Calls` (the room's calls, newest first, as stored) and `GET .../Calls/{RC...}`. */
+async function history(deps: CommandDeps, context: ResourceContext, roomSid: string, callSid: string | undefined) {
+  const room = await context.store.get<RoomRecord>('room', context.account.sid, roomSid);
+  if (!room) throw notFound(roomSid);
+  // The changes made so far are in the store before it is read.
+  await deps.history?.flush();
+  if (callSid) {
+    const call = await context.store.get<RoomCallRecord>('room-call', room.accountSid, callSid);
+    if (!call || call.roomSid !== roomSid) throw notFound(callSid);
+    return { status: 200, body: roomCallJson(call, context.publicUrl) };
+  }
+  const request = pageRequest(context.query);
+  const page = await context.store.list<RoomCallRecord>('room-call', {
+    accountSid: room.accountSid,
+    where: { roomSid },
+    ...request,
+  });
+  const url = `${context.publicUrl}${V1}/Rooms/${roomSid}/Calls`;
+  return { status: 200, body: v1Page('calls', url, request, page, (call) => roomCallJson(call, context.publicUrl)) };
+}
+
 export const roomCallResource =
   (deps: CommandDeps): Resource =>
   async (context) => {
+    const past = HISTORY.exec(context.rest);
+    if (past && context.method === 'GET') return history(deps, context, past[1] as string, past[2]);
     const match = PATH.exec(context.rest);
     if (!match) return undefined;
     const [, roomSid = '', key] = match;
@@ -90,9 +120,10 @@ export const roomCallResource =
     const { method } = context;
     if (!participants) {
       if (method === 'GET') {
-        const call = deps.engine.latest(room.sid);
+        // The call this process runs or ran, else the last one stored (before a restart).
+        const call = deps.engine.latest(room.sid) ?? (await deps.history?.latest(room.accountSid, room.sid));
         if (!call) throw noCall(room);
-        return answer(call);
+        return { status: 200, body: roomCallJson(call, context.publicUrl) };
       }
       if (method !== 'POST') return undefined;
       const command = startOrEnd(await context.form());

@@ -35,6 +35,9 @@ export function roomEventJson(entry: RoomEventRecord) {
     outcome: entry.outcome ?? null,
     error_code: entry.errorCode ?? null,
     source: entry.source ?? null,
+    change: entry.change ?? null,
+    fields: entry.fields ?? null,
+    error_message: entry.errorMessage ?? null,
     message_sid: entry.messageSid ?? null,
     date_created: isoDate(entry.createdAt),
   };

@@ -5,6 +5,7 @@
  */
 
 import { roomCallKey } from '../../../rooms/call/commands.js';
+import { changedFields } from '../../../rooms/call/room-updates.js';
 import { roomMembers } from '../../../rooms/members.js';
 import { claimNumber, releaseNumber } from '../../../rooms/numbers.js';
 import { defaultRoomSettings, NON_MEMBER_POLICIES, ROOM_LIMITS, type RoomRecord } from '../../../rooms/records.js';
@@ -130,6 +131,8 @@ export const roomsResource =
         apply({ ...current, updatedAt: context.now }, changes),
       );
       if (!updated) throw notFound(sid);
+      const changed = changedFields(room, updated, Object.keys(changes) as Array<keyof RoomRecord & string>);
+      if (changed.length > 0) await api.calls.updates?.changed(updated, { change: 'settings', fields: changed });
       return { status: 200, body: roomJson(updated, publicUrl, api.callInProgress(updated)) };
     }
     if (method === 'DELETE') {
