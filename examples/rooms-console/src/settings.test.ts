@@ -157,3 +157,42 @@ it("adds a member's other numbers, and rings the one chosen for this call (their
   await page.click('#end-call');
   await page.locator('#call-title', { hasText: 'Last call' }).waitFor();
 });
+
+it('follows the room as it changes elsewhere (renamed, members added, changed and removed over REST) without a reload, and says why a call failed', async () => {
+  const { page, server, errors } = await open();
+  await createRoom(page, 'Family');
+  await addMember(page, phone('Ann'));
+  await addMember(page, phone('Bob'));
+  const sid = (await roomSid(page)) ?? '';
+  const list = server.client.rooms.members(sid);
+  const bySid = async (name: string) => (await list.list()).find((member) => member.displayName === name)?.sid ?? '';
+
+  await server.client.rooms.update(sid, { friendlyName: 'The Lees', avatarUrl: `${server.pageUrl}/lees.png` });
+  await page.locator('#room-name-title', { hasText: 'The Lees' }).waitFor();
+  await page.locator('.room-item[aria-current="page"] .room-name', { hasText: 'The Lees' }).waitFor();
+  expect(await page.getAttribute('#room-avatar-img img', 'src')).toBe(`${server.pageUrl}/lees.png`);
+
+  const cleo = phone('Cleo');
+  await list.create({ firstName: cleo.firstName, lastName: cleo.lastName, phoneNumber: cleo.phoneNumber });
+  await page.locator('.member[data-name="Cleo Park"]').waitFor();
+  await list.update(await bySid('Ann Lee'), { homeNumber: '+15550100121' });
+  await page.locator('[aria-label="Number to ring for Ann Lee"] option', { hasText: 'Home +15550100121' }).waitFor({
+    state: 'attached',
+  });
+  await list.remove(await bySid('Bob Stone'));
+  await page.locator('.member[data-name="Bob Stone"]').waitFor({ state: 'detached' });
+  expect(await page.locator('#room-count').textContent()).toBe('3 members');
+
+  // A call that fails under the room (its conference ended over REST) says so, with the code,
+  // live and after a reload (from the server's roster).
+  await select(page, 'Ann Lee');
+  await page.click('#one-tap');
+  await rosterState(page, 'Ann Lee').getByText('Joined').waitFor();
+  const conference = (await server.client.rooms.call(sid).get()).conferenceSid ?? '';
+  await server.client.conferences.update(conference, { status: 'completed' });
+  await page.locator('#call-state', { hasText: 'Ended: the call failed (error 91180)' }).waitFor();
+  await page.reload();
+  await roomOpen(page, 'The Lees');
+  expect(await page.locator('#call-state').textContent()).toBe('Ended: the call failed (error 91180)');
+  expect(errors).toEqual([]);
+});

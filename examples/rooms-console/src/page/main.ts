@@ -8,6 +8,7 @@ import { RestError, type Room, type RoomInstance } from '@patchbay/sdk/client';
 import { LiveCall } from './call.js';
 import { ChatPanel } from './chat.js';
 import { announce, byId, fillAvatar, showProblem } from './dom.js';
+import { followChanges } from './follow.js';
 import { MembersPanel } from './members.js';
 import { RoomsPanel } from './rooms.js';
 import { SchedulesPanel } from './schedules.js';
@@ -134,15 +135,23 @@ async function main(): Promise<void> {
     try {
       const control = device.room(room.sid);
       opened = control;
-      // Someone added elsewhere (another organizer's app, the API): the list follows, once for
-      // a burst (subscribing replays the room's earlier additions too).
-      let reload: ReturnType<typeof setTimeout> | undefined;
-      control.on('member-added', () => {
-        clearTimeout(reload);
-        reload = setTimeout(() => {
-          if (opened === control) void members.load(room).catch(showProblem);
-        }, 150);
-      });
+      // Changed elsewhere (renamed, members added, removed or changed): shown without a reload.
+      followChanges(
+        control,
+        {
+          settings: async () => {
+            if (opened !== control) return;
+            const fresh = await rooms.reload(room.sid);
+            if (!fresh || opened !== control) return;
+            current = fresh;
+            header(fresh);
+          },
+          members: async () => {
+            if (opened === control) await members.load(current ?? room);
+          },
+        },
+        showProblem,
+      );
       await Promise.all([members.load(room), schedules.load(room.sid)]);
       // The chat listens from before subscribing, and reads its history meanwhile.
       await chat.load(room.sid, control, () => control.subscribe());
