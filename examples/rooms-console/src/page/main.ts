@@ -55,7 +55,12 @@ async function main(): Promise<void> {
     (live) => {
       members.live = live;
       members.render();
-      if (current) void rooms.reload(current.sid).then((room) => room && header(room));
+      if (!current) return;
+      void rooms.reload(current.sid).then((room) => {
+        if (!room || current?.sid !== room.sid) return;
+        current = room;
+        header(room);
+      });
     },
     () => (current ? client.rooms.call(current.sid).get().catch(noCall) : Promise.resolve(undefined)),
   );
