@@ -114,6 +114,16 @@ it('schedules a call, which starts on time and shows live; lists, explains and d
   for (const first of ['Ann', 'Cleo']) await addMember(page, phone(first));
   await page.locator('#schedules-empty', { hasText: 'No calls scheduled.' }).waitFor();
 
+  // Cancel drops what was chosen: opened again, the form is "Once" with its date (no weekdays).
+  await page.click('#add-schedule');
+  await page.selectOption('#schedule-recurrence', 'weekly');
+  await page.click('#schedule-cancel');
+  await page.click('#add-schedule');
+  expect(await page.inputValue('#schedule-recurrence')).toBe('once');
+  expect(await page.locator('#schedule-days').isHidden()).toBe(true);
+  expect(await page.locator('#schedule-start').isVisible()).toBe(true);
+  await page.click('#schedule-cancel');
+
   // A weekly call needs its days: the form says so.
   await page.click('#add-schedule');
   await page.selectOption('#schedule-recurrence', 'weekly');

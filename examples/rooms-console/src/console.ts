@@ -85,6 +85,7 @@ async function pageFiles(): Promise<Record<string, { type: string; body: string 
     '/console.css': { type: 'text/css; charset=utf-8', body: await read('console.css') },
     '/controls.css': { type: 'text/css; charset=utf-8', body: await read('controls.css') },
     '/room.css': { type: 'text/css; charset=utf-8', body: await read('room.css') },
+    '/extras.css': { type: 'text/css; charset=utf-8', body: await read('extras.css') },
     '/console.js': { type: 'text/javascript; charset=utf-8', body: await bundle() },
   };
 }

@@ -64,6 +64,33 @@ it('chats: to everyone and privately to the members selected (texted to their ph
   expect(await reply.locator('.message-head').textContent()).toMatch(/^Bob Stone.* · by text$/);
   await expect.poll(texts).toContain('+15550100101: Bob Stone: See you at 7');
 
+  // Media: a picture shown as one, a file as a link by its name; texted to the phones with it.
+  const picture = `${server.pageUrl}/media/cover.jpg`;
+  const menu = `${server.pageUrl}/media/menu.pdf`;
+  await page.click('#chat-attach summary');
+  await page.fill('#chat-media', 'ftp://example.com/cover.jpg');
+  await page.fill('#chat-body', 'The cover');
+  await page.click('#chat-send');
+  await page.locator('#chat-form-error', { hasText: 'error 91160' }).waitFor();
+  expect(await page.locator('#chat-form-error').textContent()).toBe(
+    'Each attachment must be an http or https address (10 at most, 512 characters each). (error 91160)',
+  );
+  await page.fill('#chat-media', `${picture} ${menu}`);
+  await page.selectOption('#chat-to', 'all');
+  await page.click('#chat-send');
+  const withMedia = page.locator('.message.own', { hasText: 'The cover' });
+  await withMedia.locator('img[alt="Picture from Olga Novak: cover.jpg"]').waitFor({ state: 'attached' });
+  expect(await withMedia.locator('img').getAttribute('src')).toBe(picture);
+  expect(await withMedia.locator('a', { hasText: 'menu.pdf' }).getAttribute('href')).toBe(menu);
+  expect(await page.inputValue('#chat-media')).toBe('');
+  await expect
+    .poll(() => server.patchbay.runtime.messages.list({ to: bob }).find((t) => t.body.endsWith('The cover')))
+    .toMatchObject({ mediaUrls: [picture, menu] });
+  // A member's picture by text (MMS) arrives live, shown.
+  const photo = `${server.pageUrl}/media/bob.png`;
+  await server.client.simulator.messages.create({ from: bob, to: number, body: 'Mine', mediaUrl: [photo] });
+  await page.locator('.message:not(.own) img[alt="Picture from Bob Stone: bob.png"]').waitFor({ state: 'attached' });
+
   // The history, in order, after a reload.
   await page.reload();
   await roomOpen(page, 'Book club');
@@ -73,6 +100,8 @@ it('chats: to everyone and privately to the members selected (texted to their ph
     'We meet Thursday: chapter 3',
     'Can you bring the book?',
     'See you at 7',
+    'The cover',
+    'Mine',
   ]);
   expect(errors).toEqual([]);
 });
@@ -129,8 +158,7 @@ it('shows presence live, opted-out members, and problems in words beside the for
   await expect
     .poll(async () => (await server.client.rooms.members((await roomSid(page)) ?? '').list()).some((m) => m.optedOut))
     .toBe(true);
-  await page.reload();
-  await roomOpen(page, 'Book club');
+  // Shown live (the room's room-updated), without a reload.
   const ann = page.locator('.member[data-name="Ann Lee"]');
   await ann.getByText('Opted out').first().waitFor();
   expect(await ann.textContent()).toContain('texted STOP');
@@ -251,6 +279,10 @@ it('has no serious or critical accessibility violations (axe-core), and works fr
   await page.keyboard.type('Hello from the keyboard');
   await page.keyboard.press('Enter');
   await page.locator('.message.own', { hasText: 'Hello from the keyboard' }).waitFor();
+  expect(await violations()).toEqual([]);
+  // The settings drawer and the chat's attachments, open.
+  await page.click('#room-settings');
+  await page.click('#chat-attach summary');
   expect(await violations()).toEqual([]);
   await page.setViewportSize({ width: 1360, height: 900 });
   expect(await violations()).toEqual([]);

@@ -36,6 +36,7 @@ export class LiveCall {
   #started = 0;
   #ended: number | undefined;
   #reason: string | null = null;
+  #errorCode: number | null = null;
   /** The server's clock minus the browser's, as the latest live event told. */
   #skew = 0;
   #ticking: ReturnType<typeof setInterval> | undefined;
@@ -68,12 +69,13 @@ export class LiveCall {
     });
     room.on('call-started', () => void this.#refresh());
     room.on('member', (member) => this.#update(member));
-    room.on('call-ended', (reason) => {
+    room.on('call-ended', (reason, error) => {
       this.#status = 'completed';
       this.#ended = this.#serverNow();
       this.#reason = reason ?? null;
+      this.#errorCode = error?.code ?? null;
       this.#render();
-      announce(`The call ended. ${END_WORDS[reason ?? ''] ?? ''}`);
+      announce(`The call ended. ${this.#endWords()}`);
       this.changed(false);
     });
   }
@@ -103,6 +105,7 @@ export class LiveCall {
     this.#started = snapshot?.dateStarted.getTime() ?? 0;
     this.#ended = snapshot?.dateEnded?.getTime();
     this.#reason = snapshot?.endReason ?? null;
+    this.#errorCode = snapshot?.errorCode ?? null;
     for (const person of snapshot?.participants ?? [])
       this.#rows.set(person.key, {
         key: person.key,
@@ -141,13 +144,19 @@ export class LiveCall {
     this.#timer.textContent = formatDuration(end - this.#started);
   };
 
+  /** Why the call ended, in words (with the code of what failed, when something did). */
+  #endWords(): string {
+    const words = END_WORDS[this.#reason ?? ''] ?? 'Ended';
+    return this.#errorCode ? `${words} (error ${this.#errorCode})` : words;
+  }
+
   #render(): void {
     this.#card.hidden = this.#status === undefined;
     this.#card.dataset.status = this.#status ?? '';
     byId('call-title').textContent = this.live ? 'Live call' : 'Last call';
     byId('call-state').textContent = this.live
       ? `${[...this.#rows.values()].filter((row) => row.state === 'joined').length} in the call`
-      : (END_WORDS[this.#reason ?? ''] ?? 'Ended');
+      : this.#endWords();
     byId('end-call').hidden = !this.live;
     clearInterval(this.#ticking);
     this.#ticking = undefined;

@@ -26,6 +26,25 @@ interface Shown {
   readonly at: number;
 }
 
+/** Pictures show as such (by their file's extension: a message carries no content types). */
+const PICTURE = /\.(?:png|jpe?g|gif|webp|avif|bmp|svg)$/i;
+
+/** A message's media: pictures shown (each a link to the full one), other files as links by name. */
+function attachments(author: string, urls: readonly string[]): HTMLElement {
+  const list = make('ul', { class: 'attachments', 'aria-label': 'Attachments' });
+  for (const url of urls) {
+    const path = URL.canParse(url) ? new URL(url).pathname : url;
+    const name = decodeURIComponent(path.split('/').pop() || url);
+    const link = make('a', { href: url, target: '_blank', rel: 'noreferrer' });
+    if (PICTURE.test(path)) {
+      link.className = 'picture';
+      link.append(make('img', { src: url, alt: `Picture from ${author}: ${name}`, loading: 'lazy' }));
+    } else link.append(make('span', { 'aria-hidden': 'true' }, '📎 '), name);
+    list.append(make('li', {}, link));
+  }
+  return list;
+}
+
 const time = new Intl.DateTimeFormat('en-US', { hour: 'numeric', minute: '2-digit' });
 
 export class ChatPanel {
@@ -35,6 +54,7 @@ export class ChatPanel {
   readonly #to = byId<HTMLSelectElement>('chat-to');
   readonly #body = byId<HTMLTextAreaElement>('chat-body');
   readonly #form = byId<HTMLFormElement>('chat-form');
+  readonly #media = byId<HTMLInputElement>('chat-media');
 
   constructor(
     private readonly session: Session,
@@ -121,22 +141,22 @@ export class ChatPanel {
       item.append(make('p', { class: 'badge warn private' }, `Private to ${names}`));
     }
     if (message.body) item.append(make('p', { class: 'message-body' }, message.body));
-    for (const [index, url] of message.mediaUrls.entries()) {
-      const link = make('a', { href: url, target: '_blank', rel: 'noreferrer' }, `Attachment ${index + 1}`);
-      item.append(make('p', {}, link));
-    }
+    if (message.mediaUrls.length > 0) item.append(attachments(message.author, message.mediaUrls));
     return item;
   }
 
   async #send(): Promise<void> {
     const room = this.#room;
     const body = this.#body.value.trim();
+    const mediaUrls = this.#media.value.split(/\s+/).filter(Boolean);
     try {
       if (!room) return;
-      if (!body) throw new UserError('Write a message first.');
+      if (!body && mediaUrls.length === 0) throw new UserError('Write a message first.');
       const to = this.#to.value === 'selected' ? [...this.members.selected] : undefined;
-      await room.send(body, to ? { to } : {});
+      await room.send(body, { ...(to ? { to } : {}), ...(mediaUrls.length > 0 ? { mediaUrls } : {}) });
       this.#body.value = '';
+      this.#media.value = '';
+      byId<HTMLDetailsElement>('chat-attach').open = false;
       errorLine('chat-form-error', undefined);
       this.#body.focus();
     } catch (error) {

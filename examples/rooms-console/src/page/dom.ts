@@ -52,6 +52,22 @@ export function fillAvatar(span: HTMLElement, name: string, url: string | null |
   span.style.setProperty('--hue', String(hue));
 }
 
+/**
+ * A destructive step asked once more where it was asked: the question, the step (its button
+ * labelled in full for screen readers) and Keep. The caller puts it in place, then focuses `yes`.
+ */
+export function askAgain(
+  question: string,
+  step: { readonly text: string; readonly label: string; run(): void },
+  keep: () => void,
+): { readonly element: HTMLElement; readonly yes: HTMLButtonElement } {
+  const kept = make('button', { type: 'button', class: 'button small quiet' }, 'Keep');
+  const yes = make('button', { type: 'button', class: 'button small danger', 'aria-label': step.label }, step.text);
+  kept.onclick = keep;
+  yes.onclick = () => step.run();
+  return { element: make('span', { class: 'confirm' }, make('span', { class: 'small' }, question), yes, kept), yes };
+}
+
 const announcer = () => byId('announcer');
 
 /** Said by screen readers (politely: after what they are reading). */
@@ -88,18 +104,28 @@ export class Drawer {
     private readonly name: string,
     opener: string,
     submit: () => Promise<void>,
+    /** Fills the form as it opens (with what the server holds now). */
+    private readonly filling: () => void = () => undefined,
   ) {
     this.form = byId<HTMLFormElement>(`${name}-form`);
     this.opener = byId<HTMLButtonElement>(opener);
     this.opener.onclick = () => this.#open(this.form.hidden);
-    byId(`${name}-cancel`).onclick = () => {
-      this.error(undefined);
-      this.#open(false);
-    };
+    byId(`${name}-cancel`).onclick = () => this.close();
     this.form.onsubmit = (event) => {
       event.preventDefault();
       void submit();
     };
+  }
+
+  get isOpen(): boolean {
+    return !this.form.hidden;
+  }
+
+  /** Closed without saving: what was typed is dropped, and the focus is back on its button. */
+  close(): void {
+    this.form.reset();
+    this.error(undefined);
+    this.#open(false);
   }
 
   /** Saved: emptied and closed. */
@@ -115,6 +141,7 @@ export class Drawer {
   }
 
   #open(open: boolean): void {
+    if (open) this.filling();
     this.form.hidden = !open;
     this.opener.setAttribute('aria-expanded', String(open));
     if (open) this.form.querySelector<HTMLElement>('input, select')?.focus();

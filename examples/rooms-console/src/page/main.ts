@@ -8,10 +8,12 @@ import { RestError, type Room, type RoomInstance } from '@patchbay/sdk/client';
 import { LiveCall } from './call.js';
 import { ChatPanel } from './chat.js';
 import { announce, byId, fillAvatar, showProblem } from './dom.js';
+import { followChanges } from './follow.js';
 import { MembersPanel } from './members.js';
 import { RoomsPanel } from './rooms.js';
 import { SchedulesPanel } from './schedules.js';
 import { type Session, signIn } from './session.js';
+import { SettingsPanel } from './settings.js';
 
 type LinkState = 'starting' | 'connecting' | 'live' | 'reconnecting' | 'offline';
 const LINK_WORDS: Record<LinkState, string> = {
@@ -53,13 +55,25 @@ async function main(): Promise<void> {
     (live) => {
       members.live = live;
       members.render();
-      if (current) void rooms.reload(current.sid).then((room) => room && header(room));
+      if (!current) return;
+      void rooms.reload(current.sid).then((room) => {
+        if (!room || current?.sid !== room.sid) return;
+        current = room;
+        header(room);
+      });
     },
     () => (current ? client.rooms.call(current.sid).get().catch(noCall) : Promise.resolve(undefined)),
   );
+  // A call goes over the live channel; one that rings someone on another of their numbers goes
+  // over REST (`RingPhone=MB...:work`), which the channel's commands do not carry.
+  const calls = () => client.rooms.call(required().sid);
   const members = new MembersPanel(session, {
-    start: (chosen, organizerPhone) => required().start({ members: chosen, organizerPhone }),
-    add: (chosen) => required().add(chosen),
+    start: (chosen, organizerPhone, ringPhone) =>
+      Object.keys(ringPhone).length > 0
+        ? calls().start({ members: chosen, organizerPhone, ringPhone })
+        : required().start({ members: chosen, organizerPhone }),
+    add: (chosen, ringPhone) =>
+      Object.keys(ringPhone).length > 0 ? calls().add(chosen, ringPhone) : required().add(chosen),
   });
   const schedules = new SchedulesPanel(session, () => ({
     members: [...members.selected],
@@ -68,6 +82,26 @@ async function main(): Promise<void> {
   const chat = new ChatPanel(session, members);
   members.onChange = () => chat.selectionChanged();
   const rooms = new RoomsPanel(session, (room) => void open(room));
+  const settings = new SettingsPanel(session, {
+    current: () => current,
+    saved: (room) => {
+      current = room;
+      rooms.replace(room);
+      header(room);
+    },
+    deleted: async (room) => {
+      rooms.drop(room.sid);
+      await leave();
+      const next = rooms.rooms[0];
+      if (next) await open(next);
+      else {
+        byId('room-none').hidden = false;
+        byId('room-open').hidden = true;
+        byId('side').hidden = true;
+        byId('new-room').focus();
+      }
+    },
+  });
   const required = (): Room => {
     if (!opened) throw new Error('no room is open');
     return opened;
@@ -81,12 +115,19 @@ async function main(): Promise<void> {
     document.title = `${room.friendlyName} – Patchbay Rooms`;
   }
 
-  async function open(room: RoomInstance): Promise<void> {
-    if (opened?.sid === room.sid) return;
+  /** Stops following the room open now. */
+  async function leave(): Promise<void> {
     const previous = opened;
     opened = undefined;
+    current = undefined;
     call.close();
     await previous?.close().catch(() => undefined);
+  }
+
+  async function open(room: RoomInstance): Promise<void> {
+    if (opened?.sid === room.sid) return;
+    await leave();
+    settings.reset();
     current = room;
     rooms.selected = room.sid;
     rooms.render();
@@ -99,15 +140,23 @@ async function main(): Promise<void> {
     try {
       const control = device.room(room.sid);
       opened = control;
-      // Someone added elsewhere (another organizer's app, the API): the list follows, once for
-      // a burst (subscribing replays the room's earlier additions too).
-      let reload: ReturnType<typeof setTimeout> | undefined;
-      control.on('member-added', () => {
-        clearTimeout(reload);
-        reload = setTimeout(() => {
-          if (opened === control) void members.load(room).catch(showProblem);
-        }, 150);
-      });
+      // Changed elsewhere (renamed, members added, removed or changed): shown without a reload.
+      followChanges(
+        control,
+        {
+          settings: async () => {
+            if (opened !== control) return;
+            const fresh = await rooms.reload(room.sid);
+            if (!fresh || opened !== control) return;
+            current = fresh;
+            header(fresh);
+          },
+          members: async () => {
+            if (opened === control) await members.load(current ?? room);
+          },
+        },
+        showProblem,
+      );
       await Promise.all([members.load(room), schedules.load(room.sid)]);
       // The chat listens from before subscribing, and reads its history meanwhile.
       await chat.load(room.sid, control, () => control.subscribe());

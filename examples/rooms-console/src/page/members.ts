@@ -8,21 +8,28 @@
  * const members = new MembersPanel(session, { start, add });
  * await members.load(room);
  */
-import type { Presence, RoomInstance, RoomMemberInstance } from '@patchbay/sdk/client';
-import { announce, avatar, byId, Drawer, make, showProblem } from './dom.js';
+import type { PhoneType, Presence, RoomInstance, RoomMemberInstance } from '@patchbay/sdk/client';
+import { announce, askAgain, avatar, byId, Drawer, make, showProblem } from './dom.js';
 import type { Session } from './session.js';
 import { UserError } from './words.js';
 
+/** The number to ring for this call, per member SID (only those chosen other than their usual one). */
+export type RingChoice = Record<string, PhoneType>;
+
 export interface Ringing {
   /** One tap: a new call for these members. */
-  start(members: string[], organizerPhone: boolean): Promise<unknown>;
+  start(members: string[], organizerPhone: boolean, ringPhone: RingChoice): Promise<unknown>;
   /** Rings these members into the call in progress. */
-  add(members: string[]): Promise<unknown>;
+  add(members: string[], ringPhone: RingChoice): Promise<unknown>;
 }
+
+const PHONE_WORDS: Record<PhoneType, string> = { mobile: 'Mobile', work: 'Work', home: 'Home', other: 'Other' };
 
 export class MembersPanel {
   members: RoomMemberInstance[] = [];
   readonly selected = new Set<string>();
+  /** For the next call: a number other than their usual one, per member. */
+  readonly #ringChoice = new Map<string, PhoneType>();
   /** Whether the room's call runs (the button then rings more people into it). */
   live = false;
   /** Called after each change of the list or the selection. */
@@ -46,6 +53,10 @@ export class MembersPanel {
       this.render();
     };
     this.#tap.onclick = () => void this.#ring();
+    // An emptied form folds its extra numbers away again.
+    this.#drawer.form.addEventListener('reset', () => {
+      byId<HTMLDetailsElement>('member-more').open = false;
+    });
     session.device.on('presence', (presence) => {
       this.#presence.set(presence.identity, presence.status);
       if (this.members.some((member) => member.identity === presence.identity)) this.render();
@@ -62,7 +73,10 @@ export class MembersPanel {
   }
 
   async load(room: RoomInstance): Promise<void> {
-    if (this.#room?.sid !== room.sid) this.selected.clear();
+    if (this.#room?.sid !== room.sid) {
+      this.selected.clear();
+      this.#ringChoice.clear();
+    }
     this.#room = room;
     this.members = await this.session.client.rooms.members(room.sid).list({ limit: 250 });
     this.render();
@@ -76,10 +90,39 @@ export class MembersPanel {
     return this.#presence.get(member.identity) ?? member.presence;
   }
 
+  /** Their usual number to ring: the one they asked for, else their first. */
+  #usual(member: RoomMemberInstance): PhoneType | undefined {
+    return (member.phoneNumbers.find((entry) => entry.type === member.ringPhone) ?? member.phoneNumbers[0])?.type;
+  }
+
+  #phoneOf(member: RoomMemberInstance) {
+    const type = this.#ringChoice.get(member.sid) ?? this.#usual(member);
+    return member.phoneNumbers.find((entry) => entry.type === type);
+  }
+
+  /** Someone with several numbers: which one the next call rings (their usual one unless chosen). */
+  #ringSelect(member: RoomMemberInstance): HTMLSelectElement {
+    const select = make('select', { class: 'ring-phone', 'aria-label': `Number to ring for ${member.displayName}` });
+    const chosen = this.#phoneOf(member)?.type;
+    for (const { type, number } of member.phoneNumbers) {
+      const option = make('option', { value: type }, `${PHONE_WORDS[type]} ${number}`);
+      option.selected = type === chosen;
+      select.append(option);
+    }
+    select.onchange = () => {
+      const type = select.value as PhoneType;
+      if (type === this.#usual(member)) this.#ringChoice.delete(member.sid);
+      else this.#ringChoice.set(member.sid, type);
+      this.render();
+      this.#list.querySelector<HTMLSelectElement>(`[data-sid="${member.sid}"] select`)?.focus();
+    };
+    return select;
+  }
+
   /** How the room reaches them, in words. */
   #reach(member: RoomMemberInstance): string {
     if (member.optedOut) return 'Opted out: texted STOP to the room';
-    const phone = member.phoneNumbers.find((entry) => entry.type === member.ringPhone) ?? member.phoneNumbers[0];
+    const phone = this.#phoneOf(member);
     const app = member.identity ? (this.#presenceOf(member) === 'online' ? 'App online' : 'App offline') : undefined;
     // Texts to the room's number reach the chat only from a number proven by a code.
     const verified = phone && member.verifiedNumbers?.includes(phone.number) ? 'texts verified' : undefined;
@@ -133,6 +176,7 @@ export class MembersPanel {
       row.append(box);
     }
     row.append(picture, text);
+    if (!organizer && !member.optedOut && member.phoneNumbers.length > 1) row.append(this.#ringSelect(member));
     if (!organizer) {
       const remove = make(
         'button',
@@ -148,22 +192,21 @@ export class MembersPanel {
   async #add(): Promise<void> {
     if (!this.#room) return;
     const value = (id: string) => byId<HTMLInputElement>(id).value.trim();
-    const [firstName, lastName, phoneNumber, identity] = [
-      value('member-first'),
-      value('member-last'),
-      value('member-phone'),
-      value('member-identity'),
-    ];
+    const fields = {
+      firstName: value('member-first'),
+      lastName: value('member-last'),
+      phoneNumber: value('member-phone'),
+      identity: value('member-identity'),
+      workNumber: value('member-work'),
+      homeNumber: value('member-home'),
+      otherNumber: value('member-other'),
+    };
     try {
-      if (!firstName && !lastName && !phoneNumber && !identity)
-        throw new UserError('Give at least a name and a number.');
+      if (Object.values(fields).every((field) => !field)) throw new UserError('Give at least a name and a number.');
       const known = new Set(this.members.map((member) => member.sid));
-      const member = await this.session.client.rooms.members(this.#room.sid).create({
-        ...(firstName ? { firstName } : {}),
-        ...(lastName ? { lastName } : {}),
-        ...(phoneNumber ? { phoneNumber } : {}),
-        ...(identity ? { identity } : {}),
-      });
+      // Only the fields filled in (an empty one would clear what a merged member had).
+      const given = Object.fromEntries(Object.entries(fields).filter(([, field]) => field));
+      const member = await this.session.client.rooms.members(this.#room.sid).create(given);
       // The form stays open for the next person.
       this.#drawer.form.reset();
       this.#drawer.error(undefined);
@@ -181,27 +224,16 @@ export class MembersPanel {
 
   /** Removing someone is asked once more, in the row itself: Remove, or Keep. */
   #confirm(row: HTMLLIElement, member: RoomMemberInstance): void {
-    const keep = make('button', { type: 'button', class: 'button small quiet' }, 'Keep');
-    const remove = make(
-      'button',
-      { type: 'button', class: 'button small danger', 'aria-label': `Yes, remove ${member.displayName}` },
-      'Remove',
+    const { element, yes } = askAgain(
+      `Remove ${member.displayName}?`,
+      { text: 'Remove', label: `Yes, remove ${member.displayName}`, run: () => void this.#remove(member) },
+      () => {
+        this.render();
+        this.#list.querySelector<HTMLElement>(`[data-sid="${member.sid}"] .icon-button`)?.focus();
+      },
     );
-    keep.onclick = () => {
-      this.render();
-      this.#list.querySelector<HTMLElement>(`[data-sid="${member.sid}"] .icon-button`)?.focus();
-    };
-    remove.onclick = () => void this.#remove(member);
-    row.lastElementChild?.replaceWith(
-      make(
-        'span',
-        { class: 'confirm' },
-        make('span', { class: 'small' }, `Remove ${member.displayName}?`),
-        remove,
-        keep,
-      ),
-    );
-    remove.focus();
+    row.lastElementChild?.replaceWith(element);
+    yes.focus();
   }
 
   async #remove(member: RoomMemberInstance): Promise<void> {
@@ -222,10 +254,13 @@ export class MembersPanel {
     if (members.length === 0) return;
     this.#tap.disabled = true;
     try {
-      if (this.live) await this.ringing.add(members);
-      else await this.ringing.start(members, byId<HTMLInputElement>('phone-first').checked);
+      const ringPhone = Object.fromEntries([...this.#ringChoice].filter(([sid]) => this.selected.has(sid)));
+      if (this.live) await this.ringing.add(members, ringPhone);
+      else await this.ringing.start(members, byId<HTMLInputElement>('phone-first').checked, ringPhone);
       showProblem(undefined);
       this.selected.clear();
+      // The choice was for this call: the next one rings their usual numbers.
+      for (const sid of members) this.#ringChoice.delete(sid);
     } catch (error) {
       showProblem(error);
     } finally {

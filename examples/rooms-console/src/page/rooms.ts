@@ -33,9 +33,21 @@ export class RoomsPanel {
   /** A room changed (renamed, a call started or ended): shown again from the server. */
   async reload(sid: string): Promise<RoomInstance | undefined> {
     const fresh = await this.session.client.rooms.get(sid);
-    this.rooms = this.rooms.map((room) => (room.sid === sid ? fresh : room));
-    this.render();
+    this.replace(fresh);
     return fresh;
+  }
+
+  /** The room as the server holds it now, in its place in the list. */
+  replace(fresh: RoomInstance): void {
+    this.rooms = this.rooms.map((room) => (room.sid === fresh.sid ? fresh : room));
+    this.render();
+  }
+
+  /** A room deleted: out of the list. */
+  drop(sid: string): void {
+    this.rooms = this.rooms.filter((room) => room.sid !== sid);
+    if (this.selected === sid) this.selected = undefined;
+    this.render();
   }
 
   render(): void {

@@ -67,6 +67,8 @@ export class SchedulesPanel {
   ) {
     byId('schedule-zone').textContent = zone;
     this.#recurrence.onchange = () => this.#fields();
+    // An emptied form ("Once" again) shows the fields of "Once": `reset` fires before the values go back.
+    this.#drawer.form.addEventListener('reset', () => setTimeout(() => this.#fields()));
     this.#fields();
   }
 
@@ -142,7 +144,6 @@ export class SchedulesPanel {
     try {
       const schedule = await this.session.client.rooms.schedules(this.#room).create(this.#params());
       this.#drawer.done();
-      this.#fields();
       await this.load(this.#room);
       announce(`Scheduled: ${describeRule(schedule)}.`);
     } catch (error) {

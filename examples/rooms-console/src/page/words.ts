@@ -21,13 +21,15 @@ const REST_WORDS: Partial<Record<number, string>> = {
   91104: 'That person is not in the directory this account takes contacts from.',
   91105: 'The account holds as many rooms as it may.',
   91106: 'Give a phone number or an app user, so the room can reach this person.',
-  91107: 'The account does not allow that.',
+  91107: "The account's room policy does not allow that.",
   91109: 'A call is already in progress. Ring more people into it instead.',
   91110: 'There is no call in progress.',
   91111: 'That person is not in the call (or has not joined yet).',
   91112: 'There is nobody to ring: select members who have not opted out.',
   91140: 'This room has as many scheduled calls as it may.',
   91141: 'Only the organizer can schedule calls in this room.',
+  91161: 'That person is not a member of this room any more.',
+  91162: 'Too many messages at once. Wait a moment and send again.',
   20003: 'The console is not signed in any more. Reload the page.',
   20404: 'That no longer exists. It may have been deleted elsewhere.',
   20429: 'Too many requests. Wait a moment and try again.',
@@ -40,6 +42,17 @@ const FIELDS: Record<string, string> = {
   FirstName: 'The first name is too long (64 characters at most).',
   LastName: 'The last name is too long (64 characters at most).',
   PhoneNumber: 'The phone number is not valid: write it in E.164, like +15550100123.',
+  MobileNumber: 'The mobile number is not valid: write it in E.164, like +15550100123.',
+  WorkNumber: 'The work number is not valid: write it in E.164, like +15550100123.',
+  HomeNumber: 'The home number is not valid: write it in E.164, like +15550100123.',
+  OtherNumber: 'The other number is not valid: write it in E.164, like +15550100123.',
+  RingPhone: 'That person has no number of that kind.',
+  MemberLimit: 'The member limit is a whole number from 1 to 250.',
+  InactivityTimeout: 'Alone for: from 1 minute to 24 hours (1440 minutes).',
+  MaxDuration: 'The longest call: from 1 minute to 24 hours (1440 minutes).',
+  NonMembers: 'Choose what happens when someone who is not a member calls.',
+  MediaUrl: 'Each attachment must be an http or https address (10 at most, 512 characters each).',
+  Body: 'Write a message (1,600 characters at most), or attach something.',
   Identity: 'The app user may have letters, digits and . _ - @ + (121 at most).',
   StartTime: 'Choose a date and time in the future (within ten years).',
   Time: 'Choose a time of day.',
@@ -56,6 +69,9 @@ const DEVICE_WORDS: Partial<Record<DeviceErrorName, string>> = {
   RoomNotFound: 'That room does not exist, or this console may not follow it.',
   RoomCommandForbidden: 'Only the organizer can do that.',
   RoomCommandRefused: 'The room could not do that.',
+  RoomNotAllowed: "The account's room policy does not allow that (chat or media).",
+  RoomRecipientNotFound: 'That person is not a member of this room any more.',
+  RoomChatRateLimited: 'Too many messages at once. Wait a moment and send again.',
   AccessTokenExpired: 'The console has been signed in too long. Reload the page.',
   ConnectionError: 'The live connection was lost. Reconnecting…',
   TransportError: 'The service cannot be reached. Check your network connection.',
@@ -70,7 +86,7 @@ function fieldOf(message: string): string | undefined {
 export function describeError(error: unknown): Problem {
   if (error instanceof RestError) {
     if (error.status === 0) return { text: 'The console server cannot be reached. Check your network connection.' };
-    if (error.code === 21200 || error.code === 91142) {
+    if (error.code === 21200 || error.code === 91142 || error.code === 91160) {
       const field = fieldOf(error.message);
       return { text: field ? (FIELDS[field] as string) : 'Something in the form is not valid.', code: error.code };
     }
@@ -79,7 +95,10 @@ export function describeError(error: unknown): Problem {
     return { text: 'The service could not do that.', ...(error.code ? { code: error.code } : {}) };
   }
   if (typeof error === 'object' && error !== null && 'errorName' in error && 'code' in error) {
-    const { errorName, code } = error as { errorName: DeviceErrorName; code: number };
+    const { errorName, code, message } = error as { errorName: DeviceErrorName; code: number; message: string };
+    // An invalid message names its field, as the REST API's 21200 does.
+    const field = errorName === 'RoomMessageInvalid' ? fieldOf(message) : undefined;
+    if (field) return { text: FIELDS[field] as string, code };
     return { text: DEVICE_WORDS[errorName] ?? 'Something went wrong with the live connection.', code };
   }
   if (error instanceof UserError) return { text: error.message };
