@@ -44,6 +44,8 @@ export const LIMITS = {
   maxRoomMessageBody: 1600,
   maxRoomMessageMedia: 10,
   maxRoomMediaUrlLength: 512,
+  /** A member's first or last name in `update-profile` (the server checks its own limits too). */
+  maxRoomProfileField: 256,
 } as const;
 
 const id = z.string().min(1).max(64);
@@ -78,6 +80,15 @@ export const roomCommand = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('leave-call') }),
   /** The holder's own member leaves the room (and its call, if in it). */
   z.strictObject({ type: z.literal('leave-room') }),
+  /** The holder's own member is rung into the room's call in progress: their app, or (`phone`) their phone. */
+  z.strictObject({ type: z.literal('join-call'), phone: z.boolean().optional() }),
+  /** The holder's own member changes their name or avatar (an http(s) URL, '' removes it). */
+  z.strictObject({
+    type: z.literal('update-profile'),
+    firstName: z.string().max(LIMITS.maxRoomProfileField).optional(),
+    lastName: z.string().max(LIMITS.maxRoomProfileField).optional(),
+    avatarUrl: z.string().max(LIMITS.maxRoomMediaUrlLength).optional(),
+  }),
   /**
    * A message in the room's chat, from the token's member (no organizer grant needed in one's own
    * room; a token that is no member but may command the room posts as the organizer): to

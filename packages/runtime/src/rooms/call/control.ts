@@ -19,6 +19,7 @@ import type { RoomRecord } from '../records.js';
 import type { RoomAudit, RoomEventRecord } from './audit.js';
 import { type CommandDeps, type RoomCommand, runLogged } from './commands.js';
 import { type LeaveCommand, runLeave } from './leave.js';
+import { runJoin, runProfile } from './member-commands.js';
 
 /** Who asks: a device session's account, identity and rooms grant. */
 export interface RoomHolder {
@@ -54,6 +55,12 @@ const REFUSALS: Readonly<Record<number, ConstructorParameters<typeof DeviceError
   91162: 'RoomChatRateLimited',
 };
 
+/** A member's own commands: no organizer grant needed. */
+type OwnCommand = LeaveCommand['type'] | 'join-call' | 'update-profile';
+const OWN_COMMANDS: ReadonlySet<string> = new Set<OwnCommand>(['leave-call', 'leave-room', 'join-call', 'update-profile']);
+const isOwn = (command: ChannelCommand): command is Extract<ChannelCommand, { type: OwnCommand }> =>
+  OWN_COMMANDS.has(command.type);
+
 /** A REST refusal as the channel's typed error (same code where the protocol has one). */
 function refusal(error: unknown): unknown {
   if (!(error instanceof RestError)) return error;
@@ -61,7 +68,7 @@ function refusal(error: unknown): unknown {
 }
 
 /** The organizer's commands (a member's own leave runs through leave.ts, a chat message through rooms/chat). */
-function asCommand(command: Exclude<ChannelCommand, { type: 'send' | LeaveCommand['type'] }>): RoomCommand {
+function asCommand(command: Exclude<ChannelCommand, { type: 'send' | OwnCommand }>): RoomCommand {
   switch (command.type) {
     case 'start':
       return { type: 'start', members: command.members ?? 'all', organizerPhone: command.organizerPhone === true };
@@ -91,16 +98,18 @@ export function roomControl(deps: CommandDeps, audit: RoomAudit): RoomControl {
     throw notFound(roomSid);
   }
 
-  /** The holder's own member leaves: their identity names them, no organizer grant needed. */
-  async function leave(holder: RoomHolder, room: RoomRecord, type: LeaveCommand['type']): Promise<number> {
+  /** The holder's own member's command (leave, join, their profile): their identity names them, no organizer grant needed. */
+  async function own(holder: RoomHolder, room: RoomRecord, command: Extract<ChannelCommand, { type: OwnCommand }>) {
     const member = (await roomMembers(store, room)).find((m) => m.identity === holder.identity);
     if (!member)
       throw new DeviceError(
         'RoomCommandForbidden',
-        `${holder.identity} is not a member of room ${room.sid}: nothing to leave`,
+        `${holder.identity} is not a member of room ${room.sid}: ${command.type} is a member's own command`,
       );
     try {
-      return (await runLeave(deps, room, { type, memberSid: member.sid }, 'channel')) ?? 0;
+      if (command.type === 'join-call') return (await runJoin(deps, room, member, command)) ?? 0;
+      if (command.type === 'update-profile') return (await runProfile(deps, room, member, command)) ?? 0;
+      return (await runLeave(deps, room, { type: command.type, memberSid: member.sid }, 'channel')) ?? 0;
     } catch (error) {
       throw refusal(error);
     }
@@ -155,7 +164,7 @@ export function roomControl(deps: CommandDeps, audit: RoomAudit): RoomControl {
         return sendFrom(deps.chat, store, holder, room, command).catch((error: unknown) => {
           throw refusal(error);
         });
-      if (command.type === 'leave-call' || command.type === 'leave-room') return leave(holder, room, command.type);
+      if (isOwn(command)) return own(holder, room, command);
       if (!mayCommand(holder.rooms, roomSid))
         throw new DeviceError('RoomCommandForbidden', `this token may follow room ${roomSid} but not command it`);
       const account = await store.get<AccountRecord>('account', room.accountSid, room.accountSid);
