@@ -9,7 +9,12 @@
  * const control = roomControl(calls.deps, calls.audit);
  * const stop = await control.subscribe(session, roomSid, 0, (entry) => push(entry));
  */
-import { type RoomCommand as ChannelCommand, DeviceError, type RoomEntry } from '@patchbay/sdk/protocol';
+import {
+  type RoomCommand as ChannelCommand,
+  DeviceError,
+  type RoomEntry,
+  type RoomSummary,
+} from '@patchbay/sdk/protocol';
 import { type AccountRecord, callAccount } from '../../api/auth.js';
 import { RestError } from '../../api/http.js';
 import { mayCommand, mayFollow, type RoomsAccess } from '../../bridge/room-grant.js';
@@ -20,6 +25,7 @@ import type { RoomAudit, RoomEventRecord } from './audit.js';
 import { type CommandDeps, type RoomCommand, runLogged } from './commands.js';
 import { type LeaveCommand, runLeave } from './leave.js';
 import { runJoin, runProfile } from './member-commands.js';
+import { roomsOf } from './my-rooms.js';
 
 /** Who asks: a device session's account, identity and rooms grant. */
 export interface RoomHolder {
@@ -33,6 +39,8 @@ export interface RoomControl {
   subscribe(holder: RoomHolder, roomSid: string, after: number, push: (entry: RoomEntry) => void): Promise<() => void>;
   /** Runs the command; resolves with its sequence number in the room's log. */
   command(holder: RoomHolder, roomSid: string, command: ChannelCommand): Promise<number>;
+  /** The rooms whose member the holder's identity is (my-rooms.ts). */
+  rooms(holder: RoomHolder): Promise<RoomSummary[]>;
 }
 
 /** Entries replayed on subscribing, at most (the newest of those missed). @default 200 */
@@ -116,6 +124,8 @@ export function roomControl(deps: CommandDeps, audit: RoomAudit): RoomControl {
   }
 
   return {
+    rooms: (holder) => roomsOf(deps, holder),
+
     async subscribe(holder, roomSid, after, push) {
       const room = await followable(holder, roomSid);
       // Private chat messages only to their recipients and author; messages attached to their entries.
