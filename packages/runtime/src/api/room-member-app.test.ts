@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { deviceFor, type Key, next, until } from '../bridge/devices.test-support.js';
 import type { VirtualClock } from '../clock/virtual.js';
 import { harnessPerTest } from './harness.test-support.js';
-import { inRoom, pauseWhen, ROOM_NUMBER, roster } from './room-calls.test-support.js';
+import { inRoom, pauseWhen, ROOM_NUMBER, roster, text } from './room-calls.test-support.js';
 import { channelSetup, PRESS_1, refusal, token } from './room-channel.test-support.js';
 import { roomsRequest } from './rooms.test-support.js';
 
@@ -35,17 +35,6 @@ function appToken(clock: VirtualClock, accountSid: string, key: Key, identity: s
   });
   built.addGrant(new VoiceGrant({ incomingAllow: true }));
   return built.toJwt();
-}
-
-/** A text from `from` to the room's number, through the Simulator. */
-async function text(harness: Awaited<ReturnType<typeof startHarness>>, from: string, body: string) {
-  const auth = Buffer.from(`${harness.account.sid}:${harness.account.authToken}`).toString('base64');
-  const response = await fetch(`${harness.base}/2010-04-01/Accounts/${harness.account.sid}/Simulator/Messages.json`, {
-    method: 'POST',
-    headers: { authorization: `Basic ${auth}`, 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ To: ROOM_NUMBER, From: from, Body: body }),
-  });
-  expect(response.status).toBe(201);
 }
 
 describe("a member's app joins the call in progress", () => {
@@ -140,12 +129,8 @@ describe("a member's own profile", () => {
       const member = async () => (await roomsRequest(harness, 'GET', `Rooms/${room.sid}/Members/${Ann}`)).json;
 
       const changed = until(control, 'room-updated', (u) => u.change === 'member-changed');
-      expect(await annRoom.updateProfile({ firstName: 'Annie', avatarUrl: 'https://example.com/annie.png' })).toBe(
-        5,
-      );
-      expect(await changed).toEqual([
-        { change: 'member-changed', fields: ['FirstName', 'AvatarUrl'], memberSid: Ann },
-      ]);
+      expect(await annRoom.updateProfile({ firstName: 'Annie', avatarUrl: 'https://example.com/annie.png' })).toBe(5);
+      expect(await changed).toEqual([{ change: 'member-changed', fields: ['FirstName', 'AvatarUrl'], memberSid: Ann }]);
       expect(await member()).toMatchObject({ first_name: 'Annie', avatar_url: 'https://example.com/annie.png' });
 
       // Only http(s) avatars; nothing changes on a refusal.

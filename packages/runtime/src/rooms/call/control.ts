@@ -65,7 +65,12 @@ const REFUSALS: Readonly<Record<number, ConstructorParameters<typeof DeviceError
 
 /** A member's own commands: no organizer grant needed. */
 type OwnCommand = LeaveCommand['type'] | 'join-call' | 'update-profile';
-const OWN_COMMANDS: ReadonlySet<string> = new Set<OwnCommand>(['leave-call', 'leave-room', 'join-call', 'update-profile']);
+const OWN_COMMANDS: ReadonlySet<string> = new Set<OwnCommand>([
+  'leave-call',
+  'leave-room',
+  'join-call',
+  'update-profile',
+]);
 const isOwn = (command: ChannelCommand): command is Extract<ChannelCommand, { type: OwnCommand }> =>
   OWN_COMMANDS.has(command.type);
 
