@@ -23,6 +23,7 @@ function setup() {
     { name: 'Ann', phone: ANN, identity: 'ann', behaviour: PRESS_1 },
     { name: 'Carl', phone: CARL, identity: 'carl', behaviour: PRESS_1 },
     { name: 'Dee', phone: DEE, identity: 'dee', behaviour: PRESS_1 },
+    { name: 'Fay', identity: 'fay' },
   ]);
 }
 
@@ -41,7 +42,7 @@ describe("a member's app joins the call in progress", () => {
   for (const transport of ['websocket', 'long-poll'] as const)
     it(`rings the member's app, or their phone, into the call over ${transport}; refuses with no call or opted out`, async () => {
       const { clock, harness, room, key } = await setup();
-      const { Olga = '', Ann = '', Carl = '', Dee = '' } = room.members;
+      const { Olga = '', Ann = '', Carl = '', Dee = '', Fay = '' } = room.members;
       const held = clock.hold();
       const account = harness.account.sid;
       const ann = deviceFor(harness, appToken(clock, account, key, 'ann'), { transport });
@@ -53,6 +54,7 @@ describe("a member's app joins the call in progress", () => {
         transport,
       });
       const stranger = deviceFor(harness, token(clock, account, key, 'zed'), { transport });
+      const fay = deviceFor(harness, token(clock, account, key, 'fay'), { transport });
       await text(harness, DEE, 'STOP');
 
       // No call yet: nothing to join.
@@ -88,6 +90,12 @@ describe("a member's app joins the call in progress", () => {
       const optedOut = await refusal(dee.room(room.sid).joinCall());
       expect([optedOut.errorName, optedOut.code]).toEqual(['RoomNobodyToRing', 91112]);
       expect(harness.network.party(DEE)?.calledFrom ?? []).toEqual([]);
+      // Fay has no number: her phone cannot be rung.
+      const noPhone = await refusal(fay.room(room.sid).joinCall({ phone: true }));
+      expect([noPhone.errorName, noPhone.message]).toEqual([
+        'RoomCommandRefused',
+        `RoomCommandRefused (91122): ${Fay} has no phone number to ring`,
+      ]);
       const follower = await refusal(zed.room(room.sid).joinCall());
       expect([follower.errorName, follower.code]).toEqual(['RoomCommandForbidden', 91121]);
       const hidden = await refusal(stranger.room(room.sid).joinCall());
@@ -102,9 +110,10 @@ describe("a member's app joins the call in progress", () => {
         ['join-call', Ann, 'accepted', null, 'channel'],
         ['join-call', Carl, 'accepted', null, 'channel'],
         ['join-call', Dee, 'refused', 91112, 'channel'],
+        ['join-call', Fay, 'refused', 91106, 'channel'],
       ]);
       release();
-      for (const device of [ann, carl, dee, zed, stranger]) device.destroy();
+      for (const device of [ann, carl, dee, fay, zed, stranger]) device.destroy();
     });
 });
 
@@ -129,7 +138,7 @@ describe("a member's own profile", () => {
       const member = async () => (await roomsRequest(harness, 'GET', `Rooms/${room.sid}/Members/${Ann}`)).json;
 
       const changed = until(control, 'room-updated', (u) => u.change === 'member-changed');
-      expect(await annRoom.updateProfile({ firstName: 'Annie', avatarUrl: 'https://example.com/annie.png' })).toBe(5);
+      expect(await annRoom.updateProfile({ firstName: 'Annie', avatarUrl: 'https://example.com/annie.png' })).toBe(6);
       expect(await changed).toEqual([{ change: 'member-changed', fields: ['FirstName', 'AvatarUrl'], memberSid: Ann }]);
       expect(await member()).toMatchObject({ first_name: 'Annie', avatar_url: 'https://example.com/annie.png' });
 
