@@ -3,6 +3,8 @@
  * press 1, decline, be busy or never answer), the roster over REST, and a way to stop virtual
  * time at the moment a condition holds so the roster can be read before anything else happens.
  */
+
+import { expect } from 'vitest';
 import type { PartyBehaviour } from '../adapters/simulated/party.js';
 import { TERMINAL } from '../calls/call.js';
 import type { VirtualClock } from '../clock/virtual.js';
@@ -97,4 +99,18 @@ export function settled(harness: ApiHarness, callSids: readonly string[], confer
 /** How many are in the room's conference now (the one not over; 0 when none). */
 export function inRoom(harness: ApiHarness): number {
   return harness.runtime.conferences.list().find((room) => room.status !== 'completed')?.participants.length ?? 0;
+}
+
+/** A text from `from` to the room's number, through the Simulator: what it answered. */
+export async function text(harness: ApiHarness, from: string, body: string) {
+  const auth = Buffer.from(`${harness.account.sid}:${harness.account.authToken}`).toString('base64');
+  const response = await fetch(`${harness.base}/2010-04-01/Accounts/${harness.account.sid}/Simulator/Messages.json`, {
+    method: 'POST',
+    headers: { authorization: `Basic ${auth}`, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ To: ROOM_NUMBER, From: from, Body: body }),
+  });
+  expect(response.status).toBe(201);
+  const json = (await response.json()) as { replies: { body: string; from: string; to: string }[]; error?: unknown };
+  expect(json.error ?? null).toBeNull();
+  return json.replies.map((reply) => [reply.from, reply.to, reply.body]);
 }

@@ -6,25 +6,11 @@
  */
 import { expect, it } from 'vitest';
 import { harnessPerTest } from './harness.test-support.js';
-import { ROOM_NUMBER, roomWith, roster } from './room-calls.test-support.js';
+import { ROOM_NUMBER, roomWith, roster, text } from './room-calls.test-support.js';
 import { roomsRequest } from './rooms.test-support.js';
 
 const startHarness = harnessPerTest();
 const ANN = '+15550100101';
-
-/** A text from `from` to the room's number, through the Simulator: what it answered. */
-async function text(harness: Awaited<ReturnType<typeof startHarness>>, from: string, body: string) {
-  const auth = Buffer.from(`${harness.account.sid}:${harness.account.authToken}`).toString('base64');
-  const response = await fetch(`${harness.base}/2010-04-01/Accounts/${harness.account.sid}/Simulator/Messages.json`, {
-    method: 'POST',
-    headers: { authorization: `Basic ${auth}`, 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ To: ROOM_NUMBER, From: from, Body: body }),
-  });
-  expect(response.status).toBe(201);
-  const json = (await response.json()) as { replies: { body: string; from: string; to: string }[]; error?: unknown };
-  expect(json.error ?? null).toBeNull();
-  return json.replies.map((reply) => [reply.from, reply.to, reply.body]);
-}
 
 it('STOP opts a member out of calls and texts, START brings them back, HELP explains', async () => {
   const harness = await startHarness();

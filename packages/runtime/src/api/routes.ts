@@ -12,6 +12,7 @@ import { devicesFeature } from '../devices/index.js';
 import { resolveLimits } from '../limits/account-limits.js';
 import { roomControl } from '../rooms/call/control.js';
 import { roomCalls } from '../rooms/call/index.js';
+import { tellAdded } from '../rooms/call/my-rooms.js';
 import { notifyMemberAdded } from '../rooms/notify.js';
 import { RoomScheduler } from '../rooms/schedules/scheduler.js';
 import { Serial } from '../rooms/serial.js';
@@ -110,6 +111,7 @@ export function createRouter(options: ApiOptions, writes: StoreWrites): Route & 
       await calls.deps.updates?.changed(room, { change: 'member-added', memberSid: member.sid });
       // The member is added whatever happens to the text: a failed send shows on the message itself.
       await notifyMemberAdded(context, room, member).catch((error: unknown) => options.onError?.(error));
+      tellAdded(runtime, room, member);
     },
   });
 

@@ -3,7 +3,7 @@
  * presence subscriptions). Requests that act on the token's grants first check it is still
  * valid: not expired, and still verifying (its key not deleted, its account still active).
  */
-import { type ClientRequest, DeviceError, type Outgoing } from '@patchbay/sdk/protocol';
+import { type ClientRequest, DeviceError, type Outgoing, type RoomSummary } from '@patchbay/sdk/protocol';
 import type { VerifiedToken } from './access-tokens.js';
 import type { Followers } from './followers.js';
 import type { Invitations } from './invitations.js';
@@ -52,7 +52,7 @@ export async function handleRequest(
   context: RequestContext,
   session: DeviceSession,
   message: ClientRequest,
-): Promise<{ callSid?: string; tokenExpiresAt?: number; sdp?: string; roomSeq?: number }> {
+): Promise<{ callSid?: string; tokenExpiresAt?: number; sdp?: string; roomSeq?: number; rooms?: RoomSummary[] }> {
   if (message.type === 'token') {
     const token = await context.verify(message.token).catch((error: DeviceError) => {
       throw context.refuse(error, session);
@@ -129,5 +129,7 @@ export async function handleRequest(
       return {};
     case 'room-command':
       return { roomSeq: await context.rooms.command(session, message.room, message.command) };
+    case 'rooms':
+      return { rooms: await context.rooms.rooms(session) };
   }
 }

@@ -14,7 +14,7 @@
  */
 import { EventEmitter } from 'eventemitter3';
 import { DeviceError } from '../protocol/errors.js';
-import type { ClientRequest, Sequenced, Welcome } from '../protocol/messages.js';
+import type { ClientRequest, RoomSummary, Sequenced, Welcome } from '../protocol/messages.js';
 import { readTokenClaims } from '../tokens/jwt.js';
 import type { AudioHelper } from './audio.js';
 import { Call, type CallLink } from './call.js';
@@ -187,6 +187,16 @@ export class Device extends EventEmitter<DeviceEvents> {
   async unsubscribe(identities: readonly string[]): Promise<void> {
     this.assertAlive();
     await this.following.unsubscribe(identities);
+  }
+
+  /**
+   * The rooms whose member this token's identity is (at most 100, the newest memberships first),
+   * each with `callInProgress` to offer a one-tap `room(sid).joinCall()` (the request `rooms`). A `notice` of kind
+   * `room-added` tells the app when it is added to another.
+   */
+  async myRooms(): Promise<RoomSummary[]> {
+    this.assertAlive();
+    return [...((await this.request('rooms', {})).rooms ?? [])];
   }
 
   /** The latest presence of a followed identity. */

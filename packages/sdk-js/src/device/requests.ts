@@ -4,7 +4,7 @@
  * connection (the server carries out an id once).
  */
 import { DeviceError } from '../protocol/errors.js';
-import type { ClientRequest, Sequenced } from '../protocol/messages.js';
+import type { ClientRequest, RoomSummary, Sequenced } from '../protocol/messages.js';
 import type { DeviceClock } from './clock.js';
 
 export type RequestBody<T extends ClientRequest['type']> = Omit<Extract<ClientRequest, { type: T }>, 'type' | 'id'>;
@@ -15,6 +15,8 @@ export interface RequestResult {
   readonly sdp?: string;
   /** After `room-command`: the command's sequence number in the room's log. */
   readonly roomSeq?: number;
+  /** After `rooms`: the token's identity's rooms. */
+  readonly rooms?: readonly RoomSummary[];
 }
 
 interface Pending {
@@ -81,6 +83,7 @@ export class Requests {
         ...(result.tokenExpiresAt ? { tokenExpiresAt: result.tokenExpiresAt } : {}),
         ...(result.roomSeq ? { roomSeq: result.roomSeq } : {}),
         ...(result.sdp ? { sdp: result.sdp } : {}),
+        ...(result.rooms ? { rooms: result.rooms } : {}),
       });
     else pending.reject(DeviceError.fromProtocol(result.error));
   }

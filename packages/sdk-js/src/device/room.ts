@@ -1,8 +1,9 @@
 /**
  * A room on the device channel (docs/rooms.md, the control channel): its call's commands as
- * methods (start, add, remove, mute, unmute, end, and a member's own leaveCall, leaveRoom; each resolves with the command's sequence
- * number in the room's log, or rejects with a typed DeviceError: RoomCallNotFound,
- * RoomCommandForbidden...), its events as typed events, and the call's roster kept up to date.
+ * methods (start, add, remove, mute, unmute, end, and a member's own leaveCall, leaveRoom,
+ * joinCall, updateProfile; each resolves with the command's sequence number in the room's log,
+ * or rejects with a typed DeviceError: RoomCallNotFound, RoomCommandForbidden...), its events
+ * as typed events, and the call's roster kept up to date.
  *
  * Never twice: the server may send an entry again (a resumed session redelivers what was not
  * acknowledged; a resubscription replays from the log). The room keeps the highest sequence
@@ -176,6 +177,29 @@ export class Room extends EventEmitter<RoomEvents> {
   /** This device's member leaves the room (and its call, when in it). */
   leaveRoom(): Promise<number> {
     return this.#command({ type: 'leave-room' });
+  }
+
+  /**
+   * This device's member is rung into the room's call in progress (this app's devices get the
+   * invitation, or with `phone` their phone rings); rejects with RoomCallNotFound (no call) or
+   * RoomNobodyToRing (they opted out). Already in the call: nothing changes.
+   */
+  joinCall(options: { phone?: boolean } = {}): Promise<number> {
+    return this.#command({ type: 'join-call', ...(options.phone ? { phone: true } : {}) });
+  }
+
+  /**
+   * This device's member changes their own name or avatar (an http(s) URL, '' removes it); rejects
+   * with RoomNotAllowed when the account's policy keeps members from changing their avatar.
+   */
+  updateProfile(profile: { firstName?: string; lastName?: string; avatarUrl?: string }): Promise<number> {
+    const { firstName, lastName, avatarUrl } = profile;
+    return this.#command({
+      type: 'update-profile',
+      ...(firstName === undefined ? {} : { firstName }),
+      ...(lastName === undefined ? {} : { lastName }),
+      ...(avatarUrl === undefined ? {} : { avatarUrl }),
+    });
   }
 
   /**

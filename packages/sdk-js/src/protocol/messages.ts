@@ -44,6 +44,12 @@ export const LIMITS = {
   maxRoomMessageBody: 1600,
   maxRoomMessageMedia: 10,
   maxRoomMediaUrlLength: 512,
+  /** A member's first or last name in `update-profile` (the server checks its own limits too). */
+  maxRoomProfileField: 256,
+  /** A member's or room's avatar URL. */
+  maxRoomAvatarUrlLength: 1024,
+  /** Rooms one `rooms` request answers (the identity's newest memberships). */
+  maxRoomsListed: 100,
 } as const;
 
 const id = z.string().min(1).max(64);
@@ -78,6 +84,15 @@ export const roomCommand = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('leave-call') }),
   /** The holder's own member leaves the room (and its call, if in it). */
   z.strictObject({ type: z.literal('leave-room') }),
+  /** The holder's own member is rung into the room's call in progress: their app, or (`phone`) their phone. */
+  z.strictObject({ type: z.literal('join-call'), phone: z.boolean().optional() }),
+  /** The holder's own member changes their name or avatar (an http(s) URL, '' removes it). */
+  z.strictObject({
+    type: z.literal('update-profile'),
+    firstName: z.string().max(LIMITS.maxRoomProfileField).optional(),
+    lastName: z.string().max(LIMITS.maxRoomProfileField).optional(),
+    avatarUrl: z.string().max(LIMITS.maxRoomAvatarUrlLength).optional(),
+  }),
   /**
    * A message in the room's chat, from the token's member (no organizer grant needed in one's own
    * room; a token that is no member but may command the room posts as the organizer): to
@@ -195,6 +210,8 @@ export const clientMessage = z.discriminatedUnion('type', [
   request('room-unsubscribe', { room: roomSid }),
   /** A command on the room's call; its result carries `roomSeq`, the command's entry in the room's log. */
   request('room-command', { room: roomSid, command: roomCommand }),
+  /** The rooms whose member the token's identity is (result `rooms`): no grant needed. */
+  request('rooms', {}),
 ]);
 
 export type ClientMessage = z.infer<typeof clientMessage>;
@@ -251,6 +268,14 @@ export const deviceNotice = z.discriminatedUnion('kind', [
       .regex(/^DV[0-9a-f]{32}$/)
       .optional(),
   }),
+  /** The identity was added to a room (`rooms` lists it from now on). */
+  z.strictObject({
+    kind: z.literal('room-added'),
+    room: roomSid,
+    name: z.string().max(256),
+    member: sid('MB'),
+    role: z.enum(['organizer', 'member']),
+  }),
   z.strictObject({
     kind: z.literal('wake'),
     device: z.string().regex(/^DV[0-9a-f]{32}$/),
@@ -259,6 +284,21 @@ export const deviceNotice = z.discriminatedUnion('kind', [
   }),
 ]);
 export type DeviceNotice = z.infer<typeof deviceNotice>;
+
+/** One of the rooms whose member a token's identity is, as `rooms` answers it. */
+export const roomSummary = z.strictObject({
+  sid: roomSid,
+  name: z.string().max(256),
+  avatarUrl: z.string().max(LIMITS.maxRoomAvatarUrlLength).optional(),
+  /** The room's phone number (E.164). */
+  number: z.string().max(32),
+  /** The room's call is in progress: the member may join it (`join-call`). */
+  callInProgress: z.boolean(),
+  /** The identity's member in the room, and their role. */
+  member: sid('MB'),
+  role: z.enum(['organizer', 'member']),
+});
+export type RoomSummary = z.infer<typeof roomSummary>;
 
 // A plain union: the two `result` shapes share their discriminator value.
 export const sequenced = z.union([
@@ -274,6 +314,8 @@ export const sequenced = z.union([
     sdp: sdp.optional(),
     /** After `room-command`: the command's sequence number in the room's log. */
     roomSeq: z.number().int().positive().optional(),
+    /** After `rooms`: the token's identity's rooms. */
+    rooms: z.array(roomSummary).max(LIMITS.maxRoomsListed).optional(),
   }),
   z.strictObject({
     type: z.literal('result'),

@@ -9,7 +9,12 @@
  * const control = roomControl(calls.deps, calls.audit);
  * const stop = await control.subscribe(session, roomSid, 0, (entry) => push(entry));
  */
-import { type RoomCommand as ChannelCommand, DeviceError, type RoomEntry } from '@patchbay/sdk/protocol';
+import {
+  type RoomCommand as ChannelCommand,
+  DeviceError,
+  type RoomEntry,
+  type RoomSummary,
+} from '@patchbay/sdk/protocol';
 import { type AccountRecord, callAccount } from '../../api/auth.js';
 import { RestError } from '../../api/http.js';
 import { mayCommand, mayFollow, type RoomsAccess } from '../../bridge/room-grant.js';
@@ -19,6 +24,8 @@ import type { RoomRecord } from '../records.js';
 import type { RoomAudit, RoomEventRecord } from './audit.js';
 import { type CommandDeps, type RoomCommand, runLogged } from './commands.js';
 import { type LeaveCommand, runLeave } from './leave.js';
+import { runJoin, runProfile } from './member-commands.js';
+import { roomsOf } from './my-rooms.js';
 
 /** Who asks: a device session's account, identity and rooms grant. */
 export interface RoomHolder {
@@ -32,6 +39,8 @@ export interface RoomControl {
   subscribe(holder: RoomHolder, roomSid: string, after: number, push: (entry: RoomEntry) => void): Promise<() => void>;
   /** Runs the command; resolves with its sequence number in the room's log. */
   command(holder: RoomHolder, roomSid: string, command: ChannelCommand): Promise<number>;
+  /** The rooms whose member the holder's identity is (my-rooms.ts). */
+  rooms(holder: RoomHolder): Promise<RoomSummary[]>;
 }
 
 /** Entries replayed on subscribing, at most (the newest of those missed). @default 200 */
@@ -54,6 +63,17 @@ const REFUSALS: Readonly<Record<number, ConstructorParameters<typeof DeviceError
   91162: 'RoomChatRateLimited',
 };
 
+/** A member's own commands: no organizer grant needed. */
+type OwnCommand = LeaveCommand['type'] | 'join-call' | 'update-profile';
+const OWN_COMMANDS: ReadonlySet<string> = new Set<OwnCommand>([
+  'leave-call',
+  'leave-room',
+  'join-call',
+  'update-profile',
+]);
+const isOwn = (command: ChannelCommand): command is Extract<ChannelCommand, { type: OwnCommand }> =>
+  OWN_COMMANDS.has(command.type);
+
 /** A REST refusal as the channel's typed error (same code where the protocol has one). */
 function refusal(error: unknown): unknown {
   if (!(error instanceof RestError)) return error;
@@ -61,7 +81,7 @@ function refusal(error: unknown): unknown {
 }
 
 /** The organizer's commands (a member's own leave runs through leave.ts, a chat message through rooms/chat). */
-function asCommand(command: Exclude<ChannelCommand, { type: 'send' | LeaveCommand['type'] }>): RoomCommand {
+function asCommand(command: Exclude<ChannelCommand, { type: 'send' | OwnCommand }>): RoomCommand {
   switch (command.type) {
     case 'start':
       return { type: 'start', members: command.members ?? 'all', organizerPhone: command.organizerPhone === true };
@@ -91,22 +111,26 @@ export function roomControl(deps: CommandDeps, audit: RoomAudit): RoomControl {
     throw notFound(roomSid);
   }
 
-  /** The holder's own member leaves: their identity names them, no organizer grant needed. */
-  async function leave(holder: RoomHolder, room: RoomRecord, type: LeaveCommand['type']): Promise<number> {
+  /** The holder's own member's command (leave, join, their profile): their identity names them, no organizer grant needed. */
+  async function own(holder: RoomHolder, room: RoomRecord, command: Extract<ChannelCommand, { type: OwnCommand }>) {
     const member = (await roomMembers(store, room)).find((m) => m.identity === holder.identity);
     if (!member)
       throw new DeviceError(
         'RoomCommandForbidden',
-        `${holder.identity} is not a member of room ${room.sid}: nothing to leave`,
+        `${holder.identity} is not a member of room ${room.sid}: ${command.type} is a member's own command`,
       );
     try {
-      return (await runLeave(deps, room, { type, memberSid: member.sid }, 'channel')) ?? 0;
+      if (command.type === 'join-call') return (await runJoin(deps, room, member, command)) ?? 0;
+      if (command.type === 'update-profile') return (await runProfile(deps, room, member, command)) ?? 0;
+      return (await runLeave(deps, room, { type: command.type, memberSid: member.sid }, 'channel')) ?? 0;
     } catch (error) {
       throw refusal(error);
     }
   }
 
   return {
+    rooms: (holder) => roomsOf(deps, holder),
+
     async subscribe(holder, roomSid, after, push) {
       const room = await followable(holder, roomSid);
       // Private chat messages only to their recipients and author; messages attached to their entries.
@@ -155,7 +179,7 @@ export function roomControl(deps: CommandDeps, audit: RoomAudit): RoomControl {
         return sendFrom(deps.chat, store, holder, room, command).catch((error: unknown) => {
           throw refusal(error);
         });
-      if (command.type === 'leave-call' || command.type === 'leave-room') return leave(holder, room, command.type);
+      if (isOwn(command)) return own(holder, room, command);
       if (!mayCommand(holder.rooms, roomSid))
         throw new DeviceError('RoomCommandForbidden', `this token may follow room ${roomSid} but not command it`);
       const account = await store.get<AccountRecord>('account', room.accountSid, room.accountSid);
