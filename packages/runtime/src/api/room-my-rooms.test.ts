@@ -79,6 +79,50 @@ describe("a member's rooms", () => {
       held();
       for (const device of [ann, bob, elsewhere]) device.destroy();
     });
+
+  it('tells an identity given to a member later, by update or by merging, and not one it already had', async () => {
+    const { clock, harness, room, key } = await setup();
+    const held = clock.hold();
+    const bob = deviceFor(harness, token(clock, harness.account.sid, key, 'bob'), { transport: 'websocket' });
+    const cleo = deviceFor(harness, token(clock, harness.account.sid, key, 'cleo'), { transport: 'websocket' });
+    const notices: DeviceNotice[] = [];
+    bob.on('notice', (notice) => notices.push(notice));
+    expect(await bob.myRooms()).toEqual([]);
+    expect(await cleo.myRooms()).toEqual([]);
+    // Bob is a phone member; then his app identity is given to him.
+    const phoneOnly = await roomsRequest(harness, 'POST', `Rooms/${room.sid}/Members`, {
+      FirstName: 'Bob',
+      PhoneNumber: '+15550620031',
+    });
+    const bobSid = phoneOnly.json.sid as string;
+    const toldBob = next(bob, 'notice');
+    await roomsRequest(harness, 'POST', `Rooms/${room.sid}/Members/${bobSid}`, { Identity: 'bob' });
+    expect(await toldBob).toEqual([
+      { kind: 'room-added', room: room.sid, name: 'Book club', member: bobSid, role: 'member' },
+    ]);
+    // Changing something else does not tell him again.
+    await roomsRequest(harness, 'POST', `Rooms/${room.sid}/Members/${bobSid}`, { LastName: 'Stone' });
+    // Cleo: added by phone, then the same person added with her identity (merged into one member).
+    const cleoPhone = await roomsRequest(harness, 'POST', `Rooms/${room.sid}/Members`, {
+      FirstName: 'Cleo',
+      PhoneNumber: '+15550620032',
+    });
+    const toldCleo = next(cleo, 'notice');
+    const merged = await roomsRequest(harness, 'POST', `Rooms/${room.sid}/Members`, {
+      PhoneNumber: '+15550620032',
+      Identity: 'cleo',
+    });
+    expect(merged.status).toBe(200);
+    expect(await toldCleo).toEqual([
+      { kind: 'room-added', room: room.sid, name: 'Book club', member: cleoPhone.json.sid, role: 'member' },
+    ]);
+    // Both now list the room; Bob was told once.
+    expect((await bob.myRooms()).map((r) => r.member)).toEqual([bobSid]);
+    expect((await cleo.myRooms()).map((r) => r.member)).toEqual([cleoPhone.json.sid]);
+    expect(notices).toHaveLength(1);
+    held();
+    for (const device of [bob, cleo]) device.destroy();
+  });
 });
 
 function setup() {

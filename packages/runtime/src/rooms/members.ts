@@ -70,7 +70,7 @@ export async function addMember(
   room: RoomRecord,
   given: ContactFields,
   options: AddOptions,
-): Promise<{ member: RoomMemberRecord; merged: boolean }> {
+): Promise<{ member: RoomMemberRecord; merged: boolean; before?: RoomMemberRecord }> {
   let contact = given;
   let directoryEntrySid: string | undefined;
   if (options.policy.contactsFromDirectoryOnly || options.directoryEntrySid) {
@@ -92,7 +92,7 @@ export async function addMember(
         ...(directoryEntrySid ? { directoryEntrySid } : {}),
         updatedAt: now,
       }));
-      if (member) return { member, merged: true };
+      if (member) return { member, merged: true, before: same };
     }
     if (members.length >= room.memberLimit)
       throw new RestError(

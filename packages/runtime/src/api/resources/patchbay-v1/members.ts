@@ -4,6 +4,7 @@
  * a directory-only policy contacts come from the directory (91104). Each member shows whether an
  * app of theirs is online and how they can be reached.
  */
+import { tellAdded } from '../../../rooms/call/my-rooms.js';
 import { changedFields } from '../../../rooms/call/room-updates.js';
 import { applyContact, checkReachable, contactChanges, phoneType } from '../../../rooms/contacts.js';
 import { addMember, roomMembers } from '../../../rooms/members.js';
@@ -56,7 +57,7 @@ export const membersResource =
         const ringPhone = phoneType(form, 'RingPhone');
         const asRole = role(form);
         const entrySid = directorySid(form);
-        const { member, merged } = await addMember(
+        const { member, merged, before } = await addMember(
           { store, serial: api.serial, now: () => context.now },
           room,
           contact,
@@ -68,7 +69,10 @@ export const membersResource =
           },
         );
         if (!merged) await api.memberAdded(context, room, member);
-        else await api.calls.updates?.changed(room, { change: 'member-changed', memberSid: member.sid });
+        else {
+          await api.calls.updates?.changed(room, { change: 'member-changed', memberSid: member.sid });
+          tellIfNewIdentity(api, room, before, member);
+        }
         return { status: merged ? 200 : 201, body: render(member) };
       }
       if (method === 'GET') {
@@ -106,6 +110,7 @@ export const membersResource =
       const rung = (m: RoomMemberRecord) => ({ ...m, ringPhone: m.ringPhone ?? m.phones[0]?.type });
       const fields = changedFields(rung(member), rung(updated), MEMBER_FIELDS);
       if (fields.length > 0) await api.calls.updates?.changed(room, { change: 'member-changed', memberSid, fields });
+      tellIfNewIdentity(api, room, member, updated);
       return { status: 200, body: render(updated) };
     }
     if (method === 'DELETE') {
@@ -115,3 +120,13 @@ export const membersResource =
     }
     return undefined;
   };
+
+/** A member who gained an app identity (given one, or merged with a contact that had one) is told, as a new member is. */
+function tellIfNewIdentity(
+  api: RoomsApi,
+  room: RoomRecord,
+  before: RoomMemberRecord | undefined,
+  after: RoomMemberRecord,
+): void {
+  if (after.identity && after.identity !== before?.identity) tellAdded(api.calls.runtime, room, after);
+}
