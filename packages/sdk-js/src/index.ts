@@ -14,6 +14,16 @@ export type { DeviceClock, DeviceEvents, DeviceOptions, DeviceState, Presence } 
 /** Client devices (Node: WebSockets through `ws`). */
 export { Device } from './device/node.js';
 export { DEVICE_ERRORS, DeviceError, type DeviceErrorName } from './protocol/errors.js';
+/** Commands carried out on a device (docs/commands.md). */
+export {
+  type Arrival,
+  type CommandHandler,
+  type CommandsEvents,
+  DeviceCommands,
+  type DeviceCommandsOptions,
+  type ReceivedCommand,
+} from './commands/commands.js';
+export type { CommandResult } from './commands/results.js';
 /** Registering a device by its phone number (SMS round trip or code) or email (docs/registration.md). */
 export {
   fetchNotices,
@@ -36,6 +46,7 @@ export {
   type SimulatedNumberParams,
 } from './rest/client.js';
 export { RestError } from './rest/http.js';
+export type { CommandInstance, CommandParams, CommandStatus, DeviceCommandsClient } from './rest/device-commands.js';
 export type {
   RoomCallClient,
   RoomCallEndReason,

@@ -5,6 +5,7 @@
  */
 import { type ClientRequest, DeviceError, type Outgoing } from '@patchbay/sdk/protocol';
 import type { VerifiedToken } from './access-tokens.js';
+import type { CommandChannel } from './command-channel.js';
 import type { Followers } from './followers.js';
 import type { Invitations } from './invitations.js';
 import { type OutgoingDeps, placeCall } from './outgoing.js';
@@ -26,6 +27,7 @@ export interface RequestContext {
   readonly invitations: Invitations;
   readonly followers: Followers;
   readonly rooms: RoomChannel;
+  readonly commands: CommandChannel;
   readonly outgoing: OutgoingDeps;
 }
 
@@ -129,5 +131,15 @@ export async function handleRequest(
       return {};
     case 'room-command':
       return { roomSeq: await context.rooms.command(session, message.room, message.command) };
+    case 'commands-attach':
+      await context.commands.attach(session, message.device, message.secret, message.after);
+      return {};
+    case 'command-result':
+      await context.commands.result(session, message.device, message.command, {
+        ok: message.ok,
+        ...(message.result ? { result: message.result } : {}),
+        ...(message.error !== undefined ? { error: message.error } : {}),
+      });
+      return {};
   }
 }

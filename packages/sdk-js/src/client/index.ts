@@ -40,6 +40,16 @@ export type { WebSocketConstructor, WebSocketLike } from '../device/transport.js
 export { DEVICE_ERRORS, DeviceError, type DeviceErrorName } from '../protocol/errors.js';
 /** Reading a token's identity and expiry (unverified). */
 export { readTokenClaims, type TokenClaims } from '../tokens/jwt.js';
+/** Commands carried out on this device (docs/commands.md). */
+export {
+  type Arrival,
+  type CommandHandler,
+  type CommandsEvents,
+  DeviceCommands,
+  type DeviceCommandsOptions,
+  type ReceivedCommand,
+} from '../commands/commands.js';
+export type { CommandResult } from '../commands/results.js';
 /** Registering this device by its phone number or email; what waits for it once woken (docs/registration.md). */
 export {
   fetchNotices,

@@ -66,6 +66,8 @@ export const DEVICE_ERRORS = {
   RoomCommandForbidden: 91121,
   /** The room refused the command for another reason (the message says which). */
   RoomCommandRefused: 91122,
+  /** Commands (docs/commands.md): the device credential or a form's authenticator does not verify. */
+  CommandAuthenticationFailed: 91230,
   GeneralError: 31000,
 } as const satisfies Record<string, number>;
 

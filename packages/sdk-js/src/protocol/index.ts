@@ -9,6 +9,7 @@ export {
   callState,
   checkClientMessage,
   clientMessage,
+  commandValues,
   type DeviceNotice,
   deviceNotice,
   type Hello,
@@ -31,3 +32,5 @@ export {
   type Welcome,
   welcome,
 } from './messages.js';
+/** The compact signed form of commands (SMS, Web Push): docs/commands.md. */
+export { ACTION, type CommandForm, type FormItem, formLength, itemText, type ReadForm, readForm, signForm } from '../commands/form.js';

@@ -10,6 +10,7 @@
  */
 import { Http, type ParamValue } from './http.js';
 import { collect, itemsOf } from './pages.js';
+import { type CommandStatus, deviceCommandsClient } from './device-commands.js';
 import { roomsClient } from './rooms.js';
 import type {
   AccountInstance,
@@ -331,6 +332,11 @@ export class Patchbay extends AccountScope {
       promote: () => http.request<{ authToken: string }>('POST', '/v1/AuthTokens/Promote'),
     };
     this.rooms = roomsClient(http);
+  }
+
+  /** Commands for a device (docs/commands.md); `status` filters what is listed. */
+  deviceCommands(deviceSid: string, status?: CommandStatus) {
+    return deviceCommandsClient(this.http, deviceSid, status);
   }
 
   /** The resources of a subaccount (or this account). */
