@@ -37,6 +37,8 @@ export type CommandHandler = (
 export type Arrival = ReceivedCommand | { readonly number: number; readonly skip: true } | { readonly number: number; readonly fetch: true };
 
 export interface CommandsEvents {
+  /** The channel carries this device's commands (after each new session's `commands-attach`). */
+  attached: () => void;
   /** A command is about to run. */
   command: (command: ReceivedCommand) => void;
   /** A result was acknowledged by Patchbay. */
@@ -132,7 +134,7 @@ export class DeviceCommands extends EventEmitter<CommandsEvents> {
     this.#link = link;
     return link
       .request('commands-attach', { device: this.deviceSid, secret: this.#secret, after: this.#highest })
-      .then(() => undefined)
+      .then(() => void this.emit('attached'))
       .catch((error: DeviceError) => {
         if (this.#link === link) this.#link = undefined;
         this.emit('error', error);
