@@ -15,7 +15,7 @@ import type { AccountRecord } from '../../api/auth.js';
 import { notFound, RestError } from '../../api/http.js';
 import { allOf } from '../../api/resources/sip/common.js';
 import type { CommandChannel } from '../../bridge/command-channel.js';
-import type { Clock } from '../../clock/clock.js';
+import { type Clock, holding } from '../../clock/clock.js';
 import { newSid } from '../../sid.js';
 import type { Store } from '../../store/types.js';
 import type { Callbacks } from '../../webhooks/callbacks.js';
@@ -269,8 +269,9 @@ export class CommandService {
       this.#flushing = false;
       const batch = [...this.#due];
       this.#due.clear();
+      // Virtual time waits for the delivery (store, push service, SMS), as for any real I/O.
       for (const [deviceSid, { accountSid, records }] of batch)
-        this.#deliver(accountSid, deviceSid, records).catch((error: unknown) => this.deps.onError?.(error));
+        holding(this.deps.clock, () => this.#deliver(accountSid, deviceSid, records)).catch((error: unknown) => this.deps.onError?.(error));
     }, 0);
   }
 
@@ -305,7 +306,7 @@ export class CommandService {
       record.sid,
       this.deps.clock.setTimer(() => {
         this.#timers.delete(record.sid);
-        this.#onTimer(record).catch((error: unknown) => this.deps.onError?.(error));
+        holding(this.deps.clock, () => this.#onTimer(record)).catch((error: unknown) => this.deps.onError?.(error));
       }, at - this.deps.clock.now()),
     );
   }
