@@ -27,7 +27,10 @@ function texts(clock: VirtualClock, events: { on(event: 'message.updated', fn: (
 it('texts again with backoff while the device is away; the device reading a later text completes it', async () => {
   const clock = new VirtualClock(Date.now());
   const harness = await start({ clock, api: { commandPolicy: policy } });
+  // Registered with time standing still (idle virtual time would otherwise run past the signature's life).
+  const registering = clock.hold();
   const ann = await registerAnn(harness);
+  registering();
   const arrived = texts(clock, harness.runtime.events, ann.registered.phoneNumber as string);
   const posted = await ann.post({ Action: 'ping' });
   await expect.poll(() => arrived.length).toBe(1);
@@ -53,7 +56,10 @@ it('texts again with backoff while the device is away; the device reading a late
 it('expires a command the device never answers, after the last attempt and its wait', async () => {
   const clock = new VirtualClock(Date.now());
   const harness = await start({ clock, api: { commandPolicy: policy } });
+  // Registered with time standing still (idle virtual time would otherwise run past the signature's life).
+  const registering = clock.hold();
   const ann = await registerAnn(harness);
+  registering();
   const arrived = texts(clock, harness.runtime.events, ann.registered.phoneNumber as string);
   const posted = await ann.post({ Action: 'ping' });
   for (let i = 1; i <= 4; i++) {
