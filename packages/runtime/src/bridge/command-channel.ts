@@ -64,9 +64,10 @@ export class CommandChannel {
     await this.#handled().result(session.accountSid, device, command, outcome);
   }
 
-  /** Whether a session of this node carries the device's commands. */
+  /** Whether a connected session of this node carries the device's commands (one waiting to resume is not enough: the device is woken). */
   attached(device: string): boolean {
-    return (this.#byDevice.get(device)?.size ?? 0) > 0;
+    for (const session of this.#byDevice.get(device) ?? []) if (session.link) return true;
+    return false;
   }
 
   /** Pushes a command to the device's sessions: false when none carries it. */

@@ -22,6 +22,7 @@ import type { Policy } from './decide.js';
 import { commandWaker } from './delivery.js';
 import { commandDeviceRoutes, verifiedDevice } from './device-rest.js';
 import { commandMessage } from './json.js';
+import type { CommandRecord } from './records.js';
 import { commandsResource } from './rest.js';
 import { CommandService } from './service.js';
 
@@ -32,6 +33,8 @@ export function commandsFeature(parts: {
   /** Resend timing (tests, benchmarks). @default DEFAULT_POLICY */
   readonly policy?: Policy | undefined;
   readonly onError?: ((error: unknown) => void) | undefined;
+  /** Told of each command once its outcome is recorded. */
+  readonly onSettled?: ((record: CommandRecord) => void) | undefined;
 }) {
   const { runtime, store } = parts;
   const options = parts.options ?? {};
@@ -58,6 +61,7 @@ export function commandsFeature(parts: {
     callbacks: runtime.callbacks,
     policy: parts.policy,
     onError: parts.onError,
+    onSettled: parts.onSettled,
   });
   const detach = bridge?.commands.attachHandler({
     async attach(accountSid, deviceSid, secret, after) {

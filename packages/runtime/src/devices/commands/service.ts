@@ -49,8 +49,8 @@ export interface CommandServiceDeps {
   readonly callbacks?: Callbacks | undefined;
   readonly policy?: Policy | undefined;
   readonly onError?: ((error: unknown) => void) | undefined;
-  /** A message whose credential or authenticator did not verify (logged, discarded, answered 91230). */
-  readonly onRefused?: ((event: { device: string; via: 'channel' | 'https' }) => void) | undefined;
+  /** Told of each command once it is settled (recorded): benchmarks time it. */
+  readonly onSettled?: ((record: CommandRecord) => void) | undefined;
 }
 
 export type Recorded = { readonly recorded: boolean; readonly record: CommandRecord };
@@ -203,6 +203,7 @@ export class CommandService {
     this.#timers.delete(sid);
     count(this.#openByDevice, updated.deviceSid, -1);
     count(this.#openByAccount, accountSid, -1);
+    this.deps.onSettled?.(updated);
     await this.#callback(updated);
     return { recorded: true, record: updated };
   }
