@@ -31,7 +31,14 @@ function open(index) {
           if (message.ok) resolve();
           else reject(new Error(JSON.stringify(message.error)));
         } else if (message.type === 'command') {
-          const reply = { type: 'command-result', id: `r${message.number}`, device, command: message.sid, ok: true, result: { n: String(message.number) } };
+          const reply = {
+            type: 'command-result',
+            id: `r${message.number}`,
+            device,
+            command: message.sid,
+            ok: true,
+            result: { n: String(message.number) },
+          };
           socket.send(JSON.stringify(reply));
         }
         if (message.seq && !socket.ackPending) {

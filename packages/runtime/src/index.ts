@@ -45,6 +45,13 @@ export type { SipMediaDeps, SipMediaModule, StartedSipMedia } from './cli/serve-
 export { type Clock, holding, sleep, systemClock } from './clock/clock.js';
 export type { AddParticipant, ConferencesApi, ParticipantUpdate } from './conference/api.js';
 export type { ConferenceSnapshot, EndReason } from './conference/conference.js';
+/** Commands for registered devices (docs/commands.md): the feature the API mounts, for embedding and benchmarks. */
+export {
+  type CommandRecord,
+  type CommandStatus,
+  type CommandsFeature,
+  commandsFeature,
+} from './devices/commands/index.js';
 /** Errors. */
 export type { DocumentedCode } from './error-codes/index.js';
 export { type ErrorCode, numericCode, PatchbayError } from './errors.js';
@@ -176,8 +183,6 @@ export {
 /** Webhooks. */
 export { CookieJar } from './webhooks/cookies.js';
 export { DurableCallbacks, type DurableCallbacksOptions } from './webhooks/durable-callbacks.js';
-/** Commands for registered devices (docs/commands.md): the feature the API mounts, for embedding and benchmarks. */
-export { type CommandRecord, type CommandStatus, type CommandsFeature, commandsFeature } from './devices/commands/index.js';
 /** Where Patchbay may send requests: the egress policy (http/https only; link-local and metadata never; private per policy). */
 export { createEgress, DEFAULT_EGRESS, type Egress, type EgressPolicy } from './webhooks/egress.js';
 export { DEFAULT_LIMITS, type Limits, sendWebhook, type WebhookRequest, type WebhookResult } from './webhooks/fetch.js';

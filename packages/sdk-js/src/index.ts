@@ -9,11 +9,6 @@
  * token.addGrant(new VoiceGrant({ incomingAllow: true }));
  */
 
-export { Call, type CallEvents, type CallStatus, type CancelReason } from './device/call.js';
-export type { DeviceClock, DeviceEvents, DeviceOptions, DeviceState, Presence } from './device/device.js';
-/** Client devices (Node: WebSockets through `ws`). */
-export { Device } from './device/node.js';
-export { DEVICE_ERRORS, DeviceError, type DeviceErrorName } from './protocol/errors.js';
 /** Commands carried out on a device (docs/commands.md). */
 export {
   type Arrival,
@@ -24,6 +19,11 @@ export {
   type ReceivedCommand,
 } from './commands/commands.js';
 export type { CommandResult } from './commands/results.js';
+export { Call, type CallEvents, type CallStatus, type CancelReason } from './device/call.js';
+export type { DeviceClock, DeviceEvents, DeviceOptions, DeviceState, Presence } from './device/device.js';
+/** Client devices (Node: WebSockets through `ws`). */
+export { Device } from './device/node.js';
+export { DEVICE_ERRORS, DeviceError, type DeviceErrorName } from './protocol/errors.js';
 /** Registering a device by its phone number (SMS round trip or code) or email (docs/registration.md). */
 export {
   fetchNotices,
@@ -45,8 +45,8 @@ export {
   type SimulatedNumberInstance,
   type SimulatedNumberParams,
 } from './rest/client.js';
-export { RestError } from './rest/http.js';
 export type { CommandInstance, CommandParams, CommandStatus, DeviceCommandsClient } from './rest/device-commands.js';
+export { RestError } from './rest/http.js';
 export type {
   RoomCallClient,
   RoomCallEndReason,

@@ -115,7 +115,13 @@ export function createRouter(options: ApiOptions, writes: StoreWrites): Route & 
   // Devices bound to a number or email: their own endpoints (access-token auth) and the account's resources.
   const devices = devicesFeature({ runtime, store, options: options.devices, onError: options.onError });
   // Commands for those devices (docs/commands.md): open ones are read from the store and their timers armed.
-  const commands = commandsFeature({ runtime, store, options: options.devices, policy: options.commandPolicy, onError: options.onError });
+  const commands = commandsFeature({
+    runtime,
+    store,
+    options: options.devices,
+    policy: options.commandPolicy,
+    onError: options.onError,
+  });
   commands.start().catch((error: unknown) => options.onError?.(error));
 
   async function route(
@@ -159,7 +165,9 @@ export function createRouter(options: ApiOptions, writes: StoreWrites): Route & 
     if (voiceV1 || ownV1) {
       // The v1 resources (BYOC trunks, connection policies, rooms) belong to the caller's account, as on the hosted API.
       const mark = writes.mark();
-      const result = await (ownV1 ? async (c: ResourceContext) => (await commands.resource(c)) ?? (await devices.resource(c)) ?? patchbayV1(c) : voiceV1Resource)({
+      const result = await (ownV1
+        ? async (c: ResourceContext) => (await commands.resource(c)) ?? (await devices.resource(c)) ?? patchbayV1(c)
+        : voiceV1Resource)({
         runtime,
         store,
         account: caller,

@@ -11,10 +11,10 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SimulatedNetwork } from '../adapters/simulated/network.js';
-import { ERRORS_PAGE } from '../error-codes/index.js';
-import { errorsHtml } from '../error-codes/render.js';
 import type { Policy } from '../devices/commands/decide.js';
 import type { DevicesOptions } from '../devices/index.js';
+import { ERRORS_PAGE } from '../error-codes/index.js';
+import { errorsHtml } from '../error-codes/render.js';
 import type { Runtime } from '../runtime.js';
 import { newSid } from '../sid.js';
 import type { SipApiSettings } from '../sip/settings.js';

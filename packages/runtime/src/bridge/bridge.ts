@@ -258,7 +258,9 @@ export class DeviceBridge {
       ? []
       : this.presence
           .sessions(request.accountSid, request.identity)
-          .concat(...(request.alsoIdentities ?? []).map((identity) => this.presence.sessions(request.accountSid, identity)))
+          .concat(
+            ...(request.alsoIdentities ?? []).map((identity) => this.presence.sessions(request.accountSid, identity)),
+          )
           .filter((session) => session.token.incoming && !session.expired);
     return this.invitations.ring(request, targets, signal, onRinging);
   }

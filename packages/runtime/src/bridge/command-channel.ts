@@ -48,7 +48,10 @@ export class CommandChannel {
   async attach(session: DeviceSession, device: string, secret: string, after: number): Promise<void> {
     const devices = this.#bySession.get(session) ?? new Set<string>();
     if (!devices.has(device) && devices.size >= DEVICES_PER_SESSION)
-      throw new DeviceError('TooManyRequests', `a session carries the commands of at most ${DEVICES_PER_SESSION} devices`);
+      throw new DeviceError(
+        'TooManyRequests',
+        `a session carries the commands of at most ${DEVICES_PER_SESSION} devices`,
+      );
     const pending = await this.#handled().attach(session.accountSid, device, secret, after);
     devices.add(device);
     this.#bySession.set(session, devices);
@@ -58,9 +61,17 @@ export class CommandChannel {
     for (const message of pending) this.push(session, message);
   }
 
-  async result(session: DeviceSession, device: string, command: string, outcome: Parameters<CommandHandler['result']>[3]): Promise<void> {
+  async result(
+    session: DeviceSession,
+    device: string,
+    command: string,
+    outcome: Parameters<CommandHandler['result']>[3],
+  ): Promise<void> {
     if (!this.#bySession.get(session)?.has(device))
-      throw new DeviceError('CommandAuthenticationFailed', `device ${device} is not attached to this session (commands-attach)`);
+      throw new DeviceError(
+        'CommandAuthenticationFailed',
+        `device ${device} is not attached to this session (commands-attach)`,
+      );
     await this.#handled().result(session.accountSid, device, command, outcome);
   }
 

@@ -78,6 +78,17 @@ export async function handleRequest(
   }
   // like the call's other controls, allowed while the token awaits renewal: the call is open
   if (message.type === 'renegotiate') return renegotiate(session, message.callSid, message.sdp);
+  // A command's result acts on the device credential checked at `commands-attach`, not on the
+  // token's grants: like a call's controls, it needs no fresh verification of the token (a revoked
+  // key still ends the session through revalidate).
+  if (message.type === 'command-result') {
+    await context.commands.result(session, message.device, message.command, {
+      ok: message.ok,
+      ...(message.result ? { result: message.result } : {}),
+      ...(message.error !== undefined ? { error: message.error } : {}),
+    });
+    return {};
+  }
   if (session.expired || session.token.expiresAt <= context.now())
     throw context.refuse(new DeviceError('AccessTokenExpired', 'the token has expired; send a fresh one'), session);
   await context.recheck(session);
@@ -133,13 +144,6 @@ export async function handleRequest(
       return { roomSeq: await context.rooms.command(session, message.room, message.command) };
     case 'commands-attach':
       await context.commands.attach(session, message.device, message.secret, message.after);
-      return {};
-    case 'command-result':
-      await context.commands.result(session, message.device, message.command, {
-        ok: message.ok,
-        ...(message.result ? { result: message.result } : {}),
-        ...(message.error !== undefined ? { error: message.error } : {}),
-      });
       return {};
   }
 }

@@ -9,7 +9,8 @@ export const COMMAND_ERRORS = {
     title: 'Authentication failure',
     meaning:
       "A device's message for commands did not authenticate: the device credential (`<device SID>:<secret>`, over HTTPS or `commands-attach` on the channel) does not match, or the device is another account's; on the device, an SMS or push form's authenticator does not verify with its secret. Compared in constant time; the message is logged and discarded. Answered 401 over HTTPS.",
-    action: 'Use the credential issued when the device registered (`RegisteredDevice.credential`); register again if it was lost.',
+    action:
+      'Use the credential issued when the device registered (`RegisteredDevice.credential`); register again if it was lost.',
   },
   91231: {
     title: 'Invalid command',
@@ -29,7 +30,8 @@ export const COMMAND_ERRORS = {
   },
   91234: {
     title: 'Command settled',
-    meaning: 'The command has its result already (completed, failed), expired or was canceled: it cannot be canceled. Answered 409.',
+    meaning:
+      'The command has its result already (completed, failed), expired or was canceled: it cannot be canceled. Answered 409.',
     action: 'Read the command: its status and result say how it ended.',
   },
 } as const satisfies ErrorTable;

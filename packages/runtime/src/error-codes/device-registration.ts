@@ -9,12 +9,13 @@ export const REGISTRATION_ERRORS = {
     title: 'No registration number',
     meaning:
       'The account has no registration number, the number devices text to register and codes come from. Answered 409.',
-    action: 'Set one: `POST /patchbay/v1/DeviceSettings` with `RegistrationNumber` (a number of the account that nothing else uses).',
+    action:
+      'Set one: `POST /patchbay/v1/DeviceSettings` with `RegistrationNumber` (a number of the account that nothing else uses).',
   },
   91201: {
     title: 'The number cannot be the registration number',
     meaning:
-      "`RegistrationNumber` is not a number of the account, or something already uses it (a voice or SMS URL, an application, a room). Answered 409.",
+      '`RegistrationNumber` is not a number of the account, or something already uses it (a voice or SMS URL, an application, a room). Answered 409.',
     action: 'Name a number of the account with no URLs, application or room, or free one first.',
   },
   91202: {
@@ -27,7 +28,8 @@ export const REGISTRATION_ERRORS = {
     title: 'Registration signature invalid',
     meaning:
       'The signature does not verify: it was not made by this server for this account, or the number, device or wake-up address posted with it is not what was signed. Compared in constant time.',
-    action: 'Post exactly the number, device id and wake-up address the signature was made for, with the signature as it came by SMS.',
+    action:
+      'Post exactly the number, device id and wake-up address the signature was made for, with the signature as it came by SMS.',
   },
   91204: {
     title: 'Already used',
@@ -51,7 +53,8 @@ export const REGISTRATION_ERRORS = {
   },
   91208: {
     title: 'Wrong code',
-    meaning: 'The code does not match (compared in constant time). Each wrong code counts; the fifth locks the registration.',
+    meaning:
+      'The code does not match (compared in constant time). Each wrong code counts; the fifth locks the registration.',
     action: 'Enter the code from the latest SMS.',
   },
   91209: {
@@ -79,7 +82,8 @@ export const REGISTRATION_ERRORS = {
   },
   91213: {
     title: 'Email not configured',
-    meaning: 'The server has no SMTP server to send verification links with (`patchbay serve --smtp-url`). Answered 503.',
+    meaning:
+      'The server has no SMTP server to send verification links with (`patchbay serve --smtp-url`). Answered 503.',
     action: 'Ask the operator to configure one, or register by phone number.',
   },
   91214: {

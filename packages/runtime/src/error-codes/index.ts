@@ -64,7 +64,8 @@ export const FAMILIES: Readonly<Record<ErrorFamily, { title: string; intro: stri
   },
   commands: {
     title: 'Device commands',
-    intro: 'Answered by the device commands API (`/patchbay/v1/Devices/{Sid}/Commands`, `/patchbay/v1/DeviceCommands`, docs/commands.md) and its channel messages.',
+    intro:
+      'Answered by the device commands API (`/patchbay/v1/Devices/{Sid}/Commands`, `/patchbay/v1/DeviceCommands`, docs/commands.md) and its channel messages.',
   },
 };
 
@@ -99,7 +100,13 @@ let reference: readonly ErrorEntry[] | undefined;
 /** Every documented code, in order. */
 /** Whether a code (one a call recorded, say) has its entry in the reference. */
 export function isDocumentedCode(code: number): code is DocumentedCode {
-  return code in REST_ERRORS || code in CALL_ERRORS || code in ROOM_ERRORS || code in REGISTRATION_ERRORS || code in COMMAND_ERRORS;
+  return (
+    code in REST_ERRORS ||
+    code in CALL_ERRORS ||
+    code in ROOM_ERRORS ||
+    code in REGISTRATION_ERRORS ||
+    code in COMMAND_ERRORS
+  );
 }
 
 export function errorReference(): readonly ErrorEntry[] {

@@ -9,6 +9,16 @@
  * await device.register();
  */
 
+/** Commands carried out on this device (docs/commands.md). */
+export {
+  type Arrival,
+  type CommandHandler,
+  type CommandsEvents,
+  DeviceCommands,
+  type DeviceCommandsOptions,
+  type ReceivedCommand,
+} from '../commands/commands.js';
+export type { CommandResult } from '../commands/results.js';
 /** `device.audio`: microphone and speaker selection, sounds on or off (the hosted browser SDK's shapes). */
 export {
   type AudioDeviceInfo,
@@ -38,18 +48,6 @@ export { SOUND_NAMES, type SoundName } from '../device/sounds.js';
 export type { WebSocketConstructor, WebSocketLike } from '../device/transport.js';
 /** Errors with stable names and the familiar numeric codes. */
 export { DEVICE_ERRORS, DeviceError, type DeviceErrorName } from '../protocol/errors.js';
-/** Reading a token's identity and expiry (unverified). */
-export { readTokenClaims, type TokenClaims } from '../tokens/jwt.js';
-/** Commands carried out on this device (docs/commands.md). */
-export {
-  type Arrival,
-  type CommandHandler,
-  type CommandsEvents,
-  DeviceCommands,
-  type DeviceCommandsOptions,
-  type ReceivedCommand,
-} from '../commands/commands.js';
-export type { CommandResult } from '../commands/results.js';
 /** Registering this device by its phone number or email; what waits for it once woken (docs/registration.md). */
 export {
   fetchNotices,
@@ -61,3 +59,5 @@ export {
   type RegistrationOptions,
 } from '../registration/registration.js';
 export type { SmsPort, SmsText } from '../registration/sms-port.js';
+/** Reading a token's identity and expiry (unverified). */
+export { readTokenClaims, type TokenClaims } from '../tokens/jwt.js';

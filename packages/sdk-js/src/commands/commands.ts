@@ -31,10 +31,13 @@ export interface ReceivedCommand {
 export type CommandHandler = (
   params: Readonly<Record<string, string>>,
   command: ReceivedCommand,
-) => Promise<Record<string, string> | undefined | void> | Record<string, string> | undefined | void;
+) => Promise<Record<string, string> | undefined> | Promise<void> | Record<string, string> | undefined | void;
 
 /** What arrives for a number: a command, a settled number to skip, or a marker to fetch it. */
-export type Arrival = ReceivedCommand | { readonly number: number; readonly skip: true } | { readonly number: number; readonly fetch: true };
+export type Arrival =
+  | ReceivedCommand
+  | { readonly number: number; readonly skip: true }
+  | { readonly number: number; readonly fetch: true };
 
 export interface CommandsEvents {
   /** The channel carries this device's commands (after each new session's `commands-attach`). */
@@ -200,7 +203,9 @@ export class DeviceCommands extends EventEmitter<CommandsEvents> {
   fetchMissing(): Promise<void> {
     this.#fetching ??= (async () => {
       try {
-        const body = (await this.#call('GET', `DeviceCommands?After=${this.#highest}`)) as { commands?: DeviceCommand[] };
+        const body = (await this.#call('GET', `DeviceCommands?After=${this.#highest}`)) as {
+          commands?: DeviceCommand[];
+        };
         for (const command of body.commands ?? []) {
           const number = command.sequence;
           // Settled meanwhile (canceled, expired, or its result recorded): skipped.
@@ -228,7 +233,13 @@ export class DeviceCommands extends EventEmitter<CommandsEvents> {
     const read = await readForm(this.#secret, text);
     if (read.ok === false) {
       if (read.reason === 'not-a-command-form') return;
-      this.emit('error', new DeviceError('CommandAuthenticationFailed', `authentication failure: the form ${read.reason === 'malformed' ? 'is malformed' : 'does not verify'}; dropped`));
+      this.emit(
+        'error',
+        new DeviceError(
+          'CommandAuthenticationFailed',
+          `authentication failure: the form ${read.reason === 'malformed' ? 'is malformed' : 'does not verify'}; dropped`,
+        ),
+      );
       return;
     }
     read.items.forEach((item, index) => {
@@ -242,7 +253,9 @@ export class DeviceCommands extends EventEmitter<CommandsEvents> {
     const stop = new AbortController();
     const loop = async () => {
       while (!stop.signal.aborted) {
-        const text = await sms.next((t) => t.from === from && t.body.startsWith('PBC1 '), stop.signal).catch(() => undefined);
+        const text = await sms
+          .next((t) => t.from === from && t.body.startsWith('PBC1 '), stop.signal)
+          .catch(() => undefined);
         if (text) await this.fromSms(text.body);
       }
     };
@@ -273,9 +286,11 @@ export class DeviceCommands extends EventEmitter<CommandsEvents> {
       ...(body ? { body } : {}),
     });
     const json = (await response.json()) as { code?: number; message?: string };
-    if (response.status === 401) throw new DeviceError('CommandAuthenticationFailed', String(json.message ?? 'authentication failure'));
+    if (response.status === 401)
+      throw new DeviceError('CommandAuthenticationFailed', String(json.message ?? 'authentication failure'));
     if (response.status === 404) throw new DeviceError('NotFound', String(json.message ?? 'not found'));
-    if (!response.ok) throw new DeviceError('GeneralError', `${response.status} ${json.code ?? ''}: ${json.message ?? ''}`);
+    if (!response.ok)
+      throw new DeviceError('GeneralError', `${response.status} ${json.code ?? ''}: ${json.message ?? ''}`);
     return json;
   }
 }

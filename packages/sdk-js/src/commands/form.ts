@@ -50,13 +50,22 @@ export function itemText(item: FormItem): string {
 
 /** The length of the signed text for `items` starting at `first`, without signing it. */
 export function formLength(first: number, items: readonly string[]): number {
-  return FORM_TAG.length + 1 + first.toString(16).length + 1 + AUTHENTICATOR_HEX + items.reduce((sum, item) => sum + 1 + item.length, 0);
+  return (
+    FORM_TAG.length +
+    1 +
+    first.toString(16).length +
+    1 +
+    AUTHENTICATOR_HEX +
+    items.reduce((sum, item) => sum + 1 + item.length, 0)
+  );
 }
 
 const encoder = new TextEncoder();
 
 async function authenticator(secret: string, body: string): Promise<string> {
-  const key = await crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+  const key = await crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, [
+    'sign',
+  ]);
   const mac = new Uint8Array(await crypto.subtle.sign('HMAC', key, encoder.encode(body)));
   return Array.from(mac.subarray(0, AUTHENTICATOR_HEX / 2), (byte) => byte.toString(16).padStart(2, '0')).join('');
 }
@@ -88,7 +97,8 @@ function parseItem(text: string): FormItem | undefined {
     for (const pair of text.slice(at + 1).split('&')) {
       const equals = pair.indexOf('=');
       try {
-        params[decodeURIComponent(equals < 0 ? pair : pair.slice(0, equals))] = equals < 0 ? '' : decodeURIComponent(pair.slice(equals + 1));
+        params[decodeURIComponent(equals < 0 ? pair : pair.slice(0, equals))] =
+          equals < 0 ? '' : decodeURIComponent(pair.slice(equals + 1));
       } catch {
         return undefined;
       }
@@ -101,7 +111,8 @@ export async function readForm(secret: string, text: string): Promise<ReadForm> 
   const parts = text.trim().split(' ');
   if (parts[0] !== FORM_TAG) return { ok: false, reason: 'not-a-command-form' };
   const [, seqHex = '', mac = '', ...rest] = parts;
-  if (!/^[0-9a-f]{1,13}$/.test(seqHex) || !/^[0-9a-f]+$/.test(mac) || rest.length === 0) return { ok: false, reason: 'malformed' };
+  if (!/^[0-9a-f]{1,13}$/.test(seqHex) || !/^[0-9a-f]+$/.test(mac) || rest.length === 0)
+    return { ok: false, reason: 'malformed' };
   const expected = await authenticator(secret, `${FORM_TAG} ${seqHex} ${rest.join(' ')}`);
   if (!sameText(mac, expected)) return { ok: false, reason: 'authentication-failure' };
   const items = rest.map(parseItem);

@@ -125,7 +125,10 @@ export class Device extends EventEmitter<DeviceEvents> {
   }
 
   private commandLink(): CommandLink {
-    return { request: ((type: 'commands-attach', body: RequestBody<'commands-attach'>) => this.request(type, body)) as CommandLink['request'] };
+    return {
+      request: ((type: 'commands-attach', body: RequestBody<'commands-attach'>) =>
+        this.request(type, body)) as CommandLink['request'],
+    };
   }
 
   /** Microphone and speaker selection, sounds on or off (the hosted SDK's `device.audio`). */
@@ -295,7 +298,8 @@ export class Device extends EventEmitter<DeviceEvents> {
     if (!resumed && !this.connection.hasPending('room-subscribe'))
       for (const room of this.rooms.values())
         void room._resubscribe()?.catch((error: DeviceError) => this.emit('error', error));
-    if (!resumed && this.commandsOf && !this.connection.hasPending('commands-attach')) void this.commandsOf.attach(this.commandLink());
+    if (!resumed && this.commandsOf && !this.connection.hasPending('commands-attach'))
+      void this.commandsOf.attach(this.commandLink());
   }
 
   private onMessage(message: Exclude<Sequenced, { type: 'result' }>): void {
@@ -334,7 +338,12 @@ export class Device extends EventEmitter<DeviceEvents> {
         return;
       case 'command':
         if (message.device === this.commandsOf?.deviceSid)
-          this.commandsOf.receive({ sid: message.sid, number: message.number, action: message.action, params: message.params });
+          this.commandsOf.receive({
+            sid: message.sid,
+            number: message.number,
+            action: message.action,
+            params: message.params,
+          });
         return;
       case 'expired':
         this.setState('unregistered');

@@ -221,7 +221,10 @@ export const deviceNotice = z.discriminatedUnion('kind', [
     kind: z.literal('registration'),
     registration: z.string().regex(/^DR[0-9a-f]{32}$/),
     status: z.enum(['pending', 'verified', 'completed', 'locked']),
-    device: z.string().regex(/^DV[0-9a-f]{32}$/).optional(),
+    device: z
+      .string()
+      .regex(/^DV[0-9a-f]{32}$/)
+      .optional(),
   }),
   z.strictObject({
     kind: z.literal('wake'),

@@ -8,9 +8,10 @@
  * const call = await client.calls.create({ to: '+15550100', from: '+15550199', url: appUrl });
  * for await (const c of client.calls.each({ status: 'completed' })) console.log(c.sid, c.duration);
  */
+
+import { type CommandStatus, deviceCommandsClient } from './device-commands.js';
 import { Http, type ParamValue } from './http.js';
 import { collect, itemsOf } from './pages.js';
-import { type CommandStatus, deviceCommandsClient } from './device-commands.js';
 import { roomsClient } from './rooms.js';
 import type {
   AccountInstance,

@@ -32,22 +32,41 @@ describe('commands over the open channel', () => {
     const third = await ann.post({ Action: 'ring', 'Params.seconds': '7' });
 
     const done = await ann.until(String(first.json.sid), 'completed');
-    expect(done).toMatchObject({ result: { rang: '5' }, delivered_via: 'channel', attempts: 1, date_next_attempt: null });
-    expect(await ann.until(String(second.json.sid), 'failed')).toMatchObject({ error: 'no handler for action explode', sequence: 2 });
+    expect(done).toMatchObject({
+      result: { rang: '5' },
+      delivered_via: 'channel',
+      attempts: 1,
+      date_next_attempt: null,
+    });
+    expect(await ann.until(String(second.json.sid), 'failed')).toMatchObject({
+      error: 'no handler for action explode',
+      sequence: 2,
+    });
     expect(await ann.until(String(third.json.sid), 'completed')).toMatchObject({ result: { rang: '7' }, sequence: 3 });
     expect(ran).toEqual(['5', '7']);
     expect(commands.highest).toBe(3);
 
     await expect.poll(() => harness.app.requestsTo('/done').length).toBe(1);
     const [posted] = harness.app.requestsTo('/done');
-    expect(posted?.params).toMatchObject({ CommandSid: first.json.sid, Sequence: '1', Action: 'ring', Status: 'completed', 'Result.rang': '5' });
+    expect(posted?.params).toMatchObject({
+      CommandSid: first.json.sid,
+      Sequence: '1',
+      Action: 'ring',
+      Status: 'completed',
+      'Result.rang': '5',
+    });
     const signature = String(posted?.headers['x-twilio-signature']);
-    expect(twilio.validateRequest(harness.account.authToken, signature, String(posted?.url), posted?.params ?? {})).toBe(true);
+    expect(
+      twilio.validateRequest(harness.account.authToken, signature, String(posted?.url), posted?.params ?? {}),
+    ).toBe(true);
 
     // A result sent again is acknowledged, and changes nothing.
     const again = await fetch(`${harness.base}/patchbay/v1/DeviceCommands/${first.json.sid}/Result`, {
       method: 'POST',
-      headers: { authorization: `Basic ${btoa(ann.registered.credential)}`, 'content-type': 'application/x-www-form-urlencoded' },
+      headers: {
+        authorization: `Basic ${btoa(ann.registered.credential)}`,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
       body: new URLSearchParams({ Ok: 'true', 'Result.rang': '99' }),
     });
     expect(await again.json()).toMatchObject({ recorded: false, status: 'completed' });
@@ -73,8 +92,12 @@ describe('commands over the open channel', () => {
     expect((await client.deviceCommands(ann.registered.sid, 'canceled').list()).map((c) => c.sid)).toEqual([made.sid]);
     await expect(commands.create({ action: 'no spaces' })).rejects.toMatchObject({ code: 91231 });
     await expect(commands.create({ action: 'x', ttl: 5 })).rejects.toMatchObject({ code: 91231 });
-    await expect(commands.create({ action: 'x', resultCallback: 'ftp://example.com/' })).rejects.toMatchObject({ code: 91231 });
-    await expect(client.deviceCommands('DV00000000000000000000000000000000').create({ action: 'x' })).rejects.toMatchObject({ status: 404 });
+    await expect(commands.create({ action: 'x', resultCallback: 'ftp://example.com/' })).rejects.toMatchObject({
+      code: 91231,
+    });
+    await expect(
+      client.deviceCommands('DV00000000000000000000000000000000').create({ action: 'x' }),
+    ).rejects.toMatchObject({ status: 404 });
   });
 
   it('refuses a wrong credential on the channel and over HTTPS (91230), and logs it', async () => {

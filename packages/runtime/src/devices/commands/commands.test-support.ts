@@ -17,15 +17,20 @@ export interface Registered {
   until(sid: string, status: string): Promise<Record<string, unknown>>;
 }
 
-export async function registerAnn(harness: DevicesHarness, options: Parameters<DevicesHarness['registration']>[2] = {}): Promise<Registered> {
+export async function registerAnn(
+  harness: DevicesHarness,
+  options: Parameters<DevicesHarness['registration']>[2] = {},
+): Promise<Registered> {
   const phone = harness.phone(ANN);
   const registered = await harness.registration('ann', 'ann-phone', options).bySms(phone, REGISTRATION_NUMBER);
   const path = `Devices/${registered.sid}/Commands`;
-  const get = async (sid: string) => (await roomsRequest(harness, 'GET', `${path}/${sid}`)).json as Record<string, unknown>;
+  const get = async (sid: string) =>
+    (await roomsRequest(harness, 'GET', `${path}/${sid}`)).json as Record<string, unknown>;
   return {
     registered,
     phone,
-    post: (form) => roomsRequest(harness, 'POST', path, form) as Promise<{ status: number; json: Record<string, unknown> }>,
+    post: (form) =>
+      roomsRequest(harness, 'POST', path, form) as Promise<{ status: number; json: Record<string, unknown> }>,
     get,
     async until(sid, status) {
       for (let i = 0; i < 400; i++) {

@@ -36,7 +36,12 @@ const open = (record: CommandRecord): CommandRecord => {
 };
 
 /** A delivery was tried; `reached`: the channel, push service or SMS took it. */
-export function attempted(record: CommandRecord, via: DeliveredVia | undefined, now: number, policy: Policy): CommandRecord {
+export function attempted(
+  record: CommandRecord,
+  via: DeliveredVia | undefined,
+  now: number,
+  policy: Policy,
+): CommandRecord {
   const current = open(record);
   const attempts = current.attempts + 1;
   return {
@@ -51,7 +56,9 @@ export function attempted(record: CommandRecord, via: DeliveredVia | undefined, 
 /** The device fetched it (over HTTPS, or on attaching to the channel): delivered, without counting an attempt. */
 export function delivered(record: CommandRecord, via: DeliveredVia, now: number): CommandRecord {
   const current = open(record);
-  return current.status === 'delivered' ? current : { ...current, status: 'delivered', deliveredVia: via, deliveredAt: now, updatedAt: now };
+  return current.status === 'delivered'
+    ? current
+    : { ...current, status: 'delivered', deliveredVia: via, deliveredAt: now, updatedAt: now };
 }
 
 export type Outcome =

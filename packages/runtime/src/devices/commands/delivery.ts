@@ -23,14 +23,20 @@ const itemOf = (record: CommandRecord): FormItem => ({ action: record.action, pa
  * of consecutive numbers per form (short gaps as `~`), a command too large as `@`, and `@` after
  * the last item when not everything fit.
  */
-export async function commandForms(secret: string, open: readonly CommandRecord[], maxChars: number, maxForms: number): Promise<string[]> {
+export async function commandForms(
+  secret: string,
+  open: readonly CommandRecord[],
+  maxChars: number,
+  maxForms: number,
+): Promise<string[]> {
   const forms: { first: number; items: FormItem[] }[] = [];
   let current: { first: number; items: FormItem[] } | undefined;
   let next = 0;
   let truncated = false;
   for (const record of open) {
     const gap = record.seq - next;
-    const skips: FormItem[] = current && gap > 0 && gap <= MAX_SKIPS ? Array.from({ length: gap }, () => ({ skip: true as const })) : [];
+    const skips: FormItem[] =
+      current && gap > 0 && gap <= MAX_SKIPS ? Array.from({ length: gap }, () => ({ skip: true as const })) : [];
     const item = itemOf(record);
     const fits = (items: readonly FormItem[], first: number) => formLength(first, items.map(itemText)) <= maxChars;
     if (current && (gap === 0 || skips.length > 0) && fits([...current.items, ...skips, item], current.first)) {
@@ -72,7 +78,8 @@ export function commandWaker(deps: WakerDeps) {
     }
     if (device.binding.type !== 'phone') return undefined;
     try {
-      for (const text of await commandForms(device.secret, open, COMMAND_LIMITS.smsChars, COMMAND_LIMITS.textsPerWake)) await deps.sms(device, text);
+      for (const text of await commandForms(device.secret, open, COMMAND_LIMITS.smsChars, COMMAND_LIMITS.textsPerWake))
+        await deps.sms(device, text);
       return 'sms';
     } catch (error) {
       deps.onError?.(error);

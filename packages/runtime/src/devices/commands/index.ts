@@ -41,7 +41,10 @@ export function commandsFeature(parts: {
   const now = () => runtime.clock.now();
   const bridge = runtime.devices;
   const refused = (event: { device: string; via: 'channel' | 'https' }) => {
-    const error = new DeviceError('CommandAuthenticationFailed', `authentication failure: device ${event.device} over ${event.via}`);
+    const error = new DeviceError(
+      'CommandAuthenticationFailed',
+      `authentication failure: device ${event.device} over ${event.via}`,
+    );
     if (bridge) bridge.events.emit('refused', { error });
     else parts.onError?.(error);
   };
@@ -49,10 +52,22 @@ export function commandsFeature(parts: {
     if (device.binding.type !== 'phone') throw new Error('the device has no number');
     const settings = await deviceSettings(store, device.accountSid, now());
     const account = await store.find<AccountRecord>('account', device.accountSid);
-    if (!settings.registrationNumber || account?.status !== 'active') throw new Error('no registration number to text from');
-    runtime.messages.send({ account: callAccount(account), from: settings.registrationNumber, to: device.binding.number, body: text });
+    if (!settings.registrationNumber || account?.status !== 'active')
+      throw new Error('no registration number to text from');
+    runtime.messages.send({
+      account: callAccount(account),
+      from: settings.registrationNumber,
+      to: device.binding.number,
+      body: text,
+    });
   };
-  const push = webPushNotifier({ store, now, clock: runtime.clock, egress: options.egress, subject: options.vapidSubject });
+  const push = webPushNotifier({
+    store,
+    now,
+    clock: runtime.clock,
+    egress: options.egress,
+    subject: options.vapidSubject,
+  });
   const service = new CommandService({
     store,
     clock: runtime.clock,
@@ -68,7 +83,10 @@ export function commandsFeature(parts: {
       const device = await verifiedDevice(store, deviceSid, secret);
       if (!device || device.accountSid !== accountSid) {
         refused({ device: deviceSid, via: 'channel' });
-        throw new DeviceError('CommandAuthenticationFailed', 'authentication failure: the device credential does not verify');
+        throw new DeviceError(
+          'CommandAuthenticationFailed',
+          'authentication failure: the device credential does not verify',
+        );
       }
       return (await service.after(device, after, 'channel')).filter((record) => record.open).map(commandMessage);
     },
@@ -77,7 +95,8 @@ export function commandsFeature(parts: {
         ? ({ status: 'completed', result: outcome.result ?? {} } as const)
         : ({ status: 'failed', result: outcome.result ?? {}, error: outcome.error || 'failed' } as const);
       await service.settle(accountSid, command, settled, deviceSid).catch((error: unknown) => {
-        if (error instanceof RestError && error.status === 404) throw new DeviceError('NotFound', `no command ${command} for ${deviceSid}`);
+        if (error instanceof RestError && error.status === 404)
+          throw new DeviceError('NotFound', `no command ${command} for ${deviceSid}`);
         throw error;
       });
     },

@@ -36,7 +36,14 @@ export function deviceCommandJson(record: CommandRecord) {
 }
 
 export function commandMessage(record: CommandRecord): Extract<Outgoing, { type: 'command' }> {
-  return { type: 'command', device: record.deviceSid, sid: record.sid, number: record.seq, action: record.action, params: { ...record.params } };
+  return {
+    type: 'command',
+    device: record.deviceSid,
+    sid: record.sid,
+    number: record.seq,
+    action: record.action,
+    params: { ...record.params },
+  };
 }
 
 /** The result webhook's parameters (signed like every webhook). */

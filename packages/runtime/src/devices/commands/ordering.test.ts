@@ -18,13 +18,23 @@ it('drops duplicates, holds what follows a gap, and fetches the missing numbers 
   const posted: string[] = [];
   for (const n of ['1', '2', '3']) posted.push(String((await ann.post({ Action: 'step', 'Params.n': n })).json.sid));
   const clock = new ManualClock();
-  const commands = new DeviceCommands({ server: harness.base, credential: ann.registered.credential, clock, gapWaitMs: 500 });
+  const commands = new DeviceCommands({
+    server: harness.base,
+    credential: ann.registered.credential,
+    clock,
+    gapWaitMs: 500,
+  });
   const ran: string[] = [];
   commands.handle('step', (params) => {
     ran.push(params.n ?? '');
     return { n: params.n ?? '' };
   });
-  const step = (number: number) => ({ sid: posted[number - 1] as string, number, action: 'step', params: { n: String(number) } });
+  const step = (number: number) => ({
+    sid: posted[number - 1] as string,
+    number,
+    action: 'step',
+    params: { n: String(number) },
+  });
 
   commands.receive(step(1));
   commands.receive(step(1));

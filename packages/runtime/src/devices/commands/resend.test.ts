@@ -13,11 +13,26 @@ const start = devicesHarnessPerTest();
 const policy = { resendMs: 1000, maxResendMs: 4000, attempts: 4 };
 
 /** The command texts to `number`: each one stops virtual time until the test lets it go on. */
-function texts(clock: VirtualClock, events: { on(event: 'message.updated', fn: (m: { to: string; body: string; direction: string; sid: string }) => void): unknown }, number: string) {
+function texts(
+  clock: VirtualClock,
+  events: {
+    on(
+      event: 'message.updated',
+      fn: (m: { to: string; body: string; direction: string; sid: string }) => void,
+    ): unknown;
+  },
+  number: string,
+) {
   const seen = new Set<string>();
   const arrived: { body: string; at: number; release: () => void }[] = [];
   events.on('message.updated', (message) => {
-    if (message.to !== number || message.direction === 'inbound' || !message.body.startsWith('PBC1') || seen.has(message.sid)) return;
+    if (
+      message.to !== number ||
+      message.direction === 'inbound' ||
+      !message.body.startsWith('PBC1') ||
+      seen.has(message.sid)
+    )
+      return;
     seen.add(message.sid);
     arrived.push({ body: message.body, at: clock.now(), release: clock.hold() });
   });
@@ -43,7 +58,11 @@ it('texts again with backoff while the device is away; the device reading a late
   commands.handle('ping', () => ({ pong: 'yes' }));
   await commands.fromSms(arrived[1]?.body as string);
   await commands.settled();
-  expect(await ann.get(String(posted.json.sid))).toMatchObject({ status: 'completed', attempts: 2, result: { pong: 'yes' } });
+  expect(await ann.get(String(posted.json.sid))).toMatchObject({
+    status: 'completed',
+    attempts: 2,
+    result: { pong: 'yes' },
+  });
   arrived[1]?.release();
   const settledAt = clock.now();
   // Virtual time runs on past every further attempt: no text comes.

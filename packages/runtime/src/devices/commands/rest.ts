@@ -4,11 +4,12 @@
  * `ResultCallback`, `ResultCallbackMethod`; GET, filter `Status`, v1 paging) and
  * `Devices/{Sid}/Commands/{Sid}` (GET; POST `Status=canceled`).
  */
-import { type Form, absoluteUrl, field, httpMethod, RestError } from '../../api/http.js';
+
+import { ACTION } from '@patchbay/sdk/protocol';
+import { absoluteUrl, type Form, field, httpMethod, RestError } from '../../api/http.js';
 import { pageRequest } from '../../api/paging.js';
 import type { Resource } from '../../api/resources/context.js';
 import { v1Page } from '../../api/resources/voice-v1/paging.js';
-import { ACTION } from '@patchbay/sdk/protocol';
 import { commandJson } from './json.js';
 import { COMMAND_LIMITS, type CommandRecord, type CommandStatus } from './records.js';
 import type { CommandService, NewCommand } from './service.js';
@@ -26,8 +27,10 @@ export function prefixed(form: Form, prefix: string): Record<string, string> {
   for (const name of names) {
     const key = name.slice(prefix.length);
     const value = field(form, name) ?? '';
-    if (key.length === 0 || key.length > COMMAND_LIMITS.nameLength) throw invalid(`${name}: names are 1 to ${COMMAND_LIMITS.nameLength} characters`);
-    if (value.length > COMMAND_LIMITS.valueLength) throw invalid(`${name}: values are at most ${COMMAND_LIMITS.valueLength} characters`);
+    if (key.length === 0 || key.length > COMMAND_LIMITS.nameLength)
+      throw invalid(`${name}: names are 1 to ${COMMAND_LIMITS.nameLength} characters`);
+    if (value.length > COMMAND_LIMITS.valueLength)
+      throw invalid(`${name}: values are at most ${COMMAND_LIMITS.valueLength} characters`);
     values[key] = value;
   }
   return values;
@@ -39,7 +42,8 @@ function newCommand(form: Form): NewCommand {
   const ttl = field(form, 'Ttl');
   const { min, max } = COMMAND_LIMITS.ttlS;
   const ttlS = ttl === undefined ? undefined : Number(ttl);
-  if (ttlS !== undefined && !(Number.isInteger(ttlS) && ttlS >= min && ttlS <= max)) throw invalid(`Ttl: whole seconds from ${min} to ${max}`);
+  if (ttlS !== undefined && !(Number.isInteger(ttlS) && ttlS >= min && ttlS <= max))
+    throw invalid(`Ttl: whole seconds from ${min} to ${max}`);
   return {
     action,
     params: prefixed(form, 'Params.'),
@@ -63,15 +67,31 @@ export const commandsResource =
     }
     if (!sid && method === 'GET') {
       const status = query.get('Status');
-      if (status !== null && !STATUSES.includes(status as CommandStatus)) throw invalid(`Status: one of ${STATUSES.join(', ')}`);
+      if (status !== null && !STATUSES.includes(status as CommandStatus))
+        throw invalid(`Status: one of ${STATUSES.join(', ')}`);
       const request = pageRequest(query);
       const where = { deviceSid, ...(status ? { status } : {}) };
-      const found = await context.store.list<CommandRecord>('device-command', { accountSid: account.sid, where, ...request });
+      const found = await context.store.list<CommandRecord>('device-command', {
+        accountSid: account.sid,
+        where,
+        ...request,
+      });
       const url = `${publicUrl}/patchbay/v1/Devices/${deviceSid}/Commands`;
-      return { status: 200, body: v1Page('commands', url, request, found, (c) => commandJson(c, publicUrl), status ? { Status: status } : undefined) };
+      return {
+        status: 200,
+        body: v1Page(
+          'commands',
+          url,
+          request,
+          found,
+          (c) => commandJson(c, publicUrl),
+          status ? { Status: status } : undefined,
+        ),
+      };
     }
     if (!sid) return undefined;
-    if (method === 'GET') return { status: 200, body: commandJson(await service.get(account.sid, deviceSid, sid), publicUrl) };
+    if (method === 'GET')
+      return { status: 200, body: commandJson(await service.get(account.sid, deviceSid, sid), publicUrl) };
     if (method !== 'POST') return undefined;
     if (field(await context.form(), 'Status') !== 'canceled') throw invalid('Status: only canceled may be set');
     return { status: 200, body: commandJson(await service.cancel(account.sid, deviceSid, sid), publicUrl) };

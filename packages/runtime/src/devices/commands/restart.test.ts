@@ -30,14 +30,20 @@ async function call(served: Served, method: string, path: string, params?: Recor
 
 /** Ann's phone registered by code (read from the text the server stored), and a device token. */
 async function register(served: Served) {
-  await call(served, 'POST', `/2010-04-01/Accounts/${ACCOUNT}/IncomingPhoneNumbers.json`, { PhoneNumber: REGISTRATION_NUMBER });
+  await call(served, 'POST', `/2010-04-01/Accounts/${ACCOUNT}/IncomingPhoneNumbers.json`, {
+    PhoneNumber: REGISTRATION_NUMBER,
+  });
   await call(served, 'POST', '/patchbay/v1/DeviceSettings', { RegistrationNumber: REGISTRATION_NUMBER });
   const key = await call(served, 'POST', `/2010-04-01/Accounts/${ACCOUNT}/Keys.json`, { FriendlyName: 'devices' });
   const token = new AccessToken(ACCOUNT, String(key.sid), String(key.secret), { identity: 'ann', ttl: 3600 })
     .addGrant(new VoiceGrant({ incomingAllow: true }))
     .toJwt();
   const pending = await new Registration({ server: served.url, token, deviceId: 'ann-phone' }).requestCode(ANN);
-  const texts = await call(served, 'GET', `/2010-04-01/Accounts/${ACCOUNT}/Messages.json?To=${encodeURIComponent(ANN)}`);
+  const texts = await call(
+    served,
+    'GET',
+    `/2010-04-01/Accounts/${ACCOUNT}/Messages.json?To=${encodeURIComponent(ANN)}`,
+  );
   const code = /code is (\d{6})/.exec(String((texts.messages as { body: string }[])[0]?.body))?.[1] ?? '';
   return { token, registered: await pending.submit(code) };
 }
@@ -83,8 +89,11 @@ it('loses no command and records no result twice across a SIGKILL', { timeout: 6
     if (listed.length === COMMANDS && listed.every((command) => command.status === 'completed')) break;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  expect(listed.map((command) => command.sequence).sort((a, b) => a - b)).toEqual(Array.from({ length: COMMANDS }, (_, i) => i + 1));
-  for (const command of listed) expect(command).toMatchObject({ status: 'completed', result: { n: String(command.sequence) } });
+  expect(listed.map((command) => command.sequence).sort((a, b) => a - b)).toEqual(
+    Array.from({ length: COMMANDS }, (_, i) => i + 1),
+  );
+  for (const command of listed)
+    expect(command).toMatchObject({ status: 'completed', result: { n: String(command.sequence) } });
   expect(new Set(listed.map((command) => command.sid))).toEqual(new Set(posted));
   // Each ran once on the device, and its one result is the one recorded.
   expect([...runs.values()].every((count) => count === 1)).toBe(true);

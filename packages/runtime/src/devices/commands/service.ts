@@ -83,7 +83,13 @@ export class CommandService {
     const index = await this.deps.store.find<CommandIndexRecord>('setting', COMMAND_INDEX_SID);
     for (const accountSid of index?.accounts ?? []) {
       this.#indexed.add(accountSid);
-      const open = await allOf<CommandRecord>(this.deps.store, KIND, accountSid, { open: true }, COMMAND_LIMITS.openPerAccount);
+      const open = await allOf<CommandRecord>(
+        this.deps.store,
+        KIND,
+        accountSid,
+        { open: true },
+        COMMAND_LIMITS.openPerAccount,
+      );
       for (const record of open) {
         count(this.#openByDevice, record.deviceSid, 1);
         count(this.#openByAccount, accountSid, 1);
@@ -116,7 +122,11 @@ export class CommandService {
     if ((this.#openByDevice.get(deviceSid) ?? 0) >= COMMAND_LIMITS.openPerDevice)
       throw new RestError(429, 91232, `the device has ${COMMAND_LIMITS.openPerDevice} open commands: wait for results`);
     if ((this.#openByAccount.get(account.sid) ?? 0) >= COMMAND_LIMITS.openPerAccount)
-      throw new RestError(429, 91233, `the account has ${COMMAND_LIMITS.openPerAccount} open commands: wait for results`);
+      throw new RestError(
+        429,
+        91233,
+        `the account has ${COMMAND_LIMITS.openPerAccount} open commands: wait for results`,
+      );
     count(this.#openByDevice, deviceSid, 1);
     count(this.#openByAccount, account.sid, 1);
     try {
@@ -128,7 +138,13 @@ export class CommandService {
           lastSeq: s.lastSeq + 1,
         }));
         const seq = state?.lastSeq ?? 1;
-        if (!state) await store.put<CommandStateRecord>('device-command-state', { sid: deviceSid, accountSid: account.sid, createdAt: now, lastSeq: 1 });
+        if (!state)
+          await store.put<CommandStateRecord>('device-command-state', {
+            sid: deviceSid,
+            accountSid: account.sid,
+            createdAt: now,
+            lastSeq: 1,
+          });
         const made: CommandRecord = {
           sid: newSid('DC'),
           accountSid: account.sid,
@@ -165,7 +181,13 @@ export class CommandService {
       const add = (index: CommandIndexRecord) =>
         index.accounts.includes(accountSid) ? index : { ...index, accounts: [...index.accounts, accountSid] };
       const updated = await store.update<CommandIndexRecord>('setting', 'system', COMMAND_INDEX_SID, add);
-      if (!updated) await store.put<CommandIndexRecord>('setting', { sid: COMMAND_INDEX_SID, accountSid: 'system', createdAt: clock.now(), accounts: [accountSid] });
+      if (!updated)
+        await store.put<CommandIndexRecord>('setting', {
+          sid: COMMAND_INDEX_SID,
+          accountSid: 'system',
+          createdAt: clock.now(),
+          accounts: [accountSid],
+        });
     });
     this.#indexed.add(accountSid);
   }
@@ -231,18 +253,31 @@ export class CommandService {
       pageSize: COMMAND_LIMITS.fetchPage,
     });
     items.sort((a, b) => a.seq - b.seq);
-    return Promise.all(items.map((item) => (item.open ? this.#change(item, (r) => delivered(r, via, this.deps.clock.now())) : item)));
+    return Promise.all(
+      items.map((item) => (item.open ? this.#change(item, (r) => delivered(r, via, this.deps.clock.now())) : item)),
+    );
   }
 
   /** The device's command with number `seq`. */
   async numbered(device: DeviceRecord, seq: number): Promise<CommandRecord | undefined> {
-    const { items } = await this.deps.store.list<CommandRecord>(KIND, { accountSid: device.accountSid, where: { deviceSid: device.sid, seq }, page: 0, pageSize: 1 });
+    const { items } = await this.deps.store.list<CommandRecord>(KIND, {
+      accountSid: device.accountSid,
+      where: { deviceSid: device.sid, seq },
+      page: 0,
+      pageSize: 1,
+    });
     return items[0];
   }
 
   /** The device's open commands, in order. */
   async open(device: DeviceRecord): Promise<CommandRecord[]> {
-    const open = await allOf<CommandRecord>(this.deps.store, KIND, device.accountSid, { deviceSid: device.sid, open: true }, COMMAND_LIMITS.openPerDevice);
+    const open = await allOf<CommandRecord>(
+      this.deps.store,
+      KIND,
+      device.accountSid,
+      { deviceSid: device.sid, open: true },
+      COMMAND_LIMITS.openPerDevice,
+    );
     return open.sort((a, b) => a.seq - b.seq);
   }
 
@@ -272,14 +307,18 @@ export class CommandService {
       this.#due.clear();
       // Virtual time waits for the delivery (store, push service, SMS), as for any real I/O.
       for (const [deviceSid, { accountSid, records }] of batch)
-        holding(this.deps.clock, () => this.#deliver(accountSid, deviceSid, records)).catch((error: unknown) => this.deps.onError?.(error));
+        holding(this.deps.clock, () => this.#deliver(accountSid, deviceSid, records)).catch((error: unknown) =>
+          this.deps.onError?.(error),
+        );
     }, 0);
   }
 
   async #deliver(accountSid: string, deviceSid: string, wanted: Map<string, CommandRecord | undefined>): Promise<void> {
     const { store, clock, channel } = this.deps;
     const records = (
-      await Promise.all([...wanted].map(async ([sid, known]) => known ?? (await store.get<CommandRecord>(KIND, accountSid, sid))))
+      await Promise.all(
+        [...wanted].map(async ([sid, known]) => known ?? (await store.get<CommandRecord>(KIND, accountSid, sid))),
+      )
     ).filter((record): record is CommandRecord => record?.open === true);
     if (records.length === 0 || this.#closed) return;
     let via: DeliveredVia | undefined;
@@ -295,7 +334,8 @@ export class CommandService {
       }
       via = await this.deps.wake(device, await this.open(device));
     }
-    for (const record of records) this.#arm(await this.#change(record, (r) => attempted(r, via, clock.now(), this.#policy)));
+    for (const record of records)
+      this.#arm(await this.#change(record, (r) => attempted(r, via, clock.now(), this.#policy)));
   }
 
   #arm(record: CommandRecord): void {

@@ -28,17 +28,28 @@ it('wakes the device by Web Push with the signed form; it runs the command, or c
   const ann = await registerAnn(harness, { wakeUp: push.subscribe() });
   const received = push.next();
   const first = await ann.post({ Action: 'locate', 'Params.accuracy': 'high & fine' });
-  const message = JSON.parse((await received).payload) as { device: string; reason: string; data: { commands: string } };
+  const message = JSON.parse((await received).payload) as {
+    device: string;
+    reason: string;
+    data: { commands: string };
+  };
   expect(message).toMatchObject({ device: ann.registered.sid, reason: 'commands' });
   expect(message.data.commands).toMatch(/^PBC1 1 [0-9a-f]{16} locate\?accuracy=high%20%26%20fine$/);
-  expect(await ann.get(String(first.json.sid))).toMatchObject({ status: 'delivered', delivered_via: 'web-push', attempts: 1 });
+  expect(await ann.get(String(first.json.sid))).toMatchObject({
+    status: 'delivered',
+    delivered_via: 'web-push',
+    attempts: 1,
+  });
 
   // The app hands the payload to the SDK: the command runs, its result goes over HTTPS.
   const commands = new DeviceCommands({ server: harness.base, credential: ann.registered.credential });
   commands.handle('locate', (params) => ({ at: `52.5,13.4 (${params.accuracy})` }));
   await commands.fromPush((await received).payload);
   await commands.settled();
-  expect(await ann.get(String(first.json.sid))).toMatchObject({ status: 'completed', result: { at: '52.5,13.4 (high & fine)' } });
+  expect(await ann.get(String(first.json.sid))).toMatchObject({
+    status: 'completed',
+    result: { at: '52.5,13.4 (high & fine)' },
+  });
 
   // Woken again, the app connects instead: the channel brings what waits.
   const woken = push.next();
@@ -58,7 +69,12 @@ it('texts open commands in the signed form, several in one text, a large one as 
   const ann = await registerAnn(harness);
   const texts: string[] = [];
   harness.runtime.events.on('message.updated', (message) => {
-    if (message.to === ann.phone.number && message.direction !== 'inbound' && message.body.startsWith('PBC1') && !texts.includes(message.body))
+    if (
+      message.to === ann.phone.number &&
+      message.direction !== 'inbound' &&
+      message.body.startsWith('PBC1') &&
+      !texts.includes(message.body)
+    )
       texts.push(message.body);
   });
   const sids: string[] = [];
@@ -66,7 +82,11 @@ it('texts open commands in the signed form, several in one text, a large one as 
   await expect.poll(() => texts.some((text) => text.endsWith('beep?n=1 beep?n=2 beep?n=3'))).toBe(true);
   const secret = secretOf(ann.registered.credential);
   const batched = texts.find((text) => text.endsWith('beep?n=3')) as string;
-  expect(await readForm(secret, batched)).toMatchObject({ ok: true, first: 1, items: [{ action: 'beep' }, { action: 'beep' }, { action: 'beep' }] });
+  expect(await readForm(secret, batched)).toMatchObject({
+    ok: true,
+    first: 1,
+    items: [{ action: 'beep' }, { action: 'beep' }, { action: 'beep' }],
+  });
   expect(await readForm('another-secret', batched)).toEqual({ ok: false, reason: 'authentication-failure' });
 
   // A device that was off reads the last text: each command runs once, whatever it read before.
