@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { AccessToken, VoiceGrant } from '@patchbay/sdk';
 import WebSocket from 'ws';
+import { acknowledge } from './acks.mjs';
 
 const [url, file] = process.argv.slice(2);
 const devices = JSON.parse(readFileSync(file, 'utf8'));
@@ -41,14 +42,7 @@ function open(index) {
           };
           socket.send(JSON.stringify(reply));
         }
-        if (message.seq && !socket.ackPending) {
-          socket.ackPending = true;
-          queueMicrotask(() => {
-            socket.ackPending = false;
-            socket.send(JSON.stringify({ type: 'ack', seq: socket.lastSeq }));
-          });
-        }
-        if (message.seq) socket.lastSeq = message.seq;
+        acknowledge(socket, message);
       });
       socket.send(JSON.stringify({ type: 'hello', v: 1, token }));
     });

@@ -39,7 +39,8 @@ function texts(
   return arrived;
 }
 
-it('texts again with backoff while the device is away; the device reading a later text completes it', async () => {
+/** Ann's phone registered in virtual time, a command posted while she is away, its texts watched. */
+async function away() {
   const clock = new VirtualClock(Date.now());
   const harness = await start({ clock, api: { commandPolicy: policy } });
   // Registered with time standing still (idle virtual time would otherwise run past the signature's life).
@@ -48,6 +49,11 @@ it('texts again with backoff while the device is away; the device reading a late
   registering();
   const arrived = texts(clock, harness.runtime.events, ann.registered.phoneNumber as string);
   const posted = await ann.post({ Action: 'ping' });
+  return { clock, harness, ann, arrived, posted };
+}
+
+it('texts again with backoff while the device is away; the device reading a later text completes it', async () => {
+  const { clock, harness, ann, arrived, posted } = await away();
   await expect.poll(() => arrived.length).toBe(1);
   arrived[0]?.release();
   await expect.poll(() => arrived.length).toBe(2);
@@ -73,14 +79,7 @@ it('texts again with backoff while the device is away; the device reading a late
 });
 
 it('expires a command the device never answers, after the last attempt and its wait', async () => {
-  const clock = new VirtualClock(Date.now());
-  const harness = await start({ clock, api: { commandPolicy: policy } });
-  // Registered with time standing still (idle virtual time would otherwise run past the signature's life).
-  const registering = clock.hold();
-  const ann = await registerAnn(harness);
-  registering();
-  const arrived = texts(clock, harness.runtime.events, ann.registered.phoneNumber as string);
-  const posted = await ann.post({ Action: 'ping' });
+  const { harness, ann, arrived, posted } = await away();
   for (let i = 1; i <= 4; i++) {
     await expect.poll(() => arrived.length).toBe(i);
     arrived[i - 1]?.release();
