@@ -51,6 +51,7 @@ const WORDS = {
   RoomNotFound: 'That room does not exist, or you may not follow it.',
   RoomCommandForbidden: 'Only the organizer can do that.',
   RoomCommandRefused: 'The room could not do that.',
+  CommandAuthenticationFailed: 'This device could not prove who it is: register it again.',
   GeneralError: 'Something went wrong with the phone service.',
 } satisfies Record<DeviceErrorName, string>;
 
