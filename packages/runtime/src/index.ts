@@ -53,6 +53,27 @@ export {
   commandsFeature,
 } from './devices/commands/index.js';
 /** Errors. */
+/** Devices bound to a number or email: registration, device records, ringing a number, wake-up (docs/registration.md). */
+export { authenticateDevice, deviceByCredential } from './devices/credentials.js';
+export {
+  type DevicesFeature,
+  type DevicesOptions,
+  devicesFeature,
+  type Mailer,
+  numberIdentities,
+  type RegistrationSettings,
+  type SmtpSettings,
+  smtpMailer,
+} from './devices/index.js';
+export {
+  type Notifier,
+  type NotifyResult,
+  type WakeFailure,
+  type WakeOutcome,
+  type WakePayload,
+  Wakeup,
+} from './devices/notifier.js';
+export type { Binding, DeviceRecord, NotifierKind, WaitingNotice, WakeUpAddress } from './devices/records.js';
 export type { DocumentedCode } from './error-codes/index.js';
 export { type ErrorCode, numericCode, PatchbayError } from './errors.js';
 /** Apps answered in-process at reserved `.invalid` origins (`runtime.localApps`; rooms use one). */

@@ -10,31 +10,14 @@
  */
 
 /** Commands carried out on a device (docs/commands.md). */
-export {
-  type Arrival,
-  type CommandHandler,
-  type CommandsEvents,
-  DeviceCommands,
-  type DeviceCommandsOptions,
-  type ReceivedCommand,
-} from './commands/commands.js';
-export type { CommandResult } from './commands/results.js';
+export * from './commands/index.js';
 export { Call, type CallEvents, type CallStatus, type CancelReason } from './device/call.js';
 export type { DeviceClock, DeviceEvents, DeviceOptions, DeviceState, Presence } from './device/device.js';
 /** Client devices (Node: WebSockets through `ws`). */
 export { Device } from './device/node.js';
 export { DEVICE_ERRORS, DeviceError, type DeviceErrorName } from './protocol/errors.js';
 /** Registering a device by its phone number (SMS round trip or code) or email (docs/registration.md). */
-export {
-  fetchNotices,
-  type PendingCode,
-  type PendingEmail,
-  type PushSubscriptionLike,
-  type RegisteredDevice,
-  Registration,
-  type RegistrationOptions,
-} from './registration/registration.js';
-export type { SmsPort, SmsText } from './registration/sms-port.js';
+export * from './registration/index.js';
 /** The REST client. */
 export {
   AccountScope,
@@ -46,6 +29,13 @@ export {
   type SimulatedNumberParams,
 } from './rest/client.js';
 export type { CommandInstance, CommandParams, CommandStatus, DeviceCommandsClient } from './rest/device-commands.js';
+export type {
+  DeviceFilters,
+  DeviceInstance,
+  DeviceSettingsInstance,
+  DevicesClient,
+  WakeResult,
+} from './rest/devices.js';
 export { RestError } from './rest/http.js';
 export type {
   RoomCallClient,

@@ -80,7 +80,13 @@ export class Invitations {
     const callTokenFor = (identity: string) => {
       const sealed =
         callTokens.get(identity) ??
-        tokens.seal({ callSid: request.callSid, node: this.host.node, accountSid: request.accountSid, identity, expiresAt });
+        tokens.seal({
+          callSid: request.callSid,
+          node: this.host.node,
+          accountSid: request.accountSid,
+          identity,
+          expiresAt,
+        });
       callTokens.set(identity, sealed);
       return sealed;
     };

@@ -5,11 +5,11 @@
  */
 
 import type { DeviceBridge } from '../bridge/bridge.js';
+import type { NumberRinger } from '../devices/ring-number.js';
 import type { PatchbayError } from '../errors.js';
 import { CallSession, type Next, type SessionDeps } from '../interpreter/session.js';
 import type { MediaAdapter, OriginateOutcome, OriginateRequest } from '../media/types.js';
 import { silentWav } from '../media/wav.js';
-import type { NumberRinger } from '../devices/ring-number.js';
 import type { CreateCallParams } from '../runtime.js';
 import { newSid } from '../sid.js';
 import type { AttemptResult, ChildCall, DialRequest } from '../verbs/types.js';

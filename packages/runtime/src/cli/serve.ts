@@ -28,6 +28,7 @@ import { compatEndpoints } from '../bridge/compat/endpoint.js';
 import { type CompatMedia, simulatedCompatMedia } from '../bridge/compat/media.js';
 import { deviceEndpoints } from '../bridge/endpoints.js';
 import { systemClock } from '../clock/clock.js';
+import { numberIdentities, type RegistrationSettings, smtpMailer } from '../devices/index.js';
 import type { AccountLimits } from '../limits/account-limits.js';
 import type { MediaAdapter } from '../media/types.js';
 import { createRuntime, type Runtime } from '../runtime.js';
@@ -91,6 +92,8 @@ export interface ServeOptions {
   readonly tls?: TlsFiles;
   /** SDP for the hosted browser SDK's calls (compat mode). @default simulatedCompatMedia() (no media flows) */
   readonly compatMedia?: CompatMedia;
+  /** Devices bound to a number or email: SMTP for verification links, the VAPID subject, the app's ring time. */
+  readonly registration?: RegistrationSettings;
 }
 
 export interface RunningServer {
@@ -222,6 +225,8 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     publicUrl: options.publicUrl ?? url,
     callbackQueue: callbacks,
     devices: { ...storeDirectory(store), ...options.devices },
+    numberDevices: numberIdentities(store),
+    ...(options.registration?.appRingMs ? { appRingMs: options.registration.appRingMs } : {}),
     egress,
     ...(options.limits ? { limits: options.limits } : {}),
     admit: writes.admit,
@@ -240,6 +245,11 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     sip: { secrets, ...(options.sipDomainSuffix ? { domainSuffix: options.sipDomainSuffix } : {}) },
     onRequest: (entry) => log?.info(entry, 'request'),
     onError: (error) => log?.error({ err: error }, 'request failed'),
+    devices: {
+      egress,
+      vapidSubject: options.registration?.vapidSubject,
+      mailer: options.registration?.smtp ? smtpMailer(options.registration.smtp) : undefined,
+    },
   });
   const health = (): HealthReport => (draining ? { status: 'draining' } : store.health.state);
   const answerHealth = healthEndpoint(health);

@@ -11,7 +11,14 @@ import { RestError } from '../api/http.js';
 import { Serial } from '../rooms/serial.js';
 import { newSid } from '../sid.js';
 import type { Store } from '../store/types.js';
-import { type Binding, bindingText, bindingWhere, DEVICE_LIMITS, type DeviceRecord, type WakeUpAddress } from './records.js';
+import {
+  type Binding,
+  bindingText,
+  bindingWhere,
+  DEVICE_LIMITS,
+  type DeviceRecord,
+  type WakeUpAddress,
+} from './records.js';
 import { newSecret } from './signing.js';
 
 const serial = new Serial();
@@ -39,10 +46,14 @@ export async function bindDevice(
 ): Promise<{ device: DeviceRecord; credential: string }> {
   return serial.run(request.accountSid, async () => {
     const { accountSid, deviceId } = request;
-    const earlier = (await store.list<DeviceRecord>('device', { accountSid, where: { deviceId }, page: 0, pageSize: 1 }))
-      .items[0];
+    const earlier = (
+      await store.list<DeviceRecord>('device', { accountSid, where: { deviceId }, page: 0, pageSize: 1 })
+    ).items[0];
     const sameBinding = earlier && bindingText(earlier.binding) === bindingText(request.binding);
-    if (!earlier && (await count(store, accountSid, {}, DEVICE_LIMITS.devicesPerAccount)) >= DEVICE_LIMITS.devicesPerAccount)
+    if (
+      !earlier &&
+      (await count(store, accountSid, {}, DEVICE_LIMITS.devicesPerAccount)) >= DEVICE_LIMITS.devicesPerAccount
+    )
       throw new RestError(409, 91211, `the account has ${DEVICE_LIMITS.devicesPerAccount} devices, as many as it may`);
     if (!sameBinding) {
       const bound = await count(store, accountSid, bindingWhere(request.binding), DEVICE_LIMITS.devicesPerBinding);
@@ -73,6 +84,7 @@ export async function bindDevice(
 /** The devices bound to a phone number (or email address) in an account, at most DEVICE_LIMITS.devicesPerBinding. */
 export async function devicesOf(store: Store, accountSid: string, binding: Binding): Promise<DeviceRecord[]> {
   const where = bindingWhere(binding);
-  return (await store.list<DeviceRecord>('device', { accountSid, where, page: 0, pageSize: DEVICE_LIMITS.devicesPerBinding }))
-    .items;
+  return (
+    await store.list<DeviceRecord>('device', { accountSid, where, page: 0, pageSize: DEVICE_LIMITS.devicesPerBinding })
+  ).items;
 }

@@ -16,7 +16,11 @@ export function checkChallenge(record: RegistrationRecord, deviceId: string, bin
   if (record.deviceId !== deviceId)
     throw new RestError(400, 91206, `the registration was issued to device "${record.deviceId}", not "${deviceId}"`);
   if (record.binding.type !== binding.type || bindingText(record.binding) !== bindingText(binding))
-    throw new RestError(400, 91207, `the registration was issued for another ${binding.type === 'phone' ? 'number' : 'address'}`);
+    throw new RestError(
+      400,
+      91207,
+      `the registration was issued for another ${binding.type === 'phone' ? 'number' : 'address'}`,
+    );
   checkUsable(record, now);
 }
 
@@ -41,10 +45,15 @@ export async function spend(
   extra: Partial<RegistrationRecord> = {},
 ): Promise<RegistrationRecord> {
   try {
-    const spent = await store.update<RegistrationRecord>('device-registration', record.accountSid, record.sid, (current) => {
-      if (current.status !== from) throw new Spent();
-      return { ...current, ...extra, status: to, updatedAt: now };
-    });
+    const spent = await store.update<RegistrationRecord>(
+      'device-registration',
+      record.accountSid,
+      record.sid,
+      (current) => {
+        if (current.status !== from) throw new Spent();
+        return { ...current, ...extra, status: to, updatedAt: now };
+      },
+    );
     if (!spent) throw new Spent();
     return spent;
   } catch (error) {

@@ -10,13 +10,14 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { DeviceError } from '@patchbay/sdk/protocol';
-import { sameSecret } from '../api/auth.js';
 import { type Form, field, notFound, RestError, readForm } from '../api/http.js';
 import type { ResourceResult } from '../api/resources/context.js';
 import type { VerifiedToken } from '../bridge/access-tokens.js';
+import { escapeHtml } from '../error-codes/render.js';
 import type { Store } from '../store/types.js';
+import { authenticateDevice } from './credentials.js';
 import { deviceJson, registrationJson, settingsJson } from './json.js';
-import type { Binding, DeviceRecord } from './records.js';
+import type { Binding } from './records.js';
 import type { Registrant, Registrations } from './registrations.js';
 import { deviceSettings } from './settings.js';
 import { noticesAfter } from './waiting.js';
@@ -47,27 +48,27 @@ async function registrant(req: IncomingMessage, deps: DeviceRouteDeps): Promise<
   }
 }
 
-async function deviceOf(req: IncomingMessage, store: Store): Promise<DeviceRecord> {
-  const header = req.headers.authorization ?? '';
-  const decoded = header.startsWith('Basic ') ? Buffer.from(header.slice(6), 'base64').toString('utf8') : '';
-  const [sid = '', secret = ''] = decoded.split(/:(.*)/s);
-  const device = /^DV[0-9a-f]{32}$/.test(sid) ? await store.find<DeviceRecord>('device', sid) : undefined;
-  // The same answer for an unknown device and a wrong secret; the secret compared in constant time.
-  if (!sameSecret(secret, device?.secret ?? `absent:${sid}`) || !device)
-    throw new RestError(401, 20003, 'Authenticate with the device credential: Basic <device SID>:<secret>');
-  return device;
-}
-
 function binding(form: Form): Binding {
   const email = field(form, 'Email');
-  return email !== undefined ? { type: 'email', address: parseEmail(email) } : { type: 'phone', number: parsePhoneNumber(field(form, 'PhoneNumber')) };
+  return email !== undefined
+    ? { type: 'email', address: parseEmail(email) }
+    : { type: 'phone', number: parsePhoneNumber(field(form, 'PhoneNumber')) };
 }
 
-const page = (title: string, text: string): Answer => ({
+/** A small page for a person (the email link): `body` is HTML made of escaped values. */
+const page = (title: string, body: string): Answer => ({
   status: 200,
   write: async (res, headers) => {
-    const html = `<!doctype html><html lang="en"><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${title}</title><h1>${title}</h1><p>${text}</p></html>`;
-    res.writeHead(200, { ...headers, 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }).end(html);
+    const html = `<!doctype html><html lang="en"><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${escapeHtml(title)}</title><h1>${escapeHtml(title)}</h1>${body}</html>`;
+    res
+      .writeHead(200, {
+        ...headers,
+        'content-type': 'text/html; charset=utf-8',
+        'cache-control': 'no-store',
+        'referrer-policy': 'no-referrer',
+        'content-security-policy': "default-src 'none'; form-action 'self'",
+      })
+      .end(html);
   },
 });
 
@@ -80,15 +81,29 @@ export function deviceRoutes(deps: DeviceRouteDeps, maxBodyBytes = 64 * 1024) {
     const form = () => readForm(req, maxBodyBytes);
     if (rest === 'DeviceNotices' && method === 'GET')
       return (async () => {
-        const device = await deviceOf(req, store);
+        const device = await authenticateDevice(req, store);
         const after = Number(url.searchParams.get('After') ?? '0');
-        return { status: 200, body: { device_sid: device.sid, notices: noticesAfter(device, Number.isFinite(after) ? after : 0) } };
+        return {
+          status: 200,
+          body: { device_sid: device.sid, notices: noticesAfter(device, Number.isFinite(after) ? after : 0) },
+        };
       })();
     const match = REGISTRATION.exec(rest);
+    // The link only shows what would be confirmed: mail scanners that open links confirm nothing.
     if (match?.[2] === 'Verify' && method === 'GET')
       return (async () => {
-        await registrations.verifyLink(match[1] as string, url.searchParams.get('Token') ?? '');
-        return page('Email address confirmed', 'You can go back to the app: it knows.');
+        const token = url.searchParams.get('Token') ?? '';
+        const record = await registrations.checkLink(match[1] as string, token);
+        const address = record.binding.type === 'email' ? record.binding.address : '';
+        return page(
+          'Confirm your email address',
+          `<p>The device <strong>${escapeHtml(record.deviceId)}</strong> asks to use <strong>${escapeHtml(address)}</strong>. Confirm only if you started this on that device.</p><form method="post"><input type="hidden" name="Token" value="${escapeHtml(token)}"><button>Confirm</button></form>`,
+        );
+      })();
+    if (match?.[2] === 'Verify' && method === 'POST')
+      return (async () => {
+        await registrations.verifyLink(match[1] as string, field(await form(), 'Token') ?? '');
+        return page('Email address confirmed', '<p>You can go back to the app: it knows.</p>');
       })();
     if (!rest.startsWith('DeviceRegistrations')) return undefined;
     return (async (): Promise<Answer> => {
@@ -117,7 +132,8 @@ export function deviceRoutes(deps: DeviceRouteDeps, maxBodyBytes = 64 * 1024) {
       }
       if (!match) throw notFound(url.pathname);
       const sid = match[1] as string;
-      if (!match[2] && method === 'GET') return { status: 200, body: registrationJson(await registrations.get(who, sid), base) };
+      if (!match[2] && method === 'GET')
+        return { status: 200, body: registrationJson(await registrations.get(who, sid), base) };
       if (match[2] === 'Code' && method === 'POST') {
         const values = await form();
         const done = await registrations.completeCode(who, sid, {

@@ -16,7 +16,7 @@ import type { Runtime } from '../runtime.js';
 import type { Store } from '../store/types.js';
 import type { Egress } from '../webhooks/egress.js';
 import { deviceRoutes } from './device-rest.js';
-import type { Mailer } from './mailer.js';
+import type { Mailer, SmtpSettings } from './mailer.js';
 import { Wakeup } from './notifier.js';
 import { channelNotifier } from './notifiers/channel.js';
 import { smsNotifier } from './notifiers/sms.js';
@@ -33,6 +33,15 @@ export interface DevicesOptions {
   readonly vapidSubject?: string | undefined;
   /** Where push endpoints may be reached (the runtime's egress rules). @default DEFAULT_EGRESS */
   readonly egress?: Egress | undefined;
+}
+
+/** What an operator configures (`patchbay serve` flags, cli/device-flags.ts). */
+export interface RegistrationSettings {
+  /** The SMTP server verification links go through. @default none: email registration answers 91213 */
+  readonly smtp?: SmtpSettings;
+  readonly vapidSubject?: string;
+  /** How long a registered number's devices ring in the app before the number. @default 15000 */
+  readonly appRingMs?: number;
 }
 
 export function devicesFeature(parts: {
@@ -66,7 +75,9 @@ export function devicesFeature(parts: {
       }),
   });
   const remember = (device: DeviceRecord, change: (current: DeviceRecord) => DeviceRecord) =>
-    void store.update<DeviceRecord>('device', device.accountSid, device.sid, change).catch((error: unknown) => parts.onError?.(error));
+    void store
+      .update<DeviceRecord>('device', device.accountSid, device.sid, change)
+      .catch((error: unknown) => parts.onError?.(error));
   const wakeup = new Wakeup(
     [
       channelNotifier(runtime.devices),
@@ -83,7 +94,12 @@ export function devicesFeature(parts: {
   const unmount = runtime.localApps.mount(DEVICES_ORIGIN, async ({ url, params, accountSid }) => {
     const response = new MessagingResponse();
     if (url.pathname !== '/sms') return response.toString();
-    const reply = await registrations.received(accountSid, String(params.From ?? ''), String(params.To ?? ''), String(params.Body ?? ''));
+    const reply = await registrations.received(
+      accountSid,
+      String(params.From ?? ''),
+      String(params.To ?? ''),
+      String(params.Body ?? ''),
+    );
     if (reply) response.message(reply);
     return response.toString();
   });
@@ -111,3 +127,4 @@ export function devicesFeature(parts: {
 export type DevicesFeature = ReturnType<typeof devicesFeature>;
 export type { Mailer, SmtpSettings } from './mailer.js';
 export { smtpMailer } from './mailer.js';
+export { numberIdentities } from './ring-number.js';

@@ -1,8 +1,13 @@
 /** The devices API's JSON: snake_case, ISO 8601 dates, absolute URLs; never a secret except the credential when issued. */
 import { isoDate } from '../api/resources/voice-v1/paging.js';
-import type { DeviceRecord, DeviceSettingsRecord, RegistrationRecord } from './records.js';
+import type { Binding, DeviceRecord, DeviceSettingsRecord, RegistrationRecord } from './records.js';
 
 const V1 = '/patchbay/v1';
+
+const bindingJson = (binding: Binding) => ({
+  phone_number: binding.type === 'phone' ? binding.number : null,
+  email: binding.type === 'email' ? binding.address : null,
+});
 
 export function deviceJson(device: DeviceRecord, base: string) {
   return {
@@ -10,8 +15,7 @@ export function deviceJson(device: DeviceRecord, base: string) {
     account_sid: device.accountSid,
     device_id: device.deviceId,
     identity: device.identity,
-    phone_number: device.binding.type === 'phone' ? device.binding.number : null,
-    email: device.binding.type === 'email' ? device.binding.address : null,
+    ...bindingJson(device.binding),
     wake_up: device.wakeUp ? { type: device.wakeUp.type, endpoint: device.wakeUp.endpoint } : null,
     last_woken_at: device.lastWokenAt ? isoDate(device.lastWokenAt) : null,
     last_woken_via: device.lastWokenVia ?? null,
@@ -27,8 +31,7 @@ export function registrationJson(record: RegistrationRecord, base: string) {
     account_sid: record.accountSid,
     method: record.method,
     device_id: record.deviceId,
-    phone_number: record.binding.type === 'phone' ? record.binding.number : null,
-    email: record.binding.type === 'email' ? record.binding.address : null,
+    ...bindingJson(record.binding),
     status: record.status,
     attempts: record.attempts,
     device_sid: record.deviceSid ?? null,

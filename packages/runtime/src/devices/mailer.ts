@@ -24,14 +24,17 @@ export interface SmtpSettings {
 
 export function smtpMailer(settings: SmtpSettings): Mailer {
   const url = new URL(settings.url);
-  if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') throw new TypeError(`${settings.url}: an smtp:// or smtps:// URL`);
+  if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:')
+    throw new TypeError(`${settings.url}: an smtp:// or smtps:// URL`);
   const secure = url.protocol === 'smtps:';
   const transport = createTransport(
     {
       host: url.hostname,
       port: Number(url.port) || (secure ? 465 : 587),
       secure,
-      ...(url.username ? { auth: { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) } } : {}),
+      ...(url.username
+        ? { auth: { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) } }
+        : {}),
       tls: { rejectUnauthorized: settings.verifyTls ?? true },
       connectionTimeout: 10_000,
       greetingTimeout: 10_000,

@@ -27,7 +27,9 @@ export interface WakeFailure {
   readonly gone?: boolean;
 }
 
-export type NotifyResult = { readonly ok: true } | { readonly ok: false; readonly error: string; readonly gone?: boolean };
+export type NotifyResult =
+  | { readonly ok: true }
+  | { readonly ok: false; readonly error: string; readonly gone?: boolean };
 
 /** One way of reaching a device. Implementations run the shared suite (notifier.test-support.ts). */
 export interface Notifier {
@@ -51,9 +53,12 @@ export class Wakeup {
     const failures: WakeFailure[] = [];
     for (const notifier of this.notifiers) {
       if (!notifier.reaches(device)) continue;
-      const result = await notifier.wake(device, payload).catch(
-        (error: unknown): NotifyResult => ({ ok: false, error: error instanceof Error ? error.message : String(error) }),
-      );
+      let result: NotifyResult;
+      try {
+        result = await notifier.wake(device, payload);
+      } catch (error) {
+        result = { ok: false, error: error instanceof Error ? error.message : String(error) };
+      }
       if (result.ok) {
         this.onWoken?.(device, notifier.kind);
         return { ok: true, via: notifier.kind, failures };
@@ -61,7 +66,8 @@ export class Wakeup {
       failures.push({ via: notifier.kind, error: result.error, ...(result.gone ? { gone: true } : {}) });
       if (result.gone) this.onGone?.(device, notifier.kind);
     }
-    if (failures.length === 0) failures.push({ via: 'channel', error: 'no open channel, no push subscription, no number' });
+    if (failures.length === 0)
+      failures.push({ via: 'channel', error: 'no open channel, no push subscription, no number' });
     return { ok: false, failures };
   }
 }

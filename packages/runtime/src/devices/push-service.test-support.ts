@@ -6,7 +6,15 @@
  * body (RFC 8188) with its own code on node:crypto (ECDH P-256, HKDF by HMAC-SHA-256,
  * AES-128-GCM), independent of the sending library, so the encryption is checked for real.
  */
-import { createDecipheriv, createECDH, createHmac, createPublicKey, randomBytes, randomUUID, verify } from 'node:crypto';
+import {
+  createDecipheriv,
+  createECDH,
+  createHmac,
+  createPublicKey,
+  randomBytes,
+  randomUUID,
+  verify,
+} from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -66,13 +74,27 @@ function checkVapid(header: string | undefined, origin: string): ReceivedPush['v
   const point = Buffer.from(key, 'base64url');
   if (point.length !== 65 || point[0] !== 4) return 'k is not an uncompressed P-256 point';
   const publicKey = createPublicKey({
-    key: { kty: 'EC', crv: 'P-256', x: point.subarray(1, 33).toString('base64url'), y: point.subarray(33).toString('base64url') },
+    key: {
+      kty: 'EC',
+      crv: 'P-256',
+      x: point.subarray(1, 33).toString('base64url'),
+      y: point.subarray(33).toString('base64url'),
+    },
     format: 'jwk',
   });
-  const signed = verify('sha256', Buffer.from(`${head}.${claims}`), { key: publicKey, dsaEncoding: 'ieee-p1363' }, Buffer.from(signature, 'base64url'));
+  const signed = verify(
+    'sha256',
+    Buffer.from(`${head}.${claims}`),
+    { key: publicKey, dsaEncoding: 'ieee-p1363' },
+    Buffer.from(signature, 'base64url'),
+  );
   if (!signed) return 'the JWT signature does not verify';
   if (JSON.parse(Buffer.from(head, 'base64url').toString()).alg !== 'ES256') return 'not ES256';
-  const payload = JSON.parse(Buffer.from(claims, 'base64url').toString()) as { aud?: string; sub?: string; exp?: number };
+  const payload = JSON.parse(Buffer.from(claims, 'base64url').toString()) as {
+    aud?: string;
+    sub?: string;
+    exp?: number;
+  };
   const now = Date.now() / 1000;
   if (payload.aud !== origin) return `aud ${payload.aud} is not ${origin}`;
   if (!payload.exp || payload.exp < now || payload.exp > now + 86_400) return 'exp is not within 24 hours';
@@ -102,7 +124,10 @@ export class LoopbackPushService {
     const id = randomUUID();
     const auth = randomBytes(16);
     this.subscribers.set(id, { ecdh, auth, gone: false });
-    return { endpoint: `${this.origin}/push/${id}`, keys: { p256dh: ecdh.getPublicKey().toString('base64url'), auth: auth.toString('base64url') } };
+    return {
+      endpoint: `${this.origin}/push/${id}`,
+      keys: { p256dh: ecdh.getPublicKey().toString('base64url'), auth: auth.toString('base64url') },
+    };
   }
 
   /** The subscription is unsubscribed: its endpoint answers 410 Gone from now on. */

@@ -21,7 +21,9 @@ export interface WebPushAddress {
 export type WakeUpAddress = WebPushAddress;
 
 /** What a device proved it has: a phone number (E.164) or an email address (lower case). */
-export type Binding = { readonly type: 'phone'; readonly number: string } | { readonly type: 'email'; readonly address: string };
+export type Binding =
+  | { readonly type: 'phone'; readonly number: string }
+  | { readonly type: 'email'; readonly address: string };
 
 export interface DeviceRecord extends StoredRecord {
   /** The app's own id of the installation (1 to 64 characters of `[A-Za-z0-9._:-]`). */

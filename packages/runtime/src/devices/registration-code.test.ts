@@ -13,7 +13,10 @@ const start = devicesHarnessPerTest();
 async function codeFor(harness: DevicesHarness, number: string, deviceId: string) {
   const phone = harness.phone(number);
   const texted = phone.receive(REGISTRATION_NUMBER);
-  const started = await harness.device('POST', 'DeviceRegistrations', 'ann', { PhoneNumber: number, DeviceId: deviceId });
+  const started = await harness.device('POST', 'DeviceRegistrations', 'ann', {
+    PhoneNumber: number,
+    DeviceId: deviceId,
+  });
   expect(started.status).toBe(201);
   const code = /code is (\d{6})/.exec((await texted).body)?.[1] as string;
   return { sid: started.json.sid as string, code };
@@ -86,17 +89,29 @@ it('texts one number at most five codes an hour', async () => {
 
 it('refuses a request without a token, or with a bad parameter, with its code', async () => {
   const harness = await start();
-  expect((await harness.device('POST', 'DeviceRegistrations', undefined, { PhoneNumber: ANN, DeviceId: 'x' })).json).toMatchObject({
+  expect(
+    (await harness.device('POST', 'DeviceRegistrations', undefined, { PhoneNumber: ANN, DeviceId: 'x' })).json,
+  ).toMatchObject({
     code: 91212,
     status: 401,
   });
-  expect((await harness.device('POST', 'DeviceRegistrations', 'ann', { PhoneNumber: '5550100', DeviceId: 'x' })).json).toMatchObject({
-    code: 91202,
-  });
-  expect((await harness.device('POST', 'DeviceRegistrations', 'ann', { PhoneNumber: ANN, DeviceId: 'a b' })).json).toMatchObject({
+  expect(
+    (await harness.device('POST', 'DeviceRegistrations', 'ann', { PhoneNumber: '5550100', DeviceId: 'x' })).json,
+  ).toMatchObject({
     code: 91202,
   });
   expect(
-    (await harness.device('POST', 'DeviceRegistrations', 'ann', { PhoneNumber: ANN, DeviceId: 'x', WakeUp: '{"endpoint":"file:///etc/passwd"}' })).json,
+    (await harness.device('POST', 'DeviceRegistrations', 'ann', { PhoneNumber: ANN, DeviceId: 'a b' })).json,
+  ).toMatchObject({
+    code: 91202,
+  });
+  expect(
+    (
+      await harness.device('POST', 'DeviceRegistrations', 'ann', {
+        PhoneNumber: ANN,
+        DeviceId: 'x',
+        WakeUp: '{"endpoint":"file:///etc/passwd"}',
+      })
+    ).json,
   ).toMatchObject({ code: 91202 });
 });

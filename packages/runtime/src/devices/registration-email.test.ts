@@ -6,6 +6,7 @@
 import type { DeviceNotice } from '@patchbay/sdk/protocol';
 import { afterEach, expect, it } from 'vitest';
 import { deviceFor } from '../bridge/devices.test-support.js';
+import { VirtualClock } from '../clock/virtual.js';
 import { devicesHarnessPerTest } from './harness.test-support.js';
 import { smtpMailer } from './mailer.js';
 import { SmtpReceiver } from './smtp.test-support.js';
@@ -19,12 +20,23 @@ afterEach(async () => {
 async function withSmtp() {
   const smtp = await SmtpReceiver.start();
   receivers.push(smtp);
-  const harness = await start({ api: { devices: { mailer: smtpMailer({ url: smtp.url, from: 'Patchbay <no-reply@patchbay.test>' }) } } });
+  const harness = await start({
+    api: { devices: { mailer: smtpMailer({ url: smtp.url, from: 'Patchbay <no-reply@patchbay.test>' }) } },
+  });
   return { smtp, harness };
 }
 
+/** What the page's Confirm button posts. */
+const confirm = (link: string) =>
+  fetch(link.replace(/\?.*/, ''), {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ Token: new URL(link).searchParams.get('Token') ?? '' }),
+  });
+
 /** The verification link in a mail (quoted-printable soft breaks undone). */
-const linkIn = (raw: string) => /(http:\/\/\S+\/Verify\?Token=[A-Za-z0-9_-]+)/.exec(raw.replace(/=\r?\n/g, '').replace(/=3D/g, '='))?.[1] as string;
+const linkIn = (raw: string) =>
+  /(http:\/\/\S+\/Verify\?Token=[A-Za-z0-9_-]+)/.exec(raw.replace(/=\r?\n/g, '').replace(/=3D/g, '='))?.[1] as string;
 
 it('mails a one-use link; the waiting device is told over its channel and gets its credential', async () => {
   const { smtp, harness } = await withSmtp();
@@ -40,17 +52,33 @@ it('mails a one-use link; the waiting device is told over its channel and gets i
   const link = linkIn(mail.raw);
   expect(link).toContain(`/patchbay/v1/DeviceRegistrations/${pending.sid}/Verify?Token=`);
   const verifying = pending.verified({ device });
+  // Opening the link (as a mail scanner would) confirms nothing; the person confirms on the page.
   const opened = await fetch(link);
   expect(opened.status).toBe(200);
-  expect(await opened.text()).toContain('Email address confirmed');
+  const shown = await opened.text();
+  expect(shown).toContain('The device <strong>ann-tablet</strong> asks to use <strong>ann@example.com</strong>');
+  expect((await harness.device('GET', `DeviceRegistrations/${pending.sid}`, 'ann')).json.status).toBe('pending');
+  const confirmed = await confirm(link);
+  expect(confirmed.status).toBe(200);
+  expect(await confirmed.text()).toContain('Email address confirmed');
   const registered = await verifying;
-  expect(registered).toMatchObject({ deviceId: 'ann-tablet', identity: 'ann', email: 'ann@example.com', phoneNumber: null });
+  expect(registered).toMatchObject({
+    deviceId: 'ann-tablet',
+    identity: 'ann',
+    email: 'ann@example.com',
+    phoneNumber: null,
+  });
   expect(notices).toContainEqual({ kind: 'registration', registration: pending.sid, status: 'verified' });
   // The link works once; a forged token is not one this server sent.
   expect(await (await fetch(link)).json()).toMatchObject({ code: 91204 });
-  expect(await (await fetch(link.replace(/Token=.*/, 'Token=forged'))).json()).toMatchObject({ code: 91214, status: 404 });
+  expect(await (await fetch(link.replace(/Token=.*/, 'Token=forged'))).json()).toMatchObject({
+    code: 91214,
+    status: 404,
+  });
   // And the credential is collected once.
-  const again = await harness.device('POST', `DeviceRegistrations/${pending.sid}/Complete`, 'ann', { DeviceId: 'ann-tablet' });
+  const again = await harness.device('POST', `DeviceRegistrations/${pending.sid}/Complete`, 'ann', {
+    DeviceId: 'ann-tablet',
+  });
   expect(again.json).toMatchObject({ code: 91204 });
   device.destroy();
 });
@@ -60,9 +88,30 @@ it('a link not opened yet gives no credential; a server without SMTP refuses ema
   const mailed = smtp.next('bob@example.com');
   const pending = await harness.registration('bob', 'bob-1').byEmail('bob@example.com');
   await mailed;
-  const early = await harness.device('POST', `DeviceRegistrations/${pending.sid}/Complete`, 'bob', { DeviceId: 'bob-1' });
+  const early = await harness.device('POST', `DeviceRegistrations/${pending.sid}/Complete`, 'bob', {
+    DeviceId: 'bob-1',
+  });
   expect(early.json).toMatchObject({ code: 91216, status: 409 });
   const plain = await start();
-  const refused = await plain.device('POST', 'DeviceRegistrations', 'bob', { Email: 'bob@example.com', DeviceId: 'bob-1' });
+  const refused = await plain.device('POST', 'DeviceRegistrations', 'bob', {
+    Email: 'bob@example.com',
+    DeviceId: 'bob-1',
+  });
   expect(refused.json).toMatchObject({ code: 91213, status: 503 });
+});
+
+it('a link past its ten minutes is refused (virtual time)', async () => {
+  const smtp = await SmtpReceiver.start();
+  receivers.push(smtp);
+  const clock = new VirtualClock(Date.now());
+  const harness = await start({
+    clock,
+    api: { devices: { mailer: smtpMailer({ url: smtp.url, from: 'pb@patchbay.test' }) } },
+  });
+  const mailed = smtp.next('ann@example.com');
+  await harness.registration('ann', 'ann-tablet').byEmail('ann@example.com');
+  const link = linkIn((await mailed).raw);
+  await new Promise<void>((resolve) => clock.setTimer(resolve, 10 * 60_000 + 1));
+  expect(await (await fetch(link)).json()).toMatchObject({ code: 91205, status: 410 });
+  expect(await (await confirm(link)).json()).toMatchObject({ code: 91205 });
 });

@@ -33,7 +33,9 @@ it('binds the number the carrier reported, with nothing typed, and issues a cred
   expect(device.credential).toMatch(/^DV[0-9a-f]{32}:[A-Za-z0-9_-]{43}$/);
   // The account sees the device (never its secret).
   const listed = await roomsRequest(harness, 'GET', `Devices?PhoneNumber=${encodeURIComponent(ANN)}`);
-  expect(listed.json.devices).toEqual([expect.objectContaining({ sid: device.sid, phone_number: ANN, identity: 'ann' })]);
+  expect(listed.json.devices).toEqual([
+    expect.objectContaining({ sid: device.sid, phone_number: ANN, identity: 'ann' }),
+  ]);
   expect(JSON.stringify(listed.json)).not.toContain(device.credential.split(':')[1]);
   // The credential authenticates the device; a wrong one does not.
   const notices = await fetch(`${harness.base}/patchbay/v1/DeviceNotices`, {
@@ -55,10 +57,15 @@ it('refuses a wrong signature, another device, another number, another wake-up a
   expect((await post(harness, { ...form, Signature: 'not a signature' })).json).toMatchObject({ code: 91203 });
   expect((await post(harness, { ...form, DeviceId: 'mallory-phone' })).json).toMatchObject({ code: 91206 });
   expect((await post(harness, { ...form, PhoneNumber: BOB })).json).toMatchObject({ code: 91207 });
-  const wakeUp = JSON.stringify({ endpoint: 'https://push.example.com/x', keys: { p256dh: Buffer.alloc(65, 4).toString('base64url'), auth: Buffer.alloc(16, 1).toString('base64url') } });
+  const wakeUp = JSON.stringify({
+    endpoint: 'https://push.example.com/x',
+    keys: { p256dh: Buffer.alloc(65, 4).toString('base64url'), auth: Buffer.alloc(16, 1).toString('base64url') },
+  });
   expect((await post(harness, { ...form, WakeUp: wakeUp })).json).toMatchObject({ code: 91203 });
   // Another account's token cannot use it either: the nonce is unknown there (same answer as a forgery).
-  expect((await harness.device('POST', 'DeviceRegistrations/Signed', undefined, form)).json).toMatchObject({ code: 91212 });
+  expect((await harness.device('POST', 'DeviceRegistrations/Signed', undefined, form)).json).toMatchObject({
+    code: 91212,
+  });
   // None of that bound anything; the right one binds once.
   expect((await roomsRequest(harness, 'GET', 'Devices')).json.devices).toEqual([]);
   expect((await post(harness, form)).status).toBe(201);
@@ -82,7 +89,10 @@ it('answers a text that is not a registration with what the number is for, and b
   const reply = phone.receive(REGISTRATION_NUMBER);
   await phone.send(REGISTRATION_NUMBER, 'hello?');
   expect((await reply).body).toContain('REGISTER <device id>');
-  const wakeUp = { endpoint: 'https://push.example.com/sub/1', keys: { p256dh: Buffer.alloc(65, 4).toString('base64url'), auth: Buffer.alloc(16, 1).toString('base64url') } };
+  const wakeUp = {
+    endpoint: 'https://push.example.com/sub/1',
+    keys: { p256dh: Buffer.alloc(65, 4).toString('base64url'), auth: Buffer.alloc(16, 1).toString('base64url') },
+  };
   const device = await harness.registration('ann', 'ann-tab', { wakeUp }).bySms(phone, REGISTRATION_NUMBER);
   const stored = await roomsRequest(harness, 'GET', `Devices/${device.sid}`);
   expect(stored.json.wake_up).toEqual({ type: 'web-push', endpoint: wakeUp.endpoint });
@@ -90,12 +100,18 @@ it('answers a text that is not a registration with what the number is for, and b
 
 it('a device that cannot be bound says why through the SDK (the account has no registration number)', async () => {
   const harness = await start({ registrationNumber: false });
-  const rejected = await harness.registration('ann', 'ann-phone').requestCode(ANN).catch((error: unknown) => error);
+  const rejected = await harness
+    .registration('ann', 'ann-phone')
+    .requestCode(ANN)
+    .catch((error: unknown) => error);
   expect(rejected).toBeInstanceOf(RestError);
   expect(rejected).toMatchObject({ status: 409, code: 91200 });
   // A number that is not the account's cannot be made the registration number.
   const taken = await roomsRequest(harness, 'POST', 'DeviceSettings', { RegistrationNumber: '+15550100888' });
   expect(taken.json).toMatchObject({ code: 91201 });
   const settings = await roomsRequest(harness, 'GET', 'DeviceSettings');
-  expect(settings.json).toMatchObject({ registration_number: null, vapid_public_key: expect.stringMatching(/^[A-Za-z0-9_-]{87}$/) });
+  expect(settings.json).toMatchObject({
+    registration_number: null,
+    vapid_public_key: expect.stringMatching(/^[A-Za-z0-9_-]{87}$/),
+  });
 });

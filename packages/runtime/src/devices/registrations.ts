@@ -20,7 +20,14 @@ import type { Store } from '../store/types.js';
 import { bindDevice } from './binding.js';
 import { checkChallenge, checkSendRate, checkUsable, spend, unknownRegistration } from './challenges.js';
 import type { Mailer } from './mailer.js';
-import { type Binding, bindingWhere, DEVICE_LIMITS, type DeviceRecord, type RegistrationRecord, type WakeUpAddress } from './records.js';
+import {
+  type Binding,
+  bindingWhere,
+  DEVICE_LIMITS,
+  type DeviceRecord,
+  type RegistrationRecord,
+  type WakeUpAddress,
+} from './records.js';
 import { deviceSettings } from './settings.js';
 import { digestOf, newCode, newNonce, newSecret, parseSignature, sameDigest, sign, verifyMac } from './signing.js';
 import { parseDeviceId, parseWakeUp } from './wake-address.js';
@@ -117,12 +124,15 @@ export class Registrations {
         pageSize: 1,
       })
     ).items[0];
-    if (!record || record.method !== 'sms-signature') throw invalid();
+    if (record?.method !== 'sms-signature') throw invalid();
     const binding: Binding = { type: 'phone', number: posted.number };
     checkChallenge(record, posted.deviceId, binding, now);
     const { signingKey } = await deviceSettings(store, who.accountSid, now);
     const claims = { accountSid: who.accountSid, binding, deviceId: posted.deviceId, wakeUp: posted.wakeUp };
-    if (parsed.expiresAt !== record.expiresAt || !verifyMac(signingKey, { ...claims, nonce: parsed.nonce, expiresAt: parsed.expiresAt }, parsed.mac))
+    if (
+      parsed.expiresAt !== record.expiresAt ||
+      !verifyMac(signingKey, { ...claims, nonce: parsed.nonce, expiresAt: parsed.expiresAt }, parsed.mac)
+    )
       throw invalid();
     const spent = await spend(store, record, 'pending', 'completed', now, { identity: who.identity });
     return this.bind(who, spent);
@@ -169,7 +179,11 @@ export class Registrations {
         `Your verification code is ${secret}. It is good for 10 minutes; nobody will ask you for it.`,
       );
     else
-      await mailer?.sendLink(binding.address, `${request.linkBase}/${record.sid}/Verify?Token=${secret}`, request.deviceId);
+      await mailer?.sendLink(
+        binding.address,
+        `${request.linkBase}/${record.sid}/Verify?Token=${secret}`,
+        request.deviceId,
+      );
     return record;
   }
 
@@ -192,27 +206,43 @@ export class Registrations {
       const counted = await store.update<RegistrationRecord>('device-registration', who.accountSid, sid, (current) => {
         if (current.status !== 'pending') return current;
         const attempts = current.attempts + 1;
-        return { ...current, attempts, status: attempts >= DEVICE_LIMITS.attempts ? 'locked' : 'pending', updatedAt: now };
+        return {
+          ...current,
+          attempts,
+          status: attempts >= DEVICE_LIMITS.attempts ? 'locked' : 'pending',
+          updatedAt: now,
+        };
       });
-      if (counted?.status === 'locked') throw new RestError(429, 91209, `${DEVICE_LIMITS.attempts} wrong codes: start again`);
+      if (counted?.status === 'locked')
+        throw new RestError(429, 91209, `${DEVICE_LIMITS.attempts} wrong codes: start again`);
       if (counted?.status !== 'pending') checkUsable(counted ?? record, now);
-      throw new RestError(400, 91208, `wrong code (${DEVICE_LIMITS.attempts - (counted?.attempts ?? 0)} attempts left)`);
+      throw new RestError(
+        400,
+        91208,
+        `wrong code (${DEVICE_LIMITS.attempts - (counted?.attempts ?? 0)} attempts left)`,
+      );
     }
     return this.bind(who, await spend(store, record, 'pending', 'completed', now));
   }
 
-  /** The email link was opened: the registration is verified, and its devices are told. */
-  async verifyLink(sid: string, token: string): Promise<RegistrationRecord> {
+  /** The registration an email link names, if its token is right and it can still be confirmed (nothing changes). */
+  async checkLink(sid: string, token: string): Promise<RegistrationRecord> {
     const { store } = this.deps;
     const now = this.deps.now();
     const record = await store.find<RegistrationRecord>('device-registration', sid);
     const unknown = () => new RestError(404, 91214, 'this verification link is not one this server sent');
-    if (!record || record.method !== 'email-link') throw unknown();
+    if (record?.method !== 'email-link') throw unknown();
     const { signingKey } = await deviceSettings(store, record.accountSid, now);
     if (!sameDigest(signingKey, token, record.digest ?? '')) throw unknown();
     checkUsable(record, now);
-    if (record.status === 'verified') throw new RestError(409, 91204, 'this link was opened already');
-    const verified = await spend(store, record, 'pending', 'verified', now);
+    if (record.status === 'verified') throw new RestError(409, 91204, 'this link was used already');
+    return record;
+  }
+
+  /** The person confirmed the link: the registration is verified, and its devices are told. */
+  async verifyLink(sid: string, token: string): Promise<RegistrationRecord> {
+    const record = await this.checkLink(sid, token);
+    const verified = await spend(this.deps.store, record, 'pending', 'verified', this.deps.now());
     if (verified.identity) this.deps.tell(verified.accountSid, verified.identity, verified);
     return verified;
   }
@@ -234,7 +264,13 @@ export class Registrations {
   private async bind(who: Registrant, record: RegistrationRecord): Promise<Completed> {
     const completed = await bindDevice(
       this.deps.store,
-      { accountSid: who.accountSid, identity: who.identity, deviceId: record.deviceId, binding: record.binding, wakeUp: record.wakeUp },
+      {
+        accountSid: who.accountSid,
+        identity: who.identity,
+        deviceId: record.deviceId,
+        binding: record.binding,
+        wakeUp: record.wakeUp,
+      },
       this.deps.now(),
     );
     await this.deps.store.update<RegistrationRecord>('device-registration', who.accountSid, record.sid, (current) => ({

@@ -31,11 +31,15 @@ export const devicesResource =
   async (context) => {
     const { store, account, rest, method, publicUrl, now, query } = context;
     if (rest === 'DeviceSettings') {
-      if (method === 'GET') return { status: 200, body: settingsJson(await deviceSettings(store, account.sid, now), publicUrl) };
+      if (method === 'GET')
+        return { status: 200, body: settingsJson(await deviceSettings(store, account.sid, now), publicUrl) };
       if (method !== 'POST') return undefined;
       const number = field(await context.form(), 'RegistrationNumber');
       const value = number === undefined || number === '' ? undefined : parsePhoneNumber(number, 'RegistrationNumber');
-      return { status: 200, body: settingsJson(await setRegistrationNumber(store, account.sid, value, now), publicUrl) };
+      return {
+        status: 200,
+        body: settingsJson(await setRegistrationNumber(store, account.sid, value, now), publicUrl),
+      };
     }
     if (rest === 'Devices' && method === 'GET') {
       const where: Record<string, string> = {};
@@ -77,6 +81,10 @@ export const devicesResource =
     if (!stored) throw notFound(device.sid);
     const outcome = await wakeup.wake(stored, payload);
     if (!outcome.ok)
-      throw new RestError(502, 91215, `the device could not be woken: ${outcome.failures.map((f) => `${f.via}: ${f.error}`).join('; ')}`);
+      throw new RestError(
+        502,
+        91215,
+        `the device could not be woken: ${outcome.failures.map((f) => `${f.via}: ${f.error}`).join('; ')}`,
+      );
     return { status: 200, body: { ...deviceJson(stored, publicUrl), ...outcomeJson(outcome) } };
   };

@@ -5,10 +5,12 @@
  */
 import type { Call, Device } from '@patchbay/sdk';
 import { afterEach, expect, it } from 'vitest';
+import { ROOM_NUMBER, roomWith } from '../api/room-calls.test-support.js';
+import { roomsRequest } from '../api/rooms.test-support.js';
 import { deviceFor, next } from '../bridge/devices.test-support.js';
 import type { Route } from '../testing/app-server.js';
-import { afterAppRing } from './ring-number.js';
 import { ANN, type DevicesHarness, devicesHarnessPerTest, REGISTRATION_NUMBER } from './harness.test-support.js';
+import { afterAppRing } from './ring-number.js';
 
 const start = devicesHarnessPerTest();
 const NUMBER = '+15550100500';
@@ -27,8 +29,11 @@ const routes: Record<string, Route> = {
 async function annWithTwoDevices(harness: DevicesHarness, options: { connect: boolean }) {
   await harness.client.incomingPhoneNumbers.create({ phoneNumber: NUMBER, voiceUrl: `${harness.app.url}/voice` });
   const phone = harness.phone(ANN);
-  for (const deviceId of ['ann-phone', 'ann-tablet']) await harness.registration('ann', deviceId).bySms(phone, REGISTRATION_NUMBER);
-  const connected = options.connect ? [deviceFor(harness, harness.token('ann')), deviceFor(harness, harness.token('ann'))] : [];
+  for (const deviceId of ['ann-phone', 'ann-tablet'])
+    await harness.registration('ann', deviceId).bySms(phone, REGISTRATION_NUMBER);
+  const connected = options.connect
+    ? [deviceFor(harness, harness.token('ann')), deviceFor(harness, harness.token('ann'))]
+    : [];
   devices.push(...connected);
   await Promise.all(connected.map((device) => device.register()));
   return connected;
@@ -94,6 +99,48 @@ it('with nobody answering in the app in time, the number rings for the rest of t
 it('the rule, as a decision', () => {
   expect(afterAppRing({ outcome: 'busy' }, 1000, 20_000)).toEqual({ type: 'settled', outcome: { outcome: 'busy' } });
   expect(afterAppRing({ outcome: 'no-answer' }, 15_000, 20_000)).toEqual({ type: 'fallback', remainingMs: 5000 });
-  expect(afterAppRing({ outcome: 'no-answer' }, 20_000, 20_000)).toEqual({ type: 'settled', outcome: { outcome: 'no-answer' } });
+  expect(afterAppRing({ outcome: 'no-answer' }, 20_000, 20_000)).toEqual({
+    type: 'settled',
+    outcome: { outcome: 'no-answer' },
+  });
   expect(afterAppRing({ outcome: 'canceled' }, 0, 20_000).type).toBe('settled');
+});
+
+it("a room calling a member at a registered number rings the member's devices in the app first", async () => {
+  const harness = await start({ routes });
+  const [phone] = (await annWithTwoDevices(harness, { connect: true })) as [Device, Device];
+  const room = await roomWith(harness, [
+    { name: 'Olga', identity: 'olga', role: 'organizer' },
+    { name: 'Ann', phone: ANN, behaviour: { onCall: 'answer' } },
+  ]);
+  const ringing = invited(phone);
+  expect((await roomsRequest(harness, 'POST', `Rooms/${room.sid}/Call`, { All: 'true' })).status).toBe(201);
+  const call = await ringing;
+  expect(call.parameters).toMatchObject({ To: ANN, From: ROOM_NUMBER });
+  expect(harness.network.party(ANN)).toBeUndefined();
+  await roomsRequest(harness, 'POST', `Rooms/${room.sid}/Call`, { Status: 'completed' });
+});
+
+it('rings the devices of every identity bound to the number; each answers as itself', async () => {
+  const harness = await start({ routes });
+  await harness.client.incomingPhoneNumbers.create({ phoneNumber: NUMBER, voiceUrl: `${harness.app.url}/voice` });
+  const phone = harness.phone(ANN);
+  await harness.registration('ann', 'ann-phone').bySms(phone, REGISTRATION_NUMBER);
+  await harness.registration('ann-work', 'ann-work-laptop').bySms(phone, REGISTRATION_NUMBER);
+  const personal = deviceFor(harness, harness.token('ann'));
+  const work = deviceFor(harness, harness.token('ann-work'));
+  devices.push(personal, work);
+  await Promise.all([personal.register(), work.register()]);
+  const invitations = Promise.all([invited(personal), invited(work)]);
+  harness.network.call({ from: CALLER, to: NUMBER });
+  const [onPersonal, onWork] = await invitations;
+  // Each in turn: the other identity's device is cancelled, this one bridged.
+  const cancelled = next(onWork, 'cancel');
+  await onPersonal.accept();
+  expect(await cancelled).toEqual(['answered-elsewhere']);
+  expect(harness.runtime.calls.get(onPersonal.parameters.CallSid as string)).toMatchObject({
+    to: ANN,
+    status: 'in-progress',
+  });
+  expect(onWork.status()).toBe('closed');
 });

@@ -34,7 +34,11 @@ export type AppRingResult =
   | { readonly type: 'settled'; readonly outcome: OriginateOutcome }
   | { readonly type: 'fallback'; readonly remainingMs: number };
 
-export type NumberRinger = (ring: NumberRing, signal: AbortSignal, onRinging: () => void) => Promise<AppRingResult | undefined>;
+export type NumberRinger = (
+  ring: NumberRing,
+  signal: AbortSignal,
+  onRinging: () => void,
+) => Promise<AppRingResult | undefined>;
 
 /** The rule, as a pure decision on the app's outcome. */
 export function afterAppRing(outcome: OriginateOutcome, elapsedMs: number, timeoutMs: number): AppRingResult {

@@ -12,12 +12,13 @@
  * const settings = await deviceSettings(store, accountSid, now);
  * await setRegistrationNumber(store, accountSid, '+15550100999', now); // RestError 91201 if taken
  */
+
+import webpush from 'web-push';
 import { RestError } from '../api/http.js';
 import type { NumberRecord } from '../api/resources/numbers.js';
 import { numberInUse } from '../rooms/numbers.js';
 import { newSid } from '../sid.js';
 import type { Store } from '../store/types.js';
-import webpush from 'web-push';
 import type { DeviceSettingsRecord } from './records.js';
 import { newSecret } from './signing.js';
 

@@ -56,7 +56,11 @@ function mac(key: string, claims: SignedClaims): string {
     claims.nonce,
     seconds,
   ].join('\n');
-  return createHmac('sha256', Buffer.from(key, 'base64url')).update(text).digest().subarray(0, MAC_BYTES).toString('base64url');
+  return createHmac('sha256', Buffer.from(key, 'base64url'))
+    .update(text)
+    .digest()
+    .subarray(0, MAC_BYTES)
+    .toString('base64url');
 }
 
 export function sign(key: string, claims: SignedClaims): string {
@@ -69,7 +73,11 @@ const SIGNATURE = /^v1\.([A-Za-z0-9_-]{16})\.([0-9a-z]{1,10})\.([A-Za-z0-9_-]{22
 export function parseSignature(text: string): ParsedSignature | undefined {
   const match = SIGNATURE.exec(text.trim());
   if (!match) return undefined;
-  return { nonce: match[1] as string, expiresAt: Number.parseInt(match[2] as string, 36) * 1000, mac: match[3] as string };
+  return {
+    nonce: match[1] as string,
+    expiresAt: Number.parseInt(match[2] as string, 36) * 1000,
+    mac: match[3] as string,
+  };
 }
 
 /** Whether `given` is the MAC of `claims` (constant time). */

@@ -16,7 +16,12 @@ export async function leaveNotice(
 ): Promise<DeviceRecord | undefined> {
   return store.update<DeviceRecord>('device', device.accountSid, device.sid, (current) => {
     const seq = (current.noticeSeq ?? 0) + 1;
-    const notice: WaitingNotice = { seq, reason: payload.reason, ...(payload.data ? { data: payload.data } : {}), at: now };
+    const notice: WaitingNotice = {
+      seq,
+      reason: payload.reason,
+      ...(payload.data ? { data: payload.data } : {}),
+      at: now,
+    };
     return { ...current, noticeSeq: seq, notices: [...(current.notices ?? []), notice].slice(-DEVICE_LIMITS.notices) };
   });
 }

@@ -66,4 +66,6 @@ export function parseWakeUp(value: string | undefined): WakeUpAddress | undefine
 
 /** The compact form, for an SMS. */
 export const compactWakeUp = (wakeUp: WakeUpAddress | undefined): string =>
-  wakeUp ? `wp:${Buffer.from(JSON.stringify({ endpoint: wakeUp.endpoint, keys: wakeUp.keys })).toString('base64url')}` : '-';
+  wakeUp
+    ? `wp:${Buffer.from(JSON.stringify({ endpoint: wakeUp.endpoint, keys: wakeUp.keys })).toString('base64url')}`
+    : '-';

@@ -10,6 +10,7 @@ import type { DeviceNotice } from '@patchbay/sdk/protocol';
 import { afterEach, expect, it } from 'vitest';
 import { roomsRequest } from '../api/rooms.test-support.js';
 import { deviceFor } from '../bridge/devices.test-support.js';
+import { createEgress } from '../webhooks/egress.js';
 import { ANN, devicesHarnessPerTest, REGISTRATION_NUMBER } from './harness.test-support.js';
 import { LoopbackPushService } from './push-service.test-support.js';
 
@@ -19,14 +20,17 @@ afterEach(async () => {
   for (const service of services.splice(0)) await service.close();
 });
 
-async function setup() {
-  const harness = await start();
+async function setup(options: Parameters<typeof start>[0] = {}) {
+  const harness = await start(options);
   const push = await LoopbackPushService.start();
   services.push(push);
   const subscription = push.subscribe();
   const phone = harness.phone(ANN);
-  const registered = await harness.registration('ann', 'ann-browser', { wakeUp: subscription }).bySms(phone, REGISTRATION_NUMBER);
-  const wake = (form: Record<string, string>) => roomsRequest(harness, 'POST', `Devices/${registered.sid}/WakeUp`, form);
+  const registered = await harness
+    .registration('ann', 'ann-browser', { wakeUp: subscription })
+    .bySms(phone, REGISTRATION_NUMBER);
+  const wake = (form: Record<string, string>) =>
+    roomsRequest(harness, 'POST', `Devices/${registered.sid}/WakeUp`, form);
   return { harness, push, subscription, phone, registered, wake };
 }
 
@@ -36,17 +40,27 @@ it('wakes an offline device by Web Push (decrypted by the push service); it conn
   const woken = await wake({ Reason: 'incoming-message', 'Data.From': '+15550100777' });
   expect(woken.json).toMatchObject({ woken: true, via: 'web-push', failures: [], last_woken_via: null });
   const message = await received;
-  expect(JSON.parse(message.payload)).toEqual({ device: registered.sid, reason: 'incoming-message', data: { From: '+15550100777' } });
+  expect(JSON.parse(message.payload)).toEqual({
+    device: registered.sid,
+    reason: 'incoming-message',
+    data: { From: '+15550100777' },
+  });
   expect(message).toMatchObject({ ttl: 600, urgency: 'high' });
   const settings = await roomsRequest(harness, 'GET', 'DeviceSettings');
-  expect(message.vapid).toMatchObject({ aud: push.origin, sub: 'mailto:postmaster@localhost', publicKey: settings.json.vapid_public_key });
+  expect(message.vapid).toMatchObject({
+    aud: push.origin,
+    sub: 'mailto:postmaster@localhost',
+    publicKey: settings.json.vapid_public_key,
+  });
   expect(push.refusals).toEqual([]);
 
   // Woken, the device connects and reads what is waiting for it.
   const device = deviceFor(harness, harness.token('ann'));
   await device.register();
   const notices = await fetchNotices(harness.base, registered.credential);
-  expect(notices).toEqual([expect.objectContaining({ seq: 1, reason: 'incoming-message', data: { From: '+15550100777' } })]);
+  expect(notices).toEqual([
+    expect.objectContaining({ seq: 1, reason: 'incoming-message', data: { From: '+15550100777' } }),
+  ]);
   expect(await fetchNotices(harness.base, registered.credential, 1)).toEqual([]);
 
   // Connected now, it is told over its channel, and nothing goes to the push service.
@@ -64,9 +78,15 @@ it('forgets a subscription the push service says is gone, and texts the device i
   push.unsubscribe(subscription);
   const texted = phone.receive(REGISTRATION_NUMBER);
   const woken = await wake({ Reason: 'incoming-call' });
-  expect(woken.json).toMatchObject({ woken: true, via: 'sms', failures: [{ via: 'web-push', error: 'the push service answered 410' }] });
+  expect(woken.json).toMatchObject({
+    woken: true,
+    via: 'sms',
+    failures: [{ via: 'web-push', error: 'the push service answered 410' }],
+  });
   expect((await texted).body).toBe('PBWAKE ann-browser incoming-call: open the app to see what is waiting.');
-  await expect.poll(async () => (await roomsRequest(harness, 'GET', `Devices/${registered.sid}`)).json.wake_up).toBeNull();
+  await expect
+    .poll(async () => (await roomsRequest(harness, 'GET', `Devices/${registered.sid}`)).json.wake_up)
+    .toBeNull();
 });
 
 it('texts a device that has no push subscription; an email device with no way to reach it is 91215', async () => {
@@ -77,8 +97,32 @@ it('texts a device that has no push subscription; an email device with no way to
   const woken = await roomsRequest(harness, 'POST', `Devices/${registered.sid}/WakeUp`, { Reason: 'incoming-call' });
   expect(woken.json).toMatchObject({ woken: true, via: 'sms', failures: [] });
   expect((await texted).body).toContain('PBWAKE ann-phone incoming-call');
-  expect((await roomsRequest(harness, 'POST', `Devices/${registered.sid}/WakeUp`, { Reason: 'bad reason!' })).json).toMatchObject({
+  // Woken by the text, the app connects and reads what waits.
+  const device = deviceFor(harness, harness.token('ann'));
+  await device.register();
+  expect(await fetchNotices(harness.base, registered.credential)).toEqual([
+    expect.objectContaining({ seq: 1, reason: 'incoming-call' }),
+  ]);
+  device.destroy();
+  expect(
+    (await roomsRequest(harness, 'POST', `Devices/${registered.sid}/WakeUp`, { Reason: 'bad reason!' })).json,
+  ).toMatchObject({
     code: 91202,
   });
-  expect((await roomsRequest(harness, 'POST', 'Devices/DV00000000000000000000000000000000/WakeUp', {})).status).toBe(404);
+  expect((await roomsRequest(harness, 'POST', 'Devices/DV00000000000000000000000000000000/WakeUp', {})).status).toBe(
+    404,
+  );
+});
+
+it('sends pushes through the egress policy: under deny-private a loopback push service is refused, SMS wakes the device', async () => {
+  const { phone, wake, push } = await setup({ api: { devices: { egress: createEgress({ policy: 'deny-private' }) } } });
+  const texted = phone.receive(REGISTRATION_NUMBER);
+  const woken = await wake({ Reason: 'incoming-call' });
+  expect(woken.json).toMatchObject({
+    woken: true,
+    via: 'sms',
+    failures: [{ via: 'web-push', error: expect.stringContaining('refused') }],
+  });
+  expect((await texted).body).toContain('PBWAKE');
+  expect(push.received).toEqual([]);
 });

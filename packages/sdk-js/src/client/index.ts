@@ -10,15 +10,7 @@
  */
 
 /** Commands carried out on this device (docs/commands.md). */
-export {
-  type Arrival,
-  type CommandHandler,
-  type CommandsEvents,
-  DeviceCommands,
-  type DeviceCommandsOptions,
-  type ReceivedCommand,
-} from '../commands/commands.js';
-export type { CommandResult } from '../commands/results.js';
+export * from '../commands/index.js';
 /** `device.audio`: microphone and speaker selection, sounds on or off (the hosted browser SDK's shapes). */
 export {
   type AudioDeviceInfo,
@@ -49,15 +41,6 @@ export type { WebSocketConstructor, WebSocketLike } from '../device/transport.js
 /** Errors with stable names and the familiar numeric codes. */
 export { DEVICE_ERRORS, DeviceError, type DeviceErrorName } from '../protocol/errors.js';
 /** Registering this device by its phone number or email; what waits for it once woken (docs/registration.md). */
-export {
-  fetchNotices,
-  type PendingCode,
-  type PendingEmail,
-  type PushSubscriptionLike,
-  type RegisteredDevice,
-  Registration,
-  type RegistrationOptions,
-} from '../registration/registration.js';
-export type { SmsPort, SmsText } from '../registration/sms-port.js';
+export * from '../registration/index.js';
 /** Reading a token's identity and expiry (unverified). */
 export { readTokenClaims, type TokenClaims } from '../tokens/jwt.js';

@@ -190,7 +190,12 @@ export class Registration {
     const text = await response.text();
     const body = (text ? JSON.parse(text) : {}) as Record<string, unknown>;
     if (!response.ok)
-      throw new RestError(response.status, Number(body.code ?? 0), String(body.message ?? response.statusText), body.more_info as string | undefined);
+      throw new RestError(
+        response.status,
+        Number(body.code ?? 0),
+        String(body.message ?? response.statusText),
+        body.more_info as string | undefined,
+      );
     return body;
   }
 }

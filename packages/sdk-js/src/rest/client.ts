@@ -10,6 +10,7 @@
  */
 
 import { type CommandStatus, deviceCommandsClient } from './device-commands.js';
+import { devicesClient } from './devices.js';
 import { Http, type ParamValue } from './http.js';
 import { collect, itemsOf } from './pages.js';
 import { roomsClient } from './rooms.js';
@@ -303,6 +304,8 @@ export class Patchbay extends AccountScope {
   readonly authTokens;
   /** Rooms with their own number, their members, the directory and the room policy (docs/rooms.md). */
   readonly rooms;
+  /** Devices bound to a number or email: settings, the devices, waking one (docs/registration.md). */
+  readonly devices;
 
   constructor(username: string, password: string, options: PatchbayOptions) {
     if (!options?.baseUrl) throw new TypeError('options.baseUrl (the Patchbay URL) is required');
@@ -333,6 +336,7 @@ export class Patchbay extends AccountScope {
       promote: () => http.request<{ authToken: string }>('POST', '/v1/AuthTokens/Promote'),
     };
     this.rooms = roomsClient(http);
+    this.devices = devicesClient(http);
   }
 
   /** Commands for a device (docs/commands.md); `status` filters what is listed. */

@@ -1,5 +1,6 @@
 /** `patchbay serve`: the server (REST API, call runtime, simulated network) in this process. */
 import { command } from '../command.js';
+import { DEVICE_FLAGS, deviceOptions } from '../device-flags.js';
 import { usage } from '../errors.js';
 import { checkInteger, checkUrl } from '../flags.js';
 import { ICE_FLAGS, iceOptions } from '../ice-flags.js';
@@ -52,6 +53,7 @@ export const serve = command({
     ...SIP_FLAGS,
     ...ICE_FLAGS,
     ...WEBRTC_FLAGS,
+    ...DEVICE_FLAGS,
   },
   examples: [
     'patchbay serve --port 3000 --data ./.patchbay',
@@ -93,6 +95,7 @@ export const serve = command({
       ...(suffix ? { sipDomainSuffix: suffix } : {}),
       ...(certFile && keyFile ? { tls: { certFile, keyFile } } : {}),
       ...ice,
+      ...deviceOptions(flags, publicUrl),
     });
     // The account keeps its stored token: a variable set before a rotation no longer matches it.
     const given = env.PATCHBAY_AUTH_TOKEN || undefined;

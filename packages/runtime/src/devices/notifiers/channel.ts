@@ -12,11 +12,16 @@ export function channelNotifier(bridge: Pick<DeviceBridge, 'tell' | 'presenceOf'
   return {
     kind: 'channel',
     reaches: (device) =>
-      bridge !== undefined && bridge.presenceOf(device.accountSid, device.identity).some((p) => p.status === 'online'),
+      bridge?.presenceOf(device.accountSid, device.identity).some((p) => p.status === 'online') === true,
     async wake(device, payload) {
       const told = bridge?.tell(device.accountSid, device.identity, {
         type: 'notice',
-        notice: { kind: 'wake', device: device.sid, reason: payload.reason, ...(payload.data ? { data: { ...payload.data } } : {}) },
+        notice: {
+          kind: 'wake',
+          device: device.sid,
+          reason: payload.reason,
+          ...(payload.data ? { data: { ...payload.data } } : {}),
+        },
       });
       return told ? { ok: true } : { ok: false, error: 'no open session' };
     },

@@ -21,7 +21,8 @@ export function smsNotifier(deps: {
     async wake(device, payload) {
       if (device.binding.type !== 'phone') return { ok: false, error: 'no number' };
       const settings = await deviceSettings(deps.store, device.accountSid, deps.now());
-      if (!settings.registrationNumber) return { ok: false, error: 'the account has no registration number to text from' };
+      if (!settings.registrationNumber)
+        return { ok: false, error: 'the account has no registration number to text from' };
       await deps.send(
         device.accountSid,
         settings.registrationNumber,

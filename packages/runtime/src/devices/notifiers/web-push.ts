@@ -76,7 +76,10 @@ export function webPushNotifier(settings: WebPushSettings): Notifier {
         const gone = response.statusCode === 404 || response.statusCode === 410;
         return { ok: false, error: `the push service answered ${response.statusCode}`, ...(gone ? { gone } : {}) };
       } catch (error) {
-        return { ok: false, error: `the push service could not be reached: ${error instanceof Error ? error.message : String(error)}` };
+        return {
+          ok: false,
+          error: `the push service could not be reached: ${error instanceof Error ? error.message : String(error)}`,
+        };
       }
     },
   };
