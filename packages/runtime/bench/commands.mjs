@@ -153,7 +153,9 @@ async function channels(label, store, dir) {
   const devices = [];
   // Stored together (SQLite commits a group of writes at once).
   for (let i = 0; i < DEVICES; i += 500)
-    devices.push(...(await Promise.all(Array.from({ length: Math.min(500, DEVICES - i) }, (_, j) => bench.device(i + j)))));
+    devices.push(
+      ...(await Promise.all(Array.from({ length: Math.min(500, DEVICES - i) }, (_, j) => bench.device(i + j)))),
+    );
   console.error(`${label}: ${DEVICES} devices stored; connecting them`);
   const stop = await clients(bench.url, devices, dir);
   if (bench.runtime.devices.size !== DEVICES)
