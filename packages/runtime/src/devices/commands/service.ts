@@ -332,6 +332,8 @@ export class CommandService {
         for (const record of records) await this.settle(accountSid, record.sid, { status: 'expired' });
         return;
       }
+      // A session waiting for the device to resume keeps it too (sent on resume; the device drops a repeat).
+      for (const record of records) channel?.send(commandMessage(record));
       via = await this.deps.wake(device, await this.open(device));
     }
     for (const record of records)
