@@ -9,7 +9,7 @@ import { DeviceCommands, type DeviceError } from '@patchbay/sdk';
 import { readForm, signForm } from '@patchbay/sdk/protocol';
 import { afterEach, expect, it } from 'vitest';
 import { deviceFor, next } from '../../bridge/devices.test-support.js';
-import { devicesHarnessPerTest } from '../harness.test-support.js';
+import { devicesHarnessPerTest, REGISTRATION_NUMBER } from '../harness.test-support.js';
 import { LoopbackPushService } from '../push-service.test-support.js';
 import { registerAnn } from './commands.test-support.js';
 
@@ -104,18 +104,19 @@ it('texts open commands in the signed form, several in one text, a large one as 
   expect(duplicates.length).toBeGreaterThan(0);
   for (const sid of sids) expect(await ann.get(sid)).toMatchObject({ status: 'completed', delivered_via: 'sms' });
 
-  // Too large for a text: the marker, and the device fetches the command.
-  const large = await ann.post({ Action: 'show', 'Params.text': 'x'.repeat(500) });
-  await expect.poll(() => texts.some((text) => text.startsWith('PBC1 4 ') && text.endsWith(' @'))).toBe(true);
+  // Too large for a text: the marker, read by the SDK from the phone (the app's SmsPort), and the command fetched.
   const shown: number[] = [];
   commands.handle('show', (params) => {
     shown.push(params.text?.length ?? 0);
     return {};
   });
-  await commands.fromSms(texts.at(-1) as string);
+  const stop = commands.listen(ann.phone, REGISTRATION_NUMBER);
+  const large = await ann.post({ Action: 'show', 'Params.text': 'x'.repeat(500) });
+  await expect.poll(() => texts.some((text) => text.startsWith('PBC1 4 ') && text.endsWith(' @'))).toBe(true);
   await expect.poll(() => shown).toEqual([500]);
   await commands.settled();
   expect(await ann.get(String(large.json.sid))).toMatchObject({ status: 'completed', result: {} });
+  stop();
 
   // A forged text (the authenticator made with another key) is dropped with 91230.
   const forged = await signForm('not-the-secret', { first: 5, items: [{ action: 'beep', params: { n: '666' } }] });
