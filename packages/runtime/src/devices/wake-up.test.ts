@@ -52,6 +52,12 @@ it('wakes an offline device by Web Push (decrypted by the push service); it conn
     sub: 'mailto:postmaster@localhost',
     publicKey: settings.json.vapid_public_key,
   });
+  // The key the device subscribed with is the one it can fetch with its own token.
+  const pushKey = await harness.device('GET', 'DeviceRegistrations/PushKey', 'ann');
+  expect(pushKey.json).toMatchObject({
+    vapid_public_key: settings.json.vapid_public_key,
+    registration_number: REGISTRATION_NUMBER,
+  });
   expect(push.refusals).toEqual([]);
 
   // Woken, the device connects and reads what is waiting for it.
