@@ -189,12 +189,14 @@ async function wakes(bench) {
   const token = new AccessToken(bench.account.sid, KEY, SECRET, { identity: woken.identity, ttl: 3600 })
     .addGrant(new VoiceGrant({}))
     .toJwt();
+  let session;
   const wake = () => {
     // The device as an app would be: woken, it connects, attaches, and answers each command.
     const socket = new WebSocket(bench.url, { perMessageDeflate: false });
     socket.on('open', () => socket.send(JSON.stringify({ type: 'hello', v: 1, token })));
     socket.on('message', (data) => {
       const message = JSON.parse(String(data));
+      if (message.type === 'welcome') session = message.session;
       if (message.type === 'welcome')
         socket.send(
           JSON.stringify({ type: 'commands-attach', id: 'a', device: woken.sid, secret: woken.secret, after: 0 }),
@@ -225,7 +227,7 @@ async function wakes(bench) {
       throw new Error(`wake ${round}: ${settled.status} via ${settled.deliveredVia}`);
     latencies.push(performance.now() - at);
     // The session ends (bye) before the next round: the device must be woken again.
-    while (bench.runtime.devices.size > 0) await new Promise((resolve) => setTimeout(resolve, 1));
+    while (bench.runtime.devices.session(session)) await new Promise((resolve) => setTimeout(resolve, 1));
   }
   push.close();
   return latencies.sort((a, b) => a - b);
