@@ -4,6 +4,7 @@
 //   bare mode: just open; echo every message back; "ready" once all are open.
 import { AccessToken, VoiceGrant } from '@patchbay/sdk';
 import WebSocket from 'ws';
+import { acknowledge } from './acks.mjs';
 
 const [url, countText, mode] = process.argv.slice(2);
 const count = Number(countText);
@@ -36,15 +37,7 @@ function open(index) {
         else if (message.type === 'invite') {
           socket.send(JSON.stringify({ type: 'accept', id: `a${message.seq}`, callToken: message.callToken }));
         }
-        // As the SDK does: one cumulative ack per batch of messages.
-        if (message.seq && !socket.ackPending) {
-          socket.ackPending = true;
-          queueMicrotask(() => {
-            socket.ackPending = false;
-            socket.send(JSON.stringify({ type: 'ack', seq: socket.lastSeq }));
-          });
-        }
-        if (message.seq) socket.lastSeq = message.seq;
+        acknowledge(socket, message);
       });
       socket.send(JSON.stringify({ type: 'hello', v: 1, token }));
     });

@@ -45,6 +45,13 @@ export type { SipMediaDeps, SipMediaModule, StartedSipMedia } from './cli/serve-
 export { type Clock, holding, sleep, systemClock } from './clock/clock.js';
 export type { AddParticipant, ConferencesApi, ParticipantUpdate } from './conference/api.js';
 export type { ConferenceSnapshot, EndReason } from './conference/conference.js';
+/** Commands for registered devices (docs/commands.md): the feature the API mounts, for embedding and benchmarks. */
+export {
+  type CommandRecord,
+  type CommandStatus,
+  type CommandsFeature,
+  commandsFeature,
+} from './devices/commands/index.js';
 /** Errors. */
 /** Devices bound to a number or email: registration, device records, ringing a number, wake-up (docs/registration.md). */
 export { authenticateDevice, deviceByCredential } from './devices/credentials.js';

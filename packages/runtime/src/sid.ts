@@ -40,7 +40,9 @@ export type SidPrefix =
   /** Devices bound to a number or email (devices/records.ts), their pending registrations, each account's device settings. */
   | 'DV'
   | 'DR'
-  | 'DS';
+  | 'DS'
+  /** A command for a device (devices/commands/records.ts). */
+  | 'DC';
 
 export function newSid(prefix: SidPrefix): string {
   return prefix + randomBytes(16).toString('hex');

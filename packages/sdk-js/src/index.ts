@@ -9,6 +9,8 @@
  * token.addGrant(new VoiceGrant({ incomingAllow: true }));
  */
 
+/** Commands carried out on a device (docs/commands.md). */
+export * from './commands/index.js';
 export { Call, type CallEvents, type CallStatus, type CancelReason } from './device/call.js';
 export type { DeviceClock, DeviceEvents, DeviceOptions, DeviceState, Presence } from './device/device.js';
 /** Client devices (Node: WebSockets through `ws`). */
@@ -26,6 +28,7 @@ export {
   type SimulatedNumberInstance,
   type SimulatedNumberParams,
 } from './rest/client.js';
+export type { CommandInstance, CommandParams, CommandStatus, DeviceCommandsClient } from './rest/device-commands.js';
 export type {
   DeviceFilters,
   DeviceInstance,

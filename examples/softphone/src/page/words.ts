@@ -55,6 +55,7 @@ const WORDS = {
   RoomMessageInvalid: 'That message cannot be sent: it is empty or too long.',
   RoomRecipientNotFound: 'That person is not a member of the room.',
   RoomChatRateLimited: 'Too many messages in this room. Wait a moment and try again.',
+  CommandAuthenticationFailed: 'This device could not prove who it is: register it again.',
   GeneralError: 'Something went wrong with the phone service.',
 } satisfies Record<DeviceErrorName, string>;
 

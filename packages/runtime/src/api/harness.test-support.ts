@@ -65,7 +65,7 @@ export interface ApiHarnessOptions {
   /** Per-account limits for accounts without their own. */
   readonly limits?: Partial<AccountLimits>;
   /** The API's request log and error hooks, and its event stream's settings. */
-  readonly api?: Pick<ApiOptions, 'onError' | 'onRequest' | 'events' | 'sip' | 'devices'>;
+  readonly api?: Pick<ApiOptions, 'onError' | 'onRequest' | 'events' | 'sip' | 'devices' | 'commandPolicy'>;
   /** How long a registered number's devices ring in the app before the number. */
   readonly appRingMs?: number;
   /** How often long Simulator answers write to keep their connection alive. */

@@ -8,6 +8,7 @@
  * const result = await route(req, res, url, log, 'http://localhost:3000');
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { commandsFeature } from '../devices/commands/index.js';
 import { devicesFeature } from '../devices/index.js';
 import { resolveLimits } from '../limits/account-limits.js';
 import { roomControl } from '../rooms/call/control.js';
@@ -117,6 +118,15 @@ export function createRouter(options: ApiOptions, writes: StoreWrites): Route & 
 
   // Devices bound to a number or email: their own endpoints (access-token auth) and the account's resources.
   const devices = devicesFeature({ runtime, store, options: options.devices, onError: options.onError });
+  // Commands for those devices (docs/commands.md): open ones are read from the store and their timers armed.
+  const commands = commandsFeature({
+    runtime,
+    store,
+    options: options.devices,
+    policy: options.commandPolicy,
+    onError: options.onError,
+  });
+  commands.start().catch((error: unknown) => options.onError?.(error));
 
   async function route(
     req: IncomingMessage,
@@ -130,7 +140,7 @@ export function createRouter(options: ApiOptions, writes: StoreWrites): Route & 
     const ownV1 = path.startsWith(PATCHBAY_V1);
     if (!path.startsWith('/2010-04-01/') && !path.startsWith('/v1/AuthTokens/') && !voiceV1 && !ownV1)
       throw notFound(path);
-    const device = ownV1 ? devices.route(req, url, publicUrl) : undefined;
+    const device = ownV1 ? (devices.route(req, url, publicUrl) ?? commands.route(req, url)) : undefined;
     if (device) return device;
     const principal = await authenticate(req, store);
     const caller = principal.account;
@@ -160,7 +170,7 @@ export function createRouter(options: ApiOptions, writes: StoreWrites): Route & 
       // The v1 resources (BYOC trunks, connection policies, rooms) belong to the caller's account, as on the hosted API.
       const mark = writes.mark();
       const result = await (ownV1
-        ? async (c: ResourceContext) => (await devices.resource(c)) ?? patchbayV1(c)
+        ? async (c: ResourceContext) => (await commands.resource(c)) ?? (await devices.resource(c)) ?? patchbayV1(c)
         : voiceV1Resource)({
         runtime,
         store,
@@ -232,6 +242,7 @@ export function createRouter(options: ApiOptions, writes: StoreWrites): Route & 
     close() {
       detachRooms?.();
       devices.close();
+      commands.close();
       schedules.close();
       calls.close();
     },

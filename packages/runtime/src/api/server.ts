@@ -11,6 +11,7 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SimulatedNetwork } from '../adapters/simulated/network.js';
+import type { Policy } from '../devices/commands/decide.js';
 import type { DevicesOptions } from '../devices/index.js';
 import { ERRORS_PAGE } from '../error-codes/index.js';
 import { errorsHtml } from '../error-codes/render.js';
@@ -62,6 +63,8 @@ export interface ApiOptions {
   readonly sip?: Partial<SipApiSettings>;
   /** Device registration and wake-up: the SMTP mailer, the VAPID subject, the egress rules for push endpoints. */
   readonly devices?: DevicesOptions;
+  /** Commands' resend timing (docs/commands.md): tests and benchmarks shorten it. @default DEFAULT_POLICY */
+  readonly commandPolicy?: Policy;
 }
 
 export interface Api {

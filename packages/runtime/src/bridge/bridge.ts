@@ -22,6 +22,7 @@ import { EventEmitter } from 'eventemitter3';
 import type { DeviceLeg, OriginateOutcome } from '../media/types.js';
 import { type VerifiedToken, verifyAccessToken } from './access-tokens.js';
 import { CallTokens } from './call-tokens.js';
+import { CommandChannel } from './command-channel.js';
 import { Followers } from './followers.js';
 import { iceServersFor } from './ice-servers.js';
 import { type ClientRing, Invitations } from './invitations.js';
@@ -51,6 +52,8 @@ export class DeviceBridge {
   private readonly followers: Followers;
   /** Room subscriptions and commands (the rooms control channel). */
   readonly rooms: RoomChannel;
+  /** Devices' commands (docs/commands.md). */
+  readonly commands: CommandChannel;
   private readonly requests: RequestContext;
   private readonly stopSweep: () => void;
   private closed = false;
@@ -73,6 +76,7 @@ export class DeviceBridge {
     this.tokens = new CallTokens(() => clock.now(), options.callTokenKey);
     this.followers = new Followers((session, message) => this.push(session, message));
     this.rooms = new RoomChannel((session, message) => this.push(session, message));
+    this.commands = new CommandChannel((session, message) => this.push(session, message));
     this.presence = new Presence(
       () => clock.now(),
       (record) => {
@@ -105,6 +109,7 @@ export class DeviceBridge {
       invitations: this.invitations,
       followers: this.followers,
       rooms: this.rooms,
+      commands: this.commands,
       outgoing: {
         host,
         application: options.application,
@@ -292,6 +297,7 @@ export class DeviceBridge {
     if (!this.sessions.delete(session)) return;
     this.followers.dropAll(session);
     this.rooms.dropAll(session);
+    this.commands.dropAll(session);
     // Only registered sessions are invited: unregistering withdraws their invitations.
     this.unregister(session);
     for (const leg of session.calls.values()) leg.remoteHangup();

@@ -5,6 +5,7 @@
  */
 import { type ClientRequest, DeviceError, type Outgoing, type RoomSummary } from '@patchbay/sdk/protocol';
 import type { VerifiedToken } from './access-tokens.js';
+import type { CommandChannel } from './command-channel.js';
 import type { Followers } from './followers.js';
 import type { Invitations } from './invitations.js';
 import { type OutgoingDeps, placeCall } from './outgoing.js';
@@ -26,6 +27,7 @@ export interface RequestContext {
   readonly invitations: Invitations;
   readonly followers: Followers;
   readonly rooms: RoomChannel;
+  readonly commands: CommandChannel;
   readonly outgoing: OutgoingDeps;
 }
 
@@ -76,6 +78,17 @@ export async function handleRequest(
   }
   // like the call's other controls, allowed while the token awaits renewal: the call is open
   if (message.type === 'renegotiate') return renegotiate(session, message.callSid, message.sdp);
+  // A command's result acts on the device credential checked at `commands-attach`, not on the
+  // token's grants: like a call's controls, it needs no fresh verification of the token (a revoked
+  // key still ends the session through revalidate).
+  if (message.type === 'command-result') {
+    await context.commands.result(session, message.device, message.command, {
+      ok: message.ok,
+      ...(message.result ? { result: message.result } : {}),
+      ...(message.error !== undefined ? { error: message.error } : {}),
+    });
+    return {};
+  }
   if (session.expired || session.token.expiresAt <= context.now())
     throw context.refuse(new DeviceError('AccessTokenExpired', 'the token has expired; send a fresh one'), session);
   await context.recheck(session);
@@ -131,5 +144,8 @@ export async function handleRequest(
       return { roomSeq: await context.rooms.command(session, message.room, message.command) };
     case 'rooms':
       return { rooms: await context.rooms.rooms(session) };
+    case 'commands-attach':
+      await context.commands.attach(session, message.device, message.secret, message.after);
+      return {};
   }
 }

@@ -10,6 +10,7 @@
  */
 import { type ElementDef, messagingElements, voiceElements } from '@patchbay/markup';
 import { CALL_ERRORS } from './calls.js';
+import { COMMAND_ERRORS } from './device-commands.js';
 import { REGISTRATION_ERRORS } from './device-registration.js';
 import { DEVICE_ERROR_DOCS } from './devices.js';
 import { REST_ERRORS } from './rest.js';
@@ -23,9 +24,10 @@ export type DocumentedCode =
   | keyof typeof REST_ERRORS
   | keyof typeof CALL_ERRORS
   | keyof typeof ROOM_ERRORS
-  | keyof typeof REGISTRATION_ERRORS;
+  | keyof typeof REGISTRATION_ERRORS
+  | keyof typeof COMMAND_ERRORS;
 
-export type ErrorFamily = 'rest' | 'calls' | 'markup' | 'devices' | 'rooms' | 'registration';
+export type ErrorFamily = 'rest' | 'calls' | 'markup' | 'devices' | 'rooms' | 'registration' | 'commands';
 
 export interface ErrorEntry extends ErrorDoc {
   readonly code: number;
@@ -60,6 +62,11 @@ export const FAMILIES: Readonly<Record<ErrorFamily, { title: string; intro: stri
     title: 'Device registration and wake-up',
     intro: 'Answered by the device registration API (`/patchbay/v1/Devices`, docs/registration.md).',
   },
+  commands: {
+    title: 'Device commands',
+    intro:
+      'Answered by the device commands API (`/patchbay/v1/Devices/{Sid}/Commands`, `/patchbay/v1/DeviceCommands`, docs/commands.md) and its channel messages.',
+  },
 };
 
 /** Where each markup code is reported: `<Gather finishOnKey>`, `<Play> text`, `<Dial>`. */
@@ -93,7 +100,13 @@ let reference: readonly ErrorEntry[] | undefined;
 /** Every documented code, in order. */
 /** Whether a code (one a call recorded, say) has its entry in the reference. */
 export function isDocumentedCode(code: number): code is DocumentedCode {
-  return code in REST_ERRORS || code in CALL_ERRORS || code in ROOM_ERRORS || code in REGISTRATION_ERRORS;
+  return (
+    code in REST_ERRORS ||
+    code in CALL_ERRORS ||
+    code in ROOM_ERRORS ||
+    code in REGISTRATION_ERRORS ||
+    code in COMMAND_ERRORS
+  );
 }
 
 export function errorReference(): readonly ErrorEntry[] {
@@ -107,6 +120,7 @@ export function errorReference(): readonly ErrorEntry[] {
   add('devices', DEVICE_ERROR_DOCS);
   add('rooms', ROOM_ERRORS);
   add('registration', REGISTRATION_ERRORS);
+  add('commands', COMMAND_ERRORS);
   for (const [code, places] of markupPlaces()) {
     if (!entries.has(code)) entries.set(code, { code, family: 'markup', ...markupDoc(places) });
   }
@@ -121,6 +135,7 @@ export const HAND_WRITTEN: Readonly<Record<Exclude<ErrorFamily, 'markup'>, Error
   devices: DEVICE_ERROR_DOCS,
   rooms: ROOM_ERRORS,
   registration: REGISTRATION_ERRORS,
+  commands: COMMAND_ERRORS,
 };
 
 /** The path the server serves the reference at. */

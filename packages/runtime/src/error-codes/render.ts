@@ -4,7 +4,16 @@
  */
 import { type ErrorEntry, type ErrorFamily, errorReference, FAMILIES } from './index.js';
 
-const ORDER: readonly ErrorFamily[] = ['rest', 'calls', 'markup', 'devices', 'rooms', 'registration'];
+// Every family, in the page's order: a family left out would leave its codes off the page.
+const ORDER = Object.keys({
+  rest: 0,
+  calls: 0,
+  markup: 0,
+  devices: 0,
+  rooms: 0,
+  registration: 0,
+  commands: 0,
+} satisfies Record<ErrorFamily, 0>) as ErrorFamily[];
 
 function byFamily(): Array<[ErrorFamily, ErrorEntry[]]> {
   const entries = errorReference();

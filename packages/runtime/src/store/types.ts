@@ -56,7 +56,10 @@ export type RecordKind =
   /** Devices bound to a number or email, their pending registrations, each account's device settings (devices/records.ts). */
   | 'device'
   | 'device-registration'
-  | 'device-settings';
+  | 'device-settings'
+  /** Commands for devices and each device's last command number (devices/commands/records.ts). */
+  | 'device-command'
+  | 'device-command-state';
 
 /** What every stored record carries. */
 export interface StoredRecord {

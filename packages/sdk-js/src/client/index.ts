@@ -9,6 +9,8 @@
  * await device.register();
  */
 
+/** Commands carried out on this device (docs/commands.md). */
+export * from '../commands/index.js';
 /** `device.audio`: microphone and speaker selection, sounds on or off (the hosted browser SDK's shapes). */
 export {
   type AudioDeviceInfo,

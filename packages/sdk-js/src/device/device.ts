@@ -13,6 +13,7 @@
  * await device.register();
  */
 import { EventEmitter } from 'eventemitter3';
+import { type CommandLink, DeviceCommands, type DeviceCommandsOptions } from '../commands/commands.js';
 import { DeviceError } from '../protocol/errors.js';
 import type { ClientRequest, RoomSummary, Sequenced, Welcome } from '../protocol/messages.js';
 import { readTokenClaims } from '../tokens/jwt.js';
@@ -53,6 +54,7 @@ export class Device extends EventEmitter<DeviceEvents> {
   private readonly link: CallLink;
   /** Rooms this device holds (`room()`): followed again after a new session. */
   private readonly rooms = new Map<string, Room>();
+  private commandsOf: DeviceCommands | undefined;
   private readonly media: DeviceMedia;
 
   constructor(
@@ -107,6 +109,26 @@ export class Device extends EventEmitter<DeviceEvents> {
       this.rooms.set(sid, room);
     }
     return room;
+  }
+
+  /**
+   * Commands for this device over its channel (docs/commands.md): attached now and again on each
+   * new session. One per Device; its handlers run them, and the same object reads push and SMS forms.
+   */
+  commands(options: Omit<DeviceCommandsOptions, 'server'>): DeviceCommands {
+    this.assertAlive();
+    if (this.commandsOf) return this.commandsOf;
+    const commands = new DeviceCommands({ server: this.options.server, clock: this.connection.clock, ...options });
+    this.commandsOf = commands;
+    void commands.attach(this.commandLink());
+    return commands;
+  }
+
+  private commandLink(): CommandLink {
+    return {
+      request: ((type: 'commands-attach', body: RequestBody<'commands-attach'>) =>
+        this.request(type, body)) as CommandLink['request'],
+    };
   }
 
   /** Microphone and speaker selection, sounds on or off (the hosted SDK's `device.audio`). */
@@ -247,6 +269,7 @@ export class Device extends EventEmitter<DeviceEvents> {
     this.media.destroy();
     for (const room of this.rooms.values()) room.removeAllListeners();
     this.rooms.clear();
+    this.commandsOf?.close();
     this.cancelExpiryWarning?.();
     this.setState('destroyed');
     this.emit('destroyed');
@@ -285,6 +308,8 @@ export class Device extends EventEmitter<DeviceEvents> {
     if (!resumed && !this.connection.hasPending('room-subscribe'))
       for (const room of this.rooms.values())
         void room._resubscribe()?.catch((error: DeviceError) => this.emit('error', error));
+    if (!resumed && this.commandsOf && !this.connection.hasPending('commands-attach'))
+      void this.commandsOf.attach(this.commandLink());
   }
 
   private onMessage(message: Exclude<Sequenced, { type: 'result' }>): void {
@@ -320,6 +345,15 @@ export class Device extends EventEmitter<DeviceEvents> {
         return;
       case 'notice':
         this.emit('notice', message.notice);
+        return;
+      case 'command':
+        if (message.device === this.commandsOf?.deviceSid)
+          this.commandsOf.receive({
+            sid: message.sid,
+            number: message.number,
+            action: message.action,
+            params: message.params,
+          });
         return;
       case 'expired':
         this.setState('unregistered');

@@ -74,6 +74,8 @@ export const DEVICE_ERRORS = {
   RoomRecipientNotFound: 91161,
   /** The room takes messages in bursts of 20, then one a second. */
   RoomChatRateLimited: 91162,
+  /** Commands (docs/commands.md): the device credential or a form's authenticator does not verify. */
+  CommandAuthenticationFailed: 91230,
   GeneralError: 31000,
 } as const satisfies Record<string, number>;
 

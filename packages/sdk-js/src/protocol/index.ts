@@ -2,6 +2,18 @@
  * @patchbay/sdk/protocol: the device protocol's messages, limits and error codes, shared by the
  * SDK's `Device` and the runtime's bridge.
  */
+
+/** The compact signed form of commands (SMS, Web Push): docs/commands.md. */
+export {
+  ACTION,
+  type CommandForm,
+  type FormItem,
+  formLength,
+  itemText,
+  type ReadForm,
+  readForm,
+  signForm,
+} from '../commands/form.js';
 export { DEVICE_ERRORS, DeviceError, type DeviceErrorName, type ProtocolError } from './errors.js';
 export {
   type ClientMessage,
@@ -9,6 +21,7 @@ export {
   callState,
   checkClientMessage,
   clientMessage,
+  commandValues,
   type DeviceNotice,
   deviceNotice,
   type Hello,

@@ -153,6 +153,11 @@ export const roomEntry = z.strictObject({
 });
 export type RoomEntry = z.infer<typeof roomEntry>;
 
+/** A command's parameters or result values (docs/commands.md): at most 16, names up to 64 characters, values up to 512. */
+export const commandValues = z
+  .record(z.string().min(1).max(64), z.string().max(LIMITS.maxParamLength))
+  .refine((value) => Object.keys(value).length <= 16, 'at most 16 values');
+
 const identities = z.array(z.string().min(1).max(256)).min(1).max(LIMITS.maxSubscriptions);
 
 // ---- device -> server ----
@@ -212,6 +217,19 @@ export const clientMessage = z.discriminatedUnion('type', [
   request('room-command', { room: roomSid, command: roomCommand }),
   /** The rooms whose member the token's identity is (result `rooms`): no grant needed. */
   request('rooms', {}),
+  /**
+   * Commands for this device (docs/commands.md) come over this session from now on: the device's
+   * credential (`secret`, issued at registration), and the highest command number it processed.
+   */
+  request('commands-attach', { device: sid('DV'), secret: z.string().min(1).max(128), after: z.number().int().min(0) }),
+  /** A command's result; the request's `result` (ok) is its acknowledgement: recorded, or recorded before. */
+  request('command-result', {
+    device: sid('DV'),
+    command: sid('DC'),
+    ok: z.boolean(),
+    result: commandValues.optional(),
+    error: z.string().max(LIMITS.maxParamLength).optional(),
+  }),
 ]);
 
 export type ClientMessage = z.infer<typeof clientMessage>;
@@ -365,6 +383,16 @@ export const sequenced = z.union([
   z.strictObject({ type: z.literal('room'), seq: z.number().int().positive(), room: roomSid, entry: roomEntry }),
   /** A device registration changed, or the device is asked to fetch what waits for it (docs/registration.md). */
   z.strictObject({ type: z.literal('notice'), seq: z.number().int().positive(), notice: deviceNotice }),
+  /** A command for a device attached to this session (`commands-attach`): `number` is its per-device sequence number. */
+  z.strictObject({
+    type: z.literal('command'),
+    seq: z.number().int().positive(),
+    device: sid('DV'),
+    sid: sid('DC'),
+    number: z.number().int().positive(),
+    action: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/),
+    params: commandValues,
+  }),
 ]);
 
 export const serverMessage = z.union([

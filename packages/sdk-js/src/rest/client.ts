@@ -9,6 +9,7 @@
  * for await (const c of client.calls.each({ status: 'completed' })) console.log(c.sid, c.duration);
  */
 
+import { type CommandStatus, deviceCommandsClient } from './device-commands.js';
 import { devicesClient } from './devices.js';
 import { Http, type ParamValue } from './http.js';
 import { collect, itemsOf } from './pages.js';
@@ -336,6 +337,11 @@ export class Patchbay extends AccountScope {
     };
     this.rooms = roomsClient(http);
     this.devices = devicesClient(http);
+  }
+
+  /** Commands for a device (docs/commands.md); `status` filters what is listed. */
+  deviceCommands(deviceSid: string, status?: CommandStatus) {
+    return deviceCommandsClient(this.http, deviceSid, status);
   }
 
   /** The resources of a subaccount (or this account). */

@@ -1,0 +1,365 @@
+/**
+ * The command service (docs/commands.md): stores each command (numbered per device), delivers it
+ * over the device's channel when a session carries it and otherwise wakes the device (Web Push,
+ * SMS), resends on the runtime's clock with backoff until a result comes or the attempts are
+ * spent (expired), and records exactly one result per command: every change is a conditional
+ * store update (decide.ts), so a second result, a late one, or a resend racing a result changes
+ * nothing. Timers are rebuilt from the store at start-up, so a restart loses no command.
+ *
+ * @example
+ * const service = new CommandService({ store, clock, channel, wake, callbacks });
+ * await service.start();
+ * const command = await service.submit(account, deviceSid, { action: 'lock', params: {} });
+ */
+import type { AccountRecord } from '../../api/auth.js';
+import { notFound, RestError } from '../../api/http.js';
+import { allOf } from '../../api/resources/sip/common.js';
+import type { CommandChannel } from '../../bridge/command-channel.js';
+import { type Clock, holding } from '../../clock/clock.js';
+import { newSid } from '../../sid.js';
+import type { Store } from '../../store/types.js';
+import type { Callbacks } from '../../webhooks/callbacks.js';
+import type { DeviceRecord } from '../records.js';
+import { attempted, DEFAULT_POLICY, delivered, type Outcome, onDue, type Policy, Settled, settle } from './decide.js';
+import { callbackParams, commandMessage } from './json.js';
+import {
+  COMMAND_INDEX_SID,
+  COMMAND_LIMITS,
+  type CommandIndexRecord,
+  type CommandRecord,
+  type CommandStateRecord,
+  type DeliveredVia,
+} from './records.js';
+
+export interface NewCommand {
+  readonly action: string;
+  readonly params: Readonly<Record<string, string>>;
+  readonly ttlS?: number | undefined;
+  readonly resultCallback?: string | undefined;
+  readonly resultCallbackMethod?: 'GET' | 'POST' | undefined;
+}
+
+export interface CommandServiceDeps {
+  readonly store: Store;
+  readonly clock: Clock;
+  /** The device channel of this node's bridge (absent: no bridge, every command wakes its device). */
+  readonly channel?: CommandChannel | undefined;
+  /** Wakes a device not on the channel with its open commands (Web Push, SMS): how it was reached, if it was. */
+  wake(device: DeviceRecord, open: readonly CommandRecord[]): Promise<DeliveredVia | undefined>;
+  readonly callbacks?: Callbacks | undefined;
+  readonly policy?: Policy | undefined;
+  readonly onError?: ((error: unknown) => void) | undefined;
+  /** Told of each command once it is settled (recorded): benchmarks time it. */
+  readonly onSettled?: ((record: CommandRecord) => void) | undefined;
+}
+
+export type Recorded = { readonly recorded: boolean; readonly record: CommandRecord };
+
+const KIND = 'device-command';
+const count = (map: Map<string, number>, key: string, by: number) => {
+  const next = (map.get(key) ?? 0) + by;
+  if (next > 0) map.set(key, next);
+  else map.delete(key);
+};
+
+export class CommandService {
+  readonly #policy: Policy;
+  readonly #timers = new Map<string, () => void>();
+  readonly #openByDevice = new Map<string, number>();
+  readonly #openByAccount = new Map<string, number>();
+  readonly #indexed = new Set<string>();
+  readonly #chains = new Map<string, Promise<unknown>>();
+  /** Commands to deliver now, by device: flushed together (several commands, one text). */
+  readonly #due = new Map<string, { accountSid: string; records: Map<string, CommandRecord | undefined> }>();
+  #flushing = false;
+  #closed = false;
+
+  constructor(private readonly deps: CommandServiceDeps) {
+    this.#policy = deps.policy ?? DEFAULT_POLICY;
+  }
+
+  /** Reads every open command from the store: counts them, and arms each one's timer (due ones deliver now). */
+  async start(): Promise<void> {
+    const index = await this.deps.store.find<CommandIndexRecord>('setting', COMMAND_INDEX_SID);
+    for (const accountSid of index?.accounts ?? []) {
+      this.#indexed.add(accountSid);
+      const open = await allOf<CommandRecord>(
+        this.deps.store,
+        KIND,
+        accountSid,
+        { open: true },
+        COMMAND_LIMITS.openPerAccount,
+      );
+      for (const record of open) {
+        count(this.#openByDevice, record.deviceSid, 1);
+        count(this.#openByAccount, accountSid, 1);
+        this.#arm(record);
+      }
+    }
+  }
+
+  close(): void {
+    this.#closed = true;
+    for (const cancel of this.#timers.values()) cancel();
+    this.#timers.clear();
+  }
+
+  /** One at a time per key (a device's numbering, an index). */
+  #serially<T>(key: string, work: () => Promise<T>): Promise<T> {
+    const run = (this.#chains.get(key) ?? Promise.resolve()).then(work, work);
+    const tail = run.catch(() => undefined);
+    this.#chains.set(key, tail);
+    void tail.then(() => {
+      if (this.#chains.get(key) === tail) this.#chains.delete(key);
+    });
+    return run;
+  }
+
+  async submit(account: AccountRecord, deviceSid: string, input: NewCommand): Promise<CommandRecord> {
+    const { store } = this.deps;
+    const device = await store.get<DeviceRecord>('device', account.sid, deviceSid);
+    if (!device) throw notFound(deviceSid);
+    if ((this.#openByDevice.get(deviceSid) ?? 0) >= COMMAND_LIMITS.openPerDevice)
+      throw new RestError(429, 91232, `the device has ${COMMAND_LIMITS.openPerDevice} open commands: wait for results`);
+    if ((this.#openByAccount.get(account.sid) ?? 0) >= COMMAND_LIMITS.openPerAccount)
+      throw new RestError(
+        429,
+        91233,
+        `the account has ${COMMAND_LIMITS.openPerAccount} open commands: wait for results`,
+      );
+    count(this.#openByDevice, deviceSid, 1);
+    count(this.#openByAccount, account.sid, 1);
+    try {
+      await this.#index(account.sid);
+      const record = await this.#serially(deviceSid, async () => {
+        const now = this.deps.clock.now();
+        const state = await store.update<CommandStateRecord>('device-command-state', account.sid, deviceSid, (s) => ({
+          ...s,
+          lastSeq: s.lastSeq + 1,
+        }));
+        const seq = state?.lastSeq ?? 1;
+        if (!state)
+          await store.put<CommandStateRecord>('device-command-state', {
+            sid: deviceSid,
+            accountSid: account.sid,
+            createdAt: now,
+            lastSeq: 1,
+          });
+        const made: CommandRecord = {
+          sid: newSid('DC'),
+          accountSid: account.sid,
+          createdAt: now,
+          deviceSid,
+          seq,
+          action: input.action,
+          params: input.params,
+          status: 'pending',
+          open: true,
+          attempts: 0,
+          nextAttemptAt: now,
+          expiresAt: now + (input.ttlS ?? COMMAND_LIMITS.ttlS.default) * 1000,
+          ...(input.resultCallback ? { resultCallback: input.resultCallback } : {}),
+          resultCallbackMethod: input.resultCallbackMethod ?? 'POST',
+          updatedAt: now,
+        };
+        await store.put(KIND, made);
+        return made;
+      });
+      this.#deliverSoon(record);
+      return record;
+    } catch (error) {
+      count(this.#openByDevice, deviceSid, -1);
+      count(this.#openByAccount, account.sid, -1);
+      throw error;
+    }
+  }
+
+  async #index(accountSid: string): Promise<void> {
+    if (this.#indexed.has(accountSid)) return;
+    await this.#serially(COMMAND_INDEX_SID, async () => {
+      const { store, clock } = this.deps;
+      const add = (index: CommandIndexRecord) =>
+        index.accounts.includes(accountSid) ? index : { ...index, accounts: [...index.accounts, accountSid] };
+      const updated = await store.update<CommandIndexRecord>('setting', 'system', COMMAND_INDEX_SID, add);
+      if (!updated)
+        await store.put<CommandIndexRecord>('setting', {
+          sid: COMMAND_INDEX_SID,
+          accountSid: 'system',
+          createdAt: clock.now(),
+          accounts: [accountSid],
+        });
+    });
+    this.#indexed.add(accountSid);
+  }
+
+  async get(accountSid: string, deviceSid: string, sid: string): Promise<CommandRecord> {
+    const record = await this.deps.store.get<CommandRecord>(KIND, accountSid, sid);
+    if (!record || record.deviceSid !== deviceSid) throw notFound(sid);
+    return record;
+  }
+
+  async cancel(accountSid: string, deviceSid: string, sid: string): Promise<CommandRecord> {
+    await this.get(accountSid, deviceSid, sid);
+    const done = await this.settle(accountSid, sid, { status: 'canceled' });
+    if (!done.recorded) throw new RestError(409, 91234, `command ${sid} is ${done.record.status} already`);
+    return done.record;
+  }
+
+  /**
+   * Settles the command once (a result, expiry, cancel): `recorded` false when it was settled
+   * before, and then nothing changed. `deviceSid`: the device reporting it, which must be its own.
+   */
+  async settle(accountSid: string, sid: string, outcome: Outcome, deviceSid?: string): Promise<Recorded> {
+    let updated: CommandRecord | undefined;
+    try {
+      updated = await this.deps.store.update<CommandRecord>(KIND, accountSid, sid, (current) => {
+        if (deviceSid !== undefined && current.deviceSid !== deviceSid) throw notFound(sid);
+        return settle(current, outcome, this.deps.clock.now());
+      });
+    } catch (error) {
+      if (error instanceof Settled) return { recorded: false, record: error.record };
+      throw error;
+    }
+    if (!updated) throw notFound(sid);
+    this.#timers.get(sid)?.();
+    this.#timers.delete(sid);
+    count(this.#openByDevice, updated.deviceSid, -1);
+    count(this.#openByAccount, accountSid, -1);
+    this.deps.onSettled?.(updated);
+    await this.#callback(updated);
+    return { recorded: true, record: updated };
+  }
+
+  async #callback(record: CommandRecord): Promise<void> {
+    if (!record.resultCallback || !this.deps.callbacks) return;
+    const account = await this.deps.store.find<AccountRecord>('account', record.accountSid);
+    if (!account) return;
+    this.deps.callbacks.send({
+      url: record.resultCallback,
+      method: record.resultCallbackMethod,
+      params: callbackParams(record),
+      authToken: account.authToken,
+      key: `${record.sid}:settled`,
+    });
+  }
+
+  /** The device's commands numbered after `after` (settled ones too, so it can skip them), marking open ones delivered. */
+  async after(device: DeviceRecord, after: number, via: DeliveredVia): Promise<CommandRecord[]> {
+    const { items } = await this.deps.store.list<CommandRecord>(KIND, {
+      accountSid: device.accountSid,
+      where: { deviceSid: device.sid },
+      ranges: { seq: { min: after + 1, max: after + COMMAND_LIMITS.fetchPage } },
+      page: 0,
+      pageSize: COMMAND_LIMITS.fetchPage,
+    });
+    items.sort((a, b) => a.seq - b.seq);
+    return Promise.all(
+      items.map((item) => (item.open ? this.#change(item, (r) => delivered(r, via, this.deps.clock.now())) : item)),
+    );
+  }
+
+  /** The device's command with number `seq`. */
+  async numbered(device: DeviceRecord, seq: number): Promise<CommandRecord | undefined> {
+    const { items } = await this.deps.store.list<CommandRecord>(KIND, {
+      accountSid: device.accountSid,
+      where: { deviceSid: device.sid, seq },
+      page: 0,
+      pageSize: 1,
+    });
+    return items[0];
+  }
+
+  /** The device's open commands, in order. */
+  async open(device: DeviceRecord): Promise<CommandRecord[]> {
+    const open = await allOf<CommandRecord>(
+      this.deps.store,
+      KIND,
+      device.accountSid,
+      { deviceSid: device.sid, open: true },
+      COMMAND_LIMITS.openPerDevice,
+    );
+    return open.sort((a, b) => a.seq - b.seq);
+  }
+
+  /** A conditional change; the record as it is when the command was settled meanwhile. */
+  async #change(record: CommandRecord, change: (current: CommandRecord) => CommandRecord): Promise<CommandRecord> {
+    try {
+      const updated = await this.deps.store.update<CommandRecord>(KIND, record.accountSid, record.sid, change);
+      return updated ?? record;
+    } catch (error) {
+      if (error instanceof Settled) return error.record;
+      throw error;
+    }
+  }
+
+  #deliverSoon(record: CommandRecord, known = true): void {
+    let due = this.#due.get(record.deviceSid);
+    if (!due) {
+      due = { accountSid: record.accountSid, records: new Map() };
+      this.#due.set(record.deviceSid, due);
+    }
+    due.records.set(record.sid, known ? record : undefined);
+    if (this.#flushing) return;
+    this.#flushing = true;
+    this.deps.clock.setTimer(() => {
+      this.#flushing = false;
+      const batch = [...this.#due];
+      this.#due.clear();
+      // Virtual time waits for the delivery (store, push service, SMS), as for any real I/O.
+      for (const [deviceSid, { accountSid, records }] of batch)
+        holding(this.deps.clock, () => this.#deliver(accountSid, deviceSid, records)).catch((error: unknown) =>
+          this.deps.onError?.(error),
+        );
+    }, 0);
+  }
+
+  async #deliver(accountSid: string, deviceSid: string, wanted: Map<string, CommandRecord | undefined>): Promise<void> {
+    const { store, clock, channel } = this.deps;
+    const records = (
+      await Promise.all(
+        [...wanted].map(async ([sid, known]) => known ?? (await store.get<CommandRecord>(KIND, accountSid, sid))),
+      )
+    ).filter((record): record is CommandRecord => record?.open === true);
+    if (records.length === 0 || this.#closed) return;
+    let via: DeliveredVia | undefined;
+    if (channel?.attached(deviceSid)) {
+      for (const record of records) channel.send(commandMessage(record));
+      via = 'channel';
+    } else {
+      const device = await store.get<DeviceRecord>('device', accountSid, deviceSid);
+      if (!device) {
+        // The device was deleted: its commands can never complete.
+        for (const record of records) await this.settle(accountSid, record.sid, { status: 'expired' });
+        return;
+      }
+      // A session waiting for the device to resume keeps it too (sent on resume; the device drops a repeat).
+      for (const record of records) channel?.send(commandMessage(record));
+      via = await this.deps.wake(device, await this.open(device));
+    }
+    for (const record of records)
+      this.#arm(await this.#change(record, (r) => attempted(r, via, clock.now(), this.#policy)));
+  }
+
+  #arm(record: CommandRecord): void {
+    this.#timers.get(record.sid)?.();
+    this.#timers.delete(record.sid);
+    if (!record.open || this.#closed) return;
+    const at = Math.min(record.nextAttemptAt ?? record.expiresAt, record.expiresAt);
+    this.#timers.set(
+      record.sid,
+      this.deps.clock.setTimer(() => {
+        this.#timers.delete(record.sid);
+        holding(this.deps.clock, () => this.#onTimer(record)).catch((error: unknown) => this.deps.onError?.(error));
+      }, at - this.deps.clock.now()),
+    );
+  }
+
+  async #onTimer(armed: CommandRecord): Promise<void> {
+    const record = await this.deps.store.get<CommandRecord>(KIND, armed.accountSid, armed.sid);
+    if (!record) return;
+    const decision = onDue(record, this.deps.clock.now(), this.#policy);
+    if (decision === 'expire') await this.settle(record.accountSid, record.sid, { status: 'expired' });
+    else if (decision === 'resend') this.#deliverSoon(record, false);
+    else if (decision === 'wait') this.#arm(record);
+  }
+}
