@@ -63,7 +63,7 @@ export interface ApiOptions {
   readonly sip?: Partial<SipApiSettings>;
   /** Device registration and wake-up: the SMTP mailer, the VAPID subject, the egress rules for push endpoints. */
   readonly devices?: DevicesOptions;
-  /** Commands' resend timing (docs/commands.md): tests and benchmarks shorten it. @default DEFAULT_POLICY */
+  /** Commands' resend timing and open-command bounds (docs/commands.md): tests and benchmarks change them. @default DEFAULT_POLICY */
   readonly commandPolicy?: Policy;
 }
 

@@ -31,6 +31,11 @@ export interface Callbacks {
   readonly events: EventEmitter<CallbackEvents>;
   /** Queues a callback; returns at once. */
   send(callback: Callback): void;
+  /**
+   * Queues a callback and resolves once it is stored (a durable queue: in its outbox, under its
+   * key; rejects when the store refused it), for a caller that must know it cannot be lost.
+   */
+  queue?(callback: Callback): Promise<void>;
   /** Resolves when every callback queued so far has been delivered, given up, or (durably) set aside for later. */
   drain(): Promise<void>;
 }

@@ -118,6 +118,11 @@ export class DurableCallbacks implements Callbacks {
   }
 
   send(callback: Callback): void {
+    this.queue(callback).catch(() => undefined);
+  }
+
+  /** Stores the callback in the outbox (once per key) and resolves then; delivery follows in the background. */
+  queue(callback: Callback): Promise<void> {
     const pending: Omit<PendingCallback, 'id'> = {
       key: callback.key ?? `random:${randomBytes(12).toString('hex')}`,
       accountSid: String(callback.params.AccountSid ?? ''),
@@ -127,7 +132,8 @@ export class DurableCallbacks implements Callbacks {
       nextAttemptAt: this.clock.now(),
       attempts: 0,
     };
-    const stored = this.store.outbox.add(pending).then(async (id) => {
+    const added = this.store.outbox.add(pending);
+    const stored = added.then(async (id) => {
       if (id === undefined) return; // stored before: this key is delivered or on its way
       await this.loaded;
       const resource = resourceOf(pending.key) as string;
@@ -142,6 +148,7 @@ export class DurableCallbacks implements Callbacks {
       this.launch({ ...pending, id });
     });
     this.track(stored);
+    return added.then(() => undefined);
   }
 
   async drain(): Promise<void> {

@@ -18,6 +18,10 @@ export interface Policy {
   readonly resendMs: number;
   readonly maxResendMs: number;
   readonly attempts: number;
+  /** Open commands a device may have. @default COMMAND_LIMITS.openPerDevice */
+  readonly openPerDevice?: number;
+  /** Open commands an account may have. @default COMMAND_LIMITS.openPerAccount */
+  readonly openPerAccount?: number;
 }
 
 export const DEFAULT_POLICY: Policy = {
@@ -66,10 +70,17 @@ export type Outcome =
   | { readonly status: 'failed'; readonly result?: Readonly<Record<string, string>>; readonly error: string }
   | { readonly status: 'expired' | 'canceled' };
 
-/** Settles the command, once. */
+/** Settles the command, once; one with a result callback is marked until its webhook is queued. */
 export function settle(record: CommandRecord, outcome: Outcome, now: number): CommandRecord {
   const { nextAttemptAt: _next, ...current } = open(record);
-  return { ...current, ...outcome, open: false, settledAt: now, updatedAt: now };
+  const mark = current.resultCallback ? ({ webhookPending: true } as const) : {};
+  return { ...current, ...outcome, ...mark, open: false, settledAt: now, updatedAt: now };
+}
+
+/** The result webhook is in the callback outbox: the mark goes. */
+export function webhookQueued(record: CommandRecord): CommandRecord {
+  const { webhookPending: _queued, ...rest } = record;
+  return rest;
 }
 
 /** What a due timer does: try again, or give up (the attempts are spent, or the command's time is over). */

@@ -35,6 +35,12 @@ export interface CommandRecord extends StoredRecord {
   readonly settledAt?: number;
   readonly resultCallback?: string;
   readonly resultCallbackMethod: 'GET' | 'POST';
+  /**
+   * Settled with a `resultCallback` whose webhook is not yet in the callback outbox: set by the
+   * same update that records the outcome, cleared once the outbox holds it, so a crash in between
+   * leaves the mark and the next start queues the webhook (docs/commands.md#the-result-webhook).
+   */
+  readonly webhookPending?: true;
   readonly updatedAt: number;
 }
 

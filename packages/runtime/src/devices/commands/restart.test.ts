@@ -3,12 +3,15 @@
  * temp directory) is killed while an SDK device works through forty commands, and started again
  * on the same data and port. The device reconnects and attaches again; its results not yet
  * acknowledged are sent again; the commands not yet delivered are delivered. Every command ends
- * completed with the one result its single run gave: none lost, none run or recorded twice.
+ * completed with the one result its single run gave: none lost, none run or recorded twice; and
+ * each one's result webhook reaches the app (a real server on loopback), once per idempotency
+ * token, including those whose outcome was recorded just before the kill.
  */
 import { AccessToken, Device, Registration, VoiceGrant } from '@patchbay/sdk';
 import { afterEach, expect, it } from 'vitest';
 import { next } from '../../bridge/devices.test-support.js';
 import { cleanUpProcesses, dataDirectory, type Served, servePatchbay } from '../../cli/processes.test-support.js';
+import { startAppServer } from '../../testing/app-server.js';
 
 afterEach(cleanUpProcesses);
 
@@ -49,6 +52,8 @@ async function register(served: Served) {
 }
 
 it('loses no command and records no result twice across a SIGKILL', { timeout: 60_000 }, async () => {
+  await using app = await startAppServer({ '/done': () => '' });
+  const done = { ResultCallback: `${app.url}/done` };
   const data = await dataDirectory('patchbay-commands-');
   const env = { PATCHBAY_ACCOUNT_SID: ACCOUNT, PATCHBAY_AUTH_TOKEN: TOKEN };
   const first = await servePatchbay(data, env);
@@ -68,7 +73,7 @@ it('loses no command and records no result twice across a SIGKILL', { timeout: 6
   const posted: string[] = [];
   let ranBeforeKill = 0;
   for (let n = 1; n <= COMMANDS; n++) {
-    posted.push(String((await call(first, 'POST', path, { Action: 'step', 'Params.n': String(n) })).sid));
+    posted.push(String((await call(first, 'POST', path, { Action: 'step', 'Params.n': String(n), ...done })).sid));
     if (n === 25) {
       // Mid-run: some results recorded, some on their way, the rest not delivered yet.
       ranBeforeKill = runs.size;
@@ -81,7 +86,7 @@ it('loses no command and records no result twice across a SIGKILL', { timeout: 6
   expect(ranBeforeKill).toBeLessThan(25);
   const second = await servePatchbay(data, env, port);
   for (let n = posted.length + 1; n <= COMMANDS; n++)
-    posted.push(String((await call(second, 'POST', path, { Action: 'step', 'Params.n': String(n) })).sid));
+    posted.push(String((await call(second, 'POST', path, { Action: 'step', 'Params.n': String(n), ...done })).sid));
 
   let listed: { sid: string; sequence: number; status: string; result: { n: string } | null }[] = [];
   for (let i = 0; i < 400; i++) {
@@ -98,6 +103,12 @@ it('loses no command and records no result twice across a SIGKILL', { timeout: 6
   // Each ran once on the device, and its one result is the one recorded.
   expect([...runs.values()].every((count) => count === 1)).toBe(true);
   expect(runs.size).toBe(COMMANDS);
+  // Every command's result webhook arrived, each under its own token with the one result recorded
+  // (durable callbacks are at least once: a repeat, if a kill fell after the app's answer, has the same token).
+  const tokens = () => new Set(app.requestsTo('/done').map((r) => r.headers['i-twilio-idempotency-token']));
+  await expect.poll(tokens, { timeout: 20_000 }).toEqual(new Set(posted.map((sid) => `${sid}:settled`)));
+  for (const request of app.requestsTo('/done'))
+    expect(request.params).toMatchObject({ Status: 'completed', 'Result.n': request.params.Sequence });
   await commands.settled();
   device.destroy();
   second.child.kill('SIGKILL');

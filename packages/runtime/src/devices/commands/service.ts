@@ -4,7 +4,9 @@
  * SMS), resends on the runtime's clock with backoff until a result comes or the attempts are
  * spent (expired), and records exactly one result per command: every change is a conditional
  * store update (decide.ts), so a second result, a late one, or a resend racing a result changes
- * nothing. Timers are rebuilt from the store at start-up, so a restart loses no command.
+ * nothing. Timers are rebuilt from the store at start-up, so a restart loses no command; and
+ * result webhooks a crash kept from the callback outbox (still marked `webhookPending`) are
+ * queued then.
  *
  * @example
  * const service = new CommandService({ store, clock, channel, wake, callbacks });
@@ -21,7 +23,7 @@ import type { Store } from '../../store/types.js';
 import type { Callbacks } from '../../webhooks/callbacks.js';
 import type { DeviceRecord } from '../records.js';
 import { attempted, DEFAULT_POLICY, delivered, type Outcome, onDue, type Policy, Settled, settle } from './decide.js';
-import { callbackParams, commandMessage } from './json.js';
+import { commandMessage } from './json.js';
 import {
   COMMAND_INDEX_SID,
   COMMAND_LIMITS,
@@ -30,6 +32,7 @@ import {
   type CommandStateRecord,
   type DeliveredVia,
 } from './records.js';
+import { queueMarked, queueResultWebhook } from './result-webhook.js';
 
 export interface NewCommand {
   readonly action: string;
@@ -73,12 +76,20 @@ export class CommandService {
   readonly #due = new Map<string, { accountSid: string; records: Map<string, CommandRecord | undefined> }>();
   #flushing = false;
   #closed = false;
+  readonly #openPerDevice: number;
+  readonly #openPerAccount: number;
 
   constructor(private readonly deps: CommandServiceDeps) {
     this.#policy = deps.policy ?? DEFAULT_POLICY;
+    this.#openPerDevice = this.#policy.openPerDevice ?? COMMAND_LIMITS.openPerDevice;
+    this.#openPerAccount = this.#policy.openPerAccount ?? COMMAND_LIMITS.openPerAccount;
   }
 
-  /** Reads every open command from the store: counts them, and arms each one's timer (due ones deliver now). */
+  /**
+   * Reads every open command from the store: counts them, and arms each one's timer (due ones
+   * deliver now). Then queues the result webhooks of settled commands still marked (a crash came
+   * between the outcome and the outbox; the outbox drops a key it holds already).
+   */
   async start(): Promise<void> {
     const index = await this.deps.store.find<CommandIndexRecord>('setting', COMMAND_INDEX_SID);
     for (const accountSid of index?.accounts ?? []) {
@@ -88,7 +99,7 @@ export class CommandService {
         KIND,
         accountSid,
         { open: true },
-        COMMAND_LIMITS.openPerAccount,
+        Math.max(this.#openPerAccount, COMMAND_LIMITS.openPerAccount),
       );
       for (const record of open) {
         count(this.#openByDevice, record.deviceSid, 1);
@@ -96,6 +107,8 @@ export class CommandService {
         this.#arm(record);
       }
     }
+    const { callbacks } = this.deps;
+    if (callbacks) for (const accountSid of this.#indexed) await queueMarked(this.deps.store, callbacks, accountSid);
   }
 
   close(): void {
@@ -119,14 +132,10 @@ export class CommandService {
     const { store } = this.deps;
     const device = await store.get<DeviceRecord>('device', account.sid, deviceSid);
     if (!device) throw notFound(deviceSid);
-    if ((this.#openByDevice.get(deviceSid) ?? 0) >= COMMAND_LIMITS.openPerDevice)
-      throw new RestError(429, 91232, `the device has ${COMMAND_LIMITS.openPerDevice} open commands: wait for results`);
-    if ((this.#openByAccount.get(account.sid) ?? 0) >= COMMAND_LIMITS.openPerAccount)
-      throw new RestError(
-        429,
-        91233,
-        `the account has ${COMMAND_LIMITS.openPerAccount} open commands: wait for results`,
-      );
+    if ((this.#openByDevice.get(deviceSid) ?? 0) >= this.#openPerDevice)
+      throw new RestError(429, 91232, `the device has ${this.#openPerDevice} open commands: wait for results`);
+    if ((this.#openByAccount.get(account.sid) ?? 0) >= this.#openPerAccount)
+      throw new RestError(429, 91233, `the account has ${this.#openPerAccount} open commands: wait for results`);
     count(this.#openByDevice, deviceSid, 1);
     count(this.#openByAccount, account.sid, 1);
     try {
@@ -226,21 +235,12 @@ export class CommandService {
     count(this.#openByDevice, updated.deviceSid, -1);
     count(this.#openByAccount, accountSid, -1);
     this.deps.onSettled?.(updated);
-    await this.#callback(updated);
+    // The outcome stands whatever happens to its webhook: one not queued keeps its mark for the next start.
+    if (this.deps.callbacks)
+      await queueResultWebhook(this.deps.store, this.deps.callbacks, updated).catch((error: unknown) =>
+        this.deps.onError?.(error),
+      );
     return { recorded: true, record: updated };
-  }
-
-  async #callback(record: CommandRecord): Promise<void> {
-    if (!record.resultCallback || !this.deps.callbacks) return;
-    const account = await this.deps.store.find<AccountRecord>('account', record.accountSid);
-    if (!account) return;
-    this.deps.callbacks.send({
-      url: record.resultCallback,
-      method: record.resultCallbackMethod,
-      params: callbackParams(record),
-      authToken: account.authToken,
-      key: `${record.sid}:settled`,
-    });
   }
 
   /** The device's commands numbered after `after` (settled ones too, so it can skip them), marking open ones delivered. */
