@@ -142,6 +142,13 @@ it('shows presence live, opted-out members, and problems in words beside the for
   // Removing someone is asked once more: Keep leaves them, Remove takes them out of the room.
   await page.click('[aria-label="Remove Dana from the room"]');
   await page.locator('.member[data-name="Dana"] .confirm', { hasText: 'Remove Dana?' }).waitFor();
+  // The list re-rendered meanwhile (her picture changed elsewhere): the question is still asked.
+  const danaSid = (await dana.getAttribute('data-sid')) ?? '';
+  await server.client.rooms
+    .members((await roomSid(page)) ?? '')
+    .update(danaSid, { avatarUrl: `${server.pageUrl}/dana.png` });
+  await dana.locator('.avatar img').waitFor();
+  expect(await dana.locator('.confirm').count()).toBe(1);
   await page.click('.member[data-name="Dana"] >> text=Keep');
   expect(await page.locator('.member[data-name="Dana"] .confirm').count()).toBe(0);
   await page.click('[aria-label="Remove Dana from the room"]');

@@ -36,6 +36,8 @@ export class MembersPanel {
   onChange: () => void = () => undefined;
   #room: RoomInstance | undefined;
   readonly #presence = new Map<string, Presence['status']>();
+  /** The member whose removal is being asked once more. */
+  #confirming: string | undefined;
   readonly #list = byId<HTMLUListElement>('member-list');
   readonly #all = byId<HTMLInputElement>('select-all');
   readonly #tap = byId<HTMLButtonElement>('one-tap');
@@ -76,6 +78,7 @@ export class MembersPanel {
     if (this.#room?.sid !== room.sid) {
       this.selected.clear();
       this.#ringChoice.clear();
+      this.#confirming = undefined;
     }
     this.#room = room;
     this.members = await this.session.client.rooms.members(room.sid).list({ limit: 250 });
@@ -183,8 +186,9 @@ export class MembersPanel {
         { type: 'button', class: 'icon-button', 'aria-label': `Remove ${member.displayName} from the room` },
         '✕',
       );
-      remove.onclick = () => this.#confirm(row, member);
-      row.append(remove);
+      remove.onclick = () => this.#confirm(member);
+      // Asked once more: the question stays through re-renders (presence, room changes) until answered.
+      row.append(this.#confirming === member.sid ? this.#question(member) : remove);
     }
     return row;
   }
@@ -223,17 +227,22 @@ export class MembersPanel {
   }
 
   /** Removing someone is asked once more, in the row itself: Remove, or Keep. */
-  #confirm(row: HTMLLIElement, member: RoomMemberInstance): void {
-    const { element, yes } = askAgain(
+  #confirm(member: RoomMemberInstance): void {
+    this.#confirming = member.sid;
+    this.render();
+    this.#list.querySelector<HTMLElement>(`[data-sid="${member.sid}"] .confirm .danger`)?.focus();
+  }
+
+  #question(member: RoomMemberInstance): HTMLElement {
+    return askAgain(
       `Remove ${member.displayName}?`,
       { text: 'Remove', label: `Yes, remove ${member.displayName}`, run: () => void this.#remove(member) },
       () => {
+        this.#confirming = undefined;
         this.render();
         this.#list.querySelector<HTMLElement>(`[data-sid="${member.sid}"] .icon-button`)?.focus();
       },
-    );
-    row.lastElementChild?.replaceWith(element);
-    yes.focus();
+    ).element;
   }
 
   async #remove(member: RoomMemberInstance): Promise<void> {
@@ -241,6 +250,7 @@ export class MembersPanel {
     try {
       await this.session.client.rooms.members(this.#room.sid).remove(member.sid);
       this.selected.delete(member.sid);
+      this.#confirming = undefined;
       await this.load(this.#room);
       announce(`${member.displayName} removed from the room.`);
       this.#drawer.opener.focus();
