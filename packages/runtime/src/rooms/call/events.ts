@@ -49,17 +49,26 @@ export function callbackParams(event: RoomEvent, at: number): Record<string, str
   return params;
 }
 
+/**
+ * Posts one of the room's events to its status callback, when it has one: every room event
+ * (calls, room changes, chat messages) goes through here, signed with the account's token and
+ * keyed so a redelivery is recognisable.
+ */
+export function postToRoom(
+  callbacks: Callbacks,
+  room: Pick<RoomRecord, 'statusCallback' | 'statusCallbackMethod'>,
+  authToken: string,
+  params: Record<string, string>,
+  key: string,
+): void {
+  if (!room.statusCallback) return;
+  callbacks.send({ url: room.statusCallback, method: room.statusCallbackMethod, params, authToken, key });
+}
+
 /** Posts the event to the room's status callback, when it has one. */
 export function postEvent(callbacks: Callbacks, event: RoomEvent, at: number): void {
   const { room, account } = event.call;
-  if (!room.statusCallback) return;
-  callbacks.send({
-    url: room.statusCallback,
-    method: room.statusCallbackMethod,
-    params: callbackParams(event, at),
-    authToken: account.authToken,
-    key: `${event.call.sid}:${event.call.sequence}`,
-  });
+  postToRoom(callbacks, room, account.authToken, callbackParams(event, at), `${event.call.sid}:${event.call.sequence}`);
 }
 
 /**
@@ -76,18 +85,13 @@ export async function postRecovered(
   if (!room?.statusCallback) return;
   const account = await parts.store.find<AccountRecord>('account', record.accountSid);
   if (!account) return;
-  parts.callbacks.send({
-    url: room.statusCallback,
-    method: room.statusCallbackMethod,
-    params: {
-      AccountSid: record.accountSid,
-      RoomSid: record.roomSid,
-      RoomCallSid: record.sid,
-      StatusCallbackEvent: 'call-ended',
-      Reason: 'server-restart',
-      Timestamp: new Date(record.endedAt ?? record.updatedAt).toISOString(),
-    },
-    authToken: account.authToken,
-    key: `${record.sid}:server-restart`,
-  });
+  const params = {
+    AccountSid: record.accountSid,
+    RoomSid: record.roomSid,
+    RoomCallSid: record.sid,
+    StatusCallbackEvent: 'call-ended',
+    Reason: 'server-restart',
+    Timestamp: new Date(record.endedAt ?? record.updatedAt).toISOString(),
+  };
+  postToRoom(parts.callbacks, room, account.authToken, params, `${record.sid}:server-restart`);
 }

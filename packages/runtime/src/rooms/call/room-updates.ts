@@ -16,6 +16,7 @@ import type { Store } from '../../store/types.js';
 import type { Callbacks } from '../../webhooks/callbacks.js';
 import type { RoomRecord } from '../records.js';
 import type { AuditFields, RoomAudit } from './audit.js';
+import { postToRoom } from './events.js';
 
 export const ROOM_CHANGES = ['settings', 'member-added', 'member-removed', 'member-changed'] as const;
 export type RoomChange = (typeof ROOM_CHANGES)[number];
@@ -58,24 +59,19 @@ export function roomUpdates(parts: {
       if (!room.statusCallback) return;
       const account = await parts.store.find<AccountRecord>('account', room.accountSid);
       if (!account) return;
-      parts.callbacks.send({
-        url: room.statusCallback,
-        method: room.statusCallbackMethod,
-        params: {
-          AccountSid: room.accountSid,
-          RoomSid: room.sid,
-          StatusCallbackEvent: 'room-updated',
-          Change: update.change,
-          ...(update.memberSid ? { MemberSid: update.memberSid } : {}),
-          ...(update.fields && update.fields.length > 0 ? { Fields: update.fields.join(',') } : {}),
-          FriendlyName: room.friendlyName,
-          Timestamp: new Date(entry.createdAt).toISOString(),
-          SequenceNumber: String(entry.sequence),
-        },
-        authToken: account.authToken,
-        // The room's log numbers the change: a redelivery carries the same key.
-        key: `${room.sid}:${entry.sequence}`,
-      });
+      const params = {
+        AccountSid: room.accountSid,
+        RoomSid: room.sid,
+        StatusCallbackEvent: 'room-updated',
+        Change: update.change,
+        ...(update.memberSid ? { MemberSid: update.memberSid } : {}),
+        ...(update.fields && update.fields.length > 0 ? { Fields: update.fields.join(',') } : {}),
+        FriendlyName: room.friendlyName,
+        Timestamp: new Date(entry.createdAt).toISOString(),
+        SequenceNumber: String(entry.sequence),
+      };
+      // The room's log numbers the change: a redelivery carries the same key.
+      postToRoom(parts.callbacks, room, account.authToken, params, `${room.sid}:${entry.sequence}`);
     },
   };
 }

@@ -14,6 +14,7 @@
  */
 import type { AccountRecord } from '../../api/auth.js';
 import type { RoomEventRecord } from '../call/audit.js';
+import { postToRoom } from '../call/events.js';
 import type { RoomRecord } from '../records.js';
 import type { ChatDeps } from './chat.js';
 import { smsText } from './content.js';
@@ -48,14 +49,10 @@ export class ChatRelay {
       return message;
     }
     const sequence = (resuming ? await this.#logged(message) : undefined) ?? (await this.#log(room, message));
-    if (room.statusCallback && sequence !== undefined)
-      runtime.callbacks.send({
-        url: room.statusCallback,
-        method: room.statusCallbackMethod,
-        params: messageCallbackParams(message, sequence, runtime.clock.now()),
-        authToken: account.authToken,
-        key: `${message.sid}:message`,
-      });
+    if (sequence !== undefined) {
+      const params = messageCallbackParams(message, sequence, runtime.clock.now());
+      postToRoom(runtime.callbacks, room, account.authToken, params, `${message.sid}:message`);
+    }
     const text = smsText(message);
     for (const delivery of message.deliveries) {
       if (resuming && (await store.get('message', message.accountSid, delivery.messageSid))) continue;
