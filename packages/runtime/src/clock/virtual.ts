@@ -52,6 +52,20 @@ export class VirtualClock implements Clock {
     };
   }
 
+  /**
+   * Runs `work` with time standing still: requests in flight do not let the clock jump to the
+   * next timer (an hourly sweep would otherwise expire an access token mid-request on a busy
+   * machine).
+   */
+  async still<T>(work: () => Promise<T>): Promise<T> {
+    const release = this.hold();
+    try {
+      return await work();
+    } finally {
+      release();
+    }
+  }
+
   /** Timers not yet fired (cancelled ones excluded). */
   get pending(): number {
     return this.timers.filter((timer) => !timer.cancelled).length;

@@ -66,9 +66,10 @@ it('locks after five wrong codes, even for the right one', async () => {
 it('refuses an expired code (virtual time)', async () => {
   const clock = new VirtualClock(Date.now());
   const harness = await start({ clock });
-  const { sid, code } = await codeFor(harness, ANN, 'ann-laptop');
+  // Time stands still while requests are in flight (see `still`): only the wait moves it.
+  const { sid, code } = await clock.still(() => codeFor(harness, ANN, 'ann-laptop'));
   await new Promise<void>((resolve) => clock.setTimer(resolve, 10 * 60_000 + 1));
-  const answer = await submit(harness, sid, { PhoneNumber: ANN, DeviceId: 'ann-laptop', Code: code });
+  const answer = await clock.still(() => submit(harness, sid, { PhoneNumber: ANN, DeviceId: 'ann-laptop', Code: code }));
   expect(answer.json).toMatchObject({ code: 91205, status: 410 });
 });
 

@@ -109,9 +109,12 @@ it('a link past its ten minutes is refused (virtual time)', async () => {
     api: { devices: { mailer: smtpMailer({ url: smtp.url, from: 'pb@patchbay.test' }) } },
   });
   const mailed = smtp.next('ann@example.com');
-  await harness.registration('ann', 'ann-tablet').byEmail('ann@example.com');
+  // Time stands still while requests are in flight (see `still`): only the wait moves it.
+  await clock.still(() => harness.registration('ann', 'ann-tablet').byEmail('ann@example.com'));
   const link = linkIn((await mailed).raw);
   await new Promise<void>((resolve) => clock.setTimer(resolve, 10 * 60_000 + 1));
-  expect(await (await fetch(link)).json()).toMatchObject({ code: 91205, status: 410 });
-  expect(await (await confirm(link)).json()).toMatchObject({ code: 91205 });
+  await clock.still(async () => {
+    expect(await (await fetch(link)).json()).toMatchObject({ code: 91205, status: 410 });
+    expect(await (await confirm(link)).json()).toMatchObject({ code: 91205 });
+  });
 });

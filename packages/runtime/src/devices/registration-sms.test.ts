@@ -77,9 +77,10 @@ it('refuses an expired signature (virtual time)', async () => {
   // Virtual time from now: the device's access token (minted on the real clock) stays valid.
   const clock = new VirtualClock(Date.now());
   const harness = await start({ clock });
-  const signature = await signatureFor(harness, ANN, 'ann-phone');
+  // Time stands still while requests are in flight (see `still`): only the wait moves it.
+  const signature = await clock.still(() => signatureFor(harness, ANN, 'ann-phone'));
   await new Promise<void>((resolve) => clock.setTimer(resolve, 10 * 60_000 + 1000));
-  const answer = await post(harness, { PhoneNumber: ANN, DeviceId: 'ann-phone', Signature: signature });
+  const answer = await clock.still(() => post(harness, { PhoneNumber: ANN, DeviceId: 'ann-phone', Signature: signature }));
   expect(answer.json).toMatchObject({ code: 91205, status: 410 });
 });
 
