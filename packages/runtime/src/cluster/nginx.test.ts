@@ -19,7 +19,7 @@ afterEach(async () => {
 
 /** A stand-in node: answers its name, echoes WebSocket messages with it, streams events on /events. */
 async function node(name: string): Promise<{ address: string; server: Server; release: () => void }> {
-  let release = () => undefined as void;
+  let release: () => void = () => undefined;
   const released = new Promise<void>((resolve) => {
     release = resolve;
   });
