@@ -25,7 +25,7 @@ import { CallTokens } from './call-tokens.js';
 import { CommandChannel } from './command-channel.js';
 import { Followers } from './followers.js';
 import { iceServersFor } from './ice-servers.js';
-import { type ClientRing, Invitations } from './invitations.js';
+import { type ClientRing, Invitations, type Waking } from './invitations.js';
 import { deviceLeg } from './legs.js';
 import { Presence, type PresenceRecord } from './presence.js';
 import { answerRequest, type RequestContext } from './requests.js';
@@ -36,7 +36,10 @@ import { SessionTable } from './sessions.js';
 import { sweepSessions } from './sweep.js';
 import type { BridgeEvents, BridgeHost, DeviceBridgeOptions } from './types.js';
 
-export type { ClientRing } from './invitations.js';
+export type { ClientRing, Waking } from './invitations.js';
+
+/** Finds the offline devices a ring can wake: how to wake them once the ring is open, or undefined for none. */
+export type RingWaker = (request: ClientRing) => Promise<Waking | undefined>;
 export type { BridgeEvents, BridgeHost, DeviceBridgeOptions, OutgoingApp } from './types.js';
 
 export class DeviceBridge {
@@ -57,6 +60,7 @@ export class DeviceBridge {
   private readonly requests: RequestContext;
   private readonly stopSweep: () => void;
   private closed = false;
+  private waker: RingWaker | undefined;
   private readonly checks: CredentialChecks = {
     verify: (jwt) => this.verify(jwt),
     active: (session) => this.sessions.has(session),
@@ -252,17 +256,27 @@ export class DeviceBridge {
     this.invitations.withdraw(session);
   }
 
-  /** Rings every registration of an identity; settles when one accepts, rejects, or nobody can. */
-  ring(request: ClientRing, signal: AbortSignal, onRinging?: () => void): Promise<OriginateOutcome> {
-    const targets = this.closed
-      ? []
-      : this.presence
-          .sessions(request.accountSid, request.identity)
-          .concat(
-            ...(request.alsoIdentities ?? []).map((identity) => this.presence.sessions(request.accountSid, identity)),
-          )
-          .filter((session) => session.token.incoming && !session.expired);
-    return this.invitations.ring(request, targets, signal, onRinging);
+  /**
+   * Rings every registration of an identity; settles when one accepts, rejects, or nobody can.
+   * A registered number's offline devices are woken (see `wakeWith`) and offered the call when
+   * they connect in time.
+   */
+  async ring(request: ClientRing, signal: AbortSignal, onRinging?: () => void): Promise<OriginateOutcome> {
+    if (this.closed) return this.invitations.ring(request, [], signal, onRinging);
+    const waking = request.number !== undefined ? await this.waker?.(request).catch(() => undefined) : undefined;
+    const targets = this.presence
+      .sessions(request.accountSid, request.identity)
+      .concat(...(request.alsoIdentities ?? []).map((identity) => this.presence.sessions(request.accountSid, identity)))
+      .filter((session) => session.token.incoming && !session.expired);
+    return this.invitations.ring(request, targets, signal, onRinging, waking);
+  }
+
+  /** Who wakes a registered number's offline devices for a ring (devices/ring-wake.ts); returns how to stop. */
+  wakeWith(waker: RingWaker): () => void {
+    this.waker = waker;
+    return () => {
+      if (this.waker === waker) this.waker = undefined;
+    };
   }
 
   /** The device's media leg for `callSid`, kept with its session; `closed` goes to the device when it ends. */
