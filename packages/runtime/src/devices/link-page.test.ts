@@ -7,6 +7,12 @@
 import { createRequire } from 'node:module';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+
+/** What the functions run in the page use of the browser (the runtime's own types have no DOM; they run there, so no helpers). */
+interface BrowserGlobals {
+  getComputedStyle(element: unknown): { backgroundColor: string };
+  document: { activeElement: { textContent: string | null } | null };
+}
 import { type DevicesHarness, devicesHarnessPerTest } from './harness.test-support.js';
 import { smtpMailer } from './mailer.js';
 import { SmtpReceiver } from './smtp.test-support.js';
@@ -58,12 +64,18 @@ it('shows the page under its CSP, confirms from the keyboard, and tells a reused
   expect(await page.locator('main').innerText()).toContain('The device ann-tablet asks to use ann@example.com');
   // The inline style is the one the policy allows: it applies (a blue button, not the browser's grey).
   const button = page.getByRole('button', { name: 'Confirm' });
-  expect(await button.evaluate((element) => getComputedStyle(element).backgroundColor)).toBe('rgb(47, 79, 196)');
+  expect(
+    await button.evaluate(
+      (element) => (globalThis as unknown as BrowserGlobals).getComputedStyle(element).backgroundColor,
+    ),
+  ).toBe('rgb(47, 79, 196)');
   expect((await harness.device('GET', `DeviceRegistrations/${sid}`, 'ann')).json.status).toBe('pending');
 
   // From the keyboard: Tab reaches the button, Enter confirms.
   await page.keyboard.press('Tab');
-  expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Confirm');
+  expect(await page.evaluate(() => (globalThis as unknown as BrowserGlobals).document.activeElement?.textContent)).toBe(
+    'Confirm',
+  );
   await page.keyboard.press('Enter');
   await page.getByRole('heading', { name: 'Your address is verified' }).waitFor();
   expect(await page.locator('main').innerText()).toContain('You can close this page');
@@ -89,7 +101,7 @@ it('has no serious or critical accessibility violations (axe-core) on the confir
     await page.addScriptTag({ path: axe });
     return page.evaluate(async () => {
       const { violations } = await (
-        window as unknown as {
+        globalThis as unknown as {
           axe: { run(): Promise<{ violations: Array<{ id: string; impact: string; nodes: unknown[] }> }> };
         }
       ).axe.run();
