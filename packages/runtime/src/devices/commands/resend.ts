@@ -1,5 +1,5 @@
 /**
- * The command service's timers (docs/commands.md#delivery-and-resends): what is due goes out in
+ * The command service's timers (docs/commands.md#delivery-and-results): what is due goes out in
  * one batch per device (several commands, one text), over the device's channel when a session
  * carries it and otherwise with a wake-up; each open command's timer then waits for its result
  * and, when it falls due, resends it (backoff) or has it expired (decide.ts `onDue`). Recording
