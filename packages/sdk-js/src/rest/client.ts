@@ -31,7 +31,6 @@ import type {
   MemberInstance,
   MessageCreateParams,
   MessageInstance,
-  Page,
   PageParams,
   ParticipantCreateParams,
   ParticipantInstance,
