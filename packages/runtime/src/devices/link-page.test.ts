@@ -13,6 +13,7 @@ interface BrowserGlobals {
   getComputedStyle(element: unknown): { backgroundColor: string };
   document: { activeElement: { textContent: string | null } | null };
 }
+
 import { type DevicesHarness, devicesHarnessPerTest } from './harness.test-support.js';
 import { smtpMailer } from './mailer.js';
 import { SmtpReceiver } from './smtp.test-support.js';
@@ -45,7 +46,7 @@ async function mailedLink(): Promise<{ harness: DevicesHarness; link: string; si
   return { harness, link, sid: pending.sid };
 }
 
-const heading = (page: Page) => page.locator('h1').innerText();
+const heading = (page: Page) => page.locator('h1').textContent();
 
 it('shows the page under its CSP, confirms from the keyboard, and tells a reused link in words', {
   timeout: 30_000,
@@ -61,7 +62,7 @@ it('shows the page under its CSP, confirms from the keyboard, and tells a reused
   expect(opened?.status()).toBe(200);
   expect(await heading(page)).toBe('Confirm your email address');
   expect(await page.title()).toBe('Confirm your email address · Patchbay');
-  expect(await page.locator('main').innerText()).toContain('The device ann-tablet asks to use ann@example.com');
+  expect(await page.locator('main').textContent()).toContain('The device ann-tablet asks to use ann@example.com');
   // The inline style is the one the policy allows: it applies (a blue button, not the browser's grey).
   const button = page.getByRole('button', { name: 'Confirm' });
   expect(
@@ -78,13 +79,13 @@ it('shows the page under its CSP, confirms from the keyboard, and tells a reused
   );
   await page.keyboard.press('Enter');
   await page.getByRole('heading', { name: 'Your address is verified' }).waitFor();
-  expect(await page.locator('main').innerText()).toContain('You can close this page');
+  expect(await page.locator('main').textContent()).toContain('You can close this page');
   expect((await harness.device('GET', `DeviceRegistrations/${sid}`, 'ann')).json.status).toBe('verified');
 
   const again = await page.goto(link);
   expect(again?.status()).toBe(409);
   expect(await heading(page)).toBe('This link was used already');
-  expect(await page.locator('.code').innerText()).toBe('Error 91204');
+  expect(await page.locator('.code').textContent()).toBe('Error 91204');
   expect(refused).toEqual([]);
   await context.close();
 });
