@@ -28,6 +28,12 @@ export interface AccountRecord extends StoredRecord {
 }
 
 /** What the runtime needs of an account for its calls: SID, signing token, own limits. */
+/** The current auth token of each account (undefined: gone): what signs callbacks queued without one. */
+export const accountTokens =
+  (store: Store) =>
+  async (accountSid: string): Promise<string | undefined> =>
+    (await store.find<AccountRecord>('account', accountSid))?.authToken;
+
 export function callAccount(account: AccountRecord): CallAccount {
   return { sid: account.sid, authToken: account.authToken, limits: account.limits };
 }

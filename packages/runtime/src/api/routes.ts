@@ -20,6 +20,7 @@ import { Serial } from '../rooms/serial.js';
 import { sipApiSettings } from '../sip/settings.js';
 import {
   type AccountRecord,
+  accountTokens,
   authenticate,
   mayAccess,
   mayAdminister,
@@ -116,6 +117,8 @@ export function createRouter(options: ApiOptions, writes: StoreWrites): Route & 
     },
   });
 
+  // Callbacks queued without a token (rooms' and commands' webhooks) are signed with the account's current one.
+  runtime.callbacks.tokensFrom?.(accountTokens(store));
   // Devices bound to a number or email: their own endpoints (access-token auth) and the account's resources.
   const devices = devicesFeature({ runtime, store, options: options.devices, onError: options.onError });
   // Commands for those devices (docs/commands.md): open ones are read from the store and their timers armed.

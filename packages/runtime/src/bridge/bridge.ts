@@ -10,33 +10,30 @@
  * each message, and `lost` when its connection ends.
  */
 import { hostname } from 'node:os';
-import {
-  type ClientMessage,
-  DeviceError,
-  type Hello,
-  type Outgoing,
-  PROTOCOL_VERSION,
-  type Welcome,
-} from '@patchbay/sdk/protocol';
+import { type ClientMessage, DeviceError, type Hello, type Outgoing } from '@patchbay/sdk/protocol';
 import { EventEmitter } from 'eventemitter3';
 import type { DeviceLeg, OriginateOutcome } from '../media/types.js';
 import { type VerifiedToken, verifyAccessToken } from './access-tokens.js';
 import { CallTokens } from './call-tokens.js';
 import { CommandChannel } from './command-channel.js';
 import { Followers } from './followers.js';
-import { iceServersFor } from './ice-servers.js';
-import { type ClientRing, Invitations } from './invitations.js';
+import { type ClientRing, Invitations, type Waking } from './invitations.js';
 import { deviceLeg } from './legs.js';
 import { Presence, type PresenceRecord } from './presence.js';
-import { answerRequest, type RequestContext } from './requests.js';
+import { type Receiver, receiveMessage } from './receive.js';
+import type { RequestContext } from './requests.js';
 import { type CredentialChecks, recheck } from './revocation.js';
 import { RoomChannel } from './room-channel.js';
-import { DeviceSession, type Link } from './session.js';
+import type { DeviceSession, Link } from './session.js';
 import { SessionTable } from './sessions.js';
 import { sweepSessions } from './sweep.js';
 import type { BridgeEvents, BridgeHost, DeviceBridgeOptions } from './types.js';
+import { sessionFor, welcomeFor } from './welcome.js';
 
-export type { ClientRing } from './invitations.js';
+export type { ClientRing, Waking } from './invitations.js';
+
+/** Finds the offline devices a ring can wake: how to wake them once the ring is open, or undefined for none. */
+export type RingWaker = (request: ClientRing) => Promise<Waking | undefined>;
 export type { BridgeEvents, BridgeHost, DeviceBridgeOptions, OutgoingApp } from './types.js';
 
 export class DeviceBridge {
@@ -54,9 +51,10 @@ export class DeviceBridge {
   readonly rooms: RoomChannel;
   /** Devices' commands (docs/commands.md). */
   readonly commands: CommandChannel;
-  private readonly requests: RequestContext;
+  private readonly receiver: Receiver;
   private readonly stopSweep: () => void;
   private closed = false;
+  private waker: RingWaker | undefined;
   private readonly checks: CredentialChecks = {
     verify: (jwt) => this.verify(jwt),
     active: (session) => this.sessions.has(session),
@@ -98,7 +96,7 @@ export class DeviceBridge {
       },
       isOpen: (session) => this.sessions.has(session),
     });
-    this.requests = {
+    const requests: RequestContext = {
       now: () => clock.now(),
       verify: (jwt) => this.verify(jwt),
       refuse: (error, session) => this.refuse(error, session),
@@ -117,6 +115,12 @@ export class DeviceBridge {
         push: (session, message) => this.push(session, message),
         refuse: (error, session) => this.refuse(error, session),
       },
+    };
+    this.receiver = {
+      now: () => clock.now(),
+      push: (session, message) => this.push(session, message),
+      end: (session) => this.end(session),
+      requests,
     };
     let cancel = () => {};
     const sweep = () => {
@@ -154,35 +158,19 @@ export class DeviceBridge {
       throw this.refuse(error);
     });
     const now = this.host.clock.now();
-    const earlier = hello.resume ? this.sessions.get(hello.resume.session) : undefined;
-    let session: DeviceSession;
-    let resumed = false;
-    if (earlier && earlier.accountSid === token.accountSid && earlier.identity === token.identity) {
-      session = earlier;
-      session.token = token;
-      session.expired = false;
-      resumed = true;
-    } else {
-      const accountLimit = token.limits?.deviceSessions ?? this.host.limits.deviceSessions;
-      const refusal = this.sessions.refusal(token, accountLimit, this.options.maxSessions ?? 100_000);
-      if (refusal) throw this.refuse(refusal);
-      session = new DeviceSession(token, now);
-      this.sessions.add(session);
-    }
-    const welcome: Welcome = {
-      type: 'welcome',
-      v: PROTOCOL_VERSION,
-      session: session.id,
-      resumed,
-      identity: token.identity,
-      accountSid: token.accountSid,
-      registered: session.registered,
-      heartbeatMs: this.heartbeatMs,
-      tokenExpiresAt: token.expiresAt,
-      ...(this.host.media.capabilities.webrtc ? { webrtc: true } : {}),
+    const limits = {
+      perAccount: token.limits?.deviceSessions ?? this.host.limits.deviceSessions,
+      total: this.options.maxSessions ?? 100_000,
     };
-    const iceServers = iceServersFor(this.options.ice, token.identity, now);
-    link.send(iceServers.length > 0 ? { ...welcome, iceServers } : welcome);
+    let opened: ReturnType<typeof sessionFor>;
+    try {
+      opened = sessionFor(this.sessions, token, hello.resume, limits, now);
+    } catch (refusal) {
+      throw this.refuse(refusal as DeviceError);
+    }
+    const { session, resumed } = opened;
+    const webrtc = this.host.media.capabilities.webrtc === true;
+    link.send(welcomeFor(session, resumed, { heartbeatMs: this.heartbeatMs, webrtc, ice: this.options.ice }, now));
     session.attach(link, resumed ? (hello.resume?.received ?? 0) : 0, now);
     return session;
   }
@@ -204,38 +192,7 @@ export class DeviceBridge {
 
   /** A message from a device with an open session. */
   receive(session: DeviceSession, message: ClientMessage, link: Link): void {
-    const now = this.host.clock.now();
-    session.lastSeen = now;
-    if (!session.spend(now)) {
-      // Over its rate: the message is dropped with an error (a request gets its failed result).
-      const error = new DeviceError('TooManyRequests', 'more messages than a device may send; slow down');
-      if ('id' in message && session.firstTime(message.id))
-        this.push(session, { type: 'result', id: message.id, ok: false, error: error.toProtocol() });
-      else link.send({ type: 'error', fatal: false, error: error.toProtocol() });
-      return;
-    }
-    switch (message.type) {
-      case 'ping':
-        link.send({ type: 'pong' });
-        return;
-      case 'ack':
-        session.ack(message.seq);
-        return;
-      case 'bye':
-        this.end(session);
-        link.close(1000, 'bye');
-        return;
-      case 'hello':
-        link.send({
-          type: 'error',
-          fatal: false,
-          error: new DeviceError('MalformedRequest', 'hello was already said').toProtocol(),
-        });
-        return;
-      default:
-        if (!session.firstTime(message.id)) return;
-        void answerRequest(this.requests, session, message, (result) => this.push(session, result));
-    }
+    receiveMessage(this.receiver, session, message, link);
   }
 
   private push(session: DeviceSession, ...[message, expiresAt]: Parameters<DeviceSession['push']>): void {
@@ -252,17 +209,27 @@ export class DeviceBridge {
     this.invitations.withdraw(session);
   }
 
-  /** Rings every registration of an identity; settles when one accepts, rejects, or nobody can. */
-  ring(request: ClientRing, signal: AbortSignal, onRinging?: () => void): Promise<OriginateOutcome> {
-    const targets = this.closed
-      ? []
-      : this.presence
-          .sessions(request.accountSid, request.identity)
-          .concat(
-            ...(request.alsoIdentities ?? []).map((identity) => this.presence.sessions(request.accountSid, identity)),
-          )
-          .filter((session) => session.token.incoming && !session.expired);
-    return this.invitations.ring(request, targets, signal, onRinging);
+  /**
+   * Rings every registration of an identity; settles when one accepts, rejects, or nobody can.
+   * A registered number's offline devices are woken (see `wakeWith`) and offered the call when
+   * they connect in time.
+   */
+  async ring(request: ClientRing, signal: AbortSignal, onRinging?: () => void): Promise<OriginateOutcome> {
+    if (this.closed) return this.invitations.ring(request, [], signal, onRinging);
+    const waking = request.number !== undefined ? await this.waker?.(request).catch(() => undefined) : undefined;
+    const targets = this.presence
+      .sessions(request.accountSid, request.identity)
+      .concat(...(request.alsoIdentities ?? []).map((identity) => this.presence.sessions(request.accountSid, identity)))
+      .filter((session) => session.token.incoming && !session.expired);
+    return this.invitations.ring(request, targets, signal, onRinging, waking);
+  }
+
+  /** Who wakes a registered number's offline devices for a ring (devices/ring-wake.ts); returns how to stop. */
+  wakeWith(waker: RingWaker): () => void {
+    this.waker = waker;
+    return () => {
+      if (this.waker === waker) this.waker = undefined;
+    };
   }
 
   /** The device's media leg for `callSid`, kept with its session; `closed` goes to the device when it ends. */

@@ -23,6 +23,8 @@ export interface ClientRing {
   readonly alsoIdentities?: readonly string[];
   /** The `To` the devices see. @default `client:<identity>` */
   readonly to?: string;
+  /** The registered number rung (devices/ring-number.ts): its offline devices are woken for the call. */
+  readonly number?: string;
 }
 
 type CancelReason = 'canceled' | 'answered-elsewhere' | 'rejected-elsewhere' | 'no-answer' | 'unregistered';
@@ -48,10 +50,28 @@ export interface InvitationHost {
 }
 
 interface Ringing {
+  readonly request: ClientRing;
+  readonly expiresAt: number;
+  /** The identities rung. */
+  readonly identities: ReadonlySet<string>;
   readonly invited: Set<DeviceSession>;
   /** Legs offered to WebRTC devices, by session: the accepting one is kept, the others hung up. */
   readonly offered: Map<DeviceSession, DeviceLeg>;
+  /** One call token per identity rung: each device can only answer as itself. */
+  readonly callTokens: Map<string, string>;
+  /** Devices were woken for it: a session of the identities rung that registers meanwhile is invited. */
+  readonly joinable: boolean;
+  /** Devices are being woken: the ring stays open for them even when nobody invited is left. */
+  waking: boolean;
   settle(outcome: OriginateOutcome): void;
+}
+
+/**
+ * Devices woken for a ring (devices/ring-wake.ts): `start` sends the wake-ups once the ring is
+ * open and tells whether any was delivered (none: the ring stops waiting for them).
+ */
+export interface Waking {
+  start(): Promise<boolean>;
 }
 
 export class Invitations {
@@ -59,58 +79,41 @@ export class Invitations {
 
   constructor(private readonly host: InvitationHost) {}
 
-  /** Invites `targets`; settles when one accepts, one rejects, or nobody can answer any more. */
+  /**
+   * Invites `targets`; settles when one accepts, one rejects, or nobody can answer any more. With
+   * `waking`, offline devices are being woken: the ring stays open its whole time for them, and a
+   * session of the identities rung that registers before it ends is invited too (`join`).
+   */
   async ring(
     request: ClientRing,
     targets: readonly DeviceSession[],
     signal: AbortSignal,
     onRinging?: () => void,
+    waking?: Waking,
   ): Promise<OriginateOutcome> {
-    if (targets.length === 0) return { outcome: 'no-answer', reason: 'no device registered' };
+    if (targets.length === 0 && !waking) return { outcome: 'no-answer', reason: 'no device registered' };
     if (signal.aborted) return { outcome: 'canceled' };
-    const { clock, tokens } = this.host;
-    const expiresAt = clock.now() + request.timeoutMs;
-    const offered = new Map<DeviceSession, DeviceLeg>();
+    const { clock } = this.host;
+    let settle: (outcome: OriginateOutcome) => void = () => {};
     const outcome = new Promise<OriginateOutcome>((resolve) => {
-      this.rings.set(request.callSid, { invited: new Set(targets), offered, settle: resolve });
+      settle = resolve;
     });
-    const offers = await this.offers(request.callSid, targets, offered);
-    // One call token per identity rung: each device can only answer as itself.
-    const callTokens = new Map<string, string>();
-    const callTokenFor = (identity: string) => {
-      const sealed =
-        callTokens.get(identity) ??
-        tokens.seal({
-          callSid: request.callSid,
-          node: this.host.node,
-          accountSid: request.accountSid,
-          identity,
-          expiresAt,
-        });
-      callTokens.set(identity, sealed);
-      return sealed;
+    const ringing: Ringing = {
+      request,
+      expiresAt: clock.now() + request.timeoutMs,
+      identities: new Set([request.identity, ...(request.alsoIdentities ?? [])]),
+      invited: new Set(targets),
+      offered: new Map(),
+      callTokens: new Map(),
+      joinable: waking !== undefined,
+      waking: waking !== undefined,
+      settle,
     };
-    const parameters = {
-      CallSid: request.callSid,
-      AccountSid: request.accountSid,
-      From: request.from,
-      To: request.to ?? `client:${request.identity}`,
-      ApiVersion: '2010-04-01',
-    };
-    for (const session of targets) {
-      session.invitations.add(request.callSid);
-      const invite = {
-        type: 'invite',
-        callSid: request.callSid,
-        callToken: callTokenFor(session.identity),
-        parameters,
-        customParameters: { ...request.parameters },
-        expiresAt,
-        ...(offers.has(session) ? { sdp: offers.get(session) as string } : {}),
-      } as const;
-      this.host.push(session, invite, expiresAt);
-    }
+    this.rings.set(request.callSid, ringing);
+    const offers = await this.offers(request.callSid, targets, ringing.offered);
+    for (const session of targets) this.invite(ringing, session, offers.get(session));
     onRinging?.();
+    if (waking) void this.woken(ringing, waking);
     const cancelTimer = clock.setTimer(
       () => this.finish(request.callSid, { outcome: 'no-answer' }, 'no-answer'),
       request.timeoutMs,
@@ -124,6 +127,72 @@ export class Invitations {
       cancelTimer();
       signal.removeEventListener('abort', onAbort);
     }
+  }
+
+  /**
+   * A session registered: every call still ringing its identity (in its account) that woke
+   * devices invites it too, with what is left of the ring's time (a device woken for the call
+   * connects and is offered it). Other rings keep the sessions they started with.
+   */
+  async join(session: DeviceSession): Promise<void> {
+    const ringing = [...this.rings.values()].filter(
+      (ring) =>
+        ring.joinable &&
+        ring.request.accountSid === session.accountSid &&
+        ring.identities.has(session.identity) &&
+        !ring.invited.has(session),
+    );
+    for (const ring of ringing) {
+      const callSid = ring.request.callSid;
+      ring.invited.add(session);
+      const offers = await this.offers(callSid, [session], ring.offered);
+      // Ended while the offer was made: the offer goes, nobody is told.
+      if (this.rings.get(callSid) !== ring || !ring.invited.has(session)) {
+        const leg = ring.offered.get(session);
+        ring.offered.delete(session);
+        await leg?.hangup().catch(() => undefined);
+        continue;
+      }
+      this.invite(ring, session, offers.get(session));
+    }
+  }
+
+  /** No device could be woken: the ring waits for nobody; with nobody invited either, it ends. */
+  private async woken(ringing: Ringing, waking: Waking): Promise<void> {
+    if (await waking.start().catch(() => false)) return;
+    ringing.waking = false;
+    if (ringing.invited.size === 0) this.finish(ringing.request.callSid, { outcome: 'no-answer' }, 'no-answer');
+  }
+
+  private invite(ringing: Ringing, session: DeviceSession, sdp: string | undefined): void {
+    const { request, expiresAt, callTokens } = ringing;
+    const callToken =
+      callTokens.get(session.identity) ??
+      this.host.tokens.seal({
+        callSid: request.callSid,
+        node: this.host.node,
+        accountSid: request.accountSid,
+        identity: session.identity,
+        expiresAt,
+      });
+    callTokens.set(session.identity, callToken);
+    session.invitations.add(request.callSid);
+    const invite = {
+      type: 'invite',
+      callSid: request.callSid,
+      callToken,
+      parameters: {
+        CallSid: request.callSid,
+        AccountSid: request.accountSid,
+        From: request.from,
+        To: request.to ?? `client:${request.identity}`,
+        ApiVersion: '2010-04-01',
+      },
+      customParameters: { ...request.parameters },
+      expiresAt,
+      ...(sdp !== undefined ? { sdp } : {}),
+    } as const;
+    this.host.push(session, invite, expiresAt);
   }
 
   /**
@@ -208,7 +277,7 @@ export class Invitations {
       const ringing = this.rings.get(callSid);
       if (!ringing?.invited.delete(session)) continue;
       if (this.host.isOpen(session)) this.host.push(session, { type: 'cancel', callSid, reason: 'unregistered' });
-      if (ringing.invited.size === 0) this.finish(callSid, { outcome: 'no-answer' }, 'no-answer');
+      if (ringing.invited.size === 0 && !ringing.waking) this.finish(callSid, { outcome: 'no-answer' }, 'no-answer');
     }
   }
 

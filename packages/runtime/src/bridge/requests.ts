@@ -108,6 +108,10 @@ export async function handleRequest(
           );
         session.registered = true;
         presence.add(session);
+        session.webrtc = message.webrtc === true;
+        // Calls already ringing its identity (a device woken for one) are offered to it.
+        void context.invitations.join(session);
+        return {};
       }
       session.webrtc = message.webrtc === true;
       return {};

@@ -13,11 +13,11 @@ import type { DeviceError } from '@patchbay/sdk/protocol';
 import { type Form, field, notFound, RestError, readForm } from '../api/http.js';
 import type { ResourceResult } from '../api/resources/context.js';
 import type { VerifiedToken } from '../bridge/access-tokens.js';
-import { escapeHtml } from '../error-codes/render.js';
 import type { Store } from '../store/types.js';
 import { authenticateDevice } from './credentials.js';
 import { deviceJson, registrationJson, settingsJson } from './json.js';
-import type { Binding } from './records.js';
+import { linkPage, wantsJson } from './link-page.js';
+import { type Binding, bindingText } from './records.js';
 import type { Registrant, Registrations } from './registrations.js';
 import { deviceSettings } from './settings.js';
 import { noticesAfter } from './waiting.js';
@@ -55,25 +55,26 @@ function binding(form: Form): Binding {
     : { type: 'phone', number: parsePhoneNumber(field(form, 'PhoneNumber')) };
 }
 
-/** A small page for a person (the email link): `body` is HTML made of escaped values. */
-const page = (title: string, body: string): Answer => ({
-  status: 200,
-  write: async (res, headers) => {
-    const html = `<!doctype html><html lang="en"><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${escapeHtml(title)}</title><h1>${escapeHtml(title)}</h1>${body}</html>`;
-    res
-      .writeHead(200, {
-        ...headers,
-        'content-type': 'text/html; charset=utf-8',
-        'cache-control': 'no-store',
-        'referrer-policy': 'no-referrer',
-        'content-security-policy': "default-src 'none'; form-action 'self'",
-      })
-      .end(html);
-  },
-});
-
 export function deviceRoutes(deps: DeviceRouteDeps, maxBodyBytes = 64 * 1024) {
   const { registrations, store } = deps;
+  /** The email link: a page for a person (docs/registration.md#by-email), JSON for an API client. */
+  const emailLink = async (req: IncomingMessage, sid: string, method: 'GET' | 'POST', url: URL, base: string) => {
+    const json = wantsJson(req);
+    try {
+      const record =
+        method === 'GET'
+          ? await registrations.checkLink(sid, url.searchParams.get('Token') ?? '')
+          : await registrations.verifyLink(sid, field(await readForm(req, maxBodyBytes), 'Token') ?? '');
+      if (json) return { status: 200, body: registrationJson(record, base) };
+      const address = bindingText(record.binding);
+      return method === 'GET'
+        ? linkPage({ type: 'confirm', deviceId: record.deviceId, address, token: url.searchParams.get('Token') ?? '' })
+        : linkPage({ type: 'confirmed', address });
+    } catch (error) {
+      if (json || !(error instanceof RestError)) throw error;
+      return linkPage({ type: 'refused', error });
+    }
+  };
   return (req: IncomingMessage, url: URL, base: string): Promise<Answer> | undefined => {
     if (!url.pathname.startsWith(PREFIX)) return undefined;
     const rest = url.pathname.slice(PREFIX.length);
@@ -90,21 +91,8 @@ export function deviceRoutes(deps: DeviceRouteDeps, maxBodyBytes = 64 * 1024) {
       })();
     const match = REGISTRATION.exec(rest);
     // The link only shows what would be confirmed: mail scanners that open links confirm nothing.
-    if (match?.[2] === 'Verify' && method === 'GET')
-      return (async () => {
-        const token = url.searchParams.get('Token') ?? '';
-        const record = await registrations.checkLink(match[1] as string, token);
-        const address = record.binding.type === 'email' ? record.binding.address : '';
-        return page(
-          'Confirm your email address',
-          `<p>The device <strong>${escapeHtml(record.deviceId)}</strong> asks to use <strong>${escapeHtml(address)}</strong>. Confirm only if you started this on that device.</p><form method="post"><input type="hidden" name="Token" value="${escapeHtml(token)}"><button>Confirm</button></form>`,
-        );
-      })();
-    if (match?.[2] === 'Verify' && method === 'POST')
-      return (async () => {
-        await registrations.verifyLink(match[1] as string, field(await form(), 'Token') ?? '');
-        return page('Email address confirmed', '<p>You can go back to the app: it knows.</p>');
-      })();
+    if (match?.[2] === 'Verify' && (method === 'GET' || method === 'POST'))
+      return emailLink(req, match[1] as string, method, url, base);
     if (!rest.startsWith('DeviceRegistrations')) return undefined;
     return (async (): Promise<Answer> => {
       const who = await registrant(req, deps);

@@ -24,6 +24,7 @@ import { webPushNotifier } from './notifiers/web-push.js';
 import type { DeviceRecord } from './records.js';
 import { Registrations } from './registrations.js';
 import { devicesResource } from './rest.js';
+import { ringWaker } from './ring-wake.js';
 import { DEVICES_ORIGIN } from './settings.js';
 
 export interface DevicesOptions {
@@ -78,9 +79,10 @@ export function devicesFeature(parts: {
     void store
       .update<DeviceRecord>('device', device.accountSid, device.sid, change)
       .catch((error: unknown) => parts.onError?.(error));
+  const channel = channelNotifier(runtime.devices);
   const wakeup = new Wakeup(
     [
-      channelNotifier(runtime.devices),
+      channel,
       webPushNotifier({ store, now, clock: runtime.clock, egress: options.egress, subject: options.vapidSubject }),
       smsNotifier({ store, now, send: sendSms }),
     ],
@@ -90,6 +92,15 @@ export function devicesFeature(parts: {
         const { wakeUp: _gone, ...rest } = current;
         return { ...rest, updatedAt: now() };
       }),
+  );
+  const stopWaking = runtime.devices?.wakeWith(
+    ringWaker({
+      store,
+      wakeup,
+      now,
+      online: (device) => channel.reaches(device),
+      onError: parts.onError,
+    }),
   );
   const unmount = runtime.localApps.mount(DEVICES_ORIGIN, async ({ url, params, accountSid }) => {
     const response = new MessagingResponse();
@@ -119,6 +130,7 @@ export function devicesFeature(parts: {
     resource: devicesResource(wakeup),
     close() {
       unmount();
+      stopWaking?.();
       options.mailer?.close();
     },
   };

@@ -49,6 +49,11 @@ export class Wakeup {
     private readonly onGone?: (device: DeviceRecord, via: NotifierKind) => void,
   ) {}
 
+  /** Whether some way can reach the device now. */
+  reaches(device: DeviceRecord): boolean {
+    return this.notifiers.some((notifier) => notifier.reaches(device));
+  }
+
   async wake(device: DeviceRecord, payload: WakePayload): Promise<WakeOutcome> {
     const failures: WakeFailure[] = [];
     for (const notifier of this.notifiers) {

@@ -26,11 +26,13 @@ async function withSmtp() {
   return { smtp, harness };
 }
 
-/** What the page's Confirm button posts. */
-const confirm = (link: string) =>
+const JSON_PLEASE = { accept: 'application/json' };
+
+/** What the page's Confirm button posts (as an API client asking for JSON, with `headers`). */
+const confirm = (link: string, headers: Record<string, string> = {}) =>
   fetch(link.replace(/\?.*/, ''), {
     method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
     body: new URLSearchParams({ Token: new URL(link).searchParams.get('Token') ?? '' }),
   });
 
@@ -55,12 +57,18 @@ it('mails a one-use link; the waiting device is told over its channel and gets i
   // Opening the link (as a mail scanner would) confirms nothing; the person confirms on the page.
   const opened = await fetch(link);
   expect(opened.status).toBe(200);
+  expect(opened.headers.get('content-type')).toBe('text/html; charset=utf-8');
+  expect(opened.headers.get('content-security-policy')).toMatch(/^default-src 'none'; style-src 'sha256-/);
   const shown = await opened.text();
   expect(shown).toContain('The device <strong>ann-tablet</strong> asks to use <strong>ann@example.com</strong>');
+  expect(shown).toContain('<form method="post">');
+  // An API client asking for JSON gets the registration (still pending) instead.
+  const asJson = await fetch(link, { headers: JSON_PLEASE });
+  expect(await asJson.json()).toMatchObject({ sid: pending.sid, status: 'pending', email: 'ann@example.com' });
   expect((await harness.device('GET', `DeviceRegistrations/${pending.sid}`, 'ann')).json.status).toBe('pending');
   const confirmed = await confirm(link);
   expect(confirmed.status).toBe(200);
-  expect(await confirmed.text()).toContain('Email address confirmed');
+  expect(await confirmed.text()).toContain('<h1>Your address is verified</h1>');
   const registered = await verifying;
   expect(registered).toMatchObject({
     deviceId: 'ann-tablet',
@@ -69,12 +77,19 @@ it('mails a one-use link; the waiting device is told over its channel and gets i
     phoneNumber: null,
   });
   expect(notices).toContainEqual({ kind: 'registration', registration: pending.sid, status: 'verified' });
-  // The link works once; a forged token is not one this server sent.
-  expect(await (await fetch(link)).json()).toMatchObject({ code: 91204 });
-  expect(await (await fetch(link.replace(/Token=.*/, 'Token=forged'))).json()).toMatchObject({
-    code: 91214,
-    status: 404,
-  });
+  // The link works once; a forged token is not one this server sent: in words for a person, JSON for a client.
+  const used = await fetch(link);
+  expect(used.status).toBe(409);
+  expect(await used.text()).toMatch(
+    /<h1>This link was used already<\/h1>.*Error <a href="\/docs\/errors#91204">91204<\/a>/,
+  );
+  expect(await (await fetch(link, { headers: JSON_PLEASE })).json()).toMatchObject({ code: 91204 });
+  expect(await (await confirm(link, JSON_PLEASE)).json()).toMatchObject({ code: 91204 });
+  const forged = link.replace(/Token=.*/, 'Token=forged');
+  expect(await (await fetch(forged, { headers: JSON_PLEASE })).json()).toMatchObject({ code: 91214, status: 404 });
+  const shownForged = await fetch(forged);
+  expect(shownForged.status).toBe(404);
+  expect(await shownForged.text()).toContain('<h1>This link is not valid</h1>');
   // And the credential is collected once.
   const again = await harness.device('POST', `DeviceRegistrations/${pending.sid}/Complete`, 'ann', {
     DeviceId: 'ann-tablet',
@@ -114,7 +129,10 @@ it('a link past its ten minutes is refused (virtual time)', async () => {
   const link = linkIn((await mailed).raw);
   await new Promise<void>((resolve) => clock.setTimer(resolve, 10 * 60_000 + 1));
   await clock.still(async () => {
-    expect(await (await fetch(link)).json()).toMatchObject({ code: 91205, status: 410 });
-    expect(await (await confirm(link)).json()).toMatchObject({ code: 91205 });
+    expect(await (await fetch(link, { headers: JSON_PLEASE })).json()).toMatchObject({ code: 91205, status: 410 });
+    expect(await (await confirm(link, JSON_PLEASE)).json()).toMatchObject({ code: 91205 });
+    const shown = await confirm(link);
+    expect(shown.status).toBe(410);
+    expect(await shown.text()).toContain('<h1>This link has expired</h1>');
   });
 });

@@ -77,9 +77,11 @@ it('a decline is reported to the Dial as busy, the other device is cancelled, an
   expect(harness.network.party(ANN)).toBeUndefined();
 });
 
-it('with no device online, the number itself rings over the network (PSTN fallback)', async () => {
+it('with no device online and none that can be woken, the number itself rings at once (PSTN fallback)', async () => {
   const harness = await start({ routes });
   await annWithTwoDevices(harness, { connect: false });
+  // No registration number to text a wake-up from, no push subscription: nothing to wait for.
+  expect((await roomsRequest(harness, 'POST', 'DeviceSettings', { RegistrationNumber: '' })).status).toBe(200);
   harness.network.addNumber(ANN, { onCall: 'answer' });
   const caller = harness.network.call({ from: CALLER, to: NUMBER });
   await expect.poll(() => caller.lines().some((line) => line === `bridged ${ANN}`)).toBe(true);

@@ -7,8 +7,10 @@
  * - a decline on any device is the person's answer: the others are cancelled
  *   (`rejected-elsewhere`), the phone is not rung, and whoever invited hears `busy`
  *   (DialCallStatus=busy, the child call's status `busy`);
- * - nobody online, or nobody answering within `appRingMs`: the number itself is rung over the
- *   PSTN for the rest of the Dial timeout.
+ * - devices not connected are woken (devices/ring-wake.ts) and offered the call if they register
+ *   within `appRingMs`;
+ * - nobody answering within `appRingMs` (or nobody online and nobody woken): the number itself
+ *   is rung over the PSTN for the rest of the Dial timeout.
  * The caller hanging up cancels everything, as for any Dial.
  *
  * @example
@@ -80,6 +82,7 @@ export function numberRinger(deps: {
         identity,
         alsoIdentities,
         to: ring.number,
+        number: ring.number,
         from: ring.from,
         timeoutMs: Math.min(ring.timeoutMs, deps.appRingMs ?? 15_000),
         parameters: ring.parameters,

@@ -18,7 +18,12 @@ export interface Callback {
   readonly url: string;
   readonly method: 'GET' | 'POST';
   readonly params: WebhookParams;
-  readonly authToken: string;
+  /**
+   * The token that signs it. Without it, the queue signs with the current token of the account
+   * in `params.AccountSid` (`tokensFrom`), looked up at delivery, so a rotated token signs what
+   * is delivered after the rotation; an account that is gone gets nothing.
+   */
+  readonly authToken?: string;
   /**
    * Identifies this callback (e.g. `CA...:3` for SequenceNumber 3): a durable queue stores each
    * key once, and the request carries it as `I-Twilio-Idempotency-Token` so apps can drop repeats.
@@ -38,7 +43,12 @@ export interface Callbacks {
   queue?(callback: Callback): Promise<void>;
   /** Resolves when every callback queued so far has been delivered, given up, or (durably) set aside for later. */
   drain(): Promise<void>;
+  /** Where the token of a callback without one comes from (an account's current token; undefined: gone). */
+  tokensFrom?(tokenFor: TokenFor): void;
 }
+
+/** The auth token that signs an account's callbacks now; undefined when the account is gone. */
+export type TokenFor = (accountSid: string) => Promise<string | undefined>;
 
 export const IDEMPOTENCY_HEADER = 'I-Twilio-Idempotency-Token';
 
@@ -64,6 +74,7 @@ export class CallbackQueue implements Callbacks {
   private readonly attempts: number;
   private readonly backoffMs: number;
   private readonly egress: Egress | undefined;
+  private tokenFor: TokenFor | undefined;
 
   constructor(
     private readonly clock: Clock,
@@ -90,6 +101,10 @@ export class CallbackQueue implements Callbacks {
     this.pending.add(delivery);
   }
 
+  tokensFrom(tokenFor: TokenFor): void {
+    this.tokenFor = tokenFor;
+  }
+
   /** Resolves when every callback queued so far has been delivered or given up. */
   async drain(): Promise<void> {
     while (this.pending.size > 0) await Promise.all([...this.pending]);
@@ -97,9 +112,13 @@ export class CallbackQueue implements Callbacks {
 
   private async deliver(callback: Callback): Promise<void> {
     for (let attempt = 1; ; attempt++) {
+      const authToken = callback.authToken ?? (await this.tokenFor?.(String(callback.params.AccountSid ?? '')));
+      // The account is gone (or nothing says how to sign): nobody can check the signature.
+      if (authToken === undefined) return;
       const headers = callback.key ? { [IDEMPOTENCY_HEADER]: callback.key } : undefined;
       const result = await sendWebhook({
         ...callback,
+        authToken,
         clock: this.clock,
         egress: this.egress,
         ...(headers ? { headers } : {}),

@@ -13,10 +13,11 @@
  * await device.register();
  */
 import { EventEmitter } from 'eventemitter3';
-import { type CommandLink, DeviceCommands, type DeviceCommandsOptions } from '../commands/commands.js';
+import type { DeviceCommands, DeviceCommandsOptions } from '../commands/commands.js';
 import { DeviceError } from '../protocol/errors.js';
 import type { ClientRequest, RoomSummary, Sequenced, Welcome } from '../protocol/messages.js';
 import { readTokenClaims } from '../tokens/jwt.js';
+import { CommandsAttachment, DeviceRooms } from './attachments.js';
 import type { AudioHelper } from './audio.js';
 import { Call, type CallLink } from './call.js';
 import { CallTable } from './calls.js';
@@ -27,7 +28,7 @@ import { warnBeforeExpiry } from './expiry.js';
 import { Following, type Presence } from './following.js';
 import type { RtcConfiguration } from './media.js';
 import type { RequestBody, RequestResult } from './requests.js';
-import { Room, type RoomLink } from './room.js';
+import type { Room } from './room.js';
 import type { Transport } from './transport.js';
 
 export type { DeviceClock } from './connection.js';
@@ -53,8 +54,8 @@ export class Device extends EventEmitter<DeviceEvents> {
   private cancelExpiryWarning: (() => void) | undefined;
   private readonly link: CallLink;
   /** Rooms this device holds (`room()`): followed again after a new session. */
-  private readonly rooms = new Map<string, Room>();
-  private commandsOf: DeviceCommands | undefined;
+  private readonly rooms = new DeviceRooms((type, body) => this.request(type, body));
+  private readonly commandsOf = new CommandsAttachment((type, body) => this.request(type, body));
   private readonly media: DeviceMedia;
 
   constructor(
@@ -94,21 +95,7 @@ export class Device extends EventEmitter<DeviceEvents> {
   /** A room on this device's channel: its commands, events and roster (docs/rooms.md). The same object for the same SID. */
   room(sid: string): Room {
     this.assertAlive();
-    let room = this.rooms.get(sid);
-    if (!room) {
-      room = new Room(
-        {
-          request: ((type: 'room-subscribe', body: RequestBody<'room-subscribe'>) =>
-            this.request(type, body)) as RoomLink['request'],
-          forget: (closed) => {
-            if (this.rooms.get(closed.sid) === closed) this.rooms.delete(closed.sid);
-          },
-        },
-        sid,
-      );
-      this.rooms.set(sid, room);
-    }
-    return room;
+    return this.rooms.get(sid);
   }
 
   /**
@@ -117,18 +104,7 @@ export class Device extends EventEmitter<DeviceEvents> {
    */
   commands(options: Omit<DeviceCommandsOptions, 'server'>): DeviceCommands {
     this.assertAlive();
-    if (this.commandsOf) return this.commandsOf;
-    const commands = new DeviceCommands({ server: this.options.server, clock: this.connection.clock, ...options });
-    this.commandsOf = commands;
-    void commands.attach(this.commandLink());
-    return commands;
-  }
-
-  private commandLink(): CommandLink {
-    return {
-      request: ((type: 'commands-attach', body: RequestBody<'commands-attach'>) =>
-        this.request(type, body)) as CommandLink['request'],
-    };
+    return this.commandsOf.get({ server: this.options.server, clock: this.connection.clock, ...options });
   }
 
   /** Microphone and speaker selection, sounds on or off (the hosted SDK's `device.audio`). */
@@ -267,9 +243,8 @@ export class Device extends EventEmitter<DeviceEvents> {
     for (const call of this.table.all) call.disconnect();
     this.connection.close();
     this.media.destroy();
-    for (const room of this.rooms.values()) room.removeAllListeners();
-    this.rooms.clear();
-    this.commandsOf?.close();
+    this.rooms.close();
+    this.commandsOf.close();
     this.cancelExpiryWarning?.();
     this.setState('destroyed');
     this.emit('destroyed');
@@ -306,10 +281,9 @@ export class Device extends EventEmitter<DeviceEvents> {
       void this.following.resubscribe()?.catch((error: DeviceError) => this.emit('error', error));
     // A new session follows no room: each is followed again from the last entry it delivered.
     if (!resumed && !this.connection.hasPending('room-subscribe'))
-      for (const room of this.rooms.values())
-        void room._resubscribe()?.catch((error: DeviceError) => this.emit('error', error));
-    if (!resumed && this.commandsOf && !this.connection.hasPending('commands-attach'))
-      void this.commandsOf.attach(this.commandLink());
+      this.rooms.resubscribe((error) => this.emit('error', error));
+    if (!resumed && this.commandsOf.wanted && !this.connection.hasPending('commands-attach'))
+      this.commandsOf.reattach();
   }
 
   private onMessage(message: Exclude<Sequenced, { type: 'result' }>): void {
@@ -341,19 +315,13 @@ export class Device extends EventEmitter<DeviceEvents> {
         return;
       }
       case 'room':
-        this.rooms.get(message.room)?._entry(message.entry);
+        this.rooms.entry(message.room, message.entry);
         return;
       case 'notice':
         this.emit('notice', message.notice);
         return;
       case 'command':
-        if (message.device === this.commandsOf?.deviceSid)
-          this.commandsOf.receive({
-            sid: message.sid,
-            number: message.number,
-            action: message.action,
-            params: message.params,
-          });
+        this.commandsOf.receive(message);
         return;
       case 'expired':
         this.setState('unregistered');

@@ -16,142 +16,22 @@
  */
 import * as z from 'zod';
 import { DEVICE_ERRORS, type DeviceErrorName, type ProtocolError } from './errors.js';
+import { callSid, id, LIMITS, params, sdp, sid, token } from './primitives.js';
+import { roomCommand, roomEntry, roomSid, roomSummary } from './rooms.js';
+
+export { LIMITS } from './primitives.js';
+export {
+  type RoomCommand,
+  type RoomEntry,
+  type RoomMessage,
+  type RoomSummary,
+  roomCommand,
+  roomEntry,
+  roomMessage,
+  roomSummary,
+} from './rooms.js';
 
 export const PROTOCOL_VERSION = 1;
-
-/** Bounds both sides enforce. */
-export const LIMITS = {
-  /** Largest message, in UTF-8 bytes. */
-  maxMessageBytes: 16 * 1024,
-  /** Largest access token, in characters. */
-  maxTokenLength: 8 * 1024,
-  /** Custom parameters per call, and the length of each key and value. */
-  maxParams: 32,
-  maxParamLength: 512,
-  /** Digits per `digits` message. */
-  maxDigits: 64,
-  /** Messages a server keeps for a device that has not acknowledged them. */
-  maxUnacked: 256,
-  /** Identities one session may follow the presence of. */
-  maxSubscriptions: 100,
-  /** A WebRTC session description (offer or answer), in characters. */
-  maxSdpLength: 12 * 1024,
-  /** Rooms one session may follow (`room-subscribe`). */
-  maxRoomSubscriptions: 20,
-  /** Members one room command may name. */
-  maxRoomMembers: 250,
-  /** A room message's text (characters), media URLs and the length of each (docs/rooms.md, Chat). */
-  maxRoomMessageBody: 1600,
-  maxRoomMessageMedia: 10,
-  maxRoomMediaUrlLength: 512,
-  /** A member's first or last name in `update-profile` (the server checks its own limits too). */
-  maxRoomProfileField: 256,
-  /** A member's or room's avatar URL. */
-  maxRoomAvatarUrlLength: 1024,
-  /** Rooms one `rooms` request answers (the identity's newest memberships). */
-  maxRoomsListed: 100,
-} as const;
-
-const id = z.string().min(1).max(64);
-const sid = (prefix: string) => z.string().regex(new RegExp(`^${prefix}[0-9a-f]{32}$`), `a ${prefix} SID`);
-const callSid = sid('CA');
-const token = z.string().min(1).max(LIMITS.maxTokenLength);
-const params = z
-  .record(z.string().min(1).max(LIMITS.maxParamLength), z.string().max(LIMITS.maxParamLength))
-  .refine((value) => Object.keys(value).length <= LIMITS.maxParams, `at most ${LIMITS.maxParams} parameters`);
-
-/** A WebRTC session description: the server checks it further (typed media errors). */
-const sdp = z.string().min(10).max(LIMITS.maxSdpLength).startsWith('v=0');
-
-const roomSid = sid('RM');
-const participantKey = z.string().regex(/^(MB|CA)[0-9a-f]{32}$/, 'a member or call SID');
-
-/** A command on a room's call, as REST's (docs/rooms.md): the holder's token must grant the room as organizer. */
-export const roomCommand = z.discriminatedUnion('type', [
-  z.strictObject({
-    type: z.literal('start'),
-    /** These members, or (absent) everyone. */
-    members: z.array(sid('MB')).min(1).max(LIMITS.maxRoomMembers).optional(),
-    /** Ring the organizer's phone first, the others once the organizer answered. */
-    organizerPhone: z.boolean().optional(),
-  }),
-  z.strictObject({ type: z.literal('add'), members: z.array(sid('MB')).min(1).max(LIMITS.maxRoomMembers) }),
-  z.strictObject({ type: z.literal('remove'), key: participantKey }),
-  z.strictObject({ type: z.literal('mute'), key: participantKey }),
-  z.strictObject({ type: z.literal('unmute'), key: participantKey }),
-  z.strictObject({ type: z.literal('end') }),
-  /** The holder's own member leaves the room's call (no organizer grant needed: its identity is the member's). */
-  z.strictObject({ type: z.literal('leave-call') }),
-  /** The holder's own member leaves the room (and its call, if in it). */
-  z.strictObject({ type: z.literal('leave-room') }),
-  /** The holder's own member is rung into the room's call in progress: their app, or (`phone`) their phone. */
-  z.strictObject({ type: z.literal('join-call'), phone: z.boolean().optional() }),
-  /** The holder's own member changes their name or avatar (an http(s) URL, '' removes it). */
-  z.strictObject({
-    type: z.literal('update-profile'),
-    firstName: z.string().max(LIMITS.maxRoomProfileField).optional(),
-    lastName: z.string().max(LIMITS.maxRoomProfileField).optional(),
-    avatarUrl: z.string().max(LIMITS.maxRoomAvatarUrlLength).optional(),
-  }),
-  /**
-   * A message in the room's chat, from the token's member (no organizer grant needed in one's own
-   * room; a token that is no member but may command the room posts as the organizer): to
-   * everyone, or privately to `to`.
-   */
-  z.strictObject({
-    type: z.literal('send'),
-    body: z.string().max(LIMITS.maxRoomMessageBody),
-    to: z.array(sid('MB')).min(1).max(LIMITS.maxRoomMembers).optional(),
-    mediaUrls: z.array(z.string().max(LIMITS.maxRoomMediaUrlLength)).max(LIMITS.maxRoomMessageMedia).optional(),
-  }),
-]);
-export type RoomCommand = z.infer<typeof roomCommand>;
-
-/** A room message, as attached to its `message` entry (REST: `GET .../Rooms/{Sid}/Messages/{Sid}`). */
-export const roomMessage = z.strictObject({
-  sid: sid('RT'),
-  /** The member who wrote it; absent: the account. */
-  from: sid('MB').optional(),
-  /** The author's name ("Ann"). */
-  author: z.string().max(256),
-  body: z.string().max(LIMITS.maxRoomMessageBody),
-  mediaUrls: z.array(z.string().max(LIMITS.maxRoomMediaUrlLength)).max(LIMITS.maxRoomMessageMedia),
-  /** A private message's recipients; absent: everyone. */
-  to: z.array(sid('MB')).max(LIMITS.maxRoomMembers).optional(),
-  source: z.enum(['api', 'app', 'sms']),
-});
-export type RoomMessage = z.infer<typeof roomMessage>;
-
-/** One entry of a room's audit log, as pushed (`room`) and listed (`GET .../Rooms/{Sid}/Events`). */
-export const roomEntry = z.strictObject({
-  /** 1, 2, 3... per room, in the order things happened: the same numbers after a reconnect. */
-  sequence: z.number().int().positive(),
-  kind: z.enum(['command', 'event']),
-  type: z.string().max(32),
-  roomCallSid: z.string().max(64).optional(),
-  participantKey: z.string().max(64).optional(),
-  memberSid: z.string().max(64).optional(),
-  callSid: z.string().max(64).optional(),
-  members: z.array(z.string().max(64)).max(LIMITS.maxRoomMembers).optional(),
-  state: z.string().max(32).optional(),
-  muted: z.boolean().optional(),
-  reason: z.string().max(64).optional(),
-  outcome: z.enum(['pending', 'accepted', 'refused']).optional(),
-  errorCode: z.number().int().optional(),
-  source: z.enum(['api', 'channel']).optional(),
-  /** room-updated: what changed (settings, member-removed, member-changed); member-added is its own type. */
-  change: z.string().max(32).optional(),
-  /** room-updated: the settings or member fields changed (REST parameter names: FriendlyName, AvatarUrl...). */
-  fields: z.array(z.string().max(64)).max(32).optional(),
-  /** call-ended with reason fatal-error: what failed (its code is errorCode). */
-  errorMessage: z.string().max(512).optional(),
-  /** `message` entries: the room message, and the message itself (absent if the server no longer has it). */
-  messageSid: z.string().max(64).optional(),
-  message: roomMessage.optional(),
-  /** When, in ms since the epoch. */
-  at: z.number().int(),
-});
-export type RoomEntry = z.infer<typeof roomEntry>;
 
 /** A command's parameters or result values (docs/commands.md): at most 16, names up to 64 characters, values up to 512. */
 export const commandValues = z
@@ -302,21 +182,6 @@ export const deviceNotice = z.discriminatedUnion('kind', [
   }),
 ]);
 export type DeviceNotice = z.infer<typeof deviceNotice>;
-
-/** One of the rooms whose member a token's identity is, as `rooms` answers it. */
-export const roomSummary = z.strictObject({
-  sid: roomSid,
-  name: z.string().max(256),
-  avatarUrl: z.string().max(LIMITS.maxRoomAvatarUrlLength).optional(),
-  /** The room's phone number (E.164). */
-  number: z.string().max(32),
-  /** The room's call is in progress: the member may join it (`join-call`). */
-  callInProgress: z.boolean(),
-  /** The identity's member in the room, and their role. */
-  member: sid('MB'),
-  role: z.enum(['organizer', 'member']),
-});
-export type RoomSummary = z.infer<typeof roomSummary>;
 
 // A plain union: the two `result` shapes share their discriminator value.
 export const sequenced = z.union([

@@ -12,8 +12,9 @@
 import { type CommandStatus, deviceCommandsClient } from './device-commands.js';
 import { devicesClient } from './devices.js';
 import { Http, type ParamValue } from './http.js';
-import { collect, itemsOf } from './pages.js';
+import { listing } from './listing.js';
 import { roomsClient } from './rooms.js';
+import { simulatorClient } from './simulator.js';
 import type {
   AccountInstance,
   ApplicationInstance,
@@ -30,7 +31,6 @@ import type {
   MemberInstance,
   MessageCreateParams,
   MessageInstance,
-  Page,
   PageParams,
   ParticipantCreateParams,
   ParticipantInstance,
@@ -41,84 +41,8 @@ import type {
 
 type Params = Readonly<Record<string, ParamValue>>;
 
-export interface SimulatedCallParams {
-  to: string;
-  from?: string;
-  /** What the caller does, step by step: `wait; press 1; say sales please; pause 2; hangup`. */
-  script?: string;
-  /** One input per prompt (instead of `script`). */
-  digits?: readonly string[];
-  speech?: readonly string[];
-  /** Seconds after answering. */
-  hangupAfter?: number;
-  wait?: boolean;
-}
-
-/** How a number outside Patchbay behaves when this account's calls reach it on the simulated network. */
-export interface SimulatedNumberParams {
-  number: string;
-  /** @default 'answer' */
-  onCall?: 'answer' | 'busy' | 'no-answer' | 'fail' | 'reject';
-  /** Seconds of ringing before it answers (or is busy, fails, rejects). */
-  ringTime?: number;
-  /** Seconds after answering. */
-  hangupAfter?: number;
-  /** What it does once answered (the steps of a caller's script). */
-  script?: string;
-  /** Answers by running the document at this URL (or `twiml`). */
-  url?: string;
-  method?: 'GET' | 'POST';
-  twiml?: string;
-}
-
-export interface SimulatedNumberInstance {
-  accountSid: string;
-  number: string;
-  onCall: NonNullable<SimulatedNumberParams['onCall']>;
-  ringTime: number;
-  hangupAfter: number | null;
-  script: string[] | null;
-  url: string | null;
-  method: 'GET' | 'POST' | null;
-  twiml: string | null;
-  dateCreated: Date;
-  dateUpdated: Date;
-  uri: string;
-}
-
-/** Read operations of a list resource. */
-export interface Listing<T, L extends PageParams = PageParams> {
-  /** One page. */
-  page(params?: L & { page?: number }): Promise<Page<T>>;
-  /** Every item, page after page, up to `limit`. */
-  each(params?: L): AsyncIterable<T>;
-  /** Every item up to `limit`, collected. */
-  list(params?: L): Promise<T[]>;
-}
-
-function listing<T, L extends PageParams>(http: Http, path: string, key: string): Listing<T, L> {
-  const toPage = async (body: Record<string, unknown>): Promise<Page<T>> => {
-    const next = body.nextPageUri as string | null;
-    return {
-      items: (body[key] ?? []) as T[],
-      page: body.page as number,
-      pageSize: body.pageSize as number,
-      nextPage: () => (next ? http.request<Record<string, unknown>>('GET', next).then(toPage) : undefined),
-    };
-  };
-  const page = async (params: (L & { page?: number }) | undefined = undefined) => {
-    const { limit: _limit, ...query } = (params ?? {}) as L & { page?: number };
-    return toPage(await http.request<Record<string, unknown>>('GET', path, query as Params));
-  };
-  async function* each(params?: L): AsyncIterable<T> {
-    yield* itemsOf(await page(params), params?.limit);
-  }
-  return {
-    page,
-    each,
-    list: (params) => collect(each(params)),
-  };
-}
+export type { Listing } from './listing.js';
+export type { SimulatedCallParams, SimulatedNumberInstance, SimulatedNumberParams } from './simulator.js';
 
 export interface PatchbayOptions {
   /** The server, e.g. `http://localhost:3000`. */
@@ -258,24 +182,7 @@ export class AccountScope {
       update: (sid: string, params: { friendlyName?: string }) => post<KeyInstance>(`Keys/${sid}.json`, params),
       remove: (sid: string) => remove(`Keys/${sid}.json`),
     };
-    this.simulator = {
-      calls: {
-        /** Rings `to` from a caller following `script` (or pressing `digits` / saying `speech`, one per input window); with `wait`, answers when the call ends, with the transcript. */
-        create: (params: SimulatedCallParams) =>
-          post<CallInstance & { transcript?: string[] }>('Simulator/Calls.json', params),
-      },
-      messages: {
-        create: (params: { to: string; from?: string; body?: string; mediaUrl?: readonly string[] }) =>
-          post<MessageInstance>('Simulator/Messages.json', params),
-      },
-      numbers: {
-        /** Scripts a far end (creates, or replaces the number's script). */
-        create: (params: SimulatedNumberParams) => post<SimulatedNumberInstance>('Simulator/Numbers.json', params),
-        list: async () => (await one<{ numbers: SimulatedNumberInstance[] }>('Simulator/Numbers.json')).numbers,
-        get: (number: string) => one<SimulatedNumberInstance>(`Simulator/Numbers/${encodeURIComponent(number)}.json`),
-        remove: (number: string) => remove(`Simulator/Numbers/${encodeURIComponent(number)}.json`),
-      },
-    };
+    this.simulator = simulatorClient(one, post, remove);
     this.clients = {
       ...listing<ClientInstance, PageParams & { status?: 'online' | 'offline' }>(
         http,

@@ -10,7 +10,6 @@
  * await queueResultWebhook(store, callbacks, settledRecord); // in the outbox, mark cleared
  * await queueMarked(store, callbacks, accountSid); // at start-up
  */
-import type { AccountRecord } from '../../api/auth.js';
 import type { Store } from '../../store/types.js';
 import type { Callbacks } from '../../webhooks/callbacks.js';
 import { webhookQueued } from './decide.js';
@@ -22,19 +21,15 @@ const KIND = 'device-command';
 /** Queues a marked command's result webhook in the callback outbox, then clears the mark. */
 export async function queueResultWebhook(store: Store, callbacks: Callbacks, record: CommandRecord): Promise<void> {
   if (!record.webhookPending || !record.resultCallback) return;
-  const account = await store.find<AccountRecord>('account', record.accountSid);
-  // An account that is gone: nobody can check the signature, so there is nothing to queue.
-  if (account) {
-    const callback = {
-      url: record.resultCallback,
-      method: record.resultCallbackMethod,
-      params: callbackParams(record),
-      authToken: account.authToken,
-      key: `${record.sid}:settled`,
-    };
-    if (callbacks.queue) await callbacks.queue(callback);
-    else callbacks.send(callback);
-  }
+  // Signed at delivery with the account's token then (an account gone by then gets nothing).
+  const callback = {
+    url: record.resultCallback,
+    method: record.resultCallbackMethod,
+    params: callbackParams(record),
+    key: `${record.sid}:settled`,
+  };
+  if (callbacks.queue) await callbacks.queue(callback);
+  else callbacks.send(callback);
   await store.update<CommandRecord>(KIND, record.accountSid, record.sid, webhookQueued);
 }
 

@@ -1,8 +1,8 @@
 /**
- * The command service (docs/commands.md): stores each command (numbered per device), delivers it
- * over the device's channel when a session carries it and otherwise wakes the device (Web Push,
- * SMS), resends on the runtime's clock with backoff until a result comes or the attempts are
- * spent (expired), and records exactly one result per command: every change is a conditional
+ * The command service (docs/commands.md): stores each command (numbered per device), has it
+ * delivered and resent (resend.ts: over the device's channel when a session carries it,
+ * otherwise a wake-up; with backoff until a result comes or the attempts are spent), and
+ * records exactly one outcome per command (a result, expiry, cancel): every change is a conditional
  * store update (decide.ts), so a second result, a late one, or a resend racing a result changes
  * nothing. Timers are rebuilt from the store at start-up, so a restart loses no command; and
  * result webhooks a crash kept from the callback outbox (still marked `webhookPending`) are
@@ -17,13 +17,12 @@ import type { AccountRecord } from '../../api/auth.js';
 import { notFound, RestError } from '../../api/http.js';
 import { allOf } from '../../api/resources/sip/common.js';
 import type { CommandChannel } from '../../bridge/command-channel.js';
-import { type Clock, holding } from '../../clock/clock.js';
+import type { Clock } from '../../clock/clock.js';
 import { newSid } from '../../sid.js';
 import type { Store } from '../../store/types.js';
 import type { Callbacks } from '../../webhooks/callbacks.js';
 import type { DeviceRecord } from '../records.js';
-import { attempted, DEFAULT_POLICY, delivered, type Outcome, onDue, type Policy, Settled, settle } from './decide.js';
-import { commandMessage } from './json.js';
+import { DEFAULT_POLICY, delivered, type Outcome, type Policy, Settled, settle } from './decide.js';
 import {
   COMMAND_INDEX_SID,
   COMMAND_LIMITS,
@@ -32,6 +31,7 @@ import {
   type CommandStateRecord,
   type DeliveredVia,
 } from './records.js';
+import { Resends } from './resend.js';
 import { queueMarked, queueResultWebhook } from './result-webhook.js';
 
 export interface NewCommand {
@@ -67,15 +67,11 @@ const count = (map: Map<string, number>, key: string, by: number) => {
 
 export class CommandService {
   readonly #policy: Policy;
-  readonly #timers = new Map<string, () => void>();
+  readonly #resends: Resends;
   readonly #openByDevice = new Map<string, number>();
   readonly #openByAccount = new Map<string, number>();
   readonly #indexed = new Set<string>();
   readonly #chains = new Map<string, Promise<unknown>>();
-  /** Commands to deliver now, by device: flushed together (several commands, one text). */
-  readonly #due = new Map<string, { accountSid: string; records: Map<string, CommandRecord | undefined> }>();
-  #flushing = false;
-  #closed = false;
   readonly #openPerDevice: number;
   readonly #openPerAccount: number;
 
@@ -83,6 +79,15 @@ export class CommandService {
     this.#policy = deps.policy ?? DEFAULT_POLICY;
     this.#openPerDevice = this.#policy.openPerDevice ?? COMMAND_LIMITS.openPerDevice;
     this.#openPerAccount = this.#policy.openPerAccount ?? COMMAND_LIMITS.openPerAccount;
+    this.#resends = new Resends(
+      deps,
+      {
+        settle: (accountSid, sid, outcome) => this.settle(accountSid, sid, outcome),
+        open: (device) => this.open(device),
+        change: (record, change) => this.#change(record, change),
+      },
+      this.#policy,
+    );
   }
 
   /**
@@ -104,7 +109,7 @@ export class CommandService {
       for (const record of open) {
         count(this.#openByDevice, record.deviceSid, 1);
         count(this.#openByAccount, accountSid, 1);
-        this.#arm(record);
+        this.#resends.arm(record);
       }
     }
     const { callbacks } = this.deps;
@@ -112,9 +117,7 @@ export class CommandService {
   }
 
   close(): void {
-    this.#closed = true;
-    for (const cancel of this.#timers.values()) cancel();
-    this.#timers.clear();
+    this.#resends.close();
   }
 
   /** One at a time per key (a device's numbering, an index). */
@@ -174,7 +177,7 @@ export class CommandService {
         await store.put(KIND, made);
         return made;
       });
-      this.#deliverSoon(record);
+      this.#resends.deliverSoon(record);
       return record;
     } catch (error) {
       count(this.#openByDevice, deviceSid, -1);
@@ -230,8 +233,7 @@ export class CommandService {
       throw error;
     }
     if (!updated) throw notFound(sid);
-    this.#timers.get(sid)?.();
-    this.#timers.delete(sid);
+    this.#resends.settled(sid);
     count(this.#openByDevice, updated.deviceSid, -1);
     count(this.#openByAccount, accountSid, -1);
     this.deps.onSettled?.(updated);
@@ -290,76 +292,5 @@ export class CommandService {
       if (error instanceof Settled) return error.record;
       throw error;
     }
-  }
-
-  #deliverSoon(record: CommandRecord, known = true): void {
-    let due = this.#due.get(record.deviceSid);
-    if (!due) {
-      due = { accountSid: record.accountSid, records: new Map() };
-      this.#due.set(record.deviceSid, due);
-    }
-    due.records.set(record.sid, known ? record : undefined);
-    if (this.#flushing) return;
-    this.#flushing = true;
-    this.deps.clock.setTimer(() => {
-      this.#flushing = false;
-      const batch = [...this.#due];
-      this.#due.clear();
-      // Virtual time waits for the delivery (store, push service, SMS), as for any real I/O.
-      for (const [deviceSid, { accountSid, records }] of batch)
-        holding(this.deps.clock, () => this.#deliver(accountSid, deviceSid, records)).catch((error: unknown) =>
-          this.deps.onError?.(error),
-        );
-    }, 0);
-  }
-
-  async #deliver(accountSid: string, deviceSid: string, wanted: Map<string, CommandRecord | undefined>): Promise<void> {
-    const { store, clock, channel } = this.deps;
-    const records = (
-      await Promise.all(
-        [...wanted].map(async ([sid, known]) => known ?? (await store.get<CommandRecord>(KIND, accountSid, sid))),
-      )
-    ).filter((record): record is CommandRecord => record?.open === true);
-    if (records.length === 0 || this.#closed) return;
-    let via: DeliveredVia | undefined;
-    if (channel?.attached(deviceSid)) {
-      for (const record of records) channel.send(commandMessage(record));
-      via = 'channel';
-    } else {
-      const device = await store.get<DeviceRecord>('device', accountSid, deviceSid);
-      if (!device) {
-        // The device was deleted: its commands can never complete.
-        for (const record of records) await this.settle(accountSid, record.sid, { status: 'expired' });
-        return;
-      }
-      // A session waiting for the device to resume keeps it too (sent on resume; the device drops a repeat).
-      for (const record of records) channel?.send(commandMessage(record));
-      via = await this.deps.wake(device, await this.open(device));
-    }
-    for (const record of records)
-      this.#arm(await this.#change(record, (r) => attempted(r, via, clock.now(), this.#policy)));
-  }
-
-  #arm(record: CommandRecord): void {
-    this.#timers.get(record.sid)?.();
-    this.#timers.delete(record.sid);
-    if (!record.open || this.#closed) return;
-    const at = Math.min(record.nextAttemptAt ?? record.expiresAt, record.expiresAt);
-    this.#timers.set(
-      record.sid,
-      this.deps.clock.setTimer(() => {
-        this.#timers.delete(record.sid);
-        holding(this.deps.clock, () => this.#onTimer(record)).catch((error: unknown) => this.deps.onError?.(error));
-      }, at - this.deps.clock.now()),
-    );
-  }
-
-  async #onTimer(armed: CommandRecord): Promise<void> {
-    const record = await this.deps.store.get<CommandRecord>(KIND, armed.accountSid, armed.sid);
-    if (!record) return;
-    const decision = onDue(record, this.deps.clock.now(), this.#policy);
-    if (decision === 'expire') await this.settle(record.accountSid, record.sid, { status: 'expired' });
-    else if (decision === 'resend') this.#deliverSoon(record, false);
-    else if (decision === 'wait') this.#arm(record);
   }
 }

@@ -19,22 +19,11 @@ import { newSid } from '../../sid.js';
 import type { RoomRecord } from '../records.js';
 import { maxDurationWarning } from './documents.js';
 import { postEvent, type RoomCallEvents, type RoomEvent } from './events.js';
-import { invitationParameters } from './ringing.js';
+import { hangUpLeg, placeLeg, runtimeRefusal, WARNING_BEFORE_S } from './legs.js';
 import { LIVE_STATES, onCallStatus, onConference, type RosterEntry } from './roster.js';
 import { type EndReason, entryOfCall, type RingPlan, type RoomCall, type RoomCallError, verdict } from './state.js';
-import { stepUrl } from './urls.js';
 
-/** Seconds a member's phone or app rings before it counts as no answer. */
-export const RING_TIMEOUT_S = 30;
-/** Seconds before the maximum length that the room hears it is about to end. */
-export const WARNING_BEFORE_S = 60;
-/** Codes of a leg the runtime refused to place: the account's concurrent-call limit, dialing failed. */
-const RUNTIME_REFUSALS: ReadonlySet<number> = new Set([10004, 13227]);
-
-const refused = (to: string, why: string): RoomCallError => ({
-  code: 91181,
-  message: `the runtime refused to place the call to ${to}: ${why}`,
-});
+export { RING_TIMEOUT_S, WARNING_BEFORE_S } from './legs.js';
 
 /** Ended calls whose roster stays readable, per engine. */
 const KEEP_ENDED = 1000;
@@ -129,29 +118,18 @@ export class RoomCalls {
   ring(call: RoomCall, plans: readonly RingPlan[]): void {
     for (const plan of plans) {
       call.entries.set(plan.entry.key, plan.entry);
-      const url = stepUrl({ roomSid: call.room.sid, callId: call.sid, step: plan.first, key: plan.entry.key });
-      const to = plan.to.startsWith('client:') ? `${plan.to}?${invitationParameters(call.room, call.caller)}` : plan.to;
-      try {
-        const record = this.runtime.calls.create({
-          account: call.account,
-          to,
-          from: call.room.phoneNumber,
-          url,
-          timeout: RING_TIMEOUT_S,
-          timeLimit: call.room.maxDuration + WARNING_BEFORE_S,
-        });
-        this.#byLeg.set(record.sid, call);
-        this.#update(call, { ...plan.entry, callSid: record.sid });
-        // A call refused at once (the account's limit) has ended before we knew its SID.
-        const now = this.runtime.calls.get(record.sid) ?? record;
-        if (now.status !== 'queued') this.#callStatus(now);
-      } catch (error) {
-        call.fault ??= {
-          key: plan.entry.key,
-          ...refused(plan.to, error instanceof Error ? error.message : String(error)),
-        };
+      const placed = placeLeg(this.runtime, call, plan);
+      if (!placed.ok) {
+        call.fault ??= { key: plan.entry.key, ...placed.error };
         this.#update(call, { ...plan.entry, state: 'failed' });
+        continue;
       }
+      const { record } = placed;
+      this.#byLeg.set(record.sid, call);
+      this.#update(call, { ...plan.entry, callSid: record.sid });
+      // A call refused at once (the account's limit) has ended before we knew its SID.
+      const now = this.runtime.calls.get(record.sid) ?? record;
+      if (now.status !== 'queued') this.#callStatus(now);
     }
     this.#settle(call);
   }
@@ -222,10 +200,7 @@ export class RoomCalls {
 
   /** Stops a leg: a ringing one is canceled, an answered one hung up. */
   hangUp(callSid: string): void {
-    const record = this.runtime.calls.get(callSid);
-    if (!record) return;
-    const status = record.status === 'in-progress' ? 'completed' : 'canceled';
-    this.runtime.calls.update(callSid, { status }).catch(() => undefined);
+    hangUpLeg(this.runtime, callSid);
   }
 
   close(): void {
@@ -256,9 +231,8 @@ export class RoomCalls {
     const next = onCallStatus(entry, record.status, this.runtime.clock.now());
     if (next === entry) return;
     // The runtime refused the leg (the account's concurrent-call limit, dialing failed): not the person's doing.
-    const refusal = record.status === 'failed' ? record.errors.find((e) => RUNTIME_REFUSALS.has(e.code)) : undefined;
-    if (refusal && entry.state === 'ringing')
-      call.fault ??= { key: entry.key, ...refused(record.to, `${refusal.code} ${refusal.message}`) };
+    const refusal = runtimeRefusal(record);
+    if (refusal && entry.state === 'ringing') call.fault ??= { key: entry.key, ...refusal };
     this.#update(call, next);
     this.#settle(call);
   }

@@ -4,7 +4,6 @@
  * every webhook, through the runtime's callback queue (durable when the server has one), each
  * with a key so a redelivery is recognisable.
  */
-import type { AccountRecord } from '../../api/auth.js';
 import type { Store } from '../../store/types.js';
 import type { Callbacks } from '../../webhooks/callbacks.js';
 import type { RoomRecord } from '../records.js';
@@ -22,9 +21,9 @@ export interface RoomCallEvents {
 }
 
 /** The status callback's parameters for one event (PascalCase, as every webhook). */
-export function callbackParams(event: RoomEvent, at: number): Record<string, string> {
+export function callbackParams(event: RoomEvent, at: number): Record<string, string> & { AccountSid: string } {
   const { call } = event;
-  const params: Record<string, string> = {
+  const params: Record<string, string> & { AccountSid: string } = {
     AccountSid: call.room.accountSid,
     RoomSid: call.room.sid,
     RoomCallSid: call.sid,
@@ -51,24 +50,22 @@ export function callbackParams(event: RoomEvent, at: number): Record<string, str
 
 /**
  * Posts one of the room's events to its status callback, when it has one: every room event
- * (calls, room changes, chat messages) goes through here, signed with the account's token and
- * keyed so a redelivery is recognisable.
+ * (calls, room changes, chat messages) goes through here, keyed so a redelivery is recognisable.
+ * The queue signs it with the current token of the account in `params.AccountSid`.
  */
 export function postToRoom(
   callbacks: Callbacks,
   room: Pick<RoomRecord, 'statusCallback' | 'statusCallbackMethod'>,
-  authToken: string,
-  params: Record<string, string>,
+  params: Record<string, string> & { readonly AccountSid: string },
   key: string,
 ): void {
   if (!room.statusCallback) return;
-  callbacks.send({ url: room.statusCallback, method: room.statusCallbackMethod, params, authToken, key });
+  callbacks.send({ url: room.statusCallback, method: room.statusCallbackMethod, params, key });
 }
 
 /** Posts the event to the room's status callback, when it has one. */
 export function postEvent(callbacks: Callbacks, event: RoomEvent, at: number): void {
-  const { room, account } = event.call;
-  postToRoom(callbacks, room, account.authToken, callbackParams(event, at), `${event.call.sid}:${event.call.sequence}`);
+  postToRoom(callbacks, event.call.room, callbackParams(event, at), `${event.call.sid}:${event.call.sequence}`);
 }
 
 /**
@@ -83,8 +80,6 @@ export async function postRecovered(
 ): Promise<void> {
   const room = await parts.store.get<RoomRecord>('room', record.accountSid, record.roomSid);
   if (!room?.statusCallback) return;
-  const account = await parts.store.find<AccountRecord>('account', record.accountSid);
-  if (!account) return;
   const params = {
     AccountSid: record.accountSid,
     RoomSid: record.roomSid,
@@ -93,5 +88,5 @@ export async function postRecovered(
     Reason: 'server-restart',
     Timestamp: new Date(record.endedAt ?? record.updatedAt).toISOString(),
   };
-  postToRoom(parts.callbacks, room, account.authToken, params, `${record.sid}:server-restart`);
+  postToRoom(parts.callbacks, room, params, `${record.sid}:server-restart`);
 }

@@ -32,7 +32,7 @@ export function roomCalls(parts: {
 } {
   const engine = new RoomCalls(parts.runtime);
   const audit = new RoomAudit(parts.store, () => parts.runtime.clock.now());
-  const updates = roomUpdates({ audit, store: parts.store, callbacks: parts.runtime.callbacks });
+  const updates = roomUpdates({ audit, callbacks: parts.runtime.callbacks });
   const history = new RoomCallStore(parts.store, parts.runtime.clock, parts.onError);
   const chat = new RoomChat({ ...parts, audit });
   const deps: CommandDeps = { ...parts, engine, audit, chat, updates, history };

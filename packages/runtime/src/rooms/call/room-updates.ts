@@ -11,8 +11,6 @@
  * @example
  * await updates.changed(room, { change: 'settings', fields: ['FriendlyName'] });
  */
-import type { AccountRecord } from '../../api/auth.js';
-import type { Store } from '../../store/types.js';
 import type { Callbacks } from '../../webhooks/callbacks.js';
 import type { RoomRecord } from '../records.js';
 import type { AuditFields, RoomAudit } from './audit.js';
@@ -48,17 +46,11 @@ export function updateFields(update: RoomUpdate): AuditFields {
   return { kind: 'event', type: 'room-updated', change: update.change, ...member, ...fields };
 }
 
-export function roomUpdates(parts: {
-  readonly audit: RoomAudit;
-  readonly store: Store;
-  readonly callbacks: Callbacks;
-}): RoomUpdates {
+export function roomUpdates(parts: { readonly audit: RoomAudit; readonly callbacks: Callbacks }): RoomUpdates {
   return {
     async changed(room, update) {
       const entry = await parts.audit.append(room, updateFields(update));
       if (!room.statusCallback) return;
-      const account = await parts.store.find<AccountRecord>('account', room.accountSid);
-      if (!account) return;
       const params = {
         AccountSid: room.accountSid,
         RoomSid: room.sid,
@@ -71,7 +63,7 @@ export function roomUpdates(parts: {
         SequenceNumber: String(entry.sequence),
       };
       // The room's log numbers the change: a redelivery carries the same key.
-      postToRoom(parts.callbacks, room, account.authToken, params, `${room.sid}:${entry.sequence}`);
+      postToRoom(parts.callbacks, room, params, `${room.sid}:${entry.sequence}`);
     },
   };
 }

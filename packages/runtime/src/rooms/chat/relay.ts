@@ -51,7 +51,7 @@ export class ChatRelay {
     const sequence = (resuming ? await this.#logged(message) : undefined) ?? (await this.#log(room, message));
     if (sequence !== undefined) {
       const params = messageCallbackParams(message, sequence, runtime.clock.now());
-      postToRoom(runtime.callbacks, room, account.authToken, params, `${message.sid}:message`);
+      postToRoom(runtime.callbacks, room, params, `${message.sid}:message`);
     }
     const text = smsText(message);
     for (const delivery of message.deliveries) {
