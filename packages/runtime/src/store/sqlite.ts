@@ -44,6 +44,19 @@ function sqlValue(value: FilterValue): string | number {
   return typeof value === 'boolean' ? (value ? 1 : 0) : value;
 }
 
+function pendingCallback(row: OutboxRow): PendingCallback {
+  return {
+    id: row.id,
+    key: row.key,
+    accountSid: row.account_sid,
+    url: row.url,
+    method: row.method,
+    params: JSON.parse(row.params),
+    attempts: row.attempts,
+    nextAttemptAt: row.next_attempt_at,
+  };
+}
+
 export class SqliteStore implements Store {
   private constructor(
     private readonly db: Database.Database,
@@ -100,6 +113,12 @@ export class SqliteStore implements Store {
     due: () =>
       this.db.prepare(
         'SELECT * FROM outbox WHERE done = 0 AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?',
+      ),
+    // The lease is the next attempt's time (a single process needs no owner column).
+    claim: () =>
+      this.db.prepare(
+        `UPDATE outbox SET next_attempt_at = ? WHERE id IN (SELECT id FROM outbox WHERE done = 0 AND next_attempt_at <= ?
+         AND (? IS NULL OR id IN (SELECT value FROM json_each(?))) ORDER BY next_attempt_at, id LIMIT ?) RETURNING *`,
       ),
     done: () => this.db.prepare('UPDATE outbox SET done = 1 WHERE id = ?'),
     retry: () => this.db.prepare('UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ? WHERE id = ?'),
@@ -248,18 +267,14 @@ export class SqliteStore implements Store {
     },
     due: async (now, limit) => {
       this.commit();
-      return (this.statement('due').all(now, limit) as OutboxRow[]).map(
-        (row): PendingCallback => ({
-          id: row.id,
-          key: row.key,
-          accountSid: row.account_sid,
-          url: row.url,
-          method: row.method,
-          params: JSON.parse(row.params),
-          attempts: row.attempts,
-          nextAttemptAt: row.next_attempt_at,
-        }),
+      return (this.statement('due').all(now, limit) as OutboxRow[]).map(pendingCallback);
+    },
+    claim: async ({ now, limit, leaseMs, ids }) => {
+      const only = ids ? JSON.stringify(ids) : null;
+      const rows = await this.write(
+        () => this.statement('claim').all(now + leaseMs, now, only, only, limit) as OutboxRow[],
       );
+      return rows.map(pendingCallback).sort((a, b) => a.nextAttemptAt - b.nextAttemptAt || a.id - b.id);
     },
     done: async (id) => {
       await this.write(() => this.statement('done').run(id));

@@ -1,0 +1,336 @@
+/**
+ * The store for several nodes: one PostgreSQL database shared by every node (records as JSONB,
+ * the callback outbox, recording audio as bytea), through a pool of connections (node-postgres).
+ * Every write has committed before its promise resolves, so what a request answered is in the
+ * database whichever node answers next. `update` reads the row `FOR UPDATE` and writes it in one
+ * transaction: two nodes changing the same call wait for each other instead of losing a change.
+ * The outbox is shared: `claim` takes due callbacks with `FOR UPDATE SKIP LOCKED` and a lease,
+ * so each goes to one node, and a dead node's come due again when its lease ends.
+ *
+ * @example
+ * const store = await PostgresStore.open('postgres://patchbay:secret@127.0.0.1:5432/patchbay');
+ */
+import pg from 'pg';
+import { applyChange } from './change.js';
+import { openError, runtimeError } from './postgres-errors.js';
+import { migrate } from './postgres-schema.js';
+import type {
+  FilterValue,
+  ListQuery,
+  NewCallback,
+  Page,
+  PendingCallback,
+  RecordKind,
+  Store,
+  StoredRecord,
+} from './types.js';
+import { WriteOrder } from './write-order.js';
+
+const FIELD = /^[A-Za-z][A-Za-z0-9]*$/;
+const BLOB_KEY = /^[A-Za-z0-9._-]+$/;
+
+interface OutboxRow {
+  id: string;
+  key: string;
+  account_sid: string;
+  url: string;
+  method: 'GET' | 'POST';
+  params: PendingCallback['params'];
+  attempts: number;
+  next_attempt_at: string;
+}
+
+function pendingCallback(row: OutboxRow): PendingCallback {
+  return {
+    id: Number(row.id),
+    key: row.key,
+    accountSid: row.account_sid,
+    url: row.url,
+    method: row.method,
+    params: row.params,
+    attempts: row.attempts,
+    nextAttemptAt: Number(row.next_attempt_at),
+  };
+}
+
+const oldestFirst = (a: PendingCallback, b: PendingCallback) => a.nextAttemptAt - b.nextAttemptAt || a.id - b.id;
+
+export interface PostgresStoreOptions {
+  /** Connections in the pool. @default 10 */
+  readonly poolSize?: number;
+  /** How long to wait for a connection (to the server, or a free one from the pool). @default 5000 */
+  readonly connectTimeoutMs?: number;
+  /** The longest a query may run before it fails (a hung server fails writes instead of hanging requests). @default 10000 */
+  readonly queryTimeoutMs?: number;
+}
+
+export class PostgresStore implements Store {
+  private readonly order = new WriteOrder();
+
+  private constructor(private readonly pool: pg.Pool) {}
+
+  /**
+   * Connects, creates or migrates the schema (one node at a time: see postgres-schema.ts), and
+   * returns the store; a StartupError in words when the server cannot be reached or refuses.
+   */
+  static async open(url: string, options: PostgresStoreOptions = {}): Promise<PostgresStore> {
+    const pool = new pg.Pool({
+      connectionString: url,
+      max: options.poolSize ?? 10,
+      connectionTimeoutMillis: options.connectTimeoutMs ?? 5000,
+      query_timeout: options.queryTimeoutMs ?? 10_000,
+    });
+    // An idle connection the server closed (restart, outage) must not crash the process; the
+    // next query opens another, or fails as `store-unavailable`.
+    pool.on('error', () => undefined);
+    try {
+      const client = await pool.connect();
+      try {
+        await migrate(client);
+      } finally {
+        client.release();
+      }
+    } catch (error) {
+      await pool.end().catch(() => undefined);
+      throw openError(error, url);
+    }
+    return new PostgresStore(pool);
+  }
+
+  private async query<R extends pg.QueryResultRow>(sql: string, values: unknown[]): Promise<pg.QueryResult<R>> {
+    try {
+      return await this.pool.query<R>(sql, values);
+    } catch (error) {
+      throw runtimeError(error) ?? error;
+    }
+  }
+
+  async put<T extends StoredRecord>(kind: RecordKind, record: T): Promise<void> {
+    const body = JSON.stringify(record);
+    await this.order.write(`${kind}:${record.sid}`, () =>
+      this.query(
+        `INSERT INTO records (kind, sid, account_sid, created_at, body) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (kind, sid) DO UPDATE SET account_sid = $3, created_at = $4, body = $5`,
+        [kind, record.sid, record.accountSid, record.createdAt, body],
+      ),
+    );
+  }
+
+  async update<T extends StoredRecord>(
+    kind: RecordKind,
+    accountSid: string,
+    sid: string,
+    change: (current: T) => T,
+  ): Promise<T | undefined> {
+    return this.order.write(`${kind}:${sid}`, () =>
+      this.transaction(async (client) => {
+        const { rows } = await client.query<{ body: T }>(
+          'SELECT body FROM records WHERE kind = $1 AND sid = $2 AND account_sid = $3 FOR UPDATE',
+          [kind, sid, accountSid],
+        );
+        const current = rows[0];
+        if (!current) return undefined;
+        const next = applyChange(kind, current.body, change);
+        await client.query('UPDATE records SET created_at = $3, body = $4 WHERE kind = $1 AND sid = $2', [
+          kind,
+          sid,
+          next.createdAt,
+          JSON.stringify(next),
+        ]);
+        return next;
+      }),
+    );
+  }
+
+  /** `work` in one transaction on one connection: committed before it resolves, rolled back if it throws. */
+  private async transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    let client: pg.PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (error) {
+      throw runtimeError(error) ?? error;
+    }
+    let broken = false;
+    try {
+      await client.query('BEGIN');
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {
+        broken = true;
+      });
+      throw runtimeError(error) ?? error;
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  async get<T extends StoredRecord>(kind: RecordKind, accountSid: string, sid: string): Promise<T | undefined> {
+    await this.order.before(`${kind}:${sid}`);
+    const { rows } = await this.query<{ body: T }>(
+      'SELECT body FROM records WHERE kind = $1 AND sid = $2 AND account_sid = $3',
+      [kind, sid, accountSid],
+    );
+    return rows[0]?.body;
+  }
+
+  async find<T extends StoredRecord>(kind: RecordKind, sid: string): Promise<T | undefined> {
+    await this.order.before(`${kind}:${sid}`);
+    const { rows } = await this.query<{ body: T }>('SELECT body FROM records WHERE kind = $1 AND sid = $2', [
+      kind,
+      sid,
+    ]);
+    return rows[0]?.body;
+  }
+
+  async findOne<T extends StoredRecord>(
+    kind: RecordKind,
+    where: Readonly<Record<string, FilterValue>>,
+  ): Promise<T | undefined> {
+    for (const field of Object.keys(where))
+      if (!FIELD.test(field)) throw new TypeError(`invalid filter field "${field}"`);
+    await this.order.all();
+    const { rows } = await this.query<{ body: T }>(
+      'SELECT body FROM records WHERE kind = $1 AND body @> $2 ORDER BY created_at DESC, sid DESC LIMIT 1',
+      [kind, JSON.stringify(where)],
+    );
+    return rows[0]?.body;
+  }
+
+  async delete(kind: RecordKind, accountSid: string, sid: string): Promise<boolean> {
+    return this.order.write(`${kind}:${sid}`, async () => {
+      const result = await this.query('DELETE FROM records WHERE kind = $1 AND sid = $2 AND account_sid = $3', [
+        kind,
+        sid,
+        accountSid,
+      ]);
+      return (result.rowCount ?? 0) > 0;
+    });
+  }
+
+  async list<T extends StoredRecord>(kind: RecordKind, query: ListQuery): Promise<Page<T>> {
+    const where = query.where ?? {};
+    for (const field of Object.keys(where))
+      if (!FIELD.test(field)) throw new TypeError(`invalid filter field "${field}"`);
+    const ranges = Object.entries(query.ranges ?? {});
+    for (const [field] of ranges) if (!FIELD.test(field)) throw new TypeError(`invalid range field "${field}"`);
+    await this.order.all();
+    const values: unknown[] = [kind, query.accountSid];
+    let conditions = '';
+    if (Object.keys(where).length > 0) {
+      values.push(JSON.stringify(where));
+      conditions += ` AND body @> $${values.length}`;
+    }
+    for (const [field, { min, max }] of ranges) {
+      values.push(field);
+      const at = values.length;
+      // Numbers only (a record without the field, or with another type, does not match); the
+      // CASE keeps the cast from seeing anything but a number.
+      const number = `(CASE WHEN jsonb_typeof(body -> $${at}) = 'number' THEN (body ->> $${at})::numeric END)`;
+      conditions += ` AND jsonb_typeof(body -> $${at}) = 'number'`;
+      if (min !== undefined) {
+        values.push(min);
+        conditions += ` AND ${number} >= $${values.length}`;
+      }
+      if (max !== undefined) {
+        values.push(max);
+        conditions += ` AND ${number} <= $${values.length}`;
+      }
+    }
+    values.push(query.pageSize + 1, query.page * query.pageSize);
+    const { rows } = await this.query<{ body: T }>(
+      `SELECT body FROM records WHERE kind = $1 AND account_sid = $2${conditions}
+       ORDER BY created_at DESC, sid DESC LIMIT $${values.length - 1} OFFSET $${values.length}`,
+      values,
+    );
+    return { items: rows.slice(0, query.pageSize).map((row) => row.body), more: rows.length > query.pageSize };
+  }
+
+  readonly outbox: Store['outbox'] = {
+    add: async (callback: NewCallback) =>
+      this.order.write(`outbox:${callback.key}`, async () => {
+        const { rows } = await this.query<{ id: string }>(
+          `INSERT INTO outbox (key, account_sid, url, method, params, next_attempt_at) VALUES ($1, $2, $3, $4, $5, $6)
+           ON CONFLICT (key) DO NOTHING RETURNING id`,
+          [
+            callback.key,
+            callback.accountSid,
+            callback.url,
+            callback.method,
+            JSON.stringify(callback.params),
+            callback.nextAttemptAt,
+          ],
+        );
+        return rows[0] ? Number(rows[0].id) : undefined;
+      }),
+    due: async (now, limit) => {
+      await this.order.all();
+      const { rows } = await this.query<OutboxRow>(
+        'SELECT * FROM outbox WHERE NOT done AND next_attempt_at <= $1 ORDER BY next_attempt_at, id LIMIT $2',
+        [Math.min(now, Number.MAX_SAFE_INTEGER), limit],
+      );
+      return rows.map(pendingCallback);
+    },
+    claim: async ({ now, limit, owner, leaseMs, ids }) => {
+      await this.order.all();
+      // Rows another node is claiming right now are skipped, not waited for: each goes to one.
+      const { rows } = await this.query<OutboxRow>(
+        `WITH picked AS (
+           SELECT id FROM outbox WHERE NOT done AND next_attempt_at <= $1 AND ($4::bigint[] IS NULL OR id = ANY($4))
+           ORDER BY next_attempt_at, id LIMIT $2 FOR UPDATE SKIP LOCKED)
+         UPDATE outbox SET next_attempt_at = $1 + $5, claimed_by = $3 FROM picked WHERE outbox.id = picked.id
+         RETURNING outbox.*`,
+        [now, limit, owner, ids ? [...ids] : null, leaseMs],
+      );
+      return rows.map(pendingCallback).sort(oldestFirst);
+    },
+    done: async (id) => {
+      await this.order.write(`outbox#${id}`, () =>
+        this.query('UPDATE outbox SET done = true, claimed_by = NULL WHERE id = $1', [id]),
+      );
+    },
+    retry: async (id, nextAttemptAt) => {
+      await this.order.write(`outbox#${id}`, () =>
+        this.query('UPDATE outbox SET attempts = attempts + 1, next_attempt_at = $2, claimed_by = NULL WHERE id = $1', [
+          id,
+          nextAttemptAt,
+        ]),
+      );
+    },
+    prune: async (before) => {
+      const result = await this.query('DELETE FROM outbox WHERE done AND next_attempt_at < $1', [before]);
+      return result.rowCount ?? 0;
+    },
+  };
+
+  readonly blobs: Store['blobs'] = {
+    put: async (key, bytes) => {
+      await this.order.write(`blob:${blobKey(key)}`, () =>
+        this.query('INSERT INTO blobs (key, bytes) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET bytes = $2', [
+          key,
+          Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+        ]),
+      );
+    },
+    get: async (key) => {
+      await this.order.before(`blob:${blobKey(key)}`);
+      const { rows } = await this.query<{ bytes: Buffer }>('SELECT bytes FROM blobs WHERE key = $1', [key]);
+      return rows[0] ? new Uint8Array(rows[0].bytes) : undefined;
+    },
+    delete: async (key) => {
+      await this.order.write(`blob:${blobKey(key)}`, () => this.query('DELETE FROM blobs WHERE key = $1', [key]));
+    },
+  };
+
+  async close(): Promise<void> {
+    await this.order.all();
+    await this.pool.end();
+  }
+}
+
+/** The same keys as the SQLite store's files take, so a recording moves between stores unchanged. */
+function blobKey(key: string): string {
+  if (!BLOB_KEY.test(key)) throw new TypeError(`invalid blob key "${key}"`);
+  return key;
+}
