@@ -37,9 +37,12 @@ const MIGRATIONS: readonly string[] = [
      next_attempt_at bigint NOT NULL,
      done boolean NOT NULL DEFAULT false,
      -- The node delivering it now (a lease until next_attempt_at), for operators.
-     claimed_by text
+     claimed_by text,
+     -- The call, conference or message it is about (webhooks/ordering.ts): delivered in order.
+     resource text GENERATED ALWAYS AS (COALESCE(substring(key from '^([A-Z]{2}[0-9a-f]{32}):'), key)) STORED
    );
    CREATE INDEX outbox_due ON outbox (next_attempt_at, id) WHERE NOT done;
+   CREATE INDEX outbox_resource ON outbox (resource, id) WHERE NOT done;
    CREATE INDEX outbox_done ON outbox (next_attempt_at) WHERE done;
    CREATE TABLE blobs (key text PRIMARY KEY, bytes bytea NOT NULL);`,
 ];

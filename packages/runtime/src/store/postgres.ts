@@ -11,6 +11,7 @@
  * const store = await PostgresStore.open('postgres://patchbay:secret@127.0.0.1:5432/patchbay');
  */
 import pg from 'pg';
+import { resourceOf } from '../webhooks/ordering.js';
 import { applyChange } from './change.js';
 import { openError, runtimeError } from './postgres-errors.js';
 import { migrate } from './postgres-schema.js';
@@ -249,7 +250,8 @@ export class PostgresStore implements Store {
 
   readonly outbox: Store['outbox'] = {
     add: async (callback: NewCallback) =>
-      this.order.write(`outbox:${callback.key}`, async () => {
+      // One resource's callbacks get their ids (their order) in the order they were queued.
+      this.order.write(`outbox:${resourceOf(callback.key) ?? ''}`, async () => {
         const { rows } = await this.query<{ id: string }>(
           `INSERT INTO outbox (key, account_sid, url, method, params, next_attempt_at) VALUES ($1, $2, $3, $4, $5, $6)
            ON CONFLICT (key) DO NOTHING RETURNING id`,
@@ -275,9 +277,11 @@ export class PostgresStore implements Store {
     claim: async ({ now, limit, owner, leaseMs, ids }) => {
       await this.order.all();
       // Rows another node is claiming right now are skipped, not waited for: each goes to one.
+      // One whose resource has an older callback pending waits for it, whichever node has it.
       const { rows } = await this.query<OutboxRow>(
         `WITH picked AS (
-           SELECT id FROM outbox WHERE NOT done AND next_attempt_at <= $1 AND ($4::bigint[] IS NULL OR id = ANY($4))
+           SELECT id FROM outbox o WHERE NOT done AND next_attempt_at <= $1 AND ($4::bigint[] IS NULL OR id = ANY($4))
+             AND NOT EXISTS (SELECT 1 FROM outbox older WHERE older.resource = o.resource AND NOT older.done AND older.id < o.id)
            ORDER BY next_attempt_at, id LIMIT $2 FOR UPDATE SKIP LOCKED)
          UPDATE outbox SET next_attempt_at = $1 + $5, claimed_by = $3 FROM picked WHERE outbox.id = picked.id
          RETURNING outbox.*`,

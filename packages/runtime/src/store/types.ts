@@ -162,7 +162,9 @@ export interface Store {
     /**
      * Takes due callbacks for one owner, oldest first, each given to one claimer only even when
      * several nodes claim at once; a claimed callback is not due again until its lease ends
-     * (its `nextAttemptAt` is the lease's end).
+     * (its `nextAttemptAt` is the lease's end). A store several nodes share also keeps each
+     * resource's order (webhooks/ordering.ts): a callback is not claimed while an older one of
+     * its call, conference or message is pending, whichever node has that one.
      */
     claim(request: ClaimRequest): Promise<PendingCallback[]>;
     /** Delivered (or given up): it will not be returned again. */
