@@ -111,8 +111,12 @@ async function waitUntilReady(url: string, child: ChildProcess, log: () => strin
   }
 }
 
-export async function startPostgres(): Promise<TestPostgres> {
-  const given = process.env.PATCHBAY_TEST_POSTGRES_URL;
+/**
+ * @param options.own a server of the test's own even when PATCHBAY_TEST_POSTGRES_URL is set
+ *   (a test that stops the database must not stop everyone's)
+ */
+export async function startPostgres(options: { own?: boolean } = {}): Promise<TestPostgres> {
+  const given = options.own ? undefined : process.env.PATCHBAY_TEST_POSTGRES_URL;
   if (given) {
     const made = databases(given);
     return {
