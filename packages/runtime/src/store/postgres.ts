@@ -28,6 +28,7 @@ import type {
 import { WriteOrder } from './write-order.js';
 
 const FIELD = /^[A-Za-z][A-Za-z0-9]*$/;
+const KIND = /^[a-z][a-z-]*$/;
 const BLOB_KEY = /^[A-Za-z0-9._-]+$/;
 
 interface OutboxRow {
@@ -98,9 +99,26 @@ export class PostgresStore implements Store {
     return new PostgresStore(pool);
   }
 
-  private async query<R extends pg.QueryResultRow>(sql: string, values: unknown[]): Promise<pg.QueryResult<R>> {
+  /** Names of prepared statements by their text (each connection parses and plans one once). */
+  private readonly prepared = new Map<string, string>();
+
+  /** `{ name, text, values }`: named, so the server plans it once per connection (up to 256 texts). */
+  private statement(text: string, values: unknown[]): pg.QueryConfig {
+    let name = this.prepared.get(text);
+    if (name === undefined && this.prepared.size < 256) {
+      name = `patchbay_${this.prepared.size}`;
+      this.prepared.set(text, name);
+    }
+    return name === undefined ? { text, values } : { name, text, values };
+  }
+
+  private async query<R extends pg.QueryResultRow>(
+    sql: string,
+    values: unknown[],
+    client: pg.Pool | pg.PoolClient = this.pool,
+  ): Promise<pg.QueryResult<R>> {
     try {
-      return await this.pool.query<R>(sql, values);
+      return await client.query<R>(this.statement(sql, values));
     } catch (error) {
       throw runtimeError(error) ?? error;
     }
@@ -125,19 +143,19 @@ export class PostgresStore implements Store {
   ): Promise<T | undefined> {
     return this.order.write(`${kind}:${sid}`, () =>
       this.transaction(async (client) => {
-        const { rows } = await client.query<{ body: T }>(
+        const { rows } = await this.query<{ body: T }>(
           'SELECT body FROM records WHERE kind = $1 AND sid = $2 AND account_sid = $3 FOR UPDATE',
           [kind, sid, accountSid],
+          client,
         );
         const current = rows[0];
         if (!current) return undefined;
         const next = applyChange(kind, current.body, change);
-        await client.query('UPDATE records SET created_at = $3, body = $4 WHERE kind = $1 AND sid = $2', [
-          kind,
-          sid,
-          next.createdAt,
-          JSON.stringify(next),
-        ]);
+        await this.query(
+          'UPDATE records SET created_at = $3, body = $4 WHERE kind = $1 AND sid = $2',
+          [kind, sid, next.createdAt, JSON.stringify(next)],
+          client,
+        );
         return next;
       }),
     );
@@ -189,12 +207,14 @@ export class PostgresStore implements Store {
     kind: RecordKind,
     where: Readonly<Record<string, FilterValue>>,
   ): Promise<T | undefined> {
-    for (const field of Object.keys(where))
-      if (!FIELD.test(field)) throw new TypeError(`invalid filter field "${field}"`);
+    if (!KIND.test(kind)) throw new TypeError(`invalid record kind "${kind}"`);
+    const values: unknown[] = [];
+    // The kind and fields as literals, so the planner may use the partial indexes on them.
+    const conditions = equalities(where, values);
     await this.order.all();
     const { rows } = await this.query<{ body: T }>(
-      'SELECT body FROM records WHERE kind = $1 AND body @> $2 ORDER BY created_at DESC, sid DESC LIMIT 1',
-      [kind, JSON.stringify(where)],
+      `SELECT body FROM records WHERE kind = '${kind}'${conditions} ORDER BY created_at DESC, sid DESC LIMIT 1`,
+      values,
     );
     return rows[0]?.body;
   }
@@ -211,25 +231,15 @@ export class PostgresStore implements Store {
   }
 
   async list<T extends StoredRecord>(kind: RecordKind, query: ListQuery): Promise<Page<T>> {
-    const where = query.where ?? {};
-    for (const field of Object.keys(where))
-      if (!FIELD.test(field)) throw new TypeError(`invalid filter field "${field}"`);
     const ranges = Object.entries(query.ranges ?? {});
     for (const [field] of ranges) if (!FIELD.test(field)) throw new TypeError(`invalid range field "${field}"`);
-    await this.order.all();
     const values: unknown[] = [kind, query.accountSid];
-    let conditions = '';
-    if (Object.keys(where).length > 0) {
-      values.push(JSON.stringify(where));
-      conditions += ` AND body @> $${values.length}`;
-    }
+    let conditions = equalities(query.where ?? {}, values);
     for (const [field, { min, max }] of ranges) {
-      values.push(field);
-      const at = values.length;
       // Numbers only (a record without the field, or with another type, does not match); the
       // CASE keeps the cast from seeing anything but a number.
-      const number = `(CASE WHEN jsonb_typeof(body -> $${at}) = 'number' THEN (body ->> $${at})::numeric END)`;
-      conditions += ` AND jsonb_typeof(body -> $${at}) = 'number'`;
+      const number = `(CASE WHEN jsonb_typeof(body -> '${field}') = 'number' THEN (body ->> '${field}')::numeric END)`;
+      conditions += ` AND jsonb_typeof(body -> '${field}') = 'number'`;
       if (min !== undefined) {
         values.push(min);
         conditions += ` AND ${number} >= $${values.length}`;
@@ -240,6 +250,7 @@ export class PostgresStore implements Store {
       }
     }
     values.push(query.pageSize + 1, query.page * query.pageSize);
+    await this.order.all();
     const { rows } = await this.query<{ body: T }>(
       `SELECT body FROM records WHERE kind = $1 AND account_sid = $2${conditions}
        ORDER BY created_at DESC, sid DESC LIMIT $${values.length - 1} OFFSET $${values.length}`,
@@ -331,6 +342,20 @@ export class PostgresStore implements Store {
     await this.order.all();
     await this.pool.end();
   }
+}
+
+/**
+ * ` AND body -> 'field' = $n::jsonb` for each equality (the value's type must match too, as
+ * with ===), its values appended to `values`; a field that could escape its quotes is refused.
+ */
+function equalities(where: Readonly<Record<string, FilterValue>>, values: unknown[]): string {
+  let conditions = '';
+  for (const [field, value] of Object.entries(where)) {
+    if (!FIELD.test(field)) throw new TypeError(`invalid filter field "${field}"`);
+    values.push(JSON.stringify(value));
+    conditions += ` AND body -> '${field}' = $${values.length}::jsonb`;
+  }
+  return conditions;
 }
 
 /** The same keys as the SQLite store's files take, so a recording moves between stores unchanged. */
