@@ -7,9 +7,13 @@ import { StartupError } from '../startup-error.js';
 import { parseSecretKey } from './serve-store.js';
 
 export async function sharedStoreOptions(
-  flags: { readonly store?: string | undefined; readonly 'secret-key-file'?: string | undefined },
+  flags: {
+    readonly store?: string | undefined;
+    readonly 'secret-key-file'?: string | undefined;
+    readonly 'callback-lease-seconds'?: string | undefined;
+  },
   env: Readonly<Record<string, string | undefined>>,
-): Promise<{ store?: string; secretKey?: Uint8Array }> {
+): Promise<{ store?: string; secretKey?: Uint8Array; callbackLeaseMs?: number }> {
   // An empty variable counts as unset.
   const store = flags.store || env.PATCHBAY_STORE || undefined;
   const file = flags['secret-key-file'];
@@ -36,5 +40,16 @@ export async function sharedStoreOptions(
       'a secret key was given (--secret-key-file or PATCHBAY_SECRET_KEY) without --store postgres://...',
       'a SQLite data directory keeps its own key (secrets.key); give the key only with a shared store',
     );
-  return { ...(store ? { store } : {}), ...(secretKey ? { secretKey } : {}) };
+  const lease = flags['callback-lease-seconds'];
+  if (lease !== undefined && !store)
+    throw new StartupError(
+      'store-invalid',
+      '--callback-lease-seconds was given without --store postgres://...',
+      'a SQLite store has one process, which claims nothing from others: leave it out',
+    );
+  return {
+    ...(store ? { store } : {}),
+    ...(secretKey ? { secretKey } : {}),
+    ...(lease !== undefined ? { callbackLeaseMs: Number(lease) * 1000 } : {}),
+  };
 }

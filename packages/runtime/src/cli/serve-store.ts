@@ -36,6 +36,8 @@ export interface StoreOptions {
   readonly secretKey?: Uint8Array | undefined;
   /** The SQLite database's cap, in bytes. */
   readonly maxDatabaseBytes?: number | undefined;
+  /** How long a claim on a callback lasts on the shared store. @default SHARED_CALLBACK_LEASE_MS */
+  readonly callbackLeaseMs?: number | undefined;
 }
 
 export interface PreparedStore {
@@ -106,7 +108,7 @@ export async function prepareStore(options: StoreOptions): Promise<PreparedStore
     where,
     secrets,
     open: () => PostgresStore.open(url),
-    callbackLeaseMs: SHARED_CALLBACK_LEASE_MS,
+    callbackLeaseMs: options.callbackLeaseMs ?? SHARED_CALLBACK_LEASE_MS,
     release: () => undefined,
   };
 }

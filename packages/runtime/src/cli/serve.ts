@@ -97,6 +97,8 @@ export interface ServeOptions {
   readonly store?: string | undefined;
   /** With `store`: the 32-byte key that seals SIP passwords, the same on every node. */
   readonly secretKey?: Uint8Array | undefined;
+  /** With `store`: how long a node's claim on a callback lasts. @default 60000 */
+  readonly callbackLeaseMs?: number | undefined;
 }
 
 export interface RunningServer {

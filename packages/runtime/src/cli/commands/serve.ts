@@ -59,6 +59,12 @@ export const serve = command({
       description:
         'with --store: the key (64 hex digits, `openssl rand -hex 32`) that seals SIP passwords, the same file on every node (also PATCHBAY_SECRET_KEY)',
     },
+    'callback-lease-seconds': {
+      value: '<n>',
+      description:
+        "with --store: how long a node's claim on a callback it delivers lasts; a dead node's go out from another this long after (default 60; longer than a delivery can take)",
+      check: checkInteger(1, 86_400),
+    },
     ...SECURITY_FLAGS,
     ...SIP_FLAGS,
     ...ICE_FLAGS,
