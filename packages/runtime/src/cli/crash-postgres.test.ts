@@ -57,7 +57,10 @@ describe('a SIGKILL of a node on PostgreSQL', () => {
             ['From', '+15550720000'],
             ['Twiml', '<Response><Pause length="1"/></Response>'],
             ['StatusCallback', `${app.url}/status`],
-            ...['initiated', 'ringing', 'answered', 'completed'].map((event) => ['StatusCallbackEvent', event]),
+            ...['initiated', 'ringing', 'answered', 'completed'].map((event): [string, string] => [
+              'StatusCallbackEvent',
+              event,
+            ]),
           ]),
         }).catch(() => undefined);
         // The server is gone: what was not answered 201 was not accepted.

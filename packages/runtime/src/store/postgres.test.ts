@@ -57,3 +57,34 @@ describe('PostgresStore', () => {
     }
   });
 });
+
+describe('PostgresStore and U+0000', () => {
+  it('keeps strings jsonb cannot hold, byte for byte, in records, filters and callbacks', async () => {
+    const store = await PostgresStore.open(await server.database());
+    try {
+      const odd = ['a\u0000b', '\uE000x', '\uE0001\u0000', '\u0000', 'plain'];
+      const record = { sid: 'SM1', accountSid: 'AC1', createdAt: 1, body: odd[0], list: odd, nested: { v: odd[1] } };
+      await store.put('message', record);
+      expect(await store.get('message', 'AC1', 'SM1')).toEqual(record);
+      expect(await store.findOne('message', { body: 'a\u0000b' })).toEqual(record);
+      expect(await store.findOne('message', { body: 'a' })).toBeUndefined();
+      expect(
+        await store.update<typeof record>('message', 'AC1', 'SM1', (current) => ({
+          ...current,
+          body: `${current.body}\u0000`,
+        })),
+      ).toMatchObject({ body: 'a\u0000b\u0000' });
+      await store.outbox.add({
+        key: 'k',
+        accountSid: 'AC1',
+        url: 'http://a',
+        method: 'POST',
+        params: { Body: odd },
+        nextAttemptAt: 0,
+      });
+      expect((await store.outbox.due(1, 1))[0]?.params).toEqual({ Body: odd });
+    } finally {
+      await store.close();
+    }
+  });
+});

@@ -14,6 +14,7 @@ import pg from 'pg';
 import { resourceOf } from '../webhooks/ordering.js';
 import { applyChange } from './change.js';
 import { openError, runtimeError } from './postgres-errors.js';
+import { fromJsonb, toJsonb } from './postgres-json.js';
 import { migrate } from './postgres-schema.js';
 import type {
   FilterValue,
@@ -55,6 +56,9 @@ function pendingCallback(row: OutboxRow): PendingCallback {
   };
 }
 
+/** The type oid of jsonb. */
+const JSONB = 3802;
+
 const oldestFirst = (a: PendingCallback, b: PendingCallback) => a.nextAttemptAt - b.nextAttemptAt || a.id - b.id;
 
 export interface PostgresStoreOptions {
@@ -81,6 +85,11 @@ export class PostgresStore implements Store {
       max: options.poolSize ?? 10,
       connectionTimeoutMillis: options.connectTimeoutMs ?? 5000,
       query_timeout: options.queryTimeoutMs ?? 10_000,
+      // jsonb values as written by toJsonb (strings with U+0000 encoded: postgres-json.ts).
+      types: {
+        getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+          oid === JSONB ? fromJsonb : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+      },
     });
     // An idle connection the server closed (restart, outage) must not crash the process; the
     // next query opens another, or fails as `store-unavailable`.
@@ -125,7 +134,7 @@ export class PostgresStore implements Store {
   }
 
   async put<T extends StoredRecord>(kind: RecordKind, record: T): Promise<void> {
-    const body = JSON.stringify(record);
+    const body = toJsonb(record);
     await this.order.write(`${kind}:${record.sid}`, () =>
       this.query(
         `INSERT INTO records (kind, sid, account_sid, created_at, body) VALUES ($1, $2, $3, $4, $5)
@@ -153,7 +162,7 @@ export class PostgresStore implements Store {
         const next = applyChange(kind, current.body, change);
         await this.query(
           'UPDATE records SET created_at = $3, body = $4 WHERE kind = $1 AND sid = $2',
-          [kind, sid, next.createdAt, JSON.stringify(next)],
+          [kind, sid, next.createdAt, toJsonb(next)],
           client,
         );
         return next;
@@ -271,7 +280,7 @@ export class PostgresStore implements Store {
             callback.accountSid,
             callback.url,
             callback.method,
-            JSON.stringify(callback.params),
+            toJsonb(callback.params),
             callback.nextAttemptAt,
           ],
         );
@@ -352,7 +361,7 @@ function equalities(where: Readonly<Record<string, FilterValue>>, values: unknow
   let conditions = '';
   for (const [field, value] of Object.entries(where)) {
     if (!FIELD.test(field)) throw new TypeError(`invalid filter field "${field}"`);
-    values.push(JSON.stringify(value));
+    values.push(toJsonb(value));
     conditions += ` AND body -> '${field}' = $${values.length}::jsonb`;
   }
   return conditions;
