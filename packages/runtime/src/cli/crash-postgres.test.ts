@@ -7,19 +7,15 @@
  * the kill interrupted.
  */
 import { once } from 'node:events';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { PostgresStore } from '../store/postgres.js';
-import { startPostgres, type TestPostgres } from '../store/postgres.test-support.js';
+import { usePostgres } from '../store/postgres.test-support.js';
 import { type RecordedRequest, startAppServer } from '../testing/app-server.js';
 import { cleanUpProcesses, dataDirectory, servePatchbay } from './processes.test-support.js';
 
 afterEach(cleanUpProcesses);
 
-let server: TestPostgres;
-beforeAll(async () => {
-  server = await startPostgres();
-}, 60_000);
-afterAll(() => server?.stop());
+const postgres = usePostgres();
 
 const ACCOUNT = `AC${'3'.repeat(32)}`;
 const TOKEN = 'a'.repeat(32);
@@ -29,7 +25,7 @@ const FINAL = ['completed', 'failed', 'busy', 'no-answer', 'canceled'];
 
 describe('a SIGKILL of a node on PostgreSQL', () => {
   it('loses no accepted call or pending callback, and repeats only what the kill interrupted', async () => {
-    const url = await server.database();
+    const url = await postgres().database();
     // A short lease: the callbacks the dead node had claimed go out 2 s after the kill.
     const args = ['--store', url, '--callback-lease-seconds', '2', '--log-level', 'debug'];
     const received: RecordedRequest[] = [];

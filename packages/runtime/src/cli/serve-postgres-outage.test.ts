@@ -4,19 +4,15 @@
  * Retry-After instead of hanging or losing them, and once the database is back takes changes
  * again by itself; every call it answered 201 is there.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startPostgres, type TestPostgres } from '../store/postgres.test-support.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { usePostgres } from '../store/postgres.test-support.js';
 import { startAppServer } from '../testing/app-server.js';
 import { cleanUpProcesses, dataDirectory, servePatchbay } from './processes.test-support.js';
 
 afterEach(cleanUpProcesses);
 
-let server: TestPostgres;
-beforeAll(async () => {
-  // Its own server: stopping CI's shared one would stop every other test's database.
-  server = await startPostgres({ own: true });
-}, 60_000);
-afterAll(() => server?.stop());
+// Its own server: stopping CI's shared one would stop every other test's database.
+const postgres = usePostgres({ own: true });
 
 const ACCOUNT = `AC${'4'.repeat(32)}`;
 const TOKEN = 'f'.repeat(32);
@@ -46,7 +42,7 @@ describe('the database stops mid-run', () => {
   it('degrades, refuses changes with 503 and a code, recovers by itself, and loses nothing it accepted', async () => {
     await using app = await startAppServer({ '/voice': () => '<Response><Hangup/></Response>', '/status': () => '' });
     const node = await servePatchbay(await dataDirectory('patchbay-pg-outage-'), env, {
-      args: ['--store', await server.database()],
+      args: ['--store', await postgres().database()],
     });
     const create = (to: string) =>
       request(node.url, 'POST', 'Calls.json', { To: to, From: '+15550400000', Url: `${app.url}/voice` });
@@ -58,7 +54,7 @@ describe('the database stops mid-run', () => {
     }
     expect(await health(node.url)).toEqual({ status: 200, body: { status: 'ok' } });
 
-    await server.pause();
+    await postgres().pause();
     const refused = await create('+15550419999');
     expect(refused.status).toBe(503);
     expect(refused.body).toMatchObject({ code: 20503, status: 503 });
@@ -69,7 +65,7 @@ describe('the database stops mid-run', () => {
     });
     await node.line((line) => line.includes('degraded: the store refuses writes'));
 
-    await server.restart();
+    await postgres().restart();
     // The probe write finds the database back: no request needed.
     await node.line((line) => line.includes('recovered: the store takes writes again'));
     expect(await health(node.url)).toEqual({ status: 200, body: { status: 'ok' } });

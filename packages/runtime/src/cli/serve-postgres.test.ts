@@ -7,18 +7,14 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { patchbayHttpClient } from '@patchbay/sdk';
 import twilio from 'twilio';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startPostgres, type TestPostgres } from '../store/postgres.test-support.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { usePostgres } from '../store/postgres.test-support.js';
 import { startAppServer } from '../testing/app-server.js';
 import { cleanUpProcesses, dataDirectory, runPatchbay, servePatchbay } from './processes.test-support.js';
 
 afterEach(cleanUpProcesses);
 
-let server: TestPostgres;
-beforeAll(async () => {
-  server = await startPostgres();
-}, 60_000);
-afterAll(() => server?.stop());
+const postgres = usePostgres();
 
 const ACCOUNT = `AC${'5'.repeat(32)}`;
 const TOKEN = 'e'.repeat(32);
@@ -29,7 +25,7 @@ const helper = (base: string) => twilio(ACCOUNT, TOKEN, { accountSid: ACCOUNT, h
 
 describe('patchbay serve --store postgres://', () => {
   it('answers the official helper, and a second node on the same database sees what the first stored', async () => {
-    const url = await server.database();
+    const url = await postgres().database();
     await using app = await startAppServer({ '/status': () => '' });
     const a = await servePatchbay(await dataDirectory('patchbay-pg-a-'), env, { args: ['--store', url] });
     const b = await servePatchbay(await dataDirectory('patchbay-pg-b-'), env, { args: ['--store', url] });
@@ -67,7 +63,7 @@ describe('patchbay serve --store postgres://', () => {
   }, 60_000);
 
   it('refuses to start without the shared key, or when the database cannot be reached or refuses, in words and without the password', async () => {
-    const url = await server.database();
+    const url = await postgres().database();
     const data = await dataDirectory('patchbay-pg-refused-');
     const noKey = await runPatchbay(['serve', '--port', '0', '--data', data, '--store', url], {
       PATCHBAY_SECRET_KEY: '',
@@ -115,7 +111,7 @@ describe('patchbay serve --store postgres://', () => {
   }, 60_000);
 
   it('backup refuses a PostgreSQL store and names pg_dump', async () => {
-    const url = await server.database();
+    const url = await postgres().database();
     const result = await runPatchbay(['backup', await dataDirectory('patchbay-pg-backup-')], { PATCHBAY_STORE: url });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('pg_dump');

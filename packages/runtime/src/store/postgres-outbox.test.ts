@@ -3,23 +3,19 @@
  * each running DurableCallbacks, racing for the same callbacks. Each reaches the app once, and
  * the callbacks of one call in their order, one at a time.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { systemClock } from '../clock/clock.js';
 import { startAppServer } from '../testing/app-server.js';
 import { DurableCallbacks } from '../webhooks/durable-callbacks.js';
 import { PostgresStore } from './postgres.js';
-import { startPostgres, type TestPostgres } from './postgres.test-support.js';
+import { usePostgres } from './postgres.test-support.js';
 
 const ACCOUNT = `AC${'d'.repeat(32)}`;
 const tokenFor = async (sid: string) => (sid === ACCOUNT ? 'token' : undefined);
 const CALLS = 100;
 const PER_CALL = 10;
 
-let server: TestPostgres;
-beforeAll(async () => {
-  server = await startPostgres();
-}, 60_000);
-afterAll(() => server?.stop());
+const postgres = usePostgres();
 
 const callSid = (n: number) => `CA${n.toString(16).padStart(32, '0')}`;
 
@@ -38,7 +34,7 @@ describe('the outbox on PostgreSQL, shared by two nodes', () => {
         return '';
       },
     });
-    const url = await server.database();
+    const url = await postgres().database();
     const [a, b] = await Promise.all([PostgresStore.open(url), PostgresStore.open(url)]);
     const callback = (n: number, sequence: number) => ({
       url: `${app.url}/status`,

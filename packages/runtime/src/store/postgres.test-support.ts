@@ -18,6 +18,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { afterAll, beforeAll } from 'vitest';
 
 export interface TestPostgres {
   /** A URL of the server for an administrator (may create databases). */
@@ -206,5 +207,18 @@ export async function startPostgres(options: { own?: boolean } = {}): Promise<Te
       await halt();
       await rm(directory, { recursive: true, force: true });
     },
+  };
+}
+
+/** A server for this test file: started before its tests, stopped after them. */
+export function usePostgres(options: { own?: boolean } = {}): () => TestPostgres {
+  let server: TestPostgres | undefined;
+  beforeAll(async () => {
+    server = await startPostgres(options);
+  }, 60_000);
+  afterAll(() => server?.stop());
+  return () => {
+    if (!server) throw new Error('the PostgreSQL server did not start (see beforeAll)');
+    return server;
   };
 }

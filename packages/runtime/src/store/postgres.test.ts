@@ -1,20 +1,16 @@
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runStoreConformance } from '../testing/store-conformance.js';
 import { PostgresStore } from './postgres.js';
-import { startPostgres, type TestPostgres } from './postgres.test-support.js';
+import { usePostgres } from './postgres.test-support.js';
 
-let server: TestPostgres;
-beforeAll(async () => {
-  server = await startPostgres();
-}, 60_000);
-afterAll(() => server?.stop());
+const postgres = usePostgres();
 
-runStoreConformance('postgres', async () => PostgresStore.open(await server.database()));
+runStoreConformance('postgres', async () => PostgresStore.open(await postgres().database()));
 
 describe('PostgresStore', () => {
   it('refuses filter fields, kinds and blob keys that could escape their place', async () => {
-    const store = await PostgresStore.open(await server.database());
+    const store = await PostgresStore.open(await postgres().database());
     try {
       await expect(
         store.list('call', { accountSid: 'AC1', where: { "x' OR 1=1 --": 'y' }, page: 0, pageSize: 1 }),
@@ -31,7 +27,7 @@ describe('PostgresStore', () => {
   });
 
   it('finds a number by its phone number, and calls by status, through their indexes', async () => {
-    const url = await server.database();
+    const url = await postgres().database();
     const store = await PostgresStore.open(url);
     try {
       for (let n = 0; n < 50; n++)
@@ -60,7 +56,7 @@ describe('PostgresStore', () => {
 
 describe('PostgresStore and U+0000', () => {
   it('keeps strings jsonb cannot hold, byte for byte, in records, filters and callbacks', async () => {
-    const store = await PostgresStore.open(await server.database());
+    const store = await PostgresStore.open(await postgres().database());
     try {
       const odd = ['a\u0000b', '\uE000x', '\uE0001\u0000', '\u0000', 'plain'];
       const record = { sid: 'SM1', accountSid: 'AC1', createdAt: 1, body: odd[0], list: odd, nested: { v: odd[1] } };

@@ -11,55 +11,17 @@
  * const store = await PostgresStore.open('postgres://patchbay:secret@127.0.0.1:5432/patchbay');
  */
 import pg from 'pg';
-import { resourceOf } from '../webhooks/ordering.js';
 import { applyChange } from './change.js';
 import { openError, runtimeError } from './postgres-errors.js';
 import { fromJsonb, toJsonb } from './postgres-json.js';
+import { postgresOutbox } from './postgres-outbox.js';
 import { migrate } from './postgres-schema.js';
-import type {
-  FilterValue,
-  ListQuery,
-  NewCallback,
-  Page,
-  PendingCallback,
-  RecordKind,
-  Store,
-  StoredRecord,
-} from './types.js';
+import { BLOB_KEY, FIELD, KIND } from './rows.js';
+import type { FilterValue, ListQuery, Page, RecordKind, Store, StoredRecord } from './types.js';
 import { WriteOrder } from './write-order.js';
-
-const FIELD = /^[A-Za-z][A-Za-z0-9]*$/;
-const KIND = /^[a-z][a-z-]*$/;
-const BLOB_KEY = /^[A-Za-z0-9._-]+$/;
-
-interface OutboxRow {
-  id: string;
-  key: string;
-  account_sid: string;
-  url: string;
-  method: 'GET' | 'POST';
-  params: PendingCallback['params'];
-  attempts: number;
-  next_attempt_at: string;
-}
-
-function pendingCallback(row: OutboxRow): PendingCallback {
-  return {
-    id: Number(row.id),
-    key: row.key,
-    accountSid: row.account_sid,
-    url: row.url,
-    method: row.method,
-    params: row.params,
-    attempts: row.attempts,
-    nextAttemptAt: Number(row.next_attempt_at),
-  };
-}
 
 /** The type oid of jsonb. */
 const JSONB = 3802;
-
-const oldestFirst = (a: PendingCallback, b: PendingCallback) => a.nextAttemptAt - b.nextAttemptAt || a.id - b.id;
 
 export interface PostgresStoreOptions {
   /** Connections in the pool. @default 10 */
@@ -268,65 +230,7 @@ export class PostgresStore implements Store {
     return { items: rows.slice(0, query.pageSize).map((row) => row.body), more: rows.length > query.pageSize };
   }
 
-  readonly outbox: Store['outbox'] = {
-    add: async (callback: NewCallback) =>
-      // One resource's callbacks get their ids (their order) in the order they were queued.
-      this.order.write(`outbox:${resourceOf(callback.key) ?? ''}`, async () => {
-        const { rows } = await this.query<{ id: string }>(
-          `INSERT INTO outbox (key, account_sid, url, method, params, next_attempt_at) VALUES ($1, $2, $3, $4, $5, $6)
-           ON CONFLICT (key) DO NOTHING RETURNING id`,
-          [
-            callback.key,
-            callback.accountSid,
-            callback.url,
-            callback.method,
-            toJsonb(callback.params),
-            callback.nextAttemptAt,
-          ],
-        );
-        return rows[0] ? Number(rows[0].id) : undefined;
-      }),
-    due: async (now, limit) => {
-      await this.order.all();
-      const { rows } = await this.query<OutboxRow>(
-        'SELECT * FROM outbox WHERE NOT done AND next_attempt_at <= $1 ORDER BY next_attempt_at, id LIMIT $2',
-        [Math.min(now, Number.MAX_SAFE_INTEGER), limit],
-      );
-      return rows.map(pendingCallback);
-    },
-    claim: async ({ now, limit, owner, leaseMs, ids }) => {
-      await this.order.all();
-      // Rows another node is claiming right now are skipped, not waited for: each goes to one.
-      // One whose resource has an older callback pending waits for it, whichever node has it.
-      const { rows } = await this.query<OutboxRow>(
-        `WITH picked AS (
-           SELECT id FROM outbox o WHERE NOT done AND next_attempt_at <= $1 AND ($4::bigint[] IS NULL OR id = ANY($4))
-             AND NOT EXISTS (SELECT 1 FROM outbox older WHERE older.resource = o.resource AND NOT older.done AND older.id < o.id)
-           ORDER BY next_attempt_at, id LIMIT $2 FOR UPDATE SKIP LOCKED)
-         UPDATE outbox SET next_attempt_at = $1 + $5, claimed_by = $3 FROM picked WHERE outbox.id = picked.id
-         RETURNING outbox.*`,
-        [now, limit, owner, ids ? [...ids] : null, leaseMs],
-      );
-      return rows.map(pendingCallback).sort(oldestFirst);
-    },
-    done: async (id) => {
-      await this.order.write(`outbox#${id}`, () =>
-        this.query('UPDATE outbox SET done = true, claimed_by = NULL WHERE id = $1', [id]),
-      );
-    },
-    retry: async (id, nextAttemptAt) => {
-      await this.order.write(`outbox#${id}`, () =>
-        this.query('UPDATE outbox SET attempts = attempts + 1, next_attempt_at = $2, claimed_by = NULL WHERE id = $1', [
-          id,
-          nextAttemptAt,
-        ]),
-      );
-    },
-    prune: async (before) => {
-      const result = await this.query('DELETE FROM outbox WHERE done AND next_attempt_at < $1', [before]);
-      return result.rowCount ?? 0;
-    },
-  };
+  readonly outbox: Store['outbox'] = postgresOutbox((sql, values) => this.query(sql, values), this.order);
 
   readonly blobs: Store['blobs'] = {
     put: async (key, bytes) => {

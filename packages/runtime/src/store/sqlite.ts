@@ -13,48 +13,12 @@ import type Database from 'better-sqlite3';
 import { applyChange } from './change.js';
 import { type Checkpointer, type CheckpointResult, startCheckpointer } from './checkpointer.js';
 import { GroupCommit } from './group-commit.js';
+import { BLOB_KEY, FIELD, KIND, type OutboxRow, oldestFirst, pendingCallback } from './rows.js';
 import { openDatabase, prepareDirectory } from './sqlite-file.js';
-import type {
-  FilterValue,
-  ListQuery,
-  NewCallback,
-  Page,
-  PendingCallback,
-  RecordKind,
-  Store,
-  StoredRecord,
-} from './types.js';
-
-const FIELD = /^[A-Za-z][A-Za-z0-9]*$/;
-const KIND = /^[a-z][a-z-]*$/;
-const BLOB_KEY = /^[A-Za-z0-9._-]+$/;
-
-interface OutboxRow {
-  id: number;
-  key: string;
-  account_sid: string;
-  url: string;
-  method: 'GET' | 'POST';
-  params: string;
-  attempts: number;
-  next_attempt_at: number;
-}
+import type { FilterValue, ListQuery, NewCallback, Page, RecordKind, Store, StoredRecord } from './types.js';
 
 function sqlValue(value: FilterValue): string | number {
   return typeof value === 'boolean' ? (value ? 1 : 0) : value;
-}
-
-function pendingCallback(row: OutboxRow): PendingCallback {
-  return {
-    id: row.id,
-    key: row.key,
-    accountSid: row.account_sid,
-    url: row.url,
-    method: row.method,
-    params: JSON.parse(row.params),
-    attempts: row.attempts,
-    nextAttemptAt: row.next_attempt_at,
-  };
 }
 
 export class SqliteStore implements Store {
@@ -274,7 +238,7 @@ export class SqliteStore implements Store {
       const rows = await this.write(
         () => this.statement('claim').all(now + leaseMs, now, only, only, limit) as OutboxRow[],
       );
-      return rows.map(pendingCallback).sort((a, b) => a.nextAttemptAt - b.nextAttemptAt || a.id - b.id);
+      return rows.map(pendingCallback).sort(oldestFirst);
     },
     done: async (id) => {
       await this.write(() => this.statement('done').run(id));
