@@ -11,6 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { PostgresStore } from '../store/postgres.js';
 import { usePostgres } from '../store/postgres.test-support.js';
 import { type RecordedRequest, startAppServer } from '../testing/app-server.js';
+import { expectDeliveredOnce } from './crash.test-support.js';
 import { cleanUpProcesses, dataDirectory, servePatchbay } from './processes.test-support.js';
 
 afterEach(cleanUpProcesses);
@@ -21,7 +22,6 @@ const ACCOUNT = `AC${'3'.repeat(32)}`;
 const TOKEN = 'a'.repeat(32);
 const AUTH = `Basic ${Buffer.from(`${ACCOUNT}:${TOKEN}`).toString('base64')}`;
 const env = { PATCHBAY_ACCOUNT_SID: ACCOUNT, PATCHBAY_AUTH_TOKEN: TOKEN, PATCHBAY_SECRET_KEY: 'ef'.repeat(32) };
-const FINAL = ['completed', 'failed', 'busy', 'no-answer', 'canceled'];
 
 describe('a SIGKILL of a node on PostgreSQL', () => {
   it('loses no accepted call or pending callback, and repeats only what the kill interrupted', async () => {
@@ -86,23 +86,6 @@ describe('a SIGKILL of a node on PostgreSQL', () => {
       ((await listed.json()) as { calls: Array<{ sid: string; status: string }> }).calls.map((c) => [c.sid, c.status]),
     );
     for (const sid of calls) expect(['completed', 'failed']).toContain(byCall.get(sid));
-    const finals = new Map<string, Set<string>>();
-    for (const r of received) {
-      if (!FINAL.includes(String(r.params.CallStatus))) continue;
-      const sequences = finals.get(String(r.params.CallSid)) ?? new Set();
-      sequences.add(String(r.params.SequenceNumber));
-      finals.set(String(r.params.CallSid), sequences);
-    }
-    for (const sid of calls) expect(finals.get(sid)?.size).toBe(1);
-    const keys = received.map((r) => String(r.headers['i-twilio-idempotency-token']));
-    for (const key of pendingKeys) expect(keys).toContain(key);
-    const counts = new Map<string, number>();
-    for (const key of keys) counts.set(key, (counts.get(key) ?? 0) + 1);
-    for (const [key, count] of counts) {
-      if (count === 1) continue;
-      expect(pendingKeys.has(key)).toBe(true);
-      expect(deliveredBeforeKill.has(key)).toBe(true);
-      expect(count).toBe(2);
-    }
+    expectDeliveredOnce(received, calls, pendingKeys, deliveredBeforeKill);
   }, 90_000);
 });

@@ -7,7 +7,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { usePostgres } from '../store/postgres.test-support.js';
 import { startAppServer } from '../testing/app-server.js';
-import { cleanUpProcesses, dataDirectory, servePatchbay } from './processes.test-support.js';
+import { cleanUpProcesses, dataDirectory, restAs, servePatchbay } from './processes.test-support.js';
 
 afterEach(cleanUpProcesses);
 
@@ -16,27 +16,8 @@ const postgres = usePostgres({ own: true });
 
 const ACCOUNT = `AC${'4'.repeat(32)}`;
 const TOKEN = 'f'.repeat(32);
-const AUTH = `Basic ${Buffer.from(`${ACCOUNT}:${TOKEN}`).toString('base64')}`;
 const env = { PATCHBAY_ACCOUNT_SID: ACCOUNT, PATCHBAY_AUTH_TOKEN: TOKEN, PATCHBAY_SECRET_KEY: 'cd'.repeat(32) };
-
-async function request(base: string, method: string, resource: string, params?: Record<string, string>) {
-  const response = await fetch(`${base}/2010-04-01/Accounts/${ACCOUNT}/${resource}`, {
-    method,
-    headers: { authorization: AUTH, 'content-type': 'application/x-www-form-urlencoded' },
-    ...(params ? { body: new URLSearchParams(params) } : {}),
-  });
-  const text = await response.text();
-  return {
-    status: response.status,
-    retryAfter: response.headers.get('retry-after'),
-    body: text ? JSON.parse(text) : {},
-  };
-}
-
-async function health(base: string) {
-  const response = await fetch(`${base}/health`);
-  return { status: response.status, body: (await response.json()) as Record<string, string> };
-}
+const { request, health } = restAs(ACCOUNT, TOKEN);
 
 describe('the database stops mid-run', () => {
   it('degrades, refuses changes with 503 and a code, recovers by itself, and loses nothing it accepted', async () => {

@@ -116,5 +116,5 @@ describe('patchbay serve --store postgres://', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('pg_dump');
     expect(result.stderr).toContain('(store-unsupported)');
-  });
+  }, 30_000);
 });
