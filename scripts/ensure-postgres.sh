@@ -7,12 +7,12 @@
 _patchbay_postgres() {
   local here bin dir password port as=()
   here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-  bin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"
+  bin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)"
   if [ -z "$bin" ] || [ ! -x "$bin/initdb" ]; then
     # shellcheck source=debian-packages.sh
     source "$here/debian-packages.sh"
     install_debian_packages "the PostgreSQL store's tests" postgresql || return 1
-    bin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"
+    bin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)"
     [ -x "$bin/initdb" ] || { echo "PostgreSQL's initdb is still missing after installing postgresql" >&2; return 1; }
   fi
   dir="$(mktemp -d "${TMPDIR:-/tmp}/patchbay-ci-postgres.XXXXXX")"
