@@ -179,9 +179,11 @@ export {
 } from './store/health.js';
 export { type DataLock, lockDataDirectory } from './store/lock.js';
 export { MemoryStore } from './store/memory.js';
+export { PostgresStore, type PostgresStoreOptions } from './store/postgres.js';
 export { SqliteStore } from './store/sqlite.js';
-/** Storage: the Store interface, the in-memory and SQLite stores. */
+/** Storage: the Store interface, the in-memory and SQLite stores, PostgreSQL for several nodes. */
 export type {
+  ClaimRequest,
   FilterValue,
   ListQuery,
   NewCallback,

@@ -32,7 +32,17 @@ export type StartupErrorCode =
   /** The TLS certificate or key file cannot be read. */
   | 'tls-unreadable'
   /** The TLS certificate or key is not PEM, or the key is not the certificate's. */
-  | 'tls-invalid';
+  | 'tls-invalid'
+  /** The PostgreSQL server of `--store postgres://...` cannot be reached (refused, unknown host, timed out). */
+  | 'database-unreachable'
+  /** The PostgreSQL server refused the user, password or database of `--store`. */
+  | 'database-refused'
+  /** `--store` is not a SQLite data directory nor a postgres:// URL. */
+  | 'store-invalid'
+  /** Nodes sharing a database need one key to seal SIP passwords, and none was given. */
+  | 'secret-key-missing'
+  /** The operator command works on a SQLite data directory only (PostgreSQL: use its own tools). */
+  | 'store-unsupported';
 
 export class StartupError extends Error {
   override readonly name = 'StartupError';

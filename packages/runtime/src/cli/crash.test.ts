@@ -8,6 +8,7 @@ import { once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SqliteStore } from '../store/sqlite.js';
 import { type RecordedRequest, startAppServer } from '../testing/app-server.js';
+import { expectDeliveredOnce } from './crash.test-support.js';
 import { cleanUpProcesses, dataDirectory, servePatchbay } from './processes.test-support.js';
 
 afterEach(cleanUpProcesses);
@@ -132,29 +133,9 @@ describe('a SIGKILL in the middle of a busy run', () => {
     // so the recovery above was exercised, not skipped.
     expect(cutShort).toBeGreaterThan(0);
 
-    // Every accepted call's app heard how it ended, calls the kill cut short included.
-    const finals = new Map<string, Set<string>>();
-    for (const r of received) {
-      if (!['completed', 'failed', 'busy', 'no-answer', 'canceled'].includes(String(r.params.CallStatus))) continue;
-      const sequences = finals.get(String(r.params.CallSid)) ?? new Set();
-      sequences.add(String(r.params.SequenceNumber));
-      finals.set(String(r.params.CallSid), sequences);
-    }
-    // Exactly one final callback each (a repeat would carry the same SequenceNumber).
-    for (const sid of calls) expect(finals.get(sid)?.size).toBe(1);
-    // Every callback pending at the kill arrived.
-    const keys = received.map((r) => String(r.headers['i-twilio-idempotency-token']));
-    for (const key of pendingKeys) expect(keys).toContain(key);
-    // Repeats are possible only for a callback whose delivery the kill interrupted (the app's
-    // 2xx came, "done" was not yet written); those carry the same idempotency token.
-    const counts = new Map<string, number>();
-    for (const key of keys) counts.set(key, (counts.get(key) ?? 0) + 1);
-    const repeated = [...counts].filter(([, count]) => count > 1).map(([key]) => key);
-    for (const key of repeated) {
-      expect(pendingKeys.has(key)).toBe(true);
-      expect(deliveredBeforeKill.has(key)).toBe(true);
-      expect(counts.get(key)).toBe(2);
-    }
+    // Every accepted call's app heard how it ended, calls the kill cut short included; every
+    // pending callback arrived; repeats only where the kill interrupted a delivery.
+    const repeated = expectDeliveredOnce(received, calls, pendingKeys, deliveredBeforeKill);
     // The same SequenceNumber of a call never comes with two different tokens.
     const perSequence = new Map<string, Set<string>>();
     for (const request of received) {

@@ -8,33 +8,14 @@
 import { once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startAppServer } from '../testing/app-server.js';
-import { cleanUpProcesses, dataDirectory, servePatchbay } from './processes.test-support.js';
+import { cleanUpProcesses, dataDirectory, restAs, servePatchbay } from './processes.test-support.js';
 
 afterEach(cleanUpProcesses);
 
 const ACCOUNT = `AC${'6'.repeat(32)}`;
 const TOKEN = 'd'.repeat(32);
-const AUTH = `Basic ${Buffer.from(`${ACCOUNT}:${TOKEN}`).toString('base64')}`;
 const NUMBER = '+15550600000';
-
-async function request(base: string, method: string, resource: string, params?: Record<string, string>) {
-  const response = await fetch(`${base}/2010-04-01/Accounts/${ACCOUNT}/${resource}`, {
-    method,
-    headers: { authorization: AUTH, 'content-type': 'application/x-www-form-urlencoded' },
-    ...(params ? { body: new URLSearchParams(params) } : {}),
-  });
-  const text = await response.text();
-  return {
-    status: response.status,
-    retryAfter: response.headers.get('retry-after'),
-    body: text ? JSON.parse(text) : {},
-  };
-}
-
-async function health(base: string) {
-  const response = await fetch(`${base}/health`);
-  return { status: response.status, body: (await response.json()) as Record<string, string> };
-}
+const { request, health } = restAs(ACCOUNT, TOKEN);
 
 describe('a server whose store is full', () => {
   it('refuses what it cannot store with 503, runs none of it, is degraded until space is back, and keeps all it acknowledged', async () => {

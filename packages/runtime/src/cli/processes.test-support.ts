@@ -138,3 +138,30 @@ export async function cleanUpProcesses(): Promise<void> {
   for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
   for (const directory of directories.splice(0)) await rm(directory, { recursive: true, force: true });
 }
+
+/**
+ * REST requests to a served process as one account (form bodies, Basic auth): the status, the
+ * Retry-After header and the parsed body; and `GET /health`.
+ */
+export function restAs(account: string, token: string) {
+  const auth = `Basic ${Buffer.from(`${account}:${token}`).toString('base64')}`;
+  return {
+    async request(base: string, method: string, resource: string, params?: Record<string, string>) {
+      const response = await fetch(`${base}/2010-04-01/Accounts/${account}/${resource}`, {
+        method,
+        headers: { authorization: auth, 'content-type': 'application/x-www-form-urlencoded' },
+        ...(params ? { body: new URLSearchParams(params) } : {}),
+      });
+      const text = await response.text();
+      return {
+        status: response.status,
+        retryAfter: response.headers.get('retry-after'),
+        body: text ? JSON.parse(text) : {},
+      };
+    },
+    async health(base: string) {
+      const response = await fetch(`${base}/health`);
+      return { status: response.status, body: (await response.json()) as Record<string, string> };
+    },
+  };
+}

@@ -115,3 +115,19 @@ export async function recoverMessages(store: Store, now: number): Promise<number
   }
   return recovered;
 }
+
+/**
+ * What a previous process left unfinished, closed at start: its calls (and conferences) and its
+ * messages. `node` is the node whose records these are, on a store several nodes share (a live
+ * call of another node is not left over); undefined: every record, as one process on its own
+ * store has.
+ */
+export async function recoverOwn(
+  store: Store,
+  now: number,
+  _node?: string,
+): Promise<{ readonly calls: number; readonly messages: number }> {
+  const calls = await recoverCalls(store, now);
+  const messages = await recoverMessages(store, now);
+  return { calls, messages };
+}

@@ -36,18 +36,15 @@ import { type SipDirectory, storeSipDirectory } from '../sip/directory.js';
 import { sipCallRouter } from '../sip/inbound.js';
 import type { MediaOptions } from '../sip/media-options.js';
 import { storeSipRegistrations } from '../sip/registrations.js';
-import { SecretBox } from '../sip/secret-box.js';
 import { StartupError } from '../startup-error.js';
 import { type MonitoredStore, monitored, storeWriteError } from '../store/health.js';
-import { lockDataDirectory } from '../store/lock.js';
-import { SqliteStore } from '../store/sqlite.js';
-import { prepareDirectory } from '../store/sqlite-file.js';
 import { DurableCallbacks } from '../webhooks/durable-callbacks.js';
 import { createEgress, type EgressPolicy } from '../webhooks/egress.js';
 import { listen, unlisten } from './listen.js';
-import { LIVE, recoverCalls, recoverMessages } from './recover.js';
+import { LIVE, recoverOwn } from './recover.js';
 import { logServerEvents } from './serve-logs.js';
 import { type ServerMedia, type SipMediaModule, startMedia } from './serve-media.js';
+import { prepareStore } from './serve-store.js';
 import { loadTls, type TlsFiles } from './tls.js';
 
 export interface ServeOptions {
@@ -96,6 +93,12 @@ export interface ServeOptions {
   readonly clock?: Clock;
   /** Devices bound to a number or email: SMTP for verification links, the VAPID subject, the app's ring time. */
   readonly registration?: RegistrationSettings;
+  /** A postgres:// URL: the store several nodes share, instead of SQLite in `data` (serve-store.ts). */
+  readonly store?: string | undefined;
+  /** With `store`: the 32-byte key that seals SIP passwords, the same on every node. */
+  readonly secretKey?: Uint8Array | undefined;
+  /** With `store`: how long a node's claim on a callback lasts. @default 60000 */
+  readonly callbackLeaseMs?: number | undefined;
 }
 
 export interface RunningServer {
@@ -136,10 +139,10 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   }
   const serverTrunks = options.media?.kind === 'sip' ? options.media.trunks : [];
   const tls = options.tls ? loadTls(options.tls) : undefined;
-  await prepareDirectory(data);
-  const lock = lockDataDirectory(data);
-  // SIP passwords in the store are sealed with this key, kept beside the database.
-  const secrets = await SecretBox.inDirectory(data);
+  // SQLite in the locked data directory, or PostgreSQL shared by several nodes (serve-store.ts).
+  const place = await prepareStore({ ...options, data });
+  const lock = place;
+  const secrets = place.secrets;
   // What to undo, newest first, should the start fail.
   const undo: Array<() => unknown> = [() => lock.release()];
   const rollback = async () => {
@@ -155,15 +158,13 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   let account: AccountRecord;
   let created: boolean;
   try {
-    const maxPages = options.maxDatabaseBytes === undefined ? undefined : Math.ceil(options.maxDatabaseBytes / 4096);
-    store = monitored(await SqliteStore.open(data, maxPages === undefined ? {} : { maxPages }), {
+    store = monitored(await place.open(), {
       ...(options.probeEveryMs === undefined ? {} : { probeEveryMs: options.probeEveryMs }),
     });
     const opened = store;
     undo.unshift(() => opened.close());
     const now = Date.now();
-    const calls = await recoverCalls(store, now);
-    const messages = await recoverMessages(store, now);
+    const { calls, messages } = await recoverOwn(store, now);
     if (calls + messages > 0)
       log?.warn({ calls, messages }, 'closed calls and messages left unfinished by a previous run');
     ({ server, url } = await listen(options.port ?? 3000, host, tls));
@@ -183,7 +184,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     // Recovery or the bootstrap account could not be written: the store takes no writes at all.
     throw new StartupError(
       'data-unwritable',
-      `the store in ${data} takes no writes (${unwritable.message})`,
+      `the store in ${place.where} takes no writes (${unwritable.message})`,
       'free space in the data directory (or raise --max-db-mb), then start again',
       { cause: error },
     );
@@ -210,7 +211,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     store,
     clock,
     async (sid) => (await store.find<AccountRecord>('account', sid))?.authToken,
-    { egress },
+    { egress, leaseMs: place.callbackLeaseMs },
   );
   callbacks.start();
   // One write path: the runtime runs a new call or message only once its record is committed.

@@ -138,6 +138,7 @@ export function monitored(store: Store, options: { probeEveryMs?: number; quietM
     outbox: {
       add: (callback) => watch(() => store.outbox.add(callback)),
       due: (now, limit) => store.outbox.due(now, limit),
+      claim: (request) => watch(() => store.outbox.claim(request)),
       done: (id) => watch(() => store.outbox.done(id)),
       retry: (id, at) => watch(() => store.outbox.retry(id, at)),
       prune: (before) => watch(() => store.outbox.prune(before)),

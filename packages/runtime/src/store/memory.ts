@@ -114,6 +114,18 @@ export class MemoryStore implements Store {
         .sort((a, b) => a.nextAttemptAt - b.nextAttemptAt || a.id - b.id)
         .slice(0, limit)
         .map(({ done: _done, ...callback }) => structuredClone(callback)),
+    claim: async ({ now, limit, leaseMs, ids }) => {
+      const wanted = ids && new Set(ids);
+      const claimed = [...this.callbacks.values()]
+        .filter((c) => !c.done && c.nextAttemptAt <= now && (!wanted || wanted.has(c.id)))
+        .sort((a, b) => a.nextAttemptAt - b.nextAttemptAt || a.id - b.id)
+        .slice(0, limit);
+      return claimed.map(({ done: _done, ...callback }) => {
+        const leased = { ...callback, nextAttemptAt: now + leaseMs };
+        this.callbacks.set(callback.id, { ...leased, done: false });
+        return structuredClone(leased);
+      });
+    },
     done: async (id) => {
       const callback = this.callbacks.get(id);
       if (callback) callback.done = true;

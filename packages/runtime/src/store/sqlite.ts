@@ -13,32 +13,9 @@ import type Database from 'better-sqlite3';
 import { applyChange } from './change.js';
 import { type Checkpointer, type CheckpointResult, startCheckpointer } from './checkpointer.js';
 import { GroupCommit } from './group-commit.js';
+import { BLOB_KEY, FIELD, KIND, type OutboxRow, oldestFirst, pendingCallback } from './rows.js';
 import { openDatabase, prepareDirectory } from './sqlite-file.js';
-import type {
-  FilterValue,
-  ListQuery,
-  NewCallback,
-  Page,
-  PendingCallback,
-  RecordKind,
-  Store,
-  StoredRecord,
-} from './types.js';
-
-const FIELD = /^[A-Za-z][A-Za-z0-9]*$/;
-const KIND = /^[a-z][a-z-]*$/;
-const BLOB_KEY = /^[A-Za-z0-9._-]+$/;
-
-interface OutboxRow {
-  id: number;
-  key: string;
-  account_sid: string;
-  url: string;
-  method: 'GET' | 'POST';
-  params: string;
-  attempts: number;
-  next_attempt_at: number;
-}
+import type { FilterValue, ListQuery, NewCallback, Page, RecordKind, Store, StoredRecord } from './types.js';
 
 function sqlValue(value: FilterValue): string | number {
   return typeof value === 'boolean' ? (value ? 1 : 0) : value;
@@ -100,6 +77,12 @@ export class SqliteStore implements Store {
     due: () =>
       this.db.prepare(
         'SELECT * FROM outbox WHERE done = 0 AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?',
+      ),
+    // The lease is the next attempt's time (a single process needs no owner column).
+    claim: () =>
+      this.db.prepare(
+        `UPDATE outbox SET next_attempt_at = ? WHERE id IN (SELECT id FROM outbox WHERE done = 0 AND next_attempt_at <= ?
+         AND (? IS NULL OR id IN (SELECT value FROM json_each(?))) ORDER BY next_attempt_at, id LIMIT ?) RETURNING *`,
       ),
     done: () => this.db.prepare('UPDATE outbox SET done = 1 WHERE id = ?'),
     retry: () => this.db.prepare('UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ? WHERE id = ?'),
@@ -248,18 +231,14 @@ export class SqliteStore implements Store {
     },
     due: async (now, limit) => {
       this.commit();
-      return (this.statement('due').all(now, limit) as OutboxRow[]).map(
-        (row): PendingCallback => ({
-          id: row.id,
-          key: row.key,
-          accountSid: row.account_sid,
-          url: row.url,
-          method: row.method,
-          params: JSON.parse(row.params),
-          attempts: row.attempts,
-          nextAttemptAt: row.next_attempt_at,
-        }),
+      return (this.statement('due').all(now, limit) as OutboxRow[]).map(pendingCallback);
+    },
+    claim: async ({ now, limit, leaseMs, ids }) => {
+      const only = ids ? JSON.stringify(ids) : null;
+      const rows = await this.write(
+        () => this.statement('claim').all(now + leaseMs, now, only, only, limit) as OutboxRow[],
       );
+      return rows.map(pendingCallback).sort(oldestFirst);
     },
     done: async (id) => {
       await this.write(() => this.statement('done').run(id));

@@ -105,6 +105,23 @@ export interface PendingCallback {
 
 export type NewCallback = Omit<PendingCallback, 'id' | 'attempts'>;
 
+/** Which due callbacks a node takes to deliver (`outbox.claim`). */
+export interface ClaimRequest {
+  /** Milliseconds since the epoch: callbacks due by then may be taken. */
+  readonly now: number;
+  readonly limit: number;
+  /** Who takes them (a node's name), recorded for operators. */
+  readonly owner: string;
+  /**
+   * How long they are this owner's: until `now + leaseMs` nobody else may take them; then, if
+   * neither `done` nor `retry` was called (the owner died), they are due again for anyone. 0 for
+   * a store only one process uses.
+   */
+  readonly leaseMs: number;
+  /** Only these callbacks (those of them that are due and free). */
+  readonly ids?: readonly number[];
+}
+
 export interface Store {
   /** Stores (or replaces) a record. Writes take effect in the order they are made. */
   put<T extends StoredRecord>(kind: RecordKind, record: T): Promise<void>;
@@ -142,6 +159,14 @@ export interface Store {
     add(callback: NewCallback): Promise<number | undefined>;
     /** Callbacks due at `now`, oldest first. */
     due(now: number, limit: number): Promise<PendingCallback[]>;
+    /**
+     * Takes due callbacks for one owner, oldest first, each given to one claimer only even when
+     * several nodes claim at once; a claimed callback is not due again until its lease ends
+     * (its `nextAttemptAt` is the lease's end). A store several nodes share also keeps each
+     * resource's order (webhooks/ordering.ts): a callback is not claimed while an older one of
+     * its call, conference or message is pending, whichever node has that one.
+     */
+    claim(request: ClaimRequest): Promise<PendingCallback[]>;
     /** Delivered (or given up): it will not be returned again. */
     done(id: number): Promise<void>;
     /** Failed this time: try again at `nextAttemptAt`. */

@@ -201,6 +201,41 @@ export function runStoreConformance(name: string, open: () => Promise<Store>): v
         expect(await store.outbox.add(callback)).toBeUndefined();
       }));
 
+    it('gives each due callback to one claimer, until its lease ends', () =>
+      withStore(async (store) => {
+        const base = { accountSid: A, url: 'http://app/status', method: 'POST' as const, params: { N: '1' } };
+        const ids: number[] = [];
+        for (let n = 0; n < 10; n++)
+          ids.push((await store.outbox.add({ ...base, key: `CA3:${n}`, nextAttemptAt: 100 + n })) ?? 0);
+        await store.outbox.add({ ...base, key: 'CA3:later', nextAttemptAt: 5000 });
+        const claim = (owner: string, now: number, limit = 6, only?: number[]) =>
+          store.outbox.claim({ now, limit, owner, leaseMs: 500, ...(only ? { ids: only } : {}) });
+        // Two nodes at once: between them all ten, none twice, oldest first each.
+        const [a, b] = await Promise.all([claim('a', 1000), claim('b', 1000)]);
+        const taken = [...a, ...b].map((c) => c.id);
+        expect(new Set(taken).size).toBe(10);
+        expect(taken.sort((x, y) => x - y)).toEqual(ids);
+        for (const list of [a, b])
+          expect(list.map((c) => c.id)).toEqual([...list.map((c) => c.id)].sort((x, y) => x - y));
+        expect(a[0]).toMatchObject({ accountSid: A, params: { N: '1' }, attempts: 0, nextAttemptAt: 1500 });
+        // Leased: neither due nor claimable by anyone until the lease ends.
+        expect(await store.outbox.due(1499, 20)).toEqual([]);
+        expect(await claim('c', 1499, 20)).toEqual([]);
+        const first = a[0]?.id ?? 0;
+        const second = b[0]?.id ?? 0;
+        await store.outbox.done(first);
+        await store.outbox.retry(second, 1200);
+        // A retry is due at its time for anyone.
+        expect((await claim('c', 1200, 20)).map((c) => c.id)).toEqual([second]);
+        // The owners died: their leases ended, the rest is due again (not the done one, nor c's).
+        const again = await claim('c', 1500, 20);
+        expect(again.map((c) => c.id).sort((x, y) => x - y)).toEqual(ids.filter((id) => id !== first && id !== second));
+        // Only the ids asked for.
+        const third = ids[2] ?? 0;
+        expect((await claim('d', 2000, 20, [third, first])).map((c) => c.id)).toEqual([third]);
+        expect(await claim('e', 2000, 20, [third])).toEqual([]);
+      }));
+
     it('forgets delivered callbacks once they are old enough, and only those', () =>
       withStore(async (store) => {
         const base = { accountSid: A, url: 'http://app/status', method: 'POST' as const, params: {} };

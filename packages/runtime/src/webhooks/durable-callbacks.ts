@@ -13,8 +13,14 @@
  * go concurrently. One being retried holds back the later ones of its resource, also across a
  * restart (`start()` reads which callbacks are pending, in outbox order); one given up after its
  * last attempt lets the next go.
+ *
+ * On a store several nodes share (PostgreSQL), each node takes a callback with
+ * `outbox.claim` (a lease of `leaseMs`) before delivering it, so each is delivered by one node;
+ * one another node has taken is left to that node, and comes due again for anyone if that node
+ * dies before marking it done.
  */
 import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import { EventEmitter } from 'eventemitter3';
 import type { Clock } from '../clock/clock.js';
 import type { PendingCallback, Store } from '../store/types.js';
@@ -49,6 +55,14 @@ export interface DurableCallbacksOptions {
   readonly keepDoneMs?: number;
   /** At most how often done callbacks older than `keepDoneMs` are forgotten (at start, then after deliveries). @default 1 hour */
   readonly pruneEveryMs?: number;
+  /** Who claims callbacks (the node's name), recorded in the outbox. @default host name and process id */
+  readonly owner?: string;
+  /**
+   * How long a claimed callback is this node's: longer than a delivery can take. 0 for a store
+   * only this process uses (SQLite): nobody else claims, and a restart takes its callbacks at
+   * once. @default 0
+   */
+  readonly leaseMs?: number;
 }
 
 export class DurableCallbacks implements Callbacks {
@@ -77,6 +91,8 @@ export class DurableCallbacks implements Callbacks {
   private readonly keepDoneMs: number;
   private readonly pruneEveryMs: number;
   private closed = false;
+  private readonly owner: string;
+  private readonly leaseMs: number;
 
   constructor(
     private readonly store: Store,
@@ -92,6 +108,8 @@ export class DurableCallbacks implements Callbacks {
     this.egress = options.egress;
     this.keepDoneMs = options.keepDoneMs ?? 7 * 86_400_000;
     this.pruneEveryMs = options.pruneEveryMs ?? 3_600_000;
+    this.owner = options.owner ?? `${hostname()}:${process.pid}`;
+    this.leaseMs = options.leaseMs ?? 0;
   }
 
   /** Delivers what an earlier process left in the outbox (in its order, per resource). */
@@ -258,7 +276,20 @@ export class DurableCallbacks implements Callbacks {
     this.cancelTimer = this.clock.setTimer(() => this.pump(), Math.max(0, next.nextAttemptAt - this.clock.now()));
   }
 
-  private async deliver(callback: PendingCallback): Promise<void> {
+  private async deliver(planned: PendingCallback): Promise<void> {
+    // Taken for this node first: on a shared store another node may have it, or have delivered it.
+    const [callback] = await this.store.outbox.claim({
+      now: this.clock.now(),
+      limit: 1,
+      owner: this.owner,
+      leaseMs: this.leaseMs,
+      ids: [planned.id],
+    });
+    if (!callback) {
+      this.order.remove(resourceOf(planned.key) as string, planned.id);
+      this.share.finished(planned.accountSid);
+      return;
+    }
     const authToken = await this.tokenFor(callback.accountSid);
     const event = {
       url: callback.url,

@@ -49,9 +49,21 @@ export const backup = command({
   ].join('\n'),
   args: [{ name: 'destination', description: 'a new or empty directory for the copy' }],
   client: false,
-  flags: DATA,
+  flags: {
+    ...DATA,
+    store: { value: '<url>', description: "a server's --store postgres://...: refused, use pg_dump (docs/cluster.md)" },
+  },
   examples: ['patchbay backup /backups/patchbay-2026-11-28 --data ./.patchbay'],
-  async run({ flags, args, io }) {
+  async run({ flags, args, io, env }) {
+    const store = flags.store || env.PATCHBAY_STORE;
+    if (store) {
+      const { StartupError } = await import('../../startup-error.js');
+      throw new StartupError(
+        'store-unsupported',
+        'patchbay backup copies a SQLite data directory; this store is a PostgreSQL database',
+        "back it up with PostgreSQL's own tools: pg_dump --format=custom --file=patchbay.dump <the --store URL> (docs/cluster.md), and keep the --secret-key-file with it",
+      );
+    }
     const { backupDataDirectory } = await import('../../store/backup.js');
     const data = flags.data ?? './.patchbay';
     const destination = args[0] as string;

@@ -49,6 +49,22 @@ export const serve = command({
         'serve HTTPS and WSS with this certificate (chain) on --port; needed by the hosted browser SDK (/signal, docs/hosted-sdk.md); with --tls-key',
     },
     'tls-key': { value: '<pem>', description: 'the private key of --tls-cert (PEM, not encrypted)' },
+    store: {
+      value: '<url>',
+      description:
+        'postgres://user:password@host:port/database: a store several nodes share, instead of SQLite in --data (also PATCHBAY_STORE; docs/cluster.md)',
+    },
+    'secret-key-file': {
+      value: '<file>',
+      description:
+        'with --store: the key (64 hex digits, `openssl rand -hex 32`) that seals SIP passwords, the same file on every node (also PATCHBAY_SECRET_KEY)',
+    },
+    'callback-lease-seconds': {
+      value: '<n>',
+      description:
+        "with --store: how long a node's claim on a callback it delivers lasts; a dead node's go out from another this long after (default 60; longer than a delivery can take)",
+      check: checkInteger(1, 86_400),
+    },
     ...SECURITY_FLAGS,
     ...SIP_FLAGS,
     ...ICE_FLAGS,
@@ -58,6 +74,7 @@ export const serve = command({
   examples: [
     'patchbay serve --port 3000 --data ./.patchbay',
     'patchbay serve --port 3443 --tls-cert cert.pem --tls-key key.pem',
+    'patchbay serve --store postgres://patchbay:secret@10.0.0.5:5432/patchbay --secret-key-file /etc/patchbay/secret.key',
     'patchbay serve --media sip --sip-listen 0.0.0.0:5060 --rtp-ports 10000-20000 --sip-allow 203.0.113.0/24 --public-address 198.51.100.7',
   ],
   async run({ flags, io, env }) {
@@ -72,10 +89,11 @@ export const serve = command({
       );
     const suffix = flags['sip-domain-suffix'];
     // Loaded here, so client commands start without the server's modules.
-    const [{ pino }, { startServer }, { sameSecret }] = await Promise.all([
+    const [{ pino }, { startServer }, { sameSecret }, { sharedStoreOptions }] = await Promise.all([
       import('pino'),
       import('../serve.js'),
       import('../../api/auth.js'),
+      import('../serve-store-flags.js'),
     ]);
     const logger = pino({ level: flags['log-level'] ?? 'info' });
     const publicUrl = flags['public-url'];
@@ -96,6 +114,7 @@ export const serve = command({
       ...(certFile && keyFile ? { tls: { certFile, keyFile } } : {}),
       ...ice,
       ...deviceOptions(flags, publicUrl),
+      ...(await sharedStoreOptions(flags, env)),
     });
     // The account keeps its stored token: a variable set before a rotation no longer matches it.
     const given = env.PATCHBAY_AUTH_TOKEN || undefined;

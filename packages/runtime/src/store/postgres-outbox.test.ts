@@ -1,0 +1,84 @@
+/**
+ * The callback outbox across nodes: two stores on one database (two pools, as two nodes have)
+ * each running DurableCallbacks, racing for the same callbacks. Each reaches the app once, and
+ * the callbacks of one call in their order, one at a time.
+ */
+import { describe, expect, it } from 'vitest';
+import { systemClock } from '../clock/clock.js';
+import { startAppServer } from '../testing/app-server.js';
+import { DurableCallbacks } from '../webhooks/durable-callbacks.js';
+import { PostgresStore } from './postgres.js';
+import { usePostgres } from './postgres.test-support.js';
+
+const ACCOUNT = `AC${'d'.repeat(32)}`;
+const tokenFor = async (sid: string) => (sid === ACCOUNT ? 'token' : undefined);
+const CALLS = 100;
+const PER_CALL = 10;
+
+const postgres = usePostgres();
+
+const callSid = (n: number) => `CA${n.toString(16).padStart(32, '0')}`;
+
+describe('the outbox on PostgreSQL, shared by two nodes', () => {
+  it('delivers each of 1,000 callbacks exactly once, in order per call, whichever node takes it', async () => {
+    const inFlight = new Map<string, number>();
+    let overlaps = 0;
+    await using app = await startAppServer({
+      '/status': async (request) => {
+        const call = String(request.params.CallSid);
+        inFlight.set(call, (inFlight.get(call) ?? 0) + 1);
+        if ((inFlight.get(call) ?? 0) > 1) overlaps++;
+        // The app takes a moment, so two deliveries of one call at once would overlap here.
+        await new Promise((resolve) => setImmediate(resolve));
+        inFlight.set(call, (inFlight.get(call) ?? 0) - 1);
+        return '';
+      },
+    });
+    const url = await postgres().database();
+    const [a, b] = await Promise.all([PostgresStore.open(url), PostgresStore.open(url)]);
+    const callback = (n: number, sequence: number) => ({
+      url: `${app.url}/status`,
+      method: 'POST' as const,
+      authToken: 'ignored',
+      key: `${callSid(n)}:${sequence}`,
+      params: { AccountSid: ACCOUNT, CallSid: callSid(n), SequenceNumber: String(sequence) },
+    });
+    // Half left in the outbox before the nodes start (a node died with them queued)...
+    for (let n = 0; n < CALLS / 2; n++)
+      for (let sequence = 0; sequence < PER_CALL; sequence++) {
+        const { authToken: _token, ...pending } = callback(n, sequence);
+        await a.outbox.add({ ...pending, accountSid: ACCOUNT, nextAttemptAt: 0 });
+      }
+    const nodes = [
+      new DurableCallbacks(a, systemClock, tokenFor, { owner: 'node-a', leaseMs: 60_000 }),
+      new DurableCallbacks(b, systemClock, tokenFor, { owner: 'node-b', leaseMs: 60_000 }),
+    ] as const;
+    let delivered = 0;
+    const all = new Promise<void>((resolve) => {
+      for (const node of nodes)
+        node.events.on('delivered', () => {
+          if (++delivered === CALLS * PER_CALL) resolve();
+        });
+    });
+    for (const node of nodes) node.start();
+    // ...and half queued while they run, each call's by the node it lives on (twice: stored once).
+    for (let n = CALLS / 2; n < CALLS; n++)
+      for (let sequence = 0; sequence < PER_CALL; sequence++)
+        for (let twice = 0; twice < 2; twice++) nodes[n % 2]?.send(callback(n, sequence));
+    await all;
+    await Promise.all(nodes.map((node) => node.close()));
+
+    const keys = app.requests.map((r) => `${String(r.params.CallSid)}:${String(r.params.SequenceNumber)}`);
+    expect(keys).toHaveLength(CALLS * PER_CALL);
+    expect(new Set(keys).size).toBe(CALLS * PER_CALL);
+    for (let n = 0; n < CALLS; n++) {
+      const sequence = app.requests
+        .filter((r) => r.params.CallSid === callSid(n))
+        .map((r) => Number(r.params.SequenceNumber));
+      expect(sequence).toEqual(Array.from({ length: PER_CALL }, (_, i) => i));
+    }
+    expect(overlaps).toBe(0);
+    expect(await a.outbox.due(Number.MAX_SAFE_INTEGER, 10)).toEqual([]);
+    await Promise.all([a.close(), b.close()]);
+  }, 60_000);
+});
