@@ -69,7 +69,9 @@ it('refuses an expired code (virtual time)', async () => {
   // Time stands still while requests are in flight (see `still`): only the wait moves it.
   const { sid, code } = await clock.still(() => codeFor(harness, ANN, 'ann-laptop'));
   await new Promise<void>((resolve) => clock.setTimer(resolve, 10 * 60_000 + 1));
-  const answer = await clock.still(() => submit(harness, sid, { PhoneNumber: ANN, DeviceId: 'ann-laptop', Code: code }));
+  const answer = await clock.still(() =>
+    submit(harness, sid, { PhoneNumber: ANN, DeviceId: 'ann-laptop', Code: code }),
+  );
   expect(answer.json).toMatchObject({ code: 91205, status: 410 });
 });
 

@@ -80,7 +80,9 @@ it('refuses an expired signature (virtual time)', async () => {
   // Time stands still while requests are in flight (see `still`): only the wait moves it.
   const signature = await clock.still(() => signatureFor(harness, ANN, 'ann-phone'));
   await new Promise<void>((resolve) => clock.setTimer(resolve, 10 * 60_000 + 1000));
-  const answer = await clock.still(() => post(harness, { PhoneNumber: ANN, DeviceId: 'ann-phone', Signature: signature }));
+  const answer = await clock.still(() =>
+    post(harness, { PhoneNumber: ANN, DeviceId: 'ann-phone', Signature: signature }),
+  );
   expect(answer.json).toMatchObject({ code: 91205, status: 410 });
 });
 

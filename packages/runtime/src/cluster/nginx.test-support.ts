@@ -1,0 +1,154 @@
+/**
+ * A real nginx (Debian's) in front of several nodes, as docs/cluster.md tells operators to run
+ * it: HTTP keep-alive to the nodes, WebSocket upgrades (the device channel, the hosted browser
+ * SDK's signalling), unbuffered responses (server-sent events, long-poll), and a node that stops
+ * answering taken out of rotation. Its files live in a temp directory removed on `close()`.
+ *
+ * @example
+ * const balancer = await startNginx(['127.0.0.1:4101', '127.0.0.1:4102']);
+ * await fetch(`${balancer.url}/health`);
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { connect, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export interface NginxSite {
+  /** Where nginx listens, e.g. `127.0.0.1:8080`. */
+  readonly listen: string;
+  /** The nodes, `host:port` each. */
+  readonly upstreams: readonly string[];
+}
+
+/**
+ * The site docs/cluster.md shows for `/etc/nginx/conf.d/patchbay.conf` (the docs test checks
+ * they are the same). Requests are spread by fewest connections; a request already sent to a
+ * node is never retried on another (a POST may have been taken), one whose connection was
+ * refused, or that got 502/503 before being sent, moves on.
+ */
+export function nginxSite(site: NginxSite): string {
+  const servers = site.upstreams.map((upstream) => `  server ${upstream} max_fails=1 fail_timeout=2s;`).join('\n');
+  return `map $http_upgrade $connection_upgrade { default upgrade; '' ''; }
+
+upstream patchbay {
+  least_conn;
+${servers}
+  keepalive 64;
+}
+
+server {
+  listen ${site.listen};
+  client_max_body_size 10m;
+  location / {
+    proxy_pass http://patchbay;
+    proxy_http_version 1.1;
+    proxy_set_header Upgrade $http_upgrade;
+    proxy_set_header Connection $connection_upgrade;
+    proxy_set_header Host $http_host;
+    proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+    proxy_set_header X-Forwarded-Proto $scheme;
+    proxy_buffering off;
+    proxy_read_timeout 1h;
+    proxy_next_upstream error timeout http_502 http_503;
+  }
+}
+`;
+}
+
+/** A whole nginx.conf around the site, with nginx's own files under `prefix` (tests). */
+function nginxConfig(site: NginxSite, prefix: string): string {
+  const indented = nginxSite(site)
+    .split('\n')
+    .map((line) => (line ? `  ${line}` : line))
+    .join('\n');
+  return `worker_processes 1;
+pid ${prefix}/nginx.pid;
+error_log stderr warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path ${prefix}/client-body;
+  proxy_temp_path ${prefix}/proxy;
+  fastcgi_temp_path ${prefix}/fastcgi;
+  uwsgi_temp_path ${prefix}/uwsgi;
+  scgi_temp_path ${prefix}/scgi;
+${indented}}
+`;
+}
+
+export interface Balancer {
+  /** `http://127.0.0.1:<port>`: what clients, devices and apps are given. */
+  readonly url: string;
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+/** A port free on 127.0.0.1 now (nginx cannot be told to pick one itself). */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const address = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  if (!address || typeof address === 'string') throw new Error('no port');
+  return address.port;
+}
+
+const NGINX = '/usr/sbin/nginx';
+
+/** Starts nginx in front of `upstreams`; resolves once it accepts connections. */
+export async function startNginx(upstreams: readonly string[]): Promise<Balancer> {
+  const prefix = await mkdtemp(join(tmpdir(), 'patchbay-nginx-'));
+  const port = await freePort();
+  const config = join(prefix, 'nginx.conf');
+  await writeFile(config, nginxConfig({ listen: `127.0.0.1:${port}`, upstreams }, prefix));
+  const child = spawn(NGINX, ['-p', prefix, '-c', config, '-e', 'stderr', '-g', 'daemon off; master_process on;'], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let said = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    said += chunk.toString('utf8');
+  });
+  const failed = new Promise<never>((_, reject) => {
+    child.once('error', (error) => reject(new Error(`nginx did not start (${NGINX}): ${error.message}`)));
+    child.once('exit', (code) => reject(new Error(`nginx exited (${code}) before listening: ${said.trim()}`)));
+  });
+  await Promise.race([listening(port), failed]);
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    async close() {
+      await stop(child);
+      await rm(prefix, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Resolves once something accepts TCP connections on the port: nginx says nothing when it is
+ * ready, so the port is tried (every 20 ms, for at most 10 s).
+ */
+async function listening(port: number): Promise<void> {
+  for (let tries = 0; tries < 500; tries++) {
+    const accepted = await new Promise<boolean>((resolve) => {
+      const socket = connect(port, '127.0.0.1');
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once('error', () => resolve(false));
+    });
+    if (accepted) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error(`nginx did not listen on 127.0.0.1:${port} within 10 s`);
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = once(child, 'exit');
+  child.kill('SIGQUIT');
+  await exited;
+}
