@@ -32,7 +32,9 @@ export type StartupErrorCode =
   /** The TLS certificate or key file cannot be read. */
   | 'tls-unreadable'
   /** The TLS certificate or key is not PEM, or the key is not the certificate's. */
-  | 'tls-invalid';
+  | 'tls-invalid'
+  /** The cluster's bus (`--bus redis://...`) cannot be reached, or its URL or node id is not valid. */
+  | 'bus-unreachable';
 
 export class StartupError extends Error {
   override readonly name = 'StartupError';

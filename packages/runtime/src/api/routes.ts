@@ -221,6 +221,7 @@ export function createRouter(options: ApiOptions, writes: StoreWrites): Route & 
       form: readBody,
       publicUrl,
       sip,
+      ...(options.bus ? { bus: options.bus } : {}),
     };
     const mark = writes.mark();
     for (const resource of resources) {

@@ -28,6 +28,8 @@ import { compatEndpoints } from '../bridge/compat/endpoint.js';
 import { type CompatMedia, simulatedCompatMedia } from '../bridge/compat/media.js';
 import { deviceEndpoints } from '../bridge/endpoints.js';
 import { type Clock, systemClock } from '../clock/clock.js';
+import type { ClusterNode } from '../cluster/nodes.js';
+import { joinCluster } from '../cluster/nodes-serve.js';
 import { numberIdentities, type RegistrationSettings, smtpMailer } from '../devices/index.js';
 import type { AccountLimits } from '../limits/account-limits.js';
 import type { MediaAdapter } from '../media/types.js';
@@ -45,7 +47,7 @@ import { prepareDirectory } from '../store/sqlite-file.js';
 import { DurableCallbacks } from '../webhooks/durable-callbacks.js';
 import { createEgress, type EgressPolicy } from '../webhooks/egress.js';
 import { listen, unlisten } from './listen.js';
-import { LIVE, recoverCalls, recoverMessages } from './recover.js';
+import { LIVE, recoverOwn } from './recover.js';
 import { logServerEvents } from './serve-logs.js';
 import { type ServerMedia, type SipMediaModule, startMedia } from './serve-media.js';
 import { loadTls, type TlsFiles } from './tls.js';
@@ -96,6 +98,12 @@ export interface ServeOptions {
   readonly clock?: Clock;
   /** Devices bound to a number or email: SMTP for verification links, the VAPID subject, the app's ring time. */
   readonly registration?: RegistrationSettings;
+  /** Join a cluster on this bus (`redis://host:port`, docs/cluster.md). @default none: a single node */
+  readonly bus?: string;
+  /** This node's id in the cluster. @default derived from the host name and the port */
+  readonly nodeId?: string;
+  /** How long a node stays a cluster member without a heartbeat. @default 10000 */
+  readonly busLeaseMs?: number;
 }
 
 export interface RunningServer {
@@ -113,6 +121,8 @@ export interface RunningServer {
   readonly sip: SipDirectory;
   /** What `GET /health` answers. */
   health(): HealthReport;
+  /** The node's part in a cluster (with `bus`). */
+  readonly cluster: ClusterNode | undefined;
   close(): Promise<void>;
 }
 
@@ -121,6 +131,18 @@ const ACCOUNT_SID = /^AC[0-9a-f]{32}$/;
 /** Answers 503 with `Retry-After` (starting up, or draining); `base` is where the error reference is. */
 function unavailable(res: ServerResponse, why: string, base: string): void {
   sendError(res, new RestError(503, 20503, why), base, { 'retry-after': String(RETRY_AFTER_S) });
+}
+
+/** Answers 503 with 91300: a node that lost the cluster takes no work (another node will). */
+function partitioned(res: ServerResponse, node: string, base: string): void {
+  sendError(
+    res,
+    new RestError(503, 91300, `node ${node} has lost the cluster's bus: send the request to another node`),
+    base,
+    {
+      'retry-after': String(RETRY_AFTER_S),
+    },
+  );
 }
 
 export async function startServer(options: ServeOptions = {}): Promise<RunningServer> {
@@ -154,6 +176,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   let url: string;
   let account: AccountRecord;
   let created: boolean;
+  let cluster: ClusterNode | undefined;
   try {
     const maxPages = options.maxDatabaseBytes === undefined ? undefined : Math.ceil(options.maxDatabaseBytes / 4096);
     store = monitored(await SqliteStore.open(data, maxPages === undefined ? {} : { maxPages }), {
@@ -161,9 +184,21 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     });
     const opened = store;
     undo.unshift(() => opened.close());
-    const now = Date.now();
-    const calls = await recoverCalls(store, now);
-    const messages = await recoverMessages(store, now);
+    if (options.bus) {
+      const joined = await joinCluster({
+        url: options.bus,
+        nodeId: options.nodeId,
+        port: options.port ?? 3000,
+        store,
+        clock: options.clock ?? systemClock,
+        log,
+        leaseMs: options.busLeaseMs,
+      });
+      cluster = joined;
+      undo.unshift(() => joined.close());
+    }
+    // In a cluster, only this node's own records: the others' are theirs (or their survivor's).
+    const { calls, messages } = await recoverOwn(store, Date.now(), cluster?.nodeId);
     if (calls + messages > 0)
       log?.warn({ calls, messages }, 'closed calls and messages left unfinished by a previous run');
     ({ server, url } = await listen(options.port ?? 3000, host, tls));
@@ -214,9 +249,13 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   );
   callbacks.start();
   // One write path: the runtime runs a new call or message only once its record is committed.
-  const writes = new StoreWrites(store, (error) => {
-    if (!storeWriteError(error)) log?.error({ err: error }, 'store write failed');
-  });
+  const writes = new StoreWrites(
+    store,
+    (error) => {
+      if (!storeWriteError(error)) log?.error({ err: error }, 'store write failed');
+    },
+    cluster?.nodeId,
+  );
   const runtime = createRuntime({
     media: media.adapter,
     clock,
@@ -233,8 +272,9 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     ...(options.registration?.appRingMs ? { appRingMs: options.registration.appRingMs } : {}),
     egress,
     ...(options.limits ? { limits: options.limits } : {}),
-    admit: writes.admit,
+    admit: cluster ? (admission) => (cluster as ClusterNode).admit(admission, writes.admit) : writes.admit,
   });
+  cluster?.attach(runtime, callbacks);
   const devices = deviceEndpoints(runtime.devices as DeviceBridge);
   const compat = compatEndpoints(runtime.devices as DeviceBridge, {
     media: options.compatMedia ?? simulatedCompatMedia(),
@@ -254,16 +294,20 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
       vapidSubject: options.registration?.vapidSubject,
       mailer: options.registration?.smtp ? smtpMailer(options.registration.smtp) : undefined,
     },
+    ...(cluster ? { bus: cluster.bus } : {}),
   });
-  const health = (): HealthReport => (draining ? { status: 'draining' } : store.health.state);
+  const health = (): HealthReport => (draining ? { status: 'draining' } : (cluster?.health() ?? store.health.state));
   const answerHealth = healthEndpoint(health);
   handle = (req, res) => {
     if (answerHealth(req, res)) return;
     if (draining) unavailable(res, 'the server is shutting down', options.publicUrl ?? url);
+    else if (cluster?.health()) partitioned(res, cluster.nodeId, options.publicUrl ?? url);
     else if (!devices.request(req, res) && !compat.request(req, res)) api.handle(req, res);
   };
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    if (draining || !(devices.upgrade(req, socket, head) || compat.upgrade(req, socket, head))) socket.destroy();
+    // A partitioned node takes no devices either: they reconnect through the balancer to another node.
+    if (draining || cluster?.health() || !(devices.upgrade(req, socket, head) || compat.upgrade(req, socket, head)))
+      socket.destroy();
   });
 
   return {
@@ -276,6 +320,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     store,
     sip,
     health,
+    cluster,
     async close() {
       if (draining) return;
       draining = true;
@@ -290,6 +335,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
         limit,
       ]);
       await runtime.close();
+      await cluster?.close();
       await callbacks.close();
       api.close();
       await media.close();

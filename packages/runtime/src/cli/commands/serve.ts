@@ -49,6 +49,15 @@ export const serve = command({
         'serve HTTPS and WSS with this certificate (chain) on --port; needed by the hosted browser SDK (/signal, docs/hosted-sdk.md); with --tls-key',
     },
     'tls-key': { value: '<pem>', description: 'the private key of --tls-cert (PEM, not encrypted)' },
+    bus: {
+      value: '<url>',
+      description:
+        'join a cluster on this Redis (redis://host:port, default $PATCHBAY_BUS; docs/cluster.md); without it, a single node',
+    },
+    'node-id': {
+      value: '<id>',
+      description: "this node's id in the cluster (default <host name>-<port>: stable across restarts)",
+    },
     ...SECURITY_FLAGS,
     ...SIP_FLAGS,
     ...ICE_FLAGS,
@@ -79,6 +88,8 @@ export const serve = command({
     ]);
     const logger = pino({ level: flags['log-level'] ?? 'info' });
     const publicUrl = flags['public-url'];
+    // An empty variable counts as unset.
+    const bus = flags.bus || env.PATCHBAY_BUS || undefined;
     const server = await startServer({
       port: Number(flags.port ?? 3000),
       host: flags.host ?? '127.0.0.1',
@@ -96,6 +107,8 @@ export const serve = command({
       ...(certFile && keyFile ? { tls: { certFile, keyFile } } : {}),
       ...ice,
       ...deviceOptions(flags, publicUrl),
+      ...(bus ? { bus } : {}),
+      ...(flags['node-id'] ? { nodeId: flags['node-id'] } : {}),
     });
     // The account keeps its stored token: a variable set before a rotation no longer matches it.
     const given = env.PATCHBAY_AUTH_TOKEN || undefined;
