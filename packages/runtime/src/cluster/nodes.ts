@@ -52,6 +52,8 @@ export type ClusterHealth = {
 export class ClusterNode {
   private runtime: Runtime | undefined;
   private callbacks: { wake(): void } | undefined;
+  /** A takeover finished before the callbacks were attached: wake them once they are. */
+  private wakeWhenAttached = false;
   private partitionedSince: number | undefined;
   private readonly stops: Array<() => void> = [];
   /** Takeovers in progress (awaited by close, and by tests). */
@@ -94,6 +96,7 @@ export class ClusterNode {
   attach(runtime: Runtime, callbacks?: { wake(): void }): void {
     this.runtime = runtime;
     this.callbacks = callbacks;
+    if (this.wakeWhenAttached) callbacks?.wake();
     this.stops.push(serveCallControl(this.parts.bus, runtime));
   }
 
@@ -134,7 +137,8 @@ export class ClusterNode {
     const takeover = recoverOwn(this.parts.store, this.parts.clock.now(), node).then(
       ({ calls, messages }) => {
         this.parts.log?.warn({ node, calls, messages }, 'took over a dead node: closed its calls and messages');
-        this.callbacks?.wake();
+        if (this.callbacks) this.callbacks.wake();
+        else this.wakeWhenAttached = true;
       },
       (error: unknown) => this.parts.log?.error({ node, err: error }, 'could not take over a dead node'),
     );
