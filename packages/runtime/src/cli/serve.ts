@@ -294,7 +294,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
       vapidSubject: options.registration?.vapidSubject,
       mailer: options.registration?.smtp ? smtpMailer(options.registration.smtp) : undefined,
     },
-    ...(cluster ? { bus: cluster.bus } : {}),
+    ...(cluster ? { bus: cluster.bus, clusterLimiter: cluster.apiLimiter } : {}),
   });
   const health = (): HealthReport => (draining ? { status: 'draining' } : (cluster?.health() ?? store.health.state));
   const answerHealth = healthEndpoint(health);

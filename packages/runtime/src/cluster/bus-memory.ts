@@ -238,6 +238,9 @@ export class InProcessBus extends EventEmitter<BusEvents> implements Bus {
     const now = this.hub.clock.now();
     let window = this.hub.windows.get(checkName(counter, 'counter'));
     if (!window || window.endsAt <= now) {
+      // Windows are keyed per account and second: drop the ended ones before they pile up.
+      if (this.hub.windows.size > 10_000)
+        for (const [key, old] of this.hub.windows) if (old.endsAt <= now) this.hub.windows.delete(key);
       window = { count: 0, endsAt: now + checkMs(windowMs, 'window') };
       this.hub.windows.set(counter, window);
     }
