@@ -148,12 +148,13 @@ export class RedisBus extends EventEmitter<BusEvents> implements Bus {
       this.nodeId,
       this.info,
       String(this.leaseMs),
-    )) as [number, ...string[]];
-    const [was, ...dead] = result;
+    )) as [number, number, ...string[]];
+    const [, taken, ...dead] = result;
     const first = this.lastBeat === 0;
     this.lastBeat = started;
-    // Declared down meanwhile (a long freeze): our work was taken over; start afresh.
-    if (!first && (was === 0 || !this.isConnected)) {
+    // Taken over meanwhile (cut off, or a long freeze): our work is gone; start afresh. (Not a
+    // member without a tombstone: Redis restarted empty, and nobody took anything over.)
+    if (!first && (taken === 1 || !this.isConnected)) {
       if (this.isConnected) this.emit('partitioned');
       this.isConnected = true;
       this.emit('rejoined');
