@@ -29,6 +29,19 @@ const CODES = {
   'store-full': { numeric: 20503, status: 503 },
   /** The store could not commit a write (I/O error, read-only file system, locked database). */
   'store-unavailable': { numeric: 20503, status: 503 },
+  // Cluster: the bus and node membership (src/cluster/bus.ts, 91300-91319).
+  /** This node has lost the cluster's bus for longer than its lease and takes no new work. */
+  partitioned: { numeric: 91300, status: 503 },
+  /** The node a request is for (the owner of a call) is not in the cluster. */
+  'bus-node-gone': { numeric: 91301, status: 503 },
+  /** The node a request is for did not answer in time. */
+  'bus-timeout': { numeric: 91302, status: 504 },
+  /** The bus (Redis) cannot be reached. */
+  'bus-unreachable': { numeric: 91303, status: 503 },
+  /** The node a request was for failed to carry it out. */
+  'bus-remote-failure': { numeric: 91304, status: 502 },
+  /** A bus message over the size the bus carries. */
+  'bus-message-too-large': { numeric: 91305, status: 413 },
 } as const satisfies Record<string, { numeric: number; status: number }>;
 
 export type ErrorCode = keyof typeof CODES;

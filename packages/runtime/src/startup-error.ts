@@ -42,7 +42,9 @@ export type StartupErrorCode =
   /** Nodes sharing a database need one key to seal SIP passwords, and none was given. */
   | 'secret-key-missing'
   /** The operator command works on a SQLite data directory only (PostgreSQL: use its own tools). */
-  | 'store-unsupported';
+  | 'store-unsupported'
+  /** The cluster's bus (`--bus redis://...`) cannot be reached, or its URL or node id is not valid. */
+  | 'bus-unreachable';
 
 export class StartupError extends Error {
   override readonly name = 'StartupError';

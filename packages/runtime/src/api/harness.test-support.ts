@@ -13,6 +13,7 @@ import { SimulatedNetwork } from '../adapters/simulated/network.js';
 import type { DeviceBridge, DeviceBridgeOptions } from '../bridge/bridge.js';
 import { deviceEndpoints } from '../bridge/endpoints.js';
 import type { Clock } from '../clock/clock.js';
+import type { ClusterNode } from '../cluster/nodes.js';
 import { numberIdentities } from '../devices/ring-number.js';
 import type { AccountLimits } from '../limits/account-limits.js';
 import type { MessagingAdapter } from '../messaging/types.js';
@@ -23,6 +24,7 @@ import { type AppServer, type Route, startAppServer } from '../testing/app-serve
 import type { Egress } from '../webhooks/egress.js';
 import type { AccountRecord } from './auth.js';
 import { storeDirectory } from './device-directory.js';
+import { StoreWrites } from './persist.js';
 import { callerIdPolicy, messageRouter, numberRouter, withSimulatedApps } from './routing.js';
 import { type ApiOptions, bootstrapAccount, createApi } from './server.js';
 
@@ -70,6 +72,8 @@ export interface ApiHarnessOptions {
   readonly appRingMs?: number;
   /** How often long Simulator answers write to keep their connection alive. */
   readonly keepAliveMs?: number;
+  /** A cluster node (started) this harness is: records stamped with its id, call control over its bus. */
+  readonly cluster?: ClusterNode;
 }
 
 /** The official client, unchanged, talking to the server at `base`. */
@@ -85,6 +89,8 @@ export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<
     ...(options.networkClock ? { clock: options.networkClock } : {}),
   });
   options.setup?.(network);
+  const { cluster } = options;
+  const writes = cluster && new StoreWrites(store, undefined, cluster.nodeId);
   const runtime = createRuntime({
     media: network,
     accountSid: account.sid,
@@ -104,13 +110,16 @@ export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.egress ? { egress: options.egress } : {}),
     ...(options.limits ? { limits: options.limits } : {}),
+    ...(cluster && writes ? { admit: (admission) => cluster.admit(admission, writes.admit) } : {}),
   });
+  cluster?.attach(runtime);
   const api = createApi({
     runtime,
     store,
     simulator: network,
     ...options.api,
     ...(options.keepAliveMs ? { keepAliveMs: options.keepAliveMs } : {}),
+    ...(cluster && writes ? { writes, bus: cluster.bus, clusterLimiter: cluster.apiLimiter } : {}),
   });
   const devices = deviceEndpoints(runtime.devices as DeviceBridge);
   const server = createServer((req, res) => devices.request(req, res) || api.handle(req, res));

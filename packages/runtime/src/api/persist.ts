@@ -31,6 +31,9 @@ export type StoredConference = Omit<ConferenceSnapshot, 'participants'> & { read
 /** A recording as stored: the record without its audio (which is the blob `<sid>.wav`). */
 export type StoredRecording = Omit<RecordingRecord, 'audio'> & { readonly createdAt: number };
 
+/** The records a node runs, stamped with its id in a cluster. */
+const OWNED: ReadonlySet<RecordKind> = new Set<RecordKind>(['call', 'message', 'conference']);
+
 export class StoreWrites {
   private readonly inFlight = new Set<Promise<void>>();
   /** The latest write of each record still in flight, by `kind:sid` (what `admit` waits for). */
@@ -40,10 +43,15 @@ export class StoreWrites {
   private lastFailed = -1;
   private lastError: unknown;
 
-  /** @param onError each failed write (the store's health reports the state; this the detail) */
+  /**
+   * @param onError each failed write (the store's health reports the state; this the detail)
+   * @param node in a cluster, the node stamped on the call, message and conference records it
+   *   writes (`node`: whose they are when it dies; never shown by the REST API)
+   */
   constructor(
     readonly store: Store,
     private readonly onError: (error: unknown) => void = () => undefined,
+    readonly node?: string,
   ) {}
 
   /** Runs `task` as a tracked write (keyed by the record it writes, when it writes one). */
@@ -69,7 +77,8 @@ export class StoreWrites {
   }
 
   put(kind: RecordKind, record: StoredRecord): Promise<void> {
-    return this.run(`${kind}:${record.sid}`, () => this.store.put(kind, record));
+    const owned = this.node !== undefined && OWNED.has(kind) ? { ...record, node: this.node } : record;
+    return this.run(`${kind}:${record.sid}`, () => this.store.put(kind, owned));
   }
 
   /** The runtime's admission hook: the commit of the new record (written on its creation event). */

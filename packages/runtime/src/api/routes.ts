@@ -150,6 +150,11 @@ export function createRouter(options: ApiOptions, writes: StoreWrites): Route & 
     log.account = caller.sid;
     // Counted from here until the answer is sent (or the client goes): slow bodies count too.
     res.once('close', limiter.enter(caller.sid, resolveLimits(caller.limits, runtime.limits)));
+    if (options.clusterLimiter) {
+      const release = await options.clusterLimiter.enter(caller.sid, resolveLimits(caller.limits, runtime.limits));
+      if (res.closed) release();
+      else res.once('close', release);
+    }
     const method = req.method ?? 'GET';
     let form: Promise<Form> | undefined;
     const readBody = () => {
@@ -224,6 +229,7 @@ export function createRouter(options: ApiOptions, writes: StoreWrites): Route & 
       form: readBody,
       publicUrl,
       sip,
+      ...(options.bus ? { bus: options.bus } : {}),
     };
     const mark = writes.mark();
     for (const resource of resources) {

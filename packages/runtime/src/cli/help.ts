@@ -69,6 +69,7 @@ export const ENVIRONMENT = [
   row('  PATCHBAY_AUTH_TOKEN', "the account's auth token"),
   row('  PATCHBAY_API_KEY', 'API key SID for `patchbay token` (SK...)'),
   row('  PATCHBAY_API_SECRET', "that key's secret"),
+  row('  PATCHBAY_BUS', 'serve: join a cluster on this Redis (redis://host:port)'),
   row('  PATCHBAY_DEBUG=1', 'on failure, show the stack trace too'),
 ].join('\n');
 

@@ -46,13 +46,15 @@ async function finalCallback(store: Store, call: CallRecord, now: number): Promi
 
 /**
  * Calls and conferences still live in the store belonged to a process that is gone: close them,
- * and queue the final status callback of each call whose app asked for one.
+ * and queue the final status callback of each call whose app asked for one. With `node` (a
+ * cluster: records carry the node that runs them), only that node's.
  */
-export async function recoverCalls(store: Store, now: number): Promise<number> {
+export async function recoverCalls(store: Store, now: number, node?: string): Promise<number> {
+  const mine = node === undefined ? {} : { node };
   let recovered = 0;
   for (const status of LIVE) {
     for (;;) {
-      const call = await store.findOne<CallRecord>('call', { status });
+      const call = await store.findOne<CallRecord>('call', { status, ...mine });
       if (!call) break;
       const ended: CallRecord = {
         ...call,
@@ -69,7 +71,7 @@ export async function recoverCalls(store: Store, now: number): Promise<number> {
   }
   for (const status of ['init', 'in-progress'] as const) {
     for (;;) {
-      const room = await store.findOne<StoredConference>('conference', { status });
+      const room = await store.findOne<StoredConference>('conference', { status, ...mine });
       if (!room) break;
       await store.put('conference', { ...room, status: 'completed', endedAt: now, updatedAt: now });
       recovered++;
@@ -92,12 +94,13 @@ const IN_FLIGHT: Readonly<Partial<Record<MessageStatus, MessageStatus>>> = {
 /** The 2010-04-01 code for a message whose fate is unknown. */
 export const UNKNOWN_MESSAGE_ERROR = 30008;
 
-/** Messages a dead process left on their way: ended, and their final status callback queued. */
-export async function recoverMessages(store: Store, now: number): Promise<number> {
+/** Messages a dead process (or cluster node: `node`) left on their way: ended, and their final status callback queued. */
+export async function recoverMessages(store: Store, now: number, node?: string): Promise<number> {
+  const mine = node === undefined ? {} : { node };
   let recovered = 0;
   for (const [status, final] of Object.entries(IN_FLIGHT) as Array<[MessageStatus, MessageStatus]>) {
     for (;;) {
-      const message = await store.findOne<MessageRecord>('message', { status });
+      const message = await store.findOne<MessageRecord>('message', { status, ...mine });
       if (!message) break;
       const ended: MessageRecord = { ...message, status: final, errorCode: UNKNOWN_MESSAGE_ERROR, updatedAt: now };
       await store.put('message', ended);
@@ -117,17 +120,13 @@ export async function recoverMessages(store: Store, now: number): Promise<number
 }
 
 /**
- * What a previous process left unfinished, closed at start: its calls (and conferences) and its
- * messages. `node` is the node whose records these are, on a store several nodes share (a live
- * call of another node is not left over); undefined: every record, as one process on its own
- * store has.
+ * What one process left unfinished: every record at a single node's start (no `node`), or one
+ * cluster node's (at its own start, or by the survivor that took it over when it died).
  */
 export async function recoverOwn(
   store: Store,
   now: number,
-  _node?: string,
-): Promise<{ readonly calls: number; readonly messages: number }> {
-  const calls = await recoverCalls(store, now);
-  const messages = await recoverMessages(store, now);
-  return { calls, messages };
+  node?: string,
+): Promise<{ calls: number; messages: number }> {
+  return { calls: await recoverCalls(store, now, node), messages: await recoverMessages(store, now, node) };
 }

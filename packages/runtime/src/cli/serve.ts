@@ -28,6 +28,7 @@ import { compatEndpoints } from '../bridge/compat/endpoint.js';
 import { type CompatMedia, simulatedCompatMedia } from '../bridge/compat/media.js';
 import { deviceEndpoints } from '../bridge/endpoints.js';
 import { type Clock, systemClock } from '../clock/clock.js';
+import type { ClusterNode } from '../cluster/nodes.js';
 import { numberIdentities, type RegistrationSettings, smtpMailer } from '../devices/index.js';
 import type { AccountLimits } from '../limits/account-limits.js';
 import type { MediaAdapter } from '../media/types.js';
@@ -99,6 +100,12 @@ export interface ServeOptions {
   readonly secretKey?: Uint8Array | undefined;
   /** With `store`: how long a node's claim on a callback lasts. @default 60000 */
   readonly callbackLeaseMs?: number | undefined;
+  /** Join a cluster on this bus (`redis://host:port`, docs/cluster.md). @default none: a single node */
+  readonly bus?: string;
+  /** This node's id in the cluster. @default derived from the host name and the port */
+  readonly nodeId?: string;
+  /** How long a node stays a cluster member without a heartbeat. @default 10000 */
+  readonly busLeaseMs?: number;
 }
 
 export interface RunningServer {
@@ -116,6 +123,8 @@ export interface RunningServer {
   readonly sip: SipDirectory;
   /** What `GET /health` answers. */
   health(): HealthReport;
+  /** The node's part in a cluster (with `bus`). */
+  readonly cluster: ClusterNode | undefined;
   close(): Promise<void>;
 }
 
@@ -124,6 +133,18 @@ const ACCOUNT_SID = /^AC[0-9a-f]{32}$/;
 /** Answers 503 with `Retry-After` (starting up, or draining); `base` is where the error reference is. */
 function unavailable(res: ServerResponse, why: string, base: string): void {
   sendError(res, new RestError(503, 20503, why), base, { 'retry-after': String(RETRY_AFTER_S) });
+}
+
+/** Answers 503 with 91300: a node that lost the cluster takes no work (another node will). */
+function partitioned(res: ServerResponse, node: string, base: string): void {
+  sendError(
+    res,
+    new RestError(503, 91300, `node ${node} has lost the cluster's bus: send the request to another node`),
+    base,
+    {
+      'retry-after': String(RETRY_AFTER_S),
+    },
+  );
 }
 
 export async function startServer(options: ServeOptions = {}): Promise<RunningServer> {
@@ -157,14 +178,30 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   let url: string;
   let account: AccountRecord;
   let created: boolean;
+  let cluster: ClusterNode | undefined;
   try {
     store = monitored(await place.open(), {
       ...(options.probeEveryMs === undefined ? {} : { probeEveryMs: options.probeEveryMs }),
     });
     const opened = store;
     undo.unshift(() => opened.close());
-    const now = Date.now();
-    const { calls, messages } = await recoverOwn(store, now);
+    if (options.bus) {
+      // Loaded only for a cluster: a single node never loads the Redis client.
+      const { joinCluster } = await import('../cluster/nodes-serve.js');
+      const joined = await joinCluster({
+        url: options.bus,
+        nodeId: options.nodeId,
+        port: options.port ?? 3000,
+        store,
+        clock: options.clock ?? systemClock,
+        log,
+        leaseMs: options.busLeaseMs,
+      });
+      cluster = joined;
+      undo.unshift(() => joined.close());
+    }
+    // In a cluster, only this node's own records: the others' are theirs (or their survivor's).
+    const { calls, messages } = await recoverOwn(store, Date.now(), cluster?.nodeId);
     if (calls + messages > 0)
       log?.warn({ calls, messages }, 'closed calls and messages left unfinished by a previous run');
     ({ server, url } = await listen(options.port ?? 3000, host, tls));
@@ -211,13 +248,17 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     store,
     clock,
     async (sid) => (await store.find<AccountRecord>('account', sid))?.authToken,
-    { egress, leaseMs: place.callbackLeaseMs },
+    { egress, leaseMs: place.callbackLeaseMs, ...(cluster ? { owner: cluster.nodeId } : {}) },
   );
   callbacks.start();
   // One write path: the runtime runs a new call or message only once its record is committed.
-  const writes = new StoreWrites(store, (error) => {
-    if (!storeWriteError(error)) log?.error({ err: error }, 'store write failed');
-  });
+  const writes = new StoreWrites(
+    store,
+    (error) => {
+      if (!storeWriteError(error)) log?.error({ err: error }, 'store write failed');
+    },
+    cluster?.nodeId,
+  );
   const runtime = createRuntime({
     media: media.adapter,
     clock,
@@ -234,8 +275,9 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     ...(options.registration?.appRingMs ? { appRingMs: options.registration.appRingMs } : {}),
     egress,
     ...(options.limits ? { limits: options.limits } : {}),
-    admit: writes.admit,
+    admit: cluster ? (admission) => (cluster as ClusterNode).admit(admission, writes.admit) : writes.admit,
   });
+  cluster?.attach(runtime, callbacks);
   const devices = deviceEndpoints(runtime.devices as DeviceBridge);
   const compat = compatEndpoints(runtime.devices as DeviceBridge, {
     media: options.compatMedia ?? simulatedCompatMedia(),
@@ -255,16 +297,20 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
       vapidSubject: options.registration?.vapidSubject,
       mailer: options.registration?.smtp ? smtpMailer(options.registration.smtp) : undefined,
     },
+    ...(cluster ? { bus: cluster.bus, clusterLimiter: cluster.apiLimiter } : {}),
   });
-  const health = (): HealthReport => (draining ? { status: 'draining' } : store.health.state);
+  const health = (): HealthReport => (draining ? { status: 'draining' } : (cluster?.health() ?? store.health.state));
   const answerHealth = healthEndpoint(health);
   handle = (req, res) => {
     if (answerHealth(req, res)) return;
     if (draining) unavailable(res, 'the server is shutting down', options.publicUrl ?? url);
+    else if (cluster?.health()) partitioned(res, cluster.nodeId, options.publicUrl ?? url);
     else if (!devices.request(req, res) && !compat.request(req, res)) api.handle(req, res);
   };
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    if (draining || !(devices.upgrade(req, socket, head) || compat.upgrade(req, socket, head))) socket.destroy();
+    // A partitioned node takes no devices either: they reconnect through the balancer to another node.
+    if (draining || cluster?.health() || !(devices.upgrade(req, socket, head) || compat.upgrade(req, socket, head)))
+      socket.destroy();
   });
 
   return {
@@ -277,6 +323,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     store,
     sip,
     health,
+    cluster,
     async close() {
       if (draining) return;
       draining = true;
@@ -291,6 +338,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
         limit,
       ]);
       await runtime.close();
+      await cluster?.close();
       await callbacks.close();
       api.close();
       await media.close();

@@ -10,6 +10,7 @@
  */
 import { type ElementDef, messagingElements, voiceElements } from '@patchbay/markup';
 import { CALL_ERRORS } from './calls.js';
+import { CLUSTER_ERRORS } from './cluster.js';
 import { COMMAND_ERRORS } from './device-commands.js';
 import { REGISTRATION_ERRORS } from './device-registration.js';
 import { DEVICE_ERROR_DOCS } from './devices.js';
@@ -25,9 +26,10 @@ export type DocumentedCode =
   | keyof typeof CALL_ERRORS
   | keyof typeof ROOM_ERRORS
   | keyof typeof REGISTRATION_ERRORS
-  | keyof typeof COMMAND_ERRORS;
+  | keyof typeof COMMAND_ERRORS
+  | keyof typeof CLUSTER_ERRORS;
 
-export type ErrorFamily = 'rest' | 'calls' | 'markup' | 'devices' | 'rooms' | 'registration' | 'commands';
+export type ErrorFamily = 'rest' | 'calls' | 'markup' | 'devices' | 'rooms' | 'registration' | 'commands' | 'cluster';
 
 export interface ErrorEntry extends ErrorDoc {
   readonly code: number;
@@ -67,6 +69,10 @@ export const FAMILIES: Readonly<Record<ErrorFamily, { title: string; intro: stri
     intro:
       'Answered by the device commands API (`/patchbay/v1/Devices/{Sid}/Commands`, `/patchbay/v1/DeviceCommands`, docs/commands.md) and its channel messages.',
   },
+  cluster: {
+    title: 'Cluster',
+    intro: 'Answered by a node of a cluster (docs/cluster.md) when another node, or the bus between them, is involved.',
+  },
 };
 
 /** Where each markup code is reported: `<Gather finishOnKey>`, `<Play> text`, `<Dial>`. */
@@ -105,7 +111,8 @@ export function isDocumentedCode(code: number): code is DocumentedCode {
     code in CALL_ERRORS ||
     code in ROOM_ERRORS ||
     code in REGISTRATION_ERRORS ||
-    code in COMMAND_ERRORS
+    code in COMMAND_ERRORS ||
+    code in CLUSTER_ERRORS
   );
 }
 
@@ -121,6 +128,7 @@ export function errorReference(): readonly ErrorEntry[] {
   add('rooms', ROOM_ERRORS);
   add('registration', REGISTRATION_ERRORS);
   add('commands', COMMAND_ERRORS);
+  add('cluster', CLUSTER_ERRORS);
   for (const [code, places] of markupPlaces()) {
     if (!entries.has(code)) entries.set(code, { code, family: 'markup', ...markupDoc(places) });
   }
@@ -136,6 +144,7 @@ export const HAND_WRITTEN: Readonly<Record<Exclude<ErrorFamily, 'markup'>, Error
   rooms: ROOM_ERRORS,
   registration: REGISTRATION_ERRORS,
   commands: COMMAND_ERRORS,
+  cluster: CLUSTER_ERRORS,
 };
 
 /** The path the server serves the reference at. */

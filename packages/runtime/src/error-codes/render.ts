@@ -13,6 +13,7 @@ const ORDER = Object.keys({
   rooms: 0,
   registration: 0,
   commands: 0,
+  cluster: 0,
 } satisfies Record<ErrorFamily, 0>) as ErrorFamily[];
 
 function byFamily(): Array<[ErrorFamily, ErrorEntry[]]> {

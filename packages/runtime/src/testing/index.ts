@@ -6,6 +6,7 @@
 export { simulatedHarness } from '../adapters/simulated/harness.js';
 export { VirtualClock } from '../clock/virtual.js';
 export { type AppServer, type RecordedRequest, type Reply, type Route, startAppServer } from './app-server.js';
+export { type BusCluster, runBusConformance } from './bus-conformance.js';
 export { type AdapterHarness, type FarEnd, type Heard, runMediaAdapterConformance } from './media-conformance.js';
 export { APP_NUMBER, AUTH_TOKEN, CALLER, type Scenario, scenario } from './scenario.js';
 export { runStoreConformance } from './store-conformance.js';

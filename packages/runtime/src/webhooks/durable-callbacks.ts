@@ -175,6 +175,13 @@ export class DurableCallbacks implements Callbacks {
     }
   }
 
+  /** Looks in the outbox again: another node (a cluster's dead one, taken over) queued callbacks there. */
+  wake(): void {
+    if (this.closed) return;
+    this.mayHaveRetries = true;
+    this.pump();
+  }
+
   /** Stops scheduling; what is left stays in the outbox for the next start. */
   async close(): Promise<void> {
     this.closed = true;

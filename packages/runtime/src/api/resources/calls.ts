@@ -5,6 +5,7 @@
  * Status=completed|canceled, FallbackUrl and StatusCallback for the rest of the call) and delete, in the JSON shape of the 2010-04-01 API.
  */
 import type { CallRecord } from '../../calls/call.js';
+import { remoteOwner, updateRemoteCall } from '../../cluster/call-control.js';
 import type { DocumentedCode } from '../../error-codes/index.js';
 import { PatchbayError } from '../../errors.js';
 import type { CallEvent } from '../../interpreter/types.js';
@@ -70,6 +71,9 @@ export function callJson(call: CallRecord) {
 /** Turns runtime errors into the REST codes apps expect. */
 export function restError(error: unknown): RestError {
   if (error instanceof RestError) return error;
+  // The cluster's own codes (91300-91319) as they are: which node, and what happened to it.
+  if (error instanceof PatchbayError && error.numericCode >= 91300 && error.numericCode < 91320)
+    return new RestError(error.status, error.numericCode as DocumentedCode, error.message);
   if (error instanceof PatchbayError && error.status === 503) return new RestError(503, 20503, error.message);
   if (error instanceof PatchbayError) {
     const codes: Partial<Record<PatchbayError['code'], DocumentedCode>> = {
@@ -193,7 +197,9 @@ export const callsResource: Resource = async (context) => {
     const status = field(form, 'Status');
     if (status !== undefined && status !== 'completed' && status !== 'canceled')
       throw invalid(21200, 'Status', 'must be completed or canceled');
-    if (!runtime.calls.get(sid)) throw new RestError(400, 21220, `call ${sid} is not in progress`);
+    // In a cluster, a call another node runs is changed there (cluster/call-control.ts).
+    const remote = context.bus && !runtime.calls.get(sid) ? remoteOwner(context.bus, stored) : undefined;
+    if (!remote && !runtime.calls.get(sid)) throw new RestError(400, 21220, `call ${sid} is not in progress`);
     const url = absoluteUrl(form, 'Url', 21205);
     const twiml = field(form, 'Twiml');
     const changes = {
@@ -206,10 +212,13 @@ export const callsResource: Resource = async (context) => {
       statusCallback: absoluteUrl(form, 'StatusCallback', 21609),
       statusCallbackMethod: httpMethod(form, 'StatusCallbackMethod'),
     };
-    const updated = await runtime.calls.update(
-      sid,
-      Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined)) as UpdateCallParams,
-    );
+    const params = Object.fromEntries(
+      Object.entries(changes).filter(([, value]) => value !== undefined),
+    ) as UpdateCallParams;
+    const updated =
+      remote && context.bus
+        ? await updateRemoteCall(context.bus, remote, stored, params)
+        : await runtime.calls.update(sid, params);
     return { status: 200, body: callJson(updated) };
   }
   return undefined;

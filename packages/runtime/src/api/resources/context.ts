@@ -1,5 +1,6 @@
 /** What every REST resource handler gets, and what it answers. */
 import type { ServerResponse } from 'node:http';
+import type { Bus } from '../../cluster/bus.js';
 import type { Runtime } from '../../runtime.js';
 import type { SipApiSettings } from '../../sip/settings.js';
 import type { Store } from '../../store/types.js';
@@ -24,6 +25,8 @@ export interface ResourceContext {
   readonly publicUrl: string;
   /** SIP domain names' suffix and the box SIP passwords are sealed in. */
   readonly sip: SipApiSettings;
+  /** In a cluster, the bus to the other nodes (call control for a call another node runs). */
+  readonly bus?: Bus;
 }
 
 export type ResourceResult =

@@ -65,6 +65,20 @@ export const serve = command({
         "with --store: how long a node's claim on a callback it delivers lasts; a dead node's go out from another this long after (default 60; longer than a delivery can take)",
       check: checkInteger(1, 86_400),
     },
+    bus: {
+      value: '<url>',
+      description:
+        'join a cluster on this Redis (redis://host:port, default $PATCHBAY_BUS; docs/cluster.md); without it, a single node',
+    },
+    'node-id': {
+      value: '<id>',
+      description: "this node's id in the cluster (default <host name>-<port>: stable across restarts)",
+    },
+    'bus-lease-seconds': {
+      value: '<n>',
+      description: 'with --bus: a node silent this long is down, and a survivor ends its calls (default 10)',
+      check: checkInteger(1, 3600),
+    },
     ...SECURITY_FLAGS,
     ...SIP_FLAGS,
     ...ICE_FLAGS,
@@ -97,6 +111,8 @@ export const serve = command({
     ]);
     const logger = pino({ level: flags['log-level'] ?? 'info' });
     const publicUrl = flags['public-url'];
+    // An empty variable counts as unset.
+    const bus = flags.bus || env.PATCHBAY_BUS || undefined;
     const server = await startServer({
       port: Number(flags.port ?? 3000),
       host: flags.host ?? '127.0.0.1',
@@ -115,6 +131,9 @@ export const serve = command({
       ...ice,
       ...deviceOptions(flags, publicUrl),
       ...(await sharedStoreOptions(flags, env)),
+      ...(bus ? { bus } : {}),
+      ...(flags['node-id'] ? { nodeId: flags['node-id'] } : {}),
+      ...(flags['bus-lease-seconds'] ? { busLeaseMs: Number(flags['bus-lease-seconds']) * 1000 } : {}),
     });
     // The account keeps its stored token: a variable set before a rotation no longer matches it.
     const given = env.PATCHBAY_AUTH_TOKEN || undefined;

@@ -1,0 +1,170 @@
+/**
+ * A Patchbay node's part in a cluster: it joins the bus, stamps what it runs with its id (the
+ * StoreWrites made with `nodeId`), and
+ *
+ * - takes a dead node over when the bus names it the claimer: the dead node's live calls,
+ *   conferences and messages are closed in the shared store with their final status callbacks
+ *   (the same recovery a single node runs on its own records at start, cli/recover.ts);
+ * - answers call control forwarded by other nodes for the calls it runs (call-control.ts);
+ * - stops taking work while partitioned from the bus: new calls and messages are refused
+ *   (`partitioned`, 91300), `/health` answers 503, its live calls end at once (the survivors are
+ *   about to close them in the store), and it takes work again when it rejoins.
+ *
+ * @example
+ * const node = new ClusterNode({ bus, store, runtime, log });
+ * await node.start();
+ * createRuntime({ ..., admit: (admission) => node.admit(admission, writes.admit) });
+ */
+import { LIVE, recoverOwn } from '../cli/recover.js';
+import type { Clock } from '../clock/clock.js';
+import type { Admission, Runtime } from '../runtime-types.js';
+import type { Store } from '../store/types.js';
+import { type Bus, type NodeDown, type NodeId, partitionedError } from './bus.js';
+import { serveCallControl } from './call-control.js';
+import { ClusterApiLimiter, ClusterCallCap } from './nodes-limits.js';
+
+/** Where the default node id comes from: the host's name and the port, stable across restarts. */
+export function defaultNodeId(hostname: string, port: number, pid: number = process.pid): NodeId {
+  const host = hostname.replace(/[^A-Za-z0-9.-]/g, '-').slice(0, 120) || 'host';
+  // Port 0 (a free one picked at start) is not stable: the process id is as good, and unique.
+  return port === 0 ? `${host}-pid${pid}` : `${host}-${port}`;
+}
+
+export interface ClusterLog {
+  info(details: object, message: string): void;
+  warn(details: object, message: string): void;
+  error(details: object, message: string): void;
+}
+
+export interface ClusterNodeParts {
+  readonly bus: Bus;
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly log?: ClusterLog | undefined;
+}
+
+export type ClusterHealth = {
+  readonly status: 'partitioned';
+  readonly code: 'partitioned';
+  readonly reason: string;
+  readonly since: number;
+};
+
+export class ClusterNode {
+  private runtime: Runtime | undefined;
+  private callbacks: { wake(): void } | undefined;
+  /** A takeover finished before the callbacks were attached: wake them once they are. */
+  private wakeWhenAttached = false;
+  private partitionedSince: number | undefined;
+  private readonly stops: Array<() => void> = [];
+  private readonly cap: ClusterCallCap;
+  /** The cluster-wide REST limits (the API takes a slot per request). */
+  readonly apiLimiter: ClusterApiLimiter;
+  /** Takeovers in progress (awaited by close, and by tests). */
+  private readonly takeovers = new Set<Promise<void>>();
+
+  constructor(private readonly parts: ClusterNodeParts) {
+    this.cap = new ClusterCallCap(parts.bus, parts.store);
+    this.apiLimiter = new ClusterApiLimiter(parts.bus, parts.clock);
+  }
+
+  get nodeId(): NodeId {
+    return this.parts.bus.nodeId;
+  }
+
+  get bus(): Bus {
+    return this.parts.bus;
+  }
+
+  /** Joins the bus; rejects with `bus-unreachable` (91303). */
+  async start(): Promise<void> {
+    const { bus } = this.parts;
+    const onDown = (down: NodeDown) => this.nodeDown(down);
+    const onPartitioned = () => this.partitioned();
+    const onRejoined = () => {
+      this.parts.log?.info({ node: this.nodeId }, 'rejoined the cluster: taking work again');
+      this.partitionedSince = undefined;
+    };
+    bus.on('node-down', onDown);
+    bus.on('partitioned', onPartitioned);
+    bus.on('rejoined', onRejoined);
+    this.stops.push(() => {
+      bus.off('node-down', onDown);
+      bus.off('partitioned', onPartitioned);
+      bus.off('rejoined', onRejoined);
+    });
+    await bus.start();
+  }
+
+  /**
+   * The runtime this node runs calls with (call control from other nodes reaches it), and the
+   * durable callbacks that deliver what a takeover queues in the outbox.
+   */
+  attach(runtime: Runtime, callbacks?: { wake(): void }): void {
+    this.runtime = runtime;
+    this.callbacks = callbacks;
+    if (this.wakeWhenAttached) callbacks?.wake();
+    this.stops.push(serveCallControl(this.parts.bus, runtime));
+    this.cap.attach(runtime);
+    this.stops.push(() => this.cap.close());
+  }
+
+  /**
+   * The runtime's admission hook: refuses new work while partitioned, and a call past its
+   * account's cap across the cluster (10004); then `next` (the store's admission).
+   */
+  async admit(admission: Admission, next: (admission: Admission) => Promise<void>): Promise<void> {
+    if (!this.parts.bus.connected) throw partitionedError(this.nodeId, `new ${admission.kind} ${admission.record.sid}`);
+    if (admission.kind === 'call') await this.cap.admit(admission.record);
+    await next(admission);
+  }
+
+  /** `/health` while partitioned (else undefined: the store's health says). */
+  health(): ClusterHealth | undefined {
+    if (this.parts.bus.connected) return undefined;
+    return {
+      status: 'partitioned',
+      code: 'partitioned',
+      reason: `node ${this.nodeId} has lost the cluster's bus`,
+      since: this.partitionedSince ?? this.parts.clock.now(),
+    };
+  }
+
+  /** Settles when the takeovers started so far are done. */
+  async settled(): Promise<void> {
+    await Promise.all([...this.takeovers]);
+  }
+
+  async close(options: { leave?: boolean } = {}): Promise<void> {
+    for (const stop of this.stops.splice(0)) stop();
+    await this.settled();
+    await this.parts.bus.close(options);
+  }
+
+  private nodeDown({ node, claimed }: NodeDown): void {
+    if (!claimed) {
+      this.parts.log?.info({ node }, 'a node left the cluster');
+      return;
+    }
+    const takeover = recoverOwn(this.parts.store, this.parts.clock.now(), node).then(
+      ({ calls, messages }) => {
+        this.parts.log?.warn({ node, calls, messages }, 'took over a dead node: closed its calls and messages');
+        if (this.callbacks) this.callbacks.wake();
+        else this.wakeWhenAttached = true;
+      },
+      (error: unknown) => this.parts.log?.error({ node, err: error }, 'could not take over a dead node'),
+    );
+    this.takeovers.add(takeover);
+    void takeover.finally(() => this.takeovers.delete(takeover));
+  }
+
+  private partitioned(): void {
+    this.partitionedSince = this.parts.clock.now();
+    const live = (this.runtime?.calls.list() ?? []).filter((call) => LIVE.includes(call.status));
+    this.parts.log?.error(
+      { node: this.nodeId, calls: live.length },
+      'lost the cluster: refusing new work and ending this node’s calls',
+    );
+    for (const call of live) void this.runtime?.calls.update(call.sid, { status: 'completed' }).catch(() => undefined);
+  }
+}

@@ -1,0 +1,347 @@
+/**
+ * The Redis bus: several nodes on one Redis (ioredis). Two connections: one subscribed (topics,
+ * this node's inbox, membership news), one for commands; Lua where two nodes must not both win
+ * (redis-scripts.ts). A node renews its lease every `heartbeatMs`; the heartbeat that finds a
+ * lease run out removes that node and announces it, so exactly one survivor claims it.
+ *
+ * A node whose heartbeats fail for longer than its lease (less one beat, so it stops before the
+ * others take over) is partitioned: `connected` turns false, `partitioned` is emitted, requests
+ * and counters are refused; when a heartbeat succeeds again it rejoins (`rejoined`).
+ *
+ * @example
+ * const bus = new RedisBus({ url: 'redis://127.0.0.1:6379', nodeId: 'node-1' });
+ * await bus.start(); // rejects with bus-unreachable (91303) when Redis cannot be reached
+ */
+import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'eventemitter3';
+import { Redis } from 'ioredis';
+import { type Clock, systemClock } from '../clock/clock.js';
+import { PatchbayError } from '../errors.js';
+import {
+  type Bus,
+  type BusEvents,
+  type BusOptions,
+  busTimeout,
+  checkMs,
+  checkName,
+  DEFAULT_LEASE_MS,
+  DEFAULT_REQUEST_TIMEOUT_MS,
+  encodeBody,
+  type NodeId,
+  type NodeInfo,
+  nodeGone,
+  partitionedError,
+  type RemoteFailure,
+  type RequestOptions,
+  remoteFailure,
+  type Unsubscribe,
+} from './bus.js';
+import { BusHandlers, failureOf, type MethodHandler, type TopicHandler } from './bus-handlers.js';
+import { COUNT, DELETE_IF, GIVE, HEARTBEAT, HIT, LEAVE, MEMBERS, TAKE } from './redis-scripts.js';
+
+export interface RedisBusOptions extends BusOptions {
+  /** `redis://[:password@]host:port[/db]` (or `rediss://` for TLS). */
+  readonly url: string;
+  /** Prefix of every key and channel, so clusters can share a Redis. @default 'patchbay:' */
+  readonly prefix?: string;
+  readonly clock?: Clock;
+}
+
+type Envelope =
+  | { readonly t: 'topic'; readonly from: NodeId; readonly body: unknown }
+  | { readonly t: 'ask'; readonly id: string; readonly from: NodeId; readonly method: string; readonly body: unknown }
+  | { readonly t: 'reply'; readonly id: string; readonly body?: unknown; readonly failure?: RemoteFailure };
+
+interface Pending {
+  readonly resolve: (body: unknown) => void;
+  readonly reject: (error: unknown) => void;
+  readonly cancel: () => void;
+}
+
+export class RedisBus extends EventEmitter<BusEvents> implements Bus {
+  readonly kind = 'redis';
+  readonly nodeId: NodeId;
+  private readonly prefix: string;
+  private readonly clock: Clock;
+  private readonly leaseMs: number;
+  private readonly heartbeatMs: number;
+  private readonly commands: Redis;
+  private readonly subscriber: Redis;
+  private readonly handlers = new BusHandlers();
+  private readonly pending = new Map<string, Pending>();
+  private readonly info: string;
+  private stopTimer: (() => void) | undefined;
+  private lastBeat = 0;
+  private isConnected = false;
+  private closed = false;
+
+  constructor(private readonly options: RedisBusOptions) {
+    super();
+    this.nodeId = checkName(options.nodeId, 'node id');
+    this.prefix = options.prefix ?? 'patchbay:';
+    this.clock = options.clock ?? systemClock;
+    this.leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
+    this.heartbeatMs = options.heartbeatMs ?? Math.max(1, Math.floor(this.leaseMs / 3));
+    this.info = JSON.stringify({ id: this.nodeId, startedAt: this.clock.now() } satisfies NodeInfo);
+    const connection = {
+      lazyConnect: true,
+      // A command waits at most one beat: a frozen Redis must turn into a partition, not a hang.
+      commandTimeout: Math.max(this.heartbeatMs, 200),
+      maxRetriesPerRequest: 1,
+      retryStrategy: (times: number) => Math.min(50 * times, 1000),
+    };
+    this.commands = new Redis(options.url, connection);
+    this.subscriber = new Redis(options.url, { ...connection, commandTimeout: undefined });
+    // Errors surface through commands and the heartbeat; without a listener ioredis logs them.
+    this.commands.on('error', () => {});
+    this.subscriber.on('error', () => {});
+    this.subscriber.on('message', (channel: string, text: string) => this.onMessage(channel, text));
+  }
+
+  get connected(): boolean {
+    return this.isConnected;
+  }
+
+  async start(): Promise<void> {
+    try {
+      await Promise.all([this.commands.connect(), this.subscriber.connect()]);
+      await this.subscriber.subscribe(this.channel('n', this.nodeId), this.channel('down'), this.channel('up'));
+      await this.heartbeat();
+    } catch (error) {
+      this.closed = true;
+      this.commands.disconnect();
+      this.subscriber.disconnect();
+      throw new PatchbayError(
+        'bus-unreachable',
+        `cannot reach the bus at ${redact(this.options.url)}: ${error instanceof Error ? error.message : String(error)}`,
+        { cause: error },
+      );
+    }
+    this.isConnected = true;
+    await this.commands.publish(this.channel('up'), this.nodeId);
+    this.schedule();
+  }
+
+  private schedule(): void {
+    this.stopTimer = this.clock.setTimer(() => {
+      if (this.closed) return;
+      this.heartbeat()
+        .catch(() => {
+          // A failed beat: once the lease (less a beat) has gone by without one, stop taking work.
+          if (this.isConnected && this.clock.now() - this.lastBeat > this.leaseMs - this.heartbeatMs) {
+            this.isConnected = false;
+            this.emit('partitioned');
+          }
+        })
+        .finally(() => {
+          if (!this.closed) this.schedule();
+        });
+    }, this.heartbeatMs);
+  }
+
+  private async heartbeat(): Promise<void> {
+    const started = this.clock.now();
+    const result = (await this.commands.eval(
+      HEARTBEAT,
+      0,
+      this.prefix,
+      this.nodeId,
+      this.info,
+      String(this.leaseMs),
+    )) as [number, number, ...string[]];
+    const [, taken, ...dead] = result;
+    const first = this.lastBeat === 0;
+    this.lastBeat = started;
+    // Taken over meanwhile (cut off, or a long freeze): our work is gone; start afresh. (Not a
+    // member without a tombstone: Redis restarted empty, and nobody took anything over.)
+    if (!first && (taken === 1 || !this.isConnected)) {
+      if (this.isConnected) this.emit('partitioned');
+      this.isConnected = true;
+      this.emit('rejoined');
+      await this.commands.publish(this.channel('up'), this.nodeId);
+    }
+    for (const node of dead)
+      await this.commands.publish(this.channel('down'), JSON.stringify({ node, claimer: this.nodeId }));
+  }
+
+  async close(options: { leave?: boolean } = {}): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.stopTimer?.();
+    for (const pending of this.pending.values()) pending.cancel();
+    this.pending.clear();
+    if (options.leave !== false && this.isConnected) {
+      try {
+        if (await this.commands.eval(LEAVE, 0, this.prefix, this.nodeId))
+          await this.commands.publish(this.channel('down'), JSON.stringify({ node: this.nodeId, claimer: null }));
+      } catch {
+        // Redis gone: the others will find the lease run out.
+      }
+    }
+    this.isConnected = false;
+    this.handlers.clear();
+    this.commands.disconnect();
+    this.subscriber.disconnect();
+  }
+
+  private channel(kind: string, name?: string): string {
+    return name === undefined ? `${this.prefix}${kind}` : `${this.prefix}${kind}:${name}`;
+  }
+
+  private onMessage(channel: string, text: string): void {
+    if (this.closed) return;
+    if (channel === this.channel('down')) {
+      const { node, claimer } = JSON.parse(text) as { node: NodeId; claimer: NodeId | null };
+      if (node !== this.nodeId) this.emit('node-down', { node, claimed: claimer === this.nodeId });
+      return;
+    }
+    if (channel === this.channel('up')) {
+      if (text !== this.nodeId) this.emit('node-up', text);
+      return;
+    }
+    const envelope = JSON.parse(text) as Envelope;
+    if (envelope.t === 'topic') {
+      const topic = channel.slice(this.channel('t', '').length);
+      for (const handler of this.handlers.heard(topic)) handler(envelope.body, envelope.from);
+    } else if (envelope.t === 'ask') void this.answer(envelope);
+    else this.settle(envelope);
+  }
+
+  private async answer(ask: Extract<Envelope, { t: 'ask' }>): Promise<void> {
+    let reply: Envelope;
+    try {
+      if (!this.isConnected) throw failureOf(partitionedError(this.nodeId, ask.method));
+      reply = { t: 'reply', id: ask.id, body: await this.handlers.answer(ask.method, ask.body, ask.from) };
+    } catch (failure) {
+      reply = { t: 'reply', id: ask.id, failure: failure as RemoteFailure };
+    }
+    await this.commands.publish(this.channel('n', ask.from), JSON.stringify(reply)).catch(() => {});
+  }
+
+  private settle(reply: Extract<Envelope, { t: 'reply' }>): void {
+    const pending = this.pending.get(reply.id);
+    if (!pending) return;
+    this.pending.delete(reply.id);
+    pending.cancel();
+    if (reply.failure) pending.reject(reply.failure);
+    else pending.resolve(reply.body);
+  }
+
+  async publish(topic: string, body: unknown): Promise<void> {
+    this.live(`publish ${topic}`);
+    const text = encodeBody(body, `publish ${checkName(topic, 'topic')}`);
+    await this.commands.publish(
+      this.channel('t', topic),
+      JSON.stringify({ t: 'topic', from: this.nodeId, body: JSON.parse(text) }),
+    );
+  }
+
+  async subscribe(topic: string, handler: TopicHandler): Promise<Unsubscribe> {
+    const { first, stop } = this.handlers.listen(topic, handler);
+    if (first) await this.subscriber.subscribe(this.channel('t', topic));
+    return () => {
+      if (stop() && !this.closed) void this.subscriber.unsubscribe(this.channel('t', topic)).catch(() => {});
+    };
+  }
+
+  serve(method: string, handler: MethodHandler): Unsubscribe {
+    return this.handlers.serve(method, handler);
+  }
+
+  async request<T>(node: NodeId, method: string, body: unknown, options: RequestOptions = {}): Promise<T> {
+    this.live(`request ${method}`);
+    const text = encodeBody(body, `request ${method}`);
+    const timeoutMs = options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+    const id = randomUUID();
+    const answered = new Promise<unknown>((resolve, reject) => {
+      const cancel = this.clock.setTimer(() => {
+        this.pending.delete(id);
+        reject(busTimeout(node, method, timeoutMs));
+      }, timeoutMs);
+      this.pending.set(id, { resolve, reject, cancel });
+    });
+    const ask: Envelope = { t: 'ask', id, from: this.nodeId, method, body: JSON.parse(text) };
+    try {
+      // Nobody subscribed to the node's inbox: the node is not running.
+      const heard = await this.commands.publish(this.channel('n', node), JSON.stringify(ask));
+      if (heard === 0) throw nodeGone(node, method);
+    } catch (error) {
+      this.pending.get(id)?.cancel();
+      this.pending.delete(id);
+      throw error;
+    }
+    try {
+      return (await answered) as T;
+    } catch (error) {
+      if (error instanceof PatchbayError) throw error;
+      throw remoteFailure(node, method, error as RemoteFailure);
+    }
+  }
+
+  async setKey(key: string, value: string, ttlMs: number): Promise<void> {
+    await this.commands.set(this.channel('k', checkName(key, 'key')), value, 'PX', checkMs(ttlMs, 'TTL'));
+  }
+
+  async claimKey(key: string, value: string, ttlMs: number): Promise<boolean> {
+    const set = await this.commands.set(
+      this.channel('k', checkName(key, 'key')),
+      value,
+      'PX',
+      checkMs(ttlMs, 'TTL'),
+      'NX',
+    );
+    return set === 'OK';
+  }
+
+  async getKey(key: string): Promise<string | undefined> {
+    return (await this.commands.get(this.channel('k', checkName(key, 'key')))) ?? undefined;
+  }
+
+  async deleteKey(key: string, ifValue?: string): Promise<boolean> {
+    const full = this.channel('k', checkName(key, 'key'));
+    const deleted =
+      ifValue === undefined ? await this.commands.del(full) : await this.commands.eval(DELETE_IF, 1, full, ifValue);
+    return deleted === 1;
+  }
+
+  async take(counter: string, limit: number): Promise<boolean> {
+    this.live('take');
+    const keys = [this.channel('c', checkName(counter, 'counter')), this.channel('cn', this.nodeId)];
+    return (await this.commands.eval(TAKE, 2, ...keys, this.nodeId, String(limit))) === 1;
+  }
+
+  async give(counter: string): Promise<void> {
+    const keys = [this.channel('c', checkName(counter, 'counter')), this.channel('cn', this.nodeId)];
+    await this.commands.eval(GIVE, 2, ...keys, this.nodeId);
+  }
+
+  async count(counter: string): Promise<number> {
+    return Number(await this.commands.eval(COUNT, 1, this.channel('c', checkName(counter, 'counter'))));
+  }
+
+  async hit(counter: string, windowMs: number): Promise<number> {
+    this.live('hit');
+    const key = this.channel('w', checkName(counter, 'counter'));
+    return Number(await this.commands.eval(HIT, 1, key, String(checkMs(windowMs, 'window'))));
+  }
+
+  async nodes(): Promise<readonly NodeInfo[]> {
+    const infos = (await this.commands.eval(MEMBERS, 0, this.prefix, String(this.leaseMs))) as (string | null)[];
+    return infos.flatMap((info) => (info ? [JSON.parse(info) as NodeInfo] : []));
+  }
+
+  private live(what: string): void {
+    if (!this.isConnected) throw partitionedError(this.nodeId, what);
+  }
+}
+
+/** The URL without its password, for messages and logs. */
+export function redact(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString().replace(/\/$/, '');
+  } catch {
+    return '(an invalid URL)';
+  }
+}

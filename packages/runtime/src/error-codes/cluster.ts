@@ -1,0 +1,43 @@
+/**
+ * Codes of a Patchbay cluster (several nodes on a shared bus, docs/cluster.md): Patchbay's own,
+ * so its own range (91300-91319 for the bus and nodes).
+ */
+import type { ErrorTable } from './types.js';
+
+export const CLUSTER_ERRORS = {
+  91300: {
+    title: 'This node has lost the cluster',
+    meaning:
+      "The node cannot reach the cluster's bus (Redis) for longer than its lease, so the other nodes have taken its work over; it takes no new calls or messages until it reaches the bus again. Answered 503, and its `/health` answers 503 `partitioned`.",
+    action:
+      'Send the request to another node (a load balancer does when it checks `/health`); restore the connection between this node and Redis.',
+  },
+  91301: {
+    title: 'The node that runs the call is gone',
+    meaning:
+      'The request is for a call (or conference) that another node runs, and that node is no longer in the cluster. A survivor ends its calls shortly, with their final status callbacks. Answered 503.',
+    action: 'Fetch the call again in a few seconds: it will show its final status.',
+  },
+  91302: {
+    title: 'The node that runs the call did not answer',
+    meaning: 'The request was forwarded to the node that runs the call, and it did not answer in time. Answered 504.',
+    action: 'Retry the request; if it keeps failing, check that node (its log and `/health`).',
+  },
+  91303: {
+    title: 'The bus cannot be reached',
+    meaning:
+      'The node could not connect to the bus (`--bus redis://...`): at start-up it does not start; while running, see 91300.',
+    action: 'Check the Redis URL, that Redis runs and listens on that address, and its password if it needs one.',
+  },
+  91304: {
+    title: 'The node that runs the call failed the request',
+    meaning:
+      'The request was forwarded to the node that runs the call, and that node failed to carry it out. Answered 502.',
+    action: "Look at that node's log for the reason; retry the request.",
+  },
+  91305: {
+    title: 'Bus message too large',
+    meaning: 'A message between nodes is over 256 KiB, the most the bus carries (it carries control, never media).',
+    action: 'Make the request smaller (the markup of a call update, say).',
+  },
+} as const satisfies ErrorTable;
