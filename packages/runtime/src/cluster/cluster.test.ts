@@ -1,0 +1,183 @@
+/**
+ * Three `patchbay serve` nodes on one PostgreSQL and one Redis behind nginx, used the way an app
+ * uses Patchbay: the official helper library given the balancer's URL only. Calls and messages
+ * land on every node, any node answers for any of them and controls any live call, and when a
+ * node is SIGKILLed under load its calls end with their final callbacks (once each, from a
+ * survivor), the balancer stops sending to it, and nothing accepted is lost.
+ */
+import { patchbayHttpClient } from '@patchbay/sdk';
+import twilio from 'twilio';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { cleanUpProcesses } from '../cli/processes.test-support.js';
+import { usePostgres } from '../store/postgres.test-support.js';
+import { type RecordedRequest, startAppServer } from '../testing/app-server.js';
+import { CLUSTER_ACCOUNT, CLUSTER_TOKEN, startCluster, type TestCluster } from './cluster.test-support.js';
+import { startRedis, type TestRedis } from './redis.test-support.js';
+
+const postgres = usePostgres();
+let redis: TestRedis;
+beforeAll(async () => {
+  redis = await startRedis();
+});
+afterAll(() => redis?.close());
+
+let cluster: TestCluster | undefined;
+afterEach(async () => {
+  await cluster?.close();
+  cluster = undefined;
+  await cleanUpProcesses();
+});
+
+const helper = (base: string) =>
+  twilio(CLUSTER_ACCOUNT, CLUSTER_TOKEN, { accountSid: CLUSTER_ACCOUNT, httpClient: patchbayHttpClient(base) });
+
+const CREATES = /"method":"POST".*Calls\.json"/;
+
+/** Which nodes logged a request for `path` (each node logs its requests at level info). */
+function nodesThatServed(running: TestCluster, path: RegExp): string[] {
+  return running.nodes.filter((node) => node.seen.some((line) => path.test(line))).map((node) => node.id);
+}
+
+/** Status callbacks by call SID. */
+function finalsByCall(requests: readonly RecordedRequest[]): Map<string, RecordedRequest[]> {
+  const byCall = new Map<string, RecordedRequest[]>();
+  for (const request of requests) {
+    const sid = String(request.params.CallSid);
+    byCall.set(sid, [...(byCall.get(sid) ?? []), request]);
+  }
+  return byCall;
+}
+
+describe('three nodes behind nginx', () => {
+  it('take calls and messages on every node; any node answers for any of them and controls a live call', async () => {
+    cluster = await startCluster({ postgres: postgres(), redis });
+    const finals: RecordedRequest[] = [];
+    await using app = await startAppServer({
+      '/status': (req) => {
+        finals.push(req);
+        return '';
+      },
+    });
+    const client = helper(cluster.url);
+    const created = await Promise.all(
+      Array.from({ length: 9 }, (_, i) =>
+        client.calls.create({
+          to: `+1555090${String(i).padStart(4, '0')}`,
+          from: '+15550900999',
+          twiml: '<Response><Pause length="600"/></Response>',
+          statusCallback: `${app.url}/status`,
+          statusCallbackEvent: ['completed'],
+        }),
+      ),
+    );
+    // The balancer spread the creates: more than one node runs calls.
+    expect(nodesThatServed(cluster, CREATES).length).toBeGreaterThan(1);
+    for (const call of created)
+      await expect
+        .poll(async () => (await client.calls(call.sid).fetch()).status, { timeout: 15_000 })
+        .toBe('in-progress');
+    // Every call is listed, whichever node answers the list.
+    const listed = (await client.calls.list({ status: 'in-progress', limit: 50 })).map((call) => call.sid);
+    expect(listed.sort()).toEqual(created.map((call) => call.sid).sort());
+
+    // Hang-ups through the balancer reach whichever node runs each call.
+    for (const call of created)
+      expect((await client.calls(call.sid).update({ status: 'completed' })).sid).toBe(call.sid);
+    await expect.poll(() => finals.length, { timeout: 15_000 }).toBe(created.length);
+    const byCall = finalsByCall(finals);
+    for (const call of created) {
+      expect(byCall.get(call.sid)?.map((r) => r.params.CallStatus)).toEqual(['completed']);
+      expect((await client.calls(call.sid).fetch()).status).toBe('completed');
+    }
+
+    const messages = await Promise.all(
+      Array.from({ length: 6 }, (_, i) =>
+        client.messages.create({ to: `+1555091${String(i).padStart(4, '0')}`, from: '+15550900999', body: `hi ${i}` }),
+      ),
+    );
+    for (const message of messages)
+      await expect
+        .poll(async () => (await client.messages(message.sid).fetch()).status, { timeout: 15_000 })
+        .toBe('delivered');
+  }, 120_000);
+
+  it('lose a node under load: its calls end with one final callback each, the others go on, nothing accepted is lost', async () => {
+    cluster = await startCluster({ postgres: postgres(), redis });
+    const finals: RecordedRequest[] = [];
+    await using app = await startAppServer({
+      '/status': (req) => {
+        finals.push(req);
+        return '';
+      },
+      '/message-status': () => '',
+    });
+    const client = helper(cluster.url);
+    const create = (i: number) =>
+      client.calls.create({
+        to: `+1555092${String(i).padStart(4, '0')}`,
+        from: '+15550900999',
+        twiml: '<Response><Pause length="600"/></Response>',
+        statusCallback: `${app.url}/status`,
+        statusCallbackEvent: ['completed'],
+      });
+    const calls = await Promise.all(Array.from({ length: 12 }, (_, i) => create(i)));
+    const messages = await Promise.all(
+      Array.from({ length: 6 }, (_, i) =>
+        client.messages.create({
+          to: `+1555093${String(i).padStart(4, '0')}`,
+          from: '+15550900999',
+          body: `before ${i}`,
+          statusCallback: `${app.url}/message-status`,
+        }),
+      ),
+    );
+    for (const call of calls)
+      await expect
+        .poll(async () => (await client.calls(call.sid).fetch()).status, { timeout: 15_000 })
+        .toBe('in-progress');
+    // A node that took creates is the one to die: it runs at least one of the calls.
+    const [victim] = nodesThatServed(cluster, CREATES);
+    const index = cluster.nodes.findIndex((node) => node.id === victim);
+    expect(index).toBeGreaterThanOrEqual(0);
+    await cluster.kill(index);
+
+    // Requests keep being answered through the balancer, and new calls are taken, meanwhile.
+    const during = await create(99);
+    await expect
+      .poll(async () => (await client.calls(during.sid).fetch()).status, { timeout: 15_000 })
+      .toBe('in-progress');
+
+    // The dead node's calls end (completed, one final callback each, posted by a survivor); the
+    // others are still in progress.
+    await expect
+      .poll(
+        async () => {
+          const statuses = await Promise.all(calls.map(async (call) => (await client.calls(call.sid).fetch()).status));
+          return statuses.filter((status) => status === 'completed').length;
+        },
+        { timeout: 20_000 },
+      )
+      .toBeGreaterThan(0);
+    const ended: string[] = [];
+    const live: string[] = [];
+    for (const call of calls) {
+      const status = (await client.calls(call.sid).fetch()).status;
+      (status === 'completed' ? ended : live).push(call.sid);
+      expect(['completed', 'in-progress']).toContain(status);
+    }
+    expect(live.length).toBeGreaterThan(0);
+    await expect.poll(() => finals.length, { timeout: 15_000 }).toBe(ended.length);
+    const byCall = finalsByCall(finals);
+    for (const sid of ended) expect(byCall.get(sid)?.map((r) => r.params.CallStatus)).toEqual(['completed']);
+
+    // The survivors' calls still answer to control, through the balancer.
+    for (const sid of [...live, during.sid]) await client.calls(sid).update({ status: 'completed' });
+    await expect.poll(() => finals.length, { timeout: 15_000 }).toBe(calls.length + 1);
+    for (const [sid, requests] of finalsByCall(finals)) expect(requests.length, sid).toBe(1);
+    // Every message accepted before the kill is stored with its final status.
+    for (const message of messages)
+      await expect
+        .poll(async () => (await client.messages(message.sid).fetch()).status, { timeout: 15_000 })
+        .toMatch(/^(delivered|failed|undelivered)$/);
+  }, 120_000);
+});
