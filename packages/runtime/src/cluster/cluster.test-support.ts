@@ -13,6 +13,7 @@ import { dataDirectory, type Served, servePatchbay } from '../cli/processes.test
 import type { TestPostgres } from '../store/postgres.test-support.js';
 import { freePort, startNginx } from './nginx.test-support.js';
 import type { TestRedis } from './redis.test-support.js';
+import { type CuttableProxy, startProxy } from './redis-proxy.test-support.js';
 
 export const CLUSTER_ACCOUNT = `AC${'c'.repeat(32)}`;
 export const CLUSTER_TOKEN = '7'.repeat(32);
@@ -35,6 +36,9 @@ export interface TestCluster {
   readonly nodes: readonly ClusterNode[];
   /** SIGKILLs node `index` (no goodbye to the bus: the others find out when its lease runs out). */
   kill(index: number): Promise<void>;
+  /** Cuts node `index` off from Redis (with `cuttable`), as a network partition would; `heal` undoes it. */
+  partition(index: number): void;
+  heal(index: number): void;
   close(): Promise<void>;
 }
 
@@ -47,6 +51,8 @@ export interface ClusterOptions {
   readonly leaseSeconds?: number;
   /** More flags for every node. */
   readonly args?: readonly string[];
+  /** Each node reaches Redis through a proxy of its own that `partition()` cuts. @default false */
+  readonly cuttable?: boolean;
 }
 
 /** Starts the nodes (in parallel) and the balancer; resolves once every node printed `Ready.`. */
@@ -55,6 +61,9 @@ export async function startCluster(options: ClusterOptions): Promise<TestCluster
   const store = await options.postgres.database();
   const ports = await Promise.all(Array.from({ length: count }, () => freePort()));
   const balancer = await startNginx(ports.map((port) => `127.0.0.1:${port}`));
+  const proxies: CuttableProxy[] = options.cuttable
+    ? await Promise.all(ports.map(() => startProxy(options.redis.port)))
+    : [];
   // The first node creates the schema and the account; the others then start together.
   const start = async (index: number): Promise<ClusterNode> => {
     const id = `node-${index + 1}`;
@@ -64,7 +73,7 @@ export async function startCluster(options: ClusterOptions): Promise<TestCluster
         '--store',
         store,
         '--bus',
-        options.redis.url,
+        proxies[index]?.url ?? options.redis.url,
         '--node-id',
         id,
         '--bus-lease-seconds',
@@ -81,6 +90,11 @@ export async function startCluster(options: ClusterOptions): Promise<TestCluster
   const first = await start(0);
   const rest = await Promise.all(Array.from({ length: count - 1 }, (_, i) => start(i + 1)));
   const nodes = [first, ...rest];
+  const proxy = (index: number) => {
+    const found = proxies[index];
+    if (!found) throw new Error(`node ${index + 1} reaches Redis directly: start the cluster with { cuttable: true }`);
+    return found;
+  };
   const kill = async (index: number) => {
     const node = nodes[index] as ClusterNode;
     if (node.child.exitCode !== null || node.child.signalCode !== null) return;
@@ -92,8 +106,11 @@ export async function startCluster(options: ClusterOptions): Promise<TestCluster
     url: balancer.url,
     nodes,
     kill,
+    partition: (index) => proxy(index).cut(),
+    heal: (index) => proxy(index).restore(),
     async close() {
       await Promise.all(nodes.map((_, index) => kill(index)));
+      await Promise.all(proxies.map((proxy) => proxy.close()));
       await balancer.close();
     },
   };

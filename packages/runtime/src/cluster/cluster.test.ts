@@ -181,3 +181,80 @@ describe('three nodes behind nginx', () => {
         .toMatch(/^(delivered|failed|undelivered)$/);
   }, 120_000);
 });
+
+describe('a node cut off from Redis', () => {
+  it('stops taking work: its calls end once, requests through the balancer go on, and it takes work again when healed', async () => {
+    cluster = await startCluster({ postgres: postgres(), redis, cuttable: true });
+    const finals: RecordedRequest[] = [];
+    await using app = await startAppServer({
+      '/status': (req) => {
+        finals.push(req);
+        return '';
+      },
+    });
+    const client = helper(cluster.url);
+    const calls = await Promise.all(
+      Array.from({ length: 9 }, (_, i) =>
+        client.calls.create({
+          to: `+1555094${String(i).padStart(4, '0')}`,
+          from: '+15550900999',
+          twiml: '<Response><Pause length="600"/></Response>',
+          statusCallback: `${app.url}/status`,
+          statusCallbackEvent: ['completed'],
+        }),
+      ),
+    );
+    for (const call of calls)
+      await expect
+        .poll(async () => (await client.calls(call.sid).fetch()).status, { timeout: 15_000 })
+        .toBe('in-progress');
+    const [cut] = nodesThatServed(cluster, CREATES);
+    const index = cluster.nodes.findIndex((node) => node.id === cut);
+    const node = cluster.nodes[index] as (typeof cluster.nodes)[number];
+    cluster.partition(index);
+
+    // The node says it is partitioned, and refuses work with 91300.
+    await expect.poll(async () => (await fetch(`${node.direct}/health`)).status, { timeout: 15_000 }).toBe(503);
+    expect(await (await fetch(`${node.direct}/health`)).json()).toMatchObject({ status: 'partitioned' });
+    // Its calls end (completed, one final callback each); the others' go on.
+    await expect
+      .poll(
+        async () => {
+          const statuses = await Promise.all(calls.map(async (call) => (await client.calls(call.sid).fetch()).status));
+          return statuses.filter((status) => status === 'completed').length;
+        },
+        { timeout: 20_000 },
+      )
+      .toBeGreaterThan(0);
+    const live: string[] = [];
+    for (const call of calls) if ((await client.calls(call.sid).fetch()).status === 'in-progress') live.push(call.sid);
+    expect(live.length).toBeGreaterThan(0);
+    // Through the balancer, reads never fail (a 503 is retried on another node); a create may be
+    // refused by the cut node before nginx takes it out of rotation, always with 91300 and
+    // Retry-After (nothing half done), never lost.
+    for (let i = 0; i < 6; i++) {
+      expect((await client.calls.list({ limit: 5 })).length).toBeGreaterThan(0);
+      const created = await client.calls
+        .create({ to: '+15550949999', from: '+15550900999', twiml: '<Response><Hangup/></Response>' })
+        .then(
+          (call) => call.sid,
+          (error: { status: number; code: number }) => error,
+        );
+      if (typeof created !== 'string') expect(created).toMatchObject({ status: 503, code: 91300 });
+    }
+
+    cluster.heal(index);
+    await expect.poll(async () => (await fetch(`${node.direct}/health`)).status, { timeout: 15_000 }).toBe(200);
+    const again = await helper(node.direct).calls.create({
+      to: '+15550948888',
+      from: '+15550900999',
+      twiml: '<Response><Hangup/></Response>',
+    });
+    await expect
+      .poll(async () => (await client.calls(again.sid).fetch()).status, { timeout: 15_000 })
+      .toBe('completed');
+    for (const sid of live) await client.calls(sid).update({ status: 'completed' });
+    await expect.poll(() => finals.length, { timeout: 15_000 }).toBe(calls.length);
+    for (const [sid, requests] of finalsByCall(finals)) expect(requests.length, sid).toBe(1);
+  }, 120_000);
+});
