@@ -5,6 +5,7 @@ import { startRedis, type TestRedis } from './redis.test-support.js';
 
 const ALICE = '+15550005001';
 const BOB = '+15550005002';
+const CAROL = '+15550005003';
 
 const conference = (attributes: string) =>
   `<Response><Dial><Conference statusCallback="/conf" statusCallbackEvent="start end join leave" ${attributes}>standup</Conference></Dial><Say>Back from the standup</Say></Response>`;
@@ -82,4 +83,47 @@ describe.each<BusKind>(['in-process', 'redis'])('conferences across nodes (%s bu
     expect(split.aliceHeard).toEqual(together.aliceHeard);
     expect(split.bobHeard).toEqual(together.bobHeard);
   });
+
+  it('a room whose node died is gone: its callers elsewhere go on with their next verb, and the name starts afresh', async () => {
+    await using c = await cluster();
+    const [a, b] = c.nodes as [Node, Node];
+    const alice = a.ringIn(ALICE, { hangupAfterMs: 600_000 });
+    await roomWhen(b.runtime.events, (room) => room.participants.length === 1);
+    b.ringIn(BOB, { hangupAfterMs: 600_000 });
+    await roomWhen(b.runtime.events, (room) => room.status === 'in-progress');
+    const down = nodeDown(c, a);
+    await c.kill(b);
+    await down;
+    await a.network.heard(ALICE, (entry) => entry.type === 'heard-speech' && entry.text === 'Back from the standup');
+    expect(a.runtime.calls.get(alice)?.status).toBe('in-progress');
+    // The next caller starts the room again, on the node that is left.
+    const carol = a.ringIn(CAROL, { hangupAfterMs: 600_000 });
+    const room = await roomWhen(a.runtime.events, (room) => room.participants.some((p) => p.callSid === carol));
+    expect(room).toMatchObject({ friendlyName: 'standup', status: 'init' });
+  });
+
+  it('a caller whose node died leaves the room as a caller who hung up', async () => {
+    await using c = await cluster();
+    const [a, b] = c.nodes as [Node, Node];
+    const alice = a.ringIn(ALICE, { hangupAfterMs: 600_000 });
+    await roomWhen(b.runtime.events, (room) => room.participants.length === 1);
+    const bob = b.ringIn(BOB, { hangupAfterMs: 600_000 });
+    await roomWhen(b.runtime.events, (room) => room.status === 'in-progress');
+    const alone = roomWhen(b.runtime.events, (room) => room.participants.length === 1);
+    const down = nodeDown(c, b);
+    await c.kill(a);
+    await down;
+    const room = await alone;
+    expect(room.participants.map((p) => p.callSid)).toEqual([bob]);
+    expect(room.status).toBe('in-progress');
+    await b.runtime.callbacks.drain();
+    const leaves = c.app.requestsTo('/conf').filter((r) => r.params.StatusCallbackEvent === 'participant-leave');
+    expect(leaves.map((r) => r.params.CallSid)).toEqual([alice]);
+  });
 });
+
+/** Resolves when `node` hears that another node is down (time stands still meanwhile on Redis, whose lease is real time). */
+function nodeDown(c: TestCluster, node: Node): Promise<void> {
+  const heard = new Promise<void>((resolve) => node.bus.once('node-down', () => resolve()));
+  return node.bus.kind === 'redis' ? c.clock.still(() => heard) : heard;
+}
