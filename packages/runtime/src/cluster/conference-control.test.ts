@@ -14,6 +14,7 @@ import { RedisBus } from './redis-bus.js';
 
 const ALICE = '+15550008001';
 const BOB = '+15550008002';
+const CAROL = '+15550008003';
 
 let redis: TestRedis | undefined;
 beforeAll(async () => {
@@ -52,6 +53,7 @@ async function twoNodes(kind: BusKind) {
       setup: (network) => {
         network.addNumber(ALICE, {});
         network.addNumber(BOB, {});
+        network.addNumber(CAROL, {});
       },
     });
     cleanups.push(async () => {
@@ -118,5 +120,20 @@ describe.each<BusKind>(['in-process', 'redis'])('conference control across nodes
         'participant-leave bob',
         'participant-leave alice',
       ]);
+  });
+
+  it("adds a participant by the room's name through a node that does not hold it: the holder dials", async () => {
+    const { a, b } = await twoNodes(kind);
+    await a.harness.client.calls.create({ to: ALICE, from: BOB, url: `${a.harness.app.url}/ops` });
+    await roomWhen(b.harness.runtime.events, (room) => room.participants.length === 1);
+    const two = roomWhen(b.harness.runtime.events, (room) => room.participants.length === 2);
+    const added = await a.harness.client
+      .conferences('ops')
+      .participants.create({ to: CAROL, from: BOB, label: 'carol' });
+    expect(added).toMatchObject({ label: 'carol', status: 'queued' });
+    const room = await two;
+    expect(room.participants.find((p) => p.callSid === added.callSid)).toMatchObject({ label: 'carol' });
+    expect(b.harness.runtime.calls.get(added.callSid)?.to).toBe(CAROL);
+    expect(a.harness.runtime.conferences.list()).toEqual([]);
   });
 });

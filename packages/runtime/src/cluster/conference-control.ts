@@ -14,7 +14,7 @@ import { restError } from '../api/resources/calls.js';
 import type { ResourceContext, ResourceResult } from '../api/resources/context.js';
 import type { ConferenceSnapshot } from '../conference/conference.js';
 import type { DocumentedCode } from '../error-codes/index.js';
-import type { Bus, Unsubscribe } from './bus.js';
+import type { Bus, NodeId, Unsubscribe } from './bus.js';
 import { ownerOf } from './call-control.js';
 
 const METHOD = 'conference.rest';
@@ -62,6 +62,22 @@ export async function forwardToHolder(context: ResourceContext, sid: string): Pr
   const stored = await store.get<ConferenceSnapshot>('conference', account.sid, sid);
   const owner = stored && ownerOf(stored);
   if (!stored || stored.status === 'completed' || owner === undefined || owner === bus.nodeId) return undefined;
+  return forward(context, owner, `conference ${sid}`);
+}
+
+/**
+ * `POST /Conferences/{FriendlyName}/Participants.json` in a cluster: sent to the node holding the
+ * room of that name (placed by load when nobody holds it); undefined when that is this node.
+ */
+export async function forwardByName(context: ResourceContext, name: string): Promise<ResourceResult> {
+  const { bus, runtime, account } = context;
+  if (!bus || !runtime.conferenceCluster) return undefined;
+  const holder = await runtime.conferenceCluster.holder(account.sid, name);
+  return holder === bus.nodeId ? undefined : forward(context, holder, `conference "${name}"`);
+}
+
+async function forward(context: ResourceContext, owner: NodeId, what: string): Promise<ResourceResult> {
+  const { bus, account } = context;
   const request: ForwardedRequest = {
     accountSid: account.sid,
     method: context.method,
@@ -69,9 +85,9 @@ export async function forwardToHolder(context: ResourceContext, sid: string): Pr
     query: context.query.toString(),
     ...(context.method === 'POST' ? { form: await context.form() } : {}),
   };
-  const answer = await bus.request<Answer>(owner, METHOD, request).catch((error: unknown) => {
+  const answer = await (bus as Bus).request<Answer>(owner, METHOD, request).catch((error: unknown) => {
     if ((error as { code?: unknown }).code === 'bus-node-gone')
-      throw new RestError(503, 91352, `conference ${sid} was held by node ${owner}, which is gone: it ended with it`);
+      throw new RestError(503, 91352, `${what} was held by node ${owner}, which is gone: it ended with it`);
     throw error;
   });
   if ('error' in answer) throw new RestError(answer.error.status, answer.error.code, answer.error.message);

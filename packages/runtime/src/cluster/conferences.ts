@@ -104,13 +104,18 @@ export class ConferenceCluster implements ConferencePlacement {
     await this.load.publish(true);
   }
 
+  /** The node holding the account's room of this name, placing it by load when it is nowhere. */
+  holder(accountSid: string, name: string): Promise<NodeId> {
+    return place(this.parts.bus, this.load, conferenceKey(accountSid, name), this.ttlMs);
+  }
+
   /** Seats a caller in the room, wherever it lives (placing it when it is nowhere). */
   async join(request: SeatRequest): Promise<Joined> {
     const { bus, registry } = this.parts;
     const key = conferenceKey(request.account.sid, request.name);
     let node: NodeId;
     try {
-      node = await place(bus, this.load, key, this.ttlMs);
+      node = await this.holder(request.account.sid, request.name);
     } catch (error) {
       return { unplaced: String((error as Error).message) };
     }
