@@ -1,6 +1,6 @@
 /**
  * Codes of a Patchbay cluster (several nodes on a shared bus, docs/cluster.md): Patchbay's own,
- * so its own range (91300-91319 for the bus and nodes).
+ * so its own range (91300-91319 for the bus and nodes, 91350-91359 for conferences across nodes).
  */
 import type { ErrorTable } from './types.js';
 
