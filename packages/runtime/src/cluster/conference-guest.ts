@@ -112,7 +112,7 @@ export class ConferenceGuest {
   /** The host says the room started. */
   started({ callSid }: CallBody): void {
     const guest = this.guests.get(callSid);
-    if (!guest || !guest.waiting) return;
+    if (!guest?.waiting) return;
     guest.waiting = false;
     guest.bridge = this.parts.media.bridge(guest.leg, guest.trunk);
     guest.started.abort(new Error('the conference started'));

@@ -7,11 +7,10 @@
  */
 import { SimulatedNetwork } from '../adapters/simulated/network.js';
 import type { PartyBehaviour } from '../adapters/simulated/party.js';
-import type { CallRecord } from '../calls/call.js';
 import { VirtualClock } from '../clock/virtual.js';
 import { createRuntime, type Runtime } from '../runtime.js';
 import { type AppServer, type Route, startAppServer } from '../testing/app-server.js';
-import { APP_NUMBER, AUTH_TOKEN } from '../testing/scenario.js';
+import { APP_NUMBER, AUTH_TOKEN, ringer } from '../testing/scenario.js';
 import type { Bus } from './bus.js';
 import { BusHub, InProcessBus } from './bus-memory.js';
 import type { TestRedis } from './redis.test-support.js';
@@ -84,17 +83,7 @@ export async function startCluster(
       callbacks: { backoffMs: 10 },
     });
     await runtime.conferenceCluster?.ready;
-    const ringIn = (from: string, behaviour: PartyBehaviour = {}): string => {
-      let sid: string | undefined;
-      const onCreated = (call: CallRecord) => {
-        sid ??= call.sid;
-      };
-      runtime.events.on('call.created', onCreated);
-      network.call({ from, to: APP_NUMBER, ...behaviour });
-      runtime.events.off('call.created', onCreated);
-      if (!sid) throw new Error('the call was not routed');
-      return sid;
-    };
+    const ringIn = ringer(runtime, network);
     nodes.push({ id, bus, network, runtime, ringIn });
   }
   const dead = new Set<TestNode>();

@@ -30,7 +30,7 @@ type Node = TestCluster['nodes'][number];
  * Alice calls `aliceOn` and waits in the room; Bob calls `bobOn`, presses 1 once in the room,
  * and his leaving ends it. Alice says something 5 s after answering. Returns what each heard.
  */
-async function standup(c: TestCluster, aliceOn: Node, bobOn: Node, roomOn: Node) {
+async function standup(aliceOn: Node, bobOn: Node, roomOn: Node) {
   const alice = aliceOn.ringIn(ALICE, {
     hangupAfterMs: 120_000,
     script: [
@@ -58,7 +58,7 @@ describe.each<BusKind>(['in-process', 'redis'])('conferences across nodes (%s bu
     await using c = await cluster();
     const [a, b] = c.nodes as [Node, Node];
     // Alice calls node A: A has her call, B none, so the room goes to B.
-    const split = await standup(c, a, b, b);
+    const split = await standup(a, b, b);
     expect(a.runtime.conferences.list()).toEqual([]);
     const [room] = b.runtime.conferences.list({ friendlyName: 'standup' });
     expect(room).toMatchObject({ status: 'completed', reasonEnded: 'participant-with-end-conference-on-exit-left' });
@@ -79,7 +79,7 @@ describe.each<BusKind>(['in-process', 'redis'])('conferences across nodes (%s bu
     // The same two callers on one node hear exactly the same.
     await using one = await cluster(['solo']);
     const [solo] = one.nodes as [Node];
-    const together = await standup(one, solo, solo, solo);
+    const together = await standup(solo, solo, solo);
     expect(split.aliceHeard).toEqual(together.aliceHeard);
     expect(split.bobHeard).toEqual(together.bobHeard);
   });
