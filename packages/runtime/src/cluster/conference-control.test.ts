@@ -40,7 +40,7 @@ async function twoNodes(kind: BusKind) {
   const prefix = redis?.prefix() ?? 'patchbay:';
   const bus = (nodeId: string): Bus =>
     kind === 'redis'
-      ? new RedisBus({ url: (redis as TestRedis).url, prefix, nodeId, leaseMs: 600, heartbeatMs: 100 })
+      ? new RedisBus({ url: (redis as TestRedis).url, prefix, nodeId, leaseMs: 2000, heartbeatMs: 400 })
       : new InProcessBus({ nodeId, hub });
   const node = async (nodeId: string) => {
     const cluster = new ClusterNode({ bus: bus(nodeId), store, clock: systemClock });

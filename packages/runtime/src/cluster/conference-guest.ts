@@ -21,6 +21,7 @@ import {
 } from './conference-wire.js';
 
 interface Guest {
+  readonly seat: string;
   readonly host: NodeId;
   readonly key: string;
   readonly leg: MediaLeg;
@@ -43,6 +44,7 @@ export interface GuestParts {
 
 export class ConferenceGuest {
   private readonly guests = new Map<string, Guest>();
+  private seats = 0;
 
   constructor(private readonly parts: GuestParts) {}
 
@@ -51,19 +53,21 @@ export class ConferenceGuest {
     const { media, bus } = this.parts;
     if (!media.trunkLeg) return { unplaced: `media ${media.name} cannot carry a caller to another node` };
     const { callSid, leg } = request;
-    this.guests.get(callSid)?.settle('left');
+    const seat = `${bus.nodeId}/${++this.seats}`;
+    if (this.guests.has(callSid)) this.out(callSid, 'left');
     // The trunk exists before the host answers: its first frames find it.
     const trunk = media.trunkLeg({
       address: `trunk:${host}/${callSid}`,
-      send: (frame) => this.parts.tell(host, METHODS.frame, { callSid, frame } satisfies FrameBody),
+      send: (frame) => this.parts.tell(host, METHODS.frame, { callSid, seat, frame } satisfies FrameBody),
     });
-    const onHangup = () => this.out(callSid, 'hangup');
+    const onHangup = () => this.out(callSid, 'hangup', seat);
     leg.events.once('hangup', onHangup);
     let settle!: (reason: LeaveReason) => void;
     const left = new Promise<LeaveReason>((resolve) => {
       settle = resolve;
     });
     const guest: Guest = {
+      seat,
       host,
       key,
       leg,
@@ -81,6 +85,7 @@ export class ConferenceGuest {
       name: request.name,
       settings: toWire(request.settings),
       callSid,
+      seat,
       options: request.options,
     };
     let answer: JoinAnswer;
@@ -94,8 +99,8 @@ export class ConferenceGuest {
       this.finish(callSid, 'left');
       return answer;
     }
-    if (!answer.waiting) this.started({ callSid });
-    const seat: Seat = {
+    if (!answer.waiting) this.started({ callSid, seat });
+    const handle: Seat = {
       get waiting() {
         return guest.waiting;
       },
@@ -104,14 +109,14 @@ export class ConferenceGuest {
         return guest.active;
       },
       left,
-      leave: () => this.out(callSid, 'left'),
+      leave: () => this.out(callSid, 'left', seat),
     };
-    return { seat };
+    return { seat: handle };
   }
 
   /** The host says the room started. */
-  started({ callSid }: CallBody): void {
-    const guest = this.guests.get(callSid);
+  started({ callSid, seat }: CallBody): void {
+    const guest = this.current({ callSid, seat });
     if (!guest?.waiting) return;
     guest.waiting = false;
     guest.bridge = this.parts.media.bridge(guest.leg, guest.trunk);
@@ -119,15 +124,21 @@ export class ConferenceGuest {
   }
 
   /** The host says the caller is out (kicked, the room ended). */
-  left({ callSid, reason }: LeftBody): void {
-    this.finish(callSid, reason);
+  left({ callSid, seat, reason }: LeftBody): void {
+    if (this.current({ callSid, seat })) this.finish(callSid, reason);
   }
 
-  deliver({ callSid, frame }: FrameBody): boolean {
+  /** The caller's seat a message is about, unless it is about an older seat of the same call. */
+  private current({ callSid, seat }: CallBody): Guest | undefined {
     const guest = this.guests.get(callSid);
+    return guest?.seat === seat ? guest : undefined;
+  }
+
+  deliver({ callSid, seat, frame }: FrameBody): boolean {
+    const guest = this.current({ callSid, seat });
     if (!guest) return false;
     // Media comes only from a room that started; it may overtake the host's notice that it did.
-    if (guest.waiting) this.started({ callSid });
+    if (guest.waiting) this.started({ callSid, seat });
     guest.trunk.deliver(frame);
     return true;
   }
@@ -142,10 +153,10 @@ export class ConferenceGuest {
   }
 
   /** The caller leaves from this side: the host is told, the seat settles now. */
-  private out(callSid: string, reason: 'left' | 'hangup'): void {
+  private out(callSid: string, reason: 'left' | 'hangup', seat?: string): void {
     const guest = this.guests.get(callSid);
-    if (!guest) return;
-    this.parts.tell(guest.host, METHODS.leave, { callSid, reason } satisfies LeftBody);
+    if (!guest || (seat !== undefined && guest.seat !== seat)) return;
+    this.parts.tell(guest.host, METHODS.leave, { callSid, seat: guest.seat, reason } satisfies LeftBody);
     this.finish(callSid, reason);
   }
 

@@ -23,6 +23,7 @@ import {
 import { conferenceKey } from './placement.js';
 
 interface Hosted {
+  readonly seat: string;
   readonly peer: NodeId;
   readonly leg: TrunkLeg;
   readonly room: Conference;
@@ -52,44 +53,44 @@ export class ConferenceHost {
     if (!media.trunkLeg)
       throw new PatchbayError('conference-placement-failed', `media ${media.name} has no trunk legs`);
     const room = registry.open(body.account, body.name, fromWire(body.settings));
-    const { callSid } = body;
+    const { callSid, seat } = body;
     this.hosted.get(callSid)?.leg.remoteHangup();
     const leg = media.trunkLeg({
       address: `trunk:${peer}/${callSid}`,
-      send: (frame) => this.parts.tell(peer, METHODS.frame, { callSid, frame } satisfies FrameBody),
+      send: (frame) => this.parts.tell(peer, METHODS.frame, { callSid, seat, frame } satisfies FrameBody),
     });
     const participant = room.join(callSid, leg, body.options);
     if (!participant) {
       void leg.hangup();
       return { full: { friendlyName: room.friendlyName, maxParticipants: room.settings.maxParticipants } };
     }
-    this.hosted.set(callSid, { peer, leg, room, participant });
+    this.hosted.set(callSid, { seat, peer, leg, room, participant });
     if (room.status === 'init')
       room.started.addEventListener(
         'abort',
         () => {
-          if (participant.active) this.parts.tell(peer, METHODS.started, { callSid } satisfies CallBody);
+          if (participant.active) this.parts.tell(peer, METHODS.started, { callSid, seat } satisfies CallBody);
         },
         { once: true },
       );
     void participant.left.then((reason) => {
       if (this.hosted.get(callSid)?.participant === participant) this.hosted.delete(callSid);
       void leg.hangup();
-      this.parts.tell(peer, METHODS.left, { callSid, reason } satisfies LeftBody);
+      this.parts.tell(peer, METHODS.left, { callSid, seat, reason } satisfies LeftBody);
     });
     return { sid: room.sid, waiting: room.status === 'init' };
   }
 
   /** The caller's node says it is out. */
-  leave({ callSid }: CallBody, reason: 'left' | 'hangup'): void {
+  leave({ callSid, seat }: CallBody, reason: 'left' | 'hangup'): void {
     const hosted = this.hosted.get(callSid);
-    if (hosted) hosted.room.leave(hosted.participant, reason);
+    if (hosted?.seat === seat) hosted.room.leave(hosted.participant, reason);
   }
 
   /** Media from a caller's node. Returns false when the call has no trunk here. */
-  deliver({ callSid, frame }: FrameBody): boolean {
+  deliver({ callSid, seat, frame }: FrameBody): boolean {
     const hosted = this.hosted.get(callSid);
-    if (!hosted) return false;
+    if (hosted?.seat !== seat) return false;
     hosted.leg.deliver(frame);
     return true;
   }

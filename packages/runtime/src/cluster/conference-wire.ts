@@ -3,7 +3,6 @@
  * the methods, and their bodies as they cross the bus (JSON: a room's set of events is a list).
  */
 import type { ConferenceEvent, LeaveReason, ParticipantOptions, RoomSettings } from '../conference/conference.js';
-import type { NodeId } from './bus.js';
 
 export const METHODS = {
   /** Guest → host: seat this call in the room (made when there is none). */
@@ -22,11 +21,10 @@ export interface WireSettings extends Omit<RoomSettings, 'statusCallbackEvents'>
   readonly statusCallbackEvents: readonly ConferenceEvent[];
 }
 
-export interface JoinBody {
+export interface JoinBody extends CallBody {
   readonly account: { readonly sid: string; readonly authToken: string };
   readonly name: string;
   readonly settings: WireSettings;
-  readonly callSid: string;
   readonly options: ParticipantOptions;
 }
 
@@ -34,8 +32,13 @@ export type JoinAnswer =
   | { readonly sid: string; readonly waiting: boolean }
   | { readonly full: { readonly friendlyName: string; readonly maxParticipants: number } };
 
+/**
+ * Which seat a message is about: the call, and the seat's own id. A call that leaves a room and
+ * dials it again has a new seat, so a late message about its old one is recognised and dropped.
+ */
 export interface CallBody {
   readonly callSid: string;
+  readonly seat: string;
 }
 
 export interface LeftBody extends CallBody {
@@ -55,9 +58,3 @@ export const fromWire = (settings: WireSettings): RoomSettings => ({
   ...settings,
   statusCallbackEvents: new Set(settings.statusCallbackEvents),
 });
-
-/** Who holds one end of a caller's trunk: the call and the node at the other end. */
-export interface TrunkEnd {
-  readonly callSid: string;
-  readonly peer: NodeId;
-}

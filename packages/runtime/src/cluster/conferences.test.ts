@@ -122,6 +122,38 @@ describe.each<BusKind>(['in-process', 'redis'])('conferences across nodes (%s bu
   });
 });
 
+describe.each<BusKind>(['in-process', 'redis'])('a caller back in a room on another node (%s bus)', (kind) => {
+  it("leaves with * and dials the same room again: the second seat is its own, not ended by the first one's leaving", async () => {
+    const again = {
+      '/voice': (req: { params: Record<string, string | string[]> }) =>
+        req.params.From === ALICE
+          ? '<Response><Dial hangupOnStar="true"><Conference>standup</Conference></Dial><Dial><Conference>standup</Conference></Dial><Say>Out again</Say></Response>'
+          : conference(''),
+      '/conf': () => '',
+    };
+    await using c = await startCluster(again, kind, redis ? { redis } : {});
+    const [a, b] = c.nodes as [Node, Node];
+    const alice = a.ringIn(ALICE, { hangupAfterMs: 600_000, script: [{ type: 'press', digits: '*' }] });
+    await roomWhen(b.runtime.events, (room) => room.participants.length === 1);
+    b.ringIn(BOB, { hangupAfterMs: 600_000 });
+    const left = await roomWhen(
+      b.runtime.events,
+      (room) => room.participants.length === 1 && room.status === 'in-progress',
+    );
+    expect(left.participants.map((p) => p.callSid)).not.toContain(alice);
+    const back = await roomWhen(b.runtime.events, (room) => room.participants.length === 2);
+    expect(back.participants.map((p) => p.callSid)).toContain(alice);
+    // A minute later Alice is still in the room: nothing stale took her out.
+    const later = c.clock.now() + 60_000;
+    await new Promise<void>((resolve) => c.clock.setTimer(resolve, 60_000));
+    expect(c.clock.now()).toBeGreaterThanOrEqual(later);
+    expect(b.runtime.conferences.list({ status: 'in-progress' })[0]?.participants.map((p) => p.callSid)).toContain(
+      alice,
+    );
+    expect(a.network.party(ALICE)?.lines()).not.toContain('heard-speech "Out again" (voice man, en-US)');
+  });
+});
+
 /** Resolves when `node` hears that another node is down (time stands still meanwhile on Redis, whose lease is real time). */
 function nodeDown(c: TestCluster, node: Node): Promise<void> {
   const heard = new Promise<void>((resolve) => node.bus.once('node-down', () => resolve()));
