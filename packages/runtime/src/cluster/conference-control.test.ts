@@ -84,10 +84,13 @@ describe.each<BusKind>(['in-process', 'redis'])('conference control across nodes
     await expect.poll(async () => (await conference.fetch()).status).toBe('in-progress');
     const listed = await conference.participants.list();
     expect(listed.map((p) => p.callSid).sort()).toEqual([alice.sid, bob.sid].sort());
-    const muted = await conference.participants(alice.sid).update({ muted: true, hold: true });
+    const holdUrl = 'http://media.example/hold.mp3';
+    const muted = await conference.participants(alice.sid).update({ muted: true, hold: true, holdUrl });
     expect(muted).toMatchObject({ callSid: alice.sid, muted: true, hold: true, conferenceSid: started.sid });
     const held = b.harness.runtime.conferences.get(started.sid) as ConferenceSnapshot;
     expect(held.participants.find((p) => p.callSid === alice.sid)).toMatchObject({ muted: true, hold: true });
+    // The hold music the holder plays to her reaches her on A.
+    await a.harness.network.heard(ALICE, (e) => e.type === 'heard-audio' && e.url === holdUrl);
     await conference.participants(alice.sid).update({ hold: false });
     await conference.update({ announceUrl: 'http://media.example/notice.mp3' });
     await a.harness.network.heard(

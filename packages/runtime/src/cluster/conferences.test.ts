@@ -84,6 +84,29 @@ describe.each<BusKind>(['in-process', 'redis'])('conferences across nodes (%s bu
     expect(split.bobHeard).toEqual(together.bobHeard);
   });
 
+  it('a muted caller on another node is not heard; unmuted, it is', async () => {
+    await using c = await cluster();
+    const [a, b] = c.nodes as [Node, Node];
+    const alice = a.ringIn(ALICE, {
+      hangupAfterMs: 20_000,
+      script: [
+        { type: 'pause', ms: 5000 },
+        { type: 'say', text: 'not for you' },
+        { type: 'pause', ms: 5000 },
+        { type: 'say', text: 'now you hear me' },
+      ],
+    });
+    await roomWhen(b.runtime.events, (room) => room.participants.length === 1);
+    b.ringIn(BOB, { hangupAfterMs: 30_000 });
+    const room = await roomWhen(b.runtime.events, (room) => room.status === 'in-progress');
+    await b.runtime.conferences.participants.update(room.sid, alice, { muted: true });
+    c.clock.setTimer(() => void b.runtime.conferences.participants.update(room.sid, alice, { muted: false }), 8000);
+    await a.runtime.calls.ended(alice);
+    const bob = heard(b.network.party(BOB)?.lines() ?? []);
+    expect(bob).toContain('heard-speech "now you hear me"');
+    expect(bob).not.toContain('heard-speech "not for you"');
+  });
+
   it('a room whose node died is gone: its callers elsewhere go on with their next verb, and the name starts afresh', async () => {
     await using c = await cluster();
     const [a, b] = c.nodes as [Node, Node];
