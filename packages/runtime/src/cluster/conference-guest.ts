@@ -152,6 +152,11 @@ export class ConferenceGuest {
     }
   }
 
+  /** This node lost the bus: every room elsewhere is gone for its callers (they go on here). */
+  partitioned(): void {
+    for (const callSid of [...this.guests.keys()]) this.finish(callSid, 'conference-ended');
+  }
+
   /** The caller leaves from this side: the host is told, the seat settles now. */
   private out(callSid: string, reason: 'left' | 'hangup', seat?: string): void {
     const guest = this.guests.get(callSid);

@@ -118,11 +118,22 @@ export class ConferenceHost {
     if (renewing) return;
     let stop: () => void = () => undefined;
     const beat = () => {
-      void bus.setKey(key, bus.nodeId, ttlMs).catch(() => undefined);
+      // Renewed only while it names this node; claimed again if it ran out meanwhile.
+      void (async () => (await bus.renewKey(key, bus.nodeId, ttlMs)) || bus.claimKey(key, bus.nodeId, ttlMs))()
+        .then((held) => {
+          // Another node holds the name now (this node was cut off meanwhile): callers go there.
+          if (!held) stop();
+        })
+        .catch(() => undefined);
       stop = clock.setTimer(beat, Math.max(1, Math.floor(ttlMs / 3)));
     };
     this.renewing.set(room.sid, () => stop());
     beat();
+  }
+
+  /** This node lost the bus: its callers on other nodes count it dead, and hang up here too. */
+  partitioned(): void {
+    for (const hosted of [...this.hosted.values()]) hosted.leg.remoteHangup();
   }
 
   close(): void {

@@ -56,7 +56,12 @@ function held(bus: Bus, clock: VirtualClock): Bus {
 export async function startCluster(
   routes: Record<string, Route>,
   kind: BusKind,
-  options: { ids?: readonly string[]; redis?: TestRedis } = {},
+  options: {
+    ids?: readonly string[];
+    redis?: TestRedis;
+    /** A node's own way to Redis (a proxy a test cuts), by node id. */
+    redisUrls?: Readonly<Record<string, string>>;
+  } = {},
 ): Promise<TestCluster> {
   const app = await startAppServer(routes);
   const clock = new VirtualClock();
@@ -68,7 +73,8 @@ export async function startCluster(
     if (kind === 'in-process') bus = new InProcessBus({ nodeId: id, hub, ...LEASE });
     else {
       if (!options.redis) throw new Error('a Redis cluster needs the test Redis');
-      bus = held(new RedisBus({ url: options.redis.url, prefix, nodeId: id, ...REDIS_LEASE }), clock);
+      const url = options.redisUrls?.[id] ?? options.redis.url;
+      bus = held(new RedisBus({ url, prefix, nodeId: id, ...REDIS_LEASE }), clock);
     }
     await bus.start();
     const network = new SimulatedNetwork({ clock });

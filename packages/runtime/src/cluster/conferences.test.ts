@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { roomWhen } from '../conference/when.test-support.js';
-import { type BusKind, startCluster, type TestCluster } from './conferences.test-support.js';
+import { ACCOUNT_SID, type BusKind, startCluster, type TestCluster } from './conferences.test-support.js';
+import { conferenceKey } from './placement.js';
+import { startProxy } from './redis-proxy.test-support.js';
 import { startRedis, type TestRedis } from './redis.test-support.js';
 
 const ALICE = '+15550005001';
@@ -174,6 +176,42 @@ describe.each<BusKind>(['in-process', 'redis'])('a caller back in a room on anot
       alice,
     );
     expect(a.network.party(ALICE)?.lines()).not.toContain('heard-speech "Out again" (voice man, en-US)');
+  });
+});
+
+describe('a holder cut off from the bus (redis bus)', () => {
+  it('loses its callers on other nodes, who go on; the name is placed elsewhere, and the holder never takes it back', async () => {
+    const proxy = await startProxy((redis as TestRedis).port);
+    try {
+      await using c = await startCluster(routes, 'redis', {
+        ...(redis ? { redis } : {}),
+        redisUrls: { 'node-b': proxy.url },
+      });
+      const [a, b] = c.nodes as [Node, Node];
+      const alice = a.ringIn(ALICE, { hangupAfterMs: 600_000 });
+      await roomWhen(b.runtime.events, (room) => room.participants.length === 1);
+      const bob = b.ringIn(BOB, { hangupAfterMs: 600_000 });
+      await roomWhen(b.runtime.events, (room) => room.status === 'in-progress');
+      const onlyBob = roomWhen(b.runtime.events, (room) => room.participants.length === 1);
+      const cutOff = new Promise<void>((resolve) => b.bus.once('partitioned', resolve));
+      const down = new Promise<void>((resolve) => a.bus.once('node-down', () => resolve()));
+      proxy.cut();
+      await c.clock.still(() => Promise.all([cutOff, down]));
+      expect((await onlyBob).participants.map((p) => p.callSid)).toEqual([bob]);
+      await a.network.heard(ALICE, (entry) => entry.type === 'heard-speech' && entry.text === 'Back from the standup');
+      expect(a.runtime.calls.get(alice)?.status).toBe('in-progress');
+
+      const carol = a.ringIn(CAROL, { hangupAfterMs: 600_000 });
+      await roomWhen(a.runtime.events, (room) => room.participants.some((p) => p.callSid === carol));
+      const rejoined = new Promise<void>((resolve) => b.bus.once('rejoined', resolve));
+      proxy.restore();
+      await c.clock.still(() => rejoined);
+      // B's room (Bob is still in it) renews its key a few times: the name stays with A.
+      await new Promise<void>((resolve) => c.clock.setTimer(resolve, 20_000));
+      expect(await a.bus.getKey(conferenceKey(ACCOUNT_SID, 'standup'))).toBe('node-a');
+    } finally {
+      await proxy.close();
+    }
   });
 });
 

@@ -82,9 +82,14 @@ export class ConferenceCluster implements ConferencePlacement {
       this.host.nodeDown(node);
       this.guest.nodeDown(node);
     };
+    const onPartitioned = () => {
+      this.host.partitioned();
+      this.guest.partitioned();
+    };
     const onRoom = (room: ConferenceSnapshot) => this.host.changed(room);
     const onCall = () => void this.load.publish();
     bus.on('node-down', onDown);
+    bus.on('partitioned', onPartitioned);
     events.on('conference.updated', onRoom);
     events.on('call.created', onCall);
     events.on('call.ended', onCall);
@@ -97,6 +102,7 @@ export class ConferenceCluster implements ConferencePlacement {
     this.stops.push(() => {
       stopTimer();
       bus.off('node-down', onDown);
+      bus.off('partitioned', onPartitioned);
       events.off('conference.updated', onRoom);
       events.off('call.created', onCall);
       events.off('call.ended', onCall);
