@@ -43,6 +43,10 @@ export { type RunningServer, type ServeOptions, startServer } from './cli/serve.
 export type { SipMediaDeps, SipMediaModule, StartedSipMedia } from './cli/serve-media.js';
 /** Time. */
 export { type Clock, holding, sleep, systemClock } from './clock/clock.js';
+/** The cluster's bus (docs/cluster.md): the interface, the single node's in-process bus, the Redis bus. */
+export type { Bus, BusEvents, NodeDown, NodeId, NodeInfo } from './cluster/bus.js';
+export { BusHub, InProcessBus } from './cluster/bus-memory.js';
+export { RedisBus, type RedisBusOptions } from './cluster/redis-bus.js';
 export type { AddParticipant, ConferencesApi, ParticipantUpdate } from './conference/api.js';
 export type { ConferenceSnapshot, EndReason } from './conference/conference.js';
 /** Commands for registered devices (docs/commands.md): the feature the API mounts, for embedding and benchmarks. */

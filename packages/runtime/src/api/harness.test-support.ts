@@ -120,7 +120,7 @@ export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<
     simulator: network,
     ...options.api,
     ...(options.keepAliveMs ? { keepAliveMs: options.keepAliveMs } : {}),
-    ...(cluster && writes ? { writes, bus: cluster.bus } : {}),
+    ...(cluster && writes ? { writes, bus: cluster.bus, clusterLimiter: cluster.apiLimiter } : {}),
   });
   const devices = deviceEndpoints(runtime.devices as DeviceBridge);
   const server = createServer((req, res) => devices.request(req, res) || api.handle(req, res));

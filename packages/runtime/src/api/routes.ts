@@ -149,6 +149,11 @@ export function createRouter(options: ApiOptions, writes: StoreWrites): Route & 
     log.account = caller.sid;
     // Counted from here until the answer is sent (or the client goes): slow bodies count too.
     res.once('close', limiter.enter(caller.sid, resolveLimits(caller.limits, runtime.limits)));
+    if (options.clusterLimiter) {
+      const release = await options.clusterLimiter.enter(caller.sid, resolveLimits(caller.limits, runtime.limits));
+      if (res.closed) release();
+      else res.once('close', release);
+    }
     const method = req.method ?? 'GET';
     let form: Promise<Form> | undefined;
     const readBody = () => {

@@ -12,6 +12,7 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SimulatedNetwork } from '../adapters/simulated/network.js';
 import type { Bus } from '../cluster/bus.js';
+import type { ClusterApiLimiter } from '../cluster/nodes-limits.js';
 import type { Policy } from '../devices/commands/decide.js';
 import type { DevicesOptions } from '../devices/index.js';
 import { ERRORS_PAGE } from '../error-codes/index.js';
@@ -68,6 +69,8 @@ export interface ApiOptions {
   readonly commandPolicy?: Policy;
   /** In a cluster, the bus: a change to a call another node runs is sent to that node (docs/cluster.md). */
   readonly bus?: Bus;
+  /** In a cluster, the REST limits counted across nodes (cluster/nodes-limits.ts), besides this node's own. */
+  readonly clusterLimiter?: Pick<ClusterApiLimiter, 'enter'>;
 }
 
 export interface Api {

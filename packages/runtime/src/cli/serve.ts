@@ -29,7 +29,6 @@ import { type CompatMedia, simulatedCompatMedia } from '../bridge/compat/media.j
 import { deviceEndpoints } from '../bridge/endpoints.js';
 import { type Clock, systemClock } from '../clock/clock.js';
 import type { ClusterNode } from '../cluster/nodes.js';
-import { joinCluster } from '../cluster/nodes-serve.js';
 import { numberIdentities, type RegistrationSettings, smtpMailer } from '../devices/index.js';
 import type { AccountLimits } from '../limits/account-limits.js';
 import type { MediaAdapter } from '../media/types.js';
@@ -185,6 +184,8 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     const opened = store;
     undo.unshift(() => opened.close());
     if (options.bus) {
+      // Loaded only for a cluster: a single node never loads the Redis client.
+      const { joinCluster } = await import('../cluster/nodes-serve.js');
       const joined = await joinCluster({
         url: options.bus,
         nodeId: options.nodeId,
@@ -295,7 +296,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
       vapidSubject: options.registration?.vapidSubject,
       mailer: options.registration?.smtp ? smtpMailer(options.registration.smtp) : undefined,
     },
-    ...(cluster ? { bus: cluster.bus } : {}),
+    ...(cluster ? { bus: cluster.bus, clusterLimiter: cluster.apiLimiter } : {}),
   });
   const health = (): HealthReport => (draining ? { status: 'draining' } : (cluster?.health() ?? store.health.state));
   const answerHealth = healthEndpoint(health);

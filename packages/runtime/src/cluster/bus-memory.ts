@@ -25,10 +25,12 @@ import {
   type NodeInfo,
   nodeGone,
   partitionedError,
+  type RemoteFailure,
   type RequestOptions,
   remoteFailure,
   type Unsubscribe,
 } from './bus.js';
+import { BusHandlers, type MethodHandler, type TopicHandler } from './bus-handlers.js';
 
 interface Member {
   readonly bus: InProcessBus;
@@ -73,8 +75,7 @@ export class InProcessBus extends EventEmitter<BusEvents> implements Bus {
   private readonly hub: BusHub;
   private readonly leaseMs: number;
   private readonly heartbeatMs: number;
-  private readonly topics = new Map<string, Set<(body: unknown, from: NodeId) => void>>();
-  private readonly methods = new Map<string, (body: unknown, from: NodeId) => unknown>();
+  private readonly handlers = new BusHandlers();
   private stopHeartbeat: (() => void) | undefined;
   private started = false;
   private isConnected = true;
@@ -114,8 +115,7 @@ export class InProcessBus extends EventEmitter<BusEvents> implements Bus {
   async close(options: { leave?: boolean } = {}): Promise<void> {
     this.stopHeartbeat?.();
     this.stopHeartbeat = undefined;
-    this.topics.clear();
-    this.methods.clear();
+    this.handlers.clear();
     if (!this.started) return;
     this.started = false;
     // Leaving: the others hear it now (nobody has to take over: the node ended its own work).
@@ -134,32 +134,21 @@ export class InProcessBus extends EventEmitter<BusEvents> implements Bus {
   }
 
   private deliver(topic: string, text: string, from: NodeId): void {
-    const handlers = this.topics.get(topic);
-    if (!handlers) return;
+    const handlers = this.handlers.heard(topic);
+    if (handlers.length === 0) return;
     // Like a socket: heard after the publisher's turn, each handler with its own copy.
     queueMicrotask(() => {
       for (const handler of handlers) handler(JSON.parse(text), from);
     });
   }
 
-  async subscribe(topic: string, handler: (body: unknown, from: NodeId) => void): Promise<Unsubscribe> {
-    checkName(topic, 'topic');
-    const set = this.topics.get(topic) ?? new Set();
-    this.topics.set(topic, set);
-    const once = (body: unknown, from: NodeId) => handler(body, from);
-    set.add(once);
-    return () => {
-      set.delete(once);
-      if (set.size === 0 && this.topics.get(topic) === set) this.topics.delete(topic);
-    };
+  async subscribe(topic: string, handler: TopicHandler): Promise<Unsubscribe> {
+    const { stop } = this.handlers.listen(topic, handler);
+    return () => void stop();
   }
 
-  serve(method: string, handler: (body: unknown, from: NodeId) => unknown): Unsubscribe {
-    checkName(method, 'method');
-    this.methods.set(method, handler);
-    return () => {
-      if (this.methods.get(method) === handler) this.methods.delete(method);
-    };
+  serve(method: string, handler: MethodHandler): Unsubscribe {
+    return this.handlers.serve(method, handler);
   }
 
   async request<T>(node: NodeId, method: string, body: unknown, options: RequestOptions = {}): Promise<T> {
@@ -176,18 +165,10 @@ export class InProcessBus extends EventEmitter<BusEvents> implements Bus {
     return target.bus.answer(method, text, this.nodeId) as Promise<T>;
   }
 
-  private async answer(method: string, text: string, from: NodeId): Promise<unknown> {
-    const handler = this.methods.get(method);
-    if (!handler) throw remoteFailure(this.nodeId, method, { code: 'no-handler', message: `no handler for ${method}` });
-    try {
-      return JSON.parse(encodeBody(await handler(JSON.parse(text), from), `reply to ${method}`));
-    } catch (error) {
-      const code = (error as { code?: unknown }).code;
-      throw remoteFailure(this.nodeId, method, {
-        code: typeof code === 'string' ? code : 'error',
-        message: error instanceof Error ? error.message : String(error),
-      });
-    }
+  private answer(method: string, text: string, from: NodeId): Promise<unknown> {
+    return this.handlers
+      .answer(method, JSON.parse(text), from)
+      .catch((failure: RemoteFailure) => Promise.reject(remoteFailure(this.nodeId, method, failure)));
   }
 
   async setKey(key: string, value: string, ttlMs: number): Promise<void> {
@@ -244,6 +225,9 @@ export class InProcessBus extends EventEmitter<BusEvents> implements Bus {
     const now = this.hub.clock.now();
     let window = this.hub.windows.get(checkName(counter, 'counter'));
     if (!window || window.endsAt <= now) {
+      // Windows are keyed per account and second: drop the ended ones before they pile up.
+      if (this.hub.windows.size > 10_000)
+        for (const [key, old] of this.hub.windows) if (old.endsAt <= now) this.hub.windows.delete(key);
       window = { count: 0, endsAt: now + checkMs(windowMs, 'window') };
       this.hub.windows.set(counter, window);
     }

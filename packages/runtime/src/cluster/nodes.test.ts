@@ -1,7 +1,9 @@
+import { request as httpRequest } from 'node:http';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiHarness, officialClient, rejected, startApiHarness } from '../api/harness.test-support.js';
 import type { CallRecord } from '../calls/call.js';
 import { systemClock } from '../clock/clock.js';
+import type { AccountLimits } from '../limits/account-limits.js';
 import { MemoryStore } from '../store/memory.js';
 import type { Route } from '../testing/app-server.js';
 import { ClusterNode, defaultNodeId } from './nodes.js';
@@ -30,7 +32,7 @@ const ROUTES: Record<string, Route> = {
 };
 
 /** Two nodes of one cluster: one store, one Redis, each its own runtime and REST API. */
-async function twoNodes(options: { urlA?: string } = {}) {
+async function twoNodes(options: { urlA?: string; limits?: Partial<AccountLimits> } = {}) {
   const store = new MemoryStore();
   const prefix = redis.prefix();
   const node = async (nodeId: string, url: string) => {
@@ -46,6 +48,7 @@ async function twoNodes(options: { urlA?: string } = {}) {
       routes: ROUTES,
       routeByNumber: false,
       setup: (network) => network.addNumber(PEER, { ringMs: 20 }),
+      ...(options.limits ? { limits: options.limits } : {}),
     });
     cleanups.push(async () => {
       await harness.close();
@@ -150,7 +153,12 @@ describe('nodes of a cluster', () => {
     await partitioned;
     expect(a.cluster.health()).toMatchObject({ status: 'partitioned', code: 'partitioned' });
     expect((await a.harness.runtime.calls.ended(live.sid)).status).toBe('completed');
-    const refused = await a.harness.client.calls.create({
+    const rest = await rejected(
+      a.harness.client.calls.create({ to: PEER, from: '+15550007000', url: `${a.harness.app.url}/hold` }),
+    );
+    expect(rest).toMatchObject({ status: 503, code: 91300 });
+    // A call that does not come through REST (inbound, a device's) is refused at admission.
+    const refused = a.harness.runtime.calls.create({
       to: PEER,
       from: '+15550007000',
       url: `${a.harness.app.url}/hold`,
@@ -164,5 +172,50 @@ describe('nodes of a cluster', () => {
     expect(a.cluster.health()).toBeUndefined();
     const again = await holdingCall(a.harness);
     expect(a.harness.runtime.calls.get(again.sid)?.status).toBe('in-progress');
+  });
+
+  it("caps an account's live calls across the cluster (10004), and frees a unit when a call ends", async () => {
+    const { a, b, viaB } = await twoNodes({ limits: { concurrentCalls: 2 } });
+    await holdingCall(a.harness);
+    const onB = await viaB.calls.create({ to: PEER, from: '+15550007000', url: `${a.harness.app.url}/hold` });
+    await new Promise<void>((resolve) =>
+      b.harness.runtime.events.on('call.verb', (c, verb) => c.sid === onB.sid && verb === 'Say' && resolve()),
+    );
+    // Node A runs one call, below the cap of 2: only the cluster's count refuses the third.
+    const third = await a.harness.client.calls.create({
+      to: PEER,
+      from: '+15550007000',
+      url: `${a.harness.app.url}/hold`,
+    });
+    const refused = await a.harness.runtime.calls.ended(third.sid);
+    expect(refused.status).toBe('failed');
+    expect(refused.errors.map((error) => error.code)).toContain(10004);
+    await viaB.calls(onB.sid).update({ status: 'completed' });
+    await expect.poll(() => a.cluster.bus.count(`calls:${a.harness.account.sid}`)).toBe(1);
+    const fourth = await holdingCall(a.harness);
+    expect(a.harness.runtime.calls.get(fourth.sid)?.status).toBe('in-progress');
+  });
+
+  it("holds an account's REST requests in progress to its limit across the cluster (429, 20429)", async () => {
+    const { a, viaB } = await twoNodes({ limits: { apiConcurrency: 1 } });
+    const { sid, authToken } = a.harness.account;
+    // A request at node A whose body is still arriving holds the account's one slot.
+    const slow = httpRequest(`${a.harness.base}/2010-04-01/Accounts/${sid}/Calls.json`, {
+      method: 'POST',
+      headers: {
+        authorization: `Basic ${Buffer.from(`${sid}:${authToken}`).toString('base64')}`,
+        'content-type': 'application/x-www-form-urlencoded',
+        'content-length': '1000',
+      },
+    });
+    slow.on('error', () => undefined);
+    slow.write('To=');
+    await expect.poll(() => a.cluster.bus.count(`api:${sid}`)).toBe(1);
+    const refused = await rejected(viaB.calls.list());
+    expect(refused).toMatchObject({ status: 429, code: 20429 });
+    expect(refused.message).toContain('across the cluster');
+    slow.destroy();
+    await expect.poll(() => a.cluster.bus.count(`api:${sid}`)).toBe(0);
+    expect(await viaB.calls.list()).toEqual([]);
   });
 });

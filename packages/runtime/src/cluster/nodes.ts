@@ -21,6 +21,7 @@ import type { Admission, Runtime } from '../runtime-types.js';
 import type { Store } from '../store/types.js';
 import { type Bus, type NodeDown, type NodeId, partitionedError } from './bus.js';
 import { serveCallControl } from './call-control.js';
+import { ClusterApiLimiter, ClusterCallCap } from './nodes-limits.js';
 
 /** Where the default node id comes from: the host's name and the port, stable across restarts. */
 export function defaultNodeId(hostname: string, port: number, pid: number = process.pid): NodeId {
@@ -52,12 +53,20 @@ export type ClusterHealth = {
 export class ClusterNode {
   private runtime: Runtime | undefined;
   private callbacks: { wake(): void } | undefined;
+  /** A takeover finished before the callbacks were attached: wake them once they are. */
+  private wakeWhenAttached = false;
   private partitionedSince: number | undefined;
   private readonly stops: Array<() => void> = [];
+  private readonly cap: ClusterCallCap;
+  /** The cluster-wide REST limits (the API takes a slot per request). */
+  readonly apiLimiter: ClusterApiLimiter;
   /** Takeovers in progress (awaited by close, and by tests). */
   private readonly takeovers = new Set<Promise<void>>();
 
-  constructor(private readonly parts: ClusterNodeParts) {}
+  constructor(private readonly parts: ClusterNodeParts) {
+    this.cap = new ClusterCallCap(parts.bus, parts.store);
+    this.apiLimiter = new ClusterApiLimiter(parts.bus, parts.clock);
+  }
 
   get nodeId(): NodeId {
     return this.parts.bus.nodeId;
@@ -94,14 +103,20 @@ export class ClusterNode {
   attach(runtime: Runtime, callbacks?: { wake(): void }): void {
     this.runtime = runtime;
     this.callbacks = callbacks;
+    if (this.wakeWhenAttached) callbacks?.wake();
     this.stops.push(serveCallControl(this.parts.bus, runtime));
+    this.cap.attach(runtime);
+    this.stops.push(() => this.cap.close());
   }
 
-  /** The runtime's admission hook, refusing new work while partitioned. */
-  admit(admission: Admission, next: (admission: Admission) => Promise<void>): Promise<void> {
-    if (!this.parts.bus.connected)
-      return Promise.reject(partitionedError(this.nodeId, `new ${admission.kind} ${admission.record.sid}`));
-    return next(admission);
+  /**
+   * The runtime's admission hook: refuses new work while partitioned, and a call past its
+   * account's cap across the cluster (10004); then `next` (the store's admission).
+   */
+  async admit(admission: Admission, next: (admission: Admission) => Promise<void>): Promise<void> {
+    if (!this.parts.bus.connected) throw partitionedError(this.nodeId, `new ${admission.kind} ${admission.record.sid}`);
+    if (admission.kind === 'call') await this.cap.admit(admission.record);
+    await next(admission);
   }
 
   /** `/health` while partitioned (else undefined: the store's health says). */
@@ -134,7 +149,8 @@ export class ClusterNode {
     const takeover = recoverOwn(this.parts.store, this.parts.clock.now(), node).then(
       ({ calls, messages }) => {
         this.parts.log?.warn({ node, calls, messages }, 'took over a dead node: closed its calls and messages');
-        this.callbacks?.wake();
+        if (this.callbacks) this.callbacks.wake();
+        else this.wakeWhenAttached = true;
       },
       (error: unknown) => this.parts.log?.error({ node, err: error }, 'could not take over a dead node'),
     );

@@ -77,4 +77,24 @@ describe('the Redis bus', () => {
       await a.close();
     }
   });
+
+  it('carries on through a Redis restarted empty within the lease: nobody took anything over', async () => {
+    const prefix = redis.prefix();
+    const a = new RedisBus({ url: redis.url, prefix, nodeId: 'node-a', leaseMs: 5000, heartbeatMs: 100 });
+    try {
+      await a.start();
+      const events: string[] = [];
+      a.on('partitioned', () => events.push('partitioned'));
+      a.on('rejoined', () => events.push('rejoined'));
+      await redis.stop();
+      await redis.start();
+      await expect
+        .poll(async () => (await a.nodes().catch(() => [])).map((node) => node.id), { timeout: 5000 })
+        .toEqual(['node-a']);
+      expect(events).toEqual([]);
+      expect(a.connected).toBe(true);
+    } finally {
+      await a.close();
+    }
+  });
 });

@@ -36,6 +36,7 @@ import {
   remoteFailure,
   type Unsubscribe,
 } from './bus.js';
+import { BusHandlers, failureOf, type MethodHandler, type TopicHandler } from './bus-handlers.js';
 import { COUNT, DELETE_IF, GIVE, HEARTBEAT, HIT, LEAVE, MEMBERS, RENEW_IF, TAKE } from './redis-scripts.js';
 
 export interface RedisBusOptions extends BusOptions {
@@ -66,8 +67,7 @@ export class RedisBus extends EventEmitter<BusEvents> implements Bus {
   private readonly heartbeatMs: number;
   private readonly commands: Redis;
   private readonly subscriber: Redis;
-  private readonly topics = new Map<string, Set<(body: unknown, from: NodeId) => void>>();
-  private readonly methods = new Map<string, (body: unknown, from: NodeId) => unknown>();
+  private readonly handlers = new BusHandlers();
   private readonly pending = new Map<string, Pending>();
   private readonly info: string;
   private stopTimer: (() => void) | undefined;
@@ -148,12 +148,13 @@ export class RedisBus extends EventEmitter<BusEvents> implements Bus {
       this.nodeId,
       this.info,
       String(this.leaseMs),
-    )) as [number, ...string[]];
-    const [was, ...dead] = result;
+    )) as [number, number, ...string[]];
+    const [, taken, ...dead] = result;
     const first = this.lastBeat === 0;
     this.lastBeat = started;
-    // Declared down meanwhile (a long freeze): our work was taken over; start afresh.
-    if (!first && (was === 0 || !this.isConnected)) {
+    // Taken over meanwhile (cut off, or a long freeze): our work is gone; start afresh. (Not a
+    // member without a tombstone: Redis restarted empty, and nobody took anything over.)
+    if (!first && (taken === 1 || !this.isConnected)) {
       if (this.isConnected) this.emit('partitioned');
       this.isConnected = true;
       this.emit('rejoined');
@@ -178,8 +179,7 @@ export class RedisBus extends EventEmitter<BusEvents> implements Bus {
       }
     }
     this.isConnected = false;
-    this.topics.clear();
-    this.methods.clear();
+    this.handlers.clear();
     this.commands.disconnect();
     this.subscriber.disconnect();
   }
@@ -202,24 +202,18 @@ export class RedisBus extends EventEmitter<BusEvents> implements Bus {
     const envelope = JSON.parse(text) as Envelope;
     if (envelope.t === 'topic') {
       const topic = channel.slice(this.channel('t', '').length);
-      for (const handler of this.topics.get(topic) ?? []) handler(envelope.body, envelope.from);
+      for (const handler of this.handlers.heard(topic)) handler(envelope.body, envelope.from);
     } else if (envelope.t === 'ask') void this.answer(envelope);
     else this.settle(envelope);
   }
 
   private async answer(ask: Extract<Envelope, { t: 'ask' }>): Promise<void> {
     let reply: Envelope;
-    const handler = this.methods.get(ask.method);
     try {
-      if (!this.isConnected) throw partitionedError(this.nodeId, ask.method);
-      if (!handler) throw Object.assign(new Error(`no handler for ${ask.method}`), { code: 'no-handler' });
-      const body = await handler(ask.body, ask.from);
-      encodeBody(body, `reply to ${ask.method}`);
-      reply = { t: 'reply', id: ask.id, body: body ?? null };
-    } catch (error) {
-      const code = (error as { code?: unknown }).code;
-      const message = error instanceof Error ? error.message : String(error);
-      reply = { t: 'reply', id: ask.id, failure: { code: typeof code === 'string' ? code : 'error', message } };
+      if (!this.isConnected) throw failureOf(partitionedError(this.nodeId, ask.method));
+      reply = { t: 'reply', id: ask.id, body: await this.handlers.answer(ask.method, ask.body, ask.from) };
+    } catch (failure) {
+      reply = { t: 'reply', id: ask.id, failure: failure as RemoteFailure };
     }
     await this.commands.publish(this.channel('n', ask.from), JSON.stringify(reply)).catch(() => {});
   }
@@ -242,27 +236,16 @@ export class RedisBus extends EventEmitter<BusEvents> implements Bus {
     );
   }
 
-  async subscribe(topic: string, handler: (body: unknown, from: NodeId) => void): Promise<Unsubscribe> {
-    checkName(topic, 'topic');
-    const set = this.topics.get(topic) ?? new Set();
-    this.topics.set(topic, set);
-    const own = (body: unknown, from: NodeId) => handler(body, from);
-    set.add(own);
-    if (set.size === 1) await this.subscriber.subscribe(this.channel('t', topic));
+  async subscribe(topic: string, handler: TopicHandler): Promise<Unsubscribe> {
+    const { first, stop } = this.handlers.listen(topic, handler);
+    if (first) await this.subscriber.subscribe(this.channel('t', topic));
     return () => {
-      set.delete(own);
-      if (set.size > 0 || this.topics.get(topic) !== set) return;
-      this.topics.delete(topic);
-      if (!this.closed) void this.subscriber.unsubscribe(this.channel('t', topic)).catch(() => {});
+      if (stop() && !this.closed) void this.subscriber.unsubscribe(this.channel('t', topic)).catch(() => {});
     };
   }
 
-  serve(method: string, handler: (body: unknown, from: NodeId) => unknown): Unsubscribe {
-    checkName(method, 'method');
-    this.methods.set(method, handler);
-    return () => {
-      if (this.methods.get(method) === handler) this.methods.delete(method);
-    };
+  serve(method: string, handler: MethodHandler): Unsubscribe {
+    return this.handlers.serve(method, handler);
   }
 
   async request<T>(node: NodeId, method: string, body: unknown, options: RequestOptions = {}): Promise<T> {

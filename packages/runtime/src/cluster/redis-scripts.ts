@@ -26,18 +26,22 @@ end
 
 /**
  * ARGV: prefix, node, info JSON, lease ms. Renews the node's lease and removes every node whose
- * lease ran out. Returns { was a member (0/1), dead node ids... }: a dead node is returned to
+ * lease ran out, leaving a tombstone (`dead:<node>`, ten leases) that tells a node coming back
+ * that its work was taken over (rather than Redis having restarted empty). Returns
+ * { was a member (0/1), was taken over (0/1), dead node ids... }: a dead node is returned to
  * exactly one caller, the survivor that takes it over.
  */
 export const HEARTBEAT = `${FORGET}
 local prefix, node, info, lease = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4])
 local t = now()
 local was = redis.call('ZSCORE', prefix .. 'nodes', node)
+local taken = redis.call('DEL', prefix .. 'dead:' .. node)
 local dead = redis.call('ZRANGEBYSCORE', prefix .. 'nodes', '-inf', t - lease)
-local result = { was and 1 or 0 }
+local result = { was and 1 or 0, taken }
 for _, id in ipairs(dead) do
   if id ~= node then
     forget(prefix, id)
+    redis.call('SET', prefix .. 'dead:' .. id, '1', 'PX', lease * 10)
     table.insert(result, id)
   end
 end

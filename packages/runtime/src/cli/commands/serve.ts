@@ -58,6 +58,11 @@ export const serve = command({
       value: '<id>',
       description: "this node's id in the cluster (default <host name>-<port>: stable across restarts)",
     },
+    'bus-lease-seconds': {
+      value: '<n>',
+      description: 'with --bus: a node silent this long is down, and a survivor ends its calls (default 10)',
+      check: checkInteger(1, 3600),
+    },
     ...SECURITY_FLAGS,
     ...SIP_FLAGS,
     ...ICE_FLAGS,
@@ -109,6 +114,7 @@ export const serve = command({
       ...deviceOptions(flags, publicUrl),
       ...(bus ? { bus } : {}),
       ...(flags['node-id'] ? { nodeId: flags['node-id'] } : {}),
+      ...(flags['bus-lease-seconds'] ? { busLeaseMs: Number(flags['bus-lease-seconds']) * 1000 } : {}),
     });
     // The account keeps its stored token: a variable set before a rotation no longer matches it.
     const given = env.PATCHBAY_AUTH_TOKEN || undefined;

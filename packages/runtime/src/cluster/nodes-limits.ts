@@ -1,0 +1,105 @@
+/**
+ * Per-account limits counted across the cluster, through the bus's counters (each node also
+ * keeps its own, as a single node does):
+ *
+ * - live calls (`concurrentCalls`): a unit taken when a call is admitted, given back when it
+ *   ends; past the cap the call fails with 10004, as on one node. A dead node's units are freed
+ *   by the bus when it is declared down.
+ * - REST requests in progress (`apiConcurrency`) and requests a second (`apiRequestsPerSecond`,
+ *   counted in one-second windows): past either, 429 with 20429 and `Retry-After`.
+ *
+ * @example
+ * const calls = new ClusterCallCap(bus, store, () => runtime.limits);
+ * const api = new ClusterApiLimiter(bus);
+ */
+import type { AccountRecord } from '../api/auth.js';
+import { RestError } from '../api/http.js';
+import type { CallRecord } from '../calls/call.js';
+import type { Clock } from '../clock/clock.js';
+import { PatchbayError } from '../errors.js';
+import { type AccountLimits, resolveLimits } from '../limits/account-limits.js';
+import type { Runtime } from '../runtime-types.js';
+import type { Store } from '../store/types.js';
+import type { Bus } from './bus.js';
+
+const FINAL = new Set(['completed', 'busy', 'failed', 'no-answer', 'canceled']);
+
+/** The cluster-wide cap on an account's live calls. */
+export class ClusterCallCap {
+  /** Calls holding a unit, by SID (given back once, when the call ends). */
+  private readonly holding = new Map<string, string>();
+  private stop: (() => void) | undefined;
+  /** The runtime's limits, for accounts without their own (known once attached). */
+  private defaults: AccountLimits | undefined;
+
+  constructor(
+    private readonly bus: Bus,
+    private readonly store: Store,
+  ) {}
+
+  /** Gives units back as the runtime's calls end. */
+  attach(runtime: Runtime): void {
+    const ended = (call: CallRecord) => {
+      if (!FINAL.has(call.status)) return;
+      const counter = this.holding.get(call.sid);
+      if (counter === undefined) return;
+      this.holding.delete(call.sid);
+      void this.bus.give(counter).catch(() => undefined);
+    };
+    runtime.events.on('call.status', ended);
+    this.stop = () => runtime.events.off('call.status', ended);
+    this.defaults = runtime.limits;
+  }
+
+  /** Takes a unit for a new call; rejects with `concurrency-limit` (10004) at the account's cap. */
+  async admit(call: CallRecord): Promise<void> {
+    const account = await this.store.find<AccountRecord>('account', call.accountSid);
+    if (!this.defaults) return;
+    const cap = resolveLimits(account?.limits, this.defaults).concurrentCalls;
+    const counter = `calls:${call.accountSid}`;
+    if (!(await this.bus.take(counter, cap)))
+      throw new PatchbayError(
+        'concurrency-limit',
+        `account ${call.accountSid} has ${cap} live calls across the cluster, as many as its limit`,
+      );
+    this.holding.set(call.sid, counter);
+  }
+
+  close(): void {
+    this.stop?.();
+  }
+}
+
+/** The cluster-wide REST limits of an account (api/limiter.ts keeps each node's own). */
+export class ClusterApiLimiter {
+  constructor(
+    private readonly bus: Bus,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Takes one of the account's cluster-wide slots; resolves with what frees it, or rejects with the 429. */
+  async enter(
+    accountSid: string,
+    limits: Pick<AccountLimits, 'apiConcurrency' | 'apiRequestsPerSecond'>,
+  ): Promise<() => void> {
+    const rate = limits.apiRequestsPerSecond;
+    if (rate > 0) {
+      const second = Math.floor(this.clock.now() / 1000);
+      const hits = await this.bus.hit(`rate:${accountSid}:${second}`, 2000);
+      if (hits > rate) throw tooMany(`account ${accountSid} made more than ${rate} requests a second, its limit`);
+    }
+    const counter = `api:${accountSid}`;
+    if (!(await this.bus.take(counter, limits.apiConcurrency)))
+      throw tooMany(`account ${accountSid} has ${limits.apiConcurrency} requests in progress, its limit`);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      void this.bus.give(counter).catch(() => undefined);
+    };
+  }
+}
+
+function tooMany(message: string): RestError {
+  return new RestError(429, 20429, `Too Many Requests: ${message} (across the cluster)`, { 'retry-after': '1' });
+}
