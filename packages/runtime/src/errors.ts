@@ -42,6 +42,13 @@ const CODES = {
   'bus-remote-failure': { numeric: 91304, status: 502 },
   /** A bus message over the size the bus carries. */
   'bus-message-too-large': { numeric: 91305, status: 413 },
+  // Cluster: conferences, queues and rooms across nodes (src/cluster/conferences.ts, 91350-91359).
+  /** A media frame from another node that is not media this node can play. */
+  'trunk-frame-invalid': { numeric: 91350, status: 502 },
+  /** No node could take the conference (the node it was placed on refused or vanished). */
+  'conference-placement-failed': { numeric: 91351, status: 503 },
+  /** The node that holds the conference is gone: the conference ended with it. */
+  'conference-node-gone': { numeric: 91352, status: 503 },
 } as const satisfies Record<string, { numeric: number; status: number }>;
 
 export type ErrorCode = keyof typeof CODES;

@@ -7,6 +7,8 @@ import type { DeviceBridge, DeviceBridgeOptions } from './bridge/bridge.js';
 import type { CallRecord, CallStatus, Direction } from './calls/call.js';
 import type { CallRouter } from './calls/on-net.js';
 import type { Clock } from './clock/clock.js';
+import type { Bus } from './cluster/bus.js';
+import type { ConferenceCluster } from './cluster/conferences.js';
 import type { ConferencesApi } from './conference/api.js';
 import type { LocalApps } from './interpreter/local-apps.js';
 import type { CallAccount, CallEvent, RuntimeEvents } from './interpreter/session.js';
@@ -90,6 +92,12 @@ export type Admission =
 
 export interface RuntimeOptions {
   readonly media: MediaAdapter;
+  /**
+   * In a cluster, the bus to the other nodes: conferences are placed on one node each and
+   * callers on other nodes join them through trunks (cluster/conferences.ts, docs/cluster.md).
+   * @default none: every conference is on this node
+   */
+  readonly bus?: Bus;
   /**
    * Asked before a new call or message is run (dialed, its app fetched, handed to the carrier):
    * resolves once its record is stored. One it rejects is not run: it ends `failed` with the
@@ -181,6 +189,8 @@ export interface RuntimeOptions {
 export type RoutedMessageApp = MessagingApp & { readonly account?: CallAccount };
 
 export interface Runtime {
+  /** In a cluster (`bus`): conferences across nodes; `ready` once this node's load is published. */
+  readonly conferenceCluster?: ConferenceCluster;
   /** The default account's SID. */
   readonly accountSid: string;
   /** The per-account limits that apply to accounts without their own. */

@@ -15,6 +15,7 @@ import { dialing } from './calls/dialing.js';
 import { onNet } from './calls/on-net.js';
 import { appConfig, firstStep } from './calls/params.js';
 import { systemClock } from './clock/clock.js';
+import { ConferenceCluster } from './cluster/conferences.js';
 import { conferencesApi } from './conference/api.js';
 import { ConferenceRegistry } from './conference/registry.js';
 import { numberRinger } from './devices/ring-number.js';
@@ -123,6 +124,17 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     localApps,
   };
   const table = new CallTable(keepEnded);
+  const conferenceCluster =
+    options.bus &&
+    new ConferenceCluster({
+      bus: options.bus,
+      clock,
+      media,
+      registry: conferences,
+      events,
+      liveCalls: () => [...table.liveSessions()].length,
+    });
+  if (conferenceCluster) conferences.placement = conferenceCluster;
   const limits = { ...DEFAULT_ACCOUNT_LIMITS, ...options.limits };
 
   /** Why the account may not have one more live call (its concurrency limit), if it may not. */
@@ -296,6 +308,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   });
 
   return {
+    ...(conferenceCluster ? { conferenceCluster } : {}),
     accountSid,
     limits,
     clock,
@@ -320,6 +333,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       delete: (sid) => recordings.delete(sid),
     },
     async close() {
+      conferenceCluster?.close();
       devices?.close();
       for (const session of [...table.liveSessions()]) await session.end('completed').catch(() => undefined);
       await inbound.settled();

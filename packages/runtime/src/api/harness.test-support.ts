@@ -111,6 +111,7 @@ export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<
     ...(options.egress ? { egress: options.egress } : {}),
     ...(options.limits ? { limits: options.limits } : {}),
     ...(cluster && writes ? { admit: (admission) => cluster.admit(admission, writes.admit) } : {}),
+    ...(cluster ? { bus: cluster.bus } : {}),
   });
   cluster?.attach(runtime);
   const api = createApi({

@@ -8,6 +8,7 @@
  * const result = await route(req, res, url, log, 'http://localhost:3000');
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { serveConferenceControl } from '../cluster/conference-control.js';
 import { commandsFeature } from '../devices/commands/index.js';
 import { devicesFeature } from '../devices/index.js';
 import { resolveLimits } from '../limits/account-limits.js';
@@ -37,6 +38,7 @@ import { callEventsResource } from './resources/call-events.js';
 import { callsResource } from './resources/calls.js';
 import { clientsResource } from './resources/clients.js';
 import { conferencesResource } from './resources/conferences.js';
+import { forwardedConferenceRequest } from './resources/conferences-forwarded.js';
 import type { Resource, ResourceContext, ResourceResult } from './resources/context.js';
 import { keysResource } from './resources/keys.js';
 import { limitsResource } from './resources/limits.js';
@@ -247,8 +249,12 @@ export function createRouter(options: ApiOptions, writes: StoreWrites): Route & 
   // Room calls stop following the runtime with the API.
   // Devices command and follow rooms over their channel (docs/rooms.md, the control channel).
   const detachRooms = runtime.devices?.rooms.attach(roomControl(calls.deps, calls.audit));
+  // In a cluster: REST requests for the conferences this node holds, sent by the node they reached.
+  const stopConferenceControl =
+    options.bus && serveConferenceControl(options.bus, (request) => forwardedConferenceRequest(options, sip, request));
   return Object.assign(route, {
     close() {
+      stopConferenceControl?.();
       detachRooms?.();
       devices.close();
       commands.close();

@@ -191,6 +191,12 @@ export class InProcessBus extends EventEmitter<BusEvents> implements Bus {
     return this.hub.keys.delete(key);
   }
 
+  async renewKey(key: string, value: string, ttlMs: number): Promise<boolean> {
+    if (this.hub.key(checkName(key, 'key')) !== value) return false;
+    await this.setKey(key, value, ttlMs);
+    return true;
+  }
+
   async take(counter: string, limit: number): Promise<boolean> {
     this.live('take');
     const shares = this.hub.counters.get(checkName(counter, 'counter')) ?? new Map<NodeId, number>();

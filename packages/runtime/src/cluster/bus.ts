@@ -94,6 +94,11 @@ export interface Bus extends Pick<EventEmitter<BusEvents>, 'on' | 'off' | 'once'
   getKey(key: string): Promise<string | undefined>;
   /** Deletes the key (only when it still holds `ifValue`, when given); true when it did. */
   deleteKey(key: string, ifValue?: string): Promise<boolean>;
+  /**
+   * Gives the key another `ttlMs` only while it holds `value` (a holder renewing its claim);
+   * false when it does not (it expired, or another node holds it now): the claim is lost.
+   */
+  renewKey(key: string, value: string, ttlMs: number): Promise<boolean>;
 
   /**
    * Takes one unit of a cluster-wide counter if fewer than `limit` are taken; true when taken.

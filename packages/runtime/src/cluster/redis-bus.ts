@@ -37,7 +37,7 @@ import {
   type Unsubscribe,
 } from './bus.js';
 import { BusHandlers, failureOf, type MethodHandler, type TopicHandler } from './bus-handlers.js';
-import { COUNT, DELETE_IF, GIVE, HEARTBEAT, HIT, LEAVE, MEMBERS, TAKE } from './redis-scripts.js';
+import { COUNT, DELETE_IF, GIVE, HEARTBEAT, HIT, LEAVE, MEMBERS, RENEW_IF, TAKE } from './redis-scripts.js';
 
 export interface RedisBusOptions extends BusOptions {
   /** `redis://[:password@]host:port[/db]` (or `rediss://` for TLS). */
@@ -302,6 +302,11 @@ export class RedisBus extends EventEmitter<BusEvents> implements Bus {
     const deleted =
       ifValue === undefined ? await this.commands.del(full) : await this.commands.eval(DELETE_IF, 1, full, ifValue);
     return deleted === 1;
+  }
+
+  async renewKey(key: string, value: string, ttlMs: number): Promise<boolean> {
+    const full = this.channel('k', checkName(key, 'key'));
+    return (await this.commands.eval(RENEW_IF, 1, full, value, checkMs(ttlMs, 'TTL'))) === 1;
   }
 
   async take(counter: string, limit: number): Promise<boolean> {

@@ -103,3 +103,9 @@ export const DELETE_IF = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0
 `;
+
+/** KEYS: key. ARGV: value, TTL ms. Extends the key's life only while it holds the value. */
+export const RENEW_IF = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return 0
+`;

@@ -4,6 +4,7 @@
  * limit; a store keeps the full history (see `persistRuntime`).
  */
 import { Conference, type ConferenceServices, type ConferenceSnapshot, type RoomSettings } from './conference.js';
+import type { ConferencePlacement } from './seat.js';
 
 type Account = { readonly sid: string; readonly authToken: string };
 
@@ -11,6 +12,8 @@ export class ConferenceRegistry {
   private readonly live = new Map<string, Conference>();
   private readonly all = new Map<string, Conference>();
   private readonly ended: string[] = [];
+  /** In a cluster: where rooms are placed (cluster/conferences.ts); absent, every room is here. */
+  placement: ConferencePlacement | undefined;
 
   /** @param keepEnded ended rooms kept in memory @default 1000 */
   constructor(

@@ -1,6 +1,6 @@
 /**
  * Codes of a Patchbay cluster (several nodes on a shared bus, docs/cluster.md): Patchbay's own,
- * so its own range (91300-91319 for the bus and nodes).
+ * so its own range (91300-91319 for the bus and nodes, 91350-91359 for conferences across nodes).
  */
 import type { ErrorTable } from './types.js';
 
@@ -39,5 +39,23 @@ export const CLUSTER_ERRORS = {
     title: 'Bus message too large',
     meaning: 'A message between nodes is over 256 KiB, the most the bus carries (it carries control, never media).',
     action: 'Make the request smaller (the markup of a call update, say).',
+  },
+  91350: {
+    title: 'Invalid media frame between nodes',
+    meaning:
+      'A node received, on the media path of a conference participant whose call runs on another node, a frame that is not media it can play. The frame is dropped; the call goes on.',
+    action: 'Run the same Patchbay version and media adapter on every node of the cluster.',
+  },
+  91351: {
+    title: 'The conference could not be placed',
+    meaning:
+      'A caller dialed a conference that lives on another node, and that node refused or vanished before the caller joined. The caller goes on with the next verb, as when a conference is full.',
+    action: 'Dial the conference again: it is placed afresh on a live node.',
+  },
+  91352: {
+    title: 'The node that holds the conference is gone',
+    meaning:
+      'The request is for a conference (or one of its participants) held by a node that is no longer in the cluster. The conference ended with it: its participants on other nodes went on with their next verb. Answered 503.',
+    action: 'Dial the conference again to start it afresh on a live node.',
   },
 } as const satisfies ErrorTable;

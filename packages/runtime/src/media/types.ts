@@ -294,6 +294,26 @@ export interface DeviceLegRequest {
   onEnded(): void;
 }
 
+/**
+ * One end of a media path between two nodes of a cluster (a participant on node B in a
+ * conference on node P): what the runtime plays or mixes into this leg goes out as frames
+ * (`send`), and frames from the other end are played as what this leg's party does. The two
+ * ends are joined over the bus (cluster/trunk.ts); each node bridges or mixes its end locally.
+ */
+export interface TrunkLeg extends MediaLeg {
+  /** A frame the other end sent: played into this node as the remote party's media. */
+  deliver(frame: unknown): void;
+  /** The other end is gone: the leg hangs up as a party would (`hangup` event). */
+  remoteHangup(): void;
+}
+
+export interface TrunkLegRequest {
+  /** Who the remote end is, for transcripts and logs (`trunk:<node>/<call>`). */
+  readonly address: string;
+  /** Sends a frame to the other end. */
+  readonly send: (frame: unknown) => void;
+}
+
 export interface MediaAdapter {
   readonly name: string;
   readonly capabilities: MediaCapabilities;
@@ -316,5 +336,7 @@ export interface MediaAdapter {
   link?(request: OriginateRequest, signal: AbortSignal, onRinging?: () => void): LinkedCall;
   bridge(a: MediaLeg, b: MediaLeg, options?: BridgeOptions): Bridge;
   createMixer(name: string): Mixer;
+  /** One end of a media path to another node (absent: the adapter cannot carry media between nodes). */
+  trunkLeg?(request: TrunkLegRequest): TrunkLeg;
   close(): Promise<void>;
 }

@@ -120,6 +120,18 @@ export function runBusConformance(name: string, open: () => Promise<BusCluster>)
       expect(await b.claimKey('short', 'again', 60_000)).toBe(true);
     });
 
+    it('renews a key only for the node holding it', async () => {
+      const [a, b] = await nodes('node-a', 'node-b');
+      expect(await a.claimKey('conference:CF2', 'node-a', 60_000)).toBe(true);
+      expect(await b.renewKey('conference:CF2', 'node-b', 100)).toBe(false);
+      expect(await b.getKey('conference:CF2')).toBe('node-a');
+      // The holder's renewal sets its new TTL (here shorter, so it shows by running out).
+      expect(await a.renewKey('conference:CF2', 'node-a', 100)).toBe(true);
+      await expect.poll(() => b.getKey('conference:CF2'), { timeout: 3000 }).toBeUndefined();
+      expect(await a.renewKey('conference:CF2', 'node-a', 60_000)).toBe(false);
+      expect(await b.getKey('conference:CF2')).toBeUndefined();
+    });
+
     it('counts a cap across nodes: never more than the limit, given back units free room', async () => {
       const [a, b] = await nodes('node-a', 'node-b');
       const takes = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? a : b).take('calls:AC1', 4)));

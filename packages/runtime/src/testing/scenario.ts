@@ -51,17 +51,7 @@ export async function scenario(
     callbacks: { backoffMs: 10 },
     ...options.runtime,
   });
-  const ringIn = (from: string, behaviour: PartyBehaviour = {}): string => {
-    let sid: string | undefined;
-    const onCreated = (call: CallRecord) => {
-      sid ??= call.sid;
-    };
-    runtime.events.on('call.created', onCreated);
-    network.call({ from, to: APP_NUMBER, ...behaviour });
-    runtime.events.off('call.created', onCreated);
-    if (!sid) throw new Error('the call was not routed');
-    return sid;
-  };
+  const ringIn = ringer(runtime, network);
   return {
     app,
     network,
@@ -81,5 +71,20 @@ export async function scenario(
       await network.close();
       await app.close();
     },
+  };
+}
+
+/** Calls the app's number on `network` from `from` without waiting; returns the call's SID. */
+export function ringer(runtime: Runtime, network: SimulatedNetwork) {
+  return (from: string, behaviour: PartyBehaviour = {}): string => {
+    let sid: string | undefined;
+    const onCreated = (call: CallRecord) => {
+      sid ??= call.sid;
+    };
+    runtime.events.on('call.created', onCreated);
+    network.call({ from, to: APP_NUMBER, ...behaviour });
+    runtime.events.off('call.created', onCreated);
+    if (!sid) throw new Error('the call was not routed');
+    return sid;
   };
 }

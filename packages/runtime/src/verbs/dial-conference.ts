@@ -8,6 +8,7 @@
  */
 import type { ConferenceNode, DialNode } from '@patchbay/markup';
 import type { ConferenceEvent } from '../conference/conference.js';
+import { joinConference } from '../conference/seat.js';
 import { HOLD_MUSIC } from './enqueue.js';
 import { paced } from './pacing.js';
 import { action, NEXT, type Outcome, type VerbContext } from './types.js';
@@ -17,47 +18,60 @@ export async function dialConference(node: DialNode, noun: ConferenceNode, conte
   const dialOptions = node.attributes;
   const { clock, leg } = context;
   await context.answer();
-  const room = context.conferences.open(context.account, noun.text.trim(), {
-    maxParticipants: options.maxParticipants,
-    record: options.record === 'record-from-start',
-    recordingStatusCallback: {
-      url: options.recordingStatusCallback === undefined ? undefined : context.resolve(options.recordingStatusCallback),
-      method: options.recordingStatusCallbackMethod,
-      events: options.recordingStatusCallbackEvent,
+  const joined = await joinConference(context.conferences, {
+    account: context.account,
+    name: noun.text.trim(),
+    settings: {
+      maxParticipants: options.maxParticipants,
+      record: options.record === 'record-from-start',
+      recordingStatusCallback: {
+        url:
+          options.recordingStatusCallback === undefined ? undefined : context.resolve(options.recordingStatusCallback),
+        method: options.recordingStatusCallbackMethod,
+        events: options.recordingStatusCallbackEvent,
+      },
+      statusCallback: options.statusCallback === undefined ? undefined : context.resolve(options.statusCallback),
+      statusCallbackMethod: options.statusCallbackMethod,
+      statusCallbackEvents: new Set<ConferenceEvent>(options.statusCallbackEvent ?? []),
     },
-    statusCallback: options.statusCallback === undefined ? undefined : context.resolve(options.statusCallback),
-    statusCallbackMethod: options.statusCallbackMethod,
-    statusCallbackEvents: new Set<ConferenceEvent>(options.statusCallbackEvent ?? []),
+    callSid: context.call.sid,
+    leg,
+    options: {
+      muted: options.muted,
+      beep: options.beep,
+      startConferenceOnEnter: options.startConferenceOnEnter,
+      endConferenceOnExit: options.endConferenceOnExit,
+      coach: options.coach,
+      label: options.participantLabel,
+    },
   });
-  const participant = room.join(context.call.sid, leg, {
-    muted: options.muted,
-    beep: options.beep,
-    startConferenceOnEnter: options.startConferenceOnEnter,
-    endConferenceOnExit: options.endConferenceOnExit,
-    coach: options.coach,
-    label: options.participantLabel,
-  });
-  if (!participant) {
-    context.warn(16020, `conference "${room.friendlyName}" is full (${room.settings.maxParticipants} participants)`);
+  if ('full' in joined) {
+    const { friendlyName, maxParticipants } = joined.full;
+    context.warn(16020, `conference "${friendlyName}" is full (${maxParticipants} participants)`);
     return NEXT;
   }
-  const joined = clock.now();
+  if ('unplaced' in joined) {
+    context.warn(91351, joined.unplaced);
+    return NEXT;
+  }
+  const participant = joined.seat;
+  const joinedAt = clock.now();
 
-  const stopWaiting = AbortSignal.any([context.signal, room.started]);
+  const stopWaiting = AbortSignal.any([context.signal, participant.started]);
   const waiting = paced(clock, stopWaiting, async () => {
-    if (room.status !== 'init' || !participant.active) return false;
+    if (!participant.waiting || !participant.active) return false;
     if (options.waitUrl === undefined) {
       await leg.play(HOLD_MUSIC, stopWaiting).catch(() => undefined);
       return true;
     }
     const end = await context.runNested(
       { url: context.resolve(options.waitUrl), method: options.waitMethod, params: context.params() },
-      room.started,
+      participant.started,
     );
     return end === 'finished';
   });
 
-  const leave = () => room.leave(participant, 'left');
+  const leave = () => participant.leave();
   const onStar = (digit: string) => {
     if (digit === '*') leave();
   };
@@ -75,7 +89,7 @@ export async function dialConference(node: DialNode, noun: ConferenceNode, conte
   }
   await waiting;
   if (context.replaced.aborted) throw context.replaced.reason;
-  const params = { DialCallStatus: 'answered', DialCallDuration: String(Math.round((clock.now() - joined) / 1000)) };
+  const params = { DialCallStatus: 'answered', DialCallDuration: String(Math.round((clock.now() - joinedAt) / 1000)) };
   return dialOptions.action === undefined
     ? NEXT
     : action(context, { action: dialOptions.action, method: dialOptions.method }, params);

@@ -25,6 +25,8 @@ import type {
   Mixer,
   OriginateOutcome,
   OriginateRequest,
+  TrunkLeg,
+  TrunkLegRequest,
 } from '../../media/types.js';
 import { silentWav } from '../../media/wav.js';
 import { SimulatedDeviceLeg } from './device-leg.js';
@@ -32,6 +34,7 @@ import { type Outlet, REALISTIC_TIMING, SimulatedLeg, type Timing } from './leg.
 import { LinkedLeg, linkLegs } from './link.js';
 import { simulatedMixer } from './mixer.js';
 import { Party, type PartyBehaviour, type TranscriptEntry } from './party.js';
+import { SimulatedTrunkLeg } from './trunk-leg.js';
 
 export interface SimulatedNetworkOptions {
   /** @default systemClock */
@@ -265,6 +268,16 @@ export class SimulatedNetwork implements MediaAdapter {
         return { audio: silentWav(durationMs), durationMs, endedBy: 'hangup' };
       },
     };
+  }
+
+  trunkLeg(request: TrunkLegRequest): TrunkLeg {
+    const leg = this.newLeg(
+      request.address,
+      {},
+      (id, party) => new SimulatedTrunkLeg(id, party, this.clock, this.timing),
+    );
+    leg.send = request.send;
+    return leg;
   }
 
   createMixer(name: string): Mixer {

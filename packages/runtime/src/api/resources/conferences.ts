@@ -9,6 +9,7 @@
  * fetches survive a restart. Participants exist only while they are in a live room.
  */
 import { CONFERENCE_EVENTS } from '@patchbay/markup';
+import { forwardByName, forwardToHolder } from '../../cluster/conference-control.js';
 import type { ConferenceEvent, ConferenceSnapshot } from '../../conference/conference.js';
 import { callAccount } from '../auth.js';
 import {
@@ -104,6 +105,9 @@ export const conferencesResource: Resource = async (context) => {
   if (!match) return undefined;
   const sid = match[1] as string;
   const live = runtime.conferences.get(sid, account.sid);
+  // A live room another node holds: that node answers (cluster/conference-control.ts).
+  const forwarded = live ? undefined : await forwardToHolder(context, sid);
+  if (forwarded) return forwarded;
   const room = live ?? (await store.get<ConferenceSnapshot>('conference', account.sid, sid));
   if (!room) throw notFound(sid);
 
@@ -257,6 +261,9 @@ async function addByName(context: ResourceContext, encoded: string): Promise<Res
     throw invalid(21200, 'FriendlyName', 'is not a valid URL-encoded name');
   }
   if (name === '' || name.length > 128) throw invalid(21200, 'FriendlyName', 'must be 1 to 128 characters');
+  // In a cluster, the node holding the room of that name adds the participant.
+  const forwarded = await forwardByName(context, name);
+  if (forwarded) return forwarded;
   const form = await context.form();
   const url = absoluteUrl(form, 'ConferenceStatusCallback', 21609);
   const events = fields(form, 'ConferenceStatusCallbackEvent').flatMap((v) => v.split(/[\s,]+/).filter(Boolean));
