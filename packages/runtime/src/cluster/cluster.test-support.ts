@@ -47,7 +47,11 @@ export interface ClusterOptions {
   readonly redis: TestRedis;
   /** @default 3 */
   readonly nodes?: number;
-  /** How long a silent node stays a member. @default 1 (a quick takeover in tests) */
+  /**
+   * How long a silent node stays a member. A node whose heartbeats fail for this long less one
+   * beat stops taking work: 1 s is quick, but a loaded CI machine stalls a node's event loop that
+   * long, and it then (rightly) calls itself partitioned. @default 3
+   */
   readonly leaseSeconds?: number;
   /** More flags for every node. */
   readonly args?: readonly string[];
@@ -56,8 +60,11 @@ export interface ClusterOptions {
 }
 
 /** Starts the nodes (in parallel) and the balancer; resolves once every node printed `Ready.`. */
+let clusters = 0;
+
 export async function startCluster(options: ClusterOptions): Promise<TestCluster> {
   const count = options.nodes ?? 3;
+  const cluster = `${process.pid}.${++clusters}`;
   const store = await options.postgres.database();
   const ports = await Promise.all(Array.from({ length: count }, () => freePort()));
   const balancer = await startNginx(ports.map((port) => `127.0.0.1:${port}`));
@@ -66,7 +73,8 @@ export async function startCluster(options: ClusterOptions): Promise<TestCluster
     : [];
   // The first node creates the schema and the account; the others then start together.
   const start = async (index: number): Promise<ClusterNode> => {
-    const id = `node-${index + 1}`;
+    // Ids of their own: a cluster started earlier on the same Redis left its dead nodes' state there.
+    const id = `node-${cluster}-${index + 1}`;
     const served = await servePatchbay(await dataDirectory(`patchbay-${id}-`), CLUSTER_ENV, {
       port: ports[index] as number,
       args: [
@@ -77,7 +85,7 @@ export async function startCluster(options: ClusterOptions): Promise<TestCluster
         '--node-id',
         id,
         '--bus-lease-seconds',
-        String(options.leaseSeconds ?? 1),
+        String(options.leaseSeconds ?? 3),
         '--public-url',
         balancer.url,
         '--log-level',
