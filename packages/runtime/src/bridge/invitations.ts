@@ -9,7 +9,10 @@ import { DeviceError, type Outgoing } from '@patchbay/sdk/protocol';
 import type { Clock } from '../clock/clock.js';
 import type { DeviceLeg, OriginateOutcome } from '../media/types.js';
 import type { CallTokens } from './call-tokens.js';
+import type { CancelReason, RemoteRinging, RemoteSession } from './remote-ringing.js';
 import type { DeviceSession } from './session.js';
+
+export type { CancelReason, RemoteInvite, RemoteRinging, RemoteSession } from './remote-ringing.js';
 
 /** `<Dial><Client>` (or an API call to `client:<identity>`) asking to ring an identity. */
 export interface ClientRing {
@@ -24,8 +27,6 @@ export interface ClientRing {
   /** The `To` the devices see. @default `client:<identity>` */
   readonly to?: string;
 }
-
-type CancelReason = 'canceled' | 'answered-elsewhere' | 'rejected-elsewhere' | 'no-answer' | 'unregistered';
 
 /** What invitations need from the bridge. */
 export interface InvitationHost {
@@ -45,12 +46,18 @@ export interface InvitationHost {
   adoptLeg(session: DeviceSession, callSid: string, leg: DeviceLeg): void;
   /** Whether the session still exists (an ended one is told nothing). */
   isOpen(session: DeviceSession): boolean;
+  /** Devices on other nodes of the cluster. @default none: a single node */
+  readonly remote?: RemoteRinging | undefined;
 }
 
 interface Ringing {
   readonly invited: Set<DeviceSession>;
   /** Legs offered to WebRTC devices, by session: the accepting one is kept, the others hung up. */
   readonly offered: Map<DeviceSession, DeviceLeg>;
+  /** Devices invited on other nodes, counted per node. */
+  readonly remote: Map<string, number>;
+  /** How it ended, for nodes whose invitations were still on their way. */
+  ended?: { readonly reason: CancelReason; readonly except: DeviceSession | RemoteSession | undefined };
   settle(outcome: OriginateOutcome): void;
 }
 
@@ -66,30 +73,28 @@ export class Invitations {
     signal: AbortSignal,
     onRinging?: () => void,
   ): Promise<OriginateOutcome> {
-    if (targets.length === 0) return { outcome: 'no-answer', reason: 'no device registered' };
+    const { remote } = this.host;
+    if (targets.length === 0 && !remote) return { outcome: 'no-answer', reason: 'no device registered' };
     if (signal.aborted) return { outcome: 'canceled' };
     const { clock, tokens } = this.host;
     const expiresAt = clock.now() + request.timeoutMs;
     const offered = new Map<DeviceSession, DeviceLeg>();
+    let ringing: Ringing | undefined;
     const outcome = new Promise<OriginateOutcome>((resolve) => {
-      this.rings.set(request.callSid, { invited: new Set(targets), offered, settle: resolve });
+      ringing = { invited: new Set(targets), offered, remote: new Map(), settle: resolve };
+      this.rings.set(request.callSid, ringing);
     });
-    const offers = await this.offers(request.callSid, targets, offered);
     // One call token per identity rung: each device can only answer as itself.
-    const callTokens = new Map<string, string>();
-    const callTokenFor = (identity: string) => {
-      const sealed =
-        callTokens.get(identity) ??
-        tokens.seal({
-          callSid: request.callSid,
-          node: this.host.node,
-          accountSid: request.accountSid,
-          identity,
-          expiresAt,
-        });
-      callTokens.set(identity, sealed);
-      return sealed;
-    };
+    const callTokens: Record<string, string> = {};
+    for (const identity of [request.identity, ...(request.alsoIdentities ?? [])])
+      callTokens[identity] ??= tokens.seal({
+        callSid: request.callSid,
+        node: this.host.node,
+        accountSid: request.accountSid,
+        identity,
+        expiresAt,
+      });
+    const callTokenFor = (identity: string) => callTokens[identity] as string;
     const parameters = {
       CallSid: request.callSid,
       AccountSid: request.accountSid,
@@ -97,6 +102,18 @@ export class Invitations {
       To: request.to ?? `client:${request.identity}`,
       ApiVersion: '2010-04-01',
     };
+    const [offers, invitedElsewhere] = await Promise.all([
+      this.offers(request.callSid, targets, offered),
+      remote?.invite({
+        callSid: request.callSid,
+        accountSid: request.accountSid,
+        callTokens,
+        parameters,
+        customParameters: { ...request.parameters },
+        expiresAt,
+      }),
+    ]);
+    if (ringing && invitedElsewhere) this.invitedElsewhere(request.callSid, ringing, invitedElsewhere);
     for (const session of targets) {
       session.invitations.add(request.callSid);
       const invite = {
@@ -110,6 +127,8 @@ export class Invitations {
       } as const;
       this.host.push(session, invite, expiresAt);
     }
+    if (targets.length === 0 && ringing?.remote.size === 0)
+      this.finish(request.callSid, { outcome: 'no-answer', reason: 'no device registered' }, 'no-answer');
     onRinging?.();
     const cancelTimer = clock.setTimer(
       () => this.finish(request.callSid, { outcome: 'no-answer' }, 'no-answer'),
@@ -124,6 +143,25 @@ export class Invitations {
       cancelTimer();
       signal.removeEventListener('abort', onAbort);
     }
+  }
+
+  /** Devices on other nodes rang: counted, or told at once if the call ended meanwhile. */
+  private invitedElsewhere(callSid: string, ringing: Ringing, counts: ReadonlyMap<string, number>): void {
+    for (const [node, count] of counts) {
+      if (count <= 0) continue;
+      if (!ringing.ended) ringing.remote.set(node, count);
+      else this.cancelRemote(node, callSid, ringing.ended.reason, ringing.ended.except);
+    }
+  }
+
+  private cancelRemote(
+    node: string,
+    callSid: string,
+    reason: CancelReason,
+    except: DeviceSession | RemoteSession | undefined,
+  ): void {
+    const exceptHere = except && 'node' in except && except.node === node ? except.session : undefined;
+    this.host.remote?.cancel(node, callSid, reason, exceptHere);
   }
 
   /**
@@ -167,10 +205,13 @@ export class Invitations {
       claims = tokens.open(callToken);
       if (claims.accountSid !== session.accountSid || claims.identity !== session.identity)
         throw new DeviceError('CallTokenInvalid', 'the call token was issued to another identity');
-      tokens.spend(claims);
+      // A call another node holds: that node spends the token and decides (the first accept wins there).
+      if (claims.node === this.host.node || !this.host.remote) tokens.spend(claims);
     } catch (error) {
       throw this.host.refuse(error as DeviceError, session);
     }
+    if (claims.node !== this.host.node && this.host.remote)
+      return this.host.remote.forward(session, claims.node, callToken, how);
     const callSid = claims.callSid;
     if (!this.rings.has(callSid)) throw new DeviceError('CallCancelled', `call ${callSid} is no longer ringing`);
     if (how === 'reject') {
@@ -201,6 +242,55 @@ export class Invitations {
     return { callSid };
   }
 
+  /**
+   * A device on another node answered with a call token this node sealed (forwarded by its node):
+   * the same checks and the same outcome as a device here, its leg relayed to its node.
+   */
+  answerFrom(
+    device: RemoteSession & { readonly accountSid: string; readonly identity: string },
+    callToken: string,
+    how: 'accept' | 'reject',
+  ): { callSid: string } {
+    const { tokens, remote } = this.host;
+    const claims = tokens.open(callToken);
+    if (
+      claims.accountSid !== device.accountSid ||
+      claims.identity !== device.identity ||
+      claims.node !== this.host.node
+    )
+      throw new DeviceError('CallTokenInvalid', 'the call token was issued to another identity');
+    tokens.spend(claims);
+    const callSid = claims.callSid;
+    if (!this.rings.has(callSid) || !remote)
+      throw new DeviceError('CallCancelled', `call ${callSid} is no longer ringing`);
+    if (how === 'reject') {
+      this.finish(callSid, { outcome: 'busy', reason: 'rejected by the device' }, 'rejected-elsewhere', device);
+      return { callSid };
+    }
+    const leg = remote.leg(device, device.identity, callSid);
+    this.finish(callSid, { outcome: 'answered', leg }, 'answered-elsewhere', device);
+    return { callSid };
+  }
+
+  /** Devices invited on `node` ring no more (unregistered, gone): a call left with nobody is not answered. */
+  withdrawnElsewhere(node: string, callSid: string, count: number): void {
+    const ringing = this.rings.get(callSid);
+    const left = (ringing?.remote.get(node) ?? 0) - count;
+    if (!ringing?.remote.has(node)) return;
+    if (left > 0) ringing.remote.set(node, left);
+    else ringing.remote.delete(node);
+    if (ringing.invited.size === 0 && ringing.remote.size === 0)
+      this.finish(callSid, { outcome: 'no-answer' }, 'no-answer');
+  }
+
+  /** A node died: its devices ring no more. */
+  nodeDown(node: string): void {
+    for (const [callSid, ringing] of [...this.rings]) {
+      const count = ringing.remote.get(node);
+      if (count !== undefined) this.withdrawnElsewhere(node, callSid, count);
+    }
+  }
+
   /** `session` rings for nothing any more (unregistered, or ended); calls left with nobody to ring are not answered. */
   withdraw(session: DeviceSession): void {
     for (const callSid of [...session.invitations]) {
@@ -208,7 +298,8 @@ export class Invitations {
       const ringing = this.rings.get(callSid);
       if (!ringing?.invited.delete(session)) continue;
       if (this.host.isOpen(session)) this.host.push(session, { type: 'cancel', callSid, reason: 'unregistered' });
-      if (ringing.invited.size === 0) this.finish(callSid, { outcome: 'no-answer' }, 'no-answer');
+      if (ringing.invited.size === 0 && ringing.remote.size === 0)
+        this.finish(callSid, { outcome: 'no-answer' }, 'no-answer');
     }
   }
 
@@ -217,10 +308,18 @@ export class Invitations {
     for (const callSid of [...this.rings.keys()]) this.finish(callSid, { outcome: 'canceled' }, 'canceled');
   }
 
-  private finish(callSid: string, outcome: OriginateOutcome, reason: CancelReason, except?: DeviceSession): void {
+  private finish(
+    callSid: string,
+    outcome: OriginateOutcome,
+    reason: CancelReason,
+    except?: DeviceSession | RemoteSession,
+  ): void {
     const ringing = this.rings.get(callSid);
     if (!ringing) return;
     this.rings.delete(callSid);
+    ringing.ended = { reason, except };
+    for (const node of ringing.remote.keys()) this.cancelRemote(node, callSid, reason, except);
+    ringing.remote.clear();
     for (const [session, leg] of ringing.offered) if (session !== except) void leg.hangup().catch(() => undefined);
     ringing.offered.clear();
     for (const session of ringing.invited) {

@@ -252,6 +252,8 @@ export class InProcessBus extends EventEmitter<BusEvents> implements Bus {
   }
 
   async addMember(set: string, member: string, ttlMs: number): Promise<void> {
+    // A node that stopped (or lost the others) renews nothing: its entries run out, as on Redis.
+    this.live('addMember');
     const members = this.hub.sets.get(checkName(set, 'set')) ?? new Map<string, number>();
     this.hub.sets.set(set, members);
     members.set(checkName(member, 'member'), this.hub.clock.now() + checkMs(ttlMs, 'TTL'));

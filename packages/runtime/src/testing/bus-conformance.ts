@@ -135,7 +135,9 @@ export function runBusConformance(name: string, open: () => Promise<BusCluster>)
       expect(await a.removeMember('presence:AC1:alice', 'node-a')).toBe(false);
       expect(await b.members('presence:AC1:alice')).toEqual(['node-b']);
       expect(await a.members('presence:AC1:bob')).toEqual(['node-b']);
-      await expect(a.addMember('presence:AC1:alice', 'node a', 1000)).rejects.toMatchObject({ code: 'invalid-parameter' });
+      await expect(a.addMember('presence:AC1:alice', 'node a', 1000)).rejects.toMatchObject({
+        code: 'invalid-parameter',
+      });
       await expect(a.addMember('presence:AC1:alice', 'node-a', 0)).rejects.toMatchObject({ code: 'invalid-parameter' });
     });
 
