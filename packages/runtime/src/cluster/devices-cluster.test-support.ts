@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Device } from '@patchbay/sdk';
-import { type ApiHarness, startApiHarness } from '../api/harness.test-support.js';
+import { type ApiHarness, type ApiHarnessOptions, startApiHarness } from '../api/harness.test-support.js';
 import { deviceFor, type Key, newKey, tokenFor } from '../bridge/devices.test-support.js';
 import { systemClock } from '../clock/clock.js';
 import { MemoryStore } from '../store/memory.js';
@@ -44,7 +44,12 @@ export interface TestCluster {
 export async function startCluster(
   kind: BusKind,
   ids: readonly string[],
-  options: { redis?: TestRedis; routes?: Record<string, Route> } = {},
+  options: {
+    redis?: TestRedis;
+    routes?: Record<string, Route>;
+    /** Starts node `index`'s harness (a devices harness, say). @default startApiHarness */
+    startNode?: (index: number, options: ApiHarnessOptions) => Promise<ApiHarness>;
+  } = {},
 ): Promise<TestCluster> {
   const store = new MemoryStore();
   const hub = new BusHub(systemClock);
@@ -53,14 +58,14 @@ export async function startCluster(
   const nodes: Record<string, TestNode> = {};
   const devices: Device[] = [];
   const closes: Array<() => Promise<unknown>> = [];
-  for (const id of ids) {
+  for (const [index, id] of ids.entries()) {
     const bus =
       kind === 'redis'
         ? new RedisBus({ url: requireRedis(options.redis).url, prefix: prefix as string, nodeId: id, ...LEASE })
         : new InProcessBus({ nodeId: id, hub, ...LEASE });
     const cluster = new ClusterNode({ bus, store, clock: systemClock });
     await cluster.start();
-    const harness = await startApiHarness({
+    const harness = await (options.startNode ?? ((_, o) => startApiHarness(o)))(index, {
       store,
       cluster,
       ...(options.routes ? { routes: options.routes } : {}),

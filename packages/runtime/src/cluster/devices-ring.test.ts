@@ -1,6 +1,8 @@
 import type { Device } from '@patchbay/sdk';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { next } from '../bridge/devices.test-support.js';
+import { startApiHarness } from '../api/harness.test-support.js';
+import { deviceFor, next } from '../bridge/devices.test-support.js';
+import { ANN, type DevicesHarness, REGISTRATION_NUMBER, startDevicesHarness } from '../devices/harness.test-support.js';
 import type { Route } from '../testing/app-server.js';
 import { BUS_KINDS, startCluster, type TestCluster, type TestNode } from './devices-cluster.test-support.js';
 import { presenceSet } from './devices-presence.js';
@@ -8,6 +10,7 @@ import { startRedis, type TestRedis } from './redis.test-support.js';
 
 const NUMBER = '+15550143000';
 const CALLER = '+15550100001';
+const OWNED = '+15550143001';
 
 let redis: TestRedis;
 beforeAll(async () => {
@@ -29,6 +32,7 @@ function routes(timeout = 5): Record<string, Route> {
     '/voice': () => dialAlice(timeout),
     '/dialed': () => '<Response><Say>bye</Say></Response>',
     '/client-status': () => '',
+    '/number': () => `<Response><Dial action="/dialed" timeout="20"><Number>${ANN}</Number></Dial></Response>`,
   };
 }
 
@@ -189,5 +193,41 @@ describe.each(BUS_KINDS)('devices across nodes (%s bus)', (kind) => {
     const { runtime } = caller.harness;
     await runtime.calls.ended(runtime.calls.get(call.parameters.CallSid as string)?.parentCallSid as string);
     expect(caller.harness.app.requestsTo('/dialed')[0]?.params.DialCallStatus).toBe('no-answer');
+  });
+
+  it("a call on one node to a registered number rings the number's devices connected to another node", async () => {
+    running = await startCluster(kind, ['node-a', 'node-b'], {
+      redis,
+      routes: routes(),
+      startNode: (index, options) => (index === 0 ? startDevicesHarness(options) : startApiHarness(options)),
+    });
+    const owner = running.nodes['node-a']?.harness as DevicesHarness;
+    const caller = running.nodes['node-b'] as TestNode;
+    await owner.client.incomingPhoneNumbers.create({
+      phoneNumber: OWNED,
+      voiceUrl: `${caller.harness.app.url}/number`,
+    });
+    await owner.registration('ann', 'ann-phone').bySms(owner.phone(ANN), REGISTRATION_NUMBER);
+    const annPhone = deviceFor(owner, owner.token('ann'));
+    try {
+      await annPhone.register();
+      caller.harness.network.addNumber(ANN, { onCall: 'answer' });
+      await expect.poll(() => listed(caller, owner.account.sid, 'ann')).toEqual(['node-a']);
+      const invited = next(annPhone, 'incoming');
+      const party = caller.harness.network.call({ from: CALLER, to: OWNED });
+      const [call] = await invited;
+      expect(call.parameters).toMatchObject({ From: CALLER, To: ANN });
+      await call.accept();
+      const child = caller.harness.runtime.calls.get(call.parameters.CallSid as string);
+      expect(child).toMatchObject({ to: ANN, status: 'in-progress' });
+      // Answered in the app: the number itself was never rung.
+      expect(caller.harness.network.party(ANN)).toBeUndefined();
+      call.disconnect();
+      await caller.harness.runtime.calls.ended(child?.parentCallSid as string);
+      expect(caller.harness.app.requestsTo('/dialed')[0]?.params).toMatchObject({ DialCallStatus: 'completed' });
+      expect(party.lines()).toContain('bridged client:ann');
+    } finally {
+      annPhone.destroy();
+    }
   });
 });
