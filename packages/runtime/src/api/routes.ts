@@ -125,6 +125,7 @@ export function createRouter(options: ApiOptions, writes: StoreWrites): Route & 
     options: options.devices,
     policy: options.commandPolicy,
     onError: options.onError,
+    bus: options.bus,
   });
   commands.start().catch((error: unknown) => options.onError?.(error));
 

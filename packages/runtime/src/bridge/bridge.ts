@@ -79,7 +79,10 @@ export class DeviceBridge {
     this.tokens = new CallTokens(() => clock.now(), options.callTokenKey);
     this.followers = new Followers((session, message) => this.push(session, message));
     this.rooms = new RoomChannel((session, message) => this.push(session, message));
-    this.commands = new CommandChannel((session, message) => this.push(session, message));
+    this.commands = new CommandChannel(
+      (session, message) => this.push(session, message),
+      () => this.cluster,
+    );
     this.presence = new Presence(
       () => clock.now(),
       (record) => {
@@ -99,6 +102,7 @@ export class DeviceBridge {
         push: (session, message, expiresAt) => this.push(session, message, expiresAt),
         isOpen: (session) => this.sessions.has(session),
         invitations: () => this.invitations,
+        commands: () => this.commands,
       });
     this.invitations = new Invitations({
       remote: this.cluster,

@@ -49,6 +49,8 @@ export async function startCluster(
     routes?: Record<string, Route>;
     /** Starts node `index`'s harness (a devices harness, say). @default startApiHarness */
     startNode?: (index: number, options: ApiHarnessOptions) => Promise<ApiHarness>;
+    /** More options for every node's harness. */
+    harness?: Pick<ApiHarnessOptions, 'api'>;
   } = {},
 ): Promise<TestCluster> {
   const store = new MemoryStore();
@@ -66,6 +68,7 @@ export async function startCluster(
     const cluster = new ClusterNode({ bus, store, clock: systemClock });
     await cluster.start();
     const harness = await (options.startNode ?? ((_, o) => startApiHarness(o)))(index, {
+      ...options.harness,
       store,
       cluster,
       ...(options.routes ? { routes: options.routes } : {}),

@@ -1,9 +1,9 @@
 /**
- * Device presence across nodes: which nodes hold registered devices of an (account, identity).
- * Each node adds itself to the identity's member set on the bus while it holds a registration,
- * renews the entry well within its TTL, and removes it when the last registration ends; a node
- * that dies renews nothing, so it stops being listed within the TTL (and at once for callers
- * that look, since only live members of the cluster are answered).
+ * Device presence across nodes: which nodes hold registered devices of an (account, identity),
+ * or carry a device's commands. A node adds itself to the member set on the bus while it holds
+ * something there, renews the entry well within its TTL, and removes it when it holds it no
+ * more; a node that dies renews nothing, so it stops being listed within the TTL (and at once
+ * for callers that look, since only live members of the cluster are answered).
  *
  * @example
  * const presence = new ClusterPresence(bus, clock);
@@ -46,9 +46,13 @@ export class ClusterPresence {
 
   /** A registration count changed on this node (the bridge's presence event). */
   changed(record: PresenceRecord): void {
+    this.hold(presenceSet(record.accountSid, record.identity), record.registrations > 0);
+  }
+
+  /** This node holds something of `set` (or holds it no more). */
+  hold(set: string, holding: boolean): void {
     if (this.closed) return;
-    const set = presenceSet(record.accountSid, record.identity);
-    if (record.registrations > 0) {
+    if (holding) {
       if (this.held.has(set)) return;
       this.held.add(set);
       this.write(this.bus.addMember(set, this.bus.nodeId, this.ttlMs));
@@ -56,8 +60,13 @@ export class ClusterPresence {
   }
 
   /** The other live nodes holding registrations of the identity. */
-  async nodes(accountSid: string, identity: string): Promise<NodeId[]> {
-    const [members, live] = await Promise.all([this.bus.members(presenceSet(accountSid, identity)), this.bus.nodes()]);
+  nodes(accountSid: string, identity: string): Promise<NodeId[]> {
+    return this.holders(presenceSet(accountSid, identity));
+  }
+
+  /** The other live nodes holding something of `set`. */
+  async holders(set: string): Promise<NodeId[]> {
+    const [members, live] = await Promise.all([this.bus.members(set), this.bus.nodes()]);
     const alive = new Set(live.map((node) => node.id));
     return members.filter((node) => node !== this.bus.nodeId && alive.has(node));
   }

@@ -12,6 +12,7 @@
  * new Invitations({ ..., remote: cluster });
  */
 import { DeviceError, type Outgoing, type ProtocolError } from '@patchbay/sdk/protocol';
+import type { CommandChannel, CommandMessage, CommandRelay } from '../bridge/command-channel.js';
 import type { CancelReason, Invitations, RemoteInvite, RemoteRinging, RemoteSession } from '../bridge/invitations.js';
 import type { DeviceSession } from '../bridge/session.js';
 import type { DeviceClusterOptions } from '../bridge/types.js';
@@ -24,12 +25,16 @@ import {
   answerReply,
   cancelBody,
   closedBody,
+  commandsBody,
   controlBody,
   inviteBody,
   METHODS,
   parseBody,
   withdrawnBody,
 } from './devices-wire.js';
+
+/** The member set of the nodes carrying a device's commands. */
+const commandsSet = (device: string) => `commands:${device}`;
 
 /** How long a node has to answer an invitation or an answer. @default 3000 */
 const RELAY_TIMEOUT_MS = 3000;
@@ -44,11 +49,12 @@ export interface ClusterDevicesParts extends DeviceClusterOptions {
   push(session: DeviceSession, message: Outgoing, expiresAt?: number): void;
   isOpen(session: DeviceSession): boolean;
   invitations(): Invitations;
+  commands(): CommandChannel;
 }
 
 type Action = { type: 'digits'; digits: string } | { type: 'mute'; muted: boolean } | { type: 'hangup' };
 
-export class ClusterDevices implements RemoteRinging {
+export class ClusterDevices implements RemoteRinging, CommandRelay {
   readonly presence: ClusterPresence;
   /** Calls other nodes hold that ring sessions here. */
   private readonly ringing = new Map<string, { origin: NodeId; sessions: Set<DeviceSession>; stop: () => void }>();
@@ -77,6 +83,14 @@ export class ClusterDevices implements RemoteRinging {
         this.controlled(parseBody(controlBody, body, METHODS.control, from), from),
       ),
       bus.serve(METHODS.closed, (body, from) => this.closed(parseBody(closedBody, body, METHODS.closed, from), from)),
+      bus.serve(METHODS.commands, (body, from) => {
+        const { device, messages } = parseBody(commandsBody, body, METHODS.commands, from);
+        const channel = parts.commands();
+        // Only a connected session: one waiting to resume is not enough (the sender wakes the device).
+        if (!channel.attached(device)) return { sent: false };
+        for (const message of messages) channel.send(message as unknown as CommandMessage);
+        return { sent: true };
+      }),
     );
     const onDown = (down: NodeDown) => this.nodeDown(down.node);
     bus.on('node-down', onDown);
@@ -236,6 +250,23 @@ export class ClusterDevices implements RemoteRinging {
     this.relayed.delete(callSid);
     if (session.calls.delete(callSid) && this.parts.isOpen(session))
       this.parts.push(session, { type: 'call', callSid, state: 'closed' });
+  }
+
+  // ---- commands (bridge/command-channel.ts) ----
+
+  carries(device: string, carrying: boolean): void {
+    this.presence.hold(commandsSet(device), carrying);
+  }
+
+  async sendElsewhere(device: string, messages: readonly CommandMessage[]): Promise<boolean> {
+    const nodes = await this.presence.holders(commandsSet(device)).catch((error: unknown) => this.report(error, []));
+    for (const node of nodes) {
+      const reply = await this.parts.bus
+        .request<{ sent?: unknown }>(node, METHODS.commands, { device, messages }, { timeoutMs: RELAY_TIMEOUT_MS })
+        .catch((error: unknown) => this.report(error, { sent: false }));
+      if (reply.sent === true) return true;
+    }
+    return false;
   }
 
   // ---- both ----

@@ -24,6 +24,8 @@ export const METHODS = {
   control: 'devices.control',
   /** Caller's node → device's node: the device's leg ended. */
   closed: 'devices.closed',
+  /** Any node → the node carrying a device's commands: send them to the device. */
+  commands: 'devices.commands',
 } as const;
 
 export const inviteBody = z.object({
@@ -64,6 +66,15 @@ export const controlBody = z.object({
 });
 
 export const closedBody = z.object({ callSid: text, session: text });
+
+/** Command messages (bridge/command-channel.ts) for one device, as the command service made them. */
+export const commandsBody = z.object({
+  device: text,
+  messages: z
+    .array(z.looseObject({ type: z.literal('command'), device: text, sid: text, number: z.number().int() }))
+    .min(1)
+    .max(1000),
+});
 
 /** Parses a body from another node; a bad one is refused (91340) and acts on nothing. */
 export function parseBody<T>(schema: z.ZodType<T>, body: unknown, method: string, from: string): T {
