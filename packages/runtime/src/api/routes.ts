@@ -8,6 +8,7 @@
  * const result = await route(req, res, url, log, 'http://localhost:3000');
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { shareRoomEvents } from '../cluster/room-events.js';
 import { commandsFeature } from '../devices/commands/index.js';
 import { devicesFeature } from '../devices/index.js';
 import { resolveLimits } from '../limits/account-limits.js';
@@ -240,9 +241,17 @@ export function createRouter(options: ApiOptions, writes: StoreWrites): Route & 
   // Room calls stop following the runtime with the API.
   // Devices command and follow rooms over their channel (docs/rooms.md, the control channel).
   const detachRooms = runtime.devices?.rooms.attach(roomControl(calls.deps, calls.audit));
+  // On a cluster, followers on other nodes hear this node's room events (docs/cluster.md).
+  const sharing =
+    options.bus &&
+    shareRoomEvents(options.bus, calls.audit, calls.deps.chat, options.onError).catch((error: unknown) => {
+      options.onError?.(error);
+      return () => {};
+    });
   return Object.assign(route, {
     close() {
       detachRooms?.();
+      void sharing?.then((stop) => stop());
       devices.close();
       commands.close();
       schedules.close();
