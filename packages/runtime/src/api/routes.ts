@@ -8,6 +8,7 @@
  * const result = await route(req, res, url, log, 'http://localhost:3000');
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { clusterRoomControl } from '../cluster/room-commands.js';
 import { shareRoomEvents } from '../cluster/room-events.js';
 import { commandsFeature } from '../devices/commands/index.js';
 import { devicesFeature } from '../devices/index.js';
@@ -240,7 +241,16 @@ export function createRouter(options: ApiOptions, writes: StoreWrites): Route & 
 
   // Room calls stop following the runtime with the API.
   // Devices command and follow rooms over their channel (docs/rooms.md, the control channel).
-  const detachRooms = runtime.devices?.rooms.attach(roomControl(calls.deps, calls.audit));
+  // On a cluster, the call's commands go to the node running it (docs/cluster.md).
+  const relayedRooms =
+    options.bus &&
+    clusterRoomControl(roomControl(calls.deps, calls.audit), {
+      bus: options.bus,
+      engine: calls.deps.engine,
+      clock: runtime.clock,
+      onError: options.onError,
+    });
+  const detachRooms = runtime.devices?.rooms.attach(relayedRooms?.control ?? roomControl(calls.deps, calls.audit));
   // On a cluster, followers on other nodes hear this node's room events (docs/cluster.md).
   const sharing =
     options.bus &&
@@ -252,6 +262,7 @@ export function createRouter(options: ApiOptions, writes: StoreWrites): Route & 
     close() {
       detachRooms?.();
       void sharing?.then((stop) => stop());
+      void relayedRooms?.close();
       devices.close();
       commands.close();
       schedules.close();
