@@ -4,7 +4,7 @@
  * in-process buses, or a real redis-server). Device tests run their scenarios over both.
  */
 import { randomBytes } from 'node:crypto';
-import type { Device } from '@patchbay/sdk';
+import { Device } from '@patchbay/sdk';
 import { type ApiHarness, type ApiHarnessOptions, startApiHarness } from '../api/harness.test-support.js';
 import { deviceFor, type Key, newKey, tokenFor } from '../bridge/devices.test-support.js';
 import { systemClock } from '../clock/clock.js';
@@ -29,6 +29,8 @@ export interface TestNode {
   readonly harness: ApiHarness;
   /** Stops the node's bus as a killed process would (no leave): the others notice at its lease. */
   kill(): Promise<void>;
+  /** Kills the bus, then closes the node's server: its devices' connections drop and they reconnect elsewhere. */
+  crash(): Promise<void>;
 }
 
 export interface TestCluster {
@@ -36,7 +38,7 @@ export interface TestCluster {
   /** The one account every node answers for (the first node's). */
   readonly accountSid: string;
   readonly key: Key;
-  /** An SDK device of `identity` connected to `node`. */
+  /** An SDK device of `identity` connected to `node` (or to a URL: a balancer in front of nodes). */
   device(node: string, identity: string): Device;
   close(): Promise<void>;
 }
@@ -75,18 +77,25 @@ export async function startCluster(
       devices: { callTokenKey, cluster: { bus, presenceTtlMs: LEASE.leaseMs } },
     });
     let killed = false;
+    let closed = false;
     closes.unshift(async () => {
-      await harness.close();
+      if (!closed) await harness.close();
       if (!killed) await cluster.close();
     });
+    const kill = async () => {
+      killed = true;
+      await cluster.close({ leave: false });
+    };
     nodes[id] = {
       id,
       bus,
       cluster,
       harness,
-      kill: async () => {
-        killed = true;
-        await cluster.close({ leave: false });
+      kill,
+      crash: async () => {
+        await kill();
+        closed = true;
+        await harness.close();
       },
     };
   }
@@ -98,7 +107,10 @@ export async function startCluster(
     key,
     device: (node, identity) => {
       const token = tokenFor(first.harness, key, identity);
-      const device = deviceFor((nodes[node] as TestNode).harness, token);
+      const target = nodes[node];
+      const device = target
+        ? deviceFor(target.harness, token)
+        : new Device(token, { server: node, reconnectDelayMs: 20 });
       devices.push(device);
       return device;
     },

@@ -1,0 +1,69 @@
+/**
+ * A device whose node dies: it reconnects through the balancer to another node, registers again
+ * there, and the next call, on any node, rings it.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { next } from '../bridge/devices.test-support.js';
+import type { Route } from '../testing/app-server.js';
+import { BUS_KINDS, startCluster, type TestCluster, type TestNode } from './devices-cluster.test-support.js';
+import { presenceSet } from './devices-presence.js';
+import { type Balancer, startNginx } from './nginx.test-support.js';
+import { startRedis, type TestRedis } from './redis.test-support.js';
+
+const NUMBER = '+15550144000';
+
+let redis: TestRedis;
+beforeAll(async () => {
+  redis = await startRedis();
+});
+afterAll(() => redis?.close());
+
+let running: TestCluster | undefined;
+let balancer: Balancer | undefined;
+afterEach(async () => {
+  await running?.close();
+  await balancer?.close();
+  running = undefined;
+  balancer = undefined;
+});
+
+const routes: Record<string, Route> = {
+  '/voice': () => '<Response><Dial action="/dialed" timeout="5"><Client>alice</Client></Dial></Response>',
+  '/dialed': () => '<Response/>',
+};
+
+describe.each(BUS_KINDS)('a device whose node dies (%s bus)', (kind) => {
+  it('reconnects through the balancer to another node, registers again, and is rung by the next call', async () => {
+    running = await startCluster(kind, ['node-a', 'node-b', 'node-c'], { redis, routes });
+    const cluster = running;
+    const node = (id: string) => cluster.nodes[id] as TestNode;
+    // Devices reach nodes A and B through nginx; calls arrive on node C.
+    balancer = await startNginx(['node-a', 'node-b'].map((id) => new URL(node(id).harness.base).host));
+    const caller = node('node-c');
+    await caller.harness.client.incomingPhoneNumbers.create({
+      phoneNumber: NUMBER,
+      voiceUrl: `${caller.harness.app.url}/voice`,
+    });
+    const alice = cluster.device(balancer.url, 'alice');
+    await alice.register();
+    const holders = () => caller.bus.members(presenceSet(cluster.accountSid, 'alice'));
+    await expect.poll(holders).toHaveLength(1);
+    const [first] = await holders();
+    const survivor = first === 'node-a' ? 'node-b' : 'node-a';
+
+    await node(first as string).crash();
+    // Back through the balancer on the surviving node, registered there.
+    await expect.poll(holders, { timeout: 5000 }).toEqual([survivor]);
+    expect(alice.state).toBe('registered');
+
+    const invited = next(alice, 'incoming');
+    caller.harness.network.call({ from: '+15550100009', to: NUMBER });
+    const [call] = await invited;
+    await call.accept();
+    const child = caller.harness.runtime.calls.get(call.parameters.CallSid as string);
+    expect(child).toMatchObject({ to: 'client:alice', status: 'in-progress' });
+    call.disconnect();
+    await caller.harness.runtime.calls.ended(child?.parentCallSid as string);
+    expect(caller.harness.app.requestsTo('/dialed')[0]?.params.DialCallStatus).toBe('completed');
+  });
+});
