@@ -9,7 +9,8 @@ import { DeviceError, type Outgoing } from '@patchbay/sdk/protocol';
 import type { Clock } from '../clock/clock.js';
 import type { DeviceLeg, OriginateOutcome } from '../media/types.js';
 import type { CallTokens } from './call-tokens.js';
-import type { CancelReason, RemoteRinging, RemoteSession } from './remote-ringing.js';
+import type { CancelReason, RemoteInvite, RemoteRinging, RemoteSession } from './remote-ringing.js';
+import { cancelRemote, invitedElsewhere, type Ringing, reofferLater } from './ringing.js';
 import type { DeviceSession } from './session.js';
 
 export type { CancelReason, RemoteInvite, RemoteRinging, RemoteSession } from './remote-ringing.js';
@@ -48,17 +49,6 @@ export interface InvitationHost {
   isOpen(session: DeviceSession): boolean;
   /** Devices on other nodes of the cluster. @default none: a single node */
   readonly remote?: RemoteRinging | undefined;
-}
-
-interface Ringing {
-  readonly invited: Set<DeviceSession>;
-  /** Legs offered to WebRTC devices, by session: the accepting one is kept, the others hung up. */
-  readonly offered: Map<DeviceSession, DeviceLeg>;
-  /** Devices invited on other nodes, counted per node. */
-  readonly remote: Map<string, number>;
-  /** How it ended, for nodes whose invitations were still on their way. */
-  ended?: { readonly reason: CancelReason; readonly except: DeviceSession | RemoteSession | undefined };
-  settle(outcome: OriginateOutcome): void;
 }
 
 export class Invitations {
@@ -102,18 +92,20 @@ export class Invitations {
       To: request.to ?? `client:${request.identity}`,
       ApiVersion: '2010-04-01',
     };
-    const [offers, invitedElsewhere] = await Promise.all([
+    const remoteInvite: RemoteInvite = {
+      callSid: request.callSid,
+      accountSid: request.accountSid,
+      callTokens,
+      parameters,
+      customParameters: { ...request.parameters },
+      expiresAt,
+    };
+    if (ringing && remote) ringing.invite = remoteInvite;
+    const [offers, elsewhere] = await Promise.all([
       this.offers(request.callSid, targets, offered),
-      remote?.invite({
-        callSid: request.callSid,
-        accountSid: request.accountSid,
-        callTokens,
-        parameters,
-        customParameters: { ...request.parameters },
-        expiresAt,
-      }),
+      remote?.invite(remoteInvite),
     ]);
-    if (ringing && invitedElsewhere) this.invitedElsewhere(request.callSid, ringing, invitedElsewhere);
+    if (ringing && elsewhere) invitedElsewhere(this.host.remote, request.callSid, ringing, elsewhere);
     for (const session of targets) {
       session.invitations.add(request.callSid);
       const invite = {
@@ -143,25 +135,6 @@ export class Invitations {
       cancelTimer();
       signal.removeEventListener('abort', onAbort);
     }
-  }
-
-  /** Devices on other nodes rang: counted, or told at once if the call ended meanwhile. */
-  private invitedElsewhere(callSid: string, ringing: Ringing, counts: ReadonlyMap<string, number>): void {
-    for (const [node, count] of counts) {
-      if (count <= 0) continue;
-      if (!ringing.ended) ringing.remote.set(node, count);
-      else this.cancelRemote(node, callSid, ringing.ended.reason, ringing.ended.except);
-    }
-  }
-
-  private cancelRemote(
-    node: string,
-    callSid: string,
-    reason: CancelReason,
-    except: DeviceSession | RemoteSession | undefined,
-  ): void {
-    const exceptHere = except && 'node' in except && except.node === node ? except.session : undefined;
-    this.host.remote?.cancel(node, callSid, reason, exceptHere);
   }
 
   /**
@@ -283,11 +256,14 @@ export class Invitations {
       this.finish(callSid, { outcome: 'no-answer' }, 'no-answer');
   }
 
-  /** A node died: its devices ring no more. */
+  /**
+   * A node died: its devices ring no more, but the call rings on until its timeout, re-offered
+   * to the identity's devices on other nodes as they come back (they reconnect elsewhere).
+   */
   nodeDown(node: string): void {
     for (const [callSid, ringing] of [...this.rings]) {
-      const count = ringing.remote.get(node);
-      if (count !== undefined) this.withdrawnElsewhere(node, callSid, count);
+      if (!ringing.remote.delete(node) || !ringing.invite) continue;
+      reofferLater(this.host, callSid, ringing, ringing.invite);
     }
   }
 
@@ -318,7 +294,8 @@ export class Invitations {
     if (!ringing) return;
     this.rings.delete(callSid);
     ringing.ended = { reason, except };
-    for (const node of ringing.remote.keys()) this.cancelRemote(node, callSid, reason, except);
+    ringing.stopReoffer?.();
+    for (const node of ringing.remote.keys()) cancelRemote(this.host.remote, node, callSid, reason, except);
     ringing.remote.clear();
     for (const [session, leg] of ringing.offered) if (session !== except) void leg.hangup().catch(() => undefined);
     ringing.offered.clear();

@@ -31,8 +31,8 @@ export interface RemoteInvite {
  * travel over the bus.
  */
 export interface RemoteRinging {
-  /** Invites the identities' devices on other nodes: how many each node invited. */
-  invite(invite: RemoteInvite): Promise<ReadonlyMap<string, number>>;
+  /** Invites the identities' devices on other nodes (but `except`): how many each node invited. */
+  invite(invite: RemoteInvite, except?: ReadonlySet<string>): Promise<ReadonlyMap<string, number>>;
   /** Tells `node` the call rings there no more (except for the session that answered it). */
   cancel(node: string, callSid: string, reason: CancelReason, except?: string): void;
   /** A device here answered a call another node holds: the answer goes to that node. */

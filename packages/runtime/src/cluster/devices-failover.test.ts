@@ -28,7 +28,7 @@ afterEach(async () => {
 });
 
 const routes: Record<string, Route> = {
-  '/voice': () => '<Response><Dial action="/dialed" timeout="5"><Client>alice</Client></Dial></Response>',
+  '/voice': () => '<Response><Dial action="/dialed" timeout="10"><Client>alice</Client></Dial></Response>',
   '/dialed': () => '<Response/>',
 };
 
@@ -65,5 +65,42 @@ describe.each(BUS_KINDS)('a device whose node dies (%s bus)', (kind) => {
     call.disconnect();
     await caller.harness.runtime.calls.ended(child?.parentCallSid as string);
     expect(caller.harness.app.requestsTo('/dialed')[0]?.params.DialCallStatus).toBe('completed');
+  });
+
+  it('re-offers a call that was ringing the device when its node died, once it is back on another node', async () => {
+    running = await startCluster(kind, ['node-a', 'node-b', 'node-c'], { redis, routes });
+    const cluster = running;
+    const node = (id: string) => cluster.nodes[id] as TestNode;
+    balancer = await startNginx(['node-a', 'node-b'].map((id) => new URL(node(id).harness.base).host));
+    const caller = node('node-c');
+    await caller.harness.client.incomingPhoneNumbers.create({
+      phoneNumber: NUMBER,
+      voiceUrl: `${caller.harness.app.url}/voice`,
+    });
+    const alice = cluster.device(balancer.url, 'alice');
+    await alice.register();
+    const holders = () => caller.bus.members(presenceSet(cluster.accountSid, 'alice'));
+    await expect.poll(holders).toHaveLength(1);
+    const [first] = await holders();
+
+    const invited = next(alice, 'incoming');
+    caller.harness.network.call({ from: '+15550100009', to: NUMBER });
+    const [ringing] = await invited;
+    const callSid = ringing.parameters.CallSid as string;
+    // The node dies while the device rings: the call rings on, and the device, back on the
+    // other node, is invited again to the same call.
+    const again = next(alice, 'incoming');
+    await node(first as string).crash();
+    const [reoffered] = await again;
+    expect(reoffered.parameters.CallSid).toBe(callSid);
+    expect(caller.harness.runtime.calls.get(callSid)?.status).toBe('ringing');
+    await reoffered.accept();
+    expect(caller.harness.runtime.calls.get(callSid)).toMatchObject({ status: 'in-progress' });
+    reoffered.disconnect();
+    await caller.harness.runtime.calls.ended(caller.harness.runtime.calls.get(callSid)?.parentCallSid as string);
+    expect(caller.harness.app.requestsTo('/dialed')[0]?.params).toMatchObject({
+      DialCallStatus: 'completed',
+      DialCallSid: callSid,
+    });
   });
 });

@@ -99,7 +99,7 @@ export class ClusterDevices implements RemoteRinging, CommandRelay {
 
   // ---- the caller's node ----
 
-  async invite(invite: RemoteInvite): Promise<ReadonlyMap<string, number>> {
+  async invite(invite: RemoteInvite, except?: ReadonlySet<string>): Promise<ReadonlyMap<string, number>> {
     const { presence } = this;
     const { bus } = this.parts;
     const listed = await Promise.all(
@@ -107,7 +107,7 @@ export class ClusterDevices implements RemoteRinging, CommandRelay {
         presence.nodes(invite.accountSid, identity).catch((error: unknown) => this.report(error, [])),
       ),
     );
-    const nodes = [...new Set(listed.flat())];
+    const nodes = [...new Set(listed.flat())].filter((node) => !except?.has(node));
     const counts = await Promise.all(
       nodes.map((node) =>
         bus
