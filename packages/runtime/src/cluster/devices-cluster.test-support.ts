@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Device } from '@patchbay/sdk';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { type ApiHarness, type ApiHarnessOptions, startApiHarness } from '../api/harness.test-support.js';
 import { deviceFor, type Key, newKey, tokenFor } from '../bridge/devices.test-support.js';
 import { systemClock } from '../clock/clock.js';
@@ -13,7 +14,7 @@ import type { Route } from '../testing/app-server.js';
 import type { Bus } from './bus.js';
 import { BusHub, InProcessBus } from './bus-memory.js';
 import { ClusterNode } from './nodes.js';
-import type { TestRedis } from './redis.test-support.js';
+import { startRedis, type TestRedis } from './redis.test-support.js';
 import { RedisBus } from './redis-bus.js';
 
 export const BUS_KINDS = ['in-process', 'redis'] as const;
@@ -124,4 +125,38 @@ export async function startCluster(
 function requireRedis(redis: TestRedis | undefined): TestRedis {
   if (!redis) throw new Error('a Redis cluster needs the test Redis (startRedis)');
   return redis;
+}
+
+type ClusterOptions = NonNullable<Parameters<typeof startCluster>[2]>;
+
+/**
+ * For a test file: a real redis-server for the file (it fails loudly when Redis cannot start),
+ * and each test's cluster (and whatever else it registers) closed after it.
+ *
+ * @example
+ * const clusters = clustersPerTest();
+ * const cluster = await clusters.start('redis', ['node-a', 'node-b']);
+ */
+export function clustersPerTest() {
+  let redis: TestRedis | undefined;
+  const cleanups: Array<() => Promise<unknown>> = [];
+  beforeAll(async () => {
+    redis = await startRedis();
+  });
+  afterAll(() => redis?.close());
+  afterEach(async () => {
+    // In order: a cluster (and its devices) before what was put in front of it (a balancer waits for their connections).
+    for (const cleanup of cleanups.splice(0)) await cleanup();
+  });
+  return {
+    async start(kind: BusKind, ids: readonly string[], options: Omit<ClusterOptions, 'redis'> = {}) {
+      const cluster = await startCluster(kind, ids, { ...options, ...(redis ? { redis } : {}) });
+      cleanups.push(() => cluster.close());
+      return cluster;
+    },
+    /** Closed after the test, after the clusters started earlier. */
+    later(cleanup: () => Promise<unknown>): void {
+      cleanups.push(cleanup);
+    },
+  };
 }

@@ -3,7 +3,7 @@
  * on another goes out through that node at once, and its result, sent on the device's node, is
  * recorded once, as every node answers.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type ApiHarness, startApiHarness } from '../api/harness.test-support.js';
 import { roomsRequest } from '../api/rooms.test-support.js';
 import { deviceFor, next } from '../bridge/devices.test-support.js';
@@ -11,25 +11,13 @@ import { registerAnn } from '../devices/commands/commands.test-support.js';
 import { DEFAULT_POLICY } from '../devices/commands/decide.js';
 import type { DevicesHarness } from '../devices/harness.test-support.js';
 import { startDevicesHarness } from '../devices/harness.test-support.js';
-import { BUS_KINDS, startCluster, type TestCluster, type TestNode } from './devices-cluster.test-support.js';
-import { startRedis, type TestRedis } from './redis.test-support.js';
+import { BUS_KINDS, clustersPerTest, type TestNode } from './devices-cluster.test-support.js';
 
-let redis: TestRedis;
-beforeAll(async () => {
-  redis = await startRedis();
-});
-afterAll(() => redis?.close());
-
-let running: TestCluster | undefined;
-afterEach(async () => {
-  await running?.close();
-  running = undefined;
-});
+const clusters = clustersPerTest();
 
 describe.each(BUS_KINDS)('device commands across nodes (%s bus)', (kind) => {
   it("goes out at once through the node holding the device's channel; the result is recorded once", async () => {
-    running = await startCluster(kind, ['node-a', 'node-c'], {
-      redis,
+    const running = await clusters.start(kind, ['node-a', 'node-c'], {
       startNode: (index, options) => (index === 0 ? startDevicesHarness(options) : startApiHarness(options)),
     });
     const owner = running.nodes['node-a']?.harness as DevicesHarness;
@@ -50,7 +38,7 @@ describe.each(BUS_KINDS)('device commands across nodes (%s bus)', (kind) => {
         roomsRequest(other, method, `${path}${sub}`, form, credentials);
       // The channel is known to node C through the bus before the command is posted there.
       await expect
-        .poll(() => running?.nodes['node-c']?.bus.members(`commands:${ann.registered.sid}`))
+        .poll(() => running.nodes['node-c']?.bus.members(`commands:${ann.registered.sid}`))
         .toEqual(['node-a']);
       const posted = await viaC('POST', '', { Action: 'ring', 'Params.seconds': '5' });
       expect(posted.status).toBe(201);
@@ -68,8 +56,7 @@ describe.each(BUS_KINDS)('device commands across nodes (%s bus)', (kind) => {
   });
 
   it('holds the per-account bound of open commands across the nodes (91233); a command settled on one node frees room on the other', async () => {
-    running = await startCluster(kind, ['node-a', 'node-c'], {
-      redis,
+    const running = await clusters.start(kind, ['node-a', 'node-c'], {
       startNode: (index, options) => (index === 0 ? startDevicesHarness(options) : startApiHarness(options)),
       harness: { api: { commandPolicy: { ...DEFAULT_POLICY, openPerAccount: 3 } } },
     });

@@ -2,52 +2,43 @@
  * A device whose node dies: it reconnects through the balancer to another node, registers again
  * there, and the next call, on any node, rings it.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { next } from '../bridge/devices.test-support.js';
 import type { Route } from '../testing/app-server.js';
-import { BUS_KINDS, startCluster, type TestCluster, type TestNode } from './devices-cluster.test-support.js';
+import { BUS_KINDS, type BusKind, clustersPerTest, type TestNode } from './devices-cluster.test-support.js';
 import { presenceSet } from './devices-presence.js';
-import { type Balancer, startNginx } from './nginx.test-support.js';
-import { startRedis, type TestRedis } from './redis.test-support.js';
+import { startNginx } from './nginx.test-support.js';
 
 const NUMBER = '+15550144000';
 
-let redis: TestRedis;
-beforeAll(async () => {
-  redis = await startRedis();
-});
-afterAll(() => redis?.close());
-
-let running: TestCluster | undefined;
-let balancer: Balancer | undefined;
-afterEach(async () => {
-  await running?.close();
-  await balancer?.close();
-  running = undefined;
-  balancer = undefined;
-});
+const clusters = clustersPerTest();
 
 const routes: Record<string, Route> = {
   '/voice': () => '<Response><Dial action="/dialed" timeout="10"><Client>alice</Client></Dial></Response>',
   '/dialed': () => '<Response/>',
 };
 
+/** Nodes A and B behind nginx, where alice's device connects and registers; calls arrive on node C. */
+async function setup(kind: BusKind) {
+  const cluster = await clusters.start(kind, ['node-a', 'node-b', 'node-c'], { routes });
+  const node = (id: string) => cluster.nodes[id] as TestNode;
+  const balancer = await startNginx(['node-a', 'node-b'].map((id) => new URL(node(id).harness.base).host));
+  clusters.later(() => balancer.close());
+  const caller = node('node-c');
+  await caller.harness.client.incomingPhoneNumbers.create({
+    phoneNumber: NUMBER,
+    voiceUrl: `${caller.harness.app.url}/voice`,
+  });
+  const alice = cluster.device(balancer.url, 'alice');
+  await alice.register();
+  const holders = () => caller.bus.members(presenceSet(cluster.accountSid, 'alice'));
+  await expect.poll(holders).toHaveLength(1);
+  return { node, caller, alice, holders };
+}
+
 describe.each(BUS_KINDS)('a device whose node dies (%s bus)', (kind) => {
   it('reconnects through the balancer to another node, registers again, and is rung by the next call', async () => {
-    running = await startCluster(kind, ['node-a', 'node-b', 'node-c'], { redis, routes });
-    const cluster = running;
-    const node = (id: string) => cluster.nodes[id] as TestNode;
-    // Devices reach nodes A and B through nginx; calls arrive on node C.
-    balancer = await startNginx(['node-a', 'node-b'].map((id) => new URL(node(id).harness.base).host));
-    const caller = node('node-c');
-    await caller.harness.client.incomingPhoneNumbers.create({
-      phoneNumber: NUMBER,
-      voiceUrl: `${caller.harness.app.url}/voice`,
-    });
-    const alice = cluster.device(balancer.url, 'alice');
-    await alice.register();
-    const holders = () => caller.bus.members(presenceSet(cluster.accountSid, 'alice'));
-    await expect.poll(holders).toHaveLength(1);
+    const { node, caller, alice, holders } = await setup(kind);
     const [first] = await holders();
     const survivor = first === 'node-a' ? 'node-b' : 'node-a';
 
@@ -68,19 +59,7 @@ describe.each(BUS_KINDS)('a device whose node dies (%s bus)', (kind) => {
   });
 
   it('re-offers a call that was ringing the device when its node died, once it is back on another node', async () => {
-    running = await startCluster(kind, ['node-a', 'node-b', 'node-c'], { redis, routes });
-    const cluster = running;
-    const node = (id: string) => cluster.nodes[id] as TestNode;
-    balancer = await startNginx(['node-a', 'node-b'].map((id) => new URL(node(id).harness.base).host));
-    const caller = node('node-c');
-    await caller.harness.client.incomingPhoneNumbers.create({
-      phoneNumber: NUMBER,
-      voiceUrl: `${caller.harness.app.url}/voice`,
-    });
-    const alice = cluster.device(balancer.url, 'alice');
-    await alice.register();
-    const holders = () => caller.bus.members(presenceSet(cluster.accountSid, 'alice'));
-    await expect.poll(holders).toHaveLength(1);
+    const { node, caller, alice, holders } = await setup(kind);
     const [first] = await holders();
 
     const invited = next(alice, 'incoming');

@@ -1,28 +1,17 @@
 import type { Device } from '@patchbay/sdk';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startApiHarness } from '../api/harness.test-support.js';
 import { deviceFor, next } from '../bridge/devices.test-support.js';
 import { ANN, type DevicesHarness, REGISTRATION_NUMBER, startDevicesHarness } from '../devices/harness.test-support.js';
 import type { Route } from '../testing/app-server.js';
-import { BUS_KINDS, startCluster, type TestCluster, type TestNode } from './devices-cluster.test-support.js';
+import { BUS_KINDS, clustersPerTest, type TestNode } from './devices-cluster.test-support.js';
 import { presenceSet } from './devices-presence.js';
-import { startRedis, type TestRedis } from './redis.test-support.js';
 
 const NUMBER = '+15550143000';
 const CALLER = '+15550100001';
 const OWNED = '+15550143001';
 
-let redis: TestRedis;
-beforeAll(async () => {
-  redis = await startRedis();
-});
-afterAll(() => redis?.close());
-
-let running: TestCluster | undefined;
-afterEach(async () => {
-  await running?.close();
-  running = undefined;
-});
+const clusters = clustersPerTest();
 
 const dialAlice = (timeout = 5) =>
   `<Response><Dial action="/dialed" timeout="${timeout}"><Client statusCallback="/client-status" statusCallbackEvent="initiated ringing answered completed"><Identity>alice</Identity><Parameter name="ticket" value="T-42"/></Client></Dial></Response>`;
@@ -38,7 +27,7 @@ function routes(timeout = 5): Record<string, Route> {
 
 /** Nodes of one cluster, the number answered by the app of `callerNode`. */
 async function cluster(kind: (typeof BUS_KINDS)[number], ids: string[], callerNode: string, timeout = 5) {
-  running = await startCluster(kind, ids, { redis, routes: routes(timeout) });
+  const running = await clusters.start(kind, ids, { routes: routes(timeout) });
   const caller = running.nodes[callerNode] as TestNode;
   await caller.harness.client.incomingPhoneNumbers.create({
     phoneNumber: NUMBER,
@@ -75,12 +64,12 @@ describe.each(BUS_KINDS)('devices across nodes (%s bus)', (kind) => {
   });
 
   it('rings devices on other nodes: the first accept wins, the others are cancelled on every node, keys reach the caller', async () => {
-    const { device, caller } = await cluster(kind, ['node-a', 'node-b', 'node-c'], 'node-b');
+    const { device, caller, accountSid } = await cluster(kind, ['node-a', 'node-b', 'node-c'], 'node-b');
     const laptop = device('node-a', 'alice');
     const phone = device('node-c', 'alice');
     const tablet = device('node-b', 'alice');
     await registered(laptop, phone, tablet);
-    await expect.poll(() => listed(caller, running?.accountSid as string, 'alice')).toHaveLength(3);
+    await expect.poll(() => listed(caller, accountSid, 'alice')).toHaveLength(3);
 
     const invited = Promise.all([next(laptop, 'incoming'), next(phone, 'incoming'), next(tablet, 'incoming')]);
     const party = caller.harness.network.call({ from: CALLER, to: NUMBER });
@@ -122,10 +111,10 @@ describe.each(BUS_KINDS)('devices across nodes (%s bus)', (kind) => {
   });
 
   it('ends the call on the device when the caller hangs up after it was answered on another node', async () => {
-    const { device, caller } = await cluster(kind, ['node-a', 'node-b'], 'node-b');
+    const { device, caller, accountSid } = await cluster(kind, ['node-a', 'node-b'], 'node-b');
     const laptop = device('node-a', 'alice');
     await registered(laptop);
-    await expect.poll(() => listed(caller, running?.accountSid as string, 'alice')).toEqual(['node-a']);
+    await expect.poll(() => listed(caller, accountSid, 'alice')).toEqual(['node-a']);
     const invited = next(laptop, 'incoming');
     caller.harness.network.call({ from: CALLER, to: NUMBER });
     const [call] = await invited;
@@ -138,11 +127,11 @@ describe.each(BUS_KINDS)('devices across nodes (%s bus)', (kind) => {
   });
 
   it('a reject on another node is busy for the caller and stops the other nodes ringing', async () => {
-    const { device, caller } = await cluster(kind, ['node-a', 'node-b', 'node-c'], 'node-b');
+    const { device, caller, accountSid } = await cluster(kind, ['node-a', 'node-b', 'node-c'], 'node-b');
     const laptop = device('node-a', 'alice');
     const phone = device('node-c', 'alice');
     await registered(laptop, phone);
-    await expect.poll(() => listed(caller, running?.accountSid as string, 'alice')).toHaveLength(2);
+    await expect.poll(() => listed(caller, accountSid, 'alice')).toHaveLength(2);
     const invited = Promise.all([next(laptop, 'incoming'), next(phone, 'incoming')]);
     caller.harness.network.call({ from: CALLER, to: NUMBER });
     const [[call], [other]] = await invited;
@@ -157,10 +146,10 @@ describe.each(BUS_KINDS)('devices across nodes (%s bus)', (kind) => {
   });
 
   it('cancels invitations on other nodes when the caller hangs up while they ring, and at the Dial timeout', async () => {
-    const { device, caller } = await cluster(kind, ['node-a', 'node-b'], 'node-b', 1);
+    const { device, caller, accountSid } = await cluster(kind, ['node-a', 'node-b'], 'node-b', 1);
     const laptop = device('node-a', 'alice');
     await registered(laptop);
-    await expect.poll(() => listed(caller, running?.accountSid as string, 'alice')).toEqual(['node-a']);
+    await expect.poll(() => listed(caller, accountSid, 'alice')).toEqual(['node-a']);
     const { runtime } = caller.harness;
 
     let invited = next(laptop, 'incoming');
@@ -180,10 +169,10 @@ describe.each(BUS_KINDS)('devices across nodes (%s bus)', (kind) => {
   });
 
   it('is no-answer at once when the only device on another node unregisters while it rings', async () => {
-    const { device, caller } = await cluster(kind, ['node-a', 'node-b'], 'node-b');
+    const { device, caller, accountSid } = await cluster(kind, ['node-a', 'node-b'], 'node-b');
     const laptop = device('node-a', 'alice');
     await registered(laptop);
-    await expect.poll(() => listed(caller, running?.accountSid as string, 'alice')).toEqual(['node-a']);
+    await expect.poll(() => listed(caller, accountSid, 'alice')).toEqual(['node-a']);
     const invited = next(laptop, 'incoming');
     caller.harness.network.call({ from: CALLER, to: NUMBER });
     const [call] = await invited;
@@ -196,8 +185,7 @@ describe.each(BUS_KINDS)('devices across nodes (%s bus)', (kind) => {
   });
 
   it("a call on one node to a registered number rings the number's devices connected to another node", async () => {
-    running = await startCluster(kind, ['node-a', 'node-b'], {
-      redis,
+    const running = await clusters.start(kind, ['node-a', 'node-b'], {
       routes: routes(),
       startNode: (index, options) => (index === 0 ? startDevicesHarness(options) : startApiHarness(options)),
     });

@@ -3,31 +3,20 @@
  * running on another; answers and typed errors are those of the node running it.
  */
 import { AccessToken, RoomsGrant } from '@patchbay/sdk';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { roomWith } from '../api/room-calls.test-support.js';
 import { PRESS_1 } from '../api/room-channel.test-support.js';
 import { roomsRequest } from '../api/rooms.test-support.js';
 import { deviceFor, refusal } from '../bridge/devices.test-support.js';
-import { BUS_KINDS, startCluster, type TestCluster, type TestNode } from './devices-cluster.test-support.js';
-import { startRedis, type TestRedis } from './redis.test-support.js';
+import { BUS_KINDS, clustersPerTest, type TestNode } from './devices-cluster.test-support.js';
 
-let redis: TestRedis;
-beforeAll(async () => {
-  redis = await startRedis();
-});
-afterAll(() => redis?.close());
-
-let running: TestCluster | undefined;
-afterEach(async () => {
-  await running?.close();
-  running = undefined;
-});
+const clusters = clustersPerTest();
 
 const [OLGA, ANN] = ['+15550710001', '+15550710002'];
 
 describe.each(BUS_KINDS)('room commands across nodes (%s bus)', (kind) => {
   it("an organizer connected to one node commands the room's call running on another", async () => {
-    running = await startCluster(kind, ['node-a', 'node-b'], { redis });
+    const running = await clusters.start(kind, ['node-a', 'node-b']);
     const [a, b] = [running.nodes['node-a'] as TestNode, running.nodes['node-b'] as TestNode];
     const room = await roomWith(a.harness, [
       { name: 'Olga', phone: OLGA, identity: 'olga', role: 'organizer', behaviour: PRESS_1 },

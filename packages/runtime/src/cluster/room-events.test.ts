@@ -5,27 +5,16 @@
  */
 import { Patchbay } from '@patchbay/sdk';
 import type { RoomChatMessage } from '@patchbay/sdk/client';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { roomWith } from '../api/room-calls.test-support.js';
 import { until } from '../bridge/devices.test-support.js';
-import { BUS_KINDS, startCluster, type TestCluster, type TestNode } from './devices-cluster.test-support.js';
-import { startRedis, type TestRedis } from './redis.test-support.js';
+import { BUS_KINDS, clustersPerTest, type TestNode } from './devices-cluster.test-support.js';
 
-let redis: TestRedis;
-beforeAll(async () => {
-  redis = await startRedis();
-});
-afterAll(() => redis?.close());
-
-let running: TestCluster | undefined;
-afterEach(async () => {
-  await running?.close();
-  running = undefined;
-});
+const clusters = clustersPerTest();
 
 describe.each(BUS_KINDS)('room events across nodes (%s bus)', (kind) => {
   it('reach followers on every node, in order, and a follower on another node replays only what it missed', async () => {
-    running = await startCluster(kind, ['node-a', 'node-b'], { redis });
+    const running = await clusters.start(kind, ['node-a', 'node-b']);
     const cluster = running;
     const [a, b] = [cluster.nodes['node-a'] as TestNode, cluster.nodes['node-b'] as TestNode];
     const room = await roomWith(a.harness, [
