@@ -45,6 +45,18 @@ async function registered(...devices: Device[]): Promise<void> {
   await Promise.all(devices.map((device) => device.register()));
 }
 
+/** Alice's laptop on node A, invited to a call that node B holds. */
+async function ringingOnA(kind: (typeof BUS_KINDS)[number]) {
+  const { device, caller, accountSid } = await cluster(kind, ['node-a', 'node-b'], 'node-b');
+  const laptop = device('node-a', 'alice');
+  await registered(laptop);
+  await expect.poll(() => listed(caller, accountSid, 'alice')).toEqual(['node-a']);
+  const invited = next(laptop, 'incoming');
+  caller.harness.network.call({ from: CALLER, to: NUMBER });
+  const [call] = await invited;
+  return { caller, laptop, call };
+}
+
 describe.each(BUS_KINDS)('devices across nodes (%s bus)', (kind) => {
   it("lists the nodes holding an identity's registrations until they unregister, or their node dies", async () => {
     const { nodes, accountSid, device } = await cluster(kind, ['node-a', 'node-b', 'node-c'], 'node-b');
@@ -111,13 +123,7 @@ describe.each(BUS_KINDS)('devices across nodes (%s bus)', (kind) => {
   });
 
   it('ends the call on the device when the caller hangs up after it was answered on another node', async () => {
-    const { device, caller, accountSid } = await cluster(kind, ['node-a', 'node-b'], 'node-b');
-    const laptop = device('node-a', 'alice');
-    await registered(laptop);
-    await expect.poll(() => listed(caller, accountSid, 'alice')).toEqual(['node-a']);
-    const invited = next(laptop, 'incoming');
-    caller.harness.network.call({ from: CALLER, to: NUMBER });
-    const [call] = await invited;
+    const { caller, laptop, call } = await ringingOnA(kind);
     await call.accept();
     const disconnected = next(call, 'disconnect');
     await caller.harness.client.calls(call.parameters.CallSid as string).update({ status: 'completed' });
@@ -169,13 +175,7 @@ describe.each(BUS_KINDS)('devices across nodes (%s bus)', (kind) => {
   });
 
   it('is no-answer at once when the only device on another node unregisters while it rings', async () => {
-    const { device, caller, accountSid } = await cluster(kind, ['node-a', 'node-b'], 'node-b');
-    const laptop = device('node-a', 'alice');
-    await registered(laptop);
-    await expect.poll(() => listed(caller, accountSid, 'alice')).toEqual(['node-a']);
-    const invited = next(laptop, 'incoming');
-    caller.harness.network.call({ from: CALLER, to: NUMBER });
-    const [call] = await invited;
+    const { caller, laptop, call } = await ringingOnA(kind);
     const canceled = next(call, 'cancel');
     await laptop.unregister();
     expect(await canceled).toEqual(['unregistered']);
