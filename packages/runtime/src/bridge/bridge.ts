@@ -251,6 +251,13 @@ export class DeviceBridge {
     };
   }
 
+  /** On a cluster: whether another node holds registrations of the identity (a ring invites them there). */
+  async registeredElsewhere(accountSid: string, identity: string): Promise<boolean> {
+    // The bus unreachable: a wake-up too many rather than a device missing the call.
+    const nodes = await this.cluster?.presence.nodes(accountSid, identity).catch(() => []);
+    return (nodes?.length ?? 0) > 0;
+  }
+
   /** Sessions here that may be rung for the identities. */
   private targets(accountSid: string, identities: readonly string[]): DeviceSession[] {
     if (this.closed) return [];

@@ -1,4 +1,4 @@
-import type { Device } from '@patchbay/sdk';
+import { type Device, fetchNotices } from '@patchbay/sdk';
 import { describe, expect, it } from 'vitest';
 import { startApiHarness } from '../api/harness.test-support.js';
 import { deviceFor, next } from '../bridge/devices.test-support.js';
@@ -195,7 +195,7 @@ describe.each(BUS_KINDS)('devices across nodes (%s bus)', (kind) => {
       phoneNumber: OWNED,
       voiceUrl: `${caller.harness.app.url}/number`,
     });
-    await owner.registration('ann', 'ann-phone').bySms(owner.phone(ANN), REGISTRATION_NUMBER);
+    const registered = await owner.registration('ann', 'ann-phone').bySms(owner.phone(ANN), REGISTRATION_NUMBER);
     const annPhone = deviceFor(owner, owner.token('ann'));
     try {
       await annPhone.register();
@@ -214,6 +214,8 @@ describe.each(BUS_KINDS)('devices across nodes (%s bus)', (kind) => {
       await caller.harness.runtime.calls.ended(child?.parentCallSid as string);
       expect(caller.harness.app.requestsTo('/dialed')[0]?.params).toMatchObject({ DialCallStatus: 'completed' });
       expect(party.lines()).toContain('bridged client:ann');
+      // Online on node A, the device was rung there, not woken (no notice, no wake-up text) as if offline.
+      expect(await fetchNotices(owner.base, registered.credential)).toEqual([]);
     } finally {
       annPhone.destroy();
     }
