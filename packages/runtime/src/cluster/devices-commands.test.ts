@@ -6,8 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { type ApiHarness, startApiHarness } from '../api/harness.test-support.js';
 import { roomsRequest } from '../api/rooms.test-support.js';
-import { deviceFor, next } from '../bridge/devices.test-support.js';
-import { registerAnn } from '../devices/commands/commands.test-support.js';
+import { deviceFor } from '../bridge/devices.test-support.js';
+import { registerAnn, ringingCommands } from '../devices/commands/commands.test-support.js';
 import { DEFAULT_POLICY } from '../devices/commands/decide.js';
 import type { DevicesHarness } from '../devices/harness.test-support.js';
 import { startDevicesHarness } from '../devices/harness.test-support.js';
@@ -25,13 +25,7 @@ describe.each(BUS_KINDS)('device commands across nodes (%s bus)', (kind) => {
     const ann = await registerAnn(owner);
     const device = deviceFor(owner, owner.token('ann'));
     try {
-      const commands = device.commands({ credential: ann.registered.credential });
-      await next(commands, 'attached');
-      const ran: string[] = [];
-      commands.handle('ring', (params) => {
-        ran.push(params.seconds ?? '');
-        return { rang: params.seconds ?? '' };
-      });
+      const { ran } = await ringingCommands(device, ann);
       const credentials = { sid: owner.account.sid, secret: owner.account.authToken };
       const path = `Devices/${ann.registered.sid}/Commands`;
       const viaC = (method: 'GET' | 'POST', sub = '', form?: Record<string, string>) =>
