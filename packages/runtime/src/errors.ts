@@ -42,6 +42,9 @@ const CODES = {
   'bus-remote-failure': { numeric: 91304, status: 502 },
   /** A bus message over the size the bus carries. */
   'bus-message-too-large': { numeric: 91305, status: 413 },
+  // Cluster: devices across nodes (src/cluster/devices-*.ts, 91340-91349).
+  /** A message between nodes about devices (an invitation, an answer, a key press) did not parse. */
+  'device-relay-invalid': { numeric: 91340, status: 400 },
   // Cluster: conferences, queues and rooms across nodes (src/cluster/conferences.ts, 91350-91359).
   /** A media frame from another node that is not media this node can play. */
   'trunk-frame-invalid': { numeric: 91350, status: 502 },

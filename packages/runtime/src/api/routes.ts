@@ -9,6 +9,8 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { serveConferenceControl } from '../cluster/conference-control.js';
+import { clusterRoomControl } from '../cluster/room-commands.js';
+import { shareRoomEvents } from '../cluster/room-events.js';
 import { commandsFeature } from '../devices/commands/index.js';
 import { devicesFeature } from '../devices/index.js';
 import { resolveLimits } from '../limits/account-limits.js';
@@ -130,6 +132,7 @@ export function createRouter(options: ApiOptions, writes: StoreWrites): Route & 
     options: options.devices,
     policy: options.commandPolicy,
     onError: options.onError,
+    bus: options.bus,
   });
   commands.start().catch((error: unknown) => options.onError?.(error));
 
@@ -248,7 +251,23 @@ export function createRouter(options: ApiOptions, writes: StoreWrites): Route & 
 
   // Room calls stop following the runtime with the API.
   // Devices command and follow rooms over their channel (docs/rooms.md, the control channel).
-  const detachRooms = runtime.devices?.rooms.attach(roomControl(calls.deps, calls.audit));
+  // On a cluster, the call's commands go to the node running it (docs/cluster.md).
+  const relayedRooms =
+    options.bus &&
+    clusterRoomControl(roomControl(calls.deps, calls.audit), {
+      bus: options.bus,
+      engine: calls.deps.engine,
+      clock: runtime.clock,
+      onError: options.onError,
+    });
+  const detachRooms = runtime.devices?.rooms.attach(relayedRooms?.control ?? roomControl(calls.deps, calls.audit));
+  // On a cluster, followers on other nodes hear this node's room events (docs/cluster.md).
+  const sharing =
+    options.bus &&
+    shareRoomEvents(options.bus, calls.audit, calls.deps.chat, options.onError).catch((error: unknown) => {
+      options.onError?.(error);
+      return () => {};
+    });
   // In a cluster: REST requests for the conferences this node holds, sent by the node they reached.
   const stopConferenceControl =
     options.bus && serveConferenceControl(options.bus, (request) => forwardedConferenceRequest(options, sip, request));
@@ -256,6 +275,8 @@ export function createRouter(options: ApiOptions, writes: StoreWrites): Route & 
     close() {
       stopConferenceControl?.();
       detachRooms?.();
+      void sharing?.then((stop) => stop());
+      void relayedRooms?.close();
       devices.close();
       commands.close();
       schedules.close();

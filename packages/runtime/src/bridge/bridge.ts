@@ -12,6 +12,7 @@
 import { hostname } from 'node:os';
 import { type ClientMessage, DeviceError, type Hello, type Outgoing } from '@patchbay/sdk/protocol';
 import { EventEmitter } from 'eventemitter3';
+import { ClusterDevices } from '../cluster/devices-ring.js';
 import type { DeviceLeg, OriginateOutcome } from '../media/types.js';
 import { type VerifiedToken, verifyAccessToken } from './access-tokens.js';
 import { CallTokens } from './call-tokens.js';
@@ -53,6 +54,8 @@ export class DeviceBridge {
   readonly commands: CommandChannel;
   private readonly receiver: Receiver;
   private readonly stopSweep: () => void;
+  /** Devices on other nodes of the cluster (with a bus). */
+  private readonly cluster: ClusterDevices | undefined;
   private closed = false;
   private waker: RingWaker | undefined;
   private readonly checks: CredentialChecks = {
@@ -70,19 +73,37 @@ export class DeviceBridge {
     this.heartbeatMs = options.heartbeatMs ?? 10_000;
     this.resumeMs = options.resumeMs ?? 30_000;
     this.skewMs = options.skewMs ?? 60_000;
-    this.node = options.node ?? hostname();
+    this.node = options.node ?? options.cluster?.bus.nodeId ?? hostname();
     this.tokens = new CallTokens(() => clock.now(), options.callTokenKey);
     this.followers = new Followers((session, message) => this.push(session, message));
     this.rooms = new RoomChannel((session, message) => this.push(session, message));
-    this.commands = new CommandChannel((session, message) => this.push(session, message));
+    this.commands = new CommandChannel(
+      (session, message) => this.push(session, message),
+      () => this.cluster,
+    );
     this.presence = new Presence(
       () => clock.now(),
       (record) => {
+        this.cluster?.presence.changed(record);
         this.events.emit('presence', record);
         this.followers.notify(record);
       },
     );
+    this.cluster =
+      options.cluster &&
+      new ClusterDevices({
+        ...options.cluster,
+        media: host.media,
+        clock,
+        targets: (accountSid, identity) => this.targets(accountSid, [identity]),
+        session: (id) => this.sessions.get(id),
+        push: (session, message, expiresAt) => this.push(session, message, expiresAt),
+        isOpen: (session) => this.sessions.has(session),
+        invitations: () => this.invitations,
+        commands: () => this.commands,
+      });
     this.invitations = new Invitations({
+      remote: this.cluster,
       clock,
       tokens: this.tokens,
       node: this.node,
@@ -207,20 +228,18 @@ export class DeviceBridge {
     session.registered = false;
     this.presence.remove(session);
     this.invitations.withdraw(session);
+    this.cluster?.withdraw(session);
   }
 
   /**
    * Rings every registration of an identity; settles when one accepts, rejects, or nobody can.
    * A registered number's offline devices are woken (see `wakeWith`) and offered the call when
-   * they connect in time.
+   * they connect in time; on a cluster, the identity's devices on other nodes are rung too.
    */
   async ring(request: ClientRing, signal: AbortSignal, onRinging?: () => void): Promise<OriginateOutcome> {
     if (this.closed) return this.invitations.ring(request, [], signal, onRinging);
     const waking = request.number !== undefined ? await this.waker?.(request).catch(() => undefined) : undefined;
-    const targets = this.presence
-      .sessions(request.accountSid, request.identity)
-      .concat(...(request.alsoIdentities ?? []).map((identity) => this.presence.sessions(request.accountSid, identity)))
-      .filter((session) => session.token.incoming && !session.expired);
+    const targets = this.targets(request.accountSid, [request.identity, ...(request.alsoIdentities ?? [])]);
     return this.invitations.ring(request, targets, signal, onRinging, waking);
   }
 
@@ -230,6 +249,21 @@ export class DeviceBridge {
     return () => {
       if (this.waker === waker) this.waker = undefined;
     };
+  }
+
+  /** On a cluster: whether another node holds registrations of the identity (a ring invites them there). */
+  async registeredElsewhere(accountSid: string, identity: string): Promise<boolean> {
+    // The bus unreachable: a wake-up too many rather than a device missing the call.
+    const nodes = await this.cluster?.presence.nodes(accountSid, identity).catch(() => []);
+    return (nodes?.length ?? 0) > 0;
+  }
+
+  /** Sessions here that may be rung for the identities. */
+  private targets(accountSid: string, identities: readonly string[]): DeviceSession[] {
+    if (this.closed) return [];
+    return identities
+      .flatMap((identity) => this.presence.sessions(accountSid, identity))
+      .filter((session) => session.token.incoming && !session.expired);
   }
 
   /** The device's media leg for `callSid`, kept with its session; `closed` goes to the device when it ends. */
@@ -303,6 +337,7 @@ export class DeviceBridge {
     this.closed = true;
     this.stopSweep();
     this.invitations.cancelAll();
+    void this.cluster?.close();
     for (const session of [...this.sessions.values()]) {
       session.link?.close(1012, 'server restarting');
       this.end(session);

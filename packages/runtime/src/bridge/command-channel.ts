@@ -8,7 +8,15 @@
 import { DeviceError, type Outgoing } from '@patchbay/sdk/protocol';
 import type { DeviceSession } from './session.js';
 
-type CommandMessage = Extract<Outgoing, { type: 'command' }>;
+export type CommandMessage = Extract<Outgoing, { type: 'command' }>;
+
+/** Commands of devices connected to other nodes of a cluster (cluster/devices-ring.ts). */
+export interface CommandRelay {
+  /** This node carries a device's commands (a session attached it), or carries them no more. */
+  carries(device: string, carrying: boolean): void;
+  /** Sends the messages through a node whose connected session carries the device: true when one did. */
+  sendElsewhere(device: string, messages: readonly CommandMessage[]): Promise<boolean>;
+}
 
 /** What the command service does for the channel. */
 export interface CommandHandler {
@@ -30,7 +38,11 @@ export class CommandChannel {
   readonly #byDevice = new Map<string, Set<DeviceSession>>();
   readonly #bySession = new Map<DeviceSession, Set<string>>();
 
-  constructor(private readonly push: (session: DeviceSession, message: Outgoing) => void) {}
+  constructor(
+    private readonly push: (session: DeviceSession, message: Outgoing) => void,
+    /** On a cluster, the relay to other nodes. @default none: a single node */
+    private readonly relay: () => CommandRelay | undefined = () => undefined,
+  ) {}
 
   /** The command service runs on this server; returns the detach. */
   attachHandler(handler: CommandHandler): () => void {
@@ -58,6 +70,7 @@ export class CommandChannel {
     const sessions = this.#byDevice.get(device) ?? new Set<DeviceSession>();
     sessions.add(session);
     this.#byDevice.set(device, sessions);
+    if (sessions.size === 1) this.relay()?.carries(device, true);
     for (const message of pending) this.push(session, message);
   }
 
@@ -88,12 +101,20 @@ export class CommandChannel {
     return (sessions?.size ?? 0) > 0;
   }
 
+  /** Sends through another node of the cluster whose connected session carries the device: true when one did. */
+  sendElsewhere(device: string, messages: readonly CommandMessage[]): Promise<boolean> {
+    return this.relay()?.sendElsewhere(device, messages) ?? Promise.resolve(false);
+  }
+
   /** The session is ending: it carries no device. */
   dropAll(session: DeviceSession): void {
     for (const device of this.#bySession.get(session) ?? []) {
       const sessions = this.#byDevice.get(device);
       sessions?.delete(session);
-      if (sessions?.size === 0) this.#byDevice.delete(device);
+      if (sessions?.size === 0) {
+        this.#byDevice.delete(device);
+        this.relay()?.carries(device, false);
+      }
     }
     this.#bySession.delete(session);
   }

@@ -9,7 +9,21 @@ import { DeviceError, type Outgoing } from '@patchbay/sdk/protocol';
 import type { Clock } from '../clock/clock.js';
 import type { DeviceLeg, OriginateOutcome } from '../media/types.js';
 import type { CallTokens } from './call-tokens.js';
+import { answerFromElsewhere, type Elsewhere, nodeGoneFor, type RemoteDevice, withdrawnOn } from './elsewhere.js';
+import { offersTo } from './offers.js';
+import type { CancelReason, RemoteRinging, RemoteSession } from './remote-ringing.js';
+import {
+  callTokenOf,
+  cancelRemote,
+  invitedElsewhere,
+  inviteParameters,
+  nobodyLeft,
+  type Ringing,
+  remoteInviteOf,
+} from './ringing.js';
 import type { DeviceSession } from './session.js';
+
+export type { CancelReason, RemoteInvite, RemoteRinging, RemoteSession } from './remote-ringing.js';
 
 /** `<Dial><Client>` (or an API call to `client:<identity>`) asking to ring an identity. */
 export interface ClientRing {
@@ -26,8 +40,6 @@ export interface ClientRing {
   /** The registered number rung (devices/ring-number.ts): its offline devices are woken for the call. */
   readonly number?: string;
 }
-
-type CancelReason = 'canceled' | 'answered-elsewhere' | 'rejected-elsewhere' | 'no-answer' | 'unregistered';
 
 /** What invitations need from the bridge. */
 export interface InvitationHost {
@@ -47,23 +59,8 @@ export interface InvitationHost {
   adoptLeg(session: DeviceSession, callSid: string, leg: DeviceLeg): void;
   /** Whether the session still exists (an ended one is told nothing). */
   isOpen(session: DeviceSession): boolean;
-}
-
-interface Ringing {
-  readonly request: ClientRing;
-  readonly expiresAt: number;
-  /** The identities rung. */
-  readonly identities: ReadonlySet<string>;
-  readonly invited: Set<DeviceSession>;
-  /** Legs offered to WebRTC devices, by session: the accepting one is kept, the others hung up. */
-  readonly offered: Map<DeviceSession, DeviceLeg>;
-  /** One call token per identity rung: each device can only answer as itself. */
-  readonly callTokens: Map<string, string>;
-  /** Devices were woken for it: a session of the identities rung that registers meanwhile is invited. */
-  readonly joinable: boolean;
-  /** Devices are being woken: the ring stays open for them even when nobody invited is left. */
-  waking: boolean;
-  settle(outcome: OriginateOutcome): void;
+  /** Devices on other nodes of the cluster. @default none: a single node */
+  readonly remote?: RemoteRinging | undefined;
 }
 
 /**
@@ -76,8 +73,13 @@ export interface Waking {
 
 export class Invitations {
   private readonly rings = new Map<string, Ringing>();
+  private readonly elsewhere: Elsewhere;
 
-  constructor(private readonly host: InvitationHost) {}
+  constructor(private readonly host: InvitationHost) {
+    const finish: Elsewhere['finish'] = (callSid, outcome, reason, except) =>
+      this.finish(callSid, outcome, reason, except);
+    this.elsewhere = { host, rings: this.rings, finish };
+  }
 
   /**
    * Invites `targets`; settles when one accepts, one rejects, or nobody can answer any more. With
@@ -91,9 +93,9 @@ export class Invitations {
     onRinging?: () => void,
     waking?: Waking,
   ): Promise<OriginateOutcome> {
-    if (targets.length === 0 && !waking) return { outcome: 'no-answer', reason: 'no device registered' };
+    const { clock, remote } = this.host;
+    if (targets.length === 0 && !waking && !remote) return { outcome: 'no-answer', reason: 'no device registered' };
     if (signal.aborted) return { outcome: 'canceled' };
-    const { clock } = this.host;
     let settle: (outcome: OriginateOutcome) => void = () => {};
     const outcome = new Promise<OriginateOutcome>((resolve) => {
       settle = resolve;
@@ -104,14 +106,22 @@ export class Invitations {
       identities: new Set([request.identity, ...(request.alsoIdentities ?? [])]),
       invited: new Set(targets),
       offered: new Map(),
+      remote: new Map(),
       callTokens: new Map(),
       joinable: waking !== undefined,
       waking: waking !== undefined,
       settle,
     };
     this.rings.set(request.callSid, ringing);
-    const offers = await this.offers(request.callSid, targets, ringing.offered);
+    if (remote) ringing.invite = remoteInviteOf(this.host, ringing);
+    const [offers, elsewhere] = await Promise.all([
+      offersTo(this.host, request.callSid, targets, ringing.offered),
+      ringing.invite && remote?.invite(ringing.invite),
+    ]);
+    if (elsewhere) invitedElsewhere(remote, request.callSid, ringing, elsewhere);
     for (const session of targets) this.invite(ringing, session, offers.get(session));
+    if (targets.length === 0 && nobodyLeft(ringing))
+      this.finish(request.callSid, { outcome: 'no-answer', reason: 'no device registered' }, 'no-answer');
     onRinging?.();
     if (waking) void this.woken(ringing, waking);
     const cancelTimer = clock.setTimer(
@@ -145,7 +155,7 @@ export class Invitations {
     for (const ring of ringing) {
       const callSid = ring.request.callSid;
       ring.invited.add(session);
-      const offers = await this.offers(callSid, [session], ring.offered);
+      const offers = await offersTo(this.host, callSid, [session], ring.offered);
       // Ended while the offer was made: the offer goes, nobody is told.
       if (this.rings.get(callSid) !== ring || !ring.invited.has(session)) {
         const leg = ring.offered.get(session);
@@ -161,66 +171,22 @@ export class Invitations {
   private async woken(ringing: Ringing, waking: Waking): Promise<void> {
     if (await waking.start().catch(() => false)) return;
     ringing.waking = false;
-    if (ringing.invited.size === 0) this.finish(ringing.request.callSid, { outcome: 'no-answer' }, 'no-answer');
+    if (nobodyLeft(ringing)) this.finish(ringing.request.callSid, { outcome: 'no-answer' }, 'no-answer');
   }
 
   private invite(ringing: Ringing, session: DeviceSession, sdp: string | undefined): void {
-    const { request, expiresAt, callTokens } = ringing;
-    const callToken =
-      callTokens.get(session.identity) ??
-      this.host.tokens.seal({
-        callSid: request.callSid,
-        node: this.host.node,
-        accountSid: request.accountSid,
-        identity: session.identity,
-        expiresAt,
-      });
-    callTokens.set(session.identity, callToken);
+    const { request, expiresAt } = ringing;
     session.invitations.add(request.callSid);
     const invite = {
       type: 'invite',
       callSid: request.callSid,
-      callToken,
-      parameters: {
-        CallSid: request.callSid,
-        AccountSid: request.accountSid,
-        From: request.from,
-        To: request.to ?? `client:${request.identity}`,
-        ApiVersion: '2010-04-01',
-      },
+      callToken: callTokenOf(this.host, ringing, session.identity),
+      parameters: inviteParameters(request),
       customParameters: { ...request.parameters },
       expiresAt,
       ...(sdp !== undefined ? { sdp } : {}),
     } as const;
     this.host.push(session, invite, expiresAt);
-  }
-
-  /**
-   * Patchbay's offer to each WebRTC device among `targets` (a device whose offer fails is invited
-   * without one and answers without audio rather than not at all).
-   */
-  private async offers(
-    callSid: string,
-    targets: readonly DeviceSession[],
-    offered: Map<DeviceSession, DeviceLeg>,
-  ): Promise<Map<DeviceSession, string>> {
-    const sdps = new Map<DeviceSession, string>();
-    await Promise.all(
-      targets
-        .filter((session) => session.webrtc)
-        .map(async (session) => {
-          const leg = this.host.offerLeg(session, callSid);
-          if (!leg) return;
-          if (!leg.localSdp) return void leg.hangup().catch(() => undefined);
-          offered.set(session, leg);
-          const sdp = await leg.localSdp().catch(() => undefined);
-          if (sdp === undefined) {
-            offered.delete(session);
-            await leg.hangup().catch(() => undefined);
-          } else sdps.set(session, sdp);
-        }),
-    );
-    return sdps;
   }
 
   /** A device called back with an invitation's call token (and, accepting an offer, its answer). */
@@ -236,10 +202,13 @@ export class Invitations {
       claims = tokens.open(callToken);
       if (claims.accountSid !== session.accountSid || claims.identity !== session.identity)
         throw new DeviceError('CallTokenInvalid', 'the call token was issued to another identity');
-      tokens.spend(claims);
+      // A call another node holds: that node spends the token and decides (the first accept wins there).
+      if (claims.node === this.host.node || !this.host.remote) tokens.spend(claims);
     } catch (error) {
       throw this.host.refuse(error as DeviceError, session);
     }
+    if (claims.node !== this.host.node && this.host.remote)
+      return this.host.remote.forward(session, claims.node, callToken, how);
     const callSid = claims.callSid;
     if (!this.rings.has(callSid)) throw new DeviceError('CallCancelled', `call ${callSid} is no longer ringing`);
     if (how === 'reject') {
@@ -270,6 +239,27 @@ export class Invitations {
     return { callSid };
   }
 
+  /**
+   * A device on another node answered with a call token this node sealed (forwarded by its node):
+   * the same checks and the same outcome as a device here, its leg relayed to its node.
+   */
+  answerFrom(device: RemoteDevice, callToken: string, how: 'accept' | 'reject'): { callSid: string } {
+    return answerFromElsewhere(this.elsewhere, device, callToken, how);
+  }
+
+  /** Devices invited on `node` ring no more (unregistered, gone): a call left with nobody is not answered. */
+  withdrawnElsewhere(node: string, callSid: string, count: number): void {
+    withdrawnOn(this.elsewhere, node, callSid, count);
+  }
+
+  /**
+   * A node died: its devices ring no more, but the call rings on until its timeout, re-offered
+   * to the identity's devices on other nodes as they come back (they reconnect elsewhere).
+   */
+  nodeDown(node: string): void {
+    for (const ringing of this.rings.values()) nodeGoneFor(this.host, ringing, node);
+  }
+
   /** `session` rings for nothing any more (unregistered, or ended); calls left with nobody to ring are not answered. */
   withdraw(session: DeviceSession): void {
     for (const callSid of [...session.invitations]) {
@@ -277,7 +267,7 @@ export class Invitations {
       const ringing = this.rings.get(callSid);
       if (!ringing?.invited.delete(session)) continue;
       if (this.host.isOpen(session)) this.host.push(session, { type: 'cancel', callSid, reason: 'unregistered' });
-      if (ringing.invited.size === 0 && !ringing.waking) this.finish(callSid, { outcome: 'no-answer' }, 'no-answer');
+      if (nobodyLeft(ringing)) this.finish(callSid, { outcome: 'no-answer' }, 'no-answer');
     }
   }
 
@@ -286,10 +276,19 @@ export class Invitations {
     for (const callSid of [...this.rings.keys()]) this.finish(callSid, { outcome: 'canceled' }, 'canceled');
   }
 
-  private finish(callSid: string, outcome: OriginateOutcome, reason: CancelReason, except?: DeviceSession): void {
+  private finish(
+    callSid: string,
+    outcome: OriginateOutcome,
+    reason: CancelReason,
+    except?: DeviceSession | RemoteSession,
+  ): void {
     const ringing = this.rings.get(callSid);
     if (!ringing) return;
     this.rings.delete(callSid);
+    ringing.ended = { reason, except };
+    ringing.stopReoffer?.();
+    for (const node of ringing.remote.keys()) cancelRemote(this.host.remote, node, callSid, reason, except);
+    ringing.remote.clear();
     for (const [session, leg] of ringing.offered) if (session !== except) void leg.hangup().catch(() => undefined);
     ringing.offered.clear();
     for (const session of ringing.invited) {

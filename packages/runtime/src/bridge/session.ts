@@ -17,6 +17,9 @@ export interface Link {
   close(code: number, reason: string): void;
 }
 
+/** What a device does to one of its calls. */
+export type DeviceCallControl = Pick<DeviceLeg, 'press' | 'setMuted' | 'remoteHangup' | 'renegotiate'>;
+
 const REMEMBERED_REQUESTS = 512;
 /** How fast a device may send: bursts of 100 messages, 50 a second sustained. */
 export const RATE = { burst: 100, perSecond: 50 } as const;
@@ -35,8 +38,11 @@ export class DeviceSession {
   /** When the last connection was lost (ms); undefined while connected. */
   detachedAt: number | undefined;
   link: Link | undefined;
-  /** The device's calls: bridged incoming calls and calls it placed. */
-  readonly calls = new Map<string, DeviceLeg>();
+  /**
+   * The device's calls: bridged incoming calls and calls it placed. What the device does to each
+   * (a leg here, or on a cluster the relay to its leg on the caller's node).
+   */
+  readonly calls = new Map<string, DeviceCallControl>();
   /** Calls this session was invited to and has not answered. */
   readonly invitations = new Set<string>();
   /** Identities whose presence this session follows. */

@@ -3,6 +3,7 @@
  */
 import type { DeviceError } from '@patchbay/sdk/protocol';
 import type { Clock } from '../clock/clock.js';
+import type { Bus } from '../cluster/bus.js';
 import type { AccountLimitOverrides, AccountLimits } from '../limits/account-limits.js';
 import type { DeviceLeg, MediaAdapter } from '../media/types.js';
 import type { InboundApp } from '../runtime-types.js';
@@ -30,6 +31,20 @@ export interface DeviceBridgeOptions {
   readonly maxSessions?: number;
   /** STUN/TURN servers handed to devices in their welcome (TURN credentials made per device). @default none */
   readonly ice?: IceSettings;
+  /**
+   * A cluster: devices connected to other nodes are rung (docs/cluster.md, "Devices across
+   * nodes"); `node` defaults to the bus's node id, and `callTokenKey` must be the same on every
+   * node. @default none: a single node
+   */
+  readonly cluster?: DeviceClusterOptions;
+}
+
+export interface DeviceClusterOptions {
+  readonly bus: Bus;
+  /** How long a node stays listed for an identity without renewing it (a dead node is listed this long at most). @default 10000 */
+  readonly presenceTtlMs?: number;
+  /** Reports what failed between nodes (a node gone mid-call, a message refused). */
+  readonly onError?: (error: unknown) => void;
 }
 
 /** Where a device's outgoing calls go: an application's VoiceUrl and settings. */

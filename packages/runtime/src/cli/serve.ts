@@ -28,6 +28,7 @@ import { compatEndpoints } from '../bridge/compat/endpoint.js';
 import { type CompatMedia, simulatedCompatMedia } from '../bridge/compat/media.js';
 import { deviceEndpoints } from '../bridge/endpoints.js';
 import { type Clock, systemClock } from '../clock/clock.js';
+import { sharedCallTokenKey } from '../cluster/devices-key.js';
 import type { ClusterNode } from '../cluster/nodes.js';
 import { numberIdentities, type RegistrationSettings, smtpMailer } from '../devices/index.js';
 import type { AccountLimits } from '../limits/account-limits.js';
@@ -179,6 +180,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   let account: AccountRecord;
   let created: boolean;
   let cluster: ClusterNode | undefined;
+  let callTokenKey: Uint8Array | undefined;
   try {
     store = monitored(await place.open(), {
       ...(options.probeEveryMs === undefined ? {} : { probeEveryMs: options.probeEveryMs }),
@@ -199,6 +201,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
       });
       cluster = joined;
       undo.unshift(() => joined.close());
+      callTokenKey = await sharedCallTokenKey(joined.bus);
     }
     // In a cluster, only this node's own records: the others' are theirs (or their survivor's).
     const { calls, messages } = await recoverOwn(store, Date.now(), cluster?.nodeId);
@@ -270,7 +273,17 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     incomingMessage: messageRouter(store),
     publicUrl: options.publicUrl ?? url,
     callbackQueue: callbacks,
-    devices: { ...storeDirectory(store), ...options.devices },
+    devices: {
+      ...storeDirectory(store),
+      // In a cluster, devices connected to other nodes are rung too (docs/cluster.md).
+      ...(cluster && callTokenKey
+        ? {
+            callTokenKey,
+            cluster: { bus: cluster.bus, onError: (err: unknown) => log?.warn({ err }, 'devices relay') },
+          }
+        : {}),
+      ...options.devices,
+    },
     numberDevices: numberIdentities(store),
     ...(options.registration?.appRingMs ? { appRingMs: options.registration.appRingMs } : {}),
     egress,

@@ -44,6 +44,8 @@ export class BusHub {
   readonly keys = new Map<string, { value: string; expiresAt: number }>();
   readonly counters = new Map<string, Map<NodeId, number>>();
   readonly windows = new Map<string, { count: number; endsAt: number }>();
+  /** Member sets: each member with its own expiry (ms). */
+  readonly sets = new Map<string, Map<string, number>>();
 
   constructor(readonly clock: Clock = systemClock) {}
 
@@ -237,6 +239,30 @@ export class InProcessBus extends EventEmitter<BusEvents> implements Bus {
 
   async nodes(): Promise<readonly NodeInfo[]> {
     return [...this.hub.members.values()].map((member) => member.info);
+  }
+
+  async addMember(set: string, member: string, ttlMs: number): Promise<void> {
+    // A node that stopped (or lost the others) renews nothing: its entries run out, as on Redis.
+    this.live('addMember');
+    const members = this.hub.sets.get(checkName(set, 'set')) ?? new Map<string, number>();
+    this.hub.sets.set(set, members);
+    members.set(checkName(member, 'member'), this.hub.clock.now() + checkMs(ttlMs, 'TTL'));
+  }
+
+  async removeMember(set: string, member: string): Promise<boolean> {
+    const members = this.hub.sets.get(checkName(set, 'set'));
+    const removed = members?.delete(member) ?? false;
+    if (members?.size === 0) this.hub.sets.delete(set);
+    return removed;
+  }
+
+  async members(set: string): Promise<string[]> {
+    const members = this.hub.sets.get(checkName(set, 'set'));
+    if (!members) return [];
+    const now = this.hub.clock.now();
+    for (const [member, expiresAt] of members) if (expiresAt <= now) members.delete(member);
+    if (members.size === 0) this.hub.sets.delete(set);
+    return [...members.keys()].sort();
   }
 
   private live(what: string): void {

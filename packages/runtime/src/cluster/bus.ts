@@ -114,6 +114,16 @@ export interface Bus extends Pick<EventEmitter<BusEvents>, 'on' | 'off' | 'once'
 
   /** The live nodes, this one included. */
   nodes(): Promise<readonly NodeInfo[]>;
+
+  /**
+   * Adds `member` to a shared set for `ttlMs` (adding it again renews it): each member expires
+   * on its own, so what a dead node added leaves the set within its TTL (device presence).
+   */
+  addMember(set: string, member: string, ttlMs: number): Promise<void>;
+  /** Removes `member` from the set; true when it was there. */
+  removeMember(set: string, member: string): Promise<boolean>;
+  /** The set's members whose TTL has not run out, sorted. */
+  members(set: string): Promise<string[]>;
 }
 
 /** Options every bus takes. */

@@ -37,7 +37,19 @@ import {
   type Unsubscribe,
 } from './bus.js';
 import { BusHandlers, failureOf, type MethodHandler, type TopicHandler } from './bus-handlers.js';
-import { COUNT, DELETE_IF, GIVE, HEARTBEAT, HIT, LEAVE, MEMBERS, RENEW_IF, TAKE } from './redis-scripts.js';
+import {
+  ADD_MEMBER,
+  COUNT,
+  DELETE_IF,
+  GIVE,
+  HEARTBEAT,
+  HIT,
+  LEAVE,
+  LIVE_MEMBERS,
+  MEMBERS,
+  RENEW_IF,
+  TAKE,
+} from './redis-scripts.js';
 
 export interface RedisBusOptions extends BusOptions {
   /** `redis://[:password@]host:port[/db]` (or `rediss://` for TLS). */
@@ -333,6 +345,20 @@ export class RedisBus extends EventEmitter<BusEvents> implements Bus {
   async nodes(): Promise<readonly NodeInfo[]> {
     const infos = (await this.commands.eval(MEMBERS, 0, this.prefix, String(this.leaseMs))) as (string | null)[];
     return infos.flatMap((info) => (info ? [JSON.parse(info) as NodeInfo] : []));
+  }
+
+  async addMember(set: string, member: string, ttlMs: number): Promise<void> {
+    const key = this.channel('s', checkName(set, 'set'));
+    await this.commands.eval(ADD_MEMBER, 1, key, checkName(member, 'member'), String(checkMs(ttlMs, 'TTL')));
+  }
+
+  async removeMember(set: string, member: string): Promise<boolean> {
+    return (await this.commands.zrem(this.channel('s', checkName(set, 'set')), member)) === 1;
+  }
+
+  async members(set: string): Promise<string[]> {
+    const members = (await this.commands.eval(LIVE_MEMBERS, 1, this.channel('s', checkName(set, 'set')))) as string[];
+    return members.sort();
   }
 
   private live(what: string): void {

@@ -6,7 +6,7 @@
  * Layout under the prefix: `nodes` (sorted set: node id by last heartbeat, Redis time in ms),
  * `info` (hash: node id to its JSON info), `c:<counter>` (hash: node id to units held),
  * `cn:<node>` (set: the counters a node holds units of), `k:<key>` (shared keys),
- * `w:<counter>` (rate windows).
+ * `w:<counter>` (rate windows), `s:<set>` (sorted set: member by expiry, Redis time in ms).
  */
 
 /** Frees a node's units and forgets it; shared by heartbeat (dead nodes) and leave. */
@@ -108,4 +108,19 @@ return 0
 export const RENEW_IF = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
 return 0
+`;
+
+/** KEYS: set. ARGV: member, TTL ms. Adds (or renews) the member until now + TTL. */
+export const ADD_MEMBER = `${FORGET}
+local t = now()
+local ttl = tonumber(ARGV[2])
+redis.call('ZADD', KEYS[1], t + ttl, ARGV[1])
+if redis.call('PTTL', KEYS[1]) < ttl then redis.call('PEXPIRE', KEYS[1], ttl) end
+return 1
+`;
+
+/** KEYS: set. The members whose expiry has not passed (expired ones removed). */
+export const LIVE_MEMBERS = `${FORGET}
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now())
+return redis.call('ZRANGE', KEYS[1], 0, -1)
 `;

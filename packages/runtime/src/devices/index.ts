@@ -98,7 +98,9 @@ export function devicesFeature(parts: {
       store,
       wakeup,
       now,
-      online: (device) => channel.reaches(device),
+      online: async (device) =>
+        channel.reaches(device) ||
+        (await runtime.devices?.registeredElsewhere(device.accountSid, device.identity)) === true,
       onError: parts.onError,
     }),
   );

@@ -18,8 +18,8 @@ export function ringWaker(deps: {
   readonly store: Store;
   readonly wakeup: Wakeup;
   readonly now: () => number;
-  /** Whether the device's identity has a session online (it is invited, not woken). */
-  online(device: DeviceRecord): boolean;
+  /** Whether the device's identity has a session online, here or on another node (it is invited, not woken). */
+  online(device: DeviceRecord): boolean | Promise<boolean>;
   readonly onError?: ((error: unknown) => void) | undefined;
 }): RingWaker {
   return async (request) => {
@@ -30,7 +30,8 @@ export function ringWaker(deps: {
       page: 0,
       pageSize: DEVICE_LIMITS.devicesPerBinding,
     });
-    const offline = items.filter((device) => !deps.online(device) && deps.wakeup.reaches(device));
+    const online = await Promise.all(items.map((device) => deps.online(device)));
+    const offline = items.filter((device, index) => !online[index] && deps.wakeup.reaches(device));
     if (offline.length === 0) return undefined;
     const payload = {
       reason: 'incoming-call',

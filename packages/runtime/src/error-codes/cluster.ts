@@ -1,6 +1,7 @@
 /**
  * Codes of a Patchbay cluster (several nodes on a shared bus, docs/cluster.md): Patchbay's own,
- * so its own range (91300-91319 for the bus and nodes, 91350-91359 for conferences across nodes).
+ * so its own range (91300-91319 for the bus and nodes, 91340-91349 for devices across nodes,
+ * 91350-91359 for conferences across nodes).
  */
 import type { ErrorTable } from './types.js';
 
@@ -39,6 +40,12 @@ export const CLUSTER_ERRORS = {
     title: 'Bus message too large',
     meaning: 'A message between nodes is over 256 KiB, the most the bus carries (it carries control, never media).',
     action: 'Make the request smaller (the markup of a call update, say).',
+  },
+  91340: {
+    title: 'A message between nodes about devices is not valid',
+    meaning:
+      'A node received an invitation, an answer, a cancel or a device control (keys, mute, hang-up) from another node that does not parse: it was refused and changed nothing. Nodes of different Patchbay versions in one cluster can cause it.',
+    action: "Run the same Patchbay version on every node; the sending node's log names the message.",
   },
   91350: {
     title: 'Invalid media frame between nodes',

@@ -132,6 +132,27 @@ export function runBusConformance(name: string, open: () => Promise<BusCluster>)
       expect(await b.getKey('conference:CF2')).toBeUndefined();
     });
 
+    it('keeps sets of members, each for its own TTL: renewed by adding again, gone when removed', async () => {
+      const [a, b] = await nodes('node-a', 'node-b');
+      expect(await a.members('presence:AC1:alice')).toEqual([]);
+      await a.addMember('presence:AC1:alice', 'node-a', 60_000);
+      await b.addMember('presence:AC1:alice', 'node-b', 150);
+      await b.addMember('presence:AC1:bob', 'node-b', 60_000);
+      expect(await b.members('presence:AC1:alice')).toEqual(['node-a', 'node-b']);
+      // node-b's entry runs out on its own (a node that died never removes it).
+      await expect.poll(() => a.members('presence:AC1:alice'), { timeout: 3000 }).toEqual(['node-a']);
+      await b.addMember('presence:AC1:alice', 'node-b', 60_000);
+      expect(await a.members('presence:AC1:alice')).toEqual(['node-a', 'node-b']);
+      expect(await a.removeMember('presence:AC1:alice', 'node-a')).toBe(true);
+      expect(await a.removeMember('presence:AC1:alice', 'node-a')).toBe(false);
+      expect(await b.members('presence:AC1:alice')).toEqual(['node-b']);
+      expect(await a.members('presence:AC1:bob')).toEqual(['node-b']);
+      await expect(a.addMember('presence:AC1:alice', 'node a', 1000)).rejects.toMatchObject({
+        code: 'invalid-parameter',
+      });
+      await expect(a.addMember('presence:AC1:alice', 'node-a', 0)).rejects.toMatchObject({ code: 'invalid-parameter' });
+    });
+
     it('counts a cap across nodes: never more than the limit, given back units free room', async () => {
       const [a, b] = await nodes('node-a', 'node-b');
       const takes = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? a : b).take('calls:AC1', 4)));

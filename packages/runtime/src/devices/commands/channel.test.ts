@@ -9,7 +9,7 @@ import twilio from 'twilio';
 import { describe, expect, it } from 'vitest';
 import { deviceFor, next } from '../../bridge/devices.test-support.js';
 import { devicesHarnessPerTest } from '../harness.test-support.js';
-import { registerAnn } from './commands.test-support.js';
+import { registerAnn, ringingCommands } from './commands.test-support.js';
 
 const start = devicesHarnessPerTest();
 
@@ -18,13 +18,7 @@ describe('commands over the open channel', () => {
     const harness = await start({ routes: { '/done': () => '' } });
     const ann = await registerAnn(harness);
     const device = deviceFor(harness, harness.token('ann'));
-    const commands = device.commands({ credential: ann.registered.credential });
-    await next(commands, 'attached');
-    const ran: string[] = [];
-    commands.handle('ring', (params) => {
-      ran.push(params.seconds ?? '');
-      return { rang: params.seconds ?? '' };
-    });
+    const { commands, ran } = await ringingCommands(device, ann);
     const hook = `${harness.app.url}/done`;
     const first = await ann.post({ Action: 'ring', 'Params.seconds': '5', ResultCallback: hook });
     expect(first).toMatchObject({ status: 201, json: { sequence: 1, action: 'ring', params: { seconds: '5' } } });

@@ -2,8 +2,9 @@
  * For command tests: a devices harness with a registered phone device (its credential), REST
  * helpers for its commands, and a manual device clock for the SDK's gap timer.
  */
-import type { DeviceClock, RegisteredDevice } from '@patchbay/sdk';
+import type { Device, DeviceClock, RegisteredDevice } from '@patchbay/sdk';
 import { roomsRequest } from '../../api/rooms.test-support.js';
+import { next } from '../../bridge/devices.test-support.js';
 import { ANN, type DevicesHarness, REGISTRATION_NUMBER } from '../harness.test-support.js';
 import type { SimulatedPhone } from '../phones.test-support.js';
 
@@ -41,6 +42,21 @@ export async function registerAnn(
       throw new Error(`${sid} never became ${status}: ${JSON.stringify(await get(sid))}`);
     },
   };
+}
+
+/**
+ * `device` carries the registered device's commands and runs `ring` (answering the seconds it
+ * was given): the channel once attached, and the seconds of each ring run, in order.
+ */
+export async function ringingCommands(device: Device, ann: Registered) {
+  const commands = device.commands({ credential: ann.registered.credential });
+  await next(commands, 'attached');
+  const ran: string[] = [];
+  commands.handle('ring', (params) => {
+    ran.push(params.seconds ?? '');
+    return { rang: params.seconds ?? '' };
+  });
+  return { commands, ran };
 }
 
 /** A device clock moved by hand. */

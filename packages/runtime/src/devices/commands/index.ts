@@ -12,12 +12,14 @@
 import { DeviceError } from '@patchbay/sdk/protocol';
 import { type AccountRecord, callAccount } from '../../api/auth.js';
 import { RestError } from '../../api/http.js';
+import type { Bus } from '../../cluster/bus.js';
 import type { Runtime } from '../../runtime.js';
 import type { Store } from '../../store/types.js';
 import type { DevicesOptions } from '../index.js';
 import { webPushNotifier } from '../notifiers/web-push.js';
 import type { DeviceRecord } from '../records.js';
 import { deviceSettings } from '../settings.js';
+import { ClusterCommandBound } from './cluster-bound.js';
 import type { Policy } from './decide.js';
 import { commandWaker } from './delivery.js';
 import { commandDeviceRoutes, verifiedDevice } from './device-rest.js';
@@ -35,6 +37,8 @@ export function commandsFeature(parts: {
   readonly onError?: ((error: unknown) => void) | undefined;
   /** Told of each command once its outcome is recorded. */
   readonly onSettled?: ((record: CommandRecord) => void) | undefined;
+  /** On a cluster, its bus: the per-account bound of open commands holds across the nodes. */
+  readonly bus?: Bus | undefined;
 }) {
   const { runtime, store } = parts;
   const options = parts.options ?? {};
@@ -68,6 +72,7 @@ export function commandsFeature(parts: {
     egress: options.egress,
     subject: options.vapidSubject,
   });
+  const clusterBound = parts.bus && new ClusterCommandBound(parts.bus);
   const service = new CommandService({
     store,
     clock: runtime.clock,
@@ -77,6 +82,7 @@ export function commandsFeature(parts: {
     policy: parts.policy,
     onError: parts.onError,
     onSettled: parts.onSettled,
+    clusterBound,
   });
   const detach = bridge?.commands.attachHandler({
     async attach(accountSid, deviceSid, secret, after) {
@@ -103,13 +109,17 @@ export function commandsFeature(parts: {
   });
   return {
     service,
-    start: () => service.start(),
+    start: async () => {
+      await clusterBound?.start();
+      await service.start();
+    },
     /** The device endpoints: an answer, or undefined for a path that is not one. */
     route: commandDeviceRoutes(service, store, refused),
     /** The account's resources (Devices/{Sid}/Commands). */
     resource: commandsResource(service),
     close() {
       detach?.();
+      clusterBound?.close();
       service.close();
     },
   };

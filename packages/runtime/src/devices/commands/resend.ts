@@ -95,6 +95,9 @@ export class Resends {
     if (channel?.attached(deviceSid)) {
       for (const record of records) channel.send(commandMessage(record));
       via = 'channel';
+    } else if (await channel?.sendElsewhere(deviceSid, records.map(commandMessage))) {
+      // On a cluster: another node's connected session carries the device.
+      via = 'channel';
     } else {
       const device = await store.get<DeviceRecord>('device', accountSid, deviceSid);
       if (!device) {

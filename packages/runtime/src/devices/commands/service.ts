@@ -22,6 +22,7 @@ import { newSid } from '../../sid.js';
 import type { Store } from '../../store/types.js';
 import type { Callbacks } from '../../webhooks/callbacks.js';
 import type { DeviceRecord } from '../records.js';
+import type { ClusterCommandBound } from './cluster-bound.js';
 import { DEFAULT_POLICY, delivered, type Outcome, type Policy, Settled, settle } from './decide.js';
 import {
   COMMAND_INDEX_SID,
@@ -54,6 +55,8 @@ export interface CommandServiceDeps {
   readonly onError?: ((error: unknown) => void) | undefined;
   /** Told of each command once it is settled (recorded): benchmarks time it. */
   readonly onSettled?: ((record: CommandRecord) => void) | undefined;
+  /** On a cluster, the account bound counted on the bus (cluster-bound.ts). @default this node's count */
+  readonly clusterBound?: ClusterCommandBound | undefined;
 }
 
 export type Recorded = { readonly recorded: boolean; readonly record: CommandRecord };
@@ -137,7 +140,12 @@ export class CommandService {
     if (!device) throw notFound(deviceSid);
     if ((this.#openByDevice.get(deviceSid) ?? 0) >= this.#openPerDevice)
       throw new RestError(429, 91232, `the device has ${this.#openPerDevice} open commands: wait for results`);
-    if ((this.#openByAccount.get(account.sid) ?? 0) >= this.#openPerAccount)
+    const { clusterBound } = this.deps;
+    if (
+      clusterBound
+        ? !(await clusterBound.take(account.sid, this.#openPerAccount))
+        : (this.#openByAccount.get(account.sid) ?? 0) >= this.#openPerAccount
+    )
       throw new RestError(429, 91233, `the account has ${this.#openPerAccount} open commands: wait for results`);
     count(this.#openByDevice, deviceSid, 1);
     count(this.#openByAccount, account.sid, 1);
@@ -177,11 +185,13 @@ export class CommandService {
         await store.put(KIND, made);
         return made;
       });
+      clusterBound?.taken(account.sid, record.sid);
       this.#resends.deliverSoon(record);
       return record;
     } catch (error) {
       count(this.#openByDevice, deviceSid, -1);
       count(this.#openByAccount, account.sid, -1);
+      await clusterBound?.untake(account.sid).catch(() => undefined);
       throw error;
     }
   }
@@ -237,6 +247,7 @@ export class CommandService {
     count(this.#openByDevice, updated.deviceSid, -1);
     count(this.#openByAccount, accountSid, -1);
     this.deps.onSettled?.(updated);
+    await this.deps.clusterBound?.settled(sid).catch((error: unknown) => this.deps.onError?.(error));
     // The outcome stands whatever happens to its webhook: one not queued keeps its mark for the next start.
     if (this.deps.callbacks)
       await queueResultWebhook(this.deps.store, this.deps.callbacks, updated).catch((error: unknown) =>

@@ -110,6 +110,21 @@ export class RoomAudit {
     return () => this.#listeners.delete(listener);
   }
 
+  /**
+   * An entry another node of the cluster appended (cluster/room-events.ts): this node's
+   * listeners hear it as their own (subscribers skip what they have by its sequence).
+   */
+  hear(record: RoomEventRecord): void {
+    // This node's next entry for the room follows it (a room's entries are numbered in one log).
+    const last = this.#last.get(record.roomSid);
+    if (last && record.sequence > last.sequence)
+      this.#last.set(record.roomSid, {
+        sequence: record.sequence,
+        createdAt: Math.max(record.createdAt, last.createdAt),
+      });
+    for (const listener of this.#listeners) listener(record);
+  }
+
   /** Appends an entry to the room's log, in turn after the ones appended before it. */
   append(room: Pick<RoomRecord, 'sid' | 'accountSid'>, fields: AuditFields): Promise<RoomEventRecord> {
     return this.#turns.run(room.sid, async () => {

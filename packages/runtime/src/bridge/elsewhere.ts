@@ -1,0 +1,72 @@
+/**
+ * A call ringing here, as devices on other nodes of a cluster answer or stop ringing it
+ * (bridge/invitations.ts keeps the rings; cluster/devices-ring.ts carries the messages): an answer
+ * forwarded by a device's node is checked and decided as one from a device here, and a node whose
+ * devices went away (or that died) counts no more.
+ */
+import { DeviceError } from '@patchbay/sdk/protocol';
+import type { Clock } from '../clock/clock.js';
+import type { OriginateOutcome } from '../media/types.js';
+import type { CallTokens } from './call-tokens.js';
+import type { CancelReason, RemoteRinging, RemoteSession } from './remote-ringing.js';
+import { nobodyLeft, type Ringing, reofferLater } from './ringing.js';
+import type { DeviceSession } from './session.js';
+
+/** A device session on another node, with whom it was registered as. */
+export type RemoteDevice = RemoteSession & { readonly accountSid: string; readonly identity: string };
+
+/** What the rings need from invitations. */
+export interface Elsewhere {
+  readonly host: {
+    readonly clock: Clock;
+    readonly tokens: CallTokens;
+    readonly node: string;
+    readonly remote?: RemoteRinging | undefined;
+  };
+  readonly rings: ReadonlyMap<string, Ringing>;
+  finish(
+    callSid: string,
+    outcome: OriginateOutcome,
+    reason: CancelReason,
+    except?: DeviceSession | RemoteSession,
+  ): void;
+}
+
+/** A device on another node answered with a call token this node sealed: the same checks and outcome as here. */
+export function answerFromElsewhere(
+  { host, rings, finish }: Elsewhere,
+  device: RemoteDevice,
+  callToken: string,
+  how: 'accept' | 'reject',
+): { callSid: string } {
+  const { tokens, remote } = host;
+  const claims = tokens.open(callToken);
+  if (claims.accountSid !== device.accountSid || claims.identity !== device.identity || claims.node !== host.node)
+    throw new DeviceError('CallTokenInvalid', 'the call token was issued to another identity');
+  tokens.spend(claims);
+  const callSid = claims.callSid;
+  if (!rings.has(callSid) || !remote) throw new DeviceError('CallCancelled', `call ${callSid} is no longer ringing`);
+  if (how === 'reject') {
+    finish(callSid, { outcome: 'busy', reason: 'rejected by the device' }, 'rejected-elsewhere', device);
+    return { callSid };
+  }
+  const leg = remote.leg(device, device.identity, callSid);
+  finish(callSid, { outcome: 'answered', leg }, 'answered-elsewhere', device);
+  return { callSid };
+}
+
+/** `count` devices invited on `node` ring no more: a call left with nobody is not answered. */
+export function withdrawnOn({ rings, finish }: Elsewhere, node: string, callSid: string, count: number): void {
+  const ringing = rings.get(callSid);
+  const left = (ringing?.remote.get(node) ?? 0) - count;
+  if (!ringing?.remote.has(node)) return;
+  if (left > 0) ringing.remote.set(node, left);
+  else ringing.remote.delete(node);
+  if (nobodyLeft(ringing)) finish(callSid, { outcome: 'no-answer' }, 'no-answer');
+}
+
+/** `node` died: its devices ring no more, and the call is offered again to devices that come back elsewhere. */
+export function nodeGoneFor(host: Elsewhere['host'], ringing: Ringing, node: string): void {
+  if (!ringing.remote.delete(node) || !ringing.invite) return;
+  reofferLater(host, ringing.request.callSid, ringing, ringing.invite);
+}

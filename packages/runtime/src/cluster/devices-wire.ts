@@ -1,0 +1,87 @@
+/**
+ * What nodes tell each other about devices (cluster/devices-ring.ts): the bus methods and their
+ * bodies, checked on arrival. A body that does not parse is refused with `device-relay-invalid`
+ * (91340) and changes nothing.
+ */
+import { z } from 'zod';
+import { PatchbayError } from '../errors.js';
+
+const text = z.string().min(1).max(4096);
+const strings = z.record(z.string().max(256), z.string().max(4096));
+const cancelReason = z.enum(['canceled', 'answered-elsewhere', 'rejected-elsewhere', 'no-answer', 'unregistered']);
+
+/** The bus methods of devices across nodes (served by every node with a device bridge). */
+export const METHODS = {
+  /** Caller's node → device's node: ring the identities' devices there. */
+  invite: 'devices.invite',
+  /** Caller's node → device's node: the call rings no more. */
+  cancel: 'devices.cancel',
+  /** Device's node → caller's node: a device accepted or rejected. */
+  answer: 'devices.answer',
+  /** Device's node → caller's node: devices that were invited ring no more. */
+  withdrawn: 'devices.withdrawn',
+  /** Device's node → caller's node: the device pressed keys, muted, hung up. */
+  control: 'devices.control',
+  /** Caller's node → device's node: the device's leg ended. */
+  closed: 'devices.closed',
+  /** Any node → the node carrying a device's commands: send them to the device. */
+  commands: 'devices.commands',
+} as const;
+
+export const inviteBody = z.object({
+  callSid: text,
+  accountSid: text,
+  callTokens: strings,
+  parameters: strings,
+  customParameters: strings,
+  expiresAt: z.number(),
+});
+
+export const cancelBody = z.object({ callSid: text, reason: cancelReason, except: text.optional() });
+
+export const answerBody = z.object({
+  session: text,
+  accountSid: text,
+  identity: text,
+  callToken: text,
+  how: z.enum(['accept', 'reject']),
+});
+
+/** The caller's node's answer: the call, or the device's error (CallCancelled, CallTokenInvalid...). */
+export const answerReply = z.union([
+  z.object({ ok: z.literal(true), callSid: text }),
+  z.object({ ok: z.literal(false), error: z.object({ name: z.string(), code: z.number(), message: z.string() }) }),
+]);
+
+export const withdrawnBody = z.object({ callSid: text, count: z.number().int().positive() });
+
+export const controlBody = z.object({
+  callSid: text,
+  session: text,
+  action: z.discriminatedUnion('type', [
+    z.object({ type: z.literal('digits'), digits: z.string().max(256) }),
+    z.object({ type: z.literal('mute'), muted: z.boolean() }),
+    z.object({ type: z.literal('hangup') }),
+  ]),
+});
+
+export const closedBody = z.object({ callSid: text, session: text });
+
+/** Command messages (bridge/command-channel.ts) for one device, as the command service made them. */
+export const commandsBody = z.object({
+  device: text,
+  messages: z
+    .array(z.looseObject({ type: z.literal('command'), device: text, sid: text, number: z.number().int() }))
+    .min(1)
+    .max(1000),
+});
+
+/** Parses a body from another node; a bad one is refused (91340) and acts on nothing. */
+export function parseBody<T>(schema: z.ZodType<T>, body: unknown, method: string, from: string): T {
+  const parsed = schema.safeParse(body);
+  if (parsed.success) return parsed.data;
+  throw new PatchbayError(
+    'device-relay-invalid',
+    `${method} from node ${from}: ${parsed.error.issues[0]?.path.join('.') || 'body'} ${parsed.error.issues[0]?.message ?? 'is not valid'}`,
+  );
+}

@@ -1,0 +1,57 @@
+/**
+ * Room commands across nodes: an organizer's app connected to one node commands the room's call
+ * running on another; answers and typed errors are those of the node running it.
+ */
+import { AccessToken, RoomsGrant } from '@patchbay/sdk';
+import { describe, expect, it } from 'vitest';
+import { roomWith } from '../api/room-calls.test-support.js';
+import { PRESS_1 } from '../api/room-channel.test-support.js';
+import { roomsRequest } from '../api/rooms.test-support.js';
+import { deviceFor, refusal } from '../bridge/devices.test-support.js';
+import { BUS_KINDS, clustersPerTest, type TestNode } from './devices-cluster.test-support.js';
+
+const clusters = clustersPerTest();
+
+const [OLGA, ANN] = ['+15550710001', '+15550710002'];
+
+describe.each(BUS_KINDS)('room commands across nodes (%s bus)', (kind) => {
+  it("an organizer connected to one node commands the room's call running on another", async () => {
+    const running = await clusters.start(kind, ['node-a', 'node-b']);
+    const [a, b] = [running.nodes['node-a'] as TestNode, running.nodes['node-b'] as TestNode];
+    const room = await roomWith(a.harness, [
+      { name: 'Olga', phone: OLGA, identity: 'olga', role: 'organizer', behaviour: PRESS_1 },
+      { name: 'Ann', phone: ANN, identity: 'ann', behaviour: PRESS_1 },
+      { name: 'Dee', identity: 'dee' },
+    ]);
+    for (const phone of [OLGA, ANN]) b.harness.network.addNumber(phone, PRESS_1);
+    const credentials = { sid: a.harness.account.sid, secret: a.harness.account.authToken };
+    // The call runs on node B.
+    const started = await roomsRequest(
+      b.harness,
+      'POST',
+      `Rooms/${room.sid}/Call`,
+      { Members: room.members.Ann as string },
+      credentials,
+    );
+    expect(started.status).toBe(201);
+    await expect.poll(() => a.bus.members(`room-call:${room.sid}`)).toEqual(['node-b']);
+
+    const token = new AccessToken(a.harness.account.sid, running.key.sid, running.key.secret, { identity: 'olga' })
+      .addGrant(new RoomsGrant({ rooms: [room.sid], organizer: true }))
+      .toJwt();
+    const organizer = deviceFor(a.harness, token);
+    try {
+      const control = organizer.room(room.sid);
+      await control.subscribe();
+      // Dee is no participant: the node running the call refuses, with the same typed error.
+      const refused = await refusal(control.mute(room.members.Dee as string));
+      expect([refused.errorName, refused.code]).toEqual(['RoomParticipantNotFound', 91111]);
+      const ended = new Promise<string | undefined>((resolve) => control.once('call-ended', resolve));
+      expect(await control.end()).toBeGreaterThan(0);
+      expect(await ended).toBe('ended-by-request');
+      await expect.poll(() => a.bus.members(`room-call:${room.sid}`)).toEqual([]);
+    } finally {
+      organizer.destroy();
+    }
+  });
+});
