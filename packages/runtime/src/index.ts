@@ -213,3 +213,5 @@ export { DurableCallbacks, type DurableCallbacksOptions } from './webhooks/durab
 /** Where Patchbay may send requests: the egress policy (http/https only; link-local and metadata never; private per policy). */
 export { createEgress, DEFAULT_EGRESS, type Egress, type EgressPolicy } from './webhooks/egress.js';
 export { DEFAULT_LIMITS, type Limits, sendWebhook, type WebhookRequest, type WebhookResult } from './webhooks/fetch.js';
+/** The nginx site docs/cluster.md shows (and a whole nginx.conf around it, for the cluster benchmark). */
+export { type NginxSite, nginxConfig, nginxSite } from './cluster/nginx-site.js';
