@@ -46,6 +46,11 @@ const SECRET_KEY = 'ab'.repeat(32);
 
 let setups = 0;
 
+const stopper = (server) => async () => {
+  server.stop();
+  await server.exited;
+};
+
 /**
  * A setup: `nodes` patchbay serve processes (none: one SQLite node), behind nginx or not.
  * Returns the URL clients use, the CPU meter and the nodes' pids/ports.
@@ -64,7 +69,7 @@ async function startSetup({ nodes, balanced }, postgres) {
   const limits = ['--account-max-devices', '1000000'];
   if (nodes === 0) {
     const server = await startPatchbay(data[0], limits);
-    stops.push(async () => (server.stop(), await server.exited));
+    stops.push(stopper(server));
     return { url: server.url, nodes: [{ pid: server.pid }], meter: () => ({ node: cpuMs(server.pid) }), stop: stopAll };
   }
   const redis = await startRedis();
@@ -79,7 +84,7 @@ async function startSetup({ nodes, balanced }, postgres) {
     const extra = ['--store', store, '--bus', redis.url, '--node-id', `node-${index + 1}`, ...limits];
     if (balancer) extra.push('--public-url', balancer.url);
     const server = await startPatchbay(data[index], extra, SECRET_KEY, port);
-    stops.push(async () => (server.stop(), await server.exited));
+    stops.push(stopper(server));
     started.push({ pid: server.pid, port, url: server.url });
   }
   const meter = () => {
@@ -135,7 +140,8 @@ async function devices(postgres) {
       clients.once('exit', (code) => reject(new Error(`device clients exited (${code})`))),
     );
     const lines = createInterface({ input: clients.stdout });
-    const said = (prefix) => new Promise((resolve) => lines.on('line', (line) => line.startsWith(prefix) && resolve(line)));
+    const said = (prefix) =>
+      new Promise((resolve) => lines.on('line', (line) => line.startsWith(prefix) && resolve(line)));
     await Promise.race([said('ready'), exited]);
     // Past several heartbeats: devices that the balancer or a node drops are counted out.
     await Promise.race([new Promise((resolve) => setTimeout(resolve, HOLD_SECONDS * 1000)), exited]);

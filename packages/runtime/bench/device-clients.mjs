@@ -52,7 +52,9 @@ for (let start = 0; start < count; start += OPENING) {
 }
 console.log(`ready ${ready}`);
 // Asked over IPC (bench/cluster.mjs): how many are still open, as the devices see it.
-process.on('message', () => console.log(`open ${sockets.filter((socket) => socket.readyState === WebSocket.OPEN).length}`));
+process.on('message', () =>
+  console.log(`open ${sockets.filter((socket) => socket.readyState === WebSocket.OPEN).length}`),
+);
 process.on('SIGTERM', () => {
   for (const socket of sockets) socket.terminate();
   process.exit(0);

@@ -11,7 +11,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadCalls } from './api-load.mjs';
-import { cpuMs, treeCpuMs, startApp, startPatchbay, startPostgres } from './servers.mjs';
+import { cpuMs, startApp, startPatchbay, startPostgres, treeCpuMs } from './servers.mjs';
 
 const SECONDS = Number(process.env.BENCH_API_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_API_CONNECTIONS ?? 32);

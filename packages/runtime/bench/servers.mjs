@@ -201,7 +201,6 @@ export async function startRedis() {
   };
 }
 
-
 /** Resident memory of a process in bytes (VmRSS). */
 export function rssBytes(pid) {
   const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -214,9 +213,13 @@ export async function startNginx(upstreams) {
   const port = await freePort();
   const config = join(prefix, 'nginx.conf');
   await writeFile(config, nginxConfig({ listen: `127.0.0.1:${port}`, upstreams }, prefix));
-  const child = spawn('/usr/sbin/nginx', ['-p', prefix, '-c', config, '-e', 'stderr', '-g', 'daemon off; master_process on;'], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  const child = spawn(
+    '/usr/sbin/nginx',
+    ['-p', prefix, '-c', config, '-e', 'stderr', '-g', 'daemon off; master_process on;'],
+    {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
   const exited = once(child, 'exit');
   for (let tries = 0; ; tries++) {
     const accepted = await new Promise((resolve) => {
@@ -228,7 +231,8 @@ export async function startNginx(upstreams) {
       socket.once('error', () => resolve(false));
     });
     if (accepted) break;
-    if (child.exitCode !== null || tries > 500) throw new Error('nginx did not start: run scripts/ensure-cluster-tools.sh');
+    if (child.exitCode !== null || tries > 500)
+      throw new Error('nginx did not start: run scripts/ensure-cluster-tools.sh');
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
   return {
