@@ -76,7 +76,13 @@ async function startSetup({ nodes, balanced }, postgres) {
   stops.push(() => redis.close());
   const store = await postgres.database(`bench${setups}`);
   const ports = await Promise.all(Array.from({ length: nodes }, () => freePort()));
-  const balancer = balanced ? await startNginx(ports.map((port) => `127.0.0.1:${port}`)) : undefined;
+  const balancer = balanced
+    ? await startNginx(
+        ports.map((port) => `127.0.0.1:${port}`),
+        // Two connections for each device's WebSocket (the device's and the node's), and room for the rest.
+        2 * DEVICES + 1024,
+      )
+    : undefined;
   if (balancer) stops.push(() => balancer.close());
   const started = [];
   // One after the other: the first creates the schema and the account.

@@ -18,7 +18,8 @@ function open(index) {
   return new Promise((resolve, reject) => {
     const socket = new WebSocket(url, { perMessageDeflate: false });
     sockets.push(socket);
-    socket.once('error', reject);
+    // A later error (a reset) leaves the socket closed, counted out by `open`, not a crash.
+    socket.on('error', reject);
     socket.once('open', () => {
       if (mode === 'bare') {
         socket.on('message', (data) => socket.send(data));

@@ -208,11 +208,11 @@ export function rssBytes(pid) {
 }
 
 /** Debian's nginx in front of `upstreams` with the site docs/cluster.md shows (as nginx.test-support.ts starts it). */
-export async function startNginx(upstreams) {
+export async function startNginx(upstreams, workerConnections) {
   const prefix = await mkdtemp(join(tmpdir(), 'patchbay-bench-nginx-'));
   const port = await freePort();
   const config = join(prefix, 'nginx.conf');
-  await writeFile(config, nginxConfig({ listen: `127.0.0.1:${port}`, upstreams }, prefix));
+  await writeFile(config, nginxConfig({ listen: `127.0.0.1:${port}`, upstreams }, prefix, workerConnections));
   const child = spawn(
     '/usr/sbin/nginx',
     ['-p', prefix, '-c', config, '-e', 'stderr', '-g', 'daemon off; master_process on;'],

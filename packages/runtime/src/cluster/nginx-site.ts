@@ -45,8 +45,10 @@ server {
 `;
 }
 
-/** A whole nginx.conf around the site, with nginx's own files under `prefix` (tests, benchmarks). */
-export function nginxConfig(site: NginxSite, prefix: string): string {
+/**
+ * A whole nginx.conf around the site, with nginx's own files under `prefix` (tests, benchmarks).
+ * Every WebSocket through it holds two of `workerConnections` (the client's and the node's). */
+export function nginxConfig(site: NginxSite, prefix: string, workerConnections = 4096): string {
   const indented = nginxSite(site)
     .split('\n')
     .map((line) => (line ? `  ${line}` : line))
@@ -54,7 +56,7 @@ export function nginxConfig(site: NginxSite, prefix: string): string {
   return `worker_processes 1;
 pid ${prefix}/nginx.pid;
 error_log stderr warn;
-events { worker_connections 4096; }
+events { worker_connections ${workerConnections}; }
 http {
   access_log off;
   client_body_temp_path ${prefix}/client-body;
