@@ -6,54 +6,11 @@
 //   (2) a cluster-wide cap: take + give of a counter unit (two Lua scripts), one at a time, p50/p99;
 //   (3) the in-process bus (the single node's default) on the same request path, for comparison.
 // Prints one JSON line per figure. No goal is asserted: these are the costs docs/cluster.md sizes with.
-import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { BusHub, InProcessBus, RedisBus } from '../dist/index.js';
+import { startRedis } from './servers.mjs';
 
 const REQUESTS = Number(process.env.BENCH_BUS_REQUESTS ?? 5000);
 const WINDOW = Number(process.env.BENCH_BUS_WINDOW ?? 50);
-
-async function freePort() {
-  const server = createServer();
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-async function startRedis() {
-  if (process.env.BENCH_REDIS_URL) return { url: process.env.BENCH_REDIS_URL, close: async () => {} };
-  const dir = await mkdtemp(join(tmpdir(), 'patchbay-bench-redis-'));
-  const port = await freePort();
-  const child = spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir],
-    {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  await new Promise((resolve, reject) => {
-    let output = '';
-    child.stdout.on('data', (chunk) => {
-      output += chunk;
-      if (output.includes('Ready to accept connections')) resolve();
-    });
-    child.once('error', (error) =>
-      reject(new Error(`redis-server did not start (${error.message}): run scripts/ensure-cluster-tools.sh`)),
-    );
-    child.once('exit', (code) => reject(new Error(`redis-server exited (${code}): ${output}`)));
-  });
-  return {
-    url: `redis://127.0.0.1:${port}`,
-    async close() {
-      child.kill('SIGKILL');
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
-}
 
 const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 

@@ -18,7 +18,8 @@ function open(index) {
   return new Promise((resolve, reject) => {
     const socket = new WebSocket(url, { perMessageDeflate: false });
     sockets.push(socket);
-    socket.once('error', reject);
+    // A later error (a reset) leaves the socket closed, counted out by `open`, not a crash.
+    socket.on('error', reject);
     socket.once('open', () => {
       if (mode === 'bare') {
         socket.on('message', (data) => socket.send(data));
@@ -51,6 +52,10 @@ for (let start = 0; start < count; start += OPENING) {
   ready += batch.length;
 }
 console.log(`ready ${ready}`);
+// Asked over IPC (bench/cluster.mjs): how many are still open, as the devices see it.
+process.on('message', () =>
+  console.log(`open ${sockets.filter((socket) => socket.readyState === WebSocket.OPEN).length}`),
+);
 process.on('SIGTERM', () => {
   for (const socket of sockets) socket.terminate();
   process.exit(0);

@@ -46,6 +46,8 @@ export { type Clock, holding, sleep, systemClock } from './clock/clock.js';
 /** The cluster's bus (docs/cluster.md): the interface, the single node's in-process bus, the Redis bus. */
 export type { Bus, BusEvents, NodeDown, NodeId, NodeInfo } from './cluster/bus.js';
 export { BusHub, InProcessBus } from './cluster/bus-memory.js';
+/** The nginx site docs/cluster.md shows (and a whole nginx.conf around it, for the cluster benchmark). */
+export { type NginxSite, nginxConfig, nginxSite } from './cluster/nginx-site.js';
 export { RedisBus, type RedisBusOptions } from './cluster/redis-bus.js';
 export type { AddParticipant, ConferencesApi, ParticipantUpdate } from './conference/api.js';
 export type { ConferenceSnapshot, EndReason } from './conference/conference.js';
