@@ -79,7 +79,8 @@ describe('the media options the flags give', () => {
   });
 });
 
-describe('patchbay serve refuses bad media flags', () => {
+// Each test starts `patchbay serve` processes: seconds on a loaded 2-core CI machine, not the default 5.
+describe('patchbay serve refuses bad media flags', { timeout: 30_000 }, () => {
   /** Runs `serve` expecting a usage error: its exit code and the lines on stderr. */
   async function refused(args: string[], env: Record<string, string> = {}) {
     const data = await dataDirectory('patchbay-sip-flags-');

@@ -22,7 +22,8 @@ async function failedStart(args: string[], env: Record<string, string> = FRESH) 
   return { code, lines: stderr.split('\n').filter(Boolean) };
 }
 
-describe('patchbay serve refuses to start', () => {
+// Each test starts `patchbay serve` processes: seconds on a loaded 2-core CI machine, not the default 5.
+describe('patchbay serve refuses to start', { timeout: 30_000 }, () => {
   it('on a data directory another server holds, and starts at once after that server was killed', async () => {
     const data = await dataDirectory('patchbay-lock-');
     const first = await servePatchbay(data, FRESH);
