@@ -23,6 +23,7 @@ afterAll(() => redis?.close());
 
 let cluster: TestCluster | undefined;
 afterEach(async () => {
+  for (const app of apps.splice(0)) await app[Symbol.asyncDispose]();
   await cluster?.close();
   cluster = undefined;
   await cleanUpProcesses();
@@ -48,34 +49,51 @@ function finalsByCall(requests: readonly RecordedRequest[]): Map<string, Recorde
   return byCall;
 }
 
-describe('three nodes behind nginx', () => {
-  it('take calls and messages on every node; any node answers for any of them and controls a live call', async () => {
-    cluster = await startCluster({ postgres: postgres(), redis });
-    const finals: RecordedRequest[] = [];
-    await using app = await startAppServer({
-      '/status': (req) => {
-        finals.push(req);
-        return '';
-      },
+const PAUSE = '<Response><Pause length="600"/></Response>';
+const apps: AsyncDisposable[] = [];
+
+/**
+ * The app (every status callback kept), the official helper given the balancer's URL, and calls
+ * that stay in progress until hung up, asking for their final callback.
+ */
+async function appAndClient(running: TestCluster) {
+  const finals: RecordedRequest[] = [];
+  const app = await startAppServer({
+    '/status': (req) => {
+      finals.push(req);
+      return '';
+    },
+    '/message-status': () => '',
+  });
+  apps.push(app);
+  const client = helper(running.url);
+  const longCall = (to: string) =>
+    client.calls.create({
+      to,
+      from: '+15550900999',
+      twiml: PAUSE,
+      statusCallback: `${app.url}/status`,
+      statusCallbackEvent: ['completed'],
     });
-    const client = helper(cluster.url);
-    const created = await Promise.all(
-      Array.from({ length: 9 }, (_, i) =>
-        client.calls.create({
-          to: `+1555090${String(i).padStart(4, '0')}`,
-          from: '+15550900999',
-          twiml: '<Response><Pause length="600"/></Response>',
-          statusCallback: `${app.url}/status`,
-          statusCallbackEvent: ['completed'],
-        }),
-      ),
-    );
-    // The balancer spread the creates: more than one node runs calls.
-    expect(nodesThatServed(cluster, CREATES).length).toBeGreaterThan(1);
-    for (const call of created)
+  const longCalls = (prefix: string, count: number) =>
+    Promise.all(Array.from({ length: count }, (_, i) => longCall(`${prefix}${String(i).padStart(4, '0')}`)));
+  const inProgress = async (calls: readonly { sid: string }[]) => {
+    for (const call of calls)
       await expect
         .poll(async () => (await client.calls(call.sid).fetch()).status, { timeout: 15_000 })
         .toBe('in-progress');
+  };
+  return { app, finals, client, longCall, longCalls, inProgress };
+}
+
+describe('three nodes behind nginx', () => {
+  it('take calls and messages on every node; any node answers for any of them and controls a live call', async () => {
+    cluster = await startCluster({ postgres: postgres(), redis });
+    const { finals, client, longCalls, inProgress } = await appAndClient(cluster);
+    const created = await longCalls('+1555090', 9);
+    // The balancer spread the creates: more than one node runs calls.
+    expect(nodesThatServed(cluster, CREATES).length).toBeGreaterThan(1);
+    await inProgress(created);
     // Every call is listed, whichever node answers the list.
     const listed = (await client.calls.list({ status: 'in-progress', limit: 50 })).map((call) => call.sid);
     expect(listed.sort()).toEqual(created.map((call) => call.sid).sort());
@@ -103,24 +121,8 @@ describe('three nodes behind nginx', () => {
 
   it('lose a node under load: its calls end with one final callback each, the others go on, nothing accepted is lost', async () => {
     cluster = await startCluster({ postgres: postgres(), redis });
-    const finals: RecordedRequest[] = [];
-    await using app = await startAppServer({
-      '/status': (req) => {
-        finals.push(req);
-        return '';
-      },
-      '/message-status': () => '',
-    });
-    const client = helper(cluster.url);
-    const create = (i: number) =>
-      client.calls.create({
-        to: `+1555092${String(i).padStart(4, '0')}`,
-        from: '+15550900999',
-        twiml: '<Response><Pause length="600"/></Response>',
-        statusCallback: `${app.url}/status`,
-        statusCallbackEvent: ['completed'],
-      });
-    const calls = await Promise.all(Array.from({ length: 12 }, (_, i) => create(i)));
+    const { app, finals, client, longCall, longCalls, inProgress } = await appAndClient(cluster);
+    const calls = await longCalls('+1555092', 12);
     const messages = await Promise.all(
       Array.from({ length: 6 }, (_, i) =>
         client.messages.create({
@@ -131,10 +133,7 @@ describe('three nodes behind nginx', () => {
         }),
       ),
     );
-    for (const call of calls)
-      await expect
-        .poll(async () => (await client.calls(call.sid).fetch()).status, { timeout: 15_000 })
-        .toBe('in-progress');
+    await inProgress(calls);
     // A node that took creates is the one to die: it runs at least one of the calls.
     const [victim] = nodesThatServed(cluster, CREATES);
     const index = cluster.nodes.findIndex((node) => node.id === victim);
@@ -142,7 +141,7 @@ describe('three nodes behind nginx', () => {
     await cluster.kill(index);
 
     // Requests keep being answered through the balancer, and new calls are taken, meanwhile.
-    const during = await create(99);
+    const during = await longCall('+15550929999');
     await expect
       .poll(async () => (await client.calls(during.sid).fetch()).status, { timeout: 15_000 })
       .toBe('in-progress');
@@ -185,29 +184,9 @@ describe('three nodes behind nginx', () => {
 describe('a node cut off from Redis', () => {
   it('stops taking work: its calls end once, requests through the balancer go on, and it takes work again when healed', async () => {
     cluster = await startCluster({ postgres: postgres(), redis, cuttable: true });
-    const finals: RecordedRequest[] = [];
-    await using app = await startAppServer({
-      '/status': (req) => {
-        finals.push(req);
-        return '';
-      },
-    });
-    const client = helper(cluster.url);
-    const calls = await Promise.all(
-      Array.from({ length: 9 }, (_, i) =>
-        client.calls.create({
-          to: `+1555094${String(i).padStart(4, '0')}`,
-          from: '+15550900999',
-          twiml: '<Response><Pause length="600"/></Response>',
-          statusCallback: `${app.url}/status`,
-          statusCallbackEvent: ['completed'],
-        }),
-      ),
-    );
-    for (const call of calls)
-      await expect
-        .poll(async () => (await client.calls(call.sid).fetch()).status, { timeout: 15_000 })
-        .toBe('in-progress');
+    const { finals, client, longCalls, inProgress } = await appAndClient(cluster);
+    const calls = await longCalls('+1555094', 9);
+    await inProgress(calls);
     const [cut] = nodesThatServed(cluster, CREATES);
     const index = cluster.nodes.findIndex((node) => node.id === cut);
     const node = cluster.nodes[index] as (typeof cluster.nodes)[number];
