@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { StoredConference } from '../api/persist.js';
 import type { CallRecord } from '../calls/call.js';
+import { finalCallbackKey } from '../interpreter/call-state.js';
 import type { MessageRecord } from '../messaging/types.js';
 import { newSid } from '../sid.js';
 import { SqliteStore } from '../store/sqlite.js';
@@ -73,7 +74,7 @@ describe('recoverCalls', () => {
     expect(await store.get('conference', account, room.sid)).toMatchObject({ status: 'completed', endedAt: 70_000 });
     // The app asked for `completed` on the live call: it gets it, with the next free SequenceNumber.
     const queued = await store.outbox.due(Number.MAX_SAFE_INTEGER, 10);
-    expect(queued.map((c) => c.key)).toEqual([`${live.sid}:1`, `${live.sid}:2`]);
+    expect(queued.map((c) => c.key)).toEqual([`${live.sid}:1`, `${live.sid}:final`]);
     expect(queued[1]).toMatchObject({
       url: 'http://app.example/status',
       method: 'POST',
@@ -82,6 +83,44 @@ describe('recoverCalls', () => {
     // The same parameters as any other callback of a call: the location ones included.
     expect(queued[1]?.params).toMatchObject({ FromCountry: 'US', ToCountry: 'US', CallerCountry: 'US', CalledZip: '' });
     expect(await recoverCalls(store, 80_000)).toBe(0);
+    await store.close();
+  });
+});
+
+describe('recoverCalls taking over a call whose node already ended it', () => {
+  it('queues no second final callback when the node queued its own before the record said so', async () => {
+    // A partitioned node ends its calls while a survivor takes them over: the node's final
+    // callback can be in the outbox while the stored record still says in-progress.
+    const data = await mkdtemp(join(tmpdir(), 'patchbay-recover-'));
+    directories.push(data);
+    const account = newSid('AC');
+    const live = {
+      sid: newSid('CA'),
+      accountSid: account,
+      status: 'in-progress',
+      direction: 'outbound-api',
+      to: '+15550300001',
+      from: '+15550300000',
+      createdAt: 1_000,
+      updatedAt: 1_000,
+      startedAt: 10_000,
+      errors: [],
+      node: 'node-a',
+      statusCallback: { url: 'http://app.example/status', method: 'POST', events: ['completed'], nextSequence: 0 },
+    } as unknown as CallRecord;
+    const store = await SqliteStore.open(data);
+    await store.put('call', live);
+    await store.outbox.add({
+      key: finalCallbackKey(live.sid),
+      accountSid: account,
+      url: 'http://app.example/status',
+      method: 'POST',
+      params: { CallSid: live.sid, CallStatus: 'completed', SequenceNumber: '0' },
+      nextAttemptAt: 20_000,
+    });
+    expect(await recoverCalls(store, 30_000, 'node-a')).toBe(1);
+    const queued = await store.outbox.due(Number.MAX_SAFE_INTEGER, 10);
+    expect(queued.map((c) => c.params.SequenceNumber)).toEqual(['0']);
     await store.close();
   });
 });

@@ -7,6 +7,7 @@
 import type { StoredConference } from '../api/persist.js';
 import type { CallRecord, CallStatus } from '../calls/call.js';
 import { callWebhookParams } from '../calls/webhook-params.js';
+import { finalCallbackKey } from '../interpreter/call-state.js';
 import { messageCallback } from '../messaging/messages.js';
 import type { MessageRecord, MessageStatus } from '../messaging/types.js';
 import type { Store } from '../store/types.js';
@@ -15,33 +16,33 @@ import { rfc2822 } from '../webhooks/callbacks.js';
 export const LIVE: readonly CallStatus[] = ['queued', 'ringing', 'in-progress'];
 
 /**
- * The `completed` status callback of a call a crash ended, if the app asked for it. Its
- * SequenceNumber is the next free one: the stored record says which comes next as of its last
- * write, and the outbox (keyed `CallSid:SequenceNumber`) refuses one already used.
+ * The `completed` status callback of a call a crash ended, if the app asked for it. It has the
+ * outbox key every final callback of a call has (`CallSid:final`, interpreter/call-state.ts), so
+ * a call's final callback is stored once, whoever queues it first: the node running the call as
+ * it ends (a partitioned node ending its calls), or the survivor taking the call over.
+ * Its SequenceNumber comes after every one used: the stored record is written at each status
+ * change just before that change's callback takes the next number, so at most one number was
+ * used since (a gap of one is harmless; a number used twice would not be).
  */
 async function finalCallback(store: Store, call: CallRecord, now: number): Promise<void> {
   const settings = call.statusCallback;
   if (!settings?.events.includes('completed')) return;
-  for (let sequence = settings.nextSequence; sequence < settings.nextSequence + 8; sequence++) {
-    const params = {
+  const sequence = settings.nextSequence + 1;
+  await store.outbox.add({
+    key: finalCallbackKey(call.sid),
+    accountSid: call.accountSid,
+    url: settings.url,
+    method: settings.method,
+    params: {
       ...callWebhookParams(call, call.status),
       CallbackSource: 'call-progress-events',
       SequenceNumber: String(sequence),
       Timestamp: rfc2822(now),
       CallDuration: String(call.duration ?? 0),
       Duration: String(Math.ceil((call.duration ?? 0) / 60)),
-    };
-    const key = `${call.sid}:${sequence}`;
-    const added = await store.outbox.add({
-      key,
-      accountSid: call.accountSid,
-      url: settings.url,
-      method: settings.method,
-      params,
-      nextAttemptAt: now,
-    });
-    if (added !== undefined) return;
-  }
+    },
+    nextAttemptAt: now,
+  });
 }
 
 /**

@@ -234,12 +234,8 @@ describe('a node cut off from Redis', () => {
       .toBe('completed');
     for (const sid of live) await client.calls(sid).update({ status: 'completed' });
     await expect.poll(() => finalsByCall(finals).size, { timeout: 15_000 }).toBe(calls.length);
-    // Every call got its final callback, saying completed. KNOWN GAP (issue 14, open): once in a
-    // CI run one call got two (the cut node ending its calls races the survivor taking them
-    // over); exactly once is what must hold, and what the SIGKILL test above checks.
-    for (const [sid, requests] of finalsByCall(finals)) {
-      expect(requests.length, sid).toBeGreaterThanOrEqual(1);
-      expect(new Set(requests.map((r) => r.params.CallStatus)), sid).toEqual(new Set(['completed']));
-    }
+    // Once each: the cut node ending its own calls and a survivor taking them over queue the same
+    // final callback (one outbox key per call's final callback), whichever comes first.
+    for (const [sid, requests] of finalsByCall(finals)) expect(requests.length, sid).toBe(1);
   }, 120_000);
 });

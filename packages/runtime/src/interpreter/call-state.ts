@@ -142,7 +142,7 @@ export class CallState {
       url: statusCallback,
       method: statusCallbackMethod,
       authToken: this.account.authToken,
-      key: `${this.sid}:${sequence}`,
+      key: event === 'completed' ? finalCallbackKey(this.sid) : `${this.sid}:${sequence}`,
       params: this.params(
         {
           CallbackSource: 'call-progress-events',
@@ -165,4 +165,12 @@ export class CallState {
     this.errors.push(entry);
     this.deps.events.emit('call.error', this.snapshot(), entry);
   }
+}
+
+/**
+ * The outbox key of a call's final (`completed`) status callback: one per call, so that the
+ * node ending a call and a survivor taking it over never both queue one (cli/recover.ts).
+ */
+export function finalCallbackKey(callSid: string): string {
+  return `${callSid}:final`;
 }
