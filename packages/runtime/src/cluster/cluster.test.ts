@@ -83,7 +83,18 @@ async function appAndClient(running: TestCluster) {
         .poll(async () => (await client.calls(call.sid).fetch()).status, { timeout: 15_000 })
         .toBe('in-progress');
   };
-  return { app, finals, client, longCall, longCalls, inProgress };
+  /** Resolves once some of `calls` have ended (a dead or cut-off node's, ended by a survivor). */
+  const someCompleted = (calls: readonly { sid: string }[]) =>
+    expect
+      .poll(
+        async () => {
+          const statuses = await Promise.all(calls.map(async (call) => (await client.calls(call.sid).fetch()).status));
+          return statuses.filter((status) => status === 'completed').length;
+        },
+        { timeout: 20_000 },
+      )
+      .toBeGreaterThan(0);
+  return { app, finals, client, longCall, longCalls, inProgress, someCompleted };
 }
 
 describe('three nodes behind nginx', () => {
@@ -121,7 +132,7 @@ describe('three nodes behind nginx', () => {
 
   it('lose a node under load: its calls end with one final callback each, the others go on, nothing accepted is lost', async () => {
     cluster = await startCluster({ postgres: postgres(), redis });
-    const { app, finals, client, longCall, longCalls, inProgress } = await appAndClient(cluster);
+    const { app, finals, client, longCall, longCalls, inProgress, someCompleted } = await appAndClient(cluster);
     const calls = await longCalls('+1555092', 12);
     const messages = await Promise.all(
       Array.from({ length: 6 }, (_, i) =>
@@ -148,15 +159,7 @@ describe('three nodes behind nginx', () => {
 
     // The dead node's calls end (completed, one final callback each, posted by a survivor); the
     // others are still in progress.
-    await expect
-      .poll(
-        async () => {
-          const statuses = await Promise.all(calls.map(async (call) => (await client.calls(call.sid).fetch()).status));
-          return statuses.filter((status) => status === 'completed').length;
-        },
-        { timeout: 20_000 },
-      )
-      .toBeGreaterThan(0);
+    await someCompleted(calls);
     const ended: string[] = [];
     const live: string[] = [];
     for (const call of calls) {
@@ -184,7 +187,7 @@ describe('three nodes behind nginx', () => {
 describe('a node cut off from Redis', () => {
   it('stops taking work: its calls end once, requests through the balancer go on, and it takes work again when healed', async () => {
     cluster = await startCluster({ postgres: postgres(), redis, cuttable: true });
-    const { finals, client, longCalls, inProgress } = await appAndClient(cluster);
+    const { finals, client, longCalls, inProgress, someCompleted } = await appAndClient(cluster);
     const calls = await longCalls('+1555094', 9);
     await inProgress(calls);
     const [cut] = nodesThatServed(cluster, CREATES);
@@ -196,15 +199,7 @@ describe('a node cut off from Redis', () => {
     await expect.poll(async () => (await fetch(`${node.direct}/health`)).status, { timeout: 15_000 }).toBe(503);
     expect(await (await fetch(`${node.direct}/health`)).json()).toMatchObject({ status: 'partitioned' });
     // Its calls end (completed, one final callback each); the others' go on.
-    await expect
-      .poll(
-        async () => {
-          const statuses = await Promise.all(calls.map(async (call) => (await client.calls(call.sid).fetch()).status));
-          return statuses.filter((status) => status === 'completed').length;
-        },
-        { timeout: 20_000 },
-      )
-      .toBeGreaterThan(0);
+    await someCompleted(calls);
     const live: string[] = [];
     for (const call of calls) if ((await client.calls(call.sid).fetch()).status === 'in-progress') live.push(call.sid);
     expect(live.length).toBeGreaterThan(0);
