@@ -43,31 +43,47 @@ const unmuted = (call) => new Promise((resolve, reject) => {
   };
   poll();
 });
+// Every incoming call is queued from the moment the device registers: the REST request that rings
+// the page can arrive before the page is asked for its next call.
+const arrived = [];
+const waiting = [];
+const nextIncoming = () => new Promise((resolve, reject) => {
+  if (arrived.length) return resolve(arrived.shift());
+  const timer = setTimeout(() => reject(new Error('no incoming call within 20 s')), 20000);
+  waiting.push((call) => { clearTimeout(timer); resolve(call); });
+});
+// The next call starts once the last one is over on both sides.
+const ended = (call) => new Promise((resolve) => {
+  if (call.status() === 'closed') return resolve();
+  const timer = setTimeout(resolve, 5000);
+  call.once('disconnect', () => { clearTimeout(timer); resolve(); });
+  call.disconnect();
+});
 globalThis.bench = {
   async start(token, server) {
     device = new Device(token, { server });
+    device.on('incoming', (call) => {
+      const waiter = waiting.shift();
+      if (waiter) waiter(call);
+      else arrived.push(call);
+    });
     await device.register();
   },
-  incoming() {
-    return new Promise((resolve, reject) => {
-      device.once('incoming', async (call) => {
-        const t0 = performance.now();
-        try {
-          await call.accept();
-          await unmuted(call);
-          const ms = performance.now() - t0;
-          call.disconnect();
-          resolve(ms);
-        } catch (error) { reject(error); }
-      });
-    });
+  async incoming() {
+    const call = await nextIncoming();
+    const t0 = performance.now();
+    await call.accept();
+    await unmuted(call);
+    const ms = performance.now() - t0;
+    await ended(call);
+    return ms;
   },
   async outgoing() {
     const t0 = performance.now();
     const call = await device.connect({ params: {} });
     await unmuted(call);
     const ms = performance.now() - t0;
-    call.disconnect();
+    await ended(call);
     return ms;
   },
   async baseline() {
@@ -180,6 +196,15 @@ const token = new AccessToken(sid, key.sid, key.secret, { identity: 'alice', ttl
   .addGrant(new VoiceGrant({ incomingAllow: true, outgoingApplicationSid: application.sid }))
   .toJwt();
 
+/** A step that does not finish in 60 s fails the benchmark with its name instead of waiting forever. */
+const within = (promise, what) => {
+  let timer;
+  const late = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`webrtc-browser: ${what} did not finish within 60 s`)), 60_000);
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+};
+
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
   args: [
@@ -188,6 +213,11 @@ const browser = await chromium.launch({
     '--use-fake-device-for-media-stream',
     '--allow-loopback-in-peer-connection',
     '--autoplay-policy=no-user-gesture-required',
+    // nothing outside loopback is reachable: no update, sync or field-trial fetches
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
   ],
 });
 const results = { incoming: [], outgoing: [], baseline: [] };
@@ -195,14 +225,26 @@ try {
   const page = await browser.newPage();
   await page.goto(appUrl);
   await page.waitForFunction(() => typeof globalThis.bench === 'object');
-  await page.evaluate(([t, s]) => globalThis.bench.start(t, s), [token, server.url]);
+  await within(
+    page.evaluate(([t, s]) => globalThis.bench.start(t, s), [token, server.url]),
+    'registering the device',
+  );
   // one of each first, not counted: the first call pays for the page's codecs and the server's caches
   for (let i = -1; i < calls; i++) {
-    const heard = page.evaluate(() => globalThis.bench.incoming());
+    const heard = within(
+      page.evaluate(() => globalThis.bench.incoming()),
+      'an incoming call heard',
+    );
     await rest('Calls.json', { To: 'client:alice', From: '+15550100100', Url: `${appUrl}/voice` });
     const incoming = await heard;
-    const outgoing = await page.evaluate(() => globalThis.bench.outgoing());
-    const baseline = await page.evaluate(() => globalThis.bench.baseline());
+    const outgoing = await within(
+      page.evaluate(() => globalThis.bench.outgoing()),
+      'an outgoing call heard',
+    );
+    const baseline = await within(
+      page.evaluate(() => globalThis.bench.baseline()),
+      'the in-page baseline',
+    );
     if (i < 0) continue;
     results.incoming.push(incoming);
     results.outgoing.push(outgoing);
