@@ -87,46 +87,73 @@ export async function runQuickStart(options: {
   server?: { url: string; account: Credentials };
 }) {
   const { print } = options;
+  // Ctrl-C works from the start, in the middle of the scripted calls too: it stops whatever runs by then.
+  let stop = async () => {};
+  const interrupt = options.once ? undefined : onInterrupt(() => stop());
   const account = options.server?.account ?? credentials(options.data);
   const server = options.server
     ? { child: undefined, url: options.server.url }
     : await serve(options.data, options.port, account);
   const app = createApp(account.token).listen(0, '127.0.0.1');
   await new Promise((resolve) => app.once('listening', resolve));
-  const appUrl = `http://127.0.0.1:${(app.address() as AddressInfo).port}`;
+  const child = server.child;
+  stop = async () => {
+    app.close();
+    if (!child) return; // a server we did not start keeps running
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    // The server drains and exits 0; anything else is worth saying.
+    const code = await exited;
+    if (code !== 0) console.error(`patchbay serve exited with code ${code}`);
+  };
+  try {
+    await demo(options, account, server.url, `http://127.0.0.1:${(app.address() as AddressInfo).port}`, !child);
+  } catch (error) {
+    // Stopping: the scripted calls' requests fail as the server goes; the handler exits 0.
+    if (interrupt?.requested) return new Promise<never>(() => {});
+    throw error;
+  }
+  if (options.once) return stop();
+  print('\nPress Ctrl-C to stop.');
+}
+
+async function demo(
+  options: { data: string; print: (line: string) => void; server?: unknown },
+  account: Credentials,
+  serverUrl: string,
+  appUrl: string,
+  external: boolean,
+): Promise<void> {
+  const { print } = options;
   print(
-    options.server
-      ? `Using Patchbay at ${server.url}`
-      : `Patchbay is running at ${server.url} (data in ${options.data})`,
+    options.server ? `Using Patchbay at ${serverUrl}` : `Patchbay is running at ${serverUrl} (data in ${options.data})`,
   );
   print(`The example app (official helper library) is at ${appUrl}`);
-  await rest(server.url, account, 'IncomingPhoneNumbers.json', {
+  await rest(serverUrl, account, 'IncomingPhoneNumbers.json', {
     PhoneNumber: SUPPORT_LINE,
     VoiceUrl: `${appUrl}/voice`,
     SmsUrl: `${appUrl}/sms`,
   });
   // A number from an earlier run points at that run's app: point it here.
   const numbers = (await fetch(
-    `${server.url}/2010-04-01/Accounts/${account.sid}/IncomingPhoneNumbers.json?PhoneNumber=${encodeURIComponent(SUPPORT_LINE)}`,
+    `${serverUrl}/2010-04-01/Accounts/${account.sid}/IncomingPhoneNumbers.json?PhoneNumber=${encodeURIComponent(SUPPORT_LINE)}`,
     {
       headers: { authorization: `Basic ${Buffer.from(`${account.sid}:${account.token}`).toString('base64')}` },
     },
   ).then((r) => r.json())) as { incoming_phone_numbers: Array<{ sid: string }> };
   const numberSid = numbers.incoming_phone_numbers[0]?.sid as string;
-  await rest(server.url, account, `IncomingPhoneNumbers/${numberSid}.json`, {
+  await rest(serverUrl, account, `IncomingPhoneNumbers/${numberSid}.json`, {
     VoiceUrl: `${appUrl}/voice`,
     SmsUrl: `${appUrl}/sms`,
   });
   print(`${SUPPORT_LINE} runs ${appUrl}/voice (calls) and ${appUrl}/sms (texts)\n`);
-  if (!server.child) {
+  if (external) {
     print('Call the support line from a phone (Ctrl-C stops the app).');
-    return keepRunning(async () => {
-      app.close();
-    }, options.once);
+    return;
   }
 
   // Sales is a number outside Patchbay: script how it behaves when the app dials it.
-  await rest(server.url, account, 'Simulator/Numbers.json', {
+  await rest(serverUrl, account, 'Simulator/Numbers.json', {
     Number: SALES,
     RingTime: '2',
     Script: 'say Sales, this is Sam. How can I help?; pause 3; hangup',
@@ -141,7 +168,7 @@ export async function runQuickStart(options: {
     ],
   ] as const) {
     print(label);
-    const call = await rest(server.url, account, 'Simulator/Calls.json', {
+    const call = await rest(serverUrl, account, 'Simulator/Calls.json', {
       To: SUPPORT_LINE,
       From: '+15550199000',
       Script: script,
@@ -151,7 +178,7 @@ export async function runQuickStart(options: {
     print(`  -> ${call.sid} ${call.status} after ${call.duration} s\n`);
   }
   print('A customer texts "hours?":');
-  const text = await rest(server.url, account, 'Simulator/Messages.json', {
+  const text = await rest(serverUrl, account, 'Simulator/Messages.json', {
     To: SUPPORT_LINE,
     From: '+15550199000',
     Body: 'hours?',
@@ -161,39 +188,25 @@ export async function runQuickStart(options: {
   // Each line works pasted alone, once the export is done: no `patchbay` on the PATH is assumed.
   const cli = 'npx -y pnpm@10.34.8 patchbay';
   print('Try more calls and texts, from the repository (another terminal):');
-  print(`  export PATCHBAY_URL=${server.url} PATCHBAY_ACCOUNT_SID=${account.sid} PATCHBAY_AUTH_TOKEN=${account.token}`);
+  print(`  export PATCHBAY_URL=${serverUrl} PATCHBAY_ACCOUNT_SID=${account.sid} PATCHBAY_AUTH_TOKEN=${account.token}`);
   print(`  ${cli} simulate call --to ${SUPPORT_LINE} --script 'wait; press 2; wait; say hi; press #'`);
   print(`  ${cli} simulate message --to ${SUPPORT_LINE} --body hello`);
   print(`  ${cli} calls tail              # calls as they happen (Ctrl-C to stop)`);
-  const child = server.child;
-  await keepRunning(
-    async () => {
-      app.close();
-      const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      // The server drains and exits 0; anything else is worth saying.
-      const code = await exited;
-      if (code !== 0) console.error(`patchbay serve exited with code ${code}`);
-    },
-    options.once,
-    print,
-  );
 }
 
-/** Stops now (`once`), or on Ctrl-C (which pnpm and tsx may pass on again) or SIGTERM: once, then exit 0. */
-async function keepRunning(stop: () => Promise<void>, once: boolean, print?: (line: string) => void): Promise<void> {
-  if (once) return stop();
-  let stopping = false;
+/** Ctrl-C (which pnpm and tsx may pass on again) or SIGTERM: stops once, then exits 0. */
+function onInterrupt(stop: () => Promise<void>): { readonly requested: boolean } {
+  const state = { requested: false };
   const shutdown = () => {
-    if (stopping) return;
-    stopping = true;
+    if (state.requested) return;
+    state.requested = true;
     void stop().then(() => process.exit(0));
   };
-  // Listening before saying so: a Ctrl-C that follows the line at once must find the handler
-  // (without one, the process dies of the signal and pnpm reports a failure).
+  // Listening from the start: without a handler, the process dies of the signal and pnpm
+  // reports a failure.
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);
-  print?.('\nPress Ctrl-C to stop.');
+  return state;
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename)) {
