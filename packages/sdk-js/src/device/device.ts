@@ -15,7 +15,7 @@
 import { EventEmitter } from 'eventemitter3';
 import type { DeviceCommands, DeviceCommandsOptions } from '../commands/commands.js';
 import { DeviceError } from '../protocol/errors.js';
-import type { ClientRequest, RoomSummary, Sequenced, Welcome } from '../protocol/messages.js';
+import type { ClientRequest, RoomSummary } from '../protocol/messages.js';
 import { readTokenClaims } from '../tokens/jwt.js';
 import { CommandsAttachment, DeviceRooms } from './attachments.js';
 import type { AudioHelper } from './audio.js';
@@ -26,6 +26,7 @@ import { DeviceMedia } from './device-media.js';
 import type { DeviceEvents, DeviceOptions, DeviceState } from './device-types.js';
 import { warnBeforeExpiry } from './expiry.js';
 import { Following, type Presence } from './following.js';
+import { type Inbound, onMessage, onWelcome } from './inbound.js';
 import type { RtcConfiguration } from './media.js';
 import type { RequestBody, RequestResult } from './requests.js';
 import type { Room } from './room.js';
@@ -57,6 +58,7 @@ export class Device extends EventEmitter<DeviceEvents> {
   private readonly rooms = new DeviceRooms((type, body) => this.request(type, body));
   private readonly commandsOf = new CommandsAttachment((type, body) => this.request(type, body));
   private readonly media: DeviceMedia;
+  private readonly inbound: Inbound;
 
   constructor(
     token: string,
@@ -66,8 +68,8 @@ export class Device extends EventEmitter<DeviceEvents> {
     if (!options?.server) throw new TypeError('options.server (the Patchbay URL) is required');
     this.currentToken = token;
     this.connection = new Connection(options, token);
-    this.connection.on('welcome', (welcome, resumed) => this.onWelcome(welcome, resumed));
-    this.connection.on('message', (message) => this.onMessage(message));
+    this.connection.on('welcome', (welcome, resumed) => onWelcome(this.inbound, welcome, resumed));
+    this.connection.on('message', (message) => onMessage(this.inbound, message));
     this.connection.on('lost', (error) => {
       for (const call of this.table.calls) call._connection(false, error);
     });
@@ -88,6 +90,19 @@ export class Device extends EventEmitter<DeviceEvents> {
       closed: (call) => {
         if (call.callSid) this.table.forget(call.callSid);
       },
+    };
+    this.inbound = {
+      connection: this.connection,
+      table: this.table,
+      link: this.link,
+      media: this.media,
+      following: this.following,
+      rooms: this.rooms,
+      commands: this.commandsOf,
+      wantsRegistration: () => this.wantRegistered,
+      register: () => this.request('register', this.wantsWebRtc() ? { webrtc: true } : {}),
+      setState: (state) => this.setState(state),
+      emit: (event, ...args) => this.emit(event, ...args),
     };
     this.scheduleExpiryWarning();
   }
@@ -261,73 +276,6 @@ export class Device extends EventEmitter<DeviceEvents> {
 
   private request<T extends ClientRequest['type']>(type: T, body: RequestBody<T>): Promise<RequestResult> {
     return this.connection.request(type, body);
-  }
-
-  private onWelcome(welcome: Welcome, resumed: boolean): void {
-    if (resumed) {
-      for (const call of this.table.calls) call._connection(true);
-    } else {
-      // A new session: the old one's calls and invitations are gone.
-      const lost = new DeviceError('ConnectionError', 'the session was lost; its calls ended');
-      for (const call of this.table.all) call._lost(lost);
-      this.table.clearEarly();
-    }
-    if (!resumed && this.wantRegistered && !welcome.registered && !this.connection.hasPending('register'))
-      void this.request('register', this.wantsWebRtc() ? { webrtc: true } : {}).then(
-        () => this.setState('registered'),
-        (error: DeviceError) => this.emit('error', error),
-      );
-    if (!resumed && !this.connection.hasPending('subscribe'))
-      void this.following.resubscribe()?.catch((error: DeviceError) => this.emit('error', error));
-    // A new session follows no room: each is followed again from the last entry it delivered.
-    if (!resumed && !this.connection.hasPending('room-subscribe'))
-      this.rooms.resubscribe((error) => this.emit('error', error));
-    if (!resumed && this.commandsOf.wanted && !this.connection.hasPending('commands-attach'))
-      this.commandsOf.reattach();
-  }
-
-  private onMessage(message: Exclude<Sequenced, { type: 'result' }>): void {
-    switch (message.type) {
-      case 'invite': {
-        if (message.expiresAt <= this.connection.clock.now()) return;
-        const call = new Call(
-          this.link,
-          'INCOMING',
-          message.parameters,
-          new Map(Object.entries(message.customParameters)),
-          message.callToken,
-          message.sdp,
-        );
-        this.table.invited(message.callSid, call);
-        this.media.ring(call, this.isBusy);
-        this.emit('incoming', call);
-        return;
-      }
-      case 'cancel':
-        this.table.invitation(message.callSid)?._cancel(message.reason);
-        return;
-      case 'call':
-        this.table.state(message.callSid, message.state);
-        return;
-      case 'presence': {
-        const { type: _type, seq: _seq, ...presence } = message;
-        if (this.following.update(presence)) this.emit('presence', presence);
-        return;
-      }
-      case 'room':
-        this.rooms.entry(message.room, message.entry);
-        return;
-      case 'notice':
-        this.emit('notice', message.notice);
-        return;
-      case 'command':
-        this.commandsOf.receive(message);
-        return;
-      case 'expired':
-        this.setState('unregistered');
-        this.emit('error', new DeviceError('AccessTokenExpired', 'the token expired; call updateToken()'));
-        return;
-    }
   }
 
   private scheduleExpiryWarning(): void {
