@@ -9,7 +9,7 @@ import type { Clock } from '../clock/clock.js';
 import type { OriginateOutcome } from '../media/types.js';
 import type { CallTokens } from './call-tokens.js';
 import type { CancelReason, RemoteRinging, RemoteSession } from './remote-ringing.js';
-import { nobodyLeft, type Ringing, reofferLater } from './ringing.js';
+import { cancelRemote, nobodyLeft, type Ringing, reofferLater } from './ringing.js';
 import type { DeviceSession } from './session.js';
 
 /** A device session on another node, with whom it was registered as. */
@@ -63,6 +63,16 @@ export function withdrawnOn({ rings, finish }: Elsewhere, node: string, callSid:
   if (left > 0) ringing.remote.set(node, left);
   else ringing.remote.delete(node);
   if (nobodyLeft(ringing)) finish(callSid, { outcome: 'no-answer' }, 'no-answer');
+}
+
+/** `count` devices on `node` registered after it was invited (woken) and ring too; a call no longer ringing cancels them. */
+export function joinedOn({ host, rings }: Elsewhere, node: string, callSid: string, count: number): void {
+  const ringing = rings.get(callSid);
+  if (!ringing || ringing.ended) {
+    cancelRemote(host.remote, node, callSid, ringing?.ended?.reason ?? 'canceled', ringing?.ended?.except);
+    return;
+  }
+  ringing.remote.set(node, (ringing.remote.get(node) ?? 0) + count);
 }
 
 /** `node` died: its devices ring no more, and the call is offered again to devices that come back elsewhere. */

@@ -9,7 +9,14 @@ import { DeviceError, type Outgoing } from '@patchbay/sdk/protocol';
 import type { Clock } from '../clock/clock.js';
 import type { DeviceLeg, OriginateOutcome } from '../media/types.js';
 import type { CallTokens } from './call-tokens.js';
-import { answerFromElsewhere, type Elsewhere, nodeGoneFor, type RemoteDevice, withdrawnOn } from './elsewhere.js';
+import {
+  answerFromElsewhere,
+  type Elsewhere,
+  joinedOn,
+  nodeGoneFor,
+  type RemoteDevice,
+  withdrawnOn,
+} from './elsewhere.js';
 import { offersTo } from './offers.js';
 import type { CancelReason, RemoteRinging, RemoteSession } from './remote-ringing.js';
 import {
@@ -20,6 +27,7 @@ import {
   nobodyLeft,
   type Ringing,
   remoteInviteOf,
+  reofferLater,
 } from './ringing.js';
 import type { DeviceSession } from './session.js';
 
@@ -123,7 +131,11 @@ export class Invitations {
     if (targets.length === 0 && nobodyLeft(ringing))
       this.finish(request.callSid, { outcome: 'no-answer', reason: 'no device registered' }, 'no-answer');
     onRinging?.();
-    if (waking) void this.woken(ringing, waking);
+    if (waking) {
+      void this.woken(ringing, waking);
+      // A woken device may connect to another node: offered there as soon as it registers.
+      if (ringing.invite) reofferLater(this.host, request.callSid, ringing, ringing.invite);
+    }
     const cancelTimer = clock.setTimer(
       () => this.finish(request.callSid, { outcome: 'no-answer' }, 'no-answer'),
       request.timeoutMs,
@@ -145,6 +157,7 @@ export class Invitations {
    * connects and is offered it). Other rings keep the sessions they started with.
    */
   async join(session: DeviceSession): Promise<void> {
+    this.host.remote?.join(session);
     const ringing = [...this.rings.values()].filter(
       (ring) =>
         ring.joinable &&
@@ -250,6 +263,11 @@ export class Invitations {
   /** Devices invited on `node` ring no more (unregistered, gone): a call left with nobody is not answered. */
   withdrawnElsewhere(node: string, callSid: string, count: number): void {
     withdrawnOn(this.elsewhere, node, callSid, count);
+  }
+
+  /** Devices of `node` that registered after it was invited ring the call too (a woken device). */
+  joinedElsewhere(node: string, callSid: string, count: number): void {
+    joinedOn(this.elsewhere, node, callSid, count);
   }
 
   /**

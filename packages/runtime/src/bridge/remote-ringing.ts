@@ -23,6 +23,11 @@ export interface RemoteInvite {
   readonly parameters: Readonly<Record<string, string>>;
   readonly customParameters: Readonly<Record<string, string>>;
   readonly expiresAt: number;
+  /**
+   * The call woke devices: a session of these identities that registers on the node while it
+   * rings is invited too (a woken device may connect to any node).
+   */
+  readonly joinable?: boolean;
 }
 
 /**
@@ -44,4 +49,6 @@ export interface RemoteRinging {
   ): Promise<{ callSid: string }>;
   /** The caller's side of a device on another node that accepted: a leg here, relayed to it. */
   leg(device: RemoteSession, identity: string, callSid: string): DeviceLeg;
+  /** A session here registered: calls other nodes ring for its identity that woke devices invite it too. */
+  join(session: DeviceSession): void;
 }

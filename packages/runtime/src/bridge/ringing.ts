@@ -80,6 +80,7 @@ export function remoteInviteOf(host: { tokens: CallTokens; node: string }, ringi
     parameters: inviteParameters(request),
     customParameters: { ...request.parameters },
     expiresAt: ringing.expiresAt,
+    ...(ringing.joinable ? { joinable: true } : {}),
   };
 }
 

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { startApiHarness } from '../api/harness.test-support.js';
 import { deviceFor, next } from '../bridge/devices.test-support.js';
 import { ANN, type DevicesHarness, REGISTRATION_NUMBER, startDevicesHarness } from '../devices/harness.test-support.js';
+import { LoopbackPushService } from '../devices/push-service.test-support.js';
 import type { Route } from '../testing/app-server.js';
 import { BUS_KINDS, clustersPerTest, type TestNode } from './devices-cluster.test-support.js';
 import { presenceSet } from './devices-presence.js';
@@ -219,5 +220,50 @@ describe.each(BUS_KINDS)('devices across nodes (%s bus)', (kind) => {
     } finally {
       annPhone.destroy();
     }
+  });
+
+  it('devices woken for a call on one node that connect to another are offered the call there; one accepts and is bridged', async () => {
+    const running = await clusters.start(kind, ['node-a', 'node-b'], {
+      routes: routes(),
+      startNode: (index, options) => (index === 0 ? startDevicesHarness(options) : startApiHarness(options)),
+    });
+    const owner = running.nodes['node-a']?.harness as DevicesHarness;
+    const caller = running.nodes['node-b'] as TestNode;
+    await owner.client.incomingPhoneNumbers.create({
+      phoneNumber: OWNED,
+      voiceUrl: `${caller.harness.app.url}/number`,
+    });
+    const push = await LoopbackPushService.start();
+    clusters.later(() => push.close());
+    for (const id of ['ann-browser', 'ann-laptop'])
+      await owner.registration('ann', id, { wakeUp: push.subscribe() }).bySms(owner.phone(ANN), REGISTRATION_NUMBER);
+    caller.harness.network.addNumber(ANN, { onCall: 'answer' });
+    // Offline everywhere: node B, holding the call, wakes both by Web Push.
+    const pushed = Promise.all([push.next(), push.next()]);
+    const party = caller.harness.network.call({ from: CALLER, to: OWNED });
+    const [woken] = (await pushed).map((push) => JSON.parse(push.payload) as { data: Record<string, string> });
+    // Woken, they connect to node A (wherever the balancer sends them) and register there: the
+    // first is offered the call by node B, the second by node A, which already rings it.
+    const connect = async () => {
+      const device = deviceFor(owner, owner.token('ann'));
+      clusters.later(async () => device.destroy());
+      const invited = next(device, 'incoming');
+      await device.register();
+      const [call] = await invited;
+      expect(call.parameters).toMatchObject({ CallSid: woken?.data.CallSid, From: CALLER, To: ANN });
+      return call;
+    };
+    const browser = await connect();
+    const laptop = await connect();
+    const canceled = next(browser, 'cancel');
+    await laptop.accept();
+    expect(await canceled).toEqual(['answered-elsewhere']);
+    const child = caller.harness.runtime.calls.get(woken?.data.CallSid as string);
+    expect(child).toMatchObject({ to: ANN, status: 'in-progress' });
+    expect(caller.harness.network.party(ANN)).toBeUndefined();
+    laptop.disconnect();
+    await caller.harness.runtime.calls.ended(child?.parentCallSid as string);
+    expect(caller.harness.app.requestsTo('/dialed')[0]?.params).toMatchObject({ DialCallStatus: 'completed' });
+    expect(party.lines()).toContain('bridged client:ann');
   });
 });

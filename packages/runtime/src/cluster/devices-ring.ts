@@ -52,12 +52,17 @@ export interface ClusterDevicesParts extends DeviceClusterOptions {
   commands(): CommandChannel;
 }
 
+type Invite = ReturnType<typeof inviteBody.parse>;
+
 type Action = { type: 'digits'; digits: string } | { type: 'mute'; muted: boolean } | { type: 'hangup' };
 
 export class ClusterDevices implements RemoteRinging, CommandRelay {
   readonly presence: ClusterPresence;
   /** Calls other nodes hold that ring sessions here. */
-  private readonly ringing = new Map<string, { origin: NodeId; sessions: Set<DeviceSession>; stop: () => void }>();
+  private readonly ringing = new Map<
+    string,
+    { origin: NodeId; sessions: Set<DeviceSession>; invite: Invite; stop: () => void }
+  >();
   /** Legs here of devices on other nodes (this node holds the caller). */
   private readonly legs = new Map<string, { leg: DeviceLeg; device: RemoteSession }>();
   /** Calls of sessions here whose leg lives on another node. */
@@ -77,6 +82,11 @@ export class ClusterDevices implements RemoteRinging, CommandRelay {
       bus.serve(METHODS.withdrawn, (body, from) => {
         const { callSid, count } = parseBody(withdrawnBody, body, METHODS.withdrawn, from);
         parts.invitations().withdrawnElsewhere(from, callSid, count);
+        return {};
+      }),
+      bus.serve(METHODS.joined, (body, from) => {
+        const { callSid, count } = parseBody(withdrawnBody, body, METHODS.joined, from);
+        parts.invitations().joinedElsewhere(from, callSid, count);
         return {};
       }),
       bus.serve(METHODS.control, (body, from) =>
@@ -161,31 +171,53 @@ export class ClusterDevices implements RemoteRinging, CommandRelay {
 
   // ---- the device's node ----
 
-  private invited(invite: ReturnType<typeof inviteBody.parse>, from: NodeId): { invited: number } {
+  private invited(invite: Invite, from: NodeId): { invited: number } {
     const { parts } = this;
-    const sessions = new Set<DeviceSession>();
+    // Offered again (a reoffer to a node whose devices came back): only sessions not ringing yet.
+    const known = this.ringing.get(invite.callSid);
+    const sessions = known?.sessions ?? new Set<DeviceSession>();
+    let invited = 0;
     for (const [identity, callToken] of Object.entries(invite.callTokens))
       for (const session of parts.targets(invite.accountSid, identity)) {
         if (sessions.has(session)) continue;
         sessions.add(session);
-        const message = {
-          type: 'invite',
-          callSid: invite.callSid,
-          callToken,
-          parameters: invite.parameters,
-          customParameters: invite.customParameters,
-          expiresAt: invite.expiresAt,
-        } as const;
-        parts.push(session, message, invite.expiresAt);
+        this.pushInvite(session, invite, callToken);
+        invited++;
       }
-    if (sessions.size === 0) return { invited: 0 };
+    if (known || sessions.size === 0) return { invited };
     // Forgotten once the invitation expires, should the caller's cancel never come.
     const stop = parts.clock.setTimer(
       () => this.ringing.delete(invite.callSid),
       Math.max(1, invite.expiresAt - parts.clock.now() + RELAY_TIMEOUT_MS),
     );
-    this.ringing.set(invite.callSid, { origin: from, sessions, stop });
-    return { invited: sessions.size };
+    this.ringing.set(invite.callSid, { origin: from, sessions, invite, stop });
+    return { invited };
+  }
+
+  /** A session here registered: calls ringing here for its identity that woke devices invite it too. */
+  join(session: DeviceSession): void {
+    for (const [callSid, entry] of this.ringing) {
+      const { invite } = entry;
+      const callToken = invite.callTokens[session.identity];
+      if (!invite.joinable || invite.accountSid !== session.accountSid || !callToken || entry.sessions.has(session))
+        continue;
+      if (invite.expiresAt <= this.parts.clock.now()) continue;
+      entry.sessions.add(session);
+      this.pushInvite(session, invite, callToken);
+      this.send(entry.origin, METHODS.joined, { callSid, count: 1 });
+    }
+  }
+
+  private pushInvite(session: DeviceSession, invite: Invite, callToken: string): void {
+    const message = {
+      type: 'invite',
+      callSid: invite.callSid,
+      callToken,
+      parameters: invite.parameters,
+      customParameters: invite.customParameters,
+      expiresAt: invite.expiresAt,
+    } as const;
+    this.parts.push(session, message, invite.expiresAt);
   }
 
   private canceled({ callSid, reason, except }: ReturnType<typeof cancelBody.parse>, from: NodeId): object {

@@ -20,6 +20,8 @@ export const METHODS = {
   answer: 'devices.answer',
   /** Device's node → caller's node: devices that were invited ring no more. */
   withdrawn: 'devices.withdrawn',
+  /** Device's node → caller's node: devices that registered since (woken for the call) ring it too. */
+  joined: 'devices.joined',
   /** Device's node → caller's node: the device pressed keys, muted, hung up. */
   control: 'devices.control',
   /** Caller's node → device's node: the device's leg ended. */
@@ -35,6 +37,7 @@ export const inviteBody = z.object({
   parameters: strings,
   customParameters: strings,
   expiresAt: z.number(),
+  joinable: z.boolean().optional(),
 });
 
 export const cancelBody = z.object({ callSid: text, reason: cancelReason, except: text.optional() });
