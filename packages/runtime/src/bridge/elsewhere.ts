@@ -6,7 +6,7 @@
  */
 import { DeviceError } from '@patchbay/sdk/protocol';
 import type { Clock } from '../clock/clock.js';
-import type { OriginateOutcome } from '../media/types.js';
+import type { DeviceLeg, OriginateOutcome } from '../media/types.js';
 import type { CallTokens } from './call-tokens.js';
 import type { CancelReason, RemoteRinging, RemoteSession } from './remote-ringing.js';
 import { cancelRemote, nobodyLeft, type Ringing, reofferLater } from './ringing.js';
@@ -33,26 +33,82 @@ export interface Elsewhere {
 }
 
 /** A device on another node answered with a call token this node sealed: the same checks and outcome as here. */
-export function answerFromElsewhere(
+export async function answerFromElsewhere(
   { host, rings, finish }: Elsewhere,
   device: RemoteDevice,
   callToken: string,
   how: 'accept' | 'reject',
-): { callSid: string } {
+  sdp?: string,
+): Promise<{ callSid: string }> {
   const { tokens, remote } = host;
   const claims = tokens.open(callToken);
   if (claims.accountSid !== device.accountSid || claims.identity !== device.identity || claims.node !== host.node)
     throw new DeviceError('CallTokenInvalid', 'the call token was issued to another identity');
   tokens.spend(claims);
   const callSid = claims.callSid;
-  if (!rings.has(callSid) || !remote) throw new DeviceError('CallCancelled', `call ${callSid} is no longer ringing`);
+  const ringing = rings.get(callSid);
+  if (!ringing || !remote) throw new DeviceError('CallCancelled', `call ${callSid} is no longer ringing`);
   if (how === 'reject') {
     finish(callSid, { outcome: 'busy', reason: 'rejected by the device' }, 'rejected-elsewhere', device);
     return { callSid };
   }
-  const leg = remote.leg(device, device.identity, callSid);
+  const key = offerKey(device);
+  const offered = ringing.offeredElsewhere.get(key);
+  ringing.offeredElsewhere.delete(key);
+  let leg: DeviceLeg;
+  if (offered) {
+    if (sdp !== undefined && offered.completeSdp) {
+      try {
+        await offered.completeSdp(sdp);
+      } catch (error) {
+        await offered.hangup().catch(() => undefined);
+        throw new DeviceError('MalformedRequest', `the answer cannot carry the call: ${String(error)}`.slice(0, 500));
+      }
+    }
+    if (!rings.has(callSid)) {
+      await offered.hangup().catch(() => undefined);
+      throw new DeviceError('CallCancelled', `call ${callSid} is no longer ringing`);
+    }
+    remote.adopt(device, callSid, offered);
+    leg = offered;
+  } else leg = remote.leg(device, device.identity, callSid);
   finish(callSid, { outcome: 'answered', leg }, 'answered-elsewhere', device);
   return { callSid };
+}
+
+const offerKey = (device: RemoteSession) => `${device.node}/${device.session}`;
+
+/**
+ * Patchbay's WebRTC offer for a device on another node invited to a call ringing here: its leg
+ * is made here, where the call is, and kept until the device accepts (or the ring ends). A device
+ * offered again gets a new offer; the old leg is hung up. Undefined: no offer (no WebRTC here, the
+ * call rings no more, or not for this device); the device is invited without one.
+ */
+export async function offerElsewhere(
+  { host, rings }: Elsewhere,
+  device: RemoteDevice,
+  callSid: string,
+): Promise<string | undefined> {
+  const ringing = rings.get(callSid);
+  const { remote } = host;
+  if (!ringing || !remote || ringing.request.accountSid !== device.accountSid) return undefined;
+  if (!ringing.identities.has(device.identity)) return undefined;
+  const key = offerKey(device);
+  const before = ringing.offeredElsewhere.get(key);
+  ringing.offeredElsewhere.delete(key);
+  await before?.hangup().catch(() => undefined);
+  const leg = remote.offerLeg(device, device.identity, callSid);
+  if (!leg) return undefined;
+  if (!leg.localSdp) return void (await leg.hangup().catch(() => undefined));
+  ringing.offeredElsewhere.set(key, leg);
+  const sdp = await leg.localSdp().catch(() => undefined);
+  // Ended (or offered again) while the offer was made: this leg goes.
+  if (sdp === undefined || rings.get(callSid) !== ringing || ringing.offeredElsewhere.get(key) !== leg) {
+    if (ringing.offeredElsewhere.get(key) === leg) ringing.offeredElsewhere.delete(key);
+    await leg.hangup().catch(() => undefined);
+    return undefined;
+  }
+  return sdp;
 }
 
 /** `count` devices invited on `node` ring no more: a call left with nobody is not answered. */

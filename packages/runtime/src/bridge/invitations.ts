@@ -14,6 +14,7 @@ import {
   type Elsewhere,
   joinedOn,
   nodeGoneFor,
+  offerElsewhere,
   type RemoteDevice,
   withdrawnOn,
 } from './elsewhere.js';
@@ -114,6 +115,7 @@ export class Invitations {
       identities: new Set([request.identity, ...(request.alsoIdentities ?? [])]),
       invited: new Set(targets),
       offered: new Map(),
+      offeredElsewhere: new Map(),
       remote: new Map(),
       callTokens: new Map(),
       joinable: waking !== undefined,
@@ -221,7 +223,7 @@ export class Invitations {
       throw this.host.refuse(error as DeviceError, session);
     }
     if (claims.node !== this.host.node && this.host.remote)
-      return this.host.remote.forward(session, claims.node, callToken, how);
+      return this.host.remote.forward(session, claims.node, callToken, how, sdp);
     const callSid = claims.callSid;
     if (!this.rings.has(callSid)) throw new DeviceError('CallCancelled', `call ${callSid} is no longer ringing`);
     if (how === 'reject') {
@@ -256,8 +258,18 @@ export class Invitations {
    * A device on another node answered with a call token this node sealed (forwarded by its node):
    * the same checks and the same outcome as a device here, its leg relayed to its node.
    */
-  answerFrom(device: RemoteDevice, callToken: string, how: 'accept' | 'reject'): { callSid: string } {
-    return answerFromElsewhere(this.elsewhere, device, callToken, how);
+  answerFrom(
+    device: RemoteDevice,
+    callToken: string,
+    how: 'accept' | 'reject',
+    sdp?: string,
+  ): Promise<{ callSid: string }> {
+    return answerFromElsewhere(this.elsewhere, device, callToken, how, sdp);
+  }
+
+  /** Patchbay's WebRTC offer for a device on another node invited to `callSid` (undefined: none). */
+  offerFor(device: RemoteDevice, callSid: string): Promise<string | undefined> {
+    return offerElsewhere(this.elsewhere, device, callSid);
   }
 
   /** Devices invited on `node` ring no more (unregistered, gone): a call left with nobody is not answered. */
@@ -309,6 +321,8 @@ export class Invitations {
     ringing.remote.clear();
     for (const [session, leg] of ringing.offered) if (session !== except) void leg.hangup().catch(() => undefined);
     ringing.offered.clear();
+    for (const leg of ringing.offeredElsewhere.values()) void leg.hangup().catch(() => undefined);
+    ringing.offeredElsewhere.clear();
     for (const session of ringing.invited) {
       session.invitations.delete(callSid);
       if (session !== except) this.host.push(session, { type: 'cancel', callSid, reason });

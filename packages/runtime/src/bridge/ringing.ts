@@ -19,6 +19,8 @@ export interface Ringing {
   readonly invited: Set<DeviceSession>;
   /** Legs offered to WebRTC devices, by session: the accepting one is kept, the others hung up. */
   readonly offered: Map<DeviceSession, DeviceLeg>;
+  /** Legs offered to WebRTC devices on other nodes, by `node/session`. */
+  readonly offeredElsewhere: Map<string, DeviceLeg>;
   /** One call token per identity rung: each device can only answer as itself. */
   readonly callTokens: Map<string, string>;
   /** Devices were woken for it: a session of the identities rung that registers meanwhile is invited. */

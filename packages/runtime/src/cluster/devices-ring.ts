@@ -4,14 +4,16 @@
  * node listed in the identity's presence an invitation over the bus; that node pushes it to its
  * devices. An answer goes back to the caller's node, where the first one wins exactly as on one
  * node (bridge/invitations.ts), and the others are cancelled on every node. The device's session
- * stays on its node; its media leg lives on the caller's node, and what the device does to the
- * call (keys, mute, hang-up) is relayed to that leg, as the leg's end is relayed back.
+ * stays on its node; its media leg lives on the caller's node (a WebRTC device is invited with
+ * that node's offer: cluster/devices-webrtc.ts), and what the device does to the call (keys, mute,
+ * hang-up, ICE restarts) is relayed to that leg, as the leg's end is relayed back. The device's
+ * node's side is cluster/devices-here.ts.
  *
  * @example
  * const cluster = new ClusterDevices({ bus, media, clock, targets, session, push, isOpen, invitations: () => inv });
  * new Invitations({ ..., remote: cluster });
  */
-import { DeviceError, type Outgoing, type ProtocolError } from '@patchbay/sdk/protocol';
+import { DeviceError, type Outgoing } from '@patchbay/sdk/protocol';
 import type { CommandChannel, CommandMessage, CommandRelay } from '../bridge/command-channel.js';
 import type { CancelReason, Invitations, RemoteInvite, RemoteRinging, RemoteSession } from '../bridge/invitations.js';
 import type { DeviceSession } from '../bridge/session.js';
@@ -19,16 +21,18 @@ import type { DeviceClusterOptions } from '../bridge/types.js';
 import type { Clock } from '../clock/clock.js';
 import type { DeviceLeg, MediaAdapter } from '../media/types.js';
 import type { NodeDown, NodeId, Unsubscribe } from './bus.js';
+import { RingingHere } from './devices-here.js';
 import { ClusterPresence } from './devices-presence.js';
+import { applyControl } from './devices-webrtc.js';
 import {
   answerBody,
-  answerReply,
   cancelBody,
   closedBody,
   commandsBody,
   controlBody,
   inviteBody,
   METHODS,
+  offerBody,
   parseBody,
   withdrawnBody,
 } from './devices-wire.js';
@@ -52,21 +56,12 @@ export interface ClusterDevicesParts extends DeviceClusterOptions {
   commands(): CommandChannel;
 }
 
-type Invite = ReturnType<typeof inviteBody.parse>;
-
-type Action = { type: 'digits'; digits: string } | { type: 'mute'; muted: boolean } | { type: 'hangup' };
-
 export class ClusterDevices implements RemoteRinging, CommandRelay {
   readonly presence: ClusterPresence;
-  /** Calls other nodes hold that ring sessions here. */
-  private readonly ringing = new Map<
-    string,
-    { origin: NodeId; sessions: Set<DeviceSession>; invite: Invite; stop: () => void }
-  >();
+  /** Calls other nodes hold that ring sessions here, and the calls of sessions here whose leg lives there. */
+  private readonly here: RingingHere;
   /** Legs here of devices on other nodes (this node holds the caller). */
   private readonly legs = new Map<string, { leg: DeviceLeg; device: RemoteSession }>();
-  /** Calls of sessions here whose leg lives on another node. */
-  private readonly relayed = new Map<string, { origin: NodeId; session: DeviceSession }>();
   private readonly stops: Unsubscribe[] = [];
 
   constructor(private readonly parts: ClusterDevicesParts) {
@@ -75,10 +70,17 @@ export class ClusterDevices implements RemoteRinging, CommandRelay {
       ...(parts.presenceTtlMs ? { ttlMs: parts.presenceTtlMs } : {}),
       ...(parts.onError ? { onError: parts.onError } : {}),
     });
+    const here = new RingingHere(parts, RELAY_TIMEOUT_MS, (node, method, body) => this.send(node, method, body));
+    this.here = here;
     this.stops.push(
-      bus.serve(METHODS.invite, (body, from) => this.invited(parseBody(inviteBody, body, METHODS.invite, from), from)),
-      bus.serve(METHODS.cancel, (body, from) => this.canceled(parseBody(cancelBody, body, METHODS.cancel, from), from)),
+      bus.serve(METHODS.invite, (body, from) => here.invited(parseBody(inviteBody, body, METHODS.invite, from), from)),
+      bus.serve(METHODS.cancel, (body, from) => here.canceled(parseBody(cancelBody, body, METHODS.cancel, from), from)),
       bus.serve(METHODS.answer, (body, from) => this.answered(parseBody(answerBody, body, METHODS.answer, from), from)),
+      bus.serve(METHODS.offer, async (body, from) => {
+        const offer = parseBody(offerBody, body, METHODS.offer, from);
+        const sdp = await parts.invitations().offerFor({ ...offer, node: from }, offer.callSid);
+        return sdp === undefined ? {} : { sdp };
+      }),
       bus.serve(METHODS.withdrawn, (body, from) => {
         const { callSid, count } = parseBody(withdrawnBody, body, METHODS.withdrawn, from);
         parts.invitations().withdrawnElsewhere(from, callSid, count);
@@ -92,7 +94,7 @@ export class ClusterDevices implements RemoteRinging, CommandRelay {
       bus.serve(METHODS.control, (body, from) =>
         this.controlled(parseBody(controlBody, body, METHODS.control, from), from),
       ),
-      bus.serve(METHODS.closed, (body, from) => this.closed(parseBody(closedBody, body, METHODS.closed, from), from)),
+      bus.serve(METHODS.closed, (body, from) => here.closed(parseBody(closedBody, body, METHODS.closed, from), from)),
       bus.serve(METHODS.commands, (body, from) => {
         const { device, messages } = parseBody(commandsBody, body, METHODS.commands, from);
         const channel = parts.commands();
@@ -134,11 +136,27 @@ export class ClusterDevices implements RemoteRinging, CommandRelay {
   }
 
   leg(device: RemoteSession, identity: string, callSid: string): DeviceLeg {
+    const leg = this.newLeg(device, identity, callSid);
+    this.adopt(device, callSid, leg);
+    return leg;
+  }
+
+  offerLeg(device: RemoteSession, identity: string, callSid: string): DeviceLeg | undefined {
+    return this.parts.media.capabilities.webrtc ? this.newLeg(device, identity, callSid, 'offer') : undefined;
+  }
+
+  adopt(device: RemoteSession, callSid: string, leg: DeviceLeg): void {
+    this.legs.set(callSid, { leg, device });
+  }
+
+  /** A leg here for a device there: its end is told to the device's node once it is the call's leg. */
+  private newLeg(device: RemoteSession, identity: string, callSid: string, sdp?: 'offer'): DeviceLeg {
     const { media } = this.parts;
     if (!media.deviceLeg) throw new DeviceError('GeneralError', `the ${media.name} media adapter cannot carry devices`);
-    const leg = media.deviceLeg({
+    const leg: DeviceLeg = media.deviceLeg({
       identity,
       callSid,
+      ...(sdp ? { sdp } : {}),
       onAnswered: () => {},
       onEnded: () => {
         if (this.legs.get(callSid)?.leg !== leg) return;
@@ -146,14 +164,13 @@ export class ClusterDevices implements RemoteRinging, CommandRelay {
         this.send(device.node, METHODS.closed, { callSid, session: device.session });
       },
     });
-    this.legs.set(callSid, { leg, device });
     return leg;
   }
 
-  private answered(body: ReturnType<typeof answerBody.parse>, from: NodeId) {
+  private async answered(body: ReturnType<typeof answerBody.parse>, from: NodeId) {
     const device = { node: from, session: body.session, accountSid: body.accountSid, identity: body.identity };
     try {
-      return { ok: true, ...this.parts.invitations().answerFrom(device, body.callToken, body.how) };
+      return { ok: true, ...(await this.parts.invitations().answerFrom(device, body.callToken, body.how, body.sdp)) };
     } catch (error) {
       if (error instanceof DeviceError) return { ok: false, error: error.toProtocol() };
       throw error;
@@ -163,125 +180,27 @@ export class ClusterDevices implements RemoteRinging, CommandRelay {
   private controlled({ callSid, session, action }: ReturnType<typeof controlBody.parse>, from: NodeId) {
     const held = this.legs.get(callSid);
     if (!held || held.device.node !== from || held.device.session !== session) return { found: false };
-    if (action.type === 'digits') held.leg.press(action.digits);
-    else if (action.type === 'mute') held.leg.setMuted(action.muted);
-    else held.leg.remoteHangup();
-    return { found: true };
+    return applyControl(held.leg, action);
   }
 
-  // ---- the device's node ----
+  // ---- the device's node (cluster/devices-here.ts) ----
 
-  private invited(invite: Invite, from: NodeId): { invited: number } {
-    const { parts } = this;
-    // Offered again (a reoffer to a node whose devices came back): only sessions not ringing yet.
-    const known = this.ringing.get(invite.callSid);
-    const sessions = known?.sessions ?? new Set<DeviceSession>();
-    let invited = 0;
-    for (const [identity, callToken] of Object.entries(invite.callTokens))
-      for (const session of parts.targets(invite.accountSid, identity)) {
-        if (sessions.has(session)) continue;
-        sessions.add(session);
-        this.pushInvite(session, invite, callToken);
-        invited++;
-      }
-    if (known || sessions.size === 0) return { invited };
-    // Forgotten once the invitation expires, should the caller's cancel never come.
-    const stop = parts.clock.setTimer(
-      () => this.ringing.delete(invite.callSid),
-      Math.max(1, invite.expiresAt - parts.clock.now() + RELAY_TIMEOUT_MS),
-    );
-    this.ringing.set(invite.callSid, { origin: from, sessions, invite, stop });
-    return { invited };
-  }
-
-  /** A session here registered: calls ringing here for its identity that woke devices invite it too. */
   join(session: DeviceSession): void {
-    for (const [callSid, entry] of this.ringing) {
-      const { invite } = entry;
-      const callToken = invite.callTokens[session.identity];
-      if (!invite.joinable || invite.accountSid !== session.accountSid || !callToken || entry.sessions.has(session))
-        continue;
-      if (invite.expiresAt <= this.parts.clock.now()) continue;
-      entry.sessions.add(session);
-      this.pushInvite(session, invite, callToken);
-      this.send(entry.origin, METHODS.joined, { callSid, count: 1 });
-    }
+    this.here.join(session);
   }
 
-  private pushInvite(session: DeviceSession, invite: Invite, callToken: string): void {
-    const message = {
-      type: 'invite',
-      callSid: invite.callSid,
-      callToken,
-      parameters: invite.parameters,
-      customParameters: invite.customParameters,
-      expiresAt: invite.expiresAt,
-    } as const;
-    this.parts.push(session, message, invite.expiresAt);
-  }
-
-  private canceled({ callSid, reason, except }: ReturnType<typeof cancelBody.parse>, from: NodeId): object {
-    const entry = this.ringing.get(callSid);
-    if (!entry || entry.origin !== from) return {};
-    this.forget(callSid);
-    for (const session of entry.sessions)
-      if (session.id !== except && this.parts.isOpen(session))
-        this.parts.push(session, { type: 'cancel', callSid, reason });
-    return {};
-  }
-
-  async forward(
+  forward(
     session: DeviceSession,
     node: string,
     callToken: string,
     how: 'accept' | 'reject',
+    sdp?: string,
   ): Promise<{ callSid: string }> {
-    const body = { session: session.id, accountSid: session.accountSid, identity: session.identity, callToken, how };
-    const reply = await this.parts.bus
-      .request(node, METHODS.answer, body, { timeoutMs: RELAY_TIMEOUT_MS })
-      .then((answer) => parseBody(answerReply, answer, `reply to ${METHODS.answer}`, node))
-      .catch((error: unknown) => {
-        this.report(error, undefined);
-        throw new DeviceError('CallCancelled', `the node holding the call (${node}) did not take the answer`);
-      });
-    // fromProtocol turns a name this version does not know into a GeneralError.
-    if (!reply.ok) throw DeviceError.fromProtocol(reply.error as ProtocolError);
-    const { callSid } = reply;
-    this.ringing.get(callSid)?.sessions.delete(session);
-    if (how === 'accept') {
-      this.relayed.set(callSid, { origin: node, session });
-      const control = (action: Action) => this.send(node, METHODS.control, { callSid, session: session.id, action });
-      session.calls.set(callSid, {
-        press: (digits) => control({ type: 'digits', digits }),
-        setMuted: (muted) => control({ type: 'mute', muted }),
-        remoteHangup: () => control({ type: 'hangup' }),
-      });
-      this.parts.push(session, { type: 'call', callSid, state: 'open' });
-    }
-    return { callSid };
+    return this.here.forward(session, node, callToken, how, sdp);
   }
 
-  /** A session here rings for nothing any more (unregistered, ended): the callers' nodes are told. */
   withdraw(session: DeviceSession): void {
-    for (const [callSid, entry] of [...this.ringing]) {
-      if (!entry.sessions.delete(session)) continue;
-      if (this.parts.isOpen(session)) this.parts.push(session, { type: 'cancel', callSid, reason: 'unregistered' });
-      if (entry.sessions.size === 0) this.forget(callSid);
-      this.send(entry.origin, METHODS.withdrawn, { callSid, count: 1 });
-    }
-  }
-
-  private closed({ callSid, session: id }: ReturnType<typeof closedBody.parse>, from: NodeId): object {
-    const relayed = this.relayed.get(callSid);
-    if (!relayed || relayed.origin !== from || relayed.session.id !== id) return {};
-    this.endRelayed(callSid, relayed.session);
-    return {};
-  }
-
-  private endRelayed(callSid: string, session: DeviceSession): void {
-    this.relayed.delete(callSid);
-    if (session.calls.delete(callSid) && this.parts.isOpen(session))
-      this.parts.push(session, { type: 'call', callSid, state: 'closed' });
+    this.here.withdraw(session);
   }
 
   // ---- commands (bridge/command-channel.ts) ----
@@ -306,16 +225,8 @@ export class ClusterDevices implements RemoteRinging, CommandRelay {
   /** A node died: calls it held ring and run here no more, its devices' legs here end. */
   private nodeDown(node: NodeId): void {
     this.parts.invitations().nodeDown(node);
-    for (const [callSid, entry] of [...this.ringing])
-      if (entry.origin === node) this.canceled({ callSid, reason: 'canceled' }, node);
-    for (const [callSid, relayed] of [...this.relayed])
-      if (relayed.origin === node) this.endRelayed(callSid, relayed.session);
+    this.here.nodeDown(node);
     for (const { leg, device } of [...this.legs.values()]) if (device.node === node) leg.remoteHangup();
-  }
-
-  private forget(callSid: string): void {
-    this.ringing.get(callSid)?.stop();
-    this.ringing.delete(callSid);
   }
 
   private send(node: NodeId, method: string, body: unknown): void {
@@ -331,7 +242,7 @@ export class ClusterDevices implements RemoteRinging, CommandRelay {
 
   async close(): Promise<void> {
     for (const stop of this.stops.splice(0)) stop();
-    for (const callSid of [...this.ringing.keys()]) this.forget(callSid);
+    this.here.close();
     await this.presence.close();
   }
 }

@@ -7,6 +7,11 @@ import { z } from 'zod';
 import { PatchbayError } from '../errors.js';
 
 const text = z.string().min(1).max(4096);
+/** An SDP offer or answer (a device's offers are refused over 12 KiB before they get here). */
+const sdp = z
+  .string()
+  .min(1)
+  .max(16 * 1024);
 const strings = z.record(z.string().max(256), z.string().max(4096));
 const cancelReason = z.enum(['canceled', 'answered-elsewhere', 'rejected-elsewhere', 'no-answer', 'unregistered']);
 
@@ -16,6 +21,8 @@ export const METHODS = {
   invite: 'devices.invite',
   /** Caller's node → device's node: the call rings no more. */
   cancel: 'devices.cancel',
+  /** Device's node → caller's node: Patchbay's WebRTC offer for a device there (the leg is made on the caller's node). */
+  offer: 'devices.offer',
   /** Device's node → caller's node: a device accepted or rejected. */
   answer: 'devices.answer',
   /** Device's node → caller's node: devices that were invited ring no more. */
@@ -42,12 +49,19 @@ export const inviteBody = z.object({
 
 export const cancelBody = z.object({ callSid: text, reason: cancelReason, except: text.optional() });
 
+export const offerBody = z.object({ callSid: text, session: text, accountSid: text, identity: text });
+
+/** No SDP: no offer (the caller's node has no WebRTC, or the call rings no more); the device is invited without. */
+export const offerReply = z.object({ sdp: sdp.optional() });
+
 export const answerBody = z.object({
   session: text,
   accountSid: text,
   identity: text,
   callToken: text,
   how: z.enum(['accept', 'reject']),
+  /** Accepting an offer: the device's answer. */
+  sdp: sdp.optional(),
 });
 
 /** The caller's node's answer: the call, or the device's error (CallCancelled, CallTokenInvalid...). */
@@ -65,7 +79,15 @@ export const controlBody = z.object({
     z.object({ type: z.literal('digits'), digits: z.string().max(256) }),
     z.object({ type: z.literal('mute'), muted: z.boolean() }),
     z.object({ type: z.literal('hangup') }),
+    z.object({ type: z.literal('renegotiate'), sdp }),
   ]),
+});
+
+/** The caller's node's answer to a control: whether it holds the leg, and for a renegotiation its SDP or the media's error. */
+export const controlReply = z.object({
+  found: z.boolean(),
+  sdp: sdp.optional(),
+  error: z.object({ code: z.string().max(64).optional(), message: z.string().max(1000) }).optional(),
 });
 
 export const closedBody = z.object({ callSid: text, session: text });
