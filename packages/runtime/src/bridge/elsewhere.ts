@@ -88,6 +88,7 @@ export async function offerElsewhere(
   { host, rings }: Elsewhere,
   device: RemoteDevice,
   callSid: string,
+  candidatesInOffer: boolean,
 ): Promise<string | undefined> {
   const ringing = rings.get(callSid);
   const { remote } = host;
@@ -97,7 +98,7 @@ export async function offerElsewhere(
   const before = ringing.offeredElsewhere.get(key);
   ringing.offeredElsewhere.delete(key);
   await before?.hangup().catch(() => undefined);
-  const leg = remote.offerLeg(device, device.identity, callSid);
+  const leg = remote.offerLeg(device, device.identity, callSid, candidatesInOffer);
   if (!leg) return undefined;
   if (!leg.localSdp) return void (await leg.hangup().catch(() => undefined));
   ringing.offeredElsewhere.set(key, leg);

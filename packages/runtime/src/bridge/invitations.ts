@@ -268,8 +268,8 @@ export class Invitations {
   }
 
   /** Patchbay's WebRTC offer for a device on another node invited to `callSid` (undefined: none). */
-  offerFor(device: RemoteDevice, callSid: string): Promise<string | undefined> {
-    return offerElsewhere(this.elsewhere, device, callSid);
+  offerFor(device: RemoteDevice, callSid: string, candidatesInOffer = false): Promise<string | undefined> {
+    return offerElsewhere(this.elsewhere, device, callSid, candidatesInOffer);
   }
 
   /** Devices invited on `node` ring no more (unregistered, gone): a call left with nobody is not answered. */

@@ -54,7 +54,7 @@ export interface RemoteRinging {
    * A leg here offering WebRTC to a device on another node (its SDP goes in that node's
    * invitation); undefined when this node's media has no WebRTC. Relayed once `adopt`ed.
    */
-  offerLeg(device: RemoteSession, identity: string, callSid: string): DeviceLeg | undefined;
+  offerLeg(device: RemoteSession, identity: string, callSid: string, candidatesInOffer: boolean): DeviceLeg | undefined;
   /** The offered leg of the device that accepted: relayed to it from now on. */
   adopt(device: RemoteSession, callSid: string, leg: DeviceLeg): void;
   /** A session here registered: calls other nodes ring for its identity that woke devices invite it too. */

@@ -77,8 +77,8 @@ export class ClusterDevices implements RemoteRinging, CommandRelay {
       bus.serve(METHODS.cancel, (body, from) => here.canceled(parseBody(cancelBody, body, METHODS.cancel, from), from)),
       bus.serve(METHODS.answer, (body, from) => this.answered(parseBody(answerBody, body, METHODS.answer, from), from)),
       bus.serve(METHODS.offer, async (body, from) => {
-        const offer = parseBody(offerBody, body, METHODS.offer, from);
-        const sdp = await parts.invitations().offerFor({ ...offer, node: from }, offer.callSid);
+        const { callSid, candidatesInOffer, ...device } = parseBody(offerBody, body, METHODS.offer, from);
+        const sdp = await parts.invitations().offerFor({ ...device, node: from }, callSid, candidatesInOffer === true);
         return sdp === undefined ? {} : { sdp };
       }),
       bus.serve(METHODS.withdrawn, (body, from) => {
@@ -141,8 +141,17 @@ export class ClusterDevices implements RemoteRinging, CommandRelay {
     return leg;
   }
 
-  offerLeg(device: RemoteSession, identity: string, callSid: string): DeviceLeg | undefined {
-    return this.parts.media.capabilities.webrtc ? this.newLeg(device, identity, callSid, 'offer') : undefined;
+  offerLeg(
+    device: RemoteSession,
+    identity: string,
+    callSid: string,
+    candidatesInOffer: boolean,
+  ): DeviceLeg | undefined {
+    if (!this.parts.media.capabilities.webrtc) return undefined;
+    return this.newLeg(device, identity, callSid, {
+      sdp: 'offer',
+      ...(candidatesInOffer ? { candidatesInOffer } : {}),
+    });
   }
 
   adopt(device: RemoteSession, callSid: string, leg: DeviceLeg): void {
@@ -150,13 +159,18 @@ export class ClusterDevices implements RemoteRinging, CommandRelay {
   }
 
   /** A leg here for a device there: its end is told to the device's node once it is the call's leg. */
-  private newLeg(device: RemoteSession, identity: string, callSid: string, sdp?: 'offer'): DeviceLeg {
+  private newLeg(
+    device: RemoteSession,
+    identity: string,
+    callSid: string,
+    offer?: { sdp: 'offer'; candidatesInOffer?: boolean },
+  ): DeviceLeg {
     const { media } = this.parts;
     if (!media.deviceLeg) throw new DeviceError('GeneralError', `the ${media.name} media adapter cannot carry devices`);
     const leg: DeviceLeg = media.deviceLeg({
       identity,
       callSid,
-      ...(sdp ? { sdp } : {}),
+      ...offer,
       onAnswered: () => {},
       onEnded: () => {
         if (this.legs.get(callSid)?.leg !== leg) return;

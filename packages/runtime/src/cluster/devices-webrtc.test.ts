@@ -9,9 +9,12 @@ import { describe, expect, it } from 'vitest';
 import type { SimulatedNetwork } from '../adapters/simulated/network.js';
 import { startApiHarness } from '../api/harness.test-support.js';
 import { RawDevice, tokenFor } from '../bridge/devices.test-support.js';
+import type { DeviceSession } from '../bridge/session.js';
 import type { DeviceLeg } from '../media/types.js';
+import type { Bus } from './bus.js';
 import { BUS_KINDS, clustersPerTest } from './devices-cluster.test-support.js';
 import { presenceSet } from './devices-presence.js';
+import { offerFrom } from './devices-webrtc.js';
 
 const NUMBER = '+15550144000';
 const CALLER = '+15550100001';
@@ -120,5 +123,26 @@ describe.each(BUS_KINDS)('WebRTC devices across nodes (%s bus)', (kind) => {
       await browsers[0]?.request({ type: 'renegotiate', callSid: first.callSid, sdp: sdpOf('too-often') }),
     ).toMatchObject({ ok: false, error: { name: 'TooManyRequests' } });
     expect(b.runtime.calls.get(first.callSid)).toMatchObject({ status: 'in-progress' });
+  });
+});
+
+describe('the offer asked for a session on another node', () => {
+  it("says when the session is the hosted browser SDK's, whose offer must carry the server's candidates", async () => {
+    const asked: unknown[] = [];
+    const bus = {
+      request: async (_node: string, _method: string, body: unknown) => {
+        asked.push(body);
+        return { sdp: sdpOf('offer') };
+      },
+    } as unknown as Bus;
+    const session = { id: 's1', accountSid: 'AC1', identity: 'alice', webrtc: true, candidatesInOffer: true };
+    const offer = await offerFrom(bus, 'node-b', 'CA1', session as DeviceSession, () => {});
+    expect(offer).toBe(sdpOf('offer'));
+    expect(asked).toEqual([
+      { callSid: 'CA1', session: 's1', accountSid: 'AC1', identity: 'alice', candidatesInOffer: true },
+    ]);
+    const plain = { ...session, candidatesInOffer: false, webrtc: false };
+    expect(await offerFrom(bus, 'node-b', 'CA1', plain as DeviceSession, () => {})).toBeUndefined();
+    expect(asked).toHaveLength(1);
   });
 });

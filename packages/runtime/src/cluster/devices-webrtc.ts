@@ -24,7 +24,13 @@ export async function offerFrom(
   onError: (error: unknown) => void,
 ): Promise<string | undefined> {
   if (!session.webrtc) return undefined;
-  const body = { callSid, session: session.id, accountSid: session.accountSid, identity: session.identity };
+  const body = {
+    callSid,
+    session: session.id,
+    accountSid: session.accountSid,
+    identity: session.identity,
+    ...(session.candidatesInOffer ? { candidatesInOffer: true } : {}),
+  };
   try {
     const reply = await bus.request(origin, METHODS.offer, body, { timeoutMs: OFFER_TIMEOUT_MS });
     return parseBody(offerReply, reply, `reply to ${METHODS.offer}`, origin).sdp;

@@ -49,7 +49,14 @@ export const inviteBody = z.object({
 
 export const cancelBody = z.object({ callSid: text, reason: cancelReason, except: text.optional() });
 
-export const offerBody = z.object({ callSid: text, session: text, accountSid: text, identity: text });
+export const offerBody = z.object({
+  callSid: text,
+  session: text,
+  accountSid: text,
+  identity: text,
+  /** The session is the hosted browser SDK's: the offer carries the server's candidates (it never trickles). */
+  candidatesInOffer: z.boolean().optional(),
+});
 
 /** No SDP: no offer (the caller's node has no WebRTC, or the call rings no more); the device is invited without. */
 export const offerReply = z.object({ sdp: sdp.optional() });
