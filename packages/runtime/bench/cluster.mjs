@@ -8,7 +8,10 @@
 //   (3) CPU ms per create of each component in each setup: the nodes, PostgreSQL (postmaster and
 //       backends), redis-server, nginx (master and worker), from /proc;
 //   (4) devices (bench/device-clients.mjs: token, register, heartbeat) through nginx to 2 nodes:
-//       how many are still connected after HOLD seconds, and resident memory per device per node.
+//       how many are still connected after HOLD seconds, and resident memory per device per node;
+//   (5) on that cluster, devices still held: Dial Client -> bridged latency p50/p99 with the
+//       device on the other node against the same node (bench/cluster-dial.mjs; goal: other
+//       node's p99 < 2x the same node's).
 // Each setup gets a fresh database, and a fresh Redis keyspace (FLUSHALL between setups would
 // race the nodes' leases, so each gets its own redis-server instead).
 import { fork } from 'node:child_process';
@@ -18,6 +21,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { loadCalls } from './api-load.mjs';
+import { dialLatency, reportDial } from './cluster-dial.mjs';
 import {
   ACCOUNT,
   cpuMs,
@@ -40,6 +44,10 @@ const SETTINGS = {
 };
 const DEVICES = Number(process.env.BENCH_CLUSTER_DEVICES ?? 5000);
 const HOLD_SECONDS = Number(process.env.BENCH_CLUSTER_HOLD_SECONDS ?? 30);
+const DIAL = {
+  calls: Number(process.env.BENCH_CLUSTER_DIAL_CALLS ?? 500),
+  concurrency: Number(process.env.BENCH_CLUSTER_DIAL_CONCURRENCY ?? 4),
+};
 const GOALS = { ratio: 0.6 };
 // The shared store seals SIP passwords with one key on every node.
 const SECRET_KEY = 'ab'.repeat(32);
@@ -125,6 +133,7 @@ function connectionsTo(port) {
     }).length;
 }
 
+/** Devices held through nginx on 2 nodes, then (still held) the Dial Client latency on that cluster. */
 async function devices(postgres) {
   const setup = await startSetup({ nodes: 2, balanced: true }, postgres);
   let clients;
@@ -160,7 +169,8 @@ async function devices(postgres) {
       const grown = rssBytes(node.pid) - before[index].rss;
       return { node: `node-${index + 1}`, connected, bytesPerDevice: grown / Math.max(1, connected) };
     });
-    return { open, nodes };
+    const dial = await dialLatency({ ...setup, key }, DIAL);
+    return { open, nodes, dial };
   } finally {
     clients?.kill('SIGTERM');
     await setup.stop();
@@ -202,11 +212,11 @@ try {
   console.log(
     `    PostgreSQL + Redis / SQLite create throughput = ${ratio.toFixed(3)} (goal >= ${GOALS.ratio}) ${ratio >= GOALS.ratio ? 'MET' : 'NOT MET'}`,
   );
-  // Cross-node Dial Client -> bridged latency p50/p99: added here once devices across nodes land.
   const held = await devices(postgres);
   console.log(
     `    devices through nginx on 2 nodes: ${held.open} of ${DEVICES} still open after ${HOLD_SECONDS} s; connections and RSS per device: ${held.nodes.map((n) => `${n.node} ${n.connected} (${(n.bytesPerDevice / 1024).toFixed(1)} KiB RSS each)`).join(', ')}`,
   );
+  reportDial(held.dial, DIAL);
   if ([sqlite, shared, one, two].some((result) => result.failed) || held.open < DEVICES) {
     console.error('    some requests failed or devices were dropped');
     process.exitCode = 1;

@@ -44,7 +44,9 @@ export type StartupErrorCode =
   /** The operator command works on a SQLite data directory only (PostgreSQL: use its own tools). */
   | 'store-unsupported'
   /** The cluster's bus (`--bus redis://...`) cannot be reached, or its URL or node id is not valid. */
-  | 'bus-unreachable';
+  | 'bus-unreachable'
+  /** A live node of the cluster holds the node id (`--node-id`). */
+  | 'node-id-taken';
 
 export class StartupError extends Error {
   override readonly name = 'StartupError';

@@ -7,14 +7,20 @@
  *   refuses while a server runs there: a live server has the old token in its calls under way
  *   (their webhooks are signed with it) and clients using it, so a live rotation goes through the
  *   API (AuthTokens Secondary, then Promote) instead.
+ *
+ * With a shared PostgreSQL store (`--store postgres://...`) it reads the account from that
+ * database, whose nodes may be running; rotating there is refused (nodes have no lock to take,
+ * and they hold the old token): rotate through any node's API.
  */
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { AccountRecord } from '../api/auth.js';
 import { StartupError } from '../startup-error.js';
 import { lockDataDirectory } from '../store/lock.js';
+import { describeServer } from '../store/postgres-errors.js';
 import { SqliteStore } from '../store/sqlite.js';
 import { openDatabase } from '../store/sqlite-file.js';
+import { checkStoreUrl } from './serve-store.js';
 
 type Find = <T>(kind: 'account' | 'setting', sid: string) => T | undefined | Promise<T | undefined>;
 
@@ -45,6 +51,29 @@ export async function readCredentials(data: string, sid?: string): Promise<Accou
   } finally {
     db.close();
   }
+}
+
+/** The account's credentials from the PostgreSQL database of a cluster (read; its nodes may run). */
+export async function readSharedCredentials(url: string, sid?: string): Promise<AccountRecord> {
+  checkStoreUrl(url);
+  // Loaded only here: reading a SQLite directory never loads the PostgreSQL driver.
+  const { PostgresStore } = await import('../store/postgres.js');
+  const store = await PostgresStore.open(url, { poolSize: 1 });
+  try {
+    const find: Find = <T>(kind: 'account' | 'setting', key: string) => store.find(kind, key) as Promise<T | undefined>;
+    return await accountIn(find, `the database at ${describeServer(url)}`, sid);
+  } finally {
+    await store.close();
+  }
+}
+
+/** `--rotate` with a shared store: refused, in words. */
+export function rotateSharedRefused(url: string): StartupError {
+  return new StartupError(
+    'store-unsupported',
+    `patchbay credentials --rotate works on a SQLite data directory; the database at ${describeServer(url)} is shared by nodes that may be running with the old token`,
+    'rotate through the API of any node: POST /v1/AuthTokens/Secondary, then POST /v1/AuthTokens/Promote',
+  );
 }
 
 /** A new auth token for the account, with the server stopped (the directory's lock taken). */

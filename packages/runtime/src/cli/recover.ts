@@ -122,12 +122,18 @@ export async function recoverMessages(store: Store, now: number, node?: string):
 
 /**
  * What one process left unfinished: every record at a single node's start (no `node`), or one
- * cluster node's (at its own start, or by the survivor that took it over when it died).
+ * cluster node's (at its own start, or by the survivor that took it over when it died),
+ * including the callbacks it had claimed and not delivered.
  */
 export async function recoverOwn(
   store: Store,
   now: number,
   node?: string,
-): Promise<{ calls: number; messages: number }> {
-  return { calls: await recoverCalls(store, now, node), messages: await recoverMessages(store, now, node) };
+): Promise<{ calls: number; messages: number; callbacks: number }> {
+  const calls = await recoverCalls(store, now, node);
+  const messages = await recoverMessages(store, now, node);
+  // A node's claims on the shared outbox (claimed_by is its id) would wait out their leases:
+  // nobody is delivering them now, so they are due at once.
+  const callbacks = node === undefined ? 0 : ((await store.outbox.release?.(node, now)) ?? 0);
+  return { calls, messages, callbacks };
 }

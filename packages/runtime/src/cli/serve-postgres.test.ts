@@ -118,3 +118,30 @@ describe('patchbay serve --store postgres://', () => {
     expect(result.stderr).toContain('(store-unsupported)');
   }, 30_000);
 });
+
+describe('patchbay credentials --store postgres://', () => {
+  it("reads an account's credentials from the shared database while a node runs; refuses --rotate there", async () => {
+    const url = await postgres().database();
+    const secret = new URL(url).password;
+    await servePatchbay(await dataDirectory('patchbay-pg-credentials-'), env, { args: ['--store', url] });
+    const data = await dataDirectory('patchbay-pg-credentials-none-');
+
+    const bootstrap = await runPatchbay(['credentials', '--data', data, '--store', url], {});
+    expect([bootstrap.code, bootstrap.stderr]).toEqual([0, '']);
+    expect(bootstrap.stdout).toBe(`Account SID: ${ACCOUNT}\nAuth token:  ${TOKEN}\n`);
+    const named = await runPatchbay(['credentials', '--data', data, '--account', ACCOUNT], { PATCHBAY_STORE: url });
+    expect(named.stdout).toBe(bootstrap.stdout);
+
+    const other = `AC${'6'.repeat(32)}`;
+    const unknown = await runPatchbay(['credentials', '--store', url, '--account', other], {});
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain(`there is no account ${other} in the database at ${new URL(url).host}`);
+    expect(unknown.stderr).toContain('(invalid-account)');
+
+    const rotate = await runPatchbay(['credentials', '--store', url, '--rotate'], {});
+    expect(rotate.code).toBe(1);
+    expect(rotate.stderr).toContain('(store-unsupported)');
+    expect(rotate.stderr).toContain('POST /v1/AuthTokens/Secondary');
+    for (const output of [unknown.stderr, rotate.stderr]) if (secret) expect(output).not.toContain(secret);
+  }, 60_000);
+});

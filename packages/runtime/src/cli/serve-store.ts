@@ -65,6 +65,16 @@ export function parseSecretKey(text: string, from: string): Uint8Array {
   return Buffer.from(hex, 'hex');
 }
 
+/** A `--store` that is not a postgres:// URL: `store-invalid`, without the password. */
+export function checkStoreUrl(url: string): void {
+  if (!POSTGRES_URL.test(url))
+    throw new StartupError(
+      'store-invalid',
+      `--store "${url.replace(/\/\/[^@/]*@/, '//')}" is not a postgres:// URL`,
+      'give postgres://user:password@host:port/database, or leave --store out for SQLite in --data',
+    );
+}
+
 export async function prepareStore(options: StoreOptions): Promise<PreparedStore> {
   const url = options.store;
   if (url === undefined || url === '') {
@@ -87,12 +97,7 @@ export async function prepareStore(options: StoreOptions): Promise<PreparedStore
       throw error;
     }
   }
-  if (!POSTGRES_URL.test(url))
-    throw new StartupError(
-      'store-invalid',
-      `--store "${url.replace(/\/\/[^@/]*@/, '//')}" is not a postgres:// URL`,
-      'give postgres://user:password@host:port/database, or leave --store out for SQLite in --data',
-    );
+  checkStoreUrl(url);
   const where = describeServer(url);
   if (!options.secretKey)
     throw new StartupError(

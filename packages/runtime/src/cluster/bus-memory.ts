@@ -31,6 +31,7 @@ import {
   type Unsubscribe,
 } from './bus.js';
 import { BusHandlers, type MethodHandler, type TopicHandler } from './bus-handlers.js';
+import { claimNodeId } from './node-id.js';
 
 interface Member {
   readonly bus: InProcessBus;
@@ -97,6 +98,18 @@ export class InProcessBus extends EventEmitter<BusEvents> implements Bus {
   async start(): Promise<void> {
     if (this.started) return;
     this.started = true;
+    const { nodeId, leaseMs, heartbeatMs } = this;
+    const { clock } = this.hub;
+    // A member under this id whose lease has not run out (another bus: this one is not listed yet).
+    const holder = () => {
+      const member = this.hub.members.get(nodeId);
+      const ageMs = clock.now() - (member?.seenAt ?? 0);
+      return member && ageMs <= leaseMs ? { beatAt: member.seenAt, ageMs } : undefined;
+    };
+    await claimNodeId({ nodeId, clock, leaseMs, heartbeatMs }, async () => holder()).catch((error: unknown) => {
+      this.started = false;
+      throw error;
+    });
     const now = this.hub.clock.now();
     this.hub.members.set(this.nodeId, { bus: this, info: { id: this.nodeId, startedAt: now }, seenAt: now });
     for (const member of this.hub.members.values()) if (member.bus !== this) member.bus.emit('node-up', this.nodeId);

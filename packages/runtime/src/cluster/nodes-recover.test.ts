@@ -61,7 +61,7 @@ describe("recovery of one node's records", () => {
     for (const record of [messageA, messageB]) await store.put('message', record);
     for (const record of [roomA, roomB]) await store.put('conference', record);
 
-    expect(await recoverOwn(store, 5_000, 'node-a')).toEqual({ calls: 2, messages: 1 });
+    expect(await recoverOwn(store, 5_000, 'node-a')).toEqual({ calls: 2, messages: 1, callbacks: 0 });
     expect((await store.get<CallRecord>('call', ACCOUNT, callA.sid))?.status).toBe('completed');
     expect((await store.get<CallRecord>('call', ACCOUNT, callB.sid))?.status).toBe('in-progress');
     expect(await store.get<MessageRecord>('message', ACCOUNT, messageA.sid)).toMatchObject({
@@ -75,6 +75,6 @@ describe("recovery of one node's records", () => {
     expect(queued.map((callback) => callback.params.MessageSid)).toEqual([messageA.sid]);
 
     // A single node (no id) closes everything left, as before clusters.
-    expect(await recoverOwn(store, 6_000)).toEqual({ calls: 2, messages: 1 });
+    expect(await recoverOwn(store, 6_000)).toEqual({ calls: 2, messages: 1, callbacks: 0 });
   });
 });

@@ -105,6 +105,31 @@ describe('patchbay serve --bus', () => {
     expect(accepted.status).toBe(201);
   }, 60_000);
 
+  it('does not start a node under the id of a live node, and says why; the holder goes on', async () => {
+    const holder = await node(await dataDirectory('patchbay-cluster-'), 'node-same');
+    const second = await runPatchbay(
+      [
+        'serve',
+        '--port',
+        '0',
+        '--data',
+        await dataDirectory('patchbay-cluster-'),
+        '--bus',
+        redis.url,
+        '--node-id',
+        'node-same',
+        '--bus-lease-seconds',
+        '1',
+      ],
+      ENV,
+    );
+    expect(second.code).toBe(1);
+    expect(second.stderr).toMatch(
+      /^patchbay: Node id "node-same" is in use by a live node of this cluster .* \(node-id-taken\): give this node its own --node-id/,
+    );
+    expect((await fetch(`${holder.url}/health`)).status).toBe(200);
+  }, 60_000);
+
   it('does not start when Redis cannot be reached, and says why', async () => {
     const data = await dataDirectory('patchbay-cluster-');
     const port = await freePort();

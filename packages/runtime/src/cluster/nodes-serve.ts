@@ -1,7 +1,8 @@
 /**
  * `patchbay serve --bus redis://... [--node-id <id>]`: the server joins a cluster. Kept out of
  * cli/serve.ts so the single-node server stays as it is; this makes the node, or a StartupError
- * that says in words why it cannot (Redis unreachable, a bad URL or node id).
+ * that says in words why it cannot (Redis unreachable, a bad URL or node id, a node id a live
+ * node holds).
  *
  * @example
  * const node = await joinCluster({ url: 'redis://127.0.0.1:6379', port: 3000, store, clock });
@@ -64,6 +65,13 @@ export async function joinCluster(options: JoinOptions): Promise<ClusterNode> {
   } catch (error) {
     await node.close().catch(() => undefined);
     if (!(error instanceof PatchbayError)) throw error;
+    if (error.code === 'node-id-taken')
+      throw new StartupError(
+        'node-id-taken',
+        error.message,
+        'give this node its own --node-id, or stop the node that holds it first',
+        { cause: error },
+      );
     throw new StartupError(
       'bus-unreachable',
       error.message,

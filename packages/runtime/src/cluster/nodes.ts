@@ -147,8 +147,11 @@ export class ClusterNode {
       return;
     }
     const takeover = recoverOwn(this.parts.store, this.parts.clock.now(), node).then(
-      ({ calls, messages }) => {
-        this.parts.log?.warn({ node, calls, messages }, 'took over a dead node: closed its calls and messages');
+      ({ calls, messages, callbacks }) => {
+        this.parts.log?.warn(
+          { node, calls, messages, callbacks },
+          'took over a dead node: closed its calls and messages, released its claimed callbacks',
+        );
         if (this.callbacks) this.callbacks.wake();
         else this.wakeWhenAttached = true;
       },

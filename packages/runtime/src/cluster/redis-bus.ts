@@ -37,6 +37,7 @@ import {
   type Unsubscribe,
 } from './bus.js';
 import { BusHandlers, failureOf, type MethodHandler, type TopicHandler } from './bus-handlers.js';
+import { claimNodeId, type Holder } from './node-id.js';
 import {
   ADD_MEMBER,
   COUNT,
@@ -118,11 +119,13 @@ export class RedisBus extends EventEmitter<BusEvents> implements Bus {
     try {
       await Promise.all([this.commands.connect(), this.subscriber.connect()]);
       await this.subscriber.subscribe(this.channel('n', this.nodeId), this.channel('down'), this.channel('up'));
-      await this.heartbeat();
+      const { nodeId, clock, leaseMs, heartbeatMs } = this;
+      await claimNodeId({ nodeId, clock, leaseMs, heartbeatMs }, () => this.heartbeat(true));
     } catch (error) {
       this.closed = true;
       this.commands.disconnect();
       this.subscriber.disconnect();
+      if (error instanceof PatchbayError && error.code === 'node-id-taken') throw error;
       throw new PatchbayError(
         'bus-unreachable',
         `cannot reach the bus at ${redact(this.options.url)}: ${error instanceof Error ? error.message : String(error)}`,
@@ -151,7 +154,8 @@ export class RedisBus extends EventEmitter<BusEvents> implements Bus {
     }, this.heartbeatMs);
   }
 
-  private async heartbeat(): Promise<void> {
+  /** Renews the lease (joining: unless a node holds this id; then that node, and nothing changed). */
+  private async heartbeat(joining = false): Promise<Holder | undefined> {
     const started = this.clock.now();
     const result = (await this.commands.eval(
       HEARTBEAT,
@@ -160,8 +164,10 @@ export class RedisBus extends EventEmitter<BusEvents> implements Bus {
       this.nodeId,
       this.info,
       String(this.leaseMs),
+      joining ? '1' : '0',
     )) as [number, number, ...string[]];
-    const [, taken, ...dead] = result;
+    const [member, taken, ...dead] = result;
+    if (member === -1) return { beatAt: taken, ageMs: Number(dead[0]) };
     const first = this.lastBeat === 0;
     this.lastBeat = started;
     // Taken over meanwhile (cut off, or a long freeze): our work is gone; start afresh. (Not a
@@ -174,6 +180,7 @@ export class RedisBus extends EventEmitter<BusEvents> implements Bus {
     }
     for (const node of dead)
       await this.commands.publish(this.channel('down'), JSON.stringify({ node, claimer: this.nodeId }));
+    return undefined;
   }
 
   async close(options: { leave?: boolean } = {}): Promise<void> {

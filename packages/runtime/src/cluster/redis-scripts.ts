@@ -25,16 +25,18 @@ end
 `;
 
 /**
- * ARGV: prefix, node, info JSON, lease ms. Renews the node's lease and removes every node whose
- * lease ran out, leaving a tombstone (`dead:<node>`, ten leases) that tells a node coming back
- * that its work was taken over (rather than Redis having restarted empty). Returns
- * { was a member (0/1), was taken over (0/1), dead node ids... }: a dead node is returned to
- * exactly one caller, the survivor that takes it over.
+ * ARGV: prefix, node, info JSON, lease ms, '1' when joining. Renews the node's lease and removes
+ * every node whose lease ran out, leaving a tombstone (`dead:<node>`, ten leases) that tells a
+ * node coming back that its work was taken over (rather than Redis having restarted empty).
+ * Returns { was a member (0/1), was taken over (0/1), dead node ids... }: a dead node is returned
+ * to exactly one caller, the survivor that takes it over. Joining while the id's lease has not run
+ * out changes nothing and returns { -1, its last heartbeat, how long ago } (node-id.ts).
  */
 export const HEARTBEAT = `${FORGET}
 local prefix, node, info, lease = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4])
 local t = now()
 local was = redis.call('ZSCORE', prefix .. 'nodes', node)
+if ARGV[5] == '1' and was and tonumber(was) > t - lease then return { -1, tonumber(was), t - tonumber(was) } end
 local taken = redis.call('DEL', prefix .. 'dead:' .. node)
 local dead = redis.call('ZRANGEBYSCORE', prefix .. 'nodes', '-inf', t - lease)
 local result = { was and 1 or 0, taken }

@@ -41,6 +41,12 @@ export const CLUSTER_ERRORS = {
     meaning: 'A message between nodes is over 256 KiB, the most the bus carries (it carries control, never media).',
     action: 'Make the request smaller (the markup of a call update, say).',
   },
+  91306: {
+    title: 'The node id is in use',
+    meaning:
+      'A node started with `--node-id` (or the default, host name and port) that a live node of the cluster holds: it does not start (`node-id-taken`). A node that died holds its id until its lease runs out (`--bus-lease-seconds`): the node started again under that id waits that long, then starts; a node that stopped cleanly frees its id at once.',
+    action: 'Give each node its own `--node-id`, or stop the node that holds it first.',
+  },
   91340: {
     title: 'A message between nodes about devices is not valid',
     meaning:

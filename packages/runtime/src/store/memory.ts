@@ -18,7 +18,8 @@ export function newest(a: StoredRecord, b: StoredRecord): number {
 
 export class MemoryStore implements Store {
   private readonly records = new Map<string, StoredRecord>();
-  private readonly callbacks = new Map<number, PendingCallback & { done: boolean }>();
+  /** Each with whether it is done, and who claimed it (until done or retried). */
+  private readonly callbacks = new Map<number, PendingCallback & { done: boolean; owner?: string }>();
   private readonly keys = new Set<string>();
   private readonly files = new Map<string, Uint8Array>();
   private nextId = 1;
@@ -113,26 +114,41 @@ export class MemoryStore implements Store {
         .filter((c) => !c.done && c.nextAttemptAt <= now)
         .sort((a, b) => a.nextAttemptAt - b.nextAttemptAt || a.id - b.id)
         .slice(0, limit)
-        .map(({ done: _done, ...callback }) => structuredClone(callback)),
-    claim: async ({ now, limit, leaseMs, ids }) => {
+        .map(({ done: _done, owner: _owner, ...callback }) => structuredClone(callback)),
+    claim: async ({ now, limit, owner, leaseMs, ids }) => {
       const wanted = ids && new Set(ids);
       const claimed = [...this.callbacks.values()]
         .filter((c) => !c.done && c.nextAttemptAt <= now && (!wanted || wanted.has(c.id)))
         .sort((a, b) => a.nextAttemptAt - b.nextAttemptAt || a.id - b.id)
         .slice(0, limit);
-      return claimed.map(({ done: _done, ...callback }) => {
+      return claimed.map(({ done: _done, owner: _owner, ...callback }) => {
         const leased = { ...callback, nextAttemptAt: now + leaseMs };
-        this.callbacks.set(callback.id, { ...leased, done: false });
+        this.callbacks.set(callback.id, { ...leased, done: false, owner });
         return structuredClone(leased);
       });
     },
+    // In-process clusters (tests) share one memory store: a dead node's claims, as on PostgreSQL.
+    release: async (owner, now) => {
+      let released = 0;
+      for (const [id, { owner: holder, ...callback }] of this.callbacks) {
+        if (holder !== owner || callback.done) continue;
+        this.callbacks.set(id, { ...callback, nextAttemptAt: now });
+        released++;
+      }
+      return released;
+    },
     done: async (id) => {
       const callback = this.callbacks.get(id);
-      if (callback) callback.done = true;
+      if (callback) {
+        callback.done = true;
+        delete callback.owner;
+      }
     },
     retry: async (id, nextAttemptAt) => {
       const callback = this.callbacks.get(id);
-      if (callback) this.callbacks.set(id, { ...callback, attempts: callback.attempts + 1, nextAttemptAt });
+      if (!callback) return;
+      const { owner: _owner, ...unclaimed } = callback;
+      this.callbacks.set(id, { ...unclaimed, attempts: unclaimed.attempts + 1, nextAttemptAt });
     },
     prune: async (before) => {
       let pruned = 0;

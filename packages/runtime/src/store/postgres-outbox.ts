@@ -2,7 +2,8 @@
  * The PostgreSQL store's callback outbox, shared by every node: `claim` takes due callbacks with
  * `FOR UPDATE SKIP LOCKED` (a row another node is claiming is skipped, not waited for, so each
  * goes to one node) and a lease (its next attempt moves to the lease's end, so a dead node's
- * come due again), and keeps each resource's order across nodes (docs/cluster.md).
+ * come due again; `release` makes them due at once when a survivor takes that node over), and
+ * keeps each resource's order across nodes (docs/cluster.md).
  */
 import type pg from 'pg';
 import { resourceOf } from '../webhooks/ordering.js';
@@ -54,6 +55,14 @@ export function postgresOutbox(query: Query, order: WriteOrder): Store['outbox']
         [now, limit, owner, ids ? [...ids] : null, leaseMs],
       );
       return rows.map(pendingCallback).sort(oldestFirst);
+    },
+    release: async (owner, now) => {
+      await order.all();
+      const result = await query(
+        'UPDATE outbox SET next_attempt_at = $2, claimed_by = NULL WHERE claimed_by = $1 AND NOT done',
+        [owner, now],
+      );
+      return result.rowCount ?? 0;
     },
     done: async (id) => {
       await order.write(`outbox#${id}`, () =>

@@ -167,6 +167,12 @@ export interface Store {
      * its call, conference or message is pending, whichever node has that one.
      */
     claim(request: ClaimRequest): Promise<PendingCallback[]>;
+    /**
+     * The callbacks `owner` (a node declared dead) had claimed and not finished are due again at
+     * `now`, for anyone, instead of at the end of their leases. Returns how many. Only stores
+     * several nodes share have it (a single process's claims have no lease).
+     */
+    release?(owner: string, now: number): Promise<number>;
     /** Delivered (or given up): it will not be returned again. */
     done(id: number): Promise<void>;
     /** Failed this time: try again at `nextAttemptAt`. */

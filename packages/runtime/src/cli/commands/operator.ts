@@ -15,25 +15,37 @@ export const credentials = command({
     'Reads the store directly (read-only), so it works while the server runs: how to get back a',
     'token whose one showing was missed. --rotate makes a new token (printed once; the old one',
     'stops working) and needs the server stopped; rotate a live server through its API instead',
-    '(POST /v1/AuthTokens/Secondary, then /v1/AuthTokens/Promote).',
+    '(POST /v1/AuthTokens/Secondary, then /v1/AuthTokens/Promote). With --store postgres://...',
+    "(a cluster's shared database) it reads the account from that database; --rotate is refused there.",
   ].join('\n'),
   client: false,
   flags: {
     ...DATA,
+    store: { value: '<url>', description: "a cluster's --store postgres://...: read the account from that database" },
     account: { value: '<sid>', description: 'the account, AC and 32 hex digits (default: the bootstrap account)' },
     rotate: { description: 'make a new auth token (the server must be stopped)' },
   },
-  examples: ['patchbay credentials --data ./.patchbay', 'patchbay credentials --rotate'],
-  async run({ flags, io }) {
-    const { readCredentials, rotateCredentials } = await import('../credentials.js');
+  examples: [
+    'patchbay credentials --data ./.patchbay',
+    'patchbay credentials --rotate',
+    'patchbay credentials --store postgres://patchbay:secret@10.0.0.5:5432/patchbay',
+  ],
+  async run({ flags, io, env }) {
+    const { readCredentials, readSharedCredentials, rotateCredentials, rotateSharedRefused } = await import(
+      '../credentials.js'
+    );
     const data = flags.data ?? './.patchbay';
+    const store = flags.store || env.PATCHBAY_STORE;
+    if (store && flags.rotate) throw rotateSharedRefused(store);
     if (flags.rotate) {
       const account = await rotateCredentials(data, flags.account);
       io.out(`Account SID: ${account.sid}`);
       io.out(`Auth token:  ${account.authToken}   (new, shown once: the old token no longer works)`);
       return undefined;
     }
-    const account = await readCredentials(data, flags.account);
+    const account = store
+      ? await readSharedCredentials(store, flags.account)
+      : await readCredentials(data, flags.account);
     io.out(`Account SID: ${account.sid}`);
     io.out(`Auth token:  ${account.authToken}`);
     if (account.secondaryAuthToken) io.out(`Secondary auth token: ${account.secondaryAuthToken}`);
