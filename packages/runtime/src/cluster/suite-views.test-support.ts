@@ -4,22 +4,25 @@
  *
  * - `runtimeView`: events of every node; a call found (`get`, `ended`, `update`) on the node that
  *   runs it, `ended` once that node's records of it are committed (then any node answers for it); lists of calls, messages and conferences of all nodes, oldest first; `drain` of every
- *   node's callbacks. Anything else is the first node's (the device bridge, queues, recordings):
- *   a test that needs those of the node a request reached is not run in cluster mode.
+ *   node's callbacks; the device bridges' events, sessions (`size`) and presence of all nodes.
+ *   Anything else is the first node's (queues, recordings, the bridge's other members): a test
+ *   that needs those of the node a request reached is not run in cluster mode.
  * - `nodeNetworks`: every node places and bridges its calls on the same SimulatedNetwork, and each
  *   inbound call from outside (`network.call`) arrives at one node, in turn, as a carrier spreading
  *   calls over a cluster's nodes; one placed through a node's Simulator API arrives at that node.
  */
 import { EventEmitter } from 'eventemitter3';
 import { SimulatedNetwork } from '../adapters/simulated/network.js';
+import type { DeviceBridge } from '../bridge/bridge.js';
+import type { PresenceRecord } from '../bridge/presence.js';
 import type { AdapterEvents } from '../media/types.js';
-import type { Runtime, RuntimeEvents } from '../runtime.js';
+import type { Runtime } from '../runtime.js';
 
-type Events = EventEmitter<RuntimeEvents>;
-type Listener = (...args: never[]) => void;
+// biome-ignore lint/suspicious/noExplicitAny: a listener of any event of any emitter
+type Listener = (...args: any[]) => void;
 
-/** Listeners added here listen to every node's runtime events. */
-function mergedEvents(sources: readonly Events[]): Events {
+/** Listeners added here listen to every node's emitter of these events. */
+function mergedEvents<Events>(sources: readonly Events[]): Events {
   const onceWrappers = new Map<Listener, Listener>();
   const all = (event: string, act: (source: EventEmitter, listener: Listener) => void, listener: Listener) => {
     for (const source of sources) act(source as unknown as EventEmitter, listener);
@@ -34,7 +37,7 @@ function mergedEvents(sources: readonly Events[]): Events {
     on: (event: string, listener: Listener) => all(event, (source, fn) => source.on(event, fn), listener),
     addListener: (event: string, listener: Listener) => merged.on(event, listener),
     once: (event: string, listener: Listener) => {
-      const wrapper = (...args: never[]) => {
+      const wrapper = (...args: unknown[]) => {
         off(event, listener);
         listener(...args);
       };
@@ -76,6 +79,7 @@ export function runtimeView(nodes: readonly [ViewedNode, ...ViewedNode[]]): Runt
   const runner = (sid: string) => owner(sid).runtime;
   return over(first, {
     events: mergedEvents(runtimes.map((runtime) => runtime.events)),
+    devices: first.devices && devicesView(runtimes.map((runtime) => runtime.devices as DeviceBridge)),
     calls: over(first.calls, {
       get: (sid) => runner(sid).calls.get(sid),
       // Ended, as the app hears it: its final records are in the store every node reads.
@@ -104,6 +108,33 @@ export function runtimeView(nodes: readonly [ViewedNode, ...ViewedNode[]]): Runt
       },
     }),
   });
+}
+
+/** The device bridges of every node: their events, sessions and presence taken together. */
+function devicesView(bridges: readonly DeviceBridge[]): DeviceBridge {
+  const members: Partial<DeviceBridge> = {
+    events: mergedEvents(bridges.map((bridge) => bridge.events)),
+    presenceOf: (accountSid, identity) => {
+      const merged = new Map<string, PresenceRecord>();
+      for (const record of bridges.flatMap((bridge) => bridge.presenceOf(accountSid, identity))) {
+        const seen = merged.get(record.identity);
+        merged.set(
+          record.identity,
+          seen
+            ? {
+                ...record,
+                status: seen.status === 'online' || record.status === 'online' ? 'online' : 'offline',
+                registrations: seen.registrations + record.registrations,
+                lastSeenAt: Math.max(seen.lastSeenAt, record.lastSeenAt),
+              }
+            : record,
+        );
+      }
+      return [...merged.values()];
+    },
+  };
+  Object.defineProperty(members, 'size', { get: () => bridges.reduce((sum, bridge) => sum + bridge.size, 0) });
+  return over(bridges[0] as DeviceBridge, members);
 }
 
 /** `count` views of `network`, each with its own `incoming` events; inbound calls go to each in turn. */
