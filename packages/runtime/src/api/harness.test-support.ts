@@ -123,8 +123,6 @@ export interface HarnessNodeParts {
   /** The node's network (its own view of the shared one in a cluster). */
   readonly network: SimulatedNetwork;
   readonly cluster?: ClusterNode | undefined;
-  /** The port to listen on. @default 0 (any) */
-  readonly port?: number;
 }
 
 export interface HarnessNode {
@@ -175,7 +173,7 @@ export async function startHarnessNode(options: ApiHarnessOptions, parts: Harnes
   server.on('upgrade', (req, socket, head) => {
     if (!devices.upgrade(req, socket, head)) socket.destroy();
   });
-  await new Promise<void>((resolve) => server.listen(parts.port ?? 0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     runtime,
     base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,

@@ -8,10 +8,12 @@
  * site docs/cluster.md shows, is in front: `base`, `client` and `clientFor` go through it, so
  * requests spread over the nodes.
  *
- * PostgreSQL, Redis and nginx start once per test file (suite.setup.ts, the project's setup file);
- * a harness takes the nodes' fixed ports behind that nginx and empties the database (when no other
- * harness of the file is open), so making three nodes per test costs little. A second harness
- * open at the same time gets ports and an nginx of its own.
+ * PostgreSQL (a database, and a store per node) and Redis start once per test file (suite.setup.ts,
+ * the project's setup file); a harness empties the database (when no other harness of the file is
+ * open) and takes a key prefix of its own in Redis, so making three nodes per test costs little.
+ * nginx is started per harness (about 35 ms): one nginx kept across a file's harnesses counts the
+ * previous test's devices, reconnecting while no node listens, as failures (`max_fails=1`), and
+ * answers the next test 502 for `fail_timeout`.
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
@@ -31,7 +33,7 @@ import { PostgresStore } from '../store/postgres.js';
 import { startPostgres, type TestPostgres } from '../store/postgres.test-support.js';
 import type { Store } from '../store/types.js';
 import { startAppServer } from '../testing/app-server.js';
-import { type Balancer, freePort, startNginx } from './nginx.test-support.js';
+import { startNginx } from './nginx.test-support.js';
 import { ClusterNode } from './nodes.js';
 import { startRedis, type TestRedis } from './redis.test-support.js';
 import { RedisBus } from './redis-bus.js';
@@ -46,17 +48,13 @@ interface Services {
   /** One store per node, on the one database. */
   readonly stores: readonly PostgresStore[];
   readonly redis: TestRedis;
-  /** The nodes' ports behind `balancer`. */
-  readonly ports: readonly number[];
-  readonly balancer: Balancer;
 }
 
 let services: Services | undefined;
-/** Harnesses open now, and whether one holds the ports behind the file's nginx. */
+/** Harnesses open now. */
 let open = 0;
-let portsTaken = false;
 
-/** Starts the file's PostgreSQL database, Redis and nginx (they fail the file, never skip, when one cannot start). */
+/** Starts the file's PostgreSQL database and Redis (they fail the file, never skip, when one cannot start). */
 export async function startClusterServices(): Promise<void> {
   const size = clusterSize();
   const postgres = await startPostgres();
@@ -64,17 +62,13 @@ export async function startClusterServices(): Promise<void> {
   const stores: PostgresStore[] = [];
   for (let i = 0; i < size; i++) stores.push(await PostgresStore.open(url, { poolSize: 4 }));
   const redis = await startRedis();
-  const ports: number[] = [];
-  for (let i = 0; i < size; i++) ports.push(await freePort());
-  const balancer = await startNginx(ports.map((port) => `127.0.0.1:${port}`));
-  services = { postgres, url, stores, redis, ports, balancer };
+  services = { postgres, url, stores, redis };
 }
 
 export async function stopClusterServices(): Promise<void> {
   const started = services;
   services = undefined;
   if (!started) return;
-  await started.balancer.close();
   for (const store of started.stores) await store.close();
   await started.redis.close();
   await started.postgres.stop();
@@ -99,8 +93,6 @@ export async function startClusterHarness(options: ApiHarnessOptions): Promise<A
   const size = clusterSize();
   if (open === 0) await emptyDatabase(shared.url);
   open++;
-  const fixedPorts = !portsTaken;
-  portsTaken ||= fixedPorts;
   // A test's own store (one that watches reads, say) is shared by the three nodes.
   const stores: readonly Store[] = options.store ? Array(size).fill(options.store) : shared.stores;
   const store = stores[0] as Store;
@@ -122,17 +114,11 @@ export async function startClusterHarness(options: ApiHarnessOptions): Promise<A
       clusters.push(cluster);
       return startHarnessNode(
         { ...options, devices: { callTokenKey, ...options.devices, cluster: { bus } } },
-        {
-          store: stores[index] as Store,
-          account,
-          network: nodeNetwork,
-          cluster,
-          ...(fixedPorts ? { port: shared.ports[index] as number } : {}),
-        },
+        { store: stores[index] as Store, account, network: nodeNetwork, cluster },
       );
     }),
   );
-  const balancer = fixedPorts ? shared.balancer : await startNginx(nodes.map((node) => new URL(node.base).host));
+  const balancer = await startNginx(nodes.map((node) => new URL(node.base).host));
   const app = await startAppServer(options.routes ?? {});
   const base = balancer.url;
   return {
@@ -149,8 +135,7 @@ export async function startClusterHarness(options: ApiHarnessOptions): Promise<A
       await Promise.all(clusters.map((cluster) => cluster.close()));
       await network.close();
       await app.close();
-      if (fixedPorts) portsTaken = false;
-      else await balancer.close();
+      await balancer.close();
       open--;
     },
   };
