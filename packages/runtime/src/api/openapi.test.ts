@@ -244,10 +244,14 @@ const AREAS: Array<[string, string[], (context: Context) => Promise<void>]> = [
 const perNode = clusterSize() > 1 ? ['Queues and Members'] : [];
 
 describe.each(AREAS)('%s', (area, operations, run) => {
-  it.skipIf(perNode.includes(area))('answers every operation as the OpenAPI description says', async () => {
-    const context = await setup();
-    await run(context);
-    expect(context.problems).toEqual([]);
-    expect(operations.filter((operation) => !context.exercised.has(operation))).toEqual([]);
-  }, 20_000);
+  it.skipIf(perNode.includes(area))(
+    'answers every operation as the OpenAPI description says',
+    async () => {
+      const context = await setup();
+      await run(context);
+      expect(context.problems).toEqual([]);
+      expect(operations.filter((operation) => !context.exercised.has(operation))).toEqual([]);
+    },
+    20_000,
+  );
 });

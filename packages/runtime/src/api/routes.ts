@@ -7,9 +7,9 @@
  * const route = createRouter(options, new StoreWrites(store, onError));
  * const result = await route(req, res, url, log, 'http://localhost:3000');
  */
-import { revalidateAcross, serveRevalidation } from '../cluster/devices-revalidate.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { serveConferenceControl } from '../cluster/conference-control.js';
+import { revalidateAcross, serveRevalidation } from '../cluster/devices-revalidate.js';
 import { clusterRoomControl } from '../cluster/room-commands.js';
 import { shareRoomEvents } from '../cluster/room-events.js';
 import { commandsFeature } from '../devices/commands/index.js';

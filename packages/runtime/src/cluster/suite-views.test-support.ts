@@ -24,17 +24,17 @@ type Listener = (...args: any[]) => void;
 /** Listeners added here listen to every node's emitter of these events. */
 function mergedEvents<Events>(sources: readonly Events[]): Events {
   const onceWrappers = new Map<Listener, Listener>();
-  const all = (event: string, act: (source: EventEmitter, listener: Listener) => void, listener: Listener) => {
-    for (const source of sources) act(source as unknown as EventEmitter, listener);
+  const all = (act: (source: EventEmitter) => void) => {
+    for (const source of sources) act(source as unknown as EventEmitter);
     return merged;
   };
   const off = (event: string, listener: Listener) => {
     const wrapper = onceWrappers.get(listener);
     onceWrappers.delete(listener);
-    return all(event, (source, fn) => source.off(event, fn), wrapper ?? listener);
+    return all((source) => source.off(event, wrapper ?? listener));
   };
   const merged = {
-    on: (event: string, listener: Listener) => all(event, (source, fn) => source.on(event, fn), listener),
+    on: (event: string, listener: Listener) => all((source) => source.on(event, listener)),
     addListener: (event: string, listener: Listener) => merged.on(event, listener),
     once: (event: string, listener: Listener) => {
       const wrapper = (...args: unknown[]) => {
