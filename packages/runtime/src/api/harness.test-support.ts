@@ -82,6 +82,9 @@ export function officialClient(base: string, user: string, secret: string, accou
 }
 
 export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<ApiHarness> {
+  // PATCHBAY_TEST_CLUSTER=3: the same harness as three nodes behind nginx (cluster/suite.test-support.ts).
+  if (!options.cluster && clusterSize() > 1)
+    return (await import('../cluster/suite.test-support.js')).startClusterHarness(options);
   const store = options.store ?? new MemoryStore();
   const { account } = await bootstrapAccount(store, { now: Date.now() });
   const network = new SimulatedNetwork({
@@ -89,7 +92,50 @@ export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<
     ...(options.networkClock ? { clock: options.networkClock } : {}),
   });
   options.setup?.(network);
-  const { cluster } = options;
+  const node = await startHarnessNode(options, { store, account, network, cluster: options.cluster });
+  const app = await startAppServer(options.routes ?? {});
+  return {
+    base: node.base,
+    store,
+    account,
+    network,
+    runtime: node.runtime,
+    app,
+    client: officialClient(node.base, account.sid, account.authToken),
+    clientFor: (user, secret, accountSid) => officialClient(node.base, user, secret, accountSid ?? user),
+    async close() {
+      await node.close();
+      await network.close();
+      await app.close();
+    },
+  };
+}
+
+/** How many nodes the harness runs (`PATCHBAY_TEST_CLUSTER`); 1 (or unset) is the single server. */
+export function clusterSize(): number {
+  return Number(process.env.PATCHBAY_TEST_CLUSTER ?? 1) || 1;
+}
+
+/** What the nodes of one harness share: the store's data, the account, the phone network. */
+export interface HarnessNodeParts {
+  readonly store: Store;
+  readonly account: AccountRecord;
+  /** The node's network (its own view of the shared one in a cluster). */
+  readonly network: SimulatedNetwork;
+  readonly cluster?: ClusterNode | undefined;
+}
+
+export interface HarnessNode {
+  readonly runtime: Runtime;
+  readonly base: string;
+  /** Settles when what the node has written so far is in the store (others read it from there). */
+  written(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** One server of a harness: a runtime, its REST API and device endpoints on a loopback port. */
+export async function startHarnessNode(options: ApiHarnessOptions, parts: HarnessNodeParts): Promise<HarnessNode> {
+  const { store, account, network, cluster } = parts;
   const writes = cluster && new StoreWrites(store, undefined, cluster.nodeId);
   const runtime = createRuntime({
     media: network,
@@ -128,25 +174,16 @@ export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<
     if (!devices.upgrade(req, socket, head)) socket.destroy();
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const app = await startAppServer(options.routes ?? {});
   return {
-    base,
-    store,
-    account,
-    network,
     runtime,
-    app,
-    client: officialClient(base, account.sid, account.authToken),
-    clientFor: (user, secret, accountSid) => officialClient(base, user, secret, accountSid ?? user),
+    base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    written: () => (writes ? writes.settled().catch(() => undefined) : Promise.resolve()),
     async close() {
       devices.close();
       await runtime.close();
-      await network.close();
       api.close();
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
-      await app.close();
     },
   };
 }

@@ -9,6 +9,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { serveConferenceControl } from '../cluster/conference-control.js';
+import { revalidateAcross, serveRevalidation } from '../cluster/devices-revalidate.js';
 import { clusterRoomControl } from '../cluster/room-commands.js';
 import { shareRoomEvents } from '../cluster/room-events.js';
 import { commandsFeature } from '../devices/commands/index.js';
@@ -83,6 +84,8 @@ export function createRouter(options: ApiOptions, writes: StoreWrites): Route & 
   /** A key, an auth token or an account's status changed: live device sessions are checked again before the answer. */
   const credentialsChanged = async (accountSid: string) => {
     await runtime.devices?.revalidate(accountSid);
+    // In a cluster, the sessions on the other nodes too (cluster/devices-revalidate.ts).
+    if (options.bus && runtime.devices) await revalidateAcross(options.bus, accountSid);
   };
   const resources: readonly Resource[] = [
     callsResource,
@@ -271,8 +274,10 @@ export function createRouter(options: ApiOptions, writes: StoreWrites): Route & 
   // In a cluster: REST requests for the conferences this node holds, sent by the node they reached.
   const stopConferenceControl =
     options.bus && serveConferenceControl(options.bus, (request) => forwardedConferenceRequest(options, sip, request));
+  const stopRevalidation = options.bus && runtime.devices && serveRevalidation(options.bus, runtime.devices);
   return Object.assign(route, {
     close() {
+      stopRevalidation?.();
       stopConferenceControl?.();
       detachRooms?.();
       void sharing?.then((stop) => stop());

@@ -14,14 +14,30 @@ export interface NginxSite {
  * The site docs/cluster.md shows for `/etc/nginx/conf.d/patchbay.conf` (the docs test checks
  * they are the same). Requests are spread by fewest connections; a request already sent to a
  * node is never retried on another (a POST may have been taken), one whose connection was
- * refused, or that got 502/503 before being sent, moves on.
+ * refused, or that got 502/503 before being sent, moves on. A device's long-poll requests all go to
+ * the node holding its session (sessions live on one node), chosen by the client's address.
  */
 export function nginxSite(site: NginxSite): string {
   const servers = site.upstreams.map((upstream) => `  server ${upstream} max_fails=1 fail_timeout=2s;`).join('\n');
+  const proxy = `    proxy_http_version 1.1;
+    proxy_set_header Upgrade $http_upgrade;
+    proxy_set_header Connection $connection_upgrade;
+    proxy_set_header Host $http_host;
+    proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+    proxy_set_header X-Forwarded-Proto $scheme;
+    proxy_buffering off;
+    proxy_read_timeout 1h;
+    proxy_next_upstream error timeout http_502 http_503;`;
   return `map $http_upgrade $connection_upgrade { default upgrade; '' ''; }
 
 upstream patchbay {
   least_conn;
+${servers}
+  keepalive 64;
+}
+
+upstream patchbay_poll {
+  hash $remote_addr consistent;
 ${servers}
   keepalive 64;
 }
@@ -31,15 +47,11 @@ server {
   client_max_body_size 10m;
   location / {
     proxy_pass http://patchbay;
-    proxy_http_version 1.1;
-    proxy_set_header Upgrade $http_upgrade;
-    proxy_set_header Connection $connection_upgrade;
-    proxy_set_header Host $http_host;
-    proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-    proxy_set_header X-Forwarded-Proto $scheme;
-    proxy_buffering off;
-    proxy_read_timeout 1h;
-    proxy_next_upstream error timeout http_502 http_503;
+${proxy}
+  }
+  location /devices/v1/poll {
+    proxy_pass http://patchbay_poll;
+${proxy}
   }
 }
 `;

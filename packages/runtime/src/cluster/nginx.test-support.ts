@@ -10,7 +10,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,6 +41,9 @@ const NGINX = '/usr/sbin/nginx';
 /** Starts nginx in front of `upstreams`; resolves once it accepts connections. */
 export async function startNginx(upstreams: readonly string[]): Promise<Balancer> {
   const prefix = await mkdtemp(join(tmpdir(), 'patchbay-nginx-'));
+  // Started as root, nginx's workers run as `nobody`: they must reach the temp directories under
+  // the prefix, where a request body larger than its buffer (16 KiB) is spooled (else 500).
+  await chmod(prefix, 0o755);
   const port = await freePort();
   const config = join(prefix, 'nginx.conf');
   await writeFile(config, nginxConfig({ listen: `127.0.0.1:${port}`, upstreams }, prefix));

@@ -1,8 +1,8 @@
 /**
  * The load balancer docs/cluster.md configures, for real (Debian's nginx) in front of two
  * nodes: requests reach both, WebSockets upgrade through it, server-sent events arrive as they
- * are sent (not when the response ends), and a node that is gone is skipped, POSTs included
- * when the connection was refused.
+ * are sent (not when the response ends), a device's long-poll requests stay on one node, and a
+ * node that is gone is skipped, POSTs included when the connection was refused.
  */
 import { once } from 'node:events';
 import { readFile } from 'node:fs/promises';
@@ -78,6 +78,22 @@ it('spreads requests over the nodes and carries WebSockets and event streams thr
   const [echo] = (await once(socket, 'message')) as [Buffer];
   expect(String(echo)).toMatch(/^[ab]: hello$/);
   socket.close();
+});
+
+it("sends a client's long-poll requests to one node (its session lives there), while the rest spread", async () => {
+  const a = await node('a');
+  const b = await node('b');
+  const c = await node('c');
+  const balancer = await balance([a.address, b.address, c.address]);
+  const polled = new Set<string>();
+  const spread = new Set<string>();
+  for (let i = 0; i < 6; i++) {
+    polled.add(await whoAnswers(`${balancer.url}/devices/v1/poll`, { method: 'POST', body: '{}' }));
+    polled.add(await whoAnswers(`${balancer.url}/devices/v1/poll`));
+    spread.add(await whoAnswers(`${balancer.url}/2010-04-01/Calls.json`, { method: 'POST', body: 'To=x' }));
+  }
+  expect(polled.size).toBe(1);
+  expect(spread.size).toBeGreaterThan(1);
 });
 
 it('skips a node that is gone, for POSTs too when it refused the connection', async () => {
