@@ -22,7 +22,9 @@ export interface WaitStatus {
 }
 
 /** The queue took the member (or was full), or it could not be reached. */
-export type Enqueued = { readonly sid: string; readonly maxSize: number; readonly full: boolean } | { readonly unplaced: string };
+export type Enqueued =
+  | { readonly sid: string; readonly maxSize: number; readonly full: boolean }
+  | { readonly unplaced: string };
 
 /** What an agent takes from a queue: the member's call, wherever it runs. */
 export interface Offered {

@@ -112,6 +112,11 @@ export class CallQueue {
     return this.members.length;
   }
 
+  /** The waiting member with this call, if any. */
+  entry(callSid: string): Waiting | undefined {
+    return this.members.find((member) => member.callSid === callSid);
+  }
+
   /** 1-based position of a member's call, 0 when not waiting. */
   position(callSid: string): number {
     return this.members.findIndex((member) => member.callSid === callSid) + 1;
