@@ -9,6 +9,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { serveConferenceControl } from '../cluster/conference-control.js';
+import { serveQueueControl } from '../cluster/queue-control.js';
 import { clusterRoomControl } from '../cluster/room-commands.js';
 import { shareRoomEvents } from '../cluster/room-events.js';
 import { commandsFeature } from '../devices/commands/index.js';
@@ -48,7 +49,7 @@ import { messagesResource } from './resources/messages.js';
 import { notificationsResource } from './resources/notifications.js';
 import { numbersResource } from './resources/numbers.js';
 import { patchbayV1Resource } from './resources/patchbay-v1/index.js';
-import { queuesResource } from './resources/queues.js';
+import { queuesHere, queuesResource } from './resources/queues.js';
 import { recordingsResource } from './resources/recordings.js';
 import { simulatorResource } from './resources/simulator.js';
 import { sipResource } from './resources/sip/index.js';
@@ -271,9 +272,14 @@ export function createRouter(options: ApiOptions, writes: StoreWrites): Route & 
   // In a cluster: REST requests for the conferences this node holds, sent by the node they reached.
   const stopConferenceControl =
     options.bus && serveConferenceControl(options.bus, (request) => forwardedConferenceRequest(options, sip, request));
+  // ... and for the queues it holds (the bus only to change a member's call where it runs).
+  const bus = options.bus;
+  const stopQueueControl =
+    bus && serveQueueControl(bus, (request) => forwardedConferenceRequest(options, sip, request, queuesHere, bus));
   return Object.assign(route, {
     close() {
       stopConferenceControl?.();
+      stopQueueControl?.();
       detachRooms?.();
       void sharing?.then((stop) => stop());
       void relayedRooms?.close();
