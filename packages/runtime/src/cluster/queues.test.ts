@@ -138,4 +138,30 @@ describe.each<BusKind>(['in-process', 'redis'])('queues across nodes (%s bus)', 
     await hears(a, LATER, 'Please hold');
     expect(a.runtime.queues.list()).toMatchObject([{ friendlyName: 'support', currentSize: 1 }]);
   });
+
+  it("the caller's call ended during the bridge ends the agent's; the agent's node dying resumes the caller's Enqueue", async () => {
+    await using c = await cluster();
+    const [a, , cc] = c.nodes as [Node, Node, Node];
+    const caller = a.ringIn(CALLER, { hangupAfterMs: 600_000 });
+    await hears(a, CALLER, 'Please hold');
+    const agent = cc.ringIn(AGENT, { hangupAfterMs: 600_000 });
+    await hears(a, CALLER, 'An agent will take your call now');
+    await a.runtime.calls.update(caller, { status: 'completed' });
+    expect((await cc.runtime.calls.ended(agent)).status).toBe('completed');
+    await cc.runtime.callbacks.drain();
+    expect(c.app.requestsTo('/agent-done')[0]?.params).toMatchObject({
+      DialCallStatus: 'completed',
+      DialCallSid: caller,
+    });
+
+    const again = a.ringIn(LATER, { hangupAfterMs: 600_000 });
+    await hears(a, LATER, 'Please hold');
+    cc.ringIn(AGENT, { hangupAfterMs: 600_000 });
+    await hears(a, LATER, 'An agent will take your call now');
+    const down = new Promise<void>((resolve) => a.bus.once('node-down', () => resolve()));
+    await c.kill(cc);
+    await (kind === 'redis' ? c.clock.still(() => down) : down);
+    await hears(a, LATER, 'Queue result bridged');
+    expect(a.runtime.calls.get(again)?.status).toBe('in-progress');
+  });
 });
