@@ -58,6 +58,8 @@ const CODES = {
   'queue-node-gone': { numeric: 91354, status: 503 },
   /** A message between nodes about a queue (its members, an agent's take) did not parse. */
   'queue-relay-invalid': { numeric: 91355, status: 400 },
+  /** The node that ran the room's call is gone: the call ended with it. */
+  'room-call-node-gone': { numeric: 91356, status: 503 },
 } as const satisfies Record<string, { numeric: number; status: number }>;
 
 export type ErrorCode = keyof typeof CODES;

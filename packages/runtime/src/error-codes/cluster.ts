@@ -1,7 +1,7 @@
 /**
  * Codes of a Patchbay cluster (several nodes on a shared bus, docs/cluster.md): Patchbay's own,
  * so its own range (91300-91319 for the bus and nodes, 91340-91349 for devices across nodes,
- * 91350-91359 for conferences and queues across nodes).
+ * 91350-91359 for conferences, queues and room calls across nodes).
  */
 import type { ErrorTable } from './types.js';
 
@@ -82,5 +82,11 @@ export const CLUSTER_ERRORS = {
     meaning:
       'A node received a message about a queue (a member joining or leaving, an agent taking a member, media for a member bridged across nodes) that does not parse: it was refused and changed nothing. Nodes of different Patchbay versions in one cluster can cause it.',
     action: "Run the same Patchbay version on every node; the sending node's log names the message.",
+  },
+  91356: {
+    title: "The node that ran the room's call is gone",
+    meaning:
+      "The request is for a room's call that ran on a node no longer in the cluster: the call ended with it (its legs on that node ended, a survivor closes their records). Answered 503.",
+    action: 'Start the call again: it is placed afresh on a live node.',
   },
 } as const satisfies ErrorTable;
