@@ -262,6 +262,7 @@ export function createRouter(options: ApiOptions, writes: StoreWrites): Route & 
     clusterRoomControl(roomControl(calls.deps, calls.audit), {
       bus: options.bus,
       engine: calls.deps.engine,
+      placement: calls.deps.cluster,
       clock: runtime.clock,
       onError: options.onError,
     });
