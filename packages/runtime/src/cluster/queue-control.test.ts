@@ -1,77 +1,28 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { officialClient, rejected, startApiHarness } from '../api/harness.test-support.js';
-import { systemClock } from '../clock/clock.js';
-import { MemoryStore } from '../store/memory.js';
-import type { RecordedRequest } from '../testing/app-server.js';
-import type { Bus } from './bus.js';
-import { BusHub, InProcessBus } from './bus-memory.js';
+import { describe, expect, it } from 'vitest';
+import { officialClient, rejected } from '../api/harness.test-support.js';
+import { queueApp } from '../queue/waiting.test-support.js';
 import type { BusKind } from './conferences.test-support.js';
-import { ClusterNode } from './nodes.js';
-import { startRedis, type TestRedis } from './redis.test-support.js';
-import { RedisBus } from './redis-bus.js';
+import { type RestNode, restNodesPerTest } from './rest-nodes.test-support.js';
 
 const FIRST = '+15550009001';
 const SECOND = '+15550009002';
 const FROM = '+15550009000';
 
-let redis: TestRedis | undefined;
-beforeAll(async () => {
-  redis = await startRedis();
-});
-afterAll(() => redis?.close());
-
-const cleanups: Array<() => Promise<unknown>> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const startNodes = restNodesPerTest();
 
 /** Two nodes of one cluster on one store, each its own runtime, network and REST API. */
 async function twoNodes(kind: BusKind) {
-  const store = new MemoryStore();
-  const hub = new BusHub(systemClock);
-  const prefix = redis?.prefix() ?? 'patchbay:';
-  const waiting = new Set<string>();
-  const listeners: Array<() => void> = [];
-  const routes = {
-    '/wait': (req: RecordedRequest) => {
-      waiting.add(String(req.params.CallSid));
-      for (const listener of listeners.splice(0)) listener();
-      return '<Response><Play>http://media.example/hold.mp3</Play></Response>';
+  const app = queueApp();
+  const [a, b] = (await startNodes(kind, ['node-a', 'node-b'], {
+    routes: app.routes,
+    routeByNumber: false,
+    setup: (network) => {
+      network.addNumber(FIRST, {});
+      network.addNumber(SECOND, {});
     },
-    '/dequeued': () => '<Response><Say>Thanks for waiting</Say></Response>',
-    '/queue-done': () => '<Response/>',
-  };
-  const bus = (nodeId: string): Bus =>
-    kind === 'redis'
-      ? new RedisBus({ url: (redis as TestRedis).url, prefix, nodeId, leaseMs: 2000, heartbeatMs: 400 })
-      : new InProcessBus({ nodeId, hub });
-  const node = async (nodeId: string) => {
-    const cluster = new ClusterNode({ bus: bus(nodeId), store, clock: systemClock });
-    await cluster.start();
-    const harness = await startApiHarness({
-      store,
-      cluster,
-      routes,
-      routeByNumber: false,
-      setup: (network) => {
-        network.addNumber(FIRST, {});
-        network.addNumber(SECOND, {});
-      },
-    });
-    cleanups.push(async () => {
-      await harness.close();
-      await cluster.close();
-    });
-    await harness.runtime.conferenceCluster?.ready;
-    return harness;
-  };
-  const a = await node('node-a');
-  const b = await node('node-b');
-  const whenWaiting = async (count: number) => {
-    while (waiting.size < count) await new Promise<void>((resolve) => listeners.push(resolve));
-  };
+  })) as [RestNode, RestNode];
   const { sid, authToken } = a.account;
-  return { a, b, viaB: officialClient(b.base, sid, authToken), whenWaiting };
+  return { a, b, viaB: officialClient(b.base, sid, authToken), whenWaiting: app.whenWaiting };
 }
 
 describe.each<BusKind>(['in-process', 'redis'])('Queues and Members across nodes (%s bus)', (kind) => {

@@ -1,60 +1,25 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startApiHarness } from '../api/harness.test-support.js';
+import { describe, expect, it } from 'vitest';
 import { ROOM_NUMBER, roomWith, roster } from '../api/room-calls.test-support.js';
 import { roomsRequest } from '../api/rooms.test-support.js';
-import { systemClock } from '../clock/clock.js';
-import { MemoryStore } from '../store/memory.js';
-import type { Bus } from './bus.js';
-import { BusHub, InProcessBus } from './bus-memory.js';
 import type { BusKind } from './conferences.test-support.js';
-import { ClusterNode } from './nodes.js';
-import { startRedis, type TestRedis } from './redis.test-support.js';
-import { RedisBus } from './redis-bus.js';
+import { type RestNode, restNodesPerTest } from './rest-nodes.test-support.js';
 
 const OLGA = '+15550300001';
 const DANA = '+15550300002';
 const BUSY = '+15550300009';
 
-let redis: TestRedis | undefined;
-beforeAll(async () => {
-  redis = await startRedis();
-});
-afterAll(() => redis?.close());
-
-const cleanups: Array<() => Promise<unknown>> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const startNodes = restNodesPerTest();
 
 /** Two nodes of one cluster on one store, each its own runtime, network and REST API. */
 async function twoNodes(kind: BusKind) {
-  const store = new MemoryStore();
-  const hub = new BusHub(systemClock);
-  const prefix = redis?.prefix() ?? 'patchbay:';
-  const bus = (nodeId: string): Bus =>
-    kind === 'redis'
-      ? new RedisBus({ url: (redis as TestRedis).url, prefix, nodeId, leaseMs: 2000, heartbeatMs: 400 })
-      : new InProcessBus({ nodeId, hub });
-  const node = async (nodeId: string) => {
-    const cluster = new ClusterNode({ bus: bus(nodeId), store, clock: systemClock });
-    await cluster.start();
-    const harness = await startApiHarness({
-      store,
-      cluster,
-      // Olga and Dana never answer the room's ring: they dial in themselves.
-      setup: (network) => {
-        for (const number of [OLGA, DANA]) network.addNumber(number, { onCall: 'no-answer' });
-        network.addNumber(BUSY, { hangupAfterMs: 600_000 });
-      },
-    });
-    cleanups.push(async () => {
-      await harness.close();
-      await cluster.close();
-    });
-    await harness.runtime.conferenceCluster?.ready;
-    return Object.assign(harness, { cluster });
-  };
-  return { a: await node('node-a'), b: await node('node-b') };
+  const [a, b] = (await startNodes(kind, ['node-a', 'node-b'], {
+    // Olga and Dana never answer the room's ring: they dial in themselves.
+    setup: (network) => {
+      for (const number of [OLGA, DANA]) network.addNumber(number, { onCall: 'no-answer' });
+      network.addNumber(BUSY, { hangupAfterMs: 600_000 });
+    },
+  })) as [RestNode, RestNode];
+  return { a, b };
 }
 
 describe.each<BusKind>(['in-process', 'redis'])('room calls across nodes (%s bus)', (kind) => {
