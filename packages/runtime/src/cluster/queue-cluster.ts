@@ -197,7 +197,11 @@ export class QueueCluster implements QueueAccess {
     return undefined;
   }
 
-  /** Waits for an offer until the deadline or the agent's end; a wait given up is cancelled at the holder. */
+  /**
+   * Waits for an offer until the deadline or the agent's end. A wait given up is forgotten first
+   * (an offer arriving after that is refused, and the holder puts the member back at the front),
+   * then cancelled at the holder.
+   */
   private async until(
     wait: string,
     offered: Promise<WaitingBody | undefined>,
@@ -205,21 +209,21 @@ export class QueueCluster implements QueueAccess {
     signal: AbortSignal,
   ): Promise<WaitingBody | undefined> {
     const entry = this.waits.get(wait);
-    if (!entry) return undefined;
-    const stopTimer = this.parts.clock.setTimer(
-      () => entry.offered(undefined),
-      Math.max(0, deadline - this.parts.clock.now()),
-    );
-    const onAbort = () => entry.offered(undefined);
-    signal.addEventListener('abort', onAbort, { once: true });
-    const member = await offered;
-    stopTimer();
-    signal.removeEventListener('abort', onAbort);
-    if (!member && this.waits.has(wait)) {
+    // Offered already, between the holder's answer and now.
+    if (!entry) return offered;
+    const giveUp = () => {
+      if (this.waits.get(wait) !== entry) return;
       this.waits.delete(wait);
+      entry.offered(undefined);
       if (entry.holder === this.parts.bus.nodeId) this.holder.cancel(wait);
       else this.tell(entry.holder, METHODS.cancel, { wait });
-    }
+    };
+    const stopTimer = this.parts.clock.setTimer(giveUp, Math.max(0, deadline - this.parts.clock.now()));
+    signal.addEventListener('abort', giveUp, { once: true });
+    if (signal.aborted) giveUp();
+    const member = await offered;
+    stopTimer();
+    signal.removeEventListener('abort', giveUp);
     return member;
   }
 
@@ -302,7 +306,11 @@ export class QueueCluster implements QueueAccess {
       void this.parts.bus.deleteKey(local.key, local.holder).catch(() => undefined);
       local.member.lose();
     }
-    for (const entry of this.waits.values()) if (gone(entry.holder)) entry.offered(undefined);
+    for (const [wait, entry] of [...this.waits]) {
+      if (!gone(entry.holder)) continue;
+      this.waits.delete(wait);
+      entry.offered(undefined);
+    }
     for (const remote of [...this.remotes.values()]) if (gone(remote.node)) remote.hangup();
     for (const end of [...this.ends.values()]) if (gone(end.agentNode)) end.close();
   }

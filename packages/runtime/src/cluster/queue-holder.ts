@@ -57,12 +57,11 @@ export class QueueHolder {
 
   status(body: MemberBody): WaitStatus | null {
     const queue = this.parts.registry.get(body.accountSid, body.name);
-    const position = queue?.position(body.callSid) ?? 0;
-    // A member the queue no longer has (a holder that restarted, or was cut off) has lost its queue.
-    if (!queue || position === 0) return null;
+    if (!queue) return null;
     return {
       sid: queue.sid,
-      position,
+      // 0: handed to an agent, whose take is on its way to the member's node.
+      position: queue.position(body.callSid),
       size: queue.size,
       maxSize: queue.maxSize,
       averageWaitSeconds: queue.averageWaitSeconds(),

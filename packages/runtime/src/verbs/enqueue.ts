@@ -69,6 +69,8 @@ export async function enqueue(node: EnqueueNode, context: VerbContext): Promise<
       }
       const status = await queues.status(accountSid, name, member);
       if (!status || waiting.signal.aborted) return false;
+      // In a cluster: handed to an agent on another node, whose take is on its way.
+      if (status.position === 0) return true;
       const params = context.params({
         QueuePosition: String(status.position),
         QueueSid: status.sid,
