@@ -54,6 +54,14 @@ const CODES = {
   'conference-placement-failed': { numeric: 91351, status: 503 },
   /** The node that holds the conference is gone: the conference ended with it. */
   'conference-node-gone': { numeric: 91352, status: 503 },
+  /** The queue could not be reached (the node it was placed on vanished before the caller was in it). */
+  'queue-unreachable': { numeric: 91353, status: 503 },
+  /** The node that holds the queue is gone: the queue ended with it. */
+  'queue-node-gone': { numeric: 91354, status: 503 },
+  /** A message between nodes about a queue (its members, an agent's take) did not parse. */
+  'queue-relay-invalid': { numeric: 91355, status: 400 },
+  /** The node that ran the room's call is gone: the call ended with it. */
+  'room-call-node-gone': { numeric: 91356, status: 503 },
 } as const satisfies Record<string, { numeric: number; status: number }>;
 
 export type ErrorCode = keyof typeof CODES;

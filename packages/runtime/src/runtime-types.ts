@@ -9,6 +9,7 @@ import type { CallRouter } from './calls/on-net.js';
 import type { Clock } from './clock/clock.js';
 import type { Bus } from './cluster/bus.js';
 import type { ConferenceCluster } from './cluster/conferences.js';
+import type { QueueCluster } from './cluster/queue-cluster.js';
 import type { ConferencesApi } from './conference/api.js';
 import type { LocalApps } from './interpreter/local-apps.js';
 import type { CallAccount, CallEvent, RuntimeEvents } from './interpreter/session.js';
@@ -191,6 +192,8 @@ export type RoutedMessageApp = MessagingApp & { readonly account?: CallAccount }
 export interface Runtime {
   /** In a cluster (`bus`): conferences across nodes; `ready` once this node's load is published. */
   readonly conferenceCluster?: ConferenceCluster;
+  /** In a cluster (`bus` given): where this node's queues live and how other nodes reach them. */
+  readonly queueCluster?: QueueCluster;
   /** The default account's SID. */
   readonly accountSid: string;
   /** The per-account limits that apply to accounts without their own. */

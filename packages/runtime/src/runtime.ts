@@ -16,6 +16,7 @@ import { onNet } from './calls/on-net.js';
 import { appConfig, firstStep } from './calls/params.js';
 import { systemClock } from './clock/clock.js';
 import { ConferenceCluster } from './cluster/conferences.js';
+import { QueueCluster } from './cluster/queue-cluster.js';
 import { conferencesApi } from './conference/api.js';
 import { ConferenceRegistry } from './conference/registry.js';
 import { numberRinger } from './devices/ring-number.js';
@@ -135,6 +136,16 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       liveCalls: () => [...table.liveSessions()].length,
     });
   if (conferenceCluster) conferences.placement = conferenceCluster;
+  const queueCluster =
+    options.bus &&
+    new QueueCluster({
+      bus: options.bus,
+      clock,
+      media,
+      registry: queues,
+      liveCalls: () => [...table.liveSessions()].length,
+    });
+  if (queueCluster) queues.placement = queueCluster;
   const limits = { ...DEFAULT_ACCOUNT_LIMITS, ...options.limits };
 
   /** Why the account may not have one more live call (its concurrency limit), if it may not. */
@@ -309,6 +320,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
 
   return {
     ...(conferenceCluster ? { conferenceCluster } : {}),
+    ...(queueCluster ? { queueCluster } : {}),
     accountSid,
     limits,
     clock,
@@ -334,6 +346,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     },
     async close() {
       conferenceCluster?.close();
+      queueCluster?.close();
       devices?.close();
       for (const session of [...table.liveSessions()]) await session.end('completed').catch(() => undefined);
       await inbound.settled();

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { RecordedRequest } from '../testing/app-server.js';
+import { queueApp } from '../queue/waiting.test-support.js';
 import { type ApiHarness, rejected, startApiHarness } from './harness.test-support.js';
 
 const harnesses: ApiHarness[] = [];
@@ -11,28 +11,15 @@ const CALLERS = ['+15550401001', '+15550401002'];
 const FROM = '+15550400000';
 
 async function setup() {
-  const waiting = new Set<string>();
-  const listeners: Array<() => void> = [];
+  const app = queueApp();
   const harness = await startApiHarness({
-    routes: {
-      '/wait': (req: RecordedRequest) => {
-        waiting.add(String(req.params.CallSid));
-        for (const listener of listeners.splice(0)) listener();
-        return '<Response><Play>http://media.example/hold.mp3</Play></Response>';
-      },
-      '/dequeued': () => '<Response><Say>Thanks for waiting</Say></Response>',
-      '/queue-done': () => '<Response/>',
-    },
+    routes: app.routes,
     setup: (network) => {
       for (const number of CALLERS) network.addNumber(number);
     },
   });
   harnesses.push(harness);
-  /** Resolves once `count` calls have heard the wait document. */
-  const whenWaiting = async (count: number) => {
-    while (waiting.size < count) await new Promise<void>((resolve) => listeners.push(resolve));
-  };
-  return { ...harness, whenWaiting };
+  return { ...harness, whenWaiting: app.whenWaiting };
 }
 
 const ENQUEUE = (app: string) =>

@@ -10,6 +10,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { serveConferenceControl } from '../cluster/conference-control.js';
 import { revalidateAcross, serveRevalidation } from '../cluster/devices-revalidate.js';
+import { serveQueueControl } from '../cluster/queue-control.js';
+import { REST as ROOM_CALL_REST } from '../cluster/room-call-placement.js';
 import { clusterRoomControl } from '../cluster/room-commands.js';
 import { shareRoomEvents } from '../cluster/room-events.js';
 import { commandsFeature } from '../devices/commands/index.js';
@@ -49,7 +51,8 @@ import { messagesResource } from './resources/messages.js';
 import { notificationsResource } from './resources/notifications.js';
 import { numbersResource } from './resources/numbers.js';
 import { patchbayV1Resource } from './resources/patchbay-v1/index.js';
-import { queuesResource } from './resources/queues.js';
+import { roomCallResource } from './resources/patchbay-v1/room-call.js';
+import { queuesHere, queuesResource } from './resources/queues.js';
 import { recordingsResource } from './resources/recordings.js';
 import { simulatorResource } from './resources/simulator.js';
 import { sipResource } from './resources/sip/index.js';
@@ -105,7 +108,7 @@ export function createRouter(options: ApiOptions, writes: StoreWrites): Route & 
   ];
   const sip = sipApiSettings(options.sip);
   const serial = new Serial();
-  const calls = roomCalls({ runtime, store, serial, onError: options.onError });
+  const calls = roomCalls({ runtime, store, serial, onError: options.onError, bus: options.bus });
   const schedules = new RoomScheduler({ calls: calls.deps, clock: runtime.clock, onError: options.onError });
   // Occurrences due while the server was down run (or are recorded missed) as soon as the store is read.
   schedules.start().catch((error: unknown) => options.onError?.(error));
@@ -199,6 +202,8 @@ export function createRouter(options: ApiOptions, writes: StoreWrites): Route & 
         form: readBody,
         publicUrl,
         sip,
+        // In a cluster: a room's call another node runs is answered there.
+        ...(options.bus ? { bus: options.bus } : {}),
       });
       if (!result) throw notFound(path);
       if (method !== 'GET') await writes.settled(mark);
@@ -260,6 +265,7 @@ export function createRouter(options: ApiOptions, writes: StoreWrites): Route & 
     clusterRoomControl(roomControl(calls.deps, calls.audit), {
       bus: options.bus,
       engine: calls.deps.engine,
+      placement: calls.deps.cluster,
       clock: runtime.clock,
       onError: options.onError,
     });
@@ -275,10 +281,25 @@ export function createRouter(options: ApiOptions, writes: StoreWrites): Route & 
   const stopConferenceControl =
     options.bus && serveConferenceControl(options.bus, (request) => forwardedConferenceRequest(options, sip, request));
   const stopRevalidation = options.bus && runtime.devices && serveRevalidation(options.bus, runtime.devices);
+  // ... and for the queues it holds (the bus only to change a member's call where it runs).
+  const bus = options.bus;
+  const stopQueueControl =
+    bus && serveQueueControl(bus, (request) => forwardedConferenceRequest(options, sip, request, queuesHere, bus));
+  // ... and for the room calls it runs.
+  const roomCallHere = roomCallResource(calls.deps);
+  const stopRoomCallControl =
+    bus &&
+    serveConferenceControl(
+      bus,
+      (request) => forwardedConferenceRequest(options, sip, request, roomCallHere),
+      ROOM_CALL_REST,
+    );
   return Object.assign(route, {
     close() {
       stopRevalidation?.();
       stopConferenceControl?.();
+      stopQueueControl?.();
+      stopRoomCallControl?.();
       detachRooms?.();
       void sharing?.then((stop) => stop());
       void relayedRooms?.close();

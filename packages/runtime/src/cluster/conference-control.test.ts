@@ -1,31 +1,16 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { officialClient, startApiHarness } from '../api/harness.test-support.js';
-import { systemClock } from '../clock/clock.js';
+import { describe, expect, it } from 'vitest';
+import { officialClient } from '../api/harness.test-support.js';
 import type { ConferenceSnapshot } from '../conference/conference.js';
 import { roomWhen } from '../conference/when.test-support.js';
-import { MemoryStore } from '../store/memory.js';
 import type { Route } from '../testing/app-server.js';
-import type { Bus } from './bus.js';
-import { BusHub, InProcessBus } from './bus-memory.js';
 import type { BusKind } from './conferences.test-support.js';
-import { ClusterNode } from './nodes.js';
-import { startRedis, type TestRedis } from './redis.test-support.js';
-import { RedisBus } from './redis-bus.js';
+import { type RestNode, restNodesPerTest } from './rest-nodes.test-support.js';
 
 const ALICE = '+15550008001';
 const BOB = '+15550008002';
 const CAROL = '+15550008003';
 
-let redis: TestRedis | undefined;
-beforeAll(async () => {
-  redis = await startRedis();
-});
-afterAll(() => redis?.close());
-
-const cleanups: Array<() => Promise<unknown>> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const startNodes = restNodesPerTest();
 
 const ROUTES: Record<string, Route> = {
   '/ops': () =>
@@ -35,38 +20,21 @@ const ROUTES: Record<string, Route> = {
 
 /** Two nodes of one cluster on one store, each its own runtime, network and REST API. */
 async function twoNodes(kind: BusKind) {
-  const store = new MemoryStore();
-  const hub = new BusHub(systemClock);
-  const prefix = redis?.prefix() ?? 'patchbay:';
-  const bus = (nodeId: string): Bus =>
-    kind === 'redis'
-      ? new RedisBus({ url: (redis as TestRedis).url, prefix, nodeId, leaseMs: 2000, heartbeatMs: 400 })
-      : new InProcessBus({ nodeId, hub });
-  const node = async (nodeId: string) => {
-    const cluster = new ClusterNode({ bus: bus(nodeId), store, clock: systemClock });
-    await cluster.start();
-    const harness = await startApiHarness({
-      store,
-      cluster,
-      routes: ROUTES,
-      routeByNumber: false,
-      setup: (network) => {
-        network.addNumber(ALICE, {});
-        network.addNumber(BOB, {});
-        network.addNumber(CAROL, {});
-      },
-    });
-    cleanups.push(async () => {
-      await harness.close();
-      await cluster.close();
-    });
-    await harness.runtime.conferenceCluster?.ready;
-    return { cluster, harness };
+  const [a, b] = (await startNodes(kind, ['node-a', 'node-b'], {
+    routes: ROUTES,
+    routeByNumber: false,
+    setup: (network) => {
+      network.addNumber(ALICE, {});
+      network.addNumber(BOB, {});
+      network.addNumber(CAROL, {});
+    },
+  })) as [RestNode, RestNode];
+  const { sid, authToken } = a.account;
+  return {
+    a: { cluster: a.cluster, harness: a },
+    b: { cluster: b.cluster, harness: b },
+    viaB: officialClient(b.base, sid, authToken),
   };
-  const a = await node('node-a');
-  const b = await node('node-b');
-  const { sid, authToken } = a.harness.account;
-  return { a, b, viaB: officialClient(b.harness.base, sid, authToken) };
 }
 
 describe.each<BusKind>(['in-process', 'redis'])('conference control across nodes (%s bus)', (kind) => {

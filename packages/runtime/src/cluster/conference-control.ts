@@ -37,8 +37,10 @@ type Answer =
 export function serveConferenceControl(
   bus: Bus,
   answer: (request: ForwardedRequest) => Promise<ResourceResult>,
+  /** The bus method (queues forward their REST requests the same way, cluster/queue-control.ts). */
+  method = METHOD,
 ): Unsubscribe {
-  return bus.serve(METHOD, async (body): Promise<Answer> => {
+  return bus.serve(method, async (body): Promise<Answer> => {
     try {
       const result = await answer(body as ForwardedRequest);
       if (!result)
@@ -76,7 +78,15 @@ export async function forwardByName(context: ResourceContext, name: string): Pro
   return holder === bus.nodeId ? undefined : forward(context, holder, `conference "${name}"`);
 }
 
-async function forward(context: ResourceContext, owner: NodeId, what: string): Promise<ResourceResult> {
+/** Sends the request to `owner` (`method`: the conferences' unless said) and answers as it answers. */
+export async function forward(
+  context: ResourceContext,
+  owner: NodeId,
+  what: string,
+  method = METHOD,
+  gone: () => RestError = () =>
+    new RestError(503, 91352, `${what} was held by node ${owner}, which is gone: it ended with it`),
+): Promise<ResourceResult> {
   const { bus, account } = context;
   const request: ForwardedRequest = {
     accountSid: account.sid,
@@ -85,9 +95,8 @@ async function forward(context: ResourceContext, owner: NodeId, what: string): P
     query: context.query.toString(),
     ...(context.method === 'POST' ? { form: await context.form() } : {}),
   };
-  const answer = await (bus as Bus).request<Answer>(owner, METHOD, request).catch((error: unknown) => {
-    if ((error as { code?: unknown }).code === 'bus-node-gone')
-      throw new RestError(503, 91352, `${what} was held by node ${owner}, which is gone: it ended with it`);
+  const answer = await (bus as Bus).request<Answer>(owner, method, request).catch((error: unknown) => {
+    if ((error as { code?: unknown }).code === 'bus-node-gone') throw gone();
     throw error;
   });
   if ('error' in answer) throw new RestError(answer.error.status, answer.error.code, answer.error.message);

@@ -58,6 +58,8 @@ export function clusterRoomControl(
     clock: Clock;
     ttlMs?: number;
     onError?: ((error: unknown) => void) | undefined;
+    /** Where a new call of a room starts (room-call-placement.ts): a start is run on that node. */
+    placement?: { placeStart(roomSid: string): Promise<string> } | undefined;
   },
 ): { control: RoomControl; close(): Promise<void> } {
   const { bus, engine } = parts;
@@ -93,8 +95,13 @@ export function clusterRoomControl(
     subscribe: (holder, roomSid, after, push) => local.subscribe(holder, roomSid, after, push),
     rooms: (holder) => local.rooms(holder),
     async command(holder, roomSid, command) {
-      const node = CALL_COMMANDS.has(command.type) ? await elsewhere(roomSid) : undefined;
-      if (!node) return local.command(holder, roomSid, command);
+      const node =
+        command.type === 'start' && parts.placement
+          ? await parts.placement.placeStart(roomSid)
+          : CALL_COMMANDS.has(command.type)
+            ? await elsewhere(roomSid)
+            : undefined;
+      if (!node || node === bus.nodeId) return local.command(holder, roomSid, command);
       const answer = await bus
         .request(node, METHOD, { holder, roomSid, command }, { timeoutMs: TIMEOUT_MS })
         .then((body) => parseBody(reply, body, `reply to ${METHOD}`, node))

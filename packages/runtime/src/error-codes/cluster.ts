@@ -1,7 +1,7 @@
 /**
  * Codes of a Patchbay cluster (several nodes on a shared bus, docs/cluster.md): Patchbay's own,
  * so its own range (91300-91319 for the bus and nodes, 91340-91349 for devices across nodes,
- * 91350-91359 for conferences across nodes).
+ * 91350-91359 for conferences, queues and room calls across nodes).
  */
 import type { ErrorTable } from './types.js';
 
@@ -70,5 +70,29 @@ export const CLUSTER_ERRORS = {
     meaning:
       'The request is for a conference (or one of its participants) held by a node that is no longer in the cluster. The conference ended with it: its participants on other nodes went on with their next verb. Answered 503.',
     action: 'Dial the conference again to start it afresh on a live node.',
+  },
+  91353: {
+    title: 'The queue could not be reached',
+    meaning:
+      'A caller was enqueued (or an agent dialed a queue) that lives on another node, and that node vanished or did not answer before the caller was in it. The caller goes on with the Enqueue action, QueueResult `system-error` (the agent, with DialCallStatus `no-answer`).',
+    action: 'Enqueue the caller again: the queue is placed afresh on a live node.',
+  },
+  91354: {
+    title: 'The node that holds the queue is gone',
+    meaning:
+      'The queue lived on a node that is no longer in the cluster, and the queue ended with it: its callers waiting on other nodes went on with the Enqueue action (QueueResult `system-error`). A REST request for it answers 503.',
+    action: 'Enqueue the callers again (the Enqueue action can do it): the queue starts afresh on a live node.',
+  },
+  91355: {
+    title: 'A message between nodes about a queue is not valid',
+    meaning:
+      'A node received a message about a queue (a member joining or leaving, an agent taking a member, media for a member bridged across nodes) that does not parse: it was refused and changed nothing. Nodes of different Patchbay versions in one cluster can cause it.',
+    action: "Run the same Patchbay version on every node; the sending node's log names the message.",
+  },
+  91356: {
+    title: "The node that ran the room's call is gone",
+    meaning:
+      "The request is for a room's call that ran on a node no longer in the cluster: the call ended with it (its legs on that node ended, a survivor closes their records). Answered 503.",
+    action: 'Start the call again: it is placed afresh on a live node.',
   },
 } as const satisfies ErrorTable;

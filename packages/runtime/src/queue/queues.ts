@@ -7,6 +7,17 @@
 import type { Clock } from '../clock/clock.js';
 import type { MediaLeg } from '../media/types.js';
 import { newSid } from '../sid.js';
+import { LocalQueues, type QueueAccess } from './access.js';
+
+/**
+ * A caller waiting in a queue, as the queue keeps it: its call, when it joined, and (in a
+ * cluster) the node its call runs on when that is not the queue's node.
+ */
+export interface Waiting {
+  readonly callSid: string;
+  readonly enqueuedAt: number;
+  readonly node?: string;
+}
 
 /** What a dequeued member learns: who took it, and when the bridge is over. */
 export interface Handoff {
@@ -15,8 +26,11 @@ export interface Handoff {
   readonly bridged: Promise<void>;
 }
 
-export class QueueMember {
+export class QueueMember implements Waiting {
   readonly enqueuedAt: number;
+  private readonly gone = new AbortController();
+  /** Aborts when the queue is lost while the member waits (its node died, in a cluster). */
+  readonly lost: AbortSignal = this.gone.signal;
   private settle!: (handoff: Handoff) => void;
   /** Settles when an agent takes this member. */
   readonly handedOff = new Promise<Handoff>((resolve) => {
@@ -45,6 +59,14 @@ export class QueueMember {
     this.taken = true;
     this.settle({ agentCallSid, bridged });
   }
+
+  /** The bridge may start (after the whisper): the member's leg is the agent's to bridge already. */
+  async connect(): Promise<void> {}
+
+  /** The queue is gone (its node died): the member's wait ends (QueueResult `system-error`). */
+  lose(): void {
+    if (!this.taken) this.gone.abort(new Error('the queue is gone'));
+  }
 }
 
 export interface QueueSnapshot {
@@ -71,8 +93,8 @@ export class CallQueue {
   readonly sid = newSid('QU');
   readonly createdAt: number;
   updatedAt: number;
-  private readonly members: QueueMember[] = [];
-  private readonly agents: Array<(member: QueueMember) => void> = [];
+  private readonly members: Waiting[] = [];
+  private readonly agents: Array<(member: Waiting) => void> = [];
   private waited = 0;
   private served = 0;
 
@@ -90,9 +112,14 @@ export class CallQueue {
     return this.members.length;
   }
 
-  /** 1-based position of a member, 0 when not waiting. */
-  position(member: QueueMember): number {
-    return this.members.indexOf(member) + 1;
+  /** The waiting member with this call, if any. */
+  entry(callSid: string): Waiting | undefined {
+    return this.members.find((member) => member.callSid === callSid);
+  }
+
+  /** 1-based position of a member's call, 0 when not waiting. */
+  position(callSid: string): number {
+    return this.members.findIndex((member) => member.callSid === callSid) + 1;
   }
 
   averageWaitSeconds(): number {
@@ -122,7 +149,7 @@ export class CallQueue {
   }
 
   /** Adds a member at the back, or hands it straight to a waiting agent. */
-  join(member: QueueMember): void {
+  join(member: Waiting): void {
     const agent = this.agents.shift();
     if (agent) {
       this.account(member);
@@ -132,30 +159,41 @@ export class CallQueue {
     }
   }
 
-  /** Removes a member that left (Leave, hang-up, redirect). */
-  remove(member: QueueMember): void {
-    const index = this.members.indexOf(member);
-    if (index < 0) return;
-    this.members.splice(index, 1);
+  /**
+   * Puts back at the front a member handed to an agent that could not take it (in a cluster, the
+   * agent gave up or its node died while the member was on its way): the next agent gets it.
+   */
+  requeue(member: Waiting): void {
+    const agent = this.agents.shift();
+    if (agent) agent(member);
+    else this.members.unshift(member);
+  }
+
+  /** Removes a member's call that left (Leave, hang-up, redirect); the member, if it was waiting. */
+  remove(callSid: string): Waiting | undefined {
+    const index = this.members.findIndex((member) => member.callSid === callSid);
+    if (index < 0) return undefined;
+    const [member] = this.members.splice(index, 1) as [Waiting];
     this.account(member);
+    return member;
   }
 
   /** The member at the front; waits up to `timeoutMs` for one to arrive. */
-  next(timeoutMs: number, signal: AbortSignal): Promise<QueueMember | undefined> {
+  next(timeoutMs: number, signal: AbortSignal): Promise<Waiting | undefined> {
     const first = this.members.shift();
     if (first) {
       this.account(first);
       return Promise.resolve(first);
     }
     return new Promise((resolve) => {
-      const done = (member: QueueMember | undefined) => {
+      const done = (member: Waiting | undefined) => {
         cancel();
         signal.removeEventListener('abort', onAbort);
         const index = this.agents.indexOf(take);
         if (index >= 0) this.agents.splice(index, 1);
         resolve(member);
       };
-      const take = (member: QueueMember) => done(member);
+      const take = (member: Waiting) => done(member);
       const onAbort = () => done(undefined);
       const cancel = this.clock.setTimer(() => done(undefined), timeoutMs);
       signal.addEventListener('abort', onAbort, { once: true });
@@ -163,7 +201,7 @@ export class CallQueue {
     });
   }
 
-  private account(member: QueueMember): void {
+  private account(member: Waiting): void {
     this.waited += this.clock.now() - member.enqueuedAt;
     this.served++;
   }
@@ -173,6 +211,10 @@ export class CallQueue {
 export class QueueRegistry {
   private readonly queues = new Map<string, CallQueue>();
   private readonly bySid = new Map<string, CallQueue>();
+  /** The verbs' way to this node's queues. */
+  readonly local: LocalQueues = new LocalQueues(this);
+  /** Where queues live when not all on this node (a cluster's queues, cluster/queue-cluster.ts). */
+  placement: QueueAccess | undefined;
 
   /** @param defaultMaxSize members a queue holds unless Enqueue says otherwise @default 100 */
   constructor(

@@ -1,17 +1,24 @@
 /**
  * `<Dial><Queue>`: the agent side of a queue. Takes the caller at the front (waiting up to the
  * Dial timeout for one to arrive), runs the Queue's `url` document on that caller, and bridges
- * the two. The queued caller's Enqueue resumes when the bridge ends.
+ * the two. The queued caller's Enqueue resumes when the bridge ends. In a cluster the queue and
+ * the member's call may each be on another node (queue/access.ts): the verb is the same.
  */
 import type { DialNode, QueueNode } from '@patchbay/markup';
+import { queueAccess } from '../queue/access.js';
 import { bridge } from './dial-legs.js';
 import { action, NEXT, type Outcome, type VerbContext } from './types.js';
 
 export async function dialQueue(node: DialNode, noun: QueueNode, context: VerbContext): Promise<Outcome> {
   const options = node.attributes;
   await context.answer();
-  const queue = context.queues.open(context.account.sid, noun.text.trim());
-  const member = await queue.next(options.timeout * 1000, context.signal);
+  const member = await queueAccess(context.queues).next({
+    accountSid: context.account.sid,
+    name: noun.text.trim(),
+    agentCallSid: context.call.sid,
+    timeoutMs: options.timeout * 1000,
+    signal: context.signal,
+  });
   let status: 'completed' | 'no-answer' | 'canceled' = context.signal.aborted ? 'canceled' : 'no-answer';
   let seconds = 0;
   if (member) {
@@ -31,6 +38,7 @@ export async function dialQueue(node: DialNode, noun: QueueNode, context: VerbCo
         memberGone = true;
       });
       if (proceed) {
+        await member.connect();
         const bridged = await bridge(
           context,
           {

@@ -4,7 +4,7 @@ import type { SipApiSettings } from '../../sip/settings.js';
 import type { AccountRecord } from '../auth.js';
 import { notFound } from '../http.js';
 import { conferencesResource } from './conferences.js';
-import type { ResourceContext, ResourceResult } from './context.js';
+import type { Resource, ResourceContext, ResourceResult } from './context.js';
 
 /**
  * A request another node of the cluster received for a conference this node holds, answered
@@ -14,10 +14,14 @@ export async function forwardedConferenceRequest(
   options: Pick<ResourceContext, 'runtime' | 'store'>,
   sip: SipApiSettings,
   request: ForwardedRequest,
+  /** The resource that answers it (queues are forwarded the same way, answered by theirs). */
+  resource: Resource = conferencesResource,
+  /** The bus, for a resource that changes calls other nodes run (never to send the request on). */
+  bus?: ResourceContext['bus'],
 ): Promise<ResourceResult> {
   const account = await options.store.find<AccountRecord>('account', request.accountSid);
   if (!account) throw notFound(request.accountSid);
-  return conferencesResource({
+  return resource({
     runtime: options.runtime,
     store: options.store,
     account,
@@ -29,6 +33,7 @@ export async function forwardedConferenceRequest(
     form: async () => request.form ?? {},
     publicUrl: '',
     sip,
-    // No bus: the request is answered here, never sent on again.
+    // No bus (or one the resource uses only for calls): the request is answered here, never sent on again.
+    ...(bus ? { bus } : {}),
   });
 }

@@ -7,11 +7,16 @@
  * Queues live in the runtime with their waiting calls; they are not stored, since a restart
  * ends the calls waiting in them.
  */
+
+import type { CallRecord } from '../../calls/call.js';
+import { remoteOwner, updateRemoteCall } from '../../cluster/call-control.js';
+import { forwardQueueRequest } from '../../cluster/queue-control.js';
 import type { CallQueue, MemberSnapshot, QueueSnapshot } from '../../queue/queues.js';
+import type { UpdateCallParams } from '../../runtime.js';
 import { absoluteUrl, apiDate, field, httpMethod, invalid, notFound, RestError } from '../http.js';
 import { pageBody, pageOf, pageRequest } from '../paging.js';
 import { restError } from './calls.js';
-import type { Resource } from './context.js';
+import type { Resource, ResourceContext } from './context.js';
 
 const MAX_QUEUE_SIZE = 5000;
 
@@ -52,13 +57,22 @@ function maxSize(value: string | undefined): number | undefined {
 
 const QUEUE = /^Queues\/(QU[0-9a-f]{32})(?:\.json|\/Members\.json|\/Members\/(CA[0-9a-f]{32}|Front)\.json)$/;
 
+/** The Queues resource; in a cluster, a request for a queue another node holds is answered there. */
 export const queuesResource: Resource = async (context) => {
+  const cluster = context.bus && context.runtime.queueCluster;
+  return (cluster && (await forwardQueueRequest(context, cluster))) || queuesHere(context);
+};
+
+/** Answers a Queues request on this node (a list, in a cluster, from every node's queues). */
+export const queuesHere: Resource = async (context) => {
   const { runtime, account, rest, query } = context;
   const queues = runtime.queues;
   if (rest === 'Queues.json') {
     if (context.method === 'GET') {
       const request = pageRequest(query);
-      const all = queues.list(account.sid).sort((a, b) => a.createdAt - b.createdAt);
+      const cluster = context.bus && runtime.queueCluster;
+      const listed = cluster ? await cluster.listAll(account.sid) : queues.list(account.sid);
+      const all = listed.sort((a, b) => a.createdAt - b.createdAt);
       const path = `/2010-04-01/Accounts/${account.sid}/Queues.json`;
       return { status: 200, body: pageBody('queues', path, query, request, pageOf(all, request), queueJson) };
     }
@@ -119,10 +133,21 @@ export const queuesResource: Resource = async (context) => {
   if (url === undefined) throw invalid(21205, 'Url', 'is required to dequeue a member');
   const method = httpMethod(form, 'Method');
   try {
-    // The call leaves its Enqueue (and the queue) and runs the document at Url.
-    await runtime.calls.update(member.callSid, { url, ...(method === undefined ? {} : { method }) });
+    // The call leaves its Enqueue (and the queue) and runs the document at Url, on the node that runs it.
+    await updateCall(context, member.callSid, { url, ...(method === undefined ? {} : { method }) });
   } catch (error) {
     throw restError(error);
   }
+  queue.remove(member.callSid);
   return { status: 200, body: memberJson(queue, member, context.now) };
 };
+
+/** Changes a call, here or (in a cluster) on the node that runs it. */
+async function updateCall(context: ResourceContext, callSid: string, params: UpdateCallParams): Promise<void> {
+  const { runtime, bus, store, account } = context;
+  const stored =
+    bus && !runtime.calls.get(callSid) ? await store.get<CallRecord>('call', account.sid, callSid) : undefined;
+  const owner = bus && stored ? remoteOwner(bus, stored) : undefined;
+  if (bus && stored && owner) await updateRemoteCall(bus, owner, stored, params);
+  else await runtime.calls.update(callSid, params);
+}

@@ -8,6 +8,7 @@
  * const call = await runCommand(deps, room, account, { type: 'start', members: 'all', organizerPhone: true });
  */
 import { notFound, RestError } from '../../api/http.js';
+import type { RoomCallPlacement } from '../../cluster/room-call-placement.js';
 import type { CallAccount } from '../../interpreter/session.js';
 import type { Runtime } from '../../runtime.js';
 import type { Store } from '../../store/types.js';
@@ -56,6 +57,8 @@ export interface CommandDeps {
   readonly history?: RoomCallStore;
   /** The room's chat (rooms/chat), where the server runs it. */
   readonly chat?: RoomChat;
+  /** In a cluster: where each room's call runs (cluster/room-call-placement.ts). */
+  readonly cluster?: RoomCallPlacement;
 }
 
 export const noCall = (room: RoomRecord) =>

@@ -7,12 +7,17 @@
  * await runCommand(calls.deps, room, account, { type: 'start', members: 'all' });
  * calls.close();
  */
+import { TERMINAL } from '../../calls/call.js';
+import type { Bus } from '../../cluster/bus.js';
+import { DIAL_IN, type DialInBody, RoomCallPlacement } from '../../cluster/room-call-placement.js';
 import type { Runtime } from '../../runtime.js';
 import type { Store } from '../../store/types.js';
 import { RoomChat } from '../chat/chat.js';
+import type { RoomRecord } from '../records.js';
 import type { Serial } from '../serial.js';
 import { eventFields, RoomAudit } from './audit.js';
 import type { CommandDeps } from './commands.js';
+import { dialIn } from './dial-in.js';
 import { RoomCalls } from './engine.js';
 import { postRecovered, type RoomEvent } from './events.js';
 import { roomsApp } from './local-app.js';
@@ -25,6 +30,8 @@ export function roomCalls(parts: {
   store: Store;
   serial: Serial;
   onError?: ((error: unknown) => void) | undefined;
+  /** In a cluster: each room's call runs on one node (cluster/room-call-placement.ts). */
+  bus?: Bus | undefined;
 }): {
   deps: CommandDeps;
   audit: RoomAudit;
@@ -35,7 +42,22 @@ export function roomCalls(parts: {
   const updates = roomUpdates({ audit, callbacks: parts.runtime.callbacks });
   const history = new RoomCallStore(parts.store, parts.runtime.clock, parts.onError);
   const chat = new RoomChat({ ...parts, audit });
-  const deps: CommandDeps = { ...parts, engine, audit, chat, updates, history };
+  const cluster =
+    parts.bus &&
+    new RoomCallPlacement({
+      bus: parts.bus,
+      clock: parts.runtime.clock,
+      engine,
+      liveCalls: () => parts.runtime.calls.list().filter((call) => !TERMINAL.has(call.status)).length,
+    });
+  const deps: CommandDeps = { ...parts, engine, audit, chat, updates, history, ...(cluster ? { cluster } : {}) };
+  // A caller who dialed the room's number on another node, while this node runs the room's call.
+  const stopDialIn = parts.bus?.serve(DIAL_IN, async (body) => {
+    const { accountSid, roomSid, params } = body as DialInBody;
+    const room = await parts.store.get<RoomRecord>('room', accountSid, roomSid);
+    if (!room) throw new Error(`no room ${roomSid} in account ${accountSid}`);
+    return dialIn(deps, room, params);
+  });
   // Every event in the room's log: a failed write is the runtime's error, never the call's.
   const enter = (event: RoomEvent) => {
     const entries = [eventFields(event)];
@@ -62,6 +84,8 @@ export function roomCalls(parts: {
     deps,
     audit,
     close() {
+      stopDialIn?.();
+      cluster?.close();
       unmount();
       engine.events.off('event', enter);
       engine.events.off('event', keep);

@@ -27,6 +27,10 @@ export function roomsApp(deps: CommandDeps): LocalApp {
     }
     if (ref.step === 'dial-in') {
       if (params.To !== room.phoneNumber) throw new Error(`only calls to ${room.phoneNumber} dial in`);
+      // In a cluster, the caller reaches the room's call on the node running it.
+      const node = await deps.cluster?.dialInNode(room.sid);
+      if (deps.cluster && node !== undefined && node !== deps.cluster.nodeId)
+        return deps.cluster.dialInThere(node, { accountSid, roomSid: room.sid, params });
       return dialIn(deps, room, params);
     }
     const call = deps.engine.latest(room.sid);

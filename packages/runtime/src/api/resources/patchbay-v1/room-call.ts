@@ -6,6 +6,7 @@
  * (DELETE) one. Every change goes through rooms/call/commands.ts, as the control channel's will.
  */
 import { callAccount } from '../../../api/auth.js';
+import { forwardRoomCall } from '../../../cluster/room-call-control.js';
 import { type CommandDeps, noCall, type RoomCommand, runCommand } from '../../../rooms/call/commands.js';
 import { type RoomCallRecord, roomCallRecord } from '../../../rooms/call/persist.js';
 import type { RoomCall } from '../../../rooms/call/state.js';
@@ -115,6 +116,9 @@ export const roomCallResource =
     const participants = context.rest.includes('/Participants');
     const room = await context.store.get<RoomRecord>('room', context.account.sid, roomSid);
     if (!room) throw notFound(roomSid);
+    // In a cluster, the node running the room's call answers (cluster/room-call-control.ts).
+    const forwarded = deps.cluster && (await forwardRoomCall(context, deps.cluster, roomSid));
+    if (forwarded) return forwarded;
     const account = callAccount(context.account);
     const answer = (call: RoomCall, status = 200) => ({ status, body: roomCallJson(call, context.publicUrl) });
     const { method } = context;

@@ -1,0 +1,324 @@
+/**
+ * Queues across the nodes of a cluster. A queue (account + name) lives on one node at a time,
+ * placed by load when it is first used (placement.ts, as conferences are); a caller whose call
+ * runs elsewhere waits in it from its own node (its `waitUrl` runs there, with the position and
+ * sizes read from the holder), and an agent's `<Dial><Queue>` on any node takes the front member
+ * and is bridged to it through a pair of trunk legs (queue-pairs.ts; none when both calls run on
+ * one node). A holder that dies takes its queues with it: their callers elsewhere go on with the
+ * Enqueue action (QueueResult `system-error`), and the next `<Enqueue>` places the queue afresh.
+ *
+ * @example
+ * const cluster = new QueueCluster({ bus, clock, media, registry, liveCalls });
+ * registry.placement = cluster; // createRuntime({ bus }) does both
+ */
+import type { Clock } from '../clock/clock.js';
+import type { MediaAdapter } from '../media/types.js';
+import type { Enqueued, EnqueueRequest, NextRequest, Offered, QueueAccess, WaitStatus } from '../queue/access.js';
+import type { QueueMember, QueueRegistry, QueueSnapshot } from '../queue/queues.js';
+import { type Bus, DEFAULT_LEASE_MS, type NodeDown, type NodeId, type Unsubscribe } from './bus.js';
+import { NodeLoad, place } from './placement.js';
+import { QueueHolder } from './queue-holder.js';
+import { MemberEnd, RemoteMember } from './queue-pairs.js';
+import { serveQueueMethods } from './queue-serve.js';
+import {
+  type EnqueueBody,
+  METHODS,
+  type MemberBody,
+  type NextAnswer,
+  type NextBody,
+  type OfferBody,
+  queueKey,
+  type TakeBody,
+  type WaitingBody,
+} from './queue-wire.js';
+
+export interface QueueClusterParts {
+  readonly bus: Bus;
+  readonly clock: Clock;
+  readonly media: MediaAdapter;
+  readonly registry: QueueRegistry;
+  /** This node's live calls (its load; the conference cluster publishes it). */
+  readonly liveCalls: () => number;
+  /** How long a placement key lives without renewal. @default DEFAULT_LEASE_MS */
+  readonly ttlMs?: number;
+  /** How long a node has to answer a request. @default 5000 */
+  readonly requestTimeoutMs?: number;
+}
+
+/** A caller of this node waiting in a queue, and the node holding that queue. */
+interface Local {
+  readonly member: QueueMember;
+  readonly holder: NodeId;
+  readonly key: string;
+}
+
+export class QueueCluster implements QueueAccess {
+  readonly holder: QueueHolder;
+  private readonly load: NodeLoad;
+  private readonly ttlMs: number;
+  private readonly timeoutMs: number;
+  /** Callers of this node waiting in a queue, by call SID. */
+  readonly locals = new Map<string, Local>();
+  /** Agents of this node waiting for a member, by wait id. */
+  readonly waits = new Map<string, { holder: NodeId; offered: (member: WaitingBody | undefined) => void }>();
+  /** Members on other nodes taken by agents of this node, by pair id. */
+  readonly remotes = new Map<string, RemoteMember>();
+  /** Callers of this node taken by agents on other nodes, by pair id. */
+  readonly ends = new Map<string, MemberEnd>();
+  private ids = 0;
+  private readonly stops: Unsubscribe[] = [];
+
+  constructor(private readonly parts: QueueClusterParts) {
+    const { bus } = parts;
+    this.ttlMs = parts.ttlMs ?? DEFAULT_LEASE_MS;
+    this.timeoutMs = parts.requestTimeoutMs ?? 5000;
+    this.load = new NodeLoad(bus, parts.liveCalls, this.ttlMs);
+    this.holder = new QueueHolder({
+      bus,
+      clock: parts.clock,
+      registry: parts.registry,
+      ttlMs: this.ttlMs,
+      offer: (node, body) =>
+        node === bus.nodeId
+          ? Promise.resolve(this.offered(body))
+          : this.ask<{ taken: boolean }>(node, METHODS.offer, body).then((answer) => answer.taken),
+    });
+    this.stops.push(serveQueueMethods(bus, this));
+    const onDown = ({ node }: NodeDown) => this.nodeDown(node);
+    const onPartitioned = () => this.partitioned();
+    bus.on('node-down', onDown);
+    bus.on('partitioned', onPartitioned);
+    this.stops.push(() => {
+      bus.off('node-down', onDown);
+      bus.off('partitioned', onPartitioned);
+    });
+  }
+
+  /** The node holding the account's queue of this name, placing it by load when it is nowhere. */
+  holderOf(accountSid: string, name: string): Promise<NodeId> {
+    return place(this.parts.bus, this.load, queueKey(accountSid, name), this.ttlMs);
+  }
+
+  /** Sends to another node in the background (its death, if that is why it fails, is handled as such). */
+  tell(node: NodeId, method: string, body: unknown): void {
+    void this.parts.bus.request(node, method, body, { timeoutMs: this.timeoutMs }).catch(() => undefined);
+  }
+
+  private ask<T>(node: NodeId, method: string, body: unknown): Promise<T> {
+    return this.parts.bus.request<T>(node, method, body, { timeoutMs: this.timeoutMs });
+  }
+
+  /** Asks the holder: this node's holder directly, another node's over the bus. */
+  private toHolder<T>(holder: NodeId, method: string, body: unknown, here: () => T | Promise<T>): Promise<T> {
+    return holder === this.parts.bus.nodeId ? Promise.resolve(here()) : this.ask<T>(holder, method, body);
+  }
+
+  async enqueue({ accountSid, name, maxSize, member }: EnqueueRequest): Promise<Enqueued> {
+    let holder: NodeId;
+    try {
+      holder = await this.holderOf(accountSid, name);
+    } catch (error) {
+      return { unplaced: String((error as Error).message) };
+    }
+    const body: EnqueueBody = {
+      accountSid,
+      name,
+      callSid: member.callSid,
+      ...(maxSize === undefined ? {} : { maxSize }),
+    };
+    // Known before the holder answers: an agent may take the member at once.
+    this.locals.set(member.callSid, { member, holder, key: queueKey(accountSid, name) });
+    try {
+      const answer = await this.toHolder(holder, METHODS.enqueue, body, () =>
+        this.holder.enqueue(body, this.parts.bus.nodeId),
+      );
+      if (answer.full) this.forget(member);
+      return answer;
+    } catch (error) {
+      this.forget(member);
+      return { unplaced: `queue "${name}" on node ${holder} could not be reached: ${String(error)}` };
+    }
+  }
+
+  async status(accountSid: string, name: string, member: QueueMember): Promise<WaitStatus | undefined> {
+    const local = this.locals.get(member.callSid);
+    const body: MemberBody = { accountSid, name, callSid: member.callSid };
+    const status =
+      local &&
+      (await this.toHolder(local.holder, METHODS.status, body, () => this.holder.status(body)).catch(() => null));
+    if (status) return status;
+    // Taken meanwhile, the member is no longer in the queue; otherwise the queue is gone.
+    if (!member.isTaken) member.lose();
+    return undefined;
+  }
+
+  leave(accountSid: string, name: string, member: QueueMember): void {
+    const local = this.locals.get(member.callSid);
+    if (local?.member !== member) return;
+    this.forget(member);
+    const body: MemberBody = { accountSid, name, callSid: member.callSid };
+    if (local.holder === this.parts.bus.nodeId) this.holder.leave(body);
+    else this.tell(local.holder, METHODS.leave, body);
+  }
+
+  private forget(member: QueueMember): void {
+    if (this.locals.get(member.callSid)?.member === member) this.locals.delete(member.callSid);
+  }
+
+  async next({ accountSid, name, agentCallSid, timeoutMs, signal }: NextRequest): Promise<Offered | undefined> {
+    const { clock, bus } = this.parts;
+    const deadline = clock.now() + timeoutMs;
+    let holder: NodeId;
+    try {
+      holder = await this.holderOf(accountSid, name);
+    } catch {
+      return undefined;
+    }
+    while (!signal.aborted && clock.now() < deadline) {
+      const wait = `${bus.nodeId}/${++this.ids}`;
+      const body: NextBody = { accountSid, name, wait, timeoutMs: deadline - clock.now() };
+      const offered = new Promise<WaitingBody | undefined>((resolve) =>
+        this.waits.set(wait, { holder, offered: resolve }),
+      );
+      const answer = await this.toHolder<NextAnswer>(holder, METHODS.next, body, () =>
+        this.holder.next(body, bus.nodeId),
+      ).catch(() => undefined);
+      if (!answer) {
+        this.waits.delete(wait);
+        return undefined;
+      }
+      const member = 'member' in answer ? answer.member : await this.until(wait, offered, deadline, signal);
+      this.waits.delete(wait);
+      if (!member) return undefined;
+      const taken = await this.claim(member, agentCallSid);
+      if (taken) return taken;
+      // The member's call went meanwhile: the next one.
+    }
+    return undefined;
+  }
+
+  /**
+   * Waits for an offer until the deadline or the agent's end. A wait given up is forgotten first
+   * (an offer arriving after that is refused, and the holder puts the member back at the front),
+   * then cancelled at the holder.
+   */
+  private async until(
+    wait: string,
+    offered: Promise<WaitingBody | undefined>,
+    deadline: number,
+    signal: AbortSignal,
+  ): Promise<WaitingBody | undefined> {
+    const entry = this.waits.get(wait);
+    // Offered already, between the holder's answer and now.
+    if (!entry) return offered;
+    const giveUp = () => {
+      if (this.waits.get(wait) !== entry) return;
+      this.waits.delete(wait);
+      entry.offered(undefined);
+      if (entry.holder === this.parts.bus.nodeId) this.holder.cancel(wait);
+      else this.tell(entry.holder, METHODS.cancel, { wait });
+    };
+    const stopTimer = this.parts.clock.setTimer(giveUp, Math.max(0, deadline - this.parts.clock.now()));
+    signal.addEventListener('abort', giveUp, { once: true });
+    if (signal.aborted) giveUp();
+    const member = await offered;
+    stopTimer();
+    signal.removeEventListener('abort', giveUp);
+    return member;
+  }
+
+  /** The holder offers a member to a waiting agent of this node: taken unless the agent gave up. */
+  offered({ wait, member }: OfferBody): boolean {
+    const entry = this.waits.get(wait);
+    if (!entry) return false;
+    this.waits.delete(wait);
+    entry.offered(member);
+    return true;
+  }
+
+  /** Takes a member the holder handed out, from its node; undefined when its call is gone. */
+  private async claim(member: WaitingBody, agentCallSid: string): Promise<Offered | undefined> {
+    const { bus, media } = this.parts;
+    if (member.node === bus.nodeId) {
+      const local = this.locals.get(member.callSid);
+      if (!local || local.member.isTaken || local.member.ended.aborted) return undefined;
+      this.locals.delete(member.callSid);
+      return local.member;
+    }
+    if (!media.trunkLeg) return undefined;
+    const pair = `${bus.nodeId}/${++this.ids}`;
+    const remote = new RemoteMember(this, pair, member.callSid, member.node, () => this.remotes.delete(pair));
+    this.remotes.set(pair, remote);
+    const body: TakeBody = { pair, callSid: member.callSid, agentCallSid };
+    const answer = await this.ask<{ ok: boolean }>(member.node, METHODS.take, body).catch(() => ({ ok: false }));
+    if (answer.ok) return remote;
+    remote.close();
+    return undefined;
+  }
+
+  /** An agent on `from` takes a caller of this node. */
+  take(body: TakeBody, from: NodeId): { ok: boolean } {
+    const local = this.locals.get(body.callSid);
+    if (!local || local.member.isTaken || local.member.ended.aborted || !this.parts.media.trunkLeg)
+      return { ok: false };
+    this.locals.delete(body.callSid);
+    const end = new MemberEnd(this, from, body, local.member, () => this.ends.delete(body.pair));
+    this.ends.set(body.pair, end);
+    return { ok: true };
+  }
+
+  /** The account's queues this node holds (a REST list gathers every node's). */
+  listHere(accountSid: string): QueueSnapshot[] {
+    return this.parts.registry.list(accountSid);
+  }
+
+  /** The account's queues on every live node (a node that does not answer is left out). */
+  async listAll(accountSid: string): Promise<QueueSnapshot[]> {
+    const { bus } = this.parts;
+    const others = (await bus.nodes()).map((node) => node.id).filter((node) => node !== bus.nodeId);
+    const lists = await Promise.all(
+      others.map((node) => this.ask<QueueSnapshot[]>(node, METHODS.list, { accountSid }).catch(() => [])),
+    );
+    return [this.listHere(accountSid), ...lists].flat();
+  }
+
+  get media(): MediaAdapter {
+    return this.parts.media;
+  }
+
+  /** A node died: the queues it held are gone, so are its callers and its agents. */
+  private nodeDown(node: NodeId): void {
+    this.holder.nodeDown((other) => other === node);
+    this.drop((other) => other === node);
+  }
+
+  /** This node lost the bus: every other node is gone for it. */
+  private partitioned(): void {
+    const self = this.parts.bus.nodeId;
+    this.holder.nodeDown((other) => other !== self);
+    this.drop((other) => other !== self);
+  }
+
+  private drop(gone: (node: NodeId) => boolean): void {
+    for (const local of [...this.locals.values()]) {
+      if (!gone(local.holder)) continue;
+      this.locals.delete(local.member.callSid);
+      void this.parts.bus.deleteKey(local.key, local.holder).catch(() => undefined);
+      local.member.lose();
+    }
+    for (const [wait, entry] of [...this.waits]) {
+      if (!gone(entry.holder)) continue;
+      this.waits.delete(wait);
+      entry.offered(undefined);
+    }
+    for (const remote of [...this.remotes.values()]) if (gone(remote.node)) remote.hangup();
+    for (const end of [...this.ends.values()]) if (gone(end.agentNode)) end.close();
+  }
+
+  close(): void {
+    for (const stop of this.stops.splice(0)) stop();
+    this.holder.close();
+    for (const remote of [...this.remotes.values()]) remote.hangup();
+    for (const end of [...this.ends.values()]) end.close();
+  }
+}

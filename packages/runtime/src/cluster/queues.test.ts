@@ -1,0 +1,167 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type BusKind, startCluster, type TestCluster } from './conferences.test-support.js';
+import { startRedis, type TestRedis } from './redis.test-support.js';
+
+const CALLER = '+15550006001';
+const AGENT = '+15550006002';
+const LATER = '+15550006003';
+
+const routes = {
+  '/voice': (req: { params: Record<string, string | string[]> }) =>
+    req.params.From === AGENT
+      ? '<Response><Dial action="/agent-done" timeout="60"><Queue url="/to-member">support</Queue></Dial></Response>'
+      : '<Response><Enqueue waitUrl="/wait" action="/queue-done">support</Enqueue></Response>',
+  '/wait': () => '<Response><Say>Please hold</Say><Pause length="5"/></Response>',
+  '/to-member': () => '<Response><Say>An agent will take your call now</Say></Response>',
+  '/agent-done': () => '<Response/>',
+  '/queue-done': (req: { params: Record<string, string | string[]> }) =>
+    `<Response><Say>Queue result ${req.params.QueueResult}</Say></Response>`,
+};
+
+let redis: TestRedis | undefined;
+beforeAll(async () => {
+  redis = await startRedis();
+});
+afterAll(() => redis?.close());
+
+type Node = TestCluster['nodes'][number];
+
+const heard = (node: Node, number: string) =>
+  (node.network.party(number)?.lines() ?? []).filter((line) => line.startsWith('heard-'));
+const hears = (node: Node, number: string, text: string) =>
+  node.network.heard(number, (entry) => entry.type === 'heard-speech' && entry.text === text);
+
+/** The caller waits on `callerOn` (first when `agentFirst` is false); the agent dials the queue on `agentOn`. */
+async function support(c: TestCluster, callerOn: Node, agentOn: Node, agentFirst = false) {
+  const ringCaller = () =>
+    callerOn.ringIn(CALLER, {
+      hangupAfterMs: 300_000,
+      script: [
+        { type: 'pause', ms: 40_000 },
+        { type: 'say', text: 'caller speaking' },
+      ],
+    });
+  const ringAgent = () =>
+    agentOn.ringIn(AGENT, {
+      hangupAfterMs: 60_000,
+      script: [
+        { type: 'pause', ms: 10_000 },
+        { type: 'say', text: 'agent speaking' },
+      ],
+    });
+  let caller: string;
+  let agent: string;
+  if (agentFirst) {
+    agent = ringAgent();
+    await new Promise<void>((resolve) => c.clock.setTimer(resolve, 3000));
+    caller = ringCaller();
+  } else {
+    caller = ringCaller();
+    await hears(callerOn, CALLER, 'Please hold');
+    agent = ringAgent();
+  }
+  const [callerEnd, agentEnd] = await Promise.all([
+    callerOn.runtime.calls.ended(caller),
+    agentOn.runtime.calls.ended(agent),
+  ]);
+  return {
+    caller,
+    callerEnd,
+    agentEnd,
+    callerHeard: heard(callerOn, CALLER),
+    agentHeard: heard(agentOn, AGENT),
+  };
+}
+
+describe.each<BusKind>(['in-process', 'redis'])('queues across nodes (%s bus)', (kind) => {
+  const cluster = (ids = ['node-a', 'node-b', 'node-c']) =>
+    startCluster(routes, kind, { ...(redis ? { redis } : {}), ids });
+
+  it('a caller waiting on one node is taken by an agent on another, the queue on a third; both hear as on one node', async () => {
+    await using c = await cluster();
+    const [a, b, cc] = c.nodes as [Node, Node, Node];
+    // The caller's call runs on A, so the queue goes to the least loaded node: B.
+    const split = await support(c, a, cc);
+    expect(b.runtime.queues.list().map((queue) => queue.friendlyName)).toEqual(['support']);
+    expect([...a.runtime.queues.list(), ...cc.runtime.queues.list()]).toEqual([]);
+    const wait = c.app.requestsTo('/wait')[0]?.params;
+    expect(wait).toMatchObject({ QueuePosition: '1', CurrentQueueSize: '1', MaxQueueSize: '100', QueueTime: '0' });
+    expect(wait?.QueueSid).toBe(b.runtime.queues.list()[0]?.sid);
+    expect(c.app.requestsTo('/agent-done')[0]?.params).toMatchObject({
+      DialCallStatus: 'completed',
+      DialCallSid: split.caller,
+    });
+    expect(c.app.requestsTo('/queue-done')[0]?.params).toMatchObject({
+      QueueResult: 'bridged',
+      QueueSid: wait?.QueueSid,
+    });
+    expect(split.callerHeard).toContain('heard-speech "An agent will take your call now" (voice man, en-US)');
+    expect(split.callerHeard).toContain('heard-speech "agent speaking"');
+    expect(split.agentHeard).toContain('heard-speech "caller speaking"');
+    expect(split.callerHeard.at(-1)).toBe('heard-speech "Queue result bridged" (voice man, en-US)');
+
+    // The same two calls on one node hear exactly the same.
+    await using one = await cluster(['solo']);
+    const [solo] = one.nodes as [Node];
+    const together = await support(one, solo, solo);
+    expect(split.callerHeard).toEqual(together.callerHeard);
+    expect(split.agentHeard).toEqual(together.agentHeard);
+  });
+
+  it('an agent waiting for a member is offered the caller who arrives later on another node', async () => {
+    await using c = await cluster();
+    const [a, b, cc] = c.nodes as [Node, Node, Node];
+    // The agent's call runs on C, so the queue goes to A; the caller's runs on B.
+    const split = await support(c, b, cc, true);
+    expect(a.runtime.queues.list().map((queue) => queue.friendlyName)).toEqual(['support']);
+    expect(c.app.requestsTo('/agent-done')[0]?.params).toMatchObject({ DialCallStatus: 'completed' });
+    expect(split.callerHeard).toContain('heard-speech "agent speaking"');
+    expect(split.agentHeard).toContain('heard-speech "caller speaking"');
+    expect(split.callerHeard.at(-1)).toBe('heard-speech "Queue result bridged" (voice man, en-US)');
+  });
+
+  it('a queue whose node died is gone: its callers elsewhere go on with QueueResult system-error, and the next Enqueue places it afresh', async () => {
+    await using c = await cluster(['node-a', 'node-b']);
+    const [a, b] = c.nodes as [Node, Node];
+    const caller = a.ringIn(CALLER, { hangupAfterMs: 600_000 });
+    await hears(a, CALLER, 'Please hold');
+    expect(b.runtime.queues.list()).toHaveLength(1);
+    const down = new Promise<void>((resolve) => a.bus.once('node-down', () => resolve()));
+    await c.kill(b);
+    // On Redis the lease runs out in real time: the virtual clock must not run on meanwhile.
+    await (kind === 'redis' ? c.clock.still(() => down) : down);
+    await hears(a, CALLER, 'Queue result system-error');
+    expect(a.runtime.calls.get(caller)?.status).toBe('in-progress');
+    expect(c.app.requestsTo('/queue-done')[0]?.params).toMatchObject({ QueueResult: 'system-error' });
+    // The next caller starts the queue again, on the node that is left.
+    a.ringIn(LATER, { hangupAfterMs: 600_000 });
+    await hears(a, LATER, 'Please hold');
+    expect(a.runtime.queues.list()).toMatchObject([{ friendlyName: 'support', currentSize: 1 }]);
+  });
+
+  it("the caller's call ended during the bridge ends the agent's; the agent's node dying resumes the caller's Enqueue", async () => {
+    await using c = await cluster();
+    const [a, , cc] = c.nodes as [Node, Node, Node];
+    const caller = a.ringIn(CALLER, { hangupAfterMs: 600_000 });
+    await hears(a, CALLER, 'Please hold');
+    const agent = cc.ringIn(AGENT, { hangupAfterMs: 600_000 });
+    await hears(a, CALLER, 'An agent will take your call now');
+    await a.runtime.calls.update(caller, { status: 'completed' });
+    expect((await cc.runtime.calls.ended(agent)).status).toBe('completed');
+    await cc.runtime.callbacks.drain();
+    expect(c.app.requestsTo('/agent-done')[0]?.params).toMatchObject({
+      DialCallStatus: 'completed',
+      DialCallSid: caller,
+    });
+
+    const again = a.ringIn(LATER, { hangupAfterMs: 600_000 });
+    await hears(a, LATER, 'Please hold');
+    cc.ringIn(AGENT, { hangupAfterMs: 600_000 });
+    await hears(a, LATER, 'An agent will take your call now');
+    const down = new Promise<void>((resolve) => a.bus.once('node-down', () => resolve()));
+    await c.kill(cc);
+    await (kind === 'redis' ? c.clock.still(() => down) : down);
+    await hears(a, LATER, 'Queue result bridged');
+    expect(a.runtime.calls.get(again)?.status).toBe('in-progress');
+  });
+});

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { ROOM_NUMBER, roomWith, roster } from '../api/room-calls.test-support.js';
+import { roomsRequest } from '../api/rooms.test-support.js';
+import type { BusKind } from './conferences.test-support.js';
+import { type RestNode, restNodesPerTest } from './rest-nodes.test-support.js';
+
+const OLGA = '+15550300001';
+const DANA = '+15550300002';
+const BUSY = '+15550300009';
+
+const startNodes = restNodesPerTest();
+
+/** Two nodes of one cluster on one store, each its own runtime, network and REST API. */
+async function twoNodes(kind: BusKind) {
+  const [a, b] = (await startNodes(kind, ['node-a', 'node-b'], {
+    // Olga and Dana never answer the room's ring: they dial in themselves.
+    setup: (network) => {
+      for (const number of [OLGA, DANA]) network.addNumber(number, { onCall: 'no-answer' });
+      network.addNumber(BUSY, { hangupAfterMs: 600_000 });
+    },
+  })) as [RestNode, RestNode];
+  return { a, b };
+}
+
+describe.each<BusKind>(['in-process', 'redis'])('room calls across nodes (%s bus)', (kind) => {
+  it('a call started through one node runs on the least loaded; a caller dialing in on the other joins it; REST on either node reaches it', async () => {
+    const { a, b } = await twoNodes(kind);
+    const room = await roomWith(a, [
+      { name: 'Olga', phone: OLGA, role: 'organizer' },
+      { name: 'Dana', phone: DANA },
+    ]);
+    // A runs a call, B none: the room's call goes to B.
+    await a.client.calls.create({ to: BUSY, from: OLGA, twiml: '<Response><Pause length="600"/></Response>' });
+    await expect.poll(() => a.cluster.bus.getKey('load:node-a')).toBe('1');
+    const started = await roomsRequest(a, 'POST', `Rooms/${room.sid}/Call`, { All: 'true' });
+    expect(started.status).toBe(201);
+    expect(b.runtime.calls.list().filter((call) => call.to === DANA)).toHaveLength(1);
+    expect(a.runtime.calls.list().filter((call) => call.to === DANA)).toEqual([]);
+    // Either node answers the roster, as B has it.
+    const viaA = await roster(a, room.sid);
+    expect(viaA.json).toMatchObject({ sid: started.json.sid, status: 'in-progress' });
+    expect(viaA.byName.Dana?.state).toBe('ringing');
+    expect(viaA.json.participants).toEqual((await roster(b, room.sid)).json.participants);
+    // A second start through A is refused by B, as one node refuses it.
+    const again = await roomsRequest(a, 'POST', `Rooms/${room.sid}/Call`, { All: 'true' });
+    expect(again.status).toBe((await roomsRequest(b, 'POST', `Rooms/${room.sid}/Call`, { All: 'true' })).status);
+    expect(again.status).toBeGreaterThanOrEqual(400);
+
+    // Dana dials the room's number and reaches node A: she joins the call on B.
+    const dana = a.network.call({ from: DANA, to: ROOM_NUMBER, hangupAfterMs: 600_000 });
+    await dana.heard((entry) => entry.type === 'heard-speech' && entry.text === 'Joining Book club.');
+    await expect.poll(async () => (await roster(a, room.sid)).byName.Dana?.state).toBe('joined');
+    const ended = await roomsRequest(a, 'POST', `Rooms/${room.sid}/Call`, { Status: 'completed' });
+    expect(ended.json).toMatchObject({ status: 'completed' });
+    await dana.heard((entry) => entry.type === 'hung-up' || entry.type === 'disconnected');
+  });
+});
