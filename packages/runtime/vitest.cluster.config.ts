@@ -10,7 +10,7 @@ const FILES = [
   'src/api/api.test.ts',
   'src/api/hosted-parity.test.ts',
   'src/api/helper-versions.test.ts',
-  'src/api/openapi.test.ts', // but Queues and Members: queues live on one node (docs/cluster.md)
+  'src/api/openapi.test.ts',
   'src/api/sip-openapi.test.ts',
   'src/api/accounts-keys.test.ts',
   'src/api/applications.test.ts',
@@ -21,6 +21,7 @@ const FILES = [
   'src/api/messages-inbound.test.ts',
   'src/api/messages-recordings.test.ts',
   'src/api/numbers.test.ts',
+  'src/api/queues.test.ts',
   'src/api/rooms.test.ts',
   // Devices: SDK devices through nginx, calls arriving on any node.
   'src/bridge/devices.test.ts',
@@ -55,8 +56,10 @@ const chosen = process.env.CLUSTER_FILES;
  *   bridge/faults: a session resumes on the node that holds it, a device that reconnects through
  *   nginx to another node opens a new one (docs/cluster.md "A device whose node dies").
  * - not yet across nodes (docs/cluster.md "Not yet across nodes"):
- *   api/queues (queues live on one node); api/room-*, api/sdk-room-calls (room calls start where
- *   the request lands); api/event-stream (a node streams its own events); api/simulator-numbers,
+ *   api/room-calls: its app member's device, registered through nginx just before the call starts
+ *   on another node, is not invited within the test's 5 s (not diagnosed yet; presence reaches
+ *   the other nodes asynchronously); the other room-* and sdk-room-calls files are not tried yet;
+ *   api/event-stream (a node streams its own events); api/simulator-numbers,
  *   api/sdk-client (Simulator far ends are kept by the node asked); api/simulator-calls (an
  *   inbound call past the account's cap across the cluster is taken, then fails, instead of
  *   refused busy with 10004); bridge/tokens (REST presence, Clients.json, is the node's own);

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { roomWhen } from '../conference/when.test-support.js';
 import type { RecordedRequest } from '../testing/app-server.js';
-import { type ApiHarness, clusterSize, harnessPerTest } from './harness.test-support.js';
+import { type ApiHarness, harnessPerTest } from './harness.test-support.js';
 import { type CheckedClient, checkedClient, openApi } from './openapi.test-support.js';
 
 const A = '/2010-04-01/Accounts/{AccountSid}';
@@ -240,18 +240,11 @@ const AREAS: Array<[string, string[], (context: Context) => Promise<void>]> = [
   ],
 ];
 
-/** In cluster mode (PATCHBAY_TEST_CLUSTER), queues live on one node: not yet across nodes (docs/cluster.md). */
-const perNode = clusterSize() > 1 ? ['Queues and Members'] : [];
-
-describe.each(AREAS)('%s', (area, operations, run) => {
-  it.skipIf(perNode.includes(area))(
-    'answers every operation as the OpenAPI description says',
-    async () => {
-      const context = await setup();
-      await run(context);
-      expect(context.problems).toEqual([]);
-      expect(operations.filter((operation) => !context.exercised.has(operation))).toEqual([]);
-    },
-    20_000,
-  );
+describe.each(AREAS)('%s', (_area, operations, run) => {
+  it('answers every operation as the OpenAPI description says', async () => {
+    const context = await setup();
+    await run(context);
+    expect(context.problems).toEqual([]);
+    expect(operations.filter((operation) => !context.exercised.has(operation))).toEqual([]);
+  }, 20_000);
 });
