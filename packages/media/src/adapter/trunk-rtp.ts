@@ -53,7 +53,10 @@ export async function openRtpTrunk(
   let local: RtpEndpoint;
   try {
     // Another node cannot send to 0.0.0.0: a node bound to every interface needs --public-address.
-    local = checkEndpoint({ address: advertised(media.localAddress), port: media.localPort }, 'openTrunk: set the public address');
+    local = checkEndpoint(
+      { address: advertised(media.localAddress), port: media.localPort },
+      'openTrunk: set the public address',
+    );
   } catch (error) {
     await media.close();
     throw error;

@@ -76,6 +76,7 @@ export function rtpEndpoint(value: unknown, where: string): RtpEndpoint {
     Number.isInteger(port) &&
     port > 0 &&
     port < 65_536;
-  if (!ok) throw new PatchbayError('conference-placement-failed', `${where}: not an RTP endpoint: ${JSON.stringify(value)}`);
+  if (!ok)
+    throw new PatchbayError('conference-placement-failed', `${where}: not an RTP endpoint: ${JSON.stringify(value)}`);
   return { address, port };
 }
