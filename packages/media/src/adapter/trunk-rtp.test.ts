@@ -6,7 +6,15 @@
  * phone sends its own tone and hears the other's (not its own), keys sent in-band cross both
  * ways, and a hang-up on either side ends everything on both nodes.
  */
-import { type Bus, BusHub, createRuntime, InProcessBus, type Runtime, systemClock } from '@patchbay/runtime';
+import {
+  type Bus,
+  BusHub,
+  createRuntime,
+  InProcessBus,
+  type RtpEndpoint,
+  type Runtime,
+  systemClock,
+} from '@patchbay/runtime';
 import { type AppServer, type RecordedRequest, startAppServer } from '@patchbay/runtime/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AudioFetcher } from '../play/index.js';
@@ -15,12 +23,15 @@ import { type Phone, startPhone } from '../testing/baresip.js';
 import { SipMediaAdapter } from './adapter.js';
 import { Prompts } from './prompts.js';
 import { eventually, nextHeard } from './scenarios.test-support.js';
+import type { SipLeg } from './sip-leg.js';
 import { checkEndpoint } from './trunk-rtp.js';
 
 const LINE = '+15550100100';
 const ACCOUNT_SID = `AC${'e'.repeat(32)}`;
 const ALICE = { address: '127.0.14.11', tone: 500 };
 const BOB = { address: '127.0.14.12', tone: 900 };
+/** Short, so the test of RTP that stops arriving is quick; the phones send all the time. */
+const RTP_TIMEOUT_MS = 1500;
 
 interface Node {
   readonly bus: Bus;
@@ -30,6 +41,8 @@ interface Node {
   readonly lineUri: string;
   /** The bus methods this node sent requests with. */
   readonly sent: string[];
+  /** The trunk ends this node opened, each with the endpoint it was pointed at. */
+  readonly trunks: Array<{ readonly leg: SipLeg; remote?: RtpEndpoint }>;
 }
 
 const routes = {
@@ -62,8 +75,23 @@ async function startNode(hub: BusHub, id: string, address: string, rtpPorts: [nu
     allow: ['127.0.14.0/24'],
     prompts: new Prompts({ fetcher: new AudioFetcher() }),
     workers: 1,
+    rtpTimeoutMs: RTP_TIMEOUT_MS,
   });
   stops.push(() => media.close());
+  const trunks: Node['trunks'] = [];
+  const openTrunk = media.openTrunk.bind(media);
+  media.openTrunk = async (request) => {
+    const trunk = await openTrunk(request);
+    const seen: Node['trunks'][number] = { leg: trunk.leg as SipLeg };
+    trunks.push(seen);
+    return {
+      ...trunk,
+      connect: (remote) => {
+        seen.remote = remote;
+        trunk.connect(remote);
+      },
+    };
+  };
   const runtime = createRuntime({
     media,
     bus,
@@ -73,7 +101,14 @@ async function startNode(hub: BusHub, id: string, address: string, rtpPorts: [nu
   });
   stops.push(() => runtime.close());
   await runtime.conferenceCluster?.ready;
-  return { bus, media, runtime, lineUri: `sip:${LINE}@${address}:${media.agent.addresses[0]?.port}`, sent };
+  return {
+    bus,
+    media,
+    runtime,
+    lineUri: `sip:${LINE}@${address}:${media.agent.addresses[0]?.port}`,
+    sent,
+    trunks,
+  };
 }
 
 /** Alice calls node A and waits in the room, which goes to node B (A has her call); Bob calls B. */
@@ -168,13 +203,38 @@ describe('a conference across two nodes with SIP media', () => {
 
   it("the room's side ending it takes the other node's caller out: its call goes on with the next verb", async () => {
     await meet();
-    expect(await whoHears()).toEqual([[BOB.tone], [ALICE.tone]]);
     const afterBefore = app.requestsTo('/after').length;
 
     await bob.hangup();
     await alice.waitFor('closed', 10_000);
     const after = app.requestsTo('/after').slice(afterBefore);
     expect(after.map((request) => String(request.params.From))).toEqual([expect.stringContaining(ALICE.address)]);
+    await allClosed();
+  });
+  it('RTP that stops arriving between the nodes (a firewall dropping it) ends the trunk at the RTP timeout: the caller goes on, the room without it', async () => {
+    await meet();
+    const afterBefore = app.requestsTo('/after').length;
+    // Node B's end of Alice's trunk stops sending (and, inactive, never times out itself): node A's
+    // end hears nothing from then on, and only node A's RTP timeout can end the trunk.
+    const end = b.trunks.at(-1);
+    if (!end?.remote) throw new Error('node B opened no trunk end');
+    end.leg.media.configure({
+      remote: end.remote,
+      payloadType: 0,
+      telephoneEvent: 101,
+      ptime: 20,
+      direction: 'inactive',
+    });
+
+    await alice.waitFor('closed', RTP_TIMEOUT_MS + 10_000);
+    const after = app.requestsTo('/after').slice(afterBefore);
+    expect(after.map((request) => String(request.params.From))).toEqual([expect.stringContaining(ALICE.address)]);
+    await eventually('Alice out of the room', () =>
+      b.runtime.conferences.list({ friendlyName: 'standup', status: 'in-progress' })[0]?.participants.length === 1
+        ? true
+        : undefined,
+    );
+    await bob.hangup();
     await allClosed();
   });
 });
