@@ -4,7 +4,8 @@
  * baresip phone calling each node. The room goes to the node with fewer calls; the other
  * node's caller reaches it over RTP between the two engines, never as frames on the bus. Each
  * phone sends its own tone and hears the other's (not its own), keys sent in-band cross both
- * ways, and a hang-up on either side ends everything on both nodes.
+ * ways, a hang-up on either side ends everything on both nodes, and RTP that stops arriving
+ * ends the trunk at the RTP timeout.
  */
 import {
   type Bus,

@@ -122,6 +122,8 @@ export class ConferenceGuest {
       answer = await bus.request<JoinAnswer>(host, METHODS.join, body, { timeoutMs: this.parts.requestTimeoutMs });
       if (end.rtp && !('full' in answer)) end.connect(rtpEndpoint(answer.rtp, `conference.join answer from ${host}`));
     } catch (error) {
+      // A caller who hung up meanwhile has its seat settled already: nothing to warn about.
+      if (!guest.active) return { seat: handle };
       this.out(callSid, 'left', seat);
       return { unplaced: `conference "${request.name}" on node ${host} could not be joined: ${String(error)}` };
     }

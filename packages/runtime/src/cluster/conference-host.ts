@@ -10,6 +10,7 @@
 import type { Clock } from '../clock/clock.js';
 import type { Conference, ConferenceSnapshot, Participant } from '../conference/conference.js';
 import type { ConferenceRegistry } from '../conference/registry.js';
+import { PatchbayError } from '../errors.js';
 import type { MediaAdapter } from '../media/types.js';
 import type { Bus, NodeId } from './bus.js';
 import { openEnd, type TrunkEnd } from './conference-trunk.js';
@@ -45,6 +46,9 @@ export interface HostParts {
 
 export class ConferenceHost {
   private readonly hosted = new Map<string, Hosted>();
+  /** Seats whose trunk end is opening, and those of them whose caller left meanwhile. */
+  private readonly opening = new Set<string>();
+  private readonly leftWhileOpening = new Set<string>();
   /** Rooms (by SID) whose placement key this node renews, with what stops the renewal. */
   private readonly renewing = new Map<string, () => void>();
 
@@ -56,8 +60,19 @@ export class ConferenceHost {
     const { callSid, seat } = body;
     const remote = body.rtp === undefined ? undefined : rtpEndpoint(body.rtp, `conference.join from ${peer}`);
     const send = (frame: unknown) => this.parts.tell(peer, METHODS.frame, { callSid, seat, frame } satisfies FrameBody);
-    const end = await openEnd(media, `trunk:${peer}/${callSid}`, send, remote !== undefined);
+    this.opening.add(seat);
+    let end: TrunkEnd;
+    let leftMeanwhile = false;
     try {
+      end = await openEnd(media, `trunk:${peer}/${callSid}`, send, remote !== undefined);
+    } finally {
+      this.opening.delete(seat);
+      leftMeanwhile = this.leftWhileOpening.delete(seat);
+    }
+    try {
+      // The caller's node said it left while the end opened: no seat for a caller who is gone.
+      if (leftMeanwhile)
+        throw new PatchbayError('conference-placement-failed', `call ${callSid} left before it was seated`);
       if (remote) end.connect(remote);
     } catch (error) {
       void end.leg.hangup();
@@ -91,6 +106,7 @@ export class ConferenceHost {
   leave({ callSid, seat }: CallBody, reason: 'left' | 'hangup'): void {
     const hosted = this.hosted.get(callSid);
     if (hosted?.seat === seat) hosted.room.leave(hosted.participant, reason);
+    else if (this.opening.has(seat)) this.leftWhileOpening.add(seat);
   }
 
   /** Media from a caller's node. Returns false when the call has no trunk here. */
