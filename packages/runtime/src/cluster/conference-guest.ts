@@ -2,9 +2,10 @@
  * The caller's side of a conference split across nodes: the call runs here (its interpreter,
  * its wait music, its `<Dial>` action), the room lives on the host node. The caller's leg is
  * bridged to this node's end of a trunk (conference-trunk.ts) whose other end is the caller's
- * participant in the host's room, so the caller hears the room and the room hears the caller. The seat settles as a local one would:
- * when the caller leaves, is kicked, or the room ends, and when the host dies (the room is gone:
- * `conference-ended`, and the call goes on with its next verb).
+ * participant in the host's room, so the caller hears the room and the room hears the caller.
+ * The seat settles as a local one would: when the caller leaves, is kicked, or the room ends,
+ * and when the host dies or its RTP stops arriving (the room is gone: `conference-ended`, and
+ * the call goes on with its next verb).
  */
 import type { LeaveReason } from '../conference/conference.js';
 import type { Joined, Seat, SeatRequest } from '../conference/seat.js';
