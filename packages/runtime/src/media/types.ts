@@ -298,7 +298,8 @@ export interface DeviceLegRequest {
  * One end of a media path between two nodes of a cluster (a participant on node B in a
  * conference on node P): what the runtime plays or mixes into this leg goes out as frames
  * (`send`), and frames from the other end are played as what this leg's party does. The two
- * ends are joined over the bus (cluster/trunk.ts); each node bridges or mixes its end locally.
+ * ends are joined over the bus (cluster/conference-trunk.ts); each node bridges or mixes its
+ * end locally.
  */
 export interface TrunkLeg extends MediaLeg {
   /** A frame the other end sent: played into this node as the remote party's media. */
