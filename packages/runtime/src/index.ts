@@ -113,6 +113,8 @@ export type {
   OriginateRequest,
   RecordOptions,
   RecordResult,
+  RtpEndpoint,
+  RtpTrunk,
   SayVoice,
   SipCallInfo,
   SpeechResult,

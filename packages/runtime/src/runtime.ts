@@ -133,7 +133,8 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       media,
       registry: conferences,
       events,
-      liveCalls: () => [...table.liveSessions()].length,
+      // A call that ended is still in the table until its verbs unwind: it no longer counts.
+      liveCalls: () => [...table.liveSessions()].filter((session) => !session.over).length,
     });
   if (conferenceCluster) conferences.placement = conferenceCluster;
   const queueCluster =

@@ -3,7 +3,8 @@
  * `Access` lets in become inbound legs (`incoming`); `originate` places INVITEs where `routesOf`
  * says (a registered phone, a SIP URI, a trunk's targets in turn: originate.ts), passing a far
  * end's early media to the waiting caller; `link` keeps on-net calls inside (link.ts); bridges
- * and conferences are the engine's. Every call carries real audio: prompts are rendered
+ * and conferences are the engine's; `openTrunk` carries a conference caller to another node's
+ * engine over RTP (trunk-rtp.ts). Every call carries real audio: prompts are rendered
  * (`Prompts`) and played by the engine. Trunks that need it are kept registered (trunks.ts).
  *
  * @example
@@ -25,6 +26,7 @@ import type {
   Mixer,
   OriginateOutcome,
   OriginateRequest,
+  RtpTrunk,
   SipDirectory,
 } from '@patchbay/runtime';
 import { EventEmitter } from 'eventemitter3';
@@ -40,6 +42,7 @@ import { DEFAULT_TARGET_SILENCE_MS, type Outbound, originate } from './originate
 import type { Prompts } from './prompts.js';
 import { answerable } from './reinvite.js';
 import { SipLeg } from './sip-leg.js';
+import { openRtpTrunk } from './trunk-rtp.js';
 import { registerTrunks, type Trunk } from './trunks.js';
 import { splitPorts, type WebRtcMediaOptions, webRtcTransport } from './webrtc-options.js';
 
@@ -226,6 +229,16 @@ export class SipMediaAdapter implements MediaAdapter {
     const host = this.options.listen[0]?.host ?? '127.0.0.1';
     const loopback = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
     return linkLegs(this.engine, this.options.prompts, loopback, request, signal, onRinging, (leg) => this.track(leg));
+  }
+
+  /** One end of an RTP trunk to another node's engine, at this node's advertised address (trunk-rtp.ts). */
+  openTrunk(_request: { readonly address: string }): Promise<RtpTrunk> {
+    return openRtpTrunk(
+      this.engine,
+      this.options.prompts,
+      (local) => this.advertised(local),
+      (leg) => this.track(leg),
+    );
   }
 
   bridge(a: MediaLeg, b: MediaLeg, options: BridgeOptions = {}): Bridge {

@@ -1,15 +1,17 @@
 /**
  * The caller's side of a conference split across nodes: the call runs here (its interpreter,
  * its wait music, its `<Dial>` action), the room lives on the host node. The caller's leg is
- * bridged to a trunk leg whose other end is the caller's participant in the host's room, so the
- * caller hears the room and the room hears the caller. The seat settles as a local one would:
- * when the caller leaves, is kicked, or the room ends, and when the host dies (the room is gone:
- * `conference-ended`, and the call goes on with its next verb).
+ * bridged to this node's end of a trunk (conference-trunk.ts) whose other end is the caller's
+ * participant in the host's room, so the caller hears the room and the room hears the caller.
+ * The seat settles as a local one would: when the caller leaves, is kicked, or the room ends,
+ * and when the host dies or its RTP stops arriving (the room is gone: `conference-ended`, and
+ * the call goes on with its next verb).
  */
 import type { LeaveReason } from '../conference/conference.js';
 import type { Joined, Seat, SeatRequest } from '../conference/seat.js';
-import type { Bridge, MediaAdapter, MediaLeg, TrunkLeg } from '../media/types.js';
+import type { Bridge, MediaAdapter, MediaLeg } from '../media/types.js';
 import type { Bus, NodeId } from './bus.js';
+import { carriesTrunks, openEnd, type TrunkEnd } from './conference-trunk.js';
 import {
   type CallBody,
   type FrameBody,
@@ -17,6 +19,7 @@ import {
   type JoinBody,
   type LeftBody,
   METHODS,
+  rtpEndpoint,
   toWire,
 } from './conference-wire.js';
 
@@ -25,7 +28,8 @@ interface Guest {
   readonly host: NodeId;
   readonly key: string;
   readonly leg: MediaLeg;
-  readonly trunk: TrunkLeg;
+  /** This node's end of the trunk, once open. */
+  trunk: TrunkEnd | undefined;
   /** Made when the room starts: a waiting caller is not in the room's audio, as on one node. */
   bridge: Bridge | undefined;
   readonly started: AbortController;
@@ -51,15 +55,10 @@ export class ConferenceGuest {
   /** Seats the caller in the room `host` holds (`key`: the room's placement key). */
   async join(request: SeatRequest, host: NodeId, key: string): Promise<Joined> {
     const { media, bus } = this.parts;
-    if (!media.trunkLeg) return { unplaced: `media ${media.name} cannot carry a caller to another node` };
+    if (!carriesTrunks(media)) return { unplaced: `media ${media.name} cannot carry a caller to another node` };
     const { callSid, leg } = request;
     const seat = `${bus.nodeId}/${++this.seats}`;
     if (this.guests.has(callSid)) this.out(callSid, 'left');
-    // The trunk exists before the host answers: its first frames find it.
-    const trunk = media.trunkLeg({
-      address: `trunk:${host}/${callSid}`,
-      send: (frame) => this.parts.tell(host, METHODS.frame, { callSid, seat, frame } satisfies FrameBody),
-    });
     const onHangup = () => this.out(callSid, 'hangup', seat);
     leg.events.once('hangup', onHangup);
     let settle!: (reason: LeaveReason) => void;
@@ -71,7 +70,7 @@ export class ConferenceGuest {
       host,
       key,
       leg,
-      trunk,
+      trunk: undefined,
       bridge: undefined,
       started: new AbortController(),
       stopListening: () => leg.events.off('hangup', onHangup),
@@ -80,26 +79,6 @@ export class ConferenceGuest {
       active: true,
     };
     this.guests.set(callSid, guest);
-    const body: JoinBody = {
-      account: request.account,
-      name: request.name,
-      settings: toWire(request.settings),
-      callSid,
-      seat,
-      options: request.options,
-    };
-    let answer: JoinAnswer;
-    try {
-      answer = await bus.request<JoinAnswer>(host, METHODS.join, body, { timeoutMs: this.parts.requestTimeoutMs });
-    } catch (error) {
-      this.finish(callSid, 'left');
-      return { unplaced: `conference "${request.name}" on node ${host} could not be joined: ${String(error)}` };
-    }
-    if ('full' in answer) {
-      this.finish(callSid, 'left');
-      return answer;
-    }
-    if (!answer.waiting) this.started({ callSid, seat });
     const handle: Seat = {
       get waiting() {
         return guest.waiting;
@@ -111,6 +90,49 @@ export class ConferenceGuest {
       left,
       leave: () => this.out(callSid, 'left', seat),
     };
+    // The trunk exists before the host answers: its first frames (or RTP) find it.
+    const send = (frame: unknown) => this.parts.tell(host, METHODS.frame, { callSid, seat, frame } satisfies FrameBody);
+    let end: TrunkEnd;
+    try {
+      end = await openEnd(media, `trunk:${host}/${callSid}`, send, media.openTrunk !== undefined);
+    } catch (error) {
+      this.finish(callSid, 'left');
+      return { unplaced: `no media path to node ${host} for conference "${request.name}": ${String(error)}` };
+    }
+    if (!guest.active) {
+      // The caller hung up meanwhile: the seat has settled, the host was never asked.
+      void end.leg.hangup();
+      return { seat: handle };
+    }
+    guest.trunk = end;
+    // Its far end gone silent (RTP timeout): the room is out of reach, as when its node dies.
+    end.leg.events.once('hangup', () => {
+      if (this.current({ callSid, seat })) this.out(callSid, 'left', seat, 'conference-ended');
+    });
+    const body: JoinBody = {
+      account: request.account,
+      name: request.name,
+      settings: toWire(request.settings),
+      callSid,
+      seat,
+      options: request.options,
+      ...(end.rtp ? { rtp: end.rtp } : {}),
+    };
+    let answer: JoinAnswer;
+    try {
+      answer = await bus.request<JoinAnswer>(host, METHODS.join, body, { timeoutMs: this.parts.requestTimeoutMs });
+      if (end.rtp && !('full' in answer)) end.connect(rtpEndpoint(answer.rtp, `conference.join answer from ${host}`));
+    } catch (error) {
+      // A caller who hung up meanwhile has its seat settled already: nothing to warn about.
+      if (!guest.active) return { seat: handle };
+      this.out(callSid, 'left', seat);
+      return { unplaced: `conference "${request.name}" on node ${host} could not be joined: ${String(error)}` };
+    }
+    if ('full' in answer) {
+      this.finish(callSid, 'left');
+      return answer;
+    }
+    if (!answer.waiting) this.started({ callSid, seat });
     return { seat: handle };
   }
 
@@ -119,7 +141,7 @@ export class ConferenceGuest {
     const guest = this.current({ callSid, seat });
     if (!guest?.waiting) return;
     guest.waiting = false;
-    guest.bridge = this.parts.media.bridge(guest.leg, guest.trunk);
+    if (guest.trunk) guest.bridge = this.parts.media.bridge(guest.leg, guest.trunk.leg);
     guest.started.abort(new Error('the conference started'));
   }
 
@@ -139,7 +161,7 @@ export class ConferenceGuest {
     if (!guest) return false;
     // Media comes only from a room that started; it may overtake the host's notice that it did.
     if (guest.waiting) this.started({ callSid, seat });
-    guest.trunk.deliver(frame);
+    guest.trunk?.deliver(frame);
     return true;
   }
 
@@ -157,12 +179,12 @@ export class ConferenceGuest {
     for (const callSid of [...this.guests.keys()]) this.finish(callSid, 'conference-ended');
   }
 
-  /** The caller leaves from this side: the host is told, the seat settles now. */
-  private out(callSid: string, reason: 'left' | 'hangup', seat?: string): void {
+  /** The caller leaves from this side: the host is told, the seat settles now (with `settled`, else as told). */
+  private out(callSid: string, reason: 'left' | 'hangup', seat?: string, settled: LeaveReason = reason): void {
     const guest = this.guests.get(callSid);
     if (!guest || (seat !== undefined && guest.seat !== seat)) return;
     this.parts.tell(guest.host, METHODS.leave, { callSid, seat: guest.seat, reason } satisfies LeftBody);
-    this.finish(callSid, reason);
+    this.finish(callSid, settled);
   }
 
   private finish(callSid: string, reason: LeaveReason): void {
@@ -172,7 +194,7 @@ export class ConferenceGuest {
     guest.active = false;
     guest.stopListening();
     void guest.bridge?.close();
-    void guest.trunk.hangup();
+    void guest.trunk?.leg.hangup();
     if (reason === 'conference-ended') guest.started.abort(new Error('the conference ended'));
     guest.settle(reason);
   }

@@ -298,7 +298,8 @@ export interface DeviceLegRequest {
  * One end of a media path between two nodes of a cluster (a participant on node B in a
  * conference on node P): what the runtime plays or mixes into this leg goes out as frames
  * (`send`), and frames from the other end are played as what this leg's party does. The two
- * ends are joined over the bus (cluster/trunk.ts); each node bridges or mixes its end locally.
+ * ends are joined over the bus (cluster/conference-trunk.ts); each node bridges or mixes its
+ * end locally.
  */
 export interface TrunkLeg extends MediaLeg {
   /** A frame the other end sent: played into this node as the remote party's media. */
@@ -312,6 +313,26 @@ export interface TrunkLegRequest {
   readonly address: string;
   /** Sends a frame to the other end. */
   readonly send: (frame: unknown) => void;
+}
+
+/** Where one end of an RTP trunk receives: an engine's advertised address and the end's port. */
+export interface RtpEndpoint {
+  readonly address: string;
+  readonly port: number;
+}
+
+/**
+ * One end of an RTP path between two nodes' media engines (`MediaAdapter.openTrunk`): each node
+ * opens its end, the ends exchange their endpoints over the bus, and audio (PCMU) and keys
+ * (RFC 4733) then flow engine to engine, never through the bus.
+ */
+export interface RtpTrunk extends RtpEndpoint {
+  /** This node's end as a leg: bridged to the caller, or a participant of the room. */
+  readonly leg: MediaLeg;
+  /** Sends this end's RTP to the other end (until then it only listens). */
+  connect(remote: RtpEndpoint): void;
+  /** The other end is gone (told over the bus): the leg hangs up as a party would (`hangup` event). */
+  remoteHangup(): void;
 }
 
 export interface MediaAdapter {
@@ -338,5 +359,10 @@ export interface MediaAdapter {
   createMixer(name: string): Mixer;
   /** One end of a media path to another node (absent: the adapter cannot carry media between nodes). */
   trunkLeg?(request: TrunkLegRequest): TrunkLeg;
+  /**
+   * Opens one end of an RTP trunk to another node (docs/cluster.md, "Real media"); preferred to
+   * `trunkLeg` when both nodes have it. `address` names the remote end for logs (`trunk:<node>/<call>`).
+   */
+  openTrunk?(request: { readonly address: string }): Promise<RtpTrunk>;
   close(): Promise<void>;
 }
