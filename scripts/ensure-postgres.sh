@@ -32,7 +32,7 @@ _patchbay_postgres() {
   export PATCHBAY_TEST_POSTGRES_URL="postgres://patchbay:$password@127.0.0.1:$port/postgres"
   echo "PostgreSQL $("$bin/postgres" --version | awk '{print $3}') for the tests on 127.0.0.1:$port"
   # Stopped when the run ends, however it ends (no trap: other scripts may set theirs).
-  local run=$$
+  local run=$BASHPID # the shell that sourced this ($$ would be the outermost one, in a subshell)
   (
     while kill -0 "$run" 2>/dev/null; do sleep 2; done
     "${as[@]}" "$bin/pg_ctl" stop -D "$dir/data" -m fast -s >/dev/null 2>&1
