@@ -8,6 +8,7 @@ import { DeviceError } from '@patchbay/sdk/protocol';
 import type { Clock } from '../clock/clock.js';
 import type { DeviceLeg, OriginateOutcome } from '../media/types.js';
 import type { CallTokens } from './call-tokens.js';
+import { completeOffered } from './offers.js';
 import type { CancelReason, RemoteRinging, RemoteSession } from './remote-ringing.js';
 import { cancelRemote, nobodyLeft, type Ringing, reofferLater } from './ringing.js';
 import type { DeviceSession } from './session.js';
@@ -57,20 +58,8 @@ export async function answerFromElsewhere(
   ringing.offeredElsewhere.delete(key);
   let leg: DeviceLeg;
   if (offered) {
-    if (sdp !== undefined && offered.completeSdp) {
-      try {
-        await offered.completeSdp(sdp);
-      } catch (error) {
-        await offered.hangup().catch(() => undefined);
-        throw new DeviceError('MalformedRequest', `the answer cannot carry the call: ${String(error)}`.slice(0, 500));
-      }
-    }
-    if (!rings.has(callSid)) {
-      await offered.hangup().catch(() => undefined);
-      throw new DeviceError('CallCancelled', `call ${callSid} is no longer ringing`);
-    }
-    remote.adopt(device, callSid, offered);
-    leg = offered;
+    leg = await completeOffered(offered, sdp, callSid, () => rings.has(callSid));
+    remote.adopt(device, callSid, leg);
   } else leg = remote.leg(device, device.identity, callSid);
   finish(callSid, { outcome: 'answered', leg }, 'answered-elsewhere', device);
   return { callSid };

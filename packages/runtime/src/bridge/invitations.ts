@@ -18,7 +18,7 @@ import {
   type RemoteDevice,
   withdrawnOn,
 } from './elsewhere.js';
-import { offersTo } from './offers.js';
+import { completeOffered, offersTo } from './offers.js';
 import type { CancelReason, RemoteRinging, RemoteSession } from './remote-ringing.js';
 import {
   callTokenOf,
@@ -234,20 +234,8 @@ export class Invitations {
     let leg: DeviceLeg;
     if (offered) {
       this.rings.get(callSid)?.offered.delete(session);
-      if (sdp !== undefined && offered.completeSdp) {
-        try {
-          await offered.completeSdp(sdp);
-        } catch (error) {
-          await offered.hangup().catch(() => undefined);
-          throw new DeviceError('MalformedRequest', `the answer cannot carry the call: ${String(error)}`.slice(0, 500));
-        }
-      }
-      if (!this.rings.has(callSid)) {
-        await offered.hangup().catch(() => undefined);
-        throw new DeviceError('CallCancelled', `call ${callSid} is no longer ringing`);
-      }
-      this.host.adoptLeg(session, callSid, offered);
-      leg = offered;
+      leg = await completeOffered(offered, sdp, callSid, () => this.rings.has(callSid));
+      this.host.adoptLeg(session, callSid, leg);
     } else leg = this.host.attachLeg(session, callSid);
     this.finish(callSid, { outcome: 'answered', leg }, 'answered-elsewhere', session);
     this.host.push(session, { type: 'call', callSid, state: 'open' });

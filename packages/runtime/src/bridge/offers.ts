@@ -2,6 +2,7 @@
  * Patchbay's WebRTC offers to invited devices (bridge/invitations.ts): a leg per WebRTC device,
  * kept in `offered` until the device accepts (kept) or the ring ends (hung up).
  */
+import { DeviceError } from '@patchbay/sdk/protocol';
 import type { DeviceLeg } from '../media/types.js';
 import type { DeviceSession } from './session.js';
 
@@ -32,4 +33,29 @@ export async function offersTo(
       }),
   );
   return sdps;
+}
+
+/**
+ * The accepting device's offered leg, completed with its answer: a refused answer hangs the leg
+ * up (MalformedRequest), as does a ring that ended meanwhile (CallCancelled).
+ */
+export async function completeOffered(
+  offered: DeviceLeg,
+  sdp: string | undefined,
+  callSid: string,
+  stillRinging: () => boolean,
+): Promise<DeviceLeg> {
+  if (sdp !== undefined && offered.completeSdp) {
+    try {
+      await offered.completeSdp(sdp);
+    } catch (error) {
+      await offered.hangup().catch(() => undefined);
+      throw new DeviceError('MalformedRequest', `the answer cannot carry the call: ${String(error)}`.slice(0, 500));
+    }
+  }
+  if (!stillRinging()) {
+    await offered.hangup().catch(() => undefined);
+    throw new DeviceError('CallCancelled', `call ${callSid} is no longer ringing`);
+  }
+  return offered;
 }

@@ -58,6 +58,18 @@ async function ringingOnA(kind: (typeof BUS_KINDS)[number]) {
   return { caller, laptop, call };
 }
 
+/** Node A registers Ann's devices (its devices harness); node B runs the app of a number that rings her. */
+async function numberCluster(kind: (typeof BUS_KINDS)[number]) {
+  const running = await clusters.start(kind, ['node-a', 'node-b'], {
+    routes: routes(),
+    startNode: (index, options) => (index === 0 ? startDevicesHarness(options) : startApiHarness(options)),
+  });
+  const owner = running.nodes['node-a']?.harness as DevicesHarness;
+  const caller = running.nodes['node-b'] as TestNode;
+  await owner.client.incomingPhoneNumbers.create({ phoneNumber: OWNED, voiceUrl: `${caller.harness.app.url}/number` });
+  return { owner, caller };
+}
+
 describe.each(BUS_KINDS)('devices across nodes (%s bus)', (kind) => {
   it("lists the nodes holding an identity's registrations until they unregister, or their node dies", async () => {
     const { nodes, accountSid, device } = await cluster(kind, ['node-a', 'node-b', 'node-c'], 'node-b');
@@ -186,16 +198,7 @@ describe.each(BUS_KINDS)('devices across nodes (%s bus)', (kind) => {
   });
 
   it("a call on one node to a registered number rings the number's devices connected to another node", async () => {
-    const running = await clusters.start(kind, ['node-a', 'node-b'], {
-      routes: routes(),
-      startNode: (index, options) => (index === 0 ? startDevicesHarness(options) : startApiHarness(options)),
-    });
-    const owner = running.nodes['node-a']?.harness as DevicesHarness;
-    const caller = running.nodes['node-b'] as TestNode;
-    await owner.client.incomingPhoneNumbers.create({
-      phoneNumber: OWNED,
-      voiceUrl: `${caller.harness.app.url}/number`,
-    });
+    const { owner, caller } = await numberCluster(kind);
     const registered = await owner.registration('ann', 'ann-phone').bySms(owner.phone(ANN), REGISTRATION_NUMBER);
     const annPhone = deviceFor(owner, owner.token('ann'));
     try {
@@ -223,16 +226,7 @@ describe.each(BUS_KINDS)('devices across nodes (%s bus)', (kind) => {
   });
 
   it('devices woken for a call on one node that connect to another are offered the call there; one accepts and is bridged', async () => {
-    const running = await clusters.start(kind, ['node-a', 'node-b'], {
-      routes: routes(),
-      startNode: (index, options) => (index === 0 ? startDevicesHarness(options) : startApiHarness(options)),
-    });
-    const owner = running.nodes['node-a']?.harness as DevicesHarness;
-    const caller = running.nodes['node-b'] as TestNode;
-    await owner.client.incomingPhoneNumbers.create({
-      phoneNumber: OWNED,
-      voiceUrl: `${caller.harness.app.url}/number`,
-    });
+    const { owner, caller } = await numberCluster(kind);
     const push = await LoopbackPushService.start();
     clusters.later(() => push.close());
     for (const id of ['ann-browser', 'ann-laptop'])
