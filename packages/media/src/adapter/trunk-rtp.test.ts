@@ -5,7 +5,8 @@
  * node's caller reaches it over RTP between the two engines, never as frames on the bus. Each
  * phone sends its own tone and hears the other's (not its own), keys sent in-band cross both
  * ways, a hang-up on either side ends everything on both nodes, and RTP that stops arriving
- * ends the trunk at the RTP timeout.
+ * ends the trunk at the RTP timeout. A queue across the two nodes bridges its caller and an agent
+ * the same way.
  */
 import {
   type Bus,
@@ -46,10 +47,20 @@ interface Node {
   readonly trunks: Array<{ readonly leg: SipLeg; remote?: RtpEndpoint }>;
 }
 
+/** What the line does: a conference, or a queue Alice waits in and Bob answers. */
+let line: 'conference' | 'queue' = 'conference';
+
 const routes = {
   // Bob's leaving ends the room; Alice goes on with the next verb when it ends.
-  '/voice': (request: RecordedRequest) =>
-    `<Response><Dial><Conference beep="false" endConferenceOnExit="${String(request.params.From).includes(BOB.address)}">standup</Conference></Dial><Redirect>/after</Redirect></Response>`,
+  '/voice': (request: RecordedRequest) => {
+    const isBob = String(request.params.From).includes(BOB.address);
+    if (line === 'queue')
+      return isBob
+        ? '<Response><Dial><Queue>support</Queue></Dial></Response>'
+        : '<Response><Enqueue waitUrl="/wait">support</Enqueue><Redirect>/after</Redirect></Response>';
+    return `<Response><Dial><Conference beep="false" endConferenceOnExit="${isBob}">standup</Conference></Dial><Redirect>/after</Redirect></Response>`;
+  },
+  '/wait': () => '<Response><Pause length="30"/></Response>',
   '/after': () => '<Response><Hangup/></Response>',
 };
 
@@ -232,6 +243,35 @@ describe('a conference across two nodes with SIP media', () => {
     );
     await bob.hangup();
     await allClosed();
+  });
+
+  it("bridges a queue's caller on one node and the agent who dequeues it on the other over RTP between the engines", async () => {
+    line = 'queue';
+    try {
+      const sentBefore = [a.sent.length, b.sent.length];
+      await alice.dial(a.lineUri);
+      await alice.waitFor('established', 10_000);
+      await eventually('Alice waiting in the queue', async () =>
+        (await a.runtime.queueCluster?.listAll(ACCOUNT_SID))?.some((queue) => queue.currentSize === 1)
+          ? true
+          : undefined,
+      );
+      await bob.dial(b.lineUri);
+      await bob.waitFor('established', 10_000);
+      await eventually('Alice and Bob bridged', async () =>
+        (await whoHears()).join('|') === `${BOB.tone}|${ALICE.tone}` ? true : undefined,
+      );
+      // The agent's node took her from hers, and no audio crossed the bus.
+      const sent = [...a.sent.slice(sentBefore[0]), ...b.sent.slice(sentBefore[1])];
+      expect(sent).toContain('queue.take');
+      expect(sent).not.toContain('queue.frame');
+
+      await alice.hangup();
+      await bob.waitFor('closed', 10_000);
+      await allClosed();
+    } finally {
+      line = 'conference';
+    }
   });
 });
 

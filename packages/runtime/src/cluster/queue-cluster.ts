@@ -16,9 +16,11 @@ import type { MediaAdapter } from '../media/types.js';
 import type { Enqueued, EnqueueRequest, NextRequest, Offered, QueueAccess, WaitStatus } from '../queue/access.js';
 import type { QueueMember, QueueRegistry, QueueSnapshot } from '../queue/queues.js';
 import { type Bus, DEFAULT_LEASE_MS, type NodeDown, type NodeId, type Unsubscribe } from './bus.js';
+import { carriesTrunks } from './conference-trunk.js';
+import { rtpEndpoint } from './conference-wire.js';
 import { NodeLoad, place } from './placement.js';
 import { QueueHolder } from './queue-holder.js';
-import { MemberEnd, RemoteMember } from './queue-pairs.js';
+import { MemberEnd, pairEnd, RemoteMember } from './queue-pairs.js';
 import { serveQueueMethods } from './queue-serve.js';
 import {
   type EnqueueBody,
@@ -28,6 +30,7 @@ import {
   type NextBody,
   type OfferBody,
   queueKey,
+  type TakeAnswer,
   type TakeBody,
   type WaitingBody,
 } from './queue-wire.js';
@@ -245,26 +248,38 @@ export class QueueCluster implements QueueAccess {
       this.locals.delete(member.callSid);
       return local.member;
     }
-    if (!media.trunkLeg) return undefined;
+    if (!carriesTrunks(media)) return undefined;
     const pair = `${bus.nodeId}/${++this.ids}`;
-    const remote = new RemoteMember(this, pair, member.callSid, member.node, () => this.remotes.delete(pair));
+    const end = await pairEnd(this, member.node, pair, member.callSid, media.openTrunk !== undefined);
+    const remote = new RemoteMember(this, pair, member.callSid, member.node, end, () => this.remotes.delete(pair));
     this.remotes.set(pair, remote);
-    const body: TakeBody = { pair, callSid: member.callSid, agentCallSid };
-    const answer = await this.ask<{ ok: boolean }>(member.node, METHODS.take, body).catch(() => ({ ok: false }));
-    if (answer.ok) return remote;
+    const body: TakeBody = { pair, callSid: member.callSid, agentCallSid, ...(end.rtp ? { rtp: end.rtp } : {}) };
+    const answer: TakeAnswer = await this.ask<TakeAnswer>(member.node, METHODS.take, body).catch(() => ({ ok: false }));
+    if (answer.ok && (!end.rtp || answer.rtp)) {
+      if (answer.rtp) end.connect(rtpEndpoint(answer.rtp, `${METHODS.take} answer from ${member.node}`));
+      return remote;
+    }
     remote.close();
     return undefined;
   }
 
   /** An agent on `from` takes a caller of this node. */
-  take(body: TakeBody, from: NodeId): { ok: boolean } {
-    const local = this.locals.get(body.callSid);
-    if (!local || local.member.isTaken || local.member.ended.aborted || !this.parts.media.trunkLeg)
+  async take(body: TakeBody, from: NodeId): Promise<TakeAnswer> {
+    const waiting = (local = this.locals.get(body.callSid)) =>
+      local && !local.member.isTaken && !local.member.ended.aborted ? local : undefined;
+    if (!waiting() || !carriesTrunks(this.parts.media)) return { ok: false };
+    // The same kind of trunk as the agent's end (a node that cannot is refused: the agent waits on).
+    const trunk = await pairEnd(this, from, body.pair, body.callSid, body.rtp !== undefined).catch(() => undefined);
+    const local = waiting();
+    if (!trunk || !local) {
+      await trunk?.leg.hangup();
       return { ok: false };
+    }
+    if (body.rtp) trunk.connect(body.rtp);
     this.locals.delete(body.callSid);
-    const end = new MemberEnd(this, from, body, local.member, () => this.ends.delete(body.pair));
+    const end = new MemberEnd(this, from, body, local.member, trunk, () => this.ends.delete(body.pair));
     this.ends.set(body.pair, end);
-    return { ok: true };
+    return { ok: true, ...(trunk.rtp ? { rtp: trunk.rtp } : {}) };
   }
 
   /** The account's queues this node holds (a REST list gathers every node's). */

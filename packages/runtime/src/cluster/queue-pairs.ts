@@ -1,6 +1,8 @@
 /**
- * A member's call bridged to an agent whose call runs on another node: a pair of trunk legs, one
- * on each node, whose media crosses the bus (as a conference caller's does, conference-guest.ts).
+ * A member's call bridged to an agent whose call runs on another node: a pair of trunk ends, one
+ * on each node, as a conference caller's (conference-trunk.ts): RTP between the two nodes' media
+ * engines with real media (the endpoints cross in the take and its answer), frames over the bus
+ * on the simulated network.
  * On the agent's node the member is a `RemoteMember`: its leg is the trunk, its whisper and its
  * bridge are requests to the member's node, so `<Dial><Queue>` is the same as on one node. On the
  * member's node a `MemberEnd` holds the caller's side: the waiting `QueueMember` taken, its leg
@@ -8,10 +10,11 @@
  * agent's bridge ends or the agent's node dies.
  */
 
-import type { Bridge, MediaAdapter, TrunkLeg } from '../media/types.js';
+import type { Bridge, MediaAdapter, MediaLeg } from '../media/types.js';
 import type { Offered } from '../queue/access.js';
 import type { QueueMember } from '../queue/queues.js';
 import type { NodeId } from './bus.js';
+import { openEnd, type TrunkEnd } from './conference-trunk.js';
 import {
   type FrameBody,
   METHODS,
@@ -27,9 +30,25 @@ export interface PairParts {
   readonly tell: (node: NodeId, method: string, body: unknown) => void;
 }
 
+/** This node's end of a pair's trunk, RTP when the media adapter has it (the agent's node chooses). */
+export function pairEnd(
+  parts: PairParts,
+  node: NodeId,
+  pair: string,
+  callSid: string,
+  rtp: boolean,
+): Promise<TrunkEnd> {
+  return openEnd(
+    parts.media,
+    `trunk:${node}/${callSid}`,
+    (frame) => parts.tell(node, METHODS.frame, { pair, frame } satisfies FrameBody),
+    rtp,
+  );
+}
+
 /** The agent's node's view of a member whose call runs on `node`. */
 export class RemoteMember implements Offered {
-  readonly leg: TrunkLeg;
+  readonly leg: MediaLeg;
   private readonly gone = new AbortController();
   readonly ended: AbortSignal = this.gone.signal;
   private whispering: ((proceed: boolean) => void) | undefined;
@@ -39,13 +58,11 @@ export class RemoteMember implements Offered {
     readonly pair: string,
     readonly callSid: string,
     readonly node: NodeId,
+    /** This node's end of the trunk (pairEnd). */
+    readonly end: TrunkEnd,
     private readonly release: () => void,
   ) {
-    if (!parts.media.trunkLeg) throw new Error(`media ${parts.media.name} has no trunk legs`);
-    this.leg = parts.media.trunkLeg({
-      address: `trunk:${node}/${callSid}`,
-      send: (frame) => parts.tell(node, METHODS.frame, { pair, frame } satisfies FrameBody),
-    });
+    this.leg = end.leg;
   }
 
   whisper(url: string, method: 'GET' | 'POST'): Promise<boolean> {
@@ -73,7 +90,7 @@ export class RemoteMember implements Offered {
   }
 
   deliver(frame: unknown): void {
-    this.leg.deliver(frame);
+    this.end.deliver(frame);
   }
 
   /** The member's call ended, or its node died: the agent's bridge ends as with a caller who hung up. */
@@ -81,7 +98,7 @@ export class RemoteMember implements Offered {
     this.whispered(false);
     if (this.gone.signal.aborted) return;
     this.gone.abort(new Error('the queued call ended'));
-    this.leg.remoteHangup();
+    this.end.remoteHangup();
   }
 
   close(): void {
@@ -92,7 +109,6 @@ export class RemoteMember implements Offered {
 
 /** The member's node's side of a pair: the caller taken by an agent on `agentNode`. */
 export class MemberEnd {
-  private readonly trunk: TrunkLeg;
   private bridge: Bridge | undefined;
   private release!: () => void;
   private closed = false;
@@ -102,13 +118,10 @@ export class MemberEnd {
     readonly agentNode: NodeId,
     private readonly body: TakeBody,
     private readonly member: QueueMember,
+    /** This node's end of the trunk (pairEnd), connected to the agent's when RTP. */
+    private readonly trunk: TrunkEnd,
     private readonly forget: () => void,
   ) {
-    if (!parts.media.trunkLeg) throw new Error(`media ${parts.media.name} has no trunk legs`);
-    this.trunk = parts.media.trunkLeg({
-      address: `trunk:${agentNode}/${body.callSid}`,
-      send: (frame) => parts.tell(agentNode, METHODS.frame, { pair: body.pair, frame } satisfies FrameBody),
-    });
     member.take(
       body.agentCallSid,
       new Promise<void>((resolve) => {
@@ -135,7 +148,7 @@ export class MemberEnd {
 
   connect(): void {
     if (this.closed || this.bridge) return;
-    this.bridge = this.parts.media.bridge(this.member.leg, this.trunk);
+    this.bridge = this.parts.media.bridge(this.member.leg, this.trunk.leg);
   }
 
   deliver(frame: unknown): void {
@@ -148,7 +161,7 @@ export class MemberEnd {
     this.closed = true;
     this.forget();
     void this.bridge?.close();
-    void this.trunk.hangup();
+    void this.trunk.leg.hangup();
     this.release();
   }
 }

@@ -44,7 +44,10 @@ export function serveQueueMethods(bus: Bus, cluster: QueueCluster): Unsubscribe 
       taken: cluster.offered(parse<OfferBody>(METHODS.offer, body, { wait: is.id, member: WAITING })),
     }),
     [METHODS.take]: (body, from) =>
-      cluster.take(parse<TakeBody>(METHODS.take, body, { ...PAIR, callSid: is.call, agentCallSid: is.call }), from),
+      cluster.take(
+        parse<TakeBody>(METHODS.take, body, { ...PAIR, callSid: is.call, agentCallSid: is.call, rtp: is.rtp }),
+        from,
+      ),
     [METHODS.whisper]: (body) => {
       const whisper = parse<WhisperBody>(METHODS.whisper, body, { ...PAIR, url: is.url, method: is.method });
       cluster.ends.get(whisper.pair)?.whisper(whisper);

@@ -10,6 +10,8 @@
  */
 import { createHash } from 'node:crypto';
 import { PatchbayError } from '../errors.js';
+import type { RtpEndpoint } from '../media/types.js';
+import { rtpEndpoint } from './conference-wire.js';
 
 export const METHODS = {
   /** Member's node → holder: put this call at the back (answer `Enqueued`). */
@@ -88,6 +90,14 @@ export interface PairBody {
 export interface TakeBody extends PairBody {
   readonly callSid: string;
   readonly agentCallSid: string;
+  /** The agent's node's RTP end (real media); absent: frames over the bus. */
+  readonly rtp?: RtpEndpoint;
+}
+
+/** The member's node's answer to a take: taken, and its RTP end when the agent's was RTP. */
+export interface TakeAnswer {
+  readonly ok: boolean;
+  readonly rtp?: RtpEndpoint;
 }
 
 export interface WhisperBody extends PairBody {
@@ -130,6 +140,16 @@ export const is = {
   size: (value: unknown) => value === undefined || (Number.isInteger(value) && Number(value) >= 1),
   ms: (value: unknown) => Number.isInteger(value) && Number(value) >= 0,
   flag: (value: unknown) => typeof value === 'boolean',
+  /** An RTP endpoint, or absent (frames over the bus). */
+  rtp: (value: unknown) => {
+    if (value === undefined) return true;
+    try {
+      rtpEndpoint(value, 'rtp');
+      return true;
+    } catch {
+      return false;
+    }
+  },
   any: () => true,
 };
 
