@@ -17,10 +17,9 @@ import type { Enqueued, EnqueueRequest, NextRequest, Offered, QueueAccess, WaitS
 import type { QueueMember, QueueRegistry, QueueSnapshot } from '../queue/queues.js';
 import { type Bus, DEFAULT_LEASE_MS, type NodeDown, type NodeId, type Unsubscribe } from './bus.js';
 import { carriesTrunks } from './conference-trunk.js';
-import { rtpEndpoint } from './conference-wire.js';
 import { NodeLoad, place } from './placement.js';
 import { QueueHolder } from './queue-holder.js';
-import { MemberEnd, pairEnd, RemoteMember } from './queue-pairs.js';
+import { type MemberEnd, type RemoteMember, takeFrom, takenBy } from './queue-pairs.js';
 import { serveQueueMethods } from './queue-serve.js';
 import {
   type EnqueueBody,
@@ -107,7 +106,7 @@ export class QueueCluster implements QueueAccess {
     void this.parts.bus.request(node, method, body, { timeoutMs: this.timeoutMs }).catch(() => undefined);
   }
 
-  private ask<T>(node: NodeId, method: string, body: unknown): Promise<T> {
+  ask<T>(node: NodeId, method: string, body: unknown): Promise<T> {
     return this.parts.bus.request<T>(node, method, body, { timeoutMs: this.timeoutMs });
   }
 
@@ -249,37 +248,17 @@ export class QueueCluster implements QueueAccess {
       return local.member;
     }
     if (!carriesTrunks(media)) return undefined;
-    const pair = `${bus.nodeId}/${++this.ids}`;
-    const end = await pairEnd(this, member.node, pair, member.callSid, media.openTrunk !== undefined);
-    const remote = new RemoteMember(this, pair, member.callSid, member.node, end, () => this.remotes.delete(pair));
-    this.remotes.set(pair, remote);
-    const body: TakeBody = { pair, callSid: member.callSid, agentCallSid, ...(end.rtp ? { rtp: end.rtp } : {}) };
-    const answer: TakeAnswer = await this.ask<TakeAnswer>(member.node, METHODS.take, body).catch(() => ({ ok: false }));
-    if (answer.ok && (!end.rtp || answer.rtp)) {
-      if (answer.rtp) end.connect(rtpEndpoint(answer.rtp, `${METHODS.take} answer from ${member.node}`));
-      return remote;
-    }
-    remote.close();
-    return undefined;
+    return takeFrom(this, `${bus.nodeId}/${++this.ids}`, member, agentCallSid);
   }
 
   /** An agent on `from` takes a caller of this node. */
-  async take(body: TakeBody, from: NodeId): Promise<TakeAnswer> {
-    const waiting = (local = this.locals.get(body.callSid)) =>
-      local && !local.member.isTaken && !local.member.ended.aborted ? local : undefined;
-    if (!waiting() || !carriesTrunks(this.parts.media)) return { ok: false };
-    // The same kind of trunk as the agent's end (a node that cannot is refused: the agent waits on).
-    const trunk = await pairEnd(this, from, body.pair, body.callSid, body.rtp !== undefined).catch(() => undefined);
-    const local = waiting();
-    if (!trunk || !local) {
-      await trunk?.leg.hangup();
-      return { ok: false };
-    }
-    if (body.rtp) trunk.connect(body.rtp);
-    this.locals.delete(body.callSid);
-    const end = new MemberEnd(this, from, body, local.member, trunk, () => this.ends.delete(body.pair));
-    this.ends.set(body.pair, end);
-    return { ok: true, ...(trunk.rtp ? { rtp: trunk.rtp } : {}) };
+  take(body: TakeBody, from: NodeId): Promise<TakeAnswer> {
+    const waiting = () => {
+      const local = this.locals.get(body.callSid);
+      return local && !local.member.isTaken && !local.member.ended.aborted ? local.member : undefined;
+    };
+    if (!waiting() || !carriesTrunks(this.parts.media)) return Promise.resolve({ ok: false });
+    return takenBy(this, body, from, waiting, () => this.locals.delete(body.callSid));
   }
 
   /** The account's queues this node holds (a REST list gathers every node's). */

@@ -15,11 +15,14 @@ import type { Offered } from '../queue/access.js';
 import type { QueueMember } from '../queue/queues.js';
 import type { NodeId } from './bus.js';
 import { openEnd, type TrunkEnd } from './conference-trunk.js';
+import { rtpEndpoint } from './conference-wire.js';
 import {
   type FrameBody,
   METHODS,
   type PairBody,
+  type TakeAnswer,
   type TakeBody,
+  type WaitingBody,
   type WhisperBody,
   type WhisperedBody,
 } from './queue-wire.js';
@@ -164,4 +167,61 @@ export class MemberEnd {
     void this.trunk.leg.hangup();
     this.release();
   }
+}
+
+/** What a pair needs of its node's queue cluster (queue-cluster.ts). */
+export interface PairHost extends PairParts {
+  /** Pairs this node's agents took from other nodes, by pair name. */
+  readonly remotes: Map<string, RemoteMember>;
+  /** Pairs an agent elsewhere took of this node's callers, by pair name. */
+  readonly ends: Map<string, MemberEnd>;
+  ask<T>(node: NodeId, method: string, body: unknown): Promise<T>;
+}
+
+/**
+ * The agent's node takes a member whose call runs on `member.node`: this node's trunk end opened
+ * (RTP when the media has it), its endpoint sent with the take, the member's node's endpoint
+ * connected from the answer. Undefined when the member was not taken (gone, or taken meanwhile).
+ */
+export async function takeFrom(
+  host: PairHost,
+  pair: string,
+  member: WaitingBody,
+  agentCallSid: string,
+): Promise<RemoteMember | undefined> {
+  const end = await pairEnd(host, member.node, pair, member.callSid, host.media.openTrunk !== undefined);
+  const remote = new RemoteMember(host, pair, member.callSid, member.node, end, () => host.remotes.delete(pair));
+  host.remotes.set(pair, remote);
+  const body: TakeBody = { pair, callSid: member.callSid, agentCallSid, ...(end.rtp ? { rtp: end.rtp } : {}) };
+  const answer: TakeAnswer = await host.ask<TakeAnswer>(member.node, METHODS.take, body).catch(() => ({ ok: false }));
+  if (answer.ok && (!end.rtp || answer.rtp)) {
+    if (answer.rtp) end.connect(rtpEndpoint(answer.rtp, `${METHODS.take} answer from ${member.node}`));
+    return remote;
+  }
+  remote.close();
+  return undefined;
+}
+
+/**
+ * The member's node: an agent on `from` takes a caller still `waiting` here (checked again once
+ * the trunk end is open). The end is of the agent's kind: a node that cannot carry it refuses,
+ * and the agent waits on.
+ */
+export async function takenBy(
+  host: PairHost,
+  body: TakeBody,
+  from: NodeId,
+  waiting: () => QueueMember | undefined,
+  taken: () => void,
+): Promise<TakeAnswer> {
+  const trunk = await pairEnd(host, from, body.pair, body.callSid, body.rtp !== undefined).catch(() => undefined);
+  const member = waiting();
+  if (!trunk || !member) {
+    await trunk?.leg.hangup();
+    return { ok: false };
+  }
+  if (body.rtp) trunk.connect(body.rtp);
+  taken();
+  host.ends.set(body.pair, new MemberEnd(host, from, body, member, trunk, () => host.ends.delete(body.pair)));
+  return { ok: true, ...(trunk.rtp ? { rtp: trunk.rtp } : {}) };
 }
