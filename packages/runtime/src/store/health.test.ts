@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { cleanUpProcesses, dataDirectory } from '../cli/processes.test-support.js';
 import { PatchbayError } from '../errors.js';
 import { monitored } from './health.js';
+import { MemoryStore } from './memory.js';
 import { SqliteStore } from './sqlite.js';
 
 afterEach(cleanUpProcesses);
@@ -88,6 +89,31 @@ describe('a monitored store', () => {
     const store = monitored(await SqliteStore.open(await freshDirectory()));
     await expect(store.blobs.put('../escape', new Uint8Array(1))).rejects.toBeInstanceOf(TypeError);
     expect(store.health.state.status).toBe('ok');
+    await store.close();
+  });
+
+  it('is degraded by a read that finds the database unreachable, not by other read errors, and a read never ends it', async () => {
+    const inner = new MemoryStore();
+    let failure: unknown;
+    const reading = Object.assign(Object.create(inner) as MemoryStore, {
+      find: async () => {
+        throw failure;
+      },
+    });
+    const store = monitored(reading, { probeEveryMs: 60_000, quietMs: 0 });
+    failure = new PatchbayError('invalid-url', 'not a store problem');
+    await expect(store.find('account', ACCOUNT)).rejects.toBe(failure);
+    expect(store.health.state).toEqual({ status: 'ok' });
+    failure = new PatchbayError(
+      'store-unavailable',
+      'the database cannot be reached (ECONNREFUSED): see the server log',
+    );
+    await expect(store.find('account', ACCOUNT)).rejects.toBe(failure);
+    expect(store.health.state).toMatchObject({ status: 'degraded', code: 'store-unavailable' });
+    await store.get('call', ACCOUNT, record(1).sid);
+    expect(store.health.state.status).toBe('degraded');
+    await store.put('call', record(1));
+    expect(store.health.state).toEqual({ status: 'ok' });
     await store.close();
   });
 });

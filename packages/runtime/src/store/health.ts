@@ -6,8 +6,10 @@
  * failed for `quietMs`: on a nearly full disk small in-place updates still succeed between
  * failing inserts, and the state should not flap with each. While degraded a small probe write
  * is tried every `probeEveryMs`, so the state ends by itself once space is back even with no
- * traffic. Other errors (a bad filter field, a bad blob key) pass through unchanged and say
- * nothing about the store's health.
+ * traffic. A read that finds the database unreachable (`store-unavailable` from a database
+ * store) degrades it too: whichever a request tried first, the server says the same thing. Other
+ * errors (a bad filter field, a bad blob key) pass through unchanged and say nothing about the
+ * store's health.
  *
  * @example
  * const store = monitored(await SqliteStore.open(dir));
@@ -115,6 +117,16 @@ export function monitored(store: Store, options: { probeEveryMs?: number; quietM
       throw typed;
     }
   };
+  // A read proves nothing about writes (it never ends the state), but a database that cannot be
+  // reached cannot be written either.
+  const read = async <T>(query: () => Promise<T>): Promise<T> => {
+    try {
+      return await query();
+    } catch (error) {
+      if (error instanceof PatchbayError && error.code === 'store-unavailable') health.failed(error);
+      throw error;
+    }
+  };
   health.events.on('degraded', () => {
     probe = setInterval(() => {
       if (closed) return;
@@ -130,14 +142,14 @@ export function monitored(store: Store, options: { probeEveryMs?: number; quietM
     health,
     put: (kind, record) => watch(() => store.put(kind, record)),
     update: (kind, accountSid, sid, change) => watch(() => store.update(kind, accountSid, sid, change)),
-    get: (kind, accountSid, sid) => store.get(kind, accountSid, sid),
-    find: (kind, sid) => store.find(kind, sid),
-    findOne: (kind, where) => store.findOne(kind, where),
+    get: (kind, accountSid, sid) => read(() => store.get(kind, accountSid, sid)),
+    find: (kind, sid) => read(() => store.find(kind, sid)),
+    findOne: (kind, where) => read(() => store.findOne(kind, where)),
     delete: (kind, accountSid, sid) => watch(() => store.delete(kind, accountSid, sid)),
-    list: (kind, query) => store.list(kind, query),
+    list: (kind, query) => read(() => store.list(kind, query)),
     outbox: {
       add: (callback) => watch(() => store.outbox.add(callback)),
-      due: (now, limit) => store.outbox.due(now, limit),
+      due: (now, limit) => read(() => store.outbox.due(now, limit)),
       claim: (request) => watch(() => store.outbox.claim(request)),
       done: (id) => watch(() => store.outbox.done(id)),
       retry: (id, at) => watch(() => store.outbox.retry(id, at)),
