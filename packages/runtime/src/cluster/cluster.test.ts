@@ -145,10 +145,18 @@ describe('three nodes behind nginx', () => {
       ),
     );
     await inProgress(calls);
-    // A node that took creates is the one to die: it runs at least one of the calls.
+    // A node that took creates is the one to die: it runs at least one of the calls (its log names them).
     const [victim] = nodesThatServed(cluster, CREATES);
     const index = cluster.nodes.findIndex((node) => node.id === victim);
     expect(index).toBeGreaterThanOrEqual(0);
+    const logged = (node: { seen: readonly string[] } | undefined, sid: string) =>
+      node?.seen.some((line) => line.includes(`"call":"${sid}"`)) === true;
+    await expect.poll(() => calls.every((call) => cluster?.nodes.some((node) => logged(node, call.sid)))).toBe(true);
+    const ranThere = (sid: string) => logged(cluster?.nodes[index], sid);
+    const ended = calls.filter((call) => ranThere(call.sid)).map((call) => call.sid);
+    const live = calls.filter((call) => !ranThere(call.sid)).map((call) => call.sid);
+    expect(ended.length).toBeGreaterThan(0);
+    expect(live.length).toBeGreaterThan(0);
     await cluster.kill(index);
 
     // Requests keep being answered through the balancer, and new calls are taken, meanwhile.
@@ -160,14 +168,15 @@ describe('three nodes behind nginx', () => {
     // The dead node's calls end (completed, one final callback each, posted by a survivor); the
     // others are still in progress.
     await someCompleted(calls);
-    const ended: string[] = [];
-    const live: string[] = [];
-    for (const call of calls) {
-      const status = (await client.calls(call.sid).fetch()).status;
-      (status === 'completed' ? ended : live).push(call.sid);
-      expect(['completed', 'in-progress']).toContain(status);
-    }
-    expect(live.length).toBeGreaterThan(0);
+    const status = (sid: string) =>
+      client
+        .calls(sid)
+        .fetch()
+        .then((call) => call.status);
+    await expect
+      .poll(async () => Promise.all(ended.map(status)), { timeout: 20_000 })
+      .toEqual(ended.map(() => 'completed'));
+    for (const sid of live) expect(await status(sid)).toBe('in-progress');
     await expect.poll(() => finals.length, { timeout: 15_000 }).toBe(ended.length);
     const byCall = finalsByCall(finals);
     for (const sid of ended) expect(byCall.get(sid)?.map((r) => r.params.CallStatus)).toEqual(['completed']);
