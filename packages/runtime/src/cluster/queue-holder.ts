@@ -6,7 +6,7 @@
  * placement key of every queue it holds while it holds it.
  */
 import type { Clock } from '../clock/clock.js';
-import type { WaitStatus } from '../queue/access.js';
+import { type WaitStatus, waitStatusOf } from '../queue/access.js';
 import type { QueueRegistry } from '../queue/queues.js';
 import type { Bus, NodeId } from './bus.js';
 import {
@@ -57,15 +57,8 @@ export class QueueHolder {
 
   status(body: MemberBody): WaitStatus | null {
     const queue = this.parts.registry.get(body.accountSid, body.name);
-    if (!queue) return null;
-    return {
-      sid: queue.sid,
-      // 0: handed to an agent, whose take is on its way to the member's node.
-      position: queue.position(body.callSid),
-      size: queue.size,
-      maxSize: queue.maxSize,
-      averageWaitSeconds: queue.averageWaitSeconds(),
-    };
+    // Position 0: handed to an agent, whose take is on its way to the member's node.
+    return queue ? waitStatusOf(queue, body.callSid) : null;
   }
 
   leave(body: MemberBody): void {

@@ -10,7 +10,7 @@
  * const member = await access.next({ accountSid, name, agentCallSid, timeoutMs, signal });
  */
 import type { MediaLeg } from '../media/types.js';
-import type { QueueMember, QueueRegistry } from './queues.js';
+import type { CallQueue, QueueMember, QueueRegistry } from './queues.js';
 
 /** Where a waiting member stands, for its `waitUrl` (QueuePosition, CurrentQueueSize, ...). */
 export interface WaitStatus {
@@ -19,6 +19,17 @@ export interface WaitStatus {
   readonly size: number;
   readonly maxSize: number;
   readonly averageWaitSeconds: number;
+}
+
+/** What a waiting call's `waitUrl` is told of its queue (a call no longer in it is at position 0). */
+export function waitStatusOf(queue: CallQueue, callSid: string): WaitStatus {
+  return {
+    sid: queue.sid,
+    position: queue.position(callSid),
+    size: queue.size,
+    maxSize: queue.maxSize,
+    averageWaitSeconds: queue.averageWaitSeconds(),
+  };
 }
 
 /** The queue took the member (or was full), or it could not be reached. */
@@ -85,14 +96,7 @@ export class LocalQueues implements QueueAccess {
 
   async status(accountSid: string, name: string, member: QueueMember): Promise<WaitStatus | undefined> {
     const queue = this.registry.get(accountSid, name);
-    if (!queue) return undefined;
-    return {
-      sid: queue.sid,
-      position: queue.position(member.callSid),
-      size: queue.size,
-      maxSize: queue.maxSize,
-      averageWaitSeconds: queue.averageWaitSeconds(),
-    };
+    return queue && waitStatusOf(queue, member.callSid);
   }
 
   leave(accountSid: string, name: string, member: QueueMember): void {
