@@ -1,3 +1,5 @@
+import { once } from 'node:events';
+import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBusConformance } from '../testing/bus-conformance.js';
 import { startRedis, type TestRedis } from './redis.test-support.js';
@@ -95,6 +97,35 @@ describe('the Redis bus', () => {
       expect(a.connected).toBe(true);
     } finally {
       await a.close();
+    }
+  });
+
+  it('fails a request whose failure overtakes its own publish, without an unhandled rejection (CI)', async () => {
+    const prefix = redis.prefix();
+    const a = new RedisBus({ url: redis.url, prefix, nodeId: 'node-a' });
+    const b = new RedisBus({ url: redis.url, prefix, nodeId: 'node-b' });
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      await Promise.all([a.start(), b.start()]);
+      // The publish's acknowledgement comes back only after the reply reached node-a's inbox, as
+      // it can when the subscriber connection is quicker than the command connection.
+      const inner = a as unknown as { commands: Redis; subscriber: Redis };
+      const publish = inner.commands.publish.bind(inner.commands);
+      inner.commands.publish = (async (channel: string, text: string) => {
+        const replied = once(inner.subscriber, 'message');
+        const heard = await publish(channel, text);
+        await replied;
+        await new Promise((resolve) => setImmediate(resolve));
+        return heard;
+      }) as Redis['publish'];
+      await expect(a.request('node-b', 'nobody.serves', {})).rejects.toMatchObject({ code: 'bus-remote-failure' });
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+      await Promise.all([a.close(), b.close()]);
     }
   });
 });

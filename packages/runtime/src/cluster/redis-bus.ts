@@ -279,6 +279,9 @@ export class RedisBus extends EventEmitter<BusEvents> implements Bus {
       }, timeoutMs);
       this.pending.set(id, { resolve, reject, cancel });
     });
+    // The reply comes on the subscriber connection and can overtake the publish's own
+    // acknowledgement: a failure settled before it is awaited below is still handled.
+    answered.catch(() => {});
     const ask: Envelope = { t: 'ask', id, from: this.nodeId, method, body: JSON.parse(text) };
     try {
       // Nobody subscribed to the node's inbox: the node is not running.
