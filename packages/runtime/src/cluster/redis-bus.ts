@@ -13,18 +13,12 @@
  * await bus.start(); // rejects with bus-unreachable (91303) when Redis cannot be reached
  */
 import { randomUUID } from 'node:crypto';
-import { EventEmitter } from 'eventemitter3';
-import { Redis } from 'ioredis';
-import { type Clock, systemClock } from '../clock/clock.js';
+import type { Redis } from 'ioredis';
 import { PatchbayError } from '../errors.js';
 import {
   type Bus,
-  type BusEvents,
-  type BusOptions,
   busTimeout,
-  checkMs,
   checkName,
-  DEFAULT_LEASE_MS,
   DEFAULT_REQUEST_TIMEOUT_MS,
   encodeBody,
   type NodeId,
@@ -38,27 +32,10 @@ import {
 } from './bus.js';
 import { BusHandlers, failureOf, type MethodHandler, type TopicHandler } from './bus-handlers.js';
 import { claimNodeId, type Holder } from './node-id.js';
-import {
-  ADD_MEMBER,
-  COUNT,
-  DELETE_IF,
-  GIVE,
-  HEARTBEAT,
-  HIT,
-  LEAVE,
-  LIVE_MEMBERS,
-  MEMBERS,
-  RENEW_IF,
-  TAKE,
-} from './redis-scripts.js';
+import { HEARTBEAT, LEAVE } from './redis-scripts.js';
+import { type RedisBusOptions, RedisShared } from './redis-shared.js';
 
-export interface RedisBusOptions extends BusOptions {
-  /** `redis://[:password@]host:port[/db]` (or `rediss://` for TLS). */
-  readonly url: string;
-  /** Prefix of every key and channel, so clusters can share a Redis. @default 'patchbay:' */
-  readonly prefix?: string;
-  readonly clock?: Clock;
-}
+export type { RedisBusOptions } from './redis-shared.js';
 
 type Envelope =
   | { readonly t: 'topic'; readonly from: NodeId; readonly body: unknown }
@@ -71,43 +48,19 @@ interface Pending {
   readonly cancel: () => void;
 }
 
-export class RedisBus extends EventEmitter<BusEvents> implements Bus {
-  readonly kind = 'redis';
-  readonly nodeId: NodeId;
-  private readonly prefix: string;
-  private readonly clock: Clock;
-  private readonly leaseMs: number;
-  private readonly heartbeatMs: number;
-  private readonly commands: Redis;
+export class RedisBus extends RedisShared implements Bus {
   private readonly subscriber: Redis;
   private readonly handlers = new BusHandlers();
   private readonly pending = new Map<string, Pending>();
   private readonly info: string;
   private stopTimer: (() => void) | undefined;
   private lastBeat = 0;
-  private isConnected = false;
   private closed = false;
 
   constructor(private readonly options: RedisBusOptions) {
-    super();
-    this.nodeId = checkName(options.nodeId, 'node id');
-    this.prefix = options.prefix ?? 'patchbay:';
-    this.clock = options.clock ?? systemClock;
-    this.leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
-    this.heartbeatMs = options.heartbeatMs ?? Math.max(1, Math.floor(this.leaseMs / 3));
+    super(options);
     this.info = JSON.stringify({ id: this.nodeId, startedAt: this.clock.now() } satisfies NodeInfo);
-    const connection = {
-      lazyConnect: true,
-      // A command waits at most one beat: a frozen Redis must turn into a partition, not a hang.
-      commandTimeout: Math.max(this.heartbeatMs, 200),
-      maxRetriesPerRequest: 1,
-      retryStrategy: (times: number) => Math.min(50 * times, 1000),
-    };
-    this.commands = new Redis(options.url, connection);
-    this.subscriber = new Redis(options.url, { ...connection, commandTimeout: undefined });
-    // Errors surface through commands and the heartbeat; without a listener ioredis logs them.
-    this.commands.on('error', () => {});
-    this.subscriber.on('error', () => {});
+    this.subscriber = this.connection(options.url, undefined);
     this.subscriber.on('message', (channel: string, text: string) => this.onMessage(channel, text));
   }
 
@@ -203,10 +156,6 @@ export class RedisBus extends EventEmitter<BusEvents> implements Bus {
     this.subscriber.disconnect();
   }
 
-  private channel(kind: string, name?: string): string {
-    return name === undefined ? `${this.prefix}${kind}` : `${this.prefix}${kind}:${name}`;
-  }
-
   private onMessage(channel: string, text: string): void {
     if (this.closed) return;
     if (channel === this.channel('down')) {
@@ -298,81 +247,6 @@ export class RedisBus extends EventEmitter<BusEvents> implements Bus {
       if (error instanceof PatchbayError) throw error;
       throw remoteFailure(node, method, error as RemoteFailure);
     }
-  }
-
-  async setKey(key: string, value: string, ttlMs: number): Promise<void> {
-    await this.commands.set(this.channel('k', checkName(key, 'key')), value, 'PX', checkMs(ttlMs, 'TTL'));
-  }
-
-  async claimKey(key: string, value: string, ttlMs: number): Promise<boolean> {
-    const set = await this.commands.set(
-      this.channel('k', checkName(key, 'key')),
-      value,
-      'PX',
-      checkMs(ttlMs, 'TTL'),
-      'NX',
-    );
-    return set === 'OK';
-  }
-
-  async getKey(key: string): Promise<string | undefined> {
-    return (await this.commands.get(this.channel('k', checkName(key, 'key')))) ?? undefined;
-  }
-
-  async deleteKey(key: string, ifValue?: string): Promise<boolean> {
-    const full = this.channel('k', checkName(key, 'key'));
-    const deleted =
-      ifValue === undefined ? await this.commands.del(full) : await this.commands.eval(DELETE_IF, 1, full, ifValue);
-    return deleted === 1;
-  }
-
-  async renewKey(key: string, value: string, ttlMs: number): Promise<boolean> {
-    const full = this.channel('k', checkName(key, 'key'));
-    return (await this.commands.eval(RENEW_IF, 1, full, value, checkMs(ttlMs, 'TTL'))) === 1;
-  }
-
-  async take(counter: string, limit: number): Promise<boolean> {
-    this.live('take');
-    const keys = [this.channel('c', checkName(counter, 'counter')), this.channel('cn', this.nodeId)];
-    return (await this.commands.eval(TAKE, 2, ...keys, this.nodeId, String(limit))) === 1;
-  }
-
-  async give(counter: string): Promise<void> {
-    const keys = [this.channel('c', checkName(counter, 'counter')), this.channel('cn', this.nodeId)];
-    await this.commands.eval(GIVE, 2, ...keys, this.nodeId);
-  }
-
-  async count(counter: string): Promise<number> {
-    return Number(await this.commands.eval(COUNT, 1, this.channel('c', checkName(counter, 'counter'))));
-  }
-
-  async hit(counter: string, windowMs: number): Promise<number> {
-    this.live('hit');
-    const key = this.channel('w', checkName(counter, 'counter'));
-    return Number(await this.commands.eval(HIT, 1, key, String(checkMs(windowMs, 'window'))));
-  }
-
-  async nodes(): Promise<readonly NodeInfo[]> {
-    const infos = (await this.commands.eval(MEMBERS, 0, this.prefix, String(this.leaseMs))) as (string | null)[];
-    return infos.flatMap((info) => (info ? [JSON.parse(info) as NodeInfo] : []));
-  }
-
-  async addMember(set: string, member: string, ttlMs: number): Promise<void> {
-    const key = this.channel('s', checkName(set, 'set'));
-    await this.commands.eval(ADD_MEMBER, 1, key, checkName(member, 'member'), String(checkMs(ttlMs, 'TTL')));
-  }
-
-  async removeMember(set: string, member: string): Promise<boolean> {
-    return (await this.commands.zrem(this.channel('s', checkName(set, 'set')), member)) === 1;
-  }
-
-  async members(set: string): Promise<string[]> {
-    const members = (await this.commands.eval(LIVE_MEMBERS, 1, this.channel('s', checkName(set, 'set')))) as string[];
-    return members.sort();
-  }
-
-  private live(what: string): void {
-    if (!this.isConnected) throw partitionedError(this.nodeId, what);
   }
 }
 
