@@ -16,6 +16,7 @@ import {
 } from '../protocol/messages.js';
 import { readTokenClaims } from '../tokens/jwt.js';
 import { type DeviceClock, systemClock } from './clock.js';
+import { KeepAlive, reconnectDelay } from './keepalive.js';
 import { openTransport } from './open-transport.js';
 import { type RequestBody, type RequestResult, Requests } from './requests.js';
 import type { Transport, TransportHandlers, WebSocketConstructor } from './transport.js';
@@ -72,9 +73,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   private readonly requests: Requests;
   private reconnectAttempt = 0;
   private cancelReconnect: (() => void) | undefined;
-  private cancelHeartbeat: (() => void) | undefined;
-  private cancelWatchdog: (() => void) | undefined;
-  private lastHeard = 0;
+  private readonly keepAlive: KeepAlive;
   private ackScheduled = false;
   /** A token the server refused: no reconnecting until a new one. */
   private refusal: DeviceError | undefined;
@@ -87,6 +86,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     super();
     this.clock = options.clock ?? systemClock;
     this.requests = new Requests(this.clock, options.requestTimeoutMs ?? 10_000, options.server);
+    this.keepAlive = new KeepAlive(this.clock);
   }
 
   /** The welcome of the open session, while connected. */
@@ -147,7 +147,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     if (this.closed) return;
     this.closed = true;
     this.transport?.send({ type: 'bye' });
-    this.stopTimers();
+    this.keepAlive.stop();
     this.cancelReconnect?.();
     this.transport?.close();
     this.transport = undefined;
@@ -222,7 +222,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     message: ServerMessage,
     hello: { resolve: () => void; reject: (error: DeviceError) => void },
   ): void {
-    this.lastHeard = this.clock.now();
+    this.keepAlive.heard();
     switch (message.type) {
       case 'welcome':
         this.onWelcome(transport, message);
@@ -285,33 +285,19 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   }
 
   private startHeartbeat(heartbeatMs: number): void {
-    this.stopTimers();
-    const beat = () => {
-      this.transport?.send({ type: 'ping' });
-      this.cancelHeartbeat = this.clock.setTimeout(beat, heartbeatMs);
-    };
-    this.cancelHeartbeat = this.clock.setTimeout(beat, heartbeatMs);
-    const watch = () => {
-      if (this.clock.now() - this.lastHeard > heartbeatMs * 2.5) {
+    this.keepAlive.start(
+      heartbeatMs,
+      () => this.transport?.send({ type: 'ping' }),
+      () => {
         this.transport?.close();
         this.lost(new DeviceError('ConnectionError', 'the server stopped answering'));
-        return;
-      }
-      this.cancelWatchdog = this.clock.setTimeout(watch, heartbeatMs);
-    };
-    this.cancelWatchdog = this.clock.setTimeout(watch, heartbeatMs);
-  }
-
-  private stopTimers(): void {
-    this.cancelHeartbeat?.();
-    this.cancelWatchdog?.();
-    this.cancelHeartbeat = undefined;
-    this.cancelWatchdog = undefined;
+      },
+    );
   }
 
   private revoked(transport: Transport, error: DeviceError): void {
     this.refusal = error;
-    this.stopTimers();
+    this.keepAlive.stop();
     this.transport = undefined;
     transport.close();
     this.requests.failAll(error);
@@ -320,7 +306,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
 
   private lost(error: DeviceError): void {
     if (this.closed) return;
-    this.stopTimers();
+    this.keepAlive.stop();
     this.transport = undefined;
     this.emit('lost', error);
     this.scheduleReconnect();
@@ -328,11 +314,8 @@ export class Connection extends EventEmitter<ConnectionEvents> {
 
   private scheduleReconnect(): void {
     if (this.closed || this.cancelReconnect) return;
-    const base = this.options.reconnectDelayMs ?? 250;
-    const max = this.options.maxReconnectDelayMs ?? 15_000;
-    const ceiling = Math.min(max, base * 2 ** this.reconnectAttempt++);
-    // Full jitter: a restarted server is not hit by every device at the same instant.
-    const delay = ceiling / 2 + Math.random() * (ceiling / 2);
+    const { reconnectDelayMs, maxReconnectDelayMs } = this.options;
+    const delay = reconnectDelay(this.reconnectAttempt++, reconnectDelayMs, maxReconnectDelayMs);
     this.cancelReconnect = this.clock.setTimeout(() => {
       this.cancelReconnect = undefined;
       this.ensureConnected().then(
