@@ -172,6 +172,30 @@ describe('Device', () => {
     expect(alice.state).toBe('registered');
   });
 
+  it('pings every heartbeat, and calls a server that went silent lost after 2.5 beats, then reconnects', async () => {
+    const clock = new ManualClock();
+    let answering = true;
+    FakeSocket.answer = (socket, message) => {
+      if (message.type === 'hello') socket.deliver(welcome(message.resume !== undefined));
+      if (message.type === 'register') socket.deliver({ type: 'result', seq: 1, id: message.id, ok: true });
+      if (message.type === 'ping' && answering) socket.deliver({ type: 'pong' });
+    };
+    const alice = device(clock);
+    await alice.register();
+    const first = FakeSocket.sockets[0];
+    await clock.advance(60_000);
+    // Answered pings keep the connection: six beats, six pings, one socket.
+    expect(first?.sent.filter((message) => message.type === 'ping')).toHaveLength(6);
+    expect(FakeSocket.sockets).toHaveLength(1);
+    // The server stops answering (a half-open socket): lost after 2.5 beats, and a new socket.
+    answering = false;
+    await clock.advance(20_000);
+    expect(FakeSocket.sockets).toHaveLength(1);
+    await clock.advance(20_000);
+    expect(FakeSocket.sockets.length).toBeGreaterThan(1);
+    expect(FakeSocket.sockets.at(-1)?.sent[0]).toMatchObject({ type: 'hello', resume: { session: 'session-1' } });
+  });
+
   it('never hangs: an unanswered request rejects after requestTimeoutMs, an expired token at once', async () => {
     const clock = new ManualClock();
     FakeSocket.answer = (socket, message) => {
