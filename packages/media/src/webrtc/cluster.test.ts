@@ -5,35 +5,29 @@
  * one PostgreSQL database and one redis-server; Chromium runs the SDK's `Device` registered on
  * node A; a baresip phone calls node B, whose app dials the device. The device's audio goes to
  * node B, where the call and its leg are: each side hears the other's tone, node A's media makes
- * no WebRTC session at all, and a hang-up on either side ends the call for the other.
+ * no WebRTC session at all, an ICE restart is answered from node B, a hang-up on either side
+ * ends the call for the other, and a ring that ends unanswered frees node B's offer. The hosted
+ * service's browser SDK (`@twilio/voice-sdk`, unmodified) on node A, which answers without
+ * waiting for candidates, is invited with an offer node B made with its candidates in it.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type RunningServer, startServer } from '@patchbay/runtime';
-import { presenceSet, startAppServer, startPostgres, startRedis } from '@patchbay/runtime/testing';
-import { AccessToken, VoiceGrant } from '@patchbay/sdk';
+import { startAppServer } from '@patchbay/runtime/testing';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SipMediaAdapter } from '../adapter/adapter.js';
-import { type Cleanup, eventually, nextHeard, restClient, SUPPORT_LINE } from '../adapter/scenarios.test-support.js';
-import * as media from '../index.js';
+import { type Cleanup, eventually, nextHeard, SUPPORT_LINE } from '../adapter/scenarios.test-support.js';
 import { hearsTone } from '../testing/audio-analysis.js';
 import { type Phone, startPhone } from '../testing/baresip.js';
-import { freePort } from '../testing/processes.js';
 import { BROWSER_HZ, browserPage, nothingLeft, pageWaits } from './browser-harness.test-support.js';
 import type { PageApi } from './browser-page.test-support.js';
+import { clusterToken, lineOf, listedOn, type RunningNode, sipCluster } from './cluster.test-support.js';
+import { type HostedApi, type HostedGlobal, hostedPage, pageWaits as hostedWaits } from './hosted-sdk.test-support.js';
 
 declare global {
   var patchbay: PageApi;
+  var hosted: HostedApi;
+  var events: HostedGlobal['events'];
 }
 
-const ACCOUNT_SID = `AC${'7'.repeat(32)}`;
-const AUTH_TOKEN = 'a'.repeat(32);
-const NODES = [
-  { id: 'node-a', host: '127.0.71.1', rtpPorts: { min: 55000, max: 55199 } },
-  { id: 'node-b', host: '127.0.71.2', rtpPorts: { min: 55200, max: 55399 } },
-] as const;
 const PHONE = { address: '127.0.71.20', tone: 600 };
 
 /** Everything started for the file, stopped after its tests, newest first. */
@@ -43,71 +37,42 @@ afterAll(async () => {
   for (const step of steps.splice(0).reverse()) await step().catch(() => undefined);
 }, 60_000);
 
-let a: RunningServer;
-let b: RunningServer;
+let a: RunningNode;
+let b: RunningNode;
 let page: Page;
 let caller: Phone;
 let lineUri: string;
-
-/** A `--media sip` node of the cluster: its own SIP address and RTP range, the shared store and bus. */
-async function node(at: (typeof NODES)[number], store: string, bus: string): Promise<RunningServer> {
-  const data = await mkdtemp(join(tmpdir(), `patchbay-${at.id}-`));
-  cleanup(() => rm(data, { recursive: true, force: true }));
-  const server = await startServer({
-    port: 0,
-    data,
-    store,
-    secretKey: new Uint8Array(32).fill(5),
-    bus,
-    nodeId: at.id,
-    accountSid: ACCOUNT_SID,
-    authToken: AUTH_TOKEN,
-    drainMs: 1000,
-    media: {
-      kind: 'sip',
-      listen: [{ host: at.host, port: await freePort(at.host), transports: ['udp'] }],
-      rtpPorts: at.rtpPorts,
-      allow: [{ address: PHONE.address, prefix: 32 }],
-      trunks: [],
-    },
-    sipMedia: media,
-  });
-  cleanup(() => server.close());
-  return server;
-}
+/** Whom the app dials. */
+let callee = 'alice';
 
 beforeAll(async () => {
-  const [postgres, redis] = await Promise.all([startPostgres(), startRedis()]);
-  cleanup(() => postgres.stop());
-  cleanup(() => redis.close());
-  const store = await postgres.database();
-  // One after the other: the first node makes the store's tables.
-  a = await node(NODES[0], store, redis.url);
-  b = await node(NODES[1], store, redis.url);
-
+  [a, b] = (await sipCluster(
+    cleanup,
+    [
+      // Over TLS: the hosted browser SDK's signaling is wss:// only.
+      { id: 'node-a', host: '127.0.71.1', rtpPorts: { min: 55000, max: 55199 }, tls: true },
+      { id: 'node-b', host: '127.0.71.2', rtpPorts: { min: 55200, max: 55399 } },
+    ],
+    [PHONE.address],
+  )) as [RunningNode, RunningNode];
   const app = await startAppServer({
-    '/voice': () => '<Response><Dial timeout="20"><Client>alice</Client></Dial></Response>',
+    '/voice': () => `<Response><Dial timeout="20"><Client>${callee}</Client></Dial></Response>`,
   });
   cleanup(() => app.close());
   // Any node answers REST for the account: the number is made on A, the key on B.
-  await restClient(a).post('IncomingPhoneNumbers.json', { PhoneNumber: SUPPORT_LINE, VoiceUrl: `${app.url}/voice` });
-  const key = (await restClient(b).post('Keys.json', { FriendlyName: 'browser' })) as { sid: string; secret: string };
-  const token = new AccessToken(ACCOUNT_SID, key.sid, key.secret, { identity: 'alice', ttl: 600 })
-    .addGrant(new VoiceGrant({ incomingAllow: true }))
-    .toJwt();
+  await a.rest.post('IncomingPhoneNumbers.json', { PhoneNumber: SUPPORT_LINE, VoiceUrl: `${app.url}/voice` });
+  const token = await clusterToken(b, 'alice');
 
   // Alice's browser registers with node A (its page accepts every call).
-  page = await browserPage(cleanup, { entry: new URL('./browser-page.test-support.ts', import.meta.url) });
-  await page.evaluate(([t, s]) => globalThis.patchbay.start(t as string, s as string), [token, a.url]);
-  await eventually("node B to list Alice's devices on node A", async () => {
-    const holders = await b.cluster?.bus.members(presenceSet(ACCOUNT_SID, 'alice'));
-    return holders?.join() === 'node-a' ? true : undefined;
+  page = await browserPage(cleanup, {
+    entry: new URL('./browser-page.test-support.ts', import.meta.url),
+    insecureTls: true,
   });
-
+  await page.evaluate(([t, s]) => globalThis.patchbay.start(t as string, s as string), [token, a.url]);
+  await listedOn(b, 'alice', 'node-a');
   caller = await startPhone({ address: PHONE.address, tone: PHONE.tone });
   cleanup(() => caller.close());
-  const sip = (b.media as SipMediaAdapter).agent.addresses[0];
-  lineUri = `sip:${SUPPORT_LINE}@${NODES[1].host}:${sip?.port}`;
+  lineUri = lineOf(b, SUPPORT_LINE);
 }, 120_000);
 
 /** Waits for `check` in the page; says what the page saw if not. */
@@ -135,19 +100,22 @@ async function callAndHear(): Promise<string> {
 /** The browser hears the phone's tone and the phone the browser's. */
 async function hearEachOther(): Promise<void> {
   await waits(`the browser to hear the phone's ${PHONE.tone} Hz`, (hz) => globalThis.patchbay.hears(hz), PHONE.tone);
-  await eventually(
+  await phoneHearsBrowser();
+}
+
+const phoneHearsBrowser = () =>
+  eventually(
     `the phone to hear the browser's ${BROWSER_HZ} Hz`,
     async () => (hearsTone(await nextHeard(caller, 1000), BROWSER_HZ, { minMs: 400 }) ? true : undefined),
     30_000,
   );
-}
 
 describe('a browser device on node A answers a phone calling node B, with real audio', () => {
   it('each hears the other; the browser hangs up and the phone hears the call end', async () => {
     const sid = await callAndHear();
     await page.evaluate(() => globalThis.patchbay.hangup());
     await caller.waitFor('closed', 10_000);
-    await expect.poll(async () => (await restClient(a).get(`Calls/${sid}.json`)).status).toBe('completed');
+    await expect.poll(async () => (await a.rest.get(`Calls/${sid}.json`)).status).toBe('completed');
     await nothingLeft(b.media as SipMediaAdapter);
   });
 
@@ -165,7 +133,56 @@ describe('a browser device on node A answers a phone calling node B, with real a
     await caller.hangup();
     await waits('the call to close', () => globalThis.patchbay.status() === 'closed');
     expect(await page.evaluate(() => globalThis.patchbay.log())).not.toContainEqual(expect.stringMatching(/error/));
-    await expect.poll(async () => (await restClient(b).get(`Calls/${sid}.json`)).status).toBe('completed');
+    await expect.poll(async () => (await b.rest.get(`Calls/${sid}.json`)).status).toBe('completed');
+    await nothingLeft(b.media as SipMediaAdapter);
+  });
+
+  it("a ring that ends unanswered frees node B's offer: the phone gives up, then the browser rejects", async () => {
+    await page.evaluate(() => globalThis.patchbay.setAutoAccept(false));
+    for (const end of ['phone gives up', 'browser rejects'] as const) {
+      const cancels = await page.evaluate(() => globalThis.patchbay.log().filter((e) => e === 'cancel').length);
+      await caller.dial(lineUri);
+      await waits('the browser to ring', () => globalThis.patchbay.status() === 'pending');
+      // The offer the browser rings with is node B's WebRTC session, waiting for an answer.
+      expect((b.media as SipMediaAdapter).webrtc?.sessions).toBe(1);
+      if (end === 'phone gives up') {
+        await caller.hangup();
+        await waits(
+          'the invitation to be cancelled',
+          (before) => globalThis.patchbay.log().filter((e) => e === 'cancel').length > before,
+          cancels,
+        );
+      } else {
+        await page.evaluate(() => globalThis.patchbay.reject());
+        await caller.waitFor('closed', 10_000);
+      }
+      await nothingLeft(b.media as SipMediaAdapter);
+      expect((a.media as SipMediaAdapter).webrtc?.sessions).toBe(0);
+    }
+  });
+
+  it("the hosted browser SDK on node A answers with node B's offer, candidates in it: each hears the other; its hang-up ends the call", async () => {
+    callee = 'bob';
+    const token = await clusterToken(a, 'bob');
+    const sdk = await hostedPage(cleanup, 'voice-sdk-2-18', { token, chunderw: a.url.replace('https://', '') });
+    await sdk.evaluate(() => globalThis.hosted.register());
+    await listedOn(b, 'bob', 'node-a');
+    await caller.dial(lineUri);
+    await hostedWaits(sdk, 'the incoming call', () => globalThis.events.some((e) => e[0] === 'incoming'));
+    await sdk.evaluate(() => void globalThis.hosted.accept(600));
+    await caller.waitFor('established', 30_000);
+    await hostedWaits(
+      sdk,
+      `the SDK to hear the phone's ${PHONE.tone} Hz`,
+      (hz) => globalThis.hosted.hears(hz),
+      PHONE.tone,
+    );
+    await phoneHearsBrowser();
+    expect((b.media as SipMediaAdapter).webrtc?.sessions).toBe(1);
+    expect((a.media as SipMediaAdapter).webrtc?.sessions).toBe(0);
+    await sdk.evaluate(() => globalThis.hosted.hangup());
+    await caller.waitFor('closed', 10_000);
+    expect(await sdk.evaluate(() => globalThis.events.filter((e) => String(e[0]).includes('error')))).toEqual([]);
     await nothingLeft(b.media as SipMediaAdapter);
   });
 });
