@@ -98,7 +98,7 @@ export async function sipServer(cleanup: Cleanup, given: SipServerOptions): Prom
 }
 
 /** `fetch` that trusts the test's certificate `ca` (for a server over TLS). */
-function trusting(ca: Buffer): typeof fetch {
+export function trusting(ca: Buffer): typeof fetch {
   const dispatcher = new Agent({ connect: { ca } });
   return ((url: string, init: object) => undiciFetch(url, { ...init, dispatcher })) as unknown as typeof fetch;
 }

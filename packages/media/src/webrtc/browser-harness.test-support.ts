@@ -48,9 +48,15 @@ async function pageServer(cleanup: Cleanup, entry: URL): Promise<string> {
   return `http://127.0.0.1:${(http.address() as AddressInfo).port}/`;
 }
 
-/** Chromium on the page of `entry` (ready once it sets `globalThis[api]`), its fake microphone playing `hz` (0: silence). */
-export async function browserPage(cleanup: Cleanup, options: { entry: URL; api?: string; hz?: number }): Promise<Page> {
-  const browser = await launchChromium({ toneHz: options.hz ?? BROWSER_HZ });
+/**
+ * Chromium on the page of `entry` (ready once it sets `globalThis[api]`), its fake microphone
+ * playing `hz` (0: silence), trusting any certificate with `insecureTls` (a server over TLS).
+ */
+export async function browserPage(
+  cleanup: Cleanup,
+  options: { entry: URL; api?: string; hz?: number; insecureTls?: boolean },
+): Promise<Page> {
+  const browser = await launchChromium({ toneHz: options.hz ?? BROWSER_HZ, insecureTls: options.insecureTls === true });
   cleanup(() => browser.close());
   const page = await browser.newPage();
   await page.goto(await pageServer(cleanup, options.entry));

@@ -38,6 +38,8 @@ const Native = (globalThis as unknown as { RTCPeerConnection: new (...args: unkn
 
 let device: Device | undefined;
 let call: Call | undefined;
+/** Whether an incoming call is accepted at once (else it rings until `accept()` or `reject()`). */
+let autoAccept = true;
 let analyser: { node: Analyser; ctx: AudioCtx; stream: unknown } | undefined;
 const log: string[] = [];
 
@@ -46,6 +48,7 @@ function watch(c: Call): void {
   analyser = undefined;
   c.on('accept', () => log.push('accept'));
   c.on('disconnect', () => log.push('disconnect'));
+  c.on('cancel', () => log.push('cancel'));
   c.on('error', (e) => log.push(`error ${e.message}`));
   c.on('reconnecting', (e) => log.push(`reconnecting ${e.errorName}`));
   c.on('reconnected', () => log.push('reconnected'));
@@ -84,7 +87,7 @@ const api = {
     device.on('incoming', (c) => {
       watch(c);
       log.push('incoming');
-      void c.accept().catch((e: Error) => log.push(`accept failed ${e.message}`));
+      if (autoAccept) void c.accept().catch((e: Error) => log.push(`accept failed ${e.message}`));
     });
     await device.register();
   },
@@ -92,6 +95,10 @@ const api = {
     if (!device) throw new Error('start first');
     watch(await device.connect({ params }));
   },
+  setAutoAccept: (on: boolean) => {
+    autoAccept = on;
+  },
+  reject: () => call?.reject(),
   status: (): string => call?.status() ?? 'none',
   /** Live audio tracks of the microphone stream the call sends (`getLocalStream()`). */
   localTracks(): number {

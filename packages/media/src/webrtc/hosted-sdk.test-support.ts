@@ -143,7 +143,11 @@ window.hosted = {
 </script>`;
 
 /** Chromium with the fake microphone, on a page serving `version` of the SDK, started against `line`. */
-export async function hostedPage(cleanup: Cleanup, version: SdkVersion, line: HostedLine): Promise<Page> {
+export async function hostedPage(
+  cleanup: Cleanup,
+  version: SdkVersion,
+  line: Pick<HostedLine, 'chunderw' | 'token'>,
+): Promise<Page> {
   const browser = await launchChromium({ toneHz: BROWSER_HZ, insecureTls: true });
   cleanup(() => browser.close());
   const bundle = readFileSync(join(import.meta.dirname, '../../node_modules', version, 'dist/twilio.min.js'));
