@@ -53,14 +53,16 @@ export async function claimNodeId(
 const incarnationKey = (nodeId: NodeId) => `node:${nodeId}`;
 /** How long an incarnation key outlives its last renewal: long, so a long cut does not lose it. */
 const INCARNATION_TTL_MS = 86_400_000;
+/** What the survivor leaves on a node's incarnation key (incarnations are UUIDs). */
+const REVOKED = 'revoked';
 
 /** What a node that was cut off from the cluster finds when it is back. */
 export type IdStanding = 'held' | 'taken-over' | 'id-taken';
 
 /**
  * Which process holds a node id, beyond the bus's membership: the process that started under it
- * writes a fresh incarnation on a shared key; the survivor that takes the node over deletes the
- * key first. So a node back from a cut can tell whether it may go on (`held`: nothing of its was
+ * writes a fresh incarnation on a shared key; the survivor that takes the node over revokes it
+ * first (a key found empty means Redis restarted empty, not a takeover: the node claims it again). So a node back from a cut can tell whether it may go on (`held`: nothing of its was
  * taken over), was taken over (`taken-over`: its work is gone), or another process has started
  * under its id since (`id-taken`).
  *
@@ -72,7 +74,7 @@ export type IdStanding = 'held' | 'taken-over' | 'id-taken';
 export class Incarnation {
   readonly value = randomUUID();
 
-  constructor(private readonly bus: Pick<Bus, 'nodeId' | 'setKey' | 'renewKey' | 'getKey'>) {}
+  constructor(private readonly bus: Pick<Bus, 'nodeId' | 'setKey' | 'renewKey' | 'getKey' | 'claimKey'>) {}
 
   /** At start, once the bus has let this process join under its id. */
   claim(): Promise<void> {
@@ -83,12 +85,16 @@ export class Incarnation {
   async check(): Promise<IdStanding> {
     const key = incarnationKey(this.bus.nodeId);
     if (await this.bus.renewKey(key, this.value, INCARNATION_TTL_MS)) return 'held';
-    return (await this.bus.getKey(key)) === undefined ? 'taken-over' : 'id-taken';
+    const value = await this.bus.getKey(key);
+    if (value === REVOKED) return 'taken-over';
+    // Gone without a revocation: Redis restarted empty, and nobody took anything over.
+    if (value === undefined && (await this.bus.claimKey(key, this.value, INCARNATION_TTL_MS))) return 'held';
+    return 'id-taken';
   }
 
   /** The survivor taking `node` over, before anything else: that node's process must not go on. */
-  static revoke(bus: Pick<Bus, 'deleteKey'>, node: NodeId): Promise<boolean> {
-    return bus.deleteKey(incarnationKey(node));
+  static async revoke(bus: Pick<Bus, 'setKey'>, node: NodeId): Promise<void> {
+    await bus.setKey(incarnationKey(node), REVOKED, INCARNATION_TTL_MS);
   }
 }
 

@@ -251,6 +251,15 @@ describe('a node cut off from Redis, not taken over', () => {
     expect(app.requests.map((request) => request.params.SequenceNumber)).toEqual(['0']);
     expect(a.cluster.health()).toBeUndefined();
   });
+
+  it('goes on when its incarnation key is gone without a takeover (Redis restarted empty)', async () => {
+    const { node } = await cluster(await postgres().database());
+    const a = await node('node-a');
+    expect(await a.cluster.bus.deleteKey('node:node-a')).toBe(true);
+    // Its next check (within a lease) claims the key again instead of stopping.
+    await expect.poll(() => a.cluster.bus.getKey('node:node-a')).toMatch(/^[0-9a-f-]{36}$/);
+    expect(a.cluster.health()).toBeUndefined();
+  });
 });
 
 describe('DurableCallbacks on a shared store', () => {

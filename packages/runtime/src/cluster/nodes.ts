@@ -226,7 +226,7 @@ export class ClusterNode {
       return;
     }
     // First the dead node's incarnation: should it come back, it stops instead of going on.
-    const revoked = Incarnation.revoke(this.parts.bus, node).catch(() => false);
+    const revoked = Incarnation.revoke(this.parts.bus, node).catch(() => undefined);
     const takeover = revoked
       .then(() => recoverOwn(this.parts.store, this.parts.clock.now(), node))
       .then(
