@@ -44,6 +44,8 @@ const CODES = {
   'bus-message-too-large': { numeric: 91305, status: 413 },
   /** A node started with the id of a live node of the cluster. */
   'node-id-taken': { numeric: 91306, status: 409 },
+  /** A node back from a cut found that a survivor had taken it over: it stops. */
+  'node-taken-over': { numeric: 91307, status: 503 },
   // Cluster: devices across nodes (src/cluster/devices-*.ts, 91340-91349).
   /** A message between nodes about devices (an invitation, an answer, a key press) did not parse. */
   'device-relay-invalid': { numeric: 91340, status: 400 },

@@ -18,10 +18,11 @@
  */
 import type { CallRecord } from '../calls/call.js';
 import type { ConferenceSnapshot } from '../conference/conference.js';
+import { FINAL_MESSAGE_STATUSES } from '../messaging/messages.js';
 import type { MessageRecord } from '../messaging/types.js';
 import type { Admission, Runtime } from '../runtime.js';
 import { storeWriteError } from '../store/health.js';
-import type { RecordKind, Store, StoredRecord } from '../store/types.js';
+import type { PutOptions, RecordKind, Store, StoredRecord } from '../store/types.js';
 import type { RecordingRecord } from '../verbs/types.js';
 import { logCalls } from './call-log.js';
 
@@ -76,9 +77,9 @@ export class StoreWrites {
     return write;
   }
 
-  put(kind: RecordKind, record: StoredRecord): Promise<void> {
+  put(kind: RecordKind, record: StoredRecord, options?: PutOptions): Promise<void> {
     const owned = this.node !== undefined && OWNED.has(kind) ? { ...record, node: this.node } : record;
-    return this.run(`${kind}:${record.sid}`, () => this.store.put(kind, owned));
+    return this.run(`${kind}:${record.sid}`, () => this.store.put(kind, owned, options));
   }
 
   /** The runtime's admission hook: the commit of the new record (written on its creation event). */
@@ -107,7 +108,9 @@ export function persistRuntime(
   now: () => number = Date.now,
 ): Persistence {
   const writeCall = (call: CallRecord) => void writes.put('call', call);
-  const writeMessage = (message: MessageRecord) => void writes.put('message', message);
+  // A message in a final status stays in it, whoever wrote it (a survivor may have ended it).
+  const writeMessage = (message: MessageRecord) =>
+    void writes.put('message', message, { unlessStatusIn: FINAL_MESSAGE_STATUSES });
   const writeConference = (room: ConferenceSnapshot) => {
     const { participants: _live, ...stored } = room;
     const record: StoredConference = { ...stored, updatedAt: now() };

@@ -163,8 +163,8 @@ describe('recoverMessages', () => {
     expect(await store.get('message', account, received.sid)).toEqual(received);
     const queuedCallbacks = await store.outbox.due(Number.MAX_SAFE_INTEGER, 10);
     expect(queuedCallbacks.map((c) => [c.key, c.url, c.params.MessageStatus, c.params.ErrorCode])).toEqual([
-      [`${queued.sid}:failed`, 'http://app.example/sms-status', 'failed', '30008'],
-      [`${sent.sid}:undelivered`, 'http://app.example/sms-status', 'undelivered', '30008'],
+      [`${queued.sid}:final`, 'http://app.example/sms-status', 'failed', '30008'],
+      [`${sent.sid}:final`, 'http://app.example/sms-status', 'undelivered', '30008'],
     ]);
     expect(queuedCallbacks[0]?.params).toMatchObject({
       MessageSid: queued.sid,

@@ -8,7 +8,7 @@ import type { StoredConference } from '../api/persist.js';
 import type { CallRecord, CallStatus } from '../calls/call.js';
 import { callWebhookParams } from '../calls/webhook-params.js';
 import { finalCallbackKey } from '../interpreter/call-state.js';
-import { messageCallback } from '../messaging/messages.js';
+import { FINAL_MESSAGE_STATUSES, messageCallback } from '../messaging/messages.js';
 import type { MessageRecord, MessageStatus } from '../messaging/types.js';
 import type { Store } from '../store/types.js';
 import { rfc2822 } from '../webhooks/callbacks.js';
@@ -104,7 +104,10 @@ export async function recoverMessages(store: Store, now: number, node?: string):
       const message = await store.findOne<MessageRecord>('message', { status, ...mine });
       if (!message) break;
       const ended: MessageRecord = { ...message, status: final, errorCode: UNKNOWN_MESSAGE_ERROR, updatedAt: now };
-      await store.put('message', ended);
+      // Its node, still running, may have given it a final status since it was read: that one stays.
+      await store.put('message', ended, { unlessStatusIn: FINAL_MESSAGE_STATUSES });
+      const stored = await store.get<MessageRecord>('message', message.accountSid, message.sid);
+      if (stored?.status !== final || stored.errorCode !== UNKNOWN_MESSAGE_ERROR) continue; // it ended on its own
       if (ended.statusCallback) {
         await store.outbox.add({
           ...messageCallback(ended),

@@ -36,6 +36,8 @@ export interface TestCluster {
   readonly nodes: readonly ClusterNode[];
   /** SIGKILLs node `index` (no goodbye to the bus: the others find out when its lease runs out). */
   kill(index: number): Promise<void>;
+  /** Starts node `index` again (it exited, or was killed), under its id, on its port. */
+  restart(index: number): Promise<ClusterNode>;
   /** Cuts node `index` off from Redis (with `cuttable`), as a network partition would; `heal` undoes it. */
   partition(index: number): void;
   heal(index: number): void;
@@ -114,6 +116,11 @@ export async function startCluster(options: ClusterOptions): Promise<TestCluster
     url: balancer.url,
     nodes,
     kill,
+    async restart(index) {
+      await kill(index);
+      nodes[index] = await start(index);
+      return nodes[index];
+    },
     partition: (index) => proxy(index).cut(),
     heal: (index) => proxy(index).restore(),
     async close() {

@@ -5,6 +5,7 @@
  * node is SIGKILLed under load its calls end with their final callbacks (once each, from a
  * survivor), the balancer stops sending to it, and nothing accepted is lost.
  */
+import { once } from 'node:events';
 import { patchbayHttpClient } from '@patchbay/sdk';
 import twilio from 'twilio';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -194,7 +195,7 @@ describe('three nodes behind nginx', () => {
 });
 
 describe('a node cut off from Redis', () => {
-  it('stops taking work: its calls end once, requests through the balancer go on, and it takes work again when healed', async () => {
+  it('stops taking work: its calls end once, requests through the balancer go on, and, taken over, it stops when healed and takes work once restarted', async () => {
     cluster = await startCluster({ postgres: postgres(), redis, cuttable: true });
     const { finals, client, longCalls, inProgress, someCompleted } = await appAndClient(cluster);
     const calls = await longCalls('+1555094', 9);
@@ -226,9 +227,19 @@ describe('a node cut off from Redis', () => {
       if (typeof created !== 'string') expect(created).toMatchObject({ status: 503, code: 91300 });
     }
 
+    // A survivor takes it over; healed, it finds that out and stops (exit status 1), and started
+    // again under its id it takes work.
+    const others = cluster.nodes.filter((other) => other !== node);
+    await Promise.any(
+      others.map((other) => other.line((line) => line.includes('took over a dead node') && line.includes(node.id))),
+    );
+    const exited = once(node.child, 'exit');
     cluster.heal(index);
-    await expect.poll(async () => (await fetch(`${node.direct}/health`)).status, { timeout: 15_000 }).toBe(200);
-    const again = await helper(node.direct).calls.create({
+    expect(await exited).toEqual([1, null]);
+    expect(node.seen.some((line) => line.includes('node-taken-over'))).toBe(true);
+    const restarted = await cluster.restart(index);
+    await expect.poll(async () => (await fetch(`${restarted.direct}/health`)).status, { timeout: 15_000 }).toBe(200);
+    const again = await helper(restarted.direct).calls.create({
       to: '+15550948888',
       from: '+15550900999',
       twiml: '<Response><Hangup/></Response>',

@@ -59,7 +59,13 @@ export async function joinCluster(options: JoinOptions): Promise<ClusterNode> {
       { cause: error },
     );
   }
-  const node = new ClusterNode({ bus, store: options.store, clock: options.clock, log: options.log });
+  const node = new ClusterNode({
+    bus,
+    store: options.store,
+    clock: options.clock,
+    log: options.log,
+    leaseMs: options.leaseMs,
+  });
   try {
     await node.start();
   } catch (error) {

@@ -47,6 +47,13 @@ export const CLUSTER_ERRORS = {
       'A node started with `--node-id` (or the default, host name and port) that a live node of the cluster holds: it does not start (`node-id-taken`). A node that died holds its id until its lease runs out (`--bus-lease-seconds`): the node started again under that id waits that long, then starts; a node that stopped cleanly frees its id at once.',
     action: 'Give each node its own `--node-id`, or stop the node that holds it first.',
   },
+  91307: {
+    title: 'The node was taken over while it was cut off',
+    meaning:
+      'A node lost Redis (a network partition, a long freeze) for longer than its lease, and a survivor took it over: ended its calls and messages, released its callbacks. When it reached Redis again it stopped (`node-taken-over`, exit status 1) instead of going on beside its survivor; a node whose cut ended before anything was taken over goes on. A node that finds its id held by another process started since stops the same way, with 91306.',
+    action:
+      'Start it again (a supervisor does, with `Restart=on-failure`): its id is free, and it starts afresh. Look at why it lost Redis (the network between it and Redis, or an overloaded machine).',
+  },
   91340: {
     title: 'A message between nodes about devices is not valid',
     meaning:

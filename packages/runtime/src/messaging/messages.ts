@@ -22,7 +22,9 @@ export interface SendMessage {
   readonly direction?: MessageRecord['direction'];
 }
 
-const FINAL = new Set<MessageStatus>(['delivered', 'undelivered', 'failed', 'received']);
+/** The statuses a message never leaves (the store refuses a later status: api/persist.ts). */
+export const FINAL_MESSAGE_STATUSES: readonly MessageStatus[] = ['delivered', 'undelivered', 'failed', 'received'];
+const FINAL = new Set<MessageStatus>(FINAL_MESSAGE_STATUSES);
 
 export class Messages {
   private readonly records = new Map<string, MessageRecord>();
@@ -179,10 +181,14 @@ export class Messages {
   }
 }
 
-/** The status callback of `message` in its current status: its key (once per status) and parameters. */
+/**
+ * The status callback of `message` in its current status: its key and parameters. The key is once
+ * per status, and one for every final status (`SmSid:final`, as a call's), so a message gets one
+ * final callback whichever node queues it first: its own node, or the survivor that ended it.
+ */
 export function messageCallback(message: MessageRecord): { key: string; params: Record<string, string> } {
   return {
-    key: `${message.sid}:${message.status}`,
+    key: `${message.sid}:${FINAL.has(message.status) ? 'final' : message.status}`,
     params: {
       MessageSid: message.sid,
       SmsSid: message.sid,

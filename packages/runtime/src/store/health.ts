@@ -138,9 +138,11 @@ export function monitored(store: Store, options: { probeEveryMs?: number; quietM
     probe.unref();
   });
   health.events.on('recovered', () => clearInterval(probe));
+  const release = store.outbox.release?.bind(store.outbox);
+  const hold = store.outbox.hold?.bind(store.outbox);
   return {
     health,
-    put: (kind, record) => watch(() => store.put(kind, record)),
+    put: (kind, record, options) => watch(() => store.put(kind, record, options)),
     update: (kind, accountSid, sid, change) => watch(() => store.update(kind, accountSid, sid, change)),
     get: (kind, accountSid, sid) => read(() => store.get(kind, accountSid, sid)),
     find: (kind, sid) => read(() => store.find(kind, sid)),
@@ -151,8 +153,11 @@ export function monitored(store: Store, options: { probeEveryMs?: number; quietM
       add: (callback) => watch(() => store.outbox.add(callback)),
       due: (now, limit) => read(() => store.outbox.due(now, limit)),
       claim: (request) => watch(() => store.outbox.claim(request)),
-      done: (id) => watch(() => store.outbox.done(id)),
-      retry: (id, at) => watch(() => store.outbox.retry(id, at)),
+      done: (id, claim) => watch(() => store.outbox.done(id, claim)),
+      retry: (id, at, claim) => watch(() => store.outbox.retry(id, at, claim)),
+      // A shared store's: without them a takeover would leave a dead node's claims to their lease.
+      ...(release ? { release: (owner: string, now: number) => watch(() => release(owner, now)) } : {}),
+      ...(hold ? { hold: (id: number, claim: number, until: number) => watch(() => hold(id, claim, until)) } : {}),
       prune: (before) => watch(() => store.outbox.prune(before)),
     },
     blobs: {

@@ -7,6 +7,7 @@ import type {
   NewCallback,
   Page,
   PendingCallback,
+  PutOptions,
   RecordKind,
   Store,
   StoredRecord,
@@ -18,13 +19,15 @@ export function newest(a: StoredRecord, b: StoredRecord): number {
 
 export class MemoryStore implements Store {
   private readonly records = new Map<string, StoredRecord>();
-  /** Each with whether it is done, and who claimed it (until done or retried). */
-  private readonly callbacks = new Map<number, PendingCallback & { done: boolean; owner?: string }>();
+  /** Each with whether it is done, who claimed it (until done or retried), and its claim's number. */
+  private readonly callbacks = new Map<number, PendingCallback & { done: boolean; owner?: string; claim: number }>();
   private readonly keys = new Set<string>();
   private readonly files = new Map<string, Uint8Array>();
   private nextId = 1;
 
-  async put<T extends StoredRecord>(kind: RecordKind, record: T): Promise<void> {
+  async put<T extends StoredRecord>(kind: RecordKind, record: T, options: PutOptions = {}): Promise<void> {
+    const stored = this.records.get(`${kind}:${record.sid}`) as { status?: unknown } | undefined;
+    if (options.unlessStatusIn?.includes(stored?.status as string)) return;
     this.records.set(`${kind}:${record.sid}`, structuredClone(record));
   }
 
@@ -106,7 +109,7 @@ export class MemoryStore implements Store {
       if (this.keys.has(callback.key)) return undefined;
       this.keys.add(callback.key);
       const id = this.nextId++;
-      this.callbacks.set(id, { ...structuredClone(callback), id, attempts: 0, done: false });
+      this.callbacks.set(id, { ...structuredClone(callback), id, attempts: 0, done: false, claim: 0 });
       return id;
     },
     due: async (now, limit) =>
@@ -114,15 +117,15 @@ export class MemoryStore implements Store {
         .filter((c) => !c.done && c.nextAttemptAt <= now)
         .sort((a, b) => a.nextAttemptAt - b.nextAttemptAt || a.id - b.id)
         .slice(0, limit)
-        .map(({ done: _done, owner: _owner, ...callback }) => structuredClone(callback)),
+        .map(({ done: _done, owner: _owner, claim: _claim, ...callback }) => structuredClone(callback)),
     claim: async ({ now, limit, owner, leaseMs, ids }) => {
       const wanted = ids && new Set(ids);
       const claimed = [...this.callbacks.values()]
         .filter((c) => !c.done && c.nextAttemptAt <= now && (!wanted || wanted.has(c.id)))
         .sort((a, b) => a.nextAttemptAt - b.nextAttemptAt || a.id - b.id)
         .slice(0, limit);
-      return claimed.map(({ done: _done, owner: _owner, ...callback }) => {
-        const leased = { ...callback, nextAttemptAt: now + leaseMs };
+      return claimed.map(({ done: _done, owner: _owner, claim, ...callback }) => {
+        const leased = { ...callback, nextAttemptAt: now + leaseMs, claim: claim + 1 };
         this.callbacks.set(callback.id, { ...leased, done: false, owner });
         return structuredClone(leased);
       });
@@ -132,21 +135,27 @@ export class MemoryStore implements Store {
       let released = 0;
       for (const [id, { owner: holder, ...callback }] of this.callbacks) {
         if (holder !== owner || callback.done) continue;
-        this.callbacks.set(id, { ...callback, nextAttemptAt: now });
+        this.callbacks.set(id, { ...callback, nextAttemptAt: now, claim: callback.claim + 1 });
         released++;
       }
       return released;
     },
-    done: async (id) => {
+    hold: async (id, claim, until) => {
       const callback = this.callbacks.get(id);
-      if (callback) {
+      if (!callback || callback.done || callback.claim !== claim) return false;
+      this.callbacks.set(id, { ...callback, nextAttemptAt: until });
+      return true;
+    },
+    done: async (id, claim) => {
+      const callback = this.callbacks.get(id);
+      if (callback && (claim === undefined || callback.claim === claim)) {
         callback.done = true;
         delete callback.owner;
       }
     },
-    retry: async (id, nextAttemptAt) => {
+    retry: async (id, nextAttemptAt, claim) => {
       const callback = this.callbacks.get(id);
-      if (!callback) return;
+      if (!callback || (claim !== undefined && callback.claim !== claim)) return;
       const { owner: _owner, ...unclaimed } = callback;
       this.callbacks.set(id, { ...unclaimed, attempts: unclaimed.attempts + 1, nextAttemptAt });
     },

@@ -51,6 +51,9 @@ const MIGRATIONS: readonly string[] = [
    CREATE INDEX outbox_resource ON outbox (resource, id) WHERE NOT done;
    CREATE INDEX outbox_done ON outbox (next_attempt_at) WHERE done;
    CREATE TABLE blobs (key text PRIMARY KEY, bytes bytea NOT NULL);`,
+  // 2: each claim of a callback (and each release) is numbered, so a node that lost its claim
+  // (taken over while cut off) can tell before it sends (outbox.hold).
+  `ALTER TABLE outbox ADD COLUMN claim bigint NOT NULL DEFAULT 0;`,
 ];
 
 /** The schema version this code needs. */

@@ -17,7 +17,7 @@ import { fromJsonb, toJsonb } from './postgres-json.js';
 import { postgresOutbox } from './postgres-outbox.js';
 import { migrate } from './postgres-schema.js';
 import { BLOB_KEY, FIELD, KIND } from './rows.js';
-import type { FilterValue, ListQuery, Page, RecordKind, Store, StoredRecord } from './types.js';
+import type { FilterValue, ListQuery, Page, PutOptions, RecordKind, Store, StoredRecord } from './types.js';
 import { WriteOrder } from './write-order.js';
 
 /** The type oid of jsonb. */
@@ -95,14 +95,20 @@ export class PostgresStore implements Store {
     }
   }
 
-  async put<T extends StoredRecord>(kind: RecordKind, record: T): Promise<void> {
+  async put<T extends StoredRecord>(kind: RecordKind, record: T, options: PutOptions = {}): Promise<void> {
     const body = toJsonb(record);
+    const values = [kind, record.sid, record.accountSid, record.createdAt, body];
+    const upsert = `INSERT INTO records (kind, sid, account_sid, created_at, body) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (kind, sid) DO UPDATE SET account_sid = $3, created_at = $4, body = $5`;
+    const unless = options.unlessStatusIn;
     await this.order.write(`${kind}:${record.sid}`, () =>
-      this.query(
-        `INSERT INTO records (kind, sid, account_sid, created_at, body) VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT (kind, sid) DO UPDATE SET account_sid = $3, created_at = $4, body = $5`,
-        [kind, record.sid, record.accountSid, record.createdAt, body],
-      ),
+      unless
+        ? // The row is locked by the conflict: no other node's write lands between the check and this one.
+          this.query(
+            `${upsert} WHERE (records.body ->> 'status') IS NULL OR NOT (records.body ->> 'status') = ANY($6)`,
+            [...values, [...unless]],
+          )
+        : this.query(upsert, values),
     );
   }
 

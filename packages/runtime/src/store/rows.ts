@@ -17,6 +17,8 @@ export interface OutboxRow {
   params: string | PendingCallback['params'];
   attempts: number;
   next_attempt_at: number | string;
+  /** PostgreSQL's: the row's claim number (postgres-outbox.ts). */
+  claim?: number | string;
 }
 
 export function pendingCallback(row: OutboxRow): PendingCallback {

@@ -15,7 +15,16 @@ import { type Checkpointer, type CheckpointResult, startCheckpointer } from './c
 import { GroupCommit } from './group-commit.js';
 import { BLOB_KEY, FIELD, KIND, type OutboxRow, oldestFirst, pendingCallback } from './rows.js';
 import { openDatabase, prepareDirectory } from './sqlite-file.js';
-import type { FilterValue, ListQuery, NewCallback, Page, RecordKind, Store, StoredRecord } from './types.js';
+import type {
+  FilterValue,
+  ListQuery,
+  NewCallback,
+  Page,
+  PutOptions,
+  RecordKind,
+  Store,
+  StoredRecord,
+} from './types.js';
 
 function sqlValue(value: FilterValue): string | number {
   return typeof value === 'boolean' ? (value ? 1 : 0) : value;
@@ -66,6 +75,14 @@ export class SqliteStore implements Store {
     put: () =>
       this.db.prepare(
         'INSERT OR REPLACE INTO records (kind, sid, account_sid, created_at, body) VALUES (?, ?, ?, ?, ?)',
+      ),
+    // A put that leaves a record in a final status as it is (PutOptions.unlessStatusIn).
+    putUnless: () =>
+      this.db.prepare(
+        `INSERT INTO records (kind, sid, account_sid, created_at, body) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (kind, sid) DO UPDATE SET account_sid = excluded.account_sid, created_at = excluded.created_at, body = excluded.body
+         WHERE json_extract(records.body, '$.status') IS NULL
+           OR json_extract(records.body, '$.status') NOT IN (SELECT value FROM json_each(?))`,
       ),
     get: () => this.db.prepare('SELECT body FROM records WHERE kind = ? AND sid = ? AND account_sid = ?'),
     find: () => this.db.prepare('SELECT body FROM records WHERE kind = ? AND sid = ?'),
@@ -125,9 +142,21 @@ export class SqliteStore implements Store {
     return statement;
   }
 
-  async put<T extends StoredRecord>(kind: RecordKind, record: T): Promise<void> {
+  async put<T extends StoredRecord>(kind: RecordKind, record: T, options: PutOptions = {}): Promise<void> {
     const body = JSON.stringify(record);
-    await this.write(() => this.statement('put').run(kind, record.sid, record.accountSid, record.createdAt, body));
+    const unless = options.unlessStatusIn;
+    await this.write(() =>
+      unless
+        ? this.statement('putUnless').run(
+            kind,
+            record.sid,
+            record.accountSid,
+            record.createdAt,
+            body,
+            JSON.stringify(unless),
+          )
+        : this.statement('put').run(kind, record.sid, record.accountSid, record.createdAt, body),
+    );
   }
 
   async update<T extends StoredRecord>(

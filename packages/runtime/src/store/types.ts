@@ -101,9 +101,15 @@ export interface PendingCallback {
   readonly attempts: number;
   /** Milliseconds since the epoch. */
   readonly nextAttemptAt: number;
+  /**
+   * The claim it was handed out under (`outbox.claim` on a store several nodes share): each claim
+   * and each release moves it on, so a node that lost the callback (released when it was taken
+   * over) can tell before it sends (`outbox.hold`). Absent elsewhere.
+   */
+  readonly claim?: number;
 }
 
-export type NewCallback = Omit<PendingCallback, 'id' | 'attempts'>;
+export type NewCallback = Omit<PendingCallback, 'id' | 'attempts' | 'claim'>;
 
 /** Which due callbacks a node takes to deliver (`outbox.claim`). */
 export interface ClaimRequest {
@@ -122,9 +128,20 @@ export interface ClaimRequest {
   readonly ids?: readonly number[];
 }
 
+/** How `put` may refuse to replace what is stored. */
+export interface PutOptions {
+  /**
+   * Statuses the stored record never leaves (final ones): when the stored record's top-level
+   * `status` is one of these, the put writes nothing. Checked in the same step as the write, so a
+   * late status from a node that lost the record (partitioned, taken over) cannot move it out of
+   * the final status another node gave it.
+   */
+  readonly unlessStatusIn?: readonly string[];
+}
+
 export interface Store {
   /** Stores (or replaces) a record. Writes take effect in the order they are made. */
-  put<T extends StoredRecord>(kind: RecordKind, record: T): Promise<void>;
+  put<T extends StoredRecord>(kind: RecordKind, record: T, options?: PutOptions): Promise<void>;
   /**
    * Changes a record atomically: `change` gets the record as it is stored at that moment (no
    * other write lands between the read and the write) and returns the new one, which keeps the
@@ -173,10 +190,18 @@ export interface Store {
      * several nodes share have it (a single process's claims have no lease).
      */
     release?(owner: string, now: number): Promise<number>;
-    /** Delivered (or given up): it will not be returned again. */
-    done(id: number): Promise<void>;
-    /** Failed this time: try again at `nextAttemptAt`. */
-    retry(id: number, nextAttemptAt: number): Promise<void>;
+    /**
+     * Right before a node sends a callback it claimed: true, with the lease's end moved to
+     * `until`, only while the callback is still held under `claim` and not done; false once it was
+     * released (its node declared dead) or claimed again, and then the node must not send it. A
+     * node that will not send after all gives it back with `until` = now. Only stores several
+     * nodes share have it.
+     */
+    hold?(id: number, claim: number, until: number): Promise<boolean>;
+    /** Delivered (or given up): it will not be returned again. With `claim`, only while it is still held under it. */
+    done(id: number, claim?: number): Promise<void>;
+    /** Failed this time: try again at `nextAttemptAt`. With `claim`, only while it is still held under it. */
+    retry(id: number, nextAttemptAt: number, claim?: number): Promise<void>;
     /**
      * Forgets callbacks that are done and whose last attempt was due before `before` (their keys
      * may then be queued again): delivered callbacks do not fill the disk. Returns how many.

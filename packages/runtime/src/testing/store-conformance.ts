@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Store, StoredRecord } from '../store/types.js';
+import { nodeConformance } from './store-conformance-nodes.js';
 
 interface Call extends StoredRecord {
   readonly status: string;
@@ -252,6 +253,8 @@ export function runStoreConformance(name: string, open: () => Promise<Store>): v
         // A forgotten key may be queued again.
         expect(await store.outbox.add({ ...base, key: 'CA2:0', nextAttemptAt: 1000 })).toBeTypeOf('number');
       }));
+
+    nodeConformance(withStore);
 
     it('keeps blobs byte for byte', () =>
       withStore(async (store) => {

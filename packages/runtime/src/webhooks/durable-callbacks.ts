@@ -17,7 +17,9 @@
  * On a store several nodes share (PostgreSQL), each node takes a callback with
  * `outbox.claim` (a lease of `leaseMs`) before delivering it, so each is delivered by one node;
  * one another node has taken is left to that node, and comes due again for anyone if that node
- * dies before marking it done.
+ * dies before marking it done. Right before sending, the node checks that the claim is still its
+ * own (durable-callbacks-fence.ts): a node cut off from the cluster (`pause()`) sends nothing,
+ * and one whose claims a survivor released sends none of them.
  */
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
@@ -26,44 +28,16 @@ import type { Clock } from '../clock/clock.js';
 import type { PendingCallback, Store } from '../store/types.js';
 import { AccountShare } from './account-share.js';
 import { type Callback, type CallbackEvents, type Callbacks, IDEMPOTENCY_HEADER } from './callbacks.js';
+import { fence } from './durable-callbacks-fence.js';
+import type { DurableCallbacksOptions } from './durable-callbacks-options.js';
 import type { Egress } from './egress.js';
 import { sendWebhook } from './fetch.js';
 import { ResourceOrder, resourceOf } from './ordering.js';
 
+export type { DurableCallbacksOptions } from './durable-callbacks-options.js';
+
 /** Pending callbacks `start()` reads to know their order (ids and keys are kept, not bodies). */
 const MAX_PENDING_READ = 1_000_000;
-
-export interface DurableCallbacksOptions {
-  /** Delivery attempts before giving up. @default 4 */
-  readonly attempts?: number;
-  /** Pause before the second attempt; doubles each time. @default 1000 */
-  readonly backoffMs?: number;
-  /** Deliveries in flight at once. @default 32 */
-  readonly concurrency?: number;
-  /**
-   * Deliveries one account may have in flight at once, so an account whose callback URL is slow
-   * or down holds up only its own callbacks. @default a quarter of `concurrency`
-   */
-  readonly perAccount?: number;
-  /** Where callbacks may go. @default DEFAULT_EGRESS */
-  readonly egress?: Egress | undefined;
-  /**
-   * How long a delivered (or given-up) callback stays in the outbox, so the same key is not
-   * queued twice; then it is forgotten, and the outbox does not grow with every callback ever
-   * sent. A call's callbacks are all queued within its lifetime, far shorter. @default 7 days
-   */
-  readonly keepDoneMs?: number;
-  /** At most how often done callbacks older than `keepDoneMs` are forgotten (at start, then after deliveries). @default 1 hour */
-  readonly pruneEveryMs?: number;
-  /** Who claims callbacks (the node's name), recorded in the outbox. @default host name and process id */
-  readonly owner?: string;
-  /**
-   * How long a claimed callback is this node's: longer than a delivery can take. 0 for a store
-   * only this process uses (SQLite): nobody else claims, and a restart takes its callbacks at
-   * once. @default 0
-   */
-  readonly leaseMs?: number;
-}
 
 export class DurableCallbacks implements Callbacks {
   readonly events = new EventEmitter<CallbackEvents>();
@@ -91,6 +65,8 @@ export class DurableCallbacks implements Callbacks {
   private readonly keepDoneMs: number;
   private readonly pruneEveryMs: number;
   private closed = false;
+  /** Cut off from the cluster: nothing is sent until `resume()`. */
+  private paused = false;
   private readonly owner: string;
   private readonly leaseMs: number;
 
@@ -159,7 +135,7 @@ export class DurableCallbacks implements Callbacks {
       this.share.queued(pending.accountSid);
       // Stored: deliver it straight away when it may go and there is room, else the pump finds it.
       const room = this.inFlight.size < this.concurrency && !this.share.full(pending.accountSid);
-      if (this.closed || !room || !this.mayGo(resource, id)) {
+      if (this.closed || this.paused || !room || !this.mayGo(resource, id)) {
         this.backlog = true;
         return;
       }
@@ -182,6 +158,20 @@ export class DurableCallbacks implements Callbacks {
     this.pump();
   }
 
+  /**
+   * This node is cut off from the cluster (partitioned): it sends nothing (a survivor may be
+   * about to take its callbacks over); those it had planned go back to the outbox for any node.
+   */
+  pause(): void {
+    this.paused = true;
+  }
+
+  /** Back in the cluster: delivers again, from the outbox. */
+  resume(): void {
+    this.paused = false;
+    this.wake();
+  }
+
   /** Stops scheduling; what is left stays in the outbox for the next start. */
   async close(): Promise<void> {
     this.closed = true;
@@ -195,7 +185,7 @@ export class DurableCallbacks implements Callbacks {
   }
 
   private pump(): void {
-    if (this.closed) return;
+    if (this.closed || this.paused) return;
     if (this.pumping) {
       this.again = true;
       return;
@@ -292,11 +282,7 @@ export class DurableCallbacks implements Callbacks {
       leaseMs: this.leaseMs,
       ids: [planned.id],
     });
-    if (!callback) {
-      this.order.remove(resourceOf(planned.key) as string, planned.id);
-      this.share.finished(planned.accountSid);
-      return;
-    }
+    if (!callback) return this.forget(planned);
     const authToken = await this.tokenFor(callback.accountSid);
     const event = {
       url: callback.url,
@@ -310,6 +296,12 @@ export class DurableCallbacks implements Callbacks {
       await this.finished(callback);
       return;
     }
+    // The last moment to find the claim lost (this node taken over) or this node cut off.
+    const now = this.clock.now();
+    if ((await fence(this.store.outbox, callback, this.paused, now, this.leaseMs)) !== 'send') {
+      this.mayHaveRetries = true;
+      return this.forget(callback);
+    }
     const headers = { [IDEMPOTENCY_HEADER]: callback.key };
     const result = await sendWebhook({ ...event, clock: this.clock, egress: this.egress, headers });
     if (result.ok) {
@@ -320,7 +312,8 @@ export class DurableCallbacks implements Callbacks {
       await this.finished(callback);
       this.events.emit('failed', event, result.error);
     } else {
-      await this.store.outbox.retry(callback.id, this.clock.now() + this.backoffMs * 2 ** callback.attempts);
+      const next = this.clock.now() + this.backoffMs * 2 ** callback.attempts;
+      await this.store.outbox.retry(callback.id, next, callback.claim);
       this.mayHaveRetries = true;
       this.backlog = true;
     }
@@ -328,7 +321,12 @@ export class DurableCallbacks implements Callbacks {
 
   /** Delivered or given up: out of the outbox and out of its resource's order. */
   private async finished(callback: PendingCallback): Promise<void> {
-    await this.store.outbox.done(callback.id);
+    await this.store.outbox.done(callback.id, callback.claim);
+    this.forget(callback);
+  }
+
+  /** Out of its resource's order here: delivered, or another node's to deliver. */
+  private forget(callback: PendingCallback): void {
     this.order.remove(resourceOf(callback.key) as string, callback.id);
     this.share.finished(callback.accountSid);
   }

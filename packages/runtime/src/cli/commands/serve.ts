@@ -163,6 +163,14 @@ export const serve = command({
     };
     process.on('SIGINT', () => stop('SIGINT'));
     process.on('SIGTERM', () => stop('SIGTERM'));
+    // Taken over while cut off from the cluster (or its id now another process's): it must not go
+    // on beside its survivor. Exit status 1, so a supervisor starts it afresh (docs/cluster.md).
+    void server.cluster?.lost.then((error) => {
+      if (stopping) return;
+      stopping = true;
+      io.err(`patchbay: ${error.message} (${error.code}, ${error.numericCode})`);
+      void server.close().then(() => process.exit(1));
+    });
     return undefined;
   },
 });
