@@ -27,6 +27,7 @@ const FILES = [
   // Devices: SDK devices through nginx, calls arriving on any node.
   'src/bridge/devices.test.ts',
   'src/bridge/revocation.test.ts',
+  'src/bridge/tokens.test.ts',
   'src/devices/commands/limits.test.ts',
   // Runtime scenarios through the harness.
   'src/sip/inbound.test.ts',
@@ -64,7 +65,7 @@ const chosen = process.env.CLUSTER_FILES;
  *   the other nodes asynchronously); the other room-* and sdk-room-calls files are not tried yet;
  *   api/event-stream (a node streams its own events); api/simulator-calls (an
  *   inbound call past the account's cap across the cluster is taken, then fails, instead of
- *   refused busy with 10004); bridge/tokens (REST presence, Clients.json, is the node's own);
+ *   refused busy with 10004);
  *   api/limits (device sessions per account are counted per node);
  *   bridge/long-poll: passes but for a push-woken device's resume, and a device restricted to
  *   WebSockets takes 5 s to be refused through nginx (slow for CI).

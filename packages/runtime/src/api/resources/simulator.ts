@@ -54,11 +54,7 @@ async function simulateMessage(context: ResourceContext): Promise<ResourceResult
   };
 }
 
-export function simulatorResource(
-  network: SimulatedNetwork | undefined,
-  store: Store,
-  keepAliveMs?: number,
-): Resource {
+export function simulatorResource(network: SimulatedNetwork | undefined, store: Store, keepAliveMs?: number): Resource {
   const calls = network ? simulatorCalls(network, keepAliveMs) : undefined;
   const numbers = network ? simulatorNumbers(network, store) : undefined;
   return async (context) => {
