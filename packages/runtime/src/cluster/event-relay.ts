@@ -85,8 +85,13 @@ export class EventRelay {
         const { accountSid, after } = parseBody(sinceBody, body, SINCE_METHOD, from);
         const entries = this.topics.get(accountSid)?.log.after(after);
         if (!entries) return { run: log.run, found: false, entries: [], more: false };
+        const page: LogEntry[] = [];
         let bytes = 0;
-        const page = entries.filter((entry) => (bytes += entry.data.length + 256) <= PAGE_BYTES);
+        for (const entry of entries) {
+          bytes += entry.data.length + 256;
+          if (bytes > PAGE_BYTES) break;
+          page.push(entry);
+        }
         return { run: log.run, found: true, entries: page.map(wire), more: page.length < entries.length };
       }),
     );
