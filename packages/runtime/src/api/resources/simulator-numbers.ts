@@ -129,6 +129,16 @@ export function simulatorNumbers(network: SimulatedNetwork, store: Store) {
     return page.items.reverse();
   };
 
+  /** Whether the account keeps its most far ends already: is there a 100th (one record read, not 100)? */
+  const full = async (accountSid: string) => {
+    const page = await store.list<FarEndRecord>('simulator-number', {
+      accountSid,
+      page: MAX_SIMULATED_NUMBERS - 1,
+      pageSize: 1,
+    });
+    return page.items.length > 0;
+  };
+
   async function create(context: ResourceContext): Promise<ResourceResult> {
     const form = await context.form();
     const number = field(form, 'Number')?.trim();
@@ -138,7 +148,7 @@ export function simulatorNumbers(network: SimulatedNetwork, store: Store) {
       throw new RestError(400, 21422, `Number: ${number} is a number on this server: calls to it run its app`);
     const { sid: accountSid } = context.account;
     const existing = await find(accountSid, number);
-    if (!existing && (await all(accountSid)).length >= MAX_SIMULATED_NUMBERS)
+    if (!existing && (await full(accountSid)))
       throw new RestError(400, 21200, `Number: an account keeps at most ${MAX_SIMULATED_NUMBERS} simulated numbers`);
     const record: FarEndRecord = {
       sid: farEndSid(accountSid, number),
