@@ -14,6 +14,7 @@ const FILES = [
   'src/api/sip-openapi.test.ts',
   'src/api/accounts-keys.test.ts',
   'src/api/applications.test.ts',
+  'src/api/event-stream.test.ts',
   'src/api/caller-id.test.ts',
   'src/api/conferences.test.ts',
   'src/api/key-types.test.ts',
@@ -22,9 +23,12 @@ const FILES = [
   'src/api/numbers.test.ts',
   'src/api/queues.test.ts',
   'src/api/rooms.test.ts',
+  'src/api/simulator-numbers.test.ts',
+  'src/api/sdk-client.test.ts',
   // Devices: SDK devices through nginx, calls arriving on any node.
   'src/bridge/devices.test.ts',
   'src/bridge/revocation.test.ts',
+  'src/bridge/tokens.test.ts',
   'src/devices/commands/limits.test.ts',
   // Runtime scenarios through the harness.
   'src/sip/inbound.test.ts',
@@ -53,17 +57,17 @@ const chosen = process.env.CLUSTER_FILES;
  *   request target itself, and reads a request's whole body before it passes it on, so a node
  *   never sees a body arriving slowly or a client that hangs up mid-body;
  *   bridge/faults: a session resumes on the node that holds it, a device that reconnects through
- *   nginx to another node opens a new one (docs/cluster.md "A device whose node dies").
+ *   nginx to another node opens a new one (docs/cluster.md "A device whose node dies");
+ *   in api/event-stream, the slow reader's test (skipped in cluster mode): through nginx a
+ *   reader's events cross two connections, whose socket buffers hold its whole flood.
  * - not yet across nodes (docs/cluster.md "Not yet across nodes"):
  *   api/call-log: failed once in CI in cluster mode (the bounded log's last entry was not the last
  *   <Say>), passing otherwise: left out until the cause is found;
  *   api/room-calls: its app member's device, registered through nginx just before the call starts
  *   on another node, is not invited within the test's 5 s (not diagnosed yet; presence reaches
  *   the other nodes asynchronously); the other room-* and sdk-room-calls files are not tried yet;
- *   api/event-stream (a node streams its own events); api/simulator-numbers,
- *   api/sdk-client (Simulator far ends are kept by the node asked); api/simulator-calls (an
- *   inbound call past the account's cap across the cluster is taken, then fails, instead of
- *   refused busy with 10004); bridge/tokens (REST presence, Clients.json, is the node's own);
+ *   api/simulator-calls (an inbound call past the account's cap across the cluster is taken,
+ *   then fails, instead of refused busy with 10004);
  *   api/limits (device sessions per account are counted per node);
  *   bridge/long-poll: passes but for a push-woken device's resume, and a device restricted to
  *   WebSockets takes 5 s to be refused through nginx (slow for CI).

@@ -4,10 +4,10 @@
  */
 import { request as httpGet } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { readEvents, type SseItem } from '../cli/sse.js';
 import { VirtualClock } from '../clock/virtual.js';
 import type { MessageRecord } from '../messaging/types.js';
-import { type ApiHarness, type ApiHarnessOptions, startApiHarness } from './harness.test-support.js';
+import { basic, isEvent, open } from './event-stream.test-support.js';
+import { type ApiHarness, type ApiHarnessOptions, clusterSize, startApiHarness } from './harness.test-support.js';
 
 const PEER = '+15550007001';
 const harnesses: ApiHarness[] = [];
@@ -24,55 +24,6 @@ async function setup(options: ApiHarnessOptions = {}): Promise<ApiHarness> {
   harnesses.push(harness);
   return harness;
 }
-
-const basic = (user: string, secret: string) => `Basic ${Buffer.from(`${user}:${secret}`).toString('base64')}`;
-
-/** A reader of the stream: its items as they arrive, and `next` to wait for one. */
-async function open(base: string, account: string, auth: string, headers: Record<string, string> = {}) {
-  const controller = new AbortController();
-  const response = await fetch(`${base}/events/v1/Accounts/${account}/Stream`, {
-    headers: { authorization: auth, ...headers },
-    signal: controller.signal,
-  });
-  const items: SseItem[] = [];
-  const waiters: Array<() => void> = [];
-  let ended = false;
-  const done = (async () => {
-    if (!response.ok || !response.body) return;
-    try {
-      for await (const item of readEvents(response.body)) {
-        items.push(item);
-        for (const wake of waiters.splice(0)) wake();
-      }
-    } catch {
-      // aborted
-    }
-    ended = true;
-    for (const wake of waiters.splice(0)) wake();
-  })();
-  const events = () => items.flatMap((item) => (item.kind === 'event' ? [item] : []));
-  return {
-    response,
-    items,
-    events,
-    done,
-    /** Resolves with the first item (seen or to come) that `test` accepts. */
-    async next(test: (item: SseItem) => boolean): Promise<SseItem> {
-      for (;;) {
-        const found = items.find(test);
-        if (found) return found;
-        if (ended) throw new Error('the stream ended');
-        await new Promise<void>((resolve) => waiters.push(resolve));
-      }
-    },
-    close: () => controller.abort(),
-  };
-}
-
-const isEvent =
-  (type: string, test: (data: Record<string, unknown>) => boolean = () => true) =>
-  (item: SseItem) =>
-    item.kind === 'event' && item.event === type && test(JSON.parse(item.data));
 
 describe('event stream', () => {
   it("streams a call's events as they happen, ringing included, each with an id", async () => {
@@ -173,52 +124,58 @@ describe('event stream', () => {
     stream.close();
   });
 
-  it('disconnects a reader that falls too far behind, and limits streams per account', async () => {
-    const { base, account, runtime } = await setup({
-      api: { events: { maxBufferedBytes: 64 * 1024, maxStreamsPerAccount: 1 } },
-    });
-    const auth = basic(account.sid, account.authToken);
-    const url = new URL(`${base}/events/v1/Accounts/${account.sid}/Stream`);
-    const slow = await new Promise<import('node:http').IncomingMessage>((resolve) =>
-      httpGet(url, { headers: { authorization: auth } }, resolve).end(),
-    );
-    slow.pause();
-    const second = await fetch(url, { headers: { authorization: auth } });
-    expect([second.status, ((await second.json()) as { code: number }).code]).toEqual([429, 20429]);
-    // 20 MB of events, more than the socket buffers hold.
-    const body = 'x'.repeat(1600);
-    const flood = 12_000;
-    for (let i = 0; i < flood; i++) {
-      const message: MessageRecord = {
-        sid: `SM${String(i).padStart(32, '0')}`,
-        accountSid: account.sid,
-        direction: 'inbound',
-        from: '+1',
-        to: '+2',
-        body,
-        mediaUrls: [],
-        status: 'received',
-        createdAt: 0,
-        updatedAt: 0,
-      };
-      runtime.events.emit('message.updated', message);
-    }
-    let received = '';
-    slow.on('data', (chunk: Buffer) => {
-      received += chunk.toString('utf8');
-    });
-    slow.on('error', () => undefined);
-    await new Promise((resolve) => {
-      slow.once('close', resolve);
-      slow.resume();
-    });
-    // Closed by the server (the reader never caught up with the last event).
-    expect(received).not.toContain(`SM${String(flood - 1).padStart(32, '0')}`);
-    // Its place is free again.
-    const again = await open(base, account.sid, auth);
-    expect(again.response.status).toBe(200);
-    again.close();
-  });
+  // Not in cluster mode: through nginx a reader's events cross two connections, whose socket
+  // buffers hold the whole flood, so it never falls behind at the node (the cap on streams across
+  // the cluster is tested in cluster/event-stream.test.ts).
+  it.skipIf(clusterSize() > 1)(
+    'disconnects a reader that falls too far behind, and limits streams per account',
+    async () => {
+      const { base, account, runtime } = await setup({
+        api: { events: { maxBufferedBytes: 64 * 1024, maxStreamsPerAccount: 1 } },
+      });
+      const auth = basic(account.sid, account.authToken);
+      const url = new URL(`${base}/events/v1/Accounts/${account.sid}/Stream`);
+      const slow = await new Promise<import('node:http').IncomingMessage>((resolve) =>
+        httpGet(url, { headers: { authorization: auth } }, resolve).end(),
+      );
+      slow.pause();
+      const second = await fetch(url, { headers: { authorization: auth } });
+      expect([second.status, ((await second.json()) as { code: number }).code]).toEqual([429, 20429]);
+      // 20 MB of events, more than the socket buffers hold.
+      const body = 'x'.repeat(1600);
+      const flood = 12_000;
+      for (let i = 0; i < flood; i++) {
+        const message: MessageRecord = {
+          sid: `SM${String(i).padStart(32, '0')}`,
+          accountSid: account.sid,
+          direction: 'inbound',
+          from: '+1',
+          to: '+2',
+          body,
+          mediaUrls: [],
+          status: 'received',
+          createdAt: 0,
+          updatedAt: 0,
+        };
+        runtime.events.emit('message.updated', message);
+      }
+      let received = '';
+      slow.on('data', (chunk: Buffer) => {
+        received += chunk.toString('utf8');
+      });
+      slow.on('error', () => undefined);
+      await new Promise((resolve) => {
+        slow.once('close', resolve);
+        slow.resume();
+      });
+      // Closed by the server (the reader never caught up with the last event).
+      expect(received).not.toContain(`SM${String(flood - 1).padStart(32, '0')}`);
+      // Its place is free again.
+      const again = await open(base, account.sid, auth);
+      expect(again.response.status).toBe(200);
+      again.close();
+    },
+  );
 
   it('tells readers the server is closing, then ends their streams', async () => {
     const harness = await startApiHarness();

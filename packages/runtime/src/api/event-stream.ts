@@ -14,6 +14,8 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type Clock, systemClock } from '../clock/clock.js';
+import type { Bus } from '../cluster/bus.js';
+import { EventRelay, type OpenedFeed } from '../cluster/event-relay.js';
 import type { Runtime } from '../runtime.js';
 import type { Store } from '../store/types.js';
 import { type AccountRecord, authenticate, mayAccess } from './auth.js';
@@ -37,6 +39,13 @@ export interface EventStreamOptions {
   readonly windowMs?: number;
   /** Sent as the SSE `retry` field: how soon a browser EventSource reconnects. @default 1000 */
   readonly retryMs?: number;
+  /**
+   * In a cluster, the bus: a stream carries its account's events from every node, resumes on any
+   * node, and `maxStreamsPerAccount` counts the cluster's streams (cluster/event-relay.ts).
+   */
+  readonly bus?: Bus;
+  /** Failures of the bus while streaming (a reader is then told of a gap). */
+  readonly onError?: (error: unknown) => void;
 }
 
 export interface EventStream {
@@ -67,19 +76,70 @@ export function eventStream(
     ...(options.maxEvents === undefined ? {} : { maxEvents: options.maxEvents }),
     ...(options.windowMs === undefined ? {} : { windowMs: options.windowMs }),
   });
+  const { bus } = options;
+  const relay =
+    bus &&
+    new EventRelay({
+      bus,
+      log,
+      clock,
+      ...(options.maxEvents === undefined ? {} : { maxEvents: options.maxEvents }),
+      ...(options.windowMs === undefined ? {} : { windowMs: options.windowMs }),
+      ...(options.onError ? { onError: options.onError } : {}),
+    });
   const open = new Map<string, number>();
   const closers = new Set<() => void>();
+  const tooMany = (sid: string) =>
+    new RestError(429, 20429, `Too many event streams for ${sid} (at most ${maxStreams})`, { 'retry-after': '5' });
+  /** Takes a place among the account's streams (the cluster's, with a bus); returns what frees it. */
+  async function place(sid: string): Promise<() => void> {
+    if (bus) {
+      const counter = `event-streams:${sid}`;
+      if (!(await bus.take(counter, maxStreams))) throw tooMany(sid);
+      return () => void bus.give(counter).catch((error: unknown) => options.onError?.(error));
+    }
+    if ((open.get(sid) ?? 0) >= maxStreams) throw tooMany(sid);
+    open.set(sid, (open.get(sid) ?? 0) + 1);
+    return () => open.set(sid, (open.get(sid) ?? 1) - 1);
+  }
+  /** A reader's start from this node's log: replay and subscription in one turn, so nothing is lost or repeated. */
+  function localFeed(lastId: string | undefined, visible: Visible): OpenedFeed {
+    const resume = log.resume(lastId, visible);
+    const arrived: LogEntry[] = [];
+    let live: ((entry: LogEntry) => void) | undefined;
+    const stop = log.subscribe((entry) => {
+      if (visible(entry)) live ? live(entry) : arrived.push(entry);
+    });
+    return {
+      resume,
+      position: log.position(),
+      begin(next) {
+        for (const entry of arrived.splice(0)) next(entry);
+        live = next;
+      },
+      stop,
+    };
+  }
 
   async function start(req: IncomingMessage, res: ServerResponse, accountSid: string): Promise<void> {
     // Any credential of the account may read its events (a standard API key too).
     const caller = (await authenticate(req, store)).account;
     const target = accountSid === caller.sid ? caller : await store.find<AccountRecord>('account', accountSid);
     if (!target || !mayAccess(caller, target)) throw notFound(accountSid);
-    if ((open.get(target.sid) ?? 0) >= maxStreams)
-      throw new RestError(429, 20429, `Too many event streams for ${target.sid} (at most ${maxStreams})`, {
-        'retry-after': '5',
-      });
-    open.set(target.sid, (open.get(target.sid) ?? 0) + 1);
+    const release = await place(target.sid);
+    // Heard even if the reader leaves while its start is being read (with a bus, that takes a while).
+    const closed = new Promise<void>((resolve) => res.once('close', resolve));
+    const visible: Visible = (entry) => entry.accountSid === target.sid || entry.ownerSid === target.sid;
+    const header = req.headers['last-event-id'];
+    const lastId = typeof header === 'string' && header !== '' ? header : undefined;
+    let feed: OpenedFeed;
+    try {
+      // The relay's topic carries only the account's own events and its subaccounts'.
+      feed = relay ? await relay.open(target.sid, lastId) : localFeed(lastId, visible);
+    } catch (error) {
+      release();
+      throw error;
+    }
 
     res.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
@@ -92,20 +152,15 @@ export function eventStream(
       // Too far behind: let it reconnect and resume from the log instead of buffering more.
       if (res.writableLength > maxBuffered) res.destroy();
     };
-    const visible: Visible = (entry) => entry.accountSid === target.sid || entry.ownerSid === target.sid;
-    const lastId = req.headers['last-event-id'];
-    const resume = log.resume(typeof lastId === 'string' && lastId !== '' ? lastId : undefined, visible);
+    const { resume } = feed;
     const missed = resume.kind === 'live' ? [] : resume.entries;
     // With nothing to replay, an id-only block tells the reader where it stands, so that after a
     // drop before its first event it still resumes from here (an EventSource keeps it too).
-    const position = missed.length === 0 ? `id: ${log.position()}\n` : '';
+    const position = missed.length === 0 && feed.position !== undefined ? `id: ${feed.position}\n` : '';
     write(`retry: ${options.retryMs ?? 1000}\n${position}: connected\n\n`);
     if (resume.kind === 'gap') write(notice('stream.gap', { reason: resume.reason, last_event_id: lastId }));
     for (const entry of missed) write(frame(entry));
-    // Replay and subscribe in the same turn: nothing is appended in between, so nothing is lost or repeated.
-    const unsubscribe = log.subscribe((entry) => {
-      if (visible(entry)) write(frame(entry));
-    });
+    feed.begin((entry) => write(frame(entry)));
     let cancelHeartbeat = () => {};
     const beat = () => {
       write(': heartbeat\n\n');
@@ -116,11 +171,11 @@ export function eventStream(
       if (!res.destroyed) res.end(notice('stream.closing', { reason: 'the server is shutting down' }));
     };
     closers.add(closing);
-    await new Promise<void>((resolve) => res.once('close', resolve));
+    await closed;
     closers.delete(closing);
-    unsubscribe();
+    feed.stop();
     cancelHeartbeat();
-    open.set(target.sid, (open.get(target.sid) ?? 1) - 1);
+    release();
   }
 
   return {
@@ -142,6 +197,7 @@ export function eventStream(
     },
     close() {
       for (const closing of [...closers]) closing();
+      relay?.close();
       log.close();
     },
   };

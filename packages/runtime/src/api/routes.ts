@@ -104,7 +104,7 @@ export function createRouter(options: ApiOptions, writes: StoreWrites): Route & 
     applicationsResource,
     clientsResource,
     sipResource,
-    simulatorResource(options.simulator, options.keepAliveMs),
+    simulatorResource(options.simulator, store, options.keepAliveMs),
   ];
   const sip = sipApiSettings(options.sip);
   const serial = new Serial();

@@ -106,7 +106,7 @@ export function withSimulatedApps(route: CallRouter, network: SimulatedNetwork |
   return async (call) => {
     const hosted = await route(call);
     if (hosted || !call.caller) return hosted;
-    const app = network.numberBehaviour(call.to, call.caller.sid)?.app;
+    const app = (await network.findNumber(call.to, call.caller.sid))?.app;
     if (!app) return undefined;
     if ('twiml' in app) return { url: '', twiml: app.twiml, account: call.caller };
     return { url: app.url, ...(app.method ? { method: app.method } : {}), account: call.caller };

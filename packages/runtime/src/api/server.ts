@@ -103,7 +103,12 @@ export function createApi(options: ApiOptions): Api {
   const writes = options.writes ?? new StoreWrites(store, onError);
   const persistence = persistRuntime(runtime, writes);
   const serveRecording = storedRecordingMedia(store);
-  const events = eventStream({ runtime, store, ...options.events });
+  const events = eventStream({
+    runtime,
+    store,
+    ...options.events,
+    ...(options.bus ? { bus: options.bus, onError } : {}),
+  });
   const route = createRouter(options, writes);
 
   return {

@@ -12,6 +12,7 @@
 import { hostname } from 'node:os';
 import { type ClientMessage, DeviceError, type Hello, type Outgoing } from '@patchbay/sdk/protocol';
 import { EventEmitter } from 'eventemitter3';
+import { PresenceAcross } from '../cluster/devices-presence-across.js';
 import { ClusterDevices } from '../cluster/devices-ring.js';
 import type { DeviceLeg, OriginateOutcome } from '../media/types.js';
 import { type VerifiedToken, verifyAccessToken } from './access-tokens.js';
@@ -56,6 +57,8 @@ export class DeviceBridge {
   private readonly stopSweep: () => void;
   /** Devices on other nodes of the cluster (with a bus). */
   private readonly cluster: ClusterDevices | undefined;
+  /** Presence as the cluster has it, for REST and followers (with a bus). */
+  private readonly across: PresenceAcross | undefined;
   private closed = false;
   private waker: RingWaker | undefined;
   private readonly checks: CredentialChecks = {
@@ -75,7 +78,10 @@ export class DeviceBridge {
     this.skewMs = options.skewMs ?? 60_000;
     this.node = options.node ?? options.cluster?.bus.nodeId ?? hostname();
     this.tokens = new CallTokens(() => clock.now(), options.callTokenKey);
-    this.followers = new Followers((session, message) => this.push(session, message));
+    this.followers = new Followers(
+      (session, message) => this.push(session, message),
+      (accountSid, identity, watching, told) => this.across?.watch(accountSid, identity, watching, told),
+    );
     this.rooms = new RoomChannel((session, message) => this.push(session, message));
     this.commands = new CommandChannel(
       (session, message) => this.push(session, message),
@@ -86,7 +92,8 @@ export class DeviceBridge {
       (record) => {
         this.cluster?.presence.changed(record);
         this.events.emit('presence', record);
-        this.followers.notify(record);
+        if (this.across) this.across.changed(record);
+        else this.followers.notify(record);
       },
     );
     this.cluster =
@@ -101,6 +108,18 @@ export class DeviceBridge {
         isOpen: (session) => this.sessions.has(session),
         invitations: () => this.invitations,
         commands: () => this.commands,
+      });
+    this.across =
+      options.cluster &&
+      new PresenceAcross({
+        bus: options.cluster.bus,
+        clock,
+        local: (accountSid, identities) =>
+          identities
+            ? identities.flatMap((identity) => this.presence.list(accountSid, identity))
+            : this.presence.list(accountSid),
+        notify: (record) => this.followers.notify(record),
+        ...(options.cluster.onError ? { onError: options.cluster.onError } : {}),
       });
     this.invitations = new Invitations({
       remote: this.cluster,
@@ -127,6 +146,7 @@ export class DeviceBridge {
       maxPerIdentity: options.maxPerIdentity ?? 50,
       invitations: this.invitations,
       followers: this.followers,
+      ...(this.across ? { across: this.across } : {}),
       rooms: this.rooms,
       commands: this.commands,
       outgoing: {
@@ -327,9 +347,15 @@ export class DeviceBridge {
     return sessions.length;
   }
 
-  /** Presence of one identity, or of every identity of an account. */
+  /** Presence of one identity, or of every identity of an account, on this node. */
   presenceOf(accountSid: string, identity?: string): PresenceRecord[] {
     return this.presence.list(accountSid, identity);
+  }
+
+  /** `presenceOf` on every live node of the cluster taken together (this node's alone without a bus). */
+  async presenceEverywhere(accountSid: string, identity?: string): Promise<PresenceRecord[]> {
+    if (!this.across) return this.presenceOf(accountSid, identity);
+    return this.across.list(accountSid, identity === undefined ? undefined : [identity]);
   }
 
   /** Closes every connection (devices reconnect to the next server) and ends every session. */
@@ -338,6 +364,7 @@ export class DeviceBridge {
     this.stopSweep();
     this.invitations.cancelAll();
     void this.cluster?.close();
+    this.across?.close();
     for (const session of [...this.sessions.values()]) {
       session.link?.close(1012, 'server restarting');
       this.end(session);

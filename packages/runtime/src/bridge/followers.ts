@@ -30,7 +30,11 @@ export class Followers {
   /** Sessions following each identity, by `account identity`. */
   private readonly watchers = new Map<string, Set<DeviceSession>>();
 
-  constructor(private readonly push: (session: DeviceSession, message: PresenceMessage) => void) {}
+  constructor(
+    private readonly push: (session: DeviceSession, message: PresenceMessage) => void,
+    /** An identity's first follower here (told `told`), or its last one gone: on a cluster, its changes elsewhere are heard meanwhile. */
+    private readonly watch?: (accountSid: string, identity: string, watching: boolean, told?: PresenceRecord) => void,
+  ) {}
 
   /** An identity's presence changed: every follower hears of it. */
   notify(record: PresenceRecord): void {
@@ -56,7 +60,7 @@ export class Followers {
         this.watchers.set(watchKey, watchers);
       }
       watchers.add(session);
-      const record = current(identity) ?? {
+      const record: PresenceRecord = current(identity) ?? {
         accountSid: session.accountSid,
         identity,
         status: 'offline',
@@ -64,6 +68,7 @@ export class Followers {
         lastSeenAt: 0,
       };
       this.push(session, presenceMessage(record));
+      if (watchers.size === 1) this.watch?.(session.accountSid, identity, true, record);
     }
   }
 
@@ -72,7 +77,9 @@ export class Followers {
     const watchKey = key(session.accountSid, identity);
     const watchers = this.watchers.get(watchKey);
     watchers?.delete(session);
-    if (watchers?.size === 0) this.watchers.delete(watchKey);
+    if (watchers?.size !== 0) return;
+    this.watchers.delete(watchKey);
+    this.watch?.(session.accountSid, identity, false);
   }
 
   /** The session is ending: it follows nobody. */

@@ -4,6 +4,7 @@
  * valid: not expired, and still verifying (its key not deleted, its account still active).
  */
 import { type ClientRequest, DeviceError, type Outgoing, type RoomSummary } from '@patchbay/sdk/protocol';
+import type { PresenceAcross } from '../cluster/devices-presence-across.js';
 import type { VerifiedToken } from './access-tokens.js';
 import type { CommandChannel } from './command-channel.js';
 import type { Followers } from './followers.js';
@@ -26,6 +27,8 @@ export interface RequestContext {
   readonly maxPerIdentity: number;
   readonly invitations: Invitations;
   readonly followers: Followers;
+  /** Presence across the cluster (with a bus). */
+  readonly across?: PresenceAcross;
   readonly rooms: RoomChannel;
   readonly commands: CommandChannel;
   readonly outgoing: OutgoingDeps;
@@ -128,13 +131,14 @@ export async function handleRequest(
       );
     case 'connect':
       return placeCall(context.outgoing, session, message.params, message.sdp);
-    case 'subscribe':
-      context.followers.follow(
-        session,
-        message.identities,
-        (identity) => presence.list(session.accountSid, identity)[0],
+    case 'subscribe': {
+      // On a cluster, followers start from the identities' presence on every node.
+      const known = await context.across?.current(session.accountSid, message.identities);
+      context.followers.follow(session, message.identities, (identity) =>
+        known ? known.get(identity) : presence.list(session.accountSid, identity)[0],
       );
       return {};
+    }
     case 'unsubscribe':
       for (const identity of message.identities) context.followers.unfollow(session, identity);
       return {};

@@ -93,5 +93,9 @@ async function stop(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = once(child, 'exit');
   child.kill('SIGQUIT');
+  // A graceful quit waits for every open connection, an event stream a client gave up on included
+  // (about 4 s): past a moment, the fast stop.
+  const fast = setTimeout(() => child.kill('SIGTERM'), 250);
   await exited;
+  clearTimeout(fast);
 }

@@ -2,7 +2,7 @@
  * What a test observes of a harness that is three nodes (suite.test-support.ts): one view over
  * their runtimes, and each node's view of the one phone network they share.
  *
- * - `runtimeView`: events of every node; a call found (`get`, `ended`, `update`) on the node that
+ * - `runtimeView`: events of every node (one a test emits, on the first node); a call found (`get`, `ended`, `update`) on the node that
  *   runs it, `ended` once that node's records of it are committed (then any node answers for it); lists of calls, messages and conferences of all nodes, oldest first; `drain` of every
  *   node's callbacks; the device bridges' events, sessions (`size`) and presence of all nodes.
  *   Anything else is the first node's (queues, recordings, the bridge's other members): a test
@@ -46,6 +46,8 @@ function mergedEvents<Events>(sources: readonly Events[]): Events {
     },
     off,
     removeListener: off,
+    /** An event a test makes happens on the first node (as if that node's runtime emitted it). */
+    emit: (event: string, ...args: unknown[]) => (sources[0] as unknown as EventEmitter).emit(event, ...args),
     listenerCount: (event: string) =>
       sources.reduce((sum, source) => sum + (source as unknown as EventEmitter).listenerCount(event), 0),
   };

@@ -59,7 +59,9 @@ export type RecordKind =
   | 'device-settings'
   /** Commands for devices and each device's last command number (devices/commands/records.ts). */
   | 'device-command'
-  | 'device-command-state';
+  | 'device-command-state'
+  /** Far ends an account scripted on the simulated network (api/resources/simulator-numbers.ts). */
+  | 'simulator-number';
 
 /** What every stored record carries. */
 export interface StoredRecord {

@@ -50,6 +50,9 @@ export interface SimulatedNetworkOptions {
   readonly keepEnded?: number;
 }
 
+/** The far end an account scripted for a number, if any (see `useFarEnds`). */
+export type FarEndLookup = (number: string, account: string) => Promise<PartyBehaviour | undefined>;
+
 export class SimulatedNetwork implements MediaAdapter {
   readonly name = 'simulated';
   readonly capabilities: MediaCapabilities = {
@@ -73,6 +76,8 @@ export class SimulatedNetwork implements MediaAdapter {
   private readonly timing: Timing;
   private readonly unknown: PartyBehaviour;
   private readonly directory = new Map<string, PartyBehaviour>();
+  /** Far ends kept outside this process (the Simulator API's, in the store every node reads). */
+  private farEnds: FarEndLookup | undefined;
   private readonly legs = new Set<SimulatedLeg>();
   private nextLeg = 1;
 
@@ -116,6 +121,21 @@ export class SimulatedNetwork implements MediaAdapter {
       (account === undefined ? undefined : this.directory.get(this.key('number', number, account))) ??
       this.directory.get(this.key('number', number))
     );
+  }
+
+  /**
+   * Where the far ends an account scripted are kept beyond this network (the Simulator API keeps
+   * them in the store, so a call placed on any node of a cluster meets them): asked first for a
+   * call an account places to a number, ahead of `addNumber`'s.
+   */
+  useFarEnds(lookup: FarEndLookup): void {
+    this.farEnds = lookup;
+  }
+
+  /** `numberBehaviour`, the far ends of `useFarEnds` first. */
+  async findNumber(number: string, account?: string): Promise<PartyBehaviour | undefined> {
+    const kept = account === undefined ? undefined : await this.farEnds?.(number.trim(), account);
+    return kept ?? this.numberBehaviour(number, account);
   }
 
   private key(kind: AddressKind, value: string, account?: string): string {
@@ -197,7 +217,8 @@ export class SimulatedNetwork implements MediaAdapter {
   }
 
   async originate(request: OriginateRequest, signal: AbortSignal, onRinging?: () => void): Promise<OriginateOutcome> {
-    const behaviour = this.behaviourOf(request.to.kind, request.to.value, request.account);
+    const kept = request.to.kind === 'number' ? await this.findNumber(request.to.value, request.account) : undefined;
+    const behaviour = kept ?? this.behaviourOf(request.to.kind, request.to.value, request.account);
     const leg = this.newLeg(request.to.value, behaviour);
     const { party } = leg;
     party.calledFrom.push(request.from);

@@ -2,7 +2,8 @@
  * /2010-04-01/Accounts/{AccountSid}/Clients: presence of client identities on the device bridge
  * (a Patchbay resource; the hosted API has no equivalent). `Clients.json` lists the account's
  * identities, online first (filter `Status=online|offline`); `Clients/{Identity}.json` fetches
- * one. Each says online or offline, how many registrations it has, and when it was last seen.
+ * one. Each says online or offline, how many registrations it has, and when it was last seen; on a
+ * cluster, on every live node taken together (cluster/devices-presence-across.ts).
  */
 import type { PresenceRecord } from '../../bridge/presence.js';
 import { apiDate, invalid, notFound } from '../http.js';
@@ -27,7 +28,9 @@ export const clientsResource: Resource = async (context) => {
     const status = query.get('Status');
     if (status !== null && status !== 'online' && status !== 'offline')
       throw invalid(21200, 'Status', 'must be online or offline');
-    const all = (devices?.presenceOf(account.sid) ?? []).filter((record) => !status || record.status === status);
+    const all = ((await devices?.presenceEverywhere(account.sid)) ?? []).filter(
+      (record) => !status || record.status === status,
+    );
     const request = pageRequest(query);
     const path = `/2010-04-01/Accounts/${account.sid}/Clients.json`;
     return { status: 200, body: pageBody('clients', path, query, request, pageOf(all, request), clientJson) };
@@ -40,7 +43,7 @@ export const clientsResource: Resource = async (context) => {
   } catch {
     throw invalid(21200, 'Identity', `"${match[1]}" holds a malformed percent-escape`);
   }
-  const record = devices?.presenceOf(account.sid, identity)[0];
+  const [record] = (await devices?.presenceEverywhere(account.sid, identity)) ?? [];
   if (!record) throw notFound(identity);
   return { status: 200, body: clientJson(record) };
 };

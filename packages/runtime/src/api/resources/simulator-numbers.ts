@@ -1,7 +1,8 @@
 /**
  * /2010-04-01/Accounts/{AccountSid}/Simulator/Numbers: far ends on the simulated network, scripted
  * by number, for the calls this account places (a REST call or a Dial to the number). Patchbay's
- * own resource, kept in memory (a restart forgets them, as it forgets the calls in flight).
+ * own resource, kept in the store (`simulator-number` records), so every node of a cluster lists
+ * them and a call any node places meets them (the network asks the store: `useFarEnds`).
  *
  * `POST Simulator/Numbers.json` creates or replaces one: `Number`; `OnCall` (answer, busy,
  * no-answer, fail, reject); `RingTime` (seconds before answering, or before busy/fail/reject);
@@ -10,10 +11,12 @@
  * end answers by running that document as an on-net callee would. `GET` lists them;
  * `GET`/`DELETE Simulator/Numbers/{Number}.json` fetch or remove one.
  */
+import { createHash } from 'node:crypto';
 import { parseVoice } from '@patchbay/markup';
 import type { SimulatedNetwork } from '../../adapters/simulated/network.js';
 import type { FarEndApp, PartyBehaviour } from '../../adapters/simulated/party.js';
 import { formatStep, type ScriptStep } from '../../adapters/simulated/script.js';
+import type { Store } from '../../store/types.js';
 import { absoluteUrl, apiDate, type Form, field, httpMethod, invalid, notFound, RestError } from '../http.js';
 import type { ResourceContext, ResourceResult } from './context.js';
 import type { NumberRecord } from './numbers.js';
@@ -25,6 +28,8 @@ const E164 = /^\+[1-9][0-9]{6,14}$/;
 const ON_CALL = ['answer', 'busy', 'no-answer', 'fail', 'reject'] as const;
 
 interface FarEndRecord {
+  /** Made from the account and the number (`farEndSid`): one record per number per account. */
+  readonly sid: string;
   readonly accountSid: string;
   readonly number: string;
   readonly behaviour: PartyBehaviour;
@@ -92,6 +97,11 @@ function behaviourOf(form: Form): PartyBehaviour {
   };
 }
 
+/** The record of `number` in `accountSid`: a look-up by key, for every call placed to a number. */
+function farEndSid(accountSid: string, number: string): string {
+  return `SF${createHash('sha256').update(`${accountSid} ${number}`).digest('hex').slice(0, 32)}`;
+}
+
 /** A path segment, percent-decoded (as given when it is not valid percent-encoding). */
 function decoded(segment: string): string {
   try {
@@ -101,13 +111,32 @@ function decoded(segment: string): string {
   }
 }
 
-/** The Simulator/Numbers resource over `network`; the far ends are kept per account. */
-export function simulatorNumbers(network: SimulatedNetwork) {
-  const byAccount = new Map<string, Map<string, FarEndRecord>>();
-  const ofAccount = (sid: string) => {
-    const numbers = byAccount.get(sid) ?? new Map<string, FarEndRecord>();
-    byAccount.set(sid, numbers);
-    return numbers;
+/** The Simulator/Numbers resource over `network`; the far ends are kept per account in `store`. */
+export function simulatorNumbers(network: SimulatedNetwork, store: Store) {
+  network.useFarEnds(
+    async (number, account) =>
+      (await store.get<FarEndRecord>('simulator-number', account, farEndSid(account, number)))?.behaviour,
+  );
+  const find = (accountSid: string, number: string) =>
+    store.get<FarEndRecord>('simulator-number', accountSid, farEndSid(accountSid, number));
+  /** The account's far ends, oldest first (as they were added). */
+  const all = async (accountSid: string) => {
+    const page = await store.list<FarEndRecord>('simulator-number', {
+      accountSid,
+      page: 0,
+      pageSize: MAX_SIMULATED_NUMBERS + 1,
+    });
+    return page.items.reverse();
+  };
+
+  /** Whether the account keeps its most far ends already: is there a 100th (one record read, not 100)? */
+  const full = async (accountSid: string) => {
+    const page = await store.list<FarEndRecord>('simulator-number', {
+      accountSid,
+      page: MAX_SIMULATED_NUMBERS - 1,
+      pageSize: 1,
+    });
+    return page.items.length > 0;
   };
 
   async function create(context: ResourceContext): Promise<ResourceResult> {
@@ -117,19 +146,19 @@ export function simulatorNumbers(network: SimulatedNetwork) {
     const behaviour = behaviourOf(form);
     if (await context.store.findOne<NumberRecord>('number', { phoneNumber: number }))
       throw new RestError(400, 21422, `Number: ${number} is a number on this server: calls to it run its app`);
-    const numbers = ofAccount(context.account.sid);
-    const existing = numbers.get(number);
-    if (!existing && numbers.size >= MAX_SIMULATED_NUMBERS)
+    const { sid: accountSid } = context.account;
+    const existing = await find(accountSid, number);
+    if (!existing && (await full(accountSid)))
       throw new RestError(400, 21200, `Number: an account keeps at most ${MAX_SIMULATED_NUMBERS} simulated numbers`);
     const record: FarEndRecord = {
-      accountSid: context.account.sid,
+      sid: farEndSid(accountSid, number),
+      accountSid,
       number,
       behaviour,
       createdAt: existing?.createdAt ?? context.now,
       updatedAt: context.now,
     };
-    numbers.set(number, record);
-    network.addNumber(number, behaviour, { account: context.account.sid });
+    await store.put('simulator-number', record);
     return { status: existing ? 200 : 201, body: farEndJson(record) };
   }
 
@@ -138,18 +167,16 @@ export function simulatorNumbers(network: SimulatedNetwork) {
     if (rest === 'Simulator/Numbers.json') {
       if (method === 'POST') return create(context);
       if (method !== 'GET') return undefined;
-      const numbers = [...(byAccount.get(account.sid)?.values() ?? [])].map(farEndJson);
-      return { status: 200, body: { numbers } };
+      return { status: 200, body: { numbers: (await all(account.sid)).map(farEndJson) } };
     }
     const match = /^Simulator\/Numbers\/([^/]+)\.json$/.exec(rest);
     if (!match) return undefined;
     const number = decoded(match[1] as string);
-    const record = byAccount.get(account.sid)?.get(number);
+    const record = await find(account.sid, number);
     if (!record) throw notFound(number);
     if (method === 'GET') return { status: 200, body: farEndJson(record) };
     if (method !== 'DELETE') return undefined;
-    byAccount.get(account.sid)?.delete(number);
-    network.removeNumber(number, { account: account.sid });
+    await store.delete('simulator-number', account.sid, record.sid);
     return { status: 204 };
   };
 }

@@ -7,6 +7,7 @@
  */
 import type { SimulatedNetwork } from '../../adapters/simulated/network.js';
 import { mediaContentTypes as checkMediaTypes } from '../../messaging/media-types.js';
+import type { Store } from '../../store/types.js';
 import { field, fields, invalid, notFound, RestError } from '../http.js';
 import type { Resource, ResourceContext, ResourceResult } from './context.js';
 import { messageJson } from './messages.js';
@@ -53,9 +54,9 @@ async function simulateMessage(context: ResourceContext): Promise<ResourceResult
   };
 }
 
-export function simulatorResource(network: SimulatedNetwork | undefined, keepAliveMs?: number): Resource {
+export function simulatorResource(network: SimulatedNetwork | undefined, store: Store, keepAliveMs?: number): Resource {
   const calls = network ? simulatorCalls(network, keepAliveMs) : undefined;
-  const numbers = network ? simulatorNumbers(network) : undefined;
+  const numbers = network ? simulatorNumbers(network, store) : undefined;
   return async (context) => {
     if (context.rest === 'Simulator/Messages.json' && context.method === 'POST') return simulateMessage(context);
     if (context.rest !== 'Simulator/Calls.json' && !context.rest.startsWith('Simulator/Numbers')) return undefined;
