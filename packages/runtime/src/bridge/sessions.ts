@@ -1,14 +1,19 @@
 /**
  * The bridge's sessions by id, counted per account, so that each account stays within its own
- * limit and no account can fill the server's: one tenant's devices degrade only that tenant.
+ * limit and no account can fill the server's: one tenant's devices degrade only that tenant. With
+ * a shared cap (a cluster's), the account's limit holds across the nodes too: each session holds a
+ * unit of it while open.
  */
 import { DeviceError } from '@patchbay/sdk/protocol';
+import type { SharedSessionCap } from '../limits/shared-session-cap.js';
 import type { VerifiedToken } from './access-tokens.js';
-import type { DeviceSession } from './session.js';
+import { DeviceSession } from './session.js';
 
 export class SessionTable {
   private readonly byId = new Map<string, DeviceSession>();
   private readonly perAccount = new Map<string, number>();
+
+  constructor(private readonly shared?: SharedSessionCap) {}
 
   get size(): number {
     return this.byId.size;
@@ -42,6 +47,37 @@ export class SessionTable {
     return undefined;
   }
 
+  /**
+   * A new session for `token` within the limits (its unit of the shared cap taken), added; a
+   * refusal is thrown as a DeviceError: AccountLimitExceeded past the account's limit here or
+   * across the cluster, TemporarilyUnavailable when the server is full or the cluster cannot count.
+   */
+  async open(token: VerifiedToken, accountLimit: number, serverLimit: number, now: number): Promise<DeviceSession> {
+    const refusal = this.refusal(token, accountLimit, serverLimit);
+    if (refusal) throw refusal;
+    const session = new DeviceSession(token, now);
+    if (!this.shared) {
+      this.add(session);
+      return session;
+    }
+    const taken = await this.shared.take(token.accountSid, accountLimit, session.id).catch(() => {
+      throw new DeviceError('TemporarilyUnavailable', "the cluster cannot count the account's device sessions now");
+    });
+    if (!taken)
+      throw new DeviceError(
+        'AccountLimitExceeded',
+        `account ${token.accountSid} has ${accountLimit} device sessions across the cluster, as many as its limit`,
+      );
+    // Other sessions may have opened here meanwhile.
+    const late = this.refusal(token, accountLimit, serverLimit);
+    if (late) {
+      this.shared.give(session.id);
+      throw late;
+    }
+    this.add(session);
+    return session;
+  }
+
   add(session: DeviceSession): void {
     this.byId.set(session.id, session);
     this.perAccount.set(session.accountSid, (this.perAccount.get(session.accountSid) ?? 0) + 1);
@@ -50,6 +86,7 @@ export class SessionTable {
   /** False when the session was not open. */
   delete(session: DeviceSession): boolean {
     if (!this.byId.delete(session.id)) return false;
+    this.shared?.give(session.id);
     const left = (this.perAccount.get(session.accountSid) ?? 1) - 1;
     if (left > 0) this.perAccount.set(session.accountSid, left);
     else this.perAccount.delete(session.accountSid);
