@@ -71,7 +71,8 @@ export class DeviceBridge {
     private readonly host: BridgeHost,
   ) {
     const clock = host.clock;
-    this.sessions = new SessionTable(options.cluster && new ClusterSessionCap(options.cluster.bus));
+    const here = { find: (id: string) => this.sessions.get(id), end: (session: DeviceSession) => this.end(session) };
+    this.sessions = new SessionTable(options.cluster && new ClusterSessionCap(options.cluster.bus, here));
     this.heartbeatMs = options.heartbeatMs ?? 10_000;
     this.resumeMs = options.resumeMs ?? 30_000;
     this.skewMs = options.skewMs ?? 60_000;
@@ -332,6 +333,7 @@ export class DeviceBridge {
   close(): void {
     this.closed = true;
     this.stopSweep();
+    this.sessions.close();
     this.invitations.cancelAll();
     void this.cluster?.close();
     for (const session of [...this.sessions.values()]) {

@@ -52,35 +52,59 @@ export class SessionTable {
    * refusal is thrown as a DeviceError: AccountLimitExceeded past the account's limit here or
    * across the cluster, TemporarilyUnavailable when the server is full or the cluster cannot count.
    */
-  async open(token: VerifiedToken, accountLimit: number, serverLimit: number, now: number): Promise<DeviceSession> {
-    const refusal = this.refusal(token, accountLimit, serverLimit);
+  async open(
+    token: VerifiedToken,
+    limits: { readonly perAccount: number; readonly total: number },
+    now: number,
+    resumes?: string,
+  ): Promise<DeviceSession> {
+    const refusal = this.refusal(token, limits.perAccount, limits.total);
     if (refusal) throw refusal;
     const session = new DeviceSession(token, now);
-    if (!this.shared) {
-      this.add(session);
-      return session;
-    }
-    const taken = await this.shared.take(token.accountSid, accountLimit, session.id).catch(() => {
-      throw new DeviceError('TemporarilyUnavailable', "the cluster cannot count the account's device sessions now");
-    });
-    if (!taken)
+    if (this.shared && !(await this.takeShared(this.shared, token, limits.perAccount, session, resumes)))
       throw new DeviceError(
         'AccountLimitExceeded',
-        `account ${token.accountSid} has ${accountLimit} device sessions across the cluster, as many as its limit`,
+        `account ${token.accountSid} has ${limits.perAccount} device sessions across the cluster, as many as its limit`,
       );
     // Other sessions may have opened here meanwhile.
-    const late = this.refusal(token, accountLimit, serverLimit);
+    const late = this.refusal(token, limits.perAccount, limits.total);
     if (late) {
-      this.shared.give(session.id);
+      this.shared?.give(session.id);
       throw late;
     }
     this.add(session);
     return session;
   }
 
+  /**
+   * Takes the shared unit of a new session; at the limit, the session the device names (held on
+   * another node, where it can no longer come back) is ended for this one.
+   */
+  private async takeShared(
+    shared: SharedSessionCap,
+    token: VerifiedToken,
+    limit: number,
+    session: DeviceSession,
+    resumes: string | undefined,
+  ): Promise<boolean> {
+    try {
+      const take = () => shared.take(token.accountSid, limit, session.id);
+      if (await take()) return true;
+      if (resumes === undefined || !(await shared.reclaim?.(token.accountSid, token.identity, resumes))) return false;
+      return await take();
+    } catch {
+      throw new DeviceError('TemporarilyUnavailable', "the cluster cannot count the account's device sessions now");
+    }
+  }
+
   add(session: DeviceSession): void {
     this.byId.set(session.id, session);
     this.perAccount.set(session.accountSid, (this.perAccount.get(session.accountSid) ?? 0) + 1);
+  }
+
+  /** Stops the shared cap answering other nodes. */
+  close(): void {
+    this.shared?.close?.();
   }
 
   /** False when the session was not open. */

@@ -64,7 +64,7 @@ export async function sessionFor(
     earlier.expired = false;
     return { session: earlier, resumed: true };
   }
-  return { session: await sessions.open(token, limits.perAccount, limits.total, now), resumed: false };
+  return { session: await sessions.open(token, limits, now, resume?.session), resumed: false };
 }
 
 /** The welcome a session's device is sent. */

@@ -22,8 +22,8 @@ async function twoNodes(kind: (typeof BUS_KINDS)[number]) {
 }
 
 /** A raw device's hello to `node`: the welcome, or the refusal. */
-async function hello(node: TestNode, token: string) {
-  const opened = await RawDevice.open(node.harness, token);
+async function hello(node: TestNode, token: string, resume?: { session: string; received: number }) {
+  const opened = await RawDevice.open(node.harness, token, resume);
   clusters.later(async () => opened.device.socket.close());
   return opened;
 }
@@ -44,6 +44,22 @@ describe.each(BUS_KINDS)("an account's device sessions across the cluster (%s bu
     await expect.poll(sessions).toBe(1);
     expect((await hello(b, token)).welcome.type).toBe('welcome');
     expect((await hello(b, token)).welcome).toMatchObject(REFUSED);
+  });
+
+  it('at the limit, a device back on another node takes the place of the session it names, if its own', async () => {
+    const { cluster, a, b, sessions, token } = await twoNodes(kind);
+    const alice = await hello(a, token);
+    const bob = await hello(a, tokenFor(a.harness, cluster.key, 'bob'));
+    const named = (opened: typeof alice) => ({ session: (opened.welcome as { session: string }).session, received: 0 });
+    // Alice's connection drops; she comes back through the balancer to node B, naming her session.
+    alice.device.socket.close();
+    await alice.device.closed;
+    expect((await hello(b, token, named(alice))).welcome).toMatchObject({ type: 'welcome', resumed: false });
+    expect(await sessions()).toBe(2);
+    expect(a.harness.runtime.devices?.size).toBe(1);
+    // Naming another identity's session takes nothing from it.
+    expect((await hello(b, token, named(bob))).welcome).toMatchObject(REFUSED);
+    expect(a.harness.runtime.devices?.size).toBe(1);
   });
 
   it("frees a revoked session's unit, and a dead node's, for sessions on the others", async () => {

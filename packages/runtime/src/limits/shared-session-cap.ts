@@ -16,4 +16,11 @@ export interface SharedSessionCap {
   take(accountSid: string, limit: number, id: string): Promise<boolean>;
   /** Gives back session `id`'s unit, once (nothing when it holds none). */
   give(id: string): void;
+  /**
+   * Ends session `session` of the account and identity where it is held elsewhere (its device
+   * came back here instead), freeing its unit; true when one ended.
+   */
+  reclaim?(accountSid: string, identity: string, session: string): Promise<boolean>;
+  /** Stops answering others. */
+  close?(): void;
 }
