@@ -14,6 +14,7 @@ import type { ConferencesApi } from './conference/api.js';
 import type { LocalApps } from './interpreter/local-apps.js';
 import type { CallAccount, CallEvent, RuntimeEvents } from './interpreter/session.js';
 import type { AccountLimits } from './limits/account-limits.js';
+import type { SharedCallCap } from './limits/shared-call-cap.js';
 import type { MediaAdapter } from './media/types.js';
 import type { InboundMessage, InboundResult, MessagingApp } from './messaging/inbound.js';
 import type { Messages } from './messaging/messages.js';
@@ -107,6 +108,12 @@ export interface RuntimeOptions {
    * Without it everything runs at once.
    */
   readonly admit?: (admission: Admission) => Promise<void>;
+  /**
+   * In a cluster, the account's live calls counted across the nodes (ClusterNode.callCap): an
+   * inbound call takes its unit before it starts, so one past the cap is refused as on one node.
+   * @default none: this runtime's own calls only
+   */
+  readonly callCap?: SharedCallCap;
   /**
    * Client devices: with this, `<Dial><Client>` rings devices registered over the device bridge
    * (else client addresses go to the media adapter), and devices place calls through their

@@ -12,6 +12,7 @@ import { DeviceBridge } from './bridge/bridge.js';
 import { CallTable, evictOldest } from './calls/call-table.js';
 import { callsApi, whenAdmitted } from './calls/calls-api.js';
 import { dialing } from './calls/dialing.js';
+import { inboundGate } from './calls/inbound-gate.js';
 import { onNet } from './calls/on-net.js';
 import { appConfig, firstStep } from './calls/params.js';
 import { systemClock } from './clock/clock.js';
@@ -229,39 +230,21 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     return session;
   }
 
-  /** Starts an inbound call unless its account has as many live calls as its limit (the leg is then busy). */
-  function admitInbound(
-    leg: MediaLeg,
-    call: { readonly from: string; readonly to: string },
-    app: Routed,
-    start: () => void,
-  ): void {
-    const refusal = overCallLimit(app.account ?? defaultAccount);
-    if (!refusal) {
-      start();
-      return;
-    }
-    void leg.reject('busy').then(() =>
-      events.emit('incoming.rejected', {
-        to: call.to,
-        from: call.from,
-        kind: 'call',
-        error: { code: refusal.numericCode, message: refusal.message },
-      }),
-    );
-  }
+  /** Whether an inbound call may start: its account's live calls here, and across a cluster. */
+  const gate = inboundGate({ events, limits, overCallLimit, shared: options.callCap });
 
   media.events.on('incoming', (leg, call) => {
-    const start = (app: Routed | undefined) => {
+    const start = (app: Routed | undefined, sid = newSid('CA')) => {
       if (!app) {
         void leg
           .reject('not-found')
           .then(() => events.emit('incoming.rejected', { to: call.to, from: call.from, kind: 'call' }));
         return;
       }
-      startInbound(newSid('CA'), leg, call, app, app.params);
+      startInbound(sid, leg, call, app, app.params);
     };
-    const admit = (app: Routed | undefined) => (app ? admitInbound(leg, call, app, () => start(app)) : start(app));
+    const admit = (app: Routed | undefined) =>
+      app ? gate.admit(leg, call, app.account ?? defaultAccount, (sid) => start(app, sid)) : start(app);
     const routed = options.incoming?.(call);
     // A store lookup answers later (the leg keeps ringing); a plain answer starts the call at once.
     if (routed instanceof Promise) routed.then(admit, () => start(undefined));
@@ -273,7 +256,8 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         media,
         clock,
         limits,
-        callRefusal: (account) => overCallLimit({ ...account, authToken: '' })?.message,
+        callRefusal: async (account, sid) => (await gate.refusal({ ...account, authToken: '' }, sid))?.message,
+        releaseCall: (sid) => gate.release(sid),
         startCall: ({ sid, leg, account, from, to, app, extra }) =>
           startInbound(sid, leg, { from, to }, { ...app, account }, extra),
       })
@@ -284,7 +268,9 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     route: options.onNet === true ? options.incoming : options.onNet || undefined,
     maxHops: options.maxOnNetHops,
     start: (leg, call, app, hops) =>
-      admitInbound(leg, call, app, () => calledOnNet.mark(startInbound(newSid('CA'), leg, call, app), hops)),
+      gate.admit(leg, call, app.account ?? defaultAccount, (sid) =>
+        calledOnNet.mark(startInbound(sid, leg, call, app), hops),
+      ),
   });
   const { dialChild, dialOut } = dialing({
     deps,

@@ -157,7 +157,7 @@ export async function startHarnessNode(options: ApiHarnessOptions, parts: Harnes
     ...(options.egress ? { egress: options.egress } : {}),
     ...(options.limits ? { limits: options.limits } : {}),
     ...(cluster && writes ? { admit: (admission) => cluster.admit(admission, writes.admit) } : {}),
-    ...(cluster ? { bus: cluster.bus } : {}),
+    ...(cluster ? { bus: cluster.bus, callCap: cluster.callCap } : {}),
   });
   cluster?.attach(runtime);
   const api = createApi({

@@ -12,6 +12,7 @@
 import { hostname } from 'node:os';
 import { type ClientMessage, DeviceError, type Hello, type Outgoing } from '@patchbay/sdk/protocol';
 import { EventEmitter } from 'eventemitter3';
+import { ClusterSessionCap } from '../cluster/devices-limits.js';
 import { PresenceAcross } from '../cluster/devices-presence-across.js';
 import { ClusterDevices } from '../cluster/devices-ring.js';
 import type { DeviceLeg, OriginateOutcome } from '../media/types.js';
@@ -30,7 +31,7 @@ import type { DeviceSession, Link } from './session.js';
 import { SessionTable } from './sessions.js';
 import { sweepSessions } from './sweep.js';
 import type { BridgeEvents, BridgeHost, DeviceBridgeOptions } from './types.js';
-import { sessionFor, welcomeFor } from './welcome.js';
+import { openSession } from './welcome.js';
 
 export type { ClientRing, Waking } from './invitations.js';
 
@@ -46,7 +47,7 @@ export class DeviceBridge {
   private readonly skewMs: number;
   private readonly node: string;
   private readonly tokens: CallTokens;
-  private readonly sessions = new SessionTable();
+  private readonly sessions: SessionTable;
   private readonly invitations: Invitations;
   private readonly followers: Followers;
   /** Room subscriptions and commands (the rooms control channel). */
@@ -73,6 +74,8 @@ export class DeviceBridge {
     private readonly host: BridgeHost,
   ) {
     const clock = host.clock;
+    const here = { find: (id: string) => this.sessions.get(id), end: (session: DeviceSession) => this.end(session) };
+    this.sessions = new SessionTable(options.cluster && new ClusterSessionCap(options.cluster.bus, here));
     this.heartbeatMs = options.heartbeatMs ?? 10_000;
     this.resumeMs = options.resumeMs ?? 30_000;
     this.skewMs = options.skewMs ?? 60_000;
@@ -195,25 +198,19 @@ export class DeviceBridge {
    */
   async open(hello: Hello, link: Link): Promise<DeviceSession> {
     if (this.closed) throw new DeviceError('TemporarilyUnavailable', 'the server is shutting down');
-    const token = await this.verify(hello.token).catch((error: DeviceError) => {
-      throw this.refuse(error);
-    });
-    const now = this.host.clock.now();
-    const limits = {
-      perAccount: token.limits?.deviceSessions ?? this.host.limits.deviceSessions,
-      total: this.options.maxSessions ?? 100_000,
-    };
-    let opened: ReturnType<typeof sessionFor>;
-    try {
-      opened = sessionFor(this.sessions, token, hello.resume, limits, now);
-    } catch (refusal) {
-      throw this.refuse(refusal as DeviceError);
-    }
-    const { session, resumed } = opened;
-    const webrtc = this.host.media.capabilities.webrtc === true;
-    link.send(welcomeFor(session, resumed, { heartbeatMs: this.heartbeatMs, webrtc, ice: this.options.ice }, now));
-    session.attach(link, resumed ? (hello.resume?.received ?? 0) : 0, now);
-    return session;
+    const { clock, media } = this.host;
+    return openSession(
+      {
+        sessions: this.sessions,
+        clock,
+        verify: (jwt) => this.verify(jwt),
+        refuse: (error) => this.refuse(error),
+        limits: { perAccount: this.host.limits.deviceSessions, total: this.options.maxSessions ?? 100_000 },
+        settings: { heartbeatMs: this.heartbeatMs, webrtc: media.capabilities.webrtc === true, ice: this.options.ice },
+      },
+      hello,
+      link,
+    );
   }
 
   /** An open session by id (long-poll requests name theirs). */
@@ -362,6 +359,7 @@ export class DeviceBridge {
   close(): void {
     this.closed = true;
     this.stopSweep();
+    this.sessions.close();
     this.invitations.cancelAll();
     void this.cluster?.close();
     this.across?.close();

@@ -61,16 +61,22 @@ export async function placeCall(
   const app = await deps.application(session.accountSid, outgoing.applicationSid);
   if (!app) throw new DeviceError('ApplicationNotFound', `no application ${outgoing.applicationSid}`);
   const account = { sid: session.accountSid, authToken: session.token.authToken, limits: session.token.limits };
-  const refusal = deps.host.callRefusal(account);
-  if (refusal) throw new DeviceError('AccountLimitExceeded', refusal);
   const callSid = newSid('CA');
+  const refusal = await deps.host.callRefusal(account, callSid);
+  if (refusal) throw new DeviceError('AccountLimitExceeded', refusal);
   const leg = deps.attachLeg(
     session,
     callSid,
     () => deps.push(session, { type: 'call', callSid, state: 'open' }),
     offer,
   );
-  const sdp = offer === undefined ? undefined : await answerSdp(leg);
+  const sdp =
+    offer === undefined
+      ? undefined
+      : await answerSdp(leg).catch((error: unknown) => {
+          deps.host.releaseCall(callSid);
+          throw error;
+        });
   deps.host.startCall({
     sid: callSid,
     leg,

@@ -56,11 +56,16 @@ export interface BridgeHost {
   readonly clock: Clock;
   /** Per-account limits for accounts without their own (device sessions). */
   readonly limits: Pick<AccountLimits, 'deviceSessions'>;
-  /** Why the account may not have another live call (its concurrency limit), if it may not. */
-  callRefusal(account: {
-    readonly sid: string;
-    readonly limits?: AccountLimitOverrides | undefined;
-  }): string | undefined;
+  /**
+   * Why the account may not have another live call (its concurrency limit), if it may not; else
+   * call `sid` holds its unit of the limit (in a cluster) until it ends or `releaseCall`.
+   */
+  callRefusal(
+    account: { readonly sid: string; readonly limits?: AccountLimitOverrides | undefined },
+    sid: string,
+  ): Promise<string | undefined>;
+  /** Gives back the unit of a call admitted by `callRefusal` that never started. */
+  releaseCall(sid: string): void;
   /** Starts a call from a device on its application. */
   startCall(call: {
     readonly sid: string;

@@ -1,46 +1,74 @@
 /**
- * A device's hello, decided: the session it resumes (the one it names, if of the same account
- * and identity) or a new one within the limits, and the `welcome` it is sent (with its ICE
- * servers). The bridge verifies the token first and sends what this answers.
+ * A device's hello, decided: its token verified, the session it resumes (the one it names, if of
+ * the same account and identity) or a new one within the limits (here, and across a cluster: see
+ * sessions.ts), and the `welcome` sent on its link (with its ICE servers).
  *
  * @example
- * const { session, resumed } = sessionFor(sessions, token, hello.resume, limits, now);
- * link.send(welcomeFor(session, token, resumed, settings, now));
+ * const session = await openSession({ sessions, verify, refuse, clock, limits, settings }, hello, link);
  */
-import { type Hello, PROTOCOL_VERSION, type Welcome } from '@patchbay/sdk/protocol';
+import { type DeviceError, type Hello, PROTOCOL_VERSION, type Welcome } from '@patchbay/sdk/protocol';
+import type { Clock } from '../clock/clock.js';
 import type { VerifiedToken } from './access-tokens.js';
 import { type IceSettings, iceServersFor } from './ice-servers.js';
-import { DeviceSession } from './session.js';
+import type { DeviceSession, Link } from './session.js';
 import type { SessionTable } from './sessions.js';
 
+type WelcomeSettings = {
+  readonly heartbeatMs: number;
+  readonly webrtc: boolean;
+  readonly ice: IceSettings | undefined;
+};
+
+/** What opening a session needs from the bridge. */
+export interface OpenDeps {
+  readonly sessions: SessionTable;
+  readonly clock: Clock;
+  verify(jwt: string): Promise<VerifiedToken>;
+  /** Reports a refusal; returns it to throw. */
+  refuse(error: DeviceError): DeviceError;
+  /** Device sessions per account (for tokens without the account's own) and on this node. */
+  readonly limits: { readonly perAccount: number; readonly total: number };
+  readonly settings: WelcomeSettings;
+}
+
+/** Opens (or resumes) the session of a device's hello and welcomes it; a refusal is thrown as a DeviceError. */
+export async function openSession(deps: OpenDeps, hello: Hello, link: Link): Promise<DeviceSession> {
+  const token = await deps.verify(hello.token).catch((error: DeviceError) => {
+    throw deps.refuse(error);
+  });
+  const limits = { ...deps.limits, perAccount: token.limits?.deviceSessions ?? deps.limits.perAccount };
+  let opened: Awaited<ReturnType<typeof sessionFor>>;
+  try {
+    opened = await sessionFor(deps.sessions, token, hello.resume, limits, deps.clock.now());
+  } catch (refusal) {
+    throw deps.refuse(refusal as DeviceError);
+  }
+  const { session, resumed } = opened;
+  const now = deps.clock.now();
+  link.send(welcomeFor(session, resumed, deps.settings, now));
+  session.attach(link, resumed ? (hello.resume?.received ?? 0) : 0, now);
+  return session;
+}
+
 /** The session a hello opens: the one it resumes, or a new one (a refusal is thrown as a DeviceError). */
-export function sessionFor(
+export async function sessionFor(
   sessions: SessionTable,
   token: VerifiedToken,
   resume: Hello['resume'],
   limits: { readonly perAccount: number; readonly total: number },
   now: number,
-): { session: DeviceSession; resumed: boolean } {
+): Promise<{ session: DeviceSession; resumed: boolean }> {
   const earlier = resume ? sessions.get(resume.session) : undefined;
   if (earlier && earlier.accountSid === token.accountSid && earlier.identity === token.identity) {
     earlier.token = token;
     earlier.expired = false;
     return { session: earlier, resumed: true };
   }
-  const refusal = sessions.refusal(token, limits.perAccount, limits.total);
-  if (refusal) throw refusal;
-  const session = new DeviceSession(token, now);
-  sessions.add(session);
-  return { session, resumed: false };
+  return { session: await sessions.open(token, limits, now, resume?.session), resumed: false };
 }
 
 /** The welcome a session's device is sent. */
-export function welcomeFor(
-  session: DeviceSession,
-  resumed: boolean,
-  settings: { readonly heartbeatMs: number; readonly webrtc: boolean; readonly ice: IceSettings | undefined },
-  now: number,
-): Welcome {
+export function welcomeFor(session: DeviceSession, resumed: boolean, settings: WelcomeSettings, now: number): Welcome {
   const { token } = session;
   const welcome: Welcome = {
     type: 'welcome',

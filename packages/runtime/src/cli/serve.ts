@@ -289,7 +289,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     egress,
     ...(options.limits ? { limits: options.limits } : {}),
     admit: cluster ? (admission) => (cluster as ClusterNode).admit(admission, writes.admit) : writes.admit,
-    ...(cluster ? { bus: cluster.bus } : {}),
+    ...(cluster ? { bus: cluster.bus, callCap: cluster.callCap } : {}),
   });
   cluster?.attach(runtime, callbacks);
   const devices = deviceEndpoints(runtime.devices as DeviceBridge);

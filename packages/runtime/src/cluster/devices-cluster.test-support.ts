@@ -53,7 +53,7 @@ export async function startCluster(
     /** Starts node `index`'s harness (a devices harness, say). @default startApiHarness */
     startNode?: (index: number, options: ApiHarnessOptions) => Promise<ApiHarness>;
     /** More options for every node's harness. */
-    harness?: Pick<ApiHarnessOptions, 'api'>;
+    harness?: Pick<ApiHarnessOptions, 'api' | 'limits'>;
   } = {},
 ): Promise<TestCluster> {
   const store = new MemoryStore();

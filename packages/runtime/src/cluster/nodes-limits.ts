@@ -2,9 +2,10 @@
  * Per-account limits counted across the cluster, through the bus's counters (each node also
  * keeps its own, as a single node does):
  *
- * - live calls (`concurrentCalls`): a unit taken when a call is admitted, given back when it
- *   ends; past the cap the call fails with 10004, as on one node. A dead node's units are freed
- *   by the bus when it is declared down.
+ * - live calls (`concurrentCalls`): a unit taken when a call is admitted (an inbound call's
+ *   before it starts, `reserve`, so one past the cap is refused busy without a record), given
+ *   back once when it ends; past the cap an API call fails with 10004, as on one node. A dead
+ *   node's units are freed by the bus when it is declared down.
  * - REST requests in progress (`apiConcurrency`) and requests a second (`apiRequestsPerSecond`,
  *   counted in one-second windows): past either, 429 with 20429 and `Retry-After`.
  *
@@ -18,6 +19,7 @@ import type { CallRecord } from '../calls/call.js';
 import type { Clock } from '../clock/clock.js';
 import { PatchbayError } from '../errors.js';
 import { type AccountLimits, resolveLimits } from '../limits/account-limits.js';
+import type { SharedCallCap } from '../limits/shared-call-cap.js';
 import type { Runtime } from '../runtime-types.js';
 import type { Store } from '../store/types.js';
 import type { Bus } from './bus.js';
@@ -25,7 +27,7 @@ import type { Bus } from './bus.js';
 const FINAL = new Set(['completed', 'busy', 'failed', 'no-answer', 'canceled']);
 
 /** The cluster-wide cap on an account's live calls. */
-export class ClusterCallCap {
+export class ClusterCallCap implements SharedCallCap {
   /** Calls holding a unit, by SID (given back once, when the call ends). */
   private readonly holding = new Map<string, string>();
   private stop: (() => void) | undefined;
@@ -40,29 +42,47 @@ export class ClusterCallCap {
   /** Gives units back as the runtime's calls end. */
   attach(runtime: Runtime): void {
     const ended = (call: CallRecord) => {
-      if (!FINAL.has(call.status)) return;
-      const counter = this.holding.get(call.sid);
-      if (counter === undefined) return;
-      this.holding.delete(call.sid);
-      void this.bus.give(counter).catch(() => undefined);
+      if (FINAL.has(call.status)) this.giveBack(call.sid);
     };
     runtime.events.on('call.status', ended);
     this.stop = () => runtime.events.off('call.status', ended);
     this.defaults = runtime.limits;
   }
 
-  /** Takes a unit for a new call; rejects with `concurrency-limit` (10004) at the account's cap. */
+  /**
+   * Takes a unit for an inbound call before it starts (limits/shared-call-cap.ts): the refusal
+   * at the account's cap; a bus that cannot be asked leaves it to `admit`.
+   */
+  async reserve(accountSid: string, cap: number, sid: string): Promise<PatchbayError | undefined> {
+    const counter = `calls:${accountSid}`;
+    const taken = await this.bus.take(counter, cap).catch(() => undefined);
+    if (taken === false) return atCap(accountSid, cap);
+    if (taken) this.holding.set(sid, counter);
+    return undefined;
+  }
+
+  /** Gives back the unit of a call reserved and never started. */
+  release(sid: string): void {
+    this.giveBack(sid);
+  }
+
+  /** Takes a unit for a new call (none when it reserved one); rejects with `concurrency-limit` (10004) at the account's cap. */
   async admit(call: CallRecord): Promise<void> {
+    if (this.holding.has(call.sid)) return;
     const account = await this.store.find<AccountRecord>('account', call.accountSid);
     if (!this.defaults) return;
     const cap = resolveLimits(account?.limits, this.defaults).concurrentCalls;
     const counter = `calls:${call.accountSid}`;
-    if (!(await this.bus.take(counter, cap)))
-      throw new PatchbayError(
-        'concurrency-limit',
-        `account ${call.accountSid} has ${cap} live calls across the cluster, as many as its limit`,
-      );
+    if (!(await this.bus.take(counter, cap))) throw atCap(call.accountSid, cap);
     this.holding.set(call.sid, counter);
+  }
+
+  /** Gives the unit of call `sid` back, once. */
+  private giveBack(sid: string): void {
+    const counter = this.holding.get(sid);
+    if (counter === undefined) return;
+    this.holding.delete(sid);
+    void this.bus.give(counter).catch(() => undefined);
   }
 
   close(): void {
@@ -98,6 +118,13 @@ export class ClusterApiLimiter {
       void this.bus.give(counter).catch(() => undefined);
     };
   }
+}
+
+function atCap(accountSid: string, cap: number): PatchbayError {
+  return new PatchbayError(
+    'concurrency-limit',
+    `account ${accountSid} has ${cap} live calls across the cluster, as many as its limit`,
+  );
 }
 
 function tooMany(message: string): RestError {

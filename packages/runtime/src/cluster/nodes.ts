@@ -81,14 +81,15 @@ export class ClusterNode {
   readonly lost: Promise<PatchbayError>;
   private resolveLost!: (error: PatchbayError) => void;
   private readonly stops: Array<() => void> = [];
-  private readonly cap: ClusterCallCap;
+  /** The cluster-wide cap on live calls (the runtime's `callCap`: inbound calls reserve their unit). */
+  readonly callCap: ClusterCallCap;
   /** The cluster-wide REST limits (the API takes a slot per request). */
   readonly apiLimiter: ClusterApiLimiter;
   /** Takeovers in progress (awaited by close, and by tests). */
   private readonly takeovers = new Set<Promise<void>>();
 
   constructor(private readonly parts: ClusterNodeParts) {
-    this.cap = new ClusterCallCap(parts.bus, parts.store);
+    this.callCap = new ClusterCallCap(parts.bus, parts.store);
     this.apiLimiter = new ClusterApiLimiter(parts.bus, parts.clock);
     this.incarnation = new Incarnation(parts.bus);
     this.lost = new Promise((resolve) => {
@@ -132,8 +133,8 @@ export class ClusterNode {
     this.callbacks = callbacks;
     if (this.wakeWhenAttached) callbacks?.wake();
     this.stops.push(serveCallControl(this.parts.bus, runtime));
-    this.cap.attach(runtime);
-    this.stops.push(() => this.cap.close());
+    this.callCap.attach(runtime);
+    this.stops.push(() => this.callCap.close());
   }
 
   /**
@@ -144,7 +145,7 @@ export class ClusterNode {
     if (this.lostError) throw this.lostError;
     if (!this.parts.bus.connected || this.out)
       throw partitionedError(this.nodeId, `new ${admission.kind} ${admission.record.sid}`);
-    if (admission.kind === 'call') await this.cap.admit(admission.record);
+    if (admission.kind === 'call') await this.callCap.admit(admission.record);
     await next(admission);
   }
 

@@ -12,7 +12,7 @@
 export interface AccountLimits {
   /** Calls of the account live at once, every leg counted (API, inbound, dialed, from devices). @default 1000 */
   readonly concurrentCalls: number;
-  /** Device sessions of the account on this server, well below the server's own cap. @default 1000 */
+  /** Device sessions of the account (across a cluster's nodes), well below a server's own cap. @default 1000 */
   readonly deviceSessions: number;
   /** REST requests of the account being handled at once: the hosted API's kind of limit. @default 100 */
   readonly apiConcurrency: number;
