@@ -349,10 +349,12 @@ export class DeviceBridge {
     return this.presence.list(accountSid, identity);
   }
 
-  /** `presenceOf` on every live node of the cluster taken together (this node's alone without a bus). */
-  async presenceEverywhere(accountSid: string, identity?: string): Promise<PresenceRecord[]> {
-    if (!this.across) return this.presenceOf(accountSid, identity);
-    return this.across.list(accountSid, identity === undefined ? undefined : [identity]);
+  /** `presenceOf` (of one identity, several, or all) on every live node taken together (this node's alone without a bus). */
+  async presenceEverywhere(accountSid: string, identity?: string | readonly string[]): Promise<PresenceRecord[]> {
+    const identities = typeof identity === 'string' ? [identity] : identity;
+    if (!this.across)
+      return identities ? identities.flatMap((one) => this.presenceOf(accountSid, one)) : this.presenceOf(accountSid);
+    return this.across.list(accountSid, identities);
   }
 
   /** Closes every connection (devices reconnect to the next server) and ends every session. */

@@ -15,6 +15,7 @@ import type { Store } from '../../store/types.js';
 import type { RoomChat } from '../chat/chat.js';
 import { displayName } from '../contacts.js';
 import { roomMembers } from '../members.js';
+import { onlineIdentities } from '../online.js';
 import type { PhoneType, RoomMemberRecord, RoomRecord } from '../records.js';
 import type { Serial } from '../serial.js';
 import type { AuditFields, RoomAudit } from './audit.js';
@@ -79,13 +80,14 @@ function select(members: readonly RoomMemberRecord[], wanted: 'all' | readonly s
   });
 }
 
-function plansFor(
+async function plansFor(
   deps: CommandDeps,
   account: CallAccount,
   members: readonly RoomMemberRecord[],
   ringPhone: Readonly<Record<string, PhoneType>> | undefined,
   options: { organizerSid?: string | undefined; organizerPhone?: boolean } = {},
-): { plans: RingPlan[]; skipped: RosterEntry[]; organizer?: RingPlan } {
+): Promise<{ plans: RingPlan[]; skipped: RosterEntry[]; organizer?: RingPlan }> {
+  const online = await onlineIdentities(deps.runtime.devices, account.sid, members);
   const plans: RingPlan[] = [];
   const skipped: RosterEntry[] = [];
   let organizer: RingPlan | undefined;
@@ -93,12 +95,9 @@ function plansFor(
     const wanted = ringPhone?.[member.sid];
     if (wanted && !member.phones.some((phone) => phone.type === wanted))
       throw new RestError(400, 91106, `RingPhone: member ${member.sid} has no ${wanted} number`);
-    const online =
-      member.identity !== undefined &&
-      deps.runtime.devices?.presenceOf(account.sid, member.identity)[0]?.status === 'online';
     const isOrganizer = member.sid === options.organizerSid;
     const plan = ringPlan(member, {
-      online,
+      online: member.identity !== undefined && online.has(member.identity),
       ringPhone: wanted,
       phone: isOrganizer && options.organizerPhone === true,
     });
@@ -128,7 +127,7 @@ async function start(
     plans,
     skipped,
     organizer: first,
-  } = plansFor(deps, account, selected, command.ringPhone, {
+  } = await plansFor(deps, account, selected, command.ringPhone, {
     organizerSid: organizer?.sid,
     organizerPhone: command.organizerPhone === true,
   });
@@ -219,7 +218,7 @@ function perform(deps: CommandDeps, room: RoomRecord, account: CallAccount, comm
         const members = select(await roomMembers(deps.store, room), command.members).filter(
           (m) => !LIVE_STATES.has(call.entries.get(m.sid)?.state ?? 'left'),
         );
-        const { plans, skipped } = plansFor(deps, account, members, command.ringPhone);
+        const { plans, skipped } = await plansFor(deps, account, members, command.ringPhone);
         for (const s of skipped) call.entries.set(s.key, s);
         deps.engine.ringOrQueue(call, plans);
         return call;

@@ -10,6 +10,7 @@ import type { WebhookParams } from '@patchbay/sdk';
 import { type AccountRecord, callAccount } from '../../api/auth.js';
 import { displayName } from '../contacts.js';
 import { roomMembers } from '../members.js';
+import { onlineIdentities } from '../online.js';
 import type { RoomRecord, RoomSettings } from '../records.js';
 import { type CommandDeps, roomCallKey } from './commands.js';
 import { goodbye, join } from './documents.js';
@@ -54,16 +55,14 @@ export async function dialIn(deps: CommandDeps, room: RoomRecord, params: Webhoo
     const account = await deps.store.find<AccountRecord>('account', room.accountSid);
     if (account?.status !== 'active') return goodbye('This number cannot take calls now. Goodbye.');
     const plans: RingPlan[] = [];
-    if (decision === 'start-and-ring')
+    if (decision === 'start-and-ring') {
+      const online = await onlineIdentities(deps.runtime.devices, room.accountSid, members);
       for (const other of members) {
         if (other === member) continue;
-        const plan = ringPlan(other, {
-          online:
-            other.identity !== undefined &&
-            deps.runtime.devices?.presenceOf(room.accountSid, other.identity)[0]?.status === 'online',
-        });
+        const plan = ringPlan(other, { online: other.identity !== undefined && online.has(other.identity) });
         if ('to' in plan) plans.push(plan);
       }
+    }
     const call = deps.engine.start(room, callAccount(account), {
       plans,
       admitted: entry,

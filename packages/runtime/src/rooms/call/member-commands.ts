@@ -12,6 +12,7 @@
  */
 import { notFound, RestError } from '../../api/http.js';
 import { applyContact, contactChanges } from '../contacts.js';
+import { isOnline } from '../online.js';
 import { roomPolicy } from '../policy.js';
 import type { RoomMemberRecord, RoomRecord } from '../records.js';
 import { type CommandDeps, noCall, roomCallKey, runAudited } from './commands.js';
@@ -46,9 +47,7 @@ export async function runJoin(
         throw new RestError(400, 91112, `${member.sid} opted out of the room's calls: text START to the room first`);
       if (options.phone && member.phones.length === 0)
         throw new RestError(400, 91106, `${member.sid} has no phone number to ring`);
-      const online =
-        member.identity !== undefined &&
-        deps.runtime.devices?.presenceOf(room.accountSid, member.identity)[0]?.status === 'online';
+      const online = await isOnline(deps.runtime.devices, room.accountSid, member);
       const plan = ringPlan(member, { online, phone: options.phone === true });
       if ('to' in plan) deps.engine.ringOrQueue(call, [plan]);
     }),

@@ -21,6 +21,7 @@ import type { RoomAudit } from '../call/audit.js';
 import { displayName } from '../contacts.js';
 import { roomMembers } from '../members.js';
 import { memberNumber } from '../notify.js';
+import { onlineIdentities } from '../online.js';
 import { roomPolicy } from '../policy.js';
 import type { RoomMemberRecord, RoomRecord } from '../records.js';
 import { Serial } from '../serial.js';
@@ -89,7 +90,7 @@ export class RoomChat {
       mediaUrls: [...message.mediaUrls],
       ...(to ? { to } : {}),
       source: message.source,
-      deliveries: this.#deliveries(room, members, author, to),
+      deliveries: await this.#deliveries(room, members, author, to),
       relay: 'pending',
     };
     return this.#turns.run(room.sid, async () => {
@@ -128,19 +129,18 @@ export class RoomChat {
       );
   }
 
-  #deliveries(
+  async #deliveries(
     room: RoomRecord,
     members: readonly RoomMemberRecord[],
     author: RoomMemberRecord | undefined,
     to: readonly string[] | undefined,
-  ): ChatDelivery[] {
+  ): Promise<ChatDelivery[]> {
     const meant = to ? new Set(to) : undefined;
+    const inApp = await onlineIdentities(this.deps.runtime.devices, room.accountSid, members);
     return members.flatMap((member): ChatDelivery[] => {
       if (member === author || member.optedOut || (meant && !meant.has(member.sid))) return [];
       const number = memberNumber(member);
-      const online =
-        member.identity !== undefined &&
-        this.deps.runtime.devices?.presenceOf(room.accountSid, member.identity)[0]?.status === 'online';
+      const online = member.identity !== undefined && inApp.has(member.identity);
       if (!number || online) return [];
       return [{ memberSid: member.sid, to: number, messageSid: newSid('SM') }];
     });

@@ -44,12 +44,18 @@ export const membersResource =
     const [, roomSid, memberSid] = match as unknown as [string, string, string | undefined];
     const room = await store.get<RoomRecord>('room', account.sid, roomSid);
     if (!room) throw notFound(roomSid);
-    const render = (member: RoomMemberRecord) =>
-      memberJson(
-        member,
-        publicUrl,
-        member.identity ? runtime.devices?.presenceOf(account.sid, member.identity)[0] : undefined,
+    // Presence as the cluster has it (a device on any node), read once for the members shown.
+    const renderAll = async (shown: readonly RoomMemberRecord[]) => {
+      const identities = [...new Set(shown.flatMap((m) => (m.identity ? [m.identity] : [])))];
+      const seen = new Map(
+        identities.length > 0
+          ? ((await runtime.devices?.presenceEverywhere(account.sid, identities)) ?? []).map((r) => [r.identity, r])
+          : [],
       );
+      return (member: RoomMemberRecord) =>
+        memberJson(member, publicUrl, member.identity ? seen.get(member.identity) : undefined);
+    };
+    const render = async (member: RoomMemberRecord) => (await renderAll([member]))(member);
     if (!memberSid) {
       if (method === 'POST') {
         const form = await context.form();
@@ -73,7 +79,7 @@ export const membersResource =
           await api.calls.updates?.changed(room, { change: 'member-changed', memberSid: member.sid });
           tellIfNewIdentity(api, room, before, member);
         }
-        return { status: merged ? 200 : 201, body: render(member) };
+        return { status: merged ? 200 : 201, body: await render(member) };
       }
       if (method === 'GET') {
         const request = pageRequest(context.query);
@@ -82,14 +88,20 @@ export const membersResource =
         const page = pageOf(members, request);
         return {
           status: 200,
-          body: v1Page('members', `${publicUrl}${V1}/Rooms/${roomSid}/Members`, request, page, render),
+          body: v1Page(
+            'members',
+            `${publicUrl}${V1}/Rooms/${roomSid}/Members`,
+            request,
+            page,
+            await renderAll(page.items),
+          ),
         };
       }
       return undefined;
     }
     const member = await store.get<RoomMemberRecord>('room-member', account.sid, memberSid);
     if (!member || member.roomSid !== roomSid) throw notFound(memberSid);
-    if (method === 'GET') return { status: 200, body: render(member) };
+    if (method === 'GET') return { status: 200, body: await render(member) };
     if (method === 'POST') {
       const form = await context.form();
       const changes = contactChanges(form);
@@ -111,7 +123,7 @@ export const membersResource =
       const fields = changedFields(rung(member), rung(updated), MEMBER_FIELDS);
       if (fields.length > 0) await api.calls.updates?.changed(room, { change: 'member-changed', memberSid, fields });
       tellIfNewIdentity(api, room, member, updated);
-      return { status: 200, body: render(updated) };
+      return { status: 200, body: await render(updated) };
     }
     if (method === 'DELETE') {
       await api.serial.run(roomSid, () => store.delete('room-member', account.sid, memberSid));
