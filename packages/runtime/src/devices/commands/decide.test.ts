@@ -43,9 +43,27 @@ describe('the decisions on a command', () => {
     expect(done).toMatchObject({ status: 'completed', open: false, settledAt: 5, result: { ok: '1' } });
     expect(done.nextAttemptAt).toBeUndefined();
     expect(() => settle(done, { status: 'failed', error: 'x' }, 6)).toThrow(Settled);
-    expect(() => attempted(done, 'channel', 6, DEFAULT_POLICY)).toThrow(Settled);
+    const reached = attempted(done, 'channel', 6, DEFAULT_POLICY);
+    expect(() => attempted(reached, 'channel', 7, DEFAULT_POLICY)).toThrow(Settled);
     expect(() => settle(done, { status: 'canceled' }, 6)).toThrow(Settled);
     expect(onDue(done, 1e12, DEFAULT_POLICY)).toBe('none');
+  });
+
+  it("records the delivery a device's result overtook, and nothing more", () => {
+    // The device answered before its delivery was recorded (at once, or through another node).
+    const done = settle(command(1), { status: 'completed', result: { ok: '1' } }, 5);
+    expect(attempted(done, 'channel', 6, DEFAULT_POLICY)).toMatchObject({
+      status: 'completed',
+      open: false,
+      result: { ok: '1' },
+      attempts: 1,
+      deliveredVia: 'channel',
+      deliveredAt: 5,
+    });
+    // A command settled without the device (canceled, expired) was not reached by it.
+    expect(() => attempted(settle(command(2), { status: 'canceled' }, 5), 'channel', 6, DEFAULT_POLICY)).toThrow(
+      Settled,
+    );
   });
 });
 

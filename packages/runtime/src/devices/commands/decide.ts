@@ -46,6 +46,10 @@ export function attempted(
   now: number,
   policy: Policy,
 ): CommandRecord {
+  if (!record.open && record.attempts === 0 && via && (record.status === 'completed' || record.status === 'failed'))
+    // The device's result overtook the record of its delivery (it answered at once, or on another
+    // node): the delivery still happened, and the settled command shows it.
+    return { ...record, attempts: 1, deliveredVia: via, deliveredAt: record.settledAt ?? now };
   const current = open(record);
   const attempts = current.attempts + 1;
   return {
