@@ -38,8 +38,6 @@ export type { DurableCallbacksOptions } from './durable-callbacks-options.js';
 
 /** Pending callbacks `start()` reads to know their order (ids and keys are kept, not bodies). */
 const MAX_PENDING_READ = 1_000_000;
-/** How soon a node looks again at a callback it could not claim (another node had it or an older one). */
-const RECHECK_MS = 200;
 
 export class DurableCallbacks implements Callbacks {
   readonly events = new EventEmitter<CallbackEvents>();
@@ -63,7 +61,6 @@ export class DurableCallbacks implements Callbacks {
   private pumping: Promise<void> | undefined;
   private again = false;
   private cancelTimer: (() => void) | undefined;
-  private cancelRecheck: (() => void) | undefined;
   private prunedAt = Number.NEGATIVE_INFINITY;
   private readonly keepDoneMs: number;
   private readonly pruneEveryMs: number;
@@ -179,7 +176,6 @@ export class DurableCallbacks implements Callbacks {
   async close(): Promise<void> {
     this.closed = true;
     this.cancelTimer?.();
-    this.cancelRecheck?.();
     await this.drain();
   }
 
@@ -205,10 +201,7 @@ export class DurableCallbacks implements Callbacks {
 
   /** Whether a pending callback may be delivered now: the oldest of its resource, none in flight. */
   private mayGo(resource: string, id: number): boolean {
-    // On a shared store the outbox itself keeps the order (a claim waits for the older ones, on
-    // any node): an older one another node holds must not hold this node back past its end.
-    const next = this.leaseMs > 0 || this.order.isHead(resource, id);
-    return next && !this.busy.has(resource) && !this.inFlight.has(id);
+    return this.order.isHead(resource, id) && !this.busy.has(resource) && !this.inFlight.has(id);
   }
 
   /**
@@ -269,14 +262,6 @@ export class DurableCallbacks implements Callbacks {
     return true;
   }
 
-  private recheckSoon(): void {
-    if (this.closed || this.cancelRecheck) return;
-    this.cancelRecheck = this.clock.setTimer(() => {
-      this.cancelRecheck = undefined;
-      this.wake();
-    }, RECHECK_MS);
-  }
-
   /** Wakes up for the next retry that falls due. */
   private async scheduleNext(): Promise<void> {
     this.cancelTimer?.();
@@ -297,12 +282,7 @@ export class DurableCallbacks implements Callbacks {
       leaseMs: this.leaseMs,
       ids: [planned.id],
     });
-    if (!callback) {
-      // Another node has it, or has an older one of its resource on its way and does not know this
-      // one waits: look again shortly (on a store only this process uses, the claim never fails).
-      this.recheckSoon();
-      return this.forget(planned);
-    }
+    if (!callback) return this.forget(planned);
     const authToken = await this.tokenFor(callback.accountSid);
     const event = {
       url: callback.url,
