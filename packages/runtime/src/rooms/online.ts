@@ -8,6 +8,7 @@
  * online.has(member.identity ?? '');
  */
 import type { DeviceBridge } from '../bridge/bridge.js';
+import type { PresenceRecord } from '../bridge/presence.js';
 
 type Presence = Pick<DeviceBridge, 'presenceOf' | 'presenceEverywhere'> | undefined;
 
@@ -16,12 +17,22 @@ export async function onlineIdentities(
   accountSid: string,
   members: readonly { readonly identity?: string | undefined }[],
 ): Promise<ReadonlySet<string>> {
+  const records = await presenceOfMembers(devices, accountSid, members);
+  return new Set([...records.values()].filter((record) => record.status === 'online').map((record) => record.identity));
+}
+
+/** The members' presence by identity, as the cluster has it (see `onlineIdentities`). */
+export async function presenceOfMembers(
+  devices: Presence,
+  accountSid: string,
+  members: readonly { readonly identity?: string | undefined }[],
+): Promise<ReadonlyMap<string, PresenceRecord>> {
   const identities = [...new Set(members.flatMap((member) => (member.identity ? [member.identity] : [])))];
-  if (!devices || identities.length === 0) return new Set();
+  if (!devices || identities.length === 0) return new Map();
   const records = await devices
     .presenceEverywhere(accountSid, identities)
     .catch(() => identities.flatMap((identity) => devices.presenceOf(accountSid, identity)));
-  return new Set(records.filter((record) => record.status === 'online').map((record) => record.identity));
+  return new Map(records.map((record) => [record.identity, record]));
 }
 
 /** Whether the member has the app online (see `onlineIdentities`). */

@@ -8,6 +8,7 @@ import { tellAdded } from '../../../rooms/call/my-rooms.js';
 import { changedFields } from '../../../rooms/call/room-updates.js';
 import { applyContact, checkReachable, contactChanges, phoneType } from '../../../rooms/contacts.js';
 import { addMember, roomMembers } from '../../../rooms/members.js';
+import { presenceOfMembers } from '../../../rooms/online.js';
 import { roomPolicy } from '../../../rooms/policy.js';
 import type { RoomMemberRecord, RoomRecord } from '../../../rooms/records.js';
 import { type Form, field, invalid, notFound } from '../../http.js';
@@ -46,12 +47,7 @@ export const membersResource =
     if (!room) throw notFound(roomSid);
     // Presence as the cluster has it (a device on any node), read once for the members shown.
     const renderAll = async (shown: readonly RoomMemberRecord[]) => {
-      const identities = [...new Set(shown.flatMap((m) => (m.identity ? [m.identity] : [])))];
-      const seen = new Map(
-        identities.length > 0
-          ? ((await runtime.devices?.presenceEverywhere(account.sid, identities)) ?? []).map((r) => [r.identity, r])
-          : [],
-      );
+      const seen = await presenceOfMembers(runtime.devices, account.sid, shown);
       return (member: RoomMemberRecord) =>
         memberJson(member, publicUrl, member.identity ? seen.get(member.identity) : undefined);
     };
