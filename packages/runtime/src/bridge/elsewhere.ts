@@ -104,8 +104,13 @@ export async function offerElsewhere(
 /** `count` devices invited on `node` ring no more: a call left with nobody is not answered. */
 export function withdrawnOn({ rings, finish }: Elsewhere, node: string, callSid: string, count: number): void {
   const ringing = rings.get(callSid);
-  const left = (ringing?.remote.get(node) ?? 0) - count;
-  if (!ringing?.remote.has(node)) return;
+  if (!ringing || ringing.ended) return;
+  if (!ringing.remote.has(node)) {
+    // Before the node's reply to the invitation: its count comes later, less these.
+    ringing.withdrawnEarly.set(node, (ringing.withdrawnEarly.get(node) ?? 0) + count);
+    return;
+  }
+  const left = (ringing.remote.get(node) ?? 0) - count;
   if (left > 0) ringing.remote.set(node, left);
   else ringing.remote.delete(node);
   if (nobodyLeft(ringing)) finish(callSid, { outcome: 'no-answer' }, 'no-answer');

@@ -117,6 +117,7 @@ export class Invitations {
       offered: new Map(),
       offeredElsewhere: new Map(),
       remote: new Map(),
+      withdrawnEarly: new Map(),
       callTokens: new Map(),
       joinable: waking !== undefined,
       waking: waking !== undefined,

@@ -29,6 +29,11 @@ export interface Ringing {
   waking: boolean;
   /** Devices invited on other nodes, counted per node. */
   readonly remote: Map<string, number>;
+  /**
+   * Devices a node withdrew before its reply to the invitation counted them here (the withdrawal
+   * overtook the reply on the bus): taken off that count when it comes.
+   */
+  readonly withdrawnEarly: Map<string, number>;
   /** What other nodes were told (re-offered when a node holding invited devices dies). */
   invite?: RemoteInvite;
   /** Stops re-offering. */
@@ -96,7 +101,9 @@ export function invitedElsewhere(
   ringing: Ringing,
   counts: ReadonlyMap<string, number>,
 ): void {
-  for (const [node, count] of counts) {
+  for (const [node, invited] of counts) {
+    const count = invited - (ringing.withdrawnEarly.get(node) ?? 0);
+    ringing.withdrawnEarly.delete(node);
     if (count <= 0) continue;
     if (!ringing.ended) ringing.remote.set(node, count);
     else cancelRemote(remote, node, callSid, ringing.ended.reason, ringing.ended.except);

@@ -5,6 +5,7 @@ import { deviceFor, next } from '../bridge/devices.test-support.js';
 import { ANN, type DevicesHarness, REGISTRATION_NUMBER, startDevicesHarness } from '../devices/harness.test-support.js';
 import { LoopbackPushService } from '../devices/push-service.test-support.js';
 import type { Route } from '../testing/app-server.js';
+import type { Bus } from './bus.js';
 import { BUS_KINDS, clustersPerTest, type TestNode } from './devices-cluster.test-support.js';
 import { presenceSet } from './devices-presence.js';
 
@@ -189,6 +190,37 @@ describe.each(BUS_KINDS)('devices across nodes (%s bus)', (kind) => {
 
   it('is no-answer at once when the only device on another node unregisters while it rings', async () => {
     const { caller, laptop, call } = await ringingOnA(kind);
+    const canceled = next(call, 'cancel');
+    await laptop.unregister();
+    expect(await canceled).toEqual(['unregistered']);
+    const { runtime } = caller.harness;
+    await runtime.calls.ended(runtime.calls.get(call.parameters.CallSid as string)?.parentCallSid as string);
+    expect(caller.harness.app.requestsTo('/dialed')[0]?.params.DialCallStatus).toBe('no-answer');
+  });
+
+  it("is no-answer at once when the device's withdrawal overtakes its node's reply to the invitation", async () => {
+    const { nodes, device, caller, accountSid } = await cluster(kind, ['node-a', 'node-b'], 'node-b');
+    const laptop = device('node-a', 'alice');
+    await registered(laptop);
+    await expect.poll(() => listed(caller, accountSid, 'alice')).toEqual(['node-a']);
+    // Node B hears node A's reply to the invitation only once B has handled A's word that the device went away.
+    let handled = () => {};
+    const withdrawal = new Promise<void>((resolve) => {
+      handled = resolve;
+    });
+    const relay = (bus: Bus, method: string, then: () => Promise<void> | void) => {
+      const request = bus.request.bind(bus);
+      bus.request = async <T>(...args: Parameters<Bus['request']>) => {
+        const reply = await request<T>(...args);
+        if (args[1] === method) await then();
+        return reply;
+      };
+    };
+    relay(caller.bus, 'devices.invite', () => withdrawal);
+    relay((nodes['node-a'] as TestNode).bus, 'devices.withdrawn', handled);
+    const invited = next(laptop, 'incoming');
+    caller.harness.network.call({ from: CALLER, to: NUMBER });
+    const [call] = await invited;
     const canceled = next(call, 'cancel');
     await laptop.unregister();
     expect(await canceled).toEqual(['unregistered']);
