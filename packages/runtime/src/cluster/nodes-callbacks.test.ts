@@ -42,7 +42,10 @@ describe.each(Object.keys(STORES))('a dead node’s claimed callbacks (%s store)
     const runtime = createRuntime({ media: new SimulatedNetwork() });
     const callbacks = new DurableCallbacks(store, systemClock, tokenFor, { owner: 'node-b', leaseMs: CLAIM_LEASE_MS });
     try {
+      // The survivor has looked at the (empty) outbox: it does not race node-a for the claim below.
+      const looked = new Promise((resolve) => callbacks.events.once('idle', resolve));
       callbacks.start();
+      await looked;
       survivor.attach(runtime, callbacks);
       // node-a took a callback to deliver, then died before it did (SIGKILL: it never left).
       await store.outbox.add({

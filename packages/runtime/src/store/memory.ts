@@ -1,5 +1,6 @@
 /** The in-memory store: the reference implementation of the Store conformance suite, and the store of tests. */
 
+import { resourceOf } from '../webhooks/ordering.js';
 import { applyChange } from './change.js';
 import type {
   FilterValue,
@@ -120,8 +121,15 @@ export class MemoryStore implements Store {
         .map(({ done: _done, owner: _owner, claim: _claim, ...callback }) => structuredClone(callback)),
     claim: async ({ now, limit, owner, leaseMs, ids }) => {
       const wanted = ids && new Set(ids);
+      // As on PostgreSQL: one whose resource has an older callback pending waits for it, whoever has it.
+      const oldest = new Map<string | undefined, number>();
+      for (const c of this.callbacks.values()) {
+        const resource = resourceOf(c.key);
+        if (!c.done && c.id < (oldest.get(resource) ?? Number.POSITIVE_INFINITY)) oldest.set(resource, c.id);
+      }
       const claimed = [...this.callbacks.values()]
         .filter((c) => !c.done && c.nextAttemptAt <= now && (!wanted || wanted.has(c.id)))
+        .filter((c) => oldest.get(resourceOf(c.key)) === c.id)
         .sort((a, b) => a.nextAttemptAt - b.nextAttemptAt || a.id - b.id)
         .slice(0, limit);
       return claimed.map(({ done: _done, owner: _owner, claim, ...callback }) => {

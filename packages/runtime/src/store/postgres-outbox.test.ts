@@ -95,4 +95,43 @@ describe('the outbox on PostgreSQL, shared by two nodes', () => {
     expect(await a.outbox.due(Number.MAX_SAFE_INTEGER, 10)).toEqual([]);
     await Promise.all([a.close(), b.close()]);
   }, 60_000);
+
+  it("delivers a call's next callback, queued on one node while another node delivers the one before, once that one is done", async () => {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    await using app = await startAppServer({
+      '/status': async (request) => {
+        if (request.params.SequenceNumber === '0') await held;
+        return '';
+      },
+    });
+    const url = await postgres().database();
+    const [a, b] = await Promise.all([PostgresStore.open(url), PostgresStore.open(url)]);
+    const pending = (sequence: number) => ({
+      url: `${app.url}/status`,
+      method: 'POST' as const,
+      key: `${callSid(1)}:${sequence}`,
+      params: { AccountSid: ACCOUNT, CallSid: callSid(1), SequenceNumber: String(sequence) },
+    });
+    await a.outbox.add({ ...pending(0), accountSid: ACCOUNT, nextAttemptAt: 0 });
+    const options = { leaseMs: 60_000 };
+    const nodeB = new DurableCallbacks(b, systemClock, tokenFor, { ...options, owner: 'node-b' });
+    nodeB.start();
+    // Node B has the first callback on its way (the app holds it)...
+    await expect.poll(() => app.requests.length).toBe(1);
+    // ...when the call's next one is queued on node A, which cannot take it before the first is done.
+    const nodeA = new DurableCallbacks(a, systemClock, tokenFor, { ...options, owner: 'node-a' });
+    nodeA.start();
+    await nodeA.queue({ ...pending(1), authToken: 'ignored' });
+    // Node A has read the outbox (the first callback among what is pending) and planned the second.
+    await nodeA.drain();
+    release();
+    await expect
+      .poll(() => app.requests.map((r) => String(r.params.SequenceNumber)), { timeout: 5000 })
+      .toEqual(['0', '1']);
+    await Promise.all([nodeA.close(), nodeB.close()]);
+    await Promise.all([a.close(), b.close()]);
+  }, 15_000);
 });

@@ -69,4 +69,27 @@ export function nodeConformance(withStore: (test: (store: Store) => Promise<void
       expect(await store.outbox.due(Number.MAX_SAFE_INTEGER, 10)).toEqual([]);
       expect(await hold.call(store.outbox, id, third?.claim ?? 0, 5000)).toBe(false);
     }));
+
+  it("lets a node claim a callback only once its resource's older ones are done, whichever node has them", () =>
+    withStore(async (store) => {
+      if (!store.outbox.release) return; // a store one process uses: the node keeps the order itself
+      const [C5, C6] = [`CA${'5'.repeat(32)}`, `CA${'6'.repeat(32)}`];
+      const base = { accountSid: A, url: 'http://app/status', method: 'POST' as const, params: {} };
+      await store.outbox.add({ ...base, key: `${C5}:0`, nextAttemptAt: 100 });
+      await store.outbox.add({ ...base, key: `${C5}:1`, nextAttemptAt: 100 });
+      await store.outbox.add({ ...base, key: `${C6}:0`, nextAttemptAt: 100 });
+      const claim = (owner: string, now: number, limit = 10) => store.outbox.claim({ now, limit, owner, leaseMs: 500 });
+      const keys = (claimed: readonly { key?: string }[]) => claimed.map((callback) => callback.key);
+      // One claim takes the oldest of each resource, not the ones behind them.
+      const first = await claim('a', 1000);
+      expect(keys(first)).toEqual([`${C5}:0`, `${C6}:0`]);
+      // Node b may not take CA5:1 while a has CA5:0 on its way, nor once a's lease ended and CA5:0 is due again.
+      expect(keys(await claim('b', 1200))).toEqual([]);
+      const [older] = first;
+      const again = await claim('b', 2000, 1);
+      expect(keys(again)).toEqual([`${C5}:0`]);
+      await store.outbox.done(older?.id ?? 0, again[0]?.claim);
+      // Done: the next one may go, to any node.
+      expect(keys(await claim('a', 2000, 1))).toEqual([`${C5}:1`]);
+    }));
 }

@@ -17,7 +17,8 @@
  * On a store several nodes share (PostgreSQL), each node takes a callback with
  * `outbox.claim` (a lease of `leaseMs`) before delivering it, so each is delivered by one node;
  * one another node has taken is left to that node, and comes due again for anyone if that node
- * dies before marking it done. Right before sending, the node checks that the claim is still its
+ * dies before marking it done. There the outbox keeps each resource's order (a claim waits for
+ * the older ones, on any node), not the node: see durable-callbacks-shared.ts. Right before sending, the node checks that the claim is still its
  * own (durable-callbacks-fence.ts): a node cut off from the cluster (`pause()`) sends nothing,
  * and one whose claims a survivor released sends none of them.
  */
@@ -27,11 +28,11 @@ import { EventEmitter } from 'eventemitter3';
 import type { Clock } from '../clock/clock.js';
 import type { PendingCallback, Store } from '../store/types.js';
 import { AccountShare } from './account-share.js';
-import { type Callback, type CallbackEvents, type Callbacks, IDEMPOTENCY_HEADER } from './callbacks.js';
-import { fence } from './durable-callbacks-fence.js';
+import type { Callback, CallbackEvents, Callbacks } from './callbacks.js';
 import type { DurableCallbacksOptions } from './durable-callbacks-options.js';
+import { sendClaimed } from './durable-callbacks-send.js';
+import { type Claimer, claimOnePerResource, Refused } from './durable-callbacks-shared.js';
 import type { Egress } from './egress.js';
-import { sendWebhook } from './fetch.js';
 import { ResourceOrder, resourceOf } from './ordering.js';
 
 export type { DurableCallbacksOptions } from './durable-callbacks-options.js';
@@ -47,8 +48,15 @@ export class DurableCallbacks implements Callbacks {
   private readonly concurrency: number;
   private readonly inFlight = new Set<number>();
   private readonly share: AccountShare;
-  /** Pending callbacks per resource, oldest first: only the oldest of each may be delivered. */
+  /**
+   * Pending callbacks per resource, oldest first: only the oldest of each may be delivered. Kept
+   * only on a store this process alone uses; on a shared one the outbox keeps the order.
+   */
   private readonly order = new ResourceOrder();
+  /** A store several nodes share (a lease): its claims keep each resource's order. */
+  private readonly shared: boolean;
+  /** On a shared store: callbacks whose claim was refused, left until the next look. */
+  private readonly refused: Refused;
   /** Resources with a delivery in flight. */
   private readonly busy = new Set<string>();
   /** Set by `start()`: the pending callbacks an earlier process left, read into `order`. */
@@ -86,13 +94,15 @@ export class DurableCallbacks implements Callbacks {
     this.pruneEveryMs = options.pruneEveryMs ?? 3_600_000;
     this.owner = options.owner ?? `${hostname()}:${process.pid}`;
     this.leaseMs = options.leaseMs ?? 0;
+    this.shared = this.leaseMs > 0;
+    this.refused = new Refused(clock, () => this.wake());
   }
 
   /** Delivers what an earlier process left in the outbox (in its order, per resource). */
   start(): void {
     this.loaded ??= this.store.outbox.due(Number.MAX_SAFE_INTEGER, MAX_PENDING_READ).then((pending) => {
       for (const callback of pending) {
-        this.order.add(resourceOf(callback.key) as string, callback.id);
+        if (!this.shared) this.order.add(resourceOf(callback.key) as string, callback.id);
         this.share.queued(callback.accountSid);
       }
     });
@@ -131,7 +141,7 @@ export class DurableCallbacks implements Callbacks {
       if (id === undefined) return; // stored before: this key is delivered or on its way
       await this.loaded;
       const resource = resourceOf(pending.key) as string;
-      this.order.add(resource, id);
+      if (!this.shared) this.order.add(resource, id);
       this.share.queued(pending.accountSid);
       // Stored: deliver it straight away when it may go and there is room, else the pump finds it.
       const room = this.inFlight.size < this.concurrency && !this.share.full(pending.accountSid);
@@ -176,6 +186,7 @@ export class DurableCallbacks implements Callbacks {
   async close(): Promise<void> {
     this.closed = true;
     this.cancelTimer?.();
+    this.refused.close();
     await this.drain();
   }
 
@@ -199,9 +210,13 @@ export class DurableCallbacks implements Callbacks {
     });
   }
 
-  /** Whether a pending callback may be delivered now: the oldest of its resource, none in flight. */
+  /**
+   * Whether a pending callback may be delivered now: the oldest of its resource (on a shared
+   * store, the claim decides), none of its resource in flight here.
+   */
   private mayGo(resource: string, id: number): boolean {
-    return this.order.isHead(resource, id) && !this.busy.has(resource) && !this.inFlight.has(id);
+    const next = this.shared ? !this.refused.has(id) : this.order.isHead(resource, id);
+    return next && !this.busy.has(resource) && !this.inFlight.has(id);
   }
 
   /**
@@ -209,12 +224,12 @@ export class DurableCallbacks implements Callbacks {
    * back behind an older one of their resource (enough are read to see past those).
    */
   private async heads(until: number, wanted: number): Promise<PendingCallback[]> {
-    const read = wanted + this.inFlight.size + this.order.heldBack + this.share.held;
+    const read = wanted + this.inFlight.size + this.order.heldBack + this.share.held + this.refused.size;
     const pending = await this.store.outbox.due(until, read);
     return pending.filter((callback) => {
       if (this.share.full(callback.accountSid)) return false;
       const resource = resourceOf(callback.key) as string;
-      if (this.order.has(resource, callback.id)) return this.mayGo(resource, callback.id);
+      if (this.shared || this.order.has(resource, callback.id)) return this.mayGo(resource, callback.id);
       // An earlier process's, when start() did not read the outbox: in outbox order only as due.
       return !this.inFlight.has(callback.id) && !this.busy.has(resource);
     });
@@ -225,25 +240,40 @@ export class DurableCallbacks implements Callbacks {
     if (room <= 0) return;
     const due = await this.heads(this.clock.now(), room);
     let launched = 0;
-    // launch() refuses a callback whose account has taken its share meanwhile (earlier in this loop).
-    for (const callback of due) if (launched < room && this.launch(callback)) launched++;
+    if (this.shared) {
+      // Claimed at once, in one step: those the claim refused wait for the next look.
+      const claimed = this.closed
+        ? []
+        : await claimOnePerResource(this.store.outbox, this.claimer(), due, room, this.refused);
+      for (const callback of claimed) {
+        if (this.launch(callback, true)) continue;
+        // Its account took its share meanwhile: back to the outbox, due at once.
+        await this.store.outbox.hold?.(callback.id, callback.claim ?? 0, this.clock.now());
+      }
+    } else {
+      // launch() refuses a callback whose account has taken its share meanwhile (earlier in this loop).
+      for (const callback of due) if (launched < room && this.launch(callback)) launched++;
+    }
     await this.scheduleNext();
   }
 
-  /** Starts delivering `callback`; false when it may not go now (its account has its share in flight). */
-  private launch(callback: PendingCallback): boolean {
+  /**
+   * Starts delivering `callback` (`claimed`: already claimed for this node); false when it may
+   * not go now (its account has its share in flight, or its resource one).
+   */
+  private launch(callback: PendingCallback, claimed = false): boolean {
     // A pump that ran between the commit of a new callback and its launch may have started it.
     if (this.inFlight.has(callback.id)) return false;
-    if (this.share.full(callback.accountSid)) {
+    const resource = resourceOf(callback.key) as string;
+    if (this.share.full(callback.accountSid) || this.busy.has(resource)) {
       this.backlog = true;
       return false;
     }
-    const resource = resourceOf(callback.key) as string;
     this.inFlight.add(callback.id);
     this.busy.add(resource);
     this.share.started(callback.accountSid);
     this.track(
-      this.deliver(callback).finally(() => {
+      this.deliver(callback, claimed).finally(() => {
         this.inFlight.delete(callback.id);
         this.busy.delete(resource);
         this.share.ended(callback.accountSid);
@@ -254,7 +284,7 @@ export class DurableCallbacks implements Callbacks {
         if (this.backlog || (this.inFlight.size === 0 && this.mayHaveRetries)) {
           this.backlog = false;
           this.pump();
-        } else if (this.inFlight.size === 0 && !this.closed) {
+        } else if (this.inFlight.size === 0 && !this.closed && this.refused.size === 0) {
           this.events.emit('idle');
         }
       }),
@@ -262,67 +292,38 @@ export class DurableCallbacks implements Callbacks {
     return true;
   }
 
+  private claimer(): Claimer {
+    return { now: this.clock.now(), owner: this.owner, leaseMs: this.leaseMs };
+  }
+
   /** Wakes up for the next retry that falls due. */
   private async scheduleNext(): Promise<void> {
     this.cancelTimer?.();
     this.cancelTimer = undefined;
     const [next] = await this.heads(Number.MAX_SAFE_INTEGER, 1);
-    if (!next) this.mayHaveRetries = false;
-    if (!next && this.inFlight.size === 0 && !this.closed) this.events.emit('idle');
+    // Callbacks whose claim was refused are looked at again shortly: not idle until then.
+    const waiting = this.refused.size > 0;
+    if (!next && !waiting) this.mayHaveRetries = false;
+    if (!next && !waiting && this.inFlight.size === 0 && !this.closed) this.events.emit('idle');
     if (!next || this.closed) return;
     this.cancelTimer = this.clock.setTimer(() => this.pump(), Math.max(0, next.nextAttemptAt - this.clock.now()));
   }
 
-  private async deliver(planned: PendingCallback): Promise<void> {
+  private async deliver(planned: PendingCallback, claimed: boolean): Promise<void> {
     // Taken for this node first: on a shared store another node may have it, or have delivered it.
-    const [callback] = await this.store.outbox.claim({
-      now: this.clock.now(),
-      limit: 1,
-      owner: this.owner,
-      leaseMs: this.leaseMs,
-      ids: [planned.id],
-    });
-    if (!callback) return this.forget(planned);
-    const authToken = await this.tokenFor(callback.accountSid);
-    const event = {
-      url: callback.url,
-      method: callback.method,
-      params: callback.params,
-      authToken: authToken ?? '',
-      key: callback.key,
-    };
-    if (authToken === undefined) {
-      // The account is gone: nobody can check the signature any more.
-      await this.finished(callback);
-      return;
+    const [callback] = claimed
+      ? [planned]
+      : await this.store.outbox.claim({ ...this.claimer(), limit: 1, ids: [planned.id] });
+    if (!callback) {
+      if (this.shared) this.refused.add(planned.id);
+      return this.forget(planned);
     }
-    // The last moment to find the claim lost (this node taken over) or this node cut off.
-    const now = this.clock.now();
-    if ((await fence(this.store.outbox, callback, this.paused, now, this.leaseMs)) !== 'send') {
-      this.mayHaveRetries = true;
-      return this.forget(callback);
-    }
-    const headers = { [IDEMPOTENCY_HEADER]: callback.key };
-    const result = await sendWebhook({ ...event, clock: this.clock, egress: this.egress, headers });
-    if (result.ok) {
-      await this.finished(callback);
-      this.events.emit('delivered', event, callback.attempts + 1);
-    } else if (callback.attempts + 1 >= this.attempts) {
-      // Given up: it is reported, and the next callback of its resource goes.
-      await this.finished(callback);
-      this.events.emit('failed', event, result.error);
-    } else {
-      const next = this.clock.now() + this.backoffMs * 2 ** callback.attempts;
-      await this.store.outbox.retry(callback.id, next, callback.claim);
-      this.mayHaveRetries = true;
-      this.backlog = true;
-    }
-  }
-
-  /** Delivered or given up: out of the outbox and out of its resource's order. */
-  private async finished(callback: PendingCallback): Promise<void> {
-    await this.store.outbox.done(callback.id, callback.claim);
-    this.forget(callback);
+    const { store, clock, egress, events, tokenFor, leaseMs, attempts, backoffMs } = this;
+    const context = { outbox: store.outbox, clock, egress, events, tokenFor, leaseMs, attempts, backoffMs };
+    const outcome = await sendClaimed({ ...context, paused: () => this.paused }, callback);
+    if (outcome === 'retrying') this.backlog = true;
+    if (outcome !== 'finished') this.mayHaveRetries = true;
+    if (outcome !== 'retrying') this.forget(callback);
   }
 
   /** Out of its resource's order here: delivered, or another node's to deliver. */

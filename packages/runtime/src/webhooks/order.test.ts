@@ -39,6 +39,17 @@ const queues: Array<[string, (clock: VirtualClock) => Callbacks]> = [
     'DurableCallbacks',
     (clock) => new DurableCallbacks(new MemoryStore(), clock, tokenFor, { attempts: 3, backoffMs: 1000 }),
   ],
+  [
+    // A store nodes share: the outbox's claims keep the order, not the node.
+    'DurableCallbacks on a shared store',
+    (clock) =>
+      new DurableCallbacks(new MemoryStore(), clock, tokenFor, {
+        attempts: 3,
+        backoffMs: 1000,
+        leaseMs: 30_000,
+        owner: 'node-a',
+      }),
+  ],
 ];
 
 /** Everything sent so far is delivered or given up (a durable queue's drain leaves retries for later). */
