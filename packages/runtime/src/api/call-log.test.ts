@@ -120,27 +120,42 @@ describe('Notifications and Events of a failing app', () => {
   });
 
   it('keeps a bounded log per call: the first notifications, the latest events; deleting the call deletes it', async () => {
+    const target = EVENTS_PER_CALL + 30;
     let served = 0;
+    let hungUp!: () => void;
+    const hangUp = new Promise<void>((resolve) => {
+      hungUp = resolve;
+    });
     const { client, app, runtime } = await setup({
-      // Each document says its number, so the events show which requests they are.
-      '/loop': () => `<Response><Sayy/><Say>${++served}</Say><Redirect>/loop</Redirect></Response>`,
+      // Each document says its number, so the events show which requests they are; the request
+      // after the target waits for the hang-up, which cuts it short.
+      '/loop': async () => {
+        const n = ++served;
+        if (n > target) await hangUp;
+        return `<Response><Sayy/><Say>${n}</Say><Redirect>/loop</Redirect></Response>`;
+      },
     });
     const call = await client.calls.create({ to: PEER, from: FROM, url: `${app.url}/loop` });
-    const target = EVENTS_PER_CALL + 30;
     await new Promise<void>((resolve) => {
       let seen = 0;
       runtime.events.on('call.webhook', (record) => {
         if (record.sid === call.sid && ++seen === target) resolve();
       });
     });
+    await expect.poll(() => served).toBe(target + 1);
     await client.calls(call.sid).update({ status: 'completed' });
     await runtime.calls.ended(call.sid);
+    hungUp();
     expect(await client.calls(call.sid).notifications.list()).toHaveLength(NOTIFICATIONS_PER_CALL);
     const events = await client.calls(call.sid).events.list();
     expect(events).toHaveLength(EVENTS_PER_CALL);
-    const said = events.map((event) => Number(/<Say>(\d+)<\/Say>/.exec(String(event.response.response_body))?.[1]));
-    expect(said[0]).toBeGreaterThan(target - EVENTS_PER_CALL);
-    expect(said).toEqual(said.map((_, i) => (said[0] as number) + i));
+    // The latest: the answered ones up to the target, in order, then the one the hang-up cut short.
+    const cut = events.at(-1);
+    expect([cut?.response.response_code, cut?.response.error_code]).toEqual([null, 11200]);
+    const said = events
+      .slice(0, -1)
+      .map((event) => Number(/<Say>(\d+)<\/Say>/.exec(String(event.response.response_body))?.[1]));
+    expect(said).toEqual(said.map((_, i) => target - said.length + 1 + i));
 
     await client.calls(call.sid).remove();
     expect(await client.notifications.list()).toEqual([]);
