@@ -13,10 +13,11 @@ import { hostname } from 'node:os';
 import { type ClientMessage, DeviceError, type Hello, type Outgoing } from '@patchbay/sdk/protocol';
 import { EventEmitter } from 'eventemitter3';
 import { ClusterSessionCap } from '../cluster/devices-limits.js';
-import { PresenceAcross } from '../cluster/devices-presence-across.js';
-import { ClusterDevices } from '../cluster/devices-ring.js';
+import type { PresenceAcross } from '../cluster/devices-presence-across.js';
+import type { ClusterDevices } from '../cluster/devices-ring.js';
 import type { DeviceLeg, OriginateOutcome } from '../media/types.js';
 import { type VerifiedToken, verifyAccessToken } from './access-tokens.js';
+import { bridgeCluster } from './bridge-cluster.js';
 import { CallTokens } from './call-tokens.js';
 import { CommandChannel } from './command-channel.js';
 import { Followers } from './followers.js';
@@ -99,31 +100,21 @@ export class DeviceBridge {
         else this.followers.notify(record);
       },
     );
-    this.cluster =
-      options.cluster &&
-      new ClusterDevices({
-        ...options.cluster,
-        media: host.media,
-        clock,
-        targets: (accountSid, identity) => this.targets(accountSid, [identity]),
-        session: (id) => this.sessions.get(id),
-        push: (session, message, expiresAt) => this.push(session, message, expiresAt),
-        isOpen: (session) => this.sessions.has(session),
-        invitations: () => this.invitations,
-        commands: () => this.commands,
-      });
-    this.across =
-      options.cluster &&
-      new PresenceAcross({
-        bus: options.cluster.bus,
-        clock,
-        local: (accountSid, identities) =>
-          identities
-            ? identities.flatMap((identity) => this.presence.list(accountSid, identity))
-            : this.presence.list(accountSid),
-        notify: (record) => this.followers.notify(record),
-        ...(options.cluster.onError ? { onError: options.cluster.onError } : {}),
-      });
+    const cluster = bridgeCluster(options, host, {
+      targets: (accountSid, identity) => this.targets(accountSid, [identity]),
+      session: (id) => this.sessions.get(id),
+      push: (session, message, expiresAt) => this.push(session, message, expiresAt),
+      isOpen: (session) => this.sessions.has(session),
+      invitations: () => this.invitations,
+      commands: () => this.commands,
+      local: (accountSid, identities) =>
+        identities
+          ? identities.flatMap((identity) => this.presence.list(accountSid, identity))
+          : this.presence.list(accountSid),
+      notify: (record) => this.followers.notify(record),
+    });
+    this.cluster = cluster?.devices;
+    this.across = cluster?.across;
     this.invitations = new Invitations({
       remote: this.cluster,
       clock,

@@ -43,7 +43,7 @@ describe.each(Object.keys(STORES))('a dead node’s claimed callbacks (%s store)
     const callbacks = new DurableCallbacks(store, systemClock, tokenFor, { owner: 'node-b', leaseMs: CLAIM_LEASE_MS });
     try {
       // The survivor has looked at the (empty) outbox: it does not race node-a for the claim below.
-      const looked = new Promise((resolve) => callbacks.events.once('idle', resolve));
+      const looked = new Promise<void>((resolve) => callbacks.events.once('idle', () => resolve()));
       callbacks.start();
       await looked;
       survivor.attach(runtime, callbacks);
