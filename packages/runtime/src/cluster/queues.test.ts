@@ -7,12 +7,15 @@ import { startRedis, type TestRedis } from './redis.test-support.js';
 const CALLER = '+15550006001';
 const AGENT = '+15550006002';
 const LATER = '+15550006003';
+const BUSY = '+15550006004';
 
 const routes = {
   '/voice': (req: { params: Record<string, string | string[]> }) =>
-    req.params.From === AGENT
-      ? '<Response><Dial action="/agent-done" timeout="60"><Queue url="/to-member">support</Queue></Dial></Response>'
-      : '<Response><Enqueue waitUrl="/wait" action="/queue-done">support</Enqueue></Response>',
+    req.params.From === BUSY
+      ? '<Response><Say>Busy</Say><Pause length="600"/></Response>'
+      : req.params.From === AGENT
+        ? '<Response><Dial action="/agent-done" timeout="60"><Queue url="/to-member">support</Queue></Dial></Response>'
+        : '<Response><Enqueue waitUrl="/wait" action="/queue-done">support</Enqueue></Response>',
   '/wait': () => '<Response><Say>Please hold</Say><Pause length="5"/></Response>',
   '/to-member': () => '<Response><Say>An agent will take your call now</Say></Response>',
   '/agent-done': () => '<Response/>',
@@ -161,6 +164,10 @@ describe.each<BusKind>(['in-process', 'redis'])('queues across nodes (%s bus)', 
   it('a holder that dies: its callers on two other nodes move to the new holder, same QueueSid, in their order; an agent takes the first', async () => {
     await using c = await cluster();
     const [a, b, cc] = c.nodes as [Node, Node, Node];
+    // A busier than C (and B holding the queue): after B, the queue goes to C, where the second
+    // caller moves at once, the first over the bus; the order comes from when each joined.
+    a.ringIn(BUSY, { hangupAfterMs: 600_000 });
+    await hears(a, BUSY, 'Busy');
     const first = a.ringIn(CALLER, {
       hangupAfterMs: 600_000,
       script: [
@@ -179,6 +186,7 @@ describe.each<BusKind>(['in-process', 'redis'])('queues across nodes (%s bus)', 
     // Each caller's wait goes on (its next wait document, not the Enqueue action), asked of the new holder.
     await Promise.all([holdsOn(a, CALLER), holdsOn(cc, LATER)]);
     const holder = [a, cc].find((node) => node.runtime.queues.list().length > 0);
+    expect(holder?.id).toBe('node-c');
     expect(holder?.runtime.queues.list()).toMatchObject([{ sid: queue?.sid, currentSize: 2 }]);
     expect(
       holder?.runtime.queues
