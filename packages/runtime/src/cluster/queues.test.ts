@@ -221,6 +221,31 @@ describe.each<BusKind>(['in-process', 'redis'])('queues across nodes (%s bus)', 
     ).toEqual([second]);
   });
 
+  it('an agent waiting at a holder that dies waits on at the new holder and takes the caller who comes there', async () => {
+    await using c = await cluster();
+    const [a, b, cc] = c.nodes as [Node, Node, Node];
+    // The agent's call runs on A: the queue goes to B; after B, wherever it is placed, the caller comes to it.
+    const agent = a.ringIn(AGENT, {
+      hangupAfterMs: 120_000,
+      script: [
+        { type: 'pause', ms: 30_000 },
+        { type: 'say', text: 'agent speaking' },
+      ],
+    });
+    await expect.poll(() => b.runtime.queues.list().length).toBe(1);
+    const down = new Promise<void>((resolve) => a.bus.once('node-down', () => resolve()));
+    await c.kill(b);
+    await (kind === 'redis' ? c.clock.still(() => down) : down);
+    const caller = cc.ringIn(CALLER, { hangupAfterMs: 600_000 });
+    await hears(cc, CALLER, 'agent speaking');
+    await a.runtime.calls.ended(agent);
+    await a.runtime.callbacks.drain();
+    expect(c.app.requestsTo('/agent-done')[0]?.params).toMatchObject({
+      DialCallStatus: 'completed',
+      DialCallSid: caller,
+    });
+  }, 15_000);
+
   it("the caller's call ended during the bridge ends the agent's; the agent's node dying resumes the caller's Enqueue", async () => {
     await using c = await cluster();
     const [a, , cc] = c.nodes as [Node, Node, Node];
