@@ -212,6 +212,8 @@ describe.each<BusKind>(['in-process', 'redis'])('queues across nodes (%s bus)', 
       DialCallSid: first,
     });
     expect(heard(a, CALLER)).toContain('heard-speech "An agent will take your call now" (voice man, en-US)');
+    // The first caller's Enqueue resumes once the agent's bridge is over, on its node.
+    await hears(a, CALLER, 'Queue result bridged');
     expect(c.app.requestsTo('/queue-done')[0]?.params).toMatchObject({ QueueResult: 'bridged', QueueSid: queue?.sid });
     expect(
       holder?.runtime.queues
@@ -232,7 +234,9 @@ describe.each<BusKind>(['in-process', 'redis'])('queues across nodes (%s bus)', 
         { type: 'say', text: 'agent speaking' },
       ],
     });
-    await expect.poll(() => b.runtime.queues.list().length).toBe(1);
+    // As the agent-first test does: 3 s on the virtual clock and the agent waits at the holder.
+    await new Promise<void>((resolve) => c.clock.setTimer(resolve, 3000));
+    expect(b.runtime.queues.list()).toMatchObject([{ friendlyName: 'support', currentSize: 0 }]);
     const down = new Promise<void>((resolve) => a.bus.once('node-down', () => resolve()));
     await c.kill(b);
     await (kind === 'redis' ? c.clock.still(() => down) : down);
