@@ -125,6 +125,8 @@ export { SimulatedMessaging, type SimulatedMessagingOptions } from './messaging/
 /** Messaging: the adapter interface, the simulated carrier, message records. */
 export type { MessageRecord, MessageStatus, MessagingAdapter, OutgoingMessage } from './messaging/types.js';
 export type { QueueSnapshot } from './queue/queues.js';
+/** Queues kept in a store, so they outlive a restart (createRuntime's `queueRecords`). */
+export { type QueueRecords, type StoredQueue, storeQueueRecords } from './queue/records.js';
 /** The engine. */
 export {
   type Admission,

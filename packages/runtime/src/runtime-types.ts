@@ -20,6 +20,7 @@ import type { InboundMessage, InboundResult, MessagingApp } from './messaging/in
 import type { Messages } from './messaging/messages.js';
 import type { MessageRecord, MessagingAdapter } from './messaging/types.js';
 import type { QueueRegistry } from './queue/queues.js';
+import type { QueueRecords } from './queue/records.js';
 import type { RecordingRecord } from './verbs/types.js';
 import type { CallbackQueueOptions, Callbacks } from './webhooks/callbacks.js';
 import type { Egress } from './webhooks/egress.js';
@@ -100,6 +101,11 @@ export interface RuntimeOptions {
    * @default none: every conference is on this node
    */
   readonly bus?: Bus;
+  /**
+   * Where queues' resources (SID, FriendlyName, MaxSize) are kept, so a queue outlives a restart
+   * and, in a cluster, its holder (queue/records.ts: `storeQueueRecords(store)`). Absent: in memory only.
+   */
+  readonly queueRecords?: QueueRecords;
   /**
    * Asked before a new call or message is run (dialed, its app fetched, handed to the carrier):
    * resolves once its record is stored. One it rejects is not run: it ends `failed` with the

@@ -87,6 +87,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   }
 
   const queues = new QueueRegistry(clock);
+  queues.records = options.queueRecords;
   const localApps = new LocalApps();
   /** The store's admission of new calls and messages (see RuntimeOptions.admit). */
   const admission = options.admit;

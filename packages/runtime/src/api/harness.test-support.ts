@@ -17,6 +17,7 @@ import type { ClusterNode } from '../cluster/nodes.js';
 import { numberIdentities } from '../devices/ring-number.js';
 import type { AccountLimits } from '../limits/account-limits.js';
 import type { MessagingAdapter } from '../messaging/types.js';
+import { storeQueueRecords } from '../queue/records.js';
 import { createRuntime, type Runtime } from '../runtime.js';
 import { MemoryStore } from '../store/memory.js';
 import type { RecordKind, Store, StoredRecord } from '../store/types.js';
@@ -152,6 +153,7 @@ export async function startHarnessNode(options: ApiHarnessOptions, parts: Harnes
     ...(options.messaging ? { messaging: options.messaging } : {}),
     devices: { ...storeDirectory(store), ...options.devices },
     numberDevices: numberIdentities(store),
+    queueRecords: storeQueueRecords(store),
     ...(options.appRingMs === undefined ? {} : { appRingMs: options.appRingMs }),
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.egress ? { egress: options.egress } : {}),

@@ -1,18 +1,26 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { queueApp } from '../queue/waiting.test-support.js';
-import { type ApiHarness, rejected, startApiHarness } from './harness.test-support.js';
+import { SqliteStore } from '../store/sqlite.js';
+import type { Store } from '../store/types.js';
+import { type ApiHarness, clusterSize, rejected, startApiHarness } from './harness.test-support.js';
 
 const harnesses: ApiHarness[] = [];
+const directories: string[] = [];
 afterEach(async () => {
   for (const harness of harnesses.splice(0)) await harness.close();
+  for (const directory of directories.splice(0)) await rm(directory, { recursive: true, force: true });
 });
 
 const CALLERS = ['+15550401001', '+15550401002'];
 const FROM = '+15550400000';
 
-async function setup() {
+async function setup(store?: Store) {
   const app = queueApp();
   const harness = await startApiHarness({
+    ...(store ? { store } : {}),
     routes: app.routes,
     setup: (network) => {
       for (const number of CALLERS) network.addNumber(number);
@@ -87,4 +95,50 @@ describe('Queues and Members with the official client', () => {
     expect((await rejected(client.queues(queue.sid).fetch())).status).toBe(404);
     expect(await client.queues.list()).toEqual([]);
   });
+
+  // The cluster harness has its own shared store: restarts there are the cluster tests' (cluster/queues.test.ts).
+  it.skipIf(clusterSize() > 1)(
+    'keeps a queue, its SID and MaxSize, across a restart on the same SQLite directory; its next caller joins it',
+    async () => {
+      const directory = await mkdtemp(join(tmpdir(), 'patchbay-queues-'));
+      directories.push(directory);
+      const first = await SqliteStore.open(directory);
+      const before = await setup(first);
+      const sales = await before.client.queues.create({ friendlyName: 'sales', maxSize: 10 });
+      await before.client.queues(sales.sid).update({ maxSize: 7 });
+      const gone = await before.client.queues.create({ friendlyName: 'gone' });
+      await before.client.queues(gone.sid).remove();
+      await before.close();
+      harnesses.splice(0);
+      await first.close();
+
+      const second = await SqliteStore.open(directory);
+      const after = await setup(second);
+      expect(await after.client.queues(sales.sid).fetch()).toMatchObject({
+        sid: sales.sid,
+        friendlyName: 'sales',
+        maxSize: 7,
+        currentSize: 0,
+      });
+      expect((await after.client.queues.list()).map((q) => [q.sid, q.friendlyName, q.maxSize])).toEqual([
+        [sales.sid, 'sales', 7],
+      ]);
+      expect((await rejected(after.client.queues(gone.sid).fetch())).status).toBe(404);
+      expect(await rejected(after.client.queues.create({ friendlyName: 'sales' }))).toMatchObject({ code: 21200 });
+      // A caller enqueued by name joins the stored queue.
+      const call = await after.client.calls.create({
+        to: CALLERS[0] as string,
+        from: FROM,
+        twiml: `<Response><Enqueue waitUrl="${after.app.url}/wait">sales</Enqueue></Response>`,
+      });
+      await after.whenWaiting(1);
+      expect((await after.client.queues.list()).map((q) => [q.sid, q.currentSize, q.maxSize])).toEqual([
+        [sales.sid, 1, 7],
+      ]);
+      await after.client.calls(call.sid).update({ status: 'completed' });
+      await after.close();
+      harnesses.splice(0);
+      await second.close();
+    },
+  );
 });

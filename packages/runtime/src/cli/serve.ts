@@ -33,6 +33,7 @@ import type { ClusterNode } from '../cluster/nodes.js';
 import { numberIdentities, type RegistrationSettings, smtpMailer } from '../devices/index.js';
 import type { AccountLimits } from '../limits/account-limits.js';
 import type { MediaAdapter } from '../media/types.js';
+import { storeQueueRecords } from '../queue/records.js';
 import { createRuntime, type Runtime } from '../runtime.js';
 import { type SipDirectory, storeSipDirectory } from '../sip/directory.js';
 import { sipCallRouter } from '../sip/inbound.js';
@@ -285,6 +286,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
       ...options.devices,
     },
     numberDevices: numberIdentities(store),
+    queueRecords: storeQueueRecords(store),
     ...(options.registration?.appRingMs ? { appRingMs: options.registration.appRingMs } : {}),
     egress,
     ...(options.limits ? { limits: options.limits } : {}),

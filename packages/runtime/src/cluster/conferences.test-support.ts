@@ -8,7 +8,9 @@
 import { SimulatedNetwork } from '../adapters/simulated/network.js';
 import type { PartyBehaviour } from '../adapters/simulated/party.js';
 import { VirtualClock } from '../clock/virtual.js';
+import { storeQueueRecords } from '../queue/records.js';
 import { createRuntime, type Runtime } from '../runtime.js';
+import { MemoryStore } from '../store/memory.js';
 import { type AppServer, type Route, startAppServer } from '../testing/app-server.js';
 import { APP_NUMBER, AUTH_TOKEN, ringer } from '../testing/scenario.js';
 import type { Bus } from './bus.js';
@@ -67,6 +69,8 @@ export async function startCluster(
   const clock = new VirtualClock();
   const hub = new BusHub(clock);
   const prefix = options.redis?.prefix() ?? 'patchbay:';
+  // The queues' resources, in the store the nodes share (as on PostgreSQL).
+  const queueRecords = storeQueueRecords(new MemoryStore());
   const nodes: TestNode[] = [];
   for (const id of options.ids ?? ['node-a', 'node-b']) {
     let bus: Bus;
@@ -88,6 +92,7 @@ export async function startCluster(
       incoming: ({ to }) => (to === APP_NUMBER ? { url: `${app.url}/voice` } : undefined),
       onNet: true,
       callbacks: { backoffMs: 10 },
+      queueRecords,
     });
     await runtime.conferenceCluster?.ready;
     const ringIn = ringer(runtime, network);

@@ -4,8 +4,8 @@
  * runs elsewhere waits in it from its own node (its `waitUrl` runs there, with the position and
  * sizes read from the holder), and an agent's `<Dial><Queue>` on any node takes the front member
  * and is bridged to it through a pair of trunk legs (queue-pairs.ts; none when both calls run on
- * one node). A holder that dies takes its queues with it: their callers elsewhere go on with the
- * Enqueue action (QueueResult `system-error`), and the next `<Enqueue>` places the queue afresh.
+ * one node). A holder that dies takes its queues' order with it: their callers elsewhere move to
+ * the queue placed afresh, which adopts the stored queue (queue-move.ts, queue/records.ts).
  *
  * @example
  * const cluster = new QueueCluster({ bus, clock, media, registry, liveCalls });
@@ -18,7 +18,8 @@ import type { QueueMember, QueueRegistry, QueueSnapshot } from '../queue/queues.
 import { type Bus, DEFAULT_LEASE_MS, type NodeDown, type NodeId, type Unsubscribe } from './bus.js';
 import { carriesTrunks } from './conference-trunk.js';
 import { NodeLoad, place } from './placement.js';
-import { QueueHolder } from './queue-holder.js';
+import { type Joined, QueueHolder } from './queue-holder.js';
+import { type AgentWait, dropHolders, type Local, MOVED, type MoveHost, standing } from './queue-move.js';
 import { type MemberEnd, type RemoteMember, takeFrom, takenBy } from './queue-pairs.js';
 import { serveQueueMethods } from './queue-serve.js';
 import {
@@ -47,14 +48,7 @@ export interface QueueClusterParts {
   readonly requestTimeoutMs?: number;
 }
 
-/** A caller of this node waiting in a queue, and the node holding that queue. */
-interface Local {
-  readonly member: QueueMember;
-  readonly holder: NodeId;
-  readonly key: string;
-}
-
-export class QueueCluster implements QueueAccess {
+export class QueueCluster implements QueueAccess, MoveHost {
   readonly holder: QueueHolder;
   private readonly load: NodeLoad;
   private readonly ttlMs: number;
@@ -62,7 +56,7 @@ export class QueueCluster implements QueueAccess {
   /** Callers of this node waiting in a queue, by call SID. */
   readonly locals = new Map<string, Local>();
   /** Agents of this node waiting for a member, by wait id. */
-  readonly waits = new Map<string, { holder: NodeId; offered: (member: WaitingBody | undefined) => void }>();
+  readonly waits = new Map<string, AgentWait>();
   /** Members on other nodes taken by agents of this node, by pair id. */
   readonly remotes = new Map<string, RemoteMember>();
   /** Callers of this node taken by agents on other nodes, by pair id. */
@@ -110,6 +104,18 @@ export class QueueCluster implements QueueAccess {
     return this.parts.bus.request<T>(node, method, body, { timeoutMs: this.timeoutMs });
   }
 
+  get bus(): Bus {
+    return this.parts.bus;
+  }
+
+  get clock(): Clock {
+    return this.parts.clock;
+  }
+
+  enqueueAt(holder: NodeId, body: EnqueueBody): Promise<Joined> {
+    return this.toHolder(holder, METHODS.enqueue, body, () => this.holder.enqueue(body, this.parts.bus.nodeId));
+  }
+
   /** Asks the holder: this node's holder directly, another node's over the bus. */
   private toHolder<T>(holder: NodeId, method: string, body: unknown, here: () => T | Promise<T>): Promise<T> {
     return holder === this.parts.bus.nodeId ? Promise.resolve(here()) : this.ask<T>(holder, method, body);
@@ -129,12 +135,11 @@ export class QueueCluster implements QueueAccess {
       ...(maxSize === undefined ? {} : { maxSize }),
     };
     // Known before the holder answers: an agent may take the member at once.
-    this.locals.set(member.callSid, { member, holder, key: queueKey(accountSid, name) });
+    this.locals.set(member.callSid, { member, holder, key: queueKey(accountSid, name), accountSid, name });
     try {
-      const answer = await this.toHolder(holder, METHODS.enqueue, body, () =>
-        this.holder.enqueue(body, this.parts.bus.nodeId),
-      );
+      const answer = await this.enqueueAt(holder, body);
       if (answer.full) this.forget(member);
+      else this.joinedAt(member, answer.enqueuedAt);
       return answer;
     } catch (error) {
       this.forget(member);
@@ -142,16 +147,13 @@ export class QueueCluster implements QueueAccess {
     }
   }
 
-  async status(accountSid: string, name: string, member: QueueMember): Promise<WaitStatus | undefined> {
-    const local = this.locals.get(member.callSid);
-    const body: MemberBody = { accountSid, name, callSid: member.callSid };
-    const status =
-      local &&
-      (await this.toHolder(local.holder, METHODS.status, body, () => this.holder.status(body)).catch(() => null));
-    if (status) return status;
-    // Taken meanwhile, the member is no longer in the queue; otherwise the queue is gone.
-    if (!member.isTaken) member.lose();
-    return undefined;
+  status(accountSid: string, name: string, member: QueueMember): Promise<WaitStatus | undefined> {
+    return standing(this, { accountSid, name, callSid: member.callSid }, member, this.ttlMs);
+  }
+
+  /** Where a caller stands at `holder`: null when the queue is not there, rejects when it does not answer. */
+  statusAt(holder: NodeId, body: MemberBody): Promise<WaitStatus | null> {
+    return this.toHolder(holder, METHODS.status, body, () => this.holder.status(body));
   }
 
   leave(accountSid: string, name: string, member: QueueMember): void {
@@ -161,6 +163,12 @@ export class QueueCluster implements QueueAccess {
     const body: MemberBody = { accountSid, name, callSid: member.callSid };
     if (local.holder === this.parts.bus.nodeId) this.holder.leave(body);
     else this.tell(local.holder, METHODS.leave, body);
+  }
+
+  /** Keeps when the holder says the member joined: a move to a new holder keeps its place by it. */
+  private joinedAt(member: QueueMember, at: number | undefined): void {
+    const local = this.locals.get(member.callSid);
+    if (local?.member === member && at !== undefined) this.locals.set(member.callSid, { ...local, joinedAt: at });
   }
 
   private forget(member: QueueMember): void {
@@ -179,7 +187,7 @@ export class QueueCluster implements QueueAccess {
     while (!signal.aborted && clock.now() < deadline) {
       const wait = `${bus.nodeId}/${++this.ids}`;
       const body: NextBody = { accountSid, name, wait, timeoutMs: deadline - clock.now() };
-      const offered = new Promise<WaitingBody | undefined>((resolve) =>
+      const offered = new Promise<WaitingBody | undefined | typeof MOVED>((resolve) =>
         this.waits.set(wait, { holder, offered: resolve }),
       );
       const answer = await this.toHolder<NextAnswer>(holder, METHODS.next, body, () =>
@@ -191,6 +199,12 @@ export class QueueCluster implements QueueAccess {
       }
       const member = 'member' in answer ? answer.member : await this.until(wait, offered, deadline, signal);
       this.waits.delete(wait);
+      if (member === MOVED) {
+        // Its holder died: the agent waits on at the queue's new holder.
+        holder = await this.holderOf(accountSid, name).catch(() => '');
+        if (holder === '') return undefined;
+        continue;
+      }
       if (!member) return undefined;
       const taken = await this.claim(member, agentCallSid);
       if (taken) return taken;
@@ -206,10 +220,10 @@ export class QueueCluster implements QueueAccess {
    */
   private async until(
     wait: string,
-    offered: Promise<WaitingBody | undefined>,
+    offered: Promise<WaitingBody | undefined | typeof MOVED>,
     deadline: number,
     signal: AbortSignal,
-  ): Promise<WaitingBody | undefined> {
+  ): Promise<WaitingBody | undefined | typeof MOVED> {
     const entry = this.waits.get(wait);
     // Offered already, between the holder's answer and now.
     if (!entry) return offered;
@@ -280,33 +294,17 @@ export class QueueCluster implements QueueAccess {
     return this.parts.media;
   }
 
-  /** A node died: the queues it held are gone, so are its callers and its agents. */
+  /** A node died: its callers and agents leave the queues here; this node's move from its queues. */
   private nodeDown(node: NodeId): void {
     this.holder.nodeDown((other) => other === node);
-    this.drop((other) => other === node);
+    dropHolders(this, (other) => other === node);
   }
 
   /** This node lost the bus: every other node is gone for it. */
   private partitioned(): void {
     const self = this.parts.bus.nodeId;
     this.holder.nodeDown((other) => other !== self);
-    this.drop((other) => other !== self);
-  }
-
-  private drop(gone: (node: NodeId) => boolean): void {
-    for (const local of [...this.locals.values()]) {
-      if (!gone(local.holder)) continue;
-      this.locals.delete(local.member.callSid);
-      void this.parts.bus.deleteKey(local.key, local.holder).catch(() => undefined);
-      local.member.lose();
-    }
-    for (const [wait, entry] of [...this.waits]) {
-      if (!gone(entry.holder)) continue;
-      this.waits.delete(wait);
-      entry.offered(undefined);
-    }
-    for (const remote of [...this.remotes.values()]) if (gone(remote.node)) remote.hangup();
-    for (const end of [...this.ends.values()]) if (gone(end.agentNode)) end.close();
+    dropHolders(this, (other) => other !== self);
   }
 
   close(): void {

@@ -61,4 +61,28 @@ describe.each<BusKind>(['in-process', 'redis'])('Queues and Members across nodes
     expect((await client.queues.list()).map((q) => q.friendlyName).sort()).toEqual(['sales', 'support']);
     expect((await rejected(client.queues(`QU${'0'.repeat(32)}`).fetch())).status).toBe(404);
   });
+
+  // A holder's death is declared once its lease runs out: 2 s on the test's Redis, 10 s on the in-process bus.
+  it.runIf(kind === 'redis')(
+    'a queue whose holder died is still listed and fetched by its SID, with its MaxSize, through the node left',
+    async () => {
+      const { a, b } = await twoNodes(kind);
+      // A runs a call, B none: the queue created through A goes to B.
+      await a.client.calls.create({ to: FIRST, from: FROM, twiml: '<Response><Pause length="600"/></Response>' });
+      await expect.poll(() => a.cluster.bus.getKey('load:node-a')).toBe('1');
+      const sales = await a.client.queues.create({ friendlyName: 'sales', maxSize: 10 });
+      expect(b.runtime.queues.list().map((q) => q.sid)).toEqual([sales.sid]);
+      const down = new Promise<void>((resolve) => a.cluster.bus.once('node-down', () => resolve()));
+      await b.cluster.close({ leave: false });
+      await down;
+      expect((await a.client.queues.list()).map((q) => [q.sid, q.friendlyName, q.maxSize, q.currentSize])).toEqual([
+        [sales.sid, 'sales', 10, 0],
+      ]);
+      expect(await a.client.queues(sales.sid).fetch()).toMatchObject({ sid: sales.sid, maxSize: 10, currentSize: 0 });
+      // Placed afresh on the node left, which holds it now.
+      expect(a.runtime.queues.list().map((q) => q.sid)).toEqual([sales.sid]);
+      expect(await a.client.queues(sales.sid).update({ maxSize: 12 })).toMatchObject({ sid: sales.sid, maxSize: 12 });
+    },
+    20_000,
+  );
 });

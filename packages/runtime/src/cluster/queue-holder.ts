@@ -6,8 +6,9 @@
  * placement key of every queue it holds while it holds it.
  */
 import type { Clock } from '../clock/clock.js';
-import { type WaitStatus, waitStatusOf } from '../queue/access.js';
+import { sizeQueue, type WaitStatus, waitStatusOf } from '../queue/access.js';
 import type { QueueRegistry } from '../queue/queues.js';
+import { openQueue } from '../queue/records.js';
 import type { Bus, NodeId } from './bus.js';
 import {
   type EnqueueBody,
@@ -18,6 +19,14 @@ import {
   queueKey,
   type WaitingBody,
 } from './queue-wire.js';
+
+/** The holder's answer to an enqueue: and when the member joined, by the holder's clock (kept for a move). */
+export interface Joined {
+  readonly sid: string;
+  readonly maxSize: number;
+  readonly full: boolean;
+  readonly enqueuedAt?: number;
+}
 
 export interface HolderParts {
   readonly bus: Bus;
@@ -46,13 +55,23 @@ export class QueueHolder {
     beat();
   }
 
-  enqueue(body: EnqueueBody, from: NodeId): { sid: string; maxSize: number; full: boolean } {
-    const queue = this.parts.registry.open(body.accountSid, body.name);
-    if (body.maxSize !== undefined) queue.maxSize = body.maxSize;
+  /**
+   * Puts a call in the queue (the stored queue of that name when this node did not hold it): at
+   * the back, or, for a caller moved from a holder that died (`enqueuedAt`), where its first
+   * join puts it among the others.
+   */
+  async enqueue(body: EnqueueBody, from: NodeId): Promise<Joined> {
+    const { registry } = this.parts;
+    const queue = await openQueue(registry, body.accountSid, body.name, () => undefined);
+    await sizeQueue(registry, queue, body.maxSize);
     const answer = { sid: queue.sid, maxSize: queue.maxSize };
+    const there = queue.entry(body.callSid);
+    if (there) return { ...answer, full: false, enqueuedAt: there.enqueuedAt };
     if (queue.size >= queue.maxSize) return { ...answer, full: true };
-    queue.join({ callSid: body.callSid, node: from, enqueuedAt: this.parts.clock.now() });
-    return { ...answer, full: false };
+    const member = { callSid: body.callSid, node: from, enqueuedAt: body.enqueuedAt ?? queue.stamp() };
+    if (body.enqueuedAt === undefined) queue.join(member);
+    else queue.rejoin(member);
+    return { ...answer, full: false, enqueuedAt: member.enqueuedAt };
   }
 
   status(body: MemberBody): WaitStatus | null {
@@ -67,7 +86,7 @@ export class QueueHolder {
 
   /** The front member now, or a wait that is offered the next member to come. */
   async next(body: NextBody, from: NodeId): Promise<NextAnswer> {
-    const queue = this.parts.registry.open(body.accountSid, body.name);
+    const queue = await openQueue(this.parts.registry, body.accountSid, body.name, () => undefined);
     const never = new AbortController().signal;
     const first = queue.size > 0 ? await queue.next(0, never) : undefined;
     if (first) return { member: toBody(first, this.parts.bus.nodeId) };

@@ -34,7 +34,10 @@ export function serveQueueMethods(bus: Bus, cluster: QueueCluster): Unsubscribe 
   const { holder } = cluster;
   const handlers: Record<string, (body: unknown, from: string) => unknown> = {
     [METHODS.enqueue]: (body, from) =>
-      holder.enqueue(parse<EnqueueBody>(METHODS.enqueue, body, { ...MEMBER_FIELDS, maxSize: is.size }), from),
+      holder.enqueue(
+        parse<EnqueueBody>(METHODS.enqueue, body, { ...MEMBER_FIELDS, maxSize: is.size, enqueuedAt: is.at }),
+        from,
+      ),
     [METHODS.status]: (body) => holder.status(parse<MemberBody>(METHODS.status, body, MEMBER_FIELDS)),
     [METHODS.leave]: (body) => holder.leave(parse<MemberBody>(METHODS.leave, body, MEMBER_FIELDS)),
     [METHODS.next]: (body, from) =>

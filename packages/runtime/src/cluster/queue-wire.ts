@@ -57,6 +57,11 @@ export interface QueueName {
 export interface EnqueueBody extends QueueName {
   readonly callSid: string;
   readonly maxSize?: number;
+  /**
+   * When the caller first joined (ms since the epoch, its node's clock): only for a caller moved
+   * from a holder that died, which the new holder puts among the others by it.
+   */
+  readonly enqueuedAt?: number;
 }
 
 export interface MemberBody extends QueueName {
@@ -139,6 +144,8 @@ export const is = {
   url: (value: unknown) => text(value, 4096) && /^https?:\/\//.test(String(value)),
   size: (value: unknown) => value === undefined || (Number.isInteger(value) && Number(value) >= 1),
   ms: (value: unknown) => Number.isInteger(value) && Number(value) >= 0,
+  /** A time, or absent. */
+  at: (value: unknown) => value === undefined || (Number.isInteger(value) && Number(value) >= 0),
   flag: (value: unknown) => typeof value === 'boolean',
   /** An RTP endpoint, or absent (frames over the bus). */
   rtp: (value: unknown) => {

@@ -87,8 +87,9 @@ export const CLUSTER_ERRORS = {
   91354: {
     title: 'The node that holds the queue is gone',
     meaning:
-      'The queue lived on a node that is no longer in the cluster, and the queue ended with it: its callers waiting on other nodes went on with the Enqueue action (QueueResult `system-error`). A REST request for it answers 503.',
-    action: 'Enqueue the callers again (the Enqueue action can do it): the queue starts afresh on a live node.',
+      'The queue lived on a node that is no longer in the cluster. Its waiting callers are moved to the queue placed afresh on a live node (same QueueSid and MaxSize, their order kept); this warning is for a caller that could not be moved (the queue was full there, no node could hold it, or the new node did not answer), which went on with the Enqueue action (QueueResult `system-error`). A REST request that node was answering when it died answers 503.',
+    action:
+      'Enqueue the caller again (the Enqueue action can do it), or raise the MaxSize if the queue was full; a REST request can be sent again: the queue is answered by the node now holding it.',
   },
   91355: {
     title: 'A message between nodes about a queue is not valid',

@@ -11,6 +11,7 @@
  */
 import type { MediaLeg } from '../media/types.js';
 import type { CallQueue, QueueMember, QueueRegistry } from './queues.js';
+import { openQueue, saveQueue } from './records.js';
 
 /** Where a waiting member stands, for its `waitUrl` (QueuePosition, CurrentQueueSize, ...). */
 export interface WaitStatus {
@@ -86,8 +87,8 @@ export class LocalQueues implements QueueAccess {
   constructor(private readonly registry: QueueRegistry) {}
 
   async enqueue({ accountSid, name, maxSize, member }: EnqueueRequest): Promise<Enqueued> {
-    const queue = this.registry.open(accountSid, name);
-    if (maxSize !== undefined) queue.maxSize = maxSize;
+    const queue = await openQueue(this.registry, accountSid, name, () => undefined);
+    await sizeQueue(this.registry, queue, maxSize);
     if (queue.size >= queue.maxSize) return { sid: queue.sid, maxSize: queue.maxSize, full: true };
     this.members.set(member.callSid, member);
     queue.join(member);
@@ -105,12 +106,20 @@ export class LocalQueues implements QueueAccess {
   }
 
   async next({ accountSid, name, timeoutMs, signal }: NextRequest): Promise<Offered | undefined> {
-    const waiting = await this.registry.open(accountSid, name).next(timeoutMs, signal);
+    const queue = await openQueue(this.registry, accountSid, name, () => undefined);
+    const waiting = await queue.next(timeoutMs, signal);
     if (!waiting) return undefined;
     const member = this.members.get(waiting.callSid);
     this.members.delete(waiting.callSid);
     return member;
   }
+}
+
+/** Enqueue's `maxQueueSize`, when it changes the queue's MaxSize: kept, and stored (a store that fails does not stop the caller). */
+export async function sizeQueue(registry: QueueRegistry, queue: CallQueue, maxSize: number | undefined): Promise<void> {
+  if (maxSize === undefined || maxSize === queue.maxSize) return;
+  queue.maxSize = maxSize;
+  await saveQueue(registry, queue).catch(() => undefined);
 }
 
 /** Where the registry's verbs reach their queues: the cluster's when there is one, else here. */

@@ -8,6 +8,7 @@ import type { Clock } from '../clock/clock.js';
 import type { MediaLeg } from '../media/types.js';
 import { newSid } from '../sid.js';
 import { LocalQueues, type QueueAccess } from './access.js';
+import type { QueueRecords, StoredQueue } from './records.js';
 
 /**
  * A caller waiting in a queue, as the queue keeps it: its call, when it joined, and (in a
@@ -90,22 +91,27 @@ export interface MemberSnapshot {
 }
 
 export class CallQueue {
-  readonly sid = newSid('QU');
+  readonly sid: string;
   readonly createdAt: number;
   updatedAt: number;
   private readonly members: Waiting[] = [];
   private readonly agents: Array<(member: Waiting) => void> = [];
   private waited = 0;
   private served = 0;
+  /** The last join's time: joins are stamped strictly later than it (see `stamp`). */
+  private lastJoin = 0;
 
   constructor(
     readonly accountSid: string,
     readonly friendlyName: string,
     public maxSize: number,
     private readonly clock: Clock,
+    /** The queue as stored, when it is read back (a restart, a holder placed afresh). */
+    stored?: Pick<StoredQueue, 'sid' | 'createdAt' | 'updatedAt'>,
   ) {
-    this.createdAt = clock.now();
-    this.updatedAt = this.createdAt;
+    this.sid = stored?.sid ?? newSid('QU');
+    this.createdAt = stored?.createdAt ?? clock.now();
+    this.updatedAt = stored?.updatedAt ?? this.createdAt;
   }
 
   get size(): number {
@@ -157,6 +163,30 @@ export class CallQueue {
     } else {
       this.members.push(member);
     }
+  }
+
+  /**
+   * When a member joining now joined, strictly after the last join (by a millisecond, when two
+   * join in one): in a cluster the time alone orders the callers moved to a new holder.
+   */
+  stamp(): number {
+    this.lastJoin = Math.max(this.clock.now(), this.lastJoin + 1);
+    return this.lastJoin;
+  }
+
+  /**
+   * Puts back a member that waited in this queue on a node that died (cluster/queue-move.ts):
+   * among the members by when each first joined, so callers moved over keep their order.
+   */
+  rejoin(member: Waiting): void {
+    if (this.agents.length > 0) {
+      this.join(member);
+      return;
+    }
+    this.lastJoin = Math.max(this.lastJoin, member.enqueuedAt);
+    let at = this.members.length;
+    while (at > 0 && (this.members[at - 1] as Waiting).enqueuedAt > member.enqueuedAt) at--;
+    this.members.splice(at, 0, member);
   }
 
   /**
@@ -215,6 +245,8 @@ export class QueueRegistry {
   readonly local: LocalQueues = new LocalQueues(this);
   /** Where queues live when not all on this node (a cluster's queues, cluster/queue-cluster.ts). */
   placement: QueueAccess | undefined;
+  /** Where the queues' resources are kept, when they are (queue/records.ts). */
+  records: QueueRecords | undefined;
 
   /** @param defaultMaxSize members a queue holds unless Enqueue says otherwise @default 100 */
   constructor(
@@ -228,6 +260,18 @@ export class QueueRegistry {
     let queue = this.queues.get(key);
     if (!queue) {
       queue = new CallQueue(accountSid, name, this.defaultMaxSize, this.clock);
+      this.queues.set(key, queue);
+      this.bySid.set(queue.sid, queue);
+    }
+    return queue;
+  }
+
+  /** Holds a stored queue again (same SID and MaxSize, empty); the one held already of its name, if any. */
+  adopt(stored: StoredQueue): CallQueue {
+    const key = `${stored.accountSid}:${stored.friendlyName}`;
+    let queue = this.queues.get(key);
+    if (!queue) {
+      queue = new CallQueue(stored.accountSid, stored.friendlyName, stored.maxSize, this.clock, stored);
       this.queues.set(key, queue);
       this.bySid.set(queue.sid, queue);
     }

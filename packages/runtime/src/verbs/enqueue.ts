@@ -101,7 +101,10 @@ export async function enqueue(node: EnqueueNode, context: VerbContext): Promise<
     throw context.replaced.reason;
   }
   if (member.lost.aborted && !context.signal.aborted) {
-    context.warn(91354, `queue "${name}" is gone: the node holding it left the cluster`);
+    context.warn(
+      91354,
+      `queue "${name}" is gone: the node holding it left the cluster, and the call could not be moved`,
+    );
     return finish('system-error');
   }
   return finish('hangup');

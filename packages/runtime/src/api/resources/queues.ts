@@ -4,14 +4,16 @@
  * or `Front`), and dequeue (POST Url, Method: the member leaves the queue and its call runs the
  * document at Url).
  *
- * Queues live in the runtime with their waiting calls; they are not stored, since a restart
- * ends the calls waiting in them.
+ * A queue's resource (SID, FriendlyName, MaxSize, dates) is stored (queue/records.ts): a restart
+ * keeps it, empty, since the calls waiting in it end with the process. Its members live in the
+ * runtime; a queue read back is held again when it is next used or fetched.
  */
 
 import type { CallRecord } from '../../calls/call.js';
 import { remoteOwner, updateRemoteCall } from '../../cluster/call-control.js';
 import { forwardQueueRequest } from '../../cluster/queue-control.js';
 import type { CallQueue, MemberSnapshot, QueueSnapshot } from '../../queue/queues.js';
+import { forgetQueue, openQueue, saveQueue, storedSnapshot } from '../../queue/records.js';
 import type { UpdateCallParams } from '../../runtime.js';
 import { absoluteUrl, apiDate, field, httpMethod, invalid, notFound, RestError } from '../http.js';
 import { pageBody, pageOf, pageRequest } from '../paging.js';
@@ -71,7 +73,10 @@ export const queuesHere: Resource = async (context) => {
     if (context.method === 'GET') {
       const request = pageRequest(query);
       const cluster = context.bus && runtime.queueCluster;
-      const listed = cluster ? await cluster.listAll(account.sid) : queues.list(account.sid);
+      const held = cluster ? await cluster.listAll(account.sid) : queues.list(account.sid);
+      // Stored queues no node holds now (after a restart, or their holder's death) are listed empty.
+      const stored = (await queues.records?.list(account.sid)) ?? [];
+      const listed = [...held, ...stored.filter((q) => !held.some((h) => h.sid === q.sid)).map(storedSnapshot)];
       const all = listed.sort((a, b) => a.createdAt - b.createdAt);
       const path = `/2010-04-01/Accounts/${account.sid}/Queues.json`;
       return { status: 200, body: pageBody('queues', path, query, request, pageOf(all, request), queueJson) };
@@ -81,23 +86,28 @@ export const queuesHere: Resource = async (context) => {
     const name = field(form, 'FriendlyName')?.trim();
     if (!name) throw invalid(21200, 'FriendlyName', 'is required');
     if (name.length > 64) throw invalid(21200, 'FriendlyName', 'must be at most 64 characters');
-    if (queues.get(account.sid, name)) throw invalid(21200, 'FriendlyName', `a queue named "${name}" already exists`);
-    const queue = queues.open(account.sid, name);
     const size = maxSize(field(form, 'MaxSize'));
-    if (size !== undefined) queue.maxSize = size;
+    if (queues.get(account.sid, name) || (await queues.records?.byName(account.sid, name)))
+      throw invalid(21200, 'FriendlyName', `a queue named "${name}" already exists`);
+    const queue = await openQueue(queues, account.sid, name);
+    if (size !== undefined) {
+      queue.maxSize = size;
+      await saveQueue(queues, queue);
+    }
     return { status: 201, body: queueJson(queue.snapshot()) };
   }
 
   const match = QUEUE.exec(rest);
   if (!match) return undefined;
   const sid = match[1] as string;
-  const queue = queues.find(sid, account.sid);
+  const queue = queues.find(sid, account.sid) ?? (await heldAgain(context, sid));
   if (!queue) throw notFound(sid);
 
   if (rest.endsWith(`${sid}.json`)) {
     if (context.method === 'GET') return { status: 200, body: queueJson(queue.snapshot()) };
     if (context.method === 'DELETE') {
       if (!queues.remove(queue)) throw new RestError(400, 21220, `queue ${sid} has members waiting`);
+      await forgetQueue(queues, queue);
       return { status: 204 };
     }
     if (context.method !== 'POST') return undefined;
@@ -108,6 +118,7 @@ export const queuesHere: Resource = async (context) => {
     const size = maxSize(field(form, 'MaxSize'));
     if (size !== undefined) queue.maxSize = size;
     queue.updatedAt = context.now;
+    await saveQueue(queues, queue);
     return { status: 200, body: queueJson(queue.snapshot()) };
   }
 
@@ -141,6 +152,20 @@ export const queuesHere: Resource = async (context) => {
   queue.remove(member.callSid);
   return { status: 200, body: memberJson(queue, member, context.now) };
 };
+
+/**
+ * A stored queue no node holds (after a restart, or its holder's death), held here again: empty,
+ * with its SID and MaxSize. In a cluster only when this node is where the queue is placed (a
+ * request that reaches another node was sent on to it, and that node asked no further).
+ */
+async function heldAgain(context: ResourceContext, sid: string): Promise<CallQueue | undefined> {
+  const { runtime, account, bus } = context;
+  const stored = await runtime.queues.records?.bySid(account.sid, sid);
+  if (!stored) return undefined;
+  const cluster = bus && runtime.queueCluster;
+  if (cluster && (await cluster.holderOf(account.sid, stored.friendlyName)) !== bus.nodeId) return undefined;
+  return runtime.queues.adopt(stored);
+}
 
 /** Changes a call, here or (in a cluster) on the node that runs it. */
 async function updateCall(context: ResourceContext, callSid: string, params: UpdateCallParams): Promise<void> {
