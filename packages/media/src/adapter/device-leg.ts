@@ -6,10 +6,12 @@
  * whose ICE and DTLS never complete hangs up within the transport's connect bound, with the
  * `WebRtcError` kept as `failure`. A device whose network changed renegotiates (an ICE restart:
  * `renegotiate(offer)`): a new session on the same engine leg, so the call goes on where it was;
- * at most a few a minute (`renegotiation-limit` past that, the call keeps its session). Without
- * `sdp` (a device with no WebRTC, the SDK in Node) the leg has no audio, as on the simulated
- * network. Keys: RFC 4733 from the device's RTP when negotiated (signaling keys are then
- * ignored, so Gather hears each key once), else signaling.
+ * at most a few a minute (`renegotiation-limit` past that, the call keeps its session); the
+ * answer's candidates outrank the old session's (candidate-priority.ts), and on a call to the
+ * device the session Patchbay offered closes at once (see `renegotiate`). Without `sdp` (a
+ * device with no WebRTC, the SDK in Node) the leg has no audio, as on the simulated network.
+ * Keys: RFC 4733 from the device's RTP when negotiated (signaling keys are then ignored, so
+ * Gather hears each key once), else signaling.
  *
  * @example
  * const leg = new DeviceMediaLeg(engine, transport, prompts, request);
@@ -20,6 +22,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DeviceLeg, DeviceLegRequest } from '@patchbay/runtime';
 import type { EngineLeg, MediaEngine } from '../engine/index.js';
+import { outranking } from '../webrtc/candidate-priority.js';
 import { type AttachedSession, attachSession } from '../webrtc/device-leg.js';
 import { WebRtcError } from '../webrtc/errors.js';
 import { RenegotiationLimit, type RenegotiationLimitOptions } from '../webrtc/renegotiation.js';
@@ -60,6 +63,8 @@ export class DeviceMediaLeg extends SipLeg implements DeviceLeg {
   readonly #ready: Promise<Opened>;
   readonly #transport: WebRtcTransport | undefined;
   readonly #limit: RenegotiationLimit;
+  /** The session Patchbay offered, on a call to the device. */
+  #offered: WebRtcSession | undefined;
   #answered = false;
   /** Why the leg failed, when its WebRTC did (`ice-timeout`, `sdp-malformed`, ...). */
   failure: WebRtcError | undefined;
@@ -103,6 +108,7 @@ export class DeviceMediaLeg extends SipLeg implements DeviceLeg {
     this.#limit = new RenegotiationLimit(renegotiation);
     ready.then(
       ({ session }) => {
+        if (request.sdp === 'offer') this.#offered = session;
         session?.connected.catch((e: unknown) => {
           this.failure = e instanceof WebRtcError ? e : undefined;
           void this.farEndHungUp();
@@ -140,8 +146,14 @@ export class DeviceMediaLeg extends SipLeg implements DeviceLeg {
     if (this.ended) throw new WebRtcError('session-closed', 'the call has ended', this.id);
     this.#limit.take(this.id);
     const session = await transport.answer(offerSdp);
-    attached.replace(session).catch(() => undefined);
-    return session.localSdp;
+    // A device that answered Patchbay's offer (the call went to it) becomes the offerer, the ICE
+    // controlling side and, with our new fingerprint, a new DTLS association: it cannot go back
+    // to the session Patchbay offered, and while that one answers its checks Chromium may stay on
+    // it (docs/webrtc.md). So that one goes now; others stay until the new one connects, and the
+    // answer's candidates outrank theirs so that the device checks the new one at once.
+    const dropCurrent = attached.session === this.#offered;
+    attached.replace(session, { dropCurrent }).catch(() => undefined);
+    return outranking(session.localSdp);
   }
 
   press(digits: string): void {

@@ -36,6 +36,7 @@ class FakeSession implements WebRtcSession {
     this.#close.push(l);
   }
   hear(rtp: Uint8Array) {
+    if (this.closed) return; // as SessionBase: nothing is delivered once closed
     for (const l of this.#rtp) l(rtp);
   }
   close() {
@@ -110,6 +111,32 @@ describe('attachSession replacing its session', () => {
     b.fail(new WebRtcError('ice-timeout', 'no', 'b'));
     await expect(replaced).rejects.toMatchObject({ code: 'ice-timeout' });
     expect(state.closed).toBe(true);
+    expect(ended).toBe(1);
+  });
+
+  it('with dropCurrent the old session closes at once: the leg waits for the new one, or ends if it fails', async () => {
+    const { leg, received, send, state } = fakeLeg();
+    const [a, b] = [new FakeSession('a'), new FakeSession('b')];
+    const attached = attachSession(a, leg);
+    const replaced = attached.replace(b, { dropCurrent: true });
+    expect(a.closed).toBe(true);
+    a.hear(packet(1));
+    send(packet(2)); // nobody carries the leg yet: dropped
+    expect(state.closed).toBe(false);
+    b.connect();
+    await replaced;
+    b.hear(packet(3));
+    send(packet(4));
+    expect(received.map((p) => p[3])).toEqual([3]);
+    expect(b.sent.map((p) => p[3])).toEqual([4]);
+
+    let ended = 0;
+    const other = fakeLeg();
+    const [c, d] = [new FakeSession('c'), new FakeSession('d')];
+    const dropped = attachSession(c, other.leg, () => ended++).replace(d, { dropCurrent: true });
+    d.fail(new WebRtcError('ice-timeout', 'no', 'd'));
+    await expect(dropped).rejects.toMatchObject({ code: 'ice-timeout' });
+    expect(other.state.closed).toBe(true);
     expect(ended).toBe(1);
   });
 

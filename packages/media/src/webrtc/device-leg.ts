@@ -4,7 +4,8 @@
  * leg sends goes out through the session. Closing the leg closes the session; the session ending
  * closes the leg, unless a renegotiated session (an ICE restart after the device's network
  * changed) has taken its place: `replace()` moves the leg to the new session once it connects,
- * and closes the old one then, so bridges, conferences and recordings on the leg never notice.
+ * and closes the old one then (or at once, `dropCurrent`, when the device cannot go back to it),
+ * so bridges, conferences and recordings on the leg never notice.
  *
  * @example
  * const leg = await engine.openLeg({ external: true });
@@ -28,9 +29,10 @@ export interface AttachedSession {
   /**
    * Carries the leg on `next` once it connects, then closes the session it replaces. When `next`
    * fails to connect (or the leg ends first) it is closed, the leg keeps its session, and this
-   * rejects with `next`'s error.
+   * rejects with `next`'s error. With `dropCurrent` the carrying session closes at once instead
+   * (for a device that cannot go back to it): the leg waits for `next`, and ends if it fails.
    */
-  replace(next: WebRtcSession): Promise<void>;
+  replace(next: WebRtcSession, options?: { readonly dropCurrent?: boolean }): Promise<void>;
   /** Closes the carrying session and any still connecting. */
   close(): void;
 }
@@ -98,7 +100,7 @@ export function attachSession(first: WebRtcSession, leg: EngineLeg, onEnded?: ()
     setMuted(next) {
       muted = next;
     },
-    async replace(next) {
+    async replace(next, options = {}) {
       if (ended) {
         next.close();
         throw new WebRtcError('session-closed', 'the leg has ended', next.id);
@@ -107,6 +109,7 @@ export function attachSession(first: WebRtcSession, leg: EngineLeg, onEnded?: ()
       pending?.close();
       pending = next;
       follow(next);
+      if (options.dropCurrent) current.close();
       let failure: unknown;
       await next.connected.catch((e: unknown) => {
         failure = e;

@@ -173,6 +173,51 @@ for (const version of SDK_VERSIONS) {
       await nothingLeft(line.server.media as SipMediaAdapter);
     });
 
+    it("restarts ICE (the SDK's reinvite) on a call it received: each hears the other again over the new session", async () => {
+      const line = await hostedLine(
+        cleanup,
+        { '/voice': () => '<Response><Dial><Client>alice</Client></Dial></Response>' },
+        { callers: [PHONE], sipHost: SIP_HOST, rtpPorts: RTP_PORTS },
+      );
+      const page = await hostedPage(cleanup, version, line);
+      const sdk = hosted(page);
+      await sdk.run((h) => h.register());
+      await pageWaits(page, 'registered', () =>
+        (globalThis as unknown as HostedGlobal).events.some((e) => e[0] === 'registered'),
+      );
+      const caller = await phone(cleanup, { address: PHONE, tone: 600 });
+      await caller.dial(line.lineUri);
+      await pageWaits(page, 'the incoming call', () =>
+        (globalThis as unknown as HostedGlobal).events.some((e) => e[0] === 'incoming'),
+      );
+      await page.evaluate(() => void (globalThis as unknown as HostedGlobal).hosted.accept(600));
+      await caller.waitFor('established', 30_000);
+      await waitHears(page, 600);
+      const before = await sdk.run((h) => h.remoteUfrag());
+      // Patchbay offered this call: the browser answered as the ICE-controlled side and DTLS server.
+      // Its restart makes it the offerer, so Patchbay's answer takes both roles the other way.
+      await sdk.run((h) => h.restartIce());
+      await expect.poll(() => sdk.run((h) => h.remoteUfrag()), { timeout: 20_000 }).not.toBe(before);
+      const adapter = line.server.media as SipMediaAdapter;
+      await expect.poll(() => adapter.webrtc?.sessions, { timeout: 20_000 }).toBe(1);
+      const switched = await page.evaluate(() => performance.now());
+      await pageWaits(
+        page,
+        'the app heard the phone over the new session',
+        (since: number) => performance.now() > since + 500 && (globalThis as unknown as HostedGlobal).hosted.hears(600),
+        switched,
+      );
+      await phoneHears(caller, BROWSER_HZ);
+      expect(await sdk.run((h) => h.status())).toBe('open');
+      const errors = await page.evaluate(() =>
+        (globalThis as unknown as HostedGlobal).events.filter((e) => String(e[0]).includes('error')),
+      );
+      expect(errors).toEqual([]);
+      await sdk.run((h) => h.hangup());
+      await caller.waitFor('closed', 10_000);
+      await nothingLeft(adapter);
+    });
+
     it('connect() hears <Play>, and sendDigits reaches Gather exactly once', async () => {
       const prompt = await serveWav(cleanup, tonePcm(1400, 20));
       const gathered: string[] = [];

@@ -25,7 +25,7 @@ import {
   seeded,
   stunRequest,
 } from './hostile.test-support.js';
-import { connectedDevice, TestDevice } from './test-device.test-support.js';
+import { TestDevice } from './test-device.test-support.js';
 import type { WebRtcTransport, WebRtcTransportOptions } from './transport.js';
 import { WeriftTransport } from './werift.js';
 
@@ -191,18 +191,28 @@ describe.each(drivers)('hostile input on %s', (_name, make, base) => {
 });
 
 describe('werift behind the STUN gate', () => {
-  it('leaves binding requests that do not name the session unanswered (werift itself answers them all)', async () => {
+  it('leaves binding requests that do not name the session and its device unanswered (werift itself answers them all)', async () => {
     const transport = new WeriftTransport({ bindAddress: SERVER, portRange: [43960, 43979] });
     cleanups.push(() => transport.close());
-    const { session } = await connectedDevice(transport, DEVICE, [43980, 43999], (c) => cleanups.push(c));
+    const device = new TestDevice(DEVICE, [43980, 43999]);
+    cleanups.push(() => device.close());
+    const offer = await device.offer();
+    const session = await transport.answer(offer);
+    await device.accept(session.localSdp);
+    await session.connected;
     const ufrag = /a=ice-ufrag:(\S+)/.exec(session.localSdp)?.[1] ?? '';
+    const theirs = /a=ice-ufrag:(\S+)/.exec(offer)?.[1] ?? '';
     const socket = createSocket('udp4');
     cleanups.push(() => void socket.close());
     await new Promise<void>((resolve) => socket.bind(0, STRANGER, resolve));
     const answered: string[] = [];
     socket.on('message', (m) => answered.push(m.subarray(8, 20).toString('hex')));
-    const bogus = Array.from({ length: 30 }, (_, i) => stunRequest(`nobody${i}:stranger`));
-    const sentinel = stunRequest(`${ufrag}:stranger`);
+    // a restarted device's new candidates name its new ufrag: not this session's device any more
+    const bogus = [
+      ...Array.from({ length: 30 }, (_, i) => stunRequest(`nobody${i}:stranger`)),
+      stunRequest(`${ufrag}:new1`),
+    ];
+    const sentinel = stunRequest(`${ufrag}:${theirs}`);
     const id = (m: Buffer) => m.subarray(8, 20).toString('hex');
     for (const m of [...bogus, sentinel]) socket.send(m, hostPort(session.localSdp), SERVER);
     // requests are answered in order: once the sentinel is, any answer to the others has come

@@ -26,6 +26,8 @@ export interface RemoteSdp {
   readonly telephoneEvent?: number;
   /** Whether the description carries `a=setup:actpass`. */
   readonly actpass: boolean;
+  /** The ICE ufrag (the audio section's, else the session's). */
+  readonly ufrag: string;
 }
 
 function fail(message: string, where: string): never {
@@ -85,6 +87,11 @@ export function checkRemoteSdp(text: unknown, kind: 'offer' | 'answer'): RemoteS
     mid,
     ...(telephoneEvent === undefined ? {} : { telephoneEvent }),
     actpass: lines.some((l) => l === 'a=setup:actpass'),
+    ufrag: (
+      section.find((l) => l.startsWith('a=ice-ufrag:')) ??
+      lines.find((l) => l.startsWith('a=ice-ufrag:')) ??
+      ''
+    ).slice(12),
   };
 }
 

@@ -12,6 +12,16 @@ describe('stunGate', () => {
     expect(gate(request(), ['127.0.0.1', 5000])).toBe(false);
   });
 
+  it("once the device's ufrag is known, admits only requests naming it too (not a restarted device's new one)", () => {
+    let theirs: string | undefined;
+    const gate = stunGate(() => 'abcd', { remoteUfrag: () => theirs });
+    expect(gate(request('abcd:early'), ['127.0.0.1', 5000])).toBe(true); // before its description
+    theirs = 'efgh';
+    expect(gate(request('abcd:efgh'), ['127.0.0.1', 5000])).toBe(true);
+    expect(gate(request('abcd:ijkl'), ['127.0.0.1', 5001])).toBe(false);
+    expect(gate(request('abcd:efghx'), ['127.0.0.1', 5000])).toBe(false);
+  });
+
   it('admits perSecond requests a second from one source, and maxSources sources a second', () => {
     let now = 10_000;
     const gate = stunGate(() => 'abcd', { perSecond: 3, maxSources: 2, now: () => now });

@@ -5,11 +5,14 @@
  * signed response and a check each (the hostile tests saw a call's audio stall under one). The
  * gate admits only requests that name this session's ICE ufrag, at most `perSecond` a second
  * from any one source, and keeps at most `maxSources` sources a second (a legitimate device uses
- * one or two; its checks are paced at 20 a second at most). node-datachannel (libjuice) checks
- * credentials itself and needs none of this.
+ * one or two; its checks are paced at 20 a second at most). Once the device's ufrag is known
+ * (`remoteUfrag`) the request must name it too: a device that restarted ICE pairs its new
+ * candidates with this session's (old) one, naming its new ufrag, and answering those checks
+ * keeps it on a session it is leaving (Chromium sent its new DTLS handshake there).
+ * node-datachannel (libjuice) checks credentials itself and needs none of this.
  *
  * @example
- * new RTCPeerConnection({ iceFilterStunResponse: stunGate(() => localUfrag) });
+ * new RTCPeerConnection({ iceFilterStunResponse: stunGate(() => localUfrag, { remoteUfrag: () => theirs }) });
  */
 
 export interface StunRequest {
@@ -23,6 +26,8 @@ export interface StunGateOptions {
   readonly maxSources?: number;
   /** @default Date.now */
   readonly now?: () => number;
+  /** The device's ICE ufrag, once its description is applied. @default unknown */
+  readonly remoteUfrag?: () => string | undefined;
 }
 
 export function stunGate(
@@ -39,6 +44,8 @@ export function stunGate(
     const username = message.getAttributeValue('USERNAME');
     // USERNAME is "<our ufrag>:<theirs>" in a request to us (RFC 8445 7.2.2)
     if (ufrag !== undefined && (typeof username !== 'string' || !username.startsWith(`${ufrag}:`))) return false;
+    const theirs = options.remoteUfrag?.();
+    if (ufrag !== undefined && theirs !== undefined && username !== `${ufrag}:${theirs}`) return false;
     const at = Math.floor(now() / 1000);
     if (at !== second) {
       second = at;

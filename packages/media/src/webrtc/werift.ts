@@ -58,6 +58,8 @@ class WeriftSession extends SessionBase implements WebRtcSession {
   localSdp = '';
   /** Our ICE ufrag, once described: what requests to us must name (stun-gate.ts). */
   ufrag: string | undefined;
+  /** The device's, once its description is applied: what those requests must name too. */
+  remoteUfrag: string | undefined;
   readonly pc: RTCPeerConnection;
   transceiver: RTCRtpTransceiver | undefined;
 
@@ -79,7 +81,7 @@ class WeriftSession extends SessionBase implements WebRtcSession {
       icePortRange: [options.portRange[0], options.portRange[1]],
       iceUseIpv6: false,
       headerExtensions: { audio: [] },
-      iceFilterStunResponse: stunGate(() => this.ufrag),
+      iceFilterStunResponse: stunGate(() => this.ufrag, { remoteUfrag: () => this.remoteUfrag }),
     });
     this.pc.connectionStateChange.subscribe((state) => {
       if (state === 'connected') this.opened();
@@ -108,6 +110,7 @@ class WeriftSession extends SessionBase implements WebRtcSession {
     if (this.isClosed) throw new WebRtcError('session-closed', 'the session is closed', this.id);
     const remote = checkRemoteSdp(answerSdp, 'answer');
     await applyRemote(this.id, 'answer', () => this.pc.setRemoteDescription({ type: 'answer', sdp: remote.sdp }));
+    this.remoteUfrag = remote.ufrag;
   }
 
   send(rtp: Uint8Array): void {
@@ -146,6 +149,7 @@ export class WeriftTransport extends TransportBase<WeriftSession> {
   protected async makeAnswer(session: WeriftSession, remote: RemoteSdp): Promise<void> {
     session.pc.onTransceiverAdded.subscribe((t) => session.listen(t));
     await applyRemote(session.id, 'offer', () => session.pc.setRemoteDescription({ type: 'offer', sdp: remote.sdp }));
+    session.remoteUfrag = remote.ufrag;
     await session.describe(() => session.pc.createAnswer());
   }
 }
