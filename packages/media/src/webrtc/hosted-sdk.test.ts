@@ -52,28 +52,34 @@ async function phoneHears(caller: Awaited<ReturnType<typeof phone>>, hz: number)
   );
 }
 
+/** A phone (600 Hz) calls `<Dial><Client>alice</Client>`; the SDK on a page registers, accepts, and hears it. */
+async function receivedCall(version: (typeof SDK_VERSIONS)[number]) {
+  const line = await hostedLine(
+    cleanup,
+    { '/voice': () => '<Response><Dial><Client>alice</Client></Dial></Response>' },
+    { callers: [PHONE], sipHost: SIP_HOST, rtpPorts: RTP_PORTS },
+  );
+  const page = await hostedPage(cleanup, version, line);
+  const sdk = hosted(page);
+  await sdk.run((h) => h.register());
+  await pageWaits(page, 'registered', () =>
+    (globalThis as unknown as HostedGlobal).events.some((e) => e[0] === 'registered'),
+  );
+  const caller = await phone(cleanup, { address: PHONE, tone: 600 });
+  await caller.dial(line.lineUri);
+  await pageWaits(page, 'the incoming call', () =>
+    (globalThis as unknown as HostedGlobal).events.some((e) => e[0] === 'incoming'),
+  );
+  await page.evaluate(() => void (globalThis as unknown as HostedGlobal).hosted.accept(600));
+  await caller.waitFor('established', 30_000);
+  await waitHears(page, 600);
+  return { line, page, sdk, caller };
+}
+
 for (const version of SDK_VERSIONS) {
   describe(`@twilio/voice-sdk (${version}) with real media`, { timeout: 120_000 }, () => {
     it('accepts <Dial><Client> from a phone: each hears the other; mute stops the phone hearing it', async () => {
-      const line = await hostedLine(
-        cleanup,
-        { '/voice': () => '<Response><Dial><Client>alice</Client></Dial></Response>' },
-        { callers: [PHONE], sipHost: SIP_HOST, rtpPorts: RTP_PORTS },
-      );
-      const page = await hostedPage(cleanup, version, line);
-      const sdk = hosted(page);
-      await sdk.run((h) => h.register());
-      await pageWaits(page, 'registered', () =>
-        (globalThis as unknown as HostedGlobal).events.some((e) => e[0] === 'registered'),
-      );
-      const caller = await phone(cleanup, { address: PHONE, tone: 600 });
-      await caller.dial(line.lineUri);
-      await pageWaits(page, 'the incoming call', () =>
-        (globalThis as unknown as HostedGlobal).events.some((e) => e[0] === 'incoming'),
-      );
-      await page.evaluate(() => void (globalThis as unknown as HostedGlobal).hosted.accept(600));
-      await caller.waitFor('established', 30_000);
-      await waitHears(page, 600);
+      const { line, page, sdk, caller } = await receivedCall(version);
       await phoneHears(caller, BROWSER_HZ);
       await sdk.run((h) => h.mute(true));
       await eventually(
@@ -174,25 +180,7 @@ for (const version of SDK_VERSIONS) {
     });
 
     it("restarts ICE (the SDK's reinvite) on a call it received: each hears the other again over the new session", async () => {
-      const line = await hostedLine(
-        cleanup,
-        { '/voice': () => '<Response><Dial><Client>alice</Client></Dial></Response>' },
-        { callers: [PHONE], sipHost: SIP_HOST, rtpPorts: RTP_PORTS },
-      );
-      const page = await hostedPage(cleanup, version, line);
-      const sdk = hosted(page);
-      await sdk.run((h) => h.register());
-      await pageWaits(page, 'registered', () =>
-        (globalThis as unknown as HostedGlobal).events.some((e) => e[0] === 'registered'),
-      );
-      const caller = await phone(cleanup, { address: PHONE, tone: 600 });
-      await caller.dial(line.lineUri);
-      await pageWaits(page, 'the incoming call', () =>
-        (globalThis as unknown as HostedGlobal).events.some((e) => e[0] === 'incoming'),
-      );
-      await page.evaluate(() => void (globalThis as unknown as HostedGlobal).hosted.accept(600));
-      await caller.waitFor('established', 30_000);
-      await waitHears(page, 600);
+      const { line, page, sdk, caller } = await receivedCall(version);
       const before = await sdk.run((h) => h.remoteUfrag());
       // Patchbay offered this call: the browser answered as the ICE-controlled side and DTLS server.
       // Its restart makes it the offerer, so Patchbay's answer takes both roles the other way.

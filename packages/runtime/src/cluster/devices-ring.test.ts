@@ -1,4 +1,4 @@
-import { type Device, fetchNotices } from '@patchbay/sdk';
+import { type Call, type Device, fetchNotices } from '@patchbay/sdk';
 import { describe, expect, it } from 'vitest';
 import { startApiHarness } from '../api/harness.test-support.js';
 import { deviceFor, next } from '../bridge/devices.test-support.js';
@@ -60,6 +60,16 @@ async function ringingOnA(kind: (typeof BUS_KINDS)[number], timeout = 5) {
   caller.harness.network.call({ from: CALLER, to: NUMBER });
   const [call] = await invited;
   return { caller, laptop, call };
+}
+
+/** The laptop unregisters while `call` rings it: it is told so, and the caller's `<Dial>` is no-answer. */
+async function unregisteredWhileRinging(caller: TestNode, laptop: Device, call: Call): Promise<void> {
+  const canceled = next(call, 'cancel');
+  await laptop.unregister();
+  expect(await canceled).toEqual(['unregistered']);
+  const { runtime } = caller.harness;
+  await runtime.calls.ended(runtime.calls.get(call.parameters.CallSid as string)?.parentCallSid as string);
+  expect(caller.harness.app.requestsTo('/dialed')[0]?.params.DialCallStatus).toBe('no-answer');
 }
 
 /** Node A registers Ann's devices (its devices harness); node B runs the app of a number that rings her. */
@@ -193,12 +203,7 @@ describe.each(BUS_KINDS)('devices across nodes (%s bus)', (kind) => {
 
   it('is no-answer at once when the only device on another node unregisters while it rings', async () => {
     const { caller, laptop, call } = await ringingOnA(kind, LONG_RING);
-    const canceled = next(call, 'cancel');
-    await laptop.unregister();
-    expect(await canceled).toEqual(['unregistered']);
-    const { runtime } = caller.harness;
-    await runtime.calls.ended(runtime.calls.get(call.parameters.CallSid as string)?.parentCallSid as string);
-    expect(caller.harness.app.requestsTo('/dialed')[0]?.params.DialCallStatus).toBe('no-answer');
+    await unregisteredWhileRinging(caller, laptop, call);
   }, 20_000);
 
   it("is no-answer at once when the device's withdrawal overtakes its node's reply to the invitation", async () => {
@@ -224,12 +229,7 @@ describe.each(BUS_KINDS)('devices across nodes (%s bus)', (kind) => {
     const invited = next(laptop, 'incoming');
     caller.harness.network.call({ from: CALLER, to: NUMBER });
     const [call] = await invited;
-    const canceled = next(call, 'cancel');
-    await laptop.unregister();
-    expect(await canceled).toEqual(['unregistered']);
-    const { runtime } = caller.harness;
-    await runtime.calls.ended(runtime.calls.get(call.parameters.CallSid as string)?.parentCallSid as string);
-    expect(caller.harness.app.requestsTo('/dialed')[0]?.params.DialCallStatus).toBe('no-answer');
+    await unregisteredWhileRinging(caller, laptop, call);
   }, 20_000);
 
   it("a call on one node to a registered number rings the number's devices connected to another node", async () => {

@@ -74,16 +74,8 @@ export function storedQueue(queue: CallQueue): StoredQueue {
 
 /** A stored queue as a list shows it when no node holds it: empty. */
 export function storedSnapshot(queue: StoredQueue): QueueSnapshot {
-  return {
-    sid: queue.sid,
-    accountSid: queue.accountSid,
-    createdAt: queue.createdAt,
-    updatedAt: queue.updatedAt,
-    friendlyName: queue.friendlyName,
-    maxSize: queue.maxSize,
-    currentSize: 0,
-    averageWaitTime: 0,
-  };
+  const { sid, accountSid, createdAt, updatedAt, friendlyName, maxSize } = queue;
+  return { sid, accountSid, createdAt, updatedAt, friendlyName, maxSize, currentSize: 0, averageWaitTime: 0 };
 }
 
 /** Opens of a name under way, per registry: two at once make (or adopt) one queue. */
