@@ -35,6 +35,11 @@ export interface RoomCallPlacementParts {
   };
   /** This node's live calls (its load). */
   readonly liveCalls: () => number;
+  /**
+   * Settles once the room calls' changes so far are in the store: an ended call's key is freed
+   * only then, so a node that finds no call running reads its end from the store.
+   */
+  readonly stored?: () => Promise<void>;
   /** How long the keys live without renewal. @default DEFAULT_LEASE_MS */
   readonly ttlMs?: number;
 }
@@ -102,7 +107,7 @@ export class RoomCallPlacement {
 
   /** Holds the room for this node while its call lives, and pins the call's conference here. */
   private hold(call: RoomCall): void {
-    const { bus, clock } = this.parts;
+    const { bus } = this.parts;
     this.held.get(call.room.sid)?.();
     const keys = [roomKey(call.room.sid), conferenceKey(call.account.sid, call.conference)];
     const claim = () =>
@@ -114,7 +119,8 @@ export class RoomCallPlacement {
     void claim();
     let stop: () => void = () => undefined;
     const beat = () => {
-      stop = clock.setTimer(
+      // On the bus's clock: the keys' TTLs run on it (cluster/bus.ts).
+      stop = bus.clock.setTimer(
         () => {
           void claim();
           beat();
@@ -131,8 +137,14 @@ export class RoomCallPlacement {
     if (!stop) return;
     stop();
     this.held.delete(call.room.sid);
-    const { bus } = this.parts;
-    void bus.deleteKey(roomKey(call.room.sid), bus.nodeId).catch(() => undefined);
+    const { bus, stored } = this.parts;
+    void (async () => {
+      // Every listener of the end has run (the store's among them) before this looks.
+      await Promise.resolve();
+      await stored?.().catch(() => undefined);
+      // A next call of the room started here meanwhile holds the key again.
+      if (!this.held.has(call.room.sid)) await bus.deleteKey(roomKey(call.room.sid), bus.nodeId);
+    })().catch(() => undefined);
   }
 
   close(): void {
