@@ -5,7 +5,8 @@
  * every leg join and leave wherever the leg's call runs. Starting a call through REST on any node
  * places it by load; someone dialing the room's number on any node reaches the call where it runs
  * (or starts it on the node the caller reached, when none runs); REST commands for the call
- * (the roster, end, ring more, mute, remove) are answered by the node running it.
+ * (the roster, end, ring more, mute, remove) are answered by the node running it, and reads for a
+ * minute after it ended by the node that ran it (`room-call-last:<room>`).
  *
  * @example
  * const placement = new RoomCallPlacement({ bus, clock, engine, liveCalls });
@@ -22,6 +23,10 @@ export const DIAL_IN = 'room-call.dial-in';
 export const REST = 'room-call.rest';
 
 const roomKey = (roomSid: string) => `room-call-node:${roomSid}`;
+/** The node that ran the room's last call, for a while after it ended (its roster's last changes may not be stored yet). */
+const lastKey = (roomSid: string) => `room-call-last:${roomSid}`;
+/** How long a node that ran a room's call answers for it after it ended. */
+const LAST_MS = 60_000;
 
 export interface RoomCallPlacementParts {
   readonly bus: Bus;
@@ -32,6 +37,7 @@ export interface RoomCallPlacementParts {
       off(event: 'event', listener: RoomCallEvents['event']): unknown;
     };
     live(roomSid: string): RoomCall | undefined;
+    latest(roomSid: string): RoomCall | undefined;
   };
   /** This node's live calls (its load). */
   readonly liveCalls: () => number;
@@ -77,6 +83,16 @@ export class RoomCallPlacement {
     const { bus, engine } = this.parts;
     if (engine.live(roomSid)) return undefined;
     const node = await bus.getKey(roomKey(roomSid));
+    if (node === undefined || node === bus.nodeId) return undefined;
+    const live = (await bus.nodes()).some((info) => info.id === node);
+    return live ? node : undefined;
+  }
+
+  /** The live node that ran the room's last call, ended within LAST_MS, if another one did. */
+  async lastElsewhere(roomSid: string): Promise<NodeId | undefined> {
+    const { bus, engine } = this.parts;
+    if (engine.latest(roomSid)?.status === 'in-progress') return undefined;
+    const node = await bus.getKey(lastKey(roomSid));
     if (node === undefined || node === bus.nodeId) return undefined;
     const live = (await bus.nodes()).some((info) => info.id === node);
     return live ? node : undefined;
@@ -143,7 +159,9 @@ export class RoomCallPlacement {
       await Promise.resolve();
       await stored?.().catch(() => undefined);
       // A next call of the room started here meanwhile holds the key again.
-      if (!this.held.has(call.room.sid)) await bus.deleteKey(roomKey(call.room.sid), bus.nodeId);
+      if (this.held.has(call.room.sid)) return;
+      await bus.setKey(lastKey(call.room.sid), bus.nodeId, LAST_MS);
+      await bus.deleteKey(roomKey(call.room.sid), bus.nodeId);
     })().catch(() => undefined);
   }
 
