@@ -24,6 +24,16 @@ const FILES = [
   'src/api/queues.test.ts',
   'src/api/rooms.test.ts',
   'src/api/room-calls.test.ts',
+  'src/api/room-call-timers.test.ts',
+  'src/api/room-callback-token.test.ts',
+  'src/api/room-events.test.ts',
+  'src/api/room-leave.test.ts',
+  'src/api/room-my-rooms.test.ts',
+  'src/api/room-sms.test.ts',
+  'src/api/room-updates.test.ts',
+  'src/api/sdk-room-calls.test.ts',
+  'src/api/sdk-room-schedules.test.ts',
+  'src/api/sdk-rooms.test.ts',
   'src/api/simulator-numbers.test.ts',
   'src/api/sdk-client.test.ts',
   'src/api/simulator-calls.test.ts',
@@ -42,6 +52,13 @@ const MORE = [
   'src/api/call-log.test.ts',
   'src/api/egress.test.ts',
   'src/api/errors-page.test.ts',
+  'src/api/room-call-controls.test.ts',
+  'src/api/room-chat-channel.test.ts',
+  'src/api/room-chat-sms.test.ts',
+  'src/api/room-chat.test.ts',
+  'src/api/room-control.test.ts',
+  'src/api/room-dial-in.test.ts',
+  'src/api/room-members.test.ts',
   'src/api/sip.test.ts',
   'src/api/voice-v1.test.ts',
   'src/bridge/renegotiate.test.ts',
@@ -62,10 +79,19 @@ const chosen = process.env.CLUSTER_FILES;
  *   bridge/faults: a session resumes on the node that holds it, a device that reconnects through
  *   nginx to another node opens a new one (docs/cluster.md "A device whose node dies");
  *   in api/event-stream, the slow reader's test (skipped in cluster mode): through nginx a
- *   reader's events cross two connections, whose socket buffers hold its whole flood.
+ *   reader's events cross two connections, whose socket buffers hold its whole flood;
+ *   in api/room-control, the cut-and-lost-session test (skipped in cluster mode): a session
+ *   resumes only on its node, as for bridge/faults.
  * - not yet across nodes (docs/cluster.md "Not yet across nodes"):
- *   the other api/room-* and api/sdk-room* files: 18 of their 76 tests fail in cluster mode
- *   (13 files; not diagnosed yet, docs/cluster.md);
+ *   api/room-call-faults: a leg refused by the cluster's call count fails after it was created,
+ *   so the room call reacts to the first refusal before the second (passes about half the time);
+ *   api/room-call-history: its restart test reads through new nodes while the first harness's
+ *   nodes still run the call on a virtual clock that runs on (it ends max-duration first under load);
+ *   api/room-member-app: a member who asks from the app to be rung on their phone is rung, but
+ *   the room call is over before they answer (the virtual clock, not held while the devices'
+ *   requests cross nginx, likely ran ahead; not diagnosed further);
+ *   api/room-schedules: the firing tests run virtual days, which three nodes' timers make too
+ *   slow for the tests' bounds (and an occurrence starts its call on the node whose timer fired);
  *   bridge/long-poll: passes but for a push-woken device's resume, and a device restricted to
  *   WebSockets takes 5 s to be refused through nginx (slow for CI).
  */

@@ -8,7 +8,7 @@
 import { RoomsGrant } from '@patchbay/sdk';
 import { describe, expect, it } from 'vitest';
 import { deviceFor, refusal, until } from '../bridge/devices.test-support.js';
-import { harnessPerTest } from './harness.test-support.js';
+import { clusterSize, harnessPerTest } from './harness.test-support.js';
 import { inRoom, pauseWhen } from './room-calls.test-support.js';
 import { bridgeOf, channelSetup, PRESS_1, token, watch } from './room-channel.test-support.js';
 import { roomsRequest } from './rooms.test-support.js';
@@ -92,7 +92,9 @@ describe('rooms control channel', () => {
       device.destroy();
     });
 
-  it('delivers the entries of a cut, and of a lost session, once each', async () => {
+  // Not in cluster mode: a session resumes on the node that holds it, and a device reconnecting
+  // through nginx may reach another node and open a new one (docs/cluster.md "A device whose node dies").
+  it.skipIf(clusterSize() > 1)('delivers the entries of a cut, and of a lost session, once each', async () => {
     const { clock, harness, room, key } = await setup();
     const Ann = room.members.Ann as string;
     const held = clock.hold();

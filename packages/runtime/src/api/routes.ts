@@ -19,7 +19,7 @@ import { devicesFeature } from '../devices/index.js';
 import { resolveLimits } from '../limits/account-limits.js';
 import { roomControl } from '../rooms/call/control.js';
 import { roomCalls } from '../rooms/call/index.js';
-import { tellAdded } from '../rooms/call/my-rooms.js';
+import { callInProgress, tellAdded } from '../rooms/call/my-rooms.js';
 import { notifyMemberAdded } from '../rooms/notify.js';
 import { RoomScheduler } from '../rooms/schedules/scheduler.js';
 import { Serial } from '../rooms/serial.js';
@@ -118,7 +118,7 @@ export function createRouter(options: ApiOptions, writes: StoreWrites): Route & 
     serial,
     calls: calls.deps,
     schedules,
-    callInProgress: (room) => calls.deps.engine.live(room.sid) !== undefined,
+    callInProgress: (room) => callInProgress(calls.deps, room.sid),
     memberAdded: async (context, room, member) => {
       await calls.deps.updates?.changed(room, { change: 'member-added', memberSid: member.sid });
       // The member is added whatever happens to the text: a failed send shows on the message itself.

@@ -1,13 +1,17 @@
 /**
  * The device bridge's parts for a cluster (with a bus): devices on other nodes rung and told
- * (cluster/devices-ring.ts), and presence as every live node has it (cluster/devices-presence-across.ts).
+ * (cluster/devices-ring.ts), presence as every live node has it (cluster/devices-presence-across.ts),
+ * and notices to an identity's sessions on every node (cluster/devices-tell.ts).
  * Undefined on a single node.
  *
  * @example
  * const parts = bridgeCluster(options, host, { targets, session, push, isOpen, ... });
  */
+
+import type { Outgoing } from '@patchbay/sdk/protocol';
 import { PresenceAcross } from '../cluster/devices-presence-across.js';
 import { ClusterDevices } from '../cluster/devices-ring.js';
+import { ClusterTells } from '../cluster/devices-tell.js';
 import type { CommandChannel } from './command-channel.js';
 import type { Invitations } from './invitations.js';
 import type { PresenceRecord } from './presence.js';
@@ -27,13 +31,15 @@ export interface BridgeSide {
   local(accountSid: string, identities?: readonly string[]): PresenceRecord[];
   /** Tells the followers here of a presence change anywhere. */
   notify(record: PresenceRecord): void;
+  /** Sends a notice another node published to the identity's sessions here. */
+  tellHere(accountSid: string, identity: string, message: Outgoing): void;
 }
 
 export function bridgeCluster(
   options: DeviceBridgeOptions,
   host: BridgeHost,
   side: BridgeSide,
-): { readonly devices: ClusterDevices; readonly across: PresenceAcross } | undefined {
+): { readonly devices: ClusterDevices; readonly across: PresenceAcross; readonly tells: ClusterTells } | undefined {
   const { cluster } = options;
   if (!cluster) return undefined;
   const { clock, media } = host;
@@ -55,5 +61,6 @@ export function bridgeCluster(
     notify: side.notify,
     ...(cluster.onError ? { onError: cluster.onError } : {}),
   });
-  return { devices, across };
+  const tells = new ClusterTells(cluster.bus, side.tellHere, cluster.onError);
+  return { devices, across, tells };
 }

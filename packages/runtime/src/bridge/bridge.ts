@@ -15,6 +15,7 @@ import { EventEmitter } from 'eventemitter3';
 import { ClusterSessionCap } from '../cluster/devices-limits.js';
 import type { PresenceAcross } from '../cluster/devices-presence-across.js';
 import type { ClusterDevices } from '../cluster/devices-ring.js';
+import type { ClusterTells } from '../cluster/devices-tell.js';
 import type { DeviceLeg, OriginateOutcome } from '../media/types.js';
 import { type VerifiedToken, verifyAccessToken } from './access-tokens.js';
 import { bridgeCluster } from './bridge-cluster.js';
@@ -61,6 +62,8 @@ export class DeviceBridge {
   private readonly cluster: ClusterDevices | undefined;
   /** Presence as the cluster has it, for REST and followers (with a bus). */
   private readonly across: PresenceAcross | undefined;
+  /** Notices to an identity's sessions on the other nodes (with a bus). */
+  private readonly tells: ClusterTells | undefined;
   private closed = false;
   private waker: RingWaker | undefined;
   private readonly checks: CredentialChecks = {
@@ -112,9 +115,11 @@ export class DeviceBridge {
           ? identities.flatMap((identity) => this.presence.list(accountSid, identity))
           : this.presence.list(accountSid),
       notify: (record) => this.followers.notify(record),
+      tellHere: (accountSid, identity, message) => this.tellHere(accountSid, identity, message),
     });
     this.cluster = cluster?.devices;
     this.across = cluster?.across;
+    this.tells = cluster?.tells;
     this.invitations = new Invitations({
       remote: this.cluster,
       clock,
@@ -328,8 +333,16 @@ export class DeviceBridge {
     );
   }
 
-  /** Sends `message` to every open session of the identity (registered or not): how many got it. */
+  /**
+   * Sends `message` to every open session of the identity (registered or not), on every node of a
+   * cluster (a notice; cluster/devices-tell.ts): how many got it here.
+   */
   tell(accountSid: string, identity: string, message: Outgoing): number {
+    this.tells?.publish(accountSid, identity, message);
+    return this.tellHere(accountSid, identity, message);
+  }
+
+  private tellHere(accountSid: string, identity: string, message: Outgoing): number {
     const sessions = this.sessions.ofAccount(accountSid).filter((session) => session.identity === identity);
     for (const session of sessions) this.push(session, message);
     return sessions.length;
@@ -356,6 +369,7 @@ export class DeviceBridge {
     this.invitations.cancelAll();
     void this.cluster?.close();
     this.across?.close();
+    this.tells?.close();
     for (const session of [...this.sessions.values()]) {
       session.link?.close(1012, 'server restarting');
       this.end(session);

@@ -91,6 +91,11 @@ export class InProcessBus extends EventEmitter<BusEvents> implements Bus {
     this.heartbeatMs = options.heartbeatMs ?? Math.max(1, Math.floor(this.leaseMs / 3));
   }
 
+  /** The hub's clock: its keys, members and leases run on it. */
+  get clock(): Clock {
+    return this.hub.clock;
+  }
+
   get connected(): boolean {
     return this.isConnected;
   }

@@ -21,7 +21,9 @@
  * bus.serve('call.update', async (body) => updateLocally(body));
  * const answer = await bus.request(ownerNode, 'call.update', { sid, params }, { timeoutMs: 5000 });
  */
+
 import type { EventEmitter } from 'eventemitter3';
+import type { Clock } from '../clock/clock.js';
 import { PatchbayError } from '../errors.js';
 
 /** A node's identity in the cluster: stable across restarts of the same node. */
@@ -64,6 +66,11 @@ export interface Bus extends Pick<EventEmitter<BusEvents>, 'on' | 'off' | 'once'
   readonly kind: 'in-process' | 'redis';
   /** False while this node is partitioned from the others (it must not take new work). */
   readonly connected: boolean;
+  /**
+   * The clock the bus's TTLs and leases run on (real time for Redis): what renews a key or a
+   * member set runs on it, not on a runtime's clock, which a test may hold or run ahead.
+   */
+  readonly clock: Clock;
 
   /** Joins the cluster (connects, starts heartbeats). Rejects with `bus-unreachable` (91303). */
   start(): Promise<void>;

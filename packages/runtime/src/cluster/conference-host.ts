@@ -127,7 +127,7 @@ export class ConferenceHost {
    * placement key is held for this node, renewed while it lives; an ended room's is freed at once.
    */
   changed(room: ConferenceSnapshot): void {
-    const { bus, clock, ttlMs } = this.parts;
+    const { bus, ttlMs } = this.parts;
     const key = conferenceKey(room.accountSid, room.friendlyName);
     const renewing = this.renewing.get(room.sid);
     if (room.status === 'completed') {
@@ -147,7 +147,7 @@ export class ConferenceHost {
           if (!held) stop();
         })
         .catch(() => undefined);
-      stop = clock.setTimer(beat, Math.max(1, Math.floor(ttlMs / 3)));
+      stop = bus.clock.setTimer(beat, Math.max(1, Math.floor(ttlMs / 3)));
     };
     this.renewing.set(room.sid, () => stop());
     beat();

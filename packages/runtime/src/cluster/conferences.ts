@@ -67,7 +67,7 @@ export class ConferenceCluster implements ConferencePlacement {
 
   /** Serves the other nodes' conference requests and publishes this node's load. */
   private async start(): Promise<void> {
-    const { bus, events, clock } = this.parts;
+    const { bus, events } = this.parts;
     this.stops.push(
       bus.serve(METHODS.join, (body, from) => this.host.join(body as JoinBody, from)),
       bus.serve(METHODS.leave, (body) => {
@@ -96,7 +96,8 @@ export class ConferenceCluster implements ConferencePlacement {
     let stopTimer: () => void = () => undefined;
     const beat = () => {
       void this.load.publish(true);
-      stopTimer = clock.setTimer(beat, Math.max(1, Math.floor(this.ttlMs / 3)));
+      // On the bus's clock: the key's TTL runs on it (cluster/bus.ts).
+      stopTimer = bus.clock.setTimer(beat, Math.max(1, Math.floor(this.ttlMs / 3)));
     };
     beat();
     this.stops.push(() => {

@@ -81,7 +81,8 @@ export class ClusterPresence {
   }
 
   private renewLater(): void {
-    this.stopRenewal = this.clock.setTimer(
+    // On the bus's clock: the members' TTLs run on it (cluster/bus.ts).
+    this.stopRenewal = this.bus.clock.setTimer(
       () => {
         for (const set of this.held) this.write(this.bus.addMember(set, this.bus.nodeId, this.ttlMs));
         if (!this.closed) this.renewLater();

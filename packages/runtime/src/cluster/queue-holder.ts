@@ -50,7 +50,8 @@ export class QueueHolder {
   constructor(private readonly parts: HolderParts) {
     const beat = () => {
       void this.renew();
-      this.stopBeat = parts.clock.setTimer(beat, Math.max(1, Math.floor(parts.ttlMs / 3)));
+      // On the bus's clock: the holder's keys' TTLs run on it (cluster/bus.ts).
+      this.stopBeat = parts.bus.clock.setTimer(beat, Math.max(1, Math.floor(parts.ttlMs / 3)));
     };
     beat();
   }

@@ -31,7 +31,7 @@ export abstract class RedisShared extends EventEmitter<BusEvents> {
   readonly kind = 'redis';
   readonly nodeId: NodeId;
   protected readonly prefix: string;
-  protected readonly clock: Clock;
+  readonly clock: Clock;
   protected readonly leaseMs: number;
   protected readonly heartbeatMs: number;
   protected readonly commands: Redis;

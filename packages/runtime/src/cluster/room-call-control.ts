@@ -23,7 +23,11 @@ export async function forwardRoomCall(
     context.method === 'POST' &&
     !context.rest.includes('/Participants') &&
     field(await context.form(), 'Status') === undefined;
-  const node = start ? await placement.placeStart(roomSid) : await placement.elsewhere(roomSid);
+  // A read with no call running: the node that ran the last one, whose roster is the freshest.
+  const node = start
+    ? await placement.placeStart(roomSid)
+    : ((await placement.elsewhere(roomSid)) ??
+      (context.method === 'GET' ? await placement.lastElsewhere(roomSid) : undefined));
   if (node === undefined || node === context.bus.nodeId) return undefined;
   const what = `room ${roomSid}'s call`;
   return forward(

@@ -5,7 +5,8 @@
  * every leg join and leave wherever the leg's call runs. Starting a call through REST on any node
  * places it by load; someone dialing the room's number on any node reaches the call where it runs
  * (or starts it on the node the caller reached, when none runs); REST commands for the call
- * (the roster, end, ring more, mute, remove) are answered by the node running it.
+ * (the roster, end, ring more, mute, remove) are answered by the node running it, and reads for a
+ * minute after it ended by the node that ran it (`room-call-last:<room>`).
  *
  * @example
  * const placement = new RoomCallPlacement({ bus, clock, engine, liveCalls });
@@ -22,6 +23,10 @@ export const DIAL_IN = 'room-call.dial-in';
 export const REST = 'room-call.rest';
 
 const roomKey = (roomSid: string) => `room-call-node:${roomSid}`;
+/** The node that ran the room's last call, for a while after it ended (its roster's last changes may not be stored yet). */
+const lastKey = (roomSid: string) => `room-call-last:${roomSid}`;
+/** How long a node that ran a room's call answers for it after it ended. */
+const LAST_MS = 60_000;
 
 export interface RoomCallPlacementParts {
   readonly bus: Bus;
@@ -32,9 +37,15 @@ export interface RoomCallPlacementParts {
       off(event: 'event', listener: RoomCallEvents['event']): unknown;
     };
     live(roomSid: string): RoomCall | undefined;
+    latest(roomSid: string): RoomCall | undefined;
   };
   /** This node's live calls (its load). */
   readonly liveCalls: () => number;
+  /**
+   * Settles once the room calls' changes so far are in the store: an ended call's key is freed
+   * only then, so a node that finds no call running reads its end from the store.
+   */
+  readonly stored?: () => Promise<void>;
   /** How long the keys live without renewal. @default DEFAULT_LEASE_MS */
   readonly ttlMs?: number;
 }
@@ -77,6 +88,16 @@ export class RoomCallPlacement {
     return live ? node : undefined;
   }
 
+  /** The live node that ran the room's last call, ended within LAST_MS, if another one did. */
+  async lastElsewhere(roomSid: string): Promise<NodeId | undefined> {
+    const { bus, engine } = this.parts;
+    if (engine.latest(roomSid)?.status === 'in-progress') return undefined;
+    const node = await bus.getKey(lastKey(roomSid));
+    if (node === undefined || node === bus.nodeId) return undefined;
+    const live = (await bus.nodes()).some((info) => info.id === node);
+    return live ? node : undefined;
+  }
+
   /** Where a new call of the room starts: the node running one, else the least loaded (claimed now). */
   async placeStart(roomSid: string): Promise<NodeId> {
     return place(this.parts.bus, this.load, roomKey(roomSid), this.ttlMs);
@@ -102,7 +123,7 @@ export class RoomCallPlacement {
 
   /** Holds the room for this node while its call lives, and pins the call's conference here. */
   private hold(call: RoomCall): void {
-    const { bus, clock } = this.parts;
+    const { bus } = this.parts;
     this.held.get(call.room.sid)?.();
     const keys = [roomKey(call.room.sid), conferenceKey(call.account.sid, call.conference)];
     const claim = () =>
@@ -114,7 +135,8 @@ export class RoomCallPlacement {
     void claim();
     let stop: () => void = () => undefined;
     const beat = () => {
-      stop = clock.setTimer(
+      // On the bus's clock: the keys' TTLs run on it (cluster/bus.ts).
+      stop = bus.clock.setTimer(
         () => {
           void claim();
           beat();
@@ -131,8 +153,16 @@ export class RoomCallPlacement {
     if (!stop) return;
     stop();
     this.held.delete(call.room.sid);
-    const { bus } = this.parts;
-    void bus.deleteKey(roomKey(call.room.sid), bus.nodeId).catch(() => undefined);
+    const { bus, stored } = this.parts;
+    void (async () => {
+      // Every listener of the end has run (the store's among them) before this looks.
+      await Promise.resolve();
+      await stored?.().catch(() => undefined);
+      // A next call of the room started here meanwhile holds the key again.
+      if (this.held.has(call.room.sid)) return;
+      await bus.setKey(lastKey(call.room.sid), bus.nodeId, LAST_MS);
+      await bus.deleteKey(roomKey(call.room.sid), bus.nodeId);
+    })().catch(() => undefined);
   }
 
   close(): void {

@@ -1,8 +1,8 @@
 /**
  * Room commands across nodes (the rooms control channel, rooms/call/control.ts): a room's call
  * runs on one node, which lists itself on the bus for the room while it does; a device
- * connected to another node commands that call (add, remove, mute, end, join, leave) through
- * the node running it, and gets the same answer (its sequence number in the room's log) or the
+ * connected to another node commands that call (add, remove, mute, end, join, leave it, and
+ * leave the room, which takes the member out of it first) through the node running it, and gets the same answer (its sequence number in the room's log) or the
  * same typed error as a device connected there. Everything else (start, chat, profile, follow)
  * runs where the device is, on the shared store.
  *
@@ -22,7 +22,7 @@ import { parseBody } from './devices-wire.js';
 
 const METHOD = 'rooms.command';
 const TIMEOUT_MS = 5000;
-/** Commands acting on the room's running call. */
+/** Commands acting on the room's running call (leaving the room takes the member out of it first). */
 const CALL_COMMANDS: ReadonlySet<RoomCommand['type']> = new Set([
   'add',
   'remove',
@@ -31,6 +31,7 @@ const CALL_COMMANDS: ReadonlySet<RoomCommand['type']> = new Set([
   'end',
   'join-call',
   'leave-call',
+  'leave-room',
 ] as RoomCommand['type'][]);
 
 const callSet = (roomSid: string) => `room-call:${roomSid}`;

@@ -28,7 +28,7 @@ import {
   startHarnessNode,
 } from '../api/harness.test-support.js';
 import { bootstrapAccount } from '../api/server.js';
-import { systemClock } from '../clock/clock.js';
+import { type Clock, systemClock } from '../clock/clock.js';
 import { PostgresStore } from '../store/postgres.js';
 import { startPostgres, type TestPostgres } from '../store/postgres.test-support.js';
 import type { Store } from '../store/types.js';
@@ -85,6 +85,35 @@ async function emptyDatabase(url: string): Promise<void> {
   }
 }
 
+/**
+ * A test's requests to the balancer (`fetch`, the helper library's too) hold the runtime's clock
+ * until their answer is read, as one process answering at once leaves no time for a virtual
+ * clock to run ahead: through nginx, a request and its answer cross two more connections, while
+ * the event loop is idle and virtual time would jump to its next timer (a code expiring, a
+ * bucket refilling between two requests). Event streams and the devices' requests (a long-poll
+ * waits for what time brings) are not held.
+ */
+function holdWhileFetching(clock: Clock, base: string): () => void {
+  const previous = globalThis.fetch;
+  globalThis.fetch = async (input, init) => {
+    const url = input instanceof Request ? input.url : String(input);
+    // Not the devices' own requests: a long-poll waits for what time brings.
+    if (!url.startsWith(base) || url.startsWith(`${base}/devices/`)) return previous(input, init);
+    const release = clock.hold();
+    try {
+      const response = await previous(input, init);
+      if (response.headers.get('content-type')?.startsWith('text/event-stream')) return response;
+      const body = await response.arrayBuffer();
+      return new Response(response.status === 204 || response.status === 304 ? null : body, response);
+    } finally {
+      release();
+    }
+  };
+  return () => {
+    globalThis.fetch = previous;
+  };
+}
+
 /** `startApiHarness(options)` as three nodes behind nginx (see the module comment). */
 export async function startClusterHarness(options: ApiHarnessOptions): Promise<ApiHarness> {
   const shared = services;
@@ -121,6 +150,7 @@ export async function startClusterHarness(options: ApiHarnessOptions): Promise<A
   const balancer = await startNginx(nodes.map((node) => new URL(node.base).host));
   const app = await startAppServer(options.routes ?? {});
   const base = balancer.url;
+  const unhold = options.clock ? holdWhileFetching(options.clock, base) : () => undefined;
   return {
     base,
     store,
@@ -131,6 +161,7 @@ export async function startClusterHarness(options: ApiHarnessOptions): Promise<A
     client: officialClient(base, account.sid, account.authToken),
     clientFor: (user, secret, accountSid) => officialClient(base, user, secret, accountSid ?? user),
     async close() {
+      unhold();
       await Promise.all(nodes.map((node) => node.close()));
       await Promise.all(clusters.map((cluster) => cluster.close()));
       await network.close();

@@ -94,12 +94,13 @@ export async function addMember(
       }));
       if (member) return { member, merged: true, before: same };
     }
-    if (members.length >= room.memberLimit)
-      throw new RestError(
+    const overLimit = () =>
+      new RestError(
         409,
         91103,
         `room ${room.sid} has ${room.memberLimit} members, its limit: remove one or raise MemberLimit`,
       );
+    if (members.length >= room.memberLimit) throw overLimit();
     const member: RoomMemberRecord = {
       ...contact,
       sid: newSid('MB'),
@@ -113,6 +114,15 @@ export async function addMember(
       ...(directoryEntrySid ? { directoryEntrySid } : {}),
     };
     await deps.store.put('room-member', member);
+    // Nodes of a cluster add at once past each other's look: the limit's first members (by
+    // creation, then SID, the same order for every node) stay, a later one is taken back.
+    const order = (await roomMembers(deps.store, room)).sort(
+      (a, b) => a.createdAt - b.createdAt || (a.sid < b.sid ? -1 : a.sid > b.sid ? 1 : 0),
+    );
+    if (order.findIndex((m) => m.sid === member.sid) >= room.memberLimit) {
+      await deps.store.delete('room-member', room.accountSid, member.sid);
+      throw overLimit();
+    }
     return { member, merged: false };
   });
 }

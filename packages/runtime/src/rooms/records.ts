@@ -54,6 +54,8 @@ export interface RoomRecord extends StoredRecord, RoomSettings {
   readonly phoneNumber: string;
   readonly phoneNumberSid: string;
   readonly updatedAt: number;
+  /** In a cluster, the room's chat rate bucket (rooms/chat/rate.ts), shared by the nodes; not shown. */
+  readonly chatRate?: { readonly tokens: number; readonly at: number };
 }
 
 export interface ContactFields {

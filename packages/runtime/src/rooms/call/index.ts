@@ -49,6 +49,7 @@ export function roomCalls(parts: {
       clock: parts.runtime.clock,
       engine,
       liveCalls: () => parts.runtime.calls.list().filter((call) => !TERMINAL.has(call.status)).length,
+      stored: () => history.flush(),
     });
   const deps: CommandDeps = { ...parts, engine, audit, chat, updates, history, ...(cluster ? { cluster } : {}) };
   // A caller who dialed the room's number on another node, while this node runs the room's call.

@@ -13,9 +13,15 @@ import type { Runtime } from '../../runtime.js';
 import type { RoomMemberRecord, RoomRecord } from '../records.js';
 import type { CommandDeps } from './commands.js';
 
+/** Whether the room's call runs, on this node or, in a cluster, on another (cluster/room-call-placement.ts). */
+export async function callInProgress(deps: Pick<CommandDeps, 'engine' | 'cluster'>, roomSid: string): Promise<boolean> {
+  if (deps.engine.live(roomSid)) return true;
+  return (await deps.cluster?.elsewhere(roomSid)) !== undefined;
+}
+
 /** The identity's rooms: its newest LIMITS.maxRoomsListed memberships. */
 export async function roomsOf(
-  deps: Pick<CommandDeps, 'store' | 'engine'>,
+  deps: Pick<CommandDeps, 'store' | 'engine' | 'cluster'>,
   holder: { readonly accountSid: string; readonly identity: string },
 ): Promise<RoomSummary[]> {
   const { items } = await deps.store.list<RoomMemberRecord>('room-member', {
@@ -34,7 +40,7 @@ export async function roomsOf(
       name: room.friendlyName,
       ...(room.avatarUrl ? { avatarUrl: room.avatarUrl } : {}),
       number: room.phoneNumber,
-      callInProgress: deps.engine.live(room.sid) !== undefined,
+      callInProgress: await callInProgress(deps, room.sid),
       member: member.sid,
       role: member.role,
     });

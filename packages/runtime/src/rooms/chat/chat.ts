@@ -14,6 +14,7 @@
  * const message = await chat.post(room, { from: 'MB...', body: 'Running late', mediaUrls: [], source: 'app' });
  */
 import { RestError } from '../../api/http.js';
+import type { Bus } from '../../cluster/bus.js';
 import type { Runtime } from '../../runtime.js';
 import { newSid } from '../../sid.js';
 import type { Store } from '../../store/types.js';
@@ -26,7 +27,7 @@ import { roomPolicy } from '../policy.js';
 import type { RoomMemberRecord, RoomRecord } from '../records.js';
 import { Serial } from '../serial.js';
 import { type Content, checkContent } from './content.js';
-import { RateLimits } from './rate.js';
+import { RateLimits, type RoomRates, StoredRateLimits } from './rate.js';
 import { CHAT_LIMITS, type ChatDelivery, type MessageSource, messageSid, type RoomMessageRecord } from './records.js';
 import { ChatRelay } from './relay.js';
 
@@ -36,6 +37,8 @@ export interface ChatDeps {
   readonly audit?: RoomAudit | undefined;
   /** Messages kept per room. @default CHAT_LIMITS.keptPerRoom */
   readonly keep?: number;
+  /** In a cluster: the room's rate is kept on its record, for every node (rate.ts). */
+  readonly bus?: Bus | undefined;
 }
 
 export interface NewMessage extends Content {
@@ -49,14 +52,17 @@ const notMember = (field: string, sid: string) =>
 
 export class RoomChat {
   readonly relay: ChatRelay;
-  readonly #rates: RateLimits;
+  readonly #rates: RoomRates;
   readonly #turns = new Serial();
   /** The newest messages posted in this process, by SID: the control channel attaches them to live entries. */
   readonly #recent = new Map<string, RoomMessageRecord>();
 
   constructor(private readonly deps: ChatDeps) {
     this.relay = new ChatRelay(deps);
-    this.#rates = new RateLimits(() => deps.runtime.clock.now(), CHAT_LIMITS.burst, CHAT_LIMITS.refillMs);
+    const now = () => deps.runtime.clock.now();
+    this.#rates = deps.bus
+      ? new StoredRateLimits(deps.store, now, CHAT_LIMITS.burst, CHAT_LIMITS.refillMs)
+      : new RateLimits(now, CHAT_LIMITS.burst, CHAT_LIMITS.refillMs);
   }
 
   /** Checks, stores and relays a message; resolves once it is stored and in the room's log. */
@@ -70,7 +76,7 @@ export class RoomChat {
     const to = message.to ? [...new Set(message.to)] : undefined;
     for (const sid of to ?? []) if (!bySid.has(sid)) throw notMember('To', sid);
     await this.#allowed(room, author, message);
-    const wait = this.#rates.take(room.sid);
+    const wait = await this.#rates.take(room);
     if (wait > 0)
       throw new RestError(
         429,

@@ -18,6 +18,7 @@ import { RestError } from '../../api/http.js';
 import { allOf } from '../../api/resources/sip/common.js';
 import type { Clock } from '../../clock/clock.js';
 import { type CommandDeps, runCommand } from '../call/commands.js';
+import { callInProgress } from '../call/my-rooms.js';
 import type { RoomRecord } from '../records.js';
 import {
   type RoomScheduleRecord,
@@ -123,7 +124,7 @@ export class RoomScheduler {
   }
 
   async #occur(sid: string, entry: Due): Promise<void> {
-    const { store, engine } = this.options.calls;
+    const { store } = this.options.calls;
     const now = this.options.clock.now();
     const schedule = await store.get<RoomScheduleRecord>('room-schedule', entry.accountSid, sid);
     const room = schedule && (await store.get<RoomRecord>('room', schedule.accountSid, schedule.roomSid));
@@ -135,8 +136,13 @@ export class RoomScheduler {
     }
     const at = entry.nextRun;
     const verdict = due(at, now);
+    // A call running on any node of a cluster counts (rooms/call/my-rooms.ts).
     const outcome: RunOutcome =
-      verdict === 'missed' ? 'missed' : engine.live(room.sid) ? 'skipped-call-in-progress' : 'claimed';
+      verdict === 'missed'
+        ? 'missed'
+        : (await callInProgress(this.options.calls, room.sid))
+          ? 'skipped-call-in-progress'
+          : 'claimed';
     let claimed: RoomScheduleRecord | undefined;
     try {
       claimed = await store.update<RoomScheduleRecord>('room-schedule', schedule.accountSid, sid, (current) =>

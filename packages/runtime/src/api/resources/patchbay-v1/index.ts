@@ -22,8 +22,8 @@ import { verificationResource } from './verification.js';
 export interface RoomsApi {
   /** One change at a time per room (and per account for room creation). */
   readonly serial: Serial;
-  /** Whether the room's call runs (a room with a call in progress cannot be deleted). */
-  callInProgress(room: RoomRecord): boolean;
+  /** Whether the room's call runs, on any node (a room with a call in progress cannot be deleted). */
+  callInProgress(room: RoomRecord): Promise<boolean>;
   /** A member was added (not merged): tell them. */
   memberAdded(context: ResourceContext, room: RoomRecord, member: RoomMemberRecord): Promise<void>;
   /** The room call engine and what its commands need. */

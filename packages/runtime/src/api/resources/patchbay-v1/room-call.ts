@@ -84,10 +84,26 @@ function startOrEnd(form: Form): RoomCommand {
   };
 }
 
+/**
+ * The room's call to show: the one this process runs, else the newest of the one it ran last and
+ * the last one stored (in a cluster, a later call may have run on another node).
+ */
+async function latestCall(deps: CommandDeps, room: RoomRecord): Promise<RoomCall | RoomCallRecord | undefined> {
+  const here = deps.engine.latest(room.sid);
+  if (here?.status === 'in-progress' || (here && !deps.cluster)) return here;
+  await deps.history?.flush();
+  const stored = await deps.history?.latest(room.accountSid, room.sid);
+  if (!here) return stored;
+  return stored && stored.sid !== here.sid && stored.createdAt > here.startedAt ? stored : here;
+}
+
 /** `GET .../Calls` (the room's calls, newest first, as stored) and `GET .../Calls/{RC...}`. */
 async function history(deps: CommandDeps, context: ResourceContext, roomSid: string, callSid: string | undefined) {
   const room = await context.store.get<RoomRecord>('room', context.account.sid, roomSid);
   if (!room) throw notFound(roomSid);
+  // In a cluster, a call in progress elsewhere has changes that node has not stored yet: it answers.
+  const forwarded = deps.cluster && (await forwardRoomCall(context, deps.cluster, roomSid));
+  if (forwarded) return forwarded;
   // The changes made so far are in the store before it is read.
   await deps.history?.flush();
   if (callSid) {
@@ -124,8 +140,8 @@ export const roomCallResource =
     const { method } = context;
     if (!participants) {
       if (method === 'GET') {
-        // The call this process runs or ran, else the last one stored (before a restart).
-        const call = deps.engine.latest(room.sid) ?? (await deps.history?.latest(room.accountSid, room.sid));
+        // The call this process runs or ran, else the last one stored (before a restart, or another node's).
+        const call = await latestCall(deps, room);
         if (!call) throw noCall(room);
         return { status: 200, body: roomCallJson(call, context.publicUrl) };
       }

@@ -110,10 +110,12 @@ export const roomsResource =
       if (method === 'GET') {
         const request = pageRequest(context.query);
         const page = await store.list<RoomRecord>('room', { accountSid: account.sid, ...request });
+        const running = new Set<string>();
+        await Promise.all(page.items.map(async (r) => (await api.callInProgress(r)) && running.add(r.sid)));
         return {
           status: 200,
           body: v1Page('rooms', `${publicUrl}${V1}/Rooms`, request, page, (r) =>
-            roomJson(r, publicUrl, api.callInProgress(r)),
+            roomJson(r, publicUrl, running.has(r.sid)),
           ),
         };
       }
@@ -124,7 +126,7 @@ export const roomsResource =
     const sid = match[1] as string;
     const room = await store.get<RoomRecord>('room', account.sid, sid);
     if (!room) throw notFound(sid);
-    if (method === 'GET') return { status: 200, body: roomJson(room, publicUrl, api.callInProgress(room)) };
+    if (method === 'GET') return { status: 200, body: roomJson(room, publicUrl, await api.callInProgress(room)) };
     if (method === 'POST') {
       const changes = roomChanges(await context.form(), false);
       const updated = await store.update<RoomRecord>('room', account.sid, sid, (current) =>
@@ -133,13 +135,13 @@ export const roomsResource =
       if (!updated) throw notFound(sid);
       const changed = changedFields(room, updated, Object.keys(changes) as Array<keyof RoomRecord & string>);
       if (changed.length > 0) await api.calls.updates?.changed(updated, { change: 'settings', fields: changed });
-      return { status: 200, body: roomJson(updated, publicUrl, api.callInProgress(updated)) };
+      return { status: 200, body: roomJson(updated, publicUrl, await api.callInProgress(updated)) };
     }
     if (method === 'DELETE') {
       // After any call command that started first (one starting now would ring a deleted room's members).
       await api.serial.run(roomCallKey(sid), () =>
         api.serial.run(sid, async () => {
-          if (api.callInProgress(room))
+          if (await api.callInProgress(room))
             throw new RestError(409, 91102, `room ${sid} has a call in progress: end it first`);
           for (const member of await roomMembers(store, room))
             await store.delete('room-member', account.sid, member.sid);
