@@ -8,7 +8,7 @@
  * calls.close();
  */
 import { TERMINAL } from '../../calls/call.js';
-import type { Bus } from '../../cluster/bus.js';
+import type { Bus, NodeDown } from '../../cluster/bus.js';
 import { DIAL_IN, type DialInBody, RoomCallPlacement } from '../../cluster/room-call-placement.js';
 import type { Runtime } from '../../runtime.js';
 import type { Store } from '../../store/types.js';
@@ -59,6 +59,11 @@ export function roomCalls(parts: {
     if (!room) throw new Error(`no room ${roomSid} in account ${accountSid}`);
     return dialIn(deps, room, params);
   });
+  // Chat messages a dead node left half relayed, when the bus names this node to take it over.
+  const takeOverChat = ({ node, claimed }: NodeDown) => {
+    if (claimed) chat.relay.takeOver(node).catch((error: unknown) => parts.onError?.(error));
+  };
+  parts.bus?.on('node-down', takeOverChat);
   // Every event in the room's log: a failed write is the runtime's error, never the call's.
   const enter = (event: RoomEvent) => {
     const entries = [eventFields(event)];
@@ -86,6 +91,7 @@ export function roomCalls(parts: {
     audit,
     close() {
       stopDialIn?.();
+      parts.bus?.off('node-down', takeOverChat);
       cluster?.close();
       unmount();
       engine.events.off('event', enter);

@@ -98,6 +98,7 @@ export class RoomChat {
       source: message.source,
       deliveries: await this.#deliveries(room, members, author, to),
       relay: 'pending',
+      ...(this.deps.bus ? { node: this.deps.bus.nodeId } : {}),
     };
     return this.#turns.run(room.sid, async () => {
       await store.put('room-message', record);

@@ -35,6 +35,8 @@ export interface RoomMessageRecord extends StoredRecord {
   readonly deliveries: readonly ChatDelivery[];
   /** `pending` until its log entry, status callback and every delivery are made (resumed at start-up). */
   readonly relay: 'pending' | 'done';
+  /** In a cluster: the node relaying it (resumed by that node at start, or by the one that takes it over). */
+  readonly node?: string;
   /** Its entry in the room's audit log, once appended. */
   readonly sequence?: number;
 }

@@ -8,6 +8,11 @@
  * for the message, each SMS unless its SID is stored (handed over already: never sent twice;
  * its fate is the message's own status), the callback under the same idempotency key.
  *
+ * In a cluster each message carries the node relaying it (`node`): a node resumes only its own
+ * at start, so a node starting while another relays a message never sends its SMS twice, and the
+ * survivor the bus names to take a dead node over (`takeOver`) claims that node's pending
+ * messages one at a time (`node` moves to it in one atomic change) before finishing them.
+ *
  * @example
  * const relay = new ChatRelay({ store, runtime, audit });
  * await relay.resume(); // at start-up
@@ -34,6 +39,9 @@ export function messageCallbackParams(message: RoomMessageRecord, sequence: numb
     SequenceNumber: String(sequence),
   };
 }
+
+/** Thrown inside a claim's change: the message is no longer the dead node's pending one. */
+class Claimed extends Error {}
 
 export class ChatRelay {
   constructor(private readonly deps: ChatDeps) {}
@@ -73,13 +81,44 @@ export class ChatRelay {
     return done ?? { ...message, relay: 'done' };
   }
 
-  /** Messages a previous process left pending: finished, each once. Resolves with how many. */
+  /**
+   * Messages a previous process left pending: finished, each once. Resolves with how many. In a
+   * cluster, only this node's (a previous process under its id).
+   */
   async resume(): Promise<number> {
+    const node = this.deps.bus?.nodeId;
     let resumed = 0;
     for (;;) {
-      const pending = await this.deps.store.findOne<RoomMessageRecord>('room-message', { relay: 'pending' });
+      const pending = await this.deps.store.findOne<RoomMessageRecord>('room-message', {
+        relay: 'pending',
+        ...(node === undefined ? {} : { node }),
+      });
       if (!pending) return resumed;
       await this.run(pending, true);
+      resumed++;
+    }
+  }
+
+  /** A dead node's pending messages, claimed for this node one at a time and finished. Resolves with how many. */
+  async takeOver(dead: string): Promise<number> {
+    const self = this.deps.bus?.nodeId;
+    if (self === undefined || self === dead) return 0;
+    const { store } = this.deps;
+    let resumed = 0;
+    for (;;) {
+      const pending = await store.findOne<RoomMessageRecord>('room-message', { relay: 'pending', node: dead });
+      if (!pending) return resumed;
+      const claimed = await store
+        .update<RoomMessageRecord>('room-message', pending.accountSid, pending.sid, (current) => {
+          if (current.relay !== 'pending' || current.node !== dead) throw new Claimed();
+          return { ...current, node: self };
+        })
+        .catch((error: unknown) => {
+          if (error instanceof Claimed) return undefined;
+          throw error;
+        });
+      if (!claimed) continue; // finished or claimed meanwhile: not this node's to finish
+      await this.run(claimed, true);
       resumed++;
     }
   }
