@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ROOM_NUMBER, roomWith, roster } from '../api/room-calls.test-support.js';
 import { roomsRequest } from '../api/rooms.test-support.js';
+import type { RoomCallRecord } from '../rooms/call/persist.js';
 import type { BusKind } from './conferences.test-support.js';
 import { type RestNode, restNodesPerTest } from './rest-nodes.test-support.js';
 
@@ -55,3 +56,26 @@ describe.each<BusKind>(['in-process', 'redis'])('room calls across nodes (%s bus
     await dana.heard((entry) => entry.type === 'hung-up' || entry.type === 'disconnected');
   });
 });
+
+it("a room call whose node dies is over on the survivor taking the node over: server-restart, its call-ended in the room's log", async () => {
+  const { a, b } = await twoNodes('redis');
+  const room = await roomWith(a, [
+    { name: 'Olga', phone: OLGA, role: 'organizer' },
+    { name: 'Dana', phone: DANA },
+  ]);
+  // A runs a call, B none: the room's call goes to B.
+  await a.client.calls.create({ to: BUSY, from: OLGA, twiml: '<Response><Pause length="600"/></Response>' });
+  await expect.poll(() => a.cluster.bus.getKey('load:node-a')).toBe('1');
+  const started = await roomsRequest(a, 'POST', `Rooms/${room.sid}/Call`, { All: 'true' });
+  const sid = started.json.sid as string;
+  const stored = () => a.store.get<RoomCallRecord>('room-call', a.account.sid, sid);
+  await expect.poll(async () => (await stored())?.status).toBe('in-progress');
+  expect(b.runtime.calls.list().filter((call) => call.to === DANA)).toHaveLength(1);
+
+  // B dies: its bus goes silent (no leave), as a SIGKILL leaves it.
+  await b.cluster.bus.close({ leave: false });
+  await expect.poll(async () => (await stored())?.endReason, { timeout: 10_000 }).toBe('server-restart');
+  expect(await stored()).toMatchObject({ status: 'completed' });
+  const log = await roomsRequest(a, 'GET', `Rooms/${room.sid}/Events?Type=call-ended`);
+  expect((log.json.events as Array<{ reason: string }>).map((event) => event.reason)).toEqual(['server-restart']);
+}, 20_000);

@@ -21,7 +21,7 @@ import { dialIn } from './dial-in.js';
 import { RoomCalls } from './engine.js';
 import { postRecovered, type RoomEvent } from './events.js';
 import { roomsApp } from './local-app.js';
-import { RoomCallStore } from './persist.js';
+import { type RoomCallRecord, RoomCallStore } from './persist.js';
 import { roomUpdates } from './room-updates.js';
 import { ROOMS_ORIGIN } from './urls.js';
 
@@ -40,7 +40,7 @@ export function roomCalls(parts: {
   const engine = new RoomCalls(parts.runtime);
   const audit = new RoomAudit(parts.store, () => parts.runtime.clock.now());
   const updates = roomUpdates({ audit, callbacks: parts.runtime.callbacks });
-  const history = new RoomCallStore(parts.store, parts.runtime.clock, parts.onError);
+  const history = new RoomCallStore(parts.store, parts.runtime.clock, parts.onError, parts.bus?.nodeId);
   const chat = new RoomChat({ ...parts, audit });
   const cluster =
     parts.bus &&
@@ -59,11 +59,16 @@ export function roomCalls(parts: {
     if (!room) throw new Error(`no room ${roomSid} in account ${accountSid}`);
     return dialIn(deps, room, params);
   });
-  // Chat messages a dead node left half relayed, when the bus names this node to take it over.
-  const takeOverChat = ({ node, claimed }: NodeDown) => {
-    if (claimed) chat.relay.takeOver(node).catch((error: unknown) => parts.onError?.(error));
+  const posted = (record: RoomCallRecord) =>
+    postRecovered({ store: parts.store, callbacks: parts.runtime.callbacks }, record);
+  // What a dead node left, when the bus names this node to take it over: its room calls are over
+  // (as after a restart), its chat messages half relayed are finished.
+  const takeOver = ({ node, claimed }: NodeDown) => {
+    if (!claimed) return;
+    history.takeOver(node, audit, posted).catch((error: unknown) => parts.onError?.(error));
+    chat.relay.takeOver(node).catch((error: unknown) => parts.onError?.(error));
   };
-  parts.bus?.on('node-down', takeOverChat);
+  parts.bus?.on('node-down', takeOver);
   // Every event in the room's log: a failed write is the runtime's error, never the call's.
   const enter = (event: RoomEvent) => {
     const entries = [eventFields(event)];
@@ -78,20 +83,14 @@ export function roomCalls(parts: {
   // Each call stored as it changes; those the server was running when it stopped are over.
   const keep = (event: RoomEvent) => history.changed(event.call);
   engine.events.on('event', keep);
-  history
-    .recover(
-      audit,
-      (sid) => engine.has(sid),
-      (record) => postRecovered({ store: parts.store, callbacks: parts.runtime.callbacks }, record),
-    )
-    .catch((error: unknown) => parts.onError?.(error));
+  history.recover(audit, (sid) => engine.has(sid), posted).catch((error: unknown) => parts.onError?.(error));
   const unmount = parts.runtime.localApps.mount(ROOMS_ORIGIN, roomsApp(deps));
   return {
     deps,
     audit,
     close() {
       stopDialIn?.();
-      parts.bus?.off('node-down', takeOverChat);
+      parts.bus?.off('node-down', takeOver);
       cluster?.close();
       unmount();
       engine.events.off('event', enter);

@@ -19,10 +19,10 @@ class Recording extends MemoryStore {
   }
 }
 
-function roomCall(clock: VirtualClock): RoomCall {
-  const room = { sid: `RM${'1'.repeat(32)}`, accountSid: `AC${'1'.repeat(32)}` } as RoomRecord;
+function roomCall(clock: VirtualClock, digit = '1'): RoomCall {
+  const room = { sid: `RM${digit.repeat(32)}`, accountSid: `AC${'1'.repeat(32)}` } as RoomRecord;
   return {
-    sid: `RC${'1'.repeat(32)}`,
+    sid: `RC${digit.repeat(32)}`,
     room,
     account: { sid: room.accountSid, authToken: 'x' },
     conference: 'c',
@@ -90,5 +90,40 @@ describe('RoomCallStore', () => {
     kept.changed(call);
     await kept.flush();
     expect((await store.get<RoomCallRecord>('room-call', call.room.accountSid, call.sid))?.status).toBe('completed');
+  });
+
+  describe('in a cluster (an index per node)', () => {
+    /** Nodes a and b on one store, each running a call. */
+    async function twoNodes() {
+      const clock = new VirtualClock();
+      const store = new MemoryStore();
+      const calls = { a: roomCall(clock, '2'), b: roomCall(clock, '3') };
+      for (const node of ['a', 'b'] as const) {
+        const kept = new RoomCallStore(store, clock, undefined, node);
+        kept.changed(calls[node]);
+        await kept.flush();
+      }
+      const status = async (call: RoomCall) =>
+        (await store.get<RoomCallRecord>('room-call', call.room.accountSid, call.sid))?.status;
+      return { clock, store, calls, status };
+    }
+
+    it('a node starting ends only the calls it ran before, not those another node runs', async () => {
+      const { clock, store, calls, status } = await twoNodes();
+      const restarted = new RoomCallStore(store, clock, undefined, 'a');
+      expect(await restarted.recover(undefined, () => false)).toBe(1);
+      expect([await status(calls.a), await status(calls.b)]).toEqual(['completed', 'in-progress']);
+      expect(await restarted.recover(undefined, () => false)).toBe(0);
+    });
+
+    it("the node taking a dead node over ends the dead node's calls, each once, server-restart", async () => {
+      const { clock, store, calls, status } = await twoNodes();
+      const survivor = new RoomCallStore(store, clock, undefined, 'c');
+      const ended: RoomCallRecord[] = [];
+      expect(await survivor.takeOver('b', undefined, async (record) => void ended.push(record))).toBe(1);
+      expect(ended.map((record) => [record.sid, record.endReason])).toEqual([[calls.b.sid, 'server-restart']]);
+      expect([await status(calls.a), await status(calls.b)]).toEqual(['in-progress', 'completed']);
+      expect(await survivor.takeOver('b', undefined)).toBe(0);
+    });
   });
 });

@@ -8,6 +8,11 @@
  * `server-restart` (their legs end through the runtime's own crash recovery), and the room's log
  * gets their `call-ended`.
  *
+ * In a cluster each node keeps an index of its own (`room-calls-in-progress:<node>`), written only
+ * by that node: a node starting ends only the calls it ran before (never another node's, which
+ * are running), and the survivor the bus names to take a dead node over ends the dead node's
+ * (`takeOver`) the same way.
+ *
  * @example
  * const kept = new RoomCallStore(store, runtime.clock, onError);
  * engine.events.on('event', (event) => kept.changed(event.call));
@@ -34,8 +39,9 @@ export interface RoomCallRecord extends StoredRecord {
   readonly updatedAt: number;
 }
 
-/** The index of room calls in progress (kind `setting`, account `system`). */
+/** The index of room calls in progress (kind `setting`, account `system`); a cluster node's is `<sid>:<node>`. */
 export const LIVE_INDEX_SID = 'room-calls-in-progress';
+const indexSid = (node: string | undefined) => (node === undefined ? LIVE_INDEX_SID : `${LIVE_INDEX_SID}:${node}`);
 interface LiveIndexRecord extends StoredRecord {
   readonly calls: ReadonlyArray<{ readonly accountSid: string; readonly sid: string }>;
 }
@@ -86,11 +92,18 @@ export class RoomCallStore {
   /** The calls of this process in the index. */
   readonly #listed = new Set<string>();
 
+  /** This process's index (its node's, in a cluster). */
+  readonly #own: string;
+
   constructor(
     private readonly store: Store,
     private readonly clock: Pick<Clock, 'now' | 'setTimer'>,
     private readonly onError: (error: unknown) => void = () => {},
-  ) {}
+    /** In a cluster: this node's id (it keeps an index of its own). */
+    private readonly node?: string,
+  ) {
+    this.#own = indexSid(node);
+  }
 
   /** The call changed: stored at once when it starts or ends, else within COALESCE_MS (with whatever else changes by then). */
   changed(call: RoomCall): void {
@@ -162,13 +175,35 @@ export class RoomCallStore {
    * Calls in progress when the server stopped (not `running`: this process's own) are stored
    * `server-restart`, and their `call-ended` entered in their room's log. Resolves with how many.
    */
-  async recover(
+  recover(
     audit: RoomAudit | undefined,
     running: (sid: string) => boolean,
     /** Told of each call ended here (the status callback posts it). */
     onEnded?: (record: RoomCallRecord) => Promise<void>,
   ): Promise<number> {
-    const index = await this.store.find<LiveIndexRecord>('setting', LIVE_INDEX_SID);
+    return this.#recover(this.#own, audit, running, onEnded);
+  }
+
+  /**
+   * In a cluster, by the survivor taking node `dead` over: the calls it was running are over
+   * (`server-restart`, as after a restart), each with its `call-ended`. Resolves with how many.
+   */
+  takeOver(
+    dead: string,
+    audit: RoomAudit | undefined,
+    onEnded?: (record: RoomCallRecord) => Promise<void>,
+  ): Promise<number> {
+    if (this.node === undefined || dead === this.node) return Promise.resolve(0);
+    return this.#recover(indexSid(dead), audit, () => false, onEnded);
+  }
+
+  async #recover(
+    sid: string,
+    audit: RoomAudit | undefined,
+    running: (sid: string) => boolean,
+    onEnded?: (record: RoomCallRecord) => Promise<void>,
+  ): Promise<number> {
+    const index = await this.store.find<LiveIndexRecord>('setting', sid);
     const over = new Set<string>();
     for (const { accountSid, sid } of index?.calls ?? []) {
       if (running(sid)) continue;
@@ -184,7 +219,7 @@ export class RoomCallStore {
       );
       await onEnded?.(ended);
     }
-    if (over.size > 0) await this.#changeIndex((calls) => calls.filter((c) => !over.has(c.sid)));
+    if (over.size > 0) await this.#changeIndex(sid, (calls) => calls.filter((c) => !over.has(c.sid)));
     return over.size;
   }
 
@@ -192,25 +227,28 @@ export class RoomCallStore {
   async #list(call: RoomCall): Promise<void> {
     if (this.#listed.has(call.sid)) return;
     this.#listed.add(call.sid);
-    await this.#changeIndex((calls) =>
+    await this.#changeIndex(this.#own, (calls) =>
       calls.some((c) => c.sid === call.sid) ? calls : [...calls, { accountSid: call.room.accountSid, sid: call.sid }],
     );
   }
 
   #unlist(accountSid: string, sid: string): Promise<void> {
     if (!this.#listed.delete(sid)) return Promise.resolve();
-    return this.#changeIndex((calls) => calls.filter((c) => !(c.sid === sid && c.accountSid === accountSid)));
+    return this.#changeIndex(this.#own, (calls) =>
+      calls.filter((c) => !(c.sid === sid && c.accountSid === accountSid)),
+    );
   }
 
-  #changeIndex(change: (calls: LiveIndexRecord['calls']) => LiveIndexRecord['calls']): Promise<void> {
-    return this.#index.run(LIVE_INDEX_SID, async () => {
-      const index = await this.store.find<LiveIndexRecord>('setting', LIVE_INDEX_SID);
+  /** Changes an index; only this process writes it (its own, or a dead node's it took over). */
+  #changeIndex(sid: string, change: (calls: LiveIndexRecord['calls']) => LiveIndexRecord['calls']): Promise<void> {
+    return this.#index.run(sid, async () => {
+      const index = await this.store.find<LiveIndexRecord>('setting', sid);
       const before = index?.calls ?? [];
       const calls = change(before);
       if (calls === before || (index && calls.length === before.length && calls.every((c, i) => c === before[i])))
         return;
       await this.store.put<LiveIndexRecord>('setting', {
-        sid: LIVE_INDEX_SID,
+        sid,
         accountSid: 'system',
         createdAt: index?.createdAt ?? this.clock.now(),
         calls,
