@@ -109,7 +109,12 @@ export function createRouter(options: ApiOptions, writes: StoreWrites): Route & 
   const sip = sipApiSettings(options.sip);
   const serial = new Serial();
   const calls = roomCalls({ runtime, store, serial, onError: options.onError, bus: options.bus });
-  const schedules = new RoomScheduler({ calls: calls.deps, clock: runtime.clock, onError: options.onError });
+  const schedules = new RoomScheduler({
+    calls: calls.deps,
+    clock: runtime.clock,
+    onError: options.onError,
+    bus: options.bus,
+  });
   // Occurrences due while the server was down run (or are recorded missed) as soon as the store is read.
   schedules.start().catch((error: unknown) => options.onError?.(error));
   // Chat messages a killed server left half relayed: each missing SMS and log entry made once.

@@ -49,12 +49,19 @@ export function restNodesPerTest(): (
       const cluster = new ClusterNode({ bus: bus(nodeId), store, clock: systemClock });
       await cluster.start();
       const harness = await startApiHarness({ ...options, store, cluster });
+      // A test may close a node itself (one gone); the cleanup's close is then a no-op.
+      let closed: Promise<void> | undefined;
+      const closeOnce = harness.close.bind(harness);
+      const close = () => {
+        closed ??= closeOnce();
+        return closed;
+      };
       cleanups.push(async () => {
-        await harness.close();
+        await close();
         await cluster.close();
       });
       await harness.runtime.conferenceCluster?.ready;
-      nodes.push(Object.assign(harness, { cluster }));
+      nodes.push(Object.assign(harness, { cluster, close }));
     }
     return nodes;
   };

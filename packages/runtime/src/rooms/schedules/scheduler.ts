@@ -8,6 +8,11 @@
  * as `missed` otherwise. A call already in progress at the time is left alone and the occurrence
  * recorded as `skipped-call-in-progress`.
  *
+ * In a cluster (`bus`) every node keeps every schedule's timer: a change made through one node
+ * (created, changed, deleted) is published to the others (`room-schedules`), so a schedule
+ * created through a node that dies later still runs. Each occurrence is claimed once in the
+ * shared store, so whichever node's timer fires first runs it and the others find it claimed.
+ *
  * @example
  * const scheduler = new RoomScheduler({ calls, clock: runtime.clock });
  * await scheduler.start();
@@ -17,6 +22,7 @@ import { type AccountRecord, callAccount } from '../../api/auth.js';
 import { RestError } from '../../api/http.js';
 import { allOf } from '../../api/resources/sip/common.js';
 import type { Clock } from '../../clock/clock.js';
+import type { Bus, Unsubscribe } from '../../cluster/bus.js';
 import { type CommandDeps, runCommand } from '../call/commands.js';
 import { callInProgress } from '../call/my-rooms.js';
 import type { RoomRecord } from '../records.js';
@@ -32,9 +38,21 @@ import { Claimed, claim, due } from './runs.js';
 /** setTimeout holds at most 2^31-1 ms (24.8 days); a monthly call further away is re-armed on the way. */
 const MAX_TIMER_MS = 24 * 3600_000;
 
+/** The bus topic of schedule changes in a cluster. */
+export const SCHEDULES_TOPIC = 'room-schedules';
+
+/** A schedule change as published: its next run, absent when it has none (ended or deleted). */
+interface ScheduleChange {
+  readonly sid: string;
+  readonly accountSid: string;
+  readonly nextRun?: number;
+}
+
 export interface SchedulerOptions {
   readonly calls: CommandDeps;
   readonly clock: Clock;
+  /** In a cluster: schedule changes made through this node reach the others' timers. */
+  readonly bus?: Bus | undefined;
   /** An occurrence that could not be claimed or recorded (the store failed). */
   readonly onError?: ((error: unknown) => void) | undefined;
 }
@@ -50,12 +68,19 @@ export class RoomScheduler {
   #cancel: (() => void) | undefined;
   #closed = false;
   #running: Promise<void> = Promise.resolve();
+  #unsubscribe: Promise<Unsubscribe> | undefined;
 
   constructor(private readonly options: SchedulerOptions) {}
 
   /** Reads every account's schedules from the store, then runs (or records missed) what came due meanwhile. */
   async start(): Promise<void> {
     const { store } = this.options.calls;
+    const { bus } = this.options;
+    // Heard before the store is read: a change made meanwhile is not missed.
+    this.#unsubscribe = bus?.subscribe(SCHEDULES_TOPIC, (body, from) => {
+      if (from !== bus.nodeId) this.#follow(body as ScheduleChange);
+    });
+    await this.#unsubscribe;
     const index = await store.find<ScheduleIndexRecord>('setting', SCHEDULE_INDEX_SID);
     for (const accountSid of index?.accounts ?? []) {
       const schedules = await allOf<RoomScheduleRecord>(
@@ -65,21 +90,37 @@ export class RoomScheduler {
         {},
         SCHEDULE_LIMITS.perAccount,
       );
-      for (const schedule of schedules) this.changed(schedule);
+      for (const schedule of schedules) this.#follow(schedule);
     }
     await this.tick();
   }
 
-  /** A schedule was created or changed (REST): its next run counts from now on. */
+  /** A schedule was created or changed (REST): its next run counts from now on, on every node. */
   changed(schedule: RoomScheduleRecord): void {
-    if (schedule.nextRun === undefined) this.#due.delete(schedule.sid);
-    else this.#due.set(schedule.sid, { accountSid: schedule.accountSid, nextRun: schedule.nextRun });
+    const change = {
+      sid: schedule.sid,
+      accountSid: schedule.accountSid,
+      ...(schedule.nextRun === undefined ? {} : { nextRun: schedule.nextRun }),
+    };
+    this.#follow(change);
+    this.#publish(change);
+  }
+
+  /** A schedule was deleted (REST), on every node. */
+  removed(sid: string, accountSid: string): void {
+    this.#follow({ sid, accountSid });
+    this.#publish({ sid, accountSid });
+  }
+
+  #follow(change: ScheduleChange): void {
+    if (change.nextRun === undefined) this.#due.delete(change.sid);
+    else this.#due.set(change.sid, { accountSid: change.accountSid, nextRun: change.nextRun });
     this.#arm();
   }
 
-  removed(sid: string): void {
-    this.#due.delete(sid);
-    this.#arm();
+  #publish(change: ScheduleChange): void {
+    // A node that misses it still runs the occurrence when its own timer reads the store.
+    this.options.bus?.publish(SCHEDULES_TOPIC, change).catch((error: unknown) => this.options.onError?.(error));
   }
 
   /** Settles when the occurrences being run now have been claimed and their calls started (tests). */
@@ -89,6 +130,7 @@ export class RoomScheduler {
 
   close(): void {
     this.#closed = true;
+    void this.#unsubscribe?.then((unsubscribe) => unsubscribe()).catch(() => undefined);
     this.#cancel?.();
     this.#cancel = undefined;
   }
@@ -153,7 +195,7 @@ export class RoomScheduler {
     }
     // Claimed before (or changed meanwhile): follow what the store holds now.
     const current = claimed ?? (await store.get<RoomScheduleRecord>('room-schedule', schedule.accountSid, sid));
-    if (current) this.changed(current);
+    if (current) this.#follow(current);
     else this.#due.delete(sid);
     if (!claimed || outcome !== 'claimed') return;
     await this.#startCall(claimed, room, at);

@@ -145,7 +145,7 @@ export const schedulesResource =
     if (method === 'GET') return { status: 200, body: render(schedule) };
     if (method === 'DELETE') {
       await store.delete('room-schedule', account.sid, scheduleSid);
-      scheduler.removed(scheduleSid);
+      scheduler.removed(scheduleSid, account.sid);
       return { status: 204 };
     }
     if (method !== 'POST') return undefined;

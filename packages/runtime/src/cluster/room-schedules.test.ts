@@ -1,0 +1,79 @@
+/**
+ * Room schedules across nodes (rooms/schedules/scheduler.ts, docs/cluster.md "Room calls"): a
+ * schedule created through one node is heard by the others, so it runs when that node is gone,
+ * and an occurrence is run once whichever nodes' timers fire for it.
+ */
+import { expect, it } from 'vitest';
+import { roomWith } from '../api/room-calls.test-support.js';
+import { roomsRequest } from '../api/rooms.test-support.js';
+import { VirtualClock } from '../clock/virtual.js';
+import type { RoomScheduleRecord } from '../rooms/schedules/records.js';
+import { restNodesPerTest } from './rest-nodes.test-support.js';
+
+const startNodes = restNodesPerTest();
+const START = Date.parse('2026-01-01T00:00:00Z');
+const OLGA = '+15550310001';
+const DANA = '+15550310002';
+const PRESS_1 = { inputs: [{ digits: '1' }] };
+
+/** Two nodes on one virtual clock; both networks know the members' phones, which press 1. */
+async function twoNodes() {
+  const clock = new VirtualClock(START);
+  const nodes = await startNodes('in-process', ['node-a', 'node-b'], {
+    clock,
+    networkClock: clock,
+    setup: (network) => {
+      for (const number of [OLGA, DANA]) network.addNumber(number, PRESS_1);
+    },
+  });
+  const [a, b] = nodes as [(typeof nodes)[number], (typeof nodes)[number]];
+  const room = await roomWith(
+    a,
+    [
+      { name: 'Olga', phone: OLGA, role: 'organizer', behaviour: PRESS_1 },
+      { name: 'Dana', phone: DANA, behaviour: PRESS_1 },
+    ],
+    { InactivityTimeout: '60' },
+  );
+  return { clock, a, b, room };
+}
+
+const rungOn = (node: { runtime: { calls: { list(): Array<{ to: string }> } } }, to: string) =>
+  node.runtime.calls.list().filter((call) => call.to === to).length;
+
+it('a schedule created through a node that is gone runs on the node that heard of it', async () => {
+  const { a, b, room } = await twoNodes();
+  const created = await roomsRequest(a, 'POST', `Rooms/${room.sid}/Schedules`, {
+    Recurrence: 'daily',
+    Time: '09:00',
+    TimeZone: 'America/New_York',
+    All: 'true',
+    Count: '1',
+  });
+  expect(created.status).toBe(201);
+  // A goes (it leaves the cluster: B starts the call on itself). The in-process bus delivered the
+  // change to B before A answered.
+  await a.close();
+  await a.cluster.close();
+  const sid = created.json.sid as string;
+  const stored = () => b.store.get<RoomScheduleRecord>('room-schedule', b.account.sid, sid);
+  await expect.poll(async () => (await stored())?.lastRun?.outcome, { timeout: 10_000 }).toBe('started');
+  expect(await stored()).toMatchObject({ runs: 1, lastRun: { at: Date.parse('2026-01-01T14:00:00Z') } });
+  expect(rungOn(b, DANA)).toBe(1);
+});
+
+it("an occurrence both nodes' timers fire for is run once", async () => {
+  const { a, b, room } = await twoNodes();
+  const created = await roomsRequest(b, 'POST', `Rooms/${room.sid}/Schedules`, {
+    Recurrence: 'daily',
+    Time: '09:00',
+    TimeZone: 'America/New_York',
+    All: 'true',
+    Count: '1',
+  });
+  const sid = created.json.sid as string;
+  const stored = () => a.store.get<RoomScheduleRecord>('room-schedule', a.account.sid, sid);
+  await expect.poll(async () => (await stored())?.lastRun?.outcome, { timeout: 10_000 }).toBe('started');
+  expect((await stored())?.runs).toBe(1);
+  expect(rungOn(a, DANA) + rungOn(b, DANA)).toBe(1);
+});
