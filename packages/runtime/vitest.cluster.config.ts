@@ -24,6 +24,7 @@ const FILES = [
   'src/api/queues.test.ts',
   'src/api/rooms.test.ts',
   'src/api/room-calls.test.ts',
+  'src/api/room-call-history.test.ts',
   'src/api/room-call-timers.test.ts',
   'src/api/room-callback-token.test.ts',
   'src/api/room-events.test.ts',
@@ -85,8 +86,6 @@ const chosen = process.env.CLUSTER_FILES;
  * - not yet across nodes (docs/cluster.md "Not yet across nodes"):
  *   api/room-call-faults: a leg refused by the cluster's call count fails after it was created,
  *   so the room call reacts to the first refusal before the second (passes about half the time);
- *   api/room-call-history: its restart test reads through new nodes while the first harness's
- *   nodes still run the call on a virtual clock that runs on (it ends max-duration first under load);
  *   api/room-member-app: a member who asks from the app to be rung on their phone is rung, but
  *   the room call is over before they answer (the virtual clock, not held while the devices'
  *   requests cross nginx, likely ran ahead; not diagnosed further);

@@ -27,6 +27,8 @@ export interface ForwardedRequest {
   readonly rest: string;
   readonly query: string;
   readonly form?: Form;
+  /** The public URL of the node the request reached: URLs in the answer are the ones it would give. */
+  readonly publicUrl?: string;
 }
 
 type Answer =
@@ -94,6 +96,7 @@ export async function forward(
     rest: context.rest,
     query: context.query.toString(),
     ...(context.method === 'POST' ? { form: await context.form() } : {}),
+    publicUrl: context.publicUrl,
   };
   const answer = await (bus as Bus).request<Answer>(owner, method, request).catch((error: unknown) => {
     if ((error as { code?: unknown }).code === 'bus-node-gone') throw gone();

@@ -42,6 +42,8 @@ describe.each<BusKind>(['in-process', 'redis'])('room calls across nodes (%s bus
     expect(viaA.json).toMatchObject({ sid: started.json.sid, status: 'in-progress' });
     expect(viaA.byName.Dana?.state).toBe('ringing');
     expect(viaA.json.participants).toEqual((await roster(b, room.sid)).json.participants);
+    // B answered with the URLs A gives (the node the client reached).
+    expect(viaA.json.url).toBe(`${a.base}/patchbay/v1/Rooms/${room.sid}/Calls/${started.json.sid}`);
     // A second start through A is refused by B, as one node refuses it.
     const again = await roomsRequest(a, 'POST', `Rooms/${room.sid}/Call`, { All: 'true' });
     expect(again.status).toBe((await roomsRequest(b, 'POST', `Rooms/${room.sid}/Call`, { All: 'true' })).status);

@@ -31,7 +31,7 @@ export async function forwardedConferenceRequest(
     query: new URLSearchParams(request.query),
     now: Date.now(),
     form: async () => request.form ?? {},
-    publicUrl: '',
+    publicUrl: request.publicUrl ?? '',
     sip,
     // No bus (or one the resource uses only for calls): the request is answered here, never sent on again.
     ...(bus ? { bus } : {}),
