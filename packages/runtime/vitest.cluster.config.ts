@@ -25,6 +25,7 @@ const FILES = [
   'src/api/rooms.test.ts',
   'src/api/room-calls.test.ts',
   'src/api/room-call-history.test.ts',
+  'src/api/room-schedules.test.ts',
   'src/api/room-call-timers.test.ts',
   'src/api/room-callback-token.test.ts',
   'src/api/room-events.test.ts',
@@ -89,8 +90,6 @@ const chosen = process.env.CLUSTER_FILES;
  *   api/room-member-app: a member who asks from the app to be rung on their phone is rung, but
  *   the room call is over before they answer (the virtual clock, not held while the devices'
  *   requests cross nginx, likely ran ahead; not diagnosed further);
- *   api/room-schedules: the firing tests run virtual days, which three nodes' timers make too
- *   slow for the tests' bounds (and an occurrence starts its call on the node whose timer fired);
  *   bridge/long-poll: passes but for a push-woken device's resume, and a device restricted to
  *   WebSockets takes 5 s to be refused through nginx (slow for CI).
  */

@@ -81,11 +81,12 @@ describe('room calls stored', () => {
       { name: 'Ann', phone: '+15550620402', behaviour: PRESS_1 },
     ]);
     const started = await roomsRequest(harness, 'POST', `Rooms/${room.sid}/Call`, { All: 'true' });
-    const release = await pauseWhen(harness, clock, () => inRoom(harness) === 2);
-    // Stored as it is now (joined), then the server stops without ending it.
+    // Time stands still from here on, never released: the first server stops without ending the
+    // call (its timers never fire), as a killed one.
+    await pauseWhen(harness, clock, () => inRoom(harness) === 2);
+    // Stored as it is now (joined).
     const live = await roomsRequest(harness, 'GET', `Rooms/${room.sid}/Calls/${started.json.sid}`);
     expect((live.json.participants as Array<{ state: string }>).map((p) => p.state)).toEqual(['joined', 'joined']);
-    release();
 
     const restarted = await startHarness({ store });
     let after = await roomsRequest(restarted, 'GET', `Rooms/${room.sid}/Call`);

@@ -33,6 +33,8 @@ function ringTimes(harness: Awaited<ReturnType<typeof startHarness>>, clock: Vir
 describe('room schedules over REST', () => {
   it('creates, lists, fetches, changes and deletes a schedule, with next_run in the room zone', async () => {
     const clock = new VirtualClock(START);
+    // Time stands still: no occurrence comes due while the schedules are managed.
+    clock.hold();
     const harness = await startHarness({ clock, networkClock: clock });
     const room = await roomWith(harness, members);
     const created = await roomsRequest(harness, 'POST', `Rooms/${room.sid}/Schedules`, {
@@ -95,6 +97,7 @@ describe('room schedules over REST', () => {
 
   it('answers typed errors for bad fields, and lets members schedule only when the room allows', async () => {
     const clock = new VirtualClock(START);
+    clock.hold();
     const harness = await startHarness({ clock, networkClock: clock });
     const room = await roomWith(harness, members);
     const post = (fields: Record<string, string>) =>
@@ -197,12 +200,13 @@ describe('firing', () => {
     await down.close();
 
     // Back an hour later on the same store: 00:10 is 50 minutes old, 00:50 only 10.
+    // Time stands still again: what the start-up does, it does at once (not at a later occurrence).
     const clock = new VirtualClock(START + 60 * 60_000);
+    const release = clock.hold();
     const harness = await startHarness({ clock, networkClock: clock, store });
     for (const member of members) harness.network.addNumber(member.phone, member.behaviour);
     const stored = (sid: string) => store.get<RoomScheduleRecord>('room-schedule', harness.account.sid, sid);
     await until(async () => (await stored(old))?.runs === 1 && (await stored(recent))?.lastRun?.outcome === 'started');
-    const release = clock.hold();
     expect(await stored(old)).toMatchObject({
       runs: 1,
       lastRun: { at: Date.parse('2026-01-01T00:10:00Z'), outcome: 'missed' },

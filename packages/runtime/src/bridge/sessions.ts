@@ -13,7 +13,11 @@ export class SessionTable {
   private readonly byId = new Map<string, DeviceSession>();
   private readonly perAccount = new Map<string, number>();
 
-  constructor(private readonly shared?: SharedSessionCap) {}
+  constructor(
+    private readonly shared?: SharedSessionCap,
+    /** Told of each session added. */
+    private readonly onAdd: () => void = () => {},
+  ) {}
 
   get size(): number {
     return this.byId.size;
@@ -100,6 +104,7 @@ export class SessionTable {
   add(session: DeviceSession): void {
     this.byId.set(session.id, session);
     this.perAccount.set(session.accountSid, (this.perAccount.get(session.accountSid) ?? 0) + 1);
+    this.onAdd();
   }
 
   /** Stops the shared cap answering other nodes. */

@@ -21,7 +21,7 @@
 import { type AccountRecord, callAccount } from '../../api/auth.js';
 import { RestError } from '../../api/http.js';
 import { allOf } from '../../api/resources/sip/common.js';
-import type { Clock } from '../../clock/clock.js';
+import { type Clock, holding } from '../../clock/clock.js';
 import type { Bus, Unsubscribe } from '../../cluster/bus.js';
 import { type CommandDeps, runCommand } from '../call/commands.js';
 import { callInProgress } from '../call/my-rooms.js';
@@ -158,7 +158,10 @@ export class RoomScheduler {
         .sort((a, b) => a[1].nextRun - b[1].nextRun);
       for (const [sid, entry] of ready) {
         if (this.#closed) return;
-        await this.#occur(sid, entry).catch((error: unknown) => this.options.onError?.(error));
+        // Real I/O (the store, the bus, the call's start): a virtual clock waits for it.
+        await holding(this.options.clock, () => this.#occur(sid, entry)).catch((error: unknown) =>
+          this.options.onError?.(error),
+        );
       }
       this.#arm();
     });
