@@ -23,17 +23,22 @@ async function twoNodes(kind: BusKind) {
   return { a, b };
 }
 
+/** A room of Olga and Dana, and its call started through A while A runs a call and B none: on B. */
+async function startedOnB(kind: BusKind) {
+  const { a, b } = await twoNodes(kind);
+  const room = await roomWith(a, [
+    { name: 'Olga', phone: OLGA, role: 'organizer' },
+    { name: 'Dana', phone: DANA },
+  ]);
+  await a.client.calls.create({ to: BUSY, from: OLGA, twiml: '<Response><Pause length="600"/></Response>' });
+  await expect.poll(() => a.cluster.bus.getKey('load:node-a')).toBe('1');
+  const started = await roomsRequest(a, 'POST', `Rooms/${room.sid}/Call`, { All: 'true' });
+  return { a, b, room, started };
+}
+
 describe.each<BusKind>(['in-process', 'redis'])('room calls across nodes (%s bus)', (kind) => {
   it('a call started through one node runs on the least loaded; a caller dialing in on the other joins it; REST on either node reaches it', async () => {
-    const { a, b } = await twoNodes(kind);
-    const room = await roomWith(a, [
-      { name: 'Olga', phone: OLGA, role: 'organizer' },
-      { name: 'Dana', phone: DANA },
-    ]);
-    // A runs a call, B none: the room's call goes to B.
-    await a.client.calls.create({ to: BUSY, from: OLGA, twiml: '<Response><Pause length="600"/></Response>' });
-    await expect.poll(() => a.cluster.bus.getKey('load:node-a')).toBe('1');
-    const started = await roomsRequest(a, 'POST', `Rooms/${room.sid}/Call`, { All: 'true' });
+    const { a, b, room, started } = await startedOnB(kind);
     expect(started.status).toBe(201);
     expect(b.runtime.calls.list().filter((call) => call.to === DANA)).toHaveLength(1);
     expect(a.runtime.calls.list().filter((call) => call.to === DANA)).toEqual([]);
@@ -60,15 +65,7 @@ describe.each<BusKind>(['in-process', 'redis'])('room calls across nodes (%s bus
 });
 
 it("a room call whose node dies is over on the survivor taking the node over: server-restart, its call-ended in the room's log", async () => {
-  const { a, b } = await twoNodes('redis');
-  const room = await roomWith(a, [
-    { name: 'Olga', phone: OLGA, role: 'organizer' },
-    { name: 'Dana', phone: DANA },
-  ]);
-  // A runs a call, B none: the room's call goes to B.
-  await a.client.calls.create({ to: BUSY, from: OLGA, twiml: '<Response><Pause length="600"/></Response>' });
-  await expect.poll(() => a.cluster.bus.getKey('load:node-a')).toBe('1');
-  const started = await roomsRequest(a, 'POST', `Rooms/${room.sid}/Call`, { All: 'true' });
+  const { a, b, room, started } = await startedOnB('redis');
   const sid = started.json.sid as string;
   const stored = () => a.store.get<RoomCallRecord>('room-call', a.account.sid, sid);
   await expect.poll(async () => (await stored())?.status).toBe('in-progress');

@@ -38,18 +38,22 @@ async function twoNodes() {
   return { clock, a, b, room };
 }
 
-const rungOn = (node: { runtime: { calls: { list(): Array<{ to: string }> } } }, to: string) =>
-  node.runtime.calls.list().filter((call) => call.to === to).length;
-
-it('a schedule created through a node that is gone runs on the node that heard of it', async () => {
-  const { a, b, room } = await twoNodes();
-  const created = await roomsRequest(a, 'POST', `Rooms/${room.sid}/Schedules`, {
+/** A daily call at 09:00 New York time (14:00Z), once, for everyone, made through `node`. */
+const scheduleOnce = (node: Parameters<typeof roomsRequest>[0], roomSid: string) =>
+  roomsRequest(node, 'POST', `Rooms/${roomSid}/Schedules`, {
     Recurrence: 'daily',
     Time: '09:00',
     TimeZone: 'America/New_York',
     All: 'true',
     Count: '1',
   });
+
+const rungOn = (node: { runtime: { calls: { list(): Array<{ to: string }> } } }, to: string) =>
+  node.runtime.calls.list().filter((call) => call.to === to).length;
+
+it('a schedule created through a node that is gone runs on the node that heard of it', async () => {
+  const { a, b, room } = await twoNodes();
+  const created = await scheduleOnce(a, room.sid);
   expect(created.status).toBe(201);
   // A goes (it leaves the cluster: B starts the call on itself). The in-process bus delivered the
   // change to B before A answered.
@@ -64,13 +68,7 @@ it('a schedule created through a node that is gone runs on the node that heard o
 
 it("an occurrence both nodes' timers fire for is run once", async () => {
   const { a, b, room } = await twoNodes();
-  const created = await roomsRequest(b, 'POST', `Rooms/${room.sid}/Schedules`, {
-    Recurrence: 'daily',
-    Time: '09:00',
-    TimeZone: 'America/New_York',
-    All: 'true',
-    Count: '1',
-  });
+  const created = await scheduleOnce(b, room.sid);
   const sid = created.json.sid as string;
   const stored = () => a.store.get<RoomScheduleRecord>('room-schedule', a.account.sid, sid);
   await expect.poll(async () => (await stored())?.lastRun?.outcome, { timeout: 10_000 }).toBe('started');
