@@ -8,14 +8,23 @@
  * Appends to one room take turns (a promise chain per room), so sequence numbers follow the
  * order of the calls to `append`, and a command's entry precedes the events it caused.
  *
+ * In a cluster (`bus`), entries of one room may be appended on several nodes at once (its call's
+ * events where the call runs, chat where the author is): each number is claimed on the bus
+ * (`room-log:<RoomSid>:<n>`, set if absent, for a minute) and checked unused in the store before it is taken,
+ * so two nodes never store one number (the entry's SID carries it: one would replace the other).
+ *
  * @example
  * const audit = new RoomAudit(store, () => clock.now());
  * const entry = await audit.append(room, { kind: 'command', type: 'end', outcome: 'pending', source: 'api' });
  */
+import type { Bus } from '../../cluster/bus.js';
 import type { Store, StoredRecord } from '../../store/types.js';
 import type { RoomRecord } from '../records.js';
 import { Serial } from '../serial.js';
 import type { RoomEvent } from './events.js';
+
+/** How long a node's claim on a log number lives on the bus: long past the entry's write. */
+const CLAIM_MS = 60_000;
 
 /** Entries kept per room: the oldest is dropped when one more is appended. @default 10_000 */
 export const AUDIT_LIMIT = 10_000;
@@ -102,6 +111,8 @@ export class RoomAudit {
     private readonly store: Store,
     private readonly now: () => number,
     private readonly limit = AUDIT_LIMIT,
+    /** In a cluster: where numbers are claimed. */
+    private readonly bus?: Pick<Bus, 'claimKey' | 'nodeId'>,
   ) {}
 
   /** Called with each entry once stored (the control channel pushes it to subscribers); returns the unsubscribe. */
@@ -131,7 +142,7 @@ export class RoomAudit {
       const last = this.#last.get(room.sid) ?? (await this.#newest(room));
       // Never earlier than the entry before: lists are ordered by time, then SID.
       const createdAt = Math.max(this.now(), last.createdAt);
-      const sequence = last.sequence + 1;
+      const sequence = await this.#claim(room, last.sequence + 1);
       const record: RoomEventRecord = {
         sid: auditSid(room.sid, sequence),
         accountSid: room.accountSid,
@@ -177,6 +188,18 @@ export class RoomAudit {
         if (!page.more) return;
       }
     });
+  }
+
+  /** `from`, or in a cluster the first number from it no other node has claimed or stored. */
+  async #claim(room: Pick<RoomRecord, 'sid' | 'accountSid'>, from: number): Promise<number> {
+    const { bus } = this;
+    if (!bus) return from;
+    for (let sequence = from; ; sequence++) {
+      if (!(await bus.claimKey(`room-log:${room.sid}:${sequence}`, bus.nodeId, CLAIM_MS))) continue;
+      // Claimed longer ago than the claim lives (this node had not heard of it): stored already.
+      if (await this.store.get('room-event', room.accountSid, auditSid(room.sid, sequence))) continue;
+      return sequence;
+    }
   }
 
   async #newest(room: Pick<RoomRecord, 'sid' | 'accountSid'>) {

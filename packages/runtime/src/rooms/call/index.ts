@@ -38,7 +38,7 @@ export function roomCalls(parts: {
   close(): void;
 } {
   const engine = new RoomCalls(parts.runtime);
-  const audit = new RoomAudit(parts.store, () => parts.runtime.clock.now());
+  const audit = new RoomAudit(parts.store, () => parts.runtime.clock.now(), undefined, parts.bus);
   const updates = roomUpdates({ audit, callbacks: parts.runtime.callbacks });
   const history = new RoomCallStore(parts.store, parts.runtime.clock, parts.onError, parts.bus?.nodeId);
   const chat = new RoomChat({ ...parts, audit });
