@@ -5,10 +5,17 @@
  * (91104 otherwise). One change at a time per room (Serial), so concurrent adds cannot pass the
  * limit together.
  *
+ * In a cluster (`bus`), the node adding someone holds that person's keys on the bus while it adds
+ * them (`room-person:<room>:<identity or number>`, one per identity and number, set if absent): an
+ * add of the same person on another node at the same instant waits its turn, then finds the
+ * member stored and merges into it, so the person is stored once.
+ *
  * @example
  * const { member, merged } = await addMember(deps, room, contact, { policy });
  */
 import { invalid, RestError } from '../api/http.js';
+import { sleep } from '../clock/clock.js';
+import type { Bus } from '../cluster/bus.js';
 import { allOf } from '../api/resources/sip/common.js';
 import { newSid } from '../sid.js';
 import type { Store } from '../store/types.js';
@@ -29,6 +36,48 @@ export interface MemberDeps {
   readonly store: Store;
   readonly serial: Serial;
   readonly now: () => number;
+  /** In a cluster: where the person being added is held. */
+  readonly bus?: Pick<Bus, 'claimKey' | 'deleteKey' | 'nodeId' | 'clock'> | undefined;
+}
+
+/** How long a node holds a person being added (it frees them sooner: when the add is done). */
+const PERSON_HOLD_MS = 10_000;
+/** How often an add of a person another node holds looks again. */
+const PERSON_RETRY_MS = 20;
+
+/**
+ * Runs `work` holding the person's keys on the bus (each identity and number of the contact), so
+ * the same person is not added on two nodes at once. Waits while another node holds any of them
+ * (at most PERSON_HOLD_MS, should that node die holding them).
+ */
+async function holdingPerson<T>(
+  bus: NonNullable<MemberDeps['bus']>,
+  room: RoomRecord,
+  contact: ContactFields,
+  work: () => Promise<T>,
+): Promise<T> {
+  const keys = [
+    ...(contact.identity ? [`id:${contact.identity}`] : []),
+    ...contact.phones.map((phone) => `n:${phone.number}`),
+  ].map((key) => `room-person:${room.sid}:${key}`);
+  const holder = `${bus.nodeId}:${newSid('MB')}`;
+  const release = (held: readonly string[]) =>
+    Promise.all(held.map((key) => bus.deleteKey(key, holder).catch(() => false)));
+  for (;;) {
+    const held: string[] = [];
+    for (const key of keys) {
+      if (!(await bus.claimKey(key, holder, PERSON_HOLD_MS))) break;
+      held.push(key);
+    }
+    if (held.length === keys.length) break;
+    await release(held);
+    await sleep(bus.clock, PERSON_RETRY_MS);
+  }
+  try {
+    return await work();
+  } finally {
+    await release(keys);
+  }
 }
 
 export interface AddOptions {
@@ -80,6 +129,19 @@ export async function addMember(
     directoryEntrySid = entry.sid;
   }
   checkReachable(contact, options.ringPhone);
+  const { bus } = deps;
+  if (bus) return holdingPerson(bus, room, contact, () => added(deps, room, contact, options, directoryEntrySid));
+  return added(deps, room, contact, options, directoryEntrySid);
+}
+
+/** The contact added (or merged into the same person), one change at a time in the room. */
+function added(
+  deps: MemberDeps,
+  room: RoomRecord,
+  contact: ContactFields,
+  options: AddOptions,
+  directoryEntrySid: string | undefined,
+): Promise<{ member: RoomMemberRecord; merged: boolean; before?: RoomMemberRecord }> {
   return deps.serial.run(room.sid, async () => {
     const members = await roomMembers(deps.store, room);
     const same = members.find((member) => samePerson(member, contact));

@@ -60,7 +60,7 @@ export const membersResource =
         const asRole = role(form);
         const entrySid = directorySid(form);
         const { member, merged, before } = await addMember(
-          { store, serial: api.serial, now: () => context.now },
+          { store, serial: api.serial, now: () => context.now, bus: context.bus },
           room,
           contact,
           {
