@@ -77,4 +77,25 @@ describe.each(BUS_KINDS)('device commands across nodes (%s bus)', (kind) => {
     await expect.poll(async () => (await post(other)).status, { timeout: 3000 }).toBe(201);
     expect(await post(owner)).toMatchObject({ status: 429, json: { code: 91233 } });
   });
+
+  it("a dead node's open commands are taken over by the survivor, which resends them and expires them in the end", async () => {
+    const running = await clusters.start(kind, ['node-a', 'node-c'], {
+      startNode: (index, options) => (index === 0 ? startDevicesHarness(options) : startApiHarness(options)),
+      harness: { api: { commandPolicy: { ...DEFAULT_POLICY, resendMs: 300, maxResendMs: 300, attempts: 2 } } },
+    });
+    const owner = running.nodes['node-a']?.harness as DevicesHarness;
+    const other = (running.nodes['node-c'] as TestNode).harness;
+    const ann = await registerAnn(owner);
+    const credentials = { sid: owner.account.sid, secret: owner.account.authToken };
+    const viaC = (sid: string) =>
+      roomsRequest(other, 'GET', `Devices/${ann.registered.sid}/Commands/${sid}`, undefined, credentials);
+    // Nobody is connected: node A wakes the device by SMS (its first attempt), then dies.
+    const posted = await ann.post({ Action: 'ring' });
+    const sid = String(posted.json.sid);
+    await expect.poll(async () => (await viaC(sid)).json.attempts).toBe(1);
+    await running.nodes['node-a']?.crash();
+    // Node C takes it over: its second attempt, then, with no result, expired.
+    await expect.poll(async () => (await viaC(sid)).json.status, { timeout: 10_000 }).toBe('expired');
+    expect((await viaC(sid)).json.attempts).toBe(2);
+  });
 });

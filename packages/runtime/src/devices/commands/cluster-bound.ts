@@ -42,6 +42,15 @@ export class ClusterCommandBound {
     this.#held.set(sid, counterOf(accountSid));
   }
 
+  /**
+   * A dead node's open command, taken over here: it holds a unit again (the bus freed the dead
+   * node's), whatever the limit, as the command is open already.
+   */
+  async adopt(accountSid: string, sid: string): Promise<void> {
+    await this.bus.take(counterOf(accountSid), Number.MAX_SAFE_INTEGER);
+    this.taken(accountSid, sid);
+  }
+
   /** The command was not made after all: its unit goes back. */
   async untake(accountSid: string): Promise<void> {
     await this.bus.give(counterOf(accountSid));

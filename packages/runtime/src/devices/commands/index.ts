@@ -12,7 +12,7 @@
 import { DeviceError } from '@patchbay/sdk/protocol';
 import { type AccountRecord, callAccount } from '../../api/auth.js';
 import { RestError } from '../../api/http.js';
-import type { Bus } from '../../cluster/bus.js';
+import type { Bus, NodeDown } from '../../cluster/bus.js';
 import type { Runtime } from '../../runtime.js';
 import type { Store } from '../../store/types.js';
 import type { DevicesOptions } from '../index.js';
@@ -83,7 +83,13 @@ export function commandsFeature(parts: {
     onError: parts.onError,
     onSettled: parts.onSettled,
     clusterBound,
+    node: parts.bus?.nodeId,
   });
+  // A dead node's open commands, when the bus names this node to take it over.
+  const takeOver = ({ node, claimed }: NodeDown) => {
+    if (claimed) service.takeOver(node).catch((error: unknown) => parts.onError?.(error));
+  };
+  parts.bus?.on('node-down', takeOver);
   const detach = bridge?.commands.attachHandler({
     async attach(accountSid, deviceSid, secret, after) {
       const device = await verifiedDevice(store, deviceSid, secret);
@@ -118,6 +124,7 @@ export function commandsFeature(parts: {
     /** The account's resources (Devices/{Sid}/Commands). */
     resource: commandsResource(service),
     close() {
+      parts.bus?.off('node-down', takeOver);
       detach?.();
       clusterBound?.close();
       service.close();

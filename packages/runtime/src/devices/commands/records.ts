@@ -42,11 +42,19 @@ export interface CommandRecord extends StoredRecord {
    */
   readonly webhookPending?: true;
   readonly updatedAt: number;
+  /** In a cluster: the node keeping its timer (the one that accepted it, or took its node over). */
+  readonly node?: string;
 }
 
 /** Kind `device-command-state`, SID = the device's: the last sequence number given. */
 export interface CommandStateRecord extends StoredRecord {
   readonly lastSeq: number;
+  /**
+   * `created` (records made since this field): a put with `unlessStatusIn: ['created']` stores
+   * the record only if it is not there yet, so two nodes making a device's first command at once
+   * cannot both start its numbering.
+   */
+  readonly status?: 'created';
 }
 
 /** The index of accounts with commands (kind `setting`). */

@@ -57,11 +57,15 @@ export interface CommandServiceDeps {
   readonly onSettled?: ((record: CommandRecord) => void) | undefined;
   /** On a cluster, the account bound counted on the bus (cluster-bound.ts). @default this node's count */
   readonly clusterBound?: ClusterCommandBound | undefined;
+  /** On a cluster, this node's id: it keeps the timers of the commands it accepted (or took over). */
+  readonly node?: string | undefined;
 }
 
 export type Recorded = { readonly recorded: boolean; readonly record: CommandRecord };
 
 const KIND = 'device-command';
+/** Thrown inside a takeover's claim: the command is settled, or another survivor has it. */
+class NotTheirs extends Error {}
 const count = (map: Map<string, number>, key: string, by: number) => {
   const next = (map.get(key) ?? 0) + by;
   if (next > 0) map.set(key, next);
@@ -112,11 +116,51 @@ export class CommandService {
       for (const record of open) {
         count(this.#openByDevice, record.deviceSid, 1);
         count(this.#openByAccount, accountSid, 1);
-        this.#resends.arm(record);
+        // On a cluster, another live node keeps the timers of the commands it accepted.
+        if (record.node === undefined || record.node === this.deps.node) this.#resends.arm(record);
       }
     }
     const { callbacks } = this.deps;
     if (callbacks) for (const accountSid of this.#indexed) await queueMarked(this.deps.store, callbacks, accountSid);
+  }
+
+  /**
+   * On a cluster, by the survivor the bus names to take a dead node over: that node's open
+   * commands are claimed for this one (`node` moved in one atomic update, so one survivor has
+   * each), their timers armed here (resent, or expired, as the dead node would have) and their
+   * units of the account's bound held here (the bus freed the dead node's). Resolves with how many.
+   */
+  async takeOver(dead: string): Promise<number> {
+    const self = this.deps.node;
+    if (self === undefined || dead === self) return 0;
+    const { store, clusterBound } = this.deps;
+    const index = await store.find<CommandIndexRecord>('setting', COMMAND_INDEX_SID);
+    let taken = 0;
+    for (const accountSid of index?.accounts ?? []) {
+      const open = await allOf<CommandRecord>(
+        store,
+        KIND,
+        accountSid,
+        { open: true, node: dead },
+        COMMAND_LIMITS.openPerAccount,
+      );
+      for (const record of open) {
+        const claimed = await store
+          .update<CommandRecord>(KIND, accountSid, record.sid, (current) => {
+            if (!current.open || current.node !== dead) throw new NotTheirs();
+            return { ...current, node: self };
+          })
+          .catch((error: unknown) => {
+            if (error instanceof NotTheirs) return undefined;
+            throw error;
+          });
+        if (!claimed) continue;
+        await clusterBound?.adopt(accountSid, claimed.sid);
+        this.#resends.arm(claimed);
+        taken++;
+      }
+    }
+    return taken;
   }
 
   close(): void {
@@ -153,18 +197,22 @@ export class CommandService {
       await this.#index(account.sid);
       const record = await this.#serially(deviceSid, async () => {
         const now = this.deps.clock.now();
-        const state = await store.update<CommandStateRecord>('device-command-state', account.sid, deviceSid, (s) => ({
-          ...s,
-          lastSeq: s.lastSeq + 1,
-        }));
+        const next = () =>
+          store.update<CommandStateRecord>('device-command-state', account.sid, deviceSid, (s) => ({
+            ...s,
+            lastSeq: s.lastSeq + 1,
+          }));
+        let state = await next();
+        if (!state) {
+          // The device's first command: its numbering starts once, whichever node gets there first.
+          await store.put<CommandStateRecord>(
+            'device-command-state',
+            { sid: deviceSid, accountSid: account.sid, createdAt: now, lastSeq: 0, status: 'created' },
+            { unlessStatusIn: ['created'] },
+          );
+          state = await next();
+        }
         const seq = state?.lastSeq ?? 1;
-        if (!state)
-          await store.put<CommandStateRecord>('device-command-state', {
-            sid: deviceSid,
-            accountSid: account.sid,
-            createdAt: now,
-            lastSeq: 1,
-          });
         const made: CommandRecord = {
           sid: newSid('DC'),
           accountSid: account.sid,
@@ -181,6 +229,7 @@ export class CommandService {
           ...(input.resultCallback ? { resultCallback: input.resultCallback } : {}),
           resultCallbackMethod: input.resultCallbackMethod ?? 'POST',
           updatedAt: now,
+          ...(this.deps.node === undefined ? {} : { node: this.deps.node }),
         };
         await store.put(KIND, made);
         return made;
