@@ -19,6 +19,7 @@ import { allOf } from '../../api/resources/sip/common.js';
 import type { CommandChannel } from '../../bridge/command-channel.js';
 import type { Clock } from '../../clock/clock.js';
 import { newSid } from '../../sid.js';
+import { indexAccount } from '../../store/account-index.js';
 import type { Store } from '../../store/types.js';
 import type { Callbacks } from '../../webhooks/callbacks.js';
 import type { DeviceRecord } from '../records.js';
@@ -247,19 +248,9 @@ export class CommandService {
 
   async #index(accountSid: string): Promise<void> {
     if (this.#indexed.has(accountSid)) return;
-    await this.#serially(COMMAND_INDEX_SID, async () => {
-      const { store, clock } = this.deps;
-      const add = (index: CommandIndexRecord) =>
-        index.accounts.includes(accountSid) ? index : { ...index, accounts: [...index.accounts, accountSid] };
-      const updated = await store.update<CommandIndexRecord>('setting', 'system', COMMAND_INDEX_SID, add);
-      if (!updated)
-        await store.put<CommandIndexRecord>('setting', {
-          sid: COMMAND_INDEX_SID,
-          accountSid: 'system',
-          createdAt: clock.now(),
-          accounts: [accountSid],
-        });
-    });
+    await this.#serially(COMMAND_INDEX_SID, () =>
+      indexAccount(this.deps.store, COMMAND_INDEX_SID, accountSid, this.deps.clock.now()),
+    );
     this.#indexed.add(accountSid);
   }
 

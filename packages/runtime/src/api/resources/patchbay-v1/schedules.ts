@@ -8,16 +8,12 @@
  */
 
 import type { RoomMemberRecord, RoomRecord } from '../../../rooms/records.js';
-import {
-  type RoomScheduleRecord,
-  SCHEDULE_INDEX_SID,
-  SCHEDULE_LIMITS,
-  type ScheduleIndexRecord,
-} from '../../../rooms/schedules/records.js';
+import { type RoomScheduleRecord, SCHEDULE_INDEX_SID, SCHEDULE_LIMITS } from '../../../rooms/schedules/records.js';
 import { WEEKDAYS } from '../../../rooms/schedules/recurrence.js';
 import type { RoomScheduler } from '../../../rooms/schedules/scheduler.js';
 import { newScheduleSpec, scheduleSpec } from '../../../rooms/schedules/spec.js';
 import { newSid } from '../../../sid.js';
+import { indexAccount } from '../../../store/account-index.js';
 import type { Store } from '../../../store/types.js';
 import { field, invalid, notFound, RestError } from '../../http.js';
 import { pageOf, pageRequest } from '../../paging.js';
@@ -77,20 +73,6 @@ async function creator(store: Store, room: RoomRecord, given: string | undefined
   return member.sid;
 }
 
-/** The account is listed in the scheduler's index, so a restarted server reads its schedules. */
-async function indexAccount(store: Store, accountSid: string, now: number): Promise<void> {
-  const add = (index: ScheduleIndexRecord) =>
-    index.accounts.includes(accountSid) ? index : { ...index, accounts: [...index.accounts, accountSid] };
-  const updated = await store.update<ScheduleIndexRecord>('setting', 'system', SCHEDULE_INDEX_SID, add);
-  if (!updated)
-    await store.put<ScheduleIndexRecord>('setting', {
-      sid: SCHEDULE_INDEX_SID,
-      accountSid: 'system',
-      createdAt: now,
-      accounts: [accountSid],
-    });
-}
-
 export const schedulesResource =
   (api: RoomsApi, scheduler: RoomScheduler): Resource =>
   async (context) => {
@@ -122,7 +104,8 @@ export const schedulesResource =
         const inAccount = await allOf(store, 'room-schedule', account.sid, {}, SCHEDULE_LIMITS.perAccount);
         if (inAccount.length >= SCHEDULE_LIMITS.perAccount)
           throw new RestError(409, 91140, `the account has ${SCHEDULE_LIMITS.perAccount} schedules, its limit`);
-        await indexAccount(store, account.sid, now);
+        // The account is listed in the scheduler's index, so a restarted server reads its schedules.
+        await indexAccount(store, SCHEDULE_INDEX_SID, account.sid, now);
         const record: RoomScheduleRecord = {
           ...spec,
           sid: newSid('RS'),
