@@ -14,9 +14,9 @@
  * const { member, merged } = await addMember(deps, room, contact, { policy });
  */
 import { invalid, RestError } from '../api/http.js';
+import { allOf } from '../api/resources/sip/common.js';
 import { sleep } from '../clock/clock.js';
 import type { Bus } from '../cluster/bus.js';
-import { allOf } from '../api/resources/sip/common.js';
 import { newSid } from '../sid.js';
 import type { Store } from '../store/types.js';
 import { checkReachable, mergeContact, samePerson } from './contacts.js';

@@ -7,7 +7,7 @@ import { expect, it } from 'vitest';
 import type { Clock } from '../../clock/clock.js';
 import { BusHub, InProcessBus } from '../../cluster/bus-memory.js';
 import { MemoryStore } from '../../store/memory.js';
-import { type RoomEventRecord, RoomAudit } from './audit.js';
+import { RoomAudit, type RoomEventRecord } from './audit.js';
 
 const room = { sid: `RM${'a'.repeat(32)}`, accountSid: `AC${'a'.repeat(32)}` };
 
