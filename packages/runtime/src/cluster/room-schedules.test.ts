@@ -14,6 +14,7 @@ const startNodes = restNodesPerTest();
 const START = Date.parse('2026-01-01T00:00:00Z');
 const OLGA = '+15550310001';
 const DANA = '+15550310002';
+const BUSY = '+15550310009';
 const PRESS_1 = { inputs: [{ digits: '1' }] };
 
 /** Two nodes on one virtual clock; both networks know the members' phones, which press 1. */
@@ -24,6 +25,7 @@ async function twoNodes() {
     networkClock: clock,
     setup: (network) => {
       for (const number of [OLGA, DANA]) network.addNumber(number, PRESS_1);
+      network.addNumber(BUSY, {});
     },
   });
   const [a, b] = nodes as [(typeof nodes)[number], (typeof nodes)[number]];
@@ -38,12 +40,12 @@ async function twoNodes() {
   return { clock, a, b, room };
 }
 
-/** A daily call at 09:00 New York time (14:00Z), once, for everyone, made through `node`. */
-const scheduleOnce = (node: Parameters<typeof roomsRequest>[0], roomSid: string) =>
+/** A daily call at `time` UTC (09:00 New York time, 14:00Z, unless said), once, for everyone, made through `node`. */
+const scheduleOnce = (node: Parameters<typeof roomsRequest>[0], roomSid: string, time?: string) =>
   roomsRequest(node, 'POST', `Rooms/${roomSid}/Schedules`, {
     Recurrence: 'daily',
-    Time: '09:00',
-    TimeZone: 'America/New_York',
+    Time: time ?? '09:00',
+    TimeZone: time ? 'UTC' : 'America/New_York',
     All: 'true',
     Count: '1',
   });
@@ -74,4 +76,20 @@ it("an occurrence both nodes' timers fire for is run once", async () => {
   await expect.poll(async () => (await stored())?.lastRun?.outcome, { timeout: 10_000 }).toBe('started');
   expect((await stored())?.runs).toBe(1);
   expect(rungOn(a, DANA) + rungOn(b, DANA)).toBe(1);
+});
+
+it("an occurrence's call is placed by load: it runs on the node with fewer calls, whichever node's timer ran it", async () => {
+  const { clock, a, b, room } = await twoNodes();
+  // Time stands still while node A takes a call (it has more load than B) and the schedule is made.
+  const release = clock.hold();
+  await a.client.calls.create({ to: BUSY, from: OLGA, twiml: '<Response><Pause length="600"/></Response>' });
+  await expect.poll(() => a.cluster.bus.getKey('load:node-a')).toBe('1');
+  const created = await scheduleOnce(a, room.sid, '00:01');
+  expect(created.json.next_run).toBe('2026-01-01T00:01:00Z');
+  release();
+  const sid = created.json.sid as string;
+  const stored = () => a.store.get<RoomScheduleRecord>('room-schedule', a.account.sid, sid);
+  await expect.poll(async () => (await stored())?.lastRun?.outcome, { timeout: 10_000 }).toBe('started');
+  expect([rungOn(a, DANA), rungOn(b, DANA)]).toEqual([0, 1]);
+  expect((await stored())?.lastRun?.callSid).toMatch(/^RC[0-9a-f]{32}$/);
 });

@@ -11,7 +11,8 @@
  * In a cluster (`bus`) every node keeps every schedule's timer: a change made through one node
  * (created, changed, deleted) is published to the others (`room-schedules`), so a schedule
  * created through a node that dies later still runs. Each occurrence is claimed once in the
- * shared store, so whichever node's timer fires first runs it and the others find it claimed.
+ * shared store, so whichever node's timer fires first runs it and the others find it claimed;
+ * its call is placed by load, as a REST start is (cluster/room-schedule-start.ts).
  *
  * @example
  * const scheduler = new RoomScheduler({ calls, clock: runtime.clock });
@@ -23,6 +24,7 @@ import { RestError } from '../../api/http.js';
 import { allOf } from '../../api/resources/sip/common.js';
 import { type Clock, holding } from '../../clock/clock.js';
 import type { Bus, Unsubscribe } from '../../cluster/bus.js';
+import { startScheduledThere } from '../../cluster/room-schedule-start.js';
 import { type CommandDeps, runCommand } from '../call/commands.js';
 import { callInProgress } from '../call/my-rooms.js';
 import type { RoomRecord } from '../records.js';
@@ -210,12 +212,19 @@ export class RoomScheduler {
     try {
       const account = await store.find<AccountRecord>('account', schedule.accountSid);
       if (!account) throw new RestError(404, 20404, `account ${schedule.accountSid} not found`);
-      const call = await runCommand(this.options.calls, room, callAccount(account), {
-        type: 'start',
-        members: schedule.members,
-        organizerPhone: schedule.organizerPhone,
-      });
-      result = { outcome: 'started', callSid: call.sid };
+      // In a cluster the call is placed by load, as a REST start is.
+      const { cluster } = this.options.calls;
+      const node = cluster && this.options.bus && (await cluster.placeStart(room.sid));
+      if (node !== undefined && node !== cluster?.nodeId && this.options.bus) {
+        result = { outcome: 'started', ...(await startScheduledThere(this.options.bus, node, schedule)) };
+      } else {
+        const call = await runCommand(this.options.calls, room, callAccount(account), {
+          type: 'start',
+          members: schedule.members,
+          organizerPhone: schedule.organizerPhone,
+        });
+        result = { outcome: 'started', callSid: call.sid };
+      }
     } catch (error) {
       if (!(error instanceof RestError)) throw error;
       // Started meanwhile by someone else (91109): the same as finding it in progress.
