@@ -25,7 +25,6 @@ const FILES = [
   'src/api/rooms.test.ts',
   'src/api/room-calls.test.ts',
   'src/api/room-call-history.test.ts',
-  'src/api/room-schedules.test.ts',
   'src/api/room-call-timers.test.ts',
   'src/api/room-callback-token.test.ts',
   'src/api/room-events.test.ts',
@@ -87,6 +86,9 @@ const chosen = process.env.CLUSTER_FILES;
  * - not yet across nodes (docs/cluster.md "Not yet across nodes"):
  *   api/room-call-faults: a leg refused by the cluster's call count fails after it was created,
  *   so the room call reacts to the first refusal before the second (passes about half the time);
+ *   api/room-schedules: the firing tests run virtual days; on three nodes the bridges' 5-second
+ *   sweeps (three times one node's timers) and real I/O between them make two tests too slow
+ *   for their bounds (the scheduler across nodes: cluster/room-schedules.test.ts);
  *   api/room-member-app: a member who asks from the app to be rung on their phone is rung, but
  *   the room call is over before they answer (the virtual clock, not held while the devices'
  *   requests cross nginx, likely ran ahead; not diagnosed further);

@@ -223,7 +223,7 @@ describe('firing', () => {
 
 /** Resolves when `test` holds, checked as the event loop turns (virtual time moves meanwhile). */
 async function until(test: () => boolean | Promise<boolean>): Promise<void> {
-  for (let i = 0; i < 100_000; i++) {
+  for (let i = 0; i < 1_000_000; i++) {
     if (await test()) return;
     await new Promise((resolve) => setImmediate(resolve));
   }

@@ -31,7 +31,7 @@ import { type CredentialChecks, recheck } from './revocation.js';
 import { RoomChannel } from './room-channel.js';
 import type { DeviceSession, Link } from './session.js';
 import { SessionTable } from './sessions.js';
-import { SweepTimer, sweepSessions } from './sweep.js';
+import { sweepSessions } from './sweep.js';
 import type { BridgeEvents, BridgeHost, DeviceBridgeOptions } from './types.js';
 import { openSession } from './welcome.js';
 
@@ -57,7 +57,7 @@ export class DeviceBridge {
   /** Devices' commands (docs/commands.md). */
   readonly commands: CommandChannel;
   private readonly receiver: Receiver;
-  private readonly sweeper: SweepTimer;
+  private readonly stopSweep: () => void;
   /** Devices on other nodes of the cluster (with a bus). */
   private readonly cluster: ClusterDevices | undefined;
   /** Presence as the cluster has it, for REST and followers (with a bus). */
@@ -79,10 +79,7 @@ export class DeviceBridge {
   ) {
     const clock = host.clock;
     const here = { find: (id: string) => this.sessions.get(id), end: (session: DeviceSession) => this.end(session) };
-    // Swept while sessions remain (one added arms the timer): an idle server keeps no timer.
-    this.sessions = new SessionTable(options.cluster && new ClusterSessionCap(options.cluster.bus, here), () =>
-      this.sweeper.start(),
-    );
+    this.sessions = new SessionTable(options.cluster && new ClusterSessionCap(options.cluster.bus, here));
     this.heartbeatMs = options.heartbeatMs ?? 10_000;
     this.resumeMs = options.resumeMs ?? 30_000;
     this.skewMs = options.skewMs ?? 60_000;
@@ -165,10 +162,13 @@ export class DeviceBridge {
       end: (session) => this.end(session),
       requests,
     };
-    this.sweeper = new SweepTimer(clock, this.heartbeatMs / 2, () => {
+    let cancel = () => {};
+    const sweep = () => {
       this.sweep();
-      return this.sessions.size > 0;
-    });
+      cancel = clock.setTimer(sweep, this.heartbeatMs / 2);
+    };
+    cancel = clock.setTimer(sweep, this.heartbeatMs / 2);
+    this.stopSweep = () => cancel();
   }
 
   /** Sessions on this node. */
@@ -364,7 +364,7 @@ export class DeviceBridge {
   /** Closes every connection (devices reconnect to the next server) and ends every session. */
   close(): void {
     this.closed = true;
-    this.sweeper.stop();
+    this.stopSweep();
     this.sessions.close();
     this.invitations.cancelAll();
     void this.cluster?.close();

@@ -13,11 +13,7 @@ export class SessionTable {
   private readonly byId = new Map<string, DeviceSession>();
   private readonly perAccount = new Map<string, number>();
 
-  constructor(
-    private readonly shared?: SharedSessionCap,
-    /** Told of each session added. */
-    private readonly onAdd: () => void = () => {},
-  ) {}
+  constructor(private readonly shared?: SharedSessionCap) {}
 
   get size(): number {
     return this.byId.size;
@@ -104,7 +100,6 @@ export class SessionTable {
   add(session: DeviceSession): void {
     this.byId.set(session.id, session);
     this.perAccount.set(session.accountSid, (this.perAccount.get(session.accountSid) ?? 0) + 1);
-    this.onAdd();
   }
 
   /** Stops the shared cap answering other nodes. */

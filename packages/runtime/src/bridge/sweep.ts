@@ -5,9 +5,7 @@
  *
  * @example
  * sweepSessions(sessions.values(), clock.now(), { heartbeatMs, resumeMs }, { end, expire });
- * const timer = new SweepTimer(clock, heartbeatMs / 2, () => sweepAndSayIfMore()); // timer.start() on each new session
  */
-import type { Clock } from '../clock/clock.js';
 import type { DeviceSession } from './session.js';
 
 export interface SweepActions {
@@ -37,35 +35,5 @@ export function sweepSessions(
       session.expired = true;
       actions.expire(session);
     }
-  }
-}
-
-/**
- * Runs a sweep every `everyMs` while there is something to sweep: `sweep` says whether it should
- * run again (sessions remain). An idle server keeps no timer; `start` when a session is added.
- */
-export class SweepTimer {
-  #cancel: (() => void) | undefined;
-  #stopped = false;
-
-  constructor(
-    private readonly clock: Pick<Clock, 'setTimer'>,
-    private readonly everyMs: number,
-    private readonly sweep: () => boolean,
-  ) {}
-
-  /** Arms the next sweep, unless one is armed or the timer was stopped. */
-  start(): void {
-    if (this.#stopped || this.#cancel) return;
-    this.#cancel = this.clock.setTimer(() => {
-      this.#cancel = undefined;
-      if (this.sweep()) this.start();
-    }, this.everyMs);
-  }
-
-  stop(): void {
-    this.#stopped = true;
-    this.#cancel?.();
-    this.#cancel = undefined;
   }
 }
