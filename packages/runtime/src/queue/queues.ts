@@ -78,7 +78,7 @@ export interface QueueSnapshot {
   readonly friendlyName: string;
   readonly maxSize: number;
   readonly currentSize: number;
-  /** Average seconds members waited before leaving the queue. */
+  /** Average seconds the members waiting now have waited (the hosted service's `average_wait_time`). */
   readonly averageWaitTime: number;
 }
 
@@ -96,8 +96,6 @@ export class CallQueue {
   updatedAt: number;
   private readonly members: Waiting[] = [];
   private readonly agents: Array<(member: Waiting) => void> = [];
-  private waited = 0;
-  private served = 0;
   /** The last join's time: joins are stamped strictly later than it (see `stamp`). */
   private lastJoin = 0;
 
@@ -128,8 +126,17 @@ export class CallQueue {
     return this.members.findIndex((member) => member.callSid === callSid) + 1;
   }
 
+  /**
+   * The average of how long each member waiting now has waited, in seconds, as the hosted
+   * service's `average_wait_time` ("of the members in this queue, calculated at the time of the
+   * request") and `AvgQueueTime`; 0 for an empty queue. A member moved to a new holder (a
+   * cluster) keeps when it first joined, so the figure goes on there.
+   */
   averageWaitSeconds(): number {
-    return this.served === 0 ? 0 : Math.round(this.waited / this.served / 1000);
+    if (this.members.length === 0) return 0;
+    const now = this.clock.now();
+    const total = this.members.reduce((sum, member) => sum + (now - member.enqueuedAt), 0);
+    return Math.round(total / this.members.length / 1000);
   }
 
   snapshot(): QueueSnapshot {
@@ -158,7 +165,6 @@ export class CallQueue {
   join(member: Waiting): void {
     const agent = this.agents.shift();
     if (agent) {
-      this.account(member);
       agent(member);
     } else {
       this.members.push(member);
@@ -204,7 +210,6 @@ export class CallQueue {
     const index = this.members.findIndex((member) => member.callSid === callSid);
     if (index < 0) return undefined;
     const [member] = this.members.splice(index, 1) as [Waiting];
-    this.account(member);
     return member;
   }
 
@@ -212,7 +217,6 @@ export class CallQueue {
   next(timeoutMs: number, signal: AbortSignal): Promise<Waiting | undefined> {
     const first = this.members.shift();
     if (first) {
-      this.account(first);
       return Promise.resolve(first);
     }
     return new Promise((resolve) => {
@@ -229,11 +233,6 @@ export class CallQueue {
       signal.addEventListener('abort', onAbort, { once: true });
       this.agents.push(take);
     });
-  }
-
-  private account(member: Waiting): void {
-    this.waited += this.clock.now() - member.enqueuedAt;
-    this.served++;
   }
 }
 
