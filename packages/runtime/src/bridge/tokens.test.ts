@@ -178,10 +178,12 @@ describe('access tokens at the bridge', () => {
 
   it('warns before expiry, swaps tokens without dropping the registration, and unregisters at expiry', async () => {
     const { harness, key } = await setup({ devices: { heartbeatMs: 100 } });
-    // Tokens with at most a second left (issued a second ago, for two).
-    const short = () => tokenFor(harness, key, 'alice', { incomingAllow: true }, { iat: now() - 1, ttl: 2 });
+    // Tokens with between one and two seconds left (issued a second ago, for three; times are
+    // whole seconds), so a slow register (three nodes behind nginx) still finds it valid, and the
+    // warning (2.5 s before expiry) comes at once.
+    const short = () => tokenFor(harness, key, 'alice', { incomingAllow: true }, { iat: now() - 1, ttl: 3 });
     const first = short();
-    const device = deviceFor(harness, first, { tokenRefreshMs: 1500 });
+    const device = deviceFor(harness, first, { tokenRefreshMs: 2500 });
     cleanups.push(() => device.destroy());
     const warned = next(device, 'tokenWillExpire');
     await device.register();
