@@ -119,14 +119,19 @@ export class CallState {
     if (next === 'in-progress') this.startedAt = now;
     if (TERMINAL.has(next)) this.endedAt = now;
     const record = this.snapshot();
-    this.deps.events.emit('call.status', record, previous);
+    // The callback is queued before the record is written (on 'call.status'): a store commits
+    // one resource's outbox entries before its record, so a crash between the two leaves the call
+    // live in the store, and recovery's final callback (same key) is the one already queued.
+    // The other way round a crash could leave a call ended with its final callback never queued.
     if (next === 'ringing') this.callback('ringing', 'ringing');
     if (next === 'in-progress') this.callback('answered', 'in-progress');
-    if (TERMINAL.has(next)) {
+    if (TERMINAL.has(next))
       this.callback('completed', next, {
         CallDuration: String(record.duration ?? 0),
         Duration: String(Math.ceil((record.duration ?? 0) / 60)),
       });
+    this.deps.events.emit('call.status', record, previous);
+    if (TERMINAL.has(next)) {
       this.ending.abort(new Interrupted('the call ended'));
       this.deps.events.emit('call.ended', record);
       if (this.running === 0) this.resolveEnded(record);

@@ -175,9 +175,11 @@ export class Messages {
     if (FINAL.has(status) && this.underWay.delete(sid) && this.underWay.size === 0) {
       for (const resolve of this.idle.splice(0)) resolve();
     }
+    // Queued before the record is written, as a call's (interpreter/call-state.ts): a crash between
+    // the two never leaves a message final in the store without its final callback.
+    if (statusCallback)
+      this.callbacks.send({ url: statusCallback, method: 'POST', authToken, ...messageCallback(record) });
     this.onChange(record);
-    if (!statusCallback) return;
-    this.callbacks.send({ url: statusCallback, method: 'POST', authToken, ...messageCallback(record) });
   }
 }
 

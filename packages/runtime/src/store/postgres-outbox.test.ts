@@ -135,3 +135,51 @@ describe('the outbox on PostgreSQL, shared by two nodes', () => {
     await Promise.all([a.close(), b.close()]);
   }, 15_000);
 });
+
+describe("a record's write on PostgreSQL", () => {
+  it('commits after the callbacks queued for the record before it: a call is never ended in the store before its final callback is queued', async () => {
+    const url = await postgres().database();
+    const store = await PostgresStore.open(url);
+    // Connections open in the pool already: a write that does not wait goes out at once.
+    await Promise.all(Array.from({ length: 4 }, () => store.get('call', ACCOUNT, callSid(0))));
+    // Another session holds the outbox: the callback's INSERT waits for it.
+    const blocker = new pg.Client({ connectionString: url });
+    await blocker.connect();
+    try {
+      await blocker.query('BEGIN');
+      await blocker.query('LOCK TABLE outbox IN EXCLUSIVE MODE');
+      const sid = callSid(7);
+      const queued = store.outbox.add({
+        key: `${sid}:final`,
+        accountSid: ACCOUNT,
+        url: 'http://127.0.0.1:1/status',
+        method: 'POST',
+        params: { CallSid: sid, CallStatus: 'completed' },
+        nextAttemptAt: 0,
+      });
+      const written = store.put('call', { sid, accountSid: ACCOUNT, createdAt: 0, status: 'completed' });
+      await expect
+        .poll(async () => {
+          const { rows } = await blocker.query(
+            "SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'INSERT INTO outbox%'",
+          );
+          return rows[0].n;
+        })
+        .toBe(1);
+      // Whatever the record's write did by now is visible to a third session once it commits: a
+      // write that did not wait would be there (it takes no lock the blocker holds).
+      const reader = new pg.Client({ connectionString: url });
+      await reader.connect();
+      const round = await reader.query("SELECT count(*)::int AS n FROM records WHERE kind = 'call'");
+      await reader.end();
+      expect(round.rows[0].n).toBe(0);
+
+      await blocker.query('COMMIT');
+      await Promise.all([queued, written]);
+      expect(await store.get('call', ACCOUNT, sid)).toMatchObject({ status: 'completed' });
+    } finally {
+      await blocker.end();
+      await store.close();
+    }
+  });
+});

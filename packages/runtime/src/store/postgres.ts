@@ -101,14 +101,18 @@ export class PostgresStore implements Store {
     const upsert = `INSERT INTO records (kind, sid, account_sid, created_at, body) VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT (kind, sid) DO UPDATE SET account_sid = $3, created_at = $4, body = $5`;
     const unless = options.unlessStatusIn;
-    await this.order.write(`${kind}:${record.sid}`, () =>
-      unless
-        ? // The row is locked by the conflict: no other node's write lands between the check and this one.
-          this.query(
-            `${upsert} WHERE (records.body ->> 'status') IS NULL OR NOT (records.body ->> 'status') = ANY($6)`,
-            [...values, [...unless]],
-          )
-        : this.query(upsert, values),
+    await this.order.write(
+      `${kind}:${record.sid}`,
+      () =>
+        unless
+          ? // The row is locked by the conflict: no other node's write lands between the check and this one.
+            this.query(
+              `${upsert} WHERE (records.body ->> 'status') IS NULL OR NOT (records.body ->> 'status') = ANY($6)`,
+              [...values, [...unless]],
+            )
+          : this.query(upsert, values),
+      // The record's callbacks queued before this write commit before it (Store.put).
+      [`outbox:${record.sid}`],
     );
   }
 

@@ -142,7 +142,11 @@ export interface PutOptions {
 }
 
 export interface Store {
-  /** Stores (or replaces) a record. Writes take effect in the order they are made. */
+  /**
+   * Stores (or replaces) a record. Writes take effect in the order they are made, and callbacks
+   * queued for the record (`outbox.add`, keyed by its SID) before the put commit before it: a
+   * crash never leaves a call ended in the store whose final callback was not yet queued.
+   */
   put<T extends StoredRecord>(kind: RecordKind, record: T, options?: PutOptions): Promise<void>;
   /**
    * Changes a record atomically: `change` gets the record as it is stored at that moment (no

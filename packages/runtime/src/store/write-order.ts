@@ -13,8 +13,13 @@ export class WriteOrder {
   private readonly tails = new Map<string, Promise<void>>();
   private readonly pending = new Set<Promise<void>>();
 
-  write<T>(key: string, work: () => Promise<T>): Promise<T> {
-    const before = this.tails.get(key);
+  /**
+   * Runs `work` after the writes of `key` made so far, and after those of each of `after` (other
+   * records it must not overtake: a call's record waits for its outbox entries queued before it).
+   */
+  write<T>(key: string, work: () => Promise<T>, after: readonly string[] = []): Promise<T> {
+    const tails = [key, ...after].flatMap((name) => this.tails.get(name) ?? []);
+    const before = tails.length > 1 ? Promise.all(tails) : tails[0];
     const result = before ? before.then(work) : work();
     const settled = result.then(
       () => undefined,
