@@ -128,4 +128,60 @@ describe('the Redis bus', () => {
       await Promise.all([a.close(), b.close()]);
     }
   });
+
+  it('listens on its inbox and its topics again once its connections are back', async () => {
+    const proxy = await startProxy(redis.port);
+    const prefix = redis.prefix();
+    const a = new RedisBus({ url: proxy.url, prefix, nodeId: 'node-a' });
+    const b = new RedisBus({ url: redis.url, prefix, nodeId: 'node-b' });
+    try {
+      await Promise.all([a.start(), b.start()]);
+      a.serve('ping', async () => 'pong');
+      const heard: unknown[] = [];
+      await a.subscribe('news', (body) => heard.push(body));
+      const dropped = await a.subscribe('gone', () => heard.push('gone'));
+      dropped();
+      const subscriber = (a as unknown as { subscriber: Redis }).subscriber;
+      const reconnecting = new Promise((resolve) => subscriber.once('reconnecting', resolve));
+      proxy.cut();
+      await reconnecting;
+      proxy.restore();
+      await expect
+        .poll(() => b.request('node-a', 'ping', {}).catch((error: { code?: string }) => error.code), { timeout: 5000 })
+        .toBe('pong');
+      await b.publish('gone', 0);
+      await b.publish('news', 1);
+      await expect.poll(() => heard).toEqual([1]);
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+      await proxy.close();
+    }
+  });
+
+  it('closes while its subscriber, back on Redis, waits for its channels, without an unhandled rejection (CI)', async () => {
+    const proxy = await startProxy(redis.port);
+    const a = new RedisBus({ url: proxy.url, prefix: redis.prefix(), nodeId: 'node-a' });
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      await a.start();
+      await a.subscribe('news', () => undefined);
+      const subscriber = (a as unknown as { subscriber: Redis }).subscriber;
+      const reconnecting = new Promise((resolve) => subscriber.once('reconnecting', resolve));
+      proxy.cut();
+      await reconnecting;
+      // Back: it subscribes to its channels again, and is closed before Redis has answered.
+      const ready = new Promise((resolve) => subscriber.once('ready', resolve));
+      proxy.restore();
+      await ready;
+      await a.close({ leave: false });
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+      await a.close();
+      await proxy.close();
+    }
+  });
 });

@@ -52,6 +52,8 @@ export class RedisBus extends RedisShared implements Bus {
   private readonly subscriber: Redis;
   private readonly handlers = new BusHandlers();
   private readonly pending = new Map<string, Pending>();
+  /** What the subscriber listens on: this node's inbox, membership news, the topics heard here. */
+  private readonly channels = new Set<string>();
   private readonly info: string;
   private stopTimer: (() => void) | undefined;
   private lastBeat = 0;
@@ -60,8 +62,11 @@ export class RedisBus extends RedisShared implements Bus {
   constructor(private readonly options: RedisBusOptions) {
     super(options);
     this.info = JSON.stringify({ id: this.nodeId, startedAt: this.clock.now() } satisfies NodeInfo);
-    this.subscriber = this.connection(options.url, undefined);
+    // Not ioredis's own resubscription after a reconnect: nothing handles its SUBSCRIBE, so a
+    // close (or a failure) before Redis answers it is an unhandled rejection. The bus's own is.
+    this.subscriber = this.connection(options.url, undefined, { autoResubscribe: false });
     this.subscriber.on('message', (channel: string, text: string) => this.onMessage(channel, text));
+    this.subscriber.on('ready', () => this.resubscribe());
   }
 
   get connected(): boolean {
@@ -71,7 +76,9 @@ export class RedisBus extends RedisShared implements Bus {
   async start(): Promise<void> {
     try {
       await Promise.all([this.commands.connect(), this.subscriber.connect()]);
-      await this.subscriber.subscribe(this.channel('n', this.nodeId), this.channel('down'), this.channel('up'));
+      const own = [this.channel('n', this.nodeId), this.channel('down'), this.channel('up')];
+      for (const channel of own) this.channels.add(channel);
+      await this.subscriber.subscribe(...own);
       const { nodeId, clock, leaseMs, heartbeatMs } = this;
       await claimNodeId({ nodeId, clock, leaseMs, heartbeatMs }, () => this.heartbeat(true));
     } catch (error) {
@@ -88,6 +95,16 @@ export class RedisBus extends RedisShared implements Bus {
     this.isConnected = true;
     await this.commands.publish(this.channel('up'), this.nodeId);
     this.schedule();
+  }
+
+  /** Back on Redis (the subscriber reconnected): listens on its channels again. */
+  private resubscribe(): void {
+    if (this.closed || this.channels.size === 0) return;
+    this.subscriber.subscribe(...this.channels).catch(() => {
+      // Cut again, or closed, before Redis answered: the next `ready` subscribes again. Refused on
+      // a connection still up: reconnect, so that it is tried again instead of going deaf.
+      if (!this.closed && this.subscriber.status === 'ready') this.subscriber.disconnect(true);
+    });
   }
 
   private schedule(): void {
@@ -206,9 +223,15 @@ export class RedisBus extends RedisShared implements Bus {
 
   async subscribe(topic: string, handler: TopicHandler): Promise<Unsubscribe> {
     const { first, stop } = this.handlers.listen(topic, handler);
-    if (first) await this.subscriber.subscribe(this.channel('t', topic));
+    const channel = this.channel('t', topic);
+    if (first) {
+      this.channels.add(channel);
+      await this.subscriber.subscribe(channel);
+    }
     return () => {
-      if (stop() && !this.closed) void this.subscriber.unsubscribe(this.channel('t', topic)).catch(() => {});
+      if (!stop()) return;
+      this.channels.delete(channel);
+      if (!this.closed) void this.subscriber.unsubscribe(channel).catch(() => {});
     };
   }
 

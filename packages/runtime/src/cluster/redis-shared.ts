@@ -5,7 +5,7 @@
  * and messaging on top.
  */
 import { EventEmitter } from 'eventemitter3';
-import { Redis } from 'ioredis';
+import { Redis, type RedisOptions } from 'ioredis';
 import { type Clock, systemClock } from '../clock/clock.js';
 import {
   type BusEvents,
@@ -48,8 +48,13 @@ export abstract class RedisShared extends EventEmitter<BusEvents> {
   }
 
   /** A connection of this node's; a command waits at most `commandTimeout`. */
-  protected connection(url: string, commandTimeout: number | undefined = Math.max(this.heartbeatMs, 200)): Redis {
+  protected connection(
+    url: string,
+    commandTimeout: number | undefined = Math.max(this.heartbeatMs, 200),
+    options: Pick<RedisOptions, 'autoResubscribe'> = {},
+  ): Redis {
     const redis = new Redis(url, {
+      ...options,
       lazyConnect: true,
       // A command waits at most one beat: a frozen Redis must turn into a partition, not a hang.
       commandTimeout,
