@@ -28,7 +28,7 @@ import {
   startHarnessNode,
 } from '../api/harness.test-support.js';
 import { bootstrapAccount } from '../api/server.js';
-import { type Clock, systemClock } from '../clock/clock.js';
+import { type Clock, holding, systemClock } from '../clock/clock.js';
 import { PostgresStore } from '../store/postgres.js';
 import { startPostgres, type TestPostgres } from '../store/postgres.test-support.js';
 import type { Store } from '../store/types.js';
@@ -114,6 +114,20 @@ function holdWhileFetching(clock: Clock, base: string): () => void {
   };
 }
 
+/**
+ * A node's requests to another over the bus hold the test's virtual clock until answered, as the
+ * test's own requests through the balancer do (holdWhileFetching): one process runs a step (a
+ * member joining a room hosted elsewhere, a call control) at once, and virtual time would jump
+ * ahead while the step crosses Redis, PostgreSQL and back. Without this, a room call whose joins
+ * crossed nodes on a busy machine saw its calls run into their four-hour time limit before the
+ * last member was in.
+ */
+function holdWhileAsking(bus: RedisBus, clock: Clock): void {
+  const request = bus.request.bind(bus);
+  bus.request = (node, method, body, requestOptions) =>
+    holding(clock, () => request(node, method, body, requestOptions));
+}
+
 /** `startApiHarness(options)` as three nodes behind nginx (see the module comment). */
 export async function startClusterHarness(options: ApiHarnessOptions): Promise<ApiHarness> {
   const shared = services;
@@ -138,6 +152,7 @@ export async function startClusterHarness(options: ApiHarnessOptions): Promise<A
   const nodes = await Promise.all(
     networks.map(async (nodeNetwork, index): Promise<HarnessNode> => {
       const bus = new RedisBus({ url: shared.redis.url, prefix, nodeId: `node-${index + 1}`, leaseMs: LEASE_MS });
+      if (options.clock) holdWhileAsking(bus, options.clock);
       const cluster = new ClusterNode({ bus, store: stores[index] as Store, clock: systemClock });
       await cluster.start();
       clusters.push(cluster);
