@@ -20,6 +20,7 @@ import type { CommandChannel } from '../../bridge/command-channel.js';
 import type { Clock } from '../../clock/clock.js';
 import { newSid } from '../../sid.js';
 import { indexAccount } from '../../store/account-index.js';
+import { updateOrCreate } from '../../store/conditional.js';
 import type { Store } from '../../store/types.js';
 import type { Callbacks } from '../../webhooks/callbacks.js';
 import type { DeviceRecord } from '../records.js';
@@ -35,6 +36,7 @@ import {
 } from './records.js';
 import { Resends } from './resend.js';
 import { queueMarked, queueResultWebhook } from './result-webhook.js';
+import { takeOverCommands } from './takeover.js';
 
 export interface NewCommand {
   readonly action: string;
@@ -65,8 +67,6 @@ export interface CommandServiceDeps {
 export type Recorded = { readonly recorded: boolean; readonly record: CommandRecord };
 
 const KIND = 'device-command';
-/** Thrown inside a takeover's claim: the command is settled, or another survivor has it. */
-class NotTheirs extends Error {}
 const count = (map: Map<string, number>, key: string, by: number) => {
   const next = (map.get(key) ?? 0) + by;
   if (next > 0) map.set(key, next);
@@ -125,43 +125,11 @@ export class CommandService {
     if (callbacks) for (const accountSid of this.#indexed) await queueMarked(this.deps.store, callbacks, accountSid);
   }
 
-  /**
-   * On a cluster, by the survivor the bus names to take a dead node over: that node's open
-   * commands are claimed for this one (`node` moved in one atomic update, so one survivor has
-   * each), their timers armed here (resent, or expired, as the dead node would have) and their
-   * units of the account's bound held here (the bus freed the dead node's). Resolves with how many.
-   */
-  async takeOver(dead: string): Promise<number> {
-    const self = this.deps.node;
-    if (self === undefined || dead === self) return 0;
-    const { store, clusterBound } = this.deps;
-    const index = await store.find<CommandIndexRecord>('setting', COMMAND_INDEX_SID);
-    let taken = 0;
-    for (const accountSid of index?.accounts ?? []) {
-      const open = await allOf<CommandRecord>(
-        store,
-        KIND,
-        accountSid,
-        { open: true, node: dead },
-        COMMAND_LIMITS.openPerAccount,
-      );
-      for (const record of open) {
-        const claimed = await store
-          .update<CommandRecord>(KIND, accountSid, record.sid, (current) => {
-            if (!current.open || current.node !== dead) throw new NotTheirs();
-            return { ...current, node: self };
-          })
-          .catch((error: unknown) => {
-            if (error instanceof NotTheirs) return undefined;
-            throw error;
-          });
-        if (!claimed) continue;
-        await clusterBound?.adopt(accountSid, claimed.sid);
-        this.#resends.arm(claimed);
-        taken++;
-      }
-    }
-    return taken;
+  /** On a cluster, by the survivor the bus names to take a dead node over (takeover.ts). Resolves with how many. */
+  takeOver(dead: string): Promise<number> {
+    const { store, node, clusterBound } = this.deps;
+    if (node === undefined) return Promise.resolve(0);
+    return takeOverCommands({ store, node, clusterBound, arm: (record) => this.#resends.arm(record) }, dead);
   }
 
   close(): void {
@@ -198,22 +166,13 @@ export class CommandService {
       await this.#index(account.sid);
       const record = await this.#serially(deviceSid, async () => {
         const now = this.deps.clock.now();
-        const next = () =>
-          store.update<CommandStateRecord>('device-command-state', account.sid, deviceSid, (s) => ({
-            ...s,
-            lastSeq: s.lastSeq + 1,
-          }));
-        let state = await next();
-        if (!state) {
-          // The device's first command: its numbering starts once, whichever node gets there first.
-          await store.put<CommandStateRecord>(
-            'device-command-state',
-            { sid: deviceSid, accountSid: account.sid, createdAt: now, lastSeq: 0, status: 'created' },
-            { unlessStatusIn: ['created'] },
-          );
-          state = await next();
-        }
-        const seq = state?.lastSeq ?? 1;
+        // The device's first command starts its numbering, once, whichever node gets there first.
+        const { lastSeq: seq } = await updateOrCreate<CommandStateRecord>(
+          store,
+          'device-command-state',
+          { sid: deviceSid, accountSid: account.sid, createdAt: now, lastSeq: 0 },
+          (state) => ({ ...state, lastSeq: state.lastSeq + 1 }),
+        );
         const made: CommandRecord = {
           sid: newSid('DC'),
           accountSid: account.sid,

@@ -18,6 +18,7 @@
  * await relay.resume(); // at start-up
  */
 import type { AccountRecord } from '../../api/auth.js';
+import { updateIf } from '../../store/conditional.js';
 import type { RoomEventRecord } from '../call/audit.js';
 import { postToRoom } from '../call/events.js';
 import type { RoomRecord } from '../records.js';
@@ -41,7 +42,6 @@ export function messageCallbackParams(message: RoomMessageRecord, sequence: numb
 }
 
 /** Thrown inside a claim's change: the message is no longer the dead node's pending one. */
-class Claimed extends Error {}
 
 export class ChatRelay {
   constructor(private readonly deps: ChatDeps) {}
@@ -108,15 +108,13 @@ export class ChatRelay {
     for (;;) {
       const pending = await store.findOne<RoomMessageRecord>('room-message', { relay: 'pending', node: dead });
       if (!pending) return resumed;
-      const claimed = await store
-        .update<RoomMessageRecord>('room-message', pending.accountSid, pending.sid, (current) => {
-          if (current.relay !== 'pending' || current.node !== dead) throw new Claimed();
-          return { ...current, node: self };
-        })
-        .catch((error: unknown) => {
-          if (error instanceof Claimed) return undefined;
-          throw error;
-        });
+      const claimed = await updateIf<RoomMessageRecord>(
+        store,
+        'room-message',
+        pending.accountSid,
+        pending.sid,
+        (current) => (current.relay === 'pending' && current.node === dead ? { ...current, node: self } : undefined),
+      );
       if (!claimed) continue; // finished or claimed meanwhile: not this node's to finish
       await this.run(claimed, true);
       resumed++;

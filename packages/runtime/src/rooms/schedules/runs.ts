@@ -27,17 +27,18 @@ export function due(nextRun: number, now: number, graceMs: number = SCHEDULE_LIM
 /**
  * The record with occurrence `at` claimed: counted, recorded, and `nextRun` moved to the next
  * occurrence after both `at` and `now` (a server down for a week records one missed occurrence,
- * then waits for the next one). Throws `Claimed` when `at` is no longer the record's next run.
+ * then waits for the next one). `undefined` when `at` is no longer the record's next run: it was
+ * claimed already (by this process before, or by the one that ran before a restart, or another node).
  */
-export function claim(current: RoomScheduleRecord, at: number, now: number, outcome: RunOutcome): RoomScheduleRecord {
-  if (current.nextRun !== at) throw new Claimed();
+export function claim(
+  current: RoomScheduleRecord,
+  at: number,
+  now: number,
+  outcome: RunOutcome,
+): RoomScheduleRecord | undefined {
+  if (current.nextRun !== at) return undefined;
   const runs = current.runs + 1;
   const next = upcoming(current, runs, Math.max(at, now));
   const { nextRun: _, ...rest } = current;
   return { ...rest, runs, lastRun: { at, outcome }, updatedAt: now, ...(next === undefined ? {} : { nextRun: next }) };
-}
-
-/** The occurrence was claimed already (by this process before, or by the one that ran before a restart). */
-export class Claimed extends Error {
-  override readonly name = 'Claimed';
 }

@@ -25,6 +25,7 @@ import { allOf } from '../../api/resources/sip/common.js';
 import { type Clock, holding } from '../../clock/clock.js';
 import type { Bus, Unsubscribe } from '../../cluster/bus.js';
 import { startScheduledThere } from '../../cluster/room-schedule-start.js';
+import { updateIf } from '../../store/conditional.js';
 import { type CommandDeps, runCommand } from '../call/commands.js';
 import { callInProgress } from '../call/my-rooms.js';
 import type { RoomRecord } from '../records.js';
@@ -35,7 +36,7 @@ import {
   SCHEDULE_LIMITS,
   type ScheduleIndexRecord,
 } from './records.js';
-import { Claimed, claim, due } from './runs.js';
+import { claim, due } from './runs.js';
 
 /** setTimeout holds at most 2^31-1 ms (24.8 days); a monthly call further away is re-armed on the way. */
 const MAX_TIMER_MS = 24 * 3600_000;
@@ -190,14 +191,9 @@ export class RoomScheduler {
         : (await callInProgress(this.options.calls, room.sid))
           ? 'skipped-call-in-progress'
           : 'claimed';
-    let claimed: RoomScheduleRecord | undefined;
-    try {
-      claimed = await store.update<RoomScheduleRecord>('room-schedule', schedule.accountSid, sid, (current) =>
-        claim(current, at, now, outcome),
-      );
-    } catch (error) {
-      if (!(error instanceof Claimed)) throw error;
-    }
+    const claimed = await updateIf<RoomScheduleRecord>(store, 'room-schedule', schedule.accountSid, sid, (current) =>
+      claim(current, at, now, outcome),
+    );
     // Claimed before (or changed meanwhile): follow what the store holds now.
     const current = claimed ?? (await store.get<RoomScheduleRecord>('room-schedule', schedule.accountSid, sid));
     if (current) this.#follow(current);
