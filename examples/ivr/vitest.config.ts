@@ -1,3 +1,11 @@
 import { defineProject } from 'vitest/config';
 
-export default defineProject({ test: { name: 'example-ivr', include: ['src/**/*.test.ts'], testTimeout: 60_000 } });
+export default defineProject({
+  test: {
+    name: 'example-ivr',
+    include: ['src/**/*.test.ts'],
+    testTimeout: 60_000,
+    sequence: { groupOrder: 0 },
+    maxWorkers: 2,
+  },
+});

@@ -98,6 +98,9 @@ const chosen = process.env.CLUSTER_FILES;
 export default defineProject({
   test: {
     name: 'runtime-cluster',
+    // One file at a time (three nodes, nginx, PostgreSQL and Redis each), beside nothing else.
+    sequence: { groupOrder: 1 },
+    maxWorkers: 1,
     env: { PATCHBAY_TEST_CLUSTER: '3' },
     setupFiles: ['src/cluster/suite.setup.ts'],
     include: chosen === 'all' ? [...FILES, ...MORE] : (chosen?.split(',') ?? FILES),

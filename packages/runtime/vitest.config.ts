@@ -1,9 +1,7 @@
 import { defineProject } from 'vitest/config';
 
-// The runtime's suites run two files at a time, in a group of their own after the other projects
-// (sequence.groupOrder): they are mostly loopback HTTP and timers, and two cores take two of them.
-// The media and example suites (real-time audio: baresip, sipp, a browser) and the cluster suites
-// (three nodes, nginx, PostgreSQL and Redis per file) keep one file at a time, before them.
+// The runtime's suites run two files at a time, in the last group (sequence.groupOrder; the groups
+// are described in the root vitest.config.ts): mostly loopback HTTP and timers, and two cores take two.
 export default defineProject({
-  test: { name: 'runtime', include: ['src/**/*.test.ts'], sequence: { groupOrder: 1 }, maxWorkers: 2 },
+  test: { name: 'runtime', include: ['src/**/*.test.ts'], sequence: { groupOrder: 2 }, maxWorkers: 2 },
 });

@@ -1,3 +1,5 @@
 import { defineProject } from 'vitest/config';
 
-export default defineProject({ test: { name: 'sdk', include: ['src/**/*.test.ts'] } });
+export default defineProject({
+  test: { name: 'sdk', include: ['src/**/*.test.ts'], sequence: { groupOrder: 0 }, maxWorkers: 2 },
+});
