@@ -144,7 +144,8 @@ describe("a record's write on PostgreSQL", () => {
     await Promise.all(Array.from({ length: 4 }, () => store.get('call', ACCOUNT, callSid(0))));
     // Another session holds the outbox: the callback's INSERT waits for it.
     const blocker = new pg.Client({ connectionString: url });
-    await blocker.connect();
+    const reader = new pg.Client({ connectionString: url });
+    await Promise.all([blocker.connect(), reader.connect()]);
     try {
       await blocker.query('BEGIN');
       await blocker.query('LOCK TABLE outbox IN EXCLUSIVE MODE');
@@ -158,27 +159,30 @@ describe("a record's write on PostgreSQL", () => {
         nextAttemptAt: 0,
       });
       const written = store.put('call', { sid, accountSid: ACCOUNT, createdAt: 0, status: 'completed' });
+      // This database's INSERT waits for the lock (other tests' databases share the server). Asked
+      // on a connection of its own: in the blocker's transaction pg_stat_activity is a snapshot.
       await expect
-        .poll(async () => {
-          const { rows } = await blocker.query(
-            "SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'INSERT INTO outbox%'",
-          );
-          return rows[0].n;
-        })
+        .poll(
+          async () => {
+            const { rows } = await reader.query(
+              `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database()
+                 AND wait_event_type = 'Lock' AND query LIKE 'INSERT INTO outbox%'`,
+            );
+            return rows[0].n;
+          },
+          { timeout: 10_000 },
+        )
         .toBe(1);
       // Whatever the record's write did by now is visible to a third session once it commits: a
       // write that did not wait would be there (it takes no lock the blocker holds).
-      const reader = new pg.Client({ connectionString: url });
-      await reader.connect();
       const round = await reader.query("SELECT count(*)::int AS n FROM records WHERE kind = 'call'");
-      await reader.end();
       expect(round.rows[0].n).toBe(0);
 
       await blocker.query('COMMIT');
       await Promise.all([queued, written]);
       expect(await store.get('call', ACCOUNT, sid)).toMatchObject({ status: 'completed' });
     } finally {
-      await blocker.end();
+      await Promise.all([blocker.end(), reader.end()]);
       await store.close();
     }
   });
