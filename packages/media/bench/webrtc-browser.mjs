@@ -18,6 +18,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+// CI's short run leaves this one out for time (BENCH_SKIP=webrtc-browser, .ci/run); `pnpm bench` runs it.
+if ((process.env.BENCH_SKIP ?? '').split(',').includes('webrtc-browser')) {
+  console.log('webrtc-browser benchmark: skipped (BENCH_SKIP)');
+  process.exit(0);
+}
+
 const env = (name, fallback) => process.env[name] ?? fallback;
 const calls = Number(env('BENCH_BROWSER_CALLS', '10'));
 const host = env('BENCH_BROWSER_HOST', '127.0.45.10');

@@ -36,6 +36,12 @@ import {
   treeCpuMs,
 } from './servers.mjs';
 
+// CI's short run leaves this one out for time (BENCH_SKIP=cluster, .ci/run); `pnpm bench` runs it.
+if ((process.env.BENCH_SKIP ?? '').split(',').includes('cluster')) {
+  console.log('cluster benchmark: skipped (BENCH_SKIP)');
+  process.exit(0);
+}
+
 const SETTINGS = {
   seconds: Number(process.env.BENCH_CLUSTER_SECONDS ?? 10),
   connections: Number(process.env.BENCH_CLUSTER_CONNECTIONS ?? 32),
