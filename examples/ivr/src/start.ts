@@ -109,7 +109,16 @@ export async function runQuickStart(options: {
   try {
     await demo(options, account, server.url, `http://127.0.0.1:${(app.address() as AddressInfo).port}`, !child);
   } catch (error) {
-    // Stopping: the scripted calls' requests fail as the server goes; the handler exits 0.
+    // Stopping: the scripted calls' requests fail as the server goes; the handler exits 0. A
+    // terminal's Ctrl-C reaches the server too, which may refuse a request (503, shutting down)
+    // before this process has handled its own: then it waits for the server to be gone first.
+    if (
+      !interrupt?.requested &&
+      child &&
+      child.exitCode === null &&
+      String(error).includes('503 the server is shutting down')
+    )
+      await new Promise((resolve) => child.once('exit', resolve));
     if (interrupt?.requested) return new Promise<never>(() => {});
     throw error;
   }
