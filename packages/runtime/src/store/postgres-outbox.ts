@@ -17,11 +17,16 @@ import type { WriteOrder } from './write-order.js';
 
 type Query = <R extends pg.QueryResultRow>(sql: string, values: unknown[]) => Promise<pg.QueryResult<R>>;
 
+/** The write-order key of a resource's outbox entries (a record's write waits for them: postgres.ts `put`). */
+export function outboxOrderKey(resource: string): string {
+  return `outbox:${resource}`;
+}
+
 export function postgresOutbox(query: Query, order: WriteOrder): Store['outbox'] {
   return {
     add: async (callback: NewCallback) =>
       // One resource's callbacks get their ids (their order) in the order they were queued.
-      order.write(`outbox:${resourceOf(callback.key) ?? ''}`, async () => {
+      order.write(outboxOrderKey(resourceOf(callback.key) ?? ''), async () => {
         const { rows } = await query<{ id: string }>(
           `INSERT INTO outbox (key, account_sid, url, method, params, next_attempt_at) VALUES ($1, $2, $3, $4, $5, $6)
            ON CONFLICT (key) DO NOTHING RETURNING id`,

@@ -14,7 +14,7 @@ import pg from 'pg';
 import { applyChange } from './change.js';
 import { openError, runtimeError } from './postgres-errors.js';
 import { fromJsonb, toJsonb } from './postgres-json.js';
-import { postgresOutbox } from './postgres-outbox.js';
+import { outboxOrderKey, postgresOutbox } from './postgres-outbox.js';
 import { migrate } from './postgres-schema.js';
 import { BLOB_KEY, FIELD, KIND } from './rows.js';
 import type { FilterValue, ListQuery, Page, PutOptions, RecordKind, Store, StoredRecord } from './types.js';
@@ -112,7 +112,7 @@ export class PostgresStore implements Store {
             )
           : this.query(upsert, values),
       // The record's callbacks queued before this write commit before it (Store.put).
-      [`outbox:${record.sid}`],
+      [outboxOrderKey(record.sid)],
     );
   }
 

@@ -41,8 +41,6 @@ export function messageCallbackParams(message: RoomMessageRecord, sequence: numb
   };
 }
 
-/** Thrown inside a claim's change: the message is no longer the dead node's pending one. */
-
 export class ChatRelay {
   constructor(private readonly deps: ChatDeps) {}
 
