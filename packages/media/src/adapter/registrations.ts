@@ -1,6 +1,8 @@
 /**
  * Keeps the registrar's bindings in the server's store: restored at start, saved on every
- * change, so a phone registered before a restart is reachable after it. Writes are queued in
+ * change, so a phone registered before a restart is reachable after it, and asked for an AOR
+ * this node holds nothing of, so a phone registered with another node of a cluster is reachable
+ * from this one. Writes are queued in
  * order per AOR and never hold up a REGISTER's answer; one that fails is reported to the
  * operator, and the phone's next REGISTER writes again.
  *
@@ -55,6 +57,8 @@ export async function keepRegistrations(
       bindings.flatMap((b) => fromSaved(aor, b) ?? []),
     );
   }
+  // A phone registered with another node of the cluster, called from this one.
+  registrar.consult(async (aor) => (await store.find(aor, now())).flatMap((b) => fromSaved(aor, b) ?? []));
   let writes = Promise.resolve();
   registrar.persistTo((aor, bindings) => {
     const copy = bindings.map(toSaved);

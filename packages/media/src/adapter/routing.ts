@@ -1,6 +1,7 @@
 /**
  * Where a call the runtime places goes (`SipMediaAdapter.originate`): a user of one of our SIP
- * domains to the address its phone registered from (480 when none is registered), another SIP URI
+ * domains to the address its phone registered from, with this node or another one sharing the
+ * store (480 when none is registered), another SIP URI
  * as given with the app's credentials and headers, a number through the account's BYOC trunk
  * targets (by priority, weighted at random within one: the directory orders them), then the
  * server's `--sip-trunk`s in the order given, answering each carrier's challenge. A trunk named
@@ -18,6 +19,7 @@
 import type { OriginateOutcome, OriginateRequest, SipDirectory } from '@patchbay/runtime';
 import type { InviteResult } from '../sip/index.js';
 import {
+  type Binding,
   type Destination,
   formatUri,
   locateServers,
@@ -77,10 +79,16 @@ export async function routesOf(request: OriginateRequest, where: Where): Promise
     const uri = parseUri(request.to.value);
     const domain = await where.directory?.domainByName(uri.host.toLowerCase());
     if (!domain) return [base];
+    let bindings: Binding[];
+    try {
+      // Here, or with another node of the cluster (docs/cluster.md).
+      bindings = await where.registrar.find(`sip:${uri.user ?? ''}@${uri.host.toLowerCase()}`);
+    } catch (error) {
+      const why = error instanceof Error ? error.message : String(error);
+      return { outcome: 'failed', reason: `the registrations shared by the cluster could not be read: ${why}` };
+    }
     // Newest registration first: the phone the user picked up last.
-    const binding = where.registrar
-      .lookup(`sip:${uri.user ?? ''}@${uri.host.toLowerCase()}`)
-      .sort((a, b) => b.expiresAt - a.expiresAt)[0];
+    const binding = bindings.sort((a, b) => b.expiresAt - a.expiresAt)[0];
     if (!binding) return outcomeOf(480, 'Temporarily Unavailable (not registered)');
     const { transport, address, port, flowId } = binding.source;
     return [

@@ -30,6 +30,9 @@ export interface Binding {
 /** Told an AOR's bindings after every change (empty: the AOR has none left). */
 export type PersistBindings = (aor: string, bindings: readonly Binding[]) => void;
 
+/** The bindings of an AOR (`user@host`) that other registrars sharing the store took. */
+export type SharedBindings = (aor: string) => Promise<readonly Binding[]>;
+
 export interface RegistrarOptions {
   timers?: Timers;
   /** @default 60 */
@@ -57,6 +60,7 @@ export class Registrar {
   private readonly o: Required<Omit<RegistrarOptions, 'timers'>>;
   private readonly bindings = new Map<string, Map<string, Binding & { cancel: () => void }>>();
   private persist: PersistBindings = () => undefined;
+  private shared: SharedBindings = async () => [];
 
   constructor(options: RegistrarOptions = {}) {
     this.timers = options.timers ?? realTimers;
@@ -75,9 +79,28 @@ export class Registrar {
     return [...(this.bindings.get(key)?.values() ?? [])].map(({ cancel: _, ...b }) => b);
   }
 
+  /**
+   * `lookup`, or, when this registrar holds nothing for `aor`, the bindings other registrars
+   * sharing its store took (`consult`): in a cluster a phone registers with one node and may be
+   * called from any. Those bindings have no flow here: a call goes to where the REGISTER came from.
+   */
+  async find(aor: string): Promise<Binding[]> {
+    const here = this.lookup(aor);
+    if (here.length > 0) return here;
+    const now = this.timers.now();
+    return (await this.shared(aor.replace(/^sips?:/i, '').toLowerCase()))
+      .filter((b) => b.expiresAt > now)
+      .map(({ source: { flowId: _, ...source }, ...binding }) => ({ ...binding, source }));
+  }
+
   /** Where every change goes from now on. */
   persistTo(persist: PersistBindings): void {
     this.persist = persist;
+  }
+
+  /** Where `find` asks for an AOR this registrar holds no binding of. */
+  consult(shared: SharedBindings): void {
+    this.shared = shared;
   }
 
   /**

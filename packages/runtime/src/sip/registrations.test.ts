@@ -1,6 +1,7 @@
 /**
  * Registrations kept for the registrar survive the store being closed and opened again (a
- * restart), come back without what expired meanwhile, and are forgotten when the last binding goes.
+ * restart), come back without what expired meanwhile, and are forgotten when the last binding goes;
+ * another registrar on the same store (a cluster's other node) finds an AOR's live bindings.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -45,5 +46,19 @@ describe('SIP registrations in the SQLite store', () => {
     expect(await after.load(6_000)).toEqual([{ aor: 'alice@a.test', bindings: [binding('10.0.0.2', 9_000)] }]);
     // Bob's record expired while the server was down: loading forgot it, even for an earlier clock.
     expect((await after.load(0)).map((r) => r.aor)).toEqual(['alice@a.test']);
+  });
+
+  it('are found by another registrar on the same store, by AOR in any case or with its scheme, live ones only', async () => {
+    const directory = await mkdtemp(join(tmpdir(), 'patchbay-registrations-'));
+    cleanups.push(() => rm(directory, { recursive: true, force: true }));
+    const store = await SqliteStore.open(directory);
+    cleanups.push(() => store.close());
+    const [nodeA, nodeB] = [storeSipRegistrations(store), storeSipRegistrations(store)];
+    await nodeA.save('alice@a.test', [binding('10.0.0.1', 5_000), binding('10.0.0.2', 9_000)]);
+    expect(await nodeB.find('sip:Alice@A.test', 6_000)).toEqual([binding('10.0.0.2', 9_000)]);
+    expect(await nodeB.find('alice@a.test', 10_000)).toEqual([]);
+    expect(await nodeB.find('bob@a.test', 0)).toEqual([]);
+    await nodeA.save('alice@a.test', []);
+    expect(await nodeB.find('alice@a.test', 0)).toEqual([]);
   });
 });

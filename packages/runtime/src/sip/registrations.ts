@@ -39,6 +39,11 @@ export interface SipRegistrationStore {
   load(now: number): Promise<SavedSipRegistration[]>;
   /** Replaces what is saved for `aor` (none left: forgets it). */
   save(aor: string, bindings: readonly SavedSipBinding[]): Promise<void>;
+  /**
+   * The bindings of `aor` (`user@host`) saved by any node sharing the store, those live at `now`:
+   * what a node asks when a phone registered with another node is called (docs/cluster.md).
+   */
+  find(aor: string, now: number): Promise<SavedSipBinding[]>;
 }
 
 interface SipRegistrationRecord extends StoredRecord, SavedSipRegistration {
@@ -53,6 +58,8 @@ const PAGE = 1000;
 const MAX_PAGES = 101;
 
 const sidOf = (aor: string) => `RG${createHash('sha256').update(aor).digest('hex').slice(0, 32)}`;
+/** The registrar's key for an address of record: `user@host`, lower case, no scheme. */
+const keyOf = (aor: string) => aor.replace(/^sips?:/i, '').toLowerCase();
 
 export function storeSipRegistrations(store: Store, now: () => number = Date.now): SipRegistrationStore {
   return {
@@ -83,6 +90,11 @@ export function storeSipRegistrations(store: Store, now: () => number = Date.now
         if (items.length < PAGE) break;
       }
       return saved;
+    },
+    async find(aor, at) {
+      const record = await store.find<SipRegistrationRecord>('sip-registration', sidOf(keyOf(aor)));
+      if (record?.accountSid !== REGISTRAR) return [];
+      return record.bindings.filter((b) => b.expiresAt > at);
     },
     async save(aor, bindings) {
       const sid = sidOf(aor);
