@@ -1,7 +1,8 @@
 /**
  * Room schedules across nodes (rooms/schedules/scheduler.ts, docs/cluster.md "Room calls"): a
  * schedule created through one node is heard by the others, so it runs when that node is gone,
- * and an occurrence is run once whichever nodes' timers fire for it.
+ * an occurrence is run once whichever nodes' timers fire for it, and one a dead node had claimed
+ * but not started is started by the survivor that takes it over.
  */
 import { expect, it } from 'vitest';
 import { roomWith } from '../api/room-calls.test-support.js';
@@ -18,9 +19,9 @@ const BUSY = '+15550310009';
 const PRESS_1 = { inputs: [{ digits: '1' }] };
 
 /** Two nodes on one virtual clock; both networks know the members' phones, which press 1. */
-async function twoNodes() {
+async function twoNodes(kind: 'in-process' | 'redis' = 'in-process') {
   const clock = new VirtualClock(START);
-  const nodes = await startNodes('in-process', ['node-a', 'node-b'], {
+  const nodes = await startNodes(kind, ['node-a', 'node-b'], {
     clock,
     networkClock: clock,
     setup: (network) => {
@@ -93,3 +94,25 @@ it("an occurrence's call is placed by load: it runs on the node with fewer calls
   expect([rungOn(a, DANA), rungOn(b, DANA)]).toEqual([0, 1]);
   expect((await stored())?.lastRun?.callSid).toMatch(/^RC[0-9a-f]{32}$/);
 });
+
+it('an occurrence a node claimed and died before starting is started by the survivor that takes the node over, once', async () => {
+  const { clock, a, b, room } = await twoNodes('redis');
+  const created = await scheduleOnce(a, room.sid);
+  const sid = created.json.sid as string;
+  // What node A leaves when it dies between claiming an occurrence and starting its call.
+  await a.store.update<RoomScheduleRecord>('room-schedule', a.account.sid, sid, ({ nextRun: _, ...schedule }) => ({
+    ...schedule,
+    runs: 1,
+    lastRun: { at: START, outcome: 'claimed', claimedAt: START, node: 'node-a' },
+  }));
+  // A dies: its bus goes silent (no leave), as a SIGKILL leaves it; B is named to take it over
+  // once A's lease runs out (real time, while the virtual clock stands still).
+  const release = clock.hold();
+  await a.cluster.bus.close({ leave: false });
+  const stored = () => b.store.get<RoomScheduleRecord>('room-schedule', b.account.sid, sid);
+  await expect.poll(async () => (await stored())?.lastRun?.outcome, { timeout: 10_000 }).toBe('started');
+  expect(await stored()).toMatchObject({ runs: 1, lastRun: { at: START } });
+  expect(rungOn(b, DANA)).toBe(1);
+  expect(rungOn(a, DANA)).toBe(0);
+  release();
+}, 20_000);

@@ -14,10 +14,14 @@ export type RunOutcome = (typeof RUN_OUTCOMES)[number];
 export interface ScheduleRun {
   /** The occurrence (ms since the epoch), not the moment it ran. */
   readonly at: number;
-  /** `claimed` is left only by a server that stopped between claiming and starting the call. */
+  /** `claimed` while its call is being started (and after a crash until the next start-up, or a survivor, resumes it). */
   readonly outcome: RunOutcome;
   readonly callSid?: string;
   readonly errorCode?: number;
+  /** When it was claimed (ms since the epoch): a room call started since then is this occurrence's. */
+  readonly claimedAt?: number;
+  /** The cluster node that claimed it (none on a single server). */
+  readonly node?: string;
 }
 
 export interface ScheduleSpec {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RoomScheduleRecord } from './records.js';
-import { claim, due, upcoming } from './runs.js';
+import { claim, due, reclaim, upcoming } from './runs.js';
 
 const AT = Date.parse('2026-04-01T09:00:00Z');
 const MINUTE = 60_000;
@@ -44,5 +44,24 @@ describe('schedule runs', () => {
     expect(claim({ ...daily, count: 1 }, AT, AT, 'claimed')?.nextRun).toBeUndefined();
     expect(upcoming({ ...daily, endsAt: AT + MINUTE }, 1, AT)).toBeUndefined();
     expect(upcoming({ ...daily, endsAt: AT + 24 * 60 * MINUTE }, 1, AT)).toBe(AT + 24 * 60 * MINUTE);
+  });
+
+  it('takes over a claim left by a stopped server or node once, and nothing else', () => {
+    const mine = claim(daily, AT, AT, 'claimed', 'node-a');
+    if (!mine) throw new Error('not claimed');
+    expect(mine.lastRun).toEqual({ at: AT, outcome: 'claimed', claimedAt: AT, node: 'node-a' });
+    const taken = reclaim(mine, 'node-a', 'node-b', AT + MINUTE);
+    expect(taken?.lastRun).toEqual({ at: AT, outcome: 'claimed', claimedAt: AT, node: 'node-b' });
+    if (!taken) throw new Error('not taken');
+    // Taken already: another survivor (or a second look) finds it no longer node-a's.
+    expect(reclaim(taken, 'node-a', 'node-c', AT + MINUTE)).toBeUndefined();
+    // A single server's claim (no node) is its own to resume; an occurrence that started is nobody's.
+    const single = claim(daily, AT, AT, 'claimed');
+    expect(single && reclaim(single, undefined, undefined, AT)?.lastRun).toEqual({
+      at: AT,
+      outcome: 'claimed',
+      claimedAt: AT,
+    });
+    expect(reclaim({ ...mine, lastRun: { at: AT, outcome: 'started' } }, 'node-a', 'node-b', AT)).toBeUndefined();
   });
 });

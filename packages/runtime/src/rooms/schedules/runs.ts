@@ -35,10 +35,33 @@ export function claim(
   at: number,
   now: number,
   outcome: RunOutcome,
+  node?: string,
 ): RoomScheduleRecord | undefined {
   if (current.nextRun !== at) return undefined;
   const runs = current.runs + 1;
   const next = upcoming(current, runs, Math.max(at, now));
   const { nextRun: _, ...rest } = current;
-  return { ...rest, runs, lastRun: { at, outcome }, updatedAt: now, ...(next === undefined ? {} : { nextRun: next }) };
+  const lastRun = { at, outcome, ...(outcome === 'claimed' ? { claimedAt: now, ...(node ? { node } : {}) } : {}) };
+  return { ...rest, runs, lastRun, updatedAt: now, ...(next === undefined ? {} : { nextRun: next }) };
+}
+
+/**
+ * An occurrence claimed by `node` (undefined: a single server) and left `claimed` (its process
+ * stopped before the call started, or before it recorded the start), taken over by `by` at `now`:
+ * the record with the claim moved to `by`, or undefined when it is not (or no longer) that claim.
+ */
+export function reclaim(
+  current: RoomScheduleRecord,
+  node: string | undefined,
+  by: string | undefined,
+  now: number,
+): RoomScheduleRecord | undefined {
+  const run = current.lastRun;
+  if (run?.outcome !== 'claimed' || run.node !== node) return undefined;
+  const { node: _, ...rest } = run;
+  return {
+    ...current,
+    lastRun: { ...rest, claimedAt: run.claimedAt ?? run.at, ...(by ? { node: by } : {}) },
+    updatedAt: now,
+  };
 }

@@ -3,7 +3,9 @@
  * At its time the occurrence is first claimed in the store (runs.ts `claim`, one atomic update
  * that moves `nextRun` on), and only then is the call started through the room's commands, as
  * the organizer's `start` would: a process that stops at any point never runs an occurrence
- * twice, and one restarted finds every occurrence it missed. At start-up, occurrences that came
+ * twice, and one restarted finds every occurrence it missed. One it stopped in the middle of
+ * (claimed, its call not known to have started) is resumed at start-up, or by the survivor that
+ * takes a dead node over: started then unless a room call began since the claim. At start-up, occurrences that came
  * due while the server was down run at once if they are at most 15 minutes old, and are recorded
  * as `missed` otherwise. A call already in progress at the time is left alone and the occurrence
  * recorded as `skipped-call-in-progress`.
@@ -23,7 +25,7 @@ import { type AccountRecord, callAccount } from '../../api/auth.js';
 import { RestError } from '../../api/http.js';
 import { allOf } from '../../api/resources/sip/common.js';
 import { type Clock, holding } from '../../clock/clock.js';
-import type { Bus, Unsubscribe } from '../../cluster/bus.js';
+import type { Bus, NodeDown, Unsubscribe } from '../../cluster/bus.js';
 import { startScheduledThere } from '../../cluster/room-schedule-start.js';
 import { updateIf } from '../../store/conditional.js';
 import { type CommandDeps, runCommand } from '../call/commands.js';
@@ -35,8 +37,14 @@ import {
   SCHEDULE_INDEX_SID,
   SCHEDULE_LIMITS,
   type ScheduleIndexRecord,
+  type ScheduleRun,
 } from './records.js';
-import { claim, due } from './runs.js';
+import { claim, due, reclaim } from './runs.js';
+
+/** A room call started on another node this much before the claim (clocks differ) still counts as the occurrence's. */
+const CLOCK_SKEW_MS = 1000;
+
+type RunResult = Omit<ScheduleRun, 'at'>;
 
 /** setTimeout holds at most 2^31-1 ms (24.8 days); a monthly call further away is re-armed on the way. */
 const MAX_TIMER_MS = 24 * 3600_000;
@@ -75,27 +83,78 @@ export class RoomScheduler {
 
   constructor(private readonly options: SchedulerOptions) {}
 
-  /** Reads every account's schedules from the store, then runs (or records missed) what came due meanwhile. */
+  /**
+   * Reads every account's schedules from the store, resumes the occurrences this server (this
+   * node) had claimed and not seen started when it stopped, then runs (or records missed) what
+   * came due meanwhile.
+   */
   async start(): Promise<void> {
-    const { store } = this.options.calls;
     const { bus } = this.options;
     // Heard before the store is read: a change made meanwhile is not missed.
     this.#unsubscribe = bus?.subscribe(SCHEDULES_TOPIC, (body, from) => {
       if (from !== bus.nodeId) this.#follow(body as ScheduleChange);
     });
     await this.#unsubscribe;
-    const index = await store.find<ScheduleIndexRecord>('setting', SCHEDULE_INDEX_SID);
-    for (const accountSid of index?.accounts ?? []) {
-      const schedules = await allOf<RoomScheduleRecord>(
-        store,
-        'room-schedule',
-        accountSid,
-        {},
-        SCHEDULE_LIMITS.perAccount,
-      );
-      for (const schedule of schedules) this.#follow(schedule);
-    }
+    bus?.on('node-down', this.#nodeDown);
+    const schedules = await this.#stored();
+    for (const schedule of schedules) this.#follow(schedule);
+    await this.#resume(schedules, bus?.nodeId);
     await this.tick();
+  }
+
+  /** Every account's schedules, as stored. */
+  async #stored(): Promise<RoomScheduleRecord[]> {
+    const { store } = this.options.calls;
+    const index = await store.find<ScheduleIndexRecord>('setting', SCHEDULE_INDEX_SID);
+    const all: RoomScheduleRecord[] = [];
+    for (const accountSid of index?.accounts ?? [])
+      all.push(
+        ...(await allOf<RoomScheduleRecord>(store, 'room-schedule', accountSid, {}, SCHEDULE_LIMITS.perAccount)),
+      );
+    return all;
+  }
+
+  /** The survivor the bus names takes a dead node's claimed occurrences over. */
+  readonly #nodeDown = ({ node, claimed }: NodeDown) => {
+    if (!claimed || this.#closed) return;
+    this.#running = this.#running
+      .then(async () => this.#resume(await this.#stored(), node))
+      .catch((error: unknown) => this.options.onError?.(error));
+  };
+
+  /**
+   * Occurrences `node` (undefined: a single server) claimed and left `claimed`: the process
+   * stopped between the claim and the call's start, or before it recorded the start. Each is
+   * claimed again by this server (once, whoever else looks), then: a room call started since the
+   * claim is the occurrence's (`started`, never rung twice); else the call starts now, if the
+   * occurrence is still within its 15 minutes (else `missed`).
+   */
+  async #resume(schedules: readonly RoomScheduleRecord[], node: string | undefined): Promise<void> {
+    const { store, history } = this.options.calls;
+    const own = this.options.bus?.nodeId;
+    for (const schedule of schedules) {
+      if (this.#closed) return;
+      if (schedule.lastRun?.outcome !== 'claimed' || schedule.lastRun.node !== node) continue;
+      await holding(this.options.clock, async () => {
+        const now = this.options.clock.now();
+        const mine = await updateIf<RoomScheduleRecord>(
+          store,
+          'room-schedule',
+          schedule.accountSid,
+          schedule.sid,
+          (c) => reclaim(c, node, own, now),
+        );
+        const run = mine?.lastRun;
+        if (!mine || !run) return;
+        const room = await store.get<RoomRecord>('room', mine.accountSid, mine.roomSid);
+        const latest = room && (await history?.latest(room.accountSid, room.sid));
+        const since = (run.claimedAt ?? run.at) - CLOCK_SKEW_MS;
+        if (room && latest && latest.createdAt >= since)
+          return this.#record(mine, run.at, { outcome: 'started', callSid: latest.sid });
+        if (!room || due(run.at, now) === 'missed') return this.#record(mine, run.at, { outcome: 'missed' });
+        await this.#startCall(mine, room, run.at);
+      }).catch((error: unknown) => this.options.onError?.(error));
+    }
   }
 
   /** A schedule was created or changed (REST): its next run counts from now on, on every node. */
@@ -133,6 +192,7 @@ export class RoomScheduler {
 
   close(): void {
     this.#closed = true;
+    this.options.bus?.off('node-down', this.#nodeDown);
     void this.#unsubscribe?.then((unsubscribe) => unsubscribe()).catch(() => undefined);
     this.#cancel?.();
     this.#cancel = undefined;
@@ -192,7 +252,7 @@ export class RoomScheduler {
           ? 'skipped-call-in-progress'
           : 'claimed';
     const claimed = await updateIf<RoomScheduleRecord>(store, 'room-schedule', schedule.accountSid, sid, (current) =>
-      claim(current, at, now, outcome),
+      claim(current, at, now, outcome, this.options.bus?.nodeId),
     );
     // Claimed before (or changed meanwhile): follow what the store holds now.
     const current = claimed ?? (await store.get<RoomScheduleRecord>('room-schedule', schedule.accountSid, sid));
@@ -204,7 +264,7 @@ export class RoomScheduler {
 
   async #startCall(schedule: RoomScheduleRecord, room: RoomRecord, at: number): Promise<void> {
     const { store } = this.options.calls;
-    let result: { outcome: RunOutcome; callSid?: string; errorCode?: number };
+    let result: RunResult;
     try {
       const account = await store.find<AccountRecord>('account', schedule.accountSid);
       if (!account) throw new RestError(404, 20404, `account ${schedule.accountSid} not found`);
@@ -227,8 +287,16 @@ export class RoomScheduler {
       result =
         error.code === 91109 ? { outcome: 'skipped-call-in-progress' } : { outcome: 'failed', errorCode: error.code };
     }
-    await store.update<RoomScheduleRecord>('room-schedule', schedule.accountSid, schedule.sid, (current) =>
-      current.lastRun?.at === at ? { ...current, lastRun: { at, ...result } } : current,
+    await this.#record(schedule, at, result);
+  }
+
+  /** What occurrence `at` did, recorded unless the schedule has run another one since. */
+  async #record(schedule: RoomScheduleRecord, at: number, result: RunResult): Promise<void> {
+    await this.options.calls.store.update<RoomScheduleRecord>(
+      'room-schedule',
+      schedule.accountSid,
+      schedule.sid,
+      (current) => (current.lastRun?.at === at ? { ...current, lastRun: { at, ...result } } : current),
     );
   }
 }
