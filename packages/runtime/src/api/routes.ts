@@ -267,14 +267,16 @@ export function createRouter(options: ApiOptions, writes: StoreWrites): Route & 
   // On a cluster, the call's commands go to the node running it (docs/cluster.md).
   const relayedRooms =
     options.bus &&
-    clusterRoomControl(roomControl(calls.deps, calls.audit), {
+    clusterRoomControl(roomControl(calls.deps, calls.audit, schedules), {
       bus: options.bus,
       engine: calls.deps.engine,
       placement: calls.deps.cluster,
       clock: runtime.clock,
       onError: options.onError,
     });
-  const detachRooms = runtime.devices?.rooms.attach(relayedRooms?.control ?? roomControl(calls.deps, calls.audit));
+  const detachRooms = runtime.devices?.rooms.attach(
+    relayedRooms?.control ?? roomControl(calls.deps, calls.audit, schedules),
+  );
   // On a cluster, followers on other nodes hear this node's room events (docs/cluster.md).
   const sharing =
     options.bus &&

@@ -3,7 +3,13 @@
  * presence subscriptions). Requests that act on the token's grants first check it is still
  * valid: not expired, and still verifying (its key not deleted, its account still active).
  */
-import { type ClientRequest, DeviceError, type Outgoing, type RoomSummary } from '@patchbay/sdk/protocol';
+import {
+  type ClientRequest,
+  DeviceError,
+  type Outgoing,
+  type RoomSchedule,
+  type RoomSummary,
+} from '@patchbay/sdk/protocol';
 import type { PresenceAcross } from '../cluster/devices-presence-across.js';
 import type { VerifiedToken } from './access-tokens.js';
 import type { CommandChannel } from './command-channel.js';
@@ -53,11 +59,21 @@ export function answerRequest(
   );
 }
 
+/** What a request's `result` carries besides ok. */
+interface RequestAnswer {
+  callSid?: string;
+  tokenExpiresAt?: number;
+  sdp?: string;
+  roomSeq?: number;
+  rooms?: RoomSummary[];
+  schedules?: RoomSchedule[];
+}
+
 export async function handleRequest(
   context: RequestContext,
   session: DeviceSession,
   message: ClientRequest,
-): Promise<{ callSid?: string; tokenExpiresAt?: number; sdp?: string; roomSeq?: number; rooms?: RoomSummary[] }> {
+): Promise<RequestAnswer> {
   if (message.type === 'token') {
     const token = await context.verify(message.token).catch((error: DeviceError) => {
       throw context.refuse(error, session);
@@ -152,6 +168,8 @@ export async function handleRequest(
       return { roomSeq: await context.rooms.command(session, message.room, message.command) };
     case 'rooms':
       return { rooms: await context.rooms.rooms(session) };
+    case 'room-schedules':
+      return { schedules: await context.rooms.schedules(session, message.room) };
     case 'commands-attach':
       await context.commands.attach(session, message.device, message.secret, message.after);
       return {};

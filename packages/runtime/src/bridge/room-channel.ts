@@ -5,7 +5,14 @@
  * other), and its commands handed to the rooms' control (rooms/call/control.ts), attached by
  * the API once rooms run on this server.
  */
-import { DeviceError, LIMITS, type Outgoing, type RoomCommand, type RoomSummary } from '@patchbay/sdk/protocol';
+import {
+  DeviceError,
+  LIMITS,
+  type Outgoing,
+  type RoomCommand,
+  type RoomSchedule,
+  type RoomSummary,
+} from '@patchbay/sdk/protocol';
 import type { RoomControl } from '../rooms/call/control.js';
 import type { DeviceSession } from './session.js';
 
@@ -73,6 +80,12 @@ export class RoomChannel {
   async command(session: DeviceSession, room: string, command: RoomCommand): Promise<number> {
     const holder = { accountSid: session.accountSid, identity: session.identity, rooms: session.token.rooms };
     return this.#controlled().command(holder, room, command);
+  }
+
+  /** The room's schedules, for a session that may follow it. */
+  schedules(session: DeviceSession, room: string): Promise<RoomSchedule[]> {
+    const holder = { accountSid: session.accountSid, identity: session.identity, rooms: session.token.rooms };
+    return this.#controlled().schedules(holder, room);
   }
 
   /** The rooms whose member the session's identity is. */

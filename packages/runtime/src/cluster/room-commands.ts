@@ -95,6 +95,7 @@ export function clusterRoomControl(
   const control: RoomControl = {
     subscribe: (holder, roomSid, after, push) => local.subscribe(holder, roomSid, after, push),
     rooms: (holder) => local.rooms(holder),
+    schedules: (holder, roomSid) => local.schedules(holder, roomSid),
     async command(holder, roomSid, command) {
       const node =
         command.type === 'start' && parts.placement

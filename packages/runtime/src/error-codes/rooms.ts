@@ -117,6 +117,13 @@ export const ROOM_ERRORS = {
       'The schedule has no future occurrence or does not parse: an unknown `Recurrence` or `TimeZone`, a `Time` that is not HH:MM, no `Days` for a weekly call, a `DayOfMonth` outside 1-31, a `StartTime` in the past or more than ten years ahead, or an `EndDate`/`Count` that leaves nothing to run.',
     action: 'Fix the field named in the message (docs/rooms.md, Schedules).',
   },
+  91143: {
+    title: 'Schedule not found',
+    meaning:
+      "`unschedule` on the control channel named a schedule the room does not have (deleted already, or another room's). REST answers 404 with 20404 for the same.",
+    action:
+      "List the room's schedules (`room.schedules()`, or `GET .../Rooms/{Sid}/Schedules`) and use a SID from there.",
+  },
   91160: {
     title: 'Invalid room message',
     meaning:

@@ -41,6 +41,7 @@ export {
   type RoomEvents,
   type RoomMember,
   type RoomUpdate,
+  type ScheduleRequest,
   type SendOptions,
 } from '../device/room.js';
 /** The device's sounds (ringtone, keys, disconnect) and the call quality warnings' names. */
@@ -49,7 +50,7 @@ export type { WebSocketConstructor, WebSocketLike } from '../device/transport.js
 /** Errors with stable names and the familiar numeric codes. */
 export { DEVICE_ERRORS, DeviceError, type DeviceErrorName } from '../protocol/errors.js';
 /** What `device.rooms()` answers, and what a `notice` tells (`room-added`: the app was added to a room). */
-export type { DeviceNotice, RoomSummary } from '../protocol/messages.js';
+export type { DeviceNotice, RoomSchedule, RoomSummary } from '../protocol/messages.js';
 /** Registering this device by its phone number or email; what waits for it once woken (docs/registration.md). */
 export * from '../registration/index.js';
 /**

@@ -4,7 +4,7 @@
  * connection (the server carries out an id once).
  */
 import { DeviceError } from '../protocol/errors.js';
-import type { ClientRequest, RoomSummary, Sequenced } from '../protocol/messages.js';
+import type { ClientRequest, RoomSchedule, RoomSummary, Sequenced } from '../protocol/messages.js';
 import type { DeviceClock } from './clock.js';
 
 export type RequestBody<T extends ClientRequest['type']> = Omit<Extract<ClientRequest, { type: T }>, 'type' | 'id'>;
@@ -17,6 +17,8 @@ export interface RequestResult {
   readonly roomSeq?: number;
   /** After `rooms`: the token's identity's rooms. */
   readonly rooms?: readonly RoomSummary[];
+  /** After `room-schedules`: the room's scheduled calls. */
+  readonly schedules?: readonly RoomSchedule[];
 }
 
 interface Pending {
@@ -84,6 +86,7 @@ export class Requests {
         ...(result.roomSeq ? { roomSeq: result.roomSeq } : {}),
         ...(result.sdp ? { sdp: result.sdp } : {}),
         ...(result.rooms ? { rooms: result.rooms } : {}),
+        ...(result.schedules ? { schedules: result.schedules } : {}),
       });
     else pending.reject(DeviceError.fromProtocol(result.error));
   }

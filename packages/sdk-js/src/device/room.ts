@@ -1,7 +1,7 @@
 /**
  * A room on the device channel (docs/rooms.md, the control channel): its call's commands as
  * methods (start, add, remove, mute, unmute, end, and a member's own leaveCall, leaveRoom,
- * joinCall, updateProfile; each resolves with the command's sequence number in the room's log,
+ * joinCall, updateProfile, schedule, unschedule; each resolves with the command's sequence number in the room's log,
  * or rejects with a typed DeviceError: RoomCallNotFound, RoomCommandForbidden...), its events
  * as typed events, and the call's roster kept up to date.
  *
@@ -22,7 +22,7 @@
  * await room.mute('MB...');
  */
 import { EventEmitter } from 'eventemitter3';
-import type { RoomCommand, RoomEntry, RoomMessage } from '../protocol/messages.js';
+import type { RoomCommand, RoomEntry, RoomMessage, RoomSchedule } from '../protocol/messages.js';
 
 /** One person in the room's call, as its events told. */
 export interface RoomMember {
@@ -34,14 +34,25 @@ export interface RoomMember {
   readonly muted: boolean;
 }
 
-/** The room itself changed (`room-updated`): its settings, or its member list. */
+/** The room itself changed (`room-updated`): its settings, its member list, or its schedules. */
 export interface RoomUpdate {
-  /** settings, member-added, member-removed or member-changed. */
-  readonly change: 'settings' | 'member-added' | 'member-removed' | 'member-changed';
+  readonly change:
+    | 'settings'
+    | 'member-added'
+    | 'member-removed'
+    | 'member-changed'
+    | 'schedule-added'
+    | 'schedule-changed'
+    | 'schedule-removed';
   /** What changed, by REST parameter name (FriendlyName, AvatarUrl, OptedOut...): absent for adds and removals. */
   readonly fields: readonly string[];
   readonly memberSid?: string | undefined;
+  /** The schedule added, changed or removed. */
+  readonly scheduleSid?: string | undefined;
 }
+
+/** A call to schedule (`room.schedule`): once at `startTime`, or daily, weekly or monthly at `time` in `timeZone`. */
+export type ScheduleRequest = Omit<Extract<RoomCommand, { type: 'schedule' }>, 'type'>;
 
 /** Why a call ended in a failure (`call-ended` with reason `fatal-error`). */
 export interface RoomCallError {
@@ -89,6 +100,7 @@ export interface RoomLink {
   request(type: 'room-subscribe', body: { room: string; after?: number }): Promise<unknown>;
   request(type: 'room-unsubscribe', body: { room: string }): Promise<unknown>;
   request(type: 'room-command', body: { room: string; command: RoomCommand }): Promise<{ roomSeq?: number }>;
+  request(type: 'room-schedules', body: { room: string }): Promise<{ schedules?: readonly RoomSchedule[] }>;
   forget(room: Room): void;
 }
 
@@ -216,6 +228,29 @@ export class Room extends EventEmitter<RoomEvents> {
     });
   }
 
+  /**
+   * Schedules a call as this device's member (the organizer always may; other members when the
+   * room has `MembersMaySchedule`, else RoomScheduleForbidden); rejects with RoomScheduleInvalid
+   * (the message names the field) or RoomScheduleLimit. The room's followers get `room-updated`
+   * with `schedule-added` and its SID.
+   *
+   * @example
+   * await room.schedule({ recurrence: 'monthly', dayOfMonth: 1, time: '09:00', timeZone: 'Europe/Paris' });
+   */
+  schedule(request: ScheduleRequest): Promise<number> {
+    return this.#command({ type: 'schedule', ...request });
+  }
+
+  /** Deletes a schedule: its maker's, or any with the organizer grant or as the organizer (else RoomScheduleForbidden). */
+  unschedule(scheduleSid: string): Promise<number> {
+    return this.#command({ type: 'unschedule', schedule: scheduleSid });
+  }
+
+  /** The room's scheduled calls, with their next and last runs (any token that may follow the room). */
+  async schedules(): Promise<RoomSchedule[]> {
+    return [...((await this.link.request('room-schedules', { room: this.sid })).schedules ?? [])];
+  }
+
   async #command(command: RoomCommand): Promise<number> {
     const { roomSeq } = await this.link.request('room-command', { room: this.sid, command });
     return roomSeq ?? 0;
@@ -271,6 +306,7 @@ export class Room extends EventEmitter<RoomEvents> {
           change: entry.change as RoomUpdate['change'],
           fields: entry.fields ?? [],
           memberSid: entry.memberSid,
+          scheduleSid: entry.scheduleSid,
         });
         return;
       case 'message':

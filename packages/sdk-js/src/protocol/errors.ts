@@ -68,6 +68,14 @@ export const DEVICE_ERRORS = {
   RoomCommandRefused: 91122,
   /** The account's room policy does not let members chat, or send media (`MembersMayChat`, `MembersMaySendMedia`). */
   RoomNotAllowed: 91107,
+  /** Schedules on the control channel: the room (20) or the account (500) holds as many as it may. */
+  RoomScheduleLimit: 91140,
+  /** The member may not schedule calls in this room (it is not the organizer and the room lacks `MembersMaySchedule`), or cancel this one (not theirs). */
+  RoomScheduleForbidden: 91141,
+  /** The schedule does not parse or has no occurrence to come (the message names the field). */
+  RoomScheduleInvalid: 91142,
+  /** No such schedule in this room. */
+  RoomScheduleNotFound: 91143,
   /** A room message with no text and no media, or past a bound (text, media count, URL length, not http/https). */
   RoomMessageInvalid: 91160,
   /** A private message's recipient is not a member of the room. */

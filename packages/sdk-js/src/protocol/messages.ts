@@ -17,17 +17,19 @@
 import * as z from 'zod';
 import { DEVICE_ERRORS, type DeviceErrorName, type ProtocolError } from './errors.js';
 import { callSid, id, LIMITS, params, sdp, sid, token } from './primitives.js';
-import { roomCommand, roomEntry, roomSid, roomSummary } from './rooms.js';
+import { roomCommand, roomEntry, roomSchedule, roomSid, roomSummary } from './rooms.js';
 
 export { LIMITS } from './primitives.js';
 export {
   type RoomCommand,
   type RoomEntry,
   type RoomMessage,
+  type RoomSchedule,
   type RoomSummary,
   roomCommand,
   roomEntry,
   roomMessage,
+  roomSchedule,
   roomSummary,
 } from './rooms.js';
 
@@ -97,6 +99,8 @@ export const clientMessage = z.discriminatedUnion('type', [
   request('room-command', { room: roomSid, command: roomCommand }),
   /** The rooms whose member the token's identity is (result `rooms`): no grant needed. */
   request('rooms', {}),
+  /** A room's scheduled calls (result `schedules`): for any token that may follow the room. */
+  request('room-schedules', { room: roomSid }),
   /**
    * Commands for this device (docs/commands.md) come over this session from now on: the device's
    * credential (`secret`, issued at registration), and the highest command number it processed.
@@ -199,6 +203,8 @@ export const sequenced = z.union([
     roomSeq: z.number().int().positive().optional(),
     /** After `rooms`: the token's identity's rooms. */
     rooms: z.array(roomSummary).max(LIMITS.maxRoomsListed).optional(),
+    /** After `room-schedules`: the room's scheduled calls. */
+    schedules: z.array(roomSchedule).max(LIMITS.maxRoomSchedules).optional(),
   }),
   z.strictObject({
     type: z.literal('result'),

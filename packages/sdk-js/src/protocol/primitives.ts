@@ -36,6 +36,8 @@ export const LIMITS = {
   maxRoomAvatarUrlLength: 1024,
   /** Rooms one `rooms` request answers (the identity's newest memberships). */
   maxRoomsListed: 100,
+  /** Schedules a room holds, all listed by `room-schedules`. */
+  maxRoomSchedules: 20,
 } as const;
 
 export const id = z.string().min(1).max(64);

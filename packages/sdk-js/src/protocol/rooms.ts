@@ -7,6 +7,7 @@ import * as z from 'zod';
 import { LIMITS, sid } from './primitives.js';
 
 export const roomSid = sid('RM');
+export const WEEKDAY_NAMES = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 const participantKey = z.string().regex(/^(MB|CA)[0-9a-f]{32}$/, 'a member or call SID');
 
 /** A command on a room's call, as REST's (docs/rooms.md): the holder's token must grant the room as organizer. */
@@ -36,6 +37,30 @@ export const roomCommand = z.discriminatedUnion('type', [
     lastName: z.string().max(LIMITS.maxRoomProfileField).optional(),
     avatarUrl: z.string().max(LIMITS.maxRoomAvatarUrlLength).optional(),
   }),
+  /**
+   * A call scheduled by the token's member (the organizer always may, other members when the room
+   * has `MembersMaySchedule`): once at `startTime`, or daily, weekly (`days`) or monthly
+   * (`dayOfMonth`) at `time` (HH:MM) in `timeZone`, as REST's `POST .../Schedules` takes it.
+   */
+  z.strictObject({
+    type: z.literal('schedule'),
+    recurrence: z.enum(['once', 'daily', 'weekly', 'monthly']),
+    /** For `once`: ISO 8601 with an offset (2026-05-01T09:00:00Z). */
+    startTime: z.string().max(40).optional(),
+    time: z.string().max(5).optional(),
+    days: z.array(z.enum(WEEKDAY_NAMES)).min(1).max(7).optional(),
+    dayOfMonth: z.number().int().min(1).max(31).optional(),
+    /** IANA zone; absent: UTC. */
+    timeZone: z.string().max(64).optional(),
+    endDate: z.string().max(40).optional(),
+    count: z.number().int().positive().max(10_000).optional(),
+    /** These members, or (absent) everyone. */
+    members: z.array(sid('MB')).min(1).max(LIMITS.maxRoomMembers).optional(),
+    organizerPhone: z.boolean().optional(),
+    name: z.string().max(256).optional(),
+  }),
+  /** A schedule is deleted: by the member who made it, the organizer, or a token with the organizer grant. */
+  z.strictObject({ type: z.literal('unschedule'), schedule: sid('RS') }),
   /**
    * A message in the room's chat, from the token's member (no organizer grant needed in one's own
    * room; a token that is no member but may command the room posts as the organizer): to
@@ -88,6 +113,8 @@ export const roomEntry = z.strictObject({
   fields: z.array(z.string().max(64)).max(32).optional(),
   /** call-ended with reason fatal-error: what failed (its code is errorCode). */
   errorMessage: z.string().max(512).optional(),
+  /** room-updated with change schedule-added, schedule-changed or schedule-removed: which schedule. */
+  scheduleSid: z.string().max(64).optional(),
   /** `message` entries: the room message, and the message itself (absent if the server no longer has it). */
   messageSid: z.string().max(64).optional(),
   message: roomMessage.optional(),
@@ -110,3 +137,35 @@ export const roomSummary = z.strictObject({
   role: z.enum(['organizer', 'member']),
 });
 export type RoomSummary = z.infer<typeof roomSummary>;
+
+/** A room's scheduled call, as `room-schedules` answers it (REST: `GET .../Rooms/{Sid}/Schedules`). */
+export const roomSchedule = z.strictObject({
+  sid: sid('RS'),
+  name: z.string().max(256).optional(),
+  recurrence: z.enum(['once', 'daily', 'weekly', 'monthly']),
+  /** For `once`: the instant, in ms since the epoch. */
+  startTime: z.number().int().optional(),
+  time: z.string().max(5).optional(),
+  days: z.array(z.enum(WEEKDAY_NAMES)).max(7).optional(),
+  dayOfMonth: z.number().int().min(1).max(31).optional(),
+  timeZone: z.string().max(64),
+  endDate: z.number().int().optional(),
+  count: z.number().int().optional(),
+  /** `all`, or these members. */
+  members: z.union([z.literal('all'), z.array(sid('MB')).max(LIMITS.maxRoomMembers)]),
+  organizerPhone: z.boolean(),
+  /** The next occurrence (ms since the epoch); absent once the schedule is over. */
+  nextRun: z.number().int().optional(),
+  runs: z.number().int().min(0),
+  lastRun: z
+    .strictObject({
+      at: z.number().int(),
+      outcome: z.enum(['claimed', 'started', 'skipped-call-in-progress', 'missed', 'failed']),
+      roomCallSid: z.string().max(64).optional(),
+      errorCode: z.number().int().optional(),
+    })
+    .optional(),
+  /** The member who scheduled it, or the account's SID. */
+  createdBy: z.string().max(64),
+});
+export type RoomSchedule = z.infer<typeof roomSchedule>;

@@ -59,6 +59,8 @@ export interface AuditFields {
   readonly errorMessage?: string;
   /** `message`: the room message (rooms/chat; its text is in the room's history, not here). */
   readonly messageSid?: string;
+  /** room-updated with a schedule change, and the `schedule`/`unschedule` commands: which schedule. */
+  readonly scheduleSid?: string;
 }
 
 export interface RoomEventRecord extends StoredRecord, AuditFields {

@@ -13,6 +13,7 @@ import {
   type RoomCommand as ChannelCommand,
   DeviceError,
   type RoomEntry,
+  type RoomSchedule,
   type RoomSummary,
 } from '@patchbay/sdk/protocol';
 import { type AccountRecord, callAccount } from '../../api/auth.js';
@@ -21,6 +22,9 @@ import { mayCommand, mayFollow, type RoomsAccess } from '../../bridge/room-grant
 import { ChatView, sendFrom } from '../chat/channel.js';
 import { roomMembers } from '../members.js';
 import type { RoomRecord } from '../records.js';
+import { schedulesOf } from '../schedules/changes.js';
+import { runScheduling, scheduleView } from '../schedules/channel.js';
+import type { RoomScheduler } from '../schedules/scheduler.js';
 import type { RoomAudit, RoomEventRecord } from './audit.js';
 import { type CommandDeps, type RoomCommand, runLogged } from './commands.js';
 import { type LeaveCommand, runLeave } from './leave.js';
@@ -41,6 +45,8 @@ export interface RoomControl {
   command(holder: RoomHolder, roomSid: string, command: ChannelCommand): Promise<number>;
   /** The rooms whose member the holder's identity is (my-rooms.ts). */
   rooms(holder: RoomHolder): Promise<RoomSummary[]>;
+  /** The room's schedules, for a holder that may follow it. */
+  schedules(holder: RoomHolder, roomSid: string): Promise<RoomSchedule[]>;
 }
 
 /** Entries replayed on subscribing, at most (the newest of those missed). @default 200 */
@@ -61,6 +67,10 @@ const REFUSALS: Readonly<Record<number, ConstructorParameters<typeof DeviceError
   91160: 'RoomMessageInvalid',
   91161: 'RoomRecipientNotFound',
   91162: 'RoomChatRateLimited',
+  91140: 'RoomScheduleLimit',
+  91141: 'RoomScheduleForbidden',
+  91142: 'RoomScheduleInvalid',
+  91143: 'RoomScheduleNotFound',
 };
 
 /** A member's own commands: no organizer grant needed. */
@@ -81,7 +91,9 @@ function refusal(error: unknown): unknown {
 }
 
 /** The organizer's commands (a member's own leave runs through leave.ts, a chat message through rooms/chat). */
-function asCommand(command: Exclude<ChannelCommand, { type: 'send' | OwnCommand }>): RoomCommand {
+function asCommand(
+  command: Exclude<ChannelCommand, { type: 'send' | 'schedule' | 'unschedule' | OwnCommand }>,
+): RoomCommand {
   switch (command.type) {
     case 'start':
       return { type: 'start', members: command.members ?? 'all', organizerPhone: command.organizerPhone === true };
@@ -97,7 +109,7 @@ function asCommand(command: Exclude<ChannelCommand, { type: 'send' | OwnCommand 
   }
 }
 
-export function roomControl(deps: CommandDeps, audit: RoomAudit): RoomControl {
+export function roomControl(deps: CommandDeps, audit: RoomAudit, scheduler?: RoomScheduler): RoomControl {
   const { store } = deps;
   const notFound = (roomSid: string) => new DeviceError('RoomNotFound', `no room ${roomSid} this token may follow`);
 
@@ -173,8 +185,22 @@ export function roomControl(deps: CommandDeps, audit: RoomAudit): RoomControl {
       return stop;
     },
 
+    async schedules(holder, roomSid) {
+      const room = await followable(holder, roomSid);
+      return (await schedulesOf(store, room)).map(scheduleView);
+    },
+
     async command(holder, roomSid, command) {
       const room = await followable(holder, roomSid);
+      if (command.type === 'schedule' || command.type === 'unschedule') {
+        if (!scheduler) throw new DeviceError('TemporarilyUnavailable', 'schedules do not run on this server');
+        const member = (await roomMembers(store, room)).find((m) => m.identity === holder.identity);
+        const parts = { store, serial: deps.serial, scheduler, updates: deps.updates };
+        const who = { member, organizerGrant: mayCommand(holder.rooms, roomSid) };
+        return runScheduling(deps, parts, who, room, command).catch((error: unknown) => {
+          throw refusal(error);
+        });
+      }
       if (command.type === 'send')
         return sendFrom(deps.chat, store, holder, room, command).catch((error: unknown) => {
           throw refusal(error);

@@ -1,7 +1,7 @@
 /**
  * The room itself changed (docs/rooms.md, room events): its settings (renamed, a new avatar, a
  * setting that changes how its calls run), a member added, removed (by REST, or leaving by
- * themselves) or changed. Each change is one entry in the room's audit log (so the control
+ * themselves) or changed, a schedule added, changed or removed. Each change is one entry in the room's audit log (so the control
  * channel pushes it to every app following the room) and, when the room has a status callback,
  * one signed `room-updated` post to it.
  *
@@ -16,7 +16,15 @@ import type { RoomRecord } from '../records.js';
 import type { AuditFields, RoomAudit } from './audit.js';
 import { postToRoom } from './events.js';
 
-export const ROOM_CHANGES = ['settings', 'member-added', 'member-removed', 'member-changed'] as const;
+export const ROOM_CHANGES = [
+  'settings',
+  'member-added',
+  'member-removed',
+  'member-changed',
+  'schedule-added',
+  'schedule-changed',
+  'schedule-removed',
+] as const;
 export type RoomChange = (typeof ROOM_CHANGES)[number];
 
 export interface RoomUpdate {
@@ -24,6 +32,8 @@ export interface RoomUpdate {
   /** The REST parameters that changed (`FriendlyName`, `AvatarUrl`, `OptedOut`...). */
   readonly fields?: readonly string[];
   readonly memberSid?: string;
+  /** The schedule added, changed or removed (rooms/schedules/changes.ts). */
+  readonly scheduleSid?: string;
 }
 
 export interface RoomUpdates {
@@ -43,7 +53,8 @@ export function updateFields(update: RoomUpdate): AuditFields {
   const fields = update.fields && update.fields.length > 0 ? { fields: [...update.fields] } : {};
   const member = update.memberSid ? { memberSid: update.memberSid } : {};
   if (update.change === 'member-added') return { kind: 'event', type: 'member-added', ...member };
-  return { kind: 'event', type: 'room-updated', change: update.change, ...member, ...fields };
+  const schedule = update.scheduleSid ? { scheduleSid: update.scheduleSid } : {};
+  return { kind: 'event', type: 'room-updated', change: update.change, ...member, ...schedule, ...fields };
 }
 
 export function roomUpdates(parts: { readonly audit: RoomAudit; readonly callbacks: Callbacks }): RoomUpdates {
@@ -57,6 +68,7 @@ export function roomUpdates(parts: { readonly audit: RoomAudit; readonly callbac
         StatusCallbackEvent: 'room-updated',
         Change: update.change,
         ...(update.memberSid ? { MemberSid: update.memberSid } : {}),
+        ...(update.scheduleSid ? { ScheduleSid: update.scheduleSid } : {}),
         ...(update.fields && update.fields.length > 0 ? { Fields: update.fields.join(',') } : {}),
         FriendlyName: room.friendlyName,
         Timestamp: new Date(entry.createdAt).toISOString(),

@@ -39,6 +39,7 @@ export function roomEventJson(entry: RoomEventRecord) {
     fields: entry.fields ?? null,
     error_message: entry.errorMessage ?? null,
     message_sid: entry.messageSid ?? null,
+    schedule_sid: entry.scheduleSid ?? null,
     date_created: isoDate(entry.createdAt),
   };
 }
