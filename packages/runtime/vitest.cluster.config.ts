@@ -60,6 +60,7 @@ const MORE = [
   'src/api/room-control.test.ts',
   'src/api/room-dial-in.test.ts',
   'src/api/room-members.test.ts',
+  'src/api/room-schedules-channel.test.ts',
   'src/api/sip.test.ts',
   'src/api/voice-v1.test.ts',
   'src/bridge/renegotiate.test.ts',
