@@ -1,8 +1,10 @@
 /**
  * One-tap room calls (docs/rooms.md): everyone selected rung at once from the room's number, a
  * phone member joining by pressing 1 (anything else, hanging up or silence declines), busy and
- * unanswered phones, the live roster after each, on the simulated network in virtual time.
+ * unanswered phones, the live roster after each, on the simulated network in virtual time; an
+ * app member, and the organizer starting from their own app, join by accepting in the app.
  */
+import { AccessToken, RoomsGrant, VoiceGrant } from '@patchbay/sdk';
 import { describe, expect, it } from 'vitest';
 import { deviceFor, newKey, next, tokenFor, until } from '../bridge/devices.test-support.js';
 import { VirtualClock } from '../clock/virtual.js';
@@ -92,6 +94,35 @@ describe('one tap', () => {
     expect((await roster(harness, room.sid)).byName.Dana?.state).toBe('joined');
     await roomsRequest(harness, 'POST', `Rooms/${room.sid}/Call`, { Status: 'completed' });
     dana.destroy();
+  });
+
+  it('lets the organizer start from their app and join there by accepting; their phone is not rung', async () => {
+    const harness = await startHarness();
+    const room = await roomWith(harness, [
+      { name: 'Olga', identity: 'olga', phone: phone(0), role: 'organizer' },
+      { name: 'Dana', phone: phone(1), behaviour: { inputs: [{ digits: '1' }] } },
+    ]);
+    const key = await newKey(harness);
+    const token = new AccessToken(harness.account.sid, key.sid, key.secret, { identity: 'olga' })
+      .addGrant(new VoiceGrant({ incomingAllow: true }))
+      .addGrant(new RoomsGrant({ rooms: [room.sid], organizer: true }))
+      .toJwt();
+    const olga = deviceFor(harness, token);
+    await olga.register();
+    const invited = next(olga, 'incoming');
+    const joined = until(harness.runtime.events, 'conference.updated', (c) => c.participants.length === 2);
+    // One tap in the organizer's app: everyone is rung, the organizer's own app among them.
+    expect(await olga.room(room.sid).start()).toBeGreaterThan(0);
+    const [call] = await invited;
+    expect(Object.fromEntries(call.customParameters)).toMatchObject({ RoomSid: room.sid });
+    await call.accept();
+    await joined;
+    const { byName } = await roster(harness, room.sid);
+    expect(byName.Olga).toMatchObject({ address: 'client:olga', state: 'joined' });
+    expect(byName.Dana).toMatchObject({ address: phone(1), state: 'joined' });
+    expect(harness.network.party(phone(0))).toBeUndefined();
+    await roomsRequest(harness, 'POST', `Rooms/${room.sid}/Call`, { Status: 'completed' });
+    olga.destroy();
   });
 
   it('rings the number the call chooses for a member, and refuses one they do not have', async () => {

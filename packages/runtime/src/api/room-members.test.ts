@@ -1,9 +1,11 @@
 /**
  * A room's members through `/patchbay/v1/Rooms/{Sid}/Members`: phone members with alternative
  * numbers, app users, both; the same person twice merged into one; the room's limit under
- * concurrent adds; the directory-only policy resolving names; the SMS a new member gets.
+ * concurrent adds; the directory-only policy resolving names; the SMS a new member gets; a
+ * member's presence and how they can be reached as their app comes online and goes.
  */
 import { describe, expect, it } from 'vitest';
+import { deviceFor, newKey, tokenFor } from '../bridge/devices.test-support.js';
 import { MemoryStore } from '../store/memory.js';
 import { type ApiHarness, harnessPerTest } from './harness.test-support.js';
 import { addNumbers, roomsRequest } from './rooms.test-support.js';
@@ -86,6 +88,16 @@ describe('room members', () => {
       ],
     });
     expect(harness.runtime.messages.list({ from: ROOM_NUMBER })).toHaveLength(1);
+
+    // Her app comes online: the member shows it, and that she can be reached in the app as well.
+    const device = deviceFor(harness, tokenFor(harness, await newKey(harness), 'ann'));
+    await device.register();
+    const online = await roomsRequest(harness, 'GET', `${members(sid)}/${ann.json.sid}`);
+    expect(online.json).toMatchObject({ presence: 'online', reachable_by: ['app', 'phone'] });
+    device.destroy();
+    await expect
+      .poll(async () => (await roomsRequest(harness, 'GET', `${members(sid)}/${ann.json.sid}`)).json.presence)
+      .toBe('offline');
 
     const listed = await roomsRequest(harness, 'GET', members(sid));
     expect((listed.json.members as { display_name: string }[]).map((m) => m.display_name)).toEqual(['Olga', 'Ann Lee']);
