@@ -30,6 +30,8 @@ const FINAL = new Set(['completed', 'busy', 'failed', 'no-answer', 'canceled']);
 export class ClusterCallCap implements SharedCallCap {
   /** Calls holding a unit, by SID (given back once, when the call ends). */
   private readonly holding = new Map<string, string>();
+  /** Per account, settled once the latest call admitted has asked the bus for its unit. */
+  private readonly asked = new Map<string, Promise<void>>();
   private stop: (() => void) | undefined;
   /** The runtime's limits, for accounts without their own (known once attached). */
   private defaults: AccountLimits | undefined;
@@ -66,15 +68,35 @@ export class ClusterCallCap implements SharedCallCap {
     this.giveBack(sid);
   }
 
-  /** Takes a unit for a new call (none when it reserved one); rejects with `concurrency-limit` (10004) at the account's cap. */
+  /**
+   * Takes a unit for a new call (none when it reserved one); rejects with `concurrency-limit`
+   * (10004) at the account's cap. An account's units are asked for in the order its calls were
+   * admitted here, as one node counts them: of two legs placed one after the other with one unit
+   * left, the first gets it (the account reads run side by side; only the asking waits its turn).
+   */
   async admit(call: CallRecord): Promise<void> {
     if (this.holding.has(call.sid)) return;
-    const account = await this.store.find<AccountRecord>('account', call.accountSid);
-    if (!this.defaults) return;
-    const cap = resolveLimits(account?.limits, this.defaults).concurrentCalls;
-    const counter = `calls:${call.accountSid}`;
-    if (!(await this.bus.take(counter, cap))) throw atCap(call.accountSid, cap);
-    this.holding.set(call.sid, counter);
+    const { accountSid } = call;
+    const before = this.asked.get(accountSid);
+    let asked = () => {};
+    const turn = new Promise<void>((resolve) => {
+      asked = resolve;
+    });
+    this.asked.set(accountSid, turn);
+    try {
+      const [account] = await Promise.all([this.store.find<AccountRecord>('account', accountSid), before]);
+      if (!this.defaults) return;
+      const cap = resolveLimits(account?.limits, this.defaults).concurrentCalls;
+      const counter = `calls:${accountSid}`;
+      // Asked now (the bus keeps the order requests are made in): the next call may ask.
+      const taking = this.bus.take(counter, cap);
+      asked();
+      if (!(await taking)) throw atCap(accountSid, cap);
+      this.holding.set(call.sid, counter);
+    } finally {
+      asked();
+      if (this.asked.get(accountSid) === turn) this.asked.delete(accountSid);
+    }
   }
 
   /** Gives the unit of call `sid` back, once. */
