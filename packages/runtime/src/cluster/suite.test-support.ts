@@ -128,6 +128,32 @@ function holdWhileAsking(bus: RedisBus, clock: Clock): void {
     holding(clock, () => request(node, method, body, requestOptions));
 }
 
+/**
+ * A node's store as the node sees it: each read and write holds the test's virtual clock until
+ * it is done, as a single node's SQLite answers before its event loop turns: across PostgreSQL a
+ * step (a call stored before it is admitted, a member's leg placed) waits on the network, and
+ * virtual time would jump meanwhile to its next timer (a room call's four-hour limit ended calls
+ * whose members were still being rung).
+ */
+function holdWhileStoring(store: Store, clock: Clock): Store {
+  const held = <T extends object>(target: T, nested: ReadonlySet<string>): T =>
+    new Proxy(target, {
+      get(object, key) {
+        const value: unknown = Reflect.get(object, key, object);
+        if (typeof key === 'string' && nested.has(key) && value && typeof value === 'object')
+          return held(value, new Set());
+        if (typeof value !== 'function' || key === 'close') return value;
+        return (...args: unknown[]) => {
+          const result: unknown = value.apply(object, args);
+          if (!(result instanceof Promise)) return result;
+          const release = clock.hold();
+          return result.finally(release);
+        };
+      },
+    });
+  return held(store, new Set(['outbox', 'blobs']));
+}
+
 /** `startApiHarness(options)` as three nodes behind nginx (see the module comment). */
 export async function startClusterHarness(options: ApiHarnessOptions): Promise<ApiHarness> {
   const shared = services;
@@ -137,7 +163,9 @@ export async function startClusterHarness(options: ApiHarnessOptions): Promise<A
   if (open === 0) await emptyDatabase(shared.url);
   open++;
   // A test's own store (one that watches reads, say) is shared by the three nodes.
-  const stores: readonly Store[] = options.store ? Array(size).fill(options.store) : shared.stores;
+  const given: readonly Store[] = options.store ? Array(size).fill(options.store) : shared.stores;
+  const { clock } = options;
+  const stores = clock ? given.map((one) => holdWhileStoring(one, clock)) : given;
   const store = stores[0] as Store;
   const { account } = await bootstrapAccount(store, { now: Date.now() });
   const network = new SimulatedNetwork({
