@@ -76,7 +76,7 @@ async function scheduled(served: Served, inMs: number) {
     StartTime: new Date(at).toISOString(),
     All: 'true',
   });
-  return { at, sid: String(schedule.sid), path: `Rooms/${room.sid}/Schedules/${schedule.sid}` };
+  return { at, room: String(room.sid), sid: String(schedule.sid), path: `Rooms/${room.sid}/Schedules/${schedule.sid}` };
 }
 
 /** Changes the stored schedule while no server runs (as a kill at some instant would have left it). */
@@ -94,26 +94,9 @@ describe('a scheduled room call across SIGKILLs', () => {
     const data = await dataDirectory('patchbay-schedule-');
     const env = { PATCHBAY_ACCOUNT_SID: ACCOUNT, PATCHBAY_AUTH_TOKEN: TOKEN };
     const first = await servePatchbay(data, env);
-    await request(first.url, 'POST', `/2010-04-01/Accounts/${ACCOUNT}/IncomingPhoneNumbers.json`, {
-      PhoneNumber: '+15550400900',
-    });
-    const room = await v1(first, 'POST', 'Rooms', { FriendlyName: 'Book club' });
-    await v1(first, 'POST', `Rooms/${room.sid}/Members`, {
-      FirstName: 'Olga',
-      PhoneNumber: '+15550400001',
-      Role: 'organizer',
-    });
-    await v1(first, 'POST', `Rooms/${room.sid}/Members`, { FirstName: 'Dana', PhoneNumber: DANA });
-    const at = Date.now() + 2_000;
-    const schedule = await v1(first, 'POST', `Rooms/${room.sid}/Schedules`, {
-      Recurrence: 'once',
-      StartTime: new Date(at).toISOString(),
-      All: 'true',
-    });
-    expect(schedule.status).toBe('active');
-    const path = `Rooms/${room.sid}/Schedules/${schedule.sid}`;
-    first.child.kill('SIGKILL');
-    await new Promise((resolve) => first.child.once('exit', resolve));
+    const { at, path, room } = await scheduled(first, 2_000);
+    expect((await v1(first, 'GET', path)).status).toBe('active');
+    await kill(first);
     // Down across the scheduled time.
     await delay(Math.max(0, at - Date.now()) + 200);
 
@@ -125,17 +108,16 @@ describe('a scheduled room call across SIGKILLs', () => {
     );
     expect(ran).toMatchObject({ runs: 1, status: 'completed', next_run: null });
     expect(await callsToDana(second)).toBe(1);
-    second.child.kill('SIGKILL');
-    await new Promise((resolve) => second.child.once('exit', resolve));
+    await kill(second);
 
     const third = await servePatchbay(data, env);
     // A new schedule a second ahead: once it has run, start-up is long past, and the old one did not run again.
-    const later = await v1(third, 'POST', `Rooms/${room.sid}/Schedules`, {
+    const later = await v1(third, 'POST', `Rooms/${room}/Schedules`, {
       Recurrence: 'once',
       StartTime: new Date(Date.now() + 1_000).toISOString(),
       All: 'true',
     });
-    await scheduleWhen(third, `Rooms/${room.sid}/Schedules/${later.sid}`, (s) => s.runs === 1);
+    await scheduleWhen(third, `Rooms/${room}/Schedules/${later.sid}`, (s) => s.runs === 1);
     expect(await v1(third, 'GET', path)).toMatchObject({ runs: 1, last_run: { outcome: 'started' } });
     expect(await callsToDana(third)).toBe(2);
   }, 30_000);
