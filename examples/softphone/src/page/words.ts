@@ -55,6 +55,10 @@ const WORDS = {
   RoomMessageInvalid: 'That message cannot be sent: it is empty or too long.',
   RoomRecipientNotFound: 'That person is not a member of the room.',
   RoomChatRateLimited: 'Too many messages in this room. Wait a moment and try again.',
+  RoomScheduleLimit: 'This room has as many scheduled calls as it may. Delete one first.',
+  RoomScheduleForbidden: 'Only the organizer (or whoever scheduled it) can do that with this scheduled call.',
+  RoomScheduleInvalid: 'That schedule is not valid: check its day and time.',
+  RoomScheduleNotFound: 'That scheduled call no longer exists.',
   CommandAuthenticationFailed: 'This device could not prove who it is: register it again.',
   GeneralError: 'Something went wrong with the phone service.',
 } satisfies Record<DeviceErrorName, string>;
