@@ -1,6 +1,7 @@
 /**
  * A message from a device with an open session, dispatched: over its rate it is dropped with an
- * error (a request gets its failed result); `ping`, `ack`, `bye` and a second `hello` are the
+ * error (a request gets its failed result; an ack that confirms what the server sent is never
+ * counted); `ping`, `ack`, `bye` and a second `hello` are the
  * connection's own; every request is carried out once (a repeat of its `id` is not).
  *
  * @example
@@ -20,7 +21,9 @@ export interface Receiver {
 export function receiveMessage(receiver: Receiver, session: DeviceSession, message: ClientMessage, link: Link): void {
   const now = receiver.now();
   session.lastSeen = now;
-  if (!session.spend(now)) {
+  // An ack of what the server sent is free (session.ts `confirms`); anything else is counted.
+  const free = message.type === 'ack' && session.confirms(message.seq);
+  if (!free && !session.spend(now)) {
     const error = new DeviceError('TooManyRequests', 'more messages than a device may send; slow down');
     if ('id' in message && session.firstTime(message.id))
       receiver.push(session, { type: 'result', id: message.id, ok: false, error: error.toProtocol() });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { VerifiedToken } from './access-tokens.js';
+import { receiveMessage } from './receive.js';
 import { DeviceSession, type Link, RATE } from './session.js';
 
 const token: VerifiedToken = {
@@ -42,5 +43,24 @@ describe('DeviceSession', () => {
     // A request id is carried out once.
     expect(session.firstTime('r1')).toBe(true);
     expect(session.firstTime('r1')).toBe(false);
+  });
+
+  it('takes nothing from the budget for acks of what the server sent, and counts a repeated one', () => {
+    const session = new DeviceSession(token, 0);
+    const sent: Array<{ type: string }> = [];
+    const link: Link = { send: (message) => sent.push(message), close: () => {} };
+    const receiver = { now: () => 0, push: () => {}, end: () => {}, requests: {} as never };
+    // Three bursts' worth of messages in one instant (a busy room), each acked as it arrives.
+    for (let seq = 1; seq <= RATE.burst * 3; seq++) {
+      session.push({ type: 'call', callSid: `CA${String(seq).padStart(32, '0')}`, state: 'open' });
+      receiveMessage(receiver, session, { type: 'ack', seq }, link);
+    }
+    expect(session.pending(0, 0)).toEqual([]);
+    expect(sent.filter((message) => message.type === 'error')).toEqual([]);
+    // The device's own budget is whole; an ack that confirms nothing new is counted like any message.
+    for (let i = 0; i < RATE.burst; i++) receiveMessage(receiver, session, { type: 'ack', seq: 1 }, link);
+    expect(sent.filter((message) => message.type === 'error')).toEqual([]);
+    receiveMessage(receiver, session, { type: 'ack', seq: 1 }, link);
+    expect(sent.filter((message) => message.type === 'error')).toHaveLength(1);
   });
 });

@@ -89,6 +89,17 @@ export class DeviceSession {
   }
 
   /** The device has everything up to `seq`. */
+  /**
+   * Whether an ack of `seq` confirms a message still unacknowledged. Such acks take nothing from
+   * the device's budget (receive.ts): the server's own sends bound how many there can be, and a
+   * device following a busy room acks more than 50 messages a second. A repeated or empty ack
+   * costs as any message does.
+   */
+  confirms(seq: number): boolean {
+    const oldest = this.unacked[0];
+    return oldest !== undefined && oldest.seq <= seq;
+  }
+
   ack(seq: number): void {
     let drop = 0;
     while (drop < this.unacked.length && (this.unacked[drop]?.seq ?? 0) <= seq) drop++;
