@@ -54,6 +54,8 @@ export interface RegistrarAnswer {
 }
 
 const aorOf = (uri: SipUri) => `${uri.user ?? ''}@${uri.host}`.toLowerCase();
+/** An AOR as given (`user@host` or a sip: URI) as the registrar keys it. */
+const aorKey = (aor: string) => aor.replace(/^sips?:/i, '').toLowerCase();
 
 export class Registrar {
   private readonly timers: Timers;
@@ -75,7 +77,7 @@ export class Registrar {
 
   /** Current contacts of `aor` (`user@host` or a sip: URI). */
   lookup(aor: string): Binding[] {
-    const key = aor.replace(/^sips?:/i, '').toLowerCase();
+    const key = aorKey(aor);
     return [...(this.bindings.get(key)?.values() ?? [])].map(({ cancel: _, ...b }) => b);
   }
 
@@ -88,7 +90,7 @@ export class Registrar {
     const here = this.lookup(aor);
     if (here.length > 0) return here;
     const now = this.timers.now();
-    return (await this.shared(aor.replace(/^sips?:/i, '').toLowerCase()))
+    return (await this.shared(aorKey(aor)))
       .filter((b) => b.expiresAt > now)
       .map(({ source: { flowId: _, ...source }, ...binding }) => ({ ...binding, source }));
   }
@@ -108,7 +110,7 @@ export class Registrar {
    * A TCP or TLS binding loses its connection: calls go to its source until the phone registers again.
    */
   restore(aor: string, saved: readonly Binding[]): void {
-    const key = aor.replace(/^sips?:/i, '').toLowerCase();
+    const key = aorKey(aor);
     const now = this.timers.now();
     const live = saved.filter((b) => b.expiresAt > now).slice(0, this.o.maxBindingsPerAor);
     if (live.length === 0 || this.bindings.has(key) || this.bindings.size >= this.o.maxAors) return;

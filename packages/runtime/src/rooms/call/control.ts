@@ -113,19 +113,21 @@ export function roomControl(deps: CommandDeps, audit: RoomAudit, scheduler?: Roo
   const { store } = deps;
   const notFound = (roomSid: string) => new DeviceError('RoomNotFound', `no room ${roomSid} this token may follow`);
 
+  /** The room's member whose identity the holder's token names, if one is. */
+  const memberOf = async (holder: RoomHolder, room: RoomRecord) =>
+    (await roomMembers(store, room)).find((m) => m.identity === holder.identity);
+
   /** The room, if the holder may follow it: named by its grant, or the holder is one of its members. */
   async function followable(holder: RoomHolder, roomSid: string): Promise<RoomRecord> {
     const room = await store.get<RoomRecord>('room', holder.accountSid, roomSid);
     if (!room) throw notFound(roomSid);
-    if (mayFollow(holder.rooms, roomSid)) return room;
-    const members = await roomMembers(store, room);
-    if (members.some((member) => member.identity === holder.identity)) return room;
+    if (mayFollow(holder.rooms, roomSid) || (await memberOf(holder, room))) return room;
     throw notFound(roomSid);
   }
 
   /** The holder's own member's command (leave, join, their profile): their identity names them, no organizer grant needed. */
   async function own(holder: RoomHolder, room: RoomRecord, command: Extract<ChannelCommand, { type: OwnCommand }>) {
-    const member = (await roomMembers(store, room)).find((m) => m.identity === holder.identity);
+    const member = await memberOf(holder, room);
     if (!member)
       throw new DeviceError(
         'RoomCommandForbidden',
@@ -194,7 +196,7 @@ export function roomControl(deps: CommandDeps, audit: RoomAudit, scheduler?: Roo
       const room = await followable(holder, roomSid);
       if (command.type === 'schedule' || command.type === 'unschedule') {
         if (!scheduler) throw new DeviceError('TemporarilyUnavailable', 'schedules do not run on this server');
-        const member = (await roomMembers(store, room)).find((m) => m.identity === holder.identity);
+        const member = await memberOf(holder, room);
         const parts = { store, serial: deps.serial, scheduler, updates: deps.updates };
         const who = { member, organizerGrant: mayCommand(holder.rooms, roomSid) };
         return runScheduling(deps, parts, who, room, command).catch((error: unknown) => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RoomScheduleRecord } from './records.js';
-import { claim, due, reclaim, upcoming } from './runs.js';
+import { CLOCK_SKEW_MS, claim, due, reclaim, resumed, upcoming } from './runs.js';
 
 const AT = Date.parse('2026-04-01T09:00:00Z');
 const MINUTE = 60_000;
@@ -63,5 +63,20 @@ describe('schedule runs', () => {
       claimedAt: AT,
     });
     expect(reclaim({ ...mine, lastRun: { at: AT, outcome: 'started' } }, 'node-a', 'node-b', AT)).toBeUndefined();
+  });
+
+  it('resumes a claim: the call begun since it, else a new start within the grace, else missed', () => {
+    const run = { at: AT, outcome: 'claimed', claimedAt: AT + MINUTE } as const;
+    const call = (createdAt: number) => ({ latestCall: { sid: 'RC1', createdAt } });
+    expect(resumed(run, call(AT + MINUTE - CLOCK_SKEW_MS), AT + 2 * MINUTE)).toEqual({
+      outcome: 'started',
+      callSid: 'RC1',
+    });
+    // A call from before the claim was another one: this occurrence's starts now.
+    expect(resumed(run, call(AT), AT + 2 * MINUTE)).toBe('start');
+    expect(resumed(run, {}, AT + 15 * MINUTE)).toBe('start');
+    expect(resumed(run, {}, AT + 15 * MINUTE + 1)).toEqual({ outcome: 'missed' });
+    // The room is gone.
+    expect(resumed(run, undefined, AT)).toEqual({ outcome: 'missed' });
   });
 });

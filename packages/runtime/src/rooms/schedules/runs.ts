@@ -5,7 +5,13 @@
  * an occurrence is claimed once, whatever process or restart looks at it afterwards.
  */
 
-import { type RoomScheduleRecord, type RunOutcome, SCHEDULE_LIMITS, type ScheduleSpec } from './records.js';
+import {
+  type RoomScheduleRecord,
+  type RunOutcome,
+  SCHEDULE_LIMITS,
+  type ScheduleRun,
+  type ScheduleSpec,
+} from './records.js';
 import { nextOccurrence } from './recurrence.js';
 
 /** The first occurrence after `after` that the end date and count allow, or undefined. */
@@ -64,4 +70,24 @@ export function reclaim(
     lastRun: { ...rest, claimedAt: run.claimedAt ?? run.at, ...(by ? { node: by } : {}) },
     updatedAt: now,
   };
+}
+
+/** A room call started on another node this much before the claim (clocks differ) still counts as the occurrence's. */
+export const CLOCK_SKEW_MS = 1000;
+
+/**
+ * A claim taken over (`reclaim`), at `now`: recorded `started` with the room's latest call when
+ * that began since the claim (it was the occurrence's: nobody is rung twice), `missed` when the
+ * room is gone or the occurrence is past its grace, else `start` its call now.
+ */
+export function resumed(
+  run: ScheduleRun,
+  room: { readonly latestCall?: { readonly sid: string; readonly createdAt: number } | undefined } | undefined,
+  now: number,
+): { readonly outcome: 'started'; readonly callSid: string } | { readonly outcome: 'missed' } | 'start' {
+  const latest = room?.latestCall;
+  if (latest && latest.createdAt >= (run.claimedAt ?? run.at) - CLOCK_SKEW_MS)
+    return { outcome: 'started', callSid: latest.sid };
+  if (!room || due(run.at, now) === 'missed') return { outcome: 'missed' };
+  return 'start';
 }

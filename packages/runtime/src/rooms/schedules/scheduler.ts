@@ -39,10 +39,7 @@ import {
   type ScheduleIndexRecord,
   type ScheduleRun,
 } from './records.js';
-import { claim, due, reclaim } from './runs.js';
-
-/** A room call started on another node this much before the claim (clocks differ) still counts as the occurrence's. */
-const CLOCK_SKEW_MS = 1000;
+import { claim, due, reclaim, resumed } from './runs.js';
 
 type RunResult = Omit<ScheduleRun, 'at'>;
 
@@ -147,12 +144,10 @@ export class RoomScheduler {
         const run = mine?.lastRun;
         if (!mine || !run) return;
         const room = await store.get<RoomRecord>('room', mine.accountSid, mine.roomSid);
-        const latest = room && (await history?.latest(room.accountSid, room.sid));
-        const since = (run.claimedAt ?? run.at) - CLOCK_SKEW_MS;
-        if (room && latest && latest.createdAt >= since)
-          return this.#record(mine, run.at, { outcome: 'started', callSid: latest.sid });
-        if (!room || due(run.at, now) === 'missed') return this.#record(mine, run.at, { outcome: 'missed' });
-        await this.#startCall(mine, room, run.at);
+        const latestCall = room && (await history?.latest(room.accountSid, room.sid));
+        const next = resumed(run, room && { latestCall }, now);
+        if (room && next === 'start') await this.#startCall(mine, room, run.at);
+        else if (next !== 'start') await this.#record(mine, run.at, next);
       }).catch((error: unknown) => this.options.onError?.(error));
     }
   }
