@@ -8,25 +8,40 @@ import { once } from 'node:events';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 
+// The worker never throws: an exception escaping a worker's first turn surfaces in some hosts
+// (vitest's) as an unhandled rejection of the parent. A file that cannot be opened (its directory
+// removed before the worker got to it) is reported as a message, and the worker ends.
 const SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
-const db = new Database(workerData.file);
-db.pragma('busy_timeout = 5000');
-const timer = setInterval(() => {
+function start() {
+  let db;
   try {
-    const [result] = db.pragma('wal_checkpoint(PASSIVE)');
-    if (result.log > 0) parentPort.postMessage(result);
-  } catch {
-    // busy or locked: the next round catches up
+    db = new Database(workerData.file, { fileMustExist: true });
+    db.pragma('busy_timeout = 5000');
+  } catch (error) {
+    parentPort.postMessage({ failed: String((error && error.message) || error) });
+    return; // nothing left to run: the worker ends
+
   }
-}, workerData.everyMs);
-parentPort.on('message', () => {
-  clearInterval(timer);
-  db.close();
-  parentPort.close();
-});
+  const timer = setInterval(() => {
+    try {
+      const [result] = db.pragma('wal_checkpoint(PASSIVE)');
+      if (result.log > 0) parentPort.postMessage({ result });
+    } catch {
+      // busy or locked: the next round catches up
+    }
+  }, workerData.everyMs);
+  parentPort.on('message', () => {
+    clearInterval(timer);
+    db.close();
+    parentPort.close();
+  });
+}
+start();
 `;
+
+type WorkerMessage = { readonly failed: string } | { readonly result: CheckpointResult };
 
 export interface Checkpointer {
   stop(): Promise<void>;
@@ -55,10 +70,14 @@ export function startCheckpointer(
   const worker = new Worker(SOURCE, { eval: true, workerData: { driver, file, everyMs } });
   worker.unref();
   let stopped = false;
-  worker.on('error', (error) => {
+  const fail = (error: unknown) => {
     if (!stopped) onFailure(error);
+  };
+  worker.on('error', fail);
+  worker.on('message', (message: WorkerMessage) => {
+    if ('failed' in message) fail(new Error(`checkpointer: ${message.failed}`));
+    else onCheckpoint?.(message.result);
   });
-  if (onCheckpoint) worker.on('message', onCheckpoint);
   const exited = once(worker, 'exit');
   return {
     async stop() {
