@@ -29,6 +29,7 @@ const FILES = [
   'src/api/room-callback-token.test.ts',
   'src/api/room-events.test.ts',
   'src/api/room-leave.test.ts',
+  'src/api/room-member-app.test.ts',
   'src/api/room-my-rooms.test.ts',
   'src/api/room-sms.test.ts',
   'src/api/room-updates.test.ts',
@@ -91,10 +92,6 @@ const chosen = process.env.CLUSTER_FILES;
  *   api/room-schedules: the firing tests run virtual days; on three nodes the bridges' 5-second
  *   sweeps (three times one node's timers) and real I/O between them make two tests too slow
  *   for their bounds (the scheduler across nodes: cluster/room-schedules.test.ts);
- *   api/room-member-app: over WebSocket it passes; over long-poll about one run in three the
- *   organizer's own leg never joins after the start (with the nodes' store reads and writes now
- *   holding the virtual clock, the four-hour limit no longer ends the call early; this one is not
- *   diagnosed further);
  *   bridge/long-poll: passes but for a push-woken device's resume, and a device restricted to
  *   WebSockets takes 5 s to be refused through nginx (slow for CI).
  */

@@ -1,4 +1,5 @@
 import type { WebSocketConstructor, WebSocketLike } from '@patchbay/sdk/client';
+import { parseServerMessage } from '@patchbay/sdk/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type ApiHarness, startApiHarness } from '../api/harness.test-support.js';
 import { deviceFor, newKey, next, RawDevice, tokenFor } from './devices.test-support.js';
@@ -123,6 +124,40 @@ describe('long-poll transport', () => {
     expect(await mixed.json()).toMatchObject({
       messages: [{ type: 'pong' }, { type: 'error', fatal: false, error: { name: 'MalformedRequest' } }],
     });
+  });
+
+  it('sends an invitation again, whole, to a poll that asks after it (one that arrived between two polls)', async () => {
+    const { harness, key } = await setup();
+    const url = `${harness.base}/devices/v1/poll`;
+    const hello = await fetch(url, {
+      method: 'POST',
+      body: JSON.stringify({ type: 'hello', v: 1, token: tokenFor(harness, key, 'alice', { incomingAllow: true }) }),
+    });
+    const [welcome] = ((await hello.json()) as { messages: Array<{ session: string }> }).messages;
+    const headers = { 'x-patchbay-session': welcome?.session as string };
+    type Sent = { type: string; seq?: number };
+    const poll = async (after: number): Promise<Sent[]> =>
+      ((await (await fetch(`${url}?after=${after}`, { headers })).json()) as { messages: Sent[] }).messages;
+    await fetch(url, {
+      method: 'POST',
+      headers: { ...headers, 'content-type': 'application/json' },
+      body: JSON.stringify({ messages: [{ type: 'register', id: 'r1' }] }),
+    });
+    harness.network.call({ from: '+15550100022', to: NUMBER });
+    // No poll is waiting while the call rings: the invitation waits for the next one.
+    let after = 0;
+    let invite: Sent | undefined;
+    while (!invite) {
+      const messages = await poll(after);
+      invite = messages.find((message) => message.type === 'invite');
+      after = Math.max(after, ...messages.map((message) => message.seq ?? 0));
+    }
+    const seq = invite.seq ?? 0;
+    // Asked for again (the answer was lost): the same message, which the SDK reads.
+    const again = (await poll(seq - 1)).find((message) => message.seq === seq);
+    expect(again).toEqual(invite);
+    expect(again).toHaveProperty('expiresAt');
+    expect(parseServerMessage(JSON.stringify(again)).ok).toBe(true);
   });
 
   it('accepts an invitation with one POST from a device that has no connection yet (woken by a push)', async () => {

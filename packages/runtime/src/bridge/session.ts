@@ -51,7 +51,12 @@ export class DeviceSession {
   private budget: number = RATE.burst;
   private budgetAt: number;
   private seq = 0;
-  private readonly unacked: Array<Sequenced & { expiresAt?: number }> = [];
+  /**
+   * Sent and not yet acknowledged, each with the time after which it is not sent again (an
+   * invitation whose call stopped ringing). Kept beside the message, never in it: an invitation
+   * carries its own `expiresAt`, which a replay must send unchanged.
+   */
+  private readonly unacked: Array<{ readonly message: Sequenced; readonly until?: number }> = [];
   private readonly requests = new Set<string>();
 
   constructor(
@@ -83,12 +88,11 @@ export class DeviceSession {
   push(message: Outgoing, expiresAt?: number): boolean {
     if (this.unacked.length >= LIMITS.maxUnacked) return false;
     const sequenced = { ...message, seq: ++this.seq } as Sequenced;
-    this.unacked.push(expiresAt === undefined ? sequenced : Object.assign({ expiresAt }, sequenced));
+    this.unacked.push(expiresAt === undefined ? { message: sequenced } : { message: sequenced, until: expiresAt });
     this.link?.send(sequenced);
     return true;
   }
 
-  /** The device has everything up to `seq`. */
   /**
    * Whether an ack of `seq` confirms a message still unacknowledged. Such acks take nothing from
    * the device's budget (receive.ts): the server's own sends bound how many there can be, and a
@@ -97,21 +101,20 @@ export class DeviceSession {
    */
   confirms(seq: number): boolean {
     const oldest = this.unacked[0];
-    return oldest !== undefined && oldest.seq <= seq;
+    return oldest !== undefined && oldest.message.seq <= seq;
   }
 
+  /** The device has everything up to `seq`. */
   ack(seq: number): void {
     let drop = 0;
-    while (drop < this.unacked.length && (this.unacked[drop]?.seq ?? 0) <= seq) drop++;
+    while (drop < this.unacked.length && (this.unacked[drop]?.message.seq ?? 0) <= seq) drop++;
     if (drop > 0) this.unacked.splice(0, drop);
   }
 
   /** Unacknowledged messages after `received` that have not expired, in order. */
   pending(received: number, now: number): Sequenced[] {
     this.ack(received);
-    return this.unacked
-      .filter((message) => message.expiresAt === undefined || message.expiresAt > now)
-      .map(({ expiresAt: _expiresAt, ...message }) => message as Sequenced);
+    return this.unacked.filter(({ until }) => until === undefined || until > now).map(({ message }) => message);
   }
 
   /** Connects `link`, sending what the device missed since `received`. */
