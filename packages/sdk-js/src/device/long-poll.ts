@@ -10,6 +10,12 @@ import { DEVICE_PATHS, type Transport, type TransportHandlers } from './transpor
 
 export const SESSION_HEADER = 'x-patchbay-session';
 
+/** The `seq` of something the server sent, read or not; 0 when it has none. */
+function sequenceOf(raw: unknown): number {
+  const seq = typeof raw === 'object' && raw !== null ? (raw as { seq?: unknown }).seq : undefined;
+  return typeof seq === 'number' && Number.isSafeInteger(seq) && seq > 0 ? seq : 0;
+}
+
 export async function openLongPoll(
   server: string,
   fetchImpl: typeof fetch,
@@ -37,6 +43,9 @@ export async function openLongPoll(
     for (const raw of body.messages ?? []) {
       const parsed = parseServerMessage(JSON.stringify(raw));
       if (!parsed.ok) {
+        // Not asked for again: the server would answer every poll at once with it (a message a
+        // newer server sends that this version cannot read), and the device would poll in a loop.
+        after = Math.max(after, sequenceOf(raw));
         handlers.malformed(parsed.error.message);
         continue;
       }
