@@ -24,6 +24,7 @@ const FILES = [
   'src/api/queues.test.ts',
   'src/api/rooms.test.ts',
   'src/api/room-calls.test.ts',
+  'src/api/room-call-faults.test.ts',
   'src/api/room-call-history.test.ts',
   'src/api/room-call-timers.test.ts',
   'src/api/room-callback-token.test.ts',
@@ -86,9 +87,6 @@ const chosen = process.env.CLUSTER_FILES;
  *   in api/room-control, the cut-and-lost-session test (skipped in cluster mode): a session
  *   resumes only on its node, as for bridge/faults.
  * - not yet across nodes (docs/cluster.md "Not yet across nodes"):
- *   api/room-call-faults: passes about 7 runs in 8 (a leg's unit is asked for in the order legs
- *   are placed, as one node counts them); in the others the harness's virtual clock runs an hour
- *   ahead while the nodes' real I/O is under way, ending the outside call that holds a unit;
  *   api/room-schedules: the firing tests run virtual days; on three nodes the bridges' 5-second
  *   sweeps (three times one node's timers) and real I/O between them make two tests too slow
  *   for their bounds (the scheduler across nodes: cluster/room-schedules.test.ts);
