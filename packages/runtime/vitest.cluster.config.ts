@@ -63,6 +63,7 @@ const MORE = [
   'src/api/room-dial-in.test.ts',
   'src/api/room-members.test.ts',
   'src/api/room-schedules-channel.test.ts',
+  'src/api/room-schedules.test.ts',
   'src/api/sip.test.ts',
   'src/api/voice-v1.test.ts',
   'src/bridge/renegotiate.test.ts',
@@ -87,9 +88,6 @@ const chosen = process.env.CLUSTER_FILES;
  *   in api/room-control, the cut-and-lost-session test (skipped in cluster mode): a session
  *   resumes only on its node, as for bridge/faults.
  * - not yet across nodes (docs/cluster.md "Not yet across nodes"):
- *   api/room-schedules: the firing tests run virtual days; on three nodes the bridges' 5-second
- *   sweeps (three times one node's timers) and real I/O between them make two tests too slow
- *   for their bounds (the scheduler across nodes: cluster/room-schedules.test.ts);
  *   bridge/long-poll: passes but for a push-woken device's resume, and a device restricted to
  *   WebSockets takes 5 s to be refused through nginx (slow for CI).
  */

@@ -160,10 +160,11 @@ describe('firing', () => {
 
   it('leaves a call in progress alone and records the occurrence as skipped', async () => {
     const clock = new VirtualClock(START);
+    // Time stands still until the schedule is made (three nodes starting take real time).
+    const release = clock.hold();
     const harness = await startHarness({ clock, networkClock: clock });
     const room = await roomWith(harness, members);
     expect((await roomsRequest(harness, 'POST', `Rooms/${room.sid}/Call`, { All: 'true' })).status).toBe(201);
-    const release = clock.hold();
     const created = await roomsRequest(harness, 'POST', `Rooms/${room.sid}/Schedules`, {
       Recurrence: 'once',
       StartTime: new Date(START + 60_000).toISOString(),
@@ -189,10 +190,10 @@ describe('firing', () => {
   it('at start-up runs an occurrence missed by at most 15 minutes, and records an older one as missed', async () => {
     const store = new MemoryStore();
     const before = new VirtualClock(START);
+    // Time stands still while the room and schedules are made; then this server stops.
+    before.hold();
     const down = await startHarness({ clock: before, networkClock: before, store });
     const room = await roomWith(down, members);
-    // Time stands still while the schedules are made; then this server stops.
-    before.hold();
     const post = (time: string) =>
       roomsRequest(down, 'POST', `Rooms/${room.sid}/Schedules`, { Recurrence: 'daily', Time: time, All: 'true' });
     const old = (await post('00:10')).json.sid as string;
