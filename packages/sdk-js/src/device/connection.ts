@@ -18,6 +18,7 @@ import { readTokenClaims } from '../tokens/jwt.js';
 import { type DeviceClock, systemClock } from './clock.js';
 import { KeepAlive, reconnectDelay } from './keepalive.js';
 import { openTransport } from './open-transport.js';
+import { paced } from './paced.js';
 import { type RequestBody, type RequestResult, Requests } from './requests.js';
 import type { Transport, TransportHandlers, WebSocketConstructor } from './transport.js';
 
@@ -59,6 +60,17 @@ export interface ConnectionEvents {
 
 /** Requests that still make sense (and are safe) with a token the device thinks is bad. */
 const WITHOUT_TOKEN: ReadonlySet<ClientRequest['type']> = new Set(['token', 'hangup', 'digits', 'mute']);
+
+/**
+ * Requests whose TooManyRequests is a count, not the device's pace (identities or rooms followed,
+ * devices carried, ICE restarts a minute): trying again soon would get the same answer.
+ */
+const COUNTED: ReadonlySet<ClientRequest['type']> = new Set([
+  'subscribe',
+  'room-subscribe',
+  'commands-attach',
+  'renegotiate',
+]);
 
 /** A token problem (20100-20199) is final: retrying with the same token cannot succeed. */
 const tokenProblem = (error: DeviceError) => error.code >= 20100 && error.code < 20200;
@@ -126,8 +138,15 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     return undefined;
   }
 
-  /** Sends a request (connecting first if needed); settles with its result or a DeviceError. */
+  /**
+   * Sends a request (connecting first if needed); settles with its result or a DeviceError. One
+   * the server refused for the device's pace is sent again a little later (paced.ts).
+   */
   request<T extends ClientRequest['type']>(type: T, body: RequestBody<T>): Promise<RequestResult> {
+    return COUNTED.has(type) ? this.send(type, body) : paced(this.clock, () => this.send(type, body));
+  }
+
+  private send<T extends ClientRequest['type']>(type: T, body: RequestBody<T>): Promise<RequestResult> {
     if (this.closed) return Promise.reject(new DeviceError('GeneralError', 'the device was destroyed'));
     // Settle at once rather than wait on a server that will refuse.
     const problem = WITHOUT_TOKEN.has(type) ? undefined : (this.refusal ?? this.tokenProblem());

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { DeviceError } from '../protocol/errors.js';
 import type { ClientMessage, ServerMessage } from '../protocol/messages.js';
 import { AccessToken, VoiceGrant } from '../tokens/access-token.js';
 import { FakeAudio, fakeBrowser } from './audio.test-support.js';
@@ -221,6 +222,41 @@ describe('Device', () => {
     expect(warned).toBe(0);
     await clock.advance(1);
     expect(warned).toBe(1);
+  });
+
+  it('sends a request the server refused for pace again, under a new id, as the budget refills', async () => {
+    const clock = new ManualClock();
+    let seq = 0;
+    let refusals = 2;
+    const slowDown = new DeviceError('TooManyRequests', 'more messages than a device may send; slow down');
+    FakeSocket.answer = (socket, message) => {
+      if (message.type === 'hello') socket.deliver(welcome(false));
+      if (message.type === 'connect')
+        socket.deliver({ type: 'result', seq: ++seq, id: message.id, ok: true, callSid: CALL });
+      if (message.type === 'hangup')
+        socket.deliver(
+          refusals-- > 0
+            ? { type: 'result', seq: ++seq, id: message.id, ok: false, error: slowDown.toProtocol() }
+            : { type: 'result', seq: ++seq, id: message.id, ok: true },
+        );
+    };
+    const alice = device(clock);
+    const call = await alice.connect();
+    call.disconnect();
+    await settle();
+    const hangups = () => FakeSocket.sockets[0]?.sent.filter((message) => message.type === 'hangup') ?? [];
+    expect(hangups()).toHaveLength(1);
+    await clock.advance(249);
+    expect(hangups()).toHaveLength(1);
+    await clock.advance(1);
+    expect(hangups()).toHaveLength(2);
+    await clock.advance(500);
+    expect(hangups()).toHaveLength(3);
+    // Each try is a new request (the server carries out an id once, and refused this one).
+    expect(new Set(hangups().map((message) => ('id' in message ? message.id : '')))).toHaveProperty('size', 3);
+    // Accepted: nothing more is sent.
+    await clock.advance(10_000);
+    expect(hangups()).toHaveLength(3);
   });
 
   it('rings while an invitation waits: the ringtone stops when it is rejected or withdrawn', async () => {
