@@ -9,7 +9,7 @@
 import { RoomsGrant } from '@patchbay/sdk';
 import { describe, expect, it } from 'vitest';
 import { deviceFor, refusal, until } from '../bridge/devices.test-support.js';
-import { clusterSize, harnessPerTest } from './harness.test-support.js';
+import { harnessPerTest } from './harness.test-support.js';
 import { inRoom, pauseWhen } from './room-calls.test-support.js';
 import { bridgeOf, channelSetup, PRESS_1, token, watch } from './room-channel.test-support.js';
 import { roomsRequest } from './rooms.test-support.js';
@@ -93,59 +93,56 @@ describe('rooms control channel', () => {
       device.destroy();
     });
 
-  // Not in cluster mode: a session resumes on the node that holds it, and a device reconnecting
-  // through nginx may reach another node and open a new one (docs/cluster.md "A device whose node dies").
+  // In cluster mode the device may reconnect through nginx to another node, which relays its
+  // session (docs/cluster.md "A device reconnecting to another node").
   for (const transport of ['websocket', 'long-poll'] as const)
-    it.skipIf(clusterSize() > 1)(
-      `delivers the entries of a cut, and of a lost session, once each, over ${transport}`,
-      async () => {
-        const { clock, harness, room, key } = await setup();
-        const Ann = room.members.Ann as string;
-        const held = clock.hold();
-        const grant = new RoomsGrant({ rooms: [room.sid], organizer: true });
-        const device = deviceFor(harness, token(clock, harness.account.sid, key, 'olga', grant), { transport });
-        const control = device.room(room.sid);
-        const seen = watch(control);
-        await control.subscribe();
-        await control.start();
-        held();
-        const release = await pauseWhen(harness, clock, () => inRoom(harness) === 2);
-        await seen.member(Ann, (m) => m.state === 'joined');
-        const call = `Rooms/${room.sid}/Call/Participants/${Ann}`;
+    it(`delivers the entries of a cut, and of a lost session, once each, over ${transport}`, async () => {
+      const { clock, harness, room, key } = await setup();
+      const Ann = room.members.Ann as string;
+      const held = clock.hold();
+      const grant = new RoomsGrant({ rooms: [room.sid], organizer: true });
+      const device = deviceFor(harness, token(clock, harness.account.sid, key, 'olga', grant), { transport });
+      const control = device.room(room.sid);
+      const seen = watch(control);
+      await control.subscribe();
+      await control.start();
+      held();
+      const release = await pauseWhen(harness, clock, () => inRoom(harness) === 2);
+      await seen.member(Ann, (m) => m.state === 'joined');
+      const call = `Rooms/${room.sid}/Call/Participants/${Ann}`;
 
-        // The connection drops (a WebSocket closed, a poll ended under the device); the organizer
-        // mutes Ann meanwhile, on the channel: the command goes once the session resumes, and the
-        // resumed session delivers the entries.
-        const first = device.sessionId as string;
-        bridgeOf(harness).session(first)?.link?.close(4000, 'test drop');
-        expect(await control.mute(Ann)).toBeGreaterThan(0);
-        await seen.member(Ann, (m) => m.muted);
-        expect(device.sessionId).toBe(first);
+      // The connection drops (a WebSocket closed, a poll ended under the device); the organizer
+      // mutes Ann meanwhile, on the channel: the command goes once the session resumes, and the
+      // resumed session delivers the entries.
+      const first = device.sessionId as string;
+      bridgeOf(harness).session(first)?.link?.close(4000, 'test drop');
+      expect(await control.mute(Ann)).toBeGreaterThan(0);
+      await seen.member(Ann, (m) => m.muted);
+      expect(device.sessionId).toBe(first);
 
-        // The server forgets the session (its resume window passed): the device follows the room
-        // again from the last entry it delivered, and the log replays what it missed.
-        const session = bridgeOf(harness).session(first);
-        (bridgeOf(harness) as unknown as { end(s: unknown): void }).end(session);
-        session?.link?.close(4000, 'test drop');
-        const unmuted = until(control, 'member', (m) => m.key === Ann && !m.muted);
-        await roomsRequest(harness, 'POST', call, { Muted: 'false' });
-        await unmuted;
-        expect(device.sessionId).not.toBe(first);
-        const ended = until(control, 'call-ended', () => true);
-        await roomsRequest(harness, 'POST', `Rooms/${room.sid}/Call`, { Status: 'completed' });
-        await ended;
-        release();
+      // The server forgets the session (its resume window passed): the device follows the room
+      // again from the last entry it delivered, and the log replays what it missed.
+      const session = bridgeOf(harness).session(first);
+      (bridgeOf(harness) as unknown as { end(s: unknown): void }).end(session);
+      session?.link?.close(4000, 'test drop');
+      const unmuted = until(control, 'member', (m) => m.key === Ann && !m.muted);
+      await roomsRequest(harness, 'POST', call, { Muted: 'false' });
+      await unmuted;
+      expect(device.sessionId).not.toBe(first);
+      const ended = until(control, 'call-ended', () => true);
+      await roomsRequest(harness, 'POST', `Rooms/${room.sid}/Call`, { Status: 'completed' });
+      await ended;
+      release();
 
-        const sequences = seen.entries.map((e) => e.sequence);
-        expect(sequences).toEqual(sequences.map((_, i) => i + 1));
-        const mutes = seen.entries.filter((e) => e.kind === 'command' && e.type.endsWith('mute'));
-        expect(mutes.map((e) => [e.type, e.source])).toEqual([
-          ['mute', 'channel'],
-          ['unmute', 'api'],
-        ]);
-        device.destroy();
-      },
-    );
+      const sequences = seen.entries.map((e) => e.sequence);
+      expect(sequences).toEqual(sequences.map((_, i) => i + 1));
+      const mutes = seen.entries.filter((e) => e.kind === 'command' && e.type.endsWith('mute'));
+      expect(mutes.map((e) => [e.type, e.source])).toEqual([
+        ['mute', 'channel'],
+        ['unmute', 'api'],
+      ]);
+      device.destroy();
+    });
 
   it("lets a member's token follow its room but not command it; another account's room is invisible", async () => {
     const { clock, harness, room, key } = await setup();

@@ -1,7 +1,8 @@
 /**
  * The device bridge's parts for a cluster (with a bus): devices on other nodes rung and told
  * (cluster/devices-ring.ts), presence as every live node has it (cluster/devices-presence-across.ts),
- * and notices to an identity's sessions on every node (cluster/devices-tell.ts).
+ * notices to an identity's sessions on every node (cluster/devices-tell.ts), and sessions
+ * reached through another node (cluster/devices-relay.ts).
  * Undefined on a single node.
  *
  * @example
@@ -10,6 +11,7 @@
 
 import type { Outgoing } from '@patchbay/sdk/protocol';
 import { PresenceAcross } from '../cluster/devices-presence-across.js';
+import { type RelayedBridge, SessionRelay } from '../cluster/devices-relay.js';
 import { ClusterDevices } from '../cluster/devices-ring.js';
 import { ClusterTells } from '../cluster/devices-tell.js';
 import type { CommandChannel } from './command-channel.js';
@@ -33,13 +35,22 @@ export interface BridgeSide {
   notify(record: PresenceRecord): void;
   /** Sends a notice another node published to the identity's sessions here. */
   tellHere(accountSid: string, identity: string, message: Outgoing): void;
+  /** Sessions reached through other nodes (cluster/devices-relay.ts). */
+  relayed: RelayedBridge;
 }
 
 export function bridgeCluster(
   options: DeviceBridgeOptions,
   host: BridgeHost,
   side: BridgeSide,
-): { readonly devices: ClusterDevices; readonly across: PresenceAcross; readonly tells: ClusterTells } | undefined {
+):
+  | {
+      readonly devices: ClusterDevices;
+      readonly across: PresenceAcross;
+      readonly tells: ClusterTells;
+      readonly relay: SessionRelay;
+    }
+  | undefined {
   const { cluster } = options;
   if (!cluster) return undefined;
   const { clock, media } = host;
@@ -62,5 +73,6 @@ export function bridgeCluster(
     ...(cluster.onError ? { onError: cluster.onError } : {}),
   });
   const tells = new ClusterTells(cluster.bus, side.tellHere, cluster.onError);
-  return { devices, across, tells };
+  const relay = new SessionRelay(cluster.bus, side.relayed, cluster.onError);
+  return { devices, across, tells, relay };
 }

@@ -14,6 +14,7 @@ import { type ClientMessage, DeviceError, type Hello, type Outgoing } from '@pat
 import { EventEmitter } from 'eventemitter3';
 import { ClusterSessionCap } from '../cluster/devices-limits.js';
 import type { PresenceAcross } from '../cluster/devices-presence-across.js';
+import type { ReachedSession, SessionRelay } from '../cluster/devices-relay.js';
 import type { ClusterDevices } from '../cluster/devices-ring.js';
 import type { ClusterTells } from '../cluster/devices-tell.js';
 import type { DeviceLeg, OriginateOutcome } from '../media/types.js';
@@ -64,6 +65,8 @@ export class DeviceBridge {
   private readonly across: PresenceAcross | undefined;
   /** Notices to an identity's sessions on the other nodes (with a bus). */
   private readonly tells: ClusterTells | undefined;
+  /** Sessions reached through another node (with a bus). */
+  private readonly relay: SessionRelay | undefined;
   private closed = false;
   private waker: RingWaker | undefined;
   private readonly checks: CredentialChecks = {
@@ -116,10 +119,20 @@ export class DeviceBridge {
           : this.presence.list(accountSid),
       notify: (record) => this.followers.notify(record),
       tellHere: (accountSid, identity, message) => this.tellHere(accountSid, identity, message),
+      relayed: {
+        open: (hello, link) => this.open(hello, link),
+        receive: (session, message, link) => this.receive(session, message, link),
+        lost: (session, link) => this.lost(session, link),
+        holds: ({ session, accountSid, identity }) => {
+          const held = this.sessions.get(session);
+          return held?.accountSid === accountSid && held.identity === identity;
+        },
+      },
     });
     this.cluster = cluster?.devices;
     this.across = cluster?.across;
     this.tells = cluster?.tells;
+    this.relay = cluster?.relay;
     this.invitations = new Invitations({
       remote: this.cluster,
       clock,
@@ -207,6 +220,18 @@ export class DeviceBridge {
       hello,
       link,
     );
+  }
+
+  /**
+   * A WebSocket's hello: on a cluster, a hello resuming a session another node holds is relayed
+   * there (cluster/devices-relay.ts); otherwise the session opens (or resumes) here.
+   */
+  async openAnywhere(hello: Hello, link: Link): Promise<{ session: DeviceSession } | { reached: ReachedSession }> {
+    const reached =
+      this.closed || !hello.resume || this.sessions.get(hello.resume.session)
+        ? undefined
+        : await this.relay?.reach(hello, link);
+    return reached ? { reached } : { session: await this.open(hello, link) };
   }
 
   /** An open session by id (long-poll requests name theirs). */
@@ -370,6 +395,7 @@ export class DeviceBridge {
     void this.cluster?.close();
     this.across?.close();
     this.tells?.close();
+    this.relay?.close();
     for (const session of [...this.sessions.values()]) {
       session.link?.close(1012, 'server restarting');
       this.end(session);

@@ -26,6 +26,7 @@ import {
 } from '@patchbay/sdk/protocol';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { readBody, requestUrl } from '../api/http.js';
+import type { ReachedSession } from '../cluster/devices-relay.js';
 import type { DeviceBridge } from './bridge.js';
 import type { DeviceSession, Link } from './session.js';
 
@@ -75,6 +76,8 @@ export function deviceEndpoints(bridge: DeviceBridge): DeviceEndpoints {
 
   function onSocket(socket: WebSocket): void {
     let session: DeviceSession | undefined;
+    /** On a cluster: the session lives on another node, which this connection is relayed to. */
+    let reached: ReachedSession | undefined;
     let opening = false;
     const link: Link = {
       send: (message) => {
@@ -104,6 +107,10 @@ export function deviceEndpoints(bridge: DeviceBridge): DeviceEndpoints {
         bridge.receive(session, message, link);
         return;
       }
+      if (reached) {
+        reached.receive(message);
+        return;
+      }
       if (message.type !== 'hello' || opening) {
         const error = new DeviceError('MalformedRequest', 'the first message must be hello');
         link.send(errorMessage(error, true));
@@ -111,11 +118,17 @@ export function deviceEndpoints(bridge: DeviceBridge): DeviceEndpoints {
         return;
       }
       opening = true;
-      bridge.open(message, link).then(
+      bridge.openAnywhere(message, link).then(
         (opened) => {
           clearTimeout(helloTimer);
-          session = opened;
-          if (socket.readyState !== socket.OPEN) bridge.lost(opened, link);
+          const open = socket.readyState === socket.OPEN;
+          if ('reached' in opened) {
+            reached = opened.reached;
+            if (!open) reached.lost();
+            return;
+          }
+          session = opened.session;
+          if (!open) bridge.lost(session, link);
         },
         (error: unknown) => {
           link.send(errorMessage(asDeviceError(error), true));
@@ -126,6 +139,7 @@ export function deviceEndpoints(bridge: DeviceBridge): DeviceEndpoints {
     socket.on('close', () => {
       clearTimeout(helloTimer);
       if (session) bridge.lost(session, link);
+      reached?.lost();
     });
     socket.on('error', () => {
       // Oversize frames and protocol violations: ws closes the socket; 'close' follows.

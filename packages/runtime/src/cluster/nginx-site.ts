@@ -15,7 +15,8 @@ export interface NginxSite {
  * they are the same). Requests are spread by fewest connections; a request already sent to a
  * node is never retried on another (a POST may have been taken), one whose connection was
  * refused, or that got 502/503 before being sent, moves on. A device's long-poll requests all go to
- * the node holding its session (sessions live on one node), chosen by the client's address.
+ * the node holding its session (sessions live on one node), chosen by the client's address, and
+ * so does a push-woken device's one-POST answer (the session it opens is the one it then polls).
  */
 export function nginxSite(site: NginxSite): string {
   const servers = site.upstreams.map((upstream) => `  server ${upstream} max_fails=1 fail_timeout=2s;`).join('\n');
@@ -50,6 +51,10 @@ server {
 ${proxy}
   }
   location /devices/v1/poll {
+    proxy_pass http://patchbay_poll;
+${proxy}
+  }
+  location /devices/v1/answer {
     proxy_pass http://patchbay_poll;
 ${proxy}
   }

@@ -80,7 +80,7 @@ it('spreads requests over the nodes and carries WebSockets and event streams thr
   socket.close();
 });
 
-it("sends a client's long-poll requests to one node (its session lives there), while the rest spread", async () => {
+it("sends a client's long-poll requests and answers to one node (its session lives there), while the rest spread", async () => {
   const a = await node('a');
   const b = await node('b');
   const c = await node('c');
@@ -90,6 +90,7 @@ it("sends a client's long-poll requests to one node (its session lives there), w
   for (let i = 0; i < 6; i++) {
     polled.add(await whoAnswers(`${balancer.url}/devices/v1/poll`, { method: 'POST', body: '{}' }));
     polled.add(await whoAnswers(`${balancer.url}/devices/v1/poll`));
+    polled.add(await whoAnswers(`${balancer.url}/devices/v1/answer`, { method: 'POST', body: '{}' }));
     spread.add(await whoAnswers(`${balancer.url}/2010-04-01/Calls.json`, { method: 'POST', body: 'To=x' }));
   }
   expect(polled.size).toBe(1);

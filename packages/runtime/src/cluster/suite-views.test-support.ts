@@ -135,6 +135,12 @@ function devicesView(bridges: readonly DeviceBridge[]): DeviceBridge {
       return [...merged.values()];
     },
   };
+  // A session is the node's that holds it; a test that ends one ends it there.
+  const holder = (id: string) => bridges.find((bridge) => bridge.session(id));
+  members.session = (id) => holder(id)?.session(id);
+  Object.assign(members, {
+    end: (session: { id: string }) => (holder(session.id) as unknown as { end(s: unknown): void }).end(session),
+  });
   Object.defineProperty(members, 'size', { get: () => bridges.reduce((sum, bridge) => sum + bridge.size, 0) });
   return over(bridges[0] as DeviceBridge, members);
 }
