@@ -22,6 +22,7 @@ import { type VerifiedToken, verifyAccessToken } from './access-tokens.js';
 import { bridgeCluster } from './bridge-cluster.js';
 import { CallTokens } from './call-tokens.js';
 import { CommandChannel } from './command-channel.js';
+import type { RemoteDevice } from './elsewhere.js';
 import { Followers } from './followers.js';
 import { type ClientRing, Invitations, type Waking } from './invitations.js';
 import { deviceLeg } from './legs.js';
@@ -193,11 +194,9 @@ export class DeviceBridge {
     return verifyAccessToken(token, this.options.directory, { now: this.host.clock.now(), skewMs: this.skewMs });
   }
 
-  private refuse(error: DeviceError, session?: DeviceSession): DeviceError {
-    this.events.emit('refused', {
-      error,
-      ...(session ? { session: session.id, identity: session.identity } : {}),
-    });
+  private refuse(error: DeviceError, session?: DeviceSession | RemoteDevice): DeviceError {
+    const who = session && { session: 'id' in session ? session.id : session.session, identity: session.identity };
+    this.events.emit('refused', { error, ...who });
     return error;
   }
 

@@ -23,6 +23,8 @@ export interface Elsewhere {
     readonly tokens: CallTokens;
     readonly node: string;
     readonly remote?: RemoteRinging | undefined;
+    /** Reports a refused call token and returns the error. */
+    refuse(error: DeviceError, device: RemoteDevice): DeviceError;
   };
   readonly rings: ReadonlyMap<string, Ringing>;
   finish(
@@ -42,10 +44,16 @@ export async function answerFromElsewhere(
   sdp?: string,
 ): Promise<{ callSid: string }> {
   const { tokens, remote } = host;
-  const claims = tokens.open(callToken);
-  if (claims.accountSid !== device.accountSid || claims.identity !== device.identity || claims.node !== host.node)
-    throw new DeviceError('CallTokenInvalid', 'the call token was issued to another identity');
-  tokens.spend(claims);
+  let claims: ReturnType<typeof tokens.open>;
+  try {
+    claims = tokens.open(callToken);
+    if (claims.accountSid !== device.accountSid || claims.identity !== device.identity || claims.node !== host.node)
+      throw new DeviceError('CallTokenInvalid', 'the call token was issued to another identity');
+    tokens.spend(claims);
+  } catch (error) {
+    // Reported here, where the token was spent (a replay), as for a device on this node.
+    throw host.refuse(error as DeviceError, device);
+  }
   const callSid = claims.callSid;
   const ringing = rings.get(callSid);
   if (!ringing || !remote) throw new DeviceError('CallCancelled', `call ${callSid} is no longer ringing`);

@@ -58,8 +58,8 @@ export interface InvitationHost {
   readonly node: string;
   /** Sends a sequenced message to a session (`expiresAt`: not sent again after it). */
   push(session: DeviceSession, message: Outgoing, expiresAt?: number): void;
-  /** Reports a refused call token and returns the error. */
-  refuse(error: DeviceError, session: DeviceSession): DeviceError;
+  /** Reports a refused call token and returns the error (the device's session here, or on another node). */
+  refuse(error: DeviceError, session: DeviceSession | RemoteDevice): DeviceError;
   /** The accepting device's media leg, attached to its session. */
   attachLeg(session: DeviceSession, callSid: string): DeviceLeg;
   /** A leg that offers WebRTC to an invited device (not yet kept with its session). */
