@@ -34,6 +34,8 @@ import { sendClaimed } from './durable-callbacks-send.js';
 import { type Claimer, claimOnePerResource, Refused } from './durable-callbacks-shared.js';
 import type { Egress } from './egress.js';
 import { ResourceOrder, resourceOf } from './ordering.js';
+import { OutboxPruner } from './outbox-pruner.js';
+import { Pump } from './pump.js';
 
 export type { DurableCallbacksOptions } from './durable-callbacks-options.js';
 
@@ -65,13 +67,13 @@ export class DurableCallbacks implements Callbacks {
   private backlog = false;
   /** Whether the outbox may hold callbacks due later (retries, or left by an earlier process). */
   private mayHaveRetries = true;
-  private readonly work = new Set<Promise<void>>();
-  private pumping: Promise<void> | undefined;
-  private again = false;
+  /** Looks in the outbox for what may go, one round at a time; keeps the deliveries for `drain()`. */
+  private readonly pump = new Pump(
+    () => this.round(),
+    () => this.closed || this.paused,
+  );
   private cancelTimer: (() => void) | undefined;
-  private prunedAt = Number.NEGATIVE_INFINITY;
-  private readonly keepDoneMs: number;
-  private readonly pruneEveryMs: number;
+  private readonly pruner: OutboxPruner;
   private closed = false;
   /** Cut off from the cluster: nothing is sent until `resume()`. */
   private paused = false;
@@ -90,8 +92,12 @@ export class DurableCallbacks implements Callbacks {
     this.concurrency = options.concurrency ?? 32;
     this.share = new AccountShare(options.perAccount ?? Math.max(1, Math.floor(this.concurrency / 4)));
     this.egress = options.egress;
-    this.keepDoneMs = options.keepDoneMs ?? 7 * 86_400_000;
-    this.pruneEveryMs = options.pruneEveryMs ?? 3_600_000;
+    this.pruner = new OutboxPruner(
+      store.outbox,
+      clock,
+      options.keepDoneMs ?? 7 * 86_400_000,
+      options.pruneEveryMs ?? 3_600_000,
+    );
     this.owner = options.owner ?? `${hostname()}:${process.pid}`;
     this.leaseMs = options.leaseMs ?? 0;
     this.shared = this.leaseMs > 0;
@@ -106,19 +112,14 @@ export class DurableCallbacks implements Callbacks {
         this.share.queued(callback.accountSid);
       }
     });
-    this.track(this.loaded.then(() => this.pump()));
+    this.pump.track(this.loaded.then(() => this.pump.run()));
     this.prune();
   }
 
-  /**
-   * Forgets done callbacks older than `keepDoneMs`, at most every `pruneEveryMs`: at start and
-   * after deliveries, so an idle server (and a test's virtual clock) has no housekeeping timer.
-   */
+  /** Forgets old done callbacks, when due (outbox-pruner.ts): at start and after deliveries. */
   private prune(): void {
-    const now = this.clock.now();
-    if (this.closed || now - this.prunedAt < this.pruneEveryMs) return;
-    this.prunedAt = now;
-    this.track(this.store.outbox.prune(now - this.keepDoneMs).then(() => undefined));
+    const pruning = this.closed ? undefined : this.pruner.due();
+    if (pruning) this.pump.track(pruning);
   }
 
   send(callback: Callback): void {
@@ -151,21 +152,19 @@ export class DurableCallbacks implements Callbacks {
       }
       this.launch({ ...pending, id });
     });
-    this.track(stored);
+    this.pump.track(stored);
     return added.then(() => undefined);
   }
 
-  async drain(): Promise<void> {
-    while (this.work.size > 0 || this.pumping) {
-      await Promise.all([...this.work, this.pumping]);
-    }
+  drain(): Promise<void> {
+    return this.pump.drain();
   }
 
   /** Looks in the outbox again: another node (a cluster's dead one, taken over) queued callbacks there. */
   wake(): void {
     if (this.closed) return;
     this.mayHaveRetries = true;
-    this.pump();
+    this.pump.run();
   }
 
   /**
@@ -188,26 +187,6 @@ export class DurableCallbacks implements Callbacks {
     this.cancelTimer?.();
     this.refused.close();
     await this.drain();
-  }
-
-  private track(promise: Promise<void>): void {
-    const tracked = promise.catch(() => undefined).finally(() => this.work.delete(tracked));
-    this.work.add(tracked);
-  }
-
-  private pump(): void {
-    if (this.closed || this.paused) return;
-    if (this.pumping) {
-      this.again = true;
-      return;
-    }
-    this.pumping = this.round().finally(() => {
-      this.pumping = undefined;
-      if (this.again) {
-        this.again = false;
-        this.pump();
-      }
-    });
   }
 
   /**
@@ -272,7 +251,7 @@ export class DurableCallbacks implements Callbacks {
     this.inFlight.add(callback.id);
     this.busy.add(resource);
     this.share.started(callback.accountSid);
-    this.track(
+    this.pump.track(
       this.deliver(callback, claimed).finally(() => {
         this.inFlight.delete(callback.id);
         this.busy.delete(resource);
@@ -283,7 +262,7 @@ export class DurableCallbacks implements Callbacks {
         // Look in the outbox only when something may be waiting there.
         if (this.backlog || (this.inFlight.size === 0 && this.mayHaveRetries)) {
           this.backlog = false;
-          this.pump();
+          this.pump.run();
         } else if (this.inFlight.size === 0 && !this.closed && this.refused.size === 0) {
           this.events.emit('idle');
         }
@@ -306,7 +285,7 @@ export class DurableCallbacks implements Callbacks {
     if (!next && !waiting) this.mayHaveRetries = false;
     if (!next && !waiting && this.inFlight.size === 0 && !this.closed) this.events.emit('idle');
     if (!next || this.closed) return;
-    this.cancelTimer = this.clock.setTimer(() => this.pump(), Math.max(0, next.nextAttemptAt - this.clock.now()));
+    this.cancelTimer = this.clock.setTimer(() => this.pump.run(), Math.max(0, next.nextAttemptAt - this.clock.now()));
   }
 
   private async deliver(planned: PendingCallback, claimed: boolean): Promise<void> {
