@@ -9,12 +9,13 @@
  */
 import { EventEmitter } from 'eventemitter3';
 import { DeviceBridge } from './bridge/bridge.js';
-import { CallTable, evictOldest } from './calls/call-table.js';
-import { callsApi, whenAdmitted } from './calls/calls-api.js';
+import { CallTable } from './calls/call-table.js';
+import { callsApi } from './calls/calls-api.js';
 import { dialing } from './calls/dialing.js';
 import { inboundGate } from './calls/inbound-gate.js';
 import { onNet } from './calls/on-net.js';
-import { appConfig, firstStep } from './calls/params.js';
+import { recordingStore } from './calls/recordings.js';
+import { inboundStarter } from './calls/start-inbound.js';
 import { systemClock } from './clock/clock.js';
 import { ConferenceCluster } from './cluster/conferences.js';
 import { QueueCluster } from './cluster/queue-cluster.js';
@@ -23,9 +24,8 @@ import { ConferenceRegistry } from './conference/registry.js';
 import { numberRinger } from './devices/ring-number.js';
 import { PatchbayError } from './errors.js';
 import { LocalApps } from './interpreter/local-apps.js';
-import { type CallAccount, CallSession, type RuntimeEvents, type SessionDeps } from './interpreter/session.js';
+import type { CallAccount, CallSession, RuntimeEvents, SessionDeps } from './interpreter/session.js';
 import { DEFAULT_ACCOUNT_LIMITS, resolveLimits } from './limits/account-limits.js';
-import type { MediaLeg } from './media/types.js';
 import { silentWav } from './media/wav.js';
 import { messageReceiver } from './messaging/inbound.js';
 import { Messages } from './messaging/messages.js';
@@ -34,7 +34,6 @@ import { QueueRegistry } from './queue/queues.js';
 import { refusal } from './refusal.js';
 import type { Routed, Runtime, RuntimeOptions } from './runtime-types.js';
 import { newSid } from './sid.js';
-import type { NewRecording, RecordingRecord } from './verbs/types.js';
 import { CallbackQueue } from './webhooks/callbacks.js';
 
 export type {
@@ -60,31 +59,13 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     authToken: options.authToken ?? newSid('SK').slice(2),
   };
   const accountSid = defaultAccount.sid;
-  const recordings = new Map<string, RecordingRecord>();
   const keepEnded = options.keepEnded ?? 1000;
-  const keepRecordings = Math.min(keepEnded, 100);
   const publicUrl = (options.publicUrl ?? 'http://localhost:3000').replace(/\/$/, '');
-  function storeRecording(
-    owner: { accountSid: string; callSid?: string; conferenceSid?: string },
-    recording: NewRecording,
-  ): RecordingRecord {
-    const sid = newSid('RE');
-    const saved: RecordingRecord = {
-      sid,
-      ...owner,
-      duration: Math.round(recording.durationMs / 1000),
-      channels: recording.channels ?? 1,
-      source: recording.source,
-      status: 'completed',
-      startedAt: recording.startedAt,
-      url: `${publicUrl}/2010-04-01/Accounts/${owner.accountSid}/Recordings/${sid}`,
-      audio: recording.audio,
-    };
-    recordings.set(sid, saved);
-    evictOldest(recordings, keepRecordings);
-    events.emit('recording.saved', saved);
-    return saved;
-  }
+  const recordings = recordingStore({
+    publicUrl,
+    keep: Math.min(keepEnded, 100),
+    onSaved: (saved) => events.emit('recording.saved', saved),
+  });
 
   const queues = new QueueRegistry(clock);
   queues.records = options.queueRecords;
@@ -105,7 +86,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     send: (callback) => callbacks.send(callback),
     onChange: (room) => events.emit('conference.updated', room),
     saveRecording: (owner, conferenceSid, durationMs, startedAt) =>
-      storeRecording(
+      recordings.save(
         { accountSid: owner, conferenceSid },
         { audio: silentWav(durationMs), durationMs, startedAt, source: 'Conference' },
       ),
@@ -115,7 +96,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     messages,
     queues,
     conferences,
-    saveRecording: (owner, callSid, recording) => storeRecording({ accountSid: owner, callSid }, recording),
+    saveRecording: (owner, callSid, recording) => recordings.save({ accountSid: owner, callSid }, recording),
 
     dialChild: (parent, request, signal) => dialChild(parent, request, signal),
     clock,
@@ -178,58 +159,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   }
 
   /** An inbound call (from the network, placed by a device, or on-net) runs its app. */
-  function startInbound(
-    sid: string,
-    leg: MediaLeg,
-    call: { readonly from: string; readonly to: string },
-    app: Routed,
-    extra: Record<string, string> = {},
-  ): CallSession {
-    const account = app.account ?? defaultAccount;
-    const session = new CallSession(
-      deps,
-      sid,
-      account,
-      'inbound',
-      call.from,
-      call.to,
-      appConfig(app),
-      undefined,
-      app.phoneNumberSid,
-    );
-    // The caller may hang up while the call's record is being stored: that must end the call,
-    // not be missed because nothing listened yet.
-    let gone = false;
-    const early = () => {
-      gone = true;
-    };
-    leg.events.once('hangup', early);
-    whenAdmitted(
-      track(session),
-      () => {
-        leg.events.off('hangup', early);
-        session.attach(leg, false);
-        if (gone) return session.setStatus('canceled');
-        session.setStatus('ringing');
-        void session.run(
-          app.twiml === undefined
-            ? {
-                type: 'fetch',
-                url: app.url,
-                method: app.method ?? 'POST',
-                params: session.params(extra),
-                progress: true,
-              }
-            : firstStep({ url: app.url, twiml: app.twiml }),
-        );
-      },
-      () => {
-        leg.events.off('hangup', early);
-        void leg.reject('rejected');
-      },
-    );
-    return session;
-  }
+  const startInbound = inboundStarter({ deps, track, defaultAccount });
 
   /** Whether an inbound call may start: its account's live calls here, and across a cluster. */
   const gate = inboundGate({ events, limits, overCallLimit, shared: options.callCap });
@@ -326,12 +256,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     conferences: conferencesApi(clock, conferences, (params) => calls.create(params)),
     queues,
     devices,
-    recordings: {
-      get: (sid) => recordings.get(sid),
-      list: (filter = {}) =>
-        [...recordings.values()].filter((r) => filter.callSid === undefined || r.callSid === filter.callSid),
-      delete: (sid) => recordings.delete(sid),
-    },
+    recordings: recordings.api,
     async close() {
       conferenceCluster?.close();
       queueCluster?.close();

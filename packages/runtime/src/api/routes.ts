@@ -8,16 +8,10 @@
  * const result = await route(req, res, url, log, 'http://localhost:3000');
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { serveConferenceControl } from '../cluster/conference-control.js';
-import { revalidateAcross, serveRevalidation } from '../cluster/devices-revalidate.js';
-import { serveQueueControl } from '../cluster/queue-control.js';
-import { REST as ROOM_CALL_REST } from '../cluster/room-call-placement.js';
-import { clusterRoomControl } from '../cluster/room-commands.js';
-import { shareRoomEvents } from '../cluster/room-events.js';
+import { revalidateAcross } from '../cluster/devices-revalidate.js';
 import { commandsFeature } from '../devices/commands/index.js';
 import { devicesFeature } from '../devices/index.js';
 import { resolveLimits } from '../limits/account-limits.js';
-import { roomControl } from '../rooms/call/control.js';
 import { roomCalls } from '../rooms/call/index.js';
 import { callInProgress, tellAdded } from '../rooms/call/my-rooms.js';
 import { notifyMemberAdded } from '../rooms/notify.js';
@@ -43,7 +37,6 @@ import { callEventsResource } from './resources/call-events.js';
 import { callsResource } from './resources/calls.js';
 import { clientsResource } from './resources/clients.js';
 import { conferencesResource } from './resources/conferences.js';
-import { forwardedConferenceRequest } from './resources/conferences-forwarded.js';
 import type { Resource, ResourceContext, ResourceResult } from './resources/context.js';
 import { keysResource } from './resources/keys.js';
 import { limitsResource } from './resources/limits.js';
@@ -51,12 +44,12 @@ import { messagesResource } from './resources/messages.js';
 import { notificationsResource } from './resources/notifications.js';
 import { numbersResource } from './resources/numbers.js';
 import { patchbayV1Resource } from './resources/patchbay-v1/index.js';
-import { roomCallResource } from './resources/patchbay-v1/room-call.js';
-import { queuesHere, queuesResource } from './resources/queues.js';
+import { queuesResource } from './resources/queues.js';
 import { recordingsResource } from './resources/recordings.js';
 import { simulatorResource } from './resources/simulator.js';
 import { sipResource } from './resources/sip/index.js';
 import { voiceV1Resource } from './resources/voice-v1/index.js';
+import { serveRoomsAndNodes } from './routes-serving.js';
 import type { ApiOptions } from './server.js';
 
 const ACCOUNT_ITSELF = /^\/2010-04-01\/Accounts\/(AC[0-9a-f]{32})\.json$/;
@@ -262,54 +255,11 @@ export function createRouter(options: ApiOptions, writes: StoreWrites): Route & 
     throw notFound(url.pathname);
   }
 
-  // Room calls stop following the runtime with the API.
-  // Devices command and follow rooms over their channel (docs/rooms.md, the control channel).
-  // On a cluster, the call's commands go to the node running it (docs/cluster.md).
-  const relayedRooms =
-    options.bus &&
-    clusterRoomControl(roomControl(calls.deps, calls.audit, schedules), {
-      bus: options.bus,
-      engine: calls.deps.engine,
-      placement: calls.deps.cluster,
-      clock: runtime.clock,
-      onError: options.onError,
-    });
-  const detachRooms = runtime.devices?.rooms.attach(
-    relayedRooms?.control ?? roomControl(calls.deps, calls.audit, schedules),
-  );
-  // On a cluster, followers on other nodes hear this node's room events (docs/cluster.md).
-  const sharing =
-    options.bus &&
-    shareRoomEvents(options.bus, calls.audit, calls.deps.chat, options.onError).catch((error: unknown) => {
-      options.onError?.(error);
-      return () => {};
-    });
-  // In a cluster: REST requests for the conferences this node holds, sent by the node they reached.
-  const stopConferenceControl =
-    options.bus && serveConferenceControl(options.bus, (request) => forwardedConferenceRequest(options, sip, request));
-  const stopRevalidation = options.bus && runtime.devices && serveRevalidation(options.bus, runtime.devices);
-  // ... and for the queues it holds (the bus only to change a member's call where it runs).
-  const bus = options.bus;
-  const stopQueueControl =
-    bus && serveQueueControl(bus, (request) => forwardedConferenceRequest(options, sip, request, queuesHere, bus));
-  // ... and for the room calls it runs.
-  const roomCallHere = roomCallResource(calls.deps);
-  const stopRoomCallControl =
-    bus &&
-    serveConferenceControl(
-      bus,
-      (request) => forwardedConferenceRequest(options, sip, request, roomCallHere),
-      ROOM_CALL_REST,
-    );
+  // Devices command and follow rooms over their channel; on a cluster, the nodes serve one another.
+  const serving = serveRoomsAndNodes({ options, sip, calls, schedules });
   return Object.assign(route, {
     close() {
-      stopRevalidation?.();
-      stopConferenceControl?.();
-      stopQueueControl?.();
-      stopRoomCallControl?.();
-      detachRooms?.();
-      void sharing?.then((stop) => stop());
-      void relayedRooms?.close();
+      serving.close();
       devices.close();
       commands.close();
       schedules.close();

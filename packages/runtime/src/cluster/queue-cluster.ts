@@ -18,9 +18,10 @@ import type { QueueMember, QueueRegistry, QueueSnapshot } from '../queue/queues.
 import { type Bus, DEFAULT_LEASE_MS, type NodeDown, type NodeId, type Unsubscribe } from './bus.js';
 import { carriesTrunks } from './conference-trunk.js';
 import { NodeLoad, place } from './placement.js';
+import { awaitOffer, claimOffered } from './queue-agent.js';
 import { type Joined, QueueHolder } from './queue-holder.js';
 import { type AgentWait, dropHolders, type Local, MOVED, type MoveHost, standing } from './queue-move.js';
-import { type MemberEnd, type RemoteMember, takeFrom, takenBy } from './queue-pairs.js';
+import { type MemberEnd, type RemoteMember, takenBy } from './queue-pairs.js';
 import { serveQueueMethods } from './queue-serve.js';
 import {
   type EnqueueBody,
@@ -197,7 +198,7 @@ export class QueueCluster implements QueueAccess, MoveHost {
         this.waits.delete(wait);
         return undefined;
       }
-      const member = 'member' in answer ? answer.member : await this.until(wait, offered, deadline, signal);
+      const member = 'member' in answer ? answer.member : await awaitOffer(this, wait, offered, deadline, signal);
       this.waits.delete(wait);
       if (member === MOVED) {
         // Its holder died: the agent waits on at the queue's new holder.
@@ -206,41 +207,11 @@ export class QueueCluster implements QueueAccess, MoveHost {
         continue;
       }
       if (!member) return undefined;
-      const taken = await this.claim(member, agentCallSid);
+      const taken = await claimOffered(this, member, agentCallSid, () => `${bus.nodeId}/${++this.ids}`);
       if (taken) return taken;
       // The member's call went meanwhile: the next one.
     }
     return undefined;
-  }
-
-  /**
-   * Waits for an offer until the deadline or the agent's end. A wait given up is forgotten first
-   * (an offer arriving after that is refused, and the holder puts the member back at the front),
-   * then cancelled at the holder.
-   */
-  private async until(
-    wait: string,
-    offered: Promise<WaitingBody | undefined | typeof MOVED>,
-    deadline: number,
-    signal: AbortSignal,
-  ): Promise<WaitingBody | undefined | typeof MOVED> {
-    const entry = this.waits.get(wait);
-    // Offered already, between the holder's answer and now.
-    if (!entry) return offered;
-    const giveUp = () => {
-      if (this.waits.get(wait) !== entry) return;
-      this.waits.delete(wait);
-      entry.offered(undefined);
-      if (entry.holder === this.parts.bus.nodeId) this.holder.cancel(wait);
-      else this.tell(entry.holder, METHODS.cancel, { wait });
-    };
-    const stopTimer = this.parts.clock.setTimer(giveUp, Math.max(0, deadline - this.parts.clock.now()));
-    signal.addEventListener('abort', giveUp, { once: true });
-    if (signal.aborted) giveUp();
-    const member = await offered;
-    stopTimer();
-    signal.removeEventListener('abort', giveUp);
-    return member;
   }
 
   /** The holder offers a member to a waiting agent of this node: taken unless the agent gave up. */
@@ -250,19 +221,6 @@ export class QueueCluster implements QueueAccess, MoveHost {
     this.waits.delete(wait);
     entry.offered(member);
     return true;
-  }
-
-  /** Takes a member the holder handed out, from its node; undefined when its call is gone. */
-  private async claim(member: WaitingBody, agentCallSid: string): Promise<Offered | undefined> {
-    const { bus, media } = this.parts;
-    if (member.node === bus.nodeId) {
-      const local = this.locals.get(member.callSid);
-      if (!local || local.member.isTaken || local.member.ended.aborted) return undefined;
-      this.locals.delete(member.callSid);
-      return local.member;
-    }
-    if (!carriesTrunks(media)) return undefined;
-    return takeFrom(this, `${bus.nodeId}/${++this.ids}`, member, agentCallSid);
   }
 
   /** An agent on `from` takes a caller of this node. */

@@ -7,13 +7,13 @@
  * @example
  * const store = await SqliteStore.open('./.patchbay');
  */
-import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import { applyChange } from './change.js';
 import { type Checkpointer, type CheckpointResult, startCheckpointer } from './checkpointer.js';
 import { GroupCommit } from './group-commit.js';
-import { BLOB_KEY, FIELD, KIND, type OutboxRow, oldestFirst, pendingCallback } from './rows.js';
+import { FIELD, KIND, type OutboxRow, oldestFirst, pendingCallback } from './rows.js';
+import { blobFiles } from './sqlite-blobs.js';
 import { openDatabase, prepareDirectory } from './sqlite-file.js';
 import type {
   FilterValue,
@@ -31,11 +31,16 @@ function sqlValue(value: FilterValue): string | number {
 }
 
 export class SqliteStore implements Store {
+  /** Recording audio: files in the data directory's `blobs/` folder (sqlite-blobs.ts). */
+  readonly blobs: Store['blobs'];
+
   private constructor(
     private readonly db: Database.Database,
-    private readonly blobDir: string,
+    blobDir: string,
     private readonly checkpointer: Checkpointer,
-  ) {}
+  ) {
+    this.blobs = blobFiles(blobDir);
+  }
 
   /**
    * Opens (creating if needed) the store in `directory`. A database file that is empty, not a
@@ -277,37 +282,6 @@ export class SqliteStore implements Store {
     },
     prune: async (before) => this.write(() => this.statement('prune').run(before).changes),
   };
-
-  readonly blobs: Store['blobs'] = {
-    put: async (key, bytes) => {
-      const path = this.blobPath(key);
-      // Written beside, then renamed: a crash never leaves half a file under the key, and a
-      // failed write (no space) leaves nothing.
-      try {
-        await writeFile(`${path}.tmp`, bytes, { mode: 0o600 });
-        await rename(`${path}.tmp`, path);
-      } catch (error) {
-        await rm(`${path}.tmp`, { force: true }).catch(() => undefined);
-        throw error;
-      }
-    },
-    get: async (key) => {
-      try {
-        return new Uint8Array(await readFile(this.blobPath(key)));
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-        throw error;
-      }
-    },
-    delete: async (key) => {
-      await rm(this.blobPath(key), { force: true });
-    },
-  };
-
-  private blobPath(key: string): string {
-    if (!BLOB_KEY.test(key)) throw new TypeError(`invalid blob key "${key}"`);
-    return join(this.blobDir, key);
-  }
 
   async close(): Promise<void> {
     this.commit();

@@ -32,8 +32,11 @@ import type { Callback, CallbackEvents, Callbacks } from './callbacks.js';
 import type { DurableCallbacksOptions } from './durable-callbacks-options.js';
 import { sendClaimed } from './durable-callbacks-send.js';
 import { type Claimer, claimOnePerResource, Refused } from './durable-callbacks-shared.js';
+import { Turns } from './durable-callbacks-turns.js';
 import type { Egress } from './egress.js';
-import { ResourceOrder, resourceOf } from './ordering.js';
+import { resourceOf } from './ordering.js';
+import { OutboxPruner } from './outbox-pruner.js';
+import { Pump } from './pump.js';
 
 export type { DurableCallbacksOptions } from './durable-callbacks-options.js';
 
@@ -45,33 +48,25 @@ export class DurableCallbacks implements Callbacks {
   private readonly attempts: number;
   private readonly backoffMs: number;
   private readonly egress: Egress | undefined;
-  private readonly concurrency: number;
-  private readonly inFlight = new Set<number>();
-  private readonly share: AccountShare;
-  /**
-   * Pending callbacks per resource, oldest first: only the oldest of each may be delivered. Kept
-   * only on a store this process alone uses; on a shared one the outbox keeps the order.
-   */
-  private readonly order = new ResourceOrder();
+  /** Slots, accounts' shares and each resource's order: which pending callback may go (durable-callbacks-turns.ts). */
+  private readonly turns: Turns;
   /** A store several nodes share (a lease): its claims keep each resource's order. */
   private readonly shared: boolean;
   /** On a shared store: callbacks whose claim was refused, left until the next look. */
   private readonly refused: Refused;
-  /** Resources with a delivery in flight. */
-  private readonly busy = new Set<string>();
   /** Set by `start()`: the pending callbacks an earlier process left, read into `order`. */
   private loaded: Promise<void> | undefined;
   /** Callbacks stored while every delivery slot was taken: the pump must look in the outbox. */
   private backlog = false;
   /** Whether the outbox may hold callbacks due later (retries, or left by an earlier process). */
   private mayHaveRetries = true;
-  private readonly work = new Set<Promise<void>>();
-  private pumping: Promise<void> | undefined;
-  private again = false;
+  /** Looks in the outbox for what may go, one round at a time; keeps the deliveries for `drain()`. */
+  private readonly pump = new Pump(
+    () => this.round(),
+    () => this.closed || this.paused,
+  );
   private cancelTimer: (() => void) | undefined;
-  private prunedAt = Number.NEGATIVE_INFINITY;
-  private readonly keepDoneMs: number;
-  private readonly pruneEveryMs: number;
+  private readonly pruner: OutboxPruner;
   private closed = false;
   /** Cut off from the cluster: nothing is sent until `resume()`. */
   private paused = false;
@@ -87,38 +82,36 @@ export class DurableCallbacks implements Callbacks {
   ) {
     this.attempts = options.attempts ?? 4;
     this.backoffMs = options.backoffMs ?? 1000;
-    this.concurrency = options.concurrency ?? 32;
-    this.share = new AccountShare(options.perAccount ?? Math.max(1, Math.floor(this.concurrency / 4)));
+    const concurrency = options.concurrency ?? 32;
+    const share = new AccountShare(options.perAccount ?? Math.max(1, Math.floor(concurrency / 4)));
     this.egress = options.egress;
-    this.keepDoneMs = options.keepDoneMs ?? 7 * 86_400_000;
-    this.pruneEveryMs = options.pruneEveryMs ?? 3_600_000;
+    this.pruner = new OutboxPruner(
+      store.outbox,
+      clock,
+      options.keepDoneMs ?? 7 * 86_400_000,
+      options.pruneEveryMs ?? 3_600_000,
+    );
     this.owner = options.owner ?? `${hostname()}:${process.pid}`;
     this.leaseMs = options.leaseMs ?? 0;
     this.shared = this.leaseMs > 0;
     this.refused = new Refused(clock, () => this.wake());
+    this.turns = new Turns(concurrency, share, this.shared, this.refused);
   }
 
   /** Delivers what an earlier process left in the outbox (in its order, per resource). */
   start(): void {
     this.loaded ??= this.store.outbox.due(Number.MAX_SAFE_INTEGER, MAX_PENDING_READ).then((pending) => {
-      for (const callback of pending) {
-        if (!this.shared) this.order.add(resourceOf(callback.key) as string, callback.id);
-        this.share.queued(callback.accountSid);
-      }
+      for (const callback of pending)
+        this.turns.queued(resourceOf(callback.key) as string, callback.id, callback.accountSid);
     });
-    this.track(this.loaded.then(() => this.pump()));
+    this.pump.track(this.loaded.then(() => this.pump.run()));
     this.prune();
   }
 
-  /**
-   * Forgets done callbacks older than `keepDoneMs`, at most every `pruneEveryMs`: at start and
-   * after deliveries, so an idle server (and a test's virtual clock) has no housekeeping timer.
-   */
+  /** Forgets old done callbacks, when due (outbox-pruner.ts): at start and after deliveries. */
   private prune(): void {
-    const now = this.clock.now();
-    if (this.closed || now - this.prunedAt < this.pruneEveryMs) return;
-    this.prunedAt = now;
-    this.track(this.store.outbox.prune(now - this.keepDoneMs).then(() => undefined));
+    const pruning = this.closed ? undefined : this.pruner.due();
+    if (pruning) this.pump.track(pruning);
   }
 
   send(callback: Callback): void {
@@ -141,31 +134,28 @@ export class DurableCallbacks implements Callbacks {
       if (id === undefined) return; // stored before: this key is delivered or on its way
       await this.loaded;
       const resource = resourceOf(pending.key) as string;
-      if (!this.shared) this.order.add(resource, id);
-      this.share.queued(pending.accountSid);
+      this.turns.queued(resource, id, pending.accountSid);
       // Stored: deliver it straight away when it may go and there is room, else the pump finds it.
-      const room = this.inFlight.size < this.concurrency && !this.share.full(pending.accountSid);
-      if (this.closed || this.paused || !room || !this.mayGo(resource, id)) {
+      const room = this.turns.hasRoom(pending.accountSid);
+      if (this.closed || this.paused || !room || !this.turns.mayGo(resource, id)) {
         this.backlog = true;
         return;
       }
       this.launch({ ...pending, id });
     });
-    this.track(stored);
+    this.pump.track(stored);
     return added.then(() => undefined);
   }
 
-  async drain(): Promise<void> {
-    while (this.work.size > 0 || this.pumping) {
-      await Promise.all([...this.work, this.pumping]);
-    }
+  drain(): Promise<void> {
+    return this.pump.drain();
   }
 
   /** Looks in the outbox again: another node (a cluster's dead one, taken over) queued callbacks there. */
   wake(): void {
     if (this.closed) return;
     this.mayHaveRetries = true;
-    this.pump();
+    this.pump.run();
   }
 
   /**
@@ -190,53 +180,17 @@ export class DurableCallbacks implements Callbacks {
     await this.drain();
   }
 
-  private track(promise: Promise<void>): void {
-    const tracked = promise.catch(() => undefined).finally(() => this.work.delete(tracked));
-    this.work.add(tracked);
-  }
-
-  private pump(): void {
-    if (this.closed || this.paused) return;
-    if (this.pumping) {
-      this.again = true;
-      return;
-    }
-    this.pumping = this.round().finally(() => {
-      this.pumping = undefined;
-      if (this.again) {
-        this.again = false;
-        this.pump();
-      }
-    });
-  }
-
-  /**
-   * Whether a pending callback may be delivered now: the oldest of its resource (on a shared
-   * store, the claim decides), none of its resource in flight here.
-   */
-  private mayGo(resource: string, id: number): boolean {
-    const next = this.shared ? !this.refused.has(id) : this.order.isHead(resource, id);
-    return next && !this.busy.has(resource) && !this.inFlight.has(id);
-  }
-
   /**
    * Pending callbacks that may go now or later, oldest due first: the outbox's, less those held
    * back behind an older one of their resource (enough are read to see past those).
    */
   private async heads(until: number, wanted: number): Promise<PendingCallback[]> {
-    const read = wanted + this.inFlight.size + this.order.heldBack + this.share.held + this.refused.size;
-    const pending = await this.store.outbox.due(until, read);
-    return pending.filter((callback) => {
-      if (this.share.full(callback.accountSid)) return false;
-      const resource = resourceOf(callback.key) as string;
-      if (this.shared || this.order.has(resource, callback.id)) return this.mayGo(resource, callback.id);
-      // An earlier process's, when start() did not read the outbox: in outbox order only as due.
-      return !this.inFlight.has(callback.id) && !this.busy.has(resource);
-    });
+    const pending = await this.store.outbox.due(until, this.turns.toRead(wanted));
+    return pending.filter((callback) => this.turns.eligible(callback));
   }
 
   private async round(): Promise<void> {
-    const room = this.concurrency - this.inFlight.size;
+    const room = this.turns.room;
     if (room <= 0) return;
     const due = await this.heads(this.clock.now(), room);
     let launched = 0;
@@ -262,29 +216,22 @@ export class DurableCallbacks implements Callbacks {
    * not go now (its account has its share in flight, or its resource one).
    */
   private launch(callback: PendingCallback, claimed = false): boolean {
-    // A pump that ran between the commit of a new callback and its launch may have started it.
-    if (this.inFlight.has(callback.id)) return false;
     const resource = resourceOf(callback.key) as string;
-    if (this.share.full(callback.accountSid) || this.busy.has(resource)) {
-      this.backlog = true;
-      return false;
-    }
-    this.inFlight.add(callback.id);
-    this.busy.add(resource);
-    this.share.started(callback.accountSid);
-    this.track(
+    // A pump that ran between the commit of a new callback and its launch may have started it.
+    const turn = this.turns.take(callback, resource);
+    if (turn === 'held') this.backlog = true;
+    if (turn !== 'taken') return false;
+    this.pump.track(
       this.deliver(callback, claimed).finally(() => {
-        this.inFlight.delete(callback.id);
-        this.busy.delete(resource);
-        this.share.ended(callback.accountSid);
+        this.turns.release(callback, resource);
         this.prune();
         // The next callback of this resource (or account) may go now (or, behind a retry, when it is due).
-        if (this.order.pending(resource) || this.share.waiting(callback.accountSid)) this.backlog = true;
+        if (this.turns.behind(resource, callback.accountSid)) this.backlog = true;
         // Look in the outbox only when something may be waiting there.
-        if (this.backlog || (this.inFlight.size === 0 && this.mayHaveRetries)) {
+        if (this.backlog || (this.turns.inFlight === 0 && this.mayHaveRetries)) {
           this.backlog = false;
-          this.pump();
-        } else if (this.inFlight.size === 0 && !this.closed && this.refused.size === 0) {
+          this.pump.run();
+        } else if (this.turns.inFlight === 0 && !this.closed && this.refused.size === 0) {
           this.events.emit('idle');
         }
       }),
@@ -304,9 +251,9 @@ export class DurableCallbacks implements Callbacks {
     // Callbacks whose claim was refused are looked at again shortly: not idle until then.
     const waiting = this.refused.size > 0;
     if (!next && !waiting) this.mayHaveRetries = false;
-    if (!next && !waiting && this.inFlight.size === 0 && !this.closed) this.events.emit('idle');
+    if (!next && !waiting && this.turns.inFlight === 0 && !this.closed) this.events.emit('idle');
     if (!next || this.closed) return;
-    this.cancelTimer = this.clock.setTimer(() => this.pump(), Math.max(0, next.nextAttemptAt - this.clock.now()));
+    this.cancelTimer = this.clock.setTimer(() => this.pump.run(), Math.max(0, next.nextAttemptAt - this.clock.now()));
   }
 
   private async deliver(planned: PendingCallback, claimed: boolean): Promise<void> {
@@ -316,19 +263,13 @@ export class DurableCallbacks implements Callbacks {
       : await this.store.outbox.claim({ ...this.claimer(), limit: 1, ids: [planned.id] });
     if (!callback) {
       if (this.shared) this.refused.add(planned.id);
-      return this.forget(planned);
+      return this.turns.forget(planned);
     }
     const { store, clock, egress, events, tokenFor, leaseMs, attempts, backoffMs } = this;
     const context = { outbox: store.outbox, clock, egress, events, tokenFor, leaseMs, attempts, backoffMs };
     const outcome = await sendClaimed({ ...context, paused: () => this.paused }, callback);
     if (outcome === 'retrying') this.backlog = true;
     if (outcome !== 'finished') this.mayHaveRetries = true;
-    if (outcome !== 'retrying') this.forget(callback);
-  }
-
-  /** Out of its resource's order here: delivered, or another node's to deliver. */
-  private forget(callback: PendingCallback): void {
-    this.order.remove(resourceOf(callback.key) as string, callback.id);
-    this.share.finished(callback.accountSid);
+    if (outcome !== 'retrying') this.turns.forget(callback);
   }
 }

@@ -15,10 +15,12 @@
  * if (!parsed.ok) reply({ type: 'error', ...parsed.error });
  */
 import * as z from 'zod';
-import { DEVICE_ERRORS, type DeviceErrorName, type ProtocolError } from './errors.js';
+import { DEVICE_ERRORS, type DeviceErrorName } from './errors.js';
+import { checkWith, type Parsed, parseWith } from './parse.js';
 import { callSid, id, LIMITS, params, sdp, sid, token } from './primitives.js';
 import { roomCommand, roomEntry, roomSchedule, roomSid, roomSummary } from './rooms.js';
 
+export type { Parsed } from './parse.js';
 export { LIMITS } from './primitives.js';
 export {
   type RoomCommand,
@@ -279,39 +281,6 @@ export type Sequenced = z.infer<typeof sequenced>;
 export type ServerMessage = z.infer<typeof serverMessage>;
 /** A sequenced message before the session numbers it. */
 export type Outgoing = Sequenced extends infer M ? (M extends Sequenced ? Omit<M, 'seq'> : never) : never;
-
-export type Parsed<T> = { ok: true; message: T } | { ok: false; error: ProtocolError };
-
-function utf8Length(text: string): number {
-  // Upper bound without encoding: a UTF-16 unit is at most 3 UTF-8 bytes.
-  if (text.length * 3 <= LIMITS.maxMessageBytes) return text.length;
-  return new TextEncoder().encode(text).length;
-}
-
-const malformed = (message: string): { ok: false; error: ProtocolError } => ({
-  ok: false,
-  error: { name: 'MalformedRequest', code: DEVICE_ERRORS.MalformedRequest, message },
-});
-
-function checkWith<T>(schema: z.ZodType<T>, value: unknown): Parsed<T> {
-  const result = schema.safeParse(value);
-  if (result.success) return { ok: true, message: result.data };
-  const issue = result.error.issues[0];
-  const where = issue?.path.length ? ` at ${issue.path.join('.')}` : '';
-  return malformed(`${issue?.message ?? 'invalid message'}${where}`);
-}
-
-function parseWith<T>(schema: z.ZodType<T>, text: string): Parsed<T> {
-  if (utf8Length(text) > LIMITS.maxMessageBytes)
-    return malformed(`message larger than ${LIMITS.maxMessageBytes} bytes`);
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    return malformed('message is not JSON');
-  }
-  return checkWith(schema, json);
-}
 
 /** Checks a device message that is already a value (its fields' own bounds apply, not the text size). */
 export const checkClientMessage = (value: unknown): Parsed<ClientMessage> => checkWith(clientMessage, value);

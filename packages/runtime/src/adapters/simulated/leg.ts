@@ -11,21 +11,9 @@ import { keyTimes, lengthOf, type Media, words } from './media.js';
 import type { Party } from './party.js';
 import { recordLeg } from './record.js';
 import { runScript } from './script-run.js';
+import type { Timing } from './timing.js';
 
-/** How long simulated media takes. */
-export interface Timing {
-  readonly msPerWord: number;
-  /** Length of any played audio file. */
-  readonly audioMs: number;
-  readonly beepMs: number;
-  /** Per DTMF digit, pressed or played. */
-  readonly digitMs: number;
-  /** Default delay before a party answers a prompt. */
-  readonly inputDelayMs: number;
-}
-
-export const REALISTIC_TIMING: Timing = { msPerWord: 300, audioMs: 3000, beepMs: 300, digitMs: 150, inputDelayMs: 500 };
-export const INSTANT_TIMING: Timing = { msPerWord: 0, audioMs: 0, beepMs: 0, digitMs: 0, inputDelayMs: 0 };
+export { INSTANT_TIMING, REALISTIC_TIMING, type Timing } from './timing.js';
 
 const NOTHING = () => undefined;
 

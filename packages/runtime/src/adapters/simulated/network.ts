@@ -28,9 +28,9 @@ import type {
   TrunkLeg,
   TrunkLegRequest,
 } from '../../media/types.js';
-import { silentWav } from '../../media/wav.js';
+import { simulatedBridge } from './bridge.js';
 import { SimulatedDeviceLeg } from './device-leg.js';
-import { type Outlet, REALISTIC_TIMING, SimulatedLeg, type Timing } from './leg.js';
+import { REALISTIC_TIMING, SimulatedLeg, type Timing } from './leg.js';
 import { LinkedLeg, linkLegs } from './link.js';
 import { simulatedMixer } from './mixer.js';
 import { Party, type PartyBehaviour, type TranscriptEntry } from './party.js';
@@ -266,29 +266,7 @@ export class SimulatedNetwork implements MediaAdapter {
   }
 
   bridge(a: MediaLeg, b: MediaLeg, options: BridgeOptions = {}): Bridge {
-    const [left, right] = [a as SimulatedLeg, b as SimulatedLeg];
-    left.party.note({ type: 'bridged', with: right.party.address });
-    right.party.note({ type: 'bridged', with: left.party.address });
-    // Each hears what the other does.
-    const toRight: Outlet = (media, seen) => right.hear(media, seen);
-    const toLeft: Outlet = (media, seen) => left.hear(media, seen);
-    left.connect(toRight);
-    right.connect(toLeft);
-    const started = this.clock.now();
-    let open = true;
-    return {
-      close: () => {
-        if (!open) return undefined;
-        open = false;
-        left.disconnect(toRight);
-        right.disconnect(toLeft);
-        if (left.active) left.party.note({ type: 'unbridged', with: right.party.address });
-        if (right.active) right.party.note({ type: 'unbridged', with: left.party.address });
-        if (!options.record) return undefined;
-        const durationMs = this.clock.now() - started;
-        return { audio: silentWav(durationMs), durationMs, endedBy: 'hangup' };
-      },
-    };
+    return simulatedBridge(a as SimulatedLeg, b as SimulatedLeg, this.clock, options);
   }
 
   trunkLeg(request: TrunkLegRequest): TrunkLeg {

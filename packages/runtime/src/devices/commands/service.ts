@@ -18,7 +18,6 @@ import { notFound, RestError } from '../../api/http.js';
 import { allOf } from '../../api/resources/sip/common.js';
 import type { CommandChannel } from '../../bridge/command-channel.js';
 import type { Clock } from '../../clock/clock.js';
-import { newSid } from '../../sid.js';
 import { indexAccount } from '../../store/account-index.js';
 import { updateOrCreate } from '../../store/conditional.js';
 import type { Store } from '../../store/types.js';
@@ -26,6 +25,7 @@ import type { Callbacks } from '../../webhooks/callbacks.js';
 import type { DeviceRecord } from '../records.js';
 import type { ClusterCommandBound } from './cluster-bound.js';
 import { DEFAULT_POLICY, delivered, type Outcome, type Policy, Settled, settle } from './decide.js';
+import { commandRecord, type NewCommand } from './new-command.js';
 import {
   COMMAND_INDEX_SID,
   COMMAND_LIMITS,
@@ -38,13 +38,7 @@ import { Resends } from './resend.js';
 import { queueMarked, queueResultWebhook } from './result-webhook.js';
 import { takeOverCommands } from './takeover.js';
 
-export interface NewCommand {
-  readonly action: string;
-  readonly params: Readonly<Record<string, string>>;
-  readonly ttlS?: number | undefined;
-  readonly resultCallback?: string | undefined;
-  readonly resultCallbackMethod?: 'GET' | 'POST' | undefined;
-}
+export type { NewCommand } from './new-command.js';
 
 export interface CommandServiceDeps {
   readonly store: Store;
@@ -173,24 +167,7 @@ export class CommandService {
           { sid: deviceSid, accountSid: account.sid, createdAt: now, lastSeq: 0 },
           (state) => ({ ...state, lastSeq: state.lastSeq + 1 }),
         );
-        const made: CommandRecord = {
-          sid: newSid('DC'),
-          accountSid: account.sid,
-          createdAt: now,
-          deviceSid,
-          seq,
-          action: input.action,
-          params: input.params,
-          status: 'pending',
-          open: true,
-          attempts: 0,
-          nextAttemptAt: now,
-          expiresAt: now + (input.ttlS ?? COMMAND_LIMITS.ttlS.default) * 1000,
-          ...(input.resultCallback ? { resultCallback: input.resultCallback } : {}),
-          resultCallbackMethod: input.resultCallbackMethod ?? 'POST',
-          updatedAt: now,
-          ...(this.deps.node === undefined ? {} : { node: this.deps.node }),
-        };
+        const made = commandRecord({ account, deviceSid, seq, input, now, node: this.deps.node });
         await store.put(KIND, made);
         return made;
       });
