@@ -91,6 +91,11 @@ export class StoreWrites {
     return this.started;
   }
 
+  /** Settles when every write started so far has finished, failed or not. */
+  async written(): Promise<void> {
+    await Promise.all([...this.inFlight]);
+  }
+
   /** Settles when every write started so far is in the store; rejects if one started since `mark` failed. */
   async settled(mark = 0): Promise<void> {
     await Promise.all([...this.inFlight]);

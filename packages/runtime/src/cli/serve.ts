@@ -169,7 +169,13 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     store,
     clock,
     async (sid) => (await store.find<AccountRecord>('account', sid))?.authToken,
-    { egress, leaseMs: place.callbackLeaseMs, ...(cluster ? { owner: cluster.nodeId } : {}) },
+    {
+      egress,
+      leaseMs: place.callbackLeaseMs,
+      ...(cluster ? { owner: cluster.nodeId } : {}),
+      // Sent after the records they report on (the writes below).
+      recorded: () => writes.written(),
+    },
   );
   callbacks.start();
   // One write path: the runtime runs a new call or message only once its record is committed.

@@ -105,8 +105,11 @@ export function runtimeView(nodes: readonly [ViewedNode, ...ViewedNode[]]): Runt
       list: (filter) => oldestFirst(runtimes.flatMap((runtime) => runtime.conferences.list(filter))),
     }),
     callbacks: over(first.callbacks, {
+      // Drained, as the app sees it: what the callbacks report is in the store every node reads
+      // (patchbay serve sends each callback after the node's writes before it: `recorded`).
       drain: async () => {
         await Promise.all(runtimes.map((runtime) => runtime.callbacks.drain()));
+        await Promise.all(nodes.map((node) => node.written()));
       },
     }),
   });

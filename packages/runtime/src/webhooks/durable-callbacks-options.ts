@@ -31,4 +31,11 @@ export interface DurableCallbacksOptions {
    * once. @default 0
    */
   readonly leaseMs?: number;
+  /**
+   * Settles once what the node has written so far is in the store (`StoreWrites.written`). A
+   * callback is queued before the record it reports on is written (a crash between the two must
+   * not lose the callback), so each delivery waits for this first: an app that fetches the call
+   * or message on receiving its callback reads that status or a later one, on any node.
+   */
+  readonly recorded?: () => Promise<void>;
 }

@@ -49,6 +49,26 @@ describe('DurableCallbacks', () => {
     expect(app.requests.map((r) => r.headers['i-twilio-idempotency-token']).sort()).toEqual(['CA1:0', 'CA1:1']);
   });
 
+  it('sends a callback only once the writes made before it have finished (the record it reports on)', async () => {
+    await using app = await startAppServer({ '/status': () => '' });
+    let finish!: () => void;
+    const written = new Promise<void>((resolve) => {
+      finish = resolve;
+    });
+    let asked = 0;
+    const recorded = () => {
+      asked++;
+      return written;
+    };
+    const queue = new DurableCallbacks(new MemoryStore(), systemClock, tokenFor, { recorded });
+    queue.send(callback(`${app.url}/status`, 0));
+    await expect.poll(() => asked).toBe(1);
+    expect(app.requests).toHaveLength(0);
+    finish();
+    await queue.drain();
+    expect(app.requests.map((r) => r.params.SequenceNumber)).toEqual(['0']);
+  });
+
   it('forgets delivered callbacks after keepDoneMs, so the outbox does not grow with every callback', async () => {
     await using app = await startAppServer({ '/status': () => '' });
     const clock = new VirtualClock();

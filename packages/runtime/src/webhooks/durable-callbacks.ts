@@ -72,6 +72,7 @@ export class DurableCallbacks implements Callbacks {
   private paused = false;
   private readonly owner: string;
   private readonly leaseMs: number;
+  private readonly recorded: (() => Promise<void>) | undefined;
 
   constructor(
     private readonly store: Store,
@@ -93,6 +94,7 @@ export class DurableCallbacks implements Callbacks {
     );
     this.owner = options.owner ?? `${hostname()}:${process.pid}`;
     this.leaseMs = options.leaseMs ?? 0;
+    this.recorded = options.recorded;
     this.shared = this.leaseMs > 0;
     this.refused = new Refused(clock, () => this.wake());
     this.turns = new Turns(concurrency, share, this.shared, this.refused);
@@ -265,6 +267,7 @@ export class DurableCallbacks implements Callbacks {
       if (this.shared) this.refused.add(planned.id);
       return this.turns.forget(planned);
     }
+    await this.recorded?.().catch(() => undefined);
     const { store, clock, egress, events, tokenFor, leaseMs, attempts, backoffMs } = this;
     const context = { outbox: store.outbox, clock, egress, events, tokenFor, leaseMs, attempts, backoffMs };
     const outcome = await sendClaimed({ ...context, paused: () => this.paused }, callback);
