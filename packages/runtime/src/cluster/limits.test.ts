@@ -46,15 +46,30 @@ describe.each(BUS_KINDS)("an account's device sessions across the cluster (%s bu
     expect((await hello(b, token)).welcome).toMatchObject(REFUSED);
   });
 
-  it('at the limit, a device back on another node takes the place of the session it names, if its own', async () => {
+  it('at the limit, a device back on another node resumes its session through it, or over long-poll takes its place', async () => {
     const { cluster, a, b, sessions, token } = await twoNodes(kind);
     const alice = await hello(a, token);
     const bob = await hello(a, tokenFor(a.harness, cluster.key, 'bob'));
     const named = (opened: typeof alice) => ({ session: (opened.welcome as { session: string }).session, received: 0 });
-    // Alice's connection drops; she comes back through the balancer to node B, naming her session.
+    // Alice's connection drops; she comes back through the balancer to node B, naming her session:
+    // over a WebSocket it is relayed to node A, where it lives, and takes no other unit.
     alice.device.socket.close();
     await alice.device.closed;
-    expect((await hello(b, token, named(alice))).welcome).toMatchObject({ type: 'welcome', resumed: false });
+    const back = await hello(b, token, named(alice));
+    expect(back.welcome).toMatchObject({ type: 'welcome', resumed: true });
+    expect(await sessions()).toBe(2);
+    expect(a.harness.runtime.devices?.size).toBe(2);
+    back.device.socket.close();
+    await back.device.closed;
+    // A long-poll hello is not relayed: node B opens a session in the place of the one it names.
+    const polled = await fetch(`${b.harness.base}/devices/v1/poll`, {
+      method: 'POST',
+      body: JSON.stringify({ type: 'hello', v: 1, token, resume: named(alice) }),
+    });
+    expect(((await polled.json()) as { messages: unknown[] }).messages[0]).toMatchObject({
+      type: 'welcome',
+      resumed: false,
+    });
     expect(await sessions()).toBe(2);
     expect(a.harness.runtime.devices?.size).toBe(1);
     // Naming another identity's session takes nothing from it.

@@ -21,20 +21,36 @@ import type { Runtime } from '../runtime.js';
 // biome-ignore lint/suspicious/noExplicitAny: a listener of any event of any emitter
 type Listener = (...args: any[]) => void;
 
-/** Listeners added here listen to every node's emitter of these events. */
-function mergedEvents<Events>(sources: readonly Events[]): Events {
+/**
+ * Listeners added here listen to every node's emitter of these events; `rewrite` turns an event's
+ * arguments into what the test sees (a node's presence record into the cluster's).
+ */
+function mergedEvents<Events>(
+  sources: readonly Events[],
+  rewrite: Readonly<Record<string, (...args: unknown[]) => unknown[]>> = {},
+): Events {
   const onceWrappers = new Map<Listener, Listener>();
+  const rewritten = new Map<Listener, Listener>();
+  const given = (event: string, listener: Listener): Listener => {
+    const change = rewrite[event];
+    if (!change) return listener;
+    const wrapper = rewritten.get(listener) ?? ((...args: unknown[]) => listener(...change(...args)));
+    rewritten.set(listener, wrapper);
+    return wrapper;
+  };
   const all = (act: (source: EventEmitter) => void) => {
     for (const source of sources) act(source as unknown as EventEmitter);
     return merged;
   };
   const off = (event: string, listener: Listener) => {
-    const wrapper = onceWrappers.get(listener);
+    const target = onceWrappers.get(listener) ?? listener;
     onceWrappers.delete(listener);
-    return all((source) => source.off(event, wrapper ?? listener));
+    const added = rewritten.get(target) ?? target;
+    rewritten.delete(target);
+    return all((source) => source.off(event, added));
   };
   const merged = {
-    on: (event: string, listener: Listener) => all((source) => source.on(event, listener)),
+    on: (event: string, listener: Listener) => all((source) => source.on(event, given(event, listener))),
     addListener: (event: string, listener: Listener) => merged.on(event, listener),
     once: (event: string, listener: Listener) => {
       const wrapper = (...args: unknown[]) => {
@@ -118,7 +134,16 @@ export function runtimeView(nodes: readonly [ViewedNode, ...ViewedNode[]]): Runt
 /** The device bridges of every node: their events, sessions and presence taken together. */
 function devicesView(bridges: readonly DeviceBridge[]): DeviceBridge {
   const members: Partial<DeviceBridge> = {
-    events: mergedEvents(bridges.map((bridge) => bridge.events)),
+    // A presence change on one node is seen as the cluster's presence of the identity.
+    events: mergedEvents(
+      bridges.map((bridge) => bridge.events),
+      {
+        presence: (record) => {
+          const { accountSid, identity } = record as PresenceRecord;
+          return [members.presenceOf?.(accountSid, identity)[0] ?? record];
+        },
+      },
+    ),
     presenceOf: (accountSid, identity) => {
       const merged = new Map<string, PresenceRecord>();
       for (const record of bridges.flatMap((bridge) => bridge.presenceOf(accountSid, identity))) {
