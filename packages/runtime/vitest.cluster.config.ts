@@ -66,6 +66,7 @@ const MORE = [
   'src/api/room-schedules.test.ts',
   'src/api/sip.test.ts',
   'src/api/voice-v1.test.ts',
+  'src/bridge/faults.test.ts',
   'src/bridge/long-poll.test.ts',
   'src/bridge/renegotiate.test.ts',
   'src/bridge/room-grant.test.ts',
@@ -83,11 +84,7 @@ const chosen = process.env.CLUSTER_FILES;
  *   request target itself, and reads a request's whole body before it passes it on, so a node
  *   never sees a body arriving slowly or a client that hangs up mid-body;
  *   in api/event-stream, the slow reader's test (skipped in cluster mode): through nginx a
- *   reader's events cross two connections, whose socket buffers hold its whole flood;
- * - not yet across nodes (docs/cluster.md "Not yet across nodes"):
- *   bridge/faults: four of its six tests pass (resuming, through whichever node, included); the
- *   call-token refusals a device reports, and a silent device's expiry with a call falling to
- *   its other registration, do not yet (not diagnosed: the test reads one node's events).
+ *   reader's events cross two connections, whose socket buffers hold its whole flood.
  */
 export default defineProject({
   test: {
