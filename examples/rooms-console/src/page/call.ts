@@ -37,6 +37,11 @@ export class LiveCall {
   #ended: number | undefined;
   #reason: string | null = null;
   #errorCode: number | null = null;
+  /**
+   * Bumped by each roster fetch, the call's end and a change of room: a fetch's answer is shown
+   * only if nothing bumped it since (under load, one can land after the call ended).
+   */
+  #asked = 0;
   /** The server's clock minus the browser's, as the latest live event told. */
   #skew = 0;
   #ticking: ReturnType<typeof setInterval> | undefined;
@@ -61,6 +66,7 @@ export class LiveCall {
 
   /** Follows a room's call: the snapshot (or none), then its events. */
   follow(room: Room, snapshot: RoomCallInstance | undefined): void {
+    this.#asked++;
     this.#room = room;
     this.#show(snapshot);
     room.on('entry', (entry) => {
@@ -70,6 +76,7 @@ export class LiveCall {
     room.on('call-started', () => void this.#refresh());
     room.on('member', (member) => this.#update(member));
     room.on('call-ended', (reason, error) => {
+      this.#asked++;
       this.#status = 'completed';
       this.#ended = this.#serverNow();
       this.#reason = reason ?? null;
@@ -82,6 +89,7 @@ export class LiveCall {
 
   /** Stops following (another room was opened). */
   close(): void {
+    this.#asked++;
     this.#room = undefined;
     this.#show(undefined);
   }
@@ -91,8 +99,12 @@ export class LiveCall {
   }
 
   async #refresh(): Promise<void> {
+    const ticket = ++this.#asked;
     try {
-      this.#show(await this.fetchRoster());
+      const snapshot = await this.fetchRoster();
+      // A newer fetch, the call's end or another room came since: this roster is older than them.
+      if (ticket !== this.#asked) return;
+      this.#show(snapshot);
     } catch (error) {
       showProblem(error);
     }
