@@ -4,7 +4,8 @@
  * members; `patchbay serve` is stopped the moment the test, reading its database, sees a text
  * stored but not yet relayed, killed if it still is, and started again on the same data
  * directory. Afterwards every text the room stored reached every other member exactly once,
- * every text answered 201 is among them, and each is in the room's log once. Real processes, real SQLite, real time.
+ * every text answered 201 is among them, and each is in the room's log once. Real processes,
+ * real SQLite, real time.
  */
 import { once } from 'node:events';
 import { readFile } from 'node:fs/promises';
