@@ -1,24 +1,26 @@
 /**
- * The device bridge's parts for a cluster (with a bus): devices on other nodes rung and told
- * (cluster/devices-ring.ts), presence as every live node has it (cluster/devices-presence-across.ts),
- * notices to an identity's sessions on every node (cluster/devices-tell.ts), and sessions
- * reached through another node (cluster/devices-relay.ts).
+ * The device bridge's parts for a cluster (with a bus), behind one object: devices on other nodes
+ * rung and told (cluster/devices-ring.ts), presence as every live node has it
+ * (cluster/devices-presence-across.ts), notices to an identity's sessions on every node
+ * (cluster/devices-tell.ts), and sessions reached through another node (cluster/devices-relay.ts).
  * Undefined on a single node.
  *
  * @example
- * const parts = bridgeCluster(options, host, { targets, session, push, isOpen, ... });
+ * const cluster = bridgeCluster(options, host, { targets, session, push, isOpen, ... });
+ * const reached = await cluster?.reach(hello, link); // the session lives on another node
  */
 
-import type { Outgoing } from '@patchbay/sdk/protocol';
+import type { ClientMessage, Hello, Outgoing } from '@patchbay/sdk/protocol';
 import { PresenceAcross } from '../cluster/devices-presence-across.js';
-import { type RelayedBridge, SessionRelay } from '../cluster/devices-relay.js';
+import { type ReachedSession, SessionRelay } from '../cluster/devices-relay.js';
 import { ClusterDevices } from '../cluster/devices-ring.js';
 import { ClusterTells } from '../cluster/devices-tell.js';
 import type { CommandChannel } from './command-channel.js';
 import type { Invitations } from './invitations.js';
 import type { PresenceRecord } from './presence.js';
-import type { DeviceSession } from './session.js';
+import type { DeviceSession, Link } from './session.js';
 import type { BridgeHost, DeviceBridgeOptions } from './types.js';
+import { ownedBy } from './welcome.js';
 
 /** What the cluster's parts ask of the bridge. */
 export interface BridgeSide {
@@ -35,22 +37,31 @@ export interface BridgeSide {
   notify(record: PresenceRecord): void;
   /** Sends a notice another node published to the identity's sessions here. */
   tellHere(accountSid: string, identity: string, message: Outgoing): void;
-  /** Sessions reached through other nodes (cluster/devices-relay.ts). */
-  relayed: RelayedBridge;
+  /** A hello, message or lost connection relayed from another node, as the bridge takes a device's own. */
+  open(hello: Hello, link: Link): Promise<DeviceSession>;
+  receive(session: DeviceSession, message: ClientMessage, link: Link): void;
+  lost(session: DeviceSession, link: Link): void;
+}
+
+export interface BridgeCluster {
+  /** Devices on other nodes: rung, told of calls, their commands. */
+  readonly devices: ClusterDevices;
+  /** Presence as the cluster has it, for REST and followers. */
+  readonly across: PresenceAcross;
+  /** A hello resuming a session another live node holds for its account and identity: relayed there. */
+  reach(hello: Hello, link: Link): Promise<ReachedSession | undefined>;
+  /** Whether another node holds registrations of the identity (a ring invites them there). */
+  registeredElsewhere(accountSid: string, identity: string): Promise<boolean>;
+  /** Tells the identity's sessions on the other nodes. */
+  publish(accountSid: string, identity: string, message: Outgoing): void;
+  close(): void;
 }
 
 export function bridgeCluster(
   options: DeviceBridgeOptions,
   host: BridgeHost,
   side: BridgeSide,
-):
-  | {
-      readonly devices: ClusterDevices;
-      readonly across: PresenceAcross;
-      readonly tells: ClusterTells;
-      readonly relay: SessionRelay;
-    }
-  | undefined {
+): BridgeCluster | undefined {
   const { cluster } = options;
   if (!cluster) return undefined;
   const { clock, media } = host;
@@ -73,6 +84,31 @@ export function bridgeCluster(
     ...(cluster.onError ? { onError: cluster.onError } : {}),
   });
   const tells = new ClusterTells(cluster.bus, side.tellHere, cluster.onError);
-  const relay = new SessionRelay(cluster.bus, side.relayed, cluster.onError);
-  return { devices, across, tells, relay };
+  const relay = new SessionRelay(
+    cluster.bus,
+    {
+      open: side.open,
+      receive: side.receive,
+      lost: side.lost,
+      holds: ({ session, ...owner }) => ownedBy(side.session(session), owner),
+    },
+    cluster.onError,
+  );
+  return {
+    devices,
+    across,
+    reach: (hello, link) => relay.reach(hello, link),
+    async registeredElsewhere(accountSid, identity) {
+      // The bus unreachable: a wake-up too many rather than a device missing the call.
+      const nodes = await devices.presence.nodes(accountSid, identity).catch(() => []);
+      return nodes.length > 0;
+    },
+    publish: (accountSid, identity, message) => tells.publish(accountSid, identity, message),
+    close() {
+      void devices.close();
+      across.close();
+      tells.close();
+      relay.close();
+    },
+  };
 }

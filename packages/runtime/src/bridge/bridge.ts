@@ -14,12 +14,11 @@ import { type ClientMessage, DeviceError, type Hello, type Outgoing } from '@pat
 import { EventEmitter } from 'eventemitter3';
 import { ClusterSessionCap } from '../cluster/devices-limits.js';
 import type { PresenceAcross } from '../cluster/devices-presence-across.js';
-import type { ReachedSession, SessionRelay } from '../cluster/devices-relay.js';
+import type { ReachedSession } from '../cluster/devices-relay.js';
 import type { ClusterDevices } from '../cluster/devices-ring.js';
-import type { ClusterTells } from '../cluster/devices-tell.js';
 import type { DeviceLeg, OriginateOutcome } from '../media/types.js';
 import { type VerifiedToken, verifyAccessToken } from './access-tokens.js';
-import { bridgeCluster } from './bridge-cluster.js';
+import { type BridgeCluster, bridgeCluster } from './bridge-cluster.js';
 import { CallTokens } from './call-tokens.js';
 import { CommandChannel } from './command-channel.js';
 import type { RemoteDevice } from './elsewhere.js';
@@ -33,7 +32,7 @@ import { type CredentialChecks, recheck } from './revocation.js';
 import { RoomChannel } from './room-channel.js';
 import type { DeviceSession, Link } from './session.js';
 import { SessionTable } from './sessions.js';
-import { sweepSessions } from './sweep.js';
+import { startSweeping } from './sweep.js';
 import type { BridgeEvents, BridgeHost, DeviceBridgeOptions } from './types.js';
 import { openSession } from './welcome.js';
 
@@ -47,7 +46,6 @@ export class DeviceBridge {
   readonly events = new EventEmitter<BridgeEvents>();
   readonly presence: Presence<DeviceSession>;
   readonly heartbeatMs: number;
-  private readonly resumeMs: number;
   private readonly skewMs: number;
   private readonly node: string;
   private readonly tokens: CallTokens;
@@ -60,14 +58,10 @@ export class DeviceBridge {
   readonly commands: CommandChannel;
   private readonly receiver: Receiver;
   private readonly stopSweep: () => void;
-  /** Devices on other nodes of the cluster (with a bus). */
+  /** The cluster's parts (with a bus): devices and presence on other nodes, notices, relayed sessions. */
+  private readonly clustered: BridgeCluster | undefined;
   private readonly cluster: ClusterDevices | undefined;
-  /** Presence as the cluster has it, for REST and followers (with a bus). */
   private readonly across: PresenceAcross | undefined;
-  /** Notices to an identity's sessions on the other nodes (with a bus). */
-  private readonly tells: ClusterTells | undefined;
-  /** Sessions reached through another node (with a bus). */
-  private readonly relay: SessionRelay | undefined;
   private closed = false;
   private waker: RingWaker | undefined;
   private readonly checks: CredentialChecks = {
@@ -85,7 +79,6 @@ export class DeviceBridge {
     const here = { find: (id: string) => this.sessions.get(id), end: (session: DeviceSession) => this.end(session) };
     this.sessions = new SessionTable(options.cluster && new ClusterSessionCap(options.cluster.bus, here));
     this.heartbeatMs = options.heartbeatMs ?? 10_000;
-    this.resumeMs = options.resumeMs ?? 30_000;
     this.skewMs = options.skewMs ?? 60_000;
     this.node = options.node ?? options.cluster?.bus.nodeId ?? hostname();
     this.tokens = new CallTokens(() => clock.now(), options.callTokenKey);
@@ -107,7 +100,7 @@ export class DeviceBridge {
         else this.followers.notify(record);
       },
     );
-    const cluster = bridgeCluster(options, host, {
+    this.clustered = bridgeCluster(options, host, {
       targets: (accountSid, identity) => this.targets(accountSid, [identity]),
       session: (id) => this.sessions.get(id),
       push: (session, message, expiresAt) => this.push(session, message, expiresAt),
@@ -120,20 +113,12 @@ export class DeviceBridge {
           : this.presence.list(accountSid),
       notify: (record) => this.followers.notify(record),
       tellHere: (accountSid, identity, message) => this.tellHere(accountSid, identity, message),
-      relayed: {
-        open: (hello, link) => this.open(hello, link),
-        receive: (session, message, link) => this.receive(session, message, link),
-        lost: (session, link) => this.lost(session, link),
-        holds: ({ session, accountSid, identity }) => {
-          const held = this.sessions.get(session);
-          return held?.accountSid === accountSid && held.identity === identity;
-        },
-      },
+      open: (hello, link) => this.open(hello, link),
+      receive: (session, message, link) => this.receive(session, message, link),
+      lost: (session, link) => this.lost(session, link),
     });
-    this.cluster = cluster?.devices;
-    this.across = cluster?.across;
-    this.tells = cluster?.tells;
-    this.relay = cluster?.relay;
+    this.cluster = this.clustered?.devices;
+    this.across = this.clustered?.across;
     this.invitations = new Invitations({
       remote: this.cluster,
       clock,
@@ -176,13 +161,14 @@ export class DeviceBridge {
       end: (session) => this.end(session),
       requests,
     };
-    let cancel = () => {};
-    const sweep = () => {
-      this.sweep();
-      cancel = clock.setTimer(sweep, this.heartbeatMs / 2);
-    };
-    cancel = clock.setTimer(sweep, this.heartbeatMs / 2);
-    this.stopSweep = () => cancel();
+    const timings = { heartbeatMs: this.heartbeatMs, resumeMs: options.resumeMs ?? 30_000 };
+    this.stopSweep = startSweeping(clock, () => this.sessions.values(), timings, {
+      end: (session) => this.end(session),
+      expire: (session) => {
+        this.unregister(session);
+        this.push(session, { type: 'expired' });
+      },
+    });
   }
 
   /** Sessions on this node. */
@@ -229,7 +215,7 @@ export class DeviceBridge {
     const reached =
       this.closed || !hello.resume || this.sessions.get(hello.resume.session)
         ? undefined
-        : await this.relay?.reach(hello, link);
+        : await this.clustered?.reach(hello, link);
     return reached ? { reached } : { session: await this.open(hello, link) };
   }
 
@@ -290,9 +276,7 @@ export class DeviceBridge {
 
   /** On a cluster: whether another node holds registrations of the identity (a ring invites them there). */
   async registeredElsewhere(accountSid: string, identity: string): Promise<boolean> {
-    // The bus unreachable: a wake-up too many rather than a device missing the call.
-    const nodes = await this.cluster?.presence.nodes(accountSid, identity).catch(() => []);
-    return (nodes?.length ?? 0) > 0;
+    return (await this.clustered?.registeredElsewhere(accountSid, identity)) ?? false;
   }
 
   /** Sessions here that may be rung for the identities. */
@@ -342,27 +326,12 @@ export class DeviceBridge {
     session.calls.clear();
   }
 
-  private sweep(): void {
-    sweepSessions(
-      this.sessions.values(),
-      this.host.clock.now(),
-      { heartbeatMs: this.heartbeatMs, resumeMs: this.resumeMs },
-      {
-        end: (session) => this.end(session),
-        expire: (session) => {
-          this.unregister(session);
-          this.push(session, { type: 'expired' });
-        },
-      },
-    );
-  }
-
   /**
    * Sends `message` to every open session of the identity (registered or not), on every node of a
    * cluster (a notice; cluster/devices-tell.ts): how many got it here.
    */
   tell(accountSid: string, identity: string, message: Outgoing): number {
-    this.tells?.publish(accountSid, identity, message);
+    this.clustered?.publish(accountSid, identity, message);
     return this.tellHere(accountSid, identity, message);
   }
 
@@ -391,10 +360,7 @@ export class DeviceBridge {
     this.stopSweep();
     this.sessions.close();
     this.invitations.cancelAll();
-    void this.cluster?.close();
-    this.across?.close();
-    this.tells?.close();
-    this.relay?.close();
+    this.clustered?.close();
     for (const session of [...this.sessions.values()]) {
       session.link?.close(1012, 'server restarting');
       this.end(session);

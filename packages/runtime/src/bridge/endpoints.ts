@@ -24,11 +24,11 @@ import {
   parseClientMessage,
   type ServerMessage,
 } from '@patchbay/sdk/protocol';
-import { type WebSocket, WebSocketServer } from 'ws';
+import { WebSocketServer } from 'ws';
 import { readBody, requestUrl } from '../api/http.js';
-import type { ReachedSession } from '../cluster/devices-relay.js';
 import type { DeviceBridge } from './bridge.js';
 import type { DeviceSession, Link } from './session.js';
+import { asDeviceError, errorMessage, serveSocket } from './socket.js';
 
 export const DEVICE_PATHS = {
   websocket: '/devices/v1/ws',
@@ -48,20 +48,6 @@ const CORS = {
 };
 /** Frames above this are cut off by the socket itself (close 1009); between the limit and this, a typed error. */
 const HARD_CAP_BYTES = 4 * LIMITS.maxMessageBytes;
-/** A connection must say hello within this long. @default 10000 */
-const HELLO_TIMEOUT_MS = 10_000;
-
-function errorMessage(error: DeviceError, fatal: boolean): ServerMessage {
-  return { type: 'error', fatal, error: error.toProtocol() };
-}
-
-/** Any failure as a DeviceError (a GeneralError with its message when it is not one). */
-export function asDeviceError(error: unknown): DeviceError {
-  return error instanceof DeviceError
-    ? error
-    : new DeviceError('GeneralError', error instanceof Error ? error.message : String(error));
-}
-
 export interface DeviceEndpoints {
   /** Handles `/devices/v1/ws` upgrades; false for other paths. */
   upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
@@ -73,78 +59,6 @@ export interface DeviceEndpoints {
 export function deviceEndpoints(bridge: DeviceBridge): DeviceEndpoints {
   const wss = new WebSocketServer({ noServer: true, maxPayload: HARD_CAP_BYTES });
   const polls = new Set<ServerResponse>();
-
-  function onSocket(socket: WebSocket): void {
-    let session: DeviceSession | undefined;
-    /** On a cluster: the session lives on another node, which this connection is relayed to. */
-    let reached: ReachedSession | undefined;
-    let opening = false;
-    const link: Link = {
-      send: (message) => {
-        if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
-      },
-      close: (code, reason) => socket.close(code, reason),
-    };
-    const helloTimer = setTimeout(() => {
-      if (!session) socket.close(4002, 'no hello');
-    }, HELLO_TIMEOUT_MS);
-    helloTimer.unref?.();
-    socket.on('message', (data, isBinary) => {
-      if (isBinary) {
-        link.send(
-          errorMessage(new DeviceError('MalformedRequest', 'binary frames are not part of the protocol'), false),
-        );
-        return;
-      }
-      const parsed = parseClientMessage(data.toString());
-      if (!parsed.ok) {
-        link.send({ type: 'error', fatal: !session && !opening, error: parsed.error });
-        if (!session && !opening) socket.close(4400, 'malformed hello');
-        return;
-      }
-      const message = parsed.message;
-      if (session) {
-        bridge.receive(session, message, link);
-        return;
-      }
-      if (reached) {
-        reached.receive(message);
-        return;
-      }
-      if (message.type !== 'hello' || opening) {
-        const error = new DeviceError('MalformedRequest', 'the first message must be hello');
-        link.send(errorMessage(error, true));
-        socket.close(4400, 'expected hello');
-        return;
-      }
-      opening = true;
-      bridge.openAnywhere(message, link).then(
-        (opened) => {
-          clearTimeout(helloTimer);
-          const open = socket.readyState === socket.OPEN;
-          if ('reached' in opened) {
-            reached = opened.reached;
-            if (!open) reached.lost();
-            return;
-          }
-          session = opened.session;
-          if (!open) bridge.lost(session, link);
-        },
-        (error: unknown) => {
-          link.send(errorMessage(asDeviceError(error), true));
-          socket.close(4401, 'hello refused');
-        },
-      );
-    });
-    socket.on('close', () => {
-      clearTimeout(helloTimer);
-      if (session) bridge.lost(session, link);
-      reached?.lost();
-    });
-    socket.on('error', () => {
-      // Oversize frames and protocol violations: ws closes the socket; 'close' follows.
-    });
-  }
 
   function respond(res: ServerResponse, status: number, messages: ServerMessage[]): void {
     if (res.writableEnded) return;
@@ -299,7 +213,7 @@ export function deviceEndpoints(bridge: DeviceBridge): DeviceEndpoints {
   return {
     upgrade(req, socket, head) {
       if (requestUrl(req)?.pathname !== DEVICE_PATHS.websocket) return false;
-      wss.handleUpgrade(req, socket, head, onSocket);
+      wss.handleUpgrade(req, socket, head, (ws) => serveSocket(bridge, ws));
       return true;
     },
     request(req, res) {

@@ -4,8 +4,9 @@
  * ends; a session whose token expired is unregistered and told once (it waits for a fresh token).
  *
  * @example
- * sweepSessions(sessions.values(), clock.now(), { heartbeatMs, resumeMs }, { end, expire });
+ * const stop = startSweeping(clock, () => sessions.values(), { heartbeatMs, resumeMs }, { end, expire });
  */
+import type { Clock } from '../clock/clock.js';
 import type { DeviceSession } from './session.js';
 
 export interface SweepActions {
@@ -13,6 +14,22 @@ export interface SweepActions {
   end(session: DeviceSession): void;
   /** Its token expired: unregistered, and the device is told. */
   expire(session: DeviceSession): void;
+}
+
+/** Sweeps every half heartbeat on `clock`, until the returned function is called. */
+export function startSweeping(
+  clock: Clock,
+  sessions: () => Iterable<DeviceSession>,
+  limits: { readonly heartbeatMs: number; readonly resumeMs: number },
+  actions: SweepActions,
+): () => void {
+  let cancel = () => {};
+  const sweep = () => {
+    sweepSessions(sessions(), clock.now(), limits, actions);
+    cancel = clock.setTimer(sweep, limits.heartbeatMs / 2);
+  };
+  cancel = clock.setTimer(sweep, limits.heartbeatMs / 2);
+  return () => cancel();
 }
 
 export function sweepSessions(

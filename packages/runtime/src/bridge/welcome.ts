@@ -50,6 +50,14 @@ export async function openSession(deps: OpenDeps, hello: Hello, link: Link): Pro
   return session;
 }
 
+/** Whether `session` is one of this account's identity's (a hello resumes only its own). */
+export function ownedBy(
+  session: DeviceSession | undefined,
+  owner: { readonly accountSid: string; readonly identity: string },
+): session is DeviceSession {
+  return session?.accountSid === owner.accountSid && session.identity === owner.identity;
+}
+
 /** The session a hello opens: the one it resumes, or a new one (a refusal is thrown as a DeviceError). */
 export async function sessionFor(
   sessions: SessionTable,
@@ -59,7 +67,7 @@ export async function sessionFor(
   now: number,
 ): Promise<{ session: DeviceSession; resumed: boolean }> {
   const earlier = resume ? sessions.get(resume.session) : undefined;
-  if (earlier && earlier.accountSid === token.accountSid && earlier.identity === token.identity) {
+  if (ownedBy(earlier, token)) {
     earlier.token = token;
     earlier.expired = false;
     return { session: earlier, resumed: true };

@@ -18,7 +18,7 @@ import { readTokenClaims } from '../tokens/jwt.js';
 import { type DeviceClock, systemClock } from './clock.js';
 import { KeepAlive, reconnectDelay } from './keepalive.js';
 import { openTransport } from './open-transport.js';
-import { paced } from './paced.js';
+import { pacedRequest } from './paced.js';
 import { type RequestBody, type RequestResult, Requests } from './requests.js';
 import type { Transport, TransportHandlers, WebSocketConstructor } from './transport.js';
 
@@ -60,17 +60,6 @@ export interface ConnectionEvents {
 
 /** Requests that still make sense (and are safe) with a token the device thinks is bad. */
 const WITHOUT_TOKEN: ReadonlySet<ClientRequest['type']> = new Set(['token', 'hangup', 'digits', 'mute']);
-
-/**
- * Requests whose TooManyRequests is a count, not the device's pace (identities or rooms followed,
- * devices carried, ICE restarts a minute): trying again soon would get the same answer.
- */
-const COUNTED: ReadonlySet<ClientRequest['type']> = new Set([
-  'subscribe',
-  'room-subscribe',
-  'commands-attach',
-  'renegotiate',
-]);
 
 /** A token problem (20100-20199) is final: retrying with the same token cannot succeed. */
 const tokenProblem = (error: DeviceError) => error.code >= 20100 && error.code < 20200;
@@ -143,7 +132,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
    * the server refused for the device's pace is sent again a little later (paced.ts).
    */
   request<T extends ClientRequest['type']>(type: T, body: RequestBody<T>): Promise<RequestResult> {
-    return COUNTED.has(type) ? this.send(type, body) : paced(this.clock, () => this.send(type, body));
+    return pacedRequest(this.clock, type, () => this.send(type, body));
   }
 
   private send<T extends ClientRequest['type']>(type: T, body: RequestBody<T>): Promise<RequestResult> {
