@@ -2,7 +2,8 @@
  * The device bridge's parts for a cluster (with a bus), behind one object: devices on other nodes
  * rung and told (cluster/devices-ring.ts), presence as every live node has it
  * (cluster/devices-presence-across.ts), notices to an identity's sessions on every node
- * (cluster/devices-tell.ts), and sessions reached through another node (cluster/devices-relay.ts).
+ * (cluster/devices-tell.ts), and sessions reached through another node (cluster/devices-relay.ts
+ * for a WebSocket, cluster/devices-poll-relay.ts for long-poll requests).
  * Undefined on a single node.
  *
  * @example
@@ -11,12 +12,14 @@
  */
 
 import type { ClientMessage, Hello, Outgoing } from '@patchbay/sdk/protocol';
+import { PollRelay } from '../cluster/devices-poll-relay.js';
 import { PresenceAcross } from '../cluster/devices-presence-across.js';
 import { type ReachedSession, SessionRelay } from '../cluster/devices-relay.js';
 import { ClusterDevices } from '../cluster/devices-ring.js';
 import { ClusterTells } from '../cluster/devices-tell.js';
 import type { CommandChannel } from './command-channel.js';
 import type { Invitations } from './invitations.js';
+import type { PollAnswer, PollRequest } from './poll.js';
 import type { PresenceRecord } from './presence.js';
 import type { DeviceSession, Link } from './session.js';
 import type { BridgeHost, DeviceBridgeOptions } from './types.js';
@@ -41,6 +44,9 @@ export interface BridgeSide {
   open(hello: Hello, link: Link): Promise<DeviceSession>;
   receive(session: DeviceSession, message: ClientMessage, link: Link): void;
   lost(session: DeviceSession, link: Link): void;
+  /** A long-poll request relayed from another node, for a session held here. */
+  poll(session: DeviceSession, request: PollRequest, signal: AbortSignal): Promise<PollAnswer>;
+  readonly heartbeatMs: number;
 }
 
 export interface BridgeCluster {
@@ -50,6 +56,8 @@ export interface BridgeCluster {
   readonly across: PresenceAcross;
   /** A hello resuming a session another live node holds for its account and identity: relayed there. */
   reach(hello: Hello, link: Link): Promise<ReachedSession | undefined>;
+  /** A long-poll request for a session another live node holds, answered there; undefined when none does. */
+  poll(session: string, request: PollRequest, signal: AbortSignal): Promise<PollAnswer | undefined>;
   /** Whether another node holds registrations of the identity (a ring invites them there). */
   registeredElsewhere(accountSid: string, identity: string): Promise<boolean>;
   /** Tells the identity's sessions on the other nodes. */
@@ -94,10 +102,16 @@ export function bridgeCluster(
     },
     cluster.onError,
   );
+  const polls = new PollRelay(
+    cluster.bus,
+    { heartbeatMs: side.heartbeatMs, session: side.session, answer: side.poll },
+    cluster.onError,
+  );
   return {
     devices,
     across,
     reach: (hello, link) => relay.reach(hello, link),
+    poll: (session, request, signal) => polls.forward(session, request, signal),
     async registeredElsewhere(accountSid, identity) {
       // The bus unreachable: a wake-up too many rather than a device missing the call.
       const nodes = await devices.presence.nodes(accountSid, identity).catch(() => []);
@@ -109,6 +123,7 @@ export function bridgeCluster(
       across.close();
       tells.close();
       relay.close();
+      polls.close();
     },
   };
 }

@@ -25,6 +25,7 @@ import type { RemoteDevice } from './elsewhere.js';
 import { Followers } from './followers.js';
 import { type ClientRing, Invitations, type Waking } from './invitations.js';
 import { deviceLeg } from './legs.js';
+import { type PollAnswer, type PollRequest, pollHere } from './poll.js';
 import { Presence, type PresenceRecord } from './presence.js';
 import { type Receiver, receiveMessage } from './receive.js';
 import type { RequestContext } from './requests.js';
@@ -116,6 +117,8 @@ export class DeviceBridge {
       open: (hello, link) => this.open(hello, link),
       receive: (session, message, link) => this.receive(session, message, link),
       lost: (session, link) => this.lost(session, link),
+      poll: (session, request, signal) => pollHere(this, session, request, signal),
+      heartbeatMs: this.heartbeatMs,
     });
     this.cluster = this.clustered?.devices;
     this.across = this.clustered?.across;
@@ -217,6 +220,16 @@ export class DeviceBridge {
         ? undefined
         : await this.clustered?.reach(hello, link);
     return reached ? { reached } : { session: await this.open(hello, link) };
+  }
+
+  /** On a cluster, long-poll requests for a session held elsewhere are answered there (`pollElsewhere`). */
+  get pollsRelayed(): boolean {
+    return this.clustered !== undefined && !this.closed;
+  }
+
+  /** A long-poll request for a session another node holds, answered there; undefined when no live node holds it. */
+  pollElsewhere(session: string, request: PollRequest, signal: AbortSignal): Promise<PollAnswer | undefined> {
+    return this.clustered?.poll(session, request, signal) ?? Promise.resolve(undefined);
   }
 
   /** An open session by id (long-poll requests name theirs). */

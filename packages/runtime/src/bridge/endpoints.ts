@@ -27,6 +27,7 @@ import {
 import { WebSocketServer } from 'ws';
 import { readBody, requestUrl } from '../api/http.js';
 import type { DeviceBridge } from './bridge.js';
+import { type PollRequest, pollHere } from './poll.js';
 import type { DeviceSession, Link } from './session.js';
 import { asDeviceError, errorMessage, serveSocket } from './socket.js';
 
@@ -113,55 +114,43 @@ export function deviceEndpoints(bridge: DeviceBridge): DeviceEndpoints {
       }
       const link = collecting(res);
       try {
-        const opened = await bridge.open(parsed.message, link);
-        bridge.lost(opened, link);
+        // On a cluster, a hello resuming a session another node holds resumes it there.
+        const opened = await bridge.openAnywhere(parsed.message, link);
+        if ('reached' in opened) opened.reached.lost();
+        else bridge.lost(opened.session, link);
       } catch (error) {
         respond(res, 401, [errorMessage(asDeviceError(error), true)]);
       }
       return;
     }
-    if (!session)
+    // On a cluster, the node holding the session answers a request for it (its address changed, say).
+    const elsewhere = !session && typeof sessionId === 'string' && bridge.pollsRelayed ? sessionId : undefined;
+    if (!session && !elsewhere)
       return respond(res, 404, [errorMessage(new DeviceError('RegistrationError', 'no such session'), true)]);
+    if (req.method !== 'POST' && req.method !== 'GET') return respond(res, 405, []);
+    let body: unknown;
     if (req.method === 'POST') {
-      let body: unknown;
       try {
         body = JSON.parse(await readText(req));
       } catch (error) {
-        return respond(res, 400, [
-          errorMessage(
-            asDeviceError(
-              error instanceof DeviceError ? error : new DeviceError('MalformedRequest', 'body is not JSON'),
-            ),
-            false,
-          ),
-        ]);
+        const refused = error instanceof DeviceError ? error : new DeviceError('MalformedRequest', 'body is not JSON');
+        return respond(res, 400, [errorMessage(refused, false)]);
       }
-      const batch = (body as { messages?: unknown }).messages;
-      if (!Array.isArray(batch) || batch.length > 64)
-        return respond(res, 400, [
-          errorMessage(new DeviceError('MalformedRequest', 'expected { messages: [...] } (at most 64)'), false),
-        ]);
-      const replies: ServerMessage[] = [];
-      const link: Link = { send: (message) => replies.push(message), close: () => {} };
-      for (const raw of batch) {
-        const parsed = parseClientMessage(JSON.stringify(raw));
-        if (parsed.ok) bridge.receive(session, parsed.message, link);
-        else replies.push({ type: 'error', fatal: false, error: parsed.error });
-      }
-      return respond(res, 200, replies);
     }
-    if (req.method !== 'GET') return respond(res, 405, []);
-
     const after = Number(requestUrl(req)?.searchParams.get('after') ?? 0);
-    const link = collecting(res);
+    const closed = new AbortController();
     polls.add(res);
-    const timer = setTimeout(() => link.close(1000, 'heartbeat'), bridge.heartbeatMs);
     res.on('close', () => {
-      clearTimeout(timer);
       polls.delete(res);
-      bridge.lost(session, link);
+      closed.abort();
     });
-    bridge.resume(session, link, Number.isFinite(after) && after >= 0 ? after : 0);
+    const request: PollRequest = req.method === 'POST' ? { method: 'POST', body } : { method: 'GET', after };
+    const answer = session
+      ? await pollHere(bridge, session, request, closed.signal)
+      : elsewhere && (await bridge.pollElsewhere(elsewhere, request, closed.signal));
+    if (!answer)
+      return respond(res, 404, [errorMessage(new DeviceError('RegistrationError', 'no such session'), true)]);
+    respond(res, answer.status, answer.messages);
   }
 
   /**

@@ -7,8 +7,8 @@
  * resumes where it lives (its calls, invitations, rooms and commands unchanged), as it would on
  * one node. If no live node holds it (its node died), a new session opens where the device is.
  *
- * The WebSocket transport only: a long-poll device's requests go to one node by the client's
- * address (docs/cluster.md, the `patchbay_poll` upstream).
+ * A long-poll device's hello is relayed the same way (its link answers the hello's POST, then is
+ * lost); its polls are relayed one by one (devices-poll-relay.ts).
  *
  * @example
  * const relay = new SessionRelay(bus, { open, receive, lost, holds }, onError);

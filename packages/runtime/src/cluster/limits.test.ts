@@ -46,7 +46,7 @@ describe.each(BUS_KINDS)("an account's device sessions across the cluster (%s bu
     expect((await hello(b, token)).welcome).toMatchObject(REFUSED);
   });
 
-  it('at the limit, a device back on another node resumes its session through it, or over long-poll takes its place', async () => {
+  it('at the limit, a device back on another node resumes its session through it, over a WebSocket or long-poll', async () => {
     const { cluster, a, b, sessions, token } = await twoNodes(kind);
     const alice = await hello(a, token);
     const bob = await hello(a, tokenFor(a.harness, cluster.key, 'bob'));
@@ -61,20 +61,28 @@ describe.each(BUS_KINDS)("an account's device sessions across the cluster (%s bu
     expect(a.harness.runtime.devices?.size).toBe(2);
     back.device.socket.close();
     await back.device.closed;
-    // A long-poll hello is not relayed: node B opens a session in the place of the one it names.
+    // So over long-poll: the hello is relayed too, and her polls through node B are answered at node A.
     const polled = await fetch(`${b.harness.base}/devices/v1/poll`, {
       method: 'POST',
       body: JSON.stringify({ type: 'hello', v: 1, token, resume: named(alice) }),
     });
     expect(((await polled.json()) as { messages: unknown[] }).messages[0]).toMatchObject({
       type: 'welcome',
-      resumed: false,
+      resumed: true,
     });
+    const pinged = await fetch(`${b.harness.base}/devices/v1/poll`, {
+      method: 'POST',
+      headers: { 'x-patchbay-session': named(alice).session },
+      body: JSON.stringify({ messages: [{ type: 'ping' }] }),
+    });
+    expect(pinged.status).toBe(200);
+    expect(await pinged.json()).toEqual({ messages: [{ type: 'pong' }] });
     expect(await sessions()).toBe(2);
-    expect(a.harness.runtime.devices?.size).toBe(1);
+    expect(a.harness.runtime.devices?.size).toBe(2);
+    expect(b.harness.runtime.devices?.size).toBe(0);
     // Naming another identity's session takes nothing from it.
     expect((await hello(b, token, named(bob))).welcome).toMatchObject(REFUSED);
-    expect(a.harness.runtime.devices?.size).toBe(1);
+    expect(a.harness.runtime.devices?.size).toBe(2);
   });
 
   it("frees a revoked session's unit, and a dead node's, for sessions on the others", async () => {

@@ -14,9 +14,10 @@ export interface NginxSite {
  * The site docs/cluster.md shows for `/etc/nginx/conf.d/patchbay.conf` (the docs test checks
  * they are the same). Requests are spread by fewest connections; a request already sent to a
  * node is never retried on another (a POST may have been taken), one whose connection was
- * refused, or that got 502/503 before being sent, moves on. A device's long-poll requests all go to
- * the node holding its session (sessions live on one node), chosen by the client's address, and
- * so does a push-woken device's one-POST answer (the session it opens is the one it then polls).
+ * refused, or that got 502/503 before being sent, moves on. A device's long-poll requests go to
+ * one node, chosen by the client's address, and so does a push-woken device's one-POST answer (the
+ * session it opens is the one it then polls): polls stay where their session lives, and only a
+ * device whose address changed is relayed (cluster/devices-poll-relay.ts).
  */
 export function nginxSite(site: NginxSite): string {
   const servers = site.upstreams.map((upstream) => `  server ${upstream} max_fails=1 fail_timeout=2s;`).join('\n');
