@@ -19,7 +19,7 @@ import { z } from 'zod';
 import type { PollAnswer, PollRequest } from '../bridge/poll.js';
 import type { DeviceSession } from '../bridge/session.js';
 import type { Bus, NodeDown, NodeId, Unsubscribe } from './bus.js';
-import { parseBody } from './devices-wire.js';
+import { holderAmong, parseBody } from './devices-wire.js';
 
 const METHODS = {
   /** Reached node → every other node: do you hold this session? */
@@ -114,16 +114,7 @@ export class PollRelay {
 
   /** The live node holding `session`, if one does (remembered). */
   private async holder(session: string): Promise<NodeId | undefined> {
-    const others = (await this.bus.nodes().catch(() => [])).filter((node) => node.id !== this.bus.nodeId);
-    const answers = await Promise.all(
-      others.map((node) =>
-        this.bus
-          .request<{ holds?: unknown }>(node.id, METHODS.holds, { session }, { timeoutMs: TIMEOUT_MS })
-          .then((answer) => (answer.holds === true ? node.id : undefined))
-          .catch(() => undefined),
-      ),
-    );
-    const holder = answers.find((node) => node !== undefined);
+    const holder = await holderAmong(this.bus, METHODS.holds, { session }, TIMEOUT_MS);
     if (holder) remember(this.holders, session, holder);
     else remember(this.missing, session, this.bus.clock.now() + MISSING_MS);
     return holder;

@@ -26,7 +26,7 @@ import {
 import { z } from 'zod';
 import type { DeviceSession, Link } from '../bridge/session.js';
 import type { Bus, NodeDown, NodeId, Unsubscribe } from './bus.js';
-import { parseBody } from './devices-wire.js';
+import { holderAmong, parseBody } from './devices-wire.js';
 
 const METHODS = {
   /** Reached node → every other node: do you hold this session? */
@@ -153,17 +153,8 @@ export class SessionRelay {
   }
 
   /** The live node holding `session`, if one does. */
-  private async holder(claimed: z.infer<typeof holdsBody>): Promise<NodeId | undefined> {
-    const others = (await this.bus.nodes().catch(() => [])).filter((node) => node.id !== this.bus.nodeId);
-    const answers = await Promise.all(
-      others.map((node) =>
-        this.bus
-          .request<{ holds?: unknown }>(node.id, METHODS.holds, claimed, { timeoutMs: TIMEOUT_MS })
-          .then((answer) => (answer.holds === true ? node.id : undefined))
-          .catch(() => undefined),
-      ),
-    );
-    return answers.find((node) => node !== undefined);
+  private holder(claimed: z.infer<typeof holdsBody>): Promise<NodeId | undefined> {
+    return holderAmong(this.bus, METHODS.holds, claimed, TIMEOUT_MS);
   }
 
   // ---- the node holding the session ----

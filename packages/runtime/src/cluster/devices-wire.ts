@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { PatchbayError } from '../errors.js';
+import type { Bus, NodeId } from './bus.js';
 
 const text = z.string().min(1).max(4096);
 /** An SDP offer or answer (a device's offers are refused over 12 KiB before they get here). */
@@ -116,4 +117,26 @@ export function parseBody<T>(schema: z.ZodType<T>, body: unknown, method: string
     'device-relay-invalid',
     `${method} from node ${from}: ${parsed.error.issues[0]?.path.join('.') || 'body'} ${parsed.error.issues[0]?.message ?? 'is not valid'}`,
   );
+}
+
+/**
+ * The first live node other than this one that answers `method` with `{ holds: true }` (every
+ * other node is asked at once; one that does not answer in `timeoutMs` holds nothing).
+ */
+export async function holderAmong(
+  bus: Pick<Bus, 'nodes' | 'nodeId' | 'request'>,
+  method: string,
+  body: unknown,
+  timeoutMs: number,
+): Promise<NodeId | undefined> {
+  const others = (await bus.nodes().catch(() => [])).filter((node) => node.id !== bus.nodeId);
+  const answers = await Promise.all(
+    others.map((node) =>
+      bus
+        .request<{ holds?: unknown }>(node.id, method, body, { timeoutMs })
+        .then((answer) => (answer.holds === true ? node.id : undefined))
+        .catch(() => undefined),
+    ),
+  );
+  return answers.find((node) => node !== undefined);
 }
