@@ -12,7 +12,7 @@
  */
 
 import type { ClientMessage, Hello, Outgoing } from '@patchbay/sdk/protocol';
-import { PollRelay } from '../cluster/devices-poll-relay.js';
+import { type Forwarded, PollRelay } from '../cluster/devices-poll-relay.js';
 import { PresenceAcross } from '../cluster/devices-presence-across.js';
 import { type ReachedSession, SessionRelay } from '../cluster/devices-relay.js';
 import { ClusterDevices } from '../cluster/devices-ring.js';
@@ -45,7 +45,7 @@ export interface BridgeSide {
   receive(session: DeviceSession, message: ClientMessage, link: Link): void;
   lost(session: DeviceSession, link: Link): void;
   /** A long-poll request relayed from another node, for a session held here. */
-  poll(session: DeviceSession, request: PollRequest, signal: AbortSignal): Promise<PollAnswer>;
+  poll(session: DeviceSession, request: PollRequest, signal: AbortSignal, maxBytes: number): Promise<PollAnswer>;
   readonly heartbeatMs: number;
 }
 
@@ -56,8 +56,8 @@ export interface BridgeCluster {
   readonly across: PresenceAcross;
   /** A hello resuming a session another live node holds for its account and identity: relayed there. */
   reach(hello: Hello, link: Link): Promise<ReachedSession | undefined>;
-  /** A long-poll request for a session another live node holds, answered there; undefined when none does. */
-  poll(session: string, request: PollRequest, signal: AbortSignal): Promise<PollAnswer | undefined>;
+  /** A long-poll request for a session another live node holds, answered there ('none': no node holds it). */
+  poll(session: string, request: PollRequest, signal: AbortSignal): Promise<Forwarded>;
   /** Whether another node holds registrations of the identity (a ring invites them there). */
   registeredElsewhere(accountSid: string, identity: string): Promise<boolean>;
   /** Tells the identity's sessions on the other nodes. */

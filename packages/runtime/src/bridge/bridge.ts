@@ -13,6 +13,7 @@ import { hostname } from 'node:os';
 import { type ClientMessage, DeviceError, type Hello, type Outgoing } from '@patchbay/sdk/protocol';
 import { EventEmitter } from 'eventemitter3';
 import { ClusterSessionCap } from '../cluster/devices-limits.js';
+import type { Forwarded } from '../cluster/devices-poll-relay.js';
 import type { PresenceAcross } from '../cluster/devices-presence-across.js';
 import type { ReachedSession } from '../cluster/devices-relay.js';
 import type { ClusterDevices } from '../cluster/devices-ring.js';
@@ -25,7 +26,7 @@ import type { RemoteDevice } from './elsewhere.js';
 import { Followers } from './followers.js';
 import { type ClientRing, Invitations, type Waking } from './invitations.js';
 import { deviceLeg } from './legs.js';
-import { type PollAnswer, type PollRequest, pollHere } from './poll.js';
+import { type PollRequest, pollHere } from './poll.js';
 import { Presence, type PresenceRecord } from './presence.js';
 import { type Receiver, receiveMessage } from './receive.js';
 import type { RequestContext } from './requests.js';
@@ -117,7 +118,7 @@ export class DeviceBridge {
       open: (hello, link) => this.open(hello, link),
       receive: (session, message, link) => this.receive(session, message, link),
       lost: (session, link) => this.lost(session, link),
-      poll: (session, request, signal) => pollHere(this, session, request, signal),
+      poll: (session, request, signal, maxBytes) => pollHere(this, session, request, signal, maxBytes),
       heartbeatMs: this.heartbeatMs,
     });
     this.cluster = this.clustered?.devices;
@@ -227,9 +228,9 @@ export class DeviceBridge {
     return this.clustered !== undefined && !this.closed;
   }
 
-  /** A long-poll request for a session another node holds, answered there; undefined when no live node holds it. */
-  pollElsewhere(session: string, request: PollRequest, signal: AbortSignal): Promise<PollAnswer | undefined> {
-    return this.clustered?.poll(session, request, signal) ?? Promise.resolve(undefined);
+  /** A long-poll request for a session another node holds, answered there ('none': no live node holds it). */
+  pollElsewhere(session: string, request: PollRequest, signal: AbortSignal): Promise<Forwarded> {
+    return this.clustered?.poll(session, request, signal) ?? Promise.resolve('none');
   }
 
   /** An open session by id (long-poll requests name theirs). */

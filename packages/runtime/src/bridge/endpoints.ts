@@ -27,9 +27,10 @@ import {
 import { WebSocketServer } from 'ws';
 import { readBody, requestUrl } from '../api/http.js';
 import type { DeviceBridge } from './bridge.js';
-import { type PollRequest, pollHere } from './poll.js';
+import { asDeviceError, errorMessage } from './device-errors.js';
+import { type PollAnswer, type PollRequest, pollHere, pollPosition } from './poll.js';
 import type { DeviceSession, Link } from './session.js';
-import { asDeviceError, errorMessage, serveSocket } from './socket.js';
+import { serveSocket } from './socket.js';
 
 export const DEVICE_PATHS = {
   websocket: '/devices/v1/ws',
@@ -116,8 +117,11 @@ export function deviceEndpoints(bridge: DeviceBridge): DeviceEndpoints {
       try {
         // On a cluster, a hello resuming a session another node holds resumes it there.
         const opened = await bridge.openAnywhere(parsed.message, link);
-        if ('reached' in opened) opened.reached.lost();
-        else bridge.lost(opened.session, link);
+        if ('reached' in opened) {
+          // What the holder sent came before its answer; the hello's POST is answered with it.
+          opened.reached.lost();
+          link.close(1000, 'relayed');
+        } else bridge.lost(opened.session, link);
       } catch (error) {
         respond(res, 401, [errorMessage(asDeviceError(error), true)]);
       }
@@ -137,7 +141,7 @@ export function deviceEndpoints(bridge: DeviceBridge): DeviceEndpoints {
         return respond(res, 400, [errorMessage(refused, false)]);
       }
     }
-    const after = Number(requestUrl(req)?.searchParams.get('after') ?? 0);
+    const after = pollPosition(requestUrl(req)?.searchParams.get('after'));
     const closed = new AbortController();
     polls.add(res);
     res.on('close', () => {
@@ -145,11 +149,17 @@ export function deviceEndpoints(bridge: DeviceBridge): DeviceEndpoints {
       closed.abort();
     });
     const request: PollRequest = req.method === 'POST' ? { method: 'POST', body } : { method: 'GET', after };
-    const answer = session
-      ? await pollHere(bridge, session, request, closed.signal)
-      : elsewhere && (await bridge.pollElsewhere(elsewhere, request, closed.signal));
-    if (!answer)
+    let answer: PollAnswer | 'none' | 'unavailable';
+    if (session) answer = await pollHere(bridge, session, request, closed.signal);
+    else if (elsewhere) answer = await bridge.pollElsewhere(elsewhere, request, closed.signal);
+    else answer = 'none';
+    if (answer === 'none')
       return respond(res, 404, [errorMessage(new DeviceError('RegistrationError', 'no such session'), true)]);
+    if (answer === 'unavailable') {
+      // The session may live on: the device says hello again, resuming it, and is relayed there.
+      const error = new DeviceError('TemporarilyUnavailable', 'the node holding the session cannot be asked now');
+      return respond(res, 503, [errorMessage(error, true)]);
+    }
     respond(res, answer.status, answer.messages);
   }
 

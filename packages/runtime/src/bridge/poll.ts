@@ -9,8 +9,8 @@
  * const { status, messages } = await pollHere(bridge, session, { method: 'GET', after: 12 }, signal);
  */
 import { type ClientMessage, DeviceError, parseClientMessage, type ServerMessage } from '@patchbay/sdk/protocol';
+import { errorMessage } from './device-errors.js';
 import type { DeviceSession, Link } from './session.js';
-import { errorMessage } from './socket.js';
 
 /** What a long-poll request is answered: its HTTP status and the messages in its body. */
 export interface PollAnswer {
@@ -31,16 +31,22 @@ export const MAX_BATCH = 64;
 
 /**
  * A GET: resolves with what followed `after` once there is something, or with nothing after a
- * heartbeat; `signal` aborts it (the request's connection closed, or a newer poll took its place).
+ * heartbeat. A newer poll of the session ends it (its link is replaced and closed); `signal`
+ * ends it too (the request's connection closed, or the node that relayed it said so). At most
+ * `maxBytes` of messages go in one answer (at least one message): the device asks again from
+ * the last it got for the rest, as for anything it missed.
  */
 export function pollGet(
   bridge: Pick<PollBridge, 'heartbeatMs' | 'resume' | 'lost'>,
   session: DeviceSession,
   after: number,
   signal?: AbortSignal,
+  maxBytes = Number.POSITIVE_INFINITY,
 ): Promise<PollAnswer> {
+  if (signal?.aborted) return Promise.resolve({ status: 200, messages: [] });
   return new Promise((resolve) => {
     const messages: ServerMessage[] = [];
+    let bytes = 0;
     let settled = false;
     const settle = () => {
       if (settled) return;
@@ -54,6 +60,8 @@ export function pollGet(
     const link: Link = {
       send(message) {
         if (settled) return;
+        bytes += JSON.stringify(message).length;
+        if (messages.length > 0 && bytes > maxBytes) return;
         messages.push(message);
         if (scheduled) return;
         scheduled = true;
@@ -64,8 +72,7 @@ export function pollGet(
     };
     const timer = setTimeout(settle, bridge.heartbeatMs);
     signal?.addEventListener('abort', settle);
-    bridge.resume(session, link, Number.isFinite(after) && after >= 0 ? after : 0);
-    if (signal?.aborted) settle();
+    bridge.resume(session, link, after);
   });
 }
 
@@ -91,14 +98,21 @@ export type PollRequest =
   | { readonly method: 'GET'; readonly after: number }
   | { readonly method: 'POST'; readonly body: unknown };
 
-/** Answers `request` for a session held here. */
+/** Answers `request` for a session held here (a GET's answer bounded to `maxBytes`, see pollGet). */
 export function pollHere(
   bridge: PollBridge,
   session: DeviceSession,
   request: PollRequest,
   signal?: AbortSignal,
+  maxBytes?: number,
 ): Promise<PollAnswer> {
   return request.method === 'POST'
     ? Promise.resolve(pollPost(bridge, session, request.body))
-    : pollGet(bridge, session, request.after, signal);
+    : pollGet(bridge, session, request.after, signal, maxBytes);
+}
+
+/** A GET's `after` as the device sent it: a position, 0 when it is not one. */
+export function pollPosition(raw: string | null | undefined): number {
+  const after = Number(raw ?? 0);
+  return Number.isSafeInteger(after) && after >= 0 ? after : 0;
 }

@@ -8,26 +8,15 @@
  * @example
  * wss.handleUpgrade(req, socket, head, (ws) => serveSocket(bridge, ws));
  */
-import { DeviceError, parseClientMessage, type ServerMessage } from '@patchbay/sdk/protocol';
+import { DeviceError, parseClientMessage } from '@patchbay/sdk/protocol';
 import type { WebSocket } from 'ws';
 import type { ReachedSession } from '../cluster/devices-relay.js';
 import type { DeviceBridge } from './bridge.js';
+import { asDeviceError, errorMessage } from './device-errors.js';
 import type { DeviceSession, Link } from './session.js';
 
 /** A connection must say hello within this long. @default 10000 */
 const HELLO_TIMEOUT_MS = 10_000;
-
-/** The error message a device is sent (fatal: the connection closes after it). */
-export function errorMessage(error: DeviceError, fatal: boolean): ServerMessage {
-  return { type: 'error', fatal, error: error.toProtocol() };
-}
-
-/** Any failure as a DeviceError (a GeneralError with its message when it is not one). */
-export function asDeviceError(error: unknown): DeviceError {
-  return error instanceof DeviceError
-    ? error
-    : new DeviceError('GeneralError', error instanceof Error ? error.message : String(error));
-}
 
 /** A device's WebSocket: its hello opens (or resumes, or reaches on another node) its session; its messages go there. */
 export function serveSocket(bridge: DeviceBridge, socket: WebSocket): void {

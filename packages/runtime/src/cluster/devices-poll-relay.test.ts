@@ -24,25 +24,48 @@ afterEach(async () => {
   }
 });
 
-/** A forwarder on loopback, as a balancer picking a node: `to` changes where requests go. */
+/**
+ * A forwarder on loopback, as a balancer picking a node: `moveTo` sends the requests that follow
+ * to another node and cuts those in flight (the device's address changed); `seen` is what each
+ * request got, in order: its method, whether it named a session, where it went, and its status.
+ */
 async function forwarder(to: string) {
-  const target = { base: to };
+  let base = to;
+  const inFlight = new Set<{ destroy(): void }>();
+  const seen: Array<{ method: string; session: boolean; to: string; status?: number | undefined }> = [];
   const server = createServer((req, res) => {
+    const entry: (typeof seen)[number] = {
+      method: req.method ?? '',
+      session: 'x-patchbay-session' in req.headers,
+      to: base,
+    };
+    seen.push(entry);
+    inFlight.add(res);
+    res.on('close', () => inFlight.delete(res));
     const forwarded = httpRequest(
-      `${target.base}${req.url ?? '/'}`,
+      `${base}${req.url ?? '/'}`,
       { method: req.method, headers: req.headers },
       (answer) => {
+        entry.status = answer.statusCode;
         res.writeHead(answer.statusCode ?? 502, answer.headers);
         answer.pipe(res);
       },
     );
     forwarded.on('error', () => res.destroy());
+    res.on('close', () => forwarded.destroy());
     req.pipe(forwarded);
   });
   servers.push(server);
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, target };
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    seen,
+    moveTo(next: string) {
+      base = next;
+      for (const res of [...inFlight]) res.destroy();
+    },
+  };
 }
 
 async function aliceOverLongPoll(kind: (typeof BUS_KINDS)[number]) {
@@ -71,8 +94,11 @@ describe.each(BUS_KINDS)('a long-poll device reaching another node (%s bus)', (k
   it('is rung, answers and hangs up through it, in the session it has where that lives', async () => {
     const { running, a, b, alice, balancer } = await aliceOverLongPoll(kind);
     try {
-      // Her address changes: from now on the balancer sends her polls to node B.
-      balancer.target.base = b.harness.base;
+      // Her address changes: her poll waiting at node A is cut, and what follows goes to node B.
+      balancer.moveTo(b.harness.base);
+      const relayedGet = () =>
+        balancer.seen.some((entry) => entry.to === b.harness.base && entry.method === 'GET' && entry.session);
+      await expect.poll(relayedGet, { timeout: 10_000 }).toBe(true);
       const invited = next(alice, 'incoming');
       a.harness.network.call({ from: CALLER, to: NUMBER });
       const [call] = await invited;
@@ -80,16 +106,22 @@ describe.each(BUS_KINDS)('a long-poll device reaching another node (%s bus)', (k
       await call.accept();
       if (call.status() !== 'open') await next(call, 'accept');
       const legSid = call.parameters.CallSid as string;
+      const seen = () => JSON.stringify(balancer.seen);
       expect(a.harness.runtime.calls.get(legSid)?.status).toBe('in-progress');
       // Node B holds nothing of hers: the session, its registration and the call are node A's.
-      expect(b.harness.runtime.devices?.size).toBe(0);
+      expect(b.harness.runtime.devices?.size, seen()).toBe(0);
       expect(a.harness.runtime.devices?.presenceOf(running.accountSid, 'alice')[0]?.registrations).toBe(1);
       const disconnected = next(call, 'disconnect');
       call.disconnect();
       await disconnected;
       await a.harness.runtime.calls.ended(legSid);
       expect(a.harness.runtime.calls.get(legSid)?.status).toBe('completed');
-      expect(b.harness.runtime.devices?.size).toBe(0);
+      expect(b.harness.runtime.devices?.size, seen()).toBe(0);
+      // Node B answered her polls and posts, relayed: none was refused.
+      const atB = balancer.seen.filter((entry) => entry.to === b.harness.base && entry.session);
+      expect(atB.filter((entry) => entry.method === 'GET' && entry.status === 200).length, seen()).toBeGreaterThan(0);
+      expect(atB.filter((entry) => entry.method === 'POST' && entry.status === 200).length, seen()).toBeGreaterThan(0);
+      expect(atB.filter((entry) => entry.status !== undefined && entry.status !== 200)).toEqual([]);
     } finally {
       alice.destroy();
     }
@@ -98,7 +130,7 @@ describe.each(BUS_KINDS)('a long-poll device reaching another node (%s bus)', (k
   it('opens a new session where it is once the node that held its session is gone', async () => {
     const { running, a, b, alice, balancer, number } = await aliceOverLongPoll(kind);
     try {
-      balancer.target.base = b.harness.base;
+      balancer.moveTo(b.harness.base);
       await a.crash();
       // (Node A's app server went with it.)
       await b.harness.client.incomingPhoneNumbers(number.sid).update({ voiceUrl: `${b.harness.app.url}/voice` });

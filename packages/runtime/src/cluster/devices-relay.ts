@@ -153,8 +153,8 @@ export class SessionRelay {
   }
 
   /** The live node holding `session`, if one does. */
-  private holder(claimed: z.infer<typeof holdsBody>): Promise<NodeId | undefined> {
-    return holderAmong(this.bus, METHODS.holds, claimed, TIMEOUT_MS);
+  private async holder(claimed: z.infer<typeof holdsBody>): Promise<NodeId | undefined> {
+    return (await holderAmong(this.bus, METHODS.holds, claimed, TIMEOUT_MS)).node;
   }
 
   // ---- the node holding the session ----

@@ -120,23 +120,40 @@ export function parseBody<T>(schema: z.ZodType<T>, body: unknown, method: string
 }
 
 /**
- * The first live node other than this one that answers `method` with `{ holds: true }` (every
- * other node is asked at once; one that does not answer in `timeoutMs` holds nothing).
+ * The live node other than this one that answers `method` with `{ holds: true }`, as soon as one
+ * does (every other node is asked at once); `everyone` says whether, when none did, every node
+ * answered (one that failed or did not answer in `timeoutMs` may hold it after all).
  */
 export async function holderAmong(
   bus: Pick<Bus, 'nodes' | 'nodeId' | 'request'>,
   method: string,
   body: unknown,
   timeoutMs: number,
-): Promise<NodeId | undefined> {
-  const others = (await bus.nodes().catch(() => [])).filter((node) => node.id !== bus.nodeId);
-  const answers = await Promise.all(
-    others.map((node) =>
+): Promise<{ readonly node?: NodeId; readonly everyone: boolean }> {
+  let nodes: Awaited<ReturnType<Bus['nodes']>>;
+  try {
+    nodes = await bus.nodes();
+  } catch {
+    return { everyone: false };
+  }
+  const others = nodes.filter((node) => node.id !== bus.nodeId);
+  return new Promise((resolve) => {
+    let waiting = others.length;
+    let everyone = true;
+    if (waiting === 0) resolve({ everyone });
+    for (const node of others)
       bus
         .request<{ holds?: unknown }>(node.id, method, body, { timeoutMs })
-        .then((answer) => (answer.holds === true ? node.id : undefined))
-        .catch(() => undefined),
-    ),
-  );
-  return answers.find((node) => node !== undefined);
+        .then(
+          (answer) => {
+            if (answer.holds === true) resolve({ node: node.id, everyone });
+          },
+          () => {
+            everyone = false;
+          },
+        )
+        .finally(() => {
+          if (--waiting === 0) resolve({ everyone });
+        });
+  });
 }

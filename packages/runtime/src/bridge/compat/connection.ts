@@ -13,8 +13,8 @@
  */
 import { type ClientMessage, checkClientMessage, DeviceError, type ServerMessage } from '@patchbay/sdk/protocol';
 import type { DeviceBridge } from '../bridge.js';
+import { asDeviceError } from '../device-errors.js';
 import type { DeviceSession, Link } from '../session.js';
-import { asDeviceError } from '../socket.js';
 import { accept, hangup, place, reinvite, reject } from './actions.js';
 import { type CompatCall, type CompatState, type RequestResult, registration, stateOf } from './calls.js';
 import type { CompatMedia } from './media.js';

@@ -18,7 +18,7 @@ import { DeviceError } from '@patchbay/sdk/protocol';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { requestUrl } from '../../api/http.js';
 import type { DeviceBridge } from '../bridge.js';
-import { asDeviceError } from '../socket.js';
+import { asDeviceError } from '../device-errors.js';
 import { CompatConnection } from './connection.js';
 import type { CompatMedia } from './media.js';
 import { errorFrame, HEARTBEAT, MAX_FRAME_BYTES, parseCompatMessage } from './messages.js';
