@@ -16,6 +16,23 @@ const startHarness = harnessPerTest();
 const [OLGA, ANN, CARL] = ['+15550630011', '+15550630012', '+15550630013'];
 const HOUR = 3_600_000;
 
+/**
+ * The weekday (`mon`...) and time (`HH:MM`) in `timeZone` of instant `at`. The tests' virtual
+ * clock starts at the real time, and on three nodes runs far ahead while they start: the other
+ * schedules are set half a day and more ahead, so that Ann's, in an hour, is the first to run.
+ */
+function localAt(at: number, timeZone: string) {
+  const parts = new Intl.DateTimeFormat('en-GB', {
+    timeZone,
+    weekday: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).formatToParts(at);
+  const part = (type: string) => parts.find((entry) => entry.type === type)?.value ?? '';
+  return { day: part('weekday').toLowerCase() as 'mon', time: `${part('hour')}:${part('minute')}` };
+}
+
 describe("members' apps and the room's schedules", () => {
   for (const transport of ['websocket', 'long-poll'] as const)
     it(`lists, schedules as the member (when the room allows), runs it, and deletes over ${transport}`, async () => {
@@ -35,9 +52,10 @@ describe("members' apps and the room's schedules", () => {
       await carl.subscribe();
 
       // The account's schedule, made over REST, is visible to every member's app.
+      const stand = localAt(clock.now() + 12 * HOUR, 'Europe/Paris').time;
       const daily = await roomsRequest(harness, 'POST', `Rooms/${room.sid}/Schedules`, {
         Recurrence: 'daily',
-        Time: '09:00',
+        Time: stand,
         TimeZone: 'Europe/Paris',
         All: 'true',
         FriendlyName: 'Stand-up',
@@ -48,7 +66,7 @@ describe("members' apps and the room's schedules", () => {
         sid: daily.json.sid,
         name: 'Stand-up',
         recurrence: 'daily',
-        time: '09:00',
+        time: stand,
         timeZone: 'Europe/Paris',
         members: 'all',
         runs: 0,
@@ -60,7 +78,10 @@ describe("members' apps and the room's schedules", () => {
       const inAnHour = new Date(clock.now() + HOUR).toISOString();
       const refused = await refusal(ann.schedule({ recurrence: 'once', startTime: inAnHour }));
       expect([refused.errorName, refused.code]).toEqual(['RoomScheduleForbidden', 91141]);
-      expect(await olga.schedule({ recurrence: 'weekly', days: ['mon'], time: '18:00' })).toBeGreaterThan(0);
+      const weekly = localAt(clock.now() + 48 * HOUR, 'UTC');
+      expect(
+        await olga.schedule({ recurrence: 'weekly', days: [weekly.day], time: weekly.time, timeZone: 'UTC' }),
+      ).toBeGreaterThan(0);
       // Carl's app heard both schedules added (the account's and Olga's), each with its SID.
       const addedSoFar = () => updates.filter((update) => update.change === 'schedule-added');
       if (addedSoFar().length < 2) await until(carl, 'room-updated', () => addedSoFar().length === 2);
