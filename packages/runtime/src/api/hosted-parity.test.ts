@@ -81,7 +81,11 @@ describe('conferences through the Participants API', () => {
       conferenceStatusCallbackEvent: ['start', 'join'],
     });
     await one;
-    const [waiting] = await client.conferences.list({ friendlyName: 'town-hall' });
+    // On a cluster the list is read from the shared store, which the conference's node writes a
+    // moment after the join.
+    const listed = async () => (await client.conferences.list({ friendlyName: 'town-hall' }))[0];
+    await expect.poll(async () => (await listed())?.status).toBe('init');
+    const waiting = await listed();
     expect(waiting?.status).toBe('init');
     expect(network.party(PEER)?.lines()).toContain('heard-audio patchbay:hold-music');
 
